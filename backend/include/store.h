@@ -1,0 +1,77 @@
+#ifndef STORE_H
+#define STORE_H
+/* The concert store: the one module that knows the DynamoDB item layout (shared with the Node.js
+ * reference) and the purchase transaction. Handlers call this; they never build DynamoDB requests.
+ *
+ * Items, exactly as the reference writes them:
+ *   concerts: id S, name S, date S, venue S, availableTickets N, ticketPrice N
+ *   tickets:  id S, concertId S, customerName S, customerEmail S, purchaseDate S (ISO-8601 UTC, ms, 'Z')
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_ID_MAX 128   /* ids are strings up to this many bytes (uuid from us, anything from others) */
+
+typedef struct concert {
+    char id[STORE_ID_MAX + 1];
+    char *name;              /* owned, UTF-8 */
+    char *date;              /* owned, as stored */
+    char *venue;             /* owned */
+    int64_t available_tickets;
+    int64_t price_cents;     /* ticketPrice N in cents; items written by others with > 2 decimals are rounded */
+} concert;
+
+typedef struct concert_list {
+    concert *items;          /* owned array */
+    size_t n;
+} concert_list;
+
+typedef struct ticket {
+    char id[STORE_ID_MAX + 1];
+    char concert_id[STORE_ID_MAX + 1];
+    char *customer_name;     /* owned */
+    char *customer_email;    /* owned */
+    char purchase_date[32];  /* "2026-11-25T08:47:18.123Z" */
+} ticket;
+
+typedef enum store_status {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,         /* no such concert */
+    STORE_SOLD_OUT,          /* availableTickets was 0 */
+    STORE_REPLAY,            /* the ticket id already exists for the same concert: *out holds the stored ticket */
+    STORE_CONFLICT,          /* the ticket id already exists for another concert (idempotency key reused) */
+    STORE_UNAVAILABLE,       /* throttled, 5xx, timeout or transport failure after retries: answer 503 */
+    STORE_ERROR              /* anything else (bad config, malformed answer, out of memory) */
+} store_status;
+
+typedef struct store store;
+
+/* Opens the store from the environment: CONCERTS_TABLE, TICKETS_TABLE, plus the DynamoDB client's
+ * AWS_* variables. On failure returns NULL and writes a reason into err (never a secret). */
+store *store_open_from_env(char *err, size_t errlen);
+void store_close(store *s);
+
+/* Absolute deadline (ms since the epoch, from Lambda-Runtime-Deadline-Ms) for the next calls;
+ * 0 = none. DynamoDB timeouts and retries are cut so that a call ends before it. */
+void store_set_deadline(store *s, uint64_t deadline_ms);
+
+/* A short description of the last failure (DynamoDB error type and message), for logs. Never NULL. */
+const char *store_last_error(const store *s);
+
+store_status store_put_concert(store *s, const concert *c);
+store_status store_get_concert(store *s, const char *id, concert *out);
+/* Every concert: follows LastEvaluatedKey until the scan is complete. */
+store_status store_list_concerts(store *s, concert_list *out);
+
+/* Takes one seat of t->concert_id and writes ticket t, in one transaction: the seat update is
+ * conditional on the concert existing and availableTickets > 0, the ticket put on attribute_not_exists(id).
+ * STORE_OK: sold. STORE_REPLAY: a ticket with t->id exists for the same concert, copied to *out, no seat taken.
+ * STORE_SOLD_OUT / STORE_NOT_FOUND / STORE_CONFLICT / STORE_UNAVAILABLE / STORE_ERROR: nothing written.
+ * out may be NULL when the caller has no use for the replayed ticket. */
+store_status store_purchase(store *s, const ticket *t, ticket *out);
+
+void concert_clear(concert *c);      /* frees owned fields; safe on a zeroed struct */
+void concert_list_clear(concert_list *l);
+void ticket_clear(ticket *t);
+
+#endif

@@ -1,0 +1,24 @@
+#ifndef BO_TEXT_H
+#define BO_TEXT_H
+/* UTF-8 text helpers shared by backend validation and the client's display. */
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool bo_utf8_valid(const char *s, size_t len);
+
+/* Number of code points in a valid UTF-8 string. */
+size_t bo_utf8_chars(const char *s);
+
+/* True when the string holds a C0/C1 control character or DEL (after UTF-8 decoding). */
+bool bo_text_has_control(const char *s);
+
+/* Returns a newly allocated copy without leading/trailing ASCII white space; NULL on OOM. Caller frees. */
+char *bo_text_trim_dup(const char *s);
+
+/* Copies src into dst (capacity cap, always NUL-terminated) so that it is safe to print on a terminal:
+ * invalid UTF-8 becomes U+FFFD, control characters (C0, C1, DEL, ESC sequences) become spaces or are dropped,
+ * bidi override/isolate characters are dropped. Truncates on a character boundary. Returns bytes written. */
+size_t bo_text_sanitize(char *dst, size_t cap, const char *src);
+
+#endif

