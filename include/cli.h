@@ -1,0 +1,58 @@
+#ifndef CLI_H
+#define CLI_H
+/* The command line: option parsing (for the UI and the scriptable subcommands) and the subcommands
+ * list / show / buy / create, on the same api_client as the UI. Output goes to the given streams only. */
+#include <stdbool.h>
+#include <stdio.h>
+#include "api.h"
+#include "config.h"
+
+#ifndef BOXOFFICE_VERSION
+#define BOXOFFICE_VERSION "0.1.0"
+#endif
+
+/* Process exit codes (documented in --help and boxoffice(1)). */
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_USAGE = 1,        /* bad options, or input refused by the client-side validation */
+    CLI_EXIT_API = 2,          /* any other API error: server-side validation (4xx), malformed answer */
+    CLI_EXIT_SOLD_OUT = 3,
+    CLI_EXIT_NOT_FOUND = 4,
+    CLI_EXIT_FORBIDDEN = 5,    /* 403: operator key missing or wrong */
+    CLI_EXIT_UNAVAILABLE = 6   /* 5xx, 429, unreachable, timeout: try again later */
+};
+
+typedef enum cli_cmd {
+    CLI_CMD_UI = 0,            /* no subcommand: the interactive box office */
+    CLI_CMD_LIST,
+    CLI_CMD_SHOW,
+    CLI_CMD_BUY,
+    CLI_CMD_CREATE,
+    CLI_CMD_HELP,
+    CLI_CMD_VERSION
+} cli_cmd;
+
+/* Parsed command line. Strings are borrowed from argv. */
+typedef struct cli_args {
+    cli_cmd cmd;
+    const char *id;                                        /* show, buy */
+    const char *name, *email;                              /* buy, create (name) */
+    const char *date, *venue, *tickets, *price;            /* create */
+    const char *sort;                                      /* list: date|name|seats */
+    const char *filter;                                    /* list: substring of name or venue */
+    bool json, kiosk, inspect, no_color;
+    config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
+} cli_args;
+
+/* Parses argv (GNU getopt_long; options may follow the subcommand). Returns CLI_EXIT_OK, or
+ * CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets getopt's state itself. */
+int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err);
+
+void cli_usage(FILE *out);                 /* the --help text */
+int cli_exit_code(api_status s);           /* API outcome -> process exit code */
+
+/* Runs a subcommand (cmd list/show/buy/create) and returns the exit code. Results go to out
+ * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
+int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
+
+#endif

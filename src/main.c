@@ -1,0 +1,68 @@
+/* boxoffice: resolves the configuration, then runs a CLI subcommand or the interactive box office. */
+#include <curl/curl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api.h"
+#include "cli.h"
+#include "config.h"
+#include "ui.h"
+
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v != NULL && v[0] != '\0';
+}
+
+int main(int argc, char **argv)
+{
+    cli_args args;
+    config cfg;
+    char err[512];
+    int rc = cli_parse_args(argc, argv, &args, stderr);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (args.cmd == CLI_CMD_HELP) {
+        cli_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (args.cmd == CLI_CMD_VERSION) {
+        printf("boxoffice %s\n", BOXOFFICE_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (config_resolve(&args.flags, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "boxoffice: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    setlocale(LC_ALL, "");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "boxoffice: cannot initialise libcurl\n");
+        config_free(&cfg);
+        return CLI_EXIT_UNAVAILABLE;
+    }
+    api_config api = {
+        .base_url = cfg.api_url,
+        .api_key = cfg.api_key,
+        .connect_timeout_ms = 3000,
+        .timeout_ms = 10000,
+        .purchase_attempts = 3,
+    };
+    if (args.cmd == CLI_CMD_UI) {
+        ui_options opts = {
+            .api = api,
+            .kiosk = args.kiosk,
+            .kiosk_pin = cfg.kiosk_pin,
+            .idle_timeout_s = cfg.idle_timeout_s,
+            .refresh_s = cfg.refresh_s,
+            .inspect = args.inspect,
+            .no_color = args.no_color || env_set("NO_COLOR"),
+        };
+        rc = ui_run(&opts);
+    } else {
+        rc = cli_run(&args, &api, stdout, stderr);
+    }
+    curl_global_cleanup();
+    config_free(&cfg);
+    return rc;
+}
