@@ -1,0 +1,289 @@
+/* bo_valid: every validation rule, with valid and invalid examples; messages name the field. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "bo_valid.h"
+
+static void assert_names(const char *msg, const char *field)
+{
+    assert_non_null(msg);
+    if (strncmp(msg, field, strlen(field)) != 0)
+        fail_msg("message \"%s\" does not name %s", msg, field);
+}
+
+static void text_accepts_reasonable_values(void **state)
+{
+    (void)state;
+    assert_null(bo_valid_text("name", "The Rolling Stones"));
+    assert_null(bo_valid_text("venue", "  Olympiastadion  "));       /* trimmed before judging */
+    assert_null(bo_valid_text("customerName", "Bj\xC3\xB6rk Gu\xC3\xB0mundsd\xC3\xB3ttir"));
+    assert_null(bo_valid_text("name", "x"));
+    assert_null(bo_valid_text("name", "trailing newline is trimmed\n"));
+    char max[BO_TEXT_MAX_CHARS * 2 + 1]; /* 200 two-byte characters: 200 chars, 400 bytes */
+    for (int i = 0; i < BO_TEXT_MAX_CHARS; i++)
+        memcpy(max + 2 * i, "\xC3\xA9", 2);
+    max[BO_TEXT_MAX_CHARS * 2] = '\0';
+    assert_null(bo_valid_text("name", max));
+}
+
+static void text_refuses_each_rule_and_names_the_field(void **state)
+{
+    (void)state;
+    const char *fields[] = { "name", "venue", "customerName", "concertId", "someOtherField" };
+    char long201[BO_TEXT_MAX_CHARS + 2];
+    memset(long201, 'a', BO_TEXT_MAX_CHARS + 1);
+    long201[BO_TEXT_MAX_CHARS + 1] = '\0';
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        const char *field = fields[f];
+        const char *m;
+        m = bo_valid_text(field, NULL);
+        assert_names(m, field);
+        assert_non_null(strstr(m, "required"));
+        m = bo_valid_text(field, "");
+        assert_names(m, field);
+        assert_non_null(strstr(m, "empty"));
+        m = bo_valid_text(field, " \t\n ");
+        assert_names(m, field);
+        assert_non_null(strstr(m, "empty"));
+        m = bo_valid_text(field, "bad \xC3\x28 utf8");
+        assert_names(m, field);
+        assert_non_null(strstr(m, "UTF-8"));
+        m = bo_valid_text(field, "tab\tinside");
+        assert_names(m, field);
+        assert_non_null(strstr(m, "control"));
+        m = bo_valid_text(field, "esc\x1B[31m");
+        assert_non_null(strstr(m, "control"));
+        m = bo_valid_text(field, "c1 \xC2\x85 nel");
+        assert_non_null(strstr(m, "control"));
+        m = bo_valid_text(field, "del\x7F");
+        assert_non_null(strstr(m, "control"));
+        m = bo_valid_text(field, long201);
+        assert_names(m, field);
+        assert_non_null(strstr(m, "200"));
+    }
+}
+
+static void text_message_never_echoes_the_input(void **state)
+{
+    (void)state;
+    const char *m = bo_valid_text("name", "SECRET\x01VALUE");
+    assert_non_null(m);
+    assert_null(strstr(m, "SECRET"));
+}
+
+static void date_accepts_iso8601_dates_and_datetimes(void **state)
+{
+    (void)state;
+    const char *ok[] = {
+        "2026-11-25", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31",
+        "2026-11-25T20:00Z", "2026-11-25T20:00:00Z", "2026-11-25T20:00:00.123Z",
+        "2026-11-25T20:00:00.123456789Z", "2026-11-25T20:00:00+01:00", "2026-11-25T23:59:59-05:30",
+        "2026-11-25T00:00+00:00",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (bo_valid_date(ok[i]) != NULL)
+            fail_msg("refused %s: %s", ok[i], bo_valid_date(ok[i]));
+}
+
+static void date_refuses_everything_else(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "", "tomorrow", "2026-1-5", "26-11-25", "2026/11/25", "2026-13-01", "2026-00-10",
+        "2026-11-00", "2026-11-31", "2023-02-29", "1900-02-29", "0000-01-01", "2026-11-25T",
+        "2026-11-25T20", "2026-11-25T20:00", /* no zone */ "2026-11-25T24:00Z", "2026-11-25T20:60Z",
+        "2026-11-25T20:00:60Z", "2026-11-25T20:00:00.Z", "2026-11-25T20:00:00.1234567890Z",
+        "2026-11-25T20:00:00+1:00", "2026-11-25T20:00:00+24:00", "2026-11-25T20:00:00+01:60",
+        "2026-11-25 20:00:00Z", "2026-11-25T20:00:00Zjunk", "2026-11-25x", " 2026-11-25",
+        "2026-11-25T20:00:00z", "20261125",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *m = bo_valid_date(bad[i]);
+        if (!m)
+            fail_msg("accepted %s", bad[i]);
+        assert_names(m, "date");
+    }
+    assert_names(bo_valid_date(NULL), "date");
+}
+
+static void email_accepts_plausible_addresses(void **state)
+{
+    (void)state;
+    const char *ok[] = {
+        "a@b.co", "jane.doe@example.com", "x+tag@mail.example.org", "o'neil@ex-ample.ie",
+        "user@xn--p1ai.xn--p1ai", "ren\xC3\xA9@example.fr", "UPPER@EXAMPLE.COM", "1@2.io",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (bo_valid_email(ok[i]) != NULL)
+            fail_msg("refused %s: %s", ok[i], bo_valid_email(ok[i]));
+    /* 64-byte local part and a 254-byte address are the limits */
+    char addr[300];
+    memset(addr, 'l', 64);
+    strcpy(addr + 64, "@example.com");
+    assert_null(bo_valid_email(addr));
+    /* 63 + '@' + labels of 60 'd' separated by dots, ending in ".com", exactly 254 bytes */
+    memset(addr, 'a', 63);
+    addr[63] = '@';
+    size_t n = 64;
+    while (254 - n > 4 + 61) {
+        memset(addr + n, 'd', 60);
+        n += 60;
+        addr[n++] = '.';
+    }
+    memset(addr + n, 'e', 254 - 4 - n);
+    n = 254 - 4;
+    memcpy(addr + n, ".com", 5);
+    assert_int_equal(strlen(addr), 254);
+    assert_null(bo_valid_email(addr));
+}
+
+static void email_refuses_implausible_addresses(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "", "plain", "@example.com", "a@", "a@b", "a@b.", "a@.com", "a@b..com", "a@@b.com",
+        "a@b@c.com", "a b@c.com", "a@b c.com", ".a@b.com", "a.@b.com", "a..b@c.com",
+        "a@-b.com", "a@b-.com", "a@b.c", "a@b.123", "a@b_c.com", "a\t@b.com", "a@b.com\n",
+        "a(b)@c.com", "bad\xC3\x28@x.com", "a@\xC3\xA9.com",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *m = bo_valid_email(bad[i]);
+        if (!m)
+            fail_msg("accepted \"%s\"", bad[i]);
+        assert_names(m, "customerEmail");
+    }
+    assert_names(bo_valid_email(NULL), "customerEmail");
+    char addr[300];
+    memset(addr, 'l', 65);
+    strcpy(addr + 65, "@example.com");
+    assert_names(bo_valid_email(addr), "customerEmail"); /* local part > 64 */
+    memset(addr, 'a', 250);
+    strcpy(addr + 250, "@b.co"); /* 255 bytes */
+    const char *m = bo_valid_email(addr);
+    assert_names(m, "customerEmail");
+    assert_non_null(strstr(m, "254"));
+}
+
+static void tickets_double_rules(void **state)
+{
+    (void)state;
+    int64_t v = -1;
+    assert_null(bo_valid_tickets_double(0, &v));
+    assert_int_equal(v, 0);
+    assert_null(bo_valid_tickets_double(50, &v));
+    assert_int_equal(v, 50);
+    assert_null(bo_valid_tickets_double(1000000, &v));
+    assert_int_equal(v, 1000000);
+    assert_null(bo_valid_tickets_double(-0.0, &v));
+    assert_int_equal(v, 0);
+    const double bad[] = { -1, 1000001, 1.5, 0.0001, 1e18, -1e18, INFINITY, -INFINITY, NAN, 1.7976931348623157e308 };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 42;
+        const char *m = bo_valid_tickets_double(bad[i], &v);
+        if (!m)
+            fail_msg("accepted %g", bad[i]);
+        assert_names(m, "availableTickets");
+        assert_int_equal(v, 42);
+    }
+}
+
+static void price_double_rules(void **state)
+{
+    (void)state;
+    int64_t c = -1;
+    assert_null(bo_valid_price_double(49.99, &c));
+    assert_int_equal(c, 4999);
+    assert_null(bo_valid_price_double(0, &c));
+    assert_int_equal(c, 0);
+    assert_null(bo_valid_price_double(-0.0, &c));
+    assert_int_equal(c, 0);
+    assert_null(bo_valid_price_double(1000000, &c));
+    assert_int_equal(c, 100000000);
+    const char *m;
+    m = bo_valid_price_double(-0.01, &c);
+    assert_names(m, "ticketPrice");
+    assert_non_null(strstr(m, "negative"));
+    m = bo_valid_price_double(49.999, &c);
+    assert_names(m, "ticketPrice");
+    assert_non_null(strstr(m, "2 decimals"));
+    m = bo_valid_price_double(1000000.01, &c);
+    assert_names(m, "ticketPrice");
+    m = bo_valid_price_double(NAN, &c);
+    assert_names(m, "ticketPrice");
+    m = bo_valid_price_double(INFINITY, &c);
+    assert_names(m, "ticketPrice");
+    assert_int_equal(c, 100000000); /* untouched by the refusals */
+}
+
+static void tickets_text_rules(void **state)
+{
+    (void)state;
+    int64_t v = -1;
+    assert_null(bo_valid_tickets_text("120", &v));
+    assert_int_equal(v, 120);
+    assert_null(bo_valid_tickets_text(" 0 ", &v));
+    assert_int_equal(v, 0);
+    assert_null(bo_valid_tickets_text("1000000", &v));
+    assert_int_equal(v, 1000000);
+    const char *bad[] = { "", "  ", "-1", "+1", "1.5", "1e3", "abc", "1000001", "99999999999999999999999", "1 2" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = 7;
+        const char *m = bo_valid_tickets_text(bad[i], &v);
+        if (!m)
+            fail_msg("accepted \"%s\"", bad[i]);
+        assert_names(m, "availableTickets");
+        assert_int_equal(v, 7);
+    }
+    assert_names(bo_valid_tickets_text(NULL, &v), "availableTickets");
+}
+
+static void price_text_rules(void **state)
+{
+    (void)state;
+    int64_t c = -1;
+    assert_null(bo_valid_price_text("49.99", &c));
+    assert_int_equal(c, 4999);
+    assert_null(bo_valid_price_text(" 50 ", &c));
+    assert_int_equal(c, 5000);
+    assert_null(bo_valid_price_text("0.5", &c));
+    assert_int_equal(c, 50);
+    struct { const char *in, *word; } bad[] = {
+        { "", "required" }, { "-5", "negative" }, { "49.999", "2 decimals" }, { "abc", "number" },
+        { "1e3", "number" }, { "5.", "number" }, { "1000000.01", "1000000" }, { "1.2.3", "number" },
+        { "99999999999999999999999999999999999999999999999999", "1000000" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        c = 3;
+        const char *m = bo_valid_price_text(bad[i].in, &c);
+        if (!m)
+            fail_msg("accepted \"%s\"", bad[i].in);
+        assert_names(m, "ticketPrice");
+        if (!strstr(m, bad[i].word))
+            fail_msg("\"%s\": message \"%s\" lacks \"%s\"", bad[i].in, m, bad[i].word);
+        assert_int_equal(c, 3);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(text_accepts_reasonable_values),
+        cmocka_unit_test(text_refuses_each_rule_and_names_the_field),
+        cmocka_unit_test(text_message_never_echoes_the_input),
+        cmocka_unit_test(date_accepts_iso8601_dates_and_datetimes),
+        cmocka_unit_test(date_refuses_everything_else),
+        cmocka_unit_test(email_accepts_plausible_addresses),
+        cmocka_unit_test(email_refuses_implausible_addresses),
+        cmocka_unit_test(tickets_double_rules),
+        cmocka_unit_test(price_double_rules),
+        cmocka_unit_test(tickets_text_rules),
+        cmocka_unit_test(price_text_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
