@@ -1,0 +1,553 @@
+/* DynamoDB client: configuration from the environment, one kept-alive curl handle, SigV4 through
+ * libcurl, retries with backoff (see ddb.h). */
+#include "ddb.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#define TARGET_PREFIX "X-Amz-Target: DynamoDB_20120810."
+#define OP_MAX 64
+#define ENDPOINT_MAX 512
+
+struct ddb_client {
+    CURL *curl;
+    ddb_config cfg;
+    char sigv4[96];               /* "aws:amz:<region>:dynamodb" */
+    char *token_header;           /* "X-Amz-Security-Token: ..." or NULL; owned, wiped on free */
+    uint64_t deadline_ms;
+    uint64_t rng;                 /* xorshift64* state for the jitter */
+    unsigned last_attempts;
+    /* response of the attempt in flight */
+    char *buf;
+    size_t len, cap;
+    bool too_large;
+};
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static void set_err(ddb_error *err, ddb_status st, const char *fmt, const char *arg)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->status = st;
+    snprintf(err->message, sizeof err->message, fmt, arg ? arg : "");
+}
+
+static const char *env_nonempty(const char *name)
+{
+    const char *v = getenv(name);
+    return (v && *v) ? v : NULL;
+}
+
+static void wipe_free(char *s)
+{
+    if (!s)
+        return;
+    volatile char *p = s;
+    while (*p)
+        *p++ = '\0';
+    free(s);
+}
+
+void ddb_config_clear(ddb_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->endpoint);
+    free(cfg->region);
+    free(cfg->access_key_id);
+    wipe_free(cfg->secret_access_key);
+    wipe_free(cfg->session_token);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+static bool region_ok(const char *r)
+{
+    size_t n = strlen(r);
+    if (n == 0 || n > 40)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)r[i]) || isdigit((unsigned char)r[i]) || r[i] == '-'))
+            return false;
+    return true;
+}
+
+/* Header values must not be able to inject lines. */
+static bool header_value_ok(const char *v)
+{
+    for (; *v; v++)
+        if ((unsigned char)*v < 0x20 || *v == 0x7f)
+            return false;
+    return true;
+}
+
+static bool key_id_ok(const char *v)
+{
+    if (strlen(v) > 128)
+        return false;
+    for (; *v; v++)
+        if (!isalnum((unsigned char)*v))
+            return false;
+    return true;
+}
+
+/* "http(s)://host[:port][/path]" -> copy that ends with a path ('/' added when missing). */
+static char *endpoint_normalise(const char *url)
+{
+    size_t n = strlen(url);
+    const char *rest;
+    if (strncmp(url, "https://", 8) == 0)
+        rest = url + 8;
+    else if (strncmp(url, "http://", 7) == 0)
+        rest = url + 7;
+    else
+        return NULL;
+    if (n > ENDPOINT_MAX || !*rest || *rest == '/' || !header_value_ok(url))
+        return NULL;
+    for (const char *p = url; *p; p++)
+        if (*p == ' ' || *p == '?' || *p == '#')
+            return NULL;
+    bool has_path = strchr(rest, '/') != NULL;
+    char *out = malloc(n + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, url, n + 1);
+    if (!has_path) {
+        out[n] = '/';
+        out[n + 1] = '\0';
+    }
+    return out;
+}
+
+ddb_status ddb_config_from_env(ddb_config *out, ddb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *akid = env_nonempty("AWS_ACCESS_KEY_ID");
+    const char *secret = env_nonempty("AWS_SECRET_ACCESS_KEY");
+    const char *token = env_nonempty("AWS_SESSION_TOKEN");
+    const char *region = env_nonempty("AWS_REGION");
+    const char *region_var = "AWS_REGION";
+    if (!region) {
+        region = env_nonempty("AWS_DEFAULT_REGION");
+        region_var = "AWS_DEFAULT_REGION";
+    }
+    const char *endpoint = env_nonempty("AWS_ENDPOINT_URL_DYNAMODB");
+    const char *endpoint_var = "AWS_ENDPOINT_URL_DYNAMODB";
+    if (!endpoint) {
+        endpoint = env_nonempty("AWS_ENDPOINT_URL");
+        endpoint_var = "AWS_ENDPOINT_URL";
+    }
+
+    if (!akid) {
+        set_err(err, DDB_ERR_CONFIG, "%sAWS_ACCESS_KEY_ID is not set", "");
+        return DDB_ERR_CONFIG;
+    }
+    if (!key_id_ok(akid)) {
+        set_err(err, DDB_ERR_CONFIG, "%sAWS_ACCESS_KEY_ID is not a valid access key id", "");
+        return DDB_ERR_CONFIG;
+    }
+    if (!secret) {
+        set_err(err, DDB_ERR_CONFIG, "%sAWS_SECRET_ACCESS_KEY is not set", "");
+        return DDB_ERR_CONFIG;
+    }
+    if (strlen(secret) > 256 || !header_value_ok(secret)) {
+        set_err(err, DDB_ERR_CONFIG, "%sAWS_SECRET_ACCESS_KEY is not valid", "");
+        return DDB_ERR_CONFIG;
+    }
+    if (token && (strlen(token) > 8192 || !header_value_ok(token))) {
+        set_err(err, DDB_ERR_CONFIG, "%sAWS_SESSION_TOKEN is not valid", "");
+        return DDB_ERR_CONFIG;
+    }
+    if (!region) {
+        set_err(err, DDB_ERR_CONFIG, "%sAWS_REGION (or AWS_DEFAULT_REGION) is not set", "");
+        return DDB_ERR_CONFIG;
+    }
+    if (!region_ok(region)) {
+        set_err(err, DDB_ERR_CONFIG, "%s is not a valid region name", region_var);
+        return DDB_ERR_CONFIG;
+    }
+
+    if (endpoint) {
+        out->endpoint = endpoint_normalise(endpoint);
+        if (!out->endpoint) {
+            set_err(err, DDB_ERR_CONFIG, "%s is not an http(s)://host[:port] URL", endpoint_var);
+            return DDB_ERR_CONFIG;
+        }
+    } else {
+        char url[128];
+        snprintf(url, sizeof url, "https://dynamodb.%s.amazonaws.com/", region);
+        out->endpoint = strdup(url);
+    }
+    out->region = strdup(region);
+    out->access_key_id = strdup(akid);
+    out->secret_access_key = strdup(secret);
+    out->session_token = token ? strdup(token) : NULL;
+    if (!out->endpoint || !out->region || !out->access_key_id || !out->secret_access_key ||
+        (token && !out->session_token)) {
+        ddb_config_clear(out);
+        set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+        return DDB_ERR_NOMEM;
+    }
+    return DDB_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(uint64_t ms)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static uint32_t next_rand(ddb_client *c)
+{
+    uint64_t x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return (uint32_t)((x * UINT64_C(2685821657736338717)) >> 32);
+}
+
+void ddb_client_seed(ddb_client *c, uint64_t seed)
+{
+    c->rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
+}
+
+static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
+{
+    ddb_client *c = userp;
+    size_t n = size * nmemb;
+    if (n > DDB_MAX_RESPONSE_BYTES - c->len) {
+        c->too_large = true;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    if (c->len + n + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap : 4096;
+        while (cap < c->len + n + 1)
+            cap *= 2;
+        char *p = realloc(c->buf, cap);
+        if (!p)
+            return 0;
+        c->buf = p;
+        c->cap = cap;
+    }
+    memcpy(c->buf + c->len, data, n);
+    c->len += n;
+    c->buf[c->len] = '\0';
+    return n;
+}
+
+ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
+{
+    ddb_client *c = calloc(1, sizeof *c);
+    if (!c) {
+        set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+        return NULL;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        free(c);
+        set_err(err, DDB_ERR_TRANSPORT, "%scurl_global_init failed", "");
+        return NULL;
+    }
+    if (!cfg || !cfg->endpoint || !cfg->region || !cfg->access_key_id || !cfg->secret_access_key ||
+        !region_ok(cfg->region)) {
+        set_err(err, DDB_ERR_CONFIG, "%sincomplete DynamoDB configuration", "");
+        goto fail;
+    }
+    c->cfg.endpoint = strdup(cfg->endpoint);
+    c->cfg.region = strdup(cfg->region);
+    c->cfg.access_key_id = strdup(cfg->access_key_id);
+    c->cfg.secret_access_key = strdup(cfg->secret_access_key);
+    if (cfg->session_token) {
+        c->cfg.session_token = strdup(cfg->session_token);
+        size_t n = strlen(cfg->session_token) + sizeof "X-Amz-Security-Token: ";
+        c->token_header = malloc(n);
+        if (c->token_header)
+            snprintf(c->token_header, n, "X-Amz-Security-Token: %s", cfg->session_token);
+    }
+    if (!c->cfg.endpoint || !c->cfg.region || !c->cfg.access_key_id || !c->cfg.secret_access_key ||
+        (cfg->session_token && (!c->cfg.session_token || !c->token_header))) {
+        set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+        goto fail;
+    }
+    snprintf(c->sigv4, sizeof c->sigv4, "aws:amz:%s:dynamodb", c->cfg.region);
+
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
+        seed = now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
+    ddb_client_seed(c, seed);
+
+    c->curl = curl_easy_init();
+    if (!c->curl) {
+        set_err(err, DDB_ERR_NOMEM, "%scurl_easy_init failed", "");
+        goto fail;
+    }
+    /* Options that stay the same for every call; per-call ones are set in one_attempt(). */
+    CURL *h = c->curl;
+    if (curl_easy_setopt(h, CURLOPT_URL, c->cfg.endpoint) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_USERNAME, c->cfg.access_key_id) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_PASSWORD, c->cfg.secret_access_key) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+        set_err(err, DDB_ERR_CONFIG, "%slibcurl lacks AWS SigV4 or http(s) support", "");
+        goto fail;
+    }
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "boxoffice-ddb/1.0");
+    return c;
+
+fail:
+    ddb_client_free(c);
+    return NULL;
+}
+
+ddb_client *ddb_client_new_from_env(ddb_error *err)
+{
+    ddb_config cfg;
+    if (ddb_config_from_env(&cfg, err) != DDB_OK)
+        return NULL;
+    ddb_client *c = ddb_client_new(&cfg, err);
+    ddb_config_clear(&cfg);
+    return c;
+}
+
+void ddb_client_free(ddb_client *c)
+{
+    if (!c)
+        return;
+    if (c->curl)
+        curl_easy_cleanup(c->curl);
+    ddb_config_clear(&c->cfg);
+    wipe_free(c->token_header);
+    free(c->buf);
+    free(c);
+    curl_global_cleanup();
+}
+
+void ddb_client_set_deadline(ddb_client *c, uint64_t deadline_ms_epoch)
+{
+    c->deadline_ms = deadline_ms_epoch;
+}
+
+unsigned ddb_client_last_attempts(const ddb_client *c)
+{
+    return c->last_attempts;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
+static ddb_status status_from_curl(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return DDB_ERR_TIMEOUT;
+    case CURLE_OUT_OF_MEMORY:
+        return DDB_ERR_NOMEM;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_NOT_BUILT_IN:
+        return DDB_ERR_CONFIG;
+    default:
+        return DDB_ERR_TRANSPORT;
+    }
+}
+
+/* Timeouts of the next attempt: false when the deadline leaves no room for one. */
+static bool attempt_budget(const ddb_client *c, long *total_ms, long *connect_ms)
+{
+    *total_ms = DDB_ATTEMPT_TIMEOUT_MS;
+    *connect_ms = DDB_CONNECT_TIMEOUT_MS;
+    if (!c->deadline_ms)
+        return true;
+    uint64_t now = now_ms();
+    if (now + DDB_MIN_ATTEMPT_MS + DDB_DEADLINE_MARGIN_MS > c->deadline_ms)
+        return false;
+    uint64_t left = c->deadline_ms - DDB_DEADLINE_MARGIN_MS - now;
+    if (left < (uint64_t)*total_ms)
+        *total_ms = (long)left;
+    if (*connect_ms > *total_ms)
+        *connect_ms = *total_ms;
+    return true;
+}
+
+/* One HTTP exchange. DDB_OK with *response set, or an error in err. */
+static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const char *body, size_t body_len,
+                              long total_ms, long connect_ms, cJSON **response, ddb_error *err)
+{
+    CURL *h = c->curl;
+    c->len = 0;
+    c->too_large = false;
+    if (c->buf)
+        c->buf[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+
+    CURLcode rc = curl_easy_perform(h);
+    long http = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
+    if (rc != CURLE_OK) {
+        if (c->too_large) {
+            set_err(err, DDB_ERR_PROTOCOL, "%sanswer larger than 16 MiB", "");
+            return DDB_ERR_PROTOCOL;
+        }
+        ddb_status st = status_from_curl(rc);
+        set_err(err, st, "%s", curl_easy_strerror(rc));
+        if (err)
+            err->http_status = http;
+        return st;
+    }
+    if (http >= 200 && http < 300) {
+        cJSON *root = cJSON_ParseWithLength(c->buf ? c->buf : "", c->len);
+        if (!cJSON_IsObject(root)) {
+            cJSON_Delete(root);
+            set_err(err, DDB_ERR_PROTOCOL, "%sanswer is not a JSON object", "");
+            if (err)
+                err->http_status = http;
+            return DDB_ERR_PROTOCOL;
+        }
+        *response = root;
+        return DDB_OK;
+    }
+    ddb_error tmp;
+    ddb_error *e = err ? err : &tmp;
+    return ddb_parse_error(http, c->buf, c->len, e);
+}
+
+static bool op_ok(const char *op)
+{
+    size_t n = strlen(op);
+    if (n == 0 || n > OP_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalpha((unsigned char)op[i]))
+            return false;
+    return true;
+}
+
+/* The JSON body: the request, plus a ClientRequestToken for TransactWriteItems when missing. */
+static char *build_body(const char *op, const cJSON *request)
+{
+    if (!request)
+        return strdup("{}");
+    if (strcmp(op, "TransactWriteItems") == 0 && cJSON_IsObject(request) &&
+        !cJSON_GetObjectItemCaseSensitive(request, "ClientRequestToken")) {
+        cJSON *copy = cJSON_Duplicate(request, 1);
+        if (!copy)
+            return NULL;
+        uuid_t u;
+        char token[37];
+        uuid_generate_random(u);
+        uuid_unparse_lower(u, token);
+        char *out = NULL;
+        if (cJSON_AddStringToObject(copy, "ClientRequestToken", token))
+            out = cJSON_PrintUnformatted(copy);
+        cJSON_Delete(copy);
+        return out;
+    }
+    return cJSON_PrintUnformatted(request);
+}
+
+ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON **response, ddb_error *err)
+{
+    ddb_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    if (response)
+        *response = NULL;
+    if (!c || !op || !response) {
+        set_err(err, DDB_ERR_CONFIG, "%sddb_call without client, operation or response", "");
+        return DDB_ERR_CONFIG;
+    }
+    c->last_attempts = 0;
+    if (!op_ok(op)) {
+        set_err(err, DDB_ERR_CONFIG, "%sinvalid operation name", "");
+        return DDB_ERR_CONFIG;
+    }
+
+    ddb_status st = DDB_ERR_NOMEM;
+    struct curl_slist *headers = NULL, *tmp;
+    char target[sizeof TARGET_PREFIX + OP_MAX];
+    snprintf(target, sizeof target, TARGET_PREFIX "%s", op);
+    char *body = build_body(op, request);
+    if (!body)
+        goto nomem;
+    /* Every header here is signed by libcurl; none may be empty-valued (see ddb.h). */
+    if (!(tmp = curl_slist_append(headers, "Content-Type: application/x-amz-json-1.0")))
+        goto nomem;
+    headers = tmp;
+    if (!(tmp = curl_slist_append(headers, target)))
+        goto nomem;
+    headers = tmp;
+    if (c->token_header) {
+        if (!(tmp = curl_slist_append(headers, c->token_header)))
+            goto nomem;
+        headers = tmp;
+    }
+
+    for (unsigned attempt = 1;; attempt++) {
+        long total_ms, connect_ms;
+        if (!attempt_budget(c, &total_ms, &connect_ms)) {
+            if (attempt == 1) { /* nothing sent; later attempts keep the last answer's error */
+                set_err(err, DDB_ERR_TIMEOUT, "%sno time left before the deadline", "");
+                st = DDB_ERR_TIMEOUT;
+            }
+            break;
+        }
+        c->last_attempts = attempt;
+        st = one_attempt(c, headers, body, strlen(body), total_ms, connect_ms, response, err);
+        if (st == DDB_OK) {
+            memset(err, 0, sizeof *err);
+            err->http_status = 200;
+            break;
+        }
+        uint64_t wait;
+        if (!ddb_retry_decide(err, attempt, now_ms(), c->deadline_ms, next_rand(c), &wait))
+            break;
+        sleep_ms(wait);
+    }
+    goto done;
+
+nomem:
+    set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+    st = DDB_ERR_NOMEM;
+done:
+    /* the handle keeps a pointer to the list and body: clear them before freeing */
+    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
+    curl_slist_free_all(headers);
+    free(body);
+    if (c->cap > 256 * 1024) { /* do not keep a huge scan page around between calls */
+        free(c->buf);
+        c->buf = NULL;
+        c->cap = c->len = 0;
+    }
+    return st;
+}
