@@ -33,7 +33,10 @@ typedef struct api_config {
     long connect_timeout_ms; /* default 3000 */
     long timeout_ms;         /* total per attempt, default 10000 */
     int purchase_attempts;   /* default 3: retries on transport error / 5xx with the same Idempotency-Key */
+    size_t max_response_bytes; /* added by H4: 0 = API_RESPONSE_MAX; a larger answer is API_ERR_PROTOCOL */
 } api_config;
+/* Added by H4: the default cap on an answer's size (10,000 concerts take about 2 MiB). */
+#define API_RESPONSE_MAX ((size_t)32 * 1024 * 1024)
 
 /* One HTTP exchange, reported to the --inspect panel. All strings borrowed for the call's duration. */
 typedef struct api_trace {
@@ -48,13 +51,18 @@ typedef void (*api_trace_fn)(void *userdata, const api_trace *t);
 
 typedef struct api_client api_client;
 
-api_client *api_client_new(const api_config *cfg);   /* NULL on OOM or bad URL */
+/* Copies what it needs from cfg (strings too). NULL on OOM or bad URL (not http:// or https://).
+ * 0 / NULL fields take the defaults. api_client_free() releases everything. */
+api_client *api_client_new(const api_config *cfg);
 void api_client_free(api_client *c);
+/* fn is called on the calling thread after every HTTP attempt (retries included), never with the API key. */
 void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata);
 const char *api_client_base_url(const api_client *c);
 
 const char *api_status_message(api_status s);         /* the default person-readable text */
 
+/* All calls: res may be NULL; on failure *out is left empty (nothing to free) and res->message says why.
+ * On API_OK the caller owns *out (bo_concert_list_clear / bo_concert_clear / bo_ticket_clear). */
 api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res);
 api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res);
 api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res);

@@ -1,0 +1,562 @@
+/* The HTTP API client (libcurl + cJSON): one reused easy handle per client, capped answers,
+ * person-readable errors, idempotent purchase retries. No drawing, nothing written to disk. */
+#include "api.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "bo_money.h"
+#include "bo_text.h"
+
+#define DEFAULT_CONNECT_MS 3000L
+#define DEFAULT_TIMEOUT_MS 10000L
+#define DEFAULT_ATTEMPTS 3
+#define MAX_ATTEMPTS 10
+#define BACKOFF_BASE_MS 200L
+#define BACKOFF_MAX_MS 2000L
+#define URL_MAX 4096
+
+struct api_client {
+    CURL *curl;
+    char *base_url;            /* owned, no trailing slash */
+    char *api_key;             /* owned or NULL */
+    long connect_timeout_ms, timeout_ms;
+    int purchase_attempts;
+    size_t max_body;
+    api_trace_fn trace;
+    void *trace_ud;
+};
+
+/* One HTTP exchange's answer. body is owned (NUL-terminated), freed by http_resp_clear. */
+typedef struct http_resp {
+    long status;               /* 0: no HTTP answer */
+    char *body;
+    size_t len, cap, max;
+    bool too_big;
+    CURLcode cc;
+    bool connected;            /* a TCP connection was established */
+    char errbuf[CURL_ERROR_SIZE];
+    double ms;
+} http_resp;
+
+const char *api_status_message(api_status s)
+{
+    switch (s) {
+    case API_OK: return "";
+    case API_ERR_SOLD_OUT: return "Sold out";
+    case API_ERR_NOT_FOUND: return "Concert no longer exists";
+    case API_ERR_INVALID: return "Request refused";
+    case API_ERR_FORBIDDEN: return "Not allowed: operator key required";
+    case API_ERR_THROTTLED: return "Too many requests — try again";
+    case API_ERR_UNAVAILABLE: return "Service unavailable — try again";
+    case API_ERR_UNREACHABLE: return "Server unreachable — retrying";
+    case API_ERR_TIMEOUT: return "No answer from the server in time — try again";
+    case API_ERR_PROTOCOL: return "Malformed answer from the server";
+    case API_ERR_NOMEM: return "Out of memory";
+    }
+    return "Unknown error";
+}
+
+static api_status set_result(api_result *res, api_status st, long http, const char *fmt, ...)
+{
+    if (res == NULL)
+        return st;
+    res->status = st;
+    res->http_status = http;
+    res->message[0] = '\0';
+    if (fmt != NULL) {
+        char raw[sizeof res->message];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(raw, sizeof raw, fmt, ap);
+        va_end(ap);
+        bo_text_sanitize(res->message, sizeof res->message, raw);
+    } else {
+        snprintf(res->message, sizeof res->message, "%s", api_status_message(st));
+    }
+    return st;
+}
+
+/* ---- client ---- */
+
+api_client *api_client_new(const api_config *cfg)
+{
+    if (cfg == NULL || cfg->base_url == NULL)
+        return NULL;
+    const char *u = cfg->base_url;
+    if (!((strncmp(u, "http://", 7) == 0 && u[7] != '\0') || (strncmp(u, "https://", 8) == 0 && u[8] != '\0'))
+        || strlen(u) > URL_MAX / 2 || bo_text_has_control(u))
+        return NULL;
+    api_client *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->base_url = strdup(u);
+    if (c->base_url == NULL)
+        goto fail;
+    for (size_t n = strlen(c->base_url); n > 0 && c->base_url[n - 1] == '/'; n--)
+        c->base_url[n - 1] = '\0';
+    if (cfg->api_key != NULL && cfg->api_key[0] != '\0') {
+        if (bo_text_has_control(cfg->api_key))
+            goto fail;
+        c->api_key = strdup(cfg->api_key);
+        if (c->api_key == NULL)
+            goto fail;
+    }
+    c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS;
+    c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
+    c->purchase_attempts = cfg->purchase_attempts > 0 ? cfg->purchase_attempts : DEFAULT_ATTEMPTS;
+    if (c->purchase_attempts > MAX_ATTEMPTS)
+        c->purchase_attempts = MAX_ATTEMPTS;
+    c->max_body = cfg->max_response_bytes > 0 ? cfg->max_response_bytes : API_RESPONSE_MAX;
+    c->curl = curl_easy_init();
+    if (c->curl == NULL)
+        goto fail;
+    return c;
+fail:
+    api_client_free(c);
+    return NULL;
+}
+
+void api_client_free(api_client *c)
+{
+    if (c == NULL)
+        return;
+    if (c->curl != NULL)
+        curl_easy_cleanup(c->curl);
+    free(c->base_url);
+    free(c->api_key);
+    free(c);
+}
+
+void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata)
+{
+    c->trace = fn;
+    c->trace_ud = userdata;
+}
+
+const char *api_client_base_url(const api_client *c)
+{
+    return c->base_url;
+}
+
+/* ---- transport ---- */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    http_resp *r = ud;
+    size_t n = size * nmemb;
+    if (n > r->max - r->len) {
+        r->too_big = true;
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap > 0 ? r->cap : 4096;
+        while (cap < r->len + n + 1)
+            cap *= 2;
+        if (cap > r->max + 1)
+            cap = r->max + 1;
+        char *b = realloc(r->body, cap);
+        if (b == NULL)
+            return 0;
+        r->body = b;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = '\0';
+    return n;
+}
+
+static void http_resp_clear(http_resp *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Performs one HTTP exchange. Returns 0 when curl ran (inspect r->cc / r->status), -1 on OOM. */
+static int http_do(api_client *c, const char *method, const char *url, const char *body,
+                   const char *idem_key, http_resp *r)
+{
+    struct curl_slist *hdrs = NULL, *tmp;
+    char line[URL_MAX];
+    int rc = -1;
+    memset(r, 0, sizeof *r);
+    r->max = c->max_body;
+
+#define ADD_HEADER(text) do { tmp = curl_slist_append(hdrs, (text)); if (tmp == NULL) goto cleanup; hdrs = tmp; } while (0)
+    ADD_HEADER("Accept: application/json");
+    ADD_HEADER("Expect:");
+    if (body != NULL)
+        ADD_HEADER("Content-Type: application/json");
+    if (c->api_key != NULL) {
+        snprintf(line, sizeof line, "x-api-key: %s", c->api_key);
+        ADD_HEADER(line);
+    }
+    if (idem_key != NULL) {
+        snprintf(line, sizeof line, "Idempotency-Key: %s", idem_key);
+        ADD_HEADER(line);
+    }
+#undef ADD_HEADER
+
+    CURL *h = c->curl;
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "boxoffice/1");
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (body != NULL) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    if (strcmp(method, "GET") == 0)
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+
+    double t0 = now_ms();
+    r->cc = curl_easy_perform(h);
+    r->ms = now_ms() - t0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_off_t connect_us = 0;
+    curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+    r->connected = connect_us > 0 || r->status != 0;
+    if (r->cc != CURLE_OK && r->errbuf[0] == '\0')
+        snprintf(r->errbuf, sizeof r->errbuf, "%s", curl_easy_strerror(r->cc));
+    if (r->cc == CURLE_FILESIZE_EXCEEDED)
+        r->too_big = true;
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+
+    if (c->trace != NULL) {
+        api_trace t = {
+            .method = method, .url = url, .request_body = body, .http_status = r->status,
+            .response_body = r->body, .latency_ms = r->ms,
+            .error = r->too_big ? "answer larger than the size cap" : r->cc != CURLE_OK ? r->errbuf : NULL,
+        };
+        c->trace(c->trace_ud, &t);
+    }
+    rc = 0;
+cleanup:
+    curl_slist_free_all(hdrs);
+    return rc;
+}
+
+/* The server's {"error": "..."} (or API Gateway's {"message": "..."}) text, borrowed from j, or NULL. */
+static const char *error_text(const cJSON *j)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+    if (cJSON_IsString(e) && e->valuestring != NULL && e->valuestring[0] != '\0')
+        return e->valuestring;
+    e = cJSON_GetObjectItemCaseSensitive(j, "message");
+    if (cJSON_IsString(e) && e->valuestring != NULL && e->valuestring[0] != '\0')
+        return e->valuestring;
+    return NULL;
+}
+
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    return hay != NULL && strcasestr(hay, needle) != NULL;
+}
+
+/* Turns a finished exchange into a status. On API_OK *json holds the parsed 2xx body (caller frees). */
+static api_status classify(const http_resp *r, cJSON **json, api_result *res)
+{
+    *json = NULL;
+    if (r->too_big)
+        return set_result(res, API_ERR_PROTOCOL, r->status, "Answer too large (over %zu bytes)", r->max);
+    if (r->cc != CURLE_OK) {
+        switch (r->cc) {
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return set_result(res, API_ERR_UNREACHABLE, 0, NULL);
+        case CURLE_OPERATION_TIMEDOUT:
+            if (!r->connected)
+                return set_result(res, API_ERR_UNREACHABLE, 0, NULL);
+            return set_result(res, API_ERR_TIMEOUT, r->status, NULL);
+        case CURLE_OUT_OF_MEMORY:
+            return set_result(res, API_ERR_NOMEM, 0, NULL);
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
+            return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+            return set_result(res, API_ERR_UNREACHABLE, 0, "Secure connection failed: %s", r->errbuf);
+        default:
+            return set_result(res, API_ERR_UNAVAILABLE, r->status, "Connection lost — try again");
+        }
+    }
+    cJSON *j = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+    long st = r->status;
+    if (st >= 200 && st < 300) {
+        if (j == NULL)
+            return set_result(res, API_ERR_PROTOCOL, st, NULL);
+        *json = j;
+        return set_result(res, API_OK, st, "");
+    }
+    const char *msg = error_text(j);
+    api_status out;
+    if (st == 404) {
+        out = set_result(res, API_ERR_NOT_FOUND, st, NULL);
+    } else if (st == 401 || st == 403) {
+        if (contains_nocase(msg, "Missing Authentication Token"))
+            out = set_result(res, API_ERR_INVALID, st, "No such API route — check the API URL");
+        else
+            out = set_result(res, API_ERR_FORBIDDEN, st, NULL);
+    } else if (st == 429) {
+        out = set_result(res, API_ERR_THROTTLED, st, NULL);
+    } else if (st >= 500) {
+        out = set_result(res, API_ERR_UNAVAILABLE, st, NULL);
+    } else if (st == 400 && (contains_nocase(msg, "no tickets available") || contains_nocase(msg, "sold out"))) {
+        out = set_result(res, API_ERR_SOLD_OUT, st, NULL);
+    } else if (st == 413) {
+        out = set_result(res, API_ERR_INVALID, st, "Request too large");
+    } else if (st >= 400) {
+        out = msg != NULL ? set_result(res, API_ERR_INVALID, st, "%s", msg) : set_result(res, API_ERR_INVALID, st, NULL);
+    } else {
+        out = set_result(res, API_ERR_PROTOCOL, st, "Unexpected answer (HTTP %ld)", st);
+    }
+    cJSON_Delete(j);
+    return out;
+}
+
+static bool build_url(const api_client *c, const char *path, const char *id, char out[URL_MAX])
+{
+    int n;
+    if (id == NULL) {
+        n = snprintf(out, URL_MAX, "%s%s", c->base_url, path);
+    } else {
+        char *esc = curl_easy_escape(c->curl, id, 0);
+        if (esc == NULL)
+            return false;
+        n = snprintf(out, URL_MAX, "%s%s%s", c->base_url, path, esc);
+        curl_free(esc);
+    }
+    return n > 0 && n < URL_MAX;
+}
+
+/* One request without retries; on API_OK *json holds the parsed body. */
+static api_status request(api_client *c, const char *method, const char *url, const char *body,
+                          cJSON **json, api_result *res)
+{
+    http_resp r;
+    if (http_do(c, method, url, body, NULL, &r) != 0) {
+        http_resp_clear(&r);
+        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    }
+    api_status st = classify(&r, json, res);
+    if (res != NULL)
+        res->latency_ms = r.ms;
+    http_resp_clear(&r);
+    return st;
+}
+
+static bool id_ok(const char *id)
+{
+    return id != NULL && id[0] != '\0' && strlen(id) <= BO_ID_MAX && !bo_text_has_control(id);
+}
+
+api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res)
+{
+    char url[URL_MAX];
+    cJSON *j = NULL;
+    out->items = NULL;
+    out->n = 0;
+    if (!build_url(c, "/concerts", NULL, url))
+        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    api_status st = request(c, "GET", url, NULL, &j, res);
+    if (st != API_OK)
+        return st;
+    if (bo_concert_list_from_json(j, out) != 0)
+        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
+    cJSON_Delete(j);
+    return st;
+}
+
+api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res)
+{
+    char url[URL_MAX];
+    cJSON *j = NULL;
+    memset(out, 0, sizeof *out);
+    if (!id_ok(id))
+        return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (!build_url(c, "/concerts/", id, url))
+        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    api_status st = request(c, "GET", url, NULL, &j, res);
+    if (st != API_OK)
+        return st;
+    if (bo_concert_from_json(j, out) != 0)
+        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
+    cJSON_Delete(j);
+    return st;
+}
+
+api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res)
+{
+    char url[URL_MAX], price[BO_MONEY_BUF];
+    cJSON *body = NULL, *j = NULL;
+    char *text = NULL;
+    api_status st;
+    id_out[0] = '\0';
+    if (!build_url(c, "/concerts", NULL, url))
+        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    bo_money_format(in->price_cents, price);
+    body = cJSON_CreateObject();
+    if (body == NULL || cJSON_AddStringToObject(body, "name", in->name != NULL ? in->name : "") == NULL
+        || cJSON_AddStringToObject(body, "date", in->date != NULL ? in->date : "") == NULL
+        || cJSON_AddStringToObject(body, "venue", in->venue != NULL ? in->venue : "") == NULL
+        || cJSON_AddNumberToObject(body, "availableTickets", (double)in->available_tickets) == NULL
+        || cJSON_AddRawToObject(body, "ticketPrice", price) == NULL
+        || (text = cJSON_PrintUnformatted(body)) == NULL) {
+        st = set_result(res, API_ERR_NOMEM, 0, NULL);
+        goto cleanup;
+    }
+    st = request(c, "POST", url, text, &j, res);
+    if (st != API_OK)
+        goto cleanup;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+    if (!cJSON_IsString(id) || !id_ok(id->valuestring) || !bo_utf8_valid(id->valuestring, strlen(id->valuestring))) {
+        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
+        goto cleanup;
+    }
+    snprintf(id_out, BO_ID_MAX + 1, "%s", id->valuestring);
+cleanup:
+    cJSON_Delete(body);
+    cJSON_Delete(j);
+    free(text);
+    return st;
+}
+
+static bool retryable(api_status st)
+{
+    return st == API_ERR_UNAVAILABLE || st == API_ERR_UNREACHABLE || st == API_ERR_TIMEOUT
+        || st == API_ERR_THROTTLED;
+}
+
+static void backoff(int attempt)
+{
+    long ms = BACKOFF_BASE_MS << (attempt < 4 ? attempt : 4);
+    if (ms > BACKOFF_MAX_MS)
+        ms = BACKOFF_MAX_MS;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = ms / 2 + (long)((unsigned long)now.tv_nsec % (unsigned long)(ms / 2 + 1)); /* jitter */
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static char *sanitized_copy(const char *s)
+{
+    size_t cap = strlen(s) * 3 + 1;
+    char *out = malloc(cap);
+    if (out != NULL)
+        bo_text_sanitize(out, cap, s);
+    return out;
+}
+
+/* The ticket from a 200/201 answer: the server's id, its fields when given, else what was sent. */
+static api_status ticket_from_answer(const cJSON *j, const char *concert_id, const char *name,
+                                     const char *email, bo_ticket *out, api_result *res)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+    const cJSON *v;
+    if (!cJSON_IsString(id) || !id_ok(id->valuestring) || !bo_utf8_valid(id->valuestring, strlen(id->valuestring)))
+        return set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
+    snprintf(out->id, sizeof out->id, "%s", id->valuestring);
+    snprintf(out->concert_id, sizeof out->concert_id, "%s", concert_id);
+    v = cJSON_GetObjectItemCaseSensitive(j, "customerName");
+    out->customer_name = sanitized_copy(cJSON_IsString(v) ? v->valuestring : name);
+    v = cJSON_GetObjectItemCaseSensitive(j, "customerEmail");
+    out->customer_email = sanitized_copy(cJSON_IsString(v) ? v->valuestring : email);
+    if (out->customer_name == NULL || out->customer_email == NULL) {
+        bo_ticket_clear(out);
+        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    }
+    v = cJSON_GetObjectItemCaseSensitive(j, "purchaseDate");
+    if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
+        bo_text_sanitize(out->purchase_date, sizeof out->purchase_date, v->valuestring);
+    } else { /* the server did not say: the time the sale was confirmed here */
+        struct timespec ts;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        char base[24];
+        strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(out->purchase_date, sizeof out->purchase_date, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+    }
+    return API_OK;
+}
+
+api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
+                        const char *customer_email, bo_ticket *out, api_result *res)
+{
+    char url[URL_MAX], key[37];
+    cJSON *body = NULL, *j = NULL;
+    char *text = NULL;
+    api_status st = API_ERR_NOMEM;
+    double total_ms = 0;
+    uuid_t u;
+    memset(out, 0, sizeof *out);
+    if (!id_ok(concert_id))
+        return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (!build_url(c, "/tickets", NULL, url))
+        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, key);
+    body = cJSON_CreateObject();
+    if (body == NULL || cJSON_AddStringToObject(body, "concertId", concert_id) == NULL
+        || cJSON_AddStringToObject(body, "customerName", customer_name != NULL ? customer_name : "") == NULL
+        || cJSON_AddStringToObject(body, "customerEmail", customer_email != NULL ? customer_email : "") == NULL
+        || (text = cJSON_PrintUnformatted(body)) == NULL) {
+        st = set_result(res, API_ERR_NOMEM, 0, NULL);
+        goto cleanup;
+    }
+    for (int attempt = 0; attempt < c->purchase_attempts; attempt++) {
+        http_resp r;
+        if (attempt > 0)
+            backoff(attempt - 1);
+        if (http_do(c, "POST", url, text, key, &r) != 0) {
+            http_resp_clear(&r);
+            st = set_result(res, API_ERR_NOMEM, 0, NULL);
+            goto cleanup;
+        }
+        total_ms += r.ms;
+        st = classify(&r, &j, res);
+        http_resp_clear(&r);
+        if (!retryable(st))
+            break;
+    }
+    if (st == API_OK) {
+        st = ticket_from_answer(j, concert_id, customer_name != NULL ? customer_name : "",
+                                customer_email != NULL ? customer_email : "", out, res);
+    }
+cleanup:
+    if (res != NULL)
+        res->latency_ms = total_ms;
+    cJSON_Delete(body);
+    cJSON_Delete(j);
+    free(text);
+    return st;
+}
