@@ -1,0 +1,699 @@
+/* The concert store on DynamoDB: the item layout shared with the Node.js reference and the
+ * purchase transaction (see store.h). */
+#include "store.h"
+
+#include "bo_money.h"
+#include "ddb.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TABLE_NAME_MAX 255
+#define MAX_SCAN_PAGES 100000 /* a bound, far above any real table, against a server that loops */
+
+struct store {
+    ddb_client *ddb;
+    char concerts_table[TABLE_NAME_MAX + 1];
+    char tickets_table[TABLE_NAME_MAX + 1];
+    char last_error[768];
+};
+
+/* ---- errors ---------------------------------------------------------------------------------- */
+
+static void set_error(store *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
+    va_end(ap);
+}
+
+static void set_ddb_error(store *s, const char *what, const ddb_error *e)
+{
+    set_error(s, "%s: %s %s%s%s", what, ddb_status_name(e->status), e->type, e->type[0] ? ": " : "",
+              e->message);
+}
+
+static bool reasons_transient(const ddb_error *e)
+{
+    return e->status == DDB_ERR_TRANSACTION_CANCELED && ddb_error_retryable(e);
+}
+
+/* Storage failures a client may retry later (503) versus everything else. */
+static store_status from_ddb(store *s, const char *what, const ddb_error *e)
+{
+    set_ddb_error(s, what, e);
+    switch (e->status) {
+    case DDB_ERR_THROTTLED:
+    case DDB_ERR_TRANSACTION_CONFLICT:
+    case DDB_ERR_SERVICE:
+    case DDB_ERR_TRANSPORT:
+    case DDB_ERR_TIMEOUT:
+        return STORE_UNAVAILABLE;
+    case DDB_ERR_TRANSACTION_CANCELED:
+        return reasons_transient(e) ? STORE_UNAVAILABLE : STORE_ERROR;
+    default:
+        return STORE_ERROR;
+    }
+}
+
+/* ---- open / close ---------------------------------------------------------------------------- */
+
+static bool table_name_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n < 3 || n > TABLE_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '-' || t[i] == '.'))
+            return false;
+    return true;
+}
+
+store *store_open_from_env(char *err, size_t errlen)
+{
+    const char *vars[2] = {"CONCERTS_TABLE", "TICKETS_TABLE"};
+    const char *vals[2];
+    for (int i = 0; i < 2; i++) {
+        vals[i] = getenv(vars[i]);
+        if (!vals[i] || !*vals[i]) {
+            snprintf(err, errlen, "%s is not set", vars[i]);
+            return NULL;
+        }
+        if (!table_name_ok(vals[i])) {
+            snprintf(err, errlen, "%s is not a valid DynamoDB table name", vars[i]);
+            return NULL;
+        }
+    }
+    store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    ddb_error e;
+    s->ddb = ddb_client_new_from_env(&e);
+    if (!s->ddb) {
+        snprintf(err, errlen, "DynamoDB client: %s", e.message);
+        free(s);
+        return NULL;
+    }
+    snprintf(s->concerts_table, sizeof s->concerts_table, "%s", vals[0]);
+    snprintf(s->tickets_table, sizeof s->tickets_table, "%s", vals[1]);
+    snprintf(s->last_error, sizeof s->last_error, "no error");
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    ddb_client_free(s->ddb);
+    free(s);
+}
+
+void store_set_deadline(store *s, uint64_t deadline_ms)
+{
+    ddb_client_set_deadline(s->ddb, deadline_ms);
+}
+
+const char *store_last_error(const store *s)
+{
+    return s ? s->last_error : "no store";
+}
+
+/* ---- clearing -------------------------------------------------------------------------------- */
+
+void concert_clear(concert *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    free(c->date);
+    free(c->venue);
+    memset(c, 0, sizeof *c);
+}
+
+void concert_list_clear(concert_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        concert_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void ticket_clear(ticket *t)
+{
+    if (!t)
+        return;
+    free(t->customer_name);
+    free(t->customer_email);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- numbers --------------------------------------------------------------------------------- */
+
+/* Parses a DynamoDB number ("49.99", "49.990", "1E+1", "-0.5e-3", ...) scaled by 10^scale into *out.
+ * With round, extra digits are rounded half away from zero; without, they must be zeros.
+ * Returns 0, or -1 for malformed text, inexact value (without round) or int64 overflow. */
+static int decimal_scaled(const char *text, int scale, bool round, int64_t *out)
+{
+    const char *p = text;
+    bool neg = false;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    char digits[48];
+    size_t nd = 0;
+    long frac = 0;
+    bool dot = false, any = false;
+    for (;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            any = true;
+            if (dot)
+                frac++;
+            if (nd == 0 && *p == '0')
+                continue; /* leading zero */
+            if (nd == sizeof digits)
+                return -1; /* more significant digits than DynamoDB keeps (38) */
+            digits[nd++] = *p;
+        } else if (*p == '.' && !dot) {
+            dot = true;
+        } else {
+            break;
+        }
+    }
+    if (!any)
+        return -1;
+    long exp = 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        bool eneg = false;
+        if (*p == '+' || *p == '-')
+            eneg = *p++ == '-';
+        if (!(*p >= '0' && *p <= '9'))
+            return -1;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            exp = exp * 10 + (*p - '0');
+            if (exp > 10000)
+                return -1;
+        }
+        if (eneg)
+            exp = -exp;
+    }
+    if (*p != '\0')
+        return -1;
+    if (nd == 0) {
+        *out = 0;
+        return 0;
+    }
+    long shift = exp - frac + scale; /* value * 10^scale = digits * 10^shift */
+    long keep = (long)nd + shift;    /* digits before the scaled decimal point */
+    if (keep > 18)
+        return -1;
+    uint64_t v = 0;
+    for (long i = 0; i < keep; i++)
+        v = v * 10 + (uint64_t)(i < (long)nd ? digits[i] - '0' : 0);
+    if (keep < (long)nd) {
+        long first = keep < 0 ? -1 : keep; /* index of the first dropped digit, -1 = a zero */
+        bool nonzero = false;
+        for (long i = keep < 0 ? 0 : keep; i < (long)nd; i++)
+            nonzero |= digits[i] != '0';
+        if (!round && nonzero)
+            return -1;
+        if (round && first >= 0 && digits[first] >= '5')
+            v++;
+    }
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return 0;
+}
+
+/* ---- attribute values ------------------------------------------------------------------------ */
+
+/* Adds name: {type: value} to obj. Returns false when out of memory. */
+static bool add_av(cJSON *obj, const char *name, const char *type, const char *value)
+{
+    cJSON *av = cJSON_CreateObject();
+    if (!av)
+        return false;
+    if (!cJSON_AddStringToObject(av, type, value ? value : "") || !cJSON_AddItemToObject(obj, name, av)) {
+        cJSON_Delete(av);
+        return false;
+    }
+    return true;
+}
+
+/* The string of attribute name when it is {"S": "..."}, else NULL. */
+static const char *get_s(const cJSON *item, const char *name)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "S");
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The text of a numeric attribute: {"N": "..."}, or {"S": "..."} as a DocumentClient writes a number
+ * that arrived as a JSON string. NULL when absent. */
+static const char *get_num(const cJSON *item, const char *name)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "N");
+    if (!cJSON_IsString(v))
+        v = cJSON_GetObjectItemCaseSensitive(av, "S");
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *dup_or_empty(const char *v)
+{
+    return strdup(v ? v : "");
+}
+
+static bool copy_id(char dst[STORE_ID_MAX + 1], const char *src)
+{
+    if (!src || !*src || strlen(src) > STORE_ID_MAX)
+        return false;
+    memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
+
+/* Reads a concert item. Missing text attributes read as "", missing numbers as 0 (items written by
+ * other programs); a missing/too long id or a number that is not a number makes the item malformed.
+ * 0, -1 malformed (*out cleared), -2 out of memory. */
+static int concert_from_item(const cJSON *item, concert *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!copy_id(out->id, get_s(item, "id")))
+        return -1;
+    const char *tickets = get_num(item, "availableTickets");
+    const char *price = get_num(item, "ticketPrice");
+    if (tickets && decimal_scaled(tickets, 0, false, &out->available_tickets) != 0)
+        goto malformed;
+    if (price && decimal_scaled(price, 2, true, &out->price_cents) != 0)
+        goto malformed;
+    out->name = dup_or_empty(get_s(item, "name"));
+    out->date = dup_or_empty(get_s(item, "date"));
+    out->venue = dup_or_empty(get_s(item, "venue"));
+    if (!out->name || !out->date || !out->venue) {
+        concert_clear(out);
+        return -2;
+    }
+    return 0;
+malformed:
+    concert_clear(out);
+    return -1;
+}
+
+static int ticket_from_item(const cJSON *item, ticket *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!copy_id(out->id, get_s(item, "id")) || !copy_id(out->concert_id, get_s(item, "concertId")))
+        goto malformed;
+    const char *date = get_s(item, "purchaseDate");
+    snprintf(out->purchase_date, sizeof out->purchase_date, "%s", date ? date : "");
+    out->customer_name = dup_or_empty(get_s(item, "customerName"));
+    out->customer_email = dup_or_empty(get_s(item, "customerEmail"));
+    if (!out->customer_name || !out->customer_email) {
+        ticket_clear(out);
+        return -2;
+    }
+    return 0;
+malformed:
+    ticket_clear(out);
+    return -1;
+}
+
+/* {"TableName": table, "Key": {"id": {"S": id}}, "ConsistentRead": true} */
+static cJSON *key_request(const char *table, const char *id)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON *key = cJSON_CreateObject();
+    if (!req || !key || !cJSON_AddStringToObject(req, "TableName", table) || !add_av(key, "id", "S", id) ||
+        !cJSON_AddItemToObject(req, "Key", key)) {
+        cJSON_Delete(req);
+        cJSON_Delete(key);
+        return NULL;
+    }
+    key = NULL;
+    if (!cJSON_AddTrueToObject(req, "ConsistentRead")) {
+        cJSON_Delete(req);
+        return NULL;
+    }
+    return req;
+}
+
+/* GetItem: 0 found (*item owned by the caller, a detached copy), 1 not found, -1 error (status in *st). */
+static int get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)
+{
+    *item = NULL;
+    cJSON *req = key_request(table, id);
+    if (!req) {
+        set_error(s, "GetItem: out of memory");
+        *st = STORE_ERROR;
+        return -1;
+    }
+    cJSON *resp = NULL;
+    ddb_error e;
+    ddb_status ds = ddb_call(s->ddb, "GetItem", req, &resp, &e);
+    cJSON_Delete(req);
+    if (ds != DDB_OK) {
+        *st = from_ddb(s, "GetItem", &e);
+        return -1;
+    }
+    cJSON *found = cJSON_DetachItemFromObjectCaseSensitive(resp, "Item");
+    cJSON_Delete(resp);
+    if (!cJSON_IsObject(found)) {
+        cJSON_Delete(found);
+        return 1;
+    }
+    *item = found;
+    return 0;
+}
+
+/* ---- concerts -------------------------------------------------------------------------------- */
+
+store_status store_put_concert(store *s, const concert *c)
+{
+    if (!c || !c->id[0] || strlen(c->id) > STORE_ID_MAX) {
+        set_error(s, "PutItem: concert without id");
+        return STORE_ERROR;
+    }
+    char tickets[24], price[BO_MONEY_BUF];
+    snprintf(tickets, sizeof tickets, "%lld", (long long)c->available_tickets);
+    bo_money_format(c->price_cents, price);
+
+    store_status st = STORE_ERROR;
+    cJSON *resp = NULL;
+    cJSON *req = cJSON_CreateObject();
+    cJSON *item = cJSON_AddObjectToObject(req, "Item");
+    if (!req || !cJSON_AddStringToObject(req, "TableName", s->concerts_table) || !item ||
+        !add_av(item, "id", "S", c->id) || !add_av(item, "name", "S", c->name) ||
+        !add_av(item, "date", "S", c->date) || !add_av(item, "venue", "S", c->venue) ||
+        !add_av(item, "availableTickets", "N", tickets) || !add_av(item, "ticketPrice", "N", price)) {
+        set_error(s, "PutItem: out of memory");
+        goto done;
+    }
+    ddb_error e;
+    if (ddb_call(s->ddb, "PutItem", req, &resp, &e) != DDB_OK) {
+        st = from_ddb(s, "PutItem", &e);
+        goto done;
+    }
+    st = STORE_OK;
+done:
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    return st;
+}
+
+store_status store_get_concert(store *s, const char *id, concert *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!id || !*id || strlen(id) > STORE_ID_MAX) {
+        set_error(s, "GetItem: id empty or longer than %d bytes", STORE_ID_MAX);
+        return STORE_NOT_FOUND;
+    }
+    cJSON *item;
+    store_status st;
+    int r = get_item(s, s->concerts_table, id, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1)
+        return STORE_NOT_FOUND;
+    r = concert_from_item(item, out);
+    cJSON_Delete(item);
+    if (r == -2) {
+        set_error(s, "GetItem: out of memory");
+        return STORE_ERROR;
+    }
+    if (r != 0) {
+        set_error(s, "GetItem: malformed concert item %s", id);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+/* Appends the concerts of one Scan page. Malformed items are skipped (counted in *skipped). */
+static store_status add_page(store *s, const cJSON *items, concert_list *out, size_t *cap, size_t *skipped)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items) {
+        if (out->n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 64;
+            concert *p = realloc(out->items, ncap * sizeof *p);
+            if (!p) {
+                set_error(s, "Scan: out of memory");
+                return STORE_ERROR;
+            }
+            out->items = p;
+            *cap = ncap;
+        }
+        int r = concert_from_item(item, &out->items[out->n]);
+        if (r == -2) {
+            set_error(s, "Scan: out of memory");
+            return STORE_ERROR;
+        }
+        if (r == 0)
+            out->n++;
+        else
+            (*skipped)++;
+    }
+    return STORE_OK;
+}
+
+store_status store_list_concerts(store *s, concert_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    size_t cap = 0, skipped = 0;
+    store_status st = STORE_ERROR;
+    cJSON *start_key = NULL; /* LastEvaluatedKey of the previous page, owned */
+    cJSON *req = NULL, *resp = NULL;
+
+    for (unsigned page = 0;; page++) {
+        if (page == MAX_SCAN_PAGES) {
+            set_error(s, "Scan: more than %d pages", MAX_SCAN_PAGES);
+            goto fail;
+        }
+        req = cJSON_CreateObject();
+        if (!req || !cJSON_AddStringToObject(req, "TableName", s->concerts_table) ||
+            !cJSON_AddTrueToObject(req, "ConsistentRead")) {
+            set_error(s, "Scan: out of memory");
+            goto fail;
+        }
+        if (start_key) {
+            if (!cJSON_AddItemToObject(req, "ExclusiveStartKey", start_key)) {
+                set_error(s, "Scan: out of memory");
+                goto fail;
+            }
+            start_key = NULL; /* now owned by req */
+        }
+        ddb_error e;
+        if (ddb_call(s->ddb, "Scan", req, &resp, &e) != DDB_OK) {
+            st = from_ddb(s, "Scan", &e);
+            goto fail;
+        }
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(resp, "Items");
+        if (items && !cJSON_IsArray(items)) {
+            set_error(s, "Scan: Items is not an array");
+            goto fail;
+        }
+        if (add_page(s, items, out, &cap, &skipped) != STORE_OK)
+            goto fail;
+        cJSON *next = cJSON_DetachItemFromObjectCaseSensitive(resp, "LastEvaluatedKey");
+        if (cJSON_IsObject(next) && next->child) {
+            const cJSON *prev = cJSON_GetObjectItemCaseSensitive(req, "ExclusiveStartKey");
+            if (prev && cJSON_Compare(prev, next, true)) {
+                cJSON_Delete(next);
+                set_error(s, "Scan: LastEvaluatedKey repeats the ExclusiveStartKey");
+                goto fail;
+            }
+            start_key = next;
+        } else {
+            cJSON_Delete(next);
+        }
+        cJSON_Delete(req);
+        cJSON_Delete(resp);
+        req = resp = NULL;
+        if (!start_key)
+            break;
+    }
+    if (skipped)
+        set_error(s, "Scan: skipped %zu malformed concert items", skipped);
+    return STORE_OK;
+
+fail:
+    cJSON_Delete(start_key);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    concert_list_clear(out);
+    return st;
+}
+
+/* ---- purchase -------------------------------------------------------------------------------- */
+
+static void utc_now_iso(char out[32])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    char secs[24];
+    strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%.19s.%03dZ", secs, (int)(ts.tv_nsec / 1000000L) % 1000);
+}
+
+/* The TransactWriteItems request: [0] seat update on the concert, [1] conditional ticket put. */
+static cJSON *purchase_request(const store *s, const ticket *t, const char *purchase_date)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = cJSON_AddArrayToObject(req, "TransactItems");
+    cJSON *upd_wrap = cJSON_CreateObject();
+    cJSON *put_wrap = cJSON_CreateObject();
+    if (!req || !items || !upd_wrap || !put_wrap)
+        goto fail;
+    cJSON_AddItemToArray(items, upd_wrap);
+    cJSON_AddItemToArray(items, put_wrap);
+
+    cJSON *upd = cJSON_AddObjectToObject(upd_wrap, "Update");
+    cJSON *key = cJSON_AddObjectToObject(upd, "Key");
+    cJSON *names = cJSON_AddObjectToObject(upd, "ExpressionAttributeNames");
+    cJSON *values = cJSON_AddObjectToObject(upd, "ExpressionAttributeValues");
+    if (!upd || !key || !names || !values || !cJSON_AddStringToObject(upd, "TableName", s->concerts_table) ||
+        !add_av(key, "id", "S", t->concert_id) ||
+        !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :one") ||
+        !cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail > :zero") ||
+        !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
+        !add_av(values, ":one", "N", "1") || !add_av(values, ":zero", "N", "0"))
+        goto fail;
+
+    cJSON *put = cJSON_AddObjectToObject(put_wrap, "Put");
+    cJSON *item = cJSON_AddObjectToObject(put, "Item");
+    cJSON *pnames = cJSON_AddObjectToObject(put, "ExpressionAttributeNames");
+    if (!put || !item || !pnames || !cJSON_AddStringToObject(put, "TableName", s->tickets_table) ||
+        !add_av(item, "id", "S", t->id) || !add_av(item, "concertId", "S", t->concert_id) ||
+        !add_av(item, "customerName", "S", t->customer_name) ||
+        !add_av(item, "customerEmail", "S", t->customer_email) ||
+        !add_av(item, "purchaseDate", "S", purchase_date) ||
+        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
+        !cJSON_AddStringToObject(pnames, "#id", "id"))
+        goto fail;
+    return req;
+fail:
+    if (!cJSON_GetArrayItem(items, 0))
+        cJSON_Delete(upd_wrap);
+    if (!cJSON_GetArrayItem(items, 1))
+        cJSON_Delete(put_wrap);
+    cJSON_Delete(req);
+    return NULL;
+}
+
+static bool reason_is(const ddb_error *e, size_t i, const char *code)
+{
+    return i < e->n_reasons && strcmp(e->reasons[i], code) == 0;
+}
+
+/* The ticket id exists: the same purchase replayed, or the id (idempotency key) reused elsewhere. */
+static store_status decide_existing_ticket(store *s, const ticket *t, ticket *out)
+{
+    cJSON *item;
+    store_status st;
+    int r = get_item(s, s->tickets_table, t->id, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1) {
+        set_error(s, "TransactWriteItems: ticket %s reported as existing but not found", t->id);
+        return STORE_ERROR;
+    }
+    ticket stored;
+    r = ticket_from_item(item, &stored);
+    cJSON_Delete(item);
+    if (r != 0) {
+        set_error(s, r == -2 ? "GetItem: out of memory" : "GetItem: malformed ticket item");
+        return STORE_ERROR;
+    }
+    if (strcmp(stored.concert_id, t->concert_id) != 0) {
+        ticket_clear(&stored);
+        set_error(s, "ticket id %s already used for another concert", t->id);
+        return STORE_CONFLICT;
+    }
+    if (out)
+        *out = stored; /* ownership of the strings moves to *out */
+    else
+        ticket_clear(&stored);
+    set_error(s, "ticket %s replayed", t->id);
+    return STORE_REPLAY;
+}
+
+/* The seat update failed its condition: no such concert, or no seat left. */
+static store_status decide_failed_seat(store *s, const ticket *t)
+{
+    cJSON *item;
+    store_status st;
+    int r = get_item(s, s->concerts_table, t->concert_id, &item, &st);
+    if (r < 0)
+        return st;
+    cJSON_Delete(item);
+    if (r == 1) {
+        set_error(s, "concert %s not found", t->concert_id);
+        return STORE_NOT_FOUND;
+    }
+    set_error(s, "concert %s sold out", t->concert_id);
+    return STORE_SOLD_OUT;
+}
+
+store_status store_purchase(store *s, const ticket *t, ticket *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!t || !t->id[0] || strlen(t->id) > STORE_ID_MAX) {
+        set_error(s, "purchase: ticket without id");
+        return STORE_ERROR;
+    }
+    if (!t->concert_id[0] || strlen(t->concert_id) > STORE_ID_MAX) {
+        set_error(s, "purchase: concert id empty or longer than %d bytes", STORE_ID_MAX);
+        return STORE_NOT_FOUND;
+    }
+    char date[32];
+    if (t->purchase_date[0])
+        snprintf(date, sizeof date, "%s", t->purchase_date);
+    else
+        utc_now_iso(date);
+
+    cJSON *req = purchase_request(s, t, date);
+    if (!req) {
+        set_error(s, "TransactWriteItems: out of memory");
+        return STORE_ERROR;
+    }
+    cJSON *resp = NULL;
+    ddb_error e;
+    ddb_status ds = ddb_call(s->ddb, "TransactWriteItems", req, &resp, &e);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (ds == DDB_OK) {
+        if (out) {
+            *out = *t;
+            out->customer_name = strdup(t->customer_name ? t->customer_name : "");
+            out->customer_email = strdup(t->customer_email ? t->customer_email : "");
+            snprintf(out->purchase_date, sizeof out->purchase_date, "%s", date);
+            if (!out->customer_name || !out->customer_email) {
+                ticket_clear(out);
+                set_error(s, "purchase: out of memory after the sale");
+                return STORE_ERROR;
+            }
+        }
+        return STORE_OK;
+    }
+    if (ds != DDB_ERR_TRANSACTION_CANCELED)
+        return from_ddb(s, "TransactWriteItems", &e);
+
+    set_ddb_error(s, "TransactWriteItems", &e);
+    if (reason_is(&e, 1, "ConditionalCheckFailed"))
+        return decide_existing_ticket(s, t, out);
+    if (reason_is(&e, 0, "ConditionalCheckFailed"))
+        return decide_failed_seat(s, t);
+    return from_ddb(s, "TransactWriteItems", &e);
+}
