@@ -1,0 +1,397 @@
+/* The scriptable subcommands: list, show, buy, create (see cli.h). Same api_client as the UI. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid.h"
+#include "cli.h"
+
+#define COL_NAME_MAX 40
+#define COL_VENUE_MAX 30
+
+int cli_exit_code(api_status s)
+{
+    switch (s) {
+    case API_OK: return CLI_EXIT_OK;
+    case API_ERR_SOLD_OUT: return CLI_EXIT_SOLD_OUT;
+    case API_ERR_NOT_FOUND: return CLI_EXIT_NOT_FOUND;
+    case API_ERR_FORBIDDEN: return CLI_EXIT_FORBIDDEN;
+    case API_ERR_THROTTLED:
+    case API_ERR_UNAVAILABLE:
+    case API_ERR_UNREACHABLE:
+    case API_ERR_TIMEOUT: return CLI_EXIT_UNAVAILABLE;
+    case API_ERR_INVALID:
+    case API_ERR_PROTOCOL:
+    case API_ERR_NOMEM: return CLI_EXIT_API;
+    }
+    return CLI_EXIT_API;
+}
+
+/* ---- display width of sanitised UTF-8 ---- */
+
+static uint32_t decode(const unsigned char **s)
+{
+    const unsigned char *p = *s;
+    uint32_t c = p[0];
+    int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    if (len == 1) {
+        *s = p + 1;
+        return c;
+    }
+    uint32_t cp = c & (0xFFu >> (len + 1));
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            *s = p + 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    *s = p + len;
+    return cp;
+}
+
+static int cp_width(uint32_t cp)
+{
+    int w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+/* Prints s padded (or cut with "...") to exactly width columns. */
+static void put_cell(FILE *out, const char *s, int width, bool right)
+{
+    const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+    int total = 0;
+    for (const unsigned char *q = p; *q != '\0';)
+        total += cp_width(decode(&q));
+    if (total <= width) {
+        if (right)
+            fprintf(out, "%*s", width - total, "");
+        fputs((const char *)p, out);
+        if (!right)
+            fprintf(out, "%*s", width - total, "");
+        return;
+    }
+    int used = 0;
+    while (*p != '\0') {
+        const unsigned char *start = p;
+        int w = cp_width(decode(&p));
+        if (used + w > width - 3)
+            break;
+        fwrite(start, 1, (size_t)(p - start), out);
+        used += w;
+    }
+    fputs("...", out);
+    fprintf(out, "%*s", width - 3 - used, "");
+}
+
+static int text_width(const char *s, int cap)
+{
+    int w = 0;
+    for (const unsigned char *q = (const unsigned char *)(s != NULL ? s : ""); *q != '\0';)
+        w += cp_width(decode(&q));
+    return w > cap ? cap : w;
+}
+
+/* ---- output ---- */
+
+static void print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res)
+{
+    const char *msg = res->message[0] != '\0' ? res->message : api_status_message(res->status);
+    char buf[512];
+    if (res->status == API_ERR_UNREACHABLE)
+        snprintf(buf, sizeof buf, "Server unreachable at %s", api_client_base_url(c));
+    else if (res->status == API_ERR_NOT_FOUND && a->cmd == CLI_CMD_SHOW)
+        snprintf(buf, sizeof buf, "Concert not found");
+    else
+        snprintf(buf, sizeof buf, "%s", msg);
+    if (res->http_status > 0)
+        fprintf(err, "boxoffice: %s (HTTP %ld)\n", buf, res->http_status);
+    else
+        fprintf(err, "boxoffice: %s\n", buf);
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        char *text = NULL;
+        if (j != NULL && cJSON_AddStringToObject(j, "error", buf) != NULL
+            && cJSON_AddNumberToObject(j, "status", (double)res->http_status) != NULL
+            && cJSON_AddNumberToObject(j, "exitCode", cli_exit_code(res->status)) != NULL
+            && (text = cJSON_Print(j)) != NULL)
+            fprintf(out, "%s\n", text);
+        free(text);
+        cJSON_Delete(j);
+    }
+}
+
+/* The concert as JSON, in the API's own shape (price an exact number). NULL on OOM. */
+static cJSON *concert_json(const bo_concert *c)
+{
+    char price[BO_MONEY_BUF];
+    bo_money_format(c->price_cents, price);
+    cJSON *j = cJSON_CreateObject();
+    if (j == NULL || cJSON_AddStringToObject(j, "id", c->id) == NULL
+        || cJSON_AddStringToObject(j, "name", c->name != NULL ? c->name : "") == NULL
+        || cJSON_AddStringToObject(j, "date", c->date != NULL ? c->date : "") == NULL
+        || cJSON_AddStringToObject(j, "venue", c->venue != NULL ? c->venue : "") == NULL
+        || cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left) == NULL
+        || cJSON_AddRawToObject(j, "ticketPrice", price) == NULL) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* Prints and frees j. Returns CLI_EXIT_OK, or CLI_EXIT_API on OOM. */
+static int print_json(FILE *out, FILE *err, cJSON *j)
+{
+    char *text = j != NULL ? cJSON_Print(j) : NULL;
+    cJSON_Delete(j);
+    if (text == NULL) {
+        fputs("boxoffice: out of memory\n", err);
+        return CLI_EXIT_API;
+    }
+    fprintf(out, "%s\n", text);
+    free(text);
+    return CLI_EXIT_OK;
+}
+
+static void seats_text(int64_t seats, char out[32])
+{
+    if (seats <= 0)
+        snprintf(out, 32, "sold out");
+    else
+        snprintf(out, 32, "%lld", (long long)seats);
+}
+
+static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_list *l)
+{
+    if (a->json) {
+        cJSON *arr = cJSON_CreateArray();
+        if (arr == NULL)
+            return print_json(out, err, NULL);
+        for (size_t i = 0; i < l->n; i++) {
+            if (!bo_concert_matches(&l->items[i], a->filter))
+                continue;
+            cJSON *c = concert_json(&l->items[i]);
+            if (c == NULL || !cJSON_AddItemToArray(arr, c)) {
+                cJSON_Delete(c);
+                cJSON_Delete(arr);
+                return print_json(out, err, NULL);
+            }
+        }
+        return print_json(out, err, arr);
+    }
+    int wdate = 4, wname = 4, wvenue = 5, wprice = 5, wseats = 10;
+    size_t shown = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const bo_concert *c = &l->items[i];
+        char price[BO_MONEY_BUF];
+        if (!bo_concert_matches(c, a->filter))
+            continue;
+        bo_money_display(c->price_cents, price);
+        int w;
+        if ((w = text_width(c->date, 32)) > wdate) wdate = w;
+        if ((w = text_width(c->name, COL_NAME_MAX)) > wname) wname = w;
+        if ((w = text_width(c->venue, COL_VENUE_MAX)) > wvenue) wvenue = w;
+        if ((w = text_width(price, 32)) > wprice) wprice = w;
+    }
+    put_cell(out, "DATE", wdate, false); fputs("  ", out);
+    put_cell(out, "NAME", wname, false); fputs("  ", out);
+    put_cell(out, "VENUE", wvenue, false); fputs("  ", out);
+    put_cell(out, "PRICE", wprice, true); fputs("  ", out);
+    put_cell(out, "SEATS LEFT", wseats, true); fputs("  ", out);
+    fputs("ID\n", out);
+    for (size_t i = 0; i < l->n; i++) {
+        const bo_concert *c = &l->items[i];
+        char price[BO_MONEY_BUF], seats[32];
+        if (!bo_concert_matches(c, a->filter))
+            continue;
+        bo_money_display(c->price_cents, price);
+        seats_text(c->seats_left, seats);
+        put_cell(out, c->date, wdate, false); fputs("  ", out);
+        put_cell(out, c->name, wname, false); fputs("  ", out);
+        put_cell(out, c->venue, wvenue, false); fputs("  ", out);
+        put_cell(out, price, wprice, true); fputs("  ", out);
+        put_cell(out, seats, wseats, true); fputs("  ", out);
+        fprintf(out, "%s\n", c->id);
+        shown++;
+    }
+    fprintf(out, "%zu concert%s", shown, shown == 1 ? "" : "s");
+    if (shown != l->n)
+        fprintf(out, " (of %zu)", l->n);
+    fputc('\n', out);
+    return CLI_EXIT_OK;
+}
+
+static void print_concert_text(FILE *out, const bo_concert *c)
+{
+    char price[BO_MONEY_BUF], seats[32];
+    bo_money_display(c->price_cents, price);
+    seats_text(c->seats_left, seats);
+    fprintf(out, "ID:          %s\n", c->id);
+    fprintf(out, "Name:        %s\n", c->name);
+    fprintf(out, "Date:        %s\n", c->date);
+    fprintf(out, "Venue:       %s\n", c->venue);
+    fprintf(out, "Price:       %s\n", price);
+    fprintf(out, "Seats left:  %s\n", seats);
+}
+
+/* ---- subcommands ---- */
+
+static int cmd_list(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    bo_concert_list l;
+    api_result res;
+    if (api_list_concerts(c, &l, &res) != API_OK) {
+        print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    bo_sort by = BO_SORT_DATE;
+    if (a->sort != NULL && strcmp(a->sort, "name") == 0)
+        by = BO_SORT_NAME;
+    else if (a->sort != NULL && strcmp(a->sort, "seats") == 0)
+        by = BO_SORT_SEATS;
+    bo_concert_list_sort(&l, by);
+    int rc = print_list(a, out, err, &l);
+    bo_concert_list_clear(&l);
+    return rc;
+}
+
+static int cmd_show(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    bo_concert con;
+    api_result res;
+    if (api_get_concert(c, a->id, &con, &res) != API_OK) {
+        print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    int rc = CLI_EXIT_OK;
+    if (a->json)
+        rc = print_json(out, err, concert_json(&con));
+    else
+        print_concert_text(out, &con);
+    bo_concert_clear(&con);
+    return rc;
+}
+
+static int invalid(FILE *err, const char *msg)
+{
+    fprintf(err, "boxoffice: %s\n", msg);
+    return CLI_EXIT_USAGE;
+}
+
+static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    const char *msg;
+    if ((msg = bo_valid_text("customerName", a->name)) != NULL || (msg = bo_valid_email(a->email)) != NULL)
+        return invalid(err, msg);
+    bo_ticket t;
+    api_result res;
+    if (api_purchase(c, a->id, a->name, a->email, &t, &res) != API_OK) {
+        print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    /* the receipt names the concert: best effort, the sale stands either way */
+    bo_concert con;
+    api_result res2;
+    bool have = api_get_concert(c, t.concert_id, &con, &res2) == API_OK;
+    int rc = CLI_EXIT_OK;
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        if (j == NULL || cJSON_AddStringToObject(j, "id", t.id) == NULL
+            || cJSON_AddStringToObject(j, "concertId", t.concert_id) == NULL
+            || cJSON_AddStringToObject(j, "customerName", t.customer_name) == NULL
+            || cJSON_AddStringToObject(j, "customerEmail", t.customer_email) == NULL
+            || cJSON_AddStringToObject(j, "purchaseDate", t.purchase_date) == NULL
+            || (have && !cJSON_AddItemToObject(j, "concert", concert_json(&con)))) {
+            cJSON_Delete(j);
+            j = NULL;
+        }
+        rc = print_json(out, err, j);
+    } else {
+        fprintf(out, "Ticket:      %s\n", t.id);
+        if (have) {
+            char price[BO_MONEY_BUF];
+            bo_money_display(con.price_cents, price);
+            fprintf(out, "Concert:     %s\n", con.name);
+            fprintf(out, "Date:        %s\n", con.date);
+            fprintf(out, "Venue:       %s\n", con.venue);
+            fprintf(out, "Price:       %s\n", price);
+        }
+        fprintf(out, "Concert ID:  %s\n", t.concert_id);
+        fprintf(out, "Customer:    %s <%s>\n", t.customer_name, t.customer_email);
+        fprintf(out, "Purchased:   %s\n", t.purchase_date);
+    }
+    if (have)
+        bo_concert_clear(&con);
+    bo_ticket_clear(&t);
+    return rc;
+}
+
+static int cmd_create(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    const char *msg;
+    bo_concert_input in = { a->name, a->date, a->venue, 0, 0 };
+    if ((msg = bo_valid_text("name", a->name)) != NULL || (msg = bo_valid_date(a->date)) != NULL
+        || (msg = bo_valid_text("venue", a->venue)) != NULL
+        || (msg = bo_valid_tickets_text(a->tickets, &in.available_tickets)) != NULL
+        || (msg = bo_valid_price_text(a->price, &in.price_cents)) != NULL)
+        return invalid(err, msg);
+    /* the server trims; send what it will store */
+    char *name = bo_text_trim_dup(a->name), *venue = bo_text_trim_dup(a->venue), *date = bo_text_trim_dup(a->date);
+    int rc = CLI_EXIT_OK;
+    if (name == NULL || venue == NULL || date == NULL) {
+        rc = invalid(err, "out of memory");
+        goto cleanup;
+    }
+    in.name = name;
+    in.venue = venue;
+    in.date = date;
+    char id[BO_ID_MAX + 1];
+    api_result res;
+    if (api_create_concert(c, &in, id, &res) != API_OK) {
+        print_error(a, out, err, c, &res);
+        rc = cli_exit_code(res.status);
+        goto cleanup;
+    }
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        if (j != NULL && cJSON_AddStringToObject(j, "id", id) == NULL) {
+            cJSON_Delete(j);
+            j = NULL;
+        }
+        rc = print_json(out, err, j);
+    } else {
+        char safe[BO_ID_MAX * 3 + 1];
+        bo_text_sanitize(safe, sizeof safe, id);
+        fprintf(out, "Created concert %s\n", safe);
+    }
+cleanup:
+    free(name);
+    free(venue);
+    free(date);
+    return rc;
+}
+
+int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
+{
+    api_client *c = api_client_new(api);
+    if (c == NULL) {
+        fprintf(err, "boxoffice: cannot use the API URL '%s'\n", api->base_url != NULL ? api->base_url : "");
+        return CLI_EXIT_USAGE;
+    }
+    int rc;
+    switch (a->cmd) {
+    case CLI_CMD_LIST: rc = cmd_list(a, c, out, err); break;
+    case CLI_CMD_SHOW: rc = cmd_show(a, c, out, err); break;
+    case CLI_CMD_BUY: rc = cmd_buy(a, c, out, err); break;
+    case CLI_CMD_CREATE: rc = cmd_create(a, c, out, err); break;
+    default:
+        fputs("boxoffice: not a command\n", err);
+        rc = CLI_EXIT_USAGE;
+        break;
+    }
+    api_client_free(c);
+    return rc;
+}

@@ -1,0 +1,219 @@
+/* Command-line parsing and the --help text (see cli.h). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+    OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
+    OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER
+};
+
+static const struct option long_opts[] = {
+    { "api-url", required_argument, NULL, OPT_API_URL },
+    { "api-key", required_argument, NULL, OPT_API_KEY },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "kiosk", no_argument, NULL, OPT_KIOSK },
+    { "kiosk-pin", required_argument, NULL, OPT_KIOSK_PIN },
+    { "inspect", no_argument, NULL, OPT_INSPECT },
+    { "refresh", required_argument, NULL, OPT_REFRESH },
+    { "no-color", no_argument, NULL, OPT_NO_COLOR },
+    { "name", required_argument, NULL, OPT_NAME },
+    { "email", required_argument, NULL, OPT_EMAIL },
+    { "date", required_argument, NULL, OPT_DATE },
+    { "venue", required_argument, NULL, OPT_VENUE },
+    { "tickets", required_argument, NULL, OPT_TICKETS },
+    { "price", required_argument, NULL, OPT_PRICE },
+    { "sort", required_argument, NULL, OPT_SORT },
+    { "filter", required_argument, NULL, OPT_FILTER },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+void cli_usage(FILE *out)
+{
+    fputs(
+        "Usage: boxoffice [OPTIONS]                      the interactive box office (terminal UI)\n"
+        "       boxoffice [OPTIONS] list [--sort date|name|seats] [--filter TEXT]\n"
+        "       boxoffice [OPTIONS] show ID\n"
+        "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL\n"
+        "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
+        "\n"
+        "Sells concert tickets through the concert service's HTTP API.\n"
+        "\n"
+        "Options:\n"
+        "  --api-url URL       API base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/dev\n"
+        "  --api-key KEY       operator API key for create (prefer BOXOFFICE_API_KEY: flags show in ps)\n"
+        "  --json              subcommands print JSON instead of a table\n"
+        "  --kiosk             purchase-only terminal: no create, no quit without the PIN, idle reset\n"
+        "  --kiosk-pin PIN     PIN that lets a kiosk quit (or kiosk_pin in the config file)\n"
+        "  --inspect           show every HTTP request and answer in a side panel\n"
+        "  --refresh SECONDS   auto-refresh of seats left (default 5; 0 turns it off)\n"
+        "  --no-color          no colours (also when NO_COLOR is set)\n"
+        "  -h, --help          this text\n"
+        "  -V, --version       the version\n"
+        "\n"
+        "Environment: BOXOFFICE_API_URL, BOXOFFICE_API_KEY, NO_COLOR, XDG_CONFIG_HOME,\n"
+        "  API_PORT and LOCAL_STATE_DIR (the local stack used when no API URL is configured).\n"
+        "Config file: $XDG_CONFIG_HOME/boxoffice/config (~/.config/boxoffice/config), lines \"key = value\"\n"
+        "  with keys api_url, api_key, refresh_seconds, kiosk_pin, idle_timeout_seconds.\n"
+        "\n"
+        "Exit codes:\n"
+        "  0  success\n"
+        "  1  usage error, or input refused by the client-side validation (nothing was sent)\n"
+        "  2  API error: the server refused the request (4xx) or answered something malformed\n"
+        "  3  sold out\n"
+        "  4  concert not found\n"
+        "  5  not allowed: operator API key missing or wrong (403)\n"
+        "  6  service unavailable, unreachable, too busy (429) or timed out: try again later\n"
+        "\n"
+        "See boxoffice(1) for the keys of the interactive mode.\n",
+        out);
+}
+
+static int usage_error(FILE *err, const char *fmt, const char *arg)
+{
+    fputs("boxoffice: ", err);
+    fprintf(err, fmt, arg != NULL ? arg : "");
+    fputs("\nTry 'boxoffice --help'.\n", err);
+    return CLI_EXIT_USAGE;
+}
+
+static const char *opt_name(int opt)
+{
+    for (const struct option *o = long_opts; o->name != NULL; o++)
+        if (o->val == opt)
+            return o->name;
+    return "?";
+}
+
+int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
+{
+    static const config_flags no_flags = CONFIG_FLAGS_INIT;
+    memset(out, 0, sizeof *out);
+    out->flags = no_flags;
+    bool help = false, version = false;
+    unsigned sub_opts = 0;     /* bit (opt - OPT_NAME) for each subcommand option seen */
+    int opt;
+
+    optind = 0;   /* GNU: full re-initialisation, so this can be called more than once */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_API_URL: out->flags.api_url = optarg; break;
+        case OPT_API_KEY: out->flags.api_key = optarg; break;
+        case OPT_JSON: out->json = true; break;
+        case OPT_KIOSK: out->kiosk = true; break;
+        case OPT_KIOSK_PIN: out->flags.kiosk_pin = optarg; break;
+        case OPT_INSPECT: out->inspect = true; break;
+        case OPT_NO_COLOR: out->no_color = true; break;
+        case OPT_REFRESH: {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || v > 86400)
+                return usage_error(err, "--refresh needs a number of seconds 0..86400, not '%s'", optarg);
+            out->flags.refresh_s = (int)v;
+            break;
+        }
+        case OPT_NAME: out->name = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_EMAIL: out->email = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_DATE: out->date = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_VENUE: out->venue = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_TICKETS: out->tickets = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_PRICE: out->price = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_SORT: out->sort = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_FILTER: out->filter = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case 'h': help = true; break;
+        case 'V': version = true; break;
+        case ':':
+            if (optopt >= OPT_API_URL)
+                return usage_error(err, "option --%s needs a value", opt_name(optopt));
+            return usage_error(err, "option %s needs a value", argv[optind - 1]);
+        default:
+            if (optopt > 0 && optopt < 256)
+                return usage_error(err, "unknown option -%c", (char[]){ (char)optopt, '\0' });
+            return usage_error(err, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (help) {
+        out->cmd = CLI_CMD_HELP;
+        return CLI_EXIT_OK;
+    }
+    if (version) {
+        out->cmd = CLI_CMD_VERSION;
+        return CLI_EXIT_OK;
+    }
+
+    int npos = argc - optind;
+    char **pos = argv + optind;
+    unsigned allowed;
+    int want_pos;
+    const char *sub = npos > 0 ? pos[0] : NULL;
+#define BIT(o) (1u << ((o) - OPT_NAME))
+    if (sub == NULL) {
+        out->cmd = CLI_CMD_UI;
+        allowed = 0;
+        want_pos = 0;
+    } else if (strcmp(sub, "list") == 0) {
+        out->cmd = CLI_CMD_LIST;
+        allowed = BIT(OPT_SORT) | BIT(OPT_FILTER);
+        want_pos = 1;
+    } else if (strcmp(sub, "show") == 0) {
+        out->cmd = CLI_CMD_SHOW;
+        allowed = 0;
+        want_pos = 2;
+    } else if (strcmp(sub, "buy") == 0) {
+        out->cmd = CLI_CMD_BUY;
+        allowed = BIT(OPT_NAME) | BIT(OPT_EMAIL);
+        want_pos = 2;
+    } else if (strcmp(sub, "create") == 0) {
+        out->cmd = CLI_CMD_CREATE;
+        allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE);
+        want_pos = 1;
+    } else if (strcmp(sub, "help") == 0 && npos == 1) {
+        out->cmd = CLI_CMD_HELP;
+        return CLI_EXIT_OK;
+    } else {
+        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create)", sub);
+    }
+    for (int o = OPT_NAME; o <= OPT_FILTER; o++) {
+        if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {
+            if (sub == NULL)
+                return usage_error(err, "--%s belongs to a command (list, show, buy, create)", opt_name(o));
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s: option --%s does not apply here", sub, opt_name(o));
+            return usage_error(err, "%s", msg);
+        }
+    }
+    if ((allowed & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
+        for (int o = OPT_NAME; o <= OPT_FILTER; o++)
+            if ((allowed & BIT(o)) && !(sub_opts & BIT(o))) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "%s: --%s is required", sub, opt_name(o));
+                return usage_error(err, "%s", msg);
+            }
+    }
+#undef BIT
+    if (npos > want_pos && out->cmd != CLI_CMD_UI)
+        return usage_error(err, "unexpected argument '%s'", pos[want_pos]);
+    if (out->cmd == CLI_CMD_UI && npos > 0)
+        return usage_error(err, "unexpected argument '%s'", pos[0]);
+    if (npos < want_pos)
+        return usage_error(err, "%s: a concert ID is required", sub);
+    if (want_pos == 2)
+        out->id = pos[1];
+    if (out->cmd == CLI_CMD_UI) {
+        if (out->json)
+            return usage_error(err, "--json applies to the commands list, show, buy and create%s", "");
+    } else if (out->kiosk || out->inspect || out->flags.kiosk_pin != NULL || out->flags.refresh_s >= 0) {
+        return usage_error(err, "--kiosk, --kiosk-pin, --inspect and --refresh apply to the interactive mode only%s", "");
+    }
+    if (out->cmd == CLI_CMD_LIST && out->sort != NULL && strcmp(out->sort, "date") != 0
+        && strcmp(out->sort, "name") != 0 && strcmp(out->sort, "seats") != 0)
+        return usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
+    if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
+        return usage_error(err, "'%s' is not a concert ID", out->id);
+    return CLI_EXIT_OK;
+}
