@@ -139,7 +139,7 @@ static void serve(http_stub *s, int fd)
     stub_request req;
     if (read_request(s, fd, &req) != 0)
         return;
-    stub_reply rep = { STUB_REPLY, 500, NULL, "{\"error\":\"stub: no scripted answer\"}", 0 };
+    stub_reply rep = { STUB_REPLY, 500, NULL, "{\"error\":\"stub: no scripted answer\"}", 36, false };
     bool owned = false;
     pthread_mutex_lock(&s->mu);
     if (s->nreq < MAX_RECORDED)
@@ -163,10 +163,11 @@ static void serve(http_stub *s, int fd)
     } else if (rep.action == STUB_REPLY) {
         size_t blen = rep.body == NULL ? 0 : rep.body_len;
         char head[512];
-        int n = snprintf(head, sizeof head,
-                         "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-                         rep.status, reason(rep.status), rep.content_type ? rep.content_type : "application/json",
-                         blen);
+        int n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nConnection: close\r\n",
+                         rep.status, reason(rep.status), rep.content_type ? rep.content_type : "application/json");
+        if (!rep.no_length)
+            n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", blen);
+        n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
         send_all(fd, head, (size_t)n);
         if (blen > 0)
             send_all(fd, rep.body, blen);
@@ -275,7 +276,7 @@ void stub_push_reply(http_stub *s, const stub_reply *r)
 
 void stub_push(http_stub *s, int status, const char *body)
 {
-    stub_reply r = { STUB_REPLY, status, NULL, body, 0 };
+    stub_reply r = { STUB_REPLY, status, NULL, body, 0, false };
     stub_push_reply(s, &r);
 }
 

@@ -18,6 +18,7 @@ typedef struct stub_reply {
     const char *content_type;    /* NULL: application/json */
     const char *body;            /* copied by stub_push_reply; NULL: empty */
     size_t body_len;             /* 0: strlen(body) */
+    bool no_length;              /* no Content-Length: the body ends when the connection closes */
 } stub_reply;
 
 typedef struct stub_request {

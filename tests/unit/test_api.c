@@ -1,0 +1,506 @@
+/* API client against an in-test HTTP server with scripted answers (tests/support/http_stub.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "http_stub.h"
+
+#define CONCERT_A "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01T20:00:00Z\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}"
+#define CONCERT_B "{\"id\":\"c-2\",\"name\":\"Nils\",\"date\":\"2026-11-30\",\"venue\":\"Hall\",\"availableTickets\":0,\"ticketPrice\":0.1}"
+
+typedef struct fixture {
+    http_stub *stub;
+    api_client *client;
+    int traces;
+    long last_trace_status;
+} fixture;
+
+static void on_trace(void *ud, const api_trace *t)
+{
+    fixture *f = ud;
+    f->traces++;
+    f->last_trace_status = t->http_status;
+    assert_non_null(t->method);
+    assert_non_null(t->url);
+}
+
+static api_client *client_for(const char *url, const char *key, size_t cap)
+{
+    api_config cfg = {
+        .base_url = url, .api_key = key, .connect_timeout_ms = 2000, .timeout_ms = 1500,
+        .purchase_attempts = 3, .max_response_bytes = cap,
+    };
+    return api_client_new(&cfg);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->stub = stub_start();
+    assert_non_null(f->stub);
+    f->client = client_for(stub_base_url(f->stub), "op-key", 0);
+    assert_non_null(f->client);
+    api_client_set_trace(f->client, on_trace, f);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    api_client_free(f->client);
+    stub_stop(f->stub);
+    free(f);
+    return 0;
+}
+
+static void list_parses_concerts_with_exact_prices(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_push(f->stub, 200, "[" CONCERT_A "," CONCERT_B "]");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_OK);
+    assert_int_equal(res.http_status, 200);
+    assert_string_equal(res.message, "");
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].id, "c-1");
+    assert_string_equal(l.items[0].name, "Björk");
+    assert_int_equal(l.items[0].price_cents, 4999);
+    assert_int_equal(l.items[0].seats_left, 12);
+    assert_int_equal(l.items[1].price_cents, 10);
+    const stub_request *r = stub_request_at(f->stub, 0);
+    assert_non_null(r);
+    assert_string_equal(r->method, "GET");
+    assert_string_equal(r->path, "/dev/concerts");
+    assert_int_equal(f->traces, 1);
+    assert_int_equal(f->last_trace_status, 200);
+    bo_concert_list_clear(&l);
+}
+
+static void get_escapes_the_id_and_parses(void **state)
+{
+    fixture *f = *state;
+    bo_concert c;
+    api_result res;
+    stub_push(f->stub, 200, CONCERT_A);
+    assert_int_equal(api_get_concert(f->client, "c 1/x", &c, &res), API_OK);
+    assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/concerts/c%201%2Fx");
+    assert_string_equal(c.venue, "Harpa");
+    bo_concert_clear(&c);
+}
+
+static void get_404_is_not_found(void **state)
+{
+    fixture *f = *state;
+    bo_concert c;
+    api_result res;
+    stub_push(f->stub, 404, "{\"error\":\"Concert not found\"}");
+    assert_int_equal(api_get_concert(f->client, "gone", &c, &res), API_ERR_NOT_FOUND);
+    assert_int_equal(res.http_status, 404);
+    assert_string_equal(res.message, "Concert no longer exists");
+    assert_null(c.name);
+}
+
+static void create_sends_key_and_exact_price(void **state)
+{
+    fixture *f = *state;
+    char id[BO_ID_MAX + 1], hdr[128];
+    api_result res;
+    bo_concert_input in = { "Night \"one\"", "2026-12-24", "Arena", 120, 4999 };
+    stub_push(f->stub, 201, "{\"id\":\"new-1\"}");
+    assert_int_equal(api_create_concert(f->client, &in, id, &res), API_OK);
+    assert_string_equal(id, "new-1");
+    assert_int_equal(res.http_status, 201);
+    const stub_request *r = stub_request_at(f->stub, 0);
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->path, "/dev/concerts");
+    assert_true(stub_header(r, "x-api-key", hdr, sizeof hdr));
+    assert_string_equal(hdr, "op-key");
+    assert_true(stub_header(r, "Content-Type", hdr, sizeof hdr));
+    assert_string_equal(hdr, "application/json");
+    assert_non_null(strstr(r->body, "\"ticketPrice\":49.99"));
+    assert_non_null(strstr(r->body, "\"availableTickets\":120"));
+    assert_non_null(strstr(r->body, "\"name\":\"Night \\\"one\\\"\""));
+}
+
+static void create_403_is_forbidden(void **state)
+{
+    fixture *f = *state;
+    char id[BO_ID_MAX + 1];
+    api_result res;
+    bo_concert_input in = { "n", "2026-12-24", "v", 1, 100 };
+    stub_push(f->stub, 403, "{\"message\":\"Forbidden\"}");
+    assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_FORBIDDEN);
+    assert_int_equal(res.http_status, 403);
+    assert_string_equal(res.message, "Not allowed: operator key required");
+    assert_string_equal(id, "");
+}
+
+static void unknown_route_403_is_not_a_key_problem(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_push(f->stub, 403, "{\"message\":\"Missing Authentication Token\"}");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_INVALID);
+    assert_non_null(strstr(res.message, "API URL"));
+}
+
+static void create_validation_message_comes_from_server_sanitised(void **state)
+{
+    fixture *f = *state;
+    char id[BO_ID_MAX + 1];
+    api_result res;
+    bo_concert_input in = { "n", "2026-12-24", "v", 1, 100 };
+    stub_push(f->stub, 400, "{\"error\":\"name must not be empty\\u001b[2J\"}");
+    assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_INVALID);
+    assert_int_equal(res.http_status, 400);
+    assert_non_null(strstr(res.message, "name must not be empty"));
+    assert_null(strchr(res.message, '\x1b'));
+}
+
+static void purchase_sends_idempotency_key_and_returns_ticket(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    char key[128];
+    stub_push(f->stub, 201, "{\"id\":\"t-1\",\"purchaseDate\":\"2026-11-25T09:00:00.000Z\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_string_equal(t.id, "t-1");
+    assert_string_equal(t.concert_id, "c-1");
+    assert_string_equal(t.customer_name, "Ada");
+    assert_string_equal(t.customer_email, "ada@example.com");
+    assert_string_equal(t.purchase_date, "2026-11-25T09:00:00.000Z");
+    const stub_request *r = stub_request_at(f->stub, 0);
+    assert_string_equal(r->path, "/dev/tickets");
+    assert_true(stub_header(r, "Idempotency-Key", key, sizeof key));
+    assert_int_equal(strlen(key), 36);
+    assert_int_equal(key[14], '4'); /* random (version 4) UUID */
+    assert_non_null(strstr(r->body, "\"concertId\":\"c-1\""));
+    assert_non_null(strstr(r->body, "\"customerEmail\":\"ada@example.com\""));
+    bo_ticket_clear(&t);
+}
+
+static void purchase_sold_out_is_not_retried(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    stub_push(f->stub, 400, "{\"error\":\"No tickets available\"}");
+    assert_int_equal(api_purchase(f->client, "c-2", "Ada", "ada@example.com", &t, &res), API_ERR_SOLD_OUT);
+    assert_string_equal(res.message, "Sold out");
+    assert_int_equal(res.http_status, 400);
+    assert_int_equal(stub_request_count(f->stub), 1);
+    assert_null(t.customer_name);
+}
+
+static void purchase_retries_5xx_with_the_same_key(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    char k1[128], k2[128];
+    stub_push(f->stub, 503, "{\"error\":\"Service unavailable, try again\"}");
+    stub_push(f->stub, 201, "{\"id\":\"t-9\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(stub_request_count(f->stub), 2);
+    assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
+    assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
+    assert_string_equal(k1, k2);
+    assert_string_equal(stub_request_at(f->stub, 0)->body, stub_request_at(f->stub, 1)->body);
+    assert_string_equal(t.id, "t-9");   /* exactly one ticket comes back */
+    assert_int_equal(f->traces, 2);
+    assert_true(t.purchase_date[0] != '\0');
+    bo_ticket_clear(&t);
+}
+
+static void purchase_retries_a_dropped_connection_with_the_same_key(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    char k1[128], k2[128];
+    stub_reply drop = { STUB_CLOSE, 0, NULL, NULL, 0, false };
+    stub_push_reply(f->stub, &drop);
+    stub_push(f->stub, 200, "{\"id\":\"t-7\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(stub_request_count(f->stub), 2);
+    assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
+    assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
+    assert_string_equal(k1, k2);
+    assert_string_equal(t.id, "t-7");
+    bo_ticket_clear(&t);
+}
+
+static void purchase_gives_up_after_the_configured_attempts(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    for (int i = 0; i < 3; i++)
+        stub_push(f->stub, 502, "{\"message\":\"Internal server error\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_UNAVAILABLE);
+    assert_int_equal(res.http_status, 502);
+    assert_string_equal(res.message, "Service unavailable — try again");
+    assert_int_equal(stub_request_count(f->stub), 3);
+}
+
+static void two_purchases_use_different_keys(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    char k1[128], k2[128];
+    stub_push(f->stub, 201, "{\"id\":\"t-1\"}");
+    stub_push(f->stub, 201, "{\"id\":\"t-2\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
+    bo_ticket_clear(&t);
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
+    bo_ticket_clear(&t);
+    assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
+    assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
+    assert_string_not_equal(k1, k2);
+}
+
+static void throttled_429(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_push(f->stub, 429, "{\"message\":\"Too Many Requests\"}");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_THROTTLED);
+    assert_int_equal(res.http_status, 429);
+    assert_string_equal(res.message, "Too many requests — try again");
+}
+
+static void list_5xx_is_unavailable(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_push(f->stub, 500, "{\"error\":\"Could not retrieve concerts\"}");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_UNAVAILABLE);
+    assert_int_equal(res.http_status, 500);
+    assert_null(l.items);
+}
+
+static void connection_refused_is_unreachable(void **state)
+{
+    (void)state;
+    char url[64];
+    bo_concert_list l;
+    api_result res;
+    int port = stub_closed_port();
+    assert_true(port > 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", port);
+    api_client *c = client_for(url, NULL, 0);
+    assert_non_null(c);
+    assert_int_equal(api_list_concerts(c, &l, &res), API_ERR_UNREACHABLE);
+    assert_int_equal(res.http_status, 0);
+    assert_string_equal(res.message, "Server unreachable — retrying");
+    api_client_free(c);
+}
+
+static void silent_server_times_out(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    stub_push_reply(f->stub, &hang);
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_TIMEOUT);
+    assert_int_equal(res.http_status, 0);
+    assert_int_equal(f->traces, 1);
+}
+
+static void malformed_json_is_protocol_error(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_push(f->stub, 200, "[{\"id\":\"c-1\",\"name\":");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_PROTOCOL);
+    assert_int_equal(res.http_status, 200);
+    assert_string_equal(res.message, "Malformed answer from the server");
+}
+
+static void wrong_shape_is_protocol_error(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    bo_concert c;
+    api_result res;
+    stub_push(f->stub, 200, "{\"items\":[]}");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_PROTOCOL);
+    stub_push(f->stub, 200, "{\"id\":\"c-1\",\"name\":\"x\",\"availableTickets\":\"12\",\"ticketPrice\":1}");
+    assert_int_equal(api_get_concert(f->client, "c-1", &c, &res), API_ERR_PROTOCOL);
+}
+
+static void non_json_content_is_protocol_error(void **state)
+{
+    fixture *f = *state;
+    bo_concert c;
+    api_result res;
+    stub_reply html = { STUB_REPLY, 200, "text/html", "<html><body>Welcome to nginx!</body></html>", 0, false };
+    stub_push_reply(f->stub, &html);
+    assert_int_equal(api_get_concert(f->client, "c-1", &c, &res), API_ERR_PROTOCOL);
+    /* an HTML error page from a proxy keeps its status meaning */
+    stub_reply bad_gw = { STUB_REPLY, 502, "text/html", "<html>Bad Gateway</html>", 0, false };
+    stub_push_reply(f->stub, &bad_gw);
+    assert_int_equal(api_get_concert(f->client, "c-1", &c, &res), API_ERR_UNAVAILABLE);
+}
+
+static void huge_body_over_the_cap_is_refused(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    size_t n = 3 * 1024 * 1024;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, ' ', n);
+    big[0] = '[';
+    big[n - 1] = ']';
+    big[n] = '\0';
+    stub_reply r = { STUB_REPLY, 200, NULL, big, n, false };
+    stub_push_reply(f->stub, &r);
+    free(big);
+    api_client *c = client_for(stub_base_url(f->stub), NULL, 1024 * 1024);
+    assert_non_null(c);
+    assert_int_equal(api_list_concerts(c, &l, &res), API_ERR_PROTOCOL);
+    assert_non_null(strstr(res.message, "too large"));
+    api_client_free(c);
+}
+
+static void streamed_body_over_the_default_cap_is_refused(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    size_t n = API_RESPONSE_MAX + 1024 * 1024;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, ' ', n);
+    big[0] = '[';
+    big[n - 1] = ']';
+    big[n] = '\0';
+    stub_reply r = { STUB_REPLY, 200, NULL, big, n, true }; /* no Content-Length: cut while reading */
+    stub_push_reply(f->stub, &r);
+    free(big);
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_PROTOCOL);
+    assert_non_null(strstr(res.message, "too large"));
+    assert_null(l.items);
+}
+
+static void ten_thousand_concerts_fit_under_the_default_cap(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    size_t cap = 10000 * 200 + 16, len = 0;
+    char *body = malloc(cap);
+    assert_non_null(body);
+    body[len++] = '[';
+    for (int i = 0; i < 10000; i++)
+        len += (size_t)snprintf(body + len, cap - len,
+                                "%s{\"id\":\"id-%05d\",\"name\":\"Concert %d\",\"date\":\"2027-01-01\","
+                                "\"venue\":\"Venue %d\",\"availableTickets\":%d,\"ticketPrice\":%d.%02d}",
+                                i ? "," : "", i, i, i % 37, i % 500, i % 200, i % 100);
+    body[len++] = ']';
+    body[len] = '\0';
+    stub_push(f->stub, 200, body);
+    free(body);
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_OK);
+    assert_int_equal(l.n, 10000);
+    assert_string_equal(l.items[9999].id, "id-09999");
+    assert_int_equal(l.items[9999].price_cents, (9999 % 200) * 100 + 99);
+    bo_concert_list_clear(&l);
+}
+
+static void escape_sequences_in_names_come_back_sanitised(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    api_result res;
+    stub_push(f->stub, 200,
+              "[{\"id\":\"c-x\",\"name\":\"Evil\\u001b[2J\\u001b]0;pwned\\u0007 Band\\r\\n\","
+              "\"date\":\"2026-12-01\",\"venue\":\"\\u009b31mVenue\\u202e\",\"availableTickets\":1,\"ticketPrice\":5}]");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_OK);
+    assert_int_equal(l.n, 1);
+    for (const char *s = l.items[0].name; *s; s++)
+        assert_true((unsigned char)*s >= 0x20 && *s != 0x7f);
+    assert_non_null(strstr(l.items[0].name, "Evil"));
+    assert_non_null(strstr(l.items[0].name, "Band"));
+    assert_null(strstr(l.items[0].venue, "\xc2\x9b"));    /* C1 CSI */
+    assert_null(strstr(l.items[0].venue, "\xe2\x80\xae")); /* RIGHT-TO-LEFT OVERRIDE */
+    assert_non_null(strstr(l.items[0].venue, "Venue"));
+    bo_concert_list_clear(&l);
+}
+
+static void bad_base_url_is_refused(void **state)
+{
+    (void)state;
+    api_config cfg = { .base_url = "ftp://example.com" };
+    assert_null(api_client_new(&cfg));
+    cfg.base_url = "not a url";
+    assert_null(api_client_new(&cfg));
+    cfg.base_url = "http://127.0.0.1:1/dev/";
+    api_client *c = api_client_new(&cfg);
+    assert_non_null(c);
+    assert_string_equal(api_client_base_url(c), "http://127.0.0.1:1/dev");
+    api_client_free(c);
+}
+
+static void every_status_has_a_message(void **state)
+{
+    (void)state;
+    for (int s = API_ERR_SOLD_OUT; s <= API_ERR_NOMEM; s++)
+        assert_true(strlen(api_status_message((api_status)s)) > 0);
+    assert_string_equal(api_status_message(API_OK), "");
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(list_parses_concerts_with_exact_prices, setup, teardown),
+        cmocka_unit_test_setup_teardown(get_escapes_the_id_and_parses, setup, teardown),
+        cmocka_unit_test_setup_teardown(get_404_is_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_sends_key_and_exact_price, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_403_is_forbidden, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_route_403_is_not_a_key_problem, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_validation_message_comes_from_server_sanitised, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_sends_idempotency_key_and_returns_ticket, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_sold_out_is_not_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_retries_5xx_with_the_same_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_retries_a_dropped_connection_with_the_same_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_gives_up_after_the_configured_attempts, setup, teardown),
+        cmocka_unit_test_setup_teardown(two_purchases_use_different_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(throttled_429, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_5xx_is_unavailable, setup, teardown),
+        cmocka_unit_test(connection_refused_is_unreachable),
+        cmocka_unit_test_setup_teardown(silent_server_times_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(malformed_json_is_protocol_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(wrong_shape_is_protocol_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(non_json_content_is_protocol_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(huge_body_over_the_cap_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(streamed_body_over_the_default_cap_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(ten_thousand_concerts_fit_under_the_default_cap, setup, teardown),
+        cmocka_unit_test_setup_teardown(escape_sequences_in_names_come_back_sanitised, setup, teardown),
+        cmocka_unit_test(bad_base_url_is_refused),
+        cmocka_unit_test(every_status_has_a_message),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
