@@ -1,0 +1,73 @@
+#ifndef HANDLERS_H
+#define HANDLERS_H
+/* The four concert-service handlers, with the reference's names (dispatched on _HANDLER):
+ *   concert-service.createConcert   POST /concerts        201 concert | 400 | 413 | 503
+ *   concert-service.getConcert      GET  /concerts/{id}   200 concert | 400 | 404 | 503
+ *   concert-service.listConcerts    GET  /concerts        200 [concert...] | 503
+ *   concert-service.purchaseTicket  POST /tickets         201 ticket | 400 | 404 | 409 | 413 | 503
+ * A handler validates its input completely before it touches the store (so validation works with
+ * st == NULL), answers {"error": "<message naming the field>"} on bad input, and never answers 500.
+ * Handlers only talk to the store (store.h), never HTTP. */
+#include "apigw.h"
+#include "store.h"
+
+#define HANDLER_RETRY_AFTER_S 1
+#define HANDLER_IDEMPOTENCY_KEY_MAX 255
+
+typedef struct handler_result {
+    apigw_response resp;      /* owned: apigw_response_clear */
+    const char *reason;       /* static message of a 4xx/5xx answer, for the log; NULL on success */
+    const char *store_error;  /* store_last_error() on a storage failure (borrowed from the store) */
+} handler_result;
+
+typedef void (*handler_fn)(store *st, const apigw_event *ev, handler_result *out);
+
+typedef struct handler_def {
+    const char *name;         /* "concert-service.createConcert" */
+    const char *short_name;   /* "createConcert" */
+    handler_fn fn;
+} handler_def;
+
+/* The handler named by _HANDLER, or NULL. */
+const handler_def *handler_find(const char *name);
+
+void handler_create_concert(store *st, const apigw_event *ev, handler_result *out);
+void handler_get_concert(store *st, const apigw_event *ev, handler_result *out);
+void handler_list_concerts(store *st, const apigw_event *ev, handler_result *out);
+void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *out);
+
+void handler_result_clear(handler_result *r);
+
+/* Shared pieces (handler_common.c) ------------------------------------------------------------ */
+
+/* Sets out to {"error": message} with status; message must be static. On OOM falls back to a
+ * static body. Always leaves a complete response. */
+void handler_fail(handler_result *out, int status, const char *message);
+/* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
+void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
+
+/* The request body as a JSON object: decodes base64, refuses > BO_BODY_MAX (413), NUL bytes,
+ * invalid UTF-8, invalid JSON, non-objects (400). Returns the parsed object (caller frees with
+ * cJSON_Delete) or NULL with out already set to the error answer. */
+cJSON *handler_body_object(const apigw_event *ev, handler_result *out);
+
+/* Field readers: NULL when fine (value stored), else a static message naming the field. */
+const char *handler_text_field(const cJSON *obj, const char *field, char **out);   /* trimmed copy, caller frees */
+const char *handler_date_field(const cJSON *obj, char **out);                      /* copy, caller frees */
+const char *handler_email_field(const cJSON *obj, char **out);                     /* copy, caller frees */
+const char *handler_tickets_field(const cJSON *obj, int64_t *out);
+const char *handler_price_field(const cJSON *obj, int64_t *cents);
+/* An id (concertId in a body, {id} in a path): non-empty, <= STORE_ID_MAX bytes, valid UTF-8,
+ * no control characters. field names it in the message. */
+const char *handler_valid_id(const char *field, const char *value);
+
+/* JSON forms of store items, as the reference returns them; ticketPrice is a raw exact number.
+ * New cJSON owned by the caller, NULL on OOM. */
+cJSON *handler_concert_json(const concert *c);
+cJSON *handler_ticket_json(const ticket *t);
+
+/* Ticket ids: name-based (SHA-1, RFC 4122 v5) UUID of the Idempotency-Key in a fixed namespace,
+ * or a random v4 UUID when key is NULL. out holds 36 characters + NUL. */
+void handler_ticket_id(const char *key, char out[37]);
+
+#endif

@@ -1,0 +1,188 @@
+/* API Gateway v1.0 proxy event parsing. */
+#include "apigw.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *str_field(const cJSON *obj, const char *name)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static const cJSON *obj_field(const cJSON *obj, const char *name)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsObject(it) ? it : NULL;
+}
+
+bool apigw_json_has_nul_escape(const char *s, size_t len)
+{
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!in_str) {
+            if (c == '"')
+                in_str = true;
+            continue;
+        }
+        if (c == '"') {
+            in_str = false;
+        } else if (c == '\\') {
+            if (i + 5 < len && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' &&
+                s[i + 5] == '0')
+                return true;
+            i++; /* skip the escaped character */
+        }
+    }
+    return false;
+}
+
+static bool only_space(const char *p, const char *end)
+{
+    for (; p < end; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            return false;
+    return true;
+}
+
+int apigw_event_parse(const char *json, size_t len, apigw_event *out)
+{
+    if (!out)
+        return -1;
+    memset(out, 0, sizeof *out);
+    if (!json || len == 0 || len > APIGW_EVENT_MAX)
+        return -1;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    if (!root)
+        return -1;
+    if (!cJSON_IsObject(root) || !end || end < json || end > json + len || !only_space(end, json + len)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    out->root = root;
+    out->http_method = str_field(root, "httpMethod");
+    out->path = str_field(root, "path");
+    out->resource = str_field(root, "resource");
+    out->path_parameters = obj_field(root, "pathParameters");
+    out->query = obj_field(root, "queryStringParameters");
+    out->headers = obj_field(root, "headers");
+    out->multi_headers = obj_field(root, "multiValueHeaders");
+    out->body = str_field(root, "body");
+    out->is_base64 = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "isBase64Encoded"));
+    out->request_id = str_field(obj_field(root, "requestContext"), "requestId");
+    out->has_nul_escape = apigw_json_has_nul_escape(json, len);
+    return 0;
+}
+
+void apigw_event_clear(apigw_event *ev)
+{
+    if (!ev)
+        return;
+    cJSON_Delete(ev->root);
+    memset(ev, 0, sizeof *ev);
+}
+
+/* Case-insensitive member lookup (HTTP header names). */
+static const cJSON *find_ci(const cJSON *obj, const char *name)
+{
+    if (!obj || !name)
+        return NULL;
+    for (const cJSON *it = obj->child; it; it = it->next)
+        if (it->string && strcasecmp(it->string, name) == 0)
+            return it;
+    return NULL;
+}
+
+const char *apigw_header(const apigw_event *ev, const char *name)
+{
+    if (!ev)
+        return NULL;
+    const cJSON *h = find_ci(ev->headers, name);
+    if (cJSON_IsString(h))
+        return h->valuestring;
+    const cJSON *m = find_ci(ev->multi_headers, name);
+    if (cJSON_IsArray(m)) {
+        const cJSON *first = m->child;
+        if (cJSON_IsString(first))
+            return first->valuestring;
+    } else if (cJSON_IsString(m)) {
+        return m->valuestring;
+    }
+    return NULL;
+}
+
+const char *apigw_path_param(const apigw_event *ev, const char *name)
+{
+    return ev ? str_field(ev->path_parameters, name) : NULL;
+}
+
+const char *apigw_query_param(const apigw_event *ev, const char *name)
+{
+    return ev ? str_field(ev->query, name) : NULL;
+}
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+char *apigw_base64_decode(const char *text, size_t max, size_t *out_len, bool *too_large)
+{
+    if (too_large)
+        *too_large = false;
+    if (!text || !out_len)
+        return NULL;
+    size_t total = strlen(text), pad = 0;
+    while (pad < 2 && pad < total && text[total - 1 - pad] == '=')
+        pad++;
+    size_t n = total - pad; /* data characters */
+    if (n % 4 == 1 || (pad > 0 && total % 4 != 0))
+        return NULL;
+    size_t decoded = n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
+    if (decoded > max) {
+        if (too_large)
+            *too_large = true;
+        return NULL;
+    }
+    char *out = malloc(decoded + 1);
+    if (!out)
+        return NULL;
+    size_t w = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = b64_value((unsigned char)text[i]);
+        if (v < 0) {
+            free(out);
+            return NULL;
+        }
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[w++] = (char)((acc >> bits) & 0xFF);
+        }
+    }
+    /* the leftover bits of the last group must be zero (canonical encoding) */
+    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
+        free(out);
+        return NULL;
+    }
+    out[w] = '\0';
+    *out_len = w;
+    return out;
+}

@@ -1,0 +1,296 @@
+/* Shared handler pieces: error answers, body decoding, field readers, JSON forms, ticket ids, dispatch. */
+#include "handlers.h"
+
+#include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+static const handler_def handler_table[] = {
+    { "concert-service.createConcert", "createConcert", handler_create_concert },
+    { "concert-service.getConcert", "getConcert", handler_get_concert },
+    { "concert-service.listConcerts", "listConcerts", handler_list_concerts },
+    { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket },
+};
+
+const handler_def *handler_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < sizeof handler_table / sizeof handler_table[0]; i++)
+        if (strcmp(name, handler_table[i].name) == 0)
+            return &handler_table[i];
+    return NULL;
+}
+
+void handler_result_clear(handler_result *r)
+{
+    if (!r)
+        return;
+    apigw_response_clear(&r->resp);
+    r->reason = NULL;
+    r->store_error = NULL;
+}
+
+void handler_fail(handler_result *out, int status, const char *message)
+{
+    out->reason = message;
+    if (apigw_response_error(&out->resp, status, message) != 0) {
+        /* out of memory: a static answer still goes out (copied, the response owns its body) */
+        free(out->resp.body);
+        out->resp.body = NULL;
+        out->resp.status = status;
+        out->resp.body = strdup("{\"error\":\"Out of memory\"}");
+    }
+}
+
+void handler_store_fail(handler_result *out, store *st, store_status s, const char *message)
+{
+    (void)s;
+    out->store_error = st ? store_last_error(st) : "no store";
+    handler_fail(out, 503, message);
+    out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+}
+
+/* ---- body ---- */
+
+static bool only_space(const char *p, const char *end)
+{
+    for (; p < end; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            return false;
+    return true;
+}
+
+static const char BODY_REQUIRED[] = "body is required";
+static const char BODY_TOO_LARGE[] = "body must be at most 65536 bytes";
+static const char BODY_BASE64[] = "body is not valid base64";
+static const char BODY_NUL[] = "body must not contain NUL characters";
+static const char BODY_UTF8[] = "body must be valid UTF-8";
+static const char BODY_JSON[] = "body must be valid JSON";
+static const char BODY_OBJECT[] = "body must be a JSON object";
+
+cJSON *handler_body_object(const apigw_event *ev, handler_result *out)
+{
+    cJSON *obj = NULL;
+    char *decoded = NULL;
+    const char *raw = ev ? ev->body : NULL;
+    if (!raw) {
+        handler_fail(out, 400, BODY_REQUIRED);
+        return NULL;
+    }
+    size_t len = strlen(raw);
+    if (ev->is_base64) {
+        bool too_large = false;
+        if (len > (size_t)BO_BODY_MAX / 3 * 4 + 8) {
+            handler_fail(out, 413, BODY_TOO_LARGE);
+            return NULL;
+        }
+        decoded = apigw_base64_decode(raw, BO_BODY_MAX, &len, &too_large);
+        if (!decoded) {
+            handler_fail(out, too_large ? 413 : 400, too_large ? BODY_TOO_LARGE : BODY_BASE64);
+            return NULL;
+        }
+        raw = decoded;
+        if (memchr(raw, '\0', len)) {
+            handler_fail(out, 400, BODY_NUL);
+            goto done;
+        }
+    } else if (ev->has_nul_escape) {
+        /* cJSON cut some string of the event at a \u0000: we cannot trust the body we see */
+        handler_fail(out, 400, BODY_NUL);
+        goto done;
+    }
+    if (len > BO_BODY_MAX) {
+        handler_fail(out, 413, BODY_TOO_LARGE);
+        goto done;
+    }
+    if (only_space(raw, raw + len)) {
+        handler_fail(out, 400, BODY_REQUIRED);
+        goto done;
+    }
+    if (!bo_utf8_valid(raw, len)) {
+        handler_fail(out, 400, BODY_UTF8);
+        goto done;
+    }
+    if (apigw_json_has_nul_escape(raw, len)) {
+        handler_fail(out, 400, BODY_NUL);
+        goto done;
+    }
+    const char *end = NULL;
+    obj = cJSON_ParseWithLengthOpts(raw, len, &end, 0);
+    if (!obj || !end || end > raw + len || !only_space(end, raw + len)) {
+        cJSON_Delete(obj);
+        obj = NULL;
+        handler_fail(out, 400, BODY_JSON);
+        goto done;
+    }
+    if (!cJSON_IsObject(obj)) {
+        cJSON_Delete(obj);
+        obj = NULL;
+        handler_fail(out, 400, BODY_OBJECT);
+    }
+done:
+    free(decoded);
+    return obj;
+}
+
+/* ---- fields ---- */
+
+static const char *must_be_string(const char *field)
+{
+    static const struct { const char *field, *msg; } m[] = {
+        { "name", "name must be a string" },
+        { "venue", "venue must be a string" },
+        { "date", "date must be a string" },
+        { "customerName", "customerName must be a string" },
+        { "customerEmail", "customerEmail must be a string" },
+        { "concertId", "concertId must be a string" },
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (strcmp(field, m[i].field) == 0)
+            return m[i].msg;
+    return "a field must be a string";
+}
+
+/* The string value of field: NULL message and *s set, or a message (required / must be a string). */
+static const char *string_of(const cJSON *obj, const char *field, const char **s, const char *required)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, field);
+    if (!it || cJSON_IsNull(it))
+        return required;
+    if (!cJSON_IsString(it) || !it->valuestring)
+        return must_be_string(field);
+    *s = it->valuestring;
+    return NULL;
+}
+
+static const char OOM[] = "out of memory";
+
+const char *handler_text_field(const cJSON *obj, const char *field, char **out)
+{
+    const char *s = NULL;
+    const char *msg = string_of(obj, field, &s, bo_valid_text(field, NULL));
+    if (msg)
+        return msg;
+    if ((msg = bo_valid_text(field, s)) != NULL)
+        return msg;
+    *out = bo_text_trim_dup(s);
+    return *out ? NULL : OOM;
+}
+
+const char *handler_date_field(const cJSON *obj, char **out)
+{
+    const char *s = NULL;
+    const char *msg = string_of(obj, "date", &s, bo_valid_date(NULL));
+    if (msg)
+        return msg;
+    if ((msg = bo_valid_date(s)) != NULL)
+        return msg;
+    *out = strdup(s);
+    return *out ? NULL : OOM;
+}
+
+const char *handler_email_field(const cJSON *obj, char **out)
+{
+    const char *s = NULL;
+    const char *msg = string_of(obj, "customerEmail", &s, bo_valid_email(NULL));
+    if (msg)
+        return msg;
+    if ((msg = bo_valid_email(s)) != NULL)
+        return msg;
+    *out = strdup(s);
+    return *out ? NULL : OOM;
+}
+
+const char *handler_tickets_field(const cJSON *obj, int64_t *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, "availableTickets");
+    if (!it || cJSON_IsNull(it))
+        return "availableTickets is required";
+    if (!cJSON_IsNumber(it))
+        return "availableTickets must be an integer";
+    return bo_valid_tickets_double(it->valuedouble, out);
+}
+
+const char *handler_price_field(const cJSON *obj, int64_t *cents)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, "ticketPrice");
+    if (!it || cJSON_IsNull(it))
+        return "ticketPrice is required";
+    if (!cJSON_IsNumber(it))
+        return "ticketPrice must be a number";
+    return bo_valid_price_double(it->valuedouble, cents);
+}
+
+const char *handler_valid_id(const char *field, const char *value)
+{
+    bool is_id = strcmp(field, "id") == 0;
+    if (!value || !*value)
+        return is_id ? "id is required" : "concertId is required";
+    size_t len = strlen(value);
+    if (len > STORE_ID_MAX)
+        return is_id ? "id must be at most 128 bytes" : "concertId must be at most 128 bytes";
+    if (!bo_utf8_valid(value, len))
+        return is_id ? "id must be valid UTF-8" : "concertId must be valid UTF-8";
+    if (bo_text_has_control(value))
+        return is_id ? "id must not contain control characters" : "concertId must not contain control characters";
+    return NULL;
+}
+
+/* ---- JSON forms ---- */
+
+static bool add_str(cJSON *o, const char *k, const char *v)
+{
+    return v ? cJSON_AddStringToObject(o, k, v) != NULL : cJSON_AddNullToObject(o, k) != NULL;
+}
+
+cJSON *handler_concert_json(const concert *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    char price[BO_MONEY_BUF];
+    bo_money_format(c->price_cents, price);
+    cJSON *raw = cJSON_CreateRaw(price);
+    if (!raw || !cJSON_AddStringToObject(o, "id", c->id) || !add_str(o, "name", c->name) ||
+        !add_str(o, "date", c->date) || !add_str(o, "venue", c->venue) ||
+        !cJSON_AddNumberToObject(o, "availableTickets", (double)c->available_tickets) ||
+        !cJSON_AddItemToObject(o, "ticketPrice", raw)) {
+        cJSON_Delete(raw);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+cJSON *handler_ticket_json(const ticket *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    if (!cJSON_AddStringToObject(o, "id", t->id) || !cJSON_AddStringToObject(o, "concertId", t->concert_id) ||
+        !add_str(o, "customerName", t->customer_name) || !add_str(o, "customerEmail", t->customer_email) ||
+        !cJSON_AddStringToObject(o, "purchaseDate", t->purchase_date)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The namespace of ticket ids derived from Idempotency-Key values (a fixed random UUID). */
+static const uuid_t ticket_namespace = { 0x3c, 0x8e, 0x5f, 0x2a, 0x91, 0x7d, 0x4b, 0x0e,
+                                         0xa6, 0x43, 0x1d, 0x52, 0xe8, 0x9b, 0x70, 0xc4 };
+
+void handler_ticket_id(const char *key, char out[37])
+{
+    uuid_t u;
+    if (key)
+        uuid_generate_sha1(u, ticket_namespace, key, strlen(key));
+    else
+        uuid_generate_random(u);
+    uuid_unparse_lower(u, out);
+}

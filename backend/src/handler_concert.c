@@ -1,0 +1,112 @@
+/* createConcert, getConcert, listConcerts. */
+#include "handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char CREATE_FAILED[] = "Could not create concert, please try again";
+static const char GET_FAILED[] = "Could not retrieve concert, please try again";
+static const char LIST_FAILED[] = "Could not retrieve concerts, please try again";
+static const char NOT_FOUND[] = "Concert not found";
+static const char NO_MEMORY[] = "Out of memory, please try again";
+
+/* Prints json into out with status (json is consumed); 503 when memory runs out. */
+static void answer_json(handler_result *out, int status, cJSON *json)
+{
+    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    if (!text) {
+        handler_fail(out, 503, NO_MEMORY);
+        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+        return;
+    }
+    apigw_response_take(&out->resp, status, text);
+}
+
+void handler_create_concert(store *st, const apigw_event *ev, handler_result *out)
+{
+    concert c;
+    memset(&c, 0, sizeof c);
+    cJSON *body = handler_body_object(ev, out);
+    if (!body)
+        return;
+    const char *msg = handler_text_field(body, "name", &c.name);
+    if (!msg)
+        msg = handler_date_field(body, &c.date);
+    if (!msg)
+        msg = handler_text_field(body, "venue", &c.venue);
+    if (!msg)
+        msg = handler_tickets_field(body, &c.available_tickets);
+    if (!msg)
+        msg = handler_price_field(body, &c.price_cents);
+    cJSON_Delete(body);
+    if (msg) {
+        handler_fail(out, 400, msg);
+        goto done;
+    }
+    if (!st) {
+        handler_store_fail(out, st, STORE_UNAVAILABLE, CREATE_FAILED);
+        goto done;
+    }
+    handler_ticket_id(NULL, c.id); /* a random v4 UUID, like the reference */
+    store_status s = store_put_concert(st, &c);
+    if (s != STORE_OK) {
+        handler_store_fail(out, st, s, CREATE_FAILED);
+        goto done;
+    }
+    answer_json(out, 201, handler_concert_json(&c));
+done:
+    concert_clear(&c);
+}
+
+void handler_get_concert(store *st, const apigw_event *ev, handler_result *out)
+{
+    const char *id = apigw_path_param(ev, "id");
+    const char *msg = handler_valid_id("id", id);
+    if (msg) {
+        handler_fail(out, 400, msg);
+        return;
+    }
+    if (!st) {
+        handler_store_fail(out, st, STORE_UNAVAILABLE, GET_FAILED);
+        return;
+    }
+    concert c;
+    memset(&c, 0, sizeof c);
+    store_status s = store_get_concert(st, id, &c);
+    if (s == STORE_OK)
+        answer_json(out, 200, handler_concert_json(&c));
+    else if (s == STORE_NOT_FOUND)
+        handler_fail(out, 404, NOT_FOUND);
+    else
+        handler_store_fail(out, st, s, GET_FAILED);
+    concert_clear(&c);
+}
+
+void handler_list_concerts(store *st, const apigw_event *ev, handler_result *out)
+{
+    (void)ev; /* no input */
+    if (!st) {
+        handler_store_fail(out, st, STORE_UNAVAILABLE, LIST_FAILED);
+        return;
+    }
+    concert_list l;
+    memset(&l, 0, sizeof l);
+    store_status s = store_list_concerts(st, &l);
+    if (s != STORE_OK) {
+        handler_store_fail(out, st, s, LIST_FAILED);
+        concert_list_clear(&l);
+        return;
+    }
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < l.n; i++) {
+        cJSON *c = handler_concert_json(&l.items[i]);
+        if (!c || !cJSON_AddItemToArray(arr, c)) {
+            cJSON_Delete(c);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    concert_list_clear(&l);
+    answer_json(out, 200, arr);
+}

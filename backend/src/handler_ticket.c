@@ -1,0 +1,106 @@
+/* purchaseTicket, with the optional Idempotency-Key. */
+#include "handlers.h"
+
+#include "timefmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char PURCHASE_FAILED[] = "Could not purchase ticket, please try again";
+static const char SOLD_OUT[] = "No tickets available";
+static const char NOT_FOUND[] = "Concert not found";
+static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a purchase for another concert";
+static const char KEY_BAD[] = "Idempotency-Key must be 1 to 255 visible ASCII characters";
+static const char NO_MEMORY[] = "Out of memory, please try again";
+
+/* NULL when key (if present) is 1..255 visible ASCII characters. */
+static const char *check_key(const char *key)
+{
+    if (!key)
+        return NULL;
+    size_t n = strlen(key);
+    if (n == 0 || n > HANDLER_IDEMPOTENCY_KEY_MAX)
+        return KEY_BAD;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7E)
+            return KEY_BAD;
+    return NULL;
+}
+
+static void answer_ticket(handler_result *out, const ticket *t, bool replayed)
+{
+    cJSON *j = handler_ticket_json(t);
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    if (!text) {
+        handler_fail(out, 503, NO_MEMORY);
+        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+        return;
+    }
+    apigw_response_take(&out->resp, 201, text);
+    out->resp.replayed = replayed;
+}
+
+void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *out)
+{
+    ticket t, stored;
+    memset(&t, 0, sizeof t);
+    memset(&stored, 0, sizeof stored);
+    const char *key = apigw_header(ev, "Idempotency-Key");
+    const char *msg = check_key(key);
+    if (msg) {
+        handler_fail(out, 400, msg);
+        return;
+    }
+    cJSON *body = handler_body_object(ev, out);
+    if (!body)
+        return;
+    const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "concertId");
+    if (!cid || cJSON_IsNull(cid))
+        msg = "concertId is required";
+    else if (!cJSON_IsString(cid))
+        msg = "concertId must be a string";
+    else
+        msg = handler_valid_id("concertId", cid->valuestring);
+    if (!msg)
+        memcpy(t.concert_id, cid->valuestring, strlen(cid->valuestring) + 1); /* <= STORE_ID_MAX checked */
+    if (!msg)
+        msg = handler_text_field(body, "customerName", &t.customer_name);
+    if (!msg)
+        msg = handler_email_field(body, &t.customer_email);
+    cJSON_Delete(body);
+    if (msg) {
+        handler_fail(out, 400, msg);
+        goto done;
+    }
+    if (!st) {
+        handler_store_fail(out, st, STORE_UNAVAILABLE, PURCHASE_FAILED);
+        goto done;
+    }
+    handler_ticket_id(key, t.id);
+    timefmt_iso_ms(timefmt_now_ms(), t.purchase_date);
+    store_status s = store_purchase(st, &t, &stored);
+    switch (s) {
+    case STORE_OK:
+        answer_ticket(out, &t, false);
+        break;
+    case STORE_REPLAY: /* same key, same concert: the first purchase's ticket, no second seat */
+        answer_ticket(out, stored.id[0] ? &stored : &t, true);
+        break;
+    case STORE_SOLD_OUT:
+        handler_fail(out, 400, SOLD_OUT);
+        break;
+    case STORE_NOT_FOUND:
+        handler_fail(out, 404, NOT_FOUND);
+        break;
+    case STORE_CONFLICT:
+        handler_fail(out, 409, KEY_CONFLICT);
+        break;
+    default:
+        handler_store_fail(out, st, s, PURCHASE_FAILED);
+        break;
+    }
+done:
+    ticket_clear(&stored);
+    ticket_clear(&t);
+}
