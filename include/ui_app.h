@@ -1,0 +1,142 @@
+#ifndef UI_APP_H
+#define UI_APP_H
+/* The box office's shared state and the screen interface. ui_app.c owns the loop: it reads keys,
+ * maps them through the action table, hands them to the top screen, polls the worker, handles resize
+ * and the "terminal too small" notice, and redraws when a handler asks for it.
+ * Each screen (ui_screen_*.c) fills in one ui_screen_ops. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "model.h"
+#include "ui.h"
+#include "ui_actions.h"
+#include "ui_form.h"
+#include "ui_trace.h"
+#include "ui_worker.h"
+
+/* What a handler asks the loop to do. */
+enum { UI_UNHANDLED = 0, UI_HANDLED = 1, UI_REDRAW = 2, UI_QUIT = 4 };
+
+typedef struct ui_app ui_app;
+
+typedef struct ui_rect { int y, x, h, w; } ui_rect;
+
+typedef struct ui_screen_ops {
+    const char *title;
+    const ui_action *bar;                           /* actions in the key bar, UI_ACT_NONE-terminated */
+    void (*enter)(ui_app *app);                     /* may be NULL */
+    void (*draw)(ui_app *app, const ui_rect *area);
+    int (*key)(ui_app *app, ui_action act, int key); /* returns UI_* flags; UI_UNHANDLED lets the loop try */
+    int (*tick)(ui_app *app);                       /* every loop turn (~100 ms); may be NULL */
+    void (*leave)(ui_app *app);                     /* may be NULL: wipe customer data here */
+    bool (*typing)(const ui_app *app);              /* a text field has focus; may be NULL */
+    bool (*unsaved)(const ui_app *app);             /* holds input that quitting would lose; may be NULL */
+    int (*result)(ui_app *app, ui_result *r);       /* a job this screen submitted finished; may be NULL */
+    bool overlay;                                   /* drawn over the screen below it */
+} ui_screen_ops;
+
+extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
+    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspect;
+
+typedef enum ui_conn { UI_CONN_CONNECTING = 0, UI_CONN_ONLINE, UI_CONN_FAILED } ui_conn;
+typedef enum ui_attr_kind {
+    UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
+    UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
+} ui_attr_kind;
+typedef enum ui_prompt_kind { UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN } ui_prompt_kind;
+
+#define UI_STACK_MAX 8
+
+struct ui_app {
+    const ui_options *opts;
+    ui_worker *worker;
+    ui_trace_ring trace;
+    bool color;
+    double now;                        /* monotonic seconds, updated every loop turn */
+
+    /* catalogue */
+    bo_concert_list data;              /* owned; sorted by sort */
+    bool have_data;
+    double data_at;                    /* when data was last fetched successfully */
+    ui_conn conn;
+    char conn_msg[256];                /* sanitised reason of the last failed refresh */
+    int failures;                      /* consecutive failed refreshes */
+    double next_refresh;               /* when to refresh next (0: not scheduled) */
+    unsigned long list_seq;            /* list job in flight (0: none) */
+    double list_since;
+
+    /* the list view: indices of the concerts matching the filter */
+    size_t *view;                      /* owned */
+    size_t view_n, view_cap;
+    size_t sel, top;
+    int list_y, list_rows;             /* where the rows were drawn last (mouse) */
+    bo_sort sort;
+    char filter[256];
+    bool filtering;
+
+    /* the concert the detail/buy screens show (a copy) */
+    bo_concert current;
+    bool have_current;
+    unsigned long get_seq;
+
+    /* a purchase/create in flight (spinner in the status line) */
+    unsigned long busy_seq;
+    const ui_screen_ops *busy_owner;
+    char busy_label[64];
+    double busy_since;
+
+    /* per-screen state */
+    ui_form buy;
+    bool buy_confirm;
+    ui_form create;
+    ui_form pin;
+    ui_prompt_kind prompt;
+    bo_ticket receipt;                 /* customer data: wiped when the receipt screen closes */
+    bo_concert receipt_concert;
+    int help_top;
+    int inspect_top;
+    bool inspect_on;
+
+    /* status line */
+    char msg[256];
+    bool msg_error;
+    double msg_at;
+
+    const ui_screen_ops *stack[UI_STACK_MAX];
+    int depth;
+    bool quit;
+    double last_input;
+};
+
+/* Screen stack. push calls enter; pop calls leave. */
+void ui_push(ui_app *app, const ui_screen_ops *s);
+void ui_pop(ui_app *app);
+void ui_pop_to_list(ui_app *app);      /* pops everything above the list */
+const ui_screen_ops *ui_top(const ui_app *app);
+
+/* Status-line message (printf-like, sanitised before drawing). */
+void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Asks the worker for a fresh list (no-op while one is in flight). */
+void ui_request_refresh(ui_app *app);
+/* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
+bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, const char *label);
+bool ui_busy(const ui_app *app);
+
+/* The list view. */
+/* Re-applies the filter to app->data; keeps keep_id selected when it is still shown (NULL: the current selection). */
+void ui_view_rebuild(ui_app *app, const char *keep_id);
+const bo_concert *ui_view_selected(const ui_app *app); /* NULL when the view is empty */
+bool ui_set_current(ui_app *app, const bo_concert *c); /* copies c into app->current; false on OOM */
+
+/* Drawing helpers (ui_draw.c). ui_colors_init: once after start_color(). */
+void ui_colors_init(void);
+int ui_attr(const ui_app *app, ui_attr_kind k);
+void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
+void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value);
+void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w);
+int ui_form_height(const ui_form *form);
+void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *title);
+
+#endif

@@ -1,0 +1,41 @@
+#ifndef UI_FORM_H
+#define UI_FORM_H
+/* Text-entry forms of the box office (purchase, create concert, PIN): fields with a label, a UTF-8
+ * value edited at its end, and a validation rule checked as the operator types. Drawing is in
+ * ui_form_draw; the rest is pure. Values may be customer data: ui_form_clear wipes them. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ui_worker.h"
+
+#define UI_FORM_FIELDS_MAX 6
+
+/* Returns NULL when value is valid, else a static message (the bo_valid_* rules). */
+typedef const char *(*ui_field_check)(const char *value);
+
+typedef struct ui_field {
+    const char *label;
+    const char *hint;        /* shown while empty, e.g. "YYYY-MM-DD"; may be NULL */
+    ui_field_check check;    /* may be NULL */
+    bool secret;             /* drawn as '*' (PIN) */
+    char value[UI_FIELD_MAX];
+} ui_field;
+
+typedef struct ui_form {
+    ui_field f[UI_FORM_FIELDS_MAX];
+    int n;
+    int focus;
+    bool submitted;          /* a submit was tried: show errors of empty fields too */
+} ui_form;
+
+/* Adds a field; returns its index. */
+int ui_form_add(ui_form *form, const char *label, const char *hint, ui_field_check check, bool secret);
+void ui_form_clear(ui_form *form);           /* wipes every value (customer data), focus to the first field */
+bool ui_form_has_input(const ui_form *form); /* any value non-empty */
+const char *ui_form_error(const ui_form *form, int i); /* the field's current message or NULL */
+int ui_form_first_invalid(const ui_form *form);        /* index, or -1 when every field is valid */
+
+/* Applies a key to the focused field: text, erase, field movement. Returns true when the form changed. */
+bool ui_form_key(ui_form *form, int action, int key);
+
+#endif

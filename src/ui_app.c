@@ -1,0 +1,676 @@
+/* The box office's loop: keys -> action table -> top screen -> global actions; worker results;
+ * auto-refresh with backoff; kiosk idle return; resize and the "terminal too small" notice (here only);
+ * terminal restored on every exit path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bo_text.h"
+#include "bo_valid.h"
+#include "ui.h"
+#include "ui_app.h"
+#include "ui_curses.h"
+#include "ui_text.h"
+
+static volatile sig_atomic_t got_signal; /* set by on_signal, read by the loop */
+static volatile sig_atomic_t curses_on;  /* endwin needed on a crash */
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+static void on_crash(int sig)
+{
+    /* like htop: give the terminal back before dying */
+    if (curses_on)
+        endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- screen stack ---- */
+
+const ui_screen_ops *ui_top(const ui_app *app)
+{
+    return app->depth > 0 ? app->stack[app->depth - 1] : &ui_screen_list;
+}
+
+void ui_push(ui_app *app, const ui_screen_ops *s)
+{
+    if (app->depth >= UI_STACK_MAX)
+        return;
+    app->stack[app->depth++] = s;
+    if (s->enter != NULL)
+        s->enter(app);
+}
+
+void ui_pop(ui_app *app)
+{
+    if (app->depth <= 1)
+        return;
+    const ui_screen_ops *s = app->stack[--app->depth];
+    if (s->leave != NULL)
+        s->leave(app);
+}
+
+void ui_pop_to_list(ui_app *app)
+{
+    while (app->depth > 1)
+        ui_pop(app);
+}
+
+void ui_message(ui_app *app, bool error, const char *fmt, ...)
+{
+    char raw[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    bo_text_sanitize(app->msg, sizeof app->msg, raw);
+    app->msg_error = error;
+    app->msg_at = app->now;
+}
+
+/* ---- data ---- */
+
+void ui_request_refresh(ui_app *app)
+{
+    if (app->list_seq != 0)
+        return;
+    ui_job job;
+    memset(&job, 0, sizeof job);
+    job.kind = UI_JOB_LIST;
+    unsigned long seq = ui_worker_submit(app->worker, &job);
+    if (seq == 0) {
+        app->next_refresh = app->now + 1;
+        return;
+    }
+    app->list_seq = seq;
+    app->list_since = app->now;
+    app->next_refresh = 0;
+}
+
+bool ui_busy(const ui_app *app)
+{
+    return app->busy_seq != 0;
+}
+
+bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, const char *label)
+{
+    if (app->busy_seq != 0)
+        return false;
+    unsigned long seq = ui_worker_submit(app->worker, job);
+    if (seq == 0)
+        return false;
+    app->busy_seq = seq;
+    app->busy_owner = s;
+    app->busy_since = app->now;
+    snprintf(app->busy_label, sizeof app->busy_label, "%s", label);
+    return true;
+}
+
+const bo_concert *ui_view_selected(const ui_app *app)
+{
+    if (app->view_n == 0 || app->sel >= app->view_n)
+        return NULL;
+    return &app->data.items[app->view[app->sel]];
+}
+
+bool ui_set_current(ui_app *app, const bo_concert *c)
+{
+    bo_concert copy;
+    if (bo_concert_copy(&copy, c) != 0)
+        return false;
+    bo_concert_clear(&app->current);
+    app->current = copy;
+    app->have_current = true;
+    return true;
+}
+
+void ui_view_rebuild(ui_app *app, const char *keep_id)
+{
+    char keep[BO_ID_MAX + 1] = "";
+    if (keep_id != NULL) {
+        snprintf(keep, sizeof keep, "%s", keep_id);
+    } else {
+        const bo_concert *s = ui_view_selected(app);
+        if (s != NULL)
+            snprintf(keep, sizeof keep, "%s", s->id);
+    }
+    if (app->data.n > app->view_cap) {
+        size_t *v = realloc(app->view, app->data.n * sizeof *v);
+        if (v == NULL) {
+            app->view_n = 0;
+            ui_message(app, true, "Out of memory: cannot show the list");
+            return;
+        }
+        app->view = v;
+        app->view_cap = app->data.n;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < app->data.n; i++)
+        if (bo_concert_matches(&app->data.items[i], app->filter))
+            app->view[n++] = i;
+    app->view_n = n;
+    if (keep[0] != '\0') {
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(app->data.items[app->view[j]].id, keep) == 0) {
+                app->sel = j;
+                break;
+            }
+    }
+    ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
+}
+
+static double backoff_s(int failures)
+{
+    int shift = failures > 4 ? 4 : failures - 1;
+    double d = (double)(1 << (shift < 0 ? 0 : shift));
+    return d > 10 ? 10 : d;
+}
+
+static void status_text(const api_result *res, api_status st, char *out, size_t cap)
+{
+    const char *m = res->message[0] != '\0' ? res->message : api_status_message(st);
+    bo_text_sanitize(out, cap, m);
+}
+
+static int handle_result(ui_app *app, ui_result *r)
+{
+    if (r->kind == UI_JOB_LIST && r->seq == app->list_seq) {
+        app->list_seq = 0;
+        if (r->status == API_OK) {
+            char keep[BO_ID_MAX + 1] = "";
+            const bo_concert *s = ui_view_selected(app);
+            if (s != NULL)
+                snprintf(keep, sizeof keep, "%s", s->id);
+            bo_concert_list_clear(&app->data);
+            app->data = r->list;
+            memset(&r->list, 0, sizeof r->list);
+            bo_concert_list_sort(&app->data, app->sort);
+            app->have_data = true;
+            app->data_at = app->now;
+            app->conn = UI_CONN_ONLINE;
+            app->conn_msg[0] = '\0';
+            app->failures = 0;
+            app->next_refresh = app->opts->refresh_s > 0 ? app->now + app->opts->refresh_s : 0;
+            ui_view_rebuild(app, keep[0] ? keep : NULL);
+            if (app->have_current)
+                for (size_t i = 0; i < app->data.n; i++)
+                    if (strcmp(app->data.items[i].id, app->current.id) == 0) {
+                        app->current.seats_left = app->data.items[i].seats_left;
+                        break;
+                    }
+        } else {
+            app->conn = UI_CONN_FAILED;
+            status_text(&r->res, r->status, app->conn_msg, sizeof app->conn_msg);
+            app->failures++;
+            app->next_refresh = app->now + backoff_s(app->failures);
+        }
+        return UI_REDRAW;
+    }
+    if (r->seq != 0 && r->seq == app->busy_seq) {
+        const ui_screen_ops *owner = app->busy_owner;
+        app->busy_seq = 0;
+        app->busy_owner = NULL;
+        if (owner != NULL && owner->result != NULL)
+            return owner->result(app, r) | UI_REDRAW;
+        return UI_REDRAW;
+    }
+    if (r->kind == UI_JOB_GET && r->seq == app->get_seq) {
+        app->get_seq = 0;
+        if (!app->have_current || strcmp(r->id, app->current.id) != 0)
+            return 0;
+        if (r->status == API_OK) {
+            bo_concert_clear(&app->current);
+            app->current = r->concert;
+            memset(&r->concert, 0, sizeof r->concert);
+        } else if (r->status == API_ERR_NOT_FOUND) {
+            ui_message(app, true, "Concert no longer exists");
+        } else {
+            char m[256];
+            status_text(&r->res, r->status, m, sizeof m);
+            ui_message(app, true, "Could not reload the concert: %s", m);
+        }
+        return UI_REDRAW;
+    }
+    return 0; /* a stale answer nobody waits for */
+}
+
+/* ---- quitting ---- */
+
+static bool any_unsaved(const ui_app *app)
+{
+    for (int i = 0; i < app->depth; i++)
+        if (app->stack[i]->unsaved != NULL && app->stack[i]->unsaved(app))
+            return true;
+    return false;
+}
+
+static int request_quit(ui_app *app)
+{
+    if (app->opts->kiosk) {
+        if (app->opts->kiosk_pin == NULL || app->opts->kiosk_pin[0] == '\0') {
+            ui_message(app, true, "Exit is disabled on this kiosk");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        app->prompt = UI_PROMPT_PIN;
+        ui_push(app, &ui_screen_prompt);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (any_unsaved(app)) {
+        app->prompt = UI_PROMPT_QUIT;
+        ui_push(app, &ui_screen_prompt);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    return UI_HANDLED | UI_QUIT;
+}
+
+/* ---- keys ---- */
+
+static bool too_small(void)
+{
+    return LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
+}
+
+static int global_key(ui_app *app, ui_action act, int key)
+{
+    switch (act) {
+    case UI_ACT_QUIT:
+        return request_quit(app);
+    case UI_ACT_HELP:
+        if (ui_top(app) != &ui_screen_help)
+            ui_push(app, &ui_screen_help);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_INSPECT:
+        if (app->opts->kiosk && !app->opts->inspect) {
+            ui_message(app, true, "The inspector is not available in kiosk mode");
+        } else {
+            app->inspect_on = !app->inspect_on;
+            app->inspect_top = 0;
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_REFRESH:
+        ui_request_refresh(app);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_NONE:
+        if (ui_key_is_text(key) || key == UI_KEY_ESC) {
+            ui_message(app, false, "Unknown key \xe2\x80\x94 press ? for help");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        return UI_HANDLED;
+    default:
+        return UI_HANDLED | UI_REDRAW;
+    }
+}
+
+static int dispatch_key(ui_app *app, int key)
+{
+    const ui_screen_ops *s = ui_top(app);
+    bool typing = s->typing != NULL && s->typing(app);
+    ui_action act = ui_action_for_key(key, typing);
+    if (too_small()) {
+        /* nothing is visible: only a plain quit works */
+        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app))
+            return UI_QUIT;
+        return UI_REDRAW;
+    }
+    app->msg[0] = '\0';
+    int f = s->key(app, act, key);
+    if (f & UI_HANDLED)
+        return f | UI_REDRAW;
+    return global_key(app, act, key) | UI_REDRAW;
+}
+
+/* ---- timers ---- */
+
+static int app_tick(ui_app *app)
+{
+    int flags = 0;
+    if (app->list_seq == 0 && app->next_refresh > 0 && app->now >= app->next_refresh)
+        ui_request_refresh(app);
+    if (app->list_seq != 0 || app->busy_seq != 0)
+        flags |= UI_REDRAW; /* spinner */
+    if (app->msg[0] != '\0' && app->now - app->msg_at > 10) {
+        app->msg[0] = '\0';
+        flags |= UI_REDRAW;
+    }
+    if (app->opts->kiosk && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
+        && app->now - app->last_input >= app->opts->idle_timeout_s
+        && (app->depth > 1 || app->filter[0] != '\0' || app->filtering)) {
+        ui_pop_to_list(app);
+        app->filter[0] = '\0';
+        app->filtering = false;
+        app->msg[0] = '\0';
+        ui_view_rebuild(app, NULL);
+        app->last_input = app->now;
+        flags |= UI_REDRAW;
+    }
+    const ui_screen_ops *s = ui_top(app);
+    if (s->tick != NULL)
+        flags |= s->tick(app);
+    return flags;
+}
+
+/* ---- drawing ---- */
+
+static const char *spinner(double t)
+{
+    static const char *const frames[] = { "|", "/", "-", "\\" };
+    return frames[(long)(t * 10) % 4];
+}
+
+static void draw_header(ui_app *app)
+{
+    int attr = ui_attr(app, UI_A_HEADER);
+    attron(attr);
+    mvhline(0, 0, ' ', COLS);
+    attroff(attr);
+    char state[400], age[32];
+    if (app->list_seq != 0 && app->conn != UI_CONN_FAILED) {
+        snprintf(state, sizeof state, "%s %s %.1fs", spinner(app->now), app->have_data ? "refreshing" : "loading",
+                 app->now - app->list_since);
+    } else if (app->conn == UI_CONN_FAILED) {
+        if (app->have_data) {
+            ui_format_age((long)(app->now - app->data_at), age);
+            snprintf(state, sizeof state, "%s%s \xc2\xb7 stale data, %s old", app->list_seq ? "" : "",
+                     app->conn_msg, age);
+        } else {
+            snprintf(state, sizeof state, "%s", app->conn_msg);
+        }
+    } else if (app->conn == UI_CONN_ONLINE) {
+        snprintf(state, sizeof state, "online");
+    } else {
+        snprintf(state, sizeof state, "connecting\xe2\x80\xa6");
+    }
+    char mode[64];
+    snprintf(mode, sizeof mode, "%s%s", app->opts->kiosk ? "[kiosk] " : "",
+             (!app->opts->kiosk && app->opts->api.api_key && app->opts->api.api_key[0]) ? "[operator] " : "");
+    int sw = ui_text_width(state);
+    if (sw > COLS - 30)
+        sw = COLS - 30;
+    int state_attr = app->conn == UI_CONN_FAILED ? ui_attr(app, UI_A_ERROR) : attr;
+    ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
+    char left[700];
+    snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, app->opts->api.base_url ? app->opts->api.base_url : "");
+    char safe[700];
+    bo_text_sanitize(safe, sizeof safe, left);
+    ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);
+}
+
+static void draw_bar(ui_app *app)
+{
+    const ui_screen_ops *s = ui_top(app);
+    int y = LINES - 1, x = 1;
+    move(y, 0);
+    clrtoeol();
+    if (s->bar == NULL)
+        return;
+    for (const ui_action *a = s->bar; *a != UI_ACT_NONE; a++) {
+        const ui_action_def *d = ui_action_get(*a);
+        if (d == NULL)
+            continue;
+        int kw = ui_text_width(d->keys_label), nw = ui_text_width(d->name);
+        if (x + kw + 1 + nw >= COLS)
+            break;
+        ui_draw_text(y, x, kw, d->keys_label, ui_attr(app, UI_A_KEY), false);
+        ui_draw_text(y, x + kw + 1, nw, d->name, A_NORMAL, false);
+        x += kw + 1 + nw + 2;
+    }
+}
+
+static void draw_status(ui_app *app)
+{
+    int y = LINES - 2;
+    move(y, 0);
+    clrtoeol();
+    char line[400];
+    if (app->busy_seq != 0) {
+        snprintf(line, sizeof line, "%s %s %.1fs", spinner(app->now), app->busy_label, app->now - app->busy_since);
+        ui_draw_text(y, 1, COLS - 2, line, ui_attr(app, UI_A_TITLE), false);
+    } else if (app->msg[0] != '\0') {
+        ui_draw_text(y, 1, COLS - 2, app->msg, app->msg_error ? ui_attr(app, UI_A_ERROR) : ui_attr(app, UI_A_OK), false);
+    }
+}
+
+static void draw_too_small(void)
+{
+    erase();
+    char line[128];
+    snprintf(line, sizeof line, "Terminal too small (need %d%s%d, have %d%s%d)", UI_MIN_COLS,
+             MB_CUR_MAX > 1 ? "\xc3\x97" : "x", UI_MIN_ROWS, COLS, MB_CUR_MAX > 1 ? "\xc3\x97" : "x", LINES);
+    int w = ui_text_width(line);
+    if (w > COLS)
+        w = COLS;
+    ui_draw_text(LINES / 2, (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0, w, line, A_BOLD, false);
+    refresh();
+}
+
+static void draw_all(ui_app *app)
+{
+    if (too_small()) {
+        draw_too_small();
+        return;
+    }
+    erase();
+    draw_header(app);
+    ui_rect area = { 1, 0, LINES - 3, COLS };
+    ui_rect panel = { 0, 0, 0, 0 };
+    if (app->inspect_on) {
+        int ph = area.h / 2;
+        panel = (ui_rect){ area.y + area.h - ph, 0, ph, COLS };
+        area.h -= ph;
+    }
+    int base = app->depth - 1;
+    while (base > 0 && app->stack[base]->overlay)
+        base--;
+    for (int i = base; i < app->depth; i++)
+        app->stack[i]->draw(app, &area);
+    if (app->inspect_on)
+        ui_screen_inspect.draw(app, &panel);
+    draw_status(app);
+    draw_bar(app);
+    refresh();
+}
+
+/* ---- set-up and tear-down ---- */
+
+static void ensure_utf8(void)
+{
+    setlocale(LC_ALL, "");
+    const char *cs = nl_langinfo(CODESET);
+    if (cs == NULL || strcmp(cs, "UTF-8") != 0)
+        if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+            setlocale(LC_CTYPE, "en_US.UTF-8");
+}
+
+static const char *check_customer_name(const char *v) { return bo_valid_text("customerName", v); }
+static const char *check_email(const char *v) { return bo_valid_email(v); }
+static const char *check_concert_name(const char *v) { return bo_valid_text("name", v); }
+static const char *check_venue(const char *v) { return bo_valid_text("venue", v); }
+static const char *check_date(const char *v) { return bo_valid_date(v); }
+static const char *check_tickets(const char *v) { int64_t n; return bo_valid_tickets_text(v, &n); }
+static const char *check_price(const char *v) { int64_t c; return bo_valid_price_text(v, &c); }
+
+static void forms_init(ui_app *app)
+{
+    ui_form_add(&app->buy, "Customer name", "as on the ticket", check_customer_name, false);
+    ui_form_add(&app->buy, "E-mail", "name@example.com", check_email, false);
+    ui_form_add(&app->create, "Name", NULL, check_concert_name, false);
+    ui_form_add(&app->create, "Date (UTC)", "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ", check_date, false);
+    ui_form_add(&app->create, "Venue", NULL, check_venue, false);
+    ui_form_add(&app->create, "Tickets", "0 - 1000000", check_tickets, false);
+    ui_form_add(&app->create, "Price", "e.g. 49.99", check_price, false);
+    ui_form_add(&app->pin, "Exit PIN", NULL, NULL, true);
+}
+
+static void app_free(ui_app *app)
+{
+    ui_pop_to_list(app);
+    ui_form_clear(&app->buy);
+    ui_form_clear(&app->create);
+    ui_form_clear(&app->pin);
+    bo_ticket_clear(&app->receipt);
+    bo_concert_clear(&app->receipt_concert);
+    bo_concert_clear(&app->current);
+    bo_concert_list_clear(&app->data);
+    free(app->view);
+    ui_trace_destroy(&app->trace);
+    free(app);
+}
+
+static void set_handlers(void (*fn)(int), void (*crash)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = fn;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = crash;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+}
+
+int ui_run(const ui_options *opts)
+{
+    ensure_utf8();
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "boxoffice: the interactive box office needs a terminal (try 'boxoffice list')\n");
+        return 1;
+    }
+    ui_app *app = calloc(1, sizeof *app);
+    if (app == NULL) {
+        fprintf(stderr, "boxoffice: out of memory\n");
+        return 1;
+    }
+    app->opts = opts;
+    app->now = mono_now();
+    if (ui_trace_init(&app->trace) != 0) {
+        free(app);
+        fprintf(stderr, "boxoffice: cannot start\n");
+        return 1;
+    }
+    forms_init(app);
+    bool trace = opts->inspect || !opts->kiosk;
+    app->worker = ui_worker_start(&opts->api, trace ? ui_trace_record : NULL, &app->trace);
+    if (app->worker == NULL) {
+        fprintf(stderr, "boxoffice: cannot start the network worker (bad API URL \"%s\"?)\n",
+                opts->api.base_url ? opts->api.base_url : "");
+        app_free(app);
+        return 1;
+    }
+
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (scr == NULL) {
+        ui_worker_stop(app->worker, 2000);
+        app_free(app);
+        fprintf(stderr, "boxoffice: cannot use this terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+        return 1;
+    }
+    /* stderr would scribble over the screen: park it on /dev/null while curses owns the terminal */
+    int saved_err = dup(STDERR_FILENO);
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (devnull >= 0) {
+        dup2(devnull, STDERR_FILENO);
+        close(devnull);
+    }
+    curses_on = 1;
+    set_handlers(on_signal, on_crash);
+    set_escdelay(25);
+    if (opts->kiosk)
+        raw(); /* Ctrl-C / Ctrl-Z / Ctrl-\ are plain keys on a kiosk */
+    else
+        cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    timeout(100);
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    if (!opts->no_color && has_colors() && start_color() == OK) {
+        app->color = true;
+        ui_colors_init();
+    }
+
+    app->inspect_on = opts->inspect;
+    app->last_input = app->now;
+    ui_push(app, &ui_screen_list);
+    ui_request_refresh(app);
+    bool redraw = true;
+    long last_sec = -1;
+    while (!app->quit && got_signal == 0) {
+        app->now = mono_now();
+        ui_result r;
+        while (ui_worker_poll(app->worker, &r)) {
+            if (handle_result(app, &r) & UI_REDRAW)
+                redraw = true;
+            ui_result_clear(&r);
+        }
+        int flags = app_tick(app);
+        if (flags & UI_QUIT)
+            break;
+        if ((long)app->now != last_sec) { /* ages and elapsed times */
+            last_sec = (long)app->now;
+            redraw = true;
+        }
+        if (redraw || (flags & UI_REDRAW)) {
+            draw_all(app);
+            redraw = false;
+        }
+        wint_t wch;
+        int rc = get_wch(&wch);
+        if (rc == ERR)
+            continue;
+        app->now = mono_now();
+        int key = rc == KEY_CODE_YES ? UI_KEY_FN(wch) : (int)wch;
+        if (key == UI_KEY_FN(KEY_RESIZE)) {
+            redraw = true;
+            continue;
+        }
+        app->last_input = app->now;
+        flags = dispatch_key(app, key);
+        if (flags & UI_QUIT)
+            app->quit = true;
+        if (flags & UI_REDRAW)
+            redraw = true;
+    }
+
+    int sig = got_signal;
+    erase();
+    refresh();
+    endwin();
+    curses_on = 0;
+    delscreen(scr);
+    set_handlers(SIG_DFL, SIG_DFL);
+    if (saved_err >= 0) {
+        dup2(saved_err, STDERR_FILENO);
+        close(saved_err);
+    }
+    ui_worker_stop(app->worker, 2000);
+    app_free(app);
+    return sig != 0 ? 128 + sig : 0;
+}

@@ -1,0 +1,141 @@
+/* Drawing helpers shared by the screens: attributes with and without colours, fitted text, boxes, forms. */
+#include <string.h>
+
+#include "ui_app.h"
+#include "ui_curses.h"
+#include "ui_text.h"
+
+enum { PAIR_HEADER = 1, PAIR_TITLE, PAIR_SELECTED, PAIR_SOLDOUT, PAIR_ERROR, PAIR_OK, PAIR_KEY, PAIR_STALE };
+
+int ui_attr(const ui_app *app, ui_attr_kind k)
+{
+    if (app->color) {
+        switch (k) {
+        case UI_A_NORMAL: return A_NORMAL;
+        case UI_A_HEADER: return (int)(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+        case UI_A_TITLE: return (int)(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+        case UI_A_SELECTED: return (int)(COLOR_PAIR(PAIR_SELECTED) | A_BOLD);
+        case UI_A_SOLDOUT: return (int)(COLOR_PAIR(PAIR_SOLDOUT) | A_BOLD);
+        case UI_A_ERROR: return (int)(COLOR_PAIR(PAIR_ERROR) | A_BOLD);
+        case UI_A_OK: return (int)(COLOR_PAIR(PAIR_OK) | A_BOLD);
+        case UI_A_DIM: return A_DIM;
+        case UI_A_KEY: return (int)(COLOR_PAIR(PAIR_KEY) | A_BOLD);
+        case UI_A_FIELD: return A_UNDERLINE;
+        case UI_A_STALE: return (int)(COLOR_PAIR(PAIR_STALE) | A_BOLD);
+        }
+        return A_NORMAL;
+    }
+    switch (k) {
+    case UI_A_HEADER: case UI_A_SELECTED: return A_REVERSE;
+    case UI_A_TITLE: case UI_A_SOLDOUT: case UI_A_ERROR: case UI_A_OK: case UI_A_KEY: case UI_A_STALE: return A_BOLD;
+    case UI_A_DIM: return A_DIM;
+    case UI_A_FIELD: return A_UNDERLINE;
+    case UI_A_NORMAL: break;
+    }
+    return A_NORMAL;
+}
+
+void ui_colors_init(void)
+{
+    use_default_colors();
+    init_pair(PAIR_HEADER, COLOR_WHITE, COLOR_BLUE);
+    init_pair(PAIR_TITLE, COLOR_CYAN, -1);
+    init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
+    init_pair(PAIR_SOLDOUT, COLOR_RED, -1);
+    init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
+    init_pair(PAIR_OK, COLOR_GREEN, -1);
+    init_pair(PAIR_KEY, COLOR_YELLOW, -1);
+    init_pair(PAIR_STALE, COLOR_YELLOW, -1);
+}
+
+void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)
+{
+    char buf[4096];
+    if (width <= 0)
+        return;
+    if (width > 1000)
+        width = 1000;
+    ui_text_fit(buf, sizeof buf, s, width, right);
+    attron(attr);
+    mvaddstr(y, x, buf);
+    attroff(attr);
+}
+
+void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value)
+{
+    int lw = 14;
+    ui_draw_text(y, x, lw, label, ui_attr(app, UI_A_DIM), false);
+    ui_draw_text(y, x + lw, w - lw, value ? value : "", A_NORMAL, false);
+}
+
+void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *title)
+{
+    if (h < 2 || w < 2)
+        return;
+    for (int r = y; r < y + h; r++)
+        mvhline(r, x, ' ', w);
+    mvaddch(y, x, ACS_ULCORNER);
+    mvhline(y, x + 1, ACS_HLINE, w - 2);
+    mvaddch(y, x + w - 1, ACS_URCORNER);
+    mvvline(y + 1, x, ACS_VLINE, h - 2);
+    mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+    mvaddch(y + h - 1, x, ACS_LLCORNER);
+    mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
+    mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+    if (title != NULL && title[0] != '\0') {
+        char t[256];
+        snprintf(t, sizeof t, " %s ", title);
+        int tw = ui_text_width(t);
+        if (tw > w - 4)
+            tw = w - 4;
+        ui_draw_text(y, x + 2, tw, t, ui_attr(app, UI_A_TITLE), false);
+    }
+}
+
+int ui_form_height(const ui_form *form)
+{
+    return form->n * 3;
+}
+
+void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
+{
+    int lw = 16;
+    int fw = w - lw - 1;
+    if (fw > 60)
+        fw = 60;
+    for (int i = 0; i < form->n; i++) {
+        const ui_field *f = &form->f[i];
+        bool focus = i == form->focus;
+        int row = y + i * 3;
+        ui_draw_text(row, x, lw, f->label, focus ? ui_attr(app, UI_A_TITLE) : 0, false);
+        char shown[UI_FIELD_MAX * 2];
+        if (f->secret) {
+            size_t n = 0;
+            for (const char *p = f->value; *p != '\0' && n + 1 < sizeof shown; p++)
+                if (((unsigned char)*p & 0xc0) != 0x80)
+                    shown[n++] = '*';
+            shown[n] = '\0';
+        } else {
+            snprintf(shown, sizeof shown, "%s", f->value);
+        }
+        char fitted[4096];
+        ui_text_fit_tail(fitted, sizeof fitted, shown, fw - 1);
+        int fattr = ui_attr(app, UI_A_FIELD) | (focus ? A_BOLD : 0);
+        attron(fattr);
+        mvaddstr(row, x + lw, fitted);
+        attroff(fattr);
+        if (f->value[0] == '\0' && f->hint != NULL)
+            ui_draw_text(row, x + lw, fw - 1, f->hint, ui_attr(app, UI_A_DIM) | ui_attr(app, UI_A_FIELD), false);
+        if (focus) {
+            int cx = x + lw + ui_text_width(shown);
+            if (cx > x + lw + fw - 1)
+                cx = x + lw + fw - 1;
+            mvaddch(row, cx, ' ' | A_REVERSE);
+        }
+        const char *err = ui_form_error(form, i);
+        if (err != NULL)
+            ui_draw_text(row + 1, x + lw, w - lw, err, ui_attr(app, UI_A_SOLDOUT), false);
+        else if (f->value[0] != '\0' && f->check != NULL)
+            ui_draw_text(row + 1, x + lw, w - lw, "ok", ui_attr(app, UI_A_OK), false);
+    }
+}

@@ -1,0 +1,79 @@
+/* Text-entry forms; see include/ui_form.h. */
+#include "ui_form.h"
+
+#include <string.h>
+
+#include "ui_actions.h"
+#include "ui_text.h"
+
+int ui_form_add(ui_form *form, const char *label, const char *hint, ui_field_check check, bool secret)
+{
+    if (form->n >= UI_FORM_FIELDS_MAX)
+        return -1;
+    ui_field *f = &form->f[form->n];
+    memset(f, 0, sizeof *f);
+    f->label = label;
+    f->hint = hint;
+    f->check = check;
+    f->secret = secret;
+    return form->n++;
+}
+
+void ui_form_clear(ui_form *form)
+{
+    for (int i = 0; i < form->n; i++)
+        memset(form->f[i].value, 0, sizeof form->f[i].value);
+    form->focus = 0;
+    form->submitted = false;
+}
+
+bool ui_form_has_input(const ui_form *form)
+{
+    for (int i = 0; i < form->n; i++)
+        if (form->f[i].value[0] != '\0')
+            return true;
+    return false;
+}
+
+const char *ui_form_error(const ui_form *form, int i)
+{
+    const ui_field *f = &form->f[i];
+    if (f->check == NULL)
+        return NULL;
+    if (f->value[0] == '\0' && !form->submitted)
+        return NULL; /* untouched: no complaint yet */
+    return f->check(f->value);
+}
+
+int ui_form_first_invalid(const ui_form *form)
+{
+    for (int i = 0; i < form->n; i++)
+        if (form->f[i].check != NULL && form->f[i].check(form->f[i].value) != NULL)
+            return i;
+    return -1;
+}
+
+bool ui_form_key(ui_form *form, int action, int key)
+{
+    if (form->n == 0)
+        return false;
+    ui_field *f = &form->f[form->focus];
+    switch (action) {
+    case UI_ACT_ERASE:
+        return ui_text_erase_last(f->value);
+    case UI_ACT_NEXT_FIELD:
+    case UI_ACT_DOWN:
+        form->focus = (form->focus + 1) % form->n;
+        return true;
+    case UI_ACT_PREV_FIELD:
+    case UI_ACT_UP:
+        form->focus = (form->focus + form->n - 1) % form->n;
+        return true;
+    case UI_ACT_NONE:
+        if (ui_key_is_text(key))
+            return ui_text_append(f->value, sizeof f->value, (uint32_t)key);
+        return false;
+    default:
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+/* The concert detail: every field, seats left, price; `b` buys. Reloads the concert on entry. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bo_money.h"
+#include "ui_app.h"
+#include "ui_curses.h"
+#include "ui_text.h"
+
+static const ui_action bar[] = { UI_ACT_BUY, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
+
+static void reload(ui_app *app)
+{
+    if (!app->have_current)
+        return;
+    ui_job job;
+    memset(&job, 0, sizeof job);
+    job.kind = UI_JOB_GET;
+    snprintf(job.id, sizeof job.id, "%s", app->current.id);
+    app->get_seq = ui_worker_submit(app->worker, &job);
+}
+
+static void enter(ui_app *app)
+{
+    reload(app);
+}
+
+/* Draws the concert summary lines from row y; returns the next free row. Used by buy and receipt too. */
+static void draw(ui_app *app, const ui_rect *a)
+{
+    const bo_concert *c = &app->current;
+    int w = a->w - 4 > 100 ? 100 : a->w - 4;
+    ui_draw_box(app, a->y, 1, a->h, w + 2, "Concert");
+    if (!app->have_current)
+        return;
+    char date[32], price[BO_MONEY_BUF], seats[64];
+    ui_format_date(c->date, date);
+    bo_money_display(c->price_cents, price);
+    if (c->seats_left <= 0)
+        snprintf(seats, sizeof seats, "0 \xe2\x80\x94 SOLD OUT");
+    else
+        snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
+    int y = a->y + 2, x = 3;
+    ui_draw_field_line(app, y++, x, w - 2, "Name", c->name);
+    ui_draw_field_line(app, y++, x, w - 2, "Date (UTC)", date);
+    ui_draw_field_line(app, y++, x, w - 2, "Date (raw)", c->date);
+    ui_draw_field_line(app, y++, x, w - 2, "Venue", c->venue);
+    ui_draw_field_line(app, y++, x, w - 2, "Price", price);
+    ui_draw_field_line(app, y, x, w - 2, "Seats left", "");
+    ui_draw_text(y++, x + 14, w - 16, seats, c->seats_left <= 0 ? ui_attr(app, UI_A_SOLDOUT) : 0, false);
+    ui_draw_field_line(app, y++, x, w - 2, "ID", c->id);
+    y++;
+    if (y < a->y + a->h - 1) {
+        if (c->seats_left > 0)
+            ui_draw_text(y, x, w - 2, "Press b to sell a ticket for this concert.", ui_attr(app, UI_A_DIM), false);
+        else
+            ui_draw_text(y, x, w - 2, "Sold out: no tickets can be sold.", ui_attr(app, UI_A_SOLDOUT), false);
+    }
+    if (app->get_seq != 0)
+        ui_draw_text(a->y + a->h - 2, x, w - 2, "reloading\xe2\x80\xa6", ui_attr(app, UI_A_DIM), false);
+}
+
+static int key(ui_app *app, ui_action act, int k)
+{
+    (void)k;
+    switch (act) {
+    case UI_ACT_BUY:
+        if (!app->have_current)
+            return UI_HANDLED;
+        if (app->current.seats_left <= 0) {
+            ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left for %s", app->current.name);
+            return UI_HANDLED | UI_REDRAW;
+        }
+        ui_push(app, &ui_screen_buy);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_BACK:
+        ui_pop(app);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_REFRESH:
+        reload(app);
+        ui_request_refresh(app);
+        return UI_HANDLED | UI_REDRAW;
+    default:
+        return UI_UNHANDLED;
+    }
+}
+
+const ui_screen_ops ui_screen_detail = {
+    .title = "Concert",
+    .bar = bar,
+    .enter = enter,
+    .draw = draw,
+    .key = key,
+};

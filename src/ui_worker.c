@@ -1,0 +1,206 @@
+/* The box office's network worker thread; see include/ui_worker.h. */
+#include "ui_worker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define JOBS_MAX 8
+#define RESULTS_MAX 8
+
+struct ui_worker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;      /* signalled on a new job or stop */
+    pthread_cond_t done;      /* signalled when the thread ends */
+    api_client *client;       /* used by the worker thread only */
+    ui_job jobs[JOBS_MAX];
+    size_t job_head, job_count;
+    ui_result results[RESULTS_MAX];
+    size_t res_head, res_count;
+    unsigned long next_seq;
+    bool stop, finished, detached;
+};
+
+void ui_result_clear(ui_result *r)
+{
+    bo_concert_list_clear(&r->list);
+    bo_concert_clear(&r->concert);
+    bo_ticket_clear(&r->ticket);
+    memset(r, 0, sizeof *r);
+}
+
+static void run_job(api_client *c, const ui_job *j, ui_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = j->kind;
+    r->seq = j->seq;
+    switch (j->kind) {
+    case UI_JOB_LIST:
+        r->status = api_list_concerts(c, &r->list, &r->res);
+        break;
+    case UI_JOB_GET:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_get_concert(c, j->id, &r->concert, &r->res);
+        break;
+    case UI_JOB_PURCHASE:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_purchase(c, j->id, j->name, j->email, &r->ticket, &r->res);
+        break;
+    case UI_JOB_CREATE: {
+        bo_concert_input in = { j->name, j->date, j->venue, j->tickets, j->price_cents };
+        r->status = api_create_concert(c, &in, r->id, &r->res);
+        break;
+    }
+    }
+}
+
+static void free_worker(ui_worker *w)
+{
+    for (size_t i = 0; i < w->res_count; i++)
+        ui_result_clear(&w->results[(w->res_head + i) % RESULTS_MAX]);
+    api_client_free(w->client);
+    pthread_cond_destroy(&w->wake);
+    pthread_cond_destroy(&w->done);
+    pthread_mutex_destroy(&w->lock);
+    memset(w->jobs, 0, sizeof w->jobs);
+    free(w);
+}
+
+static void *worker_main(void *arg)
+{
+    ui_worker *w = arg;
+    ui_job job;
+    ui_result res;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->stop && w->job_count == 0)
+            pthread_cond_wait(&w->wake, &w->lock);
+        if (w->stop)
+            break;
+        job = w->jobs[w->job_head];
+        memset(&w->jobs[w->job_head], 0, sizeof w->jobs[0]);
+        w->job_head = (w->job_head + 1) % JOBS_MAX;
+        w->job_count--;
+        pthread_mutex_unlock(&w->lock);
+
+        run_job(w->client, &job, &res);
+        memset(&job, 0, sizeof job); /* customer data does not linger */
+
+        pthread_mutex_lock(&w->lock);
+        if (w->stop) {
+            ui_result_clear(&res);
+            break;
+        }
+        if (w->res_count == RESULTS_MAX) { /* UI far behind: drop the oldest result */
+            ui_result_clear(&w->results[w->res_head]);
+            w->res_head = (w->res_head + 1) % RESULTS_MAX;
+            w->res_count--;
+        }
+        w->results[(w->res_head + w->res_count) % RESULTS_MAX] = res;
+        w->res_count++;
+    }
+    w->finished = true;
+    bool detached = w->detached;
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->lock);
+    if (detached)
+        free_worker(w);
+    return NULL;
+}
+
+ui_worker *ui_worker_start(const api_config *cfg, api_trace_fn trace_fn, void *trace_ud)
+{
+    ui_worker *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->client = api_client_new(cfg);
+    if (w->client == NULL)
+        goto fail_client;
+    if (trace_fn != NULL)
+        api_client_set_trace(w->client, trace_fn, trace_ud);
+    if (pthread_mutex_init(&w->lock, NULL) != 0)
+        goto fail_mutex;
+    if (pthread_cond_init(&w->wake, NULL) != 0)
+        goto fail_wake;
+    if (pthread_cond_init(&w->done, NULL) != 0)
+        goto fail_done;
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+        goto fail_thread;
+    return w;
+
+fail_thread:
+    pthread_cond_destroy(&w->done);
+fail_done:
+    pthread_cond_destroy(&w->wake);
+fail_wake:
+    pthread_mutex_destroy(&w->lock);
+fail_mutex:
+    api_client_free(w->client);
+fail_client:
+    free(w);
+    return NULL;
+}
+
+unsigned long ui_worker_submit(ui_worker *w, const ui_job *job)
+{
+    unsigned long seq = 0;
+    pthread_mutex_lock(&w->lock);
+    if (w->job_count < JOBS_MAX) {
+        seq = ++w->next_seq;
+        ui_job *slot = &w->jobs[(w->job_head + w->job_count) % JOBS_MAX];
+        *slot = *job;
+        slot->seq = seq;
+        w->job_count++;
+        pthread_cond_signal(&w->wake);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return seq;
+}
+
+bool ui_worker_poll(ui_worker *w, ui_result *out)
+{
+    bool got = false;
+    pthread_mutex_lock(&w->lock);
+    if (w->res_count > 0) {
+        *out = w->results[w->res_head];
+        memset(&w->results[w->res_head], 0, sizeof w->results[0]);
+        w->res_head = (w->res_head + 1) % RESULTS_MAX;
+        w->res_count--;
+        got = true;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return got;
+}
+
+void ui_worker_stop(ui_worker *w, long wait_ms)
+{
+    if (w == NULL)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_signal(&w->wake);
+    while (!w->finished) {
+        if (pthread_cond_timedwait(&w->done, &w->lock, &until) == ETIMEDOUT)
+            break;
+    }
+    if (!w->finished) {
+        /* still inside a request: let it finish and free itself */
+        w->detached = true;
+        pthread_mutex_unlock(&w->lock);
+        pthread_detach(w->thread);
+        return;
+    }
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    free_worker(w);
+}
