@@ -1,0 +1,344 @@
+/* Command-line parsing and the subcommands against the scripted HTTP stub. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "http_stub.h"
+
+#define CONCERTS "[{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}," \
+                 "{\"id\":\"c-2\",\"name\":\"Evil\\u001b[2J Band\",\"date\":\"2026-11-01\",\"venue\":\"Hall\",\"availableTickets\":0,\"ticketPrice\":1234.5}]"
+
+/* Parses a NULL-terminated list of arguments; returns the parse result and captures stderr. */
+static int parse(cli_args *a, char *errbuf, size_t cap, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, cap);
+    argv[argc++] = (char *)"boxoffice";
+    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
+        argv[argc++] = s;
+    va_end(ap);
+    argv[argc] = NULL;
+    FILE *err = fmemopen(errbuf, cap, "w");
+    assert_non_null(err);
+    int rc = cli_parse_args(argc, argv, a, err);
+    fclose(err);
+    return rc;
+}
+
+static void no_subcommand_is_the_ui(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--inspect", "--refresh", "7",
+                           "--no-color", "--api-url", "http://x.example.com", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_UI);
+    assert_true(a.kiosk && a.inspect && a.no_color && !a.json);
+    assert_string_equal(a.flags.kiosk_pin, "12");
+    assert_int_equal(a.flags.refresh_s, 7);
+    assert_string_equal(a.flags.api_url, "http://x.example.com");
+}
+
+static void options_may_follow_the_subcommand(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "Ada", "--email", "a@b.co", "--json", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_BUY);
+    assert_string_equal(a.id, "c-1");
+    assert_string_equal(a.name, "Ada");
+    assert_string_equal(a.email, "a@b.co");
+    assert_true(a.json);
+    assert_int_equal(parse(&a, e, sizeof e, "--json", "list", "--sort", "seats", "--filter", "harp", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_LIST);
+    assert_string_equal(a.sort, "seats");
+    assert_int_equal(parse(&a, e, sizeof e, "create", "--name", "N", "--date", "2026-01-01", "--venue", "V",
+                           "--tickets", "10", "--price", "9.99", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_CREATE);
+    assert_string_equal(a.price, "9.99");
+}
+
+static void help_and_version(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(parse(&a, e, sizeof e, "--help", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_HELP);
+    assert_int_equal(parse(&a, e, sizeof e, "list", "-h", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_HELP);
+    assert_int_equal(parse(&a, e, sizeof e, "-V", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_VERSION);
+    char text[8192];
+    FILE *f = fmemopen(text, sizeof text, "w");
+    cli_usage(f);
+    fclose(f);
+    for (int code = 0; code <= 6; code++) { /* every exit code is documented */
+        char needle[24];
+        snprintf(needle, sizeof needle, "  %d  ", code);
+        assert_non_null(strstr(text, needle));
+    }
+}
+
+static void usage_errors(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512];
+#define USAGE(...) do { e[0] = '\0'; assert_int_equal(parse(&a, e, sizeof e, __VA_ARGS__, NULL), CLI_EXIT_USAGE); \
+                        assert_non_null(strstr(e, "boxoffice: ")); } while (0)
+    USAGE("dance");
+    USAGE("--frobnicate");
+    USAGE("-x");
+    USAGE("show");
+    USAGE("show", "a", "b");
+    USAGE("buy", "c-1", "--name", "Ada");
+    USAGE("buy", "c-1", "--email", "a@b.co");
+    USAGE("create", "--name", "N", "--date", "2026-01-01", "--venue", "V", "--tickets", "1");
+    USAGE("list", "--name", "x");
+    USAGE("list", "--sort", "price");
+    USAGE("--json");
+    USAGE("list", "--kiosk");
+    USAGE("show", "c-1", "--refresh", "5");
+    USAGE("--refresh", "-1");
+    USAGE("--refresh", "soon");
+    USAGE("--api-url");
+    USAGE("--name", "x");
+    USAGE("stray");
+#undef USAGE
+    parse(&a, e, sizeof e, "--api-url", NULL);
+    assert_non_null(strstr(e, "--api-url"));
+}
+
+static void exit_codes_per_status(void **state)
+{
+    (void)state;
+    assert_int_equal(cli_exit_code(API_OK), 0);
+    assert_int_equal(cli_exit_code(API_ERR_INVALID), 2);
+    assert_int_equal(cli_exit_code(API_ERR_PROTOCOL), 2);
+    assert_int_equal(cli_exit_code(API_ERR_SOLD_OUT), 3);
+    assert_int_equal(cli_exit_code(API_ERR_NOT_FOUND), 4);
+    assert_int_equal(cli_exit_code(API_ERR_FORBIDDEN), 5);
+    assert_int_equal(cli_exit_code(API_ERR_UNAVAILABLE), 6);
+    assert_int_equal(cli_exit_code(API_ERR_UNREACHABLE), 6);
+    assert_int_equal(cli_exit_code(API_ERR_TIMEOUT), 6);
+    assert_int_equal(cli_exit_code(API_ERR_THROTTLED), 6);
+}
+
+/* ---- subcommands against the stub ---- */
+
+typedef struct run_out {
+    char *out, *err;
+    size_t out_len, err_len;
+} run_out;
+
+static int run(http_stub *stub, run_out *o, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, o);
+    argv[argc++] = (char *)"boxoffice";
+    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
+        argv[argc++] = s;
+    va_end(ap);
+    argv[argc] = NULL;
+    cli_args a;
+    FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);
+    int rc = cli_parse_args(argc, argv, &a, err);
+    if (rc == 0) {
+        api_config cfg = { .base_url = stub_base_url(stub), .api_key = "k", .timeout_ms = 3000,
+                           .connect_timeout_ms = 2000, .purchase_attempts = 2 };
+        rc = cli_run(&a, &cfg, out, err);
+    }
+    fclose(out);
+    fclose(err);
+    return rc;
+}
+
+static void run_free(run_out *o)
+{
+    free(o->out);
+    free(o->err);
+}
+
+static void list_prints_a_sanitised_table(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 200, CONCERTS);
+    assert_int_equal(run(s, &o, "list", NULL), 0);
+    assert_non_null(strstr(o.out, "Björk"));
+    assert_non_null(strstr(o.out, "49.99"));
+    assert_non_null(strstr(o.out, "1,234.50"));
+    assert_non_null(strstr(o.out, "sold out"));
+    assert_null(strchr(o.out, '\x1b'));
+    /* sorted by date: the November concert first */
+    assert_true(strstr(o.out, "Evil") < strstr(o.out, "Björk"));
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void list_json_parses_with_exact_prices(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 200, CONCERTS);
+    assert_int_equal(run(s, &o, "list", "--json", "--filter", "HARPA", NULL), 0);
+    cJSON *j = cJSON_Parse(o.out);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetArraySize(j), 1);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "id")->valuestring, "c-1");
+    assert_non_null(strstr(o.out, "49.99"));
+    assert_null(strstr(o.out, "49.99000"));
+    cJSON_Delete(j);
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void show_unknown_is_4(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 404, "{\"error\":\"Concert not found\"}");
+    assert_int_equal(run(s, &o, "show", "nope", NULL), CLI_EXIT_NOT_FOUND);
+    assert_non_null(strstr(o.err, "HTTP 404"));
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void buy_prints_a_receipt(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 201, "{\"id\":\"t-1\"}");
+    stub_push(s, 200, "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":11,\"ticketPrice\":49.99}");
+    assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada Lovelace", "--email", "ada@example.com", NULL), 0);
+    assert_non_null(strstr(o.out, "t-1"));
+    assert_non_null(strstr(o.out, "Björk"));
+    assert_non_null(strstr(o.out, "Ada Lovelace"));
+    assert_int_equal(stub_request_count(s), 2);
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void buy_invalid_email_sends_nothing(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada", "--email", "not-an-address", NULL), CLI_EXIT_USAGE);
+    assert_non_null(strstr(o.err, "mail"));
+    assert_int_equal(stub_request_count(s), 0);
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void buy_sold_out_is_3(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 400, "{\"error\":\"No tickets available\"}");
+    assert_int_equal(run(s, &o, "buy", "c-2", "--name", "Ada", "--email", "ada@example.com", "--json", NULL),
+                     CLI_EXIT_SOLD_OUT);
+    assert_non_null(strstr(o.err, "Sold out"));
+    cJSON *j = cJSON_Parse(o.out);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, 3);
+    cJSON_Delete(j);
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void create_outcomes(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+#define CREATE(...) run(s, &o, "create", "--name", " Night ", "--date", "2026-12-24", "--venue", "Arena", \
+                        "--tickets", "100", "--price", "25.50", NULL)
+    stub_push(s, 201, "{\"id\":\"new-1\"}");
+    assert_int_equal(CREATE(), 0);
+    assert_non_null(strstr(o.out, "new-1"));
+    assert_non_null(strstr(stub_request_at(s, 0)->body, "\"name\":\"Night\""));
+    assert_non_null(strstr(stub_request_at(s, 0)->body, "\"ticketPrice\":25.5"));
+    run_free(&o);
+    stub_push(s, 403, "{\"message\":\"Forbidden\"}");
+    assert_int_equal(CREATE(), CLI_EXIT_FORBIDDEN);
+    run_free(&o);
+    stub_push(s, 400, "{\"error\":\"venue is too long\"}");
+    assert_int_equal(CREATE(), CLI_EXIT_API);
+    assert_non_null(strstr(o.err, "venue is too long"));
+    run_free(&o);
+    stub_push(s, 503, "{\"error\":\"Service unavailable\"}");
+    assert_int_equal(CREATE(), CLI_EXIT_UNAVAILABLE);
+    run_free(&o);
+#undef CREATE
+    size_t before = stub_request_count(s);
+    assert_int_equal(run(s, &o, "create", "--name", "N", "--date", "2026-02-30", "--venue", "V",
+                         "--tickets", "1", "--price", "1", NULL), CLI_EXIT_USAGE);
+    run_free(&o);
+    assert_int_equal(run(s, &o, "create", "--name", "N", "--date", "2026-02-01", "--venue", "V",
+                         "--tickets", "1", "--price", "1.999", NULL), CLI_EXIT_USAGE);
+    run_free(&o);
+    assert_int_equal(stub_request_count(s), before);
+    stub_stop(s);
+}
+
+static void unreachable_is_6(void **state)
+{
+    (void)state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
+    cli_args a;
+    char e[512];
+    assert_int_equal(parse(&a, e, sizeof e, "list", NULL), 0);
+    api_config cfg = { .base_url = url };
+    char *err_text = NULL;
+    size_t n = 0;
+    FILE *err = open_memstream(&err_text, &n);
+    assert_int_equal(cli_run(&a, &cfg, stdout, err), CLI_EXIT_UNAVAILABLE);
+    fclose(err);
+    assert_non_null(strstr(err_text, "unreachable"));
+    free(err_text);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(no_subcommand_is_the_ui),
+        cmocka_unit_test(options_may_follow_the_subcommand),
+        cmocka_unit_test(help_and_version),
+        cmocka_unit_test(usage_errors),
+        cmocka_unit_test(exit_codes_per_status),
+        cmocka_unit_test(list_prints_a_sanitised_table),
+        cmocka_unit_test(list_json_parses_with_exact_prices),
+        cmocka_unit_test(show_unknown_is_4),
+        cmocka_unit_test(buy_prints_a_receipt),
+        cmocka_unit_test(buy_invalid_email_sends_nothing),
+        cmocka_unit_test(buy_sold_out_is_3),
+        cmocka_unit_test(create_outcomes),
+        cmocka_unit_test(unreachable_is_6),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,275 @@
+/* JSON <-> model, sort and filter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static int parse_one(const char *json, bo_concert *out)
+{
+    cJSON *j = cJSON_Parse(json);
+    assert_non_null(j);
+    int rc = bo_concert_from_json(j, out);
+    cJSON_Delete(j);
+    return rc;
+}
+
+static void concert_from_json_maps_every_field(void **state)
+{
+    (void)state;
+    bo_concert c;
+    assert_int_equal(parse_one("{\"id\":\"a1\",\"name\":\"Sigur Rós\",\"date\":\"2026-12-01T20:00:00Z\","
+                               "\"venue\":\"Eldborg\",\"availableTickets\":250,\"ticketPrice\":49.99}", &c), 0);
+    assert_string_equal(c.id, "a1");
+    assert_string_equal(c.name, "Sigur Rós");
+    assert_string_equal(c.date, "2026-12-01T20:00:00Z");
+    assert_string_equal(c.venue, "Eldborg");
+    assert_int_equal(c.seats_left, 250);
+    assert_int_equal(c.price_cents, 4999);
+    bo_concert copy;
+    assert_int_equal(bo_concert_copy(&copy, &c), 0);
+    assert_string_equal(copy.name, c.name);
+    assert_ptr_not_equal(copy.name, c.name);
+    bo_concert_clear(&c);
+    assert_null(c.name);
+    assert_string_equal(copy.venue, "Eldborg");
+    bo_concert_clear(&copy);
+}
+
+static void prices_are_exact_cents(void **state)
+{
+    (void)state;
+    static const struct { const char *json; int64_t cents; } cases[] = {
+        { "0.1", 10 }, { "0.29", 29 }, { "19.99", 1999 }, { "1000000", 100000000 }, { "0", 0 }, { "1.005e2", 10050 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[256];
+        bo_concert c;
+        snprintf(buf, sizeof buf, "{\"id\":\"p\",\"name\":\"n\",\"date\":\"2026-01-01\",\"venue\":\"v\","
+                 "\"availableTickets\":1,\"ticketPrice\":%s}", cases[i].json);
+        assert_int_equal(parse_one(buf, &c), 0);
+        assert_int_equal(c.price_cents, cases[i].cents);
+        bo_concert_clear(&c);
+    }
+}
+
+static void wrong_types_are_refused(void **state)
+{
+    (void)state;
+    static const char *bad[] = {
+        "[]",
+        "{\"name\":\"no id\",\"availableTickets\":1,\"ticketPrice\":1}",
+        "{\"id\":7,\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}",
+        "{\"id\":\"\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}",
+        "{\"id\":\"a\",\"name\":5,\"availableTickets\":1,\"ticketPrice\":1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"venue\":[],\"availableTickets\":1,\"ticketPrice\":1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":\"1\",\"ticketPrice\":1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1.5,\"ticketPrice\":1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":-1,\"ticketPrice\":1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":\"9.99\"}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":-1}",
+        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1.234}",
+        "{\"id\":\"a\\u001b[2J\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bo_concert c;
+        memset(&c, 0, sizeof c);
+        if (parse_one(bad[i], &c) != -1)
+            fail_msg("accepted: %s", bad[i]);
+        assert_null(c.name);
+    }
+}
+
+static void missing_or_null_text_becomes_empty(void **state)
+{
+    (void)state;
+    bo_concert c;
+    assert_int_equal(parse_one("{\"id\":\"a\",\"name\":null,\"availableTickets\":0,\"ticketPrice\":5}", &c), 0);
+    assert_string_equal(c.name, "");
+    assert_string_equal(c.venue, "");
+    assert_string_equal(c.date, "");
+    bo_concert_clear(&c);
+}
+
+static void server_strings_are_sanitised(void **state)
+{
+    (void)state;
+    bo_concert c;
+    assert_int_equal(parse_one("{\"id\":\"a\",\"name\":\"A\\u001b[31mB\\u0007C\\u202eD\",\"venue\":\"\\u0085V\","
+                               "\"date\":\"2026\\n-01\",\"availableTickets\":0,\"ticketPrice\":5}", &c), 0);
+    const char *fields[] = { c.name, c.venue, c.date };
+    for (size_t i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)fields[i]; *p; p++) {
+            assert_true(*p >= 0x20 && *p != 0x7f);
+            if (*p == 0xC2)
+                assert_true(p[1] >= 0xA0); /* no C1 controls */
+        }
+    }
+    assert_null(strstr(c.name, "\xe2\x80\xae"));
+    assert_non_null(strchr(c.name, 'A'));
+    assert_non_null(strchr(c.name, 'D'));
+    bo_concert_clear(&c);
+}
+
+static void list_from_json(void **state)
+{
+    (void)state;
+    bo_concert_list l;
+    cJSON *j = cJSON_Parse("[{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1},"
+                           "{\"id\":\"b\",\"name\":\"y\",\"availableTickets\":2,\"ticketPrice\":2}]");
+    assert_int_equal(bo_concert_list_from_json(j, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[1].id, "b");
+    bo_concert_list_clear(&l);
+    assert_int_equal(l.n, 0);
+    cJSON_Delete(j);
+
+    j = cJSON_Parse("[{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}, 42]");
+    assert_int_equal(bo_concert_list_from_json(j, &l), -1);
+    cJSON_Delete(j);
+    j = cJSON_Parse("{\"id\":\"a\"}");
+    assert_int_equal(bo_concert_list_from_json(j, &l), -1);
+    cJSON_Delete(j);
+    j = cJSON_Parse("[]");
+    assert_int_equal(bo_concert_list_from_json(j, &l), 0);
+    assert_int_equal(l.n, 0);
+    bo_concert_list_clear(&l);
+    cJSON_Delete(j);
+}
+
+/* ---- sort and filter ---- */
+
+static void add(bo_concert_list *l, const char *id, const char *name, const char *date, const char *venue, int64_t seats)
+{
+    bo_concert *items = realloc(l->items, (l->n + 1) * sizeof *items);
+    assert_non_null(items);
+    l->items = items;
+    bo_concert *c = &l->items[l->n++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->id, sizeof c->id, "%s", id);
+    c->name = strdup(name);
+    c->date = strdup(date);
+    c->venue = strdup(venue);
+    c->seats_left = seats;
+    c->price_cents = 100;
+}
+
+static bo_concert_list sample(void)
+{
+    bo_concert_list l = { NULL, 0 };
+    add(&l, "4", "zebra", "2026-03-01", "Olympia", 5);
+    add(&l, "2", "Émilie Simon", "2026-01-15", "Théâtre du Châtelet", 0);
+    add(&l, "3", "abba tribute", "2026-02-01", "Wembley", 5);
+    add(&l, "1", "Björk", "2026-01-15", "Harpa", 100);
+    add(&l, "5", "ÆTHER", "2026-02-01", "Øresund Hall", 5);
+    return l;
+}
+
+static void order(const bo_concert_list *l, const char *ids)
+{
+    char got[32] = "";
+    for (size_t i = 0; i < l->n; i++)
+        strncat(got, l->items[i].id, sizeof got - strlen(got) - 1);
+    assert_string_equal(got, ids);
+}
+
+static void sort_by_date_ties_by_name(void **state)
+{
+    (void)state;
+    bo_concert_list l = sample();
+    bo_concert_list_sort(&l, BO_SORT_DATE);
+    order(&l, "12354");  /* Björk < Émilie on 01-15; abba < ÆTHER on 02-01 */
+    bo_concert_list_clear(&l);
+}
+
+static void sort_by_name_is_case_insensitive(void **state)
+{
+    (void)state;
+    bo_concert_list l = sample();
+    bo_concert_list_sort(&l, BO_SORT_NAME);
+    order(&l, "31452");  /* abba, Björk, zebra, ÆTHER (U+00C6), Émilie (U+00C9) by code point */
+    bo_concert_list_clear(&l);
+}
+
+static void sort_by_seats_most_first_then_date(void **state)
+{
+    (void)state;
+    bo_concert_list l = sample();
+    bo_concert_list_sort(&l, BO_SORT_SEATS);
+    order(&l, "13542");
+    bo_concert_list_clear(&l);
+}
+
+static void sort_is_stable_for_equal_items(void **state)
+{
+    (void)state;
+    bo_concert_list l = { NULL, 0 };
+    /* same everything but the (duplicate) id; pointers tell the original order apart */
+    for (int i = 0; i < 50; i++)
+        add(&l, "same", "Same", "2026-01-01", "V", 1);
+    char *orig[50];
+    for (int i = 0; i < 50; i++)
+        orig[i] = l.items[i].name;
+    for (int by = 0; by < BO_SORT__COUNT; by++) {
+        bo_concert_list_sort(&l, (bo_sort)by);
+        for (int i = 0; i < 50; i++)
+            assert_ptr_equal(l.items[i].name, orig[i]);
+    }
+    bo_concert_list_clear(&l);
+}
+
+static void sort_names(void **state)
+{
+    (void)state;
+    assert_string_equal(bo_sort_name(BO_SORT_DATE), "date");
+    assert_string_equal(bo_sort_name(BO_SORT_NAME), "name");
+    assert_string_equal(bo_sort_name(BO_SORT_SEATS), "seats left");
+}
+
+static void filter_matches_name_or_venue_case_insensitively(void **state)
+{
+    (void)state;
+    bo_concert_list l = sample();
+    bo_concert *bjork = &l.items[3], *emilie = &l.items[1], *aether = &l.items[4];
+    assert_true(bo_concert_matches(bjork, ""));
+    assert_true(bo_concert_matches(bjork, NULL));
+    assert_true(bo_concert_matches(bjork, "BJÖ"));   /* Latin-1 folding */
+    assert_true(bo_concert_matches(bjork, "harp"));  /* venue */
+    assert_false(bo_concert_matches(bjork, "bjo"));  /* ö is not o */
+    assert_true(bo_concert_matches(emilie, "émilie"));
+    assert_true(bo_concert_matches(emilie, "CHÂTELET"));
+    assert_true(bo_concert_matches(aether, "æther"));
+    assert_true(bo_concert_matches(aether, "øresund"));
+    assert_false(bo_concert_matches(aether, "wembley"));
+    assert_false(bo_concert_matches(bjork, "Björk!"));   /* longer than the name */
+    assert_true(bo_concert_matches(bjork, "k"));         /* last character */
+    assert_false(bo_concert_matches(bjork, "\xc3"));     /* a cut UTF-8 sequence matches nothing */
+    bo_concert_list_clear(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(concert_from_json_maps_every_field),
+        cmocka_unit_test(prices_are_exact_cents),
+        cmocka_unit_test(wrong_types_are_refused),
+        cmocka_unit_test(missing_or_null_text_becomes_empty),
+        cmocka_unit_test(server_strings_are_sanitised),
+        cmocka_unit_test(list_from_json),
+        cmocka_unit_test(sort_by_date_ties_by_name),
+        cmocka_unit_test(sort_by_name_is_case_insensitive),
+        cmocka_unit_test(sort_by_seats_most_first_then_date),
+        cmocka_unit_test(sort_is_stable_for_equal_items),
+        cmocka_unit_test(sort_names),
+        cmocka_unit_test(filter_matches_name_or_venue_case_insensitively),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
