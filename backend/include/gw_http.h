@@ -1,0 +1,37 @@
+#ifndef GW_HTTP_H
+#define GW_HTTP_H
+/* The API Gateway side of the local gateway: an HTTP server (libmicrohttpd, one thread per
+ * connection) serving the routes of serverless.yml at /<stage>/..., invoking the functions through
+ * the worker pool and mapping their proxy responses back. Edge behaviour as API Gateway:
+ *   unknown path/method                 403 {"message":"Missing Authentication Token"}
+ *   private route without the right key 403 {"message":"Forbidden"}
+ *   body over max_body bytes            413 {"message":"Request Too Long"}
+ *   malformed function response, function error, crashed worker
+ *                                       502 {"message": "Internal server error"}
+ *   function timeout                    504 {"message": "Endpoint request timed out"}
+ *   over the concurrency limit          429 {"message":"Too Many Requests"}
+ * Outside the stage: GET /__gateway/health -> {"status":"ok",...}; GET /__gateway/workers -> the pool
+ * snapshot (gw_pool_status). One JSON access-log line per request. */
+#include <stddef.h>
+#include <stdint.h>
+#include "gw_config.h"
+#include "gw_pool.h"
+
+typedef struct gw_http_options {
+    const char *host;          /* listen address, "127.0.0.1" */
+    uint16_t port;             /* 0 = any free port (see gw_http_port) */
+    size_t max_body;           /* request bodies above this get 413 */
+    const char *api_key;       /* the operator key for private routes, or NULL (then none passes) */
+} gw_http_options;
+
+typedef struct gw_http gw_http;
+
+/* Starts serving. cfg, pool and opts (strings included) must outlive the server.
+ * NULL on failure with err filled. */
+gw_http *gw_http_start(const gw_config *cfg, gw_pool *pool, const gw_http_options *opts, char *err, size_t errlen);
+uint16_t gw_http_port(const gw_http *h);
+/* Stops accepting, waits for the connection threads (stop the pool first so none waits on a
+ * worker), frees. NULL is fine. */
+void gw_http_stop(gw_http *h);
+
+#endif

@@ -1,0 +1,344 @@
+/* The API Gateway stand-in. See gw_http.h. */
+#include "gw_http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <uuid/uuid.h>
+
+#include "gw_event.h"
+#include "gw_log.h"
+#include "gw_route.h"
+
+#define MAX_HEADERS 200
+#define MAX_QUERY 200
+
+struct gw_http {
+    struct MHD_Daemon *d;
+    const gw_config *cfg;
+    gw_pool *pool;
+    gw_http_options opts;
+    uint16_t port;
+};
+
+typedef struct api_req {
+    char *body;
+    size_t len;
+    bool too_big;
+    bool had_body;
+    int64_t t0_ns;
+    int64_t t0_ms;
+} api_req;
+
+typedef struct kv_list {
+    gw_kv *items;
+    size_t n, cap;
+} kv_list;
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    kv_list *l = cls;
+    if (l->n < l->cap) {
+        l->items[l->n].key = key;
+        l->items[l->n].value = value;
+        l->n++;
+    }
+    return MHD_YES;
+}
+
+typedef struct outcome {
+    unsigned status;
+    const char *function;      /* NULL when no function ran */
+    int pid;
+    const char *error_type;
+    size_t bytes;
+} outcome;
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, const char *body, const char *rid,
+                                 const char *error_type, outcome *o)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "x-amzn-RequestId", rid);
+    if (error_type) MHD_add_response_header(r, "x-amzn-ErrorType", error_type);
+    o->status = status;
+    o->error_type = error_type;
+    o->bytes = strlen(body);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void client_ip(struct MHD_Connection *c, char *buf, size_t len)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, len, "127.0.0.1");
+    if (!ci || !ci->client_addr) return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, (socklen_t)len);
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, (socklen_t)len);
+}
+
+static void access_log(const char *rid, const char *ip, const char *method, const char *url, const outcome *o,
+                       int64_t t0_ns, const char *lambda_rid)
+{
+    cJSON *j = cJSON_CreateObject();
+    char now[32];
+    gw_log_now(now);
+    double ms = (double)(gw_mono_ns() - t0_ns) / 1e6;
+    char *s = NULL;
+    if (j && cJSON_AddStringToObject(j, "time", now) && cJSON_AddStringToObject(j, "event", "access") &&
+        cJSON_AddStringToObject(j, "requestId", rid) && cJSON_AddStringToObject(j, "ip", ip) &&
+        cJSON_AddStringToObject(j, "method", method) && cJSON_AddStringToObject(j, "path", url) &&
+        cJSON_AddNumberToObject(j, "status", o->status) && cJSON_AddNumberToObject(j, "bytes", (double)o->bytes) &&
+        cJSON_AddNumberToObject(j, "durationMs", (double)(long long)(ms * 100) / 100) &&
+        (o->function ? cJSON_AddStringToObject(j, "function", o->function) != NULL : true) &&
+        (o->function && lambda_rid[0] ? cJSON_AddStringToObject(j, "lambdaRequestId", lambda_rid) != NULL : true) &&
+        (o->pid ? cJSON_AddNumberToObject(j, "workerPid", o->pid) != NULL : true) &&
+        (o->error_type ? cJSON_AddStringToObject(j, "errorType", o->error_type) != NULL : true))
+        s = cJSON_PrintUnformatted(j);
+    if (s) gw_log(NULL, "%s", s);
+    free(s);
+    cJSON_Delete(j);
+}
+
+static bool key_ok(const gw_http *h, const char *key)
+{
+    if (!key || !*key) return false;
+    if (h->opts.api_key && *h->opts.api_key && strcmp(key, h->opts.api_key) == 0) return true;
+    for (size_t i = 0; i < h->cfg->n_api_keys; i++)
+        if (strcmp(key, h->cfg->api_keys[i]) == 0) return true;
+    return false;
+}
+
+static enum MHD_Result admin(gw_http *h, struct MHD_Connection *c, const char *url, const char *rid, outcome *o)
+{
+    if (strcmp(url, "/__gateway/health") == 0) {
+        char body[512];
+        snprintf(body, sizeof body, "{\"status\":\"ok\",\"service\":\"%s\",\"stage\":\"%s\",\"functions\":%zu}",
+                 h->cfg->service, h->cfg->stage, h->cfg->n_functions);
+        return send_json(c, 200, body, rid, NULL, o);
+    }
+    if (strcmp(url, "/__gateway/workers") == 0) {
+        cJSON *st = gw_pool_status(h->pool);
+        char *s = st ? cJSON_PrintUnformatted(st) : NULL;
+        cJSON_Delete(st);
+        enum MHD_Result r = s ? send_json(c, 200, s, rid, NULL, o)
+                              : send_json(c, 500, "{\"message\":\"out of memory\"}", rid, NULL, o);
+        free(s);
+        return r;
+    }
+    return send_json(c, 403, "{\"message\":\"Missing Authentication Token\"}", rid, "MissingAuthenticationTokenException", o);
+}
+
+static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *url, const char *method,
+                              api_req *req, const char *rid, char *lambda_rid, outcome *o)
+{
+    if (strncmp(url, "/__gateway/", 11) == 0) return admin(h, c, url, rid, o);
+    const char *rest = gw_route_strip_stage(url, h->cfg->stage);
+    const gw_route *route = NULL;
+    cJSON *params = NULL;
+    if (!rest) goto missing;
+    gw_route_status rs = gw_route_match(h->cfg, method, rest, &route, &params);
+    if (rs == GW_ROUTE_NOMEM) return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
+    if (rs != GW_ROUTE_OK) goto missing;
+    const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-api-key");
+    if (route->private_route && !key_ok(h, key)) {
+        cJSON_Delete(params);
+        return send_json(c, 403, "{\"message\":\"Forbidden\"}", rid, "ForbiddenException", o);
+    }
+    if (req->too_big) {
+        cJSON_Delete(params);
+        return send_json(c, 413, "{\"message\":\"Request Too Long\"}", rid, NULL, o);
+    }
+
+    gw_kv hbuf[MAX_HEADERS + 3], qbuf[MAX_QUERY];
+    kv_list hl = {hbuf, 0, MAX_HEADERS}, ql = {qbuf, 0, MAX_QUERY};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &hl);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &ql);
+    char ip[64], port[16];
+    client_ip(c, ip, sizeof ip);
+    snprintf(port, sizeof port, "%u", (unsigned)h->port);
+    /* API Gateway adds these for the integration */
+    if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")) hbuf[hl.n++] = (gw_kv){"X-Forwarded-For", ip};
+    if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Port")) hbuf[hl.n++] = (gw_kv){"X-Forwarded-Port", port};
+    if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto")) hbuf[hl.n++] = (gw_kv){"X-Forwarded-Proto", "http"};
+
+    gw_request greq = {
+        .method = method, .path = rest, .stage = h->cfg->stage,
+        .headers = hbuf, .n_headers = hl.n, .query = qbuf, .n_query = ql.n,
+        .body = req->len > 0 ? req->body : NULL, .body_len = req->len,
+        .source_ip = ip, .request_id = rid, .time_epoch_ms = req->t0_ms,
+        .api_key = route->private_route ? key : NULL, .api_id = "local",
+    };
+    char *event = gw_event_build(&greq, route, params);
+    cJSON_Delete(params);
+    if (!event) return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
+    const gw_function *fn = &h->cfg->functions[route->fn];
+    o->function = fn->name;
+    gw_invocation_out out;
+    gw_pool_invoke(h->pool, route->fn, event, strlen(event), &out);
+    free(event);
+    o->pid = (int)out.pid;
+    memcpy(lambda_rid, out.request_id, sizeof out.request_id);
+    enum MHD_Result ret;
+    gw_response resp;
+    switch (out.result) {
+    case GW_INV_OK:
+        if (gw_response_parse(out.payload, out.payload_len, &resp) != 0) {
+            gw_log(fn->name, "{\"event\":\"malformed_response\",\"requestId\":\"%s\"}", out.request_id);
+            ret = send_json(c, 502, "{\"message\": \"Internal server error\"}", rid, NULL, o);
+            break;
+        }
+        {
+            struct MHD_Response *r = MHD_create_response_from_buffer(resp.body_len, resp.body ? resp.body : (void *)"",
+                                                                     MHD_RESPMEM_MUST_COPY);
+            if (!r) { gw_response_clear(&resp); ret = MHD_NO; break; }
+            bool has_ct = false;
+            for (size_t i = 0; i < resp.n_headers; i++) {
+                if (strcasecmp(resp.headers[i].name, "Content-Length") == 0 ||
+                    strcasecmp(resp.headers[i].name, "Transfer-Encoding") == 0 ||
+                    strcasecmp(resp.headers[i].name, "Connection") == 0)
+                    continue;
+                if (strcasecmp(resp.headers[i].name, "Content-Type") == 0) has_ct = true;
+                MHD_add_response_header(r, resp.headers[i].name, resp.headers[i].value);
+            }
+            if (!has_ct) MHD_add_response_header(r, "Content-Type", "application/json");
+            MHD_add_response_header(r, "x-amzn-RequestId", rid);
+            o->status = (unsigned)resp.status;
+            o->bytes = resp.body_len;
+            ret = MHD_queue_response(c, (unsigned)resp.status, r);
+            MHD_destroy_response(r);
+            gw_response_clear(&resp);
+        }
+        break;
+    case GW_INV_TIMEOUT:
+        ret = send_json(c, 504, "{\"message\": \"Endpoint request timed out\"}", rid, NULL, o);
+        break;
+    case GW_INV_THROTTLED:
+        ret = send_json(c, 429, "{\"message\":\"Too Many Requests\"}", rid, "TooManyRequestsException", o);
+        break;
+    default:      /* function error, crash, gateway trouble */
+        ret = send_json(c, 502, "{\"message\": \"Internal server error\"}", rid, NULL, o);
+        break;
+    }
+    free(out.payload);
+    return ret;
+missing:
+    return send_json(c, 403, "{\"message\":\"Missing Authentication Token\"}", rid, "MissingAuthenticationTokenException", o);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    gw_http *h = cls;
+    api_req *req = *con_cls;
+    if (!req) {
+        if (!(req = calloc(1, sizeof *req))) return MHD_NO;
+        req->t0_ns = gw_mono_ns();
+        req->t0_ms = gw_now_ms();
+        *con_cls = req;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > h->opts.max_body) req->too_big = true;
+        if (!req->too_big) return MHD_YES;
+        /* answer at once, without reading the body */
+    }
+    if (*upload_size) {
+        req->had_body = true;
+        if (!req->too_big && req->len + *upload_size <= h->opts.max_body) {
+            char *b = realloc(req->body, req->len + *upload_size + 1);
+            if (!b) return MHD_NO;
+            memcpy(b + req->len, upload, *upload_size);
+            req->body = b;
+            req->len += *upload_size;
+            b[req->len] = '\0';
+        } else {
+            req->too_big = true;
+            free(req->body);
+            req->body = NULL;
+            req->len = 0;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    char rid[40], lambda_rid[40] = "", ip[64];
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, rid);
+    outcome o = {0};
+    enum MHD_Result ret;
+    if (req->too_big && strncmp(url, "/__gateway/", 11) != 0 && gw_route_strip_stage(url, h->cfg->stage)) {
+        /* API Gateway refuses an oversized payload before routing */
+        ret = send_json(c, 413, "{\"message\":\"Request Too Long\"}", rid, NULL, &o);
+    } else {
+        ret = handle(h, c, url, method, req, rid, lambda_rid, &o);
+    }
+    client_ip(c, ip, sizeof ip);
+    access_log(rid, ip, method, url, &o, req->t0_ns, lambda_rid);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    api_req *req = *con_cls;
+    if (req) { free(req->body); free(req); }
+    *con_cls = NULL;
+}
+
+gw_http *gw_http_start(const gw_config *cfg, gw_pool *pool, const gw_http_options *opts, char *err, size_t errlen)
+{
+    gw_http *h = calloc(1, sizeof *h);
+    if (!h) { snprintf(err, errlen, "out of memory"); return NULL; }
+    h->cfg = cfg;
+    h->pool = pool;
+    h->opts = *opts;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(opts->port);
+    if (inet_pton(AF_INET, opts->host ? opts->host : "127.0.0.1", &sa.sin_addr) != 1) {
+        snprintf(err, errlen, "bad listen address %s (IPv4 expected)", opts->host);
+        free(h);
+        return NULL;
+    }
+    h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+                                MHD_USE_ERROR_LOG,
+                            opts->port, NULL, NULL, on_request, h,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                            MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                            MHD_OPTION_END);
+    if (!h->d) {
+        snprintf(err, errlen, "cannot listen on %s:%u (port in use?)", opts->host ? opts->host : "127.0.0.1",
+                 (unsigned)opts->port);
+        free(h);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = di ? di->port : opts->port;
+    return h;
+}
+
+uint16_t gw_http_port(const gw_http *h) { return h->port; }
+
+void gw_http_stop(gw_http *h)
+{
+    if (!h) return;
+    MHD_stop_daemon(h->d);
+    free(h);
+}
