@@ -12,7 +12,7 @@ CLIENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLIENT_SRC) $(COMMON_SRC))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/support/*.c))
 
-.PHONY: all client backend deps test unit-tests run local-up local-down bench fuzz check-memory package clean
+.PHONY: all client backend deps test unit-tests run local-up local-down bench fuzz check-memory package clean install
 all: client backend
 client: $(BUILD)/boxoffice
 backend:
@@ -56,6 +56,11 @@ check-memory: deps all
 
 package:
 	$(MAKE) -C backend package
+
+PREFIX ?= /usr/local
+install: client
+	install -D -m 755 $(BUILD)/boxoffice $(DESTDIR)$(PREFIX)/bin/boxoffice
+	install -D -m 644 man/boxoffice.1 $(DESTDIR)$(PREFIX)/share/man/man1/boxoffice.1
 
 clean:
 	rm -rf build
