@@ -19,7 +19,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_SORT, "sort", "s", { 's' }, "list", "sort by date, name or seats left (cycles)" },
     { UI_ACT_REFRESH, "refresh", "r", { 'r', UI_KEY_FN(KEY_F(5)) }, "list, detail", "reload the concerts now" },
     { UI_ACT_BUY, "buy", "b", { 'b' }, "list, detail", "buy a ticket for the selected concert" },
-    { UI_ACT_NEW, "new concert", "n", { 'n' }, "list", "create a concert (operators with an API key)" },
+    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)" },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)" },
     { UI_ACT_INSPECT, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel" },
     { UI_ACT_HELP, "help", "?", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help" },

@@ -8,7 +8,7 @@
 #include "ui_curses.h"
 #include "ui_text.h"
 
-static const ui_action bar[] = { UI_ACT_DOWN, UI_ACT_OPEN, UI_ACT_BUY, UI_ACT_FILTER, UI_ACT_SORT,
+static const ui_action bar[] = { UI_ACT_OPEN, UI_ACT_BUY, UI_ACT_FILTER, UI_ACT_SORT,
                                  UI_ACT_NEW, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
 static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool selected)

@@ -2,6 +2,7 @@
 #include "ui_trace.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,12 +42,15 @@ static char *sanitize_lines(const char *text)
     while (*p != '\0' && len + 2 < cap) {
         size_t n = 0;
         char raw[1024];
+        bool leading = true; /* cJSON indents with tabs (2 spaces here) and puts one after ':' (1 space) */
         while (*p != '\0' && *p != '\n' && n + 3 < sizeof raw) {
             if (*p == '\t') {
                 raw[n++] = ' ';
-                raw[n++] = ' ';
+                if (leading)
+                    raw[n++] = ' ';
             } else if (*p != '\r') {
                 raw[n++] = *p;
+                leading = false;
             }
             p++;
         }
@@ -72,7 +76,7 @@ char *ui_trace_pretty(const char *body)
         return NULL;
     size_t blen = strlen(body);
     char *printed = NULL;
-    if (blen <= 256 * 1024) {
+    if (blen <= 4 * 1024 * 1024) {
         cJSON *j = cJSON_ParseWithLength(body, blen);
         if (j != NULL) {
             printed = cJSON_Print(j);

@@ -1,0 +1,244 @@
+/* The UI's network worker and the inspector ring: jobs run off the calling thread against an in-test
+ * HTTP server, results come back through the poll queue, every exchange lands in the trace ring
+ * pretty-printed and sanitised. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_stub.h"
+#include "ui_trace.h"
+#include "ui_worker.h"
+
+#define CONCERT "{\"id\":\"c-1\",\"name\":\"Bj\\u00f6rk\",\"date\":\"2026-12-01T20:00:00Z\",\"venue\":\"Harpa\",\"availableTickets\":2,\"ticketPrice\":49.99}"
+
+static bool poll_for(ui_worker *w, ui_result *r, double seconds)
+{
+    struct timespec d = { 0, 10 * 1000 * 1000 };
+    for (int i = 0; i < (int)(seconds * 100); i++) {
+        if (ui_worker_poll(w, r))
+            return true;
+        nanosleep(&d, NULL);
+    }
+    return false;
+}
+
+typedef struct fx {
+    http_stub *stub;
+    ui_trace_ring ring;
+    ui_worker *w;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (f == NULL || (f->stub = stub_start()) == NULL || ui_trace_init(&f->ring) != 0)
+        return -1;
+    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "operator-key", .connect_timeout_ms = 2000,
+                       .timeout_ms = 3000, .purchase_attempts = 2 };
+    f->w = ui_worker_start(&cfg, ui_trace_record, &f->ring);
+    if (f->w == NULL)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    ui_worker_stop(f->w, 5000);
+    stub_stop(f->stub);
+    ui_trace_destroy(&f->ring);
+    free(f);
+    return 0;
+}
+
+static void list_job_returns_the_concerts(void **state)
+{
+    fx *f = *state;
+    stub_push(f->stub, 200, "[" CONCERT "]");
+    ui_job job = { .kind = UI_JOB_LIST };
+    unsigned long seq = ui_worker_submit(f->w, &job);
+    assert_true(seq > 0);
+    ui_result r;
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.kind, UI_JOB_LIST);
+    assert_int_equal(r.seq, seq);
+    assert_int_equal(r.status, API_OK);
+    assert_int_equal(r.list.n, 1);
+    assert_string_equal(r.list.items[0].name, "Björk");
+    ui_result_clear(&r);
+    const stub_request *q = stub_request_at(f->stub, 0);
+    assert_non_null(q);
+    assert_string_equal(q->method, "GET");
+}
+
+static void purchase_job_brings_the_ticket_back(void **state)
+{
+    fx *f = *state;
+    stub_push(f->stub, 201, "{\"id\":\"t-9\",\"concertId\":\"c-1\",\"customerName\":\"Ann\",\"customerEmail\":\"ann@example.org\",\"purchaseDate\":\"2026-11-25T09:00:00Z\"}");
+    ui_job job = { .kind = UI_JOB_PURCHASE };
+    strcpy(job.id, "c-1");
+    strcpy(job.name, "Ann");
+    strcpy(job.email, "ann@example.org");
+    unsigned long seq = ui_worker_submit(f->w, &job);
+    ui_result r;
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.seq, seq);
+    assert_int_equal(r.status, API_OK);
+    assert_string_equal(r.ticket.id, "t-9");
+    assert_string_equal(r.ticket.purchase_date, "2026-11-25T09:00:00Z");
+    ui_result_clear(&r);
+}
+
+static void sold_out_comes_back_as_a_result_not_a_crash(void **state)
+{
+    fx *f = *state;
+    stub_push(f->stub, 400, "{\"message\":\"No tickets available\"}");
+    ui_job job = { .kind = UI_JOB_PURCHASE };
+    strcpy(job.id, "c-1");
+    strcpy(job.name, "Ann");
+    strcpy(job.email, "ann@example.org");
+    ui_worker_submit(f->w, &job);
+    ui_result r;
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.status, API_ERR_SOLD_OUT);
+    ui_result_clear(&r);
+}
+
+static void jobs_are_answered_in_order(void **state)
+{
+    fx *f = *state;
+    stub_push(f->stub, 200, "[]");
+    stub_push(f->stub, 200, CONCERT);
+    ui_job a = { .kind = UI_JOB_LIST }, b = { .kind = UI_JOB_GET };
+    strcpy(b.id, "c-1");
+    unsigned long sa = ui_worker_submit(f->w, &a), sb = ui_worker_submit(f->w, &b);
+    assert_true(sb > sa);
+    ui_result r;
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.seq, sa);
+    ui_result_clear(&r);
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.seq, sb);
+    assert_int_equal(r.kind, UI_JOB_GET);
+    assert_string_equal(r.concert.id, "c-1");
+    ui_result_clear(&r);
+}
+
+static void the_submitter_does_not_wait_for_a_slow_server(void **state)
+{
+    fx *f = *state;
+    stub_reply hang = { .action = STUB_HANG };
+    stub_push_reply(f->stub, &hang);
+    ui_job job = { .kind = UI_JOB_LIST };
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_true(ui_worker_submit(f->w, &job) > 0);
+    ui_result r;
+    assert_false(ui_worker_poll(f->w, &r)); /* nothing yet, and no blocking */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 2);
+    assert_true(poll_for(f->w, &r, 15)); /* the client's timeout ends it */
+    assert_int_equal(r.status, API_ERR_TIMEOUT);
+    ui_result_clear(&r);
+}
+
+typedef struct seen { int n; unsigned long first_seq; long status; char resp[4096]; } seen;
+
+static int collect(void *ctx, const ui_trace_entry *e)
+{
+    seen *s = ctx;
+    if (s->n == 0) {
+        s->first_seq = e->seq;
+        s->status = e->http_status;
+        snprintf(s->resp, sizeof s->resp, "%s", e->response ? e->response : "");
+    }
+    s->n++;
+    return 0;
+}
+
+static void exchanges_reach_the_inspector_ring(void **state)
+{
+    fx *f = *state;
+    stub_push(f->stub, 200, "[{\"id\":\"c-2\",\"name\":\"Evil \\u001b[31mred\",\"date\":\"2026-12-01\",\"venue\":\"V\",\"availableTickets\":1,\"ticketPrice\":1}]");
+    ui_job job = { .kind = UI_JOB_LIST };
+    ui_worker_submit(f->w, &job);
+    ui_result r;
+    assert_true(poll_for(f->w, &r, 10));
+    ui_result_clear(&r);
+    seen s = { 0 };
+    ui_trace_visit(&f->ring, UI_TRACE_RING, collect, &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.status, 200);
+    assert_non_null(strstr(s.resp, "\"name\": "));  /* pretty-printed */
+    assert_non_null(strchr(s.resp, '\n'));
+    assert_null(strchr(s.resp, '\x1b'));             /* sanitised */
+    assert_null(strchr(s.resp, '\t'));
+}
+
+static void pretty_printing_keeps_non_json_readable(void **state)
+{
+    (void)state;
+    assert_null(ui_trace_pretty(NULL));
+    assert_null(ui_trace_pretty(""));
+    char *p = ui_trace_pretty("<html>\x1b[2Jbad gateway</html>");
+    assert_non_null(p);
+    assert_null(strchr(p, '\x1b'));
+    assert_non_null(strstr(p, "bad gateway"));
+    free(p);
+    p = ui_trace_pretty("{\"a\":[1,2]}");
+    assert_non_null(p);
+    assert_non_null(strstr(p, "\"a\": [1, 2]"));
+    free(p);
+}
+
+static int count_only(void *ctx, const ui_trace_entry *e)
+{
+    (void)e;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void the_ring_keeps_only_the_newest_exchanges(void **state)
+{
+    (void)state;
+    ui_trace_ring ring;
+    assert_int_equal(ui_trace_init(&ring), 0);
+    for (int i = 0; i < UI_TRACE_RING + 5; i++) {
+        api_trace t = { "GET", "http://x/dev/concerts", NULL, 200, "{\"ok\":true}", 1.0, NULL };
+        ui_trace_record(&ring, &t);
+    }
+    int n = 0;
+    ui_trace_visit(&ring, 1000, count_only, &n);
+    assert_int_equal(n, UI_TRACE_RING);
+    seen s = { 0 };
+    ui_trace_visit(&ring, 1, collect, &s);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.first_seq, UI_TRACE_RING + 5);
+    ui_trace_destroy(&ring);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(list_job_returns_the_concerts, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_job_brings_the_ticket_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(sold_out_comes_back_as_a_result_not_a_crash, setup, teardown),
+        cmocka_unit_test_setup_teardown(jobs_are_answered_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_submitter_does_not_wait_for_a_slow_server, setup, teardown),
+        cmocka_unit_test_setup_teardown(exchanges_reach_the_inspector_ring, setup, teardown),
+        cmocka_unit_test(pretty_printing_keeps_non_json_readable),
+        cmocka_unit_test(the_ring_keeps_only_the_newest_exchanges),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
