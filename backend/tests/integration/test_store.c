@@ -1,0 +1,654 @@
+/* The concert store against DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB): item layout of the
+ * reference, exact prices, paginated listing, and every outcome of a purchase. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "ddb.h"
+#include "ddb_tables.h"
+#include "store.h"
+
+static char concerts_table[128], tickets_table[128];
+static ddb_client *raw; /* for set-up and for reading items back as stored */
+static store *st;
+
+static void new_id(char out[STORE_ID_MAX + 1])
+{
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, out);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    ddb_error err;
+    raw = ddb_client_new_from_env(&err);
+    if (!raw) {
+        fprintf(stderr, "ddb client: %s\n", err.message);
+        return -1;
+    }
+    ddb_test_table_name(concerts_table, sizeof concerts_table, "it-store-concerts");
+    ddb_test_table_name(tickets_table, sizeof tickets_table, "it-store-tickets");
+    if (ddb_test_create_table(raw, concerts_table) || ddb_test_create_table(raw, tickets_table))
+        return -1;
+    setenv("CONCERTS_TABLE", concerts_table, 1);
+    setenv("TICKETS_TABLE", tickets_table, 1);
+    char why[256];
+    st = store_open_from_env(why, sizeof why);
+    if (!st) {
+        fprintf(stderr, "store_open_from_env: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    store_close(st);
+    int rc = ddb_test_delete_table(raw, concerts_table) | ddb_test_delete_table(raw, tickets_table);
+    ddb_client_free(raw);
+    return rc;
+}
+
+/* ---- helpers ---------------------------------------------------------------------------------- */
+
+static void make_concert(concert *c, const char *name, int64_t tickets, int64_t cents)
+{
+    memset(c, 0, sizeof *c);
+    new_id(c->id);
+    c->name = strdup(name);
+    c->date = strdup("2026-12-31T20:00:00Z");
+    c->venue = strdup("Konzerthaus Wien, Gro\xc3\x9f" "er Saal");
+    c->available_tickets = tickets;
+    c->price_cents = cents;
+}
+
+static void put_new_concert(concert *c, int64_t tickets, int64_t cents)
+{
+    make_concert(c, "Mahler 2", tickets, cents);
+    assert_int_equal(store_put_concert(st, c), STORE_OK);
+}
+
+static void make_ticket(ticket *t, const char *concert_id)
+{
+    memset(t, 0, sizeof *t);
+    new_id(t->id);
+    snprintf(t->concert_id, sizeof t->concert_id, "%s", concert_id);
+    t->customer_name = (char *)"Ada Lovelace";
+    t->customer_email = (char *)"ada@example.org";
+}
+
+/* The item as stored (raw GetItem), owned by the caller, or NULL. */
+static cJSON *raw_item(const char *table, const char *id)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"TableName\":\"%s\",\"Key\":{\"id\":{\"S\":\"%s\"}},\"ConsistentRead\":true}", table,
+             id);
+    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    ddb_error err;
+    ddb_status s = ddb_call(raw, "GetItem", req, &resp, &err);
+    cJSON_Delete(req);
+    if (s != DDB_OK)
+        fail_msg("GetItem: %s %s", ddb_status_name(s), err.message);
+    cJSON *item = cJSON_DetachItemFromObject(resp, "Item");
+    cJSON_Delete(resp);
+    return item;
+}
+
+static void raw_put(const char *table, const char *item_json)
+{
+    char *body = malloc(strlen(item_json) + 256);
+    sprintf(body, "{\"TableName\":\"%s\",\"Item\":%s}", table, item_json);
+    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    assert_non_null(req);
+    ddb_error err;
+    ddb_status s = ddb_call(raw, "PutItem", req, &resp, &err);
+    if (s != DDB_OK)
+        fail_msg("PutItem: %s %s", ddb_status_name(s), err.message);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    free(body);
+}
+
+/* Attribute name of item has exactly the type and, when want is not NULL, that value. */
+static void assert_attr(const cJSON *item, const char *name, const char *type, const char *want)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
+    if (!cJSON_IsObject(av) || cJSON_GetArraySize(av) != 1)
+        fail_msg("attribute %s missing or not one typed value", name);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, type);
+    if (!cJSON_IsString(v))
+        fail_msg("attribute %s is not of type %s", name, type);
+    if (want && strcmp(v->valuestring, want) != 0)
+        fail_msg("attribute %s is %s, want %s", name, v->valuestring, want);
+}
+
+static int64_t seats_left(const char *concert_id)
+{
+    concert c;
+    assert_int_equal(store_get_concert(st, concert_id, &c), STORE_OK);
+    int64_t n = c.available_tickets;
+    concert_clear(&c);
+    return n;
+}
+
+/* ---- concerts --------------------------------------------------------------------------------- */
+
+static void test_put_then_get_round_trips_text_and_exact_price(void **state)
+{
+    (void)state;
+    concert c;
+    make_concert(&c, "Ode \xe2\x80\x9c" "an die Freude\xe2\x80\x9d \xf0\x9f\x8e\xb5", 120, 4999);
+    assert_int_equal(store_put_concert(st, &c), STORE_OK);
+    concert got;
+    assert_int_equal(store_get_concert(st, c.id, &got), STORE_OK);
+    assert_string_equal(got.id, c.id);
+    assert_string_equal(got.name, c.name);
+    assert_string_equal(got.date, c.date);
+    assert_string_equal(got.venue, c.venue);
+    assert_int_equal(got.available_tickets, 120);
+    assert_int_equal(got.price_cents, 4999);
+    concert_clear(&got);
+    concert_clear(&c);
+}
+
+static void test_items_have_the_reference_layout(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 100, 4999);
+    cJSON *item = raw_item(concerts_table, c.id);
+    assert_non_null(item);
+    assert_int_equal(cJSON_GetArraySize(item), 6);
+    assert_attr(item, "id", "S", c.id);
+    assert_attr(item, "name", "S", "Mahler 2");
+    assert_attr(item, "date", "S", "2026-12-31T20:00:00Z");
+    assert_attr(item, "venue", "S", c.venue);
+    assert_attr(item, "availableTickets", "N", "100");
+    assert_attr(item, "ticketPrice", "N", "49.99");
+    cJSON_Delete(item);
+
+    ticket t, sold;
+    make_ticket(&t, c.id);
+    assert_int_equal(store_purchase(st, &t, &sold), STORE_OK);
+    item = raw_item(tickets_table, t.id);
+    assert_non_null(item);
+    assert_int_equal(cJSON_GetArraySize(item), 5);
+    assert_attr(item, "id", "S", t.id);
+    assert_attr(item, "concertId", "S", c.id);
+    assert_attr(item, "customerName", "S", "Ada Lovelace");
+    assert_attr(item, "customerEmail", "S", "ada@example.org");
+    assert_attr(item, "purchaseDate", "S", sold.purchase_date);
+    /* ISO-8601 UTC with milliseconds, as JavaScript's toISOString() */
+    int y, mo, d, h, mi, s, ms;
+    char z = 0;
+    assert_int_equal(sscanf(sold.purchase_date, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z), 8);
+    assert_int_equal(z, 'Z');
+    assert_int_equal(strlen(sold.purchase_date), 24);
+    cJSON_Delete(item);
+    ticket_clear(&sold);
+
+    /* other prices keep their shortest exact form */
+    const struct {
+        int64_t cents;
+        const char *n;
+    } prices[] = {{0, "0"}, {5000, "50"}, {4990, "49.9"}, {5, "0.05"}, {100000000, "1000000"}};
+    for (size_t i = 0; i < sizeof prices / sizeof prices[0]; i++) {
+        concert p;
+        put_new_concert(&p, 1, prices[i].cents);
+        item = raw_item(concerts_table, p.id);
+        assert_attr(item, "ticketPrice", "N", prices[i].n);
+        cJSON_Delete(item);
+        concert got;
+        assert_int_equal(store_get_concert(st, p.id, &got), STORE_OK);
+        assert_int_equal(got.price_cents, prices[i].cents);
+        concert_clear(&got);
+        concert_clear(&p);
+    }
+    concert_clear(&c);
+}
+
+static void test_numbers_written_by_others_read_correctly(void **state)
+{
+    (void)state;
+    const struct {
+        const char *tickets_av, *price_av;
+        int64_t tickets, cents;
+    } cases[] = {
+        {"{\"N\":\"1E+1\"}", "{\"N\":\"49.990\"}", 10, 4999},
+        {"{\"N\":\"10.000\"}", "{\"N\":\"1E+1\"}", 10, 1000},
+        {"{\"N\":\"0\"}", "{\"N\":\"12.345\"}", 0, 1235},   /* more than 2 decimals: rounded */
+        {"{\"N\":\"7\"}", "{\"N\":\"0.004\"}", 7, 0},
+        {"{\"N\":\"3\"}", "{\"N\":\"4.999E1\"}", 3, 4999},
+        {"{\"N\":\"2\"}", "{\"S\":\"15.5\"}", 2, 1550},    /* a DocumentClient that got the price as a string */
+        {"{\"N\":\"250e-1\"}", "{\"N\":\"0.0000001e+9\"}", 25, 10000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char id[STORE_ID_MAX + 1], item[1024];
+        new_id(id);
+        snprintf(item, sizeof item,
+                 "{\"id\":{\"S\":\"%s\"},\"name\":{\"S\":\"n\"},\"date\":{\"S\":\"2026-01-01\"},\"venue\":{\"S\":\"v\"},"
+                 "\"availableTickets\":%s,\"ticketPrice\":%s}",
+                 id, cases[i].tickets_av, cases[i].price_av);
+        raw_put(concerts_table, item);
+        concert got;
+        assert_int_equal(store_get_concert(st, id, &got), STORE_OK);
+        if (got.available_tickets != cases[i].tickets || got.price_cents != cases[i].cents)
+            fail_msg("case %zu: %lld tickets, %lld cents", i, (long long)got.available_tickets,
+                     (long long)got.price_cents);
+        concert_clear(&got);
+    }
+    /* missing text attributes read as empty, a fractional seat count is a malformed item */
+    char id[STORE_ID_MAX + 1], item[512];
+    new_id(id);
+    snprintf(item, sizeof item, "{\"id\":{\"S\":\"%s\"},\"availableTickets\":{\"N\":\"5\"}}", id);
+    raw_put(concerts_table, item);
+    concert got;
+    assert_int_equal(store_get_concert(st, id, &got), STORE_OK);
+    assert_string_equal(got.name, "");
+    assert_int_equal(got.available_tickets, 5);
+    assert_int_equal(got.price_cents, 0);
+    concert_clear(&got);
+    new_id(id);
+    snprintf(item, sizeof item, "{\"id\":{\"S\":\"%s\"},\"availableTickets\":{\"N\":\"2.5\"}}", id);
+    raw_put(concerts_table, item);
+    assert_int_equal(store_get_concert(st, id, &got), STORE_ERROR);
+    assert_null(got.name);
+}
+
+static void test_unknown_concert_is_not_found(void **state)
+{
+    (void)state;
+    concert got;
+    char id[STORE_ID_MAX + 1];
+    new_id(id);
+    assert_int_equal(store_get_concert(st, id, &got), STORE_NOT_FOUND);
+    assert_int_equal(store_get_concert(st, "", &got), STORE_NOT_FOUND);
+    char long_id[300];
+    memset(long_id, 'a', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    assert_int_equal(store_get_concert(st, long_id, &got), STORE_NOT_FOUND);
+    concert c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_put_concert(st, &c), STORE_ERROR); /* no id */
+}
+
+/* Over 1 MB of concerts: DynamoDB answers a Scan in pages of at most 1 MB. */
+static void test_listing_more_than_one_megabyte_returns_every_concert(void **state)
+{
+    (void)state;
+    char big_table[128];
+    ddb_test_table_name(big_table, sizeof big_table, "it-store-big");
+    assert_int_equal(ddb_test_create_table(raw, big_table), 0);
+
+    enum { N = 1300, TEXT = 420 };
+    char filler[TEXT + 1];
+    memset(filler, 'x', TEXT);
+    filler[TEXT] = '\0';
+    static char ids[N][40];
+    for (int i = 0; i < N; i += 25) {
+        cJSON *req = cJSON_CreateObject();
+        cJSON *items = cJSON_AddArrayToObject(cJSON_AddObjectToObject(req, "RequestItems"), big_table);
+        for (int j = i; j < i + 25 && j < N; j++) {
+            new_id(ids[j]);
+            char item[2048];
+            snprintf(item, sizeof item,
+                     "{\"PutRequest\":{\"Item\":{\"id\":{\"S\":\"%.36s\"},\"name\":{\"S\":\"Concert %d %s\"},"
+                     "\"date\":{\"S\":\"2027-01-01\"},\"venue\":{\"S\":\"Hall %s\"},\"availableTickets\":{\"N\":\"%d\"},"
+                     "\"ticketPrice\":{\"N\":\"%d.%02d\"}}}}",
+                     ids[j], j, filler, filler, j, j, j % 100);
+            cJSON_AddItemToArray(items, cJSON_Parse(item));
+        }
+        cJSON *resp = NULL;
+        ddb_error err;
+        if (ddb_call(raw, "BatchWriteItem", req, &resp, &err) != DDB_OK)
+            fail_msg("BatchWriteItem: %s", err.message);
+        const cJSON *unprocessed = cJSON_GetObjectItem(resp, "UnprocessedItems");
+        assert_true(!unprocessed || cJSON_GetArraySize(unprocessed) == 0);
+        cJSON_Delete(resp);
+        cJSON_Delete(req);
+    }
+
+    /* the first Scan page alone does not hold everything */
+    char body[256];
+    snprintf(body, sizeof body, "{\"TableName\":\"%s\"}", big_table);
+    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    assert_int_equal(ddb_call(raw, "Scan", req, &resp, NULL), DDB_OK);
+    assert_non_null(cJSON_GetObjectItem(resp, "LastEvaluatedKey"));
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(resp, "Items")) < N);
+    cJSON_Delete(resp);
+    cJSON_Delete(req);
+
+    setenv("CONCERTS_TABLE", big_table, 1);
+    char why[256];
+    store *big = store_open_from_env(why, sizeof why);
+    setenv("CONCERTS_TABLE", concerts_table, 1);
+    assert_non_null(big);
+    concert_list list;
+    assert_int_equal(store_list_concerts(big, &list), STORE_OK);
+    assert_int_equal(list.n, N);
+    /* every id exactly once, with its values */
+    static unsigned char seen[N];
+    memset(seen, 0, sizeof seen);
+    for (size_t k = 0; k < list.n; k++) {
+        int j = (int)list.items[k].available_tickets;
+        assert_true(j >= 0 && j < N);
+        assert_string_equal(list.items[k].id, ids[j]);
+        assert_int_equal(list.items[k].price_cents, (int64_t)j * 100 + j % 100);
+        assert_int_equal(strlen(list.items[k].name), strlen("Concert ") + (j < 10 ? 1 : j < 100 ? 2 : j < 1000 ? 3 : 4) + 1 + TEXT);
+        assert_false(seen[j]);
+        seen[j] = 1;
+    }
+    concert_list_clear(&list);
+    assert_null(list.items);
+    store_close(big);
+    assert_int_equal(ddb_test_delete_table(raw, big_table), 0);
+}
+
+static void test_listing_skips_malformed_items_and_reads_the_rest(void **state)
+{
+    (void)state;
+    /* this store's table holds the items of the tests above, among them one with 2.5 seats */
+    concert c;
+    put_new_concert(&c, 3, 100);
+    concert_list list;
+    assert_int_equal(store_list_concerts(st, &list), STORE_OK);
+    assert_true(list.n >= 2);
+    int found = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        if (strcmp(list.items[i].id, c.id) == 0)
+            found++;
+        assert_int_not_equal(list.items[i].available_tickets * 10, 25);
+    }
+    assert_int_equal(found, 1);
+    assert_non_null(strstr(store_last_error(st), "malformed"));
+    concert_list_clear(&list);
+    concert_clear(&c);
+}
+
+/* ---- purchases -------------------------------------------------------------------------------- */
+
+static void test_purchase_takes_one_seat_and_writes_the_ticket(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 2, 4999);
+    ticket t, out;
+    make_ticket(&t, c.id);
+    assert_int_equal(store_purchase(st, &t, &out), STORE_OK);
+    assert_string_equal(out.id, t.id);
+    assert_string_equal(out.concert_id, c.id);
+    assert_string_equal(out.customer_name, "Ada Lovelace");
+    assert_true(out.purchase_date[0] != '\0');
+    ticket_clear(&out);
+    assert_int_equal(seats_left(c.id), 1);
+    cJSON *item = raw_item(tickets_table, t.id);
+    assert_non_null(item);
+    cJSON_Delete(item);
+    /* a purchase date given by the caller is kept; out may be NULL */
+    ticket t2;
+    make_ticket(&t2, c.id);
+    snprintf(t2.purchase_date, sizeof t2.purchase_date, "2026-11-25T08:47:18.123Z");
+    assert_int_equal(store_purchase(st, &t2, NULL), STORE_OK);
+    item = raw_item(tickets_table, t2.id);
+    assert_attr(item, "purchaseDate", "S", "2026-11-25T08:47:18.123Z");
+    cJSON_Delete(item);
+    assert_int_equal(seats_left(c.id), 0);
+    concert_clear(&c);
+}
+
+static void test_sold_out_writes_nothing(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 1, 1000);
+    ticket a, b, out;
+    make_ticket(&a, c.id);
+    make_ticket(&b, c.id);
+    assert_int_equal(store_purchase(st, &a, NULL), STORE_OK);
+    assert_int_equal(store_purchase(st, &b, &out), STORE_SOLD_OUT);
+    assert_null(out.customer_name);
+    assert_int_equal(seats_left(c.id), 0);
+    cJSON *item = raw_item(tickets_table, b.id);
+    assert_null(item);
+    /* a concert created with no seats at all */
+    concert z;
+    put_new_concert(&z, 0, 1000);
+    make_ticket(&b, z.id);
+    assert_int_equal(store_purchase(st, &b, NULL), STORE_SOLD_OUT);
+    assert_int_equal(seats_left(z.id), 0);
+    concert_clear(&c);
+    concert_clear(&z);
+}
+
+static void test_unknown_concert_purchase_is_not_found_and_writes_nothing(void **state)
+{
+    (void)state;
+    char missing[STORE_ID_MAX + 1];
+    new_id(missing);
+    ticket t;
+    make_ticket(&t, missing);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_NOT_FOUND);
+    assert_null(raw_item(tickets_table, t.id));
+    assert_null(raw_item(concerts_table, missing)); /* the update did not create a concert */
+    t.concert_id[0] = '\0';
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_NOT_FOUND);
+}
+
+static void test_replay_returns_the_stored_ticket_without_a_second_seat(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 5, 2500);
+    ticket t, first, again;
+    make_ticket(&t, c.id);
+    assert_int_equal(store_purchase(st, &t, &first), STORE_OK);
+    /* the retry may carry other details and a later time: the stored ticket wins */
+    ticket retry = t;
+    retry.customer_name = (char *)"Somebody Else";
+    snprintf(retry.purchase_date, sizeof retry.purchase_date, "2030-01-01T00:00:00.000Z");
+    assert_int_equal(store_purchase(st, &retry, &again), STORE_REPLAY);
+    assert_string_equal(again.id, t.id);
+    assert_string_equal(again.concert_id, c.id);
+    assert_string_equal(again.customer_name, "Ada Lovelace");
+    assert_string_equal(again.customer_email, "ada@example.org");
+    assert_string_equal(again.purchase_date, first.purchase_date);
+    ticket_clear(&again);
+    ticket_clear(&first);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_REPLAY);
+    assert_int_equal(seats_left(c.id), 4);
+    concert_clear(&c);
+}
+
+static void test_replay_of_the_last_seat_is_a_replay_not_sold_out(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 1, 2500);
+    ticket t, again;
+    make_ticket(&t, c.id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_OK);
+    assert_int_equal(store_purchase(st, &t, &again), STORE_REPLAY);
+    assert_string_equal(again.id, t.id);
+    ticket_clear(&again);
+    assert_int_equal(seats_left(c.id), 0);
+    concert_clear(&c);
+}
+
+static void test_ticket_id_reused_for_another_concert_is_a_conflict(void **state)
+{
+    (void)state;
+    concert a, b;
+    put_new_concert(&a, 3, 1000);
+    put_new_concert(&b, 3, 1000);
+    ticket t, out;
+    make_ticket(&t, a.id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_OK);
+    snprintf(t.concert_id, sizeof t.concert_id, "%s", b.id);
+    assert_int_equal(store_purchase(st, &t, &out), STORE_CONFLICT);
+    assert_null(out.customer_name);
+    assert_int_equal(seats_left(a.id), 2);
+    assert_int_equal(seats_left(b.id), 3);
+    cJSON *item = raw_item(tickets_table, t.id);
+    assert_attr(item, "concertId", "S", a.id);
+    cJSON_Delete(item);
+    concert_clear(&a);
+    concert_clear(&b);
+}
+
+/* Parallel buyers, each with its own store (own connection): never more tickets than seats. */
+enum { BUYERS = 6, TRIES = 10, SEATS = 20 };
+struct buyer {
+    const char *concert_id;
+    int ok, sold_out, other;
+    char ids[TRIES][STORE_ID_MAX + 1];
+};
+
+static void *buy(void *arg)
+{
+    struct buyer *b = arg;
+    char why[256];
+    store *mine = store_open_from_env(why, sizeof why);
+    if (!mine) {
+        b->other = TRIES;
+        return NULL;
+    }
+    for (int i = 0; i < TRIES; i++) {
+        ticket t;
+        make_ticket(&t, b->concert_id);
+        store_status s = store_purchase(mine, &t, NULL);
+        if (s == STORE_OK)
+            snprintf(b->ids[b->ok++], sizeof b->ids[0], "%s", t.id);
+        else if (s == STORE_SOLD_OUT)
+            b->sold_out++;
+        else {
+            fprintf(stderr, "purchase: %d %s\n", (int)s, store_last_error(mine));
+            b->other++;
+        }
+    }
+    store_close(mine);
+    return NULL;
+}
+
+static void test_parallel_purchases_never_oversell(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, SEATS, 1000);
+    static struct buyer buyers[BUYERS];
+    pthread_t th[BUYERS];
+    memset(buyers, 0, sizeof buyers);
+    for (int i = 0; i < BUYERS; i++) {
+        buyers[i].concert_id = c.id;
+        assert_int_equal(pthread_create(&th[i], NULL, buy, &buyers[i]), 0);
+    }
+    int ok = 0, sold_out = 0, other = 0;
+    for (int i = 0; i < BUYERS; i++) {
+        pthread_join(th[i], NULL);
+        ok += buyers[i].ok;
+        sold_out += buyers[i].sold_out;
+        other += buyers[i].other;
+    }
+    assert_int_equal(other, 0);
+    assert_int_equal(ok, SEATS);
+    assert_int_equal(sold_out, BUYERS * TRIES - SEATS);
+    assert_int_equal(seats_left(c.id), 0);
+    for (int i = 0; i < BUYERS; i++)
+        for (int k = 0; k < buyers[i].ok; k++) {
+            cJSON *item = raw_item(tickets_table, buyers[i].ids[k]);
+            assert_non_null(item);
+            assert_attr(item, "concertId", "S", c.id);
+            cJSON_Delete(item);
+        }
+    concert_clear(&c);
+}
+
+/* ---- failures --------------------------------------------------------------------------------- */
+
+static void test_open_reports_missing_tables_variables(void **state)
+{
+    (void)state;
+    char why[256];
+    unsetenv("TICKETS_TABLE");
+    assert_null(store_open_from_env(why, sizeof why));
+    assert_non_null(strstr(why, "TICKETS_TABLE"));
+    setenv("TICKETS_TABLE", "bad name!", 1);
+    assert_null(store_open_from_env(why, sizeof why));
+    assert_non_null(strstr(why, "TICKETS_TABLE"));
+    setenv("TICKETS_TABLE", tickets_table, 1);
+}
+
+static void test_missing_table_is_an_error(void **state)
+{
+    (void)state;
+    char why[256], missing[128];
+    ddb_test_table_name(missing, sizeof missing, "it-store-missing");
+    setenv("CONCERTS_TABLE", missing, 1);
+    store *s = store_open_from_env(why, sizeof why);
+    setenv("CONCERTS_TABLE", concerts_table, 1);
+    assert_non_null(s);
+    concert c;
+    assert_int_equal(store_get_concert(s, "x", &c), STORE_ERROR);
+    assert_non_null(strstr(store_last_error(s), "ResourceNotFoundException"));
+    store_close(s);
+}
+
+static void test_unreachable_dynamodb_is_unavailable(void **state)
+{
+    (void)state;
+    const char *real = getenv("AWS_ENDPOINT_URL_DYNAMODB");
+    char *saved = strdup(real);
+    setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8199", 1); /* nothing listens there */
+    char why[256];
+    store *s = store_open_from_env(why, sizeof why);
+    setenv("AWS_ENDPOINT_URL_DYNAMODB", saved, 1);
+    free(saved);
+    assert_non_null(s);
+    concert c;
+    assert_int_equal(store_get_concert(s, "x", &c), STORE_UNAVAILABLE);
+    concert_list l;
+    assert_int_equal(store_list_concerts(s, &l), STORE_UNAVAILABLE);
+    assert_int_equal(l.n, 0);
+    ticket t;
+    make_ticket(&t, "x");
+    assert_int_equal(store_purchase(s, &t, NULL), STORE_UNAVAILABLE);
+    assert_non_null(strstr(store_last_error(s), "DDB_ERR_TRANSPORT"));
+    store_close(s);
+}
+
+int main(void)
+{
+    if (!getenv("AWS_ENDPOINT_URL_DYNAMODB")) {
+        printf("skip: AWS_ENDPOINT_URL_DYNAMODB is not set (run through scripts/run-tests.sh)\n");
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_put_then_get_round_trips_text_and_exact_price),
+        cmocka_unit_test(test_items_have_the_reference_layout),
+        cmocka_unit_test(test_numbers_written_by_others_read_correctly),
+        cmocka_unit_test(test_unknown_concert_is_not_found),
+        cmocka_unit_test(test_listing_more_than_one_megabyte_returns_every_concert),
+        cmocka_unit_test(test_listing_skips_malformed_items_and_reads_the_rest),
+        cmocka_unit_test(test_purchase_takes_one_seat_and_writes_the_ticket),
+        cmocka_unit_test(test_sold_out_writes_nothing),
+        cmocka_unit_test(test_unknown_concert_purchase_is_not_found_and_writes_nothing),
+        cmocka_unit_test(test_replay_returns_the_stored_ticket_without_a_second_seat),
+        cmocka_unit_test(test_replay_of_the_last_seat_is_a_replay_not_sold_out),
+        cmocka_unit_test(test_ticket_id_reused_for_another_concert_is_a_conflict),
+        cmocka_unit_test(test_parallel_purchases_never_oversell),
+        cmocka_unit_test(test_open_reports_missing_tables_variables),
+        cmocka_unit_test(test_missing_table_is_an_error),
+        cmocka_unit_test(test_unreachable_dynamodb_is_unavailable),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

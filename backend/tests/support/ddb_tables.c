@@ -1,0 +1,69 @@
+/* Table set-up for integration tests (see ddb_tables.h). */
+#include "ddb_tables.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+void ddb_test_table_name(char *out, size_t size, const char *prefix)
+{
+    uuid_t u;
+    char hex[37];
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, hex);
+    snprintf(out, size, "%s-%ld-%.8s", prefix, (long)getpid(), hex);
+}
+
+int ddb_test_create_table(ddb_client *c, const char *name)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
+             "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
+             name);
+    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    ddb_error err;
+    ddb_status st = ddb_call(c, "CreateTable", req, &resp, &err);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (st != DDB_OK) {
+        fprintf(stderr, "CreateTable %s: %s %s\n", name, ddb_status_name(st), err.message);
+        return -1;
+    }
+    snprintf(body, sizeof body, "{\"TableName\":\"%s\"}", name);
+    req = cJSON_Parse(body);
+    for (int i = 0; i < 300; i++) {
+        resp = NULL;
+        st = ddb_call(c, "DescribeTable", req, &resp, &err);
+        const cJSON *status = cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "Table"), "TableStatus");
+        int active = st == DDB_OK && cJSON_IsString(status) && strcmp(status->valuestring, "ACTIVE") == 0;
+        cJSON_Delete(resp);
+        if (active) {
+            cJSON_Delete(req);
+            return 0;
+        }
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    cJSON_Delete(req);
+    fprintf(stderr, "table %s did not become ACTIVE\n", name);
+    return -1;
+}
+
+int ddb_test_delete_table(ddb_client *c, const char *name)
+{
+    char body[300];
+    snprintf(body, sizeof body, "{\"TableName\":\"%s\"}", name);
+    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    ddb_error err;
+    ddb_status st = ddb_call(c, "DeleteTable", req, &resp, &err);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (st != DDB_OK && st != DDB_ERR_RESOURCE_NOT_FOUND) {
+        fprintf(stderr, "DeleteTable %s: %s %s\n", name, ddb_status_name(st), err.message);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,16 @@
+#ifndef DDB_TABLES_H
+#define DDB_TABLES_H
+/* Table set-up for integration tests against DynamoDB Local: uniquely named tables with the
+ * reference's key schema (id S, PAY_PER_REQUEST), created and deleted by the test. */
+#include <stddef.h>
+
+#include "ddb.h"
+
+/* "<prefix>-<pid>-<random hex>" into out. */
+void ddb_test_table_name(char *out, size_t size, const char *prefix);
+/* CreateTable + wait until ACTIVE. 0 or -1 (reason on stderr). */
+int ddb_test_create_table(ddb_client *c, const char *name);
+/* DeleteTable; a missing table is fine. 0 or -1. */
+int ddb_test_delete_table(ddb_client *c, const char *name);
+
+#endif
