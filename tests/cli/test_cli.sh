@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The scriptable CLI against the shared running stack (real gateway, real bootstrap, DynamoDB Local):
+# every subcommand and every exit code that can be provoked for real.
+# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+
+if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
+  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
+fi
+[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
+command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
+
+# a private, empty configuration: no user config file, no local key file
+work=$(mktemp -d /tmp/boxoffice-cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
+mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
+url=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+
+fails=0; checks=0
+out=$work/out err=$work/err
+# expect RC DESCRIPTION -- COMMAND...: runs it, keeps stdout/stderr in $out/$err, checks the exit code
+expect() {
+  local want=$1 what=$2; shift 3
+  checks=$((checks+1))
+  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fails=$((fails+1))
+    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
+    return 1
+  fi
+  echo "ok:   $what (exit $rc)"
+}
+# ok CONDITION-DESCRIPTION COMMAND...: an extra assertion
+ok() {
+  local what=$1; shift
+  checks=$((checks+1))
+  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
+}
+j() { j "$@" >/dev/null; }
+no_escapes() { ! grep -q $'\x1b' "$out" "$err"; }
+seats() { "$bin" --json show "$1" | jq -r '.availableTickets'; }
+
+tag="cli-$$-$(date +%s)"
+
+# --- help, version, usage errors (1)
+expect 0 "--help" -- "$bin" --help
+ok "--help documents every exit code" bash -c "for c in 0 1 2 3 4 5 6; do grep -q \"^  \$c  \" '$out' || exit 1; done"
+expect 0 "--version" -- "$bin" --version
+ok "--version prints a version" grep -Eq '^boxoffice [0-9]+\.[0-9]+' "$out"
+expect 1 "unknown command" -- "$bin" dance
+expect 1 "unknown option" -- "$bin" list --frobnicate
+expect 1 "show without an ID" -- "$bin" show
+expect 1 "buy without --email" -- "$bin" buy some-id --name "Ada"
+expect 1 "--json without a command" -- "$bin" --json
+expect 1 "--kiosk with a command" -- "$bin" --kiosk list
+ok "usage errors say how to get help" grep -q -- "--help" "$err"
+
+# --- list (0)
+expect 0 "list" -- "$bin" list
+ok "list prints a table header" grep -q "SEATS LEFT" "$out"
+ok "list output holds no escape sequences" no_escapes
+expect 0 "list --json" -- "$bin" --json list
+ok "list --json is a JSON array of concerts" j 'type == "array" and all(.[]; has("id") and has("availableTickets") and has("ticketPrice"))' "$out"
+total=$(jq length "$out")
+
+# --- create (0), with client-side validation (1), without or with a wrong key (5)
+expect 0 "create with the operator key" -- "$bin" --json create --name "Matinée $tag" --date 2027-03-01T15:00:00Z \
+  --venue "Salle Pleyel" --tickets 2 --price 12.50
+ok "create --json returns the new id" j '.id | type == "string" and length > 0' "$out"
+id=$(jq -r .id "$out")
+expect 0 "create (table form)" -- "$bin" create --name "Solo $tag" --date 2027-03-02 --venue "Hall 1" --tickets 1 --price 5
+ok "create prints the new id" grep -q "^Created concert " "$out"
+expect 1 "create with an impossible date is refused before sending" -- "$bin" create --name "Bad $tag" \
+  --date 2027-02-30 --venue V --tickets 1 --price 1
+expect 1 "create with a 3-decimal price is refused before sending" -- "$bin" create --name "Bad $tag" \
+  --date 2027-02-01 --venue V --tickets 1 --price 1.999
+expect 5 "create without a key" -- env -u BOXOFFICE_API_KEY "$bin" create --name "Nokey $tag" --date 2027-01-01 \
+  --venue V --tickets 1 --price 1
+ok "create without a key says why" grep -q "Not allowed" "$err"
+expect 5 "create with a wrong key" -- env BOXOFFICE_API_KEY=wrong-key "$bin" create --name "Badkey $tag" \
+  --date 2027-01-01 --venue V --tickets 1 --price 1
+expect 0 "list after create" -- "$bin" --json list
+ok "the invalid and unauthorised concerts were not created" \
+  j --arg t "$tag" '[.[] | select(.name | endswith($t))] | length == 2' "$out"
+ok "the catalogue grew by (at least, other tests share the stack) the two created concerts" j --argjson n "$total" 'length >= $n + 2' "$out"
+
+# --- show (0), show unknown (4)
+expect 0 "show" -- "$bin" show "$id"
+ok "show prints the name" grep -q "Matinée $tag" "$out"
+expect 0 "show --json" -- "$bin" --json show "$id"
+ok "show --json has the exact price and the seats" j '.ticketPrice == 12.5 and .availableTickets == 2' "$out"
+expect 4 "show an unknown concert" -- "$bin" show "no-such-concert-$tag"
+ok "show unknown says so with the HTTP status" grep -q "HTTP 404" "$err"
+
+# --- list --filter narrows to the new concert
+expect 0 "list --filter" -- "$bin" --json list --filter "matinée $tag"
+ok "list --filter (case-insensitive, UTF-8) finds exactly the new concert" \
+  j --arg id "$id" 'length == 1 and .[0].id == $id' "$out"
+
+# --- buy (0) until sold out (3)
+expect 1 "buy with an invalid e-mail is refused before sending" -- "$bin" buy "$id" --name "Ada" --email "not-an-address"
+ok "the refused purchase took no seat" test "$(seats "$id")" = 2
+expect 0 "buy" -- "$bin" buy "$id" --name "Ada Lovelace" --email "ada@example.com"
+ok "buy prints a receipt" grep -q "^Ticket: " "$out"
+ok "buy took exactly one seat" test "$(seats "$id")" = 1
+expect 0 "buy --json" -- "$bin" --json buy "$id" --name "Grace Hopper" --email "grace@example.com"
+ok "buy --json returns the ticket" j --arg id "$id" '.concertId == $id and (.id | length > 0) and .customerName == "Grace Hopper"' "$out"
+ok "the second purchase took exactly one more seat" test "$(seats "$id")" = 0
+expect 3 "buy a sold-out concert" -- "$bin" buy "$id" --name "Alan Turing" --email "alan@example.com"
+ok "sold out says so" grep -q "Sold out" "$err"
+expect 3 "buy a sold-out concert --json" -- "$bin" --json buy "$id" --name "Alan Turing" --email "alan@example.com"
+ok "sold out --json reports the exit code" j '.exitCode == 3' "$out"
+ok "sold out took nothing" test "$(seats "$id")" = 0
+expect 4 "buy for an unknown concert" -- "$bin" buy "no-such-concert-$tag" --name "Ada" --email "ada@example.com"
+
+# --- API errors (2): a URL without the stage hits no route (API Gateway's 403 "Missing Authentication Token")
+expect 2 "a wrong API URL (no such route)" -- "$bin" --api-url "${url%/*}/no-such-stage" list
+ok "wrong route says to check the URL" grep -q "API URL" "$err"
+
+# --- unreachable (6): a port in the 3400-3499 range where nothing listens
+free_port=""
+for p in $(seq 3490 3499); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then free_port=$p; break; fi
+done
+if [ -n "$free_port" ]; then
+  expect 6 "unreachable server" -- "$bin" --api-url "http://127.0.0.1:$free_port/dev" list
+  ok "unreachable says so" grep -qi "unreachable" "$err"
+  expect 6 "unreachable server, buy" -- "$bin" --api-url "http://127.0.0.1:$free_port/dev" buy x --name A --email a@example.com
+fi
+
+# --- configuration file is honoured (flag > env > file)
+mkdir -p "$XDG_CONFIG_HOME/boxoffice"
+printf 'api_url = %s\n' "$url" >"$XDG_CONFIG_HOME/boxoffice/config"
+expect 0 "API URL from the config file" -- env -u BOXOFFICE_API_URL "$bin" --json show "$id"
+printf 'colour = blue\n' >"$XDG_CONFIG_HOME/boxoffice/config"
+expect 1 "a bad config file is a usage error" -- "$bin" list
+ok "the bad config line is named" grep -q "config:1:" "$err"
+rm -f "$XDG_CONFIG_HOME/boxoffice/config"
+
+echo "$checks checks, $fails failed"
+[ "$fails" -eq 0 ]
