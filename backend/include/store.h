@@ -58,16 +58,28 @@ void store_set_deadline(store *s, uint64_t deadline_ms);
 /* A short description of the last failure (DynamoDB error type and message), for logs. Never NULL. */
 const char *store_last_error(const store *s);
 
+/* Reading items written by other programs: numbers may come in any DynamoDB form ("49.990", "1E+1",
+ * or an S holding a number); missing name/date/venue read as "", missing numbers as 0. An item
+ * without an id, or whose availableTickets is no integer, is malformed: get answers STORE_ERROR,
+ * list skips it (and says so in store_last_error). Reads are strongly consistent. */
+
+/* PutItem (unconditional, as the reference): c->id must be set. NULL name/date/venue are stored as "". */
 store_status store_put_concert(store *s, const concert *c);
+/* On STORE_OK *out is filled (caller clears it); otherwise *out is zeroed. An empty id, or one
+ * longer than STORE_ID_MAX, is STORE_NOT_FOUND. */
 store_status store_get_concert(store *s, const char *id, concert *out);
-/* Every concert: follows LastEvaluatedKey until the scan is complete. */
+/* Every concert: follows LastEvaluatedKey until the scan is complete. *out is the caller's on
+ * STORE_OK, empty otherwise. */
 store_status store_list_concerts(store *s, concert_list *out);
 
 /* Takes one seat of t->concert_id and writes ticket t, in one transaction: the seat update is
  * conditional on the concert existing and availableTickets > 0, the ticket put on attribute_not_exists(id).
  * STORE_OK: sold. STORE_REPLAY: a ticket with t->id exists for the same concert, copied to *out, no seat taken.
  * STORE_SOLD_OUT / STORE_NOT_FOUND / STORE_CONFLICT / STORE_UNAVAILABLE / STORE_ERROR: nothing written.
- * out may be NULL when the caller has no use for the replayed ticket. */
+ * out may be NULL when the caller has no use for the replayed ticket.
+ * t->purchase_date empty: the store writes the current UTC time. On STORE_OK *out (when not NULL)
+ * is the ticket as written; on STORE_REPLAY the ticket as stored earlier; otherwise zeroed.
+ * *out's strings are the caller's (ticket_clear). */
 store_status store_purchase(store *s, const ticket *t, ticket *out);
 
 void concert_clear(concert *c);      /* frees owned fields; safe on a zeroed struct */
