@@ -3,6 +3,7 @@
 #include "ddb.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ struct ddb_client {
     uint64_t deadline_ms;
     uint64_t rng;                 /* xorshift64* state for the jitter */
     unsigned last_attempts;
+    char curl_err[CURL_ERROR_SIZE]; /* libcurl's detail of the last transport failure */
     /* response of the attempt in flight */
     char *buf;
     size_t len, cap;
@@ -33,13 +35,16 @@ struct ddb_client {
 
 /* ---------------------------------------------------------------------------------------------- */
 
-static void set_err(ddb_error *err, ddb_status st, const char *fmt, const char *arg)
+__attribute__((format(printf, 3, 4))) static void set_err(ddb_error *err, ddb_status st, const char *fmt, ...)
 {
     if (!err)
         return;
     memset(err, 0, sizeof *err);
     err->status = st;
-    snprintf(err->message, sizeof err->message, fmt, arg ? arg : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
 }
 
 static const char *env_nonempty(const char *name)
@@ -148,27 +153,27 @@ ddb_status ddb_config_from_env(ddb_config *out, ddb_error *err)
     }
 
     if (!akid) {
-        set_err(err, DDB_ERR_CONFIG, "%sAWS_ACCESS_KEY_ID is not set", "");
+        set_err(err, DDB_ERR_CONFIG, "AWS_ACCESS_KEY_ID is not set");
         return DDB_ERR_CONFIG;
     }
     if (!key_id_ok(akid)) {
-        set_err(err, DDB_ERR_CONFIG, "%sAWS_ACCESS_KEY_ID is not a valid access key id", "");
+        set_err(err, DDB_ERR_CONFIG, "AWS_ACCESS_KEY_ID is not a valid access key id");
         return DDB_ERR_CONFIG;
     }
     if (!secret) {
-        set_err(err, DDB_ERR_CONFIG, "%sAWS_SECRET_ACCESS_KEY is not set", "");
+        set_err(err, DDB_ERR_CONFIG, "AWS_SECRET_ACCESS_KEY is not set");
         return DDB_ERR_CONFIG;
     }
     if (strlen(secret) > 256 || !header_value_ok(secret)) {
-        set_err(err, DDB_ERR_CONFIG, "%sAWS_SECRET_ACCESS_KEY is not valid", "");
+        set_err(err, DDB_ERR_CONFIG, "AWS_SECRET_ACCESS_KEY is not valid");
         return DDB_ERR_CONFIG;
     }
     if (token && (strlen(token) > 8192 || !header_value_ok(token))) {
-        set_err(err, DDB_ERR_CONFIG, "%sAWS_SESSION_TOKEN is not valid", "");
+        set_err(err, DDB_ERR_CONFIG, "AWS_SESSION_TOKEN is not valid");
         return DDB_ERR_CONFIG;
     }
     if (!region) {
-        set_err(err, DDB_ERR_CONFIG, "%sAWS_REGION (or AWS_DEFAULT_REGION) is not set", "");
+        set_err(err, DDB_ERR_CONFIG, "AWS_REGION (or AWS_DEFAULT_REGION) is not set");
         return DDB_ERR_CONFIG;
     }
     if (!region_ok(region)) {
@@ -194,7 +199,7 @@ ddb_status ddb_config_from_env(ddb_config *out, ddb_error *err)
     if (!out->endpoint || !out->region || !out->access_key_id || !out->secret_access_key ||
         (token && !out->session_token)) {
         ddb_config_clear(out);
-        set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+        set_err(err, DDB_ERR_NOMEM, "out of memory");
         return DDB_ERR_NOMEM;
     }
     return DDB_OK;
@@ -259,17 +264,17 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
 {
     ddb_client *c = calloc(1, sizeof *c);
     if (!c) {
-        set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+        set_err(err, DDB_ERR_NOMEM, "out of memory");
         return NULL;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         free(c);
-        set_err(err, DDB_ERR_TRANSPORT, "%scurl_global_init failed", "");
+        set_err(err, DDB_ERR_TRANSPORT, "curl_global_init failed");
         return NULL;
     }
     if (!cfg || !cfg->endpoint || !cfg->region || !cfg->access_key_id || !cfg->secret_access_key ||
         !region_ok(cfg->region)) {
-        set_err(err, DDB_ERR_CONFIG, "%sincomplete DynamoDB configuration", "");
+        set_err(err, DDB_ERR_CONFIG, "incomplete DynamoDB configuration");
         goto fail;
     }
     c->cfg.endpoint = strdup(cfg->endpoint);
@@ -285,7 +290,7 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
     }
     if (!c->cfg.endpoint || !c->cfg.region || !c->cfg.access_key_id || !c->cfg.secret_access_key ||
         (cfg->session_token && (!c->cfg.session_token || !c->token_header))) {
-        set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+        set_err(err, DDB_ERR_NOMEM, "out of memory");
         goto fail;
     }
     snprintf(c->sigv4, sizeof c->sigv4, "aws:amz:%s:dynamodb", c->cfg.region);
@@ -297,7 +302,7 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
 
     c->curl = curl_easy_init();
     if (!c->curl) {
-        set_err(err, DDB_ERR_NOMEM, "%scurl_easy_init failed", "");
+        set_err(err, DDB_ERR_NOMEM, "curl_easy_init failed");
         goto fail;
     }
     /* Options that stay the same for every call; per-call ones are set in one_attempt(). */
@@ -307,10 +312,11 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
         curl_easy_setopt(h, CURLOPT_USERNAME, c->cfg.access_key_id) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_PASSWORD, c->cfg.secret_access_key) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
-        set_err(err, DDB_ERR_CONFIG, "%slibcurl lacks AWS SigV4 or http(s) support", "");
+        set_err(err, DDB_ERR_CONFIG, "libcurl lacks AWS SigV4 or http(s) support");
         goto fail;
     }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -401,6 +407,7 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
     CURL *h = c->curl;
     c->len = 0;
     c->too_large = false;
+    c->curl_err[0] = '\0';
     if (c->buf)
         c->buf[0] = '\0';
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -414,11 +421,11 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
     if (rc != CURLE_OK) {
         if (c->too_large) {
-            set_err(err, DDB_ERR_PROTOCOL, "%sanswer larger than 16 MiB", "");
+            set_err(err, DDB_ERR_PROTOCOL, "answer larger than 16 MiB");
             return DDB_ERR_PROTOCOL;
         }
         ddb_status st = status_from_curl(rc);
-        set_err(err, st, "%s", curl_easy_strerror(rc));
+        set_err(err, st, "%s%s%s", curl_easy_strerror(rc), c->curl_err[0] ? ": " : "", c->curl_err);
         if (err)
             err->http_status = http;
         return st;
@@ -427,7 +434,7 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
         cJSON *root = cJSON_ParseWithLength(c->buf ? c->buf : "", c->len);
         if (!cJSON_IsObject(root)) {
             cJSON_Delete(root);
-            set_err(err, DDB_ERR_PROTOCOL, "%sanswer is not a JSON object", "");
+            set_err(err, DDB_ERR_PROTOCOL, "answer is not a JSON object");
             if (err)
                 err->http_status = http;
             return DDB_ERR_PROTOCOL;
@@ -483,12 +490,12 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
     if (response)
         *response = NULL;
     if (!c || !op || !response) {
-        set_err(err, DDB_ERR_CONFIG, "%sddb_call without client, operation or response", "");
+        set_err(err, DDB_ERR_CONFIG, "ddb_call without client, operation or response");
         return DDB_ERR_CONFIG;
     }
     c->last_attempts = 0;
     if (!op_ok(op)) {
-        set_err(err, DDB_ERR_CONFIG, "%sinvalid operation name", "");
+        set_err(err, DDB_ERR_CONFIG, "invalid operation name");
         return DDB_ERR_CONFIG;
     }
 
@@ -516,7 +523,7 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
         long total_ms, connect_ms;
         if (!attempt_budget(c, &total_ms, &connect_ms)) {
             if (attempt == 1) { /* nothing sent; later attempts keep the last answer's error */
-                set_err(err, DDB_ERR_TIMEOUT, "%sno time left before the deadline", "");
+                set_err(err, DDB_ERR_TIMEOUT, "no time left before the deadline");
                 st = DDB_ERR_TIMEOUT;
             }
             break;
@@ -536,7 +543,7 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
     goto done;
 
 nomem:
-    set_err(err, DDB_ERR_NOMEM, "%sout of memory", "");
+    set_err(err, DDB_ERR_NOMEM, "out of memory");
     st = DDB_ERR_NOMEM;
 done:
     /* the handle keeps a pointer to the list and body: clear them before freeing */
