@@ -386,6 +386,8 @@ api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *re
     if (!build_url(c, "/concerts", NULL, url))
         return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
     api_status st = request(c, "GET", url, NULL, &j, res);
+    if (st == API_ERR_NOT_FOUND) /* the list itself is missing: a wrong base URL, not a gone concert */
+        return set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
     if (st != API_OK)
         return st;
     if (bo_concert_list_from_json(j, out) != 0)
@@ -433,6 +435,8 @@ api_status api_create_concert(api_client *c, const bo_concert_input *in, char id
         goto cleanup;
     }
     st = request(c, "POST", url, text, &j, res);
+    if (st == API_ERR_NOT_FOUND)
+        st = set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
     if (st != API_OK)
         goto cleanup;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");

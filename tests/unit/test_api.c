@@ -154,6 +154,10 @@ static void unknown_route_403_is_not_a_key_problem(void **state)
     stub_push(f->stub, 403, "{\"message\":\"Missing Authentication Token\"}");
     assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_INVALID);
     assert_non_null(strstr(res.message, "API URL"));
+    stub_push(f->stub, 404, "<html>Not Found</html>");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_INVALID);
+    assert_int_equal(res.http_status, 404);
+    assert_non_null(strstr(res.message, "API URL"));
 }
 
 static void create_validation_message_comes_from_server_sanitised(void **state)
