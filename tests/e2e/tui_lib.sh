@@ -1,0 +1,119 @@
+# Helpers for the box office's terminal end-to-end tests (sourced by tests/e2e/test_tui_*.sh).
+# The program runs in a tmux pane of a fixed size on a PRIVATE tmux server (its own socket), keys are
+# sent with send-keys, the screen is read with capture-pane and polled for text with a timeout.
+# Needs: tmux, jq, curl; env BOXOFFICE_API_URL (+ BOXOFFICE_API_KEY for operator actions).
+set -uo pipefail
+
+TUI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TUI_BIN=${BOXOFFICE_BIN:-$TUI_ROOT/build/boxoffice}
+TUI_ASSETS=$TUI_ROOT/assets/concerts.json
+TUI_SOCK="bo-tui-$$-$RANDOM"
+TUI_TMP=$(mktemp -d "${TMPDIR:-/tmp}/bo-tui.XXXXXX")
+TUI_TIMEOUT=${TUI_TIMEOUT:-20}
+
+tui_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+tui_skip() { echo "SKIP: $*"; exit 77; }
+
+# Fails the test: prints the reason and the current screen.
+tui_fail() {
+  echo "FAIL: $*"
+  echo "---- screen ----"
+  tui_screen 2>/dev/null || true
+  echo "----------------"
+  exit 1
+}
+
+tui_require() {
+  local t
+  for t in tmux jq curl python3; do command -v "$t" >/dev/null || tui_skip "$t is not installed"; done
+  [ -x "$TUI_BIN" ] || tui_fail "$TUI_BIN is not built"
+  [ -n "${BOXOFFICE_API_URL:-}" ] || tui_skip "BOXOFFICE_API_URL is not set (run through scripts/run-tests.sh)"
+  [ -f "$TUI_ASSETS" ] || tui_fail "$TUI_ASSETS is missing"
+}
+
+tui_cleanup() {
+  tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true
+  rm -rf "$TUI_TMP"
+}
+trap tui_cleanup EXIT
+
+# tui_start COLS ROWS [ENV=VALUE ...] -- [boxoffice args...]
+# Starts the box office in a fresh pane; when it exits the pane shows "EXITED rc=N".
+tui_start() {
+  local cols=$1 rows=$2; shift 2
+  local envs=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
+  args=("$@")
+  local cmd
+  printf -v cmd '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$TUI_TMP/config" \
+    "BOXOFFICE_API_URL=${BOXOFFICE_API_URL}" "BOXOFFICE_API_KEY=${BOXOFFICE_API_KEY:-}" "${envs[@]}" \
+    "$TUI_BIN" "${args[@]}"
+  mkdir -p "$TUI_TMP/config"
+  tmux -L "$TUI_SOCK" -f /dev/null new-session -d -s bo -x "$cols" -y "$rows" \
+    "$cmd; echo \"EXITED rc=\$?\"; sleep 300"
+  tmux -L "$TUI_SOCK" set-option -t bo -g status off >/dev/null 2>&1 || true
+}
+
+tui_screen() { tmux -L "$TUI_SOCK" capture-pane -p -t bo; }
+tui_keys() { tmux -L "$TUI_SOCK" send-keys -t bo "$@"; }
+tui_type() { tmux -L "$TUI_SOCK" send-keys -t bo -l -- "$1"; }
+# Esc alone: the program waits 25 ms to tell it from an escape sequence, so nothing else goes with it.
+tui_esc() { tui_keys Escape; sleep 0.3; }
+tui_resize() { tmux -L "$TUI_SOCK" resize-window -t bo -x "$1" -y "$2"; }
+
+# tui_wait TEXT [SECONDS]: polls the screen until TEXT (fixed string) shows up.
+tui_wait() {
+  local text=$1 limit=${2:-$TUI_TIMEOUT} start=$SECONDS
+  while [ $((SECONDS - start)) -lt "$limit" ]; do
+    tui_screen | grep -qF -- "$text" && return 0
+    sleep 0.2
+  done
+  tui_fail "waited ${limit}s for \"$text\""
+}
+
+# tui_wait_gone TEXT [SECONDS]: polls until TEXT is no longer on the screen.
+tui_wait_gone() {
+  local text=$1 limit=${2:-$TUI_TIMEOUT} start=$SECONDS
+  while [ $((SECONDS - start)) -lt "$limit" ]; do
+    tui_screen | grep -qF -- "$text" || return 0
+    sleep 0.2
+  done
+  tui_fail "waited ${limit}s for \"$text\" to go away"
+}
+
+# tui_wait_re REGEX [SECONDS]: like tui_wait with an extended regular expression.
+tui_wait_re() {
+  local re=$1 limit=${2:-$TUI_TIMEOUT} start=$SECONDS
+  while [ $((SECONDS - start)) -lt "$limit" ]; do
+    tui_screen | grep -qE -- "$re" && return 0
+    sleep 0.2
+  done
+  tui_fail "waited ${limit}s for /$re/"
+}
+
+tui_has() { tui_screen | grep -qF -- "$1"; }
+
+# The list is up and has data.
+tui_wait_list() { tui_wait "Seats left" "${1:-$TUI_TIMEOUT}"; tui_wait_re "Concerts [0-9]+" "${1:-$TUI_TIMEOUT}"; }
+
+# Display column (0-based) where TEXT starts on the screen line that contains it (wide chars count 2).
+tui_col_of() {
+  local line=$1 text=$2
+  python3 - "$line" "$text" <<'PY'
+import sys, unicodedata
+line, text = sys.argv[1], sys.argv[2]
+i = line.find(text)
+if i < 0:
+    print(-1); sys.exit(0)
+print(sum(2 if unicodedata.east_asian_width(c) in "WF" else (0 if unicodedata.combining(c) else 1) for c in line[:i]))
+PY
+}
+
+# ---- the API, to check what the screen claims ----
+api_list() { curl -fsS --max-time 10 "$BOXOFFICE_API_URL/concerts"; }
+api_get() { curl -fsS --max-time 10 "$BOXOFFICE_API_URL/concerts/$1"; }
+# The API's concert with this exact name (first one), as JSON.
+api_by_name() { api_list | jq -c --arg n "$1" '[.[] | select(.name == $n)][0] // empty'; }
+# Display prefix of a name short enough to fit any name column (first N characters).
+short_name() { local n=$1; printf '%s' "${n:0:${2:-14}}"; }
