@@ -29,7 +29,8 @@ typedef enum cli_cmd {
     CLI_CMD_BUY,
     CLI_CMD_CREATE,
     CLI_CMD_HELP,
-    CLI_CMD_VERSION
+    CLI_CMD_VERSION,
+    CLI_CMD_CONFIG             /* prints the resolved configuration (never the key itself) */
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
@@ -54,5 +55,10 @@ int cli_exit_code(api_status s);           /* API outcome -> process exit code *
 /* Runs a subcommand (cmd list/show/buy/create) and returns the exit code. Results go to out
  * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
+
+/* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),
+ * as text or JSON (--json). Scripts such as `make run` use it to decide whether to start the local stack.
+ * The key and the PIN are never printed, only whether they are set. Returns CLI_EXIT_OK. */
+int cli_print_config(const cli_args *a, const config *cfg, FILE *out);
 
 #endif

@@ -374,6 +374,54 @@ cleanup:
     return rc;
 }
 
+static const char *source_token(config_source s)
+{
+    switch (s) {
+    case CONFIG_SRC_DEFAULT: return "default";
+    case CONFIG_SRC_FLAG: return "flag";
+    case CONFIG_SRC_ENV: return "env";
+    case CONFIG_SRC_FILE: return "file";
+    case CONFIG_SRC_KEY_FILE: return "key-file";
+    }
+    return "?";
+}
+
+int cli_print_config(const cli_args *a, const config *cfg, FILE *out)
+{
+    FILE *f = cfg->file_path != NULL ? fopen(cfg->file_path, "r") : NULL;
+    bool file_exists = f != NULL;
+    if (f != NULL)
+        fclose(f);
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        if (j == NULL || cJSON_AddStringToObject(j, "apiUrl", cfg->api_url) == NULL
+            || cJSON_AddStringToObject(j, "apiUrlSource", source_token(cfg->url_source)) == NULL
+            || cJSON_AddBoolToObject(j, "apiKeySet", cfg->api_key != NULL) == NULL
+            || (cfg->api_key != NULL && cJSON_AddStringToObject(j, "apiKeySource", source_token(cfg->key_source)) == NULL)
+            || cJSON_AddNumberToObject(j, "refreshSeconds", cfg->refresh_s) == NULL
+            || cJSON_AddNumberToObject(j, "idleTimeoutSeconds", cfg->idle_timeout_s) == NULL
+            || cJSON_AddBoolToObject(j, "kioskPinSet", cfg->kiosk_pin != NULL) == NULL
+            || (cfg->file_path != NULL && cJSON_AddStringToObject(j, "configFile", cfg->file_path) == NULL)
+            || cJSON_AddBoolToObject(j, "configFileExists", file_exists) == NULL) {
+            cJSON_Delete(j);
+            j = NULL;
+        }
+        return print_json(out, stderr, j);
+    }
+    fprintf(out, "api_url               %s (%s)\n", cfg->api_url,
+            cfg->url_source == CONFIG_SRC_DEFAULT ? "default: the local stack" : config_source_name(cfg->url_source));
+    if (cfg->api_key != NULL)
+        fprintf(out, "api_key               set (%s)\n", config_source_name(cfg->key_source));
+    else
+        fprintf(out, "api_key               not set\n");
+    fprintf(out, "refresh_seconds       %d\n", cfg->refresh_s);
+    fprintf(out, "idle_timeout_seconds  %d\n", cfg->idle_timeout_s);
+    fprintf(out, "kiosk_pin             %s\n", cfg->kiosk_pin != NULL ? "set" : "not set");
+    fprintf(out, "config file           %s%s\n", cfg->file_path != NULL ? cfg->file_path : "(no HOME)",
+            file_exists ? "" : " (absent)");
+    return CLI_EXIT_OK;
+}
+
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
 {
     api_client *c = api_client_new(api);

@@ -40,6 +40,7 @@ void cli_usage(FILE *out)
         "       boxoffice [OPTIONS] show ID\n"
         "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL\n"
         "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
+        "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"
         "\n"
@@ -172,11 +173,15 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->cmd = CLI_CMD_CREATE;
         allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE);
         want_pos = 1;
+    } else if (strcmp(sub, "config") == 0) {
+        out->cmd = CLI_CMD_CONFIG;
+        allowed = 0;
+        want_pos = 1;
     } else if (strcmp(sub, "help") == 0 && npos == 1) {
         out->cmd = CLI_CMD_HELP;
         return CLI_EXIT_OK;
     } else {
-        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create)", sub);
+        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, config)", sub);
     }
     for (int o = OPT_NAME; o <= OPT_FILTER; o++) {
         if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {

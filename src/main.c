@@ -35,6 +35,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "boxoffice: %s\n", err);
         return CLI_EXIT_USAGE;
     }
+    if (args.cmd == CLI_CMD_CONFIG) {
+        rc = cli_print_config(&args, &cfg, stdout);
+        config_free(&cfg);
+        return rc;
+    }
     setlocale(LC_ALL, "");
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "boxoffice: cannot initialise libcurl\n");

@@ -39,7 +39,7 @@ ok() {
   checks=$((checks+1))
   if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
 }
-j() { j "$@" >/dev/null; }
+j() { jq -e "$@" >/dev/null; }
 no_escapes() { ! grep -q $'\x1b' "$out" "$err"; }
 seats() { "$bin" --json show "$1" | jq -r '.availableTickets'; }
 
@@ -130,6 +130,13 @@ if [ -n "$free_port" ]; then
   ok "unreachable says so" grep -qi "unreachable" "$err"
   expect 6 "unreachable server, buy" -- "$bin" --api-url "http://127.0.0.1:$free_port/dev" buy x --name A --email a@example.com
 fi
+
+# --- config: where the URL and key come from, never the key itself
+expect 0 "config --json" -- "$bin" --json config
+ok "config reports the URL from the environment" j --arg u "$url" '.apiUrl == $u and .apiUrlSource == "env" and .apiKeySet' "$out"
+ok "config never prints the key" bash -c "! grep -qF -- '$key' '$out'"
+expect 0 "config without any URL points at the local stack" -- env -u BOXOFFICE_API_URL API_PORT=3499 "$bin" --json config
+ok "the default is the local stack on API_PORT" j '.apiUrl == "http://127.0.0.1:3499/dev" and .apiUrlSource == "default"' "$out"
 
 # --- configuration file is honoured (flag > env > file)
 mkdir -p "$XDG_CONFIG_HOME/boxoffice"

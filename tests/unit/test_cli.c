@@ -70,6 +70,40 @@ static void options_may_follow_the_subcommand(void **state)
     assert_string_equal(a.price, "9.99");
 }
 
+static void config_command_never_prints_the_key(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(parse(&a, e, sizeof e, "--json", "config", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_CONFIG);
+    config cfg = { .api_url = (char *)"https://api.example.com/dev", .api_key = (char *)"s3cret-key",
+                   .kiosk_pin = (char *)"4711", .refresh_s = 7, .idle_timeout_s = 30,
+                   .url_source = CONFIG_SRC_ENV, .key_source = CONFIG_SRC_FILE, .file_path = NULL };
+    char *text = NULL;
+    size_t n = 0;
+    FILE *out = open_memstream(&text, &n);
+    assert_int_equal(cli_print_config(&a, &cfg, out), 0);
+    fclose(out);
+    cJSON *j = cJSON_Parse(text);
+    assert_non_null(j);
+    assert_string_equal(cJSON_GetObjectItem(j, "apiUrlSource")->valuestring, "env");
+    assert_string_equal(cJSON_GetObjectItem(j, "apiKeySource")->valuestring, "file");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "apiKeySet")));
+    assert_int_equal(cJSON_GetObjectItem(j, "refreshSeconds")->valueint, 7);
+    assert_null(strstr(text, "s3cret"));
+    assert_null(strstr(text, "4711"));
+    cJSON_Delete(j);
+    free(text);
+    a.json = false;
+    out = open_memstream(&text, &n);
+    assert_int_equal(cli_print_config(&a, &cfg, out), 0);
+    fclose(out);
+    assert_non_null(strstr(text, "https://api.example.com/dev"));
+    assert_null(strstr(text, "s3cret"));
+    free(text);
+}
+
 static void help_and_version(void **state)
 {
     (void)state;
@@ -327,6 +361,7 @@ int main(void)
         cmocka_unit_test(no_subcommand_is_the_ui),
         cmocka_unit_test(options_may_follow_the_subcommand),
         cmocka_unit_test(help_and_version),
+        cmocka_unit_test(config_command_never_prints_the_key),
         cmocka_unit_test(usage_errors),
         cmocka_unit_test(exit_codes_per_status),
         cmocka_unit_test(list_prints_a_sanitised_table),
