@@ -12,7 +12,9 @@
  *     -t MS       total timeout of one request (default 30000); an expired request counts as "timeout"
  *     -l FILE     one line per request: seq status latency_us curl_code idempotency_key body (newlines flattened)
  *     -j          print the summary as one JSON object instead of text
- *   In URL and body templates, {seq} becomes the request number (0, 1, ...) and {uuid} a fresh UUID.
+ *     -f FILE     lines for {line} (request seq uses line seq mod count), e.g. concert ids
+ *   In URL and body templates, {seq} becomes the request number (0, 1, ...), {uuid} a fresh UUID and
+ *   {line} a line of the -f file.
  *
  * Latencies go into a log-linear histogram (256 sub-buckets per power of two: < 0.8 % error), from which
  * p50/p90/p99 are read. Status 0 in the counts means no HTTP answer (transport error or timeout).
@@ -134,6 +136,35 @@ static double hist_quantile(const histogram *h, double p)
     return (double)h->max;
 }
 
+static char **lines;             /* -f FILE, owned for the whole run */
+static size_t nlines;
+
+/* Reads FILE's non-empty lines into `lines`. Returns 0 or -1. */
+static int load_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char buf[4096];
+    size_t cap = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\r\n")] = '\0';
+        if (!buf[0])
+            continue;
+        if (nlines == cap) {
+            char **nl = realloc(lines, (cap = cap * 2 + 64) * sizeof *nl);
+            if (!nl)
+                break;
+            lines = nl;
+        }
+        if (!(lines[nlines] = strdup(buf)))
+            break;
+        nlines++;
+    }
+    fclose(f);
+    return nlines > 0 ? 0 : -1;
+}
+
 static void new_uuid(char out[40])
 {
     uuid_t u;
@@ -144,9 +175,12 @@ static void new_uuid(char out[40])
 /* Expands {seq} and {uuid} in tpl. Returns a malloc'ed string (caller frees) or NULL on OOM. */
 static char *expand(const char *tpl, uint64_t seq)
 {
-    size_t cap = strlen(tpl) + 1, len = 0;
+    size_t cap = strlen(tpl) + 1, len = 0, longest = 40;
+    for (size_t i = 0; i < nlines; i++)
+        if (strlen(lines[i]) + 1 > longest)
+            longest = strlen(lines[i]) + 1;
     for (const char *p = tpl; (p = strchr(p, '{')) != NULL; p++)
-        cap += 40;
+        cap += longest;
     char *out = malloc(cap);
     if (!out)
         return NULL;
@@ -158,6 +192,9 @@ static char *expand(const char *tpl, uint64_t seq)
             char u[40];
             new_uuid(u);
             len += (size_t)snprintf(out + len, cap - len, "%s", u);
+            p += 6;
+        } else if (strncmp(p, "{line}", 6) == 0 && nlines > 0) {
+            len += (size_t)snprintf(out + len, cap - len, "%s", lines[seq % nlines]);
             p += 6;
         } else {
             out[len++] = *p++;
@@ -342,7 +379,7 @@ static void print_summary(const options *o, const stats *st, bool json)
 static void usage(void)
 {
     fprintf(stderr, "usage: loadgen [-c conns] [-n requests | -d seconds] [-W warmup] [-X method] [-H header]...\n"
-                    "               [-b body-template] [-K] [-t timeout-ms] [-l logfile] [-j] URL-TEMPLATE\n");
+                    "               [-b body-template] [-K] [-t timeout-ms] [-l logfile] [-f lines] [-j] URL-TEMPLATE\n");
 }
 
 static long parse_long(const char *s, long lo, long hi)
@@ -359,7 +396,7 @@ int main(int argc, char **argv)
 {
     options o = {.conc = 1, .total = 100, .timeout_ms = 30000, .method = "GET"};
     int opt, rc = 2;
-    while ((opt = getopt(argc, argv, "c:n:d:W:X:H:b:Kt:l:j")) != -1) {
+    while ((opt = getopt(argc, argv, "c:n:d:W:X:H:b:Kt:l:jf:")) != -1) {
         switch (opt) {
         case 'c': o.conc = parse_long(optarg, 1, 4096); break;
         case 'n': o.total = parse_long(optarg, 1, 100000000); break;
@@ -371,6 +408,12 @@ int main(int argc, char **argv)
         case 'K': o.idem = true; break;
         case 'l': o.log_path = optarg; break;
         case 'j': o.json = true; break;
+        case 'f':
+            if (load_lines(optarg) != 0) {
+                fprintf(stderr, "loadgen: no lines in %s\n", optarg);
+                return 2;
+            }
+            break;
         case 'H':
             if (o.nheaders == MAX_HEADERS) {
                 fprintf(stderr, "loadgen: at most %d headers\n", MAX_HEADERS);
@@ -436,6 +479,9 @@ cleanup:
     }
     free(slots);
     free(st);
+    for (size_t i = 0; i < nlines; i++)
+        free(lines[i]);
+    free(lines);
     if (multi)
         curl_multi_cleanup(multi);
     if (logf && fclose(logf) != 0)

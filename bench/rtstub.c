@@ -8,6 +8,7 @@
  *     -g        end each run with SIGTERM and wait for CMD to exit (e.g. valgrind, to get its report);
  *               default SIGKILL
  *     -j        print the summary as one JSON object
+ *     -o FILE   append CMD's stdout and stderr to FILE (default: /dev/null)
  *
  * Per run it measures: cold start = fork() of CMD -> first /response fully received; peak RSS (wait4's
  * ru_maxrss of CMD); CPU time of the warm invocations (invocations 2..N: /proc/PID/stat utime+stime and
@@ -18,6 +19,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -65,6 +67,7 @@ typedef struct cfg {
     size_t event_len[MAX_EVENTS];
     int nevents;
     char **cmd;
+    const char *child_out;
 } cfg;
 
 static double *lat_ms;          /* every invocation latency, all runs */
@@ -396,6 +399,12 @@ static int run_once(const cfg *c, int ls, run_result *res)
         return -1;
     if (pid == 0) {
         close(ls);
+        int fd = open(c->child_out ? c->child_out : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
         setenv("AWS_LAMBDA_RUNTIME_API", api, 1);
         execvp(c->cmd[0], c->cmd);
         fprintf(stderr, "rtstub: exec %s: %s\n", c->cmd[0], strerror(errno));
@@ -525,7 +534,7 @@ int main(int argc, char **argv)
 {
     cfg c = {.port = 9601, .runs = 1, .per_run = 1, .timeout_s = 30};
     int opt;
-    while ((opt = getopt(argc, argv, "+p:r:n:t:e:gj")) != -1) {
+    while ((opt = getopt(argc, argv, "+p:r:n:t:e:gjo:")) != -1) {
         switch (opt) {
         case 'p': c.port = atoi(optarg); break;
         case 'r': c.runs = atoi(optarg); break;
@@ -533,6 +542,7 @@ int main(int argc, char **argv)
         case 't': c.timeout_s = atoi(optarg); break;
         case 'g': c.graceful = true; break;
         case 'j': c.json = true; break;
+        case 'o': c.child_out = optarg; break;
         case 'e':
             if (c.nevents == MAX_EVENTS || !(c.events[c.nevents] = slurp(optarg, &c.event_len[c.nevents]))) {
                 fprintf(stderr, "rtstub: cannot read event %s\n", optarg);
@@ -544,7 +554,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc || c.nevents == 0 || c.runs < 1 || c.per_run < 1 || c.port <= 0) {
-        fprintf(stderr, "usage: rtstub [-p port] [-r runs] [-n invocations] [-t timeout-s] [-g] [-j] -e event.json"
+        fprintf(stderr, "usage: rtstub [-p port] [-r runs] [-n invocations] [-t timeout-s] [-g] [-j] [-o log] -e event.json"
                         " [-e ...] -- command [args...]\n");
         return 2;
     }

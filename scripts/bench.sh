@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# `make bench`: measures the box office and prints ONE table, with each target beside its figure; writes it
+# as JSON to bench/results/<UTC time>.json and bench/results/latest.json. Never part of `make test`.
+#
+#   scripts/bench.sh                      private local stack (DynamoDB Local + local-gateway + bootstrap)
+#   BENCH_API_URL=URL BENCH_API_KEY=K scripts/bench.sh
+#                                         the API rows against any deployment (its own keys and data); the
+#                                         bootstrap, floor and client rows still use a private DynamoDB Local
+# Knobs: BENCH_QUICK=1 (fewer requests), BENCH_STATE (default build/bench/state),
+#        ports BENCH_API_PORT (3602), BENCH_DDB_PORT (8603), BENCH_STUB_PORT (9603), BENCH_CANNED_PORT (9604).
+# Tools (bench/): loadgen (libcurl multi), rtstub (Runtime API stub), ddbfloor (the backend's DynamoDB client
+# straight to DynamoDB), cannedapi + ptytime (the client's first screen).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# shellcheck source=../bench/lib.sh
+. bench/lib.sh
+# shellcheck source=../bench/stack.sh
+. bench/stack.sh
+
+state=${BENCH_STATE:-$root/build/bench/state}
+api_port=${BENCH_API_PORT:-3602}; ddb_port=${BENCH_DDB_PORT:-8603}
+stub_port=${BENCH_STUB_PORT:-9603}; canned_port=${BENCH_CANNED_PORT:-9604}
+quick=${BENCH_QUICK:-0}
+results=bench/results
+tmp=$state/tmp
+rm -rf "$state"; mkdir -p "$tmp" "$results"
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+canned_pid=""
+cleanup() {
+  [ -n "$canned_pid" ] && kill "$canned_pid" 2>/dev/null
+  pstack_down "$state"
+}
+trap cleanup EXIT
+
+say "building"
+make -s -C backend all package >/dev/null
+make -s client >/dev/null
+make -s -C bench all floor >/dev/null
+B=build/bench
+
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
+
+if [ -n "${BENCH_API_URL:-}" ]; then
+  api=${BENCH_API_URL%/}; key=${BENCH_API_KEY:-}; local_api=0
+  scripts/ddb-local.sh start "$ddb_port" "$state" >/dev/null
+  backend/build/local-gateway --dynamodb-endpoint "$AWS_ENDPOINT_URL_DYNAMODB" --create-tables >"$state/tables.log" 2>&1
+  say "API under test: $api (external); bootstrap and floor rows on a private DynamoDB Local"
+else
+  say "starting a private stack (API :$api_port, DynamoDB Local :$ddb_port)"
+  # Every concurrent request gets its own worker, as every concurrent Lambda invocation gets its own
+  # execution environment: the gateway's pool is not the bottleneck being measured.
+  api=$(pstack_up "$state" "$api_port" "$ddb_port" "" --concurrency 64)
+  key=$(cat "$state/api-key"); local_api=1
+fi
+C=$PSTACK_CONCERTS; T=$PSTACK_TICKETS
+
+# ---- rows ---------------------------------------------------------------------------------------
+rows=$tmp/rows.jsonl; : >"$rows"
+# row GROUP NAME VALUE UNIT TARGET_TEXT OK(yes|no|-) [NOTE]
+row() {
+  jq -cn --arg g "$1" --arg n "$2" --arg v "$3" --arg u "$4" --arg t "$5" --arg ok "$6" --arg note "${7:-}" \
+    '{group:$g, metric:$n, value:(try ($v|tonumber) catch $v), unit:$u, target:$t, ok:$ok, note:$note}' >>"$rows"
+}
+le() { awk -v a="$1" -v b="$2" 'BEGIN{print (a+0 <= b+0) ? "yes" : "no"}'; }
+fmt() { awk -v a="$1" -v p="${2:-2}" 'BEGIN{printf "%.*f", p, a}'; }
+
+# ---- 1. bootstrap in isolation: cold start, RSS, CPU per invocation (Runtime API stub) -------------------
+ddb_put_concert "$ddb_port" "$C" bench-get 1000000 "Bench Get"
+ddb_put_concert "$ddb_port" "$C" bench-buy 1000000 "Bench Buy"
+api_event GET '/concerts/{id}' /concerts/bench-get '' bench-get >"$tmp/ev-get.json"
+api_event GET /concerts /concerts >"$tmp/ev-list.json"
+api_event POST /tickets /tickets '{"concertId":"bench-buy","customerName":"Stub Buyer","customerEmail":"stub@example.com"}' >"$tmp/ev-buy.json"
+stub() { # handler runs invocations event
+  env CONCERTS_TABLE="$C" TICKETS_TABLE="$T" _HANDLER="concert-service.$1" AWS_LAMBDA_FUNCTION_NAME="bench-$1" \
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128 AWS_LAMBDA_FUNCTION_VERSION='$LATEST' \
+    "$B/rtstub" -p "$stub_port" -j -o "$tmp/stub-$1.log" -r "$2" -n "$3" -e "$4" -- backend/build/bootstrap
+}
+say "cold starts (21) and warm CPU through the Runtime API stub"
+cold=$(stub getConcert 21 1 "$tmp/ev-get.json")
+cold_ms=$(jq -r '.cold_start_ms.median' <<<"$cold"); rss_kb=$(jq -r '.peak_rss_kb.max' <<<"$cold")
+n_cpu=2000; [ "$quick" = 1 ] && n_cpu=500
+cpu_get=$(stub getConcert 1 "$n_cpu" "$tmp/ev-get.json")
+cpu_buy=$(stub purchaseTicket 1 $((n_cpu / 2)) "$tmp/ev-buy.json")
+cpu_list=$(stub listConcerts 1 $((n_cpu / 4)) "$tmp/ev-list.json")
+for j in "$cold" "$cpu_get" "$cpu_buy" "$cpu_list"; do
+  [ "$(jq -r .ok <<<"$j")" = true ] || { say "rtstub run failed: $j"; exit 1; }
+done
+rss_warm=$(jq -r '.peak_rss_kb.max' <<<"$cpu_get")
+row bootstrap "cold start: exec to first response (median of 21)" "$(fmt "$cold_ms")" ms "<= 5 ms" "$(le "$cold_ms" 5)"
+row bootstrap "peak RSS, cold (max of 21)" "$(fmt "$(echo "$rss_kb / 1024" | bc -l)" 1)" MiB "<= 6 MiB" "$(le "$rss_kb" 6144)"
+row bootstrap "peak RSS after $n_cpu warm getConcert" "$(fmt "$(echo "$rss_warm / 1024" | bc -l)" 1)" MiB "<= 6 MiB" "$(le "$rss_warm" 6144)"
+for pair in "getConcert:$cpu_get" "purchaseTicket:$cpu_buy" "listConcerts(2 items):$cpu_list"; do
+  h=${pair%%:*}; j=${pair#*:}
+  v=$(jq -r .cpu_us_per_invocation <<<"$j")
+  row bootstrap "CPU per warm invocation, $h (user+sys)" "$(fmt "$v" 0)" us "<= 100 us" "$(le "$v" 100)" \
+    "stub-side invoke p50 $(jq -r .invoke_ms.p50 <<<"$j") ms"
+done
+
+# ---- 2. the floor: the same DynamoDB operations straight to DynamoDB Local ---------------------------
+say "floor: GetItem and TransactWriteItems with the backend's DynamoDB client"
+n_floor=1000; [ "$quick" = 1 ] && n_floor=300
+floor_get=$("$B/ddbfloor" -o GetItem -c "$C" -k bench-get -n "$n_floor")
+floor_tx=$("$B/ddbfloor" -o TransactWriteItems -c "$C" -T "$T" -k bench-buy -n $((n_floor / 2)))
+fg=$(jq -r .p50_ms <<<"$floor_get"); ft=$(jq -r .p50_ms <<<"$floor_tx")
+row floor "GetItem p50 (kept-alive signed connection)" "$(fmt "$fg" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$floor_get") ms"
+# The stub's two concerts leave the table, so that the API rows see exactly the 100 seeded below.
+for id in bench-get bench-buy; do
+  ddb_req "$ddb_port" DeleteItem "{\"TableName\":\"$C\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null
+done
+row floor "TransactWriteItems p50 (seat update + ticket put)" "$(fmt "$ft" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$floor_tx") ms"
+
+# ---- 3. warm latency through the API ----------------------------------------------------------------
+say "seeding 100 concerts through the API"
+hdr_json='Content-Type: application/json'
+if [ -z "$key" ]; then say "no API key: cannot create concerts (set BENCH_API_KEY)"; exit 1; fi
+"$B/loadgen" -c 4 -n 100 -X POST -H "$hdr_json" -H "x-api-key: $key" -l "$tmp/seed.log" \
+  -b '{"name":"Bench Concert {seq}","date":"2027-03-01T20:00:00Z","venue":"Bench Hall","availableTickets":1000000,"ticketPrice":49.99}' \
+  "$api/concerts" >/dev/null
+awk '$2 == 201' "$tmp/seed.log" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 >"$tmp/ids.txt"
+[ "$(wc -l <"$tmp/ids.txt")" -eq 100 ] || { say "seeding failed: $(awk '{print $2}' "$tmp/seed.log" | sort | uniq -c)"; exit 1; }
+n_list=$(curl -sf "$api/concerts" | jq length)
+
+warm() { # label conc n method url [body]
+  local label=$1 c=$2 n=$3 m=$4 u=$5 body=${6:-} out
+  local -a args=(-c "$c" -n "$n" -W $((c * 4)) -j -X "$m" -f "$tmp/ids.txt")
+  [ -n "$body" ] && args+=(-K -H "$hdr_json" -b "$body")
+  out=$("$B/loadgen" "${args[@]}" "$u")
+  echo "$out" >"$tmp/warm-$label-$c.json"
+  echo "$out"
+}
+declare -A p50
+for c in 1 8 32; do
+  if [ "$quick" = 1 ]; then ng=$((c * 40)); np=$((c * 20)); else ng=$((c * 150 > 400 ? c * 150 : 400)); np=$((c * 60 > 200 ? c * 60 : 200)); fi
+  say "warm: $c concurrent clients"
+  for spec in "get|GET|$api/concerts/{line}||$ng" "list|GET|$api/concerts||$((ng / 2))" \
+              "buy|POST|$api/tickets|{\"concertId\":\"{line}\",\"customerName\":\"Bench Buyer {seq}\",\"customerEmail\":\"buyer{seq}@example.com\"}|$np"; do
+    IFS='|' read -r label m u body n <<<"$spec"
+    j=$(warm "$label" "$c" "$n" "$m" "$u" "$body")
+    ok_status=$(jq -r '[.status | to_entries[] | select(.key|test("^2"))] | map(.value) | add // 0' <<<"$j")
+    total=$(jq -r .requests <<<"$j")
+    p50[$label$c]=$(jq -r .p50_ms <<<"$j")
+    case $label in
+      get) name="GET /concerts/{id}"; ;;
+      list) name="GET /concerts ($n_list concerts)"; ;;
+      buy) name="POST /tickets"; ;;
+    esac
+    target="-"; ok="-"
+    if [ "$local_api" = 1 ] && [ "$c" = 1 ]; then
+      case $label in
+        get) r=$(echo "${p50[get1]} / $fg" | bc -l); target="<= 1.5 x floor"; ok=$(le "$r" 1.5) ;;
+        buy) r=$(echo "${p50[buy1]} / $ft" | bc -l); target="<= 1.3 x floor"; ok=$(le "$r" 1.3) ;;
+      esac
+    fi
+    note="p90 $(jq -r .p90_ms <<<"$j") / p99 $(jq -r .p99_ms <<<"$j") ms, $(jq -r .throughput_rps <<<"$j") req/s, $ok_status/$total 2xx"
+    if [ "$target" != "-" ]; then note="$(fmt "$r") x floor; $note"; fi
+    row "warm c=$c" "$name p50 at $c concurrent" "$(fmt "${p50[$label$c]}" 3)" ms "$target" "$ok" "$note"
+  done
+done
+
+# ---- 4. hot sale: 1,000 buyers, 200 seats, 64 connections -----------------------------------------------
+say "hot sale: 1000 buyers for 200 seats at 64 connections"
+hot_id=$(curl -sf -X POST -H "$hdr_json" -H "x-api-key: $key" "$api/concerts" \
+  -d '{"name":"Hot Sale","date":"2027-05-01T20:00:00Z","venue":"Arena","availableTickets":200,"ticketPrice":89}' | jq -r .id)
+hot=$("$B/loadgen" -c 64 -n 1000 -j -X POST -K -H "$hdr_json" -t 30000 -l "$tmp/hot.log" \
+  -b "{\"concertId\":\"$hot_id\",\"customerName\":\"Hot Buyer {seq}\",\"customerEmail\":\"hot{seq}@example.com\"}" \
+  "$api/tickets" || true)
+sold=$(jq -r '.status["201"] // 0' <<<"$hot")
+answers=$(jq -r '.status | to_entries | map("\(.key):\(.value)") | join(" ")' <<<"$hot")
+soldout_msgs=$(awk '$2 == 400' "$tmp/hot.log" | grep -c 'No tickets available' || true)
+seats=$(curl -sf "$api/concerts/$hot_id" | jq -r .availableTickets)
+inv="seats left $seats"
+inv_ok=no
+if [ "$local_api" = 1 ]; then
+  filter="\"FilterExpression\":\"concertId = :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"$hot_id\"}}"
+  ddb_req "$ddb_port" Scan "{\"TableName\":\"$T\",$filter}" >"$tmp/hot-tickets.json"
+  n_items=$(jq '.Items | length' "$tmp/hot-tickets.json")
+  n_ids=$(jq -r '.Items[].id.S' "$tmp/hot-tickets.json" | sort -u | wc -l)
+  n_names=$(jq -r '.Items[].customerName.S' "$tmp/hot-tickets.json" | sort -u | wc -l)
+  ids_201=$(awk '$2 == 201' "$tmp/hot.log" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | sort -u)
+  missing=$(comm -23 <(echo "$ids_201") <(jq -r '.Items[].id.S' "$tmp/hot-tickets.json" | sort -u) | grep -c . || true)
+  inv="$n_items tickets, $seats seats left, $n_ids distinct ids, $n_names distinct buyers, $missing 201s without a ticket"
+  [ "$n_items" = 200 ] && [ "$seats" = 0 ] && [ "$n_ids" = 200 ] && [ "$n_names" = 200 ] && [ "$missing" = 0 ] && [ "$sold" = 200 ] && inv_ok=yes
+else
+  [ "$seats" = 0 ] && [ "$sold" = 200 ] && inv_ok=yes
+fi
+row "hot sale" "time to sell out 200 seats (1,000 buyers, 64 connections)" "$(fmt "$(jq -r .last_2xx_s <<<"$hot")" 3)" s "-" "-" \
+  "all 1,000 answered in $(fmt "$(jq -r .duration_s <<<"$hot")" 3) s; p50 $(jq -r .p50_ms <<<"$hot") ms, p99 $(jq -r .p99_ms <<<"$hot") ms"
+row "hot sale" "answers by status" "$answers" "" "201 x 200, rest sold out" "$([ "$sold" = 200 ] && [ "$soldout_msgs" = 800 ] && echo yes || echo no)" "$soldout_msgs answers 'No tickets available'"
+row "hot sale" "invariant: 200 tickets, 0 seats, no duplicates" "$([ $inv_ok = yes ] && echo holds || echo BROKEN)" "" "holds" "$inv_ok" "$inv"
+
+# ---- 5. the client: first full screen with 10,000 concerts ------------------------------------------------
+say "client: first screen with 10,000 concerts (canned API, pty 80x24)"
+jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venue: "Bench Hall",
+        date: ((1798833600 + . * 3600) | todate), availableTickets: 100, ticketPrice: 25.5}]' >"$tmp/10k.json"
+"$B/cannedapi" "$canned_port" "$tmp/10k.json" & canned_pid=$!
+_pstack_wait_http "http://127.0.0.1:$canned_port/dev/concerts" 10
+runs=(); rss=()
+for i in $(seq 1 7); do
+  j=$(env -u BOXOFFICE_API_KEY TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
+        -p "Bench Night #1." -p "Bench Night #18." -- build/boxoffice --api-url "http://127.0.0.1:$canned_port/dev")
+  [ "$(jq -r .found <<<"$j")" = true ] || { say "client did not show the list: $j"; exit 1; }
+  runs+=("$(jq -r .first_screen_ms <<<"$j")"); rss+=("$(jq -r .peak_rss_kb <<<"$j")")
+done
+kill "$canned_pid"; canned_pid=""
+first_ms=$(printf '%s\n' "${runs[@]}" | sort -g | sed -n 4p)
+client_rss=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
+row client "start to first full screen, 10,000 concerts (median of 7)" "$(fmt "$first_ms" 1)" ms "<= 100 ms" "$(le "$first_ms" 100)" \
+  "runs: $(printf '%s ' "${runs[@]}")"
+row client "peak RSS with 10,000 concerts" "$(fmt "$(echo "$client_rss / 1024" | bc -l)" 1)" MiB "<= 24 MiB" "$(le "$client_rss" 24576)"
+
+# ---- 6. package ----------------------------------------------------------------------------------
+zip_bytes=$(stat -c %s backend/build/bootstrap.zip)
+row package "backend/build/bootstrap.zip" "$(fmt "$(echo "$zip_bytes / 1048576" | bc -l)" 2)" MiB "<= 2 MiB" "$(le "$zip_bytes" 2097152)" "$zip_bytes bytes"
+
+# ---- the table and the JSON ---------------------------------------------------------------------------
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+jq -s --arg when "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --arg host "$(uname -srm), $(nproc) CPUs" --arg api "$api" --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
+  '{when:$when, commit:$commit, host:$host, cpu:$cpu, api:$api, rows:.}' "$rows" >"$results/$stamp.json"
+cp "$results/$stamp.json" "$results/latest.json"
+
+jq -r '.rows[] | [.group, .metric, (.value|tostring) + (if .unit == "" then "" else " " + .unit end), .target,
+        (if .ok == "yes" then "ok" elif .ok == "no" then "MISSED" else "" end), .note] | @tsv' "$results/latest.json" |
+  awk -F'\t' -v when="$(jq -r .when "$results/latest.json")" -v host="$(jq -r '.host + ", " + .cpu' "$results/latest.json")" '
+    BEGIN { printf "boxoffice bench %s (%s)\n", when, host
+            printf "%-11s %-58s %14s  %-16s %-6s %s\n", "group", "metric", "measured", "target", "", "details"
+            printf "%s\n", "-----------------------------------------------------------------------------------------------------------------------------" }
+    { printf "%-11s %-58s %14s  %-16s %-6s %s\n", $1, $2, $3, $4, $5, $6 }'
+say "written $results/$stamp.json and $results/latest.json"
