@@ -247,6 +247,37 @@ static void purchase_retries_a_dropped_connection_with_the_same_key(void **state
     bo_ticket_clear(&t);
 }
 
+static void purchase_retries_after_a_timeout_with_the_same_key(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    char k1[128], k2[128];
+    stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    stub_push_reply(f->stub, &hang);   /* the server may have sold the seat, but the answer never came */
+    stub_push(f->stub, 200, "{\"id\":\"t-5\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(stub_request_count(f->stub), 2);
+    assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
+    assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
+    assert_string_equal(k1, k2);
+    assert_string_equal(t.id, "t-5");
+    bo_ticket_clear(&t);
+}
+
+static void purchase_that_never_gets_an_answer_ends(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    for (int i = 0; i < 3; i++)
+        stub_push_reply(f->stub, &hang);
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_TIMEOUT);
+    assert_int_equal(stub_request_count(f->stub), 3);
+    assert_null(t.customer_name);
+}
+
 static void purchase_gives_up_after_the_configured_attempts(void **state)
 {
     fixture *f = *state;
@@ -488,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(purchase_sold_out_is_not_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_retries_5xx_with_the_same_key, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_retries_a_dropped_connection_with_the_same_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_retries_after_a_timeout_with_the_same_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_that_never_gets_an_answer_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_gives_up_after_the_configured_attempts, setup, teardown),
         cmocka_unit_test_setup_teardown(two_purchases_use_different_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(throttled_429, setup, teardown),
