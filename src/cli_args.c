@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo_text.h"
 #include "cli.h"
 
 enum {
@@ -76,8 +77,10 @@ void cli_usage(FILE *out)
 
 static int usage_error(FILE *err, const char *fmt, const char *arg)
 {
+    char safe[256]; /* the argument is echoed: keep escape sequences off the terminal */
+    bo_text_sanitize(safe, sizeof safe, arg != NULL ? arg : "");
     fputs("boxoffice: ", err);
-    fprintf(err, fmt, arg != NULL ? arg : "");
+    fprintf(err, fmt, safe);
     fputs("\nTry 'boxoffice --help'.\n", err);
     return CLI_EXIT_USAGE;
 }
