@@ -117,3 +117,12 @@ api_get() { curl -fsS --max-time 10 "$BOXOFFICE_API_URL/concerts/$1"; }
 api_by_name() { api_list | jq -c --arg n "$1" '[.[] | select(.name == $n)][0] // empty'; }
 # Display prefix of a name short enough to fit any name column (first N characters).
 short_name() { local n=$1; printf '%s' "${n:0:${2:-14}}"; }
+
+# pid of the box office running in the pane (the pane runs "sh -c 'env … boxoffice; echo EXITED…'").
+tui_pid() {
+  local shell
+  shell=$(tmux -L "$TUI_SOCK" display-message -p -t bo '#{pane_pid}')
+  pgrep -P "$shell" -x boxoffice | head -n 1
+}
+# The screen with attributes (SGR escape sequences), to check colours.
+tui_screen_attrs() { tmux -L "$TUI_SOCK" capture-pane -e -p -t bo; }
