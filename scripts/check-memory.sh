@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Memory check (valgrind memcheck): every unit test binary of the plain build (client and backend), then a
+# bootstrap serving 1,000 invocations of all four handlers (valid and invalid inputs) against DynamoDB Local,
+# fed by bench/rtstub (a Runtime API stub). Fails on any invalid access, use of uninitialised memory, or a
+# definite/indirect leak. Run by scripts/run-tests.sh and `make check-memory`.
+# Ports: CHECKMEM_DDB_PORT (default 8604), CHECKMEM_STUB_PORT (9604+1 = 9605).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. bench/lib.sh
+
+state=${CHECKMEM_STATE:-$root/build/check-memory}
+ddb_port=${CHECKMEM_DDB_PORT:-8604}
+stub_port=${CHECKMEM_STUB_PORT:-9605}
+rm -rf "$state"; mkdir -p "$state/vg"
+VG=(valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect
+    --show-leak-kinds=definite,indirect --track-origins=yes --error-exitcode=1 --num-callers=30)
+fail=0; failed=()
+
+echo "check-memory: building (plain)"
+if ! { make -s all unit-tests && make -s -C backend all tests && make -s -C bench all; } >"$state/build.log" 2>&1; then
+  tail -n 30 "$state/build.log"; exit 1
+fi
+
+# ---- unit tests, two at a time --------------------------------------------------------------------------
+tests=()
+for t in build/tests/unit/test_* backend/build/tests/unit/test_*; do
+  [ -x "$t" ] && [[ "$t" != *.d ]] && tests+=("$t")
+done
+run_one() { # test binary -> 0/1, log in $state/vg/<name>.log
+  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log"
+  if timeout 600 "${VG[@]}" --log-file="$log" "$t" >"$log.out" 2>&1; then echo "ok    $t"; else echo "FAIL  $t (see $log)"; return 1; fi
+}
+pids=(); names=()
+for t in "${tests[@]}"; do
+  run_one "$t" & pids+=($!); names+=("$t")
+  if [ ${#pids[@]} -ge 2 ]; then
+    wait "${pids[0]}" || { fail=1; failed+=("${names[0]}"); }
+    pids=("${pids[@]:1}"); names=("${names[@]:1}")
+  fi
+done
+for i in "${!pids[@]}"; do wait "${pids[$i]}" || { fail=1; failed+=("${names[$i]}"); }; done
+
+# ---- bootstrap: 1,000 invocations under valgrind ---------------------------------------------------------
+echo "check-memory: bootstrap, 1,000 invocations under valgrind (DynamoDB Local on :$ddb_port)"
+cleanup() { scripts/ddb-local.sh stop "$state" >/dev/null 2>&1; }
+trap cleanup EXIT
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
+if ! scripts/ddb-local.sh start "$ddb_port" "$state" || \
+   ! backend/build/local-gateway --dynamodb-endpoint "$AWS_ENDPOINT_URL_DYNAMODB" --create-tables >"$state/tables.log" 2>&1; then
+  echo "FAIL  DynamoDB Local / tables (see $state)"; exit 1
+fi
+C=concert-ticket-system-concerts-dev; T=concert-ticket-system-tickets-dev
+ddb_put_concert "$ddb_port" "$C" mem-open 1000000 "Memcheck Open"
+ddb_put_concert "$ddb_port" "$C" mem-soldout 0 "Memcheck Sold Out"
+ev=$state/events; mkdir -p "$ev"
+good_concert='{"name":"Mem Night","date":"2027-02-01T20:00:00Z","venue":"Hall","availableTickets":10,"ticketPrice":12.5}'
+api_event POST /concerts /concerts "$good_concert" >"$ev/create-ok.json"
+api_event POST /concerts /concerts '{"name":"","date":"2027-02-30","venue":7,"availableTickets":-1,"ticketPrice":1e309}' >"$ev/create-bad.json"
+api_event POST /concerts /concerts "$(printf '%s' "$good_concert" | base64 -w0)" | jq -c '.isBase64Encoded=true' >"$ev/create-b64.json"
+api_event POST /concerts /concerts 'not json' >"$ev/create-notjson.json"
+api_event GET '/concerts/{id}' /concerts/mem-open '' mem-open >"$ev/get-ok.json"
+api_event GET '/concerts/{id}' /concerts/nope '' nope >"$ev/get-404.json"
+api_event GET '/concerts/{id}' /concerts/x '' "$(head -c 300 /dev/zero | tr '\0' x)" >"$ev/get-long.json"
+printf '%s' '{"httpMethod":5,"headers":[],"body":{}}' >"$ev/garbage.json"
+api_event GET /concerts /concerts >"$ev/list.json"
+buy() { api_event POST /tickets /tickets "{\"concertId\":\"$1\",\"customerName\":\"Mem Buyer\",\"customerEmail\":\"mem@example.com\"}"; }
+buy mem-open >"$ev/buy-ok.json"
+buy mem-open | jq -c '.headers["Idempotency-Key"]="memcheck-replay-key"' >"$ev/buy-replay.json"
+buy mem-soldout >"$ev/buy-soldout.json"
+buy mem-missing >"$ev/buy-404.json"
+api_event POST /tickets /tickets '{"concertId":3,"customerEmail":"x"}' >"$ev/buy-bad.json"
+
+stub() { # handler invocations events...
+  local h=$1 n=$2; shift 2
+  local -a evs=()
+  for e in "$@"; do evs+=(-e "$e"); done
+  local log="$state/vg/bootstrap-$h.log"
+  if env CONCERTS_TABLE=$C TICKETS_TABLE=$T _HANDLER="concert-service.$h" AWS_LAMBDA_FUNCTION_NAME="memcheck-$h" \
+       timeout 600 build/bench/rtstub -p "$stub_port" -g -t 60 -n "$n" -o "$state/bootstrap-$h.out" "${evs[@]}" -- \
+       "${VG[@]}" --log-file="$log" backend/build/bootstrap >"$state/rtstub-$h.txt" 2>&1 \
+     && grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
+    echo "ok    bootstrap $h: $n invocations ($(sed -n 5p "$state/rtstub-$h.txt"))"
+  else
+    echo "FAIL  bootstrap $h (see $log and $state/rtstub-$h.txt)"
+    grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|Invalid|uninitialised' "$log" | head -n 10 | sed 's/^/      /'
+    return 1
+  fi
+}
+stub createConcert 250 "$ev/create-ok.json" "$ev/create-bad.json" "$ev/create-b64.json" "$ev/create-notjson.json" "$ev/garbage.json" \
+  || { fail=1; failed+=(bootstrap-createConcert); }
+stub getConcert 250 "$ev/get-ok.json" "$ev/get-404.json" "$ev/get-long.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getConcert); }
+stub listConcerts 250 "$ev/list.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-listConcerts); }
+stub purchaseTicket 250 "$ev/buy-ok.json" "$ev/buy-replay.json" "$ev/buy-soldout.json" "$ev/buy-404.json" "$ev/buy-bad.json" "$ev/garbage.json" \
+  || { fail=1; failed+=(bootstrap-purchaseTicket); }
+
+if [ $fail -eq 0 ]; then
+  echo "check-memory: ${#tests[@]} unit test binaries and 1,000 bootstrap invocations: no leak, no invalid access"
+else
+  echo "check-memory: FAILED: ${failed[*]}"
+fi
+exit $fail
