@@ -5,9 +5,10 @@
  *
  * Invocation line (stdout), one per invocation:
  *   {"ts":"2026-11-25T08:47:18.123Z","level":"info","event":"invocation","requestId":"…",
- *    "handler":"createConcert","method":"POST","path":"/concerts","status":201,"durationMs":0.412,
+ *    "apiRequestId":"…","handler":"createConcert","method":"POST","path":"/concerts","status":201,"durationMs":0.412,
  *    "coldStart":true,"reason":"…","storeError":"…"}
- * reason (the 4xx/5xx message we answered) and storeError (store_last_error) appear only when set.
+ * apiRequestId, method, path, reason (the 4xx/5xx message we answered) and storeError
+ * (store_last_error) appear only when known. level is "error" for 5xx, else "info".
  * Other events (stderr): {"ts":…,"level":"error","event":"init_error","detail":"…"}
  * Strings are JSON-escaped and capped (LOG_FIELD_MAX bytes); callers never pass secrets or e-mails. */
 #include <stdbool.h>
@@ -15,10 +16,11 @@
 #include <stdint.h>
 
 #define LOG_FIELD_MAX 256
-#define LOG_LINE_MAX 12288 /* 6 fields x 256 bytes x 6 (\\u00XX) + fixed parts: never cut */
+#define LOG_LINE_MAX 12288 /* 7 fields x 256 bytes x 6 (\\u00XX) + fixed parts: never cut */
 
 typedef struct log_invocation {
-    const char *request_id;
+    const char *request_id;   /* Lambda's request id */
+    const char *api_request_id; /* API Gateway's requestContext.requestId, may be NULL */
     const char *handler;      /* short name, "createConcert" */
     const char *method;       /* may be NULL */
     const char *path;         /* may be NULL */

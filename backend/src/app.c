@@ -66,6 +66,7 @@ rt_response app_invoke(const rt_request *req, void *user)
     char *json = apigw_response_json(&res.resp);
     log_invocation li = {
         .request_id = req->request_id,
+        .api_request_id = ev.request_id,
         .handler = a->handler->short_name,
         .method = ev.http_method,
         .path = ev.path,

@@ -100,6 +100,8 @@ size_t log_format_invocation(char *buf, size_t cap, const log_invocation *li, ui
     lb_field(&b, "level", li->status >= 500 ? "error" : "info");
     lb_field(&b, "event", "invocation");
     lb_field(&b, "requestId", li->request_id);
+    if (li->api_request_id)
+        lb_field(&b, "apiRequestId", li->api_request_id);
     lb_field(&b, "handler", li->handler);
     if (li->method)
         lb_field(&b, "method", li->method);

@@ -388,7 +388,7 @@ static void log_line_is_one_json_object(void **state)
 {
     (void)state;
     char line[LOG_LINE_MAX];
-    log_invocation li = { .request_id = "rid-1", .handler = "purchaseTicket", .method = "POST",
+    log_invocation li = { .request_id = "rid-1", .api_request_id = "api-1", .handler = "purchaseTicket", .method = "POST",
                           .path = "/tickets\"\n\x01\xff", .status = 503, .duration_ms = 1.5,
                           .cold_start = true, .reason = "Could not purchase ticket, please try again",
                           .store_error = "ThrottlingException: slow down" };
@@ -401,6 +401,7 @@ static void log_line_is_one_json_object(void **state)
     assert_string_equal(cJSON_GetObjectItem(o, "ts")->valuestring, "2025-11-25T08:47:18.123Z");
     assert_string_equal(cJSON_GetObjectItem(o, "level")->valuestring, "error");
     assert_string_equal(cJSON_GetObjectItem(o, "requestId")->valuestring, "rid-1");
+    assert_string_equal(cJSON_GetObjectItem(o, "apiRequestId")->valuestring, "api-1");
     assert_string_equal(cJSON_GetObjectItem(o, "handler")->valuestring, "purchaseTicket");
     assert_string_equal(cJSON_GetObjectItem(o, "method")->valuestring, "POST");
     /* controls escaped; the stray byte 0xff is escaped as \u00ff, which reads back as U+00FF */

@@ -245,6 +245,33 @@ static void rejected_response_becomes_an_error(void **state)
     rt_client_free(c);
 }
 
+static void oversized_event_is_refused_and_the_loop_goes_on(void **state)
+{
+    rt_fake *f = *state;
+    size_t n = RT_PAYLOAD_MAX + 100;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, ' ', n);
+    big[0] = '{';
+    big[n - 1] = '}';
+    big[n] = '\0';
+    rt_fake_push(f, "huge", big, 0, NULL);
+    free(big);
+    rt_fake_push(f, "small", "{}", 0, NULL);
+    rt_client *c = client_for(f);
+    rt_options o = { .max_invocations = 2 };
+    assert_int_equal(rt_run(c, echo_handler, NULL, &o), 0);
+    assert_int_equal(rt_fake_wait_posts(f, 2, WAIT_MS), 2);
+    const rt_fake_post *p = rt_fake_post_at(f, 0);
+    assert_int_equal(p->kind, 'e');
+    assert_string_equal(p->request_id, "huge");
+    assert_string_equal(p->error_type, "Runtime.PayloadTooLarge");
+    p = rt_fake_post_at(f, 1);
+    assert_int_equal(p->kind, 'r');
+    assert_string_equal(p->request_id, "small");
+    rt_client_free(c);
+}
+
 static void request_id_is_escaped_in_the_url(void **state)
 {
     rt_fake *f = *state;
@@ -344,6 +371,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(next_outage_is_retried_with_backoff, setup, teardown),
         cmocka_unit_test(loop_gives_up_when_the_api_stays_away),
         cmocka_unit_test_setup_teardown(rejected_response_becomes_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(oversized_event_is_refused_and_the_loop_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(request_id_is_escaped_in_the_url, setup, teardown),
         cmocka_unit_test_setup_teardown(init_error_when_tables_are_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(init_error_for_an_unknown_handler, setup, teardown),
