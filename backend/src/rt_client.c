@@ -28,6 +28,10 @@ struct rt_client {
     bool overflow;
     rt_request req;                    /* filled by the header callback during /next */
     bool id_too_long;
+    /* "_X_AMZN_TRACE_ID=<id>", handed to putenv and rewritten in place: glibc's setenv keeps every
+     * value it was ever given (a leak of one trace id per invocation in a warm function) */
+    char trace_env[sizeof "_X_AMZN_TRACE_ID=" + RT_TRACE_ID_MAX];
+    bool trace_env_set;
     uint64_t rng;
     char err[256];
 };
@@ -137,6 +141,8 @@ void rt_client_free(rt_client *c)
 {
     if (!c)
         return;
+    if (c->trace_env_set)
+        unsetenv("_X_AMZN_TRACE_ID"); /* environ must not point into freed memory */
     if (c->curl)
         curl_easy_cleanup(c->curl);
     curl_slist_free_all(c->post_headers);
@@ -250,6 +256,7 @@ int rt_next(rt_client *c, rt_request *req)
     curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
     CURLcode rc = curl_easy_perform(h);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
     if (rc != CURLE_OK) {
         snprintf(c->err, sizeof c->err, "GET /next: %s", curl_easy_strerror(rc));
         return -1;
@@ -409,12 +416,21 @@ static void sleep_ms(uint64_t ms)
     }
 }
 
-static void set_trace_env(const rt_request *req)
+/* Sets _X_AMZN_TRACE_ID to this invocation's trace id, or removes it when there is none. */
+static void set_trace_env(rt_client *c, const rt_request *req)
 {
-    if (req->trace_id[0])
-        setenv("_X_AMZN_TRACE_ID", req->trace_id, 1);
-    else
+    if (req->trace_id[0]) {
+        snprintf(c->trace_env, sizeof c->trace_env, "_X_AMZN_TRACE_ID=%s", req->trace_id);
+        const char *now = getenv("_X_AMZN_TRACE_ID");
+        bool ours = c->trace_env_set && now == c->trace_env + sizeof "_X_AMZN_TRACE_ID=" - 1;
+        if (!ours) /* first time, or someone replaced it: environ shall point at c->trace_env */
+            c->trace_env_set = putenv(c->trace_env) == 0;
+    } else if (c->trace_env_set) {
         unsetenv("_X_AMZN_TRACE_ID");
+        c->trace_env_set = false;
+    } else {
+        unsetenv("_X_AMZN_TRACE_ID"); /* one inherited from the environment must not linger */
+    }
 }
 
 int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
@@ -443,7 +459,7 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
         }
         failures = 0;
         done++;
-        set_trace_env(&req);
+        set_trace_env(c, &req);
         rt_response r;
         if (req.payload_too_large)
             r = rt_response_failure("Runtime.PayloadTooLarge", "event larger than the runtime accepts");

@@ -136,11 +136,13 @@ static void deadline_and_trace_id_reach_the_handler(void **state)
     const char *trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
     rt_fake_push(f, "req-t1", "{}", deadline, trace);
     rt_fake_push(f, "req-t2", "{}", 0, NULL); /* no trace: the previous one must not linger */
+    rt_fake_push(f, "req-t3", "{}", 0, "Root=1-00000000-000000000000000000000003");
+    rt_fake_push(f, "req-t4", "{}", 0, "Root=1-00000000-000000000000000000000004");
     setenv("_X_AMZN_TRACE_ID", "stale", 1);
     rt_client *c = client_for(f);
-    rt_options o = { .max_invocations = 2 };
+    rt_options o = { .max_invocations = 4 };
     assert_int_equal(rt_run(c, echo_handler, NULL, &o), 0);
-    assert_int_equal(rt_fake_wait_posts(f, 2, WAIT_MS), 2);
+    assert_int_equal(rt_fake_wait_posts(f, 4, WAIT_MS), 4);
     cJSON *j = post_json(f, 0);
     assert_string_equal(jstr(j, "traceEnv"), trace);
     assert_string_equal(jstr(j, "deadline"), want_deadline);
@@ -150,7 +152,14 @@ static void deadline_and_trace_id_reach_the_handler(void **state)
     assert_string_equal(jstr(j, "traceEnv"), "(unset)");
     assert_string_equal(jstr(j, "deadline"), "0");
     cJSON_Delete(j);
+    j = post_json(f, 2);
+    assert_string_equal(jstr(j, "traceEnv"), "Root=1-00000000-000000000000000000000003");
+    cJSON_Delete(j);
+    j = post_json(f, 3);
+    assert_string_equal(jstr(j, "traceEnv"), "Root=1-00000000-000000000000000000000004");
+    cJSON_Delete(j);
     rt_client_free(c);
+    assert_null(getenv("_X_AMZN_TRACE_ID")); /* environ never points into a freed client */
 }
 
 static void remaining_time_helper(void **state)
