@@ -234,6 +234,26 @@ static void response_json_has_status_headers_and_body(void **state)
     assert_null(r.body);
 }
 
+static void response_body_is_escaped_exactly(void **state)
+{
+    (void)state;
+    const char *tricky = "{\"a\":\"q\\\"b\\\\s\"}\n\r\t\b\f\x01\x1f \xc3\xa9 \xf0\x9f\x8e\xb8 </script>";
+    apigw_response r = { .status = 200, .body = strdup(tricky) };
+    char *j = apigw_response_json(&r);
+    assert_non_null(j);
+    cJSON *o = cJSON_Parse(j);
+    assert_non_null(o);
+    assert_string_equal(cJSON_GetObjectItem(o, "body")->valuestring, tricky);
+    cJSON_Delete(o);
+    free(j);
+    apigw_response_clear(&r);
+    apigw_response empty = { .status = 204 };
+    j = apigw_response_json(&empty);
+    assert_string_equal(j, "{\"statusCode\":204,\"headers\":{\"Content-Type\":\"application/json\"},"
+                           "\"isBase64Encoded\":false,\"body\":\"\"}");
+    free(j);
+}
+
 /* Random mutations of a real event: the parser returns 0 or -1, never crashes (ASan run). */
 static void random_mutations_never_crash(void **state)
 {
@@ -277,6 +297,7 @@ int main(void)
         cmocka_unit_test(nul_escapes_are_detected_in_strings_only),
         cmocka_unit_test(base64_decodes_strictly),
         cmocka_unit_test(response_json_has_status_headers_and_body),
+        cmocka_unit_test(response_body_is_escaped_exactly),
         cmocka_unit_test(random_mutations_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
