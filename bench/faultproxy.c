@@ -95,6 +95,7 @@ static void *pump(void *arg)
         mode m = read_mode(&delay);
         if (m == MODE_RESET) {
             atomic_store(pe->closed, 2);
+            fprintf(stderr, "{\"event\":\"reset\",\"on\":\"data\"}\n");
             break;
         }
         if (pe->to_target && m == MODE_BLACKHOLE)
@@ -188,6 +189,7 @@ int main(int argc, char **argv)
     target_port = atoi(argv[2]);
     control_path = argv[3];
     signal(SIGPIPE, SIG_IGN);
+    setvbuf(stderr, NULL, _IOLBF, 0);
 
     int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
@@ -213,7 +215,7 @@ int main(int argc, char **argv)
         mode m = read_mode(&delay);
         if (m == MODE_RESET) {
             reset_close(c);
-            fprintf(stderr, "{\"event\":\"reset\"}\n");
+            fprintf(stderr, "{\"event\":\"reset\",\"on\":\"connect\"}\n");
             continue;
         }
         int t = connect_target();
