@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Never freeze, never lie: on a PRIVATE stack, (1) a hung API (gateway stopped with SIGSTOP) leaves the
+# list scrollable while the refresh spins, then marks the data stale; (2) the API going down shows
+# "Server unreachable — retrying" with the last data kept and its age, and a sale attempt gives a
+# readable error; (3) when the API comes back the box office recovers by itself.
+. "$(dirname "$0")/tui_lib.sh"
+tui_require
+
+p_api=${TUI_PRIVATE_API_PORT:-3590}
+p_ddb=${TUI_PRIVATE_DDB_PORT:-8590}
+p_state="$TUI_TMP/stack"
+stack() { LOCAL_STATE_DIR="$p_state" API_PORT=$p_api DYNAMODB_PORT=$p_ddb BOXOFFICE_SEED=0 SKIP_DEPS=1 SKIP_BUILD=1 \
+  BOXOFFICE_API_KEY=tui-outage-key timeout 90 "$TUI_ROOT/scripts/local-stack.sh" "$@"; }
+gw_pid() { cat "$p_state/gateway.pid" 2>/dev/null; }
+private_down() {
+  local g
+  g=$(gw_pid) && [ -n "$g" ] && kill -CONT "$g" 2>/dev/null
+  stack down >/dev/null 2>&1 || true
+}
+trap 'private_down; tui_cleanup' EXIT
+
+url=$(stack up 2>"$TUI_TMP/stack-up.log" | tail -n 1) || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
+export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=tui-outage-key
+tui_log "private stack at $url"
+# three concerts from the demo catalogue
+for i in 0 1 2; do
+  jq -c ".[$i]" "$TUI_ASSETS" | curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" \
+    --data-binary @- "$url/concerts" >/dev/null || tui_fail "cannot create a concert"
+done
+name=$(jq -r '.[0].name' "$TUI_ASSETS")
+
+tui_start 100 30 -- --refresh 1
+tui_wait_list 30
+tui_wait "Concerts 3 "
+tui_wait "online"
+
+# (1) the API hangs: the UI keeps answering keys while the refresh is in flight
+kill -STOP "$(gw_pid)"
+tui_wait "refreshing" 10
+first=$(tui_screen | grep '^>' | head -n 1)
+tui_keys j
+tui_wait_re "^>" 
+sleep 0.5
+second=$(tui_screen | grep '^>' | head -n 1)
+[ "$first" != "$second" ] || tui_fail "the list did not move while a request hung"
+tui_has "refreshing" || tui_fail "the refresh should still be in flight"
+tui_keys '?'
+tui_wait "Help"
+tui_esc
+tui_wait "Seats left"
+tui_log "request hanging: list still scrolls, help opens"
+tui_wait "stale data" 30       # the client's timeout ends the hung refresh
+tui_has "$(short_name "$name")" || tui_fail "the last data is no longer shown"
+kill -CONT "$(gw_pid)"
+tui_wait "online" 30
+tui_log "hung API: marked stale, then back online"
+
+# (2) the API goes away
+stack down >/dev/null 2>&1 || tui_fail "cannot stop the private stack"
+tui_wait "Server unreachable" 20
+tui_wait "stale data"
+tui_wait_re "stale data, [0-9]+s old"
+tui_has "$(short_name "$name")" || tui_fail "the last data is no longer shown"
+tui_log "API down: $(tui_screen | head -n 1 | sed 's/.*dev *//')"
+# a sale attempt fails with a readable message, not a crash
+tui_keys Home
+tui_keys b
+tui_wait "Customer name"
+tui_type "Outage Test"
+tui_keys Tab
+tui_type "outage@example.org"
+tui_keys Enter
+tui_wait "Enter/y = confirm"
+tui_keys Enter
+tui_wait "Not confirmed" 40
+tui_wait "Server unreachable"
+tui_has "EXITED" && tui_fail "the box office ended"
+tui_esc
+tui_wait "Discard what you typed"
+tui_keys y
+tui_wait "Seats left"
+
+# (3) the API returns: the box office recovers without a key press
+stack up >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
+tui_wait "online" 40
+tui_wait_gone "stale data"
+tui_wait_gone "Server unreachable"
+tui_wait "Concerts 3 "
+tui_log "API back: online again"
+
+tui_keys q
+tui_wait "EXITED rc=0"
+tui_log "PASS"
