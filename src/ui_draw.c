@@ -125,7 +125,8 @@ void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
         mvaddstr(row, x + lw, fitted);
         attroff(fattr);
         if (f->value[0] == '\0' && f->hint != NULL)
-            ui_draw_text(row, x + lw, fw - 1, f->hint, ui_attr(app, UI_A_DIM) | ui_attr(app, UI_A_FIELD), false);
+            ui_draw_text(row, x + lw + (focus ? 1 : 0), fw - 2, f->hint, ui_attr(app, UI_A_DIM) | ui_attr(app, UI_A_FIELD),
+                         false);
         if (focus) {
             int cx = x + lw + ui_text_width(shown);
             if (cx > x + lw + fw - 1)

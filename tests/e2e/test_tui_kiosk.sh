@@ -60,7 +60,28 @@ tui_wait "Customer name"
 tui_has "Idle Customer" && tui_fail "the form kept the previous customer's name"
 tui_esc
 tui_wait "Seats left"
+tui_esc   # clear the filter
+tui_wait_gone "filter:"
 tui_log "idle timeout returned to the list and cleared the form"
+
+# a sale on the kiosk: the receipt (with the customer's name) goes away by itself
+tui_keys /
+tui_type "$(short_name "$name")"
+tui_keys Enter
+tui_keys b
+tui_wait "Customer name"
+tui_type "Kiosk Buyer"
+tui_keys Tab
+tui_type "kiosk@example.org"
+tui_keys Enter
+tui_wait "Enter/y = confirm"
+tui_keys y
+tui_wait "Sale complete" 30
+tui_wait "Kiosk Buyer"
+tui_wait_gone "Sale complete" 15
+tui_wait_gone "Kiosk Buyer"
+tui_wait "Seats left"
+tui_log "receipt cleared after the idle timeout"
 
 tui_keys q
 tui_wait "Exit kiosk"

@@ -35,6 +35,12 @@ tui_type "zoe@example"
 tui_wait "customerEmail"
 tui_type ".org"
 tui_wait_gone "customerEmail"
+# quitting now would lose the input: F10 (q is a letter here) asks first; n stays
+tui_keys F10
+tui_wait "Quit the box office?"
+tui_keys n
+tui_wait_gone "Quit the box office?"
+tui_has "$customer" || tui_fail "the form lost its input"
 tui_keys Enter
 tui_wait "Sell 1 ticket"
 tui_wait "Enter/y = confirm"

@@ -126,3 +126,14 @@ tui_pid() {
 }
 # The screen with attributes (SGR escape sequences), to check colours.
 tui_screen_attrs() { tmux -L "$TUI_SOCK" capture-pane -e -p -t bo; }
+
+# tui_click X Y: a left click (press + release) at 0-based cell X,Y, as an xterm (X10) mouse report.
+tui_click() {
+  local x=$(( $1 + 33 )) y=$(( $2 + 33 ))
+  local cx cy
+  cx=$(printf "\\x$(printf %x "$x")") cy=$(printf "\\x$(printf %x "$y")")
+  tui_type $'\e[M '"$cx$cy"
+  tui_type $'\e[M#'"$cx$cy"
+}
+# Row (0-based) of the first screen line containing TEXT, or -1.
+tui_row_of() { tui_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1 | awk '{print $1 - 1}' | grep . || echo -1; }

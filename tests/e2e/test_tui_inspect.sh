@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# --inspect: a panel shows each HTTP exchange (method, URL, status, latency, pretty-printed JSON body);
+# `i` hides and shows it; in kiosk mode without --inspect it cannot be opened.
+. "$(dirname "$0")/tui_lib.sh"
+tui_require
+
+c=$(api_list | jq -c 'max_by(.availableTickets)')
+id=$(jq -r .id <<<"$c")
+seats=$(jq -r .availableTickets <<<"$c")
+name=$(jq -r .name <<<"$c")
+
+tui_start 120 40 -- --inspect --refresh 0
+tui_wait_list
+tui_wait "HTTP inspector"
+tui_wait_re "#1 GET http://[^ ]+/concerts → 200 \([0-9]+ ms\)"
+tui_keys /
+tui_type "$(short_name "$name")"
+tui_keys Enter
+tui_keys Enter
+tui_wait "Date (raw)"
+tui_wait_re "GET http://[^ ]+/concerts/$id → 200"
+tui_wait "\"availableTickets\": $seats"     # pretty-printed, one field a line
+tui_wait "\"id\": \"$id\""
+tui_log "detail GET traced with its pretty-printed body"
+tui_keys i
+tui_wait_gone "HTTP inspector"
+tui_keys i
+tui_wait "HTTP inspector"
+tui_esc
+tui_keys q
+tui_wait "EXITED rc=0"
+tmux -L "$TUI_SOCK" kill-server
+
+tui_start 100 30 -- --kiosk --refresh 0
+tui_wait_list
+tui_keys i
+tui_wait "not available in kiosk mode"
+tui_has "HTTP inspector" && tui_fail "inspector opened on a kiosk"
+tui_log "PASS"
