@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The local serverless stack: DynamoDB Local + backend/build/local-gateway (API Gateway and Lambda,
+# running the real bootstrap), no Docker, no AWS account.
+#
+#   local-stack.sh up       install what is missing, build if needed, start DynamoDB Local, create the
+#                           tables of backend/serverless.yml when absent, start the gateway, wait until
+#                           both answer, seed assets/concerts.json into an EMPTY database through the API,
+#                           print the API base URL as the LAST line of stdout. Idempotent.
+#   local-stack.sh down     stop the gateway (and its workers) and DynamoDB Local; nothing keeps running
+#   local-stack.sh status   say what runs (exit 0 when both answer)
+#
+# Environment:
+#   API_PORT (3000)  DYNAMODB_PORT (8000)  LOCAL_STATE_DIR (.local at the repository root)
+#   BOXOFFICE_API_KEY   operator key for POST /concerts; unset: generated once into $LOCAL_STATE_DIR/api-key
+#   BOXOFFICE_SEED      0 = do not seed (default 1)
+#   STAGE               like serverless --stage (default: the file's, dev)
+#   GATEWAY_OPTS        extra local-gateway options, e.g. "--concurrency 4 --idle-timeout-ms 60000"
+#   SKIP_DEPS=1 / SKIP_BUILD=1   do not run install-deps.sh / make
+# State dir: dynamodb/ (data, kept across restarts, so sold tickets stay sold), dynamodb.log,
+# gateway.log (Lambda START/END/REPORT lines, function output, JSON access log), *.pid, api-key, api-url.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+API_PORT=${API_PORT:-3000}
+DYNAMODB_PORT=${DYNAMODB_PORT:-8000}
+state=${LOCAL_STATE_DIR:-$root/.local}
+gw_bin="$root/backend/build/local-gateway"
+boot_bin="$root/backend/build/bootstrap"
+
+say() { printf 'local-stack: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+gw_healthy() { curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/__gateway/health" 2>/dev/null | grep -q '^200$'; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stage_name() {
+  if [ -n "${STAGE:-}" ]; then printf '%s' "$STAGE"; return; fi
+  "$gw_bin" --print-config | jq -r .stage
+}
+
+ensure_key() {
+  local keyf="$state/api-key"
+  if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
+    if [ ! -f "$keyf" ] || [ "$(cat "$keyf")" != "$BOXOFFICE_API_KEY" ]; then
+      (umask 077; printf '%s\n' "$BOXOFFICE_API_KEY" >"$keyf")
+    fi
+  elif [ ! -s "$keyf" ]; then
+    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keyf"; echo >>"$keyf")
+  fi
+}
+
+start_gateway() {
+  local pidf="$state/gateway.pid"
+  if pid_alive "$pidf" && gw_healthy "$API_PORT"; then return 0; fi
+  if pid_alive "$pidf"; then stop_gateway; fi
+  if gw_healthy "$API_PORT" || (exec 3<>"/dev/tcp/127.0.0.1/$API_PORT") 2>/dev/null; then
+    die "port $API_PORT is taken by another server (set API_PORT)"
+  fi
+  local stage_opt=()
+  [ -n "${STAGE:-}" ] && stage_opt=(--stage "$STAGE")
+  # shellcheck disable=SC2086
+  setsid "$gw_bin" --port "$API_PORT" --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" \
+    --api-key-file "$state/api-key" "${stage_opt[@]}" ${GATEWAY_OPTS:-} \
+    </dev/null >>"$state/gateway.log" 2>&1 9>&- &
+  echo $! >"$pidf"
+  for _ in $(seq 1 150); do
+    gw_healthy "$API_PORT" && return 0
+    kill -0 "$(cat "$pidf")" 2>/dev/null || { tail -n 5 "$state/gateway.log" >&2; die "the gateway exited; see $state/gateway.log"; }
+    sleep 0.1
+  done
+  die "the gateway did not answer on port $API_PORT within 15 s; see $state/gateway.log"
+}
+
+stop_gateway() {
+  local pidf="$state/gateway.pid"
+  [ -f "$pidf" ] || return 0
+  local pid; pid=$(cat "$pidf")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  # the gateway runs in its own session and process group: take anything left of it (workers)
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$pidf"
+}
+
+seed() {
+  local url=$1 key=$2
+  [ "${BOXOFFICE_SEED:-1}" = "0" ] && return 0
+  local list
+  list=$(curl -sS -m 30 "$url/concerts") || die "GET $url/concerts failed"
+  [ "$(printf '%s' "$list" | jq 'if type == "array" then length else -1 end')" = "0" ] || return 0
+  "$root/scripts/seed.sh" "$url" "$key" "$root/assets/concerts.json" >&2 9>&-
+}
+
+up() {
+  [ "${SKIP_DEPS:-0}" = "1" ] || "$root/scripts/install-deps.sh" >&2
+  if [ "${SKIP_BUILD:-0}" != "1" ]; then
+    if ! make -s -C "$root/backend" all >"$state.build.log" 2>&1; then
+      if [ -x "$gw_bin" ] && [ -x "$boot_bin" ]; then say "build failed (see $state.build.log); using the existing binaries"
+      else cat "$state.build.log" >&2; die "build failed"; fi
+    fi
+    rm -f "$state.build.log"
+  fi
+  [ -x "$gw_bin" ] && [ -x "$boot_bin" ] || die "backend/build/local-gateway or bootstrap missing (make -C backend)"
+  "$root/scripts/ddb-local.sh" start "$DYNAMODB_PORT" "$state" 9>&- || die "DynamoDB Local did not start; see $state/dynamodb.log"
+  "$gw_bin" --create-tables --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" ${STAGE:+--stage "$STAGE"} >>"$state/gateway.log" 2>&1 \
+    || { tail -n 3 "$state/gateway.log" >&2; die "could not create the tables"; }
+  ensure_key
+  start_gateway
+  local url="http://127.0.0.1:$API_PORT/$(stage_name)"
+  printf '%s\n' "$url" >"$state/api-url"
+  seed "$url" "$(cat "$state/api-key")"
+  say "API $url (operator key in $state/api-key, logs in $state/gateway.log)"
+  printf '%s\n' "$url"
+}
+
+down() {
+  stop_gateway
+  "$root/scripts/ddb-local.sh" stop "$state"
+  rm -f "$state/api-url"
+}
+
+status() {
+  local rc=0
+  if pid_alive "$state/gateway.pid" && gw_healthy "$API_PORT"; then say "gateway: running (pid $(cat "$state/gateway.pid"), port $API_PORT)"
+  else say "gateway: not running"; rc=1; fi
+  if pid_alive "$state/dynamodb.pid" && "$root/scripts/ddb-local.sh" ping "$DYNAMODB_PORT"; then say "dynamodb: running (pid $(cat "$state/dynamodb.pid"), port $DYNAMODB_PORT)"
+  else say "dynamodb: not running"; rc=1; fi
+  [ $rc -eq 0 ] && cat "$state/api-url"
+  return $rc
+}
+
+cmd=${1:-}
+case "$cmd" in
+  up|down|status) ;;
+  *) echo "usage: $0 up | down | status" >&2; exit 2 ;;
+esac
+mkdir -p "$state"
+state=$(cd "$state" && pwd)
+# one `up`/`down` at a time per state dir
+exec 9>"$state/.lock"
+flock 9
+"$cmd"
