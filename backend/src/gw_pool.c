@@ -109,6 +109,13 @@ static void abs_deadline(int64_t mono_ns, struct timespec *ts)
     ts->tv_nsec = (long)(mono_ns % 1000000000);
 }
 
+/* Kills a worker with everything it started (it leads its own process group). */
+static void kill_worker(pid_t pid)
+{
+    if (pid <= 0) return;
+    if (kill(-pid, SIGKILL) != 0) kill(pid, SIGKILL);
+}
+
 static void new_request_id(char *out)
 {
     uuid_t u;
@@ -543,7 +550,7 @@ static int spawn(gw_pool *p, worker *w)
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     sa.sin_port = 0;
-    w->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+    w->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
                                  rt_handler, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                  MHD_OPTION_NOTIFY_COMPLETED, rt_completed, NULL,
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)8, MHD_OPTION_END);
@@ -569,6 +576,7 @@ static int spawn(gw_pool *p, worker *w)
         sigprocmask(SIG_SETMASK, &all, NULL);
         signal(SIGPIPE, SIG_DFL);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        setpgid(0, 0);
         int devnull = open("/dev/null", O_RDONLY);
         if (devnull >= 0) dup2(devnull, 0);
         dup2(fds[1], 1);
@@ -577,6 +585,7 @@ static int spawn(gw_pool *p, worker *w)
         execve(argv[0], argv, env);
         _exit(127);
     }
+    setpgid(pid, pid);         /* also done by the child: whoever runs first */
     close(fds[1]);
     free(env);
     w->out_fd = fds[0];
@@ -615,7 +624,7 @@ static void *manager_main(void *arg)
                 p->readers++;
                 if (pthread_create(&t, NULL, reader_main, todo) != 0) {
                     p->readers--;
-                    kill(todo->pid, SIGKILL);   /* cannot watch it: reap it here instead */
+                    kill_worker(todo->pid);   /* cannot watch it: reap it here instead */
                     waitpid(todo->pid, NULL, 0);
                     rc = -1;
                 } else {
@@ -647,7 +656,7 @@ static void *manager_main(void *arg)
                     w->state = W_DEAD;
                     w->quit = true;
                     pthread_cond_broadcast(&w->cond);
-                    kill(w->pid, SIGKILL);
+                    kill_worker(w->pid);
                 } else if (w->idle_since_ns + idle_ns < next) {
                     next = w->idle_since_ns + idle_ns;
                 }
@@ -752,7 +761,7 @@ void gw_pool_invoke(gw_pool *p, size_t fn, const char *event, size_t len, gw_inv
             w->cur = NULL;
             w->state = W_DEAD;
             w->quit = true;
-            kill(w->pid, SIGKILL);
+            kill_worker(w->pid);
             finish(&v, GW_INV_TIMEOUT);
             char now[32];
             gw_log_now(now);
@@ -816,7 +825,7 @@ void gw_pool_stop(gw_pool *p)
                 continue;
             }
             w->quit = true;
-            if (w->state != W_DEAD) { w->state = W_DEAD; kill(w->pid, SIGKILL); }
+            if (w->state != W_DEAD) { w->state = W_DEAD; kill_worker(w->pid); }
             pthread_cond_broadcast(&w->cond);
             pp = &w->next;
         }

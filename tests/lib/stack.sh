@@ -1,0 +1,109 @@
+# shellcheck shell=bash
+# Sourceable helpers for tests that need their OWN local stack or gateway (to restart, kill or
+# misconfigure things without disturbing the shared test stack). Usage:
+#
+#   source "$root/tests/lib/stack.sh"
+#   trap stack_cleanup EXIT              # stops everything this file started, removes its temp dirs
+#
+#   stack_start [--no-seed]              a private full stack (DynamoDB Local + gateway + real bootstrap)
+#                                        on free ports with its own LOCAL_STATE_DIR. Sets:
+#                                          STACK_DIR       its LOCAL_STATE_DIR (gateway.log, api-key, ...)
+#                                          STACK_API_PORT  STACK_DDB_PORT
+#                                          STACK_URL       http://127.0.0.1:<port>/dev
+#                                          STACK_KEY       the operator key (x-api-key)
+#                                        Extra gateway options: set GATEWAY_OPTS before the call.
+#   stack_stop                           `local-stack.sh down` for it (the state dir is kept)
+#
+#   gw_start [local-gateway options...]  one more gateway alone (no DynamoDB Local unless you pass
+#                                        --dynamodb-endpoint), e.g. with --bootstrap PATH and
+#                                        --config PATH for a test function. Sets GW_PORT, GW_URL
+#                                        (http://127.0.0.1:<port>/<stage>), GW_PID, GW_LOG; waits until
+#                                        /__gateway/health answers. Only one gw_start gateway at a time.
+#   gw_stop                              SIGTERM to it, waits (its workers die with it)
+#   gw_workers FUNCTION [URLBASE]        pids of FUNCTION's live workers, one a line, from
+#                                        GET /__gateway/workers (URLBASE default: GW_URL's host:port)
+#   free_port                            prints a TCP port nobody listens on (20000-29999, or
+#                                        STACK_PORT_MIN..STACK_PORT_MAX)
+#   wait_until SECONDS CMD...            runs CMD every 0.2 s until it succeeds; 1 after SECONDS
+#
+# Everything runs on 127.0.0.1. Requires curl and jq.
+
+_stack_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+_stack_tmp=()
+
+free_port() {
+  local min=${STACK_PORT_MIN:-20000} max=${STACK_PORT_MAX:-29999} p
+  for _ in $(seq 1 200); do
+    p=$((min + RANDOM % (max - min + 1)))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+wait_until() {
+  local secs=$1; shift
+  local end=$((SECONDS + secs))
+  while ! "$@"; do
+    [ $SECONDS -ge $end ] && return 1
+    sleep 0.2
+  done
+}
+
+stack_start() {
+  local seed=1
+  [ "${1:-}" = "--no-seed" ] && seed=0
+  STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-stack.XXXXXX")
+  _stack_tmp+=("$STACK_DIR")
+  STACK_API_PORT=$(free_port) && STACK_DDB_PORT=$(free_port) || return 1
+  while [ "$STACK_DDB_PORT" = "$STACK_API_PORT" ]; do STACK_DDB_PORT=$(free_port); done
+  STACK_URL=$(LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT \
+    BOXOFFICE_SEED=$seed BOXOFFICE_API_KEY= SKIP_DEPS=1 SKIP_BUILD=1 \
+    "$_stack_root/scripts/local-stack.sh" up | tail -n 1) || return 1
+  STACK_KEY=$(cat "$STACK_DIR/api-key")
+  export STACK_DIR STACK_API_PORT STACK_DDB_PORT STACK_URL STACK_KEY
+}
+
+stack_stop() {
+  [ -n "${STACK_DIR:-}" ] || return 0
+  LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT \
+    "$_stack_root/scripts/local-stack.sh" down >/dev/null 2>&1 || true
+}
+
+_gw_health() { curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/__gateway/health" 2>/dev/null | grep -q '^200$'; }
+
+gw_start() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-gw.XXXXXX")
+  _stack_tmp+=("$dir")
+  GW_PORT=$(free_port) || return 1
+  GW_LOG="$dir/gateway.log"
+  "$_stack_root/backend/build/local-gateway" --port "$GW_PORT" "$@" </dev/null >"$GW_LOG" 2>&1 &
+  GW_PID=$!
+  if ! wait_until 20 _gw_health "$GW_PORT"; then
+    echo "gw_start: gateway did not come up; log:" >&2; cat "$GW_LOG" >&2; return 1
+  fi
+  local stage
+  stage=$(curl -s "http://127.0.0.1:$GW_PORT/__gateway/health" | jq -r .stage)
+  GW_URL="http://127.0.0.1:$GW_PORT/$stage"
+  export GW_PORT GW_URL GW_PID GW_LOG
+}
+
+gw_stop() {
+  [ -n "${GW_PID:-}" ] || return 0
+  kill -TERM "$GW_PID" 2>/dev/null || true
+  wait "$GW_PID" 2>/dev/null || true
+  GW_PID=
+}
+
+gw_workers() {
+  local fn=$1 base=${2:-http://127.0.0.1:${GW_PORT:-}}
+  curl -s -m 5 "$base/__gateway/workers" | jq -r --arg f "$fn" '.functions[$f].workers[] | select(.state != "stopping") | .pid'
+}
+
+stack_cleanup() {
+  gw_stop
+  stack_stop
+  local d
+  for d in "${_stack_tmp[@]}"; do [ -n "$d" ] && rm -rf "$d"; done
+  _stack_tmp=()
+}
