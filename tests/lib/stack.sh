@@ -26,6 +26,16 @@
 #                                        STACK_PORT_MIN..STACK_PORT_MAX)
 #   wait_until SECONDS CMD...            runs CMD every 0.2 s until it succeeds; 1 after SECONDS
 #
+# HTTP and assertions (a failed check prints what was expected and exits 1):
+#   http METHOD URL [curl args...]       sets HTTP_STATUS, HTTP_BODY, HTTP_HEADERS (raw, CRLF stripped)
+#   expect_status CODE                   HTTP_STATUS must be CODE
+#   expect_json JQ_FILTER EXPECTED       `jq -r FILTER <<<"$HTTP_BODY"` must print EXPECTED
+#   expect_eq WHAT EXPECTED ACTUAL       plain comparison
+#   fail MESSAGE                         prints "FAIL: MESSAGE" and exits 1
+#   ddb_count TABLE [FILTER_JSON]        items in a DynamoDB Local table (paginated Scan, Select COUNT);
+#                                        FILTER_JSON adds {"FilterExpression":...,"ExpressionAttributeValues":...}
+#                                        uses DYNAMODB_PORT
+#
 # Everything runs on 127.0.0.1. Requires curl and jq.
 
 _stack_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -106,4 +116,46 @@ stack_cleanup() {
   local d
   for d in "${_stack_tmp[@]}"; do [ -n "$d" ] && rm -rf "$d"; done
   _stack_tmp=()
+}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+http() {
+  local method=$1 url=$2; shift 2
+  local hf bf
+  hf=$(mktemp) bf=$(mktemp)
+  HTTP_STATUS=$(curl -sS -m 60 -X "$method" -D "$hf" -o "$bf" -w '%{http_code}' "$@" "$url") || HTTP_STATUS=000
+  HTTP_BODY=$(cat "$bf")
+  HTTP_HEADERS=$(tr -d '\r' <"$hf")
+  rm -f "$hf" "$bf"
+}
+
+expect_status() {
+  [ "$HTTP_STATUS" = "$1" ] || fail "expected HTTP $1, got $HTTP_STATUS: ${HTTP_BODY:0:300}"
+}
+
+expect_json() {
+  local got
+  got=$(jq -r "$1" <<<"$HTTP_BODY" 2>/dev/null) || fail "body is not JSON: ${HTTP_BODY:0:300}"
+  [ "$got" = "$2" ] || fail "expected $1 = '$2', got '$got' in ${HTTP_BODY:0:300}"
+}
+
+expect_eq() {
+  [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+ddb_count() {
+  local table=$1 filter=${2:-'{}'} total=0 start='null' page
+  while :; do
+    page=$(jq -nc --arg t "$table" --argjson f "$filter" --argjson s "$start" \
+      '{TableName: $t, Select: "COUNT"} + $f + (if $s == null then {} else {ExclusiveStartKey: $s} end)' |
+      curl -sS -m 30 -X POST "http://127.0.0.1:${DYNAMODB_PORT:?}/" \
+        -H 'X-Amz-Target: DynamoDB_20120810.Scan' -H 'Content-Type: application/x-amz-json-1.0' \
+        -H 'Authorization: AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+        --data-binary @-) || return 1
+    total=$((total + $(jq -r '.Count // error("no Count")' <<<"$page"))) || return 1
+    start=$(jq -c '.LastEvaluatedKey // null' <<<"$page")
+    [ "$start" = "null" ] && break
+  done
+  echo "$total"
 }
