@@ -64,6 +64,7 @@ struct ui_app {
     int failures;                      /* consecutive failed refreshes */
     double next_refresh;               /* when to refresh next (0: not scheduled) */
     unsigned long list_seq;            /* list job in flight (0: none) */
+    bool refresh_again;                /* asked for while one was in flight (e.g. after a sale): run another */
     double list_since;
 
     /* the list view: indices of the concerts matching the filter */

@@ -91,8 +91,12 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...)
 
 void ui_request_refresh(ui_app *app)
 {
-    if (app->list_seq != 0)
+    if (app->list_seq != 0) {
+        /* the answer in flight may predate what changed: fetch once more when it lands */
+        app->refresh_again = true;
         return;
+    }
+    app->refresh_again = false;
     ui_job job;
     memset(&job, 0, sizeof job);
     job.kind = UI_JOB_LIST;
@@ -195,6 +199,8 @@ static int handle_result(ui_app *app, ui_result *r)
 {
     if (r->kind == UI_JOB_LIST && r->seq == app->list_seq) {
         app->list_seq = 0;
+        if (app->refresh_again)
+            app->next_refresh = app->now; /* app_tick submits it */
         if (r->status == API_OK) {
             char keep[BO_ID_MAX + 1] = "";
             const bo_concert *s = ui_view_selected(app);
@@ -209,7 +215,8 @@ static int handle_result(ui_app *app, ui_result *r)
             app->conn = UI_CONN_ONLINE;
             app->conn_msg[0] = '\0';
             app->failures = 0;
-            app->next_refresh = app->opts->refresh_s > 0 ? app->now + app->opts->refresh_s : 0;
+            if (!app->refresh_again)
+                app->next_refresh = app->opts->refresh_s > 0 ? app->now + app->opts->refresh_s : 0;
             ui_view_rebuild(app, keep[0] ? keep : NULL);
             if (app->have_current)
                 for (size_t i = 0; i < app->data.n; i++)
@@ -392,8 +399,7 @@ static void draw_header(ui_app *app)
     } else if (app->conn == UI_CONN_FAILED) {
         if (app->have_data) {
             ui_format_age((long)(app->now - app->data_at), age);
-            snprintf(state, sizeof state, "%s%s \xc2\xb7 stale data, %s old", app->list_seq ? "" : "",
-                     app->conn_msg, age);
+            snprintf(state, sizeof state, "%s \xc2\xb7 stale data, %s old", app->conn_msg, age);
         } else {
             snprintf(state, sizeof state, "%s", app->conn_msg);
         }

@@ -44,7 +44,9 @@ static void draw(ui_app *app, const ui_rect *a)
     ui_columns_layout(a->w, &col);
     /* title line: counts, sort, filter */
     char title[600];
-    if (app->filtering || app->filter[0] != '\0')
+    if (!app->have_data)
+        snprintf(title, sizeof title, "Concerts");
+    else if (app->filtering || app->filter[0] != '\0')
         snprintf(title, sizeof title, "Concerts %zu of %zu \xc2\xb7 sort: %s \xc2\xb7 filter: %s%s", app->view_n,
                  app->data.n, bo_sort_name(app->sort), app->filter, app->filtering ? "_" : "");
     else
