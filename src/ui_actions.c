@@ -15,7 +15,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_NEXT_FIELD, "next field", "Tab", { '\t' }, "forms", "go to the next field" },
     { UI_ACT_PREV_FIELD, "previous field", "S-Tab", { UI_KEY_FN(KEY_BTAB) }, "forms", "go to the previous field" },
     { UI_ACT_ERASE, "erase", "Backspace", { UI_KEY_FN(KEY_BACKSPACE), 127, 8 }, "forms, filter", "delete the last character" },
-    { UI_ACT_FILTER, "filter", "/", { '/' }, "list", "filter by name or venue as you type (Enter keeps, Esc clears)" },
+    { UI_ACT_FILTER, "filter", "/", { '/' }, "list", "narrow the list by name/venue as you type; Esc clears" },
     { UI_ACT_SORT, "sort", "s", { 's' }, "list", "sort by date, name or seats left (cycles)" },
     { UI_ACT_REFRESH, "refresh", "r", { 'r', UI_KEY_FN(KEY_F(5)) }, "list, detail", "reload the concerts now" },
     { UI_ACT_BUY, "buy", "b", { 'b' }, "list, detail", "buy a ticket for the selected concert" },
@@ -24,7 +24,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_INSPECT, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel" },
     { UI_ACT_HELP, "help", "?", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help" },
     { UI_ACT_REDRAW, "redraw", "Ctrl-L", { UI_KEY_CTRL('l') }, "everywhere", "repaint the screen" },
-    { UI_ACT_QUIT, "quit", "q/F10", { 'q', UI_KEY_FN(KEY_F(10)) }, "everywhere", "quit (asks first while a form has input; kiosk: asks for the PIN)" },
+    { UI_ACT_QUIT, "quit", "q/F10", { 'q', UI_KEY_FN(KEY_F(10)) }, "everywhere", "quit (asks if a form has input; kiosk: needs the PIN)" },
     { UI_ACT_MOUSE, "click", "mouse", { UI_KEY_FN(KEY_MOUSE) }, "list", "click selects a row, double-click opens it" },
 };
 

@@ -25,8 +25,8 @@ static void draw(ui_app *app, const ui_rect *a)
     size_t n;
     const ui_action_def *acts = ui_actions(&n);
     int rows = a->h - 2, y = a->y + 1, line = 0;
-    int kw = 12, ww = 16;
-    int hw = a->w - 4 - kw - ww - 2;
+    int kw = 12, ww = a->w >= 110 ? 22 : 0; /* "where" column only when there is room */
+    int hw = a->w - 4 - kw - 1 - (ww > 0 ? ww + 1 : 0);
     char text[300];
     for (int i = 0; i < lines_total(app) && y < a->y + 1 + rows; i++, line++) {
         if (line < app->help_top)
@@ -36,7 +36,8 @@ static void draw(ui_app *app, const ui_rect *a)
             ui_draw_text(y, 2, kw, d->keys_label, ui_attr(app, UI_A_KEY), false);
             snprintf(text, sizeof text, "%s: %s", d->name, d->help);
             ui_draw_text(y, 2 + kw + 1, hw, text, A_NORMAL, false);
-            ui_draw_text(y, 2 + kw + 1 + hw + 1, ww, d->where, ui_attr(app, UI_A_DIM), false);
+            if (ww > 0)
+                ui_draw_text(y, 2 + kw + 1 + hw + 1, ww, d->where, ui_attr(app, UI_A_DIM), false);
         } else if (i == (int)n) {
             ui_draw_text(y, 2, a->w - 4, "Typing in a form or the filter enters text; letters are not commands there.",
                          ui_attr(app, UI_A_DIM), false);

@@ -74,7 +74,7 @@ tui_wait "Seats left"
 tui_resize 80 24
 tui_keys '?'
 tui_wait "Help"
-tui_wait "filter by name or venue"
+tui_wait "narrow the list by name/venue"
 tui_esc
 tui_wait "Seats left"
 
