@@ -2,8 +2,10 @@
  * straight to DynamoDB with the backend's own client (backend/include/ddb.h: kept-alive, SigV4-signed
  * connection), one call at a time.
  *
- *   ddbfloor -o GetItem|TransactWriteItems -c CONCERTS_TABLE [-T TICKETS_TABLE] -k CONCERT_ID [-n N] [-W WARMUP]
+ *   ddbfloor -o GetItem|TransactWriteItems -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)
+ *            [-n N] [-W WARMUP]
  *
+ * With -f, call i uses line (i mod lines) of the file, as the API benchmark spreads over its concerts.
  * GetItem reads the concert (ConsistentRead, as store.c does). TransactWriteItems is a purchase: the
  * conditional seat decrement on the concert plus the conditional put of a new ticket, the same request
  * store_purchase builds; the concert needs N + WARMUP seats. Environment: the AWS_* variables the
@@ -65,24 +67,39 @@ static cJSON *build_request(const char *op, const char *concerts, const char *ti
 
 int main(int argc, char **argv)
 {
-    const char *op = "GetItem", *concerts = NULL, *tickets = NULL, *id = NULL;
+    const char *op = "GetItem", *concerts = NULL, *tickets = NULL, *id = NULL, *ids_path = NULL;
     long n = 1000, warm = 50;
     int opt;
-    while ((opt = getopt(argc, argv, "o:c:T:k:n:W:")) != -1) {
+    static char ids[1024][130];
+    size_t nids = 0;
+    while ((opt = getopt(argc, argv, "o:c:T:k:f:n:W:")) != -1) {
         switch (opt) {
         case 'o': op = optarg; break;
         case 'c': concerts = optarg; break;
         case 'T': tickets = optarg; break;
         case 'k': id = optarg; break;
+        case 'f': ids_path = optarg; break;
         case 'n': n = atol(optarg); break;
         case 'W': warm = atol(optarg); break;
         default: return 2;
         }
     }
+    if (ids_path) {
+        FILE *f = fopen(ids_path, "r");
+        while (f && nids < 1024 && fgets(ids[nids], sizeof ids[nids], f)) {
+            ids[nids][strcspn(ids[nids], "\r\n")] = '\0';
+            if (ids[nids][0])
+                nids++;
+        }
+        if (f)
+            fclose(f);
+        if (nids > 0)
+            id = ids[0];
+    }
     bool tx = strcmp(op, "TransactWriteItems") == 0;
     if ((!tx && strcmp(op, "GetItem") != 0) || !concerts || !id || (tx && !tickets) || n < 1 || warm < 0) {
         fprintf(stderr, "usage: ddbfloor -o GetItem|TransactWriteItems -c CONCERTS_TABLE [-T TICKETS_TABLE]"
-                        " -k CONCERT_ID [-n N] [-W WARMUP]\n");
+                        " (-k CONCERT_ID | -f IDS_FILE) [-n N] [-W WARMUP]\n");
         return 2;
     }
     int rc = 1;
@@ -95,7 +112,7 @@ int main(int argc, char **argv)
     }
     double t_start = 0;
     for (long i = 0; i < warm + n; i++) {
-        cJSON *req = build_request(op, concerts, tickets, id, i), *resp = NULL;
+        cJSON *req = build_request(op, concerts, tickets, nids ? ids[(size_t)i % nids] : id, i), *resp = NULL;
         if (!req) {
             fprintf(stderr, "ddbfloor: out of memory\n");
             goto cleanup;

@@ -52,9 +52,9 @@ _pstack_stop_pidfile() { # file
   [ -f "$1" ] || return 0
   pid=$(cat "$1")
   if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
+    kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$1"
 }
@@ -68,7 +68,7 @@ pstack_down() {
   local state=$1
   [ -d "$state" ] || return 0
   _pstack_stop_pidfile "$state/gateway.pid"
-  scripts/ddb-local.sh stop "$state" >/dev/null 2>&1
+  scripts/ddb-local.sh stop "$state" >/dev/null 2>&1 || true
   return 0
 }
 
