@@ -19,6 +19,7 @@
 #include "ui_app.h"
 #include "ui_curses.h"
 #include "ui_text.h"
+#include "ui_view.h"
 
 static volatile sig_atomic_t got_signal; /* set by on_signal, read by the loop */
 static volatile sig_atomic_t curses_on;  /* endwin needed on a crash */
@@ -167,18 +168,10 @@ void ui_view_rebuild(ui_app *app, const char *keep_id)
         app->view = v;
         app->view_cap = app->data.n;
     }
-    size_t n = 0;
-    for (size_t i = 0; i < app->data.n; i++)
-        if (bo_concert_matches(&app->data.items[i], app->filter))
-            app->view[n++] = i;
-    app->view_n = n;
-    if (keep[0] != '\0') {
-        for (size_t j = 0; j < n; j++)
-            if (strcmp(app->data.items[app->view[j]].id, keep) == 0) {
-                app->sel = j;
-                break;
-            }
-    }
+    app->view_n = app->data.n > 0 ? ui_view_filter(&app->data, app->filter, app->view) : 0;
+    size_t at = ui_view_find(&app->data, app->view, app->view_n, keep);
+    if (at != (size_t)-1)
+        app->sel = at;
     ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
 }
 
