@@ -21,6 +21,9 @@ typedef struct fixture {
     api_client *client;
     int traces;
     long last_trace_status;
+    char last_method[16];
+    char last_request[512], last_response[512], last_error[256];
+    bool key_leaked;
 } fixture;
 
 static void on_trace(void *ud, const api_trace *t)
@@ -30,6 +33,13 @@ static void on_trace(void *ud, const api_trace *t)
     f->last_trace_status = t->http_status;
     assert_non_null(t->method);
     assert_non_null(t->url);
+    snprintf(f->last_method, sizeof f->last_method, "%s", t->method);
+    snprintf(f->last_request, sizeof f->last_request, "%s", t->request_body ? t->request_body : "");
+    snprintf(f->last_response, sizeof f->last_response, "%s", t->response_body ? t->response_body : "");
+    snprintf(f->last_error, sizeof f->last_error, "%s", t->error ? t->error : "");
+    if (strstr(t->url, "op-key") || (t->request_body && strstr(t->request_body, "op-key"))
+        || (t->response_body && strstr(t->response_body, "op-key")))
+        f->key_leaked = true;
 }
 
 static api_client *client_for(const char *url, const char *key, size_t cap)
@@ -194,6 +204,33 @@ static void purchase_sends_idempotency_key_and_returns_ticket(void **state)
     assert_non_null(strstr(r->body, "\"concertId\":\"c-1\""));
     assert_non_null(strstr(r->body, "\"customerEmail\":\"ada@example.com\""));
     bo_ticket_clear(&t);
+}
+
+static void trace_reports_each_exchange_without_the_key(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    stub_push(f->stub, 201, "{\"id\":\"t-1\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
+    bo_ticket_clear(&t);
+    assert_int_equal(f->traces, 1);
+    assert_string_equal(f->last_method, "POST");
+    assert_non_null(strstr(f->last_request, "\"concertId\":\"c-1\""));
+    assert_string_equal(f->last_response, "{\"id\":\"t-1\"}");
+    assert_int_equal(f->last_trace_status, 201);
+    assert_string_equal(f->last_error, "");
+    assert_false(f->key_leaked);
+
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
+    api_client *c = client_for(url, "op-key", 0);
+    bo_concert_list l;
+    api_client_set_trace(c, on_trace, f);
+    assert_int_equal(api_list_concerts(c, &l, NULL), API_ERR_UNREACHABLE);
+    assert_int_equal(f->traces, 2);
+    assert_int_equal(f->last_trace_status, 0);
+    assert_true(f->last_error[0] != '\0');   /* the transport error is shown to the inspector */
+    api_client_free(c);
 }
 
 static void purchase_sold_out_is_not_retried(void **state)
@@ -516,6 +553,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unknown_route_403_is_not_a_key_problem, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validation_message_comes_from_server_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_sends_idempotency_key_and_returns_ticket, setup, teardown),
+        cmocka_unit_test_setup_teardown(trace_reports_each_exchange_without_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_sold_out_is_not_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_retries_5xx_with_the_same_key, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_retries_a_dropped_connection_with_the_same_key, setup, teardown),
