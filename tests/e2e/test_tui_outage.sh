@@ -6,21 +6,24 @@
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
-p_api=${TUI_PRIVATE_API_PORT:-3590}
-p_ddb=${TUI_PRIVATE_DDB_PORT:-8590}
-p_state="$TUI_TMP/stack"
-stack() { LOCAL_STATE_DIR="$p_state" API_PORT=$p_api DYNAMODB_PORT=$p_ddb BOXOFFICE_SEED=0 SKIP_DEPS=1 SKIP_BUILD=1 \
-  BOXOFFICE_API_KEY=tui-outage-key timeout 90 "$TUI_ROOT/scripts/local-stack.sh" "$@"; }
-gw_pid() { cat "$p_state/gateway.pid" 2>/dev/null; }
+# a PRIVATE stack (tests/lib/stack.sh) on ports of this suite's range, so the shared one is untouched
+. "$TUI_ROOT/tests/lib/stack.sh"
+export STACK_PORT_MIN=${TUI_PRIVATE_PORT_MIN:-3580} STACK_PORT_MAX=${TUI_PRIVATE_PORT_MAX:-3599}
+gw_pid() { cat "$STACK_DIR/gateway.pid" 2>/dev/null; }
+stack_up_again() {
+  LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT BOXOFFICE_SEED=0 \
+    SKIP_DEPS=1 SKIP_BUILD=1 timeout 90 "$TUI_ROOT/scripts/local-stack.sh" up
+}
 private_down() {
   local g
   g=$(gw_pid) && [ -n "$g" ] && kill -CONT "$g" 2>/dev/null
-  stack down >/dev/null 2>&1 || true
+  stack_cleanup
 }
 trap 'private_down; tui_cleanup' EXIT
 
-url=$(stack up 2>"$TUI_TMP/stack-up.log" | tail -n 1) || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
-export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=tui-outage-key
+stack_start --no-seed >"$TUI_TMP/stack-up.log" 2>&1 || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
+url=$STACK_URL
+export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=$STACK_KEY
 tui_log "private stack at $url"
 # three concerts from the demo catalogue
 for i in 0 1 2; do
@@ -56,7 +59,11 @@ tui_wait "online" 30
 tui_log "hung API: marked stale, then back online"
 
 # (2) the API goes away
-stack down >/dev/null 2>&1 || tui_fail "cannot stop the private stack"
+# the API process goes away (DynamoDB Local stays: only the API is down)
+g=$(gw_pid)
+kill -TERM "$g"
+wait_until 20 sh -c "! kill -0 $g 2>/dev/null" || tui_fail "the private gateway did not stop"
+curl -s -m 2 "$url/concerts" >/dev/null && tui_fail "the private API still answers"
 tui_wait "Server unreachable" 20
 tui_wait "stale data"
 tui_wait_re "stale data, [0-9]+s old"
@@ -81,7 +88,7 @@ tui_keys y
 tui_wait "Seats left"
 
 # (3) the API returns: the box office recovers without a key press
-stack up >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
+stack_up_again >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
 tui_wait "online" 40
 tui_wait_gone "stale data"
 tui_wait_gone "Server unreachable"
