@@ -142,7 +142,7 @@ int bo_concert_list_from_json(const cJSON *arr, bo_concert_list *out)
     }
     const cJSON *el;
     cJSON_ArrayForEach(el, arr) {
-        if (bo_concert_from_json(el, &l.items[l.n]) != 0) {
+        if (l.n >= (size_t)n || bo_concert_from_json(el, &l.items[l.n]) != 0) {
             bo_concert_list_clear(&l);
             return -1;
         }

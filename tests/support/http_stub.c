@@ -16,7 +16,7 @@
 
 #define MAX_SCRIPT 64
 #define MAX_RECORDED 64
-#define REQ_MAX (1024 * 1024)
+#define REQ_MAX ((size_t)1024 * 1024)
 
 struct http_stub {
     int listen_fd;
