@@ -207,19 +207,52 @@ static uint32_t fold(uint32_t c)
     return c;
 }
 
-/* Compares two strings code point by code point after folding; ties by raw bytes. */
-static int fold_cmp(const char *a, const char *b)
+/* The base letter of a Latin-1 / Latin Extended-A letter, lower case ("É" -> 'e', "Ł" -> 'l'),
+ * so that sorting by name puts "Émilie" among the e's; other code points fold as fold(). */
+static uint32_t base_letter(uint32_t c)
+{
+    static const char latin1[] = /* U+00C0..U+00FF; '*' = not a letter */
+        "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+        "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+    static const struct { uint16_t lo, hi; char base; } ext_a[] = {
+        { 0x100, 0x105, 'a' }, { 0x106, 0x10D, 'c' }, { 0x10E, 0x111, 'd' }, { 0x112, 0x11B, 'e' },
+        { 0x11C, 0x123, 'g' }, { 0x124, 0x127, 'h' }, { 0x128, 0x133, 'i' }, { 0x134, 0x135, 'j' },
+        { 0x136, 0x138, 'k' }, { 0x139, 0x142, 'l' }, { 0x143, 0x14B, 'n' }, { 0x14C, 0x153, 'o' },
+        { 0x154, 0x159, 'r' }, { 0x15A, 0x161, 's' }, { 0x162, 0x167, 't' }, { 0x168, 0x173, 'u' },
+        { 0x174, 0x175, 'w' }, { 0x176, 0x178, 'y' }, { 0x179, 0x17E, 'z' }, { 0x17F, 0x17F, 's' },
+    };
+    if (c >= 0xC0 && c <= 0xFF && latin1[c - 0xC0] != '*')
+        return (uint32_t)latin1[c - 0xC0];
+    for (size_t i = 0; i < sizeof ext_a / sizeof ext_a[0]; i++)
+        if (c >= ext_a[i].lo && c <= ext_a[i].hi)
+            return (uint32_t)ext_a[i].base;
+    return fold(c);
+}
+
+/* Compares two strings code point by code point through map(). */
+static int mapped_cmp(const char *a, const char *b, uint32_t (*map)(uint32_t))
 {
     const unsigned char *p = (const unsigned char *)(a != NULL ? a : "");
     const unsigned char *q = (const unsigned char *)(b != NULL ? b : "");
     while (*p != '\0' && *q != '\0') {
-        uint32_t x = fold(next_cp(&p)), y = fold(next_cp(&q));
+        uint32_t x = map(next_cp(&p)), y = map(next_cp(&q));
         if (x != y)
             return x < y ? -1 : 1;
     }
     if (*p != '\0' || *q != '\0')
         return *p != '\0' ? 1 : -1;
-    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+    return 0;
+}
+
+/* Name order: base letters, then case-insensitive with accents, then raw bytes. */
+static int fold_cmp(const char *a, const char *b)
+{
+    int r = mapped_cmp(a, b, base_letter);
+    if (r == 0)
+        r = mapped_cmp(a, b, fold);
+    if (r == 0)
+        r = strcmp(a != NULL ? a : "", b != NULL ? b : "");
+    return r;
 }
 
 static int str_cmp(const char *a, const char *b)
