@@ -177,6 +177,46 @@ static void test_long_and_binary_messages_are_cut_and_cleaned(void **state)
     assert_int_equal(ddb_parse_error(400, with_nul, sizeof with_nul - 1, &e), DDB_ERR_OTHER);
 }
 
+/* Mutated real answers in exact-size heap buffers (no terminating NUL): never a crash or an
+ * over-read (ASan run), always a classified status with a message. */
+static void test_mutated_answers_never_crash(void **state)
+{
+    (void)state;
+    const char *seeds[] = {
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\",\"Message\":\"Transaction "
+        "cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]\","
+        "\"CancellationReasons\":[{\"Code\":\"ConditionalCheckFailed\",\"Message\":\"m\"},{\"Code\":\"None\"}]}",
+        "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"1 validation error\"}",
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\",\"message\":\"\\u00e9\\ud83c\"}",
+    };
+    uint32_t x = 0x12345678u;
+    for (int round = 0; round < 20000; round++) {
+        const char *seed = seeds[round % 3];
+        size_t len = strlen(seed);
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        size_t cut = x % (len + 1); /* truncation */
+        char *buf = malloc(cut ? cut : 1);
+        assert_non_null(buf);
+        memcpy(buf, seed, cut);
+        for (int k = 0; k < 3 && cut; k++) { /* a few byte flips */
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            buf[x % cut] = (char)(x >> 8);
+        }
+        ddb_error e;
+        ddb_status st = ddb_parse_error(round % 2 ? 400 : 500, buf, cut, &e);
+        assert_int_equal(st, e.status);
+        assert_true(st != DDB_OK);
+        assert_true(e.message[0] != '\0');
+        assert_true(e.n_reasons <= DDB_MAX_REASONS);
+        assert_true(strlen(e.type) < sizeof e.type);
+        free(buf);
+    }
+}
+
 static void test_status_names(void **state)
 {
     (void)state;
@@ -320,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_reasons_are_capped),
         cmocka_unit_test(test_garbage_truncated_and_empty_bodies_are_classified),
         cmocka_unit_test(test_long_and_binary_messages_are_cut_and_cleaned),
+        cmocka_unit_test(test_mutated_answers_never_crash),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_retry_only_transient_failures),
         cmocka_unit_test(test_backoff_is_full_jitter_within_bounds),
