@@ -30,6 +30,7 @@ typedef struct ui_trace_ring {
 
 int ui_trace_init(ui_trace_ring *r);     /* 0 or -1 */
 void ui_trace_destroy(ui_trace_ring *r); /* frees every stored body */
+void ui_trace_clear(ui_trace_ring *r);   /* forgets every exchange (kiosk: customer data off the screen) */
 
 /* api_trace_fn: copies t into the ring (userdata is the ring). Thread-safe. */
 void ui_trace_record(void *ring, const api_trace *t);

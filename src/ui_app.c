@@ -358,6 +358,7 @@ static int app_tick(ui_app *app)
         && app->now - app->last_input >= app->opts->idle_timeout_s
         && (app->depth > 1 || app->filter[0] != '\0' || app->filtering)) {
         ui_pop_to_list(app);
+        ui_trace_clear(&app->trace); /* nothing of the last customer stays on the kiosk's screen */
         app->filter[0] = '\0';
         app->filtering = false;
         app->msg[0] = '\0';

@@ -21,6 +21,14 @@ static void entry_clear(ui_trace_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+void ui_trace_clear(ui_trace_ring *r)
+{
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; i < UI_TRACE_RING; i++)
+        entry_clear(&r->e[i]);
+    pthread_mutex_unlock(&r->lock);
+}
+
 void ui_trace_destroy(ui_trace_ring *r)
 {
     for (size_t i = 0; i < UI_TRACE_RING; i++)

@@ -26,7 +26,7 @@ tmux -L "$TUI_SOCK" kill-server
 mkdir -p "$TUI_TMP/config/boxoffice"
 printf 'idle_timeout_seconds = 3\n' >"$TUI_TMP/config/boxoffice/config"
 pin=$((RANDOM % 9000 + 1000))
-tui_start 100 30 -- --kiosk --kiosk-pin "$pin" --refresh 0
+tui_start 100 40 -- --kiosk --kiosk-pin "$pin" --inspect --refresh 0
 tui_wait_list
 tui_keys n
 tui_wait "Not available in kiosk mode"
@@ -78,8 +78,10 @@ tui_wait "Enter/y = confirm"
 tui_keys y
 tui_wait "Sale complete" 30
 tui_wait "Kiosk Buyer"
+tui_wait_re "POST http://[^ ]+/tickets → 201" 3   # --inspect shows the exchange (idle timeout is 3 s)...
 tui_wait_gone "Sale complete" 15
 tui_wait_gone "Kiosk Buyer"
+tui_wait_gone "/tickets"                             # ...and forgets it with the receipt
 tui_wait "Seats left"
 tui_log "receipt cleared after the idle timeout"
 
