@@ -57,7 +57,7 @@ int cli_exit_code(api_status s);           /* API outcome -> process exit code *
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 
 /* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),
- * as text or JSON (--json). Scripts such as `make run` use it to decide whether to start the local stack.
+ * as text or JSON (--json). A script can use it to decide whether to start the local stack.
  * The key and the PIN are never printed, only whether they are set. Returns CLI_EXIT_OK. */
 int cli_print_config(const cli_args *a, const config *cfg, FILE *out);
 
