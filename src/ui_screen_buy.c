@@ -54,9 +54,9 @@ static void draw(ui_app *app, const ui_rect *a)
     if (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy) {
         ui_draw_text(y, x, w - 2, "Selling\xe2\x80\xa6 please wait.", ui_attr(app, UI_A_TITLE), false);
     } else if (app->buy_confirm) {
-        snprintf(line, sizeof line, "Sell 1 ticket at %s to %s <%s>?  Enter/y = confirm \xc2\xb7 Esc = change", price,
-                 app->buy.f[0].value, app->buy.f[1].value);
-        ui_draw_text(y, x, w - 2, line, ui_attr(app, UI_A_KEY), false);
+        snprintf(line, sizeof line, "Sell 1 ticket at %s to %s <%s>?", price, app->buy.f[0].value, app->buy.f[1].value);
+        ui_draw_text(y, x, w - 2, line, ui_attr(app, UI_A_TITLE), false);
+        ui_draw_text(y + 1 < a->y + a->h - 1 ? y + 1 : y, x, w - 2, "Enter/y = confirm \xc2\xb7 Esc = change", ui_attr(app, UI_A_KEY), false);
     } else {
         ui_draw_text(y, x, w - 2, "Enter: next field / review \xc2\xb7 Tab: next field \xc2\xb7 Esc: back",
                      ui_attr(app, UI_A_DIM), false);
