@@ -387,7 +387,8 @@ static void draw_header(ui_app *app)
     mvhline(0, 0, ' ', COLS);
     attroff(attr);
     char state[400], age[32];
-    if (app->list_seq != 0 && app->conn != UI_CONN_FAILED) {
+    bool show_spinner = app->list_seq != 0 && (!app->have_data || app->now - app->list_since >= 0.3);
+    if (show_spinner && app->conn != UI_CONN_FAILED) { /* quick refreshes do not flicker the header */
         snprintf(state, sizeof state, "%s %s %.1fs", spinner(app->now), app->have_data ? "refreshing" : "loading",
                  app->now - app->list_since);
     } else if (app->conn == UI_CONN_FAILED) {

@@ -51,8 +51,11 @@ static int visit(void *ctx, const ui_trace_entry *e)
     int attr = e->http_status >= 400 || e->http_status == 0 ? ui_attr(p->app, UI_A_SOLDOUT) : ui_attr(p->app, UI_A_TITLE);
     ui_draw_text(p->y++, p->x, p->w, head, attr, false);
     /* the newest exchange gets the room; older ones a few lines each */
-    int budget = p->first == 0 ? (p->end - p->y) * 2 / 3 : 3;
-    draw_body(p, "request:", e->request, budget / 3 > 2 ? budget / 3 : 2);
+    int room = p->end - p->y;
+    int budget = p->first == 0 ? (room / 2 < 10 ? room / 2 : 10) : 5;
+    if (budget < 2)
+        budget = 2;
+    draw_body(p, "request:", e->request, 8);
     draw_body(p, "response:", e->response, budget);
     p->first++;
     return 0;
