@@ -19,7 +19,8 @@
  * ThrottlingError / ProvisionedThroughputExceeded (no condition failed: the same request may well
  * succeed). Never on ConditionalCheckFailed, ValidationException or a cancellation caused by a
  * condition. TransactWriteItems requests without a ClientRequestToken get a fresh one (as the SDKs
- * do), so a retry after a lost answer cannot apply the transaction twice.
+ * do), so a retry after a lost answer cannot apply the transaction twice. An answer whose body does
+ * not match its x-amz-crc32 header counts as a transport error (retried), as in the SDKs.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -95,6 +96,9 @@ void ddb_client_set_deadline(ddb_client *c, uint64_t deadline_ms_epoch);
 void ddb_client_seed(ddb_client *c, uint64_t seed);
 /* Number of HTTP attempts made by the last ddb_call (1..DDB_MAX_ATTEMPTS; 0 if none was sent). */
 unsigned ddb_client_last_attempts(const ddb_client *c);
+/* x-amzn-RequestId of the last answer received ("" if none), for logs; owned by the client,
+ * valid until the next call. */
+const char *ddb_client_last_request_id(const ddb_client *c);
 
 /* Generic call: op "PutItem"/"GetItem"/"Scan"/"TransactWriteItems"/"CreateTable"/"DescribeTable"/...;
  * request borrowed (NULL means {}); on DDB_OK *response is a new cJSON owned by the caller (free with

@@ -1,5 +1,15 @@
 /* DynamoDB client: configuration from the environment, one kept-alive curl handle, SigV4 through
- * libcurl, retries with backoff (see ddb.h). */
+ * libcurl, retries with backoff (see ddb.h).
+ *
+ * What libcurl 7.88's CURLOPT_AWS_SIGV4 needs to sign DynamoDB requests the way AWS checks them
+ * (tests/unit/test_sigv4.c verifies the result independently):
+ *  - "aws:amz:<region>:dynamodb": region and service named, not guessed from the host name;
+ *  - the body through CURLOPT_POSTFIELDS(+SIZE): libcurl hashes only POSTFIELDS as the payload;
+ *  - no empty-valued header ("Expect:"): 7.88 puts every CURLOPT_HTTPHEADER entry into SignedHeaders,
+ *    also those that only suppress a header and are never sent, and AWS then rejects the signature.
+ *    The same rule is why the session token works: "X-Amz-Security-Token: ..." is a custom header,
+ *    so it is signed (libcurl has no option of its own for it);
+ *  - X-Amz-Date left to libcurl, which dates the signature and sends the header itself. */
 #include "ddb.h"
 
 #include <ctype.h>
@@ -9,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +38,9 @@ struct ddb_client {
     uint64_t rng;                 /* xorshift64* state for the jitter */
     unsigned last_attempts;
     char curl_err[CURL_ERROR_SIZE]; /* libcurl's detail of the last transport failure */
+    char request_id[80];          /* x-amzn-RequestId of the last answer */
+    bool has_crc;                 /* the answer carried x-amz-crc32 ... */
+    uint32_t crc;                 /* ... with this value */
     /* response of the attempt in flight */
     char *buf;
     size_t len, cap;
@@ -236,6 +250,60 @@ void ddb_client_seed(ddb_client *c, uint64_t seed)
     c->rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
 }
 
+/* CRC-32 (IEEE, as zlib) of the answer, which DynamoDB sends in x-amz-crc32; 4-bit table. */
+static uint32_t crc32_ieee(const char *data, size_t len)
+{
+    static const uint32_t t[16] = {0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
+                                   0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
+                                   0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c};
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= (unsigned char)data[i];
+        crc = (crc >> 4) ^ t[crc & 15];
+        crc = (crc >> 4) ^ t[crc & 15];
+    }
+    return ~crc;
+}
+
+/* "Name: value\r\n" -> value (trimmed) into out when the name matches, else false. */
+static bool header_value(const char *line, size_t n, const char *name, char *out, size_t size)
+{
+    size_t nl = strlen(name);
+    if (n <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+        return false;
+    const char *v = line + nl + 1, *end = line + n;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    size_t len = (size_t)(end - v);
+    if (len >= size)
+        len = size - 1;
+    memcpy(out, v, len);
+    out[len] = '\0';
+    return true;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+    ddb_client *c = userp;
+    size_t n = size * nmemb;
+    char value[32];
+    if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) { /* a new answer (e.g. after 100 Continue) */
+        c->has_crc = false;
+        c->request_id[0] = '\0';
+    } else if (header_value(data, n, "x-amz-crc32", value, sizeof value)) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        c->has_crc = errno == 0 && end != value && *end == '\0' && v <= UINT32_MAX;
+        c->crc = (uint32_t)v;
+    } else {
+        header_value(data, n, "x-amzn-RequestId", c->request_id, sizeof c->request_id);
+    }
+    return n;
+}
+
 static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 {
     ddb_client *c = userp;
@@ -319,6 +387,8 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -361,6 +431,11 @@ void ddb_client_set_deadline(ddb_client *c, uint64_t deadline_ms_epoch)
 unsigned ddb_client_last_attempts(const ddb_client *c)
 {
     return c->last_attempts;
+}
+
+const char *ddb_client_last_request_id(const ddb_client *c)
+{
+    return c->request_id;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -408,6 +483,8 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
     c->len = 0;
     c->too_large = false;
     c->curl_err[0] = '\0';
+    c->request_id[0] = '\0';
+    c->has_crc = false;
     if (c->buf)
         c->buf[0] = '\0';
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -429,6 +506,13 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
         if (err)
             err->http_status = http;
         return st;
+    }
+    if (c->has_crc && crc32_ieee(c->buf ? c->buf : "", c->len) != c->crc) {
+        /* damaged on the way: as the SDKs, treat it as a transport failure (retried) */
+        set_err(err, DDB_ERR_TRANSPORT, "answer failed its x-amz-crc32 check (HTTP %ld)", http);
+        if (err)
+            err->http_status = http;
+        return DDB_ERR_TRANSPORT;
     }
     if (http >= 200 && http < 300) {
         cJSON *root = cJSON_ParseWithLength(c->buf ? c->buf : "", c->len);

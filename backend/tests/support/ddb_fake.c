@@ -85,7 +85,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
 
     /* Complete request: record it, pick the reply. */
-    ddb_fake_reply reply = {500, "{}", 0, 0};
+    ddb_fake_reply reply = {500, "{}", 0, 0, NULL};
     pthread_mutex_lock(&f->lock);
     if (f->n_requests < DDB_FAKE_MAX_REQUESTS) {
         ddb_fake_request *r = &f->requests[f->n_requests];
@@ -118,6 +118,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", "application/x-amz-json-1.0");
     MHD_add_response_header(resp, "x-amzn-RequestId", "FAKE0000000000000000000000000000000000000000000000");
+    if (reply.crc32)
+        MHD_add_response_header(resp, "x-amz-crc32", reply.crc32);
     enum MHD_Result ret = MHD_queue_response(conn, reply.status, resp);
     MHD_destroy_response(resp);
     return ret;

@@ -12,6 +12,7 @@ typedef struct ddb_fake_reply {
     const char *body;       /* borrowed; must outlive the server */
     unsigned delay_ms;      /* wait before answering (interrupted by ddb_fake_stop) */
     int drop;               /* 1: close the connection without any answer */
+    const char *crc32;      /* value of an x-amz-crc32 header to send, or NULL for none */
 } ddb_fake_reply;
 
 typedef struct ddb_fake_request {

@@ -67,7 +67,7 @@ static cJSON *get_request(void)
 static void test_request_has_target_content_type_and_body(void **state)
 {
     (void)state;
-    const ddb_fake_reply ok = {200, "{\"Item\":{\"id\":{\"S\":\"c-1\"}}}", 0, 0};
+    const ddb_fake_reply ok = {200, "{\"Item\":{\"id\":{\"S\":\"c-1\"}}}", 0, 0, NULL};
     fixture fx = start(&ok, 1);
     cJSON *req = get_request(), *resp = NULL;
     ddb_error err;
@@ -104,7 +104,7 @@ static void test_request_has_target_content_type_and_body(void **state)
 static void test_connection_is_reused_across_calls(void **state)
 {
     (void)state;
-    const ddb_fake_reply ok = {200, "{}", 0, 0};
+    const ddb_fake_reply ok = {200, "{}", 0, 0, NULL};
     fixture fx = start(&ok, 1);
     cJSON *req = get_request();
     for (int i = 0; i < 4; i++) {
@@ -124,7 +124,7 @@ static void test_connection_is_reused_across_calls(void **state)
 static void test_transact_write_gets_one_client_request_token_for_all_attempts(void **state)
 {
     (void)state;
-    const ddb_fake_reply replies[] = {{500, ISE, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply replies[] = {{500, ISE, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     fixture fx = start(replies, 2);
     cJSON *req = cJSON_Parse("{\"TransactItems\":[]}"), *resp = NULL;
     assert_int_equal(ddb_call(fx.client, "TransactWriteItems", req, &resp, NULL), DDB_OK);
@@ -184,20 +184,20 @@ static void expect_outcome(const ddb_fake_reply *replies, size_t n, ddb_status w
 static void test_transient_failures_are_retried_up_to_three_attempts(void **state)
 {
     (void)state;
-    const ddb_fake_reply two_5xx[] = {{500, ISE, 0, 0}, {503, "Service Unavailable", 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply two_5xx[] = {{500, ISE, 0, 0, NULL}, {503, "Service Unavailable", 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(two_5xx, 3, DDB_OK, 3, NULL);
-    const ddb_fake_reply always_5xx[] = {{500, ISE, 0, 0}};
+    const ddb_fake_reply always_5xx[] = {{500, ISE, 0, 0, NULL}};
     ddb_error err;
     expect_outcome(always_5xx, 1, DDB_ERR_SERVICE, 3, &err);
     assert_int_equal(err.http_status, 500);
     assert_string_equal(err.type, "InternalServerError");
-    const ddb_fake_reply throttled_once[] = {{400, THROTTLED, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply throttled_once[] = {{400, THROTTLED, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(throttled_once, 2, DDB_OK, 2, NULL);
-    const ddb_fake_reply throttled[] = {{400, THROTTLED, 0, 0}};
+    const ddb_fake_reply throttled[] = {{400, THROTTLED, 0, 0, NULL}};
     expect_outcome(throttled, 1, DDB_ERR_THROTTLED, 3, NULL);
-    const ddb_fake_reply conflict_once[] = {{400, CANCEL_CONFLICT, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply conflict_once[] = {{400, CANCEL_CONFLICT, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(conflict_once, 2, DDB_OK, 2, NULL);
-    const ddb_fake_reply dropped_once[] = {{0, NULL, 0, 1}, {200, "{}", 0, 0}};
+    const ddb_fake_reply dropped_once[] = {{0, NULL, 0, 1, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(dropped_once, 2, DDB_OK, 2, NULL);
 }
 
@@ -205,18 +205,18 @@ static void test_condition_and_validation_failures_are_not_retried(void **state)
 {
     (void)state;
     ddb_error err;
-    const ddb_fake_reply ccf[] = {{400, CCF, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply ccf[] = {{400, CCF, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(ccf, 2, DDB_ERR_CONDITIONAL_CHECK, 1, &err);
     assert_string_equal(err.type, "ConditionalCheckFailedException");
     assert_string_equal(err.message, "The conditional request failed");
-    const ddb_fake_reply val[] = {{400, VALIDATION, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply val[] = {{400, VALIDATION, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(val, 2, DDB_ERR_VALIDATION, 1, NULL);
-    const ddb_fake_reply cancel[] = {{400, CANCEL_CCF, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply cancel[] = {{400, CANCEL_CCF, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(cancel, 2, DDB_ERR_TRANSACTION_CANCELED, 1, &err);
     assert_int_equal(err.n_reasons, 2);
     assert_string_equal(err.reasons[0], "ConditionalCheckFailed");
     assert_string_equal(err.reasons[1], "None");
-    const ddb_fake_reply denied[] = {{403, "{\"__type\":\"AccessDeniedException\"}", 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply denied[] = {{403, "{\"__type\":\"AccessDeniedException\"}", 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(denied, 2, DDB_ERR_OTHER, 1, &err);
     assert_int_equal(err.http_status, 403);
 }
@@ -226,7 +226,7 @@ static void test_malformed_success_answers_are_protocol_errors(void **state)
     (void)state;
     const char *bodies[] = {"", "not json", "[1,2]", "{\"Item\":", "\"str\""};
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
-        const ddb_fake_reply r[] = {{200, bodies[i], 0, 0}, {200, "{}", 0, 0}};
+        const ddb_fake_reply r[] = {{200, bodies[i], 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
         ddb_error err;
         expect_outcome(r, 2, DDB_ERR_PROTOCOL, 1, &err);
         assert_int_equal(err.http_status, 200);
@@ -243,9 +243,42 @@ static void test_answers_over_16_mib_are_refused(void **state)
     big[0] = '{';
     big[n - 1] = '}';
     big[n] = '\0';
-    const ddb_fake_reply r[] = {{200, big, 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply r[] = {{200, big, 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     expect_outcome(r, 2, DDB_ERR_PROTOCOL, 1, NULL);
     free(big);
+}
+
+static void test_answers_are_checked_against_their_crc32(void **state)
+{
+    (void)state;
+    /* zlib.crc32(b'{"Item":{"id":{"S":"c-1"}}}') == 4018164770 */
+    const char *body = "{\"Item\":{\"id\":{\"S\":\"c-1\"}}}";
+    const ddb_fake_reply good[] = {{200, body, 0, 0, "4018164770"}};
+    expect_outcome(good, 1, DDB_OK, 1, NULL);
+    const ddb_fake_reply damaged_once[] = {{200, body, 0, 0, "4018164771"}, {200, body, 0, 0, "4018164770"}};
+    expect_outcome(damaged_once, 2, DDB_OK, 2, NULL);
+    ddb_error err;
+    const ddb_fake_reply damaged[] = {{200, body, 0, 0, "1"}};
+    expect_outcome(damaged, 1, DDB_ERR_TRANSPORT, DDB_MAX_ATTEMPTS, &err);
+    assert_non_null(strstr(err.message, "crc32"));
+    /* error answers are checked too: a damaged one is not taken for a condition failure */
+    const ddb_fake_reply damaged_error[] = {{400, CCF, 0, 0, "12345"}};
+    expect_outcome(damaged_error, 1, DDB_ERR_TRANSPORT, DDB_MAX_ATTEMPTS, NULL);
+    const ddb_fake_reply garbage_header[] = {{200, body, 0, 0, "not-a-number"}};
+    expect_outcome(garbage_header, 1, DDB_OK, 1, NULL); /* unusable checksum: ignored */
+}
+
+static void test_request_id_of_the_last_answer_is_kept(void **state)
+{
+    (void)state;
+    const ddb_fake_reply ok = {200, "{}", 0, 0, NULL};
+    fixture fx = start(&ok, 1);
+    assert_string_equal(ddb_client_last_request_id(fx.client), "");
+    cJSON *resp = NULL;
+    assert_int_equal(ddb_call(fx.client, "ListTables", NULL, &resp, NULL), DDB_OK);
+    cJSON_Delete(resp);
+    assert_string_equal(ddb_client_last_request_id(fx.client), "FAKE0000000000000000000000000000000000000000000000");
+    stop(&fx);
 }
 
 static unsigned closed_port(void)
@@ -296,7 +329,7 @@ static void test_deadline_cuts_a_slow_answer(void **state)
 {
     (void)state;
     /* The server answers 200 after 4 s; without the deadline the call would succeed. */
-    const ddb_fake_reply slow[] = {{200, "{}", 4000, 0}};
+    const ddb_fake_reply slow[] = {{200, "{}", 4000, 0, NULL}};
     fixture fx = start(slow, 1);
     ddb_client_set_deadline(fx.client, now_ms() + 800);
     cJSON *req = get_request(), *resp = NULL;
@@ -318,7 +351,7 @@ static void test_deadline_cuts_a_slow_answer(void **state)
 static void test_bad_arguments(void **state)
 {
     (void)state;
-    const ddb_fake_reply ok = {200, "{}", 0, 0};
+    const ddb_fake_reply ok = {200, "{}", 0, 0, NULL};
     fixture fx = start(&ok, 1);
     cJSON *resp = NULL;
     ddb_error err;
@@ -341,6 +374,8 @@ int main(void)
         cmocka_unit_test(test_condition_and_validation_failures_are_not_retried),
         cmocka_unit_test(test_malformed_success_answers_are_protocol_errors),
         cmocka_unit_test(test_answers_over_16_mib_are_refused),
+        cmocka_unit_test(test_answers_are_checked_against_their_crc32),
+        cmocka_unit_test(test_request_id_of_the_last_answer_is_kept),
         cmocka_unit_test(test_transport_failure_after_retries),
         cmocka_unit_test(test_deadline_cuts_a_slow_answer),
         cmocka_unit_test(test_bad_arguments),

@@ -95,7 +95,7 @@ static void make_ticket(ticket *t)
 static void test_purchase_request_is_the_documented_transaction(void **state)
 {
     (void)state;
-    const ddb_fake_reply ok = {200, "{}", 0, 0};
+    const ddb_fake_reply ok = {200, "{}", 0, 0, NULL};
     fixture fx = start(&ok, 1);
     ticket t, out;
     make_ticket(&t);
@@ -135,7 +135,7 @@ static void test_seat_condition_failure_is_decided_by_reading_the_concert(void *
 {
     (void)state;
     /* concert gone -> not found */
-    const ddb_fake_reply missing[] = {{400, CANCEL("ConditionalCheckFailed", "None"), 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply missing[] = {{400, CANCEL("ConditionalCheckFailed", "None"), 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     fixture fx = start(missing, 2);
     ticket t;
     make_ticket(&t);
@@ -150,13 +150,13 @@ static void test_seat_condition_failure_is_decided_by_reading_the_concert(void *
     stop(&fx);
 
     /* concert there -> sold out */
-    const ddb_fake_reply sold[] = {{400, CANCEL("ConditionalCheckFailed", "None"), 0, 0}, {200, CONCERT_ITEM, 0, 0}};
+    const ddb_fake_reply sold[] = {{400, CANCEL("ConditionalCheckFailed", "None"), 0, 0, NULL}, {200, CONCERT_ITEM, 0, 0, NULL}};
     fx = start(sold, 2);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_SOLD_OUT);
     stop(&fx);
 
     /* the deciding read fails -> unavailable, never a guess */
-    const ddb_fake_reply unsure[] = {{400, CANCEL("ConditionalCheckFailed", "None"), 0, 0}, {500, "{}", 0, 0}};
+    const ddb_fake_reply unsure[] = {{400, CANCEL("ConditionalCheckFailed", "None"), 0, 0, NULL}, {500, "{}", 0, 0, NULL}};
     fx = start(unsure, 2);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_UNAVAILABLE);
     assert_int_equal(ddb_fake_count(fx.fake), 1 + DDB_MAX_ATTEMPTS);
@@ -170,8 +170,8 @@ static void test_existing_ticket_is_replay_or_conflict(void **state)
                        "\"customerEmail\":{\"S\":\"g@example.org\"},\"purchaseDate\":{\"S\":\"2026-11-25T08:00:00.000Z\"}}}";
     const char *other = "{\"Item\":{\"id\":{\"S\":\"t-1\"},\"concertId\":{\"S\":\"c-2\"}}}";
     /* both conditions failed (the last seat was this very ticket): the ticket decides */
-    const ddb_fake_reply replay[] = {{400, CANCEL("ConditionalCheckFailed", "ConditionalCheckFailed"), 0, 0},
-                                     {200, same, 0, 0}};
+    const ddb_fake_reply replay[] = {{400, CANCEL("ConditionalCheckFailed", "ConditionalCheckFailed"), 0, 0, NULL},
+                                     {200, same, 0, 0, NULL}};
     fixture fx = start(replay, 2);
     ticket t, out;
     make_ticket(&t);
@@ -185,14 +185,14 @@ static void test_existing_ticket_is_replay_or_conflict(void **state)
     cJSON_Delete(b);
     stop(&fx);
 
-    const ddb_fake_reply conflict[] = {{400, CANCEL("None", "ConditionalCheckFailed"), 0, 0}, {200, other, 0, 0}};
+    const ddb_fake_reply conflict[] = {{400, CANCEL("None", "ConditionalCheckFailed"), 0, 0, NULL}, {200, other, 0, 0, NULL}};
     fx = start(conflict, 2);
     assert_int_equal(store_purchase(fx.s, &t, &out), STORE_CONFLICT);
     assert_null(out.customer_name);
     stop(&fx);
 
     /* reported as existing, then not found: an error, not a sale */
-    const ddb_fake_reply vanished[] = {{400, CANCEL("None", "ConditionalCheckFailed"), 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply vanished[] = {{400, CANCEL("None", "ConditionalCheckFailed"), 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     fx = start(vanished, 2);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_ERROR);
     stop(&fx);
@@ -202,8 +202,8 @@ static void test_existing_ticket_is_replay_or_conflict(void **state)
         {400,
          "{\"__type\":\"TransactionCanceledException\",\"message\":\"Transaction cancelled, please refer "
          "cancellation reasons for specific reasons [None, ConditionalCheckFailed]\"}",
-         0, 0},
-        {200, same, 0, 0}};
+         0, 0, NULL},
+        {200, same, 0, 0, NULL}};
     fx = start(msg_only, 2);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_REPLAY);
     stop(&fx);
@@ -212,7 +212,7 @@ static void test_existing_ticket_is_replay_or_conflict(void **state)
 static void test_contention_and_outages_are_unavailable(void **state)
 {
     (void)state;
-    const ddb_fake_reply conflict[] = {{400, CANCEL("None", "TransactionConflict"), 0, 0}};
+    const ddb_fake_reply conflict[] = {{400, CANCEL("None", "TransactionConflict"), 0, 0, NULL}};
     fixture fx = start(conflict, 1);
     ticket t;
     make_ticket(&t);
@@ -221,12 +221,12 @@ static void test_contention_and_outages_are_unavailable(void **state)
     assert_non_null(strstr(store_last_error(fx.s), "TransactionCanceledException"));
     stop(&fx);
 
-    const ddb_fake_reply conflict_then_ok[] = {{400, CANCEL("TransactionConflict", "None"), 0, 0}, {200, "{}", 0, 0}};
+    const ddb_fake_reply conflict_then_ok[] = {{400, CANCEL("TransactionConflict", "None"), 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     fx = start(conflict_then_ok, 2);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_OK);
     stop(&fx);
 
-    const ddb_fake_reply throttled[] = {{400, THROTTLED, 0, 0}};
+    const ddb_fake_reply throttled[] = {{400, THROTTLED, 0, 0, NULL}};
     fx = start(throttled, 1);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_UNAVAILABLE);
     concert c;
@@ -242,7 +242,7 @@ static void test_contention_and_outages_are_unavailable(void **state)
     stop(&fx);
 
     const ddb_fake_reply validation[] = {
-        {400, CANCEL("ValidationError", "None"), 0, 0}, {200, "{}", 0, 0}};
+        {400, CANCEL("ValidationError", "None"), 0, 0, NULL}, {200, "{}", 0, 0, NULL}};
     fx = start(validation, 2);
     assert_int_equal(store_purchase(fx.s, &t, NULL), STORE_ERROR);
     assert_int_equal(ddb_fake_count(fx.fake), 1);
@@ -256,8 +256,8 @@ static void test_list_follows_last_evaluated_key(void **state)
         {200,
          "{\"Items\":[{\"id\":{\"S\":\"a\"},\"availableTickets\":{\"N\":\"1\"},\"ticketPrice\":{\"N\":\"1.5\"}},"
          "{\"id\":{\"S\":\"b\"}}],\"Count\":2,\"LastEvaluatedKey\":{\"id\":{\"S\":\"b\"}}}",
-         0, 0},
-        {200, "{\"Items\":[{\"id\":{\"S\":\"c\"}},{\"noid\":{\"S\":\"x\"}}],\"Count\":2}", 0, 0},
+         0, 0, NULL},
+        {200, "{\"Items\":[{\"id\":{\"S\":\"c\"}},{\"noid\":{\"S\":\"x\"}}],\"Count\":2}", 0, 0, NULL},
     };
     fixture fx = start(pages, 2);
     concert_list l;
@@ -278,19 +278,19 @@ static void test_list_follows_last_evaluated_key(void **state)
     stop(&fx);
 
     /* a server that hands back the same key forever is caught */
-    const ddb_fake_reply loop[] = {{200, "{\"Items\":[],\"LastEvaluatedKey\":{\"id\":{\"S\":\"k\"}}}", 0, 0}};
+    const ddb_fake_reply loop[] = {{200, "{\"Items\":[],\"LastEvaluatedKey\":{\"id\":{\"S\":\"k\"}}}", 0, 0, NULL}};
     fx = start(loop, 1);
     assert_int_equal(store_list_concerts(fx.s, &l), STORE_ERROR);
     assert_int_equal(l.n, 0);
     assert_int_equal(ddb_fake_count(fx.fake), 2);
     stop(&fx);
 
-    const ddb_fake_reply bad_items[] = {{200, "{\"Items\":{\"id\":1}}", 0, 0}};
+    const ddb_fake_reply bad_items[] = {{200, "{\"Items\":{\"id\":1}}", 0, 0, NULL}};
     fx = start(bad_items, 1);
     assert_int_equal(store_list_concerts(fx.s, &l), STORE_ERROR);
     stop(&fx);
 
-    const ddb_fake_reply empty[] = {{200, "{\"Count\":0}", 0, 0}};
+    const ddb_fake_reply empty[] = {{200, "{\"Count\":0}", 0, 0, NULL}};
     fx = start(empty, 1);
     assert_int_equal(store_list_concerts(fx.s, &l), STORE_OK);
     assert_int_equal(l.n, 0);
@@ -301,7 +301,7 @@ static void test_list_follows_last_evaluated_key(void **state)
 static void test_garbage_answers_are_errors(void **state)
 {
     (void)state;
-    const ddb_fake_reply garbage[] = {{200, "<html>", 0, 0}};
+    const ddb_fake_reply garbage[] = {{200, "<html>", 0, 0, NULL}};
     fixture fx = start(garbage, 1);
     concert c;
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_ERROR);
@@ -309,12 +309,12 @@ static void test_garbage_answers_are_errors(void **state)
     assert_non_null(strstr(store_last_error(fx.s), "DDB_ERR_PROTOCOL"));
     stop(&fx);
 
-    const ddb_fake_reply odd_item[] = {{200, "{\"Item\":{\"id\":{\"N\":\"5\"}}}", 0, 0}};
+    const ddb_fake_reply odd_item[] = {{200, "{\"Item\":{\"id\":{\"N\":\"5\"}}}", 0, 0, NULL}};
     fx = start(odd_item, 1);
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_ERROR);
     stop(&fx);
 
-    const ddb_fake_reply huge_number[] = {{200, "{\"Item\":{\"id\":{\"S\":\"c-1\"},\"ticketPrice\":{\"N\":\"1E+30\"}}}", 0, 0}};
+    const ddb_fake_reply huge_number[] = {{200, "{\"Item\":{\"id\":{\"S\":\"c-1\"},\"ticketPrice\":{\"N\":\"1E+30\"}}}", 0, 0, NULL}};
     fx = start(huge_number, 1);
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_ERROR);
     stop(&fx);
@@ -323,7 +323,7 @@ static void test_garbage_answers_are_errors(void **state)
 static void test_deadline_passed_sends_nothing(void **state)
 {
     (void)state;
-    const ddb_fake_reply ok = {200, "{}", 0, 0};
+    const ddb_fake_reply ok = {200, "{}", 0, 0, NULL};
     fixture fx = start(&ok, 1);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -237,7 +237,7 @@ static cJSON *put_request(const char *name)
  * returns a copy of what the server received (caller frees body). */
 static ddb_fake_request capture(const char *op, const cJSON *req, const char *token)
 {
-    static const ddb_fake_reply ok = {200, "{}", 0, 0};
+    static const ddb_fake_reply ok = {200, "{}", 0, 0, NULL};
     ddb_fake *f = ddb_fake_start(&ok, 1);
     assert_non_null(f);
     set_env(ddb_fake_url(f), token);
