@@ -321,8 +321,12 @@ const char *bo_valid_price_text(const char *text, int64_t *cents_out)
         return "ticketPrice is required";
     char buf[48];
     size_t n = (size_t)(e - b);
-    if (n >= sizeof buf)
+    if (n >= sizeof buf) { /* far too long for a price: say which rule it breaks */
+        for (const char *p = b; p < e; p++)
+            if ((*p < '0' || *p > '9') && *p != '.')
+                return *b == '-' ? PRICE_NEG : PRICE_NOT_NUM;
         return PRICE_MAX;
+    }
     memcpy(buf, b, n);
     buf[n] = '\0';
     if (buf[0] == '-')

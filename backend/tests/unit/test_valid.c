@@ -257,6 +257,8 @@ static void price_text_rules(void **state)
         { "", "required" }, { "-5", "negative" }, { "49.999", "2 decimals" }, { "abc", "number" },
         { "1e3", "number" }, { "5.", "number" }, { "1000000.01", "1000000" }, { "1.2.3", "number" },
         { "99999999999999999999999999999999999999999999999999", "1000000" },
+        { "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij", "number" },
+        { "-9999999999999999999999999999999999999999999999999", "negative" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         c = 3;
