@@ -132,6 +132,15 @@ n_floor=1000; [ "$quick" = 1 ] && n_floor=300
 floor() { # op -> JSON
   "$B/ddbfloor" -o "$1" -c "$C" -T "$T" -f "$tmp/ids.txt" -W 200 -n "$n_floor"
 }
+# user+sys of all of the gateway's workers (bootstrap processes), in microseconds, from /proc/PID/stat.
+workers_cpu_us() {
+  local gw total=0 pid t
+  gw=$(cat "$state/gateway.pid")
+  for pid in $(pgrep -P "$gw"); do
+    t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null) && total=$((total + t))
+  done
+  echo $((total * 1000000 / $(getconf CLK_TCK)))
+}
 declare -A p50
 for c in 1 8 32; do
   if [ "$quick" = 1 ]; then ng=$((c * 40)); np=$((c * 20)); else ng=$((c * 150 > 400 ? c * 150 : 400)); np=$((c * 60 > 200 ? c * 60 : 200)); fi
@@ -170,6 +179,17 @@ for c in 1 8 32; do
     row "warm c=$c" "$name p50 at $c concurrent" "$(fmt "${p50[$label$c]}" 3)" ms "$target" "$ok" "$note"
   done
 done
+if [ "$local_api" = 1 ]; then
+  # The same CPU figure seen from the gateway: every worker's user+sys over a run of warm GET /concerts/{id}.
+  n_gw=3000; [ "$quick" = 1 ] && n_gw=800
+  "$B/loadgen" -c 8 -n 400 -f "$tmp/ids.txt" "$api/concerts/{line}" >/dev/null   # all 8 workers warm
+  cpu0=$(workers_cpu_us)
+  "$B/loadgen" -c 8 -n "$n_gw" -f "$tmp/ids.txt" "$api/concerts/{line}" >/dev/null
+  cpu1=$(workers_cpu_us)
+  v=$(echo "($cpu1 - $cpu0) / $n_gw" | bc -l)
+  row bootstrap "CPU per invocation in the gateway's workers, getConcert (8 clients)" "$(fmt "$v" 0)" us "<= 100 us" "$(le "$v" 100)" \
+    "/proc/PID/stat user+sys of every worker over $n_gw invocations"
+fi
 
 # ---- 4. hot sale: 1,000 buyers, 200 seats, 64 connections -----------------------------------------------
 say "hot sale: 1000 buyers for 200 seats at 64 connections"

@@ -28,8 +28,15 @@ for t in build/tests/unit/test_* backend/build/tests/unit/test_*; do
   [ -x "$t" ] && [[ "$t" != *.d ]] && tests+=("$t")
 done
 run_one() { # test binary -> 0/1, log in $state/vg/<name>.log
-  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log"
-  if timeout 600 "${VG[@]}" --log-file="$log" "$t" >"$log.out" 2>&1; then echo "ok    $t"; else echo "FAIL  $t (see $log)"; return 1; fi
+  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log" try
+  for try in 1 2; do
+    if timeout 600 "${VG[@]}" --log-file="$log" "$t" >"$log.out" 2>&1; then echo "ok    $t"; return 0; fi
+    # Only a binary that could not be started (e.g. being relinked by a parallel build) is tried again.
+    grep -q 'ERROR SUMMARY' "$log" 2>/dev/null && break
+    sleep 5
+  done
+  echo "FAIL  $t (see $log)"; grep -hE 'ERROR SUMMARY|definitely lost|indirectly lost|Invalid|uninitialised|valgrind:' "$log" "$log.out" 2>/dev/null | head -n 5 | sed 's/^/      /'
+  return 1
 }
 pids=(); names=()
 for t in "${tests[@]}"; do
