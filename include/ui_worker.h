@@ -52,8 +52,9 @@ unsigned long ui_worker_submit(ui_worker *w, const ui_job *job);
 /* Takes the oldest finished result without blocking; true when one was there (caller owns it). */
 bool ui_worker_poll(ui_worker *w, ui_result *out);
 
-/* Asks the thread to stop, waits up to wait_ms for a request in flight, then frees everything.
- * If the thread is still inside a request after that, it is detached and finishes on its own. */
-void ui_worker_stop(ui_worker *w, long wait_ms);
+/* Asks the thread to stop and waits up to wait_ms (< 0: as long as it takes; the API client's own
+ * timeouts bound it) for the request in flight to end. Returns true when the thread ended and
+ * everything was freed; false when it is still inside a request (w stays valid: call again). */
+bool ui_worker_stop(ui_worker *w, long wait_ms);
 
 #endif

@@ -587,7 +587,7 @@ int ui_run(const ui_options *opts)
 
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (scr == NULL) {
-        ui_worker_stop(app->worker, 2000);
+        ui_worker_stop(app->worker, -1);
         app_free(app);
         fprintf(stderr, "boxoffice: cannot use this terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
         return 1;
@@ -671,7 +671,12 @@ int ui_run(const ui_options *opts)
         dup2(saved_err, STDERR_FILENO);
         close(saved_err);
     }
-    ui_worker_stop(app->worker, 2000);
+    if (!ui_worker_stop(app->worker, 300)) {
+        /* a request is still in flight (maybe a sale): let it end rather than cut it off; the client's
+         * timeouts bound the wait */
+        fprintf(stderr, "boxoffice: waiting for the request in flight to finish\xe2\x80\xa6\n");
+        ui_worker_stop(app->worker, -1);
+    }
     app_free(app);
     return sig != 0 ? 128 + sig : 0;
 }

@@ -20,7 +20,7 @@ struct ui_worker {
     ui_result results[RESULTS_MAX];
     size_t res_head, res_count;
     unsigned long next_seq;
-    bool stop, finished, detached;
+    bool stop, finished;
 };
 
 void ui_result_clear(ui_result *r)
@@ -102,11 +102,8 @@ static void *worker_main(void *arg)
         w->res_count++;
     }
     w->finished = true;
-    bool detached = w->detached;
     pthread_cond_broadcast(&w->done);
     pthread_mutex_unlock(&w->lock);
-    if (detached)
-        free_worker(w);
     return NULL;
 }
 
@@ -174,33 +171,34 @@ bool ui_worker_poll(ui_worker *w, ui_result *out)
     return got;
 }
 
-void ui_worker_stop(ui_worker *w, long wait_ms)
+bool ui_worker_stop(ui_worker *w, long wait_ms)
 {
     if (w == NULL)
-        return;
+        return true;
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
+    if (wait_ms > 0) {
+        until.tv_sec += wait_ms / 1000;
+        until.tv_nsec += (wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
     }
     pthread_mutex_lock(&w->lock);
     w->stop = true;
     pthread_cond_signal(&w->wake);
     while (!w->finished) {
-        if (pthread_cond_timedwait(&w->done, &w->lock, &until) == ETIMEDOUT)
+        if (wait_ms < 0)
+            pthread_cond_wait(&w->done, &w->lock);
+        else if (pthread_cond_timedwait(&w->done, &w->lock, &until) == ETIMEDOUT)
             break;
     }
-    if (!w->finished) {
-        /* still inside a request: let it finish and free itself */
-        w->detached = true;
-        pthread_mutex_unlock(&w->lock);
-        pthread_detach(w->thread);
-        return;
-    }
+    bool finished = w->finished;
     pthread_mutex_unlock(&w->lock);
+    if (!finished)
+        return false;
     pthread_join(w->thread, NULL);
     free_worker(w);
+    return true;
 }

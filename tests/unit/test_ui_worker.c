@@ -52,7 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    ui_worker_stop(f->w, 5000);
+    assert_true(ui_worker_stop(f->w, -1)); /* NULL after a test stopped it itself: true */
     stub_stop(f->stub);
     ui_trace_destroy(&f->ring);
     free(f);
@@ -150,6 +150,20 @@ static void the_submitter_does_not_wait_for_a_slow_server(void **state)
     ui_result_clear(&r);
 }
 
+static void stopping_waits_for_the_request_in_flight(void **state)
+{
+    fx *f = *state;
+    stub_reply hang = { .action = STUB_HANG };
+    stub_push_reply(f->stub, &hang);
+    ui_job job = { .kind = UI_JOB_LIST };
+    assert_true(ui_worker_submit(f->w, &job) > 0);
+    struct timespec d = { 0, 300 * 1000 * 1000 };
+    nanosleep(&d, NULL); /* the worker is inside the request now */
+    assert_false(ui_worker_stop(f->w, 100)); /* not cut off: still running, still valid */
+    assert_true(ui_worker_stop(f->w, -1));   /* ends with the client's timeout */
+    f->w = NULL;                             /* freed */
+}
+
 typedef struct seen { int n; unsigned long first_seq; long status; char resp[4096]; } seen;
 
 static int collect(void *ctx, const ui_trace_entry *e)
@@ -235,6 +249,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(jobs_are_answered_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(the_submitter_does_not_wait_for_a_slow_server, setup, teardown),
         cmocka_unit_test_setup_teardown(exchanges_reach_the_inspector_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(stopping_waits_for_the_request_in_flight, setup, teardown),
         cmocka_unit_test(pretty_printing_keeps_non_json_readable),
         cmocka_unit_test(the_ring_keeps_only_the_newest_exchanges),
     };
