@@ -23,6 +23,7 @@
 #define RT_BACKOFF_CAP_MS 1000
 #define RT_NEXT_GIVE_UP_MS 120000 /* default: give up after 2 min without a working /next */
 #define RT_POST_TIMEOUT_MS 10000
+#define RT_BUF_KEEP (256u * 1024u)   /* an event buffer grown past this is released after its invocation */
 
 typedef struct rt_client rt_client;
 

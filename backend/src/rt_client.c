@@ -478,5 +478,10 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
         if (prc != 0)
             log_event("error", "runtime_api_post_failed", c->err);
         rt_response_clear(&r);
+        if (c->cap > RT_BUF_KEEP) { /* one huge event must not pin megabytes for the warm life */
+            free(c->buf);
+            c->buf = NULL;
+            c->cap = c->len = 0;
+        }
     }
 }
