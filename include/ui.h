@@ -14,7 +14,8 @@ typedef struct ui_options {
     bool no_color;           /* NO_COLOR set or --no-color */
 } ui_options;
 
-/* Runs until the user quits. Returns a process exit code (0 ok, 1 when the terminal cannot be used). */
+/* Runs until the user quits. Returns a process exit code (0 ok, 1 when the terminal cannot be used,
+ * 128 + the signal number when SIGINT/SIGTERM/SIGHUP ended it; the terminal is restored in every case). */
 int ui_run(const ui_options *opts);
 
 #endif
