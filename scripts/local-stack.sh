@@ -37,11 +37,13 @@ stage_name() {
   "$gw_bin" --print-config | jq -r .stage
 }
 
+key_changed=0
 ensure_key() {
   local keyf="$state/api-key"
   if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
     if [ ! -f "$keyf" ] || [ "$(cat "$keyf")" != "$BOXOFFICE_API_KEY" ]; then
       (umask 077; printf '%s\n' "$BOXOFFICE_API_KEY" >"$keyf")
+      key_changed=1      # a running gateway still knows the old key
     fi
   elif [ ! -s "$keyf" ]; then
     (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keyf"; echo >>"$keyf")
@@ -107,6 +109,7 @@ up() {
   "$gw_bin" --create-tables --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" ${STAGE:+--stage "$STAGE"} >>"$state/gateway.log" 2>&1 \
     || { tail -n 3 "$state/gateway.log" >&2; die "could not create the tables"; }
   ensure_key
+  [ "$key_changed" = 1 ] && stop_gateway
   start_gateway
   local url="http://127.0.0.1:$API_PORT/$(stage_name)"
   printf '%s\n' "$url" >"$state/api-url"
