@@ -96,7 +96,6 @@ struct ui_app {
     bo_ticket receipt;                 /* customer data: wiped when the receipt screen closes */
     bo_concert receipt_concert;
     int help_top;
-    int inspect_top;
     bool inspect_on;
 
     /* status line */

@@ -303,7 +303,6 @@ static int global_key(ui_app *app, ui_action act, int key)
             ui_message(app, true, "The inspector is not available in kiosk mode");
         } else {
             app->inspect_on = !app->inspect_on;
-            app->inspect_top = 0;
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REDRAW:

@@ -63,6 +63,19 @@ if [ -n "$wide" ]; then
   tui_esc
 fi
 
+# End, Home, PgDn, PgUp move over the whole list (the position indicator follows)
+if [ "$total" -gt 25 ]; then
+  tui_keys End
+  tui_wait_re "[0-9]+-$total of $total"
+  tui_keys Home
+  tui_wait_re " 1-[0-9]+ of $total"
+  tui_keys NPage
+  tui_wait_re " ([2-9]|[1-9][0-9]+)-[0-9]+ of $total"
+  tui_keys PPage
+  tui_wait_re " 1-[0-9]+ of $total"
+  tui_log "End/Home/PgDn/PgUp scroll the list"
+fi
+
 # s cycles the sort: name, then seats left, then date again.
 tui_keys s
 tui_wait "sort: name"
