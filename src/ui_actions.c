@@ -22,7 +22,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)" },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)" },
     { UI_ACT_INSPECT, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel" },
-    { UI_ACT_HELP, "help", "?", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help" },
+    { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help" },
     { UI_ACT_REDRAW, "redraw", "Ctrl-L", { UI_KEY_CTRL('l') }, "everywhere", "repaint the screen" },
     { UI_ACT_QUIT, "quit", "q/F10", { 'q', UI_KEY_FN(KEY_F(10)) }, "everywhere", "quit (asks if a form has input; kiosk: needs the PIN)" },
     { UI_ACT_MOUSE, "click", "mouse", { UI_KEY_FN(KEY_MOUSE) }, "list", "click selects a row, double-click opens it" },
