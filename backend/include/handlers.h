@@ -43,6 +43,8 @@ void handler_result_clear(handler_result *r);
 /* Sets out to {"error": message} with status; message must be static. On OOM falls back to a
  * static body. Always leaves a complete response. */
 void handler_fail(handler_result *out, int status, const char *message);
+/* A field reader's message: 400 with it, or 503 + Retry-After when it reports out of memory. */
+void handler_fail_input(handler_result *out, const char *message);
 /* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
 

@@ -161,21 +161,31 @@ static const char *string_of(const cJSON *obj, const char *field, const char **s
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, field);
     if (!it || cJSON_IsNull(it))
-        return required;
+        return required ? required : "a required field is missing";
     if (!cJSON_IsString(it) || !it->valuestring)
         return must_be_string(field);
     *s = it->valuestring;
     return NULL;
 }
 
-static const char OOM[] = "out of memory";
+static const char OOM[] = "Out of memory, please try again";
+
+void handler_fail_input(handler_result *out, const char *message)
+{
+    if (message == OOM) {
+        handler_fail(out, 503, OOM);
+        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+    } else {
+        handler_fail(out, 400, message);
+    }
+}
 
 const char *handler_text_field(const cJSON *obj, const char *field, char **out)
 {
     const char *s = NULL;
     const char *msg = string_of(obj, field, &s, bo_valid_text(field, NULL));
-    if (msg)
-        return msg;
+    if (msg || !s)
+        return msg ? msg : OOM;
     if ((msg = bo_valid_text(field, s)) != NULL)
         return msg;
     *out = bo_text_trim_dup(s);
@@ -186,8 +196,8 @@ const char *handler_date_field(const cJSON *obj, char **out)
 {
     const char *s = NULL;
     const char *msg = string_of(obj, "date", &s, bo_valid_date(NULL));
-    if (msg)
-        return msg;
+    if (msg || !s)
+        return msg ? msg : OOM;
     if ((msg = bo_valid_date(s)) != NULL)
         return msg;
     *out = strdup(s);
@@ -198,8 +208,8 @@ const char *handler_email_field(const cJSON *obj, char **out)
 {
     const char *s = NULL;
     const char *msg = string_of(obj, "customerEmail", &s, bo_valid_email(NULL));
-    if (msg)
-        return msg;
+    if (msg || !s)
+        return msg ? msg : OOM;
     if ((msg = bo_valid_email(s)) != NULL)
         return msg;
     *out = strdup(s);

@@ -41,7 +41,7 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         msg = handler_price_field(body, &c.price_cents);
     cJSON_Delete(body);
     if (msg) {
-        handler_fail(out, 400, msg);
+        handler_fail_input(out, msg);
         goto done;
     }
     if (!st) {

@@ -70,7 +70,7 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
         msg = handler_email_field(body, &t.customer_email);
     cJSON_Delete(body);
     if (msg) {
-        handler_fail(out, 400, msg);
+        handler_fail_input(out, msg);
         goto done;
     }
     if (!st) {

@@ -38,7 +38,7 @@ static void lb_json_str(lbuf *b, const char *s)
     static const char hex[] = "0123456789abcdef";
     lb_raw(b, "\"", 1);
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (size_t i = 0; p[i] && i < LOG_FIELD_MAX; i++) {
+    for (size_t i = 0; i < LOG_FIELD_MAX && p[i]; i++) {
         unsigned char c = p[i];
         if (c == '"' || c == '\\') {
             char e[2] = { '\\', (char)c };
