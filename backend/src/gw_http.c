@@ -166,7 +166,9 @@ static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &ql);
     char ip[64], port[16];
     client_ip(c, ip, sizeof ip);
-    snprintf(port, sizeof port, "%u", (unsigned)h->port);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_DAEMON);
+    const union MHD_DaemonInfo *di = ci ? MHD_get_daemon_info(ci->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    snprintf(port, sizeof port, "%u", di ? (unsigned)di->port : (unsigned)h->opts.port);
     /* API Gateway adds these for the integration */
     if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For")) hbuf[hl.n++] = (gw_kv){"X-Forwarded-For", ip};
     if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Port")) hbuf[hl.n++] = (gw_kv){"X-Forwarded-Port", port};
