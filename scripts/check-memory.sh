@@ -13,8 +13,9 @@ state=${CHECKMEM_STATE:-$root/build/check-memory}
 ddb_port=${CHECKMEM_DDB_PORT:-8604}
 stub_port=${CHECKMEM_STUB_PORT:-9605}
 rm -rf "$state"; mkdir -p "$state/vg"
+# A memory finding makes valgrind exit with 97, whatever the program's own status.
 VG=(valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect
-    --show-leak-kinds=definite,indirect --track-origins=yes --error-exitcode=1 --num-callers=30)
+    --show-leak-kinds=definite,indirect --track-origins=yes --error-exitcode=97 --num-callers=30)
 fail=0; failed=()
 
 echo "check-memory: building (plain)"
@@ -28,9 +29,15 @@ for t in build/tests/unit/test_* backend/build/tests/unit/test_*; do
   [ -x "$t" ] && [[ "$t" != *.d ]] && tests+=("$t")
 done
 run_one() { # test binary -> 0/1, log in $state/vg/<name>.log
-  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log" try
+  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log" try rc
   for try in 1 2; do
-    if timeout 600 "${VG[@]}" --log-file="$log" "$t" >"$log.out" 2>&1; then echo "ok    $t"; return 0; fi
+    timeout 900 "${VG[@]}" --log-file="$log" "$t" >"$log.out" 2>&1; rc=$?
+    if [ $rc -ne 97 ] && grep -q 'ERROR SUMMARY: 0 errors' "$log" 2>/dev/null; then
+      # Memory is clean. A test that fails only under valgrind (about 20x slower: client-side timeouts)
+      # is reported, not counted: the plain and ASan runs of the suite judge the behaviour.
+      if [ $rc -eq 0 ]; then echo "ok    $t"; else echo "ok    $t (memory clean; the test itself failed under valgrind, rc=$rc: $(grep -m1 -E 'FAILED|ERROR' "$log.out"))"; fi
+      return 0
+    fi
     # Only a binary that could not be started (e.g. being relinked by a parallel build) is tried again.
     grep -q 'ERROR SUMMARY' "$log" 2>/dev/null && break
     sleep 5
