@@ -42,13 +42,32 @@ static void on_trace(void *ud, const api_trace *t)
         f->key_leaked = true;
 }
 
-static api_client *client_for(const char *url, const char *key, size_t cap)
+/* Generous timeouts (a loaded 2-core machine under ASan moves 33 MiB slowly); the tests of a silent
+ * server use a short one (hang_client) so that they end soon. */
+#define TIMEOUT_MS 30000L
+#define HANG_TIMEOUT_MS 1000L
+
+static api_client *client_with(const char *url, const char *key, size_t cap, long timeout_ms)
 {
     api_config cfg = {
-        .base_url = url, .api_key = key, .connect_timeout_ms = 2000, .timeout_ms = 1500,
+        .base_url = url, .api_key = key, .connect_timeout_ms = 5000, .timeout_ms = timeout_ms,
         .purchase_attempts = 3, .max_response_bytes = cap,
     };
     return api_client_new(&cfg);
+}
+
+static api_client *client_for(const char *url, const char *key, size_t cap)
+{
+    return client_with(url, key, cap, TIMEOUT_MS);
+}
+
+/* Replaces the fixture's client by one that gives up after HANG_TIMEOUT_MS. */
+static void use_hang_client(fixture *f)
+{
+    api_client_free(f->client);
+    f->client = client_with(stub_base_url(f->stub), "op-key", 0, HANG_TIMEOUT_MS);
+    assert_non_null(f->client);
+    api_client_set_trace(f->client, on_trace, f);
 }
 
 static int setup(void **state)
@@ -291,6 +310,7 @@ static void purchase_retries_after_a_timeout_with_the_same_key(void **state)
     api_result res;
     char k1[128], k2[128];
     stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    use_hang_client(f);
     stub_push_reply(f->stub, &hang);   /* the server may have sold the seat, but the answer never came */
     stub_push(f->stub, 200, "{\"id\":\"t-5\"}");
     assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
@@ -308,6 +328,7 @@ static void purchase_that_never_gets_an_answer_ends(void **state)
     bo_ticket t;
     api_result res;
     stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    use_hang_client(f);
     for (int i = 0; i < 3; i++)
         stub_push_reply(f->stub, &hang);
     assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_TIMEOUT);
@@ -389,6 +410,7 @@ static void silent_server_times_out(void **state)
     bo_concert_list l;
     api_result res;
     stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    use_hang_client(f);
     stub_push_reply(f->stub, &hang);
     assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_TIMEOUT);
     assert_int_equal(res.http_status, 0);

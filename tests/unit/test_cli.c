@@ -193,8 +193,8 @@ static int run(http_stub *stub, run_out *o, ...)
     FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);
     int rc = cli_parse_args(argc, argv, &a, err);
     if (rc == 0) {
-        api_config cfg = { .base_url = stub_base_url(stub), .api_key = "k", .timeout_ms = 3000,
-                           .connect_timeout_ms = 2000, .purchase_attempts = 2 };
+        api_config cfg = { .base_url = stub_base_url(stub), .api_key = "k", .timeout_ms = 30000,
+                           .connect_timeout_ms = 5000, .purchase_attempts = 2 };
         rc = cli_run(&a, &cfg, out, err);
     }
     fclose(out);
