@@ -15,7 +15,7 @@ tui_wait "Not allowed: operator key required"
 tui_has "New concert" && tui_fail "the create form opened without a key"
 tui_keys q
 tui_wait "EXITED rc=0"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_log "no key: refused"
 
 # --- with the key

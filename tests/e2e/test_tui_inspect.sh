@@ -4,7 +4,8 @@
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
-c=$(api_list | jq -c 'max_by(.availableTickets)')
+c=$(api_demo_pick '.availableTickets > 0' 'max_by(.availableTickets)')
+[ -n "$c" ] || tui_fail "no demo concert with seats left in the API"
 id=$(jq -r .id <<<"$c")
 seats=$(jq -r .availableTickets <<<"$c")
 name=$(jq -r .name <<<"$c")
@@ -29,7 +30,7 @@ tui_wait "HTTP inspector"
 tui_esc
 tui_keys q
 tui_wait "EXITED rc=0"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 
 tui_start 100 30 -- --kiosk --refresh 0
 tui_wait_list

@@ -20,7 +20,7 @@ sleep 1
 tui_has "EXITED" && tui_fail "Ctrl-C ended the kiosk"
 tui_wait "Seats left"
 tui_log "no PIN: n, q, F10 and Ctrl-C all refused"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 
 # --- with a PIN (and a short idle timeout from the config file)
 mkdir -p "$TUI_TMP/config/boxoffice"
@@ -40,7 +40,8 @@ tui_has "EXITED" && tui_fail "a wrong PIN quit the kiosk"
 tui_log "wrong PIN refused"
 
 # idle: a half-filled purchase form goes away by itself, and nothing of it remains
-name=$(jq -r 'max_by(.availableTickets).name' "$TUI_ASSETS")
+name=$(api_demo_pick '.availableTickets > 1' 'max_by(.availableTickets)' | jq -r .name)
+[ -n "$name" ] || tui_fail "no demo concert with seats left in the API"
 tui_keys /
 tui_type "$(short_name "$name")"
 tui_keys Enter

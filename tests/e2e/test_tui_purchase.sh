@@ -5,9 +5,9 @@
 tui_require
 
 # the demo concert with the most seats (never sold out by other tests)
-name=$(jq -r 'max_by(.availableTickets).name' "$TUI_ASSETS")
-c=$(api_by_name "$name")
-[ -n "$c" ] || tui_fail "\"$name\" not in the API"
+c=$(api_demo_pick '.availableTickets > 0' 'max_by(.availableTickets)')
+[ -n "$c" ] || tui_fail "no demo concert with seats left in the API"
+name=$(jq -r .name <<<"$c")
 id=$(jq -r .id <<<"$c")
 before=$(jq -r .availableTickets <<<"$c")
 [ "$before" -gt 0 ] || tui_fail "\"$name\" has no seats left"

@@ -16,7 +16,7 @@ kill -TERM "$pid"
 tui_wait "EXITED rc=143"
 tui_has "Seats left" && tui_fail "the list is still painted after SIGTERM (terminal not restored)"
 tui_log "SIGTERM: exit 143, screen restored"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 
 tui_start 100 30 NO_COLOR=1 -- --refresh 0
 tui_wait_list
@@ -27,13 +27,13 @@ kill -HUP "$pid"
 tui_wait "EXITED rc=129"
 tui_has "Seats left" && tui_fail "the list is still painted after SIGHUP"
 tui_log "NO_COLOR: no colours; SIGHUP: exit 129, screen restored"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 
 tui_start 100 30 -- --no-color --refresh 0
 tui_wait_list
 has_colour && tui_fail "colours despite --no-color"
 # a terminal without colours at all (TERM=vt100): still a usable list
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start 100 30 TERM=vt100 -- --refresh 0
 tui_wait_list
 has_colour && tui_fail "colours on a vt100"

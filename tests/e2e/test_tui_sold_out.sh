@@ -3,9 +3,10 @@
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
-name=$(api_list | jq -r --slurpfile a "$TUI_ASSETS" '[.[] | select(.availableTickets == 0) | .name as $n | select($a[0] | any(.name == $n))][0].name // empty')
-[ -n "$name" ] || tui_fail "no sold-out demo concert in the API"
-id=$(api_by_name "$name" | jq -r .id)
+c=$(api_demo_pick '.availableTickets == 0')
+[ -n "$c" ] || tui_fail "no sold-out demo concert in the API"
+name=$(jq -r .name <<<"$c")
+id=$(jq -r .id <<<"$c")
 short=$(short_name "$name")
 
 tui_start 100 30 -- --refresh 0

@@ -7,7 +7,7 @@ set -uo pipefail
 TUI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TUI_BIN=${BOXOFFICE_BIN:-$TUI_ROOT/build/boxoffice}
 TUI_ASSETS=$TUI_ROOT/assets/concerts.json
-TUI_SOCK="bo-tui-$$-$RANDOM"
+TUI_SOCK=""
 TUI_TMP=$(mktemp -d "${TMPDIR:-/tmp}/bo-tui.XXXXXX")
 TUI_TIMEOUT=${TUI_TIMEOUT:-20}
 
@@ -31,8 +31,12 @@ tui_require() {
   [ -f "$TUI_ASSETS" ] || tui_fail "$TUI_ASSETS is missing"
 }
 
+TUI_SOCKS=()
+# Ends the current pane's tmux server (and the box office in it).
+tui_stop() { tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true; }
 tui_cleanup() {
-  tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true
+  local s
+  for s in "${TUI_SOCKS[@]}"; do tmux -L "$s" kill-server >/dev/null 2>&1 || true; done
   rm -rf "$TUI_TMP"
 }
 trap tui_cleanup EXIT
@@ -50,6 +54,9 @@ tui_start() {
     "BOXOFFICE_API_URL=${BOXOFFICE_API_URL}" "BOXOFFICE_API_KEY=${BOXOFFICE_API_KEY:-}" "${envs[@]}" \
     "$TUI_BIN" "${args[@]}"
   mkdir -p "$TUI_TMP/config"
+  # a fresh tmux server per start: reusing a socket whose server is shutting down races
+  TUI_SOCK="bo-tui-$$-$RANDOM-${#TUI_SOCKS[@]}"
+  TUI_SOCKS+=("$TUI_SOCK")
   tmux -L "$TUI_SOCK" -f /dev/null new-session -d -s bo -x "$cols" -y "$rows" \
     "$cmd; echo \"EXITED rc=\$?\"; sleep 300"
   tmux -L "$TUI_SOCK" set-option -t bo -g status off >/dev/null 2>&1 || true
@@ -137,3 +144,15 @@ tui_click() {
 }
 # Row (0-based) of the first screen line containing TEXT, or -1.
 tui_row_of() { tui_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1 | awk '{print $1 - 1}' | grep . || echo -1; }
+
+# Demo concerts (from assets) whose name is unique in the API and that match a jq condition on the API's
+# record, e.g. api_demo_pick '.availableTickets == 0' or api_demo_pick 'true' 'max_by(.availableTickets)'.
+# Prints the API's record (JSON) of the chosen one; empty when none. Other suites may add concerts with
+# the same names: a unique name keeps the filter down to one row.
+api_demo_pick() {
+  local cond=$1 choose=${2:-'.[0]'}
+  api_list | jq -c --slurpfile a "$TUI_ASSETS" "
+    group_by(.name) | map(select(length == 1) | .[0])
+    | map(. as \$c | select(\$a[0] | any(.name == \$c.name)))
+    | map(select($cond)) | if length == 0 then empty else $choose end"
+}
