@@ -291,7 +291,7 @@ static void test_listing_more_than_one_megabyte_returns_every_concert(void **sta
     ddb_test_table_name(big_table, sizeof big_table, "it-store-big");
     assert_int_equal(ddb_test_create_table(raw, big_table), 0);
 
-    enum { N = 1300, TEXT = 420 };
+    enum { N = 600, TEXT = 900 };
     char filler[TEXT + 1];
     memset(filler, 'x', TEXT);
     filler[TEXT] = '\0';
