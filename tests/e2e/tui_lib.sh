@@ -36,7 +36,10 @@ TUI_SOCKS=()
 tui_stop() { tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1 || true; }
 tui_cleanup() {
   local s
-  for s in "${TUI_SOCKS[@]}"; do tmux -L "$s" kill-server >/dev/null 2>&1 || true; done
+  for s in "${TUI_SOCKS[@]}"; do
+    tmux -L "$s" kill-server >/dev/null 2>&1 || true
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$s"
+  done
   rm -rf "$TUI_TMP"
 }
 trap tui_cleanup EXIT
