@@ -9,7 +9,7 @@
 #include "api.h"
 
 #define UI_TRACE_RING 32
-#define UI_TRACE_BODY_MAX (16 * 1024)
+#define UI_TRACE_BODY_MAX ((size_t)16 * 1024)
 
 typedef struct ui_trace_entry {
     unsigned long seq;      /* 1, 2, ... (0: empty slot) */

@@ -84,7 +84,7 @@ char *ui_trace_pretty(const char *body)
         return NULL;
     size_t blen = strlen(body);
     char *printed = NULL;
-    if (blen <= 4 * 1024 * 1024) {
+    if (blen <= (size_t)4 * 1024 * 1024) {
         cJSON *j = cJSON_ParseWithLength(body, blen);
         if (j != NULL) {
             printed = cJSON_Print(j);
