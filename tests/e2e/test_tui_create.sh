@@ -18,6 +18,34 @@ tui_wait "EXITED rc=0"
 tui_stop
 tui_log "no key: refused"
 
+# --- with a wrong key: the form opens, the server refuses, its answer is shown and nothing is created
+fill_form() { # NAME
+  tui_keys n
+  tui_wait "New concert"
+  tui_type "$1"; tui_keys Enter
+  tui_type "2027-03-01"; tui_keys Enter
+  tui_type "Wrong Key Hall"; tui_keys Enter
+  tui_type "5"; tui_keys Enter
+  tui_type "10"; tui_keys Enter
+}
+wrong="Wrong Key Concert $$-$RANDOM"
+BOXOFFICE_API_KEY="not-the-key-$$" tui_start 100 30 -- --refresh 0
+tui_wait_list
+fill_form "$wrong"
+tui_wait "Not created:" 30
+tui_wait "HTTP 403"
+tui_has "New concert" || tui_fail "the form should stay open with its input after a refusal"
+tui_has "$wrong" || tui_fail "the form lost its input after a refusal"
+[ -z "$(api_by_name "$wrong")" ] || tui_fail "a concert was created with a wrong key"
+tui_log "wrong key: $(tui_screen | grep -o 'Not created:.*' | head -n 1 | sed 's/ *$//')"
+tui_esc
+tui_wait "Discard what you typed"
+tui_keys y
+tui_wait_gone "New concert"
+tui_keys q
+tui_wait "EXITED rc=0"
+tui_stop
+
 # --- with the key
 BOXOFFICE_API_KEY=$key
 name="Tür Test Ünïcode 東京 $$-$RANDOM"
