@@ -18,8 +18,10 @@
  * on a TransactionCanceledException whose only failure reasons are TransactionConflict /
  * ThrottlingError / ProvisionedThroughputExceeded (no condition failed: the same request may well
  * succeed). Never on ConditionalCheckFailed, ValidationException or a cancellation caused by a
- * condition. TransactWriteItems requests without a ClientRequestToken get a fresh one (as the SDKs
- * do), so a retry after a lost answer cannot apply the transaction twice. An answer whose body does
+ * condition. TransactWriteItems requests without a ClientRequestToken get one (as the SDKs do), kept
+ * for retries after an unknown outcome (5xx, timeout, transport), so that a lost answer cannot
+ * apply the transaction twice, and renewed after a definite rejection (throttled, cancelled: nothing
+ * written), so that the retry is really executed. An answer whose body does
  * not match its x-amz-crc32 header counts as a transport error (retried), as in the SDKs.
  */
 #include <stdbool.h>

@@ -543,12 +543,17 @@ static bool op_ok(const char *op)
 }
 
 /* The JSON body: the request, plus a ClientRequestToken for TransactWriteItems when missing. */
+static bool wants_token(const char *op, const cJSON *request)
+{
+    return request && strcmp(op, "TransactWriteItems") == 0 && cJSON_IsObject(request) &&
+           !cJSON_GetObjectItemCaseSensitive(request, "ClientRequestToken");
+}
+
 static char *build_body(const char *op, const cJSON *request)
 {
     if (!request)
         return strdup("{}");
-    if (strcmp(op, "TransactWriteItems") == 0 && cJSON_IsObject(request) &&
-        !cJSON_GetObjectItemCaseSensitive(request, "ClientRequestToken")) {
+    if (wants_token(op, request)) {
         cJSON *copy = cJSON_Duplicate(request, 1);
         if (!copy)
             return NULL;
@@ -587,6 +592,7 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
     struct curl_slist *headers = NULL, *tmp;
     char target[sizeof TARGET_PREFIX + OP_MAX];
     snprintf(target, sizeof target, TARGET_PREFIX "%s", op);
+    bool own_token = wants_token(op, request);
     char *body = build_body(op, request);
     if (!body)
         goto nomem;
@@ -622,6 +628,19 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
         uint64_t wait;
         if (!ddb_retry_decide(err, attempt, now_ms(), c->deadline_ms, next_rand(c), &wait))
             break;
+        /* Our own ClientRequestToken is kept when the outcome is unknown (5xx, timeout, transport),
+         * so that DynamoDB applies the transaction at most once. After a definite rejection
+         * (throttled, cancelled: nothing was written) the retry gets a fresh one, so that it is
+         * really executed again rather than answered from the first request's token. */
+        if (own_token && (st == DDB_ERR_THROTTLED || st == DDB_ERR_TRANSACTION_CANCELED ||
+                          st == DDB_ERR_TRANSACTION_CONFLICT)) {
+            char *fresh = build_body(op, request);
+            if (!fresh)
+                goto nomem;
+            curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
+            free(body);
+            body = fresh;
+        }
         sleep_ms(wait);
     }
     goto done;

@@ -140,17 +140,40 @@ static void test_transact_write_gets_one_client_request_token_for_all_attempts(v
     cJSON_Delete(a);
     cJSON_Delete(b);
 
-    /* a token given by the caller is kept; other operations get none */
+    /* after a definite rejection (nothing written) the retry carries a fresh token */
+    stop(&fx);
+    const ddb_fake_reply rejected[] = {{400, CANCEL_CONFLICT, 0, 0, NULL}, {400, THROTTLED, 0, 0, NULL},
+                                       {200, "{}", 0, 0, NULL}};
+    fx = start(rejected, 3);
+    assert_int_equal(ddb_call(fx.client, "TransactWriteItems", req, &resp, NULL), DDB_OK);
+    cJSON_Delete(resp);
+    assert_int_equal(ddb_fake_count(fx.fake), 3);
+    a = cJSON_Parse(ddb_fake_request_at(fx.fake, 0)->body);
+    b = cJSON_Parse(ddb_fake_request_at(fx.fake, 1)->body);
+    cJSON *c3 = cJSON_Parse(ddb_fake_request_at(fx.fake, 2)->body);
+    const char *t1 = cJSON_GetObjectItem(a, "ClientRequestToken")->valuestring;
+    const char *t2 = cJSON_GetObjectItem(b, "ClientRequestToken")->valuestring;
+    const char *t3 = cJSON_GetObjectItem(c3, "ClientRequestToken")->valuestring;
+    assert_string_not_equal(t1, t2);
+    assert_string_not_equal(t2, t3);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(c3);
+    stop(&fx);
+    fx = start(replies, 2);
+
+    /* a token given by the caller is kept (also after a 500); other operations get none */
     cJSON_AddStringToObject(req, "ClientRequestToken", "mine");
     assert_int_equal(ddb_call(fx.client, "TransactWriteItems", req, &resp, NULL), DDB_OK);
     cJSON_Delete(resp);
-    a = cJSON_Parse(ddb_fake_request_at(fx.fake, 2)->body);
+    a = cJSON_Parse(ddb_fake_request_at(fx.fake, 1)->body); /* 0 was the 500 */
     assert_string_equal(cJSON_GetObjectItem(a, "ClientRequestToken")->valuestring, "mine");
     cJSON_Delete(a);
     cJSON *put = cJSON_Parse("{\"TableName\":\"t\"}");
     assert_int_equal(ddb_call(fx.client, "PutItem", put, &resp, NULL), DDB_OK);
     cJSON_Delete(resp);
-    a = cJSON_Parse(ddb_fake_request_at(fx.fake, 3)->body);
+    a = cJSON_Parse(ddb_fake_request_at(fx.fake, 2)->body);
+    assert_string_equal(ddb_fake_header(ddb_fake_request_at(fx.fake, 2), "X-Amz-Target"), "DynamoDB_20120810.PutItem");
     assert_null(cJSON_GetObjectItem(a, "ClientRequestToken"));
     cJSON_Delete(a);
     cJSON_Delete(put);
