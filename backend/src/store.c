@@ -35,8 +35,9 @@ static void set_error(store *s, const char *fmt, ...)
 
 static void set_ddb_error(store *s, const char *what, const ddb_error *e)
 {
-    set_error(s, "%s: %s %s%s%s", what, ddb_status_name(e->status), e->type, e->type[0] ? ": " : "",
-              e->message);
+    const char *rid = ddb_client_last_request_id(s->ddb);
+    set_error(s, "%s: %s %s%s%s%s%s%s", what, ddb_status_name(e->status), e->type, e->type[0] ? ": " : "",
+              e->message, rid[0] ? " (request " : "", rid, rid[0] ? ")" : "");
 }
 
 static bool reasons_transient(const ddb_error *e)
