@@ -15,12 +15,7 @@ check_usable() { # COLS ROWS
   screen=$(tui_screen)
   [ "$(wc -l <<<"$screen")" -le "$2" ] || tui_fail "more lines than rows"
   local widest
-  widest=$(python3 -c '
-import sys, unicodedata
-w = 0
-for line in sys.stdin.read().split("\n"):
-    w = max(w, sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line.rstrip()))
-print(w)' <<<"$screen")
+  widest=$(LC_ALL=C.UTF-8 wc -L <<<"$screen")
   [ "$widest" -le "$1" ] || tui_fail "a line is $widest columns wide in a $1-column pane"
 }
 

@@ -25,7 +25,7 @@ tui_fail() {
 
 tui_require() {
   local t
-  for t in tmux jq curl python3; do command -v "$t" >/dev/null || tui_skip "$t is not installed"; done
+  for t in tmux jq curl; do command -v "$t" >/dev/null || tui_skip "$t is not installed"; done
   [ -x "$TUI_BIN" ] || tui_fail "$TUI_BIN is not built"
   [ -n "${BOXOFFICE_API_URL:-}" ] || tui_skip "BOXOFFICE_API_URL is not set (run through scripts/run-tests.sh)"
   [ -f "$TUI_ASSETS" ] || tui_fail "$TUI_ASSETS is missing"
@@ -107,17 +107,13 @@ tui_has() { tui_screen | grep -qF -- "$1"; }
 # The list is up and has data.
 tui_wait_list() { tui_wait "Seats left" "${1:-$TUI_TIMEOUT}"; tui_wait_re "Concerts [0-9]+" "${1:-$TUI_TIMEOUT}"; }
 
-# Display column (0-based) where TEXT starts on the screen line that contains it (wide chars count 2).
+# Display width of a string in terminal columns (wide characters count 2): GNU wc -L in a UTF-8 locale.
+tui_width() { printf '%s\n' "$1" | LC_ALL=C.UTF-8 wc -L; }
+# Display column (0-based) where TEXT starts on LINE (the first occurrence), or -1.
 tui_col_of() {
   local line=$1 text=$2
-  python3 - "$line" "$text" <<'PY'
-import sys, unicodedata
-line, text = sys.argv[1], sys.argv[2]
-i = line.find(text)
-if i < 0:
-    print(-1); sys.exit(0)
-print(sum(2 if unicodedata.east_asian_width(c) in "WF" else (0 if unicodedata.combining(c) else 1) for c in line[:i]))
-PY
+  [[ "$line" == *"$text"* ]] || { echo -1; return; }
+  tui_width "${line%%"$text"*}"
 }
 
 # ---- the API, to check what the screen claims ----
