@@ -15,7 +15,20 @@ root=$(cd "$here/../../.." && pwd)
 api=${BOXOFFICE_API_URL%/}
 stage=${api##*/}
 C=concert-ticket-system-concerts-$stage; T=concert-ticket-system-tickets-$stage
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+# Everything this test writes is removed at the end (after the checks), so that the shared stack's
+# catalogue is as the next test expects it: ids are collected in $tmp/created-{concerts,tickets}.
+cleanup() {
+  local id
+  while read -r id; do
+    ddb_req "$DYNAMODB_PORT" DeleteItem "{\"TableName\":\"$T\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null 2>&1
+  done < <(cat "$tmp/created-tickets" 2>/dev/null)
+  while read -r id; do
+    ddb_req "$DYNAMODB_PORT" DeleteItem "{\"TableName\":\"$C\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null 2>&1
+  done < <(cat "$tmp/created-concerts" 2>/dev/null)
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 failures=0
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
@@ -83,6 +96,7 @@ serving() { [ "$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$api/concerts/$op
 mk() { curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" "$api/concerts" \
          -d "{\"name\":\"$1\",\"date\":\"2027-04-01T20:00:00Z\",\"venue\":\"Bad Input Hall\",\"availableTickets\":$2,\"ticketPrice\":10}" | jq -r .id; }
 open_id=$(mk "Bad Input Target" 1000); soldout_id=$(mk "Bad Input Sold Out" 0)
+printf '%s\n' "$open_id" "$soldout_id" >>"$tmp/created-concerts"
 [ -n "$open_id" ] && [ "$open_id" != null ] && [ -n "$soldout_id" ] && [ "$soldout_id" != null ] || { echo "FAIL set-up: cannot create concerts"; exit 1; }
 concerts_before=$(ddb_count "$DYNAMODB_PORT" "$C") && tickets_before=$(ddb_count "$DYNAMODB_PORT" "$T") \
   || { echo "FAIL set-up: cannot count items in DynamoDB Local on :$DYNAMODB_PORT"; exit 1; }
@@ -111,12 +125,13 @@ while IFS= read -r line; do
     zero)
       if [ "$code" = 201 ]; then
         wrote_concerts=$((wrote_concerts + 1))
-        cid=$(jq -r .id "$tmp/resp"); raw=$(curl -s -m 30 "$api/concerts/$cid")
+        cid=$(jq -r .id "$tmp/resp"); echo "$cid" >>"$tmp/created-concerts"; raw=$(curl -s -m 30 "$api/concerts/$cid")
         grep -q -- '-0' <<<"$(jq -c '{availableTickets, ticketPrice}' <<<"$raw")" && fail "$id: stored as -0: $raw"
       elif [[ "$code" != 4?? ]] || ! json_error; then fail "$id: expected a 4xx JSON error or 201, got $got"; fi ;;
     stored)
       if [ "$code" != 201 ]; then fail "$id: valid data refused: $got"; continue; fi
       oid=$(jq -r .id "$tmp/resp")
+      if [ "$path" = /concerts ]; then echo "$oid" >>"$tmp/created-concerts"; else echo "$oid" >>"$tmp/created-tickets"; fi
       if [ "$path" = /concerts ]; then
         wrote_concerts=$((wrote_concerts + 1))
         curl -s -m 30 "$api/concerts/$oid" >"$tmp/back"
