@@ -26,13 +26,26 @@ struct gw_http {
     uint16_t port;
 };
 
+typedef struct outcome {
+    unsigned status;
+    const char *function;      /* NULL when no function ran (points into the config) */
+    int pid;
+    const char *error_type;    /* static string or NULL */
+    size_t bytes;
+} outcome;
+
 typedef struct api_req {
     char *body;
     size_t len;
     bool too_big;
-    bool had_body;
     int64_t t0_ns;
     int64_t t0_ms;
+    bool answered;             /* the access-log fields below are set: log when the answer is sent */
+    outcome o;
+    char rid[40];
+    char lambda_rid[40];
+    char method[16];
+    char *url;
 } api_req;
 
 typedef struct kv_list {
@@ -51,14 +64,6 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *k
     }
     return MHD_YES;
 }
-
-typedef struct outcome {
-    unsigned status;
-    const char *function;      /* NULL when no function ran */
-    int pid;
-    const char *error_type;
-    size_t bytes;
-} outcome;
 
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, const char *body, const char *rid,
                                  const char *error_type, outcome *o)
@@ -255,7 +260,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         /* answer at once, without reading the body */
     }
     if (*upload_size) {
-        req->had_body = true;
         if (!req->too_big && req->len + *upload_size <= h->opts.max_body) {
             char *b = realloc(req->body, req->len + *upload_size + 1);
             if (!b) return MHD_NO;
@@ -272,7 +276,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    char rid[40], lambda_rid[40] = "", ip[64];
+    char rid[40], lambda_rid[40] = "";
     uuid_t u;
     uuid_generate_random(u);
     uuid_unparse_lower(u, rid);
@@ -284,18 +288,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else {
         ret = handle(h, c, url, method, req, rid, lambda_rid, &o);
     }
-    client_ip(c, ip, sizeof ip);
-    access_log(rid, ip, method, url, &o, req->t0_ns, lambda_rid);
+    /* logged by on_completed once the answer is out, off the request's critical path */
+    req->answered = true;
+    req->o = o;
+    memcpy(req->rid, rid, sizeof req->rid);
+    memcpy(req->lambda_rid, lambda_rid, sizeof req->lambda_rid);
+    snprintf(req->method, sizeof req->method, "%s", method);
+    req->url = strdup(url);      /* NULL on OOM: logged as "?" */
     return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)c;
     (void)toe;
     api_req *req = *con_cls;
-    if (req) { free(req->body); free(req); }
+    if (req && req->answered) {
+        char ip[64];
+        client_ip(c, ip, sizeof ip);
+        access_log(req->rid, ip, req->method, req->url ? req->url : "?", &req->o, req->t0_ns, req->lambda_rid);
+    }
+    if (req) { free(req->url); free(req->body); free(req); }
     *con_cls = NULL;
 }
 

@@ -281,6 +281,13 @@ typedef struct rt_req {
     char *body;
     size_t len;
     bool too_big;
+    /* END/REPORT, written by rt_completed once the 202 is out (off the invocation's critical path) */
+    bool report;
+    char id[40];
+    pid_t pid;
+    double ms;
+    double init_ms;            /* < 0: not the worker's first invocation */
+    const gw_function *fn;
 } rt_req;
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body)
@@ -395,16 +402,12 @@ static enum MHD_Result rt_result(worker *w, struct MHD_Connection *c, const char
     }
     pthread_mutex_unlock(&p->mu);
 
-    double ms = (double)dur_ns / 1e6;
-    long billed = (long)ms + 1;
-    long mem = max_rss_mb(pid);
-    gw_log(f->name, "END RequestId: %s", id);
-    if (init_ms >= 0)
-        gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB\tInit Duration: %.2f ms",
-               id, ms, billed, f->memory_mb, mem, init_ms);
-    else
-        gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB",
-               id, ms, billed, f->memory_mb, mem);
+    req->report = true;
+    memcpy(req->id, id, sizeof req->id);
+    req->pid = pid;
+    req->ms = (double)dur_ns / 1e6;
+    req->init_ms = init_ms;
+    req->fn = f;
     if (req->too_big)
         return reply(c, MHD_HTTP_CONTENT_TOO_LARGE,
                      "{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size (6291556 bytes).\",\"errorType\":\"RequestEntityTooLarge\"}");
@@ -462,12 +465,27 @@ static enum MHD_Result rt_handler(void *cls, struct MHD_Connection *c, const cha
     return reply(c, MHD_HTTP_NOT_FOUND, "{\"errorMessage\":\"Unknown path\",\"errorType\":\"NotFound\"}");
 }
 
+static void log_report(const rt_req *req)
+{
+    const gw_function *f = req->fn;
+    long billed = (long)req->ms + 1;
+    long mem = max_rss_mb(req->pid);
+    gw_log(f->name, "END RequestId: %s", req->id);
+    if (req->init_ms >= 0)
+        gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB\tInit Duration: %.2f ms",
+               req->id, req->ms, billed, f->memory_mb, mem, req->init_ms);
+    else
+        gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB",
+               req->id, req->ms, billed, f->memory_mb, mem);
+}
+
 static void rt_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
     (void)c;
     (void)toe;
     rt_req *req = *con_cls;
+    if (req && req->report) log_report(req);
     if (req) { free(req->body); free(req); }
     *con_cls = NULL;
 }

@@ -71,7 +71,8 @@ wait_until 10 grep -q "\[echo\] REPORT RequestId: $lrid	Duration: .* ms	Billed D
   || fail "no REPORT line with Init Duration for $lrid"
 grep -q "\[echo\] END RequestId: $lrid" "$GW_LOG" || fail "no END line"
 grep -q '\[echo\] fake runtime pid' "$GW_LOG" || fail "the function's own output is not in the log"
-grep "\"requestId\":\"$rid\"" "$GW_LOG" | grep -q '"event":"access"' || fail "no access log line"
+access_line() { grep "\"requestId\":\"$rid\"" "$GW_LOG" | grep -q '"event":"access"'; }
+wait_until 10 access_line || fail "no access log line"
 
 echo "a binary body arrives base64-encoded"
 bin=$(mktemp); _stack_tmp+=("$bin")

@@ -11,7 +11,12 @@ trap stack_cleanup EXIT
 here="$root/backend/tests/e2e"
 fake=(--config "$here/fake-serverless.yml" --bootstrap "$here/fake-bootstrap.sh")
 ise() { expect_status 502; expect_json .message "Internal server error"; }
-access_pid() { grep '"event":"access"' "$GW_LOG" | grep "\"requestId\":\"$1\"" | jq -r '.workerPid // empty'; }
+# the access line is written once the answer is out: wait for it
+access_line() { grep '"event":"access"' "$GW_LOG" | grep -q "\"requestId\":\"$1\""; }
+access_pid() {
+  wait_until 10 access_line "$1" || fail "no access log line for $1"
+  grep '"event":"access"' "$GW_LOG" | grep "\"requestId\":\"$1\"" | jq -r '.workerPid // empty'
+}
 last_rid() { grep -i '^x-amzn-requestid:' <<<"$HTTP_HEADERS" | cut -d' ' -f2; }
 
 gw_start "${fake[@]}"

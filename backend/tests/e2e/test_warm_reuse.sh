@@ -13,6 +13,8 @@ if [ -n "${DYNAMODB_PORT:-}" ] && "$root/scripts/ddb-local.sh" ping "$DYNAMODB_P
   echo "real bootstrap: 25 sequential GET /concerts -> one worker process"
   gw_start --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" --idle-timeout-ms 60000
   for _ in $(seq 1 25); do http GET "$GW_URL/concerts"; expect_status 200; done
+  access_lines() { [ "$(grep '"event":"access"' "$GW_LOG" | grep -c '"function":"listConcerts"')" = 25 ]; }
+  wait_until 10 access_lines || fail "expected 25 access log lines for listConcerts"
   pids=$(grep '"event":"access"' "$GW_LOG" | grep '"function":"listConcerts"' | jq -r .workerPid | sort -u)
   expect_eq "distinct worker pids in the access log" 1 "$(wc -l <<<"$pids")"
   expect_eq "workers started" 1 "$(workers_json | jq .functions.listConcerts.started)"
@@ -20,7 +22,8 @@ if [ -n "${DYNAMODB_PORT:-}" ] && "$root/scripts/ddb-local.sh" ping "$DYNAMODB_P
   expect_eq "worker_start events" 1 "$(grep -c '"event":"worker_start","function":"listConcerts"' "$GW_LOG")"
   kill -0 "$pids" || fail "the warm worker $pids is not alive"
   expect_eq "REPORT lines with Init Duration (cold starts)" 1 "$(grep -c '\[listConcerts\] REPORT .*Init Duration' "$GW_LOG")"
-  expect_eq "REPORT lines" 25 "$(grep -c '\[listConcerts\] REPORT ' "$GW_LOG")"
+  reports() { [ "$(grep -c '\[listConcerts\] REPORT ' "$GW_LOG")" = 25 ]; }
+  wait_until 10 reports || fail "expected 25 REPORT lines"
   gw_stop
   kill -0 "$pids" 2>/dev/null && fail "worker $pids survived the gateway"
 else
