@@ -52,7 +52,15 @@ ensure_key() {
 
 start_gateway() {
   local pidf="$state/gateway.pid"
-  if pid_alive "$pidf" && gw_healthy "$API_PORT"; then return 0; fi
+  if pid_alive "$pidf" && gw_healthy "$API_PORT"; then
+    # rebuilt or reconfigured since it started: restart it, so the stack runs what was just built
+    if [ "$gw_bin" -nt "$pidf" ] || [ "$boot_bin" -nt "$pidf" ] || [ "$root/backend/serverless.yml" -nt "$pidf" ]; then
+      say "gateway, bootstrap or serverless.yml changed: restarting the gateway"
+      stop_gateway
+    else
+      return 0
+    fi
+  fi
   if pid_alive "$pidf"; then stop_gateway; fi
   if gw_healthy "$API_PORT" || (exec 3<>"/dev/tcp/127.0.0.1/$API_PORT") 2>/dev/null; then
     die "port $API_PORT is taken by another server (set API_PORT)"
