@@ -96,6 +96,7 @@ gw_route_status gw_route_match(const gw_config *cfg, const char *method, const c
     cJSON *p = NULL;
     for (size_t i = 0; i < nt; i++) {
         if (!is_param(&tpl[i])) continue;
+        if (i >= nr) break;      /* cannot happen for a matched route; keeps req[i] in bounds */
         if (!p && !(p = cJSON_CreateObject())) return GW_ROUTE_NOMEM;
         bool greedy = is_greedy(&tpl[i]);
         char name[128];
