@@ -90,7 +90,9 @@ gw_start() {
   "$_stack_root/backend/build/local-gateway" --port "$GW_PORT" "$@" </dev/null >"$GW_LOG" 2>&1 &
   GW_PID=$!
   if ! wait_until 20 _gw_health "$GW_PORT"; then
-    echo "gw_start: gateway did not come up; log:" >&2; cat "$GW_LOG" >&2; return 1
+    echo "gw_start: gateway did not come up; log:" >&2; cat "$GW_LOG" >&2
+    gw_stop
+    return 1
   fi
   local stage
   stage=$(curl -s "http://127.0.0.1:$GW_PORT/__gateway/health" | jq -r .stage)

@@ -32,8 +32,8 @@ http GET "$api/concerts/$c1"
 expect_json .availableTickets 4
 
 echo "replay after the purchase worker is gone (fresh worker on a restarted private gateway)"
-gw_start --dynamodb-endpoint "http://127.0.0.1:${DYNAMODB_PORT:?}" --api-key "$key"
 trap stack_cleanup EXIT
+gw_start --dynamodb-endpoint "http://127.0.0.1:${DYNAMODB_PORT:?}" --api-key "$key"
 http POST "$GW_URL/tickets" "${json[@]}" -H "Idempotency-Key: $ikey" --data-binary "$(buy "$c1")"
 [ "$HTTP_STATUS" = 201 ] || [ "$HTTP_STATUS" = 200 ] || fail "late replay answered $HTTP_STATUS: $HTTP_BODY"
 expect_json .id "$t1"
