@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "gw_config.h"
@@ -207,6 +208,13 @@ int main(int argc, char **argv)
     }
     snprintf(root_buf, sizeof root_buf, "%s", boot_abs);
     const char *task_root = dirname(root_buf);
+
+    /* Many workers and connections need descriptors: take the hard limit (poll() has no FD_SETSIZE cap). */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
 
     /* Signals: SIGINT/SIGTERM are taken by sigwait below; every thread inherits the mask. */
     sigset_t stop;

@@ -568,7 +568,7 @@ static int spawn(gw_pool *p, worker *w)
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     sa.sin_port = 0;
-    w->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+    w->daemon = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD, 0, NULL, NULL,
                                  rt_handler, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                  MHD_OPTION_NOTIFY_COMPLETED, rt_completed, NULL,
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)8, MHD_OPTION_END);
