@@ -69,15 +69,7 @@ static int setup(void **state)
         fprintf(stderr, "bootstrap binary not found (make -C backend all)\n");
         return -1;
     }
-    ddb_error err;
-    raw = ddb_client_new_from_env(&err);
-    if (!raw) {
-        fprintf(stderr, "ddb client: %s\n", err.message);
-        return -1;
-    }
-    ddb_test_table_name(concerts_table, sizeof concerts_table, "it-h2b-concerts");
-    ddb_test_table_name(tickets_table, sizeof tickets_table, "it-h2b-tickets");
-    if (ddb_test_create_table(raw, concerts_table) || ddb_test_create_table(raw, tickets_table))
+    if (ddb_test_tables_create(&raw, "it-h2b", concerts_table, tickets_table, sizeof concerts_table))
         return -1;
     return 0;
 }
@@ -85,9 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    int rc = ddb_test_delete_table(raw, concerts_table) | ddb_test_delete_table(raw, tickets_table);
-    ddb_client_free(raw);
-    return rc;
+    return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
 /* Starts bootstrap for handler with the given Runtime API; tables unset when with_tables is false. */

@@ -30,15 +30,7 @@ static void new_id(char out[STORE_ID_MAX + 1])
 static int setup(void **state)
 {
     (void)state;
-    ddb_error err;
-    raw = ddb_client_new_from_env(&err);
-    if (!raw) {
-        fprintf(stderr, "ddb client: %s\n", err.message);
-        return -1;
-    }
-    ddb_test_table_name(concerts_table, sizeof concerts_table, "it-store-concerts");
-    ddb_test_table_name(tickets_table, sizeof tickets_table, "it-store-tickets");
-    if (ddb_test_create_table(raw, concerts_table) || ddb_test_create_table(raw, tickets_table))
+    if (ddb_test_tables_create(&raw, "it-store", concerts_table, tickets_table, sizeof concerts_table))
         return -1;
     setenv("CONCERTS_TABLE", concerts_table, 1);
     setenv("TICKETS_TABLE", tickets_table, 1);
@@ -55,9 +47,7 @@ static int teardown(void **state)
 {
     (void)state;
     store_close(st);
-    int rc = ddb_test_delete_table(raw, concerts_table) | ddb_test_delete_table(raw, tickets_table);
-    ddb_client_free(raw);
-    return rc;
+    return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------------- */

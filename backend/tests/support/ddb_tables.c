@@ -2,6 +2,7 @@
 #include "ddb_tables.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,4 +67,35 @@ int ddb_test_delete_table(ddb_client *c, const char *name)
         return -1;
     }
     return 0;
+}
+
+int ddb_test_tables_create(ddb_client **raw, const char *prefix, char *concerts, char *tickets, size_t size)
+{
+    if (!getenv("AWS_ENDPOINT_URL_DYNAMODB")) {
+        fprintf(stderr, "AWS_ENDPOINT_URL_DYNAMODB is not set\n");
+        return -1;
+    }
+    ddb_error err;
+    *raw = ddb_client_new_from_env(&err);
+    if (!*raw) {
+        fprintf(stderr, "ddb client: %s\n", err.message);
+        return -1;
+    }
+    char p[96];
+    snprintf(p, sizeof p, "%s-concerts", prefix);
+    ddb_test_table_name(concerts, size, p);
+    snprintf(p, sizeof p, "%s-tickets", prefix);
+    ddb_test_table_name(tickets, size, p);
+    if (ddb_test_create_table(*raw, concerts) || ddb_test_create_table(*raw, tickets))
+        return -1;
+    return 0;
+}
+
+int ddb_test_tables_drop(ddb_client *raw, const char *concerts, const char *tickets)
+{
+    if (!raw)
+        return -1;
+    int rc = ddb_test_delete_table(raw, concerts) | ddb_test_delete_table(raw, tickets);
+    ddb_client_free(raw);
+    return rc;
 }

@@ -13,4 +13,11 @@ int ddb_test_create_table(ddb_client *c, const char *name);
 /* DeleteTable; a missing table is fine. 0 or -1. */
 int ddb_test_delete_table(ddb_client *c, const char *name);
 
+/* The fixture of every integration test: a client from the environment (*raw, caller frees with
+ * ddb_test_tables_drop) and a fresh concerts and tickets table named "<prefix>-concerts-…" and
+ * "<prefix>-tickets-…" into the two buffers of size bytes each. 0 or -1 (reason on stderr). */
+int ddb_test_tables_create(ddb_client **raw, const char *prefix, char *concerts, char *tickets, size_t size);
+/* Deletes both tables and frees raw. 0 or -1. */
+int ddb_test_tables_drop(ddb_client *raw, const char *concerts, const char *tickets);
+
 #endif
