@@ -49,8 +49,13 @@ ui_worker *ui_worker_start(const api_config *cfg, api_trace_fn trace_fn, void *t
  * Returns the job's seq (> 0), or 0 when the queue is full. */
 unsigned long ui_worker_submit(ui_worker *w, const ui_job *job);
 
-/* Takes the oldest finished result without blocking; true when one was there (caller owns it). */
+/* Takes the oldest finished result without blocking; true when one was there (caller owns it).
+ * Also consumes the wake-ups of ui_worker_wake_fd: call it until false after the fd was readable. */
 bool ui_worker_poll(ui_worker *w, ui_result *out);
+
+/* A descriptor (owned by w: do not close or read it) that is readable (POLLIN) whenever a result may be
+ * waiting for ui_worker_poll. */
+int ui_worker_wake_fd(const ui_worker *w);
 
 /* Asks the thread to stop and waits up to wait_ms (< 0: as long as it takes; the API client's own
  * timeouts bound it) for the request in flight to end. Returns true when the thread ended and

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -371,6 +373,35 @@ static int app_tick(ui_app *app)
     return flags;
 }
 
+/* ---- waiting ---- */
+
+/* How long the loop may sleep: the spinner turns every 100 ms while work is in flight; otherwise
+ * nothing changes on screen before the next whole second (ages) or the next scheduled refresh. */
+static int wait_ms(const ui_app *app)
+{
+    if (app->list_seq != 0 || app->busy_seq != 0)
+        return 100;
+    double until = floor(app->now) + 1.0;
+    if (app->next_refresh > 0 && app->next_refresh < until)
+        until = app->next_refresh;
+    double ms = (until - app->now) * 1000.0;
+    return ms <= 0 ? 0 : (int)ms + 1;
+}
+
+/* The one place the loop waits: for a key on stdin, a finished job from the worker, a signal
+ * (EINTR: SIGWINCH, SIGTERM...) or the tick. Returns false when the terminal is gone. */
+static bool wait_for_event(ui_app *app)
+{
+    struct pollfd fds[2] = {
+        { .fd = STDIN_FILENO, .events = POLLIN },
+        { .fd = ui_worker_wake_fd(app->worker), .events = POLLIN },
+    };
+    int n = poll(fds, 2, wait_ms(app));
+    if (n < 0)
+        return true; /* EINTR: the loop looks at signals and KEY_RESIZE */
+    return (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) == 0 || (fds[0].revents & POLLIN) != 0;
+}
+
 /* ---- drawing ---- */
 
 static const char *spinner(double t)
@@ -609,7 +640,7 @@ int ui_run(const ui_options *opts)
     nonl();
     keypad(stdscr, TRUE);
     curs_set(0);
-    timeout(100);
+    nodelay(stdscr, TRUE); /* the loop waits in wait_for_event, never inside curses */
     mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     if (!opts->no_color && has_colors() && start_color() == OK) {
         app->color = true;
@@ -642,9 +673,12 @@ int ui_run(const ui_options *opts)
             redraw = false;
         }
         wint_t wch;
-        int rc = get_wch(&wch);
-        if (rc == ERR)
+        int rc = get_wch(&wch); /* keys curses has read ahead come first */
+        if (rc == ERR) {
+            if (!wait_for_event(app))
+                break; /* the terminal hung up */
             continue;
+        }
         app->now = mono_now();
         int key = rc == KEY_CODE_YES ? UI_KEY_FN(wch) : (int)wch;
         if (key == UI_KEY_FN(KEY_RESIZE)) {

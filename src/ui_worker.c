@@ -2,9 +2,11 @@
 #include "ui_worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define JOBS_MAX 8
 #define RESULTS_MAX 8
@@ -21,6 +23,7 @@ struct ui_worker {
     size_t res_head, res_count;
     unsigned long next_seq;
     bool stop, finished;
+    int wake_rd, wake_wr;     /* self-pipe: the thread writes a byte after queueing a result */
 };
 
 void ui_result_clear(ui_result *r)
@@ -64,8 +67,25 @@ static void free_worker(ui_worker *w)
     pthread_cond_destroy(&w->wake);
     pthread_cond_destroy(&w->done);
     pthread_mutex_destroy(&w->lock);
+    close(w->wake_rd);
+    close(w->wake_wr);
     memset(w->jobs, 0, sizeof w->jobs);
     free(w);
+}
+
+/* Makes wake_rd readable. Non-blocking: a full pipe is readable already. */
+static void signal_result(ui_worker *w)
+{
+    char b = 1;
+    while (write(w->wake_wr, &b, 1) < 0 && errno == EINTR) {
+    }
+}
+
+static void drain_wakeups(ui_worker *w)
+{
+    char buf[64];
+    while (read(w->wake_rd, buf, sizeof buf) > 0) {
+    }
 }
 
 static void *worker_main(void *arg)
@@ -100,6 +120,7 @@ static void *worker_main(void *arg)
         }
         w->results[(w->res_head + w->res_count) % RESULTS_MAX] = res;
         w->res_count++;
+        signal_result(w); /* after the result is queued: a reader that drained first sees it */
     }
     w->finished = true;
     pthread_cond_broadcast(&w->done);
@@ -117,6 +138,11 @@ ui_worker *ui_worker_start(const api_config *cfg, api_trace_fn trace_fn, void *t
         goto fail_client;
     if (trace_fn != NULL)
         api_client_set_trace(w->client, trace_fn, trace_ud);
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
+        goto fail_pipe;
+    w->wake_rd = fds[0];
+    w->wake_wr = fds[1];
     if (pthread_mutex_init(&w->lock, NULL) != 0)
         goto fail_mutex;
     if (pthread_cond_init(&w->wake, NULL) != 0)
@@ -134,6 +160,9 @@ fail_done:
 fail_wake:
     pthread_mutex_destroy(&w->lock);
 fail_mutex:
+    close(w->wake_rd);
+    close(w->wake_wr);
+fail_pipe:
     api_client_free(w->client);
 fail_client:
     free(w);
@@ -159,6 +188,7 @@ unsigned long ui_worker_submit(ui_worker *w, const ui_job *job)
 bool ui_worker_poll(ui_worker *w, ui_result *out)
 {
     bool got = false;
+    drain_wakeups(w); /* before looking: a result queued after this look writes a new byte */
     pthread_mutex_lock(&w->lock);
     if (w->res_count > 0) {
         *out = w->results[w->res_head];
@@ -169,6 +199,11 @@ bool ui_worker_poll(ui_worker *w, ui_result *out)
     }
     pthread_mutex_unlock(&w->lock);
     return got;
+}
+
+int ui_worker_wake_fd(const ui_worker *w)
+{
+    return w->wake_rd;
 }
 
 bool ui_worker_stop(ui_worker *w, long wait_ms)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -164,6 +165,29 @@ static void stopping_waits_for_the_request_in_flight(void **state)
     f->w = NULL;                             /* freed */
 }
 
+static int wake_fd_ready(ui_worker *w, int ms)
+{
+    struct pollfd p = { .fd = ui_worker_wake_fd(w), .events = POLLIN };
+    return poll(&p, 1, ms);
+}
+
+static void the_wake_fd_is_readable_exactly_while_a_result_waits(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(wake_fd_ready(f->w, 0), 0); /* nothing submitted: nothing to wake for */
+    stub_push(f->stub, 200, "[" CONCERT "]");
+    ui_job job = { .kind = UI_JOB_LIST };
+    unsigned long seq = ui_worker_submit(f->w, &job);
+    assert_true(seq > 0);
+    assert_int_equal(wake_fd_ready(f->w, 10000), 1); /* the worker wakes the waiter itself */
+    ui_result r;
+    assert_true(ui_worker_poll(f->w, &r)); /* readable means a result is there, no second wait */
+    assert_int_equal(r.seq, seq);
+    ui_result_clear(&r);
+    assert_false(ui_worker_poll(f->w, &r));
+    assert_int_equal(wake_fd_ready(f->w, 0), 0); /* taking the result consumed the wake-up */
+}
+
 typedef struct seen { int n; unsigned long first_seq; long status; char resp[4096]; } seen;
 
 static int collect(void *ctx, const ui_trace_entry *e)
@@ -248,6 +272,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sold_out_comes_back_as_a_result_not_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(jobs_are_answered_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(the_submitter_does_not_wait_for_a_slow_server, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_wake_fd_is_readable_exactly_while_a_result_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(exchanges_reach_the_inspector_ring, setup, teardown),
         cmocka_unit_test_setup_teardown(stopping_waits_for_the_request_in_flight, setup, teardown),
         cmocka_unit_test(pretty_printing_keeps_non_json_readable),
