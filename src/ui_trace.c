@@ -1,8 +1,8 @@
 /* The HTTP inspector's ring buffer; see include/ui_trace.h. */
 #include "ui_trace.h"
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +18,8 @@ static void entry_clear(ui_trace_entry *e)
 {
     free(e->request);
     free(e->response);
+    free(e->raw_request);
+    free(e->raw_response);
     memset(e, 0, sizeof *e);
 }
 
@@ -78,30 +80,160 @@ static char *sanitize_lines(const char *text)
     return out;
 }
 
-char *ui_trace_pretty(const char *body)
+/* A capped output buffer for the re-indenter. */
+typedef struct outbuf {
+    char *p;
+    size_t len, cap; /* cap includes the NUL */
+} outbuf;
+
+static bool out_put(outbuf *o, char c)
 {
-    if (body == NULL || body[0] == '\0')
+    if (o->len + 1 >= o->cap)
+        return false;
+    o->p[o->len++] = c;
+    return true;
+}
+
+/* A new line indented by depth tabs (sanitize_lines turns each leading tab into two spaces). */
+static bool out_newline(outbuf *o, int depth)
+{
+    if (!out_put(o, '\n'))
+        return false;
+    for (int i = 0; i < depth && i < 32; i++)
+        if (!out_put(o, '\t'))
+            return false;
+    return true;
+}
+
+#define NEST_MAX 64
+
+/* Re-indents JSON text the way cJSON_Print lays it out (one object member a line, array elements
+ * inline, "key":<tab>value) without parsing it, so a body cut off at UI_TRACE_RAW_MAX, or one that is
+ * not valid JSON, still comes out readable. Strings are copied as they are. Stops when o is full. */
+static void reindent_json(const char *s, outbuf *o)
+{
+    bool in_str = false, esc = false, pending = false; /* pending: a '{' waits to see if it is empty */
+    char nest[NEST_MAX];                               /* '{' or '[' per level (deeper levels: like '{') */
+    int depth = 0;
+    for (; *s != '\0'; s++) {
+        char c = *s;
+        if (in_str) {
+            if (esc)
+                esc = false;
+            else if (c == '\\')
+                esc = true;
+            else if (c == '"')
+                in_str = false;
+            if (!out_put(o, c))
+                return;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (pending) {
+            pending = false;
+            if (c != '}' && !out_newline(o, depth))
+                return;
+        } else if (c == '}' && !out_newline(o, depth > 0 ? depth - 1 : 0)) {
+            return;
+        }
+        bool ok = true;
+        switch (c) {
+        case '"':
+            in_str = true;
+            ok = out_put(o, c);
+            break;
+        case '{':
+        case '[':
+            if (depth < NEST_MAX)
+                nest[depth] = c;
+            depth++;
+            pending = c == '{';
+            ok = out_put(o, c);
+            break;
+        case '}':
+        case ']':
+            if (depth > 0)
+                depth--;
+            ok = out_put(o, c);
+            break;
+        case ',':
+            ok = out_put(o, ',');
+            if (ok && depth > 0 && (depth > NEST_MAX || nest[depth - 1] == '{'))
+                ok = out_newline(o, depth);
+            else if (ok)
+                ok = out_put(o, ' ');
+            break;
+        case ':':
+            ok = out_put(o, ':') && out_put(o, '\t');
+            break;
+        default:
+            ok = out_put(o, c);
+            break;
+        }
+        if (!ok)
+            return;
+    }
+}
+
+/* Pretty-prints and sanitises the kept part of a body of full_len bytes; notes what was not kept. */
+static char *pretty_kept(const char *kept, size_t full_len)
+{
+    if (kept == NULL || kept[0] == '\0')
         return NULL;
-    size_t blen = strlen(body);
-    char *printed = NULL;
-    if (blen <= (size_t)4 * 1024 * 1024) {
-        cJSON *j = cJSON_ParseWithLength(body, blen);
-        if (j != NULL) {
-            printed = cJSON_Print(j);
-            cJSON_Delete(j);
+    const char *first = kept + strspn(kept, " \t\r\n");
+    char *out;
+    if (*first == '{' || *first == '[') {
+        outbuf o = { malloc(2 * UI_TRACE_BODY_MAX), 0, 2 * UI_TRACE_BODY_MAX };
+        if (o.p == NULL)
+            return NULL;
+        reindent_json(first, &o);
+        o.p[o.len] = '\0';
+        out = sanitize_lines(o.p);
+        free(o.p);
+    } else {
+        out = sanitize_lines(kept);
+    }
+    size_t kept_len = strlen(kept);
+    if (out != NULL && full_len > kept_len) {
+        char note[96];
+        int n = snprintf(note, sizeof note, "\n\xe2\x80\xa6 (first %zu of %zu bytes kept)", kept_len, full_len);
+        size_t len = strlen(out);
+        char *grown = realloc(out, len + (size_t)n + 1);
+        if (grown != NULL) {
+            memcpy(grown + len, note, (size_t)n + 1);
+            out = grown;
         }
     }
-    char *out = sanitize_lines(printed != NULL ? printed : body);
-    cJSON_free(printed);
     return out;
+}
+
+char *ui_trace_pretty(const char *body)
+{
+    return body != NULL ? pretty_kept(body, strlen(body)) : NULL;
+}
+
+/* A copy of the first UI_TRACE_RAW_MAX bytes of body (NULL for NULL/empty or OOM); *full gets its size. */
+static char *keep_raw(const char *body, size_t *full)
+{
+    *full = body != NULL ? strlen(body) : 0;
+    if (*full == 0)
+        return NULL;
+    size_t n = *full < UI_TRACE_RAW_MAX ? *full : UI_TRACE_RAW_MAX;
+    char *k = malloc(n + 1);
+    if (k == NULL)
+        return NULL;
+    memcpy(k, body, n);
+    k[n] = '\0';
+    return k;
 }
 
 void ui_trace_record(void *ring, const api_trace *t)
 {
     ui_trace_ring *r = ring;
-    /* the slow part (parse, print, sanitise) outside the lock */
-    char *req = ui_trace_pretty(t->request_body);
-    char *resp = ui_trace_pretty(t->response_body);
+    size_t req_len, resp_len;
+    char *req = keep_raw(t->request_body, &req_len);
+    char *resp = keep_raw(t->response_body, &resp_len);
     char url[512], err[160];
     bo_text_sanitize(url, sizeof url, t->url ? t->url : "");
     bo_text_sanitize(err, sizeof err, t->error ? t->error : "");
@@ -116,9 +248,25 @@ void ui_trace_record(void *ring, const api_trace *t)
     memcpy(e->error, err, sizeof err);
     e->http_status = t->http_status;
     e->latency_ms = t->latency_ms;
-    e->request = req;
-    e->response = resp;
+    e->raw_request = req;
+    e->raw_response = resp;
+    e->request_len = req_len;
+    e->response_len = resp_len;
     pthread_mutex_unlock(&r->lock);
+}
+
+/* Makes the entry's display text from its raw bodies, once (the raw copies are freed then).
+ * On OOM the raw body stays for the next visit. Called with the lock held. */
+static void entry_prettify(ui_trace_entry *e)
+{
+    if (e->raw_request != NULL && (e->request = pretty_kept(e->raw_request, e->request_len)) != NULL) {
+        free(e->raw_request);
+        e->raw_request = NULL;
+    }
+    if (e->raw_response != NULL && (e->response = pretty_kept(e->raw_response, e->response_len)) != NULL) {
+        free(e->raw_response);
+        e->raw_response = NULL;
+    }
 }
 
 void ui_trace_visit(ui_trace_ring *r, size_t max, ui_trace_visit_fn fn, void *ctx)
@@ -127,8 +275,11 @@ void ui_trace_visit(ui_trace_ring *r, size_t max, ui_trace_visit_fn fn, void *ct
     for (size_t i = 0; i < max && i < UI_TRACE_RING; i++) {
         if (r->next_seq < i + 1)
             break;
-        const ui_trace_entry *e = &r->e[(r->next_seq - i) % UI_TRACE_RING];
-        if (e->seq == 0 || fn(ctx, e) != 0)
+        ui_trace_entry *e = &r->e[(r->next_seq - i) % UI_TRACE_RING];
+        if (e->seq == 0)
+            break;
+        entry_prettify(e);
+        if (fn(ctx, e) != 0)
             break;
     }
     pthread_mutex_unlock(&r->lock);

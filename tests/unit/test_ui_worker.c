@@ -1,6 +1,6 @@
 /* The UI's network worker and the inspector ring: jobs run off the calling thread against an in-test
- * HTTP server, results come back through the poll queue, every exchange lands in the trace ring
- * pretty-printed and sanitised. */
+ * HTTP server, results come back through the poll queue (waking a poll() on the worker's fd), every
+ * exchange lands in the trace ring and reaches the panel pretty-printed and sanitised. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -237,6 +238,57 @@ static void pretty_printing_keeps_non_json_readable(void **state)
     free(p);
 }
 
+typedef struct big_seen { int n; size_t len; char *resp; } big_seen;
+
+static int collect_big(void *ctx, const ui_trace_entry *e)
+{
+    big_seen *b = ctx;
+    b->n++;
+    b->len = e->response ? strlen(e->response) : 0;
+    b->resp = e->response ? strdup(e->response) : NULL;
+    return 1;
+}
+
+static void a_large_body_is_kept_capped_and_still_pretty_printed(void **state)
+{
+    (void)state;
+    /* 5,000 concerts (~600 KB): far over what the ring keeps of a body */
+    size_t cap = 5000 * 160 + 16, len = 0;
+    char *body = malloc(cap);
+    assert_non_null(body);
+    body[len++] = '[';
+    for (int i = 0; i < 5000; i++)
+        len += (size_t)snprintf(body + len, cap - len, "%s{\"id\":\"c-%d\",\"name\":\"Night %d\",\"venue\":\"Hall\","
+                                "\"date\":\"2027-01-01T20:00:00Z\",\"availableTickets\":%d,\"ticketPrice\":25.5}",
+                                i ? "," : "", i, i, i);
+    body[len++] = ']';
+    body[len] = '\0';
+    assert_true(len > UI_TRACE_RAW_MAX);
+
+    ui_trace_ring ring;
+    assert_int_equal(ui_trace_init(&ring), 0);
+    api_trace t = { "GET", "http://x/dev/concerts", NULL, 200, body, 1.0, NULL };
+    ui_trace_record(&ring, &t);
+    big_seen b = { 0 };
+    ui_trace_visit(&ring, 1, collect_big, &b);
+    assert_int_equal(b.n, 1);
+    assert_non_null(b.resp);
+    assert_true(b.len <= UI_TRACE_BODY_MAX + 100);             /* capped text */
+    assert_non_null(strstr(b.resp, "[{\n    \"id\": \"c-0\",\n")); /* cut off, still one member a line */
+    assert_non_null(strstr(b.resp, "\"name\": \"Night 1\""));
+    char note[96];
+    snprintf(note, sizeof note, "(first %zu of %zu bytes kept)", UI_TRACE_RAW_MAX, len);
+    assert_non_null(strstr(b.resp, note));                     /* the cut is said, not hidden */
+    free(b.resp);
+    /* a second visit shows the same text (made once, kept) */
+    big_seen again = { 0 };
+    ui_trace_visit(&ring, 1, collect_big, &again);
+    assert_int_equal(again.len, b.len);
+    free(again.resp);
+    ui_trace_destroy(&ring);
+    free(body);
+}
+
 static int count_only(void *ctx, const ui_trace_entry *e)
 {
     (void)e;
@@ -277,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stopping_waits_for_the_request_in_flight, setup, teardown),
         cmocka_unit_test(pretty_printing_keeps_non_json_readable),
         cmocka_unit_test(the_ring_keeps_only_the_newest_exchanges),
+        cmocka_unit_test(a_large_body_is_kept_capped_and_still_pretty_printed),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
