@@ -115,6 +115,12 @@ void ui_pop(ui_app *app);
 void ui_pop_to_list(ui_app *app);      /* pops everything above the list */
 const ui_screen_ops *ui_top(const ui_app *app);
 
+/* The keys every form screen (buy, create) handles alike: Enter moves to the next field and, on the last
+ * one, checks the form (focus and message on the first invalid field) and sets *complete when it is
+ * valid, for the screen to act on; Esc leaves (asking first when there is input to discard); quit, help,
+ * inspector and redraw go on to the loop (UI_UNHANDLED); any other key edits the form. */
+int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool *complete);
+
 /* Status-line message (printf-like, sanitised before drawing). */
 void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -78,6 +78,43 @@ void ui_pop_to_list(ui_app *app)
         ui_pop(app);
 }
 
+int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool *complete)
+{
+    *complete = false;
+    switch (act) {
+    case UI_ACT_OPEN:
+        if (form->focus < form->n - 1) {
+            form->focus++;
+            return UI_HANDLED | UI_REDRAW;
+        }
+        form->submitted = true;
+        int bad = ui_form_first_invalid(form);
+        if (bad >= 0) {
+            form->focus = bad;
+            ui_message(app, true, "%s", ui_form_error(form, bad));
+        } else {
+            *complete = true;
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_BACK:
+        if (ui_form_has_input(form)) {
+            app->prompt = UI_PROMPT_DISCARD;
+            ui_push(app, &ui_screen_prompt);
+        } else {
+            ui_pop(app);
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_QUIT:
+    case UI_ACT_HELP:
+    case UI_ACT_INSPECT:
+    case UI_ACT_REDRAW:
+        return UI_UNHANDLED;
+    default:
+        ui_form_key(form, act, key);
+        return UI_HANDLED | UI_REDRAW;
+    }
+}
+
 void ui_message(ui_app *app, bool error, const char *fmt, ...)
 {
     char raw[512];

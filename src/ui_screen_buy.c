@@ -98,40 +98,15 @@ static int key(ui_app *app, ui_action act, int k)
             return act == UI_ACT_QUIT || act == UI_ACT_HELP || act == UI_ACT_INSPECT ? UI_UNHANDLED : UI_HANDLED;
         }
     }
-    switch (act) {
-    case UI_ACT_OPEN:
-        if (app->buy.focus < app->buy.n - 1) {
-            app->buy.focus++;
-            return UI_HANDLED | UI_REDRAW;
-        }
-        app->buy.submitted = true;
-        int bad = ui_form_first_invalid(&app->buy);
-        if (bad >= 0) {
-            app->buy.focus = bad;
-            ui_message(app, true, "%s", ui_form_error(&app->buy, bad));
-        } else if (app->current.seats_left <= 0) {
+    bool complete;
+    int flags = ui_form_screen_key(app, &app->buy, act, k, &complete);
+    if (complete) {
+        if (app->current.seats_left <= 0)
             ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left");
-        } else {
+        else
             app->buy_confirm = true;
-        }
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_BACK:
-        if (ui_form_has_input(&app->buy)) {
-            app->prompt = UI_PROMPT_DISCARD;
-            ui_push(app, &ui_screen_prompt);
-        } else {
-            ui_pop(app);
-        }
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_QUIT:
-    case UI_ACT_HELP:
-    case UI_ACT_INSPECT:
-    case UI_ACT_REDRAW:
-        return UI_UNHANDLED;
-    default:
-        ui_form_key(&app->buy, act, k);
-        return UI_HANDLED | UI_REDRAW;
     }
+    return flags;
 }
 
 static int result(ui_app *app, ui_result *r)

@@ -80,38 +80,11 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_UNHANDLED;
         return UI_HANDLED;
     }
-    switch (act) {
-    case UI_ACT_OPEN:
-        if (app->create.focus < app->create.n - 1) {
-            app->create.focus++;
-            return UI_HANDLED | UI_REDRAW;
-        }
-        app->create.submitted = true;
-        int bad = ui_form_first_invalid(&app->create);
-        if (bad >= 0) {
-            app->create.focus = bad;
-            ui_message(app, true, "%s", ui_form_error(&app->create, bad));
-        } else {
-            submit(app);
-        }
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_BACK:
-        if (ui_form_has_input(&app->create)) {
-            app->prompt = UI_PROMPT_DISCARD;
-            ui_push(app, &ui_screen_prompt);
-        } else {
-            ui_pop(app);
-        }
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_QUIT:
-    case UI_ACT_HELP:
-    case UI_ACT_INSPECT:
-    case UI_ACT_REDRAW:
-        return UI_UNHANDLED;
-    default:
-        ui_form_key(&app->create, act, k);
-        return UI_HANDLED | UI_REDRAW;
-    }
+    bool complete;
+    int flags = ui_form_screen_key(app, &app->create, act, k, &complete);
+    if (complete)
+        submit(app);
+    return flags;
 }
 
 static int result(ui_app *app, ui_result *r)
