@@ -12,6 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "app.h"
 #include "rt.h"
 #include "rt_fake.h"
@@ -368,6 +375,218 @@ static void client_refuses_bad_api_values(void **state)
     assert_null(rt_client_new("ho st:1", err, sizeof err));
 }
 
+/* ---- a scripted raw HTTP server: exact bytes on the wire, to test the client's own HTTP/1.1 ---- */
+
+typedef struct raw_step {
+    const char *answer;      /* bytes sent for one request */
+    size_t piece;            /* 0: in one write; else writes of this many bytes, 2 ms apart */
+    bool close_after;        /* close the connection after this answer (without saying so) */
+} raw_step;
+
+#define RAW_MAX_REQ 16
+
+typedef struct raw_server {
+    int lfd, port;
+    const raw_step *steps;
+    size_t nsteps;
+    pthread_t th;
+    char reqs[RAW_MAX_REQ][600];   /* "METHOD PATH|body" */
+    size_t nreq;
+    int conns;
+    char api[32];
+} raw_server;
+
+static void raw_send(int fd, const char *p, size_t n, size_t piece)
+{
+    while (n > 0) {
+        size_t k = piece && piece < n ? piece : n;
+        ssize_t w = send(fd, p, k, MSG_NOSIGNAL);
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+        if (piece) {
+            struct timespec ts = { 0, 2000000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* Reads one request; records it. 0, or -1 when the client closed. */
+static int raw_read_request(raw_server *s, int fd)
+{
+    char buf[8192];
+    size_t len = 0;
+    char *hend = NULL;
+    while (!(hend = memmem(buf, len, "\r\n\r\n", 4))) {
+        if (len == sizeof buf)
+            return -1;
+        ssize_t r = recv(fd, buf + len, sizeof buf - len, 0);
+        if (r <= 0)
+            return -1;
+        len += (size_t)r;
+    }
+    size_t hlen = (size_t)(hend - buf) + 4, clen = 0;
+    const char *cl = strcasestr(buf, "\r\nContent-Length:");
+    if (cl && cl < hend)
+        clen = strtoul(cl + 17, NULL, 10);
+    while (len < hlen + clen && len < sizeof buf) {
+        ssize_t r = recv(fd, buf + len, sizeof buf - len, 0);
+        if (r <= 0)
+            return -1;
+        len += (size_t)r;
+    }
+    char method[16] = "", path[400] = "";
+    sscanf(buf, "%15s %399s", method, path);
+    if (s->nreq < RAW_MAX_REQ)
+        snprintf(s->reqs[s->nreq], sizeof s->reqs[0], "%s %s|%.*s", method, path, (int)(len - hlen), buf + hlen);
+    s->nreq++;
+    return 0;
+}
+
+static void *raw_main(void *arg)
+{
+    raw_server *s = arg;
+    size_t step = 0;
+    while (step < s->nsteps) {
+        int fd = accept(s->lfd, NULL, NULL);
+        if (fd < 0)
+            break;
+        s->conns++;
+        while (step < s->nsteps && raw_read_request(s, fd) == 0) {
+            const raw_step *st = &s->steps[step++];
+            raw_send(fd, st->answer, strlen(st->answer), st->piece);
+            if (st->close_after)
+                break;
+        }
+        close(fd);
+    }
+    close(s->lfd); /* a client that asks for more gets refused, never hangs */
+    return NULL;
+}
+
+static void raw_start(raw_server *s, const raw_step *steps, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    s->steps = steps;
+    s->nsteps = n;
+    s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s->lfd >= 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t sl = sizeof sa;
+    assert_int_equal(bind(s->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(s->lfd, 8), 0);
+    assert_int_equal(getsockname(s->lfd, (struct sockaddr *)&sa, &sl), 0);
+    s->port = ntohs(sa.sin_port);
+    snprintf(s->api, sizeof s->api, "127.0.0.1:%d", s->port);
+    assert_int_equal(pthread_create(&s->th, NULL, raw_main, s), 0);
+}
+
+static void raw_join(raw_server *s)
+{
+    pthread_join(s->th, NULL);
+}
+
+#define NEXT_HEAD(id) "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: " id "\r\n" \
+    "Lambda-Runtime-Deadline-Ms: 4102444800000\r\nContent-Type: application/json\r\n"
+#define ACCEPTED "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n"
+
+static rt_response payload_handler(const rt_request *req, void *user)
+{
+    (void)user;
+    char *out = malloc(req->payload_len + 64);
+    if (out)
+        snprintf(out, req->payload_len + 64, "%s|%s", req->request_id, req->payload);
+    return rt_response_success(out);
+}
+
+static void run_script(raw_server *s, unsigned invocations)
+{
+    char err[256];
+    rt_client *c = rt_client_new(s->api, err, sizeof err);
+    assert_non_null(c);
+    rt_options o = { .max_invocations = invocations, .next_give_up_ms = 5000 };
+    assert_int_equal(rt_run(c, payload_handler, NULL, &o), 0);
+    rt_client_free(c);
+    raw_join(s);
+}
+
+/* Chunked and read-until-close bodies, a 100 Continue before the answer, answers in small pieces. */
+static void http_framings_are_understood(void **state)
+{
+    (void)state;
+    const raw_step steps[] = {
+        { NEXT_HEAD("chunk-1") "Transfer-Encoding: chunked\r\n\r\n"
+          "4;ext=1\r\n{\"a\"\r\n3\r\n:12\r\nA\r\n3456789012\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n", 5, false },
+        { "HTTP/1.1 202 Accepted\r\nConnection: close\r\n\r\n{\"status\":\"OK\"}", 0, true },
+        { "HTTP/1.1 100 Continue\r\n\r\n" NEXT_HEAD("plain-2") "Content-Length: 7\r\n\r\n{\"b\":2}", 3, false },
+        { ACCEPTED, 0, false },
+        { "HTTP/1.0 200 OK\r\nLambda-Runtime-Aws-Request-Id: eof-3\r\n\r\n{\"c\":3}", 0, true },
+        { "HTTP/1.1 202 Accepted\r\ntransfer-encoding: Chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 1, false },
+    };
+    raw_server s;
+    raw_start(&s, steps, 6);
+    run_script(&s, 3);
+    assert_int_equal(s.nreq, 6);
+    assert_string_equal(s.reqs[0], "GET /2018-06-01/runtime/invocation/next|");
+    assert_string_equal(s.reqs[1], "POST /2018-06-01/runtime/invocation/chunk-1/response|chunk-1|{\"a\":123456789012}");
+    assert_string_equal(s.reqs[3], "POST /2018-06-01/runtime/invocation/plain-2/response|plain-2|{\"b\":2}");
+    assert_string_equal(s.reqs[5], "POST /2018-06-01/runtime/invocation/eof-3/response|eof-3|{\"c\":3}");
+    assert_int_equal(s.conns, 3); /* Connection: close and the HTTP/1.0 answer ended their connections */
+}
+
+/* The server drops the kept-alive connection after an answer without saying so: the next /next and the
+ * next /response are sent again on a new connection, and nothing is lost. */
+static void server_closing_the_kept_alive_connection_is_survived(void **state)
+{
+    (void)state;
+    const raw_step steps[] = {
+        { NEXT_HEAD("ka-1") "Content-Length: 2\r\n\r\n{}", 0, false },
+        { ACCEPTED, 0, true },                                           /* /next goes to a dead socket */
+        { NEXT_HEAD("ka-2") "Content-Length: 2\r\n\r\n[]", 0, true },  /* /response goes to a dead one */
+        { ACCEPTED, 0, false },
+    };
+    raw_server s;
+    raw_start(&s, steps, 4);
+    char err[256];
+    rt_client *c = rt_client_new(s.api, err, sizeof err);
+    assert_non_null(c);
+    rt_request req; /* each call must succeed at once: no failure left for the loop to back off from */
+    assert_int_equal(rt_next(c, &req), 0);
+    assert_string_equal(req.request_id, "ka-1");
+    assert_int_equal(rt_post_response(c, "ka-1", "ka-1|{}", 7), 0);
+    assert_int_equal(rt_next(c, &req), 0);
+    assert_string_equal(req.request_id, "ka-2");
+    assert_string_equal(req.payload, "[]");
+    assert_int_equal(rt_post_response(c, "ka-2", "ka-2|[]", 7), 0);
+    rt_client_free(c);
+    raw_join(&s);
+    assert_int_equal(s.nreq, 4);
+    assert_string_equal(s.reqs[1], "POST /2018-06-01/runtime/invocation/ka-1/response|ka-1|{}");
+    assert_string_equal(s.reqs[2], "GET /2018-06-01/runtime/invocation/next|");
+    assert_string_equal(s.reqs[3], "POST /2018-06-01/runtime/invocation/ka-2/response|ka-2|[]");
+    assert_int_equal(s.conns, 3);
+}
+
+/* Broken answers fail that call cleanly (the loop backs off) and the next connection works. */
+static void malformed_answers_fail_cleanly(void **state)
+{
+    (void)state;
+    const raw_step steps[] = {
+        { "SPDY/3 200 OK\r\n\r\n", 0, true },
+        { NEXT_HEAD("bad-cl") "Content-Length: 12x\r\n\r\n{}", 0, true },
+        { NEXT_HEAD("bad-chunk") "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 0, true },
+        { NEXT_HEAD("cut") "Content-Length: 100\r\n\r\n{\"short\":", 0, true },
+        { NEXT_HEAD("good") "Content-Length: 2\r\n\r\n{}", 0, false },
+        { ACCEPTED, 0, false },
+    };
+    raw_server s;
+    raw_start(&s, steps, 6);
+    run_script(&s, 1);
+    assert_int_equal(s.nreq, 6);
+    assert_string_equal(s.reqs[5], "POST /2018-06-01/runtime/invocation/good/response|good|{}");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -387,6 +606,9 @@ int main(void)
         cmocka_unit_test(main_fails_without_runtime_api),
         cmocka_unit_test(backoff_is_bounded_full_jitter),
         cmocka_unit_test(client_refuses_bad_api_values),
+        cmocka_unit_test(http_framings_are_understood),
+        cmocka_unit_test(server_closing_the_kept_alive_connection_is_survived),
+        cmocka_unit_test(malformed_answers_fail_cleanly),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
