@@ -62,7 +62,7 @@ for t in "${targets[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | grep -o '[0-9]*')
   if [ $rc -eq 0 ]; then
-    summary+=("$t: ok, ${runs:-?} runs, coverage ${cov:-?} edges, corpus $(ls "fuzz/corpus-run/$t" | wc -l) new inputs")
+    summary+=("$t: ok, ${runs:-?} runs, coverage ${cov:-?} edges, working corpus fuzz/corpus-run/$t: $(ls "fuzz/corpus-run/$t" | wc -l) inputs")
   else
     status=1
     summary+=("$t: FAILED (rc=$rc) — see $log; inputs: $(ls "$out/artifacts/$t" | tr '\n' ' ')")
