@@ -277,7 +277,8 @@ static int conn_open(rt_client *c, const char *what, uint64_t deadline)
 {
     if (c->fd >= 0)
         return 0;
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG };
+    /* no AI_ADDRCONFIG: in a sandbox with only a loopback interface it would hide "localhost" */
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
     struct addrinfo *res = NULL;
     int g = getaddrinfo(c->host, c->port, &hints, &res);
     if (g != 0) {
@@ -558,8 +559,12 @@ static int read_head(rt_client *c, const char *what, http_head *h, bool lambda, 
             if (!h->chunked)
                 h->close_after = true;
         }
-        if (h->status >= 200 || h->status == 101)
+        if (h->status >= 200)
             return IO_OK;
+        if (h->status == 101) {
+            snprintf(c->err, sizeof c->err, "%.150s: unexpected 101 Switching Protocols", what);
+            return IO_FAIL;
+        }
         /* an interim 1xx answer (e.g. 100 Continue): the real one follows */
     }
 }

@@ -489,7 +489,8 @@ static void raw_join(raw_server *s)
 
 #define NEXT_HEAD(id) "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: " id "\r\n" \
     "Lambda-Runtime-Deadline-Ms: 4102444800000\r\nContent-Type: application/json\r\n"
-#define ACCEPTED "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n"
+#define ACCEPTED "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\n" \
+    "Content-Length: 16\r\n\r\n{\"status\":\"OK\"}\n"
 
 static rt_response payload_handler(const rt_request *req, void *user)
 {
