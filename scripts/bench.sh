@@ -260,7 +260,7 @@ jq -r '.rows[] | [.group, .metric, (.value|tostring) + (if .unit == "" then "" e
             printf "%-11s %-58s %14s  %-16s %-6s %s\n", "group", "metric", "measured", "target", "", "details"
             printf "%s\n", "-----------------------------------------------------------------------------------------------------------------------------" }
     { printf "%-11s %-58s %14s  %-16s %-6s %s\n", $1, $2, $3, $4, $5, $6 }'
-# The same table as Markdown, for docs/performance.md.
+# The same table as Markdown, for the README's "Performance and reliability" section.
 jq -r '"Measured \(.when) at commit \(.commit) on \(.host) (\(.cpu)).\n",
        "| group | metric | measured | target | | details |", "|---|---|---:|---|---|---|",
        (.rows[] | "| \(.group) | \(.metric) | \(.value)\(if .unit == "" then "" else " " + .unit end) | \(.target) | \(if .ok == "yes" then "ok" elif .ok == "no" then "**missed**" else "" end) | \(.note) |")' \
