@@ -30,15 +30,8 @@ static int setup(void **state)
     (void)state;
     if (ddb_test_tables_create(&raw, "it-h2", concerts_table, tickets_table, sizeof concerts_table))
         return -1;
-    setenv("CONCERTS_TABLE", concerts_table, 1);
-    setenv("TICKETS_TABLE", tickets_table, 1);
-    char why[256];
-    st = store_open_from_env(why, sizeof why);
-    if (!st) {
-        fprintf(stderr, "store_open_from_env: %s\n", why);
-        return -1;
-    }
-    return 0;
+    st = ddb_test_store_open(concerts_table, tickets_table);
+    return st ? 0 : -1;
 }
 
 static int teardown(void **state)

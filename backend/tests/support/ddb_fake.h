@@ -32,6 +32,9 @@ typedef struct ddb_fake ddb_fake;
 ddb_fake *ddb_fake_start(const ddb_fake_reply *replies, size_t n);
 /* "http://127.0.0.1:PORT" */
 const char *ddb_fake_url(const ddb_fake *f);
+/* Points the client's environment at the fake: test credentials without a session token,
+ * region us-east-1, AWS_ENDPOINT_URL_DYNAMODB = the fake's URL. */
+void ddb_fake_use_env(const ddb_fake *f);
 /* Requests received so far (complete ones). */
 size_t ddb_fake_count(ddb_fake *f);
 /* The i-th request; valid until ddb_fake_stop. */

@@ -99,3 +99,14 @@ int ddb_test_tables_drop(ddb_client *raw, const char *concerts, const char *tick
     ddb_client_free(raw);
     return rc;
 }
+
+store *ddb_test_store_open(const char *concerts, const char *tickets)
+{
+    setenv("CONCERTS_TABLE", concerts, 1);
+    setenv("TICKETS_TABLE", tickets, 1);
+    char why[256];
+    store *st = store_open_from_env(why, sizeof why);
+    if (!st)
+        fprintf(stderr, "store_open_from_env: %s\n", why);
+    return st;
+}

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "ddb.h"
+#include "store.h"
 
 /* "<prefix>-<pid>-<random hex>" into out. */
 void ddb_test_table_name(char *out, size_t size, const char *prefix);
@@ -17,6 +18,8 @@ int ddb_test_delete_table(ddb_client *c, const char *name);
  * ddb_test_tables_drop) and a fresh concerts and tickets table named "<prefix>-concerts-…" and
  * "<prefix>-tickets-…" into the two buffers of size bytes each. 0 or -1 (reason on stderr). */
 int ddb_test_tables_create(ddb_client **raw, const char *prefix, char *concerts, char *tickets, size_t size);
+/* Sets CONCERTS_TABLE / TICKETS_TABLE to the two tables and opens a store on them; NULL (reason on stderr). */
+store *ddb_test_store_open(const char *concerts, const char *tickets);
 /* Deletes both tables and frees raw. 0 or -1. */
 int ddb_test_tables_drop(ddb_client *raw, const char *concerts, const char *tickets);
 

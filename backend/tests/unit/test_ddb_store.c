@@ -33,11 +33,7 @@ static fixture start(const ddb_fake_reply *replies, size_t n)
     fixture fx;
     fx.fake = ddb_fake_start(replies, n);
     assert_non_null(fx.fake);
-    setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
-    unsetenv("AWS_SESSION_TOKEN");
-    setenv("AWS_REGION", "us-east-1", 1);
-    setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb_fake_url(fx.fake), 1);
+    ddb_fake_use_env(fx.fake);
     setenv("CONCERTS_TABLE", "concerts-test", 1);
     setenv("TICKETS_TABLE", "tickets-test", 1);
     char why[256];
