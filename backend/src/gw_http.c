@@ -38,6 +38,7 @@ typedef struct api_req {
     char *body;
     size_t len;
     bool too_big;
+    bool headers_too_big;      /* request line + headers over API Gateway's 10,240 bytes */
     int64_t t0_ns;
     int64_t t0_ms;
     bool answered;             /* the access-log fields below are set: log when the answer is sent */
@@ -243,6 +244,20 @@ missing:
     return send_json(c, 403, "{\"message\":\"Missing Authentication Token\"}", rid, "MissingAuthenticationTokenException", o);
 }
 
+/* API Gateway (REST) refuses a request whose request line and headers exceed 10,240 bytes. libmicrohttpd's
+ * per-connection memory (GW_CONN_MEMORY) is larger, so such a request reaches us and gets a JSON answer
+ * instead of the library's own HTML page. */
+#define GW_MAX_HEADER_BYTES 10240
+#define GW_CONN_MEMORY (512 * 1024)
+
+static enum MHD_Result add_header_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    size_t *total = cls;
+    *total += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -256,7 +271,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *con_cls = req;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > h->opts.max_body) req->too_big = true;
-        if (!req->too_big) return MHD_YES;
+        size_t head = strlen(method) + strlen(url) + 12;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_len, &head);
+        req->headers_too_big = head > GW_MAX_HEADER_BYTES;
+        if (!req->too_big && !req->headers_too_big) return MHD_YES;
         /* answer at once, without reading the body */
     }
     if (*upload_size) {
@@ -282,7 +300,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     uuid_unparse_lower(u, rid);
     outcome o = {0};
     enum MHD_Result ret;
-    if (req->too_big && strncmp(url, "/__gateway/", 11) != 0 && gw_route_strip_stage(url, h->cfg->stage)) {
+    if (req->headers_too_big) {
+        ret = send_json(c, 431, "{\"message\":\"Request Header Fields Too Large\"}", rid, NULL, &o);
+    } else if (req->too_big && strncmp(url, "/__gateway/", 11) != 0 && gw_route_strip_stage(url, h->cfg->stage)) {
         /* API Gateway refuses an oversized payload before routing */
         ret = send_json(c, 413, "{\"message\":\"Request Too Long\"}", rid, NULL, &o);
     } else {
@@ -334,6 +354,7 @@ gw_http *gw_http_start(const gw_config *cfg, gw_pool *pool, const gw_http_option
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GW_CONN_MEMORY,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                             MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
