@@ -8,14 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 client="$root/build/boxoffice"
 [ -x "$client" ] || { echo "run: $client is missing (make)" >&2; exit 1; }
 
-conf="${XDG_CONFIG_HOME:-${HOME:-}/.config}/boxoffice/config"
-configured=""
-if [ -n "${BOXOFFICE_API_URL:-}" ]; then
-  configured=env
-elif [ -f "$conf" ] && grep -Eq '^[[:space:]]*api_url[[:space:]]*=[[:space:]]*[^[:space:]]' "$conf"; then
-  configured=file
-fi
-if [ -n "$configured" ]; then exec "$client" "$@"; fi
+# Where the API URL comes from, by the client's own rules (flag, env, config file, else "default": the local
+# stack). A broken config file stops here, with the client's message naming the file and line.
+url_source=$("$client" --json config | jq -r .apiUrlSource) || exit 1
+if [ "$url_source" != default ]; then exec "$client" "$@"; fi
 
 state=${LOCAL_STATE_DIR:-$root/.local}
 url=$(SKIP_DEPS=1 "$root/scripts/local-stack.sh" up | tail -n 1)
