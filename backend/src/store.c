@@ -4,6 +4,7 @@
 
 #include "bo_money.h"
 #include "ddb.h"
+#include "timefmt.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -536,17 +537,6 @@ fail:
 
 /* ---- purchase -------------------------------------------------------------------------------- */
 
-static void utc_now_iso(char out[32])
-{
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    char secs[24];
-    strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, 32, "%.19s.%03dZ", secs, (int)(ts.tv_nsec / 1000000L) % 1000);
-}
-
 /* The TransactWriteItems request: [0] seat update on the concert, [1] conditional ticket put. */
 static cJSON *purchase_request(const store *s, const ticket *t, const char *purchase_date)
 {
@@ -662,7 +652,7 @@ store_status store_purchase(store *s, const ticket *t, ticket *out)
     if (t->purchase_date[0])
         snprintf(date, sizeof date, "%s", t->purchase_date);
     else
-        utc_now_iso(date);
+        timefmt_iso_ms(timefmt_now_ms(), date);
 
     cJSON *req = purchase_request(s, t, date);
     if (!req) {
