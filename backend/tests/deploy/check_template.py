@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Asserts what AWS would deploy: the CloudFormation template `serverless package` made of serverless.yml.
+
+usage: check_template.py TEMPLATE GATEWAY_CONFIG BOOTSTRAP_ZIP STAGE
+
+TEMPLATE        cloudformation-template-update-stack.json from `serverless package --stage STAGE`
+GATEWAY_CONFIG  `local-gateway --print-config --stage STAGE` (the local stack's reading of the same file):
+                every route, function and table it serves must be deployed the same way
+BOOTSTRAP_ZIP   the artifact the functions must run (its SHA-256 is the Lambda versions' CodeSha256)
+
+Prints one line per failed assertion and exits 1, or prints a summary and exits 0. Standard library only.
+"""
+import base64
+import hashlib
+import json
+import sys
+
+SERVICE = "concert-ticket-system"
+HANDLER_MODULE = "concert-service"
+RUNTIME = "provided.al2023"
+# The API the client and the README rely on: (method, path) -> (function, private).
+ROUTES = {
+    ("POST", "/concerts"): ("createConcert", True),
+    ("GET", "/concerts/{id}"): ("getConcert", False),
+    ("GET", "/concerts"): ("listConcerts", False),
+    ("POST", "/tickets"): ("purchaseTicket", False),
+}
+# What each handler does on which table (backend/src/store.c); env variable -> table role.
+TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets"}
+NEEDS = {
+    "createConcert": {"concerts": {"PutItem"}},                        # store_put_concert
+    "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
+    "listConcerts": {"concerts": {"Scan"}},                            # store_list_concerts
+    "purchaseTicket": {"concerts": {"UpdateItem", "GetItem"},          # store_purchase: transaction,
+                       "tickets": {"PutItem", "GetItem"}},             # replay, refused seat
+}
+# Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
+NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+
+
+def as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def of_type(resources, t):
+    return {k: r for k, r in resources.items() if r.get("Type") == t}
+
+
+def ref(v):
+    return v.get("Ref") if isinstance(v, dict) and len(v) == 1 else None
+
+
+def getatt(v):
+    """("Logical", "Attr") for {"Fn::GetAtt": [...]} or {"Fn::GetAtt": "Logical.Attr"}, else None."""
+    if not isinstance(v, dict) or list(v) != ["Fn::GetAtt"]:
+        return None
+    a = v["Fn::GetAtt"]
+    if isinstance(a, str):
+        a = a.split(".", 1)
+    return tuple(a) if len(a) == 2 else None
+
+
+def find_getatts(v):
+    """Every Fn::GetAtt anywhere inside v."""
+    g = getatt(v)
+    if g:
+        yield g
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from find_getatts(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from find_getatts(x)
+
+
+def resource_path(resources, rid):
+    """/a/{b} for the ResourceId of a method (a Ref chain of AWS::ApiGateway::Resource up to the root)."""
+    parts = []
+    for _ in range(32):
+        if getatt(rid) and getatt(rid)[1] == "RootResourceId":
+            return "/" + "/".join(reversed(parts))
+        r = resources.get(ref(rid) or "")
+        if not r or r.get("Type") != "AWS::ApiGateway::Resource":
+            return None
+        parts.append(r["Properties"]["PathPart"])
+        rid = r["Properties"]["ParentId"]
+    return None
+
+
+def check_api(res, gw, stage):
+    methods = of_type(res, "AWS::ApiGateway::Method")
+    functions = of_type(res, "AWS::Lambda::Function")
+    fn_by_name = {}
+    for lid, f in functions.items():
+        fname = f["Properties"].get("FunctionName", "")
+        fn_by_name[fname.removeprefix(f"{SERVICE}-{stage}-")] = lid
+    deployed = {}
+    for lid, m in methods.items():
+        p = m["Properties"]
+        if p.get("HttpMethod") == "OPTIONS":
+            continue
+        path = resource_path(res, p.get("ResourceId"))
+        targets = [g[0] for g in find_getatts(p.get("Integration", {})) if g[0] in functions]
+        integ = p.get("Integration", {})
+        if integ.get("Type") != "AWS_PROXY":
+            fail(f"{lid}: integration {integ.get('Type')!r}, the handlers expect AWS_PROXY events")
+        deployed[(p.get("HttpMethod"), path)] = (targets, p.get("ApiKeyRequired") is True)
+    gw_routes = {(r["method"], r["resource"]): (r["function"], r["private"]) for r in gw["routes"]}
+    if gw_routes != ROUTES:
+        fail(f"the local gateway reads routes {sorted(gw_routes)} from serverless.yml, expected {sorted(ROUTES)}")
+    for key in sorted(set(ROUTES) | set(gw_routes)):
+        want_fn, want_private = ROUTES.get(key) or gw_routes[key]
+        got = deployed.get(key)
+        if not got:
+            fail(f"{key[0]} {key[1]}: no AWS::ApiGateway::Method deployed")
+            continue
+        targets, private = got
+        if targets != [fn_by_name.get(want_fn)]:
+            fail(f"{key[0]} {key[1]}: integrates {targets}, expected the function {want_fn}")
+        if private != want_private:
+            fail(f"{key[0]} {key[1]}: ApiKeyRequired is {private}, expected {want_private}")
+    for key in sorted(set(deployed) - set(ROUTES), key=str):
+        fail(f"{key[0]} {key[1]}: deployed but not a route of the API")
+    # Every function behind the API may be invoked by API Gateway.
+    invokable = {g[0] for p in of_type(res, "AWS::Lambda::Permission").values()
+                 if p["Properties"].get("Principal") == "apigateway.amazonaws.com"
+                 and p["Properties"].get("Action") == "lambda:InvokeFunction"
+                 for g in find_getatts(p["Properties"].get("FunctionName"))}
+    for fn, _ in ROUTES.values():
+        if fn_by_name.get(fn) not in invokable:
+            fail(f"{fn}: no AWS::Lambda::Permission lets API Gateway invoke it")
+    return len(deployed)
+
+
+def check_api_key(res, stage):
+    plans = of_type(res, "AWS::ApiGateway::UsagePlan")
+    keys = of_type(res, "AWS::ApiGateway::ApiKey")
+    links = of_type(res, "AWS::ApiGateway::UsagePlanKey")
+    apis = of_type(res, "AWS::ApiGateway::RestApi")
+    if len(apis) != 1:
+        fail(f"expected one AWS::ApiGateway::RestApi, found {sorted(apis)}")
+        return
+    api = next(iter(apis))
+    if not plans or not keys or not links:
+        fail(f"private routes need a usage plan, an API key and their link: UsagePlan {sorted(plans)}, "
+             f"ApiKey {sorted(keys)}, UsagePlanKey {sorted(links)}")
+        return
+    staged = [p for p, r in plans.items()
+              if any(ref(s.get("ApiId")) == api and s.get("Stage") == stage
+                     for s in r["Properties"].get("ApiStages", []))]
+    if not staged:
+        fail(f"no usage plan covers the API's stage {stage}")
+    for k, r in keys.items():
+        if r["Properties"].get("Enabled") is not True:
+            fail(f"{k}: API key not enabled")
+    linked = {ref(r["Properties"].get("KeyId")) for r in links.values()
+              if ref(r["Properties"].get("UsagePlanId")) in staged and r["Properties"].get("KeyType") == "API_KEY"}
+    for k in sorted(keys):
+        if k not in linked:
+            fail(f"{k}: API key not in a usage plan of stage {stage}: API Gateway would refuse it")
+
+
+def check_functions(res, gw, tables, stage, zip_sha):
+    functions = of_type(res, "AWS::Lambda::Function")
+    gw_fns = {f["name"]: f for f in gw["functions"]}
+    names = {fn for fn, _ in ROUTES.values()}
+    if set(gw_fns) != names:
+        fail(f"the local gateway reads functions {sorted(gw_fns)}, expected {sorted(names)}")
+    by_name = {}
+    for lid, f in functions.items():
+        p = f["Properties"]
+        name = p.get("FunctionName", "").removeprefix(f"{SERVICE}-{stage}-")
+        by_name[name] = lid
+        if p.get("Runtime") != RUNTIME:
+            fail(f"{lid}: Runtime {p.get('Runtime')!r}, expected {RUNTIME}")
+        if p.get("Handler") != f"{HANDLER_MODULE}.{name}":
+            fail(f"{lid}: Handler {p.get('Handler')!r}, expected {HANDLER_MODULE}.{name}")
+        env = p.get("Environment", {}).get("Variables", {})
+        for var, role in TABLE_ENV.items():
+            if env.get(var) != tables.get(role):
+                fail(f"{lid}: {var}={env.get(var)!r}, the {role} table is {tables.get(role)!r}")
+        g = gw_fns.get(name)
+        if g:
+            if g["handler"] != p.get("Handler") or g["functionName"] != p.get("FunctionName"):
+                fail(f"{name}: the local gateway runs {g['functionName']} {g['handler']}, "
+                     f"AWS {p.get('FunctionName')} {p.get('Handler')}")
+            if g["environment"] != env or g["memorySize"] != p.get("MemorySize") or g["timeout"] != p.get("Timeout"):
+                fail(f"{name}: environment/memory/timeout differ between the local gateway and AWS")
+        if not getatt(p.get("Role")) or getatt(p.get("Role"))[0] != "IamRoleLambdaExecution":
+            fail(f"{lid}: Role is not the service role IamRoleLambdaExecution")
+    if set(by_name) != names:
+        fail(f"deployed functions {sorted(by_name)}, expected {sorted(names)}")
+    versions = of_type(res, "AWS::Lambda::Version")
+    for v, r in versions.items():
+        if r["Properties"].get("CodeSha256") != zip_sha:
+            fail(f"{v}: CodeSha256 {r['Properties'].get('CodeSha256')}, not the artifact's {zip_sha}")
+    if not versions:
+        fail("no AWS::Lambda::Version: cannot tell which artifact is deployed")
+    return by_name
+
+
+def check_tables(res, gw, stage):
+    """Returns {"concerts": name, "tickets": name} and {logical id: name}."""
+    tables = of_type(res, "AWS::DynamoDB::Table")
+    want = {role: f"{SERVICE}-{role}-{stage}" for role in TABLE_ENV.values()}
+    by_lid = {}
+    for lid, t in tables.items():
+        p = t["Properties"]
+        by_lid[lid] = p.get("TableName")
+        for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+            if t.get(policy) != "Retain":
+                fail(f"{lid}: {policy} {t.get(policy) or 'missing'}: the sales would be lost "
+                     f"({'serverless remove' if policy == 'DeletionPolicy' else 'a replacing update'}); want Retain")
+        pitr = p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
+        if pitr is not True:
+            fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
+        if p.get("KeySchema") != [{"AttributeName": "id", "KeyType": "HASH"}] or \
+           p.get("AttributeDefinitions") != [{"AttributeName": "id", "AttributeType": "S"}]:
+            fail(f"{lid}: key is not the string hash key id: {p.get('KeySchema')} {p.get('AttributeDefinitions')}")
+        if p.get("BillingMode") != "PAY_PER_REQUEST":
+            fail(f"{lid}: BillingMode {p.get('BillingMode')!r}, expected PAY_PER_REQUEST")
+    if sorted(by_lid.values()) != sorted(want.values()):
+        fail(f"tables {sorted(by_lid.values())}, expected {sorted(want.values())}")
+    # The local stack creates the same tables with the same keys and billing.
+    keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode")
+    local = sorted(json.dumps({k: t.get(k) for k in keep}, sort_keys=True) for t in gw["tables"])
+    aws = sorted(json.dumps({k: t["Properties"].get(k) for k in keep}, sort_keys=True) for t in tables.values())
+    if local != aws:
+        fail(f"the local gateway creates tables {local}, AWS {aws}")
+    return want, by_lid
+
+
+def table_of_arn(v, by_lid):
+    """(table name or None, exact): the table a policy Resource names, and whether it names only that
+    table (no wildcard in region, account or name, not an index or stream)."""
+    g = getatt(v)
+    if g:
+        return (by_lid.get(g[0]), True) if g[1] == "Arn" else (None, False)
+    if isinstance(v, str) and v.startswith("arn:") and ":dynamodb:" in v and ":table/" in v:
+        name = v.split(":table/", 1)[1]
+        return name, "*" not in v and "?" not in v and "/" not in name
+    return None, False
+
+
+def check_iam(res, tables, by_lid, stage):
+    if of_type(res, "AWS::IAM::Policy") or of_type(res, "AWS::IAM::ManagedPolicy"):
+        fail("extra IAM policies: every grant belongs in provider.iam.role.statements")
+    roles = of_type(res, "AWS::IAM::Role")
+    if list(roles) != ["IamRoleLambdaExecution"]:
+        fail(f"IAM roles {sorted(roles)}, expected the service role IamRoleLambdaExecution only")
+    role = roles.get("IamRoleLambdaExecution", {}).get("Properties", {})
+    if role.get("ManagedPolicyArns"):
+        fail(f"the role has managed policies {role['ManagedPolicyArns']}: grants beyond serverless.yml")
+    granted = {}  # table name -> actions
+    log_prefix = f"log-group:/aws/lambda/{SERVICE}-{stage}"
+    for pol in role.get("Policies", []):
+        for st in as_list(pol["PolicyDocument"]["Statement"]):
+            actions = as_list(st.get("Action", []))
+            if st.get("Effect") != "Allow" or "NotAction" in st or "NotResource" in st:
+                fail(f"unexpected statement {json.dumps(st)}")
+                continue
+            if all(a.startswith("logs:") for a in actions):
+                for r in as_list(st.get("Resource", [])):
+                    if log_prefix not in json.dumps(r):
+                        fail(f"logs actions on {json.dumps(r)}, beyond the service's log groups")
+                continue
+            for a in actions:
+                svc, _, op = a.partition(":")
+                if svc != "dynamodb":
+                    fail(f"action {a}: the handlers use DynamoDB only")
+                elif op in NOT_IAM_ACTIONS:
+                    fail(f"action {a} is not an IAM action: DynamoDB authorises a transaction per item "
+                         f"(PutItem/UpdateItem/ConditionCheckItem/DeleteItem on each table)")
+                elif "*" in op or "?" in op:
+                    fail(f"action {a}: wildcard")
+            names = []
+            for r in as_list(st.get("Resource", [])):
+                t, exact = table_of_arn(r, by_lid)
+                if t not in by_lid.values() or not exact:
+                    fail(f"resource {json.dumps(r)} is not exactly one of the service's tables")
+                if t in by_lid.values():
+                    names.append(t)
+            for t in names:
+                granted.setdefault(t, set()).update(a.partition(":")[2] for a in actions
+                                                    if a.startswith("dynamodb:"))
+    needed = {}
+    for fn, per_table in NEEDS.items():
+        for role_name, ops in per_table.items():
+            for op in ops:
+                needed.setdefault(tables[role_name], {}).setdefault(op, []).append(fn)
+    for t in sorted(set(granted) | set(needed)):
+        for op in sorted(set(needed.get(t, {})) - granted.get(t, set())):
+            fail(f"dynamodb:{op} on {t} not granted, {', '.join(needed[t][op])} needs it")
+        for op in sorted(granted.get(t, set()) - set(needed.get(t, {}))):
+            fail(f"dynamodb:{op} on {t} granted, no handler uses it")
+    return granted
+
+
+def main(argv):
+    if len(argv) != 5:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    template_path, gw_path, zip_path, stage = argv[1:]
+    with open(template_path) as f:
+        tpl = json.load(f)
+    with open(gw_path) as f:
+        gw = json.load(f)
+    with open(zip_path, "rb") as f:
+        zip_sha = base64.b64encode(hashlib.sha256(f.read()).digest()).decode()
+    if gw.get("stage") != stage:
+        fail(f"the gateway config is for stage {gw.get('stage')!r}, not {stage!r}")
+    res = tpl["Resources"]
+    tables, by_lid = check_tables(res, gw, stage)
+    n_methods = check_api(res, gw, stage)
+    check_api_key(res, stage)
+    fns = check_functions(res, gw, tables, stage, zip_sha)
+    granted = check_iam(res, tables, by_lid, stage)
+    if failures:
+        for m in failures:
+            print(f"FAIL: {m}")
+        print(f"check_template: {len(failures)} failed assertion(s) in {template_path}")
+        return 1
+    print(f"check_template: {n_methods} methods, {len(fns)} functions on {RUNTIME}, "
+          f"tables {', '.join(sorted(by_lid.values()))} retained with PITR, grants "
+          + "; ".join(f"{t}: {' '.join(sorted(a))}" for t, a in sorted(granted.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
