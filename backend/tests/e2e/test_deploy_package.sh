@@ -48,7 +48,7 @@ python3 "$backend/tests/deploy/check_template.py" "$template" "$tmp/gateway.json
 if command -v cfn-lint >/dev/null 2>&1; then
   echo "cfn-lint $(cfn-lint --version 2>/dev/null | awk '{print $NF}')"
   lint=0; timeout 300 cfn-lint --format parseable -- "$template" || lint=$?
-  if [ $((lint & ~8)) -ne 0 ]; then echo "FAIL: cfn-lint exit status $lint (2 errors, 4 warnings)"; status=1; fi
+  if [ $((lint & ~8)) -ne 0 ]; then echo "FAIL: cfn-lint found errors or warnings (exit status $lint: +2 errors, +4 warnings)"; status=1; fi
 else
   echo "cfn-lint not installed: template lint skipped (pip install cfn-lint)"
 fi
