@@ -3,8 +3,8 @@
 # stack's gateway and holds every answer back past the client's timeout (--timeout 2): the purchase is
 # made, its answer never arrives. Through the real binary in tmux: the form says the sale is NOT
 # confirmed (and the status line does not claim to be retrying), a check with the proxy still holding
-# answers re-sends the same request (no second ticket), leaving asks first, and once answers flow the
-# check shows the receipt of the one ticket stored. Through the CLI: `buy` exits 7 and prints the command
+# answers re-sends the same request (no second ticket), leaving asks first and keeps the sale (b on the
+# concert shows it again), and once answers flow the check shows the receipt of the one ticket stored. Through the CLI: `buy` exits 7 and prints the command
 # that resolves it (also in --json); running that command returns the same ticket, one seat taken.
 # Seats from the API, tickets counted straight in DynamoDB Local.
 . "$(dirname "$0")/tui_lib.sh"
@@ -92,16 +92,24 @@ tui_wait_gone "Checking the sale" 40
 tui_wait "Sale not confirmed"
 expect_books 4 1 "after a check without an answer"
 
-# leaving asks first
+# leaving asks first; n stays, y leaves and the sale is kept: b on the concert shows it again
 tui_esc
 tui_wait "Leave without checking?"
 tui_keys n
 tui_wait_gone "Leave without checking?"
 tui_wait "Press Enter to check"
+tui_esc
+tui_wait "Leave without checking?"
+tui_keys y
+tui_wait_gone "Sell a ticket"
+tui_wait "Sale to Alan Turing not confirmed"
+tui_keys b
+tui_wait "Sell a ticket"
+tui_wait "Press Enter to check"
+tui_has "alan@example.org" || tui_fail "the re-opened form does not show the unconfirmed sale's customer"
 
 # answers flow again: the check shows the receipt of the one ticket stored
 release
-
 tui_keys Enter
 tui_wait "Sale complete" 40
 ids=$(ticket_ids "Alan Turing")
