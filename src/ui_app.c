@@ -369,7 +369,7 @@ static int dispatch_key(ui_app *app, int key)
     ui_action act = ui_action_for_key(key, typing);
     if (too_small()) {
         /* nothing is visible: only a plain quit works */
-        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app))
+        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app) && !app->sale.unconfirmed)
             return UI_QUIT;
         return UI_REDRAW;
     }

@@ -36,7 +36,7 @@ static void enter(ui_app *app)
         snprintf(app->buy.f[1].value, sizeof app->buy.f[1].value, "%s", app->sale.email);
         ui_message(app, true, "A sale for this concert is not confirmed \xe2\x80\x94 check it first");
     } else if (app->sale.unconfirmed) {
-        ui_message(app, true, "Unconfirmed sale to %s for %s \xe2\x80\x94 selling here forgets it", app->sale.name,
+        ui_message(app, true, "A sale for %s is not confirmed \xe2\x80\x94 selling here forgets it",
                    app->sale.concert_name);
     }
 }
