@@ -60,7 +60,7 @@ expect_books 5 0 "before"
 # ---- the terminal UI ----
 tui_start 100 30 -- --api-url "$proxied" --refresh 0 --timeout 2
 tui_wait_list
-short=$(short_name "$cname" 16)
+short=$cname   # unique: pid and a random number
 tui_keys /
 tui_type "$short"
 tui_wait "filter: $short"
