@@ -6,6 +6,7 @@
 # answers re-sends the same request (no second ticket), leaving asks first and keeps the sale (b on the
 # concert shows it again), and once answers flow the check shows the receipt of the one ticket stored. Through the CLI: `buy` exits 7 and prints the command
 # that resolves it (also in --json); running that command returns the same ticket, one seat taken.
+# Quitting the box office with a sale unconfirmed asks first and prints that command too.
 # Seats from the API, tickets counted straight in DynamoDB Local.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
@@ -150,4 +151,40 @@ ids=$(ticket_ids "$customer")
 [ "$(wc -l <<<"$ids")" = 1 ] || tui_fail "expected one ticket for $customer, found: $ids"
 grep -q "^Ticket: *$ids\$" "$out" || tui_fail "the command did not return the stored ticket $ids: $(cat "$out")"
 expect_books 3 2 "after the printed command"
+
+# ---- quitting the box office with a sale unconfirmed: it asks, then prints the command that checks it ----
+tui_start 100 30 -- --api-url "$proxied" --refresh 0 --timeout 2
+tui_wait_list
+tui_keys /
+tui_type "$short"
+tui_wait "filter: $short"
+tui_keys Enter
+tui_keys Enter
+tui_wait "$id"
+tui_keys b
+tui_wait "Customer name"
+tui_type "Grace Hopper"
+tui_keys Tab
+tui_type "grace@example.org"
+tui_keys Enter
+tui_wait "Enter/y = confirm"
+hold
+tui_keys Enter
+tui_wait "Press Enter to check" 40
+tui_keys q
+tui_wait "A sale is NOT confirmed"
+tui_keys y
+tui_wait "EXITED rc=0"
+cmd=$(tmux -L "$TUI_SOCK" capture-pane -p -J -t bo | sed -n 's/^  \(boxoffice .*--idempotency-key .*\)$/\1/p' | head -n 1)
+[ -n "$cmd" ] || tui_fail "no command printed on exit"
+tui_log "printed on exit: $cmd"
+expect_books 2 3 "quit with the sale unconfirmed"
+release
+eval "$cmd" >"$out" 2>"$err"
+rc=$?
+[ "$rc" = 0 ] || { cat "$out" "$err"; tui_fail "the command printed on exit: exit $rc, expected 0"; }
+ids=$(ticket_ids "Grace Hopper")
+[ "$(wc -l <<<"$ids")" = 1 ] || tui_fail "expected one ticket for Grace Hopper, found: $ids"
+grep -q "^Ticket: *$ids\$" "$out" || tui_fail "the command did not return the stored ticket $ids: $(cat "$out")"
+expect_books 2 3 "after the command printed on exit"
 tui_log "PASS"
