@@ -26,7 +26,7 @@ fault_proxy_start() {
   for _ in $(seq 1 50); do grep -q '"ready"' "$FAULT_STATE/proxy.log" 2>/dev/null && return 0; sleep 0.1; done
   echo "faultproxy did not start: $(cat "$FAULT_STATE/proxy.log")"; return 1
 }
-fault_mode() { echo "$*" >"$FAULT_CONTROL"; }  # pass | delay MS | blackhole | reset
+fault_mode() { echo "$*" >"$FAULT_CONTROL"; }  # pass | delay MS | delay-answer MS | blackhole | reset
 
 # fault_busy_worker API_PORT FUNCTION [SECONDS]: pid of a worker of FUNCTION that is busy with an invocation.
 fault_busy_worker() {

@@ -7,6 +7,9 @@
  * (so a test switches it while connections are kept alive):
  *   pass            forward as is (also when the file is missing or empty)
  *   delay MS        hold every chunk going to the target for MS milliseconds, then forward it
+ *   delay-answer MS hold every chunk coming back from the target for MS milliseconds (the request goes
+ *                   through at once: the server acts, its answer comes late or, past the client's
+ *                   timeout, never), then forward it
  *   blackhole       accept, read and discard: nothing reaches the target, no answer comes back
  *   reset           close new and existing connections with a TCP reset
  * One thread per direction of each connection; logs one JSON line per connection event to stderr.
@@ -25,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef enum mode { MODE_PASS, MODE_DELAY, MODE_BLACKHOLE, MODE_RESET } mode;
+typedef enum mode { MODE_PASS, MODE_DELAY, MODE_DELAY_ANSWER, MODE_BLACKHOLE, MODE_RESET } mode;
 
 typedef struct pipe_end {
     int from, to;
@@ -48,6 +51,10 @@ static mode read_mode(long *delay_ms)
         fclose(f);
     }
     *delay_ms = 0;
+    if (strncmp(buf, "delay-answer", 12) == 0) {
+        *delay_ms = strtol(buf + 12, NULL, 10);
+        return MODE_DELAY_ANSWER;
+    }
     if (strncmp(buf, "delay", 5) == 0) {
         *delay_ms = strtol(buf + 5, NULL, 10);
         return MODE_DELAY;
@@ -100,7 +107,7 @@ static void *pump(void *arg)
         }
         if (pe->to_target && m == MODE_BLACKHOLE)
             continue;
-        if (pe->to_target && m == MODE_DELAY && delay > 0) {
+        if (delay > 0 && ((pe->to_target && m == MODE_DELAY) || (!pe->to_target && m == MODE_DELAY_ANSWER))) {
             struct timespec ts = {.tv_sec = delay / 1000, .tv_nsec = (delay % 1000) * 1000000L};
             while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
             }

@@ -2,6 +2,7 @@
 #define API_H
 /* The HTTP API client: list, get, create concert, purchase ticket. No drawing, no terminal.
  * Blocking calls; one api_client is used by one thread at a time (the UI runs it in its worker thread). */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "model.h"
@@ -14,7 +15,7 @@ typedef enum api_status {
     API_ERR_FORBIDDEN,       /* 403: "Not allowed: operator key required" */
     API_ERR_THROTTLED,       /* 429 */
     API_ERR_UNAVAILABLE,     /* 5xx after retries: "Service unavailable — try again" */
-    API_ERR_UNREACHABLE,     /* connect failure: "Server unreachable — retrying" */
+    API_ERR_UNREACHABLE,     /* connect failure: "Server unreachable" */
     API_ERR_TIMEOUT,         /* no answer in time */
     API_ERR_PROTOCOL,        /* malformed or oversized answer */
     API_ERR_NOMEM
@@ -25,6 +26,9 @@ typedef struct api_result {
     long http_status;        /* 0 when there was no HTTP answer */
     char message[256];       /* short, person-readable, sanitised; "" on success */
     double latency_ms;
+    bool unconfirmed;        /* api_purchase*: no definite answer, but the request may have reached the
+                              * server: the ticket may have been sold. Re-sending the same request with the
+                              * same Idempotency-Key tells (it never sells a second ticket). */
 } api_result;
 
 typedef struct api_config {
@@ -66,8 +70,21 @@ const char *api_status_message(api_status s);         /* the default person-read
 api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res);
 api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res);
 api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res);
-/* Sends an Idempotency-Key (libuuid); retries on transport error or 5xx with the same key, so a retry
- * never takes a second seat. On API_OK *out holds the ticket (the server's id; name/email/concert as sent). */
+/* Idempotency-Key values: what the API accepts is 1 to API_IDEM_KEY_MAX visible ASCII characters
+ * (0x21-0x7E, as backend/src/handler_ticket.c checks). A new key is a random UUID (libuuid). */
+#define API_IDEM_KEY_MAX 255
+bool api_idempotency_key_valid(const char *key);
+void api_idempotency_key_new(char out[API_IDEM_KEY_MAX + 1]);
+
+/* Sells one ticket with the Idempotency-Key idem_key (NULL: a new one); retries on transport error, 5xx
+ * or 429 with the same key, so a retry never takes a second seat. On API_OK *out holds the ticket (the
+ * server's id; name/email/concert as sent). When no attempt got a definite answer (a ticket, or a 4xx)
+ * but one may have reached the server, res->unconfirmed is set: the caller keeps the key and re-sends
+ * the same request with it to learn the outcome (the server answers a replay with the same ticket).
+ * An invalid idem_key is API_ERR_INVALID before anything is sent. */
+api_status api_purchase_key(api_client *c, const char *concert_id, const char *customer_name,
+                            const char *customer_email, const char *idem_key, bo_ticket *out, api_result *res);
+/* api_purchase_key with a new key. */
 api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
                         const char *customer_email, bo_ticket *out, api_result *res);
 

@@ -19,7 +19,9 @@ enum cli_exit {
     CLI_EXIT_SOLD_OUT = 3,
     CLI_EXIT_NOT_FOUND = 4,
     CLI_EXIT_FORBIDDEN = 5,    /* 403: operator key missing or wrong */
-    CLI_EXIT_UNAVAILABLE = 6   /* 5xx, 429, unreachable, timeout: try again later */
+    CLI_EXIT_UNAVAILABLE = 6,  /* 5xx, 429, unreachable, timeout: try again later */
+    CLI_EXIT_UNCONFIRMED = 7   /* buy: no definite answer, the ticket may have been sold: re-run the printed
+                                * command (same Idempotency-Key), never a plain retry */
 };
 
 typedef enum cli_cmd {
@@ -41,6 +43,8 @@ typedef struct cli_args {
     const char *date, *venue, *tickets, *price;            /* create */
     const char *sort;                                      /* list: date|name|seats */
     const char *filter;                                    /* list: substring of name or venue */
+    const char *idem_key;                                  /* buy: --idempotency-key (checked), NULL: new */
+    int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
 } cli_args;
@@ -51,6 +55,13 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err);
 
 void cli_usage(FILE *out);                 /* the --help text */
 int cli_exit_code(api_status s);           /* API outcome -> process exit code */
+
+/* The command line that re-sends a sale with its Idempotency-Key (every value shell-quoted), e.g.
+ *   boxoffice --api-url 'http://…/dev' buy ID --name 'Alan Turing' --email alan@example.org --idempotency-key K
+ * api_url may be NULL (then left out). false when it does not fit in cap (out is then ""). */
+#define CLI_BUY_COMMAND_MAX 8192
+bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
+                     const char *email, const char *idem_key);
 
 /* Runs a subcommand (cmd list/show/buy/create) and returns the exit code. Results go to out
  * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */

@@ -44,7 +44,24 @@ typedef enum ui_attr_kind {
     UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
     UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
 } ui_attr_kind;
-typedef enum ui_prompt_kind { UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN } ui_prompt_kind;
+typedef enum ui_prompt_kind {
+    UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
+    UI_PROMPT_UNCONFIRMED      /* leave the purchase form while its sale is unconfirmed? */
+} ui_prompt_kind;
+
+/* The sale last sent from the purchase form, kept with its Idempotency-Key until its outcome is known
+ * (a ticket or a 4xx), so that checking it re-sends the very same request and can never sell a second
+ * ticket. Customer data: wiped (ui_sale_clear) once the outcome is known or the form is left without an
+ * unconfirmed sale. A new key is drawn only for a different concert or customer. */
+typedef struct ui_sale {
+    char key[API_IDEM_KEY_MAX + 1];    /* "" = none */
+    char concert_id[BO_ID_MAX + 1];
+    char concert_name[UI_FIELD_MAX];   /* for the warnings */
+    char name[UI_FIELD_MAX];
+    char email[UI_FIELD_MAX];
+    bool unconfirmed;                  /* sent, no definite answer: the ticket may have been sold */
+} ui_sale;
+void ui_sale_clear(ui_sale *s);
 
 #define UI_STACK_MAX 8
 
@@ -90,6 +107,7 @@ struct ui_app {
     /* per-screen state */
     ui_form buy;
     bool buy_confirm;
+    ui_sale sale;                      /* the purchase whose outcome is not known yet (see ui_sale) */
     ui_form create;
     ui_form pin;
     ui_prompt_kind prompt;

@@ -20,6 +20,7 @@ typedef struct ui_job {
     char id[BO_ID_MAX + 1];            /* GET, PURCHASE */
     char name[UI_FIELD_MAX];           /* PURCHASE: customer name; CREATE: concert name */
     char email[UI_FIELD_MAX];          /* PURCHASE */
+    char idem_key[API_IDEM_KEY_MAX + 1]; /* PURCHASE: the sale's Idempotency-Key ("" = a new one) */
     char date[UI_FIELD_MAX];           /* CREATE */
     char venue[UI_FIELD_MAX];          /* CREATE */
     int64_t tickets, price_cents;      /* CREATE */
@@ -29,7 +30,7 @@ typedef struct ui_result {
     ui_job_kind kind;
     unsigned long seq;
     api_status status;
-    api_result res;
+    api_result res;                    /* PURCHASE: res.unconfirmed = the outcome is unknown */
     bo_concert_list list;              /* LIST: owned by whoever polled the result */
     bo_concert concert;                /* GET: owned likewise */
     bo_ticket ticket;                  /* PURCHASE: owned likewise */

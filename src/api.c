@@ -56,8 +56,8 @@ const char *api_status_message(api_status s)
     case API_ERR_FORBIDDEN: return "Not allowed: operator key required";
     case API_ERR_THROTTLED: return "Too many requests — try again";
     case API_ERR_UNAVAILABLE: return "Service unavailable — try again";
-    case API_ERR_UNREACHABLE: return "Server unreachable — retrying";
-    case API_ERR_TIMEOUT: return "No answer from the server in time — try again";
+    case API_ERR_UNREACHABLE: return "Server unreachable";
+    case API_ERR_TIMEOUT: return "No answer from the server in time";
     case API_ERR_PROTOCOL: return "Malformed answer from the server";
     case API_ERR_NOMEM: return "Out of memory";
     }
@@ -70,6 +70,7 @@ static api_status set_result(api_result *res, api_status st, long http, const ch
         return st;
     res->status = st;
     res->http_status = http;
+    res->unconfirmed = false;
     res->message[0] = '\0';
     if (fmt != NULL) {
         char raw[sizeof res->message];
@@ -540,22 +541,75 @@ static api_status ticket_from_answer(const cJSON *j, const char *concert_id, con
     return API_OK;
 }
 
+bool api_idempotency_key_valid(const char *key)
+{
+    if (key == NULL || key[0] == '\0')
+        return false;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)key; *p != '\0'; p++, n++)
+        if (*p < 0x21 || *p > 0x7E || n >= API_IDEM_KEY_MAX)
+            return false;
+    return true;
+}
+
+void api_idempotency_key_new(char out[API_IDEM_KEY_MAX + 1])
+{
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, out);
+}
+
+/* Whether an attempt that ended with st may have been carried out by the server: it reached the server
+ * and got no definite answer (a 5xx, no answer in time, a connection lost, a 2xx that could not be read). */
+static bool maybe_applied(const http_resp *r, api_status st)
+{
+    if (!r->connected)
+        return false;
+    switch (st) {
+    case API_ERR_TIMEOUT:
+    case API_ERR_UNAVAILABLE:
+    case API_ERR_NOMEM:
+        return true;
+    case API_ERR_PROTOCOL:
+        return r->status == 0 || (r->status >= 200 && r->status < 300);
+    default:
+        return false;
+    }
+}
+
+/* A definite "not sold" from the server for this key: a 4xx other than 429. */
+static bool definite_refusal(api_status st)
+{
+    return st == API_ERR_SOLD_OUT || st == API_ERR_NOT_FOUND || st == API_ERR_INVALID || st == API_ERR_FORBIDDEN;
+}
+
 api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
                         const char *customer_email, bo_ticket *out, api_result *res)
 {
-    char url[URL_MAX], key[37];
+    return api_purchase_key(c, concert_id, customer_name, customer_email, NULL, out, res);
+}
+
+api_status api_purchase_key(api_client *c, const char *concert_id, const char *customer_name,
+                            const char *customer_email, const char *idem_key, bo_ticket *out, api_result *res)
+{
+    char url[URL_MAX], key[API_IDEM_KEY_MAX + 1];
     cJSON *body = NULL, *j = NULL;
     char *text = NULL;
     api_status st = API_ERR_NOMEM;
     double total_ms = 0;
-    uuid_t u;
+    bool applied = false;      /* some attempt may have been carried out */
     memset(out, 0, sizeof *out);
     if (!id_ok(concert_id))
         return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
+        return set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
+                          API_IDEM_KEY_MAX);
     if (!build_url(c, "/tickets", NULL, url))
         return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, key);
+    if (idem_key != NULL)
+        snprintf(key, sizeof key, "%s", idem_key);
+    else
+        api_idempotency_key_new(key);
     body = cJSON_CreateObject();
     if (body == NULL || cJSON_AddStringToObject(body, "concertId", concert_id) == NULL
         || cJSON_AddStringToObject(body, "customerName", customer_name != NULL ? customer_name : "") == NULL
@@ -575,6 +629,8 @@ api_status api_purchase(api_client *c, const char *concert_id, const char *custo
         }
         total_ms += r.ms;
         st = classify(&r, &j, res);
+        if (maybe_applied(&r, st))
+            applied = true;
         http_resp_clear(&r);
         if (!retryable(st))
             break;
@@ -582,10 +638,15 @@ api_status api_purchase(api_client *c, const char *concert_id, const char *custo
     if (st == API_OK) {
         st = ticket_from_answer(j, concert_id, customer_name != NULL ? customer_name : "",
                                 customer_email != NULL ? customer_email : "", out, res);
+        if (st != API_OK)
+            applied = true; /* a 2xx came back: the ticket exists, but it could not be read */
     }
 cleanup:
-    if (res != NULL)
+    if (res != NULL) {
         res->latency_ms = total_ms;
+        res->unconfirmed = st != API_OK && !definite_refusal(st) && applied;
+    }
+    memset(key, 0, sizeof key);
     cJSON_Delete(body);
     cJSON_Delete(j);
     free(text);

@@ -30,6 +30,58 @@ int cli_exit_code(api_status s)
     return CLI_EXIT_API;
 }
 
+/* ---- the command that resolves an unconfirmed sale ---- */
+
+/* Appends ' ' and s to out (at *n), quoted for a POSIX shell unless quote is false or s holds only safe
+ * characters: in single quotes, each ' written as '\''. false when it does not fit. */
+static bool put_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)
+{
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-";
+    bool plain = !quote || (s[0] != '\0' && strspn(s, safe) == strlen(s));
+    size_t need = 1 + (plain ? 0 : 2);
+    for (const char *p = s; *p != '\0'; p++)
+        need += !plain && *p == '\'' ? 4 : 1;
+    if (*n + need >= cap)
+        return false;
+    char *o = out + *n;
+    if (*n > 0)
+        *o++ = ' ';
+    if (!plain)
+        *o++ = '\'';
+    for (const char *p = s; *p != '\0'; p++) {
+        if (!plain && *p == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else {
+            *o++ = *p;
+        }
+    }
+    if (!plain)
+        *o++ = '\'';
+    *o = '\0';
+    *n = (size_t)(o - out);
+    return true;
+}
+
+bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
+                     const char *email, const char *idem_key)
+{
+    size_t n = 0;
+    if (cap == 0)
+        return false;
+    out[0] = '\0';
+    bool ok = put_arg(out, cap, &n, "boxoffice", false);
+    if (ok && api_url != NULL && api_url[0] != '\0')
+        ok = put_arg(out, cap, &n, "--api-url", false) && put_arg(out, cap, &n, api_url, true);
+    ok = ok && put_arg(out, cap, &n, "buy", false) && put_arg(out, cap, &n, concert_id, true)
+         && put_arg(out, cap, &n, "--name", false) && put_arg(out, cap, &n, name, true)
+         && put_arg(out, cap, &n, "--email", false) && put_arg(out, cap, &n, email, true)
+         && put_arg(out, cap, &n, "--idempotency-key", false) && put_arg(out, cap, &n, idem_key, true);
+    if (!ok)
+        out[0] = '\0';
+    return ok;
+}
+
 /* ---- display width of sanitised UTF-8 ---- */
 
 static uint32_t decode(const unsigned char **s)
@@ -281,14 +333,55 @@ static int invalid(FILE *err, const char *msg)
     return CLI_EXIT_USAGE;
 }
 
+/* The sale got no definite answer: says so, and how to learn the outcome without selling twice
+ * (stderr; with --json also on stdout). Returns CLI_EXIT_UNCONFIRMED. */
+static int print_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE *err, const api_client *c,
+                             const api_result *res)
+{
+    char cmd[CLI_BUY_COMMAND_MAX], why[300];
+    const char *msg = res->message[0] != '\0' ? res->message : api_status_message(res->status);
+    if (res->http_status > 0)
+        snprintf(why, sizeof why, "%s (HTTP %ld)", msg, res->http_status);
+    else
+        snprintf(why, sizeof why, "%s", msg);
+    bool have_cmd = cli_buy_command(cmd, sizeof cmd, api_client_base_url(c), a->id, a->name, a->email, key);
+    fprintf(err, "boxoffice: sale NOT CONFIRMED: %s; the ticket may have been sold.\n", why);
+    if (have_cmd)
+        fprintf(err, "boxoffice: to learn the outcome, re-send the same request (it never sells a second ticket):\n"
+                     "  %s\n", cmd);
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        char *text = NULL;
+        if (j != NULL && cJSON_AddStringToObject(j, "error", "Sale not confirmed: the ticket may have been sold") != NULL
+            && cJSON_AddStringToObject(j, "reason", why) != NULL
+            && cJSON_AddNumberToObject(j, "status", (double)res->http_status) != NULL
+            && cJSON_AddNumberToObject(j, "exitCode", CLI_EXIT_UNCONFIRMED) != NULL
+            && cJSON_AddTrueToObject(j, "unconfirmed") != NULL
+            && cJSON_AddStringToObject(j, "idempotencyKey", key) != NULL
+            && (!have_cmd || cJSON_AddStringToObject(j, "retryCommand", cmd) != NULL)
+            && (text = cJSON_Print(j)) != NULL)
+            fprintf(out, "%s\n", text);
+        free(text);
+        cJSON_Delete(j);
+    }
+    return CLI_EXIT_UNCONFIRMED;
+}
+
 static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     const char *msg;
     if ((msg = bo_valid_text("customerName", a->name)) != NULL || (msg = bo_valid_email(a->email)) != NULL)
         return invalid(err, msg);
+    char key[API_IDEM_KEY_MAX + 1];
+    if (a->idem_key != NULL)
+        snprintf(key, sizeof key, "%s", a->idem_key); /* checked by cli_parse_args */
+    else
+        api_idempotency_key_new(key);
     bo_ticket t;
     api_result res;
-    if (api_purchase(c, a->id, a->name, a->email, &t, &res) != API_OK) {
+    if (api_purchase_key(c, a->id, a->name, a->email, key, &t, &res) != API_OK) {
+        if (res.unconfirmed)
+            return print_unconfirmed(a, key, out, err, c, &res);
         print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
     }

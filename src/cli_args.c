@@ -8,7 +8,8 @@
 
 enum {
     OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
-    OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER
+    OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
+    OPT_IDEM_KEY, OPT_TIMEOUT
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +29,8 @@ static const struct option long_opts[] = {
     { "price", required_argument, NULL, OPT_PRICE },
     { "sort", required_argument, NULL, OPT_SORT },
     { "filter", required_argument, NULL, OPT_FILTER },
+    { "idempotency-key", required_argument, NULL, OPT_IDEM_KEY },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -39,7 +42,7 @@ void cli_usage(FILE *out)
         "Usage: boxoffice [OPTIONS]                      the interactive box office (terminal UI)\n"
         "       boxoffice [OPTIONS] list [--sort date|name|seats] [--filter TEXT]\n"
         "       boxoffice [OPTIONS] show ID\n"
-        "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL\n"
+        "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
         "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
         "\n"
@@ -53,6 +56,8 @@ void cli_usage(FILE *out)
         "  --kiosk-pin PIN     PIN that lets a kiosk quit (or kiosk_pin in the config file)\n"
         "  --inspect           show every HTTP request and answer in a side panel\n"
         "  --refresh SECONDS   auto-refresh of seats left (default 5; 0 turns it off)\n"
+        "  --timeout SECONDS   how long to wait for each answer (default 10, 1..600)\n"
+        "  --idempotency-key KEY  buy: the sale's key (1-255 visible ASCII); the same key never sells twice\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -70,6 +75,8 @@ void cli_usage(FILE *out)
         "  4  concert not found\n"
         "  5  not allowed: operator API key missing or wrong (403)\n"
         "  6  service unavailable, unreachable, too busy (429) or timed out: try again later\n"
+        "  7  buy: sale NOT CONFIRMED (no answer, the ticket may have been sold): run the printed\n"
+        "     command, which re-sends it with the same --idempotency-key, never a plain retry\n"
         "\n"
         "See boxoffice(1) for the keys of the interactive mode.\n",
         out);
@@ -129,6 +136,15 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         case OPT_PRICE: out->price = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_SORT: out->sort = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_FILTER: out->filter = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_IDEM_KEY: out->idem_key = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_TIMEOUT: {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || v < 1 || v > 600)
+                return usage_error(err, "--timeout needs a number of seconds 1..600, not '%s'", optarg);
+            out->timeout_s = (int)v;
+            break;
+        }
         case 'h': help = true; break;
         case 'V': version = true; break;
         case ':':
@@ -170,7 +186,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         want_pos = 2;
     } else if (strcmp(sub, "buy") == 0) {
         out->cmd = CLI_CMD_BUY;
-        allowed = BIT(OPT_NAME) | BIT(OPT_EMAIL);
+        allowed = BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_IDEM_KEY);
         want_pos = 2;
     } else if (strcmp(sub, "create") == 0) {
         out->cmd = CLI_CMD_CREATE;
@@ -186,7 +202,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     } else {
         return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, config)", sub);
     }
-    for (int o = OPT_NAME; o <= OPT_FILTER; o++) {
+    for (int o = OPT_NAME; o <= OPT_IDEM_KEY; o++) {
         if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {
             if (sub == NULL)
                 return usage_error(err, "--%s belongs to a command (list, show, buy, create)", opt_name(o));
@@ -195,9 +211,10 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             return usage_error(err, "%s", msg);
         }
     }
-    if ((allowed & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
-        for (int o = OPT_NAME; o <= OPT_FILTER; o++)
-            if ((allowed & BIT(o)) && !(sub_opts & BIT(o))) {
+    unsigned optional = BIT(OPT_IDEM_KEY);
+    if ((allowed & ~optional & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
+        for (int o = OPT_NAME; o <= OPT_IDEM_KEY; o++)
+            if ((allowed & ~optional & BIT(o)) && !(sub_opts & BIT(o))) {
                 char msg[128];
                 snprintf(msg, sizeof msg, "%s: --%s is required", sub, opt_name(o));
                 return usage_error(err, "%s", msg);
@@ -223,5 +240,8 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
     if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
         return usage_error(err, "'%s' is not a concert ID", out->id);
+    if (out->idem_key != NULL && !api_idempotency_key_valid(out->idem_key))
+        return usage_error(err, "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'",
+                           out->idem_key);
     return CLI_EXIT_OK;
 }

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
         .base_url = cfg.api_url,
         .api_key = cfg.api_key,
         .connect_timeout_ms = 3000,
-        .timeout_ms = 10000,
+        .timeout_ms = args.timeout_s > 0 ? args.timeout_s * 1000L : 10000,
         .purchase_attempts = 3,
     };
     if (args.cmd == CLI_CMD_UI) {

@@ -17,6 +17,7 @@
 
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "cli.h"
 #include "ui.h"
 #include "ui_app.h"
 #include "ui_curses.h"
@@ -313,7 +314,7 @@ static int request_quit(ui_app *app)
         ui_push(app, &ui_screen_prompt);
         return UI_HANDLED | UI_REDRAW;
     }
-    if (any_unsaved(app)) {
+    if (any_unsaved(app) || app->sale.unconfirmed) {
         app->prompt = UI_PROMPT_QUIT;
         ui_push(app, &ui_screen_prompt);
         return UI_HANDLED | UI_REDRAW;
@@ -368,7 +369,7 @@ static int dispatch_key(ui_app *app, int key)
     ui_action act = ui_action_for_key(key, typing);
     if (too_small()) {
         /* nothing is visible: only a plain quit works */
-        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app))
+        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app) && !app->sale.unconfirmed)
             return UI_QUIT;
         return UI_REDRAW;
     }
@@ -396,6 +397,7 @@ static int app_tick(ui_app *app)
         && app->now - app->last_input >= app->opts->idle_timeout_s
         && (app->depth > 1 || app->filter[0] != '\0' || app->filtering)) {
         ui_pop_to_list(app);
+        ui_sale_clear(&app->sale);   /* the customer has gone: their unconfirmed sale is not shown to the next */
         ui_trace_clear(&app->trace); /* nothing of the last customer stays on the kiosk's screen */
         app->filter[0] = '\0';
         app->filtering = false;
@@ -461,9 +463,9 @@ static void draw_header(ui_app *app)
     } else if (app->conn == UI_CONN_FAILED) {
         if (app->have_data) {
             ui_format_age((long)(app->now - app->data_at), age);
-            snprintf(state, sizeof state, "%s \xc2\xb7 stale data, %s old", app->conn_msg, age);
+            snprintf(state, sizeof state, "%s \xe2\x80\x94 retrying \xc2\xb7 stale data, %s old", app->conn_msg, age);
         } else {
-            snprintf(state, sizeof state, "%s", app->conn_msg);
+            snprintf(state, sizeof state, "%s \xe2\x80\x94 retrying", app->conn_msg);
         }
     } else if (app->conn == UI_CONN_ONLINE) {
         snprintf(state, sizeof state, "online");
@@ -597,6 +599,7 @@ static void app_free(ui_app *app)
     ui_form_clear(&app->buy);
     ui_form_clear(&app->create);
     ui_form_clear(&app->pin);
+    ui_sale_clear(&app->sale);
     bo_ticket_clear(&app->receipt);
     bo_concert_clear(&app->receipt_concert);
     bo_concert_clear(&app->current);
@@ -604,6 +607,18 @@ static void app_free(ui_app *app)
     free(app->view);
     ui_trace_destroy(&app->trace);
     free(app);
+}
+
+/* After the terminal is given back: a sale left unconfirmed (or still in flight at quit) is not lost;
+ * the operator gets the command that re-sends it with the same Idempotency-Key and so learns its outcome. */
+static void report_open_sale(const ui_app *app)
+{
+    const ui_sale *s = &app->sale;
+    char cmd[CLI_BUY_COMMAND_MAX];
+    fprintf(stderr, "boxoffice: the sale to %s for %s is NOT CONFIRMED: the ticket may have been sold.\n", s->name,
+            s->concert_name);
+    if (cli_buy_command(cmd, sizeof cmd, app->opts->api.base_url, s->concert_id, s->name, s->email, s->key))
+        fprintf(stderr, "boxoffice: to check it (the same request: it never sells a second ticket), run:\n  %s\n", cmd);
 }
 
 static void set_handlers(void (*fn)(int), void (*crash)(int))
@@ -731,6 +746,8 @@ int ui_run(const ui_options *opts)
     }
 
     int sig = got_signal;
+    bool sale_open = app->sale.key[0] != '\0'
+                     && (app->sale.unconfirmed || (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy));
     erase();
     refresh();
     endwin();
@@ -747,6 +764,8 @@ int ui_run(const ui_options *opts)
         fprintf(stderr, "boxoffice: waiting for the request in flight to finish\xe2\x80\xa6\n");
         ui_worker_stop(app->worker, -1);
     }
+    if (sale_open)
+        report_open_sale(app);
     app_free(app);
     return sig != 0 ? 128 + sig : 0;
 }

@@ -67,7 +67,8 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_ACT_BUY:
         if (!app->have_current)
             return UI_HANDLED;
-        if (app->current.seats_left <= 0) {
+        if (app->current.seats_left <= 0
+            && !(app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0)) {
             ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left for %s", app->current.name);
             return UI_HANDLED | UI_REDRAW;
         }

@@ -1,5 +1,5 @@
 /* Modal questions drawn over the current screen: quit while a form has input, discard a form,
- * and the kiosk exit PIN. */
+ * leave a sale unconfirmed, and the kiosk exit PIN. */
 #include <stdio.h>
 #include <string.h>
 
@@ -34,7 +34,12 @@ static void draw(ui_app *app, const ui_rect *a)
     switch (app->prompt) {
     case UI_PROMPT_QUIT:
         ui_draw_box(app, y, x, h, w, "Quit?");
-        ui_draw_text(y + 2, x + 2, w - 4, "Quit the box office? What you typed will be lost.", A_BOLD, false);
+        if (app->sale.unconfirmed) {
+            ui_draw_text(y + 1, x + 2, w - 4, "Quit? A sale is NOT confirmed: it may have been sold.", A_BOLD, false);
+            ui_draw_text(y + 2, x + 2, w - 4, "The command that checks it is printed on exit.", A_NORMAL, false);
+        } else {
+            ui_draw_text(y + 2, x + 2, w - 4, "Quit the box office? What you typed will be lost.", A_BOLD, false);
+        }
         ui_draw_text(y + 3, x + 2, w - 4, "y or Enter = quit \xc2\xb7 n or Esc = stay", ui_attr(app, UI_A_KEY), false);
         break;
     case UI_PROMPT_DISCARD:
@@ -42,6 +47,12 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_text(y + 2, x + 2, w - 4, "Discard what you typed in this form?", A_BOLD, false);
         ui_draw_text(y + 3, x + 2, w - 4, "y or Enter = discard \xc2\xb7 n or Esc = keep editing", ui_attr(app, UI_A_KEY),
                      false);
+        break;
+    case UI_PROMPT_UNCONFIRMED:
+        ui_draw_box(app, y, x, h, w, "Sale not confirmed");
+        ui_draw_text(y + 1, x + 2, w - 4, "Leave without checking? The ticket may have been sold.", A_BOLD, false);
+        ui_draw_text(y + 2, x + 2, w - 4, "To check it later: b on this concert.", A_NORMAL, false);
+        ui_draw_text(y + 3, x + 2, w - 4, "y = leave \xc2\xb7 n, Esc or Enter = stay", ui_attr(app, UI_A_KEY), false);
         break;
     case UI_PROMPT_PIN:
         ui_draw_box(app, y, x, h, w, "Exit kiosk");
@@ -75,6 +86,16 @@ static int key(ui_app *app, ui_action act, int k)
             ui_pop(app); /* the prompt */
             ui_pop(app); /* the form: leave() wipes it */
         } else if (act == UI_ACT_BACK || act == UI_ACT_NEW) {
+            ui_pop(app);
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case UI_PROMPT_UNCONFIRMED:
+        if (act == UI_ACT_YES) {
+            ui_pop(app); /* the prompt */
+            ui_pop(app); /* the form: the unconfirmed sale is kept for a later check */
+            ui_message(app, true, "Sale to %s not confirmed \xe2\x80\x94 b on %s checks it", app->sale.name,
+                       app->sale.concert_name);
+        } else if (act == UI_ACT_BACK || act == UI_ACT_NEW || act == UI_ACT_OPEN) {
             ui_pop(app);
         }
         return UI_HANDLED | UI_REDRAW;

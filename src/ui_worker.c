@@ -49,7 +49,8 @@ static void run_job(api_client *c, const ui_job *j, ui_result *r)
         break;
     case UI_JOB_PURCHASE:
         memcpy(r->id, j->id, sizeof r->id);
-        r->status = api_purchase(c, j->id, j->name, j->email, &r->ticket, &r->res);
+        r->status = api_purchase_key(c, j->id, j->name, j->email, j->idem_key[0] != '\0' ? j->idem_key : NULL,
+                                     &r->ticket, &r->res);
         break;
     case UI_JOB_CREATE: {
         bo_concert_input in = { j->name, j->date, j->venue, j->tickets, j->price_cents };

@@ -47,7 +47,7 @@ tag="cli-$$-$(date +%s)"
 
 # --- help, version, usage errors (1)
 expect 0 "--help" -- "$bin" --help
-ok "--help documents every exit code" bash -c "for c in 0 1 2 3 4 5 6; do grep -q \"^  \$c  \" '$out' || exit 1; done"
+ok "--help documents every exit code" bash -c "for c in 0 1 2 3 4 5 6 7; do grep -q \"^  \$c  \" '$out' || exit 1; done"
 expect 0 "--version" -- "$bin" --version
 ok "--version prints a version" grep -Eq '^boxoffice [0-9]+\.[0-9]+' "$out"
 expect 1 "unknown command" -- "$bin" dance

@@ -2,7 +2,8 @@
 # Never freeze, never lie: on a PRIVATE stack, (1) a hung API (gateway stopped with SIGSTOP) leaves the
 # list scrollable while the refresh spins, then marks the data stale; (2) the API going down shows
 # "Server unreachable — retrying" with the last data kept and its age, and a sale attempt gives a
-# readable error; (3) when the API comes back the box office recovers by itself.
+# readable error that says it was not sold (nothing reached the server: no "retrying", no "unconfirmed");
+# (3) when the API comes back the box office recovers by itself.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -79,8 +80,9 @@ tui_type "outage@example.org"
 tui_keys Enter
 tui_wait "Enter/y = confirm"
 tui_keys Enter
-tui_wait "Not confirmed" 40
-tui_wait "Server unreachable"
+tui_wait "Not sold: server unreachable" 40
+tui_screen | sed -n '29p' | grep -qi "retrying" && tui_fail "the status line says retrying after the client gave up"
+tui_has "Sale not confirmed" && tui_fail "a sale that reached no server is called unconfirmed"
 tui_has "EXITED" && tui_fail "the box office ended"
 tui_esc
 tui_wait "Discard what you typed"

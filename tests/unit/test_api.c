@@ -365,6 +365,113 @@ static void two_purchases_use_different_keys(void **state)
     assert_string_not_equal(k1, k2);
 }
 
+static void purchase_sends_the_given_key_on_every_attempt(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    char k[300];
+    stub_push(f->stub, 503, "{\"error\":\"Service unavailable\"}");
+    stub_push(f->stub, 201, "{\"id\":\"t-3\"}");
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", "sale-42", &t, &res), API_OK);
+    assert_false(res.unconfirmed);
+    assert_int_equal(stub_request_count(f->stub), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(stub_header(stub_request_at(f->stub, i), "Idempotency-Key", k, sizeof k));
+        assert_string_equal(k, "sale-42");
+    }
+    assert_string_equal(t.id, "t-3");
+    bo_ticket_clear(&t);
+}
+
+static void purchase_refuses_a_bad_key_before_sending(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    char long_key[300];
+    memset(long_key, 'k', 256);
+    long_key[256] = '\0';
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", "two words", &t, &res), API_ERR_INVALID);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", "", &t, &res), API_ERR_INVALID);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", long_key, &t, &res), API_ERR_INVALID);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", "caf\xc3\xa9", &t, &res), API_ERR_INVALID);
+    assert_int_equal(stub_request_count(f->stub), 0);
+    long_key[255] = '\0';
+    assert_true(api_idempotency_key_valid(long_key));
+    assert_false(api_idempotency_key_valid(NULL));
+    char fresh[API_IDEM_KEY_MAX + 1];
+    api_idempotency_key_new(fresh);
+    assert_true(api_idempotency_key_valid(fresh));
+    assert_int_equal(strlen(fresh), 36);
+}
+
+/* Every attempt reached the server and none got an answer: the sale may have been made. */
+static void purchase_without_an_answer_is_unconfirmed(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    use_hang_client(f);
+    for (int i = 0; i < 3; i++)
+        stub_push_reply(f->stub, &hang);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", "k-1", &t, &res), API_ERR_TIMEOUT);
+    assert_true(res.unconfirmed);
+    assert_null(strstr(res.message, "retrying"));
+}
+
+static void purchase_5xx_throughout_is_unconfirmed(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    for (int i = 0; i < 3; i++)
+        stub_push(f->stub, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_UNAVAILABLE);
+    assert_true(res.unconfirmed);
+}
+
+/* A 201 whose body cannot be read: the ticket exists, the client cannot show it. */
+static void purchase_unreadable_ticket_is_unconfirmed(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    stub_push(f->stub, 201, "{\"id\":42}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_PROTOCOL);
+    assert_true(res.unconfirmed);
+}
+
+/* The server's 4xx for the same key is definite, even after an attempt without an answer. */
+static void purchase_refused_after_a_timeout_is_definite(void **state)
+{
+    fixture *f = *state;
+    bo_ticket t;
+    api_result res;
+    stub_reply hang = { STUB_HANG, 0, NULL, NULL, 0, false };
+    use_hang_client(f);
+    stub_push_reply(f->stub, &hang);
+    stub_push(f->stub, 400, "{\"error\":\"No tickets available\"}");
+    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_SOLD_OUT);
+    assert_false(res.unconfirmed);
+}
+
+/* Nothing reached the server: not sold, and known to be. */
+static void purchase_unreachable_is_not_unconfirmed(void **state)
+{
+    (void)state;
+    char url[64];
+    bo_ticket t;
+    api_result res;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
+    api_client *c = client_for(url, NULL, 0);
+    assert_non_null(c);
+    assert_int_equal(api_purchase(c, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_UNREACHABLE);
+    assert_false(res.unconfirmed);
+    api_client_free(c);
+}
+
 static void throttled_429(void **state)
 {
     fixture *f = *state;
@@ -400,7 +507,7 @@ static void connection_refused_is_unreachable(void **state)
     assert_non_null(c);
     assert_int_equal(api_list_concerts(c, &l, &res), API_ERR_UNREACHABLE);
     assert_int_equal(res.http_status, 0);
-    assert_string_equal(res.message, "Server unreachable — retrying");
+    assert_string_equal(res.message, "Server unreachable");
     api_client_free(c);
 }
 
@@ -582,10 +689,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(purchase_retries_after_a_timeout_with_the_same_key, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_that_never_gets_an_answer_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_gives_up_after_the_configured_attempts, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_sends_the_given_key_on_every_attempt, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_refuses_a_bad_key_before_sending, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_without_an_answer_is_unconfirmed, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_5xx_throughout_is_unconfirmed, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_unreadable_ticket_is_unconfirmed, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_refused_after_a_timeout_is_definite, setup, teardown),
         cmocka_unit_test_setup_teardown(two_purchases_use_different_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(throttled_429, setup, teardown),
         cmocka_unit_test_setup_teardown(list_5xx_is_unavailable, setup, teardown),
         cmocka_unit_test(connection_refused_is_unreachable),
+        cmocka_unit_test(purchase_unreachable_is_not_unconfirmed),
         cmocka_unit_test_setup_teardown(silent_server_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_json_is_protocol_error, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_shape_is_protocol_error, setup, teardown),

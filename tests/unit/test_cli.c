@@ -354,6 +354,75 @@ static void unreachable_is_6(void **state)
     free(err_text);
 }
 
+/* The sale got no answer: exit 7, and the command that re-sends it with the same key, on stderr and in JSON. */
+static void buy_without_an_answer_prints_the_resolving_command(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    char k[300];
+    for (int i = 0; i < 2; i++)
+        stub_push(s, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
+    assert_int_equal(run(s, &o, "--json", "buy", "c-1", "--name", "Alan O'Brien", "--email", "alan@example.org",
+                         "--idempotency-key", "sale-7", NULL), CLI_EXIT_UNCONFIRMED);
+    assert_true(stub_header(stub_request_at(s, 0), "Idempotency-Key", k, sizeof k));
+    assert_string_equal(k, "sale-7");
+    assert_non_null(strstr(o.err, "NOT CONFIRMED"));
+    char want[512];
+    snprintf(want, sizeof want, "boxoffice --api-url %s buy c-1 --name 'Alan O'\\''Brien' --email alan@example.org "
+             "--idempotency-key sale-7", stub_base_url(s));
+    assert_non_null(strstr(o.err, want));
+    cJSON *j = cJSON_Parse(o.out);
+    assert_non_null(j);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "unconfirmed")));
+    assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, CLI_EXIT_UNCONFIRMED);
+    assert_string_equal(cJSON_GetObjectItem(j, "idempotencyKey")->valuestring, "sale-7");
+    assert_string_equal(cJSON_GetObjectItem(j, "retryCommand")->valuestring, want);
+    cJSON_Delete(j);
+    run_free(&o);
+    /* without a key given, the one generated is the one printed */
+    for (int i = 0; i < 2; i++)
+        stub_push(s, 502, "{\"message\":\"Internal server error\"}");
+    assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada", "--email", "ada@example.org", NULL), CLI_EXIT_UNCONFIRMED);
+    assert_true(stub_header(stub_request_at(s, 2), "Idempotency-Key", k, sizeof k));
+    char tail[320];
+    snprintf(tail, sizeof tail, "--idempotency-key %s\n", k);
+    assert_non_null(strstr(o.err, tail));
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void buy_command_quotes_for_the_shell(void **state)
+{
+    (void)state;
+    char out[CLI_BUY_COMMAND_MAX];
+    assert_true(cli_buy_command(out, sizeof out, NULL, "c-1", "Zoë $(rm -rf /) `x`", "a@b.org", "k;1"));
+    assert_string_equal(out, "boxoffice buy c-1 --name 'Zoë $(rm -rf /) `x`' --email a@b.org --idempotency-key 'k;1'");
+    assert_true(cli_buy_command(out, sizeof out, "http://h:1/dev", "c 2", "it's", "e@x.org", "k"));
+    assert_string_equal(out, "boxoffice --api-url http://h:1/dev buy 'c 2' --name 'it'\\''s' --email e@x.org --idempotency-key k");
+    assert_false(cli_buy_command(out, 20, NULL, "c-1", "Ada", "a@b.org", "k"));
+    assert_string_equal(out, "");
+}
+
+static void idempotency_key_and_timeout_options(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512];
+    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
+                           "abc-1", "--timeout", "3", NULL), 0);
+    assert_string_equal(a.idem_key, "abc-1");
+    assert_int_equal(a.timeout_s, 3);
+    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", NULL), 0);
+    assert_null(a.idem_key);
+    assert_int_equal(a.timeout_s, 0);
+    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
+                           "has space", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(parse(&a, e, sizeof e, "list", "--idempotency-key", "k", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(parse(&a, e, sizeof e, "list", "--timeout", "0", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(parse(&a, e, sizeof e, "--timeout", "5", NULL), 0); /* the interactive mode too */
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -372,6 +441,9 @@ int main(void)
         cmocka_unit_test(buy_sold_out_is_3),
         cmocka_unit_test(create_outcomes),
         cmocka_unit_test(unreachable_is_6),
+        cmocka_unit_test(buy_without_an_answer_prints_the_resolving_command),
+        cmocka_unit_test(buy_command_quotes_for_the_shell),
+        cmocka_unit_test(idempotency_key_and_timeout_options),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

@@ -121,6 +121,39 @@ static void purchase_job_brings_the_ticket_back(void **state)
     ui_result_clear(&r);
 }
 
+/* The UI's key goes on the wire; two jobs of the same sale (a check) send the same key, and a 5xx
+ * throughout comes back as unconfirmed. */
+static void purchase_job_sends_the_sales_key(void **state)
+{
+    fx *f = *state;
+    char k[300];
+    for (int i = 0; i < 2; i++)
+        stub_push(f->stub, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
+    stub_push(f->stub, 201, "{\"id\":\"t-4\"}");
+    ui_job job = { .kind = UI_JOB_PURCHASE };
+    strcpy(job.id, "c-1");
+    strcpy(job.name, "Ann");
+    strcpy(job.email, "ann@example.org");
+    strcpy(job.idem_key, "the-sale-1");
+    ui_worker_submit(f->w, &job);
+    ui_result r;
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.status, API_ERR_UNAVAILABLE);
+    assert_true(r.res.unconfirmed);
+    ui_result_clear(&r);
+    ui_worker_submit(f->w, &job); /* the check */
+    assert_true(poll_for(f->w, &r, 10));
+    assert_int_equal(r.status, API_OK);
+    assert_false(r.res.unconfirmed);
+    assert_string_equal(r.ticket.id, "t-4");
+    ui_result_clear(&r);
+    assert_int_equal(stub_request_count(f->stub), 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(stub_header(stub_request_at(f->stub, i), "Idempotency-Key", k, sizeof k));
+        assert_string_equal(k, "the-sale-1");
+    }
+}
+
 static void sold_out_comes_back_as_a_result_not_a_crash(void **state)
 {
     fx *f = *state;
@@ -344,6 +377,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_job_returns_the_concerts, setup, teardown),
         cmocka_unit_test_setup_teardown(a_list_with_one_bad_concert_is_refused_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_job_brings_the_ticket_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(purchase_job_sends_the_sales_key, setup, teardown),
         cmocka_unit_test_setup_teardown(sold_out_comes_back_as_a_result_not_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(jobs_are_answered_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(the_submitter_does_not_wait_for_a_slow_server, setup, teardown),
