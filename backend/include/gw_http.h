@@ -8,7 +8,8 @@
  *   private route without the right key 403 {"message":"Forbidden"} (x-api-key: exactly one header,
  *                                       compared without leading/trailing spaces and tabs)
  *   body over max_body bytes            413 {"message":"Request Too Long"} once the body is read
- *                                       (dropped, up to 64 MiB / 15 s, then the connection closes)
+ *                                       (dropped, up to 64 MiB / 15 s, then the connection closes;
+ *                                       at once with "Expect: 100-continue")
  *   malformed function response, function error, crashed worker, function timeout
  *                                       502 {"message": "Internal server error"}
  *   no answer within the integration timeout (API Gateway's 29 s)

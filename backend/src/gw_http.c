@@ -344,8 +344,12 @@ static unsigned first_look(gw_http *h, struct MHD_Connection *c, const char *url
     size_t head = strlen(method) + strlen(url) + 12;
     MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_len, &head);
     req->headers_too_big = head > GW_MAX_HEADER_BYTES;
-    if ((req->too_big || req->headers_too_big) && declared > GW_DRAIN_MAX_BYTES)
-        return req->headers_too_big ? 431 : 413;   /* too much to drain */
+    if (!req->too_big && !req->headers_too_big) return 0;
+    /* Refuse at once when there is too much to drain, or when the client waits for "100 Continue"
+     * before sending the body (curl does for large bodies): it reads the answer instead. */
+    const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+    if (declared > GW_DRAIN_MAX_BYTES || (expect && strcasecmp(expect, "100-continue") == 0))
+        return req->headers_too_big ? 431 : 413;
     return 0;
 }
 
