@@ -3,12 +3,17 @@
 /* The API Gateway side of the local gateway: an HTTP server (libmicrohttpd, one thread per
  * connection) serving the routes of serverless.yml at /<stage>/..., invoking the functions through
  * the worker pool and mapping their proxy responses back. Edge behaviour as API Gateway:
+ *   malformed request (gw_strict.h)     400 {"message":"Bad Request"} and close, or just close
  *   unknown path/method                 403 {"message":"Missing Authentication Token"}
- *   private route without the right key 403 {"message":"Forbidden"}
- *   body over max_body bytes            413 {"message":"Request Too Long"}
- *   malformed function response, function error, crashed worker
+ *   private route without the right key 403 {"message":"Forbidden"} (x-api-key: exactly one header,
+ *                                       compared without leading/trailing spaces and tabs)
+ *   body over max_body bytes            413 {"message":"Request Too Long"} once the body is read
+ *                                       (dropped, up to 64 MiB / 15 s, then the connection closes;
+ *                                       at once with "Expect: 100-continue")
+ *   malformed function response, function error, crashed worker, function timeout
  *                                       502 {"message": "Internal server error"}
- *   function timeout                    504 {"message": "Endpoint request timed out"}
+ *   no answer within the integration timeout (API Gateway's 29 s)
+ *                                       504 {"message": "Endpoint request timed out"}
  *   over the concurrency limit          429 {"message":"Too Many Requests"}
  * Outside the stage: GET /__gateway/health -> {"status":"ok",...}; GET /__gateway/workers -> the pool
  * snapshot (gw_pool_status). One JSON access-log line per request. */
@@ -22,7 +27,10 @@ typedef struct gw_http_options {
     uint16_t port;             /* 0 = any free port (see gw_http_port) */
     size_t max_body;           /* request bodies above this get 413 */
     const char *api_key;       /* the operator key for private routes, or NULL (then none passes) */
+    int integration_timeout_ms; /* 0: API Gateway's GW_INTEGRATION_TIMEOUT_MS */
 } gw_http_options;
+
+#define GW_INTEGRATION_TIMEOUT_MS 29000
 
 typedef struct gw_http gw_http;
 

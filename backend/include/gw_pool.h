@@ -11,7 +11,9 @@
  * first; a new worker is started when all are busy, up to `concurrency`; beyond that requests wait
  * in a FIFO queue up to queue_timeout_ms and are then throttled. Workers idle for idle_timeout_ms
  * are stopped. A worker that dies fails its invocation (GW_INV_CRASH) and is replaced on demand; one
- * that exceeds the function timeout is killed (GW_INV_TIMEOUT). Workers are started from one
+ * that exceeds the function timeout is killed (GW_INV_TIMEOUT) and logs Lambda's "Task timed out",
+ * END and REPORT (... Status: timeout) lines. A caller that stops waiting first (wait_ms) leaves the
+ * invocation running to its end or its timeout; its answer is then dropped. Workers are started from one
  * long-lived thread (PR_SET_PDEATHSIG is per thread), so they die with the gateway.
  *
  * Thread-safe: gw_pool_invoke may be called from many threads at once. */
@@ -40,6 +42,7 @@ typedef enum gw_inv_result {
     GW_INV_CRASH,                /* the worker died before answering */
     GW_INV_TIMEOUT,              /* the function timeout passed; the worker was killed */
     GW_INV_THROTTLED,            /* no worker became free within queue_timeout_ms */
+    GW_INV_NO_ANSWER,            /* wait_ms passed first (queued or running); a running one runs on */
     GW_INV_INTERNAL              /* the gateway could not start a worker, is stopping, or OOM */
 } gw_inv_result;
 
@@ -55,8 +58,9 @@ typedef struct gw_invocation_out {
  * NULL on failure with err filled. */
 gw_pool *gw_pool_start(const gw_config *cfg, const gw_pool_options *opts, char *err, size_t errlen);
 /* Runs one invocation of function fn with the event (borrowed; len bytes, NUL-terminated) and
- * blocks until it is answered, throttled, timed out or failed. Fills *out (caller frees payload). */
-void gw_pool_invoke(gw_pool *p, size_t fn, const char *event, size_t len, gw_invocation_out *out);
+ * blocks until it is answered, throttled, timed out or failed, or wait_ms (API Gateway's integration
+ * timeout) has passed. Fills *out (caller frees payload). */
+void gw_pool_invoke(gw_pool *p, size_t fn, const char *event, size_t len, int wait_ms, gw_invocation_out *out);
 /* A snapshot for the admin endpoint: {"functions":{"getConcert":{"workers":[{"pid":1,"state":"idle",
  * "invocations":3}],"queued":0,"started":1}}}. New object owned by the caller, NULL on OOM. */
 cJSON *gw_pool_status(gw_pool *p);

@@ -37,6 +37,7 @@ static void usage(FILE *f)
           "  --idle-timeout-ms N      stop a worker idle this long (default 300000)\n"
           "  --queue-timeout-ms N     max wait for a free worker before 429 (default 10000)\n"
           "  --timeout SEC            override every function's timeout\n"
+          "  --integration-timeout-ms N  API Gateway's wait for a function (default 29000): then 504\n"
           "  --max-body BYTES         larger request bodies get 413 (default 6291456)\n"
           "  --env KEY=VALUE          extra environment for the workers (repeatable)\n"
           "  --create-tables          create the missing tables of `resources`, wait until ACTIVE, exit\n"
@@ -123,14 +124,14 @@ int main(int argc, char **argv)
     const char *ddb = "http://127.0.0.1:8000";
     const char *api_key = getenv("BOXOFFICE_API_KEY");
     static char key_buf[512];
-    long port = 3000, concurrency = 10, idle_ms = 300000, queue_ms = 10000, timeout_s = 0, max_body = 6291456;
+    long port = 3000, concurrency = 10, idle_ms = 300000, queue_ms = 10000, timeout_s = 0, max_body = 6291456, integ_ms = 29000;
     char *extra_env[MAX_EXTRA_ENV];
     size_t n_extra = 0;
     int create_tables = 0, show_config = 0;
     gw_yopts yopts = {NULL, NULL};
 
     enum { O_CONFIG = 256, O_HOST, O_PORT, O_STAGE, O_REGION, O_BOOT, O_DDB, O_KEY, O_KEYFILE, O_CONC, O_IDLE,
-           O_QUEUE, O_TIMEOUT, O_MAXBODY, O_ENV, O_CREATE, O_PRINT, O_HELP };
+           O_QUEUE, O_TIMEOUT, O_MAXBODY, O_ENV, O_CREATE, O_PRINT, O_HELP, O_INTEG };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT}, {"stage", required_argument, NULL, O_STAGE},
@@ -140,7 +141,8 @@ int main(int argc, char **argv)
         {"idle-timeout-ms", required_argument, NULL, O_IDLE}, {"queue-timeout-ms", required_argument, NULL, O_QUEUE},
         {"timeout", required_argument, NULL, O_TIMEOUT}, {"max-body", required_argument, NULL, O_MAXBODY},
         {"env", required_argument, NULL, O_ENV}, {"create-tables", no_argument, NULL, O_CREATE},
-        {"print-config", no_argument, NULL, O_PRINT}, {"help", no_argument, NULL, O_HELP}, {NULL, 0, NULL, 0}};
+        {"print-config", no_argument, NULL, O_PRINT}, {"help", no_argument, NULL, O_HELP},
+        {"integration-timeout-ms", required_argument, NULL, O_INTEG}, {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         int bad = 0;
@@ -165,6 +167,7 @@ int main(int argc, char **argv)
         case O_QUEUE: bad = parse_num(optarg, 0, 600000, &queue_ms); break;
         case O_TIMEOUT: bad = parse_num(optarg, 1, 900, &timeout_s); break;
         case O_MAXBODY: bad = parse_num(optarg, 0, 64L * 1024 * 1024, &max_body); break;
+        case O_INTEG: bad = parse_num(optarg, 1, 900000, &integ_ms); break;
         case O_ENV:
             if (!strchr(optarg, '=') || n_extra == MAX_EXTRA_ENV) bad = -1;
             else extra_env[n_extra++] = optarg;
@@ -236,7 +239,8 @@ int main(int argc, char **argv)
         gw_config_free(&cfg);
         return 1;
     }
-    gw_http_options ho = {.host = host, .port = (uint16_t)port, .max_body = (size_t)max_body, .api_key = api_key};
+    gw_http_options ho = {.host = host, .port = (uint16_t)port, .max_body = (size_t)max_body, .api_key = api_key,
+                          .integration_timeout_ms = (int)integ_ms};
     gw_http *http = gw_http_start(&cfg, pool, &ho, err, sizeof err);
     if (!http) {
         fprintf(stderr, "local-gateway: %s\n", err);

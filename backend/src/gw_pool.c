@@ -25,7 +25,7 @@
 
 #include "gw_log.h"
 
-#define RT_MAX_PAYLOAD (6 * 1024 * 1024)     /* Lambda's synchronous response limit */
+#define RT_MAX_PAYLOAD 6291556              /* Lambda's synchronous response limit, in bytes */
 #define RT_PREFIX "/2018-06-01/runtime/"
 #define LOG_LINE_MAX 8192
 
@@ -38,7 +38,7 @@ typedef struct fnpool fnpool;
 
 typedef struct inv {
     char id[40];
-    const char *event;             /* borrowed from the waiting caller */
+    const char *event;             /* borrowed from the waiting caller (owned once abandoned) */
     size_t event_len;
     enum inv_state state;
     gw_inv_result result;
@@ -50,6 +50,7 @@ typedef struct inv {
     int64_t deadline_ns;           /* monotonic */
     int64_t deadline_ms;           /* epoch, for Lambda-Runtime-Deadline-Ms */
     pthread_cond_t cond;
+    bool abandoned;                /* the caller stopped waiting: whoever finishes it frees it */
     struct inv *next;              /* queue link */
 } inv;
 
@@ -102,6 +103,9 @@ struct gw_pool {
 };
 
 /* ---- small helpers ------------------------------------------------------------------------- */
+
+static void log_end_report(const gw_function *f, const char *id, pid_t pid, double ms, double init_ms, long mem_mb,
+                           bool timed_out);
 
 static void abs_deadline(int64_t mono_ns, struct timespec *ts)
 {
@@ -162,7 +166,8 @@ static int build_env(gw_pool *p, fnpool *fp)
     strftime(day, sizeof day, "%Y/%m/%d", &tm);
     char rid[40];
     new_request_id(rid);
-    snprintf(stream, sizeof stream, "%s/[$LATEST]%.8s%.4s%.4s", day, rid, rid + 9, rid + 14);
+    /* Lambda's shape: YYYY/MM/DD/[$LATEST] + 32 hex digits */
+    snprintf(stream, sizeof stream, "%s/[$LATEST]%.8s%.4s%.4s%.4s%.12s", day, rid, rid + 9, rid + 14, rid + 19, rid + 24);
     const char *path = getenv("PATH");
     int rc = 0;
     rc |= env_push(&fp->env, &fp->n_env, "PATH", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
@@ -243,7 +248,52 @@ static void finish(inv *v, gw_inv_result r)
     v->result = r;
     v->state = INV_DONE;
     v->w = NULL;
-    pthread_cond_signal(&v->cond);
+    if (!v->abandoned) { pthread_cond_signal(&v->cond); return; }
+    /* nobody waits for it any more: its answer goes nowhere */
+    free(v->payload);
+    free((char *)v->event);
+    pthread_cond_destroy(&v->cond);
+    free(v);
+}
+
+/* What a timed-out invocation logs once the lock is released. */
+typedef struct timeout_note {
+    const gw_function *fn;
+    char id[40];
+    pid_t pid;
+    int timeout_s;
+    double ms, init_ms;
+    long mem_mb;
+} timeout_note;
+
+/* The running invocation v passed its function timeout: kills its worker (the worker is not reused,
+ * as on Lambda) and finishes v with GW_INV_TIMEOUT; fills *note for timeout_log. */
+static void time_out(inv *v, timeout_note *note)
+{
+    worker *w = v->w;
+    fnpool *fp = w->fp;
+    note->fn = fp->fn;
+    memcpy(note->id, v->id, sizeof note->id);
+    note->pid = w->pid;
+    note->timeout_s = fp->timeout_s;
+    note->ms = (double)(gw_mono_ns() - v->start_ns) / 1e6;
+    note->init_ms = w->init_reported ? -1 : w->init_ms;
+    note->mem_mb = max_rss_mb(w->pid);       /* before the kill: a dead process has no VmHWM */
+    w->init_reported = true;
+    w->cur = NULL;
+    w->state = W_DEAD;
+    w->quit = true;
+    kill_worker(w->pid);
+    finish(v, GW_INV_TIMEOUT);
+}
+
+/* Lambda's lines for a timeout: "<time> <id> Task timed out after N.00 seconds", END, REPORT ... Status: timeout. */
+static void timeout_log(const timeout_note *n)
+{
+    char now[32];
+    gw_log_now(now);
+    gw_log(n->fn->name, "%s %s Task timed out after %d.00 seconds", now, n->id, n->timeout_s);
+    log_end_report(n->fn, n->id, n->pid, n->ms, n->init_ms, n->mem_mb, true);
 }
 
 /* Adds STARTING workers (started by the manager) while the queue holds more invocations than
@@ -397,8 +447,8 @@ static enum MHD_Result rt_result(worker *w, struct MHD_Connection *c, const char
         v->payload = req->body ? req->body : strdup("");
         v->payload_len = req->len;
         req->body = NULL;
-        finish(v, is_error ? GW_INV_FUNCTION_ERROR : GW_INV_OK);
         if (is_error) log_json_line(f->name, "function_error", id, v->payload, v->payload_len);
+        finish(v, is_error ? GW_INV_FUNCTION_ERROR : GW_INV_OK);
     }
     pthread_mutex_unlock(&p->mu);
 
@@ -465,18 +515,23 @@ static enum MHD_Result rt_handler(void *cls, struct MHD_Connection *c, const cha
     return reply(c, MHD_HTTP_NOT_FOUND, "{\"errorMessage\":\"Unknown path\",\"errorType\":\"NotFound\"}");
 }
 
+/* Lambda's END and REPORT lines; mem_mb < 0: read the worker's peak RSS now. A timed-out invocation
+ * ends with "\tStatus: timeout" as on Lambda. */
+static void log_end_report(const gw_function *f, const char *id, pid_t pid, double ms, double init_ms, long mem_mb,
+                           bool timed_out)
+{
+    long billed = (long)ms + 1;
+    long mem = mem_mb >= 0 ? mem_mb : max_rss_mb(pid);
+    char init[64] = "";
+    if (init_ms >= 0) snprintf(init, sizeof init, "\tInit Duration: %.2f ms", init_ms);
+    gw_log(f->name, "END RequestId: %s", id);
+    gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB%s%s",
+           id, ms, billed, f->memory_mb, mem, init, timed_out ? "\tStatus: timeout" : "");
+}
+
 static void log_report(const rt_req *req)
 {
-    const gw_function *f = req->fn;
-    long billed = (long)req->ms + 1;
-    long mem = max_rss_mb(req->pid);
-    gw_log(f->name, "END RequestId: %s", req->id);
-    if (req->init_ms >= 0)
-        gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB\tInit Duration: %.2f ms",
-               req->id, req->ms, billed, f->memory_mb, mem, req->init_ms);
-    else
-        gw_log(f->name, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %ld ms\tMemory Size: %d MB\tMax Memory Used: %ld MB",
-               req->id, req->ms, billed, f->memory_mb, mem);
+    log_end_report(req->fn, req->id, req->pid, req->ms, req->init_ms, -1, false);
 }
 
 static void rt_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -663,10 +718,26 @@ static void *manager_main(void *arg)
             }
             continue;
         }
-        /* 2. stop workers idle too long; find the next expiry */
+        /* 2. time out invocations nobody waits for any more (their caller's own wait ended first);
+         * stop workers idle too long; find the next expiry */
         int64_t now_ns = gw_mono_ns();
         int64_t idle_ns = (int64_t)p->opts.idle_timeout_ms * 1000000;
         int64_t next = INT64_MAX;
+        timeout_note late;
+        bool have_late = false;
+        for (size_t i = 0; i < p->n && !have_late; i++) {
+            for (worker *w = p->fps[i].workers; w; w = w->next) {
+                if (!w->cur || !w->cur->abandoned || w->cur->state != INV_RUNNING) continue;
+                if (now_ns >= w->cur->deadline_ns) { time_out(w->cur, &late); have_late = true; break; }
+                if (w->cur->deadline_ns < next) next = w->cur->deadline_ns;
+            }
+        }
+        if (have_late) {
+            pthread_mutex_unlock(&p->mu);
+            timeout_log(&late);
+            pthread_mutex_lock(&p->mu);
+            continue;
+        }
         for (size_t i = 0; i < p->n; i++) {
             for (worker *w = p->fps[i].workers; w; w = w->next) {
                 if (w->state != W_IDLE) continue;
@@ -733,66 +804,89 @@ fail:
     return NULL;
 }
 
-void gw_pool_invoke(gw_pool *p, size_t fn, const char *event, size_t len, gw_invocation_out *out)
+void gw_pool_invoke(gw_pool *p, size_t fn, const char *event, size_t len, int wait_ms, gw_invocation_out *out)
 {
     memset(out, 0, sizeof *out);
     if (fn >= p->n) { out->result = GW_INV_INTERNAL; return; }
     fnpool *fp = &p->fps[fn];
-    inv v;
-    memset(&v, 0, sizeof v);
-    new_request_id(v.id);
-    v.event = event;
-    v.event_len = len;
-    v.state = INV_QUEUED;
-    pthread_cond_init(&v.cond, &p->cattr);
+    /* On the heap: if the caller stops waiting, the invocation lives on (see finish). */
+    inv *v = calloc(1, sizeof *v);
+    if (!v) { out->result = GW_INV_INTERNAL; return; }
+    new_request_id(v->id);
+    v->event = event;
+    v->event_len = len;
+    v->state = INV_QUEUED;
+    pthread_cond_init(&v->cond, &p->cattr);
+    int64_t give_up_ns = gw_mono_ns() + (int64_t)(wait_ms > 0 ? wait_ms : 1) * 1000000;
 
     pthread_mutex_lock(&p->mu);
     if (p->stopping) {
-        finish(&v, GW_INV_INTERNAL);
+        finish(v, GW_INV_INTERNAL);
     } else {
         worker *idle = NULL;   /* the most recently idle one: the others may then time out */
         for (worker *w = fp->workers; w; w = w->next)
             if (w->state == W_IDLE && !w->cur && (!idle || w->idle_since_ns > idle->idle_since_ns)) idle = w;
         if (idle) {
-            assign(idle, &v);
+            assign(idle, v);
             pthread_cond_signal(&idle->cond);
         } else {
-            if (fp->qtail) fp->qtail->next = &v;
-            else fp->qhead = &v;
-            fp->qtail = &v;
+            if (fp->qtail) fp->qtail->next = v;
+            else fp->qhead = v;
+            fp->qtail = v;
             fp->qlen++;
             maybe_spawn(fp);
         }
     }
     struct timespec ts;
-    abs_deadline(gw_mono_ns() + (int64_t)p->opts.queue_timeout_ms * 1000000, &ts);
-    while (v.state == INV_QUEUED) {
-        if (pthread_cond_timedwait(&v.cond, &p->mu, &ts) == ETIMEDOUT && v.state == INV_QUEUED) {
-            queue_remove(fp, &v);
-            finish(&v, GW_INV_THROTTLED);
+    int64_t queue_end = gw_mono_ns() + (int64_t)p->opts.queue_timeout_ms * 1000000;
+    abs_deadline(queue_end < give_up_ns ? queue_end : give_up_ns, &ts);
+    while (v->state == INV_QUEUED) {
+        if (pthread_cond_timedwait(&v->cond, &p->mu, &ts) == ETIMEDOUT && v->state == INV_QUEUED) {
+            queue_remove(fp, v);
+            finish(v, queue_end < give_up_ns ? GW_INV_THROTTLED : GW_INV_NO_ANSWER);
         }
     }
-    while (v.state == INV_RUNNING) {
-        abs_deadline(v.deadline_ns, &ts);
-        if (pthread_cond_timedwait(&v.cond, &p->mu, &ts) == ETIMEDOUT && v.state == INV_RUNNING) {
-            worker *w = v.w;
-            w->cur = NULL;
-            w->state = W_DEAD;
-            w->quit = true;
-            kill_worker(w->pid);
-            finish(&v, GW_INV_TIMEOUT);
-            char now[32];
-            gw_log_now(now);
-            gw_log(fp->fn->name, "%s %s Task timed out after %d.00 seconds", now, v.id, fp->timeout_s);
+    timeout_note note;
+    bool timed_out = false;
+    while (v->state == INV_RUNNING) {
+        bool function_first = v->deadline_ns <= give_up_ns;
+        abs_deadline(function_first ? v->deadline_ns : give_up_ns, &ts);
+        if (pthread_cond_timedwait(&v->cond, &p->mu, &ts) != ETIMEDOUT || v->state != INV_RUNNING) continue;
+        if (function_first) {
+            time_out(v, &note);
+            timed_out = true;
+        } else {
+            /* The caller's wait ends before the function's timeout: it runs on (the manager enforces
+             * its timeout) and its answer, if any, is dropped. */
+            char *copy = malloc(v->event_len + 1);
+            if (copy) {
+                memcpy(copy, v->event, v->event_len);
+                copy[v->event_len] = '\0';
+            }
+            if (!copy) {       /* cannot keep it: stop it like a timeout */
+                time_out(v, &note);
+                timed_out = true;
+                break;
+            }
+            out->result = GW_INV_NO_ANSWER;
+            out->pid = v->pid;
+            memcpy(out->request_id, v->id, sizeof out->request_id);
+            v->event = copy;
+            v->abandoned = true;
+            pthread_cond_signal(&p->mgr_cond);
+            pthread_mutex_unlock(&p->mu);
+            return;
         }
     }
     pthread_mutex_unlock(&p->mu);
-    pthread_cond_destroy(&v.cond);
-    out->result = v.result;
-    out->payload = v.payload;
-    out->payload_len = v.payload_len;
-    out->pid = v.pid;
-    memcpy(out->request_id, v.id, sizeof out->request_id);
+    if (timed_out) timeout_log(&note);
+    pthread_cond_destroy(&v->cond);
+    out->result = v->result;
+    out->payload = v->payload;
+    out->payload_len = v->payload_len;
+    out->pid = v->pid;
+    memcpy(out->request_id, v->id, sizeof out->request_id);
+    free(v);
 }
 
 cJSON *gw_pool_status(gw_pool *p)

@@ -6,6 +6,7 @@
 #   fake.crash    exits without answering
 #   fake.garbage  answers with something that is no proxy response
 #   fake.error    posts .../error
+#   fake.big      answers with a proxy response of exactly pathParameters.bytes bytes (body "aaa...")
 # FAKE_INIT_FAIL=1 in its environment: posts /runtime/init/error and exits.
 set -u
 api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
@@ -42,6 +43,14 @@ while :; do
       ;;
     fake.garbage)
       resp='this is not a proxy response'
+      ;;
+    fake.big)
+      n=$(jq -r '.pathParameters.bytes' <<<"$event")
+      big=$(mktemp)
+      { printf '{"statusCode":200,"body":"'; head -c $((n - 28)) /dev/zero | tr '\0' a; printf '"}'; } >"$big"
+      curl -sS -X POST "$api/invocation/$id/response" --data-binary "@$big" >/dev/null
+      rm -f "$big"
+      continue
       ;;
     fake.error)
       curl -sS -X POST "$api/invocation/$id/error" -H 'Lambda-Runtime-Function-Error-Type: Fake.Error' \

@@ -3,7 +3,7 @@
 # What backend/include/ddb.h documents, checked end to end with the function timeout cut to 3 s:
 #   - a slow DynamoDB (each request held 400 ms) is only slow: reads and purchases succeed;
 #   - a DynamoDB that never answers (black hole): the function gives up before its deadline
-#     (DDB_DEADLINE_MARGIN_MS) and answers 503 with Retry-After itself (not the gateway's 504), and the
+#     (DDB_DEADLINE_MARGIN_MS) and answers 503 with Retry-After itself (not the gateway's timeout 502), and the
 #     purchase writes nothing;
 #   - a request held longer than the deadline: 503, and whatever DynamoDB does with it later, the books add
 #     up and a retry with the same Idempotency-Key yields one ticket for one seat;

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # How local-gateway answers when a function misbehaves, like API Gateway + Lambda: a crashing worker
 # -> 502 for that request only and a fresh worker next time; a malformed proxy response or a posted
-# function error -> 502; a function past its timeout -> killed, 504; over the concurrency limit ->
-# the request waits (bounded), then 429; a runtime whose init fails -> 502.
+# function error -> 502; a function past its timeout -> killed, 502 (Lambda's timeout is a function
+# error), with Lambda's "Task timed out", END and REPORT ... Status: timeout lines; API Gateway's
+# integration timeout passing first -> 504 while the function runs on; a response over Lambda's
+# 6,291,556 bytes -> 502; over the concurrency limit -> the request waits (bounded), then 429; a
+# runtime whose init fails -> 502.
 # Private gateways with tests/e2e/fake-serverless.yml and the fake runtime.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -16,6 +19,10 @@ access_line() { grep '"event":"access"' "$GW_LOG" | grep -q "\"requestId\":\"$1\
 access_pid() {
   wait_until 10 access_line "$1" || fail "no access log line for $1"
   grep '"event":"access"' "$GW_LOG" | grep "\"requestId\":\"$1\"" | jq -r '.workerPid // empty'
+}
+access_lrid() {
+  wait_until 10 access_line "$1" || fail "no access log line for $1"
+  grep '"event":"access"' "$GW_LOG" | grep "\"requestId\":\"$1\"" | jq -r '.lambdaRequestId // empty'
 }
 last_rid() { grep -i '^x-amzn-requestid:' <<<"$HTTP_HEADERS" | cut -d' ' -f2; }
 
@@ -41,17 +48,45 @@ echo "function error (.../error) -> 502"
 http GET "$GW_URL/error"; ise
 grep -q '"event":"function_error"' "$GW_LOG" || fail "function error not logged"
 
-echo "function timeout (3 s) -> 504 Endpoint request timed out, worker killed"
+echo "function timeout (3 s, under API Gateway's 29 s) -> 502 Internal server error, worker killed"
 http GET "$GW_URL/sleep/1"; expect_status 200
 s1=$(jq -r .pid <<<"$HTTP_BODY")
 http GET "$GW_URL/sleep/30"
-expect_status 504
-expect_json .message "Endpoint request timed out"
+ise
+lrid=$(access_lrid "$(last_rid)")
 expect_eq "the timed-out worker was the warm one" "$s1" "$(access_pid "$(last_rid)")"
 wait_until 10 bash -c "! kill -0 $s1 2>/dev/null" || fail "timed-out worker $s1 still alive"
-grep -q "\[sleep\] .* Task timed out after 3.00 seconds" "$GW_LOG" || fail "no 'Task timed out' line"
+grep -q "\[sleep\] .* $lrid Task timed out after 3.00 seconds" "$GW_LOG" || fail "no 'Task timed out' line"
+grep -q "^\[sleep\] END RequestId: $lrid\$" "$GW_LOG" || fail "no END line for the timed-out $lrid"
+grep -q "^\[sleep\] REPORT RequestId: $lrid	Duration: [0-9.]* ms	Billed Duration: [0-9]* ms	Memory Size: 256 MB	Max Memory Used: [0-9]* MB	Status: timeout\$" "$GW_LOG" \
+  || fail "no REPORT ... Status: timeout line for $lrid: $(grep "REPORT RequestId: $lrid" "$GW_LOG")"
 http GET "$GW_URL/sleep/0"; expect_status 200
 [ "$(jq -r .pid <<<"$HTTP_BODY")" != "$s1" ] || fail "no new worker after the timeout"
+
+echo "a response of exactly Lambda's 6,291,556 bytes passes; one byte more -> 502"
+http GET "$GW_URL/big/6291556"; expect_status 200
+expect_eq "body bytes" $((6291556 - 28)) "${#HTTP_BODY}"
+http GET "$GW_URL/big/6291557"; ise
+gw_stop
+
+echo "API Gateway's integration timeout (here 1 s) before the function's (3 s) -> 504; the function runs on"
+gw_start "${fake[@]}" --integration-timeout-ms 1000
+t0=$SECONDS
+http GET "$GW_URL/sleep/2"
+expect_status 504
+expect_json .message "Endpoint request timed out"
+[ $((SECONDS - t0)) -le 2 ] || fail "504 after $((SECONDS - t0)) s, not at the 1 s integration timeout"
+lrid=$(access_lrid "$(last_rid)")
+# it finishes in Lambda (END/REPORT without a timeout), its answer going nowhere
+wait_until 10 grep -q "^\[sleep\] REPORT RequestId: $lrid	.*Max Memory Used: [0-9]* MB	Init Duration: [0-9.]* ms\$" "$GW_LOG" \
+  || fail "the abandoned invocation $lrid did not finish normally"
+http GET "$GW_URL/sleep/30"
+expect_status 504
+lrid=$(access_lrid "$(last_rid)")
+wait_until 10 grep -q "^\[sleep\] REPORT RequestId: $lrid	.*	Status: timeout\$" "$GW_LOG" \
+  || fail "the abandoned invocation $lrid was not timed out at 3 s"
+grep -q "\[sleep\] .* $lrid Task timed out after 3.00 seconds" "$GW_LOG" || fail "no 'Task timed out' line for $lrid"
+http GET "$GW_URL/sleep/0"; expect_status 200
 gw_stop
 
 echo "over the concurrency limit: waits, then 429 Too Many Requests"
