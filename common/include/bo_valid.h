@@ -12,7 +12,8 @@
 #define BO_TICKETS_MAX 1000000
 #define BO_BODY_MAX (64 * 1024)
 
-/* name, venue, customerName: after trimming non-empty, <= 200 characters, valid UTF-8, no control characters.
+/* name, venue, customerName: after trimming non-empty, <= 200 characters, valid UTF-8, no control characters,
+ * no bidi controls (bo_text_has_bidi_control), at least one visible character (bo_text_has_visible).
  * field is the JSON field name used in the message. */
 const char *bo_valid_text(const char *field, const char *value);
 

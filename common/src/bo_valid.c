@@ -9,12 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-enum text_problem { TP_REQUIRED, TP_EMPTY, TP_UTF8, TP_CONTROL, TP_LONG, TP_COUNT };
+enum text_problem { TP_REQUIRED, TP_EMPTY, TP_UTF8, TP_CONTROL, TP_BIDI, TP_INVISIBLE, TP_LONG, TP_COUNT };
 
 /* Messages for the text fields of the API, fixed at compile time. */
 #define TEXT_MESSAGES(f)                                                                          \
     { f " is required", f " must not be empty", f " must be valid UTF-8",                         \
-      f " must not contain control characters", f " must be at most 200 characters" }
+      f " must not contain control characters", f " must not contain bidirectional control characters", \
+      f " must contain a visible character", f " must be at most 200 characters" }
 
 static const struct {
     const char *field;
@@ -40,7 +41,8 @@ static const char *text_message(const char *field, enum text_problem p)
     static _Thread_local char buf[128];
     static const char *const tails[TP_COUNT] = {
         " is required", " must not be empty", " must be valid UTF-8",
-        " must not contain control characters", " must be at most 200 characters",
+        " must not contain control characters", " must not contain bidirectional control characters",
+        " must contain a visible character", " must be at most 200 characters",
     };
     snprintf(buf, sizeof buf, "%.64s%s", field, tails[p]);
     return buf;
@@ -80,6 +82,10 @@ const char *bo_valid_text(const char *field, const char *value)
         return text_message(field, TP_EMPTY);
     if (range_has_control(b, (size_t)(e - b)))
         return text_message(field, TP_CONTROL);
+    if (bo_text_has_bidi_control(value))
+        return text_message(field, TP_BIDI);
+    if (!bo_text_has_visible(value))
+        return text_message(field, TP_INVISIBLE);
     size_t chars = 0;
     for (const unsigned char *p = b; p < e; p++)
         if ((*p & 0xC0) != 0x80)
