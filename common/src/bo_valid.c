@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-enum text_problem { TP_REQUIRED, TP_EMPTY, TP_UTF8, TP_CONTROL, TP_BIDI, TP_INVISIBLE, TP_LONG, TP_COUNT };
+/* Message index of a fault: BO_TEXT_REQUIRED is 0. */
+#define TP_COUNT ((int)BO_TEXT_LONG)
 
 /* Messages for the text fields of the API, fixed at compile time. */
 #define TEXT_MESSAGES(f)                                                                          \
@@ -31,8 +32,9 @@ static const char *const text_generic[TP_COUNT] = TEXT_MESSAGES("text");
 
 /* The message for problem p of field: static for the known fields; for any other field, composed
  * into a per-thread buffer that stays valid until this thread's next call with an unknown field. */
-static const char *text_message(const char *field, enum text_problem p)
+static const char *text_message(const char *field, bo_text_fault f)
 {
+    int p = (int)f - 1;
     if (!field)
         return text_generic[p];
     for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
@@ -66,33 +68,39 @@ static bool range_has_control(const unsigned char *s, size_t len)
     return false;
 }
 
-const char *bo_valid_text(const char *field, const char *value)
+bo_text_fault bo_valid_text_fault(const char *value)
 {
     if (!value)
-        return text_message(field, TP_REQUIRED);
+        return BO_TEXT_REQUIRED;
     size_t len = strlen(value);
     if (!bo_utf8_valid(value, len))
-        return text_message(field, TP_UTF8);
+        return BO_TEXT_UTF8;
     const unsigned char *b = (const unsigned char *)value, *e = b + len;
     while (b < e && is_ascii_space(*b))
         b++;
     while (e > b && is_ascii_space(e[-1]))
         e--;
     if (b == e)
-        return text_message(field, TP_EMPTY);
+        return BO_TEXT_EMPTY;
     if (range_has_control(b, (size_t)(e - b)))
-        return text_message(field, TP_CONTROL);
+        return BO_TEXT_CONTROL;
     if (bo_text_has_bidi_control(value))
-        return text_message(field, TP_BIDI);
+        return BO_TEXT_BIDI;
     if (!bo_text_has_visible(value))
-        return text_message(field, TP_INVISIBLE);
+        return BO_TEXT_INVISIBLE;
     size_t chars = 0;
     for (const unsigned char *p = b; p < e; p++)
         if ((*p & 0xC0) != 0x80)
             chars++;
     if (chars > BO_TEXT_MAX_CHARS)
-        return text_message(field, TP_LONG);
-    return NULL;
+        return BO_TEXT_LONG;
+    return BO_TEXT_OK;
+}
+
+const char *bo_valid_text(const char *field, const char *value)
+{
+    bo_text_fault f = bo_valid_text_fault(value);
+    return f == BO_TEXT_OK ? NULL : text_message(field, f);
 }
 
 /* ---- dates ---- */
