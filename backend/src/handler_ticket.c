@@ -102,6 +102,7 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
             handler_fail_malformed(out, &c);
         else
             handler_fail_malformed(out, NULL);
+        out->store_error = store_last_error(st); /* the problems, for the log */
         concert_clear(&c);
         break;
     }
