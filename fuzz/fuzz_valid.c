@@ -54,11 +54,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(strlen(out) == n);
         CHECK(bo_utf8_valid(out, n));
         CHECK(!bo_text_has_control(out));
+        CHECK(!bo_text_has_bidi_control(out));
     }
 
     const char *m;
     if (bo_valid_text("name", s) == NULL) {
         CHECK(utf8);
+        CHECK(bo_text_has_visible(s) && !bo_text_has_bidi_control(s));
+        CHECK(bo_valid_text_fault(s) == BO_TEXT_OK);
         char *tt = bo_text_trim_dup(s);
         if (tt) {
             CHECK(bo_valid_text("name", tt) == NULL);

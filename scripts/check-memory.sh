@@ -68,6 +68,9 @@ fi
 C=concert-ticket-system-concerts-dev; T=concert-ticket-system-tickets-dev
 ddb_put_concert "$ddb_port" "$C" mem-open 1000000 "Memcheck Open"
 ddb_put_concert "$ddb_port" "$C" mem-soldout 0 "Memcheck Sold Out"
+# as the reference lets anyone write them: a concert that cannot be read faithfully, seats as a string
+ddb_req "$ddb_port" PutItem "{\"TableName\":\"$C\",\"Item\":{\"id\":{\"S\":\"mem-malformed\"},\"name\":{\"S\":\"\\u001b[31mBad\"},\"date\":{\"N\":\"5\"},\"venue\":{\"BOOL\":true},\"availableTickets\":{\"S\":\"lots\"},\"ticketPrice\":{\"N\":\"1E+38\"}}}" >/dev/null
+ddb_req "$ddb_port" PutItem "{\"TableName\":\"$C\",\"Item\":{\"id\":{\"S\":\"mem-strings\"},\"name\":{\"S\":\"Strings\"},\"date\":{\"S\":\"2027-01-01\"},\"venue\":{\"S\":\"Hall\"},\"availableTickets\":{\"S\":\"1000000\"},\"ticketPrice\":{\"S\":\"10\"}}}" >/dev/null
 ev=$state/events; mkdir -p "$ev"
 good_concert='{"name":"Mem Night","date":"2027-02-01T20:00:00Z","venue":"Hall","availableTickets":10,"ticketPrice":12.5}'
 api_event POST /concerts /concerts "$good_concert" >"$ev/create-ok.json"
@@ -76,6 +79,7 @@ api_event POST /concerts /concerts "$(printf '%s' "$good_concert" | base64 -w0)"
 api_event POST /concerts /concerts 'not json' >"$ev/create-notjson.json"
 api_event GET '/concerts/{id}' /concerts/mem-open '' mem-open >"$ev/get-ok.json"
 api_event GET '/concerts/{id}' /concerts/nope '' nope >"$ev/get-404.json"
+api_event GET '/concerts/{id}' /concerts/mem-malformed '' mem-malformed >"$ev/get-malformed.json"
 api_event GET '/concerts/{id}' /concerts/x '' "$(head -c 300 /dev/zero | tr '\0' x)" >"$ev/get-long.json"
 printf '%s' '{"httpMethod":5,"headers":[],"body":{}}' >"$ev/garbage.json"
 api_event GET /concerts /concerts >"$ev/list.json"
@@ -84,6 +88,9 @@ buy mem-open >"$ev/buy-ok.json"
 buy mem-open | jq -c '.headers["Idempotency-Key"]="memcheck-replay-key"' >"$ev/buy-replay.json"
 buy mem-soldout >"$ev/buy-soldout.json"
 buy mem-missing >"$ev/buy-404.json"
+buy mem-malformed >"$ev/buy-malformed.json"
+buy mem-strings >"$ev/buy-strings.json"
+buy mem-open | jq -c '.headers["Idempotency-Key"]="memcheck-replay-key" | .body |= sub("Mem Buyer"; "Other Buyer")' >"$ev/buy-key-reused.json"
 api_event POST /tickets /tickets '{"concertId":3,"customerEmail":"x"}' >"$ev/buy-bad.json"
 
 stub() { # handler invocations events...
@@ -104,9 +111,10 @@ stub() { # handler invocations events...
 }
 stub createConcert 250 "$ev/create-ok.json" "$ev/create-bad.json" "$ev/create-b64.json" "$ev/create-notjson.json" "$ev/garbage.json" \
   || { fail=1; failed+=(bootstrap-createConcert); }
-stub getConcert 250 "$ev/get-ok.json" "$ev/get-404.json" "$ev/get-long.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getConcert); }
+stub getConcert 250 "$ev/get-ok.json" "$ev/get-404.json" "$ev/get-long.json" "$ev/get-malformed.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getConcert); }
 stub listConcerts 250 "$ev/list.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-listConcerts); }
-stub purchaseTicket 250 "$ev/buy-ok.json" "$ev/buy-replay.json" "$ev/buy-soldout.json" "$ev/buy-404.json" "$ev/buy-bad.json" "$ev/garbage.json" \
+stub purchaseTicket 250 "$ev/buy-ok.json" "$ev/buy-replay.json" "$ev/buy-soldout.json" "$ev/buy-404.json" "$ev/buy-bad.json" \
+  "$ev/buy-malformed.json" "$ev/buy-strings.json" "$ev/buy-key-reused.json" "$ev/garbage.json" \
   || { fail=1; failed+=(bootstrap-purchaseTicket); }
 
 if [ $fail -eq 0 ]; then

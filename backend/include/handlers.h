@@ -2,9 +2,12 @@
 #define HANDLERS_H
 /* The four concert-service handlers, with the reference's names (dispatched on _HANDLER):
  *   concert-service.createConcert   POST /concerts        201 concert | 400 | 413 | 503
- *   concert-service.getConcert      GET  /concerts/{id}   200 concert | 400 | 404 | 503
+ *   concert-service.getConcert      GET  /concerts/{id}   200 concert | 400 | 404 | 422 | 503
  *   concert-service.listConcerts    GET  /concerts        200 [concert...] | 503
- *   concert-service.purchaseTicket  POST /tickets         201 ticket | 400 | 404 | 409 | 413 | 503
+ *   concert-service.purchaseTicket  POST /tickets         201 ticket | 400 | 404 | 409 | 413 | 422 | 503
+ * 422: the concert item is stored malformed (written by another program, see store.h): permanent,
+ * the body is the concert as stored with "problems" plus the "error" text; the list carries such a
+ * concert with its "problems" too. 409: an Idempotency-Key reused for a different request.
  * A handler validates its input completely before it touches the store (so validation works with
  * st == NULL), answers {"error": "<message naming the field>"} on bad input, and never answers 500.
  * Handlers only talk to the store (store.h), never HTTP. */
@@ -45,6 +48,9 @@ void handler_result_clear(handler_result *r);
 void handler_fail(handler_result *out, int status, const char *message);
 /* A field reader's message: 400 with it, or 503 + Retry-After when it reports out of memory. */
 void handler_fail_input(handler_result *out, const char *message);
+/* 422 {"error": "Concert is stored malformed: <problem>; ...", the concert as stored, "problems": [...]}
+ * for a concert read with problems (c may be NULL or without problems: the error alone). */
+void handler_fail_malformed(handler_result *out, const concert *c);
 /* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
 
@@ -64,6 +70,8 @@ const char *handler_price_field(const cJSON *obj, int64_t *cents);
 const char *handler_valid_id(const char *field, const char *value);
 
 /* JSON forms of store items, as the reference returns them; ticketPrice is a raw exact number.
+ * A concert with problems: its fields as stored (a field with a problem as its stored text, a JSON
+ * string, or null when missing) and "problems": ["<field>: <what is wrong>", ...].
  * New cJSON owned by the caller, NULL on OOM. */
 cJSON *handler_concert_json(const concert *c);
 cJSON *handler_ticket_json(const ticket *t);

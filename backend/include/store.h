@@ -12,13 +12,33 @@
 
 #define STORE_ID_MAX 128   /* ids are strings up to this many bytes (uuid from us, anything from others) */
 
+/* Fields of a concert item, as bits of concert.bad. */
+enum {
+    STORE_F_ID = 1u << 0,
+    STORE_F_NAME = 1u << 1,
+    STORE_F_DATE = 1u << 2,
+    STORE_F_VENUE = 1u << 3,
+    STORE_F_TICKETS = 1u << 4,
+    STORE_F_PRICE = 1u << 5,
+};
+#define STORE_PROBLEMS_MAX 6 /* at most one problem per field */
+
 typedef struct concert {
     char id[STORE_ID_MAX + 1];
     char *name;              /* owned, UTF-8 */
     char *date;              /* owned, as stored */
     char *venue;             /* owned */
     int64_t available_tickets;
-    int64_t price_cents;     /* ticketPrice N in cents; items written by others with > 2 decimals are rounded */
+    int64_t price_cents;     /* ticketPrice N in cents (exact: more than 2 decimals is a problem) */
+
+    /* An item that cannot be read faithfully (written by another program, see "Reading items" below)
+     * has n_problems > 0; a concert read without problems has these fields zero/NULL. */
+    size_t n_problems;
+    const char *problems[STORE_PROBLEMS_MAX]; /* static texts "<field>: <what is wrong>", in field order */
+    unsigned bad;            /* STORE_F_* of the fields with a problem */
+    char *raw_id;            /* owned: the stored id when longer than STORE_ID_MAX (id[] is then "") */
+    char *raw_tickets;       /* owned: the stored text of availableTickets when it has a problem, NULL if absent */
+    char *raw_price;         /* owned: the same for ticketPrice */
 } concert;
 
 typedef struct concert_list {
@@ -39,7 +59,9 @@ typedef enum store_status {
     STORE_NOT_FOUND,         /* no such concert */
     STORE_SOLD_OUT,          /* availableTickets was 0 */
     STORE_REPLAY,            /* the ticket id already exists for the same concert: *out holds the stored ticket */
-    STORE_CONFLICT,          /* the ticket id already exists for another concert (idempotency key reused) */
+    STORE_CONFLICT,          /* the ticket id already exists for another request: other concert, customer name or
+                                e-mail (an idempotency key reused); nothing of the stored ticket is returned */
+    STORE_MALFORMED,         /* the concert item cannot be read faithfully (see below): permanent, answer 422 */
     STORE_UNAVAILABLE,       /* throttled, 5xx, timeout or transport failure after retries: answer 503 */
     STORE_ERROR              /* anything else (bad config, malformed answer, out of memory) */
 } store_status;
@@ -58,24 +80,36 @@ void store_set_deadline(store *s, uint64_t deadline_ms);
 /* A short description of the last failure (DynamoDB error type and message), for logs. Never NULL. */
 const char *store_last_error(const store *s);
 
-/* Reading items written by other programs: numbers may come in any DynamoDB form ("49.990", "1E+1",
- * or an S holding a number); missing name/date/venue read as "", missing numbers as 0. An item
- * without an id, or whose availableTickets is no integer, is malformed: get answers STORE_ERROR,
- * list skips it (and says so in store_last_error). Reads are strongly consistent. */
+/* Reading items written by other programs (the reference validates nothing). A concert item is read
+ * as it is when every value can be returned faithfully; otherwise it gets one problem per bad field:
+ *   id                 longer than STORE_ID_MAX bytes, not UTF-8, control characters (cannot be addressed)
+ *   name, venue        missing, not a string, or breaking bo_valid_text's rule except its length limit
+ *                      (empty or invisible, control or bidi characters)
+ *   date               missing, not a string, control or bidi characters (the format is not judged)
+ *   availableTickets   missing, not a number, not whole, negative, more than BO_TICKETS_MAX
+ *   ticketPrice        missing, not a number, negative, more than BO_PRICE_MAX_CENTS, more than 2 decimals
+ * A number stored as a string ({"S": "7"}, as a DocumentClient writes a JSON string) is read like the
+ * same number stored as N, everywhere: store_purchase rewrites such a seat counter as N (same value,
+ * conditional on the stored string) before it sells. Reads are strongly consistent. */
 
 /* PutItem (unconditional, as the reference): c->id must be set. NULL name/date/venue are stored as "". */
 store_status store_put_concert(store *s, const concert *c);
-/* On STORE_OK *out is filled (caller clears it); otherwise *out is zeroed. An empty id, or one
- * longer than STORE_ID_MAX, is STORE_NOT_FOUND. */
+/* On STORE_OK *out is filled (caller clears it); on STORE_MALFORMED too, with its problems;
+ * otherwise *out is zeroed. An empty id, or one longer than STORE_ID_MAX, is STORE_NOT_FOUND. */
 store_status store_get_concert(store *s, const char *id, concert *out);
-/* Every concert: follows LastEvaluatedKey until the scan is complete. *out is the caller's on
- * STORE_OK, empty otherwise. */
+/* Every concert: follows LastEvaluatedKey until the scan is complete; items with problems are in the
+ * list with their problems (only an item without a string id, which DynamoDB cannot hold, is skipped
+ * and named in store_last_error). *out is the caller's on STORE_OK, empty otherwise. */
 store_status store_list_concerts(store *s, concert_list *out);
 
-/* Takes one seat of t->concert_id and writes ticket t, in one transaction: the seat update is
- * conditional on the concert existing and availableTickets > 0, the ticket put on attribute_not_exists(id).
- * STORE_OK: sold. STORE_REPLAY: a ticket with t->id exists for the same concert, copied to *out, no seat taken.
- * STORE_SOLD_OUT / STORE_NOT_FOUND / STORE_CONFLICT / STORE_UNAVAILABLE / STORE_ERROR: nothing written.
+/* Takes one seat of t->concert_id and writes ticket t, in one transaction: the concert is read first
+ * (STORE_NOT_FOUND, STORE_MALFORMED without writing anything; an S seat counter is rewritten as N),
+ * then the seat update is conditional on the concert existing and availableTickets > 0, the ticket put
+ * on attribute_not_exists(id).
+ * STORE_OK: sold. STORE_REPLAY: a ticket with t->id exists for the same concert, customer name and
+ * e-mail, copied to *out, no seat taken. STORE_CONFLICT: it exists for another request.
+ * STORE_SOLD_OUT / STORE_NOT_FOUND / STORE_MALFORMED / STORE_CONFLICT / STORE_UNAVAILABLE / STORE_ERROR:
+ * nothing written (a replay is recognised before NOT_FOUND and MALFORMED too).
  * out may be NULL when the caller has no use for the replayed ticket.
  * t->purchase_date empty: the store writes the current UTC time. On STORE_OK *out (when not NULL)
  * is the ticket as written; on STORE_REPLAY the ticket as stored earlier; otherwise zeroed.

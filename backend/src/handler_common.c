@@ -5,6 +5,7 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uuid/uuid.h>
@@ -258,8 +259,46 @@ static bool add_str(cJSON *o, const char *k, const char *v)
     return v ? cJSON_AddStringToObject(o, k, v) != NULL : cJSON_AddNullToObject(o, k) != NULL;
 }
 
+/* A concert item with problems: every field as stored (the stored text as a JSON string where the
+ * value has a problem, null where it is missing) and "problems". */
+static cJSON *malformed_concert_json(const concert *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *problems = cJSON_CreateArray();
+    if (!o || !problems)
+        goto fail;
+    bool ok = add_str(o, "id", c->raw_id ? c->raw_id : c->id) && add_str(o, "name", c->name) &&
+              add_str(o, "date", c->date) && add_str(o, "venue", c->venue);
+    if (ok && (c->bad & STORE_F_TICKETS))
+        ok = add_str(o, "availableTickets", c->raw_tickets);
+    else if (ok)
+        ok = cJSON_AddNumberToObject(o, "availableTickets", (double)c->available_tickets) != NULL;
+    if (ok && (c->bad & STORE_F_PRICE)) {
+        ok = add_str(o, "ticketPrice", c->raw_price);
+    } else if (ok) {
+        char price[BO_MONEY_BUF];
+        bo_money_format(c->price_cents, price);
+        ok = cJSON_AddRawToObject(o, "ticketPrice", price) != NULL;
+    }
+    for (size_t i = 0; ok && i < c->n_problems; i++) {
+        cJSON *p = cJSON_CreateString(c->problems[i]);
+        ok = p && cJSON_AddItemToArray(problems, p);
+        if (!ok)
+            cJSON_Delete(p);
+    }
+    if (!ok || !cJSON_AddItemToObject(o, "problems", problems))
+        goto fail;
+    return o;
+fail:
+    cJSON_Delete(problems);
+    cJSON_Delete(o);
+    return NULL;
+}
+
 cJSON *handler_concert_json(const concert *c)
 {
+    if (c->n_problems > 0)
+        return malformed_concert_json(c);
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
@@ -275,6 +314,27 @@ cJSON *handler_concert_json(const concert *c)
         return NULL;
     }
     return o;
+}
+
+static const char MALFORMED[] = "Concert is stored malformed";
+
+void handler_fail_malformed(handler_result *out, const concert *c)
+{
+    cJSON *o = c && c->n_problems > 0 ? handler_concert_json(c) : cJSON_CreateObject();
+    char msg[1024];
+    size_t used = (size_t)snprintf(msg, sizeof msg, "%s", MALFORMED);
+    for (size_t i = 0; c && i < c->n_problems && used < sizeof msg; i++)
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? "; " : ": ", c->problems[i]);
+    char *text = NULL;
+    if (o && cJSON_AddStringToObject(o, "error", msg))
+        text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text) {
+        handler_fail(out, 422, MALFORMED);
+        return;
+    }
+    out->reason = MALFORMED;
+    apigw_response_take(&out->resp, 422, text);
 }
 
 cJSON *handler_ticket_json(const ticket *t)

@@ -76,6 +76,10 @@ void handler_get_concert(store *st, const apigw_event *ev, handler_result *out)
     store_status s = store_get_concert(st, id, &c);
     if (s == STORE_OK)
         answer_json(out, 200, handler_concert_json(&c));
+    else if (s == STORE_MALFORMED) {
+        handler_fail_malformed(out, &c);
+        out->store_error = store_last_error(st); /* the problems, for the log */
+    }
     else if (s == STORE_NOT_FOUND)
         handler_fail(out, 404, NOT_FOUND);
     else

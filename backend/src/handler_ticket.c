@@ -9,7 +9,7 @@
 static const char PURCHASE_FAILED[] = "Could not purchase ticket, please try again";
 static const char SOLD_OUT[] = "No tickets available";
 static const char NOT_FOUND[] = "Concert not found";
-static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a purchase for another concert";
+static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a different request";
 static const char KEY_BAD[] = "Idempotency-Key must be 1 to 255 visible ASCII characters";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 
@@ -84,7 +84,7 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
     case STORE_OK:
         answer_ticket(out, &t, false);
         break;
-    case STORE_REPLAY: /* same key, same concert: the first purchase's ticket, no second seat */
+    case STORE_REPLAY: /* same key, same request: the first purchase's ticket, no second seat */
         answer_ticket(out, stored.id[0] ? &stored : &t, true);
         break;
     case STORE_SOLD_OUT:
@@ -93,9 +93,19 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
     case STORE_NOT_FOUND:
         handler_fail(out, 404, NOT_FOUND);
         break;
-    case STORE_CONFLICT:
+    case STORE_CONFLICT: /* nothing of the first request (name, e-mail, ticket id) is told */
         handler_fail(out, 409, KEY_CONFLICT);
         break;
+    case STORE_MALFORMED: { /* the same answer as GET /concerts/{id} */
+        concert c;
+        if (store_get_concert(st, t.concert_id, &c) == STORE_MALFORMED)
+            handler_fail_malformed(out, &c);
+        else
+            handler_fail_malformed(out, NULL);
+        out->store_error = store_last_error(st); /* the problems, for the log */
+        concert_clear(&c);
+        break;
+    }
     default:
         handler_store_fail(out, st, s, PURCHASE_FAILED);
         break;

@@ -3,6 +3,8 @@
 #include "store.h"
 
 #include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid.h"
 #include "ddb.h"
 #include "timefmt.h"
 
@@ -16,6 +18,7 @@
 
 #define TABLE_NAME_MAX 255
 #define MAX_SCAN_PAGES 100000 /* a bound, far above any real table, against a server that loops */
+#define PURCHASE_ROUNDS 4     /* read-and-sell rounds while a string seat counter changes under us */
 
 struct store {
     ddb_client *ddb;
@@ -137,6 +140,9 @@ void concert_clear(concert *c)
     free(c->name);
     free(c->date);
     free(c->venue);
+    free(c->raw_id);
+    free(c->raw_tickets);
+    free(c->raw_price);
     memset(c, 0, sizeof *c);
 }
 
@@ -163,14 +169,15 @@ void ticket_clear(ticket *t)
 /* ---- numbers --------------------------------------------------------------------------------- */
 
 /* Parses a DynamoDB number ("49.99", "49.990", "1E+1", "-0.5e-3", ...) scaled by 10^scale into *out.
- * With round, extra digits are rounded half away from zero; without, they must be zeros.
- * Returns 0, or -1 for malformed text, inexact value (without round) or int64 overflow. */
-static int decimal_scaled(const char *text, int scale, bool round, int64_t *out)
+ * Returns 0; -1 malformed text; -2 the scaled value does not fit 18 digits; -3 inexact (non-zero
+ * digits below 10^-scale). *neg is set when the text is negative and not zero (also on -2/-3). */
+static int decimal_scaled(const char *text, int scale, int64_t *out, bool *neg)
 {
     const char *p = text;
-    bool neg = false;
+    bool minus = false;
+    *neg = false;
     if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
+        minus = *p++ == '-';
     char digits[48];
     size_t nd = 0;
     long frac = 0;
@@ -215,24 +222,18 @@ static int decimal_scaled(const char *text, int scale, bool round, int64_t *out)
         *out = 0;
         return 0;
     }
+    *neg = minus;
     long shift = exp - frac + scale; /* value * 10^scale = digits * 10^shift */
     long keep = (long)nd + shift;    /* digits before the scaled decimal point */
     if (keep > 18)
-        return -1;
+        return -2;
     uint64_t v = 0;
     for (long i = 0; i < keep; i++)
         v = v * 10 + (uint64_t)(i < (long)nd ? digits[i] - '0' : 0);
-    if (keep < (long)nd) {
-        long first = keep < 0 ? -1 : keep; /* index of the first dropped digit, -1 = a zero */
-        bool nonzero = false;
-        for (long i = keep < 0 ? 0 : keep; i < (long)nd; i++)
-            nonzero |= digits[i] != '0';
-        if (!round && nonzero)
-            return -1;
-        if (round && first >= 0 && digits[first] >= '5')
-            v++;
-    }
-    *out = neg ? -(int64_t)v : (int64_t)v;
+    for (long i = keep < 0 ? 0 : keep; i < (long)nd; i++)
+        if (digits[i] != '0')
+            return -3;
+    *out = minus ? -(int64_t)v : (int64_t)v;
     return 0;
 }
 
@@ -259,17 +260,6 @@ static const char *get_s(const cJSON *item, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The text of a numeric attribute: {"N": "..."}, or {"S": "..."} as a DocumentClient writes a number
- * that arrived as a JSON string. NULL when absent. */
-static const char *get_num(const cJSON *item, const char *name)
-{
-    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "N");
-    if (!cJSON_IsString(v))
-        v = cJSON_GetObjectItemCaseSensitive(av, "S");
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static char *dup_or_empty(const char *v)
 {
     return strdup(v ? v : "");
@@ -283,31 +273,196 @@ static bool copy_id(char dst[STORE_ID_MAX + 1], const char *src)
     return true;
 }
 
-/* Reads a concert item. Missing text attributes read as "", missing numbers as 0 (items written by
- * other programs); a missing/too long id or a number that is not a number makes the item malformed.
- * 0, -1 malformed (*out cleared), -2 out of memory. */
-static int concert_from_item(const cJSON *item, concert *out)
+/* ---- reading concert items ------------------------------------------------------------------- */
+
+/* One problem text per field and fault, "<field>: <what is wrong>" (static: concert.problems). */
+#define TEXT_PROBLEMS(f)                                                                                   \
+    {                                                                                                      \
+        [BO_TEXT_REQUIRED] = f ": missing", [BO_TEXT_EMPTY] = f ": empty", [BO_TEXT_UTF8] = f ": not valid UTF-8", \
+        [BO_TEXT_CONTROL] = f ": contains control characters",                                             \
+        [BO_TEXT_BIDI] = f ": contains bidirectional control characters",                                  \
+        [BO_TEXT_INVISIBLE] = f ": has no visible character",                                              \
+    }
+enum num_fault { NUM_OK, NUM_MISSING, NUM_NOT_NUMBER, NUM_NEGATIVE, NUM_TOO_BIG, NUM_INEXACT, NUM_COUNT };
+
+static const struct text_field {
+    const char *name;
+    unsigned bit;
+    size_t offset;
+    const char *problem[BO_TEXT_LONG + 1];
+    const char *not_string;
+} text_fields[] = {
+    { "name", STORE_F_NAME, offsetof(concert, name), TEXT_PROBLEMS("name"), "name: not a string" },
+    { "date", STORE_F_DATE, offsetof(concert, date), TEXT_PROBLEMS("date"), "date: not a string" },
+    { "venue", STORE_F_VENUE, offsetof(concert, venue), TEXT_PROBLEMS("venue"), "venue: not a string" },
+};
+
+static const char *const tickets_problem[NUM_COUNT] = {
+    [NUM_MISSING] = "availableTickets: missing",
+    [NUM_NOT_NUMBER] = "availableTickets: not a number",
+    [NUM_NEGATIVE] = "availableTickets: negative",
+    [NUM_TOO_BIG] = "availableTickets: more than 1000000",
+    [NUM_INEXACT] = "availableTickets: not a whole number",
+};
+static const char *const price_problem[NUM_COUNT] = {
+    [NUM_MISSING] = "ticketPrice: missing",
+    [NUM_NOT_NUMBER] = "ticketPrice: not a number",
+    [NUM_NEGATIVE] = "ticketPrice: negative",
+    [NUM_TOO_BIG] = "ticketPrice: more than 1000000",
+    [NUM_INEXACT] = "ticketPrice: more than 2 decimals",
+};
+
+static void add_problem(concert *c, unsigned bit, const char *text)
+{
+    c->bad |= bit;
+    if (c->n_problems < STORE_PROBLEMS_MAX)
+        c->problems[c->n_problems++] = text;
+}
+
+/* The stored text of an attribute value: its S or N, else its JSON ({"BOOL":true}). NULL on OOM. */
+static char *av_text(const cJSON *av)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "S");
+    if (!cJSON_IsString(v))
+        v = cJSON_GetObjectItemCaseSensitive(av, "N");
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    return cJSON_PrintUnformatted(av);
+}
+
+/* A date is shown as stored (its format is not judged), so only what cannot be shown is a fault. */
+static bo_text_fault date_fault(const char *v)
+{
+    if (!bo_utf8_valid(v, strlen(v)))
+        return BO_TEXT_UTF8;
+    if (bo_text_has_control(v))
+        return BO_TEXT_CONTROL;
+    return bo_text_has_bidi_control(v) ? BO_TEXT_BIDI : BO_TEXT_OK;
+}
+
+/* Reads a text attribute into its field of c. -2 out of memory, else 0. */
+static int read_text(const cJSON *item, const struct text_field *f, concert *c)
+{
+    char **dst = (char **)((char *)c + f->offset);
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, f->name);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "S");
+    if (!av) {
+        add_problem(c, f->bit, f->problem[BO_TEXT_REQUIRED]);
+        return 0;
+    }
+    if (!cJSON_IsString(v)) {
+        add_problem(c, f->bit, f->not_string);
+        *dst = av_text(av);
+        return *dst ? 0 : -2;
+    }
+    bo_text_fault fault = f->bit == STORE_F_DATE ? date_fault(v->valuestring) : bo_valid_text_fault(v->valuestring);
+    if (fault != BO_TEXT_OK && fault != BO_TEXT_LONG) /* long names are shown as stored */
+        add_problem(c, f->bit, f->problem[fault]);
+    *dst = strdup(v->valuestring);
+    return *dst ? 0 : -2;
+}
+
+/* Reads a number attribute (N, or S holding a number) scaled by 10^scale, at most max.
+ * *text: the stored text; *is_s: it was an S. */
+static enum num_fault read_number(const cJSON *av, int scale, int64_t max, int64_t *out, const char **text, bool *is_s)
+{
+    *text = NULL;
+    *is_s = false;
+    if (!av)
+        return NUM_MISSING;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "N");
+    if (!cJSON_IsString(v)) {
+        v = cJSON_GetObjectItemCaseSensitive(av, "S");
+        *is_s = cJSON_IsString(v);
+    }
+    if (!cJSON_IsString(v))
+        return NUM_NOT_NUMBER;
+    *text = v->valuestring;
+    bool neg;
+    int r = decimal_scaled(v->valuestring, scale, out, &neg);
+    if (r == -1)
+        return NUM_NOT_NUMBER;
+    if (neg)
+        return NUM_NEGATIVE;
+    if (r == -2 || (r == 0 && *out > max))
+        return NUM_TOO_BIG;
+    return r == -3 ? NUM_INEXACT : NUM_OK;
+}
+
+/* Reads a number field: the value into *value, or a problem and the stored text into *raw. -2 OOM. */
+static int read_number_field(const cJSON *item, const char *name, int scale, int64_t max, unsigned bit,
+                             const char *const problem[NUM_COUNT], concert *c, int64_t *value, char **raw,
+                             const char **s_text)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
+    const char *text;
+    bool is_s;
+    enum num_fault f = read_number(av, scale, max, value, &text, &is_s);
+    if (f == NUM_OK) {
+        if (s_text && is_s)
+            *s_text = text;
+        return 0;
+    }
+    *value = 0;
+    add_problem(c, bit, problem[f]);
+    if (f == NUM_MISSING)
+        return 0;
+    *raw = text ? strdup(text) : av_text(av);
+    return *raw ? 0 : -2;
+}
+
+/* Reads a concert item (see "Reading items" in store.h). 0 read (c->n_problems > 0 when it has
+ * problems), -1 no string id (not a concert item; *out cleared), -2 out of memory (*out cleared).
+ * seats_s (may be NULL) is set to the stored text when a valid availableTickets is an S (borrowed
+ * from item), else NULL. */
+static int concert_from_item(const cJSON *item, concert *out, const char **seats_s)
 {
     memset(out, 0, sizeof *out);
-    if (!copy_id(out->id, get_s(item, "id")))
+    if (seats_s)
+        *seats_s = NULL;
+    const char *id = get_s(item, "id");
+    if (!id)
         return -1;
-    const char *tickets = get_num(item, "availableTickets");
-    const char *price = get_num(item, "ticketPrice");
-    if (tickets && decimal_scaled(tickets, 0, false, &out->available_tickets) != 0)
-        goto malformed;
-    if (price && decimal_scaled(price, 2, true, &out->price_cents) != 0)
-        goto malformed;
-    out->name = dup_or_empty(get_s(item, "name"));
-    out->date = dup_or_empty(get_s(item, "date"));
-    out->venue = dup_or_empty(get_s(item, "venue"));
-    if (!out->name || !out->date || !out->venue) {
-        concert_clear(out);
-        return -2;
+    size_t id_len = strlen(id);
+    if (id_len == 0 || id_len > STORE_ID_MAX) {
+        add_problem(out, STORE_F_ID, id_len ? "id: longer than 128 bytes" : "id: empty");
+        if (id_len && !(out->raw_id = strdup(id)))
+            goto oom;
+    } else {
+        memcpy(out->id, id, id_len + 1);
+        if (!bo_utf8_valid(id, id_len))
+            add_problem(out, STORE_F_ID, "id: not valid UTF-8");
+        else if (bo_text_has_control(id))
+            add_problem(out, STORE_F_ID, "id: contains control characters");
     }
+    for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
+        if (read_text(item, &text_fields[i], out) != 0)
+            goto oom;
+    if (read_number_field(item, "availableTickets", 0, BO_TICKETS_MAX, STORE_F_TICKETS, tickets_problem, out,
+                          &out->available_tickets, &out->raw_tickets, seats_s) != 0 ||
+        read_number_field(item, "ticketPrice", 2, BO_PRICE_MAX_CENTS, STORE_F_PRICE, price_problem, out,
+                          &out->price_cents, &out->raw_price, NULL) != 0)
+        goto oom;
     return 0;
-malformed:
+oom:
     concert_clear(out);
-    return -1;
+    if (seats_s)
+        *seats_s = NULL;
+    return -2;
+}
+
+/* "stored malformed: <problem>; <problem>" into the store's last error. */
+static void set_problems_error(store *s, const char *what, const concert *c)
+{
+    char list[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < c->n_problems && used < sizeof list; i++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s", i ? "; " : "", c->problems[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    set_error(s, "%s: concert item stored malformed: %s", what, list);
 }
 
 static int ticket_from_item(const cJSON *item, ticket *out)
@@ -425,20 +580,25 @@ store_status store_get_concert(store *s, const char *id, concert *out)
         return st;
     if (r == 1)
         return STORE_NOT_FOUND;
-    r = concert_from_item(item, out);
+    r = concert_from_item(item, out, NULL);
     cJSON_Delete(item);
     if (r == -2) {
         set_error(s, "GetItem: out of memory");
         return STORE_ERROR;
     }
     if (r != 0) {
-        set_error(s, "GetItem: malformed concert item %s", id);
+        set_error(s, "GetItem: concert item without a string id");
         return STORE_ERROR;
+    }
+    if (out->n_problems > 0) {
+        set_problems_error(s, "GetItem", out);
+        return STORE_MALFORMED;
     }
     return STORE_OK;
 }
 
-/* Appends the concerts of one Scan page. Malformed items are skipped (counted in *skipped). */
+/* Appends the concerts of one Scan page, with their problems; only items without a string id are
+ * skipped (counted in *skipped). */
 static store_status add_page(store *s, const cJSON *items, concert_list *out, size_t *cap, size_t *skipped)
 {
     const cJSON *item;
@@ -453,7 +613,7 @@ static store_status add_page(store *s, const cJSON *items, concert_list *out, si
             out->items = p;
             *cap = ncap;
         }
-        int r = concert_from_item(item, &out->items[out->n]);
+        int r = concert_from_item(item, &out->items[out->n], NULL);
         if (r == -2) {
             set_error(s, "Scan: out of memory");
             return STORE_ERROR;
@@ -524,7 +684,7 @@ store_status store_list_concerts(store *s, concert_list *out)
             break;
     }
     if (skipped)
-        set_error(s, "Scan: skipped %zu malformed concert items", skipped);
+        set_error(s, "Scan: skipped %zu items without a string id", skipped);
     return STORE_OK;
 
 fail:
@@ -587,7 +747,13 @@ static bool reason_is(const ddb_error *e, size_t i, const char *code)
     return i < e->n_reasons && strcmp(e->reasons[i], code) == 0;
 }
 
-/* The ticket id exists: the same purchase replayed, or the id (idempotency key) reused elsewhere. */
+static bool same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* The ticket id exists: the same purchase replayed, or the id (idempotency key) reused for another
+ * request. A replay is the same concert, customer name and e-mail, compared exactly as validated. */
 static store_status decide_existing_ticket(store *s, const ticket *t, ticket *out)
 {
     cJSON *item;
@@ -606,9 +772,13 @@ static store_status decide_existing_ticket(store *s, const ticket *t, ticket *ou
         set_error(s, r == -2 ? "GetItem: out of memory" : "GetItem: malformed ticket item");
         return STORE_ERROR;
     }
-    if (strcmp(stored.concert_id, t->concert_id) != 0) {
+    const char *differs = strcmp(stored.concert_id, t->concert_id) != 0                 ? "concert"
+                          : !same_text(stored.customer_name, t->customer_name)         ? "customer name"
+                          : !same_text(stored.customer_email, t->customer_email)       ? "customer e-mail"
+                                                                                        : NULL;
+    if (differs) {
         ticket_clear(&stored);
-        set_error(s, "ticket id %s already used for another concert", t->id);
+        set_error(s, "ticket id %s already used for a request with another %s", t->id, differs);
         return STORE_CONFLICT;
     }
     if (out)
@@ -619,41 +789,108 @@ static store_status decide_existing_ticket(store *s, const ticket *t, ticket *ou
     return STORE_REPLAY;
 }
 
-/* The seat update failed its condition: no such concert, or no seat left. */
-static store_status decide_failed_seat(store *s, const ticket *t)
+/* Before refusing a purchase without a transaction (no such concert, malformed concert): a ticket
+ * with this id may already exist, from an earlier try of the same request. STORE_REPLAY/CONFLICT
+ * from decide_existing_ticket, refusal when there is none, or the read's failure. */
+static store_status refuse_unless_replay(store *s, const ticket *t, ticket *out, store_status refusal)
 {
+    char why[sizeof s->last_error];
+    snprintf(why, sizeof why, "%s", s->last_error);
     cJSON *item;
     store_status st;
-    int r = get_item(s, s->concerts_table, t->concert_id, &item, &st);
+    int r = get_item(s, s->tickets_table, t->id, &item, &st);
     if (r < 0)
         return st;
     cJSON_Delete(item);
+    if (r == 0)
+        return decide_existing_ticket(s, t, out);
+    snprintf(s->last_error, sizeof s->last_error, "%s", why);
+    return refusal;
+}
+
+/* Internal outcome of reading the concert: go on with the sale, or read again (the counter changed). */
+#define STORE_AGAIN ((store_status)(STORE_ERROR + 1))
+
+/* Rewrites a seat counter stored as a string as the same number (N), on the condition that it still
+ * holds that string. A failed condition (another buyer or writer got there first) is fine: the
+ * caller reads the concert again. STORE_OK, STORE_AGAIN, or the failure. */
+static store_status seats_as_number(store *s, const char *concert_id, const char *seen, int64_t seats)
+{
+    char n[24];
+    snprintf(n, sizeof n, "%lld", (long long)seats);
+    cJSON *req = cJSON_CreateObject();
+    cJSON *key = cJSON_AddObjectToObject(req, "Key");
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    if (!req || !key || !names || !values || !cJSON_AddStringToObject(req, "TableName", s->concerts_table) ||
+        !add_av(key, "id", "S", concert_id) || !cJSON_AddStringToObject(req, "UpdateExpression", "SET #avail = :n") ||
+        !cJSON_AddStringToObject(req, "ConditionExpression", "#avail = :s") ||
+        !cJSON_AddStringToObject(names, "#avail", "availableTickets") || !add_av(values, ":n", "N", n) ||
+        !add_av(values, ":s", "S", seen)) {
+        cJSON_Delete(req);
+        set_error(s, "UpdateItem: out of memory");
+        return STORE_ERROR;
+    }
+    cJSON *resp = NULL;
+    ddb_error e;
+    ddb_status ds = ddb_call(s->ddb, "UpdateItem", req, &resp, &e);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (ds == DDB_OK)
+        return STORE_AGAIN; /* read once more: now an N, sold by the transaction */
+    if (ds == DDB_ERR_CONDITIONAL_CHECK)
+        return STORE_AGAIN;
+    return from_ddb(s, "UpdateItem", &e);
+}
+
+/* Reads the concert before a sale: STORE_OK to sell (seat counter N, item readable), STORE_AGAIN
+ * after rewriting a string counter as N, or the refusal: NOT_FOUND, MALFORMED, UNAVAILABLE, ERROR. */
+static store_status check_concert(store *s, const char *concert_id)
+{
+    cJSON *item;
+    store_status st;
+    int r = get_item(s, s->concerts_table, concert_id, &item, &st);
+    if (r < 0)
+        return st;
     if (r == 1) {
-        set_error(s, "concert %s not found", t->concert_id);
+        set_error(s, "concert %s not found", concert_id);
         return STORE_NOT_FOUND;
     }
+    concert c;
+    const char *seats_s = NULL;
+    r = concert_from_item(item, &c, &seats_s);
+    if (r != 0) {
+        cJSON_Delete(item);
+        set_error(s, r == -2 ? "GetItem: out of memory" : "GetItem: concert item without a string id");
+        return STORE_ERROR;
+    }
+    if (c.n_problems > 0) {
+        set_problems_error(s, "purchase", &c);
+        st = STORE_MALFORMED;
+    } else if (seats_s) {
+        st = seats_as_number(s, concert_id, seats_s, c.available_tickets);
+    } else {
+        st = STORE_OK;
+    }
+    concert_clear(&c);
+    cJSON_Delete(item);
+    return st;
+}
+
+/* The seat update failed its condition: no such concert, no seat left, or the item changed into
+ * something the condition cannot judge (a string counter, a malformed item). */
+static store_status decide_failed_seat(store *s, const ticket *t)
+{
+    store_status st = check_concert(s, t->concert_id);
+    if (st != STORE_OK)
+        return st;
     set_error(s, "concert %s sold out", t->concert_id);
     return STORE_SOLD_OUT;
 }
 
-store_status store_purchase(store *s, const ticket *t, ticket *out)
+/* One try of the transaction. STORE_AGAIN when the concert must be read again. */
+static store_status sell(store *s, const ticket *t, const char *date, ticket *out)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!t || !t->id[0] || strlen(t->id) > STORE_ID_MAX) {
-        set_error(s, "purchase: ticket without id");
-        return STORE_ERROR;
-    }
-    if (!t->concert_id[0] || strlen(t->concert_id) > STORE_ID_MAX) {
-        set_error(s, "purchase: concert id empty or longer than %d bytes", STORE_ID_MAX);
-        return STORE_NOT_FOUND;
-    }
-    char date[32];
-    if (t->purchase_date[0])
-        snprintf(date, sizeof date, "%s", t->purchase_date);
-    else
-        timefmt_iso_ms(timefmt_now_ms(), date);
-
     cJSON *req = purchase_request(s, t, date);
     if (!req) {
         set_error(s, "TransactWriteItems: out of memory");
@@ -684,7 +921,43 @@ store_status store_purchase(store *s, const ticket *t, ticket *out)
     set_ddb_error(s, "TransactWriteItems", &e);
     if (reason_is(&e, 1, "ConditionalCheckFailed"))
         return decide_existing_ticket(s, t, out);
-    if (reason_is(&e, 0, "ConditionalCheckFailed"))
-        return decide_failed_seat(s, t);
+    if (reason_is(&e, 0, "ConditionalCheckFailed")) {
+        store_status st = decide_failed_seat(s, t);
+        if (st == STORE_NOT_FOUND || st == STORE_MALFORMED)
+            return refuse_unless_replay(s, t, out, st);
+        return st;
+    }
     return from_ddb(s, "TransactWriteItems", &e);
+}
+
+store_status store_purchase(store *s, const ticket *t, ticket *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!t || !t->id[0] || strlen(t->id) > STORE_ID_MAX) {
+        set_error(s, "purchase: ticket without id");
+        return STORE_ERROR;
+    }
+    if (!t->concert_id[0] || strlen(t->concert_id) > STORE_ID_MAX) {
+        set_error(s, "purchase: concert id empty or longer than %d bytes", STORE_ID_MAX);
+        return STORE_NOT_FOUND;
+    }
+    char date[32];
+    if (t->purchase_date[0])
+        snprintf(date, sizeof date, "%s", t->purchase_date);
+    else
+        timefmt_iso_ms(timefmt_now_ms(), date);
+
+    /* read the concert (refuse what cannot be sold faithfully), then sell in one transaction */
+    for (int round = 0; round < PURCHASE_ROUNDS; round++) {
+        store_status st = check_concert(s, t->concert_id);
+        if (st == STORE_NOT_FOUND || st == STORE_MALFORMED)
+            return refuse_unless_replay(s, t, out, st);
+        if (st == STORE_OK)
+            st = sell(s, t, date, out);
+        if (st != STORE_AGAIN)
+            return st;
+    }
+    set_error(s, "purchase: the seat counter of concert %s kept changing", t->concert_id);
+    return STORE_UNAVAILABLE;
 }

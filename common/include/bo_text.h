@@ -13,12 +13,23 @@ size_t bo_utf8_chars(const char *s);
 /* True when the string holds a C0/C1 control character or DEL (after UTF-8 decoding). */
 bool bo_text_has_control(const char *s);
 
+/* True when the string holds a bidi control character: the embeddings and overrides U+202A..U+202E,
+ * the isolates U+2066..U+2069, the marks U+200E, U+200F and U+061C. They reorder or hide text on a
+ * bidi-aware terminal (a name shown reversed). Invalid UTF-8 bytes are skipped. */
+bool bo_text_has_bidi_control(const char *s);
+
+/* True when the string holds at least one character that shows: anything but white space (ASCII and
+ * Unicode spaces such as U+00A0, U+2000..U+200A, U+3000), default-ignorable code points (zero-width
+ * U+200B..U+200F, U+2060..U+206F, U+FEFF, U+00AD, U+034F, variation selectors, tags, Hangul fillers...),
+ * controls, and U+2800 (the blank braille pattern). An invalid UTF-8 byte counts as visible (U+FFFD). */
+bool bo_text_has_visible(const char *s);
+
 /* Returns a newly allocated copy without leading/trailing ASCII white space; NULL on OOM. Caller frees. */
 char *bo_text_trim_dup(const char *s);
 
 /* Copies src into dst (capacity cap, always NUL-terminated) so that it is safe to print on a terminal:
  * invalid UTF-8 becomes U+FFFD, control characters (C0, C1, DEL, ESC sequences) become spaces or are dropped,
- * bidi override/isolate characters are dropped. Truncates on a character boundary. Returns bytes written. */
+ * bidi controls (see bo_text_has_bidi_control) are dropped. Truncates on a character boundary. Returns bytes written. */
 size_t bo_text_sanitize(char *dst, size_t cap, const char *src);
 
 #endif

@@ -12,9 +12,24 @@
 #define BO_TICKETS_MAX 1000000
 #define BO_BODY_MAX (64 * 1024)
 
-/* name, venue, customerName: after trimming non-empty, <= 200 characters, valid UTF-8, no control characters.
+/* name, venue, customerName: after trimming non-empty, <= 200 characters, valid UTF-8, no control characters,
+ * no bidi controls (bo_text_has_bidi_control), at least one visible character (bo_text_has_visible).
  * field is the JSON field name used in the message. */
 const char *bo_valid_text(const char *field, const char *value);
+
+/* The rule of bo_valid_text as a fault code, for callers that word their own message (the backend
+ * judging items written by other programs). Checked in this order. */
+typedef enum bo_text_fault {
+    BO_TEXT_OK = 0,
+    BO_TEXT_REQUIRED,   /* NULL */
+    BO_TEXT_EMPTY,      /* nothing but ASCII white space */
+    BO_TEXT_UTF8,       /* not well-formed UTF-8 (checked before EMPTY) */
+    BO_TEXT_CONTROL,    /* C0, C1 or DEL inside */
+    BO_TEXT_BIDI,       /* a bidi control (bo_text_has_bidi_control) */
+    BO_TEXT_INVISIBLE,  /* no visible character (bo_text_has_visible) */
+    BO_TEXT_LONG        /* more than BO_TEXT_MAX_CHARS characters */
+} bo_text_fault;
+bo_text_fault bo_valid_text_fault(const char *value);
 
 /* date: ISO-8601 calendar date "YYYY-MM-DD" or date-time "YYYY-MM-DDThh:mm[:ss[.fff]](Z|±hh:mm)",
  * with a real calendar day (no Feb 30) and real times. */

@@ -123,11 +123,66 @@ char *bo_text_trim_dup(const char *s)
     return out;
 }
 
-/* Characters that reorder text on a bidi-aware terminal: LRE, RLE, PDF, LRO, RLO,
- * LRI, RLI, FSI, PDI, and the Arabic letter mark. Dropped by the sanitiser. */
+/* Characters that reorder text on a bidi-aware terminal: LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI,
+ * the left-to-right and right-to-left marks and the Arabic letter mark. Dropped by the sanitiser,
+ * refused in names by bo_valid_text. */
 static bool is_bidi_control(uint32_t cp)
 {
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061C;
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+           cp == 0x061C;
+}
+
+/* White space (Unicode White_Space) and default-ignorable code points (DerivedCoreProperties'
+ * Default_Ignorable_Code_Point): nothing a reader sees. Plus U+2800, a braille cell with no dots. */
+static bool is_invisible(uint32_t cp)
+{
+    static const struct { uint32_t lo, hi; } ranges[] = {
+        { 0x0000, 0x0020 }, { 0x007F, 0x00A0 }, { 0x00AD, 0x00AD }, { 0x034F, 0x034F }, { 0x061C, 0x061C },
+        { 0x115F, 0x1160 }, { 0x1680, 0x1680 }, { 0x17B4, 0x17B5 }, { 0x180B, 0x180F }, { 0x2000, 0x200F },
+        { 0x2028, 0x202F }, { 0x205F, 0x206F }, { 0x2800, 0x2800 }, { 0x3000, 0x3000 }, { 0x3164, 0x3164 },
+        { 0xFE00, 0xFE0F }, { 0xFEFF, 0xFEFF }, { 0xFFA0, 0xFFA0 }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A },
+        { 0xE0000, 0xE0FFF },
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+            return true;
+    return false;
+}
+
+bool bo_text_has_bidi_control(const char *s)
+{
+    if (!s)
+        return false;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(p + i, len - i, &cp);
+        if (n == 0) {
+            i++;
+            continue;
+        }
+        if (is_bidi_control(cp))
+            return true;
+        i += n;
+    }
+    return false;
+}
+
+bool bo_text_has_visible(const char *s)
+{
+    if (!s)
+        return false;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(p + i, len - i, &cp);
+        if (n == 0 || !is_invisible(cp))
+            return true;
+        i += n;
+    }
+    return false;
 }
 
 /* Length of an escape sequence starting with ESC at s[0] (CSI, OSC, or ESC + one byte), capped at len. */

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-enum text_problem { TP_REQUIRED, TP_EMPTY, TP_UTF8, TP_CONTROL, TP_LONG, TP_COUNT };
+/* Message index of a fault: BO_TEXT_REQUIRED is 0. */
+#define TP_COUNT ((int)BO_TEXT_LONG)
 
 /* Messages for the text fields of the API, fixed at compile time. */
 #define TEXT_MESSAGES(f)                                                                          \
     { f " is required", f " must not be empty", f " must be valid UTF-8",                         \
-      f " must not contain control characters", f " must be at most 200 characters" }
+      f " must not contain control characters", f " must not contain bidirectional control characters", \
+      f " must contain a visible character", f " must be at most 200 characters" }
 
 static const struct {
     const char *field;
@@ -30,8 +32,9 @@ static const char *const text_generic[TP_COUNT] = TEXT_MESSAGES("text");
 
 /* The message for problem p of field: static for the known fields; for any other field, composed
  * into a per-thread buffer that stays valid until this thread's next call with an unknown field. */
-static const char *text_message(const char *field, enum text_problem p)
+static const char *text_message(const char *field, bo_text_fault f)
 {
+    int p = (int)f - 1;
     if (!field)
         return text_generic[p];
     for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
@@ -40,7 +43,8 @@ static const char *text_message(const char *field, enum text_problem p)
     static _Thread_local char buf[128];
     static const char *const tails[TP_COUNT] = {
         " is required", " must not be empty", " must be valid UTF-8",
-        " must not contain control characters", " must be at most 200 characters",
+        " must not contain control characters", " must not contain bidirectional control characters",
+        " must contain a visible character", " must be at most 200 characters",
     };
     snprintf(buf, sizeof buf, "%.64s%s", field, tails[p]);
     return buf;
@@ -64,29 +68,39 @@ static bool range_has_control(const unsigned char *s, size_t len)
     return false;
 }
 
-const char *bo_valid_text(const char *field, const char *value)
+bo_text_fault bo_valid_text_fault(const char *value)
 {
     if (!value)
-        return text_message(field, TP_REQUIRED);
+        return BO_TEXT_REQUIRED;
     size_t len = strlen(value);
     if (!bo_utf8_valid(value, len))
-        return text_message(field, TP_UTF8);
+        return BO_TEXT_UTF8;
     const unsigned char *b = (const unsigned char *)value, *e = b + len;
     while (b < e && is_ascii_space(*b))
         b++;
     while (e > b && is_ascii_space(e[-1]))
         e--;
     if (b == e)
-        return text_message(field, TP_EMPTY);
+        return BO_TEXT_EMPTY;
     if (range_has_control(b, (size_t)(e - b)))
-        return text_message(field, TP_CONTROL);
+        return BO_TEXT_CONTROL;
+    if (bo_text_has_bidi_control(value))
+        return BO_TEXT_BIDI;
+    if (!bo_text_has_visible(value))
+        return BO_TEXT_INVISIBLE;
     size_t chars = 0;
     for (const unsigned char *p = b; p < e; p++)
         if ((*p & 0xC0) != 0x80)
             chars++;
     if (chars > BO_TEXT_MAX_CHARS)
-        return text_message(field, TP_LONG);
-    return NULL;
+        return BO_TEXT_LONG;
+    return BO_TEXT_OK;
+}
+
+const char *bo_valid_text(const char *field, const char *value)
+{
+    bo_text_fault f = bo_valid_text_fault(value);
+    return f == BO_TEXT_OK ? NULL : text_message(field, f);
 }
 
 /* ---- dates ---- */

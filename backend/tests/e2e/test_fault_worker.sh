@@ -50,7 +50,7 @@ fault_mode delay 1500
 post_json "$api/tickets" "$body" -H "Idempotency-Key: $idem" >"$FAULT_STATE/buy1" &
 b=$!
 pid=$(fault_busy_worker $api_port purchaseTicket 20) || fail "no busy purchaseTicket worker seen"
-sleep 0.3   # the transaction is on its way (held by the proxy)
+sleep 1.8   # past the concert read (held 1.5 s): the transaction is on its way (held by the proxy)
 [ -n "$pid" ] && kill -KILL "$pid" && echo "killed purchaseTicket worker $pid mid-invocation"
 wait $b
 echo "the killed purchase: $(cat "$FAULT_STATE/buy1")"

@@ -317,6 +317,201 @@ static void idempotent_replay_returns_the_same_ticket_once(void **state)
     answer_clear(&first);
 }
 
+/* The same Idempotency-Key from another customer: 409, and the answer tells nothing of the first
+ * purchase (no name, e-mail or ticket id); the first customer's ticket is untouched. */
+static void key_reused_by_another_customer_is_refused_and_reveals_nothing(void **state)
+{
+    (void)state;
+    char cid[STORE_ID_MAX + 1], body[256], key[STORE_ID_MAX + 16];
+    create_concert(5, cid);
+    snprintf(key, sizeof key, "shared-%s", cid);
+    snprintf(body, sizeof body,
+             "{\"concertId\":\"%s\",\"customerName\":\"Alice Example\",\"customerEmail\":\"alice@example.com\"}", cid);
+    answer first = call(handler_purchase_ticket, body, NULL, key);
+    assert_int_equal(first.status, 201);
+    const char *others[] = {
+        "{\"concertId\":\"%s\",\"customerName\":\"Bob Example\",\"customerEmail\":\"bob@example.com\"}",
+        "{\"concertId\":\"%s\",\"customerName\":\"Bob Example\",\"customerEmail\":\"alice@example.com\"}",
+        "{\"concertId\":\"%s\",\"customerName\":\"Alice Example\",\"customerEmail\":\"bob@example.com\"}",
+    };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        snprintf(body, sizeof body, others[i], cid);
+        answer a = call(handler_purchase_ticket, body, NULL, key);
+        assert_int_equal(a.status, 409);
+        assert_string_equal(a.text, "{\"error\":\"Idempotency-Key was already used for a different request\"}");
+        assert_null(strstr(a.text, "alice"));
+        assert_null(strstr(a.text, "Alice"));
+        assert_null(strstr(a.text, jstr(first.body, "id")));
+        answer_clear(&a);
+    }
+    assert_int_equal(seats_left(cid), 4);
+    assert_int_equal(count_tickets(cid), 1);
+    /* the true replay (same key, same request; the name as trimmed by validation) is still the ticket */
+    snprintf(body, sizeof body,
+             "{\"concertId\":\"%s\",\"customerName\":\"  Alice Example \",\"customerEmail\":\"alice@example.com\"}", cid);
+    answer again = call(handler_purchase_ticket, body, NULL, key);
+    assert_int_equal(again.status, 201);
+    assert_true(again.replayed);
+    assert_string_equal(jstr(again.body, "id"), jstr(first.body, "id"));
+    assert_string_equal(jstr(again.body, "customerName"), "Alice Example");
+    answer_clear(&again);
+    answer_clear(&first);
+    assert_int_equal(seats_left(cid), 4);
+}
+
+static void raw_put_concert(const char *id, const char *attrs)
+{
+    char *body = malloc(strlen(attrs) + strlen(id) + 256);
+    cJSON *idj = cJSON_CreateString(id);
+    char *id_json = cJSON_PrintUnformatted(idj);
+    sprintf(body, "{\"TableName\":\"%s\",\"Item\":{\"id\":{\"S\":%s},%s}}", concerts_table, id_json, attrs);
+    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    assert_non_null(req);
+    ddb_error err;
+    if (ddb_call(raw, "PutItem", req, &resp, &err) != DDB_OK)
+        fail_msg("PutItem: %s", err.message);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    free(id_json);
+    cJSON_Delete(idj);
+    free(body);
+}
+
+static bool json_has_string(const cJSON *arr, const char *want)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+        if (cJSON_IsString(it) && strcmp(it->valuestring, want) == 0)
+            return true;
+    return false;
+}
+
+/* A concert item the reference let through, that cannot be read faithfully: GET answers 422 (not a
+ * 503 "try again") naming what is wrong, the list carries it with "problems", a purchase is refused
+ * with the same answer and writes nothing. */
+static void malformed_item_is_a_named_permanent_error(void **state)
+{
+    (void)state;
+    const struct {
+        const char *attrs, *problem, *stored;
+    } cases[] = {
+        {"\"availableTickets\":{\"S\":\"lots\"},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: not a number", "\"lots\""},
+        {"\"availableTickets\":{\"N\":\"2.5\"},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: not a whole number", "\"2.5\""},
+        {"\"availableTickets\":{\"N\":\"99999999999999999999\"},\"ticketPrice\":{\"N\":\"10\"}",
+         "availableTickets: more than 1000000", "\"99999999999999999999\""},
+        {"\"availableTickets\":{\"N\":\"9007199254740993\"},\"ticketPrice\":{\"N\":\"10\"}",
+         "availableTickets: more than 1000000", "\"9007199254740993\""},
+        {"\"availableTickets\":{\"N\":\"-5\"},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: negative", "\"-5\""},
+        {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"1E+38\"}", "ticketPrice: more than 1000000", NULL},
+        {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"-10\"}", "ticketPrice: negative", "\"-10\""},
+        {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"90000000000000.01\"}", "ticketPrice: more than 1000000",
+         "\"90000000000000.01\""},
+    };
+    enum { N = sizeof cases / sizeof cases[0] };
+    char ids[N][STORE_ID_MAX + 1];
+    for (size_t i = 0; i < N; i++) {
+        char attrs[512];
+        snprintf(ids[i], sizeof ids[i], "malformed-%zu-%.60s", i, concerts_table);
+        snprintf(attrs, sizeof attrs, "\"name\":{\"S\":\"Bad %zu\"},\"date\":{\"S\":\"2027-01-01\"},\"venue\":{\"S\":\"Hall\"},%s",
+                 i, cases[i].attrs);
+        raw_put_concert(ids[i], attrs);
+
+        answer a = call(handler_get_concert, NULL, ids[i], NULL);
+        if (a.status != 422)
+            fail_msg("case %zu: GET answered %d %s", i, a.status, a.text ? a.text : "");
+        assert_int_equal(a.retry_after, 0);
+        char want[256];
+        snprintf(want, sizeof want, "Concert is stored malformed: %s", cases[i].problem);
+        assert_string_equal(jstr(a.body, "error"), want);
+        assert_true(json_has_string(cJSON_GetObjectItem(a.body, "problems"), cases[i].problem));
+        assert_string_equal(jstr(a.body, "id"), ids[i]);
+        snprintf(want, sizeof want, "Bad %zu", i);
+        assert_string_equal(jstr(a.body, "name"), want); /* the readable fields as stored */
+        if (cases[i].stored) {
+            char field[160];
+            snprintf(field, sizeof field, "\"%s\":%s", strncmp(cases[i].problem, "ticketPrice", 11) == 0 ? "ticketPrice" : "availableTickets",
+                     cases[i].stored);
+            if (!strstr(a.text, field))
+                fail_msg("case %zu: %s not in %s", i, field, a.text);
+        }
+        char body[512];
+        snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"customerName\":\"Ann\",\"customerEmail\":\"ann@example.com\"}", ids[i]);
+        answer b = call(handler_purchase_ticket, body, NULL, NULL);
+        assert_int_equal(b.status, 422);
+        assert_string_equal(b.text, a.text);
+        answer_clear(&b);
+        answer_clear(&a);
+        assert_int_equal(count_tickets(ids[i]), 0);
+    }
+    /* the list answers 200 with every one of them marked, valid concerts exactly as before */
+    char good[STORE_ID_MAX + 1];
+    create_concert(7, good);
+    answer l = call(handler_list_concerts, NULL, NULL, NULL);
+    assert_int_equal(l.status, 200);
+    size_t marked = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, l.body) {
+        for (size_t i = 0; i < N; i++)
+            if (jstr(c, "id") && strcmp(jstr(c, "id"), ids[i]) == 0) {
+                marked++;
+                assert_true(json_has_string(cJSON_GetObjectItem(c, "problems"), cases[i].problem));
+            }
+        if (jstr(c, "id") && strcmp(jstr(c, "id"), good) == 0) {
+            char *text = cJSON_PrintUnformatted(c);
+            char want[512];
+            snprintf(want, sizeof want,
+                     "{\"id\":\"%s\",\"name\":\"Integration 7\",\"date\":\"2026-12-24T20:00:00Z\",\"venue\":\"Hall\","
+                     "\"availableTickets\":7,\"ticketPrice\":49.99}", good);
+            assert_string_equal(text, want);
+            free(text);
+        }
+    }
+    assert_int_equal(marked, N);
+    answer_clear(&l);
+}
+
+/* Seats stored as a string read the same everywhere: shown as the number, and sold. */
+static void string_seats_are_shown_and_sold_alike(void **state)
+{
+    (void)state;
+    char id[STORE_ID_MAX + 1], body[512];
+    snprintf(id, sizeof id, "string-seats-%.60s", concerts_table);
+    raw_put_concert(id, "\"name\":{\"S\":\"Strings\"},\"date\":{\"S\":\"2027-01-01\"},\"venue\":{\"S\":\"Hall\"},"
+                        "\"availableTickets\":{\"S\":\"7\"},\"ticketPrice\":{\"N\":\"10\"}");
+    assert_int_equal(seats_left(id), 7);
+    snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"customerName\":\"Ann\",\"customerEmail\":\"ann@example.com\"}", id);
+    answer a = call(handler_purchase_ticket, body, NULL, NULL);
+    if (a.status != 201)
+        fail_msg("purchase answered %d %s", a.status, a.text ? a.text : "");
+    answer_clear(&a);
+    assert_int_equal(seats_left(id), 6);
+    assert_int_equal(count_tickets(id), 1);
+}
+
+static void invisible_or_reversed_names_are_refused(void **state)
+{
+    (void)state;
+    char cid[STORE_ID_MAX + 1], body[256];
+    create_concert(3, cid);
+    const char *names[] = {"\\u200b", "\\u00a0\\u00a0", "\\u202eecilA", "Ada\\u200f"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"customerName\":\"%s\",\"customerEmail\":\"ann@example.com\"}", cid,
+                 names[i]);
+        answer a = call(handler_purchase_ticket, body, NULL, NULL);
+        assert_int_equal(a.status, 400);
+        assert_non_null(strstr(jstr(a.body, "error"), "customerName"));
+        answer_clear(&a);
+        snprintf(body, sizeof body,
+                 "{\"name\":\"%s\",\"date\":\"2027-01-01\",\"venue\":\"Hall\",\"availableTickets\":1,\"ticketPrice\":1}", names[i]);
+        a = call(handler_create_concert, body, NULL, NULL);
+        assert_int_equal(a.status, 400);
+        assert_non_null(strstr(jstr(a.body, "error"), "name"));
+        answer_clear(&a);
+    }
+    assert_int_equal(seats_left(cid), 3);
+    assert_int_equal(count_tickets(cid), 0);
+}
+
 static void storage_failure_is_503_with_retry_after(void **state)
 {
     (void)state;
@@ -454,6 +649,10 @@ int main(void)
         cmocka_unit_test(purchase_takes_a_seat_and_writes_the_ticket),
         cmocka_unit_test(sold_out_is_400),
         cmocka_unit_test(idempotent_replay_returns_the_same_ticket_once),
+        cmocka_unit_test(key_reused_by_another_customer_is_refused_and_reveals_nothing),
+        cmocka_unit_test(malformed_item_is_a_named_permanent_error),
+        cmocka_unit_test(string_seats_are_shown_and_sold_alike),
+        cmocka_unit_test(invisible_or_reversed_names_are_refused),
         cmocka_unit_test(storage_failure_is_503_with_retry_after),
         cmocka_unit_test(invocation_path_end_to_end),
         cmocka_unit_test(parallel_purchases_sell_exactly_the_seats),

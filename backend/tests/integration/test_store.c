@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,10 +75,10 @@ static void make_ticket(ticket *t, const char *concert_id)
 /* The item as stored (raw GetItem), owned by the caller, or NULL. */
 static cJSON *raw_item(const char *table, const char *id)
 {
-    char body[512];
-    snprintf(body, sizeof body, "{\"TableName\":\"%s\",\"Key\":{\"id\":{\"S\":\"%s\"}},\"ConsistentRead\":true}", table,
-             id);
-    cJSON *req = cJSON_Parse(body), *resp = NULL;
+    cJSON *req = cJSON_CreateObject(), *resp = NULL;
+    cJSON_AddStringToObject(req, "TableName", table);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(req, "Key"), "id"), "S", id);
+    cJSON_AddTrueToObject(req, "ConsistentRead");
     ddb_error err;
     ddb_status s = ddb_call(raw, "GetItem", req, &resp, &err);
     cJSON_Delete(req);
@@ -210,11 +211,12 @@ static void test_numbers_written_by_others_read_correctly(void **state)
     } cases[] = {
         {"{\"N\":\"1E+1\"}", "{\"N\":\"49.990\"}", 10, 4999},
         {"{\"N\":\"10.000\"}", "{\"N\":\"1E+1\"}", 10, 1000},
-        {"{\"N\":\"0\"}", "{\"N\":\"12.345\"}", 0, 1235},   /* more than 2 decimals: rounded */
-        {"{\"N\":\"7\"}", "{\"N\":\"0.004\"}", 7, 0},
+        {"{\"N\":\"0\"}", "{\"N\":\"12.340\"}", 0, 1234},
         {"{\"N\":\"3\"}", "{\"N\":\"4.999E1\"}", 3, 4999},
         {"{\"N\":\"2\"}", "{\"S\":\"15.5\"}", 2, 1550},    /* a DocumentClient that got the price as a string */
+        {"{\"S\":\"7\"}", "{\"N\":\"1\"}", 7, 100},        /* ... or the seats */
         {"{\"N\":\"250e-1\"}", "{\"N\":\"0.0000001e+9\"}", 25, 10000},
+        {"{\"N\":\"1000000\"}", "{\"N\":\"1000000\"}", 1000000, 100000000},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char id[STORE_ID_MAX + 1], item[1024];
@@ -226,27 +228,175 @@ static void test_numbers_written_by_others_read_correctly(void **state)
         raw_put(concerts_table, item);
         concert got;
         assert_int_equal(store_get_concert(st, id, &got), STORE_OK);
-        if (got.available_tickets != cases[i].tickets || got.price_cents != cases[i].cents)
-            fail_msg("case %zu: %lld tickets, %lld cents", i, (long long)got.available_tickets,
-                     (long long)got.price_cents);
+        if (got.available_tickets != cases[i].tickets || got.price_cents != cases[i].cents || got.n_problems)
+            fail_msg("case %zu: %lld tickets, %lld cents, %zu problems", i, (long long)got.available_tickets,
+                     (long long)got.price_cents, got.n_problems);
         concert_clear(&got);
     }
-    /* missing text attributes read as empty, a fractional seat count is a malformed item */
-    char id[STORE_ID_MAX + 1], item[512];
-    new_id(id);
-    snprintf(item, sizeof item, "{\"id\":{\"S\":\"%s\"},\"availableTickets\":{\"N\":\"5\"}}", id);
+}
+
+/* Items the reference lets anyone write, that cannot be returned faithfully: each is read with a
+ * named problem and its stored text (get: STORE_MALFORMED), listed with it, and never sold. */
+static const struct bad_item {
+    const char *what;                        /* the attributes other than id, as DynamoDB JSON */
+    const char *problem;                     /* expected in problems */
+    const char *raw;                         /* expected stored text of the bad number, or NULL */
+} bad_items[] = {
+    {"\"availableTickets\":{\"S\":\"lots\"},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: not a number", "lots"},
+    {"\"availableTickets\":{\"N\":\"2.5\"},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: not a whole number", "2.5"},
+    {"\"availableTickets\":{\"N\":\"99999999999999999999\"},\"ticketPrice\":{\"N\":\"10\"}",
+     "availableTickets: more than 1000000", "99999999999999999999"},
+    {"\"availableTickets\":{\"N\":\"9007199254740993\"},\"ticketPrice\":{\"N\":\"10\"}",
+     "availableTickets: more than 1000000", "9007199254740993"},
+    {"\"availableTickets\":{\"N\":\"-5\"},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: negative", "-5"},
+    {"\"availableTickets\":{\"BOOL\":true},\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: not a number",
+     "{\"BOOL\":true}"},
+    {"\"ticketPrice\":{\"N\":\"10\"}", "availableTickets: missing", NULL},
+    {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"1E+38\"}", "ticketPrice: more than 1000000", NULL},
+    {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"-10\"}", "ticketPrice: negative", "-10"},
+    {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"90000000000000.01\"}", "ticketPrice: more than 1000000",
+     "90000000000000.01"},
+    {"\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"49.999\"}", "ticketPrice: more than 2 decimals", "49.999"},
+    {"\"availableTickets\":{\"N\":\"5\"}", "ticketPrice: missing", NULL},
+};
+
+static void put_bad_item(char id[STORE_ID_MAX + 1], const char *prefix, const char *name_av, const char *attrs)
+{
+    char uuid[STORE_ID_MAX + 1], item[1024];
+    new_id(uuid);
+    snprintf(id, STORE_ID_MAX + 1, "%s%s", prefix, uuid);
+    cJSON *idj = cJSON_CreateString(id);
+    char *id_json = cJSON_PrintUnformatted(idj);
+    snprintf(item, sizeof item, "{\"id\":{\"S\":%s},%s%s%s\"date\":{\"S\":\"2027-01-01\"},\"venue\":{\"S\":\"Hall\"},%s}",
+             id_json, name_av ? "\"name\":" : "", name_av ? name_av : "", name_av ? "," : "", attrs);
+    free(id_json);
+    cJSON_Delete(idj);
     raw_put(concerts_table, item);
-    concert got;
-    assert_int_equal(store_get_concert(st, id, &got), STORE_OK);
-    assert_string_equal(got.name, "");
-    assert_int_equal(got.available_tickets, 5);
-    assert_int_equal(got.price_cents, 0);
-    concert_clear(&got);
-    new_id(id);
-    snprintf(item, sizeof item, "{\"id\":{\"S\":\"%s\"},\"availableTickets\":{\"N\":\"2.5\"}}", id);
-    raw_put(concerts_table, item);
-    assert_int_equal(store_get_concert(st, id, &got), STORE_ERROR);
-    assert_null(got.name);
+}
+
+static bool has_problem(const concert *c, const char *problem)
+{
+    for (size_t i = 0; i < c->n_problems; i++)
+        if (strcmp(c->problems[i], problem) == 0)
+            return true;
+    return false;
+}
+
+/* store_purchase of a concert that must not be sold: STORE_MALFORMED, no ticket, the item unchanged. */
+static void assert_not_sold(const char *id)
+{
+    cJSON *before = raw_item(concerts_table, id);
+    ticket t;
+    make_ticket(&t, id);
+    ticket out;
+    assert_int_equal(store_purchase(st, &t, &out), STORE_MALFORMED);
+    assert_null(out.customer_name);
+    assert_null(raw_item(tickets_table, t.id));
+    cJSON *after = raw_item(concerts_table, id);
+    assert_true(cJSON_Compare(before, after, true));
+    cJSON_Delete(before);
+    cJSON_Delete(after);
+}
+
+static char bad_ids[sizeof bad_items / sizeof bad_items[0] + 8][STORE_ID_MAX + 1];
+
+static void test_values_that_cannot_be_read_faithfully_are_named_and_never_sold(void **state)
+{
+    (void)state;
+    size_t n = sizeof bad_items / sizeof bad_items[0];
+    for (size_t i = 0; i < n; i++) {
+        put_bad_item(bad_ids[i], "bad-", "{\"S\":\"Bad item\"}", bad_items[i].what);
+        concert got;
+        assert_int_equal(store_get_concert(st, bad_ids[i], &got), STORE_MALFORMED);
+        if (got.n_problems != 1 || !has_problem(&got, bad_items[i].problem))
+            fail_msg("item %zu: %zu problems, first %s; want %s", i, got.n_problems,
+                     got.n_problems ? got.problems[0] : "-", bad_items[i].problem);
+        assert_string_equal(got.id, bad_ids[i]);
+        assert_string_equal(got.name, "Bad item"); /* the readable fields are kept */
+        const char *stored = strncmp(bad_items[i].problem, "ticketPrice", 11) == 0 ? got.raw_price : got.raw_tickets;
+        if (bad_items[i].raw)
+            assert_string_equal(stored, bad_items[i].raw);
+        concert_clear(&got);
+        assert_not_sold(bad_ids[i]);
+    }
+    /* text that cannot be shown as stored, and an id that cannot be addressed */
+    const struct {
+        const char *prefix, *name_av, *problem;
+    } texts[] = {
+        {"", "{\"S\":\"\\u001b[31mRed alert\"}", "name: contains control characters"},
+        {"", "{\"S\":\"\\u202eecilA\"}", "name: contains bidirectional control characters"},
+        {"", "{\"S\":\"\\u200b\\u00a0\"}", "name: has no visible character"},
+        {"", "{\"N\":\"5\"}", "name: not a string"},
+        {"", NULL, "name: missing"},
+        {"esc\x1b[2J-", "{\"S\":\"Fine name\"}", "id: contains control characters"},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char *id = bad_ids[n + i];
+        put_bad_item(id, texts[i].prefix, texts[i].name_av, "\"availableTickets\":{\"N\":\"5\"},\"ticketPrice\":{\"N\":\"10\"}");
+        concert got;
+        assert_int_equal(store_get_concert(st, id, &got), STORE_MALFORMED);
+        if (got.n_problems != 1 || !has_problem(&got, texts[i].problem))
+            fail_msg("text %zu: %zu problems, first %s; want %s", i, got.n_problems,
+                     got.n_problems ? got.problems[0] : "-", texts[i].problem);
+        assert_int_equal(got.available_tickets, 5);
+        concert_clear(&got);
+        assert_not_sold(id);
+    }
+}
+
+static void test_listing_names_the_problems_of_each_item(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 3, 100);
+    concert_list list;
+    assert_int_equal(store_list_concerts(st, &list), STORE_OK);
+    size_t n_bad = sizeof bad_items / sizeof bad_items[0] + 6, found_bad = 0, found_good = 0;
+    for (size_t i = 0; i < list.n; i++) {
+        if (strcmp(list.items[i].id, c.id) == 0) {
+            found_good++;
+            assert_int_equal(list.items[i].n_problems, 0);
+            assert_int_equal(list.items[i].available_tickets, 3);
+        }
+        for (size_t k = 0; k < n_bad; k++)
+            if (strcmp(list.items[i].id, bad_ids[k]) == 0) {
+                found_bad++;
+                assert_int_equal(list.items[i].n_problems, 1);
+                if (k < sizeof bad_items / sizeof bad_items[0])
+                    assert_string_equal(list.items[i].problems[0], bad_items[k].problem);
+            }
+    }
+    assert_int_equal(found_good, 1);
+    assert_int_equal(found_bad, n_bad);
+    concert_list_clear(&list);
+    concert_clear(&c);
+}
+
+/* Seats stored as a string are read and sold like the number: the counter becomes an N. */
+static void test_string_seat_counter_is_sold_like_a_number(void **state)
+{
+    (void)state;
+    char id[STORE_ID_MAX + 1];
+    put_bad_item(id, "s-seats-", "{\"S\":\"Strings\"}", "\"availableTickets\":{\"S\":\"2\"},\"ticketPrice\":{\"S\":\"10\"}");
+    assert_int_equal(seats_left(id), 2);
+    ticket t;
+    make_ticket(&t, id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_OK);
+    assert_int_equal(seats_left(id), 1);
+    cJSON *item = raw_item(concerts_table, id);
+    assert_attr(item, "availableTickets", "N", "1");
+    assert_attr(item, "ticketPrice", "S", "10"); /* only the counter is rewritten */
+    cJSON_Delete(item);
+    make_ticket(&t, id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_OK);
+    make_ticket(&t, id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_SOLD_OUT);
+    assert_int_equal(seats_left(id), 0);
+    /* a string "0" is sold out too, not an error */
+    put_bad_item(id, "s-zero-", "{\"S\":\"Strings\"}", "\"availableTickets\":{\"S\":\"0\"},\"ticketPrice\":{\"N\":\"10\"}");
+    make_ticket(&t, id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_SOLD_OUT);
+    assert_null(raw_item(tickets_table, t.id));
 }
 
 static void test_unknown_concert_is_not_found(void **state)
@@ -339,27 +489,6 @@ static void test_listing_more_than_one_megabyte_returns_every_concert(void **sta
     assert_int_equal(ddb_test_delete_table(raw, big_table), 0);
 }
 
-static void test_listing_skips_malformed_items_and_reads_the_rest(void **state)
-{
-    (void)state;
-    /* this store's table holds the items of the tests above, among them one with 2.5 seats */
-    concert c;
-    put_new_concert(&c, 3, 100);
-    concert_list list;
-    assert_int_equal(store_list_concerts(st, &list), STORE_OK);
-    assert_true(list.n >= 2);
-    int found = 0;
-    for (size_t i = 0; i < list.n; i++) {
-        if (strcmp(list.items[i].id, c.id) == 0)
-            found++;
-        assert_int_not_equal(list.items[i].available_tickets * 10, 25);
-    }
-    assert_int_equal(found, 1);
-    assert_non_null(strstr(store_last_error(st), "malformed"));
-    concert_list_clear(&list);
-    concert_clear(&c);
-}
-
 /* ---- purchases -------------------------------------------------------------------------------- */
 
 static void test_purchase_takes_one_seat_and_writes_the_ticket(void **state)
@@ -437,9 +566,8 @@ static void test_replay_returns_the_stored_ticket_without_a_second_seat(void **s
     ticket t, first, again;
     make_ticket(&t, c.id);
     assert_int_equal(store_purchase(st, &t, &first), STORE_OK);
-    /* the retry may carry other details and a later time: the stored ticket wins */
+    /* the retry comes later (another purchase date): the stored ticket wins */
     ticket retry = t;
-    retry.customer_name = (char *)"Somebody Else";
     snprintf(retry.purchase_date, sizeof retry.purchase_date, "2030-01-01T00:00:00.000Z");
     assert_int_equal(store_purchase(st, &retry, &again), STORE_REPLAY);
     assert_string_equal(again.id, t.id);
@@ -488,6 +616,39 @@ static void test_ticket_id_reused_for_another_concert_is_a_conflict(void **state
     cJSON_Delete(item);
     concert_clear(&a);
     concert_clear(&b);
+}
+
+/* The same ticket id (Idempotency-Key) with another customer name or e-mail is another request:
+ * refused, nothing of the first ticket handed out, nothing written. */
+static void test_ticket_id_reused_for_another_customer_is_a_conflict(void **state)
+{
+    (void)state;
+    concert c;
+    put_new_concert(&c, 3, 1000);
+    ticket t, out;
+    make_ticket(&t, c.id);
+    assert_int_equal(store_purchase(st, &t, NULL), STORE_OK);
+    const char *names[] = {"Mallory", "Ada Lovelace", "ada lovelace"};
+    const char *emails[] = {"ada@example.org", "mallory@example.org", "ada@example.org"};
+    for (size_t i = 0; i < 3; i++) {
+        ticket other = t;
+        other.customer_name = (char *)names[i];
+        other.customer_email = (char *)emails[i];
+        assert_int_equal(store_purchase(st, &other, &out), STORE_CONFLICT);
+        assert_null(out.customer_name);
+        assert_null(out.customer_email);
+        assert_string_equal(out.id, "");
+    }
+    assert_int_equal(seats_left(c.id), 2);
+    cJSON *item = raw_item(tickets_table, t.id);
+    assert_attr(item, "customerName", "S", "Ada Lovelace");
+    assert_attr(item, "customerEmail", "S", "ada@example.org");
+    cJSON_Delete(item);
+    /* the true replay still gets its ticket */
+    assert_int_equal(store_purchase(st, &t, &out), STORE_REPLAY);
+    assert_string_equal(out.customer_name, "Ada Lovelace");
+    ticket_clear(&out);
+    concert_clear(&c);
 }
 
 /* Parallel buyers, each with its own store (own connection): never more tickets than seats. */
@@ -557,6 +718,33 @@ static void test_parallel_purchases_never_oversell(void **state)
     concert_clear(&c);
 }
 
+/* Parallel buyers of a concert whose seats are stored as a string: the rewrite as N is conditional,
+ * so exactly the seats are sold. */
+static void test_parallel_purchases_of_a_string_counter_never_oversell(void **state)
+{
+    (void)state;
+    char id[STORE_ID_MAX + 1];
+    put_bad_item(id, "s-par-", "{\"S\":\"Strings\"}", "\"availableTickets\":{\"S\":\"20\"},\"ticketPrice\":{\"N\":\"10\"}");
+    static struct buyer buyers[BUYERS];
+    pthread_t th[BUYERS];
+    memset(buyers, 0, sizeof buyers);
+    for (int i = 0; i < BUYERS; i++) {
+        buyers[i].concert_id = id;
+        assert_int_equal(pthread_create(&th[i], NULL, buy, &buyers[i]), 0);
+    }
+    int ok = 0, sold_out = 0, other = 0;
+    for (int i = 0; i < BUYERS; i++) {
+        pthread_join(th[i], NULL);
+        ok += buyers[i].ok;
+        sold_out += buyers[i].sold_out;
+        other += buyers[i].other;
+    }
+    assert_int_equal(other, 0);
+    assert_int_equal(ok, SEATS);
+    assert_int_equal(sold_out, BUYERS * TRIES - SEATS);
+    assert_int_equal(seats_left(id), 0);
+}
+
 /* ---- failures --------------------------------------------------------------------------------- */
 
 static void test_open_reports_missing_tables_variables(void **state)
@@ -622,14 +810,18 @@ int main(void)
         cmocka_unit_test(test_numbers_written_by_others_read_correctly),
         cmocka_unit_test(test_unknown_concert_is_not_found),
         cmocka_unit_test(test_listing_more_than_one_megabyte_returns_every_concert),
-        cmocka_unit_test(test_listing_skips_malformed_items_and_reads_the_rest),
+        cmocka_unit_test(test_values_that_cannot_be_read_faithfully_are_named_and_never_sold),
+        cmocka_unit_test(test_listing_names_the_problems_of_each_item),
+        cmocka_unit_test(test_string_seat_counter_is_sold_like_a_number),
         cmocka_unit_test(test_purchase_takes_one_seat_and_writes_the_ticket),
         cmocka_unit_test(test_sold_out_writes_nothing),
         cmocka_unit_test(test_unknown_concert_purchase_is_not_found_and_writes_nothing),
         cmocka_unit_test(test_replay_returns_the_stored_ticket_without_a_second_seat),
         cmocka_unit_test(test_replay_of_the_last_seat_is_a_replay_not_sold_out),
         cmocka_unit_test(test_ticket_id_reused_for_another_concert_is_a_conflict),
+        cmocka_unit_test(test_ticket_id_reused_for_another_customer_is_a_conflict),
         cmocka_unit_test(test_parallel_purchases_never_oversell),
+        cmocka_unit_test(test_parallel_purchases_of_a_string_counter_never_oversell),
         cmocka_unit_test(test_open_reports_missing_tables_variables),
         cmocka_unit_test(test_missing_table_is_an_error),
         cmocka_unit_test(test_unreachable_dynamodb_is_unavailable),

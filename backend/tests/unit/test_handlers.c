@@ -348,6 +348,67 @@ static void concert_json_has_exact_price_and_integer_tickets(void **state)
     cJSON_Delete(j);
 }
 
+/* A concert read with problems: the fields as stored (bad numbers as their stored text, missing
+ * ones as null), the problems, and the 422 answer built from it. */
+static void malformed_concert_json_keeps_the_stored_text_and_names_the_problems(void **state)
+{
+    (void)state;
+    concert c;
+    memset(&c, 0, sizeof c);
+    strcpy(c.id, "c-9");
+    c.name = "Show";
+    c.date = NULL; /* missing */
+    c.venue = "Arena";
+    c.available_tickets = 0;
+    c.raw_tickets = "lots";
+    c.price_cents = 1250;
+    c.bad = STORE_F_TICKETS | STORE_F_DATE;
+    c.problems[0] = "date: missing";
+    c.problems[1] = "availableTickets: not a number";
+    c.n_problems = 2;
+    cJSON *j = handler_concert_json(&c);
+    char *s = cJSON_PrintUnformatted(j);
+    assert_string_equal(s, "{\"id\":\"c-9\",\"name\":\"Show\",\"date\":null,\"venue\":\"Arena\",\"availableTickets\":\"lots\","
+                           "\"ticketPrice\":12.5,\"problems\":[\"date: missing\",\"availableTickets: not a number\"]}");
+    free(s);
+    cJSON_Delete(j);
+
+    handler_result r;
+    memset(&r, 0, sizeof r);
+    handler_fail_malformed(&r, &c);
+    assert_int_equal(r.resp.status, 422);
+    assert_int_equal(r.resp.retry_after_s, 0);
+    cJSON *b = cJSON_Parse(r.resp.body);
+    assert_string_equal(cJSON_GetObjectItem(b, "error")->valuestring,
+                        "Concert is stored malformed: date: missing; availableTickets: not a number");
+    assert_string_equal(cJSON_GetObjectItem(b, "availableTickets")->valuestring, "lots");
+    cJSON_Delete(b);
+    handler_result_clear(&r);
+
+    /* an id too long to address is returned in full; without problems at hand, the error alone */
+    char long_id[300];
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    concert l;
+    memset(&l, 0, sizeof l);
+    l.raw_id = long_id;
+    l.name = "N";
+    l.date = "2027-01-01";
+    l.venue = "V";
+    l.bad = STORE_F_ID;
+    l.problems[0] = "id: longer than 128 bytes";
+    l.n_problems = 1;
+    j = handler_concert_json(&l);
+    assert_string_equal(cJSON_GetObjectItem(j, "id")->valuestring, long_id);
+    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(j, "availableTickets")));
+    cJSON_Delete(j);
+    memset(&r, 0, sizeof r);
+    handler_fail_malformed(&r, NULL);
+    assert_int_equal(r.resp.status, 422);
+    assert_string_equal(r.resp.body, "{\"error\":\"Concert is stored malformed\"}");
+    handler_result_clear(&r);
+}
+
 static void ticket_json_has_the_reference_fields(void **state)
 {
     (void)state;
@@ -438,6 +499,7 @@ int main(void)
         cmocka_unit_test(get_concert_id_rules),
         cmocka_unit_test(handlers_are_found_by_reference_name),
         cmocka_unit_test(concert_json_has_exact_price_and_integer_tickets),
+        cmocka_unit_test(malformed_concert_json_keeps_the_stored_text_and_names_the_problems),
         cmocka_unit_test(ticket_json_has_the_reference_fields),
         cmocka_unit_test(ticket_ids_from_keys_are_stable_uuids),
         cmocka_unit_test(log_line_is_one_json_object),

@@ -69,6 +69,50 @@ static void text_refuses_each_rule_and_names_the_field(void **state)
     }
 }
 
+/* A receipt must show who bought: names that show nothing or show reversed are refused (issue 9). */
+static void text_refuses_invisible_and_bidi_names(void **state)
+{
+    (void)state;
+    const char *fields[] = { "name", "venue", "customerName" };
+    const char *invisible[] = {
+        "\xE2\x80\x8B",                          /* U+200B zero width space */
+        "\xC2\xA0\xC2\xA0",                     /* two no-break spaces */
+        " \xE3\x80\x80 ",                        /* ideographic space between ASCII spaces */
+        "\xEF\xBB\xBF\xE2\x81\xA0\xC2\xAD",       /* BOM, word joiner, soft hyphen */
+        "\xE2\xA0\x80\xE2\xA0\x80",                 /* blank braille cells */
+        "\xE3\x85\xA4",                          /* Hangul filler */
+        "\xF3\xA0\x80\x81\xF3\xA0\x81\xA1",       /* tag characters */
+    };
+    const char *bidi[] = {
+        "\xE2\x80\xAE" "ecilA",                  /* U+202E right-to-left override: shows "Alice" reversed */
+        "Alice\xE2\x80\xAA",                     /* U+202A LRE */
+        "\xE2\x81\xA6" "Bob\xE2\x81\xA9",           /* U+2066 LRI .. U+2069 PDI */
+        "Bob\xE2\x80\x8F",                       /* U+200F right-to-left mark */
+        "\xE2\x80\x8E" "Bob",                    /* U+200E left-to-right mark */
+        "Bob\xD8\x9C",                            /* U+061C Arabic letter mark */
+    };
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
+            const char *m = bo_valid_text(fields[f], invisible[i]);
+            if (!m || !strstr(m, "visible character"))
+                fail_msg("%s: invisible case %zu: %s", fields[f], i, m ? m : "accepted");
+            assert_names(m, fields[f]);
+        }
+        for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+            const char *m = bo_valid_text(fields[f], bidi[i]);
+            if (!m || !strstr(m, "bidirectional"))
+                fail_msg("%s: bidi case %zu: %s", fields[f], i, m ? m : "accepted");
+            assert_names(m, fields[f]);
+        }
+    }
+    /* visible text around invisible characters, and right-to-left scripts without controls, are fine */
+    assert_null(bo_valid_text("customerName", "Ada\xC2\xA0Lovelace"));
+    assert_null(bo_valid_text("customerName", "a\xE2\x80\x8B"));
+    assert_null(bo_valid_text("name", "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"));   /* Hebrew */
+    assert_null(bo_valid_text("venue", "\xD8\xA7\xD9\x84\xD9\x82\xD8\xA7\xD9\x87\xD8\xB1\xD8\xA9")); /* Arabic */
+    assert_null(bo_valid_text("name", "\xF0\x9F\x8E\xB5"));                 /* an emoji alone */
+}
+
 static void text_message_never_echoes_the_input(void **state)
 {
     (void)state;
@@ -277,6 +321,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_accepts_reasonable_values),
         cmocka_unit_test(text_refuses_each_rule_and_names_the_field),
+        cmocka_unit_test(text_refuses_invisible_and_bidi_names),
         cmocka_unit_test(text_message_never_echoes_the_input),
         cmocka_unit_test(date_accepts_iso8601_dates_and_datetimes),
         cmocka_unit_test(date_refuses_everything_else),
