@@ -215,6 +215,9 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
             return usage_error(err, "--json applies to the commands list, show, buy and create%s", "");
+        /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
+        if (out->kiosk && out->inspect)
+            return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
     } else if (out->kiosk || out->inspect || out->flags.kiosk_pin != NULL || out->flags.refresh_s >= 0) {
         return usage_error(err, "--kiosk, --kiosk-pin, --inspect and --refresh apply to the interactive mode only%s", "");
     }

@@ -51,13 +51,25 @@ static void no_subcommand_is_the_ui(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--inspect", "--refresh", "7",
+    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--refresh", "7",
                            "--no-color", "--api-url", "http://x.example.com", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_UI);
-    assert_true(a.kiosk && a.inspect && a.no_color && !a.json);
+    assert_true(a.kiosk && !a.inspect && a.no_color && !a.json);
     assert_string_equal(a.flags.kiosk_pin, "12");
     assert_int_equal(a.flags.refresh_s, 7);
     assert_string_equal(a.flags.api_url, "http://x.example.com");
+}
+
+/* The inspector shows customers' names and e-mails: a kiosk never runs with it. */
+static void kiosk_refuses_the_inspector(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--inspect", NULL), CLI_EXIT_USAGE);
+    assert_non_null(strstr(e, "--inspect cannot be combined with --kiosk"));
+    assert_int_equal(parse(&a, e, sizeof e, "--inspect", NULL), 0);
+    assert_true(a.inspect && !a.kiosk);
 }
 
 static void options_may_follow_the_subcommand(void **state)
@@ -479,6 +491,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(no_subcommand_is_the_ui),
         cmocka_unit_test(options_may_follow_the_subcommand),
+        cmocka_unit_test(kiosk_refuses_the_inspector),
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(config_command_never_prints_the_key),
         cmocka_unit_test(usage_errors),
