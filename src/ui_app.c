@@ -253,7 +253,10 @@ static int handle_result(ui_app *app, ui_result *r)
             if (app->have_current)
                 for (size_t i = 0; i < app->data.n; i++)
                     if (strcmp(app->data.items[i].id, app->current.id) == 0) {
-                        app->current.seats_left = app->data.items[i].seats_left;
+                        if (!bo_concert_sellable(&app->data.items[i]))
+                            ui_set_current(app, &app->data.items[i]); /* damaged now: its marks too */
+                        else
+                            app->current.seats_left = app->data.items[i].seats_left;
                         break;
                     }
         } else {
