@@ -140,7 +140,12 @@ static char *sanitized_dup(const char *s)
     char *out = malloc(cap);
     if (out == NULL)
         return NULL;
-    bo_text_sanitize(out, cap, s);
+    size_t used = bo_text_sanitize(out, cap, s);
+    if (cap - used > 256) { /* a long text: give back what the worst case did not need */
+        char *fit = realloc(out, used + 1);
+        if (fit != NULL)
+            out = fit;
+    }
     return out;
 }
 
