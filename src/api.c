@@ -378,7 +378,7 @@ static bool id_ok(const char *id)
     return id != NULL && id[0] != '\0' && strlen(id) <= BO_ID_MAX && !bo_text_has_control(id);
 }
 
-/* bo_concert_list_from_json (the same checks, all or nothing) that frees each element of arr as soon as
+/* bo_concert_list_from_json (the same checks; bad records marked, not fatal) that frees each element of arr as soon as
  * it is converted: the model's strings take the place of the tree's, so 10,000 concerts do not need the
  * whole tree and the whole model at once. arr stays owned by the caller (an empty array afterwards). */
 static int list_from_json_consuming(cJSON *arr, bo_concert_list *out)
@@ -394,7 +394,11 @@ static int list_from_json_consuming(cJSON *arr, bo_concert_list *out)
     }
     cJSON *el;
     while ((el = arr->child) != NULL) {
-        if (l.n >= (size_t)n || bo_concert_from_json(el, &l.items[l.n]) != 0) {
+        /* a record the client cannot read faithfully comes back marked (bo_concert.bad), not fatal */
+        int rc = l.n >= (size_t)n ? -1
+                 : cJSON_IsObject(el) ? bo_concert_from_json(el, &l.items[l.n])
+                                      : bo_concert_placeholder(&l.items[l.n], "record: not a JSON object");
+        if (rc != 0) {
             bo_concert_list_clear(&l);
             return -1;
         }

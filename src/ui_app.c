@@ -254,7 +254,10 @@ static int handle_result(ui_app *app, ui_result *r)
             if (app->have_current)
                 for (size_t i = 0; i < app->data.n; i++)
                     if (strcmp(app->data.items[i].id, app->current.id) == 0) {
-                        app->current.seats_left = app->data.items[i].seats_left;
+                        if (!bo_concert_sellable(&app->data.items[i]))
+                            ui_set_current(app, &app->data.items[i]); /* damaged now: its marks too */
+                        else
+                            app->current.seats_left = app->data.items[i].seats_left;
                         break;
                     }
         } else {
@@ -310,6 +313,12 @@ static int request_quit(ui_app *app)
             ui_message(app, true, "Exit is disabled on this kiosk");
             return UI_HANDLED | UI_REDRAW;
         }
+        if (ui_pin_wait(&app->pin_guard, app->now) > 0) { /* refused, never slept on: the loop goes on */
+            char why[160];
+            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
+            ui_message(app, true, "%s", why);
+            return UI_HANDLED | UI_REDRAW;
+        }
         app->prompt = UI_PROMPT_PIN;
         ui_push(app, &ui_screen_prompt);
         return UI_HANDLED | UI_REDRAW;
@@ -339,7 +348,7 @@ static int global_key(ui_app *app, ui_action act, int key)
             ui_push(app, &ui_screen_help);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_INSPECT:
-        if (app->opts->kiosk && !app->opts->inspect) {
+        if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
         } else {
             app->inspect_on = !app->inspect_on;
@@ -497,7 +506,7 @@ static void draw_bar(ui_app *app)
         return;
     for (const ui_action *a = s->bar; *a != UI_ACT_NONE; a++) {
         const ui_action_def *d = ui_action_get(*a);
-        if (d == NULL)
+        if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
             continue;
         int kw = ui_text_width(d->keys_label), nw = ui_text_width(d->name);
         if (x + kw + 1 + nw >= COLS)
@@ -658,7 +667,7 @@ int ui_run(const ui_options *opts)
         return 1;
     }
     forms_init(app);
-    bool trace = opts->inspect || !opts->kiosk;
+    bool trace = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
     app->worker = ui_worker_start(&opts->api, trace ? ui_trace_record : NULL, &app->trace);
     if (app->worker == NULL) {
         fprintf(stderr, "boxoffice: cannot start the network worker (bad API URL \"%s\"?)\n",
@@ -699,7 +708,7 @@ int ui_run(const ui_options *opts)
         ui_colors_init();
     }
 
-    app->inspect_on = opts->inspect;
+    app->inspect_on = opts->inspect && !opts->kiosk;
     app->last_input = app->now;
     ui_push(app, &ui_screen_list);
     ui_request_refresh(app);
