@@ -3,8 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "bo_clock.h"
 
+#include "bo_clock.h"
 #include "ddb.h"
 #include "gw_log.h"
 
