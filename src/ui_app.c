@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bo_backoff.h"
+#include "bo_clock.h"
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "cli.h"
@@ -39,13 +41,6 @@ static void on_crash(int sig)
         endwin();
     signal(sig, SIG_DFL);
     raise(sig);
-}
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- screen stack ---- */
@@ -215,11 +210,11 @@ void ui_view_rebuild(ui_app *app, const char *keep_id)
     ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
 }
 
+/* Seconds before the next automatic refresh after `failures` failed ones in a row: 1, 2, 4, 8, then 10
+ * (no jitter). */
 static double backoff_s(int failures)
 {
-    int shift = failures > 4 ? 4 : failures - 1;
-    double d = (double)(1 << (shift < 0 ? 0 : shift));
-    return d > 10 ? 10 : d;
+    return (double)bo_backoff_ceiling(failures > 0 ? (unsigned)failures : 1, 1000, 10000) / 1000.0;
 }
 
 static void status_text(const api_result *res, api_status st, char *out, size_t cap)
@@ -660,7 +655,7 @@ int ui_run(const ui_options *opts)
         return 1;
     }
     app->opts = opts;
-    app->now = mono_now();
+    app->now = bo_clock_mono_s();
     if (ui_trace_init(&app->trace) != 0) {
         free(app);
         fprintf(stderr, "boxoffice: cannot start\n");
@@ -715,7 +710,7 @@ int ui_run(const ui_options *opts)
     bool redraw = true;
     long last_sec = -1;
     while (!app->quit && got_signal == 0) {
-        app->now = mono_now();
+        app->now = bo_clock_mono_s();
         ui_result r;
         while (ui_worker_poll(app->worker, &r)) {
             if (handle_result(app, &r) & UI_REDRAW)
@@ -740,7 +735,7 @@ int ui_run(const ui_options *opts)
                 break; /* the terminal hung up */
             continue;
         }
-        app->now = mono_now();
+        app->now = bo_clock_mono_s();
         int key = rc == KEY_CODE_YES ? UI_KEY_FN(wch) : (int)wch;
         if (key == UI_KEY_FN(KEY_RESIZE)) {
             redraw = true;

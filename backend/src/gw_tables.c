@@ -3,8 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "bo_clock.h"
 #include "ddb.h"
 #include "gw_log.h"
 
@@ -61,8 +61,7 @@ int gw_tables_ensure(const gw_config *cfg, int wait_ms, char *err, size_t errlen
                 snprintf(err, errlen, "table %s is %s after %d ms", name, status[0] ? status : "missing", wait_ms);
                 goto done;
             }
-            struct timespec ts = {0, 100 * 1000000};   /* a one-off start-up wait, not a request path */
-            nanosleep(&ts, NULL);
+            bo_sleep_ms(100);   /* a one-off start-up wait, not a request path */
         }
     }
     rc = 0;

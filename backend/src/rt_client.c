@@ -7,8 +7,11 @@
  * ~40 us of CPU through it. */
 #include "rt.h"
 
+#include "bo_backoff.h"
+#include "bo_buf.h"
+#include "bo_clock.h"
+#include "bo_rand.h"
 #include "log.h"
-#include "timefmt.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -23,14 +26,12 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #define RT_API_MAX 255
 #define RT_RBUF 16384                 /* read buffer: also the longest header line accepted */
 #define RT_HEAD_MAX (2 * RT_API_MAX + 3 * RT_REQUEST_ID_MAX + 512)
 #define RT_HEADERS_MAX 200            /* header lines per answer */
-#define RT_EVENT_BUF0 16384
 
 /* How an exchange went wrong: STALE = the kept-alive connection turned out to be closed by the server
  * before it answered a single byte (safe to resend once on a new connection), FAIL = anything else. */
@@ -46,17 +47,16 @@ struct rt_client {
     /* buffered reader over fd */
     char rbuf[RT_RBUF];
     size_t rpos, rlen;
-    /* response body of /next: grows to the largest event seen, reused */
-    char *buf;
-    size_t len, cap;
-    bool overflow;
+    /* response body of /next: grows to the largest event seen, reused; capped like Lambda's 6 MB limit
+     * (past the cap its error is BO_BUF_TOO_BIG: the rest is read and dropped) */
+    bo_buf event;
     rt_request req;                    /* filled from the /next headers */
     bool id_too_long;
     /* "_X_AMZN_TRACE_ID=<id>", handed to putenv and rewritten in place: glibc's setenv keeps every
      * value it was ever given (a leak of one trace id per invocation in a warm function) */
     char trace_env[sizeof "_X_AMZN_TRACE_ID=" + RT_TRACE_ID_MAX];
     bool trace_env_set;
-    uint64_t rng;
+    bo_rand rng;
     char err[256];
 };
 
@@ -79,7 +79,7 @@ uint64_t rt_request_remaining_ms_at(const rt_request *req, uint64_t now_ms)
 
 uint64_t rt_request_remaining_ms(const rt_request *req)
 {
-    return rt_request_remaining_ms_at(req, timefmt_now_ms());
+    return rt_request_remaining_ms_at(req, bo_clock_wall_ms());
 }
 
 rt_response rt_response_success(char *payload)
@@ -112,31 +112,7 @@ const char *rt_last_error(const rt_client *c)
 
 uint64_t rt_backoff_ms(unsigned failures, uint32_t rnd)
 {
-    if (failures == 0)
-        return 0;
-    uint64_t ceiling = RT_BACKOFF_CAP_MS;
-    if (failures - 1 < 16) {
-        uint64_t exp = (uint64_t)RT_BACKOFF_BASE_MS << (failures - 1);
-        if (exp < ceiling)
-            ceiling = exp;
-    }
-    return rnd % (ceiling + 1);
-}
-
-static uint32_t rng_next(rt_client *c)
-{
-    /* xorshift64*: jitter only, not security */
-    c->rng ^= c->rng >> 12;
-    c->rng ^= c->rng << 25;
-    c->rng ^= c->rng >> 27;
-    return (uint32_t)((c->rng * UINT64_C(2685821657736338717)) >> 32);
-}
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return bo_backoff_full_jitter(failures, RT_BACKOFF_BASE_MS, RT_BACKOFF_CAP_MS, rnd);
 }
 
 /* Splits "host:port", "[v6]:port" or "host" (port 80) into c->host / c->port. */
@@ -190,7 +166,8 @@ rt_client *rt_client_new(const char *api, char *err, size_t errlen)
                      "User-Agent: boxoffice-bootstrap\r\nAccept: */*\r\n\r\n",
                      api);
     c->next_head_len = (size_t)n;
-    c->rng = ((uint64_t)getpid() << 32) ^ timefmt_now_ms() ^ UINT64_C(0x9E3779B97F4A7C15);
+    bo_rand_seed_os(&c->rng);
+    bo_buf_init(&c->event, RT_PAYLOAD_MAX - 1);
     return c;
 }
 
@@ -209,7 +186,7 @@ void rt_client_free(rt_client *c)
     if (c->trace_env_set)
         unsetenv("_X_AMZN_TRACE_ID"); /* environ must not point into freed memory */
     conn_close(c);
-    free(c->buf);
+    bo_buf_free(&c->event);
     free(c);
 }
 
@@ -221,7 +198,7 @@ static int wait_fd(int fd, short events, uint64_t deadline)
     for (;;) {
         int tmo = -1;
         if (deadline) {
-            uint64_t now = mono_ms();
+            uint64_t now = bo_clock_mono_ms();
             if (now >= deadline) {
                 errno = ETIMEDOUT;
                 return -1;
@@ -285,7 +262,7 @@ static int conn_open(rt_client *c, const char *what, uint64_t deadline)
         snprintf(c->err, sizeof c->err, "%.150s: cannot resolve %.60s: %s", what, c->host, gai_strerror(g));
         return -1;
     }
-    uint64_t cdl = mono_ms() + RT_CONNECT_TIMEOUT_MS;
+    uint64_t cdl = bo_clock_mono_ms() + RT_CONNECT_TIMEOUT_MS;
     if (deadline && deadline < cdl)
         cdl = deadline;
     int e = 0;
@@ -386,30 +363,11 @@ static int read_line(rt_client *c, const char **line, size_t *len, uint64_t dead
 }
 
 /* Appends body bytes to the event buffer, like the 6 MB cap of Lambda: past RT_PAYLOAD_MAX the bytes
- * are read and dropped (the connection stays usable) and the event is flagged. -1 out of memory. */
+ * are read and dropped (the connection stays usable) and the event is flagged by the buffer's latched
+ * BO_BUF_TOO_BIG. -1 out of memory. */
 static int event_append(rt_client *c, const char *data, size_t n)
 {
-    if (c->overflow)
-        return 0;
-    if (c->len + n + 1 > RT_PAYLOAD_MAX) {
-        c->overflow = true;
-        return 0;
-    }
-    if (c->len + n + 1 > c->cap) {
-        size_t ncap = c->cap ? c->cap : RT_EVENT_BUF0;
-        while (ncap < c->len + n + 1)
-            ncap *= 2;
-        if (ncap > RT_PAYLOAD_MAX)
-            ncap = RT_PAYLOAD_MAX;
-        char *nb = realloc(c->buf, ncap);
-        if (!nb)
-            return -1;
-        c->buf = nb;
-        c->cap = ncap;
-    }
-    memcpy(c->buf + c->len, data, n);
-    c->len += n;
-    return 0;
+    return bo_buf_addn(&c->event, data, n) == BO_BUF_NOMEM ? -1 : 0;
 }
 
 static bool header_is(const char *line, size_t n, const char *name, const char **value, size_t *vlen)
@@ -703,8 +661,7 @@ static int exchange(rt_client *c, const char *what, const struct iovec *req, int
 int rt_next(rt_client *c, rt_request *req)
 {
     memset(&c->req, 0, sizeof c->req);
-    c->len = 0;
-    c->overflow = false;
+    bo_buf_reset(&c->event);
     c->id_too_long = false;
     c->err[0] = '\0';
     struct iovec iov = { .iov_base = c->next_head, .iov_len = c->next_head_len };
@@ -720,20 +677,10 @@ int rt_next(rt_client *c, rt_request *req)
                  c->id_too_long ? "over-long" : "no");
         return -1;
     }
-    if (!c->buf) { /* empty body: still hand out a valid string */
-        c->buf = malloc(RT_EVENT_BUF0);
-        if (!c->buf) {
-            snprintf(c->err, sizeof c->err, "out of memory");
-            return -1;
-        }
-        c->cap = RT_EVENT_BUF0;
-    }
-    if (c->overflow)
-        c->len = 0;
-    c->buf[c->len] = '\0';
-    c->req.payload = c->buf;
-    c->req.payload_len = c->len;
-    c->req.payload_too_large = c->overflow;
+    bool overflow = bo_buf_error(&c->event) == BO_BUF_TOO_BIG;
+    c->req.payload = overflow ? "" : bo_buf_ptr(&c->event); /* "" for an empty body too */
+    c->req.payload_len = overflow ? 0 : bo_buf_len(&c->event);
+    c->req.payload_too_large = overflow;
     *req = c->req;
     return 0;
 }
@@ -776,7 +723,7 @@ static int post(rt_client *c, const char *path, const char *body, size_t len, co
     snprintf(what, sizeof what, "POST %s", path);
     struct iovec iov[2] = { { .iov_base = head, .iov_len = (size_t)n }, { .iov_base = (void *)body, .iov_len = len } };
     http_head h;
-    if (exchange(c, what, iov, len ? 2 : 1, SINK_DISCARD, &h, mono_ms() + RT_POST_TIMEOUT_MS) != IO_OK)
+    if (exchange(c, what, iov, len ? 2 : 1, SINK_DISCARD, &h, bo_clock_mono_ms() + RT_POST_TIMEOUT_MS) != IO_OK)
         return -1;
     if (h.status < 200 || h.status > 299) {
         snprintf(c->err, sizeof c->err, "%.150s: HTTP %d", what, h.status);
@@ -847,13 +794,6 @@ int rt_post_init_error(rt_client *c, const char *error_type, const char *message
 
 /* ---- the loop ---- */
 
-static void sleep_ms(uint64_t ms)
-{
-    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 /* Sets _X_AMZN_TRACE_ID to this invocation's trace id, or removes it when there is none. */
 static void set_trace_env(rt_client *c, const rt_request *req)
 {
@@ -884,7 +824,7 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
             return 0;
         rt_request req;
         if (rt_next(c, &req) != 0) {
-            uint64_t now = timefmt_now_ms();
+            uint64_t now = bo_clock_wall_ms();
             if (failures++ == 0)
                 first_failure = now;
             log_event("warn", "runtime_api_unavailable", c->err);
@@ -892,7 +832,7 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
                 log_event("error", "runtime_api_gone", "giving up on /next");
                 return 1;
             }
-            sleep_ms(rt_backoff_ms(failures, rng_next(c)));
+            bo_sleep_ms(rt_backoff_ms(failures, bo_rand_next(&c->rng)));
             continue;
         }
         failures = 0;
@@ -916,10 +856,6 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
         if (prc != 0)
             log_event("error", "runtime_api_post_failed", c->err);
         rt_response_clear(&r);
-        if (c->cap > RT_BUF_KEEP) { /* one huge event must not pin megabytes for the warm life */
-            free(c->buf);
-            c->buf = NULL;
-            c->cap = c->len = 0;
-        }
+        bo_buf_shrink(&c->event, RT_BUF_KEEP); /* one huge event must not pin megabytes for the warm life */
     }
 }
