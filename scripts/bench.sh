@@ -79,7 +79,7 @@ api_event POST /tickets /tickets '{"concertId":"bench-buy","customerName":"Stub 
 stub() { # handler runs invocations event
   env CONCERTS_TABLE="$C" TICKETS_TABLE="$T" _HANDLER="concert-service.$1" AWS_LAMBDA_FUNCTION_NAME="bench-$1" \
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128 AWS_LAMBDA_FUNCTION_VERSION='$LATEST' \
-    "$B/rtstub" -p "$stub_port" -j -o "$tmp/stub-$1.log" -r "$2" -n "$3" -e "$4" -- backend/build/bootstrap
+    "$B/rtstub" -p "$stub_port" -j -o "$tmp/stub-$1.log" -r "$2" -n "$3" -e "$4" -- backend/build/task/bootstrap
 }
 say "cold starts (21) and warm CPU through the Runtime API stub"
 cold=$(stub getConcert 21 1 "$tmp/ev-get.json")
