@@ -3,7 +3,7 @@
 # DEST/curl-TLS/{include,lib/libcurl.a} (TLS = openssl | mbedtls). Only what the Lambda function uses:
 # HTTP and HTTPS with AWS SigV4 (CURLOPT_AWS_SIGV4 needs crypto-auth and http-auth). No other protocol,
 # no proxy, cookies, IDN, PSL, compression, HTTP/2, LDAP, SSH or GSSAPI, and no built-in CA path (the
-# function sets CURLOPT_CAINFO itself, see ddb_ca.c). Built once; a finished build is reused.
+# function sets CURLOPT_CAINFO itself, see backend/src/tls_ca.c). Built once; a finished build is reused.
 set -euo pipefail
 tls=$1; mkdir -p "$2"; dest=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +46,5 @@ make -s -C lib -j"${JOBS:-2}" >make.log 2>&1 || { tail -n 30 make.log >&2; exit 
 mkdir -p "$out/lib" "$out/include/curl"
 cp lib/.libs/libcurl.a "$out/lib/"
 cp "$src"/include/curl/*.h "$out/include/curl/"
-grep -E '^  (SSL|Protocols|Features)' configure.log >"$out/features.txt" 2>/dev/null || true
 cd "$dest" && rm -rf "$work"
 echo "build-curl: $out/lib/libcurl.a ($(du -k "$out/lib/libcurl.a" | cut -f1) KiB)"
