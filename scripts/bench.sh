@@ -10,7 +10,7 @@
 #        BENCH_ONLY=bootstrap (only the rows of the packaged bootstrap and the zip; written to
 #        bench/results/<time>-bootstrap.json and latest-bootstrap.*, latest.* untouched),
 #        ports BENCH_API_PORT (3602), BENCH_DDB_PORT (8603), BENCH_STUB_PORT (9603), BENCH_CANNED_PORT (9604),
-#        BENCH_TLS_PORT (9605: a TLS endpoint, socat, in front of DynamoDB Local for the https cold start).
+#        BENCH_TLS_PORT (9606: a TLS endpoint, socat, in front of DynamoDB Local for the https cold start).
 # The bootstrap measured is the packaged one, backend/build/task/bootstrap (bootstrap.zip unpacked).
 # Tools (bench/): loadgen (libcurl multi), rtstub (Runtime API stub), ddbfloor (the backend's DynamoDB client
 # straight to DynamoDB), cannedapi + ptytime (the client's first screen).
@@ -24,7 +24,7 @@ cd "$root"
 
 state=${BENCH_STATE:-$root/build/bench/state}
 api_port=${BENCH_API_PORT:-3602}; ddb_port=${BENCH_DDB_PORT:-8603}
-stub_port=${BENCH_STUB_PORT:-9603}; canned_port=${BENCH_CANNED_PORT:-9604}; tls_port=${BENCH_TLS_PORT:-9605}
+stub_port=${BENCH_STUB_PORT:-9603}; canned_port=${BENCH_CANNED_PORT:-9604}; tls_port=${BENCH_TLS_PORT:-9606}
 quick=${BENCH_QUICK:-0}; only=${BENCH_ONLY:-}
 results=bench/results
 tmp=$state/tmp
