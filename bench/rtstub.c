@@ -11,7 +11,7 @@
  *     -o FILE   append CMD's stdout and stderr to FILE (default: /dev/null)
  *
  * Per run it measures: ready = fork() of CMD -> its first GET /next (init done); cold start = fork() of
- * CMD -> first /response fully received; peak RSS (wait4's
+ * CMD -> first /response fully received; CPU of CMD over the whole run (wait4's user+sys); peak RSS (wait4's
  * ru_maxrss of CMD); CPU time of the warm invocations (invocations 2..N: /proc/PID/stat utime+stime and
  * /proc/PID/task/N/schedstat on-CPU ns, taken when invocation 2 is handed out and after the last answer);
  * per-invocation latency (event handed out -> response received); the statusCode of each response.
@@ -54,6 +54,7 @@ typedef struct run_result {
     double ready_ms;            /* fork -> first GET /next */
     double cold_ms;             /* fork -> first response */
     long maxrss_kb;
+    double cpu_total_ms;        /* user+sys of CMD over the whole run (wait4's rusage) */
     double cpu_ticks_us;        /* warm invocations, from /proc/PID/stat */
     double cpu_sched_us;        /* warm invocations, from schedstat */
     long answered, errors, init_errors;
@@ -524,6 +525,8 @@ static int run_once(const cfg *c, int ls, run_result *res)
         getrusage(RUSAGE_CHILDREN, &ru); /* approximate: the child is gone already */
     }
     res->maxrss_kb = ru.ru_maxrss;
+    res->cpu_total_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+                        (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
     res->exit_status = status;
     for (int i = 0; i < MAX_CONNS; i++)
         conn_close(&conns[i]);
@@ -586,8 +589,8 @@ int main(int argc, char **argv)
     }
     lat_ms = calloc((size_t)c.runs * (size_t)c.per_run, sizeof *lat_ms);
     run_result *res = calloc((size_t)c.runs, sizeof *res);
-    double *cold = calloc((size_t)c.runs, sizeof *cold), *ready = calloc((size_t)c.runs, sizeof *ready), *rss = calloc((size_t)c.runs, sizeof *rss);
-    if (!lat_ms || !res || !cold || !ready || !rss)
+    double *cold = calloc((size_t)c.runs, sizeof *cold), *ready = calloc((size_t)c.runs, sizeof *ready), *runcpu = calloc((size_t)c.runs, sizeof *runcpu), *rss = calloc((size_t)c.runs, sizeof *rss);
+    if (!lat_ms || !res || !cold || !ready || !runcpu || !rss)
         return 2;
     bool ok = true;
     double cpu_ticks = 0, cpu_sched = 0;
@@ -597,6 +600,7 @@ int main(int argc, char **argv)
             return 2;
         cold[r] = res[r].cold_ms;
         ready[r] = res[r].ready_ms;
+        runcpu[r] = res[r].cpu_total_ms;
         rss[r] = (double)res[r].maxrss_kb;
         errors += res[r].errors;
         init_errors += res[r].init_errors;
@@ -615,15 +619,16 @@ int main(int argc, char **argv)
     size_t nr = c.runs > 1 ? (size_t)c.runs : 1;
     double cold_med = pct(cold, nr, 0.5), cold_min = cold[0], cold_max = cold[nr - 1];
     double ready_med = pct(ready, nr, 0.5), ready_min = ready[0], ready_max = ready[nr - 1];
+    double runcpu_med = pct(runcpu, nr, 0.5);
     double rss_med = pct(rss, nr, 0.5), rss_max = rss[nr - 1];
     double p50 = pct(lat_ms, nlat, 0.5), p90 = pct(lat_ms, nlat, 0.9), p99 = pct(lat_ms, nlat, 0.99);
     double cpu_t = warm ? cpu_ticks / (double)warm : 0, cpu_s = warm ? cpu_sched / (double)warm : 0;
     if (c.json) {
         printf("{\"ok\":%s,\"runs\":%d,\"invocations_per_run\":%ld,\"cold_start_ms\":{\"median\":%.3f,\"min\":%.3f,"
-               "\"max\":%.3f},\"ready_ms\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f},\"peak_rss_kb\":{\"median\":%.0f,\"max\":%.0f},\"cpu_us_per_invocation\":%.2f,"
+               "\"max\":%.3f},\"ready_ms\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f},\"run_cpu_ms\":{\"median\":%.3f},\"peak_rss_kb\":{\"median\":%.0f,\"max\":%.0f},\"cpu_us_per_invocation\":%.2f,"
                "\"cpu_us_per_invocation_ticks\":%.2f,\"invoke_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f},"
                "\"errors\":%ld,\"init_errors\":%ld,\"last_exit_status\":%d,\"statuses\":{",
-               ok ? "true" : "false", c.runs, c.per_run, cold_med, cold_min, cold_max, ready_med, ready_min, ready_max, rss_med, rss_max, cpu_s, cpu_t,
+               ok ? "true" : "false", c.runs, c.per_run, cold_med, cold_min, cold_max, ready_med, ready_min, ready_max, runcpu_med, rss_med, rss_max, cpu_s, cpu_t,
                p50, p90, p99, errors, init_errors, res[nr - 1].exit_status);
         bool first = true;
         for (int i = 0; i < 600; i++)
@@ -651,6 +656,7 @@ int main(int argc, char **argv)
     free(res);
     free(cold);
     free(ready);
+    free(runcpu);
     free(rss);
     close(ls);
     return ok ? 0 : 1;
