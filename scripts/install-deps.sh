@@ -15,7 +15,7 @@ PKGS=(
   # the Lambda artifact (backend/third_party): Debian's curl and cjson sources (apt-get source, dpkg-source),
   # mbedTLS (the TLS library linked in; libssl-dev for the OpenSSL variant, ARTIFACT_TLS=openssl), and its
   # tests: unzip, readelf (binutils), openssl + socat (a test CA and a TLS endpoint in front of DynamoDB Local)
-  dpkg-dev patch libmbedtls-dev libssl-dev binutils unzip openssl socat
+  dpkg-dev patch debian-archive-keyring libmbedtls-dev libssl-dev binutils unzip openssl socat
 )
 
 missing=()
