@@ -12,6 +12,8 @@
  *  - X-Amz-Date left to libcurl, which dates the signature and sends the header itself. */
 #include "ddb.h"
 
+#include "tls_ca.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <curl/curl.h>
@@ -334,6 +336,23 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
         curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
         set_err(err, DDB_ERR_CONFIG, "libcurl lacks AWS SigV4 or http(s) support");
         goto fail;
+    }
+    if (strncmp(c->cfg.endpoint, "https://", 8) == 0) {
+        /* The TLS library is linked in statically and knows no CA path of the system it runs on:
+         * name the bundle (TLS_CA_* or SSL_CERT_FILE), or fail now rather than at every call. An http
+         * endpoint (DynamoDB Local) needs none. */
+        char ca[TLS_CA_PATH_MAX], why[sizeof err->message];
+        if (tls_ca_find(NULL, ca, sizeof ca, why, sizeof why) != 0) {
+            set_err(err, DDB_ERR_CONFIG, "%s", why);
+            goto fail;
+        }
+        if (curl_easy_setopt(h, CURLOPT_CAINFO, ca) != CURLE_OK ||
+            curl_easy_setopt(h, CURLOPT_CAPATH, NULL) != CURLE_OK ||
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK) {
+            set_err(err, DDB_ERR_CONFIG, "libcurl lacks TLS support for %s", c->cfg.endpoint);
+            goto fail;
+        }
     }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err);
