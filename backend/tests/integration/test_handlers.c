@@ -461,7 +461,8 @@ static void malformed_item_is_a_named_permanent_error(void **state)
             char want[512];
             snprintf(want, sizeof want,
                      "{\"id\":\"%s\",\"name\":\"Integration 7\",\"date\":\"2026-12-24T20:00:00Z\",\"venue\":\"Hall\","
-                     "\"availableTickets\":7,\"ticketPrice\":49.99}", good);
+                     "\"availableTickets\":7,\"ticketPrice\":49.99,\"capacity\":7,\"currency\":\"EUR\",\"maxPerOrder\":10}",
+                     good);
             assert_string_equal(text, want);
             free(text);
         }
