@@ -260,6 +260,8 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
             msg = bo_valid_quantity_double(q->valuedouble, &n);
         o->quantity = (int)n;
     }
+    if (!msg) /* before the customer: a public cash or comp order is refused for what it is (403) */
+        msg = read_payment(body, operator_key, o, status);
     if (!msg)
         msg = operator_key ? optional_field(body, "customerName", &o->customer_name)
                            : handler_text_field(body, "customerName", &o->customer_name);
@@ -268,8 +270,6 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
                            : handler_email_field(body, &o->customer_email);
     if (!msg)
         msg = read_attendees(body, o);
-    if (!msg)
-        msg = read_payment(body, operator_key, o, status);
     cJSON_Delete(body);
     return msg;
 }
