@@ -416,16 +416,18 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
         if (reason_failed(&e, 1)) /* the order exists: this request again, or the key reused */
             return store_order_replay(s, o, out);
         if (reason_failed(&e, 0)) {
+            /* DynamoDB names every failed condition, but should the order's not be named next to the
+             * seats', a retry of a sold order must still get its order: look before refusing */
             store_status st = decide_seats(s, o, seats_left);
-            if (st == STORE_NOT_FOUND || st == STORE_MALFORMED) {
+            if (st == STORE_NOT_FOUND || st == STORE_MALFORMED || st == STORE_SOLD_OUT) {
                 order tmp;
                 store_status r = store_order_replay(s, o, &tmp);
                 if (r == STORE_REPLAY) {
                     *out = tmp;
                     return r;
                 }
-                if (r == STORE_CONFLICT)
-                    return r;
+                if (r != STORE_NOT_FOUND)
+                    return r; /* STORE_CONFLICT, or the read failed */
             }
             return st;
         }
