@@ -24,9 +24,10 @@ sources() {
     fuzz_ddb_error)   echo backend/src/ddb_error.c common/src/bo_backoff.c ;;
     fuzz_client_json) echo src/model.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_event)       echo backend/src/apigw_event.c backend/src/apigw_response.c backend/src/handler_common.c \
-                           backend/src/handler_concert.c backend/src/handler_ticket.c \
-                           backend/src/store.c backend/src/ddb_client.c backend/src/ddb_error.c \
-                           common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c \
+                           backend/src/handler_concert.c backend/src/handler_ticket.c backend/src/handler_order.c \
+                           backend/src/store.c backend/src/store_order.c backend/src/ddb_client.c backend/src/ddb_error.c backend/src/tls_ca.c \
+                           common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c \
+                           common/src/bo_text.c common/src/bo_money.c \
                            common/src/bo_base64.c common/src/bo_buf.c common/src/bo_clock.c common/src/bo_err.c \
                            common/src/bo_rand.c common/src/bo_backoff.c ;;
     *) return 1 ;;
