@@ -71,6 +71,7 @@ typedef struct answer {
     cJSON *body;
     char *text;
     bool replayed;
+    unsigned retry_after;
 } answer;
 
 static void answer_clear(answer *a)
@@ -100,7 +101,7 @@ static answer call(handler_fn fn, const char *body, const char *id, const char *
     handler_result r;
     memset(&r, 0, sizeof r);
     fn(st, &ev, &r);
-    answer a = { .status = r.resp.status, .replayed = r.resp.replayed };
+    answer a = { .status = r.resp.status, .replayed = r.resp.replayed, .retry_after = r.resp.retry_after_s };
     a.text = r.resp.body ? strdup(r.resp.body) : NULL;
     a.body = a.text ? cJSON_Parse(a.text) : NULL;
     handler_result_clear(&r);
@@ -470,6 +471,50 @@ static void payment_totals_change_and_comp(void **state)
     assert_int_equal(seats_left(cid), 31);
 }
 
+static void malformed_concert_is_422_and_storage_failure_503(void **state)
+{
+    (void)state;
+    char item[512];
+    snprintf(item, sizeof item,
+             "{\"TableName\":\"%s\",\"Item\":{\"id\":{\"S\":\"bad-orders-1\"},\"name\":{\"S\":\"Bad\"},\"date\":{\"S\":\"2027-01-01\"},"
+             "\"venue\":{\"S\":\"Hall\"},\"availableTickets\":{\"N\":\"10\"},\"ticketPrice\":{\"N\":\"5\"},\"currency\":{\"S\":\"euro\"}}}",
+             concerts_table);
+    cJSON *req = cJSON_Parse(item), *resp = NULL;
+    ddb_error err;
+    assert_int_equal(ddb_call(raw, "PutItem", req, &resp, &err), DDB_OK);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    answer g = call(handler_get_concert, NULL, "bad-orders-1", NULL, NULL);
+    assert_int_equal(g.status, 422);
+    assert_non_null(strstr(g.text, "currency: not three upper-case letters"));
+    int before = all_items();
+    answer a = order("bad-orders-1", 1, NULL, NULL, NULL);
+    assert_int_equal(a.status, 422);
+    assert_string_equal(a.text, g.text); /* the same answer as GET /concerts/{id} */
+    answer_clear(&a);
+    answer_clear(&g);
+    assert_int_equal(all_items(), before);
+
+    char *saved = strdup(getenv("AWS_ENDPOINT_URL_DYNAMODB"));
+    setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8297", 1); /* nothing listens there */
+    char why[256];
+    store *live = st;
+    st = store_open_from_env(why, sizeof why);
+    setenv("AWS_ENDPOINT_URL_DYNAMODB", saved, 1);
+    free(saved);
+    assert_non_null(st);
+    a = order("x", 1, NULL, "k-dead", NULL);
+    assert_int_equal(a.status, 503);
+    assert_int_equal(a.retry_after, HANDLER_RETRY_AFTER_S);
+    answer_clear(&a);
+    a = call(handler_get_order, NULL, "x", NULL, OP);
+    assert_int_equal(a.status, 503);
+    assert_int_equal(a.retry_after, HANDLER_RETRY_AFTER_S);
+    answer_clear(&a);
+    store_close(st);
+    st = live;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +524,7 @@ int main(void)
         cmocka_unit_test(walk_up_orders_are_for_operators),
         cmocka_unit_test(reference_items_are_listed_and_sold),
         cmocka_unit_test(payment_totals_change_and_comp),
+        cmocka_unit_test(malformed_concert_is_422_and_storage_failure_503),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
