@@ -68,6 +68,8 @@ const char *api_status_message(api_status s);         /* the default person-read
 /* All calls: res may be NULL; on failure *out is left empty (nothing to free) and res->message says why.
  * On API_OK the caller owns *out (bo_concert_list_clear / bo_concert_clear / bo_ticket_clear). */
 api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res);
+/* A concert the server reports stored malformed (422 with the record and its "problems") is API_OK with *out
+ * marked (out->bad, not sellable), res->http_status 422. */
 api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res);
 api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res);
 /* Idempotency-Key values: what the API accepts is 1 to API_IDEM_KEY_MAX visible ASCII characters

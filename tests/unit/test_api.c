@@ -140,6 +140,26 @@ static void get_404_is_not_found(void **state)
     assert_null(c.name);
 }
 
+/* The backend answers 422 with the record and its problems for a concert stored malformed: the client
+ * shows it marked and never sells it; a 422 without a record stays an error. */
+static void get_422_with_a_record_is_a_marked_concert(void **state)
+{
+    fixture *f = *state;
+    bo_concert c;
+    api_result res;
+    stub_push(f->stub, 422, "{\"id\":\"neg-price\",\"name\":\"N\",\"date\":\"2027-01-04\",\"venue\":\"V\","
+                            "\"availableTickets\":5,\"ticketPrice\":\"-10\",\"problems\":[\"ticketPrice: negative\"],"
+                            "\"error\":\"Concert is stored malformed: ticketPrice: negative\"}");
+    assert_int_equal(api_get_concert(f->client, "neg-price", &c, &res), API_OK);
+    assert_int_equal(res.http_status, 422);
+    assert_string_equal(c.id, "neg-price");
+    assert_false(bo_concert_sellable(&c));
+    bo_concert_clear(&c);
+    stub_push(f->stub, 422, "{\"error\":\"Unprocessable\"}");
+    assert_int_equal(api_get_concert(f->client, "x", &c, &res), API_ERR_INVALID);
+    assert_null(c.name);
+}
+
 static void create_sends_key_and_exact_price(void **state)
 {
     fixture *f = *state;
@@ -704,6 +724,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_parses_concerts_with_exact_prices, setup, teardown),
         cmocka_unit_test_setup_teardown(get_escapes_the_id_and_parses, setup, teardown),
         cmocka_unit_test_setup_teardown(get_404_is_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(get_422_with_a_record_is_a_marked_concert, setup, teardown),
         cmocka_unit_test_setup_teardown(create_sends_key_and_exact_price, setup, teardown),
         cmocka_unit_test_setup_teardown(create_403_is_forbidden, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_route_403_is_not_a_key_problem, setup, teardown),
