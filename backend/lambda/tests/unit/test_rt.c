@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "rt.h"
+#include "rt_loop.h"
 #include "rt_fake.h"
 #include "timefmt.h"
 
