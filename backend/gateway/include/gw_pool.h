@@ -16,7 +16,9 @@
  * invocation running to its end or its timeout; its answer is then dropped. Workers are started from one
  * long-lived thread (PR_SET_PDEATHSIG is per thread), so they die with the gateway.
  *
- * Thread-safe: gw_pool_invoke may be called from many threads at once. */
+ * Thread-safe: gw_pool_invoke may be called from many threads at once.
+ * Made of gw_pool.c (the scheduler), gw_runtime_api.c (the Runtime API server of each worker) and
+ * gw_worker.c (worker processes), which share src/gw_pool_internal.h. */
 #include <stddef.h>
 #include <sys/types.h>
 #include <cjson/cJSON.h>
