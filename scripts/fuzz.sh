@@ -26,7 +26,7 @@ sources() {
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
                            backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
                            backend/lambda/src/handler_ticket.c backend/lambda/src/timefmt.c backend/lambda/src/store.c \
-                           backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c \
+                           backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
                            common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c ;;
     *) return 1 ;;
   esac

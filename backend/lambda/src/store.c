@@ -6,6 +6,7 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "ddb.h"
+#include "ddb_attr.h"
 #include "timefmt.h"
 
 #include <ctype.h>
@@ -166,99 +167,7 @@ void ticket_clear(ticket *t)
     memset(t, 0, sizeof *t);
 }
 
-/* ---- numbers --------------------------------------------------------------------------------- */
-
-/* Parses a DynamoDB number ("49.99", "49.990", "1E+1", "-0.5e-3", ...) scaled by 10^scale into *out.
- * Returns 0; -1 malformed text; -2 the scaled value does not fit 18 digits; -3 inexact (non-zero
- * digits below 10^-scale). *neg is set when the text is negative and not zero (also on -2/-3). */
-static int decimal_scaled(const char *text, int scale, int64_t *out, bool *neg)
-{
-    const char *p = text;
-    bool minus = false;
-    *neg = false;
-    if (*p == '+' || *p == '-')
-        minus = *p++ == '-';
-    char digits[48];
-    size_t nd = 0;
-    long frac = 0;
-    bool dot = false, any = false;
-    for (;; p++) {
-        if (*p >= '0' && *p <= '9') {
-            any = true;
-            if (dot)
-                frac++;
-            if (nd == 0 && *p == '0')
-                continue; /* leading zero */
-            if (nd == sizeof digits)
-                return -1; /* more significant digits than DynamoDB keeps (38) */
-            digits[nd++] = *p;
-        } else if (*p == '.' && !dot) {
-            dot = true;
-        } else {
-            break;
-        }
-    }
-    if (!any)
-        return -1;
-    long exp = 0;
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        bool eneg = false;
-        if (*p == '+' || *p == '-')
-            eneg = *p++ == '-';
-        if (!(*p >= '0' && *p <= '9'))
-            return -1;
-        for (; *p >= '0' && *p <= '9'; p++) {
-            exp = exp * 10 + (*p - '0');
-            if (exp > 10000)
-                return -1;
-        }
-        if (eneg)
-            exp = -exp;
-    }
-    if (*p != '\0')
-        return -1;
-    if (nd == 0) {
-        *out = 0;
-        return 0;
-    }
-    *neg = minus;
-    long shift = exp - frac + scale; /* value * 10^scale = digits * 10^shift */
-    long keep = (long)nd + shift;    /* digits before the scaled decimal point */
-    if (keep > 18)
-        return -2;
-    uint64_t v = 0;
-    for (long i = 0; i < keep; i++)
-        v = v * 10 + (uint64_t)(i < (long)nd ? digits[i] - '0' : 0);
-    for (long i = keep < 0 ? 0 : keep; i < (long)nd; i++)
-        if (digits[i] != '0')
-            return -3;
-    *out = minus ? -(int64_t)v : (int64_t)v;
-    return 0;
-}
-
 /* ---- attribute values ------------------------------------------------------------------------ */
-
-/* Adds name: {type: value} to obj. Returns false when out of memory. */
-static bool add_av(cJSON *obj, const char *name, const char *type, const char *value)
-{
-    cJSON *av = cJSON_CreateObject();
-    if (!av)
-        return false;
-    if (!cJSON_AddStringToObject(av, type, value ? value : "") || !cJSON_AddItemToObject(obj, name, av)) {
-        cJSON_Delete(av);
-        return false;
-    }
-    return true;
-}
-
-/* The string of attribute name when it is {"S": "..."}, else NULL. */
-static const char *get_s(const cJSON *item, const char *name)
-{
-    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "S");
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static char *dup_or_empty(const char *v)
 {
@@ -319,17 +228,6 @@ static void add_problem(concert *c, unsigned bit, const char *text)
         c->problems[c->n_problems++] = text;
 }
 
-/* The stored text of an attribute value: its S or N, else its JSON ({"BOOL":true}). NULL on OOM. */
-static char *av_text(const cJSON *av)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "S");
-    if (!cJSON_IsString(v))
-        v = cJSON_GetObjectItemCaseSensitive(av, "N");
-    if (cJSON_IsString(v))
-        return strdup(v->valuestring);
-    return cJSON_PrintUnformatted(av);
-}
-
 /* A date is shown as stored (its format is not judged), so only what cannot be shown is a fault. */
 static bo_text_fault date_fault(const char *v)
 {
@@ -352,7 +250,7 @@ static int read_text(const cJSON *item, const struct text_field *f, concert *c)
     }
     if (!cJSON_IsString(v)) {
         add_problem(c, f->bit, f->not_string);
-        *dst = av_text(av);
+        *dst = ddb_attr_text(av);
         return *dst ? 0 : -2;
     }
     bo_text_fault fault = f->bit == STORE_F_DATE ? date_fault(v->valuestring) : bo_valid_text_fault(v->valuestring);
@@ -370,16 +268,11 @@ static enum num_fault read_number(const cJSON *av, int scale, int64_t max, int64
     *is_s = false;
     if (!av)
         return NUM_MISSING;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "N");
-    if (!cJSON_IsString(v)) {
-        v = cJSON_GetObjectItemCaseSensitive(av, "S");
-        *is_s = cJSON_IsString(v);
-    }
-    if (!cJSON_IsString(v))
+    *text = ddb_attr_number_text(av, is_s);
+    if (!*text)
         return NUM_NOT_NUMBER;
-    *text = v->valuestring;
     bool neg;
-    int r = decimal_scaled(v->valuestring, scale, out, &neg);
+    int r = ddb_number_scaled(*text, scale, out, &neg);
     if (r == -1)
         return NUM_NOT_NUMBER;
     if (neg)
@@ -407,7 +300,7 @@ static int read_number_field(const cJSON *item, const char *name, int scale, int
     add_problem(c, bit, problem[f]);
     if (f == NUM_MISSING)
         return 0;
-    *raw = text ? strdup(text) : av_text(av);
+    *raw = text ? strdup(text) : ddb_attr_text(av);
     return *raw ? 0 : -2;
 }
 
@@ -420,7 +313,7 @@ static int concert_from_item(const cJSON *item, concert *out, const char **seats
     memset(out, 0, sizeof *out);
     if (seats_s)
         *seats_s = NULL;
-    const char *id = get_s(item, "id");
+    const char *id = ddb_attr_s(item, "id");
     if (!id)
         return -1;
     size_t id_len = strlen(id);
@@ -468,12 +361,12 @@ static void set_problems_error(store *s, const char *what, const concert *c)
 static int ticket_from_item(const cJSON *item, ticket *out)
 {
     memset(out, 0, sizeof *out);
-    if (!copy_id(out->id, get_s(item, "id")) || !copy_id(out->concert_id, get_s(item, "concertId")))
+    if (!copy_id(out->id, ddb_attr_s(item, "id")) || !copy_id(out->concert_id, ddb_attr_s(item, "concertId")))
         goto malformed;
-    const char *date = get_s(item, "purchaseDate");
+    const char *date = ddb_attr_s(item, "purchaseDate");
     snprintf(out->purchase_date, sizeof out->purchase_date, "%s", date ? date : "");
-    out->customer_name = dup_or_empty(get_s(item, "customerName"));
-    out->customer_email = dup_or_empty(get_s(item, "customerEmail"));
+    out->customer_name = dup_or_empty(ddb_attr_s(item, "customerName"));
+    out->customer_email = dup_or_empty(ddb_attr_s(item, "customerEmail"));
     if (!out->customer_name || !out->customer_email) {
         ticket_clear(out);
         return -2;
@@ -489,7 +382,7 @@ static cJSON *key_request(const char *table, const char *id)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *key = cJSON_CreateObject();
-    if (!req || !key || !cJSON_AddStringToObject(req, "TableName", table) || !add_av(key, "id", "S", id) ||
+    if (!req || !key || !cJSON_AddStringToObject(req, "TableName", table) || !ddb_attr_add(key, "id", "S", id) ||
         !cJSON_AddItemToObject(req, "Key", key)) {
         cJSON_Delete(req);
         cJSON_Delete(key);
@@ -548,9 +441,9 @@ store_status store_put_concert(store *s, const concert *c)
     cJSON *req = cJSON_CreateObject();
     cJSON *item = cJSON_AddObjectToObject(req, "Item");
     if (!req || !cJSON_AddStringToObject(req, "TableName", s->concerts_table) || !item ||
-        !add_av(item, "id", "S", c->id) || !add_av(item, "name", "S", c->name) ||
-        !add_av(item, "date", "S", c->date) || !add_av(item, "venue", "S", c->venue) ||
-        !add_av(item, "availableTickets", "N", tickets) || !add_av(item, "ticketPrice", "N", price)) {
+        !ddb_attr_add(item, "id", "S", c->id) || !ddb_attr_add(item, "name", "S", c->name) ||
+        !ddb_attr_add(item, "date", "S", c->date) || !ddb_attr_add(item, "venue", "S", c->venue) ||
+        !ddb_attr_add(item, "availableTickets", "N", tickets) || !ddb_attr_add(item, "ticketPrice", "N", price)) {
         set_error(s, "PutItem: out of memory");
         goto done;
     }
@@ -714,21 +607,21 @@ static cJSON *purchase_request(const store *s, const ticket *t, const char *purc
     cJSON *names = cJSON_AddObjectToObject(upd, "ExpressionAttributeNames");
     cJSON *values = cJSON_AddObjectToObject(upd, "ExpressionAttributeValues");
     if (!upd || !key || !names || !values || !cJSON_AddStringToObject(upd, "TableName", s->concerts_table) ||
-        !add_av(key, "id", "S", t->concert_id) ||
+        !ddb_attr_add(key, "id", "S", t->concert_id) ||
         !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :one") ||
         !cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail > :zero") ||
         !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
-        !add_av(values, ":one", "N", "1") || !add_av(values, ":zero", "N", "0"))
+        !ddb_attr_add(values, ":one", "N", "1") || !ddb_attr_add(values, ":zero", "N", "0"))
         goto fail;
 
     cJSON *put = cJSON_AddObjectToObject(put_wrap, "Put");
     cJSON *item = cJSON_AddObjectToObject(put, "Item");
     cJSON *pnames = cJSON_AddObjectToObject(put, "ExpressionAttributeNames");
     if (!put || !item || !pnames || !cJSON_AddStringToObject(put, "TableName", s->tickets_table) ||
-        !add_av(item, "id", "S", t->id) || !add_av(item, "concertId", "S", t->concert_id) ||
-        !add_av(item, "customerName", "S", t->customer_name) ||
-        !add_av(item, "customerEmail", "S", t->customer_email) ||
-        !add_av(item, "purchaseDate", "S", purchase_date) ||
+        !ddb_attr_add(item, "id", "S", t->id) || !ddb_attr_add(item, "concertId", "S", t->concert_id) ||
+        !ddb_attr_add(item, "customerName", "S", t->customer_name) ||
+        !ddb_attr_add(item, "customerEmail", "S", t->customer_email) ||
+        !ddb_attr_add(item, "purchaseDate", "S", purchase_date) ||
         !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
         !cJSON_AddStringToObject(pnames, "#id", "id"))
         goto fail;
@@ -823,10 +716,10 @@ static store_status seats_as_number(store *s, const char *concert_id, const char
     cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     if (!req || !key || !names || !values || !cJSON_AddStringToObject(req, "TableName", s->concerts_table) ||
-        !add_av(key, "id", "S", concert_id) || !cJSON_AddStringToObject(req, "UpdateExpression", "SET #avail = :n") ||
+        !ddb_attr_add(key, "id", "S", concert_id) || !cJSON_AddStringToObject(req, "UpdateExpression", "SET #avail = :n") ||
         !cJSON_AddStringToObject(req, "ConditionExpression", "#avail = :s") ||
-        !cJSON_AddStringToObject(names, "#avail", "availableTickets") || !add_av(values, ":n", "N", n) ||
-        !add_av(values, ":s", "S", seen)) {
+        !cJSON_AddStringToObject(names, "#avail", "availableTickets") || !ddb_attr_add(values, ":n", "N", n) ||
+        !ddb_attr_add(values, ":s", "S", seen)) {
         cJSON_Delete(req);
         set_error(s, "UpdateItem: out of memory");
         return STORE_ERROR;
