@@ -1,7 +1,8 @@
-#ifndef GW_EVENT_H
-#define GW_EVENT_H
+#ifndef GW_PROXY_H
+#define GW_PROXY_H
 /* The API Gateway REST (v1.0 proxy) side of the gateway, pure functions: the event a Lambda proxy
- * integration receives, and the proxy response it returns mapped back to HTTP. */
+ * integration receives, and the proxy response it returns mapped back to HTTP. (The function reads
+ * such events with backend/lambda/include/apigw.h.) */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <uuid/uuid.h>
 
-#include "gw_event.h"
+#include "gw_proxy.h"
 #include "gw_log.h"
 #include "gw_route.h"
 #include "gw_strict.h"

@@ -1,5 +1,5 @@
-/* API Gateway REST v1.0 proxy events and responses. See gw_event.h. */
-#include "gw_event.h"
+/* API Gateway REST v1.0 proxy events and responses. See gw_proxy.h. */
+#include "gw_proxy.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 #ifndef APIGW_H
 #define APIGW_H
-/* API Gateway REST API (payload format 1.0, "Lambda proxy") events and responses.
+/* API Gateway REST API (payload format 1.0, "Lambda proxy") events and responses, as the function
+ * reads and answers them (the local gateway builds them: backend/gateway/include/gw_proxy.h).
  *
  *   apigw_event ev;
  *   if (apigw_event_parse(json, len, &ev) == 0) { ... apigw_header(&ev, "idempotency-key") ...; }

@@ -1,5 +1,5 @@
-#ifndef APP_H
-#define APP_H
+#ifndef LAMBDA_APP_H
+#define LAMBDA_APP_H
 /* The concert-service function: glue between the runtime loop (rt_loop.h), the API Gateway event
  * (apigw.h) and the handlers (handlers.h). bootstrap.c's main() is app_main(NULL).
  *

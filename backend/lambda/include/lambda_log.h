@@ -1,6 +1,6 @@
-#ifndef LOG_H
-#define LOG_H
-/* Structured logs: one JSON object per line, written with a single write(2) so that lines from
+#ifndef LAMBDA_LOG_H
+#define LAMBDA_LOG_H
+/* The Lambda function's structured logs (the local gateway's own are gw_log.h): one JSON object per line, written with a single write(2) so that lines from
  * concurrent processes never interleave. Lambda forwards stdout/stderr to CloudWatch Logs.
  *
  * Invocation line (stdout), one per invocation:

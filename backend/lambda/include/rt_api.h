@@ -20,7 +20,7 @@
 #define RT_REQUEST_ID_MAX 128
 #define RT_TRACE_ID_MAX 512
 #define RT_ARN_MAX 256
-#define RT_PAYLOAD_MAX (6u * 1024u * 1024u + 1024u) /* Lambda's 6 MB invoke limit, plus slack */
+#define RT_EVENT_MAX_BYTES (6u * 1024u * 1024u + 1024u) /* Lambda's 6 MB invoke limit, plus slack */
 #define RT_POST_TIMEOUT_MS 10000
 #define RT_CONNECT_TIMEOUT_MS 2000
 #define RT_BUF_KEEP (256u * 1024u)   /* an event buffer grown past this is released by rt_client_trim */
@@ -35,7 +35,7 @@ typedef struct rt_request {
     char trace_id[RT_TRACE_ID_MAX + 1];       /* Lambda-Runtime-Trace-Id, "" when absent */
     char function_arn[RT_ARN_MAX + 1];        /* Lambda-Runtime-Invoked-Function-Arn, "" when absent */
     uint64_t deadline_ms;              /* Lambda-Runtime-Deadline-Ms (epoch ms), 0 when absent */
-    bool payload_too_large;            /* the event exceeded RT_PAYLOAD_MAX: payload is empty */
+    bool payload_too_large;            /* the event exceeded RT_EVENT_MAX_BYTES: payload is empty */
 } rt_request;
 
 /* Milliseconds left before the deadline at now_ms (0 when past; UINT64_MAX without a deadline). */

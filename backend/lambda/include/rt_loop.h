@@ -5,7 +5,7 @@
  *
  * A failing /next (transport error or non-200) is retried with exponential backoff and full jitter
  * (RT_BACKOFF_*), up to opts.next_give_up_ms of continuous failure. A bad event never ends the loop;
- * an event over RT_PAYLOAD_MAX is answered Runtime.PayloadTooLarge without calling the handler. */
+ * an event over RT_EVENT_MAX_BYTES is answered Runtime.PayloadTooLarge without calling the handler. */
 #include "rt_api.h"
 
 #define RT_BACKOFF_BASE_MS 10

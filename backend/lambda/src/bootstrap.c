@@ -1,5 +1,5 @@
 /* bootstrap: the Lambda custom runtime entry point (provided.al2023). */
-#include "app.h"
+#include "lambda_app.h"
 
 int main(void)
 {

@@ -1,7 +1,7 @@
 /* The concert-service Lambda function: start-up and one invocation. */
-#include "app.h"
+#include "lambda_app.h"
 
-#include "log.h"
+#include "lambda_log.h"
 #include "timefmt.h"
 
 #include <curl/curl.h>

@@ -1,5 +1,5 @@
 /* Structured JSON log lines. */
-#include "log.h"
+#include "lambda_log.h"
 
 #include "timefmt.h"
 

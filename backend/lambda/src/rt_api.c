@@ -81,14 +81,14 @@ void rt_client_free(rt_client *c)
     free(c);
 }
 
-/* Appends body bytes to the event buffer, like the 6 MB cap of Lambda: past RT_PAYLOAD_MAX the bytes
+/* Appends body bytes to the event buffer, like the 6 MB cap of Lambda: past RT_EVENT_MAX_BYTES the bytes
  * are read and dropped (the connection stays usable) and the event is flagged. -1 out of memory. */
 static int event_append(void *user, const char *data, size_t n)
 {
     rt_client *c = user;
     if (c->overflow)
         return 0;
-    if (c->len + n + 1 > RT_PAYLOAD_MAX) {
+    if (c->len + n + 1 > RT_EVENT_MAX_BYTES) {
         c->overflow = true;
         return 0;
     }
@@ -96,8 +96,8 @@ static int event_append(void *user, const char *data, size_t n)
         size_t ncap = c->cap ? c->cap : RT_EVENT_BUF0;
         while (ncap < c->len + n + 1)
             ncap *= 2;
-        if (ncap > RT_PAYLOAD_MAX)
-            ncap = RT_PAYLOAD_MAX;
+        if (ncap > RT_EVENT_MAX_BYTES)
+            ncap = RT_EVENT_MAX_BYTES;
         char *nb = realloc(c->buf, ncap);
         if (!nb)
             return -1;

@@ -2,7 +2,7 @@
  * the Runtime API cannot be reached. See rt_loop.h. The protocol is rt_api.c's. */
 #include "rt_loop.h"
 
-#include "log.h"
+#include "lambda_log.h"
 #include "timefmt.h"
 
 #include <errno.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "apigw.h"
-#include "gw_event.h"
+#include "gw_proxy.h"
 
 static const gw_route ROUTE = {"/concerts/{id}", "GET", false, 0};
 

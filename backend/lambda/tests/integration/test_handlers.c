@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "lambda_app.h"
 #include "ddb.h"
 #include "ddb_tables.h"
 #include "handlers.h"

@@ -14,7 +14,7 @@
 #include "apigw.h"
 #include "bo_valid.h"
 #include "handlers.h"
-#include "log.h"
+#include "lambda_log.h"
 
 /* Builds an event with the given JSON body (NULL: no body) and optional extra top-level members. */
 static char *event_json(const char *body, bool b64, const char *extra)

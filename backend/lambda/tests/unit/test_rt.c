@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "lambda_app.h"
 #include "rt_loop.h"
 #include "rt_fake.h"
 #include "timefmt.h"
@@ -264,7 +264,7 @@ static void rejected_response_becomes_an_error(void **state)
 static void oversized_event_is_refused_and_the_loop_goes_on(void **state)
 {
     rt_fake *f = *state;
-    size_t n = RT_PAYLOAD_MAX + 100;
+    size_t n = RT_EVENT_MAX_BYTES + 100;
     char *big = malloc(n + 1);
     assert_non_null(big);
     memset(big, ' ', n);
