@@ -84,6 +84,10 @@ typedef struct ddb_config {
  * DDB_OK, or DDB_ERR_CONFIG/DDB_ERR_NOMEM with err filled (naming the variable, never its value
  * for secrets) and *out left zeroed. */
 ddb_status ddb_config_from_env(ddb_config *out, ddb_error *err);
+/* Sets cfg->endpoint (replacing and freeing any) to url, "http(s)://host[:port][/path]" with '/' added
+ * when it has no path: for a program that is told its endpoint rather than reading the environment.
+ * DDB_OK, or DDB_ERR_CONFIG (not such a URL) with err filled and cfg unchanged. */
+ddb_status ddb_config_set_endpoint(ddb_config *cfg, const char *url, ddb_error *err);
 void ddb_config_clear(ddb_config *cfg);
 
 /* A client from a config (copied; cfg stays the caller's). NULL on failure with err filled. */

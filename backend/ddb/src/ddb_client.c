@@ -147,6 +147,18 @@ static char *endpoint_normalise(const char *url)
     return out;
 }
 
+ddb_status ddb_config_set_endpoint(ddb_config *cfg, const char *url, ddb_error *err)
+{
+    char *endpoint = url ? endpoint_normalise(url) : NULL;
+    if (!endpoint) { /* (or out of memory, which the copy of a short string hardly is) */
+        set_err(err, DDB_ERR_CONFIG, "the DynamoDB endpoint is not an http(s)://host[:port] URL");
+        return DDB_ERR_CONFIG;
+    }
+    free(cfg->endpoint);
+    cfg->endpoint = endpoint;
+    return DDB_OK;
+}
+
 ddb_status ddb_config_from_env(ddb_config *out, ddb_error *err)
 {
     memset(out, 0, sizeof *out);

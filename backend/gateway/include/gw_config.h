@@ -11,6 +11,12 @@
 #include <cjson/cJSON.h>
 #include "gw_yaml.h"
 
+/* DynamoDB Local accepts any credentials: the gateway's workers get these (as Lambda gives a function
+ * its role's), and the gateway's own table creation uses them too. */
+#define GW_DDB_ACCESS_KEY_ID "AKIALOCALGATEWAY0000"
+#define GW_DDB_SECRET_ACCESS_KEY "local-gateway-secret"
+#define GW_DDB_SESSION_TOKEN "local-gateway-session"
+
 typedef struct gw_function {
     char *name;                /* key under functions:, e.g. "createConcert" */
     char *full_name;           /* as deployed: <service>-<stage>-<name> */

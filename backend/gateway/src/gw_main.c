@@ -192,12 +192,7 @@ int main(int argc, char **argv)
     }
     if (show_config) { int rc = print_config(&cfg); gw_config_free(&cfg); return rc; }
     if (create_tables) {
-        /* The DynamoDB client reads the AWS_* variables; DynamoDB Local accepts any credentials. */
-        setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb, 1);
-        setenv("AWS_ACCESS_KEY_ID", "AKIALOCALGATEWAY0000", 0);
-        setenv("AWS_SECRET_ACCESS_KEY", "local-gateway-secret", 0);
-        setenv("AWS_REGION", cfg.region, 0);
-        int rc = gw_tables_ensure(&cfg, 30000, err, sizeof err);
+        int rc = gw_tables_ensure(&cfg, ddb, 30000, err, sizeof err);
         if (rc != 0) fprintf(stderr, "local-gateway: %s\n", err);
         gw_config_free(&cfg);
         return rc == 0 ? 0 : 1;

@@ -2,6 +2,7 @@
 #include "gw_tables.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,11 +25,31 @@ static int table_status(ddb_client *c, const char *name, char *status, size_t le
     return 0;
 }
 
-int gw_tables_ensure(const gw_config *cfg, int wait_ms, char *err, size_t errlen)
+/* The client the gateway's workers would have (see gw_worker.c's environment). NULL with e filled. */
+static ddb_client *local_client(const gw_config *cfg, const char *ddb_endpoint, ddb_error *e)
+{
+    ddb_config dc = {
+        .region = strdup(cfg->region),
+        .access_key_id = strdup(GW_DDB_ACCESS_KEY_ID),
+        .secret_access_key = strdup(GW_DDB_SECRET_ACCESS_KEY),
+        .session_token = strdup(GW_DDB_SESSION_TOKEN),
+    };
+    ddb_client *c = NULL;
+    if (!dc.region || !dc.access_key_id || !dc.secret_access_key || !dc.session_token) {
+        e->status = DDB_ERR_NOMEM;
+        snprintf(e->message, sizeof e->message, "out of memory");
+    } else if (ddb_config_set_endpoint(&dc, ddb_endpoint, e) == DDB_OK) {
+        c = ddb_client_new(&dc, e);
+    }
+    ddb_config_clear(&dc);
+    return c;
+}
+
+int gw_tables_ensure(const gw_config *cfg, const char *ddb_endpoint, int wait_ms, char *err, size_t errlen)
 {
     ddb_error e;
     memset(&e, 0, sizeof e);
-    ddb_client *c = ddb_client_new_from_env(&e);
+    ddb_client *c = local_client(cfg, ddb_endpoint, &e);
     if (!c) { snprintf(err, errlen, "DynamoDB client: %s", e.message); return -1; }
     int rc = -1;
     for (size_t i = 0; i < cfg->n_tables; i++) {

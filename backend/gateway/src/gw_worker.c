@@ -84,9 +84,9 @@ int gw_worker_build_env(gw_pool *p, fnpool *fp)
     rc |= env_push(&fp->env, &fp->n_env, "LAMBDA_TASK_ROOT", o->task_root);
     rc |= env_push(&fp->env, &fp->n_env, "LAMBDA_RUNTIME_DIR", o->task_root);
     /* DynamoDB Local accepts any credentials; Lambda always sets a session token. */
-    rc |= env_push(&fp->env, &fp->n_env, "AWS_ACCESS_KEY_ID", "AKIALOCALGATEWAY0000");
-    rc |= env_push(&fp->env, &fp->n_env, "AWS_SECRET_ACCESS_KEY", "local-gateway-secret");
-    rc |= env_push(&fp->env, &fp->n_env, "AWS_SESSION_TOKEN", "local-gateway-session");
+    rc |= env_push(&fp->env, &fp->n_env, "AWS_ACCESS_KEY_ID", GW_DDB_ACCESS_KEY_ID);
+    rc |= env_push(&fp->env, &fp->n_env, "AWS_SECRET_ACCESS_KEY", GW_DDB_SECRET_ACCESS_KEY);
+    rc |= env_push(&fp->env, &fp->n_env, "AWS_SESSION_TOKEN", GW_DDB_SESSION_TOKEN);
     if (o->ddb_endpoint) rc |= env_push(&fp->env, &fp->n_env, "AWS_ENDPOINT_URL_DYNAMODB", o->ddb_endpoint);
     for (size_t i = 0; i < f->n_env && rc == 0; i++) {
         char **e = realloc(fp->env, (fp->n_env + 2) * sizeof *e);
