@@ -10,7 +10,8 @@
  *     -j        print the summary as one JSON object
  *     -o FILE   append CMD's stdout and stderr to FILE (default: /dev/null)
  *
- * Per run it measures: cold start = fork() of CMD -> first /response fully received; peak RSS (wait4's
+ * Per run it measures: ready = fork() of CMD -> its first GET /next (init done); cold start = fork() of
+ * CMD -> first /response fully received; CPU of CMD over the whole run (wait4's user+sys); peak RSS (wait4's
  * ru_maxrss of CMD); CPU time of the warm invocations (invocations 2..N: /proc/PID/stat utime+stime and
  * /proc/PID/task/N/schedstat on-CPU ns, taken when invocation 2 is handed out and after the last answer);
  * per-invocation latency (event handed out -> response received); the statusCode of each response.
@@ -50,8 +51,10 @@ typedef struct conn {
 } conn;
 
 typedef struct run_result {
+    double ready_ms;            /* fork -> first GET /next */
     double cold_ms;             /* fork -> first response */
     long maxrss_kb;
+    double cpu_total_ms;        /* user+sys of CMD over the whole run (wait4's rusage) */
     double cpu_ticks_us;        /* warm invocations, from /proc/PID/stat */
     double cpu_sched_us;        /* warm invocations, from schedstat */
     long answered, errors, init_errors;
@@ -260,6 +263,8 @@ static int handle(run_state *rs, int fd, const char *method, const char *path, c
 {
     const cfg *c = rs->c;
     if (strcmp(method, "GET") == 0 && strcmp(path, "/2018-06-01/runtime/invocation/next") == 0) {
+        if (rs->served == 0 && rs->res->ready_ms == 0)
+            rs->res->ready_ms = (now_s() - rs->t_fork) * 1000.0;
         if (rs->served == c->per_run) {
             rs->done = true;    /* park it: the run is over */
             return 0;
@@ -393,6 +398,17 @@ static int run_once(const cfg *c, int ls, run_result *res)
     char api[64];
     snprintf(api, sizeof api, "127.0.0.1:%d", c->port);
 
+    /* A connection the previous run's CMD opened just before it was killed may still wait in the
+     * backlog: drop it, or its GET /next would be taken for this run's. */
+    for (;;) {
+        struct pollfd lp = {.fd = ls, .events = POLLIN};
+        if (poll(&lp, 1, 0) != 1)
+            break;
+        int stale = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+        if (stale < 0)
+            break;
+        close(stale);
+    }
     rs.t_fork = now_s();
     pid_t pid = fork();
     if (pid < 0)
@@ -509,6 +525,8 @@ static int run_once(const cfg *c, int ls, run_result *res)
         getrusage(RUSAGE_CHILDREN, &ru); /* approximate: the child is gone already */
     }
     res->maxrss_kb = ru.ru_maxrss;
+    res->cpu_total_ms = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+                        (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
     res->exit_status = status;
     for (int i = 0; i < MAX_CONNS; i++)
         conn_close(&conns[i]);
@@ -571,8 +589,8 @@ int main(int argc, char **argv)
     }
     lat_ms = calloc((size_t)c.runs * (size_t)c.per_run, sizeof *lat_ms);
     run_result *res = calloc((size_t)c.runs, sizeof *res);
-    double *cold = calloc((size_t)c.runs, sizeof *cold), *rss = calloc((size_t)c.runs, sizeof *rss);
-    if (!lat_ms || !res || !cold || !rss)
+    double *cold = calloc((size_t)c.runs, sizeof *cold), *ready = calloc((size_t)c.runs, sizeof *ready), *runcpu = calloc((size_t)c.runs, sizeof *runcpu), *rss = calloc((size_t)c.runs, sizeof *rss);
+    if (!lat_ms || !res || !cold || !ready || !runcpu || !rss)
         return 2;
     bool ok = true;
     double cpu_ticks = 0, cpu_sched = 0;
@@ -581,11 +599,17 @@ int main(int argc, char **argv)
         if (run_once(&c, ls, &res[r]) != 0)
             return 2;
         cold[r] = res[r].cold_ms;
+        ready[r] = res[r].ready_ms;
+        runcpu[r] = res[r].cpu_total_ms;
         rss[r] = (double)res[r].maxrss_kb;
         errors += res[r].errors;
         init_errors += res[r].init_errors;
-        if (res[r].answered != c.per_run || res[r].errors || res[r].init_errors || res[r].timed_out)
+        if (res[r].answered != c.per_run || res[r].errors || res[r].init_errors || res[r].timed_out) {
             ok = false;
+            fprintf(stderr, "rtstub: run %d failed: %ld of %ld invocations answered, %ld errors, %ld init errors%s\n",
+                    r + 1, res[r].answered, c.per_run, res[r].errors, res[r].init_errors,
+                    res[r].timed_out ? ", timed out" : "");
+        }
         if (res[r].answered == c.per_run && c.per_run > 1) {
             cpu_ticks += res[r].cpu_ticks_us;
             cpu_sched += res[r].cpu_sched_us;
@@ -594,15 +618,17 @@ int main(int argc, char **argv)
     }
     size_t nr = c.runs > 1 ? (size_t)c.runs : 1;
     double cold_med = pct(cold, nr, 0.5), cold_min = cold[0], cold_max = cold[nr - 1];
+    double ready_med = pct(ready, nr, 0.5), ready_min = ready[0], ready_max = ready[nr - 1];
+    double runcpu_med = pct(runcpu, nr, 0.5);
     double rss_med = pct(rss, nr, 0.5), rss_max = rss[nr - 1];
     double p50 = pct(lat_ms, nlat, 0.5), p90 = pct(lat_ms, nlat, 0.9), p99 = pct(lat_ms, nlat, 0.99);
     double cpu_t = warm ? cpu_ticks / (double)warm : 0, cpu_s = warm ? cpu_sched / (double)warm : 0;
     if (c.json) {
         printf("{\"ok\":%s,\"runs\":%d,\"invocations_per_run\":%ld,\"cold_start_ms\":{\"median\":%.3f,\"min\":%.3f,"
-               "\"max\":%.3f},\"peak_rss_kb\":{\"median\":%.0f,\"max\":%.0f},\"cpu_us_per_invocation\":%.2f,"
+               "\"max\":%.3f},\"ready_ms\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f},\"run_cpu_ms\":{\"median\":%.3f},\"peak_rss_kb\":{\"median\":%.0f,\"max\":%.0f},\"cpu_us_per_invocation\":%.2f,"
                "\"cpu_us_per_invocation_ticks\":%.2f,\"invoke_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f},"
                "\"errors\":%ld,\"init_errors\":%ld,\"last_exit_status\":%d,\"statuses\":{",
-               ok ? "true" : "false", c.runs, c.per_run, cold_med, cold_min, cold_max, rss_med, rss_max, cpu_s, cpu_t,
+               ok ? "true" : "false", c.runs, c.per_run, cold_med, cold_min, cold_max, ready_med, ready_min, ready_max, runcpu_med, rss_med, rss_max, cpu_s, cpu_t,
                p50, p90, p99, errors, init_errors, res[nr - 1].exit_status);
         bool first = true;
         for (int i = 0; i < 600; i++)
@@ -613,6 +639,7 @@ int main(int argc, char **argv)
         printf("}}\n");
     } else {
         printf("runs %d x %ld invocations: %s\n", c.runs, c.per_run, ok ? "ok" : "FAILED");
+        printf("ready ms: median %.3f min %.3f max %.3f\n", ready_med, ready_min, ready_max);
         printf("cold start ms: median %.3f min %.3f max %.3f; peak RSS KiB: median %.0f max %.0f\n", cold_med,
                cold_min, cold_max, rss_med, rss_max);
         printf("warm CPU per invocation: %.2f us (schedstat), %.2f us (stat ticks)\n", cpu_s, cpu_t);
@@ -628,6 +655,8 @@ int main(int argc, char **argv)
     free(lat_ms);
     free(res);
     free(cold);
+    free(ready);
+    free(runcpu);
     free(rss);
     close(ls);
     return ok ? 0 : 1;

@@ -1,7 +1,8 @@
 /* libFuzzer target: the client's response parsing (src/model.c: bo_concert_list_from_json,
  * bo_concert_from_json), then sorting and filtering of what was parsed, as the list screen does.
  * Whatever the server sends, the model must hold only sanitised text (valid UTF-8, no control
- * characters: safe to draw on a kiosk) and ids within BO_ID_MAX. */
+ * characters: safe to draw on a kiosk) and ids within BO_ID_MAX; a record it cannot read faithfully is
+ * marked (problems as safe as the rest), and an unmarked one holds only faithful values. */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,16 @@ static void check_concert(const bo_concert *c)
     check_text(c->name);
     check_text(c->date);
     check_text(c->venue);
+    if (c->bad != NULL) { /* a marked record: its problems are as safe to draw as the rest */
+        CHECK(c->bad->n >= 1 && c->bad->n <= BO_PROBLEMS_MAX);
+        for (size_t i = 0; i < c->bad->n; i++)
+            check_text(c->bad->problems[i]);
+        CHECK(!bo_concert_sellable(c));
+    } else { /* a sellable record holds only faithful values */
+        CHECK(bo_id_plausible(c->id));
+        CHECK(c->seats_left >= 0 && c->seats_left <= 1000000);
+        CHECK(c->price_cents >= 0 && c->price_cents <= 100000000);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -23,6 +23,10 @@ typedef enum ui_action {
 
 #define UI_ACTION_KEYS_MAX 4
 
+/* Where an action is offered in the key bar: at a desk (operators) or on a kiosk (customers). */
+typedef enum ui_mode { UI_MODE_DESK = 1, UI_MODE_KIOSK = 2 } ui_mode;
+#define UI_MODES_ALL (UI_MODE_DESK | UI_MODE_KIOSK)
+
 typedef struct ui_action_def {
     ui_action action;
     const char *name;       /* short name for the key bar, e.g. "filter" */
@@ -30,12 +34,17 @@ typedef struct ui_action_def {
     int keys[UI_ACTION_KEYS_MAX]; /* 0-terminated when fewer */
     const char *where;      /* "list", "forms", "everywhere" ... */
     const char *help;       /* one line for the help screen */
+    unsigned modes;         /* UI_MODE_* whose key bar offers it: a kiosk's customers cannot create,
+                             * inspect or quit (q there asks staff for the PIN) */
 } ui_action_def;
 
 /* The table, in help order; n set to its length. Static storage. */
 const ui_action_def *ui_actions(size_t *n);
 /* The entry of an action, or NULL for UI_ACT_NONE / unknown. */
 const ui_action_def *ui_action_get(ui_action a);
+
+/* True when the key bar of mode offers action a (generated from the table's modes). */
+bool ui_action_offered(ui_action a, ui_mode mode);
 
 /* The action bound to key. While typing (a text field has focus) printable characters are text,
  * not commands: they map to UI_ACT_NONE. */

@@ -12,6 +12,7 @@
 #include "ui.h"
 #include "ui_actions.h"
 #include "ui_form.h"
+#include "ui_pin.h"
 #include "ui_trace.h"
 #include "ui_worker.h"
 
@@ -110,6 +111,7 @@ struct ui_app {
     ui_sale sale;                      /* the purchase whose outcome is not known yet (see ui_sale) */
     ui_form create;
     ui_form pin;
+    ui_pin_guard pin_guard;            /* wrong exit PINs: wait and lockout (kiosk) */
     ui_prompt_kind prompt;
     bo_ticket receipt;                 /* customer data: wiped when the receipt screen closes */
     bo_concert receipt_concert;

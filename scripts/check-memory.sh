@@ -56,6 +56,8 @@ done
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || { fail=1; failed+=("${names[$i]}"); }; done
 
 # ---- bootstrap: 1,000 invocations under valgrind ---------------------------------------------------------
+# backend/build/bootstrap is the deployed link before strip (test_artifact_contents.sh checks that the zip's
+# bootstrap is exactly it, stripped): the same code, with the symbols valgrind's reports need.
 echo "check-memory: bootstrap, 1,000 invocations under valgrind (DynamoDB Local on :$ddb_port)"
 cleanup() { scripts/ddb-local.sh stop "$state" >/dev/null 2>&1; }
 trap cleanup EXIT

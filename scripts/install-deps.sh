@@ -14,6 +14,10 @@ PKGS=(
   clang libclang-rt-14-dev valgrind
   tmux jq curl zip bc procps psmisc iproute2
   default-jre-headless nodejs npm
+  # the Lambda artifact (backend/third_party): Debian's curl and cjson sources (apt-get source, dpkg-source),
+  # mbedTLS (the TLS library linked in; libssl-dev for the OpenSSL variant, ARTIFACT_TLS=openssl), and its
+  # tests: unzip, readelf (binutils), openssl + socat (a test CA and a TLS endpoint in front of DynamoDB Local)
+  dpkg-dev patch debian-archive-keyring libmbedtls-dev libssl-dev binutils unzip openssl socat
 )
 
 missing=()

@@ -24,7 +24,7 @@ API_PORT=${API_PORT:-3000}
 DYNAMODB_PORT=${DYNAMODB_PORT:-8000}
 state=${LOCAL_STATE_DIR:-$root/.local}
 gw_bin="$root/backend/build/local-gateway"
-boot_bin="$root/backend/build/bootstrap"
+boot_bin="$root/backend/build/task/bootstrap"   # bootstrap.zip unpacked: what is deployed
 
 say() { printf 'local-stack: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -112,7 +112,7 @@ up() {
     fi
     rm -f "$state.build.log"
   fi
-  [ -x "$gw_bin" ] && [ -x "$boot_bin" ] || die "backend/build/local-gateway or bootstrap missing (make -C backend)"
+  [ -x "$gw_bin" ] && [ -x "$boot_bin" ] || die "backend/build/local-gateway or task/bootstrap missing (make -C backend)"
   "$root/scripts/ddb-local.sh" start "$DYNAMODB_PORT" "$state" 9>&- || die "DynamoDB Local did not start; see $state/dynamodb.log"
   "$gw_bin" --create-tables --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" ${STAGE:+--stage "$STAGE"} >>"$state/gateway.log" 2>&1 \
     || { tail -n 3 "$state/gateway.log" >&2; die "could not create the tables"; }

@@ -12,7 +12,11 @@
 #include <time.h>
 #include <uuid/uuid.h>
 
+#include "bo_backoff.h"
+#include "bo_buf.h"
+#include "bo_clock.h"
 #include "bo_money.h"
+#include "bo_rand.h"
 #include "bo_text.h"
 
 #define DEFAULT_CONNECT_MS 3000L
@@ -32,13 +36,14 @@ struct api_client {
     size_t max_body;
     api_trace_fn trace;
     void *trace_ud;
+    bo_rand rng;               /* retry jitter */
 };
 
-/* One HTTP exchange's answer. body is owned (NUL-terminated), freed by http_resp_clear. */
+/* One HTTP exchange's answer. body (capped at max) is freed by http_resp_clear. */
 typedef struct http_resp {
     long status;               /* 0: no HTTP answer */
-    char *body;
-    size_t len, cap, max;
+    bo_buf body;
+    size_t max;
     bool too_big;
     CURLcode cc;
     bool connected;            /* a TCP connection was established */
@@ -119,6 +124,7 @@ api_client *api_client_new(const api_config *cfg)
     c->curl = curl_easy_init();
     if (c->curl == NULL)
         goto fail;
+    bo_rand_seed_os(&c->rng);
     return c;
 fail:
     api_client_free(c);
@@ -149,43 +155,10 @@ const char *api_client_base_url(const api_client *c)
 
 /* ---- transport ---- */
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
-{
-    http_resp *r = ud;
-    size_t n = size * nmemb;
-    if (n > r->max - r->len) {
-        r->too_big = true;
-        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
-    }
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap > 0 ? r->cap : 4096;
-        while (cap < r->len + n + 1)
-            cap *= 2;
-        if (cap > r->max + 1)
-            cap = r->max + 1;
-        char *b = realloc(r->body, cap);
-        if (b == NULL)
-            return 0;
-        r->body = b;
-        r->cap = cap;
-    }
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = '\0';
-    return n;
-}
-
 static void http_resp_clear(http_resp *r)
 {
-    free(r->body);
+    bo_buf_free(&r->body);
     memset(r, 0, sizeof *r);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Performs one HTTP exchange. Returns 0 when curl ran (inspect r->cc / r->status), -1 on OOM. */
@@ -197,6 +170,7 @@ static int http_do(api_client *c, const char *method, const char *url, const cha
     int rc = -1;
     memset(r, 0, sizeof *r);
     r->max = c->max_body;
+    bo_buf_init(&r->body, c->max_body);
 
 #define ADD_HEADER(text) do { tmp = curl_slist_append(hdrs, (text)); if (tmp == NULL) goto cleanup; hdrs = tmp; } while (0)
     ADD_HEADER("Accept: application/json");
@@ -224,8 +198,8 @@ static int http_do(api_client *c, const char *method, const char *url, const cha
     curl_easy_setopt(h, CURLOPT_USERAGENT, "boxoffice/1");
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bo_buf_write_cb);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     if (body != NULL) {
@@ -235,16 +209,16 @@ static int http_do(api_client *c, const char *method, const char *url, const cha
     if (strcmp(method, "GET") == 0)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
 
-    double t0 = now_ms();
+    uint64_t t0 = bo_clock_mono_ns();
     r->cc = curl_easy_perform(h);
-    r->ms = now_ms() - t0;
+    r->ms = (double)(bo_clock_mono_ns() - t0) / 1e6;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
     curl_off_t connect_us = 0;
     curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
     r->connected = connect_us > 0 || r->status != 0;
     if (r->cc != CURLE_OK && r->errbuf[0] == '\0')
         snprintf(r->errbuf, sizeof r->errbuf, "%s", curl_easy_strerror(r->cc));
-    if (r->cc == CURLE_FILESIZE_EXCEEDED)
+    if (r->cc == CURLE_FILESIZE_EXCEEDED || bo_buf_error(&r->body) == BO_BUF_TOO_BIG)
         r->too_big = true;
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
@@ -252,7 +226,7 @@ static int http_do(api_client *c, const char *method, const char *url, const cha
     if (c->trace != NULL) {
         api_trace t = {
             .method = method, .url = url, .request_body = body, .http_status = r->status,
-            .response_body = r->body, .latency_ms = r->ms,
+            .response_body = bo_buf_len(&r->body) > 0 ? bo_buf_ptr(&r->body) : NULL, .latency_ms = r->ms,
             .error = r->too_big ? "answer larger than the size cap" : r->cc != CURLE_OK ? r->errbuf : NULL,
         };
         c->trace(c->trace_ud, &t);
@@ -308,7 +282,7 @@ static api_status classify(const http_resp *r, cJSON **json, api_result *res)
             return set_result(res, API_ERR_UNAVAILABLE, r->status, "Connection lost — try again");
         }
     }
-    cJSON *j = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+    cJSON *j = bo_buf_len(&r->body) > 0 ? cJSON_ParseWithLength(bo_buf_ptr(&r->body), bo_buf_len(&r->body)) : NULL;
     long st = r->status;
     if (st >= 200 && st < 300) {
         if (j == NULL)
@@ -378,7 +352,7 @@ static bool id_ok(const char *id)
     return id != NULL && id[0] != '\0' && strlen(id) <= BO_ID_MAX && !bo_text_has_control(id);
 }
 
-/* bo_concert_list_from_json (the same checks, all or nothing) that frees each element of arr as soon as
+/* bo_concert_list_from_json (the same checks; bad records marked, not fatal) that frees each element of arr as soon as
  * it is converted: the model's strings take the place of the tree's, so 10,000 concerts do not need the
  * whole tree and the whole model at once. arr stays owned by the caller (an empty array afterwards). */
 static int list_from_json_consuming(cJSON *arr, bo_concert_list *out)
@@ -394,7 +368,11 @@ static int list_from_json_consuming(cJSON *arr, bo_concert_list *out)
     }
     cJSON *el;
     while ((el = arr->child) != NULL) {
-        if (l.n >= (size_t)n || bo_concert_from_json(el, &l.items[l.n]) != 0) {
+        /* a record the client cannot read faithfully comes back marked (bo_concert.bad), not fatal */
+        int rc = l.n >= (size_t)n ? -1
+                 : cJSON_IsObject(el) ? bo_concert_from_json(el, &l.items[l.n])
+                                      : bo_concert_placeholder(&l.items[l.n], "record: not a JSON object");
+        if (rc != 0) {
             bo_concert_list_clear(&l);
             return -1;
         }
@@ -486,17 +464,9 @@ static bool retryable(api_status st)
         || st == API_ERR_THROTTLED;
 }
 
-static void backoff(int attempt)
+static void backoff(api_client *c, int attempt)
 {
-    long ms = BACKOFF_BASE_MS << (attempt < 4 ? attempt : 4);
-    if (ms > BACKOFF_MAX_MS)
-        ms = BACKOFF_MAX_MS;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    ms = ms / 2 + (long)((unsigned long)now.tv_nsec % (unsigned long)(ms / 2 + 1)); /* jitter */
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0)
-        ;
+    bo_sleep_ms(bo_backoff_equal_jitter((unsigned)attempt + 1, BACKOFF_BASE_MS, BACKOFF_MAX_MS, bo_rand_next(&c->rng)));
 }
 
 static char *sanitized_copy(const char *s)
@@ -530,13 +500,7 @@ static api_status ticket_from_answer(const cJSON *j, const char *concert_id, con
     if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
         bo_text_sanitize(out->purchase_date, sizeof out->purchase_date, v->valuestring);
     } else { /* the server did not say: the time the sale was confirmed here */
-        struct timespec ts;
-        struct tm tm;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        char base[24];
-        strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(out->purchase_date, sizeof out->purchase_date, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+        bo_clock_iso_ms(bo_clock_wall_ms(), out->purchase_date);
     }
     return API_OK;
 }
@@ -621,7 +585,7 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
     for (int attempt = 0; attempt < c->purchase_attempts; attempt++) {
         http_resp r;
         if (attempt > 0)
-            backoff(attempt - 1);
+            backoff(c, attempt - 1);
         if (http_do(c, "POST", url, text, key, &r) != 0) {
             http_resp_clear(&r);
             st = set_result(res, API_ERR_NOMEM, 0, NULL);

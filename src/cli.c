@@ -176,22 +176,75 @@ static void print_error(const cli_args *a, FILE *out, FILE *err, const api_clien
     }
 }
 
-/* The concert as JSON, in the API's own shape (price an exact number). NULL on OOM. */
+/* The concert as JSON, in the API's own shape (price an exact number). A damaged record carries
+ * "problems" (what is wrong), its exact id, and null for a value the client could not read. NULL on OOM. */
 static cJSON *concert_json(const bo_concert *c)
 {
     char price[BO_MONEY_BUF];
     bo_money_format(c->price_cents, price);
+    const char *id = c->bad != NULL && c->bad->raw_id != NULL ? c->bad->raw_id : c->id;
     cJSON *j = cJSON_CreateObject();
-    if (j == NULL || cJSON_AddStringToObject(j, "id", c->id) == NULL
+    if (j == NULL || cJSON_AddStringToObject(j, "id", id) == NULL
         || cJSON_AddStringToObject(j, "name", c->name != NULL ? c->name : "") == NULL
         || cJSON_AddStringToObject(j, "date", c->date != NULL ? c->date : "") == NULL
         || cJSON_AddStringToObject(j, "venue", c->venue != NULL ? c->venue : "") == NULL
-        || cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left) == NULL
-        || cJSON_AddRawToObject(j, "ticketPrice", price) == NULL) {
-        cJSON_Delete(j);
-        return NULL;
+        || (bo_concert_field_bad(c, BO_FIELD_SEATS) ? cJSON_AddNullToObject(j, "availableTickets")
+                                                    : cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left)) == NULL
+        || (bo_concert_field_bad(c, BO_FIELD_PRICE) ? cJSON_AddNullToObject(j, "ticketPrice")
+                                                    : cJSON_AddRawToObject(j, "ticketPrice", price)) == NULL)
+        goto fail;
+    if (c->bad != NULL) {
+        cJSON *p = cJSON_AddArrayToObject(j, "problems");
+        if (p == NULL)
+            goto fail;
+        for (size_t i = 0; i < c->bad->n; i++) {
+            cJSON *s = cJSON_CreateString(c->bad->problems[i]);
+            if (s == NULL || !cJSON_AddItemToArray(p, s)) {
+                cJSON_Delete(s);
+                goto fail;
+            }
+        }
     }
     return j;
+fail:
+    cJSON_Delete(j);
+    return NULL;
+}
+
+/* True for a code point a terminal acts on rather than shows: DEL, C1 controls, bidi embedding /
+ * override / isolate and marks, line and paragraph separators. (cJSON escapes C0 controls inside strings
+ * itself; outside them it writes only its own new lines and tabs.) */
+static bool terminal_unsafe(uint32_t cp)
+{
+    return (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F
+        || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Writes JSON text (as cJSON prints it) so that the terminal is safe and the JSON still means the same:
+ * an unsafe code point (terminal_unsafe) can only stand inside a string, where \uXXXX is the same
+ * character; bytes that are not UTF-8 (JSON cannot carry them) become \ufffd. */
+static void put_json_safe(FILE *out, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p != '\0') {
+        unsigned char c = *p;
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t have = 0;
+        while (have < len && p[have] != '\0')
+            have++;
+        if (len == 0 || have < len || !bo_utf8_valid((const char *)p, len)) {
+            fputs("\\ufffd", out);
+            p++;
+            continue;
+        }
+        const unsigned char *q = p;
+        uint32_t cp = decode(&q);
+        if (terminal_unsafe(cp))
+            fprintf(out, "\\u%04x", (unsigned)cp);
+        else
+            fwrite(p, 1, len, out);
+        p += len;
+    }
 }
 
 /* Prints and frees j. Returns CLI_EXIT_OK, or CLI_EXIT_API on OOM. */
@@ -203,14 +256,26 @@ static int print_json(FILE *out, FILE *err, cJSON *j)
         fputs("boxoffice: out of memory\n", err);
         return CLI_EXIT_API;
     }
-    fprintf(out, "%s\n", text);
+    put_json_safe(out, text);
+    fputc('\n', out);
     free(text);
     return CLI_EXIT_OK;
 }
 
-static void seats_text(int64_t seats, char out[32])
+static void price_text(const bo_concert *c, char out[BO_MONEY_BUF])
 {
-    if (seats <= 0)
+    if (bo_concert_field_bad(c, BO_FIELD_PRICE))
+        snprintf(out, BO_MONEY_BUF, "?");
+    else
+        bo_money_display(c->price_cents, out);
+}
+
+static void seats_text(const bo_concert *c, char out[32])
+{
+    int64_t seats = c->seats_left;
+    if (!bo_concert_sellable(c))
+        snprintf(out, 32, "! damaged");
+    else if (seats <= 0)
         snprintf(out, 32, "sold out");
     else
         snprintf(out, 32, "%lld", (long long)seats);
@@ -241,7 +306,7 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
         char price[BO_MONEY_BUF];
         if (!bo_concert_matches(c, a->filter))
             continue;
-        bo_money_display(c->price_cents, price);
+        price_text(c, price);
         int w;
         if ((w = text_width(c->date, 32)) > wdate) wdate = w;
         if ((w = text_width(c->name, COL_NAME_MAX)) > wname) wname = w;
@@ -260,7 +325,8 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
         if (!bo_concert_matches(c, a->filter))
             continue;
         bo_money_display(c->price_cents, price);
-        seats_text(c->seats_left, seats);
+        seats_text(c, seats);
+        price_text(c, price);
         put_cell(out, c->date, wdate, false); fputs("  ", out);
         put_cell(out, c->name, wname, false); fputs("  ", out);
         put_cell(out, c->venue, wvenue, false); fputs("  ", out);
@@ -272,21 +338,45 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
     fprintf(out, "%zu concert%s", shown, shown == 1 ? "" : "s");
     if (shown != l->n)
         fprintf(out, " (of %zu)", l->n);
+    size_t damaged = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (bo_concert_matches(&l->items[i], a->filter) && !bo_concert_sellable(&l->items[i]))
+            damaged++;
+    if (damaged > 0)
+        fprintf(out, "; %zu damaged (marked !, not for sale):", damaged);
     fputc('\n', out);
+    for (size_t i = 0; i < l->n && damaged > 0; i++) {
+        const bo_concert *c = &l->items[i];
+        char problems[1024];
+        if (!bo_concert_matches(c, a->filter) || bo_concert_sellable(c))
+            continue;
+        bo_concert_problems_text(c, problems, sizeof problems);
+        fprintf(out, "! %s: %s\n", c->id[0] != '\0' ? c->id : "(no id)", problems);
+    }
     return CLI_EXIT_OK;
 }
 
 static void print_concert_text(FILE *out, const bo_concert *c)
 {
     char price[BO_MONEY_BUF], seats[32];
-    bo_money_display(c->price_cents, price);
-    seats_text(c->seats_left, seats);
+    price_text(c, price);
+    if (bo_concert_field_bad(c, BO_FIELD_SEATS))
+        snprintf(seats, sizeof seats, "?");
+    else if (c->seats_left <= 0)
+        snprintf(seats, sizeof seats, "sold out");
+    else
+        snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
     fprintf(out, "ID:          %s\n", c->id);
     fprintf(out, "Name:        %s\n", c->name);
     fprintf(out, "Date:        %s\n", c->date);
     fprintf(out, "Venue:       %s\n", c->venue);
     fprintf(out, "Price:       %s\n", price);
     fprintf(out, "Seats left:  %s\n", seats);
+    if (c->bad != NULL) {
+        fputs("Not for sale: the record is damaged.\n", out);
+        for (size_t i = 0; i < c->bad->n; i++)
+            fprintf(out, "Problem:     %s\n", c->bad->problems[i]);
+    }
 }
 
 /* ---- subcommands ---- */
@@ -367,11 +457,47 @@ static int print_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE
     return CLI_EXIT_UNCONFIRMED;
 }
 
+/* A damaged record is never sold: reads the concert first and refuses (CLI_EXIT_API) when the client
+ * cannot show it faithfully or the server reports problems with it. Returns CLI_EXIT_OK to go on.
+ * A definite answer (404, other 4xx) ends the command here; when the read gets no definite answer
+ * (timeout, unreachable, 5xx, 429, unreadable) the sale goes on and reports its own outcome: the server
+ * refuses a damaged record too, and checking an unconfirmed sale must not fail on the read alone. */
+static int refuse_damaged(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    bo_concert con;
+    api_result res;
+    if (api_get_concert(c, a->id, &con, &res) != API_OK) {
+        switch (res.status) {
+        case API_ERR_THROTTLED: case API_ERR_UNAVAILABLE: case API_ERR_UNREACHABLE:
+        case API_ERR_TIMEOUT: case API_ERR_PROTOCOL:
+            return CLI_EXIT_OK;
+        default:
+            print_error(a, out, err, c, &res);
+            return cli_exit_code(res.status);
+        }
+    }
+    int rc = CLI_EXIT_OK;
+    if (!bo_concert_sellable(&con)) {
+        char problems[sizeof res.message - 64]; /* the message's room */
+        bo_concert_problems_text(&con, problems, sizeof problems);
+        snprintf(res.message, sizeof res.message, "Not for sale: the concert's record is damaged (%s)", problems);
+        res.status = API_ERR_INVALID;
+        res.http_status = 0;
+        print_error(a, out, err, c, &res);
+        rc = CLI_EXIT_API;
+    }
+    bo_concert_clear(&con);
+    return rc;
+}
+
 static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     const char *msg;
     if ((msg = bo_valid_text("customerName", a->name)) != NULL || (msg = bo_valid_email(a->email)) != NULL)
         return invalid(err, msg);
+    int refused = refuse_damaged(a, c, out, err);
+    if (refused != CLI_EXIT_OK)
+        return refused;
     char key[API_IDEM_KEY_MAX + 1];
     if (a->idem_key != NULL)
         snprintf(key, sizeof key, "%s", a->idem_key); /* checked by cli_parse_args */

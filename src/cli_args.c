@@ -54,7 +54,7 @@ void cli_usage(FILE *out)
         "  --json              subcommands print JSON instead of a table\n"
         "  --kiosk             purchase-only terminal: no create, no quit without the PIN, idle reset\n"
         "  --kiosk-pin PIN     PIN that lets a kiosk quit (or kiosk_pin in the config file)\n"
-        "  --inspect           show every HTTP request and answer in a side panel\n"
+        "  --inspect           show every HTTP request and answer in a side panel (not with --kiosk)\n"
         "  --refresh SECONDS   auto-refresh of seats left (default 5; 0 turns it off)\n"
         "  --timeout SECONDS   how long to wait for each answer (default 10, 1..600)\n"
         "  --idempotency-key KEY  buy: the sale's key (1-255 visible ASCII); the same key never sells twice\n"
@@ -70,7 +70,8 @@ void cli_usage(FILE *out)
         "Exit codes:\n"
         "  0  success\n"
         "  1  usage error, or input refused by the client-side validation (nothing was sent)\n"
-        "  2  API error: the server refused the request (4xx) or answered something malformed\n"
+        "  2  API error: the server refused the request (4xx) or answered something malformed;\n"
+        "     buy of a concert whose record is damaged (list marks it !)\n"
         "  3  sold out\n"
         "  4  concert not found\n"
         "  5  not allowed: operator API key missing or wrong (403)\n"
@@ -232,6 +233,9 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
             return usage_error(err, "--json applies to the commands list, show, buy and create%s", "");
+        /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
+        if (out->kiosk && out->inspect)
+            return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
     } else if (out->kiosk || out->inspect || out->flags.kiosk_pin != NULL || out->flags.refresh_s >= 0) {
         return usage_error(err, "--kiosk, --kiosk-pin, --inspect and --refresh apply to the interactive mode only%s", "");
     }

@@ -4,10 +4,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "bo_err.h"
 
 #define LINE_MAX_BYTES 2048
 
@@ -16,16 +17,6 @@ typedef struct file_values {
     char *api_url, *api_key, *kiosk_pin;
     int refresh_s, idle_timeout_s;
 } file_values;
-
-static void seterr(char *err, size_t cap, const char *fmt, ...)
-{
-    if (err == NULL || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
 
 const char *config_source_name(config_source s)
 {
@@ -129,7 +120,7 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
     if (f == NULL) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0;
-        seterr(err, errcap, "cannot read %s: %s", path, strerror(errno));
+        bo_err_set(err, errcap, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
     char line[LINE_MAX_BYTES];
@@ -139,7 +130,7 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
         lineno++;
         size_t len = strlen(line);
         if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
-            seterr(err, errcap, "%s:%d: line too long", path, lineno);
+            bo_err_set(err, errcap, "%s:%d: line too long", path, lineno);
             rc = -1;
             break;
         }
@@ -148,7 +139,7 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
             continue;
         char *eq = strchr(s, '=');
         if (eq == NULL) {
-            seterr(err, errcap, "%s:%d: expected \"key = value\"", path, lineno);
+            bo_err_set(err, errcap, "%s:%d: expected \"key = value\"", path, lineno);
             rc = -1;
             break;
         }
@@ -161,7 +152,7 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
             value++;
         }
         if (strlen(value) > CONFIG_VALUE_MAX || has_control(value)) {
-            seterr(err, errcap, "%s:%d: bad value for %s", path, lineno, key);
+            bo_err_set(err, errcap, "%s:%d: bad value for %s", path, lineno, key);
             rc = -1;
             break;
         }
@@ -174,30 +165,30 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
             r = set_str(&v->kiosk_pin, value);
         } else if (strcmp(key, "refresh_seconds") == 0) {
             if (parse_int(value, 0, 86400, &v->refresh_s) != 0) {
-                seterr(err, errcap, "%s:%d: refresh_seconds must be 0..86400", path, lineno);
+                bo_err_set(err, errcap, "%s:%d: refresh_seconds must be 0..86400", path, lineno);
                 rc = -1;
                 break;
             }
         } else if (strcmp(key, "idle_timeout_seconds") == 0) {
             if (parse_int(value, 1, 86400, &v->idle_timeout_s) != 0) {
-                seterr(err, errcap, "%s:%d: idle_timeout_seconds must be 1..86400", path, lineno);
+                bo_err_set(err, errcap, "%s:%d: idle_timeout_seconds must be 1..86400", path, lineno);
                 rc = -1;
                 break;
             }
         } else {
-            seterr(err, errcap, "%s:%d: unknown key \"%.40s\" (known: api_url, api_key, refresh_seconds, "
+            bo_err_set(err, errcap, "%s:%d: unknown key \"%.40s\" (known: api_url, api_key, refresh_seconds, "
                    "kiosk_pin, idle_timeout_seconds)", path, lineno, key);
             rc = -1;
             break;
         }
         if (r != 0) {
-            seterr(err, errcap, "out of memory");
+            bo_err_set(err, errcap, "out of memory");
             rc = -1;
             break;
         }
     }
     if (rc == 0 && ferror(f)) {
-        seterr(err, errcap, "cannot read %s", path);
+        bo_err_set(err, errcap, "cannot read %s", path);
         rc = -1;
     }
     fclose(f);
@@ -270,7 +261,7 @@ int config_resolve(const config_flags *flags, config *out, char *err, size_t err
         if (port == NULL)
             port = "3000";
         if (parse_int(port, 1, 65535, &p) != 0) {
-            seterr(err, errcap, "API_PORT must be a port number 1..65535");
+            bo_err_set(err, errcap, "API_PORT must be a port number 1..65535");
             goto fail;
         }
         snprintf(local, sizeof local, CONFIG_LOCAL_URL_FMT, port);
@@ -278,7 +269,7 @@ int config_resolve(const config_flags *flags, config *out, char *err, size_t err
         out->url_source = CONFIG_SRC_DEFAULT;
     }
     if (!url_ok(url) || strlen(url) > CONFIG_VALUE_MAX || has_control(url)) {
-        seterr(err, errcap, "the API URL (from %s) must start with http:// or https://",
+        bo_err_set(err, errcap, "the API URL (from %s) must start with http:// or https://",
                config_source_name(out->url_source));
         goto fail;
     }
@@ -303,7 +294,7 @@ int config_resolve(const config_flags *flags, config *out, char *err, size_t err
     }
     if (key != NULL) {
         if (has_control(key) || strlen(key) > CONFIG_VALUE_MAX) {
-            seterr(err, errcap, "the API key (from %s) holds control characters or is too long",
+            bo_err_set(err, errcap, "the API key (from %s) holds control characters or is too long",
                    config_source_name(out->key_source));
             goto fail;
         }
@@ -326,7 +317,7 @@ int config_resolve(const config_flags *flags, config *out, char *err, size_t err
     const char *pin = flags->kiosk_pin != NULL ? flags->kiosk_pin : fv.kiosk_pin;
     if (pin != NULL && pin[0] != '\0') {
         if (has_control(pin) || strlen(pin) > 64) {
-            seterr(err, errcap, "the kiosk PIN must be at most 64 printable characters");
+            bo_err_set(err, errcap, "the kiosk PIN must be at most 64 printable characters");
             goto fail;
         }
         out->kiosk_pin = strdup(pin);
@@ -342,7 +333,7 @@ int config_resolve(const config_flags *flags, config *out, char *err, size_t err
     return 0;
 
 oom:
-    seterr(err, errcap, "out of memory");
+    bo_err_set(err, errcap, "out of memory");
 fail:
     file_values_free(&fv);
     config_free(out);

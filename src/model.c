@@ -3,14 +3,28 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bo_money.h"
 #include "bo_text.h"
+#include "bo_valid.h"
 
-#define FIELD_MAX_BYTES 4096   /* a sanitised field is cut at this size (the backend allows 200 chars) */
+#define PROBLEM_MAX_BYTES 512   /* one problem text, sanitised */
+#define SAFE_INT_MAX 9007199254740991.0 /* 2^53 - 1: above it a JSON number is not held exactly */
+
+static void bad_free(bo_concert_bad *b)
+{
+    if (b == NULL)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        free(b->problems[i]);
+    free(b->raw_id);
+    free(b);
+}
 
 void bo_concert_clear(bo_concert *c)
 {
@@ -19,6 +33,7 @@ void bo_concert_clear(bo_concert *c)
     free(c->name);
     free(c->date);
     free(c->venue);
+    bad_free(c->bad);
     memset(c, 0, sizeof *c);
 }
 
@@ -47,14 +62,34 @@ static char *dup_or_null(const char *s)
     return s != NULL ? strdup(s) : NULL;
 }
 
+static bo_concert_bad *bad_copy(const bo_concert_bad *src)
+{
+    bo_concert_bad *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    b->fields = src->fields;
+    for (size_t i = 0; i < src->n; i++) {
+        if ((b->problems[i] = strdup(src->problems[i])) == NULL)
+            goto fail;
+        b->n++;
+    }
+    if (src->raw_id != NULL && (b->raw_id = strdup(src->raw_id)) == NULL)
+        goto fail;
+    return b;
+fail:
+    bad_free(b);
+    return NULL;
+}
+
 int bo_concert_copy(bo_concert *dst, const bo_concert *src)
 {
     bo_concert tmp = *src;
     tmp.name = dup_or_null(src->name);
     tmp.date = dup_or_null(src->date);
     tmp.venue = dup_or_null(src->venue);
+    tmp.bad = src->bad != NULL ? bad_copy(src->bad) : NULL;
     if ((src->name != NULL && tmp.name == NULL) || (src->date != NULL && tmp.date == NULL)
-        || (src->venue != NULL && tmp.venue == NULL)) {
+        || (src->venue != NULL && tmp.venue == NULL) || (src->bad != NULL && tmp.bad == NULL)) {
         bo_concert_clear(&tmp);
         return -1;
     }
@@ -62,44 +97,215 @@ int bo_concert_copy(bo_concert *dst, const bo_concert *src)
     return 0;
 }
 
-/* A sanitised, newly allocated copy (caller frees); NULL on OOM. */
+bool bo_concert_sellable(const bo_concert *c)
+{
+    return c != NULL && c->bad == NULL;
+}
+
+bool bo_concert_field_bad(const bo_concert *c, unsigned field)
+{
+    return c != NULL && c->bad != NULL && (c->bad->fields & field) != 0;
+}
+
+void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    if (c == NULL || c->bad == NULL)
+        return;
+    size_t used = 0;
+    for (size_t i = 0; i < c->bad->n && used + 1 < cap; i++) {
+        int n = snprintf(out + used, cap - used, "%s%s", i > 0 ? "; " : "", c->bad->problems[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n < cap - used ? (size_t)n : cap - used - 1;
+    }
+    /* snprintf may have cut a UTF-8 sequence: drop a partial one at the end */
+    size_t n = strlen(out), k = n;
+    while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k > 0 && (unsigned char)out[k - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)out[k - 1];
+        size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < want)
+            out[k - 1] = '\0';
+    }
+}
+
+/* A sanitised, newly allocated copy (caller frees); NULL on OOM. Never cut: the whole text is kept. */
 static char *sanitized_dup(const char *s)
 {
     size_t cap = strlen(s) * 3 + 1;   /* every bad byte may become U+FFFD (3 bytes) */
-    if (cap > FIELD_MAX_BYTES)
-        cap = FIELD_MAX_BYTES;
     char *out = malloc(cap);
     if (out == NULL)
         return NULL;
-    bo_text_sanitize(out, cap, s);
+    size_t used = bo_text_sanitize(out, cap, s);
+    if (cap - used > 256) { /* a long text: give back what the worst case did not need */
+        char *fit = realloc(out, used + 1);
+        if (fit != NULL)
+            out = fit;
+    }
     return out;
 }
 
-/* Optional string field: absent or null -> "" ; a string -> sanitised copy; anything else -> error.
- * Returns 0, -1 on wrong type or OOM. */
-static int string_field(const cJSON *obj, const char *key, char **out)
+bool bo_id_plausible(const char *s)
+{
+    if (s == NULL)
+        return false;
+    size_t n = strlen(s);
+    if (n == 0 || n > BO_ID_MAX || !bo_utf8_valid(s, n) || bo_text_has_control(s))
+        return false;
+    char clean[BO_ID_MAX * 3 + 1];
+    bo_text_sanitize(clean, sizeof clean, s);
+    return strcmp(clean, s) == 0; /* nothing the cleaner drops (bidi controls ...) */
+}
+
+/* Records what is wrong with field (a BO_FIELD_* bit, 0 for none); skipped when the server already
+ * reported a problem for the same field name. Returns 0, -1 on OOM. */
+static int add_problem(bo_concert *c, unsigned field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int add_problem(bo_concert *c, unsigned field, const char *fmt, ...)
+{
+    if (c->bad == NULL && (c->bad = calloc(1, sizeof *c->bad)) == NULL)
+        return -1;
+    bo_concert_bad *b = c->bad;
+    b->fields |= field;
+    char raw[PROBLEM_MAX_BYTES];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    const char *colon = strchr(raw, ':');
+    size_t key = colon != NULL ? (size_t)(colon - raw) + 1 : 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (key > 0 && strncmp(b->problems[i], raw, key) == 0)
+            return 0; /* the server said it already */
+    if (b->n >= BO_PROBLEMS_MAX)
+        return 0;
+    char clean[PROBLEM_MAX_BYTES];
+    bo_text_sanitize(clean, sizeof clean, raw);
+    if ((b->problems[b->n] = strdup(clean)) == NULL)
+        return -1;
+    b->n++;
+    return 0;
+}
+
+/* The server's own "problems": ["field: what is wrong", ...] (a backend that read a stored item it
+ * cannot represent lists it with this field). Anything else there counts as one problem too. */
+static int server_problems(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "problems");
+    if (p == NULL || cJSON_IsNull(p))
+        return 0;
+    if (cJSON_IsArray(p) && cJSON_GetArraySize(p) == 0)
+        return 0;
+    if (!cJSON_IsArray(p))
+        return add_problem(c, 0, "problems: %s", "reported by the server");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, p) {
+        int rc = cJSON_IsString(e) && e->valuestring != NULL && e->valuestring[0] != '\0'
+                     ? add_problem(c, 0, "%s", e->valuestring)
+                     : add_problem(c, 0, "%s", "problem reported by the server");
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Optional string field: absent or null -> "" ; a string -> sanitised copy; anything else -> "" and a
+ * problem. Returns 0, -1 on OOM. */
+static int string_field(const cJSON *obj, const char *key, unsigned field, bo_concert *c, char **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     const char *s = "";
     if (v != NULL && !cJSON_IsNull(v)) {
-        if (!cJSON_IsString(v) || v->valuestring == NULL)
+        if (cJSON_IsString(v) && v->valuestring != NULL)
+            s = v->valuestring;
+        else if (add_problem(c, field, "%s: not a text", key) != 0)
             return -1;
-        s = v->valuestring;
     }
     *out = sanitized_dup(s);
     return *out != NULL ? 0 : -1;
 }
 
-/* Copies an id (string, 1..BO_ID_MAX bytes, valid UTF-8 without control characters). */
-static int id_field(const cJSON *obj, const char *key, char out[BO_ID_MAX + 1])
+/* The id: a plausible one is copied as is; anything else is kept sanitised for display, the exact
+ * text in bad->raw_id, and a problem recorded. Returns 0, -1 on OOM. */
+static int id_field(const cJSON *obj, bo_concert *c)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    if (v == NULL || cJSON_IsNull(v))
+        return add_problem(c, BO_FIELD_ID, "id: missing");
     if (!cJSON_IsString(v) || v->valuestring == NULL)
+        return add_problem(c, BO_FIELD_ID, "id: not a text");
+    const char *s = v->valuestring;
+    if (bo_id_plausible(s)) {
+        memcpy(c->id, s, strlen(s) + 1);
+        return 0;
+    }
+    bo_text_sanitize(c->id, sizeof c->id, s);
+    size_t n = strlen(s);
+    int rc = n == 0 ? add_problem(c, BO_FIELD_ID, "id: empty")
+             : n > BO_ID_MAX ? add_problem(c, BO_FIELD_ID, "id: longer than %d bytes", BO_ID_MAX)
+                             : add_problem(c, BO_FIELD_ID, "id: holds control, bidi or invalid characters");
+    if (rc != 0)
         return -1;
-    size_t n = strlen(v->valuestring);
-    if (n == 0 || n > BO_ID_MAX || !bo_utf8_valid(v->valuestring, n) || bo_text_has_control(v->valuestring))
+    return (c->bad->raw_id = strdup(s)) != NULL ? 0 : -1;
+}
+
+static int seats_field(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "availableTickets");
+    const char *k = "availableTickets";
+    if (v == NULL || cJSON_IsNull(v))
+        return add_problem(c, BO_FIELD_SEATS, "%s: missing", k);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return add_problem(c, BO_FIELD_SEATS, "%s: not a number", k);
+    double d = v->valuedouble;
+    if (d < 0)
+        return add_problem(c, BO_FIELD_SEATS, "%s: negative (%.15g)", k, d);
+    if (floor(d) != d)
+        return add_problem(c, BO_FIELD_SEATS, "%s: not a whole number (%.15g)", k, d);
+    /* a concert has at most BO_TICKETS_MAX seats; far beyond it a JSON number is not even held
+     * exactly (9007199254740993 arrives as ...992): neither can be shown as the truth */
+    if (d > (double)BO_TICKETS_MAX)
+        return add_problem(c, BO_FIELD_SEATS, "%s: over 1,000,000 (%s)", k,
+                           d > SAFE_INT_MAX ? "too large to hold exactly" : "more than a concert can have");
+    c->seats_left = (int64_t)d;
+    return 0;
+}
+
+static int price_field(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "ticketPrice");
+    const char *k = "ticketPrice";
+    if (v == NULL || cJSON_IsNull(v))
+        return add_problem(c, BO_FIELD_PRICE, "%s: missing", k);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return add_problem(c, BO_FIELD_PRICE, "%s: not a number", k);
+    double d = v->valuedouble;
+    if (bo_money_from_double(d, &c->price_cents) == 0)
+        return 0;
+    c->price_cents = 0;
+    if (d < 0)
+        return add_problem(c, BO_FIELD_PRICE, "%s: negative (%.15g)", k, d);
+    if (d > (double)BO_PRICE_MAX_CENTS / 100.0)
+        return add_problem(c, BO_FIELD_PRICE, "%s: over 1,000,000.00", k);
+    return add_problem(c, BO_FIELD_PRICE, "%s: more than 2 decimals", k);
+}
+
+int bo_concert_placeholder(bo_concert *out, const char *problem)
+{
+    bo_concert c;
+    memset(&c, 0, sizeof c);
+    c.name = strdup("");
+    c.date = strdup("");
+    c.venue = strdup("");
+    if (c.name == NULL || c.date == NULL || c.venue == NULL
+        || add_problem(&c, BO_FIELD_ID | BO_FIELD_SEATS | BO_FIELD_PRICE, "%s", problem) != 0) {
+        bo_concert_clear(&c);
         return -1;
-    memcpy(out, v->valuestring, n + 1);
+    }
+    *out = c;
     return 0;
 }
 
@@ -109,18 +315,11 @@ int bo_concert_from_json(const cJSON *obj, bo_concert *out)
     memset(&c, 0, sizeof c);
     if (!cJSON_IsObject(obj))
         return -1;
-    if (id_field(obj, "id", c.id) != 0)
-        return -1;
-    if (string_field(obj, "name", &c.name) != 0 || string_field(obj, "date", &c.date) != 0
-        || string_field(obj, "venue", &c.venue) != 0)
-        goto fail;
-    const cJSON *seats = cJSON_GetObjectItemCaseSensitive(obj, "availableTickets");
-    if (!cJSON_IsNumber(seats) || !isfinite(seats->valuedouble) || seats->valuedouble < 0
-        || seats->valuedouble > 9.0e15 || floor(seats->valuedouble) != seats->valuedouble)
-        goto fail;
-    c.seats_left = (int64_t)seats->valuedouble;
-    const cJSON *price = cJSON_GetObjectItemCaseSensitive(obj, "ticketPrice");
-    if (!cJSON_IsNumber(price) || bo_money_from_double(price->valuedouble, &c.price_cents) != 0)
+    if (server_problems(obj, &c) != 0 || id_field(obj, &c) != 0
+        || string_field(obj, "name", BO_FIELD_NAME, &c, &c.name) != 0
+        || string_field(obj, "date", BO_FIELD_DATE, &c, &c.date) != 0
+        || string_field(obj, "venue", BO_FIELD_VENUE, &c, &c.venue) != 0
+        || seats_field(obj, &c) != 0 || price_field(obj, &c) != 0)
         goto fail;
     *out = c;
     return 0;
@@ -142,7 +341,10 @@ int bo_concert_list_from_json(const cJSON *arr, bo_concert_list *out)
     }
     const cJSON *el;
     cJSON_ArrayForEach(el, arr) {
-        if (l.n >= (size_t)n || bo_concert_from_json(el, &l.items[l.n]) != 0) {
+        int rc = l.n >= (size_t)n ? -1
+                 : cJSON_IsObject(el) ? bo_concert_from_json(el, &l.items[l.n])
+                                      : bo_concert_placeholder(&l.items[l.n], "record: not a JSON object");
+        if (rc != 0) {
             bo_concert_list_clear(&l);
             return -1;
         }

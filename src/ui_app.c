@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bo_backoff.h"
+#include "bo_clock.h"
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "cli.h"
@@ -39,13 +41,6 @@ static void on_crash(int sig)
         endwin();
     signal(sig, SIG_DFL);
     raise(sig);
-}
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- screen stack ---- */
@@ -215,11 +210,11 @@ void ui_view_rebuild(ui_app *app, const char *keep_id)
     ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
 }
 
+/* Seconds before the next automatic refresh after `failures` failed ones in a row: 1, 2, 4, 8, then 10
+ * (no jitter). */
 static double backoff_s(int failures)
 {
-    int shift = failures > 4 ? 4 : failures - 1;
-    double d = (double)(1 << (shift < 0 ? 0 : shift));
-    return d > 10 ? 10 : d;
+    return (double)bo_backoff_ceiling(failures > 0 ? (unsigned)failures : 1, 1000, 10000) / 1000.0;
 }
 
 static void status_text(const api_result *res, api_status st, char *out, size_t cap)
@@ -254,7 +249,10 @@ static int handle_result(ui_app *app, ui_result *r)
             if (app->have_current)
                 for (size_t i = 0; i < app->data.n; i++)
                     if (strcmp(app->data.items[i].id, app->current.id) == 0) {
-                        app->current.seats_left = app->data.items[i].seats_left;
+                        if (!bo_concert_sellable(&app->data.items[i]))
+                            ui_set_current(app, &app->data.items[i]); /* damaged now: its marks too */
+                        else
+                            app->current.seats_left = app->data.items[i].seats_left;
                         break;
                     }
         } else {
@@ -310,6 +308,12 @@ static int request_quit(ui_app *app)
             ui_message(app, true, "Exit is disabled on this kiosk");
             return UI_HANDLED | UI_REDRAW;
         }
+        if (ui_pin_wait(&app->pin_guard, app->now) > 0) { /* refused, never slept on: the loop goes on */
+            char why[160];
+            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
+            ui_message(app, true, "%s", why);
+            return UI_HANDLED | UI_REDRAW;
+        }
         app->prompt = UI_PROMPT_PIN;
         ui_push(app, &ui_screen_prompt);
         return UI_HANDLED | UI_REDRAW;
@@ -339,7 +343,7 @@ static int global_key(ui_app *app, ui_action act, int key)
             ui_push(app, &ui_screen_help);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_INSPECT:
-        if (app->opts->kiosk && !app->opts->inspect) {
+        if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
         } else {
             app->inspect_on = !app->inspect_on;
@@ -497,7 +501,7 @@ static void draw_bar(ui_app *app)
         return;
     for (const ui_action *a = s->bar; *a != UI_ACT_NONE; a++) {
         const ui_action_def *d = ui_action_get(*a);
-        if (d == NULL)
+        if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
             continue;
         int kw = ui_text_width(d->keys_label), nw = ui_text_width(d->name);
         if (x + kw + 1 + nw >= COLS)
@@ -651,14 +655,14 @@ int ui_run(const ui_options *opts)
         return 1;
     }
     app->opts = opts;
-    app->now = mono_now();
+    app->now = bo_clock_mono_s();
     if (ui_trace_init(&app->trace) != 0) {
         free(app);
         fprintf(stderr, "boxoffice: cannot start\n");
         return 1;
     }
     forms_init(app);
-    bool trace = opts->inspect || !opts->kiosk;
+    bool trace = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
     app->worker = ui_worker_start(&opts->api, trace ? ui_trace_record : NULL, &app->trace);
     if (app->worker == NULL) {
         fprintf(stderr, "boxoffice: cannot start the network worker (bad API URL \"%s\"?)\n",
@@ -699,14 +703,14 @@ int ui_run(const ui_options *opts)
         ui_colors_init();
     }
 
-    app->inspect_on = opts->inspect;
+    app->inspect_on = opts->inspect && !opts->kiosk;
     app->last_input = app->now;
     ui_push(app, &ui_screen_list);
     ui_request_refresh(app);
     bool redraw = true;
     long last_sec = -1;
     while (!app->quit && got_signal == 0) {
-        app->now = mono_now();
+        app->now = bo_clock_mono_s();
         ui_result r;
         while (ui_worker_poll(app->worker, &r)) {
             if (handle_result(app, &r) & UI_REDRAW)
@@ -731,7 +735,7 @@ int ui_run(const ui_options *opts)
                 break; /* the terminal hung up */
             continue;
         }
-        app->now = mono_now();
+        app->now = bo_clock_mono_s();
         int key = rc == KEY_CODE_YES ? UI_KEY_FN(wch) : (int)wch;
         if (key == UI_KEY_FN(KEY_RESIZE)) {
             redraw = true;

@@ -1,6 +1,7 @@
 /* Drawing helpers shared by the screens: attributes with and without colours, fitted text, boxes, forms. */
 #include <string.h>
 
+#include "bo_text.h"
 #include "ui_app.h"
 #include "ui_curses.h"
 #include "ui_text.h"
@@ -50,12 +51,15 @@ void ui_colors_init(void)
 
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)
 {
-    char buf[4096];
+    char clean[4096], buf[4096];
     if (width <= 0)
         return;
     if (width > 1000)
         width = 1000;
-    ui_text_fit(buf, sizeof buf, s, width, right);
+    /* the model keeps server text clean already; this is the last gate before the terminal, for
+     * whatever else reaches a screen (ids, messages): no control, escape or bidi character passes */
+    bo_text_sanitize(clean, sizeof clean, s != NULL ? s : "");
+    ui_text_fit(buf, sizeof buf, clean, width, right);
     attron(attr);
     mvaddstr(y, x, buf);
     attroff(attr);

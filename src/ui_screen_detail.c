@@ -11,8 +11,8 @@ static const ui_action bar[] = { UI_ACT_BUY, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT
 
 static void reload(ui_app *app)
 {
-    if (!app->have_current)
-        return;
+    if (!app->have_current || bo_concert_field_bad(&app->current, BO_FIELD_ID))
+        return; /* an id that is not the server's cannot be asked for */
     ui_job job;
     memset(&job, 0, sizeof job);
     job.kind = UI_JOB_GET;
@@ -35,8 +35,14 @@ static void draw(ui_app *app, const ui_rect *a)
         return;
     char date[32], price[BO_MONEY_BUF], seats[64];
     ui_format_date(c->date, date);
-    bo_money_display(c->price_cents, price);
-    if (c->seats_left <= 0)
+    bool sellable = bo_concert_sellable(c);
+    if (bo_concert_field_bad(c, BO_FIELD_PRICE))
+        snprintf(price, sizeof price, "?");
+    else
+        bo_money_display(c->price_cents, price);
+    if (bo_concert_field_bad(c, BO_FIELD_SEATS))
+        snprintf(seats, sizeof seats, "?");
+    else if (c->seats_left <= 0)
         snprintf(seats, sizeof seats, "0 \xe2\x80\x94 SOLD OUT");
     else
         snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
@@ -50,7 +56,14 @@ static void draw(ui_app *app, const ui_rect *a)
     ui_draw_text(y++, x + 14, w - 16, seats, c->seats_left <= 0 ? ui_attr(app, UI_A_SOLDOUT) : 0, false);
     ui_draw_field_line(app, y++, x, w - 2, "ID", c->id);
     y++;
-    if (y < a->y + a->h - 1) {
+    if (!sellable) { /* what is wrong, one problem a line, as far as the box has room */
+        ui_draw_text(y++, x, w - 2, "! Not for sale: this record is damaged.", ui_attr(app, UI_A_SOLDOUT), false);
+        for (size_t i = 0; i < c->bad->n && y < a->y + a->h - 2; i++) {
+            char line[600];
+            snprintf(line, sizeof line, "! %s", c->bad->problems[i]);
+            ui_draw_text(y++, x, w - 2, line, ui_attr(app, UI_A_SOLDOUT), false);
+        }
+    } else if (y < a->y + a->h - 1) {
         if (c->seats_left > 0)
             ui_draw_text(y, x, w - 2, "Press b to sell a ticket for this concert.", ui_attr(app, UI_A_DIM), false);
         else
@@ -67,6 +80,10 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_ACT_BUY:
         if (!app->have_current)
             return UI_HANDLED;
+        if (!bo_concert_sellable(&app->current)) {
+            ui_message(app, true, "Not for sale: this concert's record is damaged");
+            return UI_HANDLED | UI_REDRAW;
+        }
         if (app->current.seats_left <= 0
             && !(app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0)) {
             ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left for %s", app->current.name);

@@ -25,12 +25,19 @@ static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool sel
     }
     char date[32], price[BO_MONEY_BUF], seats[32];
     ui_format_date(c->date, date);
-    bo_money_display(c->price_cents, price);
+    if (bo_concert_field_bad(c, BO_FIELD_PRICE))
+        snprintf(price, sizeof price, "?");
+    else
+        bo_money_display(c->price_cents, price);
     ui_draw_text(y, col.date_x, col.date_w, date, base, false);
     ui_draw_text(y, col.name_x, col.name_w, c->name, base, false);
     ui_draw_text(y, col.venue_x, col.venue_w, c->venue, base, false);
     ui_draw_text(y, col.price_x, col.price_w, price, base, true);
-    if (c->seats_left <= 0) {
+    if (!bo_concert_sellable(c)) { /* damaged record: marked, listed, never sold */
+        if (!selected)
+            mvaddch(y, 0, '!' | (chtype)ui_attr(app, UI_A_SOLDOUT));
+        ui_draw_text(y, col.seats_x, col.seats_w, "! DAMAGED", selected ? base : ui_attr(app, UI_A_SOLDOUT), true);
+    } else if (c->seats_left <= 0) {
         ui_draw_text(y, col.seats_x, col.seats_w, "SOLD OUT", selected ? base : ui_attr(app, UI_A_SOLDOUT), true);
     } else {
         snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
@@ -104,6 +111,10 @@ static void open_selected(ui_app *app, bool buy)
     const bo_concert *c = ui_view_selected(app);
     if (c == NULL)
         return;
+    if (buy && !bo_concert_sellable(c)) {
+        ui_message(app, true, "Not for sale: this concert's record is damaged \xe2\x80\x94 Enter shows what is wrong");
+        return;
+    }
     if (buy && c->seats_left <= 0) {
         ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left for %s", c->name);
         return;

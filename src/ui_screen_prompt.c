@@ -102,10 +102,25 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_PROMPT_PIN:
         if (act == UI_ACT_OPEN) {
             const char *pin = app->opts->kiosk_pin ? app->opts->kiosk_pin : "";
-            if (same_secret(app->pin.f[0].value, pin))
+            char why[160];
+            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
+            if (why[0] != '\0') { /* still waiting: the PIN is not even compared */
+                ui_form_clear(&app->pin);
+                ui_message(app, true, "%s", why);
+                ui_pop(app);
+                return UI_HANDLED | UI_REDRAW;
+            }
+            if (same_secret(app->pin.f[0].value, pin)) {
+                ui_pin_right(&app->pin_guard);
                 return UI_HANDLED | UI_QUIT;
+            }
             ui_form_clear(&app->pin);
-            ui_message(app, true, "Wrong PIN");
+            ui_pin_wrong(&app->pin_guard, app->now);
+            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
+            if (why[0] != '\0')
+                ui_message(app, true, "Wrong PIN \xc2\xb7 %s", why);
+            else
+                ui_message(app, true, "Wrong PIN");
             ui_pop(app);
         } else if (act == UI_ACT_BACK) {
             ui_pop(app);

@@ -1,6 +1,8 @@
 /* Pure text and layout helpers of the box office screens; see include/ui_text.h. */
 #include "ui_text.h"
 
+#include "bo_buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,28 +48,12 @@ int ui_text_width(const char *s)
     return total;
 }
 
-/* A tiny capped writer: never overruns, always leaves room for the NUL. */
-typedef struct sbuf {
-    char *p;
-    size_t cap, len;
-    bool full;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->full || b->len + n + 1 > b->cap) {
-        b->full = true;
-        return;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_spaces(sbuf *b, int n)
+/* Output goes through a fixed bo_buf over the caller's array: never overruns, and once a piece does not
+ * fit nothing more is added, so the text is cut on a character boundary. */
+static void sb_spaces(bo_buf *b, int n)
 {
     for (int i = 0; i < n; i++)
-        sb_put(b, " ", 1);
+        bo_buf_addn(b, " ", 1);
 }
 
 static const char *ellipsis(int *w)
@@ -78,10 +64,10 @@ static const char *ellipsis(int *w)
 
 size_t ui_text_fit(char *out, size_t cap, const char *s, int width, bool right)
 {
-    sbuf b = { out, cap, 0, false };
+    bo_buf b;
     if (cap == 0)
         return 0;
-    out[0] = '\0';
+    bo_buf_init_fixed(&b, out, cap);
     if (width <= 0)
         return 0;
     if (s == NULL)
@@ -96,14 +82,14 @@ size_t ui_text_fit(char *out, size_t cap, const char *s, int width, bool right)
             size_t n;
             int w;
             if (next_char(s + i, len - i, &n, &w))
-                sb_put(&b, s + i, n);
+                bo_buf_addn(&b, s + i, n);
             else
-                sb_put(&b, "?", 1);
+                bo_buf_addn(&b, "?", 1);
             i += n;
         }
         if (!right)
             sb_spaces(&b, width - total);
-        return b.len;
+        return bo_buf_len(&b);
     }
     int ew;
     const char *ell = ellipsis(&ew);
@@ -116,9 +102,9 @@ size_t ui_text_fit(char *out, size_t cap, const char *s, int width, bool right)
         if (used + w > room)
             break;
         if (ok)
-            sb_put(&b, s + i, n);
+            bo_buf_addn(&b, s + i, n);
         else
-            sb_put(&b, "?", 1);
+            bo_buf_addn(&b, "?", 1);
         used += w;
         i += n;
     }
@@ -128,12 +114,12 @@ size_t ui_text_fit(char *out, size_t cap, const char *s, int width, bool right)
         int w;
         if (!next_char(s + i, len - i, &n, &w) || w != 0)
             break;
-        sb_put(&b, s + i, n);
+        bo_buf_addn(&b, s + i, n);
         i += n;
     }
     sb_spaces(&b, room - used);
-    sb_put(&b, ell, strlen(ell));
-    return b.len;
+    bo_buf_addn(&b, ell, strlen(ell));
+    return bo_buf_len(&b);
 }
 
 size_t ui_text_fit_tail(char *out, size_t cap, const char *s, int width)

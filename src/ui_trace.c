@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo_buf.h"
 #include "bo_text.h"
 
 int ui_trace_init(ui_trace_ring *r)
@@ -80,22 +81,13 @@ static char *sanitize_lines(const char *text)
     return out;
 }
 
-/* A capped output buffer for the re-indenter. */
-typedef struct outbuf {
-    char *p;
-    size_t len, cap; /* cap includes the NUL */
-} outbuf;
-
-static bool out_put(outbuf *o, char c)
+static bool out_put(bo_buf *o, char c)
 {
-    if (o->len + 1 >= o->cap)
-        return false;
-    o->p[o->len++] = c;
-    return true;
+    return bo_buf_addn(o, &c, 1) == BO_BUF_OK;
 }
 
 /* A new line indented by depth tabs (sanitize_lines turns each leading tab into two spaces). */
-static bool out_newline(outbuf *o, int depth)
+static bool out_newline(bo_buf *o, int depth)
 {
     if (!out_put(o, '\n'))
         return false;
@@ -110,7 +102,7 @@ static bool out_newline(outbuf *o, int depth)
 /* Re-indents JSON text the way cJSON_Print lays it out (one object member a line, array elements
  * inline, "key":<tab>value) without parsing it, so a body cut off at UI_TRACE_RAW_MAX, or one that is
  * not valid JSON, still comes out readable. Strings are copied as they are. Stops when o is full. */
-static void reindent_json(const char *s, outbuf *o)
+static void reindent_json(const char *s, bo_buf *o)
 {
     bool in_str = false, esc = false, pending = false; /* pending: a '{' waits to see if it is empty */
     char nest[NEST_MAX];                               /* '{' or '[' per level (deeper levels: like '{') */
@@ -184,13 +176,11 @@ static char *pretty_kept(const char *kept, size_t full_len)
     const char *first = kept + strspn(kept, " \t\r\n");
     char *out;
     if (*first == '{' || *first == '[') {
-        outbuf o = { malloc(2 * UI_TRACE_BODY_MAX), 0, 2 * UI_TRACE_BODY_MAX };
-        if (o.p == NULL)
-            return NULL;
+        bo_buf o;
+        bo_buf_init(&o, 2 * UI_TRACE_BODY_MAX - 1);
         reindent_json(first, &o);
-        o.p[o.len] = '\0';
-        out = sanitize_lines(o.p);
-        free(o.p);
+        out = bo_buf_error(&o) == BO_BUF_NOMEM ? NULL : sanitize_lines(bo_buf_ptr(&o));
+        bo_buf_free(&o);
     } else {
         out = sanitize_lines(kept);
     }

@@ -4,8 +4,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). A NUL byte is
+ * well-formed UTF-8 (U+0000) and passes: callers that need a C string check for it themselves. */
 bool bo_utf8_valid(const char *s, size_t len);
+/* The same, and false when s[0..len) holds a NUL byte: text that a C string or a JSON string carries
+ * whole (the local gateway sends any other body base64-encoded). */
+bool bo_utf8_valid_no_nul(const char *s, size_t len);
 
 /* Number of code points in a valid UTF-8 string. */
 size_t bo_utf8_chars(const char *s);

@@ -60,6 +60,13 @@ bool bo_utf8_valid(const char *s, size_t len)
     return true;
 }
 
+bool bo_utf8_valid_no_nul(const char *s, size_t len)
+{
+    if (s != NULL && len > 0 && memchr(s, '\0', len) != NULL)
+        return false;
+    return bo_utf8_valid(s, len);
+}
+
 size_t bo_utf8_chars(const char *s)
 {
     size_t n = 0;

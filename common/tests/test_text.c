@@ -47,6 +47,25 @@ static void utf8_refuses_malformed_text(void **state)
     assert_true(bo_utf8_valid("\xE2\x82\xAC", 3));
 }
 
+/* The NUL rule is explicit: bo_utf8_valid lets U+0000 through, bo_utf8_valid_no_nul does not (the local
+ * gateway sends such bodies base64-encoded); otherwise the two agree. */
+static void utf8_no_nul_refuses_nul_and_agrees_otherwise(void **state)
+{
+    (void)state;
+    assert_true(bo_utf8_valid("a\0b", 3));
+    assert_false(bo_utf8_valid_no_nul("a\0b", 3));
+    assert_false(bo_utf8_valid_no_nul("\0", 1));
+    assert_true(bo_utf8_valid_no_nul("a\0b", 1)); /* only len bytes are read */
+    assert_true(bo_utf8_valid_no_nul(NULL, 0));
+    assert_true(bo_utf8_valid_no_nul("", 0));
+    const char *cases[] = { "plain", "\xe5\x9d\x82\xe6\x9c\xac \xe2\x80\x94 Bj\xc3\xb6rk", "\xf0\x9f\x8e\xb5",
+                            "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\xff" };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(bo_utf8_valid_no_nul(cases[i], strlen(cases[i])), bo_utf8_valid(cases[i], strlen(cases[i])));
+    assert_true(bo_utf8_valid_no_nul(cases[1], strlen(cases[1])));
+    assert_false(bo_utf8_valid_no_nul(cases[3], strlen(cases[3])));
+}
+
 static void utf8_counts_code_points(void **state)
 {
     (void)state;
@@ -172,6 +191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_accepts_well_formed_text),
         cmocka_unit_test(utf8_refuses_malformed_text),
+        cmocka_unit_test(utf8_no_nul_refuses_nul_and_agrees_otherwise),
         cmocka_unit_test(utf8_counts_code_points),
         cmocka_unit_test(control_detection_covers_c0_del_c1),
         cmocka_unit_test(trim_dup_removes_ascii_space_only),

@@ -35,6 +35,9 @@
 #   ddb_count TABLE [FILTER_JSON]        items in a DynamoDB Local table (paginated Scan, Select COUNT);
 #                                        FILTER_JSON adds {"FilterExpression":...,"ExpressionAttributeValues":...}
 #                                        uses DYNAMODB_PORT
+#   ddb_put TABLE ITEM_JSON              writes one raw item (DynamoDB JSON, e.g. {"id":{"S":"x"}}) straight
+#                                        into DynamoDB Local, past the API's validation (SigV4-signed by
+#                                        curl --aws-sigv4); uses DYNAMODB_PORT
 #
 # Everything runs on 127.0.0.1. Requires curl and jq.
 
@@ -160,4 +163,14 @@ ddb_count() {
     [ "$start" = "null" ] && break
   done
   echo "$total"
+}
+
+ddb_put() {
+  local table=$1 item=$2 answer
+  answer=$(jq -nc --arg t "$table" --argjson i "$item" '{TableName: $t, Item: $i}' |
+    curl -sS -m 30 -X POST "http://127.0.0.1:${DYNAMODB_PORT:?}/" \
+      --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
+      -H 'X-Amz-Target: DynamoDB_20120810.PutItem' -H 'Content-Type: application/x-amz-json-1.0' \
+      --data-binary @-) || return 1
+  jq -e 'has("__type") | not' <<<"$answer" >/dev/null || { echo "ddb_put: $answer" >&2; return 1; }
 }

@@ -543,8 +543,35 @@ static void wrong_shape_is_protocol_error(void **state)
     api_result res;
     stub_push(f->stub, 200, "{\"items\":[]}");
     assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_PROTOCOL);
-    stub_push(f->stub, 200, "{\"id\":\"c-1\",\"name\":\"x\",\"availableTickets\":\"12\",\"ticketPrice\":1}");
+    stub_push(f->stub, 200, "[{\"id\":\"c-1\"}]");
     assert_int_equal(api_get_concert(f->client, "c-1", &c, &res), API_ERR_PROTOCOL);
+}
+
+/* One record the client cannot show faithfully no longer takes the catalogue down: it is listed, marked. */
+static void bad_records_are_listed_marked(void **state)
+{
+    fixture *f = *state;
+    bo_concert_list l;
+    bo_concert c;
+    api_result res;
+    stub_push(f->stub, 200, "[{\"id\":\"c-1\",\"name\":\"x\",\"availableTickets\":-5,\"ticketPrice\":1},"
+                            "{\"id\":\"c-2\",\"name\":\"y\",\"availableTickets\":3,\"ticketPrice\":90000000000000.01},"
+                            "{\"id\":\"c-\\u001b[2J3\",\"name\":\"z\",\"availableTickets\":3,\"ticketPrice\":2},"
+                            "\"junk\","
+                            "{\"id\":\"c-4\",\"name\":\"w\",\"availableTickets\":3,\"ticketPrice\":2}]");
+    assert_int_equal(api_list_concerts(f->client, &l, &res), API_OK);
+    assert_int_equal(l.n, 5);
+    for (size_t i = 0; i < 4; i++)
+        assert_false(bo_concert_sellable(&l.items[i]));
+    assert_true(bo_concert_sellable(&l.items[4]));
+    assert_string_equal(l.items[4].id, "c-4");
+    assert_int_equal(l.items[4].seats_left, 3);
+    assert_null(strchr(l.items[2].id, '\x1b'));
+    bo_concert_list_clear(&l);
+    stub_push(f->stub, 200, "{\"id\":\"c-1\",\"name\":\"x\",\"availableTickets\":\"12\",\"ticketPrice\":1}");
+    assert_int_equal(api_get_concert(f->client, "c-1", &c, &res), API_OK);
+    assert_true(bo_concert_field_bad(&c, BO_FIELD_SEATS));
+    bo_concert_clear(&c);
 }
 
 static void non_json_content_is_protocol_error(void **state)
@@ -702,6 +729,7 @@ int main(void)
         cmocka_unit_test(purchase_unreachable_is_not_unconfirmed),
         cmocka_unit_test_setup_teardown(silent_server_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_json_is_protocol_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_records_are_listed_marked, setup, teardown),
         cmocka_unit_test_setup_teardown(wrong_shape_is_protocol_error, setup, teardown),
         cmocka_unit_test_setup_teardown(non_json_content_is_protocol_error, setup, teardown),
         cmocka_unit_test_setup_teardown(huge_body_over_the_cap_is_refused, setup, teardown),

@@ -17,6 +17,16 @@
 #define CONCERTS "[{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}," \
                  "{\"id\":\"c-2\",\"name\":\"Evil\\u001b[2J Band\",\"date\":\"2026-11-01\",\"venue\":\"Hall\",\"availableTickets\":0,\"ticketPrice\":1234.5}]"
 
+#define GOOD_C1 "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}"
+/* one catalogue, every kind of bad record among good ones */
+#define BAD_CONCERTS "[" GOOD_C1 "," \
+    "{\"id\":\"neg-seats\",\"name\":\"Neg\",\"date\":\"2027-01-02\",\"venue\":\"V\",\"availableTickets\":-5,\"ticketPrice\":10}," \
+    "{\"id\":\"huge-price\",\"name\":\"Huge\",\"date\":\"2027-01-03\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":90000000000000.01}," \
+    "{\"id\":\"bidi\\u202eid\",\"name\":\"Bidi\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}," \
+    "{\"id\":\"esc\\u001b[31mid\",\"name\":\"Esc\",\"date\":\"2027-01-05\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}," \
+    "{\"id\":\"srv\",\"name\":\"Srv\",\"date\":\"2027-01-06\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\",\"ticketPrice\":10," \
+    "\"problems\":[\"availableTickets: 9007199254740993 cannot be represented\"]}]"
+
 /* Parses a NULL-terminated list of arguments; returns the parse result and captures stderr. */
 static int parse(cli_args *a, char *errbuf, size_t cap, ...)
 {
@@ -41,13 +51,25 @@ static void no_subcommand_is_the_ui(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--inspect", "--refresh", "7",
+    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--refresh", "7",
                            "--no-color", "--api-url", "http://x.example.com", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_UI);
-    assert_true(a.kiosk && a.inspect && a.no_color && !a.json);
+    assert_true(a.kiosk && !a.inspect && a.no_color && !a.json);
     assert_string_equal(a.flags.kiosk_pin, "12");
     assert_int_equal(a.flags.refresh_s, 7);
     assert_string_equal(a.flags.api_url, "http://x.example.com");
+}
+
+/* The inspector shows customers' names and e-mails: a kiosk never runs with it. */
+static void kiosk_refuses_the_inspector(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--inspect", NULL), CLI_EXIT_USAGE);
+    assert_non_null(strstr(e, "--inspect cannot be combined with --kiosk"));
+    assert_int_equal(parse(&a, e, sizeof e, "--inspect", NULL), 0);
+    assert_true(a.inspect && !a.kiosk);
 }
 
 static void options_may_follow_the_subcommand(void **state)
@@ -261,12 +283,120 @@ static void buy_prints_a_receipt(void **state)
     (void)state;
     http_stub *s = stub_start();
     run_out o;
+    stub_push(s, 200, GOOD_C1); /* the check that the record is sound before selling */
     stub_push(s, 201, "{\"id\":\"t-1\"}");
     stub_push(s, 200, "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":11,\"ticketPrice\":49.99}");
     assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada Lovelace", "--email", "ada@example.com", NULL), 0);
     assert_non_null(strstr(o.out, "t-1"));
     assert_non_null(strstr(o.out, "Björk"));
     assert_non_null(strstr(o.out, "Ada Lovelace"));
+    assert_int_equal(stub_request_count(s), 3);
+    assert_string_equal(stub_request_at(s, 1)->method, "POST");
+    run_free(&o);
+    stub_stop(s);
+}
+
+/* True when s holds no byte a terminal would act on: C0 (but new line, tab), DEL, C1, bidi controls. */
+static bool terminal_safe(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            return false;
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0)
+            return false;
+        if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xAE || p[2] == 0xAA || p[2] == 0xAB || p[2] == 0xAC || p[2] == 0xAD))
+            return false;
+    }
+    return true;
+}
+
+static void list_marks_bad_records_and_lists_the_rest(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 200, BAD_CONCERTS);
+    assert_int_equal(run(s, &o, "list", NULL), 0);
+    assert_true(terminal_safe(o.out));
+    assert_non_null(strstr(o.out, "Björk"));
+    assert_non_null(strstr(o.out, "6 concerts; 5 damaged"));
+    assert_non_null(strstr(o.out, "! neg-seats: availableTickets: negative (-5)"));
+    assert_non_null(strstr(o.out, "! huge-price: ticketPrice: over 1,000,000.00"));
+    assert_non_null(strstr(o.out, "! bidiid: id: "));
+    assert_non_null(strstr(o.out, "! srv: availableTickets: 9007199254740993 cannot be represented"));
+    run_free(&o);
+
+    stub_push(s, 200, BAD_CONCERTS);
+    assert_int_equal(run(s, &o, "--json", "list", NULL), 0);
+    assert_true(terminal_safe(o.out));
+    assert_non_null(strstr(o.out, "\"bidi\\u202eid\""));     /* escaped, not dropped: still the exact id */
+    assert_non_null(strstr(o.out, "\"esc\\u001b[31mid\""));
+    cJSON *j = cJSON_Parse(o.out);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetArraySize(j), 6);
+    assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "problems"));
+    cJSON *neg = cJSON_GetArrayItem(j, 1);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(neg, "availableTickets")));
+    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(neg, "problems"), 0)->valuestring,
+                        "availableTickets: negative (-5)");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 3), "id")->valuestring, "bidi\xe2\x80\xae" "id");
+    cJSON_Delete(j);
+    run_free(&o);
+    stub_stop(s);
+}
+
+static void show_prints_ids_clean_and_json_whole(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 200, "{\"id\":\"bidi\\u202eid\",\"name\":\"Bidi\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}");
+    assert_int_equal(run(s, &o, "show", "bidi\xe2\x80\xae" "id", NULL), 0);
+    assert_true(terminal_safe(o.out));
+    assert_non_null(strstr(o.out, "ID:          bidiid\n"));
+    assert_non_null(strstr(o.out, "Not for sale"));
+    run_free(&o);
+    /* a 10,000-character name comes back whole */
+    size_t n = 10000;
+    char *body = malloc(n + 256), *name = malloc(n + 1);
+    assert_non_null(body);
+    assert_non_null(name);
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)('A' + i % 26);
+    name[n] = '\0';
+    snprintf(body, n + 256, "{\"id\":\"long\",\"name\":\"%s\",\"date\":\"2027-01-01\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}", name);
+    stub_push(s, 200, body);
+    assert_int_equal(run(s, &o, "--json", "show", "long", NULL), 0);
+    cJSON *j = cJSON_Parse(o.out);
+    assert_non_null(j);
+    assert_string_equal(cJSON_GetObjectItem(j, "name")->valuestring, name);
+    cJSON_Delete(j);
+    run_free(&o);
+    free(body);
+    free(name);
+    stub_stop(s);
+}
+
+static void buy_of_a_damaged_record_is_refused_before_selling(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 200, "{\"id\":\"neg-price\",\"name\":\"N\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":-10}");
+    assert_int_equal(run(s, &o, "buy", "neg-price", "--name", "Ada", "--email", "ada@example.com", NULL), CLI_EXIT_API);
+    assert_non_null(strstr(o.err, "Not for sale"));
+    assert_non_null(strstr(o.err, "ticketPrice: negative (-10)"));
+    assert_int_equal(stub_request_count(s), 1); /* the GET only: no POST /tickets */
+    assert_string_equal(stub_request_at(s, 0)->method, "GET");
+    run_free(&o);
+    /* the backend's own marks count the same */
+    stub_push(s, 200, "{\"id\":\"srv\",\"name\":\"N\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\","
+                      "\"ticketPrice\":10,\"problems\":[\"availableTickets: 9007199254740993 cannot be represented\"]}");
+    assert_int_equal(run(s, &o, "--json", "buy", "srv", "--name", "Ada", "--email", "ada@example.com", NULL), CLI_EXIT_API);
+    cJSON *j = cJSON_Parse(o.out);
+    assert_non_null(j);
+    assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, CLI_EXIT_API);
+    cJSON_Delete(j);
     assert_int_equal(stub_request_count(s), 2);
     run_free(&o);
     stub_stop(s);
@@ -289,6 +419,7 @@ static void buy_sold_out_is_3(void **state)
     (void)state;
     http_stub *s = stub_start();
     run_out o;
+    stub_push(s, 200, GOOD_C1);
     stub_push(s, 400, "{\"error\":\"No tickets available\"}");
     assert_int_equal(run(s, &o, "buy", "c-2", "--name", "Ada", "--email", "ada@example.com", "--json", NULL),
                      CLI_EXIT_SOLD_OUT);
@@ -361,11 +492,12 @@ static void buy_without_an_answer_prints_the_resolving_command(void **state)
     http_stub *s = stub_start();
     run_out o;
     char k[300];
+    stub_push(s, 200, GOOD_C1); /* the check that the record is sound before selling */
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
     assert_int_equal(run(s, &o, "--json", "buy", "c-1", "--name", "Alan O'Brien", "--email", "alan@example.org",
                          "--idempotency-key", "sale-7", NULL), CLI_EXIT_UNCONFIRMED);
-    assert_true(stub_header(stub_request_at(s, 0), "Idempotency-Key", k, sizeof k));
+    assert_true(stub_header(stub_request_at(s, 1), "Idempotency-Key", k, sizeof k));
     assert_string_equal(k, "sale-7");
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
     char want[512];
@@ -380,11 +512,12 @@ static void buy_without_an_answer_prints_the_resolving_command(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "retryCommand")->valuestring, want);
     cJSON_Delete(j);
     run_free(&o);
-    /* without a key given, the one generated is the one printed */
-    for (int i = 0; i < 2; i++)
+    /* without a key given, the one generated is the one printed; and a check read that gets no definite
+     * answer (here a 502) does not stop the sale: the sale reports its own outcome */
+    for (int i = 0; i < 3; i++)
         stub_push(s, 502, "{\"message\":\"Internal server error\"}");
     assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada", "--email", "ada@example.org", NULL), CLI_EXIT_UNCONFIRMED);
-    assert_true(stub_header(stub_request_at(s, 2), "Idempotency-Key", k, sizeof k));
+    assert_true(stub_header(stub_request_at(s, 4), "Idempotency-Key", k, sizeof k));
     char tail[320];
     snprintf(tail, sizeof tail, "--idempotency-key %s\n", k);
     assert_non_null(strstr(o.err, tail));
@@ -429,6 +562,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(no_subcommand_is_the_ui),
         cmocka_unit_test(options_may_follow_the_subcommand),
+        cmocka_unit_test(kiosk_refuses_the_inspector),
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(config_command_never_prints_the_key),
         cmocka_unit_test(usage_errors),
@@ -437,6 +571,9 @@ int main(void)
         cmocka_unit_test(list_json_parses_with_exact_prices),
         cmocka_unit_test(show_unknown_is_4),
         cmocka_unit_test(buy_prints_a_receipt),
+        cmocka_unit_test(list_marks_bad_records_and_lists_the_rest),
+        cmocka_unit_test(show_prints_ids_clean_and_json_whole),
+        cmocka_unit_test(buy_of_a_damaged_record_is_refused_before_selling),
         cmocka_unit_test(buy_invalid_email_sends_nothing),
         cmocka_unit_test(buy_sold_out_is_3),
         cmocka_unit_test(create_outcomes),

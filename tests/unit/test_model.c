@@ -60,32 +60,118 @@ static void prices_are_exact_cents(void **state)
     }
 }
 
-static void wrong_types_are_refused(void **state)
+static void a_non_object_is_refused(void **state)
 {
     (void)state;
-    static const char *bad[] = {
-        "[]",
-        "{\"name\":\"no id\",\"availableTickets\":1,\"ticketPrice\":1}",
-        "{\"id\":7,\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}",
-        "{\"id\":\"\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}",
-        "{\"id\":\"a\",\"name\":5,\"availableTickets\":1,\"ticketPrice\":1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"venue\":[],\"availableTickets\":1,\"ticketPrice\":1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":\"1\",\"ticketPrice\":1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1.5,\"ticketPrice\":1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":-1,\"ticketPrice\":1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":\"9.99\"}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":-1}",
-        "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1.234}",
-        "{\"id\":\"a\\u001b[2J\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}",
+    bo_concert c;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(parse_one("[]", &c), -1);
+    assert_int_equal(parse_one("42", &c), -1);
+    assert_null(c.name);
+}
+
+/* Every value the client cannot show faithfully marks the record (listed, never sold), never fails it. */
+static void bad_values_mark_the_record(void **state)
+{
+    (void)state;
+    static const struct { const char *json; unsigned field; const char *problem; } cases[] = {
+        { "{\"name\":\"no id\",\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_ID, "id: missing" },
+        { "{\"id\":7,\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_ID, "id: not a text" },
+        { "{\"id\":\"\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_ID, "id: empty" },
+        { "{\"id\":\"a\\u001b[2J\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_ID, "id: holds control" },
+        { "{\"id\":\"a\\u202eb\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_ID, "id: holds control" },
+        { "{\"id\":\"a\",\"name\":5,\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_NAME, "name: not a text" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"venue\":[],\"availableTickets\":1,\"ticketPrice\":1}", BO_FIELD_VENUE, "venue: not a text" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":\"1\",\"ticketPrice\":1}", BO_FIELD_SEATS, "availableTickets: not a number" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1.5,\"ticketPrice\":1}", BO_FIELD_SEATS, "availableTickets: not a whole number" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":-5,\"ticketPrice\":1}", BO_FIELD_SEATS, "availableTickets: negative (-5)" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":9007199254740993,\"ticketPrice\":1}", BO_FIELD_SEATS, "availableTickets: over 1,000,000 (too large" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1000001,\"ticketPrice\":1}", BO_FIELD_SEATS, "availableTickets: over 1,000,000" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1}", BO_FIELD_PRICE, "ticketPrice: missing" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":\"9.99\"}", BO_FIELD_PRICE, "ticketPrice: not a number" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":-10}", BO_FIELD_PRICE, "ticketPrice: negative (-10)" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1.234}", BO_FIELD_PRICE, "ticketPrice: more than 2 decimals" },
+        { "{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":90000000000000.01}", BO_FIELD_PRICE, "ticketPrice: over 1,000,000.00" },
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bo_concert c;
         memset(&c, 0, sizeof c);
-        if (parse_one(bad[i], &c) != -1)
-            fail_msg("accepted: %s", bad[i]);
-        assert_null(c.name);
+        if (parse_one(cases[i].json, &c) != 0)
+            fail_msg("failed instead of marking: %s", cases[i].json);
+        if (bo_concert_sellable(&c) || !bo_concert_field_bad(&c, cases[i].field))
+            fail_msg("not marked: %s", cases[i].json);
+        char text[512];
+        bo_concert_problems_text(&c, text, sizeof text);
+        if (strncmp(text, cases[i].problem, strlen(cases[i].problem)) != 0)
+            fail_msg("%s: problem '%s', expected '%s...'", cases[i].json, text, cases[i].problem);
+        assert_non_null(c.name); /* the rest of the record is still there to show */
+        for (const unsigned char *p = (const unsigned char *)c.id; *p; p++)
+            assert_true(*p >= 0x20 && *p != 0x7f);
+        assert_null(strstr(c.id, "\xe2\x80\xae"));
+        /* a copy carries the marks */
+        bo_concert copy;
+        assert_int_equal(bo_concert_copy(&copy, &c), 0);
+        assert_false(bo_concert_sellable(&copy));
+        assert_int_equal(copy.bad->n, c.bad->n);
+        assert_string_equal(copy.bad->problems[0], c.bad->problems[0]);
+        bo_concert_clear(&copy);
+        bo_concert_clear(&c);
     }
+}
+
+static void an_implausible_id_is_kept_exactly_beside_its_clean_form(void **state)
+{
+    (void)state;
+    bo_concert c;
+    assert_int_equal(parse_one("{\"id\":\"ab\\u202ecd\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}", &c), 0);
+    assert_string_equal(c.id, "abcd");
+    assert_non_null(c.bad);
+    assert_string_equal(c.bad->raw_id, "ab\xe2\x80\xae" "cd");
+    bo_concert_clear(&c);
+    assert_true(bo_id_plausible("3f1c-uuid"));
+    assert_false(bo_id_plausible("a\x1b[1m"));
+    assert_false(bo_id_plausible("a\xe2\x80\xae"));
+    assert_false(bo_id_plausible(""));
+    assert_false(bo_id_plausible("\xff"));
+}
+
+static void server_problems_mark_the_record_without_repeating_a_field(void **state)
+{
+    (void)state;
+    bo_concert c;
+    assert_int_equal(parse_one("{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":\"9007199254740993\",\"ticketPrice\":5,"
+                               "\"problems\":[\"availableTickets: 9007199254740993 is not a safe integer\","
+                               "\"venue: \\u001b[2Jbad\"]}", &c), 0);
+    assert_false(bo_concert_sellable(&c));
+    assert_true(bo_concert_field_bad(&c, BO_FIELD_SEATS));
+    assert_int_equal(c.bad->n, 2); /* the client's own "availableTickets: not a number" is not repeated */
+    assert_string_equal(c.bad->problems[0], "availableTickets: 9007199254740993 is not a safe integer");
+    assert_null(strchr(c.bad->problems[1], '\x1b'));
+    assert_int_equal(c.price_cents, 500);
+    bo_concert_clear(&c);
+    assert_int_equal(parse_one("{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":5,\"problems\":[]}", &c), 0);
+    assert_true(bo_concert_sellable(&c));
+    bo_concert_clear(&c);
+}
+
+static void a_long_name_is_kept_whole(void **state)
+{
+    (void)state;
+    size_t n = 10000;
+    char *json = malloc(n + 200), *name = malloc(n + 1);
+    assert_non_null(json);
+    assert_non_null(name);
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)('a' + i % 26);
+    name[n] = '\0';
+    snprintf(json, n + 200, "{\"id\":\"a\",\"name\":\"%s\",\"availableTickets\":1,\"ticketPrice\":1}", name);
+    bo_concert c;
+    assert_int_equal(parse_one(json, &c), 0);
+    assert_int_equal(strlen(c.name), n);
+    assert_string_equal(c.name, name);
+    bo_concert_clear(&c);
+    free(json);
+    free(name);
 }
 
 static void missing_or_null_text_becomes_empty(void **state)
@@ -132,8 +218,19 @@ static void list_from_json(void **state)
     assert_int_equal(l.n, 0);
     cJSON_Delete(j);
 
-    j = cJSON_Parse("[{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}, 42]");
-    assert_int_equal(bo_concert_list_from_json(j, &l), -1);
+    /* one bad item among good ones: all listed, only that one marked */
+    j = cJSON_Parse("[{\"id\":\"a\",\"name\":\"x\",\"availableTickets\":1,\"ticketPrice\":1}, 42,"
+                    "{\"id\":\"c\",\"name\":\"z\",\"availableTickets\":-5,\"ticketPrice\":1},"
+                    "{\"id\":\"d\",\"name\":\"w\",\"availableTickets\":3,\"ticketPrice\":2}]");
+    assert_int_equal(bo_concert_list_from_json(j, &l), 0);
+    assert_int_equal(l.n, 4);
+    assert_true(bo_concert_sellable(&l.items[0]));
+    assert_false(bo_concert_sellable(&l.items[1]));
+    assert_string_equal(l.items[1].bad->problems[0], "record: not a JSON object");
+    assert_false(bo_concert_sellable(&l.items[2]));
+    assert_true(bo_concert_sellable(&l.items[3]));
+    assert_int_equal(l.items[3].seats_left, 3);
+    bo_concert_list_clear(&l);
     cJSON_Delete(j);
     j = cJSON_Parse("{\"id\":\"a\"}");
     assert_int_equal(bo_concert_list_from_json(j, &l), -1);
@@ -269,7 +366,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(concert_from_json_maps_every_field),
         cmocka_unit_test(prices_are_exact_cents),
-        cmocka_unit_test(wrong_types_are_refused),
+        cmocka_unit_test(a_non_object_is_refused),
+        cmocka_unit_test(bad_values_mark_the_record),
+        cmocka_unit_test(an_implausible_id_is_kept_exactly_beside_its_clean_form),
+        cmocka_unit_test(server_problems_mark_the_record_without_repeating_a_field),
+        cmocka_unit_test(a_long_name_is_kept_whole),
         cmocka_unit_test(missing_or_null_text_becomes_empty),
         cmocka_unit_test(server_strings_are_sanitised),
         cmocka_unit_test(list_from_json),

@@ -100,6 +100,22 @@ static void function_keys_never_collide_with_typed_characters(void **state)
     assert_int_equal(ui_action_for_key(KEY_DOWN, true), UI_ACT_NONE);
 }
 
+/* The key bar is generated from the table filtered by mode: a kiosk shows only what a customer can do. */
+static void the_kiosk_bar_offers_only_what_a_kiosk_can_do(void **state)
+{
+    (void)state;
+    size_t n;
+    const ui_action_def *t = ui_actions(&n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(ui_action_offered(t[i].action, UI_MODE_DESK));
+        bool kiosk = ui_action_offered(t[i].action, UI_MODE_KIOSK);
+        bool customer_cannot = t[i].action == UI_ACT_NEW || t[i].action == UI_ACT_QUIT || t[i].action == UI_ACT_INSPECT;
+        if (kiosk == customer_cannot)
+            fail_msg("action '%s' %s on the kiosk's key bar", t[i].name, kiosk ? "wrongly offered" : "missing");
+    }
+    assert_false(ui_action_offered(UI_ACT_NONE, UI_MODE_DESK));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +124,7 @@ int main(void)
         cmocka_unit_test(the_keys_of_the_issue_are_bound),
         cmocka_unit_test(typing_turns_letters_into_text_but_keeps_special_keys),
         cmocka_unit_test(function_keys_never_collide_with_typed_characters),
+        cmocka_unit_test(the_kiosk_bar_offers_only_what_a_kiosk_can_do),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

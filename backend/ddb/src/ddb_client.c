@@ -12,6 +12,8 @@
  *  - X-Amz-Date left to libcurl, which dates the signature and sends the header itself. */
 #include "ddb.h"
 
+#include "tls_ca.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <curl/curl.h>
@@ -20,10 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
+
+#include "bo_buf.h"
+#include "bo_clock.h"
+#include "bo_err.h"
+#include "bo_rand.h"
 
 #define TARGET_PREFIX "X-Amz-Target: DynamoDB_20120810."
 #define OP_MAX 64
@@ -35,16 +41,14 @@ struct ddb_client {
     char sigv4[96];               /* "aws:amz:<region>:dynamodb" */
     char *token_header;           /* "X-Amz-Security-Token: ..." or NULL; owned, wiped on free */
     uint64_t deadline_ms;
-    uint64_t rng;                 /* xorshift64* state for the jitter */
+    bo_rand rng;                  /* for the jitter */
     unsigned last_attempts;
     char curl_err[CURL_ERROR_SIZE]; /* libcurl's detail of the last transport failure */
     char request_id[80];          /* x-amzn-RequestId of the last answer */
     bool has_crc;                 /* the answer carried x-amz-crc32 ... */
     uint32_t crc;                 /* ... with this value */
-    /* response of the attempt in flight */
-    char *buf;
-    size_t len, cap;
-    bool too_large;
+    /* response of the attempt in flight, at most DDB_MAX_RESPONSE_BYTES (BO_BUF_TOO_BIG past it) */
+    bo_buf resp;
 };
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -57,7 +61,7 @@ __attribute__((format(printf, 3, 4))) static void set_err(ddb_error *err, ddb_st
     err->status = st;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    bo_err_vset(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
 }
 
@@ -233,33 +237,9 @@ ddb_status ddb_config_from_env(ddb_config *out, ddb_error *err)
 
 /* ---------------------------------------------------------------------------------------------- */
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(uint64_t ms)
-{
-    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static uint32_t next_rand(ddb_client *c)
-{
-    uint64_t x = c->rng;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    c->rng = x;
-    return (uint32_t)((x * UINT64_C(2685821657736338717)) >> 32);
-}
-
 void ddb_client_seed(ddb_client *c, uint64_t seed)
 {
-    c->rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
+    bo_rand_seed(&c->rng, seed);
 }
 
 /* CRC-32 (IEEE, as zlib) of the answer, which DynamoDB sends in x-amz-crc32; 4-bit table. */
@@ -316,30 +296,6 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
-static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
-{
-    ddb_client *c = userp;
-    size_t n = size * nmemb;
-    if (n > DDB_MAX_RESPONSE_BYTES - c->len) {
-        c->too_large = true;
-        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
-    }
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 4096;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        char *p = realloc(c->buf, cap);
-        if (!p)
-            return 0;
-        c->buf = p;
-        c->cap = cap;
-    }
-    memcpy(c->buf + c->len, data, n);
-    c->len += n;
-    c->buf[c->len] = '\0';
-    return n;
-}
-
 ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
 {
     ddb_client *c = calloc(1, sizeof *c);
@@ -347,6 +303,7 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
         set_err(err, DDB_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    bo_buf_init(&c->resp, DDB_MAX_RESPONSE_BYTES);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         free(c);
         set_err(err, DDB_ERR_TRANSPORT, "curl_global_init failed");
@@ -375,10 +332,7 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
     }
     snprintf(c->sigv4, sizeof c->sigv4, "aws:amz:%s:dynamodb", c->cfg.region);
 
-    uint64_t seed = 0;
-    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
-        seed = now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
-    ddb_client_seed(c, seed);
+    bo_rand_seed_os(&c->rng);
 
     c->curl = curl_easy_init();
     if (!c->curl) {
@@ -395,10 +349,27 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
         set_err(err, DDB_ERR_CONFIG, "libcurl lacks AWS SigV4 or http(s) support");
         goto fail;
     }
+    if (strncmp(c->cfg.endpoint, "https://", 8) == 0) {
+        /* The TLS library is linked in statically and knows no CA path of the system it runs on:
+         * name the bundle (TLS_CA_* or SSL_CERT_FILE), or fail now rather than at every call. An http
+         * endpoint (DynamoDB Local) needs none. */
+        char ca[TLS_CA_PATH_MAX], why[sizeof err->message];
+        if (tls_ca_find(NULL, ca, sizeof ca, why, sizeof why) != 0) {
+            set_err(err, DDB_ERR_CONFIG, "%s", why);
+            goto fail;
+        }
+        if (curl_easy_setopt(h, CURLOPT_CAINFO, ca) != CURLE_OK ||
+            curl_easy_setopt(h, CURLOPT_CAPATH, NULL) != CURLE_OK ||
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+            curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK) {
+            set_err(err, DDB_ERR_CONFIG, "libcurl lacks TLS support for %s", c->cfg.endpoint);
+            goto fail;
+        }
+    }
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bo_buf_write_cb);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->resp);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -430,7 +401,7 @@ void ddb_client_free(ddb_client *c)
         curl_easy_cleanup(c->curl);
     ddb_config_clear(&c->cfg);
     wipe_free(c->token_header);
-    free(c->buf);
+    bo_buf_free(&c->resp);
     free(c);
     curl_global_cleanup();
 }
@@ -476,7 +447,7 @@ static bool attempt_budget(const ddb_client *c, long *total_ms, long *connect_ms
     *connect_ms = DDB_CONNECT_TIMEOUT_MS;
     if (!c->deadline_ms)
         return true;
-    uint64_t now = now_ms();
+    uint64_t now = bo_clock_wall_ms();
     if (now + DDB_MIN_ATTEMPT_MS + DDB_DEADLINE_MARGIN_MS > c->deadline_ms)
         return false;
     uint64_t left = c->deadline_ms - DDB_DEADLINE_MARGIN_MS - now;
@@ -492,13 +463,10 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
                               long total_ms, long connect_ms, cJSON **response, ddb_error *err)
 {
     CURL *h = c->curl;
-    c->len = 0;
-    c->too_large = false;
+    bo_buf_reset(&c->resp);
     c->curl_err[0] = '\0';
     c->request_id[0] = '\0';
     c->has_crc = false;
-    if (c->buf)
-        c->buf[0] = '\0';
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
@@ -509,7 +477,7 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
     long http = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
     if (rc != CURLE_OK) {
-        if (c->too_large) {
+        if (bo_buf_error(&c->resp) == BO_BUF_TOO_BIG) {
             set_err(err, DDB_ERR_PROTOCOL, "answer larger than 16 MiB");
             return DDB_ERR_PROTOCOL;
         }
@@ -519,7 +487,7 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
             err->http_status = http;
         return st;
     }
-    if (c->has_crc && crc32_ieee(c->buf ? c->buf : "", c->len) != c->crc) {
+    if (c->has_crc && crc32_ieee(bo_buf_ptr(&c->resp), bo_buf_len(&c->resp)) != c->crc) {
         /* damaged on the way: as the SDKs, treat it as a transport failure (retried) */
         set_err(err, DDB_ERR_TRANSPORT, "answer failed its x-amz-crc32 check (HTTP %ld)", http);
         if (err)
@@ -527,7 +495,7 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
         return DDB_ERR_TRANSPORT;
     }
     if (http >= 200 && http < 300) {
-        cJSON *root = cJSON_ParseWithLength(c->buf ? c->buf : "", c->len);
+        cJSON *root = cJSON_ParseWithLength(bo_buf_ptr(&c->resp), bo_buf_len(&c->resp));
         if (!cJSON_IsObject(root)) {
             cJSON_Delete(root);
             set_err(err, DDB_ERR_PROTOCOL, "answer is not a JSON object");
@@ -540,7 +508,7 @@ static ddb_status one_attempt(ddb_client *c, struct curl_slist *headers, const c
     }
     ddb_error tmp;
     ddb_error *e = err ? err : &tmp;
-    return ddb_parse_error(http, c->buf, c->len, e);
+    return ddb_parse_error(http, bo_buf_ptr(&c->resp), bo_buf_len(&c->resp), e);
 }
 
 static bool op_ok(const char *op)
@@ -638,7 +606,7 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
             break;
         }
         uint64_t wait;
-        if (!ddb_retry_decide(err, attempt, now_ms(), c->deadline_ms, next_rand(c), &wait))
+        if (!ddb_retry_decide(err, attempt, bo_clock_wall_ms(), c->deadline_ms, bo_rand_next(&c->rng), &wait))
             break;
         /* Our own ClientRequestToken is kept when the outcome is unknown (5xx, timeout, transport),
          * so that DynamoDB applies the transaction at most once. After a definite rejection
@@ -653,7 +621,7 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
             free(body);
             body = fresh;
         }
-        sleep_ms(wait);
+        bo_sleep_ms(wait);
     }
     goto done;
 
@@ -666,10 +634,6 @@ done:
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
     curl_slist_free_all(headers);
     free(body);
-    if (c->cap > 256 * 1024) { /* do not keep a huge scan page around between calls */
-        free(c->buf);
-        c->buf = NULL;
-        c->cap = c->len = 0;
-    }
+    bo_buf_shrink(&c->resp, 256 * 1024); /* do not keep a huge scan page around between calls */
     return st;
 }

@@ -1,6 +1,8 @@
 /* DynamoDB error answers and the retry policy: pure functions, no I/O (see ddb.h). */
 #include "ddb.h"
 
+#include "bo_backoff.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -197,12 +199,7 @@ bool ddb_error_retryable(const ddb_error *e)
 
 uint64_t ddb_backoff_ms(unsigned failed_attempts, uint32_t rnd)
 {
-    uint64_t ceiling = DDB_BACKOFF_BASE_MS;
-    for (unsigned i = 1; i < failed_attempts && ceiling < DDB_BACKOFF_CAP_MS; i++)
-        ceiling *= 2;
-    if (ceiling > DDB_BACKOFF_CAP_MS)
-        ceiling = DDB_BACKOFF_CAP_MS;
-    return (uint64_t)rnd % (ceiling + 1);
+    return bo_backoff_full_jitter(failed_attempts ? failed_attempts : 1, DDB_BACKOFF_BASE_MS, DDB_BACKOFF_CAP_MS, rnd);
 }
 
 bool ddb_retry_decide(const ddb_error *e, unsigned failed_attempts, uint64_t now_ms, uint64_t deadline_ms,

@@ -10,12 +10,25 @@
  *    {"event":"worker_start","function":...,"pid":...}, {"event":"worker_exit",...}. */
 #include <stdint.h>
 
+#include "bo_clock.h"
+
 /* Writes one line: prefix (may be NULL) + formatted text + '\n', flushed. */
 void gw_log(const char *prefix, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Current UTC time as "2026-11-25T08:47:18.123Z" into buf (at least 32 bytes). */
-void gw_log_now(char *buf);
+
+/* The gateway's names for the shared clock (bo_clock.h). */
+/* Current UTC time as "2026-11-25T08:47:18.123Z" into buf (at least BO_CLOCK_ISO_BUF = 32 bytes). */
+static inline void gw_log_now(char *buf)
+{
+    bo_clock_iso_ms(bo_clock_wall_ms(), buf);
+}
 /* Milliseconds since the epoch, and a monotonic clock in nanoseconds. */
-int64_t gw_now_ms(void);
-int64_t gw_mono_ns(void);
+static inline int64_t gw_now_ms(void)
+{
+    return (int64_t)bo_clock_wall_ms();
+}
+static inline int64_t gw_mono_ns(void)
+{
+    return (int64_t)bo_clock_mono_ns();
+}
 
 #endif

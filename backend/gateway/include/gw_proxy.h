@@ -58,11 +58,4 @@ typedef struct gw_response {
 int gw_response_parse(const char *payload, size_t len, gw_response *out);
 void gw_response_clear(gw_response *r);
 
-/* Helpers, exposed for tests. */
-bool gw_utf8_valid(const char *s, size_t len);          /* strict UTF-8, no NUL bytes */
-char *gw_base64_encode(const void *data, size_t len);   /* new string, caller frees; NULL on OOM */
-/* Decodes standard base64 (padding optional, whitespace not allowed). New buffer (NUL-terminated,
- * caller frees) with *out_len set, or NULL when invalid / OOM. */
-char *gw_base64_decode(const char *s, size_t len, size_t *out_len);
-
 #endif

@@ -1,21 +1,13 @@
 /* serverless.yml -> gw_config. See gw_config.h. */
 #include "gw_config.h"
 
+#include "bo_err.h"
+
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 void gw_config_free(gw_config *cfg)
 {
@@ -98,14 +90,14 @@ static int env_set(gw_function *f, const char *key, const char *value)
 static int env_merge(gw_function *f, const gw_ynode *env, char *err, size_t errlen)
 {
     if (!env) return 0;
-    if (env->type != GW_Y_MAP) { seterr(err, errlen, "line %zu: environment must be a map", env->line); return -1; }
+    if (env->type != GW_Y_MAP) { bo_err_set(err, errlen, "line %zu: environment must be a map", env->line); return -1; }
     for (size_t i = 0; i < env->n; i++) {
         const gw_ynode *v = env->items[i];
         if (v->type != GW_Y_SCALAR || strstr(v->scalar, "${")) {
-            seterr(err, errlen, "line %zu: environment %s has no value the gateway can resolve", v->line, env->keys[i]);
+            bo_err_set(err, errlen, "line %zu: environment %s has no value the gateway can resolve", v->line, env->keys[i]);
             return -1;
         }
-        if (env_set(f, env->keys[i], v->scalar) != 0) { seterr(err, errlen, "out of memory"); return -1; }
+        if (env_set(f, env->keys[i], v->scalar) != 0) { bo_err_set(err, errlen, "out of memory"); return -1; }
     }
     return 0;
 }
@@ -133,7 +125,7 @@ static int add_route(gw_config *cfg, size_t fn, const char *path, const char *me
     bool ok = false;
     for (size_t i = 0; i < sizeof known / sizeof *known; i++) ok = ok || strcmp(r->method, known[i]) == 0;
     if (!ok) {
-        seterr(err, errlen, "line %zu: unknown http method \"%s\"", line, method);
+        bo_err_set(err, errlen, "line %zu: unknown http method \"%s\"", line, method);
         free(r->resource);
         free(r->method);
         return -1;
@@ -143,7 +135,7 @@ static int add_route(gw_config *cfg, size_t fn, const char *path, const char *me
     cfg->n_routes++;
     return 0;
 oom:
-    seterr(err, errlen, "out of memory");
+    bo_err_set(err, errlen, "out of memory");
     return -1;
 }
 
@@ -152,7 +144,7 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
 {
     size_t idx = cfg->n_functions;
     gw_function *f = realloc(cfg->functions, (idx + 1) * sizeof *f);
-    if (!f) { seterr(err, errlen, "out of memory"); return -1; }
+    if (!f) { bo_err_set(err, errlen, "out of memory"); return -1; }
     cfg->functions = f;
     f = &cfg->functions[idx];
     memset(f, 0, sizeof *f);
@@ -160,35 +152,35 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
 
     bool bad = false;
     const char *handler = scalar_at(fnode, "handler", &bad);
-    if (bad || !handler) { seterr(err, errlen, "line %zu: function %s needs a handler", fnode->line, name); return -1; }
+    if (bad || !handler) { bo_err_set(err, errlen, "line %zu: function %s needs a handler", fnode->line, name); return -1; }
     const gw_ynode *provider = gw_yaml_child(root, "provider");
     const char *mem = scalar_at(fnode, "memorySize", &bad);
     if (!mem) mem = scalar_at(provider, "memorySize", &bad);
     const char *tmo = scalar_at(fnode, "timeout", &bad);
     if (!tmo) tmo = scalar_at(provider, "timeout", &bad);
-    if (bad) { seterr(err, errlen, "function %s: memorySize/timeout cannot be resolved", name); return -1; }
+    if (bad) { bo_err_set(err, errlen, "function %s: memorySize/timeout cannot be resolved", name); return -1; }
     f->memory_mb = 1024;
     f->timeout_s = 6;
     if (mem && parse_int(mem, 128, 10240, &f->memory_mb) != 0) {
-        seterr(err, errlen, "function %s: memorySize \"%s\" is not 128..10240", name, mem);
+        bo_err_set(err, errlen, "function %s: memorySize \"%s\" is not 128..10240", name, mem);
         return -1;
     }
     if (tmo && parse_int(tmo, 1, 900, &f->timeout_s) != 0) {
-        seterr(err, errlen, "function %s: timeout \"%s\" is not 1..900", name, tmo);
+        bo_err_set(err, errlen, "function %s: timeout \"%s\" is not 1..900", name, tmo);
         return -1;
     }
     f->name = strdup(name);
     f->handler = strdup(handler);
     size_t fl = strlen(cfg->service) + strlen(cfg->stage) + strlen(name) + 3;
     f->full_name = malloc(fl);
-    if (!f->name || !f->handler || !f->full_name) { seterr(err, errlen, "out of memory"); return -1; }
+    if (!f->name || !f->handler || !f->full_name) { bo_err_set(err, errlen, "out of memory"); return -1; }
     snprintf(f->full_name, fl, "%s-%s-%s", cfg->service, cfg->stage, name);
     if (env_merge(f, gw_yaml_child(provider, "environment"), err, errlen) != 0) return -1;
     if (env_merge(f, gw_yaml_child(fnode, "environment"), err, errlen) != 0) return -1;
 
     const gw_ynode *events = gw_yaml_child(fnode, "events");
     if (!events) return 0;
-    if (events->type != GW_Y_SEQ) { seterr(err, errlen, "line %zu: events must be a list", events->line); return -1; }
+    if (events->type != GW_Y_SEQ) { bo_err_set(err, errlen, "line %zu: events must be a list", events->line); return -1; }
     for (size_t i = 0; i < events->n; i++) {
         const gw_ynode *http = gw_yaml_child(events->items[i], "http");
         if (!http) continue;                    /* other event sources do not reach the gateway */
@@ -196,7 +188,7 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
             char method[16] = "";
             const char *sp = strchr(http->scalar, ' ');
             if (!sp || (size_t)(sp - http->scalar) >= sizeof method) {
-                seterr(err, errlen, "line %zu: http event \"%s\" is not \"METHOD path\"", http->line, http->scalar);
+                bo_err_set(err, errlen, "line %zu: http event \"%s\" is not \"METHOD path\"", http->line, http->scalar);
                 return -1;
             }
             memcpy(method, http->scalar, (size_t)(sp - http->scalar));
@@ -208,7 +200,7 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
         const char *method = scalar_at(http, "method", &bad);
         const char *priv = scalar_at(http, "private", &bad);
         if (bad || !path || !method) {
-            seterr(err, errlen, "line %zu: http event of %s needs path and method", http->line, name);
+            bo_err_set(err, errlen, "line %zu: http event of %s needs path and method", http->line, name);
             return -1;
         }
         if (add_route(cfg, idx, path, method, truthy(priv), http->line, err, errlen) != 0) return -1;
@@ -254,7 +246,7 @@ static int load_tables(gw_config *cfg, const gw_ynode *root, char *err, size_t e
         const gw_ynode *props = gw_yaml_child(res->items[i], "Properties");
         const char *tname = gw_yaml_str(props, "TableName");
         if (!tname || strstr(tname, "${") || !*tname) {
-            seterr(err, errlen, "resource %s: TableName missing or unresolved", res->keys[i]);
+            bo_err_set(err, errlen, "resource %s: TableName missing or unresolved", res->keys[i]);
             return -1;
         }
         cJSON *req = cJSON_CreateObject();
@@ -278,7 +270,7 @@ static int load_tables(gw_config *cfg, const gw_ynode *root, char *err, size_t e
     }
     return 0;
 oom:
-    seterr(err, errlen, "out of memory");
+    bo_err_set(err, errlen, "out of memory");
     return -1;
 }
 
@@ -300,7 +292,7 @@ static int load_api_keys(gw_config *cfg, const gw_ynode *root, char *err, size_t
     }
     return 0;
 oom:
-    seterr(err, errlen, "out of memory");
+    bo_err_set(err, errlen, "out of memory");
     return -1;
 }
 
@@ -308,31 +300,31 @@ static int from_tree(gw_ynode *root, const gw_yopts *opts, gw_config *out, char 
 {
     memset(out, 0, sizeof *out);
     if (gw_yaml_resolve(root, opts, NULL, err, errlen) != 0) return -1;
-    if (root->type != GW_Y_MAP) { seterr(err, errlen, "the file is not a map"); return -1; }
+    if (root->type != GW_Y_MAP) { bo_err_set(err, errlen, "the file is not a map"); return -1; }
     const char *service = gw_yaml_str(root, "service");
     if (!service) service = gw_yaml_str(root, "service.name");
     const char *stage = opts && opts->stage ? opts->stage : gw_yaml_str(root, "provider.stage");
     const char *region = opts && opts->region ? opts->region : gw_yaml_str(root, "provider.region");
     if (!stage) stage = "dev";
     if (!region) region = "us-east-1";
-    if (!service || strstr(service, "${")) { seterr(err, errlen, "service name missing or unresolved"); return -1; }
+    if (!service || strstr(service, "${")) { bo_err_set(err, errlen, "service name missing or unresolved"); return -1; }
     if (strstr(stage, "${") || strstr(region, "${") || strchr(stage, '/') || !*stage) {
-        seterr(err, errlen, "provider.stage/region cannot be resolved");
+        bo_err_set(err, errlen, "provider.stage/region cannot be resolved");
         return -1;
     }
     out->service = strdup(service);
     out->stage = strdup(stage);
     out->region = strdup(region);
-    if (!out->service || !out->stage || !out->region) { seterr(err, errlen, "out of memory"); goto fail; }
+    if (!out->service || !out->stage || !out->region) { bo_err_set(err, errlen, "out of memory"); goto fail; }
     const gw_ynode *fns = gw_yaml_child(root, "functions");
-    if (!fns || fns->type != GW_Y_MAP || fns->n == 0) { seterr(err, errlen, "no functions"); goto fail; }
+    if (!fns || fns->type != GW_Y_MAP || fns->n == 0) { bo_err_set(err, errlen, "no functions"); goto fail; }
     for (size_t i = 0; i < fns->n; i++)
         if (load_function(out, root, fns->keys[i], fns->items[i], err, errlen) != 0) goto fail;
     for (size_t i = 0; i < out->n_routes; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(out->routes[i].resource, out->routes[j].resource) == 0 &&
                 strcmp(out->routes[i].method, out->routes[j].method) == 0) {
-                seterr(err, errlen, "route %s %s is declared twice", out->routes[i].method, out->routes[i].resource);
+                bo_err_set(err, errlen, "route %s %s is declared twice", out->routes[i].method, out->routes[i].resource);
                 goto fail;
             }
     if (load_tables(out, root, err, errlen) != 0) goto fail;
@@ -358,9 +350,9 @@ int gw_config_load(const char *path, const gw_yopts *opts, gw_config *out, char 
     memset(out, 0, sizeof *out);
     char perr[512] = "";
     gw_ynode *root = gw_yaml_load(path, perr, sizeof perr);
-    if (!root) { seterr(err, errlen, "%s", perr); return -1; }
+    if (!root) { bo_err_set(err, errlen, "%s", perr); return -1; }
     int rc = from_tree(root, opts, out, perr, sizeof perr);
-    if (rc != 0) seterr(err, errlen, "%s: %s", path, perr);
+    if (rc != 0) bo_err_set(err, errlen, "%s: %s", path, perr);
     gw_yaml_free(root);
     return rc;
 }

@@ -28,7 +28,8 @@ static void usage(FILE *f)
           "  --port N                 API port (default 3000; 0 = any free port)\n"
           "  --stage NAME             like serverless --stage (default: the file's, i.e. dev)\n"
           "  --region NAME            like serverless --region\n"
-          "  --bootstrap PATH         the custom runtime to run (default: bootstrap beside this binary)\n"
+          "  --bootstrap PATH         the custom runtime to run (default: task/bootstrap beside this binary,\n"
+          "                           i.e. bootstrap.zip as unpacked by make -C backend package)\n"
           "  --dynamodb-endpoint URL  AWS_ENDPOINT_URL_DYNAMODB for the workers and --create-tables\n"
           "                           (default http://127.0.0.1:8000)\n"
           "  --api-key KEY            operator key for private routes (default: $BOXOFFICE_API_KEY)\n"
@@ -116,9 +117,9 @@ int main(int argc, char **argv)
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) { self[n] = '\0'; snprintf(exe_dir, sizeof exe_dir, "%s", dirname(self)); }
-    char def_config[PATH_MAX + 32], def_bootstrap[PATH_MAX + 16];
+    char def_config[PATH_MAX + 32], def_bootstrap[PATH_MAX + 24];
     snprintf(def_config, sizeof def_config, "%s/../serverless.yml", exe_dir);
-    snprintf(def_bootstrap, sizeof def_bootstrap, "%s/bootstrap", exe_dir);
+    snprintf(def_bootstrap, sizeof def_bootstrap, "%s/task/bootstrap", exe_dir);
 
     const char *config = def_config, *host = "127.0.0.1", *bootstrap = def_bootstrap;
     const char *ddb = "http://127.0.0.1:8000";
@@ -200,7 +201,7 @@ int main(int argc, char **argv)
 
     char boot_abs[PATH_MAX], root_buf[PATH_MAX];
     if (!realpath(bootstrap, boot_abs) || access(boot_abs, X_OK) != 0) {
-        fprintf(stderr, "local-gateway: bootstrap %s is missing or not executable (make -C backend)\n", bootstrap);
+        fprintf(stderr, "local-gateway: bootstrap %s is missing or not executable (make -C backend package)\n", bootstrap);
         gw_config_free(&cfg);
         return 1;
     }

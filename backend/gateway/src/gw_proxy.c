@@ -1,90 +1,16 @@
 /* API Gateway REST v1.0 proxy events and responses. See gw_proxy.h. */
 #include "gw_proxy.h"
 
+#include "bo_base64.h"
+#include "bo_text.h"
+
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-bool gw_utf8_valid(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c == 0) return false;
-        if (c < 0x80) { i++; continue; }
-        size_t n;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-        else return false;
-        if (i + n >= len) return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
-    }
-    return true;
-}
-
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *gw_base64_encode(const void *data, size_t len)
-{
-    const unsigned char *d = data;
-    char *out = malloc((len + 2) / 3 * 4 + 1);
-    if (!out) return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)d[i] << 16;
-        if (i + 1 < len) v |= (uint32_t)d[i + 1] << 8;
-        if (i + 2 < len) v |= d[i + 2];
-        out[o++] = B64[(v >> 18) & 63];
-        out[o++] = B64[(v >> 12) & 63];
-        out[o++] = i + 1 < len ? B64[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < len ? B64[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
-static int b64val(char c)
-{
-    const char *p = c ? strchr(B64, c) : NULL;
-    return p ? (int)(p - B64) : -1;
-}
-
-char *gw_base64_decode(const char *s, size_t len, size_t *out_len)
-{
-    while (len > 0 && s[len - 1] == '=') len--;
-    if (len % 4 == 1) return NULL;
-    char *out = malloc(len / 4 * 3 + 3 + 1);
-    if (!out) return NULL;
-    size_t o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < len; i++) {
-        int v = b64val(s[i]);
-        if (v < 0) { free(out); return NULL; }
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (char)((acc >> bits) & 0xFF);
-        }
-    }
-    out[o] = '\0';
-    *out_len = o;
-    return out;
-}
 
 /* Adds value to obj[key] (last wins) and to multi[key] (array, all values in order). The grouping
  * is case-insensitive for headers (the first spelling is kept), exact for query parameters. */
@@ -203,10 +129,10 @@ char *gw_event_build(const gw_request *req, const gw_route *route, const cJSON *
     bool is_b64 = false;
     if (!req->body) {
         if (!cJSON_AddNullToObject(ev, "body")) goto done;
-    } else if (gw_utf8_valid(req->body, req->body_len)) {
+    } else if (bo_utf8_valid_no_nul(req->body, req->body_len)) {
         if (!cJSON_AddStringToObject(ev, "body", req->body)) goto done;   /* no NUL inside: checked */
     } else {
-        if (!(b64 = gw_base64_encode(req->body, req->body_len)) || !cJSON_AddStringToObject(ev, "body", b64)) goto done;
+        if (!(b64 = bo_base64_encode(req->body, req->body_len)) || !cJSON_AddStringToObject(ev, "body", b64)) goto done;
         is_b64 = true;
     }
     if (!cJSON_AddBoolToObject(ev, "isBase64Encoded", is_b64)) goto done;
@@ -315,7 +241,7 @@ int gw_response_parse(const char *payload, size_t len, gw_response *out)
     if (body && !cJSON_IsNull(body)) {
         if (!cJSON_IsString(body)) goto bad;
         if (cJSON_IsTrue(b64)) {
-            out->body = gw_base64_decode(body->valuestring, strlen(body->valuestring), &out->body_len);
+            out->body = bo_base64_decode(body->valuestring, strlen(body->valuestring), SIZE_MAX, &out->body_len, NULL);
             if (!out->body) goto bad;
         } else {
             out->body_len = strlen(body->valuestring);

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bo_clock.h"
 #include "ddb.h"
 #include "gw_log.h"
 
@@ -82,8 +82,7 @@ int gw_tables_ensure(const gw_config *cfg, const char *ddb_endpoint, int wait_ms
                 snprintf(err, errlen, "table %s is %s after %d ms", name, status[0] ? status : "missing", wait_ms);
                 goto done;
             }
-            struct timespec ts = {0, 100 * 1000000};   /* a one-off start-up wait, not a request path */
-            nanosleep(&ts, NULL);
+            bo_sleep_ms(100);   /* a one-off start-up wait, not a request path */
         }
     }
     rc = 0;

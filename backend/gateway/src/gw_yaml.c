@@ -1,9 +1,11 @@
 /* YAML tree (libyaml event API) and Serverless Framework variable resolution. See gw_yaml.h. */
 #include "gw_yaml.h"
 
+#include "bo_buf.h"
+#include "bo_err.h"
+
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +15,6 @@
 #define YAML_MAX_DEPTH 64
 #define VAR_MAX_DEPTH 16
 #define EXPAND_MAX (64 * 1024)
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 void gw_yaml_free(gw_ynode *n)
 {
@@ -73,11 +66,11 @@ gw_ynode *gw_yaml_parse(const char *text, size_t len, char *err, size_t errlen)
     gw_ynode *root = NULL;
     bool done = false;
 
-    if (!yaml_parser_initialize(&p)) { seterr(err, errlen, "out of memory"); return NULL; }
+    if (!yaml_parser_initialize(&p)) { bo_err_set(err, errlen, "out of memory"); return NULL; }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
-            seterr(err, errlen, "YAML error at line %zu: %s", (size_t)p.problem_mark.line + 1,
+            bo_err_set(err, errlen, "YAML error at line %zu: %s", (size_t)p.problem_mark.line + 1,
                    p.problem ? p.problem : "unknown");
             goto fail;
         }
@@ -89,7 +82,7 @@ gw_ynode *gw_yaml_parse(const char *text, size_t len, char *err, size_t errlen)
             done = ev.type == YAML_STREAM_END_EVENT || root != NULL;
             break;
         case YAML_ALIAS_EVENT:
-            seterr(err, errlen, "line %zu: YAML aliases are not supported", line);
+            bo_err_set(err, errlen, "line %zu: YAML aliases are not supported", line);
             yaml_event_delete(&ev);
             goto fail;
         case YAML_SCALAR_EVENT:
@@ -100,12 +93,12 @@ gw_ynode *gw_yaml_parse(const char *text, size_t len, char *err, size_t errlen)
                                ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
                 if (!made->scalar) { gw_yaml_free(made); made = NULL; }
             }
-            if (!made) { seterr(err, errlen, "out of memory"); yaml_event_delete(&ev); goto fail; }
+            if (!made) { bo_err_set(err, errlen, "out of memory"); yaml_event_delete(&ev); goto fail; }
             break;
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
             made = node_new(ev.type == YAML_MAPPING_START_EVENT ? GW_Y_MAP : GW_Y_SEQ, line);
-            if (!made) { seterr(err, errlen, "out of memory"); yaml_event_delete(&ev); goto fail; }
+            if (!made) { bo_err_set(err, errlen, "out of memory"); yaml_event_delete(&ev); goto fail; }
             break;
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:
@@ -119,14 +112,14 @@ gw_ynode *gw_yaml_parse(const char *text, size_t len, char *err, size_t errlen)
 
         /* Attach the new node to its parent (or make it the root). */
         if (depth == 0) {
-            if (root) { gw_yaml_free(made); seterr(err, errlen, "line %zu: more than one root", line); goto fail; }
+            if (root) { gw_yaml_free(made); bo_err_set(err, errlen, "line %zu: more than one root", line); goto fail; }
             root = made;
         } else {
             frame *f = &stack[depth - 1];
             if (f->node->type == GW_Y_MAP && !f->pending_key) {
                 if (made->type != GW_Y_SCALAR) {
                     gw_yaml_free(made);
-                    seterr(err, errlen, "line %zu: only plain keys are supported", line);
+                    bo_err_set(err, errlen, "line %zu: only plain keys are supported", line);
                     goto fail;
                 }
                 f->pending_key = made->scalar;
@@ -139,12 +132,12 @@ gw_ynode *gw_yaml_parse(const char *text, size_t len, char *err, size_t errlen)
             if (node_add(f->node, key, made) != 0) {
                 free(key);
                 gw_yaml_free(made);
-                seterr(err, errlen, "out of memory");
+                bo_err_set(err, errlen, "out of memory");
                 goto fail;
             }
         }
         if (made->type != GW_Y_SCALAR) {
-            if (depth == YAML_MAX_DEPTH) { seterr(err, errlen, "line %zu: nested too deeply", line); goto fail; }
+            if (depth == YAML_MAX_DEPTH) { bo_err_set(err, errlen, "line %zu: nested too deeply", line); goto fail; }
             stack[depth].node = made;
             stack[depth].pending_key = NULL;
             depth++;
@@ -152,7 +145,7 @@ gw_ynode *gw_yaml_parse(const char *text, size_t len, char *err, size_t errlen)
     }
     yaml_parser_delete(&p);
     if (!root) root = node_new(GW_Y_MAP, 1);   /* empty document */
-    if (!root) seterr(err, errlen, "out of memory");
+    if (!root) bo_err_set(err, errlen, "out of memory");
     return root;
 fail:
     for (size_t i = 0; i < depth; i++) free(stack[i].pending_key);
@@ -164,19 +157,19 @@ fail:
 gw_ynode *gw_yaml_load(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) { seterr(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
+    if (!f) { bo_err_set(err, errlen, "%s: %s", path, strerror(errno)); return NULL; }
     char *buf = malloc(YAML_MAX_FILE + 1);
-    if (!buf) { fclose(f); seterr(err, errlen, "out of memory"); return NULL; }
+    if (!buf) { fclose(f); bo_err_set(err, errlen, "out of memory"); return NULL; }
     size_t len = fread(buf, 1, YAML_MAX_FILE + 1, f);
     int bad = ferror(f);
     fclose(f);
     gw_ynode *root = NULL;
-    if (bad) seterr(err, errlen, "%s: read error", path);
-    else if (len > YAML_MAX_FILE) seterr(err, errlen, "%s: larger than %d bytes", path, YAML_MAX_FILE);
+    if (bad) bo_err_set(err, errlen, "%s: read error", path);
+    else if (len > YAML_MAX_FILE) bo_err_set(err, errlen, "%s: larger than %d bytes", path, YAML_MAX_FILE);
     else {
         char perr[256] = "";
         root = gw_yaml_parse(buf, len, perr, sizeof perr);
-        if (!root) seterr(err, errlen, "%s: %s", path, perr);
+        if (!root) bo_err_set(err, errlen, "%s: %s", path, perr);
     }
     free(buf);
     return root;
@@ -222,28 +215,6 @@ const char *gw_yaml_str(const gw_ynode *root, const char *path)
 }
 
 /* ---- variables ------------------------------------------------------------------------------ */
-
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-} buf;
-
-static int buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > EXPAND_MAX) return -1;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->len + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) return -1;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
 
 typedef struct vctx {
     const gw_ynode *root;
@@ -317,7 +288,7 @@ static char *resolve_inner(vctx *c, const char *inner, int depth)
         while (b > a && isspace((unsigned char)inner[b - 1])) b--;
         if (b > a) {
             char *part = strndup(inner + a, b - a);
-            if (!part) { c->failed = true; seterr(c->err, c->errlen, "out of memory"); return NULL; }
+            if (!part) { c->failed = true; bo_err_set(c->err, c->errlen, "out of memory"); return NULL; }
             char *val = NULL;
             size_t plen = b - a;
             if (plen >= 2 && (part[0] == '\'' || part[0] == '"') && part[plen - 1] == part[0]) {
@@ -348,40 +319,41 @@ static char *resolve_inner(vctx *c, const char *inner, int depth)
 static char *expand(vctx *c, const char *text, int depth, bool *unresolved)
 {
     if (depth > VAR_MAX_DEPTH) {
-        if (!c->failed) seterr(c->err, c->errlen, "variables nested too deeply (reference loop?) near \"%.60s\"", text);
+        if (!c->failed) bo_err_set(c->err, c->errlen, "variables nested too deeply (reference loop?) near \"%.60s\"", text);
         c->failed = true;
         return NULL;
     }
-    buf b = {0};
+    bo_buf b;
+    bo_buf_init(&b, EXPAND_MAX - 1);
     const char *s = text;
-    if (buf_add(&b, "", 0) != 0) goto oom;
     while (*s) {
         const char *v = strstr(s, "${");
-        if (!v) { if (buf_add(&b, s, strlen(s)) != 0) goto oom; break; }
-        if (buf_add(&b, s, (size_t)(v - s)) != 0) goto oom;
+        if (!v) { if (bo_buf_add(&b, s) != 0) goto oom; break; }
+        if (bo_buf_addn(&b, s, (size_t)(v - s)) != 0) goto oom;
         size_t end = match_var(v);
         if (end == 0) {
-            seterr(c->err, c->errlen, "unbalanced variable in \"%.60s\"", text);
+            bo_err_set(c->err, c->errlen, "unbalanced variable in \"%.60s\"", text);
             c->failed = true;
-            free(b.p);
+            bo_buf_free(&b);
             return NULL;
         }
         char *inner = strndup(v + 2, end - 3);
         if (!inner) goto oom;
         char *val = resolve_inner(c, inner, depth);
         free(inner);
-        if (c->failed) { free(b.p); return NULL; }
+        if (c->failed) { bo_buf_free(&b); return NULL; }
         int rc;
-        if (val) rc = buf_add(&b, val, strlen(val));
-        else { *unresolved = true; rc = buf_add(&b, v, end); }
+        if (val) rc = bo_buf_add(&b, val);
+        else { *unresolved = true; rc = bo_buf_addn(&b, v, end); }
         free(val);
         if (rc != 0) goto oom;
         s = v + end;
     }
-    return b.p;
+    char *out = bo_buf_take(&b, NULL);
+    if (out) return out;
 oom:
-    free(b.p);
-    if (!c->failed) seterr(c->err, c->errlen, "out of memory or value too long");
+    bo_buf_free(&b);
+    if (!c->failed) bo_err_set(c->err, c->errlen, "out of memory or value too long");
     c->failed = true;
     return NULL;
 }
@@ -392,7 +364,7 @@ char *gw_yaml_expand(const gw_ynode *root, const gw_yopts *opts, const char *tex
     bool unres = false;
     char *out = expand(&c, text, 0, &unres);
     if (out && unres) {
-        seterr(err, errlen, "cannot resolve \"%.80s\"", text);
+        bo_err_set(err, errlen, "cannot resolve \"%.80s\"", text);
         free(out);
         return NULL;
     }

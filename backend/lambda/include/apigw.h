@@ -46,11 +46,6 @@ const char *apigw_query_param(const apigw_event *ev, const char *name);
  * an escaped backslash followed by "u0000" is not counted). */
 bool apigw_json_has_nul_escape(const char *s, size_t len);
 
-/* Decodes standard base64 (RFC 4648, padding optional, no white space). Returns a new buffer
- * (caller frees), NUL-terminated, *out_len its length without the NUL; NULL when the text is not
- * base64 or decodes to more than max bytes (then *too_large is set) or memory ran out. */
-char *apigw_base64_decode(const char *text, size_t max, size_t *out_len, bool *too_large);
-
 /* The proxy response. body is owned (free with apigw_response_clear). */
 typedef struct apigw_response {
     int status;

@@ -1,14 +1,19 @@
 #ifndef TIMEFMT_H
 #define TIMEFMT_H
-/* Wall-clock time in ms and its ISO-8601 UTC form with milliseconds, like JavaScript's
- * Date.prototype.toISOString(): "2026-11-25T08:47:18.123Z". */
-#include <stdint.h>
+/* The backend's former names of the shared clock (common/include/bo_clock.h), still used by store.c and
+ * handler_ticket.c; new code calls bo_clock_* directly. */
+#include "bo_clock.h"
 
-#define TIMEFMT_BUF 32
+#define TIMEFMT_BUF BO_CLOCK_ISO_BUF
 
-uint64_t timefmt_now_ms(void);      /* CLOCK_REALTIME, ms since the epoch */
-double timefmt_mono_ms(void);       /* CLOCK_MONOTONIC in ms, with fraction (durations) */
-/* Writes the ISO form of epoch_ms into out (always NUL-terminated; years past 9999 are clamped). */
-void timefmt_iso_ms(uint64_t epoch_ms, char out[TIMEFMT_BUF]);
+static inline uint64_t timefmt_now_ms(void)
+{
+    return bo_clock_wall_ms();
+}
+
+static inline void timefmt_iso_ms(uint64_t epoch_ms, char out[TIMEFMT_BUF])
+{
+    bo_clock_iso_ms(epoch_ms, out);
+}
 
 #endif

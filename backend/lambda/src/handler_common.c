@@ -1,6 +1,7 @@
 /* Shared handler pieces: error answers, body decoding, field readers, JSON forms, ticket ids, dispatch. */
 #include "handlers.h"
 
+#include "bo_base64.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -90,7 +91,7 @@ cJSON *handler_body_object(const apigw_event *ev, handler_result *out)
             handler_fail(out, 413, BODY_TOO_LARGE);
             return NULL;
         }
-        decoded = apigw_base64_decode(raw, BO_BODY_MAX, &len, &too_large);
+        decoded = bo_base64_decode(raw, len, BO_BODY_MAX, &len, &too_large);
         if (!decoded) {
             handler_fail(out, too_large ? 413 : 400, too_large ? BODY_TOO_LARGE : BODY_BASE64);
             return NULL;

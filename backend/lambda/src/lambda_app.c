@@ -1,8 +1,8 @@
 /* The concert-service Lambda function: start-up and one invocation. */
 #include "lambda_app.h"
 
+#include "bo_clock.h"
 #include "lambda_log.h"
-#include "timefmt.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -52,7 +52,7 @@ void app_close(app *a)
 rt_response app_invoke(const rt_request *req, void *user)
 {
     app *a = user;
-    double t0 = timefmt_mono_ms();
+    uint64_t t0 = bo_clock_mono_ns();
     apigw_event ev;
     handler_result res;
     memset(&res, 0, sizeof res);
@@ -71,7 +71,7 @@ rt_response app_invoke(const rt_request *req, void *user)
         .method = ev.http_method,
         .path = ev.path,
         .status = res.resp.status,
-        .duration_ms = timefmt_mono_ms() - t0,
+        .duration_ms = (double)(bo_clock_mono_ns() - t0) / 1e6,
         .cold_start = !a->warm,
         .reason = res.reason,
         .store_error = res.store_error,

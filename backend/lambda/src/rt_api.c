@@ -2,8 +2,9 @@
  * .../error and /init/error. See rt_api.h. HTTP itself is rt_http.c's; the loop is rt_loop.c's. */
 #include "rt_api.h"
 
+#include "bo_buf.h"
+#include "bo_clock.h"
 #include "rt_http.h"
-#include "timefmt.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -14,17 +15,15 @@
 
 #define RT_API_MAX 255
 #define RT_HEAD_MAX (2 * RT_API_MAX + 3 * RT_REQUEST_ID_MAX + 512)
-#define RT_EVENT_BUF0 16384
 
 struct rt_client {
     rt_http *http;                     /* owned */
     char api[RT_API_MAX + 1];          /* host:port as given, for the Host header */
     char next_head[RT_HEAD_MAX];       /* the whole GET /next request, built once */
     size_t next_head_len;
-    /* response body of /next: grows to the largest event seen, reused */
-    char *buf;
-    size_t len, cap;
-    bool overflow;
+    /* response body of /next: grows to the largest event seen, reused; capped like Lambda's 6 MB limit
+     * (past the cap its error is BO_BUF_TOO_BIG: the rest is read and dropped) */
+    bo_buf event;
     rt_request req;                    /* filled from the /next headers */
     bool id_too_long;
     char err[256];
@@ -39,7 +38,7 @@ uint64_t rt_request_remaining_ms_at(const rt_request *req, uint64_t now_ms)
 
 uint64_t rt_request_remaining_ms(const rt_request *req)
 {
-    return rt_request_remaining_ms_at(req, timefmt_now_ms());
+    return rt_request_remaining_ms_at(req, bo_clock_wall_ms());
 }
 
 const char *rt_last_error(const rt_client *c)
@@ -69,6 +68,7 @@ rt_client *rt_client_new(const char *api, char *err, size_t errlen)
                      "User-Agent: boxoffice-bootstrap\r\nAccept: */*\r\n\r\n",
                      api);
     c->next_head_len = (size_t)n;
+    bo_buf_init(&c->event, RT_EVENT_MAX_BYTES - 1);
     return c;
 }
 
@@ -77,36 +77,17 @@ void rt_client_free(rt_client *c)
     if (!c)
         return;
     rt_http_free(c->http);
-    free(c->buf);
+    bo_buf_free(&c->event);
     free(c);
 }
 
 /* Appends body bytes to the event buffer, like the 6 MB cap of Lambda: past RT_EVENT_MAX_BYTES the bytes
- * are read and dropped (the connection stays usable) and the event is flagged. -1 out of memory. */
+ * are read and dropped (the connection stays usable) and the event is flagged by the buffer's latched
+ * BO_BUF_TOO_BIG. -1 out of memory. */
 static int event_append(void *user, const char *data, size_t n)
 {
     rt_client *c = user;
-    if (c->overflow)
-        return 0;
-    if (c->len + n + 1 > RT_EVENT_MAX_BYTES) {
-        c->overflow = true;
-        return 0;
-    }
-    if (c->len + n + 1 > c->cap) {
-        size_t ncap = c->cap ? c->cap : RT_EVENT_BUF0;
-        while (ncap < c->len + n + 1)
-            ncap *= 2;
-        if (ncap > RT_EVENT_MAX_BYTES)
-            ncap = RT_EVENT_MAX_BYTES;
-        char *nb = realloc(c->buf, ncap);
-        if (!nb)
-            return -1;
-        c->buf = nb;
-        c->cap = ncap;
-    }
-    memcpy(c->buf + c->len, data, n);
-    c->len += n;
-    return 0;
+    return bo_buf_addn(&c->event, data, n) == BO_BUF_NOMEM ? -1 : 0;
 }
 
 /* The /next headers this runtime uses. */
@@ -136,8 +117,7 @@ static void next_begin(void *user)
 {
     rt_client *c = user;
     memset(&c->req, 0, sizeof c->req);
-    c->len = 0;
-    c->overflow = false;
+    bo_buf_reset(&c->event);
     c->id_too_long = false;
 }
 
@@ -162,31 +142,17 @@ int rt_next(rt_client *c, rt_request *req)
                  c->id_too_long ? "over-long" : "no");
         return -1;
     }
-    if (!c->buf) { /* empty body: still hand out a valid string */
-        c->buf = malloc(RT_EVENT_BUF0);
-        if (!c->buf) {
-            snprintf(c->err, sizeof c->err, "out of memory");
-            return -1;
-        }
-        c->cap = RT_EVENT_BUF0;
-    }
-    if (c->overflow)
-        c->len = 0;
-    c->buf[c->len] = '\0';
-    c->req.payload = c->buf;
-    c->req.payload_len = c->len;
-    c->req.payload_too_large = c->overflow;
+    bool overflow = bo_buf_error(&c->event) == BO_BUF_TOO_BIG;
+    c->req.payload = overflow ? "" : bo_buf_ptr(&c->event); /* "" for an empty body too */
+    c->req.payload_len = overflow ? 0 : bo_buf_len(&c->event);
+    c->req.payload_too_large = overflow;
     *req = c->req;
     return 0;
 }
 
 void rt_client_trim(rt_client *c)
 {
-    if (c->cap > RT_BUF_KEEP) { /* one huge event must not pin megabytes for the warm life */
-        free(c->buf);
-        c->buf = NULL;
-        c->cap = c->len = 0;
-    }
+    bo_buf_shrink(&c->event, RT_BUF_KEEP); /* one huge event must not pin megabytes for the warm life */
 }
 
 /* ---- posts ---- */

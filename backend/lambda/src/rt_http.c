@@ -3,6 +3,8 @@
  * reader takes the answer (Content-Length, chunked, or read-until-close bodies). */
 #include "rt_http.h"
 
+#include "bo_clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -14,7 +16,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define RT_HTTP_HOST_MAX 255
@@ -37,12 +38,6 @@ struct rt_http {
     char err[256];
 };
 
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Splits "host:port", "[v6]:port" or "host" (port 80) into c->host / c->port. */
 static bool split_hostport(rt_http *c, const char *api)
@@ -116,7 +111,7 @@ static int wait_fd(int fd, short events, uint64_t deadline)
     for (;;) {
         int tmo = -1;
         if (deadline) {
-            uint64_t now = mono_ms();
+            uint64_t now = bo_clock_mono_ms();
             if (now >= deadline) {
                 errno = ETIMEDOUT;
                 return -1;
@@ -180,7 +175,7 @@ static int conn_open(rt_http *c, const char *what, uint64_t deadline)
         snprintf(c->err, sizeof c->err, "%.150s: cannot resolve %.60s: %s", what, c->host, gai_strerror(g));
         return -1;
     }
-    uint64_t cdl = mono_ms() + (uint64_t)c->connect_timeout_ms;
+    uint64_t cdl = bo_clock_mono_ms() + (uint64_t)c->connect_timeout_ms;
     if (deadline && deadline < cdl)
         cdl = deadline;
     int e = 0;
@@ -494,7 +489,7 @@ bad:
 int rt_http_exchange(rt_http *c, const char *what, const struct iovec *req, int nreq, const rt_http_sink *sink,
                      rt_http_answer *h, int timeout_ms)
 {
-    uint64_t deadline = timeout_ms > 0 ? mono_ms() + (uint64_t)timeout_ms : 0;
+    uint64_t deadline = timeout_ms > 0 ? bo_clock_mono_ms() + (uint64_t)timeout_ms : 0;
     c->err[0] = '\0';
     for (int attempt = 0; attempt < 2; attempt++) {
         bool reused = c->fd >= 0;

@@ -2,14 +2,14 @@
  * the Runtime API cannot be reached. See rt_loop.h. The protocol is rt_api.c's. */
 #include "rt_loop.h"
 
+#include "bo_backoff.h"
+#include "bo_clock.h"
+#include "bo_rand.h"
 #include "lambda_log.h"
-#include "timefmt.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* What one rt_run keeps between invocations. */
@@ -18,7 +18,7 @@ typedef struct rt_loop_state {
      * value it was ever given (a leak of one trace id per invocation in a warm function) */
     char trace_env[sizeof "_X_AMZN_TRACE_ID=" + RT_TRACE_ID_MAX];
     bool trace_env_set;
-    uint64_t rng;
+    bo_rand rng;
 } rt_loop_state;
 
 rt_response rt_response_success(char *payload)
@@ -46,31 +46,7 @@ void rt_response_clear(rt_response *r)
 
 uint64_t rt_backoff_ms(unsigned failures, uint32_t rnd)
 {
-    if (failures == 0)
-        return 0;
-    uint64_t ceiling = RT_BACKOFF_CAP_MS;
-    if (failures - 1 < 16) {
-        uint64_t exp = (uint64_t)RT_BACKOFF_BASE_MS << (failures - 1);
-        if (exp < ceiling)
-            ceiling = exp;
-    }
-    return rnd % (ceiling + 1);
-}
-
-static uint32_t rng_next(rt_loop_state *s)
-{
-    /* xorshift64*: jitter only, not security */
-    s->rng ^= s->rng >> 12;
-    s->rng ^= s->rng << 25;
-    s->rng ^= s->rng >> 27;
-    return (uint32_t)((s->rng * UINT64_C(2685821657736338717)) >> 32);
-}
-
-static void sleep_ms(uint64_t ms)
-{
-    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    return bo_backoff_full_jitter(failures, RT_BACKOFF_BASE_MS, RT_BACKOFF_CAP_MS, rnd);
 }
 
 /* Sets _X_AMZN_TRACE_ID to this invocation's trace id, or removes it when there is none. */
@@ -103,7 +79,8 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
     rt_options o = { 0 };
     if (opts)
         o = *opts;
-    rt_loop_state s = { .rng = ((uint64_t)getpid() << 32) ^ timefmt_now_ms() ^ UINT64_C(0x9E3779B97F4A7C15) };
+    rt_loop_state s = { 0 };
+    bo_rand_seed_os(&s.rng);
     uint64_t give_up = o.next_give_up_ms ? o.next_give_up_ms : RT_NEXT_GIVE_UP_MS;
     unsigned done = 0, failures = 0;
     uint64_t first_failure = 0;
@@ -112,7 +89,7 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
             return loop_end(&s, 0);
         rt_request req;
         if (rt_next(c, &req) != 0) {
-            uint64_t now = timefmt_now_ms();
+            uint64_t now = bo_clock_wall_ms();
             if (failures++ == 0)
                 first_failure = now;
             log_event("warn", "runtime_api_unavailable", rt_last_error(c));
@@ -120,7 +97,7 @@ int rt_run(rt_client *c, rt_handler_fn fn, void *user, const rt_options *opts)
                 log_event("error", "runtime_api_gone", "giving up on /next");
                 return loop_end(&s, 1);
             }
-            sleep_ms(rt_backoff_ms(failures, rng_next(&s)));
+            bo_sleep_ms(rt_backoff_ms(failures, bo_rand_next(&s.rng)));
             continue;
         }
         failures = 0;

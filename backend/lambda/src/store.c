@@ -2,6 +2,7 @@
  * purchase transaction (see store.h). */
 #include "store.h"
 
+#include "bo_err.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -34,7 +35,7 @@ static void set_error(store *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
+    bo_err_vset(s->last_error, sizeof s->last_error, fmt, ap);
     va_end(ap);
 }
 

@@ -215,11 +215,16 @@ void ddb_fake_stop(ddb_fake *f)
     free(f);
 }
 
-void ddb_fake_use_env(const ddb_fake *f)
+void ddb_fake_use_env_url(const char *url)
 {
     setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
     unsetenv("AWS_SESSION_TOKEN");
     setenv("AWS_REGION", "us-east-1", 1);
-    setenv("AWS_ENDPOINT_URL_DYNAMODB", ddb_fake_url(f), 1);
+    setenv("AWS_ENDPOINT_URL_DYNAMODB", url, 1);
+}
+
+void ddb_fake_use_env(const ddb_fake *f)
+{
+    ddb_fake_use_env_url(ddb_fake_url(f));
 }

@@ -35,6 +35,8 @@ const char *ddb_fake_url(const ddb_fake *f);
 /* Points the client's environment at the fake: test credentials without a session token,
  * region us-east-1, AWS_ENDPOINT_URL_DYNAMODB = the fake's URL. */
 void ddb_fake_use_env(const ddb_fake *f);
+/* The same environment with AWS_ENDPOINT_URL_DYNAMODB = url (e.g. a port where nothing listens). */
+void ddb_fake_use_env_url(const char *url);
 /* Requests received so far (complete ones). */
 size_t ddb_fake_count(ddb_fake *f);
 /* The i-th request; valid until ddb_fake_stop. */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bo_clock.h"
 #include "ddb.h"
 #include "ddb_fake.h"
 
@@ -320,10 +321,7 @@ static void test_transport_failure_after_retries(void **state)
     (void)state;
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%u", closed_port());
-    setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
-    setenv("AWS_REGION", "us-east-1", 1);
-    setenv("AWS_ENDPOINT_URL_DYNAMODB", url, 1);
+    ddb_fake_use_env_url(url);
     ddb_error err;
     ddb_client *c = ddb_client_new_from_env(&err);
     assert_non_null(c);
@@ -337,20 +335,13 @@ static void test_transport_failure_after_retries(void **state)
     ddb_client_free(c);
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void test_deadline_cuts_a_slow_answer(void **state)
 {
     (void)state;
     /* The server answers 200 after 4 s; without the deadline the call would succeed. */
     const ddb_fake_reply slow[] = {{200, "{}", 4000, 0, NULL}};
     fixture fx = start(slow, 1);
-    ddb_client_set_deadline(fx.client, now_ms() + 800);
+    ddb_client_set_deadline(fx.client, bo_clock_wall_ms() + 800);
     cJSON *req = get_request(), *resp = NULL;
     ddb_error err;
     assert_int_equal(ddb_call(fx.client, "GetItem", req, &resp, &err), DDB_ERR_TIMEOUT);
@@ -359,7 +350,7 @@ static void test_deadline_cuts_a_slow_answer(void **state)
 
     /* a deadline already gone: nothing is sent */
     size_t before = ddb_fake_count(fx.fake);
-    ddb_client_set_deadline(fx.client, now_ms() - 1);
+    ddb_client_set_deadline(fx.client, bo_clock_wall_ms() - 1);
     assert_int_equal(ddb_call(fx.client, "GetItem", req, &resp, &err), DDB_ERR_TIMEOUT);
     assert_int_equal(ddb_client_last_attempts(fx.client), 0);
     assert_int_equal(ddb_fake_count(fx.fake), before);

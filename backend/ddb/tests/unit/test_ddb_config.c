@@ -5,13 +5,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ddb.h"
 
 static const char *const vars[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
-                                   "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"};
+                                   "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "SSL_CERT_FILE"};
 
 static int reset_env(void **state)
 {
@@ -181,11 +183,25 @@ static void test_region_cannot_inject_into_the_signing_scope(void **state)
     }
 }
 
+/* A CA bundle file for the https clients below (any non-empty file: nothing connects). */
+static char ca_file[] = "/tmp/test_ddb_config_ca.XXXXXX";
+
+static void use_ca_file(void)
+{
+    int fd = mkstemp(ca_file);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "not parsed before a connection\n", 31), 31);
+    close(fd);
+    setenv("SSL_CERT_FILE", ca_file, 1);
+}
+
 static void test_client_from_env_and_from_config(void **state)
 {
     (void)state;
     ddb_error err;
+    use_ca_file();
     ddb_client *c = ddb_client_new_from_env(&err);
+    unlink(ca_file);
     assert_non_null(c);
     assert_int_equal(ddb_client_last_attempts(c), 0);
     ddb_client_set_deadline(c, 0);
@@ -196,6 +212,23 @@ static void test_client_from_env_and_from_config(void **state)
     assert_null(ddb_client_new(&cfg, &err)); /* incomplete */
     assert_int_equal(err.status, DDB_ERR_CONFIG);
     assert_null(ddb_client_new(NULL, &err));
+}
+
+/* https (AWS) needs a CA bundle, found when the client is made (an /init/error, not a failure at every
+ * call); http (DynamoDB Local) needs none. */
+static void test_https_client_needs_a_ca_bundle_http_does_not(void **state)
+{
+    (void)state;
+    ddb_error err;
+    setenv("SSL_CERT_FILE", "/nonexistent/ca.pem", 1);
+    assert_null(ddb_client_new_from_env(&err)); /* https://dynamodb.eu-west-1.amazonaws.com/ */
+    assert_int_equal(err.status, DDB_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "SSL_CERT_FILE=/nonexistent/ca.pem"));
+
+    setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000", 1);
+    ddb_client *c = ddb_client_new_from_env(&err);
+    assert_non_null(c);
+    ddb_client_free(c);
 }
 
 int main(void)
@@ -209,6 +242,7 @@ int main(void)
         cmocka_unit_test_setup(test_missing_or_bad_credentials_name_the_variable_not_the_value, reset_env),
         cmocka_unit_test_setup(test_region_cannot_inject_into_the_signing_scope, reset_env),
         cmocka_unit_test_setup(test_client_from_env_and_from_config, reset_env),
+        cmocka_unit_test_setup(test_https_client_needs_a_ca_bundle_http_does_not, reset_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,36 +118,6 @@ static void bodies_text_binary_and_no_params(void **state)
     free(json);
 }
 
-static void utf8_and_base64_helpers(void **state)
-{
-    (void)state;
-    assert_true(gw_utf8_valid("plain", 5));
-    assert_true(gw_utf8_valid("坂本龍一 — Björk", strlen("坂本龍一 — Björk")));
-    assert_true(gw_utf8_valid("\xf0\x9f\x8e\xb5", 4));          /* U+1F3B5 */
-    assert_false(gw_utf8_valid("a\0b", 3));
-    assert_false(gw_utf8_valid("\xc3", 1));                      /* truncated */
-    assert_false(gw_utf8_valid("\xc0\xaf", 2));                  /* overlong */
-    assert_false(gw_utf8_valid("\xed\xa0\x80", 3));              /* surrogate */
-    assert_false(gw_utf8_valid("\xf4\x90\x80\x80", 4));          /* > U+10FFFF */
-    assert_false(gw_utf8_valid("\xe2\x82", 2));
-    const char *cases[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-    const char *enc[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
-    for (size_t i = 0; i < 7; i++) {
-        char *e = gw_base64_encode(cases[i], strlen(cases[i]));
-        assert_string_equal(e, enc[i]);
-        size_t n = 0;
-        char *d = gw_base64_decode(e, strlen(e), &n);
-        assert_non_null(d);
-        assert_int_equal(n, strlen(cases[i]));
-        assert_memory_equal(d, cases[i], n);
-        free(d);
-        free(e);
-    }
-    size_t n;
-    assert_null(gw_base64_decode("Zm9v!", 5, &n));
-    assert_null(gw_base64_decode("Z", 1, &n));
-}
-
 static void proxy_responses_accepted(void **state)
 {
     (void)state;
@@ -206,7 +176,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(event_has_every_field_and_parses_in_the_runtime),
         cmocka_unit_test(bodies_text_binary_and_no_params),
-        cmocka_unit_test(utf8_and_base64_helpers),
         cmocka_unit_test(proxy_responses_accepted),
         cmocka_unit_test(malformed_proxy_responses_are_refused),
     };

@@ -28,7 +28,8 @@ static char concerts_table[128], tickets_table[128];
 static ddb_client *raw;
 static char bootstrap_path[PATH_MAX];
 
-/* backend/build/bootstrap (or build/asan/bootstrap beside an ASan test, when it was built). */
+/* The packaged bootstrap, backend/build/task/bootstrap (bootstrap.zip unpacked), or build/asan/bootstrap
+ * beside an ASan test when that was built; $BOOTSTRAP overrides. */
 static int find_bootstrap(void)
 {
     const char *env = getenv("BOOTSTRAP");
@@ -49,9 +50,9 @@ static int find_bootstrap(void)
     if (!slash)
         return -1;
     /* self is now .../build or .../build/asan */
-    const char *tails[] = { "/bootstrap", "/../bootstrap" };
+    const char *tails[] = { "/task/bootstrap", "/bootstrap", "/../task/bootstrap" };
     size_t n_self = strlen(self);
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
         if (n_self + strlen(tails[i]) >= sizeof bootstrap_path)
             return -1;
         memcpy(bootstrap_path, self, n_self);
@@ -66,7 +67,7 @@ static int setup(void **state)
 {
     (void)state;
     if (find_bootstrap() != 0) {
-        fprintf(stderr, "bootstrap binary not found (make -C backend all)\n");
+        fprintf(stderr, "bootstrap binary not found (make -C backend package)\n");
         return -1;
     }
     if (ddb_test_tables_create(&raw, "it-h2b", concerts_table, tickets_table, sizeof concerts_table))

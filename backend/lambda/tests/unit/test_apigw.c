@@ -1,5 +1,5 @@
 /* API Gateway v1.0 proxy events and responses: parsing that survives anything, header lookup,
- * base64, NUL escapes, proxy response form. */
+ * NUL escapes, proxy response form (base64: test_base64.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,42 +160,6 @@ static void nul_escapes_are_detected_in_strings_only(void **state)
     apigw_event_clear(&ev);
 }
 
-static void base64_decodes_strictly(void **state)
-{
-    (void)state;
-    struct { const char *in, *out; } ok[] = {
-        { "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" }, { "Zm9v", "foo" }, { "Zg", "f" }, { "Zm8", "fo" },
-        { "eyJhIjoxfQ==", "{\"a\":1}" },
-    };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        size_t n = 99;
-        bool big = true;
-        char *d = apigw_base64_decode(ok[i].in, 100, &n, &big);
-        if (!d)
-            fail_msg("refused %s", ok[i].in);
-        assert_int_equal(n, strlen(ok[i].out));
-        assert_memory_equal(d, ok[i].out, n);
-        assert_false(big);
-        free(d);
-    }
-    const char *bad[] = { "Z", "Zg=", "Zg===", "Z===", "Zm9v!", "Zm 9v", "Zh==", "=Zg=", "Zg==Zg==" };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        size_t n;
-        char *d = apigw_base64_decode(bad[i], 100, &n, NULL);
-        if (d)
-            fail_msg("accepted %s", bad[i]);
-    }
-    size_t n;
-    bool big = false;
-    assert_null(apigw_base64_decode("Zm9vYmFy", 5, &n, &big)); /* 6 bytes > 5 */
-    assert_true(big);
-    char *d = apigw_base64_decode("AGE=", 10, &n, NULL); /* "\0a": NUL bytes come through, counted */
-    assert_non_null(d);
-    assert_int_equal(n, 2);
-    assert_int_equal(d[0], 0);
-    free(d);
-}
-
 static void response_json_has_status_headers_and_body(void **state)
 {
     (void)state;
@@ -295,7 +259,6 @@ int main(void)
         cmocka_unit_test(non_objects_and_garbage_are_refused),
         cmocka_unit_test(deep_nesting_and_big_input_survive),
         cmocka_unit_test(nul_escapes_are_detected_in_strings_only),
-        cmocka_unit_test(base64_decodes_strictly),
         cmocka_unit_test(response_json_has_status_headers_and_body),
         cmocka_unit_test(response_body_is_escaped_exactly),
         cmocka_unit_test(random_mutations_never_crash),

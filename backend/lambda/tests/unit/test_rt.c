@@ -22,7 +22,7 @@
 #include "lambda_app.h"
 #include "rt_loop.h"
 #include "rt_fake.h"
-#include "timefmt.h"
+#include "bo_clock.h"
 
 #define WAIT_MS 20000 /* generous: a loaded 2-core machine */
 
@@ -137,7 +137,7 @@ static void handler_failure_posts_error(void **state)
 static void deadline_and_trace_id_reach_the_handler(void **state)
 {
     rt_fake *f = *state;
-    uint64_t deadline = timefmt_now_ms() + 600000;
+    uint64_t deadline = bo_clock_wall_ms() + 600000;
     char want_deadline[32];
     snprintf(want_deadline, sizeof want_deadline, "%llu", (unsigned long long)deadline);
     const char *trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";

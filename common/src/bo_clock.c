@@ -1,20 +1,33 @@
-/* Clock helpers and ISO-8601 formatting. */
-#include "timefmt.h"
+/* Clocks, sleeping and ISO-8601; see bo_clock.h. */
+#include "bo_clock.h"
 
+#include <errno.h>
 #include <time.h>
 
-uint64_t timefmt_now_ms(void)
+uint64_t bo_clock_wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-double timefmt_mono_ms(void)
+uint64_t bo_clock_mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+    return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t bo_clock_mono_ms(void)
+{
+    return bo_clock_mono_ns() / 1000000u;
+}
+
+double bo_clock_mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void put_num(char *p, unsigned v, int width)
@@ -25,7 +38,7 @@ static void put_num(char *p, unsigned v, int width)
     }
 }
 
-void timefmt_iso_ms(uint64_t epoch_ms, char out[TIMEFMT_BUF])
+void bo_clock_iso_ms(uint64_t epoch_ms, char out[BO_CLOCK_ISO_BUF])
 {
     const uint64_t max_ms = UINT64_C(253402300799999); /* 9999-12-31T23:59:59.999Z */
     if (epoch_ms > max_ms)
@@ -49,4 +62,11 @@ void timefmt_iso_ms(uint64_t epoch_ms, char out[TIMEFMT_BUF])
     put_num(out + 20, (unsigned)(epoch_ms % 1000), 3);
     out[23] = 'Z';
     out[24] = '\0';
+}
+
+void bo_sleep_ms(uint64_t ms)
+{
+    struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
 }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Records the client cannot show faithfully, written straight into DynamoDB Local of a PRIVATE stack
+# (past the API's validation): the catalogue still lists (exit 0) with each bad record marked and
+# explained, a bad record is never sold while a good one still sells, ids with ESC or U+202E reach the
+# terminal cleaned (plain) or escaped (--json, still exact), and --json show returns a 10,000-character
+# name whole. Exit 0 pass, 77 skip, 1 fail.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
+for t in jq curl; do command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }; done
+source "$root/tests/lib/stack.sh"
+work=$(mktemp -d /tmp/boxoffice-cli-bad.XXXXXX)
+trap 'stack_cleanup; rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config" HOME="$work/home" NO_COLOR=1
+mkdir -p "$XDG_CONFIG_HOME" "$HOME"
+
+stack_start --no-seed || fail "the private stack did not start"
+export BOXOFFICE_API_URL=$STACK_URL BOXOFFICE_API_KEY=$STACK_KEY DYNAMODB_PORT=$STACK_DDB_PORT LOCAL_STATE_DIR=$STACK_DIR
+table=$(curl -sS -X POST "http://127.0.0.1:$DYNAMODB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
+  -H 'X-Amz-Target: DynamoDB_20120810.ListTables' -H 'Content-Type: application/x-amz-json-1.0' -d '{}' |
+  jq -r '.TableNames[] | select(endswith("-concerts-dev") or contains("-concerts-"))' | head -n 1)
+[ -n "$table" ] || fail "no concerts table in the private DynamoDB Local"
+
+# put ID NAME DATE SEATS PRICE: one raw item (numbers as DynamoDB N text, unchecked)
+put() {
+  ddb_put "$table" "$(jq -nc --arg id "$1" --arg n "$2" --arg d "$3" --arg s "$4" --arg p "$5" \
+    '{id:{S:$id}, name:{S:$n}, date:{S:$d}, venue:{S:"Hall"}, availableTickets:{N:$s}, ticketPrice:{N:$p}}')" \
+    || fail "could not put $1"
+}
+esc_id=$'esc\e[31mid' bidi_id=$'bidi\u202eid'
+long=$(printf 'Long%.0s' $(seq 1 2500))   # 10,000 characters
+put good-1 "Good One" 2027-01-01 5 10
+put good-2 "Good Two" 2027-01-02 5 12.5
+put neg-seats "Negative Seats" 2027-01-03 -5 10
+put huge-seats "Huge Seats" 2027-01-04 9007199254740993 10
+put neg-price "Negative Price" 2027-01-05 5 -10
+put huge-price "Huge Price" 2027-01-06 5 90000000000000.01
+put "$esc_id" "Escape Id" 2027-01-07 5 10
+put "$bidi_id" "Bidi Id" 2027-01-08 5 10
+put long-name "$long" 2027-01-09 5 10
+total=9
+
+fails=0; checks=0
+out=$work/out err=$work/err
+expect() {
+  local want=$1 what=$2; shift 3
+  checks=$((checks+1))
+  timeout 60 "$@" >"$out" 2>"$err"; local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fails=$((fails+1))
+    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
+    return 1
+  fi
+  echo "ok:   $what (exit $rc)"
+}
+ok() {
+  local what=$1; shift
+  checks=$((checks+1))
+  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; sed 's/^/    stdout: /' "$out" | head -30; fi
+}
+j() { jq -e "$@" >/dev/null; }
+# no ESC, no C1, no bidi control in what reached the terminal
+terminal_safe() { ! LC_ALL=C grep -qP '\x1b|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$out" "$err"; }
+seats_in_db() { curl -sS "$STACK_URL/concerts" | jq -r --arg id "$1" '.[] | select(.id == $id) | .availableTickets'; }
+
+# --- list: all listed, bad ones marked with what is wrong
+expect 0 "list with bad records" -- "$bin" list
+ok "every concert is listed" grep -q "^$total concerts; 6 damaged" "$out"
+ok "good ones are listed with their seats" grep -Eq "^2027-01-01 +Good One .* 5 +good-1$" "$out"
+ok "negative seats are marked" grep -q "^! neg-seats: availableTickets: negative (-5)" "$out"
+ok "2^53+1 seats are marked" grep -q "^! huge-seats: availableTickets: over 1,000,000" "$out"
+ok "a negative price is marked" grep -q "^! neg-price: ticketPrice: negative (-10)" "$out"
+ok "an inexact price is marked" grep -q "^! huge-price: ticketPrice: over 1,000,000.00" "$out"
+ok "the ESC id is marked, cleaned" grep -q "^! escid: id: " "$out"
+ok "the U+202E id is marked, cleaned" grep -q "^! bidiid: id: " "$out"
+ok "list prints no escape or bidi character" terminal_safe
+
+expect 0 "--json list with bad records" -- "$bin" --json list
+ok "--json list has every concert" j --argjson n "$total" 'length == $n' "$out"
+ok "--json marks the bad ones with problems, the good ones without" \
+  j '([.[] | select(has("problems"))] | length) == 6 and ([.[] | select(.id | startswith("good")) | has("problems")] | all(. == false))' "$out"
+ok "--json: a value it cannot hold is null, with the problem" \
+  j '.[] | select(.id == "neg-seats") | .availableTickets == null and (.problems[0] | startswith("availableTickets: negative"))' "$out"
+ok "--json keeps the exact ids" j --arg e "$esc_id" --arg b "$bidi_id" '[.[].id] | index($e) != null and index($b) != null' "$out"
+ok "--json escapes them (\\u001b, \\u202e)" bash -c "grep -qF '\"esc\\u001b[31mid\"' '$out' && grep -qF '\"bidi\\u202eid\"' '$out'"
+ok "--json list prints no escape or bidi character" terminal_safe
+
+# --- show
+expect 0 "show the U+202E id" -- "$bin" show "$bidi_id"
+ok "show prints the id cleaned and says why it is not for sale" bash -c "grep -q '^ID: *bidiid$' '$out' && grep -q 'Not for sale' '$out'"
+ok "show prints no bidi character" terminal_safe
+expect 0 "--json show the U+202E id" -- "$bin" --json show "$bidi_id"
+ok "--json show keeps the exact id, escaped" bash -c "jq -e --arg b '$bidi_id' '.id == \$b' '$out' >/dev/null && grep -qF '\\u202e' '$out'"
+ok "--json show prints no bidi character" terminal_safe
+expect 0 "--json show a 10,000-character name" -- "$bin" --json show long-name
+ok "the name comes back whole" j --arg n "$long" '.name == $n and (.name | length) == 10000' "$out"
+
+# --- buy: the bad one refused before anything is sold, a good one still sells
+expect 2 "buy a concert with a negative price" -- "$bin" buy neg-price --name "Ada Lovelace" --email ada@example.com
+ok "the refusal says why" bash -c "grep -q 'Not for sale' '$err' && grep -q 'ticketPrice: negative' '$err'"
+ok "no seat was taken" test "$(seats_in_db neg-price)" = 5
+expect 2 "buy a concert with 2^53+1 seats" -- "$bin" --json buy huge-seats --name "Ada Lovelace" --email ada@example.com
+ok "--json refusal reports exit code 2" j '.exitCode == 2' "$out"
+expect 0 "buy a good concert" -- "$bin" buy good-1 --name "Ada Lovelace" --email ada@example.com
+ok "the good sale took one seat" test "$(seats_in_db good-1)" = 4
+
+echo "$checks checks, $fails failed"
+[ "$fails" -eq 0 ]
