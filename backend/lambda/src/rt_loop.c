@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* What one rt_run keeps between invocations. */
 typedef struct rt_loop_state {
