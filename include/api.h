@@ -73,7 +73,7 @@ api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *re
 api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res);
 api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res);
 /* Idempotency-Key values: what the API accepts is 1 to API_IDEM_KEY_MAX visible ASCII characters
- * (0x21-0x7E, as backend/src/handler_ticket.c checks). A new key is a random UUID (libuuid). */
+ * (0x21-0x7E, as backend/lambda/src/handler_ticket.c checks). A new key is a random UUID (libuuid). */
 #define API_IDEM_KEY_MAX 255
 bool api_idempotency_key_valid(const char *key);
 void api_idempotency_key_new(char out[API_IDEM_KEY_MAX + 1]);

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the project and ends with one line "tests: N passed, N failed".
 # Conventions (a new test is picked up by dropping a file in the right folder):
-#   tests/unit/test_*.c, backend/tests/unit/test_*.c      cmocka, no services; run plain and under ASan+UBSan
-#   backend/tests/integration/test_*.c                    cmocka against DynamoDB Local
+#   tests/unit/test_*.c, backend/*/tests/unit/test_*.c,
+#   common/tests/test_*.c (built as backend/build/tests/common/test_*)
+#                                                         cmocka, no services; run plain and under ASan+UBSan
+#   backend/lambda/tests/integration/test_*.c             cmocka against DynamoDB Local
 #                                                         (env AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials)
 #   backend/tests/e2e/test_*.sh, tests/e2e/test_*.sh,
 #   tests/cli/test_*.sh                                   against the shared test stack (env BOXOFFICE_API_URL,
@@ -40,7 +42,8 @@ fi
 
 say "== unit (plain, then ASan+UBSan)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for t in build/tests/unit/test_* backend/build/tests/unit/test_* build/asan/tests/unit/test_* backend/build/asan/tests/unit/test_*; do
+for t in build/tests/unit/test_* backend/build/tests/unit/test_* backend/build/tests/common/test_* \
+         build/asan/tests/unit/test_* backend/build/asan/tests/unit/test_* backend/build/asan/tests/common/test_*; do
   [ -x "$t" ] && [[ "$t" != *.d ]] && run_suite "$t" "$t"
 done
 

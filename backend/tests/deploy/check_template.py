@@ -25,7 +25,7 @@ ROUTES = {
     ("GET", "/concerts"): ("listConcerts", False),
     ("POST", "/tickets"): ("purchaseTicket", False),
 }
-# What each handler does on which table (backend/src/store.c); env variable -> table role.
+# What each handler does on which table (backend/lambda/src/store.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets"}
 NEEDS = {
     "createConcert": {"concerts": {"PutItem"}},                        # store_put_concert

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fault: a slow or broken network between the workers and DynamoDB (bench's faultproxy in between).
-# What backend/include/ddb.h documents, checked end to end with the function timeout cut to 3 s:
+# What backend/ddb/include/ddb.h documents, checked end to end with the function timeout cut to 3 s:
 #   - a slow DynamoDB (each request held 400 ms) is only slow: reads and purchases succeed;
 #   - a DynamoDB that never answers (black hole): the function gives up before its deadline
 #     (DDB_DEADLINE_MARGIN_MS) and answers 503 with Retry-After itself (not the gateway's timeout 502), and the
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../../.."
 . bench/lib.sh; . bench/stack.sh; . bench/fault.sh
 fault_setup fault-slow-ddb
 api_port=3613; ddb_port=8613; proxy_port=9613; seats=20
-max_attempts=$(sed -n 's/^#define DDB_MAX_ATTEMPTS \([0-9]*\).*/\1/p' backend/include/ddb.h)
+max_attempts=$(sed -n 's/^#define DDB_MAX_ATTEMPTS \([0-9]*\).*/\1/p' backend/ddb/include/ddb.h)
 mkdir -p "$FAULT_STATE/stack"
 scripts/ddb-local.sh start $ddb_port "$FAULT_STATE/stack" || exit 1
 fault_proxy_start $proxy_port $ddb_port || exit 1
