@@ -7,6 +7,10 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$root"
 redocly=tools/redocly/node_modules/.bin/redocly
+command -v node >/dev/null || { echo "skip: Node.js is not installed (scripts/install-deps.sh installs it)"; exit 77; }
+# @redocly/cli 2.x runs on Node.js >= 20.19 (Debian 12's own nodejs is 18.19)
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+  { echo "skip: Node.js $(node --version) is older than the 20.19 that @redocly/cli needs"; exit 77; }
 if [ ! -x "$redocly" ]; then
   (cd tools/redocly && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) ||
     { echo "skip: @redocly/cli is not installed and npm ci failed in tools/redocly"; exit 77; }
