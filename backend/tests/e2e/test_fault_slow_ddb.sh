@@ -23,7 +23,13 @@ api=$(pstack_up "$FAULT_STATE/stack" $api_port $ddb_port "http://127.0.0.1:$prox
 key=$(cat "$FAULT_STATE/stack/api-key")
 fails=0
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-get() { curl -s -m 30 -D "$FAULT_STATE/get.h" -o "$FAULT_STATE/get.body" -w '%{http_code}' "$api/concerts/$concert"; }
+get() {
+  local r
+  rm -f "$FAULT_STATE/get.h" "$FAULT_STATE/get.body"
+  r=$(curl -s -m 30 -D "$FAULT_STATE/get.h" -o "$FAULT_STATE/get.body" -w '%{http_code}' "$api/concerts/$concert")
+  openapi_record GET "$api/concerts/$concert" "$r" "$FAULT_STATE/get.h" "$FAULT_STATE/get.body"
+  echo "$r"
+}
 buy() { post_json "$api/tickets" "{\"concertId\":\"$concert\",\"customerName\":\"Slow Buyer\",\"customerEmail\":\"slow@example.com\"}" -H "Idempotency-Key: $1"; }
 ticket_exists() { ddb_req $ddb_port GetItem "{\"TableName\":\"$PSTACK_TICKETS\",\"Key\":{\"id\":{\"S\":\"$1\"}},\"ConsistentRead\":true}" | jq -e .Item >/dev/null; }
 
