@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "model.h"
+#include "client_model.h"
 #include "ui.h"
 #include "ui_actions.h"
 #include "ui_form.h"
 #include "ui_pin.h"
-#include "ui_trace.h"
-#include "ui_worker.h"
+#include "net_inspector.h"
+#include "net_worker.h"
 
 /* What a handler asks the loop to do. */
 enum { UI_UNHANDLED = 0, UI_HANDLED = 1, UI_REDRAW = 2, UI_QUIT = 4 };
@@ -33,12 +33,12 @@ typedef struct ui_screen_ops {
     void (*leave)(ui_app *app);                     /* may be NULL: wipe customer data here */
     bool (*typing)(const ui_app *app);              /* a text field has focus; may be NULL */
     bool (*unsaved)(const ui_app *app);             /* holds input that quitting would lose; may be NULL */
-    int (*result)(ui_app *app, ui_result *r);       /* a job this screen submitted finished; may be NULL */
+    int (*result)(ui_app *app, net_result *r);       /* a job this screen submitted finished; may be NULL */
     bool overlay;                                   /* drawn over the screen below it */
 } ui_screen_ops;
 
 extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
-    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspect;
+    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector;
 
 typedef enum ui_conn { UI_CONN_CONNECTING = 0, UI_CONN_ONLINE, UI_CONN_FAILED } ui_conn;
 typedef enum ui_attr_kind {
@@ -68,8 +68,8 @@ void ui_sale_clear(ui_sale *s);
 
 struct ui_app {
     const ui_options *opts;
-    ui_worker *worker;
-    ui_trace_ring trace;
+    net_worker *worker;
+    net_inspector_ring trace;
     bool color;
     double now;                        /* monotonic seconds, updated every loop turn */
 
@@ -116,7 +116,7 @@ struct ui_app {
     bo_ticket receipt;                 /* customer data: wiped when the receipt screen closes */
     bo_concert receipt_concert;
     int help_top;
-    bool inspect_on;
+    bool inspector_on;
 
     /* status line */
     char msg[256];
@@ -147,7 +147,7 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((fo
 /* Asks the worker for a fresh list (no-op while one is in flight). */
 void ui_request_refresh(ui_app *app);
 /* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
-bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, const char *label);
+bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
 bool ui_busy(const ui_app *app);
 
 /* The list view. */

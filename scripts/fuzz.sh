@@ -22,7 +22,7 @@ sources() {
   case $1 in
     fuzz_valid)       echo common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_ddb_error)   echo backend/src/ddb_error.c ;;
-    fuzz_client_json) echo src/model.c common/src/bo_text.c common/src/bo_money.c ;;
+    fuzz_client_json) echo src/client_model.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_event)       echo backend/src/apigw_event.c backend/src/apigw_response.c backend/src/handler_common.c \
                            backend/src/handler_concert.c backend/src/handler_ticket.c backend/src/timefmt.c \
                            backend/src/store.c backend/src/ddb_client.c backend/src/ddb_error.c \

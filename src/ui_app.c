@@ -22,7 +22,7 @@
 #include "ui_app.h"
 #include "ui_curses.h"
 #include "ui_text.h"
-#include "ui_view.h"
+#include "ui_list_filter.h"
 
 static volatile sig_atomic_t got_signal; /* set by on_signal, read by the loop */
 static volatile sig_atomic_t curses_on;  /* endwin needed on a crash */
@@ -138,10 +138,10 @@ void ui_request_refresh(ui_app *app)
         return;
     }
     app->refresh_again = false;
-    ui_job job;
+    net_job job;
     memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_LIST;
-    unsigned long seq = ui_worker_submit(app->worker, &job);
+    job.kind = NET_JOB_LIST;
+    unsigned long seq = net_worker_submit(app->worker, &job);
     if (seq == 0) {
         app->next_refresh = app->now + 1;
         return;
@@ -156,11 +156,11 @@ bool ui_busy(const ui_app *app)
     return app->busy_seq != 0;
 }
 
-bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, const char *label)
+bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label)
 {
     if (app->busy_seq != 0)
         return false;
-    unsigned long seq = ui_worker_submit(app->worker, job);
+    unsigned long seq = net_worker_submit(app->worker, job);
     if (seq == 0)
         return false;
     app->busy_seq = seq;
@@ -208,8 +208,8 @@ void ui_view_rebuild(ui_app *app, const char *keep_id)
         app->view = v;
         app->view_cap = app->data.n;
     }
-    app->view_n = app->data.n > 0 ? ui_view_filter(&app->data, app->filter, app->view) : 0;
-    size_t at = ui_view_find(&app->data, app->view, app->view_n, keep);
+    app->view_n = app->data.n > 0 ? ui_list_filter(&app->data, app->filter, app->view) : 0;
+    size_t at = ui_list_filter_find(&app->data, app->view, app->view_n, keep);
     if (at != (size_t)-1)
         app->sel = at;
     ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
@@ -228,9 +228,9 @@ static void status_text(const api_result *res, api_status st, char *out, size_t 
     bo_text_sanitize(out, cap, m);
 }
 
-static int handle_result(ui_app *app, ui_result *r)
+static int handle_result(ui_app *app, net_result *r)
 {
-    if (r->kind == UI_JOB_LIST && r->seq == app->list_seq) {
+    if (r->kind == NET_JOB_LIST && r->seq == app->list_seq) {
         app->list_seq = 0;
         if (app->refresh_again)
             app->next_refresh = app->now; /* app_tick submits it */
@@ -276,7 +276,7 @@ static int handle_result(ui_app *app, ui_result *r)
             return owner->result(app, r) | UI_REDRAW;
         return UI_REDRAW;
     }
-    if (r->kind == UI_JOB_GET && r->seq == app->get_seq) {
+    if (r->kind == NET_JOB_GET && r->seq == app->get_seq) {
         app->get_seq = 0;
         if (!app->have_current || strcmp(r->id, app->current.id) != 0)
             return 0;
@@ -351,7 +351,7 @@ static int global_key(ui_app *app, ui_action act, int key)
         if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
         } else {
-            app->inspect_on = !app->inspect_on;
+            app->inspector_on = !app->inspector_on;
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REDRAW:
@@ -407,7 +407,7 @@ static int app_tick(ui_app *app)
         && (app->depth > 1 || app->filter[0] != '\0' || app->filtering)) {
         ui_pop_to_list(app);
         ui_sale_clear(&app->sale);   /* the customer has gone: their unconfirmed sale is not shown to the next */
-        ui_trace_clear(&app->trace); /* nothing of the last customer stays on the kiosk's screen */
+        net_inspector_clear(&app->trace); /* nothing of the last customer stays on the kiosk's screen */
         app->filter[0] = '\0';
         app->filtering = false;
         app->msg[0] = '\0';
@@ -442,7 +442,7 @@ static bool wait_for_event(ui_app *app)
 {
     struct pollfd fds[2] = {
         { .fd = STDIN_FILENO, .events = POLLIN },
-        { .fd = ui_worker_wake_fd(app->worker), .events = POLLIN },
+        { .fd = net_worker_wake_fd(app->worker), .events = POLLIN },
     };
     int n = poll(fds, 2, wait_ms(app));
     if (n < 0)
@@ -554,7 +554,7 @@ static void draw_all(ui_app *app)
     draw_header(app);
     ui_rect area = { 1, 0, LINES - 3, COLS };
     ui_rect panel = { 0, 0, 0, 0 };
-    if (app->inspect_on) {
+    if (app->inspector_on) {
         int ph = area.h / 2;
         panel = (ui_rect){ area.y + area.h - ph, 0, ph, COLS };
         area.h -= ph;
@@ -564,8 +564,8 @@ static void draw_all(ui_app *app)
         base--;
     for (int i = base; i < app->depth; i++)
         app->stack[i]->draw(app, &area);
-    if (app->inspect_on)
-        ui_screen_inspect.draw(app, &panel);
+    if (app->inspector_on)
+        ui_screen_inspector.draw(app, &panel);
     draw_status(app);
     draw_bar(app);
     refresh();
@@ -614,7 +614,7 @@ static void app_free(ui_app *app)
     bo_concert_clear(&app->current);
     bo_concert_list_clear(&app->data);
     free(app->view);
-    ui_trace_destroy(&app->trace);
+    net_inspector_destroy(&app->trace);
     free(app);
 }
 
@@ -661,14 +661,14 @@ int ui_run(const ui_options *opts)
     }
     app->opts = opts;
     app->now = mono_now();
-    if (ui_trace_init(&app->trace) != 0) {
+    if (net_inspector_init(&app->trace) != 0) {
         free(app);
         fprintf(stderr, "boxoffice: cannot start\n");
         return 1;
     }
     forms_init(app);
     bool trace = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
-    app->worker = ui_worker_start(&opts->api, trace ? ui_trace_record : NULL, &app->trace);
+    app->worker = net_worker_start(&opts->api, trace ? net_inspector_record : NULL, &app->trace);
     if (app->worker == NULL) {
         fprintf(stderr, "boxoffice: cannot start the network worker (bad API URL \"%s\"?)\n",
                 opts->api.base_url ? opts->api.base_url : "");
@@ -678,7 +678,7 @@ int ui_run(const ui_options *opts)
 
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (scr == NULL) {
-        ui_worker_stop(app->worker, -1);
+        net_worker_stop(app->worker, -1);
         app_free(app);
         fprintf(stderr, "boxoffice: cannot use this terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
         return 1;
@@ -708,7 +708,7 @@ int ui_run(const ui_options *opts)
         ui_colors_init();
     }
 
-    app->inspect_on = opts->inspect && !opts->kiosk;
+    app->inspector_on = opts->inspect && !opts->kiosk;
     app->last_input = app->now;
     ui_push(app, &ui_screen_list);
     ui_request_refresh(app);
@@ -716,11 +716,11 @@ int ui_run(const ui_options *opts)
     long last_sec = -1;
     while (!app->quit && got_signal == 0) {
         app->now = mono_now();
-        ui_result r;
-        while (ui_worker_poll(app->worker, &r)) {
+        net_result r;
+        while (net_worker_poll(app->worker, &r)) {
             if (handle_result(app, &r) & UI_REDRAW)
                 redraw = true;
-            ui_result_clear(&r);
+            net_result_clear(&r);
         }
         int flags = app_tick(app);
         if (flags & UI_QUIT)
@@ -767,11 +767,11 @@ int ui_run(const ui_options *opts)
         dup2(saved_err, STDERR_FILENO);
         close(saved_err);
     }
-    if (!ui_worker_stop(app->worker, 300)) {
+    if (!net_worker_stop(app->worker, 300)) {
         /* a request is still in flight (maybe a sale): let it end rather than cut it off; the client's
          * timeouts bound the wait */
         fprintf(stderr, "boxoffice: waiting for the request in flight to finish\xe2\x80\xa6\n");
-        ui_worker_stop(app->worker, -1);
+        net_worker_stop(app->worker, -1);
     }
     if (sale_open)
         report_open_sale(app);

@@ -112,9 +112,9 @@ static void submit(ui_app *app)
         snprintf(s->name, sizeof s->name, "%s", name);
         snprintf(s->email, sizeof s->email, "%s", email);
     }
-    ui_job job;
+    net_job job;
     memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_PURCHASE;
+    job.kind = NET_JOB_PURCHASE;
     snprintf(job.id, sizeof job.id, "%s", s->concert_id);
     snprintf(job.name, sizeof job.name, "%s", s->name);
     snprintf(job.email, sizeof job.email, "%s", s->email);
@@ -179,7 +179,7 @@ static int key(ui_app *app, ui_action act, int k)
 }
 
 /* Why a sale got no definite answer, in words that do not ask for a new sale. */
-static const char *no_answer_reason(const ui_result *r, char *buf, size_t cap)
+static const char *no_answer_reason(const net_result *r, char *buf, size_t cap)
 {
     switch (r->status) {
     case API_ERR_TIMEOUT: return "no answer from the server in time";
@@ -196,7 +196,7 @@ static const char *no_answer_reason(const ui_result *r, char *buf, size_t cap)
     }
 }
 
-static int result(ui_app *app, ui_result *r)
+static int result(ui_app *app, net_result *r)
 {
     char m[256], why[64];
     ui_sale *s = &app->sale;

@@ -50,9 +50,9 @@ static void draw(ui_app *app, const ui_rect *a)
 
 static void submit(ui_app *app)
 {
-    ui_job job;
+    net_job job;
     memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_CREATE;
+    job.kind = NET_JOB_CREATE;
     const ui_form *f = &app->create;
     char *trim;
     trim = bo_text_trim_dup(f->f[0].value);
@@ -87,7 +87,7 @@ static int key(ui_app *app, ui_action act, int k)
     return flags;
 }
 
-static int result(ui_app *app, ui_result *r)
+static int result(ui_app *app, net_result *r)
 {
     char m[256];
     if (r->status == API_OK) {

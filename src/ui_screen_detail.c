@@ -13,11 +13,11 @@ static void reload(ui_app *app)
 {
     if (!app->have_current || bo_concert_field_bad(&app->current, BO_FIELD_ID))
         return; /* an id that is not the server's cannot be asked for */
-    ui_job job;
+    net_job job;
     memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_GET;
+    job.kind = NET_JOB_GET;
     snprintf(job.id, sizeof job.id, "%s", app->current.id);
-    app->get_seq = ui_worker_submit(app->worker, &job);
+    app->get_seq = net_worker_submit(app->worker, &job);
 }
 
 static void enter(ui_app *app)

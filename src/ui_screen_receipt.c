@@ -16,7 +16,7 @@ static void leave(ui_app *app)
     bo_ticket_clear(&app->receipt);
     bo_concert_clear(&app->receipt_concert);
     if (app->opts->kiosk)
-        ui_trace_clear(&app->trace); /* the inspector held the customer's name and e-mail */
+        net_inspector_clear(&app->trace); /* the inspector held the customer's name and e-mail */
 }
 
 static void draw(ui_app *app, const ui_rect *a)

@@ -26,7 +26,7 @@ typedef struct fixture {
     bool key_leaked;
 } fixture;
 
-static void on_trace(void *ud, const api_trace *t)
+static void on_trace(void *ud, const api_exchange *t)
 {
     fixture *f = ud;
     f->traces++;
@@ -67,7 +67,7 @@ static void use_hang_client(fixture *f)
     api_client_free(f->client);
     f->client = client_with(stub_base_url(f->stub), "op-key", 0, HANG_TIMEOUT_MS);
     assert_non_null(f->client);
-    api_client_set_trace(f->client, on_trace, f);
+    api_client_set_inspector(f->client, on_trace, f);
 }
 
 static int setup(void **state)
@@ -78,7 +78,7 @@ static int setup(void **state)
     assert_non_null(f->stub);
     f->client = client_for(stub_base_url(f->stub), "op-key", 0);
     assert_non_null(f->client);
-    api_client_set_trace(f->client, on_trace, f);
+    api_client_set_inspector(f->client, on_trace, f);
     *state = f;
     return 0;
 }
@@ -244,7 +244,7 @@ static void trace_reports_each_exchange_without_the_key(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
     api_client *c = client_for(url, "op-key", 0);
     bo_concert_list l;
-    api_client_set_trace(c, on_trace, f);
+    api_client_set_inspector(c, on_trace, f);
     assert_int_equal(api_list_concerts(c, &l, NULL), API_ERR_UNREACHABLE);
     assert_int_equal(f->traces, 2);
     assert_int_equal(f->last_trace_status, 0);
