@@ -1,13 +1,9 @@
 /* The box office's loop: keys -> action table -> top screen -> global actions; worker results;
  * auto-refresh with backoff; kiosk idle return; resize and the "terminal too small" notice (here only);
- * terminal restored on every exit path. */
+ * the terminal itself (set-up, signals, restoring it, too small) is ui_term.c. */
 #include <errno.h>
-#include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <math.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,25 +17,9 @@
 #include "ui.h"
 #include "ui_app.h"
 #include "ui_curses.h"
+#include "ui_term.h"
 #include "ui_text.h"
 #include "ui_list_filter.h"
-
-static volatile sig_atomic_t got_signal; /* set by on_signal, read by the loop */
-static volatile sig_atomic_t curses_on;  /* endwin needed on a crash */
-
-static void on_signal(int sig)
-{
-    got_signal = sig;
-}
-
-static void on_crash(int sig)
-{
-    /* like htop: give the terminal back before dying */
-    if (curses_on)
-        endwin();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
 
 static double mono_now(void)
 {
@@ -333,11 +313,6 @@ static int request_quit(ui_app *app)
 
 /* ---- keys ---- */
 
-static bool too_small(void)
-{
-    return LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
-}
-
 static int global_key(ui_app *app, ui_action act, int key)
 {
     switch (act) {
@@ -355,7 +330,7 @@ static int global_key(ui_app *app, ui_action act, int key)
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REDRAW:
-        clearok(curscr, TRUE);
+        ui_term_repaint();
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REFRESH:
         ui_request_refresh(app);
@@ -376,7 +351,7 @@ static int dispatch_key(ui_app *app, int key)
     const ui_screen_ops *s = ui_top(app);
     bool typing = s->typing != NULL && s->typing(app);
     ui_action act = ui_action_for_key(key, typing);
-    if (too_small()) {
+    if (ui_term_too_small()) {
         /* nothing is visible: only a plain quit works */
         if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app) && !app->sale.unconfirmed)
             return UI_QUIT;
@@ -531,23 +506,10 @@ static void draw_status(ui_app *app)
     }
 }
 
-static void draw_too_small(void)
-{
-    erase();
-    char line[128];
-    snprintf(line, sizeof line, "Terminal too small (need %d%s%d, have %d%s%d)", UI_MIN_COLS,
-             MB_CUR_MAX > 1 ? "\xc3\x97" : "x", UI_MIN_ROWS, COLS, MB_CUR_MAX > 1 ? "\xc3\x97" : "x", LINES);
-    int w = ui_text_width(line);
-    if (w > COLS)
-        w = COLS;
-    ui_draw_text(LINES / 2, (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0, w, line, A_BOLD, false);
-    refresh();
-}
-
 static void draw_all(ui_app *app)
 {
-    if (too_small()) {
-        draw_too_small();
+    if (ui_term_too_small()) {
+        ui_term_draw_too_small();
         return;
     }
     erase();
@@ -572,15 +534,6 @@ static void draw_all(ui_app *app)
 }
 
 /* ---- set-up and tear-down ---- */
-
-static void ensure_utf8(void)
-{
-    setlocale(LC_ALL, "");
-    const char *cs = nl_langinfo(CODESET);
-    if (cs == NULL || strcmp(cs, "UTF-8") != 0)
-        if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
-            setlocale(LC_CTYPE, "en_US.UTF-8");
-}
 
 static const char *check_customer_name(const char *v) { return bo_valid_text("customerName", v); }
 static const char *check_email(const char *v) { return bo_valid_email(v); }
@@ -630,30 +583,10 @@ static void report_open_sale(const ui_app *app)
         fprintf(stderr, "boxoffice: to check it (the same request: it never sells a second ticket), run:\n  %s\n", cmd);
 }
 
-static void set_handlers(void (*fn)(int), void (*crash)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = fn;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = crash;
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGFPE, &sa, NULL);
-    sigaction(SIGABRT, &sa, NULL);
-}
-
 int ui_run(const ui_options *opts)
 {
-    ensure_utf8();
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "boxoffice: the interactive box office needs a terminal (try 'boxoffice list')\n");
+    if (!ui_term_check())
         return 1;
-    }
     ui_app *app = calloc(1, sizeof *app);
     if (app == NULL) {
         fprintf(stderr, "boxoffice: out of memory\n");
@@ -676,36 +609,10 @@ int ui_run(const ui_options *opts)
         return 1;
     }
 
-    SCREEN *scr = newterm(NULL, stdout, stdin);
-    if (scr == NULL) {
+    if (ui_term_start(opts->kiosk, opts->no_color, &app->color) != 0) {
         net_worker_stop(app->worker, -1);
         app_free(app);
-        fprintf(stderr, "boxoffice: cannot use this terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
         return 1;
-    }
-    /* stderr would scribble over the screen: park it on /dev/null while curses owns the terminal */
-    int saved_err = dup(STDERR_FILENO);
-    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (devnull >= 0) {
-        dup2(devnull, STDERR_FILENO);
-        close(devnull);
-    }
-    curses_on = 1;
-    set_handlers(on_signal, on_crash);
-    set_escdelay(25);
-    if (opts->kiosk)
-        raw(); /* Ctrl-C / Ctrl-Z / Ctrl-\ are plain keys on a kiosk */
-    else
-        cbreak();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    curs_set(0);
-    nodelay(stdscr, TRUE); /* the loop waits in wait_for_event, never inside curses */
-    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    if (!opts->no_color && has_colors() && start_color() == OK) {
-        app->color = true;
-        ui_colors_init();
     }
 
     app->inspector_on = opts->inspect && !opts->kiosk;
@@ -714,7 +621,7 @@ int ui_run(const ui_options *opts)
     ui_request_refresh(app);
     bool redraw = true;
     long last_sec = -1;
-    while (!app->quit && got_signal == 0) {
+    while (!app->quit && ui_term_signal() == 0) {
         app->now = mono_now();
         net_result r;
         while (net_worker_poll(app->worker, &r)) {
@@ -733,15 +640,13 @@ int ui_run(const ui_options *opts)
             draw_all(app);
             redraw = false;
         }
-        wint_t wch;
-        int rc = get_wch(&wch); /* keys curses has read ahead come first */
-        if (rc == ERR) {
+        int key;
+        if (!ui_term_read_key(&key)) {
             if (!wait_for_event(app))
                 break; /* the terminal hung up */
             continue;
         }
         app->now = mono_now();
-        int key = rc == KEY_CODE_YES ? UI_KEY_FN(wch) : (int)wch;
         if (key == UI_KEY_FN(KEY_RESIZE)) {
             redraw = true;
             continue;
@@ -754,19 +659,10 @@ int ui_run(const ui_options *opts)
             redraw = true;
     }
 
-    int sig = got_signal;
+    int sig = ui_term_signal();
     bool sale_open = app->sale.key[0] != '\0'
                      && (app->sale.unconfirmed || (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy));
-    erase();
-    refresh();
-    endwin();
-    curses_on = 0;
-    delscreen(scr);
-    set_handlers(SIG_DFL, SIG_DFL);
-    if (saved_err >= 0) {
-        dup2(saved_err, STDERR_FILENO);
-        close(saved_err);
-    }
+    ui_term_stop();
     if (!net_worker_stop(app->worker, 300)) {
         /* a request is still in flight (maybe a sale): let it end rather than cut it off; the client's
          * timeouts bound the wait */
