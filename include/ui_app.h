@@ -11,6 +11,7 @@
 #include "client_model.h"
 #include "ui.h"
 #include "ui_actions.h"
+#include "ui_catalogue.h"
 #include "ui_form.h"
 #include "ui_pin.h"
 #include "net_inspector.h"
@@ -40,7 +41,6 @@ typedef struct ui_screen_ops {
 extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
     ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector;
 
-typedef enum ui_conn { UI_CONN_CONNECTING = 0, UI_CONN_ONLINE, UI_CONN_FAILED } ui_conn;
 typedef enum ui_attr_kind {
     UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
     UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
@@ -73,31 +73,19 @@ struct ui_app {
     bool color;
     double now;                        /* monotonic seconds, updated every loop turn */
 
-    /* catalogue */
-    bo_concert_list data;              /* owned; sorted by sort */
-    bool have_data;
-    double data_at;                    /* when data was last fetched successfully */
-    ui_conn conn;
-    char conn_msg[256];                /* sanitised reason of the last failed refresh */
-    int failures;                      /* consecutive failed refreshes */
-    double next_refresh;               /* when to refresh next (0: not scheduled) */
-    unsigned long list_seq;            /* list job in flight (0: none) */
-    bool refresh_again;                /* asked for while one was in flight (e.g. after a sale): run another */
-    double list_since;
+    ui_catalogue cat;                  /* the concerts, their refresh and staleness (ui_catalogue.c) */
 
     /* the list view: indices of the concerts matching the filter */
     size_t *view;                      /* owned */
     size_t view_n, view_cap;
     size_t sel, top;
     int list_y, list_rows;             /* where the rows were drawn last (mouse) */
-    bo_sort sort;
     char filter[256];
     bool filtering;
 
     /* the concert the detail/buy screens show (a copy) */
     bo_concert current;
     bool have_current;
-    unsigned long get_seq;
 
     /* a purchase/create in flight (spinner in the status line) */
     unsigned long busy_seq;
@@ -144,8 +132,9 @@ int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool 
 /* Status-line message (printf-like, sanitised before drawing). */
 void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Asks the worker for a fresh list (no-op while one is in flight). */
-void ui_request_refresh(ui_app *app);
+/* The catalogue's list was replaced (before: the previous one, freed after the call): the screens
+ * showing it keep their selection. */
+void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
 /* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
 bool ui_busy(const ui_app *app);
@@ -158,6 +147,7 @@ bool ui_set_current(ui_app *app, const bo_concert *c); /* copies c into app->cur
 
 /* Drawing helpers (ui_draw.c). ui_colors_init: once after start_color(). */
 void ui_colors_init(void);
+const char *ui_spinner(double t);  /* the frame of the busy spinner at time t (seconds) */
 int ui_attr(const ui_app *app, ui_attr_kind k);
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
 void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value);

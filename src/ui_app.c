@@ -108,28 +108,15 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...)
     app->msg_at = app->now;
 }
 
-/* ---- data ---- */
-
-void ui_request_refresh(ui_app *app)
+void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before)
 {
-    if (app->list_seq != 0) {
-        /* the answer in flight may predate what changed: fetch once more when it lands */
-        app->refresh_again = true;
-        return;
-    }
-    app->refresh_again = false;
-    net_job job;
-    memset(&job, 0, sizeof job);
-    job.kind = NET_JOB_LIST;
-    unsigned long seq = net_worker_submit(app->worker, &job);
-    if (seq == 0) {
-        app->next_refresh = app->now + 1;
-        return;
-    }
-    app->list_seq = seq;
-    app->list_since = app->now;
-    app->next_refresh = 0;
+    char keep[BO_ID_MAX + 1] = "";
+    if (app->view_n > 0 && app->sel < app->view_n && app->view[app->sel] < before->n)
+        snprintf(keep, sizeof keep, "%s", before->items[app->view[app->sel]].id);
+    ui_view_rebuild(app, keep[0] ? keep : NULL);
 }
+
+/* ---- jobs ---- */
 
 bool ui_busy(const ui_app *app)
 {
@@ -154,7 +141,7 @@ const bo_concert *ui_view_selected(const ui_app *app)
 {
     if (app->view_n == 0 || app->sel >= app->view_n)
         return NULL;
-    return &app->data.items[app->view[app->sel]];
+    return &app->cat.data.items[app->view[app->sel]];
 }
 
 bool ui_set_current(ui_app *app, const bo_concert *c)
@@ -178,99 +165,34 @@ void ui_view_rebuild(ui_app *app, const char *keep_id)
         if (s != NULL)
             snprintf(keep, sizeof keep, "%s", s->id);
     }
-    if (app->data.n > app->view_cap) {
-        size_t *v = realloc(app->view, app->data.n * sizeof *v);
+    if (app->cat.data.n > app->view_cap) {
+        size_t *v = realloc(app->view, app->cat.data.n * sizeof *v);
         if (v == NULL) {
             app->view_n = 0;
             ui_message(app, true, "Out of memory: cannot show the list");
             return;
         }
         app->view = v;
-        app->view_cap = app->data.n;
+        app->view_cap = app->cat.data.n;
     }
-    app->view_n = app->data.n > 0 ? ui_list_filter(&app->data, app->filter, app->view) : 0;
-    size_t at = ui_list_filter_find(&app->data, app->view, app->view_n, keep);
+    app->view_n = app->cat.data.n > 0 ? ui_list_filter(&app->cat.data, app->filter, app->view) : 0;
+    size_t at = ui_list_filter_find(&app->cat.data, app->view, app->view_n, keep);
     if (at != (size_t)-1)
         app->sel = at;
     ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
 }
 
-static double backoff_s(int failures)
-{
-    int shift = failures > 4 ? 4 : failures - 1;
-    double d = (double)(1 << (shift < 0 ? 0 : shift));
-    return d > 10 ? 10 : d;
-}
-
-static void status_text(const api_result *res, api_status st, char *out, size_t cap)
-{
-    const char *m = res->message[0] != '\0' ? res->message : api_status_message(st);
-    bo_text_sanitize(out, cap, m);
-}
-
 static int handle_result(ui_app *app, net_result *r)
 {
-    if (r->kind == NET_JOB_LIST && r->seq == app->list_seq) {
-        app->list_seq = 0;
-        if (app->refresh_again)
-            app->next_refresh = app->now; /* app_tick submits it */
-        if (r->status == API_OK) {
-            char keep[BO_ID_MAX + 1] = "";
-            const bo_concert *s = ui_view_selected(app);
-            if (s != NULL)
-                snprintf(keep, sizeof keep, "%s", s->id);
-            bo_concert_list_clear(&app->data);
-            app->data = r->list;
-            memset(&r->list, 0, sizeof r->list);
-            bo_concert_list_sort(&app->data, app->sort);
-            app->have_data = true;
-            app->data_at = app->now;
-            app->conn = UI_CONN_ONLINE;
-            app->conn_msg[0] = '\0';
-            app->failures = 0;
-            if (!app->refresh_again)
-                app->next_refresh = app->opts->refresh_s > 0 ? app->now + app->opts->refresh_s : 0;
-            ui_view_rebuild(app, keep[0] ? keep : NULL);
-            if (app->have_current)
-                for (size_t i = 0; i < app->data.n; i++)
-                    if (strcmp(app->data.items[i].id, app->current.id) == 0) {
-                        if (!bo_concert_sellable(&app->data.items[i]))
-                            ui_set_current(app, &app->data.items[i]); /* damaged now: its marks too */
-                        else
-                            app->current.seats_left = app->data.items[i].seats_left;
-                        break;
-                    }
-        } else {
-            app->conn = UI_CONN_FAILED;
-            status_text(&r->res, r->status, app->conn_msg, sizeof app->conn_msg);
-            app->failures++;
-            app->next_refresh = app->now + backoff_s(app->failures);
-        }
-        return UI_REDRAW;
-    }
+    int flags = 0;
+    if (ui_catalogue_result(app, r, &flags))
+        return flags;
     if (r->seq != 0 && r->seq == app->busy_seq) {
         const ui_screen_ops *owner = app->busy_owner;
         app->busy_seq = 0;
         app->busy_owner = NULL;
         if (owner != NULL && owner->result != NULL)
             return owner->result(app, r) | UI_REDRAW;
-        return UI_REDRAW;
-    }
-    if (r->kind == NET_JOB_GET && r->seq == app->get_seq) {
-        app->get_seq = 0;
-        if (!app->have_current || strcmp(r->id, app->current.id) != 0)
-            return 0;
-        if (r->status == API_OK) {
-            bo_concert_clear(&app->current);
-            app->current = r->concert;
-            memset(&r->concert, 0, sizeof r->concert);
-        } else if (r->status == API_ERR_NOT_FOUND) {
-            ui_message(app, true, "Concert no longer exists");
-        } else {
-            char m[256];
-            status_text(&r->res, r->status, m, sizeof m);
-            ui_message(app, true, "Could not reload the concert: %s", m);
-        }
         return UI_REDRAW;
     }
     return 0; /* a stale answer nobody waits for */
@@ -333,7 +255,7 @@ static int global_key(ui_app *app, ui_action act, int key)
         ui_term_repaint();
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REFRESH:
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_NONE:
         if (ui_key_is_text(key) || key == UI_KEY_ESC) {
@@ -369,9 +291,8 @@ static int dispatch_key(ui_app *app, int key)
 static int app_tick(ui_app *app)
 {
     int flags = 0;
-    if (app->list_seq == 0 && app->next_refresh > 0 && app->now >= app->next_refresh)
-        ui_request_refresh(app);
-    if (app->list_seq != 0 || app->busy_seq != 0)
+    ui_catalogue_tick(app);
+    if (app->cat.list_seq != 0 || app->busy_seq != 0)
         flags |= UI_REDRAW; /* spinner */
     if (app->msg[0] != '\0' && app->now - app->msg_at > 10) {
         app->msg[0] = '\0';
@@ -402,11 +323,12 @@ static int app_tick(ui_app *app)
  * nothing changes on screen before the next whole second (ages) or the next scheduled refresh. */
 static int wait_ms(const ui_app *app)
 {
-    if (app->list_seq != 0 || app->busy_seq != 0)
+    if (app->cat.list_seq != 0 || app->busy_seq != 0)
         return 100;
     double until = floor(app->now) + 1.0;
-    if (app->next_refresh > 0 && app->next_refresh < until)
-        until = app->next_refresh;
+    double next_refresh = ui_catalogue_next_refresh(&app->cat);
+    if (next_refresh > 0 && next_refresh < until)
+        until = next_refresh;
     double ms = (until - app->now) * 1000.0;
     return ms <= 0 ? 0 : (int)ms + 1;
 }
@@ -427,42 +349,22 @@ static bool wait_for_event(ui_app *app)
 
 /* ---- drawing ---- */
 
-static const char *spinner(double t)
-{
-    static const char *const frames[] = { "|", "/", "-", "\\" };
-    return frames[(long)(t * 10) % 4];
-}
-
 static void draw_header(ui_app *app)
 {
     int attr = ui_attr(app, UI_A_HEADER);
     attron(attr);
     mvhline(0, 0, ' ', COLS);
     attroff(attr);
-    char state[400], age[32];
-    bool show_spinner = app->list_seq != 0 && (!app->have_data || app->now - app->list_since >= 0.3);
-    if (show_spinner && app->conn != UI_CONN_FAILED) { /* quick refreshes do not flicker the header */
-        snprintf(state, sizeof state, "%s %s %.1fs", spinner(app->now), app->have_data ? "refreshing" : "loading",
-                 app->now - app->list_since);
-    } else if (app->conn == UI_CONN_FAILED) {
-        if (app->have_data) {
-            ui_format_age((long)(app->now - app->data_at), age);
-            snprintf(state, sizeof state, "%s \xe2\x80\x94 retrying \xc2\xb7 stale data, %s old", app->conn_msg, age);
-        } else {
-            snprintf(state, sizeof state, "%s \xe2\x80\x94 retrying", app->conn_msg);
-        }
-    } else if (app->conn == UI_CONN_ONLINE) {
-        snprintf(state, sizeof state, "online");
-    } else {
-        snprintf(state, sizeof state, "connecting\xe2\x80\xa6");
-    }
+    char state[400];
+    bool failed;
+    ui_catalogue_describe(app, state, sizeof state, &failed);
     char mode[64];
     snprintf(mode, sizeof mode, "%s%s", app->opts->kiosk ? "[kiosk] " : "",
              (!app->opts->kiosk && app->opts->api.api_key && app->opts->api.api_key[0]) ? "[operator] " : "");
     int sw = ui_text_width(state);
     if (sw > COLS - 30)
         sw = COLS - 30;
-    int state_attr = app->conn == UI_CONN_FAILED ? ui_attr(app, UI_A_ERROR) : attr;
+    int state_attr = failed ? ui_attr(app, UI_A_ERROR) : attr;
     ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
     char left[700];
     snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, app->opts->api.base_url ? app->opts->api.base_url : "");
@@ -499,7 +401,7 @@ static void draw_status(ui_app *app)
     clrtoeol();
     char line[400];
     if (app->busy_seq != 0) {
-        snprintf(line, sizeof line, "%s %s %.1fs", spinner(app->now), app->busy_label, app->now - app->busy_since);
+        snprintf(line, sizeof line, "%s %s %.1fs", ui_spinner(app->now), app->busy_label, app->now - app->busy_since);
         ui_draw_text(y, 1, COLS - 2, line, ui_attr(app, UI_A_TITLE), false);
     } else if (app->msg[0] != '\0') {
         ui_draw_text(y, 1, COLS - 2, app->msg, app->msg_error ? ui_attr(app, UI_A_ERROR) : ui_attr(app, UI_A_OK), false);
@@ -565,7 +467,7 @@ static void app_free(ui_app *app)
     bo_ticket_clear(&app->receipt);
     bo_concert_clear(&app->receipt_concert);
     bo_concert_clear(&app->current);
-    bo_concert_list_clear(&app->data);
+    ui_catalogue_free(&app->cat);
     free(app->view);
     net_inspector_destroy(&app->trace);
     free(app);
@@ -618,7 +520,7 @@ int ui_run(const ui_options *opts)
     app->inspector_on = opts->inspect && !opts->kiosk;
     app->last_input = app->now;
     ui_push(app, &ui_screen_list);
-    ui_request_refresh(app);
+    ui_catalogue_refresh(app);
     bool redraw = true;
     long last_sec = -1;
     while (!app->quit && ui_term_signal() == 0) {

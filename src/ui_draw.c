@@ -36,6 +36,12 @@ int ui_attr(const ui_app *app, ui_attr_kind k)
     return A_NORMAL;
 }
 
+const char *ui_spinner(double t)
+{
+    static const char *const frames[] = { "|", "/", "-", "\\" };
+    return frames[(long)(t * 10) % 4];
+}
+
 void ui_colors_init(void)
 {
     use_default_colors();

@@ -210,7 +210,7 @@ static int result(ui_app *app, net_result *r)
             memset(&app->receipt_concert, 0, sizeof app->receipt_concert);
         ui_pop_to_list(app); /* leaves the form: the customer's input is wiped */
         ui_push(app, &ui_screen_receipt);
-        ui_request_refresh(app); /* seats left changed */
+        ui_catalogue_refresh(app); /* seats left changed */
         return UI_REDRAW;
     }
     app->buy_confirm = false;
@@ -222,7 +222,7 @@ static int result(ui_app *app, net_result *r)
         s->unconfirmed = true;
         ui_message(app, true, "Sale not confirmed: %s \xe2\x80\x94 the ticket may have been sold",
                    no_answer_reason(r, why, sizeof why));
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         return UI_REDRAW;
     }
     ui_sale_clear(s); /* a definite answer, or nothing reached the server */
@@ -230,11 +230,11 @@ static int result(ui_app *app, net_result *r)
     case API_ERR_SOLD_OUT:
         app->current.seats_left = 0;
         ui_message(app, true, "Sold out \xe2\x80\x94 the last ticket went to someone else");
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         break;
     case API_ERR_NOT_FOUND:
         ui_message(app, true, "Concert no longer exists");
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         break;
     case API_ERR_INVALID:
         ui_message(app, true, "Not sold: %s (HTTP %ld)", m, r->res.http_status);
@@ -247,7 +247,7 @@ static int result(ui_app *app, net_result *r)
     case API_ERR_UNAVAILABLE:
         ui_message(app, true, "Not sold: %s \xe2\x80\x94 nothing reached the server; try again",
                    no_answer_reason(r, why, sizeof why));
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         break;
     default:
         if (r->res.http_status > 0)

@@ -97,7 +97,7 @@ static int result(ui_app *app, net_result *r)
         while (app->depth > 1 && ui_top(app) != &ui_screen_create)
             ui_pop(app);
         ui_pop(app); /* leave() clears the form */
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         return UI_REDRAW;
     }
     bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));

@@ -16,7 +16,7 @@ static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool sel
     ui_columns col;
     ui_columns_layout(cols, &col);
     int base = selected ? ui_attr(app, UI_A_SELECTED) : 0;
-    bool stale = app->conn == UI_CONN_FAILED;
+    bool stale = app->cat.conn == UI_CONN_FAILED;
     if (selected) {
         attron(base);
         mvhline(y, 0, ' ', cols);
@@ -51,13 +51,13 @@ static void draw(ui_app *app, const ui_rect *a)
     ui_columns_layout(a->w, &col);
     /* title line: counts, sort, filter */
     char title[600];
-    if (!app->have_data)
+    if (!app->cat.have_data)
         snprintf(title, sizeof title, "Concerts");
     else if (app->filtering || app->filter[0] != '\0')
         snprintf(title, sizeof title, "Concerts %zu of %zu \xc2\xb7 sort: %s \xc2\xb7 filter: %s%s", app->view_n,
-                 app->data.n, bo_sort_name(app->sort), app->filter, app->filtering ? "_" : "");
+                 app->cat.data.n, bo_sort_name(app->cat.sort), app->filter, app->filtering ? "_" : "");
     else
-        snprintf(title, sizeof title, "Concerts %zu \xc2\xb7 sort: %s", app->data.n, bo_sort_name(app->sort));
+        snprintf(title, sizeof title, "Concerts %zu \xc2\xb7 sort: %s", app->cat.data.n, bo_sort_name(app->cat.sort));
     ui_draw_text(a->y, 1, a->w - 2, title, ui_attr(app, UI_A_TITLE), false);
     int hy = a->y + 1, hattr = ui_attr(app, UI_A_DIM) | A_UNDERLINE;
     attron(hattr);
@@ -74,11 +74,11 @@ static void draw(ui_app *app, const ui_rect *a)
         rows = 1;
     app->list_y = y0;
     app->list_rows = rows;
-    if (!app->have_data) {
+    if (!app->cat.have_data) {
         ui_draw_text(y0 + 1, 2, a->w - 4,
-                     app->conn == UI_CONN_FAILED ? "No data yet \xe2\x80\x94 the server did not answer; retrying."
+                     app->cat.conn == UI_CONN_FAILED ? "No data yet \xe2\x80\x94 the server did not answer; retrying."
                                                  : "Loading concerts\xe2\x80\xa6",
-                     ui_attr(app, app->conn == UI_CONN_FAILED ? UI_A_SOLDOUT : UI_A_DIM), false);
+                     ui_attr(app, app->cat.conn == UI_CONN_FAILED ? UI_A_SOLDOUT : UI_A_DIM), false);
         return;
     }
     if (app->view_n == 0) {
@@ -90,7 +90,7 @@ static void draw(ui_app *app, const ui_rect *a)
     ui_scroll_fix(app->view_n, (size_t)rows, &app->sel, &app->top);
     for (int r = 0; r < rows && app->top + (size_t)r < app->view_n; r++) {
         size_t i = app->top + (size_t)r;
-        draw_row(app, y0 + r, a->w, &app->data.items[app->view[i]], i == app->sel);
+        draw_row(app, y0 + r, a->w, &app->cat.data.items[app->view[i]], i == app->sel);
     }
     if (app->view_n > (size_t)rows) {
         char pos[64];
@@ -201,10 +201,10 @@ static int key(ui_app *app, ui_action act, int k)
         char keep[BO_ID_MAX + 1] = "";
         if (c != NULL)
             snprintf(keep, sizeof keep, "%s", c->id);
-        app->sort = (bo_sort)((app->sort + 1) % BO_SORT__COUNT);
-        bo_concert_list_sort(&app->data, app->sort);
+        app->cat.sort = (bo_sort)((app->cat.sort + 1) % BO_SORT__COUNT);
+        bo_concert_list_sort(&app->cat.data, app->cat.sort);
         ui_view_rebuild(app, keep);
-        ui_message(app, false, "Sorted by %s", bo_sort_name(app->sort));
+        ui_message(app, false, "Sorted by %s", bo_sort_name(app->cat.sort));
         break;
     }
     case UI_ACT_NEW:
