@@ -36,6 +36,8 @@ typedef struct ui_action_def {
     const char *help;       /* one line for the help screen */
     unsigned modes;         /* UI_MODE_* whose key bar offers it: a kiosk's customers cannot create,
                              * inspect or quit (q there asks staff for the PIN) */
+    const struct ui_screen_ops *screen; /* the screen this key opens from anywhere (help); NULL: the
+                                         * screens and the loop decide what the action does */
 } ui_action_def;
 
 /* The table, in help order; n set to its length. Static storage. */

@@ -1,7 +1,8 @@
-/* The box office's loop: keys -> action table -> top screen -> global actions; worker results;
- * auto-refresh with backoff; kiosk idle return; resize and the "terminal too small" notice (here only);
- * the terminal itself (set-up, signals, restoring it, too small) is ui_term.c. */
-#include <errno.h>
+/* The box office's loop and screen stack: keys -> action table -> top screen -> global actions; finished
+ * jobs -> the catalogue or the screen that submitted them; the kiosk's idle reset; the header, status line
+ * and key bar around the screens. The terminal itself (set-up, signals, restoring it, resize and "too
+ * small") is ui_term.c; the catalogue's refresh and backoff are ui_catalogue.c; each screen's state is its
+ * own (ui_screen_ops.private_size). */
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -12,14 +13,13 @@
 #include <unistd.h>
 
 #include "bo_text.h"
-#include "bo_valid.h"
 #include "cli.h"
 #include "ui.h"
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_term.h"
 #include "ui_text.h"
-#include "ui_list_filter.h"
 
 static double mono_now(void)
 {
@@ -35,13 +35,63 @@ const ui_screen_ops *ui_top(const ui_app *app)
     return app->depth > 0 ? app->stack[app->depth - 1] : &ui_screen_list;
 }
 
-void ui_push(ui_app *app, const ui_screen_ops *s)
+void *ui_screen_state(const ui_app *app, const ui_screen_ops *s)
+{
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops == s)
+            return app->screens[i].state;
+    return NULL;
+}
+
+/* The screen's state, allocated (and initialised) the first time; true when s has it (or needs none). */
+static bool screen_open_state(ui_app *app, const ui_screen_ops *s)
+{
+    if (s->private_size == 0 || ui_screen_state(app, s) != NULL)
+        return true;
+    if (app->n_screens >= UI_SCREENS_MAX)
+        return false;
+    void *st = calloc(1, s->private_size);
+    if (st == NULL)
+        return false;
+    if (s->init != NULL && s->init(app, st) != 0) {
+        if (s->fini != NULL)
+            s->fini(st);
+        free(st);
+        return false;
+    }
+    app->screens[app->n_screens].ops = s;
+    app->screens[app->n_screens].state = st;
+    app->n_screens++;
+    return true;
+}
+
+/* At exit: every screen forgets its customer data and frees its state. */
+static void screens_free(ui_app *app)
+{
+    for (int i = 0; i < app->n_screens; i++) {
+        const ui_screen_ops *s = app->screens[i].ops;
+        if (s->wipe != NULL)
+            s->wipe(app, app->screens[i].state);
+        if (s->fini != NULL)
+            s->fini(app->screens[i].state);
+        free(app->screens[i].state);
+        app->screens[i].state = NULL;
+    }
+    app->n_screens = 0;
+}
+
+bool ui_push(ui_app *app, const ui_screen_ops *s)
 {
     if (app->depth >= UI_STACK_MAX)
-        return;
+        return false;
+    if (!screen_open_state(app, s)) {
+        ui_message(app, true, "Out of memory: cannot open %s", s->title);
+        return false;
+    }
     app->stack[app->depth++] = s;
     if (s->enter != NULL)
         s->enter(app);
+    return true;
 }
 
 void ui_pop(ui_app *app)
@@ -79,8 +129,7 @@ int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool 
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:
         if (ui_form_has_input(form)) {
-            app->prompt = UI_PROMPT_DISCARD;
-            ui_push(app, &ui_screen_prompt);
+            ui_prompt_open(app, UI_PROMPT_DISCARD);
         } else {
             ui_pop(app);
         }
@@ -110,10 +159,9 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...)
 
 void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before)
 {
-    char keep[BO_ID_MAX + 1] = "";
-    if (app->view_n > 0 && app->sel < app->view_n && app->view[app->sel] < before->n)
-        snprintf(keep, sizeof keep, "%s", before->items[app->view[app->sel]].id);
-    ui_view_rebuild(app, keep[0] ? keep : NULL);
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops->catalogue != NULL)
+            app->screens[i].ops->catalogue(app, before);
 }
 
 /* ---- jobs ---- */
@@ -137,13 +185,6 @@ bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, con
     return true;
 }
 
-const bo_concert *ui_view_selected(const ui_app *app)
-{
-    if (app->view_n == 0 || app->sel >= app->view_n)
-        return NULL;
-    return &app->cat.data.items[app->view[app->sel]];
-}
-
 bool ui_set_current(ui_app *app, const bo_concert *c)
 {
     bo_concert copy;
@@ -153,33 +194,6 @@ bool ui_set_current(ui_app *app, const bo_concert *c)
     app->current = copy;
     app->have_current = true;
     return true;
-}
-
-void ui_view_rebuild(ui_app *app, const char *keep_id)
-{
-    char keep[BO_ID_MAX + 1] = "";
-    if (keep_id != NULL) {
-        snprintf(keep, sizeof keep, "%s", keep_id);
-    } else {
-        const bo_concert *s = ui_view_selected(app);
-        if (s != NULL)
-            snprintf(keep, sizeof keep, "%s", s->id);
-    }
-    if (app->cat.data.n > app->view_cap) {
-        size_t *v = realloc(app->view, app->cat.data.n * sizeof *v);
-        if (v == NULL) {
-            app->view_n = 0;
-            ui_message(app, true, "Out of memory: cannot show the list");
-            return;
-        }
-        app->view = v;
-        app->view_cap = app->cat.data.n;
-    }
-    app->view_n = app->cat.data.n > 0 ? ui_list_filter(&app->cat.data, app->filter, app->view) : 0;
-    size_t at = ui_list_filter_find(&app->cat.data, app->view, app->view_n, keep);
-    if (at != (size_t)-1)
-        app->sel = at;
-    ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
 }
 
 static int handle_result(ui_app *app, net_result *r)
@@ -215,19 +229,11 @@ static int request_quit(ui_app *app)
             ui_message(app, true, "Exit is disabled on this kiosk");
             return UI_HANDLED | UI_REDRAW;
         }
-        if (ui_pin_wait(&app->pin_guard, app->now) > 0) { /* refused, never slept on: the loop goes on */
-            char why[160];
-            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
-            ui_message(app, true, "%s", why);
-            return UI_HANDLED | UI_REDRAW;
-        }
-        app->prompt = UI_PROMPT_PIN;
-        ui_push(app, &ui_screen_prompt);
+        ui_prompt_open(app, UI_PROMPT_PIN); /* refused while wrong PINs make it wait, never slept on */
         return UI_HANDLED | UI_REDRAW;
     }
     if (any_unsaved(app) || app->sale.unconfirmed) {
-        app->prompt = UI_PROMPT_QUIT;
-        ui_push(app, &ui_screen_prompt);
+        ui_prompt_open(app, UI_PROMPT_QUIT);
         return UI_HANDLED | UI_REDRAW;
     }
     return UI_HANDLED | UI_QUIT;
@@ -237,13 +243,15 @@ static int request_quit(ui_app *app)
 
 static int global_key(ui_app *app, ui_action act, int key)
 {
+    const ui_action_def *d = ui_action_get(act);
+    if (d != NULL && d->screen != NULL) { /* a screen the action table opens from anywhere (help) */
+        if (ui_top(app) != d->screen)
+            ui_push(app, d->screen);
+        return UI_HANDLED | UI_REDRAW;
+    }
     switch (act) {
     case UI_ACT_QUIT:
         return request_quit(app);
-    case UI_ACT_HELP:
-        if (ui_top(app) != &ui_screen_help)
-            ui_push(app, &ui_screen_help);
-        return UI_HANDLED | UI_REDRAW;
     case UI_ACT_INSPECT:
         if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
@@ -288,6 +296,25 @@ static int dispatch_key(ui_app *app, int key)
 
 /* ---- timers ---- */
 
+/* The kiosk's customer has gone: back to the list, and every opened screen forgets what it held of them
+ * (closing the forms and the receipt wipes them; wipe clears the rest, e.g. the list's filter). True when
+ * there was something to reset. */
+static bool idle_reset(ui_app *app)
+{
+    bool reset = app->depth > 1;
+    ui_pop_to_list(app);
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops->wipe != NULL && app->screens[i].ops->wipe(app, app->screens[i].state))
+            reset = true;
+    if (!reset)
+        return false;
+    ui_sale_clear(&app->sale);              /* their unconfirmed sale is not shown to the next customer */
+    net_inspector_clear(&app->inspector);   /* nothing of the last customer stays on the kiosk's screen */
+    app->msg[0] = '\0';
+    app->last_input = app->now;
+    return true;
+}
+
 static int app_tick(ui_app *app)
 {
     int flags = 0;
@@ -299,18 +326,8 @@ static int app_tick(ui_app *app)
         flags |= UI_REDRAW;
     }
     if (app->opts->kiosk && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
-        && app->now - app->last_input >= app->opts->idle_timeout_s
-        && (app->depth > 1 || app->filter[0] != '\0' || app->filtering)) {
-        ui_pop_to_list(app);
-        ui_sale_clear(&app->sale);   /* the customer has gone: their unconfirmed sale is not shown to the next */
-        net_inspector_clear(&app->trace); /* nothing of the last customer stays on the kiosk's screen */
-        app->filter[0] = '\0';
-        app->filtering = false;
-        app->msg[0] = '\0';
-        ui_view_rebuild(app, NULL);
-        app->last_input = app->now;
+        && app->now - app->last_input >= app->opts->idle_timeout_s && idle_reset(app))
         flags |= UI_REDRAW;
-    }
     const ui_screen_ops *s = ui_top(app);
     if (s->tick != NULL)
         flags |= s->tick(app);
@@ -437,39 +454,14 @@ static void draw_all(ui_app *app)
 
 /* ---- set-up and tear-down ---- */
 
-static const char *check_customer_name(const char *v) { return bo_valid_text("customerName", v); }
-static const char *check_email(const char *v) { return bo_valid_email(v); }
-static const char *check_concert_name(const char *v) { return bo_valid_text("name", v); }
-static const char *check_venue(const char *v) { return bo_valid_text("venue", v); }
-static const char *check_date(const char *v) { return bo_valid_date(v); }
-static const char *check_tickets(const char *v) { int64_t n; return bo_valid_tickets_text(v, &n); }
-static const char *check_price(const char *v) { int64_t c; return bo_valid_price_text(v, &c); }
-
-static void forms_init(ui_app *app)
-{
-    ui_form_add(&app->buy, "Customer name", "as on the ticket", check_customer_name, false);
-    ui_form_add(&app->buy, "E-mail", "name@example.com", check_email, false);
-    ui_form_add(&app->create, "Name", NULL, check_concert_name, false);
-    ui_form_add(&app->create, "Date (UTC)", "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ", check_date, false);
-    ui_form_add(&app->create, "Venue", NULL, check_venue, false);
-    ui_form_add(&app->create, "Tickets", "0 - 1000000", check_tickets, false);
-    ui_form_add(&app->create, "Price", "e.g. 49.99", check_price, false);
-    ui_form_add(&app->pin, "Exit PIN", NULL, NULL, true);
-}
-
 static void app_free(ui_app *app)
 {
     ui_pop_to_list(app);
-    ui_form_clear(&app->buy);
-    ui_form_clear(&app->create);
-    ui_form_clear(&app->pin);
+    screens_free(app);
     ui_sale_clear(&app->sale);
-    bo_ticket_clear(&app->receipt);
-    bo_concert_clear(&app->receipt_concert);
     bo_concert_clear(&app->current);
     ui_catalogue_free(&app->cat);
-    free(app->view);
-    net_inspector_destroy(&app->trace);
+    net_inspector_destroy(&app->inspector);
     free(app);
 }
 
@@ -496,14 +488,13 @@ int ui_run(const ui_options *opts)
     }
     app->opts = opts;
     app->now = mono_now();
-    if (net_inspector_init(&app->trace) != 0) {
+    if (net_inspector_init(&app->inspector) != 0) {
         free(app);
         fprintf(stderr, "boxoffice: cannot start\n");
         return 1;
     }
-    forms_init(app);
-    bool trace = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
-    app->worker = net_worker_start(&opts->api, trace ? net_inspector_record : NULL, &app->trace);
+    bool record = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
+    app->worker = net_worker_start(&opts->api, record ? net_inspector_record : NULL, &app->inspector);
     if (app->worker == NULL) {
         fprintf(stderr, "boxoffice: cannot start the network worker (bad API URL \"%s\"?)\n",
                 opts->api.base_url ? opts->api.base_url : "");
@@ -519,7 +510,13 @@ int ui_run(const ui_options *opts)
 
     app->inspector_on = opts->inspect && !opts->kiosk;
     app->last_input = app->now;
-    ui_push(app, &ui_screen_list);
+    if (!ui_push(app, &ui_screen_list)) {
+        ui_term_stop();
+        net_worker_stop(app->worker, -1);
+        app_free(app);
+        fprintf(stderr, "boxoffice: out of memory\n");
+        return 1;
+    }
     ui_catalogue_refresh(app);
     bool redraw = true;
     long last_sec = -1;

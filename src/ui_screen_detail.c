@@ -4,6 +4,7 @@
 
 #include "bo_money.h"
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
@@ -69,7 +70,7 @@ static void draw(ui_app *app, const ui_rect *a)
     attroff(attr);
     ui_draw_text(a->y, 1, a->w - 2, "HTTP inspector (i hides) \xe2\x80\x94 newest first", attr, false);
     panel_ctx p = { app, a->y + 1, 1, a->w - 2, a->y + a->h, 0 };
-    net_inspector_visit(&app->trace, NET_INSPECTOR_RING, visit, &p);
+    net_inspector_visit(&app->inspector, NET_INSPECTOR_RING, visit, &p);
     if (p.first == 0)
         ui_draw_text(a->y + 1, 2, a->w - 4, "No HTTP exchange yet.", ui_attr(app, UI_A_DIM), false);
 }
