@@ -15,6 +15,7 @@
 #include "ui.h"
 #include "ui_actions.h"
 #include "ui_catalogue.h"
+#include "ui_draw.h"
 #include "ui_form.h"
 
 /* What a handler asks the loop to do. */
@@ -49,10 +50,6 @@ typedef struct ui_screen_ops {
     bool overlay;                                   /* drawn over the screen below it */
 } ui_screen_ops;
 
-typedef enum ui_attr_kind {
-    UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
-    UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
-} ui_attr_kind;
 /* The sale last sent from the purchase form, kept with its Idempotency-Key until its outcome is known
  * (a ticket or a 4xx), so that checking it re-sends the very same request and can never sell a second
  * ticket. Customer data: wiped (ui_sale_clear) once the outcome is known or the form is left without an
@@ -134,15 +131,5 @@ bool ui_busy(const ui_app *app);
 
 /* Copies c into app->current (the concert the detail and purchase screens show); false on OOM. */
 bool ui_set_current(ui_app *app, const bo_concert *c);
-
-/* Drawing helpers (ui_draw.c). ui_colors_init: once after start_color(). */
-void ui_colors_init(void);
-const char *ui_spinner(double t);  /* the frame of the busy spinner at time t (seconds) */
-int ui_attr(const ui_app *app, ui_attr_kind k);
-void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
-void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value);
-void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w);
-int ui_form_height(const ui_form *form);
-void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *title);
 
 #endif

@@ -1,8 +1,9 @@
-/* Drawing helpers shared by the screens: attributes with and without colours, fitted text, boxes, forms. */
+/* Drawing helpers shared by the screens; see include/ui_draw.h. */
 #include <string.h>
 
 #include "bo_text.h"
 #include "ui_app.h"
+#include "ui_draw.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "ui_actions.h"
-#include "ui_app.h"
+#include "ui_draw.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
