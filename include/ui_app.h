@@ -110,6 +110,12 @@ bool ui_push(ui_app *app, const ui_screen_ops *s);
 void ui_pop(ui_app *app);
 void ui_pop_to_list(ui_app *app);      /* pops everything above the list */
 const ui_screen_ops *ui_top(const ui_app *app);
+/* The kiosk's customer has gone: back to the list, and every opened screen forgets what it held of them
+ * (closing the forms and the receipt wipes them; each wipe hook clears the rest, e.g. the list's filter);
+ * the unconfirmed sale, the inspector log and the message go too. True when there was something to reset. */
+bool ui_idle_reset(ui_app *app);
+/* At exit: every opened screen forgets its customer data (wipe) and frees its state (fini). */
+void ui_screens_free(ui_app *app);
 /* The private state of screen s (private_size bytes), or NULL while s has never been opened. */
 void *ui_screen_state(const ui_app *app, const ui_screen_ops *s);
 

@@ -66,8 +66,7 @@ static bool screen_open_state(ui_app *app, const ui_screen_ops *s)
     return true;
 }
 
-/* At exit: every screen forgets its customer data and frees its state. */
-static void screens_free(ui_app *app)
+void ui_screens_free(ui_app *app)
 {
     for (int i = 0; i < app->n_screens; i++) {
         const ui_screen_ops *s = app->screens[i].ops;
@@ -297,10 +296,7 @@ static int dispatch_key(ui_app *app, int key)
 
 /* ---- timers ---- */
 
-/* The kiosk's customer has gone: back to the list, and every opened screen forgets what it held of them
- * (closing the forms and the receipt wipes them; wipe clears the rest, e.g. the list's filter). True when
- * there was something to reset. */
-static bool idle_reset(ui_app *app)
+bool ui_idle_reset(ui_app *app)
 {
     bool reset = app->depth > 1;
     ui_pop_to_list(app);
@@ -327,7 +323,7 @@ static int app_tick(ui_app *app)
         flags |= UI_REDRAW;
     }
     if (app->opts->kiosk && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
-        && app->now - app->last_input >= app->opts->idle_timeout_s && idle_reset(app))
+        && app->now - app->last_input >= app->opts->idle_timeout_s && ui_idle_reset(app))
         flags |= UI_REDRAW;
     const ui_screen_ops *s = ui_top(app);
     if (s->tick != NULL)
@@ -370,7 +366,7 @@ static bool wait_for_event(ui_app *app)
 static void app_free(ui_app *app)
 {
     ui_pop_to_list(app);
-    screens_free(app);
+    ui_screens_free(app);
     ui_sale_clear(&app->sale);
     bo_concert_clear(&app->current);
     ui_catalogue_free(&app->cat);
