@@ -30,9 +30,9 @@ typedef struct ui_screen_ops {
     const ui_action *bar;                           /* actions in the key bar, UI_ACT_NONE-terminated */
     /* The screen's own state: private_size bytes, zeroed, allocated by the stack the first time the screen
      * opens (ui_screen_state finds it) and freed at exit. init runs once after the allocation; wipe forgets
-     * customer data (kiosk idle reset, and before the state is freed) and returns true when there was
-     * something to forget that the list does not show by itself (e.g. a filter); fini frees what the state
-     * owns. All three may be NULL. */
+     * customer data (kiosk idle reset, and before the state is freed: a state whose wipe frees all it owns
+     * needs no fini) and returns true when there was something to forget that the list does not show by
+     * itself (e.g. a filter); fini frees the rest. All three may be NULL. */
     size_t private_size;
     int (*init)(ui_app *app, void *state);          /* 0, or -1 (OOM: the screen does not open) */
     bool (*wipe)(ui_app *app, void *state);
@@ -133,7 +133,6 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((fo
 void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
 /* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
-bool ui_busy(const ui_app *app);
 
 /* Copies c into app->current (the concert the detail and purchase screens show); false on OOM. */
 bool ui_set_current(ui_app *app, const bo_concert *c);

@@ -24,7 +24,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_BUY, "buy", "b", { 'b' }, "list, detail", "buy a ticket for the selected concert", UI_MODES_ALL, NULL },
     { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK, NULL },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },
-    { UI_ACT_INSPECT, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },
+    { UI_ACT_INSPECTOR, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },
     { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help", UI_MODES_ALL, &ui_screen_help },
     { UI_ACT_REDRAW, "redraw", "Ctrl-L", { UI_KEY_CTRL('l') }, "everywhere", "repaint the screen", UI_MODES_ALL, NULL },
     { UI_ACT_QUIT, "quit", "q/F10", { 'q', UI_KEY_FN(KEY_F(10)) }, "everywhere", "quit (asks if a form has input; kiosk: needs the PIN)", UI_MODE_DESK, NULL },

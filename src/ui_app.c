@@ -55,6 +55,8 @@ static bool screen_open_state(ui_app *app, const ui_screen_ops *s)
     if (st == NULL)
         return false;
     if (s->init != NULL && s->init(app, st) != 0) {
+        if (s->wipe != NULL)
+            s->wipe(app, st);
         if (s->fini != NULL)
             s->fini(st);
         free(st);
@@ -136,7 +138,7 @@ int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool 
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_QUIT:
     case UI_ACT_HELP:
-    case UI_ACT_INSPECT:
+    case UI_ACT_INSPECTOR:
     case UI_ACT_REDRAW:
         return UI_UNHANDLED;
     default:
@@ -165,11 +167,6 @@ void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before)
 }
 
 /* ---- jobs ---- */
-
-bool ui_busy(const ui_app *app)
-{
-    return app->busy_seq != 0;
-}
 
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label)
 {
@@ -252,7 +249,7 @@ static int global_key(ui_app *app, ui_action act, int key)
     switch (act) {
     case UI_ACT_QUIT:
         return request_quit(app);
-    case UI_ACT_INSPECT:
+    case UI_ACT_INSPECTOR:
         if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
         } else {

@@ -46,11 +46,6 @@ static bool wipe(ui_app *app, void *state)
     return false; /* closing the form already left nothing to show */
 }
 
-static void fini(void *state)
-{
-    wipe(NULL, state);
-}
-
 void ui_sale_clear(ui_sale *s)
 {
     memset(s, 0, sizeof *s); /* customer data and the key */
@@ -175,7 +170,7 @@ static int key(ui_app *app, ui_action act, int k)
 {
     buy_state *bs = st(app);
     if (selling(app)) {
-        if (act == UI_ACT_HELP || act == UI_ACT_INSPECT || act == UI_ACT_REDRAW || act == UI_ACT_QUIT)
+        if (act == UI_ACT_HELP || act == UI_ACT_INSPECTOR || act == UI_ACT_REDRAW || act == UI_ACT_QUIT)
             return UI_UNHANDLED;
         ui_message(app, false, "Please wait \xe2\x80\x94 the sale is in progress");
         return UI_HANDLED | UI_REDRAW;
@@ -191,7 +186,7 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_HANDLED | UI_REDRAW;
         case UI_ACT_QUIT:
         case UI_ACT_HELP:
-        case UI_ACT_INSPECT:
+        case UI_ACT_INSPECTOR:
         case UI_ACT_REDRAW:
             return UI_UNHANDLED;
         default:
@@ -210,7 +205,7 @@ static int key(ui_app *app, ui_action act, int k)
             bs->confirm = false;
             return UI_HANDLED | UI_REDRAW;
         default:
-            return act == UI_ACT_QUIT || act == UI_ACT_HELP || act == UI_ACT_INSPECT ? UI_UNHANDLED : UI_HANDLED;
+            return act == UI_ACT_QUIT || act == UI_ACT_HELP || act == UI_ACT_INSPECTOR ? UI_UNHANDLED : UI_HANDLED;
         }
     }
     bool complete;
@@ -306,7 +301,6 @@ const ui_screen_ops ui_screen_buy = {
     .private_size = sizeof(buy_state),
     .init = init,
     .wipe = wipe,
-    .fini = fini,
     .enter = enter,
     .draw = draw,
     .key = key,

@@ -49,11 +49,6 @@ static bool wipe(ui_app *app, void *state)
     return false;
 }
 
-static void fini(void *state)
-{
-    wipe(NULL, state);
-}
-
 static void enter(ui_app *app)
 {
     create_state *cs = st(app);
@@ -124,7 +119,7 @@ static int key(ui_app *app, ui_action act, int k)
 {
     create_state *cs = st(app);
     if (app->busy_seq != 0 && app->busy_owner == &ui_screen_create) {
-        if (act == UI_ACT_HELP || act == UI_ACT_INSPECT || act == UI_ACT_REDRAW || act == UI_ACT_QUIT)
+        if (act == UI_ACT_HELP || act == UI_ACT_INSPECTOR || act == UI_ACT_REDRAW || act == UI_ACT_QUIT)
             return UI_UNHANDLED;
         return UI_HANDLED;
     }
@@ -163,7 +158,6 @@ const ui_screen_ops ui_screen_create = {
     .private_size = sizeof(create_state),
     .init = init,
     .wipe = wipe,
-    .fini = fini,
     .enter = enter,
     .draw = draw,
     .key = key,

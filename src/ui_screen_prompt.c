@@ -40,11 +40,6 @@ static bool wipe(ui_app *app, void *state)
     return false;
 }
 
-static void fini(void *state)
-{
-    wipe(NULL, state);
-}
-
 void ui_prompt_open(ui_app *app, ui_prompt_kind kind)
 {
     const prompt_state *seen = st(app); /* NULL until the first question: no wrong PIN yet */
@@ -192,7 +187,6 @@ const ui_screen_ops ui_screen_prompt = {
     .private_size = sizeof(prompt_state),
     .init = init,
     .wipe = wipe,
-    .fini = fini,
     .enter = enter,
     .draw = draw,
     .key = key,

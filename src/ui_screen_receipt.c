@@ -33,11 +33,6 @@ static bool wipe(ui_app *app, void *state)
     return false;
 }
 
-static void fini(void *state)
-{
-    wipe(NULL, state);
-}
-
 void ui_receipt_open(ui_app *app, bo_ticket *t, const bo_concert *c)
 {
     if (!ui_push(app, &ui_screen_receipt)) {
@@ -105,7 +100,6 @@ const ui_screen_ops ui_screen_receipt = {
     .bar = bar,
     .private_size = sizeof(receipt_state),
     .wipe = wipe,
-    .fini = fini,
     .draw = draw,
     .key = key,
     .leave = leave,
