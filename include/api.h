@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "model.h"
+#include "client_model.h"
 
 typedef enum api_status {
     API_OK = 0,
@@ -43,15 +43,15 @@ typedef struct api_config {
 #define API_RESPONSE_MAX ((size_t)32 * 1024 * 1024)
 
 /* One HTTP exchange, reported to the --inspect panel. All strings borrowed for the call's duration. */
-typedef struct api_trace {
+typedef struct api_exchange {
     const char *method, *url;
     const char *request_body;    /* may be NULL */
     long http_status;            /* 0 on transport failure */
     const char *response_body;   /* may be NULL */
     double latency_ms;
     const char *error;           /* transport error text or NULL */
-} api_trace;
-typedef void (*api_trace_fn)(void *userdata, const api_trace *t);
+} api_exchange;
+typedef void (*api_inspector_fn)(void *userdata, const api_exchange *t);
 
 typedef struct api_client api_client;
 
@@ -60,7 +60,7 @@ typedef struct api_client api_client;
 api_client *api_client_new(const api_config *cfg);
 void api_client_free(api_client *c);
 /* fn is called on the calling thread after every HTTP attempt (retries included), never with the API key. */
-void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata);
+void api_client_set_inspector(api_client *c, api_inspector_fn fn, void *userdata);
 const char *api_client_base_url(const api_client *c);
 
 const char *api_status_message(api_status s);         /* the default person-readable text */

@@ -34,8 +34,8 @@ struct api_client {
     long connect_timeout_ms, timeout_ms;
     int purchase_attempts;
     size_t max_body;
-    api_trace_fn trace;
-    void *trace_ud;
+    api_inspector_fn inspector;
+    void *inspector_ud;
     bo_rand rng;               /* retry jitter */
 };
 
@@ -142,10 +142,10 @@ void api_client_free(api_client *c)
     free(c);
 }
 
-void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata)
+void api_client_set_inspector(api_client *c, api_inspector_fn fn, void *userdata)
 {
-    c->trace = fn;
-    c->trace_ud = userdata;
+    c->inspector = fn;
+    c->inspector_ud = userdata;
 }
 
 const char *api_client_base_url(const api_client *c)
@@ -223,13 +223,13 @@ static int http_do(api_client *c, const char *method, const char *url, const cha
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 
-    if (c->trace != NULL) {
-        api_trace t = {
+    if (c->inspector != NULL) {
+        api_exchange t = {
             .method = method, .url = url, .request_body = body, .http_status = r->status,
             .response_body = bo_buf_len(&r->body) > 0 ? bo_buf_ptr(&r->body) : NULL, .latency_ms = r->ms,
             .error = r->too_big ? "answer larger than the size cap" : r->cc != CURLE_OK ? r->errbuf : NULL,
         };
-        c->trace(c->trace_ud, &t);
+        c->inspector(c->inspector_ud, &t);
     }
     rc = 0;
 cleanup:

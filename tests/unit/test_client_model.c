@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "client_model.h"
 
 static int parse_one(const char *json, bo_concert *out)
 {

@@ -1,5 +1,5 @@
-#ifndef MODEL_H
-#define MODEL_H
+#ifndef CLIENT_MODEL_H
+#define CLIENT_MODEL_H
 /* The client's data model and its JSON mapping. No I/O, no drawing.
  * Every string that came from the server is stored sanitised (bo_text_sanitize): safe to draw as is. */
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* The box office's network worker thread; see include/ui_worker.h. */
-#include "ui_worker.h"
+/* The box office's network worker thread; see include/net_worker.h. */
+#include "net_worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,22 +11,22 @@
 #define JOBS_MAX 8
 #define RESULTS_MAX 8
 
-struct ui_worker {
+struct net_worker {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;      /* signalled on a new job or stop */
     pthread_cond_t done;      /* signalled when the thread ends */
     api_client *client;       /* used by the worker thread only */
-    ui_job jobs[JOBS_MAX];
+    net_job jobs[JOBS_MAX];
     size_t job_head, job_count;
-    ui_result results[RESULTS_MAX];
+    net_result results[RESULTS_MAX];
     size_t res_head, res_count;
     unsigned long next_seq;
     bool stop, finished;
     int wake_rd, wake_wr;     /* self-pipe: the thread writes a byte after queueing a result */
 };
 
-void ui_result_clear(ui_result *r)
+void net_result_clear(net_result *r)
 {
     bo_concert_list_clear(&r->list);
     bo_concert_clear(&r->concert);
@@ -34,25 +34,25 @@ void ui_result_clear(ui_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static void run_job(api_client *c, const ui_job *j, ui_result *r)
+static void run_job(api_client *c, const net_job *j, net_result *r)
 {
     memset(r, 0, sizeof *r);
     r->kind = j->kind;
     r->seq = j->seq;
     switch (j->kind) {
-    case UI_JOB_LIST:
+    case NET_JOB_LIST:
         r->status = api_list_concerts(c, &r->list, &r->res);
         break;
-    case UI_JOB_GET:
+    case NET_JOB_GET:
         memcpy(r->id, j->id, sizeof r->id);
         r->status = api_get_concert(c, j->id, &r->concert, &r->res);
         break;
-    case UI_JOB_PURCHASE:
+    case NET_JOB_PURCHASE:
         memcpy(r->id, j->id, sizeof r->id);
         r->status = api_purchase_key(c, j->id, j->name, j->email, j->idem_key[0] != '\0' ? j->idem_key : NULL,
                                      &r->ticket, &r->res);
         break;
-    case UI_JOB_CREATE: {
+    case NET_JOB_CREATE: {
         bo_concert_input in = { j->name, j->date, j->venue, j->tickets, j->price_cents };
         r->status = api_create_concert(c, &in, r->id, &r->res);
         break;
@@ -60,10 +60,10 @@ static void run_job(api_client *c, const ui_job *j, ui_result *r)
     }
 }
 
-static void free_worker(ui_worker *w)
+static void free_worker(net_worker *w)
 {
     for (size_t i = 0; i < w->res_count; i++)
-        ui_result_clear(&w->results[(w->res_head + i) % RESULTS_MAX]);
+        net_result_clear(&w->results[(w->res_head + i) % RESULTS_MAX]);
     api_client_free(w->client);
     pthread_cond_destroy(&w->wake);
     pthread_cond_destroy(&w->done);
@@ -75,14 +75,14 @@ static void free_worker(ui_worker *w)
 }
 
 /* Makes wake_rd readable. Non-blocking: a full pipe is readable already. */
-static void signal_result(ui_worker *w)
+static void signal_result(net_worker *w)
 {
     char b = 1;
     while (write(w->wake_wr, &b, 1) < 0 && errno == EINTR) {
     }
 }
 
-static void drain_wakeups(ui_worker *w)
+static void drain_wakeups(net_worker *w)
 {
     char buf[64];
     while (read(w->wake_rd, buf, sizeof buf) > 0) {
@@ -91,9 +91,9 @@ static void drain_wakeups(ui_worker *w)
 
 static void *worker_main(void *arg)
 {
-    ui_worker *w = arg;
-    ui_job job;
-    ui_result res;
+    net_worker *w = arg;
+    net_job job;
+    net_result res;
     pthread_mutex_lock(&w->lock);
     for (;;) {
         while (!w->stop && w->job_count == 0)
@@ -111,11 +111,11 @@ static void *worker_main(void *arg)
 
         pthread_mutex_lock(&w->lock);
         if (w->stop) {
-            ui_result_clear(&res);
+            net_result_clear(&res);
             break;
         }
         if (w->res_count == RESULTS_MAX) { /* UI far behind: drop the oldest result */
-            ui_result_clear(&w->results[w->res_head]);
+            net_result_clear(&w->results[w->res_head]);
             w->res_head = (w->res_head + 1) % RESULTS_MAX;
             w->res_count--;
         }
@@ -129,16 +129,16 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-ui_worker *ui_worker_start(const api_config *cfg, api_trace_fn trace_fn, void *trace_ud)
+net_worker *net_worker_start(const api_config *cfg, api_inspector_fn inspector_fn, void *inspector_ud)
 {
-    ui_worker *w = calloc(1, sizeof *w);
+    net_worker *w = calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
     w->client = api_client_new(cfg);
     if (w->client == NULL)
         goto fail_client;
-    if (trace_fn != NULL)
-        api_client_set_trace(w->client, trace_fn, trace_ud);
+    if (inspector_fn != NULL)
+        api_client_set_inspector(w->client, inspector_fn, inspector_ud);
     int fds[2];
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
         goto fail_pipe;
@@ -170,13 +170,13 @@ fail_client:
     return NULL;
 }
 
-unsigned long ui_worker_submit(ui_worker *w, const ui_job *job)
+unsigned long net_worker_submit(net_worker *w, const net_job *job)
 {
     unsigned long seq = 0;
     pthread_mutex_lock(&w->lock);
     if (w->job_count < JOBS_MAX) {
         seq = ++w->next_seq;
-        ui_job *slot = &w->jobs[(w->job_head + w->job_count) % JOBS_MAX];
+        net_job *slot = &w->jobs[(w->job_head + w->job_count) % JOBS_MAX];
         *slot = *job;
         slot->seq = seq;
         w->job_count++;
@@ -186,7 +186,7 @@ unsigned long ui_worker_submit(ui_worker *w, const ui_job *job)
     return seq;
 }
 
-bool ui_worker_poll(ui_worker *w, ui_result *out)
+bool net_worker_poll(net_worker *w, net_result *out)
 {
     bool got = false;
     drain_wakeups(w); /* before looking: a result queued after this look writes a new byte */
@@ -202,12 +202,12 @@ bool ui_worker_poll(ui_worker *w, ui_result *out)
     return got;
 }
 
-int ui_worker_wake_fd(const ui_worker *w)
+int net_worker_wake_fd(const net_worker *w)
 {
     return w->wake_rd;
 }
 
-bool ui_worker_stop(ui_worker *w, long wait_ms)
+bool net_worker_stop(net_worker *w, long wait_ms)
 {
     if (w == NULL)
         return true;

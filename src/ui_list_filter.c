@@ -1,9 +1,9 @@
-/* The list screen's filtered view; see include/ui_view.h. */
-#include "ui_view.h"
+/* The list filter; see include/ui_list_filter.h. */
+#include "ui_list_filter.h"
 
 #include <string.h>
 
-size_t ui_view_filter(const bo_concert_list *l, const char *filter, size_t *out)
+size_t ui_list_filter(const bo_concert_list *l, const char *filter, size_t *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++)
@@ -12,7 +12,7 @@ size_t ui_view_filter(const bo_concert_list *l, const char *filter, size_t *out)
     return n;
 }
 
-size_t ui_view_find(const bo_concert_list *l, const size_t *view, size_t n, const char *id)
+size_t ui_list_filter_find(const bo_concert_list *l, const size_t *view, size_t n, const char *id)
 {
     if (id == NULL || id[0] == '\0')
         return (size_t)-1;

@@ -1,5 +1,5 @@
 /* The client's data model: JSON -> model (sanitised), copies, sort and filter. */
-#include "model.h"
+#include "client_model.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

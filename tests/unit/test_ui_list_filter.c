@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ui_text.h"
-#include "ui_view.h"
+#include "ui_list_filter.h"
 
 static void make_list(bo_concert_list *l, size_t n)
 {
@@ -39,7 +39,7 @@ static void empty_filter_shows_everything_in_order(void **state)
     bo_concert_list l;
     make_list(&l, 10);
     size_t view[10];
-    assert_int_equal(ui_view_filter(&l, "", view), 10);
+    assert_int_equal(ui_list_filter(&l, "", view), 10);
     for (size_t i = 0; i < 10; i++)
         assert_int_equal(view[i], i);
     bo_concert_list_clear(&l);
@@ -53,21 +53,21 @@ static void filter_matches_name_or_venue_case_insensitively(void **state)
     size_t *view = malloc(l.n * sizeof *view);
     assert_non_null(view);
     /* names: every 3rd is "Björk night"; venues: every 5th is Harpa */
-    size_t n = ui_view_filter(&l, "BJÖRK", view);
+    size_t n = ui_list_filter(&l, "BJÖRK", view);
     assert_int_equal(n, 3334);
     for (size_t j = 0; j < n; j++)
         assert_int_equal(view[j] % 3, 0);
-    n = ui_view_filter(&l, "harpa", view);
+    n = ui_list_filter(&l, "harpa", view);
     assert_int_equal(n, 2000);
-    n = ui_view_filter(&l, "reykjavík", view);
+    n = ui_list_filter(&l, "reykjavík", view);
     assert_int_equal(n, 2000);
-    n = ui_view_filter(&l, "no such thing", view);
+    n = ui_list_filter(&l, "no such thing", view);
     assert_int_equal(n, 0);
     /* narrowing as you type: each longer prefix gives a subset */
     const char *typed[] = { "c", "co", "con", "conc", "concert 99" };
     size_t prev = l.n;
     for (size_t t = 0; t < 5; t++) {
-        n = ui_view_filter(&l, typed[t], view);
+        n = ui_list_filter(&l, typed[t], view);
         assert_true(n <= prev);
         prev = n;
     }
@@ -90,13 +90,13 @@ static void the_selected_concert_is_found_again_after_filtering(void **state)
     bo_concert_list l;
     make_list(&l, 1000);
     size_t *view = malloc(l.n * sizeof *view);
-    size_t n = ui_view_filter(&l, "harpa", view);
-    size_t at = ui_view_find(&l, view, n, "id-500");
+    size_t n = ui_list_filter(&l, "harpa", view);
+    size_t at = ui_list_filter_find(&l, view, n, "id-500");
     assert_int_not_equal(at, (size_t)-1);
     assert_int_equal(view[at], 500);
-    assert_int_equal(ui_view_find(&l, view, n, "id-501"), (size_t)-1); /* filtered out */
-    assert_int_equal(ui_view_find(&l, view, n, ""), (size_t)-1);
-    assert_int_equal(ui_view_find(&l, view, n, NULL), (size_t)-1);
+    assert_int_equal(ui_list_filter_find(&l, view, n, "id-501"), (size_t)-1); /* filtered out */
+    assert_int_equal(ui_list_filter_find(&l, view, n, ""), (size_t)-1);
+    assert_int_equal(ui_list_filter_find(&l, view, n, NULL), (size_t)-1);
     free(view);
     bo_concert_list_clear(&l);
 }

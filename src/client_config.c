@@ -1,5 +1,5 @@
-/* Configuration resolution: flags, environment, config file, local-stack defaults (see config.h). */
-#include "config.h"
+/* Configuration resolution: flags, environment, config file, local-stack defaults (see client_config.h). */
+#include "client_config.h"
 
 #include <ctype.h>
 #include <errno.h>

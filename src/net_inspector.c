@@ -1,5 +1,5 @@
-/* The HTTP inspector's ring buffer; see include/ui_trace.h. */
-#include "ui_trace.h"
+/* The HTTP inspector's ring buffer; see include/net_inspector.h. */
+#include "net_inspector.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,13 +9,13 @@
 #include "bo_buf.h"
 #include "bo_text.h"
 
-int ui_trace_init(ui_trace_ring *r)
+int net_inspector_init(net_inspector_ring *r)
 {
     memset(r, 0, sizeof *r);
     return pthread_mutex_init(&r->lock, NULL) == 0 ? 0 : -1;
 }
 
-static void entry_clear(ui_trace_entry *e)
+static void entry_clear(net_inspector_entry *e)
 {
     free(e->request);
     free(e->response);
@@ -24,17 +24,17 @@ static void entry_clear(ui_trace_entry *e)
     memset(e, 0, sizeof *e);
 }
 
-void ui_trace_clear(ui_trace_ring *r)
+void net_inspector_clear(net_inspector_ring *r)
 {
     pthread_mutex_lock(&r->lock);
-    for (size_t i = 0; i < UI_TRACE_RING; i++)
+    for (size_t i = 0; i < NET_INSPECTOR_RING; i++)
         entry_clear(&r->e[i]);
     pthread_mutex_unlock(&r->lock);
 }
 
-void ui_trace_destroy(ui_trace_ring *r)
+void net_inspector_destroy(net_inspector_ring *r)
 {
-    for (size_t i = 0; i < UI_TRACE_RING; i++)
+    for (size_t i = 0; i < NET_INSPECTOR_RING; i++)
         entry_clear(&r->e[i]);
     pthread_mutex_destroy(&r->lock);
 }
@@ -42,7 +42,7 @@ void ui_trace_destroy(ui_trace_ring *r)
 /* Sanitises text line by line (tabs become two spaces) into a new capped string. */
 static char *sanitize_lines(const char *text)
 {
-    size_t cap = UI_TRACE_BODY_MAX;
+    size_t cap = NET_INSPECTOR_BODY_MAX;
     char *out = malloc(cap);
     if (out == NULL)
         return NULL;
@@ -100,7 +100,7 @@ static bool out_newline(bo_buf *o, int depth)
 #define NEST_MAX 64
 
 /* Re-indents JSON text the way cJSON_Print lays it out (one object member a line, array elements
- * inline, "key":<tab>value) without parsing it, so a body cut off at UI_TRACE_RAW_MAX, or one that is
+ * inline, "key":<tab>value) without parsing it, so a body cut off at NET_INSPECTOR_RAW_MAX, or one that is
  * not valid JSON, still comes out readable. Strings are copied as they are. Stops when o is full. */
 static void reindent_json(const char *s, bo_buf *o)
 {
@@ -177,7 +177,7 @@ static char *pretty_kept(const char *kept, size_t full_len)
     char *out;
     if (*first == '{' || *first == '[') {
         bo_buf o;
-        bo_buf_init(&o, 2 * UI_TRACE_BODY_MAX - 1);
+        bo_buf_init(&o, 2 * NET_INSPECTOR_BODY_MAX - 1);
         reindent_json(first, &o);
         out = bo_buf_error(&o) == BO_BUF_NOMEM ? NULL : sanitize_lines(bo_buf_ptr(&o));
         bo_buf_free(&o);
@@ -198,18 +198,18 @@ static char *pretty_kept(const char *kept, size_t full_len)
     return out;
 }
 
-char *ui_trace_pretty(const char *body)
+char *net_inspector_pretty(const char *body)
 {
     return body != NULL ? pretty_kept(body, strlen(body)) : NULL;
 }
 
-/* A copy of the first UI_TRACE_RAW_MAX bytes of body (NULL for NULL/empty or OOM); *full gets its size. */
+/* A copy of the first NET_INSPECTOR_RAW_MAX bytes of body (NULL for NULL/empty or OOM); *full gets its size. */
 static char *keep_raw(const char *body, size_t *full)
 {
     *full = body != NULL ? strlen(body) : 0;
     if (*full == 0)
         return NULL;
-    size_t n = *full < UI_TRACE_RAW_MAX ? *full : UI_TRACE_RAW_MAX;
+    size_t n = *full < NET_INSPECTOR_RAW_MAX ? *full : NET_INSPECTOR_RAW_MAX;
     char *k = malloc(n + 1);
     if (k == NULL)
         return NULL;
@@ -218,9 +218,9 @@ static char *keep_raw(const char *body, size_t *full)
     return k;
 }
 
-void ui_trace_record(void *ring, const api_trace *t)
+void net_inspector_record(void *ring, const api_exchange *t)
 {
-    ui_trace_ring *r = ring;
+    net_inspector_ring *r = ring;
     size_t req_len, resp_len;
     char *req = keep_raw(t->request_body, &req_len);
     char *resp = keep_raw(t->response_body, &resp_len);
@@ -230,7 +230,7 @@ void ui_trace_record(void *ring, const api_trace *t)
 
     pthread_mutex_lock(&r->lock);
     r->next_seq++;
-    ui_trace_entry *e = &r->e[r->next_seq % UI_TRACE_RING];
+    net_inspector_entry *e = &r->e[r->next_seq % NET_INSPECTOR_RING];
     entry_clear(e);
     e->seq = r->next_seq;
     bo_text_sanitize(e->method, sizeof e->method, t->method ? t->method : "?");
@@ -247,7 +247,7 @@ void ui_trace_record(void *ring, const api_trace *t)
 
 /* Makes the entry's display text from its raw bodies, once (the raw copies are freed then).
  * On OOM the raw body stays for the next visit. Called with the lock held. */
-static void entry_prettify(ui_trace_entry *e)
+static void entry_prettify(net_inspector_entry *e)
 {
     if (e->raw_request != NULL && (e->request = pretty_kept(e->raw_request, e->request_len)) != NULL) {
         free(e->raw_request);
@@ -259,13 +259,13 @@ static void entry_prettify(ui_trace_entry *e)
     }
 }
 
-void ui_trace_visit(ui_trace_ring *r, size_t max, ui_trace_visit_fn fn, void *ctx)
+void net_inspector_visit(net_inspector_ring *r, size_t max, net_inspector_visit_fn fn, void *ctx)
 {
     pthread_mutex_lock(&r->lock);
-    for (size_t i = 0; i < max && i < UI_TRACE_RING; i++) {
+    for (size_t i = 0; i < max && i < NET_INSPECTOR_RING; i++) {
         if (r->next_seq < i + 1)
             break;
-        ui_trace_entry *e = &r->e[(r->next_seq - i) % UI_TRACE_RING];
+        net_inspector_entry *e = &r->e[(r->next_seq - i) % NET_INSPECTOR_RING];
         if (e->seq == 0)
             break;
         entry_prettify(e);

@@ -1,9 +1,10 @@
 /* The HTTP inspector panel (--inspect, toggled with i): each request and response, newest first,
- * with method, URL, status, latency and the pretty-printed JSON bodies from the trace ring. */
+ * with method, URL, status, latency and the pretty-printed JSON bodies from the inspector log (net_inspector). */
 #include <stdio.h>
 #include <string.h>
 
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
@@ -36,7 +37,7 @@ static void draw_body(panel_ctx *p, const char *label, const char *body, int max
         ui_draw_text(p->y++, p->x + 4, p->w - 4, "\xe2\x80\xa6", ui_attr(p->app, UI_A_DIM), false);
 }
 
-static int visit(void *ctx, const ui_trace_entry *e)
+static int visit(void *ctx, const net_inspector_entry *e)
 {
     panel_ctx *p = ctx;
     if (p->y >= p->end)
@@ -69,12 +70,12 @@ static void draw(ui_app *app, const ui_rect *a)
     attroff(attr);
     ui_draw_text(a->y, 1, a->w - 2, "HTTP inspector (i hides) \xe2\x80\x94 newest first", attr, false);
     panel_ctx p = { app, a->y + 1, 1, a->w - 2, a->y + a->h, 0 };
-    ui_trace_visit(&app->trace, UI_TRACE_RING, visit, &p);
+    net_inspector_visit(&app->inspector, NET_INSPECTOR_RING, visit, &p);
     if (p.first == 0)
         ui_draw_text(a->y + 1, 2, a->w - 4, "No HTTP exchange yet.", ui_attr(app, UI_A_DIM), false);
 }
 
-const ui_screen_ops ui_screen_inspect = {
+const ui_screen_ops ui_screen_inspector = {
     .title = "Inspector",
     .draw = draw,
 };

@@ -1,5 +1,5 @@
-#ifndef CONFIG_H
-#define CONFIG_H
+#ifndef CLIENT_CONFIG_H
+#define CLIENT_CONFIG_H
 /* Where the box office finds its API and settings. Precedence, highest first:
  *   api_url:  --api-url, BOXOFFICE_API_URL, config file "api_url", the local stack
  *             http://127.0.0.1:${API_PORT:-3000}/dev
