@@ -1,5 +1,5 @@
 /* ddbfloor: the floor under the backend's latency: the same DynamoDB operation the handlers make, sent
- * straight to DynamoDB with the backend's own client (backend/include/ddb.h: kept-alive, SigV4-signed
+ * straight to DynamoDB with the backend's own client (backend/ddb/include/ddb.h: kept-alive, SigV4-signed
  * connection), one call at a time.
  *
  *   ddbfloor -o GetItem|TransactWriteItems|Order -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)

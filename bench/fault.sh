@@ -1,4 +1,6 @@
 # Helpers for the fault tests (source it after bench/lib.sh and bench/stack.sh; bash; run from the repo root).
+# post_json's answers are recorded for the contract check (tests/lib/openapi_log.sh).
+. tests/lib/openapi_log.sh
 
 # fault_setup NAME: a private state dir for one test, removed (with everything started in it) at exit.
 # Sets FAULT_STATE and builds the bench tools.
@@ -47,6 +49,7 @@ post_json() {
   : >"$FAULT_STATE/last.body"
   code=$(curl -s -m 60 -o "$FAULT_STATE/last.body" -D "$FAULT_STATE/last.headers" -w '%{http_code}' -X POST \
          -H 'Content-Type: application/json' "$@" -d "$body" "$url")
+  openapi_record POST "$url" "${code:-000}" "$FAULT_STATE/last.headers" "$FAULT_STATE/last.body"
   printf '%s %s\n' "${code:-000}" "$(cat "$FAULT_STATE/last.body")"
 }
 

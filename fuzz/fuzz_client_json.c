@@ -1,4 +1,4 @@
-/* libFuzzer target: the client's response parsing (src/model.c: bo_concert_list_from_json,
+/* libFuzzer target: the client's response parsing (src/client_model.c: bo_concert_list_from_json,
  * bo_concert_from_json), then sorting and filtering of what was parsed, as the list screen does.
  * Whatever the server sends, the model must hold only sanitised text (valid UTF-8, no control
  * characters: safe to draw on a kiosk) and ids within BO_ID_MAX; a record it cannot read faithfully is
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bo_text.h"
-#include "model.h"
+#include "client_model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

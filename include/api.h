@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "model.h"
+#include "client_model.h"
 
 typedef enum api_status {
     API_OK = 0,
@@ -43,15 +43,15 @@ typedef struct api_config {
 #define API_RESPONSE_MAX ((size_t)32 * 1024 * 1024)
 
 /* One HTTP exchange, reported to the --inspect panel. All strings borrowed for the call's duration. */
-typedef struct api_trace {
+typedef struct api_exchange {
     const char *method, *url;
     const char *request_body;    /* may be NULL */
     long http_status;            /* 0 on transport failure */
     const char *response_body;   /* may be NULL */
     double latency_ms;
     const char *error;           /* transport error text or NULL */
-} api_trace;
-typedef void (*api_trace_fn)(void *userdata, const api_trace *t);
+} api_exchange;
+typedef void (*api_inspector_fn)(void *userdata, const api_exchange *t);
 
 typedef struct api_client api_client;
 
@@ -60,7 +60,7 @@ typedef struct api_client api_client;
 api_client *api_client_new(const api_config *cfg);
 void api_client_free(api_client *c);
 /* fn is called on the calling thread after every HTTP attempt (retries included), never with the API key. */
-void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata);
+void api_client_set_inspector(api_client *c, api_inspector_fn fn, void *userdata);
 const char *api_client_base_url(const api_client *c);
 
 const char *api_status_message(api_status s);         /* the default person-readable text */
@@ -68,10 +68,12 @@ const char *api_status_message(api_status s);         /* the default person-read
 /* All calls: res may be NULL; on failure *out is left empty (nothing to free) and res->message says why.
  * On API_OK the caller owns *out (bo_concert_list_clear / bo_concert_clear / bo_ticket_clear). */
 api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res);
+/* A concert the server reports stored malformed (422 with the record and its "problems") is API_OK with *out
+ * marked (out->bad, not sellable), res->http_status 422. */
 api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_result *res);
 api_status api_create_concert(api_client *c, const bo_concert_input *in, char id_out[BO_ID_MAX + 1], api_result *res);
 /* Idempotency-Key values: what the API accepts is 1 to API_IDEM_KEY_MAX visible ASCII characters
- * (0x21-0x7E, as backend/src/handler_ticket.c checks). A new key is a random UUID (libuuid). */
+ * (0x21-0x7E, as backend/lambda/src/handler_ticket.c checks). A new key is a random UUID (libuuid). */
 #define API_IDEM_KEY_MAX 255
 bool api_idempotency_key_valid(const char *key);
 void api_idempotency_key_new(char out[API_IDEM_KEY_MAX + 1]);

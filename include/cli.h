@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "api.h"
-#include "config.h"
+#include "client_config.h"
 
 #ifndef BOXOFFICE_VERSION
 #define BOXOFFICE_VERSION "0.1.0"

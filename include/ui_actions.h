@@ -17,7 +17,7 @@ typedef enum ui_action {
     UI_ACT_UP, UI_ACT_DOWN, UI_ACT_PGUP, UI_ACT_PGDN, UI_ACT_HOME, UI_ACT_END,
     UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_NEXT_FIELD, UI_ACT_PREV_FIELD, UI_ACT_ERASE,
     UI_ACT_FILTER, UI_ACT_SORT, UI_ACT_REFRESH, UI_ACT_BUY, UI_ACT_NEW, UI_ACT_YES,
-    UI_ACT_INSPECT, UI_ACT_HELP, UI_ACT_REDRAW, UI_ACT_QUIT, UI_ACT_MOUSE,
+    UI_ACT_INSPECTOR, UI_ACT_HELP, UI_ACT_REDRAW, UI_ACT_QUIT, UI_ACT_MOUSE,
     UI_ACT__COUNT
 } ui_action;
 
@@ -36,6 +36,8 @@ typedef struct ui_action_def {
     const char *help;       /* one line for the help screen */
     unsigned modes;         /* UI_MODE_* whose key bar offers it: a kiosk's customers cannot create,
                              * inspect or quit (q there asks staff for the PIN) */
+    const struct ui_screen_ops *screen; /* the screen this key opens from anywhere (help); NULL: the
+                                         * screens and the loop decide what the action does */
 } ui_action_def;
 
 /* The table, in help order; n set to its length. Static storage. */

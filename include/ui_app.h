@@ -1,20 +1,22 @@
 #ifndef UI_APP_H
 #define UI_APP_H
-/* The box office's shared state and the screen interface. ui_app.c owns the loop: it reads keys,
- * maps them through the action table, hands them to the top screen, polls the worker, handles resize
- * and the "terminal too small" notice, and redraws when a handler asks for it.
- * Each screen (ui_screen_*.c) fills in one ui_screen_ops. */
+/* The box office's engine: the state every screen shares, the screen interface and the screen stack.
+ * ui_app.c owns the loop: it reads keys (ui_term.c), maps them through the action table, hands them to
+ * the top screen, polls the network worker, lets the catalogue refresh (ui_catalogue.c), resets an idle
+ * kiosk and redraws when a handler asks for it. Each screen (ui_screen_*.c) fills in one ui_screen_ops
+ * and keeps its own state in a struct private to its file (private_size), allocated when it first opens. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
-#include "model.h"
+#include "client_model.h"
+#include "net_inspector.h"
+#include "net_worker.h"
 #include "ui.h"
 #include "ui_actions.h"
+#include "ui_catalogue.h"
+#include "ui_draw.h"
 #include "ui_form.h"
-#include "ui_pin.h"
-#include "ui_trace.h"
-#include "ui_worker.h"
 
 /* What a handler asks the loop to do. */
 enum { UI_UNHANDLED = 0, UI_HANDLED = 1, UI_REDRAW = 2, UI_QUIT = 4 };
@@ -26,6 +28,15 @@ typedef struct ui_rect { int y, x, h, w; } ui_rect;
 typedef struct ui_screen_ops {
     const char *title;
     const ui_action *bar;                           /* actions in the key bar, UI_ACT_NONE-terminated */
+    /* The screen's own state: private_size bytes, zeroed, allocated by the stack the first time the screen
+     * opens (ui_screen_state finds it) and freed at exit. init runs once after the allocation; wipe forgets
+     * customer data (kiosk idle reset, and before the state is freed: a state whose wipe frees all it owns
+     * needs no fini) and returns true when there was something to forget that the list does not show by
+     * itself (e.g. a filter); fini frees the rest. All three may be NULL. */
+    size_t private_size;
+    int (*init)(ui_app *app, void *state);          /* 0, or -1 (OOM: the screen does not open) */
+    bool (*wipe)(ui_app *app, void *state);
+    void (*fini)(void *state);
     void (*enter)(ui_app *app);                     /* may be NULL */
     void (*draw)(ui_app *app, const ui_rect *area);
     int (*key)(ui_app *app, ui_action act, int key); /* returns UI_* flags; UI_UNHANDLED lets the loop try */
@@ -33,22 +44,11 @@ typedef struct ui_screen_ops {
     void (*leave)(ui_app *app);                     /* may be NULL: wipe customer data here */
     bool (*typing)(const ui_app *app);              /* a text field has focus; may be NULL */
     bool (*unsaved)(const ui_app *app);             /* holds input that quitting would lose; may be NULL */
-    int (*result)(ui_app *app, ui_result *r);       /* a job this screen submitted finished; may be NULL */
+    int (*result)(ui_app *app, net_result *r);      /* a job this screen submitted finished; may be NULL */
+    /* the catalogue's list was replaced (before: the previous list, freed after the call); may be NULL */
+    void (*catalogue)(ui_app *app, const bo_concert_list *before);
     bool overlay;                                   /* drawn over the screen below it */
 } ui_screen_ops;
-
-extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
-    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspect;
-
-typedef enum ui_conn { UI_CONN_CONNECTING = 0, UI_CONN_ONLINE, UI_CONN_FAILED } ui_conn;
-typedef enum ui_attr_kind {
-    UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
-    UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
-} ui_attr_kind;
-typedef enum ui_prompt_kind {
-    UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
-    UI_PROMPT_UNCONFIRMED      /* leave the purchase form while its sale is unconfirmed? */
-} ui_prompt_kind;
 
 /* The sale last sent from the purchase form, kept with its Idempotency-Key until its outcome is known
  * (a ticket or a 4xx), so that checking it re-sends the very same request and can never sell a second
@@ -65,75 +65,59 @@ typedef struct ui_sale {
 void ui_sale_clear(ui_sale *s);
 
 #define UI_STACK_MAX 8
+#define UI_SCREENS_MAX 16
 
 struct ui_app {
     const ui_options *opts;
-    ui_worker *worker;
-    ui_trace_ring trace;
+    net_worker *worker;
+    net_inspector_ring inspector;      /* the HTTP exchanges the inspector panel shows (none on a kiosk) */
+    bool inspector_on;                 /* the panel is shown */
     bool color;
     double now;                        /* monotonic seconds, updated every loop turn */
 
-    /* catalogue */
-    bo_concert_list data;              /* owned; sorted by sort */
-    bool have_data;
-    double data_at;                    /* when data was last fetched successfully */
-    ui_conn conn;
-    char conn_msg[256];                /* sanitised reason of the last failed refresh */
-    int failures;                      /* consecutive failed refreshes */
-    double next_refresh;               /* when to refresh next (0: not scheduled) */
-    unsigned long list_seq;            /* list job in flight (0: none) */
-    bool refresh_again;                /* asked for while one was in flight (e.g. after a sale): run another */
-    double list_since;
-
-    /* the list view: indices of the concerts matching the filter */
-    size_t *view;                      /* owned */
-    size_t view_n, view_cap;
-    size_t sel, top;
-    int list_y, list_rows;             /* where the rows were drawn last (mouse) */
-    bo_sort sort;
-    char filter[256];
-    bool filtering;
+    ui_catalogue cat;                  /* the concerts, their refresh and staleness (ui_catalogue.c) */
 
     /* the concert the detail/buy screens show (a copy) */
     bo_concert current;
     bool have_current;
-    unsigned long get_seq;
 
-    /* a purchase/create in flight (spinner in the status line) */
+    ui_sale sale;                      /* the purchase whose outcome is not known yet (see ui_sale): the
+                                        * purchase form, the detail, the quit question and the exit read it */
+
+    /* a purchase/create in flight (spinner in the status line); its result goes to busy_owner */
     unsigned long busy_seq;
     const ui_screen_ops *busy_owner;
     char busy_label[64];
     double busy_since;
-
-    /* per-screen state */
-    ui_form buy;
-    bool buy_confirm;
-    ui_sale sale;                      /* the purchase whose outcome is not known yet (see ui_sale) */
-    ui_form create;
-    ui_form pin;
-    ui_pin_guard pin_guard;            /* wrong exit PINs: wait and lockout (kiosk) */
-    ui_prompt_kind prompt;
-    bo_ticket receipt;                 /* customer data: wiped when the receipt screen closes */
-    bo_concert receipt_concert;
-    int help_top;
-    bool inspect_on;
 
     /* status line */
     char msg[256];
     bool msg_error;
     double msg_at;
 
+    /* the screen stack, and each opened screen's private state (private to ui_app.c) */
     const ui_screen_ops *stack[UI_STACK_MAX];
     int depth;
+    struct { const ui_screen_ops *ops; void *state; } screens[UI_SCREENS_MAX];
+    int n_screens;
     bool quit;
     double last_input;
 };
 
-/* Screen stack. push calls enter; pop calls leave. */
-void ui_push(ui_app *app, const ui_screen_ops *s);
+/* Screen stack. push allocates the screen's state the first time (false, with a message, when it cannot)
+ * and calls enter; pop calls leave. */
+bool ui_push(ui_app *app, const ui_screen_ops *s);
 void ui_pop(ui_app *app);
 void ui_pop_to_list(ui_app *app);      /* pops everything above the list */
 const ui_screen_ops *ui_top(const ui_app *app);
+/* The kiosk's customer has gone: back to the list, and every opened screen forgets what it held of them
+ * (closing the forms and the receipt wipes them; each wipe hook clears the rest, e.g. the list's filter);
+ * the unconfirmed sale, the inspector log and the message go too. True when there was something to reset. */
+bool ui_idle_reset(ui_app *app);
+/* At exit: every opened screen forgets its customer data (wipe) and frees its state (fini). */
+void ui_screens_free(ui_app *app);
+/* The private state of screen s (private_size bytes), or NULL while s has never been opened. */
+void *ui_screen_state(const ui_app *app, const ui_screen_ops *s);
 
 /* The keys every form screen (buy, create) handles alike: Enter moves to the next field and, on the last
  * one, checks the form (focus and message on the first invalid field) and sets *complete when it is
@@ -144,25 +128,13 @@ int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool 
 /* Status-line message (printf-like, sanitised before drawing). */
 void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Asks the worker for a fresh list (no-op while one is in flight). */
-void ui_request_refresh(ui_app *app);
+/* The catalogue's list was replaced (before: the previous one, freed after the call): the screens
+ * showing it keep their selection. */
+void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
 /* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
-bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, const char *label);
-bool ui_busy(const ui_app *app);
+bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
 
-/* The list view. */
-/* Re-applies the filter to app->data; keeps keep_id selected when it is still shown (NULL: the current selection). */
-void ui_view_rebuild(ui_app *app, const char *keep_id);
-const bo_concert *ui_view_selected(const ui_app *app); /* NULL when the view is empty */
-bool ui_set_current(ui_app *app, const bo_concert *c); /* copies c into app->current; false on OOM */
-
-/* Drawing helpers (ui_draw.c). ui_colors_init: once after start_color(). */
-void ui_colors_init(void);
-int ui_attr(const ui_app *app, ui_attr_kind k);
-void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
-void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value);
-void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w);
-int ui_form_height(const ui_form *form);
-void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *title);
+/* Copies c into app->current (the concert the detail and purchase screens show); false on OOM. */
+bool ui_set_current(ui_app *app, const bo_concert *c);
 
 #endif

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ui_worker.h"
+#include "net_worker.h"
+
+#define UI_FIELD_MAX NET_TEXT_MAX /* bytes of a form value: what a job carries */
 
 #define UI_FORM_FIELDS_MAX 6
 

@@ -25,7 +25,7 @@ fi
 
 # ---- unit tests, two at a time --------------------------------------------------------------------------
 tests=()
-for t in build/tests/unit/test_* backend/build/tests/unit/test_*; do
+for t in build/tests/unit/test_* backend/build/tests/unit/test_* backend/build/tests/common/test_*; do
   [ -x "$t" ] && [[ "$t" != *.d ]] && tests+=("$t")
 done
 run_one() { # test binary -> 0/1, log in $state/vg/<name>.log

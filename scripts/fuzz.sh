@@ -21,11 +21,14 @@ mkdir -p "$out"
 sources() {
   case $1 in
     fuzz_valid)       echo common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c ;;
-    fuzz_ddb_error)   echo backend/src/ddb_error.c common/src/bo_backoff.c ;;
-    fuzz_client_json) echo src/model.c common/src/bo_text.c common/src/bo_money.c ;;
-    fuzz_event)       echo backend/src/apigw_event.c backend/src/apigw_response.c backend/src/handler_common.c \
-                           backend/src/handler_concert.c backend/src/handler_ticket.c backend/src/handler_order.c \
-                           backend/src/store.c backend/src/store_order.c backend/src/ddb_client.c backend/src/ddb_error.c backend/src/tls_ca.c \
+    fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
+    fuzz_client_json) echo src/client_model.c common/src/bo_text.c common/src/bo_money.c ;;
+    fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
+                           backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
+                           backend/lambda/src/handler_ticket.c backend/lambda/src/handler_order.c \
+                           backend/lambda/src/store.c backend/lambda/src/store_order.c \
+                           backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
+                           backend/ddb/src/tls_ca.c \
                            common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c \
                            common/src/bo_text.c common/src/bo_money.c \
                            common/src/bo_base64.c common/src/bo_buf.c common/src/bo_clock.c common/src/bo_err.c \
@@ -44,7 +47,7 @@ build() { # target
   $CC_FUZZ -std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -Wall -Wextra -Werror -Wno-unused-parameter \
-    -Iinclude -Icommon/include -Ibackend/include $(pkg-config --cflags libcjson libcurl 2>/dev/null) \
+    -Iinclude -Icommon/include -Ibackend/lambda/include -Ibackend/ddb/include $(pkg-config --cflags libcjson libcurl 2>/dev/null) \
     -o "$out/$t" "fuzz/$t.c" $srcs -lcjson -lcurl -luuid -lm
 }
 

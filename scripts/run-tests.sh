@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of the project and ends with one line "tests: N passed, N failed".
 # Conventions (a new test is picked up by dropping a file in the right folder):
-#   tests/unit/test_*.c, backend/tests/unit/test_*.c      cmocka, no services; run plain and under ASan+UBSan
-#   backend/tests/integration/test_*.c                    cmocka against DynamoDB Local
+#   tests/unit/test_*.c, backend/*/tests/unit/test_*.c,
+#   common/tests/test_*.c (built as backend/build/tests/common/test_*)
+#                                                         cmocka, no services; run plain and under ASan+UBSan
+#   backend/lambda/tests/integration/test_*.c             cmocka against DynamoDB Local
 #                                                         (env AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials)
 #   backend/tests/e2e/test_*.sh, tests/e2e/test_*.sh,
 #   tests/cli/test_*.sh                                   against the shared test stack (env BOXOFFICE_API_URL,
 #                                                         BOXOFFICE_API_KEY, LOCAL_STATE_DIR, API_PORT, DYNAMODB_PORT)
 # A script exits 0 on success, 77 when it skips, anything else on failure.
+# Every answer of the API that an end-to-end test receives through tests/lib/stack.sh's `http` (or
+# tests/lib/openapi_log.sh) is recorded in $OPENAPI_LOG; after the end-to-end suites the suite
+# "openapi-check" validates them all against docs/openapi.yaml (scripts/openapi-check.py).
 # ONLY=pattern runs just the suites whose path matches.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +45,8 @@ fi
 
 say "== unit (plain, then ASan+UBSan)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for t in build/tests/unit/test_* backend/build/tests/unit/test_* build/asan/tests/unit/test_* backend/build/asan/tests/unit/test_*; do
+for t in build/tests/unit/test_* backend/build/tests/unit/test_* backend/build/tests/common/test_* \
+         build/asan/tests/unit/test_* backend/build/asan/tests/unit/test_* backend/build/asan/tests/common/test_*; do
   [ -x "$t" ] && [[ "$t" != *.d ]] && run_suite "$t" "$t"
 done
 
@@ -64,9 +70,18 @@ export LOCAL_STATE_DIR="$TEST_STATE/stack" API_PORT=${TEST_API_PORT:-3950} DYNAM
 rm -rf "$LOCAL_STATE_DIR"
 if [ -x scripts/local-stack.sh ] && url=$(BOXOFFICE_SEED=${BOXOFFICE_SEED:-1} scripts/local-stack.sh up | tail -n 1); then
   export BOXOFFICE_API_URL="$url" BOXOFFICE_API_KEY=$(cat "$LOCAL_STATE_DIR/api-key")
+  export OPENAPI_LOG="$TEST_STATE/openapi-answers.jsonl"; rm -f "$OPENAPI_LOG" "$OPENAPI_LOG.lock"
   for t in backend/tests/e2e/test_*.sh tests/e2e/test_*.sh tests/cli/test_*.sh; do
     [ -f "$t" ] && run_suite "$t" bash "$t"
   done
+  # whenever an end-to-end suite recorded answers (also under ONLY), or when asked for by name
+  if [ -s "$OPENAPI_LOG" ] || [[ "openapi-check" == *$ONLY* ]]; then
+    before=$pass
+    ONLY= run_suite "openapi-check (every recorded answer against docs/openapi.yaml)" \
+      /usr/bin/python3 scripts/openapi-check.py docs/openapi.yaml "$OPENAPI_LOG"
+    [ $pass -gt $before ] && grep -h '^openapi-check:' "$logdir"/openapi-check*.log | sed 's/^/      /'
+  fi
+  unset OPENAPI_LOG
 else
   fail=$((fail+1)); failed+=("local stack start")
 fi

@@ -34,8 +34,8 @@ struct api_client {
     long connect_timeout_ms, timeout_ms;
     int purchase_attempts;
     size_t max_body;
-    api_trace_fn trace;
-    void *trace_ud;
+    api_inspector_fn inspector;
+    void *inspector_ud;
     bo_rand rng;               /* retry jitter */
 };
 
@@ -142,10 +142,10 @@ void api_client_free(api_client *c)
     free(c);
 }
 
-void api_client_set_trace(api_client *c, api_trace_fn fn, void *userdata)
+void api_client_set_inspector(api_client *c, api_inspector_fn fn, void *userdata)
 {
-    c->trace = fn;
-    c->trace_ud = userdata;
+    c->inspector = fn;
+    c->inspector_ud = userdata;
 }
 
 const char *api_client_base_url(const api_client *c)
@@ -223,13 +223,13 @@ static int http_do(api_client *c, const char *method, const char *url, const cha
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 
-    if (c->trace != NULL) {
-        api_trace t = {
+    if (c->inspector != NULL) {
+        api_exchange t = {
             .method = method, .url = url, .request_body = body, .http_status = r->status,
             .response_body = bo_buf_len(&r->body) > 0 ? bo_buf_ptr(&r->body) : NULL, .latency_ms = r->ms,
             .error = r->too_big ? "answer larger than the size cap" : r->cc != CURLE_OK ? r->errbuf : NULL,
         };
-        c->trace(c->trace_ud, &t);
+        c->inspector(c->inspector_ud, &t);
     }
     rc = 0;
 cleanup:
@@ -254,8 +254,17 @@ static bool contains_nocase(const char *hay, const char *needle)
     return hay != NULL && strcasestr(hay, needle) != NULL;
 }
 
-/* Turns a finished exchange into a status. On API_OK *json holds the parsed 2xx body (caller frees). */
-static api_status classify(const http_resp *r, cJSON **json, api_result *res)
+/* A 422 whose body is a concert record with the server's "problems" (a concert stored malformed): the
+ * record itself, to be shown marked, not an error. */
+static bool is_marked_record(long status, const cJSON *j)
+{
+    return status == 422 && cJSON_IsObject(j) && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "problems"))
+           && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "id"));
+}
+
+/* Turns a finished exchange into a status. On API_OK *json holds the parsed 2xx body (caller frees); with
+ * record_422, also a 422 that carries a marked record (is_marked_record). */
+static api_status classify(const http_resp *r, bool record_422, cJSON **json, api_result *res)
 {
     *json = NULL;
     if (r->too_big)
@@ -287,6 +296,10 @@ static api_status classify(const http_resp *r, cJSON **json, api_result *res)
     if (st >= 200 && st < 300) {
         if (j == NULL)
             return set_result(res, API_ERR_PROTOCOL, st, NULL);
+        *json = j;
+        return set_result(res, API_OK, st, "");
+    }
+    if (record_422 && is_marked_record(st, j)) {
         *json = j;
         return set_result(res, API_OK, st, "");
     }
@@ -331,20 +344,26 @@ static bool build_url(const api_client *c, const char *path, const char *id, cha
     return n > 0 && n < URL_MAX;
 }
 
-/* One request without retries; on API_OK *json holds the parsed body. */
-static api_status request(api_client *c, const char *method, const char *url, const char *body,
-                          cJSON **json, api_result *res)
+/* One request without retries; on API_OK *json holds the parsed body (see classify for record_422). */
+static api_status request_ex(api_client *c, const char *method, const char *url, const char *body, bool record_422,
+                             cJSON **json, api_result *res)
 {
     http_resp r;
     if (http_do(c, method, url, body, NULL, &r) != 0) {
         http_resp_clear(&r);
         return set_result(res, API_ERR_NOMEM, 0, NULL);
     }
-    api_status st = classify(&r, json, res);
+    api_status st = classify(&r, record_422, json, res);
     if (res != NULL)
         res->latency_ms = r.ms;
     http_resp_clear(&r);
     return st;
+}
+
+static api_status request(api_client *c, const char *method, const char *url, const char *body,
+                          cJSON **json, api_result *res)
+{
+    return request_ex(c, method, url, body, false, json, res);
 }
 
 static bool id_ok(const char *id)
@@ -411,7 +430,8 @@ api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_r
         return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
     if (!build_url(c, "/concerts/", id, url))
         return set_result(res, API_ERR_NOMEM, 0, NULL);
-    api_status st = request(c, "GET", url, NULL, &j, res);
+    /* a concert stored malformed comes back as 422 with the record and its problems: shown marked, not sold */
+    api_status st = request_ex(c, "GET", url, NULL, true, &j, res);
     if (st != API_OK)
         return st;
     if (bo_concert_from_json(j, out) != 0)
@@ -592,7 +612,7 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
             goto cleanup;
         }
         total_ms += r.ms;
-        st = classify(&r, &j, res);
+        st = classify(&r, false, &j, res);
         if (maybe_applied(&r, st))
             applied = true;
         http_resp_clear(&r);

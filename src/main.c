@@ -6,7 +6,7 @@
 
 #include "api.h"
 #include "cli.h"
-#include "config.h"
+#include "client_config.h"
 #include "ui.h"
 
 static bool env_set(const char *name)

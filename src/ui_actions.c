@@ -3,29 +3,32 @@
 
 #include "ui_curses.h"
 
+/* Screens a key opens from anywhere: adding one is its file and a row below. */
+extern const struct ui_screen_ops ui_screen_help;
+
 static const ui_action_def actions[] = {
-    { UI_ACT_UP, "up", "\xe2\x86\x91/k", { UI_KEY_FN(KEY_UP), 'k' }, "list, forms", "move up one row (previous field in forms)", UI_MODES_ALL },
-    { UI_ACT_DOWN, "down", "\xe2\x86\x93/j", { UI_KEY_FN(KEY_DOWN), 'j' }, "list, forms", "move down one row (next field in forms)", UI_MODES_ALL },
-    { UI_ACT_PGUP, "page up", "PgUp", { UI_KEY_FN(KEY_PPAGE) }, "list, help", "scroll up one page", UI_MODES_ALL },
-    { UI_ACT_PGDN, "page down", "PgDn", { UI_KEY_FN(KEY_NPAGE) }, "list, help", "scroll down one page", UI_MODES_ALL },
-    { UI_ACT_HOME, "first", "Home", { UI_KEY_FN(KEY_HOME) }, "list", "go to the first concert", UI_MODES_ALL },
-    { UI_ACT_END, "last", "End", { UI_KEY_FN(KEY_END) }, "list", "go to the last concert", UI_MODES_ALL },
-    { UI_ACT_OPEN, "select", "Enter", { '\n', '\r', UI_KEY_FN(KEY_ENTER) }, "everywhere", "open the selected concert / next field / confirm", UI_MODES_ALL },
-    { UI_ACT_BACK, "back", "Esc/h", { UI_KEY_ESC, 'h' }, "everywhere", "go back (clears the filter on the list)", UI_MODES_ALL },
-    { UI_ACT_NEXT_FIELD, "next field", "Tab", { '\t' }, "forms", "go to the next field", UI_MODES_ALL },
-    { UI_ACT_PREV_FIELD, "previous field", "S-Tab", { UI_KEY_FN(KEY_BTAB) }, "forms", "go to the previous field", UI_MODES_ALL },
-    { UI_ACT_ERASE, "erase", "Backspace", { UI_KEY_FN(KEY_BACKSPACE), 127, 8 }, "forms, filter", "delete the last character", UI_MODES_ALL },
-    { UI_ACT_FILTER, "filter", "/", { '/' }, "list", "narrow the list by name/venue as you type; Esc clears", UI_MODES_ALL },
-    { UI_ACT_SORT, "sort", "s", { 's' }, "list", "sort by date, name or seats left (cycles)", UI_MODES_ALL },
-    { UI_ACT_REFRESH, "refresh", "r", { 'r', UI_KEY_FN(KEY_F(5)) }, "list, detail", "reload the concerts now", UI_MODES_ALL },
-    { UI_ACT_BUY, "buy", "b", { 'b' }, "list, detail", "buy a ticket for the selected concert", UI_MODES_ALL },
-    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK },
-    { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL },
-    { UI_ACT_INSPECT, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK },
-    { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help", UI_MODES_ALL },
-    { UI_ACT_REDRAW, "redraw", "Ctrl-L", { UI_KEY_CTRL('l') }, "everywhere", "repaint the screen", UI_MODES_ALL },
-    { UI_ACT_QUIT, "quit", "q/F10", { 'q', UI_KEY_FN(KEY_F(10)) }, "everywhere", "quit (asks if a form has input; kiosk: needs the PIN)", UI_MODE_DESK },
-    { UI_ACT_MOUSE, "click", "mouse", { UI_KEY_FN(KEY_MOUSE) }, "list", "click selects a row, double-click opens it", UI_MODES_ALL },
+    { UI_ACT_UP, "up", "\xe2\x86\x91/k", { UI_KEY_FN(KEY_UP), 'k' }, "list, forms", "move up one row (previous field in forms)", UI_MODES_ALL, NULL },
+    { UI_ACT_DOWN, "down", "\xe2\x86\x93/j", { UI_KEY_FN(KEY_DOWN), 'j' }, "list, forms", "move down one row (next field in forms)", UI_MODES_ALL, NULL },
+    { UI_ACT_PGUP, "page up", "PgUp", { UI_KEY_FN(KEY_PPAGE) }, "list, help", "scroll up one page", UI_MODES_ALL, NULL },
+    { UI_ACT_PGDN, "page down", "PgDn", { UI_KEY_FN(KEY_NPAGE) }, "list, help", "scroll down one page", UI_MODES_ALL, NULL },
+    { UI_ACT_HOME, "first", "Home", { UI_KEY_FN(KEY_HOME) }, "list", "go to the first concert", UI_MODES_ALL, NULL },
+    { UI_ACT_END, "last", "End", { UI_KEY_FN(KEY_END) }, "list", "go to the last concert", UI_MODES_ALL, NULL },
+    { UI_ACT_OPEN, "select", "Enter", { '\n', '\r', UI_KEY_FN(KEY_ENTER) }, "everywhere", "open the selected concert / next field / confirm", UI_MODES_ALL, NULL },
+    { UI_ACT_BACK, "back", "Esc/h", { UI_KEY_ESC, 'h' }, "everywhere", "go back (clears the filter on the list)", UI_MODES_ALL, NULL },
+    { UI_ACT_NEXT_FIELD, "next field", "Tab", { '\t' }, "forms", "go to the next field", UI_MODES_ALL, NULL },
+    { UI_ACT_PREV_FIELD, "previous field", "S-Tab", { UI_KEY_FN(KEY_BTAB) }, "forms", "go to the previous field", UI_MODES_ALL, NULL },
+    { UI_ACT_ERASE, "erase", "Backspace", { UI_KEY_FN(KEY_BACKSPACE), 127, 8 }, "forms, filter", "delete the last character", UI_MODES_ALL, NULL },
+    { UI_ACT_FILTER, "filter", "/", { '/' }, "list", "narrow the list by name/venue as you type; Esc clears", UI_MODES_ALL, NULL },
+    { UI_ACT_SORT, "sort", "s", { 's' }, "list", "sort by date, name or seats left (cycles)", UI_MODES_ALL, NULL },
+    { UI_ACT_REFRESH, "refresh", "r", { 'r', UI_KEY_FN(KEY_F(5)) }, "list, detail", "reload the concerts now", UI_MODES_ALL, NULL },
+    { UI_ACT_BUY, "buy", "b", { 'b' }, "list, detail", "buy a ticket for the selected concert", UI_MODES_ALL, NULL },
+    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK, NULL },
+    { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },
+    { UI_ACT_INSPECTOR, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },
+    { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help", UI_MODES_ALL, &ui_screen_help },
+    { UI_ACT_REDRAW, "redraw", "Ctrl-L", { UI_KEY_CTRL('l') }, "everywhere", "repaint the screen", UI_MODES_ALL, NULL },
+    { UI_ACT_QUIT, "quit", "q/F10", { 'q', UI_KEY_FN(KEY_F(10)) }, "everywhere", "quit (asks if a form has input; kiosk: needs the PIN)", UI_MODE_DESK, NULL },
+    { UI_ACT_MOUSE, "click", "mouse", { UI_KEY_FN(KEY_MOUSE) }, "list", "click selects a row, double-click opens it", UI_MODES_ALL, NULL },
 };
 
 const ui_action_def *ui_actions(size_t *n)

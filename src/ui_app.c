@@ -1,13 +1,10 @@
-/* The box office's loop: keys -> action table -> top screen -> global actions; worker results;
- * auto-refresh with backoff; kiosk idle return; resize and the "terminal too small" notice (here only);
- * terminal restored on every exit path. */
-#include <errno.h>
-#include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
+/* The box office's loop and screen stack: keys -> action table -> top screen -> global actions; finished
+ * jobs -> the catalogue or the screen that submitted them; the kiosk's idle reset; a frame drawn
+ * (ui_frame.c) when something changed. The terminal itself (set-up, signals, restoring it, resize and "too
+ * small") is ui_term.c; the catalogue's refresh and backoff are ui_catalogue.c; each screen's state is its
+ * own (ui_screen_ops.private_size). */
 #include <math.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,30 +15,14 @@
 #include "bo_backoff.h"
 #include "bo_clock.h"
 #include "bo_text.h"
-#include "bo_valid.h"
 #include "cli.h"
 #include "ui.h"
 #include "ui_app.h"
 #include "ui_curses.h"
+#include "ui_frame.h"
+#include "ui_screens.h"
+#include "ui_term.h"
 #include "ui_text.h"
-#include "ui_view.h"
-
-static volatile sig_atomic_t got_signal; /* set by on_signal, read by the loop */
-static volatile sig_atomic_t curses_on;  /* endwin needed on a crash */
-
-static void on_signal(int sig)
-{
-    got_signal = sig;
-}
-
-static void on_crash(int sig)
-{
-    /* like htop: give the terminal back before dying */
-    if (curses_on)
-        endwin();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
 
 /* ---- screen stack ---- */
 
@@ -50,13 +31,64 @@ const ui_screen_ops *ui_top(const ui_app *app)
     return app->depth > 0 ? app->stack[app->depth - 1] : &ui_screen_list;
 }
 
-void ui_push(ui_app *app, const ui_screen_ops *s)
+void *ui_screen_state(const ui_app *app, const ui_screen_ops *s)
+{
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops == s)
+            return app->screens[i].state;
+    return NULL;
+}
+
+/* The screen's state, allocated (and initialised) the first time; true when s has it (or needs none). */
+static bool screen_open_state(ui_app *app, const ui_screen_ops *s)
+{
+    if (s->private_size == 0 || ui_screen_state(app, s) != NULL)
+        return true;
+    if (app->n_screens >= UI_SCREENS_MAX)
+        return false;
+    void *st = calloc(1, s->private_size);
+    if (st == NULL)
+        return false;
+    if (s->init != NULL && s->init(app, st) != 0) {
+        if (s->wipe != NULL)
+            s->wipe(app, st);
+        if (s->fini != NULL)
+            s->fini(st);
+        free(st);
+        return false;
+    }
+    app->screens[app->n_screens].ops = s;
+    app->screens[app->n_screens].state = st;
+    app->n_screens++;
+    return true;
+}
+
+void ui_screens_free(ui_app *app)
+{
+    for (int i = 0; i < app->n_screens; i++) {
+        const ui_screen_ops *s = app->screens[i].ops;
+        if (s->wipe != NULL)
+            s->wipe(app, app->screens[i].state);
+        if (s->fini != NULL)
+            s->fini(app->screens[i].state);
+        free(app->screens[i].state);
+        app->screens[i].state = NULL;
+    }
+    app->n_screens = 0;
+}
+
+bool ui_push(ui_app *app, const ui_screen_ops *s)
 {
     if (app->depth >= UI_STACK_MAX)
-        return;
+        return false;
+    if (!screen_open_state(app, s)) {
+        ui_message(app, true, "Out of memory: cannot open %s", s->title);
+        return false;
+    }
     app->stack[app->depth++] = s;
     if (s->enter != NULL)
         s->enter(app);
+    return true;
 }
 
 void ui_pop(ui_app *app)
@@ -94,15 +126,14 @@ int ui_form_screen_key(ui_app *app, ui_form *form, ui_action act, int key, bool 
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:
         if (ui_form_has_input(form)) {
-            app->prompt = UI_PROMPT_DISCARD;
-            ui_push(app, &ui_screen_prompt);
+            ui_prompt_open(app, UI_PROMPT_DISCARD);
         } else {
             ui_pop(app);
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_QUIT:
     case UI_ACT_HELP:
-    case UI_ACT_INSPECT:
+    case UI_ACT_INSPECTOR:
     case UI_ACT_REDRAW:
         return UI_UNHANDLED;
     default:
@@ -123,39 +154,20 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...)
     app->msg_at = app->now;
 }
 
-/* ---- data ---- */
-
-void ui_request_refresh(ui_app *app)
+void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before)
 {
-    if (app->list_seq != 0) {
-        /* the answer in flight may predate what changed: fetch once more when it lands */
-        app->refresh_again = true;
-        return;
-    }
-    app->refresh_again = false;
-    ui_job job;
-    memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_LIST;
-    unsigned long seq = ui_worker_submit(app->worker, &job);
-    if (seq == 0) {
-        app->next_refresh = app->now + 1;
-        return;
-    }
-    app->list_seq = seq;
-    app->list_since = app->now;
-    app->next_refresh = 0;
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops->catalogue != NULL)
+            app->screens[i].ops->catalogue(app, before);
 }
 
-bool ui_busy(const ui_app *app)
-{
-    return app->busy_seq != 0;
-}
+/* ---- jobs ---- */
 
-bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, const char *label)
+bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label)
 {
     if (app->busy_seq != 0)
         return false;
-    unsigned long seq = ui_worker_submit(app->worker, job);
+    unsigned long seq = net_worker_submit(app->worker, job);
     if (seq == 0)
         return false;
     app->busy_seq = seq;
@@ -163,13 +175,6 @@ bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const ui_job *job, cons
     app->busy_since = app->now;
     snprintf(app->busy_label, sizeof app->busy_label, "%s", label);
     return true;
-}
-
-const bo_concert *ui_view_selected(const ui_app *app)
-{
-    if (app->view_n == 0 || app->sel >= app->view_n)
-        return NULL;
-    return &app->data.items[app->view[app->sel]];
 }
 
 bool ui_set_current(ui_app *app, const bo_concert *c)
@@ -183,109 +188,17 @@ bool ui_set_current(ui_app *app, const bo_concert *c)
     return true;
 }
 
-void ui_view_rebuild(ui_app *app, const char *keep_id)
+static int handle_result(ui_app *app, net_result *r)
 {
-    char keep[BO_ID_MAX + 1] = "";
-    if (keep_id != NULL) {
-        snprintf(keep, sizeof keep, "%s", keep_id);
-    } else {
-        const bo_concert *s = ui_view_selected(app);
-        if (s != NULL)
-            snprintf(keep, sizeof keep, "%s", s->id);
-    }
-    if (app->data.n > app->view_cap) {
-        size_t *v = realloc(app->view, app->data.n * sizeof *v);
-        if (v == NULL) {
-            app->view_n = 0;
-            ui_message(app, true, "Out of memory: cannot show the list");
-            return;
-        }
-        app->view = v;
-        app->view_cap = app->data.n;
-    }
-    app->view_n = app->data.n > 0 ? ui_view_filter(&app->data, app->filter, app->view) : 0;
-    size_t at = ui_view_find(&app->data, app->view, app->view_n, keep);
-    if (at != (size_t)-1)
-        app->sel = at;
-    ui_scroll_fix(app->view_n, app->list_rows > 0 ? (size_t)app->list_rows : 1, &app->sel, &app->top);
-}
-
-/* Seconds before the next automatic refresh after `failures` failed ones in a row: 1, 2, 4, 8, then 10
- * (no jitter). */
-static double backoff_s(int failures)
-{
-    return (double)bo_backoff_ceiling(failures > 0 ? (unsigned)failures : 1, 1000, 10000) / 1000.0;
-}
-
-static void status_text(const api_result *res, api_status st, char *out, size_t cap)
-{
-    const char *m = res->message[0] != '\0' ? res->message : api_status_message(st);
-    bo_text_sanitize(out, cap, m);
-}
-
-static int handle_result(ui_app *app, ui_result *r)
-{
-    if (r->kind == UI_JOB_LIST && r->seq == app->list_seq) {
-        app->list_seq = 0;
-        if (app->refresh_again)
-            app->next_refresh = app->now; /* app_tick submits it */
-        if (r->status == API_OK) {
-            char keep[BO_ID_MAX + 1] = "";
-            const bo_concert *s = ui_view_selected(app);
-            if (s != NULL)
-                snprintf(keep, sizeof keep, "%s", s->id);
-            bo_concert_list_clear(&app->data);
-            app->data = r->list;
-            memset(&r->list, 0, sizeof r->list);
-            bo_concert_list_sort(&app->data, app->sort);
-            app->have_data = true;
-            app->data_at = app->now;
-            app->conn = UI_CONN_ONLINE;
-            app->conn_msg[0] = '\0';
-            app->failures = 0;
-            if (!app->refresh_again)
-                app->next_refresh = app->opts->refresh_s > 0 ? app->now + app->opts->refresh_s : 0;
-            ui_view_rebuild(app, keep[0] ? keep : NULL);
-            if (app->have_current)
-                for (size_t i = 0; i < app->data.n; i++)
-                    if (strcmp(app->data.items[i].id, app->current.id) == 0) {
-                        if (!bo_concert_sellable(&app->data.items[i]))
-                            ui_set_current(app, &app->data.items[i]); /* damaged now: its marks too */
-                        else
-                            app->current.seats_left = app->data.items[i].seats_left;
-                        break;
-                    }
-        } else {
-            app->conn = UI_CONN_FAILED;
-            status_text(&r->res, r->status, app->conn_msg, sizeof app->conn_msg);
-            app->failures++;
-            app->next_refresh = app->now + backoff_s(app->failures);
-        }
-        return UI_REDRAW;
-    }
+    int flags = 0;
+    if (ui_catalogue_result(app, r, &flags))
+        return flags;
     if (r->seq != 0 && r->seq == app->busy_seq) {
         const ui_screen_ops *owner = app->busy_owner;
         app->busy_seq = 0;
         app->busy_owner = NULL;
         if (owner != NULL && owner->result != NULL)
             return owner->result(app, r) | UI_REDRAW;
-        return UI_REDRAW;
-    }
-    if (r->kind == UI_JOB_GET && r->seq == app->get_seq) {
-        app->get_seq = 0;
-        if (!app->have_current || strcmp(r->id, app->current.id) != 0)
-            return 0;
-        if (r->status == API_OK) {
-            bo_concert_clear(&app->current);
-            app->current = r->concert;
-            memset(&r->concert, 0, sizeof r->concert);
-        } else if (r->status == API_ERR_NOT_FOUND) {
-            ui_message(app, true, "Concert no longer exists");
-        } else {
-            char m[256];
-            status_text(&r->res, r->status, m, sizeof m);
-            ui_message(app, true, "Could not reload the concert: %s", m);
-        }
         return UI_REDRAW;
     }
     return 0; /* a stale answer nobody waits for */
@@ -308,19 +221,11 @@ static int request_quit(ui_app *app)
             ui_message(app, true, "Exit is disabled on this kiosk");
             return UI_HANDLED | UI_REDRAW;
         }
-        if (ui_pin_wait(&app->pin_guard, app->now) > 0) { /* refused, never slept on: the loop goes on */
-            char why[160];
-            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
-            ui_message(app, true, "%s", why);
-            return UI_HANDLED | UI_REDRAW;
-        }
-        app->prompt = UI_PROMPT_PIN;
-        ui_push(app, &ui_screen_prompt);
+        ui_prompt_open(app, UI_PROMPT_PIN); /* refused while wrong PINs make it wait, never slept on */
         return UI_HANDLED | UI_REDRAW;
     }
     if (any_unsaved(app) || app->sale.unconfirmed) {
-        app->prompt = UI_PROMPT_QUIT;
-        ui_push(app, &ui_screen_prompt);
+        ui_prompt_open(app, UI_PROMPT_QUIT);
         return UI_HANDLED | UI_REDRAW;
     }
     return UI_HANDLED | UI_QUIT;
@@ -328,32 +233,29 @@ static int request_quit(ui_app *app)
 
 /* ---- keys ---- */
 
-static bool too_small(void)
-{
-    return LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
-}
-
 static int global_key(ui_app *app, ui_action act, int key)
 {
+    const ui_action_def *d = ui_action_get(act);
+    if (d != NULL && d->screen != NULL) { /* a screen the action table opens from anywhere (help) */
+        if (ui_top(app) != d->screen)
+            ui_push(app, d->screen);
+        return UI_HANDLED | UI_REDRAW;
+    }
     switch (act) {
     case UI_ACT_QUIT:
         return request_quit(app);
-    case UI_ACT_HELP:
-        if (ui_top(app) != &ui_screen_help)
-            ui_push(app, &ui_screen_help);
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_INSPECT:
+    case UI_ACT_INSPECTOR:
         if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
         } else {
-            app->inspect_on = !app->inspect_on;
+            app->inspector_on = !app->inspector_on;
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REDRAW:
-        clearok(curscr, TRUE);
+        ui_term_repaint();
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REFRESH:
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_NONE:
         if (ui_key_is_text(key) || key == UI_KEY_ESC) {
@@ -371,7 +273,7 @@ static int dispatch_key(ui_app *app, int key)
     const ui_screen_ops *s = ui_top(app);
     bool typing = s->typing != NULL && s->typing(app);
     ui_action act = ui_action_for_key(key, typing);
-    if (too_small()) {
+    if (ui_term_too_small()) {
         /* nothing is visible: only a plain quit works */
         if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app) && !app->sale.unconfirmed)
             return UI_QUIT;
@@ -386,30 +288,35 @@ static int dispatch_key(ui_app *app, int key)
 
 /* ---- timers ---- */
 
+bool ui_idle_reset(ui_app *app)
+{
+    bool reset = app->depth > 1;
+    ui_pop_to_list(app);
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops->wipe != NULL && app->screens[i].ops->wipe(app, app->screens[i].state))
+            reset = true;
+    if (!reset)
+        return false;
+    ui_sale_clear(&app->sale);              /* their unconfirmed sale is not shown to the next customer */
+    net_inspector_clear(&app->inspector);   /* nothing of the last customer stays on the kiosk's screen */
+    app->msg[0] = '\0';
+    app->last_input = app->now;
+    return true;
+}
+
 static int app_tick(ui_app *app)
 {
     int flags = 0;
-    if (app->list_seq == 0 && app->next_refresh > 0 && app->now >= app->next_refresh)
-        ui_request_refresh(app);
-    if (app->list_seq != 0 || app->busy_seq != 0)
+    ui_catalogue_tick(app);
+    if (app->cat.list_seq != 0 || app->busy_seq != 0)
         flags |= UI_REDRAW; /* spinner */
     if (app->msg[0] != '\0' && app->now - app->msg_at > 10) {
         app->msg[0] = '\0';
         flags |= UI_REDRAW;
     }
     if (app->opts->kiosk && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
-        && app->now - app->last_input >= app->opts->idle_timeout_s
-        && (app->depth > 1 || app->filter[0] != '\0' || app->filtering)) {
-        ui_pop_to_list(app);
-        ui_sale_clear(&app->sale);   /* the customer has gone: their unconfirmed sale is not shown to the next */
-        ui_trace_clear(&app->trace); /* nothing of the last customer stays on the kiosk's screen */
-        app->filter[0] = '\0';
-        app->filtering = false;
-        app->msg[0] = '\0';
-        ui_view_rebuild(app, NULL);
-        app->last_input = app->now;
+        && app->now - app->last_input >= app->opts->idle_timeout_s && ui_idle_reset(app))
         flags |= UI_REDRAW;
-    }
     const ui_screen_ops *s = ui_top(app);
     if (s->tick != NULL)
         flags |= s->tick(app);
@@ -422,11 +329,12 @@ static int app_tick(ui_app *app)
  * nothing changes on screen before the next whole second (ages) or the next scheduled refresh. */
 static int wait_ms(const ui_app *app)
 {
-    if (app->list_seq != 0 || app->busy_seq != 0)
+    if (app->cat.list_seq != 0 || app->busy_seq != 0)
         return 100;
     double until = floor(app->now) + 1.0;
-    if (app->next_refresh > 0 && app->next_refresh < until)
-        until = app->next_refresh;
+    double next_refresh = ui_catalogue_next_refresh(&app->cat);
+    if (next_refresh > 0 && next_refresh < until)
+        until = next_refresh;
     double ms = (until - app->now) * 1000.0;
     return ms <= 0 ? 0 : (int)ms + 1;
 }
@@ -437,7 +345,7 @@ static bool wait_for_event(ui_app *app)
 {
     struct pollfd fds[2] = {
         { .fd = STDIN_FILENO, .events = POLLIN },
-        { .fd = ui_worker_wake_fd(app->worker), .events = POLLIN },
+        { .fd = net_worker_wake_fd(app->worker), .events = POLLIN },
     };
     int n = poll(fds, 2, wait_ms(app));
     if (n < 0)
@@ -445,171 +353,16 @@ static bool wait_for_event(ui_app *app)
     return (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) == 0 || (fds[0].revents & POLLIN) != 0;
 }
 
-/* ---- drawing ---- */
-
-static const char *spinner(double t)
-{
-    static const char *const frames[] = { "|", "/", "-", "\\" };
-    return frames[(long)(t * 10) % 4];
-}
-
-static void draw_header(ui_app *app)
-{
-    int attr = ui_attr(app, UI_A_HEADER);
-    attron(attr);
-    mvhline(0, 0, ' ', COLS);
-    attroff(attr);
-    char state[400], age[32];
-    bool show_spinner = app->list_seq != 0 && (!app->have_data || app->now - app->list_since >= 0.3);
-    if (show_spinner && app->conn != UI_CONN_FAILED) { /* quick refreshes do not flicker the header */
-        snprintf(state, sizeof state, "%s %s %.1fs", spinner(app->now), app->have_data ? "refreshing" : "loading",
-                 app->now - app->list_since);
-    } else if (app->conn == UI_CONN_FAILED) {
-        if (app->have_data) {
-            ui_format_age((long)(app->now - app->data_at), age);
-            snprintf(state, sizeof state, "%s \xe2\x80\x94 retrying \xc2\xb7 stale data, %s old", app->conn_msg, age);
-        } else {
-            snprintf(state, sizeof state, "%s \xe2\x80\x94 retrying", app->conn_msg);
-        }
-    } else if (app->conn == UI_CONN_ONLINE) {
-        snprintf(state, sizeof state, "online");
-    } else {
-        snprintf(state, sizeof state, "connecting\xe2\x80\xa6");
-    }
-    char mode[64];
-    snprintf(mode, sizeof mode, "%s%s", app->opts->kiosk ? "[kiosk] " : "",
-             (!app->opts->kiosk && app->opts->api.api_key && app->opts->api.api_key[0]) ? "[operator] " : "");
-    int sw = ui_text_width(state);
-    if (sw > COLS - 30)
-        sw = COLS - 30;
-    int state_attr = app->conn == UI_CONN_FAILED ? ui_attr(app, UI_A_ERROR) : attr;
-    ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
-    char left[700];
-    snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, app->opts->api.base_url ? app->opts->api.base_url : "");
-    char safe[700];
-    bo_text_sanitize(safe, sizeof safe, left);
-    ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);
-}
-
-static void draw_bar(ui_app *app)
-{
-    const ui_screen_ops *s = ui_top(app);
-    int y = LINES - 1, x = 1;
-    move(y, 0);
-    clrtoeol();
-    if (s->bar == NULL)
-        return;
-    for (const ui_action *a = s->bar; *a != UI_ACT_NONE; a++) {
-        const ui_action_def *d = ui_action_get(*a);
-        if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
-            continue;
-        int kw = ui_text_width(d->keys_label), nw = ui_text_width(d->name);
-        if (x + kw + 1 + nw >= COLS)
-            break;
-        ui_draw_text(y, x, kw, d->keys_label, ui_attr(app, UI_A_KEY), false);
-        ui_draw_text(y, x + kw + 1, nw, d->name, A_NORMAL, false);
-        x += kw + 1 + nw + 2;
-    }
-}
-
-static void draw_status(ui_app *app)
-{
-    int y = LINES - 2;
-    move(y, 0);
-    clrtoeol();
-    char line[400];
-    if (app->busy_seq != 0) {
-        snprintf(line, sizeof line, "%s %s %.1fs", spinner(app->now), app->busy_label, app->now - app->busy_since);
-        ui_draw_text(y, 1, COLS - 2, line, ui_attr(app, UI_A_TITLE), false);
-    } else if (app->msg[0] != '\0') {
-        ui_draw_text(y, 1, COLS - 2, app->msg, app->msg_error ? ui_attr(app, UI_A_ERROR) : ui_attr(app, UI_A_OK), false);
-    }
-}
-
-static void draw_too_small(void)
-{
-    erase();
-    char line[128];
-    snprintf(line, sizeof line, "Terminal too small (need %d%s%d, have %d%s%d)", UI_MIN_COLS,
-             MB_CUR_MAX > 1 ? "\xc3\x97" : "x", UI_MIN_ROWS, COLS, MB_CUR_MAX > 1 ? "\xc3\x97" : "x", LINES);
-    int w = ui_text_width(line);
-    if (w > COLS)
-        w = COLS;
-    ui_draw_text(LINES / 2, (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0, w, line, A_BOLD, false);
-    refresh();
-}
-
-static void draw_all(ui_app *app)
-{
-    if (too_small()) {
-        draw_too_small();
-        return;
-    }
-    erase();
-    draw_header(app);
-    ui_rect area = { 1, 0, LINES - 3, COLS };
-    ui_rect panel = { 0, 0, 0, 0 };
-    if (app->inspect_on) {
-        int ph = area.h / 2;
-        panel = (ui_rect){ area.y + area.h - ph, 0, ph, COLS };
-        area.h -= ph;
-    }
-    int base = app->depth - 1;
-    while (base > 0 && app->stack[base]->overlay)
-        base--;
-    for (int i = base; i < app->depth; i++)
-        app->stack[i]->draw(app, &area);
-    if (app->inspect_on)
-        ui_screen_inspect.draw(app, &panel);
-    draw_status(app);
-    draw_bar(app);
-    refresh();
-}
-
 /* ---- set-up and tear-down ---- */
-
-static void ensure_utf8(void)
-{
-    setlocale(LC_ALL, "");
-    const char *cs = nl_langinfo(CODESET);
-    if (cs == NULL || strcmp(cs, "UTF-8") != 0)
-        if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
-            setlocale(LC_CTYPE, "en_US.UTF-8");
-}
-
-static const char *check_customer_name(const char *v) { return bo_valid_text("customerName", v); }
-static const char *check_email(const char *v) { return bo_valid_email(v); }
-static const char *check_concert_name(const char *v) { return bo_valid_text("name", v); }
-static const char *check_venue(const char *v) { return bo_valid_text("venue", v); }
-static const char *check_date(const char *v) { return bo_valid_date(v); }
-static const char *check_tickets(const char *v) { int64_t n; return bo_valid_tickets_text(v, &n); }
-static const char *check_price(const char *v) { int64_t c; return bo_valid_price_text(v, &c); }
-
-static void forms_init(ui_app *app)
-{
-    ui_form_add(&app->buy, "Customer name", "as on the ticket", check_customer_name, false);
-    ui_form_add(&app->buy, "E-mail", "name@example.com", check_email, false);
-    ui_form_add(&app->create, "Name", NULL, check_concert_name, false);
-    ui_form_add(&app->create, "Date (UTC)", "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ", check_date, false);
-    ui_form_add(&app->create, "Venue", NULL, check_venue, false);
-    ui_form_add(&app->create, "Tickets", "0 - 1000000", check_tickets, false);
-    ui_form_add(&app->create, "Price", "e.g. 49.99", check_price, false);
-    ui_form_add(&app->pin, "Exit PIN", NULL, NULL, true);
-}
 
 static void app_free(ui_app *app)
 {
     ui_pop_to_list(app);
-    ui_form_clear(&app->buy);
-    ui_form_clear(&app->create);
-    ui_form_clear(&app->pin);
+    ui_screens_free(app);
     ui_sale_clear(&app->sale);
-    bo_ticket_clear(&app->receipt);
-    bo_concert_clear(&app->receipt_concert);
     bo_concert_clear(&app->current);
-    bo_concert_list_clear(&app->data);
-    free(app->view);
-    ui_trace_destroy(&app->trace);
+    ui_catalogue_free(&app->cat);
+    net_inspector_destroy(&app->inspector);
     free(app);
 }
 
@@ -625,30 +378,10 @@ static void report_open_sale(const ui_app *app)
         fprintf(stderr, "boxoffice: to check it (the same request: it never sells a second ticket), run:\n  %s\n", cmd);
 }
 
-static void set_handlers(void (*fn)(int), void (*crash)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = fn;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = crash;
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGFPE, &sa, NULL);
-    sigaction(SIGABRT, &sa, NULL);
-}
-
 int ui_run(const ui_options *opts)
 {
-    ensure_utf8();
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "boxoffice: the interactive box office needs a terminal (try 'boxoffice list')\n");
+    if (!ui_term_check())
         return 1;
-    }
     ui_app *app = calloc(1, sizeof *app);
     if (app == NULL) {
         fprintf(stderr, "boxoffice: out of memory\n");
@@ -656,14 +389,13 @@ int ui_run(const ui_options *opts)
     }
     app->opts = opts;
     app->now = bo_clock_mono_s();
-    if (ui_trace_init(&app->trace) != 0) {
+    if (net_inspector_init(&app->inspector) != 0) {
         free(app);
         fprintf(stderr, "boxoffice: cannot start\n");
         return 1;
     }
-    forms_init(app);
-    bool trace = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
-    app->worker = ui_worker_start(&opts->api, trace ? ui_trace_record : NULL, &app->trace);
+    bool record = !opts->kiosk; /* a kiosk records no HTTP exchange (cli_parse_args refuses --kiosk --inspect) */
+    app->worker = net_worker_start(&opts->api, record ? net_inspector_record : NULL, &app->inspector);
     if (app->worker == NULL) {
         fprintf(stderr, "boxoffice: cannot start the network worker (bad API URL \"%s\"?)\n",
                 opts->api.base_url ? opts->api.base_url : "");
@@ -671,51 +403,31 @@ int ui_run(const ui_options *opts)
         return 1;
     }
 
-    SCREEN *scr = newterm(NULL, stdout, stdin);
-    if (scr == NULL) {
-        ui_worker_stop(app->worker, -1);
+    if (ui_term_start(opts->kiosk, opts->no_color, &app->color) != 0) {
+        net_worker_stop(app->worker, -1);
         app_free(app);
-        fprintf(stderr, "boxoffice: cannot use this terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
         return 1;
     }
-    /* stderr would scribble over the screen: park it on /dev/null while curses owns the terminal */
-    int saved_err = dup(STDERR_FILENO);
-    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (devnull >= 0) {
-        dup2(devnull, STDERR_FILENO);
-        close(devnull);
-    }
-    curses_on = 1;
-    set_handlers(on_signal, on_crash);
-    set_escdelay(25);
-    if (opts->kiosk)
-        raw(); /* Ctrl-C / Ctrl-Z / Ctrl-\ are plain keys on a kiosk */
-    else
-        cbreak();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    curs_set(0);
-    nodelay(stdscr, TRUE); /* the loop waits in wait_for_event, never inside curses */
-    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-    if (!opts->no_color && has_colors() && start_color() == OK) {
-        app->color = true;
-        ui_colors_init();
-    }
 
-    app->inspect_on = opts->inspect && !opts->kiosk;
+    app->inspector_on = opts->inspect && !opts->kiosk;
     app->last_input = app->now;
-    ui_push(app, &ui_screen_list);
-    ui_request_refresh(app);
+    if (!ui_push(app, &ui_screen_list)) {
+        ui_term_stop();
+        net_worker_stop(app->worker, -1);
+        app_free(app);
+        fprintf(stderr, "boxoffice: out of memory\n");
+        return 1;
+    }
+    ui_catalogue_refresh(app);
     bool redraw = true;
     long last_sec = -1;
-    while (!app->quit && got_signal == 0) {
+    while (!app->quit && ui_term_signal() == 0) {
         app->now = bo_clock_mono_s();
-        ui_result r;
-        while (ui_worker_poll(app->worker, &r)) {
+        net_result r;
+        while (net_worker_poll(app->worker, &r)) {
             if (handle_result(app, &r) & UI_REDRAW)
                 redraw = true;
-            ui_result_clear(&r);
+            net_result_clear(&r);
         }
         int flags = app_tick(app);
         if (flags & UI_QUIT)
@@ -725,18 +437,16 @@ int ui_run(const ui_options *opts)
             redraw = true;
         }
         if (redraw || (flags & UI_REDRAW)) {
-            draw_all(app);
+            ui_frame_draw(app);
             redraw = false;
         }
-        wint_t wch;
-        int rc = get_wch(&wch); /* keys curses has read ahead come first */
-        if (rc == ERR) {
+        int key;
+        if (!ui_term_read_key(&key)) {
             if (!wait_for_event(app))
                 break; /* the terminal hung up */
             continue;
         }
         app->now = bo_clock_mono_s();
-        int key = rc == KEY_CODE_YES ? UI_KEY_FN(wch) : (int)wch;
         if (key == UI_KEY_FN(KEY_RESIZE)) {
             redraw = true;
             continue;
@@ -749,24 +459,15 @@ int ui_run(const ui_options *opts)
             redraw = true;
     }
 
-    int sig = got_signal;
+    int sig = ui_term_signal();
     bool sale_open = app->sale.key[0] != '\0'
                      && (app->sale.unconfirmed || (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy));
-    erase();
-    refresh();
-    endwin();
-    curses_on = 0;
-    delscreen(scr);
-    set_handlers(SIG_DFL, SIG_DFL);
-    if (saved_err >= 0) {
-        dup2(saved_err, STDERR_FILENO);
-        close(saved_err);
-    }
-    if (!ui_worker_stop(app->worker, 300)) {
+    ui_term_stop();
+    if (!net_worker_stop(app->worker, 300)) {
         /* a request is still in flight (maybe a sale): let it end rather than cut it off; the client's
          * timeouts bound the wait */
         fprintf(stderr, "boxoffice: waiting for the request in flight to finish\xe2\x80\xa6\n");
-        ui_worker_stop(app->worker, -1);
+        net_worker_stop(app->worker, -1);
     }
     if (sale_open)
         report_open_sale(app);

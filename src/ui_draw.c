@@ -1,8 +1,9 @@
-/* Drawing helpers shared by the screens: attributes with and without colours, fitted text, boxes, forms. */
+/* Drawing helpers shared by the screens; see include/ui_draw.h. */
 #include <string.h>
 
 #include "bo_text.h"
 #include "ui_app.h"
+#include "ui_draw.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
@@ -34,6 +35,12 @@ int ui_attr(const ui_app *app, ui_attr_kind k)
     case UI_A_NORMAL: break;
     }
     return A_NORMAL;
+}
+
+const char *ui_spinner(double t)
+{
+    static const char *const frames[] = { "|", "/", "-", "\\" };
+    return frames[(long)(t * 10) % 4];
 }
 
 void ui_colors_init(void)

@@ -5,11 +5,46 @@
 
 #include "bo_money.h"
 #include "bo_text.h"
+#include "bo_valid.h"
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar_edit[] = { UI_ACT_NEXT_FIELD, UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_NONE };
+
+/* The form's own state: the customer's name and e-mail (customer data: wiped when the form closes, on a
+ * kiosk's idle reset and at exit) and whether the sale is being confirmed. */
+typedef struct buy_state {
+    ui_form form;
+    bool confirm;
+} buy_state;
+
+static buy_state *st(const ui_app *app)
+{
+    return ui_screen_state(app, &ui_screen_buy);
+}
+
+static const char *check_customer_name(const char *v) { return bo_valid_text("customerName", v); }
+static const char *check_email(const char *v) { return bo_valid_email(v); }
+
+static int init(ui_app *app, void *state)
+{
+    (void)app;
+    buy_state *bs = state;
+    ui_form_add(&bs->form, "Customer name", "as on the ticket", check_customer_name, false);
+    ui_form_add(&bs->form, "E-mail", "name@example.com", check_email, false);
+    return 0;
+}
+
+static bool wipe(ui_app *app, void *state)
+{
+    (void)app;
+    buy_state *bs = state;
+    ui_form_clear(&bs->form);
+    bs->confirm = false;
+    return false; /* closing the form already left nothing to show */
+}
 
 void ui_sale_clear(ui_sale *s)
 {
@@ -29,11 +64,12 @@ static bool selling(const ui_app *app)
 
 static void enter(ui_app *app)
 {
-    ui_form_clear(&app->buy); /* never the previous customer's data... */
-    app->buy_confirm = false;
+    buy_state *bs = st(app);
+    ui_form_clear(&bs->form); /* never the previous customer's data... */
+    bs->confirm = false;
     if (unconfirmed_here(app)) { /* ...unless their sale is still unconfirmed: it is shown to be checked */
-        snprintf(app->buy.f[0].value, sizeof app->buy.f[0].value, "%s", app->sale.name);
-        snprintf(app->buy.f[1].value, sizeof app->buy.f[1].value, "%s", app->sale.email);
+        snprintf(bs->form.f[0].value, sizeof bs->form.f[0].value, "%s", app->sale.name);
+        snprintf(bs->form.f[1].value, sizeof bs->form.f[1].value, "%s", app->sale.email);
         ui_message(app, true, "A sale for this concert is not confirmed \xe2\x80\x94 check it first");
     } else if (app->sale.unconfirmed) {
         ui_message(app, true, "A sale for %s is not confirmed \xe2\x80\x94 selling here forgets it",
@@ -43,24 +79,28 @@ static void enter(ui_app *app)
 
 static void leave(ui_app *app)
 {
-    ui_form_clear(&app->buy);
-    app->buy_confirm = false;
+    buy_state *bs = st(app);
+    ui_form_clear(&bs->form);
+    bs->confirm = false;
     if (!app->sale.unconfirmed)
         ui_sale_clear(&app->sale); /* an unconfirmed sale stays: re-opening the form checks it */
 }
 
 static bool typing(const ui_app *app)
 {
-    return !app->buy_confirm && app->busy_seq == 0 && !unconfirmed_here(app);
+    const buy_state *bs = st(app);
+    return !bs->confirm && app->busy_seq == 0 && !unconfirmed_here(app);
 }
 
 static bool unsaved(const ui_app *app)
 {
-    return ui_form_has_input(&app->buy) || selling(app) || app->sale.unconfirmed;
+    const buy_state *bs = st(app);
+    return ui_form_has_input(&bs->form) || selling(app) || app->sale.unconfirmed;
 }
 
 static void draw(ui_app *app, const ui_rect *a)
 {
+    buy_state *bs = st(app);
     const bo_concert *c = &app->current;
     int w = a->w - 4 > 100 ? 100 : a->w - 4;
     ui_draw_box(app, a->y, 1, a->h, w + 2, "Sell a ticket");
@@ -73,8 +113,8 @@ static void draw(ui_app *app, const ui_rect *a)
              price, (long long)c->seats_left);
     ui_draw_text(y++, x, w - 2, line, A_NORMAL, false);
     y++;
-    ui_form_draw(app, &app->buy, y, x, w - 2);
-    y += ui_form_height(&app->buy);
+    ui_form_draw(app, &bs->form, y, x, w - 2);
+    y += ui_form_height(&bs->form);
     if (y >= a->y + a->h - 1)
         y = a->y + a->h - 2;
     int y2 = y + 1 < a->y + a->h - 1 ? y + 1 : y;
@@ -86,8 +126,8 @@ static void draw(ui_app *app, const ui_rect *a)
                      ui_attr(app, UI_A_ERROR), false);
         ui_draw_text(y2, x, w - 2, "Press Enter to check (same request, never a second ticket), Esc to leave",
                      ui_attr(app, UI_A_KEY), false);
-    } else if (app->buy_confirm) {
-        snprintf(line, sizeof line, "Sell 1 ticket at %s to %s <%s>?", price, app->buy.f[0].value, app->buy.f[1].value);
+    } else if (bs->confirm) {
+        snprintf(line, sizeof line, "Sell 1 ticket at %s to %s <%s>?", price, bs->form.f[0].value, bs->form.f[1].value);
         ui_draw_text(y, x, w - 2, line, ui_attr(app, UI_A_TITLE), false);
         ui_draw_text(y2, x, w - 2, "Enter/y = confirm \xc2\xb7 Esc = change", ui_attr(app, UI_A_KEY), false);
     } else {
@@ -100,8 +140,9 @@ static void draw(ui_app *app, const ui_rect *a)
  * concert, name and e-mail): a check or a re-sent sale can then only ever give back the same ticket. */
 static void submit(ui_app *app)
 {
+    buy_state *bs = st(app);
     ui_sale *s = &app->sale;
-    const char *name = app->buy.f[0].value, *email = app->buy.f[1].value;
+    const char *name = bs->form.f[0].value, *email = bs->form.f[1].value;
     bool same = s->key[0] != '\0' && strcmp(s->concert_id, app->current.id) == 0 && strcmp(s->name, name) == 0
                 && strcmp(s->email, email) == 0;
     if (!same) {
@@ -112,9 +153,9 @@ static void submit(ui_app *app)
         snprintf(s->name, sizeof s->name, "%s", name);
         snprintf(s->email, sizeof s->email, "%s", email);
     }
-    ui_job job;
+    net_job job;
     memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_PURCHASE;
+    job.kind = NET_JOB_PURCHASE;
     snprintf(job.id, sizeof job.id, "%s", s->concert_id);
     snprintf(job.name, sizeof job.name, "%s", s->name);
     snprintf(job.email, sizeof job.email, "%s", s->email);
@@ -127,8 +168,9 @@ static void submit(ui_app *app)
 
 static int key(ui_app *app, ui_action act, int k)
 {
+    buy_state *bs = st(app);
     if (selling(app)) {
-        if (act == UI_ACT_HELP || act == UI_ACT_INSPECT || act == UI_ACT_REDRAW || act == UI_ACT_QUIT)
+        if (act == UI_ACT_HELP || act == UI_ACT_INSPECTOR || act == UI_ACT_REDRAW || act == UI_ACT_QUIT)
             return UI_UNHANDLED;
         ui_message(app, false, "Please wait \xe2\x80\x94 the sale is in progress");
         return UI_HANDLED | UI_REDRAW;
@@ -140,12 +182,11 @@ static int key(ui_app *app, ui_action act, int k)
             submit(app); /* the same request, the same key */
             return UI_HANDLED | UI_REDRAW;
         case UI_ACT_BACK:
-            app->prompt = UI_PROMPT_UNCONFIRMED;
-            ui_push(app, &ui_screen_prompt);
+            ui_prompt_open(app, UI_PROMPT_UNCONFIRMED);
             return UI_HANDLED | UI_REDRAW;
         case UI_ACT_QUIT:
         case UI_ACT_HELP:
-        case UI_ACT_INSPECT:
+        case UI_ACT_INSPECTOR:
         case UI_ACT_REDRAW:
             return UI_UNHANDLED;
         default:
@@ -153,7 +194,7 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_HANDLED | UI_REDRAW;
         }
     }
-    if (app->buy_confirm) {
+    if (bs->confirm) {
         switch (act) {
         case UI_ACT_OPEN:
         case UI_ACT_YES:
@@ -161,25 +202,25 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_HANDLED | UI_REDRAW;
         case UI_ACT_BACK:
         case UI_ACT_NEW:
-            app->buy_confirm = false;
+            bs->confirm = false;
             return UI_HANDLED | UI_REDRAW;
         default:
-            return act == UI_ACT_QUIT || act == UI_ACT_HELP || act == UI_ACT_INSPECT ? UI_UNHANDLED : UI_HANDLED;
+            return act == UI_ACT_QUIT || act == UI_ACT_HELP || act == UI_ACT_INSPECTOR ? UI_UNHANDLED : UI_HANDLED;
         }
     }
     bool complete;
-    int flags = ui_form_screen_key(app, &app->buy, act, k, &complete);
+    int flags = ui_form_screen_key(app, &bs->form, act, k, &complete);
     if (complete) {
         if (app->current.seats_left <= 0)
             ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left");
         else
-            app->buy_confirm = true;
+            bs->confirm = true;
     }
     return flags;
 }
 
 /* Why a sale got no definite answer, in words that do not ask for a new sale. */
-static const char *no_answer_reason(const ui_result *r, char *buf, size_t cap)
+static const char *no_answer_reason(const net_result *r, char *buf, size_t cap)
 {
     switch (r->status) {
     case API_ERR_TIMEOUT: return "no answer from the server in time";
@@ -196,24 +237,19 @@ static const char *no_answer_reason(const ui_result *r, char *buf, size_t cap)
     }
 }
 
-static int result(ui_app *app, ui_result *r)
+static int result(ui_app *app, net_result *r)
 {
+    buy_state *bs = st(app);
     char m[256], why[64];
     ui_sale *s = &app->sale;
     if (r->status == API_OK) {
         ui_sale_clear(s); /* a definite answer: the key has done its job */
-        bo_ticket_clear(&app->receipt);
-        app->receipt = r->ticket;
-        memset(&r->ticket, 0, sizeof r->ticket);
-        bo_concert_clear(&app->receipt_concert);
-        if (bo_concert_copy(&app->receipt_concert, &app->current) != 0)
-            memset(&app->receipt_concert, 0, sizeof app->receipt_concert);
         ui_pop_to_list(app); /* leaves the form: the customer's input is wiped */
-        ui_push(app, &ui_screen_receipt);
-        ui_request_refresh(app); /* seats left changed */
+        ui_receipt_open(app, &r->ticket, &app->current);
+        ui_catalogue_refresh(app); /* seats left changed */
         return UI_REDRAW;
     }
-    app->buy_confirm = false;
+    bs->confirm = false;
     bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
     bool refused = r->status == API_ERR_SOLD_OUT || r->status == API_ERR_NOT_FOUND || r->status == API_ERR_INVALID
                    || r->status == API_ERR_FORBIDDEN;
@@ -222,7 +258,7 @@ static int result(ui_app *app, ui_result *r)
         s->unconfirmed = true;
         ui_message(app, true, "Sale not confirmed: %s \xe2\x80\x94 the ticket may have been sold",
                    no_answer_reason(r, why, sizeof why));
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         return UI_REDRAW;
     }
     ui_sale_clear(s); /* a definite answer, or nothing reached the server */
@@ -230,11 +266,11 @@ static int result(ui_app *app, ui_result *r)
     case API_ERR_SOLD_OUT:
         app->current.seats_left = 0;
         ui_message(app, true, "Sold out \xe2\x80\x94 the last ticket went to someone else");
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         break;
     case API_ERR_NOT_FOUND:
         ui_message(app, true, "Concert no longer exists");
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         break;
     case API_ERR_INVALID:
         ui_message(app, true, "Not sold: %s (HTTP %ld)", m, r->res.http_status);
@@ -247,7 +283,7 @@ static int result(ui_app *app, ui_result *r)
     case API_ERR_UNAVAILABLE:
         ui_message(app, true, "Not sold: %s \xe2\x80\x94 nothing reached the server; try again",
                    no_answer_reason(r, why, sizeof why));
-        ui_request_refresh(app);
+        ui_catalogue_refresh(app);
         break;
     default:
         if (r->res.http_status > 0)
@@ -262,6 +298,9 @@ static int result(ui_app *app, ui_result *r)
 const ui_screen_ops ui_screen_buy = {
     .title = "Sell a ticket",
     .bar = bar_edit,
+    .private_size = sizeof(buy_state),
+    .init = init,
+    .wipe = wipe,
     .enter = enter,
     .draw = draw,
     .key = key,

@@ -4,25 +4,15 @@
 
 #include "bo_money.h"
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_BUY, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
-static void reload(ui_app *app)
-{
-    if (!app->have_current || bo_concert_field_bad(&app->current, BO_FIELD_ID))
-        return; /* an id that is not the server's cannot be asked for */
-    ui_job job;
-    memset(&job, 0, sizeof job);
-    job.kind = UI_JOB_GET;
-    snprintf(job.id, sizeof job.id, "%s", app->current.id);
-    app->get_seq = ui_worker_submit(app->worker, &job);
-}
-
 static void enter(ui_app *app)
 {
-    reload(app);
+    ui_catalogue_reload_current(app);
 }
 
 /* Draws the concert summary lines from row y; returns the next free row. Used by buy and receipt too. */
@@ -69,7 +59,7 @@ static void draw(ui_app *app, const ui_rect *a)
         else
             ui_draw_text(y, x, w - 2, "Sold out: no tickets can be sold.", ui_attr(app, UI_A_SOLDOUT), false);
     }
-    if (app->get_seq != 0)
+    if (app->cat.current_seq != 0)
         ui_draw_text(a->y + a->h - 2, x, w - 2, "reloading\xe2\x80\xa6", ui_attr(app, UI_A_DIM), false);
 }
 
@@ -95,8 +85,8 @@ static int key(ui_app *app, ui_action act, int k)
         ui_pop(app);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_REFRESH:
-        reload(app);
-        ui_request_refresh(app);
+        ui_catalogue_reload_current(app);
+        ui_catalogue_refresh(app);
         return UI_HANDLED | UI_REDRAW;
     default:
         return UI_UNHANDLED;

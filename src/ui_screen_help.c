@@ -2,14 +2,25 @@
 #include <stdio.h>
 
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_DOWN, UI_ACT_PGDN, UI_ACT_BACK, UI_ACT_QUIT, UI_ACT_NONE };
 
+/* The help's own state: how far it is scrolled. */
+typedef struct help_state {
+    int top;
+} help_state;
+
+static help_state *st(const ui_app *app)
+{
+    return ui_screen_state(app, &ui_screen_help);
+}
+
 static void enter(ui_app *app)
 {
-    app->help_top = 0;
+    st(app)->top = 0;
 }
 
 static int lines_total(const ui_app *app)
@@ -21,6 +32,7 @@ static int lines_total(const ui_app *app)
 
 static void draw(ui_app *app, const ui_rect *a)
 {
+    help_state *hs = st(app);
     ui_draw_box(app, a->y, 0, a->h, a->w, "Help \xe2\x80\x94 keys");
     size_t n;
     const ui_action_def *acts = ui_actions(&n);
@@ -29,7 +41,7 @@ static void draw(ui_app *app, const ui_rect *a)
     int hw = a->w - 4 - kw - 1 - (ww > 0 ? ww + 1 : 0);
     char text[300];
     for (int i = 0; i < lines_total(app) && y < a->y + 1 + rows; i++, line++) {
-        if (line < app->help_top)
+        if (line < hs->top)
             continue;
         if (i < (int)n) {
             const ui_action_def *d = &acts[i];
@@ -54,13 +66,14 @@ static void draw(ui_app *app, const ui_rect *a)
 
 static int key(ui_app *app, ui_action act, int k)
 {
+    help_state *hs = st(app);
     (void)k;
     int max_top = lines_total(app) - 1;
     switch (act) {
-    case UI_ACT_DOWN: if (app->help_top < max_top) app->help_top++; break;
-    case UI_ACT_UP: if (app->help_top > 0) app->help_top--; break;
-    case UI_ACT_PGDN: app->help_top = app->help_top + 10 > max_top ? max_top : app->help_top + 10; break;
-    case UI_ACT_PGUP: app->help_top = app->help_top > 10 ? app->help_top - 10 : 0; break;
+    case UI_ACT_DOWN: if (hs->top < max_top) hs->top++; break;
+    case UI_ACT_UP: if (hs->top > 0) hs->top--; break;
+    case UI_ACT_PGDN: hs->top = hs->top + 10 > max_top ? max_top : hs->top + 10; break;
+    case UI_ACT_PGUP: hs->top = hs->top > 10 ? hs->top - 10 : 0; break;
     case UI_ACT_BACK:
     case UI_ACT_OPEN:
     case UI_ACT_HELP:
@@ -75,6 +88,7 @@ static int key(ui_app *app, ui_action act, int k)
 const ui_screen_ops ui_screen_help = {
     .title = "Help",
     .bar = bar,
+    .private_size = sizeof(help_state),
     .enter = enter,
     .draw = draw,
     .key = key,

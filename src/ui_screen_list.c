@@ -1,22 +1,106 @@
 /* The concert list: columns date, name, venue, price, seats left; sort, incremental filter,
  * scrolling that draws only the visible rows; mouse selection. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bo_money.h"
 #include "ui_app.h"
+#include "ui_list_filter.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_OPEN, UI_ACT_BUY, UI_ACT_FILTER, UI_ACT_SORT,
                                  UI_ACT_NEW, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
+/* The list's own state: which concerts the filter shows (indices into the catalogue), the selection and
+ * the scroll window. The filter is wiped on a kiosk's idle reset. */
+typedef struct list_state {
+    size_t *view;                      /* owned */
+    size_t view_n, view_cap;
+    size_t sel, top;
+    int list_y, list_rows;             /* where the rows were drawn last (mouse) */
+    char filter[256];
+    bool filtering;
+} list_state;
+
+static list_state *st(const ui_app *app)
+{
+    return ui_screen_state(app, &ui_screen_list);
+}
+
+static const bo_concert *selected(const ui_app *app)
+{
+    const list_state *ls = st(app);
+    if (ls->view_n == 0 || ls->sel >= ls->view_n)
+        return NULL;
+    return &app->cat.data.items[ls->view[ls->sel]];
+}
+
+/* Re-applies the filter to the catalogue; keeps keep_id selected when it is still shown (NULL: the
+ * current selection). */
+static void rebuild(ui_app *app, const char *keep_id)
+{
+    list_state *ls = st(app);
+    char keep[BO_ID_MAX + 1] = "";
+    if (keep_id != NULL) {
+        snprintf(keep, sizeof keep, "%s", keep_id);
+    } else {
+        const bo_concert *s = selected(app);
+        if (s != NULL)
+            snprintf(keep, sizeof keep, "%s", s->id);
+    }
+    if (app->cat.data.n > ls->view_cap) {
+        size_t *v = realloc(ls->view, app->cat.data.n * sizeof *v);
+        if (v == NULL) {
+            ls->view_n = 0;
+            ui_message(app, true, "Out of memory: cannot show the list");
+            return;
+        }
+        ls->view = v;
+        ls->view_cap = app->cat.data.n;
+    }
+    ls->view_n = app->cat.data.n > 0 ? ui_list_filter(&app->cat.data, ls->filter, ls->view) : 0;
+    size_t at = ui_list_filter_find(&app->cat.data, ls->view, ls->view_n, keep);
+    if (at != (size_t)-1)
+        ls->sel = at;
+    ui_scroll_fix(ls->view_n, ls->list_rows > 0 ? (size_t)ls->list_rows : 1, &ls->sel, &ls->top);
+}
+
+static void catalogue(ui_app *app, const bo_concert_list *before)
+{
+    const list_state *ls = st(app);
+    char keep[BO_ID_MAX + 1] = "";
+    if (ls->view_n > 0 && ls->sel < ls->view_n && ls->view[ls->sel] < before->n)
+        snprintf(keep, sizeof keep, "%s", before->items[ls->view[ls->sel]].id);
+    rebuild(app, keep[0] ? keep : NULL);
+}
+
+static bool wipe(ui_app *app, void *state)
+{
+    list_state *ls = state;
+    if (ls->filter[0] == '\0' && !ls->filtering)
+        return false;
+    ls->filter[0] = '\0';
+    ls->filtering = false;
+    rebuild(app, NULL);
+    return true;
+}
+
+static void fini(void *state)
+{
+    list_state *ls = state;
+    free(ls->view);
+    ls->view = NULL;
+}
+
 static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool selected)
 {
     ui_columns col;
     ui_columns_layout(cols, &col);
     int base = selected ? ui_attr(app, UI_A_SELECTED) : 0;
-    bool stale = app->conn == UI_CONN_FAILED;
+    bool stale = app->cat.conn == UI_CONN_FAILED;
     if (selected) {
         attron(base);
         mvhline(y, 0, ' ', cols);
@@ -47,17 +131,18 @@ static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool sel
 
 static void draw(ui_app *app, const ui_rect *a)
 {
+    list_state *ls = st(app);
     ui_columns col;
     ui_columns_layout(a->w, &col);
     /* title line: counts, sort, filter */
     char title[600];
-    if (!app->have_data)
+    if (!app->cat.have_data)
         snprintf(title, sizeof title, "Concerts");
-    else if (app->filtering || app->filter[0] != '\0')
-        snprintf(title, sizeof title, "Concerts %zu of %zu \xc2\xb7 sort: %s \xc2\xb7 filter: %s%s", app->view_n,
-                 app->data.n, bo_sort_name(app->sort), app->filter, app->filtering ? "_" : "");
+    else if (ls->filtering || ls->filter[0] != '\0')
+        snprintf(title, sizeof title, "Concerts %zu of %zu \xc2\xb7 sort: %s \xc2\xb7 filter: %s%s", ls->view_n,
+                 app->cat.data.n, bo_sort_name(app->cat.sort), ls->filter, ls->filtering ? "_" : "");
     else
-        snprintf(title, sizeof title, "Concerts %zu \xc2\xb7 sort: %s", app->data.n, bo_sort_name(app->sort));
+        snprintf(title, sizeof title, "Concerts %zu \xc2\xb7 sort: %s", app->cat.data.n, bo_sort_name(app->cat.sort));
     ui_draw_text(a->y, 1, a->w - 2, title, ui_attr(app, UI_A_TITLE), false);
     int hy = a->y + 1, hattr = ui_attr(app, UI_A_DIM) | A_UNDERLINE;
     attron(hattr);
@@ -72,30 +157,30 @@ static void draw(ui_app *app, const ui_rect *a)
     int y0 = a->y + 2, rows = a->h - 2;
     if (rows < 1)
         rows = 1;
-    app->list_y = y0;
-    app->list_rows = rows;
-    if (!app->have_data) {
+    ls->list_y = y0;
+    ls->list_rows = rows;
+    if (!app->cat.have_data) {
         ui_draw_text(y0 + 1, 2, a->w - 4,
-                     app->conn == UI_CONN_FAILED ? "No data yet \xe2\x80\x94 the server did not answer; retrying."
+                     app->cat.conn == UI_CONN_FAILED ? "No data yet \xe2\x80\x94 the server did not answer; retrying."
                                                  : "Loading concerts\xe2\x80\xa6",
-                     ui_attr(app, app->conn == UI_CONN_FAILED ? UI_A_SOLDOUT : UI_A_DIM), false);
+                     ui_attr(app, app->cat.conn == UI_CONN_FAILED ? UI_A_SOLDOUT : UI_A_DIM), false);
         return;
     }
-    if (app->view_n == 0) {
+    if (ls->view_n == 0) {
         ui_draw_text(y0 + 1, 2, a->w - 4,
-                     app->filter[0] ? "No concert matches the filter (Esc clears it)." : "No concerts yet.",
+                     ls->filter[0] ? "No concert matches the filter (Esc clears it)." : "No concerts yet.",
                      ui_attr(app, UI_A_DIM), false);
         return;
     }
-    ui_scroll_fix(app->view_n, (size_t)rows, &app->sel, &app->top);
-    for (int r = 0; r < rows && app->top + (size_t)r < app->view_n; r++) {
-        size_t i = app->top + (size_t)r;
-        draw_row(app, y0 + r, a->w, &app->data.items[app->view[i]], i == app->sel);
+    ui_scroll_fix(ls->view_n, (size_t)rows, &ls->sel, &ls->top);
+    for (int r = 0; r < rows && ls->top + (size_t)r < ls->view_n; r++) {
+        size_t i = ls->top + (size_t)r;
+        draw_row(app, y0 + r, a->w, &app->cat.data.items[ls->view[i]], i == ls->sel);
     }
-    if (app->view_n > (size_t)rows) {
+    if (ls->view_n > (size_t)rows) {
         char pos[64];
-        snprintf(pos, sizeof pos, " %zu-%zu of %zu ", app->top + 1,
-                 app->top + (size_t)rows < app->view_n ? app->top + (size_t)rows : app->view_n, app->view_n);
+        snprintf(pos, sizeof pos, " %zu-%zu of %zu ", ls->top + 1,
+                 ls->top + (size_t)rows < ls->view_n ? ls->top + (size_t)rows : ls->view_n, ls->view_n);
         int w = ui_text_width(pos);
         ui_draw_text(a->y, a->w - w - 1, w, pos, ui_attr(app, UI_A_DIM), false);
     }
@@ -103,12 +188,13 @@ static void draw(ui_app *app, const ui_rect *a)
 
 static bool typing(const ui_app *app)
 {
-    return app->filtering;
+    const list_state *ls = st(app);
+    return ls->filtering;
 }
 
 static void open_selected(ui_app *app, bool buy)
 {
-    const bo_concert *c = ui_view_selected(app);
+    const bo_concert *c = selected(app);
     if (c == NULL)
         return;
     if (buy && !bo_concert_sellable(c)) {
@@ -128,24 +214,25 @@ static void open_selected(ui_app *app, bool buy)
 
 static int mouse(ui_app *app)
 {
+    list_state *ls = st(app);
     MEVENT ev;
     if (getmouse(&ev) != OK)
         return UI_HANDLED;
-    size_t rows = app->list_rows > 0 ? (size_t)app->list_rows : 1;
+    size_t rows = ls->list_rows > 0 ? (size_t)ls->list_rows : 1;
     if (ev.bstate & BUTTON4_PRESSED) {
-        ui_scroll_move(app->view_n, rows, &app->sel, &app->top, -3);
+        ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, -3);
         return UI_HANDLED | UI_REDRAW;
     }
     if (ev.bstate & BUTTON5_PRESSED) {
-        ui_scroll_move(app->view_n, rows, &app->sel, &app->top, 3);
+        ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, 3);
         return UI_HANDLED | UI_REDRAW;
     }
-    if (ev.y < app->list_y || ev.y >= app->list_y + app->list_rows)
+    if (ev.y < ls->list_y || ev.y >= ls->list_y + ls->list_rows)
         return UI_HANDLED;
-    size_t i = app->top + (size_t)(ev.y - app->list_y);
-    if (i >= app->view_n)
+    size_t i = ls->top + (size_t)(ev.y - ls->list_y);
+    if (i >= ls->view_n)
         return UI_HANDLED;
-    app->sel = i;
+    ls->sel = i;
     if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
         open_selected(app, false);
     return UI_HANDLED | UI_REDRAW;
@@ -153,58 +240,59 @@ static int mouse(ui_app *app)
 
 static int key(ui_app *app, ui_action act, int k)
 {
-    size_t rows = app->list_rows > 0 ? (size_t)app->list_rows : 1;
-    if (app->filtering) {
+    list_state *ls = st(app);
+    size_t rows = ls->list_rows > 0 ? (size_t)ls->list_rows : 1;
+    if (ls->filtering) {
         if (act == UI_ACT_NONE && ui_key_is_text(k)) {
-            if (ui_text_append(app->filter, sizeof app->filter, (uint32_t)k)) {
-                app->sel = app->top = 0;
-                ui_view_rebuild(app, "");
+            if (ui_text_append(ls->filter, sizeof ls->filter, (uint32_t)k)) {
+                ls->sel = ls->top = 0;
+                rebuild(app, "");
             }
             return UI_HANDLED | UI_REDRAW;
         }
         switch (act) {
         case UI_ACT_ERASE:
-            ui_text_erase_last(app->filter);
-            app->sel = app->top = 0;
-            ui_view_rebuild(app, "");
+            ui_text_erase_last(ls->filter);
+            ls->sel = ls->top = 0;
+            rebuild(app, "");
             return UI_HANDLED | UI_REDRAW;
         case UI_ACT_BACK:
-            app->filter[0] = '\0';
-            app->filtering = false;
-            ui_view_rebuild(app, NULL);
+            ls->filter[0] = '\0';
+            ls->filtering = false;
+            rebuild(app, NULL);
             return UI_HANDLED | UI_REDRAW;
         case UI_ACT_OPEN:
-            app->filtering = false;
+            ls->filtering = false;
             return UI_HANDLED | UI_REDRAW;
         default:
             break; /* movement keys still work while filtering */
         }
     }
     switch (act) {
-    case UI_ACT_UP: ui_scroll_move(app->view_n, rows, &app->sel, &app->top, -1); break;
-    case UI_ACT_DOWN: ui_scroll_move(app->view_n, rows, &app->sel, &app->top, 1); break;
-    case UI_ACT_PGUP: ui_scroll_move(app->view_n, rows, &app->sel, &app->top, -(long)rows); break;
-    case UI_ACT_PGDN: ui_scroll_move(app->view_n, rows, &app->sel, &app->top, (long)rows); break;
-    case UI_ACT_HOME: ui_scroll_move(app->view_n, rows, &app->sel, &app->top, -(long)app->view_n); break;
-    case UI_ACT_END: ui_scroll_move(app->view_n, rows, &app->sel, &app->top, (long)app->view_n); break;
+    case UI_ACT_UP: ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, -1); break;
+    case UI_ACT_DOWN: ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, 1); break;
+    case UI_ACT_PGUP: ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, -(long)rows); break;
+    case UI_ACT_PGDN: ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, (long)rows); break;
+    case UI_ACT_HOME: ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, -(long)ls->view_n); break;
+    case UI_ACT_END: ui_scroll_move(ls->view_n, rows, &ls->sel, &ls->top, (long)ls->view_n); break;
     case UI_ACT_OPEN: open_selected(app, false); break;
     case UI_ACT_BUY: open_selected(app, true); break;
-    case UI_ACT_FILTER: app->filtering = true; break;
+    case UI_ACT_FILTER: ls->filtering = true; break;
     case UI_ACT_BACK:
-        if (app->filter[0] == '\0')
+        if (ls->filter[0] == '\0')
             return UI_HANDLED;
-        app->filter[0] = '\0';
-        ui_view_rebuild(app, NULL);
+        ls->filter[0] = '\0';
+        rebuild(app, NULL);
         break;
     case UI_ACT_SORT: {
-        const bo_concert *c = ui_view_selected(app);
+        const bo_concert *c = selected(app);
         char keep[BO_ID_MAX + 1] = "";
         if (c != NULL)
             snprintf(keep, sizeof keep, "%s", c->id);
-        app->sort = (bo_sort)((app->sort + 1) % BO_SORT__COUNT);
-        bo_concert_list_sort(&app->data, app->sort);
-        ui_view_rebuild(app, keep);
-        ui_message(app, false, "Sorted by %s", bo_sort_name(app->sort));
+        app->cat.sort = (bo_sort)((app->cat.sort + 1) % BO_SORT__COUNT);
+        bo_concert_list_sort(&app->cat.data, app->cat.sort);
+        rebuild(app, keep);
+        ui_message(app, false, "Sorted by %s", bo_sort_name(app->cat.sort));
         break;
     }
     case UI_ACT_NEW:
@@ -226,6 +314,10 @@ static int key(ui_app *app, ui_action act, int k)
 const ui_screen_ops ui_screen_list = {
     .title = "Concerts",
     .bar = bar,
+    .private_size = sizeof(list_state),
+    .wipe = wipe,
+    .fini = fini,
+    .catalogue = catalogue,
     .draw = draw,
     .key = key,
     .typing = typing,

@@ -4,34 +4,82 @@
 #include <string.h>
 
 #include "ui_app.h"
+#include "ui_pin.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_NONE };
 
+/* The question's own state: which question, the exit PIN typed (a secret: wiped whenever the question
+ * closes) and the guard against guessing it, which lasts as long as the program. */
+typedef struct prompt_state {
+    ui_prompt_kind kind;
+    ui_form pin;
+    ui_pin_guard guard;                /* wrong exit PINs: wait and lockout (kiosk) */
+} prompt_state;
+
+static prompt_state *st(const ui_app *app)
+{
+    return ui_screen_state(app, &ui_screen_prompt);
+}
+
+static int init(ui_app *app, void *state)
+{
+    (void)app;
+    prompt_state *ps = state;
+    ui_form_add(&ps->pin, "Exit PIN", NULL, NULL, true);
+    return 0;
+}
+
+static bool wipe(ui_app *app, void *state)
+{
+    (void)app;
+    prompt_state *ps = state;
+    ui_form_clear(&ps->pin);
+    return false;
+}
+
+void ui_prompt_open(ui_app *app, ui_prompt_kind kind)
+{
+    const prompt_state *seen = st(app); /* NULL until the first question: no wrong PIN yet */
+    if (kind == UI_PROMPT_PIN && seen != NULL && ui_pin_wait(&seen->guard, app->now) > 0) {
+        char why[160]; /* refused, never slept on: the loop goes on */
+        ui_pin_refusal(&seen->guard, app->now, why, sizeof why);
+        ui_message(app, true, "%s", why);
+        return;
+    }
+    if (ui_push(app, &ui_screen_prompt))
+        st(app)->kind = kind;
+}
+
 static void enter(ui_app *app)
 {
-    ui_form_clear(&app->pin);
+    prompt_state *ps = st(app);
+    ui_form_clear(&ps->pin);
 }
 
 static void leave(ui_app *app)
 {
-    ui_form_clear(&app->pin);
+    prompt_state *ps = st(app);
+    ui_form_clear(&ps->pin);
 }
 
 static bool typing(const ui_app *app)
 {
-    return app->prompt == UI_PROMPT_PIN;
+    const prompt_state *ps = st(app);
+    return ps->kind == UI_PROMPT_PIN;
 }
 
 static void draw(ui_app *app, const ui_rect *a)
 {
+    prompt_state *ps = st(app);
     int w = a->w - 8 > 70 ? 70 : a->w - 8;
-    int h = app->prompt == UI_PROMPT_PIN ? 8 : 6;
+    int h = ps->kind == UI_PROMPT_PIN ? 8 : 6;
     int y = a->y + (a->h - h) / 2, x = (a->w - w) / 2;
     if (y < a->y)
         y = a->y;
-    switch (app->prompt) {
+    switch (ps->kind) {
     case UI_PROMPT_QUIT:
         ui_draw_box(app, y, x, h, w, "Quit?");
         if (app->sale.unconfirmed) {
@@ -56,7 +104,7 @@ static void draw(ui_app *app, const ui_rect *a)
         break;
     case UI_PROMPT_PIN:
         ui_draw_box(app, y, x, h, w, "Exit kiosk");
-        ui_form_draw(app, &app->pin, y + 2, x + 2, w - 4);
+        ui_form_draw(app, &ps->pin, y + 2, x + 2, w - 4);
         ui_draw_text(y + 5, x + 2, w - 4, "Enter = exit \xc2\xb7 Esc = cancel", ui_attr(app, UI_A_KEY), false);
         break;
     }
@@ -74,7 +122,8 @@ static bool same_secret(const char *a, const char *b)
 
 static int key(ui_app *app, ui_action act, int k)
 {
-    switch (app->prompt) {
+    prompt_state *ps = st(app);
+    switch (ps->kind) {
     case UI_PROMPT_QUIT:
         if (act == UI_ACT_YES || act == UI_ACT_OPEN || act == UI_ACT_QUIT)
             return UI_HANDLED | UI_QUIT;
@@ -103,20 +152,20 @@ static int key(ui_app *app, ui_action act, int k)
         if (act == UI_ACT_OPEN) {
             const char *pin = app->opts->kiosk_pin ? app->opts->kiosk_pin : "";
             char why[160];
-            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
+            ui_pin_refusal(&ps->guard, app->now, why, sizeof why);
             if (why[0] != '\0') { /* still waiting: the PIN is not even compared */
-                ui_form_clear(&app->pin);
+                ui_form_clear(&ps->pin);
                 ui_message(app, true, "%s", why);
                 ui_pop(app);
                 return UI_HANDLED | UI_REDRAW;
             }
-            if (same_secret(app->pin.f[0].value, pin)) {
-                ui_pin_right(&app->pin_guard);
+            if (same_secret(ps->pin.f[0].value, pin)) {
+                ui_pin_right(&ps->guard);
                 return UI_HANDLED | UI_QUIT;
             }
-            ui_form_clear(&app->pin);
-            ui_pin_wrong(&app->pin_guard, app->now);
-            ui_pin_refusal(&app->pin_guard, app->now, why, sizeof why);
+            ui_form_clear(&ps->pin);
+            ui_pin_wrong(&ps->guard, app->now);
+            ui_pin_refusal(&ps->guard, app->now, why, sizeof why);
             if (why[0] != '\0')
                 ui_message(app, true, "Wrong PIN \xc2\xb7 %s", why);
             else
@@ -125,7 +174,7 @@ static int key(ui_app *app, ui_action act, int k)
         } else if (act == UI_ACT_BACK) {
             ui_pop(app);
         } else {
-            ui_form_key(&app->pin, act, k);
+            ui_form_key(&ps->pin, act, k);
         }
         return UI_HANDLED | UI_REDRAW;
     }
@@ -135,6 +184,9 @@ static int key(ui_app *app, ui_action act, int k)
 const ui_screen_ops ui_screen_prompt = {
     .title = "Question",
     .bar = bar,
+    .private_size = sizeof(prompt_state),
+    .init = init,
+    .wipe = wipe,
     .enter = enter,
     .draw = draw,
     .key = key,

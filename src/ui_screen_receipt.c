@@ -6,23 +6,59 @@
 
 #include "bo_money.h"
 #include "ui_app.h"
+#include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_OPEN, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
+/* The receipt's own state: the ticket sold and its concert (customer data: wiped when the receipt
+ * closes, on a kiosk's idle reset and at exit). */
+typedef struct receipt_state {
+    bo_ticket ticket;
+    bo_concert concert;
+} receipt_state;
+
+static receipt_state *st(const ui_app *app)
+{
+    return ui_screen_state(app, &ui_screen_receipt);
+}
+
+static bool wipe(ui_app *app, void *state)
+{
+    (void)app;
+    receipt_state *rs = state;
+    bo_ticket_clear(&rs->ticket);
+    bo_concert_clear(&rs->concert);
+    return false;
+}
+
+void ui_receipt_open(ui_app *app, bo_ticket *t, const bo_concert *c)
+{
+    if (!ui_push(app, &ui_screen_receipt)) {
+        bo_ticket_clear(t); /* ui_push said why */
+        return;
+    }
+    receipt_state *rs = st(app);
+    wipe(app, rs);
+    rs->ticket = *t;
+    memset(t, 0, sizeof *t);
+    if (bo_concert_copy(&rs->concert, c) != 0)
+        memset(&rs->concert, 0, sizeof rs->concert);
+}
+
 static void leave(ui_app *app)
 {
-    bo_ticket_clear(&app->receipt);
-    bo_concert_clear(&app->receipt_concert);
+    wipe(app, st(app));
     if (app->opts->kiosk)
-        ui_trace_clear(&app->trace); /* the inspector held the customer's name and e-mail */
+        net_inspector_clear(&app->inspector); /* the inspector held the customer's name and e-mail */
 }
 
 static void draw(ui_app *app, const ui_rect *a)
 {
-    const bo_ticket *t = &app->receipt;
-    const bo_concert *c = &app->receipt_concert;
+    const receipt_state *rs = st(app);
+    const bo_ticket *t = &rs->ticket;
+    const bo_concert *c = &rs->concert;
     int w = a->w - 4 > 100 ? 100 : a->w - 4;
     ui_draw_box(app, a->y, 1, a->h, w + 2, "Ticket sold");
     char date[32], price[BO_MONEY_BUF];
@@ -62,6 +98,8 @@ static int key(ui_app *app, ui_action act, int k)
 const ui_screen_ops ui_screen_receipt = {
     .title = "Receipt",
     .bar = bar,
+    .private_size = sizeof(receipt_state),
+    .wipe = wipe,
     .draw = draw,
     .key = key,
     .leave = leave,

@@ -3,7 +3,7 @@
 # DEST/curl-TLS/{include,lib/libcurl.a} (TLS = openssl | mbedtls). Only what the Lambda function uses:
 # HTTP and HTTPS with AWS SigV4 (CURLOPT_AWS_SIGV4 needs crypto-auth and http-auth). No other protocol,
 # no proxy, cookies, IDN, PSL, compression, HTTP/2, LDAP, SSH or GSSAPI, and no built-in CA path (the
-# function sets CURLOPT_CAINFO itself, see backend/src/tls_ca.c). Built once; a finished build is reused.
+# function sets CURLOPT_CAINFO itself, see backend/ddb/src/tls_ca.c). Built once; a finished build is reused.
 set -euo pipefail
 tls=$1; mkdir -p "$2"; dest=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)

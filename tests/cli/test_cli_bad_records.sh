@@ -68,10 +68,11 @@ seats_in_db() { curl -sS "$STACK_URL/concerts" | jq -r --arg id "$1" '.[] | sele
 expect 0 "list with bad records" -- "$bin" list
 ok "every concert is listed" grep -q "^$total concerts; 6 damaged" "$out"
 ok "good ones are listed with their seats" grep -Eq "^2027-01-01 +Good One .* 5 +good-1$" "$out"
-ok "negative seats are marked" grep -q "^! neg-seats: availableTickets: negative (-5)" "$out"
-ok "2^53+1 seats are marked" grep -q "^! huge-seats: availableTickets: over 1,000,000" "$out"
-ok "a negative price is marked" grep -q "^! neg-price: ticketPrice: negative (-10)" "$out"
-ok "an inexact price is marked" grep -q "^! huge-price: ticketPrice: over 1,000,000.00" "$out"
+# the client's own words ("negative (-5)") or the server's when it names the problem ("negative")
+ok "negative seats are marked" grep -q "^! neg-seats: availableTickets: negative" "$out"
+ok "2^53+1 seats are marked" grep -Eq "^! huge-seats: availableTickets: (over 1,000,000|more than 1000000)" "$out"
+ok "a negative price is marked" grep -q "^! neg-price: ticketPrice: negative" "$out"
+ok "an inexact price is marked" grep -Eq "^! huge-price: ticketPrice: (over 1,000,000.00|more than 1000000)" "$out"
 ok "the ESC id is marked, cleaned" grep -q "^! escid: id: " "$out"
 ok "the U+202E id is marked, cleaned" grep -q "^! bidiid: id: " "$out"
 ok "list prints no escape or bidi character" terminal_safe

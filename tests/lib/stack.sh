@@ -27,7 +27,9 @@
 #   wait_until SECONDS CMD...            runs CMD every 0.2 s until it succeeds; 1 after SECONDS
 #
 # HTTP and assertions (a failed check prints what was expected and exits 1):
-#   http METHOD URL [curl args...]       sets HTTP_STATUS, HTTP_BODY, HTTP_HEADERS (raw, CRLF stripped)
+#   http METHOD URL [curl args...]       sets HTTP_STATUS, HTTP_BODY, HTTP_HEADERS (raw, CRLF stripped);
+#                                        an answer of the API is recorded for the contract check
+#                                        (tests/lib/openapi_log.sh, when OPENAPI_LOG is set)
 #   expect_status CODE                   HTTP_STATUS must be CODE
 #   expect_json JQ_FILTER EXPECTED       `jq -r FILTER <<<"$HTTP_BODY"` must print EXPECTED
 #   expect_eq WHAT EXPECTED ACTUAL       plain comparison
@@ -43,6 +45,7 @@
 
 _stack_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 _stack_tmp=()
+. "$_stack_root/tests/lib/openapi_log.sh"
 
 free_port() {
   local min=${STACK_PORT_MIN:-20000} max=${STACK_PORT_MAX:-29999} p
@@ -100,6 +103,9 @@ gw_start() {
   local stage
   stage=$(curl -s "http://127.0.0.1:$GW_PORT/__gateway/health" | jq -r .stage)
   GW_URL="http://127.0.0.1:$GW_PORT/$stage"
+  # the API (for the contract check) unless a fake configuration or function was given
+  _OPENAPI_GW_BASE=$GW_URL
+  [[ " $* " == *" --config "* || " $* " == *" --bootstrap "* ]] && _OPENAPI_GW_BASE=
   export GW_PORT GW_URL GW_PID GW_LOG
 }
 
@@ -107,7 +113,7 @@ gw_stop() {
   [ -n "${GW_PID:-}" ] || return 0
   kill -TERM "$GW_PID" 2>/dev/null || true
   wait "$GW_PID" 2>/dev/null || true
-  GW_PID=
+  GW_PID= _OPENAPI_GW_BASE=
 }
 
 gw_workers() {
@@ -130,6 +136,7 @@ http() {
   local hf bf
   hf=$(mktemp) bf=$(mktemp)
   HTTP_STATUS=$(curl -sS -m 60 -X "$method" -D "$hf" -o "$bf" -w '%{http_code}' "$@" "$url") || HTTP_STATUS=000
+  openapi_is_api "$url" && openapi_record "$method" "$url" "$HTTP_STATUS" "$hf" "$bf"
   HTTP_BODY=$(cat "$bf")
   HTTP_HEADERS=$(tr -d '\r' <"$hf")
   rm -f "$hf" "$bf"

@@ -19,18 +19,18 @@
 typedef struct fixture {
     http_stub *stub;
     api_client *client;
-    int traces;
-    long last_trace_status;
+    int exchanges;
+    long last_exchange_status;
     char last_method[16];
     char last_request[512], last_response[512], last_error[256];
     bool key_leaked;
 } fixture;
 
-static void on_trace(void *ud, const api_trace *t)
+static void on_exchange(void *ud, const api_exchange *t)
 {
     fixture *f = ud;
-    f->traces++;
-    f->last_trace_status = t->http_status;
+    f->exchanges++;
+    f->last_exchange_status = t->http_status;
     assert_non_null(t->method);
     assert_non_null(t->url);
     snprintf(f->last_method, sizeof f->last_method, "%s", t->method);
@@ -67,7 +67,7 @@ static void use_hang_client(fixture *f)
     api_client_free(f->client);
     f->client = client_with(stub_base_url(f->stub), "op-key", 0, HANG_TIMEOUT_MS);
     assert_non_null(f->client);
-    api_client_set_trace(f->client, on_trace, f);
+    api_client_set_inspector(f->client, on_exchange, f);
 }
 
 static int setup(void **state)
@@ -78,7 +78,7 @@ static int setup(void **state)
     assert_non_null(f->stub);
     f->client = client_for(stub_base_url(f->stub), "op-key", 0);
     assert_non_null(f->client);
-    api_client_set_trace(f->client, on_trace, f);
+    api_client_set_inspector(f->client, on_exchange, f);
     *state = f;
     return 0;
 }
@@ -111,8 +111,8 @@ static void list_parses_concerts_with_exact_prices(void **state)
     assert_non_null(r);
     assert_string_equal(r->method, "GET");
     assert_string_equal(r->path, "/dev/concerts");
-    assert_int_equal(f->traces, 1);
-    assert_int_equal(f->last_trace_status, 200);
+    assert_int_equal(f->exchanges, 1);
+    assert_int_equal(f->last_exchange_status, 200);
     bo_concert_list_clear(&l);
 }
 
@@ -137,6 +137,26 @@ static void get_404_is_not_found(void **state)
     assert_int_equal(api_get_concert(f->client, "gone", &c, &res), API_ERR_NOT_FOUND);
     assert_int_equal(res.http_status, 404);
     assert_string_equal(res.message, "Concert no longer exists");
+    assert_null(c.name);
+}
+
+/* The backend answers 422 with the record and its problems for a concert stored malformed: the client
+ * shows it marked and never sells it; a 422 without a record stays an error. */
+static void get_422_with_a_record_is_a_marked_concert(void **state)
+{
+    fixture *f = *state;
+    bo_concert c;
+    api_result res;
+    stub_push(f->stub, 422, "{\"id\":\"neg-price\",\"name\":\"N\",\"date\":\"2027-01-04\",\"venue\":\"V\","
+                            "\"availableTickets\":5,\"ticketPrice\":\"-10\",\"problems\":[\"ticketPrice: negative\"],"
+                            "\"error\":\"Concert is stored malformed: ticketPrice: negative\"}");
+    assert_int_equal(api_get_concert(f->client, "neg-price", &c, &res), API_OK);
+    assert_int_equal(res.http_status, 422);
+    assert_string_equal(c.id, "neg-price");
+    assert_false(bo_concert_sellable(&c));
+    bo_concert_clear(&c);
+    stub_push(f->stub, 422, "{\"error\":\"Unprocessable\"}");
+    assert_int_equal(api_get_concert(f->client, "x", &c, &res), API_ERR_INVALID);
     assert_null(c.name);
 }
 
@@ -225,18 +245,18 @@ static void purchase_sends_idempotency_key_and_returns_ticket(void **state)
     bo_ticket_clear(&t);
 }
 
-static void trace_reports_each_exchange_without_the_key(void **state)
+static void inspector_sees_each_exchange_without_the_key(void **state)
 {
     fixture *f = *state;
     bo_ticket t;
     stub_push(f->stub, 201, "{\"id\":\"t-1\"}");
     assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
     bo_ticket_clear(&t);
-    assert_int_equal(f->traces, 1);
+    assert_int_equal(f->exchanges, 1);
     assert_string_equal(f->last_method, "POST");
     assert_non_null(strstr(f->last_request, "\"concertId\":\"c-1\""));
     assert_string_equal(f->last_response, "{\"id\":\"t-1\"}");
-    assert_int_equal(f->last_trace_status, 201);
+    assert_int_equal(f->last_exchange_status, 201);
     assert_string_equal(f->last_error, "");
     assert_false(f->key_leaked);
 
@@ -244,10 +264,10 @@ static void trace_reports_each_exchange_without_the_key(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
     api_client *c = client_for(url, "op-key", 0);
     bo_concert_list l;
-    api_client_set_trace(c, on_trace, f);
+    api_client_set_inspector(c, on_exchange, f);
     assert_int_equal(api_list_concerts(c, &l, NULL), API_ERR_UNREACHABLE);
-    assert_int_equal(f->traces, 2);
-    assert_int_equal(f->last_trace_status, 0);
+    assert_int_equal(f->exchanges, 2);
+    assert_int_equal(f->last_exchange_status, 0);
     assert_true(f->last_error[0] != '\0');   /* the transport error is shown to the inspector */
     api_client_free(c);
 }
@@ -280,7 +300,7 @@ static void purchase_retries_5xx_with_the_same_key(void **state)
     assert_string_equal(k1, k2);
     assert_string_equal(stub_request_at(f->stub, 0)->body, stub_request_at(f->stub, 1)->body);
     assert_string_equal(t.id, "t-9");   /* exactly one ticket comes back */
-    assert_int_equal(f->traces, 2);
+    assert_int_equal(f->exchanges, 2);
     assert_true(t.purchase_date[0] != '\0');
     bo_ticket_clear(&t);
 }
@@ -521,7 +541,7 @@ static void silent_server_times_out(void **state)
     stub_push_reply(f->stub, &hang);
     assert_int_equal(api_list_concerts(f->client, &l, &res), API_ERR_TIMEOUT);
     assert_int_equal(res.http_status, 0);
-    assert_int_equal(f->traces, 1);
+    assert_int_equal(f->exchanges, 1);
 }
 
 static void malformed_json_is_protocol_error(void **state)
@@ -704,12 +724,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_parses_concerts_with_exact_prices, setup, teardown),
         cmocka_unit_test_setup_teardown(get_escapes_the_id_and_parses, setup, teardown),
         cmocka_unit_test_setup_teardown(get_404_is_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(get_422_with_a_record_is_a_marked_concert, setup, teardown),
         cmocka_unit_test_setup_teardown(create_sends_key_and_exact_price, setup, teardown),
         cmocka_unit_test_setup_teardown(create_403_is_forbidden, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_route_403_is_not_a_key_problem, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validation_message_comes_from_server_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_sends_idempotency_key_and_returns_ticket, setup, teardown),
-        cmocka_unit_test_setup_teardown(trace_reports_each_exchange_without_the_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(inspector_sees_each_exchange_without_the_key, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_sold_out_is_not_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_retries_5xx_with_the_same_key, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_retries_a_dropped_connection_with_the_same_key, setup, teardown),

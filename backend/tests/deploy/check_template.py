@@ -28,7 +28,7 @@ ROUTES = {
     ("POST", "/box-office/orders"): ("createOrder", True),
     ("GET", "/orders/{id}"): ("getOrder", True),
 }
-# What each handler does on which table (backend/src/store.c); env variable -> table role.
+# What each handler does on which table (backend/lambda/src/store.c, store_order.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes"}
 NEEDS = {

@@ -2,7 +2,7 @@
 # HTTPS with certificate verification through the PACKAGED bootstrap (the zip unpacked into a glibc-only
 # root, as in test_artifact_chroot.sh), to DynamoDB Local behind a TLS endpoint (socat) whose certificate a
 # test CA made here signed. The statically linked TLS library knows no system's CA path, so the function
-# looks for the bundle itself (backend/include/tls_ca.h):
+# looks for the bundle itself (backend/ddb/include/tls_ca.h):
 #   - the CA at Amazon Linux 2023's path (/etc/pki/tls/certs/ca-bundle.crt): getConcert 200;
 #   - the CA at Debian's path (/etc/ssl/certs/ca-certificates.crt): 200;
 #   - SSL_CERT_FILE names it, and takes precedence over a wrong CA at the AL2023 path: 200;

@@ -10,6 +10,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 . "$root/bench/lib.sh"
+. "$root/tests/lib/openapi_log.sh"   # every answer of the catalogue is also checked against docs/openapi.yaml
 : "${BOXOFFICE_API_URL:?}" "${BOXOFFICE_API_KEY:?}"
 [ -n "${DYNAMODB_PORT:-}" ] || { echo "skip: DYNAMODB_PORT not set"; exit 77; }
 api=${BOXOFFICE_API_URL%/}
@@ -84,7 +85,9 @@ make_headers() { # spec out -> header file for curl -H @file
 request() {
   local -a args=(-sS -m 60 --path-as-is -o "$tmp/resp" -D "$tmp/resp.h" -w '%{http_code}' -X "$1" -H "@$3")
   [ -n "${4:-}" ] && args+=(--data-binary "@$4")
+  rm -f "$tmp/resp" "$tmp/resp.h"   # curl writes no file for an empty answer: never judge the previous one
   code=$(curl "${args[@]}" "$api$2" 2>"$tmp/curl.err") || code="curl-failed($(head -c 200 "$tmp/curl.err"))"
+  openapi_record "$1" "$api$2" "$code" "$tmp/resp.h" "$tmp/resp"
 }
 json_error() { # the last answer is a JSON object with a non-empty error/message, served as JSON
   jq -e 'type == "object" and (((.error // .message) | type) == "string") and ((.error // .message) | length > 0)' \

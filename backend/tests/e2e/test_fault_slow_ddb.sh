@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fault: a slow or broken network between the workers and DynamoDB (bench's faultproxy in between).
-# What backend/include/ddb.h documents, checked end to end with the function timeout cut to 3 s:
+# What backend/ddb/include/ddb.h documents, checked end to end with the function timeout cut to 3 s:
 #   - a slow DynamoDB (each request held 400 ms) is only slow: reads and purchases succeed;
 #   - a DynamoDB that never answers (black hole): the function gives up before its deadline
 #     (DDB_DEADLINE_MARGIN_MS) and answers 503 with Retry-After itself (not the gateway's timeout 502), and the
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../../.."
 . bench/lib.sh; . bench/stack.sh; . bench/fault.sh
 fault_setup fault-slow-ddb
 api_port=3613; ddb_port=8613; proxy_port=9613; seats=20
-max_attempts=$(sed -n 's/^#define DDB_MAX_ATTEMPTS \([0-9]*\).*/\1/p' backend/include/ddb.h)
+max_attempts=$(sed -n 's/^#define DDB_MAX_ATTEMPTS \([0-9]*\).*/\1/p' backend/ddb/include/ddb.h)
 mkdir -p "$FAULT_STATE/stack"
 scripts/ddb-local.sh start $ddb_port "$FAULT_STATE/stack" || exit 1
 fault_proxy_start $proxy_port $ddb_port || exit 1
@@ -23,7 +23,13 @@ api=$(pstack_up "$FAULT_STATE/stack" $api_port $ddb_port "http://127.0.0.1:$prox
 key=$(cat "$FAULT_STATE/stack/api-key")
 fails=0
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-get() { curl -s -m 30 -D "$FAULT_STATE/get.h" -o "$FAULT_STATE/get.body" -w '%{http_code}' "$api/concerts/$concert"; }
+get() {
+  local r
+  rm -f "$FAULT_STATE/get.h" "$FAULT_STATE/get.body"
+  r=$(curl -s -m 30 -D "$FAULT_STATE/get.h" -o "$FAULT_STATE/get.body" -w '%{http_code}' "$api/concerts/$concert")
+  openapi_record GET "$api/concerts/$concert" "$r" "$FAULT_STATE/get.h" "$FAULT_STATE/get.body"
+  echo "$r"
+}
 buy() { post_json "$api/tickets" "{\"concertId\":\"$concert\",\"customerName\":\"Slow Buyer\",\"customerEmail\":\"slow@example.com\"}" -H "Idempotency-Key: $1"; }
 ticket_exists() { ddb_req $ddb_port GetItem "{\"TableName\":\"$PSTACK_TICKETS\",\"Key\":{\"id\":{\"S\":\"$1\"}},\"ConsistentRead\":true}" | jq -e .Item >/dev/null; }
 

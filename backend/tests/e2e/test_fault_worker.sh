@@ -27,7 +27,7 @@ r=$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$api/concerts/$concert")
 
 # 1. GET /concerts/{id}: kill its worker mid-invocation; a parallel GET /concerts is not affected.
 fault_mode delay 1500
-curl -s -m 60 -o "$FAULT_STATE/get.body" -w '%{http_code}' "$api/concerts/$concert" >"$FAULT_STATE/get.code" &
+curl -s -m 60 -D "$FAULT_STATE/get.h" -o "$FAULT_STATE/get.body" -w '%{http_code}' "$api/concerts/$concert" >"$FAULT_STATE/get.code" &
 g=$!
 curl -s -m 60 -o "$FAULT_STATE/list.body" -w '%{http_code}' "$api/concerts" >"$FAULT_STATE/list.code" &
 l=$!
@@ -35,6 +35,7 @@ pid=$(fault_busy_worker $api_port getConcert 20) || fail "no busy getConcert wor
 [ -n "$pid" ] && kill -KILL "$pid" && echo "killed getConcert worker $pid mid-invocation"
 wait $g; wait $l
 code=$(cat "$FAULT_STATE/get.code"); echo "the killed invocation: $code $(cat "$FAULT_STATE/get.body")"
+openapi_record GET "$api/concerts/$concert" "$code" "$FAULT_STATE/get.h" "$FAULT_STATE/get.body"
 [ "$code" = 502 ] || fail "expected 502 for the killed invocation, got $code"
 jq -e 'type == "object" and ((.message // .error) | type == "string")' "$FAULT_STATE/get.body" >/dev/null 2>&1 || fail "502 without a JSON body"
 [ "$(cat "$FAULT_STATE/list.code")" = 200 ] || fail "the concurrent GET /concerts got $(cat "$FAULT_STATE/list.code")"

@@ -1,0 +1,59 @@
+#ifndef CLIENT_CONFIG_H
+#define CLIENT_CONFIG_H
+/* Where the box office finds its API and settings. Precedence, highest first:
+ *   api_url:  --api-url, BOXOFFICE_API_URL, config file "api_url", the local stack
+ *             http://127.0.0.1:${API_PORT:-3000}/dev
+ *   api_key:  --api-key, BOXOFFICE_API_KEY, config file "api_key", and only when the URL is the
+ *             local-stack default: the key file ${LOCAL_STATE_DIR:-.local}/api-key
+ *   kiosk_pin, refresh_seconds: flag, then config file, then default; idle_timeout_seconds: config file.
+ * The config file is $XDG_CONFIG_HOME/boxoffice/config (default ~/.config/boxoffice/config) with
+ * "key = value" lines; '#' starts a comment line; a missing file is not an error.
+ * Nothing here writes to disk. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_REFRESH_DEFAULT_S 5
+#define CONFIG_IDLE_DEFAULT_S 60
+#define CONFIG_LOCAL_URL_FMT "http://127.0.0.1:%s/dev"
+#define CONFIG_VALUE_MAX 1024     /* longest accepted value (URL, key, PIN) */
+
+typedef enum config_source {
+    CONFIG_SRC_DEFAULT = 0,   /* built-in default (the local stack) */
+    CONFIG_SRC_FLAG,          /* command-line option */
+    CONFIG_SRC_ENV,           /* environment variable */
+    CONFIG_SRC_FILE,          /* config file */
+    CONFIG_SRC_KEY_FILE       /* local stack key file (api_key only) */
+} config_source;
+const char *config_source_name(config_source s); /* "default", "flag", "environment", "config file", "local stack key file" */
+
+/* What the command line gave; NULL / -1 = not given. Strings borrowed. */
+typedef struct config_flags {
+    const char *api_url;
+    const char *api_key;
+    const char *kiosk_pin;
+    int refresh_s;
+} config_flags;
+#define CONFIG_FLAGS_INIT { NULL, NULL, NULL, -1 }
+
+/* The resolved configuration. Every string is owned; config_free() frees them. */
+typedef struct config {
+    char *api_url;            /* never NULL after a successful config_resolve */
+    char *api_key;            /* NULL when no key was found */
+    char *kiosk_pin;          /* NULL when none */
+    int refresh_s;            /* >= 0; 0 = no auto-refresh */
+    int idle_timeout_s;       /* > 0 */
+    config_source url_source, key_source;
+    char *file_path;          /* the config file consulted (may not exist); NULL when no HOME */
+} config;
+
+/* Resolves the configuration from flags, the environment (getenv) and the config file.
+ * Returns 0, or -1 with a person-readable message in err (e.g. a bad line in the config file,
+ * an out-of-range value, OOM). On -1 *out holds nothing to free. */
+int config_resolve(const config_flags *flags, config *out, char *err, size_t errcap);
+void config_free(config *c);
+
+/* Path of the config file: $XDG_CONFIG_HOME/boxoffice/config, else $HOME/.config/boxoffice/config.
+ * Newly allocated (caller frees), NULL when neither variable is set or on OOM. */
+char *config_default_path(void);
+
+#endif

@@ -1,0 +1,91 @@
+#ifndef CLIENT_MODEL_H
+#define CLIENT_MODEL_H
+/* The client's data model and its JSON mapping. No I/O, no drawing.
+ * Every string that came from the server is stored sanitised (bo_text_sanitize): safe to draw as is. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define BO_ID_MAX 128
+#define BO_PROBLEMS_MAX 8
+
+/* Fields of a concert, as bits of bo_concert_bad.fields. */
+enum { BO_FIELD_ID = 1, BO_FIELD_NAME = 2, BO_FIELD_DATE = 4, BO_FIELD_VENUE = 8, BO_FIELD_SEATS = 16,
+       BO_FIELD_PRICE = 32 };
+
+/* What is wrong with a record the client cannot show faithfully: a bad value (negative seats, a price
+ * it cannot hold exactly, an id that is not a plausible id ...) or the server's own "problems" list.
+ * Such a record is listed, marked and never sold. */
+typedef struct bo_concert_bad {
+    char *problems[BO_PROBLEMS_MAX]; /* owned, sanitised, "field: what is wrong" */
+    size_t n;
+    unsigned fields;                 /* BO_FIELD_* whose value in bo_concert is NOT the server's */
+    char *raw_id;                    /* owned or NULL: the server's id byte for byte when it is not a
+                                      * plausible id (then bo_concert.id holds its sanitised form) */
+} bo_concert_bad;
+
+typedef struct bo_concert {
+    char id[BO_ID_MAX + 1];  /* plausible id (1..128 bytes of clean UTF-8): safe to draw and to send */
+    char *name;            /* owned */
+    char *date;            /* owned, as the API gave it (ISO-8601) */
+    char *venue;           /* owned */
+    int64_t seats_left;    /* availableTickets (0 when BO_FIELD_SEATS is bad) */
+    int64_t price_cents;   /* ticketPrice, exact (0 when BO_FIELD_PRICE is bad) */
+    bo_concert_bad *bad;   /* owned; NULL for a record read faithfully */
+} bo_concert;
+
+typedef struct bo_concert_list {
+    bo_concert *items;     /* owned array */
+    size_t n;
+} bo_concert_list;
+
+typedef struct bo_ticket {
+    char id[BO_ID_MAX + 1];
+    char concert_id[BO_ID_MAX + 1];
+    char *customer_name;   /* owned */
+    char *customer_email;  /* owned */
+    char purchase_date[40];
+} bo_ticket;
+
+/* Input of the create-concert form / CLI. Strings are borrowed. */
+typedef struct bo_concert_input {
+    const char *name, *date, *venue;
+    int64_t available_tickets;
+    int64_t price_cents;
+} bo_concert_input;
+
+void bo_concert_clear(bo_concert *c);
+void bo_concert_list_clear(bo_concert_list *l);
+void bo_ticket_clear(bo_ticket *t);
+int  bo_concert_copy(bo_concert *dst, const bo_concert *src); /* 0 or -1 (OOM); dst owns copies */
+
+/* JSON -> model. A value the client cannot show faithfully (wrong type, negative or inexact number, an id
+ * with control/bidi characters ...) and every entry of the server's "problems" array do not fail the
+ * call: the record comes back with out->bad saying what is wrong (see bo_concert_bad).
+ * bo_concert_from_json returns 0, or -1 when obj is not an object or on OOM.
+ * bo_concert_list_from_json returns 0, or -1 when arr is not an array or on OOM; an element that is not
+ * even an object becomes a marked record with an empty id. */
+struct cJSON;
+int bo_concert_from_json(const struct cJSON *obj, bo_concert *out);
+int bo_concert_list_from_json(const struct cJSON *arr, bo_concert_list *out);
+/* A record for a list element that is not an object (marked bad, empty id). 0 or -1 (OOM). */
+int bo_concert_placeholder(bo_concert *out, const char *problem);
+
+/* True when the record may be sold: read faithfully and the server reported no problem. */
+bool bo_concert_sellable(const bo_concert *c);
+/* True when field (BO_FIELD_*) holds no faithful value. */
+bool bo_concert_field_bad(const bo_concert *c, unsigned field);
+/* The problems joined by "; " into out (cap bytes, always terminated); "" for a sound record. */
+void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap);
+/* True when s is a plausible concert id: 1..BO_ID_MAX bytes of valid UTF-8 without control, bidi or other
+ * characters the terminal cleaner would change. */
+bool bo_id_plausible(const char *s);
+
+/* Sorting and filtering for the list screen and the CLI. */
+typedef enum bo_sort { BO_SORT_DATE = 0, BO_SORT_NAME, BO_SORT_SEATS, BO_SORT__COUNT } bo_sort;
+const char *bo_sort_name(bo_sort s);                 /* "date", "name", "seats left" */
+void bo_concert_list_sort(bo_concert_list *l, bo_sort by); /* stable; ties by date then name then id */
+/* True when the case-insensitive (ASCII and Latin-1-range folding) filter text occurs in name or venue. Empty filter matches all. */
+bool bo_concert_matches(const bo_concert *c, const char *filter);
+
+#endif

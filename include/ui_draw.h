@@ -1,0 +1,25 @@
+#ifndef UI_DRAW_H
+#define UI_DRAW_H
+/* Drawing helpers shared by the screens (ui_draw.c): attributes with and without colours, text fitted
+ * to a width and sanitised on the way to the terminal, boxes, label/value lines, forms, the spinner. */
+#include <stdbool.h>
+
+#include "ui_form.h"
+
+struct ui_app;
+
+typedef enum ui_attr_kind {
+    UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
+    UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
+} ui_attr_kind;
+
+void ui_colors_init(void);         /* once after start_color() (ui_term_start) */
+const char *ui_spinner(double t);  /* the frame of the busy spinner at time t (seconds) */
+int ui_attr(const struct ui_app *app, ui_attr_kind k);
+void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
+void ui_draw_field_line(const struct ui_app *app, int y, int x, int w, const char *label, const char *value);
+void ui_form_draw(const struct ui_app *app, const ui_form *form, int y, int x, int w);
+int ui_form_height(const ui_form *form);
+void ui_draw_box(const struct ui_app *app, int y, int x, int h, int w, const char *title);
+
+#endif

@@ -1,0 +1,24 @@
+#ifndef UI_SCREENS_H
+#define UI_SCREENS_H
+/* The screens of the box office, one file each (src/ui_screen_*.c), and the few that are opened with
+ * something to show. A screen that a key opens from anywhere (help) is named in the action table instead
+ * (ui_actions.c), so the loop needs no case for it. */
+#include "client_model.h"
+#include "ui_app.h"
+
+extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
+    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector;
+
+typedef enum ui_prompt_kind {
+    UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
+    UI_PROMPT_UNCONFIRMED      /* leave the purchase form while its sale is unconfirmed? */
+} ui_prompt_kind;
+
+/* Opens the question kind over the current screen. UI_PROMPT_PIN is refused (with the reason in the status
+ * line) while wrong PINs make the kiosk wait or lock it. */
+void ui_prompt_open(ui_app *app, ui_prompt_kind kind);
+
+/* Shows the receipt of ticket t (taken: *t is emptied) for concert c (copied). */
+void ui_receipt_open(ui_app *app, bo_ticket *t, const bo_concert *c);
+
+#endif

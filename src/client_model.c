@@ -1,0 +1,557 @@
+/* The client's data model: JSON -> model (sanitised), copies, sort and filter. */
+#include "client_model.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid.h"
+
+#define PROBLEM_MAX_BYTES 512   /* one problem text, sanitised */
+#define SAFE_INT_MAX 9007199254740991.0 /* 2^53 - 1: above it a JSON number is not held exactly */
+
+static void bad_free(bo_concert_bad *b)
+{
+    if (b == NULL)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        free(b->problems[i]);
+    free(b->raw_id);
+    free(b);
+}
+
+void bo_concert_clear(bo_concert *c)
+{
+    if (c == NULL)
+        return;
+    free(c->name);
+    free(c->date);
+    free(c->venue);
+    bad_free(c->bad);
+    memset(c, 0, sizeof *c);
+}
+
+void bo_concert_list_clear(bo_concert_list *l)
+{
+    if (l == NULL)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        bo_concert_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void bo_ticket_clear(bo_ticket *t)
+{
+    if (t == NULL)
+        return;
+    free(t->customer_name);
+    free(t->customer_email);
+    memset(t, 0, sizeof *t);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s != NULL ? strdup(s) : NULL;
+}
+
+static bo_concert_bad *bad_copy(const bo_concert_bad *src)
+{
+    bo_concert_bad *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    b->fields = src->fields;
+    for (size_t i = 0; i < src->n; i++) {
+        if ((b->problems[i] = strdup(src->problems[i])) == NULL)
+            goto fail;
+        b->n++;
+    }
+    if (src->raw_id != NULL && (b->raw_id = strdup(src->raw_id)) == NULL)
+        goto fail;
+    return b;
+fail:
+    bad_free(b);
+    return NULL;
+}
+
+int bo_concert_copy(bo_concert *dst, const bo_concert *src)
+{
+    bo_concert tmp = *src;
+    tmp.name = dup_or_null(src->name);
+    tmp.date = dup_or_null(src->date);
+    tmp.venue = dup_or_null(src->venue);
+    tmp.bad = src->bad != NULL ? bad_copy(src->bad) : NULL;
+    if ((src->name != NULL && tmp.name == NULL) || (src->date != NULL && tmp.date == NULL)
+        || (src->venue != NULL && tmp.venue == NULL) || (src->bad != NULL && tmp.bad == NULL)) {
+        bo_concert_clear(&tmp);
+        return -1;
+    }
+    *dst = tmp;
+    return 0;
+}
+
+bool bo_concert_sellable(const bo_concert *c)
+{
+    return c != NULL && c->bad == NULL;
+}
+
+bool bo_concert_field_bad(const bo_concert *c, unsigned field)
+{
+    return c != NULL && c->bad != NULL && (c->bad->fields & field) != 0;
+}
+
+void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    out[0] = '\0';
+    if (c == NULL || c->bad == NULL)
+        return;
+    size_t used = 0;
+    for (size_t i = 0; i < c->bad->n && used + 1 < cap; i++) {
+        int n = snprintf(out + used, cap - used, "%s%s", i > 0 ? "; " : "", c->bad->problems[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n < cap - used ? (size_t)n : cap - used - 1;
+    }
+    /* snprintf may have cut a UTF-8 sequence: drop a partial one at the end */
+    size_t n = strlen(out), k = n;
+    while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k > 0 && (unsigned char)out[k - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)out[k - 1];
+        size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (n - (k - 1) < want)
+            out[k - 1] = '\0';
+    }
+}
+
+/* A sanitised, newly allocated copy (caller frees); NULL on OOM. Never cut: the whole text is kept. */
+static char *sanitized_dup(const char *s)
+{
+    size_t cap = strlen(s) * 3 + 1;   /* every bad byte may become U+FFFD (3 bytes) */
+    char *out = malloc(cap);
+    if (out == NULL)
+        return NULL;
+    size_t used = bo_text_sanitize(out, cap, s);
+    if (cap - used > 256) { /* a long text: give back what the worst case did not need */
+        char *fit = realloc(out, used + 1);
+        if (fit != NULL)
+            out = fit;
+    }
+    return out;
+}
+
+bool bo_id_plausible(const char *s)
+{
+    if (s == NULL)
+        return false;
+    size_t n = strlen(s);
+    if (n == 0 || n > BO_ID_MAX || !bo_utf8_valid(s, n) || bo_text_has_control(s))
+        return false;
+    char clean[BO_ID_MAX * 3 + 1];
+    bo_text_sanitize(clean, sizeof clean, s);
+    return strcmp(clean, s) == 0; /* nothing the cleaner drops (bidi controls ...) */
+}
+
+/* Records what is wrong with field (a BO_FIELD_* bit, 0 for none); skipped when the server already
+ * reported a problem for the same field name. Returns 0, -1 on OOM. */
+static int add_problem(bo_concert *c, unsigned field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int add_problem(bo_concert *c, unsigned field, const char *fmt, ...)
+{
+    if (c->bad == NULL && (c->bad = calloc(1, sizeof *c->bad)) == NULL)
+        return -1;
+    bo_concert_bad *b = c->bad;
+    b->fields |= field;
+    char raw[PROBLEM_MAX_BYTES];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    const char *colon = strchr(raw, ':');
+    size_t key = colon != NULL ? (size_t)(colon - raw) + 1 : 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (key > 0 && strncmp(b->problems[i], raw, key) == 0)
+            return 0; /* the server said it already */
+    if (b->n >= BO_PROBLEMS_MAX)
+        return 0;
+    char clean[PROBLEM_MAX_BYTES];
+    bo_text_sanitize(clean, sizeof clean, raw);
+    if ((b->problems[b->n] = strdup(clean)) == NULL)
+        return -1;
+    b->n++;
+    return 0;
+}
+
+/* The server's own "problems": ["field: what is wrong", ...] (a backend that read a stored item it
+ * cannot represent lists it with this field). Anything else there counts as one problem too. */
+static int server_problems(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "problems");
+    if (p == NULL || cJSON_IsNull(p))
+        return 0;
+    if (cJSON_IsArray(p) && cJSON_GetArraySize(p) == 0)
+        return 0;
+    if (!cJSON_IsArray(p))
+        return add_problem(c, 0, "problems: %s", "reported by the server");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, p) {
+        int rc = cJSON_IsString(e) && e->valuestring != NULL && e->valuestring[0] != '\0'
+                     ? add_problem(c, 0, "%s", e->valuestring)
+                     : add_problem(c, 0, "%s", "problem reported by the server");
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Optional string field: absent or null -> "" ; a string -> sanitised copy; anything else -> "" and a
+ * problem. Returns 0, -1 on OOM. */
+static int string_field(const cJSON *obj, const char *key, unsigned field, bo_concert *c, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const char *s = "";
+    if (v != NULL && !cJSON_IsNull(v)) {
+        if (cJSON_IsString(v) && v->valuestring != NULL)
+            s = v->valuestring;
+        else if (add_problem(c, field, "%s: not a text", key) != 0)
+            return -1;
+    }
+    *out = sanitized_dup(s);
+    return *out != NULL ? 0 : -1;
+}
+
+/* The id: a plausible one is copied as is; anything else is kept sanitised for display, the exact
+ * text in bad->raw_id, and a problem recorded. Returns 0, -1 on OOM. */
+static int id_field(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    if (v == NULL || cJSON_IsNull(v))
+        return add_problem(c, BO_FIELD_ID, "id: missing");
+    if (!cJSON_IsString(v) || v->valuestring == NULL)
+        return add_problem(c, BO_FIELD_ID, "id: not a text");
+    const char *s = v->valuestring;
+    if (bo_id_plausible(s)) {
+        memcpy(c->id, s, strlen(s) + 1);
+        return 0;
+    }
+    bo_text_sanitize(c->id, sizeof c->id, s);
+    size_t n = strlen(s);
+    int rc = n == 0 ? add_problem(c, BO_FIELD_ID, "id: empty")
+             : n > BO_ID_MAX ? add_problem(c, BO_FIELD_ID, "id: longer than %d bytes", BO_ID_MAX)
+                             : add_problem(c, BO_FIELD_ID, "id: holds control, bidi or invalid characters");
+    if (rc != 0)
+        return -1;
+    return (c->bad->raw_id = strdup(s)) != NULL ? 0 : -1;
+}
+
+static int seats_field(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "availableTickets");
+    const char *k = "availableTickets";
+    if (v == NULL || cJSON_IsNull(v))
+        return add_problem(c, BO_FIELD_SEATS, "%s: missing", k);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return add_problem(c, BO_FIELD_SEATS, "%s: not a number", k);
+    double d = v->valuedouble;
+    if (d < 0)
+        return add_problem(c, BO_FIELD_SEATS, "%s: negative (%.15g)", k, d);
+    if (floor(d) != d)
+        return add_problem(c, BO_FIELD_SEATS, "%s: not a whole number (%.15g)", k, d);
+    /* a concert has at most BO_TICKETS_MAX seats; far beyond it a JSON number is not even held
+     * exactly (9007199254740993 arrives as ...992): neither can be shown as the truth */
+    if (d > (double)BO_TICKETS_MAX)
+        return add_problem(c, BO_FIELD_SEATS, "%s: over 1,000,000 (%s)", k,
+                           d > SAFE_INT_MAX ? "too large to hold exactly" : "more than a concert can have");
+    c->seats_left = (int64_t)d;
+    return 0;
+}
+
+static int price_field(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "ticketPrice");
+    const char *k = "ticketPrice";
+    if (v == NULL || cJSON_IsNull(v))
+        return add_problem(c, BO_FIELD_PRICE, "%s: missing", k);
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return add_problem(c, BO_FIELD_PRICE, "%s: not a number", k);
+    double d = v->valuedouble;
+    if (bo_money_from_double(d, &c->price_cents) == 0)
+        return 0;
+    c->price_cents = 0;
+    if (d < 0)
+        return add_problem(c, BO_FIELD_PRICE, "%s: negative (%.15g)", k, d);
+    if (d > (double)BO_PRICE_MAX_CENTS / 100.0)
+        return add_problem(c, BO_FIELD_PRICE, "%s: over 1,000,000.00", k);
+    return add_problem(c, BO_FIELD_PRICE, "%s: more than 2 decimals", k);
+}
+
+int bo_concert_placeholder(bo_concert *out, const char *problem)
+{
+    bo_concert c;
+    memset(&c, 0, sizeof c);
+    c.name = strdup("");
+    c.date = strdup("");
+    c.venue = strdup("");
+    if (c.name == NULL || c.date == NULL || c.venue == NULL
+        || add_problem(&c, BO_FIELD_ID | BO_FIELD_SEATS | BO_FIELD_PRICE, "%s", problem) != 0) {
+        bo_concert_clear(&c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
+int bo_concert_from_json(const cJSON *obj, bo_concert *out)
+{
+    bo_concert c;
+    memset(&c, 0, sizeof c);
+    if (!cJSON_IsObject(obj))
+        return -1;
+    if (server_problems(obj, &c) != 0 || id_field(obj, &c) != 0
+        || string_field(obj, "name", BO_FIELD_NAME, &c, &c.name) != 0
+        || string_field(obj, "date", BO_FIELD_DATE, &c, &c.date) != 0
+        || string_field(obj, "venue", BO_FIELD_VENUE, &c, &c.venue) != 0
+        || seats_field(obj, &c) != 0 || price_field(obj, &c) != 0)
+        goto fail;
+    *out = c;
+    return 0;
+fail:
+    bo_concert_clear(&c);
+    return -1;
+}
+
+int bo_concert_list_from_json(const cJSON *arr, bo_concert_list *out)
+{
+    bo_concert_list l = { NULL, 0 };
+    if (!cJSON_IsArray(arr))
+        return -1;
+    int n = cJSON_GetArraySize(arr);
+    if (n > 0) {
+        l.items = calloc((size_t)n, sizeof *l.items);
+        if (l.items == NULL)
+            return -1;
+    }
+    const cJSON *el;
+    cJSON_ArrayForEach(el, arr) {
+        int rc = l.n >= (size_t)n ? -1
+                 : cJSON_IsObject(el) ? bo_concert_from_json(el, &l.items[l.n])
+                                      : bo_concert_placeholder(&l.items[l.n], "record: not a JSON object");
+        if (rc != 0) {
+            bo_concert_list_clear(&l);
+            return -1;
+        }
+        l.n++;
+    }
+    *out = l;
+    return 0;
+}
+
+/* ---- sorting ---- */
+
+const char *bo_sort_name(bo_sort s)
+{
+    switch (s) {
+    case BO_SORT_DATE: return "date";
+    case BO_SORT_NAME: return "name";
+    case BO_SORT_SEATS: return "seats left";
+    case BO_SORT__COUNT: break;
+    }
+    return "?";
+}
+
+/* Decodes one code point from s (advancing *s); invalid bytes decode as themselves (one byte). */
+static uint32_t next_cp(const unsigned char **s)
+{
+    const unsigned char *p = *s;
+    uint32_t c = p[0];
+    int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len <= 1) {
+        *s = p + 1;
+        return c;
+    }
+    uint32_t cp = c & (0xFFu >> (len + 1));
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            *s = p + 1;
+            return c;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    *s = p + len;
+    return cp;
+}
+
+/* Case folding for ASCII, Latin-1 and Latin Extended-A letters. */
+static uint32_t fold(uint32_t c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c + 32;
+    if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+        return c + 32;
+    if (c >= 0x100 && c <= 0x137 && (c & 1) == 0)
+        return c + 1;
+    if (c >= 0x139 && c <= 0x148 && (c & 1) == 1)
+        return c + 1;
+    if (c >= 0x14A && c <= 0x177 && (c & 1) == 0)
+        return c + 1;
+    if (c == 0x178)
+        return 0xFF;
+    if ((c == 0x179 || c == 0x17B || c == 0x17D))
+        return c + 1;
+    return c;
+}
+
+/* The base letter of a Latin-1 / Latin Extended-A letter, lower case ("É" -> 'e', "Ł" -> 'l'),
+ * so that sorting by name puts "Émilie" among the e's; other code points fold as fold(). */
+static uint32_t base_letter(uint32_t c)
+{
+    static const char latin1[] = /* U+00C0..U+00FF; '*' = not a letter */
+        "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+        "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+    static const struct { uint16_t lo, hi; char base; } ext_a[] = {
+        { 0x100, 0x105, 'a' }, { 0x106, 0x10D, 'c' }, { 0x10E, 0x111, 'd' }, { 0x112, 0x11B, 'e' },
+        { 0x11C, 0x123, 'g' }, { 0x124, 0x127, 'h' }, { 0x128, 0x133, 'i' }, { 0x134, 0x135, 'j' },
+        { 0x136, 0x138, 'k' }, { 0x139, 0x142, 'l' }, { 0x143, 0x14B, 'n' }, { 0x14C, 0x153, 'o' },
+        { 0x154, 0x159, 'r' }, { 0x15A, 0x161, 's' }, { 0x162, 0x167, 't' }, { 0x168, 0x173, 'u' },
+        { 0x174, 0x175, 'w' }, { 0x176, 0x178, 'y' }, { 0x179, 0x17E, 'z' }, { 0x17F, 0x17F, 's' },
+    };
+    if (c >= 0xC0 && c <= 0xFF && latin1[c - 0xC0] != '*')
+        return (uint32_t)latin1[c - 0xC0];
+    for (size_t i = 0; i < sizeof ext_a / sizeof ext_a[0]; i++)
+        if (c >= ext_a[i].lo && c <= ext_a[i].hi)
+            return (uint32_t)ext_a[i].base;
+    return fold(c);
+}
+
+/* Compares two strings code point by code point through map(). */
+static int mapped_cmp(const char *a, const char *b, uint32_t (*map)(uint32_t))
+{
+    const unsigned char *p = (const unsigned char *)(a != NULL ? a : "");
+    const unsigned char *q = (const unsigned char *)(b != NULL ? b : "");
+    while (*p != '\0' && *q != '\0') {
+        uint32_t x = map(next_cp(&p)), y = map(next_cp(&q));
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    if (*p != '\0' || *q != '\0')
+        return *p != '\0' ? 1 : -1;
+    return 0;
+}
+
+/* Name order: base letters, then case-insensitive with accents, then raw bytes. */
+static int fold_cmp(const char *a, const char *b)
+{
+    int r = mapped_cmp(a, b, base_letter);
+    if (r == 0)
+        r = mapped_cmp(a, b, fold);
+    if (r == 0)
+        r = strcmp(a != NULL ? a : "", b != NULL ? b : "");
+    return r;
+}
+
+static int str_cmp(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+static int cmp_by(const bo_concert *a, const bo_concert *b, bo_sort by)
+{
+    int r = 0;
+    switch (by) {
+    case BO_SORT_NAME:
+        r = fold_cmp(a->name, b->name);
+        break;
+    case BO_SORT_SEATS: /* most seats left first; sold out last */
+        r = a->seats_left > b->seats_left ? -1 : a->seats_left < b->seats_left ? 1 : 0;
+        break;
+    case BO_SORT_DATE:
+    case BO_SORT__COUNT:
+        break;
+    }
+    if (r == 0)
+        r = str_cmp(a->date, b->date);
+    if (r == 0 && by != BO_SORT_NAME)
+        r = fold_cmp(a->name, b->name);
+    if (r == 0)
+        r = strcmp(a->id, b->id);
+    return r;
+}
+
+/* Stable merge sort; tmp has room for n items. */
+static void merge_sort(bo_concert *v, bo_concert *tmp, size_t n, bo_sort by)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    merge_sort(v, tmp, h, by);
+    merge_sort(v + h, tmp, n - h, by);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp_by(&v[j], &v[i], by) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+void bo_concert_list_sort(bo_concert_list *l, bo_sort by)
+{
+    if (l == NULL || l->n < 2)
+        return;
+    bo_concert *tmp = malloc(l->n * sizeof *tmp);
+    if (tmp != NULL) {
+        merge_sort(l->items, tmp, l->n, by);
+        free(tmp);
+        return;
+    }
+    /* out of memory: stable insertion sort in place */
+    for (size_t i = 1; i < l->n; i++) {
+        bo_concert x = l->items[i];
+        size_t j = i;
+        while (j > 0 && cmp_by(&x, &l->items[j - 1], by) < 0) {
+            l->items[j] = l->items[j - 1];
+            j--;
+        }
+        l->items[j] = x;
+    }
+}
+
+/* ---- filter ---- */
+
+/* True when needle (folded code points) occurs in hay. */
+static bool contains_folded(const char *hay, const char *needle)
+{
+    if (hay == NULL)
+        return false;
+    const unsigned char *h = (const unsigned char *)hay;
+    while (*h != '\0') {
+        const unsigned char *p = h, *q = (const unsigned char *)needle;
+        bool same = true;
+        while (*q != '\0') {
+            if (*p == '\0' || fold(next_cp(&p)) != fold(next_cp(&q))) {
+                same = false;
+                break;
+            }
+        }
+        if (same)
+            return true;
+        next_cp(&h);
+    }
+    return false;
+}
+
+bool bo_concert_matches(const bo_concert *c, const char *filter)
+{
+    if (filter == NULL || filter[0] == '\0')
+        return true;
+    return contains_folded(c->name, filter) || contains_folded(c->venue, filter);
+}

@@ -1,0 +1,240 @@
+/* The box office's network worker thread; see include/net_worker.h. */
+#include "net_worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define JOBS_MAX 8
+#define RESULTS_MAX 8
+
+struct net_worker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;      /* signalled on a new job or stop */
+    pthread_cond_t done;      /* signalled when the thread ends */
+    api_client *client;       /* used by the worker thread only */
+    net_job jobs[JOBS_MAX];
+    size_t job_head, job_count;
+    net_result results[RESULTS_MAX];
+    size_t res_head, res_count;
+    unsigned long next_seq;
+    bool stop, finished;
+    int wake_rd, wake_wr;     /* self-pipe: the thread writes a byte after queueing a result */
+};
+
+void net_result_clear(net_result *r)
+{
+    bo_concert_list_clear(&r->list);
+    bo_concert_clear(&r->concert);
+    bo_ticket_clear(&r->ticket);
+    memset(r, 0, sizeof *r);
+}
+
+static void run_job(api_client *c, const net_job *j, net_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = j->kind;
+    r->seq = j->seq;
+    switch (j->kind) {
+    case NET_JOB_LIST:
+        r->status = api_list_concerts(c, &r->list, &r->res);
+        break;
+    case NET_JOB_GET:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_get_concert(c, j->id, &r->concert, &r->res);
+        break;
+    case NET_JOB_PURCHASE:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_purchase_key(c, j->id, j->name, j->email, j->idem_key[0] != '\0' ? j->idem_key : NULL,
+                                     &r->ticket, &r->res);
+        break;
+    case NET_JOB_CREATE: {
+        bo_concert_input in = { j->name, j->date, j->venue, j->tickets, j->price_cents };
+        r->status = api_create_concert(c, &in, r->id, &r->res);
+        break;
+    }
+    }
+}
+
+static void free_worker(net_worker *w)
+{
+    for (size_t i = 0; i < w->res_count; i++)
+        net_result_clear(&w->results[(w->res_head + i) % RESULTS_MAX]);
+    api_client_free(w->client);
+    pthread_cond_destroy(&w->wake);
+    pthread_cond_destroy(&w->done);
+    pthread_mutex_destroy(&w->lock);
+    close(w->wake_rd);
+    close(w->wake_wr);
+    memset(w->jobs, 0, sizeof w->jobs);
+    free(w);
+}
+
+/* Makes wake_rd readable. Non-blocking: a full pipe is readable already. */
+static void signal_result(net_worker *w)
+{
+    char b = 1;
+    while (write(w->wake_wr, &b, 1) < 0 && errno == EINTR) {
+    }
+}
+
+static void drain_wakeups(net_worker *w)
+{
+    char buf[64];
+    while (read(w->wake_rd, buf, sizeof buf) > 0) {
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    net_worker *w = arg;
+    net_job job;
+    net_result res;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->stop && w->job_count == 0)
+            pthread_cond_wait(&w->wake, &w->lock);
+        if (w->stop)
+            break;
+        job = w->jobs[w->job_head];
+        memset(&w->jobs[w->job_head], 0, sizeof w->jobs[0]);
+        w->job_head = (w->job_head + 1) % JOBS_MAX;
+        w->job_count--;
+        pthread_mutex_unlock(&w->lock);
+
+        run_job(w->client, &job, &res);
+        memset(&job, 0, sizeof job); /* customer data does not linger */
+
+        pthread_mutex_lock(&w->lock);
+        if (w->stop) {
+            net_result_clear(&res);
+            break;
+        }
+        if (w->res_count == RESULTS_MAX) { /* UI far behind: drop the oldest result */
+            net_result_clear(&w->results[w->res_head]);
+            w->res_head = (w->res_head + 1) % RESULTS_MAX;
+            w->res_count--;
+        }
+        w->results[(w->res_head + w->res_count) % RESULTS_MAX] = res;
+        w->res_count++;
+        signal_result(w); /* after the result is queued: a reader that drained first sees it */
+    }
+    w->finished = true;
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+net_worker *net_worker_start(const api_config *cfg, api_inspector_fn inspector_fn, void *inspector_ud)
+{
+    net_worker *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->client = api_client_new(cfg);
+    if (w->client == NULL)
+        goto fail_client;
+    if (inspector_fn != NULL)
+        api_client_set_inspector(w->client, inspector_fn, inspector_ud);
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)
+        goto fail_pipe;
+    w->wake_rd = fds[0];
+    w->wake_wr = fds[1];
+    if (pthread_mutex_init(&w->lock, NULL) != 0)
+        goto fail_mutex;
+    if (pthread_cond_init(&w->wake, NULL) != 0)
+        goto fail_wake;
+    if (pthread_cond_init(&w->done, NULL) != 0)
+        goto fail_done;
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+        goto fail_thread;
+    return w;
+
+fail_thread:
+    pthread_cond_destroy(&w->done);
+fail_done:
+    pthread_cond_destroy(&w->wake);
+fail_wake:
+    pthread_mutex_destroy(&w->lock);
+fail_mutex:
+    close(w->wake_rd);
+    close(w->wake_wr);
+fail_pipe:
+    api_client_free(w->client);
+fail_client:
+    free(w);
+    return NULL;
+}
+
+unsigned long net_worker_submit(net_worker *w, const net_job *job)
+{
+    unsigned long seq = 0;
+    pthread_mutex_lock(&w->lock);
+    if (w->job_count < JOBS_MAX) {
+        seq = ++w->next_seq;
+        net_job *slot = &w->jobs[(w->job_head + w->job_count) % JOBS_MAX];
+        *slot = *job;
+        slot->seq = seq;
+        w->job_count++;
+        pthread_cond_signal(&w->wake);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return seq;
+}
+
+bool net_worker_poll(net_worker *w, net_result *out)
+{
+    bool got = false;
+    drain_wakeups(w); /* before looking: a result queued after this look writes a new byte */
+    pthread_mutex_lock(&w->lock);
+    if (w->res_count > 0) {
+        *out = w->results[w->res_head];
+        memset(&w->results[w->res_head], 0, sizeof w->results[0]);
+        w->res_head = (w->res_head + 1) % RESULTS_MAX;
+        w->res_count--;
+        got = true;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return got;
+}
+
+int net_worker_wake_fd(const net_worker *w)
+{
+    return w->wake_rd;
+}
+
+bool net_worker_stop(net_worker *w, long wait_ms)
+{
+    if (w == NULL)
+        return true;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (wait_ms > 0) {
+        until.tv_sec += wait_ms / 1000;
+        until.tv_nsec += (wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_signal(&w->wake);
+    while (!w->finished) {
+        if (wait_ms < 0)
+            pthread_cond_wait(&w->done, &w->lock);
+        else if (pthread_cond_timedwait(&w->done, &w->lock, &until) == ETIMEDOUT)
+            break;
+    }
+    bool finished = w->finished;
+    pthread_mutex_unlock(&w->lock);
+    if (!finished)
+        return false;
+    pthread_join(w->thread, NULL);
+    free_worker(w);
+    return true;
+}

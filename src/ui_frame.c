@@ -1,0 +1,98 @@
+/* The frame around the screens: header, status line, key bar, the inspector panel's place; see
+ * include/ui_frame.h. */
+#include "ui_frame.h"
+
+#include <stdio.h>
+
+#include "bo_text.h"
+#include "ui_app.h"
+#include "ui_curses.h"
+#include "ui_screens.h"
+#include "ui_term.h"
+#include "ui_text.h"
+
+static void draw_header(ui_app *app)
+{
+    int attr = ui_attr(app, UI_A_HEADER);
+    attron(attr);
+    mvhline(0, 0, ' ', COLS);
+    attroff(attr);
+    char state[400];
+    bool failed;
+    ui_catalogue_describe(app, state, sizeof state, &failed);
+    char mode[64];
+    snprintf(mode, sizeof mode, "%s%s", app->opts->kiosk ? "[kiosk] " : "",
+             (!app->opts->kiosk && app->opts->api.api_key && app->opts->api.api_key[0]) ? "[operator] " : "");
+    int sw = ui_text_width(state);
+    if (sw > COLS - 30)
+        sw = COLS - 30;
+    int state_attr = failed ? ui_attr(app, UI_A_ERROR) : attr;
+    ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
+    char left[700];
+    snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, app->opts->api.base_url ? app->opts->api.base_url : "");
+    char safe[700];
+    bo_text_sanitize(safe, sizeof safe, left);
+    ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);
+}
+
+static void draw_bar(ui_app *app)
+{
+    const ui_screen_ops *s = ui_top(app);
+    int y = LINES - 1, x = 1;
+    move(y, 0);
+    clrtoeol();
+    if (s->bar == NULL)
+        return;
+    for (const ui_action *a = s->bar; *a != UI_ACT_NONE; a++) {
+        const ui_action_def *d = ui_action_get(*a);
+        if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
+            continue;
+        int kw = ui_text_width(d->keys_label), nw = ui_text_width(d->name);
+        if (x + kw + 1 + nw >= COLS)
+            break;
+        ui_draw_text(y, x, kw, d->keys_label, ui_attr(app, UI_A_KEY), false);
+        ui_draw_text(y, x + kw + 1, nw, d->name, A_NORMAL, false);
+        x += kw + 1 + nw + 2;
+    }
+}
+
+static void draw_status(ui_app *app)
+{
+    int y = LINES - 2;
+    move(y, 0);
+    clrtoeol();
+    char line[400];
+    if (app->busy_seq != 0) {
+        snprintf(line, sizeof line, "%s %s %.1fs", ui_spinner(app->now), app->busy_label, app->now - app->busy_since);
+        ui_draw_text(y, 1, COLS - 2, line, ui_attr(app, UI_A_TITLE), false);
+    } else if (app->msg[0] != '\0') {
+        ui_draw_text(y, 1, COLS - 2, app->msg, app->msg_error ? ui_attr(app, UI_A_ERROR) : ui_attr(app, UI_A_OK), false);
+    }
+}
+
+void ui_frame_draw(ui_app *app)
+{
+    if (ui_term_too_small()) {
+        ui_term_draw_too_small();
+        return;
+    }
+    erase();
+    draw_header(app);
+    ui_rect area = { 1, 0, LINES - 3, COLS };
+    ui_rect panel = { 0, 0, 0, 0 };
+    if (app->inspector_on) {
+        int ph = area.h / 2;
+        panel = (ui_rect){ area.y + area.h - ph, 0, ph, COLS };
+        area.h -= ph;
+    }
+    int base = app->depth - 1;
+    while (base > 0 && app->stack[base]->overlay)
+        base--;
+    for (int i = base; i < app->depth; i++)
+        app->stack[i]->draw(app, &area);
+    if (app->inspector_on)
+        ui_screen_inspector.draw(app, &panel);
+    draw_status(app);
+    draw_bar(app);
+    refresh();
+}

@@ -1,0 +1,250 @@
+/* Configuration precedence: flag > environment > config file > local-stack default. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client_config.h"
+
+static char tmpdir[256];
+
+static void write_file(const char *rel, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, rel);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void write_config(const char *text)
+{
+    write_file("xdg/boxoffice/config", text);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_config.XXXXXX");
+    if (mkdtemp(tmpdir) == NULL)
+        return -1;
+    snprintf(path, sizeof path, "%s/xdg", tmpdir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/xdg/boxoffice", tmpdir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/state", tmpdir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/xdg", tmpdir);
+    setenv("XDG_CONFIG_HOME", path, 1);
+    snprintf(path, sizeof path, "%s/state", tmpdir);
+    setenv("LOCAL_STATE_DIR", path, 1);
+    unsetenv("BOXOFFICE_API_URL");
+    unsetenv("BOXOFFICE_API_KEY");
+    unsetenv("API_PORT");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void defaults_point_at_the_local_stack(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_string_equal(c.api_url, "http://127.0.0.1:3000/dev");
+    assert_int_equal(c.url_source, CONFIG_SRC_DEFAULT);
+    assert_null(c.api_key);
+    assert_null(c.kiosk_pin);
+    assert_int_equal(c.refresh_s, CONFIG_REFRESH_DEFAULT_S);
+    assert_int_equal(c.idle_timeout_s, CONFIG_IDLE_DEFAULT_S);
+    assert_non_null(strstr(c.file_path, "/xdg/boxoffice/config"));
+    config_free(&c);
+}
+
+static void local_stack_port_and_key_file(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    setenv("API_PORT", "3456", 1);
+    write_file("state/api-key", "  generated-key-123 \n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_string_equal(c.api_url, "http://127.0.0.1:3456/dev");
+    assert_string_equal(c.api_key, "generated-key-123");
+    assert_int_equal(c.key_source, CONFIG_SRC_KEY_FILE);
+    config_free(&c);
+
+    setenv("API_PORT", "http", 1);
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "API_PORT"));
+}
+
+static void key_file_is_ignored_for_another_api(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    write_file("state/api-key", "local-only\n");
+    setenv("BOXOFFICE_API_URL", "https://api.example.com/prod", 1);
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_int_equal(c.url_source, CONFIG_SRC_ENV);
+    assert_null(c.api_key);   /* never send the local key to a remote API */
+    config_free(&c);
+}
+
+static void file_beats_default(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    write_config("# box office\n\napi_url = https://file.example.com/dev/\napi_key = \"file-key\"\n"
+                 "refresh_seconds = 12\nkiosk_pin = 4711\nidle_timeout_seconds = 30\n");
+    write_file("state/api-key", "local-only\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_string_equal(c.api_url, "https://file.example.com/dev");
+    assert_int_equal(c.url_source, CONFIG_SRC_FILE);
+    assert_string_equal(c.api_key, "file-key");
+    assert_int_equal(c.key_source, CONFIG_SRC_FILE);
+    assert_int_equal(c.refresh_s, 12);
+    assert_string_equal(c.kiosk_pin, "4711");
+    assert_int_equal(c.idle_timeout_s, 30);
+    config_free(&c);
+}
+
+static void env_beats_file(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    write_config("api_url = https://file.example.com/dev\napi_key = file-key\n");
+    setenv("BOXOFFICE_API_URL", "http://env.example.com:8080/stage", 1);
+    setenv("BOXOFFICE_API_KEY", "env-key", 1);
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_string_equal(c.api_url, "http://env.example.com:8080/stage");
+    assert_int_equal(c.url_source, CONFIG_SRC_ENV);
+    assert_string_equal(c.api_key, "env-key");
+    assert_int_equal(c.key_source, CONFIG_SRC_ENV);
+    config_free(&c);
+}
+
+static void flag_beats_env_and_file(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    write_config("api_url = https://file.example.com/dev\napi_key = file-key\nrefresh_seconds = 12\nkiosk_pin = 1\n");
+    setenv("BOXOFFICE_API_URL", "http://env.example.com/stage", 1);
+    setenv("BOXOFFICE_API_KEY", "env-key", 1);
+    config_flags f = { "http://flag.example.com/x", "flag-key", "9999", 0 };
+    assert_int_equal(config_resolve(&f, &c, err, sizeof err), 0);
+    assert_string_equal(c.api_url, "http://flag.example.com/x");
+    assert_int_equal(c.url_source, CONFIG_SRC_FLAG);
+    assert_string_equal(c.api_key, "flag-key");
+    assert_int_equal(c.key_source, CONFIG_SRC_FLAG);
+    assert_string_equal(c.kiosk_pin, "9999");
+    assert_int_equal(c.refresh_s, 0);
+    config_free(&c);
+}
+
+static void empty_env_counts_as_unset(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    write_config("api_url = https://file.example.com/dev\n");
+    setenv("BOXOFFICE_API_URL", "", 1);
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_int_equal(c.url_source, CONFIG_SRC_FILE);
+    config_free(&c);
+}
+
+static void bad_config_lines_are_reported_with_their_line(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    write_config("api_url = http://x.example.com\nthis is not a setting\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":2:"));
+    write_config("colour = blue\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown key"));
+    write_config("refresh_seconds = soon\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "refresh_seconds"));
+    write_config("idle_timeout_seconds = 0\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    write_config("api_url = ftp://files.example.com\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "http"));
+}
+
+static void bad_url_from_flag_is_refused(void **state)
+{
+    (void)state;
+    config c;
+    char err[256];
+    config_flags f = CONFIG_FLAGS_INIT;
+    f.api_url = "localhost:3000";
+    assert_int_equal(config_resolve(&f, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "flag"));
+}
+
+static void home_is_the_fallback_for_the_config_path(void **state)
+{
+    (void)state;
+    char home[512], path[600];
+    snprintf(home, sizeof home, "%s/home", tmpdir);
+    mkdir(home, 0700);
+    snprintf(path, sizeof path, "%s/.config", home);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/.config/boxoffice", home);
+    mkdir(path, 0700);
+    write_file("home/.config/boxoffice/config", "api_url = http://home.example.com/dev\n");
+    const char *old_home = getenv("HOME");
+    char *saved = old_home ? strdup(old_home) : NULL;
+    unsetenv("XDG_CONFIG_HOME");
+    setenv("HOME", home, 1);
+    config c;
+    char err[256];
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_string_equal(c.api_url, "http://home.example.com/dev");
+    config_free(&c);
+    if (saved) {
+        setenv("HOME", saved, 1);
+        free(saved);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(defaults_point_at_the_local_stack, setup, teardown),
+        cmocka_unit_test_setup_teardown(local_stack_port_and_key_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(key_file_is_ignored_for_another_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(file_beats_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(env_beats_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(flag_beats_env_and_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(empty_env_counts_as_unset, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_config_lines_are_reported_with_their_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_url_from_flag_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(home_is_the_fallback_for_the_config_path, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
