@@ -1,7 +1,7 @@
 #ifndef STORE_PRIV_H
 #define STORE_PRIV_H
 /* What store.c lends to the store's other modules (store_order.c), and to nothing else: the DynamoDB
- * client, the table names, the error slot and the item helpers. Handlers never include this. */
+ * client, the table names, the error slot and the item reading. Handlers never include this. */
 #include <stdbool.h>
 
 #include <cjson/cJSON.h>
@@ -21,8 +21,6 @@ store_status store_from_ddb(store *s, const char *what, const ddb_error *e);
 /* Strongly consistent GetItem of {"id": id} in table: 0 found (*item is the caller's), 1 not found,
  * -1 failed (*st says how). */
 int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st);
-/* obj[name] = {type: value}; false when out of memory. */
-bool store_add_av(cJSON *obj, const char *name, const char *type, const char *value);
 /* Reads a concert before a sale, rewriting a seat counter stored as a string as N first (as
  * store_purchase does): STORE_OK (*out readable, the caller's), STORE_MALFORMED (*out with its
  * problems, the caller's), STORE_NOT_FOUND, STORE_UNAVAILABLE or STORE_ERROR (*out zeroed). */

@@ -2,12 +2,13 @@
  * fields orders use, read at createConcert. The contract is in the README ("Orders"). */
 #include "handlers.h"
 
+#include "bo_clock.h"
+
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "bo_valid_order.h"
 #include "store_order.h"
-#include "timefmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,7 +349,7 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     order_id(key, o.id);
     snprintf(o.sold_by, sizeof o.sold_by, "%s", key_id ? key_id : "public");
-    timefmt_iso_ms(timefmt_now_ms(), o.created_at);
+    bo_clock_iso_ms(bo_clock_wall_ms(), o.created_at);
 
     store_status s = store_order_concert(st, o.concert_id, &c);
     if (s == STORE_NOT_FOUND || s == STORE_MALFORMED) {

@@ -972,11 +972,6 @@ const char *store_table(const store *s, store_table_id t)
     }
 }
 
-bool store_add_av(cJSON *obj, const char *name, const char *type, const char *value)
-{
-    return ddb_attr_add(obj, name, type, value);
-}
-
 void store_set_error(store *s, const char *fmt, ...)
 {
     va_list ap;

@@ -4,6 +4,7 @@
 
 #include "bo_money.h"
 #include "ddb.h"
+#include "ddb_attr.h"
 #include "store_priv.h"
 
 #include <stdio.h>
@@ -49,14 +50,14 @@ static bool add_n(cJSON *obj, const char *name, long long v)
 {
     char n[24];
     snprintf(n, sizeof n, "%lld", v);
-    return store_add_av(obj, name, "N", n);
+    return ddb_attr_add(obj, name, "N", n);
 }
 
 static bool add_money(cJSON *obj, const char *name, int64_t cents)
 {
     char m[BO_MONEY_BUF];
     bo_money_format(cents, m);
-    return store_add_av(obj, name, "N", m);
+    return ddb_attr_add(obj, name, "N", m);
 }
 
 /* name: {"L": [{"S": ...}, ...]} of the tickets' attendees or ids. */
@@ -115,7 +116,7 @@ static cJSON *order_request(store *s, const order *o)
     cJSON *names = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeNames") : NULL;
     cJSON *values = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeValues") : NULL;
     if (!key || !names || !values || !cJSON_AddStringToObject(upd, "TableName", store_table(s, STORE_T_CONCERTS)) ||
-        !store_add_av(key, "id", "S", o->concert_id) ||
+        !ddb_attr_add(key, "id", "S", o->concert_id) ||
         !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :q") ||
         !cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail >= :q") ||
         !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
@@ -124,30 +125,30 @@ static cJSON *order_request(store *s, const order *o)
     /* [1] the order */
     bool have_attendees = o->quantity > 0 && o->tickets[0].attendee;
     cJSON *it = put_of(items, store_table(s, STORE_T_ORDERS), "id");
-    if (!it || !store_add_av(it, "id", "S", o->id) || !store_add_av(it, "concertId", "S", o->concert_id) ||
+    if (!it || !ddb_attr_add(it, "id", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
         !add_n(it, "quantity", o->quantity) || !add_money(it, "unitPrice", o->unit_cents) ||
-        !add_money(it, "total", o->total_cents) || !store_add_av(it, "currency", "S", o->currency) ||
-        !store_add_av(it, "paymentMethod", "S", order_payment_name(o->method)) ||
+        !add_money(it, "total", o->total_cents) || !ddb_attr_add(it, "currency", "S", o->currency) ||
+        !ddb_attr_add(it, "paymentMethod", "S", order_payment_name(o->method)) ||
         (o->has_tendered && (!add_money(it, "tendered", o->tendered_cents) || !add_money(it, "change", o->change_cents))) ||
-        !store_add_av(it, "createdAt", "S", o->created_at) || !store_add_av(it, "soldBy", "S", o->sold_by) ||
-        (o->customer_name && !store_add_av(it, "customerName", "S", o->customer_name)) ||
-        (o->customer_email && !store_add_av(it, "customerEmail", "S", o->customer_email)) ||
+        !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
+        (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
+        (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
         (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false))
         goto fail;
     /* [2 + 2i] the tickets, [3 + 2i] their codes */
     for (int i = 0; i < o->quantity; i++) {
         const order_ticket *t = &o->tickets[i];
         it = put_of(items, store_table(s, STORE_T_TICKETS), "id");
-        if (!it || !store_add_av(it, "id", "S", t->id) || !store_add_av(it, "concertId", "S", o->concert_id) ||
-            !store_add_av(it, "customerName", "S", o->customer_name) ||
-            !store_add_av(it, "customerEmail", "S", o->customer_email) ||
-            !store_add_av(it, "purchaseDate", "S", o->created_at) || !store_add_av(it, "orderId", "S", o->id) ||
-            !store_add_av(it, "code", "S", t->code) || !store_add_av(it, "status", "S", "valid") ||
-            (t->attendee && !store_add_av(it, "attendee", "S", t->attendee)))
+        if (!it || !ddb_attr_add(it, "id", "S", t->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
+            !ddb_attr_add(it, "customerName", "S", o->customer_name) ||
+            !ddb_attr_add(it, "customerEmail", "S", o->customer_email) ||
+            !ddb_attr_add(it, "purchaseDate", "S", o->created_at) || !ddb_attr_add(it, "orderId", "S", o->id) ||
+            !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "status", "S", "valid") ||
+            (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)))
             goto fail;
         it = put_of(items, store_table(s, STORE_T_CODES), "code");
-        if (!it || !store_add_av(it, "code", "S", t->code) || !store_add_av(it, "ticketId", "S", t->id) ||
-            !store_add_av(it, "orderId", "S", o->id) || !store_add_av(it, "concertId", "S", o->concert_id))
+        if (!it || !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "ticketId", "S", t->id) ||
+            !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id))
             goto fail;
     }
     return req;
@@ -157,24 +158,6 @@ fail:
 }
 
 /* ---- reading --------------------------------------------------------------------------------- */
-
-static const char *get_s(const cJSON *item, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "S");
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const char *get_n(const cJSON *item, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "N");
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const cJSON *get_l(const cJSON *item, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "L");
-    return cJSON_IsArray(v) ? v : NULL;
-}
 
 static bool copy_to(char *dst, size_t size, const char *src)
 {
@@ -188,15 +171,15 @@ static bool copy_to(char *dst, size_t size, const char *src)
 static int order_from_item(const cJSON *item, order *o)
 {
     memset(o, 0, sizeof *o);
-    const char *q = get_n(item, "quantity"), *method = get_s(item, "paymentMethod");
-    const cJSON *ids = get_l(item, "ticketIds"), *att = get_l(item, "attendees");
-    if (!copy_to(o->id, sizeof o->id, get_s(item, "id")) ||
-        !copy_to(o->concert_id, sizeof o->concert_id, get_s(item, "concertId")) || !q || !method || !ids ||
-        !copy_to(o->currency, sizeof o->currency, get_s(item, "currency")) ||
-        !copy_to(o->created_at, sizeof o->created_at, get_s(item, "createdAt")) ||
-        !copy_to(o->sold_by, sizeof o->sold_by, get_s(item, "soldBy")) ||
-        bo_money_parse(get_n(item, "unitPrice"), &o->unit_cents) != 0 ||
-        bo_money_parse(get_n(item, "total"), &o->total_cents) != 0)
+    const char *q = ddb_attr_n(item, "quantity"), *method = ddb_attr_s(item, "paymentMethod");
+    const cJSON *ids = ddb_attr_l(item, "ticketIds"), *att = ddb_attr_l(item, "attendees");
+    if (!copy_to(o->id, sizeof o->id, ddb_attr_s(item, "id")) ||
+        !copy_to(o->concert_id, sizeof o->concert_id, ddb_attr_s(item, "concertId")) || !q || !method || !ids ||
+        !copy_to(o->currency, sizeof o->currency, ddb_attr_s(item, "currency")) ||
+        !copy_to(o->created_at, sizeof o->created_at, ddb_attr_s(item, "createdAt")) ||
+        !copy_to(o->sold_by, sizeof o->sold_by, ddb_attr_s(item, "soldBy")) ||
+        bo_money_parse(ddb_attr_n(item, "unitPrice"), &o->unit_cents) != 0 ||
+        bo_money_parse(ddb_attr_n(item, "total"), &o->total_cents) != 0)
         goto malformed;
     char *end;
     long n = strtol(q, &end, 10);
@@ -210,13 +193,13 @@ static int order_from_item(const cJSON *item, order *o)
     if (m == 3)
         goto malformed;
     o->method = (order_payment)m;
-    if (get_n(item, "tendered")) {
+    if (ddb_attr_n(item, "tendered")) {
         o->has_tendered = true;
-        if (bo_money_parse(get_n(item, "tendered"), &o->tendered_cents) != 0 ||
-            bo_money_parse(get_n(item, "change"), &o->change_cents) != 0)
+        if (bo_money_parse(ddb_attr_n(item, "tendered"), &o->tendered_cents) != 0 ||
+            bo_money_parse(ddb_attr_n(item, "change"), &o->change_cents) != 0)
             goto malformed;
     }
-    const char *name = get_s(item, "customerName"), *email = get_s(item, "customerEmail");
+    const char *name = ddb_attr_s(item, "customerName"), *email = ddb_attr_s(item, "customerEmail");
     if ((name && !(o->customer_name = strdup(name))) || (email && !(o->customer_email = strdup(email))))
         goto oom;
     for (int i = 0; i < o->quantity; i++) {
@@ -253,8 +236,8 @@ static store_status read_tickets(store *s, order *o)
             store_set_error(s, "order %s: ticket %s missing", o->id, o->tickets[i].id);
             return STORE_ERROR;
         }
-        bool ok = copy_to(o->tickets[i].code, sizeof o->tickets[i].code, get_s(item, "code")) &&
-                  copy_to(o->tickets[i].status, sizeof o->tickets[i].status, get_s(item, "status"));
+        bool ok = copy_to(o->tickets[i].code, sizeof o->tickets[i].code, ddb_attr_s(item, "code")) &&
+                  copy_to(o->tickets[i].status, sizeof o->tickets[i].status, ddb_attr_s(item, "status"));
         cJSON_Delete(item);
         if (!ok) {
             store_set_error(s, "order %s: ticket %s stored malformed", o->id, o->tickets[i].id);
