@@ -22,7 +22,7 @@ new_concert() { # SEATS PRICE [EXTRA_JSON] -> CID
   expect_status 201
   CID=$(jq -r .id <<<"$HTTP_BODY")
 }
-seats() { curl -sS -m 30 "$api/concerts/$1" | jq -r .availableTickets; }
+seats() { http GET "$api/concerts/$1"; jq -r .availableTickets <<<"$HTTP_BODY"; }
 all_items() { echo $(( $(ddb_count $T-concerts-dev) + $(ddb_count $T-tickets-dev) + $(ddb_count $T-orders-dev) + $(ddb_count $T-codes-dev) )); }
 
 echo "-- the local stack created the orders and codes tables"

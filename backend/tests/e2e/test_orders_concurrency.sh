@@ -22,20 +22,21 @@ cid=$(jq -r .id <<<"$HTTP_BODY")
 
 cat >"$work/buy.sh" <<'SH'
 #!/usr/bin/env bash
-# buy.sh API CONCERT N -> "<status> <body>" in $WORK/r.N
+# buy.sh API CONCERT N -> "<status> <body>" in $WORK/r.N; the last answer is recorded for the contract check
+source "$ROOT/tests/lib/openapi_log.sh"
 i=$3 q=$(( $3 % 4 + 1 ))
 body=$(printf '{"concertId":"%s","quantity":%d,"customerName":"Buyer %s","customerEmail":"buyer%s@example.com"}' "$2" "$q" "$i" "$i")
 for attempt in 1 2 3 4 5 6 7 8; do
-  out=$(curl -s -m 60 -w '\n%{http_code}' -X POST "$1/orders" -H 'Content-Type: application/json' \
-        -H "Idempotency-Key: rush-$$-$i" --data-binary "$body")
-  code=${out##*$'\n'}
+  code=$(curl -s -m 60 -D "$WORK/h.$i" -o "$WORK/b.$i" -w '%{http_code}' -X POST "$1/orders" \
+         -H 'Content-Type: application/json' -H "Idempotency-Key: rush-$$-$i" --data-binary "$body") || true
   case $code in 429|502|503|000) sleep 0.$((RANDOM % 5 + 1)) ;; *) break ;; esac
 done
-printf '%s %s\n' "$code" "${out%$'\n'*}" >"$WORK/r.$i"
+openapi_record POST "$1/orders" "$code" "$WORK/h.$i" "$WORK/b.$i"
+printf '%s %s\n' "$code" "$(cat "$WORK/b.$i")" >"$WORK/r.$i"
 SH
 chmod +x "$work/buy.sh"
 echo "$BUYERS buyers of 1-4 tickets for $SEATS seats, 30 at a time"
-seq 1 $BUYERS | WORK=$work xargs -P 30 -I{} "$work/buy.sh" "$api" "$cid" {}
+seq 1 $BUYERS | OPENAPI_TEST=$0 ROOT=$root WORK=$work xargs -P 30 -I{} "$work/buy.sh" "$api" "$cid" {}
 
 cat "$work"/r.* >"$work/all"
 expect_eq "answers" $BUYERS "$(wc -l <"$work/all")"
@@ -75,8 +76,8 @@ echo "GET /orders/{id} for each of the $n_orders orders"
 mismatch=0
 while read -r o; do
   id=$(jq -r .id <<<"$o")
-  got=$(curl -sS -m 30 -H "x-api-key: $key" "$api/orders/$id")
-  [ "$(jq -cS . <<<"$got")" = "$(jq -cS . <<<"$o")" ] || { mismatch=$((mismatch + 1)); echo "differs: $id"; }
+  http GET "$api/orders/$id" -H "x-api-key: $key"
+  [ "$HTTP_STATUS" = 200 ] && [ "$(jq -cS . <<<"$HTTP_BODY")" = "$(jq -cS . <<<"$o")" ] || { mismatch=$((mismatch + 1)); echo "differs: $id"; }
 done <"$work/orders"
 expect_eq "orders that GET /orders/{id} tells differently" 0 "$mismatch"
 echo "invariant holds: $sold sold + $left left = $SEATS, $sold tickets, $sold distinct codes, $n_orders orders"
