@@ -2,13 +2,15 @@
  * straight to DynamoDB with the backend's own client (backend/ddb/include/ddb.h: kept-alive, SigV4-signed
  * connection), one call at a time.
  *
- *   ddbfloor -o GetItem|TransactWriteItems -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)
- *            [-n N] [-W WARMUP]
+ *   ddbfloor -o GetItem|TransactWriteItems|Order -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)
+ *            [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]
  *
  * With -f, call i uses line (i mod lines) of the file, as the API benchmark spreads over its concerts.
  * GetItem reads the concert (ConsistentRead, as store.c does). TransactWriteItems is a purchase: the
  * conditional seat decrement on the concert plus the conditional put of a new ticket, the same request
- * store_purchase builds; the concert needs N + WARMUP seats. Environment: the AWS_* variables the
+ * store_purchase builds; the concert needs N + WARMUP seats. Order is an order of QUANTITY tickets (default 4):
+ * the one TransactWriteItems store_order_place builds (seat update by QUANTITY, the order put, per ticket a
+ * ticket put and a code put, each conditional), with fresh codes from bo_code_new. Environment: the AWS_* variables the
  * bootstrap reads (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials).
  * Prints one JSON object: {"op":..,"calls":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"throughput_rps":..}.
  */
@@ -19,6 +21,7 @@
 #include <time.h>
 #include <uuid/uuid.h>
 
+#include "bo_code.h"
 #include "ddb.h"
 
 static double now_s(void)
@@ -65,14 +68,102 @@ static cJSON *build_request(const char *op, const char *concerts, const char *ti
     return cJSON_Parse(buf);
 }
 
+static cJSON *put(cJSON *items, const char *table, const char *key)
+{
+    cJSON *w = cJSON_CreateObject();
+    cJSON_AddItemToArray(items, w);
+    cJSON *p = cJSON_AddObjectToObject(w, "Put");
+    cJSON_AddStringToObject(p, "TableName", table);
+    cJSON_AddStringToObject(p, "ConditionExpression", "attribute_not_exists(#k)");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(p, "ExpressionAttributeNames"), "#k", key);
+    return cJSON_AddObjectToObject(p, "Item");
+}
+
+static void av(cJSON *o, const char *name, const char *type, const char *v)
+{
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(o, name), type, v);
+}
+
+/* An order of q tickets, as store_order_place builds it. */
+static cJSON *build_order(const char *concerts, const char *tickets, const char *orders, const char *codes,
+                          const char *id, int q)
+{
+    char oid[40], date[32], qs[8], tids[49][40];
+    uuid_t u;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, oid);
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    snprintf(qs, sizeof qs, "%d", q);
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = cJSON_AddArrayToObject(req, "TransactItems");
+    cJSON *w = cJSON_CreateObject();
+    cJSON_AddItemToArray(items, w);
+    cJSON *upd = cJSON_AddObjectToObject(w, "Update");
+    cJSON_AddStringToObject(upd, "TableName", concerts);
+    av(cJSON_AddObjectToObject(upd, "Key"), "id", "S", id);
+    cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :q");
+    cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail >= :q");
+    cJSON *n = cJSON_AddObjectToObject(upd, "ExpressionAttributeNames");
+    cJSON_AddStringToObject(n, "#id", "id");
+    cJSON_AddStringToObject(n, "#avail", "availableTickets");
+    av(cJSON_AddObjectToObject(upd, "ExpressionAttributeValues"), ":q", "N", qs);
+    cJSON *o = put(items, orders, "id");
+    av(o, "id", "S", oid);
+    av(o, "concertId", "S", id);
+    av(o, "quantity", "N", qs);
+    av(o, "unitPrice", "N", "49.99");
+    av(o, "total", "N", "199.96");
+    av(o, "currency", "S", "EUR");
+    av(o, "paymentMethod", "S", "card");
+    av(o, "createdAt", "S", date);
+    av(o, "soldBy", "S", "public");
+    av(o, "customerName", "S", "Floor Buyer");
+    av(o, "customerEmail", "S", "floor@example.com");
+    cJSON *l = cJSON_AddArrayToObject(cJSON_AddObjectToObject(o, "ticketIds"), "L");
+    for (int i = 0; i < q; i++) {
+        uuid_generate_random(u);
+        uuid_unparse_lower(u, tids[i]);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "S", tids[i]);
+        cJSON_AddItemToArray(l, e);
+    }
+    for (int i = 0; i < q; i++) {
+        char code[BO_CODE_BUF];
+        if (bo_code_new(code) != 0) {
+            cJSON_Delete(req);
+            return NULL;
+        }
+        cJSON *ti = put(items, tickets, "id");
+        av(ti, "id", "S", tids[i]);
+        av(ti, "concertId", "S", id);
+        av(ti, "customerName", "S", "Floor Buyer");
+        av(ti, "customerEmail", "S", "floor@example.com");
+        av(ti, "purchaseDate", "S", date);
+        av(ti, "orderId", "S", oid);
+        av(ti, "code", "S", code);
+        av(ti, "status", "S", "valid");
+        cJSON *ci = put(items, codes, "code");
+        av(ci, "code", "S", code);
+        av(ci, "ticketId", "S", tids[i]);
+        av(ci, "orderId", "S", oid);
+        av(ci, "concertId", "S", id);
+    }
+    return req;
+}
+
 int main(int argc, char **argv)
 {
     const char *op = "GetItem", *concerts = NULL, *tickets = NULL, *id = NULL, *ids_path = NULL;
+    const char *orders = NULL, *codes = NULL;
     long n = 1000, warm = 50;
+    int q = 4;
     int opt;
     static char ids[1024][130];
     size_t nids = 0;
-    while ((opt = getopt(argc, argv, "o:c:T:k:f:n:W:")) != -1) {
+    while ((opt = getopt(argc, argv, "o:c:T:k:f:n:W:O:D:q:")) != -1) {
         switch (opt) {
         case 'o': op = optarg; break;
         case 'c': concerts = optarg; break;
@@ -81,6 +172,9 @@ int main(int argc, char **argv)
         case 'f': ids_path = optarg; break;
         case 'n': n = atol(optarg); break;
         case 'W': warm = atol(optarg); break;
+        case 'O': orders = optarg; break;
+        case 'D': codes = optarg; break;
+        case 'q': q = atoi(optarg); break;
         default: return 2;
         }
     }
@@ -96,10 +190,12 @@ int main(int argc, char **argv)
         if (nids > 0)
             id = ids[0];
     }
-    bool tx = strcmp(op, "TransactWriteItems") == 0;
-    if ((!tx && strcmp(op, "GetItem") != 0) || !concerts || !id || (tx && !tickets) || n < 1 || warm < 0) {
-        fprintf(stderr, "usage: ddbfloor -o GetItem|TransactWriteItems -c CONCERTS_TABLE [-T TICKETS_TABLE]"
-                        " (-k CONCERT_ID | -f IDS_FILE) [-n N] [-W WARMUP]\n");
+    bool order = strcmp(op, "Order") == 0;
+    bool tx = order || strcmp(op, "TransactWriteItems") == 0;
+    if ((!tx && strcmp(op, "GetItem") != 0) || !concerts || !id || (tx && !tickets) || n < 1 || warm < 0 ||
+        (order && (!orders || !codes || q < 1 || q > 49))) {
+        fprintf(stderr, "usage: ddbfloor -o GetItem|TransactWriteItems|Order -c CONCERTS_TABLE [-T TICKETS_TABLE]"
+                        " (-k CONCERT_ID | -f IDS_FILE) [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]\n");
         return 2;
     }
     int rc = 1;
@@ -112,7 +208,10 @@ int main(int argc, char **argv)
     }
     double t_start = 0;
     for (long i = 0; i < warm + n; i++) {
-        cJSON *req = build_request(op, concerts, tickets, nids ? ids[(size_t)i % nids] : id, i), *resp = NULL;
+        const char *cid = nids ? ids[(size_t)i % nids] : id;
+        cJSON *req = order ? build_order(concerts, tickets, orders, codes, cid, q)
+                           : build_request(op, concerts, tickets, cid, i);
+        cJSON *resp = NULL;
         if (!req) {
             fprintf(stderr, "ddbfloor: out of memory\n");
             goto cleanup;
@@ -120,7 +219,7 @@ int main(int argc, char **argv)
         if (i == warm)
             t_start = now_s();
         double t0 = now_s();
-        ddb_status st = ddb_call(c, op, req, &resp, &err);
+        ddb_status st = ddb_call(c, order ? "TransactWriteItems" : op, req, &resp, &err);
         double t1 = now_s();
         cJSON_Delete(req);
         cJSON_Delete(resp);

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)apigw_header(&ev, "Content-Type");
     (void)apigw_query_param(&ev, "limit");
     static const handler_fn fns[] = {handler_create_concert, handler_get_concert, handler_list_concerts,
-                                     handler_purchase_ticket};
+                                     handler_purchase_ticket, handler_create_order, handler_get_order};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         handler_result r;
         memset(&r, 0, sizeof r);

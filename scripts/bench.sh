@@ -218,6 +218,27 @@ for c in 1 8 32; do
     row "warm c=$c" "$name p50 at $c concurrent" "$(fmt "${p50[$label$c]}" 3)" ms "$target" "$ok" "$note"
   done
 done
+# ---- 3b. orders: POST /orders of 4 tickets (c=1) against the floor of the same transaction ----------------
+O=${T/-tickets-/-orders-}; D=${T/-tickets-/-codes-}
+n_ord=300; [ "$quick" = 1 ] && n_ord=100
+if [ "$local_api" = 1 ]; then
+  say "floor: an order of 4 tickets (one TransactWriteItems of 10 items) with the backend's DynamoDB client"
+  floor_ord=$("$B/ddbfloor" -o Order -q 4 -c "$C" -T "$T" -O "$O" -D "$D" -f "$tmp/ids.txt" -W 100 -n "$n_ord")
+  fo=$(jq -r .p50_ms <<<"$floor_ord")
+  row floor "TransactWriteItems p50 (order of 4: seats, order, 4 tickets, 4 codes)" "$(fmt "$fo" 3)" ms "-" "-" \
+    "p99 $(jq -r .p99_ms <<<"$floor_ord") ms, $(jq -r .throughput_rps <<<"$floor_ord") calls/s"
+fi
+say "warm: POST /orders, 4 tickets, 1 client"
+j=$(warm order 1 "$n_ord" POST "$api/orders" \
+  '{"concertId":"{line}","quantity":4,"customerName":"Bench Buyer {seq}","customerEmail":"buyer{seq}@example.com"}')
+ok_status=$(jq -r '[.status | to_entries[] | select(.key|test("^2"))] | map(.value) | add // 0' <<<"$j")
+note="p90 $(jq -r .p90_ms <<<"$j") / p99 $(jq -r .p99_ms <<<"$j") ms, $(jq -r .throughput_rps <<<"$j") req/s, $ok_status/$(jq -r .requests <<<"$j") 2xx"
+target="-"; ok="-"
+if [ "$local_api" = 1 ]; then
+  r=$(echo "$(jq -r .p50_ms <<<"$j") / $fo" | bc -l); target="<= 1.3 x floor"; ok=$(le "$r" 1.3); note="$(fmt "$r") x floor; $note"
+fi
+row "warm c=1" "POST /orders (4 tickets) p50 at 1 concurrent" "$(fmt "$(jq -r .p50_ms <<<"$j")" 3)" ms "$target" "$ok" "$note"
+
 if [ "$local_api" = 1 ]; then
   # The same CPU figure seen from the gateway: every worker's user+sys over a run of warm GET /concerts/{id}.
   n_gw=3000; [ "$quick" = 1 ] && n_gw=800
@@ -260,6 +281,37 @@ row "hot sale" "time to sell out 200 seats (1,000 buyers, 64 connections)" "$(fm
   "all 1,000 answered in $(fmt "$(jq -r .duration_s <<<"$hot")" 3) s; p50 $(jq -r .p50_ms <<<"$hot") ms, p99 $(jq -r .p99_ms <<<"$hot") ms"
 row "hot sale" "answers by status" "$answers" "" "201 x 200, rest sold out" "$([ "$sold" = 200 ] && [ "$soldout_msgs" = 800 ] && echo yes || echo no)" "$soldout_msgs answers 'No tickets available'"
 row "hot sale" "invariant: 200 tickets, 0 seats, no duplicates" "$([ $inv_ok = yes ] && echo holds || echo BROKEN)" "" "holds" "$inv_ok" "$inv"
+
+# ---- 4b. hot sale of orders: 1,000 buyers of 1-4 tickets, 200 seats, 64 connections --------------------
+say "hot sale of orders: 1000 buyers of 1-4 tickets for 200 seats at 64 connections"
+hoto_id=$(curl -sf -X POST -H "$hdr_json" -H "x-api-key: $key" "$api/concerts" \
+  -d '{"name":"Hot Order Sale","date":"2027-05-01T20:00:00Z","venue":"Arena","availableTickets":200,"ticketPrice":89}' | jq -r .id)
+printf '1\n2\n3\n4\n' >"$tmp/quantities.txt"
+hoto=$("$B/loadgen" -c 64 -n 1000 -j -X POST -K -H "$hdr_json" -t 30000 -l "$tmp/hot-orders.log" -f "$tmp/quantities.txt" \
+  -b "{\"concertId\":\"$hoto_id\",\"quantity\":{line},\"customerName\":\"Hot Buyer {seq}\",\"customerEmail\":\"hot{seq}@example.com\"}" \
+  "$api/orders" || true)
+awk '$2 == 201' "$tmp/hot-orders.log" | cut -d' ' -f6- >"$tmp/hot-orders.json"
+o_orders=$(wc -l <"$tmp/hot-orders.json")
+o_sold=$(jq -s 'map(.quantity) | add // 0' "$tmp/hot-orders.json")
+o_short=$(jq -s 'map(select((.tickets | length) != .quantity)) | length' "$tmp/hot-orders.json")
+o_codes=$(jq -r '.tickets[].code' "$tmp/hot-orders.json" | sort -u | wc -l)
+o_seats=$(curl -sf "$api/concerts/$hoto_id" | jq -r .availableTickets)
+o_answers=$(jq -r '.status | to_entries | map("\(.key):\(.value)") | join(" ")' <<<"$hoto")
+o_inv="$o_sold sold + $o_seats left = $((o_sold + o_seats)) of 200, $o_orders orders, $o_codes distinct codes, $o_short 201s missing tickets"
+o_ok=no
+if [ "$local_api" = 1 ]; then
+  filter="\"FilterExpression\":\"concertId = :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"$hoto_id\"}}"
+  o_tickets=$(ddb_req "$ddb_port" Scan "{\"TableName\":\"$T\",$filter}" | jq '.Items | length')
+  o_code_items=$(ddb_req "$ddb_port" Scan "{\"TableName\":\"$D\",$filter}" | jq '.Items | length')
+  o_inv="$o_inv; stored: $o_tickets tickets, $o_code_items codes"
+  [ "$((o_sold + o_seats))" = 200 ] && [ "$o_tickets" = "$o_sold" ] && [ "$o_code_items" = "$o_sold" ] && \
+    [ "$o_codes" = "$o_sold" ] && [ "$o_short" = 0 ] && o_ok=yes
+else
+  [ "$((o_sold + o_seats))" = 200 ] && [ "$o_codes" = "$o_sold" ] && [ "$o_short" = 0 ] && o_ok=yes
+fi
+row "hot sale" "orders of 1-4: time to the last 201 (1,000 buyers, 64 connections)" "$(fmt "$(jq -r .last_2xx_s <<<"$hoto")" 3)" s "-" "-" \
+  "all 1,000 answered in $(fmt "$(jq -r .duration_s <<<"$hoto")" 3) s; p50 $(jq -r .p50_ms <<<"$hoto") ms, p99 $(jq -r .p99_ms <<<"$hoto") ms; $o_answers"
+row "hot sale" "orders of 1-4: invariant (sold + left = 200, items = sold, codes distinct)" "$([ $o_ok = yes ] && echo holds || echo BROKEN)" "" "holds" "$o_ok" "$o_inv"
 
 # ---- 5. the client: first full screen with 10,000 concerts ------------------------------------------------
 say "client: first screen with 10,000 concerts (canned API, pty 80x24)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory check (valgrind memcheck): every unit test binary of the plain build (client and backend), then a
-# bootstrap serving 1,000 invocations of all four handlers (valid and invalid inputs) against DynamoDB Local,
+# bootstrap serving 1,300 invocations of all six handlers (valid and invalid inputs) against DynamoDB Local,
 # fed by bench/rtstub (a Runtime API stub). Fails on any invalid access, use of uninitialised memory, or a
 # definite/indirect leak. Run by scripts/run-tests.sh and `make check-memory`.
 # Ports: CHECKMEM_DDB_PORT (default 8604), CHECKMEM_STUB_PORT (9604+1 = 9605).
@@ -55,10 +55,10 @@ for t in "${tests[@]}"; do
 done
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || { fail=1; failed+=("${names[$i]}"); }; done
 
-# ---- bootstrap: 1,000 invocations under valgrind ---------------------------------------------------------
+# ---- bootstrap: 1,300 invocations under valgrind ---------------------------------------------------------
 # backend/build/bootstrap is the deployed link before strip (test_artifact_contents.sh checks that the zip's
 # bootstrap is exactly it, stripped): the same code, with the symbols valgrind's reports need.
-echo "check-memory: bootstrap, 1,000 invocations under valgrind (DynamoDB Local on :$ddb_port)"
+echo "check-memory: bootstrap, 1,300 invocations under valgrind (DynamoDB Local on :$ddb_port)"
 cleanup() { scripts/ddb-local.sh stop "$state" >/dev/null 2>&1; }
 trap cleanup EXIT
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
@@ -94,13 +94,27 @@ buy mem-malformed >"$ev/buy-malformed.json"
 buy mem-strings >"$ev/buy-strings.json"
 buy mem-open | jq -c '.headers["Idempotency-Key"]="memcheck-replay-key" | .body |= sub("Mem Buyer"; "Other Buyer")' >"$ev/buy-key-reused.json"
 api_event POST /tickets /tickets '{"concertId":3,"customerEmail":"x"}' >"$ev/buy-bad.json"
+order() { api_event POST /orders /orders "{\"concertId\":\"$1\",\"quantity\":$2,\"customerName\":\"Mem Buyer\",\"customerEmail\":\"mem@example.com\",\"attendees\":$3}"; }
+order mem-open 3 '["A","B","C"]' >"$ev/order-ok.json"
+order mem-open 2 null | jq -c '.headers["Idempotency-Key"]="memcheck-order-key"' >"$ev/order-replay.json"
+order mem-open 3 null | jq -c '.headers["Idempotency-Key"]="memcheck-order-key"' >"$ev/order-key-reused.json"
+order mem-soldout 1 null >"$ev/order-soldout.json"
+order mem-soldout 1 null | jq -c '.headers["Idempotency-Key"]="memcheck-order-soldout"' >"$ev/order-soldout-key.json"
+order mem-missing 1 null >"$ev/order-404.json"
+order mem-malformed 1 null >"$ev/order-malformed.json"
+order mem-strings 11 null >"$ev/order-too-many.json"
+api_event POST /box-office/orders /box-office/orders '{"concertId":"mem-open","quantity":2,"payment":{"method":"cash","tendered":"100"}}' |
+  jq -c '.requestContext.identity.apiKeyId="mem-operator"' >"$ev/order-walkup.json"
+api_event POST /orders /orders '{"concertId":"mem-open","quantity":"x","attendees":[1],"payment":{"method":"comp"}}' >"$ev/order-bad.json"
+api_event GET '/orders/{id}' /orders/nope '' nope >"$ev/getorder-404.json"
 
 stub() { # handler invocations events...
   local h=$1 n=$2; shift 2
   local -a evs=()
   for e in "$@"; do evs+=(-e "$e"); done
   local log="$state/vg/bootstrap-$h.log"
-  if env CONCERTS_TABLE=$C TICKETS_TABLE=$T _HANDLER="concert-service.$h" AWS_LAMBDA_FUNCTION_NAME="memcheck-$h" \
+  if env CONCERTS_TABLE=$C TICKETS_TABLE=$T ORDERS_TABLE=concert-ticket-system-orders-dev \
+       CODES_TABLE=concert-ticket-system-codes-dev _HANDLER="concert-service.$h" AWS_LAMBDA_FUNCTION_NAME="memcheck-$h" \
        timeout 600 build/bench/rtstub -p "$stub_port" -g -t 60 -n "$n" -o "$state/bootstrap-$h.out" "${evs[@]}" -- \
        "${VG[@]}" --log-file="$log" backend/build/bootstrap >"$state/rtstub-$h.txt" 2>&1 \
      && grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
@@ -118,9 +132,13 @@ stub listConcerts 250 "$ev/list.json" "$ev/garbage.json" || { fail=1; failed+=(b
 stub purchaseTicket 250 "$ev/buy-ok.json" "$ev/buy-replay.json" "$ev/buy-soldout.json" "$ev/buy-404.json" "$ev/buy-bad.json" \
   "$ev/buy-malformed.json" "$ev/buy-strings.json" "$ev/buy-key-reused.json" "$ev/garbage.json" \
   || { fail=1; failed+=(bootstrap-purchaseTicket); }
+stub createOrder 250 "$ev/order-ok.json" "$ev/order-replay.json" "$ev/order-key-reused.json" "$ev/order-soldout.json" \
+  "$ev/order-soldout-key.json" "$ev/order-404.json" "$ev/order-malformed.json" "$ev/order-too-many.json" "$ev/order-walkup.json" \
+  "$ev/order-bad.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-createOrder); }
+stub getOrder 50 "$ev/getorder-404.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getOrder); }
 
 if [ $fail -eq 0 ]; then
-  echo "check-memory: ${#tests[@]} unit test binaries and 1,000 bootstrap invocations: no leak, no invalid access"
+  echo "check-memory: ${#tests[@]} unit test binaries and 1,300 bootstrap invocations: no leak, no invalid access"
 else
   echo "check-memory: FAILED: ${failed[*]}"
 fi

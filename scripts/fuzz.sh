@@ -25,10 +25,12 @@ sources() {
     fuzz_client_json) echo src/client_model.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
                            backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
-                           backend/lambda/src/handler_ticket.c backend/lambda/src/store.c \
+                           backend/lambda/src/handler_ticket.c backend/lambda/src/handler_order.c \
+                           backend/lambda/src/store.c backend/lambda/src/store_order.c \
                            backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
                            backend/ddb/src/tls_ca.c \
-                           common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c \
+                           common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c \
+                           common/src/bo_text.c common/src/bo_money.c \
                            common/src/bo_base64.c common/src/bo_buf.c common/src/bo_clock.c common/src/bo_err.c \
                            common/src/bo_rand.c common/src/bo_backoff.c ;;
     *) return 1 ;;

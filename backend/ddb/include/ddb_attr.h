@@ -10,6 +10,10 @@
 bool ddb_attr_add(cJSON *obj, const char *name, const char *type, const char *value);
 /* The string of attribute `name` of item when it is {"S": "..."}, else NULL (borrowed from item). */
 const char *ddb_attr_s(const cJSON *item, const char *name);
+/* The number text of attribute `name` of item when it is {"N": "..."}, else NULL (borrowed from item). */
+const char *ddb_attr_n(const cJSON *item, const char *name);
+/* The array of attribute `name` of item when it is {"L": [...]}, else NULL (borrowed from item). */
+const cJSON *ddb_attr_l(const cJSON *item, const char *name);
 /* The stored text of an attribute value: its S or N, else its JSON ({"BOOL":true}). Caller frees;
  * NULL on OOM. */
 char *ddb_attr_text(const cJSON *av);

@@ -23,6 +23,18 @@ const char *ddb_attr_s(const cJSON *item, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+const char *ddb_attr_n(const cJSON *item, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "N");
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const cJSON *ddb_attr_l(const cJSON *item, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, name), "L");
+    return cJSON_IsArray(v) ? v : NULL;
+}
+
 char *ddb_attr_text(const cJSON *av)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(av, "S");

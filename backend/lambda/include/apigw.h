@@ -26,6 +26,8 @@ typedef struct apigw_event {
     const char *body;              /* as sent (maybe base64), or NULL when absent/null/not a string */
     bool is_base64;                /* isBase64Encoded === true */
     const char *request_id;        /* requestContext.requestId, or NULL */
+    const char *api_key_id;        /* requestContext.identity.apiKeyId when a non-empty string, else NULL:
+                                      API Gateway fills it on private routes only, after checking the key */
     bool has_nul_escape;           /* some string of the event holds \u0000 (cJSON strings stop there) */
 } apigw_event;
 

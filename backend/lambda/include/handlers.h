@@ -38,6 +38,10 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
 void handler_get_concert(store *st, const apigw_event *ev, handler_result *out);
 void handler_list_concerts(store *st, const apigw_event *ev, handler_result *out);
 void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *out);
+/* Orders (handler_order.c): concert-service.createOrder on POST /orders and POST /box-office/orders,
+ * concert-service.getOrder on GET /orders/{id}. */
+void handler_create_order(store *st, const apigw_event *ev, handler_result *out);
+void handler_get_order(store *st, const apigw_event *ev, handler_result *out);
 
 void handler_result_clear(handler_result *r);
 
@@ -65,6 +69,10 @@ const char *handler_date_field(const cJSON *obj, char **out);                   
 const char *handler_email_field(const cJSON *obj, char **out);                     /* copy, caller frees */
 const char *handler_tickets_field(const cJSON *obj, int64_t *out);
 const char *handler_price_field(const cJSON *obj, int64_t *cents);
+/* createConcert's optional fields (handler_order.c): currency (default $DEFAULT_CURRENCY, else EUR),
+ * timezone, maxPerOrder (default BO_ORDER_DEFAULT_MAX); capacity = availableTickets. Sets them in *c
+ * (c->available_tickets already read). NULL, or the message naming the field. */
+const char *handler_concert_order_fields(const cJSON *obj, concert *c);
 /* An id (concertId in a body, {id} in a path): non-empty, <= STORE_ID_MAX bytes, valid UTF-8,
  * no control characters. field names it in the message. */
 const char *handler_valid_id(const char *field, const char *value);
@@ -75,6 +83,10 @@ const char *handler_valid_id(const char *field, const char *value);
  * New cJSON owned by the caller, NULL on OOM. */
 cJSON *handler_concert_json(const concert *c);
 cJSON *handler_ticket_json(const ticket *t);
+
+/* NULL when an Idempotency-Key (if present: key may be NULL) is 1..255 visible ASCII characters,
+ * else the 400 message (handler_ticket.c). */
+const char *handler_check_idempotency_key(const char *key);
 
 /* Ticket ids: name-based (SHA-1, RFC 4122 v5) UUID of the Idempotency-Key in a fixed namespace,
  * or a random v4 UUID when key is NULL. out holds 36 characters + NUL. */

@@ -7,6 +7,7 @@
  *   concerts: id S, name S, date S, venue S, availableTickets N, ticketPrice N
  *   tickets:  id S, concertId S, customerName S, customerEmail S, purchaseDate S (ISO-8601 UTC, ms, 'Z')
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,8 +21,12 @@ enum {
     STORE_F_VENUE = 1u << 3,
     STORE_F_TICKETS = 1u << 4,
     STORE_F_PRICE = 1u << 5,
+    STORE_F_CAPACITY = 1u << 6,   /* the optional fields of issue 11 (absent in the reference's items) */
+    STORE_F_CURRENCY = 1u << 7,
+    STORE_F_TIMEZONE = 1u << 8,
+    STORE_F_MAX_PER_ORDER = 1u << 9,
 };
-#define STORE_PROBLEMS_MAX 6 /* at most one problem per field */
+#define STORE_PROBLEMS_MAX 10 /* at most one problem per field */
 
 typedef struct concert {
     char id[STORE_ID_MAX + 1];
@@ -30,6 +35,15 @@ typedef struct concert {
     char *venue;             /* owned */
     int64_t available_tickets;
     int64_t price_cents;     /* ticketPrice N in cents (exact: more than 2 decimals is a problem) */
+    /* Optional (written by createConcert since orders; the reference's items have none of them):
+     * capacity N (0..1,000,000), currency S (ISO 4217 form), timezone S (IANA form), maxPerOrder N (1..49).
+     * Absent: has_capacity/has_max_per_order false, currency "", timezone NULL. */
+    bool has_capacity;
+    int64_t capacity;
+    char currency[4];
+    char *timezone;          /* owned */
+    bool has_max_per_order;
+    int64_t max_per_order;
 
     /* An item that cannot be read faithfully (written by another program, see "Reading items" below)
      * has n_problems > 0; a concert read without problems has these fields zero/NULL. */
@@ -39,6 +53,7 @@ typedef struct concert {
     char *raw_id;            /* owned: the stored id when longer than STORE_ID_MAX (id[] is then "") */
     char *raw_tickets;       /* owned: the stored text of availableTickets when it has a problem, NULL if absent */
     char *raw_price;         /* owned: the same for ticketPrice */
+    char *raw_capacity, *raw_currency, *raw_timezone, *raw_max_per_order; /* owned: the same, optional fields */
 } concert;
 
 typedef struct concert_list {
@@ -88,6 +103,10 @@ const char *store_last_error(const store *s);
  *   date               missing, not a string, control or bidi characters (the format is not judged)
  *   availableTickets   missing, not a number, not whole, negative, more than BO_TICKETS_MAX
  *   ticketPrice        missing, not a number, negative, more than BO_PRICE_MAX_CENTS, more than 2 decimals
+ *   capacity           (optional) not a number, not whole, negative, more than BO_TICKETS_MAX
+ *   currency           (optional) not a string of three upper-case letters
+ *   timezone           (optional) not a string of the IANA form (bo_valid_timezone)
+ *   maxPerOrder        (optional) not a number, not whole, outside 1..BO_ORDER_MAX_TICKETS
  * A number stored as a string ({"S": "7"}, as a DocumentClient writes a JSON string) is read like the
  * same number stored as N, everywhere: store_purchase rewrites such a seat counter as N (same value,
  * conditional on the stored string) before it sells. Reads are strongly consistent. */

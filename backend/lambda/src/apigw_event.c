@@ -76,6 +76,9 @@ int apigw_event_parse(const char *json, size_t len, apigw_event *out)
     out->body = str_field(root, "body");
     out->is_base64 = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "isBase64Encoded"));
     out->request_id = str_field(obj_field(root, "requestContext"), "requestId");
+    out->api_key_id = str_field(obj_field(obj_field(root, "requestContext"), "identity"), "apiKeyId");
+    if (out->api_key_id && !out->api_key_id[0])
+        out->api_key_id = NULL;
     out->has_nul_escape = apigw_json_has_nul_escape(json, len);
     return 0;
 }

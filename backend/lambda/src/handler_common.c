@@ -16,6 +16,8 @@ static const handler_def handler_table[] = {
     { "concert-service.getConcert", "getConcert", handler_get_concert },
     { "concert-service.listConcerts", "listConcerts", handler_list_concerts },
     { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket },
+    { "concert-service.createOrder", "createOrder", handler_create_order },
+    { "concert-service.getOrder", "getOrder", handler_get_order },
 };
 
 const handler_def *handler_find(const char *name)
@@ -151,6 +153,8 @@ static const char *must_be_string(const char *field)
         { "customerName", "customerName must be a string" },
         { "customerEmail", "customerEmail must be a string" },
         { "concertId", "concertId must be a string" },
+        { "currency", "currency must be a string" },
+        { "timezone", "timezone must be a string" },
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (strcmp(field, m[i].field) == 0)
@@ -260,6 +264,26 @@ static bool add_str(cJSON *o, const char *k, const char *v)
     return v ? cJSON_AddStringToObject(o, k, v) != NULL : cJSON_AddNullToObject(o, k) != NULL;
 }
 
+/* capacity, currency, timezone, maxPerOrder when stored: the value, or its stored text (a JSON string)
+ * when it has a problem. Absent fields are left out, so the reference's items read as before. */
+static bool add_optional_fields(cJSON *o, const concert *c)
+{
+    bool ok = true;
+    if (c->has_capacity)
+        ok = cJSON_AddNumberToObject(o, "capacity", (double)c->capacity) != NULL;
+    else if (c->raw_capacity)
+        ok = add_str(o, "capacity", c->raw_capacity);
+    if (ok && (c->currency[0] || c->raw_currency))
+        ok = add_str(o, "currency", c->currency[0] ? c->currency : c->raw_currency);
+    if (ok && (c->timezone || c->raw_timezone))
+        ok = add_str(o, "timezone", c->timezone ? c->timezone : c->raw_timezone);
+    if (ok && c->has_max_per_order)
+        ok = cJSON_AddNumberToObject(o, "maxPerOrder", (double)c->max_per_order) != NULL;
+    else if (ok && c->raw_max_per_order)
+        ok = add_str(o, "maxPerOrder", c->raw_max_per_order);
+    return ok;
+}
+
 /* A concert item with problems: every field as stored (the stored text as a JSON string where the
  * value has a problem, null where it is missing) and "problems". */
 static cJSON *malformed_concert_json(const concert *c)
@@ -281,6 +305,7 @@ static cJSON *malformed_concert_json(const concert *c)
         bo_money_format(c->price_cents, price);
         ok = cJSON_AddRawToObject(o, "ticketPrice", price) != NULL;
     }
+    ok = ok && add_optional_fields(o, c);
     for (size_t i = 0; ok && i < c->n_problems; i++) {
         cJSON *p = cJSON_CreateString(c->problems[i]);
         ok = p && cJSON_AddItemToArray(problems, p);
@@ -311,6 +336,10 @@ cJSON *handler_concert_json(const concert *c)
         !cJSON_AddNumberToObject(o, "availableTickets", (double)c->available_tickets) ||
         !cJSON_AddItemToObject(o, "ticketPrice", raw)) {
         cJSON_Delete(raw);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    if (!add_optional_fields(o, c)) {
         cJSON_Delete(o);
         return NULL;
     }

@@ -1,6 +1,8 @@
 /* createConcert, getConcert, listConcerts. */
 #include "handlers.h"
 
+#include "bo_valid_order.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,8 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         msg = handler_tickets_field(body, &c.available_tickets);
     if (!msg)
         msg = handler_price_field(body, &c.price_cents);
+    if (!msg)
+        msg = handler_concert_order_fields(body, &c);
     cJSON_Delete(body);
     if (msg) {
         handler_fail_input(out, msg);

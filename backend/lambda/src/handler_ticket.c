@@ -13,8 +13,7 @@ static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a diffe
 static const char KEY_BAD[] = "Idempotency-Key must be 1 to 255 visible ASCII characters";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 
-/* NULL when key (if present) is 1..255 visible ASCII characters. */
-static const char *check_key(const char *key)
+const char *handler_check_idempotency_key(const char *key)
 {
     if (!key)
         return NULL;
@@ -47,7 +46,7 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
     memset(&t, 0, sizeof t);
     memset(&stored, 0, sizeof stored);
     const char *key = apigw_header(ev, "Idempotency-Key");
-    const char *msg = check_key(key);
+    const char *msg = handler_check_idempotency_key(key);
     if (msg) {
         handler_fail(out, 400, msg);
         return;

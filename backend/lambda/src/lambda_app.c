@@ -19,11 +19,12 @@ int app_init(app *a, const char **error_type, char *err, size_t errlen)
     if (!a->handler) {
         *error_type = "Runtime.HandlerNotFound";
         snprintf(err, errlen, "_HANDLER \"%.100s\" is not one of concert-service.createConcert, .getConcert, "
-                 ".listConcerts, .purchaseTicket", name ? name : "");
+                 ".listConcerts, .purchaseTicket, .createOrder, .getOrder", name ? name : "");
         return -1;
     }
-    const char *tables[] = { "CONCERTS_TABLE", "TICKETS_TABLE" };
-    for (size_t i = 0; i < 2; i++) {
+    const char *tables[] = { "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE", "CODES_TABLE" };
+    bool orders = a->handler->fn == handler_create_order || a->handler->fn == handler_get_order;
+    for (size_t i = 0; i < (orders ? 4u : 2u); i++) {
         const char *v = getenv(tables[i]);
         if (!v || !*v) {
             *error_type = "Runtime.ConfigError";

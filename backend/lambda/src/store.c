@@ -6,8 +6,10 @@
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "bo_valid_order.h"
 #include "ddb.h"
 #include "ddb_attr.h"
+#include "store_priv.h"
 #include "timefmt.h"
 
 #include <ctype.h>
@@ -26,6 +28,8 @@ struct store {
     ddb_client *ddb;
     char concerts_table[TABLE_NAME_MAX + 1];
     char tickets_table[TABLE_NAME_MAX + 1];
+    char orders_table[TABLE_NAME_MAX + 1]; /* "" when ORDERS_TABLE is unset (orders: store_order.c) */
+    char codes_table[TABLE_NAME_MAX + 1];  /* "" when CODES_TABLE is unset */
     char last_error[768];
 };
 
@@ -111,6 +115,11 @@ store *store_open_from_env(char *err, size_t errlen)
     }
     snprintf(s->concerts_table, sizeof s->concerts_table, "%s", vals[0]);
     snprintf(s->tickets_table, sizeof s->tickets_table, "%s", vals[1]);
+    const char *orders = getenv("ORDERS_TABLE"), *codes = getenv("CODES_TABLE");
+    if (orders && table_name_ok(orders))
+        snprintf(s->orders_table, sizeof s->orders_table, "%s", orders);
+    if (codes && table_name_ok(codes))
+        snprintf(s->codes_table, sizeof s->codes_table, "%s", codes);
     snprintf(s->last_error, sizeof s->last_error, "no error");
     return s;
 }
@@ -145,6 +154,11 @@ void concert_clear(concert *c)
     free(c->raw_id);
     free(c->raw_tickets);
     free(c->raw_price);
+    free(c->timezone);
+    free(c->raw_capacity);
+    free(c->raw_currency);
+    free(c->raw_timezone);
+    free(c->raw_max_per_order);
     memset(c, 0, sizeof *c);
 }
 
@@ -305,6 +319,73 @@ static int read_number_field(const cJSON *item, const char *name, int scale, int
     return *raw ? 0 : -2;
 }
 
+static const char *const capacity_problem[NUM_COUNT] = {
+    [NUM_NOT_NUMBER] = "capacity: not a number",
+    [NUM_NEGATIVE] = "capacity: negative",
+    [NUM_TOO_BIG] = "capacity: more than 1000000",
+    [NUM_INEXACT] = "capacity: not a whole number",
+};
+static const char *const max_problem[NUM_COUNT] = {
+    [NUM_NOT_NUMBER] = "maxPerOrder: not a number",
+    [NUM_NEGATIVE] = "maxPerOrder: not from 1 to 49",
+    [NUM_TOO_BIG] = "maxPerOrder: not from 1 to 49",
+    [NUM_INEXACT] = "maxPerOrder: not a whole number",
+};
+
+/* An optional number field: absent is fine. -2 OOM, else 0. */
+static int read_optional_number(const cJSON *item, const char *name, int64_t max, unsigned bit,
+                                const char *const problem[NUM_COUNT], concert *c, bool *has, int64_t *value,
+                                char **raw)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(item, name))
+        return 0;
+    if (read_number_field(item, name, 0, max, bit, problem, c, value, raw, NULL) != 0)
+        return -2;
+    *has = !(c->bad & bit);
+    return 0;
+}
+
+/* An optional string field checked by valid (NULL when fine): absent is fine. -2 OOM, else 0. */
+static int read_optional_text(const cJSON *item, const char *name, const char *(*valid)(const char *),
+                              unsigned bit, const char *problem, concert *c, char **value, char **raw)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
+    if (!av)
+        return 0;
+    const char *v = ddb_attr_s(item, name);
+    char **dst = v && !valid(v) ? value : raw;
+    if (dst == raw)
+        add_problem(c, bit, problem);
+    *dst = v ? strdup(v) : ddb_attr_text(av);
+    return *dst ? 0 : -2;
+}
+
+/* capacity, currency, timezone, maxPerOrder: each optional, a problem when present and not valid. */
+static int read_optional_fields(const cJSON *item, concert *c)
+{
+    char *currency = NULL;
+    if (read_optional_number(item, "capacity", BO_TICKETS_MAX, STORE_F_CAPACITY, capacity_problem, c,
+                             &c->has_capacity, &c->capacity, &c->raw_capacity) != 0 ||
+        read_optional_text(item, "currency", bo_valid_currency, STORE_F_CURRENCY,
+                           "currency: not three upper-case letters", c, &currency, &c->raw_currency) != 0 ||
+        read_optional_text(item, "timezone", bo_valid_timezone, STORE_F_TIMEZONE, "timezone: not an IANA name", c,
+                           &c->timezone, &c->raw_timezone) != 0 ||
+        read_optional_number(item, "maxPerOrder", BO_ORDER_MAX_TICKETS, STORE_F_MAX_PER_ORDER, max_problem, c,
+                             &c->has_max_per_order, &c->max_per_order, &c->raw_max_per_order) != 0)
+        return -2;
+    if (currency)
+        memcpy(c->currency, currency, 4); /* three letters and the NUL: checked */
+    free(currency);
+    if (c->has_max_per_order && c->max_per_order < 1) {
+        c->has_max_per_order = false;
+        add_problem(c, STORE_F_MAX_PER_ORDER, max_problem[NUM_NEGATIVE]);
+        c->raw_max_per_order = strdup("0");
+        if (!c->raw_max_per_order)
+            return -2;
+    }
+    return 0;
+}
+
 /* Reads a concert item (see "Reading items" in store.h). 0 read (c->n_problems > 0 when it has
  * problems), -1 no string id (not a concert item; *out cleared), -2 out of memory (*out cleared).
  * seats_s (may be NULL) is set to the stored text when a valid availableTickets is an S (borrowed
@@ -335,7 +416,8 @@ static int concert_from_item(const cJSON *item, concert *out, const char **seats
     if (read_number_field(item, "availableTickets", 0, BO_TICKETS_MAX, STORE_F_TICKETS, tickets_problem, out,
                           &out->available_tickets, &out->raw_tickets, seats_s) != 0 ||
         read_number_field(item, "ticketPrice", 2, BO_PRICE_MAX_CENTS, STORE_F_PRICE, price_problem, out,
-                          &out->price_cents, &out->raw_price, NULL) != 0)
+                          &out->price_cents, &out->raw_price, NULL) != 0 ||
+        read_optional_fields(item, out) != 0)
         goto oom;
     return 0;
 oom:
@@ -445,6 +527,16 @@ store_status store_put_concert(store *s, const concert *c)
         !ddb_attr_add(item, "id", "S", c->id) || !ddb_attr_add(item, "name", "S", c->name) ||
         !ddb_attr_add(item, "date", "S", c->date) || !ddb_attr_add(item, "venue", "S", c->venue) ||
         !ddb_attr_add(item, "availableTickets", "N", tickets) || !ddb_attr_add(item, "ticketPrice", "N", price)) {
+        set_error(s, "PutItem: out of memory");
+        goto done;
+    }
+    char capacity[24], max[24];
+    snprintf(capacity, sizeof capacity, "%lld", (long long)c->capacity);
+    snprintf(max, sizeof max, "%lld", (long long)c->max_per_order);
+    if ((c->has_capacity && !ddb_attr_add(item, "capacity", "N", capacity)) ||
+        (c->currency[0] && !ddb_attr_add(item, "currency", "S", c->currency)) ||
+        (c->timezone && !ddb_attr_add(item, "timezone", "S", c->timezone)) ||
+        (c->has_max_per_order && !ddb_attr_add(item, "maxPerOrder", "N", max))) {
         set_error(s, "PutItem: out of memory");
         goto done;
     }
@@ -739,7 +831,7 @@ static store_status seats_as_number(store *s, const char *concert_id, const char
 
 /* Reads the concert before a sale: STORE_OK to sell (seat counter N, item readable), STORE_AGAIN
  * after rewriting a string counter as N, or the refusal: NOT_FOUND, MALFORMED, UNAVAILABLE, ERROR. */
-static store_status check_concert(store *s, const char *concert_id)
+static store_status check_concert(store *s, const char *concert_id, concert *keep)
 {
     cJSON *item;
     store_status st;
@@ -766,7 +858,10 @@ static store_status check_concert(store *s, const char *concert_id)
     } else {
         st = STORE_OK;
     }
-    concert_clear(&c);
+    if (keep && (st == STORE_OK || st == STORE_MALFORMED))
+        *keep = c; /* the strings move to *keep */
+    else
+        concert_clear(&c);
     cJSON_Delete(item);
     return st;
 }
@@ -775,7 +870,7 @@ static store_status check_concert(store *s, const char *concert_id)
  * something the condition cannot judge (a string counter, a malformed item). */
 static store_status decide_failed_seat(store *s, const ticket *t)
 {
-    store_status st = check_concert(s, t->concert_id);
+    store_status st = check_concert(s, t->concert_id, NULL);
     if (st != STORE_OK)
         return st;
     set_error(s, "concert %s sold out", t->concert_id);
@@ -844,7 +939,7 @@ store_status store_purchase(store *s, const ticket *t, ticket *out)
 
     /* read the concert (refuse what cannot be sold faithfully), then sell in one transaction */
     for (int round = 0; round < PURCHASE_ROUNDS; round++) {
-        store_status st = check_concert(s, t->concert_id);
+        store_status st = check_concert(s, t->concert_id, NULL);
         if (st == STORE_NOT_FOUND || st == STORE_MALFORMED)
             return refuse_unless_replay(s, t, out, st);
         if (st == STORE_OK)
@@ -853,5 +948,65 @@ store_status store_purchase(store *s, const ticket *t, ticket *out)
             return st;
     }
     set_error(s, "purchase: the seat counter of concert %s kept changing", t->concert_id);
+    return STORE_UNAVAILABLE;
+}
+
+/* ---- for store_order.c (store_priv.h) -------------------------------------------------------- */
+
+ddb_client *store_ddb(store *s)
+{
+    return s->ddb;
+}
+
+const char *store_table(const store *s, store_table_id t)
+{
+    switch (t) {
+    case STORE_T_CONCERTS:
+        return s->concerts_table;
+    case STORE_T_TICKETS:
+        return s->tickets_table;
+    case STORE_T_ORDERS:
+        return s->orders_table;
+    default:
+        return s->codes_table;
+    }
+}
+
+void store_set_error(store *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bo_err_vset(s->last_error, sizeof s->last_error, fmt, ap);
+    va_end(ap);
+}
+
+void store_set_ddb_error(store *s, const char *what, const ddb_error *e)
+{
+    set_ddb_error(s, what, e);
+}
+
+store_status store_from_ddb(store *s, const char *what, const ddb_error *e)
+{
+    return from_ddb(s, what, e);
+}
+
+int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)
+{
+    return get_item(s, table, id, item, st);
+}
+
+store_status store_concert_for_sale(store *s, const char *id, concert *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!id || !*id || strlen(id) > STORE_ID_MAX) {
+        set_error(s, "concert id empty or longer than %d bytes", STORE_ID_MAX);
+        return STORE_NOT_FOUND;
+    }
+    for (int round = 0; round < PURCHASE_ROUNDS; round++) {
+        store_status st = check_concert(s, id, out);
+        if (st != STORE_AGAIN)
+            return st;
+    }
+    set_error(s, "order: the seat counter of concert %s kept changing", id);
     return STORE_UNAVAILABLE;
 }

@@ -24,15 +24,24 @@ ROUTES = {
     ("GET", "/concerts/{id}"): ("getConcert", False),
     ("GET", "/concerts"): ("listConcerts", False),
     ("POST", "/tickets"): ("purchaseTicket", False),
+    ("POST", "/orders"): ("createOrder", False),
+    ("POST", "/box-office/orders"): ("createOrder", True),
+    ("GET", "/orders/{id}"): ("getOrder", True),
 }
-# What each handler does on which table (backend/lambda/src/store.c); env variable -> table role.
-TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets"}
+# What each handler does on which table (backend/lambda/src/store.c, store_order.c); env variable -> table role.
+TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
+             "CODES_TABLE": "codes"}
 NEEDS = {
     "createConcert": {"concerts": {"PutItem"}},                        # store_put_concert
     "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
     "listConcerts": {"concerts": {"Scan"}},                            # store_list_concerts
     "purchaseTicket": {"concerts": {"UpdateItem", "GetItem"},          # store_purchase: transaction,
                        "tickets": {"PutItem", "GetItem"}},             # replay, refused seat
+    "createOrder": {"concerts": {"UpdateItem", "GetItem"},             # store_order_place: transaction,
+                    "orders": {"PutItem", "GetItem"},                  # read before, replay (order and
+                    "tickets": {"PutItem", "GetItem"},                 # its tickets read back)
+                    "codes": {"PutItem"}},
+    "getOrder": {"orders": {"GetItem"}, "tickets": {"GetItem"}},       # store_order_get
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
@@ -206,7 +215,7 @@ def check_functions(res, gw, tables, stage, zip_sha):
 
 
 def check_tables(res, gw, stage):
-    """Returns {"concerts": name, "tickets": name} and {logical id: name}."""
+    """Returns {"concerts": name, "tickets": name, "orders": name, "codes": name} and {logical id: name}."""
     tables = of_type(res, "AWS::DynamoDB::Table")
     want = {role: f"{SERVICE}-{role}-{stage}" for role in TABLE_ENV.values()}
     by_lid = {}
@@ -220,9 +229,10 @@ def check_tables(res, gw, stage):
         pitr = p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
-        if p.get("KeySchema") != [{"AttributeName": "id", "KeyType": "HASH"}] or \
-           p.get("AttributeDefinitions") != [{"AttributeName": "id", "AttributeType": "S"}]:
-            fail(f"{lid}: key is not the string hash key id: {p.get('KeySchema')} {p.get('AttributeDefinitions')}")
+        key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
+        if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
+           p.get("AttributeDefinitions") != [{"AttributeName": key, "AttributeType": "S"}]:
+            fail(f"{lid}: key is not the string hash key {key}: {p.get('KeySchema')} {p.get('AttributeDefinitions')}")
         if p.get("BillingMode") != "PAY_PER_REQUEST":
             fail(f"{lid}: BillingMode {p.get('BillingMode')!r}, expected PAY_PER_REQUEST")
     if sorted(by_lid.values()) != sorted(want.values()):

@@ -99,7 +99,7 @@ done
 got=$(jq -r --arg id "$esc_id" '.[] | select(.id == $id) | .problems | join(",")' <<<"$list")
 expect_eq "the ESC id in the list" "id: contains control characters" "$got"
 expect_eq "the valid concert" \
-  "{\"id\":\"$good\",\"name\":\"Fine\",\"date\":\"2027-03-02\",\"venue\":\"Hall\",\"availableTickets\":7,\"ticketPrice\":49.99}" \
+  "{\"id\":\"$good\",\"name\":\"Fine\",\"date\":\"2027-03-02\",\"venue\":\"Hall\",\"availableTickets\":7,\"ticketPrice\":49.99,\"capacity\":7,\"currency\":\"EUR\",\"maxPerOrder\":10}" \
   "$(jq -c --arg id "$good" '.[] | select(.id == $id)' <<<"$list")"
 expect_eq "concerts listed" $((${#cases[@]} + 2)) "$(jq length <<<"$list")"
 

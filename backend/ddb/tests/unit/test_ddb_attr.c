@@ -103,6 +103,25 @@ static void test_stored_text_of_any_value(void **state)
     cJSON_Delete(item);
 }
 
+static void test_numbers_and_lists_are_read_by_their_type(void **state)
+{
+    (void)state;
+    cJSON *item = cJSON_Parse("{\"q\":{\"N\":\"4\"},\"s\":{\"S\":\"4\"},\"ids\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"}]},"
+                              "\"bad\":{\"L\":{\"S\":\"a\"}},\"n\":{\"N\":4}}");
+    assert_non_null(item);
+    assert_string_equal(ddb_attr_n(item, "q"), "4");
+    assert_null(ddb_attr_n(item, "s"));       /* an S is no N */
+    assert_null(ddb_attr_n(item, "n"));       /* nor is a JSON number: DynamoDB sends N as text */
+    assert_null(ddb_attr_n(item, "missing"));
+    const cJSON *l = ddb_attr_l(item, "ids");
+    assert_non_null(l);
+    assert_int_equal(cJSON_GetArraySize(l), 2);
+    assert_null(ddb_attr_l(item, "bad"));     /* an L that is no array */
+    assert_null(ddb_attr_l(item, "q"));
+    assert_null(ddb_attr_l(item, "missing"));
+    cJSON_Delete(item);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_malformed_too_big_and_inexact_numbers_are_told_apart),
         cmocka_unit_test(test_attribute_values_are_built_and_read),
         cmocka_unit_test(test_stored_text_of_any_value),
+        cmocka_unit_test(test_numbers_and_lists_are_read_by_their_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

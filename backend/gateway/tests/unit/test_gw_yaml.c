@@ -145,9 +145,10 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cfg.service, "concert-ticket-system");
     assert_string_equal(cfg.stage, "dev");
     assert_string_equal(cfg.region, "us-east-1");
-    assert_int_equal(cfg.n_functions, 4);
-    static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket"};
-    for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(cfg.n_functions, 6);
+    static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket",
+                                        "createOrder", "getOrder"};
+    for (size_t i = 0; i < 6; i++) {
         int f = gw_config_function(&cfg, names[i]);
         assert_true(f >= 0);
         char handler[64];
@@ -155,25 +156,30 @@ static void reads_the_real_serverless_yml(void **state)
         assert_string_equal(cfg.functions[f].handler, handler);
         assert_int_equal(cfg.functions[f].memory_mb, 128);
         assert_true(cfg.functions[f].timeout_s >= 3 && cfg.functions[f].timeout_s <= 29);
-        bool have_c = false, have_t = false;
+        bool have_c = false, have_t = false, have_o = false, have_k = false;
         for (size_t k = 0; k < cfg.functions[f].n_env; k++) {
             have_c = have_c || strcmp(cfg.functions[f].env[k], "CONCERTS_TABLE=concert-ticket-system-concerts-dev") == 0;
             have_t = have_t || strcmp(cfg.functions[f].env[k], "TICKETS_TABLE=concert-ticket-system-tickets-dev") == 0;
+            have_o = have_o || strcmp(cfg.functions[f].env[k], "ORDERS_TABLE=concert-ticket-system-orders-dev") == 0;
+            have_k = have_k || strcmp(cfg.functions[f].env[k], "CODES_TABLE=concert-ticket-system-codes-dev") == 0;
         }
-        assert_true(have_c && have_t);
+        assert_true(have_c && have_t && have_o && have_k);
     }
-    assert_int_equal(cfg.n_routes, 4);
+    assert_int_equal(cfg.n_routes, 7);
     int private_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
         if (cfg.routes[i].private_route) {
             private_routes++;
-            assert_string_equal(cfg.routes[i].method, "POST");
-            assert_string_equal(cfg.routes[i].resource, "/concerts");
+            bool known = (strcmp(cfg.routes[i].method, "POST") == 0 && strcmp(cfg.routes[i].resource, "/concerts") == 0) ||
+                         (strcmp(cfg.routes[i].method, "POST") == 0 &&
+                          strcmp(cfg.routes[i].resource, "/box-office/orders") == 0) ||
+                         (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders/{id}") == 0);
+            assert_true(known);
         }
     }
-    assert_int_equal(private_routes, 1);
+    assert_int_equal(private_routes, 3);
     assert_true(cfg.n_api_key_names >= 1);
-    assert_int_equal(cfg.n_tables, 2);
+    assert_int_equal(cfg.n_tables, 4);
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
     assert_string_equal(t0, "{\"TableName\":\"concert-ticket-system-concerts-dev\","
                             "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"

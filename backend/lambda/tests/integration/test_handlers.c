@@ -164,7 +164,7 @@ static void create_then_get_returns_the_stored_concert(void **state)
     assert_int_equal(strlen(id), 36);
     assert_string_equal(jstr(a.body, "name"), "The Band"); /* trimmed */
     assert_string_equal(jstr(a.body, "venue"), "Caf\xC3\xA9 Hall");
-    assert_non_null(strstr(a.text, "\"ticketPrice\":49.99}"));
+    assert_non_null(strstr(a.text, "\"ticketPrice\":49.99,\"capacity\":120,"));
     assert_non_null(strstr(a.text, "\"availableTickets\":120,"));
     char cid[64];
     snprintf(cid, sizeof cid, "%s", id);
@@ -461,7 +461,8 @@ static void malformed_item_is_a_named_permanent_error(void **state)
             char want[512];
             snprintf(want, sizeof want,
                      "{\"id\":\"%s\",\"name\":\"Integration 7\",\"date\":\"2026-12-24T20:00:00Z\",\"venue\":\"Hall\","
-                     "\"availableTickets\":7,\"ticketPrice\":49.99}", good);
+                     "\"availableTickets\":7,\"ticketPrice\":49.99,\"capacity\":7,\"currency\":\"EUR\",\"maxPerOrder\":10}",
+                     good);
             assert_string_equal(text, want);
             free(text);
         }

@@ -1,0 +1,82 @@
+#ifndef STORE_ORDER_H
+#define STORE_ORDER_H
+/* Orders: several tickets of one concert sold in ONE DynamoDB transaction (TransactWriteItems), each
+ * ticket with a secret code the door reads back with one GetItem. The item layout:
+ *
+ *   concerts  availableTickets -= quantity          (condition: exists and availableTickets >= quantity)
+ *   orders    id S, concertId S, quantity N, unitPrice N, total N, currency S, paymentMethod S ("card",
+ *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the API key id,
+ *             or "public"), customerName S + customerEmail S (absent for a walk-up order),
+ *             attendees L of S (only when given), ticketIds L of S        (condition: attribute_not_exists(id))
+ *   tickets   per ticket, the reference's layout id, concertId, customerName, customerEmail, purchaseDate
+ *             (= createdAt; a walk-up order's tickets hold "" as customerName and customerEmail) plus
+ *             orderId S, code S, status S ("valid"), attendee S (when given)  (condition: attribute_not_exists(id))
+ *   codes     per ticket, code S (key, canonical form of bo_code.h), ticketId S, orderId S, concertId S
+ *                                                                          (condition: attribute_not_exists(code))
+ * 2 + 2 * quantity items <= 100, so an order holds at most BO_ORDER_MAX_TICKETS (49) tickets.
+ * Ticket ids are name-based UUIDs (v5) of the order id and the ticket's index; codes come from
+ * getrandom (bo_code_new) and are never derivable from any id. Money is integer cents. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bo_code.h"
+#include "bo_valid_order.h"
+#include "store.h"
+
+typedef enum order_payment { ORDER_PAY_CARD = 0, ORDER_PAY_CASH, ORDER_PAY_COMP } order_payment;
+
+typedef struct order_ticket {
+    char id[37];
+    char code[BO_CODE_BUF];
+    char *attendee;            /* owned; NULL when the order named none */
+    char status[16];           /* "valid" when sold; as stored when read back */
+} order_ticket;
+
+typedef struct order {
+    char id[STORE_ID_MAX + 1];
+    char concert_id[STORE_ID_MAX + 1];
+    int quantity;              /* 1..BO_ORDER_MAX_TICKETS */
+    int64_t unit_cents;        /* the concert's ticketPrice when sold (also for comp) */
+    int64_t total_cents;       /* unit * quantity; 0 for comp */
+    char currency[4];
+    order_payment method;
+    bool has_tendered;         /* cash only */
+    int64_t tendered_cents, change_cents;
+    char created_at[32];       /* ISO-8601 UTC with ms */
+    char sold_by[STORE_ID_MAX + 1]; /* API key id, or "public" */
+    char *customer_name;       /* owned; NULL for a walk-up order */
+    char *customer_email;      /* owned; NULL for a walk-up order */
+    order_ticket tickets[BO_ORDER_MAX_TICKETS]; /* [0..quantity) */
+} order;
+
+void order_clear(order *o);    /* frees the owned strings and zeroes *o; safe on a zeroed order */
+const char *order_payment_name(order_payment m); /* "card", "cash", "comp" */
+
+/* Sells order o: fills in o->tickets[i].id (derived from o->id), .code (fresh, from getrandom) and
+ * .status, then runs the one transaction above. The caller sets everything else (id, concert, prices,
+ * payment, created_at, sold_by, customer, attendees).
+ *   STORE_OK          sold: o is the order as written
+ *   STORE_REPLAY      an order with o->id exists for the same request (concert, quantity, payment,
+ *                     customer, attendees, soldBy): *out is that order with its tickets' current states
+ *   STORE_CONFLICT    an order with o->id exists for another request: nothing of it is returned
+ *   STORE_SOLD_OUT    fewer seats than o->quantity: *seats_left says how many (0: none left)
+ *   STORE_NOT_FOUND / STORE_MALFORMED   the concert is gone / stored malformed (re-read after the
+ *                     transaction failed); STORE_UNAVAILABLE / STORE_ERROR: storage failure
+ * Nothing is written unless STORE_OK. *out is zeroed unless STORE_REPLAY (then the caller's: order_clear). */
+store_status store_order_place(store *s, order *o, order *out, int64_t *seats_left);
+
+/* Reads the concert before an order (as store_purchase does: strongly consistent, a seat counter
+ * stored as a string rewritten as N first): STORE_OK (*out the caller's), STORE_MALFORMED (*out with
+ * its problems, the caller's), STORE_NOT_FOUND, STORE_UNAVAILABLE, STORE_ERROR (*out zeroed). */
+store_status store_order_concert(store *s, const char *concert_id, concert *out);
+
+/* The stored order id with its tickets (codes, attendees, current status), read strongly consistent.
+ * STORE_OK (*out the caller's), STORE_NOT_FOUND, STORE_UNAVAILABLE, STORE_ERROR (*out zeroed). */
+store_status store_order_get(store *s, const char *id, order *out);
+
+/* An order with o->id exists? STORE_REPLAY (*out as store_order_place), STORE_CONFLICT, STORE_NOT_FOUND
+ * (none), or a storage failure. For refusals decided before any transaction (concert gone or malformed):
+ * a retry of an order that was sold still gets its order. */
+store_status store_order_replay(store *s, const order *o, order *out);
+
+#endif

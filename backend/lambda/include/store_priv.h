@@ -1,0 +1,29 @@
+#ifndef STORE_PRIV_H
+#define STORE_PRIV_H
+/* What store.c lends to the store's other modules (store_order.c), and to nothing else: the DynamoDB
+ * client, the table names, the error slot and the item reading. Handlers never include this. */
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "ddb.h"
+#include "store.h"
+
+typedef enum store_table_id { STORE_T_CONCERTS, STORE_T_TICKETS, STORE_T_ORDERS, STORE_T_CODES } store_table_id;
+
+ddb_client *store_ddb(store *s);
+/* The table's name; "" for orders/codes when ORDERS_TABLE/CODES_TABLE is unset or not a table name. */
+const char *store_table(const store *s, store_table_id t);
+void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void store_set_ddb_error(store *s, const char *what, const ddb_error *e);
+/* Records e and maps it: STORE_UNAVAILABLE for what a client may retry, else STORE_ERROR. */
+store_status store_from_ddb(store *s, const char *what, const ddb_error *e);
+/* Strongly consistent GetItem of {"id": id} in table: 0 found (*item is the caller's), 1 not found,
+ * -1 failed (*st says how). */
+int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st);
+/* Reads a concert before a sale, rewriting a seat counter stored as a string as N first (as
+ * store_purchase does): STORE_OK (*out readable, the caller's), STORE_MALFORMED (*out with its
+ * problems, the caller's), STORE_NOT_FOUND, STORE_UNAVAILABLE or STORE_ERROR (*out zeroed). */
+store_status store_concert_for_sale(store *s, const char *id, concert *out);
+
+#endif

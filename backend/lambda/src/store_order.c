@@ -1,0 +1,426 @@
+/* Orders on DynamoDB: the one transaction that sells several tickets, replays, reading an order back
+ * (see store_order.h). */
+#include "store_order.h"
+
+#include "bo_money.h"
+#include "ddb.h"
+#include "ddb_attr.h"
+#include "store_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#define CODE_ROUNDS 3 /* fresh codes when one collides (2^-100 per pair: a broken random source, really) */
+
+/* The namespace of ticket ids derived from an order id (a fixed random UUID). */
+static const uuid_t order_ticket_namespace = { 0x7b, 0x1f, 0x4d, 0x93, 0x2c, 0x6e, 0x45, 0x8a,
+                                               0xb1, 0x0d, 0x5e, 0x27, 0xc4, 0x39, 0x86, 0xf0 };
+
+static const char *const payment_names[] = { "card", "cash", "comp" };
+
+const char *order_payment_name(order_payment m)
+{
+    return (unsigned)m < 3 ? payment_names[m] : "card";
+}
+
+void order_clear(order *o)
+{
+    if (!o)
+        return;
+    free(o->customer_name);
+    free(o->customer_email);
+    for (int i = 0; i < BO_ORDER_MAX_TICKETS; i++)
+        free(o->tickets[i].attendee);
+    memset(o, 0, sizeof *o);
+}
+
+static bool tables_set(store *s)
+{
+    if (store_table(s, STORE_T_ORDERS)[0] && store_table(s, STORE_T_CODES)[0])
+        return true;
+    store_set_error(s, "order: ORDERS_TABLE or CODES_TABLE is not set");
+    return false;
+}
+
+/* ---- writing --------------------------------------------------------------------------------- */
+
+static bool add_n(cJSON *obj, const char *name, long long v)
+{
+    char n[24];
+    snprintf(n, sizeof n, "%lld", v);
+    return ddb_attr_add(obj, name, "N", n);
+}
+
+static bool add_money(cJSON *obj, const char *name, int64_t cents)
+{
+    char m[BO_MONEY_BUF];
+    bo_money_format(cents, m);
+    return ddb_attr_add(obj, name, "N", m);
+}
+
+/* name: {"L": [{"S": ...}, ...]} of the tickets' attendees or ids. */
+static bool add_list(cJSON *obj, const char *name, const order *o, bool attendees)
+{
+    cJSON *av = cJSON_CreateObject();
+    cJSON *l = av ? cJSON_AddArrayToObject(av, "L") : NULL;
+    if (!l || !cJSON_AddItemToObject(obj, name, av)) {
+        cJSON_Delete(av);
+        return false;
+    }
+    for (int i = 0; i < o->quantity; i++) {
+        cJSON *e = cJSON_CreateObject();
+        if (!e || !cJSON_AddItemToArray(l, e)) {
+            cJSON_Delete(e);
+            return false;
+        }
+        const char *v = attendees ? o->tickets[i].attendee : o->tickets[i].id;
+        if (!cJSON_AddStringToObject(e, "S", v ? v : ""))
+            return false;
+    }
+    return true;
+}
+
+/* Wraps item into {"Put": {"TableName", "Item", "ConditionExpression": attribute_not_exists(key)}}. */
+static cJSON *put_of(cJSON *items, const char *table, const char *key)
+{
+    cJSON *wrap = cJSON_CreateObject();
+    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
+        cJSON_Delete(wrap);
+        return NULL;
+    }
+    cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
+    cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
+    if (!names || !cJSON_AddStringToObject(put, "TableName", table) ||
+        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#k)") ||
+        !cJSON_AddStringToObject(names, "#k", key))
+        return NULL;
+    return cJSON_AddObjectToObject(put, "Item");
+}
+
+static cJSON *order_request(store *s, const order *o)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+    if (!items)
+        goto fail;
+    /* [0] the seats */
+    cJSON *wrap = cJSON_CreateObject();
+    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
+        cJSON_Delete(wrap);
+        goto fail;
+    }
+    cJSON *upd = cJSON_AddObjectToObject(wrap, "Update");
+    cJSON *key = upd ? cJSON_AddObjectToObject(upd, "Key") : NULL;
+    cJSON *names = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeNames") : NULL;
+    cJSON *values = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeValues") : NULL;
+    if (!key || !names || !values || !cJSON_AddStringToObject(upd, "TableName", store_table(s, STORE_T_CONCERTS)) ||
+        !ddb_attr_add(key, "id", "S", o->concert_id) ||
+        !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :q") ||
+        !cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail >= :q") ||
+        !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
+        !add_n(values, ":q", o->quantity))
+        goto fail;
+    /* [1] the order */
+    bool have_attendees = o->quantity > 0 && o->tickets[0].attendee;
+    cJSON *it = put_of(items, store_table(s, STORE_T_ORDERS), "id");
+    if (!it || !ddb_attr_add(it, "id", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
+        !add_n(it, "quantity", o->quantity) || !add_money(it, "unitPrice", o->unit_cents) ||
+        !add_money(it, "total", o->total_cents) || !ddb_attr_add(it, "currency", "S", o->currency) ||
+        !ddb_attr_add(it, "paymentMethod", "S", order_payment_name(o->method)) ||
+        (o->has_tendered && (!add_money(it, "tendered", o->tendered_cents) || !add_money(it, "change", o->change_cents))) ||
+        !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
+        (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
+        (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
+        (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false))
+        goto fail;
+    /* [2 + 2i] the tickets, [3 + 2i] their codes */
+    for (int i = 0; i < o->quantity; i++) {
+        const order_ticket *t = &o->tickets[i];
+        it = put_of(items, store_table(s, STORE_T_TICKETS), "id");
+        if (!it || !ddb_attr_add(it, "id", "S", t->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
+            !ddb_attr_add(it, "customerName", "S", o->customer_name) ||
+            !ddb_attr_add(it, "customerEmail", "S", o->customer_email) ||
+            !ddb_attr_add(it, "purchaseDate", "S", o->created_at) || !ddb_attr_add(it, "orderId", "S", o->id) ||
+            !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "status", "S", "valid") ||
+            (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)))
+            goto fail;
+        it = put_of(items, store_table(s, STORE_T_CODES), "code");
+        if (!it || !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "ticketId", "S", t->id) ||
+            !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id))
+            goto fail;
+    }
+    return req;
+fail:
+    cJSON_Delete(req);
+    return NULL;
+}
+
+/* ---- reading --------------------------------------------------------------------------------- */
+
+static bool copy_to(char *dst, size_t size, const char *src)
+{
+    if (!src || strlen(src) >= size)
+        return false;
+    memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
+
+/* An order item into *o (tickets: ids and attendees only). 0, -1 malformed, -2 out of memory. */
+static int order_from_item(const cJSON *item, order *o)
+{
+    memset(o, 0, sizeof *o);
+    const char *q = ddb_attr_n(item, "quantity"), *method = ddb_attr_s(item, "paymentMethod");
+    const cJSON *ids = ddb_attr_l(item, "ticketIds"), *att = ddb_attr_l(item, "attendees");
+    if (!copy_to(o->id, sizeof o->id, ddb_attr_s(item, "id")) ||
+        !copy_to(o->concert_id, sizeof o->concert_id, ddb_attr_s(item, "concertId")) || !q || !method || !ids ||
+        !copy_to(o->currency, sizeof o->currency, ddb_attr_s(item, "currency")) ||
+        !copy_to(o->created_at, sizeof o->created_at, ddb_attr_s(item, "createdAt")) ||
+        !copy_to(o->sold_by, sizeof o->sold_by, ddb_attr_s(item, "soldBy")) ||
+        bo_money_parse(ddb_attr_n(item, "unitPrice"), &o->unit_cents) != 0 ||
+        bo_money_parse(ddb_attr_n(item, "total"), &o->total_cents) != 0)
+        goto malformed;
+    char *end;
+    long n = strtol(q, &end, 10);
+    if (*end || n < 1 || n > BO_ORDER_MAX_TICKETS || cJSON_GetArraySize(ids) != n ||
+        (att && cJSON_GetArraySize(att) != n))
+        goto malformed;
+    o->quantity = (int)n;
+    int m = 0;
+    while (m < 3 && strcmp(payment_names[m], method) != 0)
+        m++;
+    if (m == 3)
+        goto malformed;
+    o->method = (order_payment)m;
+    if (ddb_attr_n(item, "tendered")) {
+        o->has_tendered = true;
+        if (bo_money_parse(ddb_attr_n(item, "tendered"), &o->tendered_cents) != 0 ||
+            bo_money_parse(ddb_attr_n(item, "change"), &o->change_cents) != 0)
+            goto malformed;
+    }
+    const char *name = ddb_attr_s(item, "customerName"), *email = ddb_attr_s(item, "customerEmail");
+    if ((name && !(o->customer_name = strdup(name))) || (email && !(o->customer_email = strdup(email))))
+        goto oom;
+    for (int i = 0; i < o->quantity; i++) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ids, i), "S");
+        if (!cJSON_IsString(id) || !copy_to(o->tickets[i].id, sizeof o->tickets[i].id, id->valuestring))
+            goto malformed;
+        if (att) {
+            const cJSON *a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(att, i), "S");
+            if (!cJSON_IsString(a))
+                goto malformed;
+            if (!(o->tickets[i].attendee = strdup(a->valuestring)))
+                goto oom;
+        }
+    }
+    return 0;
+malformed:
+    order_clear(o);
+    return -1;
+oom:
+    order_clear(o);
+    return -2;
+}
+
+/* Reads the order's tickets: codes and current status. */
+static store_status read_tickets(store *s, order *o)
+{
+    for (int i = 0; i < o->quantity; i++) {
+        cJSON *item;
+        store_status st;
+        int r = store_get_item(s, store_table(s, STORE_T_TICKETS), o->tickets[i].id, &item, &st);
+        if (r < 0)
+            return st;
+        if (r == 1) {
+            store_set_error(s, "order %s: ticket %s missing", o->id, o->tickets[i].id);
+            return STORE_ERROR;
+        }
+        bool ok = copy_to(o->tickets[i].code, sizeof o->tickets[i].code, ddb_attr_s(item, "code")) &&
+                  copy_to(o->tickets[i].status, sizeof o->tickets[i].status, ddb_attr_s(item, "status"));
+        cJSON_Delete(item);
+        if (!ok) {
+            store_set_error(s, "order %s: ticket %s stored malformed", o->id, o->tickets[i].id);
+            return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}
+
+store_status store_order_get(store *s, const char *id, order *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!tables_set(s))
+        return STORE_ERROR;
+    if (!id || !*id || strlen(id) > STORE_ID_MAX)
+        return STORE_NOT_FOUND;
+    cJSON *item;
+    store_status st;
+    int r = store_get_item(s, store_table(s, STORE_T_ORDERS), id, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1)
+        return STORE_NOT_FOUND;
+    r = order_from_item(item, out);
+    cJSON_Delete(item);
+    if (r != 0) {
+        store_set_error(s, r == -2 ? "order: out of memory" : "order %s stored malformed", id);
+        return STORE_ERROR;
+    }
+    st = read_tickets(s, out);
+    if (st != STORE_OK)
+        order_clear(out);
+    return st;
+}
+
+static bool same_opt(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* What differs between the stored order and the request o, or NULL when it is the same request. */
+static const char *difference(const order *stored, const order *o)
+{
+    if (strcmp(stored->concert_id, o->concert_id) != 0)
+        return "concert";
+    if (stored->quantity != o->quantity)
+        return "quantity";
+    if (stored->method != o->method || stored->has_tendered != o->has_tendered ||
+        (o->has_tendered && stored->tendered_cents != o->tendered_cents))
+        return "payment";
+    if (!same_opt(stored->customer_name, o->customer_name) || !same_opt(stored->customer_email, o->customer_email))
+        return "customer";
+    if (strcmp(stored->sold_by, o->sold_by) != 0)
+        return "seller";
+    for (int i = 0; i < o->quantity; i++)
+        if (!same_opt(stored->tickets[i].attendee, o->tickets[i].attendee))
+            return "attendees";
+    return NULL;
+}
+
+store_status store_order_replay(store *s, const order *o, order *out)
+{
+    store_status st = store_order_get(s, o->id, out);
+    if (st != STORE_OK)
+        return st;
+    const char *differs = difference(out, o);
+    if (differs) {
+        order_clear(out);
+        store_set_error(s, "order id %s already used for a request with another %s", o->id, differs);
+        return STORE_CONFLICT;
+    }
+    store_set_error(s, "order %s replayed", o->id);
+    return STORE_REPLAY;
+}
+
+/* ---- selling --------------------------------------------------------------------------------- */
+
+static void ticket_id(const char *order_id, int index, char out[37])
+{
+    char name[STORE_ID_MAX + 16];
+    int n = snprintf(name, sizeof name, "%s#%d", order_id, index);
+    uuid_t u;
+    uuid_generate_sha1(u, order_ticket_namespace, name, (size_t)n);
+    uuid_unparse_lower(u, out);
+}
+
+static bool fresh_codes(order *o)
+{
+    for (int i = 0; i < o->quantity; i++)
+        if (bo_code_new(o->tickets[i].code) != 0)
+            return false;
+    return true;
+}
+
+store_status store_order_concert(store *s, const char *concert_id, concert *out)
+{
+    return store_concert_for_sale(s, concert_id, out);
+}
+
+/* After the seat update failed its condition: why. */
+static store_status decide_seats(store *s, const order *o, int64_t *seats_left)
+{
+    concert c;
+    store_status st = store_concert_for_sale(s, o->concert_id, &c);
+    if (st == STORE_OK) {
+        *seats_left = c.available_tickets;
+        if (c.available_tickets >= o->quantity) { /* seats came back in between: let the client retry */
+            store_set_error(s, "order: seats of concert %s changed during the sale", o->concert_id);
+            st = STORE_UNAVAILABLE;
+        } else {
+            store_set_error(s, "concert %s: %lld seats left, %d asked", o->concert_id,
+                            (long long)c.available_tickets, o->quantity);
+            st = STORE_SOLD_OUT;
+        }
+    }
+    concert_clear(&c);
+    return st;
+}
+
+static bool reason_failed(const ddb_error *e, size_t i)
+{
+    return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
+}
+
+store_status store_order_place(store *s, order *o, order *out, int64_t *seats_left)
+{
+    memset(out, 0, sizeof *out);
+    *seats_left = 0;
+    if (!tables_set(s))
+        return STORE_ERROR;
+    if (!o->id[0] || !o->concert_id[0] || o->quantity < 1 || o->quantity > BO_ORDER_MAX_TICKETS) {
+        store_set_error(s, "order: without id, concert or a quantity of 1..%d", BO_ORDER_MAX_TICKETS);
+        return STORE_ERROR;
+    }
+    for (int i = 0; i < o->quantity; i++) {
+        ticket_id(o->id, i, o->tickets[i].id);
+        snprintf(o->tickets[i].status, sizeof o->tickets[i].status, "valid");
+    }
+    for (int round = 0; round < CODE_ROUNDS; round++) {
+        if (!fresh_codes(o)) {
+            store_set_error(s, "order: no randomness for the ticket codes (getrandom)");
+            return STORE_UNAVAILABLE;
+        }
+        cJSON *req = order_request(s, o);
+        if (!req) {
+            store_set_error(s, "TransactWriteItems: out of memory");
+            return STORE_ERROR;
+        }
+        cJSON *resp = NULL;
+        ddb_error e;
+        ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, &e);
+        cJSON_Delete(req);
+        cJSON_Delete(resp);
+        if (ds == DDB_OK)
+            return STORE_OK;
+        if (ds != DDB_ERR_TRANSACTION_CANCELED)
+            return store_from_ddb(s, "TransactWriteItems", &e);
+        store_set_ddb_error(s, "TransactWriteItems", &e);
+        if (reason_failed(&e, 1)) /* the order exists: this request again, or the key reused */
+            return store_order_replay(s, o, out);
+        if (reason_failed(&e, 0)) {
+            /* DynamoDB names every failed condition, but should the order's not be named next to the
+             * seats', a retry of a sold order must still get its order: look before refusing */
+            store_status st = decide_seats(s, o, seats_left);
+            if (st == STORE_NOT_FOUND || st == STORE_MALFORMED || st == STORE_SOLD_OUT) {
+                order tmp;
+                store_status r = store_order_replay(s, o, &tmp);
+                if (r == STORE_REPLAY) {
+                    *out = tmp;
+                    return r;
+                }
+                if (r != STORE_NOT_FOUND)
+                    return r; /* STORE_CONFLICT, or the read failed */
+            }
+            return st;
+        }
+        bool code_taken = false;
+        for (int i = 0; i < o->quantity; i++)
+            code_taken = code_taken || reason_failed(&e, (size_t)(3 + 2 * i));
+        if (!code_taken)
+            return store_from_ddb(s, "TransactWriteItems", &e);
+        /* a code is taken: sell with fresh ones */
+    }
+    store_set_error(s, "order: ticket codes kept colliding");
+    return STORE_ERROR;
+}

@@ -1,0 +1,33 @@
+#ifndef BO_VALID_ORDER_H
+#define BO_VALID_ORDER_H
+/* The validation rules of orders and of the concert fields orders use (currency, timezone,
+ * maxPerOrder), shared by the backend and the client's forms. As bo_valid.h: NULL when valid, else a
+ * static message naming the field; messages never echo the input. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BO_ORDER_MAX_TICKETS 49      /* 2 + 2 * 49 = 100 items: DynamoDB's limit for one transaction */
+#define BO_ORDER_DEFAULT_MAX 10      /* maxPerOrder of a concert that names none */
+#define BO_CURRENCY_DEFAULT "EUR"    /* when DEFAULT_CURRENCY is unset */
+#define BO_TIMEZONE_MAX 64
+
+/* currency: ISO 4217 form, three upper-case ASCII letters ("EUR"). */
+const char *bo_valid_currency(const char *value);
+
+/* timezone: an IANA name by its form, "UTC" or "<Area>/<Location>[/<Location>]" with Area one of
+ * Africa America Antarctica Arctic Asia Atlantic Australia Europe Indian Pacific Etc, each part
+ * 1..30 of [A-Za-z0-9_+-] starting with a letter (Etc/GMT+5 included), at most 64 bytes.
+ * Not looked up in a tz database: the Lambda image need not carry one. */
+const char *bo_valid_timezone(const char *value);
+
+/* maxPerOrder: a whole number 1..BO_ORDER_MAX_TICKETS (the caller converts a JSON number). */
+const char *bo_valid_max_per_order_double(double value, int64_t *out);
+
+/* quantity: a whole number 1..BO_ORDER_MAX_TICKETS; the concert's maxPerOrder is checked by the
+ * caller once it has read the concert. */
+const char *bo_valid_quantity_double(double value, int64_t *out);
+
+/* payment method: "card", "cash" or "comp". */
+bool bo_valid_payment_method(const char *value);
+
+#endif
