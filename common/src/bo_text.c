@@ -156,7 +156,8 @@ static bool is_invisible(uint32_t cp)
     return false;
 }
 
-bool bo_text_has_bidi_control(const char *s)
+/* Whether some code point of s satisfies pred; a byte that is not valid UTF-8 counts as `invalid`. */
+static bool any_code_point(const char *s, bool (*pred)(uint32_t), bool invalid)
 {
     if (!s)
         return false;
@@ -166,30 +167,31 @@ bool bo_text_has_bidi_control(const char *s)
         uint32_t cp;
         size_t n = utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
+            if (invalid)
+                return true;
             i++;
             continue;
         }
-        if (is_bidi_control(cp))
+        if (pred(cp))
             return true;
         i += n;
     }
     return false;
 }
 
+static bool is_visible(uint32_t cp)
+{
+    return !is_invisible(cp);
+}
+
+bool bo_text_has_bidi_control(const char *s)
+{
+    return any_code_point(s, is_bidi_control, false);
+}
+
 bool bo_text_has_visible(const char *s)
 {
-    if (!s)
-        return false;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s), i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0 || !is_invisible(cp))
-            return true;
-        i += n;
-    }
-    return false;
+    return any_code_point(s, is_visible, true);
 }
 
 /* Length of an escape sequence starting with ESC at s[0] (CSI, OSC, or ESC + one byte), capped at len. */
