@@ -551,7 +551,7 @@ static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
 static int cmd_create(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     const char *msg;
-    bo_concert_input in = { a->name, a->date, a->venue, 0, 0 };
+    bo_concert_input in = { .name = a->name, .date = a->date, .venue = a->venue };
     if ((msg = bo_valid_text("name", a->name)) != NULL || (msg = bo_valid_date(a->date)) != NULL
         || (msg = bo_valid_text("venue", a->venue)) != NULL
         || (msg = bo_valid_tickets_text(a->tickets, &in.available_tickets)) != NULL
