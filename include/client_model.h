@@ -90,6 +90,9 @@ void bo_order_clear(bo_order *o);   /* frees and wipes (customer data) */
  * a ticket without id or code, a code that is not 1..BO_CODE_MAX letters, digits or '-') or on OOM;
  * optional fields may be missing. */
 int bo_order_from_json(const struct cJSON *obj, bo_order *out);
+/* Splits buf in place at ',' into at most max trimmed, non-empty names (pointers into buf); returns
+ * how many. The sell form and the worker read "names on the tickets" this way. */
+size_t bo_names_split(char *buf, const char **out, size_t max);
 /* A ticket code grouped for reading: the letters and digits in groups of 5 joined by '-'
  * ("ABCDEFGHJK..." -> "ABCDE-FGHJK-..."); a code already grouped comes out the same. */
 void bo_code_grouped(const char *code, char *out, size_t cap);

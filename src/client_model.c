@@ -492,6 +492,21 @@ fail:
     return -1;
 }
 
+size_t bo_names_split(char *buf, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t != NULL && n < max; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        size_t len = strlen(t);
+        while (len > 0 && t[len - 1] == ' ')
+            t[--len] = '\0';
+        if (len > 0)
+            out[n++] = t;
+    }
+    return n;
+}
+
 void bo_code_grouped(const char *code, char *out, size_t cap)
 {
     size_t o = 0, k = 0;

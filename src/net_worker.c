@@ -35,24 +35,14 @@ void net_result_clear(net_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* An order job: the attendees' names split at ',' and trimmed (an empty name is skipped). */
+/* An order job: the attendees' names split at ',' (bo_names_split). */
 static void run_order(api_client *c, const net_job *j, net_result *r)
 {
     char names[NET_TEXT_MAX];
     const char *list[BO_ORDER_TICKETS_MAX];
-    size_t n = 0;
     memcpy(names, j->attendees, sizeof names);
     names[sizeof names - 1] = '\0';
-    for (char *save = NULL, *t = strtok_r(names, ",", &save); t != NULL && n < BO_ORDER_TICKETS_MAX;
-         t = strtok_r(NULL, ",", &save)) {
-        while (*t == ' ')
-            t++;
-        size_t len = strlen(t);
-        while (len > 0 && t[len - 1] == ' ')
-            t[--len] = '\0';
-        if (len > 0)
-            list[n++] = t;
-    }
+    size_t n = bo_names_split(names, list, BO_ORDER_TICKETS_MAX);
     bo_order_input in = {
         .concert_id = j->id, .quantity = j->tickets, .customer_name = j->name, .customer_email = j->email,
         .attendees = list, .n_attendees = n, .method = j->pay, .tendered_cents = j->tendered_cents,
