@@ -249,14 +249,14 @@ static void draw_review(ui_app *app, const buy_state *bs, int y, int x, int w, i
     if (tendered >= 0) {
         bo_money_with_currency(tendered, c->currency, tend, sizeof tend);
         ui_draw_field_line(app, y++, x, w, "Tendered", tend);
+        bo_money_with_currency(tendered - t, c->currency, tend, sizeof tend);
         if (y + 6 < bottom) {
-            ui_draw_text(y++, x, w, "CHANGE DUE", ui_attr(app, UI_A_TITLE), false);
+            ui_draw_field_line(app, y++, x, w, "CHANGE DUE", tend); /* and large beneath */
             bo_money_display(tendered - t, change);
             int bw = ui_draw_big(y, x, w - 6, change, ui_attr(app, UI_A_OK));
             ui_draw_text(y + 4, x + bw + 2, 4, c->currency, ui_attr(app, UI_A_OK), false);
             y += 5;
         } else {
-            bo_money_with_currency(tendered - t, c->currency, tend, sizeof tend);
             ui_draw_field_line(app, y++, x, w, "CHANGE DUE", tend);
         }
     }

@@ -115,14 +115,12 @@ static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int 
     if (o->change_cents >= 0) {
         char amount[BO_MONEY_BUF];
         bo_money_display(o->change_cents, amount);
-        if (y + 6 <= bottom) {
-            ui_draw_text(y++, x, w, "CHANGE DUE", ui_attr(app, UI_A_TITLE), false);
+        bo_money_with_currency(o->change_cents, cur, m, sizeof m);
+        ROW("CHANGE DUE", m); /* and large beneath */
+        if (y + 5 <= bottom) {
             int bw = ui_draw_big(y, x, w - 5, amount, ui_attr(app, UI_A_OK));
             ui_draw_text(y + 4, x + bw + 1, 4, cur, ui_attr(app, UI_A_OK), false);
             y += 5;
-        } else {
-            bo_money_with_currency(o->change_cents, cur, m, sizeof m);
-            ROW("CHANGE DUE", m);
         }
     }
 #undef ROW
