@@ -14,7 +14,7 @@
 #include "ui_curses.h"
 #include "ui_text.h"
 
-static const ui_action bar[] = { UI_ACT_PGDN, UI_ACT_PGUP, UI_ACT_OPEN, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
+static const ui_action bar[] = { UI_ACT_NEXT_TICKET, UI_ACT_PREV_TICKET, UI_ACT_OPEN, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
 /* The receipt's own state: the order sold and its concert, the ticket shown and its QR code (customer
  * data: wiped when the receipt closes, on a kiosk's idle reset and at exit). */
@@ -180,8 +180,9 @@ static void draw(ui_app *app, const ui_rect *a)
 static int key(ui_app *app, ui_action act, int k)
 {
     receipt_state *rs = st(app);
-    bool next = act == UI_ACT_PGDN || k == UI_KEY_FN(KEY_RIGHT) || act == UI_ACT_DOWN;
-    bool prev = act == UI_ACT_PGUP || k == UI_KEY_FN(KEY_LEFT) || act == UI_ACT_UP;
+    (void)k;
+    bool next = act == UI_ACT_NEXT_TICKET || act == UI_ACT_PGDN || act == UI_ACT_DOWN;
+    bool prev = act == UI_ACT_PREV_TICKET || act == UI_ACT_PGUP || act == UI_ACT_UP;
     if (next || prev) {
         if (next && rs->page + 1 < rs->order.n_tickets)
             rs->page++;
