@@ -197,3 +197,14 @@ code_grouped() { tr -cd 'A-Za-z0-9' <<<"$1" | tr a-z A-Z | sed -E 's/(.{5})/\1-/
 # Cents of a decimal amount ("49.99" -> 4999, "50" -> 5000) and back ("0.04").
 to_cents() { awk -v v="$1" 'BEGIN { split(v, p, "."); d = substr(p[2] "00", 1, 2); printf "%d\n", p[1] * 100 + d }'; }
 from_cents() { printf '%d.%02d\n' $(($1 / 100)) $(($1 % 100)); }
+# On the sell form with the customer's fields filled in: Enter through the remaining fields (names on the
+# tickets, and on an operator's form the payment and the cash tendered) to the review.
+tui_sell_review() {
+  local i
+  for i in 1 2 3 4 5 6; do
+    tui_has "Enter/y = confirm" && return 0
+    tui_keys Enter
+    sleep 0.3
+  done
+  tui_wait "Enter/y = confirm"
+}
