@@ -223,6 +223,9 @@ static cJSON *concert_json(const bo_concert *c)
         || (bo_concert_field_bad(c, BO_FIELD_PRICE) ? cJSON_AddNullToObject(j, "ticketPrice")
                                                     : cJSON_AddRawToObject(j, "ticketPrice", price)) == NULL)
         goto fail;
+    if ((c->currency[0] != '\0' && cJSON_AddStringToObject(j, "currency", c->currency) == NULL)
+        || (c->timezone[0] != '\0' && cJSON_AddStringToObject(j, "timezone", c->timezone) == NULL))
+        goto fail;
     if (c->bad != NULL) {
         cJSON *p = cJSON_AddArrayToObject(j, "problems");
         if (p == NULL)
@@ -388,7 +391,7 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
 
 static void print_concert_text(FILE *out, const bo_concert *c)
 {
-    char price[BO_MONEY_BUF], seats[32];
+    char price[BO_MONEY_BUF], seats[32], when[64];
     price_text(c, price);
     if (bo_concert_field_bad(c, BO_FIELD_SEATS))
         snprintf(seats, sizeof seats, "?");
@@ -399,8 +402,11 @@ static void print_concert_text(FILE *out, const bo_concert *c)
     fprintf(out, "ID:          %s\n", c->id);
     fprintf(out, "Name:        %s\n", c->name);
     fprintf(out, "Date:        %s\n", c->date);
+    if (client_time_format(c->date, c->timezone, when, sizeof when) == 0)
+        fprintf(out, "When:        %s%s%s\n", when, c->timezone[0] != '\0' ? " \xc2\xb7 " : "", c->timezone);
     fprintf(out, "Venue:       %s\n", c->venue);
-    fprintf(out, "Price:       %s\n", price);
+    fprintf(out, "Price:       %s%s%s\n", price, c->currency[0] != '\0' ? " " : "", c->currency);
+    fprintf(out, "Per order:   %lld\n", (long long)(c->max_per_order > 0 ? c->max_per_order : BO_MAX_PER_ORDER_DEFAULT));
     fprintf(out, "Seats left:  %s\n", seats);
     if (c->bad != NULL) {
         fputs("Not for sale: the record is damaged.\n", out);
