@@ -9,7 +9,7 @@ command -v zbarimg >/dev/null || tui_skip "zbarimg is not installed (zbar-tools)
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
 api_require_orders
 
-c=$(api_demo_pick '.availableTickets >= 4 and (.maxPerOrder // 10) >= 4' 'max_by(.availableTickets)')
+c=$(api_demo_pick '.availableTickets >= 4 and .ticketPrice > 0 and (.maxPerOrder // 10) >= 4' 'max_by(.availableTickets)')
 [ -n "$c" ] || tui_fail "no demo concert with 4 seats left in the API"
 name=$(jq -r .name <<<"$c")
 id=$(jq -r .id <<<"$c")
