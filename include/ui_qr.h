@@ -20,6 +20,6 @@ typedef struct ui_qr {
 /* Encodes text (exactly these bytes; error correction level M, the smallest version that holds it) and
  * lays it out. 0, or -1 (text empty or longer than UI_QR_TEXT_MAX, or OOM); *out is then empty. */
 int ui_qr_render(const char *text, ui_qr *out);
-void ui_qr_free(ui_qr *q);
+void ui_qr_free(ui_qr *q);  /* wipes the lines (they show a ticket code) and frees them */
 
 #endif

@@ -14,8 +14,11 @@ void ui_qr_free(ui_qr *q)
 {
     if (q == NULL)
         return;
-    for (int i = 0; q->lines != NULL && i < q->rows; i++)
+    for (int i = 0; q->lines != NULL && i < q->rows; i++) {
+        if (q->lines[i] != NULL) /* the picture of a ticket code: as secret as the code */
+            memset(q->lines[i], 0, strlen(q->lines[i]));
         free(q->lines[i]);
+    }
     free(q->lines);
     memset(q, 0, sizeof *q);
 }
