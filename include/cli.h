@@ -49,6 +49,7 @@ typedef struct cli_args {
     const char *quantity, *pay, *tendered;                 /* order: --quantity, --pay cash|card|comp, --tendered */
     const char *attendees[BO_ORDER_TICKETS_MAX];           /* order: --attendee NAME, repeatable */
     size_t n_attendees;
+    const char *currency, *timezone, *max_per_order;       /* create: optional concert fields */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */

@@ -778,7 +778,9 @@ static int cmd_order_show(const cli_args *a, api_client *c, FILE *out, FILE *err
 static int cmd_create(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     const char *msg;
-    bo_concert_input in = { .name = a->name, .date = a->date, .venue = a->venue };
+    bo_concert_input in = { .name = a->name, .date = a->date, .venue = a->venue, .currency = a->currency,
+                            .timezone = a->timezone,
+                            .max_per_order = a->max_per_order != NULL ? strtol(a->max_per_order, NULL, 10) : 0 };
     if ((msg = bo_valid_text("name", a->name)) != NULL || (msg = bo_valid_date(a->date)) != NULL
         || (msg = bo_valid_text("venue", a->venue)) != NULL
         || (msg = bo_valid_tickets_text(a->tickets, &in.available_tickets)) != NULL

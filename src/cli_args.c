@@ -10,9 +10,10 @@
 enum {
     OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
     OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
-    OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_TIMEOUT
+    OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_CURRENCY, OPT_TIMEZONE,
+    OPT_MAX_PER_ORDER, OPT_TIMEOUT
 };
-#define OPT_SUB_LAST OPT_TENDERED /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
+#define OPT_SUB_LAST OPT_MAX_PER_ORDER /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
 
 static const struct option long_opts[] = {
     { "api-url", required_argument, NULL, OPT_API_URL },
@@ -36,6 +37,9 @@ static const struct option long_opts[] = {
     { "attendee", required_argument, NULL, OPT_ATTENDEE },
     { "pay", required_argument, NULL, OPT_PAY },
     { "tendered", required_argument, NULL, OPT_TENDERED },
+    { "currency", required_argument, NULL, OPT_CURRENCY },
+    { "timezone", required_argument, NULL, OPT_TIMEZONE },
+    { "max-per-order", required_argument, NULL, OPT_MAX_PER_ORDER },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -50,6 +54,7 @@ void cli_usage(FILE *out)
         "       boxoffice [OPTIONS] show ID\n"
         "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
+        "                 [--currency EUR] [--timezone Europe/Berlin] [--max-per-order N]\n"
         "       boxoffice [OPTIONS] order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
         "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] order show ORDER_ID\n"
@@ -155,6 +160,9 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         case OPT_QUANTITY: out->quantity = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_PAY: out->pay = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_TENDERED: out->tendered = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_CURRENCY: out->currency = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_TIMEZONE: out->timezone = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_MAX_PER_ORDER: out->max_per_order = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_ATTENDEE:
             if (out->n_attendees >= BO_ORDER_TICKETS_MAX)
                 return usage_error(err, "--attendee: at most 100 names%s", "");
@@ -214,7 +222,8 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         want_pos = 2;
     } else if (strcmp(sub, "create") == 0) {
         out->cmd = CLI_CMD_CREATE;
-        allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE);
+        allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE)
+                  | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER);
         want_pos = 1;
     } else if (strcmp(sub, "order") == 0 && npos >= 2 && strcmp(pos[1], "show") == 0) {
         out->cmd = CLI_CMD_ORDER_SHOW;
@@ -244,7 +253,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             return usage_error(err, "%s", msg);
         }
     }
-    unsigned optional = BIT(OPT_IDEM_KEY);
+    unsigned optional = BIT(OPT_IDEM_KEY) | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER);
     if (out->cmd == CLI_CMD_ORDER) /* name and e-mail: required on the public route only (cmd_order) */
         optional |= BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY) | BIT(OPT_TENDERED);
     if ((allowed & ~optional & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
@@ -282,6 +291,16 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
         return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "'%s' is not an order ID" : "'%s' is not a concert ID",
                            out->id);
+    if (out->currency != NULL && (strlen(out->currency) != 3 || strspn(out->currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
+        return usage_error(err, "--currency takes an ISO 4217 code such as EUR, not '%s'", out->currency);
+    if (out->timezone != NULL && !bo_tz_name_plausible(out->timezone))
+        return usage_error(err, "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'", out->timezone);
+    if (out->max_per_order != NULL) {
+        char *end = NULL;
+        long m = strtol(out->max_per_order, &end, 10);
+        if (out->max_per_order[0] < '0' || out->max_per_order[0] > '9' || *end != '\0' || m < 1 || m > 49)
+            return usage_error(err, "--max-per-order takes a number 1..49, not '%s'", out->max_per_order);
+    }
     if (out->cmd == CLI_CMD_ORDER) {
         char *end = NULL;
         long q = strtol(out->quantity, &end, 10);

@@ -48,9 +48,14 @@ nokey=(env -u BOXOFFICE_API_KEY)   # the same binary without the operator key
 CROCKFORD='^[0-9A-HJKMNP-TV-Z]{20}$'
 
 tag="order-$$-$(date +%s)"
-expect 0 "a concert of 6 seats at 12.50" -- "$bin" --json create --name "Orders $tag" --date 2027-04-01T19:00:00Z \
-  --venue "Hall O" --tickets 6 --price 12.50 || { echo "$checks checks, $fails failed"; exit 1; }
+expect 0 "a concert of 6 seats at 12.50 EUR in Berlin" -- "$bin" --json create --name "Orders $tag" \
+  --date 2027-04-01T19:00:00Z --venue "Hall O" --tickets 6 --price 12.50 --currency EUR --timezone Europe/Berlin \
+  --max-per-order 5 || { echo "$checks checks, $fails failed"; exit 1; }
 cid=$(jq -r .id "$out")
+expect 0 "show the new concert" -- "$bin" show "$cid"
+ok "its time is shown in the venue's zone" grep -q "^When: *Thu 01 Apr 2027 21:00 CEST" "$out"
+ok "its price with the currency" grep -q "^Price: *12.50 EUR" "$out"
+ok "its per-order limit" grep -q "^Per order: *5" "$out"
 
 # --- an operator's cash order: total, change, codes (0)
 expect 0 "order 2 for cash, 30.00 tendered" -- "$bin" --json order "$cid" --quantity 2 --attendee "Ada" --attendee "Bob" \

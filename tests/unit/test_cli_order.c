@@ -219,6 +219,32 @@ static void usage_errors_send_nothing(void **state)
     stub_stop(s);
 }
 
+static void create_sends_the_orders_fields_of_a_concert(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    stub_push(s, 201, "{\"id\":\"c-9\"}");
+    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01T20:00:00Z", "--venue", "V",
+                         "--tickets", "5", "--price", "10", "--currency", "USD", "--timezone", "America/New_York",
+                         "--max-per-order", "4", NULL), 0);
+    assert_string_equal(stub_request_at(s, 0)->body,
+                        "{\"name\":\"N\",\"date\":\"2027-01-01T20:00:00Z\",\"venue\":\"V\",\"availableTickets\":5,"
+                        "\"ticketPrice\":10,\"currency\":\"USD\",\"timezone\":\"America/New_York\",\"maxPerOrder\":4}");
+    run_free(&o);
+    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
+                         "--price", "10", "--currency", "euro", NULL), CLI_EXIT_USAGE);
+    run_free(&o);
+    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
+                         "--price", "10", "--timezone", "../etc/passwd", NULL), CLI_EXIT_USAGE);
+    run_free(&o);
+    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
+                         "--price", "10", "--max-per-order", "50", NULL), CLI_EXIT_USAGE);
+    run_free(&o);
+    assert_int_equal(stub_request_count(s), 1);
+    stub_stop(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +255,7 @@ int main(void)
         cmocka_unit_test(unconfirmed_order_prints_the_resolving_command),
         cmocka_unit_test(order_show_prints_status_and_exit_codes),
         cmocka_unit_test(usage_errors_send_nothing),
+        cmocka_unit_test(create_sends_the_orders_fields_of_a_concert),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
