@@ -110,10 +110,6 @@ typedef struct bo_order_input {
     int64_t tendered_cents;                     /* cash: amount tendered, < 0 = not sent */
     bool operator_route;                        /* POST /box-office/orders (x-api-key) instead of /orders */
 } bo_order_input;
-/* The request body of an order, exactly: {"concertId","quantity","customerName"?,"customerEmail"?,
- * "attendees"?,"payment"?:{"method","tendered"?}} (tendered a decimal string "100.00"). Caller frees;
- * NULL on OOM. */
-char *bo_order_input_json(const bo_order_input *in);
 
 /* Input of the create-concert form / CLI. Strings are borrowed. */
 typedef struct bo_concert_input {

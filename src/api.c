@@ -572,6 +572,48 @@ static bool definite_refusal(api_status st)
     return st == API_ERR_SOLD_OUT || st == API_ERR_NOT_FOUND || st == API_ERR_INVALID || st == API_ERR_FORBIDDEN;
 }
 
+char *api_order_body(const bo_order_input *in)
+{
+    char money[BO_MONEY_BUF];
+    char *text = NULL;
+    cJSON *b = cJSON_CreateObject(), *arr, *pay;
+    if (b == NULL || cJSON_AddStringToObject(b, "concertId", in->concert_id != NULL ? in->concert_id : "") == NULL
+        || cJSON_AddNumberToObject(b, "quantity", (double)in->quantity) == NULL)
+        goto done;
+    if (in->customer_name != NULL && in->customer_name[0] != '\0'
+        && cJSON_AddStringToObject(b, "customerName", in->customer_name) == NULL)
+        goto done;
+    if (in->customer_email != NULL && in->customer_email[0] != '\0'
+        && cJSON_AddStringToObject(b, "customerEmail", in->customer_email) == NULL)
+        goto done;
+    if (in->n_attendees > 0) {
+        if ((arr = cJSON_AddArrayToObject(b, "attendees")) == NULL)
+            goto done;
+        for (size_t i = 0; i < in->n_attendees; i++) {
+            cJSON *s = cJSON_CreateString(in->attendees[i] != NULL ? in->attendees[i] : "");
+            if (s == NULL || !cJSON_AddItemToArray(arr, s)) {
+                cJSON_Delete(s);
+                goto done;
+            }
+        }
+    }
+    if (in->method != BO_PAY_NONE) {
+        if ((pay = cJSON_AddObjectToObject(b, "payment")) == NULL
+            || cJSON_AddStringToObject(pay, "method", bo_pay_method_name(in->method)) == NULL)
+            goto done;
+        if (in->method == BO_PAY_CASH && in->tendered_cents >= 0) {
+            snprintf(money, sizeof money, "%lld.%02lld", (long long)(in->tendered_cents / 100),
+                     (long long)(in->tendered_cents % 100));
+            if (cJSON_AddStringToObject(pay, "tendered", money) == NULL)
+                goto done;
+        }
+    }
+    text = cJSON_PrintUnformatted(b);
+done:
+    cJSON_Delete(b);
+    return text;
+}
+
 /* POSTs text to url with the Idempotency-Key key, retried (backoff) on transport errors, 5xx and 429 with
  * the same key. *applied is set when some attempt may have been carried out (see maybe_applied). */
 static api_status post_idempotent(api_client *c, const char *url, const char *text, const char *key, cJSON **j,
@@ -620,7 +662,7 @@ api_status api_create_order(api_client *c, const bo_order_input *in, const char 
         snprintf(key, sizeof key, "%s", idem_key);
     else
         api_idempotency_key_new(key);
-    if ((text = bo_order_input_json(in)) == NULL) {
+    if ((text = api_order_body(in)) == NULL) {
         st = set_result(res, API_ERR_NOMEM, 0, NULL);
         goto cleanup;
     }

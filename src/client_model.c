@@ -536,48 +536,6 @@ void bo_money_with_currency(int64_t cents, const char *currency, char *out, size
         snprintf(out, cap, "%s", m);
 }
 
-char *bo_order_input_json(const bo_order_input *in)
-{
-    char money[BO_MONEY_BUF];
-    char *text = NULL;
-    cJSON *b = cJSON_CreateObject(), *arr, *pay;
-    if (b == NULL || cJSON_AddStringToObject(b, "concertId", in->concert_id != NULL ? in->concert_id : "") == NULL
-        || cJSON_AddNumberToObject(b, "quantity", (double)in->quantity) == NULL)
-        goto done;
-    if (in->customer_name != NULL && in->customer_name[0] != '\0'
-        && cJSON_AddStringToObject(b, "customerName", in->customer_name) == NULL)
-        goto done;
-    if (in->customer_email != NULL && in->customer_email[0] != '\0'
-        && cJSON_AddStringToObject(b, "customerEmail", in->customer_email) == NULL)
-        goto done;
-    if (in->n_attendees > 0) {
-        if ((arr = cJSON_AddArrayToObject(b, "attendees")) == NULL)
-            goto done;
-        for (size_t i = 0; i < in->n_attendees; i++) {
-            cJSON *s = cJSON_CreateString(in->attendees[i] != NULL ? in->attendees[i] : "");
-            if (s == NULL || !cJSON_AddItemToArray(arr, s)) {
-                cJSON_Delete(s);
-                goto done;
-            }
-        }
-    }
-    if (in->method != BO_PAY_NONE) {
-        if ((pay = cJSON_AddObjectToObject(b, "payment")) == NULL
-            || cJSON_AddStringToObject(pay, "method", bo_pay_method_name(in->method)) == NULL)
-            goto done;
-        if (in->method == BO_PAY_CASH && in->tendered_cents >= 0) {
-            snprintf(money, sizeof money, "%lld.%02lld", (long long)(in->tendered_cents / 100),
-                     (long long)(in->tendered_cents % 100));
-            if (cJSON_AddStringToObject(pay, "tendered", money) == NULL)
-                goto done;
-        }
-    }
-    text = cJSON_PrintUnformatted(b);
-done:
-    cJSON_Delete(b);
-    return text;
-}
-
 int bo_concert_placeholder(bo_concert *out, const char *problem)
 {
     bo_concert c;

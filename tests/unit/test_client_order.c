@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bo_money.h"
+#include "api.h"
 #include "client_model.h"
 #include "client_time.h"
 
@@ -21,16 +22,16 @@ static void body_has_only_what_was_given(void **state)
     const char *names[] = { "Zoë \"Z\"", "Bob" };
     bo_order_input in = { .concert_id = "c-1", .quantity = 2, .customer_name = "Ada", .customer_email = "",
                           .attendees = names, .n_attendees = 2, .method = BO_PAY_CASH, .tendered_cents = 10005 };
-    char *b = bo_order_input_json(&in);
+    char *b = api_order_body(&in);
     assert_string_equal(b, "{\"concertId\":\"c-1\",\"quantity\":2,\"customerName\":\"Ada\","
                            "\"attendees\":[\"Zoë \\\"Z\\\"\",\"Bob\"],\"payment\":{\"method\":\"cash\",\"tendered\":\"100.05\"}}");
     free(b);
     bo_order_input bare = { .concert_id = "c-1", .quantity = 1, .tendered_cents = -1 };
-    b = bo_order_input_json(&bare);
+    b = api_order_body(&bare);
     assert_string_equal(b, "{\"concertId\":\"c-1\",\"quantity\":1}");
     free(b);
     bo_order_input card = { .concert_id = "c-1", .quantity = 1, .method = BO_PAY_CARD, .tendered_cents = 500 };
-    b = bo_order_input_json(&card); /* tendered goes with cash only */
+    b = api_order_body(&card); /* tendered goes with cash only */
     assert_string_equal(b, "{\"concertId\":\"c-1\",\"quantity\":1,\"payment\":{\"method\":\"card\"}}");
     free(b);
 }
