@@ -86,6 +86,23 @@ void api_idempotency_key_new(char out[API_IDEM_KEY_MAX + 1]);
  * An invalid idem_key is API_ERR_INVALID before anything is sent. */
 api_status api_purchase_key(api_client *c, const char *concert_id, const char *customer_name,
                             const char *customer_email, const char *idem_key, bo_ticket *out, api_result *res);
+/* Places an order (in->operator_route: POST /box-office/orders with the key, else the public POST /orders)
+ * with the Idempotency-Key idem_key (NULL: a new one), retried like api_purchase_key with the same key: an
+ * order whose outcome is unknown (res->unconfirmed) is checked by calling again with the same input and
+ * key (the server answers a replay with the same order). On API_OK the caller owns *out (bo_order_clear).
+ * Refusals: API_ERR_SOLD_OUT (400 "No tickets available"), API_ERR_INVALID with the server's message (400
+ * "Only N tickets left", a field, 409 key reused for another order, 422), API_ERR_FORBIDDEN (403),
+ * API_ERR_NOT_FOUND (404 unknown concert). */
+api_status api_create_order(api_client *c, const bo_order_input *in, const char *idem_key, bo_order *out,
+                            api_result *res);
+/* The request body of an order, exactly: {"concertId","quantity","customerName"?,"customerEmail"?,
+ * "attendees"?,"payment"?:{"method","tendered"?}} (tendered a decimal string "100.00"; names and e-mail
+ * left out when NULL or ""). Caller frees (it holds customer data: wipe it first); NULL on OOM. */
+char *api_order_body(const bo_order_input *in);
+/* GET /orders/{id} (operator key): the order with its tickets' current status. 404 -> API_ERR_NOT_FOUND
+ * ("No such order"). */
+api_status api_get_order(api_client *c, const char *id, bo_order *out, api_result *res);
+
 /* api_purchase_key with a new key. */
 api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
                         const char *customer_email, bo_ticket *out, api_result *res);

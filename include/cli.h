@@ -20,8 +20,8 @@ enum cli_exit {
     CLI_EXIT_NOT_FOUND = 4,
     CLI_EXIT_FORBIDDEN = 5,    /* 403: operator key missing or wrong */
     CLI_EXIT_UNAVAILABLE = 6,  /* 5xx, 429, unreachable, timeout: try again later */
-    CLI_EXIT_UNCONFIRMED = 7   /* buy: no definite answer, the ticket may have been sold: re-run the printed
-                                * command (same Idempotency-Key), never a plain retry */
+    CLI_EXIT_UNCONFIRMED = 7   /* buy, order: no definite answer, the ticket(s) may have been sold: re-run the
+                                * printed command (same Idempotency-Key), never a plain retry */
 };
 
 typedef enum cli_cmd {
@@ -32,7 +32,9 @@ typedef enum cli_cmd {
     CLI_CMD_CREATE,
     CLI_CMD_HELP,
     CLI_CMD_VERSION,
-    CLI_CMD_CONFIG             /* prints the resolved configuration (never the key itself) */
+    CLI_CMD_CONFIG,            /* prints the resolved configuration (never the key itself) */
+    CLI_CMD_ORDER,             /* order CONCERT_ID --quantity N ...: one sale of several tickets */
+    CLI_CMD_ORDER_SHOW         /* order show ORDER_ID (operator key) */
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
@@ -43,7 +45,11 @@ typedef struct cli_args {
     const char *date, *venue, *tickets, *price;            /* create */
     const char *sort;                                      /* list: date|name|seats */
     const char *filter;                                    /* list: substring of name or venue */
-    const char *idem_key;                                  /* buy: --idempotency-key (checked), NULL: new */
+    const char *idem_key;                                  /* buy, order: --idempotency-key (checked), NULL: new */
+    const char *quantity, *pay, *tendered;                 /* order: --quantity, --pay cash|card|comp, --tendered */
+    const char *attendees[BO_ORDER_TICKETS_MAX];           /* order: --attendee NAME, repeatable */
+    size_t n_attendees;
+    const char *currency, *timezone, *max_per_order;       /* create: optional concert fields */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
@@ -63,7 +69,11 @@ int cli_exit_code(api_status s);           /* API outcome -> process exit code *
 bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
                      const char *email, const char *idem_key);
 
-/* Runs a subcommand (cmd list/show/buy/create) and returns the exit code. Results go to out
+/* The command line that re-sends an order with its Idempotency-Key (every value shell-quoted), from the
+ * parsed arguments a; false when it does not fit in cap (out is then ""). */
+bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key);
+
+/* Runs a subcommand (cmd list/show/buy/create/order) and returns the exit code. Results go to out
  * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 

@@ -6,8 +6,14 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+struct cJSON;
+
 #define BO_ID_MAX 128
 #define BO_PROBLEMS_MAX 8
+#define BO_TZ_MAX 64
+#define BO_MAX_PER_ORDER_DEFAULT 10
+#define BO_ORDER_TICKETS_MAX 100   /* the most tickets an order answer may carry */
+#define BO_CODE_MAX 64             /* bytes of a ticket code as the API gives it */
 
 /* Fields of a concert, as bits of bo_concert_bad.fields. */
 enum { BO_FIELD_ID = 1, BO_FIELD_NAME = 2, BO_FIELD_DATE = 4, BO_FIELD_VENUE = 8, BO_FIELD_SEATS = 16,
@@ -31,6 +37,11 @@ typedef struct bo_concert {
     char *venue;           /* owned */
     int64_t seats_left;    /* availableTickets (0 when BO_FIELD_SEATS is bad) */
     int64_t price_cents;   /* ticketPrice, exact (0 when BO_FIELD_PRICE is bad) */
+    /* optional fields (orders): read tolerantly, a missing or unusable value is "" / the default */
+    char currency[4];      /* ISO 4217 ("EUR"), "" when the server did not say */
+    char timezone[BO_TZ_MAX + 1]; /* IANA name ("Europe/Berlin"), "" when the server did not say */
+    int64_t max_per_order; /* maxPerOrder, BO_MAX_PER_ORDER_DEFAULT when absent */
+    int64_t capacity;      /* -1 when absent */
     bo_concert_bad *bad;   /* owned; NULL for a record read faithfully */
 } bo_concert;
 
@@ -47,11 +58,66 @@ typedef struct bo_ticket {
     char purchase_date[40];
 } bo_ticket;
 
+/* An order (POST /orders, POST /box-office/orders, GET /orders/{id}): one sale of several tickets. */
+typedef enum bo_pay_method { BO_PAY_NONE = 0, BO_PAY_CASH, BO_PAY_CARD, BO_PAY_COMP } bo_pay_method;
+const char *bo_pay_method_name(bo_pay_method m);      /* "cash", "card", "comp", "" */
+bo_pay_method bo_pay_method_parse(const char *s);     /* BO_PAY_NONE when s is none of them */
+
+typedef struct bo_order_ticket {
+    char id[BO_ID_MAX + 1];
+    char code[BO_CODE_MAX + 1]; /* exactly as the API gave it (the QR encodes this string) */
+    char *attendee;             /* owned or NULL */
+    char status[24];            /* "valid", ... ("" when absent) */
+} bo_order_ticket;
+
+typedef struct bo_order {
+    char id[BO_ID_MAX + 1];
+    char concert_id[BO_ID_MAX + 1];
+    int64_t quantity;
+    int64_t unit_price_cents, total_cents;
+    char currency[4];           /* "" when absent */
+    bo_pay_method method;       /* BO_PAY_NONE when absent */
+    int64_t tendered_cents, change_cents; /* -1 when absent */
+    char created_at[40];        /* ISO-8601 as given, "" when absent */
+    char sold_by[BO_ID_MAX + 1]; /* an API key id or "public", "" when absent */
+    char *customer_name;        /* owned or NULL */
+    char *customer_email;       /* owned or NULL */
+    bo_order_ticket *tickets;   /* owned array of n_tickets */
+    size_t n_tickets;
+} bo_order;
+void bo_order_clear(bo_order *o);   /* frees and wipes (customer data) */
+/* JSON -> order. -1 when obj is not an order (no id, a money value that is not an exact decimal string,
+ * a ticket without id or code, a code that is not 1..BO_CODE_MAX letters, digits or '-') or on OOM;
+ * optional fields may be missing. */
+int bo_order_from_json(const struct cJSON *obj, bo_order *out);
+/* Splits buf in place at ',' into at most max trimmed, non-empty names (pointers into buf); returns
+ * how many. The sell form and the worker read "names on the tickets" this way. */
+size_t bo_names_split(char *buf, const char **out, size_t max);
+/* A ticket code grouped for reading: the letters and digits in groups of 5 joined by '-'
+ * ("ABCDEFGHJK..." -> "ABCDE-FGHJK-..."); a code already grouped comes out the same. */
+void bo_code_grouped(const char *code, char *out, size_t cap);
+/* Money as shown everywhere in the client: "49.99 EUR" (currency "" -> "49.99"). */
+void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap);
+
+/* An order to place. Strings borrowed. */
+typedef struct bo_order_input {
+    const char *concert_id;
+    int64_t quantity;
+    const char *customer_name, *customer_email; /* NULL or "" = not sent */
+    const char *const *attendees;               /* n_attendees names (may be 0) */
+    size_t n_attendees;
+    bo_pay_method method;                       /* BO_PAY_NONE = no payment object */
+    int64_t tendered_cents;                     /* cash: amount tendered, < 0 = not sent */
+    bool operator_route;                        /* POST /box-office/orders (x-api-key) instead of /orders */
+} bo_order_input;
+
 /* Input of the create-concert form / CLI. Strings are borrowed. */
 typedef struct bo_concert_input {
     const char *name, *date, *venue;
     int64_t available_tickets;
     int64_t price_cents;
+    const char *currency, *timezone;   /* optional: NULL or "" = not sent */
+    int64_t max_per_order;             /* optional: <= 0 = not sent */
 } bo_concert_input;
 
 void bo_concert_clear(bo_concert *c);
@@ -65,7 +131,6 @@ int  bo_concert_copy(bo_concert *dst, const bo_concert *src); /* 0 or -1 (OOM); 
  * bo_concert_from_json returns 0, or -1 when obj is not an object or on OOM.
  * bo_concert_list_from_json returns 0, or -1 when arr is not an array or on OOM; an element that is not
  * even an object becomes a marked record with an empty id. */
-struct cJSON;
 int bo_concert_from_json(const struct cJSON *obj, bo_concert *out);
 int bo_concert_list_from_json(const struct cJSON *arr, bo_concert_list *out);
 /* A record for a list element that is not an object (marked bad, empty id). 0 or -1 (OOM). */
@@ -80,6 +145,9 @@ void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap);
 /* True when s is a plausible concert id: 1..BO_ID_MAX bytes of valid UTF-8 without control, bidi or other
  * characters the terminal cleaner would change. */
 bool bo_id_plausible(const char *s);
+/* True when s looks like an IANA time zone name ("Europe/Berlin", "UTC"): 1..BO_TZ_MAX letters, digits,
+ * '/', '_', '-', '+', not starting with '/' or '.', no "..". */
+bool bo_tz_name_plausible(const char *s);
 
 /* Sorting and filtering for the list screen and the CLI. */
 typedef enum bo_sort { BO_SORT_DATE = 0, BO_SORT_NAME, BO_SORT_SEATS, BO_SORT__COUNT } bo_sort;

@@ -10,7 +10,7 @@
 #include "api.h"
 #include "client_model.h"
 
-typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE } net_job_kind;
+typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE, NET_JOB_ORDER } net_job_kind;
 
 #define NET_TEXT_MAX 1024  /* bytes of a text field of a job (a form value: 200 characters of UTF-8 fit) */
 
@@ -23,7 +23,12 @@ typedef struct net_job {
     char idem_key[API_IDEM_KEY_MAX + 1]; /* PURCHASE: the sale's Idempotency-Key ("" = a new one) */
     char date[NET_TEXT_MAX];           /* CREATE */
     char venue[NET_TEXT_MAX];          /* CREATE */
-    int64_t tickets, price_cents;      /* CREATE */
+    int64_t tickets, price_cents;      /* CREATE; ORDER: tickets = the quantity */
+    /* ORDER (also id, name, email, idem_key): attendees' names separated by ',' ("" = none), the payment */
+    char attendees[NET_TEXT_MAX];
+    bo_pay_method pay;
+    int64_t tendered_cents;            /* cash: < 0 = not sent */
+    bool operator_route;               /* POST /box-office/orders */
 } net_job;
 
 typedef struct net_result {
@@ -34,6 +39,7 @@ typedef struct net_result {
     bo_concert_list list;              /* LIST: owned by whoever polled the result */
     bo_concert concert;                /* GET: owned likewise */
     bo_ticket ticket;                  /* PURCHASE: owned likewise */
+    bo_order order;                    /* ORDER: owned likewise (res.unconfirmed as for PURCHASE) */
     char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE: the id asked for */
 } net_result;
 

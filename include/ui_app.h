@@ -50,17 +50,23 @@ typedef struct ui_screen_ops {
     bool overlay;                                   /* drawn over the screen below it */
 } ui_screen_ops;
 
-/* The sale last sent from the purchase form, kept with its Idempotency-Key until its outcome is known
- * (a ticket or a 4xx), so that checking it re-sends the very same request and can never sell a second
- * ticket. Customer data: wiped (ui_sale_clear) once the outcome is known or the form is left without an
- * unconfirmed sale. A new key is drawn only for a different concert or customer. */
+/* The order last sent from the sell form, kept with its Idempotency-Key until its outcome is known
+ * (an order or a 4xx), so that checking it re-sends the very same request and can never sell twice.
+ * Customer data: wiped (ui_sale_clear) once the outcome is known or the form is left without an
+ * unconfirmed sale. A new key is drawn only for a different order (concert, quantity, customer, names,
+ * payment or route). */
 typedef struct ui_sale {
     char key[API_IDEM_KEY_MAX + 1];    /* "" = none */
     char concert_id[BO_ID_MAX + 1];
     char concert_name[UI_FIELD_MAX];   /* for the warnings */
     char name[UI_FIELD_MAX];
     char email[UI_FIELD_MAX];
-    bool unconfirmed;                  /* sent, no definite answer: the ticket may have been sold */
+    char attendees[UI_FIELD_MAX];      /* names on the tickets, ',' between them */
+    int64_t quantity;
+    bo_pay_method pay;
+    int64_t tendered_cents;            /* cash: < 0 = not given */
+    bool operator_route;               /* POST /box-office/orders */
+    bool unconfirmed;                  /* sent, no definite answer: the tickets may have been sold */
 } ui_sale;
 void ui_sale_clear(ui_sale *s);
 

@@ -10,7 +10,8 @@ struct ui_app;
 
 typedef enum ui_attr_kind {
     UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
-    UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE
+    UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE,
+    UI_A_QR                        /* QR glyphs: dark on light (see ui_qr.h) */
 } ui_attr_kind;
 
 void ui_colors_init(void);         /* once after start_color() (ui_term_start) */
@@ -20,6 +21,9 @@ void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right);
 void ui_draw_field_line(const struct ui_app *app, int y, int x, int w, const char *label, const char *value);
 void ui_form_draw(const struct ui_app *app, const ui_form *form, int y, int x, int w);
 int ui_form_height(const ui_form *form);
+/* Draws an amount (digits, '.', ',') 5 rows tall in a block font from (y, x), at most max_w columns;
+ * returns the columns used. Other characters are skipped (draw a currency beside it in plain text). */
+int ui_draw_big(int y, int x, int max_w, const char *text, int attr);
 void ui_draw_box(const struct ui_app *app, int y, int x, int h, int w, const char *title);
 
 #endif

@@ -28,6 +28,7 @@ typedef struct ui_form {
     int n;
     int focus;
     bool submitted;          /* a submit was tried: show errors of empty fields too */
+    bool compact;            /* drawn 2 rows per field instead of 3 (a long form at 80x24) */
 } ui_form;
 
 /* Adds a field; returns its index. */

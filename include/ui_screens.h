@@ -18,7 +18,8 @@ typedef enum ui_prompt_kind {
  * line) while wrong PINs make the kiosk wait or lock it. */
 void ui_prompt_open(ui_app *app, ui_prompt_kind kind);
 
-/* Shows the receipt of ticket t (taken: *t is emptied) for concert c (copied). */
-void ui_receipt_open(ui_app *app, bo_ticket *t, const bo_concert *c);
+/* Shows the receipt of order o (taken: *o is emptied) for concert c (copied): the order and one QR code
+ * per ticket, paged. */
+void ui_receipt_open(ui_app *app, bo_order *o, const bo_concert *c);
 
 #endif

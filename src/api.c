@@ -456,6 +456,11 @@ api_status api_create_concert(api_client *c, const bo_concert_input *in, char id
         || cJSON_AddStringToObject(body, "venue", in->venue != NULL ? in->venue : "") == NULL
         || cJSON_AddNumberToObject(body, "availableTickets", (double)in->available_tickets) == NULL
         || cJSON_AddRawToObject(body, "ticketPrice", price) == NULL
+        || (in->currency != NULL && in->currency[0] != '\0'
+            && cJSON_AddStringToObject(body, "currency", in->currency) == NULL)
+        || (in->timezone != NULL && in->timezone[0] != '\0'
+            && cJSON_AddStringToObject(body, "timezone", in->timezone) == NULL)
+        || (in->max_per_order > 0 && cJSON_AddNumberToObject(body, "maxPerOrder", (double)in->max_per_order) == NULL)
         || (text = cJSON_PrintUnformatted(body)) == NULL) {
         st = set_result(res, API_ERR_NOMEM, 0, NULL);
         goto cleanup;
@@ -567,6 +572,138 @@ static bool definite_refusal(api_status st)
     return st == API_ERR_SOLD_OUT || st == API_ERR_NOT_FOUND || st == API_ERR_INVALID || st == API_ERR_FORBIDDEN;
 }
 
+char *api_order_body(const bo_order_input *in)
+{
+    char money[BO_MONEY_BUF];
+    char *text = NULL;
+    cJSON *b = cJSON_CreateObject(), *arr, *pay;
+    if (b == NULL || cJSON_AddStringToObject(b, "concertId", in->concert_id != NULL ? in->concert_id : "") == NULL
+        || cJSON_AddNumberToObject(b, "quantity", (double)in->quantity) == NULL)
+        goto done;
+    if (in->customer_name != NULL && in->customer_name[0] != '\0'
+        && cJSON_AddStringToObject(b, "customerName", in->customer_name) == NULL)
+        goto done;
+    if (in->customer_email != NULL && in->customer_email[0] != '\0'
+        && cJSON_AddStringToObject(b, "customerEmail", in->customer_email) == NULL)
+        goto done;
+    if (in->n_attendees > 0) {
+        if ((arr = cJSON_AddArrayToObject(b, "attendees")) == NULL)
+            goto done;
+        for (size_t i = 0; i < in->n_attendees; i++) {
+            cJSON *s = cJSON_CreateString(in->attendees[i] != NULL ? in->attendees[i] : "");
+            if (s == NULL || !cJSON_AddItemToArray(arr, s)) {
+                cJSON_Delete(s);
+                goto done;
+            }
+        }
+    }
+    if (in->method != BO_PAY_NONE) {
+        if ((pay = cJSON_AddObjectToObject(b, "payment")) == NULL
+            || cJSON_AddStringToObject(pay, "method", bo_pay_method_name(in->method)) == NULL)
+            goto done;
+        if (in->method == BO_PAY_CASH && in->tendered_cents >= 0) {
+            snprintf(money, sizeof money, "%lld.%02lld", (long long)(in->tendered_cents / 100),
+                     (long long)(in->tendered_cents % 100));
+            if (cJSON_AddStringToObject(pay, "tendered", money) == NULL)
+                goto done;
+        }
+    }
+    text = cJSON_PrintUnformatted(b);
+done:
+    cJSON_Delete(b);
+    return text;
+}
+
+/* POSTs text to url with the Idempotency-Key key, retried (backoff) on transport errors, 5xx and 429 with
+ * the same key. *applied is set when some attempt may have been carried out (see maybe_applied). */
+static api_status post_idempotent(api_client *c, const char *url, const char *text, const char *key, cJSON **j,
+                                  api_result *res, bool *applied, double *total_ms)
+{
+    api_status st = API_ERR_NOMEM;
+    for (int attempt = 0; attempt < c->purchase_attempts; attempt++) {
+        http_resp r;
+        if (attempt > 0)
+            backoff(c, attempt - 1);
+        if (http_do(c, "POST", url, text, key, &r) != 0) {
+            http_resp_clear(&r);
+            return set_result(res, API_ERR_NOMEM, 0, NULL);
+        }
+        *total_ms += r.ms;
+        st = classify(&r, false, j, res);
+        if (maybe_applied(&r, st))
+            *applied = true;
+        http_resp_clear(&r);
+        if (!retryable(st))
+            break;
+    }
+    return st;
+}
+
+api_status api_create_order(api_client *c, const bo_order_input *in, const char *idem_key, bo_order *out,
+                            api_result *res)
+{
+    char url[URL_MAX], key[API_IDEM_KEY_MAX + 1];
+    cJSON *j = NULL;
+    char *text = NULL;
+    api_status st = API_ERR_NOMEM;
+    double total_ms = 0;
+    bool applied = false;
+    memset(out, 0, sizeof *out);
+    if (!id_ok(in->concert_id))
+        return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (in->quantity < 1 || in->quantity > BO_ORDER_TICKETS_MAX)
+        return set_result(res, API_ERR_INVALID, 0, "quantity must be 1 to %d", BO_ORDER_TICKETS_MAX);
+    if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
+        return set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
+                          API_IDEM_KEY_MAX);
+    if (!build_url(c, in->operator_route ? "/box-office/orders" : "/orders", NULL, url))
+        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    if (idem_key != NULL)
+        snprintf(key, sizeof key, "%s", idem_key);
+    else
+        api_idempotency_key_new(key);
+    if ((text = api_order_body(in)) == NULL) {
+        st = set_result(res, API_ERR_NOMEM, 0, NULL);
+        goto cleanup;
+    }
+    st = post_idempotent(c, url, text, key, &j, res, &applied, &total_ms);
+    if (st == API_OK && bo_order_from_json(j, out) != 0) {
+        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
+        applied = true; /* a 2xx came back: the order exists, but it could not be read */
+    }
+cleanup:
+    if (res != NULL) {
+        res->latency_ms = total_ms;
+        res->unconfirmed = st != API_OK && !definite_refusal(st) && applied;
+    }
+    memset(key, 0, sizeof key);
+    cJSON_Delete(j);
+    if (text != NULL)
+        memset(text, 0, strlen(text)); /* names and e-mail */
+    free(text);
+    return st;
+}
+
+api_status api_get_order(api_client *c, const char *id, bo_order *out, api_result *res)
+{
+    char url[URL_MAX];
+    cJSON *j = NULL;
+    memset(out, 0, sizeof *out);
+    if (!id_ok(id))
+        return set_result(res, API_ERR_NOT_FOUND, 0, "No such order");
+    if (!build_url(c, "/orders/", id, url))
+        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    api_status st = request(c, "GET", url, NULL, &j, res);
+    if (st == API_ERR_NOT_FOUND)
+        return set_result(res, API_ERR_NOT_FOUND, res != NULL ? res->http_status : 404, "No such order");
+    if (st != API_OK)
+        return st;
+    if (bo_order_from_json(j, out) != 0)
+        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
+    cJSON_Delete(j);
+    return st;
+}
+
 api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
                         const char *customer_email, bo_ticket *out, api_result *res)
 {
@@ -602,23 +739,7 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
         st = set_result(res, API_ERR_NOMEM, 0, NULL);
         goto cleanup;
     }
-    for (int attempt = 0; attempt < c->purchase_attempts; attempt++) {
-        http_resp r;
-        if (attempt > 0)
-            backoff(c, attempt - 1);
-        if (http_do(c, "POST", url, text, key, &r) != 0) {
-            http_resp_clear(&r);
-            st = set_result(res, API_ERR_NOMEM, 0, NULL);
-            goto cleanup;
-        }
-        total_ms += r.ms;
-        st = classify(&r, false, &j, res);
-        if (maybe_applied(&r, st))
-            applied = true;
-        http_resp_clear(&r);
-        if (!retryable(st))
-            break;
-    }
+    st = post_idempotent(c, url, text, key, &j, res, &applied, &total_ms);
     if (st == API_OK) {
         st = ticket_from_answer(j, concert_id, customer_name != NULL ? customer_name : "",
                                 customer_email != NULL ? customer_email : "", out, res);

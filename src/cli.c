@@ -1,4 +1,4 @@
-/* The scriptable subcommands: list, show, buy, create (see cli.h). Same api_client as the UI. */
+/* The scriptable subcommands: list, show, buy, create, order (see cli.h). Same api_client as the UI. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "cli.h"
+#include "client_time.h"
 
 #define COL_NAME_MAX 40
 #define COL_VENUE_MAX 30
@@ -147,6 +148,33 @@ static int text_width(const char *s, int cap)
     return w > cap ? cap : w;
 }
 
+bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key)
+{
+    size_t n = 0;
+    if (cap == 0)
+        return false;
+    out[0] = '\0';
+    bool ok = put_arg(out, cap, &n, "boxoffice", false);
+    if (ok && api_url != NULL && api_url[0] != '\0')
+        ok = put_arg(out, cap, &n, "--api-url", false) && put_arg(out, cap, &n, api_url, true);
+    ok = ok && put_arg(out, cap, &n, "order", false) && put_arg(out, cap, &n, a->id, true)
+         && put_arg(out, cap, &n, "--quantity", false) && put_arg(out, cap, &n, a->quantity, true);
+    if (ok && a->name != NULL)
+        ok = put_arg(out, cap, &n, "--name", false) && put_arg(out, cap, &n, a->name, true);
+    if (ok && a->email != NULL)
+        ok = put_arg(out, cap, &n, "--email", false) && put_arg(out, cap, &n, a->email, true);
+    for (size_t i = 0; ok && i < a->n_attendees; i++)
+        ok = put_arg(out, cap, &n, "--attendee", false) && put_arg(out, cap, &n, a->attendees[i], true);
+    if (ok && a->pay != NULL)
+        ok = put_arg(out, cap, &n, "--pay", false) && put_arg(out, cap, &n, a->pay, true);
+    if (ok && a->tendered != NULL)
+        ok = put_arg(out, cap, &n, "--tendered", false) && put_arg(out, cap, &n, a->tendered, true);
+    ok = ok && put_arg(out, cap, &n, "--idempotency-key", false) && put_arg(out, cap, &n, idem_key, true);
+    if (!ok)
+        out[0] = '\0';
+    return ok;
+}
+
 /* ---- output ---- */
 
 static void print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res)
@@ -157,6 +185,8 @@ static void print_error(const cli_args *a, FILE *out, FILE *err, const api_clien
         snprintf(buf, sizeof buf, "Server unreachable at %s", api_client_base_url(c));
     else if (res->status == API_ERR_NOT_FOUND && a->cmd == CLI_CMD_SHOW)
         snprintf(buf, sizeof buf, "Concert not found");
+    else if (res->status == API_ERR_NOT_FOUND && a->cmd == CLI_CMD_ORDER_SHOW)
+        snprintf(buf, sizeof buf, "Order not found");
     else
         snprintf(buf, sizeof buf, "%s", msg);
     if (res->http_status > 0)
@@ -192,6 +222,9 @@ static cJSON *concert_json(const bo_concert *c)
                                                     : cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left)) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_PRICE) ? cJSON_AddNullToObject(j, "ticketPrice")
                                                     : cJSON_AddRawToObject(j, "ticketPrice", price)) == NULL)
+        goto fail;
+    if ((c->currency[0] != '\0' && cJSON_AddStringToObject(j, "currency", c->currency) == NULL)
+        || (c->timezone[0] != '\0' && cJSON_AddStringToObject(j, "timezone", c->timezone) == NULL))
         goto fail;
     if (c->bad != NULL) {
         cJSON *p = cJSON_AddArrayToObject(j, "problems");
@@ -358,7 +391,7 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
 
 static void print_concert_text(FILE *out, const bo_concert *c)
 {
-    char price[BO_MONEY_BUF], seats[32];
+    char price[BO_MONEY_BUF], seats[32], when[64];
     price_text(c, price);
     if (bo_concert_field_bad(c, BO_FIELD_SEATS))
         snprintf(seats, sizeof seats, "?");
@@ -369,8 +402,11 @@ static void print_concert_text(FILE *out, const bo_concert *c)
     fprintf(out, "ID:          %s\n", c->id);
     fprintf(out, "Name:        %s\n", c->name);
     fprintf(out, "Date:        %s\n", c->date);
+    if (client_time_format(c->date, c->timezone, when, sizeof when) == 0)
+        fprintf(out, "When:        %s%s%s\n", when, c->timezone[0] != '\0' ? " \xc2\xb7 " : "", c->timezone);
     fprintf(out, "Venue:       %s\n", c->venue);
-    fprintf(out, "Price:       %s\n", price);
+    fprintf(out, "Price:       %s%s%s\n", price, c->currency[0] != '\0' ? " " : "", c->currency);
+    fprintf(out, "Per order:   %lld\n", (long long)(c->max_per_order > 0 ? c->max_per_order : BO_MAX_PER_ORDER_DEFAULT));
     fprintf(out, "Seats left:  %s\n", seats);
     if (c->bad != NULL) {
         fputs("Not for sale: the record is damaged.\n", out);
@@ -434,10 +470,11 @@ static int print_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE
         snprintf(why, sizeof why, "%s (HTTP %ld)", msg, res->http_status);
     else
         snprintf(why, sizeof why, "%s", msg);
-    bool have_cmd = cli_buy_command(cmd, sizeof cmd, api_client_base_url(c), a->id, a->name, a->email, key);
+    bool have_cmd = a->cmd == CLI_CMD_ORDER ? cli_order_command(cmd, sizeof cmd, api_client_base_url(c), a, key)
+                    : cli_buy_command(cmd, sizeof cmd, api_client_base_url(c), a->id, a->name, a->email, key);
     fprintf(err, "boxoffice: sale NOT CONFIRMED: %s; the ticket may have been sold.\n", why);
     if (have_cmd)
-        fprintf(err, "boxoffice: to learn the outcome, re-send the same request (it never sells a second ticket):\n"
+        fprintf(err, "boxoffice: to learn the outcome, re-send the same request (it never sells twice):\n"
                      "  %s\n", cmd);
     if (a->json) {
         cJSON *j = cJSON_CreateObject();
@@ -548,10 +585,202 @@ static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
     return rc;
 }
 
+/* Money as the API writes it: an exact decimal string with two decimals ("0.04"). */
+static void money_string(int64_t cents, char out[BO_MONEY_BUF])
+{
+    snprintf(out, BO_MONEY_BUF, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+}
+
+static bool add_money(cJSON *j, const char *key, int64_t cents)
+{
+    char m[BO_MONEY_BUF];
+    if (cents < 0)
+        return true; /* absent */
+    money_string(cents, m);
+    return cJSON_AddStringToObject(j, key, m) != NULL;
+}
+
+static bool add_opt_string(cJSON *j, const char *key, const char *v)
+{
+    return v == NULL || v[0] == '\0' || cJSON_AddStringToObject(j, key, v) != NULL;
+}
+
+/* The order as JSON, in the API's shape (money as exact decimal strings, codes as the API gave them);
+ * with the concert when known. NULL on OOM. */
+static cJSON *order_json(const bo_order *o, const bo_concert *con)
+{
+    cJSON *j = cJSON_CreateObject(), *pay, *arr;
+    if (j == NULL || cJSON_AddStringToObject(j, "id", o->id) == NULL
+        || !add_opt_string(j, "concertId", o->concert_id)
+        || cJSON_AddNumberToObject(j, "quantity", (double)o->quantity) == NULL
+        || !add_money(j, "unitPrice", o->unit_price_cents) || !add_money(j, "total", o->total_cents)
+        || !add_opt_string(j, "currency", o->currency))
+        goto fail;
+    if (o->method != BO_PAY_NONE || o->tendered_cents >= 0) {
+        if ((pay = cJSON_AddObjectToObject(j, "payment")) == NULL
+            || !add_opt_string(pay, "method", bo_pay_method_name(o->method))
+            || !add_money(pay, "tendered", o->tendered_cents) || !add_money(pay, "change", o->change_cents))
+            goto fail;
+    }
+    if (!add_opt_string(j, "createdAt", o->created_at) || !add_opt_string(j, "soldBy", o->sold_by)
+        || !add_opt_string(j, "customerName", o->customer_name)
+        || !add_opt_string(j, "customerEmail", o->customer_email)
+        || (arr = cJSON_AddArrayToObject(j, "tickets")) == NULL)
+        goto fail;
+    for (size_t i = 0; i < o->n_tickets; i++) {
+        const bo_order_ticket *t = &o->tickets[i];
+        cJSON *tj = cJSON_CreateObject();
+        if (tj == NULL || !cJSON_AddItemToArray(arr, tj)) {
+            cJSON_Delete(tj);
+            goto fail;
+        }
+        if (cJSON_AddStringToObject(tj, "id", t->id) == NULL || cJSON_AddStringToObject(tj, "code", t->code) == NULL
+            || !add_opt_string(tj, "attendee", t->attendee) || !add_opt_string(tj, "status", t->status))
+            goto fail;
+    }
+    if (con != NULL && !cJSON_AddItemToObject(j, "concert", concert_json(con)))
+        goto fail;
+    return j;
+fail:
+    cJSON_Delete(j);
+    return NULL;
+}
+
+static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con)
+{
+    char m1[64], m2[64], when[64], code[BO_CODE_MAX * 2];
+    const char *cur = o->currency[0] != '\0' ? o->currency : con != NULL ? con->currency : "";
+    fprintf(out, "Order:       %s\n", o->id);
+    if (con != NULL) {
+        client_time_format(con->date, con->timezone, when, sizeof when);
+        fprintf(out, "Concert:     %s\n", con->name);
+        fprintf(out, "Date:        %s\n", when);
+        fprintf(out, "Venue:       %s\n", con->venue);
+    }
+    if (o->concert_id[0] != '\0')
+        fprintf(out, "Concert ID:  %s\n", o->concert_id);
+    if (o->unit_price_cents >= 0) {
+        bo_money_with_currency(o->unit_price_cents, cur, m1, sizeof m1);
+        fprintf(out, "Tickets:     %lld x %s\n", (long long)o->quantity, m1);
+    } else {
+        fprintf(out, "Tickets:     %lld\n", (long long)o->quantity);
+    }
+    bo_money_with_currency(o->total_cents, cur, m1, sizeof m1);
+    fprintf(out, "Total:       %s\n", m1);
+    if (o->method != BO_PAY_NONE) {
+        fprintf(out, "Payment:     %s", bo_pay_method_name(o->method));
+        if (o->tendered_cents >= 0) {
+            bo_money_with_currency(o->tendered_cents, cur, m2, sizeof m2);
+            fprintf(out, ", tendered %s", m2);
+        }
+        fputc('\n', out);
+    }
+    if (o->change_cents >= 0) {
+        bo_money_with_currency(o->change_cents, cur, m2, sizeof m2);
+        fprintf(out, "Change due:  %s\n", m2);
+    }
+    if (o->customer_name != NULL || o->customer_email != NULL)
+        fprintf(out, "Customer:    %s%s%s%s\n", o->customer_name != NULL ? o->customer_name : "",
+                o->customer_email != NULL ? " <" : "", o->customer_email != NULL ? o->customer_email : "",
+                o->customer_email != NULL ? ">" : "");
+    if (o->sold_by[0] != '\0')
+        fprintf(out, "Sold by:     %s\n", o->sold_by);
+    if (o->created_at[0] != '\0') {
+        client_time_format(o->created_at, con != NULL ? con->timezone : NULL, when, sizeof when);
+        fprintf(out, "Created:     %s\n", when);
+    }
+    for (size_t i = 0; i < o->n_tickets; i++) {
+        const bo_order_ticket *t = &o->tickets[i];
+        bo_code_grouped(t->code, code, sizeof code);
+        fprintf(out, "Ticket %zu:%*s%s  %s%s%s\n", i + 1, i + 1 < 10 ? 3 : 2, "", code,
+                t->status[0] != '\0' ? t->status : "", t->attendee != NULL ? "  " : "",
+                t->attendee != NULL ? t->attendee : "");
+    }
+}
+
+/* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
+static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *out, FILE *err)
+{
+    const char *msg;
+    bo_pay_method pay = bo_pay_method_parse(a->pay);
+    if (!operator_key) {
+        if (a->name == NULL || a->email == NULL)
+            return invalid(err, "order: --name and --email are required without an operator key");
+        if (pay == BO_PAY_CASH || pay == BO_PAY_COMP)
+            return invalid(err, "order: cash and comp need an operator key (the public route takes card only)");
+    }
+    if ((a->name != NULL && (msg = bo_valid_text("customerName", a->name)) != NULL)
+        || (a->email != NULL && (msg = bo_valid_email(a->email)) != NULL))
+        return invalid(err, msg);
+    for (size_t i = 0; i < a->n_attendees; i++)
+        if ((msg = bo_valid_text("attendee", a->attendees[i])) != NULL)
+            return invalid(err, msg);
+    int refused = refuse_damaged(a, c, out, err);
+    if (refused != CLI_EXIT_OK)
+        return refused;
+    char key[API_IDEM_KEY_MAX + 1];
+    if (a->idem_key != NULL)
+        snprintf(key, sizeof key, "%s", a->idem_key); /* checked by cli_parse_args */
+    else
+        api_idempotency_key_new(key);
+    int64_t tendered = -1;
+    if (a->tendered != NULL)
+        bo_money_parse(a->tendered, &tendered); /* checked by cli_parse_args */
+    bo_order_input in = {
+        .concert_id = a->id, .quantity = strtol(a->quantity, NULL, 10), .customer_name = a->name,
+        .customer_email = a->email, .attendees = a->attendees, .n_attendees = a->n_attendees, .method = pay,
+        .tendered_cents = tendered, .operator_route = operator_key,
+    };
+    bo_order o;
+    api_result res;
+    if (api_create_order(c, &in, key, &o, &res) != API_OK) {
+        if (res.unconfirmed)
+            return print_unconfirmed(a, key, out, err, c, &res);
+        print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    bo_concert con;
+    api_result res2;
+    bool have = api_get_concert(c, a->id, &con, &res2) == API_OK; /* best effort: the sale stands */
+    int rc = CLI_EXIT_OK;
+    if (a->json)
+        rc = print_json(out, err, order_json(&o, have ? &con : NULL));
+    else
+        print_order_text(out, &o, have ? &con : NULL);
+    if (have)
+        bo_concert_clear(&con);
+    bo_order_clear(&o);
+    return rc;
+}
+
+static int cmd_order_show(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    bo_order o;
+    api_result res;
+    if (api_get_order(c, a->id, &o, &res) != API_OK) {
+        print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    bo_concert con;
+    api_result res2;
+    bool have = o.concert_id[0] != '\0' && api_get_concert(c, o.concert_id, &con, &res2) == API_OK;
+    int rc = CLI_EXIT_OK;
+    if (a->json)
+        rc = print_json(out, err, order_json(&o, have ? &con : NULL));
+    else
+        print_order_text(out, &o, have ? &con : NULL);
+    if (have)
+        bo_concert_clear(&con);
+    bo_order_clear(&o);
+    return rc;
+}
+
 static int cmd_create(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     const char *msg;
-    bo_concert_input in = { a->name, a->date, a->venue, 0, 0 };
+    bo_concert_input in = { .name = a->name, .date = a->date, .venue = a->venue, .currency = a->currency,
+                            .timezone = a->timezone,
+                            .max_per_order = a->max_per_order != NULL ? strtol(a->max_per_order, NULL, 10) : 0 };
     if ((msg = bo_valid_text("name", a->name)) != NULL || (msg = bo_valid_date(a->date)) != NULL
         || (msg = bo_valid_text("venue", a->venue)) != NULL
         || (msg = bo_valid_tickets_text(a->tickets, &in.available_tickets)) != NULL
@@ -654,6 +883,8 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
     case CLI_CMD_SHOW: rc = cmd_show(a, c, out, err); break;
     case CLI_CMD_BUY: rc = cmd_buy(a, c, out, err); break;
     case CLI_CMD_CREATE: rc = cmd_create(a, c, out, err); break;
+    case CLI_CMD_ORDER: rc = cmd_order(a, c, api->api_key != NULL && api->api_key[0] != '\0', out, err); break;
+    case CLI_CMD_ORDER_SHOW: rc = cmd_order_show(a, c, out, err); break;
     default:
         fputs("boxoffice: not a command\n", err);
         rc = CLI_EXIT_USAGE;

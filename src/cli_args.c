@@ -3,14 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo_money.h"
 #include "bo_text.h"
 #include "cli.h"
 
 enum {
     OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
     OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
-    OPT_IDEM_KEY, OPT_TIMEOUT
+    OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_CURRENCY, OPT_TIMEZONE,
+    OPT_MAX_PER_ORDER, OPT_TIMEOUT
 };
+#define OPT_SUB_LAST OPT_MAX_PER_ORDER /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
 
 static const struct option long_opts[] = {
     { "api-url", required_argument, NULL, OPT_API_URL },
@@ -30,6 +33,13 @@ static const struct option long_opts[] = {
     { "sort", required_argument, NULL, OPT_SORT },
     { "filter", required_argument, NULL, OPT_FILTER },
     { "idempotency-key", required_argument, NULL, OPT_IDEM_KEY },
+    { "quantity", required_argument, NULL, OPT_QUANTITY },
+    { "attendee", required_argument, NULL, OPT_ATTENDEE },
+    { "pay", required_argument, NULL, OPT_PAY },
+    { "tendered", required_argument, NULL, OPT_TENDERED },
+    { "currency", required_argument, NULL, OPT_CURRENCY },
+    { "timezone", required_argument, NULL, OPT_TIMEZONE },
+    { "max-per-order", required_argument, NULL, OPT_MAX_PER_ORDER },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -44,6 +54,10 @@ void cli_usage(FILE *out)
         "       boxoffice [OPTIONS] show ID\n"
         "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
+        "                 [--currency EUR] [--timezone Europe/Berlin] [--max-per-order N]\n"
+        "       boxoffice [OPTIONS] order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
+        "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY]\n"
+        "       boxoffice [OPTIONS] order show ORDER_ID\n"
         "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"
@@ -57,7 +71,12 @@ void cli_usage(FILE *out)
         "  --inspect           show every HTTP request and answer in a side panel (not with --kiosk)\n"
         "  --refresh SECONDS   auto-refresh of seats left (default 5; 0 turns it off)\n"
         "  --timeout SECONDS   how long to wait for each answer (default 10, 1..600)\n"
-        "  --idempotency-key KEY  buy: the sale's key (1-255 visible ASCII); the same key never sells twice\n"
+        "  --idempotency-key KEY  buy, order: the sale's key (1-255 visible ASCII); the same key never sells twice\n"
+        "\n"
+        "Orders: with an operator key the box-office route (name and e-mail optional for a walk-up; --pay cash,\n"
+        "  card or comp; --tendered for cash, e.g. 100.00, prints the change); without a key the public route\n"
+        "  (--name and --email required, card only). --attendee names the tickets in order (repeat it).\n"
+        "  'order show' (operator key) prints an order with its ticket codes and their status.\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -76,7 +95,7 @@ void cli_usage(FILE *out)
         "  4  concert not found\n"
         "  5  not allowed: operator API key missing or wrong (403)\n"
         "  6  service unavailable, unreachable, too busy (429) or timed out: try again later\n"
-        "  7  buy: sale NOT CONFIRMED (no answer, the ticket may have been sold): run the printed\n"
+        "  7  buy, order: sale NOT CONFIRMED (no answer, the tickets may have been sold): run the printed\n"
         "     command, which re-sends it with the same --idempotency-key, never a plain retry\n"
         "\n"
         "See boxoffice(1) for the keys of the interactive mode.\n",
@@ -138,6 +157,18 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         case OPT_SORT: out->sort = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_FILTER: out->filter = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_IDEM_KEY: out->idem_key = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_QUANTITY: out->quantity = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_PAY: out->pay = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_TENDERED: out->tendered = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_CURRENCY: out->currency = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_TIMEZONE: out->timezone = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_MAX_PER_ORDER: out->max_per_order = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_ATTENDEE:
+            if (out->n_attendees >= BO_ORDER_TICKETS_MAX)
+                return usage_error(err, "--attendee: at most 100 names%s", "");
+            out->attendees[out->n_attendees++] = optarg;
+            sub_opts |= 1u << (opt - OPT_NAME);
+            break;
         case OPT_TIMEOUT: {
             char *end = NULL;
             long v = strtol(optarg, &end, 10);
@@ -191,8 +222,18 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         want_pos = 2;
     } else if (strcmp(sub, "create") == 0) {
         out->cmd = CLI_CMD_CREATE;
-        allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE);
+        allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE)
+                  | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER);
         want_pos = 1;
+    } else if (strcmp(sub, "order") == 0 && npos >= 2 && strcmp(pos[1], "show") == 0) {
+        out->cmd = CLI_CMD_ORDER_SHOW;
+        allowed = 0;
+        want_pos = 3;
+    } else if (strcmp(sub, "order") == 0) {
+        out->cmd = CLI_CMD_ORDER;
+        allowed = BIT(OPT_QUANTITY) | BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY)
+                  | BIT(OPT_TENDERED) | BIT(OPT_IDEM_KEY);
+        want_pos = 2;
     } else if (strcmp(sub, "config") == 0) {
         out->cmd = CLI_CMD_CONFIG;
         allowed = 0;
@@ -201,20 +242,22 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->cmd = CLI_CMD_HELP;
         return CLI_EXIT_OK;
     } else {
-        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, config)", sub);
+        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, order, config)", sub);
     }
-    for (int o = OPT_NAME; o <= OPT_IDEM_KEY; o++) {
+    for (int o = OPT_NAME; o <= OPT_SUB_LAST; o++) {
         if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {
             if (sub == NULL)
-                return usage_error(err, "--%s belongs to a command (list, show, buy, create)", opt_name(o));
+                return usage_error(err, "--%s belongs to a command (list, show, buy, create, order)", opt_name(o));
             char msg[128];
             snprintf(msg, sizeof msg, "%s: option --%s does not apply here", sub, opt_name(o));
             return usage_error(err, "%s", msg);
         }
     }
-    unsigned optional = BIT(OPT_IDEM_KEY);
+    unsigned optional = BIT(OPT_IDEM_KEY) | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER);
+    if (out->cmd == CLI_CMD_ORDER) /* name and e-mail: required on the public route only (cmd_order) */
+        optional |= BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY) | BIT(OPT_TENDERED);
     if ((allowed & ~optional & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
-        for (int o = OPT_NAME; o <= OPT_IDEM_KEY; o++)
+        for (int o = OPT_NAME; o <= OPT_SUB_LAST; o++)
             if ((allowed & ~optional & BIT(o)) && !(sub_opts & BIT(o))) {
                 char msg[128];
                 snprintf(msg, sizeof msg, "%s: --%s is required", sub, opt_name(o));
@@ -227,12 +270,15 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     if (out->cmd == CLI_CMD_UI && npos > 0)
         return usage_error(err, "unexpected argument '%s'", pos[0]);
     if (npos < want_pos)
-        return usage_error(err, "%s: a concert ID is required", sub);
+        return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "%s show: an order ID is required"
+                                                               : "%s: a concert ID is required", sub);
     if (want_pos == 2)
         out->id = pos[1];
+    if (want_pos == 3)
+        out->id = pos[2];
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
-            return usage_error(err, "--json applies to the commands list, show, buy and create%s", "");
+            return usage_error(err, "--json applies to the commands list, show, buy, create and order%s", "");
         /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
         if (out->kiosk && out->inspect)
             return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
@@ -243,7 +289,33 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         && strcmp(out->sort, "name") != 0 && strcmp(out->sort, "seats") != 0)
         return usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
     if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
-        return usage_error(err, "'%s' is not a concert ID", out->id);
+        return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "'%s' is not an order ID" : "'%s' is not a concert ID",
+                           out->id);
+    if (out->currency != NULL && (strlen(out->currency) != 3 || strspn(out->currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
+        return usage_error(err, "--currency takes an ISO 4217 code such as EUR, not '%s'", out->currency);
+    if (out->timezone != NULL && !bo_tz_name_plausible(out->timezone))
+        return usage_error(err, "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'", out->timezone);
+    if (out->max_per_order != NULL) {
+        char *end = NULL;
+        long m = strtol(out->max_per_order, &end, 10);
+        if (out->max_per_order[0] < '0' || out->max_per_order[0] > '9' || *end != '\0' || m < 1 || m > 49)
+            return usage_error(err, "--max-per-order takes a number 1..49, not '%s'", out->max_per_order);
+    }
+    if (out->cmd == CLI_CMD_ORDER) {
+        char *end = NULL;
+        long q = strtol(out->quantity, &end, 10);
+        if (out->quantity[0] < '0' || out->quantity[0] > '9' || *end != '\0' || q < 1 || q > BO_ORDER_TICKETS_MAX)
+            return usage_error(err, "--quantity needs a number of tickets 1..100, not '%s'", out->quantity);
+        if (out->pay != NULL && bo_pay_method_parse(out->pay) == BO_PAY_NONE)
+            return usage_error(err, "--pay takes cash, card or comp, not '%s'", out->pay);
+        if (out->tendered != NULL && (out->pay == NULL || strcmp(out->pay, "cash") != 0))
+            return usage_error(err, "--tendered goes with --pay cash%s", "");
+        int64_t cents;
+        if (out->tendered != NULL && bo_money_parse(out->tendered, &cents) != 0)
+            return usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", out->tendered);
+        if (out->n_attendees > (size_t)q)
+            return usage_error(err, "more --attendee names than tickets%s", "");
+    }
     if (out->idem_key != NULL && !api_idempotency_key_valid(out->idem_key))
         return usage_error(err, "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'",
                            out->idem_key);

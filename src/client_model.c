@@ -2,6 +2,7 @@
 #include "client_model.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -293,6 +294,248 @@ static int price_field(const cJSON *obj, bo_concert *c)
     return add_problem(c, BO_FIELD_PRICE, "%s: more than 2 decimals", k);
 }
 
+/* The optional fields of a concert: a missing or unusable value leaves the default (tolerant). */
+static void optional_fields(const cJSON *obj, bo_concert *c)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "currency");
+    c->currency[0] = '\0';
+    if (cJSON_IsString(v) && strlen(v->valuestring) == 3 && isupper((unsigned char)v->valuestring[0])
+        && isupper((unsigned char)v->valuestring[1]) && isupper((unsigned char)v->valuestring[2]))
+        memcpy(c->currency, v->valuestring, 4);
+    v = cJSON_GetObjectItemCaseSensitive(obj, "timezone");
+    c->timezone[0] = '\0';
+    if (cJSON_IsString(v) && bo_tz_name_plausible(v->valuestring))
+        snprintf(c->timezone, sizeof c->timezone, "%s", v->valuestring);
+    v = cJSON_GetObjectItemCaseSensitive(obj, "maxPerOrder");
+    c->max_per_order = BO_MAX_PER_ORDER_DEFAULT;
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 1 && v->valuedouble <= BO_ORDER_TICKETS_MAX
+        && floor(v->valuedouble) == v->valuedouble)
+        c->max_per_order = (int64_t)v->valuedouble;
+    v = cJSON_GetObjectItemCaseSensitive(obj, "capacity");
+    c->capacity = -1;
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 0 && v->valuedouble <= (double)BO_TICKETS_MAX
+        && floor(v->valuedouble) == v->valuedouble)
+        c->capacity = (int64_t)v->valuedouble;
+}
+
+bool bo_tz_name_plausible(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    if (n == 0 || n > BO_TZ_MAX || s[0] == '/' || s[0] == '.' || strstr(s, "..") != NULL)
+        return false;
+    for (const char *p = s; *p != '\0'; p++)
+        if (!isalnum((unsigned char)*p) && *p != '/' && *p != '_' && *p != '-' && *p != '+')
+            return false;
+    return true;
+}
+
+/* ---- orders ---- */
+
+const char *bo_pay_method_name(bo_pay_method m)
+{
+    switch (m) {
+    case BO_PAY_CASH: return "cash";
+    case BO_PAY_CARD: return "card";
+    case BO_PAY_COMP: return "comp";
+    case BO_PAY_NONE: break;
+    }
+    return "";
+}
+
+bo_pay_method bo_pay_method_parse(const char *s)
+{
+    if (s == NULL)
+        return BO_PAY_NONE;
+    if (strcmp(s, "cash") == 0)
+        return BO_PAY_CASH;
+    if (strcmp(s, "card") == 0)
+        return BO_PAY_CARD;
+    if (strcmp(s, "comp") == 0)
+        return BO_PAY_COMP;
+    return BO_PAY_NONE;
+}
+
+void bo_order_clear(bo_order *o)
+{
+    if (o == NULL)
+        return;
+    for (size_t i = 0; i < o->n_tickets; i++) {
+        if (o->tickets[i].attendee != NULL)
+            memset(o->tickets[i].attendee, 0, strlen(o->tickets[i].attendee));
+        free(o->tickets[i].attendee);
+    }
+    if (o->tickets != NULL)
+        memset(o->tickets, 0, o->n_tickets * sizeof *o->tickets);
+    free(o->tickets);
+    if (o->customer_name != NULL)
+        memset(o->customer_name, 0, strlen(o->customer_name));
+    if (o->customer_email != NULL)
+        memset(o->customer_email, 0, strlen(o->customer_email));
+    free(o->customer_name);
+    free(o->customer_email);
+    memset(o, 0, sizeof *o);
+}
+
+/* A money value of an order: an exact decimal string ("49.99"), or a number with at most 2 decimals. */
+static int order_money(const cJSON *obj, const char *key, bool required, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = -1;
+    if (v == NULL || cJSON_IsNull(v))
+        return required ? -1 : 0;
+    if (cJSON_IsString(v))
+        return bo_money_parse(v->valuestring, out);
+    if (cJSON_IsNumber(v))
+        return bo_money_from_double(v->valuedouble, out);
+    return -1;
+}
+
+static bool code_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > BO_CODE_MAX)
+        return false;
+    for (const char *p = s; *p != '\0'; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-')
+            return false;
+    return true;
+}
+
+/* A plain string field copied sanitised into a fixed buffer; "" when absent. */
+static void fixed_field(const cJSON *obj, const char *key, char *out, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    out[0] = '\0';
+    if (cJSON_IsString(v))
+        bo_text_sanitize(out, cap, v->valuestring);
+}
+
+static int optional_text(const cJSON *obj, const char *key, char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    *out = NULL;
+    if (!cJSON_IsString(v))
+        return 0;
+    *out = sanitized_dup(v->valuestring);
+    return *out != NULL ? 0 : -1;
+}
+
+static int order_ticket(const cJSON *t, bo_order_ticket *out)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(t, "code");
+    if (!cJSON_IsObject(t) || !cJSON_IsString(id) || !bo_id_plausible(id->valuestring) || !cJSON_IsString(code)
+        || !code_ok(code->valuestring))
+        return -1;
+    snprintf(out->id, sizeof out->id, "%s", id->valuestring);
+    snprintf(out->code, sizeof out->code, "%s", code->valuestring);
+    fixed_field(t, "status", out->status, sizeof out->status);
+    return optional_text(t, "attendee", &out->attendee);
+}
+
+int bo_order_from_json(const cJSON *obj, bo_order *out)
+{
+    bo_order o;
+    memset(&o, 0, sizeof o);
+    memset(out, 0, sizeof *out);
+    if (!cJSON_IsObject(obj))
+        return -1;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    if (!cJSON_IsString(id) || !bo_id_plausible(id->valuestring))
+        return -1;
+    snprintf(o.id, sizeof o.id, "%s", id->valuestring);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "concertId");
+    if (cJSON_IsString(v) && bo_id_plausible(v->valuestring))
+        snprintf(o.concert_id, sizeof o.concert_id, "%s", v->valuestring);
+    const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(obj, "tickets");
+    if (!cJSON_IsArray(tickets) || cJSON_GetArraySize(tickets) > BO_ORDER_TICKETS_MAX)
+        return -1;
+    v = cJSON_GetObjectItemCaseSensitive(obj, "quantity");
+    o.quantity = cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= BO_ORDER_TICKETS_MAX
+                 && floor(v->valuedouble) == v->valuedouble ? (int64_t)v->valuedouble : cJSON_GetArraySize(tickets);
+    if (order_money(obj, "unitPrice", false, &o.unit_price_cents) != 0
+        || order_money(obj, "total", true, &o.total_cents) != 0)
+        return -1;
+    v = cJSON_GetObjectItemCaseSensitive(obj, "currency");
+    if (cJSON_IsString(v) && strlen(v->valuestring) == 3 && isupper((unsigned char)v->valuestring[0])
+        && isupper((unsigned char)v->valuestring[1]) && isupper((unsigned char)v->valuestring[2]))
+        memcpy(o.currency, v->valuestring, 4);
+    const cJSON *pay = cJSON_GetObjectItemCaseSensitive(obj, "payment");
+    o.tendered_cents = o.change_cents = -1;
+    if (cJSON_IsObject(pay)) {
+        v = cJSON_GetObjectItemCaseSensitive(pay, "method");
+        o.method = cJSON_IsString(v) ? bo_pay_method_parse(v->valuestring) : BO_PAY_NONE;
+        if (order_money(pay, "tendered", false, &o.tendered_cents) != 0
+            || order_money(pay, "change", false, &o.change_cents) != 0)
+            return -1;
+    }
+    fixed_field(obj, "createdAt", o.created_at, sizeof o.created_at);
+    fixed_field(obj, "soldBy", o.sold_by, sizeof o.sold_by);
+    if (optional_text(obj, "customerName", &o.customer_name) != 0
+        || optional_text(obj, "customerEmail", &o.customer_email) != 0)
+        goto fail;
+    size_t n = (size_t)cJSON_GetArraySize(tickets);
+    if (n > 0 && (o.tickets = calloc(n, sizeof *o.tickets)) == NULL)
+        goto fail;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tickets) {
+        if (order_ticket(t, &o.tickets[o.n_tickets]) != 0) {
+            o.n_tickets++; /* its attendee (if any) is freed with the rest */
+            goto fail;
+        }
+        o.n_tickets++;
+    }
+    *out = o;
+    return 0;
+fail:
+    bo_order_clear(&o);
+    return -1;
+}
+
+size_t bo_names_split(char *buf, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t != NULL && n < max; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ')
+            t++;
+        size_t len = strlen(t);
+        while (len > 0 && t[len - 1] == ' ')
+            t[--len] = '\0';
+        if (len > 0)
+            out[n++] = t;
+    }
+    return n;
+}
+
+void bo_code_grouped(const char *code, char *out, size_t cap)
+{
+    size_t o = 0, k = 0;
+    if (cap == 0)
+        return;
+    for (const char *p = code; *p != '\0' && o + 1 < cap; p++) {
+        if (!isalnum((unsigned char)*p))
+            continue;
+        if (k > 0 && k % 5 == 0) {
+            if (o + 2 >= cap)
+                break;
+            out[o++] = '-';
+        }
+        out[o++] = (char)toupper((unsigned char)*p);
+        k++;
+    }
+    out[o] = '\0';
+}
+
+void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap)
+{
+    char m[BO_MONEY_BUF];
+    bo_money_display(cents, m);
+    if (currency != NULL && currency[0] != '\0')
+        snprintf(out, cap, "%s %s", m, currency);
+    else
+        snprintf(out, cap, "%s", m);
+}
+
 int bo_concert_placeholder(bo_concert *out, const char *problem)
 {
     bo_concert c;
@@ -321,6 +564,7 @@ int bo_concert_from_json(const cJSON *obj, bo_concert *out)
         || string_field(obj, "venue", BO_FIELD_VENUE, &c, &c.venue) != 0
         || seats_field(obj, &c) != 0 || price_field(obj, &c) != 0)
         goto fail;
+    optional_fields(obj, &c);
     *out = c;
     return 0;
 fail:

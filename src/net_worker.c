@@ -31,7 +31,25 @@ void net_result_clear(net_result *r)
     bo_concert_list_clear(&r->list);
     bo_concert_clear(&r->concert);
     bo_ticket_clear(&r->ticket);
+    bo_order_clear(&r->order);
     memset(r, 0, sizeof *r);
+}
+
+/* An order job: the attendees' names split at ',' (bo_names_split). */
+static void run_order(api_client *c, const net_job *j, net_result *r)
+{
+    char names[NET_TEXT_MAX];
+    const char *list[BO_ORDER_TICKETS_MAX];
+    memcpy(names, j->attendees, sizeof names);
+    names[sizeof names - 1] = '\0';
+    size_t n = bo_names_split(names, list, BO_ORDER_TICKETS_MAX);
+    bo_order_input in = {
+        .concert_id = j->id, .quantity = j->tickets, .customer_name = j->name, .customer_email = j->email,
+        .attendees = list, .n_attendees = n, .method = j->pay, .tendered_cents = j->tendered_cents,
+        .operator_route = j->operator_route,
+    };
+    r->status = api_create_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->res);
+    memset(names, 0, sizeof names);
 }
 
 static void run_job(api_client *c, const net_job *j, net_result *r)
@@ -53,10 +71,14 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
                                      &r->ticket, &r->res);
         break;
     case NET_JOB_CREATE: {
-        bo_concert_input in = { j->name, j->date, j->venue, j->tickets, j->price_cents };
+        bo_concert_input in = { .name = j->name, .date = j->date, .venue = j->venue, .available_tickets = j->tickets, .price_cents = j->price_cents };
         r->status = api_create_concert(c, &in, r->id, &r->res);
         break;
     }
+    case NET_JOB_ORDER:
+        memcpy(r->id, j->id, sizeof r->id);
+        run_order(c, j, r);
+        break;
     }
 }
 

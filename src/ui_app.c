@@ -371,11 +371,28 @@ static void app_free(ui_app *app)
 static void report_open_sale(const ui_app *app)
 {
     const ui_sale *s = &app->sale;
-    char cmd[CLI_BUY_COMMAND_MAX];
-    fprintf(stderr, "boxoffice: the sale to %s for %s is NOT CONFIRMED: the ticket may have been sold.\n", s->name,
-            s->concert_name);
-    if (cli_buy_command(cmd, sizeof cmd, app->opts->api.base_url, s->concert_id, s->name, s->email, s->key))
-        fprintf(stderr, "boxoffice: to check it (the same request: it never sells a second ticket), run:\n  %s\n", cmd);
+    char cmd[CLI_BUY_COMMAND_MAX], qty[24], tendered[32], names[UI_FIELD_MAX];
+    cli_args a;
+    memset(&a, 0, sizeof a);
+    a.cmd = CLI_CMD_ORDER;
+    a.id = s->concert_id;
+    snprintf(qty, sizeof qty, "%lld", (long long)s->quantity);
+    a.quantity = qty;
+    a.name = s->name[0] != '\0' ? s->name : NULL;
+    a.email = s->email[0] != '\0' ? s->email : NULL;
+    memcpy(names, s->attendees, sizeof names);
+    a.n_attendees = bo_names_split(names, a.attendees, BO_ORDER_TICKETS_MAX);
+    a.pay = s->pay != BO_PAY_NONE ? bo_pay_method_name(s->pay) : NULL;
+    if (s->tendered_cents >= 0) {
+        snprintf(tendered, sizeof tendered, "%lld.%02lld", (long long)(s->tendered_cents / 100),
+                 (long long)(s->tendered_cents % 100));
+        a.tendered = tendered;
+    }
+    fprintf(stderr, "boxoffice: the order of %lld ticket(s) for %s is NOT CONFIRMED: it may have been sold.\n",
+            (long long)s->quantity, s->concert_name);
+    if (cli_order_command(cmd, sizeof cmd, app->opts->api.base_url, &a, s->key))
+        fprintf(stderr, "boxoffice: to check it (the same request: it never sells twice), run:\n  %s\n", cmd);
+    memset(names, 0, sizeof names);
 }
 
 int ui_run(const ui_options *opts)

@@ -7,7 +7,7 @@
 #include "ui_curses.h"
 #include "ui_text.h"
 
-enum { PAIR_HEADER = 1, PAIR_TITLE, PAIR_SELECTED, PAIR_SOLDOUT, PAIR_ERROR, PAIR_OK, PAIR_KEY, PAIR_STALE };
+enum { PAIR_HEADER = 1, PAIR_TITLE, PAIR_SELECTED, PAIR_SOLDOUT, PAIR_ERROR, PAIR_OK, PAIR_KEY, PAIR_STALE, PAIR_QR };
 
 int ui_attr(const ui_app *app, ui_attr_kind k)
 {
@@ -24,6 +24,7 @@ int ui_attr(const ui_app *app, ui_attr_kind k)
         case UI_A_KEY: return (int)(COLOR_PAIR(PAIR_KEY) | A_BOLD);
         case UI_A_FIELD: return A_UNDERLINE;
         case UI_A_STALE: return (int)(COLOR_PAIR(PAIR_STALE) | A_BOLD);
+        case UI_A_QR: return (int)COLOR_PAIR(PAIR_QR);
         }
         return A_NORMAL;
     }
@@ -32,6 +33,9 @@ int ui_attr(const ui_app *app, ui_attr_kind k)
     case UI_A_TITLE: case UI_A_SOLDOUT: case UI_A_ERROR: case UI_A_OK: case UI_A_KEY: case UI_A_STALE: return A_BOLD;
     case UI_A_DIM: return A_DIM;
     case UI_A_FIELD: return A_UNDERLINE;
+    /* no colours: reverse video draws the glyphs in the background colour on the foreground colour, dark
+     * on light on the usual light-on-dark terminal (a light-themed one shows the code inverted) */
+    case UI_A_QR: return A_REVERSE;
     case UI_A_NORMAL: break;
     }
     return A_NORMAL;
@@ -54,6 +58,46 @@ void ui_colors_init(void)
     init_pair(PAIR_OK, COLOR_GREEN, -1);
     init_pair(PAIR_KEY, COLOR_YELLOW, -1);
     init_pair(PAIR_STALE, COLOR_YELLOW, -1);
+    init_pair(PAIR_QR, COLOR_BLACK, COLOR_WHITE); /* dark modules on light, whatever the terminal's theme */
+}
+
+/* A 3x5 block font for amounts (digits, '.', ','): five rows of three cells each. */
+#define B "\xe2\x96\x88"        /* U+2588 full block */
+#define T "\xe2\x96\x80"        /* U+2580 upper half block */
+static const char *const big_glyphs[12][5] = {
+    { B B B, B " " B, B " " B, B " " B, B B B },
+    { " " B " ", B B " ", " " B " ", " " B " ", B B B },
+    { B B B, "  " B, B B B, B "  ", B B B },
+    { B B B, "  " B, B B B, "  " B, B B B },
+    { B " " B, B " " B, B B B, "  " B, "  " B },
+    { B B B, B "  ", B B B, "  " B, B B B },
+    { B B B, B "  ", B B B, B " " B, B B B },
+    { B B B, "  " B, "  " B, "  " B, "  " B },
+    { B B B, B " " B, B B B, B " " B, B B B },
+    { B B B, B " " B, B B B, "  " B, B B B },
+    { " ", " ", " ", " ", B },   /* . */
+    { " ", " ", " ", B, T },     /* , */
+};
+#undef B
+#undef T
+
+int ui_draw_big(int y, int x, int max_w, const char *text, int attr)
+{
+    int w = 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        int g = *p >= '0' && *p <= '9' ? *p - '0' : *p == '.' ? 10 : *p == ',' ? 11 : -1;
+        if (g < 0)
+            continue;
+        int gw = g >= 10 ? 1 : 3;
+        if (w + gw > max_w)
+            break;
+        attron(attr);
+        for (int r = 0; r < 5; r++)
+            mvaddstr(y + r, x + w, big_glyphs[g][r]);
+        attroff(attr);
+        w += gw + 1;
+    }
+    return w > 0 ? w - 1 : 0;
 }
 
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)
@@ -105,7 +149,7 @@ void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *titl
 
 int ui_form_height(const ui_form *form)
 {
-    return form->n * 3;
+    return form->n * (form->compact ? 2 : 3);
 }
 
 void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
@@ -117,7 +161,7 @@ void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
     for (int i = 0; i < form->n; i++) {
         const ui_field *f = &form->f[i];
         bool focus = i == form->focus;
-        int row = y + i * 3;
+        int row = y + i * (form->compact ? 2 : 3);
         ui_draw_text(row, x, lw, f->label, focus ? ui_attr(app, UI_A_TITLE) : 0, false);
         char shown[UI_FIELD_MAX * 2];
         if (f->secret) {

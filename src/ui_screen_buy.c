@@ -1,11 +1,18 @@
-/* The purchase form: customer name and e-mail checked as typed with the backend's rules,
- * a confirmation step, then the purchase in the worker (spinner) and the receipt. */
+/* The sell form: one order of several tickets. Quantity (digits, + and -, bounded by the concert's
+ * maxPerOrder and the seats left), the customer's name and e-mail (optional for an operator's walk-up,
+ * required on a kiosk or without an operator key), the names on the tickets (one per ticket, or one for
+ * all) and the payment: cash (amount tendered, change due shown large), card, or comp (operators only).
+ * The total with its currency is reviewed before confirming; the order goes out in the worker (spinner)
+ * and the receipt shows its tickets. An order whose outcome is unknown stays the same order, with the same
+ * Idempotency-Key, and is checked by sending it again. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "client_time.h"
 #include "ui_app.h"
 #include "ui_screens.h"
 #include "ui_curses.h"
@@ -13,10 +20,14 @@
 
 static const ui_action bar_edit[] = { UI_ACT_NEXT_FIELD, UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_NONE };
 
-/* The form's own state: the customer's name and e-mail (customer data: wiped when the form closes, on a
- * kiosk's idle reset and at exit) and whether the sale is being confirmed. */
+/* The form's fields (an operator's form has all of them; a public one stops at F_NAMES). */
+enum { F_QTY = 0, F_NAME, F_EMAIL, F_NAMES, F_PAY, F_TENDERED };
+
+/* The form's own state: the order being typed (customer data: wiped when the form closes, on a kiosk's
+ * idle reset and at exit), which form it is, and whether the order is being confirmed. */
 typedef struct buy_state {
     ui_form form;
+    bool operator_form;      /* built for the box-office route (an operator key, not a kiosk) */
     bool confirm;
 } buy_state;
 
@@ -25,16 +36,85 @@ static buy_state *st(const ui_app *app)
     return ui_screen_state(app, &ui_screen_buy);
 }
 
-static const char *check_customer_name(const char *v) { return bo_valid_text("customerName", v); }
-static const char *check_email(const char *v) { return bo_valid_email(v); }
+/* The box-office route: an operator key is configured and this is not a kiosk. */
+static bool operator_route(const ui_app *app)
+{
+    return !app->opts->kiosk && app->opts->api.api_key != NULL && app->opts->api.api_key[0] != '\0';
+}
+
+static const char *check_qty(const char *v)
+{
+    if (v[0] == '\0')
+        return NULL; /* empty: 1 */
+    char *end = NULL;
+    long q = strtol(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || q < 1 || q > BO_ORDER_TICKETS_MAX)
+        return "quantity: a number of tickets (+ and - change it)";
+    return NULL;
+}
+static const char *check_name_required(const char *v) { return bo_valid_text("customerName", v); }
+static const char *check_email_required(const char *v) { return bo_valid_email(v); }
+static const char *check_name_optional(const char *v) { return v[0] == '\0' ? NULL : bo_valid_text("customerName", v); }
+static const char *check_email_optional(const char *v) { return v[0] == '\0' ? NULL : bo_valid_email(v); }
+static const char *check_names(const char *v)
+{
+    char buf[UI_FIELD_MAX];
+    const char *names[BO_ORDER_TICKETS_MAX];
+    snprintf(buf, sizeof buf, "%s", v);
+    size_t n = bo_names_split(buf, names, BO_ORDER_TICKETS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        const char *m = bo_valid_text("attendee", names[i]);
+        if (m != NULL)
+            return m;
+    }
+    return NULL;
+}
+static const char *check_pay(const char *v)
+{
+    return bo_pay_method_parse(v) != BO_PAY_NONE ? NULL : "payment: cash, card or comp (+, - or Space change it)";
+}
+static const char *check_tendered(const char *v)
+{
+    int64_t c;
+    return v[0] == '\0' || bo_money_parse(v, &c) == 0 ? NULL : "tendered: an amount such as 100.00 (or empty)";
+}
+
+/* Builds the form for the route this box office uses. */
+static void build_form(ui_app *app, buy_state *bs)
+{
+    memset(&bs->form, 0, sizeof bs->form);
+    bs->operator_form = operator_route(app);
+    bs->form.compact = true;
+    ui_form_add(&bs->form, "Quantity", "1 (digits, + and -)", check_qty, false);
+    if (bs->operator_form) {
+        ui_form_add(&bs->form, "Customer name", "optional (walk-up)", check_name_optional, false);
+        ui_form_add(&bs->form, "E-mail", "optional: name@example.com", check_email_optional, false);
+    } else {
+        ui_form_add(&bs->form, "Customer name", "as on the ticket", check_name_required, false);
+        ui_form_add(&bs->form, "E-mail", "name@example.com", check_email_required, false);
+    }
+    ui_form_add(&bs->form, "Ticket names", "optional: one per ticket, commas between", check_names, false);
+    if (bs->operator_form) {
+        ui_form_add(&bs->form, "Payment", NULL, check_pay, false);
+        ui_form_add(&bs->form, "Cash tendered", "cash: e.g. 100.00 (shows the change)", check_tendered, false);
+    }
+}
 
 static int init(ui_app *app, void *state)
 {
-    (void)app;
-    buy_state *bs = state;
-    ui_form_add(&bs->form, "Customer name", "as on the ticket", check_customer_name, false);
-    ui_form_add(&bs->form, "E-mail", "name@example.com", check_email, false);
+    build_form(app, state);
     return 0;
+}
+
+/* The form emptied, with the default payment. */
+static void reset_form(ui_app *app, buy_state *bs)
+{
+    if (bs->operator_form != operator_route(app))
+        build_form(app, bs);
+    ui_form_clear(&bs->form);
+    if (bs->operator_form)
+        snprintf(bs->form.f[F_PAY].value, sizeof bs->form.f[F_PAY].value, "cash");
+    bs->confirm = false;
 }
 
 static bool wipe(ui_app *app, void *state)
@@ -49,9 +129,10 @@ static bool wipe(ui_app *app, void *state)
 void ui_sale_clear(ui_sale *s)
 {
     memset(s, 0, sizeof *s); /* customer data and the key */
+    s->tendered_cents = -1;
 }
 
-/* The sale kept for this form's concert has no known outcome: the form shows it and offers a check. */
+/* The order kept for this form's concert has no known outcome: the form shows it and offers a check. */
 static bool unconfirmed_here(const ui_app *app)
 {
     return app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0;
@@ -62,14 +143,54 @@ static bool selling(const ui_app *app)
     return app->busy_seq != 0 && app->busy_owner == &ui_screen_buy;
 }
 
+/* The most tickets one order may have here: maxPerOrder (default 10) and the seats left. */
+static int64_t qty_limit(const bo_concert *c)
+{
+    int64_t lim = c->max_per_order > 0 ? c->max_per_order : BO_MAX_PER_ORDER_DEFAULT;
+    return c->seats_left < lim ? c->seats_left : lim;
+}
+
+static int64_t qty_of(const buy_state *bs)
+{
+    const char *v = bs->form.f[F_QTY].value;
+    return v[0] == '\0' ? 1 : strtol(v, NULL, 10);
+}
+
+static bo_pay_method pay_of(const buy_state *bs)
+{
+    return bs->operator_form ? bo_pay_method_parse(bs->form.f[F_PAY].value) : BO_PAY_CARD;
+}
+
+static int64_t tendered_of(const buy_state *bs)
+{
+    int64_t c;
+    if (!bs->operator_form || pay_of(bs) != BO_PAY_CASH || bs->form.f[F_TENDERED].value[0] == '\0'
+        || bo_money_parse(bs->form.f[F_TENDERED].value, &c) != 0)
+        return -1;
+    return c;
+}
+
+static int64_t total_of(const ui_app *app, const buy_state *bs)
+{
+    return pay_of(bs) == BO_PAY_COMP ? 0 : qty_of(bs) * app->current.price_cents;
+}
+
 static void enter(ui_app *app)
 {
     buy_state *bs = st(app);
-    ui_form_clear(&bs->form); /* never the previous customer's data... */
-    bs->confirm = false;
-    if (unconfirmed_here(app)) { /* ...unless their sale is still unconfirmed: it is shown to be checked */
-        snprintf(bs->form.f[0].value, sizeof bs->form.f[0].value, "%s", app->sale.name);
-        snprintf(bs->form.f[1].value, sizeof bs->form.f[1].value, "%s", app->sale.email);
+    reset_form(app, bs); /* never the previous customer's data... */
+    if (unconfirmed_here(app)) { /* ...unless their order is still unconfirmed: it is shown to be checked */
+        const ui_sale *s = &app->sale;
+        snprintf(bs->form.f[F_QTY].value, sizeof bs->form.f[F_QTY].value, "%lld", (long long)s->quantity);
+        snprintf(bs->form.f[F_NAME].value, sizeof bs->form.f[F_NAME].value, "%s", s->name);
+        snprintf(bs->form.f[F_EMAIL].value, sizeof bs->form.f[F_EMAIL].value, "%s", s->email);
+        snprintf(bs->form.f[F_NAMES].value, sizeof bs->form.f[F_NAMES].value, "%s", s->attendees);
+        if (bs->operator_form) {
+            snprintf(bs->form.f[F_PAY].value, sizeof bs->form.f[F_PAY].value, "%s", bo_pay_method_name(s->pay));
+            if (s->tendered_cents >= 0)
+                snprintf(bs->form.f[F_TENDERED].value, sizeof bs->form.f[F_TENDERED].value, "%lld.%02lld",
+                         (long long)(s->tendered_cents / 100), (long long)(s->tendered_cents % 100));
+        }
         ui_message(app, true, "A sale for this concert is not confirmed \xe2\x80\x94 check it first");
     } else if (app->sale.unconfirmed) {
         ui_message(app, true, "A sale for %s is not confirmed \xe2\x80\x94 selling here forgets it",
@@ -92,10 +213,56 @@ static bool typing(const ui_app *app)
     return !bs->confirm && app->busy_seq == 0 && !unconfirmed_here(app);
 }
 
+/* Input that leaving would lose: anything but the default payment. */
+static bool has_input(const buy_state *bs)
+{
+    for (int i = 0; i < bs->form.n; i++)
+        if (bs->form.f[i].value[0] != '\0' && !(bs->operator_form && i == F_PAY && strcmp(bs->form.f[i].value, "cash") == 0))
+            return true;
+    return false;
+}
+
 static bool unsaved(const ui_app *app)
 {
     const buy_state *bs = st(app);
-    return ui_form_has_input(&bs->form) || selling(app) || app->sale.unconfirmed;
+    return has_input(bs) || selling(app) || app->sale.unconfirmed;
+}
+
+/* The confirmation: what is sold, the total with its currency, the payment and the change due (large). */
+static void draw_review(ui_app *app, const buy_state *bs, int y, int x, int w, int bottom)
+{
+    const bo_concert *c = &app->current;
+    char unit[64], total[64], tend[64], change[BO_MONEY_BUF], line[2400];
+    int64_t q = qty_of(bs), t = total_of(app, bs), tendered = tendered_of(bs);
+    bo_money_with_currency(c->price_cents, c->currency, unit, sizeof unit);
+    bo_money_with_currency(t, c->currency, total, sizeof total);
+    snprintf(line, sizeof line, "%lld ticket%s \xc3\x97 %s", (long long)q, q == 1 ? "" : "s", unit);
+    ui_draw_field_line(app, y++, x, w, "Tickets", line);
+    ui_draw_field_line(app, y++, x, w, "TOTAL", total);
+    const char *who = bs->form.f[F_NAME].value[0] != '\0' ? bs->form.f[F_NAME].value : "walk-up customer";
+    if (bs->form.f[F_EMAIL].value[0] != '\0')
+        snprintf(line, sizeof line, "%s <%s>", who, bs->form.f[F_EMAIL].value);
+    else
+        snprintf(line, sizeof line, "%s", who);
+    ui_draw_field_line(app, y++, x, w, "Customer", line);
+    ui_draw_field_line(app, y++, x, w, "Payment", bo_pay_method_name(pay_of(bs)));
+    if (tendered >= 0) {
+        bo_money_with_currency(tendered, c->currency, tend, sizeof tend);
+        ui_draw_field_line(app, y++, x, w, "Tendered", tend);
+        bo_money_with_currency(tendered - t, c->currency, tend, sizeof tend);
+        if (y + 6 < bottom) {
+            ui_draw_field_line(app, y++, x, w, "CHANGE DUE", tend); /* and large beneath */
+            bo_money_display(tendered - t, change);
+            int bw = ui_draw_big(y, x, w - 6, change, ui_attr(app, UI_A_OK));
+            ui_draw_text(y + 4, x + bw + 2, 4, c->currency, ui_attr(app, UI_A_OK), false);
+            y += 5;
+        } else {
+            ui_draw_field_line(app, y++, x, w, "CHANGE DUE", tend);
+        }
+    }
+    y++;
+    if (y < bottom)
+        ui_draw_text(y, x, w, "Enter/y = confirm the sale \xc2\xb7 Esc = change", ui_attr(app, UI_A_KEY), false);
 }
 
 static void draw(ui_app *app, const ui_rect *a)
@@ -103,67 +270,161 @@ static void draw(ui_app *app, const ui_rect *a)
     buy_state *bs = st(app);
     const bo_concert *c = &app->current;
     int w = a->w - 4 > 100 ? 100 : a->w - 4;
-    ui_draw_box(app, a->y, 1, a->h, w + 2, "Sell a ticket");
-    char date[32], price[BO_MONEY_BUF], line[2400];
-    ui_format_date(c->date, date);
-    bo_money_display(c->price_cents, price);
+    int bottom = a->y + a->h - 1;
+    ui_draw_box(app, a->y, 1, a->h, w + 2, "Sell tickets");
+    char date[64], price[64], line[2400];
+    client_time_format(c->date, c->timezone, date, sizeof date);
+    bo_money_with_currency(c->price_cents, c->currency, price, sizeof price);
     int x = 3, y = a->y + 1;
     ui_draw_text(y++, x, w - 2, c->name, ui_attr(app, UI_A_TITLE), false);
-    snprintf(line, sizeof line, "%s \xc2\xb7 %s \xc2\xb7 %s \xc2\xb7 %lld seats left", date, c->venue ? c->venue : "",
-             price, (long long)c->seats_left);
+    snprintf(line, sizeof line, "%s \xc2\xb7 %s \xc2\xb7 %s \xc2\xb7 %lld seats left \xc2\xb7 up to %lld per order", date,
+             c->venue ? c->venue : "", price, (long long)c->seats_left, (long long)qty_limit(c));
     ui_draw_text(y++, x, w - 2, line, A_NORMAL, false);
     y++;
+    if (bs->confirm && !selling(app) && !unconfirmed_here(app)) {
+        draw_review(app, bs, y, x, w - 2, bottom);
+        return;
+    }
     ui_form_draw(app, &bs->form, y, x, w - 2);
+    if (bs->operator_form && bs->form.f[F_PAY].value[0] != '\0') /* the choices beside the payment */
+        ui_draw_text(y + F_PAY * 2, x + 16 + 8, w - 2 - 24, "cash \xc2\xb7 card \xc2\xb7 comp  (+/-/Space)",
+                     ui_attr(app, UI_A_DIM), false);
     y += ui_form_height(&bs->form);
-    if (y >= a->y + a->h - 1)
-        y = a->y + a->h - 2;
-    int y2 = y + 1 < a->y + a->h - 1 ? y + 1 : y;
+    if (!bs->operator_form && y < bottom)
+        ui_draw_field_line(app, y++, x, w - 2, "Payment", "card");
+    if (y >= bottom)
+        y = bottom - 1;
+    int y2 = y + 1 < bottom ? y + 1 : y;
     if (selling(app)) {
         ui_draw_text(y, x, w - 2, unconfirmed_here(app) ? "Checking the sale\xe2\x80\xa6 please wait."
                      : "Selling\xe2\x80\xa6 please wait.", ui_attr(app, UI_A_TITLE), false);
     } else if (unconfirmed_here(app)) {
-        ui_draw_text(y, x, w - 2, "Sale not confirmed \xe2\x80\x94 the ticket may have been sold.",
+        ui_draw_text(y, x, w - 2, "Sale not confirmed \xe2\x80\x94 the tickets may have been sold.",
                      ui_attr(app, UI_A_ERROR), false);
-        ui_draw_text(y2, x, w - 2, "Press Enter to check (same request, never a second ticket), Esc to leave",
+        ui_draw_text(y2, x, w - 2, "Press Enter to check (same request, never a second sale), Esc to leave",
                      ui_attr(app, UI_A_KEY), false);
-    } else if (bs->confirm) {
-        snprintf(line, sizeof line, "Sell 1 ticket at %s to %s <%s>?", price, bs->form.f[0].value, bs->form.f[1].value);
-        ui_draw_text(y, x, w - 2, line, ui_attr(app, UI_A_TITLE), false);
-        ui_draw_text(y2, x, w - 2, "Enter/y = confirm \xc2\xb7 Esc = change", ui_attr(app, UI_A_KEY), false);
     } else {
-        ui_draw_text(y, x, w - 2, "Enter: next field / review \xc2\xb7 Tab: next field \xc2\xb7 Esc: back",
-                     ui_attr(app, UI_A_DIM), false);
+        char total[64];
+        bo_money_with_currency(total_of(app, bs), c->currency, total, sizeof total);
+        snprintf(line, sizeof line, "Total %s \xc2\xb7 Enter: next field / review \xc2\xb7 Esc: back", total);
+        ui_draw_text(y, x, w - 2, line, ui_attr(app, UI_A_DIM), false);
     }
 }
 
-/* Sends the form's sale. The kept sale's Idempotency-Key goes with it when it is the same sale (same
- * concert, name and e-mail): a check or a re-sent sale can then only ever give back the same ticket. */
+/* Sends the form's order. The kept sale's Idempotency-Key goes with it when it is the same order: a
+ * check or a re-sent order can then only ever give back the same order. */
 static void submit(ui_app *app)
 {
     buy_state *bs = st(app);
     ui_sale *s = &app->sale;
-    const char *name = bs->form.f[0].value, *email = bs->form.f[1].value;
-    bool same = s->key[0] != '\0' && strcmp(s->concert_id, app->current.id) == 0 && strcmp(s->name, name) == 0
-                && strcmp(s->email, email) == 0;
-    if (!same) {
-        ui_sale_clear(s);
-        api_idempotency_key_new(s->key);
-        snprintf(s->concert_id, sizeof s->concert_id, "%s", app->current.id);
-        snprintf(s->concert_name, sizeof s->concert_name, "%s", app->current.name ? app->current.name : "");
-        snprintf(s->name, sizeof s->name, "%s", name);
-        snprintf(s->email, sizeof s->email, "%s", email);
+    char names[UI_FIELD_MAX];
+    snprintf(names, sizeof names, "%s", bs->form.f[F_NAMES].value);
+    /* one name for several tickets: that name on every ticket */
+    const char *list[BO_ORDER_TICKETS_MAX];
+    char tmp[UI_FIELD_MAX];
+    snprintf(tmp, sizeof tmp, "%s", names);
+    int64_t q = qty_of(bs);
+    if (bo_names_split(tmp, list, BO_ORDER_TICKETS_MAX) == 1 && q > 1) {
+        size_t n = 0;
+        for (int64_t i = 0; i < q && n < sizeof names; i++)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i > 0 ? "," : "", list[0]);
     }
+    ui_sale next = {
+        .quantity = q, .pay = pay_of(bs), .tendered_cents = tendered_of(bs), .operator_route = bs->operator_form,
+    };
+    snprintf(next.concert_id, sizeof next.concert_id, "%s", app->current.id);
+    snprintf(next.concert_name, sizeof next.concert_name, "%s", app->current.name ? app->current.name : "");
+    snprintf(next.name, sizeof next.name, "%s", bs->form.f[F_NAME].value);
+    snprintf(next.email, sizeof next.email, "%s", bs->form.f[F_EMAIL].value);
+    snprintf(next.attendees, sizeof next.attendees, "%s", names);
+    bool same = s->key[0] != '\0' && strcmp(s->concert_id, next.concert_id) == 0 && s->quantity == next.quantity
+                && strcmp(s->name, next.name) == 0 && strcmp(s->email, next.email) == 0
+                && strcmp(s->attendees, next.attendees) == 0 && s->pay == next.pay
+                && s->tendered_cents == next.tendered_cents && s->operator_route == next.operator_route;
+    if (!same) {
+        *s = next;
+        api_idempotency_key_new(s->key);
+    }
+    memset(&next, 0, sizeof next);
+    memset(tmp, 0, sizeof tmp);
+    memset(names, 0, sizeof names);
     net_job job;
     memset(&job, 0, sizeof job);
-    job.kind = NET_JOB_PURCHASE;
+    job.kind = NET_JOB_ORDER;
     snprintf(job.id, sizeof job.id, "%s", s->concert_id);
     snprintf(job.name, sizeof job.name, "%s", s->name);
     snprintf(job.email, sizeof job.email, "%s", s->email);
+    snprintf(job.attendees, sizeof job.attendees, "%s", s->attendees);
     snprintf(job.idem_key, sizeof job.idem_key, "%s", s->key);
+    job.tickets = s->quantity;
+    job.pay = s->pay;
+    job.tendered_cents = s->tendered_cents;
+    job.operator_route = s->operator_route;
     if (!ui_submit_busy(app, &ui_screen_buy, &job,
-                        s->unconfirmed ? "Checking the sale\xe2\x80\xa6" : "Selling a ticket\xe2\x80\xa6"))
+                        s->unconfirmed ? "Checking the sale\xe2\x80\xa6" : "Selling\xe2\x80\xa6"))
         ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
     memset(&job, 0, sizeof job);
+}
+
+/* The whole order checked before the review: quantity within the limits, names not more than tickets,
+ * enough cash. Returns the field to fix (focus and message set), or -1. */
+static int check_order(ui_app *app, buy_state *bs)
+{
+    int64_t q = qty_of(bs), lim = qty_limit(&app->current);
+    char buf[UI_FIELD_MAX];
+    const char *names[BO_ORDER_TICKETS_MAX];
+    if (app->current.seats_left <= 0) {
+        ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left");
+        return F_QTY;
+    }
+    if (q > lim) {
+        ui_message(app, true, "At most %lld ticket%s in one order here", (long long)lim, lim == 1 ? "" : "s");
+        return F_QTY;
+    }
+    snprintf(buf, sizeof buf, "%s", bs->form.f[F_NAMES].value);
+    if ((int64_t)bo_names_split(buf, names, BO_ORDER_TICKETS_MAX) > q) {
+        ui_message(app, true, "More names than tickets");
+        return F_NAMES;
+    }
+    int64_t tendered = tendered_of(bs);
+    if (tendered >= 0 && tendered < total_of(app, bs)) {
+        char total[64];
+        bo_money_with_currency(total_of(app, bs), app->current.currency, total, sizeof total);
+        ui_message(app, true, "Not enough cash: the total is %s", total);
+        return F_TENDERED;
+    }
+    return -1;
+}
+
+/* The form's own keys: + and - on the quantity, + - Space (or typing over a whole word) on the payment. */
+static bool own_key(ui_app *app, buy_state *bs, int k)
+{
+    ui_field *f = &bs->form.f[bs->form.focus];
+    if (bs->form.focus == F_QTY && (k == '+' || k == '-')) {
+        int64_t q = qty_of(bs) + (k == '+' ? 1 : -1), lim = qty_limit(&app->current);
+        if (q > lim) {
+            q = lim > 0 ? lim : 1;
+            ui_message(app, false, "At most %lld ticket%s in one order here", (long long)q, q == 1 ? "" : "s");
+        }
+        if (q < 1)
+            q = 1;
+        snprintf(f->value, sizeof f->value, "%lld", (long long)q);
+        return true;
+    }
+    if (bs->operator_form && bs->form.focus == F_PAY) {
+        static const char *const cycle[] = { "cash", "card", "comp" };
+        if (k == '+' || k == '-' || k == ' ') {
+            int i = 0;
+            while (i < 3 && strcmp(f->value, cycle[i]) != 0)
+                i++;
+            i = i == 3 ? 0 : (i + (k == '-' ? 2 : 1)) % 3;
+            snprintf(f->value, sizeof f->value, "%s", cycle[i]);
+            return true;
+        }
+        if (ui_key_is_text(k) && bo_pay_method_parse(f->value) != BO_PAY_NONE)
+            f->value[0] = '\0'; /* typing over a whole word starts a new one */
+    }
+    return false;
 }
 
 static int key(ui_app *app, ui_action act, int k)
@@ -208,11 +469,18 @@ static int key(ui_app *app, ui_action act, int k)
             return act == UI_ACT_QUIT || act == UI_ACT_HELP || act == UI_ACT_INSPECTOR ? UI_UNHANDLED : UI_HANDLED;
         }
     }
+    if (act == UI_ACT_NONE && own_key(app, bs, k))
+        return UI_HANDLED | UI_REDRAW;
+    if (act == UI_ACT_BACK && !has_input(bs)) { /* nothing typed but the default payment */
+        ui_pop(app);
+        return UI_HANDLED | UI_REDRAW;
+    }
     bool complete;
     int flags = ui_form_screen_key(app, &bs->form, act, k, &complete);
     if (complete) {
-        if (app->current.seats_left <= 0)
-            ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left");
+        int bad = check_order(app, bs);
+        if (bad >= 0)
+            bs->form.focus = bad;
         else
             bs->confirm = true;
     }
@@ -245,7 +513,7 @@ static int result(ui_app *app, net_result *r)
     if (r->status == API_OK) {
         ui_sale_clear(s); /* a definite answer: the key has done its job */
         ui_pop_to_list(app); /* leaves the form: the customer's input is wiped */
-        ui_receipt_open(app, &r->ticket, &app->current);
+        ui_receipt_open(app, &r->order, &app->current);
         ui_catalogue_refresh(app); /* seats left changed */
         return UI_REDRAW;
     }
@@ -256,7 +524,7 @@ static int result(ui_app *app, net_result *r)
     if (!refused && (r->res.unconfirmed || s->unconfirmed)) {
         /* the outcome is unknown (also when a check could not reach the server): keep the key */
         s->unconfirmed = true;
-        ui_message(app, true, "Sale not confirmed: %s \xe2\x80\x94 the ticket may have been sold",
+        ui_message(app, true, "Sale not confirmed: %s \xe2\x80\x94 the tickets may have been sold",
                    no_answer_reason(r, why, sizeof why));
         ui_catalogue_refresh(app);
         return UI_REDRAW;
@@ -265,7 +533,7 @@ static int result(ui_app *app, net_result *r)
     switch (r->status) {
     case API_ERR_SOLD_OUT:
         app->current.seats_left = 0;
-        ui_message(app, true, "Sold out \xe2\x80\x94 the last ticket went to someone else");
+        ui_message(app, true, "Sold out \xe2\x80\x94 the last tickets went to someone else");
         ui_catalogue_refresh(app);
         break;
     case API_ERR_NOT_FOUND:
@@ -273,6 +541,10 @@ static int result(ui_app *app, net_result *r)
         ui_catalogue_refresh(app);
         break;
     case API_ERR_INVALID:
+        ui_message(app, true, "Not sold: %s (HTTP %ld)", m, r->res.http_status);
+        ui_catalogue_refresh(app); /* "Only N tickets left": the seats left changed */
+        break;
+    case API_ERR_FORBIDDEN:
         ui_message(app, true, "Not sold: %s (HTTP %ld)", m, r->res.http_status);
         break;
     case API_ERR_THROTTLED:
@@ -296,7 +568,7 @@ static int result(ui_app *app, net_result *r)
 }
 
 const ui_screen_ops ui_screen_buy = {
-    .title = "Sell a ticket",
+    .title = "Sell tickets",
     .bar = bar_edit,
     .private_size = sizeof(buy_state),
     .init = init,

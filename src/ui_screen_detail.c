@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "bo_money.h"
+#include "client_time.h"
 #include "ui_app.h"
 #include "ui_screens.h"
 #include "ui_curses.h"
@@ -23,13 +24,13 @@ static void draw(ui_app *app, const ui_rect *a)
     ui_draw_box(app, a->y, 1, a->h, w + 2, "Concert");
     if (!app->have_current)
         return;
-    char date[32], price[BO_MONEY_BUF], seats[64];
-    ui_format_date(c->date, date);
+    char date[64], price[64], seats[64], per[32];
+    client_time_format(c->date, c->timezone, date, sizeof date); /* the venue's zone, else the local one */
     bool sellable = bo_concert_sellable(c);
     if (bo_concert_field_bad(c, BO_FIELD_PRICE))
         snprintf(price, sizeof price, "?");
     else
-        bo_money_display(c->price_cents, price);
+        bo_money_with_currency(c->price_cents, c->currency, price, sizeof price);
     if (bo_concert_field_bad(c, BO_FIELD_SEATS))
         snprintf(seats, sizeof seats, "?");
     else if (c->seats_left <= 0)
@@ -38,12 +39,14 @@ static void draw(ui_app *app, const ui_rect *a)
         snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
     int y = a->y + 2, x = 3;
     ui_draw_field_line(app, y++, x, w - 2, "Name", c->name);
-    ui_draw_field_line(app, y++, x, w - 2, "Date (UTC)", date);
+    ui_draw_field_line(app, y++, x, w - 2, "When", date);
     ui_draw_field_line(app, y++, x, w - 2, "Date (raw)", c->date);
     ui_draw_field_line(app, y++, x, w - 2, "Venue", c->venue);
     ui_draw_field_line(app, y++, x, w - 2, "Price", price);
     ui_draw_field_line(app, y, x, w - 2, "Seats left", "");
     ui_draw_text(y++, x + 14, w - 16, seats, c->seats_left <= 0 ? ui_attr(app, UI_A_SOLDOUT) : 0, false);
+    snprintf(per, sizeof per, "%lld", (long long)(c->max_per_order > 0 ? c->max_per_order : BO_MAX_PER_ORDER_DEFAULT));
+    ui_draw_field_line(app, y++, x, w - 2, "Per order", per);
     ui_draw_field_line(app, y++, x, w - 2, "ID", c->id);
     y++;
     if (!sellable) { /* what is wrong, one problem a line, as far as the box has room */
@@ -55,7 +58,7 @@ static void draw(ui_app *app, const ui_rect *a)
         }
     } else if (y < a->y + a->h - 1) {
         if (c->seats_left > 0)
-            ui_draw_text(y, x, w - 2, "Press b to sell a ticket for this concert.", ui_attr(app, UI_A_DIM), false);
+            ui_draw_text(y, x, w - 2, "Press b to sell tickets for this concert.", ui_attr(app, UI_A_DIM), false);
         else
             ui_draw_text(y, x, w - 2, "Sold out: no tickets can be sold.", ui_attr(app, UI_A_SOLDOUT), false);
     }

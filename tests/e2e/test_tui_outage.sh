@@ -74,11 +74,11 @@ tui_log "API down: $(tui_screen | head -n 1 | sed 's/.*dev *//')"
 tui_keys Home
 tui_keys b
 tui_wait "Customer name"
+tui_keys Tab              # from the quantity to the name
 tui_type "Outage Test"
 tui_keys Tab
 tui_type "outage@example.org"
-tui_keys Enter
-tui_wait "Enter/y = confirm"
+tui_sell_review
 tui_keys Enter
 tui_wait "Not sold: server unreachable" 40
 tui_screen | sed -n '29p' | grep -qi "retrying" && tui_fail "the status line says retrying after the client gave up"

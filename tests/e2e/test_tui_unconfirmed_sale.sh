@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A sale whose outcome is unknown stays the same sale. bench's faultproxy sits in front of the shared
+# A sale whose outcome is unknown stays the same sale (in the box office an order, in `buy` a ticket). bench's faultproxy sits in front of the shared
 # stack's gateway and holds every answer back past the client's timeout (--timeout 2): the purchase is
 # made, its answer never arrives. Through the real binary in tmux: the form says the sale is NOT
 # confirmed (and the status line does not claim to be retrying), a check with the proxy still holding
@@ -13,6 +13,7 @@ tui_require
 . "$TUI_ROOT/tests/lib/stack.sh"
 [ -n "${DYNAMODB_PORT:-}" ] || tui_skip "DYNAMODB_PORT is not set (run through scripts/run-tests.sh)"
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
+api_require_orders
 
 make -s -C "$TUI_ROOT/bench" ../build/bench/faultproxy >"$TUI_TMP/build.log" 2>&1 || { cat "$TUI_TMP/build.log"; tui_fail "cannot build faultproxy"; }
 proxy_pid=""
@@ -70,11 +71,11 @@ tui_keys Enter
 tui_wait "$id"
 tui_keys b
 tui_wait "Customer name"
+tui_keys Tab              # from the quantity (empty: 1) to the name
 tui_type "Alan Turing"
 tui_keys Tab
 tui_type "alan@example.org"
-tui_keys Enter
-tui_wait "Enter/y = confirm"
+tui_sell_review
 hold
 tui_keys Enter
 tui_wait "Sale not confirmed" 40
@@ -102,24 +103,25 @@ tui_wait "Press Enter to check"
 tui_esc
 tui_wait "Leave without checking?"
 tui_keys y
-tui_wait_gone "Sell a ticket"
+tui_wait_gone "Sell tickets"
 tui_wait "Sale to Alan Turing not confirmed"
 tui_keys b
-tui_wait "Sell a ticket"
+tui_wait "Sell tickets"
 tui_wait "Press Enter to check"
 tui_has "alan@example.org" || tui_fail "the re-opened form does not show the unconfirmed sale's customer"
 
-# answers flow again: the check shows the receipt of the one ticket stored
+# answers flow again: the check shows the receipt of the one order stored
 release
 tui_keys Enter
 tui_wait "Sale complete" 40
-ids=$(ticket_ids "Alan Turing")
-[ "$(wc -l <<<"$ids")" = 1 ] || tui_fail "expected one ticket for Alan Turing, found: $ids"
-receipt=$(tui_screen | grep -E '│ *Ticket ' | grep -oE '[0-9a-fA-F-]{36}' | head -n 1)
-[ "$receipt" = "$ids" ] || tui_fail "the receipt shows ticket '$receipt', the stored one is '$ids'"
+order=$(tui_order_id)
+o=$(api_order_get "$order") || tui_fail "GET /orders/$order failed"
+[ "$(jq -r '.tickets | length' <<<"$o")" = 1 ] || tui_fail "the order holds more than the one ticket: $o"
+[ "$(jq -r .customerName <<<"$o")" = "Alan Turing" ] || tui_fail "the order is not Alan Turing's: $o"
+tui_has "$(code_grouped "$(jq -r '.tickets[0].code' <<<"$o")")" || tui_fail "the receipt does not show the stored ticket's code"
 tui_has "Alan Turing" || tui_fail "the receipt does not name the customer"
 expect_books 4 1 "after the check"
-tui_log "receipt shows the one stored ticket $receipt"
+tui_log "receipt shows the one stored order $order"
 tui_keys Enter
 tui_wait "Seats left"
 tui_keys q
@@ -163,11 +165,11 @@ tui_keys Enter
 tui_wait "$id"
 tui_keys b
 tui_wait "Customer name"
+tui_keys Tab
 tui_type "Grace Hopper"
 tui_keys Tab
 tui_type "grace@example.org"
-tui_keys Enter
-tui_wait "Enter/y = confirm"
+tui_sell_review
 hold
 tui_keys Enter
 tui_wait "Press Enter to check" 40
@@ -183,8 +185,9 @@ release
 eval "$cmd" >"$out" 2>"$err"
 rc=$?
 [ "$rc" = 0 ] || { cat "$out" "$err"; tui_fail "the command printed on exit: exit $rc, expected 0"; }
-ids=$(ticket_ids "Grace Hopper")
-[ "$(wc -l <<<"$ids")" = 1 ] || tui_fail "expected one ticket for Grace Hopper, found: $ids"
-grep -q "^Ticket: *$ids\$" "$out" || tui_fail "the command did not return the stored ticket $ids: $(cat "$out")"
+[[ "$cmd" == "boxoffice "*" order $id --quantity 1 "*"--idempotency-key "* ]] || tui_fail "unexpected command: $cmd"
+order=$(sed -n 's/^Order: *//p' "$out")
+o=$(api_order_get "$order") || tui_fail "the command did not print an order: $(cat "$out")"
+[ "$(jq -r .customerName <<<"$o")" = "Grace Hopper" ] || tui_fail "the order is not Grace Hopper's: $o"
 expect_books 2 3 "after the command printed on exit"
 tui_log "PASS"

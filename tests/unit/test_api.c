@@ -165,7 +165,7 @@ static void create_sends_key_and_exact_price(void **state)
     fixture *f = *state;
     char id[BO_ID_MAX + 1], hdr[128];
     api_result res;
-    bo_concert_input in = { "Night \"one\"", "2026-12-24", "Arena", 120, 4999 };
+    bo_concert_input in = { .name = "Night \"one\"", .date = "2026-12-24", .venue = "Arena", .available_tickets = 120, .price_cents = 4999 };
     stub_push(f->stub, 201, "{\"id\":\"new-1\"}");
     assert_int_equal(api_create_concert(f->client, &in, id, &res), API_OK);
     assert_string_equal(id, "new-1");
@@ -187,7 +187,7 @@ static void create_403_is_forbidden(void **state)
     fixture *f = *state;
     char id[BO_ID_MAX + 1];
     api_result res;
-    bo_concert_input in = { "n", "2026-12-24", "v", 1, 100 };
+    bo_concert_input in = { .name = "n", .date = "2026-12-24", .venue = "v", .available_tickets = 1, .price_cents = 100 };
     stub_push(f->stub, 403, "{\"message\":\"Forbidden\"}");
     assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_FORBIDDEN);
     assert_int_equal(res.http_status, 403);
@@ -214,7 +214,7 @@ static void create_validation_message_comes_from_server_sanitised(void **state)
     fixture *f = *state;
     char id[BO_ID_MAX + 1];
     api_result res;
-    bo_concert_input in = { "n", "2026-12-24", "v", 1, 100 };
+    bo_concert_input in = { .name = "n", .date = "2026-12-24", .venue = "v", .available_tickets = 1, .price_cents = 100 };
     stub_push(f->stub, 400, "{\"error\":\"name must not be empty\\u001b[2J\"}");
     assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_INVALID);
     assert_int_equal(res.http_status, 400);
