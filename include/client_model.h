@@ -87,14 +87,14 @@ typedef struct bo_order {
 } bo_order;
 void bo_order_clear(bo_order *o);   /* frees and wipes (customer data) */
 /* JSON -> order. -1 when obj is not an order (no id, a money value that is not an exact decimal string,
- * a ticket without id or code, a code that is not 1..BO_CODE_MAX letters, digits or '-') or on OOM;
+ * a ticket without id or code, a code that is not a ticket code: common/bo_code) or on OOM;
  * optional fields may be missing. */
 int bo_order_from_json(const struct cJSON *obj, bo_order *out);
 /* Splits buf in place at ',' into at most max trimmed, non-empty names (pointers into buf); returns
  * how many. The sell form and the worker read "names on the tickets" this way. */
 size_t bo_names_split(char *buf, const char **out, size_t max);
-/* A ticket code grouped for reading: the letters and digits in groups of 5 joined by '-'
- * ("ABCDEFGHJK..." -> "ABCDE-FGHJK-..."); a code already grouped comes out the same. */
+/* A ticket code for reading: its canonical form from common/bo_code (upper case, groups of 5 joined by '-':
+ * "abcdefghjk..." -> "ABCDE-FGHJK-..."); text that is not a code comes out as it is. */
 void bo_code_grouped(const char *code, char *out, size_t cap);
 /* Money as shown everywhere in the client: "49.99 EUR" (currency "" -> "49.99"). */
 void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap);

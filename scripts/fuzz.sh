@@ -22,7 +22,7 @@ sources() {
   case $1 in
     fuzz_valid)       echo common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
-    fuzz_client_json) echo src/client_model.c common/src/bo_text.c common/src/bo_money.c ;;
+    fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
                            backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
                            backend/lambda/src/handler_ticket.c backend/lambda/src/handler_order.c \

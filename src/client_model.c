@@ -1,6 +1,8 @@
 /* The client's data model: JSON -> model (sanitised), copies, sort and filter. */
 #include "client_model.h"
 
+#include "bo_code.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <math.h>
@@ -390,15 +392,11 @@ static int order_money(const cJSON *obj, const char *key, bool required, int64_t
     return -1;
 }
 
+/* A ticket code as the backend issues it (common/bo_code: 20 Crockford base32 symbols, any grouping). */
 static bool code_ok(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > BO_CODE_MAX)
-        return false;
-    for (const char *p = s; *p != '\0'; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-')
-            return false;
-    return true;
+    char canon[BO_CODE_BUF];
+    return strlen(s) <= BO_CODE_MAX && bo_code_parse(s, canon) == 0;
 }
 
 /* A plain string field copied sanitised into a fixed buffer; "" when absent. */
@@ -509,21 +507,10 @@ size_t bo_names_split(char *buf, const char **out, size_t max)
 
 void bo_code_grouped(const char *code, char *out, size_t cap)
 {
-    size_t o = 0, k = 0;
+    char canon[BO_CODE_BUF];
     if (cap == 0)
         return;
-    for (const char *p = code; *p != '\0' && o + 1 < cap; p++) {
-        if (!isalnum((unsigned char)*p))
-            continue;
-        if (k > 0 && k % 5 == 0) {
-            if (o + 2 >= cap)
-                break;
-            out[o++] = '-';
-        }
-        out[o++] = (char)toupper((unsigned char)*p);
-        k++;
-    }
-    out[o] = '\0';
+    snprintf(out, cap, "%s", bo_code_parse(code, canon) == 0 ? canon : code);
 }
 
 void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap)
