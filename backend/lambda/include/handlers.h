@@ -76,6 +76,8 @@ const char *handler_concert_order_fields(const cJSON *obj, concert *c);
 /* An id (concertId in a body, {id} in a path): non-empty, <= STORE_ID_MAX bytes, valid UTF-8,
  * no control characters. field names it in the message. */
 const char *handler_valid_id(const char *field, const char *value);
+/* The body's "concertId": required, a string, a valid id (handler_valid_id); copied into out. */
+const char *handler_concert_id_field(const cJSON *obj, char out[STORE_ID_MAX + 1]);
 
 /* JSON forms of store items, as the reference returns them; ticketPrice is a raw exact number.
  * A concert with problems: its fields as stored (a field with a problem as its stored text, a JSON

@@ -186,6 +186,21 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
+const char *handler_concert_id_field(const cJSON *obj, char out[STORE_ID_MAX + 1])
+{
+    const cJSON *cid = cJSON_GetObjectItemCaseSensitive(obj, "concertId");
+    const char *msg;
+    if (!cid || cJSON_IsNull(cid))
+        msg = "concertId is required";
+    else if (!cJSON_IsString(cid))
+        msg = "concertId must be a string";
+    else
+        msg = handler_valid_id("concertId", cid->valuestring);
+    if (!msg)
+        memcpy(out, cid->valuestring, strlen(cid->valuestring) + 1); /* <= STORE_ID_MAX checked */
+    return msg;
+}
+
 const char *handler_text_field(const cJSON *obj, const char *field, char **out)
 {
     const char *s = NULL;

@@ -240,16 +240,7 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
         *answered = true;
         return NULL;
     }
-    const char *msg = NULL;
-    const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "concertId");
-    if (!cid || cJSON_IsNull(cid))
-        msg = "concertId is required";
-    else if (!cJSON_IsString(cid))
-        msg = "concertId must be a string";
-    else
-        msg = handler_valid_id("concertId", cid->valuestring);
-    if (!msg)
-        memcpy(o->concert_id, cid->valuestring, strlen(cid->valuestring) + 1); /* <= STORE_ID_MAX checked */
+    const char *msg = handler_concert_id_field(body, o->concert_id);
     if (!msg) {
         const cJSON *q = cJSON_GetObjectItemCaseSensitive(body, "quantity");
         int64_t n = 0;

@@ -54,15 +54,7 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
     cJSON *body = handler_body_object(ev, out);
     if (!body)
         return;
-    const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "concertId");
-    if (!cid || cJSON_IsNull(cid))
-        msg = "concertId is required";
-    else if (!cJSON_IsString(cid))
-        msg = "concertId must be a string";
-    else
-        msg = handler_valid_id("concertId", cid->valuestring);
-    if (!msg)
-        memcpy(t.concert_id, cid->valuestring, strlen(cid->valuestring) + 1); /* <= STORE_ID_MAX checked */
+    msg = handler_concert_id_field(body, t.concert_id);
     if (!msg)
         msg = handler_text_field(body, "customerName", &t.customer_name);
     if (!msg)
