@@ -48,6 +48,18 @@ ddb_scan_ids() {
   done
 }
 
+# ddb_scan_items PORT TABLE [FILTER_JSON_FRAGMENT]: every item as one JSON array (Scan, all pages: one page
+# stops at 1 MB, which a table of a few thousand tickets passes).
+ddb_scan_items() {
+  local port=$1 table=$2 extra=${3:-} start="" out
+  while :; do
+    out=$(ddb_req "$port" Scan "{\"TableName\":\"$table\"${extra:+,$extra}${start:+,\"ExclusiveStartKey\":$start}}") || return 1
+    jq -c '.Items[]' <<<"$out"
+    start=$(jq -c '.LastEvaluatedKey // empty' <<<"$out")
+    [ -n "$start" ] || break
+  done | jq -s '{Items: .}'
+}
+
 # ddb_seats PORT TABLE ID: availableTickets of a concert (empty when absent).
 ddb_seats() {
   ddb_req "$1" GetItem "{\"TableName\":\"$2\",\"Key\":{\"id\":{\"S\":\"$3\"}},\"ConsistentRead\":true}" \

@@ -266,7 +266,7 @@ inv="seats left $seats"
 inv_ok=no
 if [ "$local_api" = 1 ]; then
   filter="\"FilterExpression\":\"concertId = :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"$hot_id\"}}"
-  ddb_req "$ddb_port" Scan "{\"TableName\":\"$T\",$filter}" >"$tmp/hot-tickets.json"
+  ddb_scan_items "$ddb_port" "$T" "$filter" >"$tmp/hot-tickets.json"
   n_items=$(jq '.Items | length' "$tmp/hot-tickets.json")
   n_ids=$(jq -r '.Items[].id.S' "$tmp/hot-tickets.json" | sort -u | wc -l)
   n_names=$(jq -r '.Items[].customerName.S' "$tmp/hot-tickets.json" | sort -u | wc -l)
@@ -301,8 +301,8 @@ o_inv="$o_sold sold + $o_seats left = $((o_sold + o_seats)) of 200, $o_orders or
 o_ok=no
 if [ "$local_api" = 1 ]; then
   filter="\"FilterExpression\":\"concertId = :c\",\"ExpressionAttributeValues\":{\":c\":{\"S\":\"$hoto_id\"}}"
-  o_tickets=$(ddb_req "$ddb_port" Scan "{\"TableName\":\"$T\",$filter}" | jq '.Items | length')
-  o_code_items=$(ddb_req "$ddb_port" Scan "{\"TableName\":\"$D\",$filter}" | jq '.Items | length')
+  o_tickets=$(ddb_count "$ddb_port" "$T" "$filter")
+  o_code_items=$(ddb_count "$ddb_port" "$D" "$filter")
   o_inv="$o_inv; stored: $o_tickets tickets, $o_code_items codes"
   [ "$((o_sold + o_seats))" = 200 ] && [ "$o_tickets" = "$o_sold" ] && [ "$o_code_items" = "$o_sold" ] && \
     [ "$o_codes" = "$o_sold" ] && [ "$o_short" = 0 ] && o_ok=yes
