@@ -332,6 +332,38 @@ static void sort_is_stable_for_equal_items(void **state)
     bo_concert_list_clear(&l);
 }
 
+/* Many items, long permutation cycles: sorted, stable, and every concert still there exactly once. */
+static void sort_of_many_keeps_every_item_once_in_stable_order(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static const char *names[] = { "delta", "alpha", "echo", "charlie", "bravo", "golf", "foxtrot" };
+    bo_concert_list l = { NULL, 0 };
+    unsigned x = 12345;
+    for (int i = 0; i < N; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "%04d", i);
+        x = x * 1103515245u + 12345u;
+        add(&l, id, names[(x >> 16) % 7], "2026-01-01", "V", (int64_t)((x >> 8) % 50));
+    }
+    char *orig[N];
+    for (int i = 0; i < N; i++)
+        orig[i] = l.items[i].name;
+    bo_concert_list_sort(&l, BO_SORT_NAME);
+    bool seen[N] = { false };
+    for (int i = 0; i < N; i++) {
+        int at = atoi(l.items[i].id);
+        assert_ptr_equal(l.items[i].name, orig[at]); /* the item moved whole */
+        assert_false(seen[at]);
+        seen[at] = true;
+        if (i > 0) {
+            int c = strcmp(l.items[i - 1].name, l.items[i].name);
+            assert_true(c < 0 || (c == 0 && strcmp(l.items[i - 1].id, l.items[i].id) < 0));
+        }
+    }
+    bo_concert_list_clear(&l);
+}
+
 static void sort_names(void **state)
 {
     (void)state;
@@ -377,6 +409,7 @@ int main(void)
         cmocka_unit_test(sort_by_date_ties_by_name),
         cmocka_unit_test(sort_by_name_is_case_insensitive),
         cmocka_unit_test(sort_by_seats_most_first_then_date),
+        cmocka_unit_test(sort_of_many_keeps_every_item_once_in_stable_order),
         cmocka_unit_test(sort_is_stable_for_equal_items),
         cmocka_unit_test(sort_names),
         cmocka_unit_test(filter_matches_name_or_venue_case_insensitively),
