@@ -76,13 +76,15 @@ static cJSON *ticket_json(const checkin_ticket *t)
     return j;
 }
 
-/* {"result": result, "ticket": ..., "order": {id, quantity, admittedSoFar}?} plus at/door when admitted earlier. */
-static cJSON *result_json(const char *result, const checkin_ticket *t, bool with_order, bool with_at)
+/* {"result": result, "error"?: error (a refusal), "ticket": ..., "order": {id, quantity, admittedSoFar}?}
+ * plus at/door when admitted earlier. */
+static cJSON *result_json(const char *result, const char *error, const checkin_ticket *t, bool with_order, bool with_at)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON *tj = ticket_json(t);
     cJSON *o = NULL;
-    bool ok = j && tj && cJSON_AddStringToObject(j, "result", result) && cJSON_AddItemToObject(j, "ticket", tj);
+    bool ok = j && tj && cJSON_AddStringToObject(j, "result", result) &&
+              (!error || cJSON_AddStringToObject(j, "error", error)) && cJSON_AddItemToObject(j, "ticket", tj);
     if (!ok)
         cJSON_Delete(tj);
     ok = ok && (!with_at || (cJSON_AddStringToObject(j, "at", t->checked_in_at) &&
@@ -98,10 +100,10 @@ static cJSON *result_json(const char *result, const checkin_ticket *t, bool with
     return j;
 }
 
-static void answer_result(handler_result *out, int status, const char *result)
+static void answer_result(handler_result *out, int status, const char *result, const char *error)
 {
     cJSON *j = cJSON_CreateObject();
-    if (j && !cJSON_AddStringToObject(j, "result", result)) {
+    if (j && (!cJSON_AddStringToObject(j, "result", result) || !cJSON_AddStringToObject(j, "error", error))) {
         cJSON_Delete(j);
         j = NULL;
     }
@@ -170,7 +172,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         return;
     }
     if (!code_ok) { /* not a code at all: no ticket has it */
-        answer_result(out, 404, "unknown_code");
+        answer_result(out, 404, "unknown_code", "Unknown ticket code");
         out->reason = "unknown code";
         return;
     }
@@ -189,20 +191,21 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         switch (res) {
         case CHECKIN_ADMITTED:
         case CHECKIN_REPLAYED:
-            answer_json(out, 200, result_json("admitted", &t, true, false));
+            answer_json(out, 200, result_json("admitted", NULL, &t, true, false));
             out->resp.replayed = res == CHECKIN_REPLAYED;
             break;
         case CHECKIN_ALREADY:
-            answer_json(out, 409, result_json("already_admitted", &t, false, true));
+            answer_json(out, 409, result_json("already_admitted", "Ticket already admitted", &t, false, true));
             out->reason = "already admitted";
             break;
         case CHECKIN_REFUNDED:
-            answer_json(out, 409, result_json("refunded", &t, false, false));
+            answer_json(out, 409, result_json("refunded", "Ticket refunded", &t, false, false));
             out->reason = "refunded";
             break;
         case CHECKIN_WRONG_CONCERT: {
             cJSON *j = cJSON_CreateObject();
             if (j && (!cJSON_AddStringToObject(j, "result", "wrong_concert") ||
+                      !cJSON_AddStringToObject(j, "error", "Ticket of another concert") ||
                       !cJSON_AddStringToObject(j, "concertId", t.concert_id) ||
                       !cJSON_AddStringToObject(j, "ticketId", t.id))) {
                 cJSON_Delete(j);
@@ -213,7 +216,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
             break;
         }
         default:
-            answer_result(out, 404, "unknown_code");
+            answer_result(out, 404, "unknown_code", "Unknown ticket code");
             out->reason = "unknown code";
             break;
         }
@@ -229,7 +232,7 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail(out, 400, msg);
         return;
     }
-    if (!ev->api_key_id) {
+    if (!ev || !ev->api_key_id) {
         handler_fail(out, 403, NO_KEY);
         return;
     }
@@ -245,9 +248,9 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
     } else if (s != STORE_OK) {
         handler_store_fail(out, st, s, CHECKIN_FAILED);
     } else if (res == CHECKIN_ADMITTED) {
-        answer_json(out, 200, result_json("undone", &t, false, false));
+        answer_json(out, 200, result_json("undone", NULL, &t, false, false));
     } else {
-        answer_json(out, 409, result_json("not_checked_in", &t, false, false));
+        answer_json(out, 409, result_json("not_checked_in", "Ticket is not checked in", &t, false, false));
         out->reason = "not checked in";
     }
     checkin_ticket_clear(&t);
@@ -378,7 +381,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         goto done;
     }
-    if (!ev->api_key_id) {
+    if (!ev || !ev->api_key_id) {
         handler_fail(out, 403, NO_KEY);
         goto done;
     }
