@@ -119,7 +119,7 @@ expect_eq "order items = seed + 201s" $((SEED + n_buy)) "$(wc -l <"$work/order-i
 expect_eq "tickets = seed + 201s' tickets" "$sold" \
   "$(( $(jq -s 'map(.quantity) | add' "$work/seed") + $(grep '^buy 201 ' "$work/all" | cut -d' ' -f4- | jq -s 'map(.quantity) | add // 0') ))"
 jq -r 'select(.status.S == "refunded") | .id.S' "$work/tickets" | sort >"$work/refunded-stored"
-grep '^refund 200 ' "$work/all" | cut -d' ' -f4- | jq -r '.refunds[-1].ticketIds[]' | sort >"$work/refunded-answered"
+grep '^refund 200 ' "$work/all" | cut -d' ' -f4- | jq -r '.refunds[].ticketIds[]' | sort -u >"$work/refunded-answered"
 cmp -s "$work/refunded-stored" "$work/refunded-answered" || fail "refunded tickets in the table are not the tickets of the 200 refunds"
 expect_eq "refunds recorded on orders = 200 refunds" "$(grep -c '^refund 200 ' "$work/all" || true)" \
   "$(jq -s 'map(.refunds.L // [] | length) | add' "$work/order-items")"
@@ -127,13 +127,12 @@ jq -r 'select(.status.S == "checkedIn") | .checkinNonce.S' "$work/tickets" | sor
 { seq 1 $ADMITTED | sed 's/^/pre-/'
   while read -r n kind arg; do
     [ "$kind" = checkin ] || continue
-    grep -q '"result":"admitted"' <(cut -d' ' -f4- "$work/r.$n") && echo "checkin-$n"
+    if grep -q '"result":"admitted"' <(cut -d' ' -f4- "$work/r.$n"); then echo "checkin-$n"; fi
   done <"$work/jobs"; } | sort >"$work/nonces-answered"
 cmp -s "$work/nonces-stored" "$work/nonces-answered" || fail "checked-in tickets are not those of the 200 check-ins (nonces differ)"
 
 echo "a check-in sent twice at once with the same nonce admits once"
 code=$(jq -r 'select(.status.S == "valid") | .code.S' "$work/tickets" | head -n 1)
-[ -n "$code" ] || code=$(jq -r 'select(.status.S == "valid") | .code.S' "$work/tickets" | head -n 1)
 [ -n "$code" ] || fail "no valid ticket left to check in"
 body=$(jq -nc --arg c "$code" --arg k "$cid" '{code: $c, concertId: $k, nonce: "twice"}')
 for i in 1 2; do curl -s -m 60 -o "$work/twice.$i" -w '%{http_code}\n' -X POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary "$body" >"$work/twice-status.$i" & done
