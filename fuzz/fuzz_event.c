@@ -1,5 +1,5 @@
 /* libFuzzer target: the Lambda side of a request: API Gateway (REST v1.0 proxy) event parsing
- * (backend apigw_event_parse), then each of the four handlers on the parsed event with no store
+ * (backend apigw_event_parse), then each of the handlers on the parsed event with no store
  * (handlers validate the whole input before touching the store: st == NULL answers 503 once the
  * input is valid), then the proxy response JSON. Whatever the event holds: no crash, no leak,
  * never a 500 or a 2xx without a store, and every answer is a JSON object with an "error" message. */
@@ -53,7 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)apigw_header(&ev, "Content-Type");
     (void)apigw_query_param(&ev, "limit");
     static const handler_fn fns[] = {handler_create_concert, handler_get_concert, handler_list_concerts,
-                                     handler_purchase_ticket, handler_create_order, handler_get_order};
+                                     handler_purchase_ticket, handler_create_order, handler_get_order,
+                                     handler_checkin, handler_undo_checkin, handler_refund_order,
+                                     handler_concert_stats};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         handler_result r;
         memset(&r, 0, sizeof r);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory check (valgrind memcheck): every unit test binary of the plain build (client and backend), then a
-# bootstrap serving 1,300 invocations of all six handlers (valid and invalid inputs) against DynamoDB Local,
+# bootstrap serving 1,500 invocations of all ten handlers (valid and invalid inputs) against DynamoDB Local,
 # fed by bench/rtstub (a Runtime API stub). Fails on any invalid access, use of uninitialised memory, or a
 # definite/indirect leak. Run by scripts/run-tests.sh and `make check-memory`.
 # Ports: CHECKMEM_DDB_PORT (default 8604), CHECKMEM_STUB_PORT (9604+1 = 9605).
@@ -55,10 +55,10 @@ for t in "${tests[@]}"; do
 done
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || { fail=1; failed+=("${names[$i]}"); }; done
 
-# ---- bootstrap: 1,300 invocations under valgrind ---------------------------------------------------------
+# ---- bootstrap: 1,500 invocations under valgrind ---------------------------------------------------------
 # backend/build/bootstrap is the deployed link before strip (test_artifact_contents.sh checks that the zip's
 # bootstrap is exactly it, stripped): the same code, with the symbols valgrind's reports need.
-echo "check-memory: bootstrap, 1,300 invocations under valgrind (DynamoDB Local on :$ddb_port)"
+echo "check-memory: bootstrap, 1,500 invocations under valgrind (DynamoDB Local on :$ddb_port)"
 cleanup() { scripts/ddb-local.sh stop "$state" >/dev/null 2>&1; }
 trap cleanup EXIT
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
@@ -107,6 +107,30 @@ api_event POST /box-office/orders /box-office/orders '{"concertId":"mem-open","q
   jq -c '.requestContext.identity.apiKeyId="mem-operator"' >"$ev/order-walkup.json"
 api_event POST /orders /orders '{"concertId":"mem-open","quantity":"x","attendees":[1],"payment":{"method":"comp"}}' >"$ev/order-bad.json"
 api_event GET '/orders/{id}' /orders/nope '' nope >"$ev/getorder-404.json"
+api_event GET '/orders/{id}' /orders/mem-order '' mem-order >"$ev/getorder-refunded.json"
+# after the sale: an order of two tickets with known codes, written straight into the tables
+O=concert-ticket-system-orders-dev K=concert-ticket-system-codes-dev
+ddb_req "$ddb_port" PutItem "{\"TableName\":\"$O\",\"Item\":{\"id\":{\"S\":\"mem-order\"},\"concertId\":{\"S\":\"mem-open\"},\"quantity\":{\"N\":\"2\"},\"unitPrice\":{\"N\":\"10\"},\"total\":{\"N\":\"20\"},\"currency\":{\"S\":\"EUR\"},\"paymentMethod\":{\"S\":\"card\"},\"createdAt\":{\"S\":\"2026-11-29T10:00:00.000Z\"},\"soldBy\":{\"S\":\"mem-operator\"},\"ticketIds\":{\"L\":[{\"S\":\"mem-t1\"},{\"S\":\"mem-t2\"}]}}}" >/dev/null
+for i in 1 2; do
+  ddb_req "$ddb_port" PutItem "{\"TableName\":\"$T\",\"Item\":{\"id\":{\"S\":\"mem-t$i\"},\"concertId\":{\"S\":\"mem-open\"},\"orderId\":{\"S\":\"mem-order\"},\"code\":{\"S\":\"ABCDE-FGHJK-MNPQR-STVW$i\"},\"status\":{\"S\":\"valid\"},\"customerName\":{\"S\":\"\"},\"customerEmail\":{\"S\":\"\"},\"purchaseDate\":{\"S\":\"2026-11-29T10:00:00.000Z\"}}}" >/dev/null
+  ddb_req "$ddb_port" PutItem "{\"TableName\":\"$K\",\"Item\":{\"code\":{\"S\":\"ABCDE-FGHJK-MNPQR-STVW$i\"},\"ticketId\":{\"S\":\"mem-t$i\"},\"orderId\":{\"S\":\"mem-order\"},\"concertId\":{\"S\":\"mem-open\"}}}" >/dev/null
+done
+op() { jq -c '.requestContext.identity.apiKeyId="mem-operator"'; }
+checkin() { api_event POST /checkins /checkins "{\"code\":\"$1\",\"concertId\":\"$2\",\"nonce\":\"$3\",\"door\":\"North\"}" | op; }
+checkin abcde-fghjk-mnpqr-stvw1 mem-open n1 >"$ev/checkin-ok.json"
+checkin ABCDE-FGHJK-MNPQR-STVW1 mem-open n2 >"$ev/checkin-again.json"
+checkin ABCDE-FGHJK-MNPQR-STVW1 mem-soldout n3 >"$ev/checkin-wrong.json"
+checkin 00000-00000-00000-00000 mem-open n4 >"$ev/checkin-unknown.json"
+checkin UUU mem-open n5 >"$ev/checkin-nocode.json"
+api_event POST /checkins /checkins '{"code":1,"nonce":" "}' | op >"$ev/checkin-bad.json"
+api_event POST '/checkins/{ticketId}/undo' /checkins/mem-t1/undo | jq -c '.pathParameters={ticketId:"mem-t1"}' | op >"$ev/undo-ok.json"
+api_event POST '/checkins/{ticketId}/undo' /checkins/nope/undo | jq -c '.pathParameters={ticketId:"nope"}' | op >"$ev/undo-404.json"
+api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"ticketIds":["mem-t2"],"reason":"memcheck"}' mem-order | op |
+  jq -c '.headers["Idempotency-Key"]="memcheck-refund"' >"$ev/refund-key.json"
+api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"reason":"all","method":"cash"}' mem-order | op >"$ev/refund-all.json"
+api_event POST '/orders/{id}/refund' /orders/nope/refund '{"reason":"x"}' nope | op >"$ev/refund-404.json"
+api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"ticketIds":[],"reason":7}' mem-order | op >"$ev/refund-bad.json"
+for c in mem-open nope mem-malformed; do api_event GET '/concerts/{id}/stats' "/concerts/$c/stats" '' "$c" | op >"$ev/stats-$c.json"; done
 
 stub() { # handler invocations events...
   local h=$1 n=$2; shift 2
@@ -135,10 +159,18 @@ stub purchaseTicket 250 "$ev/buy-ok.json" "$ev/buy-replay.json" "$ev/buy-soldout
 stub createOrder 250 "$ev/order-ok.json" "$ev/order-replay.json" "$ev/order-key-reused.json" "$ev/order-soldout.json" \
   "$ev/order-soldout-key.json" "$ev/order-404.json" "$ev/order-malformed.json" "$ev/order-too-many.json" "$ev/order-walkup.json" \
   "$ev/order-bad.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-createOrder); }
-stub getOrder 50 "$ev/getorder-404.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getOrder); }
+stub checkIn 60 "$ev/checkin-ok.json" "$ev/checkin-again.json" "$ev/checkin-wrong.json" "$ev/checkin-unknown.json" \
+  "$ev/checkin-nocode.json" "$ev/checkin-bad.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-checkIn); }
+stub undoCheckIn 30 "$ev/undo-ok.json" "$ev/undo-404.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-undoCheckIn); }
+stub refundOrder 60 "$ev/refund-key.json" "$ev/refund-all.json" "$ev/refund-404.json" "$ev/refund-bad.json" "$ev/garbage.json" \
+  || { fail=1; failed+=(bootstrap-refundOrder); }
+stub concertStats 50 "$ev/stats-mem-open.json" "$ev/stats-nope.json" "$ev/stats-mem-malformed.json" "$ev/garbage.json" \
+  || { fail=1; failed+=(bootstrap-concertStats); }
+# after the refunds: reading an order back parses its refunds list
+stub getOrder 50 "$ev/getorder-404.json" "$ev/getorder-refunded.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getOrder); }
 
 if [ $fail -eq 0 ]; then
-  echo "check-memory: ${#tests[@]} unit test binaries and 1,300 bootstrap invocations: no leak, no invalid access"
+  echo "check-memory: ${#tests[@]} unit test binaries and 1,500 bootstrap invocations: no leak, no invalid access"
 else
   echo "check-memory: FAILED: ${failed[*]}"
 fi

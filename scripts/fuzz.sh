@@ -26,6 +26,7 @@ sources() {
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
                            backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
                            backend/lambda/src/handler_ticket.c backend/lambda/src/handler_order.c \
+                           backend/lambda/src/handler_aftersale.c backend/lambda/src/store_aftersale.c \
                            backend/lambda/src/store.c backend/lambda/src/store_order.c \
                            backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
                            backend/ddb/src/tls_ca.c \

@@ -43,7 +43,24 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
 void handler_create_order(store *st, const apigw_event *ev, handler_result *out);
 void handler_get_order(store *st, const apigw_event *ev, handler_result *out);
 
+/* After the sale (handler_aftersale.c), operator routes:
+ *   concert-service.checkIn        POST /checkins                    200 | 400 | 404 | 409 | 503
+ *   concert-service.undoCheckIn    POST /checkins/{ticketId}/undo    200 | 400 | 404 | 409 | 503
+ *   concert-service.refundOrder    POST /orders/{id}/refund          200 | 400 | 404 | 409 | 503
+ *   concert-service.concertStats   GET  /concerts/{id}/stats         200 | 400 | 404 | 422 | 503 */
+void handler_checkin(store *st, const apigw_event *ev, handler_result *out);
+void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out);
+void handler_refund_order(store *st, const apigw_event *ev, handler_result *out);
+void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out);
+
 void handler_result_clear(handler_result *r);
+
+/* An order as JSON (handler_order.c): the answer of createOrder, getOrder and refundOrder. */
+struct order;
+void handler_answer_order(handler_result *out, int status, const struct order *o, bool replayed);
+/* Money as an exact decimal string with two decimals: 19996 -> "199.96", -50 -> "-0.50".
+ * out holds BO_MONEY_BUF + 1 bytes. */
+void handler_money2(int64_t cents, char *out);
 
 /* Shared pieces (handler_common.c) ------------------------------------------------------------ */
 

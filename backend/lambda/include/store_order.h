@@ -3,7 +3,8 @@
 /* Orders: several tickets of one concert sold in ONE DynamoDB transaction (TransactWriteItems), each
  * ticket with a secret code the door reads back with one GetItem. The item layout:
  *
- *   concerts  availableTickets -= quantity          (condition: exists and availableTickets >= quantity)
+ *   concerts  availableTickets -= quantity, ADD sold quantity, revenue<Method> unitPrice * quantity
+ *             (condition: exists and availableTickets >= quantity; the counters: store_aftersale.h)
  *   orders    id S, concertId S, quantity N, unitPrice N, total N, currency S, paymentMethod S ("card",
  *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the API key id,
  *             or "public"), customerName S + customerEmail S (absent for a walk-up order),
@@ -32,6 +33,18 @@ typedef struct order_ticket {
     char status[16];           /* "valid" when sold; as stored when read back */
 } order_ticket;
 
+/* A refund recorded on the order (store_aftersale.h). */
+typedef struct order_refund {
+    char id[37];
+    int64_t amount_cents;      /* money back: unitPrice * tickets, 0 for comp */
+    char method[8];            /* "card", "cash", "comp" */
+    char *reason;              /* owned */
+    char by[STORE_ID_MAX + 1]; /* the operator's API key id */
+    char at[32];
+    int n_tickets;
+    char ticket_ids[BO_ORDER_MAX_TICKETS][37];
+} order_refund;
+
 typedef struct order {
     char id[STORE_ID_MAX + 1];
     char concert_id[STORE_ID_MAX + 1];
@@ -47,10 +60,16 @@ typedef struct order {
     char *customer_name;       /* owned; NULL for a walk-up order */
     char *customer_email;      /* owned; NULL for a walk-up order */
     order_ticket tickets[BO_ORDER_MAX_TICKETS]; /* [0..quantity) */
+    /* After the sale (read back only, never written by store_order_place): */
+    int admitted;              /* tickets checked in (the order's counter) */
+    order_refund *refunds;     /* owned array of n_refunds, oldest first */
+    int n_refunds;
 } order;
 
 void order_clear(order *o);    /* frees the owned strings and zeroes *o; safe on a zeroed order */
 const char *order_payment_name(order_payment m); /* "card", "cash", "comp" */
+/* The concert's counter of the face value sold with m: "revenueCard", "revenueCash", "revenueComp". */
+const char *order_revenue_attr(order_payment m);
 
 /* Sells order o: fills in o->tickets[i].id (derived from o->id), .code (fresh, from getrandom) and
  * .status, then runs the one transaction above. The caller sets everything else (id, concert, prices,

@@ -18,6 +18,10 @@ static const handler_def handler_table[] = {
     { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket },
     { "concert-service.createOrder", "createOrder", handler_create_order },
     { "concert-service.getOrder", "getOrder", handler_get_order },
+    { "concert-service.checkIn", "checkIn", handler_checkin },
+    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin },
+    { "concert-service.refundOrder", "refundOrder", handler_refund_order },
+    { "concert-service.concertStats", "concertStats", handler_concert_stats },
 };
 
 const handler_def *handler_find(const char *name)

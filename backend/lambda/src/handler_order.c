@@ -102,16 +102,16 @@ const char *handler_concert_order_fields(const cJSON *obj, concert *c)
 
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
-/* Money as an exact decimal string with two decimals: 19996 -> "199.96". */
-static void money2(int64_t cents, char out[BO_MONEY_BUF])
+void handler_money2(int64_t cents, char *out)
 {
-    snprintf(out, BO_MONEY_BUF, "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+    int64_t a = cents < 0 ? -cents : cents;
+    snprintf(out, BO_MONEY_BUF + 1, "%s%lld.%02lld", cents < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
 }
 
 static bool add_money(cJSON *o, const char *name, int64_t cents)
 {
-    char m[BO_MONEY_BUF];
-    money2(cents, m);
+    char m[BO_MONEY_BUF + 1];
+    handler_money2(cents, m);
     return cJSON_AddStringToObject(o, name, m) != NULL;
 }
 
@@ -131,6 +131,30 @@ static cJSON *order_json(const order *o)
               (!o->customer_name || cJSON_AddStringToObject(j, "customerName", o->customer_name)) &&
               (!o->customer_email || cJSON_AddStringToObject(j, "customerEmail", o->customer_email)) &&
               (tickets = cJSON_AddArrayToObject(j, "tickets"));
+    if (ok && (o->admitted || o->n_refunds))
+        ok = cJSON_AddNumberToObject(j, "admitted", o->admitted) != NULL;
+    cJSON *refunds = NULL;
+    if (ok && o->n_refunds)
+        ok = (refunds = cJSON_AddArrayToObject(j, "refunds")) != NULL;
+    for (int i = 0; ok && i < o->n_refunds; i++) {
+        const order_refund *r = &o->refunds[i];
+        cJSON *rj = cJSON_CreateObject(), *ids = NULL;
+        ok = rj && cJSON_AddItemToArray(refunds, rj);
+        if (!ok) {
+            cJSON_Delete(rj);
+            break;
+        }
+        ok = cJSON_AddStringToObject(rj, "id", r->id) && add_money(rj, "amount", r->amount_cents) &&
+             cJSON_AddStringToObject(rj, "method", r->method) && cJSON_AddStringToObject(rj, "reason", r->reason) &&
+             cJSON_AddStringToObject(rj, "by", r->by) && cJSON_AddStringToObject(rj, "at", r->at) &&
+             (ids = cJSON_AddArrayToObject(rj, "ticketIds"));
+        for (int k = 0; ok && k < r->n_tickets; k++) {
+            cJSON *id = cJSON_CreateString(r->ticket_ids[k]);
+            ok = id && cJSON_AddItemToArray(ids, id);
+            if (!ok)
+                cJSON_Delete(id);
+        }
+    }
     for (int i = 0; ok && i < o->quantity; i++) {
         const order_ticket *t = &o->tickets[i];
         cJSON *tj = cJSON_CreateObject();
@@ -150,7 +174,7 @@ static cJSON *order_json(const order *o)
     return j;
 }
 
-static void answer_order(handler_result *out, int status, const order *o, bool replayed)
+void handler_answer_order(handler_result *out, int status, const order *o, bool replayed)
 {
     cJSON *j = order_json(o);
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
@@ -276,7 +300,7 @@ static void refuse(store *st, const char *key, const order *o, store_status why,
         order stored;
         store_status r = store_order_replay(st, o, &stored);
         if (r == STORE_REPLAY)
-            answer_order(out, 201, &stored, true);
+            handler_answer_order(out, 201, &stored, true);
         else if (r == STORE_CONFLICT)
             handler_fail(out, 409, KEY_CONFLICT);
         order_clear(&stored);
@@ -380,10 +404,10 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     s = store_order_place(st, &o, &stored, &left);
     switch (s) {
     case STORE_OK:
-        answer_order(out, 201, &o, false);
+        handler_answer_order(out, 201, &o, false);
         break;
     case STORE_REPLAY: /* same key, same request: the first order, no more seats */
-        answer_order(out, 201, &stored, true);
+        handler_answer_order(out, 201, &stored, true);
         break;
     case STORE_CONFLICT: /* nothing of the first request is told */
         handler_fail(out, 409, KEY_CONFLICT);
@@ -427,7 +451,7 @@ void handler_get_order(store *st, const apigw_event *ev, handler_result *out)
     order o;
     store_status s = store_order_get(st, id, &o);
     if (s == STORE_OK)
-        answer_order(out, 200, &o, false);
+        handler_answer_order(out, 200, &o, false);
     else if (s == STORE_NOT_FOUND)
         handler_fail(out, 404, ORDER_NOT_FOUND);
     else

@@ -701,9 +701,10 @@ static cJSON *purchase_request(const store *s, const ticket *t, const char *purc
     cJSON *values = cJSON_AddObjectToObject(upd, "ExpressionAttributeValues");
     if (!upd || !key || !names || !values || !cJSON_AddStringToObject(upd, "TableName", s->concerts_table) ||
         !ddb_attr_add(key, "id", "S", t->concert_id) ||
-        !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :one") ||
+        !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :one ADD #sold :one") ||
         !cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail > :zero") ||
         !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
+        !cJSON_AddStringToObject(names, "#sold", "sold") ||
         !ddb_attr_add(values, ":one", "N", "1") || !ddb_attr_add(values, ":zero", "N", "0"))
         goto fail;
 

@@ -25,6 +25,12 @@ const char *order_payment_name(order_payment m)
     return (unsigned)m < 3 ? payment_names[m] : "card";
 }
 
+const char *order_revenue_attr(order_payment m)
+{
+    static const char *const attrs[] = { "revenueCard", "revenueCash", "revenueComp" };
+    return (unsigned)m < 3 ? attrs[m] : attrs[0];
+}
+
 void order_clear(order *o)
 {
     if (!o)
@@ -33,6 +39,9 @@ void order_clear(order *o)
     free(o->customer_email);
     for (int i = 0; i < BO_ORDER_MAX_TICKETS; i++)
         free(o->tickets[i].attendee);
+    for (int i = 0; i < o->n_refunds; i++)
+        free(o->refunds[i].reason);
+    free(o->refunds);
     memset(o, 0, sizeof *o);
 }
 
@@ -117,10 +126,12 @@ static cJSON *order_request(store *s, const order *o)
     cJSON *values = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeValues") : NULL;
     if (!key || !names || !values || !cJSON_AddStringToObject(upd, "TableName", store_table(s, STORE_T_CONCERTS)) ||
         !ddb_attr_add(key, "id", "S", o->concert_id) ||
-        !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :q") ||
+        !cJSON_AddStringToObject(upd, "UpdateExpression", "SET #avail = #avail - :q ADD #sold :q, #rev :value") ||
         !cJSON_AddStringToObject(upd, "ConditionExpression", "attribute_exists(#id) AND #avail >= :q") ||
         !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
-        !add_n(values, ":q", o->quantity))
+        !cJSON_AddStringToObject(names, "#sold", "sold") ||
+        !cJSON_AddStringToObject(names, "#rev", order_revenue_attr(o->method)) ||
+        !add_n(values, ":q", o->quantity) || !add_money(values, ":value", o->unit_cents * o->quantity))
         goto fail;
     /* [1] the order */
     bool have_attendees = o->quantity > 0 && o->tickets[0].attendee;
@@ -165,6 +176,47 @@ static bool copy_to(char *dst, size_t size, const char *src)
         return false;
     memcpy(dst, src, strlen(src) + 1);
     return true;
+}
+
+/* The refunds list of an order item (L of M, see store_aftersale.h) into o. 0, -1 malformed, -2 out of memory. */
+static int refunds_from_item(const cJSON *item, order *o)
+{
+    const cJSON *l = ddb_attr_l(item, "refunds");
+    const char *adm = ddb_attr_n(item, "admitted");
+    if (adm) {
+        char *end;
+        long a = strtol(adm, &end, 10);
+        if (*end || a < 0 || a > o->quantity)
+            return -1;
+        o->admitted = (int)a;
+    }
+    int n = l ? cJSON_GetArraySize(l) : 0;
+    if (n == 0)
+        return 0;
+    if (!(o->refunds = calloc((size_t)n, sizeof *o->refunds)))
+        return -2;
+    for (int i = 0; i < n; i++) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(l, i), "M");
+        order_refund *r = &o->refunds[i];
+        o->n_refunds = i + 1;
+        const cJSON *ids = ddb_attr_l(m, "ticketIds");
+        const char *reason = ddb_attr_s(m, "reason");
+        if (!m || !ids || !reason || !copy_to(r->id, sizeof r->id, ddb_attr_s(m, "id")) ||
+            !copy_to(r->method, sizeof r->method, ddb_attr_s(m, "method")) ||
+            !copy_to(r->by, sizeof r->by, ddb_attr_s(m, "by")) || !copy_to(r->at, sizeof r->at, ddb_attr_s(m, "at")) ||
+            bo_money_parse(ddb_attr_n(m, "amount"), &r->amount_cents) != 0 ||
+            cJSON_GetArraySize(ids) > BO_ORDER_MAX_TICKETS)
+            return -1;
+        if (!(r->reason = strdup(reason)))
+            return -2;
+        r->n_tickets = cJSON_GetArraySize(ids);
+        for (int k = 0; k < r->n_tickets; k++) {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ids, k), "S");
+            if (!cJSON_IsString(id) || !copy_to(r->ticket_ids[k], sizeof r->ticket_ids[k], id->valuestring))
+                return -1;
+        }
+    }
+    return 0;
 }
 
 /* An order item into *o (tickets: ids and attendees only). 0, -1 malformed, -2 out of memory. */
@@ -214,6 +266,11 @@ static int order_from_item(const cJSON *item, order *o)
                 goto oom;
         }
     }
+    int r = refunds_from_item(item, o);
+    if (r == -1)
+        goto malformed;
+    if (r == -2)
+        goto oom;
     return 0;
 malformed:
     order_clear(o);

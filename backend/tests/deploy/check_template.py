@@ -27,6 +27,10 @@ ROUTES = {
     ("POST", "/orders"): ("createOrder", False),
     ("POST", "/box-office/orders"): ("createOrder", True),
     ("GET", "/orders/{id}"): ("getOrder", True),
+    ("POST", "/checkins"): ("checkIn", True),
+    ("POST", "/checkins/{ticketId}/undo"): ("undoCheckIn", True),
+    ("POST", "/orders/{id}/refund"): ("refundOrder", True),
+    ("GET", "/concerts/{id}/stats"): ("concertStats", True),
 }
 # What each handler does on which table (backend/lambda/src/store.c, store_order.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
@@ -42,6 +46,16 @@ NEEDS = {
                     "tickets": {"PutItem", "GetItem"},                 # its tickets read back)
                     "codes": {"PutItem"}},
     "getOrder": {"orders": {"GetItem"}, "tickets": {"GetItem"}},       # store_order_get
+    "checkIn": {"codes": {"GetItem"},                                  # store_checkin: code lookup,
+                "tickets": {"UpdateItem", "GetItem"},                  # transaction, the answer read back
+                "concerts": {"UpdateItem"},
+                "orders": {"UpdateItem", "GetItem"}},
+    "undoCheckIn": {"tickets": {"UpdateItem", "GetItem"},              # store_checkin_undo
+                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}},
+    "refundOrder": {"orders": {"UpdateItem", "GetItem"},               # store_refund: the order before
+                    "tickets": {"UpdateItem", "GetItem"},              # and after, the transaction
+                    "concerts": {"UpdateItem"}},
+    "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}

@@ -145,10 +145,11 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cfg.service, "concert-ticket-system");
     assert_string_equal(cfg.stage, "dev");
     assert_string_equal(cfg.region, "us-east-1");
-    assert_int_equal(cfg.n_functions, 6);
+    assert_int_equal(cfg.n_functions, 10);
     static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket",
-                                        "createOrder", "getOrder"};
-    for (size_t i = 0; i < 6; i++) {
+                                        "createOrder", "getOrder", "checkIn", "undoCheckIn",
+                                        "refundOrder", "concertStats"};
+    for (size_t i = 0; i < 10; i++) {
         int f = gw_config_function(&cfg, names[i]);
         assert_true(f >= 0);
         char handler[64];
@@ -165,7 +166,7 @@ static void reads_the_real_serverless_yml(void **state)
         }
         assert_true(have_c && have_t && have_o && have_k);
     }
-    assert_int_equal(cfg.n_routes, 7);
+    assert_int_equal(cfg.n_routes, 11);
     int private_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
         if (cfg.routes[i].private_route) {
@@ -173,11 +174,18 @@ static void reads_the_real_serverless_yml(void **state)
             bool known = (strcmp(cfg.routes[i].method, "POST") == 0 && strcmp(cfg.routes[i].resource, "/concerts") == 0) ||
                          (strcmp(cfg.routes[i].method, "POST") == 0 &&
                           strcmp(cfg.routes[i].resource, "/box-office/orders") == 0) ||
-                         (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders/{id}") == 0);
+                         (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders/{id}") == 0) ||
+                         (strcmp(cfg.routes[i].method, "POST") == 0 && strcmp(cfg.routes[i].resource, "/checkins") == 0) ||
+                         (strcmp(cfg.routes[i].method, "POST") == 0 &&
+                          strcmp(cfg.routes[i].resource, "/checkins/{ticketId}/undo") == 0) ||
+                         (strcmp(cfg.routes[i].method, "POST") == 0 &&
+                          strcmp(cfg.routes[i].resource, "/orders/{id}/refund") == 0) ||
+                         (strcmp(cfg.routes[i].method, "GET") == 0 &&
+                          strcmp(cfg.routes[i].resource, "/concerts/{id}/stats") == 0);
             assert_true(known);
         }
     }
-    assert_int_equal(private_routes, 3);
+    assert_int_equal(private_routes, 7);
     assert_true(cfg.n_api_key_names >= 1);
     assert_int_equal(cfg.n_tables, 4);
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);

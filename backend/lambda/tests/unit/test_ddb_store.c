@@ -128,10 +128,11 @@ static void test_purchase_request_is_the_documented_transaction(void **state)
     assert_non_null(str_at(b, "ClientRequestToken"));
     assert_string_equal(str_at(b, "TransactItems.0.Update.TableName"), "concerts-test");
     assert_string_equal(str_at(b, "TransactItems.0.Update.Key.id.S"), "c-1");
-    assert_string_equal(str_at(b, "TransactItems.0.Update.UpdateExpression"), "SET #avail = #avail - :one");
+    assert_string_equal(str_at(b, "TransactItems.0.Update.UpdateExpression"), "SET #avail = #avail - :one ADD #sold :one");
     assert_string_equal(str_at(b, "TransactItems.0.Update.ConditionExpression"), "attribute_exists(#id) AND #avail > :zero");
     assert_string_equal(str_at(b, "TransactItems.0.Update.ExpressionAttributeNames.#avail"), "availableTickets");
     assert_string_equal(str_at(b, "TransactItems.0.Update.ExpressionAttributeNames.#id"), "id");
+    assert_string_equal(str_at(b, "TransactItems.0.Update.ExpressionAttributeNames.#sold"), "sold");
     assert_string_equal(str_at(b, "TransactItems.0.Update.ExpressionAttributeValues.:one.N"), "1");
     assert_string_equal(str_at(b, "TransactItems.0.Update.ExpressionAttributeValues.:zero.N"), "0");
     assert_string_equal(str_at(b, "TransactItems.1.Put.TableName"), "tickets-test");

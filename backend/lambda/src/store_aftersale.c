@@ -1,0 +1,484 @@
+/* After the sale on DynamoDB: check-in, undo, refund, a concert's counts (see store_aftersale.h). */
+#include "store_aftersale.h"
+
+#include "bo_money.h"
+#include "ddb.h"
+#include "ddb_attr.h"
+#include "store_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void checkin_ticket_clear(checkin_ticket *t)
+{
+    if (!t)
+        return;
+    free(t->attendee);
+    memset(t, 0, sizeof *t);
+}
+
+static bool copy_to(char *dst, size_t size, const char *src)
+{
+    if (!src || strlen(src) >= size)
+        return false;
+    memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
+
+static bool copy_opt(char *dst, size_t size, const char *src)
+{
+    return !src ? (dst[0] = '\0', true) : copy_to(dst, size, src);
+}
+
+static bool add_money(cJSON *obj, const char *name, int64_t cents)
+{
+    char m[BO_MONEY_BUF + 1];
+    if (cents < 0) {
+        m[0] = '-';
+        bo_money_format(-cents, m + 1);
+    } else {
+        bo_money_format(cents, m);
+    }
+    return ddb_attr_add(obj, name, "N", m);
+}
+
+static bool reason_failed(const ddb_error *e, size_t i)
+{
+    return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
+}
+
+/* {"Update": {TableName, Key: {key: S id}, UpdateExpression, ConditionExpression?, names, values}} appended
+ * to items; *names and *values receive the maps to fill. NULL on OOM. */
+static cJSON *update_of(cJSON *items, const char *table, const char *key, const char *id, const char *expr,
+                        const char *cond, cJSON **names, cJSON **values)
+{
+    cJSON *wrap = cJSON_CreateObject();
+    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
+        cJSON_Delete(wrap);
+        return NULL;
+    }
+    cJSON *upd = cJSON_AddObjectToObject(wrap, "Update");
+    cJSON *k = upd ? cJSON_AddObjectToObject(upd, "Key") : NULL;
+    *names = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeNames") : NULL;
+    *values = upd ? cJSON_AddObjectToObject(upd, "ExpressionAttributeValues") : NULL;
+    if (!k || !*names || !*values || !cJSON_AddStringToObject(upd, "TableName", table) ||
+        !ddb_attr_add(k, key, "S", id) || !cJSON_AddStringToObject(upd, "UpdateExpression", expr) ||
+        (cond && !cJSON_AddStringToObject(upd, "ConditionExpression", cond)))
+        return NULL;
+    return upd;
+}
+
+static bool name2(cJSON *names, const char *a, const char *av, const char *b, const char *bv)
+{
+    return cJSON_AddStringToObject(names, a, av) && (!b || cJSON_AddStringToObject(names, b, bv));
+}
+
+/* ADD #c :d on concert and order (the check-in counters), conditional on both existing. */
+static bool add_admitted(store *s, cJSON *items, const checkin_ticket *t, const char *delta)
+{
+    cJSON *n, *v;
+    if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", t->concert_id, "ADD #c :d", "attribute_exists(#id)",
+                   &n, &v) ||
+        !name2(n, "#c", "admitted", "#id", "id") || !ddb_attr_add(v, ":d", "N", delta))
+        return false;
+    return update_of(items, store_table(s, STORE_T_ORDERS), "id", t->order_id, "ADD #c :d", "attribute_exists(#id)",
+                     &n, &v) &&
+           name2(n, "#c", "admitted", "#id", "id") && ddb_attr_add(v, ":d", "N", delta);
+}
+
+static store_status transact(store *s, cJSON *req, ddb_error *e, bool *cancelled)
+{
+    *cancelled = false;
+    if (!req) {
+        store_set_error(s, "TransactWriteItems: out of memory");
+        return STORE_ERROR;
+    }
+    cJSON *resp = NULL;
+    ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, e);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (ds == DDB_OK)
+        return STORE_OK;
+    if (ds != DDB_ERR_TRANSACTION_CANCELED)
+        return store_from_ddb(s, "TransactWriteItems", e);
+    store_set_ddb_error(s, "TransactWriteItems", e);
+    *cancelled = true;
+    return STORE_ERROR;
+}
+
+/* ---- check-in -------------------------------------------------------------------------------- */
+
+/* The ticket item id into *t (with its order's quantity and admitted count when read_order). */
+static store_status read_ticket(store *s, const char *id, bool read_order, checkin_ticket *t)
+{
+    cJSON *item;
+    store_status st;
+    int r = store_get_item(s, store_table(s, STORE_T_TICKETS), id, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1)
+        return STORE_NOT_FOUND;
+    const char *att = ddb_attr_s(item, "attendee");
+    free(t->attendee);
+    t->attendee = NULL;
+    bool ok = copy_to(t->id, sizeof t->id, ddb_attr_s(item, "id")) &&
+              copy_to(t->order_id, sizeof t->order_id, ddb_attr_s(item, "orderId")) &&
+              copy_to(t->concert_id, sizeof t->concert_id, ddb_attr_s(item, "concertId")) &&
+              copy_to(t->code, sizeof t->code, ddb_attr_s(item, "code")) &&
+              copy_to(t->status, sizeof t->status, ddb_attr_s(item, "status")) &&
+              copy_opt(t->checked_in_at, sizeof t->checked_in_at, ddb_attr_s(item, "checkedInAt")) &&
+              copy_opt(t->door, sizeof t->door, ddb_attr_s(item, "door")) &&
+              copy_opt(t->nonce, sizeof t->nonce, ddb_attr_s(item, "checkinNonce"));
+    bool oom = ok && att && !(t->attendee = strdup(att));
+    cJSON_Delete(item);
+    if (oom) {
+        store_set_error(s, "ticket: out of memory");
+        return STORE_ERROR;
+    }
+    if (!ok) { /* a reference ticket (no order, no code) or one stored malformed */
+        store_set_error(s, "ticket %s has no order or code", id);
+        return STORE_NOT_FOUND;
+    }
+    if (!read_order)
+        return STORE_OK;
+    r = store_get_item(s, store_table(s, STORE_T_ORDERS), t->order_id, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1) {
+        store_set_error(s, "ticket %s: order %s missing", t->id, t->order_id);
+        return STORE_ERROR;
+    }
+    const char *q = ddb_attr_n(item, "quantity"), *a = ddb_attr_n(item, "admitted");
+    t->order_quantity = q ? atoi(q) : 0;
+    t->order_admitted = a ? atoi(a) : 0;
+    cJSON_Delete(item);
+    return STORE_OK;
+}
+
+/* GetItem {"code": code} on the codes table, strongly consistent: 0 found, 1 none, -1 failed. */
+static int get_code(store *s, const char *code, cJSON **item, store_status *st)
+{
+    *item = NULL;
+    cJSON *req = cJSON_CreateObject();
+    cJSON *key = req ? cJSON_AddObjectToObject(req, "Key") : NULL;
+    if (!key || !cJSON_AddStringToObject(req, "TableName", store_table(s, STORE_T_CODES)) ||
+        !cJSON_AddBoolToObject(req, "ConsistentRead", 1) || !ddb_attr_add(key, "code", "S", code)) {
+        cJSON_Delete(req);
+        store_set_error(s, "GetItem: out of memory");
+        *st = STORE_ERROR;
+        return -1;
+    }
+    cJSON *resp = NULL;
+    ddb_error e;
+    ddb_status ds = ddb_call(store_ddb(s), "GetItem", req, &resp, &e);
+    cJSON_Delete(req);
+    if (ds != DDB_OK) {
+        *st = store_from_ddb(s, "GetItem", &e);
+        return -1;
+    }
+    cJSON *found = cJSON_DetachItemFromObjectCaseSensitive(resp, "Item");
+    cJSON_Delete(resp);
+    if (!cJSON_IsObject(found)) {
+        cJSON_Delete(found);
+        return 1;
+    }
+    *item = found;
+    return 0;
+}
+
+static bool tables_set(store *s)
+{
+    if (store_table(s, STORE_T_ORDERS)[0] && store_table(s, STORE_T_CODES)[0])
+        return true;
+    store_set_error(s, "after-sale: ORDERS_TABLE or CODES_TABLE is not set");
+    return false;
+}
+
+/* What the stored ticket's state says after a check-in was refused. */
+static store_status decide_checkin(store *s, const char *nonce, checkin_ticket *out, checkin_result *res)
+{
+    store_status st = read_ticket(s, out->id, true, out);
+    if (st == STORE_NOT_FOUND) {
+        store_set_error(s, "check-in: ticket %s vanished", out->id);
+        return STORE_ERROR;
+    }
+    if (st != STORE_OK)
+        return st;
+    if (strcmp(out->status, "checkedIn") == 0) {
+        *res = strcmp(out->nonce, nonce) == 0 ? CHECKIN_REPLAYED : CHECKIN_ALREADY;
+        return STORE_OK;
+    }
+    if (strcmp(out->status, "refunded") == 0) {
+        *res = CHECKIN_REFUNDED;
+        return STORE_OK;
+    }
+    store_set_error(s, "check-in: ticket %s changed during the check-in (%s)", out->id, out->status);
+    return strcmp(out->status, "valid") == 0 ? STORE_UNAVAILABLE : STORE_ERROR;
+}
+
+store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
+                           const char *by, const char *at, checkin_ticket *out, checkin_result *res)
+{
+    memset(out, 0, sizeof *out);
+    *res = CHECKIN_UNKNOWN;
+    if (!tables_set(s))
+        return STORE_ERROR;
+    cJSON *item;
+    store_status st;
+    int r = get_code(s, code, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1)
+        return STORE_OK;
+    bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId")) &&
+              copy_to(out->order_id, sizeof out->order_id, ddb_attr_s(item, "orderId")) &&
+              copy_to(out->concert_id, sizeof out->concert_id, ddb_attr_s(item, "concertId"));
+    cJSON_Delete(item);
+    if (!ok) {
+        store_set_error(s, "check-in: code item stored malformed");
+        return STORE_ERROR;
+    }
+    if (strcmp(out->concert_id, concert_id) != 0) {
+        *res = CHECKIN_WRONG_CONCERT;
+        return STORE_OK;
+    }
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+    cJSON *n, *v;
+    bool built = items &&
+                 update_of(items, store_table(s, STORE_T_TICKETS), "id", out->id,
+                           "SET #st = :in, #at = :at, #door = :door, #nonce = :nonce, #by = :by",
+                           "#st = :valid AND #c = :c", &n, &v) &&
+                 name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
+                 name2(n, "#by", "checkedInBy", "#c", "concertId") && ddb_attr_add(v, ":in", "S", "checkedIn") &&
+                 ddb_attr_add(v, ":valid", "S", "valid") && ddb_attr_add(v, ":at", "S", at) &&
+                 ddb_attr_add(v, ":door", "S", door) && ddb_attr_add(v, ":nonce", "S", nonce) &&
+                 ddb_attr_add(v, ":by", "S", by) && ddb_attr_add(v, ":c", "S", concert_id) &&
+                 add_admitted(s, items, out, "1");
+    if (!built) {
+        cJSON_Delete(req);
+        req = NULL;
+    }
+    ddb_error e;
+    bool cancelled;
+    st = transact(s, req, &e, &cancelled);
+    if (st == STORE_OK) {
+        *res = CHECKIN_ADMITTED;
+        return read_ticket(s, out->id, true, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
+    }
+    if (!cancelled)
+        return st;
+    if (!reason_failed(&e, 0))
+        return store_from_ddb(s, "TransactWriteItems", &e);
+    return decide_checkin(s, nonce, out, res);
+}
+
+store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res)
+{
+    memset(out, 0, sizeof *out);
+    *res = CHECKIN_NOT_ADMITTED;
+    if (!tables_set(s))
+        return STORE_ERROR;
+    store_status st = read_ticket(s, ticket_id, false, out);
+    if (st != STORE_OK)
+        return st;
+    if (strcmp(out->status, "checkedIn") != 0)
+        return STORE_OK;
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+    cJSON *n, *v;
+    bool built = items &&
+                 update_of(items, store_table(s, STORE_T_TICKETS), "id", out->id,
+                           "SET #st = :valid REMOVE #at, #door, #nonce, #by", "#st = :in", &n, &v) &&
+                 name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
+                 name2(n, "#by", "checkedInBy", NULL, NULL) && ddb_attr_add(v, ":in", "S", "checkedIn") &&
+                 ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1");
+    if (!built) {
+        cJSON_Delete(req);
+        req = NULL;
+    }
+    ddb_error e;
+    bool cancelled;
+    st = transact(s, req, &e, &cancelled);
+    if (st == STORE_OK) {
+        *res = CHECKIN_ADMITTED;
+        return read_ticket(s, out->id, false, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
+    }
+    if (!cancelled)
+        return st;
+    if (!reason_failed(&e, 0))
+        return store_from_ddb(s, "TransactWriteItems", &e);
+    return read_ticket(s, ticket_id, false, out); /* undone meanwhile: *res stays NOT_ADMITTED */
+}
+
+/* ---- refund ---------------------------------------------------------------------------------- */
+
+static bool add_s_list(cJSON *obj, const char *name, const order *o, const int *idx, int n)
+{
+    cJSON *av = cJSON_CreateObject();
+    cJSON *l = av ? cJSON_AddArrayToObject(av, "L") : NULL;
+    if (!l || !cJSON_AddItemToObject(obj, name, av)) {
+        cJSON_Delete(av);
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        if (!e || !cJSON_AddItemToArray(l, e)) {
+            cJSON_Delete(e);
+            return false;
+        }
+        if (!cJSON_AddStringToObject(e, "S", o->tickets[idx[i]].id))
+            return false;
+    }
+    return true;
+}
+
+/* :r = {"L": [{"M": the refund}]}, :empty = {"L": []}, :rid = S id, :rids = SS [id] */
+static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const char *refund_id, const char *method,
+                          const char *reason, const char *by, const char *at, int64_t amount)
+{
+    cJSON *r = cJSON_AddObjectToObject(v, ":r");
+    cJSON *l = r ? cJSON_AddArrayToObject(r, "L") : NULL;
+    cJSON *wrap = l ? cJSON_CreateObject() : NULL;
+    if (!wrap || !cJSON_AddItemToArray(l, wrap)) {
+        cJSON_Delete(wrap);
+        return false;
+    }
+    cJSON *m = cJSON_AddObjectToObject(wrap, "M");
+    cJSON *empty = cJSON_AddObjectToObject(v, ":empty");
+    cJSON *rids = cJSON_AddObjectToObject(v, ":rids");
+    cJSON *ss = rids ? cJSON_AddArrayToObject(rids, "SS") : NULL;
+    cJSON *one = ss ? cJSON_CreateString(refund_id) : NULL;
+    if (!one || !cJSON_AddItemToArray(ss, one)) {
+        cJSON_Delete(one);
+        return false;
+    }
+    return m && empty && cJSON_AddArrayToObject(empty, "L") && ddb_attr_add(m, "id", "S", refund_id) &&
+           add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", method) &&
+           ddb_attr_add(m, "reason", "S", reason) && ddb_attr_add(m, "by", "S", by) && ddb_attr_add(m, "at", "S", at) &&
+           add_s_list(m, "ticketIds", o, idx, n) && ddb_attr_add(v, ":rid", "S", refund_id);
+}
+
+static cJSON *refund_request(store *s, const order *o, const int *idx, int n, const char *refund_id,
+                             const char *method, const char *reason, const char *by, const char *at)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+    cJSON *nm, *v;
+    char count[16];
+    snprintf(count, sizeof count, "%d", n);
+    int64_t value = o->unit_cents * n;
+    int64_t amount = o->method == ORDER_PAY_COMP ? 0 : value;
+    if (!items)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        if (!update_of(items, store_table(s, STORE_T_TICKETS), "id", o->tickets[idx[i]].id,
+                       "SET #st = :refunded, #at = :at", "#st = :valid", &nm, &v) ||
+            !name2(nm, "#st", "status", "#at", "refundedAt") || !ddb_attr_add(v, ":refunded", "S", "refunded") ||
+            !ddb_attr_add(v, ":valid", "S", "valid") || !ddb_attr_add(v, ":at", "S", at))
+            goto fail;
+    if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", o->concert_id,
+                   "SET #avail = #avail + :n ADD #ref :n, #rev :minus", "attribute_exists(#id)", &nm, &v) ||
+        !name2(nm, "#avail", "availableTickets", "#ref", "refunded") ||
+        !name2(nm, "#rev", order_revenue_attr(o->method), "#id", "id") || !ddb_attr_add(v, ":n", "N", count) ||
+        !add_money(v, ":minus", -value))
+        goto fail;
+    if (!update_of(items, store_table(s, STORE_T_ORDERS), "id", o->id,
+                   "SET #refunds = list_append(if_not_exists(#refunds, :empty), :r) ADD #rids :rids",
+                   "attribute_exists(#id) AND NOT contains(#rids, :rid)", &nm, &v) ||
+        !name2(nm, "#refunds", "refunds", "#rids", "refundIds") || !name2(nm, "#id", "id", NULL, NULL) ||
+        !refund_values(v, o, idx, n, refund_id, method, reason, by, at, amount))
+        goto fail;
+    return req;
+fail:
+    cJSON_Delete(req);
+    return NULL;
+}
+
+store_status store_refund(store *s, const order *o, const int *idx, int n, const char *refund_id, const char *method,
+                          const char *reason, const char *by, const char *at, order *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!tables_set(s))
+        return STORE_ERROR;
+    if (n < 1 || n > o->quantity) {
+        store_set_error(s, "refund: %d tickets of an order of %d", n, o->quantity);
+        return STORE_ERROR;
+    }
+    ddb_error e;
+    bool cancelled;
+    store_status st = transact(s, refund_request(s, o, idx, n, refund_id, method, reason, by, at), &e, &cancelled);
+    if (st != STORE_OK && !cancelled)
+        return st;
+    bool replay = cancelled && reason_failed(&e, (size_t)n + 1);
+    bool conflict = false;
+    for (int i = 0; cancelled && i < n; i++)
+        conflict = conflict || reason_failed(&e, (size_t)i);
+    if (cancelled && !replay && !conflict)
+        return store_from_ddb(s, "TransactWriteItems", &e);
+    store_status rd = store_order_get(s, o->id, out);
+    if (rd != STORE_OK)
+        return rd == STORE_NOT_FOUND ? STORE_ERROR : rd;
+    if (!cancelled)
+        return STORE_OK;
+    if (replay) {
+        for (int i = 0; i < out->n_refunds; i++)
+            if (strcmp(out->refunds[i].id, refund_id) == 0)
+                return STORE_REPLAY;
+        store_set_error(s, "refund %s: refused but not recorded", refund_id);
+        order_clear(out);
+        return STORE_UNAVAILABLE;
+    }
+    return STORE_CONFLICT;
+}
+
+/* ---- counts ---------------------------------------------------------------------------------- */
+
+/* A counter: absent = 0; N (or a number stored as S) in whole units or cents (scale 0 or 2). */
+static bool counter(const cJSON *item, const char *name, int scale, int64_t *out)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
+    *out = 0;
+    if (!av)
+        return true;
+    bool is_s, neg;
+    const char *t = ddb_attr_number_text(av, &is_s);
+    if (!t || ddb_number_scaled(t, scale, out, &neg) != 0)
+        return false;
+    if (neg && *out > 0)
+        *out = -*out;
+    return true;
+}
+
+store_status store_concert_stats(store *s, const char *concert_id, concert_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!concert_id || !*concert_id || strlen(concert_id) > STORE_ID_MAX)
+        return STORE_NOT_FOUND;
+    cJSON *item;
+    store_status st;
+    int r = store_get_item(s, store_table(s, STORE_T_CONCERTS), concert_id, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1)
+        return STORE_NOT_FOUND;
+    bool has_cap = cJSON_GetObjectItemCaseSensitive(item, "capacity") != NULL;
+    bool ok = cJSON_GetObjectItemCaseSensitive(item, "availableTickets") &&
+              counter(item, "availableTickets", 0, &out->available) && counter(item, "capacity", 0, &out->capacity) &&
+              counter(item, "sold", 0, &out->sold) && counter(item, "refunded", 0, &out->refunded) &&
+              counter(item, "admitted", 0, &out->admitted);
+    for (int m = 0; ok && m < 3; m++)
+        ok = counter(item, order_revenue_attr((order_payment)m), 2, &out->revenue_cents[m]);
+    const char *cur = ddb_attr_s(item, "currency");
+    if (cur && strlen(cur) == 3)
+        memcpy(out->currency, cur, 4);
+    cJSON_Delete(item);
+    if (!ok) {
+        store_set_error(s, "concert %s: a counter is stored malformed", concert_id);
+        return STORE_MALFORMED;
+    }
+    if (!has_cap)
+        out->capacity = out->available + out->sold - out->refunded;
+    return STORE_OK;
+}
