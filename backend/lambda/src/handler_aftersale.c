@@ -123,14 +123,11 @@ static const char *checkin_request(const apigw_event *ev, handler_result *out, b
     }
     const char *msg = NULL;
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "code");
-    const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "concertId");
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(body, "nonce");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "door");
     if (!cJSON_IsString(c))
         msg = CODE_BAD;
-    else if (!cJSON_IsString(cid))
-        msg = cid && !cJSON_IsNull(cid) ? "concertId must be a string" : "concertId is required";
-    else if (!(msg = handler_valid_id("concertId", cid->valuestring)) &&
+    else if (!(msg = handler_concert_id_field(body, concert_id)) &&
              (!cJSON_IsString(n) || !visible_ascii(n->valuestring, CHECKIN_NONCE_MAX)))
         msg = NONCE_BAD;
     else if (!msg && d && !cJSON_IsNull(d) &&
@@ -139,7 +136,6 @@ static const char *checkin_request(const apigw_event *ev, handler_result *out, b
         msg = DOOR_BAD;
     if (!msg) {
         *code_ok = bo_code_parse(c->valuestring, code) == 0;
-        snprintf(concert_id, STORE_ID_MAX + 1, "%s", cid->valuestring);
         snprintf(nonce, CHECKIN_NONCE_MAX + 1, "%s", n->valuestring);
         door[0] = '\0';
         if (cJSON_IsString(d)) {
