@@ -699,6 +699,23 @@ static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con
 }
 
 /* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
+/* Prints an order (text or --json) with its concert's time zone and name when the concert can be read;
+ * without them when it cannot (best effort: the order is what matters). */
+static int print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *out, FILE *err)
+{
+    bo_concert con;
+    api_result res;
+    bool have = o->concert_id[0] != '\0' && api_get_concert(c, o->concert_id, &con, &res) == API_OK;
+    int rc = CLI_EXIT_OK;
+    if (a->json)
+        rc = print_json(out, err, order_json(o, have ? &con : NULL));
+    else
+        print_order_text(out, o, have ? &con : NULL);
+    if (have)
+        bo_concert_clear(&con);
+    return rc;
+}
+
 static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *out, FILE *err)
 {
     const char *msg;
@@ -739,16 +756,7 @@ static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *
         print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
     }
-    bo_concert con;
-    api_result res2;
-    bool have = api_get_concert(c, a->id, &con, &res2) == API_OK; /* best effort: the sale stands */
-    int rc = CLI_EXIT_OK;
-    if (a->json)
-        rc = print_json(out, err, order_json(&o, have ? &con : NULL));
-    else
-        print_order_text(out, &o, have ? &con : NULL);
-    if (have)
-        bo_concert_clear(&con);
+    int rc = print_order(a, c, &o, out, err); /* the concert is read best effort: the sale stands */
     bo_order_clear(&o);
     return rc;
 }
@@ -761,16 +769,7 @@ static int cmd_order_show(const cli_args *a, api_client *c, FILE *out, FILE *err
         print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
     }
-    bo_concert con;
-    api_result res2;
-    bool have = o.concert_id[0] != '\0' && api_get_concert(c, o.concert_id, &con, &res2) == API_OK;
-    int rc = CLI_EXIT_OK;
-    if (a->json)
-        rc = print_json(out, err, order_json(&o, have ? &con : NULL));
-    else
-        print_order_text(out, &o, have ? &con : NULL);
-    if (have)
-        bo_concert_clear(&con);
+    int rc = print_order(a, c, &o, out, err);
     bo_order_clear(&o);
     return rc;
 }

@@ -93,6 +93,11 @@ const char *handler_concert_order_fields(const cJSON *obj, concert *c);
 /* An id (concertId in a body, {id} in a path): non-empty, <= STORE_ID_MAX bytes, valid UTF-8,
  * no control characters. field names it in the message. */
 const char *handler_valid_id(const char *field, const char *value);
+/* The path parameter `name` of a route that reads one stored item: the id, or NULL with out already set to
+ * the answer (400 naming it when it is not a valid id, else the 503 of handler_store_fail with fail_msg when
+ * there is no store). */
+const char *handler_path_id(store *st, const apigw_event *ev, const char *name, const char *fail_msg,
+                            handler_result *out);
 /* The body's "concertId": required, a string, a valid id (handler_valid_id); copied into out. */
 const char *handler_concert_id_field(const cJSON *obj, char out[STORE_ID_MAX + 1]);
 

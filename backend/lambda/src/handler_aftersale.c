@@ -448,16 +448,9 @@ done:
 
 void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out)
 {
-    const char *id = apigw_path_param(ev, "id");
-    const char *msg = handler_valid_id("id", id);
-    if (msg) {
-        handler_fail(out, 400, msg);
+    const char *id = handler_path_id(st, ev, "id", STATS_FAILED, out);
+    if (!id)
         return;
-    }
-    if (!st) {
-        handler_store_fail(out, st, STORE_UNAVAILABLE, STATS_FAILED);
-        return;
-    }
     concert_stats c;
     store_status s = store_concert_stats(st, id, &c);
     if (s == STORE_NOT_FOUND) {

@@ -190,6 +190,22 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
+const char *handler_path_id(store *st, const apigw_event *ev, const char *name, const char *fail_msg,
+                            handler_result *out)
+{
+    const char *id = apigw_path_param(ev, name);
+    const char *msg = handler_valid_id(name, id);
+    if (msg) {
+        handler_fail(out, 400, msg);
+        return NULL;
+    }
+    if (!st) {
+        handler_store_fail(out, st, STORE_UNAVAILABLE, fail_msg);
+        return NULL;
+    }
+    return id;
+}
+
 const char *handler_concert_id_field(const cJSON *obj, char out[STORE_ID_MAX + 1])
 {
     const cJSON *cid = cJSON_GetObjectItemCaseSensitive(obj, "concertId");

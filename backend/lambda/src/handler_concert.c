@@ -65,16 +65,9 @@ done:
 
 void handler_get_concert(store *st, const apigw_event *ev, handler_result *out)
 {
-    const char *id = apigw_path_param(ev, "id");
-    const char *msg = handler_valid_id("id", id);
-    if (msg) {
-        handler_fail(out, 400, msg);
+    const char *id = handler_path_id(st, ev, "id", GET_FAILED, out);
+    if (!id)
         return;
-    }
-    if (!st) {
-        handler_store_fail(out, st, STORE_UNAVAILABLE, GET_FAILED);
-        return;
-    }
     concert c;
     memset(&c, 0, sizeof c);
     store_status s = store_get_concert(st, id, &c);

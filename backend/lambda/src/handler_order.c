@@ -438,16 +438,9 @@ done:
 
 void handler_get_order(store *st, const apigw_event *ev, handler_result *out)
 {
-    const char *id = apigw_path_param(ev, "id");
-    const char *msg = handler_valid_id("id", id);
-    if (msg) {
-        handler_fail(out, 400, msg);
+    const char *id = handler_path_id(st, ev, "id", GET_FAILED, out);
+    if (!id)
         return;
-    }
-    if (!st) {
-        handler_store_fail(out, st, STORE_UNAVAILABLE, GET_FAILED);
-        return;
-    }
     order o;
     store_status s = store_order_get(st, id, &o);
     if (s == STORE_OK)
