@@ -87,9 +87,15 @@ static bool add_admitted(store *s, cJSON *items, const checkin_ticket *t, const 
            name2(n, "#c", "admitted", "#id", "id") && ddb_attr_add(v, ":d", "N", delta);
 }
 
-static store_status transact(store *s, cJSON *req, ddb_error *e, bool *cancelled)
+/* Sends req (owned: always freed); built false means it could not be completed (out of memory) and is not
+ * sent. *cancelled: DynamoDB cancelled the transaction (the reasons are in *e). */
+static store_status transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled)
 {
     *cancelled = false;
+    if (!built) { /* out of memory while building req: nothing is sent */
+        cJSON_Delete(req);
+        req = NULL;
+    }
     if (!req) {
         store_set_error(s, "TransactWriteItems: out of memory");
         return STORE_ERROR;
@@ -256,13 +262,9 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
                  ddb_attr_add(v, ":door", "S", door) && ddb_attr_add(v, ":nonce", "S", nonce) &&
                  ddb_attr_add(v, ":by", "S", by) && ddb_attr_add(v, ":c", "S", concert_id) &&
                  add_admitted(s, items, out, "1");
-    if (!built) {
-        cJSON_Delete(req);
-        req = NULL;
-    }
     ddb_error e;
     bool cancelled;
-    st = transact(s, req, &e, &cancelled);
+    st = transact(s, req, built, &e, &cancelled);
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, true, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
@@ -294,13 +296,9 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
                  name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
                  name2(n, "#by", "checkedInBy", NULL, NULL) && ddb_attr_add(v, ":in", "S", "checkedIn") &&
                  ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1");
-    if (!built) {
-        cJSON_Delete(req);
-        req = NULL;
-    }
     ddb_error e;
     bool cancelled;
-    st = transact(s, req, &e, &cancelled);
+    st = transact(s, req, built, &e, &cancelled);
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, false, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
@@ -408,7 +406,7 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
     }
     ddb_error e;
     bool cancelled;
-    store_status st = transact(s, refund_request(s, o, idx, n, refund_id, method, reason, by, at), &e, &cancelled);
+    store_status st = transact(s, refund_request(s, o, idx, n, refund_id, method, reason, by, at), true, &e, &cancelled);
     if (st != STORE_OK && !cancelled)
         return st;
     bool replay = cancelled && reason_failed(&e, (size_t)n + 1);
