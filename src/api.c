@@ -1,6 +1,7 @@
 /* The HTTP API client (libcurl + cJSON): one reused easy handle per client, capped answers,
  * person-readable errors, idempotent purchase retries. No drawing, nothing written to disk. */
 #include "api.h"
+#include "api_internal.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -25,31 +26,7 @@
 #define MAX_ATTEMPTS 10
 #define BACKOFF_BASE_MS 200L
 #define BACKOFF_MAX_MS 2000L
-#define URL_MAX 4096
-
-struct api_client {
-    CURL *curl;
-    char *base_url;            /* owned, no trailing slash */
-    char *api_key;             /* owned or NULL */
-    long connect_timeout_ms, timeout_ms;
-    int purchase_attempts;
-    size_t max_body;
-    api_inspector_fn inspector;
-    void *inspector_ud;
-    bo_rand rng;               /* retry jitter */
-};
-
-/* One HTTP exchange's answer. body (capped at max) is freed by http_resp_clear. */
-typedef struct http_resp {
-    long status;               /* 0: no HTTP answer */
-    bo_buf body;
-    size_t max;
-    bool too_big;
-    CURLcode cc;
-    bool connected;            /* a TCP connection was established */
-    char errbuf[CURL_ERROR_SIZE];
-    double ms;
-} http_resp;
+#define URL_MAX API_URL_MAX
 
 const char *api_status_message(api_status s)
 {
@@ -69,7 +46,7 @@ const char *api_status_message(api_status s)
     return "Unknown error";
 }
 
-static api_status set_result(api_result *res, api_status st, long http, const char *fmt, ...)
+api_status api_set_result(api_result *res, api_status st, long http, const char *fmt, ...)
 {
     if (res == NULL)
         return st;
@@ -155,14 +132,14 @@ const char *api_client_base_url(const api_client *c)
 
 /* ---- transport ---- */
 
-static void http_resp_clear(http_resp *r)
+void api_http_resp_clear(http_resp *r)
 {
     bo_buf_free(&r->body);
     memset(r, 0, sizeof *r);
 }
 
 /* Performs one HTTP exchange. Returns 0 when curl ran (inspect r->cc / r->status), -1 on OOM. */
-static int http_do(api_client *c, const char *method, const char *url, const char *body,
+int api_http_do(api_client *c, const char *method, const char *url, const char *body,
                    const char *idem_key, http_resp *r)
 {
     struct curl_slist *hdrs = NULL, *tmp;
@@ -264,72 +241,78 @@ static bool is_marked_record(long status, const cJSON *j)
 
 /* Turns a finished exchange into a status. On API_OK *json holds the parsed 2xx body (caller frees); with
  * record_422, also a 422 that carries a marked record (is_marked_record). */
-static api_status classify(const http_resp *r, bool record_422, cJSON **json, api_result *res)
+api_status api_classify(const http_resp *r, bool record_422, cJSON **json, cJSON **err_json, api_result *res)
 {
     *json = NULL;
     if (r->too_big)
-        return set_result(res, API_ERR_PROTOCOL, r->status, "Answer too large (over %zu bytes)", r->max);
+        return api_set_result(res, API_ERR_PROTOCOL, r->status, "Answer too large (over %zu bytes)", r->max);
     if (r->cc != CURLE_OK) {
         switch (r->cc) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
-            return set_result(res, API_ERR_UNREACHABLE, 0, NULL);
+            return api_set_result(res, API_ERR_UNREACHABLE, 0, NULL);
         case CURLE_OPERATION_TIMEDOUT:
             if (!r->connected)
-                return set_result(res, API_ERR_UNREACHABLE, 0, NULL);
-            return set_result(res, API_ERR_TIMEOUT, r->status, NULL);
+                return api_set_result(res, API_ERR_UNREACHABLE, 0, NULL);
+            return api_set_result(res, API_ERR_TIMEOUT, r->status, NULL);
         case CURLE_OUT_OF_MEMORY:
-            return set_result(res, API_ERR_NOMEM, 0, NULL);
+            return api_set_result(res, API_ERR_NOMEM, 0, NULL);
         case CURLE_UNSUPPORTED_PROTOCOL:
         case CURLE_URL_MALFORMAT:
-            return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+            return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CONNECT_ERROR:
-            return set_result(res, API_ERR_UNREACHABLE, 0, "Secure connection failed: %s", r->errbuf);
+            return api_set_result(res, API_ERR_UNREACHABLE, 0, "Secure connection failed: %s", r->errbuf);
         default:
-            return set_result(res, API_ERR_UNAVAILABLE, r->status, "Connection lost — try again");
+            return api_set_result(res, API_ERR_UNAVAILABLE, r->status, "Connection lost — try again");
         }
     }
     cJSON *j = bo_buf_len(&r->body) > 0 ? cJSON_ParseWithLength(bo_buf_ptr(&r->body), bo_buf_len(&r->body)) : NULL;
     long st = r->status;
     if (st >= 200 && st < 300) {
         if (j == NULL)
-            return set_result(res, API_ERR_PROTOCOL, st, NULL);
+            return api_set_result(res, API_ERR_PROTOCOL, st, NULL);
         *json = j;
-        return set_result(res, API_OK, st, "");
+        return api_set_result(res, API_OK, st, "%s", "");
     }
     if (record_422 && is_marked_record(st, j)) {
         *json = j;
-        return set_result(res, API_OK, st, "");
+        return api_set_result(res, API_OK, st, "%s", "");
     }
     const char *msg = error_text(j);
     api_status out;
+    if (err_json != NULL)
+        *err_json = NULL;
     if (st == 404) {
-        out = set_result(res, API_ERR_NOT_FOUND, st, NULL);
+        out = api_set_result(res, API_ERR_NOT_FOUND, st, NULL);
     } else if (st == 401 || st == 403) {
         if (contains_nocase(msg, "Missing Authentication Token"))
-            out = set_result(res, API_ERR_INVALID, st, "No such API route — check the API URL");
+            out = api_set_result(res, API_ERR_INVALID, st, "No such API route — check the API URL");
         else
-            out = set_result(res, API_ERR_FORBIDDEN, st, NULL);
+            out = api_set_result(res, API_ERR_FORBIDDEN, st, NULL);
     } else if (st == 429) {
-        out = set_result(res, API_ERR_THROTTLED, st, NULL);
+        out = api_set_result(res, API_ERR_THROTTLED, st, NULL);
     } else if (st >= 500) {
-        out = set_result(res, API_ERR_UNAVAILABLE, st, NULL);
+        out = api_set_result(res, API_ERR_UNAVAILABLE, st, NULL);
     } else if (st == 400 && (contains_nocase(msg, "no tickets available") || contains_nocase(msg, "sold out"))) {
-        out = set_result(res, API_ERR_SOLD_OUT, st, NULL);
+        out = api_set_result(res, API_ERR_SOLD_OUT, st, NULL);
     } else if (st == 413) {
-        out = set_result(res, API_ERR_INVALID, st, "Request too large");
+        out = api_set_result(res, API_ERR_INVALID, st, "Request too large");
     } else if (st >= 400) {
-        out = msg != NULL ? set_result(res, API_ERR_INVALID, st, "%s", msg) : set_result(res, API_ERR_INVALID, st, NULL);
+        out = msg != NULL ? api_set_result(res, API_ERR_INVALID, st, "%s", msg) : api_set_result(res, API_ERR_INVALID, st, NULL);
     } else {
-        out = set_result(res, API_ERR_PROTOCOL, st, "Unexpected answer (HTTP %ld)", st);
+        out = api_set_result(res, API_ERR_PROTOCOL, st, "Unexpected answer (HTTP %ld)", st);
+    }
+    if (err_json != NULL && st >= 400 && st < 500 && cJSON_IsObject(j)) {
+        *err_json = j; /* the caller reads the refusal's details (a 409's ticket, say) */
+        return out;
     }
     cJSON_Delete(j);
     return out;
 }
 
-static bool build_url(const api_client *c, const char *path, const char *id, char out[URL_MAX])
+bool api_build_url(const api_client *c, const char *path, const char *id, char out[URL_MAX])
 {
     int n;
     if (id == NULL) {
@@ -344,29 +327,36 @@ static bool build_url(const api_client *c, const char *path, const char *id, cha
     return n > 0 && n < URL_MAX;
 }
 
-/* One request without retries; on API_OK *json holds the parsed body (see classify for record_422). */
-static api_status request_ex(api_client *c, const char *method, const char *url, const char *body, bool record_422,
-                             cJSON **json, api_result *res)
+api_status api_request_ex(api_client *c, const char *method, const char *url, const char *body, bool record_422,
+                          cJSON **json, api_result *res)
+{
+    return api_request_full(c, method, url, body, NULL, record_422, json, NULL, res);
+}
+
+api_status api_request_full(api_client *c, const char *method, const char *url, const char *body,
+                            const char *idem_key, bool record_422, cJSON **json, cJSON **err_json, api_result *res)
 {
     http_resp r;
-    if (http_do(c, method, url, body, NULL, &r) != 0) {
-        http_resp_clear(&r);
-        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    if (err_json != NULL)
+        *err_json = NULL;
+    if (api_http_do(c, method, url, body, idem_key, &r) != 0) {
+        api_http_resp_clear(&r);
+        return api_set_result(res, API_ERR_NOMEM, 0, NULL);
     }
-    api_status st = classify(&r, record_422, json, res);
+    api_status st = api_classify(&r, record_422, json, err_json, res);
     if (res != NULL)
         res->latency_ms = r.ms;
-    http_resp_clear(&r);
+    api_http_resp_clear(&r);
     return st;
 }
 
 static api_status request(api_client *c, const char *method, const char *url, const char *body,
                           cJSON **json, api_result *res)
 {
-    return request_ex(c, method, url, body, false, json, res);
+    return api_request_ex(c, method, url, body, false, json, res);
 }
 
-static bool id_ok(const char *id)
+bool api_id_ok(const char *id)
 {
     return id != NULL && id[0] != '\0' && strlen(id) <= BO_ID_MAX && !bo_text_has_control(id);
 }
@@ -408,15 +398,15 @@ api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *re
     cJSON *j = NULL;
     out->items = NULL;
     out->n = 0;
-    if (!build_url(c, "/concerts", NULL, url))
-        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    if (!api_build_url(c, "/concerts", NULL, url))
+        return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
     api_status st = request(c, "GET", url, NULL, &j, res);
     if (st == API_ERR_NOT_FOUND) /* the list itself is missing: a wrong base URL, not a gone concert */
-        return set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
+        return api_set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
     if (st != API_OK)
         return st;
     if (list_from_json_consuming(j, out) != 0)
-        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
+        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
     cJSON_Delete(j);
     return st;
 }
@@ -426,16 +416,16 @@ api_status api_get_concert(api_client *c, const char *id, bo_concert *out, api_r
     char url[URL_MAX];
     cJSON *j = NULL;
     memset(out, 0, sizeof *out);
-    if (!id_ok(id))
-        return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
-    if (!build_url(c, "/concerts/", id, url))
-        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    if (!api_id_ok(id))
+        return api_set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (!api_build_url(c, "/concerts/", id, url))
+        return api_set_result(res, API_ERR_NOMEM, 0, NULL);
     /* a concert stored malformed comes back as 422 with the record and its problems: shown marked, not sold */
-    api_status st = request_ex(c, "GET", url, NULL, true, &j, res);
+    api_status st = api_request_ex(c, "GET", url, NULL, true, &j, res);
     if (st != API_OK)
         return st;
     if (bo_concert_from_json(j, out) != 0)
-        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
+        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
     cJSON_Delete(j);
     return st;
 }
@@ -447,8 +437,8 @@ api_status api_create_concert(api_client *c, const bo_concert_input *in, char id
     char *text = NULL;
     api_status st;
     id_out[0] = '\0';
-    if (!build_url(c, "/concerts", NULL, url))
-        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    if (!api_build_url(c, "/concerts", NULL, url))
+        return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
     bo_money_format(in->price_cents, price);
     body = cJSON_CreateObject();
     if (body == NULL || cJSON_AddStringToObject(body, "name", in->name != NULL ? in->name : "") == NULL
@@ -462,17 +452,17 @@ api_status api_create_concert(api_client *c, const bo_concert_input *in, char id
             && cJSON_AddStringToObject(body, "timezone", in->timezone) == NULL)
         || (in->max_per_order > 0 && cJSON_AddNumberToObject(body, "maxPerOrder", (double)in->max_per_order) == NULL)
         || (text = cJSON_PrintUnformatted(body)) == NULL) {
-        st = set_result(res, API_ERR_NOMEM, 0, NULL);
+        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
         goto cleanup;
     }
     st = request(c, "POST", url, text, &j, res);
     if (st == API_ERR_NOT_FOUND)
-        st = set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
+        st = api_set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
     if (st != API_OK)
         goto cleanup;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-    if (!cJSON_IsString(id) || !id_ok(id->valuestring) || !bo_utf8_valid(id->valuestring, strlen(id->valuestring))) {
-        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
+    if (!cJSON_IsString(id) || !api_id_ok(id->valuestring) || !bo_utf8_valid(id->valuestring, strlen(id->valuestring))) {
+        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
         goto cleanup;
     }
     snprintf(id_out, BO_ID_MAX + 1, "%s", id->valuestring);
@@ -483,18 +473,18 @@ cleanup:
     return st;
 }
 
-static bool retryable(api_status st)
+bool api_retryable(api_status st)
 {
     return st == API_ERR_UNAVAILABLE || st == API_ERR_UNREACHABLE || st == API_ERR_TIMEOUT
         || st == API_ERR_THROTTLED;
 }
 
-static void backoff(api_client *c, int attempt)
+void api_backoff(api_client *c, int attempt)
 {
     bo_sleep_ms(bo_backoff_equal_jitter((unsigned)attempt + 1, BACKOFF_BASE_MS, BACKOFF_MAX_MS, bo_rand_next(&c->rng)));
 }
 
-static char *sanitized_copy(const char *s)
+char *api_sanitized_copy(const char *s)
 {
     size_t cap = strlen(s) * 3 + 1;
     char *out = malloc(cap);
@@ -509,17 +499,17 @@ static api_status ticket_from_answer(const cJSON *j, const char *concert_id, con
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
     const cJSON *v;
-    if (!cJSON_IsString(id) || !id_ok(id->valuestring) || !bo_utf8_valid(id->valuestring, strlen(id->valuestring)))
-        return set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
+    if (!cJSON_IsString(id) || !api_id_ok(id->valuestring) || !bo_utf8_valid(id->valuestring, strlen(id->valuestring)))
+        return api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
     snprintf(out->id, sizeof out->id, "%s", id->valuestring);
     snprintf(out->concert_id, sizeof out->concert_id, "%s", concert_id);
     v = cJSON_GetObjectItemCaseSensitive(j, "customerName");
-    out->customer_name = sanitized_copy(cJSON_IsString(v) ? v->valuestring : name);
+    out->customer_name = api_sanitized_copy(cJSON_IsString(v) ? v->valuestring : name);
     v = cJSON_GetObjectItemCaseSensitive(j, "customerEmail");
-    out->customer_email = sanitized_copy(cJSON_IsString(v) ? v->valuestring : email);
+    out->customer_email = api_sanitized_copy(cJSON_IsString(v) ? v->valuestring : email);
     if (out->customer_name == NULL || out->customer_email == NULL) {
         bo_ticket_clear(out);
-        return set_result(res, API_ERR_NOMEM, 0, NULL);
+        return api_set_result(res, API_ERR_NOMEM, 0, NULL);
     }
     v = cJSON_GetObjectItemCaseSensitive(j, "purchaseDate");
     if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
@@ -550,7 +540,7 @@ void api_idempotency_key_new(char out[API_IDEM_KEY_MAX + 1])
 
 /* Whether an attempt that ended with st may have been carried out by the server: it reached the server
  * and got no definite answer (a 5xx, no answer in time, a connection lost, a 2xx that could not be read). */
-static bool maybe_applied(const http_resp *r, api_status st)
+bool api_maybe_applied(const http_resp *r, api_status st)
 {
     if (!r->connected)
         return false;
@@ -567,7 +557,7 @@ static bool maybe_applied(const http_resp *r, api_status st)
 }
 
 /* A definite "not sold" from the server for this key: a 4xx other than 429. */
-static bool definite_refusal(api_status st)
+bool api_definite_refusal(api_status st)
 {
     return st == API_ERR_SOLD_OUT || st == API_ERR_NOT_FOUND || st == API_ERR_INVALID || st == API_ERR_FORBIDDEN;
 }
@@ -616,24 +606,28 @@ done:
 
 /* POSTs text to url with the Idempotency-Key key, retried (backoff) on transport errors, 5xx and 429 with
  * the same key. *applied is set when some attempt may have been carried out (see maybe_applied). */
-static api_status post_idempotent(api_client *c, const char *url, const char *text, const char *key, cJSON **j,
-                                  api_result *res, bool *applied, double *total_ms)
+api_status api_post_idempotent(api_client *c, const char *url, const char *text, const char *key, cJSON **j,
+                               cJSON **err_json, api_result *res, bool *applied, double *total_ms)
 {
     api_status st = API_ERR_NOMEM;
     for (int attempt = 0; attempt < c->purchase_attempts; attempt++) {
         http_resp r;
         if (attempt > 0)
-            backoff(c, attempt - 1);
-        if (http_do(c, "POST", url, text, key, &r) != 0) {
-            http_resp_clear(&r);
-            return set_result(res, API_ERR_NOMEM, 0, NULL);
+            api_backoff(c, attempt - 1);
+        if (err_json != NULL) { /* only the last attempt's refusal is handed over */
+            cJSON_Delete(*err_json);
+            *err_json = NULL;
+        }
+        if (api_http_do(c, "POST", url, text, key, &r) != 0) {
+            api_http_resp_clear(&r);
+            return api_set_result(res, API_ERR_NOMEM, 0, NULL);
         }
         *total_ms += r.ms;
-        st = classify(&r, false, j, res);
-        if (maybe_applied(&r, st))
+        st = api_classify(&r, false, j, err_json, res);
+        if (api_maybe_applied(&r, st))
             *applied = true;
-        http_resp_clear(&r);
-        if (!retryable(st))
+        api_http_resp_clear(&r);
+        if (!api_retryable(st))
             break;
     }
     return st;
@@ -649,32 +643,32 @@ api_status api_create_order(api_client *c, const bo_order_input *in, const char 
     double total_ms = 0;
     bool applied = false;
     memset(out, 0, sizeof *out);
-    if (!id_ok(in->concert_id))
-        return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (!api_id_ok(in->concert_id))
+        return api_set_result(res, API_ERR_NOT_FOUND, 0, NULL);
     if (in->quantity < 1 || in->quantity > BO_ORDER_TICKETS_MAX)
-        return set_result(res, API_ERR_INVALID, 0, "quantity must be 1 to %d", BO_ORDER_TICKETS_MAX);
+        return api_set_result(res, API_ERR_INVALID, 0, "quantity must be 1 to %d", BO_ORDER_TICKETS_MAX);
     if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
-        return set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
+        return api_set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
                           API_IDEM_KEY_MAX);
-    if (!build_url(c, in->operator_route ? "/box-office/orders" : "/orders", NULL, url))
-        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    if (!api_build_url(c, in->operator_route ? "/box-office/orders" : "/orders", NULL, url))
+        return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
     if (idem_key != NULL)
         snprintf(key, sizeof key, "%s", idem_key);
     else
         api_idempotency_key_new(key);
     if ((text = api_order_body(in)) == NULL) {
-        st = set_result(res, API_ERR_NOMEM, 0, NULL);
+        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
         goto cleanup;
     }
-    st = post_idempotent(c, url, text, key, &j, res, &applied, &total_ms);
+    st = api_post_idempotent(c, url, text, key, &j, NULL, res, &applied, &total_ms);
     if (st == API_OK && bo_order_from_json(j, out) != 0) {
-        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
+        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
         applied = true; /* a 2xx came back: the order exists, but it could not be read */
     }
 cleanup:
     if (res != NULL) {
         res->latency_ms = total_ms;
-        res->unconfirmed = st != API_OK && !definite_refusal(st) && applied;
+        res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
     }
     memset(key, 0, sizeof key);
     cJSON_Delete(j);
@@ -689,17 +683,17 @@ api_status api_get_order(api_client *c, const char *id, bo_order *out, api_resul
     char url[URL_MAX];
     cJSON *j = NULL;
     memset(out, 0, sizeof *out);
-    if (!id_ok(id))
-        return set_result(res, API_ERR_NOT_FOUND, 0, "No such order");
-    if (!build_url(c, "/orders/", id, url))
-        return set_result(res, API_ERR_NOMEM, 0, NULL);
+    if (!api_id_ok(id))
+        return api_set_result(res, API_ERR_NOT_FOUND, 0, "No such order");
+    if (!api_build_url(c, "/orders/", id, url))
+        return api_set_result(res, API_ERR_NOMEM, 0, NULL);
     api_status st = request(c, "GET", url, NULL, &j, res);
     if (st == API_ERR_NOT_FOUND)
-        return set_result(res, API_ERR_NOT_FOUND, res != NULL ? res->http_status : 404, "No such order");
+        return api_set_result(res, API_ERR_NOT_FOUND, res != NULL ? res->http_status : 404, "No such order");
     if (st != API_OK)
         return st;
     if (bo_order_from_json(j, out) != 0)
-        st = set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
+        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
     cJSON_Delete(j);
     return st;
 }
@@ -720,13 +714,13 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
     double total_ms = 0;
     bool applied = false;      /* some attempt may have been carried out */
     memset(out, 0, sizeof *out);
-    if (!id_ok(concert_id))
-        return set_result(res, API_ERR_NOT_FOUND, 0, NULL);
+    if (!api_id_ok(concert_id))
+        return api_set_result(res, API_ERR_NOT_FOUND, 0, NULL);
     if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
-        return set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
+        return api_set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
                           API_IDEM_KEY_MAX);
-    if (!build_url(c, "/tickets", NULL, url))
-        return set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
+    if (!api_build_url(c, "/tickets", NULL, url))
+        return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
     if (idem_key != NULL)
         snprintf(key, sizeof key, "%s", idem_key);
     else
@@ -736,10 +730,10 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
         || cJSON_AddStringToObject(body, "customerName", customer_name != NULL ? customer_name : "") == NULL
         || cJSON_AddStringToObject(body, "customerEmail", customer_email != NULL ? customer_email : "") == NULL
         || (text = cJSON_PrintUnformatted(body)) == NULL) {
-        st = set_result(res, API_ERR_NOMEM, 0, NULL);
+        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
         goto cleanup;
     }
-    st = post_idempotent(c, url, text, key, &j, res, &applied, &total_ms);
+    st = api_post_idempotent(c, url, text, key, &j, NULL, res, &applied, &total_ms);
     if (st == API_OK) {
         st = ticket_from_answer(j, concert_id, customer_name != NULL ? customer_name : "",
                                 customer_email != NULL ? customer_email : "", out, res);
@@ -749,7 +743,7 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
 cleanup:
     if (res != NULL) {
         res->latency_ms = total_ms;
-        res->unconfirmed = st != API_OK && !definite_refusal(st) && applied;
+        res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
     }
     memset(key, 0, sizeof key);
     cJSON_Delete(body);
