@@ -151,4 +151,21 @@ expect_json '.tickets[2] | [.status, has("checkedInAt"), has("refundedAt")] | @c
 http GET "$api/tickets/by-code/$code" "${K[@]}"
 expect_json '[.ticket.status, .ticket.door, .order.admitted] | @csv' '"checkedIn","Gate 2",1'
 
+echo "a local state from before the indexes: --create-tables adds them to the existing orders table"
+ddb() { # OPERATION JSON -> the answer
+  curl -sS -m 30 -X POST "http://127.0.0.1:$STACK_DDB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
+    -H "X-Amz-Target: DynamoDB_20120810.$1" -H 'Content-Type: application/x-amz-json-1.0' --data-binary "$2"
+}
+old=$T-orders-legacy
+ddb CreateTable "$(jq -nc --arg t "$old" '{TableName: $t, BillingMode: "PAY_PER_REQUEST",
+  AttributeDefinitions: [{AttributeName: "id", AttributeType: "S"}], KeySchema: [{AttributeName: "id", KeyType: "HASH"}]}')" |
+  jq -e .TableDescription >/dev/null || fail "CreateTable $old"
+"$root/backend/build/local-gateway" --config "$root/backend/serverless.yml" --stage legacy \
+  --dynamodb-endpoint "http://127.0.0.1:$STACK_DDB_PORT" --create-tables >"$STACK_DIR/legacy.log" 2>&1 ||
+  { cat "$STACK_DIR/legacy.log"; fail "--create-tables on a state without the indexes"; }
+HTTP_BODY=$(ddb DescribeTable "$(jq -nc --arg t "$old" '{TableName: $t}')")
+expect_json '[.Table.GlobalSecondaryIndexes[] | .IndexName + ":" + (.IndexStatus // "ACTIVE")] | sort | join(" ")' \
+  "byEmail:ACTIVE byName:ACTIVE"
+grep -q '"event":"index_created"' "$STACK_DIR/legacy.log" || fail "no index_created line in $(cat "$STACK_DIR/legacy.log")"
+
 echo "test_lookup: ok"
