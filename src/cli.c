@@ -405,9 +405,9 @@ static void print_concert_text(FILE *out, const bo_concert *c)
         snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
     fprintf(out, "ID:          %s\n", c->id);
     fprintf(out, "Name:        %s\n", c->name);
-    fprintf(out, "Date:        %s\n", c->date);
-    if (client_time_format(c->date, c->timezone, when, sizeof when) == 0)
+    if (client_time_format(c->date, c->timezone, when, sizeof when) == 0) /* the venue's zone */
         fprintf(out, "When:        %s%s%s\n", when, c->timezone[0] != '\0' ? " \xc2\xb7 " : "", c->timezone);
+    fprintf(out, "Date (raw):  %s\n", c->date); /* as stored, UTC: as the detail screen labels it */
     fprintf(out, "Venue:       %s\n", c->venue);
     fprintf(out, "Price:       %s%s%s\n", price, c->currency[0] != '\0' ? " " : "", c->currency);
     fprintf(out, "Per order:   %lld\n", (long long)(c->max_per_order > 0 ? c->max_per_order : BO_MAX_PER_ORDER_DEFAULT));
