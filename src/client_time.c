@@ -15,6 +15,17 @@
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Zones are switched through TZ (glibc has no localtime in a given zone). Other threads read the
+ * environment without our lock (libcurl's getenv for proxies in the network worker): replacing an existing
+ * TZ only swaps one pointer (glibc keeps the old string), but adding or removing one moves the environ
+ * array under their feet. So TZ exists before any thread starts, with the meaning an unset TZ has (the
+ * system's /etc/localtime), and zone_tm only ever replaces it. */
+__attribute__((constructor)) static void tz_pin(void)
+{
+    if (getenv("TZ") == NULL)
+        setenv("TZ", ":/etc/localtime", 0);
+}
+
 static bool digits(const char *s, int n)
 {
     for (int i = 0; i < n; i++)
@@ -100,18 +111,17 @@ static bool zone_tm(const char *tz, const time_t *t, struct tm *out, size_t n)
     char *saved = NULL;
     if (zone) {
         const char *old = getenv("TZ");
-        if (old != NULL)
-            saved = strdup(old);
-        setenv("TZ", tz, 1);
+        saved = strdup(old != NULL ? old : ":/etc/localtime"); /* put back, never removed (see tz_pin) */
+        if (saved == NULL)
+            zone = false;
+        else
+            setenv("TZ", tz, 1);
     }
     tzset();
     for (size_t i = 0; i < n && ok; i++)
         ok = localtime_r(&t[i], &out[i]) != NULL;
     if (zone) {
-        if (saved != NULL)
-            setenv("TZ", saved, 1);
-        else
-            unsetenv("TZ");
+        setenv("TZ", saved, 1);
         tzset();
     }
     pthread_mutex_unlock(&tz_lock);

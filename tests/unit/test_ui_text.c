@@ -139,6 +139,12 @@ static void list_dates_are_in_the_venues_zone_and_fit_the_column(void **state)
     assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "Mars/Olympus", now, out, sizeof out), 0);
     assert_string_equal(out, "Sun 13 Dec 04:00 JST");
     assert_string_equal(getenv("TZ"), "Asia/Tokyo");
+    /* the zone switch never removes TZ from the environment (another thread may be reading it): an unset
+     * TZ comes back as its equivalent, the system's zone */
+    unsetenv("TZ");
+    assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "Europe/Berlin", now, out, sizeof out), 0);
+    assert_non_null(getenv("TZ"));
+    assert_string_equal(getenv("TZ"), ":/etc/localtime");
     unsetenv("TZ");
     /* not a date: shown as it is (sanitised), cut by the column */
     assert_int_equal(client_time_format_short("next friday\x1b[2J", "Europe/Berlin", now, out, sizeof out), -1);
