@@ -64,7 +64,7 @@ openapi_proxy() {
   base=${url%%://*}://${rest%%/*}${stage:+/$stage}  # the API base: one pass-through each
   if [ -z "${_openapi_proxies[$base]:-}" ]; then
     dir=$(mktemp -d "${TMPDIR:-/tmp}/bo-record.XXXXXX") || return 1
-    python3 "$_openapi_proxy_script" "$base" "$OPENAPI_LOG" "$dir/port" "${OPENAPI_TEST:-$0}" </dev/null >/dev/null 2>"$dir/err" &
+    python3 -B "$_openapi_proxy_script" "$base" "$OPENAPI_LOG" "$dir/port" "${OPENAPI_TEST:-$0}" </dev/null >/dev/null 2>"$dir/err" &
     _openapi_proxy_pids+=($!)
     for i in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
     port=$(cat "$dir/port" 2>/dev/null)
