@@ -2,7 +2,8 @@
 # Records answers of the API for the contract check: scripts/run-tests.sh sets OPENAPI_LOG for the
 # end-to-end phase and, after it, scripts/openapi-check.py validates every recorded answer against
 # docs/openapi.yaml. Without OPENAPI_LOG nothing is recorded. Sourced by tests/lib/stack.sh (`http` records
-# every answer from an API base URL) and by tests that call curl themselves.
+# every answer from an API base URL), by tests/e2e/tui_lib.sh (tui_start puts the box office behind
+# openapi_proxy), by the CLI suites (the same for `boxoffice`) and by tests that call curl themselves.
 #
 #   openapi_record METHOD URL STATUS HEADER_FILE BODY_FILE
 #       appends one JSON line {test, method, url, path, status, headers, body} to $OPENAPI_LOG; HEADER_FILE
