@@ -35,10 +35,12 @@ for _ in $(seq 1 100); do [ -s "$TUI_TMP/stub.port" ] && break; sleep 0.05; done
 [ -s "$TUI_TMP/stub.port" ] || tui_fail "the stub API did not start: $(cat "$TUI_TMP/stub.log")"
 
 secret="operator-key-$$-$RANDOM"
-export BOXOFFICE_API_URL="http://127.0.0.1:$(cat "$TUI_TMP/stub.port")/dev" BOXOFFICE_API_KEY=$secret
+stub_port=$(cat "$TUI_TMP/stub.port")
+export BOXOFFICE_API_URL="http://127.0.0.1:$stub_port/dev" BOXOFFICE_API_KEY=$secret
 export OPENAPI_BASES=$BOXOFFICE_API_URL OPENAPI_TEST=$0
-good='[{"id":"c-1","name":"Stub Night","date":"2027-01-01T20:00:00Z","venue":"Stub Hall","availableTickets":5,"ticketPrice":10}]'
-bad='[{"id":"c-1","name":"Stub Night","date":"2027-01-01T20:00:00Z","venue":"Stub Hall","availableTickets":"many","ticketPrice":10}]'
+declare -A body
+body[good]='[{"id":"c-1","name":"Stub Night","date":"2027-01-01T20:00:00Z","venue":"Stub Hall","availableTickets":5,"ticketPrice":10}]'
+body[bad]='[{"id":"c-1","name":"Stub Night","date":"2027-01-01T20:00:00Z","venue":"Stub Hall","availableTickets":"many","ticketPrice":10}]'
 check() { # LOG: runs the contract check on it, output in $TUI_TMP/check.out; returns its exit code
   /usr/bin/python3 "$TUI_ROOT/scripts/openapi-check.py" "$TUI_ROOT/docs/openapi.yaml" "$1" >"$TUI_TMP/check.out" 2>&1
 }
@@ -53,7 +55,7 @@ for kind in good bad; do
   export OPENAPI_LOG="$TUI_TMP/cli-$kind.jsonl"
   openapi_proxy_stop   # the pass-through writes to the record it was started with
   openapi_proxy "$BOXOFFICE_API_URL" || tui_fail "the recording pass-through did not start"
-  printf '%s' "${!kind}" >"$TUI_TMP/body"
+  printf '%s' "${body[$kind]}" >"$TUI_TMP/body"
   BOXOFFICE_API_URL=$OPENAPI_PROXY_URL timeout 30 "$TUI_BIN" list >"$TUI_TMP/cli.out" 2>&1
   [ "$(jq -s 'length' "$OPENAPI_LOG" 2>/dev/null)" = 1 ] || tui_fail "the CLI's answer ($kind) was not recorded once: $(cat "$OPENAPI_LOG" 2>/dev/null)"
   jq -e '.method == "GET" and .path == "/concerts" and .status == 200' "$OPENAPI_LOG" >/dev/null ||
@@ -67,7 +69,7 @@ grep -q 'availableTickets' "$TUI_TMP/check.out" || tui_fail "the failure does no
 for kind in good bad; do
   export OPENAPI_LOG="$TUI_TMP/tui-$kind.jsonl"
   openapi_proxy_stop
-  printf '%s' "${!kind}" >"$TUI_TMP/body"
+  printf '%s' "${body[$kind]}" >"$TUI_TMP/body"
   tui_start 100 30 -- --refresh 0
   wait_n=0
   while [ ! -s "$OPENAPI_LOG" ] && [ $wait_n -lt 100 ]; do sleep 0.1; wait_n=$((wait_n + 1)); done

@@ -56,7 +56,7 @@ declare -p _openapi_proxies >/dev/null 2>&1 || { declare -gA _openapi_proxies=()
 _openapi_proxy_script="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/support/record_proxy.py"
 
 openapi_proxy() {
-  local url=${1%/} base rest path stage dir port i
+  local url=${1%/} base rest path stage dir port
   OPENAPI_PROXY_URL=$url
   [ -n "${OPENAPI_LOG:-}" ] && openapi_is_api "$url" || return 0
   rest=${url#*://}                                  # host:port/stage/concerts
@@ -67,7 +67,7 @@ openapi_proxy() {
     dir=$(mktemp -d "${TMPDIR:-/tmp}/bo-record.XXXXXX") || return 1
     python3 -B "$_openapi_proxy_script" "$base" "$OPENAPI_LOG" "$dir/port" "${OPENAPI_TEST:-$0}" </dev/null >/dev/null 2>"$dir/err" &
     _openapi_proxy_pids+=($!)
-    for i in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+    for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
     port=$(cat "$dir/port" 2>/dev/null)
     [ -n "$port" ] || { echo "openapi_proxy: the recording pass-through did not start: $(cat "$dir/err")" >&2; rm -rf "$dir"; return 1; }
     rm -rf "$dir"
