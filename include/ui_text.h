@@ -2,7 +2,7 @@
 #define UI_TEXT_H
 /* Pure text and layout helpers of the box office screens (no curses, no I/O): display-width aware
  * truncation and padding (CJK = 2 columns, combining marks = 0), column layout of the concert list,
- * date and age formatting, and the scroll arithmetic of a list window.
+ * age formatting, and the scroll arithmetic of a list window.
  * Width functions decode with mbrtowc/wcwidth, so they need a UTF-8 LC_CTYPE (ui_run sets one). */
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,9 +30,6 @@ size_t ui_text_fit_tail(char *out, size_t cap, const char *s, int width);
  * erase_last: removes the last character; returns true when something was removed. */
 bool ui_text_append(char *buf, size_t cap, uint32_t wc);
 bool ui_text_erase_last(char *buf);
-
-/* "2026-12-01T20:00:00Z" -> "2026-12-01 20:00"; "2026-12-01" stays; anything else is copied (cut to fit). */
-void ui_format_date(const char *iso, char out[32]);
 
 /* Age of data for the header: 0..59 -> "12s", < 1 h -> "3m 05s", < 1 day -> "2h 10m", else "3d 4h".
  * Negative ages count as 0. */

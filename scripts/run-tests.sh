@@ -11,8 +11,10 @@
 #                                                         BOXOFFICE_API_KEY, LOCAL_STATE_DIR, API_PORT, DYNAMODB_PORT)
 # A script exits 0 on success, 77 when it skips, anything else on failure.
 # Every answer of the API that an end-to-end test receives through tests/lib/stack.sh's `http` (or
-# tests/lib/openapi_log.sh) is recorded in $OPENAPI_LOG; after the end-to-end suites the suite
-# "openapi-check" validates them all against docs/openapi.yaml (scripts/openapi-check.py).
+# tests/lib/openapi_log.sh), and every answer the real client receives in the TUI and CLI suites (through
+# the recording pass-through tests/support/record_proxy.py), is recorded in $OPENAPI_LOG; after the
+# end-to-end suites the suite "openapi-check" validates them all against docs/openapi.yaml
+# (scripts/openapi-check.py).
 # ONLY=pattern runs just the suites whose path matches.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -334,14 +334,17 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
     }
     int wdate = 4, wname = 4, wvenue = 5, wprice = 5, wseats = 10;
     size_t shown = 0;
+    time_t now = time(NULL); /* dates in the venue's zone; the year only when it is not this one */
     for (size_t i = 0; i < l->n; i++) {
         const bo_concert *c = &l->items[i];
         char price[BO_MONEY_BUF];
         if (!bo_concert_matches(c, a->filter))
             continue;
         price_text(c, price);
+        char when[64];
+        client_time_format_short(c->date, c->timezone, now, when, sizeof when);
         int w;
-        if ((w = text_width(c->date, 32)) > wdate) wdate = w;
+        if ((w = text_width(when, 32)) > wdate) wdate = w;
         if ((w = text_width(c->name, COL_NAME_MAX)) > wname) wname = w;
         if ((w = text_width(c->venue, COL_VENUE_MAX)) > wvenue) wvenue = w;
         if ((w = text_width(price, 32)) > wprice) wprice = w;
@@ -354,13 +357,14 @@ static int print_list(const cli_args *a, FILE *out, FILE *err, const bo_concert_
     fputs("ID\n", out);
     for (size_t i = 0; i < l->n; i++) {
         const bo_concert *c = &l->items[i];
-        char price[BO_MONEY_BUF], seats[32];
+        char price[BO_MONEY_BUF], seats[32], when[64];
         if (!bo_concert_matches(c, a->filter))
             continue;
         bo_money_display(c->price_cents, price);
         seats_text(c, seats);
         price_text(c, price);
-        put_cell(out, c->date, wdate, false); fputs("  ", out);
+        client_time_format_short(c->date, c->timezone, now, when, sizeof when);
+        put_cell(out, when, wdate, false); fputs("  ", out);
         put_cell(out, c->name, wname, false); fputs("  ", out);
         put_cell(out, c->venue, wvenue, false); fputs("  ", out);
         put_cell(out, price, wprice, true); fputs("  ", out);
@@ -401,9 +405,9 @@ static void print_concert_text(FILE *out, const bo_concert *c)
         snprintf(seats, sizeof seats, "%lld", (long long)c->seats_left);
     fprintf(out, "ID:          %s\n", c->id);
     fprintf(out, "Name:        %s\n", c->name);
-    fprintf(out, "Date:        %s\n", c->date);
-    if (client_time_format(c->date, c->timezone, when, sizeof when) == 0)
+    if (client_time_format(c->date, c->timezone, when, sizeof when) == 0) /* the venue's zone */
         fprintf(out, "When:        %s%s%s\n", when, c->timezone[0] != '\0' ? " \xc2\xb7 " : "", c->timezone);
+    fprintf(out, "Date (raw):  %s\n", c->date); /* as stored, UTC: as the detail screen labels it */
     fprintf(out, "Venue:       %s\n", c->venue);
     fprintf(out, "Price:       %s%s%s\n", price, c->currency[0] != '\0' ? " " : "", c->currency);
     fprintf(out, "Per order:   %lld\n", (long long)(c->max_per_order > 0 ? c->max_per_order : BO_MAX_PER_ORDER_DEFAULT));
@@ -567,17 +571,20 @@ static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
         rc = print_json(out, err, j);
     } else {
         fprintf(out, "Ticket:      %s\n", t.id);
+        char when[64];
         if (have) {
             char price[BO_MONEY_BUF];
             bo_money_display(con.price_cents, price);
+            client_time_format(con.date, con.timezone, when, sizeof when);
             fprintf(out, "Concert:     %s\n", con.name);
-            fprintf(out, "Date:        %s\n", con.date);
+            fprintf(out, "Date:        %s\n", when);
             fprintf(out, "Venue:       %s\n", con.venue);
             fprintf(out, "Price:       %s\n", price);
         }
         fprintf(out, "Concert ID:  %s\n", t.concert_id);
         fprintf(out, "Customer:    %s <%s>\n", t.customer_name, t.customer_email);
-        fprintf(out, "Purchased:   %s\n", t.purchase_date);
+        client_time_format(t.purchase_date, have ? con.timezone : NULL, when, sizeof when);
+        fprintf(out, "Purchased:   %s\n", when);
     }
     if (have)
         bo_concert_clear(&con);

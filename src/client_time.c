@@ -15,6 +15,17 @@
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Zones are switched through TZ (glibc has no localtime in a given zone). Other threads read the
+ * environment without our lock (libcurl's getenv for proxies in the network worker): replacing an existing
+ * TZ only swaps one pointer (glibc keeps the old string), but adding or removing one moves the environ
+ * array under their feet. So TZ exists before any thread starts, with the meaning an unset TZ has (the
+ * system's /etc/localtime), and zone_tm only ever replaces it. */
+__attribute__((constructor)) static void tz_pin(void)
+{
+    if (getenv("TZ") == NULL)
+        setenv("TZ", ":/etc/localtime", 0);
+}
+
 static bool digits(const char *s, int n)
 {
     for (int i = 0; i < n; i++)
@@ -92,6 +103,32 @@ static int parse_iso(const char *s, time_t *out, bool *has_time, struct tm *date
     return 0;
 }
 
+/* Breaks the instants t[0..n) down in zone tz (known) or the local zone, under the lock; put back after. */
+static bool zone_tm(const char *tz, const time_t *t, struct tm *out, size_t n)
+{
+    bool zone = tz != NULL && client_time_zone_known(tz), ok = true;
+    pthread_mutex_lock(&tz_lock);
+    char *saved = NULL;
+    if (zone) {
+        const char *old = getenv("TZ");
+        saved = strdup(old != NULL ? old : ":/etc/localtime"); /* put back, never removed (see tz_pin) */
+        if (saved == NULL)
+            zone = false;
+        else
+            setenv("TZ", tz, 1);
+    }
+    tzset();
+    for (size_t i = 0; i < n && ok; i++)
+        ok = localtime_r(&t[i], &out[i]) != NULL;
+    if (zone) {
+        setenv("TZ", saved, 1);
+        tzset();
+    }
+    pthread_mutex_unlock(&tz_lock);
+    free(saved);
+    return ok;
+}
+
 int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
 {
     time_t t;
@@ -111,28 +148,42 @@ int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
         strftime(out, cap, "%a %d %b %Y", &d);
         return 0;
     }
-    bool zone = tz != NULL && client_time_zone_known(tz);
-    pthread_mutex_lock(&tz_lock);
-    char *saved = NULL;
-    if (zone) {
-        const char *old = getenv("TZ");
-        if (old != NULL)
-            saved = strdup(old);
-        setenv("TZ", tz, 1);
-    }
-    tzset();
     struct tm local;
-    bool ok = localtime_r(&t, &local) != NULL && strftime(out, cap, "%a %d %b %Y %H:%M %Z", &local) > 0;
-    if (zone) {
-        if (saved != NULL)
-            setenv("TZ", saved, 1);
-        else
-            unsetenv("TZ");
-        tzset();
+    if (!zone_tm(tz, &t, &local, 1) || strftime(out, cap, "%a %d %b %Y %H:%M %Z", &local) == 0) {
+        bo_text_sanitize(out, cap, iso);
+        return -1;
     }
-    pthread_mutex_unlock(&tz_lock);
-    free(saved);
-    if (!ok) {
+    return 0;
+}
+
+int client_time_format_short(const char *iso, const char *tz, time_t now, char *out, size_t cap)
+{
+    time_t t[2] = { 0, now };
+    bool has_time;
+    struct tm tm, local[2];
+    if (cap == 0)
+        return -1;
+    out[0] = '\0';
+    if (iso == NULL || parse_iso(iso, &t[0], &has_time, &tm) != 0) {
+        bo_text_sanitize(out, cap, iso != NULL ? iso : "");
+        return -1;
+    }
+    if (!zone_tm(tz, t, local, 2)) {
+        bo_text_sanitize(out, cap, iso);
+        return -1;
+    }
+    if (!has_time) { /* the day as given, the year of now in the zone */
+        time_t day = timegm(&tm);
+        gmtime_r(&day, &tm);
+        strftime(out, cap, tm.tm_year == local[1].tm_year ? "%a %d %b" : "%d %b %Y", &tm);
+        return 0;
+    }
+    /* another year: the year instead of the weekday; "+0545"-long zones drop the century */
+    const char *fmt = local[0].tm_year == local[1].tm_year ? "%a %d %b %H:%M %Z" : "%d %b %Y %H:%M %Z";
+    char zone[16];
+    if (local[0].tm_year != local[1].tm_year && strftime(zone, sizeof zone, "%Z", &local[0]) > 4)
+        fmt = "%d %b %y %H:%M %Z";
+    if (strftime(out, cap, fmt, &local[0]) == 0) {
         bo_text_sanitize(out, cap, iso);
         return -1;
     }

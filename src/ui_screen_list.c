@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bo_money.h"
+#include "client_time.h"
 #include "ui_app.h"
 #include "ui_list_filter.h"
 #include "ui_screens.h"
@@ -107,8 +109,8 @@ static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool sel
         mvaddch(y, 0, '>'); /* visible without colours and in screen dumps */
         attroff(base);
     }
-    char date[32], price[BO_MONEY_BUF], seats[32];
-    ui_format_date(c->date, date);
+    char date[64], price[BO_MONEY_BUF], seats[32];
+    client_time_format_short(c->date, c->timezone, time(NULL), date, sizeof date); /* the venue's zone */
     if (bo_concert_field_bad(c, BO_FIELD_PRICE))
         snprintf(price, sizeof price, "?");
     else
@@ -148,7 +150,7 @@ static void draw(ui_app *app, const ui_rect *a)
     attron(hattr);
     mvhline(hy, 0, ' ', a->w);
     attroff(hattr);
-    ui_draw_text(hy, col.date_x, col.date_w, "Date (UTC)", hattr, false);
+    ui_draw_text(hy, col.date_x, col.date_w, "Date", hattr, false);
     ui_draw_text(hy, col.name_x, col.name_w, "Name", hattr, false);
     ui_draw_text(hy, col.venue_x, col.venue_w, "Venue", hattr, false);
     ui_draw_text(hy, col.price_x, col.price_w, "Price", hattr, true);

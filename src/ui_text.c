@@ -2,6 +2,7 @@
 #include "ui_text.h"
 
 #include "bo_buf.h"
+#include "client_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,36 +186,6 @@ bool ui_text_erase_last(char *buf)
     return true;
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
-void ui_format_date(const char *iso, char out[32])
-{
-    if (iso == NULL)
-        iso = "";
-    size_t len = strlen(iso);
-    /* YYYY-MM-DDThh:mm... */
-    if (len >= 16 && all_digits(iso, 4) && iso[4] == '-' && all_digits(iso + 5, 2) && iso[7] == '-'
-        && all_digits(iso + 8, 2) && (iso[10] == 'T' || iso[10] == ' ') && all_digits(iso + 11, 2)
-        && iso[13] == ':' && all_digits(iso + 14, 2)) {
-        memcpy(out, iso, 16);
-        out[10] = ' ';
-        out[16] = '\0';
-        return;
-    }
-    int w = ui_text_width(iso);
-    ui_text_fit(out, 32, iso, w > 16 ? 16 : w, false);
-    /* strip the padding ui_text_fit may have added */
-    size_t n = strlen(out);
-    while (n > 0 && out[n - 1] == ' ')
-        out[--n] = '\0';
-}
-
 void ui_format_age(long seconds, char out[32])
 {
     if (seconds < 0)
@@ -233,7 +204,7 @@ void ui_columns_layout(int cols, ui_columns *c)
 {
     if (cols < UI_MIN_COLS)
         cols = UI_MIN_COLS;
-    c->date_w = 16;  /* 2026-12-01 20:00 */
+    c->date_w = CLIENT_TIME_SHORT_W; /* Sat 12 Dec 20:00 CET, in the venue's zone */
     c->price_w = 12; /* 1,000,000.00 */
     c->seats_w = 10; /* "Seats left", SOLD OUT, 1000000 */
     int fixed = 1 + c->date_w + 1 + 1 + 1 + c->price_w + 1 + c->seats_w + 1;

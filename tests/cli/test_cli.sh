@@ -14,9 +14,14 @@ command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh
 
 # a private, empty configuration: no user config file, no local key file
 work=$(mktemp -d /tmp/boxoffice-cli.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+. "$root/tests/lib/openapi_log.sh"
+. "$root/tests/lib/venue_time.sh"
+trap 'openapi_proxy_stop; rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
 mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
+# the CLI talks to the API through the recording pass-through: its answers are checked against the contract
+openapi_proxy "$BOXOFFICE_API_URL" || { echo "FAIL: the recording pass-through did not start"; exit 1; }
+export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
 url=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
 
 fails=0; checks=0
@@ -86,6 +91,24 @@ expect 0 "list after create" -- "$bin" --json list
 ok "the invalid and unauthorised concerts were not created" \
   j --arg t "$tag" '[.[] | select(.name | endswith($t))] | length == 2' "$out"
 ok "the catalogue grew by (at least, other tests share the stack) the two created concerts" j --argjson n "$total" 'length >= $n + 2' "$out"
+
+# --- times in the venue's zone with its abbreviation (the operator's zone without one); --json keeps UTC
+at=2027-01-01T02:00:00Z   # New Year's Eve in New York, New Year's Day in Berlin and Tokyo
+for z in America/New_York Europe/Berlin ""; do
+  zn=${z##*/}
+  expect 0 "create a concert in zone '${z:-none}'" -- "$bin" --json create --name "Zone ${zn:-none} $tag" --date "$at" \
+    --venue "Zone Hall" --tickets 1 --price 1 ${z:+--timezone "$z"}
+done
+expect 0 "list the zone concerts" -- env TZ=Asia/Tokyo "$bin" list --filter "zone hall"
+for z in America/New_York Europe/Berlin ""; do
+  want=$(venue_time_short "$at" "${z:-Asia/Tokyo}")
+  zn=${z##*/}
+  ok "list shows '${z:-none}' as \"$want\"" grep -qE -- "^$want +Zone ${zn:-none} $tag " "$out"
+done
+ok "list shows no UTC time" bash -c "! grep -q '02:00' '$out'"
+expect 0 "--json list keeps the stored instant" -- env TZ=Asia/Tokyo "$bin" --json list --filter "zone hall"
+ok "--json dates are the stored UTC instants" j --arg t "$tag" --arg at "$at" \
+  '[.[] | select(.name | endswith($t))] | length == 3 and all(.date | startswith($at[0:16]))' "$out"
 
 # --- show (0), show unknown (4)
 expect 0 "show" -- "$bin" show "$id"

@@ -32,7 +32,7 @@ n=$(expect "$lower")
 tui_log "typing \"$lower\" narrowed the list to $n of $total"
 
 # every visible row mentions the word; a concert elsewhere is gone
-rows=$(tui_screen | sed -n '4,26p' | grep -E '^[ >][0-9]{4}-' || true)
+rows=$(tui_screen | sed -n '4,26p' | grep -E '^[ >]([A-Z][a-z]{2} )?[0-9]{2} [A-Z][a-z]{2} ' || true)
 [ "$(wc -l <<<"$rows")" -eq "$n" ] || [ "$n" -gt 23 ] || tui_fail "expected $n rows"
 # the earliest concert that does not match (on the first screen once the filter is cleared)
 other=$(api_list | jq -r --arg f "$lower" '[.[] | select(((.name + .venue) | ascii_downcase | contains($f)) | not)] | sort_by(.date) | .[0].name')

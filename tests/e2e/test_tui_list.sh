@@ -1,8 +1,43 @@
 #!/usr/bin/env bash
-# The list shows the demo catalogue (names read from assets/concerts.json, checked against the API),
+# The list shows dates in the venue's time zone with its abbreviation (at 100x30 and 80x24), the demo
+# catalogue (names read from assets/concerts.json, checked against the API),
 # wide characters line up with the columns, sold-out rows are marked, and `s` sorts.
 . "$(dirname "$0")/tui_lib.sh"
+. "$TUI_ROOT/tests/lib/venue_time.sh"
 tui_require
+
+# Three concerts at one instant, New Year's Eve in New York and New Year's Day in Berlin: the list shows
+# each in its venue's zone with the zone's abbreviation, the one without a zone in the operator's (TZ).
+[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_fail "BOXOFFICE_API_KEY is not set"
+at=2027-01-01T02:00:00Z tag="Zq$$"
+zname() { if [ -n "$1" ]; then echo "${1##*/} $tag"; else echo "Local $tag"; fi; }
+for z in America/New_York Europe/Berlin ""; do
+  jq -nc --arg n "$(zname "$z")" --arg d "$at" --arg z "$z" \
+    '{name: $n, date: $d, venue: "Zone Hall", availableTickets: 3, ticketPrice: 10} + (if $z == "" then {} else {timezone: $z} end)' |
+    openapi_curl -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" --data-binary @- \
+      "$BOXOFFICE_API_URL/concerts" >/dev/null || tui_fail "cannot create the concert in zone '$z'"
+done
+for size in "100 30" "80 24"; do
+  tui_start ${size% *} ${size#* } TZ=Asia/Tokyo -- --refresh 0
+  tui_wait_list
+  tui_wait_re "Date +Name"
+  tui_has "UTC" && tui_fail "the list still says UTC"
+  tui_keys /
+  tui_type "$tag"
+  tui_wait "filter: $tag"
+  for z in America/New_York Europe/Berlin ""; do
+    want=$(venue_time_short "$at" "${z:-Asia/Tokyo}")
+    row=$(tui_screen | grep -F -- "$(zname "$z")" | head -n 1)
+    [ -n "$row" ] || tui_fail "no row for the concert in zone '${z:-none}'"
+    [[ "$row" == ?"$want "* ]] || tui_fail "at ${size/ /x} the concert in zone '${z:-none}' should start \"$want\": $row"
+    [ "$(awk '{print $NF}' <<<"$row")" = 3 ] || tui_fail "at ${size/ /x} the seats column is cut: $row"
+  done
+  tui_log "at ${size/ /x}: $(venue_time_short "$at" America/New_York) | $(venue_time_short "$at" Europe/Berlin) | $(venue_time_short "$at" Asia/Tokyo)"
+  tui_esc
+  tui_keys q
+  tui_wait "EXITED rc=0"
+  tui_stop
+done
 
 total=$(api_list | jq length) || tui_fail "the API does not answer"
 [ "$total" -ge 1 ] || tui_fail "the API lists no concert"

@@ -21,12 +21,13 @@ tui_click 10 0
 sleep 0.4
 [ "$(tui_screen | grep '^>' | head -n 1)" = "$sel" ] || tui_fail "a click on the header moved the selection"
 
-# double click opens the detail of that row
-date=${target:1:16}
+# double click opens the detail of that row, whose "When" has the list's time and zone
+date=${target:1:22}
+when=$(grep -oE '[0-9]{2}:[0-9]{2} [^ ]+' <<<"$date") || when=${date%% *}
 tui_click 30 "$target_row"
 tui_click 30 "$target_row"
 tui_wait "Date (raw)"
-tui_wait "${date%% *}"
+tui_screen | grep -E "When +" | grep -qF -- "$when" || tui_fail "the detail's When does not have the list's \"$when\""
 tui_log "double click opened the detail"
 tui_esc
 tui_wait "Seats left"

@@ -19,8 +19,10 @@ make -s -C "$TUI_ROOT/bench" ../build/bench/faultproxy >"$TUI_TMP/build.log" 2>&
 proxy_pid=""
 trap '[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; tui_cleanup' EXIT
 
-# the shared gateway, and the proxy in front of it
-gw_hostport=$(sed -E 's#^https?://([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
+# the shared gateway, and the proxy in front of it (in front of the recording pass-through, when answers are
+# recorded for the contract check: it sees every answer, also those the fault proxy then holds back)
+openapi_proxy "$BOXOFFICE_API_URL" || tui_fail "the recording pass-through did not start"
+gw_hostport=$(sed -E 's#^https?://([^/]+).*#\1#' <<<"$OPENAPI_PROXY_URL")
 gw_port=${gw_hostport##*:}
 stage=$(sed -E 's#^https?://[^/]+/([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
 tickets_table="concert-ticket-system-tickets-$stage"

@@ -5,6 +5,10 @@
 set -uo pipefail
 
 TUI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# the answers the box office receives are checked against docs/openapi.yaml: tui_start puts a recording
+# pass-through between it and the API (tests/lib/openapi_log.sh); TUI_RECORD=0 before tui_start runs it
+# straight against the API (a test of what happens when the API's socket goes away)
+. "$TUI_ROOT/tests/lib/openapi_log.sh"
 TUI_BIN=${BOXOFFICE_BIN:-$TUI_ROOT/build/boxoffice}
 TUI_ASSETS=$TUI_ROOT/assets/concerts.json
 TUI_SOCK=""
@@ -40,6 +44,7 @@ tui_cleanup() {
     tmux -L "$s" kill-server >/dev/null 2>&1 || true
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$s"
   done
+  openapi_proxy_stop
   rm -rf "$TUI_TMP"
 }
 trap tui_cleanup EXIT
@@ -52,9 +57,13 @@ tui_start() {
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
   [ "${1:-}" = "--" ] && shift
   args=("$@")
-  local cmd
+  local cmd api=$BOXOFFICE_API_URL
+  if [ "${TUI_RECORD:-1}" != 0 ]; then
+    openapi_proxy "$api" || tui_fail "the recording pass-through did not start"
+    api=$OPENAPI_PROXY_URL
+  fi
   printf -v cmd '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$TUI_TMP/config" \
-    "BOXOFFICE_API_URL=${BOXOFFICE_API_URL}" "BOXOFFICE_API_KEY=${BOXOFFICE_API_KEY:-}" "${envs[@]}" \
+    "BOXOFFICE_API_URL=$api" "BOXOFFICE_API_KEY=${BOXOFFICE_API_KEY:-}" "${envs[@]}" \
     "$TUI_BIN" "${args[@]}"
   mkdir -p "$TUI_TMP/config"
   # a fresh tmux server per start: reusing a socket whose server is shutting down races
@@ -117,8 +126,9 @@ tui_col_of() {
 }
 
 # ---- the API, to check what the screen claims ----
-api_list() { curl -fsS --max-time 10 "$BOXOFFICE_API_URL/concerts"; }
-api_get() { curl -fsS --max-time 10 "$BOXOFFICE_API_URL/concerts/$1"; }
+# (their answers are recorded for the contract check too)
+api_list() { openapi_curl --max-time 10 "$BOXOFFICE_API_URL/concerts"; }
+api_get() { openapi_curl --max-time 10 "$BOXOFFICE_API_URL/concerts/$1"; }
 # The API's concert with this exact name (first one), as JSON.
 api_by_name() { api_list | jq -c --arg n "$1" '[.[] | select(.name == $n)][0] // empty'; }
 # Display prefix of a name short enough to fit any name column (first N characters).
@@ -170,7 +180,7 @@ api_require_orders() {
 }
 # The order (JSON) as the operator route gives it: GET /orders/{id} with the key.
 api_order_get() {
-  curl -fsS --max-time 10 -H "x-api-key: ${BOXOFFICE_API_KEY:-}" "$BOXOFFICE_API_URL/orders/$1"
+  openapi_curl --max-time 10 -H "x-api-key: ${BOXOFFICE_API_KEY:-}" "$BOXOFFICE_API_URL/orders/$1"
 }
 # The order id on the receipt (its "Order" line).
 tui_order_id() { tui_screen | grep -E '│.* Order +[^ ]' | head -n 1 | sed -E 's/.* Order +([^ │]+).*/\1/'; }

@@ -248,6 +248,40 @@ static void list_prints_a_sanitised_table(void **state)
     stub_stop(s);
 }
 
+/* Times for people are in the venue's zone with its abbreviation (the operator's zone without one); --json
+ * keeps the stored UTC instant. */
+static void list_and_buy_show_times_in_the_venues_zone(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    run_out o;
+    setenv("TZ", "Asia/Tokyo", 1); /* the operator's zone */
+    stub_push(s, 200, "[{\"id\":\"c-b\",\"name\":\"Berlin\",\"date\":\"2026-12-12T19:00:00Z\",\"venue\":\"V\","
+                      "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"Europe/Berlin\"},"
+                      "{\"id\":\"c-n\",\"name\":\"NewYork\",\"date\":\"2026-12-13T01:30:00Z\",\"venue\":\"V\","
+                      "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"America/New_York\"},"
+                      "{\"id\":\"c-t\",\"name\":\"Nowhere\",\"date\":\"2026-12-14T11:00:00Z\",\"venue\":\"V\","
+                      "\"availableTickets\":5,\"ticketPrice\":10}]");
+    assert_int_equal(run(s, &o, "list", NULL), 0);
+    assert_non_null(strstr(o.out, "20:00 CET  Berlin"));
+    assert_non_null(strstr(o.out, "12 Dec"));
+    assert_non_null(strstr(o.out, "20:30 EST  NewYork"));
+    assert_non_null(strstr(o.out, "20:00 JST  Nowhere"));
+    assert_null(strstr(o.out, "T19:00"));
+    run_free(&o);
+    stub_push(s, 200, "{\"id\":\"c-n\",\"name\":\"NewYork\",\"date\":\"2026-12-13T01:30:00Z\",\"venue\":\"V\","
+                      "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"America/New_York\"}");
+    stub_push(s, 201, "{\"id\":\"t-1\",\"concertId\":\"c-n\",\"purchaseDate\":\"2026-11-29T10:00:00.000Z\"}");
+    stub_push(s, 200, "{\"id\":\"c-n\",\"name\":\"NewYork\",\"date\":\"2026-12-13T01:30:00Z\",\"venue\":\"V\","
+                      "\"availableTickets\":4,\"ticketPrice\":10,\"timezone\":\"America/New_York\"}");
+    assert_int_equal(run(s, &o, "buy", "c-n", "--name", "Ada", "--email", "ada@example.com", NULL), 0);
+    assert_non_null(strstr(o.out, "Date:        Sat 12 Dec 2026 20:30 EST"));
+    assert_non_null(strstr(o.out, "Purchased:   Sun 29 Nov 2026 05:00 EST"));
+    run_free(&o);
+    unsetenv("TZ");
+    stub_stop(s);
+}
+
 static void list_json_parses_with_exact_prices(void **state)
 {
     (void)state;
@@ -570,6 +604,7 @@ int main(void)
         cmocka_unit_test(list_prints_a_sanitised_table),
         cmocka_unit_test(list_json_parses_with_exact_prices),
         cmocka_unit_test(show_unknown_is_4),
+        cmocka_unit_test(list_and_buy_show_times_in_the_venues_zone),
         cmocka_unit_test(buy_prints_a_receipt),
         cmocka_unit_test(list_marks_bad_records_and_lists_the_rest),
         cmocka_unit_test(show_prints_ids_clean_and_json_whole),

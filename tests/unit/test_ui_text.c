@@ -6,8 +6,10 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "client_time.h"
 #include "ui_text.h"
 
 static int utf8_setup(void **state)
@@ -108,18 +110,54 @@ static void append_and_erase_edit_utf8_characters(void **state)
     assert_false(ui_text_erase_last(buf));
 }
 
-static void dates_show_day_and_minute(void **state)
+/* The list's date column: the venue's zone with its abbreviation, the weekday within the current year (in
+ * that zone), the year otherwise, never wider than the column. */
+static void list_dates_are_in_the_venues_zone_and_fit_the_column(void **state)
 {
     (void)state;
-    char out[32];
-    ui_format_date("2026-12-01T20:00:00Z", out);
-    assert_string_equal(out, "2026-12-01 20:00");
-    ui_format_date("2026-12-01T20:00:00.000+02:00", out);
-    assert_string_equal(out, "2026-12-01 20:00");
-    ui_format_date("2026-12-01", out);
-    assert_string_equal(out, "2026-12-01");
-    ui_format_date("not a date at all, longer", out);
-    assert_int_equal(ui_text_width(out), 16);
+    char out[64];
+    time_t now = 1795000000; /* Wed 18 Nov 2026 */
+    assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "Europe/Berlin", now, out, sizeof out), 0);
+    assert_string_equal(out, "Sat 12 Dec 20:00 CET");
+    assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "America/New_York", now, out, sizeof out), 0);
+    assert_string_equal(out, "Sat 12 Dec 14:00 EST");
+    /* New Year's Eve in New York is already next year in UTC, and still this year where it happens */
+    assert_int_equal(client_time_format_short("2027-01-01T02:00:00Z", "America/New_York", now, out, sizeof out), 0);
+    assert_string_equal(out, "Thu 31 Dec 21:00 EST");
+    assert_int_equal(client_time_format_short("2027-07-04T23:30:00Z", "America/New_York", now, out, sizeof out), 0);
+    assert_string_equal(out, "04 Jul 2027 19:30 EDT");
+    assert_int_equal(client_time_format_short("2027-01-15T14:15:00Z", "Asia/Kathmandu", now, out, sizeof out), 0);
+    assert_string_equal(out, "15 Jan 27 20:00 +0545");
+    assert_int_equal(client_time_format_short("2026-12-12", "Pacific/Auckland", now, out, sizeof out), 0);
+    assert_string_equal(out, "Sat 12 Dec");
+    assert_int_equal(client_time_format_short("2028-02-29", NULL, now, out, sizeof out), 0);
+    assert_string_equal(out, "29 Feb 2028");
+    /* no zone (or one not installed): the operator's local zone */
+    setenv("TZ", "Asia/Tokyo", 1);
+    assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "", now, out, sizeof out), 0);
+    assert_string_equal(out, "Sun 13 Dec 04:00 JST");
+    assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "Mars/Olympus", now, out, sizeof out), 0);
+    assert_string_equal(out, "Sun 13 Dec 04:00 JST");
+    assert_string_equal(getenv("TZ"), "Asia/Tokyo");
+    /* the zone switch never removes TZ from the environment (another thread may be reading it): an unset
+     * TZ comes back as its equivalent, the system's zone */
+    unsetenv("TZ");
+    assert_int_equal(client_time_format_short("2026-12-12T19:00:00Z", "Europe/Berlin", now, out, sizeof out), 0);
+    assert_non_null(getenv("TZ"));
+    assert_string_equal(getenv("TZ"), ":/etc/localtime");
+    unsetenv("TZ");
+    /* not a date: shown as it is (sanitised), cut by the column */
+    assert_int_equal(client_time_format_short("next friday\x1b[2J", "Europe/Berlin", now, out, sizeof out), -1);
+    assert_null(strchr(out, '\x1b'));
+    /* the widest forms fit the column */
+    static const char *zones[] = { "Asia/Kathmandu", "Pacific/Chatham", "Australia/Lord_Howe", "America/St_Johns",
+                                   "Asia/Kolkata", "Pacific/Marquesas", "Australia/Eucla", "Europe/Berlin" };
+    static const char *isos[] = { "2026-12-12T19:00:00Z", "2027-06-12T19:00:00Z", "2031-01-01T00:00:00Z" };
+    for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++)
+        for (size_t i = 0; i < sizeof isos / sizeof isos[0]; i++) {
+            assert_int_equal(client_time_format_short(isos[i], zones[z], now, out, sizeof out), 0);
+            assert_true(ui_text_width(out) <= CLIENT_TIME_SHORT_W);
+        }
 }
 
 static void stale_age_is_short_and_readable(void **state)
@@ -153,14 +191,14 @@ static void columns_fill_80_and_wider_terminals_exactly(void **state)
         assert_true(c.seats_x + c.seats_w <= widths[i]);
         assert_true(c.seats_x + c.seats_w >= widths[i] - 1);
         assert_true(c.name_w >= c.venue_w);
-        assert_true(c.date_w >= 16);                /* "2026-12-01 20:00" */
+        assert_true(c.date_w >= CLIENT_TIME_SHORT_W); /* "Sat 12 Dec 20:00 CET" */
         assert_true(c.price_w >= 12);               /* "1,000,000.00" */
         assert_true(c.seats_w >= (int)strlen("SOLD OUT"));
     }
     ui_columns c80;
     ui_columns_layout(80, &c80);
-    assert_true(c80.name_w >= 20);
-    assert_true(c80.venue_w >= 14);
+    assert_true(c80.name_w >= 18);
+    assert_true(c80.venue_w >= 12);
 }
 
 static void scroll_keeps_the_selection_visible(void **state)
@@ -211,7 +249,7 @@ int main(void)
         cmocka_unit_test(small_buffer_is_never_overrun),
         cmocka_unit_test(tail_keeps_the_end_of_a_long_value),
         cmocka_unit_test(append_and_erase_edit_utf8_characters),
-        cmocka_unit_test(dates_show_day_and_minute),
+        cmocka_unit_test(list_dates_are_in_the_venues_zone_and_fit_the_column),
         cmocka_unit_test(stale_age_is_short_and_readable),
         cmocka_unit_test(columns_fill_80_and_wider_terminals_exactly),
         cmocka_unit_test(scroll_keeps_the_selection_visible),
