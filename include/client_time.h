@@ -10,6 +10,8 @@
  * sanitised, cut to cap). Thread-safe: the zone is switched under a lock (TZ + tzset + localtime_r) and
  * put back before the lock is released. */
 int client_time_format(const char *iso, const char *tz, char *out, size_t cap);
+/* The same with a strftime format for an instant with a time ("%H:%M:%S %Z": when a ticket was admitted). */
+int client_time_strftime(const char *iso, const char *tz, const char *fmt, char *out, size_t cap);
 
 /* True when tz names a zone installed on this machine (TZDIR, else /usr/share/zoneinfo). */
 int client_time_zone_known(const char *tz);
