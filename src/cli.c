@@ -641,8 +641,7 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
             || !add_opt_string(tj, "refundedAt", t->refunded_at))
             goto fail;
     }
-    if ((o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
-        || (o->n_refunds > 0 && !add_money(j, "refunded", o->refunded_cents)))
+    if (o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
         goto fail;
     if (con != NULL && !cJSON_AddItemToObject(j, "concert", concert_json(con)))
         goto fail;
