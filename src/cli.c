@@ -944,3 +944,8 @@ void cli_put_cell(FILE *out, const char *s, int width, bool right)
 {
     put_cell(out, s, width, right);
 }
+
+int cli_text_width(const char *s, int cap)
+{
+    return text_width(s, cap);
+}

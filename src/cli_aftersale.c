@@ -57,9 +57,14 @@ static int print_page(const cli_args *a, const api_order_page *p, FILE *out, FIL
         }
         return cli_print_json(out, err, j);
     }
+    int wname = 8, wmail = 6, w;
+    for (size_t i = 0; i < p->n; i++) {
+        if ((w = cli_text_width(p->orders[i].customer_name, 40)) > wname) wname = w;
+        if ((w = cli_text_width(p->orders[i].customer_email, 50)) > wmail) wmail = w;
+    }
     cli_put_cell(out, "ORDER ID", 36, false); fputs("  ", out);
-    cli_put_cell(out, "CUSTOMER", 22, false); fputs("  ", out);
-    cli_put_cell(out, "E-MAIL", 28, false); fputs("  ", out);
+    cli_put_cell(out, "CUSTOMER", wname, false); fputs("  ", out);
+    cli_put_cell(out, "E-MAIL", wmail, false); fputs("  ", out);
     cli_put_cell(out, "QTY", 3, true); fputs("  ", out);
     cli_put_cell(out, "TOTAL", 12, true); fputs("  ", out);
     cli_put_cell(out, "PAY", 4, false); fputs("  ", out);
@@ -72,8 +77,8 @@ static int print_page(const cli_args *a, const api_order_page *p, FILE *out, FIL
         state_text(o, state, sizeof state);
         snprintf(qty, sizeof qty, "%lld", (long long)o->quantity);
         cli_put_cell(out, o->id, 36, false); fputs("  ", out);
-        cli_put_cell(out, o->customer_name != NULL ? o->customer_name : "-", 22, false); fputs("  ", out);
-        cli_put_cell(out, o->customer_email != NULL ? o->customer_email : "-", 28, false); fputs("  ", out);
+        cli_put_cell(out, o->customer_name != NULL ? o->customer_name : "-", wname, false); fputs("  ", out);
+        cli_put_cell(out, o->customer_email != NULL ? o->customer_email : "-", wmail, false); fputs("  ", out);
         cli_put_cell(out, qty, 3, true); fputs("  ", out);
         cli_put_cell(out, total, 12, true); fputs("  ", out);
         cli_put_cell(out, bo_pay_method_name(o->method), 4, false); fputs("  ", out);

@@ -25,6 +25,8 @@ int cli_print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *o
 bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote);
 /* Prints s padded or cut to width columns (right-aligned when right). */
 void cli_put_cell(FILE *out, const char *s, int width, bool right);
+/* Display width of s in terminal columns, at most cap. */
+int cli_text_width(const char *s, int cap);
 
 /* The subcommands of cli_aftersale.c. */
 int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err);
