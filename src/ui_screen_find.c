@@ -232,7 +232,7 @@ static void draw_row(ui_app *app, int y, int w, const bo_order *o, bool selected
     }
     char state[128], when[64], line2[400];
     state_summary(o, state, sizeof state);
-    int name_w = (w - 4) * 3 / 10, mail_w = (w - 4) * 4 / 10, state_w = w - 4 - name_w - mail_w - 2;
+    int name_w = (w - 4) / 4, mail_w = (w - 4) * 7 / 20, state_w = w - 4 - name_w - mail_w - 2;
     ui_draw_text(y, 2, name_w, o->customer_name != NULL ? o->customer_name : "(walk-up)", base, false);
     ui_draw_text(y, 3 + name_w, mail_w, o->customer_email != NULL ? o->customer_email : "", base, false);
     ui_draw_text(y, 4 + name_w + mail_w, state_w, state, base, false);
