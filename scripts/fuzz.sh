@@ -12,7 +12,7 @@ cd "$root"
 secs=${1:-${FUZZ_SECONDS:-300}}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup)
 CC_FUZZ=${CC_FUZZ:-clang}
 out=build/fuzz
 mkdir -p "$out"
@@ -21,16 +21,20 @@ mkdir -p "$out"
 sources() {
   case $1 in
     fuzz_valid)       echo common/src/bo_valid.c common/src/bo_text.c common/src/bo_money.c ;;
+    fuzz_lookup)      echo common/src/bo_fold.c common/src/bo_text.c common/src/bo_base64.c \
+                           backend/lambda/src/lookup_key.c backend/ddb/src/ddb_attr.c ;;
     fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
     fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_text.c common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
                            backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
                            backend/lambda/src/handler_ticket.c backend/lambda/src/handler_order.c \
                            backend/lambda/src/handler_aftersale.c backend/lambda/src/store_aftersale.c \
+                           backend/lambda/src/handler_lookup.c backend/lambda/src/store_lookup.c \
+                           backend/lambda/src/lookup_key.c \
                            backend/lambda/src/store.c backend/lambda/src/store_order.c \
                            backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
-                           backend/ddb/src/tls_ca.c \
-                           common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c \
+                           backend/ddb/src/ddb_query.c backend/ddb/src/tls_ca.c \
+                           common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c common/src/bo_fold.c \
                            common/src/bo_text.c common/src/bo_money.c \
                            common/src/bo_base64.c common/src/bo_buf.c common/src/bo_clock.c common/src/bo_err.c \
                            common/src/bo_rand.c common/src/bo_backoff.c ;;

@@ -1,7 +1,8 @@
 #ifndef GW_TABLES_H
 #define GW_TABLES_H
 /* Creates the DynamoDB tables of serverless.yml's `resources` that do not exist yet (DynamoDB
- * Local in practice) and waits until they are ACTIVE. Uses the DynamoDB client of ddb.h, configured
+ * Local in practice) and waits until they are ACTIVE; adds the global secondary indexes an existing
+ * table lacks (a local state kept from before the index: UpdateTable, then waits until ACTIVE). Uses the DynamoDB client of ddb.h, configured
  * (ddb_config, not the environment) as the gateway's workers are: the endpoint given, the region of
  * serverless.yml, the local credentials GW_DDB_*. */
 #include <stddef.h>

@@ -53,11 +53,24 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
 void handler_refund_order(store *st, const apigw_event *ev, handler_result *out);
 void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out);
 
+/* Lookups (handler_lookup.c), operator routes:
+ *   concert-service.findOrders       GET /orders?email=|name=[&concertId=][&limit=][&cursor=]
+ *                                                                    200 | 400 | 403 | 503
+ *   concert-service.getTicketByCode  GET /tickets/by-code/{code}     200 | 400 | 403 | 404 | 503 */
+void handler_find_orders(store *st, const apigw_event *ev, handler_result *out);
+void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *out);
+
 void handler_result_clear(handler_result *r);
 
 /* An order as JSON (handler_order.c): the answer of createOrder, getOrder and refundOrder. */
 struct order;
 void handler_answer_order(handler_result *out, int status, const struct order *o, bool replayed);
+/* The Order object of that answer (with_tickets), or the OrderSummary of the lookups (without). New cJSON
+ * owned by the caller, NULL on OOM. */
+cJSON *handler_order_json(const struct order *o, bool with_tickets);
+/* The CheckinTicket object (handler_aftersale.c). New cJSON owned by the caller, NULL on OOM. */
+struct checkin_ticket;
+cJSON *handler_checkin_ticket_json(const struct checkin_ticket *t);
 /* Money as an exact decimal string with two decimals: 19996 -> "199.96", -50 -> "-0.50".
  * out holds BO_MONEY_BUF + 1 bytes. */
 void handler_money2(int64_t cents, char *out);

@@ -53,6 +53,7 @@ typedef struct checkin_ticket {
     char checked_in_at[32];               /* "" unless checked in */
     char door[CHECKIN_DOOR_MAX * 4 + 1];  /* UTF-8, "" when none */
     char nonce[CHECKIN_NONCE_MAX + 1];
+    char refunded_at[32];                 /* "" unless refunded */
     int order_quantity, order_admitted;   /* the order's, read after the change */
 } checkin_ticket;
 
@@ -63,6 +64,11 @@ void checkin_ticket_clear(checkin_ticket *t);
  * out->concert_id is the ticket's concert; UNKNOWN), or STORE_UNAVAILABLE / STORE_ERROR. *out the caller's. */
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
                            const char *by, const char *at, checkin_ticket *out, checkin_result *res);
+
+/* The ticket with code (canonical form), as stored (without its order's counts): GetItem on codes (strongly
+ * consistent), then on tickets. STORE_OK (*out the caller's), STORE_NOT_FOUND (no ticket has this code),
+ * STORE_UNAVAILABLE / STORE_ERROR (*out zeroed). */
+store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *out);
 
 /* Puts a checked-in ticket back to valid. STORE_OK with *res ADMITTED (undone; *out the ticket now) or
  * NOT_ADMITTED (*out as stored), STORE_NOT_FOUND (no such ticket, or one without a code), or a failure. */

@@ -8,7 +8,9 @@
  *   orders    id S, concertId S, quantity N, unitPrice N, total N, currency S, paymentMethod S ("card",
  *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the API key id,
  *             or "public"), customerName S + customerEmail S (absent for a walk-up order),
- *             attendees L of S (only when given), ticketIds L of S        (condition: attribute_not_exists(id))
+ *             attendees L of S (only when given), ticketIds L of S,
+ *             emailKey S + emailSort S, nameKey S + nameSort S (the lookup indexes' keys, store_lookup.h;
+ *             each pair only when the e-mail / name is given)          (condition: attribute_not_exists(id))
  *   tickets   per ticket, the reference's layout id, concertId, customerName, customerEmail, purchaseDate
  *             (= createdAt; a walk-up order's tickets hold "" as customerName and customerEmail) plus
  *             orderId S, code S, status S ("valid"), attendee S (when given)  (condition: attribute_not_exists(id))
@@ -31,6 +33,10 @@ typedef struct order_ticket {
     char code[BO_CODE_BUF];
     char *attendee;            /* owned; NULL when the order named none */
     char status[16];           /* "valid" when sold; as stored when read back */
+    /* read back only (store_aftersale.h): "" / NULL when the ticket has none */
+    char checked_in_at[32];
+    char *door;                /* owned */
+    char refunded_at[32];
 } order_ticket;
 
 /* A refund recorded on the order (store_aftersale.h). */

@@ -8,6 +8,7 @@
 
 #include "ddb.h"
 #include "store.h"
+#include "store_order.h"
 
 typedef enum store_table_id { STORE_T_CONCERTS, STORE_T_TICKETS, STORE_T_ORDERS, STORE_T_CODES } store_table_id;
 
@@ -25,5 +26,11 @@ int store_get_item(store *s, const char *table, const char *id, cJSON **item, st
  * store_purchase does): STORE_OK (*out readable, the caller's), STORE_MALFORMED (*out with its
  * problems, the caller's), STORE_NOT_FOUND, STORE_UNAVAILABLE or STORE_ERROR (*out zeroed). */
 store_status store_concert_for_sale(store *s, const char *id, concert *out);
+/* An order item into *o (store_order.c; tickets: ids and attendees only, no codes or states).
+ * 0 (*o the caller's), -1 stored malformed, -2 out of memory (*o zeroed). */
+int store_order_from_item(const cJSON *item, order *o);
+/* Adds the lookup index keys of an order (store_lookup.c, lookup_key.h) to its item: emailKey/emailSort
+ * when email is given and folds to something, nameKey/nameSort the same for name. false when out of memory. */
+bool store_lookup_add_keys(cJSON *item, const char *name, const char *email, const char *created_at);
 
 #endif

@@ -59,7 +59,7 @@ static bool visible_ascii(const char *s, size_t max)
 
 /* ---- check-in -------------------------------------------------------------------------------- */
 
-static cJSON *ticket_json(const checkin_ticket *t)
+cJSON *handler_checkin_ticket_json(const checkin_ticket *t)
 {
     cJSON *j = cJSON_CreateObject();
     bool ok = j && cJSON_AddStringToObject(j, "id", t->id) && cJSON_AddStringToObject(j, "code", t->code) &&
@@ -68,7 +68,8 @@ static cJSON *ticket_json(const checkin_ticket *t)
               (!t->attendee || cJSON_AddStringToObject(j, "attendee", t->attendee)) &&
               cJSON_AddStringToObject(j, "status", t->status) &&
               (!t->checked_in_at[0] || cJSON_AddStringToObject(j, "checkedInAt", t->checked_in_at)) &&
-              (!t->checked_in_at[0] || cJSON_AddStringToObject(j, "door", t->door));
+              (!t->checked_in_at[0] || cJSON_AddStringToObject(j, "door", t->door)) &&
+              (!t->refunded_at[0] || cJSON_AddStringToObject(j, "refundedAt", t->refunded_at));
     if (!ok) {
         cJSON_Delete(j);
         return NULL;
@@ -81,7 +82,7 @@ static cJSON *ticket_json(const checkin_ticket *t)
 static cJSON *result_json(const char *result, const char *error, const checkin_ticket *t, bool with_order, bool with_at)
 {
     cJSON *j = cJSON_CreateObject();
-    cJSON *tj = ticket_json(t);
+    cJSON *tj = handler_checkin_ticket_json(t);
     cJSON *o = NULL;
     bool ok = j && tj && cJSON_AddStringToObject(j, "result", result) &&
               (!error || cJSON_AddStringToObject(j, "error", error)) && cJSON_AddItemToObject(j, "ticket", tj);

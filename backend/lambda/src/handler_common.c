@@ -22,6 +22,8 @@ static const handler_def handler_table[] = {
     { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin },
     { "concert-service.refundOrder", "refundOrder", handler_refund_order },
     { "concert-service.concertStats", "concertStats", handler_concert_stats },
+    { "concert-service.findOrders", "findOrders", handler_find_orders },
+    { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code },
 };
 
 const handler_def *handler_find(const char *name)

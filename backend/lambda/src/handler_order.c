@@ -115,7 +115,7 @@ static bool add_money(cJSON *o, const char *name, int64_t cents)
     return cJSON_AddStringToObject(o, name, m) != NULL;
 }
 
-static cJSON *order_json(const order *o)
+cJSON *handler_order_json(const order *o, bool with_tickets)
 {
     cJSON *j = cJSON_CreateObject();
     if (!j)
@@ -130,7 +130,7 @@ static cJSON *order_json(const order *o)
               cJSON_AddStringToObject(j, "createdAt", o->created_at) && cJSON_AddStringToObject(j, "soldBy", o->sold_by) &&
               (!o->customer_name || cJSON_AddStringToObject(j, "customerName", o->customer_name)) &&
               (!o->customer_email || cJSON_AddStringToObject(j, "customerEmail", o->customer_email)) &&
-              (tickets = cJSON_AddArrayToObject(j, "tickets"));
+              (!with_tickets || (tickets = cJSON_AddArrayToObject(j, "tickets")));
     if (ok && (o->admitted || o->n_refunds))
         ok = cJSON_AddNumberToObject(j, "admitted", o->admitted) != NULL;
     cJSON *refunds = NULL;
@@ -155,7 +155,7 @@ static cJSON *order_json(const order *o)
                 cJSON_Delete(id);
         }
     }
-    for (int i = 0; ok && i < o->quantity; i++) {
+    for (int i = 0; ok && with_tickets && i < o->quantity; i++) {
         const order_ticket *t = &o->tickets[i];
         cJSON *tj = cJSON_CreateObject();
         ok = tj && cJSON_AddItemToArray(tickets, tj);
@@ -165,7 +165,10 @@ static cJSON *order_json(const order *o)
         }
         ok = cJSON_AddStringToObject(tj, "id", t->id) && cJSON_AddStringToObject(tj, "code", t->code) &&
              (!t->attendee || cJSON_AddStringToObject(tj, "attendee", t->attendee)) &&
-             cJSON_AddStringToObject(tj, "status", t->status);
+             cJSON_AddStringToObject(tj, "status", t->status) &&
+             (!t->checked_in_at[0] || cJSON_AddStringToObject(tj, "checkedInAt", t->checked_in_at)) &&
+             (!t->door || cJSON_AddStringToObject(tj, "door", t->door)) &&
+             (!t->refunded_at[0] || cJSON_AddStringToObject(tj, "refundedAt", t->refunded_at));
     }
     if (!ok) {
         cJSON_Delete(j);
@@ -176,7 +179,7 @@ static cJSON *order_json(const order *o)
 
 void handler_answer_order(handler_result *out, int status, const order *o, bool replayed)
 {
-    cJSON *j = order_json(o);
+    cJSON *j = handler_order_json(o, true);
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     if (!text) {

@@ -70,7 +70,8 @@ rt_response app_invoke(const rt_request *req, void *user)
         .api_request_id = ev.request_id,
         .handler = a->handler->short_name,
         .method = ev.http_method,
-        .path = ev.path,
+        /* a ticket code in the path is a bearer secret: such a route logs its template instead */
+        .path = apigw_path_param(&ev, "code") ? ev.resource : ev.path,
         .status = res.resp.status,
         .duration_ms = (double)(bo_clock_mono_ns() - t0) / 1e6,
         .cold_start = !a->warm,

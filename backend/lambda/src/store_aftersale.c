@@ -135,7 +135,8 @@ static store_status read_ticket(store *s, const char *id, bool read_order, check
               copy_to(t->status, sizeof t->status, ddb_attr_s(item, "status")) &&
               copy_opt(t->checked_in_at, sizeof t->checked_in_at, ddb_attr_s(item, "checkedInAt")) &&
               copy_opt(t->door, sizeof t->door, ddb_attr_s(item, "door")) &&
-              copy_opt(t->nonce, sizeof t->nonce, ddb_attr_s(item, "checkinNonce"));
+              copy_opt(t->nonce, sizeof t->nonce, ddb_attr_s(item, "checkinNonce")) &&
+              copy_opt(t->refunded_at, sizeof t->refunded_at, ddb_attr_s(item, "refundedAt"));
     bool oom = ok && att && !(t->attendee = strdup(att));
     cJSON_Delete(item);
     if (oom) {
@@ -274,6 +275,34 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
     if (!reason_failed(&e, 0))
         return store_from_ddb(s, "TransactWriteItems", &e);
     return decide_checkin(s, nonce, out, res);
+}
+
+store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!tables_set(s))
+        return STORE_ERROR;
+    cJSON *item;
+    store_status st;
+    int r = get_code(s, code, &item, &st);
+    if (r < 0)
+        return st;
+    if (r == 1)
+        return STORE_NOT_FOUND;
+    bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId"));
+    cJSON_Delete(item);
+    if (!ok) {
+        store_set_error(s, "ticket by code: code item stored malformed");
+        return STORE_ERROR;
+    }
+    st = read_ticket(s, out->id, false, out);
+    if (st == STORE_NOT_FOUND) { /* the code names a ticket that is gone or has no order */
+        store_set_error(s, "ticket by code: ticket %s missing or without order", out->id);
+        st = STORE_ERROR;
+    }
+    if (st != STORE_OK)
+        checkin_ticket_clear(out);
+    return st;
 }
 
 store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res)

@@ -37,8 +37,10 @@ void order_clear(order *o)
         return;
     free(o->customer_name);
     free(o->customer_email);
-    for (int i = 0; i < BO_ORDER_MAX_TICKETS; i++)
+    for (int i = 0; i < BO_ORDER_MAX_TICKETS; i++) {
         free(o->tickets[i].attendee);
+        free(o->tickets[i].door);
+    }
     for (int i = 0; i < o->n_refunds; i++)
         free(o->refunds[i].reason);
     free(o->refunds);
@@ -144,7 +146,8 @@ static cJSON *order_request(store *s, const order *o)
         !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
         (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
         (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
-        (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false))
+        (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false) ||
+        !store_lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at))
         goto fail;
     /* [2 + 2i] the tickets, [3 + 2i] their codes */
     for (int i = 0; i < o->quantity; i++) {
@@ -219,8 +222,7 @@ static int refunds_from_item(const cJSON *item, order *o)
     return 0;
 }
 
-/* An order item into *o (tickets: ids and attendees only). 0, -1 malformed, -2 out of memory. */
-static int order_from_item(const cJSON *item, order *o)
+int store_order_from_item(const cJSON *item, order *o)
 {
     memset(o, 0, sizeof *o);
     const char *q = ddb_attr_n(item, "quantity"), *method = ddb_attr_s(item, "paymentMethod");
@@ -293,9 +295,19 @@ static store_status read_tickets(store *s, order *o)
             store_set_error(s, "order %s: ticket %s missing", o->id, o->tickets[i].id);
             return STORE_ERROR;
         }
-        bool ok = copy_to(o->tickets[i].code, sizeof o->tickets[i].code, ddb_attr_s(item, "code")) &&
-                  copy_to(o->tickets[i].status, sizeof o->tickets[i].status, ddb_attr_s(item, "status"));
+        order_ticket *t = &o->tickets[i];
+        const char *at = ddb_attr_s(item, "checkedInAt"), *door = ddb_attr_s(item, "door");
+        const char *refunded = ddb_attr_s(item, "refundedAt");
+        bool ok = copy_to(t->code, sizeof t->code, ddb_attr_s(item, "code")) &&
+                  copy_to(t->status, sizeof t->status, ddb_attr_s(item, "status")) &&
+                  (!at || copy_to(t->checked_in_at, sizeof t->checked_in_at, at)) &&
+                  (!refunded || copy_to(t->refunded_at, sizeof t->refunded_at, refunded));
+        bool oom = ok && door && !(t->door = strdup(door));
         cJSON_Delete(item);
+        if (oom) {
+            store_set_error(s, "order: out of memory");
+            return STORE_ERROR;
+        }
         if (!ok) {
             store_set_error(s, "order %s: ticket %s stored malformed", o->id, o->tickets[i].id);
             return STORE_ERROR;
@@ -318,7 +330,7 @@ store_status store_order_get(store *s, const char *id, order *out)
         return st;
     if (r == 1)
         return STORE_NOT_FOUND;
-    r = order_from_item(item, out);
+    r = store_order_from_item(item, out);
     cJSON_Delete(item);
     if (r != 0) {
         store_set_error(s, r == -2 ? "order: out of memory" : "order %s stored malformed", id);

@@ -31,7 +31,12 @@ ROUTES = {
     ("POST", "/checkins/{ticketId}/undo"): ("undoCheckIn", True),
     ("POST", "/orders/{id}/refund"): ("refundOrder", True),
     ("GET", "/concerts/{id}/stats"): ("concertStats", True),
+    ("GET", "/orders"): ("findOrders", True),
+    ("GET", "/tickets/by-code/{code}"): ("getTicketByCode", True),
 }
+# The orders' lookup indexes (backend/lambda/include/store_lookup.h): name -> (hash key, range key), all
+# strings, projection ALL, on-demand like the table. GET /orders queries them, never the table.
+INDEXES = {"byEmail": ("emailKey", "emailSort"), "byName": ("nameKey", "nameSort")}
 # What each handler does on which table (backend/lambda/src/store.c, store_order.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes"}
@@ -56,6 +61,10 @@ NEEDS = {
                     "tickets": {"UpdateItem", "GetItem"},              # and after, the transaction
                     "concerts": {"UpdateItem"}},
     "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
+    "findOrders": {"orders/index/byEmail": {"Query"},                  # store_lookup_orders
+                   "orders/index/byName": {"Query"}},
+    "getTicketByCode": {"codes": {"GetItem"}, "tickets": {"GetItem"},  # store_ticket_by_code
+                        "orders": {"GetItem"}, "concerts": {"GetItem"}},
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
@@ -229,7 +238,8 @@ def check_functions(res, gw, tables, stage, zip_sha):
 
 
 def check_tables(res, gw, stage):
-    """Returns {"concerts": name, "tickets": name, "orders": name, "codes": name} and {logical id: name}."""
+    """Returns {"concerts": name, ..., "orders/index/byEmail": "<orders name>/index/byEmail", ...} and
+    {logical id: name}."""
     tables = of_type(res, "AWS::DynamoDB::Table")
     want = {role: f"{SERVICE}-{role}-{stage}" for role in TABLE_ENV.values()}
     by_lid = {}
@@ -244,15 +254,36 @@ def check_tables(res, gw, stage):
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
         key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
+        indexes = INDEXES if p.get("TableName") == want.get("orders") else {}
+        attrs = [key] + [a for k in indexes.values() for a in k]
         if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
-           p.get("AttributeDefinitions") != [{"AttributeName": key, "AttributeType": "S"}]:
-            fail(f"{lid}: key is not the string hash key {key}: {p.get('KeySchema')} {p.get('AttributeDefinitions')}")
+           sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
+           sorted(json.dumps({"AttributeName": a, "AttributeType": "S"}, sort_keys=True) for a in attrs):
+            fail(f"{lid}: key is not the string hash key {key} (attributes {attrs}): "
+                 f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
+        gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
+        if set(gsis) != set(indexes):
+            fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
+        for name, (h, r) in indexes.items():
+            g = gsis.get(name)
+            if not g:
+                continue
+            if g.get("KeySchema") != [{"AttributeName": h, "KeyType": "HASH"}, {"AttributeName": r, "KeyType": "RANGE"}]:
+                fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {h} HASH, {r} RANGE")
+            if g.get("Projection") != {"ProjectionType": "ALL"}:
+                fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL (the answers are whole orders)")
+            if "ProvisionedThroughput" in g:
+                fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+        if p.get("LocalSecondaryIndexes"):
+            fail(f"{lid}: local secondary indexes {p['LocalSecondaryIndexes']}: none expected")
         if p.get("BillingMode") != "PAY_PER_REQUEST":
             fail(f"{lid}: BillingMode {p.get('BillingMode')!r}, expected PAY_PER_REQUEST")
     if sorted(by_lid.values()) != sorted(want.values()):
         fail(f"tables {sorted(by_lid.values())}, expected {sorted(want.values())}")
+    for name in INDEXES:
+        want[f"orders/index/{name}"] = f"{want['orders']}/index/{name}"
     # The local stack creates the same tables with the same keys and billing.
-    keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode")
+    keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes")
     local = sorted(json.dumps({k: t.get(k) for k in keep}, sort_keys=True) for t in gw["tables"])
     aws = sorted(json.dumps({k: t["Properties"].get(k) for k in keep}, sort_keys=True) for t in tables.values())
     if local != aws:
@@ -261,14 +292,25 @@ def check_tables(res, gw, stage):
 
 
 def table_of_arn(v, by_lid):
-    """(table name or None, exact): the table a policy Resource names, and whether it names only that
-    table (no wildcard in region, account or name, not an index or stream)."""
+    """(table name or None, exact): the table (or "<table>/index/<name>") a policy Resource names, and
+    whether it names only that (no wildcard in region, account or name, not a stream)."""
     g = getatt(v)
     if g:
         return (by_lid.get(g[0]), True) if g[1] == "Arn" else (None, False)
+    if isinstance(v, dict) and list(v) == ["Fn::Join"]:  # [GetAtt Table.Arn, "/index/<name>"]
+        sep, parts = v["Fn::Join"]
+        if sep == "" and len(parts) == 2 and getatt(parts[0]) and getatt(parts[0])[1] == "Arn" and \
+           isinstance(parts[1], str) and parts[1].startswith("/index/"):
+            t = by_lid.get(getatt(parts[0])[0])
+            idx = parts[1][len("/index/"):]
+            ok = t is not None and idx != "" and not any(c in idx for c in "*?/")
+            return (f"{t}{parts[1]}" if ok else None), ok
+        return None, False
     if isinstance(v, str) and v.startswith("arn:") and ":dynamodb:" in v and ":table/" in v:
         name = v.split(":table/", 1)[1]
-        return name, "*" not in v and "?" not in v and "/" not in name
+        parts = name.split("/")
+        index = len(parts) == 3 and parts[1] == "index"
+        return name, "*" not in v and "?" not in v and (len(parts) == 1 or index)
     return None, False
 
 
@@ -304,11 +346,12 @@ def check_iam(res, tables, by_lid, stage):
                 elif "*" in op or "?" in op:
                     fail(f"action {a}: wildcard")
             names = []
+            known = set(tables.values())
             for r in as_list(st.get("Resource", [])):
                 t, exact = table_of_arn(r, by_lid)
-                if t not in by_lid.values() or not exact:
-                    fail(f"resource {json.dumps(r)} is not exactly one of the service's tables")
-                if t in by_lid.values():
+                if t not in known or not exact:
+                    fail(f"resource {json.dumps(r)} is not exactly one of the service's tables or indexes")
+                if t in known:
                     names.append(t)
             for t in names:
                 granted.setdefault(t, set()).update(a.partition(":")[2] for a in actions

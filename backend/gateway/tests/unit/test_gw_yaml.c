@@ -145,11 +145,11 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cfg.service, "concert-ticket-system");
     assert_string_equal(cfg.stage, "dev");
     assert_string_equal(cfg.region, "us-east-1");
-    assert_int_equal(cfg.n_functions, 10);
+    assert_int_equal(cfg.n_functions, 12);
     static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket",
                                         "createOrder", "getOrder", "checkIn", "undoCheckIn",
-                                        "refundOrder", "concertStats"};
-    for (size_t i = 0; i < 10; i++) {
+                                        "refundOrder", "concertStats", "findOrders", "getTicketByCode"};
+    for (size_t i = 0; i < 12; i++) {
         int f = gw_config_function(&cfg, names[i]);
         assert_true(f >= 0);
         char handler[64];
@@ -166,7 +166,7 @@ static void reads_the_real_serverless_yml(void **state)
         }
         assert_true(have_c && have_t && have_o && have_k);
     }
-    assert_int_equal(cfg.n_routes, 11);
+    assert_int_equal(cfg.n_routes, 13);
     int private_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
         if (cfg.routes[i].private_route) {
@@ -181,11 +181,14 @@ static void reads_the_real_serverless_yml(void **state)
                          (strcmp(cfg.routes[i].method, "POST") == 0 &&
                           strcmp(cfg.routes[i].resource, "/orders/{id}/refund") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 &&
-                          strcmp(cfg.routes[i].resource, "/concerts/{id}/stats") == 0);
+                          strcmp(cfg.routes[i].resource, "/concerts/{id}/stats") == 0) ||
+                         (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders") == 0) ||
+                         (strcmp(cfg.routes[i].method, "GET") == 0 &&
+                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0);
             assert_true(known);
         }
     }
-    assert_int_equal(private_routes, 7);
+    assert_int_equal(private_routes, 9);
     assert_true(cfg.n_api_key_names >= 1);
     assert_int_equal(cfg.n_tables, 4);
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
@@ -194,6 +197,12 @@ static void reads_the_real_serverless_yml(void **state)
                             "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
                             "\"BillingMode\":\"PAY_PER_REQUEST\"}");
     free(t0);
+    /* the orders table comes with its lookup indexes (created by --create-tables) */
+    const cJSON *gsis = cJSON_GetObjectItem(cfg.tables[2], "GlobalSecondaryIndexes");
+    assert_string_equal(cJSON_GetObjectItem(cfg.tables[2], "TableName")->valuestring, "concert-ticket-system-orders-dev");
+    assert_int_equal(cJSON_GetArraySize(gsis), 2);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(gsis, 0), "IndexName")->valuestring, "byEmail");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(gsis, 1), "IndexName")->valuestring, "byName");
     gw_config_free(&cfg);
 
     gw_yopts prod = {"prod", "eu-central-1"};
