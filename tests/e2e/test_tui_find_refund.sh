@@ -33,9 +33,8 @@ tui_wait_re "Refund $tag .* 4 *$"                 # the list: 4 seats left
 tui_keys f
 tui_wait "Find an order"
 tui_type "$email"
-tui_wait "Ada Refund $tag"                        # searched as typed, no Enter needed
-tui_wait "3 tickets"
-tui_wait "Refund $tag · "                         # the concert and its date beneath
+tui_wait_re "^> Ada Refund .* $email +3 tickets"  # searched as typed, no Enter needed
+tui_wait "Refund $tag · Tue 01 Jun 2027 21:00 CEST" # the concert and its date in the venue's zone beneath
 tui_keys Enter
 tui_wait "$oid"
 tui_wait "Ada Refund $tag <$email>"
@@ -72,7 +71,7 @@ tui_keys f
 tui_wait "Find an order"
 tui_type "$(tr -d - <<<"$code3" | tr A-Z a-z)"
 tui_keys Enter
-tui_wait "Ada Refund $tag"
+tui_wait_re "^> Ada Refund .* $email"
 tui_keys Enter
 tui_wait "$oid"
 tui_wait "◂"                                        # the scanned ticket is marked
