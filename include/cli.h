@@ -34,7 +34,9 @@ typedef enum cli_cmd {
     CLI_CMD_VERSION,
     CLI_CMD_CONFIG,            /* prints the resolved configuration (never the key itself) */
     CLI_CMD_ORDER,             /* order CONCERT_ID --quantity N ...: one sale of several tickets */
-    CLI_CMD_ORDER_SHOW         /* order show ORDER_ID (operator key) */
+    CLI_CMD_ORDER_SHOW,        /* order show ORDER_ID (operator key) */
+    CLI_CMD_FIND,              /* find (--email E | --name N | --code C) (operator key): src/cli_aftersale.c */
+    CLI_CMD_REFUND             /* refund ORDER_ID --reason TEXT (operator key): src/cli_aftersale.c */
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
@@ -42,7 +44,7 @@ typedef struct cli_args {
     cli_cmd cmd;
     const char *id;                                        /* show, buy */
     const char *name, *email;                              /* buy, create (name) */
-    const char *date, *venue, *tickets, *price;            /* create */
+    const char *date, *venue, *tickets, *price;            /* create (refund: tickets = ids, ',' between) */
     const char *sort;                                      /* list: date|name|seats */
     const char *filter;                                    /* list: substring of name or venue */
     const char *idem_key;                                  /* buy, order: --idempotency-key (checked), NULL: new */
@@ -50,6 +52,8 @@ typedef struct cli_args {
     const char *attendees[BO_ORDER_TICKETS_MAX];           /* order: --attendee NAME, repeatable */
     size_t n_attendees;
     const char *currency, *timezone, *max_per_order;       /* create: optional concert fields */
+    const char *code, *concert, *limit, *cursor;           /* find: --code, --concert, --limit, --cursor */
+    const char *reason, *method;                           /* refund: --reason, --method; --tickets ID,ID */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */

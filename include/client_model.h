@@ -67,7 +67,10 @@ typedef struct bo_order_ticket {
     char id[BO_ID_MAX + 1];
     char code[BO_CODE_MAX + 1]; /* exactly as the API gave it (the QR encodes this string) */
     char *attendee;             /* owned or NULL */
-    char status[24];            /* "valid", ... ("" when absent) */
+    char status[24];            /* "valid", "checkedIn", "refunded" ("" when absent) */
+    char checked_in_at[40];     /* ISO-8601 as given, "" when absent (checkedInAt) */
+    char door[64];              /* the door that admitted it, sanitised, "" when absent */
+    char refunded_at[40];       /* ISO-8601 as given, "" when absent (refundedAt) */
 } bo_order_ticket;
 
 typedef struct bo_order {
@@ -82,14 +85,20 @@ typedef struct bo_order {
     char sold_by[BO_ID_MAX + 1]; /* an API key id or "public", "" when absent */
     char *customer_name;        /* owned or NULL */
     char *customer_email;       /* owned or NULL */
-    bo_order_ticket *tickets;   /* owned array of n_tickets */
+    bo_order_ticket *tickets;   /* owned array of n_tickets (none in a summary: GET /orders) */
     size_t n_tickets;
+    int64_t admitted;           /* tickets checked in, -1 when absent */
+    size_t n_refunds;           /* entries of "refunds" */
+    int64_t refunded_cents;     /* their amounts added up (0 without refunds) */
 } bo_order;
 void bo_order_clear(bo_order *o);   /* frees and wipes (customer data) */
 /* JSON -> order. -1 when obj is not an order (no id, a money value that is not an exact decimal string,
  * a ticket without id or code, a code that is not a ticket code: common/bo_code) or on OOM;
  * optional fields may be missing. */
 int bo_order_from_json(const struct cJSON *obj, bo_order *out);
+/* The same for an order summary (GET /orders, GET /tickets/by-code: the order without "tickets"); a
+ * "tickets" array, when present, is read as above. */
+int bo_order_summary_from_json(const struct cJSON *obj, bo_order *out);
 /* Splits buf in place at ',' into at most max trimmed, non-empty names (pointers into buf); returns
  * how many. The sell form and the worker read "names on the tickets" this way. */
 size_t bo_names_split(char *buf, const char **out, size_t max);

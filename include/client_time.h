@@ -11,6 +11,8 @@
  * sanitised, cut to cap). Thread-safe: the zone is switched under a lock (TZ + tzset + localtime_r) and
  * put back before the lock is released. */
 int client_time_format(const char *iso, const char *tz, char *out, size_t cap);
+/* The same with a strftime format for an instant with a time ("%H:%M:%S %Z": when a ticket was admitted). */
+int client_time_strftime(const char *iso, const char *tz, const char *fmt, char *out, size_t cap);
 
 /* The same in at most CLIENT_TIME_SHORT_W columns, for lists: "Sat 12 Dec 20:00 CET" when the instant
  * falls in now's year (in that zone), else "15 Jan 2027 20:00 CET" (zones of 5 letters: "15 Jan 27 20:00

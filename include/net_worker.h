@@ -8,9 +8,17 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "api_lookup.h"
+#include "api_refund.h"
 #include "client_model.h"
 
-typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE, NET_JOB_ORDER } net_job_kind;
+typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE, NET_JOB_ORDER,
+    NET_JOB_FIND_ORDERS,               /* name or email: the search text; id: a concert (optional); cursor */
+    NET_JOB_TICKET_BY_CODE,            /* name: the code */
+    NET_JOB_GET_ORDER,                 /* id: the order */
+    NET_JOB_REFUND                     /* id: the order; attendees: ticket ids, ',' between ("" = every valid
+                                        * one); name: the reason; pay: the method (NONE: the order's); idem_key */
+} net_job_kind;
 
 #define NET_TEXT_MAX 1024  /* bytes of a text field of a job (a form value: 200 characters of UTF-8 fit) */
 
@@ -29,6 +37,7 @@ typedef struct net_job {
     bo_pay_method pay;
     int64_t tendered_cents;            /* cash: < 0 = not sent */
     bool operator_route;               /* POST /box-office/orders */
+    char cursor[API_CURSOR_MAX + 1];   /* FIND_ORDERS: the next page's cursor ("" = the first page) */
 } net_job;
 
 typedef struct net_result {
@@ -39,8 +48,13 @@ typedef struct net_result {
     bo_concert_list list;              /* LIST: owned by whoever polled the result */
     bo_concert concert;                /* GET: owned likewise */
     bo_ticket ticket;                  /* PURCHASE: owned likewise */
-    bo_order order;                    /* ORDER: owned likewise (res.unconfirmed as for PURCHASE) */
-    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE: the id asked for */
+    bo_order order;                    /* ORDER: owned likewise (res.unconfirmed as for PURCHASE); GET_ORDER,
+                                        * REFUND (res.unconfirmed likewise): the order; TICKET_BY_CODE: the
+                                        * ticket's order (a summary), concert = its concert */
+    api_order_page page;               /* FIND_ORDERS: owned likewise */
+    api_refund_refusal refused;        /* REFUND refused (409): the tickets that are not valid */
+    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND: the id asked for;
+                                        * TICKET_BY_CODE: the ticket's id */
 } net_result;
 
 /* Frees what a polled result owns. */

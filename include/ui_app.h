@@ -71,6 +71,7 @@ typedef struct ui_sale {
 void ui_sale_clear(ui_sale *s);
 
 #define UI_STACK_MAX 8
+#define UI_JOBS_MAX 4
 #define UI_SCREENS_MAX 16
 
 struct ui_app {
@@ -95,6 +96,9 @@ struct ui_app {
     const ui_screen_ops *busy_owner;
     char busy_label[64];
     double busy_since;
+
+    /* jobs a screen submitted without the spinner (ui_submit: a search as you type, an order loading) */
+    struct { unsigned long seq; const ui_screen_ops *owner; } jobs[UI_JOBS_MAX];
 
     /* status line */
     char msg[256];
@@ -139,6 +143,10 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((fo
 void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
 /* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
+
+/* Submits a job owned by screen s without the spinner; its result goes to s->result (the screen tells its
+ * own jobs apart by seq). Returns the seq, or 0 when the queue or the table of pending jobs is full. */
+unsigned long ui_submit(ui_app *app, const ui_screen_ops *s, const net_job *job);
 
 /* Copies c into app->current (the concert the detail and purchase screens show); false on OOM. */
 bool ui_set_current(ui_app *app, const bo_concert *c);

@@ -44,6 +44,11 @@ double ui_catalogue_next_refresh(const ui_catalogue *c);
 /* The header's connection state: "online", "connecting…", the spinner while loading, or the reason of the
  * failure with the age of the stale data. Sets *failed when the connection failed. */
 void ui_catalogue_describe(const struct ui_app *app, char *out, size_t cap, bool *failed);
+/* The concert with this id in the list, or NULL (borrowed until the list is replaced). */
+const bo_concert *ui_catalogue_find(const ui_catalogue *c, const char *id);
+/* n seats of concert id came back (a refund): the list and the current concert show them at once, and a
+ * refresh is asked for to confirm them with the server's count. */
+void ui_catalogue_seats_returned(struct ui_app *app, const char *id, int64_t n);
 /* Frees the list. */
 void ui_catalogue_free(ui_catalogue *c);
 

@@ -8,6 +8,7 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "cli.h"
+#include "cli_internal.h"
 #include "client_time.h"
 
 #define COL_NAME_MAX 40
@@ -642,9 +643,13 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
             goto fail;
         }
         if (cJSON_AddStringToObject(tj, "id", t->id) == NULL || cJSON_AddStringToObject(tj, "code", t->code) == NULL
-            || !add_opt_string(tj, "attendee", t->attendee) || !add_opt_string(tj, "status", t->status))
+            || !add_opt_string(tj, "attendee", t->attendee) || !add_opt_string(tj, "status", t->status)
+            || !add_opt_string(tj, "checkedInAt", t->checked_in_at) || !add_opt_string(tj, "door", t->door)
+            || !add_opt_string(tj, "refundedAt", t->refunded_at))
             goto fail;
     }
+    if (o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
+        goto fail;
     if (con != NULL && !cJSON_AddItemToObject(j, "concert", concert_json(con)))
         goto fail;
     return j;
@@ -696,11 +701,19 @@ static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con
         client_time_format(o->created_at, con != NULL ? con->timezone : NULL, when, sizeof when);
         fprintf(out, "Created:     %s\n", when);
     }
+    if (o->n_refunds > 0) {
+        bo_money_with_currency(o->refunded_cents, cur, m2, sizeof m2);
+        fprintf(out, "Refunded:    %s (%zu refund%s)\n", m2, o->n_refunds, o->n_refunds == 1 ? "" : "s");
+    }
     for (size_t i = 0; i < o->n_tickets; i++) {
         const bo_order_ticket *t = &o->tickets[i];
+        char state[160] = "";
         bo_code_grouped(t->code, code, sizeof code);
-        fprintf(out, "Ticket %zu:%*s%s  %s%s%s\n", i + 1, i + 1 < 10 ? 3 : 2, "", code,
-                t->status[0] != '\0' ? t->status : "", t->attendee != NULL ? "  " : "",
+        if (t->checked_in_at[0] != '\0' && client_time_strftime(t->checked_in_at, con != NULL ? con->timezone : NULL,
+                                                               "%H:%M:%S %Z", when, sizeof when) == 0)
+            snprintf(state, sizeof state, " at %s%s%s", when, t->door[0] != '\0' ? " door " : "", t->door);
+        fprintf(out, "Ticket %zu:%*s%s  %s%s%s%s\n", i + 1, i + 1 < 10 ? 3 : 2, "", code,
+                t->status[0] != '\0' ? t->status : "", state, t->attendee != NULL ? "  " : "",
                 t->attendee != NULL ? t->attendee : "");
     }
 }
@@ -891,6 +904,8 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
     case CLI_CMD_CREATE: rc = cmd_create(a, c, out, err); break;
     case CLI_CMD_ORDER: rc = cmd_order(a, c, api->api_key != NULL && api->api_key[0] != '\0', out, err); break;
     case CLI_CMD_ORDER_SHOW: rc = cmd_order_show(a, c, out, err); break;
+    case CLI_CMD_FIND: rc = cli_cmd_find(a, c, out, err); break;
+    case CLI_CMD_REFUND: rc = cli_cmd_refund(a, c, out, err); break;
     default:
         fputs("boxoffice: not a command\n", err);
         rc = CLI_EXIT_USAGE;
@@ -898,4 +913,46 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
     }
     api_client_free(c);
     return rc;
+}
+
+/* ---- shared with cli_aftersale.c (cli_internal.h) ---- */
+
+void cli_print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res)
+{
+    print_error(a, out, err, c, res);
+}
+
+int cli_print_json(FILE *out, FILE *err, cJSON *j)
+{
+    return print_json(out, err, j);
+}
+
+cJSON *cli_order_json(const bo_order *o, const bo_concert *con)
+{
+    return order_json(o, con);
+}
+
+cJSON *cli_concert_json(const bo_concert *c)
+{
+    return concert_json(c);
+}
+
+int cli_print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *out, FILE *err)
+{
+    return print_order(a, c, o, out, err);
+}
+
+bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)
+{
+    return put_arg(out, cap, n, s, quote);
+}
+
+void cli_put_cell(FILE *out, const char *s, int width, bool right)
+{
+    put_cell(out, s, width, right);
+}
+
+int cli_text_width(const char *s, int cap)
+{
+    return text_width(s, cap);
 }

@@ -11,9 +11,9 @@ enum {
     OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
     OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
     OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_CURRENCY, OPT_TIMEZONE,
-    OPT_MAX_PER_ORDER, OPT_TIMEOUT
+    OPT_MAX_PER_ORDER, OPT_CODE, OPT_CONCERT, OPT_LIMIT, OPT_CURSOR, OPT_REASON, OPT_METHOD, OPT_TIMEOUT
 };
-#define OPT_SUB_LAST OPT_MAX_PER_ORDER /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
+#define OPT_SUB_LAST OPT_METHOD /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
 
 static const struct option long_opts[] = {
     { "api-url", required_argument, NULL, OPT_API_URL },
@@ -40,6 +40,12 @@ static const struct option long_opts[] = {
     { "currency", required_argument, NULL, OPT_CURRENCY },
     { "timezone", required_argument, NULL, OPT_TIMEZONE },
     { "max-per-order", required_argument, NULL, OPT_MAX_PER_ORDER },
+    { "code", required_argument, NULL, OPT_CODE },
+    { "concert", required_argument, NULL, OPT_CONCERT },
+    { "limit", required_argument, NULL, OPT_LIMIT },
+    { "cursor", required_argument, NULL, OPT_CURSOR },
+    { "reason", required_argument, NULL, OPT_REASON },
+    { "method", required_argument, NULL, OPT_METHOD },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -58,6 +64,9 @@ void cli_usage(FILE *out)
         "       boxoffice [OPTIONS] order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
         "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] order show ORDER_ID\n"
+        "       boxoffice [OPTIONS] find (--email E | --name N | --code C) [--concert ID] [--limit N] [--cursor C]\n"
+        "       boxoffice [OPTIONS] refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
+        "                 [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"
@@ -77,6 +86,12 @@ void cli_usage(FILE *out)
         "  card or comp; --tendered for cash, e.g. 100.00, prints the change); without a key the public route\n"
         "  (--name and --email required, card only). --attendee names the tickets in order (repeat it).\n"
         "  'order show' (operator key) prints an order with its ticket codes and their status.\n"
+        "Find (operator key): orders by a prefix of the customer's e-mail or name (case and accents do not\n"
+        "  matter; at least 2 characters), newest first per customer, --limit 1..50 (default 20); --cursor\n"
+        "  continues with the next page (printed last when there is one); --code shows a ticket by its code.\n"
+        "Refund (operator key): the tickets (ids from 'order show'; default every valid one) go back on sale;\n"
+        "  --method how the money goes back (default the order's payment); a ticket refunded or admitted\n"
+        "  already refunds nothing (exit 2, naming each ticket's state). Same --idempotency-key: refunds once.\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -92,11 +107,12 @@ void cli_usage(FILE *out)
         "  2  API error: the server refused the request (4xx) or answered something malformed;\n"
         "     buy of a concert whose record is damaged (list marks it !)\n"
         "  3  sold out\n"
-        "  4  concert not found\n"
+        "  4  concert not found (refund: order; find --code: unknown code)\n"
         "  5  not allowed: operator API key missing or wrong (403)\n"
         "  6  service unavailable, unreachable, too busy (429) or timed out: try again later\n"
         "  7  buy, order: sale NOT CONFIRMED (no answer, the tickets may have been sold): run the printed\n"
-        "     command, which re-sends it with the same --idempotency-key, never a plain retry\n"
+        "     command, which re-sends it with the same --idempotency-key, never a plain retry;\n"
+        "     refund: refund NOT CONFIRMED (it may have been made): run the printed command likewise\n"
         "\n"
         "See boxoffice(1) for the keys of the interactive mode.\n",
         out);
@@ -163,6 +179,12 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         case OPT_CURRENCY: out->currency = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_TIMEZONE: out->timezone = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_MAX_PER_ORDER: out->max_per_order = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_CODE: out->code = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_CONCERT: out->concert = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_LIMIT: out->limit = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_CURSOR: out->cursor = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_REASON: out->reason = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_METHOD: out->method = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_ATTENDEE:
             if (out->n_attendees >= BO_ORDER_TICKETS_MAX)
                 return usage_error(err, "--attendee: at most 100 names%s", "");
@@ -234,6 +256,14 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         allowed = BIT(OPT_QUANTITY) | BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY)
                   | BIT(OPT_TENDERED) | BIT(OPT_IDEM_KEY);
         want_pos = 2;
+    } else if (strcmp(sub, "find") == 0) {
+        out->cmd = CLI_CMD_FIND;
+        allowed = BIT(OPT_EMAIL) | BIT(OPT_NAME) | BIT(OPT_CODE) | BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR);
+        want_pos = 1;
+    } else if (strcmp(sub, "refund") == 0) {
+        out->cmd = CLI_CMD_REFUND;
+        allowed = BIT(OPT_REASON) | BIT(OPT_TICKETS) | BIT(OPT_METHOD) | BIT(OPT_IDEM_KEY);
+        want_pos = 2;
     } else if (strcmp(sub, "config") == 0) {
         out->cmd = CLI_CMD_CONFIG;
         allowed = 0;
@@ -242,7 +272,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->cmd = CLI_CMD_HELP;
         return CLI_EXIT_OK;
     } else {
-        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, order, config)", sub);
+        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, order, find, refund, config)", sub);
     }
     for (int o = OPT_NAME; o <= OPT_SUB_LAST; o++) {
         if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {
@@ -253,7 +283,17 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             return usage_error(err, "%s", msg);
         }
     }
-    unsigned optional = BIT(OPT_IDEM_KEY) | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER);
+    unsigned optional = BIT(OPT_IDEM_KEY) | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER)
+                        | BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR) | BIT(OPT_METHOD);
+    if (out->cmd == CLI_CMD_REFUND) /* create needs --tickets; a refund takes every valid ticket without it */
+        optional |= BIT(OPT_TICKETS);
+    if (out->cmd == CLI_CMD_FIND) { /* exactly one of them: checked below */
+        optional |= BIT(OPT_EMAIL) | BIT(OPT_NAME) | BIT(OPT_CODE);
+        if (((sub_opts & BIT(OPT_EMAIL)) != 0) + ((sub_opts & BIT(OPT_NAME)) != 0) + ((sub_opts & BIT(OPT_CODE)) != 0) != 1)
+            return usage_error(err, "find: give one of --email, --name or --code%s", "");
+        if ((sub_opts & BIT(OPT_CODE)) && (sub_opts & (BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR))))
+            return usage_error(err, "find --code: --concert, --limit and --cursor do not apply%s", "");
+    }
     if (out->cmd == CLI_CMD_ORDER) /* name and e-mail: required on the public route only (cmd_order) */
         optional |= BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY) | BIT(OPT_TENDERED);
     if ((allowed & ~optional & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
@@ -271,14 +311,15 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, "unexpected argument '%s'", pos[0]);
     if (npos < want_pos)
         return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "%s show: an order ID is required"
-                                                               : "%s: a concert ID is required", sub);
+                                : out->cmd == CLI_CMD_REFUND ? "%s: an order ID is required"
+                                                             : "%s: a concert ID is required", sub);
     if (want_pos == 2)
         out->id = pos[1];
     if (want_pos == 3)
         out->id = pos[2];
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
-            return usage_error(err, "--json applies to the commands list, show, buy, create and order%s", "");
+            return usage_error(err, "--json applies to the commands list, show, buy, create, order, find and refund%s", "");
         /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
         if (out->kiosk && out->inspect)
             return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
@@ -289,8 +330,19 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         && strcmp(out->sort, "name") != 0 && strcmp(out->sort, "seats") != 0)
         return usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
     if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
-        return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "'%s' is not an order ID" : "'%s' is not a concert ID",
+        return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW || out->cmd == CLI_CMD_REFUND ? "'%s' is not an order ID"
+                                                                                           : "'%s' is not a concert ID",
                            out->id);
+    if (out->concert != NULL && (out->concert[0] == '\0' || strlen(out->concert) > BO_ID_MAX))
+        return usage_error(err, "--concert: '%s' is not a concert ID", out->concert);
+    if (out->limit != NULL) {
+        char *end = NULL;
+        long l = strtol(out->limit, &end, 10);
+        if (out->limit[0] < '0' || out->limit[0] > '9' || *end != '\0' || l < 1 || l > 50)
+            return usage_error(err, "--limit takes a number 1..50, not '%s'", out->limit);
+    }
+    if (out->method != NULL && bo_pay_method_parse(out->method) == BO_PAY_NONE)
+        return usage_error(err, "--method takes cash, card or comp, not '%s'", out->method);
     if (out->currency != NULL && (strlen(out->currency) != 3 || strspn(out->currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
         return usage_error(err, "--currency takes an ISO 4217 code such as EUR, not '%s'", out->currency);
     if (out->timezone != NULL && !bo_tz_name_plausible(out->timezone))

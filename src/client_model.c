@@ -428,10 +428,44 @@ static int order_ticket(const cJSON *t, bo_order_ticket *out)
     snprintf(out->id, sizeof out->id, "%s", id->valuestring);
     snprintf(out->code, sizeof out->code, "%s", code->valuestring);
     fixed_field(t, "status", out->status, sizeof out->status);
+    fixed_field(t, "checkedInAt", out->checked_in_at, sizeof out->checked_in_at);
+    fixed_field(t, "door", out->door, sizeof out->door);
+    fixed_field(t, "refundedAt", out->refunded_at, sizeof out->refunded_at);
     return optional_text(t, "attendee", &out->attendee);
 }
 
+/* The order's refunds: how many, and their amounts added up. -1 when one is not an object with an exact amount. */
+static int order_refunds(const cJSON *obj, bo_order *o)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "admitted");
+    o->admitted = cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= BO_ORDER_TICKETS_MAX
+                  && floor(v->valuedouble) == v->valuedouble ? (int64_t)v->valuedouble : -1;
+    const cJSON *refunds = cJSON_GetObjectItemCaseSensitive(obj, "refunds"), *r;
+    if (!cJSON_IsArray(refunds))
+        return 0;
+    cJSON_ArrayForEach(r, refunds) {
+        int64_t cents;
+        if (!cJSON_IsObject(r) || order_money(r, "amount", true, &cents) != 0)
+            return -1;
+        o->refunded_cents += cents;
+        o->n_refunds++;
+    }
+    return 0;
+}
+
+static int order_read(const cJSON *obj, bool summary, bo_order *out);
+
 int bo_order_from_json(const cJSON *obj, bo_order *out)
+{
+    return order_read(obj, false, out);
+}
+
+int bo_order_summary_from_json(const cJSON *obj, bo_order *out)
+{
+    return order_read(obj, true, out);
+}
+
+static int order_read(const cJSON *obj, bool summary, bo_order *out)
 {
     bo_order o;
     memset(&o, 0, sizeof o);
@@ -446,7 +480,8 @@ int bo_order_from_json(const cJSON *obj, bo_order *out)
     if (cJSON_IsString(v) && bo_id_plausible(v->valuestring))
         snprintf(o.concert_id, sizeof o.concert_id, "%s", v->valuestring);
     const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(obj, "tickets");
-    if (!cJSON_IsArray(tickets) || cJSON_GetArraySize(tickets) > BO_ORDER_TICKETS_MAX)
+    if (!(summary && tickets == NULL) /* a summary has none (cJSON reads NULL as an empty array) */
+        && (!cJSON_IsArray(tickets) || cJSON_GetArraySize(tickets) > BO_ORDER_TICKETS_MAX))
         return -1;
     v = cJSON_GetObjectItemCaseSensitive(obj, "quantity");
     o.quantity = cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= BO_ORDER_TICKETS_MAX
@@ -469,6 +504,8 @@ int bo_order_from_json(const cJSON *obj, bo_order *out)
     }
     fixed_field(obj, "createdAt", o.created_at, sizeof o.created_at);
     fixed_field(obj, "soldBy", o.sold_by, sizeof o.sold_by);
+    if (order_refunds(obj, &o) != 0)
+        return -1;
     if (optional_text(obj, "customerName", &o.customer_name) != 0
         || optional_text(obj, "customerEmail", &o.customer_email) != 0)
         goto fail;

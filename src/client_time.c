@@ -129,7 +129,7 @@ static bool zone_tm(const char *tz, const time_t *t, struct tm *out, size_t n)
     return ok;
 }
 
-int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
+int client_time_strftime(const char *iso, const char *tz, const char *fmt, char *out, size_t cap)
 {
     time_t t;
     bool has_time;
@@ -149,7 +149,7 @@ int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
         return 0;
     }
     struct tm local;
-    if (!zone_tm(tz, &t, &local, 1) || strftime(out, cap, "%a %d %b %Y %H:%M %Z", &local) == 0) {
+    if (!zone_tm(tz, &t, &local, 1) || strftime(out, cap, fmt, &local) == 0) {
         bo_text_sanitize(out, cap, iso);
         return -1;
     }
@@ -188,4 +188,9 @@ int client_time_format_short(const char *iso, const char *tz, time_t now, char *
         return -1;
     }
     return 0;
+}
+
+int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
+{
+    return client_time_strftime(iso, tz, "%a %d %b %Y %H:%M %Z", out, cap);
 }

@@ -32,6 +32,7 @@ void net_result_clear(net_result *r)
     bo_concert_clear(&r->concert);
     bo_ticket_clear(&r->ticket);
     bo_order_clear(&r->order);
+    api_order_page_clear(&r->page);
     memset(r, 0, sizeof *r);
 }
 
@@ -50,6 +51,34 @@ static void run_order(api_client *c, const net_job *j, net_result *r)
     };
     r->status = api_create_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->res);
     memset(names, 0, sizeof names);
+}
+
+/* A refund job: the ticket ids split at ',' (bo_names_split). */
+static void run_refund(api_client *c, const net_job *j, net_result *r)
+{
+    char ids[NET_TEXT_MAX];
+    const char *list[BO_ORDER_TICKETS_MAX];
+    memcpy(ids, j->attendees, sizeof ids);
+    ids[sizeof ids - 1] = '\0';
+    size_t n = bo_names_split(ids, list, BO_ORDER_TICKETS_MAX);
+    api_refund_input in = { .order_id = j->id, .ticket_ids = list, .n_ticket_ids = n, .reason = j->name,
+                            .method = j->pay };
+    r->status = api_refund_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->refused,
+                                 &r->res);
+}
+
+static void run_by_code(api_client *c, const net_job *j, net_result *r)
+{
+    api_ticket_found f;
+    r->status = api_ticket_by_code(c, j->name, &f, &r->res);
+    if (r->status != API_OK)
+        return;
+    memcpy(r->id, f.ticket.id, sizeof r->id);
+    r->order = f.order;           /* moved */
+    r->concert = f.concert;       /* moved */
+    memset(&f.order, 0, sizeof f.order);
+    memset(&f.concert, 0, sizeof f.concert);
+    api_ticket_found_clear(&f);
 }
 
 static void run_job(api_client *c, const net_job *j, net_result *r)
@@ -78,6 +107,23 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
     case NET_JOB_ORDER:
         memcpy(r->id, j->id, sizeof r->id);
         run_order(c, j, r);
+        break;
+    case NET_JOB_FIND_ORDERS: {
+        api_order_query q = { .email = j->email, .name = j->name, .concert_id = j->id,
+                              .limit = (int)j->tickets, .cursor = j->cursor };
+        r->status = api_find_orders(c, &q, &r->page, &r->res);
+        break;
+    }
+    case NET_JOB_TICKET_BY_CODE:
+        run_by_code(c, j, r);
+        break;
+    case NET_JOB_GET_ORDER:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_get_order(c, j->id, &r->order, &r->res);
+        break;
+    case NET_JOB_REFUND:
+        memcpy(r->id, j->id, sizeof r->id);
+        run_refund(c, j, r);
         break;
     }
 }

@@ -177,6 +177,21 @@ bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, con
     return true;
 }
 
+unsigned long ui_submit(ui_app *app, const ui_screen_ops *s, const net_job *job)
+{
+    for (int i = 0; i < UI_JOBS_MAX; i++) {
+        if (app->jobs[i].seq != 0)
+            continue;
+        unsigned long seq = net_worker_submit(app->worker, job);
+        if (seq != 0) {
+            app->jobs[i].seq = seq;
+            app->jobs[i].owner = s;
+        }
+        return seq;
+    }
+    return 0;
+}
+
 bool ui_set_current(ui_app *app, const bo_concert *c)
 {
     bo_concert copy;
@@ -200,6 +215,14 @@ static int handle_result(ui_app *app, net_result *r)
         if (owner != NULL && owner->result != NULL)
             return owner->result(app, r) | UI_REDRAW;
         return UI_REDRAW;
+    }
+    for (int i = 0; r->seq != 0 && i < UI_JOBS_MAX; i++) {
+        if (app->jobs[i].seq != r->seq)
+            continue;
+        const ui_screen_ops *owner = app->jobs[i].owner;
+        app->jobs[i].seq = 0;
+        app->jobs[i].owner = NULL;
+        return owner != NULL && owner->result != NULL ? owner->result(app, r) | UI_REDRAW : UI_REDRAW;
     }
     return 0; /* a stale answer nobody waits for */
 }
@@ -325,12 +348,16 @@ static int app_tick(ui_app *app)
 
 /* ---- waiting ---- */
 
-/* How long the loop may sleep: the spinner turns every 100 ms while work is in flight; otherwise
- * nothing changes on screen before the next whole second (ages) or the next scheduled refresh. */
+/* How long the loop may sleep: the spinner turns every 100 ms while work is in flight, and a screen with a
+ * tick hook (a search waiting for typing to pause) is ticked at that pace; otherwise nothing changes on
+ * screen before the next whole second (ages) or the next scheduled refresh. */
 static int wait_ms(const ui_app *app)
 {
-    if (app->cat.list_seq != 0 || app->busy_seq != 0)
+    if (app->cat.list_seq != 0 || app->busy_seq != 0 || ui_top(app)->tick != NULL)
         return 100;
+    for (int i = 0; i < UI_JOBS_MAX; i++)
+        if (app->jobs[i].seq != 0)
+            return 100;
     double until = floor(app->now) + 1.0;
     double next_refresh = ui_catalogue_next_refresh(&app->cat);
     if (next_refresh > 0 && next_refresh < until)

@@ -43,6 +43,29 @@ void ui_catalogue_reload_current(ui_app *app)
     app->cat.current_seq = net_worker_submit(app->worker, &job);
 }
 
+static bo_concert *find_concert(const bo_concert_list *l, const char *id)
+{
+    for (size_t i = 0; id != NULL && i < l->n; i++)
+        if (strcmp(l->items[i].id, id) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+const bo_concert *ui_catalogue_find(const ui_catalogue *c, const char *id)
+{
+    return find_concert(&c->data, id);
+}
+
+void ui_catalogue_seats_returned(ui_app *app, const char *id, int64_t n)
+{
+    bo_concert *c = find_concert(&app->cat.data, id);
+    if (c != NULL && !bo_concert_field_bad(c, BO_FIELD_SEATS))
+        c->seats_left += n;
+    if (app->have_current && strcmp(app->current.id, id) == 0 && !bo_concert_field_bad(&app->current, BO_FIELD_SEATS))
+        app->current.seats_left += n;
+    ui_catalogue_refresh(app);
+}
+
 void ui_catalogue_tick(ui_app *app)
 {
     const ui_catalogue *cat = &app->cat;

@@ -156,6 +156,74 @@ static void purchase_job_sends_the_sales_key(void **state)
     }
 }
 
+#define SUMMARY "{\"id\":\"o-1\",\"concertId\":\"c-1\",\"quantity\":2,\"total\":\"50.00\",\"customerName\":\"Ada\"}"
+#define ORDER_TWO "{\"id\":\"o-1\",\"concertId\":\"c-1\",\"quantity\":2,\"total\":\"50.00\",\"tickets\":[" \
+    "{\"id\":\"t-1\",\"code\":\"ABCDEFGHJKMNPQRSTVWX\",\"status\":\"refunded\"}," \
+    "{\"id\":\"t-2\",\"code\":\"0123456789ABCDEFGHJK\",\"status\":\"refunded\"}]}"
+
+/* Find, by-code and refund jobs: the page, the code's order and concert, the refund's ticket ids split at ','
+ * with the caller's key, and a 409's per-ticket states all come back in the result. */
+static void after_sale_jobs_bring_their_answers_back(void **state)
+{
+    fx *f = *state;
+    net_result r;
+    net_job job;
+    char key[64];
+    stub_push(f->stub, 200, "{\"orders\":[" SUMMARY "],\"cursor\":\"next\"}");
+    memset(&job, 0, sizeof job);
+    job.kind = NET_JOB_FIND_ORDERS;
+    snprintf(job.email, sizeof job.email, "ada@example.org");
+    job.tickets = 10;
+    unsigned long seq = net_worker_submit(f->w, &job);
+    assert_true(poll_for(f->w, &r, 5));
+    assert_int_equal(r.seq, seq);
+    assert_int_equal(r.status, API_OK);
+    assert_int_equal(r.page.n, 1);
+    assert_string_equal(r.page.orders[0].customer_name, "Ada");
+    assert_string_equal(r.page.cursor, "next");
+    assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/orders?email=ada%40example.org&limit=10");
+    net_result_clear(&r);
+
+    stub_push(f->stub, 200, "{\"ticket\":{\"id\":\"t-2\",\"code\":\"0123456789ABCDEFGHJK\",\"orderId\":\"o-1\","
+                            "\"status\":\"valid\"},\"order\":" SUMMARY ",\"concert\":" CONCERT "}");
+    memset(&job, 0, sizeof job);
+    job.kind = NET_JOB_TICKET_BY_CODE;
+    snprintf(job.name, sizeof job.name, "01234-56789-abcde-fghjk");
+    net_worker_submit(f->w, &job);
+    assert_true(poll_for(f->w, &r, 5));
+    assert_int_equal(r.status, API_OK);
+    assert_string_equal(r.id, "t-2");
+    assert_string_equal(r.order.id, "o-1");
+    assert_string_equal(r.concert.id, "c-1");
+    net_result_clear(&r);
+
+    stub_push(f->stub, 200, ORDER_TWO);
+    memset(&job, 0, sizeof job);
+    job.kind = NET_JOB_REFUND;
+    snprintf(job.id, sizeof job.id, "o-1");
+    snprintf(job.attendees, sizeof job.attendees, "t-1, t-2");
+    snprintf(job.name, sizeof job.name, "ill");
+    snprintf(job.idem_key, sizeof job.idem_key, "refund-1");
+    job.pay = BO_PAY_CASH;
+    net_worker_submit(f->w, &job);
+    assert_true(poll_for(f->w, &r, 5));
+    assert_int_equal(r.status, API_OK);
+    assert_string_equal(r.order.tickets[1].status, "refunded");
+    const stub_request *q = stub_request_at(f->stub, 2);
+    assert_string_equal(q->body, "{\"ticketIds\":[\"t-1\",\"t-2\"],\"reason\":\"ill\",\"method\":\"cash\"}");
+    assert_true(stub_header(q, "Idempotency-Key", key, sizeof key));
+    assert_string_equal(key, "refund-1");
+    net_result_clear(&r);
+
+    stub_push(f->stub, 409, "{\"error\":\"Only valid tickets can be refunded\",\"tickets\":[{\"id\":\"t-1\",\"status\":\"checkedIn\"}]}");
+    net_worker_submit(f->w, &job);
+    assert_true(poll_for(f->w, &r, 5));
+    assert_int_equal(r.status, API_ERR_INVALID);
+    assert_int_equal(r.refused.n, 1);
+    assert_string_equal(r.refused.tickets[0].status, "checkedIn");
+    net_result_clear(&r);
+}
+
 static void sold_out_comes_back_as_a_result_not_a_crash(void **state)
 {
     fx *f = *state;
@@ -380,6 +448,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_list_with_one_bad_concert_is_listed_marked, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_job_brings_the_ticket_back, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_job_sends_the_sales_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(after_sale_jobs_bring_their_answers_back, setup, teardown),
         cmocka_unit_test_setup_teardown(sold_out_comes_back_as_a_result_not_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(jobs_are_answered_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(the_submitter_does_not_wait_for_a_slow_server, setup, teardown),

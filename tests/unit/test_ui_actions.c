@@ -68,6 +68,9 @@ static void the_keys_of_the_issue_are_bound(void **state)
     assert_int_equal(ui_action_for_key('?', false), UI_ACT_HELP);
     assert_int_equal(ui_action_for_key('q', false), UI_ACT_QUIT);
     assert_int_equal(ui_action_for_key(UI_KEY_FN(KEY_MOUSE), false), UI_ACT_MOUSE);
+    assert_int_equal(ui_action_for_key('f', false), UI_ACT_FIND);
+    assert_int_equal(ui_action_for_key(' ', false), UI_ACT_SELECT);
+    assert_int_equal(ui_action_for_key('R', false), UI_ACT_REFUND);
     assert_int_equal(ui_action_for_key('x', false), UI_ACT_NONE);
 }
 
@@ -109,7 +112,9 @@ static void the_kiosk_bar_offers_only_what_a_kiosk_can_do(void **state)
     for (size_t i = 0; i < n; i++) {
         assert_true(ui_action_offered(t[i].action, UI_MODE_DESK));
         bool kiosk = ui_action_offered(t[i].action, UI_MODE_KIOSK);
-        bool customer_cannot = t[i].action == UI_ACT_NEW || t[i].action == UI_ACT_QUIT || t[i].action == UI_ACT_INSPECTOR;
+        bool customer_cannot = t[i].action == UI_ACT_NEW || t[i].action == UI_ACT_QUIT || t[i].action == UI_ACT_INSPECTOR
+                               || t[i].action == UI_ACT_FIND || t[i].action == UI_ACT_SELECT
+                               || t[i].action == UI_ACT_REFUND; /* other customers' orders: operators only */
         if (kiosk == customer_cannot)
             fail_msg("action '%s' %s on the kiosk's key bar", t[i].name, kiosk ? "wrongly offered" : "missing");
     }

@@ -1,0 +1,296 @@
+/* The after-sale commands of the CLI: find (orders by e-mail or name prefix, a ticket by its code) and
+ * refund (with an Idempotency-Key; an unconfirmed refund prints the command that checks it). Output
+ * helpers and exit codes are cli.c's (cli_internal.h). Operator key required (the API checks it). */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_lookup.h"
+#include "api_refund.h"
+#include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid.h"
+#include "cli.h"
+#include "cli_internal.h"
+
+#define REFUND_COMMAND_MAX 8192
+
+/* "2 admitted, refunded 25.00" / "" */
+static void state_text(const bo_order *o, char *out, size_t cap)
+{
+    char m[BO_MONEY_BUF];
+    int n = 0;
+    out[0] = '\0';
+    if (o->admitted > 0)
+        n = snprintf(out, cap, "%lld admitted", (long long)o->admitted);
+    if (o->n_refunds > 0 && n >= 0 && (size_t)n < cap) {
+        bo_money_display(o->refunded_cents, m);
+        snprintf(out + n, cap - (size_t)n, "%srefunded %s", n > 0 ? ", " : "", m);
+    }
+}
+
+/* A summary in the API's shape: the order without "tickets". NULL on OOM. */
+static cJSON *summary_json(const bo_order *o)
+{
+    cJSON *j = cli_order_json(o, NULL);
+    if (j != NULL)
+        cJSON_DeleteItemFromObjectCaseSensitive(j, "tickets");
+    return j;
+}
+
+static int print_page(const cli_args *a, const api_order_page *p, FILE *out, FILE *err)
+{
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject(), *arr = j != NULL ? cJSON_AddArrayToObject(j, "orders") : NULL;
+        bool ok = arr != NULL;
+        for (size_t i = 0; ok && i < p->n; i++) {
+            cJSON *o = summary_json(&p->orders[i]);
+            ok = o != NULL && cJSON_AddItemToArray(arr, o);
+            if (!ok)
+                cJSON_Delete(o);
+        }
+        if (ok && p->cursor[0] != '\0')
+            ok = cJSON_AddStringToObject(j, "cursor", p->cursor) != NULL;
+        if (!ok) {
+            cJSON_Delete(j);
+            j = NULL;
+        }
+        return cli_print_json(out, err, j);
+    }
+    int wname = 8, wmail = 6, w;
+    for (size_t i = 0; i < p->n; i++) {
+        if ((w = cli_text_width(p->orders[i].customer_name, 40)) > wname) wname = w;
+        if ((w = cli_text_width(p->orders[i].customer_email, 50)) > wmail) wmail = w;
+    }
+    cli_put_cell(out, "ORDER ID", 36, false); fputs("  ", out);
+    cli_put_cell(out, "CUSTOMER", wname, false); fputs("  ", out);
+    cli_put_cell(out, "E-MAIL", wmail, false); fputs("  ", out);
+    cli_put_cell(out, "QTY", 3, true); fputs("  ", out);
+    cli_put_cell(out, "TOTAL", 12, true); fputs("  ", out);
+    cli_put_cell(out, "PAY", 4, false); fputs("  ", out);
+    cli_put_cell(out, "STATE", 26, false); fputs("  ", out);
+    fputs("CREATED (UTC)             CONCERT ID\n", out);
+    for (size_t i = 0; i < p->n; i++) {
+        const bo_order *o = &p->orders[i];
+        char total[BO_MONEY_BUF + 8], state[96], qty[16];
+        bo_money_with_currency(o->total_cents, o->currency, total, sizeof total);
+        state_text(o, state, sizeof state);
+        snprintf(qty, sizeof qty, "%lld", (long long)o->quantity);
+        cli_put_cell(out, o->id, 36, false); fputs("  ", out);
+        cli_put_cell(out, o->customer_name != NULL ? o->customer_name : "-", wname, false); fputs("  ", out);
+        cli_put_cell(out, o->customer_email != NULL ? o->customer_email : "-", wmail, false); fputs("  ", out);
+        cli_put_cell(out, qty, 3, true); fputs("  ", out);
+        cli_put_cell(out, total, 12, true); fputs("  ", out);
+        cli_put_cell(out, bo_pay_method_name(o->method), 4, false); fputs("  ", out);
+        cli_put_cell(out, state, 26, false); fputs("  ", out);
+        cli_put_cell(out, o->created_at, 24, false); fputs("  ", out);
+        fprintf(out, "%s\n", o->concert_id);
+    }
+    fprintf(out, "%zu order%s\n", p->n, p->n == 1 ? "" : "s");
+    if (p->cursor[0] != '\0')
+        fprintf(out, "More: add --cursor %s\n", p->cursor);
+    return CLI_EXIT_OK;
+}
+
+static cJSON *found_json(const api_ticket_found *f)
+{
+    cJSON *j = cJSON_CreateObject(), *t = j != NULL ? cJSON_AddObjectToObject(j, "ticket") : NULL;
+    const bo_order_ticket *tk = &f->ticket;
+    if (t == NULL || cJSON_AddStringToObject(t, "id", tk->id) == NULL
+        || cJSON_AddStringToObject(t, "code", tk->code) == NULL
+        || cJSON_AddStringToObject(t, "orderId", f->order_id) == NULL
+        || (f->order.concert_id[0] != '\0' && cJSON_AddStringToObject(t, "concertId", f->order.concert_id) == NULL)
+        || (tk->attendee != NULL && cJSON_AddStringToObject(t, "attendee", tk->attendee) == NULL)
+        || cJSON_AddStringToObject(t, "status", tk->status) == NULL
+        || (tk->checked_in_at[0] != '\0' && cJSON_AddStringToObject(t, "checkedInAt", tk->checked_in_at) == NULL)
+        || (tk->door[0] != '\0' && cJSON_AddStringToObject(t, "door", tk->door) == NULL)
+        || !cJSON_AddItemToObject(j, "order", summary_json(&f->order))
+        || !cJSON_AddItemToObject(j, "concert", cli_concert_json(&f->concert))) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    return j;
+}
+
+static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    api_ticket_found f;
+    api_result res;
+    if (api_ticket_by_code(c, a->code, &f, &res) != API_OK) {
+        if (res.http_status == 0 && res.status == API_ERR_INVALID) {
+            fprintf(err, "boxoffice: %s\n", res.message);
+            return CLI_EXIT_USAGE; /* not a code: nothing was sent */
+        }
+        cli_print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    int rc;
+    if (a->json) {
+        rc = cli_print_json(out, err, found_json(&f));
+    } else {
+        char code[BO_CODE_MAX * 2];
+        bo_code_grouped(f.ticket.code, code, sizeof code);
+        fprintf(out, "Ticket code: %s\n", code);
+        fprintf(out, "Ticket ID:   %s\n", f.ticket.id);
+        fprintf(out, "Status:      %s", f.ticket.status);
+        if (f.ticket.checked_in_at[0] != '\0')
+            fprintf(out, " at %s%s%s", f.ticket.checked_in_at, f.ticket.door[0] ? " door " : "", f.ticket.door);
+        fputc('\n', out);
+        if (f.ticket.attendee != NULL)
+            fprintf(out, "Attendee:    %s\n", f.ticket.attendee);
+        rc = cli_print_order(a, c, &f.order, out, err);
+    }
+    api_ticket_found_clear(&f);
+    return rc;
+}
+
+int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    if (a->code != NULL)
+        return find_code(a, c, out, err);
+    api_order_query q = { .email = a->email, .name = a->name, .concert_id = a->concert,
+                          .limit = a->limit != NULL ? (int)strtol(a->limit, NULL, 10) : 0, .cursor = a->cursor };
+    api_order_page p;
+    api_result res;
+    if (api_find_orders(c, &q, &p, &res) != API_OK) {
+        cli_print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    int rc = print_page(a, &p, out, err);
+    api_order_page_clear(&p);
+    return rc;
+}
+
+/* The command that re-sends this refund with its key (every value shell-quoted); false when it does not fit. */
+static bool refund_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *key)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    bool ok = cli_shell_arg(out, cap, &n, "boxoffice", false);
+    if (ok && api_url != NULL && api_url[0] != '\0')
+        ok = cli_shell_arg(out, cap, &n, "--api-url", false) && cli_shell_arg(out, cap, &n, api_url, true);
+    ok = ok && cli_shell_arg(out, cap, &n, "refund", false) && cli_shell_arg(out, cap, &n, a->id, true)
+         && cli_shell_arg(out, cap, &n, "--reason", false) && cli_shell_arg(out, cap, &n, a->reason, true);
+    if (ok && a->tickets != NULL)
+        ok = cli_shell_arg(out, cap, &n, "--tickets", false) && cli_shell_arg(out, cap, &n, a->tickets, true);
+    if (ok && a->method != NULL)
+        ok = cli_shell_arg(out, cap, &n, "--method", false) && cli_shell_arg(out, cap, &n, a->method, true);
+    ok = ok && cli_shell_arg(out, cap, &n, "--idempotency-key", false) && cli_shell_arg(out, cap, &n, key, true);
+    if (!ok)
+        out[0] = '\0';
+    return ok;
+}
+
+static int refund_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE *err, const api_client *c,
+                              const api_result *res)
+{
+    char cmd[REFUND_COMMAND_MAX], why[300];
+    const char *msg = res->message[0] != '\0' ? res->message : api_status_message(res->status);
+    if (res->http_status > 0)
+        snprintf(why, sizeof why, "%s (HTTP %ld)", msg, res->http_status);
+    else
+        snprintf(why, sizeof why, "%s", msg);
+    bool have_cmd = refund_command(cmd, sizeof cmd, api_client_base_url(c), a, key);
+    fprintf(err, "boxoffice: refund NOT CONFIRMED: %s; it may have been made.\n", why);
+    if (have_cmd)
+        fprintf(err, "boxoffice: to learn the outcome, re-send the same request (it never refunds twice):\n  %s\n", cmd);
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        if (j == NULL || cJSON_AddStringToObject(j, "error", "Refund not confirmed: it may have been made") == NULL
+            || cJSON_AddStringToObject(j, "reason", why) == NULL
+            || cJSON_AddNumberToObject(j, "status", (double)res->http_status) == NULL
+            || cJSON_AddNumberToObject(j, "exitCode", CLI_EXIT_UNCONFIRMED) == NULL
+            || cJSON_AddTrueToObject(j, "unconfirmed") == NULL
+            || cJSON_AddStringToObject(j, "idempotencyKey", key) == NULL
+            || (have_cmd && cJSON_AddStringToObject(j, "retryCommand", cmd) == NULL)) {
+            cJSON_Delete(j);
+            j = NULL;
+        }
+        cli_print_json(out, err, j);
+    }
+    return CLI_EXIT_UNCONFIRMED;
+}
+
+/* A 409: nothing was refunded; each ticket asked for that is not valid, with its state. */
+static int refund_refused(const cli_args *a, const api_refund_refusal *why, FILE *out, FILE *err,
+                          const api_client *c, const api_result *res)
+{
+    if (!a->json) {
+        cli_print_error(a, out, err, c, res);
+        for (size_t i = 0; i < why->n; i++)
+            fprintf(err, "  ticket %s: %s\n", why->tickets[i].id, why->tickets[i].status);
+        return cli_exit_code(res->status);
+    }
+    fprintf(err, "boxoffice: %s (HTTP %ld)\n", res->message, res->http_status);
+    cJSON *j = cJSON_CreateObject(), *arr = j != NULL ? cJSON_AddArrayToObject(j, "tickets") : NULL;
+    bool ok = arr != NULL && cJSON_AddStringToObject(j, "error", res->message) != NULL
+              && cJSON_AddNumberToObject(j, "status", (double)res->http_status) != NULL
+              && cJSON_AddNumberToObject(j, "exitCode", cli_exit_code(res->status)) != NULL;
+    for (size_t i = 0; ok && i < why->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        if (t == NULL || !cJSON_AddItemToArray(arr, t)) {
+            cJSON_Delete(t);
+            ok = false;
+            break;
+        }
+        ok = cJSON_AddStringToObject(t, "id", why->tickets[i].id) != NULL
+             && cJSON_AddStringToObject(t, "status", why->tickets[i].status) != NULL;
+    }
+    if (!ok) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    cli_print_json(out, err, j);
+    return cli_exit_code(res->status);
+}
+
+int cli_cmd_refund(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    const char *msg = bo_valid_text("reason", a->reason);
+    char ids_buf[4096], key[API_IDEM_KEY_MAX + 1];
+    const char *ids[BO_ORDER_TICKETS_MAX];
+    size_t n = 0;
+    if (msg != NULL) {
+        fprintf(err, "boxoffice: %s\n", msg);
+        return CLI_EXIT_USAGE;
+    }
+    if (a->tickets != NULL) {
+        if (strlen(a->tickets) >= sizeof ids_buf) {
+            fputs("boxoffice: --tickets: too many ids\n", err);
+            return CLI_EXIT_USAGE;
+        }
+        snprintf(ids_buf, sizeof ids_buf, "%s", a->tickets);
+        n = bo_names_split(ids_buf, ids, BO_ORDER_TICKETS_MAX);
+        if (n == 0) {
+            fputs("boxoffice: --tickets takes ticket ids with ',' between them\n", err);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (a->idem_key != NULL)
+        snprintf(key, sizeof key, "%s", a->idem_key); /* checked by cli_parse_args */
+    else
+        api_idempotency_key_new(key);
+    api_refund_input in = { .order_id = a->id, .ticket_ids = ids, .n_ticket_ids = n, .reason = a->reason,
+                            .method = bo_pay_method_parse(a->method) };
+    bo_order o;
+    api_result res;
+    api_refund_refusal *why = calloc(1, sizeof *why);
+    if (why == NULL) {
+        fputs("boxoffice: out of memory\n", err);
+        return CLI_EXIT_API;
+    }
+    int rc;
+    if (api_refund_order(c, &in, key, &o, why, &res) == API_OK) {
+        rc = cli_print_order(a, c, &o, out, err);
+        bo_order_clear(&o);
+    } else if (res.unconfirmed) {
+        rc = refund_unconfirmed(a, key, out, err, c, &res);
+    } else if (res.http_status == 409) {
+        rc = refund_refused(a, why, out, err, c, &res);
+    } else {
+        cli_print_error(a, out, err, c, &res);
+        rc = cli_exit_code(res.status);
+    }
+    free(why);
+    return rc;
+}

@@ -1,0 +1,35 @@
+#ifndef CLI_INTERNAL_H
+#define CLI_INTERNAL_H
+/* Shared by the cli*.c modules only (cli.c: the concert and order commands and the output helpers;
+ * cli_aftersale.c: find and refund). Not for the UI: it uses cli.h. */
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "api.h"
+#include "cli.h"
+#include "client_model.h"
+
+/* "boxoffice: <message> (HTTP <status>)" on err; with --json also {"error","status","exitCode"} on out. */
+void cli_print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res);
+/* Prints j (terminal-safe) and frees it. CLI_EXIT_OK, or CLI_EXIT_API when j is NULL (OOM). */
+int cli_print_json(FILE *out, FILE *err, cJSON *j);
+/* The order (with its concert when con is not NULL) in the API's shape; NULL on OOM. Caller frees. */
+cJSON *cli_order_json(const bo_order *o, const bo_concert *con);
+/* The concert in the API's shape; NULL on OOM. Caller frees. */
+cJSON *cli_concert_json(const bo_concert *c);
+/* Prints an order (text or --json) with its concert when it can be read. */
+int cli_print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *out, FILE *err);
+/* Appends ' ' and s (shell-quoted when quote) to out at *n; false when it does not fit. */
+bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote);
+/* Prints s padded or cut to width columns (right-aligned when right). */
+void cli_put_cell(FILE *out, const char *s, int width, bool right);
+/* Display width of s in terminal columns, at most cap. */
+int cli_text_width(const char *s, int cap);
+
+/* The subcommands of cli_aftersale.c. */
+int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err);
+int cli_cmd_refund(const cli_args *a, api_client *c, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,518 @@
+/* The order screen (operators; from Find): the order, its payment and each ticket's state — valid,
+ * admitted at HH:MM:SS at door X (the venue's zone), refunded. Space selects tickets; R refunds the selected
+ * ones (none selected: every valid one) after a confirmation that shows the amount, the payment method the
+ * money goes back by (Tab changes it) and asks for a reason. The refund's Idempotency-Key is kept until its
+ * outcome is known: a refund that got no definite answer is "not confirmed", and R then re-sends the very
+ * same request (the server refunds once per key). After a refund the tickets' new states are shown and the
+ * concert's seats left go up at once in the list. Customer data is wiped when the screen closes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid.h"
+#include "client_time.h"
+#include "ui_app.h"
+#include "ui_curses.h"
+#include "ui_screens.h"
+#include "ui_text.h"
+
+#define REASON_MAX 256
+
+static const ui_action bar[] = { UI_ACT_SELECT, UI_ACT_REFUND, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_NONE };
+
+/* The refund last sent, kept with its key until its outcome is known (a changed order or a 4xx). */
+typedef struct refund_pending {
+    char key[API_IDEM_KEY_MAX + 1];    /* "" = none */
+    char order_id[BO_ID_MAX + 1];
+    char ids[NET_TEXT_MAX];            /* the tickets, ',' between ("" = every valid one) */
+    char reason[REASON_MAX];
+    bo_pay_method method;
+    size_t n;
+    int64_t amount_cents;
+    bool unconfirmed;                  /* sent, no definite answer: the refund may have been made */
+} refund_pending;
+
+typedef struct order_state {
+    char id[BO_ID_MAX + 1];            /* the order shown */
+    char mark[BO_ID_MAX + 1];          /* the ticket a scanned code named ("" = none) */
+    bo_order order;                    /* owned; customer data */
+    bool have;
+    unsigned long load_seq;            /* GET /orders/{id} in flight (0: none) */
+    char error[320];                   /* why the order is not shown */
+    bool picked[BO_ORDER_TICKETS_MAX];
+    size_t sel, top;
+    int rows;
+    bool confirming;                   /* the refund question is open */
+    char reason[REASON_MAX];
+    bo_pay_method method;              /* the method in the question */
+    bool leave_warned;                 /* Esc once more leaves an unconfirmed refund behind */
+    refund_pending refund;
+} order_state;
+
+static order_state *st(const ui_app *app)
+{
+    return ui_screen_state(app, &ui_screen_order);
+}
+
+static void forget_order(order_state *os)
+{
+    bo_order_clear(&os->order);
+    os->have = false;
+    memset(os->picked, 0, sizeof os->picked);
+    memset(os->reason, 0, sizeof os->reason);
+    os->confirming = false;
+    os->sel = os->top = 0;
+    os->error[0] = '\0';
+    os->load_seq = 0;
+    os->leave_warned = false;
+}
+
+static bool wipe(ui_app *app, void *state)
+{
+    (void)app;
+    order_state *os = state;
+    forget_order(os);
+    memset(&os->refund, 0, sizeof os->refund);
+    os->id[0] = os->mark[0] = '\0';
+    return false;
+}
+
+static void leave(ui_app *app)
+{
+    forget_order(st(app)); /* an unconfirmed refund stays: reopening the order shows it */
+}
+
+static void load(ui_app *app, order_state *os)
+{
+    net_job job;
+    memset(&job, 0, sizeof job);
+    job.kind = NET_JOB_GET_ORDER;
+    snprintf(job.id, sizeof job.id, "%s", os->id);
+    os->load_seq = ui_submit(app, &ui_screen_order, &job);
+    if (os->load_seq == 0)
+        snprintf(os->error, sizeof os->error, "Busy \xe2\x80\x94 press r to load the order again");
+}
+
+void ui_order_open(ui_app *app, const char *order_id, const char *ticket_id)
+{
+    if (!ui_push(app, &ui_screen_order))
+        return; /* ui_push said why */
+    order_state *os = st(app);
+    forget_order(os);
+    snprintf(os->id, sizeof os->id, "%s", order_id);
+    snprintf(os->mark, sizeof os->mark, "%s", ticket_id != NULL ? ticket_id : "");
+    load(app, os);
+}
+
+static bool is_valid(const bo_order_ticket *t)
+{
+    return strcmp(t->status, "valid") == 0;
+}
+
+/* The tickets a refund would take now: the selected ones, else every valid one. Their ids go to ids
+ * (',' between, "" when none is selected: the server takes every valid one). Returns how many. */
+static size_t refund_targets(const order_state *os, char *ids, size_t cap)
+{
+    size_t n = 0, picked = 0, len = 0;
+    ids[0] = '\0';
+    for (size_t i = 0; i < os->order.n_tickets; i++)
+        if (os->picked[i])
+            picked++;
+    for (size_t i = 0; i < os->order.n_tickets; i++) {
+        if (picked > 0 ? !os->picked[i] : !is_valid(&os->order.tickets[i]))
+            continue;
+        n++;
+        if (picked > 0) {
+            int w = snprintf(ids + len, cap - len, "%s%s", len > 0 ? "," : "", os->order.tickets[i].id);
+            if (w > 0 && (size_t)w < cap - len)
+                len += (size_t)w;
+        }
+    }
+    return n;
+}
+
+/* Money back for n tickets: the unit price each (nothing for a comp order), as the server reckons it. */
+static int64_t refund_amount(const bo_order *o, size_t n)
+{
+    if (o->method == BO_PAY_COMP)
+        return 0;
+    int64_t unit = o->unit_price_cents >= 0 ? o->unit_price_cents
+                   : o->quantity > 0 ? o->total_cents / o->quantity : 0;
+    return unit * (int64_t)n;
+}
+
+/* "valid", "admitted 20:14:03 CET at door 2", "refunded" ... */
+static void ticket_state(const bo_order_ticket *t, const char *tz, char *out, size_t cap)
+{
+    char when[64];
+    if (strcmp(t->status, "checkedIn") == 0) {
+        if (t->checked_in_at[0] == '\0' || client_time_strftime(t->checked_in_at, tz, "%H:%M:%S %Z", when, sizeof when) != 0)
+            snprintf(when, sizeof when, "?");
+        snprintf(out, cap, "admitted at %s%s%s", when, t->door[0] != '\0' ? " at door " : "", t->door);
+    } else if (strcmp(t->status, "refunded") == 0) {
+        snprintf(out, cap, "refunded");
+    } else {
+        snprintf(out, cap, "%s", t->status[0] != '\0' ? t->status : "?");
+    }
+}
+
+static void draw_confirm(ui_app *app, order_state *os, int y, int x, int w)
+{
+    char ids[NET_TEXT_MAX], money[64], line[600];
+    size_t n = refund_targets(os, ids, sizeof ids);
+    bo_money_with_currency(refund_amount(&os->order, n), os->order.currency, money, sizeof money);
+    ui_draw_box(app, y, x, 6, w, "Refund");
+    snprintf(line, sizeof line, "Refund %zu ticket%s: %s back by %s", n, n == 1 ? "" : "s", money,
+             bo_pay_method_name(os->method));
+    ui_draw_text(y + 1, x + 2, w - 4, line, ui_attr(app, UI_A_TITLE), false);
+    snprintf(line, sizeof line, "Reason: %s_", os->reason);
+    ui_draw_text(y + 2, x + 2, w - 4, line, ui_attr(app, UI_A_FIELD), false);
+    ui_draw_text(y + 4, x + 2, w - 4, "Enter refunds \xc2\xb7 Tab changes the method \xc2\xb7 Esc cancels",
+                 ui_attr(app, UI_A_DIM), false);
+}
+
+static void draw(ui_app *app, const ui_rect *a)
+{
+    order_state *os = st(app);
+    int w = a->w - 2, x = 2, y = a->y + 1;
+    char line[700], m1[64], m2[64], when[64], code[BO_CODE_MAX * 2], state[160];
+    ui_draw_box(app, a->y, 0, a->h, a->w, "Order");
+    if (!os->have) {
+        ui_draw_text(y, x, w - 2, os->error[0] != '\0' ? os->error : "Loading the order\xe2\x80\xa6",
+                     ui_attr(app, os->error[0] != '\0' ? UI_A_ERROR : UI_A_DIM), false);
+        return;
+    }
+    const bo_order *o = &os->order;
+    const bo_concert *c = ui_catalogue_find(&app->cat, o->concert_id);
+    const char *tz = c != NULL ? c->timezone : NULL;
+    ui_draw_field_line(app, y++, x, w - 2, "Order", o->id);
+    snprintf(line, sizeof line, "%s%s%s%s", o->customer_name != NULL ? o->customer_name : "(walk-up)",
+             o->customer_email != NULL ? " <" : "", o->customer_email != NULL ? o->customer_email : "",
+             o->customer_email != NULL ? ">" : "");
+    ui_draw_field_line(app, y++, x, w - 2, "Customer", line);
+    if (c != NULL) {
+        client_time_format(c->date, c->timezone, when, sizeof when);
+        snprintf(line, sizeof line, "%s \xc2\xb7 %s", c->name != NULL ? c->name : "", when);
+    } else {
+        snprintf(line, sizeof line, "%s", o->concert_id);
+    }
+    ui_draw_field_line(app, y++, x, w - 2, "Concert", line);
+    bo_money_with_currency(o->total_cents, o->currency, m1, sizeof m1);
+    if (o->unit_price_cents >= 0) {
+        bo_money_with_currency(o->unit_price_cents, o->currency, m2, sizeof m2);
+        snprintf(line, sizeof line, "%lld \xc3\x97 %s = %s, %s", (long long)o->quantity, m2, m1,
+                 o->method != BO_PAY_NONE ? bo_pay_method_name(o->method) : "?");
+    } else {
+        snprintf(line, sizeof line, "%s, %s", m1, o->method != BO_PAY_NONE ? bo_pay_method_name(o->method) : "?");
+    }
+    ui_draw_field_line(app, y++, x, w - 2, "Payment", line);
+    if (o->n_refunds > 0) {
+        bo_money_with_currency(o->refunded_cents, o->currency, m1, sizeof m1);
+        snprintf(line, sizeof line, "%s (%zu refund%s)", m1, o->n_refunds, o->n_refunds == 1 ? "" : "s");
+        ui_draw_field_line(app, y++, x, w - 2, "Refunded", line);
+    }
+    if (os->refund.unconfirmed && strcmp(os->refund.order_id, o->id) == 0)
+        ui_draw_text(y++, x, w - 2, "Refund NOT CONFIRMED \xe2\x80\x94 press R to check it (same key: never refunds twice)",
+                     ui_attr(app, UI_A_ERROR), false);
+    y++;
+    int confirm_h = os->confirming ? 6 : 0;
+    int rows = a->y + a->h - 1 - y - confirm_h;
+    if (rows < 1)
+        rows = 1;
+    os->rows = rows;
+    ui_scroll_fix(o->n_tickets, (size_t)rows, &os->sel, &os->top);
+    for (int r = 0; r < rows && os->top + (size_t)r < o->n_tickets; r++) {
+        size_t i = os->top + (size_t)r;
+        const bo_order_ticket *t = &o->tickets[i];
+        bool sel = i == os->sel;
+        int base = sel ? ui_attr(app, UI_A_SELECTED) : 0;
+        bo_code_grouped(t->code, code, sizeof code);
+        ticket_state(t, tz, state, sizeof state);
+        snprintf(line, sizeof line, "%s[%s] %2zu  %s  %s", sel ? ">" : " ", os->picked[i] ? "x" : " ", i + 1, code,
+                 t->attendee != NULL ? t->attendee : "");
+        int sw = 34;
+        ui_draw_text(y + r, x - 1, w - sw - 1, line, base, false);
+        int sattr = sel ? base : strcmp(t->status, "refunded") == 0 ? ui_attr(app, UI_A_SOLDOUT)
+                               : strcmp(t->status, "checkedIn") == 0 ? ui_attr(app, UI_A_DIM) : ui_attr(app, UI_A_OK);
+        snprintf(line, sizeof line, "%s%s", state, os->mark[0] != '\0' && strcmp(os->mark, t->id) == 0 ? " \xe2\x97\x82" : "");
+        ui_draw_text(y + r, x + w - sw - 1, sw, line, sattr, false);
+    }
+    if (os->confirming)
+        draw_confirm(app, os, a->y + a->h - 1 - confirm_h, 2, a->w - 4 > 76 ? 76 : a->w - 4);
+}
+
+static bool typing(const ui_app *app)
+{
+    return st(app)->confirming;
+}
+
+static bool unsaved(const ui_app *app)
+{
+    const order_state *os = st(app);
+    return os->refund.unconfirmed || (os->confirming && os->reason[0] != '\0');
+}
+
+static void send_refund(ui_app *app, order_state *os)
+{
+    net_job job;
+    memset(&job, 0, sizeof job);
+    job.kind = NET_JOB_REFUND;
+    snprintf(job.id, sizeof job.id, "%s", os->refund.order_id);
+    snprintf(job.attendees, sizeof job.attendees, "%s", os->refund.ids);
+    snprintf(job.name, sizeof job.name, "%s", os->refund.reason);
+    job.pay = os->refund.method;
+    snprintf(job.idem_key, sizeof job.idem_key, "%s", os->refund.key);
+    if (!ui_submit_busy(app, &ui_screen_order, &job, "Refunding\xe2\x80\xa6"))
+        ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
+    memset(&job, 0, sizeof job);
+}
+
+/* Enter in the question: the refund is sent with a key kept until its outcome is known. */
+static int confirm(ui_app *app, order_state *os)
+{
+    char ids[NET_TEXT_MAX], reason[REASON_MAX];
+    const char *bad = bo_valid_text("reason", os->reason);
+    if (bad != NULL) {
+        ui_message(app, true, "A reason is required: %s", bad);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    size_t n = refund_targets(os, ids, sizeof ids);
+    if (n == 0) {
+        os->confirming = false;
+        ui_message(app, true, "No valid ticket to refund");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    char *trimmed = bo_text_trim_dup(os->reason);
+    snprintf(reason, sizeof reason, "%s", trimmed != NULL ? trimmed : os->reason);
+    free(trimmed);
+    refund_pending *p = &os->refund;
+    memset(p, 0, sizeof *p);
+    api_idempotency_key_new(p->key);
+    snprintf(p->order_id, sizeof p->order_id, "%s", os->order.id);
+    snprintf(p->ids, sizeof p->ids, "%s", ids);
+    snprintf(p->reason, sizeof p->reason, "%s", reason);
+    p->method = os->method;
+    p->n = n;
+    p->amount_cents = refund_amount(&os->order, n);
+    os->confirming = false;
+    memset(os->reason, 0, sizeof os->reason);
+    send_refund(app, os);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int confirm_key(ui_app *app, order_state *os, ui_action act, int k)
+{
+    if (act == UI_ACT_NONE && ui_key_is_text(k)) {
+        ui_text_append(os->reason, sizeof os->reason, (uint32_t)k);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    switch (act) {
+    case UI_ACT_ERASE:
+        ui_text_erase_last(os->reason);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_NEXT_FIELD:
+    case UI_ACT_PREV_FIELD:
+        os->method = os->method == BO_PAY_CASH ? BO_PAY_CARD : os->method == BO_PAY_CARD ? BO_PAY_COMP : BO_PAY_CASH;
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_OPEN:
+        return confirm(app, os);
+    case UI_ACT_BACK:
+        os->confirming = false;
+        memset(os->reason, 0, sizeof os->reason);
+        ui_message(app, false, "Nothing refunded");
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_QUIT:
+    case UI_ACT_HELP:
+    case UI_ACT_REDRAW:
+        return UI_UNHANDLED;
+    default:
+        return UI_HANDLED;
+    }
+}
+
+static int refund_key(ui_app *app, order_state *os)
+{
+    char ids[NET_TEXT_MAX];
+    if (app->busy_seq != 0)
+        return UI_HANDLED;
+    if (os->refund.unconfirmed) {
+        if (strcmp(os->refund.order_id, os->id) != 0) {
+            ui_message(app, true, "A refund of order %s is not confirmed \xe2\x80\x94 open it and press R to check it",
+                       os->refund.order_id);
+            return UI_HANDLED | UI_REDRAW;
+        }
+        send_refund(app, os); /* the check: the very same request and key */
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (!os->have)
+        return UI_HANDLED;
+    if (refund_targets(os, ids, sizeof ids) == 0) {
+        ui_message(app, true, "No valid ticket to refund");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    os->confirming = true;
+    os->method = os->order.method != BO_PAY_NONE ? os->order.method : BO_PAY_CARD;
+    memset(os->reason, 0, sizeof os->reason);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int key(ui_app *app, ui_action act, int k)
+{
+    order_state *os = st(app);
+    size_t rows = os->rows > 0 ? (size_t)os->rows : 1;
+    if (os->confirming)
+        return confirm_key(app, os, act, k);
+    size_t n = os->have ? os->order.n_tickets : 0;
+    switch (act) {
+    case UI_ACT_UP: ui_scroll_move(n, rows, &os->sel, &os->top, -1); break;
+    case UI_ACT_DOWN: ui_scroll_move(n, rows, &os->sel, &os->top, 1); break;
+    case UI_ACT_PGUP: ui_scroll_move(n, rows, &os->sel, &os->top, -(long)rows); break;
+    case UI_ACT_PGDN: ui_scroll_move(n, rows, &os->sel, &os->top, (long)rows); break;
+    case UI_ACT_HOME: ui_scroll_move(n, rows, &os->sel, &os->top, -(long)n); break;
+    case UI_ACT_END: ui_scroll_move(n, rows, &os->sel, &os->top, (long)n); break;
+    case UI_ACT_SELECT:
+        if (os->sel >= n)
+            break;
+        if (!os->picked[os->sel] && !is_valid(&os->order.tickets[os->sel])) {
+            ui_message(app, true, "Ticket %zu is %s: only valid tickets can be refunded", os->sel + 1,
+                       os->order.tickets[os->sel].status);
+            break;
+        }
+        os->picked[os->sel] = !os->picked[os->sel];
+        ui_scroll_move(n, rows, &os->sel, &os->top, 1);
+        break;
+    case UI_ACT_REFUND:
+        return refund_key(app, os);
+    case UI_ACT_REFRESH:
+        if (os->load_seq == 0)
+            load(app, os);
+        break;
+    case UI_ACT_BACK:
+        if (os->refund.unconfirmed && !os->leave_warned) {
+            os->leave_warned = true;
+            ui_message(app, true, "The refund is not confirmed \xe2\x80\x94 R checks it; Esc again leaves it unchecked");
+            break;
+        }
+        ui_pop(app);
+        break;
+    default:
+        return UI_UNHANDLED;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* The tickets that the new order shows refunded and the old one did not. */
+static int64_t newly_refunded(const bo_order *before, const bo_order *after)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < after->n_tickets; i++) {
+        if (strcmp(after->tickets[i].status, "refunded") != 0)
+            continue;
+        bool was = false;
+        for (size_t j = 0; j < before->n_tickets; j++)
+            if (strcmp(before->tickets[j].id, after->tickets[i].id) == 0)
+                was = strcmp(before->tickets[j].status, "refunded") == 0;
+        n += !was;
+    }
+    return n;
+}
+
+static void take_order(order_state *os, bo_order *o)
+{
+    bo_order_clear(&os->order);
+    os->order = *o;
+    memset(o, 0, sizeof *o);
+    os->have = true;
+    os->error[0] = '\0';
+    memset(os->picked, 0, sizeof os->picked);
+}
+
+static int refund_result(ui_app *app, order_state *os, net_result *r)
+{
+    char m[256], money[64];
+    refund_pending *p = &os->refund;
+    if (r->status == API_OK) {
+        bo_money_with_currency(p->amount_cents, r->order.currency, money, sizeof money);
+        int64_t back = strcmp(r->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->order) : -1;
+        if (back < 0 || (back == 0 && p->unconfirmed))
+            back = (int64_t)p->n; /* a replay: this refund's tickets (the screen did not see them valid) */
+        if (back > 0 && r->order.concert_id[0] != '\0')
+            ui_catalogue_seats_returned(app, r->order.concert_id, back);
+        ui_message(app, false, "Refunded %zu ticket%s: %s back by %s", p->n, p->n == 1 ? "" : "s", money,
+                   bo_pay_method_name(p->method));
+        if (strcmp(r->order.id, os->id) == 0)
+            take_order(os, &r->order);
+        memset(p, 0, sizeof *p); /* a definite answer: the key has done its job */
+        return UI_REDRAW;
+    }
+    bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
+    bool refused = r->status == API_ERR_INVALID || r->status == API_ERR_NOT_FOUND || r->status == API_ERR_FORBIDDEN
+                   || r->status == API_ERR_SOLD_OUT; /* the server said no: nothing was refunded */
+    if (!refused && (r->res.unconfirmed || p->unconfirmed)) {
+        p->unconfirmed = true;
+        os->leave_warned = false;
+        ui_message(app, true, "Refund not confirmed: %s \xe2\x80\x94 R checks it (same key: never refunds twice)", m);
+        return UI_REDRAW;
+    }
+    memset(p, 0, sizeof *p);
+    if (r->refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
+        char states[200] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < r->refused.n && len < sizeof states; i++) {
+            size_t num = 0;
+            for (size_t j = 0; j < os->order.n_tickets; j++)
+                if (strcmp(os->order.tickets[j].id, r->refused.tickets[i].id) == 0)
+                    num = j + 1;
+            int w = snprintf(states + len, sizeof states - len, "%sticket %zu %s", len ? ", " : "", num,
+                             r->refused.tickets[i].status);
+            if (w > 0)
+                len += (size_t)w;
+        }
+        ui_message(app, true, "Not refunded: %s (%s)", m, states);
+    } else if (r->res.http_status > 0) {
+        ui_message(app, true, "Not refunded: %s (HTTP %ld)", m, r->res.http_status);
+    } else {
+        ui_message(app, true, "Not refunded: %s \xe2\x80\x94 nothing reached the server; try again", m);
+    }
+    if (os->load_seq == 0)
+        load(app, os); /* the tickets' states as they are now */
+    return UI_REDRAW;
+}
+
+static int result(ui_app *app, net_result *r)
+{
+    order_state *os = st(app);
+    if (r->kind == NET_JOB_REFUND)
+        return refund_result(app, os, r);
+    if (r->kind != NET_JOB_GET_ORDER || r->seq != os->load_seq)
+        return 0;
+    os->load_seq = 0;
+    if (strcmp(r->id, os->id) != 0)
+        return 0;
+    if (r->status == API_OK) {
+        take_order(os, &r->order);
+        return UI_REDRAW;
+    }
+    char m[256];
+    bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
+    if (os->have)
+        ui_message(app, true, "Could not reload the order: %s", m);
+    else
+        snprintf(os->error, sizeof os->error, "Could not load the order: %s", m);
+    return UI_REDRAW;
+}
+
+const ui_screen_ops ui_screen_order = {
+    .title = "Order",
+    .bar = bar,
+    .private_size = sizeof(order_state),
+    .wipe = wipe,
+    .draw = draw,
+    .key = key,
+    .leave = leave,
+    .typing = typing,
+    .unsaved = unsaved,
+    .result = result,
+};

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# boxoffice find / refund against the shared running stack (real gateway, real bootstrap, DynamoDB Local):
+# an order found by its customer's e-mail, by the name in another case without its accent, and by a ticket's
+# code; one ticket refunded (its seat back on sale), the same refund again with its key (refunds once), the
+# refunded ticket refused by name and state (exit 2), the rest refunded by default, and the exit codes of the
+# refusals that can be provoked for real (1 usage, 2 too short, 4 unknown order and code, 5 no key, 6 down).
+# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+
+if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
+  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
+fi
+[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
+command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
+# the lookup backend: an unknown route answers 403 "Missing Authentication Token"
+probe=$(curl -sS --max-time 10 -w '\n%{http_code}' "$BOXOFFICE_API_URL/orders?email=ab")
+if [ "${probe##*$'\n'}" = 403 ] && grep -qF 'Missing Authentication Token' <<<"$probe"; then
+  echo "skip: the API has no GET /orders yet (403 Missing Authentication Token): the lookup backend is not merged"; exit 77
+fi
+
+work=$(mktemp -d /tmp/boxoffice-cli-find.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
+mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
+
+fails=0; checks=0
+out=$work/out err=$work/err
+expect() {
+  local want=$1 what=$2; shift 3
+  checks=$((checks+1))
+  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fails=$((fails+1))
+    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
+    return 1
+  fi
+  echo "ok:   $what (exit $rc)"
+}
+ok() {
+  local what=$1; shift
+  checks=$((checks+1))
+  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
+}
+j() { jq -e "$@" >/dev/null; }
+seats() { "$bin" --json show "$1" | jq -r '.availableTickets'; }
+nokey=(env -u BOXOFFICE_API_KEY)
+finish() { echo "$checks checks, $fails failed"; [ "$fails" -eq 0 ]; exit $?; }
+
+tag="f$$x$(date +%s)"
+email="zoe.$tag@example.org"
+expect 0 "a concert of 5 seats at 12.50 EUR in Berlin" -- "$bin" --json create --name "Find $tag" \
+  --date 2027-05-01T19:00:00Z --venue "Hall F" --tickets 5 --price 12.50 --currency EUR --timezone Europe/Berlin || finish
+cid=$(jq -r .id "$out")
+expect 0 "Zoë buys 3 tickets by card" -- "$bin" --json order "$cid" --quantity 3 --name "Zoë Find-$tag" \
+  --email "$email" --pay card || finish
+oid=$(jq -r .id "$out")
+t1=$(jq -r '.tickets[0].id' "$out"); t2=$(jq -r '.tickets[1].id' "$out")
+code1=$(jq -r '.tickets[0].code' "$out")
+[ "$(seats "$cid")" = 2 ] || { echo "FAIL: 2 seats should be left"; exit 1; }
+
+# --- find
+expect 0 "find by the whole e-mail" -- "$bin" find --email "$email"
+ok "the table lists the order" grep -q "^$oid " "$out"
+ok "with its customer and total" grep -q "Zoë Find-$tag.*$email.* 3 .*37.50 EUR" "$out"
+ok "one order" grep -q "^1 order$" "$out"
+expect 0 "find by an e-mail prefix in upper case, as JSON" -- "$bin" --json find --email "ZOE.$tag@" --concert "$cid"
+ok "the JSON holds the order, without tickets" j --arg o "$oid" '.orders | length == 1 and .[0].id == $o and (.[0] | has("tickets") | not)' "$out"
+expect 0 "find by the name without its accent, in capitals" -- "$bin" --json find --name "ZOE FIND $tag"
+ok "the order is found" j --arg o "$oid" 'any(.orders[]; .id == $o)' "$out"
+expect 0 "find with a limit of 1" -- "$bin" --json find --email "$email" --limit 1
+ok "one order at most" j '.orders | length <= 1' "$out"
+expect 0 "find by a ticket's code, typed in lower case without dashes" -- "$bin" find --code "$(tr -d - <<<"$code1" | tr A-Z a-z)"
+ok "the ticket and its order are shown" grep -q "^Order: *$oid" "$out"
+ok "the ticket is valid" grep -q "^Status: *valid" "$out"
+expect 4 "an unknown code" -- "$bin" find --code 00000-00000-00000-00000
+expect 1 "text that is not a code is refused before sending" -- "$bin" find --code "not a code"
+expect 2 "a one-letter name is refused by the server" -- "$bin" find --name z
+ok "with the server's reason" grep -q "at least 2 characters" "$err"
+expect 5 "find without the operator key" -- "${nokey[@]}" "$bin" find --email "$email"
+expect 1 "find needs one of --email, --name, --code" -- "$bin" find --email "$email" --name zoe
+
+# --- refund
+expect 0 "refund the first ticket with a key" -- "$bin" --json refund "$oid" --tickets "$t1" --reason "Ill, cannot come" \
+  --idempotency-key "rf-$tag"
+ok "the first ticket is refunded, the others valid" j --arg t "$t1" \
+  '[.tickets[] | select(.id == $t) | .status] == ["refunded"] and ([.tickets[] | select(.status == "valid")] | length) == 2' "$out"
+ok "its seat is back on sale" test "$(seats "$cid")" = 3
+expect 0 "the same refund again with the same key" -- "$bin" refund "$oid" --tickets "$t1" --reason "Ill, cannot come" \
+  --idempotency-key "rf-$tag"
+ok "refunds once: still 3 seats" test "$(seats "$cid")" = 3
+ok "the order shows one refund of 12.50 EUR" grep -q "^Refunded: *12.50 EUR (1 refund)" "$out"
+expect 2 "refunding the refunded ticket again (a new key)" -- "$bin" refund "$oid" --tickets "$t1,$t2" --reason again
+ok "names the ticket and its state" grep -q "ticket $t1: refunded" "$err"
+ok "nothing changed: still 3 seats" test "$(seats "$cid")" = 3
+expect 0 "find shows the refund" -- "$bin" find --email "$email"
+ok "refunded 12.50 in the state column" grep -q "refunded 12.50" "$out"
+expect 0 "refund the rest (no --tickets: every valid one), money back in cash" -- "$bin" --json refund "$oid" \
+  --reason "Event moved" --method cash
+ok "every ticket is refunded" j '[.tickets[].status] == ["refunded","refunded","refunded"]' "$out"
+ok "all 5 seats are back" test "$(seats "$cid")" = 5
+expect 2 "nothing left to refund" -- "$bin" refund "$oid" --reason "again"
+expect 0 "order show: two refunds, 37.50 EUR" -- "$bin" order show "$oid"
+ok "the refunds add up" grep -q "^Refunded: *37.50 EUR (2 refunds)" "$out"
+expect 4 "an unknown order" -- "$bin" refund "00000000-0000-4000-8000-000000000000" --reason x
+expect 5 "refund without the operator key" -- "${nokey[@]}" "$bin" refund "$oid" --reason x
+expect 1 "a reason is required" -- "$bin" refund "$oid"
+expect 6 "the API unreachable: nothing was sent, a plain failure" -- "$bin" --api-url http://127.0.0.1:9/dev \
+  --timeout 2 refund "$oid" --reason x
+finish

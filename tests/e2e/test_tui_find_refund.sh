@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# An operator finds an order by the customer's e-mail (typed into Find, `f` on the list), opens it, selects
+# one of its three tickets, refunds it after the confirmation that shows the amount and the payment method
+# and asks for a reason, and sees the ticket's state change and the seat back in the list's seats left at
+# once; the API then holds exactly that ticket refunded and one seat more. A scanned code finds the order too.
+. "$(dirname "$0")/tui_lib.sh"
+tui_require
+[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+api_require_orders
+probe=$(curl -sS --max-time 10 -w '\n%{http_code}' "$BOXOFFICE_API_URL/orders?email=ab")
+if [ "${probe##*$'\n'}" = 403 ] && grep -qF 'Missing Authentication Token' <<<"$probe"; then
+  tui_skip "the API has no GET /orders yet (403 Missing Authentication Token): the lookup backend is not merged"
+fi
+
+tag="t$$x$(date +%s)"
+email="ada.$tag@example.org"
+export XDG_CONFIG_HOME="$TUI_TMP/config"
+cid=$("$TUI_BIN" --json create --name "Refund $tag" --date 2027-06-01T19:00:00Z --venue "Hall R" --tickets 7 \
+  --price 12.50 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the concert"
+o=$("$TUI_BIN" --json order "$cid" --quantity 3 --name "Ada Refund $tag" --email "$email" --pay card) \
+  || tui_fail "cannot sell the order"
+oid=$(jq -r .id <<<"$o"); t2=$(jq -r '.tickets[1].id' <<<"$o"); code3=$(jq -r '.tickets[2].code' <<<"$o")
+before=$(api_get "$cid" | jq -r .availableTickets)
+[ "$before" = 4 ] || tui_fail "4 seats should be left, the API says $before"
+tui_log "order $oid of 3 tickets for $email; $before seats left"
+
+tui_start 100 30 -- --refresh 0
+tui_wait_list
+tui_keys /
+tui_type "Refund $tag"
+tui_keys Enter
+tui_wait_re "Refund $tag .* 4 *$"                 # the list: 4 seats left
+tui_keys f
+tui_wait "Find an order"
+tui_type "$email"
+tui_wait_re "^> Ada Refund .* $email +3 tickets"  # searched as typed, no Enter needed
+tui_wait "Refund $tag · Tue 01 Jun 2027 21:00 CEST" # the concert and its date in the venue's zone beneath
+tui_keys Enter
+tui_wait "$oid"
+tui_wait "Ada Refund $tag <$email>"
+tui_wait "3 × 12.50 EUR = 37.50 EUR, card"
+[ "$(tui_screen | grep -c ' valid')" -ge 3 ] || tui_fail "three valid tickets expected"
+tui_keys Down                                      # the second ticket
+tui_keys Space
+tui_wait "[x]  2"
+tui_keys R
+tui_wait "Refund 1 ticket: 12.50 EUR back by card"
+tui_type "Cannot come"
+tui_wait "Reason: Cannot come_"
+tui_keys Enter
+tui_wait "Refunded 1 ticket: 12.50 EUR back by card"
+tui_wait "refunded"
+tui_wait "Refunded      12.50 EUR (1 refund)"
+[ "$(tui_screen | grep -c ' valid')" -ge 2 ] || tui_fail "two tickets should still be valid"
+
+o=$(api_order_get "$oid") || tui_fail "GET /orders/$oid failed"
+[ "$(jq -r --arg t "$t2" '.tickets[] | select(.id == $t) | .status' <<<"$o")" = refunded ] \
+  || tui_fail "the API does not hold the second ticket refunded: $o"
+[ "$(jq '[.tickets[] | select(.status == "valid")] | length' <<<"$o")" = 2 ] || tui_fail "two should stay valid: $o"
+after=$(api_get "$cid" | jq -r .availableTickets)
+[ "$after" = 5 ] || tui_fail "the API has $after seats left, expected 5"
+
+tui_esc                                            # back to Find
+tui_wait "Find an order"
+tui_esc                                            # back to the list
+tui_wait_re "Refund $tag .* 5 *$"                  # the seat is back in the list at once
+tui_log "the list shows 5 seats left"
+
+# a scanned code (the scanner types it and Enter) finds the same order
+tui_keys f
+tui_wait "Find an order"
+tui_type "$(tr -d - <<<"$code3" | tr A-Z a-z)"
+tui_keys Enter
+tui_wait_re "^> Ada Refund .* $email"
+tui_keys Enter
+tui_wait "$oid"
+tui_wait "◂"                                        # the scanned ticket is marked
+tui_keys q
+tui_wait "EXITED rc=0"

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# A refund whose answer never arrives keeps its Idempotency-Key until its outcome is known, and so can never
+# refund twice. bench's faultproxy sits in front of the shared stack's gateway and holds every answer back
+# past the client's timeout (--timeout 2): the refund is made, its answer never arrives. In the box office
+# (tmux) the order says the refund is NOT CONFIRMED; R re-sends the very same request (still held: still
+# not confirmed, still one refund stored); once answers flow, R shows the tickets refunded and the order
+# holds exactly one refund. Through the CLI: `refund` exits 7 with the command that checks it (also in
+# --json); that command, run once answers flow, answers the one refund stored. Seats from the API.
+. "$(dirname "$0")/tui_lib.sh"
+tui_require
+. "$TUI_ROOT/tests/lib/stack.sh"
+[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
+api_require_orders
+probe=$(curl -sS --max-time 10 -w '\n%{http_code}' "$BOXOFFICE_API_URL/orders?email=ab")
+if [ "${probe##*$'\n'}" = 403 ] && grep -qF 'Missing Authentication Token' <<<"$probe"; then
+  tui_skip "the API has no GET /orders yet (403 Missing Authentication Token): the lookup backend is not merged"
+fi
+
+make -s -C "$TUI_ROOT/bench" ../build/bench/faultproxy >"$TUI_TMP/build.log" 2>&1 || { cat "$TUI_TMP/build.log"; tui_fail "cannot build faultproxy"; }
+proxy_pid=""
+trap '[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; tui_cleanup' EXIT
+gw_hostport=$(sed -E 's#^https?://([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
+gw_port=${gw_hostport##*:}
+stage=$(sed -E 's#^https?://[^/]+/([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
+pport=$(free_port) || tui_fail "no free port"
+control=$TUI_TMP/proxy.mode
+echo pass >"$control"
+"$TUI_ROOT/build/bench/faultproxy" "$pport" "$gw_port" "$control" 2>"$TUI_TMP/proxy.log" &
+proxy_pid=$!
+wait_until 10 grep -qs '"ready"' "$TUI_TMP/proxy.log" || tui_fail "faultproxy did not start: $(cat "$TUI_TMP/proxy.log")"
+proxied="http://127.0.0.1:$pport/$stage"
+hold() { echo "delay-answer 8000" >"$control"; }   # answers arrive after the client (2 s x 3 attempts) gave up
+release() { echo pass >"$control"; }
+
+tag="u$$x$(date +%s)"
+export XDG_CONFIG_HOME="$TUI_TMP/config"
+cid=$("$TUI_BIN" --json create --name "Unconfirmed refund $tag" --date 2027-06-01T19:00:00Z --venue "Hall U" \
+  --tickets 6 --price 20 --currency EUR | jq -r .id) || tui_fail "cannot create the concert"
+sell() { "$TUI_BIN" --json order "$cid" --quantity 2 --name "Una $tag" --email "$1" --pay cash | jq -r .id; }
+oid=$(sell "una.$tag@example.org") || tui_fail "cannot sell the order"
+oid2=$(sell "una2.$tag@example.org") || tui_fail "cannot sell the second order"
+seats() { api_get "$cid" | jq -r .availableTickets; }
+refunds() { api_order_get "$1" | jq '.refunds // [] | length'; }
+[ "$(seats)" = 2 ] || tui_fail "2 seats should be left"
+
+# ---- the box office ----
+tui_start 100 30 -- --api-url "$proxied" --refresh 0 --timeout 2
+tui_wait_list
+tui_keys f
+tui_wait "Find an order"
+tui_type "una.$tag@"
+tui_wait_re "^> Una .* una\.$tag@example\.org"
+tui_keys Enter
+tui_wait "$oid"
+tui_keys R
+tui_wait "Refund 2 tickets: 40.00 EUR back by cash"
+tui_type "Double booked"
+hold
+tui_keys Enter
+tui_wait "Refund NOT CONFIRMED" 40
+tui_wait "R checks it"
+[ "$(refunds "$oid")" = 1 ] || tui_fail "the server should hold the one refund (made, answer held back)"
+[ "$(seats)" = 4 ] || tui_fail "the refund's 2 seats should be back: $(seats)"
+tui_keys R                                           # the check, answers still held back
+tui_wait "Refunding"
+tui_wait_gone "Refunding" 40
+tui_wait "Refund NOT CONFIRMED"
+[ "$(refunds "$oid")" = 1 ] || tui_fail "the check refunded again: $(refunds "$oid") refunds"
+release
+tui_keys R                                           # answers flow: the outcome
+tui_wait "Refunded 2 tickets: 40.00 EUR back by cash"
+tui_wait_gone "Refund NOT CONFIRMED"
+[ "$(tui_screen | grep -c ' refunded')" -ge 2 ] || tui_fail "both tickets should show refunded"
+[ "$(refunds "$oid")" = 1 ] || tui_fail "one refund expected, the order has $(refunds "$oid")"
+[ "$(seats)" = 4 ] || tui_fail "4 seats expected, the API says $(seats)"
+tui_keys q
+tui_wait "EXITED rc=0"
+
+# ---- the CLI ----
+out=$TUI_TMP/cli.out err=$TUI_TMP/cli.err
+hold
+"$TUI_BIN" --api-url "$proxied" --timeout 2 --json refund "$oid2" --reason "Customer's call" >"$out" 2>"$err"
+rc=$?
+[ "$rc" = 7 ] || { cat "$out" "$err"; tui_fail "CLI refund without an answer: exit $rc, expected 7"; }
+grep -q "refund NOT CONFIRMED" "$err" || tui_fail "stderr does not say the refund is not confirmed: $(cat "$err")"
+jq -e '.unconfirmed == true and .exitCode == 7 and (.idempotencyKey | length) > 0' "$out" >/dev/null ||
+  tui_fail "--json output lacks the unconfirmed fields: $(cat "$out")"
+cmd=$(jq -r .retryCommand "$out")
+grep -qF -- "$cmd" "$err" || tui_fail "stderr does not print the command: $(cat "$err")"
+[[ "$cmd" == "boxoffice "*" refund $oid2 --reason 'Customer'\\''s call' --idempotency-key $(jq -r .idempotencyKey "$out")" ]] ||
+  tui_fail "unexpected command: $cmd"
+tui_log "CLI prints: $cmd"
+[ "$(refunds "$oid2")" = 1 ] || tui_fail "the server should hold the refund"
+release
+boxoffice() { "$TUI_BIN" "$@"; }
+eval "$cmd" >"$out" 2>"$err"
+rc=$?
+[ "$rc" = 0 ] || { cat "$out" "$err"; tui_fail "the printed command: exit $rc, expected 0"; }
+grep -q "^Refunded: *40.00 EUR (1 refund)" "$out" || tui_fail "the command did not answer the one refund: $(cat "$out")"
+[ "$(refunds "$oid2")" = 1 ] || tui_fail "the printed command refunded again"
+[ "$(seats)" = 6 ] || tui_fail "6 seats expected, the API says $(seats)"
+tui_log "one refund per order, 6 seats back on sale"
