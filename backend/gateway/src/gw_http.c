@@ -12,6 +12,7 @@
 #include <uuid/uuid.h>
 
 #include "gw_proxy.h"
+#include "bo_code.h"
 #include "gw_log.h"
 #include "gw_route.h"
 #include "gw_strict.h"
@@ -104,9 +105,25 @@ static void client_ip(struct MHD_Connection *c, char *buf, size_t len)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, (socklen_t)len);
 }
 
+/* The path as it may be logged: a ticket code in it (GET /tickets/by-code/{code}) is a bearer secret and keeps
+ * only its first symbols (bo_code_redact), as the function's own log line does. */
+static const char *loggable_path(const char *url, char *buf, size_t cap)
+{
+    static const char seg[] = "/tickets/by-code/";
+    const char *p = strstr(url, seg);
+    if (p == NULL)
+        return url;
+    char red[BO_CODE_REDACT_BUF];
+    bo_code_redact(p + sizeof seg - 1, red);
+    snprintf(buf, cap, "%.*s%s%s", (int)(p - url), url, seg, red);
+    return buf;
+}
+
 static void access_log(const char *rid, const char *ip, const char *method, const char *url, const outcome *o,
                        int64_t t0_ns, const char *lambda_rid)
 {
+    char pathbuf[2048];
+    url = loggable_path(url, pathbuf, sizeof pathbuf);
     cJSON *j = cJSON_CreateObject();
     char now[32];
     gw_log_now(now);
