@@ -7,10 +7,6 @@
 tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
 api_require_orders
-probe=$(curl -sS --max-time 10 -w '\n%{http_code}' "$BOXOFFICE_API_URL/orders?email=ab")
-if [ "${probe##*$'\n'}" = 403 ] && grep -qF 'Missing Authentication Token' <<<"$probe"; then
-  tui_skip "the API has no GET /orders yet (403 Missing Authentication Token): the lookup backend is not merged"
-fi
 
 tag="t$$x$(date +%s)"
 email="ada.$tag@example.org"
