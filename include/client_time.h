@@ -34,8 +34,10 @@ typedef struct client_time_local {
     char utc[32];        /* what the API gets: "2027-03-15T01:00:00Z"; a date alone as typed ("2027-03-14");
                           * a time with its own Z or offset as typed (an instant already) */
     char shown[64];      /* the instant in the venue's zone, "Sun 14 Mar 2027 20:00 EDT" ("" for a date alone) */
+    char clock[8];       /* the wall time there, "20:00" ("" for a date alone) */
     char zone[16];       /* the zone's abbreviation at that instant ("EDT", "+0545"; "" for a date alone) */
     char other_zone[16]; /* ambiguous (clocks go back): the abbreviation of the later of the two instants */
+    time_t instant;      /* the instant (0 for a date alone) */
     bool has_time;       /* a time was typed */
     bool ambiguous;      /* the local time happens twice; utc is the first of the two */
 } client_time_local;

@@ -313,6 +313,8 @@ client_time_local_status client_time_local_to_utc(const char *text, const char *
             strftime(out->other_zone, sizeof out->other_zone, "%Z", &loc[nc - 1]);
         }
     }
+    out->instant = cand[0];
+    strftime(out->clock, sizeof out->clock, "%H:%M", &loc[0]);
     strftime(out->zone, sizeof out->zone, "%Z", &loc[0]);
     strftime(out->shown, sizeof out->shown, "%a %d %b %Y %H:%M %Z", &loc[0]);
     return CLIENT_TIME_LOCAL_OK;

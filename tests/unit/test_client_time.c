@@ -19,6 +19,8 @@ static void winter_evening_in_new_york_is_the_next_day_in_utc(void **state)
     assert_string_equal(l.utc, "2027-01-16T01:00:00Z");
     assert_string_equal(l.zone, "EST");
     assert_string_equal(l.shown, "Fri 15 Jan 2027 20:00 EST");
+    assert_string_equal(l.clock, "20:00");
+    assert_int_equal(l.instant, 1800061200); /* date -u -d 2027-01-16T01:00:00Z +%s */
     assert_true(l.has_time);
     assert_false(l.ambiguous);
     /* the 'T' form and seconds are the same thing */
