@@ -326,11 +326,11 @@ const char *client_time_local_message(client_time_local_status st)
     case CLIENT_TIME_LOCAL_OK:
         return NULL;
     case CLIENT_TIME_LOCAL_GAP:
-        return "date: that time does not exist there (the clocks go forward); pick another";
+        return "date: no such time there (the clocks go forward)";
     case CLIENT_TIME_LOCAL_NO_ZONE:
         return "date: set a valid time zone first";
     case CLIENT_TIME_LOCAL_BAD:
     default:
-        return "date must be YYYY-MM-DD or YYYY-MM-DD hh:mm (a real day and time)";
+        return "date: YYYY-MM-DD or YYYY-MM-DD hh:mm, a real day";
     }
 }

@@ -39,10 +39,9 @@ static const char *check_zone(const char *v)
 {
     if (v[0] == '\0')
         return NULL;
-    const char *msg = bo_valid_timezone(v); /* the backend's rule */
-    if (msg != NULL)
-        return msg;
-    return client_time_zone_known(v) ? NULL : "timezone: not in this system's time zone database";
+    if (bo_valid_timezone(v) != NULL) /* the backend's rule, worded to fit 80 columns */
+        return "timezone: an IANA name such as Europe/Berlin";
+    return client_time_zone_known(v) ? NULL : "timezone: not in this system's zone database";
 }
 
 static const char *check_currency(const char *v) { return v[0] == '\0' ? NULL : bo_valid_currency(v); }
@@ -141,7 +140,7 @@ static void draw_date_note(ui_app *app, const create_state *cs, int y, int x, in
         strftime(utc, sizeof utc, "%Y-%m-%d %H:%M UTC", &u);
         const char *mine = cs->form.f[F_ZONE].value[0] == '\0' ? ", your zone" : "";
         if (l.ambiguous)
-            snprintf(note, sizeof note, "happens twice: the first, %s (not %s) = %s", l.zone, l.other_zone, utc);
+            snprintf(note, sizeof note, "%s occurs twice; first: %s = %s", l.clock, l.zone, utc);
         else
             snprintf(note, sizeof note, "ok = %s \xc2\xb7 %s %s%s", utc, l.clock, l.zone, mine);
     }
