@@ -18,6 +18,7 @@
 static const ui_action bar[] = { UI_ACT_NEXT_FIELD, UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_NONE };
 
 enum { F_NAME, F_VENUE, F_ZONE, F_DATE, F_TICKETS, F_PRICE, F_CURRENCY, F_MAX, F_COUNT };
+_Static_assert(F_COUNT <= UI_FORM_FIELDS_MAX, "the New concert form has more fields than a ui_form holds");
 
 /* The form's own state: the new concert's fields (wiped when the form closes and at exit). */
 typedef struct create_state {
