@@ -2,6 +2,7 @@
 #define CLIENT_TIME_H
 /* Instants from the API (ISO-8601, UTC) shown in the venue's time zone with the zone's abbreviation:
  * "Sat 12 Dec 2026 20:00 CET". Uses the system's tzdata (Debian's tzdata package). No drawing. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -22,5 +23,34 @@ int client_time_format_short(const char *iso, const char *tz, time_t now, char *
 
 /* True when tz names a zone installed on this machine (TZDIR, else /usr/share/zoneinfo). */
 int client_time_zone_known(const char *tz);
+
+/* A date and time typed in the venue's local time, turned into what the API stores. */
+typedef enum client_time_local_status {
+    CLIENT_TIME_LOCAL_OK = 0,
+    CLIENT_TIME_LOCAL_BAD = -1,      /* not YYYY-MM-DD[( |T)hh:mm[:ss]][Z|+hh:mm], or no such calendar day */
+    CLIENT_TIME_LOCAL_GAP = -2,      /* the clocks skip that local time in the zone (spring forward) */
+    CLIENT_TIME_LOCAL_NO_ZONE = -3   /* tz is not an installed zone (bo_valid_timezone + client_time_zone_known) */
+} client_time_local_status;
+
+typedef struct client_time_local {
+    char utc[32];        /* what the API gets: "2027-03-15T01:00:00Z"; a date alone as typed ("2027-03-14");
+                          * a time with its own Z or offset as typed (an instant already) */
+    char shown[64];      /* the instant in the venue's zone, "Sun 14 Mar 2027 20:00 EDT" ("" for a date alone) */
+    char clock[8];       /* the wall time there, "20:00" ("" for a date alone) */
+    char zone[16];       /* the zone's abbreviation at that instant ("EDT", "+0545"; "" for a date alone) */
+    char other_zone[16]; /* ambiguous (clocks go back): the abbreviation of the later of the two instants */
+    time_t instant;      /* the instant (0 for a date alone) */
+    bool has_time;       /* a time was typed */
+    bool ambiguous;      /* the local time happens twice; utc is the first of the two */
+} client_time_local;
+
+/* Converts text, a local date and time in the IANA zone tz (NULL or "": the operator's local zone, whose
+ * name is not known here), with the zone's rules from the system's tzdata. Fills *out (zeroed first) and
+ * returns CLIENT_TIME_LOCAL_OK or the reason it cannot; client_time_local_message words it. Thread-safe
+ * as client_time_format. */
+client_time_local_status client_time_local_to_utc(const char *text, const char *tz, client_time_local *out);
+
+/* A static English message for a status other than OK, naming the field "date"; never echoes input. */
+const char *client_time_local_message(client_time_local_status st);
 
 #endif

@@ -32,6 +32,9 @@ typedef struct net_job {
     char date[NET_TEXT_MAX];           /* CREATE */
     char venue[NET_TEXT_MAX];          /* CREATE */
     int64_t tickets, price_cents;      /* CREATE; ORDER: tickets = the quantity */
+    char currency[4];                  /* CREATE: "" = the server's default */
+    char timezone[BO_TZ_MAX + 1];      /* CREATE: the venue's IANA zone, "" = none stored */
+    int64_t max_per_order;             /* CREATE: <= 0 = the server's default */
     /* ORDER (also id, name, email, idem_key): attendees' names separated by ',' ("" = none), the payment */
     char attendees[NET_TEXT_MAX];
     bo_pay_method pay;

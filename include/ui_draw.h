@@ -21,6 +21,10 @@ void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right);
 void ui_draw_field_line(const struct ui_app *app, int y, int x, int w, const char *label, const char *value);
 void ui_form_draw(const struct ui_app *app, const ui_form *form, int y, int x, int w);
 int ui_form_height(const ui_form *form);
+/* ui_form_draw in at most rows rows: fields past them are left out, scrolled so the focused one shows. */
+void ui_form_draw_rows(const struct ui_app *app, const ui_form *form, int y, int x, int w, int rows);
+/* The first field ui_form_draw_rows shows in rows rows (field i is drawn at row (i - first) * 2 or 3). */
+int ui_form_first_shown(const ui_form *form, int rows);
 /* Draws an amount (digits, '.', ',') 5 rows tall in a block font from (y, x), at most max_w columns;
  * returns the columns used. Other characters are skipped (draw a currency beside it in plain text). */
 int ui_draw_big(int y, int x, int max_w, const char *text, int attr);

@@ -10,15 +10,19 @@
 
 #define UI_FIELD_MAX NET_TEXT_MAX /* bytes of a form value: what a job carries */
 
-#define UI_FORM_FIELDS_MAX 6
+#define UI_FORM_FIELDS_MAX 8
 
 /* Returns NULL when value is valid, else a static message (the bo_valid_* rules). */
 typedef const char *(*ui_field_check)(const char *value);
+/* The same for a rule that also reads something else (another field of the form: ctx). */
+typedef const char *(*ui_field_check_with)(const char *value, const void *ctx);
 
 typedef struct ui_field {
     const char *label;
     const char *hint;        /* shown while empty, e.g. "YYYY-MM-DD"; may be NULL */
     ui_field_check check;    /* may be NULL */
+    ui_field_check_with check_with; /* used instead of check when set (ui_form_check_with) */
+    const void *check_ctx;   /* handed to check_with; owned by the screen, outlives the form */
     bool secret;             /* drawn as '*' (PIN) */
     char value[UI_FIELD_MAX];
 } ui_field;
@@ -33,6 +37,11 @@ typedef struct ui_form {
 
 /* Adds a field; returns its index. */
 int ui_form_add(ui_form *form, const char *label, const char *hint, ui_field_check check, bool secret);
+/* Gives field i a rule that reads ctx too (e.g. the date reads the time zone field's value). */
+void ui_form_check_with(ui_form *form, int i, ui_field_check_with check, const void *ctx);
+/* The field's rule applied to its value: NULL when valid or when it has no rule. */
+const char *ui_field_verdict(const ui_field *f);
+bool ui_field_has_rule(const ui_field *f);
 void ui_form_clear(ui_form *form);           /* wipes every value (customer data), focus to the first field */
 bool ui_form_has_input(const ui_form *form); /* any value non-empty */
 const char *ui_form_error(const ui_form *form, int i); /* the field's current message or NULL */

@@ -5,6 +5,7 @@
 
 #include "bo_money.h"
 #include "bo_text.h"
+#include "bo_valid_order.h"
 #include "cli.h"
 
 enum {
@@ -343,16 +344,13 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     }
     if (out->method != NULL && bo_pay_method_parse(out->method) == BO_PAY_NONE)
         return usage_error(err, "--method takes cash, card or comp, not '%s'", out->method);
-    if (out->currency != NULL && (strlen(out->currency) != 3 || strspn(out->currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
+    /* the backend's rules (common/bo_valid_order.c), so a refusal comes before anything is sent */
+    if (out->currency != NULL && bo_valid_currency(out->currency) != NULL)
         return usage_error(err, "--currency takes an ISO 4217 code such as EUR, not '%s'", out->currency);
-    if (out->timezone != NULL && !bo_tz_name_plausible(out->timezone))
+    if (out->timezone != NULL && (bo_valid_timezone(out->timezone) != NULL || !bo_tz_name_plausible(out->timezone)))
         return usage_error(err, "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'", out->timezone);
-    if (out->max_per_order != NULL) {
-        char *end = NULL;
-        long m = strtol(out->max_per_order, &end, 10);
-        if (out->max_per_order[0] < '0' || out->max_per_order[0] > '9' || *end != '\0' || m < 1 || m > 49)
-            return usage_error(err, "--max-per-order takes a number 1..49, not '%s'", out->max_per_order);
-    }
+    if (out->max_per_order != NULL && bo_valid_max_per_order_text(out->max_per_order, NULL) != NULL)
+        return usage_error(err, "--max-per-order takes a number 1..49, not '%s'", out->max_per_order);
     if (out->cmd == CLI_CMD_ORDER) {
         char *end = NULL;
         long q = strtol(out->quantity, &end, 10);

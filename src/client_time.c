@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "bo_text.h"
+#include "bo_valid.h"
+#include "bo_valid_order.h"
 #include "client_model.h"
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -193,4 +195,147 @@ int client_time_format_short(const char *iso, const char *tz, time_t now, char *
 int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
 {
     return client_time_strftime(iso, tz, "%a %d %b %Y %H:%M %Z", out, cap);
+}
+
+/* ---- a local time typed in the venue's zone -> the instant the API stores ---------------------------- */
+
+/* Parses "YYYY-MM-DD[( |T)hh:mm[:ss]]" into *wall; *rest points past it (a zone designator or the end). */
+static int parse_wall(const char *s, struct tm *wall, bool *has_time, const char **rest)
+{
+    memset(wall, 0, sizeof *wall);
+    if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
+        return -1;
+    wall->tm_year = num(s, 4) - 1900;
+    wall->tm_mon = num(s + 5, 2) - 1;
+    wall->tm_mday = num(s + 8, 2);
+    const char *p = s + 10;
+    *has_time = false;
+    if (*p == 'T' || *p == ' ') {
+        p++;
+        if (!digits(p, 2) || p[2] != ':' || !digits(p + 3, 2))
+            return -1;
+        wall->tm_hour = num(p, 2);
+        wall->tm_min = num(p + 3, 2);
+        p += 5;
+        if (*p == ':') {
+            if (!digits(p + 1, 2))
+                return -1;
+            wall->tm_sec = num(p + 1, 2);
+            p += 3;
+        }
+        if (wall->tm_hour > 23 || wall->tm_min > 59 || wall->tm_sec > 59)
+            return -1;
+        *has_time = true;
+    }
+    /* a real calendar day: timegm would carry Feb 30 into March */
+    struct tm chk = *wall;
+    time_t t = timegm(&chk);
+    if (t == (time_t)-1 || chk.tm_year != wall->tm_year || chk.tm_mon != wall->tm_mon || chk.tm_mday != wall->tm_mday)
+        return -1;
+    *rest = p;
+    return 0;
+}
+
+static bool same_wall(const struct tm *a, const struct tm *b)
+{
+    return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon && a->tm_mday == b->tm_mday && a->tm_hour == b->tm_hour
+           && a->tm_min == b->tm_min && a->tm_sec == b->tm_sec;
+}
+
+#define PROBES 61 /* the zone's offsets from 30 hours before to 30 after: wider than any offset (±14 h) */
+
+client_time_local_status client_time_local_to_utc(const char *text, const char *tz, client_time_local *out)
+{
+    memset(out, 0, sizeof *out);
+    bool zoned = tz != NULL && tz[0] != '\0';
+    if (zoned && (bo_valid_timezone(tz) != NULL || !client_time_zone_known(tz)))
+        return CLIENT_TIME_LOCAL_NO_ZONE;
+    struct tm wall;
+    const char *rest;
+    if (text == NULL || parse_wall(text, &wall, &out->has_time, &rest) != 0)
+        return CLIENT_TIME_LOCAL_BAD;
+    if (!out->has_time) { /* a day is the same day everywhere: sent as typed */
+        if (*rest != '\0' || bo_valid_date(text) != NULL)
+            return CLIENT_TIME_LOCAL_BAD;
+        snprintf(out->utc, sizeof out->utc, "%.10s", text);
+        return CLIENT_TIME_LOCAL_OK;
+    }
+    time_t cand[PROBES];
+    struct tm loc[PROBES];
+    size_t nc = 0;
+    if (*rest != '\0') { /* its own Z or offset: an instant already, sent as typed */
+        bool dummy;
+        struct tm d;
+        if (bo_valid_date(text) != NULL || strlen(text) >= sizeof out->utc || parse_iso(text, &cand[0], &dummy, &d) != 0)
+            return CLIENT_TIME_LOCAL_BAD;
+        snprintf(out->utc, sizeof out->utc, "%s", text);
+        nc = 1;
+        if (!zone_tm(zoned ? tz : NULL, cand, loc, 1))
+            return CLIENT_TIME_LOCAL_BAD;
+    } else {
+        /* every offset the zone has near that wall time; the instants wall - offset that show that wall time */
+        struct tm w = wall;
+        time_t as_utc = timegm(&w);
+        time_t probe[PROBES];
+        struct tm at[PROBES];
+        for (int k = 0; k < PROBES; k++)
+            probe[k] = as_utc + (time_t)(k - PROBES / 2) * 3600;
+        if (!zone_tm(zoned ? tz : NULL, probe, at, PROBES))
+            return CLIENT_TIME_LOCAL_BAD;
+        for (int k = 0; k < PROBES; k++) {
+            time_t t = as_utc - (time_t)at[k].tm_gmtoff;
+            bool seen = false;
+            for (size_t i = 0; i < nc; i++)
+                seen = seen || cand[i] == t;
+            if (!seen)
+                cand[nc++] = t;
+        }
+        if (!zone_tm(zoned ? tz : NULL, cand, loc, nc))
+            return CLIENT_TIME_LOCAL_BAD;
+        size_t keep = 0; /* the candidates that really show the wall time, earliest first */
+        for (size_t i = 0; i < nc; i++)
+            if (same_wall(&loc[i], &wall)) {
+                cand[keep] = cand[i];
+                loc[keep++] = loc[i];
+            }
+        nc = keep;
+        for (size_t i = 1; i < nc; i++)
+            for (size_t j = i; j > 0 && cand[j] < cand[j - 1]; j--) {
+                time_t tt = cand[j];
+                cand[j] = cand[j - 1];
+                cand[j - 1] = tt;
+                struct tm tl = loc[j];
+                loc[j] = loc[j - 1];
+                loc[j - 1] = tl;
+            }
+        if (nc == 0)
+            return CLIENT_TIME_LOCAL_GAP;
+        struct tm u;
+        gmtime_r(&cand[0], &u);
+        strftime(out->utc, sizeof out->utc, "%Y-%m-%dT%H:%M:%SZ", &u);
+        if (nc > 1) {
+            out->ambiguous = true;
+            strftime(out->other_zone, sizeof out->other_zone, "%Z", &loc[nc - 1]);
+        }
+    }
+    out->instant = cand[0];
+    strftime(out->clock, sizeof out->clock, "%H:%M", &loc[0]);
+    strftime(out->zone, sizeof out->zone, "%Z", &loc[0]);
+    strftime(out->shown, sizeof out->shown, "%a %d %b %Y %H:%M %Z", &loc[0]);
+    return CLIENT_TIME_LOCAL_OK;
+}
+
+const char *client_time_local_message(client_time_local_status st)
+{
+    switch (st) {
+    case CLIENT_TIME_LOCAL_OK:
+        return NULL;
+    case CLIENT_TIME_LOCAL_GAP:
+        return "date: no such time there (the clocks go forward)";
+    case CLIENT_TIME_LOCAL_NO_ZONE:
+        return "date: set a valid time zone first";
+    case CLIENT_TIME_LOCAL_BAD:
+    default:
+        return "date: YYYY-MM-DD or YYYY-MM-DD hh:mm, a real day";
+    }
 }

@@ -100,7 +100,9 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
                                      &r->ticket, &r->res);
         break;
     case NET_JOB_CREATE: {
-        bo_concert_input in = { .name = j->name, .date = j->date, .venue = j->venue, .available_tickets = j->tickets, .price_cents = j->price_cents };
+        bo_concert_input in = { .name = j->name, .date = j->date, .venue = j->venue, .available_tickets = j->tickets,
+                                .price_cents = j->price_cents, .currency = j->currency, .timezone = j->timezone,
+                                .max_per_order = j->max_per_order };
         r->status = api_create_concert(c, &in, r->id, &r->res);
         break;
     }

@@ -152,16 +152,33 @@ int ui_form_height(const ui_form *form)
     return form->n * (form->compact ? 2 : 3);
 }
 
+int ui_form_first_shown(const ui_form *form, int rows)
+{
+    int per = form->compact ? 2 : 3;
+    int fit = rows / per;
+    if (fit < 1)
+        fit = 1;
+    return form->focus >= fit ? form->focus - fit + 1 : 0;
+}
+
 void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
 {
+    ui_form_draw_rows(app, form, y, x, w, ui_form_height(form));
+}
+
+void ui_form_draw_rows(const ui_app *app, const ui_form *form, int y, int x, int w, int rows)
+{
+    int first = ui_form_first_shown(form, rows);
     int lw = 16;
     int fw = w - lw - 1;
     if (fw > 60)
         fw = 60;
-    for (int i = 0; i < form->n; i++) {
+    for (int i = first; i < form->n; i++) {
         const ui_field *f = &form->f[i];
         bool focus = i == form->focus;
-        int row = y + i * (form->compact ? 2 : 3);
+        int row = y + (i - first) * (form->compact ? 2 : 3);
+        if (i > first && row + 1 >= y + rows)
+            break; /* the rest does not fit: shown when the focus gets there */
         ui_draw_text(row, x, lw, f->label, focus ? ui_attr(app, UI_A_TITLE) : 0, false);
         char shown[UI_FIELD_MAX * 2];
         if (f->secret) {
@@ -191,7 +208,7 @@ void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
         const char *err = ui_form_error(form, i);
         if (err != NULL)
             ui_draw_text(row + 1, x + lw, w - lw, err, ui_attr(app, UI_A_SOLDOUT), false);
-        else if (f->value[0] != '\0' && f->check != NULL)
+        else if (f->value[0] != '\0' && ui_field_has_rule(f))
             ui_draw_text(row + 1, x + lw, w - lw, "ok", ui_attr(app, UI_A_OK), false);
     }
 }

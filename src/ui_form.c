@@ -19,6 +19,26 @@ int ui_form_add(ui_form *form, const char *label, const char *hint, ui_field_che
     return form->n++;
 }
 
+void ui_form_check_with(ui_form *form, int i, ui_field_check_with check, const void *ctx)
+{
+    if (i < 0 || i >= form->n)
+        return;
+    form->f[i].check_with = check;
+    form->f[i].check_ctx = ctx;
+}
+
+bool ui_field_has_rule(const ui_field *f)
+{
+    return f->check_with != NULL || f->check != NULL;
+}
+
+const char *ui_field_verdict(const ui_field *f)
+{
+    if (f->check_with != NULL)
+        return f->check_with(f->value, f->check_ctx);
+    return f->check != NULL ? f->check(f->value) : NULL;
+}
+
 void ui_form_clear(ui_form *form)
 {
     for (int i = 0; i < form->n; i++)
@@ -38,17 +58,17 @@ bool ui_form_has_input(const ui_form *form)
 const char *ui_form_error(const ui_form *form, int i)
 {
     const ui_field *f = &form->f[i];
-    if (f->check == NULL)
+    if (!ui_field_has_rule(f))
         return NULL;
     if (f->value[0] == '\0' && !form->submitted)
         return NULL; /* untouched: no complaint yet */
-    return f->check(f->value);
+    return ui_field_verdict(f);
 }
 
 int ui_form_first_invalid(const ui_form *form)
 {
     for (int i = 0; i < form->n; i++)
-        if (form->f[i].check != NULL && form->f[i].check(form->f[i].value) != NULL)
+        if (ui_field_verdict(&form->f[i]) != NULL)
             return i;
     return -1;
 }

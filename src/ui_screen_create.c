@@ -1,17 +1,24 @@
-/* Create a concert (operators with an API key): name, date, venue, tickets, price, checked as typed
- * with the backend's rules; the server's message is shown when it refuses. */
+/* Create a concert (operators with an API key): name, venue, the venue's time zone, the date and time in
+ * that zone (sent as the UTC instant, client_time_local_to_utc), tickets, price, currency and the most
+ * tickets per order, checked as typed with the backend's rules; the server's message is shown when it
+ * refuses. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "bo_valid_order.h"
+#include "client_time.h"
 #include "ui_app.h"
 #include "ui_screens.h"
 #include "ui_curses.h"
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_NEXT_FIELD, UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_NONE };
+
+enum { F_NAME, F_VENUE, F_ZONE, F_DATE, F_TICKETS, F_PRICE, F_CURRENCY, F_MAX, F_COUNT };
+_Static_assert(F_COUNT <= UI_FORM_FIELDS_MAX, "the New concert form has more fields than a ui_form holds");
 
 /* The form's own state: the new concert's fields (wiped when the form closes and at exit). */
 typedef struct create_state {
@@ -25,19 +32,65 @@ static create_state *st(const ui_app *app)
 
 static const char *check_concert_name(const char *v) { return bo_valid_text("name", v); }
 static const char *check_venue(const char *v) { return bo_valid_text("venue", v); }
-static const char *check_date(const char *v) { return bo_valid_date(v); }
 static const char *check_tickets(const char *v) { int64_t n; return bo_valid_tickets_text(v, &n); }
 static const char *check_price(const char *v) { int64_t c; return bo_valid_price_text(v, &c); }
+
+/* Optional fields: empty is fine (the server's default, or no zone stored). */
+static const char *check_zone(const char *v)
+{
+    if (v[0] == '\0')
+        return NULL;
+    if (bo_valid_timezone(v) != NULL) /* the backend's rule, worded to fit 80 columns */
+        return "timezone: an IANA name such as Europe/Berlin";
+    return client_time_zone_known(v) ? NULL : "timezone: not in this system's zone database";
+}
+
+static const char *check_currency(const char *v) { return v[0] == '\0' ? NULL : bo_valid_currency(v); }
+static const char *check_max(const char *v) { int64_t m; return v[0] == '\0' ? NULL : bo_valid_max_per_order_text(v, &m); }
+
+/* The date and time as typed (trimmed) converted in the zone typed (ctx: the zone field's value). */
+static client_time_local_status convert(const char *date, const char *zone, client_time_local *out)
+{
+    char d[64], z[BO_TIMEZONE_MAX + 1];
+    const char *b = date;
+    while (*b == ' ')
+        b++;
+    size_t n = strlen(b);
+    while (n > 0 && b[n - 1] == ' ')
+        n--;
+    if (n >= sizeof d || strlen(zone) >= sizeof z) {
+        memset(out, 0, sizeof *out);
+        return zone[0] != '\0' && strlen(zone) >= sizeof z ? CLIENT_TIME_LOCAL_NO_ZONE : CLIENT_TIME_LOCAL_BAD;
+    }
+    memcpy(d, b, n);
+    d[n] = '\0';
+    snprintf(z, sizeof z, "%s", zone);
+    if (z[0] != '\0' && check_zone(z) != NULL) {
+        memset(out, 0, sizeof *out);
+        return CLIENT_TIME_LOCAL_NO_ZONE;
+    }
+    return client_time_local_to_utc(d, z[0] != '\0' ? z : NULL, out);
+}
+
+static const char *check_date(const char *v, const void *zone)
+{
+    client_time_local l;
+    return client_time_local_message(convert(v, zone, &l));
+}
 
 static int init(ui_app *app, void *state)
 {
     (void)app;
     create_state *cs = state;
     ui_form_add(&cs->form, "Name", NULL, check_concert_name, false);
-    ui_form_add(&cs->form, "Date (UTC)", "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ", check_date, false);
     ui_form_add(&cs->form, "Venue", NULL, check_venue, false);
+    ui_form_add(&cs->form, "Time zone", "e.g. Europe/Berlin \xc2\xb7 empty: your zone, not stored", check_zone, false);
+    ui_form_add(&cs->form, "Date and time", "YYYY-MM-DD hh:mm at the venue, or a date", NULL, false);
+    ui_form_check_with(&cs->form, F_DATE, check_date, cs->form.f[F_ZONE].value);
     ui_form_add(&cs->form, "Tickets", "0 - 1000000", check_tickets, false);
     ui_form_add(&cs->form, "Price", "e.g. 49.99", check_price, false);
+    ui_form_add(&cs->form, "Currency", "e.g. USD \xc2\xb7 empty: the server's default", check_currency, false);
+    ui_form_add(&cs->form, "Max per order", "1 - 49 \xc2\xb7 empty: 10", check_max, false);
     return 0;
 }
 
@@ -72,14 +125,47 @@ static bool unsaved(const ui_app *app)
     return ui_form_has_input(&cs->form) || (app->busy_seq != 0 && app->busy_owner == &ui_screen_create);
 }
 
+/* The row under the date: what will be stored, in UTC, and the venue's wall time with its abbreviation. */
+static void draw_date_note(ui_app *app, const create_state *cs, int y, int x, int w)
+{
+    const ui_field *f = &cs->form.f[F_DATE];
+    client_time_local l;
+    if (f->value[0] == '\0' || convert(f->value, cs->form.f[F_ZONE].value, &l) != CLIENT_TIME_LOCAL_OK)
+        return; /* the form shows the rule that is broken */
+    char note[256], utc[32] = "";
+    if (!l.has_time) {
+        snprintf(note, sizeof note, "ok \xc2\xb7 a date without a time: the same day everywhere");
+    } else {
+        struct tm u;
+        gmtime_r(&l.instant, &u);
+        strftime(utc, sizeof utc, "%Y-%m-%d %H:%M UTC", &u);
+        const char *mine = cs->form.f[F_ZONE].value[0] == '\0' ? ", your zone" : "";
+        if (l.ambiguous)
+            snprintf(note, sizeof note, "%s occurs twice; first: %s = %s", l.clock, l.zone, utc);
+        else
+            snprintf(note, sizeof note, "ok = %s \xc2\xb7 %s %s%s", utc, l.clock, l.zone, mine);
+    }
+    ui_draw_text(y, x, w, note, ui_attr(app, l.ambiguous ? UI_A_TITLE : UI_A_OK), false);
+}
+
 static void draw(ui_app *app, const ui_rect *a)
 {
     create_state *cs = st(app);
     int w = a->w - 4 > 100 ? 100 : a->w - 4;
     ui_draw_box(app, a->y, 1, a->h, w + 2, "New concert");
     int x = 3, y = a->y + 1;
-    ui_form_draw(app, &cs->form, y, x, w - 2);
-    y += ui_form_height(&cs->form);
+    int rows = a->h - 3; /* inside the box, less the line of help or progress beneath the form */
+    cs->form.compact = cs->form.n * 3 > rows;
+    if (rows > ui_form_height(&cs->form))
+        rows = ui_form_height(&cs->form);
+    if (rows < 2)
+        rows = 2;
+    ui_form_draw_rows(app, &cs->form, y, x, w - 2, rows);
+    int first = ui_form_first_shown(&cs->form, rows);
+    int date_row = y + (F_DATE - first) * (cs->form.compact ? 2 : 3) + 1;
+    if (F_DATE >= first && date_row < y + rows)
+        draw_date_note(app, cs, date_row, x + 16, w - 2 - 16);
+    y += rows;
     if (y > a->y + a->h - 2)
         y = a->y + a->h - 2;
     if (app->busy_seq != 0 && app->busy_owner == &ui_screen_create)
@@ -89,6 +175,13 @@ static void draw(ui_app *app, const ui_rect *a)
                      false);
 }
 
+static void copy_trimmed(char *dst, size_t cap, const char *src)
+{
+    char *trim = bo_text_trim_dup(src);
+    snprintf(dst, cap, "%s", trim ? trim : src);
+    free(trim);
+}
+
 static void submit(ui_app *app)
 {
     create_state *cs = st(app);
@@ -96,19 +189,27 @@ static void submit(ui_app *app)
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_CREATE;
     const ui_form *f = &cs->form;
-    char *trim;
-    trim = bo_text_trim_dup(f->f[0].value);
-    snprintf(job.name, sizeof job.name, "%s", trim ? trim : f->f[0].value);
-    free(trim);
-    trim = bo_text_trim_dup(f->f[1].value);
-    snprintf(job.date, sizeof job.date, "%s", trim ? trim : f->f[1].value);
-    free(trim);
-    trim = bo_text_trim_dup(f->f[2].value);
-    snprintf(job.venue, sizeof job.venue, "%s", trim ? trim : f->f[2].value);
-    free(trim);
-    if (bo_valid_tickets_text(f->f[3].value, &job.tickets) != NULL
-        || bo_valid_price_text(f->f[4].value, &job.price_cents) != NULL) {
-        ui_message(app, true, "Check tickets and price");
+    client_time_local when;
+    client_time_local_status ts = convert(f->f[F_DATE].value, f->f[F_ZONE].value, &when);
+    if (ts != CLIENT_TIME_LOCAL_OK) { /* the zone's rules said otherwise since it was checked */
+        ui_message(app, true, "%s", client_time_local_message(ts));
+        return;
+    }
+    copy_trimmed(job.name, sizeof job.name, f->f[F_NAME].value);
+    copy_trimmed(job.venue, sizeof job.venue, f->f[F_VENUE].value);
+    snprintf(job.date, sizeof job.date, "%s", when.utc);
+    const char *zone = f->f[F_ZONE].value, *cur = f->f[F_CURRENCY].value;
+    if (check_zone(zone) != NULL || strlen(zone) >= sizeof job.timezone || check_currency(cur) != NULL
+        || strlen(cur) >= sizeof job.currency) {
+        ui_message(app, true, "Check the time zone and the currency");
+        return;
+    }
+    memcpy(job.timezone, zone, strlen(zone) + 1);
+    memcpy(job.currency, cur, strlen(cur) + 1);
+    if (bo_valid_tickets_text(f->f[F_TICKETS].value, &job.tickets) != NULL
+        || bo_valid_price_text(f->f[F_PRICE].value, &job.price_cents) != NULL
+        || (f->f[F_MAX].value[0] != '\0' && bo_valid_max_per_order_text(f->f[F_MAX].value, &job.max_per_order) != NULL)) {
+        ui_message(app, true, "Check tickets, price and max per order");
         return;
     }
     if (!ui_submit_busy(app, &ui_screen_create, &job, "Creating the concert\xe2\x80\xa6"))
@@ -123,6 +224,8 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_UNHANDLED;
         return UI_HANDLED;
     }
+    if (cs->form.focus == F_CURRENCY && act == UI_ACT_NONE && k >= 'a' && k <= 'z')
+        k -= 'a' - 'A'; /* ISO 4217 codes are upper case */
     bool complete;
     int flags = ui_form_screen_key(app, &cs->form, act, k, &complete);
     if (complete)
@@ -136,7 +239,7 @@ static int result(ui_app *app, net_result *r)
     char m[256];
     if (r->status == API_OK) {
         char name[200];
-        bo_text_sanitize(name, sizeof name, cs->form.f[0].value);
+        bo_text_sanitize(name, sizeof name, cs->form.f[F_NAME].value);
         ui_message(app, false, "Concert created: %s (id %s)", name, r->id);
         while (app->depth > 1 && ui_top(app) != &ui_screen_create)
             ui_pop(app);

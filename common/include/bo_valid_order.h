@@ -23,6 +23,11 @@ const char *bo_valid_timezone(const char *value);
 /* maxPerOrder: a whole number 1..BO_ORDER_MAX_TICKETS (the caller converts a JSON number). */
 const char *bo_valid_max_per_order_double(double value, int64_t *out);
 
+/* The typed-in form of maxPerOrder for the client's forms and the CLI: digits only ("4", " 12 "), 1..49,
+ * with the message above; "" or NULL: "maxPerOrder is required" (a form treats empty as the default).
+ * out may be NULL; it is written only when the text is valid. */
+const char *bo_valid_max_per_order_text(const char *text, int64_t *out);
+
 /* quantity: a whole number 1..BO_ORDER_MAX_TICKETS; the concert's maxPerOrder is checked by the
  * caller once it has read the concert. */
 const char *bo_valid_quantity_double(double value, int64_t *out);

@@ -78,6 +78,33 @@ const char *bo_valid_max_per_order_double(double value, int64_t *out)
     return whole_in(value, BO_ORDER_MAX_TICKETS, out, "maxPerOrder must be a whole number from 1 to 49");
 }
 
+const char *bo_valid_max_per_order_text(const char *text, int64_t *out)
+{
+    static const char RANGE[] = "maxPerOrder must be a whole number from 1 to 49";
+    if (!text)
+        return "maxPerOrder is required";
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return "maxPerOrder is required";
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return RANGE;
+        v = v * 10 + (text[i] - '0');
+        if (v > BO_ORDER_MAX_TICKETS)
+            return RANGE;
+    }
+    int64_t got = 0;
+    const char *msg = bo_valid_max_per_order_double((double)v, &got);
+    if (!msg && out)
+        *out = got;
+    return msg;
+}
+
 const char *bo_valid_quantity_double(double value, int64_t *out)
 {
     return whole_in(value, BO_ORDER_MAX_TICKETS, out, "quantity must be a whole number from 1 to 49");

@@ -133,6 +133,15 @@ static void order_fields(void **state)
     assert_non_null(bo_valid_max_per_order_double(50, &v));
     assert_non_null(bo_valid_max_per_order_double(0, &v));
     assert_non_null(bo_valid_max_per_order_double(2.5, &v));
+    /* typed in a form or on the command line */
+    assert_null(bo_valid_max_per_order_text("4", &v));
+    assert_int_equal(v, 4);
+    assert_null(bo_valid_max_per_order_text(" 49 ", &v));
+    assert_int_equal(v, 49);
+    const char *bad_max[] = { "0", "50", "-1", "+4", "4.0", "4x", "1e1", "00000000000000000000050", "", " ", NULL };
+    for (size_t i = 0; i < sizeof bad_max / sizeof bad_max[0]; i++)
+        assert_non_null(bo_valid_max_per_order_text(bad_max[i], &v));
+    assert_string_equal(bo_valid_max_per_order_text("50", &v), bo_valid_max_per_order_double(50, &v));
     assert_null(bo_valid_quantity_double(4, &v));
     assert_int_equal(v, 4);
     assert_non_null(bo_valid_quantity_double(-1, &v));

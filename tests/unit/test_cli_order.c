@@ -241,6 +241,13 @@ static void create_sends_the_orders_fields_of_a_concert(void **state)
     assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
                          "--price", "10", "--max-per-order", "50", NULL), CLI_EXIT_USAGE);
     run_free(&o);
+    /* names the system may know but the backend refuses (not Area/Location): refused before sending */
+    const char *zones[] = { "CET", "US/Eastern", "europe/berlin" };
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+        assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets",
+                             "5", "--price", "10", "--timezone", zones[i], NULL), CLI_EXIT_USAGE);
+        run_free(&o);
+    }
     assert_int_equal(stub_request_count(s), 1);
     stub_stop(s);
 }

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "bo_valid.h"
+#include "client_time.h"
 #include "ui_actions.h"
+#include "ui_draw.h"
 #include "ui_form.h"
 
 static const char *check_name(const char *v) { return bo_valid_text("customerName", v); }
@@ -119,6 +121,53 @@ static void a_full_field_refuses_more_text(void **state)
     assert_non_null(ui_form_error(&f, 0)); /* over 200 characters */
 }
 
+/* The New concert form's date reads the time zone field: the same text is fine in one zone and refused
+ * in another, as the operator types either field. */
+static const char *check_local_date(const char *v, const void *zone)
+{
+    client_time_local l;
+    return client_time_local_message(client_time_local_to_utc(v, zone, &l));
+}
+
+static void a_rule_may_read_another_field(void **state)
+{
+    (void)state;
+    ui_form f;
+    memset(&f, 0, sizeof f);
+    assert_int_equal(ui_form_add(&f, "Time zone", NULL, NULL, false), 0);
+    assert_int_equal(ui_form_add(&f, "Date and time", NULL, NULL, false), 1);
+    ui_form_check_with(&f, 1, check_local_date, f.f[0].value);
+    type(&f, "Europe/Berlin");
+    f.focus = 1;
+    type(&f, "2027-03-28 02:30"); /* the clocks skip it in Berlin */
+    assert_non_null(ui_form_error(&f, 1));
+    assert_int_equal(ui_form_first_invalid(&f), 1);
+    f.focus = 0;
+    for (int i = 0; i < 6; i++)
+        assert_true(ui_form_key(&f, UI_ACT_ERASE, 0));
+    type(&f, "London"); /* Europe/London skips 01:00-02:00 that day, not 02:30 */
+    assert_null(ui_form_error(&f, 1));
+    assert_int_equal(ui_form_first_invalid(&f), -1);
+}
+
+/* A form taller than the rows it gets shows a window of fields that holds the focused one. */
+static void a_short_window_keeps_the_focus_in_view(void **state)
+{
+    (void)state;
+    ui_form f;
+    memset(&f, 0, sizeof f);
+    for (int i = 0; i < UI_FORM_FIELDS_MAX; i++)
+        assert_int_equal(ui_form_add(&f, "Field", NULL, NULL, false), i);
+    f.compact = true; /* 2 rows a field */
+    assert_int_equal(ui_form_first_shown(&f, 16), 0);
+    f.focus = UI_FORM_FIELDS_MAX - 1;
+    assert_int_equal(ui_form_first_shown(&f, 16), 0);      /* all 8 fit */
+    assert_int_equal(ui_form_first_shown(&f, 8), UI_FORM_FIELDS_MAX - 4);
+    f.focus = 2;
+    assert_int_equal(ui_form_first_shown(&f, 8), 0);
+    assert_int_equal(ui_form_first_shown(&f, 1), 2);       /* never less than the focused field */
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
@@ -130,6 +179,8 @@ int main(void)
         cmocka_unit_test(focus_wraps_both_ways),
         cmocka_unit_test(clear_wipes_the_previous_customer),
         cmocka_unit_test(a_full_field_refuses_more_text),
+        cmocka_unit_test(a_rule_may_read_another_field),
+        cmocka_unit_test(a_short_window_keeps_the_focus_in_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
