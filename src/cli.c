@@ -884,6 +884,8 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
     case CLI_CMD_CREATE: rc = cmd_create(a, c, out, err); break;
     case CLI_CMD_ORDER: rc = cmd_order(a, c, api->api_key != NULL && api->api_key[0] != '\0', out, err); break;
     case CLI_CMD_ORDER_SHOW: rc = cmd_order_show(a, c, out, err); break;
+    case CLI_CMD_CHECKIN: rc = cli_door_checkin(a, c, out, err); break;
+    case CLI_CMD_STATS: rc = cli_door_stats(a, c, out, err); break;
     default:
         fputs("boxoffice: not a command\n", err);
         rc = CLI_EXIT_USAGE;

@@ -92,7 +92,8 @@ static int parse_iso(const char *s, time_t *out, bool *has_time, struct tm *date
     return 0;
 }
 
-int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
+/* iso in zone tz with the strftime format fmt (a time of day); a date alone is shown as that day. */
+static int format_in_zone(const char *iso, const char *tz, const char *fmt, char *out, size_t cap)
 {
     time_t t;
     bool has_time;
@@ -122,7 +123,7 @@ int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
     }
     tzset();
     struct tm local;
-    bool ok = localtime_r(&t, &local) != NULL && strftime(out, cap, "%a %d %b %Y %H:%M %Z", &local) > 0;
+    bool ok = localtime_r(&t, &local) != NULL && strftime(out, cap, fmt, &local) > 0;
     if (zone) {
         if (saved != NULL)
             setenv("TZ", saved, 1);
@@ -137,4 +138,14 @@ int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
         return -1;
     }
     return 0;
+}
+
+int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
+{
+    return format_in_zone(iso, tz, "%a %d %b %Y %H:%M %Z", out, cap);
+}
+
+int client_time_clock(const char *iso, const char *tz, char *out, size_t cap)
+{
+    return format_in_zone(iso, tz, "%H:%M:%S", out, cap);
 }
