@@ -8,10 +8,13 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "api_door.h"
 #include "client_model.h"
 
-typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE, NET_JOB_ORDER } net_job_kind;
+typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE, NET_JOB_ORDER,
+               NET_JOB_CHECKIN, NET_JOB_STATS } net_job_kind;
 
+#define NET_CODE_MAX 128   /* bytes of a scanned code in a job */
 #define NET_TEXT_MAX 1024  /* bytes of a text field of a job (a form value: 200 characters of UTF-8 fit) */
 
 typedef struct net_job {
@@ -29,6 +32,12 @@ typedef struct net_job {
     bo_pay_method pay;
     int64_t tendered_cents;            /* cash: < 0 = not sent */
     bool operator_route;               /* POST /box-office/orders */
+    /* CHECKIN (id = the concert): the scanned text, the scan's nonce, the door's name, the tries
+     * (api_checkin's attempts); STATS: id */
+    char code[NET_CODE_MAX];
+    char nonce[API_NONCE_MAX + 1];
+    char door[API_DOOR_MAX * 4 + 1];
+    int attempts;
 } net_job;
 
 typedef struct net_result {
@@ -40,7 +49,10 @@ typedef struct net_result {
     bo_concert concert;                /* GET: owned likewise */
     bo_ticket ticket;                  /* PURCHASE: owned likewise */
     bo_order order;                    /* ORDER: owned likewise (res.unconfirmed as for PURCHASE) */
-    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE: the id asked for */
+    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/CHECKIN/STATS: the id asked for */
+    api_checkin_verdict verdict;       /* CHECKIN */
+    char nonce[API_NONCE_MAX + 1];     /* CHECKIN: the scan's nonce (which scan this verdict is for) */
+    api_stats stats;                   /* STATS */
 } net_result;
 
 /* Frees what a polled result owns. */

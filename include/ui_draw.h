@@ -11,7 +11,8 @@ struct ui_app;
 typedef enum ui_attr_kind {
     UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
     UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE,
-    UI_A_QR                        /* QR glyphs: dark on light (see ui_qr.h) */
+    UI_A_QR,                       /* QR glyphs: dark on light (see ui_qr.h) */
+    UI_A_ADMIT, UI_A_REFUSE, UI_A_WAIT /* the door's verdict bands: green, red, yellow backgrounds */
 } ui_attr_kind;
 
 void ui_colors_init(void);         /* once after start_color() (ui_term_start) */

@@ -7,7 +7,7 @@
 #include "ui_app.h"
 
 extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
-    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector;
+    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector, ui_screen_door;
 
 typedef enum ui_prompt_kind {
     UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
@@ -21,5 +21,10 @@ void ui_prompt_open(ui_app *app, ui_prompt_kind kind);
 /* Shows the receipt of order o (taken: *o is emptied) for concert c (copied): the order and one QR code
  * per ticket, paged. */
 void ui_receipt_open(ui_app *app, bo_order *o, const bo_concert *c);
+
+/* Opens door mode (ui_screen_door.c) for the concert concert_id: a full-screen scanner view whose scans
+ * are checked in through the network worker, in order, queued while the API cannot answer. false (with
+ * the reason in the status line) when the screen cannot open. */
+bool ui_door_open(ui_app *app, const char *concert_id);
 
 #endif

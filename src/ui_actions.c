@@ -24,6 +24,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_SORT, "sort", "s", { 's' }, "list", "sort by date, name or seats left (cycles)", UI_MODES_ALL, NULL },
     { UI_ACT_REFRESH, "refresh", "r", { 'r', UI_KEY_FN(KEY_F(5)) }, "list, detail", "reload the concerts now", UI_MODES_ALL, NULL },
     { UI_ACT_BUY, "buy", "b", { 'b' }, "list, detail", "sell tickets (one order) for the selected concert", UI_MODES_ALL, NULL },
+    { UI_ACT_DOOR, "door", "d", { 'd' }, "detail", "door mode: scan tickets of this concert in (operators)", UI_MODE_DESK, NULL },
     { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK, NULL },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },
     { UI_ACT_INSPECTOR, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },

@@ -177,6 +177,41 @@ bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, con
     return true;
 }
 
+unsigned long ui_submit_for(ui_app *app, const ui_screen_ops *s, const net_job *job)
+{
+    for (int i = 0; i < UI_PENDING_MAX; i++) {
+        if (app->pending[i].seq != 0)
+            continue;
+        unsigned long seq = net_worker_submit(app->worker, job);
+        if (seq != 0) {
+            app->pending[i].seq = seq;
+            app->pending[i].owner = s;
+        }
+        return seq;
+    }
+    return 0;
+}
+
+/* The lowest screen drawn (the base of the overlays on top). */
+static const ui_screen_ops *base_screen(const ui_app *app)
+{
+    int base = app->depth - 1;
+    while (base > 0 && app->stack[base]->overlay)
+        base--;
+    return base >= 0 ? app->stack[base] : &ui_screen_list;
+}
+
+bool ui_too_small(const ui_app *app, int *min_cols, int *min_rows)
+{
+    const ui_screen_ops *s = base_screen(app);
+    int c = s->min_cols > 0 ? s->min_cols : UI_MIN_COLS, r = s->min_rows > 0 ? s->min_rows : UI_MIN_ROWS;
+    if (min_cols != NULL)
+        *min_cols = c;
+    if (min_rows != NULL)
+        *min_rows = r;
+    return ui_term_too_small(c, r);
+}
+
 bool ui_set_current(ui_app *app, const bo_concert *c)
 {
     bo_concert copy;
@@ -201,6 +236,16 @@ static int handle_result(ui_app *app, net_result *r)
             return owner->result(app, r) | UI_REDRAW;
         return UI_REDRAW;
     }
+    for (int i = 0; r->seq != 0 && i < UI_PENDING_MAX; i++) {
+        if (app->pending[i].seq != r->seq)
+            continue;
+        const ui_screen_ops *owner = app->pending[i].owner;
+        app->pending[i].seq = 0;
+        app->pending[i].owner = NULL;
+        if (owner->result != NULL && (owner->private_size == 0 || ui_screen_state(app, owner) != NULL))
+            return owner->result(app, r) | UI_REDRAW;
+        return 0;
+    }
     return 0; /* a stale answer nobody waits for */
 }
 
@@ -216,7 +261,7 @@ static bool any_unsaved(const ui_app *app)
 
 static int request_quit(ui_app *app)
 {
-    if (app->opts->kiosk) {
+    if (app->locked) {
         if (app->opts->kiosk_pin == NULL || app->opts->kiosk_pin[0] == '\0') {
             ui_message(app, true, "Exit is disabled on this kiosk");
             return UI_HANDLED | UI_REDRAW;
@@ -273,9 +318,9 @@ static int dispatch_key(ui_app *app, int key)
     const ui_screen_ops *s = ui_top(app);
     bool typing = s->typing != NULL && s->typing(app);
     ui_action act = ui_action_for_key(key, typing);
-    if (ui_term_too_small()) {
+    if (ui_too_small(app, NULL, NULL)) {
         /* nothing is visible: only a plain quit works */
-        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app) && !app->sale.unconfirmed)
+        if (act == UI_ACT_QUIT && !app->locked && !any_unsaved(app) && !app->sale.unconfirmed)
             return UI_QUIT;
         return UI_REDRAW;
     }
@@ -314,7 +359,7 @@ static int app_tick(ui_app *app)
         app->msg[0] = '\0';
         flags |= UI_REDRAW;
     }
-    if (app->opts->kiosk && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
+    if (app->opts->kiosk && app->opts->door_concert_id == NULL && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
         && app->now - app->last_input >= app->opts->idle_timeout_s && ui_idle_reset(app))
         flags |= UI_REDRAW;
     const ui_screen_ops *s = ui_top(app);
@@ -333,7 +378,7 @@ static int wait_ms(const ui_app *app)
         return 100;
     double until = floor(app->now) + 1.0;
     double next_refresh = ui_catalogue_next_refresh(&app->cat);
-    if (next_refresh > 0 && next_refresh < until)
+    if (next_refresh > 0 && next_refresh < until && !ui_top(app)->pauses_refresh)
         until = next_refresh;
     double ms = (until - app->now) * 1000.0;
     return ms <= 0 ? 0 : (int)ms + 1;
@@ -420,7 +465,9 @@ int ui_run(const ui_options *opts)
         return 1;
     }
 
-    if (ui_term_start(opts->kiosk, opts->no_color, &app->color) != 0) {
+    /* a kiosk, or the door started with a PIN: nothing but its screen, no way out without the PIN */
+    app->locked = opts->kiosk || (opts->door_concert_id != NULL && opts->kiosk_pin != NULL && opts->kiosk_pin[0] != '\0');
+    if (ui_term_start(app->locked, opts->no_color, &app->color) != 0) {
         net_worker_stop(app->worker, -1);
         app_free(app);
         return 1;
@@ -435,7 +482,17 @@ int ui_run(const ui_options *opts)
         fprintf(stderr, "boxoffice: out of memory\n");
         return 1;
     }
-    ui_catalogue_refresh(app);
+    if (opts->door_concert_id != NULL) {
+        if (!ui_door_open(app, opts->door_concert_id)) {
+            ui_term_stop();
+            net_worker_stop(app->worker, -1);
+            app_free(app);
+            fprintf(stderr, "boxoffice: cannot open door mode\n");
+            return 1;
+        }
+    } else {
+        ui_catalogue_refresh(app);
+    }
     bool redraw = true;
     long last_sec = -1;
     while (!app->quit && ui_term_signal() == 0) {
