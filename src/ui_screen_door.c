@@ -32,7 +32,7 @@ typedef struct door_scan {       /* a scan waiting for its verdict */
     char code[NET_CODE_MAX];     /* as typed (a secret: wiped once verified) */
     char nonce[API_NONCE_MAX + 1];
     uint64_t at_ms;              /* wall clock of the scan */
-    bool failed;                 /* tried at least once without a verdict */
+    bool failed;                 /* waited for the API: it or a scan ahead of it got no verdict */
 } door_scan;
 
 typedef struct door_entry {      /* one verdict, as the band and the side list show it */
@@ -250,12 +250,12 @@ static int scan_result(ui_app *app, door_state *d, net_result *r)
     d->scan_seq = 0;
     if (d->q_count == 0 || strcmp(d->queue[d->q_head].nonce, r->nonce) != 0)
         return UI_REDRAW; /* not the head (cannot happen: one scan in flight) */
-    door_scan *s = &d->queue[d->q_head];
     if (r->verdict.kind == API_CHECKIN_UNVERIFIED) {
         if (!d->offline)
             ui_term_bell();
         d->offline = true;
-        s->failed = true;
+        for (size_t i = 0; i < d->q_count; i++) /* all of them wait for the API now */
+            d->queue[(d->q_head + i) % DOOR_QUEUE_MAX].failed = true;
         d->failures++;
         double wait = 0.5;
         for (int i = 1; i < d->failures && wait < DOOR_RETRY_MAX; i++)
@@ -264,6 +264,7 @@ static int scan_result(ui_app *app, door_state *d, net_result *r)
         put(d->offline_why, sizeof d->offline_why, "%s", r->res.message);
         return UI_REDRAW;
     }
+    door_scan *s = &d->queue[d->q_head];
     door_entry e;
     make_entry(d, s, r, &e);
     push_history(d, &e);
@@ -393,6 +394,7 @@ static int scan(ui_app *app, door_state *d)
     put(s->code, sizeof s->code, "%s", p);
     api_checkin_nonce_new(s->nonce);
     s->at_ms = bo_clock_wall_ms();
+    s->failed = d->offline;
     d->q_count++;
     memset(text, 0, sizeof text);
     if (d->offline)
@@ -512,7 +514,7 @@ static void draw(ui_app *app, const ui_rect *a)
 {
     door_state *d = st(app);
     int W = a->w, H = a->h;
-    int side = W >= 72 ? (W / 3 > 40 ? 40 : W / 3) : 0;
+    int side = W >= 72 ? (W * 9 / 20 > 48 ? 48 : W * 9 / 20) : 0;
     int mw = W - side;
     char line[600], counts[160];
 
