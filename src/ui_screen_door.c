@@ -23,7 +23,9 @@
 
 #define DOOR_QUEUE_MAX 1024      /* scans waiting for a verdict; past it the input is refused, not lost */
 #define DOOR_HISTORY 64          /* verdicts kept for the side list */
-#define DOOR_STATS_EVERY 15.0    /* seconds between two reads of the counts when nothing happens */
+#define DOOR_STATS_EVERY 15.0    /* seconds: the counts are read at least this often */
+#define DOOR_STATS_QUIET 2.0     /* ... and once the scans pause this long (never between two quick scans:
+                                  * a scan must not wait behind the counts on the one worker) */
 #define DOOR_RETRY_MAX 5.0       /* seconds: the longest wait before the head of the queue is tried again */
 #define DOOR_MIN_COLS 40
 #define DOOR_MIN_ROWS 12
@@ -62,7 +64,8 @@ typedef struct door_state {
     size_t n_hist;
     api_stats stats;
     bool have_stats;
-    double stats_due;            /* when to read the counts next (0: after the next verdict) */
+    double stats_due;            /* when to read the counts next */
+    double stats_at;             /* when they were last asked for */
 } door_state;
 
 /* snprintf for texts that may be cut: names and reasons are fitted to the screen anyway. */
@@ -131,6 +134,7 @@ static void submit_stats(ui_app *app, door_state *d)
     job.kind = NET_JOB_STATS;
     put(job.id, sizeof job.id, "%s", d->concert_id);
     d->stats_seq = ui_submit_for(app, &ui_screen_door, &job);
+    d->stats_at = app->now;
     d->stats_due = app->now + DOOR_STATS_EVERY;
 }
 
@@ -280,8 +284,9 @@ static int scan_result(ui_app *app, door_state *d, net_result *r)
         ui_term_bell();
     }
     pump(app, d);
-    if (d->q_count == 0) /* the counts when the queue is empty: scans first */
-        submit_stats(app, d);
+    /* the counts once the scans pause (the tick asks for them), at least every DOOR_STATS_EVERY */
+    double quiet = app->now + DOOR_STATS_QUIET, every = d->stats_at + DOOR_STATS_EVERY;
+    d->stats_due = quiet < every ? quiet : every;
     return UI_REDRAW;
 }
 
@@ -365,7 +370,7 @@ static int tick(ui_app *app)
         flags |= UI_REDRAW;
     if (d->concert_name[0] == '\0' && d->concert_seq == 0 && app->now >= d->concert_retry_at)
         submit_concert(app, d);
-    if (d->q_count == 0 && app->now >= d->stats_due)
+    if (d->scan_seq == 0 && app->now >= d->stats_due)
         submit_stats(app, d);
     return flags;
 }
