@@ -435,10 +435,12 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_HANDLED | UI_REDRAW;
         }
         return UI_HANDLED;
+    case UI_ACT_HELP: /* the help screen needs 80x24 and would leave a small door terminal stuck */
+        ui_message(app, false, app->locked ? "Scan, then Enter \xc2\xb7 F10 and the PIN leave"
+                                           : "Scan, then Enter \xc2\xb7 Esc back \xc2\xb7 F10 quit");
+        return UI_HANDLED | UI_REDRAW;
     default:
-        if (app->locked)
-            return UI_HANDLED; /* no other screen from a locked door */
-        return act == UI_ACT_HELP ? UI_UNHANDLED : UI_HANDLED;
+        return UI_HANDLED; /* no other screen from the door */
     }
 }
 
