@@ -103,7 +103,7 @@ def main():
 
     times = []
     try:
-        if not wait_for("READY", time.monotonic() + 20) or not wait_for("Admitted", time.monotonic() + 20):
+        if not wait_for("scan a ticket", time.monotonic() + 20) or not wait_for("Admitted", time.monotonic() + 20):
             raise SystemExit("doortime: the door screen did not come up: " + buf[-2000:].decode(errors="replace"))
         time.sleep(0.5)  # the concert's name and the counts have landed
         for i, (code, name) in enumerate(tickets):

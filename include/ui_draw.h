@@ -25,6 +25,10 @@ int ui_form_height(const ui_form *form);
 /* Draws an amount (digits, '.', ',') 5 rows tall in a block font from (y, x), at most max_w columns;
  * returns the columns used. Other characters are skipped (draw a currency beside it in plain text). */
 int ui_draw_big(int y, int x, int max_w, const char *text, int attr);
+/* A word (the letters of ADMIT, REFUSED, ERROR, READY and spaces) 5 rows tall in a block font: its width in
+ * columns, or -1 when it has a letter the font lacks; drawn from (y, x) in attr (the blocks in its colour). */
+int ui_big_word_width(const char *word);
+void ui_draw_big_word(int y, int x, const char *word, int attr);
 void ui_draw_box(const struct ui_app *app, int y, int x, int h, int w, const char *title);
 
 #endif

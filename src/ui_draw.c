@@ -109,6 +109,52 @@ int ui_draw_big(int y, int x, int max_w, const char *text, int attr)
     return w > 0 ? w - 1 : 0;
 }
 
+/* A 5x5 block font for the door's verdicts: the letters of ADMIT, REFUSED, ERROR, READY ('#' = a block). */
+static const struct { char c; const char *rows[5]; } word_glyphs[] = {
+    { 'A', { " ### ", "#   #", "#####", "#   #", "#   #" } }, { 'C', { " ####", "#    ", "#    ", "#    ", " ####" } },
+    { 'D', { "#### ", "#   #", "#   #", "#   #", "#### " } }, { 'E', { "#####", "#    ", "#### ", "#    ", "#####" } },
+    { 'F', { "#####", "#    ", "#### ", "#    ", "#    " } }, { 'I', { "#####", "  #  ", "  #  ", "  #  ", "#####" } },
+    { 'M', { "#   #", "## ##", "# # #", "#   #", "#   #" } }, { 'N', { "#   #", "##  #", "# # #", "#  ##", "#   #" } },
+    { 'O', { " ### ", "#   #", "#   #", "#   #", " ### " } }, { 'R', { "#### ", "#   #", "#### ", "#  # ", "#   #" } },
+    { 'S', { " ####", "#    ", " ### ", "    #", "#### " } }, { 'T', { "#####", "  #  ", "  #  ", "  #  ", "  #  " } },
+    { 'U', { "#   #", "#   #", "#   #", "#   #", " ### " } }, { 'V', { "#   #", "#   #", "#   #", " # # ", "  #  " } },
+    { 'Y', { "#   #", " # # ", "  #  ", "  #  ", "  #  " } },
+};
+
+static int word_glyph(char c)
+{
+    for (size_t i = 0; i < sizeof word_glyphs / sizeof word_glyphs[0]; i++)
+        if (word_glyphs[i].c == c)
+            return (int)i;
+    return -1;
+}
+
+int ui_big_word_width(const char *word)
+{
+    int w = 0;
+    for (const char *p = word; *p != '\0'; p++) {
+        if (*p != ' ' && word_glyph(*p) < 0)
+            return -1;
+        w += (*p == ' ' ? 3 : 5) + (p[1] != '\0' ? 1 : 0);
+    }
+    return w;
+}
+
+void ui_draw_big_word(int y, int x, const char *word, int attr)
+{
+    attron(attr);
+    for (int r = 0; r < 5; r++) {
+        int cx = x;
+        for (const char *p = word; *p != '\0'; p++) {
+            int g = word_glyph(*p);
+            for (int k = 0; k < (g < 0 ? 3 : 5); k++)
+                mvaddstr(y + r, cx + k, g >= 0 && word_glyphs[g].rows[r][k] == '#' ? "\xe2\x96\x88" : " ");
+            cx += (g < 0 ? 3 : 5) + 1;
+        }
+    }
+    attroff(attr);
+}
+
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)
 {
     char clean[4096], buf[4096];

@@ -481,6 +481,14 @@ static void draw_band(ui_app *app, const door_state *d, int y, int x, int h, int
         l2[0] = '\0';
         attr = ui_attr(app, UI_A_TITLE);
     }
+    int bw = ui_big_word_width(word);
+    if (h >= 10 && bw > 0 && bw <= w - 2) { /* room for the word in large letters, its two lines beneath */
+        int top = y + (h - 8) / 2;
+        for (int r = 0; r < h; r++)
+            band_row(y + r, x, w, r == top - y + 6 ? l1 : r == top - y + 7 ? l2 : "", attr);
+        ui_draw_big_word(top, x + (w - bw) / 2, word, attr);
+        return;
+    }
     int lines = h >= 5 ? 3 : h; /* word, then its two lines, centred in the band */
     int top = y + (h - lines) / 2;
     for (int r = 0; r < h; r++) {
