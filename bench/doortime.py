@@ -8,8 +8,8 @@ its own attendee name), starts `BOXOFFICE --door CONCERT ARGS...` on a pty of RO
 time, writes a ticket's code and Enter (as a USB scanner does) and times until the verdict for that ticket,
 its ADMIT band with the attendee's name, has been drawn (the name appears in what the program writes to the
 terminal). Consecutive names differ in every character, so curses must draw each name whole. The first
---warmup scans are not counted. Then --floor more tickets are checked in straight to the API (one kept-alive
-connection, no terminal) for comparison. Prints one JSON object: n, p50_ms, p90_ms, p99_ms, max_ms,
+--warmup scans are not counted. After each counted scan another ticket is checked in straight to the API (one
+kept-alive connection, no terminal), so the floor is measured on the same stack at the same moment. Prints one JSON object: n, p50_ms, p90_ms, p99_ms, max_ms,
 mean_ms, floor_n, floor_p50_ms, floor_p99_ms.
 """
 import argparse
@@ -65,13 +65,30 @@ def main():
     ap.add_argument("--rows", type=int, default=24)
     ap.add_argument("--cols", type=int, default=80)
     ap.add_argument("--timeout", type=float, default=10.0)
-    ap.add_argument("--floor", type=int, default=200, help="check-ins straight to the API (kept-alive), for comparison")
+    ap.add_argument("--no-floor", action="store_true", help="no check-ins straight to the API for comparison")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     total = a.scans + a.warmup
-    concert, tickets = setup(a.api.rstrip("/"), a.key, total + a.floor)
+    n_floor = 0 if a.no_floor else a.scans
+    concert, tickets = setup(a.api.rstrip("/"), a.key, total + n_floor)
     floor_tickets, tickets = tickets[total:], tickets[:total]
+    u = urllib.parse.urlsplit(a.api.rstrip("/"))
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
+    floor = []
+
+    def direct(i):
+        # the floor: a check-in straight to the API on one kept-alive connection, no terminal
+        code = floor_tickets[i][0]
+        body = json.dumps({"code": code, "concertId": concert, "nonce": "floor-%d-%d" % (os.getpid(), i)})
+        t0 = time.monotonic()
+        conn.request("POST", u.path + "/checkins", body=body,
+                     headers={"x-api-key": a.key, "content-type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            raise SystemExit("doortime: floor check-in answered %d" % r.status)
+        floor.append((time.monotonic() - t0) * 1000.0)
 
     pid, fd = pty.fork()
     if pid == 0:
@@ -117,26 +134,14 @@ def main():
                                  % (i, a.timeout, buf[-2000:].decode(errors="replace")))
             if i >= a.warmup:
                 times.append((time.monotonic() - t0) * 1000.0)
+                if n_floor:
+                    direct(i - a.warmup)  # right after, on the same warm stack: a paired comparison
     finally:
         os.kill(pid, signal.SIGTERM)
         try:
             os.waitpid(pid, 0)
         except ChildProcessError:
             pass
-    # the floor: the same check-in straight to the API on one kept-alive connection, no terminal
-    u = urllib.parse.urlsplit(a.api.rstrip("/"))
-    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
-    floor = []
-    for i, (code, _) in enumerate(floor_tickets):
-        body = json.dumps({"code": code, "concertId": concert, "nonce": "floor-%d-%d" % (os.getpid(), i)})
-        t0 = time.monotonic()
-        conn.request("POST", u.path + "/checkins", body=body,
-                     headers={"x-api-key": a.key, "content-type": "application/json"})
-        r = conn.getresponse()
-        r.read()
-        if r.status != 200:
-            raise SystemExit("doortime: floor check-in answered %d" % r.status)
-        floor.append((time.monotonic() - t0) * 1000.0)
     conn.close()
     times.sort()
     floor.sort()

@@ -510,12 +510,16 @@ int ui_run(const ui_options *opts)
             last_sec = (long)app->now;
             redraw = true;
         }
-        if (redraw || (flags & UI_REDRAW)) {
-            ui_frame_draw(app);
-            redraw = false;
-        }
+        if (flags & UI_REDRAW)
+            redraw = true;
         int key;
         if (!ui_term_read_key(&key)) {
+            /* drawn once the keys that came in together are handled: a scanner's code and Enter (or a
+             * paste) is one frame, not one per character before the Enter is even read */
+            if (redraw) {
+                ui_frame_draw(app);
+                redraw = false;
+            }
             if (!wait_for_event(app))
                 break; /* the terminal hung up */
             continue;
