@@ -331,7 +331,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, "checkin: '%s' is not a ticket code", out->code);
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
-            return usage_error(err, "--json applies to the commands list, show, buy, create and order%s", "");
+            return usage_error(err, "--json applies to the commands list, show, buy, create, order, checkin and stats%s", "");
         /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
         if (out->kiosk && out->inspect)
             return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
