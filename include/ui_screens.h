@@ -26,5 +26,7 @@ void ui_receipt_open(ui_app *app, bo_order *o, const bo_concert *c);
  * are checked in through the network worker, in order, queued while the API cannot answer. false (with
  * the reason in the status line) when the screen cannot open. */
 bool ui_door_open(ui_app *app, const char *concert_id);
+/* Scans still waiting for their verdict (0 when the door was never opened): said on stderr at exit. */
+size_t ui_door_waiting(const ui_app *app);
 
 #endif

@@ -538,6 +538,7 @@ int ui_run(const ui_options *opts)
     }
 
     int sig = ui_term_signal();
+    size_t unverified = ui_door_waiting(app);
     bool sale_open = app->sale.key[0] != '\0'
                      && (app->sale.unconfirmed || (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy));
     ui_term_stop();
@@ -549,6 +550,10 @@ int ui_run(const ui_options *opts)
     }
     if (sale_open)
         report_open_sale(app);
+    if (unverified > 0) /* the operator chose to quit with them: nobody was admitted on them */
+        fprintf(stderr, "boxoffice: %zu door scan%s NOT verified (the API gave no verdict): nobody was admitted on "
+                        "%s; scan %s again\n", unverified, unverified == 1 ? " was" : "s were",
+                unverified == 1 ? "it" : "them", unverified == 1 ? "it" : "them");
     app_free(app);
     return sig != 0 ? 128 + sig : 0;
 }

@@ -341,6 +341,12 @@ bool ui_door_open(ui_app *app, const char *concert_id)
     return true;
 }
 
+size_t ui_door_waiting(const ui_app *app)
+{
+    const door_state *d = st(app);
+    return d != NULL ? d->q_count : 0;
+}
+
 static void leave(ui_app *app)
 {
     memset(st(app)->input, 0, sizeof st(app)->input);
@@ -421,7 +427,8 @@ static int key(ui_app *app, ui_action act, int k)
         if (app->locked) {
             ui_message(app, true, "Door mode: F10 and the PIN to leave");
         } else if (d->q_count > 0) {
-            ui_message(app, true, "%zu scans still wait for their verdict", d->q_count);
+            ui_message(app, true, "%zu scan%s still wait%s for a verdict", d->q_count, d->q_count == 1 ? "" : "s",
+                       d->q_count == 1 ? "s" : "");
         } else {
             ui_pop(app);
         }

@@ -6,7 +6,7 @@
 # VERIFY (never ADMIT), and when it answers again the very same scan (same nonce) is verified and admits
 # once; (3) the API stopped: scans are queued, CANNOT VERIFY, never ADMIT, and are verified in order when it
 # returns; (4) at 40x12 the verdict, the count and the input all show; (5) with --kiosk-pin only F10 and the
-# PIN leave the door.
+# PIN leave the door; (6) a scan left without a verdict keeps Esc from leaving, and quitting says so.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -168,5 +168,20 @@ tui_keys F10
 tui_wait "Exit PIN"
 tui_type 2468
 tui_keys Enter
+tui_wait "EXITED rc=0"
+tui_log "locked door: only F10 and the PIN leave"
+tui_stop
+
+# --- (6) quitting with a scan that never got its verdict: asked first, and said on the way out
+closed=$(free_port)
+tui_start 60 16 "BOXOFFICE_API_URL=http://127.0.0.1:$closed/dev" -- --door "$A"
+tui_type "$(code_of "$o4" 0)"; tui_keys Enter
+tui_wait "CANNOT VERIFY"
+tui_esc
+tui_wait "1 scan still waits for a verdict"
+tui_keys F10
+tui_wait "Quit?"
+tui_keys y
+tui_wait "1 door scan was NOT verified"
 tui_wait "EXITED rc=0"
 tui_log "PASS"

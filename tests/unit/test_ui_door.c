@@ -164,7 +164,7 @@ static void a_scan_waiting_for_its_verdict_keeps_the_door_open(void **state)
     assert_true(ui_screen_door.unsaved(f->app)); /* quitting asks first */
     ui_screen_door.key(f->app, UI_ACT_BACK, 27);
     assert_ptr_equal(ui_top(f->app), &ui_screen_door); /* Esc does not leave a scan behind */
-    assert_non_null(strstr(f->app->msg, "wait for their verdict"));
+    assert_non_null(strstr(f->app->msg, "1 scan still waits for a verdict"));
 }
 
 int main(void)
