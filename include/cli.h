@@ -20,8 +20,11 @@ enum cli_exit {
     CLI_EXIT_NOT_FOUND = 4,
     CLI_EXIT_FORBIDDEN = 5,    /* 403: operator key missing or wrong */
     CLI_EXIT_UNAVAILABLE = 6,  /* 5xx, 429, unreachable, timeout: try again later */
-    CLI_EXIT_UNCONFIRMED = 7   /* buy, order: no definite answer, the ticket(s) may have been sold: re-run the
+    CLI_EXIT_UNCONFIRMED = 7,  /* buy, order: no definite answer, the ticket(s) may have been sold: re-run the
                                 * printed command (same Idempotency-Key), never a plain retry */
+    CLI_EXIT_REFUSED = 8       /* checkin: NOT admitted (already admitted, refunded, wrong concert, unknown
+                                * code); "cannot verify" is CLI_EXIT_UNAVAILABLE (re-run the printed command:
+                                * the same --nonce admits once) */
 };
 
 typedef enum cli_cmd {
@@ -36,7 +39,9 @@ typedef enum cli_cmd {
     CLI_CMD_ORDER,             /* order CONCERT_ID --quantity N ...: one sale of several tickets */
     CLI_CMD_ORDER_SHOW,        /* order show ORDER_ID (operator key) */
     CLI_CMD_FIND,              /* find (--email E | --name N | --code C) (operator key): src/cli_aftersale.c */
-    CLI_CMD_REFUND             /* refund ORDER_ID --reason TEXT (operator key): src/cli_aftersale.c */
+    CLI_CMD_REFUND,            /* refund ORDER_ID --reason TEXT (operator key): src/cli_aftersale.c */
+    CLI_CMD_CHECKIN,           /* checkin CONCERT_ID CODE [--door NAME] [--nonce N] (operator key) */
+    CLI_CMD_STATS              /* stats CONCERT_ID (operator key) */
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
@@ -52,8 +57,12 @@ typedef struct cli_args {
     const char *attendees[BO_ORDER_TICKETS_MAX];           /* order: --attendee NAME, repeatable */
     size_t n_attendees;
     const char *currency, *timezone, *max_per_order;       /* create: optional concert fields */
-    const char *code, *concert, *limit, *cursor;           /* find: --code, --concert, --limit, --cursor */
+    const char *code, *concert, *limit, *cursor;           /* find: --code, --concert, --limit, --cursor;
+                                                            * checkin: code = the scanned code */
     const char *reason, *method;                           /* refund: --reason, --method; --tickets ID,ID */
+    const char *door;                                      /* --door: UI: door mode's concert; checkin: the door */
+    const char *door_name;                                 /* --door-name: the door (UI and checkin) */
+    const char *nonce;                                     /* checkin --nonce: the scan's id (retry: the same) */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
@@ -80,6 +89,10 @@ bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_arg
 /* Runs a subcommand (cmd list/show/buy/create/order) and returns the exit code. Results go to out
  * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
+
+/* checkin and stats (src/cli_door.c), run by cli_run on its client. */
+int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err);
+int cli_door_stats(const cli_args *a, api_client *c, FILE *out, FILE *err);
 
 /* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),
  * as text or JSON (--json). A script can use it to decide whether to start the local stack.

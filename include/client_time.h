@@ -21,6 +21,9 @@ int client_time_strftime(const char *iso, const char *tz, const char *fmt, char 
 #define CLIENT_TIME_SHORT_W 22
 int client_time_format_short(const char *iso, const char *tz, time_t now, char *out, size_t cap);
 
+/* The time of day of iso in the zone tz (as client_time_format chooses it): "20:14:03". A date without a time
+ * is shown as that day. Returns 0, or -1 as client_time_format. */
+int client_time_clock(const char *iso, const char *tz, char *out, size_t cap);
 /* True when tz names a zone installed on this machine (TZDIR, else /usr/share/zoneinfo). */
 int client_time_zone_known(const char *tz);
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "api_door.h"
 #include "api_lookup.h"
 #include "api_refund.h"
 #include "client_model.h"
@@ -16,10 +17,13 @@ typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET
     NET_JOB_FIND_ORDERS,               /* name or email: the search text; id: a concert (optional); cursor */
     NET_JOB_TICKET_BY_CODE,            /* name: the code */
     NET_JOB_GET_ORDER,                 /* id: the order */
-    NET_JOB_REFUND                     /* id: the order; attendees: ticket ids, ',' between ("" = every valid
+    NET_JOB_REFUND,                    /* id: the order; attendees: ticket ids, ',' between ("" = every valid
                                         * one); name: the reason; pay: the method (NONE: the order's); idem_key */
+    NET_JOB_CHECKIN,                   /* id: the concert; code, nonce, door, attempts */
+    NET_JOB_STATS                      /* id: the concert */
 } net_job_kind;
 
+#define NET_CODE_MAX 128   /* bytes of a scanned code in a job */
 #define NET_TEXT_MAX 1024  /* bytes of a text field of a job (a form value: 200 characters of UTF-8 fit) */
 
 typedef struct net_job {
@@ -41,6 +45,12 @@ typedef struct net_job {
     int64_t tendered_cents;            /* cash: < 0 = not sent */
     bool operator_route;               /* POST /box-office/orders */
     char cursor[API_CURSOR_MAX + 1];   /* FIND_ORDERS: the next page's cursor ("" = the first page) */
+    /* CHECKIN (id = the concert): the scanned text, the scan's nonce, the door's name, the tries
+     * (api_checkin's attempts); STATS: id */
+    char code[NET_CODE_MAX];
+    char nonce[API_NONCE_MAX + 1];
+    char door[API_DOOR_MAX * 4 + 1];
+    int attempts;
 } net_job;
 
 typedef struct net_result {
@@ -56,8 +66,11 @@ typedef struct net_result {
                                         * ticket's order (a summary), concert = its concert */
     api_order_page page;               /* FIND_ORDERS: owned likewise */
     api_refund_refusal refused;        /* REFUND refused (409): the tickets that are not valid */
-    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND: the id asked for;
-                                        * TICKET_BY_CODE: the ticket's id */
+    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND/CHECKIN/STATS: the id
+                                        * asked for; TICKET_BY_CODE: the ticket's id */
+    api_checkin_verdict verdict;       /* CHECKIN */
+    char nonce[API_NONCE_MAX + 1];     /* CHECKIN: the scan's nonce (which scan this verdict is for) */
+    api_stats stats;                   /* STATS */
 } net_result;
 
 /* Frees what a polled result owns. */

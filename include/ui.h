@@ -12,6 +12,8 @@ typedef struct ui_options {
     int refresh_s;           /* auto-refresh of seats left (default 5; 0 = off) */
     bool inspect;            /* show the HTTP inspector panel */
     bool no_color;           /* NO_COLOR set or --no-color */
+    const char *door_concert_id; /* --door: start in door mode for this concert (NULL: the list) */
+    const char *door_name;   /* --door-name: where the scans are made (sent with each check-in; may be NULL) */
 } ui_options;
 
 /* Runs until the user quits. Returns a process exit code (0 ok, 1 when the terminal cannot be used,

@@ -48,6 +48,12 @@ typedef struct ui_screen_ops {
     /* the catalogue's list was replaced (before: the previous list, freed after the call); may be NULL */
     void (*catalogue)(ui_app *app, const bo_concert_list *before);
     bool overlay;                                   /* drawn over the screen below it */
+    /* Drawn on the whole terminal (no header, status line or key bar: the screen shows app->msg itself)
+     * and usable down to min_cols x min_rows (0: UI_MIN_COLS x UI_MIN_ROWS); the door. */
+    bool fullscreen;
+    int min_cols, min_rows;
+    bool pauses_refresh;                            /* while on top, the catalogue's scheduled refresh
+                                                     * waits: the worker is kept for this screen's jobs */
 } ui_screen_ops;
 
 /* The order last sent from the sell form, kept with its Idempotency-Key until its outcome is known
@@ -71,8 +77,8 @@ typedef struct ui_sale {
 void ui_sale_clear(ui_sale *s);
 
 #define UI_STACK_MAX 8
-#define UI_JOBS_MAX 4
 #define UI_SCREENS_MAX 16
+#define UI_PENDING_MAX 8
 
 struct ui_app {
     const ui_options *opts;
@@ -97,8 +103,6 @@ struct ui_app {
     char busy_label[64];
     double busy_since;
 
-    /* jobs a screen submitted without the spinner (ui_submit: a search as you type, an order loading) */
-    struct { unsigned long seq; const ui_screen_ops *owner; } jobs[UI_JOBS_MAX];
 
     /* status line */
     char msg[256];
@@ -112,6 +116,11 @@ struct ui_app {
     int n_screens;
     bool quit;
     double last_input;
+    bool locked;                       /* a kiosk, or the door started with a PIN: no other screen, and no
+                                        * quitting without the PIN */
+
+    /* jobs submitted with ui_submit_for, each answered to its screen (no spinner) */
+    struct { unsigned long seq; const ui_screen_ops *owner; } pending[UI_PENDING_MAX];
 };
 
 /* Screen stack. push allocates the screen's state the first time (false, with a message, when it cannot)
@@ -144,9 +153,13 @@ void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
 /* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
 
-/* Submits a job owned by screen s without the spinner; its result goes to s->result (the screen tells its
- * own jobs apart by seq). Returns the seq, or 0 when the queue or the table of pending jobs is full. */
-unsigned long ui_submit(ui_app *app, const ui_screen_ops *s, const net_job *job);
+/* Submits a job whose result goes to screen s's result hook, without the status line's spinner (several
+ * may be in flight). Returns its seq, or 0 when the worker's queue or the pending table is full. */
+unsigned long ui_submit_for(ui_app *app, const ui_screen_ops *s, const net_job *job);
+
+/* True when the terminal is too small for the screens shown (the lowest non-overlay screen of the stack
+ * sets the minimum); *min_cols / *min_rows (may be NULL) receive the minimum. */
+bool ui_too_small(const ui_app *app, int *min_cols, int *min_rows);
 
 /* Copies c into app->current (the concert the detail and purchase screens show); false on OOM. */
 bool ui_set_current(ui_app *app, const bo_concert *c);

@@ -11,7 +11,8 @@ struct ui_app;
 typedef enum ui_attr_kind {
     UI_A_NORMAL = 0, UI_A_HEADER, UI_A_TITLE, UI_A_SELECTED, UI_A_SOLDOUT, UI_A_ERROR, UI_A_OK,
     UI_A_DIM, UI_A_KEY, UI_A_FIELD, UI_A_STALE,
-    UI_A_QR                        /* QR glyphs: dark on light (see ui_qr.h) */
+    UI_A_QR,                       /* QR glyphs: dark on light (see ui_qr.h) */
+    UI_A_ADMIT, UI_A_REFUSE, UI_A_WAIT /* the door's verdict bands: green, red, yellow backgrounds */
 } ui_attr_kind;
 
 void ui_colors_init(void);         /* once after start_color() (ui_term_start) */
@@ -28,6 +29,10 @@ int ui_form_first_shown(const ui_form *form, int rows);
 /* Draws an amount (digits, '.', ',') 5 rows tall in a block font from (y, x), at most max_w columns;
  * returns the columns used. Other characters are skipped (draw a currency beside it in plain text). */
 int ui_draw_big(int y, int x, int max_w, const char *text, int attr);
+/* A word (the letters of ADMIT, REFUSED, ERROR, READY and spaces) 5 rows tall in a block font: its width in
+ * columns, or -1 when it has a letter the font lacks; drawn from (y, x) in attr (the blocks in its colour). */
+int ui_big_word_width(const char *word);
+void ui_draw_big_word(int y, int x, const char *word, int attr);
 void ui_draw_box(const struct ui_app *app, int y, int x, int h, int w, const char *title);
 
 #endif

@@ -7,7 +7,8 @@
 #include "ui_app.h"
 
 extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
-    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector, ui_screen_find, ui_screen_order;
+    ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector, ui_screen_find, ui_screen_order,
+    ui_screen_door;
 
 typedef enum ui_prompt_kind {
     UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
@@ -25,5 +26,12 @@ void ui_receipt_open(ui_app *app, bo_order *o, const bo_concert *c);
 /* Opens the order screen (operators) for order_id, loaded from the server; ticket_id (may be NULL) is the
  * ticket a scanned code named, marked in the list. */
 void ui_order_open(ui_app *app, const char *order_id, const char *ticket_id);
+
+/* Opens door mode (ui_screen_door.c) for the concert concert_id: a full-screen scanner view whose scans
+ * are checked in through the network worker, in order, queued while the API cannot answer. false (with
+ * the reason in the status line) when the screen cannot open. */
+bool ui_door_open(ui_app *app, const char *concert_id);
+/* Scans still waiting for their verdict (0 when the door was never opened): said on stderr at exit. */
+size_t ui_door_waiting(const ui_app *app);
 
 #endif

@@ -25,10 +25,13 @@ int ui_term_signal(void);
  * when one was there. KEY_RESIZE comes through as UI_KEY_FN(KEY_RESIZE). */
 bool ui_term_read_key(int *key);
 
-/* True when the terminal is smaller than UI_MIN_COLS x UI_MIN_ROWS: nothing but the notice is drawn. */
-bool ui_term_too_small(void);
-/* Draws the "terminal too small" notice (the whole screen). */
-void ui_term_draw_too_small(void);
+/* True when the terminal is smaller than min_cols x min_rows (the screens' minimum: UI_MIN_COLS x
+ * UI_MIN_ROWS, the door's less; ui_app knows which): nothing but the notice is drawn. */
+bool ui_term_too_small(int min_cols, int min_rows);
+/* Draws the "terminal too small" notice (the whole screen), naming the size needed. */
+void ui_term_draw_too_small(int min_cols, int min_rows);
+/* Rings the terminal's bell (a refusal at the door). */
+void ui_term_bell(void);
 
 /* Repaints the whole screen on the next refresh (Ctrl-L). */
 void ui_term_repaint(void);

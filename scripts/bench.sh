@@ -9,6 +9,8 @@
 # Knobs: BENCH_QUICK=1 (fewer requests), BENCH_STATE (default build/bench/state),
 #        BENCH_ONLY=bootstrap (only the rows of the packaged bootstrap and the zip; written to
 #        bench/results/<time>-bootstrap.json and latest-bootstrap.*, latest.* untouched),
+#        BENCH_ONLY=door (only the door row: scan -> verdict drawn, 1,000 scans of the real box office in a
+#        pty, bench/doortime.py; written to <time>-door.json and latest-door.*; BENCH_DOOR_SCANS=1000),
 #        ports BENCH_API_PORT (3602), BENCH_DDB_PORT (8603), BENCH_STUB_PORT (9603), BENCH_CANNED_PORT (9604),
 #        BENCH_TLS_PORT (9606: a TLS endpoint, socat, in front of DynamoDB Local for the https cold start).
 # The bootstrap measured is the packaged one, backend/build/task/bootstrap (bootstrap.zip unpacked).
@@ -26,6 +28,7 @@ state=${BENCH_STATE:-$root/build/bench/state}
 api_port=${BENCH_API_PORT:-3602}; ddb_port=${BENCH_DDB_PORT:-8603}
 stub_port=${BENCH_STUB_PORT:-9603}; canned_port=${BENCH_CANNED_PORT:-9604}; tls_port=${BENCH_TLS_PORT:-9606}
 quick=${BENCH_QUICK:-0}; only=${BENCH_ONLY:-}
+case $only in ""|bootstrap|door) ;; *) echo "bench: BENCH_ONLY takes bootstrap or door, not '$only'" >&2; exit 1 ;; esac
 results=bench/results
 tmp=$state/tmp
 rm -rf "$state"; mkdir -p "$tmp" "$results"
@@ -80,6 +83,7 @@ row() {
 le() { awk -v a="$1" -v b="$2" 'BEGIN{print (a+0 <= b+0) ? "yes" : "no"}'; }
 fmt() { awk -v a="$1" -v p="${2:-2}" 'BEGIN{printf "%.*f", p, a}'; }
 
+if [ "$only" != door ]; then
 # ---- 1. bootstrap in isolation: cold start, RSS, CPU per invocation (Runtime API stub) -------------------
 ddb_put_concert "$ddb_port" "$C" bench-get 1000000 "Bench Get"
 ddb_put_concert "$ddb_port" "$C" bench-buy 1000000 "Bench Buy"
@@ -144,8 +148,9 @@ done
 for id in bench-get bench-buy; do
   ddb_req "$ddb_port" DeleteItem "{\"TableName\":\"$C\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null
 done
+fi # only != door
 
-if [ "$only" != bootstrap ]; then
+if [ -z "$only" ]; then
 # ---- 3. warm latency through the API ----------------------------------------------------------------
 say "seeding 100 concerts through the API"
 hdr_json='Content-Type: application/json'
@@ -332,12 +337,29 @@ client_rss=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
 row client "start to first full screen, 10,000 concerts (median of 7)" "$(fmt "$first_ms" 1)" ms "<= 100 ms" "$(le "$first_ms" 100)" \
   "runs: $(printf '%s ' "${runs[@]}")"
 row client "peak RSS with 10,000 concerts" "$(fmt "$(echo "$client_rss / 1024" | bc -l)" 1)" MiB "<= 24 MiB" "$(le "$client_rss" 24576)"
-fi # only != bootstrap
+fi # the full run
+
+# ---- 7. the door: scan -> verdict drawn (the real box office in a pty, against the API under test) -----------
+if [ -z "$only" ] || [ "$only" = door ]; then
+  if [ -z "$key" ]; then say "no API key: the door needs the operator key (set BENCH_API_KEY)"; exit 1; fi
+  n_door=${BENCH_DOOR_SCANS:-1000}; [ "$quick" = 1 ] && n_door=200
+  say "door: $n_door scans, code + Enter -> verdict drawn (pty 80x24)"
+  dj=$(env HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" python3 bench/doortime.py --api "$api" --key "$key" --scans "$n_door" \
+        --warmup 30 --rows 24 --cols 80 -- build/boxoffice)
+  echo "$dj" >"$tmp/door.json"
+  dp99=$(jq -r .p99_ms <<<"$dj")
+  row door "scan -> verdict drawn p50 ($(jq -r .n <<<"$dj") scans, code + Enter in a pty)" "$(fmt "$(jq -r .p50_ms <<<"$dj")")" ms "-" "-" \
+    "POST /checkins alone, one after each scan (kept-alive, $(jq -r .floor_n <<<"$dj") calls): p50 $(jq -r .floor_p50_ms <<<"$dj") ms"
+  row door "scan -> verdict drawn p99 ($(jq -r .n <<<"$dj") scans)" "$(fmt "$dp99")" ms "<= 50 ms" "$(le "$dp99" 50)" \
+    "p90 $(jq -r .p90_ms <<<"$dj") ms, max $(jq -r .max_ms <<<"$dj") ms; POST /checkins alone p99 $(jq -r .floor_p99_ms <<<"$dj") ms"
+fi
 
 # ---- 6. package ----------------------------------------------------------------------------------
+if [ "$only" != door ]; then
 zip_bytes=$(stat -c %s backend/build/bootstrap.zip)
 row package "backend/build/bootstrap.zip" "$(fmt "$(echo "$zip_bytes / 1048576" | bc -l)" 2)" MiB "<= 2 MiB" "$(le "$zip_bytes" 2097152)" \
   "$zip_bytes bytes; only entry: bootstrap ($(stat -c %s backend/build/task/bootstrap) bytes)"
+fi
 
 # ---- the table and the JSON ---------------------------------------------------------------------------
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -345,7 +367,7 @@ jq -s --arg when "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$(git rev-parse 
   --arg host "$(uname -srm), $(nproc) CPUs" --arg api "$api" --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
   '{when:$when, commit:$commit, host:$host, cpu:$cpu, api:$api, rows:.}' "$rows" >"$results/$stamp.json"
 latest=latest
-if [ "$only" = bootstrap ]; then mv "$results/$stamp.json" "$results/$stamp-bootstrap.json"; stamp=$stamp-bootstrap; latest=latest-bootstrap; fi
+if [ -n "$only" ]; then mv "$results/$stamp.json" "$results/$stamp-$only.json"; stamp=$stamp-$only; latest=latest-$only; fi
 cp "$results/$stamp.json" "$results/$latest.json"
 
 jq -r '.rows[] | [.group, .metric, (.value|tostring) + (if .unit == "" then "" else " " + .unit end), .target,

@@ -6,13 +6,15 @@
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid_order.h"
+#include "api_door.h"
 #include "cli.h"
 
 enum {
     OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
     OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
     OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_CURRENCY, OPT_TIMEZONE,
-    OPT_MAX_PER_ORDER, OPT_CODE, OPT_CONCERT, OPT_LIMIT, OPT_CURSOR, OPT_REASON, OPT_METHOD, OPT_TIMEOUT
+    OPT_MAX_PER_ORDER, OPT_CODE, OPT_CONCERT, OPT_LIMIT, OPT_CURSOR, OPT_REASON, OPT_METHOD, OPT_TIMEOUT,
+    OPT_DOOR, OPT_DOOR_NAME, OPT_NONCE
 };
 #define OPT_SUB_LAST OPT_METHOD /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
 
@@ -48,6 +50,9 @@ static const struct option long_opts[] = {
     { "reason", required_argument, NULL, OPT_REASON },
     { "method", required_argument, NULL, OPT_METHOD },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "door", required_argument, NULL, OPT_DOOR },
+    { "door-name", required_argument, NULL, OPT_DOOR_NAME },
+    { "nonce", required_argument, NULL, OPT_NONCE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -68,6 +73,9 @@ void cli_usage(FILE *out)
         "       boxoffice [OPTIONS] find (--email E | --name N | --code C) [--concert ID] [--limit N] [--cursor C]\n"
         "       boxoffice [OPTIONS] refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
         "                 [--idempotency-key KEY]\n"
+        "       boxoffice [OPTIONS] checkin CONCERT_ID CODE [--door NAME] [--nonce NONCE]\n"
+        "       boxoffice [OPTIONS] stats CONCERT_ID\n"
+        "       boxoffice [OPTIONS] --door CONCERT_ID [--door-name NAME]   door mode (scanner view)\n"
         "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"
@@ -93,6 +101,10 @@ void cli_usage(FILE *out)
         "Refund (operator key): the tickets (ids from 'order show'; default every valid one) go back on sale;\n"
         "  --method how the money goes back (default the order's payment); a ticket refunded or admitted\n"
         "  already refunds nothing (exit 2, naming each ticket's state). Same --idempotency-key: refunds once.\n"
+        "Door (operator key): --door CONCERT_ID opens the full-screen scanner view (a scanner types the code and\n"
+        "  Enter; with --kiosk-pin only F10 and the PIN leave it); --door-name NAME says where (sent with each\n"
+        "  check-in). 'checkin' admits one code (--door NAME: where; --nonce: the scan's id, to retry the very\n"
+        "  same scan: it admits once); 'stats' prints capacity, sold, refunded, admitted and revenue.\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -114,6 +126,8 @@ void cli_usage(FILE *out)
         "  7  buy, order: sale NOT CONFIRMED (no answer, the tickets may have been sold): run the printed\n"
         "     command, which re-sends it with the same --idempotency-key, never a plain retry;\n"
         "     refund: refund NOT CONFIRMED (it may have been made): run the printed command likewise\n"
+        "     checkin: CANNOT VERIFY (no verdict): run the printed command (the same --nonce), do not admit yet\n"
+        "  8  checkin: REFUSED (already admitted, refunded, wrong concert or unknown code)\n"
         "\n"
         "See boxoffice(1) for the keys of the interactive mode.\n",
         out);
@@ -192,6 +206,9 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             out->attendees[out->n_attendees++] = optarg;
             sub_opts |= 1u << (opt - OPT_NAME);
             break;
+        case OPT_DOOR: out->door = optarg; break;
+        case OPT_DOOR_NAME: out->door_name = optarg; break;
+        case OPT_NONCE: out->nonce = optarg; break;
         case OPT_TIMEOUT: {
             char *end = NULL;
             long v = strtol(optarg, &end, 10);
@@ -265,6 +282,14 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->cmd = CLI_CMD_REFUND;
         allowed = BIT(OPT_REASON) | BIT(OPT_TICKETS) | BIT(OPT_METHOD) | BIT(OPT_IDEM_KEY);
         want_pos = 2;
+    } else if (strcmp(sub, "checkin") == 0) {
+        out->cmd = CLI_CMD_CHECKIN;
+        allowed = 0;
+        want_pos = 3;
+    } else if (strcmp(sub, "stats") == 0) {
+        out->cmd = CLI_CMD_STATS;
+        allowed = 0;
+        want_pos = 2;
     } else if (strcmp(sub, "config") == 0) {
         out->cmd = CLI_CMD_CONFIG;
         allowed = 0;
@@ -273,7 +298,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->cmd = CLI_CMD_HELP;
         return CLI_EXIT_OK;
     } else {
-        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, order, find, refund, config)", sub);
+        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, order, find, refund, checkin, stats, config)", sub);
     }
     for (int o = OPT_NAME; o <= OPT_SUB_LAST; o++) {
         if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {
@@ -306,6 +331,8 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             }
     }
 #undef BIT
+    if (out->cmd == CLI_CMD_CHECKIN && npos == 2)
+        return usage_error(err, "%s: a ticket code is required (checkin CONCERT_ID CODE)", sub);
     if (npos > want_pos && out->cmd != CLI_CMD_UI)
         return usage_error(err, "unexpected argument '%s'", pos[want_pos]);
     if (out->cmd == CLI_CMD_UI && npos > 0)
@@ -314,13 +341,40 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "%s show: an order ID is required"
                                 : out->cmd == CLI_CMD_REFUND ? "%s: an order ID is required"
                                                              : "%s: a concert ID is required", sub);
-    if (want_pos == 2)
+    if (want_pos == 2 || out->cmd == CLI_CMD_CHECKIN)
         out->id = pos[1];
-    if (want_pos == 3)
+    if (out->cmd == CLI_CMD_CHECKIN)
+        out->code = pos[2];
+    if (want_pos == 3 && out->cmd != CLI_CMD_CHECKIN)
         out->id = pos[2];
+    if (out->nonce != NULL && out->cmd != CLI_CMD_CHECKIN)
+        return usage_error(err, "--nonce belongs to the command checkin%s", "");
+    if (out->door != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
+        return usage_error(err, "--door applies to the interactive mode (door mode) and to checkin%s", "");
+    if (out->door_name != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
+        return usage_error(err, "--door-name applies to door mode and to checkin%s", "");
+    if (out->cmd == CLI_CMD_CHECKIN) { /* --door names the door here; --door-name is the same */
+        if (out->door != NULL && out->door_name != NULL)
+            return usage_error(err, "checkin: --door and --door-name say the same: give one%s", "");
+        if (out->door == NULL)
+            out->door = out->door_name;
+        out->door_name = out->door;
+    } else if (out->cmd == CLI_CMD_UI && out->door_name != NULL && out->door == NULL) {
+        return usage_error(err, "--door-name goes with --door CONCERT_ID%s", "");
+    }
+    if (out->door_name != NULL && (out->door_name[0] == '\0' || bo_utf8_chars(out->door_name) > 64
+                                   || bo_text_has_control(out->door_name)))
+        return usage_error(err, "a door's name has 1 to 64 characters, not '%s'", out->door_name);
+    if (out->cmd == CLI_CMD_UI && out->door != NULL
+        && (out->door[0] == '\0' || strlen(out->door) > BO_ID_MAX || bo_text_has_control(out->door)))
+        return usage_error(err, "--door takes a concert ID, not '%s'", out->door);
+    if (out->nonce != NULL && !api_checkin_nonce_valid(out->nonce))
+        return usage_error(err, "--nonce takes 1 to 128 visible ASCII characters, not '%s'", out->nonce);
+    if (out->cmd == CLI_CMD_CHECKIN && (out->code[0] == '\0' || strlen(out->code) > 256))
+        return usage_error(err, "checkin: '%s' is not a ticket code", out->code);
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
-            return usage_error(err, "--json applies to the commands list, show, buy, create, order, find and refund%s", "");
+            return usage_error(err, "--json applies to the commands list, show, buy, create, order, find, refund, checkin and stats%s", "");
         /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
         if (out->kiosk && out->inspect)
             return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");

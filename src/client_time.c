@@ -339,3 +339,8 @@ const char *client_time_local_message(client_time_local_status st)
         return "date: YYYY-MM-DD or YYYY-MM-DD hh:mm, a real day";
     }
 }
+
+int client_time_clock(const char *iso, const char *tz, char *out, size_t cap)
+{
+    return client_time_strftime(iso, tz, "%H:%M:%S", out, cap);
+}

@@ -53,7 +53,10 @@ int main(int argc, char **argv)
         .timeout_ms = args.timeout_s > 0 ? args.timeout_s * 1000L : 10000,
         .purchase_attempts = 3,
     };
-    if (args.cmd == CLI_CMD_UI) {
+    if (args.cmd == CLI_CMD_UI && args.door != NULL && (cfg.api_key == NULL || cfg.api_key[0] == '\0')) {
+        fprintf(stderr, "boxoffice: door mode needs the operator key (BOXOFFICE_API_KEY or --api-key)\n");
+        rc = CLI_EXIT_USAGE;
+    } else if (args.cmd == CLI_CMD_UI) {
         ui_options opts = {
             .api = api,
             .kiosk = args.kiosk,
@@ -62,6 +65,8 @@ int main(int argc, char **argv)
             .refresh_s = cfg.refresh_s,
             .inspect = args.inspect,
             .no_color = args.no_color || env_set("NO_COLOR"),
+            .door_concert_id = args.door,
+            .door_name = args.door_name,
         };
         rc = ui_run(&opts);
     } else {

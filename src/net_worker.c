@@ -127,6 +127,15 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
         memcpy(r->id, j->id, sizeof r->id);
         run_refund(c, j, r);
         break;
+    case NET_JOB_CHECKIN:
+        memcpy(r->id, j->id, sizeof r->id);
+        memcpy(r->nonce, j->nonce, sizeof r->nonce);
+        r->status = api_checkin(c, j->id, j->code, j->nonce, j->door, j->attempts, &r->verdict, &r->res);
+        break;
+    case NET_JOB_STATS:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_concert_stats(c, j->id, &r->stats, &r->res);
+        break;
     }
 }
 

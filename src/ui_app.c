@@ -177,19 +177,39 @@ bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, con
     return true;
 }
 
-unsigned long ui_submit(ui_app *app, const ui_screen_ops *s, const net_job *job)
+unsigned long ui_submit_for(ui_app *app, const ui_screen_ops *s, const net_job *job)
 {
-    for (int i = 0; i < UI_JOBS_MAX; i++) {
-        if (app->jobs[i].seq != 0)
+    for (int i = 0; i < UI_PENDING_MAX; i++) {
+        if (app->pending[i].seq != 0)
             continue;
         unsigned long seq = net_worker_submit(app->worker, job);
         if (seq != 0) {
-            app->jobs[i].seq = seq;
-            app->jobs[i].owner = s;
+            app->pending[i].seq = seq;
+            app->pending[i].owner = s;
         }
         return seq;
     }
     return 0;
+}
+
+/* The lowest screen drawn (the base of the overlays on top). */
+static const ui_screen_ops *base_screen(const ui_app *app)
+{
+    int base = app->depth - 1;
+    while (base > 0 && app->stack[base]->overlay)
+        base--;
+    return base >= 0 ? app->stack[base] : &ui_screen_list;
+}
+
+bool ui_too_small(const ui_app *app, int *min_cols, int *min_rows)
+{
+    const ui_screen_ops *s = base_screen(app);
+    int c = s->min_cols > 0 ? s->min_cols : UI_MIN_COLS, r = s->min_rows > 0 ? s->min_rows : UI_MIN_ROWS;
+    if (min_cols != NULL)
+        *min_cols = c;
+    if (min_rows != NULL)
+        *min_rows = r;
+    return ui_term_too_small(c, r);
 }
 
 bool ui_set_current(ui_app *app, const bo_concert *c)
@@ -216,13 +236,15 @@ static int handle_result(ui_app *app, net_result *r)
             return owner->result(app, r) | UI_REDRAW;
         return UI_REDRAW;
     }
-    for (int i = 0; r->seq != 0 && i < UI_JOBS_MAX; i++) {
-        if (app->jobs[i].seq != r->seq)
+    for (int i = 0; r->seq != 0 && i < UI_PENDING_MAX; i++) {
+        if (app->pending[i].seq != r->seq)
             continue;
-        const ui_screen_ops *owner = app->jobs[i].owner;
-        app->jobs[i].seq = 0;
-        app->jobs[i].owner = NULL;
-        return owner != NULL && owner->result != NULL ? owner->result(app, r) | UI_REDRAW : UI_REDRAW;
+        const ui_screen_ops *owner = app->pending[i].owner;
+        app->pending[i].seq = 0;
+        app->pending[i].owner = NULL;
+        if (owner->result != NULL && (owner->private_size == 0 || ui_screen_state(app, owner) != NULL))
+            return owner->result(app, r) | UI_REDRAW;
+        return 0;
     }
     return 0; /* a stale answer nobody waits for */
 }
@@ -239,7 +261,7 @@ static bool any_unsaved(const ui_app *app)
 
 static int request_quit(ui_app *app)
 {
-    if (app->opts->kiosk) {
+    if (app->locked) {
         if (app->opts->kiosk_pin == NULL || app->opts->kiosk_pin[0] == '\0') {
             ui_message(app, true, "Exit is disabled on this kiosk");
             return UI_HANDLED | UI_REDRAW;
@@ -296,9 +318,9 @@ static int dispatch_key(ui_app *app, int key)
     const ui_screen_ops *s = ui_top(app);
     bool typing = s->typing != NULL && s->typing(app);
     ui_action act = ui_action_for_key(key, typing);
-    if (ui_term_too_small()) {
+    if (ui_too_small(app, NULL, NULL)) {
         /* nothing is visible: only a plain quit works */
-        if (act == UI_ACT_QUIT && !app->opts->kiosk && !any_unsaved(app) && !app->sale.unconfirmed)
+        if (act == UI_ACT_QUIT && !app->locked && !any_unsaved(app) && !app->sale.unconfirmed)
             return UI_QUIT;
         return UI_REDRAW;
     }
@@ -337,7 +359,7 @@ static int app_tick(ui_app *app)
         app->msg[0] = '\0';
         flags |= UI_REDRAW;
     }
-    if (app->opts->kiosk && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
+    if (app->opts->kiosk && app->opts->door_concert_id == NULL && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
         && app->now - app->last_input >= app->opts->idle_timeout_s && ui_idle_reset(app))
         flags |= UI_REDRAW;
     const ui_screen_ops *s = ui_top(app);
@@ -355,12 +377,12 @@ static int wait_ms(const ui_app *app)
 {
     if (app->cat.list_seq != 0 || app->busy_seq != 0 || ui_top(app)->tick != NULL)
         return 100;
-    for (int i = 0; i < UI_JOBS_MAX; i++)
-        if (app->jobs[i].seq != 0)
+    for (int i = 0; i < UI_PENDING_MAX; i++)
+        if (app->pending[i].seq != 0)
             return 100;
     double until = floor(app->now) + 1.0;
     double next_refresh = ui_catalogue_next_refresh(&app->cat);
-    if (next_refresh > 0 && next_refresh < until)
+    if (next_refresh > 0 && next_refresh < until && !ui_top(app)->pauses_refresh)
         until = next_refresh;
     double ms = (until - app->now) * 1000.0;
     return ms <= 0 ? 0 : (int)ms + 1;
@@ -447,7 +469,9 @@ int ui_run(const ui_options *opts)
         return 1;
     }
 
-    if (ui_term_start(opts->kiosk, opts->no_color, &app->color) != 0) {
+    /* a kiosk, or the door started with a PIN: nothing but its screen, no way out without the PIN */
+    app->locked = opts->kiosk || (opts->door_concert_id != NULL && opts->kiosk_pin != NULL && opts->kiosk_pin[0] != '\0');
+    if (ui_term_start(app->locked, opts->no_color, &app->color) != 0) {
         net_worker_stop(app->worker, -1);
         app_free(app);
         return 1;
@@ -462,7 +486,17 @@ int ui_run(const ui_options *opts)
         fprintf(stderr, "boxoffice: out of memory\n");
         return 1;
     }
-    ui_catalogue_refresh(app);
+    if (opts->door_concert_id != NULL) {
+        if (!ui_door_open(app, opts->door_concert_id)) {
+            ui_term_stop();
+            net_worker_stop(app->worker, -1);
+            app_free(app);
+            fprintf(stderr, "boxoffice: cannot open door mode\n");
+            return 1;
+        }
+    } else {
+        ui_catalogue_refresh(app);
+    }
     bool redraw = true;
     long last_sec = -1;
     while (!app->quit && ui_term_signal() == 0) {
@@ -480,12 +514,16 @@ int ui_run(const ui_options *opts)
             last_sec = (long)app->now;
             redraw = true;
         }
-        if (redraw || (flags & UI_REDRAW)) {
-            ui_frame_draw(app);
-            redraw = false;
-        }
+        if (flags & UI_REDRAW)
+            redraw = true;
         int key;
         if (!ui_term_read_key(&key)) {
+            /* drawn once the keys that came in together are handled: a scanner's code and Enter (or a
+             * paste) is one frame, not one per character before the Enter is even read */
+            if (redraw) {
+                ui_frame_draw(app);
+                redraw = false;
+            }
             if (!wait_for_event(app))
                 break; /* the terminal hung up */
             continue;
@@ -504,6 +542,7 @@ int ui_run(const ui_options *opts)
     }
 
     int sig = ui_term_signal();
+    size_t unverified = ui_door_waiting(app);
     bool sale_open = app->sale.key[0] != '\0'
                      && (app->sale.unconfirmed || (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy));
     ui_term_stop();
@@ -515,6 +554,10 @@ int ui_run(const ui_options *opts)
     }
     if (sale_open)
         report_open_sale(app);
+    if (unverified > 0) /* the operator chose to quit with them: nobody was admitted on them */
+        fprintf(stderr, "boxoffice: %zu door scan%s NOT verified (the API gave no verdict): nobody was admitted on "
+                        "%s; scan %s again\n", unverified, unverified == 1 ? " was" : "s were",
+                unverified == 1 ? "it" : "them", unverified == 1 ? "it" : "them");
     app_free(app);
     return sig != 0 ? 128 + sig : 0;
 }

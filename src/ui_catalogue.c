@@ -69,6 +69,8 @@ void ui_catalogue_seats_returned(ui_app *app, const char *id, int64_t n)
 void ui_catalogue_tick(ui_app *app)
 {
     const ui_catalogue *cat = &app->cat;
+    if (ui_top(app)->pauses_refresh) /* the door keeps the worker for its scans */
+        return;
     if (cat->list_seq == 0 && cat->next_refresh > 0 && app->now >= cat->next_refresh)
         ui_catalogue_refresh(app);
 }

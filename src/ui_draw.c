@@ -7,7 +7,8 @@
 #include "ui_curses.h"
 #include "ui_text.h"
 
-enum { PAIR_HEADER = 1, PAIR_TITLE, PAIR_SELECTED, PAIR_SOLDOUT, PAIR_ERROR, PAIR_OK, PAIR_KEY, PAIR_STALE, PAIR_QR };
+enum { PAIR_HEADER = 1, PAIR_TITLE, PAIR_SELECTED, PAIR_SOLDOUT, PAIR_ERROR, PAIR_OK, PAIR_KEY, PAIR_STALE, PAIR_QR, PAIR_ADMIT, PAIR_REFUSE,
+       PAIR_WAIT };
 
 int ui_attr(const ui_app *app, ui_attr_kind k)
 {
@@ -25,6 +26,9 @@ int ui_attr(const ui_app *app, ui_attr_kind k)
         case UI_A_FIELD: return A_UNDERLINE;
         case UI_A_STALE: return (int)(COLOR_PAIR(PAIR_STALE) | A_BOLD);
         case UI_A_QR: return (int)COLOR_PAIR(PAIR_QR);
+        case UI_A_ADMIT: return (int)(COLOR_PAIR(PAIR_ADMIT) | A_BOLD);
+        case UI_A_REFUSE: return (int)(COLOR_PAIR(PAIR_REFUSE) | A_BOLD);
+        case UI_A_WAIT: return (int)(COLOR_PAIR(PAIR_WAIT) | A_BOLD);
         }
         return A_NORMAL;
     }
@@ -36,6 +40,8 @@ int ui_attr(const ui_app *app, ui_attr_kind k)
     /* no colours: reverse video draws the glyphs in the background colour on the foreground colour, dark
      * on light on the usual light-on-dark terminal (a light-themed one shows the code inverted) */
     case UI_A_QR: return A_REVERSE;
+    case UI_A_ADMIT: return A_BOLD;
+    case UI_A_REFUSE: case UI_A_WAIT: return A_REVERSE | A_BOLD;
     case UI_A_NORMAL: break;
     }
     return A_NORMAL;
@@ -59,6 +65,9 @@ void ui_colors_init(void)
     init_pair(PAIR_KEY, COLOR_YELLOW, -1);
     init_pair(PAIR_STALE, COLOR_YELLOW, -1);
     init_pair(PAIR_QR, COLOR_BLACK, COLOR_WHITE); /* dark modules on light, whatever the terminal's theme */
+    init_pair(PAIR_ADMIT, COLOR_BLACK, COLOR_GREEN);
+    init_pair(PAIR_REFUSE, COLOR_WHITE, COLOR_RED);
+    init_pair(PAIR_WAIT, COLOR_BLACK, COLOR_YELLOW);
 }
 
 /* A 3x5 block font for amounts (digits, '.', ','): five rows of three cells each. */
@@ -98,6 +107,52 @@ int ui_draw_big(int y, int x, int max_w, const char *text, int attr)
         w += gw + 1;
     }
     return w > 0 ? w - 1 : 0;
+}
+
+/* A 5x5 block font for the door's verdicts: the letters of ADMIT, REFUSED, ERROR, READY ('#' = a block). */
+static const struct { char c; const char *rows[5]; } word_glyphs[] = {
+    { 'A', { " ### ", "#   #", "#####", "#   #", "#   #" } }, { 'C', { " ####", "#    ", "#    ", "#    ", " ####" } },
+    { 'D', { "#### ", "#   #", "#   #", "#   #", "#### " } }, { 'E', { "#####", "#    ", "#### ", "#    ", "#####" } },
+    { 'F', { "#####", "#    ", "#### ", "#    ", "#    " } }, { 'I', { "#####", "  #  ", "  #  ", "  #  ", "#####" } },
+    { 'M', { "#   #", "## ##", "# # #", "#   #", "#   #" } }, { 'N', { "#   #", "##  #", "# # #", "#  ##", "#   #" } },
+    { 'O', { " ### ", "#   #", "#   #", "#   #", " ### " } }, { 'R', { "#### ", "#   #", "#### ", "#  # ", "#   #" } },
+    { 'S', { " ####", "#    ", " ### ", "    #", "#### " } }, { 'T', { "#####", "  #  ", "  #  ", "  #  ", "  #  " } },
+    { 'U', { "#   #", "#   #", "#   #", "#   #", " ### " } }, { 'V', { "#   #", "#   #", "#   #", " # # ", "  #  " } },
+    { 'Y', { "#   #", " # # ", "  #  ", "  #  ", "  #  " } },
+};
+
+static int word_glyph(char c)
+{
+    for (size_t i = 0; i < sizeof word_glyphs / sizeof word_glyphs[0]; i++)
+        if (word_glyphs[i].c == c)
+            return (int)i;
+    return -1;
+}
+
+int ui_big_word_width(const char *word)
+{
+    int w = 0;
+    for (const char *p = word; *p != '\0'; p++) {
+        if (*p != ' ' && word_glyph(*p) < 0)
+            return -1;
+        w += (*p == ' ' ? 3 : 5) + (p[1] != '\0' ? 1 : 0);
+    }
+    return w;
+}
+
+void ui_draw_big_word(int y, int x, const char *word, int attr)
+{
+    attron(attr);
+    for (int r = 0; r < 5; r++) {
+        int cx = x;
+        for (const char *p = word; *p != '\0'; p++) {
+            int g = word_glyph(*p);
+            for (int k = 0; k < (g < 0 ? 3 : 5); k++)
+                mvaddstr(y + r, cx + k, g >= 0 && word_glyphs[g].rows[r][k] == '#' ? "\xe2\x96\x88" : " ");
+            cx += (g < 0 ? 3 : 5) + 1;
+        }
+    }
+    attroff(attr);
 }
 
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)

@@ -72,11 +72,22 @@ static void draw_status(ui_app *app)
 
 void ui_frame_draw(ui_app *app)
 {
-    if (ui_term_too_small()) {
-        ui_term_draw_too_small();
+    int min_cols, min_rows;
+    if (ui_too_small(app, &min_cols, &min_rows)) {
+        ui_term_draw_too_small(min_cols, min_rows);
         return;
     }
     erase();
+    int base = app->depth - 1;
+    while (base > 0 && app->stack[base]->overlay)
+        base--;
+    if (base >= 0 && app->stack[base]->fullscreen) { /* the door: the whole terminal, its own status */
+        ui_rect all = { 0, 0, LINES, COLS };
+        for (int i = base; i < app->depth; i++)
+            app->stack[i]->draw(app, &all);
+        refresh();
+        return;
+    }
     draw_header(app);
     ui_rect area = { 1, 0, LINES - 3, COLS };
     ui_rect panel = { 0, 0, 0, 0 };
@@ -85,9 +96,6 @@ void ui_frame_draw(ui_app *app)
         panel = (ui_rect){ area.y + area.h - ph, 0, ph, COLS };
         area.h -= ph;
     }
-    int base = app->depth - 1;
-    while (base > 0 && app->stack[base]->overlay)
-        base--;
     for (int i = base; i < app->depth; i++)
         app->stack[i]->draw(app, &area);
     if (app->inspector_on)

@@ -9,7 +9,7 @@
 #include "ui_curses.h"
 #include "ui_text.h"
 
-static const ui_action bar[] = { UI_ACT_BUY, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
+static const ui_action bar[] = { UI_ACT_BUY, UI_ACT_DOOR, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
 static void enter(ui_app *app)
 {
@@ -83,6 +83,15 @@ static int key(ui_app *app, ui_action act, int k)
             return UI_HANDLED | UI_REDRAW;
         }
         ui_push(app, &ui_screen_buy);
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_DOOR: /* check-in needs the operator key; a kiosk's customers never get there */
+        if (!app->have_current || app->opts->kiosk)
+            return UI_HANDLED;
+        if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0') {
+            ui_message(app, true, "Door mode needs the operator key (BOXOFFICE_API_KEY)");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        ui_door_open(app, app->current.id);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:
         ui_pop(app);

@@ -121,7 +121,7 @@ static void send_query(ui_app *app, find_state *fs, bool more)
         if (more)
             snprintf(job.cursor, sizeof job.cursor, "%s", fs->cursor);
     }
-    unsigned long seq = ui_submit(app, &ui_screen_find, &job);
+    unsigned long seq = ui_submit_for(app, &ui_screen_find, &job);
     memset(&job, 0, sizeof job);
     memset(text, 0, sizeof text);
     if (seq == 0) {

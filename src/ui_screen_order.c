@@ -90,7 +90,7 @@ static void load(ui_app *app, order_state *os)
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET_ORDER;
     snprintf(job.id, sizeof job.id, "%s", os->id);
-    os->load_seq = ui_submit(app, &ui_screen_order, &job);
+    os->load_seq = ui_submit_for(app, &ui_screen_order, &job);
     if (os->load_seq == 0)
         snprintf(os->error, sizeof os->error, "Busy \xe2\x80\x94 press r to load the order again");
 }

@@ -139,22 +139,27 @@ bool ui_term_read_key(int *key)
     return true;
 }
 
-bool ui_term_too_small(void)
+bool ui_term_too_small(int min_cols, int min_rows)
 {
-    return LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
+    return LINES < min_rows || COLS < min_cols;
 }
 
-void ui_term_draw_too_small(void)
+void ui_term_draw_too_small(int min_cols, int min_rows)
 {
     erase();
     char line[128];
-    snprintf(line, sizeof line, "Terminal too small (need %d%s%d, have %d%s%d)", UI_MIN_COLS,
-             MB_CUR_MAX > 1 ? "\xc3\x97" : "x", UI_MIN_ROWS, COLS, MB_CUR_MAX > 1 ? "\xc3\x97" : "x", LINES);
+    snprintf(line, sizeof line, "Terminal too small (need %d%s%d, have %d%s%d)", min_cols,
+             MB_CUR_MAX > 1 ? "\xc3\x97" : "x", min_rows, COLS, MB_CUR_MAX > 1 ? "\xc3\x97" : "x", LINES);
     int w = ui_text_width(line);
     if (w > COLS)
         w = COLS;
     ui_draw_text(LINES / 2, (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0, w, line, A_BOLD, false);
     refresh();
+}
+
+void ui_term_bell(void)
+{
+    beep();
 }
 
 void ui_term_repaint(void)

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# boxoffice checkin / stats against the shared running stack (real gateway, real bootstrap, DynamoDB Local):
+# admitted (0) with the name and "ticket n of m", the same scan again with its --nonce (0, admitted once), another
+# scan of it (8, already admitted at the venue's time and door), refunded (8), wrong concert naming it (8),
+# unknown code (8), cannot verify when the API cannot be reached (6, with the command that retries the same
+# nonce), no operator key (5); stats as text and --json equal to the API's own answer, unknown concert (4).
+# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+
+if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
+  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
+fi
+[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
+command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
+
+work=$(mktemp -d /tmp/boxoffice-cli-door.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
+mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
+
+fails=0; checks=0
+out=$work/out err=$work/err
+expect() {
+  local want=$1 what=$2; shift 3
+  checks=$((checks+1))
+  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fails=$((fails+1))
+    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
+    return 1
+  fi
+  echo "ok:   $what (exit $rc)"
+}
+ok() {
+  local what=$1; shift
+  checks=$((checks+1))
+  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
+}
+j() { jq -e "$@" >/dev/null; }
+api_stats() { curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/concerts/$1/stats"; }
+nokey=(env -u BOXOFFICE_API_KEY)
+
+tag="door-$$-$(date +%s)"
+expect 0 "a concert in Berlin" -- "$bin" --json create --name "Door $tag" --date 2027-05-01T19:00:00Z --venue "Hall D" \
+  --tickets 10 --price 20 --timezone Europe/Berlin || { echo "$checks checks, $fails failed"; exit 1; }
+cid=$(jq -r .id "$out")
+expect 0 "another concert" -- "$bin" --json create --name "Elsewhere $tag" --date 2027-05-02T19:00:00Z --venue "Hall E" \
+  --tickets 5 --price 20
+other=$(jq -r .id "$out")
+expect 0 "an order of 3" -- "$bin" --json order "$cid" --quantity 3 --attendee Ada --attendee Bob --attendee Cy --pay card
+o1=$(cat "$out"); oid=$(jq -r .id <<<"$o1")
+code() { jq -r ".tickets[$1].code" <<<"$o1"; }
+expect 0 "an order of the other concert" -- "$bin" --json order "$other" --quantity 1 --pay cash
+ocode=$(jq -r '.tickets[0].code' "$out")
+
+# --- admitted (0), the same scan again (0, admitted once), another scan (8)
+expect 0 "checkin of Ada's ticket at the north door" -- "$bin" --json checkin "$cid" "$(code 0)" --door North --nonce "n1-$tag"
+ok "admitted, ticket 1 of 3" j '.result == "admitted" and .attendee == "Ada" and .admittedSoFar == 1 and .quantity == 3' "$out"
+at=$(jq -r .at "$out")
+expect 0 "the same scan again (same --nonce)" -- "$bin" checkin "$cid" "$(code 0)" --door North --nonce "n1-$tag"
+ok "it answers ADMIT again" grep -q "^ADMIT  Ada — ticket 1 of 3" "$out"
+ok "admitted once" test "$(api_stats "$cid" | jq .admitted)" = 1
+expect 8 "another scan of Ada's ticket" -- "$bin" checkin "$cid" "$(code 0)" --door South
+berlin=$(TZ=Europe/Berlin date -d "$at" +%H:%M:%S)
+ok "refused: already admitted at $berlin (the venue's time) at door North" \
+  grep -q "^REFUSED  already admitted at $berlin Europe/Berlin .* at door North" "$out"
+expect 0 "Bob typed in lower case without dashes" -- "$bin" checkin "$cid" "$(code 1 | tr -d - | tr A-Z a-z)"
+ok "ticket 2 of 3" grep -q "^ADMIT  Bob — ticket 2 of 3" "$out"
+
+# --- refunded, wrong concert, unknown code (8)
+curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' "$BOXOFFICE_API_URL/orders/$oid/refund" \
+  --data-binary "$(jq -nc --arg t "$(jq -r '.tickets[2].id' <<<"$o1")" '{ticketIds: [$t], reason: "test"}')" >/dev/null
+expect 8 "Cy's refunded ticket" -- "$bin" checkin "$cid" "$(code 2)"
+ok "refused: refunded" grep -q "^REFUSED  refunded: Cy" "$out"
+expect 8 "a ticket of the other concert" -- "$bin" --json checkin "$cid" "$ocode"
+ok "refused: wrong concert, named" j --arg o "$other" --arg n "Elsewhere $tag" \
+  '.result == "wrong_concert" and .concertId == $o and .concertName == $n and .exitCode == 8' "$out"
+expect 8 "an unknown code" -- "$bin" checkin "$cid" 00000-00000-00000-00000
+ok "refused: unknown code" grep -q "^REFUSED  unknown code" "$out"
+
+# --- cannot verify (6), no key (5)
+closed=http://127.0.0.1:9/dev
+expect 6 "the API cannot be reached" -- "$bin" --api-url "$closed" checkin "$cid" "$(code 1)" --nonce "n9-$tag"
+ok "it says CANNOT VERIFY, never ADMIT" sh -c "grep -q 'CANNOT VERIFY' '$err' && ! grep -q ADMIT '$out'"
+ok "it prints the retry with the same nonce" grep -q -- "--nonce n9-$tag" "$err"
+expect 5 "without the operator key" -- "${nokey[@]}" "$bin" checkin "$cid" "$(code 1)"
+
+# --- stats
+expect 0 "stats --json" -- "$bin" --json stats "$cid"
+ok "stats --json is the API's answer" test "$(jq -cS . "$out")" = "$(api_stats "$cid" | jq -cS .)"
+ok "3 sold, 1 refunded, 2 admitted" j '.sold == 3 and .refunded == 1 and .admitted == 2 and .capacity == 10' "$out"
+expect 0 "stats as text" -- "$bin" stats "$cid"
+ok "the text shows admitted of the valid tickets" grep -q "^Admitted   2 of 2 valid" "$out"
+expect 4 "stats of an unknown concert" -- "$bin" stats "no-such-concert-$tag"
+expect 5 "stats without the key" -- "${nokey[@]}" "$bin" stats "$cid"
+
+echo "$checks checks, $fails failed"
+[ "$fails" -eq 0 ]
