@@ -18,7 +18,11 @@ command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh
 gw_log=${LOCAL_STATE_DIR:+$LOCAL_STATE_DIR/gateway.log}
 
 work=$(mktemp -d /tmp/boxoffice-cli-find.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+. "$root/tests/lib/openapi_log.sh"
+trap 'openapi_proxy_stop; rm -rf "$work"' EXIT
+# the CLI talks to the API through the recording pass-through: its answers are checked against the contract
+openapi_proxy "$BOXOFFICE_API_URL" || { echo "FAIL: the recording pass-through did not start"; exit 1; }
+export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
 export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
 mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
 
