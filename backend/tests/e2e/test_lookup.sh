@@ -232,6 +232,16 @@ expect_json '.tickets[2] | [.status, has("checkedInAt"), has("refundedAt")] | @c
 http GET "$api/tickets/by-code/$code" "${K[@]}"
 expect_json '[.ticket.status, .ticket.door, .order.admitted] | @csv' '"checkedIn","Gate 2",1'
 
+echo "neither a code nor an e-mail searched for is in the logs (gateway access lines, the function's lines)"
+sleep 0.5   # the access line of the last answer is written once it is sent
+for secret in "$code" "$(tr -d '-' <<<"$code" | tr 'A-Z' 'a-z')" "${code:6:11}" ZOE.MULLER zoe.muller PAGER pager%40; do
+  if grep -qiF -- "$secret" "$STACK_DIR/gateway.log"; then
+    grep -iF -- "$secret" "$STACK_DIR/gateway.log" | head -3
+    fail "'$secret' is in the log"
+  fi
+done
+grep -q '"path":"/tickets/by-code/{code}"' "$STACK_DIR/gateway.log" || fail "no access line of GET /tickets/by-code"
+
 echo "a local state from before the indexes: --create-tables adds them to the existing orders table"
 ddb() { # OPERATION JSON -> the answer
   curl -sS -m 30 -X POST "http://127.0.0.1:$STACK_DDB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
