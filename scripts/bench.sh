@@ -9,6 +9,8 @@
 # Knobs: BENCH_QUICK=1 (fewer requests), BENCH_STATE (default build/bench/state),
 #        BENCH_ONLY=bootstrap (only the rows of the packaged bootstrap and the zip; written to
 #        bench/results/<time>-bootstrap.json and latest-bootstrap.*, latest.* untouched),
+#        BENCH_ONLY=lookup (only the lookup row on a private stack, 100,000 orders; written to
+#        bench/results/<time>-lookup.json and latest-lookup.*, latest.* untouched),
 #        ports BENCH_API_PORT (3602), BENCH_DDB_PORT (8603), BENCH_STUB_PORT (9603), BENCH_CANNED_PORT (9604),
 #        BENCH_TLS_PORT (9606: a TLS endpoint, socat, in front of DynamoDB Local for the https cold start).
 # The bootstrap measured is the packaged one, backend/build/task/bootstrap (bootstrap.zip unpacked).
@@ -46,11 +48,15 @@ say "building"
 make -s -C backend all package >/dev/null
 make -s client >/dev/null
 make -s -C bench all floor >/dev/null
+make -s -C backend build/tests/tools/lookup-seed >/dev/null
 B=build/bench
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
 
+if [ "$only" = lookup ] && [ -n "${BENCH_API_URL:-}" ]; then
+  say "BENCH_ONLY=lookup runs on a private stack only (it writes 100,000 orders straight into its DynamoDB)"; exit 2
+fi
 if [ "$only" = bootstrap ]; then
   api=""; key=""; local_api=0
   scripts/ddb-local.sh start "$ddb_port" "$state" >/dev/null
@@ -70,6 +76,38 @@ else
 fi
 C=$PSTACK_CONCERTS; T=$PSTACK_TICKETS
 
+# ---- lookup: GET /orders?email= with 100,000 orders stored, against a single GetItem ----------------------
+# The orders are written by lookup-seed (the items createOrder writes, lookup keys included, BatchWriteItem):
+# 25,000 customers of 4 orders each over the concerts of ids.txt, their e-mails spread over the 676 buckets of
+# two letters (about 150 orders a bucket). Each request asks for one whole customer (one Query of the byEmail
+# index, 4 orders); the floors are one GetItem (the target's) and the same Query, with the backend's DynamoDB
+# client, measured right before on the same DynamoDB Local.
+lookup_rows() {
+  local n_cust=25000 n_q=1000 o_table=${T/-tickets-/-orders-} j fl fq r ok_status
+  [ "$quick" = 1 ] && { n_cust=5000; n_q=300; }
+  say "lookup: seeding $((n_cust * 4)) orders (lookup-seed, BatchWriteItem)"
+  awk -v n="$n_cust" 'function mail(i) { return sprintf("%c%c%05d@bench.example", 97 + i % 26, 97 + int(i / 26) % 26, i) }
+      NR == FNR { c[m++] = $1; next } END {
+      for (i = 0; i < n; i++) printf "4\t%s\tBench Customer %05d\t%s\n", c[i % m], i, mail(i) }' \
+    "$tmp/ids.txt" /dev/null >"$tmp/lookup-spec.tsv"
+  backend/build/tests/tools/lookup-seed "$o_table" 4 <"$tmp/lookup-spec.tsv" >"$tmp/lookup-seeded.tsv"
+  awk -F'\t' 'NR % 97 == 8 { print $4 }' "$tmp/lookup-spec.tsv" >"$tmp/lookup-emails-plain.txt"
+  sed 's/@/%40/' "$tmp/lookup-emails-plain.txt" >"$tmp/lookup-emails.txt"
+  say "floors: GetItem and the lookup's Query with the backend's DynamoDB client (before the lookups)"
+  j=$("$B/ddbfloor" -o GetItem -c "$C" -T "$T" -f "$tmp/ids.txt" -W 200 -n 1000); fl=$(jq -r .p50_ms <<<"$j")
+  row floor "GetItem p50 (before the lookups, $((n_cust * 4)) orders stored)" "$(fmt "$fl" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$j") ms"
+  j=$("$B/ddbfloor" -o Query -O "$o_table" -f "$tmp/lookup-emails-plain.txt" -W 100 -n 1000); fq=$(jq -r .p50_ms <<<"$j")
+  row floor "Query p50 (byEmail, a whole customer's 4 orders)" "$(fmt "$fq" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$j") ms"
+  say "warm: GET /orders?email= (a whole customer: 4 orders), 1 client"
+  j=$("$B/loadgen" -c 1 -n "$n_q" -W 100 -j -H "x-api-key: $key" -f "$tmp/lookup-emails.txt" -l "$tmp/lookup.log" \
+        "$api/orders?email={line}&limit=20")
+  ok_status=$(awk '$2 == 200' "$tmp/lookup.log" | cut -d' ' -f6- | jq -s 'map(select((.orders | length) == 4)) | length')
+  r=$(echo "$(jq -r .p50_ms <<<"$j") / $fl" | bc -l)
+  row lookup "GET /orders?email= p50 at 1 concurrent, $((n_cust * 4)) orders stored" "$(fmt "$(jq -r .p50_ms <<<"$j")" 3)" ms \
+    "<= 2 x floor" "$(le "$r" 2)" \
+    "$(fmt "$r") x GetItem floor, $(fmt "$(echo "$(jq -r .p50_ms <<<"$j") / $fq" | bc -l)") x its Query floor; p90 $(jq -r .p90_ms <<<"$j") / p99 $(jq -r .p99_ms <<<"$j") ms; $ok_status/$(jq -r .requests <<<"$j") answers with the customer's 4 orders"
+}
+
 # ---- rows ---------------------------------------------------------------------------------------
 rows=$tmp/rows.jsonl; : >"$rows"
 # row GROUP NAME VALUE UNIT TARGET_TEXT OK(yes|no|-) [NOTE]
@@ -80,6 +118,12 @@ row() {
 le() { awk -v a="$1" -v b="$2" 'BEGIN{print (a+0 <= b+0) ? "yes" : "no"}'; }
 fmt() { awk -v a="$1" -v p="${2:-2}" 'BEGIN{printf "%.*f", p, a}'; }
 
+if [ "$only" = lookup ]; then
+  for i in $(seq 1 100); do ddb_put_concert "$ddb_port" "$C" "bench-lookup-$i" 1000 "Bench Lookup $i"; echo "bench-lookup-$i"; done >"$tmp/ids.txt"
+  lookup_rows
+fi
+
+if [ "$only" != lookup ]; then
 # ---- 1. bootstrap in isolation: cold start, RSS, CPU per invocation (Runtime API stub) -------------------
 ddb_put_concert "$ddb_port" "$C" bench-get 1000000 "Bench Get"
 ddb_put_concert "$ddb_port" "$C" bench-buy 1000000 "Bench Buy"
@@ -313,6 +357,9 @@ row "hot sale" "orders of 1-4: time to the last 201 (1,000 buyers, 64 connection
   "all 1,000 answered in $(fmt "$(jq -r .duration_s <<<"$hoto")" 3) s; p50 $(jq -r .p50_ms <<<"$hoto") ms, p99 $(jq -r .p99_ms <<<"$hoto") ms; $o_answers"
 row "hot sale" "orders of 1-4: invariant (sold + left = 200, items = sold, codes distinct)" "$([ $o_ok = yes ] && echo holds || echo BROKEN)" "" "holds" "$o_ok" "$o_inv"
 
+# ---- 4c. lookup (on the private stack: its DynamoDB takes the 100,000 orders) ---------------------------
+if [ "$local_api" = 1 ]; then lookup_rows; fi
+
 # ---- 5. the client: first full screen with 10,000 concerts ------------------------------------------------
 say "client: first screen with 10,000 concerts (canned API, pty 80x24)"
 jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venue: "Bench Hall",
@@ -333,6 +380,7 @@ row client "start to first full screen, 10,000 concerts (median of 7)" "$(fmt "$
   "runs: $(printf '%s ' "${runs[@]}")"
 row client "peak RSS with 10,000 concerts" "$(fmt "$(echo "$client_rss / 1024" | bc -l)" 1)" MiB "<= 24 MiB" "$(le "$client_rss" 24576)"
 fi # only != bootstrap
+fi # only != lookup
 
 # ---- 6. package ----------------------------------------------------------------------------------
 zip_bytes=$(stat -c %s backend/build/bootstrap.zip)
@@ -345,7 +393,7 @@ jq -s --arg when "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$(git rev-parse 
   --arg host "$(uname -srm), $(nproc) CPUs" --arg api "$api" --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
   '{when:$when, commit:$commit, host:$host, cpu:$cpu, api:$api, rows:.}' "$rows" >"$results/$stamp.json"
 latest=latest
-if [ "$only" = bootstrap ]; then mv "$results/$stamp.json" "$results/$stamp-bootstrap.json"; stamp=$stamp-bootstrap; latest=latest-bootstrap; fi
+if [ -n "$only" ]; then mv "$results/$stamp.json" "$results/$stamp-$only.json"; stamp=$stamp-$only; latest=latest-$only; fi
 cp "$results/$stamp.json" "$results/$latest.json"
 
 jq -r '.rows[] | [.group, .metric, (.value|tostring) + (if .unit == "" then "" else " " + .unit end), .target,
