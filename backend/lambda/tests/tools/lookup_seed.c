@@ -11,6 +11,7 @@
  * IDS: one line per order, "ID<TAB>CREATED_AT<TAB>SPEC_LINE" (1-based), in SPEC order.
  * DynamoDB from the environment (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials); JOBS threads (default 4),
  * each with its own client. Exit 0 when every item is written. */
+#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: lookup-seed TABLE [JOBS] < SPEC > IDS\n");
         return 2;
     }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) { /* once, before the threads' clients */
+        fprintf(stderr, "lookup-seed: curl_global_init failed\n");
+        return 1;
+    }
     int jobs = argc == 3 ? atoi(argv[2]) : 4;
     if (jobs < 1 || jobs > 64)
         jobs = 4;
@@ -197,5 +202,6 @@ done:
     for (size_t i = 0; i < n; i++)
         order_clear(&orders[i]);
     free(orders);
+    curl_global_cleanup();
     return rc;
 }
