@@ -2,7 +2,7 @@
  * straight to DynamoDB with the backend's own client (backend/ddb/include/ddb.h: kept-alive, SigV4-signed
  * connection), one call at a time.
  *
- *   ddbfloor -o GetItem|TransactWriteItems|Order -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)
+ *   ddbfloor -o GetItem|TransactWriteItems|Order|Query -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)
  *            [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]
  *
  * With -f, call i uses line (i mod lines) of the file, as the API benchmark spreads over its concerts.
@@ -10,7 +10,9 @@
  * conditional seat decrement on the concert plus the conditional put of a new ticket, the same request
  * store_purchase builds; the concert needs N + WARMUP seats. Order is an order of QUANTITY tickets (default 4):
  * the one TransactWriteItems store_order_place builds (seat update by QUANTITY, the order put, per ticket a
- * ticket put and a code put, each conditional), with fresh codes from bo_code_new. Environment: the AWS_* variables the
+ * ticket put and a code put, each conditional), with fresh codes from bo_code_new. Query is the lookup by e-mail
+ * (store_lookup.c): one page of 20 on the orders table's index byEmail, "e#" + the first 2 characters as the
+ * key and begins_with on the sort key; -f then holds folded e-mails (ASCII, lower case). Environment: the AWS_* variables the
  * bootstrap reads (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials).
  * Prints one JSON object: {"op":..,"calls":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"throughput_rps":..}.
  */
@@ -44,6 +46,13 @@ static cJSON *build_request(const char *op, const char *concerts, const char *ti
     if (strcmp(op, "GetItem") == 0) {
         snprintf(buf, sizeof buf, "{\"TableName\":\"%s\",\"Key\":{\"id\":{\"S\":\"%s\"}},\"ConsistentRead\":true}",
                  concerts, id);
+    } else if (strcmp(op, "Query") == 0) { /* tickets names the orders table here */
+        snprintf(buf, sizeof buf,
+                 "{\"TableName\":\"%s\",\"IndexName\":\"byEmail\",\"KeyConditionExpression\":\"#k = :k AND "
+                 "begins_with(#s, :p)\",\"ExpressionAttributeNames\":{\"#k\":\"emailKey\",\"#s\":\"emailSort\"},"
+                 "\"ExpressionAttributeValues\":{\":k\":{\"S\":\"e#%.2s\"},\":p\":{\"S\":\"%s\"}},\"Limit\":20,"
+                 "\"ScanIndexForward\":true}",
+                 tickets, id, id);
     } else {
         uuid_t u;
         char tid[40], date[32];
@@ -192,9 +201,14 @@ int main(int argc, char **argv)
     }
     bool order = strcmp(op, "Order") == 0;
     bool tx = order || strcmp(op, "TransactWriteItems") == 0;
-    if ((!tx && strcmp(op, "GetItem") != 0) || !concerts || !id || (tx && !tickets) || n < 1 || warm < 0 ||
+    bool query = strcmp(op, "Query") == 0;
+    if (query) { /* the orders table takes the tickets table's place in build_request */
+        tickets = orders;
+        concerts = concerts ? concerts : orders;
+    }
+    if ((!tx && !query && strcmp(op, "GetItem") != 0) || !concerts || !id || ((tx || query) && !tickets) || n < 1 || warm < 0 ||
         (order && (!orders || !codes || q < 1 || q > 49))) {
-        fprintf(stderr, "usage: ddbfloor -o GetItem|TransactWriteItems|Order -c CONCERTS_TABLE [-T TICKETS_TABLE]"
+        fprintf(stderr, "usage: ddbfloor -o GetItem|TransactWriteItems|Order|Query -c CONCERTS_TABLE [-T TICKETS_TABLE]"
                         " (-k CONCERT_ID | -f IDS_FILE) [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]\n");
         return 2;
     }

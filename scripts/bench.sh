@@ -11,6 +11,8 @@
 #        bench/results/<time>-bootstrap.json and latest-bootstrap.*, latest.* untouched),
 #        BENCH_ONLY=door (only the door row: scan -> verdict drawn, 1,000 scans of the real box office in a
 #        pty, bench/doortime.py; written to <time>-door.json and latest-door.*; BENCH_DOOR_SCANS=1000),
+#        BENCH_ONLY=lookup (only the lookup row on a private stack, 100,000 orders; written to
+#        bench/results/<time>-lookup.json and latest-lookup.*, latest.* untouched),
 #        ports BENCH_API_PORT (3602), BENCH_DDB_PORT (8603), BENCH_STUB_PORT (9603), BENCH_CANNED_PORT (9604),
 #        BENCH_TLS_PORT (9606: a TLS endpoint, socat, in front of DynamoDB Local for the https cold start).
 # The bootstrap measured is the packaged one, backend/build/task/bootstrap (bootstrap.zip unpacked).
@@ -28,7 +30,7 @@ state=${BENCH_STATE:-$root/build/bench/state}
 api_port=${BENCH_API_PORT:-3602}; ddb_port=${BENCH_DDB_PORT:-8603}
 stub_port=${BENCH_STUB_PORT:-9603}; canned_port=${BENCH_CANNED_PORT:-9604}; tls_port=${BENCH_TLS_PORT:-9606}
 quick=${BENCH_QUICK:-0}; only=${BENCH_ONLY:-}
-case $only in ""|bootstrap|door) ;; *) echo "bench: BENCH_ONLY takes bootstrap or door, not '$only'" >&2; exit 1 ;; esac
+case $only in ""|bootstrap|door|lookup) ;; *) echo "bench: BENCH_ONLY takes bootstrap, door or lookup, not '$only'" >&2; exit 1 ;; esac
 results=bench/results
 tmp=$state/tmp
 rm -rf "$state"; mkdir -p "$tmp" "$results"
@@ -49,11 +51,15 @@ say "building"
 make -s -C backend all package >/dev/null
 make -s client >/dev/null
 make -s -C bench all floor >/dev/null
+make -s -C backend build/tests/tools/lookup-seed >/dev/null
 B=build/bench
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
 
+if [ "$only" = lookup ] && [ -n "${BENCH_API_URL:-}" ]; then
+  say "BENCH_ONLY=lookup runs on a private stack only (it writes 100,000 orders straight into its DynamoDB)"; exit 2
+fi
 if [ "$only" = bootstrap ]; then
   api=""; key=""; local_api=0
   scripts/ddb-local.sh start "$ddb_port" "$state" >/dev/null
@@ -73,6 +79,38 @@ else
 fi
 C=$PSTACK_CONCERTS; T=$PSTACK_TICKETS
 
+# ---- lookup: GET /orders?email= with 100,000 orders stored, against a single GetItem ----------------------
+# The orders are written by lookup-seed (the items createOrder writes, lookup keys included, BatchWriteItem):
+# 25,000 customers of 4 orders each over the concerts of ids.txt, their e-mails spread over the 676 buckets of
+# two letters (about 150 orders a bucket). Each request asks for one whole customer (one Query of the byEmail
+# index, 4 orders); the floors are one GetItem (the target's) and the same Query, with the backend's DynamoDB
+# client, measured right before on the same DynamoDB Local.
+lookup_rows() {
+  local n_cust=25000 n_q=1000 o_table=${T/-tickets-/-orders-} j fl fq r ok_status
+  [ "$quick" = 1 ] && { n_cust=5000; n_q=300; }
+  say "lookup: seeding $((n_cust * 4)) orders (lookup-seed, BatchWriteItem)"
+  awk -v n="$n_cust" 'function mail(i) { return sprintf("%c%c%05d@bench.example", 97 + i % 26, 97 + int(i / 26) % 26, i) }
+      NR == FNR { c[m++] = $1; next } END {
+      for (i = 0; i < n; i++) printf "4\t%s\tBench Customer %05d\t%s\n", c[i % m], i, mail(i) }' \
+    "$tmp/ids.txt" /dev/null >"$tmp/lookup-spec.tsv"
+  backend/build/tests/tools/lookup-seed "$o_table" 4 <"$tmp/lookup-spec.tsv" >"$tmp/lookup-seeded.tsv"
+  awk -F'\t' 'NR % 97 == 8 { print $4 }' "$tmp/lookup-spec.tsv" >"$tmp/lookup-emails-plain.txt"
+  sed 's/@/%40/' "$tmp/lookup-emails-plain.txt" >"$tmp/lookup-emails.txt"
+  say "floors: GetItem and the lookup's Query with the backend's DynamoDB client (before the lookups)"
+  j=$("$B/ddbfloor" -o GetItem -c "$C" -T "$T" -f "$tmp/ids.txt" -W 200 -n 1000); fl=$(jq -r .p50_ms <<<"$j")
+  row floor "GetItem p50 (before the lookups, $((n_cust * 4)) orders stored)" "$(fmt "$fl" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$j") ms"
+  j=$("$B/ddbfloor" -o Query -O "$o_table" -f "$tmp/lookup-emails-plain.txt" -W 100 -n 1000); fq=$(jq -r .p50_ms <<<"$j")
+  row floor "Query p50 (byEmail, a whole customer's 4 orders)" "$(fmt "$fq" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$j") ms"
+  say "warm: GET /orders?email= (a whole customer: 4 orders), 1 client"
+  j=$("$B/loadgen" -c 1 -n "$n_q" -W 100 -j -H "x-api-key: $key" -f "$tmp/lookup-emails.txt" -l "$tmp/lookup.log" \
+        "$api/orders?email={line}&limit=20")
+  ok_status=$(awk '$2 == 200' "$tmp/lookup.log" | cut -d' ' -f6- | jq -s 'map(select((.orders | length) == 4)) | length')
+  r=$(echo "$(jq -r .p50_ms <<<"$j") / $fl" | bc -l)
+  row lookup "GET /orders?email= p50 at 1 concurrent, $((n_cust * 4)) orders stored" "$(fmt "$(jq -r .p50_ms <<<"$j")" 3)" ms \
+    "<= 2 x floor" "$(le "$r" 2)" \
+    "$(fmt "$r") x GetItem floor, $(fmt "$(echo "$(jq -r .p50_ms <<<"$j") / $fq" | bc -l)") x its Query floor; p90 $(jq -r .p90_ms <<<"$j") / p99 $(jq -r .p99_ms <<<"$j") ms; $ok_status/$(jq -r .requests <<<"$j") answers with the customer's 4 orders"
+}
+
 # ---- rows ---------------------------------------------------------------------------------------
 rows=$tmp/rows.jsonl; : >"$rows"
 # row GROUP NAME VALUE UNIT TARGET_TEXT OK(yes|no|-) [NOTE]
@@ -83,7 +121,12 @@ row() {
 le() { awk -v a="$1" -v b="$2" 'BEGIN{print (a+0 <= b+0) ? "yes" : "no"}'; }
 fmt() { awk -v a="$1" -v p="${2:-2}" 'BEGIN{printf "%.*f", p, a}'; }
 
-if [ "$only" != door ]; then
+if [ "$only" = lookup ]; then
+  for i in $(seq 1 100); do ddb_put_concert "$ddb_port" "$C" "bench-lookup-$i" 1000 "Bench Lookup $i"; echo "bench-lookup-$i"; done >"$tmp/ids.txt"
+  lookup_rows
+fi
+
+if [ "$only" != lookup ] && [ "$only" != door ]; then
 # ---- 1. bootstrap in isolation: cold start, RSS, CPU per invocation (Runtime API stub) -------------------
 ddb_put_concert "$ddb_port" "$C" bench-get 1000000 "Bench Get"
 ddb_put_concert "$ddb_port" "$C" bench-buy 1000000 "Bench Buy"
@@ -148,7 +191,7 @@ done
 for id in bench-get bench-buy; do
   ddb_req "$ddb_port" DeleteItem "{\"TableName\":\"$C\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null
 done
-fi # only != door
+fi # only != lookup, door
 
 if [ -z "$only" ]; then
 # ---- 3. warm latency through the API ----------------------------------------------------------------
@@ -317,6 +360,9 @@ fi
 row "hot sale" "orders of 1-4: time to the last 201 (1,000 buyers, 64 connections)" "$(fmt "$(jq -r .last_2xx_s <<<"$hoto")" 3)" s "-" "-" \
   "all 1,000 answered in $(fmt "$(jq -r .duration_s <<<"$hoto")" 3) s; p50 $(jq -r .p50_ms <<<"$hoto") ms, p99 $(jq -r .p99_ms <<<"$hoto") ms; $o_answers"
 row "hot sale" "orders of 1-4: invariant (sold + left = 200, items = sold, codes distinct)" "$([ $o_ok = yes ] && echo holds || echo BROKEN)" "" "holds" "$o_ok" "$o_inv"
+
+# ---- 4c. lookup (on the private stack: its DynamoDB takes the 100,000 orders) ---------------------------
+if [ "$local_api" = 1 ]; then lookup_rows; fi
 
 # ---- 5. the client: first full screen with 10,000 concerts ------------------------------------------------
 say "client: first screen with 10,000 concerts (canned API, pty 80x24)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory check (valgrind memcheck): every unit test binary of the plain build (client and backend), then a
-# bootstrap serving 1,500 invocations of all ten handlers (valid and invalid inputs) against DynamoDB Local,
+# bootstrap serving 1,600 invocations of all twelve handlers (valid and invalid inputs) against DynamoDB Local,
 # fed by bench/rtstub (a Runtime API stub). Fails on any invalid access, use of uninitialised memory, or a
 # definite/indirect leak. Run by scripts/run-tests.sh and `make check-memory`.
 # Ports: CHECKMEM_DDB_PORT (default 8604), CHECKMEM_STUB_PORT (9604+1 = 9605).
@@ -55,10 +55,10 @@ for t in "${tests[@]}"; do
 done
 for i in "${!pids[@]}"; do wait "${pids[$i]}" || { fail=1; failed+=("${names[$i]}"); }; done
 
-# ---- bootstrap: 1,500 invocations under valgrind ---------------------------------------------------------
+# ---- bootstrap: 1,600 invocations under valgrind ---------------------------------------------------------
 # backend/build/bootstrap is the deployed link before strip (test_artifact_contents.sh checks that the zip's
 # bootstrap is exactly it, stripped): the same code, with the symbols valgrind's reports need.
-echo "check-memory: bootstrap, 1,500 invocations under valgrind (DynamoDB Local on :$ddb_port)"
+echo "check-memory: bootstrap, 1,600 invocations under valgrind (DynamoDB Local on :$ddb_port)"
 cleanup() { scripts/ddb-local.sh stop "$state" >/dev/null 2>&1; }
 trap cleanup EXIT
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
@@ -131,6 +131,18 @@ api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"reason":"all","
 api_event POST '/orders/{id}/refund' /orders/nope/refund '{"reason":"x"}' nope | op >"$ev/refund-404.json"
 api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"ticketIds":[],"reason":7}' mem-order | op >"$ev/refund-bad.json"
 for c in mem-open nope mem-malformed; do api_event GET '/concerts/{id}/stats' "/concerts/$c/stats" '' "$c" | op >"$ev/stats-$c.json"; done
+# lookups: the orders createOrder wrote above (Mem Buyer, mem@example.com), pages, filters and bad input
+find_ev() { api_event GET /orders /orders | jq -c --argjson q "$1" '.queryStringParameters=$q'; }
+find_ev '{"email":"MEM@example.com"}' | op >"$ev/find-email.json"
+find_ev '{"name":"mem b","limit":"1"}' | op >"$ev/find-page.json"
+find_ev '{"name":"Mëm","concertId":"mem-open","limit":"2"}' | op >"$ev/find-concert.json"
+find_ev '{"name":"mem","cursor":"1.WyJhIiwibWVtXHUwMDFmOSJd.0123456789abcdef"}' | op >"$ev/find-cursor-bad.json"
+find_ev '{"name":"m"}' | op >"$ev/find-short.json"
+find_ev '{"email":"mem"}' >"$ev/find-nokey.json"
+bycode() { api_event GET '/tickets/by-code/{code}' "/tickets/by-code/$1" | jq -c --arg c "$1" '.pathParameters={code:$c}' | op; }
+bycode abcdefghjkmnpqrstvw1 >"$ev/bycode-ok.json"
+bycode 00000-00000-00000-00000 >"$ev/bycode-unknown.json"
+bycode UUU >"$ev/bycode-bad.json"
 
 stub() { # handler invocations events...
   local h=$1 n=$2; shift 2
@@ -164,13 +176,17 @@ stub checkIn 60 "$ev/checkin-ok.json" "$ev/checkin-again.json" "$ev/checkin-wron
 stub undoCheckIn 30 "$ev/undo-ok.json" "$ev/undo-404.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-undoCheckIn); }
 stub refundOrder 60 "$ev/refund-key.json" "$ev/refund-all.json" "$ev/refund-404.json" "$ev/refund-bad.json" "$ev/garbage.json" \
   || { fail=1; failed+=(bootstrap-refundOrder); }
+stub findOrders 60 "$ev/find-email.json" "$ev/find-page.json" "$ev/find-concert.json" "$ev/find-cursor-bad.json" \
+  "$ev/find-short.json" "$ev/find-nokey.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-findOrders); }
+stub getTicketByCode 40 "$ev/bycode-ok.json" "$ev/bycode-unknown.json" "$ev/bycode-bad.json" "$ev/garbage.json" \
+  || { fail=1; failed+=(bootstrap-getTicketByCode); }
 stub concertStats 50 "$ev/stats-mem-open.json" "$ev/stats-nope.json" "$ev/stats-mem-malformed.json" "$ev/garbage.json" \
   || { fail=1; failed+=(bootstrap-concertStats); }
 # after the refunds: reading an order back parses its refunds list
 stub getOrder 50 "$ev/getorder-404.json" "$ev/getorder-refunded.json" "$ev/garbage.json" || { fail=1; failed+=(bootstrap-getOrder); }
 
 if [ $fail -eq 0 ]; then
-  echo "check-memory: ${#tests[@]} unit test binaries and 1,500 bootstrap invocations: no leak, no invalid access"
+  echo "check-memory: ${#tests[@]} unit test binaries and 1,600 bootstrap invocations: no leak, no invalid access"
 else
   echo "check-memory: FAILED: ${failed[*]}"
 fi

@@ -34,6 +34,9 @@ typedef struct outcome {
     int pid;
     const char *error_type;    /* static string or NULL */
     size_t bytes;
+    bool secret_path;          /* the route has a {code} parameter (a ticket code, a bearer secret): the
+                                  access log gives the route's template, not the path */
+    const char *resource;      /* the matched route's template (points into the config), or NULL */
 } outcome;
 
 typedef struct api_req {
@@ -131,7 +134,8 @@ static void access_log(const char *rid, const char *ip, const char *method, cons
     char *s = NULL;
     if (j && cJSON_AddStringToObject(j, "time", now) && cJSON_AddStringToObject(j, "event", "access") &&
         cJSON_AddStringToObject(j, "requestId", rid) && cJSON_AddStringToObject(j, "ip", ip) &&
-        cJSON_AddStringToObject(j, "method", method) && cJSON_AddStringToObject(j, "path", url) &&
+        cJSON_AddStringToObject(j, "method", method) &&
+        cJSON_AddStringToObject(j, "path", o->secret_path && o->resource ? o->resource : url) &&
         cJSON_AddNumberToObject(j, "status", o->status) && cJSON_AddNumberToObject(j, "bytes", (double)o->bytes) &&
         cJSON_AddNumberToObject(j, "durationMs", (double)(long long)(ms * 100) / 100) &&
         (o->function ? cJSON_AddStringToObject(j, "function", o->function) != NULL : true) &&
@@ -214,6 +218,8 @@ static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *
     gw_route_status rs = gw_route_match(h->cfg, method, rest, &route, &params);
     if (rs == GW_ROUTE_NOMEM) return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
     if (rs != GW_ROUTE_OK) goto missing;
+    o->resource = route->resource;
+    o->secret_path = strstr(route->resource, "{code}") != NULL;
     size_t key_len = 0;
     const char *key = request_api_key(c, &key_len);
     if (route->private_route && !key_ok(h, key, key_len)) {

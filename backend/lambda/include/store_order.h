@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "bo_code.h"
 #include "bo_valid_order.h"
 #include "store.h"
@@ -89,6 +91,11 @@ const char *order_revenue_attr(order_payment m);
  *                     transaction failed); STORE_UNAVAILABLE / STORE_ERROR: storage failure
  * Nothing is written unless STORE_OK. *out is zeroed unless STORE_REPLAY (then the caller's: order_clear). */
 store_status store_order_place(store *s, order *o, order *out, int64_t *seats_left);
+
+/* Fills it (an empty DynamoDB item object) with the attributes of the order item above, exactly as
+ * store_order_place writes it (lookup keys included). false when out of memory. For tools that write
+ * order items in bulk (backend/lambda/tests/tools/lookup_seed.c: the lookup tests and bench). */
+bool store_order_item_fill(cJSON *it, const order *o);
 
 /* Reads the concert before an order (as store_purchase does: strongly consistent, a seat counter
  * stored as a string rewritten as N first): STORE_OK (*out the caller's), STORE_MALFORMED (*out with

@@ -93,7 +93,8 @@ static bool add_list(cJSON *obj, const char *name, const order *o, bool attendee
     return true;
 }
 
-/* Wraps item into {"Put": {"TableName", "Item", "ConditionExpression": attribute_not_exists(key)}}. */
+/* Wraps a new item into {"Put": {"TableName", "Item", "ConditionExpression": attribute_not_exists(key)}}
+ * appended to items: the (empty) item, NULL on OOM. */
 static cJSON *put_of(cJSON *items, const char *table, const char *key)
 {
     cJSON *wrap = cJSON_CreateObject();
@@ -136,18 +137,8 @@ static cJSON *order_request(store *s, const order *o)
         !add_n(values, ":q", o->quantity) || !add_money(values, ":value", o->unit_cents * o->quantity))
         goto fail;
     /* [1] the order */
-    bool have_attendees = o->quantity > 0 && o->tickets[0].attendee;
     cJSON *it = put_of(items, store_table(s, STORE_T_ORDERS), "id");
-    if (!it || !ddb_attr_add(it, "id", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
-        !add_n(it, "quantity", o->quantity) || !add_money(it, "unitPrice", o->unit_cents) ||
-        !add_money(it, "total", o->total_cents) || !ddb_attr_add(it, "currency", "S", o->currency) ||
-        !ddb_attr_add(it, "paymentMethod", "S", order_payment_name(o->method)) ||
-        (o->has_tendered && (!add_money(it, "tendered", o->tendered_cents) || !add_money(it, "change", o->change_cents))) ||
-        !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
-        (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
-        (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
-        (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false) ||
-        !store_lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at))
+    if (!it || !store_order_item_fill(it, o))
         goto fail;
     /* [2 + 2i] the tickets, [3 + 2i] their codes */
     for (int i = 0; i < o->quantity; i++) {
@@ -169,6 +160,23 @@ static cJSON *order_request(store *s, const order *o)
 fail:
     cJSON_Delete(req);
     return NULL;
+}
+
+bool store_order_item_fill(cJSON *it, const order *o)
+{
+    bool have_attendees = o->quantity > 0 && o->tickets[0].attendee;
+    if (!ddb_attr_add(it, "id", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
+        !add_n(it, "quantity", o->quantity) || !add_money(it, "unitPrice", o->unit_cents) ||
+        !add_money(it, "total", o->total_cents) || !ddb_attr_add(it, "currency", "S", o->currency) ||
+        !ddb_attr_add(it, "paymentMethod", "S", order_payment_name(o->method)) ||
+        (o->has_tendered && (!add_money(it, "tendered", o->tendered_cents) || !add_money(it, "change", o->change_cents))) ||
+        !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
+        (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
+        (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
+        (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false) ||
+        !store_lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at))
+        return false;
+    return true;
 }
 
 /* ---- reading --------------------------------------------------------------------------------- */
