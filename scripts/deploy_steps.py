@@ -9,8 +9,8 @@ file's order) and only the attribute definitions its keys use. scripts/deploy.sh
 serverless.yml itself. A table that does not exist yet is created with all its indexes in one update.
 
 usage:
-  deploy_steps.py plan CONFIG STAGE REGION OUTDIR  writes OUTDIR/<n>-<indexes>/serverless.yml (OUTDIR is
-                                                   emptied first), prints their paths in order, one a line
+  deploy_steps.py plan CONFIG STAGE REGION OUTDIR  writes OUTDIR/<n>-<indexes>/serverless.yml (an earlier
+                                                   run's steps removed first), prints their paths, one a line
   deploy_steps.py wait CONFIG STAGE REGION         waits until every GSI CONFIG declares is ACTIVE on its
                                                    (existing) table
   deploy_steps.py region CONFIG                    the region serverless.yml deploys to without --region
@@ -133,12 +133,13 @@ def derive(config, step, src_dir, out_dir):
 
 
 def write_steps(config_path, steps, out_dir):
-    """Writes the step configs under OUT_DIR (emptied first); returns their paths in order."""
+    """Writes the step configs under OUT_DIR (the steps of an earlier run removed first); returns their paths."""
     with open(config_path) as f:
         config = yaml.safe_load(f)
     src_dir = os.path.dirname(os.path.abspath(config_path))
-    if os.path.isdir(out_dir):
-        shutil.rmtree(out_dir)
+    for old in os.listdir(out_dir) if os.path.isdir(out_dir) else []:
+        if re.fullmatch(r"[0-9]+-[A-Za-z0-9_.-]*", old):
+            shutil.rmtree(os.path.join(out_dir, old))
     paths = []
     for n, step in enumerate(steps, 1):
         d = os.path.join(out_dir, f"{n}-{'-'.join(sorted({i for v in step.values() for i in v}))}")
