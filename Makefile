@@ -12,7 +12,7 @@ CLIENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLIENT_SRC) $(COMMON_SRC))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/support/*.c))
 
-.PHONY: all client backend deps test unit-tests run local-up local-down bench fuzz check-memory package clean install
+.PHONY: all client backend deps test unit-tests run local-up local-down bench fuzz check-memory package deploy clean install
 all: client backend
 client: $(BUILD)/boxoffice
 backend:
@@ -56,6 +56,11 @@ check-memory: deps all
 
 package:
 	$(MAKE) -C backend package
+
+# make deploy STAGE=prod [REGION=eu-central-1]: the zip, then scripts/deploy.sh (AWS credentials)
+deploy: package
+	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=<stage> [REGION=<region>]"; exit 64; }
+	scripts/deploy.sh $(STAGE) $(REGION)
 
 PREFIX ?= /usr/local
 install: client

@@ -21,6 +21,8 @@ PKGS=(
   dpkg-dev patch debian-archive-keyring libmbedtls-dev libssl-dev binutils unzip openssl socat
   # scripts/openapi-check.py: every answer of the end-to-end tests against docs/openapi.yaml (Debian's python3)
   python3-jsonschema python3-yaml
+  # scripts/deploy.sh asks DynamoDB which indexes a stage's tables have (scripts/deploy_steps.py)
+  python3-boto3
   # orders: the receipt's QR codes (libqrencode), venue time zones (tzdata), the e2e test that scans them (zbarimg)
   libqrencode-dev tzdata zbar-tools
 )
