@@ -143,14 +143,17 @@ static int64_t refund_amount(const bo_order *o, size_t n)
     return unit * (int64_t)n;
 }
 
-/* "valid", "admitted 20:14:03 CET at door 2", "refunded" ... */
-static void ticket_state(const bo_order_ticket *t, const char *tz, char *out, size_t cap)
+/* "valid", "admitted at 20:14:03 CET at door 2", "refunded" ... With short set, an admitted ticket's state
+ * in fewer columns for a narrow state column: "admitted 20:14:03 at door 2" (no zone, no "at"). */
+static void ticket_state(const bo_order_ticket *t, const char *tz, bool short_form, char *out, size_t cap)
 {
     char when[64];
     if (strcmp(t->status, "checkedIn") == 0) {
-        if (t->checked_in_at[0] == '\0' || client_time_strftime(t->checked_in_at, tz, "%H:%M:%S %Z", when, sizeof when) != 0)
+        if (t->checked_in_at[0] == '\0' ||
+            client_time_strftime(t->checked_in_at, tz, short_form ? "%H:%M:%S" : "%H:%M:%S %Z", when, sizeof when) != 0)
             snprintf(when, sizeof when, "?");
-        snprintf(out, cap, "admitted at %s%s%s", when, t->door[0] != '\0' ? " at door " : "", t->door);
+        snprintf(out, cap, "admitted %s%s%s%s", short_form ? "" : "at ", when,
+                 t->door[0] != '\0' ? " at door " : "", t->door);
     } else if (strcmp(t->status, "refunded") == 0) {
         snprintf(out, cap, "refunded");
     } else {
@@ -223,20 +226,41 @@ static void draw(ui_app *app, const ui_rect *a)
         rows = 1;
     os->rows = rows;
     ui_scroll_fix(o->n_tickets, (size_t)rows, &os->sel, &os->top);
+    /* The state column: at least STATE_W, wider when a state needs it (the door of an admitted ticket) and
+     * the row has room left after the code and the widest name on the tickets; a state that still does not
+     * fit takes its short form. */
+    enum { STATE_W = 34, CODE_PART = 35 /* ">[x] nn  CODE  " */, NAME_MAX_W = 16 };
+    int need = STATE_W, names = 0;
+    for (size_t i = 0; i < o->n_tickets; i++) {
+        const bo_order_ticket *t = &o->tickets[i];
+        ticket_state(t, tz, false, state, sizeof state);
+        int sw_i = ui_text_width(state) + 2; /* + " ◂" */
+        need = sw_i > need ? sw_i : need;
+        int nw = t->attendee != NULL ? ui_text_width(t->attendee) : 0;
+        names = nw > names ? nw : names;
+    }
+    if (names > NAME_MAX_W)
+        names = NAME_MAX_W;
+    int room = w - 1 - CODE_PART - names;
+    int sw = need < room ? need : room;
+    if (sw < STATE_W)
+        sw = STATE_W;
     for (int r = 0; r < rows && os->top + (size_t)r < o->n_tickets; r++) {
         size_t i = os->top + (size_t)r;
         const bo_order_ticket *t = &o->tickets[i];
         bool sel = i == os->sel;
         int base = sel ? ui_attr(app, UI_A_SELECTED) : 0;
         bo_code_grouped(t->code, code, sizeof code);
-        ticket_state(t, tz, state, sizeof state);
+        bool marked = os->mark[0] != '\0' && strcmp(os->mark, t->id) == 0;
+        ticket_state(t, tz, false, state, sizeof state);
+        if (ui_text_width(state) + (marked ? 2 : 0) > sw)
+            ticket_state(t, tz, true, state, sizeof state);
         snprintf(line, sizeof line, "%s[%s] %2zu  %s  %s", sel ? ">" : " ", os->picked[i] ? "x" : " ", i + 1, code,
                  t->attendee != NULL ? t->attendee : "");
-        int sw = 34;
         ui_draw_text(y + r, x - 1, w - sw - 1, line, base, false);
         int sattr = sel ? base : strcmp(t->status, "refunded") == 0 ? ui_attr(app, UI_A_SOLDOUT)
                                : strcmp(t->status, "checkedIn") == 0 ? ui_attr(app, UI_A_DIM) : ui_attr(app, UI_A_OK);
-        snprintf(line, sizeof line, "%s%s", state, os->mark[0] != '\0' && strcmp(os->mark, t->id) == 0 ? " \xe2\x97\x82" : "");
+        snprintf(line, sizeof line, "%s%s", state, marked ? " \xe2\x97\x82" : "");
         ui_draw_text(y + r, x + w - sw - 1, sw, line, sattr, false);
     }
     if (os->confirming)

@@ -3,6 +3,7 @@
 # one of its three tickets, refunds it after the confirmation that shows the amount and the payment method
 # and asks for a reason, and sees the ticket's state change and the seat back in the list's seats left at
 # once; the API then holds exactly that ticket refunded and one seat more. A scanned code finds the order too.
+# An admitted ticket's state shows its time and door whole (at 80 columns in its short form).
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
@@ -71,5 +72,17 @@ tui_wait_re "^> Ada Refund .* $email"
 tui_keys Enter
 tui_wait "$oid"
 tui_wait "◂"                                        # the scanned ticket is marked
+
+# an admitted ticket's state names the time and the door in full, at 100 columns and at 80 (short form)
+c1=$(jq -r '.tickets[0].code' <<<"$o")
+ci=$(openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' \
+  "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$c1" --arg k "$cid" \
+  '{code: $c, concertId: $k, nonce: "find-refund-1", door: "North gate"}')") || tui_fail "cannot check in ticket 1"
+at=$(TZ=Europe/Berlin date -d "$(jq -r .ticket.checkedInAt <<<"$ci")" +%H:%M:%S)
+tui_keys r
+tui_wait_re "1  $(code_grouped "$c1") +admitted at $at CES?T at door North gate *│"
+tui_resize 80 24
+tui_wait_re "1  $(code_grouped "$c1") +admitted $at at door North gate *│"
+tui_log "admitted at $at at door North gate, in full at 100 columns, short at 80"
 tui_keys q
 tui_wait "EXITED rc=0"
