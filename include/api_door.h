@@ -27,6 +27,7 @@ typedef struct api_checkin_verdict {
     char ticket_id[BO_ID_MAX + 1];
     char code[BO_CODE_MAX + 1];
     char attendee[256];            /* "" when the ticket has no name */
+    char customer[256];            /* admitted: the order's customer, "" when none */
     char order_id[BO_ID_MAX + 1];
     int quantity;                  /* admitted: the order's tickets, and ... */
     int admitted_so_far;           /* ... how many of them are in now (this one included) */

@@ -85,6 +85,7 @@ static bool read_admitted(const cJSON *j, api_checkin_verdict *v)
         return false;
     ticket_fields(t, v);
     get_text(o, "id", v->order_id, sizeof v->order_id);
+    get_text(o, "customerName", v->customer, sizeof v->customer);
     v->quantity = (int)q;
     v->admitted_so_far = (int)so_far;
     v->kind = API_CHECKIN_ADMITTED;

@@ -94,7 +94,8 @@ int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)
                   && add_text(j, "orderId", v.order_id) && add_text(j, "at", v.at) && add_text(j, "door", v.door);
         if (ok && v.kind == API_CHECKIN_ADMITTED)
             ok = cJSON_AddNumberToObject(j, "quantity", v.quantity) != NULL
-                 && cJSON_AddNumberToObject(j, "admittedSoFar", v.admitted_so_far) != NULL;
+                 && cJSON_AddNumberToObject(j, "admittedSoFar", v.admitted_so_far) != NULL
+                 && add_text(j, "customerName", v.customer);
         if (ok && v.kind == API_CHECKIN_WRONG_CONCERT)
             ok = add_text(j, "concertId", v.concert_id) && add_text(j, "concertName", v.concert_name);
         if (ok && (v.kind == API_CHECKIN_ERROR || v.kind == API_CHECKIN_UNVERIFIED))
@@ -112,7 +113,8 @@ int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)
         switch (v.kind) {
         case API_CHECKIN_ADMITTED:
             fprintf(out, "ADMIT  %s \xe2\x80\x94 ticket %d of %d (order %s)\n",
-                    v.attendee[0] != '\0' ? v.attendee : "(no name)", v.admitted_so_far, v.quantity, v.order_id);
+                    v.attendee[0] != '\0' ? v.attendee : v.customer[0] != '\0' ? v.customer : "(no name)",
+                    v.admitted_so_far, v.quantity, v.order_id);
             break;
         case API_CHECKIN_ALREADY_ADMITTED:
             fprintf(out, "REFUSED  already admitted at %s%s%s\n", at, v.door[0] != '\0' ? " at door " : "", v.door);

@@ -190,7 +190,7 @@ static void make_entry(const door_state *d, const door_scan *s, const net_result
     bo_clock_iso_ms(s->at_ms, iso);
     clock_of(d, iso, e->clock, sizeof e->clock);
     code_shown(s->code, code);
-    const char *who = v->attendee[0] != '\0' ? v->attendee : NULL;
+    const char *who = v->attendee[0] != '\0' ? v->attendee : v->customer[0] != '\0' ? v->customer : NULL;
     put(e->word, sizeof e->word, "REFUSED");
     switch (v->kind) {
     case API_CHECKIN_ADMITTED:

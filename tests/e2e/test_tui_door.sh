@@ -151,7 +151,15 @@ tui_resize 39 12
 tui_wait "Terminal too small"
 tui_resize 40 12
 tui_wait "ALREADY ADMITTED: Hal"
-tui_log "40x12: verdict, count and input shown"
+# a walk-up order with the customer's name and no names on its tickets: the door shows the customer
+o5=$(curl -fsS -m 10 "${K[@]}" "$url/box-office/orders" --data-binary \
+  "$(jq -nc --arg c "$A" '{concertId: $c, quantity: 1, customerName: "Gil Walker", payment: {method: "cash"}}')") \
+  || tui_fail "cannot sell the walk-up order"
+tui_type "$(code_of "$o5" 0)"; tui_keys Enter
+tui_wait "Gil Walker"
+admit_shown || tui_fail "the walk-up's ADMIT is not drawn on green"
+tui_has "no name on the ticket" && tui_fail "the door does not name the order's customer"
+tui_log "40x12: verdict, count and input shown; a ticket without a name shows its order's customer"
 tui_stop
 
 # --- (5) locked with a PIN: Esc does not leave, F10 + the PIN does

@@ -22,7 +22,8 @@
 #define TICKET(status, extra) "{\"id\":\"t-1\",\"code\":\"" CODE "\",\"orderId\":\"o-1\",\"concertId\":\"c-1\"," \
     "\"attendee\":\"Ada Lovelace\",\"status\":\"" status "\"" extra "}"
 #define ADMITTED "{\"result\":\"admitted\",\"ticket\":" TICKET("checkedIn", ",\"checkedInAt\":\"2026-12-12T19:14:03.120Z\"," \
-    "\"door\":\"North\"") ",\"order\":{\"id\":\"o-1\",\"quantity\":4,\"admittedSoFar\":2}}"
+    "\"door\":\"North\"") ",\"order\":{\"id\":\"o-1\",\"quantity\":4,\"admittedSoFar\":2," \
+    "\"customerName\":\"Ada L. \\u001b[31m\"}}"
 
 typedef struct fixture {
     http_stub *stub;
@@ -80,6 +81,8 @@ static void admitted_sends_the_canonical_code_nonce_and_door_and_reads_the_verdi
     assert_string_equal(v.ticket_id, "t-1");
     assert_string_equal(v.attendee, "Ada Lovelace");
     assert_string_equal(v.order_id, "o-1");
+    assert_null(strchr(v.customer, '\x1b')); /* the order's customer, sanitised */
+    assert_non_null(strstr(v.customer, "Ada L."));
     assert_int_equal(v.quantity, 4);
     assert_int_equal(v.admitted_so_far, 2);
     assert_string_equal(v.at, "2026-12-12T19:14:03.120Z");

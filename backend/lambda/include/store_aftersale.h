@@ -55,6 +55,7 @@ typedef struct checkin_ticket {
     char nonce[CHECKIN_NONCE_MAX + 1];
     char refunded_at[32];                 /* "" unless refunded */
     int order_quantity, order_admitted;   /* the order's, read after the change */
+    char *order_customer;                 /* owned; the order's customerName, NULL when none or not read */
 } checkin_ticket;
 
 void checkin_ticket_clear(checkin_ticket *t);

@@ -77,7 +77,7 @@ cJSON *handler_checkin_ticket_json(const checkin_ticket *t)
     return j;
 }
 
-/* {"result": result, "error"?: error (a refusal), "ticket": ..., "order": {id, quantity, admittedSoFar}?}
+/* {"result": result, "error"?: error (a refusal), "ticket": ..., "order": {id, quantity, admittedSoFar, customerName?}?}
  * plus at/door when admitted earlier. */
 static cJSON *result_json(const char *result, const char *error, const checkin_ticket *t, bool with_order, bool with_at)
 {
@@ -93,7 +93,8 @@ static cJSON *result_json(const char *result, const char *error, const checkin_t
     ok = ok && (!with_order || ((o = cJSON_AddObjectToObject(j, "order")) &&
                                 cJSON_AddStringToObject(o, "id", t->order_id) &&
                                 cJSON_AddNumberToObject(o, "quantity", t->order_quantity) &&
-                                cJSON_AddNumberToObject(o, "admittedSoFar", t->order_admitted)));
+                                cJSON_AddNumberToObject(o, "admittedSoFar", t->order_admitted) &&
+                                (!t->order_customer || cJSON_AddStringToObject(o, "customerName", t->order_customer))));
     if (!ok) {
         cJSON_Delete(j);
         return NULL;

@@ -15,6 +15,7 @@ void checkin_ticket_clear(checkin_ticket *t)
     if (!t)
         return;
     free(t->attendee);
+    free(t->order_customer);
     memset(t, 0, sizeof *t);
 }
 
@@ -159,7 +160,15 @@ static store_status read_ticket(store *s, const char *id, bool read_order, check
     const char *q = ddb_attr_n(item, "quantity"), *a = ddb_attr_n(item, "admitted");
     t->order_quantity = q ? atoi(q) : 0;
     t->order_admitted = a ? atoi(a) : 0;
+    const char *who = ddb_attr_s(item, "customerName"); /* the door shows it when the ticket has no name */
+    free(t->order_customer);
+    t->order_customer = who && who[0] ? strdup(who) : NULL;
+    bool no_mem = who && who[0] && !t->order_customer;
     cJSON_Delete(item);
+    if (no_mem) {
+        store_set_error(s, "order: out of memory");
+        return STORE_ERROR;
+    }
     return STORE_OK;
 }
 

@@ -57,6 +57,7 @@ expect_json .ticket.status checkedIn
 expect_json .ticket.id "$tid1"
 expect_json .ticket.door "North gate"
 expect_json '.order | [.id, .quantity, .admittedSoFar] | @csv' "\"$oid1\",3,1"
+expect_json .order.customerName "Ann Buyer"   # the door's name for a ticket without an attendee
 first=$(jq -c 'del(.order.admittedSoFar)' <<<"$HTTP_BODY")
 at=$(jq -r .ticket.checkedInAt <<<"$HTTP_BODY")
 checkin "$code1" "$c1" n-1 "North gate"
