@@ -34,6 +34,8 @@ typedef struct find_state {
     size_t n, cap;
     char cursor[API_CURSOR_MAX + 1];   /* the next page ("" = none) */
     char code_ticket[BO_ID_MAX + 1];   /* a code lookup: the ticket it named */
+    char reopen[BO_ID_MAX + 1];        /* the order opened from here: selected again when the results come
+                                        * back (they are asked again on return: a refund changes them) */
     size_t sel, top;
     int list_rows;                     /* results that fit (2 lines each), from the last draw */
     char note[320];                    /* why there is nothing to show ("" = the results) */
@@ -66,6 +68,7 @@ static bool wipe(ui_app *app, void *state)
     memset(fs->query, 0, sizeof fs->query);
     memset(fs->shown, 0, sizeof fs->shown);
     fs->due = 0;
+    fs->reopen[0] = '\0';
     fs->seq = 0;   /* an answer still in flight is dropped when it lands */
     fs->note[0] = '\0';
     return false;
@@ -189,6 +192,7 @@ static int result(ui_app *app, net_result *r)
         fs->rows[0] = r->order;
         memset(&r->order, 0, sizeof r->order);
         fs->n = 1;
+        fs->reopen[0] = '\0';
         snprintf(fs->code_ticket, sizeof fs->code_ticket, "%s", r->id);
         return UI_REDRAW;
     }
@@ -202,21 +206,38 @@ static int result(ui_app *app, net_result *r)
         memset(&r->page.orders[i], 0, sizeof r->page.orders[i]);
     }
     memcpy(fs->cursor, r->page.cursor, sizeof fs->cursor);
+    for (size_t i = 0; !more && fs->reopen[0] != '\0' && i < fs->n; i++)
+        if (strcmp(fs->rows[i].id, fs->reopen) == 0)
+            fs->sel = i;
+    fs->reopen[0] = '\0';
     if (fs->n == 0)
         snprintf(fs->note, sizeof fs->note, "No order matches.");
     return UI_REDRAW;
 }
 
-/* "2 tickets · 1 admitted · refunded 25.00 EUR" */
-static void state_summary(const bo_order *o, char *out, size_t cap)
+/* "2 tickets · 1 admitted · refunded 25.00 EUR", in at most cols columns: shorter words when the
+ * column is narrow ("2 tickets · 1 in · ref 25.00"), never the refund cut off. */
+static void state_summary(const bo_order *o, int cols, char *out, size_t cap)
 {
+    static const char *const forms[][3] = { /* tickets, admitted, refunded */
+        { "%lld ticket%s", " \xc2\xb7 %lld admitted", " \xc2\xb7 refunded %s" },
+        { "%lld ticket%s", " \xc2\xb7 %lld in", " \xc2\xb7 ref %s" },
+        { "%lld tk%s", " \xc2\xb7 %lld in", " \xc2\xb7 ref %s" },
+    };
     char m[64];
-    int n = snprintf(out, cap, "%lld ticket%s", (long long)o->quantity, o->quantity == 1 ? "" : "s");
-    if (o->admitted > 0 && n > 0 && (size_t)n < cap)
-        n += snprintf(out + n, cap - (size_t)n, " \xc2\xb7 %lld admitted", (long long)o->admitted);
-    if (o->n_refunds > 0 && n > 0 && (size_t)n < cap) {
-        bo_money_with_currency(o->refunded_cents, o->currency, m, sizeof m);
-        snprintf(out + n, cap - (size_t)n, " \xc2\xb7 refunded %s", m);
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        int n = snprintf(out, cap, forms[f][0], (long long)o->quantity, o->quantity == 1 || f == 2 ? "" : "s");
+        if (o->admitted > 0 && n > 0 && (size_t)n < cap)
+            n += snprintf(out + n, cap - (size_t)n, forms[f][1], (long long)o->admitted);
+        if (o->n_refunds > 0 && n > 0 && (size_t)n < cap) {
+            if (f == 0)
+                bo_money_with_currency(o->refunded_cents, o->currency, m, sizeof m);
+            else
+                bo_money_display(o->refunded_cents, m);
+            snprintf(out + n, cap - (size_t)n, forms[f][2], m);
+        }
+        if ((int)bo_utf8_chars(out) <= cols)
+            return;
     }
 }
 
@@ -231,8 +252,8 @@ static void draw_row(ui_app *app, int y, int w, const bo_order *o, bool selected
         attroff(base);
     }
     char state[128], when[64], line2[400];
-    state_summary(o, state, sizeof state);
     int name_w = (w - 4) / 4, mail_w = (w - 4) * 7 / 20, state_w = w - 4 - name_w - mail_w - 2;
+    state_summary(o, state_w, state, sizeof state);
     ui_draw_text(y, 2, name_w, o->customer_name != NULL ? o->customer_name : "(walk-up)", base, false);
     ui_draw_text(y, 3 + name_w, mail_w, o->customer_email != NULL ? o->customer_email : "", base, false);
     ui_draw_text(y, 4 + name_w + mail_w, state_w, state, base, false);
@@ -319,6 +340,8 @@ static int key(ui_app *app, ui_action act, int k)
                 send_query(app, fs, false); /* Enter after typing (a scanner ends with Enter): at once */
             return UI_HANDLED | UI_REDRAW;
         }
+        snprintf(fs->reopen, sizeof fs->reopen, "%s", fs->rows[fs->sel].id);
+        fs->due = app->now; /* back here, the results are asked again (the order may be refunded meanwhile) */
         ui_order_open(app, fs->rows[fs->sel].id, fs->code_ticket[0] != '\0' ? fs->code_ticket : NULL);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:

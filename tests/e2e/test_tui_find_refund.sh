@@ -57,8 +57,12 @@ o=$(api_order_get "$oid") || tui_fail "GET /orders/$oid failed"
 after=$(api_get "$cid" | jq -r .availableTickets)
 [ "$after" = 5 ] || tui_fail "the API has $after seats left, expected 5"
 
-tui_esc                                            # back to Find
+tui_esc                                            # back to Find: the results are asked again
 tui_wait "Find an order"
+tui_wait_re "^> Ada Refund .* $email +3 tickets · refunded 12.50 EUR"
+tui_resize 80 24                                   # a narrow state column: shorter words, the refund kept
+tui_wait_re "^> Ada Refund .* 3 tickets · ref 12.50"
+tui_resize 100 30
 tui_esc                                            # back to the list
 tui_wait_re "Refund $tag .* 5 *$"                  # the seat is back in the list at once
 tui_log "the list shows 5 seats left"
