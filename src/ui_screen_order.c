@@ -205,8 +205,10 @@ static void draw_undo_confirm(ui_app *app, order_state *os, const char *tz, int 
     snprintf(line, sizeof line, "Undo the check-in of ticket %zu %s%s%s?", i + 1, code,
              t->attendee != NULL ? " \xc2\xb7 " : "", t->attendee != NULL ? t->attendee : "");
     ui_draw_text(y + 1, x + 2, w - 4, line, ui_attr(app, UI_A_TITLE), false);
-    snprintf(line, sizeof line, "It was %s; it becomes valid again", state);
+    snprintf(line, sizeof line, "It was %s", state);
     ui_draw_text(y + 2, x + 2, w - 4, line, ui_attr(app, UI_A_FIELD), false);
+    ui_draw_text(y + 3, x + 2, w - 4, "It becomes valid again: the door admits it once more", ui_attr(app, UI_A_FIELD),
+                 false);
     ui_draw_text(y + 4, x + 2, w - 4, "y/Enter undoes it \xc2\xb7 Esc/n keeps the check-in", ui_attr(app, UI_A_DIM), false);
 }
 

@@ -244,6 +244,8 @@ static void checkin_undo_exit_codes(void **state)
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "result")->valuestring, "not_checked_in");
+    assert_string_equal(cJSON_GetObjectItem(j, "ticketStatus")->valuestring, "valid");
+    assert_int_equal(cJSON_GetObjectItem(j, "status")->valueint, 409);
     assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, CLI_EXIT_REFUSED);
     cJSON_Delete(j);
     stub_push(s, 404, "{\"error\":\"Ticket not found\"}");
