@@ -46,6 +46,10 @@ tui_keys U                                             # the question names the 
 tui_wait "Undo the check-in of ticket 1 $(code_grouped "$c1") · Una?"
 tui_wait_re "It was admitted at $at CES?T at door East gate +│"
 tui_wait "It becomes valid again"
+tui_resize 80 24                                       # the question and the key bar fit 80x24
+tui_wait_re "It was admitted at $at CES?T at door East gate +│"
+tui_wait_re "U undo .*\?/F1 help"
+tui_resize 100 30
 tui_esc
 tui_wait "The check-in is kept"
 [ "$(ticket_status)" = checkedIn ] || tui_fail "Esc must keep the check-in; the API says $(ticket_status)"
