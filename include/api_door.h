@@ -1,7 +1,7 @@
 #ifndef API_DOOR_H
 #define API_DOOR_H
-/* The door's routes of the API client (src/api_door.c): POST /checkins (a verdict on a scanned code) and
- * GET /concerts/{id}/stats (the running counts). Operator key required. Blocking, like api.h: the UI runs
+/* The door's routes of the API client (src/api_door.c): POST /checkins (a verdict on a scanned code),
+ * POST /checkins/{ticketId}/undo (an operator's correction) and GET /concerts/{id}/stats (the running counts). Operator key required. Blocking, like api.h: the UI runs
  * them on its network worker. Every string of a verdict or of the stats is sanitised (safe to draw); the
  * structs own no memory (nothing to free). */
 #include <stdint.h>
@@ -54,6 +54,25 @@ bool api_checkin_nonce_valid(const char *nonce);
  * concert the other concert's name is read too (GET /concerts/{id}, best effort). door may be NULL or "". */
 api_status api_checkin(api_client *c, const char *concert_id, const char *code, const char *nonce, const char *door,
                        int attempts, api_checkin_verdict *v, api_result *res);
+
+/* What an undo of a check-in answered: the ticket as the server holds it now. Owns no memory. */
+typedef struct api_undo_result {
+    bool not_checked_in;           /* 409: the ticket was not checked in; status says what it is */
+    char ticket_id[BO_ID_MAX + 1];
+    char code[BO_CODE_MAX + 1];
+    char order_id[BO_ID_MAX + 1];
+    char concert_id[BO_ID_MAX + 1];
+    char attendee[256];            /* "" when the ticket has no name */
+    char status[24];               /* "valid" after an undo; on a 409 "valid", "refunded" ... ("" when absent) */
+} api_undo_result;
+
+/* POST /checkins/{ticketId}/undo: a checked-in ticket goes back to valid (the counters with it). API_OK:
+ * undone (u->status "valid"). A 409 is API_ERR_INVALID with u->not_checked_in set and a message that says
+ * the ticket's state ("Ticket is not checked in: it is valid"); 404 is API_ERR_NOT_FOUND "No such ticket";
+ * 403 API_ERR_FORBIDDEN. The undo carries no key, so it is sent again only when the server cannot have
+ * carried it out (no connection, 429); when an attempt may have reached it without a definite answer
+ * (a timeout, a 5xx) res->unconfirmed is set: the ticket may be valid again, read the order to know. */
+api_status api_undo_checkin(api_client *c, const char *ticket_id, api_undo_result *u, api_result *res);
 
 typedef struct api_stats {
     char concert_id[BO_ID_MAX + 1];

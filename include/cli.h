@@ -24,7 +24,7 @@ enum cli_exit {
                                 * printed command (same Idempotency-Key), never a plain retry */
     CLI_EXIT_REFUSED = 8       /* checkin: NOT admitted (already admitted, refunded, wrong concert, unknown
                                 * code); "cannot verify" is CLI_EXIT_UNAVAILABLE (re-run the printed command:
-                                * the same --nonce admits once) */
+                                * the same --nonce admits once). checkin undo: the ticket is not checked in */
 };
 
 typedef enum cli_cmd {
@@ -41,13 +41,14 @@ typedef enum cli_cmd {
     CLI_CMD_FIND,              /* find (--email E | --name N | --code C) (operator key): src/cli_aftersale.c */
     CLI_CMD_REFUND,            /* refund ORDER_ID --reason TEXT (operator key): src/cli_aftersale.c */
     CLI_CMD_CHECKIN,           /* checkin CONCERT_ID CODE [--door NAME] [--nonce N] (operator key) */
-    CLI_CMD_STATS              /* stats CONCERT_ID (operator key) */
+    CLI_CMD_STATS,             /* stats CONCERT_ID (operator key) */
+    CLI_CMD_CHECKIN_UNDO       /* checkin undo TICKET_ID (operator key): the ticket goes back to valid */
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
 typedef struct cli_args {
     cli_cmd cmd;
-    const char *id;                                        /* show, buy */
+    const char *id;                                        /* show, buy; checkin undo: the ticket */
     const char *name, *email;                              /* buy, create (name) */
     const char *date, *venue, *tickets, *price;            /* create (refund: tickets = ids, ',' between) */
     const char *sort;                                      /* list: date|name|seats */
@@ -90,8 +91,9 @@ bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_arg
  * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 
-/* checkin and stats (src/cli_door.c), run by cli_run on its client. */
+/* checkin, checkin undo and stats (src/cli_door.c), run by cli_run on its client. */
 int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err);
+int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err);
 int cli_door_stats(const cli_args *a, api_client *c, FILE *out, FILE *err);
 
 /* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),

@@ -20,7 +20,8 @@ typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET
     NET_JOB_REFUND,                    /* id: the order; attendees: ticket ids, ',' between ("" = every valid
                                         * one); name: the reason; pay: the method (NONE: the order's); idem_key */
     NET_JOB_CHECKIN,                   /* id: the concert; code, nonce, door, attempts */
-    NET_JOB_STATS                      /* id: the concert */
+    NET_JOB_STATS,                     /* id: the concert */
+    NET_JOB_UNDO_CHECKIN               /* id: the ticket (POST /checkins/{id}/undo) */
 } net_job_kind;
 
 #define NET_CODE_MAX 128   /* bytes of a scanned code in a job */
@@ -66,11 +67,12 @@ typedef struct net_result {
                                         * ticket's order (a summary), concert = its concert */
     api_order_page page;               /* FIND_ORDERS: owned likewise */
     api_refund_refusal refused;        /* REFUND refused (409): the tickets that are not valid */
-    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND/CHECKIN/STATS: the id
-                                        * asked for; TICKET_BY_CODE: the ticket's id */
+    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND/CHECKIN/STATS/
+                                        * UNDO_CHECKIN: the id asked for; TICKET_BY_CODE: the ticket's id */
     api_checkin_verdict verdict;       /* CHECKIN */
     char nonce[API_NONCE_MAX + 1];     /* CHECKIN: the scan's nonce (which scan this verdict is for) */
     api_stats stats;                   /* STATS */
+    api_undo_result undo;              /* UNDO_CHECKIN (res.unconfirmed: it may have been undone) */
 } net_result;
 
 /* Frees what a polled result owns. */

@@ -1,4 +1,4 @@
-/* The door's routes: POST /checkins and GET /concerts/{id}/stats (see include/api_door.h), on the shared
+/* The door's routes: POST /checkins, POST /checkins/{ticketId}/undo and GET /concerts/{id}/stats (see include/api_door.h), on the shared
  * transport of src/api_internal.h. */
 #include "api_door.h"
 #include "api_internal.h"
@@ -206,6 +206,85 @@ api_status api_checkin(api_client *c, const char *concert_id, const char *code, 
     cJSON_Delete(j);
     cJSON_Delete(err);
     free(text);
+    return st;
+}
+
+static void undo_ticket(const cJSON *j, api_undo_result *u)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "ticket");
+    if (!cJSON_IsObject(t))
+        return;
+    get_text(t, "id", u->ticket_id, sizeof u->ticket_id);
+    get_text(t, "code", u->code, sizeof u->code);
+    get_text(t, "orderId", u->order_id, sizeof u->order_id);
+    get_text(t, "concertId", u->concert_id, sizeof u->concert_id);
+    get_text(t, "attendee", u->attendee, sizeof u->attendee);
+    get_text(t, "status", u->status, sizeof u->status);
+}
+
+/* "valid", "refunded", "checked in" ...: a ticket's status for a sentence. */
+static const char *status_words(const char *s)
+{
+    return strcmp(s, "checkedIn") == 0 ? "checked in" : s[0] != '\0' ? s : "in an unknown state";
+}
+
+api_status api_undo_checkin(api_client *c, const char *ticket_id, api_undo_result *u, api_result *res)
+{
+    char url[API_URL_MAX];
+    cJSON *j = NULL, *err = NULL;
+    api_status st = API_ERR_NOMEM;
+    double total_ms = 0;
+    bool applied = false;
+    api_result own;
+    if (res == NULL) /* the answer's status tells a 409 apart: kept here when the caller wants none */
+        res = &own;
+    memset(u, 0, sizeof *u);
+    if (!api_id_ok(ticket_id))
+        return api_set_result(res, API_ERR_NOT_FOUND, 0, "No such ticket");
+    if (!api_build_url(c, "/checkins/", ticket_id, url) || strlen(url) + sizeof "/undo" > sizeof url)
+        return api_set_result(res, API_ERR_NOMEM, 0, NULL);
+    strcat(url, "/undo");
+    for (int attempt = 0; attempt < c->purchase_attempts; attempt++) {
+        http_resp r;
+        if (attempt > 0)
+            api_backoff(c, attempt - 1);
+        cJSON_Delete(err);
+        err = NULL;
+        if (api_http_do(c, "POST", url, "", NULL, &r) != 0) {
+            api_http_resp_clear(&r);
+            st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
+            break;
+        }
+        total_ms += r.ms;
+        st = api_classify(&r, false, &j, &err, res);
+        if (api_maybe_applied(&r, st))
+            applied = true;
+        api_http_resp_clear(&r);
+        /* not idempotent: a second undo after one that went through could undo a new check-in */
+        if (!api_retryable(st) || applied)
+            break;
+    }
+    long http = res->http_status;
+    if (st == API_OK) {
+        undo_ticket(j, u);
+        if (u->ticket_id[0] == '\0') {
+            applied = true; /* a 2xx came back: undone, but the answer could not be read */
+            st = api_set_result(res, API_ERR_PROTOCOL, http, NULL);
+        }
+    } else if (st == API_ERR_NOT_FOUND) {
+        st = api_set_result(res, API_ERR_NOT_FOUND, http, "No such ticket");
+    } else if (http == 409 && err != NULL) {
+        const cJSON *result = cJSON_GetObjectItemCaseSensitive(err, "result");
+        undo_ticket(err, u);
+        if (cJSON_IsString(result) && strcmp(result->valuestring, "not_checked_in") == 0) {
+            u->not_checked_in = true;
+            st = api_set_result(res, API_ERR_INVALID, http, "Ticket is not checked in: it is %s", status_words(u->status));
+        }
+    }
+    res->latency_ms = total_ms;
+    res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
+    cJSON_Delete(j);
+    cJSON_Delete(err);
     return st;
 }
 

@@ -908,6 +908,7 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err)
     case CLI_CMD_REFUND: rc = cli_cmd_refund(a, c, out, err); break;
     case CLI_CMD_CHECKIN: rc = cli_door_checkin(a, c, out, err); break;
     case CLI_CMD_STATS: rc = cli_door_stats(a, c, out, err); break;
+    case CLI_CMD_CHECKIN_UNDO: rc = cli_door_undo(a, c, out, err); break;
     default:
         fputs("boxoffice: not a command\n", err);
         rc = CLI_EXIT_USAGE;

@@ -74,6 +74,7 @@ void cli_usage(FILE *out)
         "       boxoffice [OPTIONS] refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
         "                 [--idempotency-key KEY]\n"
         "       boxoffice [OPTIONS] checkin CONCERT_ID CODE [--door NAME] [--nonce NONCE]\n"
+        "       boxoffice [OPTIONS] checkin undo TICKET_ID\n"
         "       boxoffice [OPTIONS] stats CONCERT_ID\n"
         "       boxoffice [OPTIONS] --door CONCERT_ID [--door-name NAME]   door mode (scanner view)\n"
         "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
@@ -104,7 +105,9 @@ void cli_usage(FILE *out)
         "Door (operator key): --door CONCERT_ID opens the full-screen scanner view (a scanner types the code and\n"
         "  Enter; with --kiosk-pin only F10 and the PIN leave it); --door-name NAME says where (sent with each\n"
         "  check-in). 'checkin' admits one code (--door NAME: where; --nonce: the scan's id, to retry the very\n"
-        "  same scan: it admits once); 'stats' prints capacity, sold, refunded, admitted and revenue.\n"
+        "  same scan: it admits once); 'checkin undo' puts an admitted ticket back to valid (an operator's\n"
+        "  correction; the ticket id as 'find --code' or 'order show --json' gives it); 'stats' prints\n"
+        "  capacity, sold, refunded, admitted and revenue.\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -120,14 +123,16 @@ void cli_usage(FILE *out)
         "  2  API error: the server refused the request (4xx) or answered something malformed;\n"
         "     buy of a concert whose record is damaged (list marks it !)\n"
         "  3  sold out\n"
-        "  4  concert not found (refund: order; find --code: unknown code)\n"
+        "  4  concert not found (refund: order; find --code: unknown code; checkin undo: ticket)\n"
         "  5  not allowed: operator API key missing or wrong (403)\n"
         "  6  service unavailable, unreachable, too busy (429) or timed out: try again later\n"
         "  7  buy, order: sale NOT CONFIRMED (no answer, the tickets may have been sold): run the printed\n"
         "     command, which re-sends it with the same --idempotency-key, never a plain retry;\n"
         "     refund: refund NOT CONFIRMED (it may have been made): run the printed command likewise\n"
         "     checkin: CANNOT VERIFY (no verdict): run the printed command (the same --nonce), do not admit yet\n"
-        "  8  checkin: REFUSED (already admitted, refunded, wrong concert or unknown code)\n"
+        "     checkin undo: NOT CONFIRMED (it may have been undone): 'order show' tells the ticket's state\n"
+        "  8  checkin: REFUSED (already admitted, refunded, wrong concert or unknown code);\n"
+        "     checkin undo: the ticket is not checked in (its state is named)\n"
         "\n"
         "See boxoffice(1) for the keys of the interactive mode.\n",
         out);
@@ -282,6 +287,10 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->cmd = CLI_CMD_REFUND;
         allowed = BIT(OPT_REASON) | BIT(OPT_TICKETS) | BIT(OPT_METHOD) | BIT(OPT_IDEM_KEY);
         want_pos = 2;
+    } else if (strcmp(sub, "checkin") == 0 && npos >= 2 && strcmp(pos[1], "undo") == 0) {
+        out->cmd = CLI_CMD_CHECKIN_UNDO;
+        allowed = 0;
+        want_pos = 3;
     } else if (strcmp(sub, "checkin") == 0) {
         out->cmd = CLI_CMD_CHECKIN;
         allowed = 0;
@@ -339,6 +348,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, "unexpected argument '%s'", pos[0]);
     if (npos < want_pos)
         return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "%s show: an order ID is required"
+                                : out->cmd == CLI_CMD_CHECKIN_UNDO ? "%s undo: a ticket ID is required"
                                 : out->cmd == CLI_CMD_REFUND ? "%s: an order ID is required"
                                                              : "%s: a concert ID is required", sub);
     if (want_pos == 2 || out->cmd == CLI_CMD_CHECKIN)
@@ -347,6 +357,8 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         out->code = pos[2];
     if (want_pos == 3 && out->cmd != CLI_CMD_CHECKIN)
         out->id = pos[2];
+    if (out->cmd == CLI_CMD_CHECKIN_UNDO && (out->nonce != NULL || out->door != NULL || out->door_name != NULL))
+        return usage_error(err, "checkin undo: --door, --door-name and --nonce do not apply%s", "");
     if (out->nonce != NULL && out->cmd != CLI_CMD_CHECKIN)
         return usage_error(err, "--nonce belongs to the command checkin%s", "");
     if (out->door != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
@@ -374,7 +386,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, "checkin: '%s' is not a ticket code", out->code);
     if (out->cmd == CLI_CMD_UI) {
         if (out->json)
-            return usage_error(err, "--json applies to the commands list, show, buy, create, order, find, refund, checkin and stats%s", "");
+            return usage_error(err, "--json applies to the commands list, show, buy, create, order, find, refund, checkin, checkin undo and stats%s", "");
         /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
         if (out->kiosk && out->inspect)
             return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
@@ -386,7 +398,8 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         return usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
     if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
         return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW || out->cmd == CLI_CMD_REFUND ? "'%s' is not an order ID"
-                                                                                           : "'%s' is not a concert ID",
+                                : out->cmd == CLI_CMD_CHECKIN_UNDO ? "'%s' is not a ticket ID"
+                                                                   : "'%s' is not a concert ID",
                            out->id);
     if (out->concert != NULL && (out->concert[0] == '\0' || strlen(out->concert) > BO_ID_MAX))
         return usage_error(err, "--concert: '%s' is not a concert ID", out->concert);

@@ -1,5 +1,5 @@
 /* The door's subcommands: checkin (one scan, a verdict and an exit code that tells admitted, refused and
- * cannot verify apart) and stats (the concert's counts). See cli.h. */
+ * cannot verify apart), checkin undo (an operator's correction) and stats (the concert's counts). See cli.h. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +145,51 @@ int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)
         fprintf(err, "boxoffice: CANNOT VERIFY \xe2\x80\x94 do not admit yet. Retry this very scan (it admits once):\n"
                      "  boxoffice checkin %s CODE%s%s --nonce %s\n",
                 a->id, a->door != NULL ? " --door " : "", a->door != NULL ? "NAME" : "", nonce);
+    return rc;
+}
+
+int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err)
+{
+    api_undo_result u;
+    api_result res;
+    api_status st = api_undo_checkin(c, a->id, &u, &res);
+    int rc = st == API_OK ? CLI_EXIT_OK
+             : u.not_checked_in ? CLI_EXIT_REFUSED
+             : res.unconfirmed ? CLI_EXIT_UNCONFIRMED
+                               : cli_exit_code(st);
+    const char *result = st == API_OK ? "undone" : u.not_checked_in ? "not_checked_in"
+                         : res.unconfirmed ? "not_confirmed" : "error";
+    if (a->json) {
+        cJSON *j = cJSON_CreateObject();
+        bool ok = j != NULL && cJSON_AddStringToObject(j, "result", result) != NULL
+                  && cJSON_AddStringToObject(j, "ticketId", u.ticket_id[0] != '\0' ? u.ticket_id : a->id) != NULL
+                  && add_text(j, "ticketStatus", u.status) && add_text(j, "orderId", u.order_id)
+                  && add_text(j, "attendee", u.attendee)
+                  && (st == API_OK || (cJSON_AddStringToObject(j, "error", res.message) != NULL
+                                       && cJSON_AddNumberToObject(j, "status", (double)res.http_status) != NULL))
+                  && cJSON_AddNumberToObject(j, "exitCode", rc) != NULL;
+        if (!ok) {
+            cJSON_Delete(j);
+            fputs("boxoffice: out of memory\n", err);
+            return CLI_EXIT_API;
+        }
+        rc = print_json(out, err, j, rc);
+    } else if (st == API_OK) {
+        char safe[BO_ID_MAX * 3 + 1];
+        bo_text_sanitize(safe, sizeof safe, u.ticket_id);
+        fprintf(out, "UNDONE  ticket %s%s%s%s is valid again (order %s)\n", safe, u.attendee[0] != '\0' ? " (" : "",
+                u.attendee, u.attendee[0] != '\0' ? ")" : "", u.order_id);
+    }
+    if (st != API_OK) {
+        const char *msg = res.message[0] != '\0' ? res.message : api_status_message(st);
+        if (res.http_status > 0)
+            fprintf(err, "boxoffice: %s (HTTP %ld)\n", msg, res.http_status);
+        else
+            fprintf(err, "boxoffice: %s\n", msg);
+        if (res.unconfirmed)
+            fputs("boxoffice: undo NOT CONFIRMED \xe2\x80\x94 it may have been made; 'boxoffice order show ORDER_ID'"
+                  " tells the ticket's state (do not simply run it again)\n", err);
+    }
     return rc;
 }
 

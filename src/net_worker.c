@@ -136,6 +136,10 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
         memcpy(r->id, j->id, sizeof r->id);
         r->status = api_concert_stats(c, j->id, &r->stats, &r->res);
         break;
+    case NET_JOB_UNDO_CHECKIN:
+        memcpy(r->id, j->id, sizeof r->id);
+        r->status = api_undo_checkin(c, j->id, &r->undo, &r->res);
+        break;
     }
 }
 

@@ -27,6 +27,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_FIND, "find", "f", { 'f' }, "list", "find an order by e-mail, name or ticket code as you type (operators)", UI_MODE_DESK, NULL },
     { UI_ACT_SELECT, "select ticket", "Space", { ' ' }, "order", "select or unselect the ticket for a refund", UI_MODE_DESK, NULL },
     { UI_ACT_REFUND, "refund", "R", { 'R' }, "order", "refund the selected tickets (none selected: every valid one), after a confirmation", UI_MODE_DESK, NULL },
+    { UI_ACT_UNDO_CHECKIN, "undo", "U", { 'U' }, "order", "undo the selected admitted ticket's check-in (an operator's correction), after a confirmation", UI_MODE_DESK, NULL },
     { UI_ACT_DOOR, "door", "d", { 'd' }, "detail", "door mode: scan tickets of this concert in (operators)", UI_MODE_DESK, NULL },
     { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK, NULL },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },

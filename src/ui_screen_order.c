@@ -4,7 +4,9 @@
  * money goes back by (Tab changes it) and asks for a reason. The refund's Idempotency-Key is kept until its
  * outcome is known: a refund that got no definite answer is "not confirmed", and R then re-sends the very
  * same request (the server refunds once per key). After a refund the tickets' new states are shown and the
- * concert's seats left go up at once in the list. Customer data is wiped when the screen closes. */
+ * concert's seats left go up at once in the list. U on an admitted ticket undoes its check-in (an operator's
+ * correction) after a confirmation that names the ticket, its time and its door; the ticket shows valid
+ * again and the order's admitted count drops. Customer data is wiped when the screen closes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,8 @@
 
 #define REASON_MAX 256
 
-static const ui_action bar[] = { UI_ACT_SELECT, UI_ACT_REFUND, UI_ACT_BACK, UI_ACT_REFRESH, UI_ACT_HELP, UI_ACT_NONE };
+static const ui_action bar[] = { UI_ACT_SELECT, UI_ACT_REFUND, UI_ACT_UNDO_CHECKIN, UI_ACT_BACK, UI_ACT_REFRESH,
+                                 UI_ACT_HELP, UI_ACT_NONE };
 
 /* The refund last sent, kept with its key until its outcome is known (a changed order or a 4xx). */
 typedef struct refund_pending {
@@ -49,6 +52,8 @@ typedef struct order_state {
     bo_pay_method method;              /* the method in the question */
     bool leave_warned;                 /* Esc once more leaves an unconfirmed refund behind */
     refund_pending refund;
+    bool undo_confirming;              /* the undo question is open for ... */
+    char undo_id[BO_ID_MAX + 1];       /* ... this ticket (also: the undo in flight) */
 } order_state;
 
 static order_state *st(const ui_app *app)
@@ -63,6 +68,8 @@ static void forget_order(order_state *os)
     memset(os->picked, 0, sizeof os->picked);
     memset(os->reason, 0, sizeof os->reason);
     os->confirming = false;
+    os->undo_confirming = false;
+    os->undo_id[0] = '\0';
     os->sel = os->top = 0;
     os->error[0] = '\0';
     os->load_seq = 0;
@@ -176,6 +183,35 @@ static void draw_confirm(ui_app *app, order_state *os, int y, int x, int w)
                  ui_attr(app, UI_A_DIM), false);
 }
 
+/* The index of ticket id in the order shown, or n_tickets when it is not there. */
+static size_t ticket_index(const order_state *os, const char *id)
+{
+    size_t i = 0;
+    while (i < os->order.n_tickets && strcmp(os->order.tickets[i].id, id) != 0)
+        i++;
+    return i;
+}
+
+static void draw_undo_confirm(ui_app *app, order_state *os, const char *tz, int y, int x, int w)
+{
+    char line[600], code[BO_CODE_MAX * 2], state[160];
+    size_t i = ticket_index(os, os->undo_id);
+    if (i >= os->order.n_tickets)
+        return;
+    const bo_order_ticket *t = &os->order.tickets[i];
+    bo_code_grouped(t->code, code, sizeof code);
+    ticket_state(t, tz, false, state, sizeof state);
+    ui_draw_box(app, y, x, 6, w, "Undo check-in");
+    snprintf(line, sizeof line, "Undo the check-in of ticket %zu %s%s%s?", i + 1, code,
+             t->attendee != NULL ? " \xc2\xb7 " : "", t->attendee != NULL ? t->attendee : "");
+    ui_draw_text(y + 1, x + 2, w - 4, line, ui_attr(app, UI_A_TITLE), false);
+    snprintf(line, sizeof line, "It was %s", state);
+    ui_draw_text(y + 2, x + 2, w - 4, line, ui_attr(app, UI_A_FIELD), false);
+    ui_draw_text(y + 3, x + 2, w - 4, "It becomes valid again: the door admits it once more", ui_attr(app, UI_A_FIELD),
+                 false);
+    ui_draw_text(y + 4, x + 2, w - 4, "y/Enter undoes it \xc2\xb7 Esc/n keeps the check-in", ui_attr(app, UI_A_DIM), false);
+}
+
 static void draw(ui_app *app, const ui_rect *a)
 {
     order_state *os = st(app);
@@ -216,11 +252,21 @@ static void draw(ui_app *app, const ui_rect *a)
         snprintf(line, sizeof line, "%s (%zu refund%s)", m1, o->n_refunds, o->n_refunds == 1 ? "" : "s");
         ui_draw_field_line(app, y++, x, w - 2, "Refunded", line);
     }
+    if (o->n_tickets > 0) {
+        int64_t admitted = o->admitted;
+        if (admitted < 0) { /* the API leaves it out while it is 0: the tickets tell */
+            admitted = 0;
+            for (size_t i = 0; i < o->n_tickets; i++)
+                admitted += strcmp(o->tickets[i].status, "checkedIn") == 0;
+        }
+        snprintf(line, sizeof line, "%lld of %zu", (long long)admitted, o->n_tickets);
+        ui_draw_field_line(app, y++, x, w - 2, "Admitted", line);
+    }
     if (os->refund.unconfirmed && strcmp(os->refund.order_id, o->id) == 0)
         ui_draw_text(y++, x, w - 2, "Refund NOT CONFIRMED \xe2\x80\x94 press R to check it (same key: never refunds twice)",
                      ui_attr(app, UI_A_ERROR), false);
     y++;
-    int confirm_h = os->confirming ? 6 : 0;
+    int confirm_h = os->confirming ? 6 : os->undo_confirming ? 6 : 0;
     int rows = a->y + a->h - 1 - y - confirm_h;
     if (rows < 1)
         rows = 1;
@@ -265,6 +311,8 @@ static void draw(ui_app *app, const ui_rect *a)
     }
     if (os->confirming)
         draw_confirm(app, os, a->y + a->h - 1 - confirm_h, 2, a->w - 4 > 76 ? 76 : a->w - 4);
+    if (os->undo_confirming)
+        draw_undo_confirm(app, os, tz, a->y + a->h - 1 - confirm_h, 2, a->w - 4 > 76 ? 76 : a->w - 4);
 }
 
 static bool typing(const ui_app *app)
@@ -382,12 +430,66 @@ static int refund_key(ui_app *app, order_state *os)
     return UI_HANDLED | UI_REDRAW;
 }
 
+/* U: the question for the selected ticket, when it is admitted (operators only; never on a kiosk). */
+static int undo_key(ui_app *app, order_state *os)
+{
+    if (app->busy_seq != 0 || !os->have || os->sel >= os->order.n_tickets)
+        return UI_HANDLED;
+    if (app->opts->kiosk) {
+        ui_message(app, true, "Not available in kiosk mode");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0') {
+        ui_message(app, true, "Not allowed: operator key required");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    const bo_order_ticket *t = &os->order.tickets[os->sel];
+    if (strcmp(t->status, "checkedIn") != 0) {
+        ui_message(app, true, "Ticket %zu is %s: only an admitted ticket's check-in can be undone", os->sel + 1,
+                   t->status[0] != '\0' ? t->status : "in an unknown state");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    snprintf(os->undo_id, sizeof os->undo_id, "%s", t->id);
+    os->undo_confirming = true;
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int undo_confirm_key(ui_app *app, order_state *os, ui_action act)
+{
+    switch (act) {
+    case UI_ACT_YES:
+    case UI_ACT_OPEN: {
+        net_job job;
+        memset(&job, 0, sizeof job);
+        job.kind = NET_JOB_UNDO_CHECKIN;
+        snprintf(job.id, sizeof job.id, "%s", os->undo_id);
+        os->undo_confirming = false;
+        if (!ui_submit_busy(app, &ui_screen_order, &job, "Undoing the check-in\xe2\x80\xa6"))
+            ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    case UI_ACT_BACK:
+    case UI_ACT_NEW: /* n: no */
+        os->undo_confirming = false;
+        ui_message(app, false, "The check-in is kept");
+        return UI_HANDLED | UI_REDRAW;
+    case UI_ACT_QUIT:
+    case UI_ACT_HELP:
+    case UI_ACT_REDRAW:
+        return UI_UNHANDLED;
+    default:
+        return UI_HANDLED;
+    }
+}
+
 static int key(ui_app *app, ui_action act, int k)
 {
     order_state *os = st(app);
     size_t rows = os->rows > 0 ? (size_t)os->rows : 1;
     if (os->confirming)
         return confirm_key(app, os, act, k);
+    if (os->undo_confirming)
+        return undo_confirm_key(app, os, act);
     size_t n = os->have ? os->order.n_tickets : 0;
     switch (act) {
     case UI_ACT_UP: ui_scroll_move(n, rows, &os->sel, &os->top, -1); break;
@@ -409,6 +511,8 @@ static int key(ui_app *app, ui_action act, int k)
         break;
     case UI_ACT_REFUND:
         return refund_key(app, os);
+    case UI_ACT_UNDO_CHECKIN:
+        return undo_key(app, os);
     case UI_ACT_REFRESH:
         if (os->load_seq == 0)
             load(app, os);
@@ -505,11 +609,49 @@ static int refund_result(ui_app *app, order_state *os, net_result *r)
     return UI_REDRAW;
 }
 
+/* The undo's answer: the ticket valid again and the admitted count one less at once, then the order is read
+ * again (the server's word on both). A refusal or an unknown outcome reads it again too. */
+static int undo_result(ui_app *app, order_state *os, net_result *r)
+{
+    char m[256];
+    size_t i = ticket_index(os, r->id);
+    size_t num = i < os->order.n_tickets ? i + 1 : 0;
+    os->undo_id[0] = '\0';
+    if (r->status == API_OK) {
+        if (num > 0) {
+            bo_order_ticket *t = &os->order.tickets[i];
+            snprintf(t->status, sizeof t->status, "%s", r->undo.status[0] != '\0' ? r->undo.status : "valid");
+            t->checked_in_at[0] = t->door[0] = '\0';
+            if (os->order.admitted > 0)
+                os->order.admitted--;
+        }
+        if (num > 0)
+            ui_message(app, false, "Check-in of ticket %zu undone: it is valid again", num);
+        else
+            ui_message(app, false, "Check-in undone: the ticket is valid again");
+    } else {
+        bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
+        if (r->undo.not_checked_in)
+            ui_message(app, true, "Not undone: ticket %zu \xe2\x80\x94 %s", num, m);
+        else if (r->res.unconfirmed)
+            ui_message(app, true, "Undo not confirmed: %s \xe2\x80\x94 the order is read again to show the ticket's state", m);
+        else if (r->res.http_status > 0)
+            ui_message(app, true, "Not undone: %s (HTTP %ld)", m, r->res.http_status);
+        else
+            ui_message(app, true, "Not undone: %s \xe2\x80\x94 nothing reached the server; try again", m);
+    }
+    if (os->load_seq == 0 && os->id[0] != '\0')
+        load(app, os);
+    return UI_REDRAW;
+}
+
 static int result(ui_app *app, net_result *r)
 {
     order_state *os = st(app);
     if (r->kind == NET_JOB_REFUND)
         return refund_result(app, os, r);
+    if (r->kind == NET_JOB_UNDO_CHECKIN)
+        return undo_result(app, os, r);
     if (r->kind != NET_JOB_GET_ORDER || r->seq != os->load_seq)
         return 0;
     os->load_seq = 0;

@@ -4,6 +4,8 @@
 # scan of it (8, already admitted at the venue's time and door), refunded (8), wrong concert naming it (8),
 # unknown code (8), cannot verify when the API cannot be reached (6, with the command that retries the same
 # nonce), no operator key (5); stats as text and --json equal to the API's own answer, unknown concert (4).
+# checkin undo: an admitted ticket goes back to valid (0; the API agrees, the same code admits again), a valid
+# one is not checked in (8, naming its state), an unknown ticket (4), no operator key (5).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -72,6 +74,25 @@ ok "refused: already admitted at $berlin (the venue's time) at door North" \
   grep -q "^REFUSED  already admitted at $berlin Europe/Berlin .* at door North" "$out"
 expect 0 "Bob typed in lower case without dashes" -- "$bin" checkin "$cid" "$(code 1 | tr -d - | tr A-Z a-z)"
 ok "ticket 2 of 3" grep -q "^ADMIT  Bob — ticket 2 of 3" "$out"
+
+# --- checkin undo: Ada's admitted ticket back to valid (0), again (8: it is valid), then her code admits again
+tid0=$(jq -r '.tickets[0].id' <<<"$o1")
+api_ticket_status() { curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/orders/$oid" \
+  | jq -r --arg t "$1" '.tickets[] | select(.id == $t) | .status'; }
+expect 0 "undo of Ada's check-in" -- "$bin" checkin undo "$tid0"
+ok "it says UNDONE, valid again" grep -q "^UNDONE  ticket $tid0 (Ada) is valid again (order $oid)" "$out"
+ok "the API holds Ada's ticket valid" test "$(api_ticket_status "$tid0")" = valid
+ok "the order counts 1 admitted (Bob)" test "$(curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" \
+  "$BOXOFFICE_API_URL/orders/$oid" | jq .admitted)" = 1
+ok "the concert counts 1 admitted" test "$(api_stats "$cid" | jq .admitted)" = 1
+expect 8 "undo of the same ticket again: it is valid" -- "$bin" --json checkin undo "$tid0"
+ok "not checked in, its state named" j '.result == "not_checked_in" and .ticketStatus == "valid" and .status == 409 and .exitCode == 8' "$out"
+ok "the message says it is valid" grep -q "not checked in: it is valid" "$err"
+expect 0 "Ada's code admits again" -- "$bin" checkin "$cid" "$(code 0)" --door North
+ok "ADMIT Ada, ticket 2 of 3" grep -q "^ADMIT  Ada — ticket 2 of 3" "$out"
+expect 4 "undo of an unknown ticket" -- "$bin" checkin undo "no-such-ticket-$tag"
+expect 5 "undo without the operator key" -- "${nokey[@]}" "$bin" checkin undo "$tid0"
+ok "without the key nothing changed" test "$(api_ticket_status "$tid0")" = checkedIn
 
 # --- refunded, wrong concert, unknown code (8)
 curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' "$BOXOFFICE_API_URL/orders/$oid/refund" \

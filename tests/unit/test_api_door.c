@@ -2,7 +2,8 @@
  * (tests/support/http_stub.c): the exact check-in request (canonical code, nonce, door, operator key), each
  * verdict read from its answer (admitted, already admitted, refunded, wrong concert with the other
  * concert's name, unknown code), "could not verify" for transport errors and 5xx with the same nonce on
- * every retry, refused requests, sanitised strings, and the stats. */
+ * every retry, refused requests, sanitised strings, the stats, and the undo of a check-in (the ticket's state
+ * on a 409, never sent twice when the first may have reached the server). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -335,6 +336,102 @@ static void stats_refusals_and_malformed_answers(void **state)
     assert_string_equal(s.currency, "");
 }
 
+#define UNDONE "{\"result\":\"undone\",\"ticket\":" TICKET("valid", "") "}"
+
+static void undo_posts_to_the_tickets_route_and_reads_the_ticket(void **state)
+{
+    fixture *f = *state;
+    api_undo_result u;
+    api_result res;
+    char key[64];
+    stub_push(f->stub, 200, UNDONE);
+    assert_int_equal(api_undo_checkin(f->client, "t-1", &u, &res), API_OK);
+    assert_false(u.not_checked_in);
+    assert_string_equal(u.ticket_id, "t-1");
+    assert_string_equal(u.status, "valid");
+    assert_string_equal(u.order_id, "o-1");
+    assert_string_equal(u.attendee, "Ada Lovelace");
+    assert_false(res.unconfirmed);
+    const stub_request *r = stub_request_at(f->stub, 0);
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->path, "/dev/checkins/t-1/undo");
+    assert_true(stub_header(r, "x-api-key", key, sizeof key));
+    assert_string_equal(key, "op-key");
+}
+
+static void undo_of_a_ticket_not_checked_in_says_its_state(void **state)
+{
+    fixture *f = *state;
+    api_undo_result u;
+    api_result res;
+    stub_push(f->stub, 409, "{\"result\":\"not_checked_in\",\"error\":\"Ticket is not checked in\",\"ticket\":"
+                            TICKET("valid", "") "}");
+    assert_int_equal(api_undo_checkin(f->client, "t-1", &u, &res), API_ERR_INVALID);
+    assert_true(u.not_checked_in);
+    assert_string_equal(u.status, "valid");
+    assert_string_equal(res.message, "Ticket is not checked in: it is valid");
+    assert_int_equal(res.http_status, 409);
+    stub_push(f->stub, 409, "{\"result\":\"not_checked_in\",\"error\":\"Ticket is not checked in\",\"ticket\":"
+                            TICKET("refunded", ",\"refundedAt\":\"2026-12-12T19:00:00Z\"") "}");
+    assert_int_equal(api_undo_checkin(f->client, "t-1", &u, NULL), API_ERR_INVALID);
+    assert_true(u.not_checked_in);
+    assert_string_equal(u.status, "refunded");
+    assert_int_equal(stub_request_count(f->stub), 2); /* a definite no: not sent again */
+}
+
+static void undo_of_an_unknown_ticket_is_not_found(void **state)
+{
+    fixture *f = *state;
+    api_undo_result u;
+    api_result res;
+    stub_push(f->stub, 404, "{\"error\":\"Ticket not found\"}");
+    assert_int_equal(api_undo_checkin(f->client, "a/b", &u, &res), API_ERR_NOT_FOUND);
+    assert_string_equal(res.message, "No such ticket");
+    assert_false(u.not_checked_in);
+    assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/checkins/a%2Fb/undo"); /* the id escaped */
+    assert_int_equal(api_undo_checkin(f->client, "", &u, &res), API_ERR_NOT_FOUND);  /* never sent */
+    assert_int_equal(stub_request_count(f->stub), 1);
+}
+
+static void undo_that_may_have_reached_the_server_is_not_sent_again(void **state)
+{
+    fixture *f = *state;
+    api_undo_result u;
+    api_result res;
+    stub_push(f->stub, 503, "{\"error\":\"busy\"}");
+    stub_push(f->stub, 200, UNDONE); /* never asked for: a second undo could undo a new check-in */
+    assert_int_equal(api_undo_checkin(f->client, "t-1", &u, &res), API_ERR_UNAVAILABLE);
+    assert_true(res.unconfirmed);
+    assert_int_equal(stub_request_count(f->stub), 1);
+}
+
+static void undo_refused_at_the_door_of_the_api_is_sent_again(void **state)
+{
+    fixture *f = *state;
+    api_undo_result u;
+    api_result res;
+    stub_push(f->stub, 429, "{\"message\":\"Too Many Requests\"}");
+    stub_push(f->stub, 200, UNDONE);
+    assert_int_equal(api_undo_checkin(f->client, "t-1", &u, &res), API_OK);
+    assert_int_equal(stub_request_count(f->stub), 2);
+    assert_string_equal(u.status, "valid");
+}
+
+static void undo_unreachable_is_no_change(void **state)
+{
+    (void)state;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
+    api_config cfg = { .base_url = url, .api_key = "k", .purchase_attempts = 2 };
+    api_client *c = api_client_new(&cfg);
+    assert_non_null(c);
+    api_undo_result u;
+    api_result res;
+    assert_int_equal(api_undo_checkin(c, "t-1", &u, &res), API_ERR_UNREACHABLE);
+    assert_false(res.unconfirmed); /* nothing reached the server */
+    api_client_free(c);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -357,6 +454,12 @@ int main(void)
         cmocka_unit_test(nonces_are_fresh_and_valid),
         cmocka_unit_test_setup_teardown(stats_are_read, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_refusals_and_malformed_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_posts_to_the_tickets_route_and_reads_the_ticket, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_of_a_ticket_not_checked_in_says_its_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_of_an_unknown_ticket_is_not_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_that_may_have_reached_the_server_is_not_sent_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_refused_at_the_door_of_the_api_is_sent_again, setup, teardown),
+        cmocka_unit_test(undo_unreachable_is_no_change),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

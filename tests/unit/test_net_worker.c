@@ -224,6 +224,39 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     net_result_clear(&r);
 }
 
+/* U on the order screen: the undo of a check-in runs on the worker and its answer (the ticket valid
+ * again, or the 409 naming the ticket's state) comes back as a result. */
+static void undo_checkin_job_brings_the_ticket_back(void **state)
+{
+    fx *f = *state;
+    net_result r;
+    net_job job;
+    memset(&job, 0, sizeof job);
+    job.kind = NET_JOB_UNDO_CHECKIN;
+    snprintf(job.id, sizeof job.id, "t-1");
+    stub_push(f->stub, 200, "{\"result\":\"undone\",\"ticket\":{\"id\":\"t-1\",\"code\":\"0123456789ABCDEFGHJK\","
+                            "\"orderId\":\"o-1\",\"concertId\":\"c-1\",\"status\":\"valid\"}}");
+    unsigned long seq = net_worker_submit(f->w, &job);
+    assert_true(poll_for(f->w, &r, 5));
+    assert_int_equal(r.seq, seq);
+    assert_int_equal(r.kind, NET_JOB_UNDO_CHECKIN);
+    assert_int_equal(r.status, API_OK);
+    assert_string_equal(r.id, "t-1");
+    assert_string_equal(r.undo.status, "valid");
+    assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/checkins/t-1/undo");
+    assert_string_equal(stub_request_at(f->stub, 0)->method, "POST");
+    net_result_clear(&r);
+    stub_push(f->stub, 409, "{\"result\":\"not_checked_in\",\"error\":\"Ticket is not checked in\",\"ticket\":{"
+                            "\"id\":\"t-1\",\"code\":\"0123456789ABCDEFGHJK\",\"orderId\":\"o-1\",\"concertId\":\"c-1\","
+                            "\"status\":\"valid\"}}");
+    net_worker_submit(f->w, &job);
+    assert_true(poll_for(f->w, &r, 5));
+    assert_int_equal(r.status, API_ERR_INVALID);
+    assert_true(r.undo.not_checked_in);
+    assert_string_equal(r.res.message, "Ticket is not checked in: it is valid");
+    net_result_clear(&r);
+}
+
 static void sold_out_comes_back_as_a_result_not_a_crash(void **state)
 {
     fx *f = *state;
@@ -449,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(purchase_job_brings_the_ticket_back, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_job_sends_the_sales_key, setup, teardown),
         cmocka_unit_test_setup_teardown(after_sale_jobs_bring_their_answers_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(undo_checkin_job_brings_the_ticket_back, setup, teardown),
         cmocka_unit_test_setup_teardown(sold_out_comes_back_as_a_result_not_a_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(jobs_are_answered_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(the_submitter_does_not_wait_for_a_slow_server, setup, teardown),

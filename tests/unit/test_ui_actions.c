@@ -71,6 +71,8 @@ static void the_keys_of_the_issue_are_bound(void **state)
     assert_int_equal(ui_action_for_key('f', false), UI_ACT_FIND);
     assert_int_equal(ui_action_for_key(' ', false), UI_ACT_SELECT);
     assert_int_equal(ui_action_for_key('R', false), UI_ACT_REFUND);
+    assert_int_equal(ui_action_for_key('U', false), UI_ACT_UNDO_CHECKIN);
+    assert_int_equal(ui_action_for_key('U', true), UI_ACT_NONE); /* a reason typed may hold a U */
     assert_int_equal(ui_action_for_key('x', false), UI_ACT_NONE);
 }
 
@@ -115,7 +117,7 @@ static void the_kiosk_bar_offers_only_what_a_kiosk_can_do(void **state)
         bool customer_cannot = t[i].action == UI_ACT_NEW || t[i].action == UI_ACT_QUIT || t[i].action == UI_ACT_INSPECTOR
                                || t[i].action == UI_ACT_FIND || t[i].action == UI_ACT_SELECT
                                || t[i].action == UI_ACT_REFUND /* other customers' orders: operators only */
-                               || t[i].action == UI_ACT_DOOR;
+                               || t[i].action == UI_ACT_DOOR || t[i].action == UI_ACT_UNDO_CHECKIN;
         if (kiosk == customer_cannot)
             fail_msg("action '%s' %s on the kiosk's key bar", t[i].name, kiosk ? "wrongly offered" : "missing");
     }
