@@ -1,0 +1,72 @@
+/* Fixtures of the client's unit tests on top of http_stub: see stub_fixture.h. */
+#include "stub_fixture.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int stub_client_setup(void **state)
+{
+    stub_client *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->stub = stub_start();
+    assert_non_null(f->stub);
+    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "op-key", .connect_timeout_ms = 5000,
+                       .timeout_ms = 30000, .purchase_attempts = 3 };
+    f->client = api_client_new(&cfg);
+    assert_non_null(f->client);
+    *state = f;
+    return 0;
+}
+
+int stub_client_teardown(void **state)
+{
+    stub_client *f = *state;
+    api_client_free(f->client);
+    stub_stop(f->stub);
+    free(f);
+    return 0;
+}
+
+int stub_cli_run(http_stub *stub, const char *key, stub_cli_out *o, ...)
+{
+    char *argv[40];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, o);
+    argv[argc++] = (char *)"boxoffice";
+    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 39;)
+        argv[argc++] = s;
+    va_end(ap);
+    argv[argc] = NULL;
+    stub_cli_free(o);
+    cli_args a;
+    FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);
+    assert_non_null(out);
+    assert_non_null(err);
+    int rc = cli_parse_args(argc, argv, &a, err);
+    if (rc == 0) {
+        api_config cfg = { .base_url = stub_base_url(stub), .api_key = key, .timeout_ms = 30000,
+                           .connect_timeout_ms = 5000, .purchase_attempts = 2 };
+        rc = cli_run(&a, &cfg, out, err);
+    }
+    fclose(out);
+    fclose(err);
+    o->rc = rc;
+    return rc;
+}
+
+void stub_cli_free(stub_cli_out *o)
+{
+    free(o->out);
+    free(o->err);
+    o->out = o->err = NULL;
+    o->out_len = o->err_len = 0;
+}
