@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
 
 int stub_client_setup(void **state)
 {
@@ -35,17 +34,40 @@ int stub_client_teardown(void **state)
     return 0;
 }
 
+#define ARGV_MAX 40
+
+/* argv = "boxoffice" and the NULL-terminated arguments (at most ARGV_MAX - 2); returns argc. */
+static int argv_from(va_list ap, char *argv[ARGV_MAX])
+{
+    int argc = 0;
+    argv[argc++] = (char *)"boxoffice";
+    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < ARGV_MAX - 1;)
+        argv[argc++] = s;
+    argv[argc] = NULL;
+    return argc;
+}
+
+int stub_cli_parse(cli_args *a, char *errbuf, size_t cap, ...)
+{
+    char *argv[ARGV_MAX];
+    va_list ap;
+    va_start(ap, cap);
+    int argc = argv_from(ap, argv);
+    va_end(ap);
+    FILE *err = fmemopen(errbuf, cap, "w");
+    assert_non_null(err);
+    int rc = cli_parse_args(argc, argv, a, err);
+    fclose(err);
+    return rc;
+}
+
 int stub_cli_run(http_stub *stub, const char *key, stub_cli_out *o, ...)
 {
-    char *argv[40];
-    int argc = 0;
+    char *argv[ARGV_MAX];
     va_list ap;
     va_start(ap, o);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 39;)
-        argv[argc++] = s;
+    int argc = argv_from(ap, argv);
     va_end(ap);
-    argv[argc] = NULL;
     stub_cli_free(o);
     cli_args a;
     FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);

@@ -1,11 +1,12 @@
 #ifndef STUB_FIXTURE_H
 #define STUB_FIXTURE_H
 /* Fixtures of the client's unit tests on top of http_stub (one place for what each suite used to set up
- * itself): an API client against a fresh stub, and a run of boxoffice's command line against a stub with
- * its output captured. Both fail the running cmocka test on a set-up error. */
+ * itself): an API client against a fresh stub, a run of boxoffice's command line against a stub with its
+ * output captured, and the command line's parse alone. Both fail the running cmocka test on a set-up error. */
 #include <stddef.h>
 
 #include "api.h"
+#include "cli.h"
 #include "http_stub.h"
 
 /* cmocka setup/teardown: *state is a stub_client (owned by the fixture): a started stub and a client of it
@@ -31,5 +32,8 @@ typedef struct stub_cli_out {
  * exit code (also in o->rc). */
 int stub_cli_run(http_stub *stub, const char *key, stub_cli_out *o, ...);
 void stub_cli_free(stub_cli_out *o);
+
+/* cli_parse_args on `boxoffice ARGS...` (NULL-terminated, at most 38), its messages into errbuf (cap bytes). */
+int stub_cli_parse(cli_args *a, char *errbuf, size_t cap, ...);
 
 #endif

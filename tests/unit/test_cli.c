@@ -28,32 +28,13 @@
     "{\"id\":\"srv\",\"name\":\"Srv\",\"date\":\"2027-01-06\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\",\"ticketPrice\":10," \
     "\"problems\":[\"availableTickets: 9007199254740993 cannot be represented\"]}]"
 
-/* Parses a NULL-terminated list of arguments; returns the parse result and captures stderr. */
-static int parse(cli_args *a, char *errbuf, size_t cap, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, cap);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    FILE *err = fmemopen(errbuf, cap, "w");
-    assert_non_null(err);
-    int rc = cli_parse_args(argc, argv, a, err);
-    fclose(err);
-    return rc;
-}
-
 static void no_subcommand_is_the_ui(void **state)
 {
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--refresh", "7",
-                           "--no-color", "--api-url", "http://x.example.com", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--refresh", "7",
+                                    "--no-color", "--api-url", "http://x.example.com", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_UI);
     assert_true(a.kiosk && !a.inspect && a.no_color && !a.json);
     assert_string_equal(a.flags.kiosk_pin, "12");
@@ -67,9 +48,9 @@ static void kiosk_refuses_the_inspector(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--inspect", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--kiosk", "--inspect", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "--inspect cannot be combined with --kiosk"));
-    assert_int_equal(parse(&a, e, sizeof e, "--inspect", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--inspect", NULL), 0);
     assert_true(a.inspect && !a.kiosk);
 }
 
@@ -78,17 +59,17 @@ static void options_may_follow_the_subcommand(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "Ada", "--email", "a@b.co", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "Ada", "--email", "a@b.co", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_BUY);
     assert_string_equal(a.id, "c-1");
     assert_string_equal(a.name, "Ada");
     assert_string_equal(a.email, "a@b.co");
     assert_true(a.json);
-    assert_int_equal(parse(&a, e, sizeof e, "--json", "list", "--sort", "seats", "--filter", "harp", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--json", "list", "--sort", "seats", "--filter", "harp", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_LIST);
     assert_string_equal(a.sort, "seats");
-    assert_int_equal(parse(&a, e, sizeof e, "create", "--name", "N", "--date", "2026-01-01", "--venue", "V",
-                           "--tickets", "10", "--price", "9.99", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "create", "--name", "N", "--date", "2026-01-01", "--venue", "V",
+                                    "--tickets", "10", "--price", "9.99", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CREATE);
     assert_string_equal(a.price, "9.99");
 }
@@ -98,7 +79,7 @@ static void config_command_never_prints_the_key(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--json", "config", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--json", "config", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CONFIG);
     config cfg = { .api_url = (char *)"https://api.example.com/dev", .api_key = (char *)"s3cret-key",
                    .kiosk_pin = (char *)"4711", .refresh_s = 7, .idle_timeout_s = 30,
@@ -132,11 +113,11 @@ static void help_and_version(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--help", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--help", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "-h", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "-h", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
-    assert_int_equal(parse(&a, e, sizeof e, "-V", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "-V", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_VERSION);
     char text[8192];
     FILE *f = fmemopen(text, sizeof text, "w");
@@ -154,7 +135,7 @@ static void usage_errors(void **state)
     (void)state;
     cli_args a;
     char e[512];
-#define USAGE(...) do { e[0] = '\0'; assert_int_equal(parse(&a, e, sizeof e, __VA_ARGS__, NULL), CLI_EXIT_USAGE); \
+#define USAGE(...) do { e[0] = '\0'; assert_int_equal(stub_cli_parse(&a, e, sizeof e, __VA_ARGS__, NULL), CLI_EXIT_USAGE); \
                         assert_non_null(strstr(e, "boxoffice: ")); } while (0)
     USAGE("dance");
     USAGE("--frobnicate");
@@ -175,7 +156,7 @@ static void usage_errors(void **state)
     USAGE("--name", "x");
     USAGE("stray");
 #undef USAGE
-    parse(&a, e, sizeof e, "--api-url", NULL);
+    stub_cli_parse(&a, e, sizeof e, "--api-url", NULL);
     assert_non_null(strstr(e, "--api-url"));
 }
 
@@ -422,7 +403,7 @@ static void buy_sold_out_is_3(void **state)
     stub_push(s, 200, GOOD_C1);
     stub_push(s, 400, "{\"error\":\"No tickets available\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "buy", "c-2", "--name", "Ada", "--email", "ada@example.com", "--json", NULL),
-                     CLI_EXIT_SOLD_OUT);
+                                   CLI_EXIT_SOLD_OUT);
     assert_non_null(strstr(o.err, "Sold out"));
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
@@ -438,7 +419,7 @@ static void create_outcomes(void **state)
     http_stub *s = stub_start();
     stub_cli_out o = {0};
 #define CREATE(...) stub_cli_run(s, "k", &o, "create", "--name", " Night ", "--date", "2026-12-24", "--venue", "Arena", \
-                        "--tickets", "100", "--price", "25.50", NULL)
+                                      "--tickets", "100", "--price", "25.50", NULL)
     stub_push(s, 201, "{\"id\":\"new-1\"}");
     assert_int_equal(CREATE(), 0);
     assert_non_null(strstr(o.out, "new-1"));
@@ -458,10 +439,10 @@ static void create_outcomes(void **state)
 #undef CREATE
     size_t before = stub_request_count(s);
     assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2026-02-30", "--venue", "V",
-                         "--tickets", "1", "--price", "1", NULL), CLI_EXIT_USAGE);
+                                       "--tickets", "1", "--price", "1", NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2026-02-01", "--venue", "V",
-                         "--tickets", "1", "--price", "1.999", NULL), CLI_EXIT_USAGE);
+                                       "--tickets", "1", "--price", "1.999", NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), before);
     stub_stop(s);
@@ -474,7 +455,7 @@ static void unreachable_is_6(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
     cli_args a;
     char e[512];
-    assert_int_equal(parse(&a, e, sizeof e, "list", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", NULL), 0);
     api_config cfg = { .base_url = url };
     char *err_text = NULL;
     size_t n = 0;
@@ -496,7 +477,7 @@ static void buy_without_an_answer_prints_the_resolving_command(void **state)
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "--json", "buy", "c-1", "--name", "Alan O'Brien", "--email", "alan@example.org",
-                         "--idempotency-key", "sale-7", NULL), CLI_EXIT_UNCONFIRMED);
+                                       "--idempotency-key", "sale-7", NULL), CLI_EXIT_UNCONFIRMED);
     assert_true(stub_header(stub_request_at(s, 1), "Idempotency-Key", k, sizeof k));
     assert_string_equal(k, "sale-7");
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
@@ -542,18 +523,18 @@ static void idempotency_key_and_timeout_options(void **state)
     (void)state;
     cli_args a;
     char e[512];
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
-                           "abc-1", "--timeout", "3", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
+                                    "abc-1", "--timeout", "3", NULL), 0);
     assert_string_equal(a.idem_key, "abc-1");
     assert_int_equal(a.timeout_s, 3);
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", NULL), 0);
     assert_null(a.idem_key);
     assert_int_equal(a.timeout_s, 0);
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
-                           "has space", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "--idempotency-key", "k", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "--timeout", "0", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "--timeout", "5", NULL), 0); /* the interactive mode too */
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
+                                    "has space", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--idempotency-key", "k", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--timeout", "0", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--timeout", "5", NULL), 0); /* the interactive mode too */
 }
 
 int main(void)

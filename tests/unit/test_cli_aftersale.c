@@ -99,7 +99,7 @@ static void refund_sends_ids_reason_method_and_key_and_prints_the_states(void **
     stub_push(s, 200, ORDER);
     stub_push(s, 200, CONCERT);
     assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-1", "--tickets", "t-2", "--reason", "ill", "--method", "card",
-                         "--idempotency-key", "rk-1", NULL), 0);
+                                       "--idempotency-key", "rk-1", NULL), 0);
     const stub_request *r = stub_request_at(s, 0);
     assert_string_equal(r->path, "/dev/orders/o-1/refund");
     assert_string_equal(r->body, "{\"ticketIds\":[\"t-2\"],\"reason\":\"ill\",\"method\":\"card\"}");

@@ -22,38 +22,20 @@
     "\"concertId\":\"c-1\",\"attendee\":\"Ada\",\"status\":\"checkedIn\",\"checkedInAt\":\"2026-12-12T19:14:03Z\"}," \
     "\"order\":{\"id\":\"o-1\",\"quantity\":4,\"admittedSoFar\":2}}"
 
-static int parse(cli_args *a, char *errbuf, size_t cap, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, cap);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    FILE *err = fmemopen(errbuf, cap, "w");
-    assert_non_null(err);
-    int rc = cli_parse_args(argc, argv, a, err);
-    fclose(err);
-    return rc;
-}
-
 static void door_mode_and_its_door_name(void **state)
 {
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "Gate 2", "--kiosk-pin", "1234", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "Gate 2", "--kiosk-pin", "1234", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_UI);
     assert_string_equal(a.door, "c-1");
     assert_string_equal(a.door_name, "Gate 2");
-    assert_int_equal(parse(&a, e, sizeof e, "--door-name", "Gate 2", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door-name", "Gate 2", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "--door-name goes with --door"));
-    assert_int_equal(parse(&a, e, sizeof e, "--door", "", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "x\x1b[2J", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "--door", "c-1", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "x\x1b[2J", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--door", "c-1", NULL), CLI_EXIT_USAGE);
 }
 
 static void checkin_and_stats_parse(void **state)
@@ -61,25 +43,25 @@ static void checkin_and_stats_parse(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door", "North", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door", "North", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CHECKIN);
     assert_string_equal(a.id, "c-1");
     assert_string_equal(a.code, CODE);
     assert_string_equal(a.door, "North");
     assert_true(a.json);
     assert_null(a.nonce);
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door-name", "South", "--nonce", "n-1", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door-name", "South", "--nonce", "n-1", NULL), 0);
     assert_string_equal(a.door, "South");
     assert_string_equal(a.nonce, "n-1");
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "a ticket code is required"));
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "extra", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--nonce", "has space", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "stats", "c-1", "--nonce", "n", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "stats", "c-1", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "extra", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--nonce", "has space", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "stats", "c-1", "--nonce", "n", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "stats", "c-1", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_STATS);
     assert_string_equal(a.id, "c-1");
-    assert_int_equal(parse(&a, e, sizeof e, "stats", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "stats", NULL), CLI_EXIT_USAGE);
 }
 
 static void checkin_admitted_exits_0(void **state)

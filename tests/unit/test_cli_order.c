@@ -35,7 +35,7 @@ static void operator_cash_order_prints_change_and_grouped_codes(void **state)
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
     assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "Ada", "--pay", "cash",
-                         "--tendered", "100", NULL), 0);
+                                  "--tendered", "100", NULL), 0);
     const stub_request *r = stub_request_at(s, 1);
     assert_string_equal(r->path, "/dev/box-office/orders");
     assert_string_equal(r->body, "{\"concertId\":\"c-1\",\"quantity\":2,\"attendees\":[\"Ada\"],"
@@ -78,17 +78,17 @@ static void public_route_needs_name_email_and_card(void **state)
     assert_non_null(strstr(o.err, "--name and --email are required"));
     stub_cli_free(&o);
     assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "1", "--name", "Ada", "--email", "a@b.org",
-                         "--pay", "cash", NULL), CLI_EXIT_USAGE);
+                                  "--pay", "cash", NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "1", "--name", "Ada", "--email", "not-mail",
-                         NULL), CLI_EXIT_USAGE);
+                                  NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), 0); /* nothing was sent */
     stub_push(s, 200, CONCERT);
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
     assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "2", "--name", "Ada", "--email", "a@b.org",
-                         "--pay", "card", NULL), 0);
+                                  "--pay", "card", NULL), 0);
     assert_string_equal(stub_request_at(s, 1)->path, "/dev/orders");
     stub_cli_free(&o);
     stub_stop(s);
@@ -124,7 +124,7 @@ static void unconfirmed_order_prints_the_resolving_command(void **state)
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"try again\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "3", "--attendee", "Zoë O'Hara", "--pay",
-                         "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", NULL), CLI_EXIT_UNCONFIRMED);
+                                  "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", NULL), CLI_EXIT_UNCONFIRMED);
     char want[512];
     snprintf(want, sizeof want, "boxoffice --api-url %s order c-1 --quantity 3 --attendee 'Zoë O'\\''Hara' "
              "--pay cash --tendered 200.00 --idempotency-key sale-9", stub_base_url(s));
@@ -174,11 +174,11 @@ static void usage_errors_send_nothing(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(stub_cli_run(s, "k", &o, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], bad[i][5], bad[i][6],
-                             bad[i][7], bad[i][8], NULL), CLI_EXIT_USAGE);
+                                      bad[i][7], bad[i][8], NULL), CLI_EXIT_USAGE);
         stub_cli_free(&o);
     }
     assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "1", "--attendee", "A", "--attendee", "B", NULL),
-                     CLI_EXIT_USAGE);
+                              CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), 0);
     stub_stop(s);
@@ -191,26 +191,26 @@ static void create_sends_the_orders_fields_of_a_concert(void **state)
     stub_cli_out o = {0};
     stub_push(s, 201, "{\"id\":\"c-9\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01T20:00:00Z", "--venue", "V",
-                         "--tickets", "5", "--price", "10", "--currency", "USD", "--timezone", "America/New_York",
-                         "--max-per-order", "4", NULL), 0);
+                                  "--tickets", "5", "--price", "10", "--currency", "USD", "--timezone", "America/New_York",
+                                  "--max-per-order", "4", NULL), 0);
     assert_string_equal(stub_request_at(s, 0)->body,
                         "{\"name\":\"N\",\"date\":\"2027-01-01T20:00:00Z\",\"venue\":\"V\",\"availableTickets\":5,"
                         "\"ticketPrice\":10,\"currency\":\"USD\",\"timezone\":\"America/New_York\",\"maxPerOrder\":4}");
     stub_cli_free(&o);
     assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
-                         "--price", "10", "--currency", "euro", NULL), CLI_EXIT_USAGE);
+                                  "--price", "10", "--currency", "euro", NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
-                         "--price", "10", "--timezone", "../etc/passwd", NULL), CLI_EXIT_USAGE);
+                                  "--price", "10", "--timezone", "../etc/passwd", NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
-                         "--price", "10", "--max-per-order", "50", NULL), CLI_EXIT_USAGE);
+                                  "--price", "10", "--max-per-order", "50", NULL), CLI_EXIT_USAGE);
     stub_cli_free(&o);
     /* names the system may know but the backend refuses (not Area/Location): refused before sending */
     const char *zones[] = { "CET", "US/Eastern", "europe/berlin" };
     for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
         assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets",
-                             "5", "--price", "10", "--timezone", zones[i], NULL), CLI_EXIT_USAGE);
+                                      "5", "--price", "10", "--timezone", zones[i], NULL), CLI_EXIT_USAGE);
         stub_cli_free(&o);
     }
     assert_int_equal(stub_request_count(s), 1);
