@@ -85,6 +85,9 @@ void handler_fail_input(handler_result *out, const char *message);
 /* 422 {"error": "Concert is stored malformed: <problem>; ...", the concert as stored, "problems": [...]}
  * for a concert read with problems (c may be NULL or without problems: the error alone). */
 void handler_fail_malformed(handler_result *out, const concert *c);
+/* Answers status with json's text (json is consumed; NULL counts as out of memory): true when answered, false
+ * when memory ran out (out is then the 503 + Retry-After). */
+bool handler_answer_json(handler_result *out, int status, cJSON *json);
 /* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
 

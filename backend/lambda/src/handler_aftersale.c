@@ -34,18 +34,6 @@ static const char NOT_REFUNDABLE[] = "Only valid tickets can be refunded";
 static const uuid_t refund_namespace = { 0x3e, 0x91, 0x0a, 0x6c, 0xd7, 0x25, 0x4b, 0x80,
                                          0xa4, 0x1f, 0x72, 0xc9, 0x0e, 0x58, 0xb3, 0x16 };
 
-static void answer_json(handler_result *out, int status, cJSON *j)
-{
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, status, text);
-}
-
 static bool visible_ascii(const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -108,7 +96,7 @@ static void answer_result(handler_result *out, int status, const char *result, c
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, status, j);
+    handler_answer_json(out, status, j);
 }
 
 /* Reads the body of POST /checkins. NULL or the 400 message; *answered when out is set already. */
@@ -188,15 +176,15 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         switch (res) {
         case CHECKIN_ADMITTED:
         case CHECKIN_REPLAYED:
-            answer_json(out, 200, result_json("admitted", NULL, &t, true, false));
+            handler_answer_json(out, 200, result_json("admitted", NULL, &t, true, false));
             out->resp.replayed = res == CHECKIN_REPLAYED;
             break;
         case CHECKIN_ALREADY:
-            answer_json(out, 409, result_json("already_admitted", "Ticket already admitted", &t, false, true));
+            handler_answer_json(out, 409, result_json("already_admitted", "Ticket already admitted", &t, false, true));
             out->reason = "already admitted";
             break;
         case CHECKIN_REFUNDED:
-            answer_json(out, 409, result_json("refunded", "Ticket refunded", &t, false, false));
+            handler_answer_json(out, 409, result_json("refunded", "Ticket refunded", &t, false, false));
             out->reason = "refunded";
             break;
         case CHECKIN_WRONG_CONCERT: {
@@ -208,7 +196,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
                 cJSON_Delete(j);
                 j = NULL;
             }
-            answer_json(out, 409, j);
+            handler_answer_json(out, 409, j);
             out->reason = "wrong concert";
             break;
         }
@@ -245,9 +233,9 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
     } else if (s != STORE_OK) {
         handler_store_fail(out, st, s, CHECKIN_FAILED);
     } else if (res == CHECKIN_ADMITTED) {
-        answer_json(out, 200, result_json("undone", NULL, &t, false, false));
+        handler_answer_json(out, 200, result_json("undone", NULL, &t, false, false));
     } else {
-        answer_json(out, 409, result_json("not_checked_in", "Ticket is not checked in", &t, false, false));
+        handler_answer_json(out, 409, result_json("not_checked_in", "Ticket is not checked in", &t, false, false));
         out->reason = "not checked in";
     }
     checkin_ticket_clear(&t);
@@ -278,7 +266,7 @@ static void answer_not_refundable(handler_result *out, const order *o, const boo
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, 409, j);
+    handler_answer_json(out, 409, j);
     out->reason = message;
 }
 
@@ -487,5 +475,5 @@ void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, 200, j);
+    handler_answer_json(out, 200, j);
 }

@@ -192,6 +192,19 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
+bool handler_answer_json(handler_result *out, int status, cJSON *json)
+{
+    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    if (!text) {
+        handler_fail(out, 503, OOM);
+        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+        return false;
+    }
+    apigw_response_take(&out->resp, status, text);
+    return true;
+}
+
 const char *handler_path_id(store *st, const apigw_event *ev, const char *name, const char *fail_msg,
                             handler_result *out)
 {

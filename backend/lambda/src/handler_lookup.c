@@ -27,18 +27,6 @@ static const char UNKNOWN_CODE[] = "Unknown code";
 #define QUERY_TEXT_MAX 1024
 #define LOOKUP_LIMIT_DEFAULT 20
 
-static void answer_json(handler_result *out, int status, cJSON *j)
-{
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, status, text);
-}
-
 /* limit=: absent -> the default; else 1..LOOKUP_LIMIT_MAX in plain digits. */
 static const char *read_limit(const apigw_event *ev, int *limit)
 {
@@ -132,7 +120,7 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_store_fail(out, st, s, FIND_FAILED);
         goto done;
     }
-    answer_json(out, 200, page_json(&page));
+    handler_answer_json(out, 200, page_json(&page));
 done:
     lookup_page_clear(&page);
     cJSON_Delete(start);
@@ -184,7 +172,7 @@ void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *ou
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, 200, j);
+    handler_answer_json(out, 200, j);
     checkin_ticket_clear(&t);
     order_clear(&o);
     concert_clear(&c);
