@@ -20,7 +20,6 @@ static const char CHECKIN_FAILED[] = "Could not check the ticket in, please try 
 static const char REFUND_FAILED[] = "Could not refund, please try again";
 static const char STATS_FAILED[] = "Could not count, please try again";
 static const char NO_MEMORY[] = "Out of memory, please try again";
-static const char NO_KEY[] = "This route needs the operator key";
 static const char NONCE_BAD[] = "nonce is required: 1 to 128 visible ASCII characters";
 static const char DOOR_BAD[] = "door must be a name of at most 64 characters";
 static const char CODE_BAD[] = "code is required (a string)";
@@ -152,10 +151,8 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         return;
     }
-    if (!by) { /* API Gateway lets no request without the key through: a misconfigured route */
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         return;
-    }
     if (!code_ok) { /* not a code at all: no ticket has it */
         answer_result(out, 404, "unknown_code", "Unknown ticket code");
         out->reason = "unknown code";
@@ -217,10 +214,8 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail(out, 400, msg);
         return;
     }
-    if (!ev || !ev->api_key_id) {
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         return;
-    }
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, CHECKIN_FAILED);
         return;
@@ -366,10 +361,8 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         goto done;
     }
-    if (!ev || !ev->api_key_id) {
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         goto done;
-    }
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, REFUND_FAILED);
         goto done;

@@ -192,6 +192,14 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
+bool handler_require_key(const apigw_event *ev, handler_result *out)
+{
+    if (ev && ev->api_key_id)
+        return true;
+    handler_fail(out, 403, "This route needs the operator key");
+    return false;
+}
+
 bool handler_answer_json(handler_result *out, int status, cJSON *json)
 {
     char *text = json ? cJSON_PrintUnformatted(json) : NULL;
