@@ -66,8 +66,19 @@ int stub_cli_run(http_stub *stub, const char *key, stub_cli_out *o, ...)
     char *argv[ARGV_MAX];
     va_list ap;
     va_start(ap, o);
-    int argc = argv_from(ap, argv);
+    argv_from(ap, argv);
     va_end(ap);
+    return stub_cli_runv(stub, key, o, (const char *const *)argv + 1);
+}
+
+int stub_cli_runv(http_stub *stub, const char *key, stub_cli_out *o, const char *const args[])
+{
+    char *argv[ARGV_MAX];
+    int argc = 0;
+    argv[argc++] = (char *)"boxoffice";
+    for (size_t i = 0; args[i] != NULL && argc < ARGV_MAX - 1; i++)
+        argv[argc++] = (char *)args[i];
+    argv[argc] = NULL;
     stub_cli_free(o);
     cli_args a;
     FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);

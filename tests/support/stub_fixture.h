@@ -31,6 +31,8 @@ typedef struct stub_cli_out {
  * 5 s to connect, 30 s per request, 2 purchase attempts: cli_parse_args, then cli_run when it parsed. Returns the
  * exit code (also in o->rc). */
 int stub_cli_run(http_stub *stub, const char *key, stub_cli_out *o, ...);
+/* The same with the arguments in a NULL-terminated array. */
+int stub_cli_runv(http_stub *stub, const char *key, stub_cli_out *o, const char *const args[]);
 void stub_cli_free(stub_cli_out *o);
 
 /* cli_parse_args on `boxoffice ARGS...` (NULL-terminated, at most 38), its messages into errbuf (cap bytes). */

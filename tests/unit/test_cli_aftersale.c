@@ -177,21 +177,7 @@ static void usage_errors_send_nothing(void **state)
         { "refund", "o-1", "--reason", "x", "--quantity", "2", NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *argv[10];
-        int argc = 0;
-        argv[argc++] = (char *)"boxoffice";
-        for (size_t k = 0; cases[i][k] != NULL; k++)
-            argv[argc++] = (char *)cases[i][k];
-        argv[argc] = NULL;
-        cli_args a;
-        FILE *out = open_memstream(&o.out, &o.out_len), *err = open_memstream(&o.err, &o.err_len);
-        int rc = cli_parse_args(argc, argv, &a, err);
-        if (rc == 0) {
-            api_config cfg = { .base_url = stub_base_url(s), .api_key = "k" };
-            rc = cli_run(&a, &cfg, out, err);
-        }
-        fclose(out);
-        fclose(err);
+        int rc = stub_cli_runv(s, "k", &o, cases[i]);
         if (rc != 1)
             fail_msg("case %zu: exit %d, not 1 (%s)", i, rc, o.err);
         stub_cli_free(&o);
