@@ -327,6 +327,14 @@ bool api_build_url(const api_client *c, const char *path, const char *id, char o
     return n > 0 && n < URL_MAX;
 }
 
+bool api_build_url_sub(const api_client *c, const char *path, const char *id, const char *suffix, char out[URL_MAX])
+{
+    if (!api_build_url(c, path, id, out) || strlen(out) + strlen(suffix) >= URL_MAX)
+        return false;
+    strcat(out, suffix);
+    return true;
+}
+
 api_status api_request_ex(api_client *c, const char *method, const char *url, const char *body, bool record_422,
                           cJSON **json, api_result *res)
 {

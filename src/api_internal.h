@@ -55,6 +55,9 @@ api_status api_classify(const http_resp *r, bool record_422, cJSON **json, cJSON
 
 /* base_url + path + the URL-escaped id (id may be NULL). false when it does not fit or on OOM. */
 bool api_build_url(const api_client *c, const char *path, const char *id, char out[API_URL_MAX]);
+/* The same followed by suffix (an item's sub-resource: "/orders/", id, "/refund"). */
+bool api_build_url_sub(const api_client *c, const char *path, const char *id, const char *suffix,
+                       char out[API_URL_MAX]);
 bool api_id_ok(const char *id);       /* 1..BO_ID_MAX bytes without control characters */
 
 /* One request, no retries (see api_classify for json, err_json and record_422). */

@@ -75,9 +75,8 @@ api_status api_refund_order(api_client *c, const api_refund_input *in, const cha
             return api_set_result(res, API_ERR_INVALID, 0, "Not a ticket id");
     if ((st = api_idem_key_check(idem_key, res)) != API_OK)
         return st;
-    if (!api_build_url(c, "/orders/", in->order_id, url) || strlen(url) + sizeof "/refund" > sizeof url)
+    if (!api_build_url_sub(c, "/orders/", in->order_id, "/refund", url))
         return api_set_result(res, API_ERR_NOMEM, 0, NULL);
-    strcat(url, "/refund");
     char *text = api_refund_body(in);
     st = api_post_keyed(c, url, text, idem_key, &j, &err, res);
     if (st == API_ERR_NOT_FOUND) {
