@@ -327,6 +327,14 @@ bool api_build_url(const api_client *c, const char *path, const char *id, char o
     return n > 0 && n < URL_MAX;
 }
 
+bool api_build_url_sub(const api_client *c, const char *path, const char *id, const char *suffix, char out[URL_MAX])
+{
+    if (!api_build_url(c, path, id, out) || strlen(out) + strlen(suffix) >= URL_MAX)
+        return false;
+    strcat(out, suffix);
+    return true;
+}
+
 api_status api_request_ex(api_client *c, const char *method, const char *url, const char *body, bool record_422,
                           cJSON **json, api_result *res)
 {
@@ -633,44 +641,64 @@ api_status api_post_idempotent(api_client *c, const char *url, const char *text,
     return st;
 }
 
+api_status api_idem_key_check(const char *idem_key, api_result *res)
+{
+    if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
+        return api_set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
+                              API_IDEM_KEY_MAX);
+    return API_OK;
+}
+
+api_status api_post_keyed(api_client *c, const char *url, const char *text, const char *idem_key, cJSON **j,
+                          cJSON **err_json, api_result *res)
+{
+    char key[API_IDEM_KEY_MAX + 1];
+    double total_ms = 0;
+    bool applied = false;      /* some attempt may have been carried out */
+    api_status st;
+    if (text == NULL) {
+        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
+    } else {
+        if (idem_key != NULL)
+            snprintf(key, sizeof key, "%s", idem_key);
+        else
+            api_idempotency_key_new(key);
+        st = api_post_idempotent(c, url, text, key, j, err_json, res, &applied, &total_ms);
+        memset(key, 0, sizeof key);
+    }
+    if (res != NULL) {
+        res->latency_ms = total_ms;
+        res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
+    }
+    return st;
+}
+
+api_status api_post_unreadable(api_status st, api_result *res)
+{
+    if (res != NULL)
+        res->unconfirmed = st != API_OK && !api_definite_refusal(st);
+    return st;
+}
+
 api_status api_create_order(api_client *c, const bo_order_input *in, const char *idem_key, bo_order *out,
                             api_result *res)
 {
-    char url[URL_MAX], key[API_IDEM_KEY_MAX + 1];
+    char url[URL_MAX];
     cJSON *j = NULL;
-    char *text = NULL;
-    api_status st = API_ERR_NOMEM;
-    double total_ms = 0;
-    bool applied = false;
+    api_status st;
     memset(out, 0, sizeof *out);
     if (!api_id_ok(in->concert_id))
         return api_set_result(res, API_ERR_NOT_FOUND, 0, NULL);
     if (in->quantity < 1 || in->quantity > BO_ORDER_TICKETS_MAX)
         return api_set_result(res, API_ERR_INVALID, 0, "quantity must be 1 to %d", BO_ORDER_TICKETS_MAX);
-    if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
-        return api_set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
-                          API_IDEM_KEY_MAX);
+    if ((st = api_idem_key_check(idem_key, res)) != API_OK)
+        return st;
     if (!api_build_url(c, in->operator_route ? "/box-office/orders" : "/orders", NULL, url))
         return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
-    if (idem_key != NULL)
-        snprintf(key, sizeof key, "%s", idem_key);
-    else
-        api_idempotency_key_new(key);
-    if ((text = api_order_body(in)) == NULL) {
-        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
-        goto cleanup;
-    }
-    st = api_post_idempotent(c, url, text, key, &j, NULL, res, &applied, &total_ms);
-    if (st == API_OK && bo_order_from_json(j, out) != 0) {
-        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL);
-        applied = true; /* a 2xx came back: the order exists, but it could not be read */
-    }
-cleanup:
-    if (res != NULL) {
-        res->latency_ms = total_ms;
-        res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
-    }
-    memset(key, 0, sizeof key);
+    char *text = api_order_body(in);
+    st = api_post_keyed(c, url, text, idem_key, &j, NULL, res);
+    if (st == API_OK && bo_order_from_json(j, out) != 0) /* the order exists, but it could not be read */
+        st = api_post_unreadable(api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 201, NULL), res);
     cJSON_Delete(j);
     if (text != NULL)
         memset(text, 0, strlen(text)); /* names and e-mail */
@@ -707,45 +735,26 @@ api_status api_purchase(api_client *c, const char *concert_id, const char *custo
 api_status api_purchase_key(api_client *c, const char *concert_id, const char *customer_name,
                             const char *customer_email, const char *idem_key, bo_ticket *out, api_result *res)
 {
-    char url[URL_MAX], key[API_IDEM_KEY_MAX + 1];
+    char url[URL_MAX];
     cJSON *body = NULL, *j = NULL;
     char *text = NULL;
-    api_status st = API_ERR_NOMEM;
-    double total_ms = 0;
-    bool applied = false;      /* some attempt may have been carried out */
+    api_status st;
     memset(out, 0, sizeof *out);
     if (!api_id_ok(concert_id))
         return api_set_result(res, API_ERR_NOT_FOUND, 0, NULL);
-    if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
-        return api_set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
-                          API_IDEM_KEY_MAX);
+    if ((st = api_idem_key_check(idem_key, res)) != API_OK)
+        return st;
     if (!api_build_url(c, "/tickets", NULL, url))
         return api_set_result(res, API_ERR_PROTOCOL, 0, "Bad API URL");
-    if (idem_key != NULL)
-        snprintf(key, sizeof key, "%s", idem_key);
-    else
-        api_idempotency_key_new(key);
     body = cJSON_CreateObject();
-    if (body == NULL || cJSON_AddStringToObject(body, "concertId", concert_id) == NULL
-        || cJSON_AddStringToObject(body, "customerName", customer_name != NULL ? customer_name : "") == NULL
-        || cJSON_AddStringToObject(body, "customerEmail", customer_email != NULL ? customer_email : "") == NULL
-        || (text = cJSON_PrintUnformatted(body)) == NULL) {
-        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
-        goto cleanup;
-    }
-    st = api_post_idempotent(c, url, text, key, &j, NULL, res, &applied, &total_ms);
-    if (st == API_OK) {
-        st = ticket_from_answer(j, concert_id, customer_name != NULL ? customer_name : "",
-                                customer_email != NULL ? customer_email : "", out, res);
-        if (st != API_OK)
-            applied = true; /* a 2xx came back: the ticket exists, but it could not be read */
-    }
-cleanup:
-    if (res != NULL) {
-        res->latency_ms = total_ms;
-        res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
-    }
-    memset(key, 0, sizeof key);
+    if (body != NULL && cJSON_AddStringToObject(body, "concertId", concert_id) != NULL
+        && cJSON_AddStringToObject(body, "customerName", customer_name != NULL ? customer_name : "") != NULL
+        && cJSON_AddStringToObject(body, "customerEmail", customer_email != NULL ? customer_email : "") != NULL)
+        text = cJSON_PrintUnformatted(body);
+    st = api_post_keyed(c, url, text, idem_key, &j, NULL, res);
+    if (st == API_OK) /* a 2xx came back: the ticket exists; when it cannot be read, that is unconfirmed */
+        st = api_post_unreadable(ticket_from_answer(j, concert_id, customer_name != NULL ? customer_name : "",
+                                                    customer_email != NULL ? customer_email : "", out, res), res);
     cJSON_Delete(body);
     cJSON_Delete(j);
     free(text);

@@ -295,9 +295,8 @@ api_status api_concert_stats(api_client *c, const char *concert_id, api_stats *o
     memset(out, 0, sizeof *out);
     if (!api_id_ok(concert_id))
         return api_set_result(res, API_ERR_NOT_FOUND, 0, NULL);
-    if (!api_build_url(c, "/concerts/", concert_id, url) || strlen(url) + sizeof "/stats" > sizeof url)
+    if (!api_build_url_sub(c, "/concerts/", concert_id, "/stats", url))
         return api_set_result(res, API_ERR_NOMEM, 0, NULL);
-    strcat(url, "/stats");
     api_status st = api_request_full(c, "GET", url, NULL, NULL, false, &j, NULL, res);
     if (st != API_OK)
         return st;

@@ -55,6 +55,9 @@ api_status api_classify(const http_resp *r, bool record_422, cJSON **json, cJSON
 
 /* base_url + path + the URL-escaped id (id may be NULL). false when it does not fit or on OOM. */
 bool api_build_url(const api_client *c, const char *path, const char *id, char out[API_URL_MAX]);
+/* The same followed by suffix (an item's sub-resource: "/orders/", id, "/refund"). */
+bool api_build_url_sub(const api_client *c, const char *path, const char *id, const char *suffix,
+                       char out[API_URL_MAX]);
 bool api_id_ok(const char *id);       /* 1..BO_ID_MAX bytes without control characters */
 
 /* One request, no retries (see api_classify for json, err_json and record_422). */
@@ -67,6 +70,18 @@ api_status api_request_full(api_client *c, const char *method, const char *url, 
  * *applied: some attempt may have been carried out by the server. err_json as api_classify (last attempt). */
 api_status api_post_idempotent(api_client *c, const char *url, const char *text, const char *key, cJSON **j,
                                cJSON **err_json, api_result *res, bool *applied, double *total_ms);
+/* The caller's Idempotency-Key checked: API_OK for NULL (api_post_keyed makes a new one) or a valid key,
+ * API_ERR_INVALID with its message in res otherwise. */
+api_status api_idem_key_check(const char *idem_key, api_result *res);
+/* api_post_idempotent with the caller's Idempotency-Key (checked; NULL: a new one); text NULL means building it
+ * ran out of memory (API_ERR_NOMEM, nothing sent). Fills res->latency_ms and res->unconfirmed (some attempt may
+ * have been carried out and no answer said yes or no). A caller that then cannot read a 2xx answer reports it
+ * with api_post_unreadable. */
+api_status api_post_keyed(api_client *c, const char *url, const char *text, const char *idem_key, cJSON **j,
+                          cJSON **err_json, api_result *res);
+/* After api_post_keyed returned API_OK: the answer st (not API_OK) from reading it, marked unconfirmed (the
+ * server did it, but what it did could not be read). Returns st. */
+api_status api_post_unreadable(api_status st, api_result *res);
 bool api_retryable(api_status st);
 void api_backoff(api_client *c, int attempt);
 bool api_maybe_applied(const http_resp *r, api_status st);

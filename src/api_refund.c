@@ -58,11 +58,8 @@ static void refusal_from_json(const cJSON *j, api_refund_refusal *out)
 api_status api_refund_order(api_client *c, const api_refund_input *in, const char *idem_key, bo_order *out,
                             api_refund_refusal *refused, api_result *res)
 {
-    char url[API_URL_MAX], key[API_IDEM_KEY_MAX + 1];
+    char url[API_URL_MAX];
     cJSON *j = NULL, *err = NULL;
-    char *text = NULL;
-    double total_ms = 0;
-    bool applied = false;
     api_status st;
     memset(out, 0, sizeof *out);
     if (refused != NULL)
@@ -76,35 +73,19 @@ api_status api_refund_order(api_client *c, const api_refund_input *in, const cha
     for (size_t i = 0; i < in->n_ticket_ids; i++)
         if (!api_id_ok(in->ticket_ids[i]))
             return api_set_result(res, API_ERR_INVALID, 0, "Not a ticket id");
-    if (idem_key != NULL && !api_idempotency_key_valid(idem_key))
-        return api_set_result(res, API_ERR_INVALID, 0, "Idempotency-Key must be 1 to %d visible ASCII characters",
-                              API_IDEM_KEY_MAX);
-    if (!api_build_url(c, "/orders/", in->order_id, url) || strlen(url) + sizeof "/refund" > sizeof url)
+    if ((st = api_idem_key_check(idem_key, res)) != API_OK)
+        return st;
+    if (!api_build_url_sub(c, "/orders/", in->order_id, "/refund", url))
         return api_set_result(res, API_ERR_NOMEM, 0, NULL);
-    strcat(url, "/refund");
-    if (idem_key != NULL)
-        snprintf(key, sizeof key, "%s", idem_key);
-    else
-        api_idempotency_key_new(key);
-    if ((text = api_refund_body(in)) == NULL) {
-        st = api_set_result(res, API_ERR_NOMEM, 0, NULL);
-        goto cleanup;
-    }
-    st = api_post_idempotent(c, url, text, key, &j, &err, res, &applied, &total_ms);
+    char *text = api_refund_body(in);
+    st = api_post_keyed(c, url, text, idem_key, &j, &err, res);
     if (st == API_ERR_NOT_FOUND) {
         st = api_set_result(res, API_ERR_NOT_FOUND, res != NULL ? res->http_status : 404, "No such order");
-    } else if (st == API_OK && bo_order_from_json(j, out) != 0) {
-        st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
-        applied = true; /* a 2xx came back: the refund was made, but the order could not be read */
+    } else if (st == API_OK && bo_order_from_json(j, out) != 0) { /* the refund was made, the order unreadable */
+        st = api_post_unreadable(api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL), res);
     } else if (st != API_OK && err != NULL && refused != NULL) {
         refusal_from_json(err, refused);
     }
-cleanup:
-    if (res != NULL) {
-        res->latency_ms = total_ms;
-        res->unconfirmed = st != API_OK && !api_definite_refusal(st) && applied;
-    }
-    memset(key, 0, sizeof key);
     cJSON_Delete(j);
     cJSON_Delete(err);
     free(text);

@@ -2,51 +2,17 @@
 # The scriptable CLI against the shared running stack (real gateway, real bootstrap, DynamoDB Local):
 # every subcommand and every exit code that can be provoked for real.
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
-set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+. "$(dirname "$0")/cli_lib.sh"
+cli_need_shared_stack
 
-if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
-  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
-fi
-[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
-command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
-
-# a private, empty configuration: no user config file, no local key file
-work=$(mktemp -d /tmp/boxoffice-cli.XXXXXX)
-. "$root/tests/lib/openapi_log.sh"
 . "$root/tests/lib/venue_time.sh"
-trap 'openapi_proxy_stop; rm -rf "$work"' EXIT
-export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
-mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
+# a private, empty configuration: no user config file, no local key file
+cli_work cli
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
-openapi_proxy "$BOXOFFICE_API_URL" || { echo "FAIL: the recording pass-through did not start"; exit 1; }
-export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
+cli_record "$BOXOFFICE_API_URL"
 url=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
 
-fails=0; checks=0
-out=$work/out err=$work/err
-# expect RC DESCRIPTION -- COMMAND...: runs it, keeps stdout/stderr in $out/$err, checks the exit code
-expect() {
-  local want=$1 what=$2; shift 3
-  checks=$((checks+1))
-  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fails=$((fails+1))
-    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
-    return 1
-  fi
-  echo "ok:   $what (exit $rc)"
-}
-# ok CONDITION-DESCRIPTION COMMAND...: an extra assertion
-ok() {
-  local what=$1; shift
-  checks=$((checks+1))
-  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
-}
-j() { jq -e "$@" >/dev/null; }
 no_escapes() { ! grep -q $'\x1b' "$out" "$err"; }
-seats() { "$bin" --json show "$1" | jq -r '.availableTickets'; }
 
 tag="cli-$$-$(date +%s)"
 
@@ -170,5 +136,4 @@ expect 1 "a bad config file is a usage error" -- "$bin" list
 ok "the bad config line is named" grep -q "config:1:" "$err"
 rm -f "$XDG_CONFIG_HOME/boxoffice/config"
 
-echo "$checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

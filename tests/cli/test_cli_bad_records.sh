@@ -4,23 +4,18 @@
 # explained, a bad record is never sold while a good one still sells, ids with ESC or U+202E reach the
 # terminal cleaned (plain) or escaped (--json, still exact), and --json show returns a 10,000-character
 # name whole. Exit 0 pass, 77 skip, 1 fail.
-set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
-[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
+cli_need_bin
 for t in jq curl; do command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }; done
 source "$root/tests/lib/stack.sh"
 source "$root/tests/lib/venue_time.sh"
-work=$(mktemp -d /tmp/boxoffice-cli-bad.XXXXXX)
-trap 'openapi_proxy_stop; stack_cleanup; rm -rf "$work"' EXIT
-export XDG_CONFIG_HOME="$work/config" HOME="$work/home" NO_COLOR=1
-mkdir -p "$XDG_CONFIG_HOME" "$HOME"
+cli_work cli-bad stack_cleanup
+CLI_TIMEOUT=60
 
 stack_start --no-seed || fail "the private stack did not start"
 export BOXOFFICE_API_URL=$STACK_URL BOXOFFICE_API_KEY=$STACK_KEY DYNAMODB_PORT=$STACK_DDB_PORT LOCAL_STATE_DIR=$STACK_DIR
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
-openapi_proxy "$STACK_URL" || fail "the recording pass-through did not start"
-export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
+cli_record "$STACK_URL"
 table=$(curl -sS -X POST "http://127.0.0.1:$DYNAMODB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
   -H 'X-Amz-Target: DynamoDB_20120810.ListTables' -H 'Content-Type: application/x-amz-json-1.0' -d '{}' |
   jq -r '.TableNames[] | select(endswith("-concerts-dev") or contains("-concerts-"))' | head -n 1)
@@ -45,25 +40,6 @@ put "$bidi_id" "Bidi Id" 2027-01-08 5 10
 put long-name "$long" 2027-01-09 5 10
 total=9
 
-fails=0; checks=0
-out=$work/out err=$work/err
-expect() {
-  local want=$1 what=$2; shift 3
-  checks=$((checks+1))
-  timeout 60 "$@" >"$out" 2>"$err"; local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fails=$((fails+1))
-    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
-    return 1
-  fi
-  echo "ok:   $what (exit $rc)"
-}
-ok() {
-  local what=$1; shift
-  checks=$((checks+1))
-  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; sed 's/^/    stdout: /' "$out" | head -30; fi
-}
-j() { jq -e "$@" >/dev/null; }
 # no ESC, no C1, no bidi control in what reached the terminal
 terminal_safe() { ! LC_ALL=C grep -qP '\x1b|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$out" "$err"; }
 seats_in_db() { curl -sS "$STACK_URL/concerts" | jq -r --arg id "$1" '.[] | select(.id == $id) | .availableTickets'; }
@@ -111,5 +87,4 @@ ok "--json refusal reports exit code 2" j '.exitCode == 2' "$out"
 expect 0 "buy a good concert" -- "$bin" buy good-1 --name "Ada Lovelace" --email ada@example.com
 ok "the good sale took one seat" test "$(seats_in_db good-1)" = 4
 
-echo "$checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

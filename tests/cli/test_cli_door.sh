@@ -7,50 +7,17 @@
 # checkin undo: an admitted ticket goes back to valid (0; the API agrees, the same code admits again), a valid
 # one is not checked in (8, naming its state), an unknown ticket (4), no operator key (5).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
-set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+. "$(dirname "$0")/cli_lib.sh"
+cli_need_shared_stack
 
-if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
-  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
-fi
-[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
-command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
-
-work=$(mktemp -d /tmp/boxoffice-cli-door.XXXXXX)
-. "$root/tests/lib/openapi_log.sh"
-trap 'openapi_proxy_stop; rm -rf "$work"' EXIT
+cli_work cli-door
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
-openapi_proxy "$BOXOFFICE_API_URL" || { echo "FAIL: the recording pass-through did not start"; exit 1; }
-export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
-export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
-mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
-
-fails=0; checks=0
-out=$work/out err=$work/err
-expect() {
-  local want=$1 what=$2; shift 3
-  checks=$((checks+1))
-  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fails=$((fails+1))
-    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
-    return 1
-  fi
-  echo "ok:   $what (exit $rc)"
-}
-ok() {
-  local what=$1; shift
-  checks=$((checks+1))
-  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
-}
-j() { jq -e "$@" >/dev/null; }
+cli_record "$BOXOFFICE_API_URL"
 api_stats() { curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/concerts/$1/stats"; }
-nokey=(env -u BOXOFFICE_API_KEY)
 
 tag="door-$$-$(date +%s)"
 expect 0 "a concert in Berlin" -- "$bin" --json create --name "Door $tag" --date 2027-05-01T19:00:00Z --venue "Hall D" \
-  --tickets 10 --price 20 --timezone Europe/Berlin || { echo "$checks checks, $fails failed"; exit 1; }
+  --tickets 10 --price 20 --timezone Europe/Berlin || finish
 cid=$(jq -r .id "$out")
 expect 0 "another concert" -- "$bin" --json create --name "Elsewhere $tag" --date 2027-05-02T19:00:00Z --venue "Hall E" \
   --tickets 5 --price 20
@@ -121,5 +88,4 @@ ok "the text shows admitted of the valid tickets" grep -q "^Admitted   2 of 2 va
 expect 4 "stats of an unknown concert" -- "$bin" stats "no-such-concert-$tag"
 expect 5 "stats without the key" -- "${nokey[@]}" "$bin" stats "$cid"
 
-echo "$checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

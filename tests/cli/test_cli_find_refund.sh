@@ -5,50 +5,14 @@
 # refunded ticket refused by name and state (exit 2), the rest refunded by default, and the exit codes of the
 # refusals that can be provoked for real (1 usage, 2 too short, 4 unknown order and code, 5 no key, 6 down).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
-set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
-
-if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
-  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
-fi
-[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
-command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
+. "$(dirname "$0")/cli_lib.sh"
+cli_need_shared_stack
 # the shared stack's gateway log (the access log and the functions' lines): no code or e-mail in full
 gw_log=${LOCAL_STATE_DIR:+$LOCAL_STATE_DIR/gateway.log}
 
-work=$(mktemp -d /tmp/boxoffice-cli-find.XXXXXX)
-. "$root/tests/lib/openapi_log.sh"
-trap 'openapi_proxy_stop; rm -rf "$work"' EXIT
+cli_work cli-find
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
-openapi_proxy "$BOXOFFICE_API_URL" || { echo "FAIL: the recording pass-through did not start"; exit 1; }
-export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
-export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
-mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
-
-fails=0; checks=0
-out=$work/out err=$work/err
-expect() {
-  local want=$1 what=$2; shift 3
-  checks=$((checks+1))
-  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fails=$((fails+1))
-    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
-    return 1
-  fi
-  echo "ok:   $what (exit $rc)"
-}
-ok() {
-  local what=$1; shift
-  checks=$((checks+1))
-  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
-}
-j() { jq -e "$@" >/dev/null; }
-seats() { "$bin" --json show "$1" | jq -r '.availableTickets'; }
-nokey=(env -u BOXOFFICE_API_KEY)
-not() { ! "$@"; }
-finish() { echo "$checks checks, $fails failed"; [ "$fails" -eq 0 ]; exit $?; }
+cli_record "$BOXOFFICE_API_URL"
 
 tag="f$$x$(date +%s)"
 email="zoe.$tag@example.org"

@@ -4,52 +4,18 @@
 # its Idempotency-Key, order show with and without the key, and the exit codes of every refusal that can be
 # provoked for real (1 usage, 2 only N left, 3 sold out, 4 unknown concert, 5 no key).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
-set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
+. "$(dirname "$0")/cli_lib.sh"
+cli_need_shared_stack
 
-if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
-  echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
-fi
-[ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }
-command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }
-
-work=$(mktemp -d /tmp/boxoffice-cli-order.XXXXXX)
-. "$root/tests/lib/openapi_log.sh"
-trap 'openapi_proxy_stop; rm -rf "$work"' EXIT
+cli_work cli-order
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
-openapi_proxy "$BOXOFFICE_API_URL" || { echo "FAIL: the recording pass-through did not start"; exit 1; }
-export BOXOFFICE_API_URL=$OPENAPI_PROXY_URL
-export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LOCAL_STATE_DIR="$work/state" NO_COLOR=1
-mkdir -p "$XDG_CONFIG_HOME" "$HOME" "$LOCAL_STATE_DIR"
-
-fails=0; checks=0
-out=$work/out err=$work/err
-expect() {
-  local want=$1 what=$2; shift 3
-  checks=$((checks+1))
-  timeout 120 "$@" >"$out" 2>"$err"; local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fails=$((fails+1))
-    echo "FAIL: $what: exit $rc, expected $want"; sed 's/^/    stdout: /' "$out" | head -20; sed 's/^/    stderr: /' "$err" | head -10
-    return 1
-  fi
-  echo "ok:   $what (exit $rc)"
-}
-ok() {
-  local what=$1; shift
-  checks=$((checks+1))
-  if "$@"; then echo "ok:   $what"; else fails=$((fails+1)); echo "FAIL: $what"; fi
-}
-j() { jq -e "$@" >/dev/null; }
-seats() { "$bin" --json show "$1" | jq -r '.availableTickets'; }
-nokey=(env -u BOXOFFICE_API_KEY)   # the same binary without the operator key
+cli_record "$BOXOFFICE_API_URL"
 CROCKFORD='^[0-9A-HJKMNP-TV-Z]{20}$'
 
 tag="order-$$-$(date +%s)"
 expect 0 "a concert of 6 seats at 12.50 EUR in Berlin" -- "$bin" --json create --name "Orders $tag" \
   --date 2027-04-01T19:00:00Z --venue "Hall O" --tickets 6 --price 12.50 --currency EUR --timezone Europe/Berlin \
-  --max-per-order 5 || { echo "$checks checks, $fails failed"; exit 1; }
+  --max-per-order 5 || finish
 cid=$(jq -r .id "$out")
 expect 0 "show the new concert" -- "$bin" show "$cid"
 ok "its time is shown in the venue's zone" grep -q "^When: *Thu 01 Apr 2027 21:00 CEST" "$out"
@@ -102,5 +68,4 @@ expect 0 "the last two" -- "$bin" order "$cid" --quantity 2 --pay comp
 expect 3 "sold out" -- "$bin" order "$cid" --quantity 1 --pay card
 expect 4 "an unknown concert" -- "$bin" order "no-such-concert-$tag" --quantity 1 --pay card
 
-echo "$checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -12,22 +12,7 @@ tui_require
 
 . "$TUI_ROOT/tests/lib/stack.sh"
 export STACK_PORT_MIN=${STACK_PORT_MIN:-3600} STACK_PORT_MAX=${STACK_PORT_MAX:-3619}
-gw_pid() { cat "$STACK_DIR/gateway.pid" 2>/dev/null; }
-stack_up_again() {
-  LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT BOXOFFICE_SEED=0 \
-    SKIP_DEPS=1 SKIP_BUILD=1 timeout 90 "$TUI_ROOT/scripts/local-stack.sh" up
-}
-private_down() {
-  local g
-  g=$(gw_pid) && [ -n "$g" ] && kill -CONT "$g" 2>/dev/null
-  stack_cleanup
-}
-trap 'private_down; tui_cleanup' EXIT
-
-stack_start --no-seed >"$TUI_TMP/stack-up.log" 2>&1 || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
-url=$STACK_URL
-export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=$STACK_KEY
-tui_log "private stack at $url"
+tui_private_stack
 K=(-H "x-api-key: $STACK_KEY" -H 'content-type: application/json')
 
 concert() { # NAME TZ -> id
@@ -99,12 +84,12 @@ admit_shown || tui_fail "an ADMIT verdict is not drawn on green"
 tui_log "already admitted names time and door; wrong concert named; a hand-typed code admits"
 
 # --- (2) the API hangs mid-scan: cannot verify, never ADMIT; then the same scan admits once
-kill -STOP "$(gw_pid)"
+kill -STOP "$(tui_gw_pid)"
 tui_type "$(code_of "$o2" 1)"; tui_keys Enter
 tui_wait "CANNOT VERIFY" 15
 tui_wait "1 scan waiting: do not admit"
 admit_shown && tui_fail "an unverified scan shows ADMIT"
-kill -CONT "$(gw_pid)"
+kill -CONT "$(tui_gw_pid)"
 tui_wait "ADMIT Eve 2/2 (late)" 30
 tui_wait_gone "CANNOT VERIFY"
 [ "$(stats "$A" | jq .admitted)" = 4 ] || tui_fail "the API does not count 4 admitted after the retried scan: $(stats "$A")"
@@ -112,7 +97,7 @@ tui_log "hung mid-scan: CANNOT VERIFY, then the same scan admitted once"
 
 # --- (3) the API stopped: queued in order, never ADMIT, verified when it returns
 o4=$(order "$A" Gus Hal) || tui_fail "cannot sell order 4"
-g=$(gw_pid)
+g=$(tui_gw_pid)
 kill -TERM "$g"
 wait_until 20 sh -c "! kill -0 $g 2>/dev/null" || tui_fail "the private gateway did not stop"
 admit_shown || tui_fail "the retried scan's ADMIT is not drawn on green"
@@ -127,7 +112,7 @@ for _ in 1 2 3 4 5 6; do
   sleep 0.5
 done
 [ "$(tui_screen | grep -c QUEUED)" = 3 ] || tui_fail "the three scans are not listed as queued"
-stack_up_again >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
+tui_stack_up_again >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
 tui_wait "ADMIT Hal 2/2 (late)" 40
 tui_wait_gone "CANNOT VERIFY"
 r1=$(row_of "ADMIT Gus 1/2") r2=$(row_of "already admitted") r3=$(row_of "ADMIT Hal 2/2")

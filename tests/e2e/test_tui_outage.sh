@@ -10,22 +10,7 @@ tui_require
 # a PRIVATE stack (tests/lib/stack.sh) on ports of this suite's range, so the shared one is untouched
 . "$TUI_ROOT/tests/lib/stack.sh"
 export STACK_PORT_MIN=${TUI_PRIVATE_PORT_MIN:-3580} STACK_PORT_MAX=${TUI_PRIVATE_PORT_MAX:-3599}
-gw_pid() { cat "$STACK_DIR/gateway.pid" 2>/dev/null; }
-stack_up_again() {
-  LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT BOXOFFICE_SEED=0 \
-    SKIP_DEPS=1 SKIP_BUILD=1 timeout 90 "$TUI_ROOT/scripts/local-stack.sh" up
-}
-private_down() {
-  local g
-  g=$(gw_pid) && [ -n "$g" ] && kill -CONT "$g" 2>/dev/null
-  stack_cleanup
-}
-trap 'private_down; tui_cleanup' EXIT
-
-stack_start --no-seed >"$TUI_TMP/stack-up.log" 2>&1 || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
-url=$STACK_URL
-export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=$STACK_KEY
-tui_log "private stack at $url"
+tui_private_stack
 # three concerts from the demo catalogue
 for i in 0 1 2; do
   jq -c ".[$i]" "$TUI_ASSETS" | curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" \
@@ -42,7 +27,7 @@ tui_wait "Concerts 3 "
 tui_wait "online"
 
 # (1) the API hangs: the UI keeps answering keys while the refresh is in flight
-kill -STOP "$(gw_pid)"
+kill -STOP "$(tui_gw_pid)"
 tui_wait "refreshing" 10
 first=$(tui_screen | grep '^>' | head -n 1)
 tui_keys j
@@ -58,13 +43,13 @@ tui_wait "Seats left"
 tui_log "request hanging: list still scrolls, help opens"
 tui_wait "stale data" 30       # the client's timeout ends the hung refresh
 tui_has "$(short_name "$name")" || tui_fail "the last data is no longer shown"
-kill -CONT "$(gw_pid)"
+kill -CONT "$(tui_gw_pid)"
 tui_wait "online" 30
 tui_log "hung API: marked stale, then back online"
 
 # (2) the API goes away
 # the API process goes away (DynamoDB Local stays: only the API is down)
-g=$(gw_pid)
+g=$(tui_gw_pid)
 kill -TERM "$g"
 wait_until 20 sh -c "! kill -0 $g 2>/dev/null" || tui_fail "the private gateway did not stop"
 curl -s -m 2 "$url/concerts" >/dev/null && tui_fail "the private API still answers"
@@ -93,7 +78,7 @@ tui_keys y
 tui_wait "Seats left"
 
 # (3) the API returns: the box office recovers without a key press
-stack_up_again >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
+tui_stack_up_again >/dev/null 2>"$TUI_TMP/stack-up2.log" || { cat "$TUI_TMP/stack-up2.log"; tui_fail "private stack did not restart"; }
 tui_wait "online" 40
 tui_wait_gone "stale data"
 tui_wait_gone "Server unreachable"

@@ -12,21 +12,8 @@ tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
 api_require_orders
 
-make -s -C "$TUI_ROOT/bench" ../build/bench/faultproxy >"$TUI_TMP/build.log" 2>&1 || { cat "$TUI_TMP/build.log"; tui_fail "cannot build faultproxy"; }
-proxy_pid=""
-trap '[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; tui_cleanup' EXIT
-gw_hostport=$(sed -E 's#^https?://([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
-gw_port=${gw_hostport##*:}
-stage=$(sed -E 's#^https?://[^/]+/([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
-pport=$(free_port) || tui_fail "no free port"
-control=$TUI_TMP/proxy.mode
-echo pass >"$control"
-"$TUI_ROOT/build/bench/faultproxy" "$pport" "$gw_port" "$control" 2>"$TUI_TMP/proxy.log" &
-proxy_pid=$!
-wait_until 10 grep -qs '"ready"' "$TUI_TMP/proxy.log" || tui_fail "faultproxy did not start: $(cat "$TUI_TMP/proxy.log")"
-proxied="http://127.0.0.1:$pport/$stage"
-hold() { echo "delay-answer 8000" >"$control"; }   # answers arrive after the client (2 s x 3 attempts) gave up
-release() { echo pass >"$control"; }
+# the shared gateway with bench's faultproxy in front of it: tui_proxy_hold holds every answer back
+tui_faultproxy
 
 tag="u$$x$(date +%s)"
 export XDG_CONFIG_HOME="$TUI_TMP/config"
@@ -51,7 +38,7 @@ tui_wait "$oid"
 tui_keys R
 tui_wait "Refund 2 tickets: 40.00 EUR back by cash"
 tui_type "Double booked"
-hold
+tui_proxy_hold
 tui_keys Enter
 tui_wait "Refund NOT CONFIRMED" 40
 tui_wait "R checks it"
@@ -62,7 +49,7 @@ tui_wait "Refunding"
 tui_wait_gone "Refunding" 40
 tui_wait "Refund NOT CONFIRMED"
 [ "$(refunds "$oid")" = 1 ] || tui_fail "the check refunded again: $(refunds "$oid") refunds"
-release
+tui_proxy_release
 tui_keys R                                           # answers flow: the outcome
 tui_wait "Refunded 2 tickets: 40.00 EUR back by cash"
 tui_wait_gone "Refund NOT CONFIRMED"
@@ -74,7 +61,7 @@ tui_wait "EXITED rc=0"
 
 # ---- the CLI ----
 out=$TUI_TMP/cli.out err=$TUI_TMP/cli.err
-hold
+tui_proxy_hold
 "$TUI_BIN" --api-url "$proxied" --timeout 2 --json refund "$oid2" --reason "Customer's call" >"$out" 2>"$err"
 rc=$?
 [ "$rc" = 7 ] || { cat "$out" "$err"; tui_fail "CLI refund without an answer: exit $rc, expected 7"; }
@@ -87,7 +74,7 @@ grep -qF -- "$cmd" "$err" || tui_fail "stderr does not print the command: $(cat 
   tui_fail "unexpected command: $cmd"
 tui_log "CLI prints: $cmd"
 [ "$(refunds "$oid2")" = 1 ] || tui_fail "the server should hold the refund"
-release
+tui_proxy_release
 boxoffice() { "$TUI_BIN" "$@"; }
 eval "$cmd" >"$out" 2>"$err"
 rc=$?

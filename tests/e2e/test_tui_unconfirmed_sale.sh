@@ -15,26 +15,11 @@ tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
 api_require_orders
 
-make -s -C "$TUI_ROOT/bench" ../build/bench/faultproxy >"$TUI_TMP/build.log" 2>&1 || { cat "$TUI_TMP/build.log"; tui_fail "cannot build faultproxy"; }
-proxy_pid=""
-trap '[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; tui_cleanup' EXIT
 
 # the shared gateway, and the proxy in front of it (in front of the recording pass-through, when answers are
 # recorded for the contract check: it sees every answer, also those the fault proxy then holds back)
-openapi_proxy "$BOXOFFICE_API_URL" || tui_fail "the recording pass-through did not start"
-gw_hostport=$(sed -E 's#^https?://([^/]+).*#\1#' <<<"$OPENAPI_PROXY_URL")
-gw_port=${gw_hostport##*:}
-stage=$(sed -E 's#^https?://[^/]+/([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
+tui_faultproxy --record
 tickets_table="concert-ticket-system-tickets-$stage"
-pport=$(free_port) || tui_fail "no free port"
-control=$TUI_TMP/proxy.mode
-echo pass >"$control"
-"$TUI_ROOT/build/bench/faultproxy" "$pport" "$gw_port" "$control" 2>"$TUI_TMP/proxy.log" &
-proxy_pid=$!
-wait_until 10 grep -qs '"ready"' "$TUI_TMP/proxy.log" || tui_fail "faultproxy did not start: $(cat "$TUI_TMP/proxy.log")"
-proxied="http://127.0.0.1:$pport/$stage"
-hold() { echo "delay-answer 8000" >"$control"; }   # answers arrive after the client (2 s x 3 attempts) gave up
-release() { echo pass >"$control"; }
 
 # a concert of its own with 5 seats
 cname="Unconfirmed $$ $RANDOM"
@@ -78,7 +63,7 @@ tui_type "Alan Turing"
 tui_keys Tab
 tui_type "alan@example.org"
 tui_sell_review
-hold
+tui_proxy_hold
 tui_keys Enter
 tui_wait "Sale not confirmed" 40
 tui_wait "Press Enter to check"
@@ -113,7 +98,7 @@ tui_wait "Press Enter to check"
 tui_has "alan@example.org" || tui_fail "the re-opened form does not show the unconfirmed sale's customer"
 
 # answers flow again: the check shows the receipt of the one order stored
-release
+tui_proxy_release
 tui_keys Enter
 tui_wait "Sale complete" 40
 order=$(tui_order_id)
@@ -132,7 +117,7 @@ tui_wait "EXITED rc=0"
 # ---- the CLI ----
 out=$TUI_TMP/cli.out err=$TUI_TMP/cli.err
 customer="Alan O'Brien"
-hold
+tui_proxy_hold
 "$TUI_BIN" --api-url "$proxied" --timeout 2 --json buy "$id" --name "$customer" --email "alan.obrien@example.org" >"$out" 2>"$err"
 rc=$?
 [ "$rc" = 7 ] || { cat "$out" "$err"; tui_fail "CLI buy without an answer: exit $rc, expected 7"; }
@@ -145,7 +130,7 @@ grep -qF -- "$cmd" "$err" || tui_fail "stderr does not print the command: $(cat 
 tui_log "CLI prints: $cmd"
 expect_books 3 2 "CLI sale made, answer held back"
 
-release
+tui_proxy_release
 
 boxoffice() { "$TUI_BIN" "$@"; }
 eval "$cmd" >"$out" 2>"$err"
@@ -172,7 +157,7 @@ tui_type "Grace Hopper"
 tui_keys Tab
 tui_type "grace@example.org"
 tui_sell_review
-hold
+tui_proxy_hold
 tui_keys Enter
 tui_wait "Press Enter to check" 40
 tui_keys q
@@ -183,7 +168,7 @@ cmd=$(tmux -L "$TUI_SOCK" capture-pane -p -J -t bo | sed -n 's/^  \(boxoffice .*
 [ -n "$cmd" ] || tui_fail "no command printed on exit"
 tui_log "printed on exit: $cmd"
 expect_books 2 3 "quit with the sale unconfirmed"
-release
+tui_proxy_release
 eval "$cmd" >"$out" 2>"$err"
 rc=$?
 [ "$rc" = 0 ] || { cat "$out" "$err"; tui_fail "the command printed on exit: exit $rc, expected 0"; }

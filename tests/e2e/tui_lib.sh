@@ -218,3 +218,53 @@ tui_sell_review() {
   done
   tui_wait "Enter/y = confirm"
 }
+
+# ---- suites that stop, hang or slow the API (each needs tests/lib/stack.sh sourced first) ----
+# tui_private_stack: a PRIVATE stack (stack_start --no-seed on STACK_PORT_MIN..MAX, which the suite sets) so the
+# shared one is untouched; sets url and BOXOFFICE_API_URL/BOXOFFICE_API_KEY to it. At exit a stopped gateway is
+# resumed, the stack removed and tui_cleanup run. tui_gw_pid: its gateway's pid; tui_stack_up_again: starts it again on
+# the same ports and state (after stack_stop).
+tui_gw_pid() { cat "$STACK_DIR/gateway.pid" 2>/dev/null; }
+tui_stack_up_again() {
+  LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT BOXOFFICE_SEED=0 \
+    SKIP_DEPS=1 SKIP_BUILD=1 timeout 90 "$TUI_ROOT/scripts/local-stack.sh" up
+}
+tui_private_down() {
+  local g
+  g=$(tui_gw_pid) && [ -n "$g" ] && kill -CONT "$g" 2>/dev/null
+  stack_cleanup
+}
+tui_private_stack() {
+  trap 'tui_private_down; tui_cleanup' EXIT
+  stack_start --no-seed >"$TUI_TMP/stack-up.log" 2>&1 || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
+  url=$STACK_URL
+  export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=$STACK_KEY
+  tui_log "private stack at $url"
+}
+
+# tui_faultproxy [--record]: bench's faultproxy on a free port in front of the shared stack's gateway (with
+# --record in front of the recording pass-through, which then sees every answer, also those held back);
+# sets proxied (the API through it), stage and proxy_pid (ended at exit, before tui_cleanup).
+# tui_proxy_hold: from now on every answer arrives 8 s late, after the client (2 s x 3 attempts) gave up;
+# tui_proxy_release: on time again.
+tui_faultproxy() {
+  local upstream=$BOXOFFICE_API_URL hostport
+  make -s -C "$TUI_ROOT/bench" ../build/bench/faultproxy >"$TUI_TMP/build.log" 2>&1 || { cat "$TUI_TMP/build.log"; tui_fail "cannot build faultproxy"; }
+  proxy_pid=""
+  trap '[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; tui_cleanup' EXIT
+  if [ "${1:-}" = --record ]; then
+    openapi_proxy "$BOXOFFICE_API_URL" || tui_fail "the recording pass-through did not start"
+    upstream=$OPENAPI_PROXY_URL
+  fi
+  hostport=$(sed -E 's#^https?://([^/]+).*#\1#' <<<"$upstream")
+  stage=$(sed -E 's#^https?://[^/]+/([^/]+).*#\1#' <<<"$BOXOFFICE_API_URL")
+  local pport control=$TUI_TMP/proxy.mode
+  pport=$(free_port) || tui_fail "no free port"
+  echo pass >"$control"
+  "$TUI_ROOT/build/bench/faultproxy" "$pport" "${hostport##*:}" "$control" 2>"$TUI_TMP/proxy.log" &
+  proxy_pid=$!
+  wait_until 10 grep -qs '"ready"' "$TUI_TMP/proxy.log" || tui_fail "faultproxy did not start: $(cat "$TUI_TMP/proxy.log")"
+  proxied="http://127.0.0.1:$pport/$stage"
+}
+tui_proxy_hold() { echo "delay-answer 8000" >"$TUI_TMP/proxy.mode"; }
+tui_proxy_release() { echo pass >"$TUI_TMP/proxy.mode"; }

@@ -16,6 +16,7 @@
 #include "api_lookup.h"
 #include "api_refund.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define SUMMARY(id, name, email) "{\"id\":\"" id "\",\"concertId\":\"c-1\",\"quantity\":2,\"unitPrice\":\"25.00\"," \
     "\"total\":\"50.00\",\"currency\":\"EUR\",\"payment\":{\"method\":\"card\"},\"createdAt\":\"2026-11-29T10:00:00.000Z\"," \
@@ -29,33 +30,7 @@
     "{\"id\":\"t-2\",\"code\":\"0123456789ABCDEFGHJK\",\"status\":\"refunded\",\"refundedAt\":\"2026-11-29T11:00:00.000Z\"}," \
     "{\"id\":\"t-3\",\"code\":\"MNPQRSTVWXYZ01234567\",\"status\":\"valid\"}]}"
 
-typedef struct fixture {
-    http_stub *stub;
-    api_client *client;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->stub = stub_start();
-    assert_non_null(f->stub);
-    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "op-key", .connect_timeout_ms = 5000,
-                       .timeout_ms = 30000, .purchase_attempts = 3 };
-    f->client = api_client_new(&cfg);
-    assert_non_null(f->client);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    api_client_free(f->client);
-    stub_stop(f->stub);
-    free(f);
-    return 0;
-}
+typedef stub_client fixture;
 
 static void find_by_email_sends_the_query_and_reads_the_page_and_its_cursor(void **state)
 {
@@ -294,15 +269,15 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(find_by_email_sends_the_query_and_reads_the_page_and_its_cursor, setup, teardown),
-        cmocka_unit_test_setup_teardown(find_sanitises_strings_and_refuses_malformed_pages, setup, teardown),
-        cmocka_unit_test_setup_teardown(find_refusals_and_bad_queries, setup, teardown),
-        cmocka_unit_test_setup_teardown(by_code_sends_the_canonical_code_and_reads_ticket_order_and_concert, setup, teardown),
-        cmocka_unit_test_setup_teardown(the_order_answer_carries_each_tickets_state, setup, teardown),
-        cmocka_unit_test_setup_teardown(refund_posts_the_exact_body_with_the_callers_key_and_reads_the_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(refund_without_an_answer_is_unconfirmed_and_the_check_resends_the_same_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(refund_409_names_each_ticket_and_its_state, setup, teardown),
-        cmocka_unit_test_setup_teardown(refund_bad_input_is_refused_before_sending, setup, teardown),
+        cmocka_unit_test_setup_teardown(find_by_email_sends_the_query_and_reads_the_page_and_its_cursor, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(find_sanitises_strings_and_refuses_malformed_pages, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(find_refusals_and_bad_queries, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(by_code_sends_the_canonical_code_and_reads_ticket_order_and_concert, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(the_order_answer_carries_each_tickets_state, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refund_posts_the_exact_body_with_the_callers_key_and_reads_the_order, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refund_without_an_answer_is_unconfirmed_and_the_check_resends_the_same_key, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refund_409_names_each_ticket_and_its_state, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refund_bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

@@ -18,6 +18,7 @@
 
 #include "api_door.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define CODE "ABCDE-FGHJK-MNPQR-STVWX"
 #define TICKET(status, extra) "{\"id\":\"t-1\",\"code\":\"" CODE "\",\"orderId\":\"o-1\",\"concertId\":\"c-1\"," \
@@ -26,33 +27,7 @@
     "\"door\":\"North\"") ",\"order\":{\"id\":\"o-1\",\"quantity\":4,\"admittedSoFar\":2," \
     "\"customerName\":\"Ada L. \\u001b[31m\"}}"
 
-typedef struct fixture {
-    http_stub *stub;
-    api_client *client;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->stub = stub_start();
-    assert_non_null(f->stub);
-    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "op-key", .connect_timeout_ms = 5000,
-                       .timeout_ms = 30000, .purchase_attempts = 3 };
-    f->client = api_client_new(&cfg);
-    assert_non_null(f->client);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    api_client_free(f->client);
-    stub_stop(f->stub);
-    free(f);
-    return 0;
-}
+typedef stub_client fixture;
 
 /* The i-th request's body, parsed (caller frees). */
 static cJSON *body_of(fixture *f, size_t i)
@@ -436,29 +411,29 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(admitted_sends_the_canonical_code_nonce_and_door_and_reads_the_verdict, setup, teardown),
-        cmocka_unit_test_setup_teardown(no_door_sends_no_door_field, setup, teardown),
-        cmocka_unit_test_setup_teardown(already_admitted_names_when_and_where, setup, teardown),
-        cmocka_unit_test_setup_teardown(refunded_is_a_refusal, setup, teardown),
-        cmocka_unit_test_setup_teardown(wrong_concert_reads_the_other_concerts_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(wrong_concert_without_the_name_still_names_the_id, setup, teardown),
-        cmocka_unit_test_setup_teardown(unknown_code_from_the_server, setup, teardown),
-        cmocka_unit_test_setup_teardown(text_that_is_no_code_is_unknown_without_asking, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_5xx_is_retried_with_the_same_nonce_and_then_admits, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_5xx_with_one_attempt_cannot_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(admitted_sends_the_canonical_code_nonce_and_door_and_reads_the_verdict, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(no_door_sends_no_door_field, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(already_admitted_names_when_and_where, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refunded_is_a_refusal, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(wrong_concert_reads_the_other_concerts_name, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(wrong_concert_without_the_name_still_names_the_id, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(unknown_code_from_the_server, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(text_that_is_no_code_is_unknown_without_asking, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(a_5xx_is_retried_with_the_same_nonce_and_then_admits, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(a_5xx_with_one_attempt_cannot_verify, stub_client_setup, stub_client_teardown),
         cmocka_unit_test(unreachable_cannot_verify),
-        cmocka_unit_test_setup_teardown(a_2xx_that_is_no_verdict_cannot_verify, setup, teardown),
-        cmocka_unit_test_setup_teardown(forbidden_and_bad_requests_are_refused_requests, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_input_is_refused_before_sending, setup, teardown),
-        cmocka_unit_test_setup_teardown(strings_of_a_verdict_are_sanitised, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_2xx_that_is_no_verdict_cannot_verify, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(forbidden_and_bad_requests_are_refused_requests, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(strings_of_a_verdict_are_sanitised, stub_client_setup, stub_client_teardown),
         cmocka_unit_test(nonces_are_fresh_and_valid),
-        cmocka_unit_test_setup_teardown(stats_are_read, setup, teardown),
-        cmocka_unit_test_setup_teardown(stats_refusals_and_malformed_answers, setup, teardown),
-        cmocka_unit_test_setup_teardown(undo_posts_to_the_tickets_route_and_reads_the_ticket, setup, teardown),
-        cmocka_unit_test_setup_teardown(undo_of_a_ticket_not_checked_in_says_its_state, setup, teardown),
-        cmocka_unit_test_setup_teardown(undo_of_an_unknown_ticket_is_not_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(undo_that_may_have_reached_the_server_is_not_sent_again, setup, teardown),
-        cmocka_unit_test_setup_teardown(undo_refused_at_the_door_of_the_api_is_sent_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_are_read, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(stats_refusals_and_malformed_answers, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(undo_posts_to_the_tickets_route_and_reads_the_ticket, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(undo_of_a_ticket_not_checked_in_says_its_state, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(undo_of_an_unknown_ticket_is_not_found, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(undo_that_may_have_reached_the_server_is_not_sent_again, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(undo_refused_at_the_door_of_the_api_is_sent_again, stub_client_setup, stub_client_teardown),
         cmocka_unit_test(undo_unreachable_is_no_change),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define ORDER_FULL "{\"id\":\"o-1\",\"concertId\":\"c-1\",\"quantity\":4,\"unitPrice\":\"49.99\",\"total\":\"199.96\"," \
     "\"currency\":\"EUR\",\"payment\":{\"method\":\"cash\",\"tendered\":\"200.00\",\"change\":\"0.04\"}," \
@@ -27,33 +28,7 @@
 /* only what the contract requires: no currency, soldBy, customer, attendee, status or payment */
 #define ORDER_MIN "{\"id\":\"o-2\",\"total\":\"0.00\",\"tickets\":[{\"id\":\"t-9\",\"code\":\"ZZZZZZZZZZZZZZZZZZZZ\"}]}"
 
-typedef struct fixture {
-    http_stub *stub;
-    api_client *client;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    f->stub = stub_start();
-    assert_non_null(f->stub);
-    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "op-key", .connect_timeout_ms = 5000,
-                       .timeout_ms = 30000, .purchase_attempts = 3 };
-    f->client = api_client_new(&cfg);
-    assert_non_null(f->client);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    api_client_free(f->client);
-    stub_stop(f->stub);
-    free(f);
-    return 0;
-}
+typedef stub_client fixture;
 
 static const char *const attendees[] = { "Ada", "Bob", "Cy" };
 
@@ -272,15 +247,15 @@ int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(operator_order_goes_to_the_box_office_route_with_the_exact_body, setup, teardown),
-        cmocka_unit_test_setup_teardown(public_order_goes_to_the_public_route_with_name_email_and_card, setup, teardown),
-        cmocka_unit_test_setup_teardown(missing_optional_fields_are_tolerated, setup, teardown),
-        cmocka_unit_test_setup_teardown(retries_keep_the_key_and_the_body, setup, teardown),
-        cmocka_unit_test_setup_teardown(no_answer_throughout_is_unconfirmed_and_a_check_resends_the_same_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(refusals_map_to_statuses, setup, teardown),
-        cmocka_unit_test_setup_teardown(an_unreadable_2xx_is_unconfirmed, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_input_is_refused_before_sending, setup, teardown),
-        cmocka_unit_test_setup_teardown(get_order_escapes_the_id_and_reads_ticket_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(operator_order_goes_to_the_box_office_route_with_the_exact_body, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(public_order_goes_to_the_public_route_with_name_email_and_card, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(missing_optional_fields_are_tolerated, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(retries_keep_the_key_and_the_body, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(no_answer_throughout_is_unconfirmed_and_a_check_resends_the_same_key, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refusals_map_to_statuses, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(an_unreadable_2xx_is_unconfirmed, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(get_order_escapes_the_id_and_reads_ticket_status, stub_client_setup, stub_client_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

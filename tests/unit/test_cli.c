@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define CONCERTS "[{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}," \
                  "{\"id\":\"c-2\",\"name\":\"Evil\\u001b[2J Band\",\"date\":\"2026-11-01\",\"venue\":\"Hall\",\"availableTickets\":0,\"ticketPrice\":1234.5}]"
@@ -27,32 +28,13 @@
     "{\"id\":\"srv\",\"name\":\"Srv\",\"date\":\"2027-01-06\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\",\"ticketPrice\":10," \
     "\"problems\":[\"availableTickets: 9007199254740993 cannot be represented\"]}]"
 
-/* Parses a NULL-terminated list of arguments; returns the parse result and captures stderr. */
-static int parse(cli_args *a, char *errbuf, size_t cap, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, cap);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    FILE *err = fmemopen(errbuf, cap, "w");
-    assert_non_null(err);
-    int rc = cli_parse_args(argc, argv, a, err);
-    fclose(err);
-    return rc;
-}
-
 static void no_subcommand_is_the_ui(void **state)
 {
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--refresh", "7",
-                           "--no-color", "--api-url", "http://x.example.com", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--kiosk", "--kiosk-pin", "12", "--refresh", "7",
+                                    "--no-color", "--api-url", "http://x.example.com", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_UI);
     assert_true(a.kiosk && !a.inspect && a.no_color && !a.json);
     assert_string_equal(a.flags.kiosk_pin, "12");
@@ -66,9 +48,9 @@ static void kiosk_refuses_the_inspector(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--kiosk", "--inspect", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--kiosk", "--inspect", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "--inspect cannot be combined with --kiosk"));
-    assert_int_equal(parse(&a, e, sizeof e, "--inspect", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--inspect", NULL), 0);
     assert_true(a.inspect && !a.kiosk);
 }
 
@@ -77,17 +59,17 @@ static void options_may_follow_the_subcommand(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "Ada", "--email", "a@b.co", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "Ada", "--email", "a@b.co", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_BUY);
     assert_string_equal(a.id, "c-1");
     assert_string_equal(a.name, "Ada");
     assert_string_equal(a.email, "a@b.co");
     assert_true(a.json);
-    assert_int_equal(parse(&a, e, sizeof e, "--json", "list", "--sort", "seats", "--filter", "harp", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--json", "list", "--sort", "seats", "--filter", "harp", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_LIST);
     assert_string_equal(a.sort, "seats");
-    assert_int_equal(parse(&a, e, sizeof e, "create", "--name", "N", "--date", "2026-01-01", "--venue", "V",
-                           "--tickets", "10", "--price", "9.99", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "create", "--name", "N", "--date", "2026-01-01", "--venue", "V",
+                                    "--tickets", "10", "--price", "9.99", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CREATE);
     assert_string_equal(a.price, "9.99");
 }
@@ -97,7 +79,7 @@ static void config_command_never_prints_the_key(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--json", "config", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--json", "config", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CONFIG);
     config cfg = { .api_url = (char *)"https://api.example.com/dev", .api_key = (char *)"s3cret-key",
                    .kiosk_pin = (char *)"4711", .refresh_s = 7, .idle_timeout_s = 30,
@@ -131,11 +113,11 @@ static void help_and_version(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--help", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--help", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "-h", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "-h", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
-    assert_int_equal(parse(&a, e, sizeof e, "-V", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "-V", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_VERSION);
     char text[8192];
     FILE *f = fmemopen(text, sizeof text, "w");
@@ -153,7 +135,7 @@ static void usage_errors(void **state)
     (void)state;
     cli_args a;
     char e[512];
-#define USAGE(...) do { e[0] = '\0'; assert_int_equal(parse(&a, e, sizeof e, __VA_ARGS__, NULL), CLI_EXIT_USAGE); \
+#define USAGE(...) do { e[0] = '\0'; assert_int_equal(stub_cli_parse(&a, e, sizeof e, __VA_ARGS__, NULL), CLI_EXIT_USAGE); \
                         assert_non_null(strstr(e, "boxoffice: ")); } while (0)
     USAGE("dance");
     USAGE("--frobnicate");
@@ -174,7 +156,7 @@ static void usage_errors(void **state)
     USAGE("--name", "x");
     USAGE("stray");
 #undef USAGE
-    parse(&a, e, sizeof e, "--api-url", NULL);
+    stub_cli_parse(&a, e, sizeof e, "--api-url", NULL);
     assert_non_null(strstr(e, "--api-url"));
 }
 
@@ -195,48 +177,13 @@ static void exit_codes_per_status(void **state)
 
 /* ---- subcommands against the stub ---- */
 
-typedef struct run_out {
-    char *out, *err;
-    size_t out_len, err_len;
-} run_out;
-
-static int run(http_stub *stub, run_out *o, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, o);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    cli_args a;
-    FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);
-    int rc = cli_parse_args(argc, argv, &a, err);
-    if (rc == 0) {
-        api_config cfg = { .base_url = stub_base_url(stub), .api_key = "k", .timeout_ms = 30000,
-                           .connect_timeout_ms = 5000, .purchase_attempts = 2 };
-        rc = cli_run(&a, &cfg, out, err);
-    }
-    fclose(out);
-    fclose(err);
-    return rc;
-}
-
-static void run_free(run_out *o)
-{
-    free(o->out);
-    free(o->err);
-}
-
 static void list_prints_a_sanitised_table(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, CONCERTS);
-    assert_int_equal(run(s, &o, "list", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "list", NULL), 0);
     assert_non_null(strstr(o.out, "Björk"));
     assert_non_null(strstr(o.out, "49.99"));
     assert_non_null(strstr(o.out, "1,234.50"));
@@ -244,7 +191,7 @@ static void list_prints_a_sanitised_table(void **state)
     assert_null(strchr(o.out, '\x1b'));
     /* sorted by date: the November concert first */
     assert_true(strstr(o.out, "Evil") < strstr(o.out, "Björk"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -254,7 +201,7 @@ static void list_and_buy_show_times_in_the_venues_zone(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     setenv("TZ", "Asia/Tokyo", 1); /* the operator's zone */
     stub_push(s, 200, "[{\"id\":\"c-b\",\"name\":\"Berlin\",\"date\":\"2026-12-12T19:00:00Z\",\"venue\":\"V\","
                       "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"Europe/Berlin\"},"
@@ -262,22 +209,22 @@ static void list_and_buy_show_times_in_the_venues_zone(void **state)
                       "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"America/New_York\"},"
                       "{\"id\":\"c-t\",\"name\":\"Nowhere\",\"date\":\"2026-12-14T11:00:00Z\",\"venue\":\"V\","
                       "\"availableTickets\":5,\"ticketPrice\":10}]");
-    assert_int_equal(run(s, &o, "list", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "list", NULL), 0);
     assert_non_null(strstr(o.out, "20:00 CET  Berlin"));
     assert_non_null(strstr(o.out, "12 Dec"));
     assert_non_null(strstr(o.out, "20:30 EST  NewYork"));
     assert_non_null(strstr(o.out, "20:00 JST  Nowhere"));
     assert_null(strstr(o.out, "T19:00"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 200, "{\"id\":\"c-n\",\"name\":\"NewYork\",\"date\":\"2026-12-13T01:30:00Z\",\"venue\":\"V\","
                       "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"America/New_York\"}");
     stub_push(s, 201, "{\"id\":\"t-1\",\"concertId\":\"c-n\",\"purchaseDate\":\"2026-11-29T10:00:00.000Z\"}");
     stub_push(s, 200, "{\"id\":\"c-n\",\"name\":\"NewYork\",\"date\":\"2026-12-13T01:30:00Z\",\"venue\":\"V\","
                       "\"availableTickets\":4,\"ticketPrice\":10,\"timezone\":\"America/New_York\"}");
-    assert_int_equal(run(s, &o, "buy", "c-n", "--name", "Ada", "--email", "ada@example.com", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "buy", "c-n", "--name", "Ada", "--email", "ada@example.com", NULL), 0);
     assert_non_null(strstr(o.out, "Date:        Sat 12 Dec 2026 20:30 EST"));
     assert_non_null(strstr(o.out, "Purchased:   Sun 29 Nov 2026 05:00 EST"));
-    run_free(&o);
+    stub_cli_free(&o);
     unsetenv("TZ");
     stub_stop(s);
 }
@@ -286,9 +233,9 @@ static void list_json_parses_with_exact_prices(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, CONCERTS);
-    assert_int_equal(run(s, &o, "list", "--json", "--filter", "HARPA", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "list", "--json", "--filter", "HARPA", NULL), 0);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_int_equal(cJSON_GetArraySize(j), 1);
@@ -296,7 +243,7 @@ static void list_json_parses_with_exact_prices(void **state)
     assert_non_null(strstr(o.out, "49.99"));
     assert_null(strstr(o.out, "49.99000"));
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -304,11 +251,11 @@ static void show_unknown_is_4(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 404, "{\"error\":\"Concert not found\"}");
-    assert_int_equal(run(s, &o, "show", "nope", NULL), CLI_EXIT_NOT_FOUND);
+    assert_int_equal(stub_cli_run(s, "k", &o, "show", "nope", NULL), CLI_EXIT_NOT_FOUND);
     assert_non_null(strstr(o.err, "HTTP 404"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -316,17 +263,17 @@ static void buy_prints_a_receipt(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, GOOD_C1); /* the check that the record is sound before selling */
     stub_push(s, 201, "{\"id\":\"t-1\"}");
     stub_push(s, 200, "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":11,\"ticketPrice\":49.99}");
-    assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada Lovelace", "--email", "ada@example.com", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "buy", "c-1", "--name", "Ada Lovelace", "--email", "ada@example.com", NULL), 0);
     assert_non_null(strstr(o.out, "t-1"));
     assert_non_null(strstr(o.out, "Björk"));
     assert_non_null(strstr(o.out, "Ada Lovelace"));
     assert_int_equal(stub_request_count(s), 3);
     assert_string_equal(stub_request_at(s, 1)->method, "POST");
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -348,9 +295,9 @@ static void list_marks_bad_records_and_lists_the_rest(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, BAD_CONCERTS);
-    assert_int_equal(run(s, &o, "list", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "list", NULL), 0);
     assert_true(terminal_safe(o.out));
     assert_non_null(strstr(o.out, "Björk"));
     assert_non_null(strstr(o.out, "6 concerts; 5 damaged"));
@@ -358,10 +305,10 @@ static void list_marks_bad_records_and_lists_the_rest(void **state)
     assert_non_null(strstr(o.out, "! huge-price: ticketPrice: over 1,000,000.00"));
     assert_non_null(strstr(o.out, "! bidiid: id: "));
     assert_non_null(strstr(o.out, "! srv: availableTickets: 9007199254740993 cannot be represented"));
-    run_free(&o);
+    stub_cli_free(&o);
 
     stub_push(s, 200, BAD_CONCERTS);
-    assert_int_equal(run(s, &o, "--json", "list", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "list", NULL), 0);
     assert_true(terminal_safe(o.out));
     assert_non_null(strstr(o.out, "\"bidi\\u202eid\""));     /* escaped, not dropped: still the exact id */
     assert_non_null(strstr(o.out, "\"esc\\u001b[31mid\""));
@@ -375,7 +322,7 @@ static void list_marks_bad_records_and_lists_the_rest(void **state)
                         "availableTickets: negative (-5)");
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(j, 3), "id")->valuestring, "bidi\xe2\x80\xae" "id");
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -383,13 +330,13 @@ static void show_prints_ids_clean_and_json_whole(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"id\":\"bidi\\u202eid\",\"name\":\"Bidi\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}");
-    assert_int_equal(run(s, &o, "show", "bidi\xe2\x80\xae" "id", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "show", "bidi\xe2\x80\xae" "id", NULL), 0);
     assert_true(terminal_safe(o.out));
     assert_non_null(strstr(o.out, "ID:          bidiid\n"));
     assert_non_null(strstr(o.out, "Not for sale"));
-    run_free(&o);
+    stub_cli_free(&o);
     /* a 10,000-character name comes back whole */
     size_t n = 10000;
     char *body = malloc(n + 256), *name = malloc(n + 1);
@@ -400,12 +347,12 @@ static void show_prints_ids_clean_and_json_whole(void **state)
     name[n] = '\0';
     snprintf(body, n + 256, "{\"id\":\"long\",\"name\":\"%s\",\"date\":\"2027-01-01\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}", name);
     stub_push(s, 200, body);
-    assert_int_equal(run(s, &o, "--json", "show", "long", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "show", "long", NULL), 0);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "name")->valuestring, name);
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     free(body);
     free(name);
     stub_stop(s);
@@ -415,24 +362,24 @@ static void buy_of_a_damaged_record_is_refused_before_selling(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"id\":\"neg-price\",\"name\":\"N\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":-10}");
-    assert_int_equal(run(s, &o, "buy", "neg-price", "--name", "Ada", "--email", "ada@example.com", NULL), CLI_EXIT_API);
+    assert_int_equal(stub_cli_run(s, "k", &o, "buy", "neg-price", "--name", "Ada", "--email", "ada@example.com", NULL), CLI_EXIT_API);
     assert_non_null(strstr(o.err, "Not for sale"));
     assert_non_null(strstr(o.err, "ticketPrice: negative (-10)"));
     assert_int_equal(stub_request_count(s), 1); /* the GET only: no POST /tickets */
     assert_string_equal(stub_request_at(s, 0)->method, "GET");
-    run_free(&o);
+    stub_cli_free(&o);
     /* the backend's own marks count the same */
     stub_push(s, 200, "{\"id\":\"srv\",\"name\":\"N\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\","
                       "\"ticketPrice\":10,\"problems\":[\"availableTickets: 9007199254740993 cannot be represented\"]}");
-    assert_int_equal(run(s, &o, "--json", "buy", "srv", "--name", "Ada", "--email", "ada@example.com", NULL), CLI_EXIT_API);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "buy", "srv", "--name", "Ada", "--email", "ada@example.com", NULL), CLI_EXIT_API);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, CLI_EXIT_API);
     cJSON_Delete(j);
     assert_int_equal(stub_request_count(s), 2);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -440,11 +387,11 @@ static void buy_invalid_email_sends_nothing(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
-    assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada", "--email", "not-an-address", NULL), CLI_EXIT_USAGE);
+    stub_cli_out o = {0};
+    assert_int_equal(stub_cli_run(s, "k", &o, "buy", "c-1", "--name", "Ada", "--email", "not-an-address", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(o.err, "mail"));
     assert_int_equal(stub_request_count(s), 0);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -452,17 +399,17 @@ static void buy_sold_out_is_3(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, GOOD_C1);
     stub_push(s, 400, "{\"error\":\"No tickets available\"}");
-    assert_int_equal(run(s, &o, "buy", "c-2", "--name", "Ada", "--email", "ada@example.com", "--json", NULL),
-                     CLI_EXIT_SOLD_OUT);
+    assert_int_equal(stub_cli_run(s, "k", &o, "buy", "c-2", "--name", "Ada", "--email", "ada@example.com", "--json", NULL),
+                                   CLI_EXIT_SOLD_OUT);
     assert_non_null(strstr(o.err, "Sold out"));
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, 3);
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -470,33 +417,33 @@ static void create_outcomes(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
-#define CREATE(...) run(s, &o, "create", "--name", " Night ", "--date", "2026-12-24", "--venue", "Arena", \
-                        "--tickets", "100", "--price", "25.50", NULL)
+    stub_cli_out o = {0};
+#define CREATE(...) stub_cli_run(s, "k", &o, "create", "--name", " Night ", "--date", "2026-12-24", "--venue", "Arena", \
+                                      "--tickets", "100", "--price", "25.50", NULL)
     stub_push(s, 201, "{\"id\":\"new-1\"}");
     assert_int_equal(CREATE(), 0);
     assert_non_null(strstr(o.out, "new-1"));
     assert_non_null(strstr(stub_request_at(s, 0)->body, "\"name\":\"Night\""));
     assert_non_null(strstr(stub_request_at(s, 0)->body, "\"ticketPrice\":25.5"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 403, "{\"message\":\"Forbidden\"}");
     assert_int_equal(CREATE(), CLI_EXIT_FORBIDDEN);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 400, "{\"error\":\"venue is too long\"}");
     assert_int_equal(CREATE(), CLI_EXIT_API);
     assert_non_null(strstr(o.err, "venue is too long"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 503, "{\"error\":\"Service unavailable\"}");
     assert_int_equal(CREATE(), CLI_EXIT_UNAVAILABLE);
-    run_free(&o);
+    stub_cli_free(&o);
 #undef CREATE
     size_t before = stub_request_count(s);
-    assert_int_equal(run(s, &o, "create", "--name", "N", "--date", "2026-02-30", "--venue", "V",
-                         "--tickets", "1", "--price", "1", NULL), CLI_EXIT_USAGE);
-    run_free(&o);
-    assert_int_equal(run(s, &o, "create", "--name", "N", "--date", "2026-02-01", "--venue", "V",
-                         "--tickets", "1", "--price", "1.999", NULL), CLI_EXIT_USAGE);
-    run_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2026-02-30", "--venue", "V",
+                                       "--tickets", "1", "--price", "1", NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2026-02-01", "--venue", "V",
+                                       "--tickets", "1", "--price", "1.999", NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), before);
     stub_stop(s);
 }
@@ -508,7 +455,7 @@ static void unreachable_is_6(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
     cli_args a;
     char e[512];
-    assert_int_equal(parse(&a, e, sizeof e, "list", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", NULL), 0);
     api_config cfg = { .base_url = url };
     char *err_text = NULL;
     size_t n = 0;
@@ -524,13 +471,13 @@ static void buy_without_an_answer_prints_the_resolving_command(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     char k[300];
     stub_push(s, 200, GOOD_C1); /* the check that the record is sound before selling */
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
-    assert_int_equal(run(s, &o, "--json", "buy", "c-1", "--name", "Alan O'Brien", "--email", "alan@example.org",
-                         "--idempotency-key", "sale-7", NULL), CLI_EXIT_UNCONFIRMED);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "buy", "c-1", "--name", "Alan O'Brien", "--email", "alan@example.org",
+                                       "--idempotency-key", "sale-7", NULL), CLI_EXIT_UNCONFIRMED);
     assert_true(stub_header(stub_request_at(s, 1), "Idempotency-Key", k, sizeof k));
     assert_string_equal(k, "sale-7");
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
@@ -545,17 +492,17 @@ static void buy_without_an_answer_prints_the_resolving_command(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "idempotencyKey")->valuestring, "sale-7");
     assert_string_equal(cJSON_GetObjectItem(j, "retryCommand")->valuestring, want);
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     /* without a key given, the one generated is the one printed; and a check read that gets no definite
      * answer (here a 502) does not stop the sale: the sale reports its own outcome */
     for (int i = 0; i < 3; i++)
         stub_push(s, 502, "{\"message\":\"Internal server error\"}");
-    assert_int_equal(run(s, &o, "buy", "c-1", "--name", "Ada", "--email", "ada@example.org", NULL), CLI_EXIT_UNCONFIRMED);
+    assert_int_equal(stub_cli_run(s, "k", &o, "buy", "c-1", "--name", "Ada", "--email", "ada@example.org", NULL), CLI_EXIT_UNCONFIRMED);
     assert_true(stub_header(stub_request_at(s, 4), "Idempotency-Key", k, sizeof k));
     char tail[320];
     snprintf(tail, sizeof tail, "--idempotency-key %s\n", k);
     assert_non_null(strstr(o.err, tail));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -576,18 +523,18 @@ static void idempotency_key_and_timeout_options(void **state)
     (void)state;
     cli_args a;
     char e[512];
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
-                           "abc-1", "--timeout", "3", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
+                                    "abc-1", "--timeout", "3", NULL), 0);
     assert_string_equal(a.idem_key, "abc-1");
     assert_int_equal(a.timeout_s, 3);
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", NULL), 0);
     assert_null(a.idem_key);
     assert_int_equal(a.timeout_s, 0);
-    assert_int_equal(parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
-                           "has space", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "--idempotency-key", "k", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "--timeout", "0", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "--timeout", "5", NULL), 0); /* the interactive mode too */
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "buy", "c-1", "--name", "A", "--email", "a@b.org", "--idempotency-key",
+                                    "has space", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--idempotency-key", "k", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--timeout", "0", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--timeout", "5", NULL), 0); /* the interactive mode too */
 }
 
 int main(void)

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define CONCERT "{\"id\":\"c-1\",\"name\":\"Gala\",\"date\":\"2026-12-12T19:00:00.000Z\",\"venue\":\"Hall\"," \
     "\"availableTickets\":12,\"ticketPrice\":25,\"currency\":\"EUR\",\"timezone\":\"Europe/Berlin\"}"
@@ -28,48 +29,13 @@
     "{\"id\":\"t-1\",\"code\":\"ABCDEFGHJKMNPQRSTVWX\",\"status\":\"checkedIn\",\"checkedInAt\":\"2026-12-12T19:14:03.000Z\",\"door\":\"2\"}," \
     "{\"id\":\"t-2\",\"code\":\"0123456789ABCDEFGHJK\",\"status\":\"refunded\",\"refundedAt\":\"2026-11-29T11:00:00.000Z\"}]}"
 
-typedef struct run_out {
-    char *out, *err;
-    size_t out_len, err_len;
-} run_out;
-
-static int run(http_stub *stub, run_out *o, ...)
-{
-    char *argv[40];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, o);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 39;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    cli_args a;
-    FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);
-    int rc = cli_parse_args(argc, argv, &a, err);
-    if (rc == 0) {
-        api_config cfg = { .base_url = stub_base_url(stub), .api_key = "k", .timeout_ms = 30000,
-                           .connect_timeout_ms = 5000, .purchase_attempts = 2 };
-        rc = cli_run(&a, &cfg, out, err);
-    }
-    fclose(out);
-    fclose(err);
-    return rc;
-}
-
-static void run_free(run_out *o)
-{
-    free(o->out);
-    free(o->err);
-}
-
 static void find_by_email_prints_a_table_and_the_next_cursor(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"orders\":[" SUMMARY "],\"cursor\":\"abc\"}");
-    assert_int_equal(run(s, &o, "find", "--email", "zoe@example.org", "--concert", "c-1", "--limit", "5", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "find", "--email", "zoe@example.org", "--concert", "c-1", "--limit", "5", NULL), 0);
     assert_string_equal(stub_request_at(s, 0)->path, "/dev/orders?email=zoe%40example.org&concertId=c-1&limit=5");
     assert_non_null(strstr(o.out, "o-1"));
     assert_non_null(strstr(o.out, "Zo\u00eb Adams"));
@@ -78,7 +44,7 @@ static void find_by_email_prints_a_table_and_the_next_cursor(void **state)
     assert_non_null(strstr(o.out, "1 admitted"));
     assert_non_null(strstr(o.out, "1 order\n"));
     assert_non_null(strstr(o.out, "--cursor abc"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -86,9 +52,9 @@ static void find_json_is_the_apis_shape_without_tickets(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"orders\":[" SUMMARY "]}");
-    assert_int_equal(run(s, &o, "--json", "find", "--name", "zo\u00eb", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "find", "--name", "zo\u00eb", NULL), 0);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "orders"), 0);
@@ -97,7 +63,7 @@ static void find_json_is_the_apis_shape_without_tickets(void **state)
     assert_null(cJSON_GetObjectItem(first, "tickets"));
     assert_null(cJSON_GetObjectItem(j, "cursor"));
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -105,21 +71,21 @@ static void find_by_code_shows_the_ticket_and_its_order(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"ticket\":{\"id\":\"t-1\",\"code\":\"ABCDE-FGHJK-MNPQR-STVWX\",\"orderId\":\"o-1\","
                       "\"concertId\":\"c-1\",\"status\":\"checkedIn\",\"checkedInAt\":\"2026-12-12T19:14:03.000Z\","
                       "\"door\":\"2\"},\"order\":" SUMMARY ",\"concert\":" CONCERT "}");
     stub_push(s, 200, CONCERT);
-    assert_int_equal(run(s, &o, "find", "--code", "abcdefghjkmnpqrstvwx", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "find", "--code", "abcdefghjkmnpqrstvwx", NULL), 0);
     assert_string_equal(stub_request_at(s, 0)->path, "/dev/tickets/by-code/ABCDE-FGHJK-MNPQR-STVWX");
     assert_non_null(strstr(o.out, "ABCDE-FGHJK-MNPQR-STVWX"));
     assert_non_null(strstr(o.out, "checkedIn at 2026-12-12T19:14:03.000Z door 2"));
     assert_non_null(strstr(o.out, "Order:       o-1"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 404, "{\"error\":\"Unknown code\"}");
-    assert_int_equal(run(s, &o, "find", "--code", "ABCDEFGHJKMNPQRSTVWX", NULL), 4);
+    assert_int_equal(stub_cli_run(s, "k", &o, "find", "--code", "ABCDEFGHJKMNPQRSTVWX", NULL), 4);
     assert_non_null(strstr(o.err, "Unknown code"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -127,13 +93,13 @@ static void refund_sends_ids_reason_method_and_key_and_prints_the_states(void **
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     char key[64];
     setenv("TZ", "UTC", 1);
     stub_push(s, 200, ORDER);
     stub_push(s, 200, CONCERT);
-    assert_int_equal(run(s, &o, "refund", "o-1", "--tickets", "t-2", "--reason", "ill", "--method", "card",
-                         "--idempotency-key", "rk-1", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-1", "--tickets", "t-2", "--reason", "ill", "--method", "card",
+                                       "--idempotency-key", "rk-1", NULL), 0);
     const stub_request *r = stub_request_at(s, 0);
     assert_string_equal(r->path, "/dev/orders/o-1/refund");
     assert_string_equal(r->body, "{\"ticketIds\":[\"t-2\"],\"reason\":\"ill\",\"method\":\"card\"}");
@@ -142,7 +108,7 @@ static void refund_sends_ids_reason_method_and_key_and_prints_the_states(void **
     assert_non_null(strstr(o.out, "refunded"));
     assert_non_null(strstr(o.out, "checkedIn at 20:14:03 CET door 2")); /* the venue's zone */
     assert_non_null(strstr(o.out, "Refunded:    25.00 EUR (1 refund)"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -150,11 +116,11 @@ static void an_unconfirmed_refund_exits_7_with_the_command_that_checks_it(void *
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     char k1[64], k2[64];
     stub_push(s, 503, "{\"error\":\"Service unavailable\"}");
     stub_push(s, 503, "{\"error\":\"Service unavailable\"}");
-    assert_int_equal(run(s, &o, "refund", "o-1", "--reason", "it's cancelled", NULL), 7);
+    assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-1", "--reason", "it's cancelled", NULL), 7);
     assert_true(stub_header(stub_request_at(s, 0), "Idempotency-Key", k1, sizeof k1));
     assert_true(stub_header(stub_request_at(s, 1), "Idempotency-Key", k2, sizeof k2));
     assert_string_equal(k1, k2);
@@ -162,7 +128,7 @@ static void an_unconfirmed_refund_exits_7_with_the_command_that_checks_it(void *
     char want[256];
     snprintf(want, sizeof want, "refund o-1 --reason 'it'\\''s cancelled' --idempotency-key %s", k1);
     assert_non_null(strstr(o.err, want));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -170,25 +136,25 @@ static void a_refused_refund_exits_2_naming_each_tickets_state(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 409, "{\"error\":\"Only valid tickets can be refunded\",\"tickets\":[{\"id\":\"t-1\",\"status\":\"checkedIn\"}]}");
-    assert_int_equal(run(s, &o, "refund", "o-1", "--tickets", "t-1,t-2", "--reason", "x", NULL), 2);
+    assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-1", "--tickets", "t-1,t-2", "--reason", "x", NULL), 2);
     assert_int_equal(stub_request_count(s), 1);
     assert_non_null(strstr(o.err, "Only valid tickets can be refunded (HTTP 409)"));
     assert_non_null(strstr(o.err, "ticket t-1: checkedIn"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 409, "{\"error\":\"Only valid tickets can be refunded\",\"tickets\":[{\"id\":\"t-1\",\"status\":\"refunded\"}]}");
-    assert_int_equal(run(s, &o, "--json", "refund", "o-1", "--reason", "x", NULL), 2);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "refund", "o-1", "--reason", "x", NULL), 2);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, 2);
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "tickets"), 0), "status")->valuestring,
                         "refunded");
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 404, "{\"error\":\"Order not found\"}");
-    assert_int_equal(run(s, &o, "refund", "o-9", "--reason", "x", NULL), 4);
-    run_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-9", "--reason", "x", NULL), 4);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -196,7 +162,7 @@ static void usage_errors_send_nothing(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     static const char *const cases[][8] = {
         { "find", NULL },
         { "find", "--email", "a@b", "--name", "ab", NULL },
@@ -211,24 +177,10 @@ static void usage_errors_send_nothing(void **state)
         { "refund", "o-1", "--reason", "x", "--quantity", "2", NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *argv[10];
-        int argc = 0;
-        argv[argc++] = (char *)"boxoffice";
-        for (size_t k = 0; cases[i][k] != NULL; k++)
-            argv[argc++] = (char *)cases[i][k];
-        argv[argc] = NULL;
-        cli_args a;
-        FILE *out = open_memstream(&o.out, &o.out_len), *err = open_memstream(&o.err, &o.err_len);
-        int rc = cli_parse_args(argc, argv, &a, err);
-        if (rc == 0) {
-            api_config cfg = { .base_url = stub_base_url(s), .api_key = "k" };
-            rc = cli_run(&a, &cfg, out, err);
-        }
-        fclose(out);
-        fclose(err);
+        int rc = stub_cli_runv(s, "k", &o, cases[i]);
         if (rc != 1)
             fail_msg("case %zu: exit %d, not 1 (%s)", i, rc, o.err);
-        run_free(&o);
+        stub_cli_free(&o);
     }
     assert_int_equal(stub_request_count(s), 0);
     stub_stop(s);

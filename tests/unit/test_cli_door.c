@@ -15,44 +15,27 @@
 
 #include "cli.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define CODE "ABCDE-FGHJK-MNPQR-STVWX"
 #define ADMITTED "{\"result\":\"admitted\",\"ticket\":{\"id\":\"t-1\",\"code\":\"" CODE "\",\"orderId\":\"o-1\"," \
     "\"concertId\":\"c-1\",\"attendee\":\"Ada\",\"status\":\"checkedIn\",\"checkedInAt\":\"2026-12-12T19:14:03Z\"}," \
     "\"order\":{\"id\":\"o-1\",\"quantity\":4,\"admittedSoFar\":2}}"
 
-static int parse(cli_args *a, char *errbuf, size_t cap, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, cap);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 31;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    FILE *err = fmemopen(errbuf, cap, "w");
-    assert_non_null(err);
-    int rc = cli_parse_args(argc, argv, a, err);
-    fclose(err);
-    return rc;
-}
-
 static void door_mode_and_its_door_name(void **state)
 {
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "Gate 2", "--kiosk-pin", "1234", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "Gate 2", "--kiosk-pin", "1234", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_UI);
     assert_string_equal(a.door, "c-1");
     assert_string_equal(a.door_name, "Gate 2");
-    assert_int_equal(parse(&a, e, sizeof e, "--door-name", "Gate 2", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door-name", "Gate 2", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "--door-name goes with --door"));
-    assert_int_equal(parse(&a, e, sizeof e, "--door", "", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "x\x1b[2J", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "list", "--door", "c-1", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "x\x1b[2J", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--door", "c-1", NULL), CLI_EXIT_USAGE);
 }
 
 static void checkin_and_stats_parse(void **state)
@@ -60,75 +43,47 @@ static void checkin_and_stats_parse(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door", "North", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door", "North", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CHECKIN);
     assert_string_equal(a.id, "c-1");
     assert_string_equal(a.code, CODE);
     assert_string_equal(a.door, "North");
     assert_true(a.json);
     assert_null(a.nonce);
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door-name", "South", "--nonce", "n-1", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door-name", "South", "--nonce", "n-1", NULL), 0);
     assert_string_equal(a.door, "South");
     assert_string_equal(a.nonce, "n-1");
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "a ticket code is required"));
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "extra", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--nonce", "has space", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "stats", "c-1", "--nonce", "n", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "stats", "c-1", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "extra", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--nonce", "has space", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "stats", "c-1", "--nonce", "n", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "stats", "c-1", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_STATS);
     assert_string_equal(a.id, "c-1");
-    assert_int_equal(parse(&a, e, sizeof e, "stats", NULL), CLI_EXIT_USAGE);
-}
-
-typedef struct run_out {
-    char out[8192], err[4096];
-    int rc;
-} run_out;
-
-static void run(http_stub *s, run_out *o, ...)
-{
-    char *argv[32];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, o);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *a; (a = va_arg(ap, char *)) != NULL && argc < 31;)
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    cli_args a;
-    char e[512];
-    FILE *pe = fmemopen(e, sizeof e, "w");
-    assert_int_equal(cli_parse_args(argc, argv, &a, pe), 0);
-    fclose(pe);
-    api_config cfg = { .base_url = stub_base_url(s), .api_key = "k", .purchase_attempts = 2 };
-    memset(o, 0, sizeof *o);
-    FILE *out = fmemopen(o->out, sizeof o->out - 1, "w"), *err = fmemopen(o->err, sizeof o->err - 1, "w");
-    o->rc = cli_run(&a, &cfg, out, err);
-    fclose(out);
-    fclose(err);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "stats", NULL), CLI_EXIT_USAGE);
 }
 
 static void checkin_admitted_exits_0(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, ADMITTED);
-    run(s, &o, "checkin", "c-1", CODE, "--door", "North", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "c-1", CODE, "--door", "North", NULL);
     assert_int_equal(o.rc, CLI_EXIT_OK);
     assert_non_null(strstr(o.out, "ADMIT"));
     assert_non_null(strstr(o.out, "Ada"));
     assert_non_null(strstr(o.out, "ticket 2 of 4"));
     stub_push(s, 200, ADMITTED);
-    run(s, &o, "checkin", "c-1", CODE, "--json", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "c-1", CODE, "--json", NULL);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "result")->valuestring, "admitted");
     assert_int_equal(cJSON_GetObjectItem(j, "admittedSoFar")->valueint, 2);
     assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, 0);
     cJSON_Delete(j);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -136,24 +91,25 @@ static void checkin_refusals_exit_8(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 409, "{\"error\":\"x\",\"result\":\"already_admitted\",\"at\":\"2026-12-12T19:14:03Z\",\"door\":\"2\","
                       "\"ticket\":{\"id\":\"t-1\",\"code\":\"" CODE "\",\"orderId\":\"o-1\",\"concertId\":\"c-1\",\"status\":\"checkedIn\"}}");
     stub_push(s, 200, "{\"id\":\"c-1\",\"name\":\"N\",\"date\":\"2026-12-12T20:00:00Z\",\"venue\":\"V\",\"availableTickets\":1,"
                       "\"ticketPrice\":1,\"timezone\":\"Europe/Berlin\"}");
-    run(s, &o, "checkin", "c-1", CODE, NULL);
+    stub_cli_run(s, "k", &o, "checkin", "c-1", CODE, NULL);
     assert_int_equal(o.rc, CLI_EXIT_REFUSED);
     assert_non_null(strstr(o.out, "already admitted at 20:14:03 Europe/Berlin")); /* the venue's time */
     assert_non_null(strstr(o.out, "door 2"));
     stub_push(s, 409, "{\"error\":\"x\",\"result\":\"refunded\",\"ticket\":{\"id\":\"t-1\",\"code\":\"" CODE "\","
                       "\"orderId\":\"o-1\",\"concertId\":\"c-1\",\"status\":\"refunded\"}}");
-    run(s, &o, "checkin", "c-1", CODE, NULL);
+    stub_cli_run(s, "k", &o, "checkin", "c-1", CODE, NULL);
     assert_int_equal(o.rc, CLI_EXIT_REFUSED);
     assert_non_null(strstr(o.out, "refunded"));
     stub_push(s, 404, "{\"error\":\"Unknown code\",\"result\":\"unknown_code\"}");
-    run(s, &o, "checkin", "c-1", CODE, "--json", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "c-1", CODE, "--json", NULL);
     assert_int_equal(o.rc, CLI_EXIT_REFUSED);
     assert_non_null(strstr(o.out, "\"unknown_code\""));
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -161,10 +117,10 @@ static void checkin_cannot_verify_exits_6_with_the_same_nonce_to_retry(void **st
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 503, "{\"error\":\"down\"}");
     stub_push(s, 503, "{\"error\":\"down\"}");
-    run(s, &o, "checkin", "c-1", CODE, "--nonce", "scan-77", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "c-1", CODE, "--nonce", "scan-77", NULL);
     assert_int_equal(o.rc, CLI_EXIT_UNAVAILABLE);
     assert_null(strstr(o.out, "ADMIT"));
     assert_non_null(strstr(o.err, "CANNOT VERIFY"));
@@ -173,6 +129,7 @@ static void checkin_cannot_verify_exits_6_with_the_same_nonce_to_retry(void **st
     assert_int_equal(stub_request_count(s), 2);
     for (size_t i = 0; i < 2; i++)
         assert_non_null(strstr(stub_request_at(s, i)->body, "\"nonce\":\"scan-77\""));
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -180,25 +137,26 @@ static void stats_text_and_json(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     const char *body = "{\"concertId\":\"c-1\",\"capacity\":100,\"sold\":40,\"refunded\":2,\"admitted\":12,\"available\":62,"
                        "\"revenue\":{\"card\":\"600.00\",\"cash\":\"100.00\",\"comp\":\"20.00\"},\"currency\":\"EUR\"}";
     stub_push(s, 200, body);
-    run(s, &o, "stats", "c-1", NULL);
+    stub_cli_run(s, "k", &o, "stats", "c-1", NULL);
     assert_int_equal(o.rc, 0);
     assert_non_null(strstr(o.out, "Admitted   12 of 38 valid"));
     assert_non_null(strstr(o.out, "card 600.00"));
     stub_push(s, 200, body);
-    run(s, &o, "stats", "c-1", "--json", NULL);
+    stub_cli_run(s, "k", &o, "stats", "c-1", "--json", NULL);
     cJSON *j = cJSON_Parse(o.out), *want = cJSON_Parse(body);
     assert_non_null(j);
     assert_true(cJSON_Compare(j, want, true));
     cJSON_Delete(j);
     cJSON_Delete(want);
     stub_push(s, 404, "{\"error\":\"Concert not found\"}");
-    run(s, &o, "stats", "nope", NULL);
+    stub_cli_run(s, "k", &o, "stats", "nope", NULL);
     assert_int_equal(o.rc, CLI_EXIT_NOT_FOUND);
     assert_non_null(strstr(o.err, "Concert not found"));
+    stub_cli_free(&o);
     stub_stop(s);
 }
 

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define CONCERT "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-12T19:00:00.000Z\",\"venue\":\"Harpa\"," \
     "\"availableTickets\":12,\"ticketPrice\":49.99,\"currency\":\"EUR\",\"timezone\":\"Europe/Berlin\"}"
@@ -24,53 +25,17 @@
     "{\"id\":\"t-1\",\"code\":\"ABCDEFGHJKMNPQRSTVWX\",\"attendee\":\"Ada\",\"status\":\"valid\"}," \
     "{\"id\":\"t-2\",\"code\":\"0123456789ABCDEFGHJK\",\"status\":\"valid\"}]}"
 
-typedef struct run_out {
-    char *out, *err;
-    size_t out_len, err_len;
-} run_out;
-
-/* Runs boxoffice with the arguments (NULL-terminated) against the stub, with the operator key or none. */
-static int run(http_stub *stub, const char *key, run_out *o, ...)
-{
-    char *argv[40];
-    int argc = 0;
-    va_list ap;
-    va_start(ap, o);
-    argv[argc++] = (char *)"boxoffice";
-    for (char *s; (s = va_arg(ap, char *)) != NULL && argc < 39;)
-        argv[argc++] = s;
-    va_end(ap);
-    argv[argc] = NULL;
-    cli_args a;
-    FILE *out = open_memstream(&o->out, &o->out_len), *err = open_memstream(&o->err, &o->err_len);
-    int rc = cli_parse_args(argc, argv, &a, err);
-    if (rc == 0) {
-        api_config cfg = { .base_url = stub_base_url(stub), .api_key = key, .timeout_ms = 30000,
-                           .connect_timeout_ms = 5000, .purchase_attempts = 2 };
-        rc = cli_run(&a, &cfg, out, err);
-    }
-    fclose(out);
-    fclose(err);
-    return rc;
-}
-
-static void run_free(run_out *o)
-{
-    free(o->out);
-    free(o->err);
-}
-
 static void operator_cash_order_prints_change_and_grouped_codes(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     setenv("TZ", "UTC", 1);
     stub_push(s, 200, CONCERT);
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
-    assert_int_equal(run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "Ada", "--pay", "cash",
-                         "--tendered", "100", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "Ada", "--pay", "cash",
+                                  "--tendered", "100", NULL), 0);
     const stub_request *r = stub_request_at(s, 1);
     assert_string_equal(r->path, "/dev/box-office/orders");
     assert_string_equal(r->body, "{\"concertId\":\"c-1\",\"quantity\":2,\"attendees\":[\"Ada\"],"
@@ -79,7 +44,7 @@ static void operator_cash_order_prints_change_and_grouped_codes(void **state)
     assert_non_null(strstr(o.out, "Change due:  0.02 EUR"));
     assert_non_null(strstr(o.out, "ABCDE-FGHJK-MNPQR-STVWX"));
     assert_non_null(strstr(o.out, "Sat 12 Dec 2026 20:00 CET")); /* the venue's zone, not the operator's */
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -87,11 +52,11 @@ static void json_carries_the_codes_exactly(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, CONCERT);
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
-    assert_int_equal(run(s, "k", &o, "--json", "order", "c-1", "--quantity", "2", "--pay", "card", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "--json", "order", "c-1", "--quantity", "2", "--pay", "card", NULL), 0);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
     cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "tickets"), 0);
@@ -100,7 +65,7 @@ static void json_carries_the_codes_exactly(void **state)
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "payment"), "change")->valuestring, "0.02");
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "concert"), "name")->valuestring, "Björk");
     cJSON_Delete(j);
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -108,24 +73,24 @@ static void public_route_needs_name_email_and_card(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
-    assert_int_equal(run(s, NULL, &o, "order", "c-1", "--quantity", "1", NULL), CLI_EXIT_USAGE);
+    stub_cli_out o = {0};
+    assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "1", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(o.err, "--name and --email are required"));
-    run_free(&o);
-    assert_int_equal(run(s, NULL, &o, "order", "c-1", "--quantity", "1", "--name", "Ada", "--email", "a@b.org",
-                         "--pay", "cash", NULL), CLI_EXIT_USAGE);
-    run_free(&o);
-    assert_int_equal(run(s, NULL, &o, "order", "c-1", "--quantity", "1", "--name", "Ada", "--email", "not-mail",
-                         NULL), CLI_EXIT_USAGE);
-    run_free(&o);
+    stub_cli_free(&o);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "1", "--name", "Ada", "--email", "a@b.org",
+                                  "--pay", "cash", NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "1", "--name", "Ada", "--email", "not-mail",
+                                  NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), 0); /* nothing was sent */
     stub_push(s, 200, CONCERT);
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
-    assert_int_equal(run(s, NULL, &o, "order", "c-1", "--quantity", "2", "--name", "Ada", "--email", "a@b.org",
-                         "--pay", "card", NULL), 0);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "order", "c-1", "--quantity", "2", "--name", "Ada", "--email", "a@b.org",
+                                  "--pay", "card", NULL), 0);
     assert_string_equal(stub_request_at(s, 1)->path, "/dev/orders");
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -133,20 +98,20 @@ static void refusals_have_their_exit_codes(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, CONCERT);
     stub_push(s, 400, "{\"error\":\"Only 1 tickets left\"}");
-    assert_int_equal(run(s, "k", &o, "order", "c-1", "--quantity", "2", NULL), CLI_EXIT_API);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", NULL), CLI_EXIT_API);
     assert_non_null(strstr(o.err, "Only 1 tickets left (HTTP 400)"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 200, CONCERT);
     stub_push(s, 400, "{\"error\":\"No tickets available\"}");
-    assert_int_equal(run(s, "k", &o, "order", "c-1", "--quantity", "2", NULL), CLI_EXIT_SOLD_OUT);
-    run_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", NULL), CLI_EXIT_SOLD_OUT);
+    stub_cli_free(&o);
     stub_push(s, 200, CONCERT);
     stub_push(s, 403, "{\"message\":\"Forbidden\"}");
-    assert_int_equal(run(s, "k", &o, "order", "c-1", "--quantity", "1", "--pay", "comp", NULL), CLI_EXIT_FORBIDDEN);
-    run_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "1", "--pay", "comp", NULL), CLI_EXIT_FORBIDDEN);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -154,18 +119,18 @@ static void unconfirmed_order_prints_the_resolving_command(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, CONCERT);
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"try again\"}");
-    assert_int_equal(run(s, "k", &o, "order", "c-1", "--quantity", "3", "--attendee", "Zoë O'Hara", "--pay",
-                         "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", NULL), CLI_EXIT_UNCONFIRMED);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "3", "--attendee", "Zoë O'Hara", "--pay",
+                                  "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", NULL), CLI_EXIT_UNCONFIRMED);
     char want[512];
     snprintf(want, sizeof want, "boxoffice --api-url %s order c-1 --quantity 3 --attendee 'Zoë O'\\''Hara' "
              "--pay cash --tendered 200.00 --idempotency-key sale-9", stub_base_url(s));
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
     assert_non_null(strstr(o.err, want));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -173,22 +138,22 @@ static void order_show_prints_status_and_exit_codes(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"id\":\"o-1\",\"concertId\":\"c-1\",\"total\":\"49.99\",\"tickets\":["
                       "{\"id\":\"t-1\",\"code\":\"ABCDEFGHJKMNPQRSTVWX\",\"status\":\"used\"}]}");
     stub_push(s, 200, CONCERT);
-    assert_int_equal(run(s, "k", &o, "order", "show", "o-1", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "show", "o-1", NULL), 0);
     assert_string_equal(stub_request_at(s, 0)->path, "/dev/orders/o-1");
     assert_non_null(strstr(o.out, "ABCDE-FGHJK-MNPQR-STVWX  used"));
     assert_non_null(strstr(o.out, "49.99 EUR")); /* the concert's currency when the order does not say */
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 404, "{\"error\":\"Order not found\"}");
-    assert_int_equal(run(s, "k", &o, "order", "show", "o-9", NULL), CLI_EXIT_NOT_FOUND);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "show", "o-9", NULL), CLI_EXIT_NOT_FOUND);
     assert_non_null(strstr(o.err, "Order not found (HTTP 404)"));
-    run_free(&o);
+    stub_cli_free(&o);
     stub_push(s, 403, "{\"message\":\"Forbidden\"}");
-    assert_int_equal(run(s, NULL, &o, "order", "show", "o-1", NULL), CLI_EXIT_FORBIDDEN);
-    run_free(&o);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "order", "show", "o-1", NULL), CLI_EXIT_FORBIDDEN);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
@@ -196,7 +161,7 @@ static void usage_errors_send_nothing(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     static const char *const bad[][9] = {
         { "order", "c-1", NULL },
         { "order", "c-1", "--quantity", "0", NULL },
@@ -208,13 +173,13 @@ static void usage_errors_send_nothing(void **state)
         { "order", NULL },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(run(s, "k", &o, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], bad[i][5], bad[i][6],
-                             bad[i][7], bad[i][8], NULL), CLI_EXIT_USAGE);
-        run_free(&o);
+        assert_int_equal(stub_cli_run(s, "k", &o, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], bad[i][5], bad[i][6],
+                                      bad[i][7], bad[i][8], NULL), CLI_EXIT_USAGE);
+        stub_cli_free(&o);
     }
-    assert_int_equal(run(s, "k", &o, "order", "c-1", "--quantity", "1", "--attendee", "A", "--attendee", "B", NULL),
-                     CLI_EXIT_USAGE);
-    run_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "1", "--attendee", "A", "--attendee", "B", NULL),
+                              CLI_EXIT_USAGE);
+    stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), 0);
     stub_stop(s);
 }
@@ -223,30 +188,30 @@ static void create_sends_the_orders_fields_of_a_concert(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 201, "{\"id\":\"c-9\"}");
-    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01T20:00:00Z", "--venue", "V",
-                         "--tickets", "5", "--price", "10", "--currency", "USD", "--timezone", "America/New_York",
-                         "--max-per-order", "4", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01T20:00:00Z", "--venue", "V",
+                                  "--tickets", "5", "--price", "10", "--currency", "USD", "--timezone", "America/New_York",
+                                  "--max-per-order", "4", NULL), 0);
     assert_string_equal(stub_request_at(s, 0)->body,
                         "{\"name\":\"N\",\"date\":\"2027-01-01T20:00:00Z\",\"venue\":\"V\",\"availableTickets\":5,"
                         "\"ticketPrice\":10,\"currency\":\"USD\",\"timezone\":\"America/New_York\",\"maxPerOrder\":4}");
-    run_free(&o);
-    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
-                         "--price", "10", "--currency", "euro", NULL), CLI_EXIT_USAGE);
-    run_free(&o);
-    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
-                         "--price", "10", "--timezone", "../etc/passwd", NULL), CLI_EXIT_USAGE);
-    run_free(&o);
-    assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
-                         "--price", "10", "--max-per-order", "50", NULL), CLI_EXIT_USAGE);
-    run_free(&o);
+    stub_cli_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
+                                  "--price", "10", "--currency", "euro", NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
+                                  "--price", "10", "--timezone", "../etc/passwd", NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
+    assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets", "5",
+                                  "--price", "10", "--max-per-order", "50", NULL), CLI_EXIT_USAGE);
+    stub_cli_free(&o);
     /* names the system may know but the backend refuses (not Area/Location): refused before sending */
     const char *zones[] = { "CET", "US/Eastern", "europe/berlin" };
     for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
-        assert_int_equal(run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets",
-                             "5", "--price", "10", "--timezone", zones[i], NULL), CLI_EXIT_USAGE);
-        run_free(&o);
+        assert_int_equal(stub_cli_run(s, "k", &o, "create", "--name", "N", "--date", "2027-01-01", "--venue", "V", "--tickets",
+                                      "5", "--price", "10", "--timezone", zones[i], NULL), CLI_EXIT_USAGE);
+        stub_cli_free(&o);
     }
     assert_int_equal(stub_request_count(s), 1);
     stub_stop(s);

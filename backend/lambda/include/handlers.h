@@ -85,6 +85,12 @@ void handler_fail_input(handler_result *out, const char *message);
 /* 422 {"error": "Concert is stored malformed: <problem>; ...", the concert as stored, "problems": [...]}
  * for a concert read with problems (c may be NULL or without problems: the error alone). */
 void handler_fail_malformed(handler_result *out, const concert *c);
+/* An operator route's key: true when API Gateway checked it (requestContext.identity.apiKeyId), else false with
+ * out set to 403 (API Gateway lets no request without the key through: a misconfigured route). */
+bool handler_require_key(const apigw_event *ev, handler_result *out);
+/* Answers status with json's text (json is consumed; NULL counts as out of memory): true when answered, false
+ * when memory ran out (out is then the 503 + Retry-After). */
+bool handler_answer_json(handler_result *out, int status, cJSON *json);
 /* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
 

@@ -20,7 +20,6 @@ static const char CHECKIN_FAILED[] = "Could not check the ticket in, please try 
 static const char REFUND_FAILED[] = "Could not refund, please try again";
 static const char STATS_FAILED[] = "Could not count, please try again";
 static const char NO_MEMORY[] = "Out of memory, please try again";
-static const char NO_KEY[] = "This route needs the operator key";
 static const char NONCE_BAD[] = "nonce is required: 1 to 128 visible ASCII characters";
 static const char DOOR_BAD[] = "door must be a name of at most 64 characters";
 static const char CODE_BAD[] = "code is required (a string)";
@@ -33,18 +32,6 @@ static const char NOT_REFUNDABLE[] = "Only valid tickets can be refunded";
 /* The namespace of refund ids derived from (order id, Idempotency-Key) (a fixed random UUID). */
 static const uuid_t refund_namespace = { 0x3e, 0x91, 0x0a, 0x6c, 0xd7, 0x25, 0x4b, 0x80,
                                          0xa4, 0x1f, 0x72, 0xc9, 0x0e, 0x58, 0xb3, 0x16 };
-
-static void answer_json(handler_result *out, int status, cJSON *j)
-{
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, status, text);
-}
 
 static bool visible_ascii(const char *s, size_t max)
 {
@@ -109,7 +96,7 @@ static void answer_result(handler_result *out, int status, const char *result, c
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, status, j);
+    handler_answer_json(out, status, j);
 }
 
 /* Reads the body of POST /checkins. NULL or the 400 message; *answered when out is set already. */
@@ -165,10 +152,8 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         return;
     }
-    if (!by) { /* API Gateway lets no request without the key through: a misconfigured route */
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         return;
-    }
     if (!code_ok) { /* not a code at all: no ticket has it */
         answer_result(out, 404, "unknown_code", "Unknown ticket code");
         out->reason = "unknown code";
@@ -189,15 +174,15 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         switch (res) {
         case CHECKIN_ADMITTED:
         case CHECKIN_REPLAYED:
-            answer_json(out, 200, result_json("admitted", NULL, &t, true, false));
+            handler_answer_json(out, 200, result_json("admitted", NULL, &t, true, false));
             out->resp.replayed = res == CHECKIN_REPLAYED;
             break;
         case CHECKIN_ALREADY:
-            answer_json(out, 409, result_json("already_admitted", "Ticket already admitted", &t, false, true));
+            handler_answer_json(out, 409, result_json("already_admitted", "Ticket already admitted", &t, false, true));
             out->reason = "already admitted";
             break;
         case CHECKIN_REFUNDED:
-            answer_json(out, 409, result_json("refunded", "Ticket refunded", &t, false, false));
+            handler_answer_json(out, 409, result_json("refunded", "Ticket refunded", &t, false, false));
             out->reason = "refunded";
             break;
         case CHECKIN_WRONG_CONCERT: {
@@ -209,7 +194,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
                 cJSON_Delete(j);
                 j = NULL;
             }
-            answer_json(out, 409, j);
+            handler_answer_json(out, 409, j);
             out->reason = "wrong concert";
             break;
         }
@@ -230,10 +215,8 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail(out, 400, msg);
         return;
     }
-    if (!ev || !ev->api_key_id) {
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         return;
-    }
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, CHECKIN_FAILED);
         return;
@@ -246,9 +229,9 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
     } else if (s != STORE_OK) {
         handler_store_fail(out, st, s, CHECKIN_FAILED);
     } else if (res == CHECKIN_ADMITTED) {
-        answer_json(out, 200, result_json("undone", NULL, &t, false, false));
+        handler_answer_json(out, 200, result_json("undone", NULL, &t, false, false));
     } else {
-        answer_json(out, 409, result_json("not_checked_in", "Ticket is not checked in", &t, false, false));
+        handler_answer_json(out, 409, result_json("not_checked_in", "Ticket is not checked in", &t, false, false));
         out->reason = "not checked in";
     }
     checkin_ticket_clear(&t);
@@ -279,7 +262,7 @@ static void answer_not_refundable(handler_result *out, const order *o, const boo
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, 409, j);
+    handler_answer_json(out, 409, j);
     out->reason = message;
 }
 
@@ -379,10 +362,8 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         goto done;
     }
-    if (!ev || !ev->api_key_id) {
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         goto done;
-    }
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, REFUND_FAILED);
         goto done;
@@ -488,5 +469,5 @@ void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, 200, j);
+    handler_answer_json(out, 200, j);
 }

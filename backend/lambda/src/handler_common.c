@@ -192,6 +192,27 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
+bool handler_require_key(const apigw_event *ev, handler_result *out)
+{
+    if (ev && ev->api_key_id)
+        return true;
+    handler_fail(out, 403, "This route needs the operator key");
+    return false;
+}
+
+bool handler_answer_json(handler_result *out, int status, cJSON *json)
+{
+    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    if (!text) {
+        handler_fail(out, 503, OOM);
+        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+        return false;
+    }
+    apigw_response_take(&out->resp, status, text);
+    return true;
+}
+
 const char *handler_path_id(store *st, const apigw_event *ev, const char *name, const char *fail_msg,
                             handler_result *out)
 {

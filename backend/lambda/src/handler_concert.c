@@ -10,20 +10,6 @@ static const char CREATE_FAILED[] = "Could not create concert, please try again"
 static const char GET_FAILED[] = "Could not retrieve concert, please try again";
 static const char LIST_FAILED[] = "Could not retrieve concerts, please try again";
 static const char NOT_FOUND[] = "Concert not found";
-static const char NO_MEMORY[] = "Out of memory, please try again";
-
-/* Prints json into out with status (json is consumed); 503 when memory runs out. */
-static void answer_json(handler_result *out, int status, cJSON *json)
-{
-    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
-    cJSON_Delete(json);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, status, text);
-}
 
 void handler_create_concert(store *st, const apigw_event *ev, handler_result *out)
 {
@@ -58,7 +44,7 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         handler_store_fail(out, st, s, CREATE_FAILED);
         goto done;
     }
-    answer_json(out, 201, handler_concert_json(&c));
+    handler_answer_json(out, 201, handler_concert_json(&c));
 done:
     concert_clear(&c);
 }
@@ -72,7 +58,7 @@ void handler_get_concert(store *st, const apigw_event *ev, handler_result *out)
     memset(&c, 0, sizeof c);
     store_status s = store_get_concert(st, id, &c);
     if (s == STORE_OK)
-        answer_json(out, 200, handler_concert_json(&c));
+        handler_answer_json(out, 200, handler_concert_json(&c));
     else if (s == STORE_MALFORMED) {
         handler_fail_malformed(out, &c);
         out->store_error = store_last_error(st); /* the problems, for the log */
@@ -109,5 +95,5 @@ void handler_list_concerts(store *st, const apigw_event *ev, handler_result *out
         }
     }
     concert_list_clear(&l);
-    answer_json(out, 200, arr);
+    handler_answer_json(out, 200, arr);
 }

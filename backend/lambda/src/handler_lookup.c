@@ -15,7 +15,6 @@
 static const char FIND_FAILED[] = "Could not search the orders, please try again";
 static const char CODE_FAILED[] = "Could not look the code up, please try again";
 static const char NO_MEMORY[] = "Out of memory, please try again";
-static const char NO_KEY[] = "This route needs the operator key";
 static const char ONE_KEY[] = "Give exactly one of email= or name=";
 static const char TOO_SHORT[] = "Type at least 2 characters of the name or e-mail";
 static const char TOO_LONG[] = "email= and name= must be at most 1024 bytes";
@@ -26,18 +25,6 @@ static const char UNKNOWN_CODE[] = "Unknown code";
 
 #define QUERY_TEXT_MAX 1024
 #define LOOKUP_LIMIT_DEFAULT 20
-
-static void answer_json(handler_result *out, int status, cJSON *j)
-{
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, status, text);
-}
 
 /* limit=: absent -> the default; else 1..LOOKUP_LIMIT_MAX in plain digits. */
 static const char *read_limit(const apigw_event *ev, int *limit)
@@ -79,10 +66,8 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
     cJSON *start = NULL;
     lookup_page page;
     memset(&page, 0, sizeof page);
-    if (!ev || !ev->api_key_id) { /* API Gateway lets no request without the key through */
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         return;
-    }
     const char *email = apigw_query_param(ev, "email"), *name = apigw_query_param(ev, "name");
     const char *concert_id = apigw_query_param(ev, "concertId"), *cursor = apigw_query_param(ev, "cursor");
     const char *text = email ? email : name;
@@ -132,7 +117,7 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_store_fail(out, st, s, FIND_FAILED);
         goto done;
     }
-    answer_json(out, 200, page_json(&page));
+    handler_answer_json(out, 200, page_json(&page));
 done:
     lookup_page_clear(&page);
     cJSON_Delete(start);
@@ -141,10 +126,8 @@ done:
 
 void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *out)
 {
-    if (!ev || !ev->api_key_id) {
-        handler_fail(out, 403, NO_KEY);
+    if (!handler_require_key(ev, out))
         return;
-    }
     char code[BO_CODE_BUF];
     if (bo_code_parse(apigw_path_param(ev, "code"), code) != 0) {
         handler_fail(out, 400, CODE_BAD);
@@ -184,7 +167,7 @@ void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *ou
         cJSON_Delete(j);
         j = NULL;
     }
-    answer_json(out, 200, j);
+    handler_answer_json(out, 200, j);
     checkin_ticket_clear(&t);
     order_clear(&o);
     concert_clear(&c);

@@ -179,16 +179,8 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
 
 void handler_answer_order(handler_result *out, int status, const order *o, bool replayed)
 {
-    cJSON *j = handler_order_json(o, true);
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, status, text);
-    out->resp.replayed = replayed;
+    if (handler_answer_json(out, status, handler_order_json(o, true)))
+        out->resp.replayed = replayed;
 }
 
 /* ---- request --------------------------------------------------------------------------------- */

@@ -11,7 +11,6 @@ static const char SOLD_OUT[] = "No tickets available";
 static const char NOT_FOUND[] = "Concert not found";
 static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a different request";
 static const char KEY_BAD[] = "Idempotency-Key must be 1 to 255 visible ASCII characters";
-static const char NO_MEMORY[] = "Out of memory, please try again";
 
 const char *handler_check_idempotency_key(const char *key)
 {
@@ -28,16 +27,8 @@ const char *handler_check_idempotency_key(const char *key)
 
 static void answer_ticket(handler_result *out, const ticket *t, bool replayed)
 {
-    cJSON *j = handler_ticket_json(t);
-    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
-    cJSON_Delete(j);
-    if (!text) {
-        handler_fail(out, 503, NO_MEMORY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    apigw_response_take(&out->resp, 201, text);
-    out->resp.replayed = replayed;
+    if (handler_answer_json(out, 201, handler_ticket_json(t)))
+        out->resp.replayed = replayed;
 }
 
 void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *out)

@@ -211,6 +211,31 @@ static bool tables_set(store *s)
     return false;
 }
 
+/* Clears out and reads the code's item into it: its ticketId, with need_all also its orderId and concertId (each
+ * required). 0 read, 1 no such code, -1 failed (*st set; what names the operation in a malformed item's error). */
+static int read_code(store *s, const char *what, const char *code, bool need_all, checkin_ticket *out,
+                     store_status *st)
+{
+    memset(out, 0, sizeof *out);
+    *st = STORE_ERROR;
+    if (!tables_set(s))
+        return -1;
+    cJSON *item;
+    int r = get_code(s, code, &item, st);
+    if (r != 0)
+        return r;
+    bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId")) &&
+              (!need_all || (copy_to(out->order_id, sizeof out->order_id, ddb_attr_s(item, "orderId")) &&
+                             copy_to(out->concert_id, sizeof out->concert_id, ddb_attr_s(item, "concertId"))));
+    cJSON_Delete(item);
+    if (!ok) {
+        store_set_error(s, "%s: code item stored malformed", what);
+        *st = STORE_ERROR;
+        return -1;
+    }
+    return 0;
+}
+
 /* What the stored ticket's state says after a check-in was refused. */
 static store_status decide_checkin(store *s, const char *nonce, checkin_ticket *out, checkin_result *res)
 {
@@ -236,25 +261,11 @@ static store_status decide_checkin(store *s, const char *nonce, checkin_ticket *
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
                            const char *by, const char *at, checkin_ticket *out, checkin_result *res)
 {
-    memset(out, 0, sizeof *out);
     *res = CHECKIN_UNKNOWN;
-    if (!tables_set(s))
-        return STORE_ERROR;
-    cJSON *item;
     store_status st;
-    int r = get_code(s, code, &item, &st);
-    if (r < 0)
-        return st;
-    if (r == 1)
-        return STORE_OK;
-    bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId")) &&
-              copy_to(out->order_id, sizeof out->order_id, ddb_attr_s(item, "orderId")) &&
-              copy_to(out->concert_id, sizeof out->concert_id, ddb_attr_s(item, "concertId"));
-    cJSON_Delete(item);
-    if (!ok) {
-        store_set_error(s, "check-in: code item stored malformed");
-        return STORE_ERROR;
-    }
+    int r = read_code(s, "check-in", code, true, out, &st);
+    if (r != 0)
+        return r < 0 ? st : STORE_OK; /* no such code: CHECKIN_UNKNOWN */
     if (strcmp(out->concert_id, concert_id) != 0) {
         *res = CHECKIN_WRONG_CONCERT;
         return STORE_OK;
@@ -288,22 +299,10 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
 
 store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *out)
 {
-    memset(out, 0, sizeof *out);
-    if (!tables_set(s))
-        return STORE_ERROR;
-    cJSON *item;
     store_status st;
-    int r = get_code(s, code, &item, &st);
-    if (r < 0)
-        return st;
-    if (r == 1)
-        return STORE_NOT_FOUND;
-    bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId"));
-    cJSON_Delete(item);
-    if (!ok) {
-        store_set_error(s, "ticket by code: code item stored malformed");
-        return STORE_ERROR;
-    }
+    int r = read_code(s, "ticket by code", code, false, out, &st);
+    if (r != 0)
+        return r < 0 ? st : STORE_NOT_FOUND;
     st = read_ticket(s, out->id, false, out);
     if (st == STORE_NOT_FOUND) { /* the code names a ticket that is gone or has no order */
         store_set_error(s, "ticket by code: ticket %s missing or without order", out->id);

@@ -3,6 +3,16 @@
 #   ddb_scan TABLE [FILTER_JSON]   every item of a DynamoDB Local table, one JSON object a line (paginated
 #                                  Scan, strongly consistent); uses DYNAMODB_PORT
 #   order_body CONCERT Q [JQ_EXTRA]   a POST /orders body for Q tickets by "Ann Buyer", plus EXTRA (a jq object)
+#   orders_stack_start   a private stack without demo data (stack_start --no-seed; GATEWAY_OPTS as usual; the
+#                        caller traps stack_cleanup); sets DYNAMODB_PORT, api, key, T (the tables' prefix) and
+#                        the curl arguments J (JSON body) and K (the operator key)
+orders_stack_start() {
+  stack_start --no-seed
+  export DYNAMODB_PORT=$STACK_DDB_PORT
+  api=$STACK_URL key=$STACK_KEY T=concert-ticket-system
+  J=(-H 'Content-Type: application/json')
+  K=(-H "x-api-key: $key")
+}
 ddb_scan() {
   local table=$1 filter=${2:-'{}'} start='null' page
   while :; do

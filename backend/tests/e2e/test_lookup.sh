@@ -11,11 +11,7 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
 source "$root/backend/tests/e2e/orders_lib.sh"
 trap stack_cleanup EXIT
-stack_start --no-seed
-export DYNAMODB_PORT=$STACK_DDB_PORT
-api=$STACK_URL key=$STACK_KEY T=concert-ticket-system
-J=(-H 'Content-Type: application/json')
-K=(-H "x-api-key: $key")
+orders_stack_start
 
 concert() { # NAME -> id
   http POST "$api/concerts" "${J[@]}" "${K[@]}" --data-binary \

@@ -12,33 +12,15 @@
 #include <string.h>
 
 #include "ddb_attr.h"
+#include "handler_call.h"
 #include "handlers.h"
 #include "lookup_key.h"
 
 /* Runs fn on an event with query parameters (a JSON object text, or NULL), a path code, an apiKeyId. */
 static int run(handler_fn fn, const char *query, const char *code, const char *key_id, char *text, size_t size)
 {
-    cJSON *e = cJSON_CreateObject();
-    if (query)
-        cJSON_AddItemToObject(e, "queryStringParameters", cJSON_Parse(query));
-    if (code)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "pathParameters"), "code", code);
-    cJSON *id = cJSON_AddObjectToObject(cJSON_AddObjectToObject(e, "requestContext"), "identity");
-    if (key_id)
-        cJSON_AddStringToObject(id, "apiKeyId", key_id);
-    char *ev_text = cJSON_PrintUnformatted(e);
-    cJSON_Delete(e);
-    apigw_event ev;
-    assert_int_equal(apigw_event_parse(ev_text, strlen(ev_text), &ev), 0);
-    free(ev_text);
-    handler_result r;
-    memset(&r, 0, sizeof r);
-    fn(NULL, &ev, &r);
-    snprintf(text, size, "%s", r.resp.body ? r.resp.body : "");
-    int status = r.resp.status;
-    handler_result_clear(&r);
-    apigw_event_clear(&ev);
-    return status;
+    return handler_call(fn, &(handler_req){ .query = query, .param = code ? "code" : NULL, .value = code, .key_id = key_id },
+                        text, size);
 }
 
 static void expect_find(const char *query, const char *key_id, int status, const char *contains)

@@ -12,33 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handler_call.h"
 #include "handlers.h"
 
 /* Runs fn on an event with body; key_id fills requestContext.identity.apiKeyId; header adds x-api-key. */
 static int run(handler_fn fn, const char *body, const char *key_id, const char *api_key_header, char *text, size_t size)
 {
-    cJSON *e = cJSON_CreateObject();
-    if (body)
-        cJSON_AddStringToObject(e, "body", body);
-    cJSON *h = cJSON_AddObjectToObject(e, "headers");
-    if (api_key_header)
-        cJSON_AddStringToObject(h, "x-api-key", api_key_header);
-    cJSON *id = cJSON_AddObjectToObject(cJSON_AddObjectToObject(e, "requestContext"), "identity");
-    if (key_id)
-        cJSON_AddStringToObject(id, "apiKeyId", key_id);
-    char *ev_text = cJSON_PrintUnformatted(e);
-    cJSON_Delete(e);
-    apigw_event ev;
-    assert_int_equal(apigw_event_parse(ev_text, strlen(ev_text), &ev), 0);
-    free(ev_text);
-    handler_result r;
-    memset(&r, 0, sizeof r);
-    fn(NULL, &ev, &r);
-    snprintf(text, size, "%s", r.resp.body ? r.resp.body : "");
-    int status = r.resp.status;
-    handler_result_clear(&r);
-    apigw_event_clear(&ev);
-    return status;
+    return handler_call(fn, &(handler_req){ .body = body, .key_id = key_id, .api_key_header = api_key_header }, text, size);
 }
 
 static void expect(const char *body, const char *key_id, int status, const char *error)
