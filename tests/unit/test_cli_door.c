@@ -165,16 +165,16 @@ static void checkin_undo_parses_like_order_show(void **state)
     (void)state;
     cli_args a;
     char e[512] = "";
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "undo", "t-1", "--json", NULL), 0);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "undo", "t-1", "--json", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CHECKIN_UNDO);
     assert_string_equal(a.id, "t-1");
     assert_true(a.json);
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "undo", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "undo", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "a ticket ID is required"));
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "undo", "t-1", "extra", NULL), CLI_EXIT_USAGE);
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "undo", "t-1", "--nonce", "n", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "undo", "t-1", "extra", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "undo", "t-1", "--nonce", "n", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "do not apply"));
-    assert_int_equal(parse(&a, e, sizeof e, "checkin", "undo", "t-1", "--door", "North", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "undo", "t-1", "--door", "North", NULL), CLI_EXIT_USAGE);
 }
 
 #define UNDO_TICKET(status) "{\"id\":\"t-1\",\"code\":\"" CODE "\",\"orderId\":\"o-1\",\"concertId\":\"c-1\"," \
@@ -184,20 +184,20 @@ static void checkin_undo_exit_codes(void **state)
 {
     (void)state;
     http_stub *s = stub_start();
-    run_out o;
+    stub_cli_out o = {0};
     stub_push(s, 200, "{\"result\":\"undone\",\"ticket\":" UNDO_TICKET("valid") "}");
-    run(s, &o, "checkin", "undo", "t-1", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "undo", "t-1", NULL);
     assert_int_equal(o.rc, CLI_EXIT_OK);
     assert_non_null(strstr(o.out, "UNDONE  ticket t-1 (Ada) is valid again (order o-1)"));
     assert_string_equal(stub_request_at(s, 0)->path, "/dev/checkins/t-1/undo");
     stub_push(s, 409, "{\"result\":\"not_checked_in\",\"error\":\"Ticket is not checked in\",\"ticket\":"
                       UNDO_TICKET("refunded") "}");
-    run(s, &o, "checkin", "undo", "t-1", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "undo", "t-1", NULL);
     assert_int_equal(o.rc, CLI_EXIT_REFUSED);
     assert_non_null(strstr(o.err, "not checked in: it is refunded"));
     stub_push(s, 409, "{\"result\":\"not_checked_in\",\"error\":\"Ticket is not checked in\",\"ticket\":"
                       UNDO_TICKET("valid") "}");
-    run(s, &o, "checkin", "undo", "t-1", "--json", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "undo", "t-1", "--json", NULL);
     assert_int_equal(o.rc, CLI_EXIT_REFUSED);
     cJSON *j = cJSON_Parse(o.out);
     assert_non_null(j);
@@ -207,17 +207,18 @@ static void checkin_undo_exit_codes(void **state)
     assert_int_equal(cJSON_GetObjectItem(j, "exitCode")->valueint, CLI_EXIT_REFUSED);
     cJSON_Delete(j);
     stub_push(s, 404, "{\"error\":\"Ticket not found\"}");
-    run(s, &o, "checkin", "undo", "nope", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "undo", "nope", NULL);
     assert_int_equal(o.rc, CLI_EXIT_NOT_FOUND);
     assert_non_null(strstr(o.err, "No such ticket"));
     stub_push(s, 403, "{\"message\":\"Forbidden\"}");
-    run(s, &o, "checkin", "undo", "t-1", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "undo", "t-1", NULL);
     assert_int_equal(o.rc, CLI_EXIT_FORBIDDEN);
     stub_push(s, 503, "{\"error\":\"down\"}");
-    run(s, &o, "checkin", "undo", "t-1", NULL);
+    stub_cli_run(s, "k", &o, "checkin", "undo", "t-1", NULL);
     assert_int_equal(o.rc, CLI_EXIT_UNCONFIRMED); /* it may have been made: not sent twice */
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
     assert_int_equal(stub_request_count(s), 6);
+    stub_cli_free(&o);
     stub_stop(s);
 }
 
