@@ -43,6 +43,8 @@ typedef struct ui_screen_ops {
     int (*tick)(ui_app *app);                       /* every loop turn (~100 ms); may be NULL */
     void (*leave)(ui_app *app);                     /* may be NULL: wipe customer data here */
     bool (*typing)(const ui_app *app);              /* a text field has focus; may be NULL */
+    const ui_action *(*bar_for)(const ui_app *app); /* the key bar when it depends on the screen's state
+                                                     * (NULL: .bar) */
     bool (*unsaved)(const ui_app *app);             /* holds input that quitting would lose; may be NULL */
     int (*result)(ui_app *app, net_result *r);      /* a job this screen submitted finished; may be NULL */
     /* the catalogue's list was replaced (before: the previous list, freed after the call); may be NULL */

@@ -41,9 +41,10 @@ static void draw_bar(ui_app *app)
     int y = LINES - 1, x = 1;
     move(y, 0);
     clrtoeol();
-    if (s->bar == NULL)
+    const ui_action *bar = s->bar_for != NULL ? s->bar_for(app) : s->bar;
+    if (bar == NULL)
         return;
-    for (const ui_action *a = s->bar; *a != UI_ACT_NONE; a++) {
+    for (const ui_action *a = bar; *a != UI_ACT_NONE; a++) {
         const ui_action_def *d = ui_action_get(*a);
         if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
             continue;

@@ -19,6 +19,8 @@
 #include "ui_text.h"
 
 static const ui_action bar_edit[] = { UI_ACT_NEXT_FIELD, UI_ACT_OPEN, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_NONE };
+/* the review: confirm or go back to the form, nothing to type */
+static const ui_action bar_review[] = { UI_ACT_YES, UI_ACT_BACK, UI_ACT_HELP, UI_ACT_NONE };
 
 /* The form's fields (an operator's form has all of them; a public one stops at F_NAMES). */
 enum { F_QTY = 0, F_NAME, F_EMAIL, F_NAMES, F_PAY, F_TENDERED };
@@ -141,6 +143,13 @@ static bool unconfirmed_here(const ui_app *app)
 static bool selling(const ui_app *app)
 {
     return app->busy_seq != 0 && app->busy_owner == &ui_screen_buy;
+}
+
+/* The review (confirm or back) has its own keys; the form's otherwise. */
+static const ui_action *bar_for(const ui_app *app)
+{
+    const buy_state *bs = st(app);
+    return bs != NULL && bs->confirm && !selling(app) && !unconfirmed_here(app) ? bar_review : bar_edit;
 }
 
 /* The most tickets one order may have here: maxPerOrder (default 10) and the seats left. */
@@ -570,6 +579,7 @@ static int result(ui_app *app, net_result *r)
 const ui_screen_ops ui_screen_buy = {
     .title = "Sell tickets",
     .bar = bar_edit,
+    .bar_for = bar_for,
     .private_size = sizeof(buy_state),
     .init = init,
     .wipe = wipe,

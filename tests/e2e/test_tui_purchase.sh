@@ -46,6 +46,10 @@ tui_wait_gone "Quit the box office?"
 tui_has "$customer" || tui_fail "the form lost its input"
 tui_sell_review
 tui_wait "1 ticket "
+# the review's key bar offers what it takes (confirm, back), not the form's field keys
+bar=$(tui_screen | tail -n 1)
+grep -q "yes" <<<"$bar" || tui_fail "the review's key bar does not offer yes: $bar"
+grep -q "next field" <<<"$bar" && tui_fail "the review's key bar still offers the form's next field: $bar"
 tui_keys Enter
 tui_wait "Sale complete" 30
 tui_wait "Ticket 1 of 1"
