@@ -88,7 +88,13 @@ static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int 
 #define ROW(label, value) do { if (y < bottom) ui_draw_field_line(app, y++, x, w, label, value); } while (0)
     if (y < bottom)
         ui_draw_text(y++, x, w, "\xe2\x9c\x93 Sale complete", ui_attr(app, UI_A_OK), false);
-    ROW("Order", o->id);
+    if (14 + ui_text_width(o->id) <= w) {
+        ROW("Order", o->id);
+    } else { /* beside the QR code: the whole id on a line of its own, for the operator to read out */
+        ROW("Order", "");
+        if (y < bottom)
+            ui_draw_text(y++, x, w, o->id, A_NORMAL, false);
+    }
     ROW("Concert", c->name);
     ROW("When", date);
     ROW("Venue", c->venue);

@@ -67,11 +67,13 @@ tui_wait_re "Payment +card"
 tui_keys y
 tui_wait "Sale complete" 30
 tui_wait "Ticket 1 of 3"
+receipt_oid=$(tui_order_id)                        # the whole id, even beside the QR code at 80x24
 tui_keys Enter
 tui_wait_re "$name .* 7 *$"                        # three seats fewer in the list
 found=$(openapi_curl --max-time 10 "${K[@]}" "$BOXOFFICE_API_URL/orders?email=$email") || tui_fail "GET /orders?email= failed"
 [ "$(jq '.orders | length' <<<"$found")" = 1 ] || tui_fail "one order expected for $email: $found"
 oid=$(jq -r '.orders[0].id' <<<"$found")
+[ "$receipt_oid" = "$oid" ] || tui_fail "the receipt does not show the order id $oid whole (read '$receipt_oid')"
 o=$(api_order_get "$oid") || tui_fail "GET /orders/$oid failed"
 [ "$(jq -r '[.quantity, (.tickets | length), .payment.method] | join(" ")' <<<"$o")" = "3 3 card" ] \
   || tui_fail "the sale is not 3 tickets by card: $o"

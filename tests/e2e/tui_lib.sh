@@ -183,7 +183,10 @@ api_order_get() {
   openapi_curl --max-time 10 -H "x-api-key: ${BOXOFFICE_API_KEY:-}" "$BOXOFFICE_API_URL/orders/$1"
 }
 # The order id on the receipt (its "Order" line).
-tui_order_id() { tui_screen | grep -E '│.* Order +[^ ]' | head -n 1 | sed -E 's/.* Order +([^ │]+).*/\1/'; }
+# the receipt's order id: beside its label, or (beside the QR code) whole on the line below it
+tui_order_id() {
+  tui_screen | awk '/ Order( |$)/{f=1} f' | grep -oE '[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}' | head -n 1
+}
 # Decodes the QR code on the screen as a phone would: the captured half blocks become an image
 # (tests/e2e/qr_screen.py) that zbarimg reads. Prints the decoded text ("" when nothing was found).
 tui_qr_decode() {
