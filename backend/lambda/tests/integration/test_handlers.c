@@ -15,6 +15,7 @@
 #include "lambda_app.h"
 #include "ddb.h"
 #include "ddb_tables.h"
+#include "handler_call.h"
 #include "handlers.h"
 #include "store.h"
 
@@ -41,45 +42,13 @@ static int teardown(void **state)
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
-typedef struct answer {
-    int status;
-    cJSON *body;          /* parsed body (object or array) */
-    char *text;           /* raw body text */
-    bool replayed;
-    unsigned retry_after;
-} answer;
-
-static void answer_clear(answer *a)
-{
-    cJSON_Delete(a->body);
-    free(a->text);
-    memset(a, 0, sizeof *a);
-}
+typedef handler_answer answer;
 
 /* Runs fn on an event made of body (JSON text or NULL), path id and Idempotency-Key (or NULL). */
 static answer call_on(store *s, handler_fn fn, const char *body, const char *id, const char *key)
 {
-    cJSON *e = cJSON_CreateObject();
-    if (body)
-        cJSON_AddStringToObject(e, "body", body);
-    if (id)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "pathParameters"), "id", id);
-    if (key)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "headers"), "Idempotency-Key", key);
-    char *text = cJSON_PrintUnformatted(e);
-    cJSON_Delete(e);
-    apigw_event ev;
-    assert_int_equal(apigw_event_parse(text, strlen(text), &ev), 0);
-    free(text);
-    handler_result r;
-    memset(&r, 0, sizeof r);
-    fn(s, &ev, &r);
-    answer a = { .status = r.resp.status, .replayed = r.resp.replayed, .retry_after = r.resp.retry_after_s };
-    a.text = r.resp.body ? strdup(r.resp.body) : NULL;
-    a.body = a.text ? cJSON_Parse(a.text) : NULL;
-    handler_result_clear(&r);
-    apigw_event_clear(&ev);
-    return a;
+    handler_req q = { .body = body, .param = id ? "id" : NULL, .value = id, .idem = key };
+    return handler_call_on(s, fn, &q);
 }
 
 static answer call(handler_fn fn, const char *body, const char *id, const char *key)
@@ -112,7 +81,7 @@ static void create_concert(int seats, char out[STORE_ID_MAX + 1])
     if (a.status != 201)
         fail_msg("create: %d %s", a.status, a.text ? a.text : "");
     snprintf(out, STORE_ID_MAX + 1, "%s", jstr(a.body, "id"));
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static int64_t seats_left(const char *id)
@@ -120,7 +89,7 @@ static int64_t seats_left(const char *id)
     answer a = call(handler_get_concert, NULL, id, NULL);
     assert_int_equal(a.status, 200);
     int64_t n = (int64_t)jnum(a.body, "availableTickets");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     return n;
 }
 
@@ -168,7 +137,7 @@ static void create_then_get_returns_the_stored_concert(void **state)
     assert_non_null(strstr(a.text, "\"availableTickets\":120,"));
     char cid[64];
     snprintf(cid, sizeof cid, "%s", id);
-    answer_clear(&a);
+    handler_answer_clear(&a);
 
     a = call(handler_get_concert, NULL, cid, NULL);
     assert_int_equal(a.status, 200);
@@ -177,7 +146,7 @@ static void create_then_get_returns_the_stored_concert(void **state)
     assert_string_equal(jstr(a.body, "date"), "2026-12-24T20:00:00Z");
     assert_non_null(strstr(a.text, "\"ticketPrice\":49.99"));
     assert_true(jnum(a.body, "availableTickets") == 120);
-    answer_clear(&a);
+    handler_answer_clear(&a);
 
     /* the item as DynamoDB holds it: the reference's attribute names and types, exact price */
     cJSON *req = cJSON_CreateObject();
@@ -200,12 +169,12 @@ static void unknown_concert_is_404(void **state)
     answer a = call(handler_get_concert, NULL, "no-such-concert", NULL);
     assert_int_equal(a.status, 404);
     assert_string_equal(jstr(a.body, "error"), "Concert not found");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call(handler_purchase_ticket,
              "{\"concertId\":\"no-such-concert\",\"customerName\":\"Jo\",\"customerEmail\":\"jo@example.com\"}", NULL, NULL);
     assert_int_equal(a.status, 404);
     assert_string_equal(jstr(a.body, "error"), "Concert not found");
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static void list_returns_every_concert(void **state)
@@ -230,7 +199,7 @@ static void list_returns_every_concert(void **state)
         if (!found)
             fail_msg("concert %s missing from the list", ids[i]);
     }
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static void purchase_takes_a_seat_and_writes_the_ticket(void **state)
@@ -252,13 +221,13 @@ static void purchase_takes_a_seat_and_writes_the_ticket(void **state)
     assert_int_equal(pd[23], 'Z');
     assert_int_equal(pd[19], '.');
     assert_false(a.replayed);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(cid), 2);
     assert_int_equal(count_tickets(cid), 1);
     /* without a key every purchase is a new ticket */
     answer b = call(handler_purchase_ticket, body, NULL, NULL);
     assert_int_equal(b.status, 201);
-    answer_clear(&b);
+    handler_answer_clear(&b);
     assert_int_equal(seats_left(cid), 1);
     assert_int_equal(count_tickets(cid), 2);
 }
@@ -271,11 +240,11 @@ static void sold_out_is_400(void **state)
     snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"customerName\":\"Bo\",\"customerEmail\":\"bo@example.com\"}", cid);
     answer a = call(handler_purchase_ticket, body, NULL, NULL);
     assert_int_equal(a.status, 201);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call(handler_purchase_ticket, body, NULL, NULL);
     assert_int_equal(a.status, 400);
     assert_string_equal(jstr(a.body, "error"), "No tickets available");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(cid), 0);
     assert_int_equal(count_tickets(cid), 1);
     create_concert(0, cid);
@@ -283,7 +252,7 @@ static void sold_out_is_400(void **state)
     a = call(handler_purchase_ticket, body, NULL, NULL);
     assert_int_equal(a.status, 400);
     assert_string_equal(jstr(a.body, "error"), "No tickets available");
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static void idempotent_replay_returns_the_same_ticket_once(void **state)
@@ -303,7 +272,7 @@ static void idempotent_replay_returns_the_same_ticket_once(void **state)
     assert_true(again.replayed);
     assert_string_equal(jstr(again.body, "id"), jstr(first.body, "id"));
     assert_string_equal(jstr(again.body, "purchaseDate"), jstr(first.body, "purchaseDate"));
-    answer_clear(&again);
+    handler_answer_clear(&again);
     assert_int_equal(seats_left(cid), 4); /* one seat, not two */
     assert_int_equal(count_tickets(cid), 1);
     /* the same key for another concert is a conflict, nothing is taken */
@@ -311,10 +280,10 @@ static void idempotent_replay_returns_the_same_ticket_once(void **state)
     answer conflict = call(handler_purchase_ticket, body, NULL, key);
     assert_int_equal(conflict.status, 409);
     assert_non_null(strstr(jstr(conflict.body, "error"), "Idempotency-Key"));
-    answer_clear(&conflict);
+    handler_answer_clear(&conflict);
     assert_int_equal(seats_left(other), 5);
     assert_int_equal(count_tickets(other), 0);
-    answer_clear(&first);
+    handler_answer_clear(&first);
 }
 
 /* The same Idempotency-Key from another customer: 409, and the answer tells nothing of the first
@@ -342,7 +311,7 @@ static void key_reused_by_another_customer_is_refused_and_reveals_nothing(void *
         assert_null(strstr(a.text, "alice"));
         assert_null(strstr(a.text, "Alice"));
         assert_null(strstr(a.text, jstr(first.body, "id")));
-        answer_clear(&a);
+        handler_answer_clear(&a);
     }
     assert_int_equal(seats_left(cid), 4);
     assert_int_equal(count_tickets(cid), 1);
@@ -354,8 +323,8 @@ static void key_reused_by_another_customer_is_refused_and_reveals_nothing(void *
     assert_true(again.replayed);
     assert_string_equal(jstr(again.body, "id"), jstr(first.body, "id"));
     assert_string_equal(jstr(again.body, "customerName"), "Alice Example");
-    answer_clear(&again);
-    answer_clear(&first);
+    handler_answer_clear(&again);
+    handler_answer_clear(&first);
     assert_int_equal(seats_left(cid), 4);
 }
 
@@ -439,8 +408,8 @@ static void malformed_item_is_a_named_permanent_error(void **state)
         answer b = call(handler_purchase_ticket, body, NULL, NULL);
         assert_int_equal(b.status, 422);
         assert_string_equal(b.text, a.text);
-        answer_clear(&b);
-        answer_clear(&a);
+        handler_answer_clear(&b);
+        handler_answer_clear(&a);
         assert_int_equal(count_tickets(ids[i]), 0);
     }
     /* the list answers 200 with every one of them marked, valid concerts exactly as before */
@@ -468,7 +437,7 @@ static void malformed_item_is_a_named_permanent_error(void **state)
         }
     }
     assert_int_equal(marked, N);
-    answer_clear(&l);
+    handler_answer_clear(&l);
 }
 
 /* Seats stored as a string read the same everywhere: shown as the number, and sold. */
@@ -484,7 +453,7 @@ static void string_seats_are_shown_and_sold_alike(void **state)
     answer a = call(handler_purchase_ticket, body, NULL, NULL);
     if (a.status != 201)
         fail_msg("purchase answered %d %s", a.status, a.text ? a.text : "");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(id), 6);
     assert_int_equal(count_tickets(id), 1);
 }
@@ -501,13 +470,13 @@ static void invisible_or_reversed_names_are_refused(void **state)
         answer a = call(handler_purchase_ticket, body, NULL, NULL);
         assert_int_equal(a.status, 400);
         assert_non_null(strstr(jstr(a.body, "error"), "customerName"));
-        answer_clear(&a);
+        handler_answer_clear(&a);
         snprintf(body, sizeof body,
                  "{\"name\":\"%s\",\"date\":\"2027-01-01\",\"venue\":\"Hall\",\"availableTickets\":1,\"ticketPrice\":1}", names[i]);
         a = call(handler_create_concert, body, NULL, NULL);
         assert_int_equal(a.status, 400);
         assert_non_null(strstr(jstr(a.body, "error"), "name"));
-        answer_clear(&a);
+        handler_answer_clear(&a);
     }
     assert_int_equal(seats_left(cid), 3);
     assert_int_equal(count_tickets(cid), 0);
@@ -529,17 +498,17 @@ static void storage_failure_is_503_with_retry_after(void **state)
     assert_int_equal(a.status, 503);
     assert_non_null(strstr(jstr(a.body, "error"), "try again"));
     assert_int_equal(a.retry_after, HANDLER_RETRY_AFTER_S);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call_on(dead, handler_list_concerts, NULL, NULL, NULL);
     assert_int_equal(a.status, 503);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call_on(dead, handler_get_concert, NULL, "x", NULL);
     assert_int_equal(a.status, 503);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call_on(dead, handler_purchase_ticket,
                 "{\"concertId\":\"x\",\"customerName\":\"A\",\"customerEmail\":\"a@example.com\"}", NULL, "k-dead");
     assert_int_equal(a.status, 503);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     store_close(dead);
 }
 
@@ -594,7 +563,7 @@ static void *buy(void *arg)
     b->status = a.status;
     if (a.body && jstr(a.body, "error"))
         snprintf(b->error, sizeof b->error, "%s", jstr(a.body, "error"));
-    answer_clear(&a);
+    handler_answer_clear(&a);
     return NULL;
 }
 

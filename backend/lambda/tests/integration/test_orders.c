@@ -15,6 +15,7 @@
 #include "bo_code.h"
 #include "ddb.h"
 #include "ddb_tables.h"
+#include "handler_call.h"
 #include "handlers.h"
 #include "store.h"
 
@@ -66,47 +67,12 @@ static int teardown(void **state)
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
-typedef struct answer {
-    int status;
-    cJSON *body;
-    char *text;
-    bool replayed;
-    unsigned retry_after;
-} answer;
-
-static void answer_clear(answer *a)
-{
-    cJSON_Delete(a->body);
-    free(a->text);
-    memset(a, 0, sizeof *a);
-}
+typedef handler_answer answer;
 
 static answer call(handler_fn fn, const char *body, const char *id, const char *key, const char *key_id)
 {
-    cJSON *e = cJSON_CreateObject();
-    if (body)
-        cJSON_AddStringToObject(e, "body", body);
-    if (id)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "pathParameters"), "id", id);
-    if (key)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "headers"), "Idempotency-Key", key);
-    if (key_id)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(e, "requestContext"), "identity"),
-                                "apiKeyId", key_id);
-    char *text = cJSON_PrintUnformatted(e);
-    cJSON_Delete(e);
-    apigw_event ev;
-    assert_int_equal(apigw_event_parse(text, strlen(text), &ev), 0);
-    free(text);
-    handler_result r;
-    memset(&r, 0, sizeof r);
-    fn(st, &ev, &r);
-    answer a = { .status = r.resp.status, .replayed = r.resp.replayed, .retry_after = r.resp.retry_after_s };
-    a.text = r.resp.body ? strdup(r.resp.body) : NULL;
-    a.body = a.text ? cJSON_Parse(a.text) : NULL;
-    handler_result_clear(&r);
-    apigw_event_clear(&ev);
-    return a;
+    handler_req q = { .body = body, .param = id ? "id" : NULL, .value = id, .idem = key, .key_id = key_id };
+    return handler_call_on(st, fn, &q);
 }
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -131,7 +97,7 @@ static void create_concert(const char *extra, int seats, const char *price, char
     if (a.status != 201)
         fail_msg("create: %d %s", a.status, a.text ? a.text : "");
     snprintf(out, STORE_ID_MAX + 1, "%s", jstr(a.body, "id"));
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static int64_t seats_left(const char *id)
@@ -139,7 +105,7 @@ static int64_t seats_left(const char *id)
     answer a = call(handler_get_concert, NULL, id, NULL, NULL);
     assert_int_equal(a.status, 200);
     int64_t n = (int64_t)cJSON_GetObjectItem(a.body, "availableTickets")->valuedouble;
-    answer_clear(&a);
+    handler_answer_clear(&a);
     return n;
 }
 
@@ -271,13 +237,13 @@ static void orders_of_1_2_10_and_one_more_than_allowed(void **state)
         answer g = call(handler_get_order, NULL, jstr(a.body, "id"), NULL, OP);
         assert_int_equal(g.status, 200);
         assert_string_equal(g.text, a.text);
-        answer_clear(&g);
-        answer_clear(&a);
+        handler_answer_clear(&g);
+        handler_answer_clear(&a);
     }
     assert_int_equal(sold, 13);
     answer a = order(cid, 11, NULL, NULL, NULL);
     expect_error(&a, 400, "quantity must be between 1 and 10 (this concert's maxPerOrder)");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(cid), 30 - 13);
     assert_int_equal(count(tickets_table, "concertId", cid), 13);
     assert_int_equal(count(codes_table, "concertId", cid), 13);
@@ -288,11 +254,11 @@ static void orders_of_1_2_10_and_one_more_than_allowed(void **state)
     a = order(big, 49, NULL, NULL, NULL);
     assert_int_equal(a.status, 201);
     assert_int_equal(check_stored(a.body), 49);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(big), 11);
     answer g = call(handler_get_order, NULL, "no-such-order", NULL, OP);
     expect_error(&g, 404, "Order not found");
-    answer_clear(&g);
+    handler_answer_clear(&g);
 }
 
 static void not_enough_seats_writes_nothing(void **state)
@@ -303,26 +269,26 @@ static void not_enough_seats_writes_nothing(void **state)
     int before = all_items();
     answer a = order(cid, 4, NULL, NULL, NULL);
     expect_error(&a, 400, "Only 3 tickets left");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = order(cid, 5, NULL, "not-enough-key-1", NULL); /* with a key the transaction itself refuses */
     expect_error(&a, 400, "Only 3 tickets left");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(all_items(), before);
     assert_int_equal(seats_left(cid), 3);
     a = order(cid, 3, NULL, NULL, NULL);
     assert_int_equal(a.status, 201);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     before = all_items();
     a = order(cid, 1, NULL, NULL, NULL);
     expect_error(&a, 400, "No tickets available");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = order(cid, 1, NULL, "sold-out-key-1", NULL);
     expect_error(&a, 400, "No tickets available");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(all_items(), before);
     a = order("no-such-concert", 1, NULL, NULL, NULL);
     expect_error(&a, 404, "Concert not found");
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static void replay_returns_the_same_order_and_a_reused_key_is_refused(void **state)
@@ -338,30 +304,30 @@ static void replay_returns_the_same_order_and_a_reused_key_is_refused(void **sta
     assert_int_equal(b.status, 201);
     assert_true(b.replayed);
     assert_string_equal(b.text, a.text); /* same id, same tickets, same codes */
-    answer_clear(&b);
+    handler_answer_clear(&b);
     assert_int_equal(seats_left(cid), 7);
     const char *other[] = { ",\"attendees\":[\"A\",\"B\",\"D\"]", ",\"payment\":{\"method\":\"card\"},\"attendees\":[\"A\",\"B\"]" };
     b = order(cid, 3, other[0], "replay-key-1", NULL);
     expect_error(&b, 409, "Idempotency-Key was already used for a different request");
     assert_null(strstr(b.text, jstr(a.body, "id")));
-    answer_clear(&b);
+    handler_answer_clear(&b);
     b = order(cid, 2, NULL, "replay-key-1", NULL);
     expect_error(&b, 409, "Idempotency-Key was already used for a different request");
-    answer_clear(&b);
+    handler_answer_clear(&b);
     b = order(cid, 3, ",\"attendees\":[\"A\",\"B\",\"C\"]", "replay-key-1", OP); /* another seller */
     expect_error(&b, 409, "Idempotency-Key was already used for a different request");
-    answer_clear(&b);
+    handler_answer_clear(&b);
     assert_int_equal(seats_left(cid), 7);
     assert_int_equal(count(tickets_table, "concertId", cid), 3);
     /* the key's order survives a sold-out concert: a late retry still gets it */
     answer c = order(cid, 7, NULL, NULL, NULL);
     assert_int_equal(c.status, 201);
-    answer_clear(&c);
+    handler_answer_clear(&c);
     b = order(cid, 3, ",\"attendees\":[\"A\",\"B\",\"C\"]", "replay-key-1", NULL);
     assert_int_equal(b.status, 201);
     assert_string_equal(b.text, a.text);
-    answer_clear(&b);
-    answer_clear(&a);
+    handler_answer_clear(&b);
+    handler_answer_clear(&a);
 }
 
 static void walk_up_orders_are_for_operators(void **state)
@@ -373,17 +339,17 @@ static void walk_up_orders_are_for_operators(void **state)
     snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"quantity\":2,\"payment\":{\"method\":\"cash\",\"tendered\":30}}", cid);
     answer a = call(handler_create_order, body, NULL, NULL, NULL);
     expect_error(&a, 403, "Payment method cash needs the operator key (POST /box-office/orders)");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     char card[256];
     snprintf(card, sizeof card, "{\"concertId\":\"%s\",\"quantity\":2}", cid);
     a = call(handler_create_order, card, NULL, NULL, NULL);
     expect_error(&a, 400, "customerName is required");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     int before = all_items();
     a = call(handler_create_order, card, NULL, NULL, OP);
     assert_int_equal(a.status, 201);
     assert_int_equal(all_items(), before + 1 + 2 + 2); /* the order, two tickets, two codes */
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call(handler_create_order, body, NULL, NULL, OP);
     assert_int_equal(a.status, 201);
     assert_string_equal(jstr(a.body, "soldBy"), OP);
@@ -398,7 +364,7 @@ static void walk_up_orders_are_for_operators(void **state)
     assert_string_equal(s_of(ti, "customerName"), "");
     assert_string_equal(s_of(ti, "customerEmail"), "");
     cJSON_Delete(ti);
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static void reference_items_are_listed_and_sold(void **state)
@@ -420,23 +386,23 @@ static void reference_items_are_listed_and_sold(void **state)
     answer g = call(handler_get_concert, NULL, id, NULL, NULL);
     assert_int_equal(g.status, 200);
     assert_string_equal(g.text, want);
-    answer_clear(&g);
+    handler_answer_clear(&g);
     answer l = call(handler_list_concerts, NULL, NULL, NULL, NULL);
     assert_non_null(strstr(l.text, want));
-    answer_clear(&l);
+    handler_answer_clear(&l);
     answer a = order(id, 3, NULL, NULL, NULL);
     assert_int_equal(a.status, 201);
     assert_string_equal(jstr(a.body, "unitPrice"), "0.10");
     assert_string_equal(jstr(a.body, "total"), "0.30");
     assert_string_equal(jstr(a.body, "currency"), "EUR");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(id), 7);
     /* the deployment's default currency applies to items without one */
     setenv("DEFAULT_CURRENCY", "CHF", 1);
     a = order(id, 1, NULL, NULL, NULL);
     unsetenv("DEFAULT_CURRENCY");
     assert_string_equal(jstr(a.body, "currency"), "CHF");
-    answer_clear(&a);
+    handler_answer_clear(&a);
 }
 
 static void payment_totals_change_and_comp(void **state)
@@ -450,24 +416,24 @@ static void payment_totals_change_and_comp(void **state)
              "\"availableTickets\":40,\"ticketPrice\":19.99,\"capacity\":40,\"currency\":\"USD\","
              "\"timezone\":\"America/New_York\",\"maxPerOrder\":10}", cid);
     assert_string_equal(c.text, want);
-    answer_clear(&c);
+    handler_answer_clear(&c);
     answer a = order(cid, 7, ",\"payment\":{\"method\":\"cash\",\"tendered\":\"150\"}", NULL, OP);
     assert_int_equal(a.status, 201);
     assert_string_equal(jstr(a.body, "total"), "139.93");
     assert_string_equal(jstr(a.body, "currency"), "USD");
     assert_string_equal(jstr(cJSON_GetObjectItem(a.body, "payment"), "change"), "10.07");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = order(cid, 7, ",\"payment\":{\"method\":\"cash\",\"tendered\":\"139.92\"}", NULL, OP);
     expect_error(&a, 400, "payment.tendered must be at least the total");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = order(cid, 2, ",\"payment\":{\"method\":\"comp\"}", NULL, OP);
     assert_int_equal(a.status, 201);
     assert_string_equal(jstr(a.body, "unitPrice"), "19.99");
     assert_string_equal(jstr(a.body, "total"), "0.00");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = order(cid, 2, ",\"payment\":{\"method\":\"comp\"}", NULL, NULL);
     expect_error(&a, 403, "Payment method comp needs the operator key (POST /box-office/orders)");
-    answer_clear(&a);
+    handler_answer_clear(&a);
     assert_int_equal(seats_left(cid), 31);
 }
 
@@ -491,8 +457,8 @@ static void malformed_concert_is_422_and_storage_failure_503(void **state)
     answer a = order("bad-orders-1", 1, NULL, NULL, NULL);
     assert_int_equal(a.status, 422);
     assert_string_equal(a.text, g.text); /* the same answer as GET /concerts/{id} */
-    answer_clear(&a);
-    answer_clear(&g);
+    handler_answer_clear(&a);
+    handler_answer_clear(&g);
     assert_int_equal(all_items(), before);
 
     char *saved = strdup(getenv("AWS_ENDPOINT_URL_DYNAMODB"));
@@ -506,11 +472,11 @@ static void malformed_concert_is_422_and_storage_failure_503(void **state)
     a = order("x", 1, NULL, "k-dead", NULL);
     assert_int_equal(a.status, 503);
     assert_int_equal(a.retry_after, HANDLER_RETRY_AFTER_S);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     a = call(handler_get_order, NULL, "x", NULL, OP);
     assert_int_equal(a.status, 503);
     assert_int_equal(a.retry_after, HANDLER_RETRY_AFTER_S);
-    answer_clear(&a);
+    handler_answer_clear(&a);
     store_close(st);
     st = live;
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int handler_call(handler_fn fn, const handler_req *q, char *text, size_t size)
+handler_answer handler_call_on(store *s, handler_fn fn, const handler_req *q)
 {
     cJSON *e = cJSON_CreateObject();
     if (q->body)
@@ -36,10 +36,27 @@ int handler_call(handler_fn fn, const handler_req *q, char *text, size_t size)
     free(ev_text);
     handler_result r;
     memset(&r, 0, sizeof r);
-    fn(NULL, &ev, &r);
-    snprintf(text, size, "%s", r.resp.body ? r.resp.body : "");
-    int status = r.resp.status;
+    fn(s, &ev, &r);
+    handler_answer a = { .status = r.resp.status, .replayed = r.resp.replayed, .retry_after = r.resp.retry_after_s };
+    a.text = r.resp.body ? strdup(r.resp.body) : NULL;
+    a.body = a.text ? cJSON_Parse(a.text) : NULL;
     handler_result_clear(&r);
     apigw_event_clear(&ev);
+    return a;
+}
+
+void handler_answer_clear(handler_answer *a)
+{
+    cJSON_Delete(a->body);
+    free(a->text);
+    memset(a, 0, sizeof *a);
+}
+
+int handler_call(handler_fn fn, const handler_req *q, char *text, size_t size)
+{
+    handler_answer a = handler_call_on(NULL, fn, q);
+    snprintf(text, size, "%s", a.text ? a.text : "");
+    int status = a.status;
+    handler_answer_clear(&a);
     return status;
 }

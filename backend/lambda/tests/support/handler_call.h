@@ -1,9 +1,12 @@
 #ifndef HANDLER_CALL_H
 #define HANDLER_CALL_H
-/* Calls a handler on an API Gateway event built from a few parts, without a store (st == NULL: input the
- * handler accepts answers 503), for the request-validation unit tests. Fails the running cmocka test when
- * the event does not parse. */
+/* Calls a handler on an API Gateway event built from a few parts: without a store (handler_call: input the
+ * handler accepts answers 503) for the request-validation unit tests, or on a store (handler_call_on) for the
+ * integration tests. Fails the running cmocka test when the event does not parse. */
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <cjson/cJSON.h>
 
 #include "handlers.h"
 
@@ -18,5 +21,18 @@ typedef struct handler_req {
 
 /* Returns the answer's status; its body (truncated) into text (size bytes, "" without one). */
 int handler_call(handler_fn fn, const handler_req *q, char *text, size_t size);
+
+/* The whole answer of handler_call_on. text and body are owned by it: handler_answer_clear frees them. */
+typedef struct handler_answer {
+    int status;
+    cJSON *body;                 /* the body parsed (object or array), NULL without one */
+    char *text;                  /* the body text, NULL without one */
+    bool replayed;               /* an Idempotency-Key replay */
+    unsigned retry_after;        /* Retry-After seconds, 0: none */
+} handler_answer;
+
+/* Runs fn with the store s (NULL: none) on the event q describes. */
+handler_answer handler_call_on(store *s, handler_fn fn, const handler_req *q);
+void handler_answer_clear(handler_answer *a);
 
 #endif
