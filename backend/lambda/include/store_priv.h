@@ -22,6 +22,9 @@ store_status store_from_ddb(store *s, const char *what, const ddb_error *e);
 /* Strongly consistent GetItem of {"id": id} in table: 0 found (*item is the caller's), 1 not found,
  * -1 failed (*st says how). */
 int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st);
+/* The same for the item whose string key key_name is value (the codes table: {"code": code}). */
+int store_get_item_by(store *s, const char *table, const char *key_name, const char *value, cJSON **item,
+                      store_status *st);
 /* Reads a concert before a sale, rewriting a seat counter stored as a string as N first (as
  * store_purchase does): STORE_OK (*out readable, the caller's), STORE_MALFORMED (*out with its
  * problems, the caller's), STORE_NOT_FOUND, STORE_UNAVAILABLE or STORE_ERROR (*out zeroed). */

@@ -50,27 +50,12 @@ static void set_ddb_error(store *s, const char *what, const ddb_error *e)
               e->message, rid[0] ? " (request " : "", rid, rid[0] ? ")" : "");
 }
 
-static bool reasons_transient(const ddb_error *e)
-{
-    return e->status == DDB_ERR_TRANSACTION_CANCELED && ddb_error_retryable(e);
-}
-
-/* Storage failures a client may retry later (503) versus everything else. */
+/* Storage failures a client may retry later (503: what the DynamoDB client itself would retry, a
+ * transaction cancelled by contention only) versus everything else. */
 static store_status from_ddb(store *s, const char *what, const ddb_error *e)
 {
     set_ddb_error(s, what, e);
-    switch (e->status) {
-    case DDB_ERR_THROTTLED:
-    case DDB_ERR_TRANSACTION_CONFLICT:
-    case DDB_ERR_SERVICE:
-    case DDB_ERR_TRANSPORT:
-    case DDB_ERR_TIMEOUT:
-        return STORE_UNAVAILABLE;
-    case DDB_ERR_TRANSACTION_CANCELED:
-        return reasons_transient(e) ? STORE_UNAVAILABLE : STORE_ERROR;
-    default:
-        return STORE_ERROR;
-    }
+    return ddb_error_retryable(e) ? STORE_UNAVAILABLE : STORE_ERROR;
 }
 
 /* ---- open / close ---------------------------------------------------------------------------- */
@@ -460,12 +445,12 @@ malformed:
     return -1;
 }
 
-/* {"TableName": table, "Key": {"id": {"S": id}}, "ConsistentRead": true} */
-static cJSON *key_request(const char *table, const char *id)
+/* {"TableName": table, "Key": {key_name: {"S": id}}, "ConsistentRead": true} */
+static cJSON *key_request(const char *table, const char *key_name, const char *id)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *key = cJSON_CreateObject();
-    if (!req || !key || !cJSON_AddStringToObject(req, "TableName", table) || !ddb_attr_add(key, "id", "S", id) ||
+    if (!req || !key || !cJSON_AddStringToObject(req, "TableName", table) || !ddb_attr_add(key, key_name, "S", id) ||
         !cJSON_AddItemToObject(req, "Key", key)) {
         cJSON_Delete(req);
         cJSON_Delete(key);
@@ -480,10 +465,11 @@ static cJSON *key_request(const char *table, const char *id)
 }
 
 /* GetItem: 0 found (*item owned by the caller, a detached copy), 1 not found, -1 error (status in *st). */
-static int get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)
+static int get_item_by(store *s, const char *table, const char *key_name, const char *id, cJSON **item,
+                       store_status *st)
 {
     *item = NULL;
-    cJSON *req = key_request(table, id);
+    cJSON *req = key_request(table, key_name, id);
     if (!req) {
         set_error(s, "GetItem: out of memory");
         *st = STORE_ERROR;
@@ -561,7 +547,7 @@ store_status store_get_concert(store *s, const char *id, concert *out)
     }
     cJSON *item;
     store_status st;
-    int r = get_item(s, s->concerts_table, id, &item, &st);
+    int r = get_item_by(s, s->concerts_table, "id", id, &item, &st);
     if (r < 0)
         return st;
     if (r == 1)
@@ -745,7 +731,7 @@ static store_status decide_existing_ticket(store *s, const ticket *t, ticket *ou
 {
     cJSON *item;
     store_status st;
-    int r = get_item(s, s->tickets_table, t->id, &item, &st);
+    int r = get_item_by(s, s->tickets_table, "id", t->id, &item, &st);
     if (r < 0)
         return st;
     if (r == 1) {
@@ -785,7 +771,7 @@ static store_status refuse_unless_replay(store *s, const ticket *t, ticket *out,
     snprintf(why, sizeof why, "%s", s->last_error);
     cJSON *item;
     store_status st;
-    int r = get_item(s, s->tickets_table, t->id, &item, &st);
+    int r = get_item_by(s, s->tickets_table, "id", t->id, &item, &st);
     if (r < 0)
         return st;
     cJSON_Delete(item);
@@ -836,7 +822,7 @@ static store_status check_concert(store *s, const char *concert_id, concert *kee
 {
     cJSON *item;
     store_status st;
-    int r = get_item(s, s->concerts_table, concert_id, &item, &st);
+    int r = get_item_by(s, s->concerts_table, "id", concert_id, &item, &st);
     if (r < 0)
         return st;
     if (r == 1) {
@@ -993,7 +979,13 @@ store_status store_from_ddb(store *s, const char *what, const ddb_error *e)
 
 int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)
 {
-    return get_item(s, table, id, item, st);
+    return get_item_by(s, table, "id", id, item, st);
+}
+
+int store_get_item_by(store *s, const char *table, const char *key_name, const char *value, cJSON **item,
+                      store_status *st)
+{
+    return get_item_by(s, table, key_name, value, item, st);
 }
 
 store_status store_concert_for_sale(store *s, const char *id, concert *out)

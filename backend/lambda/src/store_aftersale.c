@@ -172,36 +172,6 @@ static store_status read_ticket(store *s, const char *id, bool read_order, check
     return STORE_OK;
 }
 
-/* GetItem {"code": code} on the codes table, strongly consistent: 0 found, 1 none, -1 failed. */
-static int get_code(store *s, const char *code, cJSON **item, store_status *st)
-{
-    *item = NULL;
-    cJSON *req = cJSON_CreateObject();
-    cJSON *key = req ? cJSON_AddObjectToObject(req, "Key") : NULL;
-    if (!key || !cJSON_AddStringToObject(req, "TableName", store_table(s, STORE_T_CODES)) ||
-        !cJSON_AddBoolToObject(req, "ConsistentRead", 1) || !ddb_attr_add(key, "code", "S", code)) {
-        cJSON_Delete(req);
-        store_set_error(s, "GetItem: out of memory");
-        *st = STORE_ERROR;
-        return -1;
-    }
-    cJSON *resp = NULL;
-    ddb_error e;
-    ddb_status ds = ddb_call(store_ddb(s), "GetItem", req, &resp, &e);
-    cJSON_Delete(req);
-    if (ds != DDB_OK) {
-        *st = store_from_ddb(s, "GetItem", &e);
-        return -1;
-    }
-    cJSON *found = cJSON_DetachItemFromObjectCaseSensitive(resp, "Item");
-    cJSON_Delete(resp);
-    if (!cJSON_IsObject(found)) {
-        cJSON_Delete(found);
-        return 1;
-    }
-    *item = found;
-    return 0;
-}
 
 static bool tables_set(store *s)
 {
@@ -221,7 +191,7 @@ static int read_code(store *s, const char *what, const char *code, bool need_all
     if (!tables_set(s))
         return -1;
     cJSON *item;
-    int r = get_code(s, code, &item, st);
+    int r = store_get_item_by(s, store_table(s, STORE_T_CODES), "code", code, &item, st);
     if (r != 0)
         return r;
     bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId")) &&
