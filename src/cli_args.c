@@ -5,6 +5,7 @@
 
 #include "bo_money.h"
 #include "bo_text.h"
+#include "bo_valid.h"
 #include "bo_valid_order.h"
 #include "api_door.h"
 #include "cli.h"
@@ -371,12 +372,10 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         if (out->door == NULL)
             out->door = out->door_name;
         out->door_name = out->door;
-    } else if (out->cmd == CLI_CMD_UI && out->door_name != NULL && out->door == NULL) {
-        return usage_error(err, "--door-name goes with --door CONCERT_ID%s", "");
     }
-    if (out->door_name != NULL && (out->door_name[0] == '\0' || bo_utf8_chars(out->door_name) > 64
-                                   || bo_text_has_control(out->door_name)))
-        return usage_error(err, "a door's name has 1 to 64 characters, not '%s'", out->door_name);
+    const char *door_bad = out->door_name != NULL ? bo_valid_door(out->door_name) : NULL;
+    if (door_bad != NULL) /* the API's own rule: refused here, before anything is sent */
+        return usage_error(err, "%s", door_bad);
     if (out->cmd == CLI_CMD_UI && out->door != NULL
         && (out->door[0] == '\0' || strlen(out->door) > BO_ID_MAX || bo_text_has_control(out->door)))
         return usage_error(err, "--door takes a concert ID, not '%s'", out->door);
