@@ -369,13 +369,13 @@ static int name_door(ui_app *app, door_state *d)
         ui_term_bell();
         return UI_HANDLED | UI_REDRAW;
     }
-    const char *p = d->name_input;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    put(d->door_name, sizeof d->door_name, "%s", p);
-    size_t n = strlen(d->door_name);
-    while (n > 0 && strchr(" \t\n\r", d->door_name[n - 1]) != NULL)
-        d->door_name[--n] = '\0';
+    char *name = bo_text_trim_dup(d->name_input);
+    if (name == NULL) {
+        ui_message(app, true, "Out of memory: the door's name is not taken");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    put(d->door_name, sizeof d->door_name, "%s", name);
+    free(name);
     d->naming = false;
     memset(d->name_input, 0, sizeof d->name_input);
     ui_message(app, false, "This is door %s: refusals elsewhere name it", d->door_name);
