@@ -395,14 +395,13 @@ void ui_door_report_unsettled(const ui_app *app, FILE *err)
             d->q_count == 1 ? "it" : "them");
     for (size_t i = 0; i < d->q_count; i++) {
         const door_scan *s = &d->queue[(d->q_head + i) % DOOR_QUEUE_MAX];
-        char code[BO_CODE_BUF], typed[NET_CODE_MAX * 3], cmd[2048];
+        char code[NET_CODE_MAX * 3], cmd[2048];
         if (bo_code_parse(s->code, code) != 0) /* the API would call it an unknown code: shown as typed */
-            bo_text_sanitize(typed, sizeof typed, s->code);
-        if (cli_checkin_command(cmd, sizeof cmd, app->opts->api.base_url, d->concert_id,
-                                bo_code_parse(s->code, code) == 0 ? code : typed, d->door_name, s->nonce))
+            bo_text_sanitize(code, sizeof code, s->code);
+        if (cli_checkin_command(cmd, sizeof cmd, app->opts->api.base_url, d->concert_id, code, d->door_name,
+                                s->nonce))
             fprintf(err, "  %s\n", cmd);
         memset(code, 0, sizeof code);
-        memset(typed, 0, sizeof typed);
         memset(cmd, 0, sizeof cmd);
     }
 }
@@ -480,44 +479,27 @@ static int scan(ui_app *app, door_state *d)
     return UI_HANDLED | UI_REDRAW;
 }
 
-/* The door's name being typed: Enter takes it, Esc leaves the door. */
-static int name_key(ui_app *app, door_state *d, ui_action act, int k)
-{
-    switch (act) {
-    case UI_ACT_OPEN:
-        return name_door(app, d);
-    case UI_ACT_ERASE:
-        ui_text_erase_last(d->name_input);
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_BACK:
-        memset(d->name_input, 0, sizeof d->name_input);
-        d->naming = false;
-        ui_pop(app);
-        return UI_HANDLED | UI_REDRAW;
-    case UI_ACT_QUIT:
-    case UI_ACT_REDRAW:
-        return UI_UNHANDLED;
-    case UI_ACT_NONE:
-        if (ui_key_is_text(k) && !ui_text_append(d->name_input, sizeof d->name_input, (uint32_t)k))
-            ui_term_bell();
-        return UI_HANDLED | UI_REDRAW;
-    default:
-        return UI_HANDLED;
-    }
-}
-
+/* Keys go to the scan, or while the door asks its name (not on a locked door) to that name: Enter takes
+ * it, Esc leaves the door. */
 static int key(ui_app *app, ui_action act, int k)
 {
     door_state *d = st(app);
-    if (d->naming && !app->locked)
-        return name_key(app, d, act, k);
+    bool naming = d->naming && !app->locked;
+    char *field = naming ? d->name_input : d->input;
+    size_t cap = naming ? sizeof d->name_input : sizeof d->input;
     switch (act) {
     case UI_ACT_OPEN:
-        return scan(app, d);
+        return naming ? name_door(app, d) : scan(app, d);
     case UI_ACT_ERASE:
-        ui_text_erase_last(d->input);
+        ui_text_erase_last(field);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:
+        if (naming) {
+            memset(d->name_input, 0, sizeof d->name_input);
+            d->naming = false;
+            ui_pop(app);
+            return UI_HANDLED | UI_REDRAW;
+        }
         if (app->locked) {
             ui_message(app, true, "Door mode: F10 and the PIN to leave");
         } else if (d->q_count > 0) {
@@ -532,7 +514,8 @@ static int key(ui_app *app, ui_action act, int k)
         return UI_UNHANDLED;
     case UI_ACT_NONE:
         if (ui_key_is_text(k)) {
-            ui_text_append(d->input, sizeof d->input, (uint32_t)k);
+            if (!ui_text_append(field, cap, (uint32_t)k) && naming)
+                ui_term_bell(); /* longer than any name the API takes */
             return UI_HANDLED | UI_REDRAW;
         }
         return UI_HANDLED;
