@@ -187,7 +187,7 @@ tui_wait "CANNOT VERIFY" 15
 tui_esc
 tui_wait "1 scan still waits for a verdict"
 tui_keys F10
-tui_wait "Quit?"
+tui_wait "Door scans have no verdict"
 tui_keys y
 tui_wait "EXITED rc=0" 20
 joined=$(tmux -L "$TUI_SOCK" capture-pane -p -J -t bo)
