@@ -91,6 +91,12 @@ bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_arg
  * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 
+/* The command line that sends a door's scan again with its nonce (every value shell-quoted): it admits the
+ * ticket at most once and answers the true verdict. api_url and door may be NULL (then left out). false when
+ * it does not fit in cap (out is then ""). */
+bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *code,
+                         const char *door, const char *nonce);
+
 /* checkin, checkin undo and stats (src/cli_door.c), run by cli_run on its client. */
 int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err);
 int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err);

@@ -3,6 +3,8 @@
 /* The screens of the box office, one file each (src/ui_screen_*.c), and the few that are opened with
  * something to show. A screen that a key opens from anywhere (help) is named in the action table instead
  * (ui_actions.c), so the loop needs no case for it. */
+#include <stdio.h>
+
 #include "client_model.h"
 #include "ui_app.h"
 
@@ -31,7 +33,12 @@ void ui_order_open(ui_app *app, const char *order_id, const char *ticket_id);
  * are checked in through the network worker, in order, queued while the API cannot answer. false (with
  * the reason in the status line) when the screen cannot open. */
 bool ui_door_open(ui_app *app, const char *concert_id);
-/* Scans still waiting for their verdict (0 when the door was never opened): said on stderr at exit. */
+/* Asks for the open door's name first (pre-filled with the one of this session, --door-name by default);
+ * the box office's d does, so that refusals elsewhere say where a ticket went in. */
+void ui_door_ask_name(ui_app *app);
+/* Scans still waiting for their verdict (0 when the door was never opened). */
 size_t ui_door_waiting(const ui_app *app);
+/* At exit: for each scan without a verdict, the command that settles it with its own nonce (to err). */
+void ui_door_report_unsettled(const ui_app *app, FILE *err);
 
 #endif

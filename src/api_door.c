@@ -11,6 +11,7 @@
 
 #include "bo_code.h"
 #include "bo_text.h"
+#include "bo_valid.h"
 
 const char *api_checkin_kind_name(api_checkin_kind k)
 {
@@ -165,8 +166,9 @@ api_status api_checkin(api_client *c, const char *concert_id, const char *code, 
     if (!api_checkin_nonce_valid(nonce))
         return api_set_result(res, API_ERR_INVALID, 0, "A scan's nonce must be 1 to %d visible ASCII characters",
                               API_NONCE_MAX);
-    if (door != NULL && (bo_utf8_chars(door) > API_DOOR_MAX || bo_text_has_control(door)))
-        return api_set_result(res, API_ERR_INVALID, 0, "A door's name has at most %d characters", API_DOOR_MAX);
+    const char *door_bad = door != NULL && door[0] != '\0' ? bo_valid_door(door) : NULL;
+    if (door_bad != NULL) /* the API's own rule: nothing is sent */
+        return api_set_result(res, API_ERR_INVALID, 0, "%s", door_bad);
     if (code == NULL || bo_code_parse(code, canon) != 0) { /* the server would say the same: no need to ask */
         v->kind = API_CHECKIN_UNKNOWN_CODE;
         return api_set_result(res, API_OK, 0, "%s", "");

@@ -5,6 +5,7 @@
 
 #include "bo_money.h"
 #include "bo_text.h"
+#include "bo_valid.h"
 #include "bo_valid_order.h"
 #include "api_door.h"
 #include "cli.h"
@@ -104,7 +105,9 @@ void cli_usage(FILE *out)
         "  already refunds nothing (exit 2, naming each ticket's state). Same --idempotency-key: refunds once.\n"
         "Door (operator key): --door CONCERT_ID opens the full-screen scanner view (a scanner types the code and\n"
         "  Enter; with --kiosk-pin only F10 and the PIN leave it); --door-name NAME says where (sent with each\n"
-        "  check-in). 'checkin' admits one code (--door NAME: where; --nonce: the scan's id, to retry the very\n"
+        "  check-in; alone, the name d on a concert offers; 1 to 64 characters, a visible one, no control or\n"
+        "  bidi character). Quitting with scans unverified prints each one's checkin command with its nonce.\n"
+        "  'checkin' admits one code (--door NAME: where; --nonce: the scan's id, to retry the very\n"
         "  same scan: it admits once); 'checkin undo' puts an admitted ticket back to valid (an operator's\n"
         "  correction; the ticket id as 'find --code' or 'order show --json' gives it); 'stats' prints\n"
         "  capacity, sold, refunded, admitted and revenue.\n"
@@ -371,12 +374,10 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         if (out->door == NULL)
             out->door = out->door_name;
         out->door_name = out->door;
-    } else if (out->cmd == CLI_CMD_UI && out->door_name != NULL && out->door == NULL) {
-        return usage_error(err, "--door-name goes with --door CONCERT_ID%s", "");
     }
-    if (out->door_name != NULL && (out->door_name[0] == '\0' || bo_utf8_chars(out->door_name) > 64
-                                   || bo_text_has_control(out->door_name)))
-        return usage_error(err, "a door's name has 1 to 64 characters, not '%s'", out->door_name);
+    const char *door_bad = out->door_name != NULL ? bo_valid_door(out->door_name) : NULL;
+    if (door_bad != NULL) /* the API's own rule: refused here, before anything is sent */
+        return usage_error(err, "%s", door_bad);
     if (out->cmd == CLI_CMD_UI && out->door != NULL
         && (out->door[0] == '\0' || strlen(out->door) > BO_ID_MAX || bo_text_has_control(out->door)))
         return usage_error(err, "--door takes a concert ID, not '%s'", out->door);

@@ -8,6 +8,7 @@
 #include "api_door.h"
 #include "bo_text.h"
 #include "cli.h"
+#include "cli_internal.h"
 #include "client_time.h"
 
 /* Prints j (its strings are sanitised already) and frees it. */
@@ -72,6 +73,24 @@ static void venue_clock(api_client *c, const char *concert_id, const char *iso, 
         snprintf(out, cap, "%s", iso);
     if (have)
         bo_concert_clear(&con);
+}
+
+bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *code,
+                         const char *door, const char *nonce)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    bool ok = cli_shell_arg(out, cap, &n, "boxoffice", false);
+    if (ok && api_url != NULL && api_url[0] != '\0')
+        ok = cli_shell_arg(out, cap, &n, "--api-url", false) && cli_shell_arg(out, cap, &n, api_url, true);
+    ok = ok && cli_shell_arg(out, cap, &n, "checkin", false) && cli_shell_arg(out, cap, &n, concert_id, true)
+         && cli_shell_arg(out, cap, &n, code, true);
+    if (ok && door != NULL && door[0] != '\0')
+        ok = cli_shell_arg(out, cap, &n, "--door", false) && cli_shell_arg(out, cap, &n, door, true);
+    ok = ok && cli_shell_arg(out, cap, &n, "--nonce", false) && cli_shell_arg(out, cap, &n, nonce, true);
+    if (!ok)
+        out[0] = '\0';
+    return ok;
 }
 
 int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)

@@ -554,10 +554,8 @@ int ui_run(const ui_options *opts)
     }
     if (sale_open)
         report_open_sale(app);
-    if (unverified > 0) /* the operator chose to quit with them: nobody was admitted on them */
-        fprintf(stderr, "boxoffice: %zu door scan%s NOT verified (the API gave no verdict): nobody was admitted on "
-                        "%s; scan %s again\n", unverified, unverified == 1 ? " was" : "s were",
-                unverified == 1 ? "it" : "them", unverified == 1 ? "it" : "them");
+    if (unverified > 0) /* the operator chose to quit with them: each one's command, with its nonce */
+        ui_door_report_unsettled(app, stderr);
     app_free(app);
     return sig != 0 ? 128 + sig : 0;
 }

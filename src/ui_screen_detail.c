@@ -91,7 +91,8 @@ static int key(ui_app *app, ui_action act, int k)
             ui_message(app, true, "Door mode needs the operator key (BOXOFFICE_API_KEY)");
             return UI_HANDLED | UI_REDRAW;
         }
-        ui_door_open(app, app->current.id);
+        if (ui_door_open(app, app->current.id))
+            ui_door_ask_name(app);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:
         ui_pop(app);

@@ -4,7 +4,11 @@
  * and the bell), the last verdicts in a side list, the running count admitted / sold. When the API gives no
  * verdict the head of the queue stays where it is (the same nonce: a retry admits once), the band says
  * "CANNOT VERIFY — queued" (never ADMIT) and the head is tried again with a growing wait; the queued
- * scans are verified in order once the API answers. Usable from 40x12. */
+ * scans are verified in order once the API answers. The moment a scan is taken the band is that scan's:
+ * CHECKING (its short code) until its verdict, never the verdict of the scan before. Opened from a concert
+ * (d) the door first asks for its name (remembered for the session), so that a refusal elsewhere says
+ * where a ticket went in. Quitting with scans unsettled prints, for each, the command that settles it
+ * with its own nonce. Usable from 40x12. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,8 @@
 #include "bo_clock.h"
 #include "bo_code.h"
 #include "bo_text.h"
+#include "bo_valid.h"
+#include "cli.h"
 #include "client_time.h"
 #include "ui_app.h"
 #include "ui_curses.h"
@@ -49,6 +55,9 @@ typedef struct door_entry {      /* one verdict, as the band and the side list s
 
 typedef struct door_state {
     char concert_id[BO_ID_MAX + 1];
+    char door_name[API_DOOR_MAX * 4 + 1]; /* where the scans are made, sent with each ("" = not named) */
+    bool naming;                 /* the input is the door's name, not a scan */
+    char name_input[API_DOOR_MAX * 4 + 8];
     char concert_name[256];
     char tz[64];
     unsigned long concert_seq, scan_seq, stats_seq;
@@ -85,8 +94,9 @@ static door_state *st(const ui_app *app)
 
 static int init(ui_app *app, void *state)
 {
-    (void)app;
     door_state *d = state;
+    if (app->opts->door_name != NULL && bo_valid_door(app->opts->door_name) == NULL)
+        put(d->door_name, sizeof d->door_name, "%s", app->opts->door_name);
     d->queue = calloc(DOOR_QUEUE_MAX, sizeof *d->queue);
     return d->queue != NULL ? 0 : -1;
 }
@@ -103,6 +113,7 @@ static bool wipe(ui_app *app, void *state)
     memset(d->hist, 0, sizeof d->hist);
     d->n_hist = 0;
     memset(d->input, 0, sizeof d->input);
+    d->naming = false;
     return had;
 }
 
@@ -150,8 +161,7 @@ static void pump(ui_app *app, door_state *d)
     put(job.id, sizeof job.id, "%s", d->concert_id);
     memcpy(job.code, s->code, sizeof job.code);
     memcpy(job.nonce, s->nonce, sizeof job.nonce);
-    if (app->opts->door_name != NULL)
-        put(job.door, sizeof job.door, "%s", app->opts->door_name);
+    put(job.door, sizeof job.door, "%s", d->door_name);
     job.attempts = 1; /* the door retries itself: the queue behind the head must not wait on backoffs */
     d->scan_seq = ui_submit_for(app, &ui_screen_door, &job);
     memset(job.code, 0, sizeof job.code);
@@ -341,6 +351,61 @@ bool ui_door_open(ui_app *app, const char *concert_id)
     return true;
 }
 
+void ui_door_ask_name(ui_app *app)
+{
+    door_state *d = st(app);
+    if (d == NULL || ui_top(app) != &ui_screen_door || d->q_count > 0)
+        return;
+    d->naming = true;
+    put(d->name_input, sizeof d->name_input, "%s", d->door_name);
+}
+
+/* Takes the typed name when the API would (bo_valid_door), trimmed as the API stores it. */
+static int name_door(ui_app *app, door_state *d)
+{
+    const char *bad = bo_valid_door(d->name_input);
+    if (bad != NULL) {
+        ui_message(app, true, "Not taken: %s", bad);
+        ui_term_bell();
+        return UI_HANDLED | UI_REDRAW;
+    }
+    char *name = bo_text_trim_dup(d->name_input);
+    if (name == NULL) {
+        ui_message(app, true, "Out of memory: the door's name is not taken");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    put(d->door_name, sizeof d->door_name, "%s", name);
+    free(name);
+    d->naming = false;
+    memset(d->name_input, 0, sizeof d->name_input);
+    ui_message(app, false, "This is door %s: refusals elsewhere name it", d->door_name);
+    pump(app, d);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+void ui_door_report_unsettled(const ui_app *app, FILE *err)
+{
+    const door_state *d = st(app);
+    if (d == NULL || d->q_count == 0)
+        return;
+    fprintf(err, "boxoffice: %zu door scan%s got no verdict here: %s may or may not have been admitted.\n"
+                 "boxoffice: do not scan %s again as new; settle each with its own nonce (it admits once and tells "
+                 "the true verdict):\n",
+            d->q_count, d->q_count == 1 ? "" : "s", d->q_count == 1 ? "its ticket" : "their tickets",
+            d->q_count == 1 ? "it" : "them");
+    for (size_t i = 0; i < d->q_count; i++) {
+        const door_scan *s = &d->queue[(d->q_head + i) % DOOR_QUEUE_MAX];
+        char code[NET_CODE_MAX * 3], cmd[2048];
+        if (bo_code_parse(s->code, code) != 0) /* the API would call it an unknown code: shown as typed */
+            bo_text_sanitize(code, sizeof code, s->code);
+        if (cli_checkin_command(cmd, sizeof cmd, app->opts->api.base_url, d->concert_id, code, d->door_name,
+                                s->nonce))
+            fprintf(err, "  %s\n", cmd);
+        memset(code, 0, sizeof code);
+        memset(cmd, 0, sizeof cmd);
+    }
+}
+
 size_t ui_door_waiting(const ui_app *app)
 {
     const door_state *d = st(app);
@@ -414,16 +479,27 @@ static int scan(ui_app *app, door_state *d)
     return UI_HANDLED | UI_REDRAW;
 }
 
+/* Keys go to the scan, or while the door asks its name (not on a locked door) to that name: Enter takes
+ * it, Esc leaves the door. */
 static int key(ui_app *app, ui_action act, int k)
 {
     door_state *d = st(app);
+    bool naming = d->naming && !app->locked;
+    char *field = naming ? d->name_input : d->input;
+    size_t cap = naming ? sizeof d->name_input : sizeof d->input;
     switch (act) {
     case UI_ACT_OPEN:
-        return scan(app, d);
+        return naming ? name_door(app, d) : scan(app, d);
     case UI_ACT_ERASE:
-        ui_text_erase_last(d->input);
+        ui_text_erase_last(field);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_BACK:
+        if (naming) {
+            memset(d->name_input, 0, sizeof d->name_input);
+            d->naming = false;
+            ui_pop(app);
+            return UI_HANDLED | UI_REDRAW;
+        }
         if (app->locked) {
             ui_message(app, true, "Door mode: F10 and the PIN to leave");
         } else if (d->q_count > 0) {
@@ -438,7 +514,8 @@ static int key(ui_app *app, ui_action act, int k)
         return UI_UNHANDLED;
     case UI_ACT_NONE:
         if (ui_key_is_text(k)) {
-            ui_text_append(d->input, sizeof d->input, (uint32_t)k);
+            if (!ui_text_append(field, cap, (uint32_t)k) && naming)
+                ui_term_bell(); /* longer than any name the API takes */
             return UI_HANDLED | UI_REDRAW;
         }
         return UI_HANDLED;
@@ -470,11 +547,26 @@ static void draw_band(ui_app *app, const door_state *d, int y, int x, int h, int
 {
     char word[64], l1[400], l2[400];
     int attr;
-    if (d->offline && d->q_count > 0) {
+    if (d->naming) {
+        put(word, sizeof word, "WHICH DOOR IS THIS?");
+        put(l1, sizeof l1, "type its name, then Enter");
+        put(l2, sizeof l2, "a refusal at another door says where a ticket went in");
+        attr = ui_attr(app, UI_A_TITLE);
+    } else if (d->offline && d->q_count > 0) {
         put(word, sizeof word, "CANNOT VERIFY \xe2\x80\x94 queued");
         put(l1, sizeof l1, "%zu scan%s waiting: do not admit", d->q_count, d->q_count == 1 ? "" : "s");
         double left = d->retry_at - app->now;
         put(l2, sizeof l2, "API unreachable \xc2\xb7 retry in %.0fs", left > 0 ? left + 0.49 : 0.0);
+        attr = ui_attr(app, UI_A_WAIT);
+    } else if (d->q_count > 0) { /* the newest scan is the band's: no earlier verdict stands for it */
+        char code[BO_CODE_REDACT_BUF];
+        code_shown(d->queue[(d->q_head + d->q_count - 1) % DOOR_QUEUE_MAX].code, code);
+        put(word, sizeof word, "CHECKING\xe2\x80\xa6");
+        put(l1, sizeof l1, "%s \xe2\x80\x94 wait for the verdict: do not admit yet", code);
+        if (d->q_count > 1)
+            put(l2, sizeof l2, "%zu scans waiting", d->q_count);
+        else
+            l2[0] = '\0';
         attr = ui_attr(app, UI_A_WAIT);
     } else if (d->n_hist > 0) {
         const door_entry *e = &d->hist[0];
@@ -545,15 +637,18 @@ static void draw(ui_app *app, const ui_rect *a)
     attron(hattr);
     mvhline(a->y, a->x, ' ', W);
     attroff(hattr);
-    put(line, sizeof line, " DOOR%s%s \xc2\xb7 %s", app->opts->door_name != NULL ? " " : "",
-             app->opts->door_name != NULL ? app->opts->door_name : "",
+    put(line, sizeof line, " DOOR%s%s \xc2\xb7 %s", d->door_name[0] != '\0' ? " " : "", d->door_name,
              d->concert_name[0] != '\0' ? d->concert_name : d->concert_id);
     ui_draw_text(a->y, a->x, W, line, hattr, false);
-    if (d->have_stats)
-        put(counts, sizeof counts, "Admitted %lld / %lld sold", (long long)d->stats.admitted,
-                 (long long)(d->stats.sold - d->stats.refunded));
+    /* admitted of the tickets that can still be admitted: sold minus refunded (the API's counts) */
+    if (d->have_stats && d->stats.refunded > 0)
+        put(counts, sizeof counts, "Admitted %lld of %lld (%lld refunded)", (long long)d->stats.admitted,
+            (long long)(d->stats.sold - d->stats.refunded), (long long)d->stats.refunded);
+    else if (d->have_stats)
+        put(counts, sizeof counts, "Admitted %lld of %lld", (long long)d->stats.admitted,
+            (long long)(d->stats.sold - d->stats.refunded));
     else
-        put(counts, sizeof counts, "Admitted \xe2\x80\xa6 / \xe2\x80\xa6 sold");
+        put(counts, sizeof counts, "Admitted \xe2\x80\xa6 of \xe2\x80\xa6");
     ui_draw_text(a->y + 1, a->x + 1, mw - 2, counts, A_BOLD, false);
 
     /* bottom: the status line and the input */
@@ -569,9 +664,13 @@ static void draw(ui_app *app, const ui_rect *a)
         put(line, sizeof line, "online \xc2\xb7 %zu in the queue%s", d->q_count, d->scan_seq != 0 ? " \xc2\xb7 checking\xe2\x80\xa6" : "");
         ui_draw_text(status_y, a->x + 1, W - 2, line, ui_attr(app, UI_A_DIM), false);
     }
-    const char *hint = app->locked ? "  F10 exit (PIN)" : "  Esc back \xc2\xb7 F10 quit";
+    const char *hint = app->locked ? "  F10 exit (PIN)"
+                       : d->naming ? "  Enter take \xc2\xb7 Esc back" : "  Esc back \xc2\xb7 F10 quit";
     int hw = W >= 60 ? ui_text_width(hint) : 0;
-    put(line, sizeof line, "Scan \xe2\x96\xb8 %s\xe2\x96\x8f", d->input);
+    if (d->naming)
+        put(line, sizeof line, "Door name \xe2\x96\xb8 %s\xe2\x96\x8f", d->name_input);
+    else
+        put(line, sizeof line, "Scan \xe2\x96\xb8 %s\xe2\x96\x8f", d->input);
     ui_draw_text(input_y, a->x + 1, W - 2 - hw, line, A_BOLD, false);
     if (hw > 0)
         ui_draw_text(input_y, a->x + W - hw - 1, hw, hint, ui_attr(app, UI_A_DIM), false);

@@ -85,6 +85,9 @@ static void draw(ui_app *app, const ui_rect *a)
         if (app->sale.unconfirmed) {
             ui_draw_text(y + 1, x + 2, w - 4, "Quit? A sale is NOT confirmed: it may have been sold.", A_BOLD, false);
             ui_draw_text(y + 2, x + 2, w - 4, "The command that checks it is printed on exit.", A_NORMAL, false);
+        } else if (ui_door_waiting(app) > 0) {
+            ui_draw_text(y + 1, x + 2, w - 4, "Quit? Door scans have no verdict: admit no one.", A_BOLD, false);
+            ui_draw_text(y + 2, x + 2, w - 4, "The command settling each is printed on exit.", A_NORMAL, false);
         } else {
             ui_draw_text(y + 2, x + 2, w - 4, "Quit the box office? What you typed will be lost.", A_BOLD, false);
         }

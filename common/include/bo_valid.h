@@ -31,6 +31,12 @@ typedef enum bo_text_fault {
 } bo_text_fault;
 bo_text_fault bo_valid_text_fault(const char *value);
 
+/* A door's name (POST /checkins "door", the CLI's --door / --door-name, door mode's name): the rule of
+ * bo_valid_text (a visible character, no control or bidi character) and at most BO_DOOR_MAX_CHARS
+ * characters. NULL when valid, else the one message the API answers with. */
+#define BO_DOOR_MAX_CHARS 64
+const char *bo_valid_door(const char *value);
+
 /* date: ISO-8601 calendar date "YYYY-MM-DD" or date-time "YYYY-MM-DDThh:mm[:ss[.fff]](Z|±hh:mm)",
  * with a real calendar day (no Feb 30) and real times. */
 const char *bo_valid_date(const char *value);

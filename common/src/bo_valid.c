@@ -103,6 +103,13 @@ const char *bo_valid_text(const char *field, const char *value)
     return f == BO_TEXT_OK ? NULL : text_message(field, f);
 }
 
+const char *bo_valid_door(const char *value)
+{
+    if (bo_valid_text_fault(value) != BO_TEXT_OK || bo_utf8_chars(value) > BO_DOOR_MAX_CHARS)
+        return "door must be a name of 1 to 64 characters with a visible one, and no control or bidi character";
+    return NULL;
+}
+
 /* ---- dates ---- */
 
 /* Reads exactly n digits at *p into *out and advances *p. */

@@ -32,6 +32,28 @@ static void text_accepts_reasonable_values(void **state)
     assert_null(bo_valid_text("name", max));
 }
 
+/* A door's name: the text rule and at most 64 characters, one rule for the API and the client. */
+static void door_names_follow_the_text_rule_and_64_characters(void **state)
+{
+    (void)state;
+    assert_null(bo_valid_door("North gate"));
+    assert_null(bo_valid_door("T\xC3\xBCr 2"));
+    char max[BO_DOOR_MAX_CHARS * 2 + 3]; /* 64 two-byte characters pass, 65 do not */
+    for (int i = 0; i < BO_DOOR_MAX_CHARS; i++)
+        memcpy(max + 2 * i, "\xC3\xA9", 2);
+    max[BO_DOOR_MAX_CHARS * 2] = '\0';
+    assert_null(bo_valid_door(max));
+    memcpy(max + BO_DOOR_MAX_CHARS * 2, "x", 2);
+    assert_non_null(bo_valid_door(max));
+    const char *bad[] = { NULL, "", "   ", "\t \n", "\xE2\x80\xAE" "edoc", "Gate\x1b[31m2", "\xE2\x80\x8B", "\xC3" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *msg = bo_valid_door(bad[i]);
+        if (msg == NULL)
+            fail_msg("door name %zu passes", i);
+        assert_int_equal(strncmp(msg, "door must be", 12), 0);
+    }
+}
+
 static void text_refuses_each_rule_and_names_the_field(void **state)
 {
     (void)state;
@@ -320,6 +342,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_accepts_reasonable_values),
+        cmocka_unit_test(door_names_follow_the_text_rule_and_64_characters),
         cmocka_unit_test(text_refuses_each_rule_and_names_the_field),
         cmocka_unit_test(text_refuses_invisible_and_bidi_names),
         cmocka_unit_test(text_message_never_echoes_the_input),

@@ -3,7 +3,8 @@
 # admitted (0) with the name and "ticket n of m", the same scan again with its --nonce (0, admitted once), another
 # scan of it (8, already admitted at the venue's time and door), refunded (8), wrong concert naming it (8),
 # unknown code (8), cannot verify when the API cannot be reached (6, with the command that retries the same
-# nonce), no operator key (5); stats as text and --json equal to the API's own answer, unknown concert (4).
+# nonce), no operator key (5), a door name the API refuses (1, before anything is sent); stats as text and
+# --json equal to the API's own answer, unknown concert (4).
 # checkin undo: an admitted ticket goes back to valid (0; the API agrees, the same code admits again), a valid
 # one is not checked in (8, naming its state), an unknown ticket (4), no operator key (5).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
@@ -78,6 +79,18 @@ expect 6 "the API cannot be reached" -- "$bin" --api-url "$closed" checkin "$cid
 ok "it says CANNOT VERIFY, never ADMIT" sh -c "grep -q 'CANNOT VERIFY' '$err' && ! grep -q ADMIT '$out'"
 ok "it prints the retry with the same nonce" grep -q -- "--nonce n9-$tag" "$err"
 expect 5 "without the operator key" -- "${nokey[@]}" "$bin" checkin "$cid" "$(code 1)"
+
+# --- door names the API refuses (spaces only, a bidi override): the CLI refuses them first (1), by the same
+# rule, and sends nothing (the unreachable API would make it 6); the API itself answers 400 for them
+for bad in "   " "$(printf '\xe2\x80\xaeetag')"; do
+  expect 1 "checkin with a door name the API refuses" -- "$bin" --api-url "$closed" checkin "$cid" "$(code 1)" --door "$bad"
+  ok "it says what a door's name must be" grep -q "door must be a name of 1 to 64 characters" "$err"
+  expect 1 "door mode with such a --door-name" -- "$bin" --api-url "$closed" --door "$cid" --door-name "$bad"
+  ok "door mode says it before it starts" grep -q "door must be a name of 1 to 64 characters" "$err"
+  ok "the API refuses the same name" test "$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H "x-api-key: $BOXOFFICE_API_KEY" \
+    -H 'content-type: application/json' "$BOXOFFICE_API_URL/checkins" --data-binary \
+    "$(jq -nc --arg c "$(code 1)" --arg k "$cid" --arg d "$bad" '{code: $c, concertId: $k, nonce: "n-door", door: $d}')")" = 400
+done
 
 # --- stats
 expect 0 "stats --json" -- "$bin" --json stats "$cid"

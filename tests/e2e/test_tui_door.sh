@@ -6,7 +6,11 @@
 # VERIFY (never ADMIT), and when it answers again the very same scan (same nonce) is verified and admits
 # once; (3) the API stopped: scans are queued, CANNOT VERIFY, never ADMIT, and are verified in order when it
 # returns; (4) at 40x12 the verdict, the count and the input all show; (5) with --kiosk-pin only F10 and the
-# PIN leave the door; (6) a scan left without a verdict keeps Esc from leaving, and quitting says so.
+# PIN leave the door; (6) a scan left without a verdict keeps Esc from leaving, and quitting prints the
+# command that settles it with its own nonce, which (the API back) answers the true verdict, admitted once;
+# (7) d on a concert asks the door's name (one the API would refuse is not taken), and a refusal elsewhere
+# names it. The band clears the moment a scan is taken (CHECKING, never the previous ADMIT), and the count
+# reads admitted of the tickets sold less refunded.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -52,10 +56,10 @@ curl -fsS -m 10 "${K[@]}" "$url/orders/$oid1/refund" --data-binary "$(jq -nc --a
   || tui_fail "cannot refund Cy's ticket"
 
 # --- (1) three codes at scanner speed
-tui_start 100 30 NO_COLOR= -- --door "$A" --door-name "Gate 2" --timeout 2
+tui_start 100 30 NO_COLOR= -- --door "$A" --door-name "Gate 2" --timeout 4
 tui_wait "scan a ticket"
 tui_wait "Door Night"
-tui_wait "Admitted 1 / 4 sold"      # 5 sold, 1 refunded, Ada in
+tui_wait "Admitted 1 of 4 (1 refunded)"      # 5 sold, 1 refunded, Ada in
 for i in 1 0 2; do tui_type "$(code_of "$o1" $i)"; tui_keys Enter; done
 tui_wait "REFUSED refunded Cy"
 tui_wait "ADMIT Bob 2/3"
@@ -65,7 +69,7 @@ r_admit=$(row_of "ADMIT Bob 2/3") r_again=$(row_of "REFUSED already admitted") r
 [ "$r_refund" -lt "$r_again" ] && [ "$r_again" -lt "$r_admit" ] \
   || tui_fail "verdicts out of order: admit row $r_admit, already row $r_again, refunded row $r_refund"
 tui_has "REFUNDED ticket" || tui_fail "the band does not show the last verdict (refunded)"
-tui_wait "Admitted 2 / 4 sold"
+tui_wait "Admitted 2 of 4 (1 refunded)"
 [ "$(ticket_status "$oid1" "$(id_of "$o1" 1)")" = checkedIn ] || tui_fail "Bob's ticket is not checked in at the API"
 [ "$(stats "$A" | jq .admitted)" = 2 ] || tui_fail "the API does not count 2 admitted"
 tui_log "three quick scans: ADMIT Bob 2/3, already admitted at $at_berlin, refunded — in order"
@@ -83,9 +87,14 @@ tui_wait "ADMIT Dee 1/2"
 admit_shown || tui_fail "an ADMIT verdict is not drawn on green"
 tui_log "already admitted names time and door; wrong concert named; a hand-typed code admits"
 
-# --- (2) the API hangs mid-scan: cannot verify, never ADMIT; then the same scan admits once
+# --- (2) the API hangs mid-scan: the band leaves Dee's ADMIT at once (CHECKING the new scan), then cannot
+# verify, never ADMIT; then the same scan admits once
 kill -STOP "$(tui_gw_pid)"
 tui_type "$(code_of "$o2" 1)"; tui_keys Enter
+tui_wait "CHECKING"
+tui_wait "$(code_of "$o2" 1 | cut -c1-4)… — wait for the verdict: do not admit yet"
+admit_shown && tui_fail "the previous scan's ADMIT stays up while the next scan waits"
+tui_has "ticket 1 of 2" && tui_fail "the band still names the previous scan (Dee, ticket 1 of 2)"
 tui_wait "CANNOT VERIFY" 15
 tui_wait "1 scan waiting: do not admit"
 admit_shown && tui_fail "an unverified scan shows ADMIT"
@@ -117,7 +126,7 @@ tui_wait "ADMIT Hal 2/2 (late)" 40
 tui_wait_gone "CANNOT VERIFY"
 r1=$(row_of "ADMIT Gus 1/2") r2=$(row_of "already admitted") r3=$(row_of "ADMIT Hal 2/2")
 [ "$r3" -ge 0 ] && [ "$r3" -lt "$r2" ] && [ "$r2" -lt "$r1" ] || tui_fail "queued scans verified out of order: $r1 $r2 $r3"
-tui_wait "Admitted 6 / 6 sold"
+tui_wait "Admitted 6 of 6 (1 refunded)"
 [ "$(stats "$A" | jq .admitted)" = 6 ] || tui_fail "the API does not count 6 admitted"
 tui_log "API stopped: 3 scans queued, no ADMIT; verified in order when it returned"
 tui_keys F10
@@ -126,7 +135,7 @@ tui_stop
 
 # --- (4) 40x12 (and 39x12 is too small)
 tui_start 40 12 -- --door "$A"
-tui_wait "Admitted 6 / 6 sold"
+tui_wait "Admitted 6 of 6 (1 refunded)"
 tui_type "$(code_of "$o4" 1)"; tui_keys Enter
 tui_wait "ALREADY ADMITTED: Hal"
 tui_wait "REFUSED already admitted"
@@ -165,16 +174,68 @@ tui_wait "EXITED rc=0"
 tui_log "locked door: only F10 and the PIN leave"
 tui_stop
 
-# --- (6) quitting with a scan that never got its verdict: asked first, and said on the way out
-closed=$(free_port)
-tui_start 60 16 "BOXOFFICE_API_URL=http://127.0.0.1:$closed/dev" -- --door "$A"
-tui_type "$(code_of "$o4" 0)"; tui_keys Enter
-tui_wait "CANNOT VERIFY"
+# --- (6) quitting with a scan that never got its verdict (the API frozen): asked first, then, on the way
+# out, the command that settles it with its own nonce; the API back, that command answers the truth
+o6=$(order "$A" Ivy) || tui_fail "cannot sell order 6"
+before=$(stats "$A" | jq .admitted)
+tui_start 60 16 -- --door "$A" --door-name "East" --timeout 3
+tui_wait "Admitted $before of"
+g=$(tui_gw_pid)
+kill -STOP "$g"
+tui_type "$(code_of "$o6" 0)"; tui_keys Enter
+tui_wait "CANNOT VERIFY" 15
 tui_esc
 tui_wait "1 scan still waits for a verdict"
 tui_keys F10
-tui_wait "Quit?"
+tui_wait "Door scans have no verdict"
 tui_keys y
-tui_wait "1 door scan was NOT verified"
+tui_wait "EXITED rc=0" 20
+joined=$(tmux -L "$TUI_SOCK" capture-pane -p -J -t bo)
+tui_stop
+kill -CONT "$g"
+grep -q "nobody was admitted" <<<"$joined" && tui_fail "quitting says nobody was admitted: $joined"
+cmd=$(grep -m1 -E '^ +boxoffice .*checkin ' <<<"$joined" | sed -E 's/^ +//')
+[ -n "$cmd" ] || tui_fail "no command that settles the scan on the way out: $joined"
+grep -qE -- "checkin $A $(code_of "$o6" 0) --door East --nonce [!-~]+\$" <<<"$cmd" \
+  || tui_fail "the command does not name the concert, the code, the door and a nonce: $cmd"
+wait_until 20 sh -c "curl -fsS -m 5 -H 'x-api-key: $STACK_KEY' '$url/concerts/$A/stats' >/dev/null" \
+  || tui_fail "the API did not come back"
+settle=$(eval "\"\$TUI_BIN\" ${cmd#boxoffice }" 2>&1); rc=$?
+[ "$rc" = 0 ] && grep -q "^ADMIT  Ivy — ticket 1 of 1" <<<"$settle" \
+  || tui_fail "the printed command does not answer the true verdict (admitted) (rc $rc): $settle"
+[ "$(stats "$A" | jq .admitted)" = $((before + 1)) ] || tui_fail "Ivy's ticket is not admitted exactly once: $(stats "$A")"
+tui_log "quit with a scan unsettled: its command with its nonce; run, it answers ADMIT, admitted once"
+
+# --- (7) d on a concert: the door asks its name first (one the API would refuse is not taken); scans then
+# carry it, and a second scan of the ticket is refused "at door Side"
+o7=$(order "$A" Jo) || tui_fail "cannot sell order 7"
+tui_start 100 30 NO_COLOR= --
+tui_wait_list
+tui_keys /
+tui_type "Door Night"
+tui_keys Enter
+tui_wait_gone "filter: Door Night_"
+tui_keys Enter
+tui_wait "Press b to sell"
+tui_keys d
+tui_wait "WHICH DOOR IS THIS?"
+tui_type "   "; tui_keys Enter
+tui_wait "door must be a name of 1 to 64 characters"
+tui_has "Door name ▸" || tui_fail "a name of spaces was taken"
+tui_keys BSpace BSpace BSpace
+tui_type "Side"; tui_keys Enter
+tui_wait "DOOR Side"
+tui_wait "scan a ticket"
+tui_type "$(code_of "$o7" 0)"; tui_keys Enter
+tui_wait "ADMIT Jo 1/1"
+tui_type "$(code_of "$o7" 0)"; tui_keys Enter
+tui_wait "at door Side"
+tui_esc
+tui_wait_gone "DOOR Side"
+tui_keys d
+tui_wait "Door name ▸ Side"          # remembered for the session
+tui_keys F10
 tui_wait "EXITED rc=0"
+tui_stop
+tui_log "d asks the door's name; a name of spaces is refused; the refusal names door Side"
 tui_log "PASS"

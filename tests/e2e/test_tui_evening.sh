@@ -4,7 +4,7 @@
 # sells a customer three tickets on its sell screen and sees the list's seats left go down by three; later
 # the customer wants one back: A presses f, types the customer's e-mail, opens the order, selects the second
 # ticket, R, gives a reason, confirms, sees it refunded and the seat back in the list. Meanwhile B's count
-# follows (admitted 0 / 2 sold) without anyone touching it. At the door B scans the three codes: the two
+# follows (admitted 0 of 2, 1 refunded) without anyone touching it. At the door B scans the three codes: the two
 # valid ones ADMIT once each (with the name, "ticket n of 3"), one of them scanned again is REFUSED already
 # admitted (at the venue's time, at door "Gate 2"), the refunded one is REFUSED refunded (never ADMIT).
 # Back at the window, A's order screen shows each ticket's state (admitted at .. at door Gate 2, refunded).
@@ -34,7 +34,7 @@ in_the_band() { tui_screen | sed -n 3,6p | grep -qF -- "$1"; }
 tui_start 40 12 NO_COLOR= -- --door "$cid" --door-name "$door"
 B=$TUI_SOCK
 tui_wait "scan a ticket"
-tui_wait "Admitted 0 / 0 sold"
+tui_wait "Admitted 0 of 0"
 tui_log "B: door mode for $cid at 40x12"
 
 # ---- terminal A: the operator sells three tickets on the sell screen
@@ -112,7 +112,7 @@ tui_log "A: Hugo's ticket refunded; the list says 8 seats left"
 
 # ---- B: its count followed the window's sale and refund by itself; then the scans
 TUI_SOCK=$B
-tui_wait "Admitted 0 / 2 sold" 25
+tui_wait "Admitted 0 of 2 (1 refunded)" 25
 tui_type "$(code 0)"; tui_keys Enter
 tui_wait "ADMIT Grace 1/3"
 in_the_band "ticket 1 of 3" || tui_fail "the band does not say ticket 1 of 3"
@@ -120,7 +120,7 @@ admit_shown || tui_fail "Grace's ADMIT is not drawn on green"
 tui_type "$(code 2 | tr -d - | tr A-Z a-z)"; tui_keys Enter   # typed by hand: lower case, no dashes
 tui_wait "ADMIT Ines 2/3"
 in_the_band "ticket 2 of 3" || tui_fail "the band does not say ticket 2 of 3"
-tui_wait "Admitted 2 / 2 sold"
+tui_wait "Admitted 2 of 2 (1 refunded)"
 tui_type "$(code 0)"; tui_keys Enter                         # Grace again
 tui_wait "REFUSED already admitted"
 at=$(TZ=Europe/Berlin date -d "$(api_order_get "$oid" | jq -r .tickets[0].checkedInAt)" +%H:%M:%S) \
@@ -134,7 +134,7 @@ tui_wait "REFUSED refunded Hugo"
 tui_wait "REFUNDED ticket"
 in_the_band "REFUSED" || tui_fail "the band does not say REFUSED for the refunded ticket"
 admit_shown && tui_fail "the refunded ticket shows ADMIT"
-tui_wait "Admitted 2 / 2 sold"
+tui_wait "Admitted 2 of 2 (1 refunded)"
 tui_has "0 in the queue" || tui_fail "scans are left in the queue"
 # at 80x24 the side list holds all four scans, newest on top, Grace admitted exactly once
 tui_resize 80 24

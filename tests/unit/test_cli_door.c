@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_door.h"
 #include "cli.h"
 #include "http_stub.h"
 #include "stub_fixture.h"
@@ -31,11 +32,45 @@ static void door_mode_and_its_door_name(void **state)
     assert_int_equal(a.cmd, CLI_CMD_UI);
     assert_string_equal(a.door, "c-1");
     assert_string_equal(a.door_name, "Gate 2");
-    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door-name", "Gate 2", NULL), CLI_EXIT_USAGE);
-    assert_non_null(strstr(e, "--door-name goes with --door"));
+    /* without --door: the name door mode takes when opened from a concert (d) */
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door-name", "Gate 2", NULL), 0);
+    assert_int_equal(a.cmd, CLI_CMD_UI);
+    assert_null(a.door);
+    assert_string_equal(a.door_name, "Gate 2");
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "", NULL), CLI_EXIT_USAGE);
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "c-1", "--door-name", "x\x1b[2J", NULL), CLI_EXIT_USAGE);
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "list", "--door", "c-1", NULL), CLI_EXIT_USAGE);
+}
+
+/* Door names the API refuses are refused before anything is sent, by the API's own rule (bo_valid_door):
+ * spaces only, a bidi override, an invisible character, 65 characters; in door mode and at checkin. */
+static void door_names_the_api_refuses_are_refused_first(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    const char *bad[] = { "   ", "\xE2\x80\xAE" "etag", "\xE2\x80\x8B", "",
+                          "12345678901234567890123456789012345678901234567890123456789012345" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door", "c-1", "--door-name", bad[i], NULL), CLI_EXIT_USAGE);
+        assert_non_null(strstr(e, "door must be a name of 1 to 64 characters"));
+        assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--door-name", bad[i], NULL), CLI_EXIT_USAGE);
+        assert_int_equal(stub_cli_parse(&a, e, sizeof e, "checkin", "c-1", CODE, "--door", bad[i], NULL), CLI_EXIT_USAGE);
+        assert_non_null(strstr(e, "door must be a name of 1 to 64 characters"));
+    }
+    /* and the client library sends nothing with such a name */
+    http_stub *s = stub_start();
+    api_config cfg = { .base_url = stub_base_url(s), .api_key = "k", .purchase_attempts = 1 };
+    api_client *c = api_client_new(&cfg);
+    assert_non_null(c);
+    api_checkin_verdict v;
+    api_result res;
+    assert_int_equal(api_checkin(c, "c-1", CODE, "n-1", "  ", 1, &v, &res), API_ERR_INVALID);
+    assert_int_equal(api_checkin(c, "c-1", CODE, "n-1", "\xE2\x80\xAE" "x", 1, &v, &res), API_ERR_INVALID);
+    assert_non_null(strstr(res.message, "door must be"));
+    assert_int_equal(stub_request_count(s), 0);
+    api_client_free(c);
+    stub_stop(s);
 }
 
 static void checkin_and_stats_parse(void **state)
@@ -227,6 +262,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(door_mode_and_its_door_name),
+        cmocka_unit_test(door_names_the_api_refuses_are_refused_first),
         cmocka_unit_test(checkin_and_stats_parse),
         cmocka_unit_test(checkin_admitted_exits_0),
         cmocka_unit_test(checkin_refusals_exit_8),

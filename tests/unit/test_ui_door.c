@@ -167,12 +167,70 @@ static void a_scan_waiting_for_its_verdict_keeps_the_door_open(void **state)
     assert_non_null(strstr(f->app->msg, "1 scan still waits for a verdict"));
 }
 
+/* Quitting with a scan that got no verdict: the command that settles it carries the scan's own nonce
+ * (never "nobody was admitted": the API may have admitted it). */
+static void quitting_with_a_scan_unsettled_prints_its_command_with_its_nonce(void **state)
+{
+    fixture *f = *state;
+    char code[32], nonce[160];
+    stub_push(f->stub, 200, CONCERT);
+    stub_push(f->stub, 200, STATS);
+    stub_push(f->stub, 502, "{\"message\":\"Internal server error\"}");
+    assert_true(ui_door_open(f->app, "c-1"));
+    scan(f, "aaaaabbbbbcccccddddd"); /* typed by hand: the command has the code's canonical form */
+    deliver_one(f);
+    deliver_one(f);
+    deliver_one(f); /* no verdict */
+    checkin_at(f, 2, code, nonce);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&text, &len);
+    assert_non_null(err);
+    ui_door_report_unsettled(f->app, err);
+    fclose(err);
+    char want[512];
+    snprintf(want, sizeof want, "checkin c-1 " C1 " --door 'Gate 2' --nonce %s\n", nonce);
+    if (strstr(text, want) == NULL)
+        fail_msg("no settling command \"%s\" in: %s", want, text);
+    assert_null(strstr(text, "nobody was admitted"));
+    free(text);
+}
+
+/* Opened from a concert the door asks for its name first: a name the API would refuse is not taken; the
+ * name taken goes with each scan. */
+static void the_door_asks_for_its_name_and_takes_only_one_the_api_takes(void **state)
+{
+    fixture *f = *state;
+    char code[32], nonce[160];
+    f->opts.door_name = NULL;
+    stub_push(f->stub, 200, CONCERT);
+    stub_push(f->stub, 200, STATS);
+    stub_push(f->stub, 200, ADMITTED("Ada"));
+    assert_true(ui_door_open(f->app, "c-1"));
+    ui_door_ask_name(f->app);
+    ui_screen_door.key(f->app, UI_ACT_NONE, ' ');
+    ui_screen_door.key(f->app, UI_ACT_OPEN, '\n'); /* spaces only: the API would refuse it */
+    assert_non_null(strstr(f->app->msg, "door must be"));
+    for (const char *p = "Gate 2"; *p != '\0'; p++)
+        ui_screen_door.key(f->app, UI_ACT_NONE, (unsigned char)*p);
+    ui_screen_door.key(f->app, UI_ACT_OPEN, '\n');
+    assert_non_null(strstr(f->app->msg, "door Gate 2")); /* leading space trimmed, as the API stores it */
+    deliver_one(f);
+    deliver_one(f);
+    scan(f, C1);
+    deliver_one(f);
+    checkin_at(f, 2, code, nonce); /* asserts the door "Gate 2" was sent */
+    assert_string_equal(code, C1);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(quick_scans_go_one_at_a_time_in_order_and_a_retry_keeps_its_nonce, setup, teardown),
         cmocka_unit_test_setup_teardown(a_scan_waiting_for_its_verdict_keeps_the_door_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(quitting_with_a_scan_unsettled_prints_its_command_with_its_nonce, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_door_asks_for_its_name_and_takes_only_one_the_api_takes, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

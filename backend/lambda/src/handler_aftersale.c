@@ -21,7 +21,6 @@ static const char REFUND_FAILED[] = "Could not refund, please try again";
 static const char STATS_FAILED[] = "Could not count, please try again";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char NONCE_BAD[] = "nonce is required: 1 to 128 visible ASCII characters";
-static const char DOOR_BAD[] = "door must be a name of at most 64 characters";
 static const char CODE_BAD[] = "code is required (a string)";
 static const char REASON_BAD[] = "reason is required: a text of at most 200 characters";
 static const char REFUND_METHOD_BAD[] = "method must be card, cash or comp";
@@ -110,7 +109,7 @@ static const char *checkin_request(const apigw_event *ev, handler_result *out, b
         *answered = true;
         return NULL;
     }
-    const char *msg = NULL;
+    const char *msg = NULL, *door_bad = NULL;
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(body, "code");
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(body, "nonce");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "door");
@@ -120,9 +119,8 @@ static const char *checkin_request(const apigw_event *ev, handler_result *out, b
              (!cJSON_IsString(n) || !visible_ascii(n->valuestring, CHECKIN_NONCE_MAX)))
         msg = NONCE_BAD;
     else if (!msg && d && !cJSON_IsNull(d) &&
-             (!cJSON_IsString(d) || bo_valid_text("door", d->valuestring) ||
-              bo_utf8_chars(d->valuestring) > CHECKIN_DOOR_MAX))
-        msg = DOOR_BAD;
+             (door_bad = bo_valid_door(cJSON_IsString(d) ? d->valuestring : NULL)) != NULL)
+        msg = door_bad;
     if (!msg) {
         *code_ok = bo_code_parse(c->valuestring, code) == 0;
         snprintf(nonce, CHECKIN_NONCE_MAX + 1, "%s", n->valuestring);

@@ -47,6 +47,8 @@ static void checkin_input(void **state)
     expect_checkin("{" CODE "," CID ",\"nonce\":\"has space\"}", "op", 400, "nonce is required");
     expect_checkin("{" CODE "," CID ",\"nonce\":\"n\",\"door\":5}", "op", 400, "door must be");
     expect_checkin("{" CODE "," CID ",\"nonce\":\"n\",\"door\":\"\"}", "op", 400, "door must be");
+    expect_checkin("{" CODE "," CID ",\"nonce\":\"n\",\"door\":\"   \"}", "op", 400, "door must be");
+    expect_checkin("{" CODE "," CID ",\"nonce\":\"n\",\"door\":\"\\u202egate\"}", "op", 400, "door must be");
     char body[512];
     snprintf(body, sizeof body, "{" CODE "," CID ",\"nonce\":\"n\",\"door\":\"%065d\"}", 0);
     expect_checkin(body, "op", 400, "door must be");
