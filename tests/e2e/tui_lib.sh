@@ -157,14 +157,20 @@ tui_row_of() { tui_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1 | awk '{p
 # Demo concerts (from assets) whose name is unique in the API and that match a jq condition on the API's
 # record, e.g. api_demo_pick '.availableTickets == 0' or api_demo_pick 'true' 'max_by(.availableTickets)'.
 # Prints the API's record (JSON) of the chosen one; empty when none. Other suites may add concerts with
-# the same names: a unique name keeps the filter down to one row.
+# the same names: a unique name keeps the filter down to one row. The demo's past concerts (a kiosk hides
+# them, the window asks before selling) are never picked.
 api_demo_pick() {
   local cond=$1 choose=${2:-'.[0]'}
-  api_list | jq -c --slurpfile a "$TUI_ASSETS" "
+  api_list | jq -c --slurpfile a "$TUI_ASSETS" --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "
     group_by(.name) | map(select(length == 1) | .[0])
     | map(. as \$c | select(\$a[0] | any(.name == \$c.name)))
+    | map(select(.date > \$now))
     | map(select($cond)) | if length == 0 then empty else $choose end"
 }
+
+# The API's concerts that the box office calls past (client_time_past: 3 hours after the start), as a jq
+# filter for dates in the API's "…Z" form: api_list | jq "[.[] | select($(api_past_jq))]"
+api_past_jq() { printf '.date < "%s"' "$(date -u -d '-3 hours' +%Y-%m-%dT%H:%M:%SZ)"; }
 
 # ---- orders (issue 11) ----
 # Fails when the API has no orders: API Gateway (and our local gateway) answers an unknown route with
