@@ -139,7 +139,7 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_text(y + 1, x + 2, w - 4, "Not allowed without the operator key.", A_BOLD, false);
         for (char *l = strtok_r(hint, "\n", &save); l != NULL && row < y + h - 2; l = strtok_r(NULL, "\n", &save))
             ui_draw_text(row++, x + 2, w - 4, l, A_NORMAL, false);
-        ui_draw_text(y + h - 2, x + 2, w - 4, "Enter or Esc = close", ui_attr(app, UI_A_KEY), false);
+        ui_draw_text(y + h - 2, x + 2, w - 4, "Any key closes this", ui_attr(app, UI_A_KEY), false);
         break;
     }
     case UI_PROMPT_PIN:
@@ -188,10 +188,9 @@ static int key(ui_app *app, ui_action act, int k)
             ui_pop(app);
         }
         return UI_HANDLED | UI_REDRAW;
-    case UI_PROMPT_KEY:
-        if (act == UI_ACT_BACK || act == UI_ACT_OPEN || act == UI_ACT_NEW || act == UI_ACT_YES)
-            ui_pop(app);
-        return UI_HANDLED | UI_REDRAW;
+    case UI_PROMPT_KEY: /* a notice: any key closes it; quit, help and the like then act as usual */
+        ui_pop(app);
+        return act == UI_ACT_BACK || act == UI_ACT_OPEN || act == UI_ACT_NONE ? UI_HANDLED | UI_REDRAW : UI_UNHANDLED;
     case UI_PROMPT_PAST:
         if (act == UI_ACT_YES) {
             ui_pop(app);

@@ -168,6 +168,22 @@ api_demo_pick() {
     | map(select($cond)) | if length == 0 then empty else $choose end"
 }
 
+# tui_row_in_venue_time CONCERT_JSON: filters the list for the concert (by its name) and checks that its row
+# starts with its date in its venue's zone (tests/lib/venue_time.sh; sets TUI_VENUE_TIME to it); the filter
+# is cleared again.
+tui_row_in_venue_time() {
+  declare -F venue_time_short >/dev/null || . "$TUI_ROOT/tests/lib/venue_time.sh"
+  local short row
+  short=$(short_name "$(jq -r .name <<<"$1")")
+  TUI_VENUE_TIME=$(venue_time_short "$(jq -r .date <<<"$1")" "$(jq -r '.timezone // "UTC"' <<<"$1")")
+  tui_keys /
+  tui_type "$short"
+  tui_wait "filter: $short"
+  row=$(tui_screen | grep -F -- "$short" | grep -v "filter:" | head -n 1)
+  [[ "$row" == ?"$TUI_VENUE_TIME "* ]] || tui_fail "\"$short\" should start \"$TUI_VENUE_TIME\": $row"
+  tui_esc
+}
+
 # The API's concerts that the box office calls past (client_time_past: 3 hours after the start), as a jq
 # filter for dates in the API's "…Z" form: api_list | jq "[.[] | select($(api_past_jq))]"
 api_past_jq() { printf '.date < "%s"' "$(date -u -d '-3 hours' +%Y-%m-%dT%H:%M:%SZ)"; }
