@@ -15,7 +15,7 @@ resolve() {
   today=$(date -u +%F)
   while IFS=$'\t' read -r idx day time tz; do
     [[ $day =~ ^-?[0-9]+$ && $time =~ ^[0-9]{2}:[0-9]{2}$ ]] || { echo "seed: entry $idx: bad day/time" >&2; return 1; }
-    [ -e "/usr/share/zoneinfo/$tz" ] || { echo "seed: entry $idx: time zone $tz is not installed (tzdata)" >&2; return 1; }
+    [ -e "${TZDIR:-/usr/share/zoneinfo}/$tz" ] || { echo "seed: entry $idx: time zone $tz is not installed (tzdata)" >&2; return 1; }
     epoch=$(TZ=$tz date -d "$(date -u -d "$today $day days" +%F) $time" +%s) || return 1
     dates=$(jq -c --arg i "$idx" --arg d "$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)" '. + {($i): $d}' <<<"$dates")
   done < <(jq -r 'to_entries[] | select(.value | has("day") and has("time") and (has("date") | not))
