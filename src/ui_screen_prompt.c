@@ -127,8 +127,8 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_box(app, y, x, h, w, "Concert is past");
         ui_draw_text(y + 1, x + 2, w - 4, line, A_BOLD, false);
         ui_draw_text(y + 2, x + 2, w - 4, app->current.name, A_NORMAL, false);
-        ui_draw_text(y + 3, x + 2, w - 4, "y = sell anyway \xc2\xb7 n, Esc or Enter = do not sell", ui_attr(app, UI_A_KEY),
-                     false);
+        ui_draw_text(y + 3, x + 2, w - 4, "y = sell anyway \xc2\xb7 n, Esc or Enter = do not sell",
+                     ui_attr(app, UI_A_KEY), false);
         break;
     }
     case UI_PROMPT_KEY: {

@@ -488,7 +488,8 @@ static void buy_and_order_of_a_past_concert_need_past(void **state)
     snprintf(past, sizeof past, "{\"id\":\"c-p\",\"name\":\"Gone\",\"date\":\"%s\",\"venue\":\"V\","
              "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"Europe/Vienna\"}", when);
     stub_push(s, 200, past);
-    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", NULL), CLI_EXIT_API);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", NULL),
+                     CLI_EXIT_API);
     assert_non_null(strstr(o.err, "this concert was on"));
     assert_non_null(strstr(o.err, "--past"));
     assert_int_equal(stub_request_count(s), 1); /* the read only */
@@ -516,7 +517,8 @@ static void buy_and_order_of_a_past_concert_need_past(void **state)
     stub_push(s, 200, past);
     stub_push(s, 201, "{\"id\":\"t-8\"}");
     stub_push(s, 200, past);
-    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", "--past", NULL), 0);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", "--past",
+                                  NULL), 0);
     assert_non_null(strstr(o.out, "t-8"));
     stub_cli_free(&o);
     stub_stop(s);
