@@ -66,6 +66,7 @@ typedef struct cli_args {
     const char *nonce;                                     /* checkin --nonce: the scan's id (retry: the same) */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
+    bool past;                                             /* buy, order: --past, sell for a past concert */
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
 } cli_args;
 

@@ -56,4 +56,10 @@ void config_free(config *c);
  * Newly allocated (caller frees), NULL when neither variable is set or on OOM. */
 char *config_default_path(void);
 
+/* What to do when nothing answers at the API's URL (CONFIG_HINT_URL) or an operator command has no key
+ * (CONFIG_HINT_KEY): where the setting goes (variable, flag, the config file's path with ~ for $HOME) and
+ * how the local stack gives it. Lines separated by '\n' (none at the end), cut to cap. */
+typedef enum config_hint_kind { CONFIG_HINT_URL, CONFIG_HINT_KEY } config_hint_kind;
+void config_hint(config_hint_kind kind, char *out, size_t cap);
+
 #endif

@@ -24,6 +24,12 @@ int client_time_format_short(const char *iso, const char *tz, time_t now, char *
 /* The time of day of iso in the zone tz (as client_time_format chooses it): "20:14:03". A date without a time
  * is shown as that day. Returns 0, or -1 as client_time_format. */
 int client_time_clock(const char *iso, const char *tz, char *out, size_t cap);
+/* When a concert counts as past, for selling: CLIENT_TIME_PAST_GRACE_S after its start (a box office
+ * sells at the door after the start); a date without a time, from the end of that day (UTC) plus the grace. */
+#define CLIENT_TIME_PAST_GRACE_S (3 * 3600)
+/* 1 when the concert starting at iso is past at now (see above), 0 when not, -1 when iso is not an ISO-8601
+ * date (a damaged record: never called past, its own marks say what is wrong). */
+int client_time_past(const char *iso, time_t now);
 /* True when tz names a zone installed on this machine (TZDIR, else /usr/share/zoneinfo). */
 int client_time_zone_known(const char *tz);
 

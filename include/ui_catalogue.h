@@ -22,6 +22,7 @@ typedef struct ui_catalogue {
     double data_at;                    /* when data was last fetched successfully */
     ui_conn conn;                      /* UI_CONN_FAILED: data (if any) is stale */
     char conn_msg[256];                /* sanitised reason of the last failed refresh */
+    bool unreachable;                  /* the last refresh found nothing answering at the URL */
     int failures;                      /* consecutive failed refreshes */
     double next_refresh;               /* when to refresh next (0: not scheduled) */
     unsigned long list_seq;            /* list job in flight (0: none) */

@@ -14,12 +14,20 @@ extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_s
 
 typedef enum ui_prompt_kind {
     UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
-    UI_PROMPT_UNCONFIRMED      /* leave the purchase form while its sale is unconfirmed? */
+    UI_PROMPT_UNCONFIRMED,     /* leave the purchase form while its sale is unconfirmed? */
+    UI_PROMPT_PAST,            /* sell tickets for a concert that is past (client_time_past)? */
+    UI_PROMPT_KEY              /* not a question: an operator key is needed, and where it is set */
 } ui_prompt_kind;
 
-/* Opens the question kind over the current screen. UI_PROMPT_PIN is refused (with the reason in the status
+/* Opens the question kind over the current screen (UI_PROMPT_KEY also says "Not allowed: operator key
+ * required" in the status line). UI_PROMPT_PIN is refused (with the reason in the status
  * line) while wrong PINs make the kiosk wait or lock it. */
 void ui_prompt_open(ui_app *app, ui_prompt_kind kind);
+
+/* Opens the sell form for app->current (sellable, seats left: the caller checked). A past concert
+ * (client_time_past) is refused on a kiosk and asks UI_PROMPT_PAST first at the window; the check of an
+ * unconfirmed sale of this concert opens the form as it is. */
+void ui_sell_open(ui_app *app);
 
 /* Shows the receipt of order o (taken: *o is emptied) for concert c (copied): the order and one QR code
  * per ticket, paged. */

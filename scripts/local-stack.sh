@@ -6,7 +6,8 @@
 #                           tables of backend/serverless.yml when absent, start the gateway, wait until
 #                           both answer, seed assets/concerts.json into an EMPTY database through the API,
 #                           print the API base URL as the LAST line of stdout. Idempotent.
-#   local-stack.sh down     stop the gateway (and its workers) and DynamoDB Local; nothing keeps running
+#   local-stack.sh down     stop the gateway (and its workers) and DynamoDB Local; nothing keeps running.
+#                           Says what it stopped, or that nothing was running
 #   local-stack.sh status   say what runs (exit 0 when both answer)
 #
 # Environment:
@@ -127,9 +128,26 @@ up() {
 }
 
 down() {
+  local what=() gw_pid ddb_pid url
+  url=$(cat "$state/api-url" 2>/dev/null || true)
+  if pid_alive "$state/gateway.pid"; then
+    gw_pid=$(cat "$state/gateway.pid")
+    what+=("the gateway (pid $gw_pid${url:+, $url})")
+  fi
+  if pid_alive "$state/dynamodb.pid"; then
+    ddb_pid=$(cat "$state/dynamodb.pid")
+    what+=("DynamoDB Local (pid $ddb_pid)")
+  fi
   stop_gateway
   "$root/scripts/ddb-local.sh" stop "$state"
   rm -f "$state/api-url"
+  if [ ${#what[@]} -eq 0 ]; then
+    say "nothing was running (state dir $state)"
+  elif [ ${#what[@]} -eq 1 ]; then
+    say "stopped ${what[0]}; the data stays in $state/dynamodb"
+  else
+    say "stopped ${what[0]} and ${what[1]}; the data stays in $state/dynamodb"
+  fi
 }
 
 status() {

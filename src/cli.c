@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "bo_money.h"
@@ -178,6 +179,18 @@ bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_arg
 
 /* ---- output ---- */
 
+/* Writes config_hint(kind) to err, a line each, and leaves it in hint. */
+static void print_hint(FILE *err, config_hint_kind kind, char *hint, size_t cap)
+{
+    config_hint(kind, hint, cap);
+    for (const char *line = hint; *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        int n = end != NULL ? (int)(end - line) : (int)strlen(line);
+        fprintf(err, "boxoffice: %.*s\n", n, line);
+        line += n + (end != NULL);
+    }
+}
+
 static void print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res)
 {
     const char *msg = res->message[0] != '\0' ? res->message : api_status_message(res->status);
@@ -194,10 +207,16 @@ static void print_error(const cli_args *a, FILE *out, FILE *err, const api_clien
         fprintf(err, "boxoffice: %s (HTTP %ld)\n", buf, res->http_status);
     else
         fprintf(err, "boxoffice: %s\n", buf);
+    char hint[512] = ""; /* what to do about it: where the URL or the key is set */
+    if (res->status == API_ERR_UNREACHABLE || res->status == API_ERR_FORBIDDEN)
+        print_hint(err, res->status == API_ERR_UNREACHABLE ? CONFIG_HINT_URL : CONFIG_HINT_KEY, hint, sizeof hint);
     if (a->json) {
         cJSON *j = cJSON_CreateObject();
         char *text = NULL;
+        for (char *nl = strchr(hint, '\n'); nl != NULL; nl = strchr(nl, '\n'))
+            *nl = ' ';
         if (j != NULL && cJSON_AddStringToObject(j, "error", buf) != NULL
+            && (hint[0] == '\0' || cJSON_AddStringToObject(j, "hint", hint) != NULL)
             && cJSON_AddNumberToObject(j, "status", (double)res->http_status) != NULL
             && cJSON_AddNumberToObject(j, "exitCode", cli_exit_code(res->status)) != NULL
             && (text = cJSON_Print(j)) != NULL)
@@ -477,6 +496,12 @@ static int print_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE
         snprintf(why, sizeof why, "%s", msg);
     bool have_cmd = a->cmd == CLI_CMD_ORDER ? cli_order_command(cmd, sizeof cmd, api_client_base_url(c), a, key)
                     : cli_buy_command(cmd, sizeof cmd, api_client_base_url(c), a->id, a->name, a->email, key);
+    if (have_cmd && a->past) { /* the same request: a past concert's sale needs the flag again */
+        size_t used = strlen(cmd);
+        have_cmd = used + sizeof " --past" <= sizeof cmd;
+        if (have_cmd)
+            memcpy(cmd + used, " --past", sizeof " --past");
+    }
     fprintf(err, "boxoffice: sale NOT CONFIRMED: %s; the ticket may have been sold.\n", why);
     if (have_cmd)
         fprintf(err, "boxoffice: to learn the outcome, re-send the same request (it never sells twice):\n"
@@ -500,7 +525,8 @@ static int print_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE
 }
 
 /* A damaged record is never sold: reads the concert first and refuses (CLI_EXIT_API) when the client
- * cannot show it faithfully or the server reports problems with it. Returns CLI_EXIT_OK to go on.
+ * cannot show it faithfully or the server reports problems with it; nor is a past one (client_time_past)
+ * without --past. Returns CLI_EXIT_OK to go on.
  * A definite answer (404, other 4xx) ends the command here; when the read gets no definite answer
  * (timeout, unreachable, 5xx, 429, unreadable) the sale goes on and reports its own outcome: the server
  * refuses a damaged record too, and checking an unconfirmed sale must not fail on the read alone. */
@@ -523,6 +549,15 @@ static int refuse_damaged(const cli_args *a, api_client *c, FILE *out, FILE *err
         char problems[sizeof res.message - 64]; /* the message's room */
         bo_concert_problems_text(&con, problems, sizeof problems);
         snprintf(res.message, sizeof res.message, "Not for sale: the concert's record is damaged (%s)", problems);
+        res.status = API_ERR_INVALID;
+        res.http_status = 0;
+        print_error(a, out, err, c, &res);
+        rc = CLI_EXIT_API;
+    } else if (!a->past && client_time_past(con.date, time(NULL)) == 1) {
+        char when[64];
+        client_time_format(con.date, con.timezone, when, sizeof when);
+        snprintf(res.message, sizeof res.message,
+                 "Not sold: this concert was on %s (it is past); add --past to sell anyway", when);
         res.status = API_ERR_INVALID;
         res.http_status = 0;
         print_error(a, out, err, c, &res);
@@ -741,10 +776,17 @@ static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *
     const char *msg;
     bo_pay_method pay = bo_pay_method_parse(a->pay);
     if (!operator_key) {
+        const char *why = NULL;
+        char hint[512];
         if (a->name == NULL || a->email == NULL)
-            return invalid(err, "order: --name and --email are required without an operator key");
-        if (pay == BO_PAY_CASH || pay == BO_PAY_COMP)
-            return invalid(err, "order: cash and comp need an operator key (the public route takes card only)");
+            why = "order: --name and --email are required without an operator key";
+        else if (pay == BO_PAY_CASH || pay == BO_PAY_COMP)
+            why = "order: cash and comp need an operator key (the public route takes card only)";
+        if (why != NULL) {
+            invalid(err, why);
+            print_hint(err, CONFIG_HINT_KEY, hint, sizeof hint);
+            return CLI_EXIT_USAGE;
+        }
     }
     if ((a->name != NULL && (msg = bo_valid_text("customerName", a->name)) != NULL)
         || (a->email != NULL && (msg = bo_valid_email(a->email)) != NULL))

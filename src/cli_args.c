@@ -14,10 +14,10 @@ enum {
     OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
     OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
     OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_CURRENCY, OPT_TIMEZONE,
-    OPT_MAX_PER_ORDER, OPT_CODE, OPT_CONCERT, OPT_LIMIT, OPT_CURSOR, OPT_REASON, OPT_METHOD, OPT_TIMEOUT,
-    OPT_DOOR, OPT_DOOR_NAME, OPT_NONCE
+    OPT_MAX_PER_ORDER, OPT_CODE, OPT_CONCERT, OPT_LIMIT, OPT_CURSOR, OPT_REASON, OPT_METHOD, OPT_PAST,
+    OPT_TIMEOUT, OPT_DOOR, OPT_DOOR_NAME, OPT_NONCE
 };
-#define OPT_SUB_LAST OPT_METHOD /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
+#define OPT_SUB_LAST OPT_PAST /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
 
 static const struct option long_opts[] = {
     { "api-url", required_argument, NULL, OPT_API_URL },
@@ -50,6 +50,7 @@ static const struct option long_opts[] = {
     { "cursor", required_argument, NULL, OPT_CURSOR },
     { "reason", required_argument, NULL, OPT_REASON },
     { "method", required_argument, NULL, OPT_METHOD },
+    { "past", no_argument, NULL, OPT_PAST },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "door", required_argument, NULL, OPT_DOOR },
     { "door-name", required_argument, NULL, OPT_DOOR_NAME },
@@ -65,11 +66,11 @@ void cli_usage(FILE *out)
         "Usage: boxoffice [OPTIONS]                      the interactive box office (terminal UI)\n"
         "       boxoffice [OPTIONS] list [--sort date|name|seats] [--filter TEXT]\n"
         "       boxoffice [OPTIONS] show ID\n"
-        "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL [--idempotency-key KEY]\n"
+        "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL [--idempotency-key KEY] [--past]\n"
         "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
         "                 [--currency EUR] [--timezone Europe/Berlin] [--max-per-order N]\n"
         "       boxoffice [OPTIONS] order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
-        "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY]\n"
+        "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY] [--past]\n"
         "       boxoffice [OPTIONS] order show ORDER_ID\n"
         "       boxoffice [OPTIONS] find (--email E | --name N | --code C) [--concert ID] [--limit N] [--cursor C]\n"
         "       boxoffice [OPTIONS] refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
@@ -92,6 +93,8 @@ void cli_usage(FILE *out)
         "  --refresh SECONDS   auto-refresh of seats left (default 5; 0 turns it off)\n"
         "  --timeout SECONDS   how long to wait for each answer (default 10, 1..600)\n"
         "  --idempotency-key KEY  buy, order: the sale's key (1-255 visible ASCII); the same key never sells twice\n"
+        "  --past              buy, order: sell for a concert that is past (it started more than 3 hours ago;\n"
+        "                      a date without a time: the day is over); without it such a sale is refused\n"
         "\n"
         "Orders: with an operator key the box-office route (name and e-mail optional for a walk-up; --pay cash,\n"
         "  card or comp; --tendered for cash, e.g. 100.00, prints the change); without a key the public route\n"
@@ -124,7 +127,8 @@ void cli_usage(FILE *out)
         "  0  success\n"
         "  1  usage error, or input refused by the client-side validation (nothing was sent)\n"
         "  2  API error: the server refused the request (4xx) or answered something malformed;\n"
-        "     buy of a concert whose record is damaged (list marks it !)\n"
+        "     buy of a concert whose record is damaged (list marks it !); buy or order of a past\n"
+        "     concert without --past (nothing was sent)\n"
         "  3  sold out\n"
         "  4  concert not found (refund: order; find --code: unknown code; checkin undo: ticket)\n"
         "  5  not allowed: operator API key missing or wrong (403)\n"
@@ -208,6 +212,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         case OPT_CURSOR: out->cursor = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_REASON: out->reason = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_METHOD: out->method = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
+        case OPT_PAST: out->past = true; sub_opts |= 1u << (opt - OPT_NAME); break;
         case OPT_ATTENDEE:
             if (out->n_attendees >= BO_ORDER_TICKETS_MAX)
                 return usage_error(err, "--attendee: at most 100 names%s", "");
@@ -266,7 +271,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         want_pos = 2;
     } else if (strcmp(sub, "buy") == 0) {
         out->cmd = CLI_CMD_BUY;
-        allowed = BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_IDEM_KEY);
+        allowed = BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_IDEM_KEY) | BIT(OPT_PAST);
         want_pos = 2;
     } else if (strcmp(sub, "create") == 0) {
         out->cmd = CLI_CMD_CREATE;
@@ -280,7 +285,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     } else if (strcmp(sub, "order") == 0) {
         out->cmd = CLI_CMD_ORDER;
         allowed = BIT(OPT_QUANTITY) | BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY)
-                  | BIT(OPT_TENDERED) | BIT(OPT_IDEM_KEY);
+                  | BIT(OPT_TENDERED) | BIT(OPT_IDEM_KEY) | BIT(OPT_PAST);
         want_pos = 2;
     } else if (strcmp(sub, "find") == 0) {
         out->cmd = CLI_CMD_FIND;
@@ -322,7 +327,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         }
     }
     unsigned optional = BIT(OPT_IDEM_KEY) | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER)
-                        | BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR) | BIT(OPT_METHOD);
+                        | BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR) | BIT(OPT_METHOD) | BIT(OPT_PAST);
     if (out->cmd == CLI_CMD_REFUND) /* create needs --tickets; a refund takes every valid ticket without it */
         optional |= BIT(OPT_TICKETS);
     if (out->cmd == CLI_CMD_FIND) { /* exactly one of them: checked below */

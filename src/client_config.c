@@ -57,6 +57,30 @@ char *config_default_path(void)
     return p;
 }
 
+void config_hint(config_hint_kind kind, char *out, size_t cap)
+{
+    char *path = config_default_path();
+    const char *home = env_nonempty("HOME"), *file = path != NULL ? path : "~/.config/boxoffice/config";
+    size_t hl = home != NULL ? strlen(home) : 0;
+    bool tilde = path != NULL && hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/';
+    if (cap == 0)
+        goto cleanup;
+    if (kind == CONFIG_HINT_URL)
+        snprintf(out, cap,
+                 "Start the local stack with `make local-up` (or `make run`),\n"
+                 "or set the API's URL in BOXOFFICE_API_URL (or --api-url),\n"
+                 "or as api_url in %s%s",
+                 tilde ? "~" : "", tilde ? file + hl : file);
+    else
+        snprintf(out, cap,
+                 "Set the operator key in BOXOFFICE_API_KEY (or --api-key),\n"
+                 "or as api_key in %s%s;\n"
+                 "`make local-up` prints the file that holds the local stack's key",
+                 tilde ? "~" : "", tilde ? file + hl : file);
+cleanup:
+    free(path);
+}
+
 /* Trims ASCII white space in place; returns the start. */
 static char *trim(char *s)
 {

@@ -192,6 +192,18 @@ int client_time_format_short(const char *iso, const char *tz, time_t now, char *
     return 0;
 }
 
+int client_time_past(const char *iso, time_t now)
+{
+    time_t t;
+    bool has_time;
+    struct tm tm;
+    if (iso == NULL || parse_iso(iso, &t, &has_time, &tm) != 0)
+        return -1;
+    if (!has_time)
+        t += 24 * 3600; /* the day's end */
+    return now - t >= CLIENT_TIME_PAST_GRACE_S ? 1 : 0;
+}
+
 int client_time_format(const char *iso, const char *tz, char *out, size_t cap)
 {
     return client_time_strftime(iso, tz, "%a %d %b %Y %H:%M %Z", out, cap);

@@ -108,6 +108,7 @@ static void list_arrived(ui_app *app, net_result *r)
         cat->data_at = app->now;
         cat->conn = UI_CONN_ONLINE;
         cat->conn_msg[0] = '\0';
+        cat->unreachable = false;
         cat->failures = 0;
         if (!cat->refresh_again)
             cat->next_refresh = app->opts->refresh_s > 0 ? app->now + app->opts->refresh_s : 0;
@@ -125,6 +126,9 @@ static void list_arrived(ui_app *app, net_result *r)
     } else {
         cat->conn = UI_CONN_FAILED;
         status_text(&r->res, r->status, cat->conn_msg, sizeof cat->conn_msg);
+        cat->unreachable = r->status == API_ERR_UNREACHABLE;
+        if (cat->unreachable && !app->opts->kiosk && (cat->failures == 0 || app->msg[0] == '\0'))
+            ui_message(app, true, "No API at %s: make local-up, or set BOXOFFICE_API_URL", app->opts->api.base_url);
         cat->failures++;
         cat->next_refresh = app->now + backoff_s(cat->failures);
     }

@@ -29,7 +29,8 @@ static void draw_header(ui_app *app)
     int state_attr = failed ? ui_attr(app, UI_A_ERROR) : attr;
     ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
     char left[700];
-    snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, app->opts->api.base_url ? app->opts->api.base_url : "");
+    snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, /* the API's address is for operators, not customers */
+             !app->opts->kiosk && app->opts->api.base_url ? app->opts->api.base_url : "");
     char safe[700];
     bo_text_sanitize(safe, sizeof safe, left);
     ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);

@@ -1,6 +1,7 @@
 /* The concert detail: every field, seats left, price; `b` buys. Reloads the concert on entry. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bo_money.h"
 #include "client_time.h"
@@ -56,6 +57,14 @@ static void draw(ui_app *app, const ui_rect *a)
             snprintf(line, sizeof line, "! %s", c->bad->problems[i]);
             ui_draw_text(y++, x, w - 2, line, ui_attr(app, UI_A_SOLDOUT), false);
         }
+    } else if (client_time_past(c->date, time(NULL)) == 1) {
+        char line[160];
+        snprintf(line, sizeof line, "Past: this concert was on %s.", date);
+        ui_draw_text(y++, x, w - 2, line, ui_attr(app, UI_A_SOLDOUT), false);
+        if (y < a->y + a->h - 1)
+            ui_draw_text(y, x, w - 2,
+                         app->opts->kiosk ? "No tickets are sold for it." : "b asks before selling tickets for it.",
+                         ui_attr(app, UI_A_DIM), false);
     } else if (y < a->y + a->h - 1) {
         if (c->seats_left > 0)
             ui_draw_text(y, x, w - 2, "Press b to sell tickets for this concert.", ui_attr(app, UI_A_DIM), false);
@@ -82,13 +91,13 @@ static int key(ui_app *app, ui_action act, int k)
             ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left for %s", app->current.name);
             return UI_HANDLED | UI_REDRAW;
         }
-        ui_push(app, &ui_screen_buy);
+        ui_sell_open(app); /* a past concert: refused on a kiosk, asked first at the window */
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_DOOR: /* check-in needs the operator key; a kiosk's customers never get there */
         if (!app->have_current || app->opts->kiosk)
             return UI_HANDLED;
         if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0') {
-            ui_message(app, true, "Door mode needs the operator key (BOXOFFICE_API_KEY)");
+            ui_prompt_open(app, UI_PROMPT_KEY); /* says where the key is set */
             return UI_HANDLED | UI_REDRAW;
         }
         if (ui_door_open(app, app->current.id))

@@ -1,11 +1,13 @@
 /* The concert list: columns date, name, venue, price, seats left; sort, incremental filter,
- * scrolling that draws only the visible rows; mouse selection. */
+ * scrolling that draws only the visible rows; mouse selection. Past concerts (client_time_past) come after
+ * the upcoming ones, marked "past"; a kiosk does not list them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bo_money.h"
+#include "client_config.h"
 #include "client_time.h"
 #include "ui_app.h"
 #include "ui_list_filter.h"
@@ -24,6 +26,7 @@ typedef struct list_state {
     size_t view_n, view_cap;
     size_t sel, top;
     int list_y, list_rows;             /* where the rows were drawn last (mouse) */
+    size_t listed;                     /* the concerts this list can show: a kiosk's leave out past ones */
     char filter[256];
     bool filtering;
 } list_state;
@@ -39,6 +42,31 @@ static const bo_concert *selected(const ui_app *app)
     if (ls->view_n == 0 || ls->sel >= ls->view_n)
         return NULL;
     return &app->cat.data.items[ls->view[ls->sel]];
+}
+
+/* Moves the past concerts of view[0..n) after the upcoming ones, each part in its order; on a kiosk they
+ * are dropped. Returns how many remain. */
+static size_t past_last(const ui_app *app, size_t *view, size_t n)
+{
+    time_t now = time(NULL);
+    size_t up = 0, past = 0;
+    size_t *later = n > 0 ? malloc(n * sizeof *later) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (client_time_past(app->cat.data.items[view[i]].date, now) == 1) {
+            if (later != NULL)
+                later[past++] = view[i];
+            else if (!app->opts->kiosk) /* no room to keep them aside: listed where they are */
+                view[up++] = view[i];
+        } else {
+            view[up++] = view[i];
+        }
+    }
+    if (!app->opts->kiosk && later != NULL) {
+        memcpy(view + up, later, past * sizeof *later);
+        up += past;
+    }
+    free(later);
+    return up;
 }
 
 /* Re-applies the filter to the catalogue; keeps keep_id selected when it is still shown (NULL: the
@@ -65,6 +93,13 @@ static void rebuild(ui_app *app, const char *keep_id)
         ls->view_cap = app->cat.data.n;
     }
     ls->view_n = app->cat.data.n > 0 ? ui_list_filter(&app->cat.data, ls->filter, ls->view) : 0;
+    ls->view_n = past_last(app, ls->view, ls->view_n);
+    ls->listed = app->cat.data.n;
+    if (app->opts->kiosk) {
+        time_t now = time(NULL);
+        for (size_t i = 0; i < app->cat.data.n; i++)
+            ls->listed -= client_time_past(app->cat.data.items[i].date, now) == 1;
+    }
     size_t at = ui_list_filter_find(&app->cat.data, ls->view, ls->view_n, keep);
     if (at != (size_t)-1)
         ls->sel = at;
@@ -124,6 +159,8 @@ static void draw_row(ui_app *app, int y, int cols, const bo_concert *c, bool sel
         if (!selected)
             mvaddch(y, 0, '!' | (chtype)ui_attr(app, UI_A_SOLDOUT));
         ui_draw_text(y, col.seats_x, col.seats_w, "! DAMAGED", selected ? base : ui_attr(app, UI_A_SOLDOUT), true);
+    } else if (client_time_past(c->date, time(NULL)) == 1) {
+        ui_draw_text(y, col.seats_x, col.seats_w, "past", selected ? base : ui_attr(app, UI_A_DIM), true);
     } else if (c->seats_left <= 0) {
         ui_draw_text(y, col.seats_x, col.seats_w, "SOLD OUT", selected ? base : ui_attr(app, UI_A_SOLDOUT), true);
     } else {
@@ -143,9 +180,9 @@ static void draw(ui_app *app, const ui_rect *a)
         snprintf(title, sizeof title, "Concerts");
     else if (ls->filtering || ls->filter[0] != '\0')
         snprintf(title, sizeof title, "Concerts %zu of %zu \xc2\xb7 sort: %s \xc2\xb7 filter: %s%s", ls->view_n,
-                 app->cat.data.n, bo_sort_name(app->cat.sort), ls->filter, ls->filtering ? "_" : "");
+                 ls->listed, bo_sort_name(app->cat.sort), ls->filter, ls->filtering ? "_" : "");
     else
-        snprintf(title, sizeof title, "Concerts %zu \xc2\xb7 sort: %s", app->cat.data.n, bo_sort_name(app->cat.sort));
+        snprintf(title, sizeof title, "Concerts %zu \xc2\xb7 sort: %s", ls->listed, bo_sort_name(app->cat.sort));
     ui_draw_text(a->y, 1, a->w - 2, title, ui_attr(app, UI_A_TITLE), false);
     int hy = a->y + 1, hattr = ui_attr(app, UI_A_DIM) | A_UNDERLINE;
     attron(hattr);
@@ -162,6 +199,23 @@ static void draw(ui_app *app, const ui_rect *a)
         rows = 1;
     ls->list_y = y0;
     ls->list_rows = rows;
+    if (!app->cat.have_data && app->cat.conn == UI_CONN_FAILED && app->cat.unreachable) {
+        /* a first start without a stack: what was tried and what to do (the URL is not a kiosk's business) */
+        char line[700], hint[512];
+        if (app->opts->kiosk) {
+            ui_draw_text(y0 + 1, 2, a->w - 4, "Out of service: the box office cannot reach its server; retrying.",
+                         ui_attr(app, UI_A_SOLDOUT), false);
+            return;
+        }
+        snprintf(line, sizeof line, "Nothing answers at %s (retrying).", app->opts->api.base_url);
+        ui_draw_text(y0 + 1, 2, a->w - 4, line, ui_attr(app, UI_A_SOLDOUT), false);
+        config_hint(CONFIG_HINT_URL, hint, sizeof hint);
+        int y = y0 + 3;
+        char *save = NULL;
+        for (char *l = strtok_r(hint, "\n", &save); l != NULL && y < a->y + a->h; l = strtok_r(NULL, "\n", &save))
+            ui_draw_text(y++, 2, a->w - 4, l, 0, false);
+        return;
+    }
     if (!app->cat.have_data) {
         ui_draw_text(y0 + 1, 2, a->w - 4,
                      app->cat.conn == UI_CONN_FAILED ? "No data yet \xe2\x80\x94 the server did not answer; retrying."
@@ -212,7 +266,10 @@ static void open_selected(ui_app *app, bool buy)
         ui_message(app, true, "Out of memory");
         return;
     }
-    ui_push(app, buy ? &ui_screen_buy : &ui_screen_detail);
+    if (buy)
+        ui_sell_open(app); /* a past concert: refused on a kiosk, asked first at the window */
+    else
+        ui_push(app, &ui_screen_detail);
 }
 
 static int mouse(ui_app *app)
@@ -302,7 +359,7 @@ static int key(ui_app *app, ui_action act, int k)
         if (app->opts->kiosk)
             ui_message(app, true, "Not available in kiosk mode");
         else if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0')
-            ui_message(app, true, "Not allowed: operator key required");
+            ui_prompt_open(app, UI_PROMPT_KEY); /* says where the key is set */
         else
             ui_push(app, &ui_screen_create);
         break;
@@ -310,7 +367,7 @@ static int key(ui_app *app, ui_action act, int k)
         if (app->opts->kiosk)
             ui_message(app, true, "Not available in kiosk mode");
         else if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0')
-            ui_message(app, true, "Not allowed: operator key required");
+            ui_prompt_open(app, UI_PROMPT_KEY);
         else
             ui_push(app, &ui_screen_find);
         break;

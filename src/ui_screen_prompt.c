@@ -1,8 +1,11 @@
 /* Modal questions drawn over the current screen: quit while a form has input, discard a form,
- * leave a sale unconfirmed, and the kiosk exit PIN. */
+ * leave a sale unconfirmed, sell for a past concert, and the kiosk exit PIN. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "client_config.h"
+#include "client_time.h"
 #include "ui_app.h"
 #include "ui_pin.h"
 #include "ui_screens.h"
@@ -51,6 +54,21 @@ void ui_prompt_open(ui_app *app, ui_prompt_kind kind)
     }
     if (ui_push(app, &ui_screen_prompt))
         st(app)->kind = kind;
+    if (kind == UI_PROMPT_KEY)
+        ui_message(app, true, "Not allowed: operator key required");
+}
+
+void ui_sell_open(ui_app *app)
+{
+    bool recheck = app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0;
+    if (!recheck && client_time_past(app->current.date, time(NULL)) == 1) {
+        if (app->opts->kiosk)
+            ui_message(app, true, "Not for sale: this concert has already taken place");
+        else
+            ui_prompt_open(app, UI_PROMPT_PAST);
+        return;
+    }
+    ui_push(app, &ui_screen_buy);
 }
 
 static void enter(ui_app *app)
@@ -75,7 +93,7 @@ static void draw(ui_app *app, const ui_rect *a)
 {
     prompt_state *ps = st(app);
     int w = a->w - 8 > 70 ? 70 : a->w - 8;
-    int h = ps->kind == UI_PROMPT_PIN ? 8 : 6;
+    int h = ps->kind == UI_PROMPT_PIN ? 8 : ps->kind == UI_PROMPT_KEY ? 7 : 6;
     int y = a->y + (a->h - h) / 2, x = (a->w - w) / 2;
     if (y < a->y)
         y = a->y;
@@ -105,6 +123,28 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_text(y + 2, x + 2, w - 4, "To check it later: b on this concert.", A_NORMAL, false);
         ui_draw_text(y + 3, x + 2, w - 4, "y = leave \xc2\xb7 n, Esc or Enter = stay", ui_attr(app, UI_A_KEY), false);
         break;
+    case UI_PROMPT_PAST: {
+        char when[64], line[160];
+        client_time_format(app->current.date, app->current.timezone, when, sizeof when);
+        snprintf(line, sizeof line, "This concert was on %s \xe2\x80\x94 sell anyway?", when);
+        ui_draw_box(app, y, x, h, w, "Concert is past");
+        ui_draw_text(y + 1, x + 2, w - 4, line, A_BOLD, false);
+        ui_draw_text(y + 2, x + 2, w - 4, app->current.name, A_NORMAL, false);
+        ui_draw_text(y + 3, x + 2, w - 4, "y = sell anyway \xc2\xb7 n, Esc or Enter = do not sell",
+                     ui_attr(app, UI_A_KEY), false);
+        break;
+    }
+    case UI_PROMPT_KEY: {
+        char hint[512], *save = NULL;
+        int row = y + 2;
+        config_hint(CONFIG_HINT_KEY, hint, sizeof hint);
+        ui_draw_box(app, y, x, h, w, "Operator key required");
+        ui_draw_text(y + 1, x + 2, w - 4, "Not allowed without the operator key.", A_BOLD, false);
+        for (char *l = strtok_r(hint, "\n", &save); l != NULL && row < y + h - 2; l = strtok_r(NULL, "\n", &save))
+            ui_draw_text(row++, x + 2, w - 4, l, A_NORMAL, false);
+        ui_draw_text(y + h - 2, x + 2, w - 4, "Any key closes this", ui_attr(app, UI_A_KEY), false);
+        break;
+    }
     case UI_PROMPT_PIN:
         ui_draw_box(app, y, x, h, w, "Exit kiosk");
         ui_form_draw(app, &ps->pin, y + 2, x + 2, w - 4);
@@ -149,6 +189,18 @@ static int key(ui_app *app, ui_action act, int k)
                        app->sale.concert_name);
         } else if (act == UI_ACT_BACK || act == UI_ACT_NEW || act == UI_ACT_OPEN) {
             ui_pop(app);
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case UI_PROMPT_KEY: /* a notice: any key closes it; quit, help and the like then act as usual */
+        ui_pop(app);
+        return act == UI_ACT_BACK || act == UI_ACT_OPEN || act == UI_ACT_NONE ? UI_HANDLED | UI_REDRAW : UI_UNHANDLED;
+    case UI_PROMPT_PAST:
+        if (act == UI_ACT_YES) {
+            ui_pop(app);
+            ui_push(app, &ui_screen_buy);
+        } else if (act == UI_ACT_BACK || act == UI_ACT_NEW || act == UI_ACT_OPEN) {
+            ui_pop(app);
+            ui_message(app, false, "Nothing sold: the concert is past");
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_PROMPT_PIN:

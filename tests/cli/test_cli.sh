@@ -51,6 +51,12 @@ expect 1 "create with a 3-decimal price is refused before sending" -- "$bin" cre
 expect 5 "create without a key" -- env -u BOXOFFICE_API_KEY "$bin" create --name "Nokey $tag" --date 2027-01-01 \
   --venue V --tickets 1 --price 1
 ok "create without a key says why" grep -q "Not allowed" "$err"
+says_where_the_key_is() {
+  grep -q 'BOXOFFICE_API_KEY' "$err" && grep -qF "api_key in $XDG_CONFIG_HOME/boxoffice/config" "$err" && grep -q 'make local-up' "$err"
+}
+ok "create without a key says where the key is set" says_where_the_key_is
+expect 1 "order with cash but without a key is refused before sending" -- env -u BOXOFFICE_API_KEY "$bin" order x --quantity 1 --pay cash
+ok "and says where the key is set" says_where_the_key_is
 expect 5 "create with a wrong key" -- env BOXOFFICE_API_KEY=wrong-key "$bin" create --name "Badkey $tag" \
   --date 2027-01-01 --venue V --tickets 1 --price 1
 expect 0 "list after create" -- "$bin" --json list
@@ -117,8 +123,22 @@ done
 if [ -n "$free_port" ]; then
   expect 6 "unreachable server" -- "$bin" --api-url "http://127.0.0.1:$free_port/dev" list
   ok "unreachable says so" grep -qi "unreachable" "$err"
+  ok "unreachable names the URL and how to start or point at an API" bash -c "grep -qF 'http://127.0.0.1:$free_port/dev' '$err' \
+    && grep -q 'make local-up' '$err' && grep -q 'BOXOFFICE_API_URL' '$err'"
   expect 6 "unreachable server, buy" -- "$bin" --api-url "http://127.0.0.1:$free_port/dev" buy x --name A --email a@example.com
 fi
+
+# --- a past concert (started more than 3 hours ago) is not sold without --past (2); nothing is sent
+expect 0 "create a concert that started two days ago" -- "$bin" --json create --name "Past $tag" \
+  --date "$(date -u -d '-2 days' +%Y-%m-%dT%H:%M:%SZ)" --venue "Hall P" --tickets 3 --price 5 --timezone Europe/Vienna
+pid=$(jq -r .id "$out")
+expect 2 "buy of a past concert without --past" -- "$bin" buy "$pid" --name "Ada" --email "ada@example.com"
+ok "the refusal says when it was and how to sell anyway" bash -c "grep -q 'this concert was on .* CET' '$err' && grep -q -- '--past' '$err'"
+expect 2 "order of a past concert without --past" -- "$bin" order "$pid" --quantity 1 --pay cash
+ok "nothing was sold" test "$(seats "$pid")" = 3
+expect 0 "buy of a past concert with --past" -- "$bin" buy "$pid" --name "Ada" --email "ada@example.com" --past
+expect 0 "order of a past concert with --past" -- "$bin" order "$pid" --quantity 1 --pay cash --past
+ok "--past sold them" test "$(seats "$pid")" = 1
 
 # --- config: where the URL and key come from, never the key itself
 expect 0 "config --json" -- "$bin" --json config

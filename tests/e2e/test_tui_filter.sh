@@ -35,7 +35,8 @@ tui_log "typing \"$lower\" narrowed the list to $n of $total"
 rows=$(tui_screen | sed -n '4,26p' | grep -E '^[ >]([A-Z][a-z]{2} )?[0-9]{2} [A-Z][a-z]{2} ' || true)
 [ "$(wc -l <<<"$rows")" -eq "$n" ] || [ "$n" -gt 23 ] || tui_fail "expected $n rows"
 # the earliest concert that does not match (on the first screen once the filter is cleared)
-other=$(api_list | jq -r --arg f "$lower" '[.[] | select(((.name + .venue) | ascii_downcase | contains($f)) | not)] | sort_by(.date) | .[0].name')
+other=$(api_list | jq -r --arg f "$lower" "[.[] | select(((.name + .venue) | ascii_downcase | contains(\$f)) | not)
+  | select(($(api_past_jq)) | not)] | sort_by(.date) | .[0].name") # past concerts are listed last
 tui_has "$(short_name "$other")" && tui_fail "\"$other\" should be filtered out"
 
 # Backspace widens again, Enter keeps the filter, Esc clears it

@@ -2,7 +2,8 @@
 # Kiosk mode: no way to the create form; q without the PIN does not quit (no PIN configured: no way at
 # all); a wrong PIN is refused, and after 3 wrong ones the next try must wait (growing, then a lockout);
 # the right PIN quits; the idle timeout clears a half-filled form; the key bar offers no "new" and no
-# "quit"; --inspect (it would show customers' data) cannot be combined with --kiosk.
+# "quit"; --inspect (it would show customers' data) cannot be combined with --kiosk; past concerts and the
+# API's URL are not shown.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -21,6 +22,20 @@ bar=$(tui_screen | tail -n 1)
 grep -q "buy" <<<"$bar" || tui_fail "the kiosk's key bar does not offer buy: $bar"
 grep -Eq "n new|quit|inspector" <<<"$bar" && tui_fail "the kiosk's key bar offers what a kiosk cannot do: $bar"
 tui_log "kiosk key bar: $bar"
+# customers see neither the API's address nor concerts that are over (the demo data has past ones)
+tui_has "$BOXOFFICE_API_URL" && tui_fail "the kiosk's header shows the API's URL: $(tui_screen | head -n 1)"
+total=$(api_list | jq length)
+past=$(api_list | jq -c "[.[] | select($(api_past_jq))]")
+npast=$(jq length <<<"$past")
+[ "$npast" -ge 1 ] || tui_fail "no past concert in the API (the demo data has some)"
+tui_wait "Concerts $((total - npast)) "
+pname=$(jq -r 'max_by(.availableTickets) | .name' <<<"$past")
+tui_keys /
+tui_type "$(short_name "$pname")"
+tui_wait "Concerts 0 of $((total - npast))"
+tui_esc
+tui_wait "Concerts $((total - npast)) "
+tui_log "the kiosk lists $((total - npast)) of $total concerts: none of the $npast past ones; no URL in the header"
 tui_keys n
 tui_wait "Not available in kiosk mode"
 tui_has "New concert" && tui_fail "the create form opened in kiosk mode"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The list shows dates in the venue's time zone with its abbreviation (at 100x30 and 80x24), the demo
-# catalogue (names read from assets/concerts.json, checked against the API),
-# wide characters line up with the columns, sold-out rows are marked, and `s` sorts.
+# catalogue (names read from assets/concerts.json, checked against the API; each demo concert in its venue's
+# zone), wide characters line up with the columns, sold-out rows are marked, past concerts come last,
+# marked, and are sold only after a question, and `s` sorts (past ones still last).
 . "$(dirname "$0")/tui_lib.sh"
 . "$TUI_ROOT/tests/lib/venue_time.sh"
 tui_require
@@ -65,6 +66,13 @@ for i in $(seq 0 4 $((n_assets - 1))); do
   row=$(tui_screen | grep -F -- "$short" | grep -v "filter:" | head -n 1)
   [ -n "$row" ] || tui_fail "no row for \"$name\""
   shown=$(awk '{print $NF}' <<<"$row")
+  if jq -e "$(api_past_jq)" <<<"$c" >/dev/null; then
+    [ "$shown" = "past" ] || tui_fail "past \"$name\" is not marked past: $row"
+    tui_esc
+    tui_wait "Concerts $total "
+    checked=$((checked + 1))
+    continue
+  fi
   [ "$shown" = "OUT" ] && shown=0 && { grep -q "SOLD OUT" <<<"$row" || tui_fail "bad row: $row"; }
   [[ " $seats_all " == *" $shown "* ]] || tui_fail "row of \"$name\" shows $shown seats, the API says $seats_all: $row"
   if [ "$seats_all" = "0" ]; then
@@ -75,6 +83,56 @@ for i in $(seq 0 4 $((n_assets - 1))); do
   checked=$((checked + 1))
 done
 tui_log "$checked demo concerts found by name with their seats left"
+
+# The demo data is dated from today, each concert in its venue's zone: every demo concert has a time zone,
+# a Vienna one is shown in Vienna's time (CET or CEST, not UTC).
+untimed=$(api_list | jq -r --slurpfile a "$TUI_ASSETS" '.[] | select(.name as $n | $a[0] | any(.name == $n))
+  | select((.timezone // "") == "") | .name')
+[ -z "$untimed" ] || tui_fail "demo concerts without a time zone: $untimed"
+wien=$(api_demo_pick '.timezone == "Europe/Vienna"')
+[ -n "$wien" ] || tui_fail "no demo concert in Vienna"
+tui_row_in_venue_time "$wien"
+tui_wait "Concerts $total "
+tui_log "demo concerts have time zones; Vienna: $TUI_VENUE_TIME"
+
+# Past concerts come after the upcoming ones, marked "past"; b on one asks first (n: nothing sold, y: the
+# sell form), and its detail says when it was.
+past=$(api_list | jq -c "[.[] | select($(api_past_jq))]")
+npast=$(jq length <<<"$past")
+[ "$npast" -ge 1 ] || tui_fail "the demo data has no past concert"
+tui_keys End
+tui_wait_re "[0-9]+-$total of $total"
+rows=$(tui_screen | sed -n '4,28p' | grep -v '^ *$') # the list's rows at 100x30
+tail -n "$npast" <<<"$rows" | grep -qv 'past *$' && tui_fail "the last $npast rows are not all marked past: $rows"
+if [ "$(wc -l <<<"$rows")" -gt "$npast" ]; then
+  tail -n $((npast + 1)) <<<"$rows" | head -n 1 | grep -q 'past *$' && tui_fail "an upcoming row is marked past: $rows"
+fi
+gone=$(jq -c '[.[] | select(.availableTickets > 0)] | max_by(.availableTickets)' <<<"$past")
+gname=$(jq -r .name <<<"$gone") gseats=$(jq -r .availableTickets <<<"$gone")
+when=$(LC_ALL=C TZ=$(jq -r '.timezone // "UTC"' <<<"$gone") date -d "$(jq -r .date <<<"$gone")" '+%a %d %b %Y %H:%M %Z')
+tui_keys /
+tui_type "$(short_name "$gname")"
+tui_keys Enter
+tui_wait_gone "filter: $(short_name "$gname")_"
+tui_keys b
+tui_wait "This concert was on $when"
+tui_has "Sell tickets" && tui_fail "the sell form opened before the question was answered"
+tui_keys n
+tui_wait "Nothing sold: the concert is past"
+tui_has "Sell tickets" && tui_fail "n opened the sell form"
+tui_keys Enter
+tui_wait "Past: this concert was on $when."
+tui_keys b
+tui_wait "This concert was on $when"
+tui_keys y
+tui_wait "Sell tickets"
+[ "$(api_get "$(jq -r .id <<<"$gone")" | jq .availableTickets)" = "$gseats" ] || tui_fail "seats of \"$gname\" changed"
+tui_esc
+tui_wait_gone "Sell tickets"
+tui_esc
+tui_esc
+tui_wait "Concerts $total "
+tui_log "$npast past concerts listed last, marked; b asks first (\"$gname\", $when)"
 
 # Columns line up with wide characters: the price column ends at the same display column on a
 # CJK/Hangul row as on the header.
@@ -91,6 +149,7 @@ if [ -n "$wide" ]; then
   price=$(api_by_name "$wide" | jq -r '.ticketPrice | tostring')
   case "$price" in *.*) ;; *) price="$price.00" ;; esac
   [[ "$price" =~ \.[0-9]$ ]] && price="${price}0"
+  price=$(sed -E ':a; s/^([0-9]+)([0-9]{3})/\1,\2/; ta' <<<"$price") # shown with thousands separators
   pcol=$(tui_col_of "$row" "$price ")
   pheader=$(tui_col_of "$header" "Price")
   [ "$pcol" -ge 0 ] || tui_fail "price $price not found on the row: $row"
@@ -121,7 +180,7 @@ tui_keys Home  # the selection follows its concert when sorting: go to the top
 tui_wait_re "^>.*"
 sleep 0.3
 first=$(tui_screen | grep '^>' | head -n 1)
-expected=$(api_list | jq -r 'sort_by(.name) | .[0].name')
+expected=$(api_list | jq -r "[.[] | select(($(api_past_jq)) | not)] | sort_by(.name) | .[0].name")
 grep -qF -- "$(short_name "$expected" 10)" <<<"$first" || tui_fail "sorted by name, first row is not \"$expected\": $first"
 tui_keys s
 tui_wait "sort: seats left"

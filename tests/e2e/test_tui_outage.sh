@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Never freeze, never lie: on a PRIVATE stack, (1) a hung API (gateway stopped with SIGSTOP) leaves the
-# list scrollable while the refresh spins, then marks the data stale; (2) the API going down shows
+# Never freeze, never lie: (0) with nothing at the URL the list names it and says how to start the local
+# stack or set BOXOFFICE_API_URL, and n/f without a key say where the key is set; on a PRIVATE stack,
+# (1) a hung API (gateway stopped with SIGSTOP) leaves the list scrollable while the refresh spins, then
+# marks the data stale; (2) the API going down shows
 # "Server unreachable — retrying" with the last data kept and its age, and a sale attempt gives a
 # readable error that says it was not sold (nothing reached the server: no "retrying", no "unconfirmed");
 # (3) when the API comes back the box office recovers by itself.
@@ -10,13 +12,39 @@ tui_require
 # a PRIVATE stack (tests/lib/stack.sh) on ports of this suite's range, so the shared one is untouched
 . "$TUI_ROOT/tests/lib/stack.sh"
 export STACK_PORT_MIN=${TUI_PRIVATE_PORT_MIN:-3580} STACK_PORT_MAX=${TUI_PRIVATE_PORT_MAX:-3599}
+
+# (0) nothing listens at the URL (a first start without a stack): the list names the URL and what to do,
+# and keys that need the operator key say where it is set
+closed=$(free_port) || tui_fail "no free port"
+BOXOFFICE_API_URL="http://127.0.0.1:$closed/dev" BOXOFFICE_API_KEY="" TUI_RECORD=0 tui_start 100 30 -- --refresh 1
+tui_wait "Nothing answers at http://127.0.0.1:$closed/dev"
+tui_wait "make local-up"
+tui_wait "BOXOFFICE_API_URL"
+tui_wait "api_url in $TUI_TMP/config/boxoffice/config"
+tui_wait "No API at http://127.0.0.1:$closed/dev: make local-up, or set BOXOFFICE_API_URL"
+for k in n f; do
+  tui_keys "$k"
+  tui_wait "Operator key required"
+  tui_wait "Not allowed: operator key required"
+  tui_wait "Set the operator key in BOXOFFICE_API_KEY"
+  tui_wait "api_key in $TUI_TMP/config/boxoffice/config"
+  tui_wait "prints the file that holds the local stack's key"
+  tui_esc
+  tui_wait_gone "Operator key required"
+done
+tui_keys q
+tui_wait "EXITED rc=0"
+tui_stop
+tui_log "no API: the URL and make local-up are named; n and f without a key say where the key goes"
+
 tui_private_stack
-# three concerts from the demo catalogue
+# three upcoming concerts from the demo catalogue (dated from today by seed.sh)
+"$TUI_ROOT/scripts/seed.sh" --print "$TUI_ASSETS" | jq -c --arg now "$(date -u +%FT%TZ)" '[.[] | select(.date > $now)] | sort_by(.date) | .[0:3]' >"$TUI_TMP/three.json"
 for i in 0 1 2; do
-  jq -c ".[$i]" "$TUI_ASSETS" | curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" \
+  jq -c ".[$i]" "$TUI_TMP/three.json" | curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" \
     --data-binary @- "$url/concerts" >/dev/null || tui_fail "cannot create a concert"
 done
-name=$(jq -r '.[0].name' "$TUI_ASSETS")
+name=$(jq -r '.[0].name' "$TUI_TMP/three.json")
 
 # straight at the API, no recording pass-through: what is tested is the client seeing the API's own socket
 # hang and go away (a pass-through would turn "refused" into "reset"); its answers are the list's, checked

@@ -157,14 +157,36 @@ tui_row_of() { tui_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1 | awk '{p
 # Demo concerts (from assets) whose name is unique in the API and that match a jq condition on the API's
 # record, e.g. api_demo_pick '.availableTickets == 0' or api_demo_pick 'true' 'max_by(.availableTickets)'.
 # Prints the API's record (JSON) of the chosen one; empty when none. Other suites may add concerts with
-# the same names: a unique name keeps the filter down to one row.
+# the same names: a unique name keeps the filter down to one row. The demo's past concerts (a kiosk hides
+# them, the window asks before selling) are never picked.
 api_demo_pick() {
   local cond=$1 choose=${2:-'.[0]'}
-  api_list | jq -c --slurpfile a "$TUI_ASSETS" "
+  api_list | jq -c --slurpfile a "$TUI_ASSETS" --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "
     group_by(.name) | map(select(length == 1) | .[0])
     | map(. as \$c | select(\$a[0] | any(.name == \$c.name)))
+    | map(select(.date > \$now))
     | map(select($cond)) | if length == 0 then empty else $choose end"
 }
+
+# tui_row_in_venue_time CONCERT_JSON: filters the list for the concert (by its name) and checks that its row
+# starts with its date in its venue's zone (tests/lib/venue_time.sh; sets TUI_VENUE_TIME to it); the filter
+# is cleared again.
+tui_row_in_venue_time() {
+  declare -F venue_time_short >/dev/null || . "$TUI_ROOT/tests/lib/venue_time.sh"
+  local short row
+  short=$(short_name "$(jq -r .name <<<"$1")")
+  TUI_VENUE_TIME=$(venue_time_short "$(jq -r .date <<<"$1")" "$(jq -r '.timezone // "UTC"' <<<"$1")")
+  tui_keys /
+  tui_type "$short"
+  tui_wait "filter: $short"
+  row=$(tui_screen | grep -F -- "$short" | grep -v "filter:" | head -n 1)
+  [[ "$row" == ?"$TUI_VENUE_TIME "* ]] || tui_fail "\"$short\" should start \"$TUI_VENUE_TIME\": $row"
+  tui_esc
+}
+
+# The API's concerts that the box office calls past (client_time_past: 3 hours after the start), as a jq
+# filter for dates in the API's "…Z" form: api_list | jq "[.[] | select($(api_past_jq))]"
+api_past_jq() { printf '.date < "%s"' "$(date -u -d '-3 hours' +%Y-%m-%dT%H:%M:%SZ)"; }
 
 # ---- orders (issue 11) ----
 # Fails when the API has no orders: API Gateway (and our local gateway) answers an unknown route with

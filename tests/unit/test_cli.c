@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "http_stub.h"
@@ -18,14 +19,14 @@
 #define CONCERTS "[{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}," \
                  "{\"id\":\"c-2\",\"name\":\"Evil\\u001b[2J Band\",\"date\":\"2026-11-01\",\"venue\":\"Hall\",\"availableTickets\":0,\"ticketPrice\":1234.5}]"
 
-#define GOOD_C1 "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}"
+#define GOOD_C1 "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2099-01-01\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}"
 /* one catalogue, every kind of bad record among good ones */
 #define BAD_CONCERTS "[" GOOD_C1 "," \
-    "{\"id\":\"neg-seats\",\"name\":\"Neg\",\"date\":\"2027-01-02\",\"venue\":\"V\",\"availableTickets\":-5,\"ticketPrice\":10}," \
-    "{\"id\":\"huge-price\",\"name\":\"Huge\",\"date\":\"2027-01-03\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":90000000000000.01}," \
-    "{\"id\":\"bidi\\u202eid\",\"name\":\"Bidi\",\"date\":\"2027-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}," \
-    "{\"id\":\"esc\\u001b[31mid\",\"name\":\"Esc\",\"date\":\"2027-01-05\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}," \
-    "{\"id\":\"srv\",\"name\":\"Srv\",\"date\":\"2027-01-06\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\",\"ticketPrice\":10," \
+    "{\"id\":\"neg-seats\",\"name\":\"Neg\",\"date\":\"2099-01-02\",\"venue\":\"V\",\"availableTickets\":-5,\"ticketPrice\":10}," \
+    "{\"id\":\"huge-price\",\"name\":\"Huge\",\"date\":\"2099-01-03\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":90000000000000.01}," \
+    "{\"id\":\"bidi\\u202eid\",\"name\":\"Bidi\",\"date\":\"2099-01-04\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}," \
+    "{\"id\":\"esc\\u001b[31mid\",\"name\":\"Esc\",\"date\":\"2099-01-05\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}," \
+    "{\"id\":\"srv\",\"name\":\"Srv\",\"date\":\"2099-01-06\",\"venue\":\"V\",\"availableTickets\":\"9007199254740993\",\"ticketPrice\":10," \
     "\"problems\":[\"availableTickets: 9007199254740993 cannot be represented\"]}]"
 
 static void no_subcommand_is_the_ui(void **state)
@@ -345,7 +346,7 @@ static void show_prints_ids_clean_and_json_whole(void **state)
     for (size_t i = 0; i < n; i++)
         name[i] = (char)('A' + i % 26);
     name[n] = '\0';
-    snprintf(body, n + 256, "{\"id\":\"long\",\"name\":\"%s\",\"date\":\"2027-01-01\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}", name);
+    snprintf(body, n + 256, "{\"id\":\"long\",\"name\":\"%s\",\"date\":\"2099-01-01\",\"venue\":\"V\",\"availableTickets\":5,\"ticketPrice\":10}", name);
     stub_push(s, 200, body);
     assert_int_equal(stub_cli_run(s, "k", &o, "--json", "show", "long", NULL), 0);
     cJSON *j = cJSON_Parse(o.out);
@@ -428,6 +429,10 @@ static void create_outcomes(void **state)
     stub_cli_free(&o);
     stub_push(s, 403, "{\"message\":\"Forbidden\"}");
     assert_int_equal(CREATE(), CLI_EXIT_FORBIDDEN);
+    /* a refused key says where the key is set */
+    assert_non_null(strstr(o.err, "BOXOFFICE_API_KEY"));
+    assert_non_null(strstr(o.err, "api_key in "));
+    assert_non_null(strstr(o.err, "make local-up"));
     stub_cli_free(&o);
     stub_push(s, 400, "{\"error\":\"venue is too long\"}");
     assert_int_equal(CREATE(), CLI_EXIT_API);
@@ -463,7 +468,60 @@ static void unreachable_is_6(void **state)
     assert_int_equal(cli_run(&a, &cfg, stdout, err), CLI_EXIT_UNAVAILABLE);
     fclose(err);
     assert_non_null(strstr(err_text, "unreachable"));
+    /* the URL tried and what to do about it */
+    assert_non_null(strstr(err_text, url));
+    assert_non_null(strstr(err_text, "make local-up"));
+    assert_non_null(strstr(err_text, "BOXOFFICE_API_URL"));
     free(err_text);
+}
+
+/* A concert whose start lies more than the grace in the past is not sold without --past: nothing is sent;
+ * with --past it is sold, and an unconfirmed retry's command keeps the flag. */
+static void buy_and_order_of_a_past_concert_need_past(void **state)
+{
+    (void)state;
+    http_stub *s = stub_start();
+    stub_cli_out o = {0};
+    char past[300], when[40];
+    time_t t = time(NULL) - 2 * 24 * 3600;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    snprintf(past, sizeof past, "{\"id\":\"c-p\",\"name\":\"Gone\",\"date\":\"%s\",\"venue\":\"V\","
+             "\"availableTickets\":5,\"ticketPrice\":10,\"timezone\":\"Europe/Vienna\"}", when);
+    stub_push(s, 200, past);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", NULL),
+                     CLI_EXIT_API);
+    assert_non_null(strstr(o.err, "this concert was on"));
+    assert_non_null(strstr(o.err, "--past"));
+    assert_int_equal(stub_request_count(s), 1); /* the read only */
+    stub_push(s, 200, past);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-p", "--quantity", "2", "--pay", "cash", NULL), CLI_EXIT_API);
+    assert_non_null(strstr(o.err, "--past"));
+    assert_int_equal(stub_request_count(s), 2);
+    /* within the grace (started an hour ago): sold as any other */
+    t = time(NULL) - 3600;
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    char recent[300];
+    snprintf(recent, sizeof recent, "{\"id\":\"c-r\",\"name\":\"Now\",\"date\":\"%s\",\"venue\":\"V\","
+             "\"availableTickets\":5,\"ticketPrice\":10}", when);
+    stub_push(s, 200, recent);
+    stub_push(s, 201, "{\"id\":\"t-9\"}");
+    stub_push(s, 200, recent);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-r", "--name", "Ada", "--email", "ada@example.org", NULL), 0);
+    /* --past: sold; no answer: the retry command carries --past */
+    stub_push(s, 200, past);
+    for (int i = 0; i < 2; i++)
+        stub_push(s, 503, "{\"error\":\"try again\"}");
+    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", "--past",
+                                  "--idempotency-key", "k-past", NULL), CLI_EXIT_UNCONFIRMED);
+    assert_non_null(strstr(o.err, "--idempotency-key k-past --past"));
+    stub_push(s, 200, past);
+    stub_push(s, 201, "{\"id\":\"t-8\"}");
+    stub_push(s, 200, past);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "buy", "c-p", "--name", "Ada", "--email", "ada@example.org", "--past",
+                                  NULL), 0);
+    assert_non_null(strstr(o.out, "t-8"));
+    stub_cli_free(&o);
+    stub_stop(s);
 }
 
 /* The sale got no answer: exit 7, and the command that re-sends it with the same key, on stderr and in JSON. */
@@ -560,6 +618,7 @@ int main(void)
         cmocka_unit_test(buy_sold_out_is_3),
         cmocka_unit_test(create_outcomes),
         cmocka_unit_test(unreachable_is_6),
+        cmocka_unit_test(buy_and_order_of_a_past_concert_need_past),
         cmocka_unit_test(buy_without_an_answer_prints_the_resolving_command),
         cmocka_unit_test(buy_command_quotes_for_the_shell),
         cmocka_unit_test(idempotency_key_and_timeout_options),

@@ -226,6 +226,23 @@ static void home_is_the_fallback_for_the_config_path(void **state)
     assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
     assert_string_equal(c.api_url, "http://home.example.com/dev");
     config_free(&c);
+    /* the hints name the file under HOME with ~, the variables and the command that starts the stack */
+    char hint[512];
+    config_hint(CONFIG_HINT_URL, hint, sizeof hint);
+    assert_non_null(strstr(hint, "make local-up"));
+    assert_non_null(strstr(hint, "BOXOFFICE_API_URL"));
+    assert_non_null(strstr(hint, "api_url in ~/.config/boxoffice/config"));
+    config_hint(CONFIG_HINT_KEY, hint, sizeof hint);
+    assert_non_null(strstr(hint, "BOXOFFICE_API_KEY"));
+    assert_non_null(strstr(hint, "api_key in ~/.config/boxoffice/config"));
+    assert_non_null(strstr(hint, "make local-up"));
+    assert_null(strstr(hint, home));
+    for (char *l = hint, *nl; l != NULL; l = nl != NULL ? nl + 1 : NULL) { /* lines fit 70 columns */
+        nl = strchr(l, '\n');
+        assert_true((nl != NULL ? (size_t)(nl - l) : strlen(l)) <= 70);
+    }
+    config_hint(CONFIG_HINT_KEY, hint, 8); /* cut, terminated */
+    assert_int_equal(strlen(hint), 7);
     if (saved) {
         setenv("HOME", saved, 1);
         free(saved);

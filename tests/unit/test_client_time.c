@@ -130,6 +130,25 @@ static void bad_days_times_and_zones_are_refused(void **state)
     assert_null(client_time_local_message(CLIENT_TIME_LOCAL_OK));
 }
 
+/* Past for selling: 3 hours after the start; a date alone once its day (UTC) is over plus the grace. */
+static void a_concert_is_past_after_the_grace(void **state)
+{
+    (void)state;
+    time_t start = 1796000000; /* an instant of 2026 */
+    char iso[32];
+    struct tm tm;
+    gmtime_r(&start, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    assert_int_equal(client_time_past(iso, start - 60), 0);
+    assert_int_equal(client_time_past(iso, start + CLIENT_TIME_PAST_GRACE_S - 1), 0);
+    assert_int_equal(client_time_past(iso, start + CLIENT_TIME_PAST_GRACE_S), 1);
+    assert_int_equal(client_time_past("2026-12-05T20:00:00+01:00", 1797000000), 1); /* 5 Dec 19:00Z, now 11 Dec */
+    assert_int_equal(client_time_past("2026-12-05", 1797000000), 1);
+    assert_int_equal(client_time_past("2027-12-05", 1797000000), 0);
+    assert_int_equal(client_time_past("not a date", 1796000000), -1);
+    assert_int_equal(client_time_past(NULL, 1796000000), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +160,7 @@ int main(void)
         cmocka_unit_test(an_instant_with_its_own_offset_is_sent_as_typed),
         cmocka_unit_test(no_zone_means_the_operators_own),
         cmocka_unit_test(bad_days_times_and_zones_are_refused),
+        cmocka_unit_test(a_concert_is_past_after_the_grace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
