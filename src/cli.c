@@ -7,6 +7,7 @@
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "bo_valid_order.h"
 #include "cli.h"
 #include "cli_internal.h"
 #include "client_time.h"
@@ -762,7 +763,7 @@ static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *
         api_idempotency_key_new(key);
     int64_t tendered = -1;
     if (a->tendered != NULL)
-        bo_money_parse(a->tendered, &tendered); /* checked by cli_parse_args */
+        bo_valid_tendered_text(a->tendered, &tendered); /* checked by cli_parse_args */
     bo_order_input in = {
         .concert_id = a->id, .quantity = strtol(a->quantity, NULL, 10), .customer_name = a->name,
         .customer_email = a->email, .attendees = a->attendees, .n_attendees = a->n_attendees, .method = pay,

@@ -427,8 +427,10 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             return usage_error(err, "--pay takes cash, card or comp, not '%s'", out->pay);
         if (out->tendered != NULL && (out->pay == NULL || strcmp(out->pay, "cash") != 0))
             return usage_error(err, "--tendered goes with --pay cash%s", "");
-        int64_t cents;
-        if (out->tendered != NULL && bo_money_parse(out->tendered, &cents) != 0)
+        const char *bad_tendered = out->tendered != NULL ? bo_valid_tendered_text(out->tendered, NULL) : NULL;
+        if (bad_tendered != NULL && strcmp(bad_tendered, BO_TENDERED_TOO_LARGE) == 0)
+            return usage_error(err, "--tendered: %s", bad_tendered);
+        if (bad_tendered != NULL)
             return usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", out->tendered);
         if (out->n_attendees > (size_t)q)
             return usage_error(err, "more --attendee names than tickets%s", "");

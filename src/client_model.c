@@ -378,7 +378,8 @@ void bo_order_clear(bo_order *o)
     memset(o, 0, sizeof *o);
 }
 
-/* A money value of an order: an exact decimal string ("49.99"), or a number with at most 2 decimals. */
+/* A money value of an order: an exact decimal string ("49.99"), or a number with at most 2 decimals;
+ * up to BO_AMOUNT_MAX_CENTS (a total is up to 49 prices, the cash tendered more). */
 static int order_money(const cJSON *obj, const char *key, bool required, int64_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -386,9 +387,9 @@ static int order_money(const cJSON *obj, const char *key, bool required, int64_t
     if (v == NULL || cJSON_IsNull(v))
         return required ? -1 : 0;
     if (cJSON_IsString(v))
-        return bo_money_parse(v->valuestring, out);
+        return bo_money_parse_upto(v->valuestring, BO_AMOUNT_MAX_CENTS, out) == BO_MONEY_OK ? 0 : -1;
     if (cJSON_IsNumber(v))
-        return bo_money_from_double(v->valuedouble, out);
+        return bo_money_from_double_upto(v->valuedouble, BO_AMOUNT_MAX_CENTS, out) == BO_MONEY_OK ? 0 : -1;
     return -1;
 }
 
