@@ -208,7 +208,8 @@ static void print_error(const cli_args *a, FILE *out, FILE *err, const api_clien
     }
 }
 
-/* The concert as JSON, in the API's own shape (price an exact number). A damaged record carries
+/* The concert as JSON, in the API's own shape (price an exact number, texts exactly as the API gave them:
+ * print_json escapes what a terminal would act on). A damaged record carries
  * "problems" (what is wrong), its exact id, and null for a value the client could not read. NULL on OOM. */
 static cJSON *concert_json(const bo_concert *c)
 {
@@ -217,9 +218,9 @@ static cJSON *concert_json(const bo_concert *c)
     const char *id = c->bad != NULL && c->bad->raw_id != NULL ? c->bad->raw_id : c->id;
     cJSON *j = cJSON_CreateObject();
     if (j == NULL || cJSON_AddStringToObject(j, "id", id) == NULL
-        || cJSON_AddStringToObject(j, "name", c->name != NULL ? c->name : "") == NULL
-        || cJSON_AddStringToObject(j, "date", c->date != NULL ? c->date : "") == NULL
-        || cJSON_AddStringToObject(j, "venue", c->venue != NULL ? c->venue : "") == NULL
+        || cJSON_AddStringToObject(j, "name", bo_json_text(c->json, "name", c->name != NULL ? c->name : "")) == NULL
+        || cJSON_AddStringToObject(j, "date", bo_json_text(c->json, "date", c->date != NULL ? c->date : "")) == NULL
+        || cJSON_AddStringToObject(j, "venue", bo_json_text(c->json, "venue", c->venue != NULL ? c->venue : "")) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_SEATS) ? cJSON_AddNullToObject(j, "availableTickets")
                                                     : cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left)) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_PRICE) ? cJSON_AddNullToObject(j, "ticketPrice")
@@ -614,7 +615,7 @@ static bool add_opt_string(cJSON *j, const char *key, const char *v)
     return v == NULL || v[0] == '\0' || cJSON_AddStringToObject(j, key, v) != NULL;
 }
 
-/* The order as JSON, in the API's shape (money as exact decimal strings, codes as the API gave them);
+/* The order as JSON, in the API's shape (money as exact decimal strings, codes and texts as the API gave them);
  * with the concert when known. NULL on OOM. */
 static cJSON *order_json(const bo_order *o, const bo_concert *con)
 {
@@ -631,9 +632,10 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
             || !add_money(pay, "tendered", o->tendered_cents) || !add_money(pay, "change", o->change_cents))
             goto fail;
     }
-    if (!add_opt_string(j, "createdAt", o->created_at) || !add_opt_string(j, "soldBy", o->sold_by)
-        || !add_opt_string(j, "customerName", o->customer_name)
-        || !add_opt_string(j, "customerEmail", o->customer_email)
+    if (!add_opt_string(j, "createdAt", bo_json_text(o->json, "createdAt", o->created_at))
+        || !add_opt_string(j, "soldBy", bo_json_text(o->json, "soldBy", o->sold_by))
+        || !add_opt_string(j, "customerName", bo_json_text(o->json, "customerName", o->customer_name))
+        || !add_opt_string(j, "customerEmail", bo_json_text(o->json, "customerEmail", o->customer_email))
         || (arr = cJSON_AddArrayToObject(j, "tickets")) == NULL)
         goto fail;
     for (size_t i = 0; i < o->n_tickets; i++) {
@@ -644,9 +646,11 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
             goto fail;
         }
         if (cJSON_AddStringToObject(tj, "id", t->id) == NULL || cJSON_AddStringToObject(tj, "code", t->code) == NULL
-            || !add_opt_string(tj, "attendee", t->attendee) || !add_opt_string(tj, "status", t->status)
-            || !add_opt_string(tj, "checkedInAt", t->checked_in_at) || !add_opt_string(tj, "door", t->door)
-            || !add_opt_string(tj, "refundedAt", t->refunded_at))
+            || !add_opt_string(tj, "attendee", bo_json_text(t->json, "attendee", t->attendee))
+            || !add_opt_string(tj, "status", bo_json_text(t->json, "status", t->status))
+            || !add_opt_string(tj, "checkedInAt", bo_json_text(t->json, "checkedInAt", t->checked_in_at))
+            || !add_opt_string(tj, "door", bo_json_text(t->json, "door", t->door))
+            || !add_opt_string(tj, "refundedAt", bo_json_text(t->json, "refundedAt", t->refunded_at)))
             goto fail;
     }
     if (o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
