@@ -78,6 +78,7 @@ typedef struct api_undo_result {
     char order_id[BO_ID_MAX + 1];
     char concert_id[BO_ID_MAX + 1];
     char attendee[256];            /* "" when the ticket has no name */
+    char attendee_exact[API_TEXT_EXACT]; /* the same exactly as the API gave it (--json) */
     char status[24];               /* "valid" after an undo; on a 409 "valid", "refunded" ... ("" when absent) */
 } api_undo_result;
 

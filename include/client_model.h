@@ -59,6 +59,7 @@ typedef struct bo_ticket {
     char *customer_name;   /* owned */
     char *customer_email;  /* owned */
     char purchase_date[40];
+    struct cJSON *json;    /* owned or NULL: the API's answer as received (exact texts, --json) */
 } bo_ticket;
 
 /* An order (POST /orders, POST /box-office/orders, GET /orders/{id}): one sale of several tickets. */

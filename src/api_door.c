@@ -240,6 +240,7 @@ static void undo_ticket(const cJSON *j, api_undo_result *u)
     get_text(t, "orderId", u->order_id, sizeof u->order_id);
     get_text(t, "concertId", u->concert_id, sizeof u->concert_id);
     get_text(t, "attendee", u->attendee, sizeof u->attendee);
+    get_exact(t, "attendee", u->attendee_exact, sizeof u->attendee_exact);
     get_text(t, "status", u->status, sizeof u->status);
 }
 

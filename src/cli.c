@@ -564,9 +564,9 @@ static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
         cJSON *j = cJSON_CreateObject();
         if (j == NULL || cJSON_AddStringToObject(j, "id", t.id) == NULL
             || cJSON_AddStringToObject(j, "concertId", t.concert_id) == NULL
-            || cJSON_AddStringToObject(j, "customerName", t.customer_name) == NULL
-            || cJSON_AddStringToObject(j, "customerEmail", t.customer_email) == NULL
-            || cJSON_AddStringToObject(j, "purchaseDate", t.purchase_date) == NULL
+            || cJSON_AddStringToObject(j, "customerName", bo_json_text(t.json, "customerName", t.customer_name)) == NULL
+            || cJSON_AddStringToObject(j, "customerEmail", bo_json_text(t.json, "customerEmail", t.customer_email)) == NULL
+            || cJSON_AddStringToObject(j, "purchaseDate", bo_json_text(t.json, "purchaseDate", t.purchase_date)) == NULL
             || (have && !cJSON_AddItemToObject(j, "concert", concert_json(&con)))) {
             cJSON_Delete(j);
             j = NULL;
@@ -655,6 +655,9 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
     }
     if (o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
         goto fail;
+    const cJSON *refunds = o->json != NULL ? cJSON_GetObjectItemCaseSensitive(o->json, "refunds") : NULL;
+    if (cJSON_IsArray(refunds) && !cJSON_AddItemToObject(j, "refunds", cJSON_Duplicate(refunds, true)))
+        goto fail; /* as the API gave them: amounts, reasons, who and when */
     if (con != NULL && !cJSON_AddItemToObject(j, "concert", concert_json(con)))
         goto fail;
     return j;

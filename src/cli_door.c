@@ -160,7 +160,7 @@ int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err)
         bool ok = j != NULL && cJSON_AddStringToObject(j, "result", result) != NULL
                   && cJSON_AddStringToObject(j, "ticketId", u.ticket_id[0] != '\0' ? u.ticket_id : a->id) != NULL
                   && add_text(j, "ticketStatus", u.status) && add_text(j, "orderId", u.order_id)
-                  && add_text(j, "attendee", u.attendee)
+                  && add_text(j, "attendee", u.attendee_exact)
                   && (st == API_OK || (cJSON_AddStringToObject(j, "error", res.message) != NULL
                                        && cJSON_AddNumberToObject(j, "status", (double)res.http_status) != NULL))
                   && cJSON_AddNumberToObject(j, "exitCode", rc) != NULL;

@@ -58,6 +58,7 @@ void bo_ticket_clear(bo_ticket *t)
         return;
     free(t->customer_name);
     free(t->customer_email);
+    bo_json_wipe_delete(t->json);
     memset(t, 0, sizeof *t);
 }
 
@@ -553,13 +554,13 @@ static int order_read(const cJSON *obj, bool summary, bo_order *out)
     if (optional_text(obj, "customerName", &o.customer_name) != 0
         || optional_text(obj, "customerEmail", &o.customer_email) != 0)
         goto fail;
-    /* the order's own texts (the tickets keep theirs) */
+    /* the order's own texts and its refunds (the tickets keep theirs) */
     if ((o.json = cJSON_CreateObject()) == NULL)
         goto fail;
     for (const cJSON *m = obj->child; m != NULL; m = m->next) {
-        if (!cJSON_IsString(m) || m->string == NULL)
+        if (m->string == NULL || !(cJSON_IsString(m) || (cJSON_IsArray(m) && strcmp(m->string, "refunds") == 0)))
             continue;
-        cJSON *dup = cJSON_Duplicate(m, false);
+        cJSON *dup = cJSON_Duplicate(m, true);
         if (dup == NULL || !cJSON_AddItemToObject(o.json, m->string, dup)) {
             cJSON_Delete(dup);
             goto fail;

@@ -4,8 +4,8 @@
 # explained, a bad record is never sold while a good one still sells, ids with ESC or U+202E reach the
 # terminal cleaned (plain) or escaped (--json, still exact), and --json show returns a 10,000-character
 # name whole; --json show, list, order show and checkin write stored texts exactly as the API gives them
-# (controls and bidi characters escaped, never cleaned) and whole (200-character names, a 64-character
-# door). Exit 0 pass, 77 skip, 1 fail.
+# (controls and bidi characters escaped, never cleaned) and whole (200-character names and refund reason,
+# a 64-character door). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_bin
 for t in jq curl; do command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }; done
@@ -109,11 +109,15 @@ name200=$(printf 'é%.0s' $(seq 1 200)) door64=$(printf 'ü%.0s' $(seq 1 64))
 put orders-1 "Orders One" 2027-02-01 10 10
 expect 0 "an order with 200-character names" -- "$bin" --json order orders-1 --quantity 2 --name "$name200" \
   --attendee "$name200" --attendee "Ada" --pay comp
-oid=$(jq -r .id "$out"); code1=$(jq -r '.tickets[0].code' "$out")
+oid=$(jq -r .id "$out"); code1=$(jq -r '.tickets[0].code' "$out"); cp "$out" "$work/order-1.json"
 ok "the order's names come back whole" j --arg n "$name200" '.customerName == $n and .tickets[0].attendee == $n' "$out"
 expect 0 "check in its first ticket at a 64-character door" -- "$bin" --json checkin orders-1 "$code1" --door "$door64"
 ok "checkin gives the attendee, the customer and the door whole" \
   j --arg n "$name200" --arg d "$door64" '.attendee == $n and .customerName == $n and .door == $d' "$out"
+t2=$(jq -r '.tickets[1].id' "$work/order-1.json")
+expect 0 "refund its second ticket with a 200-character reason" -- "$bin" --json refund "$oid" --tickets "$t2" \
+  --reason "$name200"
+ok "the refund's reason comes back whole" j --arg n "$name200" '.refunds[0].reason == $n' "$out"
 # a stored attendee with ESC, U+202E and a C1 control, past the API's validation
 orders_table=${table/-concerts-/-orders-}
 mallory=$'Mal\e[31mlory\u202e\u009b2J'
@@ -126,7 +130,8 @@ curl -sS -H "x-api-key: $STACK_KEY" "$STACK_URL/orders/$oid" >"$work/api-order.j
 ok "the API returns the stored attendee" j --arg m "$mallory" '.tickets[1].attendee == $m' "$work/api-order.json"
 expect 0 "--json order show" -- "$bin" --json order show "$oid"
 ok "--json order show gives every text exactly as the API" j --slurpfile api "$work/api-order.json" \
-  '.customerName == $api[0].customerName and ([.tickets[] | .attendee, .door] == [$api[0].tickets[] | .attendee, .door])' "$out"
+  '.customerName == $api[0].customerName and ([.tickets[] | .attendee, .door] == [$api[0].tickets[] | .attendee, .door])
+   and .refunds == $api[0].refunds' "$out"
 ok "the door and the names are whole" \
   j --arg n "$name200" --arg d "$door64" '.tickets[0].door == $d and .tickets[0].attendee == $n and .customerName == $n' "$out"
 ok "--json order show escapes the stored controls" bash -c "grep -qF 'Mal\\u001b[31mlory\\u202e\\u009b2J' '$out'"
