@@ -105,10 +105,10 @@ printf '%s\n' "$open_id" "$soldout_id" "$sold_id" >>"$tmp/created-concerts"
 # an order of one ticket, for the ids in paths: {order} its id, {code} its ticket's code
 curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" "$api/box-office/orders" \
   -d "{\"concertId\":\"$sold_id\",\"quantity\":1,\"payment\":{\"method\":\"comp\"}}" >"$tmp/order.json"
-order_id=$(jq -r '.id // empty' "$tmp/order.json"); code=$(jq -r '.tickets[0].code // empty' "$tmp/order.json")
-[ -n "$order_id" ] && [ -n "$code" ] || { echo "FAIL set-up: cannot place an order: $(head -c 300 "$tmp/order.json")"; exit 1; }
+order_id=$(jq -r '.id // empty' "$tmp/order.json"); tcode=$(jq -r '.tickets[0].code // empty' "$tmp/order.json")
+[ -n "$order_id" ] && [ -n "$tcode" ] || { echo "FAIL set-up: cannot place an order: $(head -c 300 "$tmp/order.json")"; exit 1; }
 jq -r '.tickets[].id' "$tmp/order.json" >>"$tmp/created-tickets"
-ids() { sed -e "s/{concert}/$open_id/g" -e "s/{soldout}/$soldout_id/g" -e "s/{order}/$order_id/g" -e "s/{code}/$code/g"; }
+ids() { sed -e "s/{concert}/$open_id/g" -e "s/{soldout}/$soldout_id/g" -e "s/{order}/$order_id/g" -e "s/{code}/$tcode/g"; }
 concerts_before=$(ddb_count "$DYNAMODB_PORT" "$C") && tickets_before=$(ddb_count "$DYNAMODB_PORT" "$T") \
   || { echo "FAIL set-up: cannot count items in DynamoDB Local on :$DYNAMODB_PORT"; exit 1; }
 api_before=$(curl -sf -m 60 "$api/concerts" | jq length)
