@@ -621,7 +621,7 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
 {
     cJSON *j = cJSON_CreateObject(), *pay, *arr;
     if (j == NULL || cJSON_AddStringToObject(j, "id", o->id) == NULL
-        || !add_opt_string(j, "concertId", o->concert_id)
+        || !add_opt_string(j, "concertId", bo_json_text(o->json, "concertId", o->concert_id))
         || cJSON_AddNumberToObject(j, "quantity", (double)o->quantity) == NULL
         || !add_money(j, "unitPrice", o->unit_price_cents) || !add_money(j, "total", o->total_cents)
         || !add_opt_string(j, "currency", o->currency))

@@ -114,6 +114,9 @@ ok "the order's names come back whole" j --arg n "$name200" '.customerName == $n
 expect 0 "check in its first ticket at a 64-character door" -- "$bin" --json checkin orders-1 "$code1" --door "$door64"
 ok "checkin gives the attendee, the customer and the door whole" \
   j --arg n "$name200" --arg d "$door64" '.attendee == $n and .customerName == $n and .door == $d' "$out"
+expect 0 "find the ticket by its code" -- "$bin" --json find --code "$code1"
+ok "find gives the attendee and the door whole" \
+  j --arg n "$name200" --arg d "$door64" '.ticket.attendee == $n and .ticket.door == $d and .order.customerName == $n' "$out"
 t2=$(jq -r '.tickets[1].id' "$work/order-1.json")
 expect 0 "refund its second ticket with a 200-character reason" -- "$bin" --json refund "$oid" --tickets "$t2" \
   --reason "$name200"
