@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "bo_valid.h"
 
 #define API_NONCE_MAX 128      /* the API takes 1..128 visible ASCII characters */
 #define API_DOOR_MAX 64        /* characters of a door's name */
@@ -22,6 +23,19 @@ typedef enum api_checkin_kind {
                                     * The scan must be sent again with the SAME nonce (it admits once). */
 } api_checkin_kind;
 
+#define API_TEXT_EXACT (BO_TEXT_MAX_CHARS * 4 + 1) /* bytes of the longest name the API accepts, and a NUL */
+
+/* The texts of a verdict exactly as the API gave them ("" when absent), for output that must keep the
+ * exact values (the CLI's --json, which escapes what a terminal would act on). Whole up to the longest
+ * text the API accepts. */
+typedef struct api_checkin_exact {
+    char attendee[API_TEXT_EXACT];
+    char customer[API_TEXT_EXACT];
+    char door[API_DOOR_MAX * 4 + 1];
+    char at[64];
+    char concert_name[API_TEXT_EXACT];
+} api_checkin_exact;
+
 typedef struct api_checkin_verdict {
     api_checkin_kind kind;
     char ticket_id[BO_ID_MAX + 1];
@@ -36,6 +50,7 @@ typedef struct api_checkin_verdict {
     char concert_id[BO_ID_MAX + 1];  /* wrong concert: the concert the ticket is for */
     char concert_name[256];          /* wrong concert: its name ("" when it could not be read) */
     char concert_date[64];           /* wrong concert: its date as the API gives it ("" likewise) */
+    api_checkin_exact exact;         /* the texts above that a cleaned or cut copy could change, exactly */
 } api_checkin_verdict;
 
 /* Short person-readable name of a verdict ("admitted", "already admitted", ...). */
@@ -63,6 +78,7 @@ typedef struct api_undo_result {
     char order_id[BO_ID_MAX + 1];
     char concert_id[BO_ID_MAX + 1];
     char attendee[256];            /* "" when the ticket has no name */
+    char attendee_exact[API_TEXT_EXACT]; /* the same exactly as the API gave it (--json) */
     char status[24];               /* "valid" after an undo; on a 409 "valid", "refunded" ... ("" when absent) */
 } api_undo_result;
 

@@ -1,7 +1,8 @@
 #ifndef CLIENT_MODEL_H
 #define CLIENT_MODEL_H
 /* The client's data model and its JSON mapping. No I/O, no drawing.
- * Every string that came from the server is stored sanitised (bo_text_sanitize): safe to draw as is. */
+ * Every string that came from the server is stored sanitised (bo_text_sanitize): safe to draw as is; the
+ * API's object is kept beside it (json members) for output that must keep the exact values. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -43,6 +44,8 @@ typedef struct bo_concert {
     int64_t max_per_order; /* maxPerOrder, BO_MAX_PER_ORDER_DEFAULT when absent */
     int64_t capacity;      /* -1 when absent */
     bo_concert_bad *bad;   /* owned; NULL for a record read faithfully */
+    struct cJSON *json;    /* owned or NULL: the API's object as received; --json takes its exact texts
+                            * from here (bo_json_text), never from the cleaned copies above */
 } bo_concert;
 
 typedef struct bo_concert_list {
@@ -56,6 +59,7 @@ typedef struct bo_ticket {
     char *customer_name;   /* owned */
     char *customer_email;  /* owned */
     char purchase_date[40];
+    struct cJSON *json;    /* owned or NULL: the API's answer as received (exact texts, --json) */
 } bo_ticket;
 
 /* An order (POST /orders, POST /box-office/orders, GET /orders/{id}): one sale of several tickets. */
@@ -69,9 +73,12 @@ typedef struct bo_order_ticket {
     char *attendee;             /* owned or NULL */
     char status[24];            /* "valid", "checkedIn", "refunded" ("" when absent) */
     char checked_in_at[40];     /* ISO-8601 as given, "" when absent (checkedInAt) */
-    char door[64];              /* the door that admitted it, sanitised, "" when absent */
+    char door[64];              /* the door that admitted it, sanitised for display (may be cut: --json
+                                 * writes the whole name from json), "" when absent */
     char refunded_at[40];       /* ISO-8601 as given, "" when absent (refundedAt) */
+    struct cJSON *json;         /* owned or NULL: the API's ticket object as received (exact texts, --json) */
 } bo_order_ticket;
+void bo_order_ticket_clear(bo_order_ticket *t); /* frees and wipes (the attendee's name) */
 
 typedef struct bo_order {
     char id[BO_ID_MAX + 1];
@@ -90,6 +97,7 @@ typedef struct bo_order {
     int64_t admitted;           /* tickets checked in, -1 when absent */
     size_t n_refunds;           /* entries of "refunds" */
     int64_t refunded_cents;     /* their amounts added up (0 without refunds) */
+    struct cJSON *json;         /* owned or NULL: the API's order object as received (exact texts, --json) */
 } bo_order;
 void bo_order_clear(bo_order *o);   /* frees and wipes (customer data) */
 /* JSON -> order. -1 when obj is not an order (no id, a money value that is not an exact decimal string,
@@ -105,6 +113,12 @@ size_t bo_names_split(char *buf, const char **out, size_t max);
 /* A ticket code for reading: its canonical form from common/bo_code (upper case, groups of 5 joined by '-':
  * "abcdefghjk..." -> "ABCDE-FGHJK-..."); text that is not a code comes out as it is. */
 void bo_code_grouped(const char *code, char *out, size_t cap);
+/* The text member key of an API object kept in the model (the json members above), exactly as the API
+ * gave it, whole: what --json writes (escaped there so that no control or bidi character reaches the
+ * terminal). fallback when src is NULL or the member is absent or not a text. */
+const char *bo_json_text(const struct cJSON *src, const char *key, const char *fallback);
+/* Wipes every text of j (customer data) and deletes it; NULL is fine. */
+void bo_json_wipe_delete(struct cJSON *j);
 /* Money as shown everywhere in the client: "49.99 EUR" (currency "" -> "49.99"). */
 void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap);
 

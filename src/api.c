@@ -515,7 +515,8 @@ static api_status ticket_from_answer(const cJSON *j, const char *concert_id, con
     out->customer_name = api_sanitized_copy(cJSON_IsString(v) ? v->valuestring : name);
     v = cJSON_GetObjectItemCaseSensitive(j, "customerEmail");
     out->customer_email = api_sanitized_copy(cJSON_IsString(v) ? v->valuestring : email);
-    if (out->customer_name == NULL || out->customer_email == NULL) {
+    out->json = cJSON_Duplicate(j, true);
+    if (out->customer_name == NULL || out->customer_email == NULL || out->json == NULL) {
         bo_ticket_clear(out);
         return api_set_result(res, API_ERR_NOMEM, 0, NULL);
     }

@@ -64,14 +64,34 @@ static bool get_int(const cJSON *j, const char *name, int64_t lo, int64_t hi, in
     return true;
 }
 
+/* The string member name of j exactly, into out (cap bytes, cut only on a character boundary past cap);
+ * "" when absent or not a string. */
+static void get_exact(const cJSON *j, const char *name, char *out, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+    out[0] = '\0';
+    if (!cJSON_IsString(v) || v->valuestring == NULL)
+        return;
+    size_t n = strlen(v->valuestring);
+    if (n >= cap)
+        for (n = cap - 1; n > 0 && ((unsigned char)v->valuestring[n] & 0xC0) == 0x80; n--)
+            ;
+    memcpy(out, v->valuestring, n);
+    out[n] = '\0';
+}
+
+/* A text shown (sanitised, maybe cut) and kept exactly. */
+#define GET_TEXT(j, name, v, field) \
+    (get_text(j, name, (v)->field, sizeof (v)->field), get_exact(j, name, (v)->exact.field, sizeof (v)->exact.field))
+
 static void ticket_fields(const cJSON *t, api_checkin_verdict *v)
 {
     get_text(t, "id", v->ticket_id, sizeof v->ticket_id);
     get_text(t, "code", v->code, sizeof v->code);
-    get_text(t, "attendee", v->attendee, sizeof v->attendee);
+    GET_TEXT(t, "attendee", v, attendee);
     get_text(t, "orderId", v->order_id, sizeof v->order_id);
-    get_text(t, "checkedInAt", v->at, sizeof v->at);
-    get_text(t, "door", v->door, sizeof v->door);
+    GET_TEXT(t, "checkedInAt", v, at);
+    GET_TEXT(t, "door", v, door);
 }
 
 /* The verdict of a 200 answer; false when it is not one. */
@@ -86,7 +106,7 @@ static bool read_admitted(const cJSON *j, api_checkin_verdict *v)
         return false;
     ticket_fields(t, v);
     get_text(o, "id", v->order_id, sizeof v->order_id);
-    get_text(o, "customerName", v->customer, sizeof v->customer);
+    GET_TEXT(o, "customerName", v, customer);
     v->quantity = (int)q;
     v->admitted_so_far = (int)so_far;
     v->kind = API_CHECKIN_ADMITTED;
@@ -107,8 +127,8 @@ static bool read_refusal(long http, const cJSON *j, api_checkin_verdict *v)
         v->kind = API_CHECKIN_UNKNOWN_CODE;
     } else if (http == 409 && strcmp(r, "already_admitted") == 0) {
         v->kind = API_CHECKIN_ALREADY_ADMITTED;
-        get_text(j, "at", v->at, sizeof v->at);
-        get_text(j, "door", v->door, sizeof v->door);
+        GET_TEXT(j, "at", v, at);
+        GET_TEXT(j, "door", v, door);
     } else if (http == 409 && strcmp(r, "refunded") == 0) {
         v->kind = API_CHECKIN_REFUNDED;
     } else if (http == 409 && strcmp(r, "wrong_concert") == 0) {
@@ -130,6 +150,7 @@ static void name_other_concert(api_client *c, api_checkin_verdict *v)
         return;
     if (other.name != NULL)
         bo_text_sanitize(v->concert_name, sizeof v->concert_name, other.name);
+    get_exact(other.json, "name", v->exact.concert_name, sizeof v->exact.concert_name);
     if (other.date != NULL)
         bo_text_sanitize(v->concert_date, sizeof v->concert_date, other.date);
     bo_concert_clear(&other);
@@ -221,6 +242,7 @@ static void undo_ticket(const cJSON *j, api_undo_result *u)
     get_text(t, "orderId", u->order_id, sizeof u->order_id);
     get_text(t, "concertId", u->concert_id, sizeof u->concert_id);
     get_text(t, "attendee", u->attendee, sizeof u->attendee);
+    get_exact(t, "attendee", u->attendee_exact, sizeof u->attendee_exact);
     get_text(t, "status", u->status, sizeof u->status);
 }
 

@@ -26,9 +26,7 @@ void api_ticket_found_clear(api_ticket_found *f)
 {
     if (f == NULL)
         return;
-    if (f->ticket.attendee != NULL)
-        memset(f->ticket.attendee, 0, strlen(f->ticket.attendee));
-    free(f->ticket.attendee);
+    bo_order_ticket_clear(&f->ticket);
     bo_order_clear(&f->order);
     bo_concert_clear(&f->concert);
     memset(f, 0, sizeof *f);
@@ -148,7 +146,7 @@ static int found_ticket(const cJSON *t, api_ticket_found *out)
     v = cJSON_GetObjectItemCaseSensitive(t, "attendee");
     if (cJSON_IsString(v) && (out->ticket.attendee = api_sanitized_copy(v->valuestring)) == NULL)
         return -1;
-    return 0;
+    return (out->ticket.json = cJSON_Duplicate(t, true)) != NULL ? 0 : -1;
 }
 
 api_status api_ticket_by_code(api_client *c, const char *code, api_ticket_found *out, api_result *res)

@@ -8,6 +8,7 @@
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "bo_valid_order.h"
 #include "cli.h"
 #include "cli_internal.h"
 #include "client_time.h"
@@ -226,7 +227,8 @@ static void print_error(const cli_args *a, FILE *out, FILE *err, const api_clien
     }
 }
 
-/* The concert as JSON, in the API's own shape (price an exact number). A damaged record carries
+/* The concert as JSON, in the API's own shape (price an exact number, texts exactly as the API gave them:
+ * print_json escapes what a terminal would act on). A damaged record carries
  * "problems" (what is wrong), its exact id, and null for a value the client could not read. NULL on OOM. */
 static cJSON *concert_json(const bo_concert *c)
 {
@@ -235,9 +237,9 @@ static cJSON *concert_json(const bo_concert *c)
     const char *id = c->bad != NULL && c->bad->raw_id != NULL ? c->bad->raw_id : c->id;
     cJSON *j = cJSON_CreateObject();
     if (j == NULL || cJSON_AddStringToObject(j, "id", id) == NULL
-        || cJSON_AddStringToObject(j, "name", c->name != NULL ? c->name : "") == NULL
-        || cJSON_AddStringToObject(j, "date", c->date != NULL ? c->date : "") == NULL
-        || cJSON_AddStringToObject(j, "venue", c->venue != NULL ? c->venue : "") == NULL
+        || cJSON_AddStringToObject(j, "name", bo_json_text(c->json, "name", c->name != NULL ? c->name : "")) == NULL
+        || cJSON_AddStringToObject(j, "date", bo_json_text(c->json, "date", c->date != NULL ? c->date : "")) == NULL
+        || cJSON_AddStringToObject(j, "venue", bo_json_text(c->json, "venue", c->venue != NULL ? c->venue : "")) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_SEATS) ? cJSON_AddNullToObject(j, "availableTickets")
                                                     : cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left)) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_PRICE) ? cJSON_AddNullToObject(j, "ticketPrice")
@@ -597,9 +599,9 @@ static int cmd_buy(const cli_args *a, api_client *c, FILE *out, FILE *err)
         cJSON *j = cJSON_CreateObject();
         if (j == NULL || cJSON_AddStringToObject(j, "id", t.id) == NULL
             || cJSON_AddStringToObject(j, "concertId", t.concert_id) == NULL
-            || cJSON_AddStringToObject(j, "customerName", t.customer_name) == NULL
-            || cJSON_AddStringToObject(j, "customerEmail", t.customer_email) == NULL
-            || cJSON_AddStringToObject(j, "purchaseDate", t.purchase_date) == NULL
+            || cJSON_AddStringToObject(j, "customerName", bo_json_text(t.json, "customerName", t.customer_name)) == NULL
+            || cJSON_AddStringToObject(j, "customerEmail", bo_json_text(t.json, "customerEmail", t.customer_email)) == NULL
+            || cJSON_AddStringToObject(j, "purchaseDate", bo_json_text(t.json, "purchaseDate", t.purchase_date)) == NULL
             || (have && !cJSON_AddItemToObject(j, "concert", concert_json(&con)))) {
             cJSON_Delete(j);
             j = NULL;
@@ -648,13 +650,13 @@ static bool add_opt_string(cJSON *j, const char *key, const char *v)
     return v == NULL || v[0] == '\0' || cJSON_AddStringToObject(j, key, v) != NULL;
 }
 
-/* The order as JSON, in the API's shape (money as exact decimal strings, codes as the API gave them);
+/* The order as JSON, in the API's shape (money as exact decimal strings, codes and texts as the API gave them);
  * with the concert when known. NULL on OOM. */
 static cJSON *order_json(const bo_order *o, const bo_concert *con)
 {
     cJSON *j = cJSON_CreateObject(), *pay, *arr;
     if (j == NULL || cJSON_AddStringToObject(j, "id", o->id) == NULL
-        || !add_opt_string(j, "concertId", o->concert_id)
+        || !add_opt_string(j, "concertId", bo_json_text(o->json, "concertId", o->concert_id))
         || cJSON_AddNumberToObject(j, "quantity", (double)o->quantity) == NULL
         || !add_money(j, "unitPrice", o->unit_price_cents) || !add_money(j, "total", o->total_cents)
         || !add_opt_string(j, "currency", o->currency))
@@ -665,9 +667,10 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
             || !add_money(pay, "tendered", o->tendered_cents) || !add_money(pay, "change", o->change_cents))
             goto fail;
     }
-    if (!add_opt_string(j, "createdAt", o->created_at) || !add_opt_string(j, "soldBy", o->sold_by)
-        || !add_opt_string(j, "customerName", o->customer_name)
-        || !add_opt_string(j, "customerEmail", o->customer_email)
+    if (!add_opt_string(j, "createdAt", bo_json_text(o->json, "createdAt", o->created_at))
+        || !add_opt_string(j, "soldBy", bo_json_text(o->json, "soldBy", o->sold_by))
+        || !add_opt_string(j, "customerName", bo_json_text(o->json, "customerName", o->customer_name))
+        || !add_opt_string(j, "customerEmail", bo_json_text(o->json, "customerEmail", o->customer_email))
         || (arr = cJSON_AddArrayToObject(j, "tickets")) == NULL)
         goto fail;
     for (size_t i = 0; i < o->n_tickets; i++) {
@@ -678,13 +681,18 @@ static cJSON *order_json(const bo_order *o, const bo_concert *con)
             goto fail;
         }
         if (cJSON_AddStringToObject(tj, "id", t->id) == NULL || cJSON_AddStringToObject(tj, "code", t->code) == NULL
-            || !add_opt_string(tj, "attendee", t->attendee) || !add_opt_string(tj, "status", t->status)
-            || !add_opt_string(tj, "checkedInAt", t->checked_in_at) || !add_opt_string(tj, "door", t->door)
-            || !add_opt_string(tj, "refundedAt", t->refunded_at))
+            || !add_opt_string(tj, "attendee", bo_json_text(t->json, "attendee", t->attendee))
+            || !add_opt_string(tj, "status", bo_json_text(t->json, "status", t->status))
+            || !add_opt_string(tj, "checkedInAt", bo_json_text(t->json, "checkedInAt", t->checked_in_at))
+            || !add_opt_string(tj, "door", bo_json_text(t->json, "door", t->door))
+            || !add_opt_string(tj, "refundedAt", bo_json_text(t->json, "refundedAt", t->refunded_at)))
             goto fail;
     }
     if (o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
         goto fail;
+    const cJSON *refunds = o->json != NULL ? cJSON_GetObjectItemCaseSensitive(o->json, "refunds") : NULL;
+    if (cJSON_IsArray(refunds) && !cJSON_AddItemToObject(j, "refunds", cJSON_Duplicate(refunds, true)))
+        goto fail; /* as the API gave them: amounts, reasons, who and when */
     if (con != NULL && !cJSON_AddItemToObject(j, "concert", concert_json(con)))
         goto fail;
     return j;
@@ -804,7 +812,7 @@ static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *
         api_idempotency_key_new(key);
     int64_t tendered = -1;
     if (a->tendered != NULL)
-        bo_money_parse(a->tendered, &tendered); /* checked by cli_parse_args */
+        bo_valid_tendered_text(a->tendered, &tendered); /* checked by cli_parse_args */
     bo_order_input in = {
         .concert_id = a->id, .quantity = strtol(a->quantity, NULL, 10), .customer_name = a->name,
         .customer_email = a->email, .attendees = a->attendees, .n_attendees = a->n_attendees, .method = pay,

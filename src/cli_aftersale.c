@@ -98,12 +98,14 @@ static cJSON *found_json(const api_ticket_found *f)
     const bo_order_ticket *tk = &f->ticket;
     if (t == NULL || cJSON_AddStringToObject(t, "id", tk->id) == NULL
         || cJSON_AddStringToObject(t, "code", tk->code) == NULL
-        || cJSON_AddStringToObject(t, "orderId", f->order_id) == NULL
-        || (f->order.concert_id[0] != '\0' && cJSON_AddStringToObject(t, "concertId", f->order.concert_id) == NULL)
-        || (tk->attendee != NULL && cJSON_AddStringToObject(t, "attendee", tk->attendee) == NULL)
-        || cJSON_AddStringToObject(t, "status", tk->status) == NULL
-        || (tk->checked_in_at[0] != '\0' && cJSON_AddStringToObject(t, "checkedInAt", tk->checked_in_at) == NULL)
-        || (tk->door[0] != '\0' && cJSON_AddStringToObject(t, "door", tk->door) == NULL)
+        || cJSON_AddStringToObject(t, "orderId", bo_json_text(tk->json, "orderId", f->order_id)) == NULL
+        || (f->order.concert_id[0] != '\0'
+            && cJSON_AddStringToObject(t, "concertId", bo_json_text(tk->json, "concertId", f->order.concert_id)) == NULL)
+        || (tk->attendee != NULL && cJSON_AddStringToObject(t, "attendee", bo_json_text(tk->json, "attendee", tk->attendee)) == NULL)
+        || cJSON_AddStringToObject(t, "status", bo_json_text(tk->json, "status", tk->status)) == NULL
+        || (tk->checked_in_at[0] != '\0'
+            && cJSON_AddStringToObject(t, "checkedInAt", bo_json_text(tk->json, "checkedInAt", tk->checked_in_at)) == NULL)
+        || (tk->door[0] != '\0' && cJSON_AddStringToObject(t, "door", bo_json_text(tk->json, "door", tk->door)) == NULL)
         || !cJSON_AddItemToObject(j, "order", summary_json(&f->order))
         || !cJSON_AddItemToObject(j, "concert", cli_concert_json(&f->concert))) {
         cJSON_Delete(j);

@@ -86,7 +86,8 @@ void cli_usage(FILE *out)
         "Options:\n"
         "  --api-url URL       API base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/dev\n"
         "  --api-key KEY       operator API key for create (prefer BOXOFFICE_API_KEY: flags show in ps)\n"
-        "  --json              subcommands print JSON instead of a table\n"
+        "  --json              subcommands print JSON instead of a table (texts whole and exactly as the API\n"
+        "                      gave them, controls and bidi characters as \\u escapes)\n"
         "  --kiosk             purchase-only terminal: no create, no quit without the PIN, idle reset\n"
         "  --kiosk-pin PIN     PIN that lets a kiosk quit (or kiosk_pin in the config file)\n"
         "  --inspect           show every HTTP request and answer in a side panel (not with --kiosk)\n"
@@ -97,8 +98,9 @@ void cli_usage(FILE *out)
         "                      a date without a time: the day is over); without it such a sale is refused\n"
         "\n"
         "Orders: with an operator key the box-office route (name and e-mail optional for a walk-up; --pay cash,\n"
-        "  card or comp; --tendered for cash, e.g. 100.00, prints the change); without a key the public route\n"
-        "  (--name and --email required, card only). --attendee names the tickets in order (repeat it).\n"
+        "  card or comp; --tendered for cash, e.g. 100.00, at most 1000000000.00, prints the change);\n"
+        "  without a key the public route (--name and --email required, card only). --attendee names the\n"
+        "  tickets in order (repeat it).\n"
         "  'order show' (operator key) prints an order with its ticket codes and their status.\n"
         "Find (operator key): orders by a prefix of the customer's e-mail or name (case and accents do not\n"
         "  matter; at least 2 characters), newest first per customer, --limit 1..50 (default 20); --cursor\n"
@@ -433,8 +435,10 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             return usage_error(err, "--pay takes cash, card or comp, not '%s'", out->pay);
         if (out->tendered != NULL && (out->pay == NULL || strcmp(out->pay, "cash") != 0))
             return usage_error(err, "--tendered goes with --pay cash%s", "");
-        int64_t cents;
-        if (out->tendered != NULL && bo_money_parse(out->tendered, &cents) != 0)
+        const char *bad_tendered = out->tendered != NULL ? bo_valid_tendered_text(out->tendered, NULL) : NULL;
+        if (bad_tendered != NULL && strcmp(bad_tendered, BO_TENDERED_TOO_LARGE) == 0)
+            return usage_error(err, "--tendered: %s", bad_tendered);
+        if (bad_tendered != NULL)
             return usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", out->tendered);
         if (out->n_attendees > (size_t)q)
             return usage_error(err, "more --attendee names than tickets%s", "");

@@ -11,18 +11,12 @@
 #include "cli_internal.h"
 #include "client_time.h"
 
-/* Prints j (its strings are sanitised already) and frees it. */
+/* Prints j as the other --json outputs (exact texts, escaped for the terminal) and frees it; rc, or
+ * CLI_EXIT_API on OOM. */
 static int print_json(FILE *out, FILE *err, cJSON *j, int rc)
 {
-    char *text = j != NULL ? cJSON_Print(j) : NULL;
-    cJSON_Delete(j);
-    if (text == NULL) {
-        fputs("boxoffice: out of memory\n", err);
-        return CLI_EXIT_API;
-    }
-    fprintf(out, "%s\n", text);
-    free(text);
-    return rc;
+    int printed = cli_print_json(out, err, j);
+    return printed == CLI_EXIT_OK ? rc : printed;
 }
 
 static const char *result_token(api_checkin_kind k)
@@ -109,14 +103,15 @@ int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)
     if (a->json) {
         cJSON *j = cJSON_CreateObject();
         bool ok = j != NULL && cJSON_AddStringToObject(j, "result", result_token(v.kind)) != NULL
-                  && add_text(j, "ticketId", v.ticket_id) && add_text(j, "attendee", v.attendee)
-                  && add_text(j, "orderId", v.order_id) && add_text(j, "at", v.at) && add_text(j, "door", v.door);
+                  && add_text(j, "ticketId", v.ticket_id) && add_text(j, "attendee", v.exact.attendee)
+                  && add_text(j, "orderId", v.order_id) && add_text(j, "at", v.exact.at)
+                  && add_text(j, "door", v.exact.door);
         if (ok && v.kind == API_CHECKIN_ADMITTED)
             ok = cJSON_AddNumberToObject(j, "quantity", v.quantity) != NULL
                  && cJSON_AddNumberToObject(j, "admittedSoFar", v.admitted_so_far) != NULL
-                 && add_text(j, "customerName", v.customer);
+                 && add_text(j, "customerName", v.exact.customer);
         if (ok && v.kind == API_CHECKIN_WRONG_CONCERT)
-            ok = add_text(j, "concertId", v.concert_id) && add_text(j, "concertName", v.concert_name);
+            ok = add_text(j, "concertId", v.concert_id) && add_text(j, "concertName", v.exact.concert_name);
         if (ok && (v.kind == API_CHECKIN_ERROR || v.kind == API_CHECKIN_UNVERIFIED))
             ok = cJSON_AddStringToObject(j, "error", res.message) != NULL
                  && cJSON_AddNumberToObject(j, "status", (double)res.http_status) != NULL;
@@ -183,7 +178,7 @@ int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err)
         bool ok = j != NULL && cJSON_AddStringToObject(j, "result", result) != NULL
                   && cJSON_AddStringToObject(j, "ticketId", u.ticket_id[0] != '\0' ? u.ticket_id : a->id) != NULL
                   && add_text(j, "ticketStatus", u.status) && add_text(j, "orderId", u.order_id)
-                  && add_text(j, "attendee", u.attendee)
+                  && add_text(j, "attendee", u.attendee_exact)
                   && (st == API_OK || (cJSON_AddStringToObject(j, "error", res.message) != NULL
                                        && cJSON_AddNumberToObject(j, "status", (double)res.http_status) != NULL))
                   && cJSON_AddNumberToObject(j, "exitCode", rc) != NULL;

@@ -37,6 +37,7 @@ void bo_concert_clear(bo_concert *c)
     free(c->date);
     free(c->venue);
     bad_free(c->bad);
+    cJSON_Delete(c->json);
     memset(c, 0, sizeof *c);
 }
 
@@ -57,6 +58,7 @@ void bo_ticket_clear(bo_ticket *t)
         return;
     free(t->customer_name);
     free(t->customer_email);
+    bo_json_wipe_delete(t->json);
     memset(t, 0, sizeof *t);
 }
 
@@ -91,8 +93,10 @@ int bo_concert_copy(bo_concert *dst, const bo_concert *src)
     tmp.date = dup_or_null(src->date);
     tmp.venue = dup_or_null(src->venue);
     tmp.bad = src->bad != NULL ? bad_copy(src->bad) : NULL;
+    tmp.json = src->json != NULL ? cJSON_Duplicate(src->json, true) : NULL;
     if ((src->name != NULL && tmp.name == NULL) || (src->date != NULL && tmp.date == NULL)
-        || (src->venue != NULL && tmp.venue == NULL) || (src->bad != NULL && tmp.bad == NULL)) {
+        || (src->venue != NULL && tmp.venue == NULL) || (src->bad != NULL && tmp.bad == NULL)
+        || (src->json != NULL && tmp.json == NULL)) {
         bo_concert_clear(&tmp);
         return -1;
     }
@@ -357,15 +361,53 @@ bo_pay_method bo_pay_method_parse(const char *s)
     return BO_PAY_NONE;
 }
 
+/* Wipes the texts of j, its siblings after it and everything below them. */
+static void json_wipe(cJSON *j)
+{
+    for (cJSON *it = j; it != NULL; it = it->next) {
+        if (it->valuestring != NULL)
+            memset(it->valuestring, 0, strlen(it->valuestring));
+        if (it->string != NULL)
+            memset(it->string, 0, strlen(it->string));
+        json_wipe(it->child);
+    }
+}
+
+void bo_json_wipe_delete(cJSON *j)
+{
+    if (j == NULL)
+        return;
+    cJSON *next = j->next;
+    j->next = NULL; /* only j and what is below it */
+    json_wipe(j);
+    j->next = next;
+    cJSON_Delete(j);
+}
+
+const char *bo_json_text(const cJSON *src, const char *key, const char *fallback)
+{
+    const cJSON *v = src != NULL ? cJSON_GetObjectItemCaseSensitive(src, key) : NULL;
+    return cJSON_IsString(v) && v->valuestring != NULL ? v->valuestring : fallback;
+}
+
+void bo_order_ticket_clear(bo_order_ticket *t)
+{
+    if (t == NULL)
+        return;
+    if (t->attendee != NULL)
+        memset(t->attendee, 0, strlen(t->attendee));
+    free(t->attendee);
+    bo_json_wipe_delete(t->json);
+    memset(t, 0, sizeof *t);
+}
+
 void bo_order_clear(bo_order *o)
 {
     if (o == NULL)
         return;
-    for (size_t i = 0; i < o->n_tickets; i++) {
-        if (o->tickets[i].attendee != NULL)
-            memset(o->tickets[i].attendee, 0, strlen(o->tickets[i].attendee));
-        free(o->tickets[i].attendee);
-    }
+    for (size_t i = 0; i < o->n_tickets; i++)
+        bo_order_ticket_clear(&o->tickets[i]);
+    bo_json_wipe_delete(o->json);
     if (o->tickets != NULL)
         memset(o->tickets, 0, o->n_tickets * sizeof *o->tickets);
     free(o->tickets);
@@ -378,7 +420,8 @@ void bo_order_clear(bo_order *o)
     memset(o, 0, sizeof *o);
 }
 
-/* A money value of an order: an exact decimal string ("49.99"), or a number with at most 2 decimals. */
+/* A money value of an order: an exact decimal string ("49.99"), or a number with at most 2 decimals;
+ * up to BO_AMOUNT_MAX_CENTS (a total is up to 49 prices, the cash tendered more). */
 static int order_money(const cJSON *obj, const char *key, bool required, int64_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -386,9 +429,9 @@ static int order_money(const cJSON *obj, const char *key, bool required, int64_t
     if (v == NULL || cJSON_IsNull(v))
         return required ? -1 : 0;
     if (cJSON_IsString(v))
-        return bo_money_parse(v->valuestring, out);
+        return bo_money_parse_upto(v->valuestring, BO_AMOUNT_MAX_CENTS, out) == BO_MONEY_OK ? 0 : -1;
     if (cJSON_IsNumber(v))
-        return bo_money_from_double(v->valuedouble, out);
+        return bo_money_from_double_upto(v->valuedouble, BO_AMOUNT_MAX_CENTS, out) == BO_MONEY_OK ? 0 : -1;
     return -1;
 }
 
@@ -431,6 +474,8 @@ static int order_ticket(const cJSON *t, bo_order_ticket *out)
     fixed_field(t, "checkedInAt", out->checked_in_at, sizeof out->checked_in_at);
     fixed_field(t, "door", out->door, sizeof out->door);
     fixed_field(t, "refundedAt", out->refunded_at, sizeof out->refunded_at);
+    if ((out->json = cJSON_Duplicate(t, true)) == NULL)
+        return -1;
     return optional_text(t, "attendee", &out->attendee);
 }
 
@@ -509,6 +554,18 @@ static int order_read(const cJSON *obj, bool summary, bo_order *out)
     if (optional_text(obj, "customerName", &o.customer_name) != 0
         || optional_text(obj, "customerEmail", &o.customer_email) != 0)
         goto fail;
+    /* the order's own texts and its refunds (the tickets keep theirs) */
+    if ((o.json = cJSON_CreateObject()) == NULL)
+        goto fail;
+    for (const cJSON *m = obj->child; m != NULL; m = m->next) {
+        if (m->string == NULL || !(cJSON_IsString(m) || (cJSON_IsArray(m) && strcmp(m->string, "refunds") == 0)))
+            continue;
+        cJSON *dup = cJSON_Duplicate(m, true);
+        if (dup == NULL || !cJSON_AddItemToObject(o.json, m->string, dup)) {
+            cJSON_Delete(dup);
+            goto fail;
+        }
+    }
     size_t n = (size_t)cJSON_GetArraySize(tickets);
     if (n > 0 && (o.tickets = calloc(n, sizeof *o.tickets)) == NULL)
         goto fail;
@@ -586,7 +643,8 @@ int bo_concert_from_json(const cJSON *obj, bo_concert *out)
         || string_field(obj, "name", BO_FIELD_NAME, &c, &c.name) != 0
         || string_field(obj, "date", BO_FIELD_DATE, &c, &c.date) != 0
         || string_field(obj, "venue", BO_FIELD_VENUE, &c, &c.venue) != 0
-        || seats_field(obj, &c) != 0 || price_field(obj, &c) != 0)
+        || seats_field(obj, &c) != 0 || price_field(obj, &c) != 0
+        || (c.json = cJSON_Duplicate(obj, true)) == NULL)
         goto fail;
     optional_fields(obj, &c);
     *out = c;

@@ -12,6 +12,7 @@
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
+#include "bo_valid_order.h"
 #include "client_time.h"
 #include "ui_app.h"
 #include "ui_screens.h"
@@ -77,8 +78,8 @@ static const char *check_pay(const char *v)
 }
 static const char *check_tendered(const char *v)
 {
-    int64_t c;
-    return v[0] == '\0' || bo_money_parse(v, &c) == 0 ? NULL : "tendered: an amount such as 100.00 (or empty)";
+    const char *m = v[0] == '\0' ? NULL : bo_valid_tendered_text(v, NULL);
+    return m == NULL || strcmp(m, BO_TENDERED_TOO_LARGE) == 0 ? m : "tendered: an amount such as 100.00 (or empty)";
 }
 
 /* Builds the form for the route this box office uses. */
@@ -174,7 +175,7 @@ static int64_t tendered_of(const buy_state *bs)
 {
     int64_t c;
     if (!bs->operator_form || pay_of(bs) != BO_PAY_CASH || bs->form.f[F_TENDERED].value[0] == '\0'
-        || bo_money_parse(bs->form.f[F_TENDERED].value, &c) != 0)
+        || bo_valid_tendered_text(bs->form.f[F_TENDERED].value, &c) != NULL)
         return -1;
     return c;
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bo_money.h"
+
 #define BO_ORDER_MAX_TICKETS 49      /* 2 + 2 * 49 = 100 items: DynamoDB's limit for one transaction */
 #define BO_ORDER_DEFAULT_MAX 10      /* maxPerOrder of a concert that names none */
 #define BO_CURRENCY_DEFAULT "EUR"    /* when DEFAULT_CURRENCY is unset */
@@ -31,6 +33,15 @@ const char *bo_valid_max_per_order_text(const char *text, int64_t *out);
 /* quantity: a whole number 1..BO_ORDER_MAX_TICKETS; the concert's maxPerOrder is checked by the
  * caller once it has read the concert. */
 const char *bo_valid_quantity_double(double value, int64_t *out);
+
+/* payment.tendered (cash): an amount with at most 2 decimals from 0 to BO_TENDERED_MAX_CENTS, as the
+ * API's decimal string or the client's typed-in text ("100", "2500000.50"; no sign, no exponent) or as
+ * a JSON number. Whether it covers the total is checked by the caller once the total is known. */
+#define BO_TENDERED_MAX_CENTS BO_AMOUNT_MAX_CENTS
+#define BO_TENDERED_MAX_TEXT "1000000000.00"
+#define BO_TENDERED_TOO_LARGE "payment.tendered must be at most " BO_TENDERED_MAX_TEXT /* the message above it */
+const char *bo_valid_tendered_text(const char *text, int64_t *out);
+const char *bo_valid_tendered_double(double value, int64_t *out);
 
 /* payment method: "card", "cash" or "comp". */
 bool bo_valid_payment_method(const char *value);

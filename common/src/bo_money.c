@@ -2,68 +2,81 @@
 #include "bo_money.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-int bo_money_parse(const char *text, int64_t *cents)
+int bo_money_parse_upto(const char *text, int64_t max, int64_t *cents)
 {
-    if (!text || !cents)
-        return -1;
+    if (!text || !cents || max < 0 || max > BO_AMOUNT_MAX_CENTS)
+        return BO_MONEY_MALFORMED;
     const char *p = text;
     int64_t whole = 0;
     int digits = 0;
+    bool too_large = false;
     while (*p >= '0' && *p <= '9') {
-        if (whole > BO_PRICE_MAX_CENTS / 100) /* keeps the arithmetic far from overflow */
-            return -1;
-        whole = whole * 10 + (*p - '0');
+        if (whole > BO_AMOUNT_MAX_CENTS / 100) /* keeps the arithmetic far from overflow */
+            too_large = true;
+        else
+            whole = whole * 10 + (*p - '0');
         digits++;
         p++;
     }
     if (digits == 0)
-        return -1;
+        return BO_MONEY_MALFORMED;
     int64_t frac = 0;
     if (*p == '.') {
         p++;
         int fd = 0;
         while (*p >= '0' && *p <= '9') {
             if (fd == 2)
-                return -1; /* more than 2 decimals */
+                return BO_MONEY_MALFORMED; /* more than 2 decimals */
             frac = frac * 10 + (*p - '0');
             fd++;
             p++;
         }
         if (fd == 0)
-            return -1; /* "5." */
+            return BO_MONEY_MALFORMED; /* "5." */
         if (fd == 1)
             frac *= 10;
     }
     if (*p != '\0')
-        return -1;
-    if (whole > BO_PRICE_MAX_CENTS / 100)
-        return -1;
-    int64_t total = whole * 100 + frac;
-    if (total > BO_PRICE_MAX_CENTS)
-        return -1;
-    *cents = total;
-    return 0;
+        return BO_MONEY_MALFORMED;
+    if (too_large || whole > max / 100 || whole * 100 + frac > max)
+        return BO_MONEY_TOO_LARGE;
+    *cents = whole * 100 + frac;
+    return BO_MONEY_OK;
+}
+
+int bo_money_parse(const char *text, int64_t *cents)
+{
+    return bo_money_parse_upto(text, BO_PRICE_MAX_CENTS, cents) == BO_MONEY_OK ? 0 : -1;
+}
+
+int bo_money_from_double_upto(double value, int64_t max, int64_t *cents)
+{
+    if (!cents || !isfinite(value) || value < 0.0 || max < 0 || max > BO_AMOUNT_MAX_CENTS)
+        return BO_MONEY_MALFORMED;
+    if (value > (double)max / 100.0)
+        return BO_MONEY_TOO_LARGE;
+    /* value is the double nearest to some decimal with at most 2 decimals exactly when
+     * c/100.0 (correctly rounded by IEEE division) gives value back, c = round(value*100);
+     * exact for every c below 2^53, far above BO_AMOUNT_MAX_CENTS. */
+    double scaled = nearbyint(value * 100.0);
+    int64_t c = (int64_t)scaled;
+    if ((double)c / 100.0 != value)
+        return BO_MONEY_MALFORMED;
+    if (c < 0)
+        return BO_MONEY_MALFORMED;
+    if (c > max)
+        return BO_MONEY_TOO_LARGE;
+    *cents = c; /* -0.0 lands here as 0 */
+    return BO_MONEY_OK;
 }
 
 int bo_money_from_double(double value, int64_t *cents)
 {
-    if (!cents || !isfinite(value) || value < 0.0)
-        return -1;
-    if (value > (double)BO_PRICE_MAX_CENTS / 100.0)
-        return -1;
-    /* value is the double nearest to some decimal with at most 2 decimals exactly when
-     * c/100.0 (correctly rounded by IEEE division) gives value back, c = round(value*100). */
-    double scaled = nearbyint(value * 100.0);
-    int64_t c = (int64_t)scaled;
-    if ((double)c / 100.0 != value)
-        return -1;
-    if (c < 0 || c > BO_PRICE_MAX_CENTS)
-        return -1;
-    *cents = c; /* -0.0 lands here as 0 */
-    return 0;
+    return bo_money_from_double_upto(value, BO_PRICE_MAX_CENTS, cents) == BO_MONEY_OK ? 0 : -1;
 }
 
 /* Magnitude of cents as unsigned, without overflowing on INT64_MIN. */

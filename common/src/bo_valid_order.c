@@ -110,6 +110,31 @@ const char *bo_valid_quantity_double(double value, int64_t *out)
     return whole_in(value, BO_ORDER_MAX_TICKETS, out, "quantity must be a whole number from 1 to 49");
 }
 
+static const char *tendered_answer(int rc, int64_t cents, int64_t *out)
+{
+    if (rc == BO_MONEY_TOO_LARGE)
+        return BO_TENDERED_TOO_LARGE;
+    if (rc != BO_MONEY_OK)
+        return "payment.tendered must be an amount with at most 2 decimals";
+    if (out)
+        *out = cents;
+    return NULL;
+}
+
+const char *bo_valid_tendered_text(const char *text, int64_t *out)
+{
+    int64_t c = 0;
+    int rc = bo_money_parse_upto(text, BO_TENDERED_MAX_CENTS, &c);
+    return tendered_answer(rc, c, out);
+}
+
+const char *bo_valid_tendered_double(double value, int64_t *out)
+{
+    int64_t c = 0;
+    int rc = bo_money_from_double_upto(value, BO_TENDERED_MAX_CENTS, &c);
+    return tendered_answer(rc, c, out);
+}
+
 bool bo_valid_payment_method(const char *value)
 {
     return value && (strcmp(value, "card") == 0 || strcmp(value, "cash") == 0 || strcmp(value, "comp") == 0);

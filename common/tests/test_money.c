@@ -93,6 +93,45 @@ static void from_double_refuses_bad_values(void **state)
     assert_int_equal(bo_money_from_double(1.0, NULL), -1);
 }
 
+/* Amounts above a price (a cash tendered, a total of 49 tickets) up to a stated maximum, exact in cents;
+ * a well-formed amount above the maximum is told apart from a malformed one. */
+static void upto_reads_large_amounts_exactly(void **state)
+{
+    (void)state;
+    int64_t c = 0;
+    assert_int_equal(bo_money_parse_upto("49000000.00", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+    assert_int_equal(c, INT64_C(4900000000));
+    assert_int_equal(bo_money_parse_upto("2500000.57", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+    assert_int_equal(c, INT64_C(250000057));
+    assert_int_equal(bo_money_parse_upto("1000000000", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+    assert_int_equal(c, BO_AMOUNT_MAX_CENTS);
+    assert_int_equal(bo_money_parse_upto("999999999.99", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+    assert_int_equal(c, BO_AMOUNT_MAX_CENTS - 1);
+    c = 7;
+    assert_int_equal(bo_money_parse_upto("1000000000.01", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_TOO_LARGE);
+    assert_int_equal(bo_money_parse_upto("99999999999999999999999999", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_TOO_LARGE);
+    assert_int_equal(bo_money_parse_upto("1000000.01", BO_PRICE_MAX_CENTS, &c), BO_MONEY_TOO_LARGE);
+    assert_int_equal(bo_money_parse_upto("2000000.001", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_MALFORMED);
+    assert_int_equal(bo_money_parse_upto("-5", BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_MALFORMED);
+    assert_int_equal(bo_money_parse_upto("1", BO_AMOUNT_MAX_CENTS + 1, &c), BO_MONEY_MALFORMED);
+    assert_int_equal(c, 7);
+    assert_int_equal(bo_money_from_double_upto(49000000.0, BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+    assert_int_equal(c, INT64_C(4900000000));
+    assert_int_equal(bo_money_from_double_upto(123456789.07, BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+    assert_int_equal(c, INT64_C(12345678907));
+    assert_int_equal(bo_money_from_double_upto(1e9 + 0.01, BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_TOO_LARGE);
+    assert_int_equal(bo_money_from_double_upto(2000000.001, BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_MALFORMED);
+    /* every cent of a stretch far above a price survives format -> parse and the double path */
+    for (int64_t k = INT64_C(4899999000); k <= INT64_C(4900001000); k++) {
+        char out[BO_MONEY_BUF];
+        bo_money_format(k, out);
+        assert_int_equal(bo_money_parse_upto(out, BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+        assert_int_equal(c, k);
+        assert_int_equal(bo_money_from_double_upto(strtod(out, NULL), BO_AMOUNT_MAX_CENTS, &c), BO_MONEY_OK);
+        assert_int_equal(c, k);
+    }
+}
+
 static void format_is_shortest_exact_decimal(void **state)
 {
     (void)state;
@@ -146,6 +185,7 @@ int main(void)
         cmocka_unit_test(parse_refuses_everything_else),
         cmocka_unit_test(from_double_is_exact_for_two_decimals),
         cmocka_unit_test(from_double_refuses_bad_values),
+        cmocka_unit_test(upto_reads_large_amounts_exactly),
         cmocka_unit_test(format_is_shortest_exact_decimal),
         cmocka_unit_test(format_then_parse_round_trips),
         cmocka_unit_test(display_groups_thousands),

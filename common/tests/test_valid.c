@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bo_valid.h"
+#include "bo_valid_order.h"
 
 static void assert_names(const char *msg, const char *field)
 {
@@ -259,6 +260,31 @@ static void tickets_double_rules(void **state)
     }
 }
 
+/* payment.tendered: any exact amount up to the stated maximum (far above a total of 49 x the highest
+ * price), with the value read exactly; above it the message names the maximum. */
+static void tendered_rules(void **state)
+{
+    (void)state;
+    int64_t c = -1;
+    assert_null(bo_valid_tendered_text("30", &c));
+    assert_int_equal(c, 3000);
+    assert_null(bo_valid_tendered_text("49000000.00", &c));
+    assert_int_equal(c, INT64_C(4900000000));
+    assert_null(bo_valid_tendered_text("1000000000.00", &c));
+    assert_int_equal(c, BO_TENDERED_MAX_CENTS);
+    assert_null(bo_valid_tendered_double(2500000.5, &c));
+    assert_int_equal(c, INT64_C(250000050));
+    assert_null(bo_valid_tendered_text("0", NULL));
+    c = -1;
+    assert_string_equal(bo_valid_tendered_text("1000000000.01", &c), BO_TENDERED_TOO_LARGE);
+    assert_string_equal(BO_TENDERED_TOO_LARGE, "payment.tendered must be at most 1000000000.00");
+    assert_string_equal(bo_valid_tendered_double(1e12, &c), BO_TENDERED_TOO_LARGE);
+    assert_string_equal(bo_valid_tendered_text("1.001", &c), "payment.tendered must be an amount with at most 2 decimals");
+    assert_string_equal(bo_valid_tendered_text("", &c), "payment.tendered must be an amount with at most 2 decimals");
+    assert_string_equal(bo_valid_tendered_double(-1, &c), "payment.tendered must be an amount with at most 2 decimals");
+    assert_int_equal(c, -1); /* untouched when refused */
+}
+
 static void price_double_rules(void **state)
 {
     (void)state;
@@ -352,6 +378,7 @@ int main(void)
         cmocka_unit_test(email_refuses_implausible_addresses),
         cmocka_unit_test(tickets_double_rules),
         cmocka_unit_test(price_double_rules),
+        cmocka_unit_test(tendered_rules),
         cmocka_unit_test(tickets_text_rules),
         cmocka_unit_test(price_text_rules),
     };

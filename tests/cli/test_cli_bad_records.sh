@@ -3,7 +3,9 @@
 # (past the API's validation): the catalogue still lists (exit 0) with each bad record marked and
 # explained, a bad record is never sold while a good one still sells, ids with ESC or U+202E reach the
 # terminal cleaned (plain) or escaped (--json, still exact), and --json show returns a 10,000-character
-# name whole. Exit 0 pass, 77 skip, 1 fail.
+# name whole; --json show, list, order show and checkin write stored texts exactly as the API gives them
+# (controls and bidi characters escaped, never cleaned) and whole (200-character names and refund reason,
+# a 64-character door). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_bin
 for t in jq curl; do command -v "$t" >/dev/null || { echo "skip: $t is not installed"; exit 77; }; done
@@ -86,5 +88,56 @@ expect 2 "buy a concert with 2^53+1 seats" -- "$bin" --json buy huge-seats --nam
 ok "--json refusal reports exit code 2" j '.exitCode == 2' "$out"
 expect 0 "buy a good concert" -- "$bin" buy good-1 --name "Ada Lovelace" --email ada@example.com
 ok "the good sale took one seat" test "$(seats_in_db good-1)" = 4
+
+# --- --json keeps stored texts exact (escaped, never cleaned) and whole (never cut)
+ddb_put "$table" "$(jq -nc --arg n $'tab\there\rCR\nLF' --arg d $'2027-01-09\e[5m' --arg v $'\u202eDLROW OLLEH\u202c bidi' \
+  '{id:{S:"texts"}, name:{S:$n}, date:{S:$d}, venue:{S:$v}, availableTickets:{N:"5"}, ticketPrice:{N:"10"}}')" \
+  || fail "could not put texts"
+curl -sS "$STACK_URL/concerts/texts" >"$work/api-texts.json"
+expect 0 "--json show a concert with control and bidi characters in its texts" -- "$bin" --json show texts
+ok "--json show gives name, date and venue exactly as the API" \
+  j --slurpfile api "$work/api-texts.json" '.name == $api[0].name and .date == $api[0].date and .venue == $api[0].venue' "$out"
+ok "--json show escapes them" bash -c "grep -qF '\"tab\\there\\rCR\\nLF\"' '$out' && grep -qF '2027-01-09\\u001b[5m' '$out' && grep -qF '\\u202eDLROW OLLEH\\u202c bidi' '$out'"
+ok "--json show prints no escape or bidi character" terminal_safe
+expect 0 "--json list with them" -- "$bin" --json list
+ok "--json list gives them exactly as the API" \
+  j --slurpfile api "$work/api-texts.json" '.[] | select(.id == "texts") | .name == $api[0].name and .date == $api[0].date and .venue == $api[0].venue' "$out"
+ok "--json list prints no escape or bidi character" terminal_safe
+
+# the longest texts the API accepts: 200-character names, a 64-character door (2 bytes a character)
+name200=$(printf 'é%.0s' $(seq 1 200)) door64=$(printf 'ü%.0s' $(seq 1 64))
+put orders-1 "Orders One" 2027-02-01 10 10
+expect 0 "an order with 200-character names" -- "$bin" --json order orders-1 --quantity 2 --name "$name200" \
+  --attendee "$name200" --attendee "Ada" --pay comp
+oid=$(jq -r .id "$out"); code1=$(jq -r '.tickets[0].code' "$out"); cp "$out" "$work/order-1.json"
+ok "the order's names come back whole" j --arg n "$name200" '.customerName == $n and .tickets[0].attendee == $n' "$out"
+expect 0 "check in its first ticket at a 64-character door" -- "$bin" --json checkin orders-1 "$code1" --door "$door64"
+ok "checkin gives the attendee, the customer and the door whole" \
+  j --arg n "$name200" --arg d "$door64" '.attendee == $n and .customerName == $n and .door == $d' "$out"
+expect 0 "find the ticket by its code" -- "$bin" --json find --code "$code1"
+ok "find gives the attendee and the door whole" \
+  j --arg n "$name200" --arg d "$door64" '.ticket.attendee == $n and .ticket.door == $d and .order.customerName == $n' "$out"
+t2=$(jq -r '.tickets[1].id' "$work/order-1.json")
+expect 0 "refund its second ticket with a 200-character reason" -- "$bin" --json refund "$oid" --tickets "$t2" \
+  --reason "$name200"
+ok "the refund's reason comes back whole" j --arg n "$name200" '.refunds[0].reason == $n' "$out"
+# a stored attendee with ESC, U+202E and a C1 control, past the API's validation
+orders_table=${table/-concerts-/-orders-}
+mallory=$'Mal\e[31mlory\u202e\u009b2J'
+jq -nc --arg t "$orders_table" --arg id "$oid" --arg a "$mallory" \
+  '{TableName:$t, Key:{id:{S:$id}}, UpdateExpression:"SET attendees[1] = :a", ExpressionAttributeValues:{":a":{S:$a}}}' |
+  curl -sS -m 30 -X POST "http://127.0.0.1:$DYNAMODB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
+    -H 'X-Amz-Target: DynamoDB_20120810.UpdateItem' -H 'Content-Type: application/x-amz-json-1.0' --data-binary @- |
+  jq -e 'has("__type") | not' >/dev/null || fail "could not update the order's attendees"
+curl -sS -H "x-api-key: $STACK_KEY" "$STACK_URL/orders/$oid" >"$work/api-order.json"
+ok "the API returns the stored attendee" j --arg m "$mallory" '.tickets[1].attendee == $m' "$work/api-order.json"
+expect 0 "--json order show" -- "$bin" --json order show "$oid"
+ok "--json order show gives every text exactly as the API" j --slurpfile api "$work/api-order.json" \
+  '.customerName == $api[0].customerName and ([.tickets[] | .attendee, .door] == [$api[0].tickets[] | .attendee, .door])
+   and .refunds == $api[0].refunds' "$out"
+ok "the door and the names are whole" \
+  j --arg n "$name200" --arg d "$door64" '.tickets[0].door == $d and .tickets[0].attendee == $n and .customerName == $n' "$out"
+ok "--json order show escapes the stored controls" bash -c "grep -qF 'Mal\\u001b[31mlory\\u202e\\u009b2J' '$out'"
+ok "--json order show prints no escape, C1 or bidi character" terminal_safe
 
 finish

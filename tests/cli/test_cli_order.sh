@@ -61,6 +61,22 @@ expect 1 "a public order without an e-mail is refused before sending" -- "${noke
 expect 1 "quantity 0" -- "$bin" order "$cid" --quantity 0
 expect 1 "tendered with card" -- "$bin" order "$cid" --quantity 1 --pay card --tendered 5
 
+# --- amounts above a price: 3 x 1,000,000.00 for cash, 3,000,000.50 tendered; above the maximum refused before sending
+expect 0 "a concert at the highest price" -- "$bin" --json create --name "Gala $tag" --date 2027-05-01T19:00:00Z \
+  --venue "Hall G" --tickets 3 --price 1000000 --currency EUR --max-per-order 3 || finish
+gala=$(jq -r .id "$out")
+expect 0 "3 tickets for cash, 3000000.50 tendered" -- "$bin" --json order "$gala" --quantity 3 --pay cash --tendered 3000000.50
+ok "the total is 3000000.00, tendered and change exact" \
+  j '.total == "3000000.00" and .payment.tendered == "3000000.50" and .payment.change == "0.50"' "$out"
+big=$(jq -r .id "$out")
+expect 0 "order show of the large order" -- "$bin" --json order show "$big"
+ok "order show gives the same amounts" j '.total == "3000000.00" and .payment.change == "0.50"' "$out"
+api_total=$(curl -s -H "x-api-key: $BOXOFFICE_API_KEY" "${BOXOFFICE_API_URL%/}/orders/$big" | jq -r .total)
+ok "the API stored the total exactly" test "$api_total" = "3000000.00"
+expect 1 "tendered above 1000000000.00 is refused before sending" -- "$bin" order "$gala" --quantity 1 --pay cash \
+  --tendered 1000000000.01
+ok "the message states the maximum" grep -q "at most 1000000000.00" "$err"
+
 # --- refusals: only N left (2), sold out (3), unknown concert (4)
 expect 2 "more tickets than are left" -- "$bin" order "$cid" --quantity 5 --pay card
 ok "the message says how many are left" grep -q "Only 2 tickets left" "$err"

@@ -260,6 +260,30 @@ static void strings_of_a_verdict_are_sanitised(void **state)
     assert_null(strstr(v.attendee, "\xe2\x80\xae"));
     assert_null(strstr(v.door, "\xc2\x9b"));
     assert_true(strncmp(v.attendee, "Eve", 3) == 0);
+    /* ... and kept exactly beside the cleaned copies, for --json */
+    assert_string_equal(v.exact.attendee, "Eve\x1b]0;pwned\x07\xe2\x80\xae");
+    assert_string_equal(v.exact.door, "\xc2\x9b" "2J");
+}
+
+/* The longest texts the API accepts come whole in the exact copies: 200 two-byte characters for names, 64 for
+ * the door (the cleaned copies for the screen may be shorter). */
+static void texts_of_a_verdict_are_kept_whole(void **state)
+{
+    fixture *f = *state;
+    api_checkin_verdict v;
+    char name[200 * 2 + 1] = "", door[64 * 2 + 1] = "", body[2048];
+    for (int i = 0; i < 200; i++)
+        strcat(name, "\xc3\xa9");
+    for (int i = 0; i < 64; i++)
+        strcat(door, "\xc3\xbc");
+    snprintf(body, sizeof body, "{\"result\":\"admitted\",\"ticket\":{\"id\":\"t-1\",\"code\":\"" CODE "\","
+             "\"orderId\":\"o-1\",\"attendee\":\"%s\",\"status\":\"checkedIn\",\"door\":\"%s\"},"
+             "\"order\":{\"id\":\"o-1\",\"quantity\":1,\"admittedSoFar\":1,\"customerName\":\"%s\"}}", name, door, name);
+    stub_push(f->stub, 200, body);
+    assert_int_equal(api_checkin(f->client, "c-1", CODE, "n-15", NULL, 1, &v, NULL), API_OK);
+    assert_string_equal(v.exact.attendee, name);
+    assert_string_equal(v.exact.customer, name);
+    assert_string_equal(v.exact.door, door);
 }
 
 static void nonces_are_fresh_and_valid(void **state)
@@ -426,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(forbidden_and_bad_requests_are_refused_requests, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(strings_of_a_verdict_are_sanitised, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(texts_of_a_verdict_are_kept_whole, stub_client_setup, stub_client_teardown),
         cmocka_unit_test(nonces_are_fresh_and_valid),
         cmocka_unit_test_setup_teardown(stats_are_read, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(stats_refusals_and_malformed_answers, stub_client_setup, stub_client_teardown),

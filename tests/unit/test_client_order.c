@@ -152,8 +152,34 @@ static void order_answers_with_inexact_money_or_bad_codes_are_refused(void **sta
     assert_int_equal(bo_order_from_json(j, &o), 0);
     assert_null(strchr(o.customer_name, '\x1b')); /* sanitised before the terminal */
     assert_null(strstr(o.tickets[0].attendee, "\xe2\x80\xae"));
+    /* ... and kept exactly beside it, for --json */
+    assert_string_equal(bo_json_text(o.json, "customerName", NULL), "\x1b]0;x\aAda");
+    assert_string_equal(bo_json_text(o.tickets[0].json, "attendee", NULL), "A\xe2\x80\xae" "B");
+    assert_string_equal(bo_json_text(o.json, "absent", "fallback"), "fallback");
+    assert_string_equal(bo_json_text(NULL, "customerName", "fallback"), "fallback");
     bo_order_clear(&o);
+    assert_null(o.json);
     cJSON_Delete(j);
+}
+
+/* A concert keeps the API's texts exactly beside its cleaned copies, whole, also in a copy. */
+static void concert_texts_are_kept_exactly(void **state)
+{
+    (void)state;
+    cJSON *j = cJSON_Parse("{\"id\":\"c\",\"name\":\"tab\\there\\rCR\\nLF\",\"date\":\"2027-01-09\\u001b[5m\","
+                           "\"venue\":\"\\u202eDLROW OLLEH\\u202c bidi\",\"availableTickets\":5,\"ticketPrice\":10}");
+    bo_concert c, copy;
+    assert_int_equal(bo_concert_from_json(j, &c), 0);
+    cJSON_Delete(j);
+    assert_null(strchr(c.name, '\t'));
+    assert_string_equal(bo_json_text(c.json, "name", NULL), "tab\there\rCR\nLF");
+    assert_string_equal(bo_json_text(c.json, "date", NULL), "2027-01-09\x1b[5m");
+    assert_string_equal(bo_json_text(c.json, "venue", NULL), "\xe2\x80\xae" "DLROW OLLEH\xe2\x80\xac bidi");
+    assert_int_equal(bo_concert_copy(&copy, &c), 0);
+    bo_concert_clear(&c);
+    assert_string_equal(bo_json_text(copy.json, "venue", NULL), "\xe2\x80\xae" "DLROW OLLEH\xe2\x80\xac bidi");
+    bo_concert_clear(&copy);
+    assert_null(copy.json);
 }
 
 int main(void)
@@ -165,6 +191,7 @@ int main(void)
         cmocka_unit_test(concerts_new_fields_are_read_tolerantly),
         cmocka_unit_test(instants_are_shown_in_the_venues_zone),
         cmocka_unit_test(order_answers_with_inexact_money_or_bad_codes_are_refused),
+        cmocka_unit_test(concert_texts_are_kept_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

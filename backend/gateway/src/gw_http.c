@@ -55,6 +55,7 @@ typedef struct api_req {
     char lambda_rid[40];
     char method[16];
     char *url;
+    char *raw_path;            /* the request target's path as sent (before '?'), NULL on OOM */
 } api_req;
 
 typedef struct kv_list {
@@ -211,11 +212,25 @@ static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *
                               api_req *req, const char *rid, char *lambda_rid, outcome *o)
 {
     if (strncmp(url, "/__gateway/", 11) == 0) return admin(h, c, url, rid, o);
-    const char *rest = gw_route_strip_stage(url, h->cfg->stage);
+    /* libmicrohttpd's url ends at a decoded %00: route on the whole decoded path instead */
+    char *whole = NULL;
+    size_t whole_len = 0;
+    if (req->raw_path && gw_route_unescape(req->raw_path, strlen(req->raw_path), &whole, &whole_len) != 0)
+        return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
+    const char *rest = gw_route_strip_stage(url, h->cfg->stage); /* the event's path: a C string */
+    const char *route_path = rest;
+    size_t route_len = rest ? strlen(rest) : 0, sl = strlen(h->cfg->stage);
+    if (whole && memchr(whole, '\0', whole_len)) {
+        bool below = whole_len > sl + 1 && whole[0] == '/' && memcmp(whole + 1, h->cfg->stage, sl) == 0
+                     && whole[sl + 1] == '/';
+        route_path = below ? whole + sl + 1 : NULL;
+        route_len = below ? whole_len - sl - 1 : 0;
+    }
     const gw_route *route = NULL;
     cJSON *params = NULL;
-    if (!rest) goto missing;
-    gw_route_status rs = gw_route_match(h->cfg, method, rest, &route, &params);
+    gw_route_status rs = rest && route_path ? gw_route_match_n(h->cfg, method, route_path, route_len, &route, &params)
+                                            : GW_ROUTE_NONE;
+    free(whole);
     if (rs == GW_ROUTE_NOMEM) return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
     if (rs != GW_ROUTE_OK) goto missing;
     o->resource = route->resource;
@@ -352,7 +367,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     (void)cls;
     bool ok = gw_strict_target_ok(c, uri);
     api_req *req = new_req();
-    if (req) req->bad_target = !ok;
+    if (req) {
+        req->bad_target = !ok;
+        req->raw_path = uri ? strndup(uri, strcspn(uri, "?#")) : NULL;
+    }
     return req;
 }
 
@@ -448,7 +466,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         client_ip(c, ip, sizeof ip);
         access_log(req->rid, ip, req->method, req->url ? req->url : "?", &req->o, req->t0_ns, req->lambda_rid);
     }
-    if (req) { free(req->url); free(req->body); free(req); }
+    if (req) { free(req->url); free(req->raw_path); free(req->body); free(req); }
     *con_cls = NULL;
 }
 

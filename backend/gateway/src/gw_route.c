@@ -2,6 +2,7 @@
 #include "gw_route.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,13 +23,13 @@ typedef struct seg {
     size_t len;
 } seg;
 
-/* Splits "/a/b/c" into segments; one trailing slash is ignored. -1 when too many. */
-static int split(const char *path, seg *out, size_t *n)
+/* Splits "/a/b/c" (len bytes, NULs included) into segments; one trailing slash is ignored. -1 when too many. */
+static int split_n(const char *path, size_t len, seg *out, size_t *n)
 {
     *n = 0;
     const char *s = path;
-    if (*s == '/') s++;
-    size_t total = strlen(s);
+    if (len > 0 && *s == '/') { s++; len--; }
+    size_t total = len;
     if (total > 0 && s[total - 1] == '/') total--;
     if (total == 0) return 0;
     const char *end = s + total;
@@ -44,6 +45,13 @@ static int split(const char *path, seg *out, size_t *n)
     }
     return 0;
 }
+
+static int hex(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int split(const char *path, seg *out, size_t *n) { return split_n(path, strlen(path), out, n); }
 
 static bool is_param(const seg *t) { return t->len >= 3 && t->s[0] == '{' && t->s[t->len - 1] == '}'; }
 static bool is_greedy(const seg *t) { return is_param(t) && t->s[t->len - 2] == '+'; }
@@ -66,14 +74,52 @@ static long match_score(const seg *tpl, size_t nt, const seg *req, size_t nr)
     return nt == nr ? score : -1;
 }
 
+/* A JSON string literal of the len bytes at v, every control byte (NUL included) as \u00XX: the form
+ * in which the event hands a parameter that a C string cannot hold. NULL on OOM. */
+static char *json_literal(const char *v, size_t len)
+{
+    char *out = malloc(len * 6 + 3), *w = out;
+    if (!out) return NULL;
+    *w++ = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c < 0x20 || c == 0x7F) w += sprintf(w, "\\u%04x", c);
+        else if (c == '"' || c == '\\') { *w++ = '\\'; *w++ = (char)c; }
+        else *w++ = (char)c;
+    }
+    *w++ = '"';
+    *w = '\0';
+    return out;
+}
+
+static bool add_param(cJSON *p, const char *name, const char *v, size_t vl)
+{
+    if (!memchr(v, '\0', vl)) {
+        char *s = strndup(v, vl);
+        bool ok = s && cJSON_AddStringToObject(p, name, s);
+        free(s);
+        return ok;
+    }
+    char *lit = json_literal(v, vl);
+    bool ok = lit && cJSON_AddRawToObject(p, name, lit);
+    free(lit);
+    return ok;
+}
+
 gw_route_status gw_route_match(const gw_config *cfg, const char *method, const char *path,
                                const gw_route **route, cJSON **params)
+{
+    return gw_route_match_n(cfg, method, path, path ? strlen(path) : 0, route, params);
+}
+
+gw_route_status gw_route_match_n(const gw_config *cfg, const char *method, const char *path, size_t path_len,
+                                 const gw_route **route, cJSON **params)
 {
     seg req[MAX_SEGS], tpl[MAX_SEGS];
     size_t nr, nt;
     *route = NULL;
     *params = NULL;
-    if (split(path, req, &nr) != 0) return GW_ROUTE_NONE;
+    if (!path || split_n(path, path_len, req, &nr) != 0) return GW_ROUTE_NONE;
     for (size_t i = 0; i < nr; i++) if (req[i].len == 0) return GW_ROUTE_NONE;   /* "//" */
     const gw_route *best = NULL;
     long best_score = -1;
@@ -106,11 +152,30 @@ gw_route_status gw_route_match(const gw_config *cfg, const char *method, const c
         name[nl] = '\0';
         const char *vs = req[i].s;
         size_t vl = greedy ? (size_t)(req[nr - 1].s + req[nr - 1].len - vs) : req[i].len;
-        char *v = strndup(vs, vl);
-        if (!v || !cJSON_AddStringToObject(p, name, v)) { free(v); cJSON_Delete(p); return GW_ROUTE_NOMEM; }
-        free(v);
+        if (!add_param(p, name, vs, vl)) { cJSON_Delete(p); return GW_ROUTE_NOMEM; }
     }
     *route = best;
     *params = p;
     return GW_ROUTE_OK;
+}
+
+int gw_route_unescape(const char *raw, size_t raw_len, char **out, size_t *out_len)
+{
+    char *d = malloc(raw_len + 1);
+    if (!d) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < raw_len; i++) {
+        int hi, lo;
+        if (raw[i] == '%' && i + 2 < raw_len &&
+            (hi = hex(raw[i + 1])) >= 0 && (lo = hex(raw[i + 2])) >= 0) {
+            d[n++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            d[n++] = raw[i];
+        }
+    }
+    d[n] = '\0';
+    *out = d;
+    *out_len = n;
+    return 0;
 }

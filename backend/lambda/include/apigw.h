@@ -28,7 +28,8 @@ typedef struct apigw_event {
     const char *request_id;        /* requestContext.requestId, or NULL */
     const char *api_key_id;        /* requestContext.identity.apiKeyId when a non-empty string, else NULL:
                                       API Gateway fills it on private routes only, after checking the key */
-    bool has_nul_escape;           /* some string of the event holds \u0000 (cJSON strings stop there) */
+    bool has_nul_escape;           /* some string of the event holds \u0000 (cJSON strings stop there): it
+                                      is read as U+001A, so that no value is cut short */
 } apigw_event;
 
 /* Parses json[0..len) (need not be NUL-terminated). Returns 0 when it is a JSON object (fields
@@ -40,6 +41,10 @@ void apigw_event_clear(apigw_event *ev);
 /* Header value by case-insensitive name: from headers, else the first string of multiValueHeaders.
  * NULL when absent or not a string. Borrowed from ev. */
 const char *apigw_header(const apigw_event *ev, const char *name);
+/* NULL when every path parameter is free of control characters (a decoded %00 or %1B ... API Gateway
+ * hands over as is), else the static message of the 400 to answer before any handler runs:
+ * "id must not contain control characters". */
+const char *apigw_path_params_problem(const apigw_event *ev);
 /* pathParameters[name] / queryStringParameters[name] when a string, else NULL. Borrowed. */
 const char *apigw_path_param(const apigw_event *ev, const char *name);
 const char *apigw_query_param(const apigw_event *ev, const char *name);

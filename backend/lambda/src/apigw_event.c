@@ -1,6 +1,9 @@
 /* API Gateway v1.0 proxy event parsing. */
 #include "apigw.h"
 
+#include "bo_text.h"
+
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +21,12 @@ static const cJSON *obj_field(const cJSON *obj, const char *name)
     return cJSON_IsObject(it) ? it : NULL;
 }
 
-bool apigw_json_has_nul_escape(const char *s, size_t len)
+/* Offset of the first "\u0000" escape inside a string of s[from..len), or len when none (scans string
+ * tokens, so an escaped backslash followed by "u0000" is not counted). from is outside a string. */
+static size_t nul_escape_from(const char *s, size_t len, size_t from)
 {
-    if (!memmem(s, len, "\\u0000", 6)) /* the common case, in one vectorised pass */
-        return false;
     bool in_str = false;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = from; i < len; i++) {
         char c = s[i];
         if (!in_str) {
             if (c == '"')
@@ -35,11 +38,35 @@ bool apigw_json_has_nul_escape(const char *s, size_t len)
         } else if (c == '\\') {
             if (i + 5 < len && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' &&
                 s[i + 5] == '0')
-                return true;
+                return i;
             i++; /* skip the escaped character */
         }
     }
-    return false;
+    return len;
+}
+
+bool apigw_json_has_nul_escape(const char *s, size_t len)
+{
+    if (!memmem(s, len, "\\u0000", 6)) /* the common case, in one vectorised pass */
+        return false;
+    return nul_escape_from(s, len, 0) < len;
+}
+
+/* A copy of s[0..len) with every "\u0000" escape inside a string written "\u001a" (SUBSTITUTE): cJSON
+ * would end the string at the NUL, and a value cut short is another value; a control character stays
+ * one, so whatever refuses controls refuses it. NULL on OOM. */
+static char *nul_escapes_substituted(const char *s, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    /* rescanned from the start after each hit (so that the scan knows it is inside a string); a written
+     * escape is no hit any more, and events with a NUL escape are rare */
+    for (size_t i = nul_escape_from(copy, len, 0); i < len; i = nul_escape_from(copy, len, 0))
+        memcpy(copy + i, "\\u001a", 6);
+    return copy;
 }
 
 static bool only_space(const char *p, const char *end)
@@ -57,11 +84,18 @@ int apigw_event_parse(const char *json, size_t len, apigw_event *out)
     memset(out, 0, sizeof *out);
     if (!json || len == 0 || len > APIGW_EVENT_MAX)
         return -1;
+    bool nul_escape = apigw_json_has_nul_escape(json, len);
+    char *substituted = nul_escape ? nul_escapes_substituted(json, len) : NULL;
+    if (nul_escape && !substituted)
+        return -1;
+    const char *text = substituted ? substituted : json;
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    bool whole = root && end && end >= text && end <= text + len && only_space(end, text + len);
+    free(substituted);
     if (!root)
         return -1;
-    if (!cJSON_IsObject(root) || !end || end < json || end > json + len || !only_space(end, json + len)) {
+    if (!cJSON_IsObject(root) || !whole) {
         cJSON_Delete(root);
         return -1;
     }
@@ -79,7 +113,7 @@ int apigw_event_parse(const char *json, size_t len, apigw_event *out)
     out->api_key_id = str_field(obj_field(obj_field(root, "requestContext"), "identity"), "apiKeyId");
     if (out->api_key_id && !out->api_key_id[0])
         out->api_key_id = NULL;
-    out->has_nul_escape = apigw_json_has_nul_escape(json, len);
+    out->has_nul_escape = nul_escape;
     return 0;
 }
 
@@ -128,4 +162,28 @@ const char *apigw_path_param(const apigw_event *ev, const char *name)
 const char *apigw_query_param(const apigw_event *ev, const char *name)
 {
     return ev ? str_field(ev->query, name) : NULL;
+}
+
+/* The message for a path parameter holding a control character: static, as handler_fail keeps it. */
+static const char *control_message(const char *name)
+{
+    static const struct { const char *name, *msg; } known[] = {
+        { "id", "id must not contain control characters" },
+        { "code", "code must not contain control characters" },
+        { "ticketId", "ticketId must not contain control characters" },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(known[i].name, name) == 0)
+            return known[i].msg;
+    return "path parameters must not contain control characters";
+}
+
+const char *apigw_path_params_problem(const apigw_event *ev)
+{
+    if (!ev || !ev->path_parameters)
+        return NULL;
+    for (const cJSON *it = ev->path_parameters->child; it; it = it->next)
+        if (cJSON_IsString(it) && it->string && bo_text_has_control(it->valuestring))
+            return control_message(it->string);
+    return NULL;
 }

@@ -240,10 +240,11 @@ static const char *read_payment(const cJSON *body, bool operator_key, order *o, 
         return NULL;
     if (o->method != ORDER_PAY_CASH)
         return TENDERED_NOT_CASH;
-    int r = cJSON_IsString(t) ? bo_money_parse(t->valuestring, &o->tendered_cents)
-            : cJSON_IsNumber(t) ? bo_money_from_double(t->valuedouble, &o->tendered_cents) : -1;
-    if (r != 0)
-        return TENDERED_BAD;
+    const char *msg = cJSON_IsString(t) ? bo_valid_tendered_text(t->valuestring, &o->tendered_cents)
+                      : cJSON_IsNumber(t) ? bo_valid_tendered_double(t->valuedouble, &o->tendered_cents)
+                                          : TENDERED_BAD;
+    if (msg)
+        return msg;
     o->has_tendered = true;
     return NULL;
 }

@@ -57,8 +57,11 @@ rt_response app_invoke(const rt_request *req, void *user)
     apigw_event ev;
     handler_result res;
     memset(&res, 0, sizeof res);
+    const char *bad_param = NULL;
     if (apigw_event_parse(req->payload, req->payload_len, &ev) != 0) {
         handler_fail(&res, 400, MALFORMED_EVENT);
+    } else if ((bad_param = apigw_path_params_problem(&ev)) != NULL) {
+        handler_fail(&res, 400, bad_param); /* before any handler: the id it would read is not the one sent */
     } else {
         if (a->st)
             store_set_deadline(a->st, req->deadline_ms);

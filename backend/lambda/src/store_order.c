@@ -215,7 +215,7 @@ static int refunds_from_item(const cJSON *item, order *o)
         if (!m || !ids || !reason || !copy_to(r->id, sizeof r->id, ddb_attr_s(m, "id")) ||
             !copy_to(r->method, sizeof r->method, ddb_attr_s(m, "method")) ||
             !copy_to(r->by, sizeof r->by, ddb_attr_s(m, "by")) || !copy_to(r->at, sizeof r->at, ddb_attr_s(m, "at")) ||
-            bo_money_parse(ddb_attr_n(m, "amount"), &r->amount_cents) != 0 ||
+            bo_money_parse_upto(ddb_attr_n(m, "amount"), BO_AMOUNT_MAX_CENTS, &r->amount_cents) != BO_MONEY_OK ||
             cJSON_GetArraySize(ids) > BO_ORDER_MAX_TICKETS)
             return -1;
         if (!(r->reason = strdup(reason)))
@@ -241,7 +241,7 @@ int store_order_from_item(const cJSON *item, order *o)
         !copy_to(o->created_at, sizeof o->created_at, ddb_attr_s(item, "createdAt")) ||
         !copy_to(o->sold_by, sizeof o->sold_by, ddb_attr_s(item, "soldBy")) ||
         bo_money_parse(ddb_attr_n(item, "unitPrice"), &o->unit_cents) != 0 ||
-        bo_money_parse(ddb_attr_n(item, "total"), &o->total_cents) != 0)
+        bo_money_parse_upto(ddb_attr_n(item, "total"), BO_AMOUNT_MAX_CENTS, &o->total_cents) != BO_MONEY_OK)
         goto malformed;
     char *end;
     long n = strtol(q, &end, 10);
@@ -257,8 +257,8 @@ int store_order_from_item(const cJSON *item, order *o)
     o->method = (order_payment)m;
     if (ddb_attr_n(item, "tendered")) {
         o->has_tendered = true;
-        if (bo_money_parse(ddb_attr_n(item, "tendered"), &o->tendered_cents) != 0 ||
-            bo_money_parse(ddb_attr_n(item, "change"), &o->change_cents) != 0)
+        if (bo_money_parse_upto(ddb_attr_n(item, "tendered"), BO_AMOUNT_MAX_CENTS, &o->tendered_cents) != BO_MONEY_OK ||
+            bo_money_parse_upto(ddb_attr_n(item, "change"), BO_AMOUNT_MAX_CENTS, &o->change_cents) != BO_MONEY_OK)
             goto malformed;
     }
     const char *name = ddb_attr_s(item, "customerName"), *email = ddb_attr_s(item, "customerEmail");

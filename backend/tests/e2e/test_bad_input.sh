@@ -15,7 +15,7 @@ root=$(cd "$here/../../.." && pwd)
 [ -n "${DYNAMODB_PORT:-}" ] || { echo "skip: DYNAMODB_PORT not set"; exit 77; }
 api=${BOXOFFICE_API_URL%/}
 stage=${api##*/}
-C=concert-ticket-system-concerts-$stage; T=concert-ticket-system-tickets-$stage
+C=concert-ticket-system-concerts-$stage; T=concert-ticket-system-tickets-$stage; O=concert-ticket-system-orders-$stage
 tmp=$(mktemp -d)
 # Everything this test writes is removed at the end (after the checks), so that the shared stack's
 # catalogue is as the next test expects it: ids are collected in $tmp/created-{concerts,tickets}.
@@ -27,6 +27,7 @@ cleanup() {
   while read -r id; do
     ddb_req "$DYNAMODB_PORT" DeleteItem "{\"TableName\":\"$C\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null 2>&1
   done < <(cat "$tmp/created-concerts" 2>/dev/null)
+  [ -n "${order_id:-}" ] && ddb_req "$DYNAMODB_PORT" DeleteItem "{\"TableName\":\"$O\",\"Key\":{\"id\":{\"S\":\"$order_id\"}}}" >/dev/null 2>&1
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -55,7 +56,7 @@ make_body() { # spec out
     @long_name:*) n=${spec#*:}; { printf '{"name":"'; repeat a "$n"; printf '","date":"2027-04-01","venue":"V","availableTickets":1,"ticketPrice":1}'; } >"$out" ;;
     @huge:*) n=${spec#*:}; { printf '{"name":"'; repeat h $((n - 100)); printf '","date":"2027-04-01","venue":"V","availableTickets":1,"ticketPrice":1}'; } >"$out" ;;
     @many_keys:*) n=${spec#*:}; { printf '{'; seq 1 "$n" | sed 's/.*/"k&":1/' | paste -sd, | tr -d '\n'; printf '}'; } >"$out" ;;
-    *) decode "$(sed -e "s/{concert}/$open_id/g" -e "s/{soldout}/$soldout_id/g" <<<"$spec")" "$out" ;;
+    *) decode "$(ids <<<"$spec")" "$out" ;;
   esac
   return 0
 }
@@ -98,9 +99,16 @@ serving() { [ "$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$api/concerts/$op
 # ---- set-up: the concerts under attack, and the counts before ---------------------------------------
 mk() { curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" "$api/concerts" \
          -d "{\"name\":\"$1\",\"date\":\"2027-04-01T20:00:00Z\",\"venue\":\"Bad Input Hall\",\"availableTickets\":$2,\"ticketPrice\":10}" | jq -r .id; }
-open_id=$(mk "Bad Input Target" 1000); soldout_id=$(mk "Bad Input Sold Out" 0)
-printf '%s\n' "$open_id" "$soldout_id" >>"$tmp/created-concerts"
+open_id=$(mk "Bad Input Target" 1000); soldout_id=$(mk "Bad Input Sold Out" 0); sold_id=$(mk "Bad Input Sold One" 1)
+printf '%s\n' "$open_id" "$soldout_id" "$sold_id" >>"$tmp/created-concerts"
 [ -n "$open_id" ] && [ "$open_id" != null ] && [ -n "$soldout_id" ] && [ "$soldout_id" != null ] || { echo "FAIL set-up: cannot create concerts"; exit 1; }
+# an order of one ticket, for the ids in paths: {order} its id, {code} its ticket's code
+curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" "$api/box-office/orders" \
+  -d "{\"concertId\":\"$sold_id\",\"quantity\":1,\"payment\":{\"method\":\"comp\"}}" >"$tmp/order.json"
+order_id=$(jq -r '.id // empty' "$tmp/order.json"); tcode=$(jq -r '.tickets[0].code // empty' "$tmp/order.json")
+[ -n "$order_id" ] && [ -n "$tcode" ] || { echo "FAIL set-up: cannot place an order: $(head -c 300 "$tmp/order.json")"; exit 1; }
+jq -r '.tickets[].id' "$tmp/order.json" >>"$tmp/created-tickets"
+ids() { sed -e "s/{concert}/$open_id/g" -e "s/{soldout}/$soldout_id/g" -e "s/{order}/$order_id/g" -e "s/{code}/$tcode/g"; }
 concerts_before=$(ddb_count "$DYNAMODB_PORT" "$C") && tickets_before=$(ddb_count "$DYNAMODB_PORT" "$T") \
   || { echo "FAIL set-up: cannot count items in DynamoDB Local on :$DYNAMODB_PORT"; exit 1; }
 api_before=$(curl -sf -m 60 "$api/concerts" | jq length)
@@ -114,7 +122,7 @@ while IFS= read -r line; do
   method=${rest%% ¦ *}; rest=${rest#* ¦ }
   path=${rest%% ¦ *}; rest=${rest#* ¦ }
   hspec=${rest%% ¦ *}; bspec=${rest#* ¦ }
-  path=$(sed -e "s/{concert}/$open_id/g" -e "s/{soldout}/$soldout_id/g" <<<"$path")
+  path=$(ids <<<"$path")
   n=$((n + 1))
   make_headers "$hspec" "$tmp/hdr"
   if make_body "$bspec" "$tmp/body"; then request "$method" "$path" "$tmp/hdr" "$tmp/body"; else request "$method" "$path" "$tmp/hdr"; fi

@@ -4,7 +4,8 @@
 # an HTTP/0.9 request line, a bad chunk size, a header line without a colon, an HTTP/2 preface, on a
 # new connection and on a kept-alive one. Each gets a JSON 4xx (one status line, never
 # libmicrohttpd's HTML page) or a closed connection, and is never served. x-api-key is one header,
-# compared without leading/trailing spaces and tabs. An oversized body sent whole before reading
+# compared without leading/trailing spaces and tabs. A decoded %00 in the path does not cut it: the route
+# is chosen on the whole path and the parameter reaches the function with its NUL. An oversized body sent whole before reading
 # (Python's urllib) still gets its 413.
 # Private gateway with tests/e2e/fake-serverless.yml and the fake runtime.
 set -euo pipefail
@@ -153,6 +154,14 @@ except Exception as e:
 EOF
 )
 expect_eq "urllib's answer" '413 {"message":"Request Too Long"}' "$out"
+
+echo "a decoded %00 in the path: routed on the whole path, the parameter handed over whole"
+http GET "$GW_URL/echo/abc%00junk"
+expect_status 200
+expect_eq "pathParameters.proxy" '"abc\u0000junk"' "$(jq -c .event.pathParameters.proxy <<<"$HTTP_BODY")"
+http GET "$GW_URL/sleep/0%00junk/stats"
+expect_status 403   # no route is /sleep/{seconds}/stats: never /sleep/{seconds} with "0"
+expect_eq "the refusal" '{"message":"Missing Authentication Token"}' "$HTTP_BODY"
 
 echo "the gateway still serves"
 http GET "$GW_URL/echo"

@@ -96,6 +96,44 @@ static void greedy_and_any(void **state)
     assert_null(match(cfg, "GET", "/files", p, sizeof p));                             /* greedy needs one segment */
 }
 
+/* A decoded %00 is routed with the whole path (never cut there) and the parameter is handed over whole,
+ * its NUL as \u0000 in the event's JSON. */
+static void decoded_nul_is_routed_on_the_whole_path(void **state)
+{
+    const gw_config *cfg = *state;
+    char *dec;
+    size_t n;
+    static const char raw[] = "/concerts/abc%00junk/stats%2";
+    assert_int_equal(gw_route_unescape(raw, strlen(raw), &dec, &n), 0);
+    assert_int_equal(n, strlen("/concerts/abc") + 1 + strlen("junk/stats%2"));
+    assert_memory_equal(dec, "/concerts/abc\0junk/stats%2", n);
+    const gw_route *r;
+    cJSON *p;
+    assert_int_equal(gw_route_match_n(cfg, "GET", dec, n, &r, &p), GW_ROUTE_NONE); /* not /concerts/{id} */
+    free(dec);
+    static const char raw2[] = "/concerts/abc%00junk/tickets/T1";
+    assert_int_equal(gw_route_unescape(raw2, strlen(raw2), &dec, &n), 0);
+    assert_int_equal(gw_route_match_n(cfg, "GET", dec, n, &r, &p), GW_ROUTE_OK);
+    assert_string_equal(cfg->functions[r->fn].name, "tickets");
+    char *s = cJSON_PrintUnformatted(p);
+    assert_string_equal(s, "{\"id\":\"abc\\u0000junk\",\"tid\":\"T1\"}");
+    free(s);
+    cJSON_Delete(p);
+    free(dec);
+    static const char raw3[] = "/concerts/a%22%5C%00";
+    assert_int_equal(gw_route_unescape(raw3, strlen(raw3), &dec, &n), 0);
+    assert_int_equal(gw_route_match_n(cfg, "GET", dec, n, &r, &p), GW_ROUTE_OK);
+    assert_string_equal(cfg->functions[r->fn].name, "get");
+    s = cJSON_PrintUnformatted(p);
+    assert_string_equal(s, "{\"id\":\"a\\\"\\\\\\u0000\"}");
+    cJSON *back = cJSON_Parse(s);
+    assert_non_null(back);
+    cJSON_Delete(back);
+    free(s);
+    cJSON_Delete(p);
+    free(dec);
+}
+
 static void stage_prefix(void **state)
 {
     (void)state;
@@ -114,6 +152,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(literal_routes_and_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(parameters_and_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(greedy_and_any, setup, teardown),
+        cmocka_unit_test_setup_teardown(decoded_nul_is_routed_on_the_whole_path, setup, teardown),
         cmocka_unit_test(stage_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -160,6 +160,30 @@ static void nul_escapes_are_detected_in_strings_only(void **state)
     apigw_event_clear(&ev);
 }
 
+/* A decoded %00 in a path parameter reaches the handlers as a control character, never as the id
+ * before it (cJSON ends its strings at a NUL: "abc\u0000junk" would read as "abc"). */
+static void nul_in_a_path_parameter_is_a_control_not_a_cut(void **state)
+{
+    (void)state;
+    apigw_event ev;
+    const char *e = "{\"pathParameters\":{\"id\":\"abc\\u0000junk\"},\"body\":\"x\\\\u0000y\"}";
+    assert_int_equal(apigw_event_parse(e, strlen(e), &ev), 0);
+    assert_true(ev.has_nul_escape);
+    assert_string_equal(apigw_path_param(&ev, "id"), "abc\x1ajunk");
+    assert_string_equal(ev.body, "x\\u0000y"); /* an escaped backslash: text, left as it is */
+    assert_string_equal(apigw_path_params_problem(&ev), "id must not contain control characters");
+    apigw_event_clear(&ev);
+    const char *code = "{\"pathParameters\":{\"code\":\"ABCDE\\u001b[2J\"}}";
+    assert_int_equal(apigw_event_parse(code, strlen(code), &ev), 0);
+    assert_string_equal(apigw_path_params_problem(&ev), "code must not contain control characters");
+    apigw_event_clear(&ev);
+    const char *ok = "{\"pathParameters\":{\"id\":\"abc\",\"ticketId\":\"t-1\"}}";
+    assert_int_equal(apigw_event_parse(ok, strlen(ok), &ev), 0);
+    assert_null(apigw_path_params_problem(&ev));
+    apigw_event_clear(&ev);
+    assert_null(apigw_path_params_problem(NULL));
+}
+
 static void response_json_has_status_headers_and_body(void **state)
 {
     (void)state;
@@ -259,6 +283,7 @@ int main(void)
         cmocka_unit_test(non_objects_and_garbage_are_refused),
         cmocka_unit_test(deep_nesting_and_big_input_survive),
         cmocka_unit_test(nul_escapes_are_detected_in_strings_only),
+        cmocka_unit_test(nul_in_a_path_parameter_is_a_control_not_a_cut),
         cmocka_unit_test(response_json_has_status_headers_and_body),
         cmocka_unit_test(response_body_is_escaped_exactly),
         cmocka_unit_test(random_mutations_never_crash),

@@ -89,6 +89,19 @@ static void payment_is_checked(void **state)
         snprintf(body, sizeof body, "{" C ",\"quantity\":1,\"payment\":{\"method\":\"cash\",\"tendered\":%s}}", bad[i]);
         expect(body, op, 400, "payment.tendered must be an amount with at most 2 decimals");
     }
+    /* above any price and any total, up to the contract's maximum: read exactly (then 503: no store) */
+    const char *large[] = { "\"1000000.01\"", "\"49000000.00\"", "\"999999999.99\"", "1000000000", "2500000.5" };
+    for (size_t i = 0; i < sizeof large / sizeof large[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body, "{" C ",\"quantity\":1,\"payment\":{\"method\":\"cash\",\"tendered\":%s}}", large[i]);
+        expect(body, op, 503, NULL);
+    }
+    const char *over[] = { "\"1000000000.01\"", "\"99999999999999999999\"", "1000000000.01", "1e12" };
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body, "{" C ",\"quantity\":1,\"payment\":{\"method\":\"cash\",\"tendered\":%s}}", over[i]);
+        expect(body, op, 400, "payment.tendered must be at most 1000000000.00");
+    }
 }
 
 static void quantity_attendees_and_key(void **state)

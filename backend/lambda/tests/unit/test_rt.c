@@ -219,6 +219,46 @@ static void malformed_events_do_not_stop_the_loop(void **state)
     rt_client_free(c);
 }
 
+/* The real function with a path id that holds a decoded NUL or ESC: a 400 before the handler runs
+ * (without a store the handler itself would answer 503), for getOrder's {id} and the lookup's {code}. */
+static void control_in_a_path_parameter_is_a_400_before_the_handler(void **state)
+{
+    (void)state;
+    static const struct { const char *handler, *event, *error; int status; } cases[] = {
+        { "concert-service.getOrder", "{\"httpMethod\":\"GET\",\"pathParameters\":{\"id\":\"o-1\\u0000junk\"}}",
+          "id must not contain control characters", 400 },
+        { "concert-service.getTicketByCode",
+          "{\"httpMethod\":\"GET\",\"pathParameters\":{\"code\":\"ABCDE-FGHJK-MNPQR-STVWX\\u0000junk\"}}",
+          "code must not contain control characters", 400 },
+        { "concert-service.concertStats", "{\"httpMethod\":\"GET\",\"pathParameters\":{\"id\":\"c-1\\u001b[2J\"}}",
+          "id must not contain control characters", 400 },
+        { "concert-service.getOrder", "{\"httpMethod\":\"GET\",\"pathParameters\":{\"id\":\"o-1\"}}", NULL, 503 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        app a;
+        memset(&a, 0, sizeof a);
+        a.handler = handler_find(cases[i].handler);
+        assert_non_null(a.handler);
+        rt_request req;
+        memset(&req, 0, sizeof req);
+        req.payload = cases[i].event;
+        req.payload_len = strlen(cases[i].event);
+        strcpy(req.request_id, "ctl-1");
+        rt_response r = app_invoke(&req, &a);
+        assert_true(r.success);
+        cJSON *proxy = cJSON_Parse(r.payload);
+        assert_non_null(proxy);
+        assert_int_equal(cJSON_GetObjectItem(proxy, "statusCode")->valueint, cases[i].status);
+        if (cases[i].error) {
+            cJSON *body = cJSON_Parse(jstr(proxy, "body"));
+            assert_string_equal(jstr(body, "error"), cases[i].error);
+            cJSON_Delete(body);
+        }
+        cJSON_Delete(proxy);
+        rt_response_clear(&r);
+    }
+}
+
 static void next_outage_is_retried_with_backoff(void **state)
 {
     rt_fake *f = *state;
@@ -597,6 +637,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(deadline_and_trace_id_reach_the_handler, setup, teardown),
         cmocka_unit_test(remaining_time_helper),
         cmocka_unit_test_setup_teardown(malformed_events_do_not_stop_the_loop, setup, teardown),
+        cmocka_unit_test(control_in_a_path_parameter_is_a_400_before_the_handler),
         cmocka_unit_test_setup_teardown(next_outage_is_retried_with_backoff, setup, teardown),
         cmocka_unit_test(loop_gives_up_when_the_api_stays_away),
         cmocka_unit_test_setup_teardown(rejected_response_becomes_an_error, setup, teardown),
