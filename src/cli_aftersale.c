@@ -7,6 +7,7 @@
 
 #include "api_lookup.h"
 #include "api_refund.h"
+#include "bo_code.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -112,6 +113,23 @@ static cJSON *found_json(const api_ticket_found *f)
     return j;
 }
 
+/* With after_code (a code nobody has, searched as a name): no order either is exit 4, as an unknown code. */
+static int find_orders(const cli_args *a, api_client *c, const api_order_query *q, bool after_code, FILE *out,
+                       FILE *err)
+{
+    api_order_page p;
+    api_result res;
+    if (api_find_orders(c, q, &p, &res) != API_OK) {
+        cli_print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    int rc = print_page(a, &p, out, err);
+    if (after_code && p.n == 0 && rc == CLI_EXIT_OK)
+        rc = cli_exit_code(API_ERR_NOT_FOUND);
+    api_order_page_clear(&p);
+    return rc;
+}
+
 static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     api_ticket_found f;
@@ -120,6 +138,12 @@ static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
         if (res.http_status == 0 && res.status == API_ERR_INVALID) {
             fprintf(err, "boxoffice: %s\n", res.message);
             return CLI_EXIT_USAGE; /* not a code: nothing was sent */
+        }
+        if (res.status == API_ERR_NOT_FOUND && bo_code_reads_as_name(a->code)) {
+            /* "Maximilian Rothenberg" reads as a code too: no ticket has it, so it is searched as a name */
+            fprintf(err, "boxoffice: no ticket has this code; it reads as a name too: the orders of that name follow\n");
+            api_order_query q = { .name = a->code };
+            return find_orders(a, c, &q, true, out, err);
         }
         cli_print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
@@ -150,15 +174,7 @@ int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err)
         return find_code(a, c, out, err);
     api_order_query q = { .email = a->email, .name = a->name, .concert_id = a->concert,
                           .limit = a->limit != NULL ? (int)strtol(a->limit, NULL, 10) : 0, .cursor = a->cursor };
-    api_order_page p;
-    api_result res;
-    if (api_find_orders(c, &q, &p, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
-    int rc = print_page(a, &p, out, err);
-    api_order_page_clear(&p);
-    return rc;
+    return find_orders(a, c, &q, false, out, err);
 }
 
 /* The command that re-sends this refund with its key (every value shell-quoted); false when it does not fit. */
