@@ -17,7 +17,7 @@ static const char CODE_FAILED[] = "Could not look the code up, please try again"
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char ONE_KEY[] = "Give exactly one of email= or name=";
 static const char TOO_SHORT[] = "Type at least 2 characters of the name or e-mail";
-static const char TOO_LONG[] = "email= and name= must be at most 1024 bytes";
+static const char TOO_LONG[] = "email= and name= must be at most 1024 characters";
 static const char LIMIT_BAD[] = "limit must be a whole number from 1 to 50";
 static const char BAD_CURSOR[] = "Bad cursor";
 static const char CODE_BAD[] = "code is not a ticket code (20 letters and digits, hyphens optional)";
@@ -76,7 +76,8 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_fail(out, 400, ONE_KEY);
         return;
     }
-    if (strlen(text) > QUERY_TEXT_MAX) {
+    /* characters, as the contract's maxLength counts (and never more bytes than 1024 of them can take) */
+    if (bo_utf8_chars(text) > QUERY_TEXT_MAX || strlen(text) > 4 * QUERY_TEXT_MAX) {
         handler_fail(out, 400, TOO_LONG);
         return;
     }

@@ -183,6 +183,12 @@ find "name=zo&limit=0"
 expect_status 400
 find "name=zo&limit=51"
 expect_status 400
+# the contract's maxLength 1024 counts characters: 600 x "é" (1200 bytes) is a search, 1025 characters are not
+find "name=$(printf 'e%.0s' $(seq 1) ; printf '%%C3%%A9%.0s' $(seq 600))"
+expect_status 200
+find "email=$(printf 'a%.0s' $(seq 1025))"
+expect_status 400
+expect_json .error "email= and name= must be at most 1024 characters"
 http GET "$api/orders?name=zoe"
 expect_status 403
 
