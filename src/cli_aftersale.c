@@ -16,14 +16,16 @@
 
 #define REFUND_COMMAND_MAX 8192
 
-/* "2 admitted, refunded 25.00" / "" */
+/* "2 admitted, refunded 25.00" / "" ("ticket holder Hugo Ball, ..." first when a holder matched) */
 static void state_text(const bo_order *o, char *out, size_t cap)
 {
     char m[BO_MONEY_BUF];
     int n = 0;
     out[0] = '\0';
-    if (o->admitted > 0)
-        n = snprintf(out, cap, "%lld admitted", (long long)o->admitted);
+    if (o->matched_attendee != NULL)
+        n = snprintf(out, cap, "ticket holder %s", o->matched_attendee);
+    if (o->admitted > 0 && n >= 0 && (size_t)n < cap)
+        n += snprintf(out + n, cap - (size_t)n, "%s%lld admitted", n > 0 ? ", " : "", (long long)o->admitted);
     if (o->n_refunds > 0 && n >= 0 && (size_t)n < cap) {
         bo_money_display(o->refunded_cents, m);
         snprintf(out + n, cap - (size_t)n, "%srefunded %s", n > 0 ? ", " : "", m);
@@ -36,6 +38,10 @@ static cJSON *summary_json(const bo_order *o)
     cJSON *j = cli_order_json(o, NULL);
     if (j != NULL)
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tickets");
+    if (j != NULL && o->matched_attendee != NULL && cJSON_AddStringToObject(j, "matchedAttendee", o->matched_attendee) == NULL) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
     return j;
 }
 
@@ -73,7 +79,7 @@ static int print_page(const cli_args *a, const api_order_page *p, FILE *out, FIL
     fputs("CREATED (UTC)             CONCERT ID\n", out);
     for (size_t i = 0; i < p->n; i++) {
         const bo_order *o = &p->orders[i];
-        char total[BO_MONEY_BUF + 8], state[96], qty[16];
+        char total[BO_MONEY_BUF + 8], state[1200], qty[16];
         bo_money_with_currency(o->total_cents, o->currency, total, sizeof total);
         state_text(o, state, sizeof state);
         snprintf(qty, sizeof qty, "%lld", (long long)o->quantity);

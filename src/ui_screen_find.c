@@ -354,7 +354,7 @@ static void draw_row(ui_app *app, int y, int w, const find_row *row, bool select
         mvaddch(y, 0, '>');
         attroff(base);
     }
-    char state[128], when[64], line2[400], how[300];
+    char state[128], when[64], how[300], line2[sizeof how + 512];
     int name_w = (w - 4) / 4, mail_w = (w - 4) * 7 / 20, state_w = w - 4 - name_w - mail_w - 2;
     state_summary(o, state_w, state, sizeof state);
     ui_draw_text(y, 2, name_w, o->customer_name != NULL ? o->customer_name : "(walk-up)", base, false);

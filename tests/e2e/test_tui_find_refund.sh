@@ -6,7 +6,8 @@
 # An admitted ticket's state shows its time and door whole (at 80 columns in its short form).
 # Find answers what is typed: Enter opens an order of the current text's results, waiting for them when the
 # text changed since (also with every answer late: an answer to older text is never shown or opened), a
-# scanner's code + Enter opens that code's order, and a name that reads as a code is searched as both.
+# scanner's code + Enter opens that code's order, a name that reads as a code is searched as both, and a ticket
+# holder's name finds the order, saying which holder matched.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
@@ -98,7 +99,9 @@ tui_wait "EXITED rc=0"
 # ---- Find answers what is typed ----
 sell() { "$TUI_BIN" --json order "$cid" --quantity 1 --name "$1" --email "$2" --pay card | jq -r .id; }
 va=$(sell "Vera U$tag Alpha" "va.$tag@example.org") && vz=$(sell "Vera U$tag Zulu" "vz.$tag@example.org") \
-  && mx=$(sell "Maximilian Rothenberg" "max.$tag@example.org") || tui_fail "cannot sell the Find orders"
+  && mx=$(sell "Maximilian Rothenberg" "max.$tag@example.org") \
+  && hq=$("$TUI_BIN" --json order "$cid" --quantity 2 --name "Hana U$tag" --email "hq.$tag@example.org" --pay card \
+    --attendee "Hana U$tag" --attendee "Quirin U$tag Quast" | jq -r .id) || tui_fail "cannot sell the Find orders"
 # a 20-letter name reads as a ticket code too: both are searched, and the label says so
 tui_start 100 30 -- --refresh 0
 tui_wait_list
@@ -110,6 +113,12 @@ tui_wait_re "^> Maximilian Rothenberg .* max\.$tag@example\.org"
 tui_has "No ticket has this code" && tui_fail "a name is not only a code"
 tui_log "a 20-letter name is searched as a code and as a name"
 for i in $(seq 21); do tui_keys BSpace; done
+# a ticket holder's name finds the order, and the row says which holder matched
+tui_type "Quirin U$tag"
+tui_wait_re "^> Hana U.* hq\.$tag@example\.org"
+tui_wait "ticket holder Quirin U$tag Quast ·"
+tui_log "a ticket holder's name finds the order"
+for i in $(seq 30); do tui_keys BSpace; done
 # Enter acts on the current text's results: "Vera U…" lists two; " Zulu" and Enter at once opens Zulu's order
 tui_type "Vera U$tag"
 tui_wait_re "^> Vera U.* va\.$tag@"

@@ -1,4 +1,5 @@
-/* Lookups (operator routes): findOrders (GET /orders?email=|name=) and getTicketByCode
+/* Lookups (operator routes): findOrders (GET /orders?email=|name=: by name the customers' matches, then the
+ * ticket holders', each with matchedAttendee) and getTicketByCode
  * (GET /tickets/by-code/{code}). The contract is in the README ("Finding orders"); the storage in
  * store_lookup.h, the keys and cursor in lookup_key.h. Neither e-mails nor codes reach a log line. */
 #include "handlers.h"
@@ -47,6 +48,10 @@ static cJSON *page_json(const lookup_page *p)
     bool ok = arr != NULL;
     for (int i = 0; ok && i < p->n; i++) {
         cJSON *o = handler_order_json(&p->orders[i], false);
+        if (o && p->holders && p->holders[i] && !cJSON_AddStringToObject(o, "matchedAttendee", p->holders[i])) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
         ok = o && cJSON_AddItemToArray(arr, o);
         if (!ok)
             cJSON_Delete(o);
@@ -93,13 +98,17 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, NO_MEMORY);
         return;
     }
-    lookup_query q;
-    if (lookup_query_init(&q, by, prefix, concert_id) != 0) {
+    lookup_query q, holders;
+    bool by_name = by == LOOKUP_BY_NAME, in_holders = false;
+    if (lookup_query_init(&q, by, prefix, concert_id) != 0 ||
+        (by_name && lookup_query_init(&holders, LOOKUP_BY_HOLDER, prefix, concert_id) != 0)) {
         handler_fail(out, 400, TOO_SHORT);
         goto done;
     }
     if (cursor) {
         int r = lookup_cursor_decode(cursor, &q, &start);
+        if (r == -1 && by_name) /* a position among the ticket holders' matches? */
+            in_holders = (r = lookup_cursor_decode(cursor, &holders, &start)) == 0;
         if (r == -2) {
             handler_fail_input(out, NO_MEMORY);
             goto done;
@@ -113,7 +122,7 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_store_fail(out, st, STORE_UNAVAILABLE, FIND_FAILED);
         goto done;
     }
-    store_status s = store_lookup_orders(st, &q, limit, start, &page);
+    store_status s = store_lookup_orders(st, &q, by_name ? &holders : NULL, in_holders, limit, start, &page);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, FIND_FAILED);
         goto done;
