@@ -141,11 +141,13 @@ tui_wait "EXITED rc=0"
 # the same with every answer 2 s late (faultproxy): an answer to older text lands while the new text waits
 . "$TUI_ROOT/tests/lib/stack.sh"
 tui_faultproxy
-# wait_for_order ID NOT: polls until order ID is open; fails the moment order NOT shows instead
+# wait_for_order ID NOT [NEVER]: polls until order ID is open; fails the moment order NOT shows instead (or the
+# text NEVER shows: a row of an answer to older text)
 wait_for_order() {
   local start=$SECONDS
   while [ $((SECONDS - start)) -lt "$TUI_TIMEOUT" ]; do
     tui_has "$2" && tui_fail "order $2 opened instead of $1"
+    [ -n "${3:-}" ] && tui_has "$3" && tui_fail "the answer to older text was shown ($3)"
     tui_has "$1" && return 0
     sleep 0.1
   done
@@ -163,14 +165,15 @@ tui_wait "searching…"
 wait_for_order "$vz" "$va"
 tui_esc
 tui_wait "Find an order"
+tui_wait_gone "searching…"                           # the results asked again on return are in
 for i in $(seq 30); do tui_keys BSpace; done
 tui_type "Vera U$tag"
 tui_wait "searching…"                                # "Vera U…" asked; its answer lands after " Zulu" + Enter
 tui_type " Zulu"; tui_keys Enter
-wait_for_order "$vz" "$va"
+wait_for_order "$vz" "$va" "va.$tag@example.org"    # that answer lists Alpha too: never shown
 tui_esc
 tui_wait "Find an order"
-tui_wait_re "^> Vera U.* vz\.$tag@"
+tui_wait_re "^> Vera U.* vz\.$tag@"                 # the results asked again on return still on their way
 for i in $(seq 30); do tui_keys BSpace; done
 tui_type "$(tr -d - <<<"$code3" | tr A-Z a-z)"; tui_keys Enter
 wait_for_order "$oid" "$vz"
