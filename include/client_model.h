@@ -92,6 +92,8 @@ typedef struct bo_order {
     char sold_by[BO_ID_MAX + 1]; /* an API key id or "public", "" when absent */
     char *customer_name;        /* owned or NULL */
     char *customer_email;       /* owned or NULL */
+    char *matched_attendee;     /* owned or NULL: a lookup by name that matched a ticket holder, not the
+                                 * customer (GET /orders?name=: matchedAttendee) */
     bo_order_ticket *tickets;   /* owned array of n_tickets (none in a summary: GET /orders) */
     size_t n_tickets;
     int64_t admitted;           /* tickets checked in, -1 when absent */

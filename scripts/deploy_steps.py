@@ -105,7 +105,8 @@ def plan(config, stage, client, say=print):
                             f"{', '.join(missing)}: one update would delete and create indexes, which "
                             "CloudFormation refuses; remove the extra indexes first")
         keep[lid] = [i for i in declared if i in found]
-        todo[lid] = (declared, missing)
+        if missing:  # a table with all its indexes is left as serverless.yml declares it
+            todo[lid] = (declared, missing)
     steps = []
     for k in range(1, max((len(m) for _, m in todo.values()), default=0)):
         steps.append({lid: [i for i in declared if i in keep[lid] or i in missing[:k]]

@@ -7,6 +7,7 @@
 
 #include "api_lookup.h"
 #include "api_refund.h"
+#include "bo_code.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -15,14 +16,16 @@
 
 #define REFUND_COMMAND_MAX 8192
 
-/* "2 admitted, refunded 25.00" / "" */
+/* "2 admitted, refunded 25.00" / "" ("ticket holder Hugo Ball, ..." first when a holder matched) */
 static void state_text(const bo_order *o, char *out, size_t cap)
 {
     char m[BO_MONEY_BUF];
     int n = 0;
     out[0] = '\0';
-    if (o->admitted > 0)
-        n = snprintf(out, cap, "%lld admitted", (long long)o->admitted);
+    if (o->matched_attendee != NULL)
+        n = snprintf(out, cap, "ticket holder %s", o->matched_attendee);
+    if (o->admitted > 0 && n >= 0 && (size_t)n < cap)
+        n += snprintf(out + n, cap - (size_t)n, "%s%lld admitted", n > 0 ? ", " : "", (long long)o->admitted);
     if (o->n_refunds > 0 && n >= 0 && (size_t)n < cap) {
         bo_money_display(o->refunded_cents, m);
         snprintf(out + n, cap - (size_t)n, "%srefunded %s", n > 0 ? ", " : "", m);
@@ -35,6 +38,10 @@ static cJSON *summary_json(const bo_order *o)
     cJSON *j = cli_order_json(o, NULL);
     if (j != NULL)
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tickets");
+    if (j != NULL && o->matched_attendee != NULL && cJSON_AddStringToObject(j, "matchedAttendee", bo_json_text(o->json, "matchedAttendee", o->matched_attendee)) == NULL) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
     return j;
 }
 
@@ -72,7 +79,7 @@ static int print_page(const cli_args *a, const api_order_page *p, FILE *out, FIL
     fputs("CREATED (UTC)             CONCERT ID\n", out);
     for (size_t i = 0; i < p->n; i++) {
         const bo_order *o = &p->orders[i];
-        char total[BO_MONEY_BUF + 8], state[96], qty[16];
+        char total[BO_MONEY_BUF + 8], state[1200], qty[16];
         bo_money_with_currency(o->total_cents, o->currency, total, sizeof total);
         state_text(o, state, sizeof state);
         snprintf(qty, sizeof qty, "%lld", (long long)o->quantity);
@@ -114,6 +121,23 @@ static cJSON *found_json(const api_ticket_found *f)
     return j;
 }
 
+/* With after_code (a code nobody has, searched as a name): no order either is exit 4, as an unknown code. */
+static int find_orders(const cli_args *a, api_client *c, const api_order_query *q, bool after_code, FILE *out,
+                       FILE *err)
+{
+    api_order_page p;
+    api_result res;
+    if (api_find_orders(c, q, &p, &res) != API_OK) {
+        cli_print_error(a, out, err, c, &res);
+        return cli_exit_code(res.status);
+    }
+    int rc = print_page(a, &p, out, err);
+    if (after_code && p.n == 0 && rc == CLI_EXIT_OK)
+        rc = cli_exit_code(API_ERR_NOT_FOUND);
+    api_order_page_clear(&p);
+    return rc;
+}
+
 static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     api_ticket_found f;
@@ -122,6 +146,12 @@ static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
         if (res.http_status == 0 && res.status == API_ERR_INVALID) {
             fprintf(err, "boxoffice: %s\n", res.message);
             return CLI_EXIT_USAGE; /* not a code: nothing was sent */
+        }
+        if (res.status == API_ERR_NOT_FOUND && bo_code_reads_as_name(a->code)) {
+            /* "Maximilian Rothenberg" reads as a code too: no ticket has it, so it is searched as a name */
+            fprintf(err, "boxoffice: no ticket has this code; it reads as a name too: the orders of that name follow\n");
+            api_order_query q = { .name = a->code };
+            return find_orders(a, c, &q, true, out, err);
         }
         cli_print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
@@ -152,15 +182,7 @@ int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err)
         return find_code(a, c, out, err);
     api_order_query q = { .email = a->email, .name = a->name, .concert_id = a->concert,
                           .limit = a->limit != NULL ? (int)strtol(a->limit, NULL, 10) : 0, .cursor = a->cursor };
-    api_order_page p;
-    api_result res;
-    if (api_find_orders(c, &q, &p, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
-    int rc = print_page(a, &p, out, err);
-    api_order_page_clear(&p);
-    return rc;
+    return find_orders(a, c, &q, false, out, err);
 }
 
 /* The command that re-sends this refund with its key (every value shell-quoted); false when it does not fit. */

@@ -415,8 +415,11 @@ void bo_order_clear(bo_order *o)
         memset(o->customer_name, 0, strlen(o->customer_name));
     if (o->customer_email != NULL)
         memset(o->customer_email, 0, strlen(o->customer_email));
+    if (o->matched_attendee != NULL)
+        memset(o->matched_attendee, 0, strlen(o->matched_attendee));
     free(o->customer_name);
     free(o->customer_email);
+    free(o->matched_attendee);
     memset(o, 0, sizeof *o);
 }
 
@@ -552,7 +555,8 @@ static int order_read(const cJSON *obj, bool summary, bo_order *out)
     if (order_refunds(obj, &o) != 0)
         return -1;
     if (optional_text(obj, "customerName", &o.customer_name) != 0
-        || optional_text(obj, "customerEmail", &o.customer_email) != 0)
+        || optional_text(obj, "customerEmail", &o.customer_email) != 0
+        || optional_text(obj, "matchedAttendee", &o.matched_attendee) != 0)
         goto fail;
     /* the order's own texts and its refunds (the tickets keep theirs) */
     if ((o.json = cJSON_CreateObject()) == NULL)

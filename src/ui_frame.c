@@ -3,6 +3,7 @@
 #include "ui_frame.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "bo_text.h"
 #include "ui_app.h"
@@ -36,6 +37,26 @@ static void draw_header(ui_app *app)
     ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);
 }
 
+/* The keys of a bar entry that work while letters are typed as text: "Esc/h" -> "Esc", "?/F1" -> "F1"
+ * (a one-character key or Space would be typed into the field). "" when none does. */
+static void typing_keys(const char *label, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *p = label; *p != '\0';) {
+        size_t len = strcspn(p, "/");
+        bool text = (len == 1 && (unsigned char)p[0] > 0x20 && (unsigned char)p[0] < 0x7f)
+                    || (len == 5 && strncmp(p, "Space", 5) == 0);
+        if (!text && o + len + 2 < cap) {
+            if (o > 0)
+                out[o++] = '/';
+            memcpy(out + o, p, len);
+            out[o += len] = '\0';
+        }
+        p += len + (p[len] == '/');
+    }
+}
+
 static void draw_bar(ui_app *app)
 {
     const ui_screen_ops *s = ui_top(app);
@@ -45,14 +66,22 @@ static void draw_bar(ui_app *app)
     const ui_action *bar = s->bar_for != NULL ? s->bar_for(app) : s->bar;
     if (bar == NULL)
         return;
+    bool typing = s->typing != NULL && s->typing(app);
+    char keys[64];
     for (const ui_action *a = bar; *a != UI_ACT_NONE; a++) {
         const ui_action_def *d = ui_action_get(*a);
         if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
             continue;
-        int kw = ui_text_width(d->keys_label), nw = ui_text_width(d->name);
+        if (typing)
+            typing_keys(d->keys_label, keys, sizeof keys);
+        else
+            snprintf(keys, sizeof keys, "%s", d->keys_label);
+        if (keys[0] == '\0')
+            continue; /* its keys are all typed as text here */
+        int kw = ui_text_width(keys), nw = ui_text_width(d->name);
         if (x + kw + 1 + nw >= COLS)
             break;
-        ui_draw_text(y, x, kw, d->keys_label, ui_attr(app, UI_A_KEY), false);
+        ui_draw_text(y, x, kw, keys, ui_attr(app, UI_A_KEY), false);
         ui_draw_text(y, x + kw + 1, nw, d->name, A_NORMAL, false);
         x += kw + 1 + nw + 2;
     }

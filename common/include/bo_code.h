@@ -12,6 +12,7 @@
  * Input is forgiving, as Crockford's decoding is: lower case, no dashes or any '-'/' ' grouping, and the
  * look-alikes O/o read as 0 and I/i/L/l read as 1. U and any other character are refused.
  * A code is a bearer secret: never log it in full (bo_code_redact keeps its first 4 symbols). */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,12 @@ void bo_code_from_bytes(const uint8_t bytes[13], char out[BO_CODE_BUF]);
 /* Reads a typed or scanned code (see above) into its canonical form. 0, or -1 when text is not a code
  * (NULL, wrong length, a character outside the alphabet); out is then "". */
 int bo_code_parse(const char *text, char out[BO_CODE_BUF]);
+
+/* True when text reads as a code (bo_code_parse) and could as well be a person's name: letters and spaces
+ * only, no digit and no '-' ("Maximilian Rothenberg" is 20 letters of the alphabet). A search then asks
+ * for both. False for text that is not a code, and for a code holding a digit or a '-' (a code without a
+ * digit is rare: (22/32)^20, under 0.1%; its grouped form has the dashes). */
+bool bo_code_reads_as_name(const char *text);
 
 /* What may be logged of a code: its first 4 symbols and "…" ("ABCD…"); "" for NULL. */
 void bo_code_redact(const char *code, char out[BO_CODE_REDACT_BUF]);

@@ -82,6 +82,17 @@ int bo_code_parse(const char *text, char out[BO_CODE_BUF])
     return 0;
 }
 
+bool bo_code_reads_as_name(const char *text)
+{
+    char canon[BO_CODE_BUF];
+    if (bo_code_parse(text, canon) != 0)
+        return false;
+    for (const char *p = text; *p; p++)
+        if (*p == '-' || (*p >= '0' && *p <= '9'))
+            return false;
+    return true;
+}
+
 void bo_code_redact(const char *code, char out[BO_CODE_REDACT_BUF])
 {
     out[0] = '\0';

@@ -211,9 +211,11 @@ const char *bo_valid_email(const char *value)
     if (!value || !*value)
         return EMAIL_REQUIRED;
     size_t len = strlen(value);
-    if (len > BO_EMAIL_MAX)
+    if (!bo_utf8_valid(value, len))
+        return EMAIL_BAD;
+    if (bo_utf8_chars(value) > BO_EMAIL_MAX) /* characters, as the contract's maxLength counts */
         return EMAIL_LONG;
-    if (!bo_utf8_valid(value, len) || bo_text_has_control(value))
+    if (bo_text_has_control(value))
         return EMAIL_BAD;
     const char *at = strchr(value, '@');
     if (!at || strchr(at + 1, '@'))

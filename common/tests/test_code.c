@@ -108,6 +108,19 @@ static void redact_keeps_four_symbols(void **state)
     assert_string_equal(r, "");
 }
 
+static void reads_as_name(void **state)
+{
+    (void)state;
+    assert_true(bo_code_reads_as_name("Maximilian Rothenberg"));  /* 20 letters, L/I read as 1 */
+    assert_true(bo_code_reads_as_name("maximilianrothenberg"));
+    assert_false(bo_code_reads_as_name("ABCDE-FGHJK-MNPQR-STVWX")); /* grouped: a code only */
+    assert_false(bo_code_reads_as_name("abcde0fghjkmnpqrstvw"));    /* a digit: a code only */
+    assert_false(bo_code_reads_as_name("Maximiliana Rothenberg"));  /* 21 letters: not a code */
+    assert_false(bo_code_reads_as_name("Ursula Rothenbergerin"));   /* U: not a code */
+    assert_false(bo_code_reads_as_name(""));
+    assert_false(bo_code_reads_as_name(NULL));
+}
+
 static void order_fields(void **state)
 {
     (void)state;
@@ -158,6 +171,7 @@ int main(void)
         cmocka_unit_test(parse_is_forgiving_where_people_are),
         cmocka_unit_test(parse_refuses_what_is_not_a_code),
         cmocka_unit_test(redact_keeps_four_symbols),
+        cmocka_unit_test(reads_as_name),
         cmocka_unit_test(order_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -208,6 +208,19 @@ static void email_accepts_plausible_addresses(void **state)
     memcpy(addr + n, ".com", 5);
     assert_int_equal(strlen(addr), 254);
     assert_null(bo_valid_email(addr));
+    /* the limit counts characters: 32 x "é" (64 bytes) + '@' + 200 ASCII = 233 characters, 265 bytes */
+    for (int i = 0; i < 32; i++)
+        memcpy(addr + 2 * i, "\xc3\xa9", 2);
+    addr[64] = '@';
+    n = 65;
+    for (int i = 0; i < 3; i++) {
+        memset(addr + n, 'd', 60);
+        n += 60;
+        addr[n++] = '.';
+    }
+    memcpy(addr + n, "example.com", 12);
+    assert_true(strlen(addr) > 254);
+    assert_null(bo_valid_email(addr));
 }
 
 static void email_refuses_implausible_addresses(void **state)

@@ -74,6 +74,14 @@ expect 5 "refund without the operator key" -- "${nokey[@]}" "$bin" refund "$oid"
 expect 1 "a reason is required" -- "$bin" refund "$oid"
 expect 6 "the API unreachable: nothing was sent, a plain failure" -- "$bin" --api-url http://127.0.0.1:9/dev \
   --timeout 2 refund "$oid" --reason x
+# a 20-letter name reads as a code: no ticket has it, so it is searched as a name
+expect 0 "a 20-letter name given as a code" -- "$bin" --json order "$cid" --quantity 1 --name "Maximilian Rothenberg" \
+  --email "max.$tag@example.org" --pay card || finish
+mx=$(jq -r .id "$out")
+expect 0 "find --code with a name that reads as a code" -- "$bin" --json find --code "Maximilian Rothenberg"
+ok "its orders by name follow" j --arg o "$mx" 'any(.orders[]; .id == $o)' "$out"
+ok "saying the code matched no ticket" grep -q "no ticket has this code; it reads as a name" "$err"
+expect 4 "a code-shaped name nobody has" -- "$bin" find --code "Zyzzyva Qwertzkmnbvcx"
 if [ -n "$gw_log" ] && [ -f "$gw_log" ]; then
   ok "the stack's log has the lookups (by code too)" grep -q '"path":"[^"]*/tickets/by-code/' "$gw_log"
   ok "but no ticket code in full" not grep -qiF -e "$code1" -e "$(tr -d - <<<"$code1")" "$gw_log"

@@ -4,6 +4,10 @@
 # and asks for a reason, and sees the ticket's state change and the seat back in the list's seats left at
 # once; the API then holds exactly that ticket refunded and one seat more. A scanned code finds the order too.
 # An admitted ticket's state shows its time and door whole (at 80 columns in its short form).
+# Find answers what is typed: Enter opens an order of the current text's results, waiting for them when the
+# text changed since (also with every answer late: an answer to older text is never shown or opened), a
+# scanner's code + Enter opens that code's order, a name that reads as a code is searched as both, and a ticket
+# holder's name finds the order, saying which holder matched.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
@@ -60,20 +64,21 @@ after=$(api_get "$cid" | jq -r .availableTickets)
 tui_esc                                            # back to Find: the results are asked again
 tui_wait "Find an order"
 tui_wait_re "^> Ada Refund .* $email +3 tickets · refunded 12.50 EUR"
-tui_resize 80 24                                   # a narrow state column: shorter words, the refund kept
-tui_wait_re "^> Ada Refund .* 3 tickets · ref 12.50"
+tui_resize 80 24                                   # a narrow state column: shorter words, still "refunded"
+tui_wait_re "^> Ada Refund .* 3 tickets · refunded 12.50 *$"
+bar=$(tui_screen | tail -n 1)                      # letters are typed as text here: the bar offers no letter
+grep -q "Esc back" <<<"$bar" && grep -q "F1 help" <<<"$bar" || tui_fail "the bar should offer Esc back and F1 help: $bar"
+! grep -qE "(^|[ /])(h|\?)[ /]" <<<"$bar" || tui_fail "the bar offers a key that is typed as text: $bar"
 tui_resize 100 30
 tui_esc                                            # back to the list
 tui_wait_re "Refund $tag .* 5 *$"                  # the seat is back in the list at once
 tui_log "the list shows 5 seats left"
 
-# a scanned code (the scanner types it and Enter) finds the same order
+# a scanned code (the scanner types it and Enter) opens the same order
 tui_keys f
 tui_wait "Find an order"
 tui_type "$(tr -d - <<<"$code3" | tr A-Z a-z)"
-tui_keys Enter
-tui_wait_re "^> Ada Refund .* $email"
-tui_keys Enter
+tui_keys Enter                                     # its order opens at once: the code names one ticket
 tui_wait "$oid"
 tui_wait "◂"                                        # the scanned ticket is marked
 
@@ -88,5 +93,91 @@ tui_wait_re "1  $(code_grouped "$c1") +admitted at $at CES?T at door North gate 
 tui_resize 80 24
 tui_wait_re "1  $(code_grouped "$c1") +admitted $at at door North gate *│"
 tui_log "admitted at $at at door North gate, in full at 100 columns, short at 80"
+tui_keys q
+tui_wait "EXITED rc=0"
+
+# ---- Find answers what is typed ----
+sell() { "$TUI_BIN" --json order "$cid" --quantity 1 --name "$1" --email "$2" --pay card | jq -r .id; }
+va=$(sell "Vera U$tag Alpha" "va.$tag@example.org") && vz=$(sell "Vera U$tag Zulu" "vz.$tag@example.org") \
+  && mx=$(sell "Maximilian Rothenberg" "max.$tag@example.org") \
+  && hq=$("$TUI_BIN" --json order "$cid" --quantity 2 --name "Hana U$tag" --email "hq.$tag@example.org" --pay card \
+    --attendee "Hana U$tag" --attendee "Quirin U$tag Quast" | jq -r .id) || tui_fail "cannot sell the Find orders"
+# a 20-letter name reads as a ticket code too: both are searched, and the label says so
+tui_start 100 30 -- --refresh 0
+tui_wait_list
+tui_keys f
+tui_wait "Find an order"
+tui_type "Maximilian Rothenberg"
+tui_wait "code or name"
+tui_wait_re "^> Maximilian Rothenberg .* max\.$tag@example\.org"
+tui_has "No ticket has this code" && tui_fail "a name is not only a code"
+tui_log "a 20-letter name is searched as a code and as a name"
+for i in $(seq 21); do tui_keys BSpace; done
+# a ticket holder's name finds the order, and the row says which holder matched
+tui_type "Quirin U$tag"
+tui_wait_re "^> Hana U.* hq\.$tag@example\.org"
+tui_wait "ticket holder Quirin U$tag Quast ·"
+tui_log "a ticket holder's name finds the order"
+for i in $(seq 30); do tui_keys BSpace; done
+# Enter acts on the current text's results: "Vera U…" lists two; " Zulu" and Enter at once opens Zulu's order
+tui_type "Vera U$tag"
+tui_wait_re "^> Vera U.* va\.$tag@"
+tui_wait_re "^  Vera U.* vz\.$tag@"
+tui_type " Zulu"; tui_keys Enter
+tui_wait "$vz"
+tui_has "$va" && tui_fail "Enter opened the order of the results shown before"
+tui_esc
+tui_wait "Find an order"
+tui_wait_re "^> Vera U.* vz\.$tag@"
+# a scanner types a code and Enter within the pause: that code's order opens, not the row selected before
+for i in $(seq 30); do tui_keys BSpace; done
+tui_type "$(tr -d - <<<"$code3" | tr A-Z a-z)"; tui_keys Enter
+tui_wait "$oid"
+tui_has "$vz" && tui_fail "the scanned code opened the order selected before"
+tui_log "Enter opened the current text's order, and the scanned code's"
+tui_keys q
+tui_wait "EXITED rc=0"
+
+# the same with every answer 2 s late (faultproxy): an answer to older text lands while the new text waits
+. "$TUI_ROOT/tests/lib/stack.sh"
+tui_faultproxy
+# wait_for_order ID NOT [NEVER]: polls until order ID is open; fails the moment order NOT shows instead (or the
+# text NEVER shows: a row of an answer to older text)
+wait_for_order() {
+  local start=$SECONDS
+  while [ $((SECONDS - start)) -lt "$TUI_TIMEOUT" ]; do
+    tui_has "$2" && tui_fail "order $2 opened instead of $1"
+    [ -n "${3:-}" ] && tui_has "$3" && tui_fail "the answer to older text was shown ($3)"
+    tui_has "$1" && return 0
+    sleep 0.1
+  done
+  tui_fail "order $1 did not open"
+}
+tui_start 100 30 -- --api-url "$proxied" --refresh 0
+tui_wait_list
+tui_keys f
+tui_wait "Find an order"
+tui_type "Vera U$tag"
+tui_wait_re "^> Vera U.* va\.$tag@"
+echo "delay-answer 2000" >"$TUI_TMP/proxy.mode"
+tui_type " Zulu"; tui_keys Enter                    # the results shown are older text's: wait for Zulu's
+tui_wait "searching…"
+wait_for_order "$vz" "$va"
+tui_esc
+tui_wait "Find an order"
+tui_wait_gone "searching…"                           # the results asked again on return are in
+for i in $(seq 30); do tui_keys BSpace; done
+tui_type "Vera U$tag"
+tui_wait "searching…"                                # "Vera U…" asked; its answer lands after " Zulu" + Enter
+tui_type " Zulu"; tui_keys Enter
+wait_for_order "$vz" "$va" "va.$tag@example.org"    # that answer lists Alpha too: never shown
+tui_esc
+tui_wait "Find an order"
+tui_wait_re "^> Vera U.* vz\.$tag@"                 # the results asked again on return still on their way
+for i in $(seq 30); do tui_keys BSpace; done
+tui_type "$(tr -d - <<<"$code3" | tr A-Z a-z)"; tui_keys Enter
+wait_for_order "$oid" "$vz"
+tui_log "with answers 2 s late too"
+tui_proxy_release
 tui_keys q
 tui_wait "EXITED rc=0"

@@ -83,8 +83,16 @@ static void find_by_code_shows_the_ticket_and_its_order(void **state)
     assert_non_null(strstr(o.out, "Order:       o-1"));
     stub_cli_free(&o);
     stub_push(s, 404, "{\"error\":\"Unknown code\"}");
-    assert_int_equal(stub_cli_run(s, "k", &o, "find", "--code", "ABCDEFGHJKMNPQRSTVWX", NULL), 4);
+    assert_int_equal(stub_cli_run(s, "k", &o, "find", "--code", "ABCDEFGHJKMNPQRSTVW0", NULL), 4);
     assert_non_null(strstr(o.err, "Unknown code"));
+    stub_cli_free(&o);
+    /* letters only: a name no ticket has as its code is searched as a name */
+    stub_push(s, 404, "{\"error\":\"Unknown code\"}");
+    stub_push(s, 200, "{\"orders\":[" SUMMARY "]}");
+    assert_int_equal(stub_cli_run(s, "k", &o, "find", "--code", "Maximilian Rothenberg", NULL), 0);
+    assert_non_null(strstr(stub_request_at(s, 4)->path, "/dev/orders?name=Maximilian%20Rothenberg"));
+    assert_non_null(strstr(o.out, "o-1"));
+    assert_non_null(strstr(o.err, "reads as a name"));
     stub_cli_free(&o);
     stub_stop(s);
 }

@@ -6,6 +6,8 @@
  * Index byEmail: emailKey = "e#" + the first 2 characters of the folded e-mail (bo_fold_email),
  *                emailSort = folded e-mail + "\x1f" + inverted createdAt;
  * index byName:  nameKey = "n#" + ..., nameSort = ... the same with bo_fold_name.
+ * Index byHolder (on the TICKETS table): nameKey/nameSort of a ticket holder's (attendee's) name, as byName,
+ *                with the order's createdAt; only the tickets lookup_holder_keyed picks.
  * Inverted createdAt: each digit d of "2026-11-29T12:54:42.123Z" becomes 9 - d, so that within one
  * customer the sort key orders the newest order first; "\x1f" sorts below every folded character, so
  * customers come in the order of their folded text ("ann" before "anna").
@@ -23,11 +25,11 @@
 #define LOOKUP_TEXT_MAX 900         /* folded text kept in a sort key (bytes; DynamoDB allows 1024) */
 #define LOOKUP_CURSOR_MAX 2048      /* longer query parameters are not cursors */
 
-typedef enum lookup_by { LOOKUP_BY_EMAIL = 0, LOOKUP_BY_NAME } lookup_by;
+typedef enum lookup_by { LOOKUP_BY_EMAIL = 0, LOOKUP_BY_NAME, LOOKUP_BY_HOLDER } lookup_by;
 
 typedef struct lookup_query {
     lookup_by by;
-    const char *index;              /* "byEmail" / "byName" (static) */
+    const char *index;              /* "byEmail" / "byName" / "byHolder" (static) */
     const char *key_attr;           /* "emailKey" / "nameKey" (static) */
     const char *sort_attr;          /* "emailSort" / "nameSort" (static) */
     char bucket[LOOKUP_BUCKET_BUF]; /* "e#zo" */
@@ -46,6 +48,12 @@ int lookup_query_init(lookup_query *q, lookup_by by, const char *prefix, const c
  * strings (caller frees). 0; 1 when the folded text is empty (the order is not in that index; both NULL);
  * -1 out of memory. */
 int lookup_index_keys(lookup_by by, const char *text, const char *created_at, char **key, char **sort);
+
+/* Whether ticket i of an order gets holder keys (index byHolder): its attendee's folded name is not empty,
+ * differs from the customer's (that order is found by the customer already) and from every earlier ticket's
+ * of the order (one entry per person). attendees[0..n) may hold NULLs. 1 yes, 0 no, -1 out of memory.
+ * The order's transaction (store_order.c) and lookup-backfill decide with it alike. */
+int lookup_holder_keyed(const char *customer_name, const char *const *attendees, int n, int i);
 
 /* The cursor for DynamoDB's LastEvaluatedKey of q (new string, caller frees); NULL when out of memory or
  * last_key is not a key of q's index. */

@@ -35,5 +35,8 @@ int store_order_from_item(const cJSON *item, order *o);
 /* Adds the lookup index keys of an order (store_lookup.c, lookup_key.h) to its item: emailKey/emailSort
  * when email is given and folds to something, nameKey/nameSort the same for name. false when out of memory. */
 bool store_lookup_add_keys(cJSON *item, const char *name, const char *email, const char *created_at);
+/* Adds ticket i's holder keys (index byHolder on the tickets table) to its item when lookup_holder_keyed
+ * picks it. false when out of memory. */
+bool store_lookup_add_holder_keys(cJSON *ticket_item, const order *o, int i);
 
 #endif

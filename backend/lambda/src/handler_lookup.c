@@ -1,4 +1,5 @@
-/* Lookups (operator routes): findOrders (GET /orders?email=|name=) and getTicketByCode
+/* Lookups (operator routes): findOrders (GET /orders?email=|name=: by name the customers' matches, then the
+ * ticket holders', each with matchedAttendee) and getTicketByCode
  * (GET /tickets/by-code/{code}). The contract is in the README ("Finding orders"); the storage in
  * store_lookup.h, the keys and cursor in lookup_key.h. Neither e-mails nor codes reach a log line. */
 #include "handlers.h"
@@ -17,7 +18,7 @@ static const char CODE_FAILED[] = "Could not look the code up, please try again"
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char ONE_KEY[] = "Give exactly one of email= or name=";
 static const char TOO_SHORT[] = "Type at least 2 characters of the name or e-mail";
-static const char TOO_LONG[] = "email= and name= must be at most 1024 bytes";
+static const char TOO_LONG[] = "email= and name= must be at most 1024 characters";
 static const char LIMIT_BAD[] = "limit must be a whole number from 1 to 50";
 static const char BAD_CURSOR[] = "Bad cursor";
 static const char CODE_BAD[] = "code is not a ticket code (20 letters and digits, hyphens optional)";
@@ -47,6 +48,10 @@ static cJSON *page_json(const lookup_page *p)
     bool ok = arr != NULL;
     for (int i = 0; ok && i < p->n; i++) {
         cJSON *o = handler_order_json(&p->orders[i], false);
+        if (o && p->holders && p->holders[i] && !cJSON_AddStringToObject(o, "matchedAttendee", p->holders[i])) {
+            cJSON_Delete(o);
+            o = NULL;
+        }
         ok = o && cJSON_AddItemToArray(arr, o);
         if (!ok)
             cJSON_Delete(o);
@@ -76,7 +81,8 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_fail(out, 400, ONE_KEY);
         return;
     }
-    if (strlen(text) > QUERY_TEXT_MAX) {
+    /* characters, as the contract's maxLength counts (and never more bytes than 1024 of them can take) */
+    if (bo_utf8_chars(text) > QUERY_TEXT_MAX || strlen(text) > 4 * QUERY_TEXT_MAX) {
         handler_fail(out, 400, TOO_LONG);
         return;
     }
@@ -92,13 +98,17 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, NO_MEMORY);
         return;
     }
-    lookup_query q;
-    if (lookup_query_init(&q, by, prefix, concert_id) != 0) {
+    lookup_query q, holders;
+    bool by_name = by == LOOKUP_BY_NAME, in_holders = false;
+    if (lookup_query_init(&q, by, prefix, concert_id) != 0 ||
+        (by_name && lookup_query_init(&holders, LOOKUP_BY_HOLDER, prefix, concert_id) != 0)) {
         handler_fail(out, 400, TOO_SHORT);
         goto done;
     }
     if (cursor) {
         int r = lookup_cursor_decode(cursor, &q, &start);
+        if (r == -1 && by_name) /* a position among the ticket holders' matches? */
+            in_holders = (r = lookup_cursor_decode(cursor, &holders, &start)) == 0;
         if (r == -2) {
             handler_fail_input(out, NO_MEMORY);
             goto done;
@@ -112,7 +122,7 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out)
         handler_store_fail(out, st, STORE_UNAVAILABLE, FIND_FAILED);
         goto done;
     }
-    store_status s = store_lookup_orders(st, &q, limit, start, &page);
+    store_status s = store_lookup_orders(st, &q, by_name ? &holders : NULL, in_holders, limit, start, &page);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, FIND_FAILED);
         goto done;

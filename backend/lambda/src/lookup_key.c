@@ -15,10 +15,10 @@
 #define SORT_SEP '\x1f'
 #define ID_MAX 128                  /* STORE_ID_MAX: ids the store can address */
 
-static const char *const indexes[] = { "byEmail", "byName" };
-static const char *const key_attrs[] = { "emailKey", "nameKey" };
-static const char *const sort_attrs[] = { "emailSort", "nameSort" };
-static const char *const bucket_tags[] = { "e#", "n#" };
+static const char *const indexes[] = { "byEmail", "byName", "byHolder" };
+static const char *const key_attrs[] = { "emailKey", "nameKey", "nameKey" };
+static const char *const sort_attrs[] = { "emailSort", "nameSort", "nameSort" };
+static const char *const bucket_tags[] = { "e#", "n#", "n#" };
 
 char *lookup_fold(lookup_by by, const char *text)
 {
@@ -28,7 +28,7 @@ char *lookup_fold(lookup_by by, const char *text)
         while (n > 0 && ((unsigned char)f[n] & 0xC0) == 0x80) /* back to a character's first byte */
             n--;
         f[n] = '\0';
-        if (by == LOOKUP_BY_NAME && n > 0 && f[n - 1] == ' ')
+        if (by != LOOKUP_BY_EMAIL && n > 0 && f[n - 1] == ' ')
             f[n - 1] = '\0';
     }
     return f;
@@ -43,7 +43,7 @@ static void bucket_of(lookup_by by, const char *folded, char out[LOOKUP_BUCKET_B
 int lookup_query_init(lookup_query *q, lookup_by by, const char *prefix, const char *concert_id)
 {
     memset(q, 0, sizeof *q);
-    if ((unsigned)by > LOOKUP_BY_NAME || !prefix || bo_utf8_chars(prefix) < LOOKUP_MIN_CHARS)
+    if ((unsigned)by > LOOKUP_BY_HOLDER || !prefix || bo_utf8_chars(prefix) < LOOKUP_MIN_CHARS)
         return -1;
     q->by = by;
     q->index = indexes[by];
@@ -85,6 +85,29 @@ int lookup_index_keys(lookup_by by, const char *text, const char *created_at, ch
     (*sort)[fl + 1 + cl] = '\0';
     free(f);
     return 0;
+}
+
+int lookup_holder_keyed(const char *customer_name, const char *const *attendees, int n, int i)
+{
+    if (i < 0 || i >= n || !attendees[i])
+        return 0;
+    char *mine = lookup_fold(LOOKUP_BY_HOLDER, attendees[i]);
+    if (!mine)
+        return -1;
+    int rc = *mine ? 1 : 0;
+    for (int j = -1; rc == 1 && j < i; j++) {
+        const char *other = j < 0 ? customer_name : attendees[j];
+        if (!other)
+            continue;
+        char *f = lookup_fold(LOOKUP_BY_HOLDER, other);
+        if (!f)
+            rc = -1;
+        else if (strcmp(f, mine) == 0)
+            rc = 0;
+        free(f);
+    }
+    free(mine);
+    return rc;
 }
 
 /* ---- cursor ---------------------------------------------------------------------------------- */

@@ -149,7 +149,7 @@ static cJSON *order_request(store *s, const order *o)
             !ddb_attr_add(it, "customerEmail", "S", o->customer_email) ||
             !ddb_attr_add(it, "purchaseDate", "S", o->created_at) || !ddb_attr_add(it, "orderId", "S", o->id) ||
             !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "status", "S", "valid") ||
-            (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)))
+            (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)) || !store_lookup_add_holder_keys(it, o, i))
             goto fail;
         it = put_of(items, store_table(s, STORE_T_CODES), "code");
         if (!it || !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "ticketId", "S", t->id) ||

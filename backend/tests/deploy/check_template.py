@@ -39,6 +39,8 @@ ROUTES = {
 # The orders' lookup indexes (backend/lambda/include/store_lookup.h): name -> (hash key, range key), all
 # strings, projection ALL, on-demand like the table. GET /orders queries them, never the table.
 INDEXES = {"byEmail": ("emailKey", "emailSort"), "byName": ("nameKey", "nameSort")}
+# The tickets' index of their holders' names (the same keys as byName), always there.
+TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
 # What each handler does on which table (backend/lambda/src/store.c, store_order.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes"}
@@ -64,7 +66,9 @@ NEEDS = {
                     "concerts": {"UpdateItem"}},
     "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
     "findOrders": {"orders/index/byEmail": {"Query"},                  # store_lookup_orders
-                   "orders/index/byName": {"Query"}},
+                   "orders/index/byName": {"Query"},
+                   "tickets/index/byHolder": {"Query"},                # and a holder's order
+                   "orders": {"GetItem"}},
     "getTicketByCode": {"codes": {"GetItem"}, "tickets": {"GetItem"},  # store_ticket_by_code
                         "orders": {"GetItem"}, "concerts": {"GetItem"}},
 }
@@ -256,7 +260,8 @@ def check_tables(res, gw, stage, expected):
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
         key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
-        indexes = {n: INDEXES[n] for n in expected} if p.get("TableName") == want.get("orders") else {}
+        indexes = {n: INDEXES[n] for n in expected} if p.get("TableName") == want.get("orders") else \
+            dict(TICKET_INDEXES) if p.get("TableName") == want.get("tickets") else {}
         attrs = [key] + [a for k in indexes.values() for a in k]
         if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
            sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
@@ -284,6 +289,8 @@ def check_tables(res, gw, stage, expected):
         fail(f"tables {sorted(by_lid.values())}, expected {sorted(want.values())}")
     for name in INDEXES:
         want[f"orders/index/{name}"] = f"{want['orders']}/index/{name}"
+    for name in TICKET_INDEXES:
+        want[f"tickets/index/{name}"] = f"{want['tickets']}/index/{name}"
     # The local stack creates the same tables with the same keys and billing.
     keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes")
     local = sorted(json.dumps({k: t.get(k) for k in keep}, sort_keys=True) for t in gw["tables"])

@@ -22,6 +22,9 @@ import deploy_steps
 client = botocore.session.get_session().create_client(
     "dynamodb", region_name="us-east-1", aws_access_key_id="stub", aws_secret_access_key="stub")
 with Stubber(client) as stub:
+    stub.add_response("describe_table", {"Table": {"TableName": f"concert-ticket-system-tickets-{stage}",
+                      "GlobalSecondaryIndexes": [{"IndexName": "byHolder", "IndexStatus": "ACTIVE"}]}},
+                      {"TableName": f"concert-ticket-system-tickets-{stage}"})
     stub.add_response("describe_table", {"Table": {"TableName": f"concert-ticket-system-orders-{stage}"}},
                       {"TableName": f"concert-ticket-system-orders-{stage}"})
     steps = deploy_steps.plan(yaml.safe_load(open(config)), stage, client, say=lambda m: print(m, file=sys.stderr))

@@ -183,6 +183,12 @@ find "name=zo&limit=0"
 expect_status 400
 find "name=zo&limit=51"
 expect_status 400
+# the contract's maxLength 1024 counts characters: 600 x "é" (1200 bytes) is a search, 1025 characters are not
+find "name=$(printf 'e%.0s' $(seq 1) ; printf '%%C3%%A9%.0s' $(seq 600))"
+expect_status 200
+find "email=$(printf 'a%.0s' $(seq 1025))"
+expect_status 400
+expect_json .error "email= and name= must be at most 1024 characters"
 http GET "$api/orders?name=zoe"
 expect_status 403
 
@@ -231,16 +237,19 @@ expect_json '[.ticket.status, .ticket.door, .order.admitted] | @csv' '"checkedIn
 echo "an order sold before the indexes (no lookup keys) is found once lookup-backfill gave it its keys"
 # a real order of the layout before the indexes: sold through the API, then its four lookup keys removed
 old=$(order "$c1" 1 "Ödön Old" "Odon.Old@Example.com" | jq -r .id)
-answer=$(jq -nc --arg t "$T-orders-dev" --arg id "$old" '{TableName: $t, Key: {id: {S: $id}},
-  UpdateExpression: "REMOVE emailKey, emailSort, nameKey, nameSort"}' |
-  curl -sS -m 30 -X POST "http://127.0.0.1:$STACK_DDB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
-    -H 'X-Amz-Target: DynamoDB_20120810.UpdateItem' -H 'Content-Type: application/x-amz-json-1.0' --data-binary @-) ||
-  fail "cannot remove the lookup keys"
-jq -e 'has("__type") | not' <<<"$answer" >/dev/null || fail "UpdateItem: $answer"
+remove_keys() { # TABLE ID ATTRIBUTES: an item as written before its lookup keys
+  local answer
+  answer=$(jq -nc --arg t "$1" --arg id "$2" --arg a "$3" '{TableName: $t, Key: {id: {S: $id}}, UpdateExpression: "REMOVE \($a)"}' |
+    curl -sS -m 30 -X POST "http://127.0.0.1:$STACK_DDB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
+      -H 'X-Amz-Target: DynamoDB_20120810.UpdateItem' -H 'Content-Type: application/x-amz-json-1.0' --data-binary @-) ||
+    fail "cannot remove the lookup keys of $2"
+  jq -e 'has("__type") | not' <<<"$answer" >/dev/null || fail "UpdateItem: $answer"
+}
+remove_keys $T-orders-dev "$old" "emailKey, emailSort, nameKey, nameSort"
 find "email=odon.old"
 expect_eq "an order without keys" "" "$(ids)"
 backfill() { AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$STACK_DDB_PORT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local \
-  AWS_SECRET_ACCESS_KEY=local "$root/backend/build/lookup-backfill" $T-orders-dev; }
+  AWS_SECRET_ACCESS_KEY=local "$root/backend/build/lookup-backfill" $T-orders-dev "$@"; }
 out=$(backfill) || fail "lookup-backfill: $out"
 expect_eq "backfilled" 1 "$(jq -r .updated <<<"$out")"
 find "email=ODON.OLD%40example.com"
@@ -249,6 +258,48 @@ find "name=odon%20o"
 expect_eq "the old order by name" "$old" "$(ids)"
 out=$(backfill) || fail "lookup-backfill again: $out"
 expect_eq "a second run changes nothing" "0 $(jq -r .scanned <<<"$out")" "$(jq -r '"\(.updated) \(.alreadyKeyed + .withoutCustomer)"' <<<"$out")"
+
+echo "a ticket holder's name finds the order (once per person), saying which holder matched; customers come first"
+holder_order() { # CUSTOMER ATTENDEES-JSON -> the order id
+  http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary "$(jq -nc --arg c "$c1" --arg n "$1" \
+    --argjson a "$2" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}}')"
+  expect_status 201
+  jq -r .id <<<"$HTTP_BODY"
+}
+hq=$(holder_order "Hana Holder" '["Hana Holder", "Quirin Quast", "Quirin Quast"]')
+qz=$(holder_order "Quirin Zed" '["Quirin Zed"]')
+find "name=quirin%20q"
+expect_eq "Quirin Quast holds two tickets of one order" "$hq" "$(ids)"
+expect_json '.orders[0] | [.customerName, .matchedAttendee] | @csv' '"Hana Holder","Quirin Quast"'
+find "name=hana%20h"
+expect_eq "the customer's own name on a ticket: found as the customer" "$hq" "$(ids)"
+expect_json '.orders[0] | has("matchedAttendee")' false
+find "name=QUIRIN&limit=1"
+expect_eq "the customer first" "$qz" "$(ids)"
+cursor=$(jq -r '.cursor // ""' <<<"$HTTP_BODY")
+[ -n "$cursor" ] || fail "a full page must carry a cursor"
+find "name=QUIRIN&limit=1&cursor=$cursor"
+expect_status 200
+expect_eq "then the ticket holder" "$hq" "$(ids)"
+expect_json '.orders[0].matchedAttendee' "Quirin Quast"
+cursor=$(jq -r '.cursor // ""' <<<"$HTTP_BODY")
+if [ -n "$cursor" ]; then
+  find "name=QUIRIN&limit=1&cursor=$cursor"
+  expect_json '.orders | length' 0
+fi
+find "name=quirin&concertId=$c2"
+expect_eq "not at the other concert" "" "$(ids)"
+echo "... and a ticket sold before the holders' index is found once lookup-backfill gave it its keys"
+tq=$(http GET "$api/orders/$hq" "${K[@]}"; jq -r '.tickets[1].id' <<<"$HTTP_BODY")
+remove_keys $T-tickets-dev "$tq" "nameKey, nameSort"
+find "name=quirin%20q"
+expect_eq "a holder without keys" "" "$(ids)"
+out=$(backfill $T-tickets-dev) || fail "lookup-backfill with the tickets: $out"
+expect_eq "one holder backfilled" 1 "$(jq -r .holdersUpdated <<<"$out")"
+find "name=quirin%20q"
+expect_eq "the holder found again" "$hq" "$(ids)"
+out=$(backfill $T-tickets-dev) || fail "lookup-backfill with the tickets again: $out"
+expect_eq "a second run changes nothing" 0 "$(jq -r '.updated + .holdersUpdated' <<<"$out")"
 
 echo "neither a code nor an e-mail searched for is in the logs (gateway access lines, the function's lines)"
 sleep 0.5   # the access line of the last answer is written once it is sent

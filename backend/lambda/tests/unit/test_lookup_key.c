@@ -117,12 +117,28 @@ static void cursor_round_trip_and_refusals(void **state)
     cJSON_Delete(k);
 }
 
+static void holders_keyed_once_per_person_not_the_customer(void **state)
+{
+    (void)state;
+    const char *att[] = { "Hana Holder", "Quirin Quast", "QUIRIN  quast", NULL, " -- ", "Zoë" };
+    int want[] = { 0, 1, 0, 0, 0, 1 }; /* the customer; new; the same person; none; folds to nothing; new */
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(lookup_holder_keyed("hana holder", att, 6, i), want[i]);
+    assert_int_equal(lookup_holder_keyed(NULL, att, 6, 0), 1); /* a walk-up order: the first holder is new */
+    assert_int_equal(lookup_holder_keyed("x", att, 6, 6), 0);  /* out of range */
+    lookup_query q;
+    assert_int_equal(lookup_query_init(&q, LOOKUP_BY_HOLDER, "qu", NULL), 0);
+    assert_string_equal(q.index, "byHolder");
+    assert_string_equal(q.bucket, "n#qu");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(index_keys),
         cmocka_unit_test(query_needs_two_chars),
         cmocka_unit_test(cursor_round_trip_and_refusals),
+        cmocka_unit_test(holders_keyed_once_per_person_not_the_customer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

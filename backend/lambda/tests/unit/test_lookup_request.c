@@ -53,7 +53,7 @@ static void find_input(void **state)
     expect_find("{\"email\":\"zo\",\"cursor\":\"x\"}", "op", 400, "Bad cursor");
     char big[1100 + 32];
     snprintf(big, sizeof big, "{\"name\":\"%01100d\"}", 0);
-    expect_find(big, "op", 400, "at most 1024 bytes");
+    expect_find(big, "op", 400, "at most 1024 characters");
 }
 
 static void find_cursor_of_the_same_query(void **state)
