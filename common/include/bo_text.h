@@ -3,6 +3,7 @@
 /* UTF-8 text helpers shared by backend validation and the client's display. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). A NUL byte is
  * well-formed UTF-8 (U+0000) and passes: callers that need a C string check for it themselves. */
@@ -10,6 +11,20 @@ bool bo_utf8_valid(const char *s, size_t len);
 /* The same, and false when s[0..len) holds a NUL byte: text that a C string or a JSON string carries
  * whole (the local gateway sends any other body base64-encoded). */
 bool bo_utf8_valid_no_nul(const char *s, size_t len);
+
+/* One step through UTF-8, the one decoder every module uses: decodes the well-formed sequence at s[0..len)
+ * into *cp and returns its length (1..4). A byte that starts no well-formed sequence (a continuation
+ * byte, an overlong or surrogate form, a truncated sequence) gives *cp = U+FFFD and returns 1, so a loop
+ * always moves on; bo_utf8_valid says whether a text had any. Returns 0 only when len is 0. */
+size_t bo_utf8_step(const char *s, size_t len, uint32_t *cp);
+
+/* Terminal columns of one code point: 0 for combining and zero-width ones, 2 for wide ones, 1 for
+ * anything the locale does not know or cannot print (controls, U+FFFD stand-ins). Uses the C library's
+ * wcwidth, so the caller sets a UTF-8 LC_CTYPE first (the box office and the CLI do at start-up). */
+int bo_cp_width(uint32_t cp);
+
+/* Terminal columns of a NUL-terminated string, by bo_utf8_step and bo_cp_width. */
+size_t bo_text_width(const char *s);
 
 /* Number of code points in a valid UTF-8 string. */
 size_t bo_utf8_chars(const char *s);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 /* Decodes one well-formed UTF-8 sequence at s[0..len). Returns its length (1..4) and sets *cp,
  * or 0 when the bytes there are not well-formed (overlong, surrogate, > U+10FFFF, truncated). */
@@ -38,6 +39,35 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         return 0;
     *cp = c;
     return n;
+}
+
+size_t bo_utf8_step(const char *s, size_t len, uint32_t *cp)
+{
+    if (s == NULL || len == 0)
+        return 0;
+    size_t n = utf8_decode((const unsigned char *)s, len, cp);
+    if (n == 0) {
+        *cp = 0xFFFD;
+        n = 1;
+    }
+    return n;
+}
+
+int bo_cp_width(uint32_t cp)
+{
+    int w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+size_t bo_text_width(const char *s)
+{
+    size_t cols = 0, len = s != NULL ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += bo_utf8_step(s + i, len - i, &cp);
+        cols += (size_t)bo_cp_width(cp);
+    }
+    return cols;
 }
 
 bool bo_utf8_valid(const char *s, size_t len)

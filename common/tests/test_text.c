@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +187,41 @@ static void sanitize_output_is_always_clean(void **state)
     }
 }
 
+static void utf8_step_decodes_and_always_moves_on(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    assert_int_equal(bo_utf8_step("", 0, &cp), 0);
+    assert_int_equal(bo_utf8_step("A", 1, &cp), 1);
+    assert_int_equal(cp, 'A');
+    assert_int_equal(bo_utf8_step("\xc3\xab", 2, &cp), 2); /* ë */
+    assert_int_equal(cp, 0xEB);
+    assert_int_equal(bo_utf8_step("\xe2\x80\xae", 3, &cp), 3); /* U+202E */
+    assert_int_equal(cp, 0x202E);
+    assert_int_equal(bo_utf8_step("\xf0\x9f\x8e\xb5", 4, &cp), 4); /* U+1F3B5 */
+    assert_int_equal(cp, 0x1F3B5);
+    const char *bad[] = { "\x80", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x80", "\xf5\x80\x80\x80", "\xc3" "A" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(bo_utf8_step(bad[i], strlen(bad[i]), &cp), 1);
+        assert_int_equal(cp, 0xFFFD);
+    }
+}
+
+static void widths_count_terminal_columns(void **state)
+{
+    (void)state;
+    if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+        skip();
+    assert_int_equal(bo_cp_width('a'), 1);
+    assert_int_equal(bo_cp_width(0x301), 0);  /* combining acute */
+    assert_int_equal(bo_cp_width(0x6F22), 2); /* 漢 */
+    assert_int_equal(bo_cp_width(0x1B), 1);   /* a control counts as its stand-in */
+    assert_int_equal(bo_text_width("Zo\xc3\xab"), 3);
+    assert_int_equal(bo_text_width("Zoe\xcc\x88"), 3);
+    assert_int_equal(bo_text_width("\xe6\xbc\xa2\xe5\xad\x97"), 4);
+    assert_int_equal(bo_text_width(NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +235,8 @@ int main(void)
         cmocka_unit_test(sanitize_neutralises_controls_and_escapes),
         cmocka_unit_test(sanitize_truncates_on_character_boundary),
         cmocka_unit_test(sanitize_output_is_always_clean),
+        cmocka_unit_test(utf8_step_decodes_and_always_moves_on),
+        cmocka_unit_test(widths_count_terminal_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
