@@ -1,5 +1,6 @@
 /* Command-line parsing and the --help text (see cli.h). */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -430,8 +431,11 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
         int64_t cents;
         if (out->tendered != NULL && bo_money_parse(out->tendered, &cents) != 0)
             return usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", out->tendered);
-        if (out->n_attendees > (size_t)q)
-            return usage_error(err, "more --attendee names than tickets%s", "");
+        if (out->n_attendees > 0 && bo_valid_attendee_count(out->n_attendees, q) != NULL) {
+            char counts[64];
+            snprintf(counts, sizeof counts, "%zu for %ld tickets", out->n_attendees, q);
+            return usage_error(err, "--attendee names each ticket: one per ticket, or none (%s)", counts);
+        }
     }
     if (out->idem_key != NULL && !api_idempotency_key_valid(out->idem_key))
         return usage_error(err, "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'",

@@ -4,6 +4,7 @@
  * maxPerOrder), shared by the backend and the client's forms. As bo_valid.h: NULL when valid, else a
  * static message naming the field; messages never echo the input. */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define BO_ORDER_MAX_TICKETS 49      /* 2 + 2 * 49 = 100 items: DynamoDB's limit for one transaction */
@@ -31,6 +32,10 @@ const char *bo_valid_max_per_order_text(const char *text, int64_t *out);
 /* quantity: a whole number 1..BO_ORDER_MAX_TICKETS; the concert's maxPerOrder is checked by the
  * caller once it has read the concert. */
 const char *bo_valid_quantity_double(double value, int64_t *out);
+
+/* attendees, when names are given at all: exactly one name per ticket (names == quantity). No names is
+ * valid (the tickets go unnamed); the caller decides whether names were given (a JSON array, --attendee). */
+const char *bo_valid_attendee_count(size_t names, int64_t quantity);
 
 /* payment method: "card", "cash" or "comp". */
 bool bo_valid_payment_method(const char *value);
