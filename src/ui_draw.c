@@ -216,6 +216,23 @@ int ui_form_first_shown(const ui_form *form, int rows)
     return form->focus >= fit ? form->focus - fit + 1 : 0;
 }
 
+int ui_form_rows_fit(const ui_form *form, int avail)
+{
+    int need = ui_form_height(form);
+    if (avail > need)
+        avail = need;
+    return avail < 2 ? 2 : avail;
+}
+
+int ui_form_field_row(const ui_form *form, int rows, int i)
+{
+    int first = ui_form_first_shown(form, rows);
+    int row = (i - first) * (form->compact ? 2 : 3);
+    if (i < first || i >= form->n || (i > first && row + 1 >= rows))
+        return -1;
+    return row;
+}
+
 void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
 {
     ui_form_draw_rows(app, form, y, x, w, ui_form_height(form));

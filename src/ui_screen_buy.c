@@ -391,16 +391,12 @@ static void draw(ui_app *app, const ui_rect *a)
     }
     /* the fields in the rows left, scrolled so that the focused one shows */
     int below = status_rows(app) + (bs->operator_form ? 0 : 1);
-    int rows = bottom - y - below;
-    if (rows > ui_form_height(&bs->form))
-        rows = ui_form_height(&bs->form);
-    if (rows < 2)
-        rows = 2;
+    int rows = ui_form_rows_fit(&bs->form, bottom - y - below);
     ui_form_draw_rows(app, &bs->form, y, x, w - 2, rows);
     int first = ui_form_first_shown(&bs->form, rows);
-    if (bs->operator_form && bs->form.f[F_PAY].value[0] != '\0' && F_PAY >= first
-        && (F_PAY == first || (F_PAY - first) * 2 + 1 < rows) && w - 2 - 24 > 10) /* the choices beside the payment */
-        ui_draw_text(y + (F_PAY - first) * 2, x + 16 + 8, w - 2 - 24, "cash \xc2\xb7 card \xc2\xb7 comp  (+/-/Space)",
+    int pay_row = bs->operator_form ? ui_form_field_row(&bs->form, rows, F_PAY) : -1;
+    if (pay_row >= 0 && bs->form.f[F_PAY].value[0] != '\0' && w - 2 - 24 > 10) /* the choices beside the payment */
+        ui_draw_text(y + pay_row, x + 16 + 8, w - 2 - 24, "cash \xc2\xb7 card \xc2\xb7 comp  (+/-/Space)",
                      ui_attr(app, UI_A_DIM), false);
     y += rows;
     if (!bs->operator_form && y < bottom)
