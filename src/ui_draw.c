@@ -259,8 +259,8 @@ void ui_form_draw_rows(const ui_app *app, const ui_form *form, int y, int x, int
                 if (((unsigned char)*p & 0xc0) != 0x80)
                     shown[n++] = '*';
             shown[n] = '\0';
-        } else {
-            snprintf(shown, sizeof shown, "%s", f->value);
+        } else { /* what is typed may be a bidi override or the like: the same gate as ui_draw_text */
+            bo_text_sanitize(shown, sizeof shown, f->value);
         }
         char fitted[4096];
         ui_text_fit_tail(fitted, sizeof fitted, shown, fw - 1);

@@ -3,7 +3,8 @@
 # receipt of a one-ticket order; the API then shows one seat fewer and the order; Enter starts the next
 # sale with an empty form. Before it: every key the form's bar shows acts there (and `?` is text in a
 # field), the form checks each field as it is left and keeps the focus on a bad value (letters never
-# land in the quantity, more than the limit, fewer names than tickets); the review shows the names on
+# land in the quantity, more than the limit, fewer names than tickets, a bidi override in a name, which is
+# never drawn as it is); the review shows the names on
 # the tickets; the one-ticket receipt's bar offers what acts there (Enter closes, no arrows).
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
@@ -80,6 +81,14 @@ tui_wait "2 names for 3 tickets"
 tui_keys Enter
 sleep 0.3
 tui_has "Enter/y = confirm" && tui_fail "2 names for 3 tickets reached the review"
+# bytes a terminal would choke on: a right-to-left override typed into a name never reaches the terminal
+# as it is, and the name is refused as it is left
+tui_keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+tui_type $'Grace,Hugo,Ines\xe2\x80\xaeX'
+tui_keys Tab
+tui_wait "bidirectional control"
+tui_screen | grep -qF $'\xe2\x80\xae' && tui_fail "the sell form drew a U+202E override to the terminal"
+[ "$(focus_label)" = "Ticket names" ] || tui_fail "Tab left a name with a bidi override"
 tui_esc
 tui_wait "Discard what you typed"
 tui_keys y
