@@ -63,7 +63,12 @@ if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
 fi
 tui_esc
 tui_wait "Seats left"
-tui_log "60x20: list, detail, sell form and the door from d"
+tui_keys '?'
+tui_wait "Help"
+tui_has "Terminal too small" && tui_fail "the help is too small at 60x20"
+tui_esc
+tui_wait "Seats left"
+tui_log "60x20: list, detail, sell form, help and the door from d"
 
 tui_resize 59 20
 tui_wait "Terminal too small (need 60"
