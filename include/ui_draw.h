@@ -20,6 +20,8 @@ const char *ui_spinner(double t);  /* the frame of the busy spinner at time t (s
 int ui_attr(const struct ui_app *app, ui_attr_kind k);
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
 void ui_draw_field_line(const struct ui_app *app, int y, int x, int w, const char *label, const char *value);
+/* The same with the label lw columns wide (ui_draw_field_line: 14), for a narrow column. */
+void ui_draw_field_line_w(const struct ui_app *app, int y, int x, int w, int lw, const char *label, const char *value);
 void ui_form_draw(const struct ui_app *app, const ui_form *form, int y, int x, int w);
 int ui_form_height(const ui_form *form);
 /* ui_form_draw in at most rows rows: fields past them are left out, scrolled so the focused one shows. */

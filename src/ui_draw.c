@@ -171,11 +171,15 @@ void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)
     attroff(attr);
 }
 
-void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value)
+void ui_draw_field_line_w(const ui_app *app, int y, int x, int w, int lw, const char *label, const char *value)
 {
-    int lw = 14;
     ui_draw_text(y, x, lw, label, ui_attr(app, UI_A_DIM), false);
     ui_draw_text(y, x + lw, w - lw, value ? value : "", A_NORMAL, false);
+}
+
+void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value)
+{
+    ui_draw_field_line_w(app, y, x, w, 14, label, value);
 }
 
 void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *title)

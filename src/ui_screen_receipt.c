@@ -123,10 +123,11 @@ static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int 
     const char *cur = o->currency[0] != '\0' ? o->currency : c->currency;
     char date[64], m[64], line[512];
     client_time_format(c->date, c->timezone, date, sizeof date);
-#define ROW(label, value) do { if (y < bottom) ui_draw_field_line(app, y++, x, w, label, value); } while (0)
+    int lw = w < 40 ? 11 : 14; /* beside the QR code on a small screen: more room for the values */
+#define ROW(label, value) do { if (y < bottom) ui_draw_field_line_w(app, y++, x, w, lw, label, value); } while (0)
     if (y < bottom)
         ui_draw_text(y++, x, w, "\xe2\x9c\x93 Sale complete", ui_attr(app, UI_A_OK), false);
-    if (14 + ui_text_width(o->id) <= w) {
+    if (lw + ui_text_width(o->id) <= w) {
         ROW("Order", o->id);
     } else { /* beside the QR code: the whole id on a line of its own, for the operator to read out */
         ROW("Order", "");
@@ -224,7 +225,7 @@ static void draw(ui_app *app, const ui_rect *a)
         if (t->attendee != NULL)
             ui_draw_text(dy++, dx, dw, t->attendee, A_NORMAL, false);
         dy = draw_details(app, rs, dy, dx, dw, bot - 1);
-        ui_draw_text(bot - 1, dx, dw, o->n_tickets > 1 ? "\xe2\x86\x90/\xe2\x86\x92 tickets \xc2\xb7 Enter: done" : "Enter: done",
+        ui_draw_text(bot - 1, dx, dw, o->n_tickets > 1 ? "\xe2\x86\x90/\xe2\x86\x92 \xc2\xb7 Enter: done" : "Enter: done",
                      ui_attr(app, UI_A_KEY), false);
         return;
     }
