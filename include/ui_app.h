@@ -56,6 +56,9 @@ typedef struct ui_screen_ops {
     int min_cols, min_rows;
     bool pauses_refresh;                            /* while on top, the catalogue's scheduled refresh
                                                      * waits: the worker is kept for this screen's jobs */
+    /* the key bar's word for an action when this screen gives it another meaning (Enter "close" on the
+     * receipt); NULL, or NULL returned: the action table's name */
+    const char *(*bar_name)(const ui_app *app, ui_action a);
 } ui_screen_ops;
 
 /* The order last sent from the sell form, kept with its Idempotency-Key until its outcome is known

@@ -20,12 +20,18 @@ const char *ui_spinner(double t);  /* the frame of the busy spinner at time t (s
 int ui_attr(const struct ui_app *app, ui_attr_kind k);
 void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right); /* fitted with ui_text_fit */
 void ui_draw_field_line(const struct ui_app *app, int y, int x, int w, const char *label, const char *value);
+/* The same with the label lw columns wide (ui_draw_field_line: 14), for a narrow column. */
+void ui_draw_field_line_w(const struct ui_app *app, int y, int x, int w, int lw, const char *label, const char *value);
 void ui_form_draw(const struct ui_app *app, const ui_form *form, int y, int x, int w);
 int ui_form_height(const ui_form *form);
 /* ui_form_draw in at most rows rows: fields past them are left out, scrolled so the focused one shows. */
 void ui_form_draw_rows(const struct ui_app *app, const ui_form *form, int y, int x, int w, int rows);
 /* The first field ui_form_draw_rows shows in rows rows (field i is drawn at row (i - first) * 2 or 3). */
 int ui_form_first_shown(const ui_form *form, int rows);
+/* The rows to give ui_form_draw_rows out of `avail`: no more than the form needs, at least 2. */
+int ui_form_rows_fit(const ui_form *form, int avail);
+/* The row (from the form's top) where ui_form_draw_rows puts field i in rows rows; -1 when it is not shown. */
+int ui_form_field_row(const ui_form *form, int rows, int i);
 /* Draws an amount (digits, '.', ',') 5 rows tall in a block font from (y, x), at most max_w columns;
  * returns the columns used. Other characters are skipped (draw a currency beside it in plain text). */
 int ui_draw_big(int y, int x, int max_w, const char *text, int attr);

@@ -24,6 +24,7 @@ typedef struct ui_field {
     ui_field_check_with check_with; /* used instead of check when set (ui_form_check_with) */
     const void *check_ctx;   /* handed to check_with; owned by the screen, outlives the form */
     bool secret;             /* drawn as '*' (PIN) */
+    bool tried;              /* leaving it was refused: its message shows even while it is empty */
     char value[UI_FIELD_MAX];
 } ui_field;
 
@@ -46,6 +47,10 @@ void ui_form_clear(ui_form *form);           /* wipes every value (customer data
 bool ui_form_has_input(const ui_form *form); /* any value non-empty */
 const char *ui_form_error(const ui_form *form, int i); /* the field's current message or NULL */
 int ui_form_first_invalid(const ui_form *form);        /* index, or -1 when every field is valid */
+
+/* Whether the focused field may be left for the next one: true when its rule accepts its value; else
+ * the field is marked (ui_form_error then names the problem even for an empty value) and stays focused. */
+bool ui_form_may_leave(ui_form *form);
 
 /* Applies a key to the focused field: text, erase, field movement. Returns true when the form changed. */
 bool ui_form_key(ui_form *form, int action, int key);

@@ -10,6 +10,9 @@
 
 #define UI_MIN_COLS 80
 #define UI_MIN_ROWS 24
+/* What a kiosk shows (list, detail, sell form, review, receipt with its QR code) works down to this. */
+#define UI_SMALL_COLS 60
+#define UI_SMALL_ROWS 20
 
 /* Display width (terminal columns) of a string; undecodable bytes and non-printables count 1. */
 int ui_text_width(const char *s);

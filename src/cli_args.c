@@ -1,5 +1,6 @@
 /* Command-line parsing and the --help text (see cli.h). */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,7 +89,8 @@ void cli_usage(FILE *out)
         "  --api-key KEY       operator API key for create (prefer BOXOFFICE_API_KEY: flags show in ps)\n"
         "  --json              subcommands print JSON instead of a table (texts whole and exactly as the API\n"
         "                      gave them, controls and bidi characters as \\u escapes)\n"
-        "  --kiosk             purchase-only terminal: no create, no quit without the PIN, idle reset\n"
+        "  --kiosk             purchase-only terminal: no create, no quit without the PIN, idle reset;\n"
+        "                      its screens work from 60x20 (the receipt's QR code first)\n"
         "  --kiosk-pin PIN     PIN that lets a kiosk quit (or kiosk_pin in the config file)\n"
         "  --inspect           show every HTTP request and answer in a side panel (not with --kiosk)\n"
         "  --refresh SECONDS   auto-refresh of seats left (default 5; 0 turns it off)\n"
@@ -100,7 +102,7 @@ void cli_usage(FILE *out)
         "Orders: with an operator key the box-office route (name and e-mail optional for a walk-up; --pay cash,\n"
         "  card or comp; --tendered for cash, e.g. 100.00, at most 1000000000.00, prints the change);\n"
         "  without a key the public route (--name and --email required, card only). --attendee names the\n"
-        "  tickets in order (repeat it).\n"
+        "  tickets in order, once per ticket or not at all.\n"
         "  'order show' (operator key) prints an order with its ticket codes and their status.\n"
         "Find (operator key): orders by a prefix of the customer's e-mail or name, or of a ticket holder's name\n"
         "  (its state says 'ticket holder NAME'; case and accents do not matter; at least 2 characters), newest\n"
@@ -442,8 +444,11 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
             return usage_error(err, "--tendered: %s", bad_tendered);
         if (bad_tendered != NULL)
             return usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", out->tendered);
-        if (out->n_attendees > (size_t)q)
-            return usage_error(err, "more --attendee names than tickets%s", "");
+        if (out->n_attendees > 0 && bo_valid_attendee_count(out->n_attendees, q) != NULL) {
+            char counts[64];
+            snprintf(counts, sizeof counts, "%zu for %ld tickets", out->n_attendees, q);
+            return usage_error(err, "--attendee names each ticket: one per ticket, or none (%s)", counts);
+        }
     }
     if (out->idem_key != NULL && !api_idempotency_key_valid(out->idem_key))
         return usage_error(err, "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'",

@@ -171,11 +171,15 @@ void ui_draw_text(int y, int x, int width, const char *s, int attr, bool right)
     attroff(attr);
 }
 
-void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value)
+void ui_draw_field_line_w(const ui_app *app, int y, int x, int w, int lw, const char *label, const char *value)
 {
-    int lw = 14;
     ui_draw_text(y, x, lw, label, ui_attr(app, UI_A_DIM), false);
     ui_draw_text(y, x + lw, w - lw, value ? value : "", A_NORMAL, false);
+}
+
+void ui_draw_field_line(const ui_app *app, int y, int x, int w, const char *label, const char *value)
+{
+    ui_draw_field_line_w(app, y, x, w, 14, label, value);
 }
 
 void ui_draw_box(const ui_app *app, int y, int x, int h, int w, const char *title)
@@ -216,6 +220,23 @@ int ui_form_first_shown(const ui_form *form, int rows)
     return form->focus >= fit ? form->focus - fit + 1 : 0;
 }
 
+int ui_form_rows_fit(const ui_form *form, int avail)
+{
+    int need = ui_form_height(form);
+    if (avail > need)
+        avail = need;
+    return avail < 2 ? 2 : avail;
+}
+
+int ui_form_field_row(const ui_form *form, int rows, int i)
+{
+    int first = ui_form_first_shown(form, rows);
+    int row = (i - first) * (form->compact ? 2 : 3);
+    if (i < first || i >= form->n || (i > first && row + 1 >= rows))
+        return -1;
+    return row;
+}
+
 void ui_form_draw(const ui_app *app, const ui_form *form, int y, int x, int w)
 {
     ui_form_draw_rows(app, form, y, x, w, ui_form_height(form));
@@ -242,8 +263,8 @@ void ui_form_draw_rows(const ui_app *app, const ui_form *form, int y, int x, int
                 if (((unsigned char)*p & 0xc0) != 0x80)
                     shown[n++] = '*';
             shown[n] = '\0';
-        } else {
-            snprintf(shown, sizeof shown, "%s", f->value);
+        } else { /* what is typed may be a bidi override or the like: the same gate as ui_draw_text */
+            bo_text_sanitize(shown, sizeof shown, f->value);
         }
         char fitted[4096];
         ui_text_fit_tail(fitted, sizeof fitted, shown, fw - 1);

@@ -41,8 +41,10 @@ const char *ui_field_verdict(const ui_field *f)
 
 void ui_form_clear(ui_form *form)
 {
-    for (int i = 0; i < form->n; i++)
+    for (int i = 0; i < form->n; i++) {
         memset(form->f[i].value, 0, sizeof form->f[i].value);
+        form->f[i].tried = false;
+    }
     form->focus = 0;
     form->submitted = false;
 }
@@ -60,7 +62,7 @@ const char *ui_form_error(const ui_form *form, int i)
     const ui_field *f = &form->f[i];
     if (!ui_field_has_rule(f))
         return NULL;
-    if (f->value[0] == '\0' && !form->submitted)
+    if (f->value[0] == '\0' && !form->submitted && !f->tried)
         return NULL; /* untouched: no complaint yet */
     return ui_field_verdict(f);
 }
@@ -71,6 +73,17 @@ int ui_form_first_invalid(const ui_form *form)
         if (ui_field_verdict(&form->f[i]) != NULL)
             return i;
     return -1;
+}
+
+bool ui_form_may_leave(ui_form *form)
+{
+    if (form->n == 0)
+        return true;
+    ui_field *f = &form->f[form->focus];
+    if (ui_field_verdict(f) == NULL)
+        return true;
+    f->tried = true;
+    return false;
 }
 
 bool ui_form_key(ui_form *form, int action, int key)

@@ -37,23 +37,26 @@ static void draw_header(ui_app *app)
     ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);
 }
 
-/* The keys of a bar entry that work while letters are typed as text: "Esc/h" -> "Esc", "?/F1" -> "F1"
- * (a one-character key or Space would be typed into the field). "" when none does. */
-static void typing_keys(const char *label, char *out, size_t cap)
+/* The keys of a bar entry that act here: while a text field has focus a key that types a character
+ * ('?' of "?/F1", 'h' of "Esc/h") goes into the field, so only the others are shown ("F1", "Esc"). */
+static void bar_keys(const char *label, bool typing, char *out, size_t cap)
 {
-    size_t o = 0;
+    if (!typing) {
+        snprintf(out, cap, "%s", label);
+        return;
+    }
+    size_t n = 0;
     out[0] = '\0';
     for (const char *p = label; *p != '\0';) {
-        size_t len = strcspn(p, "/");
-        bool text = (len == 1 && (unsigned char)p[0] > 0x20 && (unsigned char)p[0] < 0x7f)
-                    || (len == 5 && strncmp(p, "Space", 5) == 0);
-        if (!text && o + len + 2 < cap) {
-            if (o > 0)
-                out[o++] = '/';
-            memcpy(out + o, p, len);
-            out[o += len] = '\0';
+        const char *e = strchr(p, '/');
+        size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+        bool types = (len == 1 && p[0] > ' ' && p[0] < 0x7f) || (len == 5 && strncmp(p, "Space", 5) == 0);
+        if (!types && len > 0 && n + len + 2 < cap) {
+            n += (size_t)snprintf(out + n, cap - n, "%s%.*s", n > 0 ? "/" : "", (int)len, p);
         }
-        p += len + (p[len] == '/');
+        p += len;
+        if (*p == '/')
+            p++;
     }
 }
 
@@ -67,22 +70,22 @@ static void draw_bar(ui_app *app)
     if (bar == NULL)
         return;
     bool typing = s->typing != NULL && s->typing(app);
-    char keys[64];
     for (const ui_action *a = bar; *a != UI_ACT_NONE; a++) {
         const ui_action_def *d = ui_action_get(*a);
         if (d == NULL || !ui_action_offered(*a, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK))
             continue;
-        if (typing)
-            typing_keys(d->keys_label, keys, sizeof keys);
-        else
-            snprintf(keys, sizeof keys, "%s", d->keys_label);
+        char keys[64];
+        bar_keys(d->keys_label, typing, keys, sizeof keys);
+        const char *name = s->bar_name != NULL ? s->bar_name(app, *a) : NULL;
+        if (name == NULL)
+            name = d->name;
         if (keys[0] == '\0')
-            continue; /* its keys are all typed as text here */
-        int kw = ui_text_width(keys), nw = ui_text_width(d->name);
+            continue; /* every key of it would be typed into the field */
+        int kw = ui_text_width(keys), nw = ui_text_width(name);
         if (x + kw + 1 + nw >= COLS)
             break;
         ui_draw_text(y, x, kw, keys, ui_attr(app, UI_A_KEY), false);
-        ui_draw_text(y, x + kw + 1, nw, d->name, A_NORMAL, false);
+        ui_draw_text(y, x + kw + 1, nw, name, A_NORMAL, false);
         x += kw + 1 + nw + 2;
     }
 }

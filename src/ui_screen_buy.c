@@ -45,22 +45,45 @@ static bool operator_route(const ui_app *app)
     return !app->opts->kiosk && app->opts->api.api_key != NULL && app->opts->api.api_key[0] != '\0';
 }
 
-static const char *check_qty(const char *v)
+static int64_t qty_limit(const bo_concert *c);
+static int64_t qty_of(const buy_state *bs);
+
+/* Messages with a number in them: the UI's one thread reads each before the next check writes it. */
+static char check_msg[128];
+
+/* quantity: digits only, the shared rule (1..49), then the concert's maxPerOrder and the seats left. */
+static const char *check_qty(const char *v, const void *ctx)
 {
+    const ui_app *app = ctx;
     if (v[0] == '\0')
         return NULL; /* empty: 1 */
-    char *end = NULL;
-    long q = strtol(v, &end, 10);
-    if (v[0] < '0' || v[0] > '9' || *end != '\0' || q < 1 || q > BO_ORDER_TICKETS_MAX)
-        return "quantity: a number of tickets (+ and - change it)";
+    int64_t q = 0, got = 0;
+    for (const char *p = v; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return "quantity: digits only (+ and - change it)";
+        if (q < 1000)
+            q = q * 10 + (*p - '0');
+    }
+    const char *m = bo_valid_quantity_double((double)q, &got);
+    if (m != NULL)
+        return m;
+    int64_t lim = qty_limit(&app->current);
+    if (lim <= 0)
+        return "sold out: no tickets left";
+    if (got > lim) {
+        snprintf(check_msg, sizeof check_msg, "quantity: at most %lld in one order here", (long long)lim);
+        return check_msg;
+    }
     return NULL;
 }
 static const char *check_name_required(const char *v) { return bo_valid_text("customerName", v); }
 static const char *check_email_required(const char *v) { return bo_valid_email(v); }
 static const char *check_name_optional(const char *v) { return v[0] == '\0' ? NULL : bo_valid_text("customerName", v); }
 static const char *check_email_optional(const char *v) { return v[0] == '\0' ? NULL : bo_valid_email(v); }
-static const char *check_names(const char *v)
+/* The names on the tickets: none, one (on every ticket) or, by the server's rule, one per ticket. */
+static const char *check_names(const char *v, const void *ctx)
 {
+    const ui_app *app = ctx;
     char buf[UI_FIELD_MAX];
     const char *names[BO_ORDER_TICKETS_MAX];
     snprintf(buf, sizeof buf, "%s", v);
@@ -70,16 +93,37 @@ static const char *check_names(const char *v)
         if (m != NULL)
             return m;
     }
+    int64_t q = qty_of(st(app));
+    if (n > 1 && bo_valid_attendee_count(n, q) != NULL) {
+        snprintf(check_msg, sizeof check_msg, "%zu names for %lld ticket%s: give one per ticket, or one for all", n,
+                 (long long)q, q == 1 ? "" : "s");
+        return check_msg;
+    }
     return NULL;
 }
 static const char *check_pay(const char *v)
 {
     return bo_pay_method_parse(v) != BO_PAY_NONE ? NULL : "payment: cash, card or comp (+, - or Space change it)";
 }
-static const char *check_tendered(const char *v)
+static int64_t total_of(const ui_app *app, const buy_state *bs);
+
+static const char *check_tendered(const char *v, const void *ctx)
 {
-    const char *m = v[0] == '\0' ? NULL : bo_valid_tendered_text(v, NULL);
-    return m == NULL || strcmp(m, BO_TENDERED_TOO_LARGE) == 0 ? m : "tendered: an amount such as 100.00 (or empty)";
+    const ui_app *app = ctx;
+    int64_t c;
+    if (v[0] == '\0')
+        return NULL;
+    const char *m = bo_valid_tendered_text(v, &c);
+    if (m != NULL)
+        return strcmp(m, BO_TENDERED_TOO_LARGE) == 0 ? m : "tendered: an amount such as 100.00 (or empty)";
+    const buy_state *bs = st(app);
+    if (bo_pay_method_parse(bs->form.f[F_PAY].value) == BO_PAY_CASH && c < total_of(app, bs)) {
+        char total[64];
+        bo_money_with_currency(total_of(app, bs), app->current.currency, total, sizeof total);
+        snprintf(check_msg, sizeof check_msg, "not enough cash: the total is %s", total);
+        return check_msg;
+    }
+    return NULL;
 }
 
 /* Builds the form for the route this box office uses. */
@@ -88,7 +132,7 @@ static void build_form(ui_app *app, buy_state *bs)
     memset(&bs->form, 0, sizeof bs->form);
     bs->operator_form = operator_route(app);
     bs->form.compact = true;
-    ui_form_add(&bs->form, "Quantity", "1 (digits, + and -)", check_qty, false);
+    ui_form_check_with(&bs->form, ui_form_add(&bs->form, "Quantity", "1 (digits, + and -)", NULL, false), check_qty, app);
     if (bs->operator_form) {
         ui_form_add(&bs->form, "Customer name", "optional (walk-up)", check_name_optional, false);
         ui_form_add(&bs->form, "E-mail", "optional: name@example.com", check_email_optional, false);
@@ -96,10 +140,13 @@ static void build_form(ui_app *app, buy_state *bs)
         ui_form_add(&bs->form, "Customer name", "as on the ticket", check_name_required, false);
         ui_form_add(&bs->form, "E-mail", "name@example.com", check_email_required, false);
     }
-    ui_form_add(&bs->form, "Ticket names", "optional: one per ticket, commas between", check_names, false);
+    ui_form_check_with(&bs->form, ui_form_add(&bs->form, "Ticket names", "optional: one per ticket, commas between", NULL, false),
+                       check_names, app);
     if (bs->operator_form) {
         ui_form_add(&bs->form, "Payment", NULL, check_pay, false);
-        ui_form_add(&bs->form, "Cash tendered", "cash: e.g. 100.00 (shows the change)", check_tendered, false);
+        ui_form_check_with(&bs->form,
+                           ui_form_add(&bs->form, "Cash tendered", "cash: e.g. 100.00 (shows the change)", NULL, false),
+                           check_tendered, app);
     }
 }
 
@@ -238,7 +285,25 @@ static bool unsaved(const ui_app *app)
     return has_input(bs) || selling(app) || app->sale.unconfirmed;
 }
 
-/* The confirmation: what is sold, the total with its currency, the payment and the change due (large). */
+/* The names as they go on the tickets: "Grace, Hugo, Ines", or one name on every ticket. Empty: none. */
+static void names_shown(const buy_state *bs, char *out, size_t cap)
+{
+    char buf[UI_FIELD_MAX];
+    const char *names[BO_ORDER_TICKETS_MAX];
+    snprintf(buf, sizeof buf, "%s", bs->form.f[F_NAMES].value);
+    size_t n = bo_names_split(buf, names, BO_ORDER_TICKETS_MAX), len = 0;
+    int64_t q = qty_of(bs);
+    out[0] = '\0';
+    if (n == 1 && q > 1) {
+        snprintf(out, cap, "%s (on all %lld tickets)", names[0], (long long)q);
+        return;
+    }
+    for (size_t i = 0; i < n && len + 1 < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i > 0 ? ", " : "", names[i]);
+}
+
+/* The confirmation: what is sold, the total with its currency, the customer, the names on the tickets,
+ * the payment and the change due (large, when there is room). Rows from y up to (not on) bottom. */
 static void draw_review(ui_app *app, const buy_state *bs, int y, int x, int w, int bottom)
 {
     const bo_concert *c = &app->current;
@@ -246,33 +311,68 @@ static void draw_review(ui_app *app, const buy_state *bs, int y, int x, int w, i
     int64_t q = qty_of(bs), t = total_of(app, bs), tendered = tendered_of(bs);
     bo_money_with_currency(c->price_cents, c->currency, unit, sizeof unit);
     bo_money_with_currency(t, c->currency, total, sizeof total);
+#define ROW(label, value) do { if (y < bottom) ui_draw_field_line(app, y++, x, w, label, value); } while (0)
     snprintf(line, sizeof line, "%lld ticket%s \xc3\x97 %s", (long long)q, q == 1 ? "" : "s", unit);
-    ui_draw_field_line(app, y++, x, w, "Tickets", line);
-    ui_draw_field_line(app, y++, x, w, "TOTAL", total);
+    ROW("Tickets", line);
+    ROW("TOTAL", total);
     const char *who = bs->form.f[F_NAME].value[0] != '\0' ? bs->form.f[F_NAME].value : "walk-up customer";
     if (bs->form.f[F_EMAIL].value[0] != '\0')
         snprintf(line, sizeof line, "%s <%s>", who, bs->form.f[F_EMAIL].value);
     else
         snprintf(line, sizeof line, "%s", who);
-    ui_draw_field_line(app, y++, x, w, "Customer", line);
-    ui_draw_field_line(app, y++, x, w, "Payment", bo_pay_method_name(pay_of(bs)));
+    ROW("Customer", line);
+    names_shown(bs, line, sizeof line);
+    ROW("Ticket names", line[0] != '\0' ? line : "none (the tickets go unnamed)");
+    ROW("Payment", bo_pay_method_name(pay_of(bs)));
     if (tendered >= 0) {
         bo_money_with_currency(tendered, c->currency, tend, sizeof tend);
-        ui_draw_field_line(app, y++, x, w, "Tendered", tend);
+        ROW("Tendered", tend);
         bo_money_with_currency(tendered - t, c->currency, tend, sizeof tend);
-        if (y + 6 < bottom) {
-            ui_draw_field_line(app, y++, x, w, "CHANGE DUE", tend); /* and large beneath */
+        ROW("CHANGE DUE", tend);
+        if (y + 6 < bottom) { /* and large beneath */
             bo_money_display(tendered - t, change);
             int bw = ui_draw_big(y, x, w - 6, change, ui_attr(app, UI_A_OK));
             ui_draw_text(y + 4, x + bw + 2, 4, c->currency, ui_attr(app, UI_A_OK), false);
             y += 5;
-        } else {
-            ui_draw_field_line(app, y++, x, w, "CHANGE DUE", tend);
         }
     }
-    y++;
+#undef ROW
+    if (y + 1 < bottom)
+        y++;
     if (y < bottom)
         ui_draw_text(y, x, w, "Enter/y = confirm the sale \xc2\xb7 Esc = change", ui_attr(app, UI_A_KEY), false);
+}
+
+/* The concert's lines at the top of the form: the name, then the date, venue, price and limits on one
+ * line when they fit, else on two. Returns the next row. */
+static int draw_header(ui_app *app, int y, int x, int w, int bottom)
+{
+    const bo_concert *c = &app->current;
+    char date[64], price[64], when[600], terms[200], line[900];
+    client_time_format(c->date, c->timezone, date, sizeof date);
+    bo_money_with_currency(c->price_cents, c->currency, price, sizeof price);
+    snprintf(when, sizeof when, "%s \xc2\xb7 %s", date, c->venue ? c->venue : "");
+    snprintf(terms, sizeof terms, "%s \xc2\xb7 %lld seats left \xc2\xb7 up to %lld per order", price,
+             (long long)c->seats_left, (long long)qty_limit(c));
+    if (y < bottom)
+        ui_draw_text(y++, x, w, c->name, ui_attr(app, UI_A_TITLE), false);
+    snprintf(line, sizeof line, "%s \xc2\xb7 %s", when, terms);
+    if (ui_text_width(line) <= w) {
+        if (y < bottom)
+            ui_draw_text(y++, x, w, line, A_NORMAL, false);
+    } else {
+        if (y < bottom)
+            ui_draw_text(y++, x, w, when, A_NORMAL, false);
+        if (y < bottom)
+            ui_draw_text(y++, x, w, terms, A_NORMAL, false);
+    }
+    return y;
+}
+
+/* Rows the status lines under the form take: the total (or the selling / not-confirmed notice). */
+static int status_rows(const ui_app *app)
+{
+    return unconfirmed_here(app) && !selling(app) ? 2 : 1;
 }
 
 static void draw(ui_app *app, const ui_rect *a)
@@ -280,26 +380,26 @@ static void draw(ui_app *app, const ui_rect *a)
     buy_state *bs = st(app);
     const bo_concert *c = &app->current;
     int w = a->w - 4 > 100 ? 100 : a->w - 4;
-    int bottom = a->y + a->h - 1;
+    int bottom = a->y + a->h - 1; /* the box's lower border: nothing is drawn on it */
     ui_draw_box(app, a->y, 1, a->h, w + 2, "Sell tickets");
-    char date[64], price[64], line[2400];
-    client_time_format(c->date, c->timezone, date, sizeof date);
-    bo_money_with_currency(c->price_cents, c->currency, price, sizeof price);
-    int x = 3, y = a->y + 1;
-    ui_draw_text(y++, x, w - 2, c->name, ui_attr(app, UI_A_TITLE), false);
-    snprintf(line, sizeof line, "%s \xc2\xb7 %s \xc2\xb7 %s \xc2\xb7 %lld seats left \xc2\xb7 up to %lld per order", date,
-             c->venue ? c->venue : "", price, (long long)c->seats_left, (long long)qty_limit(c));
-    ui_draw_text(y++, x, w - 2, line, A_NORMAL, false);
-    y++;
+    char line[2400];
+    int x = 3, y = draw_header(app, a->y + 1, x, w - 2, bottom);
+    if (bottom - y > 10)
+        y++; /* a blank row when there is room for it */
     if (bs->confirm && !selling(app) && !unconfirmed_here(app)) {
         draw_review(app, bs, y, x, w - 2, bottom);
         return;
     }
-    ui_form_draw(app, &bs->form, y, x, w - 2);
-    if (bs->operator_form && bs->form.f[F_PAY].value[0] != '\0') /* the choices beside the payment */
-        ui_draw_text(y + F_PAY * 2, x + 16 + 8, w - 2 - 24, "cash \xc2\xb7 card \xc2\xb7 comp  (+/-/Space)",
+    /* the fields in the rows left, scrolled so that the focused one shows */
+    int below = status_rows(app) + (bs->operator_form ? 0 : 1);
+    int rows = ui_form_rows_fit(&bs->form, bottom - y - below);
+    ui_form_draw_rows(app, &bs->form, y, x, w - 2, rows);
+    int first = ui_form_first_shown(&bs->form, rows);
+    int pay_row = bs->operator_form ? ui_form_field_row(&bs->form, rows, F_PAY) : -1;
+    if (pay_row >= 0 && bs->form.f[F_PAY].value[0] != '\0' && w - 2 - 24 > 10) /* the choices beside the payment */
+        ui_draw_text(y + pay_row, x + 16 + 8, w - 2 - 24, "cash \xc2\xb7 card \xc2\xb7 comp  (+/-/Space)",
                      ui_attr(app, UI_A_DIM), false);
-    y += ui_form_height(&bs->form);
+    y += rows;
     if (!bs->operator_form && y < bottom)
         ui_draw_field_line(app, y++, x, w - 2, "Payment", "card");
     if (y >= bottom)
@@ -316,9 +416,22 @@ static void draw(ui_app *app, const ui_rect *a)
     } else {
         char total[64];
         bo_money_with_currency(total_of(app, bs), c->currency, total, sizeof total);
-        snprintf(line, sizeof line, "Total %s \xc2\xb7 Enter: next field / review \xc2\xb7 Esc: back", total);
+        const char *more = first + (rows / 2 > 0 ? rows / 2 : 1) < bs->form.n ? " \xc2\xb7 more fields below" : "";
+        snprintf(line, sizeof line, "Total %s \xc2\xb7 %s%s", total,
+                 bs->form.focus == bs->form.n - 1 ? "Enter: review" : "Enter: next field", more);
         ui_draw_text(y, x, w - 2, line, ui_attr(app, UI_A_DIM), false);
     }
+}
+
+/* The bar's Enter on the form: the next field, or the review from the last one. */
+static const char *bar_name(const ui_app *app, ui_action a)
+{
+    const buy_state *bs = st(app);
+    if (a != UI_ACT_OPEN || bs == NULL || bs->confirm || selling(app))
+        return NULL;
+    if (unconfirmed_here(app))
+        return "check the sale";
+    return bs->form.focus == bs->form.n - 1 ? "review" : "next field";
 }
 
 /* Sends the form's order. The kept sale's Idempotency-Key goes with it when it is the same order: a
@@ -376,8 +489,8 @@ static void submit(ui_app *app)
     memset(&job, 0, sizeof job);
 }
 
-/* The whole order checked before the review: quantity within the limits, names not more than tickets,
- * enough cash. Returns the field to fix (focus and message set), or -1. */
+/* The whole order checked before the review: quantity within the limits, no names, one for all or one
+ * per ticket, enough cash. Returns the field to fix (focus and message set), or -1. */
 static int check_order(ui_app *app, buy_state *bs)
 {
     int64_t q = qty_of(bs), lim = qty_limit(&app->current);
@@ -392,8 +505,9 @@ static int check_order(ui_app *app, buy_state *bs)
         return F_QTY;
     }
     snprintf(buf, sizeof buf, "%s", bs->form.f[F_NAMES].value);
-    if ((int64_t)bo_names_split(buf, names, BO_ORDER_TICKETS_MAX) > q) {
-        ui_message(app, true, "More names than tickets");
+    size_t n = bo_names_split(buf, names, BO_ORDER_TICKETS_MAX);
+    if (n > 1 && bo_valid_attendee_count(n, q) != NULL) {
+        ui_message(app, true, "%s", check_names(bs->form.f[F_NAMES].value, app));
         return F_NAMES;
     }
     int64_t tendered = tendered_of(bs);
@@ -420,6 +534,10 @@ static bool own_key(ui_app *app, buy_state *bs, int k)
             q = 1;
         snprintf(f->value, sizeof f->value, "%lld", (long long)q);
         return true;
+    }
+    if (bs->form.focus == F_QTY && ui_key_is_text(k) && (k < '0' || k > '9')) {
+        ui_message(app, true, "Quantity takes digits (+ and - change it); Tab goes to the customer's name");
+        return true; /* not typed: a name never lands in the quantity */
     }
     if (bs->operator_form && bs->form.focus == F_PAY) {
         static const char *const cycle[] = { "cash", "card", "comp" };
@@ -483,6 +601,12 @@ static int key(ui_app *app, ui_action act, int k)
         return UI_HANDLED | UI_REDRAW;
     if (act == UI_ACT_BACK && !has_input(bs)) { /* nothing typed but the default payment */
         ui_pop(app);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    bool forward = act == UI_ACT_NEXT_FIELD || act == UI_ACT_DOWN
+                   || (act == UI_ACT_OPEN && bs->form.focus < bs->form.n - 1);
+    if (forward && !ui_form_may_leave(&bs->form)) { /* a bad value is not left behind */
+        ui_message(app, true, "%s", ui_form_error(&bs->form, bs->form.focus));
         return UI_HANDLED | UI_REDRAW;
     }
     bool complete;
@@ -581,6 +705,7 @@ const ui_screen_ops ui_screen_buy = {
     .title = "Sell tickets",
     .bar = bar_edit,
     .bar_for = bar_for,
+    .bar_name = bar_name,
     .private_size = sizeof(buy_state),
     .init = init,
     .wipe = wipe,
@@ -591,4 +716,6 @@ const ui_screen_ops ui_screen_buy = {
     .typing = typing,
     .unsaved = unsaved,
     .result = result,
+    .min_cols = UI_SMALL_COLS,
+    .min_rows = UI_SMALL_ROWS,
 };

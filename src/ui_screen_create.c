@@ -156,10 +156,7 @@ static void draw(ui_app *app, const ui_rect *a)
     int x = 3, y = a->y + 1;
     int rows = a->h - 3; /* inside the box, less the line of help or progress beneath the form */
     cs->form.compact = cs->form.n * 3 > rows;
-    if (rows > ui_form_height(&cs->form))
-        rows = ui_form_height(&cs->form);
-    if (rows < 2)
-        rows = 2;
+    rows = ui_form_rows_fit(&cs->form, rows);
     ui_form_draw_rows(app, &cs->form, y, x, w - 2, rows);
     int first = ui_form_first_shown(&cs->form, rows);
     int date_row = y + (F_DATE - first) * (cs->form.compact ? 2 : 3) + 1;

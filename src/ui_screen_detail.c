@@ -121,4 +121,6 @@ const ui_screen_ops ui_screen_detail = {
     .enter = enter,
     .draw = draw,
     .key = key,
+    .min_cols = UI_SMALL_COLS,
+    .min_rows = UI_SMALL_ROWS,
 };

@@ -92,4 +92,6 @@ const ui_screen_ops ui_screen_help = {
     .enter = enter,
     .draw = draw,
     .key = key,
+    .min_cols = UI_SMALL_COLS,
+    .min_rows = UI_SMALL_ROWS,
 };

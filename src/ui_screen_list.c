@@ -389,4 +389,6 @@ const ui_screen_ops ui_screen_list = {
     .draw = draw,
     .key = key,
     .typing = typing,
+    .min_cols = UI_SMALL_COLS,
+    .min_rows = UI_SMALL_ROWS,
 };

@@ -15,6 +15,8 @@
 #include "ui_text.h"
 
 static const ui_action bar[] = { UI_ACT_NEXT_TICKET, UI_ACT_PREV_TICKET, UI_ACT_OPEN, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
+/* one ticket: nothing to page through */
+static const ui_action bar_one[] = { UI_ACT_OPEN, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
 
 /* The receipt's own state: the order sold and its concert, the ticket shown and its QR code (customer
  * data: wiped when the receipt closes, on a kiosk's idle reset and at exit). */
@@ -29,6 +31,19 @@ typedef struct receipt_state {
 static receipt_state *st(const ui_app *app)
 {
     return ui_screen_state(app, &ui_screen_receipt);
+}
+
+static const ui_action *bar_for(const ui_app *app)
+{
+    const receipt_state *rs = st(app);
+    return rs != NULL && rs->order.n_tickets > 1 ? bar : bar_one;
+}
+
+/* Enter closes the receipt (the next sale; on a kiosk it finishes). */
+static const char *bar_name(const ui_app *app, ui_action a)
+{
+    (void)app;
+    return a == UI_ACT_OPEN ? "close" : NULL;
 }
 
 static bool wipe(ui_app *app, void *state)
@@ -77,6 +92,29 @@ static const ui_qr *page_qr(receipt_state *rs)
     return &rs->qr;
 }
 
+/* An id on lines of at most w columns, broken after a '-' where one is near (an order id is ASCII);
+ * returns the next row. */
+static int draw_id(int y, int x, int w, int bottom, const char *id)
+{
+    size_t len = strlen(id);
+    for (size_t at = 0; at < len && y < bottom && w > 0;) {
+        size_t n = len - at;
+        if (n > (size_t)w) {
+            n = (size_t)w;
+            for (size_t k = n; k > n / 2; k--)
+                if (id[at + k - 1] == '-') {
+                    n = k;
+                    break;
+                }
+        }
+        char part[128];
+        snprintf(part, sizeof part, "%.*s", (int)n, id + at);
+        ui_draw_text(y++, x, w, part, A_NORMAL, false);
+        at += n;
+    }
+    return y;
+}
+
 /* The order's details in a column from (y, x), w wide, up to bottom; returns the next row. */
 static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int w, int bottom)
 {
@@ -85,15 +123,15 @@ static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int 
     const char *cur = o->currency[0] != '\0' ? o->currency : c->currency;
     char date[64], m[64], line[512];
     client_time_format(c->date, c->timezone, date, sizeof date);
-#define ROW(label, value) do { if (y < bottom) ui_draw_field_line(app, y++, x, w, label, value); } while (0)
+    int lw = w < 40 ? 11 : 14; /* beside the QR code on a small screen: more room for the values */
+#define ROW(label, value) do { if (y < bottom) ui_draw_field_line_w(app, y++, x, w, lw, label, value); } while (0)
     if (y < bottom)
         ui_draw_text(y++, x, w, "\xe2\x9c\x93 Sale complete", ui_attr(app, UI_A_OK), false);
-    if (14 + ui_text_width(o->id) <= w) {
+    if (lw + ui_text_width(o->id) <= w) {
         ROW("Order", o->id);
     } else { /* beside the QR code: the whole id on a line of its own, for the operator to read out */
         ROW("Order", "");
-        if (y < bottom)
-            ui_draw_text(y++, x, w, o->id, A_NORMAL, false);
+        y = draw_id(y, x, w, bottom, o->id);
     }
     ROW("Concert", c->name);
     ROW("When", date);
@@ -139,11 +177,13 @@ static void draw(ui_app *app, const ui_rect *a)
     const bo_order *o = &rs->order;
     int w = a->w - 2;
     int bottom = a->y + a->h - 1;
-    ui_draw_box(app, a->y, 1, a->h, w, "Order sold");
     char line[512], code[BO_CODE_MAX * 2];
     const ui_qr *q = page_qr(rs);
     int inner_h = a->h - 2;
     bool qr_fits = q != NULL && q->rows + 1 <= inner_h && q->cols + 4 <= w;
+    bool qr_small = !qr_fits && q != NULL && q->rows <= a->h && q->cols + 26 <= a->w;
+    if (!qr_small)
+        ui_draw_box(app, a->y, 1, a->h, w, "Order sold");
     int x = 3, y = a->y + 1;
     if (qr_fits) {
         int qattr = ui_attr(app, UI_A_QR);
@@ -165,6 +205,28 @@ static void draw(ui_app *app, const ui_rect *a)
             ui_draw_text(bottom - 1, dx, dw,
                          o->n_tickets > 1 ? "\xe2\x86\x90/\xe2\x86\x92 PgUp/PgDn: tickets \xc2\xb7 Enter: done"
                                           : "Enter: done", ui_attr(app, UI_A_KEY), false);
+        return;
+    }
+    if (qr_small) {
+        /* a small terminal: no box; the QR code first, on the whole height, and beside it the code in text,
+         * the order's id and as much of the rest as fits */
+        int qattr = ui_attr(app, UI_A_QR);
+        int top = a->y, bot = a->y + a->h;
+        attron(qattr);
+        for (int r = 0; r < q->rows; r++)
+            mvaddstr(top + r, 1, q->lines[r]);
+        attroff(qattr);
+        const bo_order_ticket *t = &o->tickets[rs->page];
+        int dx = 1 + q->cols + 1, dw = a->w - dx - 1, dy = top;
+        snprintf(line, sizeof line, "Ticket %zu of %zu", rs->page + 1, o->n_tickets);
+        ui_draw_text(dy++, dx, dw, line, ui_attr(app, UI_A_TITLE), false);
+        bo_code_grouped(t->code, code, sizeof code);
+        ui_draw_text(dy++, dx, dw, code, A_BOLD, false);
+        if (t->attendee != NULL)
+            ui_draw_text(dy++, dx, dw, t->attendee, A_NORMAL, false);
+        dy = draw_details(app, rs, dy, dx, dw, bot - 1);
+        ui_draw_text(bot - 1, dx, dw, o->n_tickets > 1 ? "\xe2\x86\x90/\xe2\x86\x92 \xc2\xb7 Enter: done" : "Enter: done",
+                     ui_attr(app, UI_A_KEY), false);
         return;
     }
     /* no room for the code (or none): the order and the codes in text */
@@ -213,6 +275,10 @@ static int key(ui_app *app, ui_action act, int k)
 const ui_screen_ops ui_screen_receipt = {
     .title = "Receipt",
     .bar = bar,
+    .bar_for = bar_for,
+    .bar_name = bar_name,
+    .min_cols = UI_SMALL_COLS,
+    .min_rows = UI_SMALL_ROWS,
     .private_size = sizeof(receipt_state),
     .wipe = wipe,
     .draw = draw,

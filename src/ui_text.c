@@ -202,14 +202,15 @@ void ui_format_age(long seconds, char out[32])
 
 void ui_columns_layout(int cols, ui_columns *c)
 {
-    if (cols < UI_MIN_COLS)
-        cols = UI_MIN_COLS;
+    if (cols < UI_SMALL_COLS)
+        cols = UI_SMALL_COLS;
+    bool narrow = cols < UI_MIN_COLS; /* a small kiosk screen: the venue is on the detail only */
     c->date_w = CLIENT_TIME_SHORT_W; /* Sat 12 Dec 20:00 CET, in the venue's zone */
-    c->price_w = 12; /* 1,000,000.00 */
+    c->price_w = narrow ? 9 : 12; /* 1,000,000.00; narrow: 99,999.99 */
     c->seats_w = 10; /* "Seats left", SOLD OUT, 1000000 */
     int fixed = 1 + c->date_w + 1 + 1 + 1 + c->price_w + 1 + c->seats_w + 1;
     int rest = cols - fixed;
-    c->name_w = rest * 3 / 5;
+    c->name_w = narrow ? rest : rest * 3 / 5;
     c->venue_w = rest - c->name_w;
     c->date_x = 1;
     c->name_x = c->date_x + c->date_w + 1;

@@ -4,6 +4,7 @@
  * maxPerOrder), shared by the backend and the client's forms. As bo_valid.h: NULL when valid, else a
  * static message naming the field; messages never echo the input. */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bo_money.h"
@@ -42,6 +43,10 @@ const char *bo_valid_quantity_double(double value, int64_t *out);
 #define BO_TENDERED_TOO_LARGE "payment.tendered must be at most " BO_TENDERED_MAX_TEXT /* the message above it */
 const char *bo_valid_tendered_text(const char *text, int64_t *out);
 const char *bo_valid_tendered_double(double value, int64_t *out);
+
+/* attendees, when names are given at all: exactly one name per ticket (names == quantity). No names is
+ * valid (the tickets go unnamed); the caller decides whether names were given (a JSON array, --attendee). */
+const char *bo_valid_attendee_count(size_t names, int64_t quantity);
 
 /* payment method: "card", "cash" or "comp". */
 bool bo_valid_payment_method(const char *value);

@@ -135,6 +135,13 @@ const char *bo_valid_tendered_double(double value, int64_t *out)
     return tendered_answer(rc, c, out);
 }
 
+const char *bo_valid_attendee_count(size_t names, int64_t quantity)
+{
+    if (quantity < 1 || names != (size_t)quantity)
+        return "attendees must be an array with one name per ticket (quantity)";
+    return NULL;
+}
+
 bool bo_valid_payment_method(const char *value)
 {
     return value && (strcmp(value, "card") == 0 || strcmp(value, "cash") == 0 || strcmp(value, "comp") == 0);

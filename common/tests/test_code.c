@@ -159,6 +159,12 @@ static void order_fields(void **state)
     assert_int_equal(v, 4);
     assert_non_null(bo_valid_quantity_double(-1, &v));
     assert_non_null(bo_valid_quantity_double(1e300, &v));
+    /* names on the tickets: one per ticket when given at all */
+    assert_null(bo_valid_attendee_count(3, 3));
+    assert_non_null(bo_valid_attendee_count(2, 3));
+    assert_non_null(bo_valid_attendee_count(1, 2));
+    assert_non_null(bo_valid_attendee_count(4, 3));
+    assert_non_null(bo_valid_attendee_count(0, 0));
     assert_true(bo_valid_payment_method("card") && bo_valid_payment_method("cash") && bo_valid_payment_method("comp"));
     assert_false(bo_valid_payment_method("Card") || bo_valid_payment_method("") || bo_valid_payment_method(NULL));
 }

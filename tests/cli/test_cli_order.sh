@@ -5,6 +5,7 @@
 # provoked for real (1 usage, 2 only N left, 3 sold out, 4 unknown concert, 5 no key).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
+. "$root/tests/lib/stack.sh"   # ddb_count: the orders straight from DynamoDB Local
 cli_need_shared_stack
 
 cli_work cli-order
@@ -59,6 +60,19 @@ expect 1 "cash without a key is refused before sending" -- "${nokey[@]}" "$bin" 
   --email z@example.org --pay cash
 expect 1 "a public order without an e-mail is refused before sending" -- "${nokey[@]}" "$bin" order "$cid" --quantity 1 --name Z
 expect 1 "quantity 0" -- "$bin" order "$cid" --quantity 0
+# fewer names than tickets: the server's rule (one name per ticket, or none), checked before anything is sent
+orders_here() {
+  [ -n "${DYNAMODB_PORT:-}" ] || { seats "$cid"; return; }
+  ddb_count "concert-ticket-system-orders-${BOXOFFICE_API_URL##*/}" \
+    "$(jq -nc --arg c "$cid" '{FilterExpression: "concertId = :c", ExpressionAttributeValues: {":c": {S: $c}}}')"
+}
+orders_before=$(orders_here)
+expect 1 "one --attendee for two tickets is refused before sending" -- "$bin" order "$cid" --quantity 2 --attendee Ada \
+  --pay card
+ok "the message says one name per ticket" grep -q "one per ticket" "$err"
+expect 1 "two --attendee for three tickets, on the public route too" -- "${nokey[@]}" "$bin" order "$cid" --quantity 3 \
+  --name Z --email z@example.org --attendee Grace --attendee Hugo --pay card
+ok "nothing reached the stack: its orders for the concert are as many as before" test "$(orders_here)" = "$orders_before"
 expect 1 "tendered with card" -- "$bin" order "$cid" --quantity 1 --pay card --tendered 5
 
 # --- amounts above a price: 3 x 1,000,000.00 for cash, 3,000,000.50 tendered; above the maximum refused before sending

@@ -3,7 +3,8 @@
 # all); a wrong PIN is refused, and after 3 wrong ones the next try must wait (growing, then a lockout);
 # the right PIN quits; the idle timeout clears a half-filled form; the key bar offers no "new" and no
 # "quit"; --inspect (it would show customers' data) cannot be combined with --kiosk; past concerts and the
-# API's URL are not shown.
+# API's URL are not shown. On a small screen (60x20) a customer buys a ticket and the receipt shows its QR
+# code, readable.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -48,6 +49,41 @@ sleep 1
 tui_has "EXITED" && tui_fail "Ctrl-C ended the kiosk"
 tui_wait "Seats left"
 tui_log "no PIN: n, q, F10 and Ctrl-C all refused"
+
+# a small kiosk screen (60x20): a customer buys a ticket and reads its QR code off the receipt
+tui_resize 60 20
+tui_wait_gone "Terminal too small"
+tui_wait "Seats left"
+small=$(api_demo_pick '.availableTickets > 1' 'max_by(.availableTickets)' | jq -r .name)
+[ -n "$small" ] || tui_fail "no demo concert with seats left in the API"
+email="kiosk-small-$$-$RANDOM@example.org"
+tui_keys /
+tui_type "$(short_name "$small")"
+tui_keys Enter
+tui_wait_gone "filter: $(short_name "$small")_"
+tui_keys b
+tui_wait "Customer name"
+tui_keys Tab
+tui_type "Kiosk Small"
+tui_keys Tab
+tui_type "$email"
+tui_sell_review
+tui_keys y
+tui_wait "Ticket 1 of 1" 30
+tui_has "Terminal too small" && tui_fail "the receipt is too small at 60x20"
+if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
+  found=$(env XDG_CONFIG_HOME="$TUI_TMP/config" "$TUI_BIN" --json find --email "$email") || tui_fail "find --email $email failed"
+  oid=$(jq -r '.orders[0].id // empty' <<<"$found")
+  [ -n "$oid" ] || tui_fail "the API has no order for $email: $found"
+  code=$(api_order_get "$oid" | jq -r '.tickets[0].code')
+  tui_has "$(code_grouped "$code")" || tui_fail "the 60x20 receipt does not show the ticket's code $code"
+  if command -v zbarimg >/dev/null && command -v python3 >/dev/null; then
+    tui_qr_expect "$code" "60x20 kiosk receipt"
+  fi
+  tui_log "60x20 kiosk: order $oid sold, its code $code on the receipt"
+fi
+tui_keys Enter
+tui_wait "Seats left"
 tui_stop
 
 # --- with a PIN (and a short idle timeout from the config file)

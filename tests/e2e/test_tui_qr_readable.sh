@@ -3,7 +3,8 @@
 # from the terminal (tmux capture-pane: the half-block characters) is turned into an image
 # (tests/e2e/qr_screen.py) and decoded with zbarimg, as a phone camera would; the decoded text must be
 # the ticket's code from the API (GET /orders/{id} with the operator key). At 120x40 and at 80x24 (the
-# same receipt after a resize), with and without colours.
+# same receipt after a resize), with and without colours, and at 60x20 (a small kiosk screen: the QR code
+# first). Each key the receipt's bar shows acts: -> and <- page, Enter closes.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 command -v zbarimg >/dev/null || tui_skip "zbarimg is not installed (zbar-tools)"
@@ -69,6 +70,24 @@ for colours in on off; do
   tui_keys Left Left
   tui_wait "Ticket 1 of 3"
   check_codes "80x24"
+  if [ $colours = on ]; then
+    tui_resize 60 20
+    tui_wait_gone "Terminal too small"
+    tui_keys Left Left
+    tui_wait "Ticket 1 of 3"
+    tui_wait "$(code_grouped "$(jq -r '.tickets[0].code' <<<"$o")")"   # the code in text beside it
+    check_codes "60x20"
+    tui_resize 80 24
+  fi
+  # the bar of a receipt of several tickets: each key it shows acts
+  bar=$(tui_screen | tail -n 1)
+  keys=$(sed 's/^ *//' <<<"$bar" | awk -F'  +' '{ for (i = 1; i <= NF; i++) { split($i, a, " "); printf "%s ", a[1] } }')
+  [ "$keys" = "→ ← Enter ?/F1 q/F10 " ] || tui_fail "the receipt's bar shows keys [$keys]"
+  grep -q "Enter close" <<<"$bar" || tui_fail "the receipt's bar does not say that Enter closes: $bar"
+  tui_keys Left
+  tui_wait "Ticket 2 of 3"
+  tui_keys Right
+  tui_wait "Ticket 3 of 3"
   tui_keys Enter
   tui_wait "Seats left"
   tui_keys q

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Resizing: 80x24 keeps a usable screen (header, columns, key bar, keys work), smaller shows the
-# "terminal too small" notice, and growing back restores the list; also on a form and in the help.
+# Resizing: 80x24 keeps a usable screen (header, columns, key bar, keys work); 60x20 too, for what a
+# small kiosk screen shows (list, detail, sell form) and for the door opened with `d`; smaller shows the
+# "terminal too small" notice naming 60x20, and growing back restores the list; also on a form and in
+# the help.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -35,13 +37,51 @@ tui_wait "Date (raw)"
 tui_esc
 tui_wait "Seats left"
 
-tui_resize 79 24
-tui_wait "Terminal too small (need 80"
-tui_resize 100 20
-tui_wait "Terminal too small (need 80"
-tui_resize 60 15
-tui_wait "Terminal too small (need 80"
-tui_log "below 80x24: the too-small notice"
+# 60x20: the list, the detail, the sell form and the door from `d`
+tui_resize 60 20
+tui_wait_gone "Terminal too small"
+tui_wait "BOX OFFICE"
+tui_wait "Seats left"
+screen=$(tui_screen)
+[ "$(LC_ALL=C.UTF-8 wc -L <<<"$screen")" -le 60 ] || tui_fail "a line is wider than the 60-column pane"
+[ "$(tui_screen | grep -c '^>')" = 1 ] || tui_fail "no selected row at 60x20"
+tui_keys Enter
+tui_wait "Date (raw)"
+tui_wait "b buy"
+tui_keys b
+tui_wait "Sell tickets"
+tui_wait "Customer name"
+tui_esc
+tui_wait "Date (raw)"
+if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
+  tui_keys d
+  tui_wait "DOOR"
+  sleep 0.3
+  if tui_has "WHICH DOOR IS THIS?"; then   # the door asks for its name first
+    tui_type "Small"
+    tui_keys Enter
+  fi
+  tui_wait "scan a ticket"
+  tui_has "Terminal too small" && tui_fail "the door from d is too small at 60x20"
+  tui_esc
+  tui_wait "Date (raw)"
+fi
+tui_esc
+tui_wait "Seats left"
+tui_keys '?'
+tui_wait "Help"
+tui_has "Terminal too small" && tui_fail "the help is too small at 60x20"
+tui_esc
+tui_wait "Seats left"
+tui_log "60x20: list, detail, sell form, help and the door from d"
+
+tui_resize 59 20
+tui_wait "Terminal too small (need 60"
+tui_resize 100 19
+tui_wait "Terminal too small (need 60"
+tui_resize 50 15
+tui_wait "Terminal too small (need 60×20"
+tui_log "below 60x20: the too-small notice names 60x20"
 
 tui_resize 100 30
 tui_wait_gone "Terminal too small"
@@ -53,6 +93,7 @@ tui_log "back to 100x30: the list and its selection are back"
 # a form survives a resize with its input
 tui_keys b
 tui_wait "Customer name"
+tui_keys Tab
 tui_type "Resize Test"
 tui_resize 80 24
 tui_wait "Resize Test"

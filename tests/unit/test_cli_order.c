@@ -34,11 +34,11 @@ static void operator_cash_order_prints_change_and_grouped_codes(void **state)
     stub_push(s, 200, CONCERT);
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
-    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "Ada", "--pay", "cash",
-                                  "--tendered", "100", NULL), 0);
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "Ada", "--attendee", "Bob",
+                                  "--pay", "cash", "--tendered", "100", NULL), 0);
     const stub_request *r = stub_request_at(s, 1);
     assert_string_equal(r->path, "/dev/box-office/orders");
-    assert_string_equal(r->body, "{\"concertId\":\"c-1\",\"quantity\":2,\"attendees\":[\"Ada\"],"
+    assert_string_equal(r->body, "{\"concertId\":\"c-1\",\"quantity\":2,\"attendees\":[\"Ada\",\"Bob\"],"
                                  "\"payment\":{\"method\":\"cash\",\"tendered\":\"100.00\"}}");
     assert_non_null(strstr(o.out, "Total:       99.98 EUR"));
     assert_non_null(strstr(o.out, "Change due:  0.02 EUR"));
@@ -123,10 +123,10 @@ static void unconfirmed_order_prints_the_resolving_command(void **state)
     stub_push(s, 200, CONCERT);
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"try again\"}");
-    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "3", "--attendee", "Zoë O'Hara", "--pay",
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "1", "--attendee", "Zoë O'Hara", "--pay",
                                   "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", NULL), CLI_EXIT_UNCONFIRMED);
     char want[512];
-    snprintf(want, sizeof want, "boxoffice --api-url %s order c-1 --quantity 3 --attendee 'Zoë O'\\''Hara' "
+    snprintf(want, sizeof want, "boxoffice --api-url %s order c-1 --quantity 1 --attendee 'Zoë O'\\''Hara' "
              "--pay cash --tendered 200.00 --idempotency-key sale-9", stub_base_url(s));
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
     assert_non_null(strstr(o.err, want));
@@ -179,6 +179,10 @@ static void usage_errors_send_nothing(void **state)
     }
     assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "1", "--attendee", "A", "--attendee", "B", NULL),
                               CLI_EXIT_USAGE);
+    stub_cli_free(&o);
+    /* fewer names than tickets: the server's rule (one per ticket, or none), before anything is sent */
+    assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "A", NULL), CLI_EXIT_USAGE);
+    assert_non_null(strstr(o.err, "one per ticket"));
     stub_cli_free(&o);
     assert_int_equal(stub_request_count(s), 0);
     stub_stop(s);

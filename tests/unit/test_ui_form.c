@@ -168,6 +168,26 @@ static void a_short_window_keeps_the_focus_in_view(void **state)
     assert_int_equal(ui_form_first_shown(&f, 1), 2);       /* never less than the focused field */
 }
 
+static void a_bad_value_is_not_left(void **state)
+{
+    (void)state;
+    ui_form f;
+    make_buy_form(&f);
+    assert_null(ui_form_error(&f, 0));       /* empty and untouched: no complaint yet */
+    assert_false(ui_form_may_leave(&f));     /* but the name is required: leaving it is refused... */
+    assert_int_equal(f.focus, 0);
+    assert_non_null(ui_form_error(&f, 0));   /* ...and now its message shows, though it is empty */
+    type(&f, "Ada");
+    assert_true(ui_form_may_leave(&f));
+    ui_form_key(&f, UI_ACT_NEXT_FIELD, 0);
+    type(&f, "ada@");
+    assert_false(ui_form_may_leave(&f));     /* a bad e-mail keeps the focus */
+    type(&f, "example.org");
+    assert_true(ui_form_may_leave(&f));
+    ui_form_clear(&f);                       /* the marks go with the values */
+    assert_null(ui_form_error(&f, 0));
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
@@ -181,6 +201,7 @@ int main(void)
         cmocka_unit_test(a_full_field_refuses_more_text),
         cmocka_unit_test(a_rule_may_read_another_field),
         cmocka_unit_test(a_short_window_keeps_the_focus_in_view),
+        cmocka_unit_test(a_bad_value_is_not_left),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

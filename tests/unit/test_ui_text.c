@@ -199,6 +199,15 @@ static void columns_fill_80_and_wider_terminals_exactly(void **state)
     ui_columns_layout(80, &c80);
     assert_true(c80.name_w >= 18);
     assert_true(c80.venue_w >= 12);
+    /* a small kiosk screen, 60 columns: no venue (the detail shows it), the name gets the room */
+    for (int w = UI_SMALL_COLS; w < UI_MIN_COLS; w++) {
+        ui_columns c;
+        ui_columns_layout(w, &c);
+        assert_int_equal(c.venue_w, 0);
+        assert_true(c.name_w >= 12);
+        assert_true(c.seats_x + c.seats_w <= w && c.seats_x + c.seats_w >= w - 1);
+        assert_true(c.price_x > c.name_x + c.name_w);
+    }
 }
 
 static void scroll_keeps_the_selection_visible(void **state)

@@ -199,8 +199,11 @@ static const char *read_attendees(const cJSON *body, order *o)
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(body, "attendees");
     if (!a || cJSON_IsNull(a))
         return NULL;
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != o->quantity)
+    if (!cJSON_IsArray(a))
         return ATTENDEES_BAD;
+    const char *count = bo_valid_attendee_count((size_t)cJSON_GetArraySize(a), o->quantity);
+    if (count)
+        return count;
     for (int i = 0; i < o->quantity; i++) {
         const cJSON *n = cJSON_GetArrayItem(a, i);
         if (!cJSON_IsString(n))
