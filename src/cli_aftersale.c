@@ -268,7 +268,8 @@ static int refund_made(const cli_args *a, api_client *c, const bo_order *o, cons
             cJSON_Delete(id);
     }
     if (ok && m->known) {
-        bo_money_format(m->amount_cents, money); /* "20.00", as the API writes amounts */
+        snprintf(money, sizeof money, "%lld.%02lld", (long long)(m->amount_cents / 100),
+                 (long long)(m->amount_cents % 100)); /* "20.00", as the API writes amounts */
         ok = cJSON_AddNumberToObject(j, "count", (double)m->n) != NULL
              && cJSON_AddStringToObject(j, "amount", money) != NULL
              && cJSON_AddStringToObject(j, "currency", o->currency) != NULL
