@@ -3,11 +3,7 @@
 # one of its three tickets, refunds it after the confirmation that shows the amount and the payment method
 # and asks for a reason, and sees the ticket's state change and the seat back in the list's seats left at
 # once; the API then holds exactly that ticket refunded and one seat more. A scanned code finds the order too.
-# An admitted ticket's state shows its time and door whole (at 80 columns in its short form). The order's
-# "Admitted" counts only tickets still to admit and says how many were refunded; the key bar offers only
-# keys that act (U only on an admitted ticket; while the reason is typed no r/R). A refund with nothing
-# selected after the door admitted one ticket meanwhile says what the server refunded (2 tickets), never
-# what the screen meant (3).
+# An admitted ticket's state shows its time and door whole (at 80 columns in its short form).
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
@@ -98,6 +94,10 @@ tui_wait_re "1  $(code_grouped "$c1") +admitted at $at CES?T at door North gate 
 tui_resize 80 24
 tui_wait_re "1  $(code_grouped "$c1") +admitted $at at door North gate *│"
 tui_log "admitted at $at at door North gate, in full at 100 columns, short at 80"
+# The order's key bar offers only keys that act (U only on an admitted ticket; while the reason is typed no
+# r/R); its "Admitted" counts only tickets still to admit and says how many were refunded. A refund with
+# nothing selected after the door admitted one ticket meanwhile says what the server refunded (2 tickets),
+# never what the screen meant (3).
 tui_keys Home
 tui_wait_re "^│>\[ \]  1  $(code_grouped "$c1")"
 bar | grep -q "U undo" || tui_fail "the bar should offer U on the admitted ticket: $(bar)"
@@ -108,7 +108,9 @@ bar | grep -q "U undo" && tui_fail "the bar offers U on a refunded ticket: $(bar
 
 # 3 cash tickets on screen; the door admits one meanwhile; R with nothing selected: the server refunds 2
 email2="bea.$tag@example.org"
-o2=$("$TUI_BIN" --json order "$cid" --quantity 3 --name "Bea Cash $tag" --email "$email2" --pay cash) \
+cid2=$("$TUI_BIN" --json create --name "Refund cash $tag" --date 2027-06-01T19:00:00Z --venue "Hall R" --tickets 3 \
+  --price 12.50 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the cash concert"
+o2=$("$TUI_BIN" --json order "$cid2" --quantity 3 --name "Bea Cash $tag" --email "$email2" --pay cash) \
   || tui_fail "cannot sell the cash order"
 oid2=$(jq -r .id <<<"$o2")
 tui_esc; tui_esc
@@ -121,7 +123,7 @@ tui_keys Enter
 tui_wait "$oid2"
 tui_wait "Admitted      0 of 3"
 openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' \
-  "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$(jq -r '.tickets[0].code' <<<"$o2")" --arg k "$cid" \
+  "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$(jq -r '.tickets[0].code' <<<"$o2")" --arg k "$cid2" \
   '{code: $c, concertId: $k, nonce: "find-refund-2", door: "East"}')" >/dev/null || tui_fail "cannot admit ticket 1"
 tui_keys R
 tui_wait "Refund 3 tickets: 37.50 EUR back by cash"  # the question: what the screen knows
