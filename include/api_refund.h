@@ -22,6 +22,19 @@ typedef struct api_refund_refusal {
     size_t n;
 } api_refund_refusal;
 
+/* What the server says this very request refunded (the answer's "refund"). */
+typedef struct api_refund_made {
+    bool known;                    /* false: the answer did not say (then nothing below is known) */
+    int64_t amount_cents;          /* money back */
+    bo_pay_method method;          /* how it goes back (BO_PAY_NONE: a method this client does not know) */
+    size_t n;                      /* how many tickets */
+    char ticket_ids[BO_ORDER_TICKETS_MAX][BO_ID_MAX + 1];
+} api_refund_made;
+
+/* "Refunded 2 tickets: 20.00 EUR back by cash" from m (currency: the order's, may be ""); when the answer
+ * did not say, that it did not ("... not said: see the order"), never an amount of the client's own. */
+void api_refund_made_text(const api_refund_made *m, const char *currency, char *out, size_t cap);
+
 /* The request body: {"ticketIds"?:[...],"reason","method"?}. Caller frees; NULL on OOM. */
 char *api_refund_body(const api_refund_input *in);
 
@@ -29,11 +42,13 @@ char *api_refund_body(const api_refund_input *in);
  * transport error, 5xx or 429: the server refunds once per key. The caller keeps the key until the
  * outcome is known: when no attempt got a definite answer res->unconfirmed is set, and calling again with
  * the same input and key tells (a replay answers the order as it is). On API_OK *out is the order after
- * the refund (caller frees: bo_order_clear). A 409 (a ticket refunded or checked in; nothing was refunded)
+ * the refund (caller frees: bo_order_clear) and *made (may be NULL) what this very request refunded, as the
+ * server says: which tickets, how many, the amount and the method (a replay: what the first try refunded). A 409 (a ticket refunded or checked in; nothing was refunded)
  * is API_ERR_INVALID with the server's message, and its tickets' states in *refused (may be NULL).
+ * The same key with another request is a 409 too (API_ERR_INVALID, no tickets in *refused).
  * 404 -> API_ERR_NOT_FOUND "No such order". Bad input (no reason, an invalid key) is API_ERR_INVALID
  * before anything is sent. */
 api_status api_refund_order(api_client *c, const api_refund_input *in, const char *idem_key, bo_order *out,
-                            api_refund_refusal *refused, api_result *res);
+                            api_refund_made *made, api_refund_refusal *refused, api_result *res);
 
 #endif

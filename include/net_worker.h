@@ -67,6 +67,7 @@ typedef struct net_result {
                                         * ticket's order (a summary), concert = its concert */
     api_order_page page;               /* FIND_ORDERS: owned likewise */
     api_refund_refusal refused;        /* REFUND refused (409): the tickets that are not valid */
+    api_refund_made refund;            /* REFUND made: what the server says this request refunded */
     char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND/CHECKIN/STATS/
                                         * UNDO_CHECKIN: the id asked for; TICKET_BY_CODE: the ticket's id */
     api_checkin_verdict verdict;       /* CHECKIN */

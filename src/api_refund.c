@@ -8,7 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo_money.h"
 #include "bo_text.h"
+
+void api_refund_made_text(const api_refund_made *m, const char *currency, char *out, size_t cap)
+{
+    char money[64];
+    if (!m->known) {
+        snprintf(out, cap, "Refunded; which tickets and how much the server did not say: see the order");
+        return;
+    }
+    bo_money_with_currency(m->amount_cents, currency != NULL ? currency : "", money, sizeof money);
+    snprintf(out, cap, "Refunded %zu ticket%s: %s back by %s", m->n, m->n == 1 ? "" : "s", money,
+             m->method != BO_PAY_NONE ? bo_pay_method_name(m->method) : "a method this client does not know");
+}
 
 char *api_refund_body(const api_refund_input *in)
 {
@@ -55,13 +68,36 @@ static void refusal_from_json(const cJSON *j, api_refund_refusal *out)
     }
 }
 
+/* The answer's "refund" (this request's) into *out; out->known stays false when it is absent or unreadable. */
+static void made_from_json(const cJSON *j, api_refund_made *out)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "refund");
+    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(r, "amount");
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(r, "method");
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(r, "ticketIds"), *id;
+    memset(out, 0, sizeof *out);
+    if (!cJSON_IsString(amount) || bo_money_parse(amount->valuestring, &out->amount_cents) != 0
+        || !cJSON_IsString(method) || !cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1
+        || cJSON_GetArraySize(ids) > BO_ORDER_TICKETS_MAX)
+        return;
+    cJSON_ArrayForEach(id, ids) {
+        if (!cJSON_IsString(id) || !bo_id_plausible(id->valuestring))
+            return;
+        snprintf(out->ticket_ids[out->n++], sizeof out->ticket_ids[0], "%s", id->valuestring);
+    }
+    out->method = bo_pay_method_parse(method->valuestring);
+    out->known = true;
+}
+
 api_status api_refund_order(api_client *c, const api_refund_input *in, const char *idem_key, bo_order *out,
-                            api_refund_refusal *refused, api_result *res)
+                            api_refund_made *made, api_refund_refusal *refused, api_result *res)
 {
     char url[API_URL_MAX];
     cJSON *j = NULL, *err = NULL;
     api_status st;
     memset(out, 0, sizeof *out);
+    if (made != NULL)
+        memset(made, 0, sizeof *made);
     if (refused != NULL)
         memset(refused, 0, sizeof *refused);
     if (!api_id_ok(in->order_id))
@@ -83,6 +119,8 @@ api_status api_refund_order(api_client *c, const api_refund_input *in, const cha
         st = api_set_result(res, API_ERR_NOT_FOUND, res != NULL ? res->http_status : 404, "No such order");
     } else if (st == API_OK && bo_order_from_json(j, out) != 0) { /* the refund was made, the order unreadable */
         st = api_post_unreadable(api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL), res);
+    } else if (st == API_OK && made != NULL) {
+        made_from_json(j, made);
     } else if (st != API_OK && err != NULL && refused != NULL) {
         refusal_from_json(err, refused);
     }

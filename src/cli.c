@@ -764,16 +764,28 @@ static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con
 /* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
 /* Prints an order (text or --json) with its concert's time zone and name when the concert can be read;
  * without them when it cannot (best effort: the order is what matters). */
-static int print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *out, FILE *err)
+/* extra (owned; may be NULL) goes into the JSON as "name". */
+static int print_order(const cli_args *a, api_client *c, const bo_order *o, const char *name, cJSON *extra, FILE *out,
+                       FILE *err)
 {
     bo_concert con;
     api_result res;
     bool have = o->concert_id[0] != '\0' && api_get_concert(c, o->concert_id, &con, &res) == API_OK;
     int rc = CLI_EXIT_OK;
-    if (a->json)
-        rc = print_json(out, err, order_json(o, have ? &con : NULL));
-    else
+    if (a->json) {
+        cJSON *j = order_json(o, have ? &con : NULL);
+        if (j != NULL && extra != NULL && !cJSON_AddItemToObject(j, name, extra)) {
+            cJSON_Delete(j);
+            j = NULL;
+        } else if (j != NULL) {
+            extra = NULL;
+        }
+        cJSON_Delete(extra);
+        rc = print_json(out, err, j);
+    } else {
+        cJSON_Delete(extra);
         print_order_text(out, o, have ? &con : NULL);
+    }
     if (have)
         bo_concert_clear(&con);
     return rc;
@@ -826,7 +838,7 @@ static int cmd_order(const cli_args *a, api_client *c, bool operator_key, FILE *
         print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
     }
-    int rc = print_order(a, c, &o, out, err); /* the concert is read best effort: the sale stands */
+    int rc = print_order(a, c, &o, NULL, NULL, out, err); /* the concert is read best effort: the sale stands */
     bo_order_clear(&o);
     return rc;
 }
@@ -839,7 +851,7 @@ static int cmd_order_show(const cli_args *a, api_client *c, FILE *out, FILE *err
         print_error(a, out, err, c, &res);
         return cli_exit_code(res.status);
     }
-    int rc = print_order(a, c, &o, out, err);
+    int rc = print_order(a, c, &o, NULL, NULL, out, err);
     bo_order_clear(&o);
     return rc;
 }
@@ -992,7 +1004,13 @@ cJSON *cli_concert_json(const bo_concert *c)
 
 int cli_print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *out, FILE *err)
 {
-    return print_order(a, c, o, out, err);
+    return print_order(a, c, o, NULL, NULL, out, err);
+}
+
+int cli_print_order_with(const cli_args *a, api_client *c, const bo_order *o, const char *name, cJSON *extra,
+                         FILE *out, FILE *err)
+{
+    return print_order(a, c, o, name, extra, out, err);
 }
 
 bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)

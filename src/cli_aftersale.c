@@ -268,6 +268,45 @@ static int refund_refused(const cli_args *a, const api_refund_refusal *why, FILE
     return cli_exit_code(res->status);
 }
 
+/* The server's word on what this request refunded, then the order as it is now. --json: the order with
+ * "refund": {"ticketIds", "count", "amount", "currency", "method"}, or "refund": null when the answer did not say. */
+static int refund_made(const cli_args *a, api_client *c, const bo_order *o, const api_refund_made *m, FILE *out,
+                       FILE *err)
+{
+    if (!a->json) {
+        char line[160];
+        api_refund_made_text(m, o->currency, line, sizeof line);
+        fprintf(out, "%s\n", line);
+        for (size_t i = 0; i < m->n; i++)
+            fprintf(out, "  ticket %s\n", m->ticket_ids[i]);
+        return cli_print_order(a, c, o, out, err);
+    }
+    char money[BO_MONEY_BUF];
+    cJSON *j = m->known ? cJSON_CreateObject() : cJSON_CreateNull();
+    cJSON *ids = m->known && j != NULL ? cJSON_AddArrayToObject(j, "ticketIds") : NULL;
+    bool ok = j != NULL && (!m->known || ids != NULL);
+    for (size_t i = 0; ok && ids != NULL && i < m->n; i++) {
+        cJSON *id = cJSON_CreateString(m->ticket_ids[i]);
+        ok = id != NULL && cJSON_AddItemToArray(ids, id);
+        if (!ok)
+            cJSON_Delete(id);
+    }
+    if (ok && m->known) {
+        snprintf(money, sizeof money, "%lld.%02lld", (long long)(m->amount_cents / 100),
+                 (long long)(m->amount_cents % 100)); /* "20.00", as the API writes amounts */
+        ok = cJSON_AddNumberToObject(j, "count", (double)m->n) != NULL
+             && cJSON_AddStringToObject(j, "amount", money) != NULL
+             && cJSON_AddStringToObject(j, "currency", o->currency) != NULL
+             && cJSON_AddStringToObject(j, "method", bo_pay_method_name(m->method)) != NULL;
+    }
+    if (!ok) {
+        cJSON_Delete(j);
+        fputs("boxoffice: out of memory\n", err);
+        return CLI_EXIT_API;
+    }
+    return cli_print_order_with(a, c, o, "refund", j, out, err);
+}
+
 int cli_cmd_refund(const cli_args *a, api_client *c, FILE *out, FILE *err)
 {
     const char *msg = bo_valid_text("reason", a->reason);
@@ -304,8 +343,9 @@ int cli_cmd_refund(const cli_args *a, api_client *c, FILE *out, FILE *err)
         return CLI_EXIT_API;
     }
     int rc;
-    if (api_refund_order(c, &in, key, &o, why, &res) == API_OK) {
-        rc = cli_print_order(a, c, &o, out, err);
+    api_refund_made made;
+    if (api_refund_order(c, &in, key, &o, &made, why, &res) == API_OK) {
+        rc = refund_made(a, c, &o, &made, out, err);
         bo_order_clear(&o);
     } else if (res.unconfirmed) {
         rc = refund_unconfirmed(a, key, out, err, c, &res);

@@ -21,6 +21,9 @@ cJSON *cli_order_json(const bo_order *o, const bo_concert *con);
 cJSON *cli_concert_json(const bo_concert *c);
 /* Prints an order (text or --json) with its concert when it can be read. */
 int cli_print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *out, FILE *err);
+/* The same, with extra (owned, may be NULL) in the JSON as "name" (text: extra is dropped). */
+int cli_print_order_with(const cli_args *a, api_client *c, const bo_order *o, const char *name, cJSON *extra,
+                         FILE *out, FILE *err);
 /* Appends ' ' and s (shell-quoted when quote) to out at *n; false when it does not fit. */
 bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote);
 /* Prints s padded or cut to width columns (right-aligned when right). */

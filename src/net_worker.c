@@ -63,8 +63,8 @@ static void run_refund(api_client *c, const net_job *j, net_result *r)
     size_t n = bo_names_split(ids, list, BO_ORDER_TICKETS_MAX);
     api_refund_input in = { .order_id = j->id, .ticket_ids = list, .n_ticket_ids = n, .reason = j->name,
                             .method = j->pay };
-    r->status = api_refund_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->refused,
-                                 &r->res);
+    r->status = api_refund_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->refund,
+                                 &r->refused, &r->res);
 }
 
 static void run_by_code(api_client *c, const net_job *j, net_result *r)

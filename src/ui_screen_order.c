@@ -24,6 +24,10 @@
 
 static const ui_action bar[] = { UI_ACT_SELECT, UI_ACT_REFUND, UI_ACT_UNDO_CHECKIN, UI_ACT_BACK, UI_ACT_REFRESH,
                                  UI_ACT_HELP, UI_ACT_NONE };
+/* while the reason is typed letters are text: Enter refunds, Tab changes the method, Backspace erases (Esc
+ * cancels, as the question says) */
+static const ui_action bar_reason[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_ERASE, UI_ACT_NONE };
+static const ui_action bar_undo[] = { UI_ACT_YES, UI_ACT_BACK, UI_ACT_NONE };
 
 /* The refund last sent, kept with its key until its outcome is known (a changed order or a 4xx). */
 typedef struct refund_pending {
@@ -259,7 +263,12 @@ static void draw(ui_app *app, const ui_rect *a)
             for (size_t i = 0; i < o->n_tickets; i++)
                 admitted += strcmp(o->tickets[i].status, "checkedIn") == 0;
         }
-        snprintf(line, sizeof line, "%lld of %zu", (long long)admitted, o->n_tickets);
+        size_t refunded = 0; /* a refunded ticket is no longer one to admit */
+        for (size_t i = 0; i < o->n_tickets; i++)
+            refunded += strcmp(o->tickets[i].status, "refunded") == 0;
+        int len = snprintf(line, sizeof line, "%lld of %zu", (long long)admitted, o->n_tickets - refunded);
+        if (refunded > 0 && len > 0 && (size_t)len < sizeof line)
+            snprintf(line + len, sizeof line - (size_t)len, " (%zu refunded)", refunded);
         ui_draw_field_line(app, y++, x, w - 2, "Admitted", line);
     }
     if (os->refund.unconfirmed && strcmp(os->refund.order_id, o->id) == 0)
@@ -313,6 +322,40 @@ static void draw(ui_app *app, const ui_rect *a)
         draw_confirm(app, os, a->y + a->h - 1 - confirm_h, 2, a->w - 4 > 76 ? 76 : a->w - 4);
     if (os->undo_confirming)
         draw_undo_confirm(app, os, tz, a->y + a->h - 1 - confirm_h, 2, a->w - 4 > 76 ? 76 : a->w - 4);
+}
+
+static bool operator_desk(const ui_app *app)
+{
+    return !app->opts->kiosk && app->opts->api.api_key != NULL && app->opts->api.api_key[0] != '\0';
+}
+
+/* The bar offers the keys that act now: Space on a valid (or selected) ticket, R while a ticket is valid or a
+ * refund waits to be checked, U on an admitted ticket; the questions have their own. */
+static const ui_action *bar_for(const ui_app *app)
+{
+    static ui_action now[sizeof bar / sizeof bar[0]];
+    const order_state *os = st(app);
+    if (os == NULL)
+        return bar;
+    if (os->confirming)
+        return bar_reason;
+    if (os->undo_confirming)
+        return bar_undo;
+    size_t n = 0, valid = 0;
+    const bo_order_ticket *t = os->have && os->sel < os->order.n_tickets ? &os->order.tickets[os->sel] : NULL;
+    for (size_t i = 0; os->have && i < os->order.n_tickets; i++)
+        valid += is_valid(&os->order.tickets[i]);
+    if (t != NULL && (is_valid(t) || os->picked[os->sel]))
+        now[n++] = UI_ACT_SELECT;
+    if (valid > 0 || (os->refund.unconfirmed && strcmp(os->refund.order_id, os->id) == 0))
+        now[n++] = UI_ACT_REFUND;
+    if (t != NULL && strcmp(t->status, "checkedIn") == 0 && operator_desk(app))
+        now[n++] = UI_ACT_UNDO_CHECKIN;
+    now[n++] = UI_ACT_BACK;
+    now[n++] = UI_ACT_REFRESH;
+    now[n++] = UI_ACT_HELP;
+    now[n] = UI_ACT_NONE;
+    return now;
 }
 
 static bool typing(const ui_app *app)
@@ -559,17 +602,28 @@ static void take_order(order_state *os, bo_order *o)
 
 static int refund_result(ui_app *app, order_state *os, net_result *r)
 {
-    char m[256], money[64];
+    char m[256];
     refund_pending *p = &os->refund;
     if (r->status == API_OK) {
-        bo_money_with_currency(p->amount_cents, r->order.currency, money, sizeof money);
-        int64_t back = strcmp(r->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->order) : -1;
-        if (back < 0 || (back == 0 && p->unconfirmed))
-            back = (int64_t)p->n; /* a replay: this refund's tickets (the screen did not see them valid) */
+        /* what the server says this request refunded: with nothing selected, the tickets still valid there */
+        char said[160];
+        api_refund_made_text(&r->refund, r->order.currency, said, sizeof said);
+        int64_t back = (int64_t)r->refund.n;
+        if (!r->refund.known) /* not said: the tickets the screen did not show refunded before */
+            back = strcmp(r->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->order) : 0;
         if (back > 0 && r->order.concert_id[0] != '\0')
             ui_catalogue_seats_returned(app, r->order.concert_id, back);
-        ui_message(app, false, "Refunded %zu ticket%s: %s back by %s", p->n, p->n == 1 ? "" : "s", money,
-                   bo_pay_method_name(p->method));
+        char nums[96] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < r->refund.n && len < sizeof nums; i++)
+            for (size_t j = 0; j < r->order.n_tickets; j++)
+                if (strcmp(r->order.tickets[j].id, r->refund.ticket_ids[i]) == 0) {
+                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : r->refund.n == 1 ? " (ticket " : " (tickets ", j + 1);
+                    len += w > 0 ? (size_t)w : 0;
+                }
+        if (len > 0 && len + 1 < sizeof nums)
+            nums[len++] = ')', nums[len] = '\0';
+        ui_message(app, false, "%s%s", said, nums);
         if (strcmp(r->order.id, os->id) == 0)
             take_order(os, &r->order);
         memset(p, 0, sizeof *p); /* a definite answer: the key has done its job */
@@ -673,6 +727,7 @@ static int result(ui_app *app, net_result *r)
 const ui_screen_ops ui_screen_order = {
     .title = "Order",
     .bar = bar,
+    .bar_for = bar_for,
     .private_size = sizeof(order_state),
     .wipe = wipe,
     .draw = draw,

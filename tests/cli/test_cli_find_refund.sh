@@ -4,6 +4,9 @@
 # code; one ticket refunded (its seat back on sale), the same refund again with its key (refunds once), the
 # refunded ticket refused by name and state (exit 2), the rest refunded by default, and the exit codes of the
 # refusals that can be provoked for real (1 usage, 2 too short, 4 unknown order and code, 5 no key, 6 down).
+# A refund with no --tickets after one of 3 cash tickets was admitted says what the server refunded (2
+# tickets, 25.00, by cash; --json: "refund"), never 3 / 37.50; a refund's key reused for another ticket
+# is refused (exit 2, nothing refunded).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_shared_stack
@@ -72,6 +75,27 @@ ok "the refunds add up" grep -q "^Refunded: *37.50 EUR (2 refunds)" "$out"
 expect 4 "an unknown order" -- "$bin" refund "00000000-0000-4000-8000-000000000000" --reason x
 expect 5 "refund without the operator key" -- "${nokey[@]}" "$bin" refund "$oid" --reason x
 expect 1 "a reason is required" -- "$bin" refund "$oid"
+# --- a refund says what the server refunded: 3 cash tickets, one admitted meanwhile
+expect 0 "Zoë buys 3 tickets in cash" -- "$bin" --json order "$cid" --quantity 3 --pay cash || finish
+oid3=$(jq -r .id "$out"); c31=$(jq -r '.tickets[0].code' "$out")
+u2=$(jq -r '.tickets[1].id' "$out"); u3=$(jq -r '.tickets[2].id' "$out")
+expect 0 "the door admits the first" -- "$bin" checkin "$cid" "$c31" --door East
+expect 0 "refund with no --tickets" -- "$bin" refund "$oid3" --reason "Show moved"
+ok "says the server's 2 tickets and 25.00 EUR by cash" grep -q "^Refunded 2 tickets: 25.00 EUR back by cash$" "$out"
+ok "names the refunded tickets" grep -q "^  ticket $u3$" "$out"
+ok "never the 3 tickets the client saw valid" not grep -q "37.50 EUR back" "$out"
+expect 0 "order of 2 cash tickets" -- "$bin" --json order "$cid" --quantity 2 --pay cash || finish
+oid4=$(jq -r .id "$out"); v1=$(jq -r '.tickets[0].id' "$out"); v2=$(jq -r '.tickets[1].id' "$out")
+expect 0 "--json refund of one ticket with a key" -- "$bin" --json refund "$oid4" --tickets "$v1" --reason "Ill" \
+  --idempotency-key "k-$tag"
+ok "\"refund\" is the server's: 1 ticket, 12.50, cash" j --arg t "$v1" \
+  '.refund == {ticketIds: [$t], count: 1, amount: "12.50", currency: "EUR", method: "cash"}' "$out"
+expect 2 "the same key for the other ticket" -- "$bin" refund "$oid4" --tickets "$v2" --reason "Ill" \
+  --idempotency-key "k-$tag"
+ok "says the key was used for another request" grep -q "already used for a different request" "$err"
+expect 0 "order show" -- "$bin" --json order show "$oid4"
+ok "the other ticket is still valid" j --arg t "$v2" '[.tickets[] | select(.id == $t) | .status] == ["valid"]' "$out"
+
 expect 6 "the API unreachable: nothing was sent, a plain failure" -- "$bin" --api-url http://127.0.0.1:9/dev \
   --timeout 2 refund "$oid" --reason x
 # a 20-letter name reads as a code: no ticket has it, so it is searched as a name

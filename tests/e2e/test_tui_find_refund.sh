@@ -44,14 +44,20 @@ tui_wait "3 × 12.50 EUR = 37.50 EUR, card"
 tui_keys Down                                      # the second ticket
 tui_keys Space
 tui_wait "[x]  2"
+bar() { tui_screen | tail -n 1; }
+bar | grep -q "R refund" || tui_fail "the bar should offer R: $(bar)"
+bar | grep -q "U undo" && tui_fail "the bar offers U on a valid ticket: $(bar)"
 tui_keys R
 tui_wait "Refund 1 ticket: 12.50 EUR back by card"
+bar | grep -Eq "(^| )(R|r) (refund|refresh)" && tui_fail "the bar offers r/R while the reason is typed: $(bar)"
+bar | grep -q "Tab" || tui_fail "the bar should offer Tab (the method) while the reason is typed: $(bar)"
 tui_type "Cannot come"
 tui_wait "Reason: Cannot come_"
 tui_keys Enter
 tui_wait "Refunded 1 ticket: 12.50 EUR back by card"
 tui_wait "refunded"
 tui_wait "Refunded      12.50 EUR (1 refund)"
+tui_wait "Admitted      0 of 2 (1 refunded)"          # not "0 of 3": the refunded ticket is not to admit
 [ "$(tui_screen | grep -c ' valid')" -ge 2 ] || tui_fail "two tickets should still be valid"
 
 o=$(api_order_get "$oid") || tui_fail "GET /orders/$oid failed"
@@ -93,6 +99,49 @@ tui_wait_re "1  $(code_grouped "$c1") +admitted at $at CES?T at door North gate 
 tui_resize 80 24
 tui_wait_re "1  $(code_grouped "$c1") +admitted $at at door North gate *│"
 tui_log "admitted at $at at door North gate, in full at 100 columns, short at 80"
+# The order's key bar offers only keys that act (U only on an admitted ticket; while the reason is typed no
+# r/R); its "Admitted" counts only tickets still to admit and says how many were refunded. A refund with
+# nothing selected after the door admitted one ticket meanwhile says what the server refunded (2 tickets),
+# never what the screen meant (3).
+tui_keys Home
+tui_wait_re "^│>\[ \]  1  $(code_grouped "$c1")"
+bar | grep -q "U undo" || tui_fail "the bar should offer U on the admitted ticket: $(bar)"
+bar | grep -q "Space select" && tui_fail "the bar offers Space on an admitted ticket: $(bar)"
+tui_keys Down
+sleep 0.3
+bar | grep -q "U undo" && tui_fail "the bar offers U on a refunded ticket: $(bar)"
+
+# 3 cash tickets on screen; the door admits one meanwhile; R with nothing selected: the server refunds 2
+email2="bea.$tag@example.org"
+cid2=$("$TUI_BIN" --json create --name "Refund cash $tag" --date 2027-06-01T19:00:00Z --venue "Hall R" --tickets 3 \
+  --price 12.50 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the cash concert"
+o2=$("$TUI_BIN" --json order "$cid2" --quantity 3 --name "Bea Cash $tag" --email "$email2" --pay cash) \
+  || tui_fail "cannot sell the cash order"
+oid2=$(jq -r .id <<<"$o2")
+tui_esc; tui_esc
+tui_wait_list
+tui_keys f
+tui_wait "Find an order"
+tui_type "$email2"
+tui_wait_re "^> Bea Cash .* 3 tickets"
+tui_keys Enter
+tui_wait "$oid2"
+tui_wait "Admitted      0 of 3"
+openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' \
+  "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$(jq -r '.tickets[0].code' <<<"$o2")" --arg k "$cid2" \
+  '{code: $c, concertId: $k, nonce: "find-refund-2", door: "East"}')" >/dev/null || tui_fail "cannot admit ticket 1"
+tui_keys R
+tui_wait "Refund 3 tickets: 37.50 EUR back by cash"  # the question: what the screen knows
+bar | grep -Eq "(^| )(R|r) (refund|refresh)" && tui_fail "at 80x24 the bar offers r/R while the reason is typed: $(bar)"
+tui_type "Show moved"
+tui_keys Enter
+tui_wait "Refunded 2 tickets: 25.00 EUR back by cash (tickets 2, 3)"
+tui_has "37.50 EUR back" && tui_fail "the message states the client's amount, not the server's"
+tui_wait "Admitted      1 of 1 (2 refunded)"
+o2=$(api_order_get "$oid2") || tui_fail "GET /orders/$oid2 failed"
+[ "$(jq -r '[.tickets[].status] | join(",")' <<<"$o2")" = "checkedIn,refunded,refunded" ] \
+  || tui_fail "the API should hold 1 admitted, 2 refunded: $o2"
+tui_log "the refund says 2 tickets, 25.00 EUR: the server's answer"
 tui_keys q
 tui_wait "EXITED rc=0"
 

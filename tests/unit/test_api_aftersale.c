@@ -181,7 +181,7 @@ static void refund_posts_the_exact_body_with_the_callers_key_and_reads_the_order
     static const char *const ids[] = { "t-2" };
     api_refund_input in = { .order_id = "o-1", .ticket_ids = ids, .n_ticket_ids = 1, .reason = "ill",
                             .method = BO_PAY_CASH };
-    assert_int_equal(api_refund_order(f->client, &in, "refund-7", &o, NULL, &res), API_OK);
+    assert_int_equal(api_refund_order(f->client, &in, "refund-7", &o, NULL, NULL, &res), API_OK);
     const stub_request *r = stub_request_at(f->stub, 0);
     assert_string_equal(r->method, "POST");
     assert_string_equal(r->path, "/dev/orders/o-1/refund");
@@ -194,10 +194,44 @@ static void refund_posts_the_exact_body_with_the_callers_key_and_reads_the_order
     /* no ids and no method: every valid ticket, the order's own method */
     stub_push(f->stub, 200, ORDER_AFTER);
     api_refund_input all = { .order_id = "o-1", .reason = "cancelled" };
-    assert_int_equal(api_refund_order(f->client, &all, NULL, &o, NULL, &res), API_OK);
+    assert_int_equal(api_refund_order(f->client, &all, NULL, &o, NULL, NULL, &res), API_OK);
     assert_string_equal(stub_request_at(f->stub, 1)->body, "{\"reason\":\"cancelled\"}");
     assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", key, sizeof key));
     assert_int_equal(strlen(key), 36);
+    bo_order_clear(&o);
+}
+
+/* Three cash tickets, one admitted meanwhile, nothing selected: the server refunds two, and says so. */
+#define REFUNDED_TWO "{\"id\":\"o-1\",\"concertId\":\"c-1\",\"quantity\":3,\"unitPrice\":\"10.00\",\"total\":\"30.00\"," \
+    "\"currency\":\"EUR\",\"payment\":{\"method\":\"cash\"},\"createdAt\":\"2026-11-29T10:00:00.000Z\",\"soldBy\":\"k\"," \
+    "\"admitted\":1,\"refunds\":[{\"id\":\"r-1\",\"amount\":\"20.00\",\"method\":\"cash\",\"reason\":\"ill\",\"by\":\"k\"," \
+    "\"at\":\"2026-11-29T11:00:00.000Z\",\"ticketIds\":[\"t-2\",\"t-3\"]}],\"refund\":{\"id\":\"r-1\",\"amount\":\"20.00\"," \
+    "\"method\":\"cash\",\"reason\":\"ill\",\"by\":\"k\",\"at\":\"2026-11-29T11:00:00.000Z\",\"ticketIds\":[\"t-2\",\"t-3\"]}," \
+    "\"tickets\":[{\"id\":\"t-1\",\"code\":\"ABCDEFGHJKMNPQRSTVWX\",\"status\":\"checkedIn\"}," \
+    "{\"id\":\"t-2\",\"code\":\"0123456789ABCDEFGHJK\",\"status\":\"refunded\"}," \
+    "{\"id\":\"t-3\",\"code\":\"MNPQRSTVWXYZ01234567\",\"status\":\"refunded\"}]}"
+
+static void refund_reads_what_the_server_says_this_request_refunded(void **state)
+{
+    fixture *f = *state;
+    bo_order o;
+    api_result res;
+    api_refund_made made;
+    api_refund_input in = { .order_id = "o-1", .reason = "ill" };
+    stub_push(f->stub, 200, REFUNDED_TWO);
+    assert_int_equal(api_refund_order(f->client, &in, "k-2", &o, &made, NULL, &res), API_OK);
+    assert_true(made.known);
+    assert_int_equal(made.n, 2);
+    assert_int_equal(made.amount_cents, 2000);
+    assert_int_equal(made.method, BO_PAY_CASH);
+    assert_string_equal(made.ticket_ids[0], "t-2");
+    assert_string_equal(made.ticket_ids[1], "t-3");
+    bo_order_clear(&o);
+    /* an answer without "refund": nothing of it is known (never the amount the client meant) */
+    stub_push(f->stub, 200, ORDER_AFTER);
+    assert_int_equal(api_refund_order(f->client, &in, "k-3", &o, &made, NULL, &res), API_OK);
+    assert_false(made.known);
+    assert_int_equal(made.n, 0);
     bo_order_clear(&o);
 }
 
@@ -212,11 +246,11 @@ static void refund_without_an_answer_is_unconfirmed_and_the_check_resends_the_sa
     stub_push_reply(f->stub, &drop);
     stub_push(f->stub, 502, "{\"message\":\"Internal server error\"}");
     api_refund_input in = { .order_id = "o-1", .reason = "ill" };
-    assert_int_equal(api_refund_order(f->client, &in, "refund-9", &o, NULL, &res), API_ERR_UNAVAILABLE);
+    assert_int_equal(api_refund_order(f->client, &in, "refund-9", &o, NULL, NULL, &res), API_ERR_UNAVAILABLE);
     assert_true(res.unconfirmed);
     assert_int_equal(stub_request_count(f->stub), 3);
     stub_push(f->stub, 200, ORDER_AFTER);
-    assert_int_equal(api_refund_order(f->client, &in, "refund-9", &o, NULL, &res), API_OK);
+    assert_int_equal(api_refund_order(f->client, &in, "refund-9", &o, NULL, NULL, &res), API_OK);
     assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
     assert_true(stub_header(stub_request_at(f->stub, 3), "Idempotency-Key", k4, sizeof k4));
     assert_string_equal(k1, "refund-9");
@@ -236,7 +270,7 @@ static void refund_409_names_each_ticket_and_its_state(void **state)
                             "{\"id\":\"t-1\",\"status\":\"checkedIn\"},{\"id\":\"t-2\",\"status\":\"refunded\"}]}");
     static const char *const ids[] = { "t-1", "t-2", "t-3" };
     api_refund_input in = { .order_id = "o-1", .ticket_ids = ids, .n_ticket_ids = 3, .reason = "ill" };
-    assert_int_equal(api_refund_order(f->client, &in, "k-409", &o, &why, &res), API_ERR_INVALID);
+    assert_int_equal(api_refund_order(f->client, &in, "k-409", &o, NULL, &why, &res), API_ERR_INVALID);
     assert_int_equal(res.http_status, 409);
     assert_string_equal(res.message, "Only valid tickets can be refunded");
     assert_false(res.unconfirmed);
@@ -246,7 +280,7 @@ static void refund_409_names_each_ticket_and_its_state(void **state)
     assert_string_equal(why.tickets[0].status, "checkedIn");
     assert_string_equal(why.tickets[1].status, "refunded");
     stub_push(f->stub, 404, "{\"error\":\"Order not found\"}");
-    assert_int_equal(api_refund_order(f->client, &in, "k-404", &o, &why, &res), API_ERR_NOT_FOUND);
+    assert_int_equal(api_refund_order(f->client, &in, "k-404", &o, NULL, &why, &res), API_ERR_NOT_FOUND);
     assert_string_equal(res.message, "No such order");
     assert_int_equal(why.n, 0);
 }
@@ -259,9 +293,9 @@ static void refund_bad_input_is_refused_before_sending(void **state)
     api_refund_input no_reason = { .order_id = "o-1", .reason = "  " };
     api_refund_input no_order = { .order_id = "", .reason = "x" };
     api_refund_input ok = { .order_id = "o-1", .reason = "x" };
-    assert_int_equal(api_refund_order(f->client, &no_reason, NULL, &o, NULL, &res), API_ERR_INVALID);
-    assert_int_equal(api_refund_order(f->client, &no_order, NULL, &o, NULL, &res), API_ERR_NOT_FOUND);
-    assert_int_equal(api_refund_order(f->client, &ok, "bad key", &o, NULL, &res), API_ERR_INVALID);
+    assert_int_equal(api_refund_order(f->client, &no_reason, NULL, &o, NULL, NULL, &res), API_ERR_INVALID);
+    assert_int_equal(api_refund_order(f->client, &no_order, NULL, &o, NULL, NULL, &res), API_ERR_NOT_FOUND);
+    assert_int_equal(api_refund_order(f->client, &ok, "bad key", &o, NULL, NULL, &res), API_ERR_INVALID);
     assert_int_equal(stub_request_count(f->stub), 0);
 }
 
@@ -277,6 +311,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(refund_posts_the_exact_body_with_the_callers_key_and_reads_the_order, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(refund_without_an_answer_is_unconfirmed_and_the_check_resends_the_same_key, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(refund_409_names_each_ticket_and_its_state, stub_client_setup, stub_client_teardown),
+        cmocka_unit_test_setup_teardown(refund_reads_what_the_server_says_this_request_refunded, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(refund_bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,6 +130,9 @@ cJSON *handler_ticket_json(const ticket *t);
 /* NULL when an Idempotency-Key (if present: key may be NULL) is 1..255 visible ASCII characters,
  * else the 400 message (handler_ticket.c). */
 const char *handler_check_idempotency_key(const char *key);
+/* The answer to an Idempotency-Key (or a scan's nonce) sent before with another request, on every keyed
+ * route: 409 {"error": "... already used for a different request"}, telling nothing of the first request. */
+void handler_fail_key_conflict(handler_result *out);
 
 /* Ticket ids: name-based (SHA-1, RFC 4122 v5) UUID of the Idempotency-Key in a fixed namespace,
  * or a random v4 UUID when key is NULL. out holds 36 characters + NUL. */

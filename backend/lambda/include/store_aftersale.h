@@ -13,7 +13,7 @@
  *             undo:     "checkedIn" -> "valid" (the check-in attributes removed)
  *             refund:   "valid" -> "refunded", refundedAt S
  *   orders    admitted N (check-ins of its tickets), refunds L of M {id, amount N, method, reason, by, at,
- *             ticketIds L}, refundIds SS (the refunds' ids: a refund is applied once)
+ *             ticketIds L, scope S ("all": no ticketIds asked, "listed")}, refundIds SS (the refunds' ids: a refund is applied once)
  *
  *   check-in  tickets  SET status checkedIn ...          condition status = valid
  *             concerts ADD admitted 1                    condition exists
@@ -35,7 +35,8 @@
 
 typedef enum checkin_result {
     CHECKIN_ADMITTED = 0,   /* admitted now */
-    CHECKIN_REPLAYED,       /* admitted earlier with the same nonce: the same answer again */
+    CHECKIN_REPLAYED,       /* admitted earlier with the same nonce and door: the same answer again */
+    CHECKIN_NONCE_REUSED,   /* admitted earlier with the same nonce from another door: another request */
     CHECKIN_ALREADY,        /* admitted earlier with another nonce */
     CHECKIN_REFUNDED,       /* the ticket was refunded */
     CHECKIN_WRONG_CONCERT,  /* the code is a ticket of another concert (concert_id says which) */
@@ -75,15 +76,24 @@ store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *ou
  * NOT_ADMITTED (*out as stored), STORE_NOT_FOUND (no such ticket, or one without a code), or a failure. */
 store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res);
 
+/* A refund as asked and recorded (strings borrowed). */
+typedef struct refund_ask {
+    const char *id;            /* the refund's id (from the order id and the Idempotency-Key, or random) */
+    const char *method;        /* how the money goes back: "card", "cash", "comp" */
+    const char *reason;
+    const char *by;            /* the operator's API key id */
+    const char *at;
+    bool every_valid;          /* no ticketIds were asked: every valid ticket (recorded as scope "all") */
+} refund_ask;
+
 /* Refunds tickets idx[0..n) of order o (as read by store_order_get; each "valid" there) in one transaction.
- * refund_id: the refund's id (from the Idempotency-Key, or random). method: how the money goes back.
  *   STORE_OK        refunded: *out is the order after it
- *   STORE_REPLAY    a refund with this id was applied already: *out is the order now
+ *   STORE_REPLAY    a refund with ask->id is recorded on the order (applied before, or by a request racing
+ *                   this one; the order is read after the transaction was refused): *out is the order now
  *   STORE_CONFLICT  a ticket was no longer valid: *out is the order now (its tickets' states)
  *   STORE_UNAVAILABLE / STORE_ERROR
  * *out is zeroed on failures, else the caller's (order_clear). */
-store_status store_refund(store *s, const order *o, const int *idx, int n, const char *refund_id, const char *method,
-                          const char *reason, const char *by, const char *at, order *out);
+store_status store_refund(store *s, const order *o, const int *idx, int n, const refund_ask *ask, order *out);
 
 typedef struct concert_stats {
     int64_t capacity;          /* stored capacity; absent: available + sold - refunded */

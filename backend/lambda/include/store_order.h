@@ -51,6 +51,7 @@ typedef struct order_refund {
     char at[32];
     int n_tickets;
     char ticket_ids[BO_ORDER_MAX_TICKETS][37];
+    char scope[8];             /* what was asked: "all" (every valid ticket), "listed" (ticketIds); "" not kept */
 } order_refund;
 
 typedef struct order {
@@ -74,7 +75,9 @@ typedef struct order {
     int n_refunds;
 } order;
 
-void order_clear(order *o);    /* frees the owned strings and zeroes *o; safe on a zeroed order */
+void order_clear(order *o);
+/* The refund with this id recorded on o, or NULL. */
+const order_refund *order_refund_find(const order *o, const char *refund_id);    /* frees the owned strings and zeroes *o; safe on a zeroed order */
 const char *order_payment_name(order_payment m); /* "card", "cash", "comp" */
 /* The concert's counter of the face value sold with m: "revenueCard", "revenueCash", "revenueComp". */
 const char *order_revenue_attr(order_payment m);

@@ -179,6 +179,10 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
             handler_answer_json(out, 409, result_json("already_admitted", "Ticket already admitted", &t, false, true));
             out->reason = "already admitted";
             break;
+        case CHECKIN_NONCE_REUSED: /* the key rule of every keyed route; nothing of the first scan is told */
+            answer_result(out, 409, "nonce_reused", "nonce was already used for a different request");
+            out->reason = "nonce reused for another request";
+            break;
         case CHECKIN_REFUNDED:
             handler_answer_json(out, 409, result_json("refunded", "Ticket refunded", &t, false, false));
             out->reason = "refunded";
@@ -332,6 +336,61 @@ static const char *pick_tickets(const order *o, const refund_req *r, int idx[BO_
     return NULL;
 }
 
+/* What differs between the refund recorded with this request's id and the request (its reason, method, operator,
+ * tickets: those asked, or none asked = every valid one), or NULL when it is the same request. */
+static const char *refund_difference(const order_refund *f, const refund_req *r, const char *method, const char *by)
+{
+    if (strcmp(f->reason, r->reason) != 0)
+        return "reason";
+    if (strcmp(f->method, method) != 0)
+        return "method";
+    if (strcmp(f->by, by ? by : "") != 0)
+        return "operator";
+    if (f->scope[0] && (strcmp(f->scope, "all") == 0) != (r->n_ids == 0))
+        return "tickets";
+    if (r->n_ids > 0 && f->n_tickets != r->n_ids)
+        return "tickets";
+    for (int k = 0; k < r->n_ids; k++) {
+        int i = 0;
+        while (i < f->n_tickets && strcmp(f->ticket_ids[i], r->ids[k]) != 0)
+            i++;
+        if (i == f->n_tickets)
+            return "tickets";
+    }
+    return NULL;
+}
+
+/* 200: the order and "refund", the refund this request made (replayed: made by an earlier try of it). */
+static void answer_refunded(handler_result *out, const order *o, const char *refund_id, bool replayed)
+{
+    cJSON *j = handler_order_json(o, true), *r;
+    cJSON *mine = NULL, *all = j ? cJSON_GetObjectItemCaseSensitive(j, "refunds") : NULL;
+    cJSON_ArrayForEach(r, all) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
+        if (cJSON_IsString(id) && strcmp(id->valuestring, refund_id) == 0)
+            mine = r;
+    }
+    cJSON *copy = mine ? cJSON_Duplicate(mine, true) : NULL;
+    if (!copy || !cJSON_AddItemToObject(j, "refund", copy)) {
+        cJSON_Delete(copy);
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    if (handler_answer_json(out, 200, j))
+        out->resp.replayed = replayed;
+}
+
+/* A refund with this request's id is recorded on o: the same request again is answered as it was (200, the
+ * order as it is now); another request with the same key is a 409. */
+static void answer_recorded(handler_result *out, const order *o, const order_refund *f, const refund_req *r,
+                            const char *by)
+{
+    if (refund_difference(f, r, r->method ? r->method : order_payment_name(o->method), by))
+        handler_fail_key_conflict(out);
+    else
+        answer_refunded(out, o, f->id, true);
+}
+
 void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
 {
     const char *id = apigw_path_param(ev, "id");
@@ -386,34 +445,55 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
         handler_store_fail(out, st, s, REFUND_FAILED);
         goto done;
     }
-    for (int i = 0; i < o.n_refunds; i++)
-        if (strcmp(o.refunds[i].id, refund_id) == 0) { /* this refund again: the order as it is */
-            handler_answer_order(out, 200, &o, true);
-            goto done;
-        }
+    const order_refund *f = order_refund_find(&o, refund_id);
+    if (f) { /* this key's refund is recorded: this request again, or the key reused */
+        answer_recorded(out, &o, f, r, ev->api_key_id);
+        goto done;
+    }
     int idx[BO_ORDER_MAX_TICKETS], n;
     bool asked[BO_ORDER_MAX_TICKETS];
     if ((msg = pick_tickets(&o, r, idx, asked, &n)) != NULL) {
         handler_fail(out, 400, msg);
         goto done;
     }
-    if (n == 0) {
-        for (int i = 0; i < o.quantity; i++)
-            asked[i] = true;
-        answer_not_refundable(out, &o, asked, NOTHING_TO_REFUND);
+    bool all_valid = n > 0;
+    for (int k = 0; k < n; k++)
+        all_valid = all_valid && strcmp(o.tickets[idx[k]].status, "valid") == 0;
+    if (!all_valid) {
+        /* The order was read before its tickets: a refund with this key that ended in between shows in the
+         * tickets only. Read again, strongly consistent, before saying no. */
+        if (key) {
+            order again;
+            s = store_order_get(st, id, &again);
+            if (s != STORE_OK) {
+                handler_store_fail(out, st, s == STORE_NOT_FOUND ? STORE_ERROR : s, REFUND_FAILED);
+                goto done;
+            }
+            order_clear(&o);
+            o = again;
+            if ((f = order_refund_find(&o, refund_id)) != NULL) {
+                answer_recorded(out, &o, f, r, ev->api_key_id);
+                goto done;
+            }
+        }
+        if (n == 0) {
+            for (int i = 0; i < o.quantity; i++)
+                asked[i] = true;
+            answer_not_refundable(out, &o, asked, NOTHING_TO_REFUND);
+        } else {
+            answer_not_refundable(out, &o, asked, NOT_REFUNDABLE);
+        }
         goto done;
     }
-    for (int k = 0; k < n; k++)
-        if (strcmp(o.tickets[idx[k]].status, "valid") != 0) {
-            answer_not_refundable(out, &o, asked, NOT_REFUNDABLE);
-            goto done;
-        }
     char at[32];
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
-    s = store_refund(st, &o, idx, n, refund_id, r->method ? r->method : order_payment_name(o.method), r->reason,
-                     ev->api_key_id, at, &after);
-    if (s == STORE_OK || s == STORE_REPLAY)
-        handler_answer_order(out, 200, &after, s == STORE_REPLAY);
+    refund_ask ask = { .id = refund_id, .method = r->method ? r->method : order_payment_name(o.method),
+                       .reason = r->reason, .by = ev->api_key_id, .at = at, .every_valid = r->n_ids == 0 };
+    s = store_refund(st, &o, idx, n, &ask, &after);
+    if (s == STORE_OK)
+        answer_refunded(out, &after, refund_id, false);
+    else if (s == STORE_REPLAY)
+        answer_recorded(out, &after, order_refund_find(&after, refund_id), r, ev->api_key_id);
     else if (s == STORE_CONFLICT)
         answer_not_refundable(out, &after, asked, NOT_REFUNDABLE);
     else

@@ -21,7 +21,6 @@ static const char SOLD_OUT[] = "No tickets available";
 static const char NOT_ENOUGH[] = "Not enough tickets left";
 static const char NOT_FOUND[] = "Concert not found";
 static const char ORDER_NOT_FOUND[] = "Order not found";
-static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a different request";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char OVER_MAX[] = "quantity above the concert's maxPerOrder";
 static const char NEEDS_KEY_CASH[] = "Payment method cash needs the operator key (POST /box-office/orders)";
@@ -301,7 +300,7 @@ static void refuse(store *st, const char *key, const order *o, store_status why,
         if (r == STORE_REPLAY)
             handler_answer_order(out, 201, &stored, true);
         else if (r == STORE_CONFLICT)
-            handler_fail(out, 409, KEY_CONFLICT);
+            handler_fail_key_conflict(out);
         order_clear(&stored);
         if (r == STORE_REPLAY || r == STORE_CONFLICT)
             return;
@@ -409,7 +408,7 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         handler_answer_order(out, 201, &stored, true);
         break;
     case STORE_CONFLICT: /* nothing of the first request is told */
-        handler_fail(out, 409, KEY_CONFLICT);
+        handler_fail_key_conflict(out);
         break;
     case STORE_SOLD_OUT:
         answer_seats(out, left);

@@ -9,7 +9,6 @@
 static const char PURCHASE_FAILED[] = "Could not purchase ticket, please try again";
 static const char SOLD_OUT[] = "No tickets available";
 static const char NOT_FOUND[] = "Concert not found";
-static const char KEY_CONFLICT[] = "Idempotency-Key was already used for a different request";
 static const char KEY_BAD[] = "Idempotency-Key must be 1 to 255 visible ASCII characters";
 
 const char *handler_check_idempotency_key(const char *key)
@@ -23,6 +22,12 @@ const char *handler_check_idempotency_key(const char *key)
         if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7E)
             return KEY_BAD;
     return NULL;
+}
+
+void handler_fail_key_conflict(handler_result *out)
+{
+    handler_fail(out, 409, "Idempotency-Key was already used for a different request");
+    out->reason = "key reused for another request";
 }
 
 static void answer_ticket(handler_result *out, const ticket *t, bool replayed)
@@ -76,7 +81,7 @@ void handler_purchase_ticket(store *st, const apigw_event *ev, handler_result *o
         handler_fail(out, 404, NOT_FOUND);
         break;
     case STORE_CONFLICT: /* nothing of the first request (name, e-mail, ticket id) is told */
-        handler_fail(out, 409, KEY_CONFLICT);
+        handler_fail_key_conflict(out);
         break;
     case STORE_MALFORMED: { /* the same answer as GET /concerts/{id} */
         concert c;

@@ -207,7 +207,8 @@ static int read_code(store *s, const char *what, const char *code, bool need_all
 }
 
 /* What the stored ticket's state says after a check-in was refused. */
-static store_status decide_checkin(store *s, const char *nonce, checkin_ticket *out, checkin_result *res)
+static store_status decide_checkin(store *s, const char *nonce, const char *door, checkin_ticket *out,
+                                   checkin_result *res)
 {
     store_status st = read_ticket(s, out->id, true, out);
     if (st == STORE_NOT_FOUND) {
@@ -217,7 +218,8 @@ static store_status decide_checkin(store *s, const char *nonce, checkin_ticket *
     if (st != STORE_OK)
         return st;
     if (strcmp(out->status, "checkedIn") == 0) {
-        *res = strcmp(out->nonce, nonce) == 0 ? CHECKIN_REPLAYED : CHECKIN_ALREADY;
+        *res = strcmp(out->nonce, nonce) != 0 ? CHECKIN_ALREADY
+               : strcmp(out->door, door) == 0 ? CHECKIN_REPLAYED : CHECKIN_NONCE_REUSED;
         return STORE_OK;
     }
     if (strcmp(out->status, "refunded") == 0) {
@@ -264,7 +266,7 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
         return st;
     if (!reason_failed(&e, 0))
         return store_from_ddb(s, "TransactWriteItems", &e);
-    return decide_checkin(s, nonce, out, res);
+    return decide_checkin(s, nonce, door, out, res);
 }
 
 store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *out)
@@ -340,9 +342,9 @@ static bool add_s_list(cJSON *obj, const char *name, const order *o, const int *
 }
 
 /* :r = {"L": [{"M": the refund}]}, :empty = {"L": []}, :rid = S id, :rids = SS [id] */
-static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const char *refund_id, const char *method,
-                          const char *reason, const char *by, const char *at, int64_t amount)
+static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const refund_ask *ask, int64_t amount)
 {
+    const char *refund_id = ask->id;
     cJSON *r = cJSON_AddObjectToObject(v, ":r");
     cJSON *l = r ? cJSON_AddArrayToObject(r, "L") : NULL;
     cJSON *wrap = l ? cJSON_CreateObject() : NULL;
@@ -360,13 +362,13 @@ static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const
         return false;
     }
     return m && empty && cJSON_AddArrayToObject(empty, "L") && ddb_attr_add(m, "id", "S", refund_id) &&
-           add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", method) &&
-           ddb_attr_add(m, "reason", "S", reason) && ddb_attr_add(m, "by", "S", by) && ddb_attr_add(m, "at", "S", at) &&
+           add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", ask->method) &&
+           ddb_attr_add(m, "reason", "S", ask->reason) && ddb_attr_add(m, "by", "S", ask->by) &&
+           ddb_attr_add(m, "at", "S", ask->at) && ddb_attr_add(m, "scope", "S", ask->every_valid ? "all" : "listed") &&
            add_s_list(m, "ticketIds", o, idx, n) && ddb_attr_add(v, ":rid", "S", refund_id);
 }
 
-static cJSON *refund_request(store *s, const order *o, const int *idx, int n, const char *refund_id,
-                             const char *method, const char *reason, const char *by, const char *at)
+static cJSON *refund_request(store *s, const order *o, const int *idx, int n, const refund_ask *ask)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
@@ -381,7 +383,7 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
         if (!update_of(items, store_table(s, STORE_T_TICKETS), "id", o->tickets[idx[i]].id,
                        "SET #st = :refunded, #at = :at", "#st = :valid", &nm, &v) ||
             !name2(nm, "#st", "status", "#at", "refundedAt") || !ddb_attr_add(v, ":refunded", "S", "refunded") ||
-            !ddb_attr_add(v, ":valid", "S", "valid") || !ddb_attr_add(v, ":at", "S", at))
+            !ddb_attr_add(v, ":valid", "S", "valid") || !ddb_attr_add(v, ":at", "S", ask->at))
             goto fail;
     if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", o->concert_id,
                    "SET #avail = #avail + :n ADD #ref :n, #rev :minus", "attribute_exists(#id)", &nm, &v) ||
@@ -393,7 +395,7 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
                    "SET #refunds = list_append(if_not_exists(#refunds, :empty), :r) ADD #rids :rids",
                    "attribute_exists(#id) AND NOT contains(#rids, :rid)", &nm, &v) ||
         !name2(nm, "#refunds", "refunds", "#rids", "refundIds") || !name2(nm, "#id", "id", NULL, NULL) ||
-        !refund_values(v, o, idx, n, refund_id, method, reason, by, at, amount))
+        !refund_values(v, o, idx, n, ask, amount))
         goto fail;
     return req;
 fail:
@@ -401,8 +403,7 @@ fail:
     return NULL;
 }
 
-store_status store_refund(store *s, const order *o, const int *idx, int n, const char *refund_id, const char *method,
-                          const char *reason, const char *by, const char *at, order *out)
+store_status store_refund(store *s, const order *o, const int *idx, int n, const refund_ask *ask, order *out)
 {
     memset(out, 0, sizeof *out);
     if (!tables_set(s))
@@ -413,25 +414,25 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
     }
     ddb_error e;
     bool cancelled;
-    store_status st = transact(s, refund_request(s, o, idx, n, refund_id, method, reason, by, at), true, &e, &cancelled);
+    store_status st = transact(s, refund_request(s, o, idx, n, ask), true, &e, &cancelled);
     if (st != STORE_OK && !cancelled)
         return st;
-    bool replay = cancelled && reason_failed(&e, (size_t)n + 1);
-    bool conflict = false;
-    for (int i = 0; cancelled && i < n; i++)
-        conflict = conflict || reason_failed(&e, (size_t)i);
-    if (cancelled && !replay && !conflict)
+    bool refused = false; /* a ticket no longer valid, or the refund id recorded already */
+    for (int i = 0; cancelled && i < n + 2; i++)
+        refused = refused || (i != n && reason_failed(&e, (size_t)i));
+    if (cancelled && !refused)
         return store_from_ddb(s, "TransactWriteItems", &e);
     store_status rd = store_order_get(s, o->id, out);
     if (rd != STORE_OK)
         return rd == STORE_NOT_FOUND ? STORE_ERROR : rd;
     if (!cancelled)
         return STORE_OK;
-    if (replay) {
-        for (int i = 0; i < out->n_refunds; i++)
-            if (strcmp(out->refunds[i].id, refund_id) == 0)
-                return STORE_REPLAY;
-        store_set_error(s, "refund %s: refused but not recorded", refund_id);
+    /* read after the cancellation: a request with the same id that won the race is in it, whichever
+     * condition DynamoDB names */
+    if (order_refund_find(out, ask->id))
+        return STORE_REPLAY;
+    if (reason_failed(&e, (size_t)n + 1)) {
+        store_set_error(s, "refund %s: refused but not recorded", ask->id);
         order_clear(out);
         return STORE_UNAVAILABLE;
     }

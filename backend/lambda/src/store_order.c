@@ -20,6 +20,14 @@ static const uuid_t order_ticket_namespace = { 0x7b, 0x1f, 0x4d, 0x93, 0x2c, 0x6
 
 static const char *const payment_names[] = { "card", "cash", "comp" };
 
+const order_refund *order_refund_find(const order *o, const char *refund_id)
+{
+    for (int i = 0; o && refund_id && i < o->n_refunds; i++)
+        if (strcmp(o->refunds[i].id, refund_id) == 0)
+            return &o->refunds[i];
+    return NULL;
+}
+
 const char *order_payment_name(order_payment m)
 {
     return (unsigned)m < 3 ? payment_names[m] : "card";
@@ -217,6 +225,9 @@ static int refunds_from_item(const cJSON *item, order *o)
             !copy_to(r->by, sizeof r->by, ddb_attr_s(m, "by")) || !copy_to(r->at, sizeof r->at, ddb_attr_s(m, "at")) ||
             bo_money_parse_upto(ddb_attr_n(m, "amount"), BO_AMOUNT_MAX_CENTS, &r->amount_cents) != BO_MONEY_OK ||
             cJSON_GetArraySize(ids) > BO_ORDER_MAX_TICKETS)
+            return -1;
+        const char *scope = ddb_attr_s(m, "scope");
+        if (scope && !copy_to(r->scope, sizeof r->scope, scope))
             return -1;
         if (!(r->reason = strdup(reason)))
             return -2;
