@@ -125,6 +125,7 @@ else
 fi
 
 export OPENAPI_LOG="$TEST_STATE/openapi-answers.jsonl"; rm -f "$OPENAPI_LOG" "$OPENAPI_LOG.lock"
+stack_ran=0
 if [ -n "$ONLY" ] && [ $need_stack = 0 ]; then
   say "== end to end (local stack): not started, no selected suite needs it"
 else
@@ -136,13 +137,15 @@ else
     for t in "${e2e[@]}"; do
       run_suite "$t" bash "$t"
     done
+    stack_ran=1
   else
     fail=$((fail+1)); failed+=("local stack start")
   fi
   [ -x scripts/local-stack.sh ] && scripts/local-stack.sh down >/dev/null 2>&1
 fi
-# whenever an end-to-end suite recorded answers (also under ONLY), or when asked for by name
-if [ -s "$OPENAPI_LOG" ] || [[ "openapi-check" == *$ONLY* ]]; then
+# whenever an end-to-end suite recorded answers (also under ONLY), after the stack's suites in the full run,
+# or when asked for by name
+if [ -s "$OPENAPI_LOG" ] || { [[ "openapi-check" == *$ONLY* ]] && { [ $stack_ran = 1 ] || [ -n "$ONLY" ]; }; }; then
   before=$pass
   ONLY= run_suite "openapi-check (every recorded answer against docs/openapi.yaml)" \
     /usr/bin/python3 scripts/openapi-check.py docs/openapi.yaml "$OPENAPI_LOG"
