@@ -1,6 +1,8 @@
 #ifndef API_H
 #define API_H
-/* The HTTP API client: list, get, create concert, purchase ticket. No drawing, no terminal.
+/* The HTTP API client: list, get and create concerts; place and read orders; sell one ticket (POST /tickets).
+ * Its other routes: api_door.h (check-ins, counts), api_refund.h (refunds), api_lookup.h (finding orders).
+ * No drawing, no terminal.
  * Blocking calls; one api_client is used by one thread at a time (the UI runs it in its worker thread). */
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,9 +39,9 @@ typedef struct api_config {
     long connect_timeout_ms; /* default 3000 */
     long timeout_ms;         /* total per attempt, default 10000 */
     int purchase_attempts;   /* default 3: retries on transport error / 5xx with the same Idempotency-Key */
-    size_t max_response_bytes; /* added by H4: 0 = API_RESPONSE_MAX; a larger answer is API_ERR_PROTOCOL */
+    size_t max_response_bytes; /* 0 = API_RESPONSE_MAX; a larger answer is API_ERR_PROTOCOL */
 } api_config;
-/* Added by H4: the default cap on an answer's size (10,000 concerts take about 2 MiB). */
+/* The default cap on an answer's size (10,000 concerts take about 2 MiB). */
 #define API_RESPONSE_MAX ((size_t)32 * 1024 * 1024)
 
 /* One HTTP exchange, reported to the --inspect panel. All strings borrowed for the call's duration. */

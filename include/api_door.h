@@ -53,9 +53,6 @@ typedef struct api_checkin_verdict {
     api_checkin_exact exact;         /* the texts above that a cleaned or cut copy could change, exactly */
 } api_checkin_verdict;
 
-/* Short person-readable name of a verdict ("admitted", "already admitted", ...). */
-const char *api_checkin_kind_name(api_checkin_kind k);
-
 /* A fresh nonce for one scan (a random UUID). Keep it with the scan: every retry sends the same. */
 void api_checkin_nonce_new(char out[API_NONCE_MAX + 1]);
 /* 1..API_NONCE_MAX visible ASCII characters. */

@@ -13,20 +13,6 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 
-const char *api_checkin_kind_name(api_checkin_kind k)
-{
-    switch (k) {
-    case API_CHECKIN_ADMITTED: return "admitted";
-    case API_CHECKIN_ALREADY_ADMITTED: return "already admitted";
-    case API_CHECKIN_REFUNDED: return "refunded";
-    case API_CHECKIN_WRONG_CONCERT: return "wrong concert";
-    case API_CHECKIN_UNKNOWN_CODE: return "unknown code";
-    case API_CHECKIN_ERROR: return "refused request";
-    case API_CHECKIN_UNVERIFIED: return "cannot verify";
-    }
-    return "?";
-}
-
 void api_checkin_nonce_new(char out[API_NONCE_MAX + 1])
 {
     uuid_t u;

@@ -92,7 +92,7 @@ static void text_refuses_each_rule_and_names_the_field(void **state)
     }
 }
 
-/* A receipt must show who bought: names that show nothing or show reversed are refused (issue 9). */
+/* A receipt must show who bought: names that show nothing or show reversed are refused. */
 static void text_refuses_invisible_and_bidi_names(void **state)
 {
     (void)state;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# An evening at the box office, issue 12's "Done when", with TWO box offices running at once on the local
+# An evening at the box office with TWO box offices running at once on the local
 # stack. Terminal B (door mode for the concert, 40x12) is up from the start. Terminal A (operator, 80x24)
 # sells a customer three tickets on its sell screen and sees the list's seats left go down by three; later
 # the customer wants one back: A presses f, types the customer's e-mail, opens the order, selects the second

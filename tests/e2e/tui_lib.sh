@@ -188,7 +188,7 @@ tui_row_in_venue_time() {
 # filter for dates in the API's "…Z" form: api_list | jq "[.[] | select($(api_past_jq))]"
 api_past_jq() { printf '.date < "%s"' "$(date -u -d '-3 hours' +%Y-%m-%dT%H:%M:%SZ)"; }
 
-# ---- orders (issue 11) ----
+# ---- orders ----
 # Fails when the API has no orders: API Gateway (and our local gateway) answers an unknown route with
 # 403 {"message":"Missing Authentication Token"} (an API URL of an old deployment, say).
 api_require_orders() {

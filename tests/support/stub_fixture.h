@@ -1,8 +1,8 @@
 #ifndef STUB_FIXTURE_H
 #define STUB_FIXTURE_H
-/* Fixtures of the client's unit tests on top of http_stub (one place for what each suite used to set up
- * itself): an API client against a fresh stub, a run of boxoffice's command line against a stub with its
- * output captured, and the command line's parse alone. Both fail the running cmocka test on a set-up error. */
+/* Fixtures of the client's unit tests on top of http_stub, in one place for every suite: an
+ * API client against a fresh stub, a run of boxoffice's command line against a stub with its output captured,
+ * and the command line's parse alone. Both fail the running cmocka test on a set-up error. */
 #include <stddef.h>
 
 #include "api.h"

@@ -567,7 +567,7 @@ static void wrong_shape_is_protocol_error(void **state)
     assert_int_equal(api_get_concert(f->client, "c-1", &c, &res), API_ERR_PROTOCOL);
 }
 
-/* One record the client cannot show faithfully no longer takes the catalogue down: it is listed, marked. */
+/* One record the client cannot show faithfully does not take the catalogue down: it is listed, marked. */
 static void bad_records_are_listed_marked(void **state)
 {
     fixture *f = *state;

@@ -1,6 +1,7 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
-/* The four concert-service handlers, with the reference's names (dispatched on _HANDLER):
+/* The twelve concert-service handlers, with the reference's names (dispatched on _HANDLER through
+ * handler_find's table); the concerts and the single ticket first, orders, after the sale and lookups below:
  *   concert-service.createConcert   POST /concerts        201 concert | 400 | 413 | 503
  *   concert-service.getConcert      GET  /concerts/{id}   200 concert | 400 | 404 | 422 | 503
  *   concert-service.listConcerts    GET  /concerts        200 [concert...] | 503

@@ -21,7 +21,7 @@ enum {
     STORE_F_VENUE = 1u << 3,
     STORE_F_TICKETS = 1u << 4,
     STORE_F_PRICE = 1u << 5,
-    STORE_F_CAPACITY = 1u << 6,   /* the optional fields of issue 11 (absent in the reference's items) */
+    STORE_F_CAPACITY = 1u << 6,   /* the optional fields (absent in the reference's items) */
     STORE_F_CURRENCY = 1u << 7,
     STORE_F_TIMEZONE = 1u << 8,
     STORE_F_MAX_PER_ORDER = 1u << 9,

@@ -1,7 +1,8 @@
 #ifndef STORE_PRIV_H
 #define STORE_PRIV_H
-/* What store.c lends to the store's other modules (store_order.c), and to nothing else: the DynamoDB
- * client, the table names, the error slot and the item reading. Handlers never include this. */
+/* What store.c lends to the store's other modules (store_order.c, store_aftersale.c, store_lookup.c), and
+ * to nothing else: the DynamoDB client, the table names, the error slot and the item reading.
+ * Handlers never include this. */
 #include <stdbool.h>
 
 #include <cjson/cJSON.h>

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The demo catalogue (assets/concerts.json) as the shared stack seeded it through the API:
 # every concert present once, names (non-ASCII included) byte for byte, exact prices, sold-out
-# entries at 0, each with its venue's zone and currency and dated from today as seed.sh says; and the
-# catalogue itself is what the issue asks for.
+# entries at 0, each with its venue's zone and currency and dated from today as seed.sh says.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Items the Node.js reference lets anyone write into the shared tables, over HTTP through the real
-# gateway and bootstrap (issue 9), on a PRIVATE stack (the bad items would disturb the shared one):
+# gateway and bootstrap, on a PRIVATE stack (the bad items would disturb the shared one):
 #   - each value that cannot be read faithfully (seats "lots", 2.5, 99999999999999999999, -5,
 #     9007199254740993; price 1e38, -10, 90000000000000.01, 49.999; an ESC in the id, the name or
 #     the venue) -> GET /concerts/{id} 422 naming it (not a 503 "try again"), GET /concerts 200 with
