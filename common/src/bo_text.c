@@ -53,6 +53,13 @@ size_t bo_utf8_step(const char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+size_t bo_utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 int bo_cp_width(uint32_t cp)
 {
     int w = wcwidth((wchar_t)cp);
