@@ -177,8 +177,12 @@ bool bo_tz_name_plausible(const char *s);
 /* Sorting and filtering for the list screen and the CLI. */
 typedef enum bo_sort { BO_SORT_DATE = 0, BO_SORT_NAME, BO_SORT_SEATS, BO_SORT__COUNT } bo_sort;
 const char *bo_sort_name(bo_sort s);                 /* "date", "name", "seats left" */
-void bo_concert_list_sort(bo_concert_list *l, bo_sort by); /* stable; ties by date then name then id */
-/* True when the case-insensitive (ASCII and Latin-1-range folding) filter text occurs in name or venue. Empty filter matches all. */
+/* Stable. By name: the names' search keys (common/bo_fold's bo_fold_name, as Find folds them: "Émilie" among
+ * the e's), ties by the raw name; every order's ties then by date, then name, then id. */
+void bo_concert_list_sort(bo_concert_list *l, bo_sort by);
+/* True when the filter's search key (bo_fold_name: case, accents, ß -> ss ..., punctuation runs as one space;
+ * the same rule as Find) occurs in the key of the name or of the venue: "zoe" finds "Zoë". An empty filter
+ * matches all; one with nothing left to match once folded (only punctuation or invalid bytes) matches none. */
 bool bo_concert_matches(const bo_concert *c, const char *filter);
 
 #endif
