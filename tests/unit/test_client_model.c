@@ -418,12 +418,12 @@ static void sort_by_name_uses_the_find_keys(void **state)
 {
     (void)state;
     bo_concert_list l = { NULL, 0 };
-    add(&l, "1", "zoff", "2026-01-01", "V", 1);
-    add(&l, "2", "Zoë", "2026-01-01", "V", 1);
-    add(&l, "3", "Zoe", "2026-01-01", "V", 1);
-    add(&l, "4", "Strasse", "2026-01-01", "V", 1);
-    add(&l, "5", "Straße", "2026-01-01", "V", 1);
-    add(&l, "6", "Strassf", "2026-01-01", "V", 1);
+    static const char *names[] = { "zoff", "Zoë", "Zoe", "Strasse", "Straße", "Strassf" }; /* ids 1..6 */
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char id[4];
+        snprintf(id, sizeof id, "%zu", i + 1);
+        add(&l, id, names[i], "2026-01-01", "V", 1);
+    }
     bo_concert_list_sort(&l, BO_SORT_NAME);
     order(&l, "456321"); /* strasse (Strasse, Straße), strassf, zoe (Zoe, Zoë), zoff */
     bo_concert_list_clear(&l);
