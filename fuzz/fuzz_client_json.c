@@ -1,5 +1,6 @@
-/* libFuzzer target: the client's response parsing (src/client_model.c: bo_concert_list_from_json,
- * bo_concert_from_json), then sorting and filtering of what was parsed, as the list screen does.
+/* libFuzzer target: the client's response parsing (src/client_model.c: bo_concert_list_from_json, the
+ * decoder api_list_concerts reads GET /concerts with, and bo_concert_from_json), then sorting and filtering
+ * of what was parsed, as the list screen does.
  * Whatever the server sends, the model must hold only sanitised text (valid UTF-8, no control
  * characters: safe to draw on a kiosk) and ids within BO_ID_MAX; a record it cannot read faithfully is
  * marked (problems as safe as the rest), and an unmarked one holds only faithful values. */

@@ -154,12 +154,12 @@ int  bo_concert_copy(bo_concert *dst, const bo_concert *src); /* 0 or -1 (OOM); 
  * with control/bidi characters ...) and every entry of the server's "problems" array do not fail the
  * call: the record comes back with out->bad saying what is wrong (see bo_concert_bad).
  * bo_concert_from_json returns 0, or -1 when obj is not an object or on OOM.
- * bo_concert_list_from_json returns 0, or -1 when arr is not an array or on OOM; an element that is not
- * even an object becomes a marked record with an empty id. */
+ * bo_concert_list_from_json (GET /concerts, api_list_concerts) returns 0, or -1 when arr is not an array or
+ * on OOM; an element that is not even an object becomes a marked record with an empty id. It frees each
+ * element of arr as soon as it is read, so 10,000 concerts never need the whole tree and the whole model at
+ * once: arr stays the caller's, an empty array afterwards (or partly emptied after -1). */
 int bo_concert_from_json(const struct cJSON *obj, bo_concert *out);
-int bo_concert_list_from_json(const struct cJSON *arr, bo_concert_list *out);
-/* A record for a list element that is not an object (marked bad, empty id). 0 or -1 (OOM). */
-int bo_concert_placeholder(bo_concert *out, const char *problem);
+int bo_concert_list_from_json(struct cJSON *arr, bo_concert_list *out);
 
 /* True when the record may be sold: read faithfully and the server reported no problem. */
 bool bo_concert_sellable(const bo_concert *c);
@@ -177,8 +177,12 @@ bool bo_tz_name_plausible(const char *s);
 /* Sorting and filtering for the list screen and the CLI. */
 typedef enum bo_sort { BO_SORT_DATE = 0, BO_SORT_NAME, BO_SORT_SEATS, BO_SORT__COUNT } bo_sort;
 const char *bo_sort_name(bo_sort s);                 /* "date", "name", "seats left" */
-void bo_concert_list_sort(bo_concert_list *l, bo_sort by); /* stable; ties by date then name then id */
-/* True when the case-insensitive (ASCII and Latin-1-range folding) filter text occurs in name or venue. Empty filter matches all. */
+/* Stable. By name: the names' search keys (common/bo_fold's bo_fold_name, as Find folds them: "Émilie" among
+ * the e's), ties by the raw name; every order's ties then by date, then name, then id. */
+void bo_concert_list_sort(bo_concert_list *l, bo_sort by);
+/* True when the filter's search key (bo_fold_name: case, accents, ß -> ss ..., punctuation runs as one space;
+ * the same rule as Find) occurs in the key of the name or of the venue: "zoe" finds "Zoë". An empty filter
+ * matches all; one with nothing left to match once folded (only punctuation or invalid bytes) matches none. */
 bool bo_concert_matches(const bo_concert *c, const char *filter);
 
 #endif

@@ -3,7 +3,8 @@
 /* Pure text and layout helpers of the box office screens (no curses, no I/O): display-width aware
  * truncation and padding (CJK = 2 columns, combining marks = 0), column layout of the concert list,
  * age formatting, and the scroll arithmetic of a list window.
- * Width functions decode with mbrtowc/wcwidth, so they need a UTF-8 LC_CTYPE (ui_run sets one). */
+ * Width functions decode with common/bo_text (bo_utf8_step, bo_cp_width), whose widths need a UTF-8
+ * LC_CTYPE (ui_run sets one). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

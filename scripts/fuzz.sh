@@ -24,7 +24,8 @@ sources() {
     fuzz_lookup)      echo common/src/bo_fold.c common/src/bo_text.c common/src/bo_base64.c \
                            backend/lambda/src/lookup_key.c backend/ddb/src/ddb_attr.c ;;
     fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
-    fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_text.c common/src/bo_money.c ;;
+    fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_fold.c common/src/bo_text.c \
+                           common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
                            backend/lambda/src/handler_common.c backend/lambda/src/handler_concert.c \
                            backend/lambda/src/handler_ticket.c backend/lambda/src/handler_order.c \

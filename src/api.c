@@ -369,37 +369,6 @@ bool api_id_ok(const char *id)
     return id != NULL && id[0] != '\0' && strlen(id) <= BO_ID_MAX && !bo_text_has_control(id);
 }
 
-/* bo_concert_list_from_json (the same checks; bad records marked, not fatal) that frees each element of arr as soon as
- * it is converted: the model's strings take the place of the tree's, so 10,000 concerts do not need the
- * whole tree and the whole model at once. arr stays owned by the caller (an empty array afterwards). */
-static int list_from_json_consuming(cJSON *arr, bo_concert_list *out)
-{
-    bo_concert_list l = { NULL, 0 };
-    if (!cJSON_IsArray(arr))
-        return -1;
-    int n = cJSON_GetArraySize(arr);
-    if (n > 0) {
-        l.items = calloc((size_t)n, sizeof *l.items);
-        if (l.items == NULL)
-            return -1;
-    }
-    cJSON *el;
-    while ((el = arr->child) != NULL) {
-        /* a record the client cannot read faithfully comes back marked (bo_concert.bad), not fatal */
-        int rc = l.n >= (size_t)n ? -1
-                 : cJSON_IsObject(el) ? bo_concert_from_json(el, &l.items[l.n])
-                                      : bo_concert_placeholder(&l.items[l.n], "record: not a JSON object");
-        if (rc != 0) {
-            bo_concert_list_clear(&l);
-            return -1;
-        }
-        l.n++;
-        cJSON_Delete(cJSON_DetachItemViaPointer(arr, el));
-    }
-    *out = l;
-    return 0;
-}
-
 api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *res)
 {
     char url[URL_MAX];
@@ -413,7 +382,7 @@ api_status api_list_concerts(api_client *c, bo_concert_list *out, api_result *re
         return api_set_result(res, API_ERR_INVALID, res != NULL ? res->http_status : 404, "No such API route — check the API URL");
     if (st != API_OK)
         return st;
-    if (list_from_json_consuming(j, out) != 0)
+    if (bo_concert_list_from_json(j, out) != 0)
         st = api_set_result(res, API_ERR_PROTOCOL, res != NULL ? res->http_status : 200, NULL);
     cJSON_Delete(j);
     return st;

@@ -60,8 +60,7 @@ static void get_exact(const cJSON *j, const char *name, char *out, size_t cap)
         return;
     size_t n = strlen(v->valuestring);
     if (n >= cap)
-        for (n = cap - 1; n > 0 && ((unsigned char)v->valuestring[n] & 0xC0) == 0x80; n--)
-            ;
+        n = bo_utf8_cut(v->valuestring, cap - 1);
     memcpy(out, v->valuestring, n);
     out[n] = '\0';
 }

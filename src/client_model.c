@@ -1,4 +1,4 @@
-/* The client's data model: JSON -> model (sanitised), copies, sort and filter. */
+/* The client's data model: JSON -> model (sanitised), copies, sort and filter (by common/bo_fold's search keys). */
 #include "client_model.h"
 
 #include "bo_code.h"
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo_fold.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -114,6 +115,20 @@ bool bo_concert_field_bad(const bo_concert *c, unsigned field)
     return c != NULL && c->bad != NULL && (c->bad->fields & field) != 0;
 }
 
+/* Appends s to out[0..*used) (capacity cap, kept NUL-terminated), cut on a character boundary when it
+ * does not fit. Returns false when it was cut. */
+static bool append_cut(char *out, size_t cap, size_t *used, const char *s)
+{
+    size_t room = cap - 1 - *used, n = strlen(s);
+    bool whole = n <= room;
+    if (!whole)
+        n = bo_utf8_cut(s, room);
+    memcpy(out + *used, s, n);
+    *used += n;
+    out[*used] = '\0';
+    return whole;
+}
+
 void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap)
 {
     if (cap == 0)
@@ -122,21 +137,11 @@ void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap)
     if (c == NULL || c->bad == NULL)
         return;
     size_t used = 0;
-    for (size_t i = 0; i < c->bad->n && used + 1 < cap; i++) {
-        int n = snprintf(out + used, cap - used, "%s%s", i > 0 ? "; " : "", c->bad->problems[i]);
-        if (n < 0)
+    for (size_t i = 0; i < c->bad->n; i++) {
+        if (i > 0 && !append_cut(out, cap, &used, "; "))
             break;
-        used += (size_t)n < cap - used ? (size_t)n : cap - used - 1;
-    }
-    /* snprintf may have cut a UTF-8 sequence: drop a partial one at the end */
-    size_t n = strlen(out), k = n;
-    while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
-        k--;
-    if (k > 0 && (unsigned char)out[k - 1] >= 0xC0) {
-        unsigned char lead = (unsigned char)out[k - 1];
-        size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-        if (n - (k - 1) < want)
-            out[k - 1] = '\0';
+        if (!append_cut(out, cap, &used, c->bad->problems[i]))
+            break;
     }
 }
 
@@ -621,7 +626,8 @@ void bo_money_with_currency(int64_t cents, const char *currency, char *out, size
         snprintf(out, cap, "%s", m);
 }
 
-int bo_concert_placeholder(bo_concert *out, const char *problem)
+/* A record for a list element that is not an object (marked bad, empty id). 0 or -1 (OOM). */
+static int concert_placeholder(bo_concert *out, const char *problem)
 {
     bo_concert c;
     memset(&c, 0, sizeof c);
@@ -658,7 +664,7 @@ fail:
     return -1;
 }
 
-int bo_concert_list_from_json(const cJSON *arr, bo_concert_list *out)
+int bo_concert_list_from_json(cJSON *arr, bo_concert_list *out)
 {
     bo_concert_list l = { NULL, 0 };
     if (!cJSON_IsArray(arr))
@@ -669,16 +675,19 @@ int bo_concert_list_from_json(const cJSON *arr, bo_concert_list *out)
         if (l.items == NULL)
             return -1;
     }
-    const cJSON *el;
-    cJSON_ArrayForEach(el, arr) {
+    cJSON *el;
+    while ((el = arr->child) != NULL) {
+        /* a record the client cannot read faithfully comes back marked (bo_concert.bad), not fatal */
         int rc = l.n >= (size_t)n ? -1
                  : cJSON_IsObject(el) ? bo_concert_from_json(el, &l.items[l.n])
-                                      : bo_concert_placeholder(&l.items[l.n], "record: not a JSON object");
+                                      : concert_placeholder(&l.items[l.n], "record: not a JSON object");
         if (rc != 0) {
             bo_concert_list_clear(&l);
             return -1;
         }
         l.n++;
+        /* the model's strings take the place of the tree's: 10,000 concerts never need both whole */
+        cJSON_Delete(cJSON_DetachItemViaPointer(arr, el));
     }
     *out = l;
     return 0;
@@ -697,107 +706,26 @@ const char *bo_sort_name(bo_sort s)
     return "?";
 }
 
-/* Decodes one code point from s (advancing *s); invalid bytes decode as themselves (one byte). */
-static uint32_t next_cp(const unsigned char **s)
-{
-    const unsigned char *p = *s;
-    uint32_t c = p[0];
-    int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len <= 1) {
-        *s = p + 1;
-        return c;
-    }
-    uint32_t cp = c & (0xFFu >> (len + 1));
-    for (int i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80) {
-            *s = p + 1;
-            return c;
-        }
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    *s = p + len;
-    return cp;
-}
-
-/* Case folding for ASCII, Latin-1 and Latin Extended-A letters. */
-static uint32_t fold(uint32_t c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c + 32;
-    if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
-        return c + 32;
-    if (c >= 0x100 && c <= 0x137 && (c & 1) == 0)
-        return c + 1;
-    if (c >= 0x139 && c <= 0x148 && (c & 1) == 1)
-        return c + 1;
-    if (c >= 0x14A && c <= 0x177 && (c & 1) == 0)
-        return c + 1;
-    if (c == 0x178)
-        return 0xFF;
-    if ((c == 0x179 || c == 0x17B || c == 0x17D))
-        return c + 1;
-    return c;
-}
-
-/* The base letter of a Latin-1 / Latin Extended-A letter, lower case ("É" -> 'e', "Ł" -> 'l'),
- * so that sorting by name puts "Émilie" among the e's; other code points fold as fold(). */
-static uint32_t base_letter(uint32_t c)
-{
-    static const char latin1[] = /* U+00C0..U+00FF; '*' = not a letter */
-        "aaaaaaaceeeeiiiidnooooo*ouuuuyts"
-        "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
-    static const struct { uint16_t lo, hi; char base; } ext_a[] = {
-        { 0x100, 0x105, 'a' }, { 0x106, 0x10D, 'c' }, { 0x10E, 0x111, 'd' }, { 0x112, 0x11B, 'e' },
-        { 0x11C, 0x123, 'g' }, { 0x124, 0x127, 'h' }, { 0x128, 0x133, 'i' }, { 0x134, 0x135, 'j' },
-        { 0x136, 0x138, 'k' }, { 0x139, 0x142, 'l' }, { 0x143, 0x14B, 'n' }, { 0x14C, 0x153, 'o' },
-        { 0x154, 0x159, 'r' }, { 0x15A, 0x161, 's' }, { 0x162, 0x167, 't' }, { 0x168, 0x173, 'u' },
-        { 0x174, 0x175, 'w' }, { 0x176, 0x178, 'y' }, { 0x179, 0x17E, 'z' }, { 0x17F, 0x17F, 's' },
-    };
-    if (c >= 0xC0 && c <= 0xFF && latin1[c - 0xC0] != '*')
-        return (uint32_t)latin1[c - 0xC0];
-    for (size_t i = 0; i < sizeof ext_a / sizeof ext_a[0]; i++)
-        if (c >= ext_a[i].lo && c <= ext_a[i].hi)
-            return (uint32_t)ext_a[i].base;
-    return fold(c);
-}
-
-/* Compares two strings code point by code point through map(). */
-static int mapped_cmp(const char *a, const char *b, uint32_t (*map)(uint32_t))
-{
-    const unsigned char *p = (const unsigned char *)(a != NULL ? a : "");
-    const unsigned char *q = (const unsigned char *)(b != NULL ? b : "");
-    while (*p != '\0' && *q != '\0') {
-        uint32_t x = map(next_cp(&p)), y = map(next_cp(&q));
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    if (*p != '\0' || *q != '\0')
-        return *p != '\0' ? 1 : -1;
-    return 0;
-}
-
-/* Name order: base letters, then case-insensitive with accents, then raw bytes. */
-static int fold_cmp(const char *a, const char *b)
-{
-    int r = mapped_cmp(a, b, base_letter);
-    if (r == 0)
-        r = mapped_cmp(a, b, fold);
-    if (r == 0)
-        r = strcmp(a != NULL ? a : "", b != NULL ? b : "");
-    return r;
-}
-
 static int str_cmp(const char *a, const char *b)
 {
     return strcmp(a != NULL ? a : "", b != NULL ? b : "");
 }
 
-static int cmp_by(const bo_concert *a, const bo_concert *b, bo_sort by)
+/* Name order: the search keys (NULL when they could not be made: then the raw names only), ties by the
+ * raw names. */
+static int name_cmp(const char *a, const char *b, const char *ka, const char *kb)
+{
+    int r = ka != NULL && kb != NULL ? strcmp(ka, kb) : 0;
+    return r != 0 ? r : str_cmp(a, b);
+}
+
+/* ka, kb: the names' search keys or NULL. */
+static int cmp_by(const bo_concert *a, const bo_concert *b, const char *ka, const char *kb, bo_sort by)
 {
     int r = 0;
     switch (by) {
     case BO_SORT_NAME:
-        r = fold_cmp(a->name, b->name);
+        r = name_cmp(a->name, b->name, ka, kb);
         break;
     case BO_SORT_SEATS: /* most seats left first; sold out last */
         r = a->seats_left > b->seats_left ? -1 : a->seats_left < b->seats_left ? 1 : 0;
@@ -809,25 +737,26 @@ static int cmp_by(const bo_concert *a, const bo_concert *b, bo_sort by)
     if (r == 0)
         r = str_cmp(a->date, b->date);
     if (r == 0 && by != BO_SORT_NAME)
-        r = fold_cmp(a->name, b->name);
+        r = name_cmp(a->name, b->name, ka, kb);
     if (r == 0)
         r = strcmp(a->id, b->id);
     return r;
 }
 
-/* Stable merge sort of the indices idx[0..n) by the concerts they name; tmp has room for n indices.
+/* Stable merge sort of the indices idx[0..n) by the concerts they name (keys[i]: v[i]'s name key); tmp has
+ * room for n indices.
  * Sorting indices, not concerts, keeps the extra memory at two words a concert (10,000 concerts: 160 KB
  * instead of a second copy of the whole list). */
-static void merge_sort_idx(const bo_concert *v, size_t *idx, size_t *tmp, size_t n, bo_sort by)
+static void merge_sort_idx(const bo_concert *v, char *const *keys, size_t *idx, size_t *tmp, size_t n, bo_sort by)
 {
     if (n < 2)
         return;
     size_t h = n / 2;
-    merge_sort_idx(v, idx, tmp, h, by);
-    merge_sort_idx(v, idx + h, tmp, n - h, by);
+    merge_sort_idx(v, keys, idx, tmp, h, by);
+    merge_sort_idx(v, keys, idx + h, tmp, n - h, by);
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n)
-        tmp[k++] = cmp_by(&v[idx[j]], &v[idx[i]], by) < 0 ? idx[j++] : idx[i++];
+        tmp[k++] = cmp_by(&v[idx[j]], &v[idx[i]], keys[idx[j]], keys[idx[i]], by) < 0 ? idx[j++] : idx[i++];
     while (i < h)
         tmp[k++] = idx[i++];
     while (j < n)
@@ -862,22 +791,28 @@ void bo_concert_list_sort(bo_concert_list *l, bo_sort by)
     if (l == NULL || l->n < 2)
         return;
     size_t *idx = malloc(l->n * sizeof *idx), *tmp = malloc(l->n * sizeof *tmp);
-    if (idx != NULL && tmp != NULL) {
+    char **keys = calloc(l->n, sizeof *keys);
+    bool ok = idx != NULL && tmp != NULL && keys != NULL;
+    for (size_t i = 0; ok && i < l->n; i++)
+        ok = (keys[i] = bo_fold_name(l->items[i].name)) != NULL;
+    if (ok) {
         for (size_t i = 0; i < l->n; i++)
             idx[i] = i;
-        merge_sort_idx(l->items, idx, tmp, l->n, by);
+        merge_sort_idx(l->items, keys, idx, tmp, l->n, by);
         permute(l->items, idx, l->n);
-        free(idx);
-        free(tmp);
-        return;
     }
+    for (size_t i = 0; keys != NULL && i < l->n; i++)
+        free(keys[i]);
+    free(keys);
     free(idx);
     free(tmp);
-    /* out of memory: stable insertion sort in place */
+    if (ok)
+        return;
+    /* out of memory: stable insertion sort in place, names by their raw text */
     for (size_t i = 1; i < l->n; i++) {
         bo_concert x = l->items[i];
         size_t j = i;
-        while (j > 0 && cmp_by(&x, &l->items[j - 1], by) < 0) {
+        while (j > 0 && cmp_by(&x, &l->items[j - 1], NULL, NULL, by) < 0) {
             l->items[j] = l->items[j - 1];
             j--;
         }
@@ -887,31 +822,21 @@ void bo_concert_list_sort(bo_concert_list *l, bo_sort by)
 
 /* ---- filter ---- */
 
-/* True when needle (folded code points) occurs in hay. */
-static bool contains_folded(const char *hay, const char *needle)
+/* True when the search key of text holds key. */
+static bool key_in(const char *text, const char *key)
 {
-    if (hay == NULL)
-        return false;
-    const unsigned char *h = (const unsigned char *)hay;
-    while (*h != '\0') {
-        const unsigned char *p = h, *q = (const unsigned char *)needle;
-        bool same = true;
-        while (*q != '\0') {
-            if (*p == '\0' || fold(next_cp(&p)) != fold(next_cp(&q))) {
-                same = false;
-                break;
-            }
-        }
-        if (same)
-            return true;
-        next_cp(&h);
-    }
-    return false;
+    char *k = bo_fold_name(text);
+    bool hit = k != NULL && strstr(k, key) != NULL;
+    free(k);
+    return hit;
 }
 
 bool bo_concert_matches(const bo_concert *c, const char *filter)
 {
     if (filter == NULL || filter[0] == '\0')
         return true;
-    return contains_folded(c->name, filter) || contains_folded(c->venue, filter);
+    char *key = bo_fold_name(filter);
+    bool hit = key != NULL && key[0] != '\0' && (key_in(c->name, key) || key_in(c->venue, key));
+    free(key);
+    return hit;
 }

@@ -258,10 +258,10 @@ void ui_form_draw_rows(const ui_app *app, const ui_form *form, int y, int x, int
         ui_draw_text(row, x, lw, f->label, focus ? ui_attr(app, UI_A_TITLE) : 0, false);
         char shown[UI_FIELD_MAX * 2];
         if (f->secret) {
-            size_t n = 0;
-            for (const char *p = f->value; *p != '\0' && n + 1 < sizeof shown; p++)
-                if (((unsigned char)*p & 0xc0) != 0x80)
-                    shown[n++] = '*';
+            size_t n = bo_utf8_chars(f->value); /* one star a character */
+            if (n > sizeof shown - 1)
+                n = sizeof shown - 1;
+            memset(shown, '*', n);
             shown[n] = '\0';
         } else { /* what is typed may be a bidi override or the like: the same gate as ui_draw_text */
             bo_text_sanitize(shown, sizeof shown, f->value);

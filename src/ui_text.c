@@ -2,51 +2,27 @@
 #include "ui_text.h"
 
 #include "bo_buf.h"
+#include "bo_text.h"
 #include "client_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 #include <wctype.h>
 
-/* Decodes one character at s (len bytes left). Sets *bytes (>= 1) and *cols (display width, >= 0);
- * returns false when the bytes do not decode (then *bytes = 1, *cols = 1 and the caller prints '?'). */
+/* One character at s (len bytes left): sets *bytes (>= 1) and *cols (display width, >= 0); returns false
+ * when the bytes do not decode or the character does not print (then *cols = 1 and the caller prints '?'). */
 static bool next_char(const char *s, size_t len, size_t *bytes, int *cols)
 {
-    mbstate_t st;
-    wchar_t wc;
-    memset(&st, 0, sizeof st);
-    size_t n = mbrtowc(&wc, s, len, &st);
-    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-        *bytes = 1;
-        *cols = 1;
-        return false;
-    }
-    int w = wcwidth(wc);
-    if (w < 0) {
-        *bytes = n;
-        *cols = 1;
-        return false;
-    }
-    *bytes = n;
-    *cols = w;
-    return true;
+    uint32_t cp;
+    *bytes = bo_utf8_step(s, len, &cp);
+    *cols = bo_cp_width(cp);
+    return !bo_utf8_bad(cp, *bytes) && iswprint((wint_t)cp);
 }
 
 int ui_text_width(const char *s)
 {
-    int total = 0;
-    size_t len = s ? strlen(s) : 0;
-    size_t i = 0;
-    while (i < len) {
-        size_t b;
-        int w;
-        (void)next_char(s + i, len - i, &b, &w);
-        total += w;
-        i += b;
-    }
-    return total;
+    return (int)bo_text_width(s);
 }
 
 /* Output goes through a fixed bo_buf over the caller's array: never overruns, and once a piece does not
@@ -179,10 +155,7 @@ bool ui_text_erase_last(char *buf)
     size_t len = strlen(buf);
     if (len == 0)
         return false;
-    len--;
-    while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80)
-        len--;
-    buf[len] = '\0';
+    buf[bo_utf8_cut(buf, len - 1)] = '\0';
     return true;
 }
 

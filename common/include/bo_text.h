@@ -15,8 +15,18 @@ bool bo_utf8_valid_no_nul(const char *s, size_t len);
 /* One step through UTF-8, the one decoder every module uses: decodes the well-formed sequence at s[0..len)
  * into *cp and returns its length (1..4). A byte that starts no well-formed sequence (a continuation
  * byte, an overlong or surrogate form, a truncated sequence) gives *cp = U+FFFD and returns 1, so a loop
- * always moves on; bo_utf8_valid says whether a text had any. Returns 0 only when len is 0. */
+ * always moves on; bo_utf8_valid says whether a text had any. Returns 0 only when len is 0.
+ * A bad byte is told from a real U+FFFD by its length: *cp == 0xFFFD with 1 byte (the real one takes 3). */
 size_t bo_utf8_step(const char *s, size_t len, uint32_t *cp);
+/* True when the step that gave cp over n bytes met a bad byte, not a real U+FFFD. */
+static inline bool bo_utf8_bad(uint32_t cp, size_t n)
+{
+    return cp == 0xFFFD && n == 1;
+}
+
+/* The largest k <= n such that s[k] is not a UTF-8 continuation byte: cutting s to k bytes never splits a
+ * character. s[0..n] must be readable (s[n] may be the terminating NUL). */
+size_t bo_utf8_cut(const char *s, size_t n);
 
 /* Terminal columns of one code point: 0 for combining and zero-width ones, 2 for wide ones, 1 for
  * anything the locale does not know or cannot print (controls, U+FFFD stand-ins). Uses the C library's

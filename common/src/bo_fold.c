@@ -1,6 +1,8 @@
 /* Search-key folding (see bo_fold.h). One pass that measures, one that writes. */
 #include "bo_fold.h"
 
+#include "bo_text.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,36 +33,6 @@ static const struct bo_fold_row *lookup(uint32_t cp)
     return NULL;
 }
 
-/* Decodes one well-formed UTF-8 sequence at s: its length (1..4), or 0 when s[0] does not start one. */
-static size_t decode(const unsigned char *s, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t n;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 typedef struct out {
     char *buf;               /* NULL while measuring */
     size_t len;
@@ -81,17 +53,16 @@ static bool ascii_space(unsigned char c)
 /* Folds s into o (see bo_fold.h); name selects the name rules. */
 static void fold(const char *s, bool name, out *o)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    const char *p = s, *end = s + strlen(s);
     bool pending_space = false;
-    while (*p) {
+    while (p < end) {
         uint32_t cp;
-        size_t n = decode(p, &cp);
+        size_t n = bo_utf8_step(p, (size_t)(end - p), &cp);
         const char *emit = NULL;
         size_t emit_len = 0;
         char lower;
         bool sep = false;
-        if (n == 0) { /* an invalid byte */
-            n = 1;
+        if (bo_utf8_bad(cp, n)) { /* an invalid byte */
             sep = name;
         } else if (cp < 0x80) {
             lower = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
@@ -105,13 +76,13 @@ static void fold(const char *s, bool name, out *o)
         } else {
             const struct bo_fold_row *r = lookup(cp);
             if (!r)
-                emit = (const char *)p, emit_len = n;
+                emit = p, emit_len = n;
             else if (r->kind == BO_FOLD_MAP)
                 emit = r->to, emit_len = strlen(r->to);
             else if ((r->kind == BO_FOLD_SEP || r->kind == BO_FOLD_CTRL) && name)
                 sep = true;
             else if (r->kind == BO_FOLD_SEP)   /* e-mails keep punctuation; drop marks and controls */
-                emit = (const char *)p, emit_len = n;
+                emit = p, emit_len = n;
         }
         p += n;
         if (sep) {
@@ -164,13 +135,10 @@ char *bo_fold_email(const char *s)
 
 size_t bo_fold_head_len(const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (p[i] && n > 0) {
-        i++;
-        while ((p[i] & 0xC0) == 0x80)
-            i++;
-        n--;
+    size_t i = 0, len = strlen(s);
+    for (; i < len && n > 0; n--) {
+        uint32_t cp;
+        i += bo_utf8_step(s + i, len - i, &cp);
     }
     return i;
 }

@@ -53,6 +53,13 @@ size_t bo_utf8_step(const char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+size_t bo_utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 int bo_cp_width(uint32_t cp)
 {
     int w = wcwidth((wchar_t)cp);
@@ -74,16 +81,15 @@ bool bo_utf8_valid(const char *s, size_t len)
 {
     if (!s)
         return len == 0;
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        if (p[i] < 0x80) { /* fast path for ASCII */
+        if ((unsigned char)s[i] < 0x80) { /* fast path for ASCII */
             i++;
             continue;
         }
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0)
+        size_t n = bo_utf8_step(s + i, len - i, &cp);
+        if (bo_utf8_bad(cp, n))
             return false;
         i += n;
     }
@@ -117,18 +123,12 @@ bool bo_text_has_control(const char *s)
 {
     if (!s)
         return false;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    size_t i = 0;
+    size_t len = strlen(s), i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0) { /* not UTF-8: judge the raw byte (0x80..0x9F read as C1) */
-            if (is_control(p[i]))
-                return true;
-            i++;
-            continue;
-        }
+        size_t n = bo_utf8_step(s + i, len - i, &cp);
+        if (bo_utf8_bad(cp, n)) /* not UTF-8: judge the raw byte (0x80..0x9F read as C1) */
+            cp = (unsigned char)s[i];
         if (is_control(cp))
             return true;
         i += n;
@@ -191,18 +191,11 @@ static bool any_code_point(const char *s, bool (*pred)(uint32_t), bool invalid)
 {
     if (!s)
         return false;
-    const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s), i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0) {
-            if (invalid)
-                return true;
-            i++;
-            continue;
-        }
-        if (pred(cp))
+        size_t n = bo_utf8_step(s + i, len - i, &cp);
+        if (bo_utf8_bad(cp, n) ? invalid : pred(cp))
             return true;
         i += n;
     }
@@ -269,11 +262,10 @@ size_t bo_text_sanitize(char *dst, size_t cap, const char *src)
         char buf[4];
         size_t blen = 0;
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0) {
+        size_t n = bo_utf8_step(src + i, len - i, &cp);
+        if (bo_utf8_bad(cp, n)) {
             memcpy(buf, "\xEF\xBF\xBD", 3); /* U+FFFD for one bad byte */
             blen = 3;
-            n = 1;
         } else if (cp == 0x1B) {
             n = escape_len(p + i, len - i);
         } else if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f') {

@@ -205,6 +205,23 @@ static void utf8_step_decodes_and_always_moves_on(void **state)
         assert_int_equal(bo_utf8_step(bad[i], strlen(bad[i]), &cp), 1);
         assert_int_equal(cp, 0xFFFD);
     }
+    assert_int_equal(bo_utf8_step("\xef\xbf\xbd", 3, &cp), 3); /* a real U+FFFD: 3 bytes, not a bad one */
+    assert_int_equal(cp, 0xFFFD);
+}
+
+static void utf8_cut_never_splits_a_character(void **state)
+{
+    (void)state;
+    const char *s = "a\xc3\xab\xf0\x9f\x8e\xb5z"; /* a ë U+1F3B5 z */
+    assert_int_equal(bo_utf8_cut(s, 0), 0);
+    assert_int_equal(bo_utf8_cut(s, 1), 1);
+    assert_int_equal(bo_utf8_cut(s, 2), 1);
+    assert_int_equal(bo_utf8_cut(s, 3), 3);
+    for (size_t n = 4; n <= 6; n++)
+        assert_int_equal(bo_utf8_cut(s, n), 3);
+    assert_int_equal(bo_utf8_cut(s, 7), 7);
+    assert_int_equal(bo_utf8_cut(s, 8), 8); /* the NUL */
+    assert_int_equal(bo_utf8_cut("\x80\x80", 1), 0);
 }
 
 static void widths_count_terminal_columns(void **state)
@@ -236,6 +253,7 @@ int main(void)
         cmocka_unit_test(sanitize_truncates_on_character_boundary),
         cmocka_unit_test(sanitize_output_is_always_clean),
         cmocka_unit_test(utf8_step_decodes_and_always_moves_on),
+        cmocka_unit_test(utf8_cut_never_splits_a_character),
         cmocka_unit_test(widths_count_terminal_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

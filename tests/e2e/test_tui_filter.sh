@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `/` filters the list as you type over name and venue; the count matches the API's data; Esc clears.
+# `/` filters the list as you type over name and venue, folded as Find folds ("zoe" finds "Zoë"); the count matches the API's data; Esc clears.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 
@@ -50,6 +50,19 @@ tui_esc
 tui_wait "Concerts $total "
 tui_wait_gone "filter:"
 tui_has "$(short_name "$other")" || tui_fail "\"$other\" should be back after Esc"
+
+# the filter folds accents as Find does: "zoe" finds "Zoë Keating" (a demo concert)
+zoe=$(jq -r '[.[] | select(.name | startswith("Zoë"))][0].name' "$TUI_ASSETS")
+[ -n "$zoe" ] && [ "$zoe" != null ] || tui_fail "no Zoë concert in the assets"
+nz=$(api_list | jq '[.[] | select([.name, .venue] | map(ascii_downcase | gsub("[ëË]"; "e")) | any(contains("zoe")))] | length')
+[ "$nz" -ge 1 ] || tui_fail "the API lists no Zoë concert"
+tui_keys /
+tui_type "zoe"
+tui_wait "Concerts $nz of $total"
+tui_wait "$(short_name "$zoe")"
+tui_log "\"zoe\" finds \"$zoe\" ($nz of $total)"
+tui_esc
+tui_wait "Concerts $total "
 
 # a filter that matches nothing says so
 tui_keys /

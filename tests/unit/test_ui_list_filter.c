@@ -84,6 +84,25 @@ static void filter_matches_name_or_venue_case_insensitively(void **state)
     bo_concert_list_clear(&l);
 }
 
+/* The filter folds accents as Find does: "zoe" finds "Zoë", "reykjavik" finds "Reykjavík". */
+static void filter_ignores_accents_like_find(void **state)
+{
+    (void)state;
+    bo_concert_list l;
+    make_list(&l, 30);
+    free(l.items[7].name);
+    l.items[7].name = strdup("Zoë Keating — Cello Loops");
+    assert_non_null(l.items[7].name);
+    size_t view[30];
+    size_t n = ui_list_filter(&l, "zoe", view);
+    assert_int_equal(n, 1);
+    assert_int_equal(view[0], 7);
+    assert_int_equal(ui_list_filter(&l, "ZOE KEATING", view), 1);
+    assert_int_equal(ui_list_filter(&l, "reykjavik", view), 6); /* venues 0, 5, ... 25 */
+    assert_int_equal(ui_list_filter(&l, "bjork night", view), 10);
+    bo_concert_list_clear(&l);
+}
+
 static void the_selected_concert_is_found_again_after_filtering(void **state)
 {
     (void)state;
@@ -124,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_filter_shows_everything_in_order),
         cmocka_unit_test(filter_matches_name_or_venue_case_insensitively),
+        cmocka_unit_test(filter_ignores_accents_like_find),
         cmocka_unit_test(the_selected_concert_is_found_again_after_filtering),
         cmocka_unit_test(scrolling_10000_rows_stays_in_bounds),
     };

@@ -3,8 +3,10 @@
 
 #include "bo_buf.h"
 #include "bo_clock.h"
+#include "bo_text.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,29 +21,24 @@ static void lb_json_str(bo_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     bo_buf_addn(b, "\"", 1);
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (size_t i = 0; i < LOG_FIELD_MAX && p[i]; i++) {
-        unsigned char c = p[i];
+    const char *p = s ? s : "";
+    size_t len = strnlen(p, LOG_FIELD_MAX + 4);
+    for (size_t i = 0; i < LOG_FIELD_MAX && i < len;) {
+        unsigned char c = (unsigned char)p[i];
+        uint32_t cp;
+        size_t n = bo_utf8_step(p + i, len - i, &cp);
         if (c == '"' || c == '\\') {
             char e[2] = { '\\', (char)c };
             bo_buf_addn(b, e, 2);
-        } else if (c < 0x20 || c == 0x7F || c >= 0x80) {
-            if (c >= 0x80) { /* keep well-formed UTF-8 sequences, escape stray bytes */
-                size_t n = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-                size_t k = 1;
-                while (n && k < n && (p[i + k] & 0xC0) == 0x80)
-                    k++;
-                if (n && k == n) {
-                    bo_buf_addn(b, p + i, n);
-                    i += n - 1;
-                    continue;
-                }
-            }
+        } else if (c >= 0x80 && !bo_utf8_bad(cp, n)) { /* a well-formed UTF-8 sequence is kept */
+            bo_buf_addn(b, p + i, n);
+        } else if (c < 0x20 || c >= 0x7F) { /* controls and stray bytes */
             char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
             bo_buf_addn(b, e, 6);
         } else {
-            bo_buf_addn(b, &c, 1);
+            bo_buf_addn(b, p + i, 1);
         }
+        i += n;
     }
     bo_buf_addn(b, "\"", 1);
 }

@@ -24,9 +24,7 @@ char *lookup_fold(lookup_by by, const char *text)
 {
     char *f = by == LOOKUP_BY_EMAIL ? bo_fold_email(text) : bo_fold_name(text);
     if (f && strlen(f) > LOOKUP_TEXT_MAX) {
-        size_t n = LOOKUP_TEXT_MAX;
-        while (n > 0 && ((unsigned char)f[n] & 0xC0) == 0x80) /* back to a character's first byte */
-            n--;
+        size_t n = bo_utf8_cut(f, LOOKUP_TEXT_MAX);
         f[n] = '\0';
         if (by != LOOKUP_BY_EMAIL && n > 0 && f[n - 1] == ' ')
             f[n - 1] = '\0';

@@ -450,7 +450,7 @@ static void log_line_is_one_json_object(void **state)
     (void)state;
     char line[LOG_LINE_MAX];
     log_invocation li = { .request_id = "rid-1", .api_request_id = "api-1", .handler = "purchaseTicket", .method = "POST",
-                          .path = "/tickets\"\n\x01\xff", .status = 503, .duration_ms = 1.5,
+                          .path = "/tickets\"\n\x01\xff\xc3\xa9\xe0\x80\x80", .status = 503, .duration_ms = 1.5,
                           .cold_start = true, .reason = "Could not purchase ticket, please try again",
                           .store_error = "ThrottlingException: slow down" };
     size_t n = log_format_invocation(line, sizeof line, &li, 1764060438123ull);
@@ -465,8 +465,10 @@ static void log_line_is_one_json_object(void **state)
     assert_string_equal(cJSON_GetObjectItem(o, "apiRequestId")->valuestring, "api-1");
     assert_string_equal(cJSON_GetObjectItem(o, "handler")->valuestring, "purchaseTicket");
     assert_string_equal(cJSON_GetObjectItem(o, "method")->valuestring, "POST");
-    /* controls escaped; the stray byte 0xff is escaped as \u00ff, which reads back as U+00FF */
-    assert_string_equal(cJSON_GetObjectItem(o, "path")->valuestring, "/tickets\"\n\x01\xc3\xbf");
+    /* controls escaped; a stray byte (0xff, the overlong E0 80 80) is escaped as \u00XX, which reads back as
+     * U+00XX; the well-formed é is kept */
+    assert_string_equal(cJSON_GetObjectItem(o, "path")->valuestring,
+                        "/tickets\"\n\x01\xc3\xbf\xc3\xa9\xc3\xa0\xc2\x80\xc2\x80");
     assert_int_equal(cJSON_GetObjectItem(o, "status")->valueint, 503);
     assert_true(cJSON_GetObjectItem(o, "durationMs")->valuedouble == 1.5);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(o, "coldStart")));
