@@ -70,8 +70,8 @@ typedef struct cli_args {
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
 } cli_args;
 
-/* Parses argv (GNU getopt_long; options may follow the subcommand). Returns CLI_EXIT_OK, or
- * CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets getopt's state itself. */
+/* Parses argv by the command table (src/cli_cmds.h; GNU getopt_long: options may follow the command).
+ * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets getopt's state itself. */
 int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err);
 
 void cli_usage(FILE *out);                 /* the --help text */
@@ -97,11 +97,6 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
  * it does not fit in cap (out is then ""). */
 bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *code,
                          const char *door, const char *nonce);
-
-/* checkin, checkin undo and stats (src/cli_door.c), run by cli_run on its client. */
-int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err);
-int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err);
-int cli_door_stats(const cli_args *a, api_client *c, FILE *out, FILE *err);
 
 /* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),
  * as text or JSON (--json). A script can use it to decide whether to start the local stack.
