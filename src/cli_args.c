@@ -144,7 +144,7 @@ static int read_options(int argc, char **argv, cli_args *out, unsigned *seen, FI
             return cli_usage_error(err, "option %s needs a value", argv[optind - 1]);
         } else {
             if (optopt > 0 && optopt < OPT_BASE)
-                return cli_usage_error(err, "unknown option -%c", (char[]){ (char)optopt, '\0' });
+                return cli_usage_error(err, "unknown option -%s", (char[]){ (char)optopt, '\0' });
             return cli_usage_error(err, "unknown option %s", argv[optind - 1]);
         }
     }

@@ -1,6 +1,6 @@
 /* The CLI's command table (src/cli_cmds.h) drives --help and the usage errors: every command's usage line
  * is in --help, every command word is named by the unknown-command error, every option a command requires
- * is asked for by name, and every command has its handler. */
+ * is asked for by name, and an unknown short option is echoed as given. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,6 +70,15 @@ static void a_missing_required_option_is_named(void **state)
     assert_string_equal(a.door, "East");
 }
 
+static void an_unknown_short_option_is_echoed(void **state)
+{
+    (void)state;
+    cli_args a;
+    char e[512] = "";
+    assert_int_equal(stub_cli_parse(&a, e, sizeof e, "-x", NULL), CLI_EXIT_USAGE);
+    assert_non_null(strstr(e, "unknown option -x\n"));
+}
+
 static void every_command_has_its_handler(void **state)
 {
     (void)state;
@@ -88,6 +97,7 @@ int main(void)
         cmocka_unit_test(help_has_every_usage_line),
         cmocka_unit_test(unknown_command_names_every_command),
         cmocka_unit_test(a_missing_required_option_is_named),
+        cmocka_unit_test(an_unknown_short_option_is_echoed),
         cmocka_unit_test(every_command_has_its_handler),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
