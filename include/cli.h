@@ -88,8 +88,9 @@ bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *con
  * parsed arguments a; false when it does not fit in cap (out is then ""). */
 bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key);
 
-/* Runs a subcommand (cmd list/show/buy/create/order) and returns the exit code. Results go to out
- * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
+/* Runs the command a->cmd (its handler in the command table, src/cli_cmds.c) on a new api_client and returns
+ * the exit code. Results go to out (a table, or JSON with --json), errors to err as
+ * "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 
 /* The command line that sends a door's scan again with its nonce (every value shell-quoted): it admits the

@@ -129,10 +129,8 @@ static int find_orders(const cli_args *a, api_client *c, const api_order_query *
 {
     api_order_page p;
     api_result res;
-    if (api_find_orders(c, q, &p, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
+    if (api_find_orders(c, q, &p, &res) != API_OK)
+        return cli_report(a, out, err, c, &res);
     int rc = print_page(a, &p, out, err);
     if (after_code && p.n == 0 && rc == CLI_EXIT_OK)
         rc = cli_exit_code(API_ERR_NOT_FOUND);
@@ -155,8 +153,7 @@ static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
             api_order_query q = { .name = a->code };
             return find_orders(a, c, &q, true, out, err);
         }
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
+        return cli_report(a, out, err, c, &res);
     }
     int rc;
     if (a->json) {

@@ -31,10 +31,52 @@ typedef struct cli_option {
     opt_store store;
     size_t off;
     int min, max;   /* STORE_SECONDS */
+    bool (*valid)(const char *v); /* STORE_TEXT: the value's rule, checked once the command is known */
+    const char *bad;              /* the usage error when it fails (one %s: the value) */
 } cli_option;
 
-#define TEXT(n, field, b) { n, true, b, STORE_TEXT, offsetof(cli_args, field), 0, 0 }
-#define FLAG(n, field, b) { n, false, b, STORE_TRUE, offsetof(cli_args, field), 0, 0 }
+static bool sort_valid(const char *v)
+{
+    return strcmp(v, "date") == 0 || strcmp(v, "name") == 0 || strcmp(v, "seats") == 0;
+}
+
+static bool id_valid(const char *v)
+{
+    return v[0] != '\0' && strlen(v) <= BO_ID_MAX;
+}
+
+static bool limit_valid(const char *v)
+{
+    char *end = NULL;
+    long l = strtol(v, &end, 10);
+    return v[0] >= '0' && v[0] <= '9' && *end == '\0' && l >= 1 && l <= 50;
+}
+
+static bool pay_valid(const char *v)
+{
+    return bo_pay_method_parse(v) != BO_PAY_NONE;
+}
+
+static bool currency_valid(const char *v)
+{
+    return bo_valid_currency(v) == NULL;
+}
+
+static bool timezone_valid(const char *v)
+{
+    return bo_valid_timezone(v) == NULL && bo_tz_name_plausible(v);
+}
+
+static bool max_per_order_valid(const char *v)
+{
+    return bo_valid_max_per_order_text(v, NULL) == NULL;
+}
+
+#define TEXT(n, field, b) { n, true, b, STORE_TEXT, offsetof(cli_args, field), 0, 0, NULL, NULL }
+#define FLAG(n, field, b) { n, false, b, STORE_TRUE, offsetof(cli_args, field), 0, 0, NULL, NULL }
+/* A checked value: by the backend's rule where it has one (common/bo_valid*.h), so a refusal comes before
+ * anything is sent. */
+#define CHECKED(n, field, b, rule, msg) { n, true, b, STORE_TEXT, offsetof(cli_args, field), 0, 0, rule, msg }
 
 /* getopt_long reports option i as OPT_BASE + i; -h and -V as themselves. */
 #define OPT_BASE 256
@@ -46,7 +88,7 @@ static const cli_option options[] = {
     FLAG("kiosk", kiosk, -1),
     TEXT("kiosk-pin", flags.kiosk_pin, -1),
     FLAG("inspect", inspect, -1),
-    { "refresh", true, -1, STORE_SECONDS, offsetof(cli_args, flags.refresh_s), 0, 86400 },
+    { "refresh", true, -1, STORE_SECONDS, offsetof(cli_args, flags.refresh_s), 0, 86400, NULL, NULL },
     FLAG("no-color", no_color, -1),
     TEXT("name", name, CLI_OPT_NAME),
     TEXT("email", email, CLI_OPT_EMAIL),
@@ -54,29 +96,33 @@ static const cli_option options[] = {
     TEXT("venue", venue, CLI_OPT_VENUE),
     TEXT("tickets", tickets, CLI_OPT_TICKETS),
     TEXT("price", price, CLI_OPT_PRICE),
-    TEXT("sort", sort, CLI_OPT_SORT),
+    CHECKED("sort", sort, CLI_OPT_SORT, sort_valid, "--sort takes date, name or seats, not '%s'"),
     TEXT("filter", filter, CLI_OPT_FILTER),
-    TEXT("idempotency-key", idem_key, CLI_OPT_IDEM_KEY),
     TEXT("quantity", quantity, CLI_OPT_QUANTITY),
-    { "attendee", true, CLI_OPT_ATTENDEE, STORE_APPEND, offsetof(cli_args, attendees), 0, 0 },
+    { "attendee", true, CLI_OPT_ATTENDEE, STORE_APPEND, offsetof(cli_args, attendees), 0, 0, NULL, NULL },
     TEXT("pay", pay, CLI_OPT_PAY),
     TEXT("tendered", tendered, CLI_OPT_TENDERED),
-    TEXT("currency", currency, CLI_OPT_CURRENCY),
-    TEXT("timezone", timezone, CLI_OPT_TIMEZONE),
-    TEXT("max-per-order", max_per_order, CLI_OPT_MAX_PER_ORDER),
+    CHECKED("currency", currency, CLI_OPT_CURRENCY, currency_valid,
+            "--currency takes an ISO 4217 code such as EUR, not '%s'"),
+    CHECKED("timezone", timezone, CLI_OPT_TIMEZONE, timezone_valid,
+            "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'"),
+    CHECKED("max-per-order", max_per_order, CLI_OPT_MAX_PER_ORDER, max_per_order_valid,
+            "--max-per-order takes a number 1..49, not '%s'"),
     TEXT("code", code, CLI_OPT_CODE),
-    TEXT("concert", concert, CLI_OPT_CONCERT),
-    TEXT("limit", limit, CLI_OPT_LIMIT),
+    CHECKED("concert", concert, CLI_OPT_CONCERT, id_valid, "--concert: '%s' is not a concert ID"),
+    CHECKED("limit", limit, CLI_OPT_LIMIT, limit_valid, "--limit takes a number 1..50, not '%s'"),
     TEXT("cursor", cursor, CLI_OPT_CURSOR),
     TEXT("reason", reason, CLI_OPT_REASON),
-    TEXT("method", method, CLI_OPT_METHOD),
+    CHECKED("method", method, CLI_OPT_METHOD, pay_valid, "--method takes cash, card or comp, not '%s'"),
+    CHECKED("idempotency-key", idem_key, CLI_OPT_IDEM_KEY, api_idempotency_key_valid,
+            "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'"),
     FLAG("past", past, CLI_OPT_PAST),
-    { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600 },
+    { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
     TEXT("door", door, -1),
     TEXT("door-name", door_name, -1),
     TEXT("nonce", nonce, -1),
-    { "help", false, -1, STORE_HELP, 0, 0, 0 },
-    { "version", false, -1, STORE_VERSION, 0, 0, 0 },
+    { "help", false, -1, STORE_HELP, 0, 0, 0, NULL, NULL },
+    { "version", false, -1, STORE_VERSION, 0, 0, 0, NULL, NULL },
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
@@ -264,37 +310,20 @@ static int check_mode(const cli_args *out, FILE *err)
     return CLI_EXIT_OK;
 }
 
-/* The values of the commands' options, by the backend's rules where it has one (common/bo_valid*.c), so a
- * refusal comes before anything is sent. */
+/* The command's ID, its own rule (order: quantity, payment, attendees), then each checked option's value in
+ * the option table's order. */
 static int check_values(const cli_command *cmd, const cli_args *out, unsigned seen, FILE *err)
 {
-    if (out->sort != NULL && strcmp(out->sort, "date") != 0 && strcmp(out->sort, "name") != 0
-        && strcmp(out->sort, "seats") != 0)
-        return cli_usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
-    if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
+    if (out->id != NULL && !id_valid(out->id))
         return cli_usage_error(err, cmd->bad_id, out->id);
-    if (out->concert != NULL && (out->concert[0] == '\0' || strlen(out->concert) > BO_ID_MAX))
-        return cli_usage_error(err, "--concert: '%s' is not a concert ID", out->concert);
-    if (out->limit != NULL) {
-        char *end = NULL;
-        long l = strtol(out->limit, &end, 10);
-        if (out->limit[0] < '0' || out->limit[0] > '9' || *end != '\0' || l < 1 || l > 50)
-            return cli_usage_error(err, "--limit takes a number 1..50, not '%s'", out->limit);
-    }
-    if (out->method != NULL && bo_pay_method_parse(out->method) == BO_PAY_NONE)
-        return cli_usage_error(err, "--method takes cash, card or comp, not '%s'", out->method);
-    if (out->currency != NULL && bo_valid_currency(out->currency) != NULL)
-        return cli_usage_error(err, "--currency takes an ISO 4217 code such as EUR, not '%s'", out->currency);
-    if (out->timezone != NULL && (bo_valid_timezone(out->timezone) != NULL || !bo_tz_name_plausible(out->timezone)))
-        return cli_usage_error(err, "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'", out->timezone);
-    if (out->max_per_order != NULL && bo_valid_max_per_order_text(out->max_per_order, NULL) != NULL)
-        return cli_usage_error(err, "--max-per-order takes a number 1..49, not '%s'", out->max_per_order);
     int rc = cmd->check_values != NULL ? cmd->check_values(out, seen, err) : CLI_EXIT_OK;
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (out->idem_key != NULL && !api_idempotency_key_valid(out->idem_key))
-        return cli_usage_error(err, "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'",
-                               out->idem_key);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const char *v = options[i].valid != NULL ? *(const char *const *)((const char *)out + options[i].off) : NULL;
+        if (v != NULL && !options[i].valid(v))
+            return cli_usage_error(err, options[i].bad, v);
+    }
     return CLI_EXIT_OK;
 }
 

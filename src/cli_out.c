@@ -140,6 +140,12 @@ void cli_print_error(const cli_args *a, FILE *out, FILE *err, const api_client *
     }
 }
 
+int cli_report(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res)
+{
+    cli_print_error(a, out, err, c, res);
+    return cli_exit_code(res->status);
+}
+
 /* The concert as JSON, in the API's own shape (price an exact number, texts exactly as the API gave them:
  * print_json escapes what a terminal would act on). A damaged record carries
  * "problems" (what is wrong), its exact id, and null for a value the client could not read. NULL on OOM. */
@@ -350,10 +356,9 @@ static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con
     }
 }
 
-/* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
 /* Prints an order (text or --json) with its concert's time zone and name when the concert can be read;
- * without them when it cannot (best effort: the order is what matters). */
-/* extra (owned; may be NULL) goes into the JSON as "name". */
+ * without them when it cannot (best effort: the order is what matters). extra (owned; may be NULL) goes
+ * into the JSON as "name". */
 int cli_print_order_with(const cli_args *a, api_client *c, const bo_order *o, const char *name, cJSON *extra, FILE *out,
                        FILE *err)
 {

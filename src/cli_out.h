@@ -16,6 +16,8 @@
 void cli_print_hint(FILE *err, config_hint_kind kind, char *hint, size_t cap);
 /* "boxoffice: <message> (HTTP <status>)" on err; with --json also {"error","status","exitCode"} on out. */
 void cli_print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res);
+/* cli_print_error, then the exit code of res (cli_exit_code). */
+int cli_report(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res);
 /* Prints j (terminal-safe) and frees it. CLI_EXIT_OK, or CLI_EXIT_API when j is NULL (OOM). */
 int cli_print_json(FILE *out, FILE *err, cJSON *j);
 /* The order (with its concert when con is not NULL) in the API's shape; NULL on OOM. Caller frees. */

@@ -194,10 +194,8 @@ int cli_sale_list(const cli_args *a, api_client *c, const api_config *api, FILE 
     (void)api;
     bo_concert_list l;
     api_result res;
-    if (api_list_concerts(c, &l, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
+    if (api_list_concerts(c, &l, &res) != API_OK)
+        return cli_report(a, out, err, c, &res);
     bo_sort by = BO_SORT_DATE;
     if (a->sort != NULL && strcmp(a->sort, "name") == 0)
         by = BO_SORT_NAME;
@@ -214,10 +212,8 @@ int cli_sale_show(const cli_args *a, api_client *c, const api_config *api, FILE 
     (void)api;
     bo_concert con;
     api_result res;
-    if (api_get_concert(c, a->id, &con, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
+    if (api_get_concert(c, a->id, &con, &res) != API_OK)
+        return cli_report(a, out, err, c, &res);
     int rc = CLI_EXIT_OK;
     if (a->json)
         rc = cli_print_json(out, err, cli_concert_json(&con));
@@ -290,8 +286,7 @@ static int refuse_damaged(const cli_args *a, api_client *c, FILE *out, FILE *err
         case API_ERR_TIMEOUT: case API_ERR_PROTOCOL:
             return CLI_EXIT_OK;
         default:
-            cli_print_error(a, out, err, c, &res);
-            return cli_exit_code(res.status);
+            return cli_report(a, out, err, c, &res);
         }
     }
     int rc = CLI_EXIT_OK;
@@ -336,8 +331,7 @@ int cli_sale_buy(const cli_args *a, api_client *c, const api_config *api, FILE *
     if (api_purchase_key(c, a->id, a->name, a->email, key, &t, &res) != API_OK) {
         if (res.unconfirmed)
             return print_unconfirmed(a, key, out, err, c, &res);
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
+        return cli_report(a, out, err, c, &res);
     }
     /* the receipt names the concert: best effort, the sale stands either way */
     bo_concert con;
@@ -379,7 +373,7 @@ int cli_sale_buy(const cli_args *a, api_client *c, const api_config *api, FILE *
     return rc;
 }
 
-
+/* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
 int cli_sale_order(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
     bool operator_key = api->api_key != NULL && api->api_key[0] != '\0';
@@ -425,8 +419,7 @@ int cli_sale_order(const cli_args *a, api_client *c, const api_config *api, FILE
     if (api_create_order(c, &in, key, &o, &res) != API_OK) {
         if (res.unconfirmed)
             return print_unconfirmed(a, key, out, err, c, &res);
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
+        return cli_report(a, out, err, c, &res);
     }
     int rc = cli_print_order_with(a, c, &o, NULL, NULL, out, err); /* the concert is read best effort: the sale stands */
     bo_order_clear(&o);
@@ -438,10 +431,8 @@ int cli_sale_order_show(const cli_args *a, api_client *c, const api_config *api,
     (void)api;
     bo_order o;
     api_result res;
-    if (api_get_order(c, a->id, &o, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
+    if (api_get_order(c, a->id, &o, &res) != API_OK)
+        return cli_report(a, out, err, c, &res);
     int rc = cli_print_order_with(a, c, &o, NULL, NULL, out, err);
     bo_order_clear(&o);
     return rc;
