@@ -1,7 +1,8 @@
 #ifndef CLI_H
 #define CLI_H
-/* The command line: option parsing (for the UI and the scriptable subcommands) and the subcommands
- * list / show / buy / create, on the same api_client as the UI. Output goes to the given streams only. */
+/* The command line: option parsing (for the UI and the scriptable commands) and the commands (list, show,
+ * buy, create, order, find, refund, checkin, stats: their table is src/cli_cmds.c), on the same api_client
+ * as the UI. Output goes to the given streams only. */
 #include <stdbool.h>
 #include <stdio.h>
 #include "api.h"
