@@ -47,9 +47,7 @@ static bool id_valid(const char *v)
 
 static bool limit_valid(const char *v)
 {
-    char *end = NULL;
-    long l = strtol(v, &end, 10);
-    return v[0] >= '0' && v[0] <= '9' && *end == '\0' && l >= 1 && l <= 50;
+    return cli_number_in(v, 1, 50, NULL);
 }
 
 static bool pay_valid(const char *v)
@@ -142,9 +140,9 @@ static int store_option(const cli_option *o, const char *arg, cli_args *out, uns
     case STORE_TEXT: *(const char **)field = arg; break;
     case STORE_TRUE: *(bool *)field = true; break;
     case STORE_SECONDS: {
-        char *end = NULL, fmt[96];
-        long v = strtol(arg, &end, 10);
-        if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || v < o->min || v > o->max) {
+        char fmt[96];
+        long v = 0;
+        if (!cli_number_in(arg, o->min, o->max, &v)) {
             snprintf(fmt, sizeof fmt, "--%s needs a number of seconds %d..%d, not '%%s'", o->name, o->min, o->max);
             return cli_usage_error(err, fmt, arg);
         }
@@ -156,8 +154,8 @@ static int store_option(const cli_option *o, const char *arg, cli_args *out, uns
             return cli_usage_error(err, "--attendee: at most 100 names%s", "");
         out->attendees[out->n_attendees++] = arg;
         break;
-    case STORE_HELP: out->cmd = CLI_CMD_HELP; break;
-    case STORE_VERSION: out->cmd = out->cmd == CLI_CMD_HELP ? CLI_CMD_HELP : CLI_CMD_VERSION; break;
+    case STORE_HELP: /* reported by getopt as -h and -V (read_options) */
+    case STORE_VERSION: break;
     }
     if (o->bit >= 0)
         *seen |= 1u << o->bit;
@@ -183,7 +181,7 @@ static int read_options(int argc, char **argv, cli_args *out, unsigned *seen, FI
             if ((rc = store_option(&options[opt - OPT_BASE], optarg, out, seen, err)) != CLI_EXIT_OK)
                 return rc;
         } else if (opt == 'h' || opt == 'V') {
-            store_option(&options[N_OPTIONS - (opt == 'h' ? 2 : 1)], NULL, out, seen, err);
+            out->cmd = opt == 'h' || out->cmd == CLI_CMD_HELP ? CLI_CMD_HELP : CLI_CMD_VERSION;
         } else if (opt == ':') {
             if (optopt >= OPT_BASE)
                 return cli_usage_error(err, "option --%s needs a value", options[optopt - OPT_BASE].name);

@@ -17,6 +17,17 @@ int cli_usage_error(FILE *err, const char *fmt, const char *arg)
     return CLI_EXIT_USAGE;
 }
 
+bool cli_number_in(const char *v, long min, long max, long *value)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || n < min || n > max)
+        return false;
+    if (value != NULL)
+        *value = n;
+    return true;
+}
+
 /* find: exactly one of --email, --name, --code; --code is a lookup, not a page of orders. */
 static int check_find_opts(const cli_args *a, unsigned seen, FILE *err)
 {
@@ -32,9 +43,8 @@ static int check_find_opts(const cli_args *a, unsigned seen, FILE *err)
 static int check_order_values(const cli_args *a, unsigned seen, FILE *err)
 {
     (void)seen;
-    char *end = NULL;
-    long q = strtol(a->quantity, &end, 10);
-    if (a->quantity[0] < '0' || a->quantity[0] > '9' || *end != '\0' || q < 1 || q > BO_ORDER_TICKETS_MAX)
+    long q = 0;
+    if (!cli_number_in(a->quantity, 1, BO_ORDER_TICKETS_MAX, &q))
         return cli_usage_error(err, "--quantity needs a number of tickets 1..100, not '%s'", a->quantity);
     if (a->pay != NULL && bo_pay_method_parse(a->pay) == BO_PAY_NONE)
         return cli_usage_error(err, "--pay takes cash, card or comp, not '%s'", a->pay);

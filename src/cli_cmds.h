@@ -52,6 +52,9 @@ const cli_command *cli_command_for(cli_cmd cmd);
 /* Writes "boxoffice: " fmt (one %s: arg, sanitised) and the --help hint to err; returns CLI_EXIT_USAGE. */
 int cli_usage_error(FILE *err, const char *fmt, const char *arg);
 
+/* True when v is a whole number min..max in decimal digits (no sign, no space); *value gets it (may be NULL). */
+bool cli_number_in(const char *v, long min, long max, long *value);
+
 /* The handlers (cli_sale.c). */
 cli_handler cli_sale_list, cli_sale_show, cli_sale_buy, cli_sale_create, cli_sale_order, cli_sale_order_show;
 /* cli_aftersale.c */
