@@ -1,7 +1,7 @@
 #ifndef CLI_H
 #define CLI_H
 /* The command line: option parsing (for the UI and the scriptable commands) and the commands (list, show,
- * buy, create, order, find, refund, checkin, stats: their table is src/cli_cmds.c), on the same api_client
+ * buy, create, order, find, refund, checkin, stats: their table is src/cli_table.c), on the same api_client
  * as the UI. Output goes to the given streams only. */
 #include <stdbool.h>
 #include <stdio.h>
@@ -71,7 +71,7 @@ typedef struct cli_args {
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
 } cli_args;
 
-/* Parses argv by the command table (src/cli_cmds.h; GNU getopt_long: options may follow the command).
+/* Parses argv by the command table (src/cli_table.c; GNU getopt_long: options may follow the command).
  * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets getopt's state itself. */
 int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err);
 
@@ -89,7 +89,7 @@ bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *con
  * parsed arguments a; false when it does not fit in cap (out is then ""). */
 bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key);
 
-/* Runs the command a->cmd (its handler in the command table, src/cli_cmds.c) on a new api_client and returns
+/* Runs the command a->cmd (its handler in the command table, src/cli_table.c) on a new api_client and returns
  * the exit code. Results go to out (a table, or JSON with --json), errors to err as
  * "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);

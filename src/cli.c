@@ -1,10 +1,10 @@
-/* The CLI's dispatcher: runs a parsed command through the command table (cli_cmds.h), and "boxoffice
+/* The CLI's dispatcher: runs a parsed command through the command table (cli_table.h), and "boxoffice
  * config" (see cli.h). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "cli.h"
-#include "cli_cmds.h"
+#include "cli_table.h"
 #include "cli_out.h"
 
 static const char *source_token(config_source s)

@@ -1,6 +1,6 @@
 /* The after-sale commands of the CLI: find (orders by e-mail or name prefix, a ticket by its code) and
  * refund (with an Idempotency-Key; an unconfirmed refund prints the command that checks it). Output
- * helpers and exit codes are cli_out.h's; run from the command table (cli_cmds.h). Operator key required
+ * helpers and exit codes are cli_out.h's; run from the command table (cli_table.h). Operator key required
  * (the API checks it). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>

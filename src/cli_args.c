@@ -1,5 +1,5 @@
 /* Command-line parsing and the --help text (see cli.h), driven by the option table below and the
- * command table (cli_cmds.h). */
+ * command table (cli_table.h). */
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include "bo_valid.h"
 #include "bo_valid_order.h"
 #include "cli.h"
-#include "cli_cmds.h"
+#include "cli_table.h"
 
 /* How an option's value is stored in cli_args (at .off). */
 typedef enum opt_store {

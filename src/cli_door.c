@@ -1,6 +1,6 @@
 /* The door's subcommands: checkin (one scan, a verdict and an exit code that tells admitted, refused and
  * cannot verify apart), checkin undo (an operator's correction) and stats (the concert's counts).
- * Run from the command table (cli_cmds.h). */
+ * Run from the command table (cli_table.h). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
-/* The commands on concerts and orders: list, show, buy, create, order, order show (run from the command
- * table, cli_cmds.h), and the command lines that resend an unconfirmed sale (cli.h). */
+/* The commands on concerts and orders: list, show, buy, create, order, order show (their handlers in
+ * cli_cmds.h, run from the command table cli_table.h), and the command lines that resend an unconfirmed
+ * sale (cli.h). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>

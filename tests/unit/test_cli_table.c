@@ -1,4 +1,4 @@
-/* The CLI's command table (src/cli_cmds.h) drives --help and the usage errors: every command's usage line
+/* The CLI's command table (src/cli_table.h) drives --help and the usage errors: every command's usage line
  * is in --help, every command word is named by the unknown-command error, every option a command requires
  * is asked for by name, and an unknown short option is echoed as given. */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/cli_cmds.h"
+#include "../../src/cli_table.h"
 #include "cli.h"
 #include "stub_fixture.h"
 

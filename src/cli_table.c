@@ -1,11 +1,11 @@
-/* The CLI's command table and its usage errors (see cli_cmds.h). */
+/* The CLI's command table and its usage errors (see cli_table.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid_order.h"
-#include "cli_cmds.h"
+#include "cli_table.h"
 
 int cli_usage_error(FILE *err, const char *fmt, const char *arg)
 {
