@@ -72,7 +72,8 @@ typedef struct cli_args {
 } cli_args;
 
 /* Parses argv by the command table (src/cli_table.c; GNU getopt_long: options may follow the command).
- * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets getopt's state itself. */
+ * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets
+ * getopt's state itself. */
 int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err);
 
 void cli_usage(FILE *out);                 /* the --help text */
