@@ -1,7 +1,8 @@
 #ifndef CLI_H
 #define CLI_H
-/* The command line: option parsing (for the UI and the scriptable subcommands) and the subcommands
- * list / show / buy / create, on the same api_client as the UI. Output goes to the given streams only. */
+/* The command line: option parsing (for the UI and the scriptable commands) and the commands (list, show,
+ * buy, create, order, find, refund, checkin, stats: their table is src/cli_table.c), on the same api_client
+ * as the UI. Output goes to the given streams only. */
 #include <stdbool.h>
 #include <stdio.h>
 #include "api.h"
@@ -70,8 +71,9 @@ typedef struct cli_args {
     config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
 } cli_args;
 
-/* Parses argv (GNU getopt_long; options may follow the subcommand). Returns CLI_EXIT_OK, or
- * CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets getopt's state itself. */
+/* Parses argv by the command table (src/cli_table.c; GNU getopt_long: options may follow the command).
+ * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after writing a one-line reason and a hint to err. Resets
+ * getopt's state itself. */
 int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err);
 
 void cli_usage(FILE *out);                 /* the --help text */
@@ -88,8 +90,9 @@ bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *con
  * parsed arguments a; false when it does not fit in cap (out is then ""). */
 bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key);
 
-/* Runs a subcommand (cmd list/show/buy/create/order) and returns the exit code. Results go to out
- * (a table, or JSON with --json), errors to err as "boxoffice: <message> (HTTP <status>)". */
+/* Runs the command a->cmd (its handler in the command table, src/cli_table.c) on a new api_client and returns
+ * the exit code. Results go to out (a table, or JSON with --json), errors to err as
+ * "boxoffice: <message> (HTTP <status>)". */
 int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 
 /* The command line that sends a door's scan again with its nonce (every value shell-quoted): it admits the
@@ -97,11 +100,6 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
  * it does not fit in cap (out is then ""). */
 bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *code,
                          const char *door, const char *nonce);
-
-/* checkin, checkin undo and stats (src/cli_door.c), run by cli_run on its client. */
-int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err);
-int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err);
-int cli_door_stats(const cli_args *a, api_client *c, FILE *out, FILE *err);
 
 /* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),
  * as text or JSON (--json). A script can use it to decide whether to start the local stack.

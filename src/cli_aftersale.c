@@ -1,6 +1,7 @@
 /* The after-sale commands of the CLI: find (orders by e-mail or name prefix, a ticket by its code) and
  * refund (with an Idempotency-Key; an unconfirmed refund prints the command that checks it). Output
- * helpers and exit codes are cli.c's (cli_internal.h). Operator key required (the API checks it). */
+ * helpers and exit codes are cli_out.h's; run from the command table (cli_table.h). Operator key required
+ * (the API checks it). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "cli.h"
-#include "cli_internal.h"
+#include "cli_cmds.h"
+#include "cli_out.h"
 
 #define REFUND_COMMAND_MAX 8192
 
@@ -127,10 +129,8 @@ static int find_orders(const cli_args *a, api_client *c, const api_order_query *
 {
     api_order_page p;
     api_result res;
-    if (api_find_orders(c, q, &p, &res) != API_OK) {
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
-    }
+    if (api_find_orders(c, q, &p, &res) != API_OK)
+        return cli_report(a, out, err, c, &res);
     int rc = print_page(a, &p, out, err);
     if (after_code && p.n == 0 && rc == CLI_EXIT_OK)
         rc = cli_exit_code(API_ERR_NOT_FOUND);
@@ -153,8 +153,7 @@ static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
             api_order_query q = { .name = a->code };
             return find_orders(a, c, &q, true, out, err);
         }
-        cli_print_error(a, out, err, c, &res);
-        return cli_exit_code(res.status);
+        return cli_report(a, out, err, c, &res);
     }
     int rc;
     if (a->json) {
@@ -176,8 +175,9 @@ static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
     return rc;
 }
 
-int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err)
+int cli_aftersale_find(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
+    (void)api;
     if (a->code != NULL)
         return find_code(a, c, out, err);
     api_order_query q = { .email = a->email, .name = a->name, .concert_id = a->concert,
@@ -307,8 +307,9 @@ static int refund_made(const cli_args *a, api_client *c, const bo_order *o, cons
     return cli_print_order_with(a, c, o, "refund", j, out, err);
 }
 
-int cli_cmd_refund(const cli_args *a, api_client *c, FILE *out, FILE *err)
+int cli_aftersale_refund(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
+    (void)api;
     const char *msg = bo_valid_text("reason", a->reason);
     char ids_buf[4096], key[API_IDEM_KEY_MAX + 1];
     const char *ids[BO_ORDER_TICKETS_MAX];

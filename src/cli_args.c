@@ -1,86 +1,335 @@
-/* Command-line parsing and the --help text (see cli.h). */
+/* Command-line parsing and the --help text (see cli.h), driven by the option table below and the
+ * command table (cli_table.h). */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_door.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "bo_valid_order.h"
-#include "api_door.h"
 #include "cli.h"
+#include "cli_table.h"
 
-enum {
-    OPT_API_URL = 256, OPT_API_KEY, OPT_JSON, OPT_KIOSK, OPT_KIOSK_PIN, OPT_INSPECT, OPT_REFRESH,
-    OPT_NO_COLOR, OPT_NAME, OPT_EMAIL, OPT_DATE, OPT_VENUE, OPT_TICKETS, OPT_PRICE, OPT_SORT, OPT_FILTER,
-    OPT_IDEM_KEY, OPT_QUANTITY, OPT_ATTENDEE, OPT_PAY, OPT_TENDERED, OPT_CURRENCY, OPT_TIMEZONE,
-    OPT_MAX_PER_ORDER, OPT_CODE, OPT_CONCERT, OPT_LIMIT, OPT_CURSOR, OPT_REASON, OPT_METHOD, OPT_PAST,
-    OPT_TIMEOUT, OPT_DOOR, OPT_DOOR_NAME, OPT_NONCE
-};
-#define OPT_SUB_LAST OPT_PAST /* the options of subcommands: OPT_NAME..OPT_SUB_LAST */
+/* How an option's value is stored in cli_args (at .off). */
+typedef enum opt_store {
+    STORE_TEXT,     /* const char *: the argument itself (borrowed from argv) */
+    STORE_TRUE,     /* bool: set */
+    STORE_SECONDS,  /* int: a whole number of seconds .min..max */
+    STORE_APPEND,   /* attendees[]: one more, at most BO_ORDER_TICKETS_MAX */
+    STORE_HELP,
+    STORE_VERSION
+} opt_store;
 
-static const struct option long_opts[] = {
-    { "api-url", required_argument, NULL, OPT_API_URL },
-    { "api-key", required_argument, NULL, OPT_API_KEY },
-    { "json", no_argument, NULL, OPT_JSON },
-    { "kiosk", no_argument, NULL, OPT_KIOSK },
-    { "kiosk-pin", required_argument, NULL, OPT_KIOSK_PIN },
-    { "inspect", no_argument, NULL, OPT_INSPECT },
-    { "refresh", required_argument, NULL, OPT_REFRESH },
-    { "no-color", no_argument, NULL, OPT_NO_COLOR },
-    { "name", required_argument, NULL, OPT_NAME },
-    { "email", required_argument, NULL, OPT_EMAIL },
-    { "date", required_argument, NULL, OPT_DATE },
-    { "venue", required_argument, NULL, OPT_VENUE },
-    { "tickets", required_argument, NULL, OPT_TICKETS },
-    { "price", required_argument, NULL, OPT_PRICE },
-    { "sort", required_argument, NULL, OPT_SORT },
-    { "filter", required_argument, NULL, OPT_FILTER },
-    { "idempotency-key", required_argument, NULL, OPT_IDEM_KEY },
-    { "quantity", required_argument, NULL, OPT_QUANTITY },
-    { "attendee", required_argument, NULL, OPT_ATTENDEE },
-    { "pay", required_argument, NULL, OPT_PAY },
-    { "tendered", required_argument, NULL, OPT_TENDERED },
-    { "currency", required_argument, NULL, OPT_CURRENCY },
-    { "timezone", required_argument, NULL, OPT_TIMEZONE },
-    { "max-per-order", required_argument, NULL, OPT_MAX_PER_ORDER },
-    { "code", required_argument, NULL, OPT_CODE },
-    { "concert", required_argument, NULL, OPT_CONCERT },
-    { "limit", required_argument, NULL, OPT_LIMIT },
-    { "cursor", required_argument, NULL, OPT_CURSOR },
-    { "reason", required_argument, NULL, OPT_REASON },
-    { "method", required_argument, NULL, OPT_METHOD },
-    { "past", no_argument, NULL, OPT_PAST },
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },
-    { "door", required_argument, NULL, OPT_DOOR },
-    { "door-name", required_argument, NULL, OPT_DOOR_NAME },
-    { "nonce", required_argument, NULL, OPT_NONCE },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 }
+typedef struct cli_option {
+    const char *name;
+    bool value;     /* takes a value */
+    int bit;        /* enum cli_opt_bit for an option of a command; -1 for a global one */
+    opt_store store;
+    size_t off;
+    int min, max;   /* STORE_SECONDS */
+    bool (*valid)(const char *v); /* STORE_TEXT: the value's rule, checked once the command is known */
+    const char *bad;              /* the usage error when it fails (one %s: the value) */
+} cli_option;
+
+static bool sort_valid(const char *v)
+{
+    return strcmp(v, "date") == 0 || strcmp(v, "name") == 0 || strcmp(v, "seats") == 0;
+}
+
+static bool id_valid(const char *v)
+{
+    return v[0] != '\0' && strlen(v) <= BO_ID_MAX;
+}
+
+static bool limit_valid(const char *v)
+{
+    return cli_number_in(v, 1, 50, NULL);
+}
+
+static bool pay_valid(const char *v)
+{
+    return bo_pay_method_parse(v) != BO_PAY_NONE;
+}
+
+static bool currency_valid(const char *v)
+{
+    return bo_valid_currency(v) == NULL;
+}
+
+static bool timezone_valid(const char *v)
+{
+    return bo_valid_timezone(v) == NULL && bo_tz_name_plausible(v);
+}
+
+static bool max_per_order_valid(const char *v)
+{
+    return bo_valid_max_per_order_text(v, NULL) == NULL;
+}
+
+#define TEXT(n, field, b) { n, true, b, STORE_TEXT, offsetof(cli_args, field), 0, 0, NULL, NULL }
+#define FLAG(n, field, b) { n, false, b, STORE_TRUE, offsetof(cli_args, field), 0, 0, NULL, NULL }
+/* A checked value: by the backend's rule where it has one (common/bo_valid*.h), so a refusal comes before
+ * anything is sent. */
+#define CHECKED(n, field, b, rule, msg) { n, true, b, STORE_TEXT, offsetof(cli_args, field), 0, 0, rule, msg }
+
+/* getopt_long reports option i as OPT_BASE + i; -h and -V as themselves. */
+#define OPT_BASE 256
+
+static const cli_option options[] = {
+    TEXT("api-url", flags.api_url, -1),
+    TEXT("api-key", flags.api_key, -1),
+    FLAG("json", json, -1),
+    FLAG("kiosk", kiosk, -1),
+    TEXT("kiosk-pin", flags.kiosk_pin, -1),
+    FLAG("inspect", inspect, -1),
+    { "refresh", true, -1, STORE_SECONDS, offsetof(cli_args, flags.refresh_s), 0, 86400, NULL, NULL },
+    FLAG("no-color", no_color, -1),
+    TEXT("name", name, CLI_OPT_NAME),
+    TEXT("email", email, CLI_OPT_EMAIL),
+    TEXT("date", date, CLI_OPT_DATE),
+    TEXT("venue", venue, CLI_OPT_VENUE),
+    TEXT("tickets", tickets, CLI_OPT_TICKETS),
+    TEXT("price", price, CLI_OPT_PRICE),
+    CHECKED("sort", sort, CLI_OPT_SORT, sort_valid, "--sort takes date, name or seats, not '%s'"),
+    TEXT("filter", filter, CLI_OPT_FILTER),
+    TEXT("quantity", quantity, CLI_OPT_QUANTITY),
+    { "attendee", true, CLI_OPT_ATTENDEE, STORE_APPEND, offsetof(cli_args, attendees), 0, 0, NULL, NULL },
+    TEXT("pay", pay, CLI_OPT_PAY),
+    TEXT("tendered", tendered, CLI_OPT_TENDERED),
+    CHECKED("currency", currency, CLI_OPT_CURRENCY, currency_valid,
+            "--currency takes an ISO 4217 code such as EUR, not '%s'"),
+    CHECKED("timezone", timezone, CLI_OPT_TIMEZONE, timezone_valid,
+            "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'"),
+    CHECKED("max-per-order", max_per_order, CLI_OPT_MAX_PER_ORDER, max_per_order_valid,
+            "--max-per-order takes a number 1..49, not '%s'"),
+    TEXT("code", code, CLI_OPT_CODE),
+    CHECKED("concert", concert, CLI_OPT_CONCERT, id_valid, "--concert: '%s' is not a concert ID"),
+    CHECKED("limit", limit, CLI_OPT_LIMIT, limit_valid, "--limit takes a number 1..50, not '%s'"),
+    TEXT("cursor", cursor, CLI_OPT_CURSOR),
+    TEXT("reason", reason, CLI_OPT_REASON),
+    CHECKED("method", method, CLI_OPT_METHOD, pay_valid, "--method takes cash, card or comp, not '%s'"),
+    CHECKED("idempotency-key", idem_key, CLI_OPT_IDEM_KEY, api_idempotency_key_valid,
+            "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'"),
+    FLAG("past", past, CLI_OPT_PAST),
+    { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
+    TEXT("door", door, -1),
+    TEXT("door-name", door_name, -1),
+    TEXT("nonce", nonce, -1),
+    { "help", false, -1, STORE_HELP, 0, 0, 0, NULL, NULL },
+    { "version", false, -1, STORE_VERSION, 0, 0, 0, NULL, NULL },
 };
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+static const char *bit_name(int bit)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (options[i].bit == bit)
+            return options[i].name;
+    return "?";
+}
+
+/* Stores one option's value; *seen gets its bit. CLI_EXIT_USAGE (reason written) for a bad value. */
+static int store_option(const cli_option *o, const char *arg, cli_args *out, unsigned *seen, FILE *err)
+{
+    char *field = (char *)out + o->off;
+    switch (o->store) {
+    case STORE_TEXT: *(const char **)field = arg; break;
+    case STORE_TRUE: *(bool *)field = true; break;
+    case STORE_SECONDS: {
+        char fmt[96];
+        long v = 0;
+        if (!cli_number_in(arg, o->min, o->max, &v)) {
+            snprintf(fmt, sizeof fmt, "--%s needs a number of seconds %d..%d, not '%%s'", o->name, o->min, o->max);
+            return cli_usage_error(err, fmt, arg);
+        }
+        *(int *)field = (int)v;
+        break;
+    }
+    case STORE_APPEND:
+        if (out->n_attendees >= BO_ORDER_TICKETS_MAX)
+            return cli_usage_error(err, "--attendee: at most 100 names%s", "");
+        out->attendees[out->n_attendees++] = arg;
+        break;
+    case STORE_HELP: /* reported by getopt as -h and -V (read_options) */
+    case STORE_VERSION: break;
+    }
+    if (o->bit >= 0)
+        *seen |= 1u << o->bit;
+    return CLI_EXIT_OK;
+}
+
+/* Reads every option (GNU getopt_long: they may follow the command). out->cmd is CLI_CMD_HELP or
+ * CLI_CMD_VERSION when asked for. */
+static int read_options(int argc, char **argv, cli_args *out, unsigned *seen, FILE *err)
+{
+    struct option long_opts[N_OPTIONS + 1];
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        long_opts[i] = (struct option){ options[i].name, options[i].value ? required_argument : no_argument, NULL,
+                                        options[i].store == STORE_HELP      ? 'h'
+                                        : options[i].store == STORE_VERSION ? 'V'
+                                                                            : OPT_BASE + (int)i };
+    long_opts[N_OPTIONS] = (struct option){ NULL, 0, NULL, 0 };
+    int opt, rc;
+    optind = 0; /* GNU: full re-initialisation, so this can be called more than once */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
+        if (opt >= OPT_BASE) {
+            if ((rc = store_option(&options[opt - OPT_BASE], optarg, out, seen, err)) != CLI_EXIT_OK)
+                return rc;
+        } else if (opt == 'h' || opt == 'V') {
+            out->cmd = opt == 'h' || out->cmd == CLI_CMD_HELP ? CLI_CMD_HELP : CLI_CMD_VERSION;
+        } else if (opt == ':') {
+            if (optopt >= OPT_BASE)
+                return cli_usage_error(err, "option --%s needs a value", options[optopt - OPT_BASE].name);
+            return cli_usage_error(err, "option %s needs a value", argv[optind - 1]);
+        } else {
+            if (optopt > 0 && optopt < OPT_BASE)
+                return cli_usage_error(err, "unknown option -%s", (char[]){ (char)optopt, '\0' });
+            return cli_usage_error(err, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The table entry named by the positional arguments: an entry with a second word first. */
+static const cli_command *find_command(int npos, char **pos)
+{
+    const cli_command *plain = NULL;
+    for (size_t i = 0; i < cli_commands_count; i++) {
+        const cli_command *c = &cli_commands[i];
+        if (npos == 0 ? c->name != NULL : c->name == NULL || strcmp(c->name, pos[0]) != 0)
+            continue;
+        if (c->word == NULL && plain == NULL)
+            plain = c;
+        else if (c->word != NULL && npos >= 2 && strcmp(pos[1], c->word) == 0)
+            return c;
+    }
+    return plain;
+}
+
+/* "unknown command 'X' (commands: list, show, ...)": every named command once, in table order. */
+static int unknown_command(const char *sub, FILE *err)
+{
+    char fmt[512] = "unknown command '%s' (commands: ";
+    const char *last = NULL;
+    for (size_t i = 0; i < cli_commands_count; i++) {
+        const char *name = cli_commands[i].name;
+        if (name == NULL || (last != NULL && strcmp(last, name) == 0))
+            continue;
+        if (last != NULL)
+            strncat(fmt, ", ", sizeof fmt - strlen(fmt) - 1);
+        strncat(fmt, name, sizeof fmt - strlen(fmt) - 1);
+        last = name;
+    }
+    strncat(fmt, ")", sizeof fmt - strlen(fmt) - 1);
+    return cli_usage_error(err, fmt, sub);
+}
+
+/* The command's options: only those it allows, every one it requires, its own rule; then its positional
+ * arguments (the ID and, for checkin, the code). */
+static int check_command(const cli_command *cmd, unsigned seen, int npos, char **pos, cli_args *out, FILE *err)
+{
+    for (int o = 0; o < CLI_OPT_COUNT; o++) {
+        if ((seen & (1u << o)) && !(cmd->allowed & (1u << o))) {
+            if (cmd->name == NULL)
+                return cli_usage_error(err, "--%s belongs to a command (list, show, buy, create, order)", bit_name(o));
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s: option --%s does not apply here", cmd->name, bit_name(o));
+            return cli_usage_error(err, "%s", msg);
+        }
+    }
+    int rc = cmd->check_opts != NULL ? cmd->check_opts(out, seen, err) : CLI_EXIT_OK;
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    for (int o = 0; o < CLI_OPT_COUNT; o++)
+        if ((cmd->required & (1u << o)) && !(seen & (1u << o))) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s: --%s is required", cmd->name, bit_name(o));
+            return cli_usage_error(err, "%s", msg);
+        }
+    if (npos > cmd->npos)
+        return cli_usage_error(err, "unexpected argument '%s'", pos[cmd->npos]);
+    if (npos < cmd->npos)
+        return cli_usage_error(err, "%s", cmd->missing[npos - 1]);
+    if (cmd->npos >= 2) /* the command's ID follows its word(s); checkin: CONCERT_ID CODE */
+        out->id = pos[cmd->word != NULL ? 2 : 1];
+    if (cmd->cmd == CLI_CMD_CHECKIN)
+        out->code = pos[2];
+    return CLI_EXIT_OK;
+}
+
+/* --door, --door-name and --nonce: where they apply and what they take. */
+static int check_door(cli_args *out, FILE *err)
+{
+    if (out->cmd == CLI_CMD_CHECKIN_UNDO && (out->nonce != NULL || out->door != NULL || out->door_name != NULL))
+        return cli_usage_error(err, "checkin undo: --door, --door-name and --nonce do not apply%s", "");
+    if (out->nonce != NULL && out->cmd != CLI_CMD_CHECKIN)
+        return cli_usage_error(err, "--nonce belongs to the command checkin%s", "");
+    if (out->door != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
+        return cli_usage_error(err, "--door applies to the interactive mode (door mode) and to checkin%s", "");
+    if (out->door_name != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
+        return cli_usage_error(err, "--door-name applies to door mode and to checkin%s", "");
+    if (out->cmd == CLI_CMD_CHECKIN) { /* --door names the door here; --door-name is the same */
+        if (out->door != NULL && out->door_name != NULL)
+            return cli_usage_error(err, "checkin: --door and --door-name say the same: give one%s", "");
+        if (out->door == NULL)
+            out->door = out->door_name;
+        out->door_name = out->door;
+    }
+    const char *door_bad = out->door_name != NULL ? bo_valid_door(out->door_name) : NULL;
+    if (door_bad != NULL) /* the API's own rule: refused here, before anything is sent */
+        return cli_usage_error(err, "%s", door_bad);
+    if (out->cmd == CLI_CMD_UI && out->door != NULL
+        && (out->door[0] == '\0' || strlen(out->door) > BO_ID_MAX || bo_text_has_control(out->door)))
+        return cli_usage_error(err, "--door takes a concert ID, not '%s'", out->door);
+    if (out->nonce != NULL && !api_checkin_nonce_valid(out->nonce))
+        return cli_usage_error(err, "--nonce takes 1 to 128 visible ASCII characters, not '%s'", out->nonce);
+    if (out->cmd == CLI_CMD_CHECKIN && (out->code[0] == '\0' || strlen(out->code) > 256))
+        return cli_usage_error(err, "checkin: '%s' is not a ticket code", out->code);
+    return CLI_EXIT_OK;
+}
+
+/* The interactive mode's options (--json never; --inspect not on a kiosk) and theirs only there. */
+static int check_mode(const cli_args *out, FILE *err)
+{
+    if (out->cmd == CLI_CMD_UI) {
+        if (out->json)
+            return cli_usage_error(err, "--json applies to the commands list, show, buy, create, order, find, refund, checkin, checkin undo and stats%s", "");
+        /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
+        if (out->kiosk && out->inspect)
+            return cli_usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
+    } else if (out->kiosk || out->inspect || out->flags.kiosk_pin != NULL || out->flags.refresh_s >= 0) {
+        return cli_usage_error(err, "--kiosk, --kiosk-pin, --inspect and --refresh apply to the interactive mode only%s", "");
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The command's ID, its own rule (order: quantity, payment, attendees), then each checked option's value in
+ * the option table's order. */
+static int check_values(const cli_command *cmd, const cli_args *out, unsigned seen, FILE *err)
+{
+    if (out->id != NULL && !id_valid(out->id))
+        return cli_usage_error(err, cmd->bad_id, out->id);
+    int rc = cmd->check_values != NULL ? cmd->check_values(out, seen, err) : CLI_EXIT_OK;
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const char *v = options[i].valid != NULL ? *(const char *const *)((const char *)out + options[i].off) : NULL;
+        if (v != NULL && !options[i].valid(v))
+            return cli_usage_error(err, options[i].bad, v);
+    }
+    return CLI_EXIT_OK;
+}
 
 void cli_usage(FILE *out)
 {
+    for (size_t i = 0; i < cli_commands_count; i++)
+        fprintf(out, "%s boxoffice [OPTIONS] %s\n", i == 0 ? "Usage:" : "      ", cli_commands[i].help);
     fputs(
-        "Usage: boxoffice [OPTIONS]                      the interactive box office (terminal UI)\n"
-        "       boxoffice [OPTIONS] list [--sort date|name|seats] [--filter TEXT]\n"
-        "       boxoffice [OPTIONS] show ID\n"
-        "       boxoffice [OPTIONS] buy ID --name NAME --email EMAIL [--idempotency-key KEY] [--past]\n"
-        "       boxoffice [OPTIONS] create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
-        "                 [--currency EUR] [--timezone Europe/Berlin] [--max-per-order N]\n"
-        "       boxoffice [OPTIONS] order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
-        "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY] [--past]\n"
-        "       boxoffice [OPTIONS] order show ORDER_ID\n"
-        "       boxoffice [OPTIONS] find (--email E | --name N | --code C) [--concert ID] [--limit N] [--cursor C]\n"
-        "       boxoffice [OPTIONS] refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
-        "                 [--idempotency-key KEY]\n"
-        "       boxoffice [OPTIONS] checkin CONCERT_ID CODE [--door NAME] [--nonce NONCE]\n"
-        "       boxoffice [OPTIONS] checkin undo TICKET_ID\n"
-        "       boxoffice [OPTIONS] stats CONCERT_ID\n"
-        "       boxoffice [OPTIONS] --door CONCERT_ID [--door-name NAME]   door mode (scanner view)\n"
-        "       boxoffice [OPTIONS] config     where the API URL and key come from (the key is not shown)\n"
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"
         "\n"
@@ -153,307 +402,27 @@ void cli_usage(FILE *out)
         out);
 }
 
-static int usage_error(FILE *err, const char *fmt, const char *arg)
-{
-    char safe[256]; /* the argument is echoed: keep escape sequences off the terminal */
-    bo_text_sanitize(safe, sizeof safe, arg != NULL ? arg : "");
-    fputs("boxoffice: ", err);
-    fprintf(err, fmt, safe);
-    fputs("\nTry 'boxoffice --help'.\n", err);
-    return CLI_EXIT_USAGE;
-}
-
-static const char *opt_name(int opt)
-{
-    for (const struct option *o = long_opts; o->name != NULL; o++)
-        if (o->val == opt)
-            return o->name;
-    return "?";
-}
-
 int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
 {
     static const config_flags no_flags = CONFIG_FLAGS_INIT;
     memset(out, 0, sizeof *out);
     out->flags = no_flags;
-    bool help = false, version = false;
-    unsigned sub_opts = 0;     /* bit (opt - OPT_NAME) for each subcommand option seen */
-    int opt;
-
-    optind = 0;   /* GNU: full re-initialisation, so this can be called more than once */
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":hV", long_opts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_API_URL: out->flags.api_url = optarg; break;
-        case OPT_API_KEY: out->flags.api_key = optarg; break;
-        case OPT_JSON: out->json = true; break;
-        case OPT_KIOSK: out->kiosk = true; break;
-        case OPT_KIOSK_PIN: out->flags.kiosk_pin = optarg; break;
-        case OPT_INSPECT: out->inspect = true; break;
-        case OPT_NO_COLOR: out->no_color = true; break;
-        case OPT_REFRESH: {
-            char *end = NULL;
-            long v = strtol(optarg, &end, 10);
-            if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || v > 86400)
-                return usage_error(err, "--refresh needs a number of seconds 0..86400, not '%s'", optarg);
-            out->flags.refresh_s = (int)v;
-            break;
-        }
-        case OPT_NAME: out->name = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_EMAIL: out->email = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_DATE: out->date = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_VENUE: out->venue = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_TICKETS: out->tickets = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_PRICE: out->price = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_SORT: out->sort = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_FILTER: out->filter = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_IDEM_KEY: out->idem_key = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_QUANTITY: out->quantity = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_PAY: out->pay = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_TENDERED: out->tendered = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_CURRENCY: out->currency = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_TIMEZONE: out->timezone = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_MAX_PER_ORDER: out->max_per_order = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_CODE: out->code = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_CONCERT: out->concert = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_LIMIT: out->limit = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_CURSOR: out->cursor = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_REASON: out->reason = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_METHOD: out->method = optarg; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_PAST: out->past = true; sub_opts |= 1u << (opt - OPT_NAME); break;
-        case OPT_ATTENDEE:
-            if (out->n_attendees >= BO_ORDER_TICKETS_MAX)
-                return usage_error(err, "--attendee: at most 100 names%s", "");
-            out->attendees[out->n_attendees++] = optarg;
-            sub_opts |= 1u << (opt - OPT_NAME);
-            break;
-        case OPT_DOOR: out->door = optarg; break;
-        case OPT_DOOR_NAME: out->door_name = optarg; break;
-        case OPT_NONCE: out->nonce = optarg; break;
-        case OPT_TIMEOUT: {
-            char *end = NULL;
-            long v = strtol(optarg, &end, 10);
-            if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || v < 1 || v > 600)
-                return usage_error(err, "--timeout needs a number of seconds 1..600, not '%s'", optarg);
-            out->timeout_s = (int)v;
-            break;
-        }
-        case 'h': help = true; break;
-        case 'V': version = true; break;
-        case ':':
-            if (optopt >= OPT_API_URL)
-                return usage_error(err, "option --%s needs a value", opt_name(optopt));
-            return usage_error(err, "option %s needs a value", argv[optind - 1]);
-        default:
-            if (optopt > 0 && optopt < 256)
-                return usage_error(err, "unknown option -%c", (char[]){ (char)optopt, '\0' });
-            return usage_error(err, "unknown option %s", argv[optind - 1]);
-        }
-    }
-    if (help) {
-        out->cmd = CLI_CMD_HELP;
-        return CLI_EXIT_OK;
-    }
-    if (version) {
-        out->cmd = CLI_CMD_VERSION;
-        return CLI_EXIT_OK;
-    }
-
+    unsigned seen = 0; /* 1u << enum cli_opt_bit for each command option given */
+    int rc = read_options(argc, argv, out, &seen, err);
+    if (rc != CLI_EXIT_OK || out->cmd == CLI_CMD_HELP || out->cmd == CLI_CMD_VERSION)
+        return rc;
     int npos = argc - optind;
     char **pos = argv + optind;
-    unsigned allowed;
-    int want_pos;
-    const char *sub = npos > 0 ? pos[0] : NULL;
-#define BIT(o) (1u << ((o) - OPT_NAME))
-    if (sub == NULL) {
-        out->cmd = CLI_CMD_UI;
-        allowed = 0;
-        want_pos = 0;
-    } else if (strcmp(sub, "list") == 0) {
-        out->cmd = CLI_CMD_LIST;
-        allowed = BIT(OPT_SORT) | BIT(OPT_FILTER);
-        want_pos = 1;
-    } else if (strcmp(sub, "show") == 0) {
-        out->cmd = CLI_CMD_SHOW;
-        allowed = 0;
-        want_pos = 2;
-    } else if (strcmp(sub, "buy") == 0) {
-        out->cmd = CLI_CMD_BUY;
-        allowed = BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_IDEM_KEY) | BIT(OPT_PAST);
-        want_pos = 2;
-    } else if (strcmp(sub, "create") == 0) {
-        out->cmd = CLI_CMD_CREATE;
-        allowed = BIT(OPT_NAME) | BIT(OPT_DATE) | BIT(OPT_VENUE) | BIT(OPT_TICKETS) | BIT(OPT_PRICE)
-                  | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER);
-        want_pos = 1;
-    } else if (strcmp(sub, "order") == 0 && npos >= 2 && strcmp(pos[1], "show") == 0) {
-        out->cmd = CLI_CMD_ORDER_SHOW;
-        allowed = 0;
-        want_pos = 3;
-    } else if (strcmp(sub, "order") == 0) {
-        out->cmd = CLI_CMD_ORDER;
-        allowed = BIT(OPT_QUANTITY) | BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY)
-                  | BIT(OPT_TENDERED) | BIT(OPT_IDEM_KEY) | BIT(OPT_PAST);
-        want_pos = 2;
-    } else if (strcmp(sub, "find") == 0) {
-        out->cmd = CLI_CMD_FIND;
-        allowed = BIT(OPT_EMAIL) | BIT(OPT_NAME) | BIT(OPT_CODE) | BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR);
-        want_pos = 1;
-    } else if (strcmp(sub, "refund") == 0) {
-        out->cmd = CLI_CMD_REFUND;
-        allowed = BIT(OPT_REASON) | BIT(OPT_TICKETS) | BIT(OPT_METHOD) | BIT(OPT_IDEM_KEY);
-        want_pos = 2;
-    } else if (strcmp(sub, "checkin") == 0 && npos >= 2 && strcmp(pos[1], "undo") == 0) {
-        out->cmd = CLI_CMD_CHECKIN_UNDO;
-        allowed = 0;
-        want_pos = 3;
-    } else if (strcmp(sub, "checkin") == 0) {
-        out->cmd = CLI_CMD_CHECKIN;
-        allowed = 0;
-        want_pos = 3;
-    } else if (strcmp(sub, "stats") == 0) {
-        out->cmd = CLI_CMD_STATS;
-        allowed = 0;
-        want_pos = 2;
-    } else if (strcmp(sub, "config") == 0) {
-        out->cmd = CLI_CMD_CONFIG;
-        allowed = 0;
-        want_pos = 1;
-    } else if (strcmp(sub, "help") == 0 && npos == 1) {
+    if (npos == 1 && strcmp(pos[0], "help") == 0) {
         out->cmd = CLI_CMD_HELP;
         return CLI_EXIT_OK;
-    } else {
-        return usage_error(err, "unknown command '%s' (commands: list, show, buy, create, order, find, refund, checkin, stats, config)", sub);
     }
-    for (int o = OPT_NAME; o <= OPT_SUB_LAST; o++) {
-        if ((sub_opts & BIT(o)) && !(allowed & BIT(o))) {
-            if (sub == NULL)
-                return usage_error(err, "--%s belongs to a command (list, show, buy, create, order)", opt_name(o));
-            char msg[128];
-            snprintf(msg, sizeof msg, "%s: option --%s does not apply here", sub, opt_name(o));
-            return usage_error(err, "%s", msg);
-        }
-    }
-    unsigned optional = BIT(OPT_IDEM_KEY) | BIT(OPT_CURRENCY) | BIT(OPT_TIMEZONE) | BIT(OPT_MAX_PER_ORDER)
-                        | BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR) | BIT(OPT_METHOD) | BIT(OPT_PAST);
-    if (out->cmd == CLI_CMD_REFUND) /* create needs --tickets; a refund takes every valid ticket without it */
-        optional |= BIT(OPT_TICKETS);
-    if (out->cmd == CLI_CMD_FIND) { /* exactly one of them: checked below */
-        optional |= BIT(OPT_EMAIL) | BIT(OPT_NAME) | BIT(OPT_CODE);
-        if (((sub_opts & BIT(OPT_EMAIL)) != 0) + ((sub_opts & BIT(OPT_NAME)) != 0) + ((sub_opts & BIT(OPT_CODE)) != 0) != 1)
-            return usage_error(err, "find: give one of --email, --name or --code%s", "");
-        if ((sub_opts & BIT(OPT_CODE)) && (sub_opts & (BIT(OPT_CONCERT) | BIT(OPT_LIMIT) | BIT(OPT_CURSOR))))
-            return usage_error(err, "find --code: --concert, --limit and --cursor do not apply%s", "");
-    }
-    if (out->cmd == CLI_CMD_ORDER) /* name and e-mail: required on the public route only (cmd_order) */
-        optional |= BIT(OPT_NAME) | BIT(OPT_EMAIL) | BIT(OPT_ATTENDEE) | BIT(OPT_PAY) | BIT(OPT_TENDERED);
-    if ((allowed & ~optional & ~sub_opts) != 0 && out->cmd != CLI_CMD_LIST) {
-        for (int o = OPT_NAME; o <= OPT_SUB_LAST; o++)
-            if ((allowed & ~optional & BIT(o)) && !(sub_opts & BIT(o))) {
-                char msg[128];
-                snprintf(msg, sizeof msg, "%s: --%s is required", sub, opt_name(o));
-                return usage_error(err, "%s", msg);
-            }
-    }
-#undef BIT
-    if (out->cmd == CLI_CMD_CHECKIN && npos == 2)
-        return usage_error(err, "%s: a ticket code is required (checkin CONCERT_ID CODE)", sub);
-    if (npos > want_pos && out->cmd != CLI_CMD_UI)
-        return usage_error(err, "unexpected argument '%s'", pos[want_pos]);
-    if (out->cmd == CLI_CMD_UI && npos > 0)
-        return usage_error(err, "unexpected argument '%s'", pos[0]);
-    if (npos < want_pos)
-        return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW ? "%s show: an order ID is required"
-                                : out->cmd == CLI_CMD_CHECKIN_UNDO ? "%s undo: a ticket ID is required"
-                                : out->cmd == CLI_CMD_REFUND ? "%s: an order ID is required"
-                                                             : "%s: a concert ID is required", sub);
-    if (want_pos == 2 || out->cmd == CLI_CMD_CHECKIN)
-        out->id = pos[1];
-    if (out->cmd == CLI_CMD_CHECKIN)
-        out->code = pos[2];
-    if (want_pos == 3 && out->cmd != CLI_CMD_CHECKIN)
-        out->id = pos[2];
-    if (out->cmd == CLI_CMD_CHECKIN_UNDO && (out->nonce != NULL || out->door != NULL || out->door_name != NULL))
-        return usage_error(err, "checkin undo: --door, --door-name and --nonce do not apply%s", "");
-    if (out->nonce != NULL && out->cmd != CLI_CMD_CHECKIN)
-        return usage_error(err, "--nonce belongs to the command checkin%s", "");
-    if (out->door != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
-        return usage_error(err, "--door applies to the interactive mode (door mode) and to checkin%s", "");
-    if (out->door_name != NULL && out->cmd != CLI_CMD_UI && out->cmd != CLI_CMD_CHECKIN)
-        return usage_error(err, "--door-name applies to door mode and to checkin%s", "");
-    if (out->cmd == CLI_CMD_CHECKIN) { /* --door names the door here; --door-name is the same */
-        if (out->door != NULL && out->door_name != NULL)
-            return usage_error(err, "checkin: --door and --door-name say the same: give one%s", "");
-        if (out->door == NULL)
-            out->door = out->door_name;
-        out->door_name = out->door;
-    }
-    const char *door_bad = out->door_name != NULL ? bo_valid_door(out->door_name) : NULL;
-    if (door_bad != NULL) /* the API's own rule: refused here, before anything is sent */
-        return usage_error(err, "%s", door_bad);
-    if (out->cmd == CLI_CMD_UI && out->door != NULL
-        && (out->door[0] == '\0' || strlen(out->door) > BO_ID_MAX || bo_text_has_control(out->door)))
-        return usage_error(err, "--door takes a concert ID, not '%s'", out->door);
-    if (out->nonce != NULL && !api_checkin_nonce_valid(out->nonce))
-        return usage_error(err, "--nonce takes 1 to 128 visible ASCII characters, not '%s'", out->nonce);
-    if (out->cmd == CLI_CMD_CHECKIN && (out->code[0] == '\0' || strlen(out->code) > 256))
-        return usage_error(err, "checkin: '%s' is not a ticket code", out->code);
-    if (out->cmd == CLI_CMD_UI) {
-        if (out->json)
-            return usage_error(err, "--json applies to the commands list, show, buy, create, order, find, refund, checkin, checkin undo and stats%s", "");
-        /* the inspector shows every request body, customers' names and e-mails included: never on a kiosk */
-        if (out->kiosk && out->inspect)
-            return usage_error(err, "--inspect cannot be combined with --kiosk (it would show customers' data)%s", "");
-    } else if (out->kiosk || out->inspect || out->flags.kiosk_pin != NULL || out->flags.refresh_s >= 0) {
-        return usage_error(err, "--kiosk, --kiosk-pin, --inspect and --refresh apply to the interactive mode only%s", "");
-    }
-    if (out->cmd == CLI_CMD_LIST && out->sort != NULL && strcmp(out->sort, "date") != 0
-        && strcmp(out->sort, "name") != 0 && strcmp(out->sort, "seats") != 0)
-        return usage_error(err, "--sort takes date, name or seats, not '%s'", out->sort);
-    if (out->id != NULL && (out->id[0] == '\0' || strlen(out->id) > BO_ID_MAX))
-        return usage_error(err, out->cmd == CLI_CMD_ORDER_SHOW || out->cmd == CLI_CMD_REFUND ? "'%s' is not an order ID"
-                                : out->cmd == CLI_CMD_CHECKIN_UNDO ? "'%s' is not a ticket ID"
-                                                                   : "'%s' is not a concert ID",
-                           out->id);
-    if (out->concert != NULL && (out->concert[0] == '\0' || strlen(out->concert) > BO_ID_MAX))
-        return usage_error(err, "--concert: '%s' is not a concert ID", out->concert);
-    if (out->limit != NULL) {
-        char *end = NULL;
-        long l = strtol(out->limit, &end, 10);
-        if (out->limit[0] < '0' || out->limit[0] > '9' || *end != '\0' || l < 1 || l > 50)
-            return usage_error(err, "--limit takes a number 1..50, not '%s'", out->limit);
-    }
-    if (out->method != NULL && bo_pay_method_parse(out->method) == BO_PAY_NONE)
-        return usage_error(err, "--method takes cash, card or comp, not '%s'", out->method);
-    /* the backend's rules (common/bo_valid_order.c), so a refusal comes before anything is sent */
-    if (out->currency != NULL && bo_valid_currency(out->currency) != NULL)
-        return usage_error(err, "--currency takes an ISO 4217 code such as EUR, not '%s'", out->currency);
-    if (out->timezone != NULL && (bo_valid_timezone(out->timezone) != NULL || !bo_tz_name_plausible(out->timezone)))
-        return usage_error(err, "--timezone takes an IANA zone name such as Europe/Berlin, not '%s'", out->timezone);
-    if (out->max_per_order != NULL && bo_valid_max_per_order_text(out->max_per_order, NULL) != NULL)
-        return usage_error(err, "--max-per-order takes a number 1..49, not '%s'", out->max_per_order);
-    if (out->cmd == CLI_CMD_ORDER) {
-        char *end = NULL;
-        long q = strtol(out->quantity, &end, 10);
-        if (out->quantity[0] < '0' || out->quantity[0] > '9' || *end != '\0' || q < 1 || q > BO_ORDER_TICKETS_MAX)
-            return usage_error(err, "--quantity needs a number of tickets 1..100, not '%s'", out->quantity);
-        if (out->pay != NULL && bo_pay_method_parse(out->pay) == BO_PAY_NONE)
-            return usage_error(err, "--pay takes cash, card or comp, not '%s'", out->pay);
-        if (out->tendered != NULL && (out->pay == NULL || strcmp(out->pay, "cash") != 0))
-            return usage_error(err, "--tendered goes with --pay cash%s", "");
-        const char *bad_tendered = out->tendered != NULL ? bo_valid_tendered_text(out->tendered, NULL) : NULL;
-        if (bad_tendered != NULL && strcmp(bad_tendered, BO_TENDERED_TOO_LARGE) == 0)
-            return usage_error(err, "--tendered: %s", bad_tendered);
-        if (bad_tendered != NULL)
-            return usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", out->tendered);
-        if (out->n_attendees > 0 && bo_valid_attendee_count(out->n_attendees, q) != NULL) {
-            char counts[64];
-            snprintf(counts, sizeof counts, "%zu for %ld tickets", out->n_attendees, q);
-            return usage_error(err, "--attendee names each ticket: one per ticket, or none (%s)", counts);
-        }
-    }
-    if (out->idem_key != NULL && !api_idempotency_key_valid(out->idem_key))
-        return usage_error(err, "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'",
-                           out->idem_key);
-    return CLI_EXIT_OK;
+    const cli_command *cmd = find_command(npos, pos);
+    if (cmd == NULL)
+        return unknown_command(pos[0], err);
+    out->cmd = cmd->cmd;
+    if ((rc = check_command(cmd, seen, npos, pos, out, err)) != CLI_EXIT_OK
+        || (rc = check_door(out, err)) != CLI_EXIT_OK || (rc = check_mode(out, err)) != CLI_EXIT_OK)
+        return rc;
+    return check_values(cmd, out, seen, err);
 }

@@ -1,5 +1,6 @@
 /* The door's subcommands: checkin (one scan, a verdict and an exit code that tells admitted, refused and
- * cannot verify apart), checkin undo (an operator's correction) and stats (the concert's counts). See cli.h. */
+ * cannot verify apart), checkin undo (an operator's correction) and stats (the concert's counts).
+ * Run from the command table (cli_table.h). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,8 @@
 #include "api_door.h"
 #include "bo_text.h"
 #include "cli.h"
-#include "cli_internal.h"
+#include "cli_cmds.h"
+#include "cli_out.h"
 #include "client_time.h"
 
 /* Prints j as the other --json outputs (exact texts, escaped for the terminal) and frees it; rc, or
@@ -87,8 +89,9 @@ bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char 
     return ok;
 }
 
-int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)
+int cli_door_checkin(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
+    (void)api;
     char nonce[API_NONCE_MAX + 1], at[200] = "";
     api_checkin_verdict v;
     api_result res;
@@ -162,8 +165,9 @@ int cli_door_checkin(const cli_args *a, api_client *c, FILE *out, FILE *err)
     return rc;
 }
 
-int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err)
+int cli_door_undo(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
+    (void)api;
     api_undo_result u;
     api_result res;
     api_status st = api_undo_checkin(c, a->id, &u, &res);
@@ -207,8 +211,9 @@ int cli_door_undo(const cli_args *a, api_client *c, FILE *out, FILE *err)
     return rc;
 }
 
-int cli_door_stats(const cli_args *a, api_client *c, FILE *out, FILE *err)
+int cli_door_stats(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
+    (void)api;
     api_stats s;
     api_result res;
     api_status st = api_concert_stats(c, a->id, &s, &res);

@@ -1,7 +1,8 @@
-#ifndef CLI_INTERNAL_H
-#define CLI_INTERNAL_H
-/* Shared by the cli*.c modules only (cli.c: the concert and order commands and the output helpers;
- * cli_aftersale.c: find and refund). Not for the UI: it uses cli.h. */
+#ifndef CLI_OUT_H
+#define CLI_OUT_H
+/* The CLI's output helpers, used by the commands (cli_sale.c, cli_aftersale.c, cli_door.c): errors and
+ * their hints, terminal-safe JSON, the concert and the order in the API's shape, table cells by display
+ * width, shell-quoted arguments. Depends on no command. Not for the UI: it uses cli.h. */
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,8 +12,12 @@
 #include "cli.h"
 #include "client_model.h"
 
+/* Writes config_hint(kind) to err ("boxoffice: " before each line) and leaves it in hint. */
+void cli_print_hint(FILE *err, config_hint_kind kind, char *hint, size_t cap);
 /* "boxoffice: <message> (HTTP <status>)" on err; with --json also {"error","status","exitCode"} on out. */
 void cli_print_error(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res);
+/* cli_print_error, then the exit code of res (cli_exit_code). */
+int cli_report(const cli_args *a, FILE *out, FILE *err, const api_client *c, const api_result *res);
 /* Prints j (terminal-safe) and frees it. CLI_EXIT_OK, or CLI_EXIT_API when j is NULL (OOM). */
 int cli_print_json(FILE *out, FILE *err, cJSON *j);
 /* The order (with its concert when con is not NULL) in the API's shape; NULL on OOM. Caller frees. */
@@ -30,9 +35,5 @@ bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote);
 void cli_put_cell(FILE *out, const char *s, int width, bool right);
 /* Display width of s in terminal columns, at most cap. */
 int cli_text_width(const char *s, int cap);
-
-/* The subcommands of cli_aftersale.c. */
-int cli_cmd_find(const cli_args *a, api_client *c, FILE *out, FILE *err);
-int cli_cmd_refund(const cli_args *a, api_client *c, FILE *out, FILE *err);
 
 #endif

@@ -1,0 +1,22 @@
+#ifndef CLI_CMDS_H
+#define CLI_CMDS_H
+/* The CLI's commands, each a handler that the command table (cli_table.h) names: cli_sale.c (list, show,
+ * buy, create, order, order show), cli_aftersale.c (find, refund), cli_door.c (checkin, checkin undo,
+ * stats). They print through cli_out.h. */
+#include <stdio.h>
+
+#include "api.h"
+#include "cli.h"
+
+/* Runs a command on its client; api is the configuration it was made from (order: whether an operator key
+ * is set). Returns the process exit code. */
+typedef int cli_handler(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err);
+
+/* cli_sale.c */
+cli_handler cli_sale_list, cli_sale_show, cli_sale_buy, cli_sale_create, cli_sale_order, cli_sale_order_show;
+/* cli_aftersale.c */
+cli_handler cli_aftersale_find, cli_aftersale_refund;
+/* cli_door.c */
+cli_handler cli_door_checkin, cli_door_undo, cli_door_stats;
+
+#endif

@@ -1,0 +1,140 @@
+/* The CLI's command table and its usage errors (see cli_table.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bo_money.h"
+#include "bo_text.h"
+#include "bo_valid_order.h"
+#include "cli_table.h"
+
+int cli_usage_error(FILE *err, const char *fmt, const char *arg)
+{
+    char safe[256]; /* the argument is echoed: keep escape sequences off the terminal */
+    bo_text_sanitize(safe, sizeof safe, arg != NULL ? arg : "");
+    fputs("boxoffice: ", err);
+    fprintf(err, fmt, safe);
+    fputs("\nTry 'boxoffice --help'.\n", err);
+    return CLI_EXIT_USAGE;
+}
+
+bool cli_number_in(const char *v, long min, long max, long *value)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || n < min || n > max)
+        return false;
+    if (value != NULL)
+        *value = n;
+    return true;
+}
+
+/* find: exactly one of --email, --name, --code; --code is a lookup, not a page of orders. */
+static int check_find_opts(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)a;
+    if (((seen & CLI_OPT(EMAIL)) != 0) + ((seen & CLI_OPT(NAME)) != 0) + ((seen & CLI_OPT(CODE)) != 0) != 1)
+        return cli_usage_error(err, "find: give one of --email, --name or --code%s", "");
+    if ((seen & CLI_OPT(CODE)) && (seen & (CLI_OPT(CONCERT) | CLI_OPT(LIMIT) | CLI_OPT(CURSOR))))
+        return cli_usage_error(err, "find --code: --concert, --limit and --cursor do not apply%s", "");
+    return CLI_EXIT_OK;
+}
+
+/* order: the quantity, the payment and the attendees, by the backend's rules (common/bo_valid_order.c). */
+static int check_order_values(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)seen;
+    long q = 0;
+    if (!cli_number_in(a->quantity, 1, BO_ORDER_TICKETS_MAX, &q))
+        return cli_usage_error(err, "--quantity needs a number of tickets 1..100, not '%s'", a->quantity);
+    if (a->pay != NULL && bo_pay_method_parse(a->pay) == BO_PAY_NONE)
+        return cli_usage_error(err, "--pay takes cash, card or comp, not '%s'", a->pay);
+    if (a->tendered != NULL && (a->pay == NULL || strcmp(a->pay, "cash") != 0))
+        return cli_usage_error(err, "--tendered goes with --pay cash%s", "");
+    const char *bad_tendered = a->tendered != NULL ? bo_valid_tendered_text(a->tendered, NULL) : NULL;
+    if (bad_tendered != NULL && strcmp(bad_tendered, BO_TENDERED_TOO_LARGE) == 0)
+        return cli_usage_error(err, "--tendered: %s", bad_tendered);
+    if (bad_tendered != NULL)
+        return cli_usage_error(err, "--tendered takes an amount such as 100.00, not '%s'", a->tendered);
+    if (a->n_attendees > 0 && bo_valid_attendee_count(a->n_attendees, q) != NULL) {
+        char counts[64];
+        snprintf(counts, sizeof counts, "%zu for %ld tickets", a->n_attendees, q);
+        return cli_usage_error(err, "--attendee names each ticket: one per ticket, or none (%s)", counts);
+    }
+    return CLI_EXIT_OK;
+}
+
+#define CONCERT_ID_BAD "'%s' is not a concert ID"
+#define ORDER_ID_BAD "'%s' is not an order ID"
+
+/* In --help order. An entry with a word is chosen before the same name without one. */
+const cli_command cli_commands[] = {
+    { .name = NULL, .cmd = CLI_CMD_UI,
+      .help = "                     the interactive box office (terminal UI)" },
+    { .name = "list", .cmd = CLI_CMD_LIST, .npos = 1, .run = cli_sale_list,
+      .allowed = CLI_OPT(SORT) | CLI_OPT(FILTER),
+      .help = "list [--sort date|name|seats] [--filter TEXT]" },
+    { .name = "show", .cmd = CLI_CMD_SHOW, .npos = 2, .run = cli_sale_show,
+      .missing = { "show: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
+      .help = "show ID" },
+    { .name = "buy", .cmd = CLI_CMD_BUY, .npos = 2, .run = cli_sale_buy,
+      .allowed = CLI_OPT(NAME) | CLI_OPT(EMAIL) | CLI_OPT(IDEM_KEY) | CLI_OPT(PAST),
+      .required = CLI_OPT(NAME) | CLI_OPT(EMAIL),
+      .missing = { "buy: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
+      .help = "buy ID --name NAME --email EMAIL [--idempotency-key KEY] [--past]" },
+    { .name = "create", .cmd = CLI_CMD_CREATE, .npos = 1, .run = cli_sale_create,
+      .allowed = CLI_OPT(NAME) | CLI_OPT(DATE) | CLI_OPT(VENUE) | CLI_OPT(TICKETS) | CLI_OPT(PRICE)
+                 | CLI_OPT(CURRENCY) | CLI_OPT(TIMEZONE) | CLI_OPT(MAX_PER_ORDER),
+      .required = CLI_OPT(NAME) | CLI_OPT(DATE) | CLI_OPT(VENUE) | CLI_OPT(TICKETS) | CLI_OPT(PRICE),
+      .help = "create --name NAME --date DATE --venue VENUE --tickets N --price PRICE\n"
+              "                 [--currency EUR] [--timezone Europe/Berlin] [--max-per-order N]" },
+    /* name and e-mail: required on the public route only (cli_sale_order) */
+    { .name = "order", .cmd = CLI_CMD_ORDER, .npos = 2, .run = cli_sale_order,
+      .allowed = CLI_OPT(QUANTITY) | CLI_OPT(NAME) | CLI_OPT(EMAIL) | CLI_OPT(ATTENDEE) | CLI_OPT(PAY)
+                 | CLI_OPT(TENDERED) | CLI_OPT(IDEM_KEY) | CLI_OPT(PAST),
+      .required = CLI_OPT(QUANTITY),
+      .missing = { "order: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
+      .check_values = check_order_values,
+      .help = "order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
+              "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY] [--past]" },
+    { .name = "order", .word = "show", .cmd = CLI_CMD_ORDER_SHOW, .npos = 3, .run = cli_sale_order_show,
+      .missing = { "order show: an order ID is required", "order show: an order ID is required" },
+      .bad_id = ORDER_ID_BAD,
+      .help = "order show ORDER_ID" },
+    { .name = "find", .cmd = CLI_CMD_FIND, .npos = 1, .run = cli_aftersale_find,
+      .allowed = CLI_OPT(EMAIL) | CLI_OPT(NAME) | CLI_OPT(CODE) | CLI_OPT(CONCERT) | CLI_OPT(LIMIT)
+                 | CLI_OPT(CURSOR),
+      .check_opts = check_find_opts,
+      .help = "find (--email E | --name N | --code C) [--concert ID] [--limit N] [--cursor C]" },
+    /* without --tickets a refund takes every valid ticket */
+    { .name = "refund", .cmd = CLI_CMD_REFUND, .npos = 2, .run = cli_aftersale_refund,
+      .allowed = CLI_OPT(REASON) | CLI_OPT(TICKETS) | CLI_OPT(METHOD) | CLI_OPT(IDEM_KEY),
+      .required = CLI_OPT(REASON),
+      .missing = { "refund: an order ID is required" }, .bad_id = ORDER_ID_BAD,
+      .help = "refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
+              "                 [--idempotency-key KEY]" },
+    { .name = "checkin", .cmd = CLI_CMD_CHECKIN, .npos = 3, .run = cli_door_checkin,
+      .missing = { "checkin: a concert ID is required",
+                   "checkin: a ticket code is required (checkin CONCERT_ID CODE)" },
+      .bad_id = CONCERT_ID_BAD,
+      .help = "checkin CONCERT_ID CODE [--door NAME] [--nonce NONCE]" },
+    { .name = "checkin", .word = "undo", .cmd = CLI_CMD_CHECKIN_UNDO, .npos = 3, .run = cli_door_undo,
+      .missing = { "checkin undo: a ticket ID is required", "checkin undo: a ticket ID is required" },
+      .bad_id = "'%s' is not a ticket ID",
+      .help = "checkin undo TICKET_ID" },
+    { .name = "stats", .cmd = CLI_CMD_STATS, .npos = 2, .run = cli_door_stats,
+      .missing = { "stats: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
+      .help = "stats CONCERT_ID" },
+    { .name = NULL, .cmd = CLI_CMD_UI, /* the same mode, with --door: its usage line */
+      .help = "--door CONCERT_ID [--door-name NAME]   door mode (scanner view)" },
+    { .name = "config", .cmd = CLI_CMD_CONFIG, .npos = 1,
+      .help = "config     where the API URL and key come from (the key is not shown)" },
+};
+const size_t cli_commands_count = sizeof cli_commands / sizeof cli_commands[0];
+
+const cli_command *cli_command_for(cli_cmd cmd)
+{
+    for (size_t i = 0; i < cli_commands_count; i++)
+        if (cli_commands[i].cmd == cmd)
+            return &cli_commands[i];
+    return NULL;
+}
