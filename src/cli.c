@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cli_internal.h"
 #include "client_time.h"
+#include "cmdline.h"
 
 #define COL_NAME_MAX 40
 #define COL_VENUE_MAX 30
@@ -36,37 +37,6 @@ int cli_exit_code(api_status s)
 
 /* ---- the command that resolves an unconfirmed sale ---- */
 
-/* Appends ' ' and s to out (at *n), quoted for a POSIX shell unless quote is false or s holds only safe
- * characters: in single quotes, each ' written as '\''. false when it does not fit. */
-static bool put_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)
-{
-    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-";
-    bool plain = !quote || (s[0] != '\0' && strspn(s, safe) == strlen(s));
-    size_t need = 1 + (plain ? 0 : 2);
-    for (const char *p = s; *p != '\0'; p++)
-        need += !plain && *p == '\'' ? 4 : 1;
-    if (*n + need >= cap)
-        return false;
-    char *o = out + *n;
-    if (*n > 0)
-        *o++ = ' ';
-    if (!plain)
-        *o++ = '\'';
-    for (const char *p = s; *p != '\0'; p++) {
-        if (!plain && *p == '\'') {
-            memcpy(o, "'\\''", 4);
-            o += 4;
-        } else {
-            *o++ = *p;
-        }
-    }
-    if (!plain)
-        *o++ = '\'';
-    *o = '\0';
-    *n = (size_t)(o - out);
-    return true;
-}
-
 bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
                      const char *email, const char *idem_key)
 {
@@ -74,13 +44,13 @@ bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *con
     if (cap == 0)
         return false;
     out[0] = '\0';
-    bool ok = put_arg(out, cap, &n, "boxoffice", false);
+    bool ok = cmdline_arg(out, cap, &n, "boxoffice", false);
     if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = put_arg(out, cap, &n, "--api-url", false) && put_arg(out, cap, &n, api_url, true);
-    ok = ok && put_arg(out, cap, &n, "buy", false) && put_arg(out, cap, &n, concert_id, true)
-         && put_arg(out, cap, &n, "--name", false) && put_arg(out, cap, &n, name, true)
-         && put_arg(out, cap, &n, "--email", false) && put_arg(out, cap, &n, email, true)
-         && put_arg(out, cap, &n, "--idempotency-key", false) && put_arg(out, cap, &n, idem_key, true);
+        ok = cmdline_arg(out, cap, &n, "--api-url", false) && cmdline_arg(out, cap, &n, api_url, true);
+    ok = ok && cmdline_arg(out, cap, &n, "buy", false) && cmdline_arg(out, cap, &n, concert_id, true)
+         && cmdline_arg(out, cap, &n, "--name", false) && cmdline_arg(out, cap, &n, name, true)
+         && cmdline_arg(out, cap, &n, "--email", false) && cmdline_arg(out, cap, &n, email, true)
+         && cmdline_arg(out, cap, &n, "--idempotency-key", false) && cmdline_arg(out, cap, &n, idem_key, true);
     if (!ok)
         out[0] = '\0';
     return ok;
@@ -153,29 +123,10 @@ static int text_width(const char *s, int cap)
 
 bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key)
 {
-    size_t n = 0;
-    if (cap == 0)
-        return false;
-    out[0] = '\0';
-    bool ok = put_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = put_arg(out, cap, &n, "--api-url", false) && put_arg(out, cap, &n, api_url, true);
-    ok = ok && put_arg(out, cap, &n, "order", false) && put_arg(out, cap, &n, a->id, true)
-         && put_arg(out, cap, &n, "--quantity", false) && put_arg(out, cap, &n, a->quantity, true);
-    if (ok && a->name != NULL)
-        ok = put_arg(out, cap, &n, "--name", false) && put_arg(out, cap, &n, a->name, true);
-    if (ok && a->email != NULL)
-        ok = put_arg(out, cap, &n, "--email", false) && put_arg(out, cap, &n, a->email, true);
-    for (size_t i = 0; ok && i < a->n_attendees; i++)
-        ok = put_arg(out, cap, &n, "--attendee", false) && put_arg(out, cap, &n, a->attendees[i], true);
-    if (ok && a->pay != NULL)
-        ok = put_arg(out, cap, &n, "--pay", false) && put_arg(out, cap, &n, a->pay, true);
-    if (ok && a->tendered != NULL)
-        ok = put_arg(out, cap, &n, "--tendered", false) && put_arg(out, cap, &n, a->tendered, true);
-    ok = ok && put_arg(out, cap, &n, "--idempotency-key", false) && put_arg(out, cap, &n, idem_key, true);
-    if (!ok)
-        out[0] = '\0';
-    return ok;
+    cmdline_order o = { .concert_id = a->id, .quantity = a->quantity, .name = a->name, .email = a->email,
+                        .attendees = a->attendees, .n_attendees = a->n_attendees, .pay = a->pay,
+                        .tendered = a->tendered };
+    return cmdline_order_command(out, cap, api_url, &o, idem_key);
 }
 
 /* ---- output ---- */
@@ -1015,7 +966,7 @@ int cli_print_order_with(const cli_args *a, api_client *c, const bo_order *o, co
 
 bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)
 {
-    return put_arg(out, cap, n, s, quote);
+    return cmdline_arg(out, cap, n, s, quote);
 }
 
 void cli_put_cell(FILE *out, const char *s, int width, bool right)

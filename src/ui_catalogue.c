@@ -39,7 +39,7 @@ void ui_catalogue_reload_current(ui_app *app)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET;
-    snprintf(job.id, sizeof job.id, "%s", app->current.id);
+    snprintf(job.req.concert_id, sizeof job.req.concert_id, "%s", app->current.id);
     app->cat.current_seq = net_worker_submit(app->worker, &job);
 }
 

@@ -131,7 +131,7 @@ static void submit_concert(ui_app *app, door_state *d)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET;
-    put(job.id, sizeof job.id, "%s", d->concert_id);
+    put(job.req.concert_id, sizeof job.req.concert_id, "%s", d->concert_id);
     d->concert_seq = ui_submit_for(app, &ui_screen_door, &job);
     d->concert_retry_at = app->now + 5;
 }
@@ -143,7 +143,7 @@ static void submit_stats(ui_app *app, door_state *d)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_STATS;
-    put(job.id, sizeof job.id, "%s", d->concert_id);
+    put(job.req.concert_id, sizeof job.req.concert_id, "%s", d->concert_id);
     d->stats_seq = ui_submit_for(app, &ui_screen_door, &job);
     d->stats_at = app->now;
     d->stats_due = app->now + DOOR_STATS_EVERY;
@@ -158,13 +158,14 @@ static void pump(ui_app *app, door_state *d)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_CHECKIN;
-    put(job.id, sizeof job.id, "%s", d->concert_id);
-    memcpy(job.code, s->code, sizeof job.code);
-    memcpy(job.nonce, s->nonce, sizeof job.nonce);
-    put(job.door, sizeof job.door, "%s", d->door_name);
-    job.attempts = 1; /* the door retries itself: the queue behind the head must not wait on backoffs */
+    net_checkin_req *q = &job.req.checkin;
+    put(q->concert_id, sizeof q->concert_id, "%s", d->concert_id);
+    memcpy(q->code, s->code, sizeof q->code);
+    memcpy(q->nonce, s->nonce, sizeof q->nonce);
+    put(q->door, sizeof q->door, "%s", d->door_name);
+    q->attempts = 1; /* the door retries itself: the queue behind the head must not wait on backoffs */
     d->scan_seq = ui_submit_for(app, &ui_screen_door, &job);
-    memset(job.code, 0, sizeof job.code);
+    memset(q->code, 0, sizeof q->code);
 }
 
 /* ---- verdicts ---- */
@@ -694,6 +695,7 @@ const ui_screen_ops ui_screen_door = {
     .title = "Door",
     .bar = NULL,
     .private_size = sizeof(door_state),
+    .at_exit = ui_door_report_unsettled,      /* the operator chose to quit with scans unsettled */
     .init = init,
     .wipe = wipe,
     .fini = fini,

@@ -147,16 +147,17 @@ static void send_query(ui_app *app, find_state *fs, bool more)
     if ((k == FIND_CODE || k == FIND_CODE_OR_NAME) && !more) {
         memset(&job, 0, sizeof job);
         job.kind = NET_JOB_TICKET_BY_CODE;
-        snprintf(job.name, sizeof job.name, "%s", text);
+        snprintf(job.req.code, sizeof job.req.code, "%s", text);
         ok = (fs->seq_code = ui_submit_for(app, &ui_screen_find, &job)) != 0;
     }
     if (ok && k != FIND_CODE) {
         memset(&job, 0, sizeof job);
         job.kind = NET_JOB_FIND_ORDERS;
-        snprintf(k == FIND_EMAIL ? job.email : job.name, sizeof job.name, "%s", text);
-        job.tickets = PAGE_LIMIT;
+        net_find_req *q = &job.req.find;
+        snprintf(k == FIND_EMAIL ? q->email : q->name, sizeof q->name, "%s", text);
+        q->limit = PAGE_LIMIT;
         if (more)
-            snprintf(job.cursor, sizeof job.cursor, "%s", fs->cursor);
+            snprintf(q->cursor, sizeof q->cursor, "%s", fs->cursor);
         ok = (fs->seq_text = ui_submit_for(app, &ui_screen_find, &job)) != 0;
         fs->more = ok && more;
     }

@@ -31,11 +31,7 @@ static const ui_action bar_undo[] = { UI_ACT_YES, UI_ACT_BACK, UI_ACT_NONE };
 
 /* The refund last sent, kept with its key until its outcome is known (a changed order or a 4xx). */
 typedef struct refund_pending {
-    char key[API_IDEM_KEY_MAX + 1];    /* "" = none */
-    char order_id[BO_ID_MAX + 1];
-    char ids[NET_TEXT_MAX];            /* the tickets, ',' between ("" = every valid one) */
-    char reason[REASON_MAX];
-    bo_pay_method method;
+    net_refund_req req;                /* what was sent, with its key (req.idem_key "" = none) */
     size_t n;
     int64_t amount_cents;
     bool unconfirmed;                  /* sent, no definite answer: the refund may have been made */
@@ -100,7 +96,7 @@ static void load(ui_app *app, order_state *os)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET_ORDER;
-    snprintf(job.id, sizeof job.id, "%s", os->id);
+    snprintf(job.req.order_id, sizeof job.req.order_id, "%s", os->id);
     os->load_seq = ui_submit_for(app, &ui_screen_order, &job);
     if (os->load_seq == 0)
         snprintf(os->error, sizeof os->error, "Busy \xe2\x80\x94 press r to load the order again");
@@ -271,7 +267,7 @@ static void draw(ui_app *app, const ui_rect *a)
             snprintf(line + len, sizeof line - (size_t)len, " (%zu refunded)", refunded);
         ui_draw_field_line(app, y++, x, w - 2, "Admitted", line);
     }
-    if (os->refund.unconfirmed && strcmp(os->refund.order_id, o->id) == 0)
+    if (os->refund.unconfirmed && strcmp(os->refund.req.order_id, o->id) == 0)
         ui_draw_text(y++, x, w - 2, "Refund NOT CONFIRMED \xe2\x80\x94 press R to check it (same key: never refunds twice)",
                      ui_attr(app, UI_A_ERROR), false);
     y++;
@@ -347,7 +343,7 @@ static const ui_action *bar_for(const ui_app *app)
         valid += is_valid(&os->order.tickets[i]);
     if (t != NULL && (is_valid(t) || os->picked[os->sel]))
         now[n++] = UI_ACT_SELECT;
-    if (valid > 0 || (os->refund.unconfirmed && strcmp(os->refund.order_id, os->id) == 0))
+    if (valid > 0 || (os->refund.unconfirmed && strcmp(os->refund.req.order_id, os->id) == 0))
         now[n++] = UI_ACT_REFUND;
     if (t != NULL && strcmp(t->status, "checkedIn") == 0 && operator_desk(app))
         now[n++] = UI_ACT_UNDO_CHECKIN;
@@ -374,11 +370,7 @@ static void send_refund(ui_app *app, order_state *os)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_REFUND;
-    snprintf(job.id, sizeof job.id, "%s", os->refund.order_id);
-    snprintf(job.attendees, sizeof job.attendees, "%s", os->refund.ids);
-    snprintf(job.name, sizeof job.name, "%s", os->refund.reason);
-    job.pay = os->refund.method;
-    snprintf(job.idem_key, sizeof job.idem_key, "%s", os->refund.key);
+    job.req.refund = os->refund.req;
     if (!ui_submit_busy(app, &ui_screen_order, &job, "Refunding\xe2\x80\xa6"))
         ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
     memset(&job, 0, sizeof job);
@@ -404,11 +396,11 @@ static int confirm(ui_app *app, order_state *os)
     free(trimmed);
     refund_pending *p = &os->refund;
     memset(p, 0, sizeof *p);
-    api_idempotency_key_new(p->key);
-    snprintf(p->order_id, sizeof p->order_id, "%s", os->order.id);
-    snprintf(p->ids, sizeof p->ids, "%s", ids);
-    snprintf(p->reason, sizeof p->reason, "%s", reason);
-    p->method = os->method;
+    api_idempotency_key_new(p->req.idem_key);
+    snprintf(p->req.order_id, sizeof p->req.order_id, "%s", os->order.id);
+    snprintf(p->req.ticket_ids, sizeof p->req.ticket_ids, "%s", ids);
+    snprintf(p->req.reason, sizeof p->req.reason, "%s", reason);
+    p->req.method = os->method;
     p->n = n;
     p->amount_cents = refund_amount(&os->order, n);
     os->confirming = false;
@@ -453,9 +445,9 @@ static int refund_key(ui_app *app, order_state *os)
     if (app->busy_seq != 0)
         return UI_HANDLED;
     if (os->refund.unconfirmed) {
-        if (strcmp(os->refund.order_id, os->id) != 0) {
+        if (strcmp(os->refund.req.order_id, os->id) != 0) {
             ui_message(app, true, "A refund of order %s is not confirmed \xe2\x80\x94 open it and press R to check it",
-                       os->refund.order_id);
+                       os->refund.req.order_id);
             return UI_HANDLED | UI_REDRAW;
         }
         send_refund(app, os); /* the check: the very same request and key */
@@ -505,7 +497,7 @@ static int undo_confirm_key(ui_app *app, order_state *os, ui_action act)
         net_job job;
         memset(&job, 0, sizeof job);
         job.kind = NET_JOB_UNDO_CHECKIN;
-        snprintf(job.id, sizeof job.id, "%s", os->undo_id);
+        snprintf(job.req.ticket_id, sizeof job.req.ticket_id, "%s", os->undo_id);
         os->undo_confirming = false;
         if (!ui_submit_busy(app, &ui_screen_order, &job, "Undoing the check-in\xe2\x80\xa6"))
             ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
