@@ -12,6 +12,12 @@
  * holds only safe characters: in single quotes, each ' written as '\''. false when it does not fit. */
 bool cmdline_arg(char *out, size_t cap, size_t *n, const char *s, bool quote);
 
+/* Starts out with "boxoffice [--api-url URL] COMMAND" (api_url may be NULL or "": left out); *n is set.
+ * false when it does not fit (cap 0 included). */
+bool cmdline_start(char *out, size_t cap, size_t *n, const char *api_url, const char *command);
+/* Appends the option opt and its value v (quoted) when v is not NULL. false when it does not fit. */
+bool cmdline_option(char *out, size_t cap, size_t *n, const char *opt, const char *v);
+
 /* An order as the command line gives it (strings borrowed; NULL: the option is left out). */
 typedef struct cmdline_order {
     const char *concert_id, *quantity;

@@ -40,18 +40,11 @@ int cli_exit_code(api_status s)
 bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
                      const char *email, const char *idem_key)
 {
-    size_t n = 0;
-    if (cap == 0)
-        return false;
-    out[0] = '\0';
-    bool ok = cmdline_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = cmdline_arg(out, cap, &n, "--api-url", false) && cmdline_arg(out, cap, &n, api_url, true);
-    ok = ok && cmdline_arg(out, cap, &n, "buy", false) && cmdline_arg(out, cap, &n, concert_id, true)
-         && cmdline_arg(out, cap, &n, "--name", false) && cmdline_arg(out, cap, &n, name, true)
-         && cmdline_arg(out, cap, &n, "--email", false) && cmdline_arg(out, cap, &n, email, true)
-         && cmdline_arg(out, cap, &n, "--idempotency-key", false) && cmdline_arg(out, cap, &n, idem_key, true);
-    if (!ok)
+    size_t n;
+    bool ok = cmdline_start(out, cap, &n, api_url, "buy") && cmdline_arg(out, cap, &n, concert_id, true)
+              && cmdline_option(out, cap, &n, "--name", name) && cmdline_option(out, cap, &n, "--email", email)
+              && cmdline_option(out, cap, &n, "--idempotency-key", idem_key);
+    if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
 }

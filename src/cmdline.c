@@ -32,30 +32,36 @@ bool cmdline_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)
     return true;
 }
 
-/* Appends the option opt and its value v (quoted) when v is not NULL. */
-static bool option(char *out, size_t cap, size_t *n, const char *opt, const char *v)
+bool cmdline_option(char *out, size_t cap, size_t *n, const char *opt, const char *v)
 {
     return v == NULL || (cmdline_arg(out, cap, n, opt, false) && cmdline_arg(out, cap, n, v, true));
+}
+
+bool cmdline_start(char *out, size_t cap, size_t *n, const char *api_url, const char *command)
+{
+    *n = 0;
+    if (cap == 0)
+        return false;
+    out[0] = '\0';
+    bool ok = cmdline_arg(out, cap, n, "boxoffice", false);
+    if (ok && api_url != NULL && api_url[0] != '\0')
+        ok = cmdline_option(out, cap, n, "--api-url", api_url);
+    return ok && cmdline_arg(out, cap, n, command, false);
 }
 
 bool cmdline_order_command(char *out, size_t cap, const char *api_url, const cmdline_order *o,
                            const char *idem_key)
 {
-    size_t n = 0;
-    if (cap == 0)
-        return false;
-    out[0] = '\0';
-    bool ok = cmdline_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = option(out, cap, &n, "--api-url", api_url);
-    ok = ok && cmdline_arg(out, cap, &n, "order", false) && cmdline_arg(out, cap, &n, o->concert_id, true)
-         && option(out, cap, &n, "--quantity", o->quantity) && option(out, cap, &n, "--name", o->name)
-         && option(out, cap, &n, "--email", o->email);
+    size_t n;
+    bool ok = cmdline_start(out, cap, &n, api_url, "order") && cmdline_arg(out, cap, &n, o->concert_id, true)
+              && cmdline_option(out, cap, &n, "--quantity", o->quantity)
+              && cmdline_option(out, cap, &n, "--name", o->name) && cmdline_option(out, cap, &n, "--email", o->email);
     for (size_t i = 0; ok && i < o->n_attendees; i++)
-        ok = option(out, cap, &n, "--attendee", o->attendees[i]);
-    ok = ok && option(out, cap, &n, "--pay", o->pay) && option(out, cap, &n, "--tendered", o->tendered)
-         && option(out, cap, &n, "--idempotency-key", idem_key);
-    if (!ok)
+        ok = cmdline_option(out, cap, &n, "--attendee", o->attendees[i]);
+    ok = ok && cmdline_option(out, cap, &n, "--pay", o->pay)
+         && cmdline_option(out, cap, &n, "--tendered", o->tendered)
+         && cmdline_option(out, cap, &n, "--idempotency-key", idem_key);
+    if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
 }

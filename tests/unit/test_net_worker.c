@@ -107,6 +107,18 @@ static void a_list_with_one_bad_concert_is_listed_marked(void **state)
 
 #define ORDER_MIN "{\"id\":\"o-2\",\"total\":\"0.00\",\"tickets\":[{\"id\":\"t-9\",\"code\":\"ZZZZZZZZZZZZZZZZZZZZ\"}]}"
 
+/* An order job of one ticket for Ann, no payment given. */
+static void ann_order(net_job *job)
+{
+    memset(job, 0, sizeof *job);
+    job->kind = NET_JOB_ORDER;
+    strcpy(job->req.order.concert_id, "c-1");
+    job->req.order.quantity = 1;
+    strcpy(job->req.order.name, "Ann");
+    strcpy(job->req.order.email, "ann@example.org");
+    job->req.order.tendered_cents = -1;
+}
+
 /* An order job as the sell form makes it: the attendees split at ',' on the wire, the order back. */
 static void order_job_brings_the_order_back(void **state)
 {
@@ -144,12 +156,8 @@ static void order_job_sends_the_sales_key(void **state)
     for (int i = 0; i < 2; i++)
         stub_push(f->stub, 503, "{\"error\":\"Could not place the order, please try again\"}");
     stub_push(f->stub, 201, ORDER_MIN);
-    net_job job = { .kind = NET_JOB_ORDER };
-    strcpy(job.req.order.concert_id, "c-1");
-    job.req.order.quantity = 1;
-    strcpy(job.req.order.name, "Ann");
-    strcpy(job.req.order.email, "ann@example.org");
-    job.req.order.tendered_cents = -1;
+    net_job job;
+    ann_order(&job);
     strcpy(job.req.order.idem_key, "the-sale-1");
     net_worker_submit(f->w, &job);
     net_result r;
@@ -276,12 +284,8 @@ static void sold_out_comes_back_as_a_result_not_a_crash(void **state)
 {
     fx *f = *state;
     stub_push(f->stub, 400, "{\"message\":\"No tickets available\"}");
-    net_job job = { .kind = NET_JOB_ORDER };
-    strcpy(job.req.order.concert_id, "c-1");
-    job.req.order.quantity = 1;
-    strcpy(job.req.order.name, "Ann");
-    strcpy(job.req.order.email, "ann@example.org");
-    job.req.order.tendered_cents = -1;
+    net_job job;
+    ann_order(&job);
     net_worker_submit(f->w, &job);
     net_result r;
     assert_true(poll_for(f->w, &r, 10));
