@@ -98,7 +98,26 @@ typedef struct net_job {
     } req;
 } net_job;
 
-/* A finished job. Besides status and res, the members its kind fills in (the caller owns them). */
+/* What a ticket's code found (TICKET_BY_CODE; the result's id is the ticket's). */
+typedef struct net_code_found {
+    bo_order order;                    /* the ticket's order (a summary) */
+    bo_concert concert;                /* its concert */
+} net_code_found;
+
+/* What a refund request got back. */
+typedef struct net_refund_out {
+    bo_order order;                    /* made: the order with its tickets' new states */
+    api_refund_made made;              /* made: what the server says this request refunded */
+    api_refund_refusal refused;        /* refused (409): the tickets that are not valid */
+} net_refund_out;
+
+/* A scan's verdict. */
+typedef struct net_checkin_out {
+    api_checkin_verdict verdict;
+    char nonce[API_NONCE_MAX + 1];     /* the scan's nonce (which scan this verdict is for) */
+} net_checkin_out;
+
+/* A finished job: its status, and in out the member its kind names (owned by whoever polled it). */
 typedef struct net_result {
     net_job_kind kind;
     unsigned long seq;
@@ -107,20 +126,20 @@ typedef struct net_result {
                                         * unknown (the same request again tells) */
     char id[BO_ID_MAX + 1];            /* CREATE: the new concert's id; TICKET_BY_CODE: the ticket's id;
                                         * the others but LIST and FIND_ORDERS: the id the job named */
-    bo_concert_list list;              /* LIST */
-    bo_concert concert;                /* GET; TICKET_BY_CODE: the ticket's concert */
-    bo_order order;                    /* ORDER, GET_ORDER, REFUND: the order; TICKET_BY_CODE: the ticket's
-                                        * order (a summary) */
-    api_order_page page;               /* FIND_ORDERS */
-    api_refund_refusal refused;        /* REFUND refused (409): the tickets that are not valid */
-    api_refund_made refund;            /* REFUND made: what the server says this request refunded */
-    api_checkin_verdict verdict;       /* CHECKIN */
-    char nonce[API_NONCE_MAX + 1];     /* CHECKIN: the scan's nonce (which scan this verdict is for) */
-    api_stats stats;                   /* STATS */
-    api_undo_result undo;              /* UNDO_CHECKIN */
+    union {
+        bo_concert_list list;          /* LIST */
+        bo_concert concert;            /* GET */
+        bo_order order;                /* ORDER, GET_ORDER */
+        api_order_page page;           /* FIND_ORDERS */
+        net_code_found found;          /* TICKET_BY_CODE */
+        net_refund_out refund;         /* REFUND */
+        net_checkin_out checkin;       /* CHECKIN */
+        api_stats stats;               /* STATS */
+        api_undo_result undo;          /* UNDO_CHECKIN */
+    } out;
 } net_result;
 
-/* Frees what a polled result owns. */
+/* Frees what a polled result owns (the member of out its kind names). */
 void net_result_clear(net_result *r);
 
 typedef struct net_worker net_worker;

@@ -28,10 +28,33 @@ struct net_worker {
 
 void net_result_clear(net_result *r)
 {
-    bo_concert_list_clear(&r->list);
-    bo_concert_clear(&r->concert);
-    bo_order_clear(&r->order);
-    api_order_page_clear(&r->page);
+    switch (r->kind) {
+    case NET_JOB_LIST:
+        bo_concert_list_clear(&r->out.list);
+        break;
+    case NET_JOB_GET:
+        bo_concert_clear(&r->out.concert);
+        break;
+    case NET_JOB_ORDER:
+    case NET_JOB_GET_ORDER:
+        bo_order_clear(&r->out.order);
+        break;
+    case NET_JOB_FIND_ORDERS:
+        api_order_page_clear(&r->out.page);
+        break;
+    case NET_JOB_TICKET_BY_CODE:
+        bo_order_clear(&r->out.found.order);
+        bo_concert_clear(&r->out.found.concert);
+        break;
+    case NET_JOB_REFUND:
+        bo_order_clear(&r->out.refund.order);
+        break;
+    case NET_JOB_CREATE:
+    case NET_JOB_CHECKIN:
+    case NET_JOB_STATS:
+    case NET_JOB_UNDO_CHECKIN:
+        break; /* nothing allocated */
+    }
     memset(r, 0, sizeof *r);
 }
 
@@ -49,7 +72,7 @@ static void run_order(api_client *c, const net_order_req *o, net_result *r)
         .tendered_cents = o->tendered_cents, .operator_route = o->operator_route,
     };
     memcpy(r->id, o->concert_id, sizeof r->id);
-    r->status = api_create_order(c, &in, o->idem_key[0] != '\0' ? o->idem_key : NULL, &r->order, &r->res);
+    r->status = api_create_order(c, &in, o->idem_key[0] != '\0' ? o->idem_key : NULL, &r->out.order, &r->res);
     memset(names, 0, sizeof names);
 }
 
@@ -64,8 +87,9 @@ static void run_refund(api_client *c, const net_refund_req *q, net_result *r)
     api_refund_input in = { .order_id = q->order_id, .ticket_ids = list, .n_ticket_ids = n, .reason = q->reason,
                             .method = q->method };
     memcpy(r->id, q->order_id, sizeof r->id);
-    r->status = api_refund_order(c, &in, q->idem_key[0] != '\0' ? q->idem_key : NULL, &r->order, &r->refund,
-                                 &r->refused, &r->res);
+    net_refund_out *out = &r->out.refund;
+    r->status = api_refund_order(c, &in, q->idem_key[0] != '\0' ? q->idem_key : NULL, &out->order, &out->made,
+                                 &out->refused, &r->res);
 }
 
 static void run_by_code(api_client *c, const char *code, net_result *r)
@@ -75,8 +99,8 @@ static void run_by_code(api_client *c, const char *code, net_result *r)
     if (r->status != API_OK)
         return;
     memcpy(r->id, f.ticket.id, sizeof r->id);
-    r->order = f.order;           /* moved */
-    r->concert = f.concert;       /* moved */
+    r->out.found.order = f.order;       /* moved */
+    r->out.found.concert = f.concert;   /* moved */
     memset(&f.order, 0, sizeof f.order);
     memset(&f.concert, 0, sizeof f.concert);
     api_ticket_found_clear(&f);
@@ -94,14 +118,15 @@ static void run_find(api_client *c, const net_find_req *q, net_result *r)
 {
     api_order_query query = { .email = q->email, .name = q->name, .concert_id = q->concert_id,
                               .limit = q->limit, .cursor = q->cursor };
-    r->status = api_find_orders(c, &query, &r->page, &r->res);
+    r->status = api_find_orders(c, &query, &r->out.page, &r->res);
 }
 
 static void run_checkin(api_client *c, const net_checkin_req *q, net_result *r)
 {
     memcpy(r->id, q->concert_id, sizeof r->id);
-    memcpy(r->nonce, q->nonce, sizeof r->nonce);
-    r->status = api_checkin(c, q->concert_id, q->code, q->nonce, q->door, q->attempts, &r->verdict, &r->res);
+    memcpy(r->out.checkin.nonce, q->nonce, sizeof r->out.checkin.nonce);
+    r->status = api_checkin(c, q->concert_id, q->code, q->nonce, q->door, q->attempts, &r->out.checkin.verdict,
+                            &r->res);
 }
 
 static void run_job(api_client *c, const net_job *j, net_result *r)
@@ -111,11 +136,11 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
     r->seq = j->seq;
     switch (j->kind) {
     case NET_JOB_LIST:
-        r->status = api_list_concerts(c, &r->list, &r->res);
+        r->status = api_list_concerts(c, &r->out.list, &r->res);
         break;
     case NET_JOB_GET:
         memcpy(r->id, j->req.concert_id, sizeof r->id);
-        r->status = api_get_concert(c, j->req.concert_id, &r->concert, &r->res);
+        r->status = api_get_concert(c, j->req.concert_id, &r->out.concert, &r->res);
         break;
     case NET_JOB_CREATE:
         run_create(c, &j->req.create, r);
@@ -131,7 +156,7 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
         break;
     case NET_JOB_GET_ORDER:
         memcpy(r->id, j->req.order_id, sizeof r->id);
-        r->status = api_get_order(c, j->req.order_id, &r->order, &r->res);
+        r->status = api_get_order(c, j->req.order_id, &r->out.order, &r->res);
         break;
     case NET_JOB_REFUND:
         run_refund(c, &j->req.refund, r);
@@ -141,11 +166,11 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
         break;
     case NET_JOB_STATS:
         memcpy(r->id, j->req.concert_id, sizeof r->id);
-        r->status = api_concert_stats(c, j->req.concert_id, &r->stats, &r->res);
+        r->status = api_concert_stats(c, j->req.concert_id, &r->out.stats, &r->res);
         break;
     case NET_JOB_UNDO_CHECKIN:
         memcpy(r->id, j->req.ticket_id, sizeof r->id);
-        r->status = api_undo_checkin(c, j->req.ticket_id, &r->undo, &r->res);
+        r->status = api_undo_checkin(c, j->req.ticket_id, &r->out.undo, &r->res);
         break;
     }
 }

@@ -659,7 +659,7 @@ static int result(ui_app *app, net_result *r)
     if (r->status == API_OK) {
         sale_clear(s); /* a definite answer: the key has done its job */
         ui_pop_to_list(app); /* leaves the form: the customer's input is wiped */
-        ui_receipt_open(app, &r->order, &app->current);
+        ui_receipt_open(app, &r->out.order, &app->current);
         ui_catalogue_refresh(app); /* seats left changed */
         return UI_REDRAW;
     }

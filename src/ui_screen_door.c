@@ -193,7 +193,7 @@ static void clock_of(const door_state *d, const char *iso, char *out, size_t cap
 
 static void make_entry(const door_state *d, const door_scan *s, const net_result *r, door_entry *e)
 {
-    const api_checkin_verdict *v = &r->verdict;
+    const api_checkin_verdict *v = &r->out.checkin.verdict;
     char iso[BO_CLOCK_ISO_BUF], code[BO_CODE_REDACT_BUF], at[16];
     memset(e, 0, sizeof *e);
     e->kind = v->kind;
@@ -263,9 +263,9 @@ static void push_history(door_state *d, const door_entry *e)
 static int scan_result(ui_app *app, door_state *d, net_result *r)
 {
     d->scan_seq = 0;
-    if (d->q_count == 0 || strcmp(d->queue[d->q_head].nonce, r->nonce) != 0)
+    if (d->q_count == 0 || strcmp(d->queue[d->q_head].nonce, r->out.checkin.nonce) != 0)
         return UI_REDRAW; /* not the head (cannot happen: one scan in flight) */
-    if (r->verdict.kind == API_CHECKIN_UNVERIFIED) {
+    if (r->out.checkin.verdict.kind == API_CHECKIN_UNVERIFIED) {
         if (!d->offline)
             ui_term_bell();
         d->offline = true;
@@ -309,7 +309,7 @@ static int result(ui_app *app, net_result *r)
     if (r->seq == d->stats_seq && r->kind == NET_JOB_STATS) {
         d->stats_seq = 0;
         if (r->status == API_OK && strcmp(r->id, d->concert_id) == 0) {
-            d->stats = r->stats;
+            d->stats = r->out.stats;
             d->have_stats = true;
         }
         return UI_REDRAW;
@@ -317,8 +317,8 @@ static int result(ui_app *app, net_result *r)
     if (r->seq == d->concert_seq && r->kind == NET_JOB_GET) {
         d->concert_seq = 0;
         if (r->status == API_OK && strcmp(r->id, d->concert_id) == 0) {
-            bo_text_sanitize(d->concert_name, sizeof d->concert_name, r->concert.name != NULL ? r->concert.name : "");
-            put(d->tz, sizeof d->tz, "%s", r->concert.timezone);
+            bo_text_sanitize(d->concert_name, sizeof d->concert_name, r->out.concert.name != NULL ? r->out.concert.name : "");
+            put(d->tz, sizeof d->tz, "%s", r->out.concert.timezone);
         } else if (r->status == API_ERR_NOT_FOUND) {
             put(d->concert_name, sizeof d->concert_name, "(no such concert: %s)", d->concert_id);
         }

@@ -599,25 +599,25 @@ static int refund_result(ui_app *app, order_state *os, net_result *r)
     if (r->status == API_OK) {
         /* what the server says this request refunded: with nothing selected, the tickets still valid there */
         char said[160];
-        api_refund_made_text(&r->refund, r->order.currency, said, sizeof said);
-        int64_t back = (int64_t)r->refund.n;
-        if (!r->refund.known) /* not said: the tickets the screen did not show refunded before */
-            back = strcmp(r->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->order) : 0;
-        if (back > 0 && r->order.concert_id[0] != '\0')
-            ui_catalogue_seats_returned(app, r->order.concert_id, back);
+        api_refund_made_text(&r->out.refund.made, r->out.refund.order.currency, said, sizeof said);
+        int64_t back = (int64_t)r->out.refund.made.n;
+        if (!r->out.refund.made.known) /* not said: the tickets the screen did not show refunded before */
+            back = strcmp(r->out.refund.order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->out.refund.order) : 0;
+        if (back > 0 && r->out.refund.order.concert_id[0] != '\0')
+            ui_catalogue_seats_returned(app, r->out.refund.order.concert_id, back);
         char nums[96] = "";
         size_t len = 0;
-        for (size_t i = 0; i < r->refund.n && len < sizeof nums; i++)
-            for (size_t j = 0; j < r->order.n_tickets; j++)
-                if (strcmp(r->order.tickets[j].id, r->refund.ticket_ids[i]) == 0) {
-                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : r->refund.n == 1 ? " (ticket " : " (tickets ", j + 1);
+        for (size_t i = 0; i < r->out.refund.made.n && len < sizeof nums; i++)
+            for (size_t j = 0; j < r->out.refund.order.n_tickets; j++)
+                if (strcmp(r->out.refund.order.tickets[j].id, r->out.refund.made.ticket_ids[i]) == 0) {
+                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : r->out.refund.made.n == 1 ? " (ticket " : " (tickets ", j + 1);
                     len += w > 0 ? (size_t)w : 0;
                 }
         if (len > 0 && len + 1 < sizeof nums)
             nums[len++] = ')', nums[len] = '\0';
         ui_message(app, false, "%s%s", said, nums);
-        if (strcmp(r->order.id, os->id) == 0)
-            take_order(os, &r->order);
+        if (strcmp(r->out.refund.order.id, os->id) == 0)
+            take_order(os, &r->out.refund.order);
         memset(p, 0, sizeof *p); /* a definite answer: the key has done its job */
         return UI_REDRAW;
     }
@@ -631,16 +631,16 @@ static int refund_result(ui_app *app, order_state *os, net_result *r)
         return UI_REDRAW;
     }
     memset(p, 0, sizeof *p);
-    if (r->refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
+    if (r->out.refund.refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
         char states[200] = "";
         size_t len = 0;
-        for (size_t i = 0; i < r->refused.n && len < sizeof states; i++) {
+        for (size_t i = 0; i < r->out.refund.refused.n && len < sizeof states; i++) {
             size_t num = 0;
             for (size_t j = 0; j < os->order.n_tickets; j++)
-                if (strcmp(os->order.tickets[j].id, r->refused.tickets[i].id) == 0)
+                if (strcmp(os->order.tickets[j].id, r->out.refund.refused.tickets[i].id) == 0)
                     num = j + 1;
             int w = snprintf(states + len, sizeof states - len, "%sticket %zu %s", len ? ", " : "", num,
-                             r->refused.tickets[i].status);
+                             r->out.refund.refused.tickets[i].status);
             if (w > 0)
                 len += (size_t)w;
         }
@@ -666,7 +666,7 @@ static int undo_result(ui_app *app, order_state *os, net_result *r)
     if (r->status == API_OK) {
         if (num > 0) {
             bo_order_ticket *t = &os->order.tickets[i];
-            snprintf(t->status, sizeof t->status, "%s", r->undo.status[0] != '\0' ? r->undo.status : "valid");
+            snprintf(t->status, sizeof t->status, "%s", r->out.undo.status[0] != '\0' ? r->out.undo.status : "valid");
             t->checked_in_at[0] = t->door[0] = '\0';
             if (os->order.admitted > 0)
                 os->order.admitted--;
@@ -677,7 +677,7 @@ static int undo_result(ui_app *app, order_state *os, net_result *r)
             ui_message(app, false, "Check-in undone: the ticket is valid again");
     } else {
         bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
-        if (r->undo.not_checked_in)
+        if (r->out.undo.not_checked_in)
             ui_message(app, true, "Not undone: ticket %zu \xe2\x80\x94 %s", num, m);
         else if (r->res.unconfirmed)
             ui_message(app, true, "Undo not confirmed: %s \xe2\x80\x94 the order is read again to show the ticket's state", m);
@@ -704,7 +704,7 @@ static int result(ui_app *app, net_result *r)
     if (strcmp(r->id, os->id) != 0)
         return 0;
     if (r->status == API_OK) {
-        take_order(os, &r->order);
+        take_order(os, &r->out.order);
         return UI_REDRAW;
     }
     char m[256];

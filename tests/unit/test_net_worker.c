@@ -73,8 +73,8 @@ static void list_job_returns_the_concerts(void **state)
     assert_int_equal(r.kind, NET_JOB_LIST);
     assert_int_equal(r.seq, seq);
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.list.n, 1);
-    assert_string_equal(r.list.items[0].name, "Björk");
+    assert_int_equal(r.out.list.n, 1);
+    assert_string_equal(r.out.list.items[0].name, "Björk");
     net_result_clear(&r);
     const stub_request *q = stub_request_at(f->stub, 0);
     assert_non_null(q);
@@ -92,16 +92,16 @@ static void a_list_with_one_bad_concert_is_listed_marked(void **state)
     net_result r;
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.list.n, 4);
-    assert_true(bo_concert_sellable(&r.list.items[0]));
-    assert_false(bo_concert_sellable(&r.list.items[2]));
-    assert_true(bo_concert_sellable(&r.list.items[3]));
+    assert_int_equal(r.out.list.n, 4);
+    assert_true(bo_concert_sellable(&r.out.list.items[0]));
+    assert_false(bo_concert_sellable(&r.out.list.items[2]));
+    assert_true(bo_concert_sellable(&r.out.list.items[3]));
     net_result_clear(&r);
     stub_push(f->stub, 200, "[]");
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.list.n, 0);
+    assert_int_equal(r.out.list.n, 0);
     net_result_clear(&r);
 }
 
@@ -139,8 +139,8 @@ static void order_job_brings_the_order_back(void **state)
     assert_int_equal(r.kind, NET_JOB_ORDER);
     assert_int_equal(r.status, API_OK);
     assert_string_equal(r.id, "c-1");
-    assert_string_equal(r.order.id, "o-2");
-    assert_string_equal(r.order.tickets[0].id, "t-9");
+    assert_string_equal(r.out.order.id, "o-2");
+    assert_string_equal(r.out.order.tickets[0].id, "t-9");
     const stub_request *q = stub_request_at(f->stub, 0);
     assert_string_equal(q->path, "/dev/orders");
     assert_non_null(strstr(q->body, "\"attendees\":[\"Ann\",\"Bo\"]"));
@@ -169,7 +169,7 @@ static void order_job_sends_the_sales_key(void **state)
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.status, API_OK);
     assert_false(r.res.unconfirmed);
-    assert_string_equal(r.order.id, "o-2");
+    assert_string_equal(r.out.order.id, "o-2");
     net_result_clear(&r);
     assert_int_equal(stub_request_count(f->stub), 3);
     for (size_t i = 0; i < 3; i++) {
@@ -200,9 +200,9 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.seq, seq);
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.page.n, 1);
-    assert_string_equal(r.page.orders[0].customer_name, "Ada");
-    assert_string_equal(r.page.cursor, "next");
+    assert_int_equal(r.out.page.n, 1);
+    assert_string_equal(r.out.page.orders[0].customer_name, "Ada");
+    assert_string_equal(r.out.page.cursor, "next");
     assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/orders?email=ada%40example.org&limit=10");
     net_result_clear(&r);
 
@@ -215,8 +215,8 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_OK);
     assert_string_equal(r.id, "t-2");
-    assert_string_equal(r.order.id, "o-1");
-    assert_string_equal(r.concert.id, "c-1");
+    assert_string_equal(r.out.found.order.id, "o-1");
+    assert_string_equal(r.out.found.concert.id, "c-1");
     net_result_clear(&r);
 
     stub_push(f->stub, 200, ORDER_TWO);
@@ -231,7 +231,7 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_OK);
-    assert_string_equal(r.order.tickets[1].status, "refunded");
+    assert_string_equal(r.out.refund.order.tickets[1].status, "refunded");
     const stub_request *q = stub_request_at(f->stub, 2);
     assert_string_equal(q->body, "{\"ticketIds\":[\"t-1\",\"t-2\"],\"reason\":\"ill\",\"method\":\"cash\"}");
     assert_true(stub_header(q, "Idempotency-Key", key, sizeof key));
@@ -242,8 +242,8 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_ERR_INVALID);
-    assert_int_equal(r.refused.n, 1);
-    assert_string_equal(r.refused.tickets[0].status, "checkedIn");
+    assert_int_equal(r.out.refund.refused.n, 1);
+    assert_string_equal(r.out.refund.refused.tickets[0].status, "checkedIn");
     net_result_clear(&r);
 }
 
@@ -265,7 +265,7 @@ static void undo_checkin_job_brings_the_ticket_back(void **state)
     assert_int_equal(r.kind, NET_JOB_UNDO_CHECKIN);
     assert_int_equal(r.status, API_OK);
     assert_string_equal(r.id, "t-1");
-    assert_string_equal(r.undo.status, "valid");
+    assert_string_equal(r.out.undo.status, "valid");
     assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/checkins/t-1/undo");
     assert_string_equal(stub_request_at(f->stub, 0)->method, "POST");
     net_result_clear(&r);
@@ -275,7 +275,7 @@ static void undo_checkin_job_brings_the_ticket_back(void **state)
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_ERR_INVALID);
-    assert_true(r.undo.not_checked_in);
+    assert_true(r.out.undo.not_checked_in);
     assert_string_equal(r.res.message, "Ticket is not checked in: it is valid");
     net_result_clear(&r);
 }
@@ -309,7 +309,7 @@ static void jobs_are_answered_in_order(void **state)
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.seq, sb);
     assert_int_equal(r.kind, NET_JOB_GET);
-    assert_string_equal(r.concert.id, "c-1");
+    assert_string_equal(r.out.concert.id, "c-1");
     net_result_clear(&r);
 }
 
