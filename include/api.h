@@ -27,8 +27,9 @@ typedef struct api_result {
     char message[256];       /* short, person-readable, sanitised; "" on success */
     double latency_ms;
     bool unconfirmed;        /* a sale (api_purchase_key, api_create_order): no definite answer, but the
-                              * request may have reached the server: the ticket may have been sold. Re-sending the same request with the
-                              * same Idempotency-Key tells (it never sells a second ticket). */
+                              * request may have reached the server: the ticket may have been sold.
+                              * Re-sending the same request with the same Idempotency-Key tells (it never
+                              * sells a second ticket). */
 } api_result;
 
 typedef struct api_config {

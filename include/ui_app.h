@@ -120,7 +120,8 @@ void ui_pop_to_list(ui_app *app);      /* pops everything above the list */
 const ui_screen_ops *ui_top(const ui_app *app);
 /* The kiosk's customer has gone: back to the list, and every opened screen forgets what it held of them
  * (closing the forms and the receipt wipes them; each wipe hook clears the rest, e.g. the list's filter
- * or an unconfirmed sale); the inspector log and the message go too. True when there was something to reset. */
+ * or an unconfirmed sale); the inspector log and the message go too. True when there was something to
+ * reset. */
 bool ui_idle_reset(ui_app *app);
 /* At exit: every opened screen forgets its customer data (wipe) and frees its state (fini). */
 void ui_screens_free(ui_app *app);
@@ -139,7 +140,8 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((fo
 /* The catalogue's list was replaced (before: the previous one, freed after the call): the screens
  * showing it keep their selection. */
 void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
-/* Submits a job owned by screen s (a sale, a refund, a new concert...), with a spinner labelled label. false when busy/full. */
+/* Submits a job owned by screen s (a sale, a refund, a new concert...), with a spinner labelled label.
+ * false when busy/full. */
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
 
 /* Submits a job whose result goes to screen s's result hook, without the status line's spinner (several

@@ -317,8 +317,9 @@ static int result(ui_app *app, net_result *r)
     if (r->seq == d->concert_seq && r->kind == NET_JOB_GET) {
         d->concert_seq = 0;
         if (r->status == API_OK && strcmp(r->id, d->concert_id) == 0) {
-            bo_text_sanitize(d->concert_name, sizeof d->concert_name, r->out.concert.name != NULL ? r->out.concert.name : "");
-            put(d->tz, sizeof d->tz, "%s", r->out.concert.timezone);
+            const bo_concert *c = &r->out.concert;
+            bo_text_sanitize(d->concert_name, sizeof d->concert_name, c->name != NULL ? c->name : "");
+            put(d->tz, sizeof d->tz, "%s", c->timezone);
         } else if (r->status == API_ERR_NOT_FOUND) {
             put(d->concert_name, sizeof d->concert_name, "(no such concert: %s)", d->concert_id);
         }

@@ -594,30 +594,31 @@ static void take_order(order_state *os, bo_order *o)
 
 static int refund_result(ui_app *app, order_state *os, net_result *r)
 {
+    net_refund_out *out = &r->out.refund;
     char m[256];
     refund_pending *p = &os->refund;
     if (r->status == API_OK) {
         /* what the server says this request refunded: with nothing selected, the tickets still valid there */
         char said[160];
-        api_refund_made_text(&r->out.refund.made, r->out.refund.order.currency, said, sizeof said);
-        int64_t back = (int64_t)r->out.refund.made.n;
-        if (!r->out.refund.made.known) /* not said: the tickets the screen did not show refunded before */
-            back = strcmp(r->out.refund.order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->out.refund.order) : 0;
-        if (back > 0 && r->out.refund.order.concert_id[0] != '\0')
-            ui_catalogue_seats_returned(app, r->out.refund.order.concert_id, back);
+        api_refund_made_text(&out->made, out->order.currency, said, sizeof said);
+        int64_t back = (int64_t)out->made.n;
+        if (!out->made.known) /* not said: the tickets the screen did not show refunded before */
+            back = strcmp(out->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &out->order) : 0;
+        if (back > 0 && out->order.concert_id[0] != '\0')
+            ui_catalogue_seats_returned(app, out->order.concert_id, back);
         char nums[96] = "";
         size_t len = 0;
-        for (size_t i = 0; i < r->out.refund.made.n && len < sizeof nums; i++)
-            for (size_t j = 0; j < r->out.refund.order.n_tickets; j++)
-                if (strcmp(r->out.refund.order.tickets[j].id, r->out.refund.made.ticket_ids[i]) == 0) {
-                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : r->out.refund.made.n == 1 ? " (ticket " : " (tickets ", j + 1);
+        for (size_t i = 0; i < out->made.n && len < sizeof nums; i++)
+            for (size_t j = 0; j < out->order.n_tickets; j++)
+                if (strcmp(out->order.tickets[j].id, out->made.ticket_ids[i]) == 0) {
+                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : out->made.n == 1 ? " (ticket " : " (tickets ", j + 1);
                     len += w > 0 ? (size_t)w : 0;
                 }
         if (len > 0 && len + 1 < sizeof nums)
             nums[len++] = ')', nums[len] = '\0';
         ui_message(app, false, "%s%s", said, nums);
-        if (strcmp(r->out.refund.order.id, os->id) == 0)
-            take_order(os, &r->out.refund.order);
+        if (strcmp(out->order.id, os->id) == 0)
+            take_order(os, &out->order);
         memset(p, 0, sizeof *p); /* a definite answer: the key has done its job */
         return UI_REDRAW;
     }
@@ -631,16 +632,16 @@ static int refund_result(ui_app *app, order_state *os, net_result *r)
         return UI_REDRAW;
     }
     memset(p, 0, sizeof *p);
-    if (r->out.refund.refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
+    if (out->refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
         char states[200] = "";
         size_t len = 0;
-        for (size_t i = 0; i < r->out.refund.refused.n && len < sizeof states; i++) {
+        for (size_t i = 0; i < out->refused.n && len < sizeof states; i++) {
             size_t num = 0;
             for (size_t j = 0; j < os->order.n_tickets; j++)
-                if (strcmp(os->order.tickets[j].id, r->out.refund.refused.tickets[i].id) == 0)
+                if (strcmp(os->order.tickets[j].id, out->refused.tickets[i].id) == 0)
                     num = j + 1;
             int w = snprintf(states + len, sizeof states - len, "%sticket %zu %s", len ? ", " : "", num,
-                             r->out.refund.refused.tickets[i].status);
+                             out->refused.tickets[i].status);
             if (w > 0)
                 len += (size_t)w;
         }
