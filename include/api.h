@@ -28,9 +28,10 @@ typedef struct api_result {
     long http_status;        /* 0 when there was no HTTP answer */
     char message[256];       /* short, person-readable, sanitised; "" on success */
     double latency_ms;
-    bool unconfirmed;        /* api_purchase*: no definite answer, but the request may have reached the
-                              * server: the ticket may have been sold. Re-sending the same request with the
-                              * same Idempotency-Key tells (it never sells a second ticket). */
+    bool unconfirmed;        /* a sale (api_purchase_key, api_create_order): no definite answer, but the
+                              * request may have reached the server: the ticket may have been sold.
+                              * Re-sending the same request with the same Idempotency-Key tells (it never
+                              * sells a second ticket). */
 } api_result;
 
 typedef struct api_config {
@@ -104,9 +105,5 @@ char *api_order_body(const bo_order_input *in);
 /* GET /orders/{id} (operator key): the order with its tickets' current status. 404 -> API_ERR_NOT_FOUND
  * ("No such order"). */
 api_status api_get_order(api_client *c, const char *id, bo_order *out, api_result *res);
-
-/* api_purchase_key with a new key. */
-api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
-                        const char *customer_email, bo_ticket *out, api_result *res);
 
 #endif

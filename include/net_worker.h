@@ -13,70 +13,133 @@
 #include "api_refund.h"
 #include "client_model.h"
 
-typedef enum net_job_kind { NET_JOB_LIST = 0, NET_JOB_GET, NET_JOB_PURCHASE, NET_JOB_CREATE, NET_JOB_ORDER,
-    NET_JOB_FIND_ORDERS,               /* name or email: the search text; id: a concert (optional); cursor */
-    NET_JOB_TICKET_BY_CODE,            /* name: the code */
-    NET_JOB_GET_ORDER,                 /* id: the order */
-    NET_JOB_REFUND,                    /* id: the order; attendees: ticket ids, ',' between ("" = every valid
-                                        * one); name: the reason; pay: the method (NONE: the order's); idem_key */
-    NET_JOB_CHECKIN,                   /* id: the concert; code, nonce, door, attempts */
-    NET_JOB_STATS,                     /* id: the concert */
-    NET_JOB_UNDO_CHECKIN               /* id: the ticket (POST /checkins/{id}/undo) */
+typedef enum net_job_kind {
+    NET_JOB_LIST = 0,                  /* GET /concerts (no request) */
+    NET_JOB_GET,                       /* GET /concerts/{id}: req.concert */
+    NET_JOB_CREATE,                    /* POST /concerts: req.create */
+    NET_JOB_ORDER,                     /* POST /orders or /box-office/orders: req.order */
+    NET_JOB_FIND_ORDERS,               /* GET /orders?...: req.find */
+    NET_JOB_TICKET_BY_CODE,            /* api_ticket_by_code: req.code */
+    NET_JOB_GET_ORDER,                 /* GET /orders/{id}: req.order_id */
+    NET_JOB_REFUND,                    /* POST /orders/{id}/refund: req.refund */
+    NET_JOB_CHECKIN,                   /* POST /concerts/{id}/checkins: req.checkin */
+    NET_JOB_STATS,                     /* GET /concerts/{id}/stats: req.concert */
+    NET_JOB_UNDO_CHECKIN               /* POST /checkins/{id}/undo: req.ticket_id */
 } net_job_kind;
 
 #define NET_CODE_MAX 128   /* bytes of a scanned code in a job */
 #define NET_TEXT_MAX 1024  /* bytes of a text field of a job (a form value: 200 characters of UTF-8 fit) */
 
+/* An order, as the sell form keeps it and the worker sends it (api_create_order): the box office's one
+ * shape of an order. Customer data: wiped once its outcome is known. */
+typedef struct net_order_req {
+    char concert_id[BO_ID_MAX + 1];
+    int64_t quantity;
+    char name[NET_TEXT_MAX];           /* the customer's name ("" = none) */
+    char email[NET_TEXT_MAX];          /* the customer's e-mail ("" = none) */
+    char attendees[NET_TEXT_MAX];      /* names on the tickets, ',' between them ("" = none) */
+    bo_pay_method pay;                 /* NONE: not sent */
+    int64_t tendered_cents;            /* cash: < 0 = not sent */
+    bool operator_route;               /* POST /box-office/orders */
+    char idem_key[API_IDEM_KEY_MAX + 1]; /* the sale's Idempotency-Key ("" = a new one) */
+} net_order_req;
+
+/* A new concert (api_create_concert). */
+typedef struct net_create_req {
+    char name[NET_TEXT_MAX];
+    char date[NET_TEXT_MAX];           /* ISO 8601, UTC */
+    char venue[NET_TEXT_MAX];
+    int64_t tickets, price_cents, max_per_order; /* max_per_order <= 0: the server's default */
+    char currency[4];                  /* "" = the server's default */
+    char timezone[BO_TZ_MAX + 1];      /* the venue's IANA zone, "" = none stored */
+} net_create_req;
+
+/* A search of orders by e-mail or name prefix (api_find_orders); one page of them. */
+typedef struct net_find_req {
+    char email[NET_TEXT_MAX];          /* "" = by name */
+    char name[NET_TEXT_MAX];
+    char concert_id[BO_ID_MAX + 1];    /* "" = any concert */
+    int limit;
+    char cursor[API_CURSOR_MAX + 1];   /* the next page's cursor ("" = the first page) */
+} net_find_req;
+
+/* A refund (api_refund_order). */
+typedef struct net_refund_req {
+    char order_id[BO_ID_MAX + 1];
+    char ticket_ids[NET_TEXT_MAX];     /* ',' between them ("" = every valid one) */
+    char reason[NET_TEXT_MAX];
+    bo_pay_method method;              /* NONE: the order's */
+    char idem_key[API_IDEM_KEY_MAX + 1]; /* "" = a new one */
+} net_refund_req;
+
+/* A door's scan (api_checkin). */
+typedef struct net_checkin_req {
+    char concert_id[BO_ID_MAX + 1];
+    char code[NET_CODE_MAX];           /* the scanned text */
+    char nonce[API_NONCE_MAX + 1];     /* the scan's nonce */
+    char door[API_DOOR_MAX * 4 + 1];   /* the door's name */
+    int attempts;                      /* api_checkin's tries */
+} net_checkin_req;
+
+/* What the worker is asked to do: the kind says which member of req holds the request. */
 typedef struct net_job {
     net_job_kind kind;
     unsigned long seq;                 /* set by net_worker_submit */
-    char id[BO_ID_MAX + 1];            /* GET, PURCHASE */
-    char name[NET_TEXT_MAX];           /* PURCHASE: customer name; CREATE: concert name */
-    char email[NET_TEXT_MAX];          /* PURCHASE */
-    char idem_key[API_IDEM_KEY_MAX + 1]; /* PURCHASE: the sale's Idempotency-Key ("" = a new one) */
-    char date[NET_TEXT_MAX];           /* CREATE */
-    char venue[NET_TEXT_MAX];          /* CREATE */
-    int64_t tickets, price_cents;      /* CREATE; ORDER: tickets = the quantity */
-    char currency[4];                  /* CREATE: "" = the server's default */
-    char timezone[BO_TZ_MAX + 1];      /* CREATE: the venue's IANA zone, "" = none stored */
-    int64_t max_per_order;             /* CREATE: <= 0 = the server's default */
-    /* ORDER (also id, name, email, idem_key): attendees' names separated by ',' ("" = none), the payment */
-    char attendees[NET_TEXT_MAX];
-    bo_pay_method pay;
-    int64_t tendered_cents;            /* cash: < 0 = not sent */
-    bool operator_route;               /* POST /box-office/orders */
-    char cursor[API_CURSOR_MAX + 1];   /* FIND_ORDERS: the next page's cursor ("" = the first page) */
-    /* CHECKIN (id = the concert): the scanned text, the scan's nonce, the door's name, the tries
-     * (api_checkin's attempts); STATS: id */
-    char code[NET_CODE_MAX];
-    char nonce[API_NONCE_MAX + 1];
-    char door[API_DOOR_MAX * 4 + 1];
-    int attempts;
+    union {
+        char concert_id[BO_ID_MAX + 1];  /* GET, STATS */
+        char order_id[BO_ID_MAX + 1];    /* GET_ORDER */
+        char ticket_id[BO_ID_MAX + 1];   /* UNDO_CHECKIN */
+        char code[NET_TEXT_MAX];         /* TICKET_BY_CODE: the code typed or scanned */
+        net_order_req order;
+        net_create_req create;
+        net_find_req find;
+        net_refund_req refund;
+        net_checkin_req checkin;
+    } req;
 } net_job;
 
+/* What a ticket's code found (TICKET_BY_CODE; the result's id is the ticket's). */
+typedef struct net_code_found {
+    bo_order order;                    /* the ticket's order (a summary) */
+    bo_concert concert;                /* its concert */
+} net_code_found;
+
+/* What a refund request got back. */
+typedef struct net_refund_out {
+    bo_order order;                    /* made: the order with its tickets' new states */
+    api_refund_made made;              /* made: what the server says this request refunded */
+    api_refund_refusal refused;        /* refused (409): the tickets that are not valid */
+} net_refund_out;
+
+/* A scan's verdict. */
+typedef struct net_checkin_out {
+    api_checkin_verdict verdict;
+    char nonce[API_NONCE_MAX + 1];     /* the scan's nonce (which scan this verdict is for) */
+} net_checkin_out;
+
+/* A finished job: its status, and in out the member its kind names (owned by whoever polled it). */
 typedef struct net_result {
     net_job_kind kind;
     unsigned long seq;
     api_status status;
-    api_result res;                    /* PURCHASE: res.unconfirmed = the outcome is unknown */
-    bo_concert_list list;              /* LIST: owned by whoever polled the result */
-    bo_concert concert;                /* GET: owned likewise */
-    bo_ticket ticket;                  /* PURCHASE: owned likewise */
-    bo_order order;                    /* ORDER: owned likewise (res.unconfirmed as for PURCHASE); GET_ORDER,
-                                        * REFUND (res.unconfirmed likewise): the order; TICKET_BY_CODE: the
-                                        * ticket's order (a summary), concert = its concert */
-    api_order_page page;               /* FIND_ORDERS: owned likewise */
-    api_refund_refusal refused;        /* REFUND refused (409): the tickets that are not valid */
-    api_refund_made refund;            /* REFUND made: what the server says this request refunded */
-    char id[BO_ID_MAX + 1];            /* CREATE: new id; GET/PURCHASE/GET_ORDER/REFUND/CHECKIN/STATS/
-                                        * UNDO_CHECKIN: the id asked for; TICKET_BY_CODE: the ticket's id */
-    api_checkin_verdict verdict;       /* CHECKIN */
-    char nonce[API_NONCE_MAX + 1];     /* CHECKIN: the scan's nonce (which scan this verdict is for) */
-    api_stats stats;                   /* STATS */
-    api_undo_result undo;              /* UNDO_CHECKIN (res.unconfirmed: it may have been undone) */
+    api_result res;                    /* ORDER, REFUND, UNDO_CHECKIN: res.unconfirmed = the outcome is
+                                        * unknown (the same request again tells) */
+    char id[BO_ID_MAX + 1];            /* CREATE: the new concert's id; TICKET_BY_CODE: the ticket's id;
+                                        * the others but LIST and FIND_ORDERS: the id the job named */
+    union {
+        bo_concert_list list;          /* LIST */
+        bo_concert concert;            /* GET */
+        bo_order order;                /* ORDER, GET_ORDER */
+        api_order_page page;           /* FIND_ORDERS */
+        net_code_found found;          /* TICKET_BY_CODE */
+        net_refund_out refund;         /* REFUND */
+        net_checkin_out checkin;       /* CHECKIN */
+        api_stats stats;               /* STATS */
+        api_undo_result undo;          /* UNDO_CHECKIN */
+    } out;
 } net_result;
 
-/* Frees what a polled result owns. */
+/* Frees what a polled result owns (the member of out its kind names). */
 void net_result_clear(net_result *r);
 
 typedef struct net_worker net_worker;

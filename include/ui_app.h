@@ -7,6 +7,7 @@
  * and keeps its own state in a struct private to its file (private_size), allocated when it first opens. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "client_model.h"
@@ -46,6 +47,12 @@ typedef struct ui_screen_ops {
     const ui_action *(*bar_for)(const ui_app *app); /* the key bar when it depends on the screen's state
                                                      * (NULL: .bar) */
     bool (*unsaved)(const ui_app *app);             /* holds input that quitting would lose; may be NULL */
+    /* holds a request whose outcome is not known (a sale sent without a definite answer), asked of every
+     * opened screen, on the stack or not: quitting asks first; may be NULL */
+    bool (*unsettled)(const ui_app *app);
+    /* at exit, after the terminal is given back and the worker has stopped, before the states are wiped:
+     * reports to err what the screen leaves unsettled (and how to settle it); may be NULL */
+    void (*at_exit)(const ui_app *app, FILE *err);
     int (*result)(ui_app *app, net_result *r);      /* a job this screen submitted finished; may be NULL */
     /* the catalogue's list was replaced (before: the previous list, freed after the call); may be NULL */
     void (*catalogue)(ui_app *app, const bo_concert_list *before);
@@ -60,26 +67,6 @@ typedef struct ui_screen_ops {
      * receipt); NULL, or NULL returned: the action table's name */
     const char *(*bar_name)(const ui_app *app, ui_action a);
 } ui_screen_ops;
-
-/* The order last sent from the sell form, kept with its Idempotency-Key until its outcome is known
- * (an order or a 4xx), so that checking it re-sends the very same request and can never sell twice.
- * Customer data: wiped (ui_sale_clear) once the outcome is known or the form is left without an
- * unconfirmed sale. A new key is drawn only for a different order (concert, quantity, customer, names,
- * payment or route). */
-typedef struct ui_sale {
-    char key[API_IDEM_KEY_MAX + 1];    /* "" = none */
-    char concert_id[BO_ID_MAX + 1];
-    char concert_name[UI_FIELD_MAX];   /* for the warnings */
-    char name[UI_FIELD_MAX];
-    char email[UI_FIELD_MAX];
-    char attendees[UI_FIELD_MAX];      /* names on the tickets, ',' between them */
-    int64_t quantity;
-    bo_pay_method pay;
-    int64_t tendered_cents;            /* cash: < 0 = not given */
-    bool operator_route;               /* POST /box-office/orders */
-    bool unconfirmed;                  /* sent, no definite answer: the tickets may have been sold */
-} ui_sale;
-void ui_sale_clear(ui_sale *s);
 
 #define UI_STACK_MAX 8
 #define UI_SCREENS_MAX 16
@@ -99,10 +86,7 @@ struct ui_app {
     bo_concert current;
     bool have_current;
 
-    ui_sale sale;                      /* the purchase whose outcome is not known yet (see ui_sale): the
-                                        * purchase form, the detail, the quit question and the exit read it */
-
-    /* a purchase/create in flight (spinner in the status line); its result goes to busy_owner */
+    /* a job of ui_submit_busy in flight (spinner in the status line); its result goes to busy_owner */
     unsigned long busy_seq;
     const ui_screen_ops *busy_owner;
     char busy_label[64];
@@ -135,8 +119,9 @@ void ui_pop(ui_app *app);
 void ui_pop_to_list(ui_app *app);      /* pops everything above the list */
 const ui_screen_ops *ui_top(const ui_app *app);
 /* The kiosk's customer has gone: back to the list, and every opened screen forgets what it held of them
- * (closing the forms and the receipt wipes them; each wipe hook clears the rest, e.g. the list's filter);
- * the unconfirmed sale, the inspector log and the message go too. True when there was something to reset. */
+ * (closing the forms and the receipt wipes them; each wipe hook clears the rest, e.g. the list's filter
+ * or an unconfirmed sale); the inspector log and the message go too. True when there was something to
+ * reset. */
 bool ui_idle_reset(ui_app *app);
 /* At exit: every opened screen forgets its customer data (wipe) and frees its state (fini). */
 void ui_screens_free(ui_app *app);
@@ -155,7 +140,8 @@ void ui_message(ui_app *app, bool error, const char *fmt, ...) __attribute__((fo
 /* The catalogue's list was replaced (before: the previous one, freed after the call): the screens
  * showing it keep their selection. */
 void ui_screens_catalogue_changed(ui_app *app, const bo_concert_list *before);
-/* Submits a purchase/create job owned by screen s, with a spinner labelled label. false when busy/full. */
+/* Submits a job owned by screen s (a sale, a refund, a new concert...), with a spinner labelled label.
+ * false when busy/full. */
 bool ui_submit_busy(ui_app *app, const ui_screen_ops *s, const net_job *job, const char *label);
 
 /* Submits a job whose result goes to screen s's result hook, without the status line's spinner (several

@@ -24,6 +24,22 @@ typedef enum ui_prompt_kind {
  * line) while wrong PINs make the kiosk wait or lock it. */
 void ui_prompt_open(ui_app *app, ui_prompt_kind kind);
 
+/* The order last sent from the sell form (ui_screen_buy.c keeps it), with its Idempotency-Key, until its
+ * outcome is known (an order or a 4xx), so that checking it re-sends the very same request and can never
+ * sell twice. Customer data: wiped once the outcome is known or the form is left without an unconfirmed
+ * sale. A new key is drawn only for a different order (concert, quantity, customer, names, payment or
+ * route). */
+typedef struct ui_sale {
+    net_order_req order;               /* what the job sends; order.idem_key "" = none */
+    char concert_name[UI_FIELD_MAX];   /* for the warnings */
+    bool unconfirmed;                  /* sent, no definite answer: the tickets may have been sold */
+} ui_sale;
+
+/* The sale whose outcome is not known (the tickets may have been sold), or NULL. */
+const ui_sale *ui_sale_unconfirmed(const ui_app *app);
+/* That sale is of app->current: its form shows it and offers the check. */
+bool ui_sale_unconfirmed_here(const ui_app *app);
+
 /* Opens the sell form for app->current (sellable, seats left: the caller checked). A past concert
  * (client_time_past) is refused on a kiosk and asks UI_PROMPT_PAST first at the window; the check of an
  * unconfirmed sale of this concert opens the form as it is. */

@@ -696,12 +696,6 @@ api_status api_get_order(api_client *c, const char *id, bo_order *out, api_resul
     return st;
 }
 
-api_status api_purchase(api_client *c, const char *concert_id, const char *customer_name,
-                        const char *customer_email, bo_ticket *out, api_result *res)
-{
-    return api_purchase_key(c, concert_id, customer_name, customer_email, NULL, out, res);
-}
-
 api_status api_purchase_key(api_client *c, const char *concert_id, const char *customer_name,
                             const char *customer_email, const char *idem_key, bo_ticket *out, api_result *res)
 {

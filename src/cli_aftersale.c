@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cli_cmds.h"
 #include "cli_out.h"
+#include "cmdline.h"
 
 #define REFUND_COMMAND_MAX 8192
 
@@ -188,19 +189,11 @@ int cli_aftersale_find(const cli_args *a, api_client *c, const api_config *api, 
 /* The command that re-sends this refund with its key (every value shell-quoted); false when it does not fit. */
 static bool refund_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *key)
 {
-    size_t n = 0;
-    out[0] = '\0';
-    bool ok = cli_shell_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = cli_shell_arg(out, cap, &n, "--api-url", false) && cli_shell_arg(out, cap, &n, api_url, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "refund", false) && cli_shell_arg(out, cap, &n, a->id, true)
-         && cli_shell_arg(out, cap, &n, "--reason", false) && cli_shell_arg(out, cap, &n, a->reason, true);
-    if (ok && a->tickets != NULL)
-        ok = cli_shell_arg(out, cap, &n, "--tickets", false) && cli_shell_arg(out, cap, &n, a->tickets, true);
-    if (ok && a->method != NULL)
-        ok = cli_shell_arg(out, cap, &n, "--method", false) && cli_shell_arg(out, cap, &n, a->method, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "--idempotency-key", false) && cli_shell_arg(out, cap, &n, key, true);
-    if (!ok)
+    size_t n;
+    bool ok = cmdline_start(out, cap, &n, api_url, "refund") && cmdline_arg(out, cap, &n, a->id, true)
+              && cmdline_option(out, cap, &n, "--reason", a->reason) && cmdline_option(out, cap, &n, "--tickets", a->tickets)
+              && cmdline_option(out, cap, &n, "--method", a->method) && cmdline_option(out, cap, &n, "--idempotency-key", key);
+    if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
 }

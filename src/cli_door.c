@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli_cmds.h"
 #include "cli_out.h"
+#include "cmdline.h"
 #include "client_time.h"
 
 /* Prints j as the other --json outputs (exact texts, escaped for the terminal) and frees it; rc, or
@@ -74,17 +75,12 @@ static void venue_clock(api_client *c, const char *concert_id, const char *iso, 
 bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *code,
                          const char *door, const char *nonce)
 {
-    size_t n = 0;
-    out[0] = '\0';
-    bool ok = cli_shell_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = cli_shell_arg(out, cap, &n, "--api-url", false) && cli_shell_arg(out, cap, &n, api_url, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "checkin", false) && cli_shell_arg(out, cap, &n, concert_id, true)
-         && cli_shell_arg(out, cap, &n, code, true);
-    if (ok && door != NULL && door[0] != '\0')
-        ok = cli_shell_arg(out, cap, &n, "--door", false) && cli_shell_arg(out, cap, &n, door, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "--nonce", false) && cli_shell_arg(out, cap, &n, nonce, true);
-    if (!ok)
+    size_t n;
+    bool ok = cmdline_start(out, cap, &n, api_url, "checkin") && cmdline_arg(out, cap, &n, concert_id, true)
+              && cmdline_arg(out, cap, &n, code, true)
+              && cmdline_option(out, cap, &n, "--door", door != NULL && door[0] != '\0' ? door : NULL)
+              && cmdline_option(out, cap, &n, "--nonce", nonce);
+    if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
 }

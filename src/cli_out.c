@@ -27,37 +27,6 @@ int cli_exit_code(api_status s)
     return CLI_EXIT_API;
 }
 
-/* Appends ' ' and s to out (at *n), quoted for a POSIX shell unless quote is false or s holds only safe
- * characters: in single quotes, each ' written as '\''. false when it does not fit. */
-bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote)
-{
-    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-";
-    bool plain = !quote || (s[0] != '\0' && strspn(s, safe) == strlen(s));
-    size_t need = 1 + (plain ? 0 : 2);
-    for (const char *p = s; *p != '\0'; p++)
-        need += !plain && *p == '\'' ? 4 : 1;
-    if (*n + need >= cap)
-        return false;
-    char *o = out + *n;
-    if (*n > 0)
-        *o++ = ' ';
-    if (!plain)
-        *o++ = '\'';
-    for (const char *p = s; *p != '\0'; p++) {
-        if (!plain && *p == '\'') {
-            memcpy(o, "'\\''", 4);
-            o += 4;
-        } else {
-            *o++ = *p;
-        }
-    }
-    if (!plain)
-        *o++ = '\'';
-    *o = '\0';
-    *n = (size_t)(o - out);
-    return true;
-}
-
 /* ---- display width of sanitised UTF-8 ---- */
 
 /* Prints s padded (or cut with "...") to exactly width columns. */

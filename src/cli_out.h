@@ -29,8 +29,6 @@ int cli_print_order(const cli_args *a, api_client *c, const bo_order *o, FILE *o
 /* The same, with extra (owned, may be NULL) in the JSON as "name" (text: extra is dropped). */
 int cli_print_order_with(const cli_args *a, api_client *c, const bo_order *o, const char *name, cJSON *extra,
                          FILE *out, FILE *err);
-/* Appends ' ' and s (shell-quoted when quote) to out at *n; false when it does not fit. */
-bool cli_shell_arg(char *out, size_t cap, size_t *n, const char *s, bool quote);
 /* Prints s padded or cut to width columns (right-aligned when right). */
 void cli_put_cell(FILE *out, const char *s, int width, bool right);
 /* Display width of s in terminal columns, at most cap. */

@@ -14,6 +14,7 @@
 #include "cli_cmds.h"
 #include "cli_out.h"
 #include "client_time.h"
+#include "cmdline.h"
 
 #define COL_NAME_MAX 40
 #define COL_VENUE_MAX 30
@@ -21,47 +22,21 @@
 bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
                      const char *email, const char *idem_key)
 {
-    size_t n = 0;
-    if (cap == 0)
-        return false;
-    out[0] = '\0';
-    bool ok = cli_shell_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = cli_shell_arg(out, cap, &n, "--api-url", false) && cli_shell_arg(out, cap, &n, api_url, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "buy", false) && cli_shell_arg(out, cap, &n, concert_id, true)
-         && cli_shell_arg(out, cap, &n, "--name", false) && cli_shell_arg(out, cap, &n, name, true)
-         && cli_shell_arg(out, cap, &n, "--email", false) && cli_shell_arg(out, cap, &n, email, true)
-         && cli_shell_arg(out, cap, &n, "--idempotency-key", false) && cli_shell_arg(out, cap, &n, idem_key, true);
-    if (!ok)
+    size_t n;
+    bool ok = cmdline_start(out, cap, &n, api_url, "buy") && cmdline_arg(out, cap, &n, concert_id, true)
+              && cmdline_option(out, cap, &n, "--name", name) && cmdline_option(out, cap, &n, "--email", email)
+              && cmdline_option(out, cap, &n, "--idempotency-key", idem_key);
+    if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
 }
 
 bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_args *a, const char *idem_key)
 {
-    size_t n = 0;
-    if (cap == 0)
-        return false;
-    out[0] = '\0';
-    bool ok = cli_shell_arg(out, cap, &n, "boxoffice", false);
-    if (ok && api_url != NULL && api_url[0] != '\0')
-        ok = cli_shell_arg(out, cap, &n, "--api-url", false) && cli_shell_arg(out, cap, &n, api_url, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "order", false) && cli_shell_arg(out, cap, &n, a->id, true)
-         && cli_shell_arg(out, cap, &n, "--quantity", false) && cli_shell_arg(out, cap, &n, a->quantity, true);
-    if (ok && a->name != NULL)
-        ok = cli_shell_arg(out, cap, &n, "--name", false) && cli_shell_arg(out, cap, &n, a->name, true);
-    if (ok && a->email != NULL)
-        ok = cli_shell_arg(out, cap, &n, "--email", false) && cli_shell_arg(out, cap, &n, a->email, true);
-    for (size_t i = 0; ok && i < a->n_attendees; i++)
-        ok = cli_shell_arg(out, cap, &n, "--attendee", false) && cli_shell_arg(out, cap, &n, a->attendees[i], true);
-    if (ok && a->pay != NULL)
-        ok = cli_shell_arg(out, cap, &n, "--pay", false) && cli_shell_arg(out, cap, &n, a->pay, true);
-    if (ok && a->tendered != NULL)
-        ok = cli_shell_arg(out, cap, &n, "--tendered", false) && cli_shell_arg(out, cap, &n, a->tendered, true);
-    ok = ok && cli_shell_arg(out, cap, &n, "--idempotency-key", false) && cli_shell_arg(out, cap, &n, idem_key, true);
-    if (!ok)
-        out[0] = '\0';
-    return ok;
+    cmdline_order o = { .concert_id = a->id, .quantity = a->quantity, .name = a->name, .email = a->email,
+                        .attendees = a->attendees, .n_attendees = a->n_attendees,
+                        .pay = a->pay, .tendered = a->tendered };
+    return cmdline_order_command(out, cap, api_url, &o, idem_key);
 }
 
 static void price_text(const bo_concert *c, char out[BO_MONEY_BUF])

@@ -28,57 +28,105 @@ struct net_worker {
 
 void net_result_clear(net_result *r)
 {
-    bo_concert_list_clear(&r->list);
-    bo_concert_clear(&r->concert);
-    bo_ticket_clear(&r->ticket);
-    bo_order_clear(&r->order);
-    api_order_page_clear(&r->page);
+    switch (r->kind) {
+    case NET_JOB_LIST:
+        bo_concert_list_clear(&r->out.list);
+        break;
+    case NET_JOB_GET:
+        bo_concert_clear(&r->out.concert);
+        break;
+    case NET_JOB_ORDER:
+    case NET_JOB_GET_ORDER:
+        bo_order_clear(&r->out.order);
+        break;
+    case NET_JOB_FIND_ORDERS:
+        api_order_page_clear(&r->out.page);
+        break;
+    case NET_JOB_TICKET_BY_CODE:
+        bo_order_clear(&r->out.found.order);
+        bo_concert_clear(&r->out.found.concert);
+        break;
+    case NET_JOB_REFUND:
+        bo_order_clear(&r->out.refund.order);
+        break;
+    case NET_JOB_CREATE:
+    case NET_JOB_CHECKIN:
+    case NET_JOB_STATS:
+    case NET_JOB_UNDO_CHECKIN:
+        break; /* nothing allocated */
+    }
     memset(r, 0, sizeof *r);
 }
 
-/* An order job: the attendees' names split at ',' (bo_names_split). */
-static void run_order(api_client *c, const net_job *j, net_result *r)
+/* An order: the attendees' names split at ',' (bo_names_split) into the API's view of it. */
+static void run_order(api_client *c, const net_order_req *o, net_result *r)
 {
     char names[NET_TEXT_MAX];
     const char *list[BO_ORDER_TICKETS_MAX];
-    memcpy(names, j->attendees, sizeof names);
+    memcpy(names, o->attendees, sizeof names);
     names[sizeof names - 1] = '\0';
     size_t n = bo_names_split(names, list, BO_ORDER_TICKETS_MAX);
     bo_order_input in = {
-        .concert_id = j->id, .quantity = j->tickets, .customer_name = j->name, .customer_email = j->email,
-        .attendees = list, .n_attendees = n, .method = j->pay, .tendered_cents = j->tendered_cents,
-        .operator_route = j->operator_route,
+        .concert_id = o->concert_id, .quantity = o->quantity, .customer_name = o->name,
+        .customer_email = o->email, .attendees = list, .n_attendees = n, .method = o->pay,
+        .tendered_cents = o->tendered_cents, .operator_route = o->operator_route,
     };
-    r->status = api_create_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->res);
+    memcpy(r->id, o->concert_id, sizeof r->id);
+    r->status = api_create_order(c, &in, o->idem_key[0] != '\0' ? o->idem_key : NULL, &r->out.order, &r->res);
     memset(names, 0, sizeof names);
 }
 
-/* A refund job: the ticket ids split at ',' (bo_names_split). */
-static void run_refund(api_client *c, const net_job *j, net_result *r)
+/* A refund: the ticket ids split at ',' (bo_names_split). */
+static void run_refund(api_client *c, const net_refund_req *q, net_result *r)
 {
     char ids[NET_TEXT_MAX];
     const char *list[BO_ORDER_TICKETS_MAX];
-    memcpy(ids, j->attendees, sizeof ids);
+    memcpy(ids, q->ticket_ids, sizeof ids);
     ids[sizeof ids - 1] = '\0';
     size_t n = bo_names_split(ids, list, BO_ORDER_TICKETS_MAX);
-    api_refund_input in = { .order_id = j->id, .ticket_ids = list, .n_ticket_ids = n, .reason = j->name,
-                            .method = j->pay };
-    r->status = api_refund_order(c, &in, j->idem_key[0] != '\0' ? j->idem_key : NULL, &r->order, &r->refund,
-                                 &r->refused, &r->res);
+    api_refund_input in = { .order_id = q->order_id, .ticket_ids = list, .n_ticket_ids = n, .reason = q->reason,
+                            .method = q->method };
+    memcpy(r->id, q->order_id, sizeof r->id);
+    net_refund_out *out = &r->out.refund;
+    r->status = api_refund_order(c, &in, q->idem_key[0] != '\0' ? q->idem_key : NULL, &out->order, &out->made,
+                                 &out->refused, &r->res);
 }
 
-static void run_by_code(api_client *c, const net_job *j, net_result *r)
+static void run_by_code(api_client *c, const char *code, net_result *r)
 {
     api_ticket_found f;
-    r->status = api_ticket_by_code(c, j->name, &f, &r->res);
+    r->status = api_ticket_by_code(c, code, &f, &r->res);
     if (r->status != API_OK)
         return;
     memcpy(r->id, f.ticket.id, sizeof r->id);
-    r->order = f.order;           /* moved */
-    r->concert = f.concert;       /* moved */
+    r->out.found.order = f.order;       /* moved */
+    r->out.found.concert = f.concert;   /* moved */
     memset(&f.order, 0, sizeof f.order);
     memset(&f.concert, 0, sizeof f.concert);
     api_ticket_found_clear(&f);
+}
+
+static void run_create(api_client *c, const net_create_req *q, net_result *r)
+{
+    bo_concert_input in = { .name = q->name, .date = q->date, .venue = q->venue, .available_tickets = q->tickets,
+                            .price_cents = q->price_cents, .currency = q->currency, .timezone = q->timezone,
+                            .max_per_order = q->max_per_order };
+    r->status = api_create_concert(c, &in, r->id, &r->res);
+}
+
+static void run_find(api_client *c, const net_find_req *q, net_result *r)
+{
+    api_order_query query = { .email = q->email, .name = q->name, .concert_id = q->concert_id,
+                              .limit = q->limit, .cursor = q->cursor };
+    r->status = api_find_orders(c, &query, &r->out.page, &r->res);
+}
+
+static void run_checkin(api_client *c, const net_checkin_req *q, net_result *r)
+{
+    memcpy(r->id, q->concert_id, sizeof r->id);
+    memcpy(r->out.checkin.nonce, q->nonce, sizeof r->out.checkin.nonce);
+    r->status = api_checkin(c, q->concert_id, q->code, q->nonce, q->door, q->attempts, &r->out.checkin.verdict,
+                            &r->res);
 }
 
 static void run_job(api_client *c, const net_job *j, net_result *r)
@@ -88,57 +136,41 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
     r->seq = j->seq;
     switch (j->kind) {
     case NET_JOB_LIST:
-        r->status = api_list_concerts(c, &r->list, &r->res);
+        r->status = api_list_concerts(c, &r->out.list, &r->res);
         break;
     case NET_JOB_GET:
-        memcpy(r->id, j->id, sizeof r->id);
-        r->status = api_get_concert(c, j->id, &r->concert, &r->res);
+        memcpy(r->id, j->req.concert_id, sizeof r->id);
+        r->status = api_get_concert(c, j->req.concert_id, &r->out.concert, &r->res);
         break;
-    case NET_JOB_PURCHASE:
-        memcpy(r->id, j->id, sizeof r->id);
-        r->status = api_purchase_key(c, j->id, j->name, j->email, j->idem_key[0] != '\0' ? j->idem_key : NULL,
-                                     &r->ticket, &r->res);
+    case NET_JOB_CREATE:
+        run_create(c, &j->req.create, r);
         break;
-    case NET_JOB_CREATE: {
-        bo_concert_input in = { .name = j->name, .date = j->date, .venue = j->venue, .available_tickets = j->tickets,
-                                .price_cents = j->price_cents, .currency = j->currency, .timezone = j->timezone,
-                                .max_per_order = j->max_per_order };
-        r->status = api_create_concert(c, &in, r->id, &r->res);
-        break;
-    }
     case NET_JOB_ORDER:
-        memcpy(r->id, j->id, sizeof r->id);
-        run_order(c, j, r);
+        run_order(c, &j->req.order, r);
         break;
-    case NET_JOB_FIND_ORDERS: {
-        api_order_query q = { .email = j->email, .name = j->name, .concert_id = j->id,
-                              .limit = (int)j->tickets, .cursor = j->cursor };
-        r->status = api_find_orders(c, &q, &r->page, &r->res);
+    case NET_JOB_FIND_ORDERS:
+        run_find(c, &j->req.find, r);
         break;
-    }
     case NET_JOB_TICKET_BY_CODE:
-        run_by_code(c, j, r);
+        run_by_code(c, j->req.code, r);
         break;
     case NET_JOB_GET_ORDER:
-        memcpy(r->id, j->id, sizeof r->id);
-        r->status = api_get_order(c, j->id, &r->order, &r->res);
+        memcpy(r->id, j->req.order_id, sizeof r->id);
+        r->status = api_get_order(c, j->req.order_id, &r->out.order, &r->res);
         break;
     case NET_JOB_REFUND:
-        memcpy(r->id, j->id, sizeof r->id);
-        run_refund(c, j, r);
+        run_refund(c, &j->req.refund, r);
         break;
     case NET_JOB_CHECKIN:
-        memcpy(r->id, j->id, sizeof r->id);
-        memcpy(r->nonce, j->nonce, sizeof r->nonce);
-        r->status = api_checkin(c, j->id, j->code, j->nonce, j->door, j->attempts, &r->verdict, &r->res);
+        run_checkin(c, &j->req.checkin, r);
         break;
     case NET_JOB_STATS:
-        memcpy(r->id, j->id, sizeof r->id);
-        r->status = api_concert_stats(c, j->id, &r->stats, &r->res);
+        memcpy(r->id, j->req.concert_id, sizeof r->id);
+        r->status = api_concert_stats(c, j->req.concert_id, &r->out.stats, &r->res);
         break;
     case NET_JOB_UNDO_CHECKIN:
-        memcpy(r->id, j->id, sizeof r->id);
-        r->status = api_undo_checkin(c, j->id, &r->undo, &r->res);
+        memcpy(r->id, j->req.ticket_id, sizeof r->id);
+        r->status = api_undo_checkin(c, j->req.ticket_id, &r->out.undo, &r->res);
         break;
     }
 }

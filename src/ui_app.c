@@ -15,7 +15,6 @@
 #include "bo_backoff.h"
 #include "bo_clock.h"
 #include "bo_text.h"
-#include "cli.h"
 #include "ui.h"
 #include "ui_app.h"
 #include "ui_curses.h"
@@ -251,6 +250,15 @@ static int handle_result(ui_app *app, net_result *r)
 
 /* ---- quitting ---- */
 
+/* An opened screen, shown or not, holds a request whose outcome is not known (a sale not confirmed). */
+static bool any_unsettled(const ui_app *app)
+{
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops->unsettled != NULL && app->screens[i].ops->unsettled(app))
+            return true;
+    return false;
+}
+
 static bool any_unsaved(const ui_app *app)
 {
     for (int i = 0; i < app->depth; i++)
@@ -269,7 +277,7 @@ static int request_quit(ui_app *app)
         ui_prompt_open(app, UI_PROMPT_PIN); /* refused while wrong PINs make it wait, never slept on */
         return UI_HANDLED | UI_REDRAW;
     }
-    if (any_unsaved(app) || app->sale.unconfirmed) {
+    if (any_unsaved(app) || any_unsettled(app)) {
         ui_prompt_open(app, UI_PROMPT_QUIT);
         return UI_HANDLED | UI_REDRAW;
     }
@@ -320,7 +328,7 @@ static int dispatch_key(ui_app *app, int key)
     ui_action act = ui_action_for_key(key, typing);
     if (ui_too_small(app, NULL, NULL)) {
         /* nothing is visible: only a plain quit works */
-        if (act == UI_ACT_QUIT && !app->locked && !any_unsaved(app) && !app->sale.unconfirmed)
+        if (act == UI_ACT_QUIT && !app->locked && !any_unsaved(app) && !any_unsettled(app))
             return UI_QUIT;
         return UI_REDRAW;
     }
@@ -342,7 +350,6 @@ bool ui_idle_reset(ui_app *app)
             reset = true;
     if (!reset)
         return false;
-    ui_sale_clear(&app->sale);              /* their unconfirmed sale is not shown to the next customer */
     net_inspector_clear(&app->inspector);   /* nothing of the last customer stays on the kiosk's screen */
     app->msg[0] = '\0';
     app->last_input = app->now;
@@ -408,40 +415,19 @@ static void app_free(ui_app *app)
 {
     ui_pop_to_list(app);
     ui_screens_free(app);
-    ui_sale_clear(&app->sale);
     bo_concert_clear(&app->current);
     ui_catalogue_free(&app->cat);
     net_inspector_destroy(&app->inspector);
     free(app);
 }
 
-/* After the terminal is given back: a sale left unconfirmed (or still in flight at quit) is not lost;
- * the operator gets the command that re-sends it with the same Idempotency-Key and so learns its outcome. */
-static void report_open_sale(const ui_app *app)
+/* After the terminal is given back and the worker has stopped: each opened screen reports what it leaves
+ * unsettled (a sale not confirmed, scans without a verdict) and how to settle it. */
+static void report_at_exit(const ui_app *app)
 {
-    const ui_sale *s = &app->sale;
-    char cmd[CLI_BUY_COMMAND_MAX], qty[24], tendered[32], names[UI_FIELD_MAX];
-    cli_args a;
-    memset(&a, 0, sizeof a);
-    a.cmd = CLI_CMD_ORDER;
-    a.id = s->concert_id;
-    snprintf(qty, sizeof qty, "%lld", (long long)s->quantity);
-    a.quantity = qty;
-    a.name = s->name[0] != '\0' ? s->name : NULL;
-    a.email = s->email[0] != '\0' ? s->email : NULL;
-    memcpy(names, s->attendees, sizeof names);
-    a.n_attendees = bo_names_split(names, a.attendees, BO_ORDER_TICKETS_MAX);
-    a.pay = s->pay != BO_PAY_NONE ? bo_pay_method_name(s->pay) : NULL;
-    if (s->tendered_cents >= 0) {
-        snprintf(tendered, sizeof tendered, "%lld.%02lld", (long long)(s->tendered_cents / 100),
-                 (long long)(s->tendered_cents % 100));
-        a.tendered = tendered;
-    }
-    fprintf(stderr, "boxoffice: the order of %lld ticket(s) for %s is NOT CONFIRMED: it may have been sold.\n",
-            (long long)s->quantity, s->concert_name);
-    if (cli_order_command(cmd, sizeof cmd, app->opts->api.base_url, &a, s->key))
-        fprintf(stderr, "boxoffice: to check it (the same request: it never sells twice), run:\n  %s\n", cmd);
-    memset(names, 0, sizeof names);
+    for (int i = 0; i < app->n_screens; i++)
+        if (app->screens[i].ops->at_exit != NULL)
+            app->screens[i].ops->at_exit(app, stderr);
 }
 
 int ui_run(const ui_options *opts)
@@ -542,9 +528,6 @@ int ui_run(const ui_options *opts)
     }
 
     int sig = ui_term_signal();
-    size_t unverified = ui_door_waiting(app);
-    bool sale_open = app->sale.key[0] != '\0'
-                     && (app->sale.unconfirmed || (app->busy_seq != 0 && app->busy_owner == &ui_screen_buy));
     ui_term_stop();
     if (!net_worker_stop(app->worker, 300)) {
         /* a request is still in flight (maybe a sale): let it end rather than cut it off; the client's
@@ -552,10 +535,7 @@ int ui_run(const ui_options *opts)
         fprintf(stderr, "boxoffice: waiting for the request in flight to finish\xe2\x80\xa6\n");
         net_worker_stop(app->worker, -1);
     }
-    if (sale_open)
-        report_open_sale(app);
-    if (unverified > 0) /* the operator chose to quit with them: each one's command, with its nonce */
-        ui_door_report_unsettled(app, stderr);
+    report_at_exit(app);
     app_free(app);
     return sig != 0 ? 128 + sig : 0;
 }

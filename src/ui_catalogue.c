@@ -39,7 +39,7 @@ void ui_catalogue_reload_current(ui_app *app)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET;
-    snprintf(job.id, sizeof job.id, "%s", app->current.id);
+    snprintf(job.req.concert_id, sizeof job.req.concert_id, "%s", app->current.id);
     app->cat.current_seq = net_worker_submit(app->worker, &job);
 }
 
@@ -101,8 +101,8 @@ static void list_arrived(ui_app *app, net_result *r)
         cat->next_refresh = app->now; /* ui_catalogue_tick submits it */
     if (r->status == API_OK) {
         bo_concert_list before = cat->data;
-        cat->data = r->list;
-        memset(&r->list, 0, sizeof r->list);
+        cat->data = r->out.list;
+        memset(&r->out.list, 0, sizeof r->out.list);
         bo_concert_list_sort(&cat->data, cat->sort);
         cat->have_data = true;
         cat->data_at = app->now;
@@ -141,8 +141,8 @@ static int current_arrived(ui_app *app, net_result *r)
         return 0;
     if (r->status == API_OK) {
         bo_concert_clear(&app->current);
-        app->current = r->concert;
-        memset(&r->concert, 0, sizeof r->concert);
+        app->current = r->out.concert;
+        memset(&r->out.concert, 0, sizeof r->out.concert);
     } else if (r->status == API_ERR_NOT_FOUND) {
         ui_message(app, true, "Concert no longer exists");
     } else {

@@ -14,6 +14,7 @@
 #include "bo_valid.h"
 #include "bo_valid_order.h"
 #include "client_time.h"
+#include "cmdline.h"
 #include "ui_app.h"
 #include "ui_screens.h"
 #include "ui_curses.h"
@@ -32,6 +33,7 @@ typedef struct buy_state {
     ui_form form;
     bool operator_form;      /* built for the box-office route (an operator key, not a kiosk) */
     bool confirm;
+    ui_sale sale;            /* the order last sent (see ui_sale): kept while the form is closed */
 } buy_state;
 
 static buy_state *st(const ui_app *app)
@@ -167,25 +169,35 @@ static void reset_form(ui_app *app, buy_state *bs)
     bs->confirm = false;
 }
 
+static void sale_clear(ui_sale *s)
+{
+    memset(s, 0, sizeof *s); /* customer data and the key */
+    s->order.tendered_cents = -1;
+}
+
+/* The kiosk's customer has gone (or the box office exits): the form and the sale are forgotten; an
+ * unconfirmed sale is something to forget that the list does not show. */
 static bool wipe(ui_app *app, void *state)
 {
     (void)app;
     buy_state *bs = state;
+    bool had_sale = bs->sale.unconfirmed;
     ui_form_clear(&bs->form);
     bs->confirm = false;
-    return false; /* closing the form already left nothing to show */
+    sale_clear(&bs->sale);
+    return had_sale; /* closing the form already left nothing else to show */
 }
 
-void ui_sale_clear(ui_sale *s)
+const ui_sale *ui_sale_unconfirmed(const ui_app *app)
 {
-    memset(s, 0, sizeof *s); /* customer data and the key */
-    s->tendered_cents = -1;
+    const buy_state *bs = st(app);
+    return bs != NULL && bs->sale.unconfirmed ? &bs->sale : NULL;
 }
 
-/* The order kept for this form's concert has no known outcome: the form shows it and offers a check. */
-static bool unconfirmed_here(const ui_app *app)
+bool ui_sale_unconfirmed_here(const ui_app *app)
 {
-    return app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0;
+    const ui_sale *s = ui_sale_unconfirmed(app);
+    return s != NULL && strcmp(s->order.concert_id, app->current.id) == 0;
 }
 
 static bool selling(const ui_app *app)
@@ -197,7 +209,7 @@ static bool selling(const ui_app *app)
 static const ui_action *bar_for(const ui_app *app)
 {
     const buy_state *bs = st(app);
-    return bs != NULL && bs->confirm && !selling(app) && !unconfirmed_here(app) ? bar_review : bar_edit;
+    return bs != NULL && bs->confirm && !selling(app) && !ui_sale_unconfirmed_here(app) ? bar_review : bar_edit;
 }
 
 /* The most tickets one order may have here: maxPerOrder (default 10) and the seats left. */
@@ -236,8 +248,8 @@ static void enter(ui_app *app)
 {
     buy_state *bs = st(app);
     reset_form(app, bs); /* never the previous customer's data... */
-    if (unconfirmed_here(app)) { /* ...unless their order is still unconfirmed: it is shown to be checked */
-        const ui_sale *s = &app->sale;
+    if (ui_sale_unconfirmed_here(app)) { /* ...unless their order is still unconfirmed: it is shown to be checked */
+        const net_order_req *s = &bs->sale.order;
         snprintf(bs->form.f[F_QTY].value, sizeof bs->form.f[F_QTY].value, "%lld", (long long)s->quantity);
         snprintf(bs->form.f[F_NAME].value, sizeof bs->form.f[F_NAME].value, "%s", s->name);
         snprintf(bs->form.f[F_EMAIL].value, sizeof bs->form.f[F_EMAIL].value, "%s", s->email);
@@ -249,9 +261,9 @@ static void enter(ui_app *app)
                          (long long)(s->tendered_cents / 100), (long long)(s->tendered_cents % 100));
         }
         ui_message(app, true, "A sale for this concert is not confirmed \xe2\x80\x94 check it first");
-    } else if (app->sale.unconfirmed) {
+    } else if (bs->sale.unconfirmed) {
         ui_message(app, true, "A sale for %s is not confirmed \xe2\x80\x94 selling here forgets it",
-                   app->sale.concert_name);
+                   bs->sale.concert_name);
     }
 }
 
@@ -260,14 +272,14 @@ static void leave(ui_app *app)
     buy_state *bs = st(app);
     ui_form_clear(&bs->form);
     bs->confirm = false;
-    if (!app->sale.unconfirmed)
-        ui_sale_clear(&app->sale); /* an unconfirmed sale stays: re-opening the form checks it */
+    if (!bs->sale.unconfirmed)
+        sale_clear(&bs->sale); /* an unconfirmed sale stays: re-opening the form checks it */
 }
 
 static bool typing(const ui_app *app)
 {
     const buy_state *bs = st(app);
-    return !bs->confirm && app->busy_seq == 0 && !unconfirmed_here(app);
+    return !bs->confirm && app->busy_seq == 0 && !ui_sale_unconfirmed_here(app);
 }
 
 /* Input that leaving would lose: anything but the default payment. */
@@ -282,7 +294,7 @@ static bool has_input(const buy_state *bs)
 static bool unsaved(const ui_app *app)
 {
     const buy_state *bs = st(app);
-    return has_input(bs) || selling(app) || app->sale.unconfirmed;
+    return has_input(bs) || selling(app) || bs->sale.unconfirmed;
 }
 
 /* The names as they go on the tickets: "Grace, Hugo, Ines", or one name on every ticket. Empty: none. */
@@ -372,7 +384,7 @@ static int draw_header(ui_app *app, int y, int x, int w, int bottom)
 /* Rows the status lines under the form take: the total (or the selling / not-confirmed notice). */
 static int status_rows(const ui_app *app)
 {
-    return unconfirmed_here(app) && !selling(app) ? 2 : 1;
+    return ui_sale_unconfirmed_here(app) && !selling(app) ? 2 : 1;
 }
 
 static void draw(ui_app *app, const ui_rect *a)
@@ -386,7 +398,7 @@ static void draw(ui_app *app, const ui_rect *a)
     int x = 3, y = draw_header(app, a->y + 1, x, w - 2, bottom);
     if (bottom - y > 10)
         y++; /* a blank row when there is room for it */
-    if (bs->confirm && !selling(app) && !unconfirmed_here(app)) {
+    if (bs->confirm && !selling(app) && !ui_sale_unconfirmed_here(app)) {
         draw_review(app, bs, y, x, w - 2, bottom);
         return;
     }
@@ -406,9 +418,9 @@ static void draw(ui_app *app, const ui_rect *a)
         y = bottom - 1;
     int y2 = y + 1 < bottom ? y + 1 : y;
     if (selling(app)) {
-        ui_draw_text(y, x, w - 2, unconfirmed_here(app) ? "Checking the sale\xe2\x80\xa6 please wait."
+        ui_draw_text(y, x, w - 2, ui_sale_unconfirmed_here(app) ? "Checking the sale\xe2\x80\xa6 please wait."
                      : "Selling\xe2\x80\xa6 please wait.", ui_attr(app, UI_A_TITLE), false);
-    } else if (unconfirmed_here(app)) {
+    } else if (ui_sale_unconfirmed_here(app)) {
         ui_draw_text(y, x, w - 2, "Sale not confirmed \xe2\x80\x94 the tickets may have been sold.",
                      ui_attr(app, UI_A_ERROR), false);
         ui_draw_text(y2, x, w - 2, "Press Enter to check (same request, never a second sale), Esc to leave",
@@ -429,60 +441,60 @@ static const char *bar_name(const ui_app *app, ui_action a)
     const buy_state *bs = st(app);
     if (a != UI_ACT_OPEN || bs == NULL || bs->confirm || selling(app))
         return NULL;
-    if (unconfirmed_here(app))
+    if (ui_sale_unconfirmed_here(app))
         return "check the sale";
     return bs->form.focus == bs->form.n - 1 ? "review" : "next field";
 }
 
+/* Two orders are the same request when everything but the key is. */
+static bool same_order(const net_order_req *a, const net_order_req *b)
+{
+    return strcmp(a->concert_id, b->concert_id) == 0 && a->quantity == b->quantity && strcmp(a->name, b->name) == 0
+           && strcmp(a->email, b->email) == 0 && strcmp(a->attendees, b->attendees) == 0 && a->pay == b->pay
+           && a->tendered_cents == b->tendered_cents && a->operator_route == b->operator_route;
+}
+
+/* The form's order. One name for several tickets: that name on every ticket. */
+static void order_of(const ui_app *app, const buy_state *bs, net_order_req *o)
+{
+    memset(o, 0, sizeof *o);
+    o->quantity = qty_of(bs);
+    o->pay = pay_of(bs);
+    o->tendered_cents = tendered_of(bs);
+    o->operator_route = bs->operator_form;
+    snprintf(o->concert_id, sizeof o->concert_id, "%s", app->current.id);
+    snprintf(o->name, sizeof o->name, "%s", bs->form.f[F_NAME].value);
+    snprintf(o->email, sizeof o->email, "%s", bs->form.f[F_EMAIL].value);
+    snprintf(o->attendees, sizeof o->attendees, "%s", bs->form.f[F_NAMES].value);
+    const char *list[BO_ORDER_TICKETS_MAX];
+    char tmp[UI_FIELD_MAX];
+    snprintf(tmp, sizeof tmp, "%s", o->attendees);
+    if (bo_names_split(tmp, list, BO_ORDER_TICKETS_MAX) == 1 && o->quantity > 1) {
+        size_t n = 0;
+        for (int64_t i = 0; i < o->quantity && n < sizeof o->attendees; i++)
+            n += (size_t)snprintf(o->attendees + n, sizeof o->attendees - n, "%s%s", i > 0 ? "," : "", list[0]);
+    }
+    memset(tmp, 0, sizeof tmp);
+}
+
 /* Sends the form's order. The kept sale's Idempotency-Key goes with it when it is the same order: a
- * check or a re-sent order can then only ever give back the same order. */
+ * check or a re-sent order can then only ever give back the same order. The job carries the sale's own
+ * request. */
 static void submit(ui_app *app)
 {
     buy_state *bs = st(app);
-    ui_sale *s = &app->sale;
-    char names[UI_FIELD_MAX];
-    snprintf(names, sizeof names, "%s", bs->form.f[F_NAMES].value);
-    /* one name for several tickets: that name on every ticket */
-    const char *list[BO_ORDER_TICKETS_MAX];
-    char tmp[UI_FIELD_MAX];
-    snprintf(tmp, sizeof tmp, "%s", names);
-    int64_t q = qty_of(bs);
-    if (bo_names_split(tmp, list, BO_ORDER_TICKETS_MAX) == 1 && q > 1) {
-        size_t n = 0;
-        for (int64_t i = 0; i < q && n < sizeof names; i++)
-            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i > 0 ? "," : "", list[0]);
-    }
-    ui_sale next = {
-        .quantity = q, .pay = pay_of(bs), .tendered_cents = tendered_of(bs), .operator_route = bs->operator_form,
-    };
-    snprintf(next.concert_id, sizeof next.concert_id, "%s", app->current.id);
-    snprintf(next.concert_name, sizeof next.concert_name, "%s", app->current.name ? app->current.name : "");
-    snprintf(next.name, sizeof next.name, "%s", bs->form.f[F_NAME].value);
-    snprintf(next.email, sizeof next.email, "%s", bs->form.f[F_EMAIL].value);
-    snprintf(next.attendees, sizeof next.attendees, "%s", names);
-    bool same = s->key[0] != '\0' && strcmp(s->concert_id, next.concert_id) == 0 && s->quantity == next.quantity
-                && strcmp(s->name, next.name) == 0 && strcmp(s->email, next.email) == 0
-                && strcmp(s->attendees, next.attendees) == 0 && s->pay == next.pay
-                && s->tendered_cents == next.tendered_cents && s->operator_route == next.operator_route;
-    if (!same) {
-        *s = next;
-        api_idempotency_key_new(s->key);
-    }
-    memset(&next, 0, sizeof next);
-    memset(tmp, 0, sizeof tmp);
-    memset(names, 0, sizeof names);
+    ui_sale *s = &bs->sale;
     net_job job;
     memset(&job, 0, sizeof job);
+    order_of(app, bs, &job.req.order);
+    if (s->order.idem_key[0] == '\0' || !same_order(&s->order, &job.req.order)) {
+        sale_clear(s);
+        s->order = job.req.order;
+        snprintf(s->concert_name, sizeof s->concert_name, "%s", app->current.name ? app->current.name : "");
+        api_idempotency_key_new(s->order.idem_key);
+    }
     job.kind = NET_JOB_ORDER;
-    snprintf(job.id, sizeof job.id, "%s", s->concert_id);
-    snprintf(job.name, sizeof job.name, "%s", s->name);
-    snprintf(job.email, sizeof job.email, "%s", s->email);
-    snprintf(job.attendees, sizeof job.attendees, "%s", s->attendees);
-    snprintf(job.idem_key, sizeof job.idem_key, "%s", s->key);
-    job.tickets = s->quantity;
-    job.pay = s->pay;
-    job.tendered_cents = s->tendered_cents;
-    job.operator_route = s->operator_route;
+    job.req.order = s->order;
     if (!ui_submit_busy(app, &ui_screen_buy, &job,
                         s->unconfirmed ? "Checking the sale\xe2\x80\xa6" : "Selling\xe2\x80\xa6"))
         ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
@@ -564,7 +576,7 @@ static int key(ui_app *app, ui_action act, int k)
         ui_message(app, false, "Please wait \xe2\x80\x94 the sale is in progress");
         return UI_HANDLED | UI_REDRAW;
     }
-    if (unconfirmed_here(app)) {
+    if (ui_sale_unconfirmed_here(app)) {
         switch (act) {
         case UI_ACT_OPEN:
         case UI_ACT_YES:
@@ -643,11 +655,11 @@ static int result(ui_app *app, net_result *r)
 {
     buy_state *bs = st(app);
     char m[256], why[64];
-    ui_sale *s = &app->sale;
+    ui_sale *s = &bs->sale;
     if (r->status == API_OK) {
-        ui_sale_clear(s); /* a definite answer: the key has done its job */
+        sale_clear(s); /* a definite answer: the key has done its job */
         ui_pop_to_list(app); /* leaves the form: the customer's input is wiped */
-        ui_receipt_open(app, &r->order, &app->current);
+        ui_receipt_open(app, &r->out.order, &app->current);
         ui_catalogue_refresh(app); /* seats left changed */
         return UI_REDRAW;
     }
@@ -663,7 +675,7 @@ static int result(ui_app *app, net_result *r)
         ui_catalogue_refresh(app);
         return UI_REDRAW;
     }
-    ui_sale_clear(s); /* a definite answer, or nothing reached the server */
+    sale_clear(s); /* a definite answer, or nothing reached the server */
     switch (r->status) {
     case API_ERR_SOLD_OUT:
         app->current.seats_left = 0;
@@ -701,6 +713,41 @@ static int result(ui_app *app, net_result *r)
     return UI_REDRAW;
 }
 
+static bool unsettled(const ui_app *app)
+{
+    return ui_sale_unconfirmed(app) != NULL;
+}
+
+/* At exit: a sale left unconfirmed (or still in flight at quit) is not lost; the operator gets the command
+ * that re-sends it with the same Idempotency-Key and so learns its outcome. */
+static void at_exit(const ui_app *app, FILE *err)
+{
+    const buy_state *bs = st(app);
+    if (bs == NULL || bs->sale.order.idem_key[0] == '\0' || !(bs->sale.unconfirmed || selling(app)))
+        return;
+    const net_order_req *s = &bs->sale.order;
+    char cmd[CMDLINE_MAX], qty[24], tendered[32], names[NET_TEXT_MAX];
+    cmdline_order o = { .concert_id = s->concert_id, .quantity = qty, .name = s->name[0] != '\0' ? s->name : NULL,
+                        .email = s->email[0] != '\0' ? s->email : NULL,
+                        .pay = s->pay != BO_PAY_NONE ? bo_pay_method_name(s->pay) : NULL };
+    const char *list[BO_ORDER_TICKETS_MAX];
+    snprintf(qty, sizeof qty, "%lld", (long long)s->quantity);
+    memcpy(names, s->attendees, sizeof names);
+    o.n_attendees = bo_names_split(names, list, BO_ORDER_TICKETS_MAX);
+    o.attendees = list;
+    if (s->tendered_cents >= 0) {
+        snprintf(tendered, sizeof tendered, "%lld.%02lld", (long long)(s->tendered_cents / 100),
+                 (long long)(s->tendered_cents % 100));
+        o.tendered = tendered;
+    }
+    fprintf(err, "boxoffice: the order of %lld ticket(s) for %s is NOT CONFIRMED: it may have been sold.\n",
+            (long long)s->quantity, bs->sale.concert_name);
+    if (cmdline_order_command(cmd, sizeof cmd, app->opts->api.base_url, &o, s->idem_key))
+        fprintf(err, "boxoffice: to check it (the same request: it never sells twice), run:\n  %s\n", cmd);
+    memset(names, 0, sizeof names);
+    memset(cmd, 0, sizeof cmd);
+}
+
 const ui_screen_ops ui_screen_buy = {
     .title = "Sell tickets",
     .bar = bar_edit,
@@ -715,6 +762,8 @@ const ui_screen_ops ui_screen_buy = {
     .leave = leave,
     .typing = typing,
     .unsaved = unsaved,
+    .unsettled = unsettled,
+    .at_exit = at_exit,
     .result = result,
     .min_cols = UI_SMALL_COLS,
     .min_rows = UI_SMALL_ROWS,

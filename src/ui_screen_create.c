@@ -185,6 +185,7 @@ static void submit(ui_app *app)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_CREATE;
+    net_create_req *q = &job.req.create;
     const ui_form *f = &cs->form;
     client_time_local when;
     client_time_local_status ts = convert(f->f[F_DATE].value, f->f[F_ZONE].value, &when);
@@ -192,20 +193,20 @@ static void submit(ui_app *app)
         ui_message(app, true, "%s", client_time_local_message(ts));
         return;
     }
-    copy_trimmed(job.name, sizeof job.name, f->f[F_NAME].value);
-    copy_trimmed(job.venue, sizeof job.venue, f->f[F_VENUE].value);
-    snprintf(job.date, sizeof job.date, "%s", when.utc);
+    copy_trimmed(q->name, sizeof q->name, f->f[F_NAME].value);
+    copy_trimmed(q->venue, sizeof q->venue, f->f[F_VENUE].value);
+    snprintf(q->date, sizeof q->date, "%s", when.utc);
     const char *zone = f->f[F_ZONE].value, *cur = f->f[F_CURRENCY].value;
-    if (check_zone(zone) != NULL || strlen(zone) >= sizeof job.timezone || check_currency(cur) != NULL
-        || strlen(cur) >= sizeof job.currency) {
+    if (check_zone(zone) != NULL || strlen(zone) >= sizeof q->timezone || check_currency(cur) != NULL
+        || strlen(cur) >= sizeof q->currency) {
         ui_message(app, true, "Check the time zone and the currency");
         return;
     }
-    memcpy(job.timezone, zone, strlen(zone) + 1);
-    memcpy(job.currency, cur, strlen(cur) + 1);
-    if (bo_valid_tickets_text(f->f[F_TICKETS].value, &job.tickets) != NULL
-        || bo_valid_price_text(f->f[F_PRICE].value, &job.price_cents) != NULL
-        || (f->f[F_MAX].value[0] != '\0' && bo_valid_max_per_order_text(f->f[F_MAX].value, &job.max_per_order) != NULL)) {
+    memcpy(q->timezone, zone, strlen(zone) + 1);
+    memcpy(q->currency, cur, strlen(cur) + 1);
+    if (bo_valid_tickets_text(f->f[F_TICKETS].value, &q->tickets) != NULL
+        || bo_valid_price_text(f->f[F_PRICE].value, &q->price_cents) != NULL
+        || (f->f[F_MAX].value[0] != '\0' && bo_valid_max_per_order_text(f->f[F_MAX].value, &q->max_per_order) != NULL)) {
         ui_message(app, true, "Check tickets, price and max per order");
         return;
     }

@@ -86,8 +86,7 @@ static int key(ui_app *app, ui_action act, int k)
             ui_message(app, true, "Not for sale: this concert's record is damaged");
             return UI_HANDLED | UI_REDRAW;
         }
-        if (app->current.seats_left <= 0
-            && !(app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0)) {
+        if (app->current.seats_left <= 0 && !ui_sale_unconfirmed_here(app)) {
             ui_message(app, true, "Sold out \xe2\x80\x94 no tickets left for %s", app->current.name);
             return UI_HANDLED | UI_REDRAW;
         }

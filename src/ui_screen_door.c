@@ -131,7 +131,7 @@ static void submit_concert(ui_app *app, door_state *d)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET;
-    put(job.id, sizeof job.id, "%s", d->concert_id);
+    put(job.req.concert_id, sizeof job.req.concert_id, "%s", d->concert_id);
     d->concert_seq = ui_submit_for(app, &ui_screen_door, &job);
     d->concert_retry_at = app->now + 5;
 }
@@ -143,7 +143,7 @@ static void submit_stats(ui_app *app, door_state *d)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_STATS;
-    put(job.id, sizeof job.id, "%s", d->concert_id);
+    put(job.req.concert_id, sizeof job.req.concert_id, "%s", d->concert_id);
     d->stats_seq = ui_submit_for(app, &ui_screen_door, &job);
     d->stats_at = app->now;
     d->stats_due = app->now + DOOR_STATS_EVERY;
@@ -158,13 +158,14 @@ static void pump(ui_app *app, door_state *d)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_CHECKIN;
-    put(job.id, sizeof job.id, "%s", d->concert_id);
-    memcpy(job.code, s->code, sizeof job.code);
-    memcpy(job.nonce, s->nonce, sizeof job.nonce);
-    put(job.door, sizeof job.door, "%s", d->door_name);
-    job.attempts = 1; /* the door retries itself: the queue behind the head must not wait on backoffs */
+    net_checkin_req *q = &job.req.checkin;
+    put(q->concert_id, sizeof q->concert_id, "%s", d->concert_id);
+    memcpy(q->code, s->code, sizeof q->code);
+    memcpy(q->nonce, s->nonce, sizeof q->nonce);
+    put(q->door, sizeof q->door, "%s", d->door_name);
+    q->attempts = 1; /* the door retries itself: the queue behind the head must not wait on backoffs */
     d->scan_seq = ui_submit_for(app, &ui_screen_door, &job);
-    memset(job.code, 0, sizeof job.code);
+    memset(q->code, 0, sizeof q->code);
 }
 
 /* ---- verdicts ---- */
@@ -192,7 +193,7 @@ static void clock_of(const door_state *d, const char *iso, char *out, size_t cap
 
 static void make_entry(const door_state *d, const door_scan *s, const net_result *r, door_entry *e)
 {
-    const api_checkin_verdict *v = &r->verdict;
+    const api_checkin_verdict *v = &r->out.checkin.verdict;
     char iso[BO_CLOCK_ISO_BUF], code[BO_CODE_REDACT_BUF], at[16];
     memset(e, 0, sizeof *e);
     e->kind = v->kind;
@@ -262,9 +263,9 @@ static void push_history(door_state *d, const door_entry *e)
 static int scan_result(ui_app *app, door_state *d, net_result *r)
 {
     d->scan_seq = 0;
-    if (d->q_count == 0 || strcmp(d->queue[d->q_head].nonce, r->nonce) != 0)
+    if (d->q_count == 0 || strcmp(d->queue[d->q_head].nonce, r->out.checkin.nonce) != 0)
         return UI_REDRAW; /* not the head (cannot happen: one scan in flight) */
-    if (r->verdict.kind == API_CHECKIN_UNVERIFIED) {
+    if (r->out.checkin.verdict.kind == API_CHECKIN_UNVERIFIED) {
         if (!d->offline)
             ui_term_bell();
         d->offline = true;
@@ -308,7 +309,7 @@ static int result(ui_app *app, net_result *r)
     if (r->seq == d->stats_seq && r->kind == NET_JOB_STATS) {
         d->stats_seq = 0;
         if (r->status == API_OK && strcmp(r->id, d->concert_id) == 0) {
-            d->stats = r->stats;
+            d->stats = r->out.stats;
             d->have_stats = true;
         }
         return UI_REDRAW;
@@ -316,8 +317,9 @@ static int result(ui_app *app, net_result *r)
     if (r->seq == d->concert_seq && r->kind == NET_JOB_GET) {
         d->concert_seq = 0;
         if (r->status == API_OK && strcmp(r->id, d->concert_id) == 0) {
-            bo_text_sanitize(d->concert_name, sizeof d->concert_name, r->concert.name != NULL ? r->concert.name : "");
-            put(d->tz, sizeof d->tz, "%s", r->concert.timezone);
+            const bo_concert *c = &r->out.concert;
+            bo_text_sanitize(d->concert_name, sizeof d->concert_name, c->name != NULL ? c->name : "");
+            put(d->tz, sizeof d->tz, "%s", c->timezone);
         } else if (r->status == API_ERR_NOT_FOUND) {
             put(d->concert_name, sizeof d->concert_name, "(no such concert: %s)", d->concert_id);
         }
@@ -694,6 +696,7 @@ const ui_screen_ops ui_screen_door = {
     .title = "Door",
     .bar = NULL,
     .private_size = sizeof(door_state),
+    .at_exit = ui_door_report_unsettled,      /* the operator chose to quit with scans unsettled */
     .init = init,
     .wipe = wipe,
     .fini = fini,

@@ -147,16 +147,17 @@ static void send_query(ui_app *app, find_state *fs, bool more)
     if ((k == FIND_CODE || k == FIND_CODE_OR_NAME) && !more) {
         memset(&job, 0, sizeof job);
         job.kind = NET_JOB_TICKET_BY_CODE;
-        snprintf(job.name, sizeof job.name, "%s", text);
+        snprintf(job.req.code, sizeof job.req.code, "%s", text);
         ok = (fs->seq_code = ui_submit_for(app, &ui_screen_find, &job)) != 0;
     }
     if (ok && k != FIND_CODE) {
         memset(&job, 0, sizeof job);
         job.kind = NET_JOB_FIND_ORDERS;
-        snprintf(k == FIND_EMAIL ? job.email : job.name, sizeof job.name, "%s", text);
-        job.tickets = PAGE_LIMIT;
+        net_find_req *q = &job.req.find;
+        snprintf(k == FIND_EMAIL ? q->email : q->name, sizeof q->name, "%s", text);
+        q->limit = PAGE_LIMIT;
         if (more)
-            snprintf(job.cursor, sizeof job.cursor, "%s", fs->cursor);
+            snprintf(q->cursor, sizeof q->cursor, "%s", fs->cursor);
         ok = (fs->seq_text = ui_submit_for(app, &ui_screen_find, &job)) != 0;
         fs->more = ok && more;
     }
@@ -242,20 +243,20 @@ static bool take_rows(find_state *fs, net_result *r)
             return false;
         memmove(&fs->rows[1], &fs->rows[0], fs->n * sizeof fs->rows[0]);
         memset(&fs->rows[0], 0, sizeof fs->rows[0]);
-        fs->rows[0].o = r->order;
-        memset(&r->order, 0, sizeof r->order);
+        fs->rows[0].o = r->out.found.order;
+        memset(&r->out.found.order, 0, sizeof r->out.found.order);
         snprintf(fs->rows[0].ticket, sizeof fs->rows[0].ticket, "%s", r->id);
         fs->n++;
         return true;
     }
-    if (!rows_reserve(fs, fs->n + r->page.n))
+    if (!rows_reserve(fs, fs->n + r->out.page.n))
         return false;
-    for (size_t i = 0; i < r->page.n; i++) {
+    for (size_t i = 0; i < r->out.page.n; i++) {
         memset(&fs->rows[fs->n], 0, sizeof fs->rows[fs->n]);
-        fs->rows[fs->n++].o = r->page.orders[i];
-        memset(&r->page.orders[i], 0, sizeof r->page.orders[i]);
+        fs->rows[fs->n++].o = r->out.page.orders[i];
+        memset(&r->out.page.orders[i], 0, sizeof r->out.page.orders[i]);
     }
-    memcpy(fs->cursor, r->page.cursor, sizeof fs->cursor);
+    memcpy(fs->cursor, r->out.page.cursor, sizeof fs->cursor);
     return true;
 }
 

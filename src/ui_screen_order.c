@@ -31,11 +31,7 @@ static const ui_action bar_undo[] = { UI_ACT_YES, UI_ACT_BACK, UI_ACT_NONE };
 
 /* The refund last sent, kept with its key until its outcome is known (a changed order or a 4xx). */
 typedef struct refund_pending {
-    char key[API_IDEM_KEY_MAX + 1];    /* "" = none */
-    char order_id[BO_ID_MAX + 1];
-    char ids[NET_TEXT_MAX];            /* the tickets, ',' between ("" = every valid one) */
-    char reason[REASON_MAX];
-    bo_pay_method method;
+    net_refund_req req;                /* what was sent, with its key (req.idem_key "" = none) */
     size_t n;
     int64_t amount_cents;
     bool unconfirmed;                  /* sent, no definite answer: the refund may have been made */
@@ -100,7 +96,7 @@ static void load(ui_app *app, order_state *os)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_GET_ORDER;
-    snprintf(job.id, sizeof job.id, "%s", os->id);
+    snprintf(job.req.order_id, sizeof job.req.order_id, "%s", os->id);
     os->load_seq = ui_submit_for(app, &ui_screen_order, &job);
     if (os->load_seq == 0)
         snprintf(os->error, sizeof os->error, "Busy \xe2\x80\x94 press r to load the order again");
@@ -271,7 +267,7 @@ static void draw(ui_app *app, const ui_rect *a)
             snprintf(line + len, sizeof line - (size_t)len, " (%zu refunded)", refunded);
         ui_draw_field_line(app, y++, x, w - 2, "Admitted", line);
     }
-    if (os->refund.unconfirmed && strcmp(os->refund.order_id, o->id) == 0)
+    if (os->refund.unconfirmed && strcmp(os->refund.req.order_id, o->id) == 0)
         ui_draw_text(y++, x, w - 2, "Refund NOT CONFIRMED \xe2\x80\x94 press R to check it (same key: never refunds twice)",
                      ui_attr(app, UI_A_ERROR), false);
     y++;
@@ -347,7 +343,7 @@ static const ui_action *bar_for(const ui_app *app)
         valid += is_valid(&os->order.tickets[i]);
     if (t != NULL && (is_valid(t) || os->picked[os->sel]))
         now[n++] = UI_ACT_SELECT;
-    if (valid > 0 || (os->refund.unconfirmed && strcmp(os->refund.order_id, os->id) == 0))
+    if (valid > 0 || (os->refund.unconfirmed && strcmp(os->refund.req.order_id, os->id) == 0))
         now[n++] = UI_ACT_REFUND;
     if (t != NULL && strcmp(t->status, "checkedIn") == 0 && operator_desk(app))
         now[n++] = UI_ACT_UNDO_CHECKIN;
@@ -374,11 +370,7 @@ static void send_refund(ui_app *app, order_state *os)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_REFUND;
-    snprintf(job.id, sizeof job.id, "%s", os->refund.order_id);
-    snprintf(job.attendees, sizeof job.attendees, "%s", os->refund.ids);
-    snprintf(job.name, sizeof job.name, "%s", os->refund.reason);
-    job.pay = os->refund.method;
-    snprintf(job.idem_key, sizeof job.idem_key, "%s", os->refund.key);
+    job.req.refund = os->refund.req;
     if (!ui_submit_busy(app, &ui_screen_order, &job, "Refunding\xe2\x80\xa6"))
         ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
     memset(&job, 0, sizeof job);
@@ -404,11 +396,11 @@ static int confirm(ui_app *app, order_state *os)
     free(trimmed);
     refund_pending *p = &os->refund;
     memset(p, 0, sizeof *p);
-    api_idempotency_key_new(p->key);
-    snprintf(p->order_id, sizeof p->order_id, "%s", os->order.id);
-    snprintf(p->ids, sizeof p->ids, "%s", ids);
-    snprintf(p->reason, sizeof p->reason, "%s", reason);
-    p->method = os->method;
+    api_idempotency_key_new(p->req.idem_key);
+    snprintf(p->req.order_id, sizeof p->req.order_id, "%s", os->order.id);
+    snprintf(p->req.ticket_ids, sizeof p->req.ticket_ids, "%s", ids);
+    snprintf(p->req.reason, sizeof p->req.reason, "%s", reason);
+    p->req.method = os->method;
     p->n = n;
     p->amount_cents = refund_amount(&os->order, n);
     os->confirming = false;
@@ -453,9 +445,9 @@ static int refund_key(ui_app *app, order_state *os)
     if (app->busy_seq != 0)
         return UI_HANDLED;
     if (os->refund.unconfirmed) {
-        if (strcmp(os->refund.order_id, os->id) != 0) {
+        if (strcmp(os->refund.req.order_id, os->id) != 0) {
             ui_message(app, true, "A refund of order %s is not confirmed \xe2\x80\x94 open it and press R to check it",
-                       os->refund.order_id);
+                       os->refund.req.order_id);
             return UI_HANDLED | UI_REDRAW;
         }
         send_refund(app, os); /* the check: the very same request and key */
@@ -505,7 +497,7 @@ static int undo_confirm_key(ui_app *app, order_state *os, ui_action act)
         net_job job;
         memset(&job, 0, sizeof job);
         job.kind = NET_JOB_UNDO_CHECKIN;
-        snprintf(job.id, sizeof job.id, "%s", os->undo_id);
+        snprintf(job.req.ticket_id, sizeof job.req.ticket_id, "%s", os->undo_id);
         os->undo_confirming = false;
         if (!ui_submit_busy(app, &ui_screen_order, &job, "Undoing the check-in\xe2\x80\xa6"))
             ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
@@ -602,30 +594,31 @@ static void take_order(order_state *os, bo_order *o)
 
 static int refund_result(ui_app *app, order_state *os, net_result *r)
 {
+    net_refund_out *out = &r->out.refund;
     char m[256];
     refund_pending *p = &os->refund;
     if (r->status == API_OK) {
         /* what the server says this request refunded: with nothing selected, the tickets still valid there */
         char said[160];
-        api_refund_made_text(&r->refund, r->order.currency, said, sizeof said);
-        int64_t back = (int64_t)r->refund.n;
-        if (!r->refund.known) /* not said: the tickets the screen did not show refunded before */
-            back = strcmp(r->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &r->order) : 0;
-        if (back > 0 && r->order.concert_id[0] != '\0')
-            ui_catalogue_seats_returned(app, r->order.concert_id, back);
+        api_refund_made_text(&out->made, out->order.currency, said, sizeof said);
+        int64_t back = (int64_t)out->made.n;
+        if (!out->made.known) /* not said: the tickets the screen did not show refunded before */
+            back = strcmp(out->order.id, os->id) == 0 && os->have ? newly_refunded(&os->order, &out->order) : 0;
+        if (back > 0 && out->order.concert_id[0] != '\0')
+            ui_catalogue_seats_returned(app, out->order.concert_id, back);
         char nums[96] = "";
         size_t len = 0;
-        for (size_t i = 0; i < r->refund.n && len < sizeof nums; i++)
-            for (size_t j = 0; j < r->order.n_tickets; j++)
-                if (strcmp(r->order.tickets[j].id, r->refund.ticket_ids[i]) == 0) {
-                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : r->refund.n == 1 ? " (ticket " : " (tickets ", j + 1);
+        for (size_t i = 0; i < out->made.n && len < sizeof nums; i++)
+            for (size_t j = 0; j < out->order.n_tickets; j++)
+                if (strcmp(out->order.tickets[j].id, out->made.ticket_ids[i]) == 0) {
+                    int w = snprintf(nums + len, sizeof nums - len, "%s%zu", len ? ", " : out->made.n == 1 ? " (ticket " : " (tickets ", j + 1);
                     len += w > 0 ? (size_t)w : 0;
                 }
         if (len > 0 && len + 1 < sizeof nums)
             nums[len++] = ')', nums[len] = '\0';
         ui_message(app, false, "%s%s", said, nums);
-        if (strcmp(r->order.id, os->id) == 0)
-            take_order(os, &r->order);
+        if (strcmp(out->order.id, os->id) == 0)
+            take_order(os, &out->order);
         memset(p, 0, sizeof *p); /* a definite answer: the key has done its job */
         return UI_REDRAW;
     }
@@ -639,16 +632,16 @@ static int refund_result(ui_app *app, order_state *os, net_result *r)
         return UI_REDRAW;
     }
     memset(p, 0, sizeof *p);
-    if (r->refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
+    if (out->refused.n > 0) { /* 409: which ticket is in which state; nothing was refunded */
         char states[200] = "";
         size_t len = 0;
-        for (size_t i = 0; i < r->refused.n && len < sizeof states; i++) {
+        for (size_t i = 0; i < out->refused.n && len < sizeof states; i++) {
             size_t num = 0;
             for (size_t j = 0; j < os->order.n_tickets; j++)
-                if (strcmp(os->order.tickets[j].id, r->refused.tickets[i].id) == 0)
+                if (strcmp(os->order.tickets[j].id, out->refused.tickets[i].id) == 0)
                     num = j + 1;
             int w = snprintf(states + len, sizeof states - len, "%sticket %zu %s", len ? ", " : "", num,
-                             r->refused.tickets[i].status);
+                             out->refused.tickets[i].status);
             if (w > 0)
                 len += (size_t)w;
         }
@@ -674,7 +667,7 @@ static int undo_result(ui_app *app, order_state *os, net_result *r)
     if (r->status == API_OK) {
         if (num > 0) {
             bo_order_ticket *t = &os->order.tickets[i];
-            snprintf(t->status, sizeof t->status, "%s", r->undo.status[0] != '\0' ? r->undo.status : "valid");
+            snprintf(t->status, sizeof t->status, "%s", r->out.undo.status[0] != '\0' ? r->out.undo.status : "valid");
             t->checked_in_at[0] = t->door[0] = '\0';
             if (os->order.admitted > 0)
                 os->order.admitted--;
@@ -685,7 +678,7 @@ static int undo_result(ui_app *app, order_state *os, net_result *r)
             ui_message(app, false, "Check-in undone: the ticket is valid again");
     } else {
         bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
-        if (r->undo.not_checked_in)
+        if (r->out.undo.not_checked_in)
             ui_message(app, true, "Not undone: ticket %zu \xe2\x80\x94 %s", num, m);
         else if (r->res.unconfirmed)
             ui_message(app, true, "Undo not confirmed: %s \xe2\x80\x94 the order is read again to show the ticket's state", m);
@@ -712,7 +705,7 @@ static int result(ui_app *app, net_result *r)
     if (strcmp(r->id, os->id) != 0)
         return 0;
     if (r->status == API_OK) {
-        take_order(os, &r->order);
+        take_order(os, &r->out.order);
         return UI_REDRAW;
     }
     char m[256];

@@ -60,7 +60,7 @@ void ui_prompt_open(ui_app *app, ui_prompt_kind kind)
 
 void ui_sell_open(ui_app *app)
 {
-    bool recheck = app->sale.unconfirmed && strcmp(app->sale.concert_id, app->current.id) == 0;
+    bool recheck = ui_sale_unconfirmed_here(app);
     if (!recheck && client_time_past(app->current.date, time(NULL)) == 1) {
         if (app->opts->kiosk)
             ui_message(app, true, "Not for sale: this concert has already taken place");
@@ -100,7 +100,7 @@ static void draw(ui_app *app, const ui_rect *a)
     switch (ps->kind) {
     case UI_PROMPT_QUIT:
         ui_draw_box(app, y, x, h, w, "Quit?");
-        if (app->sale.unconfirmed) {
+        if (ui_sale_unconfirmed(app) != NULL) {
             ui_draw_text(y + 1, x + 2, w - 4, "Quit? A sale is NOT confirmed: it may have been sold.", A_BOLD, false);
             ui_draw_text(y + 2, x + 2, w - 4, "The command that checks it is printed on exit.", A_NORMAL, false);
         } else if (ui_door_waiting(app) > 0) {
@@ -185,8 +185,10 @@ static int key(ui_app *app, ui_action act, int k)
         if (act == UI_ACT_YES) {
             ui_pop(app); /* the prompt */
             ui_pop(app); /* the form: the unconfirmed sale is kept for a later check */
-            ui_message(app, true, "Sale to %s not confirmed \xe2\x80\x94 b on %s checks it", app->sale.name,
-                       app->sale.concert_name);
+            const ui_sale *sale = ui_sale_unconfirmed(app);
+            if (sale != NULL)
+                ui_message(app, true, "Sale to %s not confirmed \xe2\x80\x94 b on %s checks it", sale->order.name,
+                           sale->concert_name);
         } else if (act == UI_ACT_BACK || act == UI_ACT_NEW || act == UI_ACT_OPEN) {
             ui_pop(app);
         }

@@ -229,7 +229,7 @@ static void purchase_sends_idempotency_key_and_returns_ticket(void **state)
     api_result res;
     char key[128];
     stub_push(f->stub, 201, "{\"id\":\"t-1\",\"purchaseDate\":\"2026-11-25T09:00:00.000Z\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_OK);
     assert_string_equal(t.id, "t-1");
     assert_string_equal(t.concert_id, "c-1");
     assert_string_equal(t.customer_name, "Ada");
@@ -250,7 +250,7 @@ static void inspector_sees_each_exchange_without_the_key(void **state)
     fixture *f = *state;
     bo_ticket t;
     stub_push(f->stub, 201, "{\"id\":\"t-1\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, NULL), API_OK);
     bo_ticket_clear(&t);
     assert_int_equal(f->exchanges, 1);
     assert_string_equal(f->last_method, "POST");
@@ -278,7 +278,7 @@ static void purchase_sold_out_is_not_retried(void **state)
     bo_ticket t;
     api_result res;
     stub_push(f->stub, 400, "{\"error\":\"No tickets available\"}");
-    assert_int_equal(api_purchase(f->client, "c-2", "Ada", "ada@example.com", &t, &res), API_ERR_SOLD_OUT);
+    assert_int_equal(api_purchase_key(f->client, "c-2", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_SOLD_OUT);
     assert_string_equal(res.message, "Sold out");
     assert_int_equal(res.http_status, 400);
     assert_int_equal(stub_request_count(f->stub), 1);
@@ -293,7 +293,7 @@ static void purchase_retries_5xx_with_the_same_key(void **state)
     char k1[128], k2[128];
     stub_push(f->stub, 503, "{\"error\":\"Service unavailable, try again\"}");
     stub_push(f->stub, 201, "{\"id\":\"t-9\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_OK);
     assert_int_equal(stub_request_count(f->stub), 2);
     assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
     assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
@@ -314,7 +314,7 @@ static void purchase_retries_a_dropped_connection_with_the_same_key(void **state
     stub_reply drop = { STUB_CLOSE, 0, NULL, NULL, 0, false };
     stub_push_reply(f->stub, &drop);
     stub_push(f->stub, 200, "{\"id\":\"t-7\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_OK);
     assert_int_equal(stub_request_count(f->stub), 2);
     assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
     assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
@@ -333,7 +333,7 @@ static void purchase_retries_after_a_timeout_with_the_same_key(void **state)
     use_hang_client(f);
     stub_push_reply(f->stub, &hang);   /* the server may have sold the seat, but the answer never came */
     stub_push(f->stub, 200, "{\"id\":\"t-5\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_OK);
     assert_int_equal(stub_request_count(f->stub), 2);
     assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
     assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
@@ -351,7 +351,7 @@ static void purchase_that_never_gets_an_answer_ends(void **state)
     use_hang_client(f);
     for (int i = 0; i < 3; i++)
         stub_push_reply(f->stub, &hang);
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_TIMEOUT);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_TIMEOUT);
     assert_int_equal(stub_request_count(f->stub), 3);
     assert_null(t.customer_name);
 }
@@ -363,7 +363,7 @@ static void purchase_gives_up_after_the_configured_attempts(void **state)
     api_result res;
     for (int i = 0; i < 3; i++)
         stub_push(f->stub, 502, "{\"message\":\"Internal server error\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_UNAVAILABLE);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_UNAVAILABLE);
     assert_int_equal(res.http_status, 502);
     assert_string_equal(res.message, "Service unavailable — try again");
     assert_int_equal(stub_request_count(f->stub), 3);
@@ -376,9 +376,9 @@ static void two_purchases_use_different_keys(void **state)
     char k1[128], k2[128];
     stub_push(f->stub, 201, "{\"id\":\"t-1\"}");
     stub_push(f->stub, 201, "{\"id\":\"t-2\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, NULL), API_OK);
     bo_ticket_clear(&t);
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, NULL), API_OK);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, NULL), API_OK);
     bo_ticket_clear(&t);
     assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", k1, sizeof k1));
     assert_true(stub_header(stub_request_at(f->stub, 1), "Idempotency-Key", k2, sizeof k2));
@@ -448,7 +448,7 @@ static void purchase_5xx_throughout_is_unconfirmed(void **state)
     api_result res;
     for (int i = 0; i < 3; i++)
         stub_push(f->stub, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_UNAVAILABLE);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_UNAVAILABLE);
     assert_true(res.unconfirmed);
 }
 
@@ -459,7 +459,7 @@ static void purchase_unreadable_ticket_is_unconfirmed(void **state)
     bo_ticket t;
     api_result res;
     stub_push(f->stub, 201, "{\"id\":42}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_PROTOCOL);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_PROTOCOL);
     assert_true(res.unconfirmed);
 }
 
@@ -473,7 +473,7 @@ static void purchase_refused_after_a_timeout_is_definite(void **state)
     use_hang_client(f);
     stub_push_reply(f->stub, &hang);
     stub_push(f->stub, 400, "{\"error\":\"No tickets available\"}");
-    assert_int_equal(api_purchase(f->client, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_SOLD_OUT);
+    assert_int_equal(api_purchase_key(f->client, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_SOLD_OUT);
     assert_false(res.unconfirmed);
 }
 
@@ -487,7 +487,7 @@ static void purchase_unreachable_is_not_unconfirmed(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
     api_client *c = client_for(url, NULL, 0);
     assert_non_null(c);
-    assert_int_equal(api_purchase(c, "c-1", "Ada", "ada@example.com", &t, &res), API_ERR_UNREACHABLE);
+    assert_int_equal(api_purchase_key(c, "c-1", "Ada", "ada@example.com", NULL, &t, &res), API_ERR_UNREACHABLE);
     assert_false(res.unconfirmed);
     api_client_free(c);
 }

@@ -73,8 +73,8 @@ static void list_job_returns_the_concerts(void **state)
     assert_int_equal(r.kind, NET_JOB_LIST);
     assert_int_equal(r.seq, seq);
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.list.n, 1);
-    assert_string_equal(r.list.items[0].name, "Björk");
+    assert_int_equal(r.out.list.n, 1);
+    assert_string_equal(r.out.list.items[0].name, "Björk");
     net_result_clear(&r);
     const stub_request *q = stub_request_at(f->stub, 0);
     assert_non_null(q);
@@ -92,51 +92,73 @@ static void a_list_with_one_bad_concert_is_listed_marked(void **state)
     net_result r;
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.list.n, 4);
-    assert_true(bo_concert_sellable(&r.list.items[0]));
-    assert_false(bo_concert_sellable(&r.list.items[2]));
-    assert_true(bo_concert_sellable(&r.list.items[3]));
+    assert_int_equal(r.out.list.n, 4);
+    assert_true(bo_concert_sellable(&r.out.list.items[0]));
+    assert_false(bo_concert_sellable(&r.out.list.items[2]));
+    assert_true(bo_concert_sellable(&r.out.list.items[3]));
     net_result_clear(&r);
     stub_push(f->stub, 200, "[]");
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.list.n, 0);
+    assert_int_equal(r.out.list.n, 0);
     net_result_clear(&r);
 }
 
-static void purchase_job_brings_the_ticket_back(void **state)
+#define ORDER_MIN "{\"id\":\"o-2\",\"total\":\"0.00\",\"tickets\":[{\"id\":\"t-9\",\"code\":\"ZZZZZZZZZZZZZZZZZZZZ\"}]}"
+
+/* An order job of one ticket for Ann, no payment given. */
+static void ann_order(net_job *job)
+{
+    memset(job, 0, sizeof *job);
+    job->kind = NET_JOB_ORDER;
+    strcpy(job->req.order.concert_id, "c-1");
+    job->req.order.quantity = 1;
+    strcpy(job->req.order.name, "Ann");
+    strcpy(job->req.order.email, "ann@example.org");
+    job->req.order.tendered_cents = -1;
+}
+
+/* An order job as the sell form makes it: the attendees split at ',' on the wire, the order back. */
+static void order_job_brings_the_order_back(void **state)
 {
     fx *f = *state;
-    stub_push(f->stub, 201, "{\"id\":\"t-9\",\"concertId\":\"c-1\",\"customerName\":\"Ann\",\"customerEmail\":\"ann@example.org\",\"purchaseDate\":\"2026-11-25T09:00:00Z\"}");
-    net_job job = { .kind = NET_JOB_PURCHASE };
-    strcpy(job.id, "c-1");
-    strcpy(job.name, "Ann");
-    strcpy(job.email, "ann@example.org");
+    stub_push(f->stub, 201, ORDER_MIN);
+    net_job job = { .kind = NET_JOB_ORDER };
+    net_order_req *o = &job.req.order;
+    strcpy(o->concert_id, "c-1");
+    o->quantity = 2;
+    strcpy(o->name, "Ann");
+    strcpy(o->email, "ann@example.org");
+    strcpy(o->attendees, "Ann,Bo");
+    o->tendered_cents = -1;
     unsigned long seq = net_worker_submit(f->w, &job);
     net_result r;
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.seq, seq);
+    assert_int_equal(r.kind, NET_JOB_ORDER);
     assert_int_equal(r.status, API_OK);
-    assert_string_equal(r.ticket.id, "t-9");
-    assert_string_equal(r.ticket.purchase_date, "2026-11-25T09:00:00Z");
+    assert_string_equal(r.id, "c-1");
+    assert_string_equal(r.out.order.id, "o-2");
+    assert_string_equal(r.out.order.tickets[0].id, "t-9");
+    const stub_request *q = stub_request_at(f->stub, 0);
+    assert_string_equal(q->path, "/dev/orders");
+    assert_non_null(strstr(q->body, "\"attendees\":[\"Ann\",\"Bo\"]"));
     net_result_clear(&r);
 }
 
 /* The UI's key goes on the wire; two jobs of the same sale (a check) send the same key, and a 5xx
  * throughout comes back as unconfirmed. */
-static void purchase_job_sends_the_sales_key(void **state)
+static void order_job_sends_the_sales_key(void **state)
 {
     fx *f = *state;
     char k[300];
     for (int i = 0; i < 2; i++)
-        stub_push(f->stub, 503, "{\"error\":\"Could not purchase ticket, please try again\"}");
-    stub_push(f->stub, 201, "{\"id\":\"t-4\"}");
-    net_job job = { .kind = NET_JOB_PURCHASE };
-    strcpy(job.id, "c-1");
-    strcpy(job.name, "Ann");
-    strcpy(job.email, "ann@example.org");
-    strcpy(job.idem_key, "the-sale-1");
+        stub_push(f->stub, 503, "{\"error\":\"Could not place the order, please try again\"}");
+    stub_push(f->stub, 201, ORDER_MIN);
+    net_job job;
+    ann_order(&job);
+    strcpy(job.req.order.idem_key, "the-sale-1");
     net_worker_submit(f->w, &job);
     net_result r;
     assert_true(poll_for(f->w, &r, 10));
@@ -147,7 +169,7 @@ static void purchase_job_sends_the_sales_key(void **state)
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.status, API_OK);
     assert_false(r.res.unconfirmed);
-    assert_string_equal(r.ticket.id, "t-4");
+    assert_string_equal(r.out.order.id, "o-2");
     net_result_clear(&r);
     assert_int_equal(stub_request_count(f->stub), 3);
     for (size_t i = 0; i < 3; i++) {
@@ -172,15 +194,15 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     stub_push(f->stub, 200, "{\"orders\":[" SUMMARY "],\"cursor\":\"next\"}");
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_FIND_ORDERS;
-    snprintf(job.email, sizeof job.email, "ada@example.org");
-    job.tickets = 10;
+    snprintf(job.req.find.email, sizeof job.req.find.email, "ada@example.org");
+    job.req.find.limit = 10;
     unsigned long seq = net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.seq, seq);
     assert_int_equal(r.status, API_OK);
-    assert_int_equal(r.page.n, 1);
-    assert_string_equal(r.page.orders[0].customer_name, "Ada");
-    assert_string_equal(r.page.cursor, "next");
+    assert_int_equal(r.out.page.n, 1);
+    assert_string_equal(r.out.page.orders[0].customer_name, "Ada");
+    assert_string_equal(r.out.page.cursor, "next");
     assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/orders?email=ada%40example.org&limit=10");
     net_result_clear(&r);
 
@@ -188,27 +210,28 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
                             "\"status\":\"valid\"},\"order\":" SUMMARY ",\"concert\":" CONCERT "}");
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_TICKET_BY_CODE;
-    snprintf(job.name, sizeof job.name, "01234-56789-abcde-fghjk");
+    snprintf(job.req.code, sizeof job.req.code, "01234-56789-abcde-fghjk");
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_OK);
     assert_string_equal(r.id, "t-2");
-    assert_string_equal(r.order.id, "o-1");
-    assert_string_equal(r.concert.id, "c-1");
+    assert_string_equal(r.out.found.order.id, "o-1");
+    assert_string_equal(r.out.found.concert.id, "c-1");
     net_result_clear(&r);
 
     stub_push(f->stub, 200, ORDER_TWO);
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_REFUND;
-    snprintf(job.id, sizeof job.id, "o-1");
-    snprintf(job.attendees, sizeof job.attendees, "t-1, t-2");
-    snprintf(job.name, sizeof job.name, "ill");
-    snprintf(job.idem_key, sizeof job.idem_key, "refund-1");
-    job.pay = BO_PAY_CASH;
+    net_refund_req *rf = &job.req.refund;
+    snprintf(rf->order_id, sizeof rf->order_id, "o-1");
+    snprintf(rf->ticket_ids, sizeof rf->ticket_ids, "t-1, t-2");
+    snprintf(rf->reason, sizeof rf->reason, "ill");
+    snprintf(rf->idem_key, sizeof rf->idem_key, "refund-1");
+    rf->method = BO_PAY_CASH;
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_OK);
-    assert_string_equal(r.order.tickets[1].status, "refunded");
+    assert_string_equal(r.out.refund.order.tickets[1].status, "refunded");
     const stub_request *q = stub_request_at(f->stub, 2);
     assert_string_equal(q->body, "{\"ticketIds\":[\"t-1\",\"t-2\"],\"reason\":\"ill\",\"method\":\"cash\"}");
     assert_true(stub_header(q, "Idempotency-Key", key, sizeof key));
@@ -219,8 +242,8 @@ static void after_sale_jobs_bring_their_answers_back(void **state)
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_ERR_INVALID);
-    assert_int_equal(r.refused.n, 1);
-    assert_string_equal(r.refused.tickets[0].status, "checkedIn");
+    assert_int_equal(r.out.refund.refused.n, 1);
+    assert_string_equal(r.out.refund.refused.tickets[0].status, "checkedIn");
     net_result_clear(&r);
 }
 
@@ -233,7 +256,7 @@ static void undo_checkin_job_brings_the_ticket_back(void **state)
     net_job job;
     memset(&job, 0, sizeof job);
     job.kind = NET_JOB_UNDO_CHECKIN;
-    snprintf(job.id, sizeof job.id, "t-1");
+    snprintf(job.req.ticket_id, sizeof job.req.ticket_id, "t-1");
     stub_push(f->stub, 200, "{\"result\":\"undone\",\"ticket\":{\"id\":\"t-1\",\"code\":\"0123456789ABCDEFGHJK\","
                             "\"orderId\":\"o-1\",\"concertId\":\"c-1\",\"status\":\"valid\"}}");
     unsigned long seq = net_worker_submit(f->w, &job);
@@ -242,7 +265,7 @@ static void undo_checkin_job_brings_the_ticket_back(void **state)
     assert_int_equal(r.kind, NET_JOB_UNDO_CHECKIN);
     assert_int_equal(r.status, API_OK);
     assert_string_equal(r.id, "t-1");
-    assert_string_equal(r.undo.status, "valid");
+    assert_string_equal(r.out.undo.status, "valid");
     assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/checkins/t-1/undo");
     assert_string_equal(stub_request_at(f->stub, 0)->method, "POST");
     net_result_clear(&r);
@@ -252,7 +275,7 @@ static void undo_checkin_job_brings_the_ticket_back(void **state)
     net_worker_submit(f->w, &job);
     assert_true(poll_for(f->w, &r, 5));
     assert_int_equal(r.status, API_ERR_INVALID);
-    assert_true(r.undo.not_checked_in);
+    assert_true(r.out.undo.not_checked_in);
     assert_string_equal(r.res.message, "Ticket is not checked in: it is valid");
     net_result_clear(&r);
 }
@@ -261,10 +284,8 @@ static void sold_out_comes_back_as_a_result_not_a_crash(void **state)
 {
     fx *f = *state;
     stub_push(f->stub, 400, "{\"message\":\"No tickets available\"}");
-    net_job job = { .kind = NET_JOB_PURCHASE };
-    strcpy(job.id, "c-1");
-    strcpy(job.name, "Ann");
-    strcpy(job.email, "ann@example.org");
+    net_job job;
+    ann_order(&job);
     net_worker_submit(f->w, &job);
     net_result r;
     assert_true(poll_for(f->w, &r, 10));
@@ -278,7 +299,7 @@ static void jobs_are_answered_in_order(void **state)
     stub_push(f->stub, 200, "[]");
     stub_push(f->stub, 200, CONCERT);
     net_job a = { .kind = NET_JOB_LIST }, b = { .kind = NET_JOB_GET };
-    strcpy(b.id, "c-1");
+    strcpy(b.req.concert_id, "c-1");
     unsigned long sa = net_worker_submit(f->w, &a), sb = net_worker_submit(f->w, &b);
     assert_true(sb > sa);
     net_result r;
@@ -288,7 +309,7 @@ static void jobs_are_answered_in_order(void **state)
     assert_true(poll_for(f->w, &r, 10));
     assert_int_equal(r.seq, sb);
     assert_int_equal(r.kind, NET_JOB_GET);
-    assert_string_equal(r.concert.id, "c-1");
+    assert_string_equal(r.out.concert.id, "c-1");
     net_result_clear(&r);
 }
 
@@ -479,8 +500,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(list_job_returns_the_concerts, setup, teardown),
         cmocka_unit_test_setup_teardown(a_list_with_one_bad_concert_is_listed_marked, setup, teardown),
-        cmocka_unit_test_setup_teardown(purchase_job_brings_the_ticket_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(purchase_job_sends_the_sales_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(order_job_brings_the_order_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(order_job_sends_the_sales_key, setup, teardown),
         cmocka_unit_test_setup_teardown(after_sale_jobs_bring_their_answers_back, setup, teardown),
         cmocka_unit_test_setup_teardown(undo_checkin_job_brings_the_ticket_back, setup, teardown),
         cmocka_unit_test_setup_teardown(sold_out_comes_back_as_a_result_not_a_crash, setup, teardown),

@@ -140,15 +140,11 @@ static void idle_reset_closes_the_screens_and_wipes_every_state(void **state)
     fake_state *bottom = ui_screen_state(app, &fake_bottom), *form = ui_screen_state(app, &fake_form);
     strcpy(bottom->customer, "filter");
     strcpy(form->customer, "Jane <jane@example.com>");
-    strcpy(app->sale.name, "Jane");
-    app->sale.unconfirmed = true;
     assert_true(ui_idle_reset(app));
     assert_int_equal(app->depth, 1);
     assert_int_equal(leaves, 1);
     assert_string_equal(bottom->customer, "");
     assert_string_equal(form->customer, "");
-    assert_string_equal(app->sale.name, "");
-    assert_false(app->sale.unconfirmed);
     /* nothing left to reset: nothing happens */
     assert_false(ui_idle_reset(app));
 }
