@@ -99,6 +99,7 @@ typedef struct bo_order {
     int64_t admitted;           /* tickets checked in, -1 when absent */
     size_t n_refunds;           /* entries of "refunds" */
     int64_t refunded_cents;     /* their amounts added up (0 without refunds) */
+    int64_t refunded_tickets;   /* the tickets they name (ticketIds) added up (0 without refunds) */
     struct cJSON *json;         /* owned or NULL: the API's order object as received (exact texts, --json) */
 } bo_order;
 void bo_order_clear(bo_order *o);   /* frees and wipes (customer data) */

@@ -487,7 +487,7 @@ static int order_ticket(const cJSON *t, bo_order_ticket *out)
     return optional_text(t, "attendee", &out->attendee);
 }
 
-/* The order's refunds: how many, and their amounts added up. -1 when one is not an object with an exact amount. */
+/* The order's refunds: how many, their amounts and their tickets added up. -1 when one is not an object with an exact amount. */
 static int order_refunds(const cJSON *obj, bo_order *o)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "admitted");
@@ -502,6 +502,9 @@ static int order_refunds(const cJSON *obj, bo_order *o)
             return -1;
         o->refunded_cents += cents;
         o->n_refunds++;
+        const cJSON *ids = cJSON_GetObjectItemCaseSensitive(r, "ticketIds");
+        if (cJSON_IsArray(ids))
+            o->refunded_tickets += cJSON_GetArraySize(ids);
     }
     return 0;
 }

@@ -318,16 +318,18 @@ static int result(ui_app *app, net_result *r)
 }
 
 /* "2 tickets · 1 admitted · refunded 25.00 EUR", in at most cols columns: shorter words when the
- * column is narrow ("2 tickets · 1 in · refunded 25.00", "1 of 2 in · refunded 25.00"), never the refund
- * cut off nor called anything but refunded. */
+ * column is narrow ("2 tickets · 1 in · refunded 25.00", "1 of 1 in · refunded 25.00": admitted of the
+ * tickets not refunded, as the door and the order screen count), never the refund cut off nor called
+ * anything but refunded. */
 static void state_summary(const bo_order *o, int cols, char *out, size_t cap)
 {
     char m[64];
     long long q = (long long)o->quantity, in = (long long)o->admitted;
+    long long admissible = q - (o->refunded_tickets > 0 && o->refunded_tickets <= q ? o->refunded_tickets : 0);
     for (int f = 0; f < 4; f++) {
         int n;
         if (f >= 2 && in > 0)
-            n = snprintf(out, cap, f == 2 ? "%lld of %lld in" : "%lld/%lld in", in, q);
+            n = snprintf(out, cap, f == 2 ? "%lld of %lld in" : "%lld/%lld in", in, admissible);
         else
             n = snprintf(out, cap, "%lld ticket%s", q, q == 1 ? "" : "s");
         if (f < 2 && in > 0 && n > 0 && (size_t)n < cap)

@@ -151,7 +151,7 @@ TUI_SOCK=$A
 tui_keys f
 tui_wait "Find an order"
 tui_type "$email"
-tui_wait_re "^> Grace Evening .* $email +3 tickets"
+tui_wait_re "^> Grace Evening .* $email +(3 tickets · 2 (admitted|in)|2 of 2 in) · refunded 15\.00"
 tui_keys Enter
 tui_wait "$oid"
 t_ines=$(TZ=Europe/Berlin date -d "$(api_order_get "$oid" | jq -r .tickets[2].checkedInAt)" +%H:%M:%S)

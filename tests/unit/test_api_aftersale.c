@@ -168,6 +168,7 @@ static void the_order_answer_carries_each_tickets_state(void **state)
     assert_int_equal(o.admitted, 1);
     assert_int_equal(o.n_refunds, 1);
     assert_int_equal(o.refunded_cents, 2500);
+    assert_int_equal(o.refunded_tickets, 1);
     bo_order_clear(&o);
 }
 
