@@ -44,7 +44,7 @@ static void check_concert(const bo_concert *c)
             check_text(c->bad->problems[i]);
         CHECK(!bo_concert_sellable(c));
     } else { /* a sellable record holds only faithful values */
-        CHECK(bo_id_plausible(c->id));
+        CHECK(model_id_plausible(c->id));
         CHECK(c->seats_left >= 0 && c->seats_left <= 1000000);
         CHECK(c->price_cents >= 0 && c->price_cents <= 100000000);
     }

@@ -45,7 +45,7 @@ typedef struct bo_concert {
     int64_t capacity;      /* -1 when absent */
     bo_concert_bad *bad;   /* owned; NULL for a record read faithfully */
     struct cJSON *json;    /* owned or NULL: the API's object as received; --json takes its exact texts
-                            * from here (bo_json_text), never from the cleaned copies above */
+                            * from here (model_json_text), never from the cleaned copies above */
 } bo_concert;
 
 typedef struct bo_concert_list {
@@ -112,18 +112,18 @@ int bo_order_from_json(const struct cJSON *obj, bo_order *out);
 int bo_order_summary_from_json(const struct cJSON *obj, bo_order *out);
 /* Splits buf in place at ',' into at most max trimmed, non-empty names (pointers into buf); returns
  * how many. The sell form and the worker read "names on the tickets" this way. */
-size_t bo_names_split(char *buf, const char **out, size_t max);
+size_t model_names_split(char *buf, const char **out, size_t max);
 /* A ticket code for reading: its canonical form from common/bo_code (upper case, groups of 5 joined by '-':
  * "abcdefghjk..." -> "ABCDE-FGHJK-..."); text that is not a code comes out as it is. */
-void bo_code_grouped(const char *code, char *out, size_t cap);
+void model_code_grouped(const char *code, char *out, size_t cap);
 /* The text member key of an API object kept in the model (the json members above), exactly as the API
  * gave it, whole: what --json writes (escaped there so that no control or bidi character reaches the
  * terminal). fallback when src is NULL or the member is absent or not a text. */
-const char *bo_json_text(const struct cJSON *src, const char *key, const char *fallback);
+const char *model_json_text(const struct cJSON *src, const char *key, const char *fallback);
 /* Wipes every text of j (customer data) and deletes it; NULL is fine. */
-void bo_json_wipe_delete(struct cJSON *j);
+void model_json_wipe_delete(struct cJSON *j);
 /* Money as shown everywhere in the client: "49.99 EUR" (currency "" -> "49.99"). */
-void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap);
+void model_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap);
 
 /* An order to place. Strings borrowed. */
 typedef struct bo_order_input {
@@ -170,10 +170,10 @@ bool bo_concert_field_bad(const bo_concert *c, unsigned field);
 void bo_concert_problems_text(const bo_concert *c, char *out, size_t cap);
 /* True when s is a plausible concert id: 1..BO_ID_MAX bytes of valid UTF-8 without control, bidi or other
  * characters the terminal cleaner would change. */
-bool bo_id_plausible(const char *s);
+bool model_id_plausible(const char *s);
 /* True when s looks like an IANA time zone name ("Europe/Berlin", "UTC"): 1..BO_TZ_MAX letters, digits,
  * '/', '_', '-', '+', not starting with '/' or '.', no "..". */
-bool bo_tz_name_plausible(const char *s);
+bool model_tz_name_plausible(const char *s);
 
 /* Sorting and filtering for the list screen and the CLI. */
 typedef enum bo_sort { BO_SORT_DATE = 0, BO_SORT_NAME, BO_SORT_SEATS, BO_SORT__COUNT } bo_sort;

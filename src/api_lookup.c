@@ -125,12 +125,12 @@ static int found_ticket(const cJSON *t, api_ticket_found *out)
     const cJSON *order = cJSON_GetObjectItemCaseSensitive(t, "orderId");
     const cJSON *v;
     char canon[BO_CODE_BUF];
-    if (!cJSON_IsObject(t) || !cJSON_IsString(id) || !bo_id_plausible(id->valuestring) || !cJSON_IsString(code)
+    if (!cJSON_IsObject(t) || !cJSON_IsString(id) || !model_id_plausible(id->valuestring) || !cJSON_IsString(code)
         || strlen(code->valuestring) > BO_CODE_MAX || bo_code_parse(code->valuestring, canon) != 0)
         return -1;
     snprintf(out->ticket.id, sizeof out->ticket.id, "%s", id->valuestring);
     snprintf(out->ticket.code, sizeof out->ticket.code, "%s", code->valuestring);
-    if (cJSON_IsString(order) && bo_id_plausible(order->valuestring))
+    if (cJSON_IsString(order) && model_id_plausible(order->valuestring))
         snprintf(out->order_id, sizeof out->order_id, "%s", order->valuestring);
     struct { const char *key; char *dst; size_t cap; } fields[] = {
         { "status", out->ticket.status, sizeof out->ticket.status },

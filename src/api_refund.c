@@ -18,7 +18,7 @@ void api_refund_made_text(const api_refund_made *m, const char *currency, char *
         snprintf(out, cap, "Refunded; which tickets and how much the server did not say: see the order");
         return;
     }
-    bo_money_with_currency(m->amount_cents, currency != NULL ? currency : "", money, sizeof money);
+    model_money_with_currency(m->amount_cents, currency != NULL ? currency : "", money, sizeof money);
     snprintf(out, cap, "Refunded %zu ticket%s: %s back by %s", m->n, m->n == 1 ? "" : "s", money,
              m->method != BO_PAY_NONE ? bo_pay_method_name(m->method) : "a method this client does not know");
 }
@@ -59,7 +59,7 @@ static void refusal_from_json(const cJSON *j, api_refund_refusal *out)
         const cJSON *status = cJSON_GetObjectItemCaseSensitive(t, "status");
         if (out->n >= BO_ORDER_TICKETS_MAX)
             break;
-        if (!cJSON_IsString(id) || !bo_id_plausible(id->valuestring))
+        if (!cJSON_IsString(id) || !model_id_plausible(id->valuestring))
             continue;
         snprintf(out->tickets[out->n].id, sizeof out->tickets[out->n].id, "%s", id->valuestring);
         if (cJSON_IsString(status))
@@ -81,7 +81,7 @@ static void made_from_json(const cJSON *j, api_refund_made *out)
         || cJSON_GetArraySize(ids) > BO_ORDER_TICKETS_MAX)
         return;
     cJSON_ArrayForEach(id, ids) {
-        if (!cJSON_IsString(id) || !bo_id_plausible(id->valuestring))
+        if (!cJSON_IsString(id) || !model_id_plausible(id->valuestring))
             return;
         snprintf(out->ticket_ids[out->n++], sizeof out->ticket_ids[0], "%s", id->valuestring);
     }

@@ -41,7 +41,7 @@ static cJSON *summary_json(const bo_order *o)
     cJSON *j = cli_order_json(o, NULL);
     if (j != NULL)
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tickets");
-    if (j != NULL && o->matched_attendee != NULL && cJSON_AddStringToObject(j, "matchedAttendee", bo_json_text(o->json, "matchedAttendee", o->matched_attendee)) == NULL) {
+    if (j != NULL && o->matched_attendee != NULL && cJSON_AddStringToObject(j, "matchedAttendee", model_json_text(o->json, "matchedAttendee", o->matched_attendee)) == NULL) {
         cJSON_Delete(j);
         j = NULL;
     }
@@ -83,7 +83,7 @@ static int print_page(const cli_args *a, const api_order_page *p, FILE *out, FIL
     for (size_t i = 0; i < p->n; i++) {
         const bo_order *o = &p->orders[i];
         char total[BO_MONEY_BUF + 8], state[1200], qty[16];
-        bo_money_with_currency(o->total_cents, o->currency, total, sizeof total);
+        model_money_with_currency(o->total_cents, o->currency, total, sizeof total);
         state_text(o, state, sizeof state);
         snprintf(qty, sizeof qty, "%lld", (long long)o->quantity);
         cli_put_cell(out, o->id, 36, false); fputs("  ", out);
@@ -108,14 +108,14 @@ static cJSON *found_json(const api_ticket_found *f)
     const bo_order_ticket *tk = &f->ticket;
     if (t == NULL || cJSON_AddStringToObject(t, "id", tk->id) == NULL
         || cJSON_AddStringToObject(t, "code", tk->code) == NULL
-        || cJSON_AddStringToObject(t, "orderId", bo_json_text(tk->json, "orderId", f->order_id)) == NULL
+        || cJSON_AddStringToObject(t, "orderId", model_json_text(tk->json, "orderId", f->order_id)) == NULL
         || (f->order.concert_id[0] != '\0'
-            && cJSON_AddStringToObject(t, "concertId", bo_json_text(tk->json, "concertId", f->order.concert_id)) == NULL)
-        || (tk->attendee != NULL && cJSON_AddStringToObject(t, "attendee", bo_json_text(tk->json, "attendee", tk->attendee)) == NULL)
-        || cJSON_AddStringToObject(t, "status", bo_json_text(tk->json, "status", tk->status)) == NULL
+            && cJSON_AddStringToObject(t, "concertId", model_json_text(tk->json, "concertId", f->order.concert_id)) == NULL)
+        || (tk->attendee != NULL && cJSON_AddStringToObject(t, "attendee", model_json_text(tk->json, "attendee", tk->attendee)) == NULL)
+        || cJSON_AddStringToObject(t, "status", model_json_text(tk->json, "status", tk->status)) == NULL
         || (tk->checked_in_at[0] != '\0'
-            && cJSON_AddStringToObject(t, "checkedInAt", bo_json_text(tk->json, "checkedInAt", tk->checked_in_at)) == NULL)
-        || (tk->door[0] != '\0' && cJSON_AddStringToObject(t, "door", bo_json_text(tk->json, "door", tk->door)) == NULL)
+            && cJSON_AddStringToObject(t, "checkedInAt", model_json_text(tk->json, "checkedInAt", tk->checked_in_at)) == NULL)
+        || (tk->door[0] != '\0' && cJSON_AddStringToObject(t, "door", model_json_text(tk->json, "door", tk->door)) == NULL)
         || !cJSON_AddItemToObject(j, "order", summary_json(&f->order))
         || !cJSON_AddItemToObject(j, "concert", cli_concert_json(&f->concert))) {
         cJSON_Delete(j);
@@ -161,7 +161,7 @@ static int find_code(const cli_args *a, api_client *c, FILE *out, FILE *err)
         rc = cli_print_json(out, err, found_json(&f));
     } else {
         char code[BO_CODE_MAX * 2];
-        bo_code_grouped(f.ticket.code, code, sizeof code);
+        model_code_grouped(f.ticket.code, code, sizeof code);
         fprintf(out, "Ticket code: %s\n", code);
         fprintf(out, "Ticket ID:   %s\n", f.ticket.id);
         fprintf(out, "Status:      %s", f.ticket.status);
@@ -317,7 +317,7 @@ int cli_aftersale_refund(const cli_args *a, api_client *c, const api_config *api
             return CLI_EXIT_USAGE;
         }
         snprintf(ids_buf, sizeof ids_buf, "%s", a->tickets);
-        n = bo_names_split(ids_buf, ids, BO_ORDER_TICKETS_MAX);
+        n = model_names_split(ids_buf, ids, BO_ORDER_TICKETS_MAX);
         if (n == 0) {
             fputs("boxoffice: --tickets takes ticket ids with ',' between them\n", err);
             return CLI_EXIT_USAGE;

@@ -62,7 +62,7 @@ static bool currency_valid(const char *v)
 
 static bool timezone_valid(const char *v)
 {
-    return bo_valid_timezone(v) == NULL && bo_tz_name_plausible(v);
+    return bo_valid_timezone(v) == NULL && model_tz_name_plausible(v);
 }
 
 static bool max_per_order_valid(const char *v)

@@ -125,9 +125,9 @@ cJSON *cli_concert_json(const bo_concert *c)
     const char *id = c->bad != NULL && c->bad->raw_id != NULL ? c->bad->raw_id : c->id;
     cJSON *j = cJSON_CreateObject();
     if (j == NULL || cJSON_AddStringToObject(j, "id", id) == NULL
-        || cJSON_AddStringToObject(j, "name", bo_json_text(c->json, "name", c->name != NULL ? c->name : "")) == NULL
-        || cJSON_AddStringToObject(j, "date", bo_json_text(c->json, "date", c->date != NULL ? c->date : "")) == NULL
-        || cJSON_AddStringToObject(j, "venue", bo_json_text(c->json, "venue", c->venue != NULL ? c->venue : "")) == NULL
+        || cJSON_AddStringToObject(j, "name", model_json_text(c->json, "name", c->name != NULL ? c->name : "")) == NULL
+        || cJSON_AddStringToObject(j, "date", model_json_text(c->json, "date", c->date != NULL ? c->date : "")) == NULL
+        || cJSON_AddStringToObject(j, "venue", model_json_text(c->json, "venue", c->venue != NULL ? c->venue : "")) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_SEATS) ? cJSON_AddNullToObject(j, "availableTickets")
                                                     : cJSON_AddNumberToObject(j, "availableTickets", (double)c->seats_left)) == NULL
         || (bo_concert_field_bad(c, BO_FIELD_PRICE) ? cJSON_AddNullToObject(j, "ticketPrice")
@@ -220,7 +220,7 @@ cJSON *cli_order_json(const bo_order *o, const bo_concert *con)
 {
     cJSON *j = cJSON_CreateObject(), *pay, *arr;
     if (j == NULL || cJSON_AddStringToObject(j, "id", o->id) == NULL
-        || !add_opt_string(j, "concertId", bo_json_text(o->json, "concertId", o->concert_id))
+        || !add_opt_string(j, "concertId", model_json_text(o->json, "concertId", o->concert_id))
         || cJSON_AddNumberToObject(j, "quantity", (double)o->quantity) == NULL
         || !add_money(j, "unitPrice", o->unit_price_cents) || !add_money(j, "total", o->total_cents)
         || !add_opt_string(j, "currency", o->currency))
@@ -231,10 +231,10 @@ cJSON *cli_order_json(const bo_order *o, const bo_concert *con)
             || !add_money(pay, "tendered", o->tendered_cents) || !add_money(pay, "change", o->change_cents))
             goto fail;
     }
-    if (!add_opt_string(j, "createdAt", bo_json_text(o->json, "createdAt", o->created_at))
-        || !add_opt_string(j, "soldBy", bo_json_text(o->json, "soldBy", o->sold_by))
-        || !add_opt_string(j, "customerName", bo_json_text(o->json, "customerName", o->customer_name))
-        || !add_opt_string(j, "customerEmail", bo_json_text(o->json, "customerEmail", o->customer_email))
+    if (!add_opt_string(j, "createdAt", model_json_text(o->json, "createdAt", o->created_at))
+        || !add_opt_string(j, "soldBy", model_json_text(o->json, "soldBy", o->sold_by))
+        || !add_opt_string(j, "customerName", model_json_text(o->json, "customerName", o->customer_name))
+        || !add_opt_string(j, "customerEmail", model_json_text(o->json, "customerEmail", o->customer_email))
         || (arr = cJSON_AddArrayToObject(j, "tickets")) == NULL)
         goto fail;
     for (size_t i = 0; i < o->n_tickets; i++) {
@@ -245,11 +245,11 @@ cJSON *cli_order_json(const bo_order *o, const bo_concert *con)
             goto fail;
         }
         if (cJSON_AddStringToObject(tj, "id", t->id) == NULL || cJSON_AddStringToObject(tj, "code", t->code) == NULL
-            || !add_opt_string(tj, "attendee", bo_json_text(t->json, "attendee", t->attendee))
-            || !add_opt_string(tj, "status", bo_json_text(t->json, "status", t->status))
-            || !add_opt_string(tj, "checkedInAt", bo_json_text(t->json, "checkedInAt", t->checked_in_at))
-            || !add_opt_string(tj, "door", bo_json_text(t->json, "door", t->door))
-            || !add_opt_string(tj, "refundedAt", bo_json_text(t->json, "refundedAt", t->refunded_at)))
+            || !add_opt_string(tj, "attendee", model_json_text(t->json, "attendee", t->attendee))
+            || !add_opt_string(tj, "status", model_json_text(t->json, "status", t->status))
+            || !add_opt_string(tj, "checkedInAt", model_json_text(t->json, "checkedInAt", t->checked_in_at))
+            || !add_opt_string(tj, "door", model_json_text(t->json, "door", t->door))
+            || !add_opt_string(tj, "refundedAt", model_json_text(t->json, "refundedAt", t->refunded_at)))
             goto fail;
     }
     if (o->admitted >= 0 && cJSON_AddNumberToObject(j, "admitted", (double)o->admitted) == NULL)
@@ -279,23 +279,23 @@ static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con
     if (o->concert_id[0] != '\0')
         fprintf(out, "Concert ID:  %s\n", o->concert_id);
     if (o->unit_price_cents >= 0) {
-        bo_money_with_currency(o->unit_price_cents, cur, m1, sizeof m1);
+        model_money_with_currency(o->unit_price_cents, cur, m1, sizeof m1);
         fprintf(out, "Tickets:     %lld x %s\n", (long long)o->quantity, m1);
     } else {
         fprintf(out, "Tickets:     %lld\n", (long long)o->quantity);
     }
-    bo_money_with_currency(o->total_cents, cur, m1, sizeof m1);
+    model_money_with_currency(o->total_cents, cur, m1, sizeof m1);
     fprintf(out, "Total:       %s\n", m1);
     if (o->method != BO_PAY_NONE) {
         fprintf(out, "Payment:     %s", bo_pay_method_name(o->method));
         if (o->tendered_cents >= 0) {
-            bo_money_with_currency(o->tendered_cents, cur, m2, sizeof m2);
+            model_money_with_currency(o->tendered_cents, cur, m2, sizeof m2);
             fprintf(out, ", tendered %s", m2);
         }
         fputc('\n', out);
     }
     if (o->change_cents >= 0) {
-        bo_money_with_currency(o->change_cents, cur, m2, sizeof m2);
+        model_money_with_currency(o->change_cents, cur, m2, sizeof m2);
         fprintf(out, "Change due:  %s\n", m2);
     }
     if (o->customer_name != NULL || o->customer_email != NULL)
@@ -309,13 +309,13 @@ static void print_order_text(FILE *out, const bo_order *o, const bo_concert *con
         fprintf(out, "Created:     %s\n", when);
     }
     if (o->n_refunds > 0) {
-        bo_money_with_currency(o->refunded_cents, cur, m2, sizeof m2);
+        model_money_with_currency(o->refunded_cents, cur, m2, sizeof m2);
         fprintf(out, "Refunded:    %s (%zu refund%s)\n", m2, o->n_refunds, o->n_refunds == 1 ? "" : "s");
     }
     for (size_t i = 0; i < o->n_tickets; i++) {
         const bo_order_ticket *t = &o->tickets[i];
         char state[160] = "";
-        bo_code_grouped(t->code, code, sizeof code);
+        model_code_grouped(t->code, code, sizeof code);
         if (t->checked_in_at[0] != '\0' && client_time_strftime(t->checked_in_at, con != NULL ? con->timezone : NULL,
                                                                "%H:%M:%S %Z", when, sizeof when) == 0)
             snprintf(state, sizeof state, " at %s%s%s", when, t->door[0] != '\0' ? " door " : "", t->door);

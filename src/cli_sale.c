@@ -318,9 +318,9 @@ int cli_sale_buy(const cli_args *a, api_client *c, const api_config *api, FILE *
         cJSON *j = cJSON_CreateObject();
         if (j == NULL || cJSON_AddStringToObject(j, "id", t.id) == NULL
             || cJSON_AddStringToObject(j, "concertId", t.concert_id) == NULL
-            || cJSON_AddStringToObject(j, "customerName", bo_json_text(t.json, "customerName", t.customer_name)) == NULL
-            || cJSON_AddStringToObject(j, "customerEmail", bo_json_text(t.json, "customerEmail", t.customer_email)) == NULL
-            || cJSON_AddStringToObject(j, "purchaseDate", bo_json_text(t.json, "purchaseDate", t.purchase_date)) == NULL
+            || cJSON_AddStringToObject(j, "customerName", model_json_text(t.json, "customerName", t.customer_name)) == NULL
+            || cJSON_AddStringToObject(j, "customerEmail", model_json_text(t.json, "customerEmail", t.customer_email)) == NULL
+            || cJSON_AddStringToObject(j, "purchaseDate", model_json_text(t.json, "purchaseDate", t.purchase_date)) == NULL
             || (have && !cJSON_AddItemToObject(j, "concert", cli_concert_json(&con)))) {
             cJSON_Delete(j);
             j = NULL;

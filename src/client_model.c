@@ -59,7 +59,7 @@ void bo_ticket_clear(bo_ticket *t)
         return;
     free(t->customer_name);
     free(t->customer_email);
-    bo_json_wipe_delete(t->json);
+    model_json_wipe_delete(t->json);
     memset(t, 0, sizeof *t);
 }
 
@@ -161,7 +161,7 @@ static char *sanitized_dup(const char *s)
     return out;
 }
 
-bool bo_id_plausible(const char *s)
+bool model_id_plausible(const char *s)
 {
     if (s == NULL)
         return false;
@@ -250,7 +250,7 @@ static int id_field(const cJSON *obj, bo_concert *c)
     if (!cJSON_IsString(v) || v->valuestring == NULL)
         return add_problem(c, BO_FIELD_ID, "id: not a text");
     const char *s = v->valuestring;
-    if (bo_id_plausible(s)) {
+    if (model_id_plausible(s)) {
         memcpy(c->id, s, strlen(s) + 1);
         return 0;
     }
@@ -315,7 +315,7 @@ static void optional_fields(const cJSON *obj, bo_concert *c)
         memcpy(c->currency, v->valuestring, 4);
     v = cJSON_GetObjectItemCaseSensitive(obj, "timezone");
     c->timezone[0] = '\0';
-    if (cJSON_IsString(v) && bo_tz_name_plausible(v->valuestring))
+    if (cJSON_IsString(v) && model_tz_name_plausible(v->valuestring))
         snprintf(c->timezone, sizeof c->timezone, "%s", v->valuestring);
     v = cJSON_GetObjectItemCaseSensitive(obj, "maxPerOrder");
     c->max_per_order = BO_MAX_PER_ORDER_DEFAULT;
@@ -329,7 +329,7 @@ static void optional_fields(const cJSON *obj, bo_concert *c)
         c->capacity = (int64_t)v->valuedouble;
 }
 
-bool bo_tz_name_plausible(const char *s)
+bool model_tz_name_plausible(const char *s)
 {
     size_t n = s != NULL ? strlen(s) : 0;
     if (n == 0 || n > BO_TZ_MAX || s[0] == '/' || s[0] == '.' || strstr(s, "..") != NULL)
@@ -378,7 +378,7 @@ static void json_wipe(cJSON *j)
     }
 }
 
-void bo_json_wipe_delete(cJSON *j)
+void model_json_wipe_delete(cJSON *j)
 {
     if (j == NULL)
         return;
@@ -389,7 +389,7 @@ void bo_json_wipe_delete(cJSON *j)
     cJSON_Delete(j);
 }
 
-const char *bo_json_text(const cJSON *src, const char *key, const char *fallback)
+const char *model_json_text(const cJSON *src, const char *key, const char *fallback)
 {
     const cJSON *v = src != NULL ? cJSON_GetObjectItemCaseSensitive(src, key) : NULL;
     return cJSON_IsString(v) && v->valuestring != NULL ? v->valuestring : fallback;
@@ -402,7 +402,7 @@ void bo_order_ticket_clear(bo_order_ticket *t)
     if (t->attendee != NULL)
         memset(t->attendee, 0, strlen(t->attendee));
     free(t->attendee);
-    bo_json_wipe_delete(t->json);
+    model_json_wipe_delete(t->json);
     memset(t, 0, sizeof *t);
 }
 
@@ -412,7 +412,7 @@ void bo_order_clear(bo_order *o)
         return;
     for (size_t i = 0; i < o->n_tickets; i++)
         bo_order_ticket_clear(&o->tickets[i]);
-    bo_json_wipe_delete(o->json);
+    model_json_wipe_delete(o->json);
     if (o->tickets != NULL)
         memset(o->tickets, 0, o->n_tickets * sizeof *o->tickets);
     free(o->tickets);
@@ -473,7 +473,7 @@ static int order_ticket(const cJSON *t, bo_order_ticket *out)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(t, "code");
-    if (!cJSON_IsObject(t) || !cJSON_IsString(id) || !bo_id_plausible(id->valuestring) || !cJSON_IsString(code)
+    if (!cJSON_IsObject(t) || !cJSON_IsString(id) || !model_id_plausible(id->valuestring) || !cJSON_IsString(code)
         || !code_ok(code->valuestring))
         return -1;
     snprintf(out->id, sizeof out->id, "%s", id->valuestring);
@@ -529,11 +529,11 @@ static int order_read(const cJSON *obj, bool summary, bo_order *out)
     if (!cJSON_IsObject(obj))
         return -1;
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
-    if (!cJSON_IsString(id) || !bo_id_plausible(id->valuestring))
+    if (!cJSON_IsString(id) || !model_id_plausible(id->valuestring))
         return -1;
     snprintf(o.id, sizeof o.id, "%s", id->valuestring);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "concertId");
-    if (cJSON_IsString(v) && bo_id_plausible(v->valuestring))
+    if (cJSON_IsString(v) && model_id_plausible(v->valuestring))
         snprintf(o.concert_id, sizeof o.concert_id, "%s", v->valuestring);
     const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(obj, "tickets");
     if (!(summary && tickets == NULL) /* a summary has none (cJSON reads NULL as an empty array) */
@@ -596,7 +596,7 @@ fail:
     return -1;
 }
 
-size_t bo_names_split(char *buf, const char **out, size_t max)
+size_t model_names_split(char *buf, const char **out, size_t max)
 {
     size_t n = 0;
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t != NULL && n < max; t = strtok_r(NULL, ",", &save)) {
@@ -611,7 +611,7 @@ size_t bo_names_split(char *buf, const char **out, size_t max)
     return n;
 }
 
-void bo_code_grouped(const char *code, char *out, size_t cap)
+void model_code_grouped(const char *code, char *out, size_t cap)
 {
     char canon[BO_CODE_BUF];
     if (cap == 0)
@@ -619,7 +619,7 @@ void bo_code_grouped(const char *code, char *out, size_t cap)
     snprintf(out, cap, "%s", bo_code_parse(code, canon) == 0 ? canon : code);
 }
 
-void bo_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap)
+void model_money_with_currency(int64_t cents, const char *currency, char *out, size_t cap)
 {
     char m[BO_MONEY_BUF];
     bo_money_display(cents, m);

@@ -47,7 +47,7 @@ static int num(const char *s, int n)
 int client_time_zone_known(const char *tz)
 {
     char path[512];
-    if (tz == NULL || !bo_tz_name_plausible(tz))
+    if (tz == NULL || !model_tz_name_plausible(tz))
         return 0;
     const char *dir = getenv("TZDIR");
     snprintf(path, sizeof path, "%s/%s", dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo", tz);

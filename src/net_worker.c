@@ -58,14 +58,14 @@ void net_result_clear(net_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* An order: the attendees' names split at ',' (bo_names_split) into the API's view of it. */
+/* An order: the attendees' names split at ',' (model_names_split) into the API's view of it. */
 static void run_order(api_client *c, const net_order_req *o, net_result *r)
 {
     char names[NET_TEXT_MAX];
     const char *list[BO_ORDER_TICKETS_MAX];
     memcpy(names, o->attendees, sizeof names);
     names[sizeof names - 1] = '\0';
-    size_t n = bo_names_split(names, list, BO_ORDER_TICKETS_MAX);
+    size_t n = model_names_split(names, list, BO_ORDER_TICKETS_MAX);
     bo_order_input in = {
         .concert_id = o->concert_id, .quantity = o->quantity, .customer_name = o->name,
         .customer_email = o->email, .attendees = list, .n_attendees = n, .method = o->pay,
@@ -76,14 +76,14 @@ static void run_order(api_client *c, const net_order_req *o, net_result *r)
     memset(names, 0, sizeof names);
 }
 
-/* A refund: the ticket ids split at ',' (bo_names_split). */
+/* A refund: the ticket ids split at ',' (model_names_split). */
 static void run_refund(api_client *c, const net_refund_req *q, net_result *r)
 {
     char ids[NET_TEXT_MAX];
     const char *list[BO_ORDER_TICKETS_MAX];
     memcpy(ids, q->ticket_ids, sizeof ids);
     ids[sizeof ids - 1] = '\0';
-    size_t n = bo_names_split(ids, list, BO_ORDER_TICKETS_MAX);
+    size_t n = model_names_split(ids, list, BO_ORDER_TICKETS_MAX);
     api_refund_input in = { .order_id = q->order_id, .ticket_ids = list, .n_ticket_ids = n, .reason = q->reason,
                             .method = q->method };
     memcpy(r->id, q->order_id, sizeof r->id);

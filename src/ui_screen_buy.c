@@ -89,7 +89,7 @@ static const char *check_names(const char *v, const void *ctx)
     char buf[UI_FIELD_MAX];
     const char *names[BO_ORDER_TICKETS_MAX];
     snprintf(buf, sizeof buf, "%s", v);
-    size_t n = bo_names_split(buf, names, BO_ORDER_TICKETS_MAX);
+    size_t n = model_names_split(buf, names, BO_ORDER_TICKETS_MAX);
     for (size_t i = 0; i < n; i++) {
         const char *m = bo_valid_text("attendee", names[i]);
         if (m != NULL)
@@ -121,7 +121,7 @@ static const char *check_tendered(const char *v, const void *ctx)
     const buy_state *bs = st(app);
     if (bo_pay_method_parse(bs->form.f[F_PAY].value) == BO_PAY_CASH && c < total_of(app, bs)) {
         char total[64];
-        bo_money_with_currency(total_of(app, bs), app->current.currency, total, sizeof total);
+        model_money_with_currency(total_of(app, bs), app->current.currency, total, sizeof total);
         snprintf(check_msg, sizeof check_msg, "not enough cash: the total is %s", total);
         return check_msg;
     }
@@ -303,7 +303,7 @@ static void names_shown(const buy_state *bs, char *out, size_t cap)
     char buf[UI_FIELD_MAX];
     const char *names[BO_ORDER_TICKETS_MAX];
     snprintf(buf, sizeof buf, "%s", bs->form.f[F_NAMES].value);
-    size_t n = bo_names_split(buf, names, BO_ORDER_TICKETS_MAX), len = 0;
+    size_t n = model_names_split(buf, names, BO_ORDER_TICKETS_MAX), len = 0;
     int64_t q = qty_of(bs);
     out[0] = '\0';
     if (n == 1 && q > 1) {
@@ -321,8 +321,8 @@ static void draw_review(ui_app *app, const buy_state *bs, int y, int x, int w, i
     const bo_concert *c = &app->current;
     char unit[64], total[64], tend[64], change[BO_MONEY_BUF], line[2400];
     int64_t q = qty_of(bs), t = total_of(app, bs), tendered = tendered_of(bs);
-    bo_money_with_currency(c->price_cents, c->currency, unit, sizeof unit);
-    bo_money_with_currency(t, c->currency, total, sizeof total);
+    model_money_with_currency(c->price_cents, c->currency, unit, sizeof unit);
+    model_money_with_currency(t, c->currency, total, sizeof total);
 #define ROW(label, value) do { if (y < bottom) ui_draw_field_line(app, y++, x, w, label, value); } while (0)
     snprintf(line, sizeof line, "%lld ticket%s \xc3\x97 %s", (long long)q, q == 1 ? "" : "s", unit);
     ROW("Tickets", line);
@@ -337,9 +337,9 @@ static void draw_review(ui_app *app, const buy_state *bs, int y, int x, int w, i
     ROW("Ticket names", line[0] != '\0' ? line : "none (the tickets go unnamed)");
     ROW("Payment", bo_pay_method_name(pay_of(bs)));
     if (tendered >= 0) {
-        bo_money_with_currency(tendered, c->currency, tend, sizeof tend);
+        model_money_with_currency(tendered, c->currency, tend, sizeof tend);
         ROW("Tendered", tend);
-        bo_money_with_currency(tendered - t, c->currency, tend, sizeof tend);
+        model_money_with_currency(tendered - t, c->currency, tend, sizeof tend);
         ROW("CHANGE DUE", tend);
         if (y + 6 < bottom) { /* and large beneath */
             bo_money_display(tendered - t, change);
@@ -362,7 +362,7 @@ static int draw_header(ui_app *app, int y, int x, int w, int bottom)
     const bo_concert *c = &app->current;
     char date[64], price[64], when[600], terms[200], line[900];
     client_time_format(c->date, c->timezone, date, sizeof date);
-    bo_money_with_currency(c->price_cents, c->currency, price, sizeof price);
+    model_money_with_currency(c->price_cents, c->currency, price, sizeof price);
     snprintf(when, sizeof when, "%s \xc2\xb7 %s", date, c->venue ? c->venue : "");
     snprintf(terms, sizeof terms, "%s \xc2\xb7 %lld seats left \xc2\xb7 up to %lld per order", price,
              (long long)c->seats_left, (long long)qty_limit(c));
@@ -427,7 +427,7 @@ static void draw(ui_app *app, const ui_rect *a)
                      ui_attr(app, UI_A_KEY), false);
     } else {
         char total[64];
-        bo_money_with_currency(total_of(app, bs), c->currency, total, sizeof total);
+        model_money_with_currency(total_of(app, bs), c->currency, total, sizeof total);
         const char *more = first + (rows / 2 > 0 ? rows / 2 : 1) < bs->form.n ? " \xc2\xb7 more fields below" : "";
         snprintf(line, sizeof line, "Total %s \xc2\xb7 %s%s", total,
                  bs->form.focus == bs->form.n - 1 ? "Enter: review" : "Enter: next field", more);
@@ -469,7 +469,7 @@ static void order_of(const ui_app *app, const buy_state *bs, net_order_req *o)
     const char *list[BO_ORDER_TICKETS_MAX];
     char tmp[UI_FIELD_MAX];
     snprintf(tmp, sizeof tmp, "%s", o->attendees);
-    if (bo_names_split(tmp, list, BO_ORDER_TICKETS_MAX) == 1 && o->quantity > 1) {
+    if (model_names_split(tmp, list, BO_ORDER_TICKETS_MAX) == 1 && o->quantity > 1) {
         size_t n = 0;
         for (int64_t i = 0; i < o->quantity && n < sizeof o->attendees; i++)
             n += (size_t)snprintf(o->attendees + n, sizeof o->attendees - n, "%s%s", i > 0 ? "," : "", list[0]);
@@ -517,7 +517,7 @@ static int check_order(ui_app *app, buy_state *bs)
         return F_QTY;
     }
     snprintf(buf, sizeof buf, "%s", bs->form.f[F_NAMES].value);
-    size_t n = bo_names_split(buf, names, BO_ORDER_TICKETS_MAX);
+    size_t n = model_names_split(buf, names, BO_ORDER_TICKETS_MAX);
     if (n > 1 && bo_valid_attendee_count(n, q) != NULL) {
         ui_message(app, true, "%s", check_names(bs->form.f[F_NAMES].value, app));
         return F_NAMES;
@@ -525,7 +525,7 @@ static int check_order(ui_app *app, buy_state *bs)
     int64_t tendered = tendered_of(bs);
     if (tendered >= 0 && tendered < total_of(app, bs)) {
         char total[64];
-        bo_money_with_currency(total_of(app, bs), app->current.currency, total, sizeof total);
+        model_money_with_currency(total_of(app, bs), app->current.currency, total, sizeof total);
         ui_message(app, true, "Not enough cash: the total is %s", total);
         return F_TENDERED;
     }
@@ -733,7 +733,7 @@ static void at_exit(const ui_app *app, FILE *err)
     const char *list[BO_ORDER_TICKETS_MAX];
     snprintf(qty, sizeof qty, "%lld", (long long)s->quantity);
     memcpy(names, s->attendees, sizeof names);
-    o.n_attendees = bo_names_split(names, list, BO_ORDER_TICKETS_MAX);
+    o.n_attendees = model_names_split(names, list, BO_ORDER_TICKETS_MAX);
     o.attendees = list;
     if (s->tendered_cents >= 0) {
         snprintf(tendered, sizeof tendered, "%lld.%02lld", (long long)(s->tendered_cents / 100),

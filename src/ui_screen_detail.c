@@ -31,7 +31,7 @@ static void draw(ui_app *app, const ui_rect *a)
     if (bo_concert_field_bad(c, BO_FIELD_PRICE))
         snprintf(price, sizeof price, "?");
     else
-        bo_money_with_currency(c->price_cents, c->currency, price, sizeof price);
+        model_money_with_currency(c->price_cents, c->currency, price, sizeof price);
     if (bo_concert_field_bad(c, BO_FIELD_SEATS))
         snprintf(seats, sizeof seats, "?");
     else if (c->seats_left <= 0)

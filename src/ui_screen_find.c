@@ -336,7 +336,7 @@ static void state_summary(const bo_order *o, int cols, char *out, size_t cap)
             n += snprintf(out + n, cap - (size_t)n, f == 0 ? " \xc2\xb7 %lld admitted" : " \xc2\xb7 %lld in", in);
         if (o->n_refunds > 0 && n > 0 && (size_t)n < cap) {
             if (f == 0)
-                bo_money_with_currency(o->refunded_cents, o->currency, m, sizeof m);
+                model_money_with_currency(o->refunded_cents, o->currency, m, sizeof m);
             else
                 bo_money_display(o->refunded_cents, m);
             snprintf(out + n, cap - (size_t)n, " \xc2\xb7 refunded %s", m);

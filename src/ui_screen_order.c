@@ -172,7 +172,7 @@ static void draw_confirm(ui_app *app, order_state *os, int y, int x, int w)
 {
     char ids[NET_TEXT_MAX], money[64], line[600];
     size_t n = refund_targets(os, ids, sizeof ids);
-    bo_money_with_currency(refund_amount(&os->order, n), os->order.currency, money, sizeof money);
+    model_money_with_currency(refund_amount(&os->order, n), os->order.currency, money, sizeof money);
     ui_draw_box(app, y, x, 6, w, "Refund");
     snprintf(line, sizeof line, "Refund %zu ticket%s: %s back by %s", n, n == 1 ? "" : "s", money,
              bo_pay_method_name(os->method));
@@ -199,7 +199,7 @@ static void draw_undo_confirm(ui_app *app, order_state *os, const char *tz, int 
     if (i >= os->order.n_tickets)
         return;
     const bo_order_ticket *t = &os->order.tickets[i];
-    bo_code_grouped(t->code, code, sizeof code);
+    model_code_grouped(t->code, code, sizeof code);
     ticket_state(t, tz, false, state, sizeof state);
     ui_draw_box(app, y, x, 6, w, "Undo check-in");
     snprintf(line, sizeof line, "Undo the check-in of ticket %zu %s%s%s?", i + 1, code,
@@ -238,9 +238,9 @@ static void draw(ui_app *app, const ui_rect *a)
         snprintf(line, sizeof line, "%s", o->concert_id);
     }
     ui_draw_field_line(app, y++, x, w - 2, "Concert", line);
-    bo_money_with_currency(o->total_cents, o->currency, m1, sizeof m1);
+    model_money_with_currency(o->total_cents, o->currency, m1, sizeof m1);
     if (o->unit_price_cents >= 0) {
-        bo_money_with_currency(o->unit_price_cents, o->currency, m2, sizeof m2);
+        model_money_with_currency(o->unit_price_cents, o->currency, m2, sizeof m2);
         snprintf(line, sizeof line, "%lld \xc3\x97 %s = %s, %s", (long long)o->quantity, m2, m1,
                  o->method != BO_PAY_NONE ? bo_pay_method_name(o->method) : "?");
     } else {
@@ -248,7 +248,7 @@ static void draw(ui_app *app, const ui_rect *a)
     }
     ui_draw_field_line(app, y++, x, w - 2, "Payment", line);
     if (o->n_refunds > 0) {
-        bo_money_with_currency(o->refunded_cents, o->currency, m1, sizeof m1);
+        model_money_with_currency(o->refunded_cents, o->currency, m1, sizeof m1);
         snprintf(line, sizeof line, "%s (%zu refund%s)", m1, o->n_refunds, o->n_refunds == 1 ? "" : "s");
         ui_draw_field_line(app, y++, x, w - 2, "Refunded", line);
     }
@@ -301,7 +301,7 @@ static void draw(ui_app *app, const ui_rect *a)
         const bo_order_ticket *t = &o->tickets[i];
         bool sel = i == os->sel;
         int base = sel ? ui_attr(app, UI_A_SELECTED) : 0;
-        bo_code_grouped(t->code, code, sizeof code);
+        model_code_grouped(t->code, code, sizeof code);
         bool marked = os->mark[0] != '\0' && strcmp(os->mark, t->id) == 0;
         ticket_state(t, tz, false, state, sizeof state);
         if (ui_text_width(state) + (marked ? 2 : 0) > sw)

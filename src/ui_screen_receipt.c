@@ -137,17 +137,17 @@ static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int 
     ROW("When", date);
     ROW("Venue", c->venue);
     if (o->unit_price_cents >= 0) {
-        bo_money_with_currency(o->unit_price_cents, cur, m, sizeof m);
+        model_money_with_currency(o->unit_price_cents, cur, m, sizeof m);
         snprintf(line, sizeof line, "%lld \xc3\x97 %s", (long long)o->quantity, m);
     } else {
         snprintf(line, sizeof line, "%lld", (long long)o->quantity);
     }
     ROW("Tickets", line);
-    bo_money_with_currency(o->total_cents, cur, m, sizeof m);
+    model_money_with_currency(o->total_cents, cur, m, sizeof m);
     ROW("Total", m);
     if (o->method != BO_PAY_NONE) {
         if (o->tendered_cents >= 0) {
-            bo_money_with_currency(o->tendered_cents, cur, m, sizeof m);
+            model_money_with_currency(o->tendered_cents, cur, m, sizeof m);
             snprintf(line, sizeof line, "%s, tendered %s", bo_pay_method_name(o->method), m);
         } else {
             snprintf(line, sizeof line, "%s", bo_pay_method_name(o->method));
@@ -159,7 +159,7 @@ static int draw_details(ui_app *app, const receipt_state *rs, int y, int x, int 
     if (o->change_cents >= 0) {
         char amount[BO_MONEY_BUF];
         bo_money_display(o->change_cents, amount);
-        bo_money_with_currency(o->change_cents, cur, m, sizeof m);
+        model_money_with_currency(o->change_cents, cur, m, sizeof m);
         ROW("CHANGE DUE", m); /* and large beneath */
         if (y + 5 <= bottom) {
             int bw = ui_draw_big(y, x, w - 5, amount, ui_attr(app, UI_A_OK));
@@ -192,7 +192,7 @@ static void draw(ui_app *app, const ui_rect *a)
             mvaddstr(y + r, x, q->lines[r]);
         attroff(qattr);
         const bo_order_ticket *t = &o->tickets[rs->page];
-        bo_code_grouped(t->code, code, sizeof code);
+        model_code_grouped(t->code, code, sizeof code);
         int cx = x + (q->cols - ui_text_width(code)) / 2;
         ui_draw_text(y + q->rows, cx > x ? cx : x, q->cols, code, A_BOLD, false);
         int dx = x + q->cols + 2, dw = w - (dx - 1) - 2;
@@ -220,7 +220,7 @@ static void draw(ui_app *app, const ui_rect *a)
         int dx = 1 + q->cols + 1, dw = a->w - dx - 1, dy = top;
         snprintf(line, sizeof line, "Ticket %zu of %zu", rs->page + 1, o->n_tickets);
         ui_draw_text(dy++, dx, dw, line, ui_attr(app, UI_A_TITLE), false);
-        bo_code_grouped(t->code, code, sizeof code);
+        model_code_grouped(t->code, code, sizeof code);
         ui_draw_text(dy++, dx, dw, code, A_BOLD, false);
         if (t->attendee != NULL)
             ui_draw_text(dy++, dx, dw, t->attendee, A_NORMAL, false);
@@ -236,7 +236,7 @@ static void draw(ui_app *app, const ui_rect *a)
     else if (o->n_tickets > 0)
         ui_draw_text(y++, x, w - 4, "Enlarge the terminal to see the QR code", ui_attr(app, UI_A_ERROR), false);
     if (o->n_tickets > 0 && y < bottom) {
-        bo_code_grouped(o->tickets[rs->page].code, code, sizeof code);
+        model_code_grouped(o->tickets[rs->page].code, code, sizeof code);
         snprintf(line, sizeof line, "Ticket %zu of %zu: %s", rs->page + 1, o->n_tickets, code);
         ui_draw_text(y++, x, w - 4, line, A_BOLD, false);
     }

@@ -128,11 +128,11 @@ static void an_implausible_id_is_kept_exactly_beside_its_clean_form(void **state
     assert_non_null(c.bad);
     assert_string_equal(c.bad->raw_id, "ab\xe2\x80\xae" "cd");
     bo_concert_clear(&c);
-    assert_true(bo_id_plausible("3f1c-uuid"));
-    assert_false(bo_id_plausible("a\x1b[1m"));
-    assert_false(bo_id_plausible("a\xe2\x80\xae"));
-    assert_false(bo_id_plausible(""));
-    assert_false(bo_id_plausible("\xff"));
+    assert_true(model_id_plausible("3f1c-uuid"));
+    assert_false(model_id_plausible("a\x1b[1m"));
+    assert_false(model_id_plausible("a\xe2\x80\xae"));
+    assert_false(model_id_plausible(""));
+    assert_false(model_id_plausible("\xff"));
 }
 
 static void server_problems_mark_the_record_without_repeating_a_field(void **state)

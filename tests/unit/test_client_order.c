@@ -40,11 +40,11 @@ static void money_is_shown_with_its_currency(void **state)
 {
     (void)state;
     char out[64];
-    bo_money_with_currency(19996, "EUR", out, sizeof out);
+    model_money_with_currency(19996, "EUR", out, sizeof out);
     assert_string_equal(out, "199.96 EUR");
-    bo_money_with_currency(123456, "", out, sizeof out);
+    model_money_with_currency(123456, "", out, sizeof out);
     assert_string_equal(out, "1,234.56");
-    bo_money_with_currency(0, "USD", out, sizeof out);
+    model_money_with_currency(0, "USD", out, sizeof out);
     assert_string_equal(out, "0.00 USD");
     /* totals and change in exact cents: 4 x 49.99 = 199.96, 200.00 - 199.96 = 0.04 */
     int64_t unit, tendered;
@@ -61,15 +61,15 @@ static void codes_are_grouped_by_five(void **state)
 {
     (void)state;
     char out[64];
-    bo_code_grouped("ABCDEFGHJKMNPQRSTVWX", out, sizeof out);
+    model_code_grouped("ABCDEFGHJKMNPQRSTVWX", out, sizeof out);
     assert_string_equal(out, "ABCDE-FGHJK-MNPQR-STVWX");
-    bo_code_grouped("ABCDE-FGHJK-MNPQR-STVWX", out, sizeof out);
+    model_code_grouped("ABCDE-FGHJK-MNPQR-STVWX", out, sizeof out);
     assert_string_equal(out, "ABCDE-FGHJK-MNPQR-STVWX");
-    bo_code_grouped("abcde fghjk mnpqr stvwx", out, sizeof out); /* typed, as Crockford's decoding reads it */
+    model_code_grouped("abcde fghjk mnpqr stvwx", out, sizeof out); /* typed, as Crockford's decoding reads it */
     assert_string_equal(out, "ABCDE-FGHJK-MNPQR-STVWX");
-    bo_code_grouped("abc", out, sizeof out); /* not a code: as it is */
+    model_code_grouped("abc", out, sizeof out); /* not a code: as it is */
     assert_string_equal(out, "abc");
-    bo_code_grouped("ABCDEFGHJKMNPQRSTVWX", out, 8);
+    model_code_grouped("ABCDEFGHJKMNPQRSTVWX", out, 8);
     assert_string_equal(out, "ABCDE-F");
 }
 
@@ -153,10 +153,10 @@ static void order_answers_with_inexact_money_or_bad_codes_are_refused(void **sta
     assert_null(strchr(o.customer_name, '\x1b')); /* sanitised before the terminal */
     assert_null(strstr(o.tickets[0].attendee, "\xe2\x80\xae"));
     /* ... and kept exactly beside it, for --json */
-    assert_string_equal(bo_json_text(o.json, "customerName", NULL), "\x1b]0;x\aAda");
-    assert_string_equal(bo_json_text(o.tickets[0].json, "attendee", NULL), "A\xe2\x80\xae" "B");
-    assert_string_equal(bo_json_text(o.json, "absent", "fallback"), "fallback");
-    assert_string_equal(bo_json_text(NULL, "customerName", "fallback"), "fallback");
+    assert_string_equal(model_json_text(o.json, "customerName", NULL), "\x1b]0;x\aAda");
+    assert_string_equal(model_json_text(o.tickets[0].json, "attendee", NULL), "A\xe2\x80\xae" "B");
+    assert_string_equal(model_json_text(o.json, "absent", "fallback"), "fallback");
+    assert_string_equal(model_json_text(NULL, "customerName", "fallback"), "fallback");
     bo_order_clear(&o);
     assert_null(o.json);
     cJSON_Delete(j);
@@ -172,12 +172,12 @@ static void concert_texts_are_kept_exactly(void **state)
     assert_int_equal(bo_concert_from_json(j, &c), 0);
     cJSON_Delete(j);
     assert_null(strchr(c.name, '\t'));
-    assert_string_equal(bo_json_text(c.json, "name", NULL), "tab\there\rCR\nLF");
-    assert_string_equal(bo_json_text(c.json, "date", NULL), "2027-01-09\x1b[5m");
-    assert_string_equal(bo_json_text(c.json, "venue", NULL), "\xe2\x80\xae" "DLROW OLLEH\xe2\x80\xac bidi");
+    assert_string_equal(model_json_text(c.json, "name", NULL), "tab\there\rCR\nLF");
+    assert_string_equal(model_json_text(c.json, "date", NULL), "2027-01-09\x1b[5m");
+    assert_string_equal(model_json_text(c.json, "venue", NULL), "\xe2\x80\xae" "DLROW OLLEH\xe2\x80\xac bidi");
     assert_int_equal(bo_concert_copy(&copy, &c), 0);
     bo_concert_clear(&c);
-    assert_string_equal(bo_json_text(copy.json, "venue", NULL), "\xe2\x80\xae" "DLROW OLLEH\xe2\x80\xac bidi");
+    assert_string_equal(model_json_text(copy.json, "venue", NULL), "\xe2\x80\xae" "DLROW OLLEH\xe2\x80\xac bidi");
     bo_concert_clear(&copy);
     assert_null(copy.json);
 }
