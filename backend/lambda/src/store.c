@@ -1,0 +1,203 @@
+/* The store's handle on DynamoDB: opening it from the environment (the table names), its last error and
+ * the mapping of DynamoDB failures, and the consistent GetItem every store module reads with (see store.h;
+ * store_priv.h lends these to store_concert.c, store_purchase.c, store_order.c, store_aftersale.c and
+ * store_lookup.c). */
+#include "store.h"
+
+#include "bo_err.h"
+#include "ddb.h"
+#include "ddb_attr.h"
+#include "store_priv.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_NAME_MAX 255
+
+struct store {
+    ddb_client *ddb;
+    char concerts_table[TABLE_NAME_MAX + 1];
+    char tickets_table[TABLE_NAME_MAX + 1];
+    char orders_table[TABLE_NAME_MAX + 1]; /* "" when ORDERS_TABLE is unset (orders: store_order.c) */
+    char codes_table[TABLE_NAME_MAX + 1];  /* "" when CODES_TABLE is unset */
+    char last_error[STORE_ERROR_MAX];
+};
+
+/* ---- errors ---------------------------------------------------------------------------------- */
+
+void store_set_error(store *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bo_err_vset(s->last_error, sizeof s->last_error, fmt, ap);
+    va_end(ap);
+}
+
+void store_set_ddb_error(store *s, const char *what, const ddb_error *e)
+{
+    const char *rid = ddb_client_last_request_id(s->ddb);
+    store_set_error(s, "%s: %s %s%s%s%s%s%s", what, ddb_status_name(e->status), e->type, e->type[0] ? ": " : "",
+                    e->message, rid[0] ? " (request " : "", rid, rid[0] ? ")" : "");
+}
+
+/* Storage failures a client may retry later (503: what the DynamoDB client itself would retry, a
+ * transaction cancelled by contention only) versus everything else. */
+store_status store_from_ddb(store *s, const char *what, const ddb_error *e)
+{
+    store_set_ddb_error(s, what, e);
+    return ddb_error_retryable(e) ? STORE_UNAVAILABLE : STORE_ERROR;
+}
+
+/* ---- open / close ---------------------------------------------------------------------------- */
+
+static bool table_name_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n < 3 || n > TABLE_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '-' || t[i] == '.'))
+            return false;
+    return true;
+}
+
+store *store_open_from_env(char *err, size_t errlen)
+{
+    const char *vars[2] = {"CONCERTS_TABLE", "TICKETS_TABLE"};
+    const char *vals[2];
+    for (int i = 0; i < 2; i++) {
+        vals[i] = getenv(vars[i]);
+        if (!vals[i] || !*vals[i]) {
+            snprintf(err, errlen, "%s is not set", vars[i]);
+            return NULL;
+        }
+        if (!table_name_ok(vals[i])) {
+            snprintf(err, errlen, "%s is not a valid DynamoDB table name", vars[i]);
+            return NULL;
+        }
+    }
+    store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    ddb_error e;
+    s->ddb = ddb_client_new_from_env(&e);
+    if (!s->ddb) {
+        snprintf(err, errlen, "DynamoDB client: %s", e.message);
+        free(s);
+        return NULL;
+    }
+    snprintf(s->concerts_table, sizeof s->concerts_table, "%s", vals[0]);
+    snprintf(s->tickets_table, sizeof s->tickets_table, "%s", vals[1]);
+    const char *orders = getenv("ORDERS_TABLE"), *codes = getenv("CODES_TABLE");
+    if (orders && table_name_ok(orders))
+        snprintf(s->orders_table, sizeof s->orders_table, "%s", orders);
+    if (codes && table_name_ok(codes))
+        snprintf(s->codes_table, sizeof s->codes_table, "%s", codes);
+    snprintf(s->last_error, sizeof s->last_error, "no error");
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    ddb_client_free(s->ddb);
+    free(s);
+}
+
+void store_set_deadline(store *s, uint64_t deadline_ms)
+{
+    ddb_client_set_deadline(s->ddb, deadline_ms);
+}
+
+const char *store_last_error(const store *s)
+{
+    return s ? s->last_error : "no store";
+}
+
+/* {"TableName": table, "Key": {key_name: {"S": id}}, "ConsistentRead": true} */
+static cJSON *key_request(const char *table, const char *key_name, const char *id)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON *key = cJSON_CreateObject();
+    if (!req || !key || !cJSON_AddStringToObject(req, "TableName", table) || !ddb_attr_add(key, key_name, "S", id) ||
+        !cJSON_AddItemToObject(req, "Key", key)) {
+        cJSON_Delete(req);
+        cJSON_Delete(key);
+        return NULL;
+    }
+    key = NULL;
+    if (!cJSON_AddTrueToObject(req, "ConsistentRead")) {
+        cJSON_Delete(req);
+        return NULL;
+    }
+    return req;
+}
+
+int store_get_item_by(store *s, const char *table, const char *key_name, const char *id, cJSON **item,
+                      store_status *st)
+{
+    *item = NULL;
+    cJSON *req = key_request(table, key_name, id);
+    if (!req) {
+        store_set_error(s, "GetItem: out of memory");
+        *st = STORE_ERROR;
+        return -1;
+    }
+    cJSON *resp = NULL;
+    ddb_error e;
+    ddb_status ds = ddb_call(s->ddb, "GetItem", req, &resp, &e);
+    cJSON_Delete(req);
+    if (ds != DDB_OK) {
+        *st = store_from_ddb(s, "GetItem", &e);
+        return -1;
+    }
+    cJSON *found = cJSON_DetachItemFromObjectCaseSensitive(resp, "Item");
+    cJSON_Delete(resp);
+    if (!cJSON_IsObject(found)) {
+        cJSON_Delete(found);
+        return 1;
+    }
+    *item = found;
+    return 0;
+}
+
+/* ---- for the store's modules (store_priv.h) ------------------------------------------------- */
+
+ddb_client *store_ddb(store *s)
+{
+    return s->ddb;
+}
+
+const char *store_table(const store *s, store_table_id t)
+{
+    switch (t) {
+    case STORE_T_CONCERTS:
+        return s->concerts_table;
+    case STORE_T_TICKETS:
+        return s->tickets_table;
+    case STORE_T_ORDERS:
+        return s->orders_table;
+    default:
+        return s->codes_table;
+    }
+}
+
+int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)
+{
+    return store_get_item_by(s, table, "id", id, item, st);
+}
+
+bool store_copy_id(char dst[STORE_ID_MAX + 1], const char *src)
+{
+    if (!src || !*src || strlen(src) > STORE_ID_MAX)
+        return false;
+    memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
