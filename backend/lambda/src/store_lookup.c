@@ -26,46 +26,6 @@ void lookup_page_clear(lookup_page *p)
     memset(p, 0, sizeof *p);
 }
 
-bool store_lookup_add_keys(cJSON *item, const char *name, const char *email, const char *created_at)
-{
-    static const lookup_by by[2] = { LOOKUP_BY_EMAIL, LOOKUP_BY_NAME };
-    const char *text[2] = { email, name };
-    const char *attrs[2][2] = { { "emailKey", "emailSort" }, { "nameKey", "nameSort" } };
-    for (int i = 0; i < 2; i++) {
-        if (!text[i])
-            continue;
-        char *key, *sort;
-        int r = lookup_index_keys(by[i], text[i], created_at, &key, &sort);
-        if (r < 0)
-            return false;
-        bool ok = r == 1 || (ddb_attr_add(item, attrs[i][0], "S", key) && ddb_attr_add(item, attrs[i][1], "S", sort));
-        free(key);
-        free(sort);
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-bool store_lookup_add_holder_keys(cJSON *ticket_item, const order *o, int i)
-{
-    const char *attendees[BO_ORDER_MAX_TICKETS];
-    int n = o->quantity < BO_ORDER_MAX_TICKETS ? o->quantity : BO_ORDER_MAX_TICKETS;
-    for (int k = 0; k < n; k++)
-        attendees[k] = o->tickets[k].attendee;
-    int r = lookup_holder_keyed(o->customer_name, attendees, n, i);
-    if (r <= 0)
-        return r == 0;
-    char *key, *sort;
-    r = lookup_index_keys(LOOKUP_BY_HOLDER, attendees[i], o->created_at, &key, &sort);
-    if (r < 0)
-        return false;
-    bool ok = r == 1 || (ddb_attr_add(ticket_item, "nameKey", "S", key) && ddb_attr_add(ticket_item, "nameSort", "S", sort));
-    free(key);
-    free(sort);
-    return ok;
-}
-
 /* names/values of q's key condition and filter. */
 static bool expression(const lookup_query *q, cJSON *names, cJSON *values)
 {

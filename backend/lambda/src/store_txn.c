@@ -1,0 +1,35 @@
+/* The helpers every store transaction shares (store_purchase.c, store_order.c, store_aftersale.c; declared in
+ * store_priv.h): the orders/codes tables check, money as a DynamoDB number, and reading a cancellation's
+ * reasons. */
+#include "bo_money.h"
+#include "ddb.h"
+#include "ddb_attr.h"
+#include "store_priv.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+bool store_tables_set(store *s, const char *what)
+{
+    if (store_table(s, STORE_T_ORDERS)[0] && store_table(s, STORE_T_CODES)[0])
+        return true;
+    store_set_error(s, "%s: ORDERS_TABLE or CODES_TABLE is not set", what);
+    return false;
+}
+
+bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents)
+{
+    char m[BO_MONEY_BUF + 1];
+    if (cents < 0) {
+        m[0] = '-';
+        bo_money_format(-cents, m + 1);
+    } else {
+        bo_money_format(cents, m);
+    }
+    return ddb_attr_add(obj, name, "N", m);
+}
+
+bool store_txn_failed(const ddb_error *e, size_t i)
+{
+    return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
+}
