@@ -1,10 +1,13 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
-/* The four concert-service handlers, with the reference's names (dispatched on _HANDLER):
+/* The twelve concert-service handlers, dispatched on _HANDLER through one table (handler_common.c) that also
+ * declares the store tables each one touches (handler_def.tables; start-up checks exactly those). The reference's
+ * four, with its names:
  *   concert-service.createConcert   POST /concerts        201 concert | 400 | 413 | 503
  *   concert-service.getConcert      GET  /concerts/{id}   200 concert | 400 | 404 | 422 | 503
  *   concert-service.listConcerts    GET  /concerts        200 [concert...] | 503
  *   concert-service.purchaseTicket  POST /tickets         201 ticket | 400 | 404 | 409 | 413 | 422 | 503
+ * and the orders, after-sale and lookup handlers below.
  * 422: the concert item is stored malformed (written by another program, see store.h): permanent,
  * the body is the concert as stored with "problems" plus the "error" text; the list carries such a
  * concert with its "problems" too. 409: an Idempotency-Key reused for a different request.
@@ -29,6 +32,7 @@ typedef struct handler_def {
     const char *name;         /* "concert-service.createConcert" */
     const char *short_name;   /* "createConcert" */
     handler_fn fn;
+    unsigned tables;          /* the store tables fn touches: STORE_NEED_* bits (store.h) */
 } handler_def;
 
 /* The handler named by _HANDLER, or NULL. */

@@ -15,10 +15,8 @@
 
 #define STORE_ERROR_MAX 768 /* bytes of the last error, its NUL included */
 
-typedef enum store_table_id { STORE_T_CONCERTS, STORE_T_TICKETS, STORE_T_ORDERS, STORE_T_CODES } store_table_id;
-
 ddb_client *store_ddb(store *s);
-/* The table's name; "" for orders/codes when ORDERS_TABLE/CODES_TABLE is unset or not a table name. */
+/* The table's name; "" when the store was opened without it (its variable unset or not a table name). */
 const char *store_table(const store *s, store_table_id t);
 void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void store_set_ddb_error(store *s, const char *what, const ddb_error *e);
@@ -30,6 +28,9 @@ int store_get_item(store *s, const char *table, const char *id, cJSON **item, st
 /* The same for the item whose string key key_name is value (the codes table: {"code": code}). */
 int store_get_item_by(store *s, const char *table, const char *key_name, const char *value, cJSON **item,
                       store_status *st);
+/* true when the store has every table in needed (STORE_NEED_* bits), else false with "<what>: <VARIABLE> is
+ * not set" as the last error. */
+bool store_tables_set(store *s, unsigned needed, const char *what);
 /* Copies an id of 1..STORE_ID_MAX bytes into dst; false (dst untouched) when src is NULL, empty or longer. */
 bool store_copy_id(char dst[STORE_ID_MAX + 1], const char *src);
 
@@ -50,9 +51,6 @@ int store_order_from_item(const cJSON *item, order *o);
 
 /* Transactions (store_txn.c) ------------------------------------------------------------------------------ */
 
-/* true when ORDERS_TABLE and CODES_TABLE are both set, else false with "<what>: ORDERS_TABLE or CODES_TABLE is
- * not set" as the last error. */
-bool store_tables_set(store *s, const char *what);
 /* name: {"N": "<cents as an exact decimal>"} ("-0.50" for -50). false when out of memory. */
 bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents);
 /* true when the cancelled transaction's item i failed its condition (CancellationReasons[i] is

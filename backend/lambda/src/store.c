@@ -20,10 +20,10 @@
 
 struct store {
     ddb_client *ddb;
-    char concerts_table[TABLE_NAME_MAX + 1];
+    char concerts_table[TABLE_NAME_MAX + 1]; /* each "" when the store was opened without it */
     char tickets_table[TABLE_NAME_MAX + 1];
-    char orders_table[TABLE_NAME_MAX + 1]; /* "" when ORDERS_TABLE is unset (orders: store_order.c) */
-    char codes_table[TABLE_NAME_MAX + 1];  /* "" when CODES_TABLE is unset */
+    char orders_table[TABLE_NAME_MAX + 1];
+    char codes_table[TABLE_NAME_MAX + 1];
     char last_error[STORE_ERROR_MAX];
 };
 
@@ -65,18 +65,24 @@ static bool table_name_ok(const char *t)
     return true;
 }
 
-store *store_open_from_env(char *err, size_t errlen)
+static const char *const table_env[STORE_T_COUNT] = { "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE",
+                                                      "CODES_TABLE" };
+
+const char *store_table_env(store_table_id t)
 {
-    const char *vars[2] = {"CONCERTS_TABLE", "TICKETS_TABLE"};
-    const char *vals[2];
-    for (int i = 0; i < 2; i++) {
-        vals[i] = getenv(vars[i]);
-        if (!vals[i] || !*vals[i]) {
-            snprintf(err, errlen, "%s is not set", vars[i]);
-            return NULL;
-        }
-        if (!table_name_ok(vals[i])) {
-            snprintf(err, errlen, "%s is not a valid DynamoDB table name", vars[i]);
+    return t < STORE_T_COUNT ? table_env[t] : "";
+}
+
+store *store_open_tables(unsigned needed, char *err, size_t errlen)
+{
+    const char *vals[STORE_T_COUNT];
+    for (int t = 0; t < STORE_T_COUNT; t++) {
+        vals[t] = getenv(table_env[t]);
+        bool set = vals[t] && *vals[t], ok = set && table_name_ok(vals[t]);
+        if (!(needed & STORE_NEED(t))) {
+            vals[t] = ok ? vals[t] : "";
+        } else if (!ok) {
+            snprintf(err, errlen, set ? "%s is not a valid DynamoDB table name" : "%s is not set", table_env[t]);
             return NULL;
         }
     }
@@ -92,15 +98,17 @@ store *store_open_from_env(char *err, size_t errlen)
         free(s);
         return NULL;
     }
-    snprintf(s->concerts_table, sizeof s->concerts_table, "%s", vals[0]);
-    snprintf(s->tickets_table, sizeof s->tickets_table, "%s", vals[1]);
-    const char *orders = getenv("ORDERS_TABLE"), *codes = getenv("CODES_TABLE");
-    if (orders && table_name_ok(orders))
-        snprintf(s->orders_table, sizeof s->orders_table, "%s", orders);
-    if (codes && table_name_ok(codes))
-        snprintf(s->codes_table, sizeof s->codes_table, "%s", codes);
+    snprintf(s->concerts_table, sizeof s->concerts_table, "%s", vals[STORE_T_CONCERTS]);
+    snprintf(s->tickets_table, sizeof s->tickets_table, "%s", vals[STORE_T_TICKETS]);
+    snprintf(s->orders_table, sizeof s->orders_table, "%s", vals[STORE_T_ORDERS]);
+    snprintf(s->codes_table, sizeof s->codes_table, "%s", vals[STORE_T_CODES]);
     snprintf(s->last_error, sizeof s->last_error, "no error");
     return s;
+}
+
+store *store_open_from_env(char *err, size_t errlen)
+{
+    return store_open_tables(STORE_NEED_CONCERTS | STORE_NEED_TICKETS, err, errlen);
 }
 
 void store_close(store *s)
@@ -199,5 +207,16 @@ bool store_copy_id(char dst[STORE_ID_MAX + 1], const char *src)
     if (!src || !*src || strlen(src) > STORE_ID_MAX)
         return false;
     memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
+
+bool store_tables_set(store *s, unsigned needed, const char *what)
+{
+    for (int t = 0; t < STORE_T_COUNT; t++) {
+        if ((needed & STORE_NEED(t)) && !store_table(s, (store_table_id)t)[0]) {
+            store_set_error(s, "%s: %s is not set", what, store_table_env((store_table_id)t));
+            return false;
+        }
+    }
     return true;
 }

@@ -162,7 +162,7 @@ static int read_code(store *s, const char *what, const char *code, bool need_all
 {
     memset(out, 0, sizeof *out);
     *st = STORE_ERROR;
-    if (!store_tables_set(s, "after-sale"))
+    if (!store_tables_set(s, need_all ? STORE_NEED_ALL : STORE_NEED_CODES | STORE_NEED_TICKETS, what))
         return -1;
     cJSON *item;
     int r = store_get_item_by(s, store_table(s, STORE_T_CODES), "code", code, &item, st);
@@ -263,7 +263,7 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
 {
     memset(out, 0, sizeof *out);
     *res = CHECKIN_NOT_ADMITTED;
-    if (!store_tables_set(s, "after-sale"))
+    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS, "undo check-in"))
         return STORE_ERROR;
     store_status st = read_ticket(s, ticket_id, false, out);
     if (st != STORE_OK)
@@ -380,7 +380,7 @@ fail:
 store_status store_refund(store *s, const order *o, const int *idx, int n, const refund_ask *ask, order *out)
 {
     memset(out, 0, sizeof *out);
-    if (!store_tables_set(s, "after-sale"))
+    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS, "refund"))
         return STORE_ERROR;
     if (n < 1 || n > o->quantity) {
         store_set_error(s, "refund: %d tickets of an order of %d", n, o->quantity);

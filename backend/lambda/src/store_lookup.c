@@ -157,11 +157,9 @@ store_status store_lookup_orders(store *s, const lookup_query *q, const lookup_q
                                  int limit, const cJSON *start_key, lookup_page *out)
 {
     memset(out, 0, sizeof *out);
-    const char *orders = store_table(s, STORE_T_ORDERS), *tickets = store_table(s, STORE_T_TICKETS);
-    if (!orders[0] || (holders && !tickets[0])) {
-        store_set_error(s, "lookup: ORDERS_TABLE or TICKETS_TABLE is not set");
+    if (!store_tables_set(s, STORE_NEED_ORDERS | (holders ? STORE_NEED_TICKETS : 0u), "lookup"))
         return STORE_ERROR;
-    }
+    const char *orders = store_table(s, STORE_T_ORDERS), *tickets = store_table(s, STORE_T_TICKETS);
     if (limit < 1 || limit > LOOKUP_LIMIT_MAX || (in_holders && !holders)) {
         store_set_error(s, "lookup: limit %d outside 1..%d, or no holders' query", limit, LOOKUP_LIMIT_MAX);
         return STORE_ERROR;

@@ -329,7 +329,7 @@ static store_status read_tickets(store *s, order *o)
 store_status store_order_get(store *s, const char *id, order *out)
 {
     memset(out, 0, sizeof *out);
-    if (!store_tables_set(s, "order"))
+    if (!store_tables_set(s, STORE_NEED_ORDERS | STORE_NEED_TICKETS, "order"))
         return STORE_ERROR;
     if (!id || !*id || strlen(id) > STORE_ID_MAX)
         return STORE_NOT_FOUND;
@@ -440,7 +440,7 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
 {
     memset(out, 0, sizeof *out);
     *seats_left = 0;
-    if (!store_tables_set(s, "order"))
+    if (!store_tables_set(s, STORE_NEED_ALL, "order"))
         return STORE_ERROR;
     if (!o->id[0] || !o->concert_id[0] || o->quantity < 1 || o->quantity > BO_ORDER_MAX_TICKETS) {
         store_set_error(s, "order: without id, concert or a quantity of 1..%d", BO_ORDER_MAX_TICKETS);

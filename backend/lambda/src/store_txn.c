@@ -1,6 +1,5 @@
 /* The helpers every store transaction shares (store_purchase.c, store_order.c, store_aftersale.c; declared in
- * store_priv.h): the orders/codes tables check, money as a DynamoDB number, and reading a cancellation's
- * reasons. */
+ * store_priv.h): money as a DynamoDB number and reading a cancellation's reasons. */
 #include "bo_money.h"
 #include "ddb.h"
 #include "ddb_attr.h"
@@ -8,14 +7,6 @@
 
 #include <stdbool.h>
 #include <string.h>
-
-bool store_tables_set(store *s, const char *what)
-{
-    if (store_table(s, STORE_T_ORDERS)[0] && store_table(s, STORE_T_CODES)[0])
-        return true;
-    store_set_error(s, "%s: ORDERS_TABLE or CODES_TABLE is not set", what);
-    return false;
-}
 
 bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents)
 {
