@@ -51,6 +51,10 @@ int store_order_from_item(const cJSON *item, order *o);
 
 /* Transactions (store_txn.c) ------------------------------------------------------------------------------ */
 
+/* Sends the TransactWriteItems req (owned: always freed); built false means it could not be completed (out of
+ * memory) and is not sent, nor is a NULL req. STORE_OK; the failure mapped (store_from_ddb) when not cancelled;
+ * STORE_ERROR with *cancelled when DynamoDB cancelled it (the reasons in *e, recorded as the last error). */
+store_status store_transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled);
 /* name: {"N": "<cents as an exact decimal>"} ("-0.50" for -50). false when out of memory. */
 bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents);
 /* true when the cancelled transaction's item i failed its condition (CancellationReasons[i] is

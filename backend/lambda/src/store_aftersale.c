@@ -71,32 +71,6 @@ static bool add_admitted(store *s, cJSON *items, const checkin_ticket *t, const 
            name2(n, "#c", "admitted", "#id", "id") && ddb_attr_add(v, ":d", "N", delta);
 }
 
-/* Sends req (owned: always freed); built false means it could not be completed (out of memory) and is not
- * sent. *cancelled: DynamoDB cancelled the transaction (the reasons are in *e). */
-static store_status transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled)
-{
-    *cancelled = false;
-    if (!built) { /* out of memory while building req: nothing is sent */
-        cJSON_Delete(req);
-        req = NULL;
-    }
-    if (!req) {
-        store_set_error(s, "TransactWriteItems: out of memory");
-        return STORE_ERROR;
-    }
-    cJSON *resp = NULL;
-    ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, e);
-    cJSON_Delete(req);
-    cJSON_Delete(resp);
-    if (ds == DDB_OK)
-        return STORE_OK;
-    if (ds != DDB_ERR_TRANSACTION_CANCELED)
-        return store_from_ddb(s, "TransactWriteItems", e);
-    store_set_ddb_error(s, "TransactWriteItems", e);
-    *cancelled = true;
-    return STORE_ERROR;
-}
-
 /* ---- check-in -------------------------------------------------------------------------------- */
 
 /* The ticket item id into *t (with its order's quantity and admitted count when read_order). */
@@ -231,7 +205,7 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
                  add_admitted(s, items, out, "1");
     ddb_error e;
     bool cancelled;
-    st = transact(s, req, built, &e, &cancelled);
+    st = store_transact(s, req, built, &e, &cancelled);
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, true, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
@@ -281,7 +255,7 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
                  ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1");
     ddb_error e;
     bool cancelled;
-    st = transact(s, req, built, &e, &cancelled);
+    st = store_transact(s, req, built, &e, &cancelled);
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, false, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
@@ -388,7 +362,7 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
     }
     ddb_error e;
     bool cancelled;
-    store_status st = transact(s, refund_request(s, o, idx, n, ask), true, &e, &cancelled);
+    store_status st = store_transact(s, refund_request(s, o, idx, n, ask), true, &e, &cancelled);
     if (st != STORE_OK && !cancelled)
         return st;
     bool refused = false; /* a ticket no longer valid, or the refund id recorded already */

@@ -455,21 +455,11 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
             store_set_error(s, "order: no randomness for the ticket codes (getrandom)");
             return STORE_UNAVAILABLE;
         }
-        cJSON *req = order_request(s, o);
-        if (!req) {
-            store_set_error(s, "TransactWriteItems: out of memory");
-            return STORE_ERROR;
-        }
-        cJSON *resp = NULL;
         ddb_error e;
-        ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, &e);
-        cJSON_Delete(req);
-        cJSON_Delete(resp);
-        if (ds == DDB_OK)
-            return STORE_OK;
-        if (ds != DDB_ERR_TRANSACTION_CANCELED)
-            return store_from_ddb(s, "TransactWriteItems", &e);
-        store_set_ddb_error(s, "TransactWriteItems", &e);
+        bool cancelled;
+        store_status sent = store_transact(s, order_request(s, o), true, &e, &cancelled);
+        if (!cancelled)
+            return sent;
         if (store_txn_failed(&e, 1)) /* the order exists: this request again, or the key reused */
             return store_order_replay(s, o, out);
         if (store_txn_failed(&e, 0)) {

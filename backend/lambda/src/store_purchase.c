@@ -245,17 +245,10 @@ static store_status decide_failed_seat(store *s, const ticket *t)
 /* One try of the transaction. STORE_AGAIN when the concert must be read again. */
 static store_status sell(store *s, const ticket *t, const char *date, ticket *out)
 {
-    cJSON *req = purchase_request(s, t, date);
-    if (!req) {
-        store_set_error(s, "TransactWriteItems: out of memory");
-        return STORE_ERROR;
-    }
-    cJSON *resp = NULL;
     ddb_error e;
-    ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, &e);
-    cJSON_Delete(req);
-    cJSON_Delete(resp);
-    if (ds == DDB_OK) {
+    bool cancelled;
+    store_status sent = store_transact(s, purchase_request(s, t, date), true, &e, &cancelled);
+    if (sent == STORE_OK) {
         if (out) {
             *out = *t;
             out->customer_name = strdup(t->customer_name ? t->customer_name : "");
@@ -269,10 +262,8 @@ static store_status sell(store *s, const ticket *t, const char *date, ticket *ou
         }
         return STORE_OK;
     }
-    if (ds != DDB_ERR_TRANSACTION_CANCELED)
-        return store_from_ddb(s, "TransactWriteItems", &e);
-
-    store_set_ddb_error(s, "TransactWriteItems", &e);
+    if (!cancelled)
+        return sent;
     if (store_txn_failed(&e, 1))
         return decide_existing_ticket(s, t, out);
     if (store_txn_failed(&e, 0)) {

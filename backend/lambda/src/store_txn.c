@@ -1,5 +1,5 @@
 /* The helpers every store transaction shares (store_purchase.c, store_order.c, store_aftersale.c; declared in
- * store_priv.h): money as a DynamoDB number and reading a cancellation's reasons. */
+ * store_priv.h): sending a transaction, money as a DynamoDB number and reading a cancellation's reasons. */
 #include "bo_money.h"
 #include "ddb.h"
 #include "ddb_attr.h"
@@ -23,4 +23,28 @@ bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents)
 bool store_txn_failed(const ddb_error *e, size_t i)
 {
     return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
+}
+
+store_status store_transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled)
+{
+    *cancelled = false;
+    if (!built) { /* out of memory while building req: nothing is sent */
+        cJSON_Delete(req);
+        req = NULL;
+    }
+    if (!req) {
+        store_set_error(s, "TransactWriteItems: out of memory");
+        return STORE_ERROR;
+    }
+    cJSON *resp = NULL;
+    ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, e);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (ds == DDB_OK)
+        return STORE_OK;
+    if (ds != DDB_ERR_TRANSACTION_CANCELED)
+        return store_from_ddb(s, "TransactWriteItems", e);
+    store_set_ddb_error(s, "TransactWriteItems", e);
+    *cancelled = true;
+    return STORE_ERROR;
 }
