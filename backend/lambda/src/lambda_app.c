@@ -22,16 +22,17 @@ int app_init(app *a, const char **error_type, char *err, size_t errlen)
                  name ? name : "");
         return -1;
     }
+    unsigned tables = a->handler->tables | HANDLER_TABLES_ALWAYS;
     for (int t = 0; t < STORE_T_COUNT; t++) {
         const char *var = store_table_env((store_table_id)t), *v = getenv(var);
-        if ((a->handler->tables & STORE_NEED(t)) && (!v || !*v)) {
+        if ((tables & STORE_NEED(t)) && (!v || !*v)) {
             *error_type = "Runtime.ConfigError";
             snprintf(err, errlen, "%s is not set (%s needs it)", var, a->handler->short_name);
             return -1;
         }
     }
     char serr[256] = "";
-    a->st = store_open_tables(a->handler->tables, serr, sizeof serr);
+    a->st = store_open_tables(tables, serr, sizeof serr);
     if (!a->st) {
         *error_type = "Runtime.StoreError";
         snprintf(err, errlen, "cannot open the store: %s", serr[0] ? serr : "unknown reason");
