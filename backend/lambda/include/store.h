@@ -1,7 +1,10 @@
 #ifndef STORE_H
 #define STORE_H
-/* The concert store: the one module that knows the DynamoDB item layout (shared with the Node.js
- * reference) and the purchase transaction. Handlers call this; they never build DynamoDB requests.
+/* The concert store: the one component that knows the DynamoDB item layout (shared with the Node.js
+ * reference) and builds its requests. Handlers call this; they never build DynamoDB requests. Declared here:
+ * the handle and its tables (store.c), concerts (store_concert.c), the single-ticket purchase
+ * (store_purchase.c); orders, after-sale and lookups have their own headers (store_order.h,
+ * store_aftersale.h, store_lookup.h).
  *
  * Items, exactly as the reference writes them:
  *   concerts: id S, name S, date S, venue S, availableTickets N, ticketPrice N
@@ -21,7 +24,7 @@ enum {
     STORE_F_VENUE = 1u << 3,
     STORE_F_TICKETS = 1u << 4,
     STORE_F_PRICE = 1u << 5,
-    STORE_F_CAPACITY = 1u << 6,   /* the optional fields of issue 11 (absent in the reference's items) */
+    STORE_F_CAPACITY = 1u << 6,   /* the optional fields (absent in the reference's items) */
     STORE_F_CURRENCY = 1u << 7,
     STORE_F_TIMEZONE = 1u << 8,
     STORE_F_MAX_PER_ORDER = 1u << 9,
