@@ -1,4 +1,4 @@
-/* The lookup indexes' keys and cursors (see lookup_key.h). */
+/* The lookup indexes' keys, written into an order's items, and their cursors (see lookup_key.h). */
 #include "lookup_key.h"
 
 #include "bo_base64.h"
