@@ -1,7 +1,7 @@
 #ifndef LOOKUP_KEY_H
 #define LOOKUP_KEY_H
 /* The keys of the orders' lookup indexes (GET /orders?email=|name=) and the opaque cursor of their pages.
- * Pure: no store, no I/O (fuzzed: fuzz/fuzz_cursor.c); the order's transaction (store_order.c) writes the keys
+ * Pure: no store, no I/O (fuzzed: fuzz/fuzz_lookup.c); the order's transaction (store_order.c) writes the keys
  * built here.
  *
  * Index byEmail: emailKey = "e#" + the first 2 characters of the folded e-mail (bo_fold_email),
