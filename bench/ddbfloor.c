@@ -6,7 +6,7 @@
  *            [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]
  *
  * With -f, call i uses line (i mod lines) of the file, as the API benchmark spreads over its concerts.
- * GetItem reads the concert (ConsistentRead, as store.c does). TransactWriteItems is a purchase: the
+ * GetItem reads the concert (ConsistentRead, as store_purchase.c does). TransactWriteItems is a purchase: the
  * conditional seat decrement on the concert plus the conditional put of a new ticket, the same request
  * store_purchase builds; the concert needs N + WARMUP seats. Order is an order of QUANTITY tickets (default 4):
  * the one TransactWriteItems store_order_place builds (seat update by QUANTITY, the order put, per ticket a

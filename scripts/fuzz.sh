@@ -32,7 +32,9 @@ sources() {
                            backend/lambda/src/handler_aftersale.c backend/lambda/src/store_aftersale.c \
                            backend/lambda/src/handler_lookup.c backend/lambda/src/store_lookup.c \
                            backend/lambda/src/lookup_key.c \
-                           backend/lambda/src/store.c backend/lambda/src/store_order.c \
+                           backend/lambda/src/store.c backend/lambda/src/store_concert.c \
+                           backend/lambda/src/store_purchase.c backend/lambda/src/store_txn.c \
+                           backend/lambda/src/store_order.c \
                            backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
                            backend/ddb/src/ddb_query.c backend/ddb/src/tls_ca.c \
                            common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c common/src/bo_fold.c \

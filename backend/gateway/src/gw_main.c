@@ -111,26 +111,44 @@ static int print_config(const gw_config *cfg)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The command line, resolved. */
+typedef struct gw_args {
+    char def_config[PATH_MAX + 32], def_bootstrap[PATH_MAX + 24];
+    const char *config, *host, *bootstrap, *ddb, *api_key;
+    char key_buf[512];
+    long port, concurrency, idle_ms, queue_ms, timeout_s, max_body, integ_ms;
+    char *extra_env[MAX_EXTRA_ENV];
+    size_t n_extra;
+    int create_tables, show_config;
+    gw_yopts yopts;
+} gw_args;
+
+/* The defaults: the config and bootstrap beside this binary, the other options' documented values. */
+static void args_defaults(gw_args *a)
 {
+    memset(a, 0, sizeof *a);
     char exe_dir[PATH_MAX] = ".";
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) { self[n] = '\0'; snprintf(exe_dir, sizeof exe_dir, "%s", dirname(self)); }
-    char def_config[PATH_MAX + 32], def_bootstrap[PATH_MAX + 24];
-    snprintf(def_config, sizeof def_config, "%s/../serverless.yml", exe_dir);
-    snprintf(def_bootstrap, sizeof def_bootstrap, "%s/task/bootstrap", exe_dir);
+    snprintf(a->def_config, sizeof a->def_config, "%s/../serverless.yml", exe_dir);
+    snprintf(a->def_bootstrap, sizeof a->def_bootstrap, "%s/task/bootstrap", exe_dir);
+    a->config = a->def_config;
+    a->host = "127.0.0.1";
+    a->bootstrap = a->def_bootstrap;
+    a->ddb = "http://127.0.0.1:8000";
+    a->api_key = getenv("BOXOFFICE_API_KEY");
+    a->port = 3000;
+    a->concurrency = 10;
+    a->idle_ms = 300000;
+    a->queue_ms = 10000;
+    a->max_body = 6291456;
+    a->integ_ms = 29000;
+}
 
-    const char *config = def_config, *host = "127.0.0.1", *bootstrap = def_bootstrap;
-    const char *ddb = "http://127.0.0.1:8000";
-    const char *api_key = getenv("BOXOFFICE_API_KEY");
-    static char key_buf[512];
-    long port = 3000, concurrency = 10, idle_ms = 300000, queue_ms = 10000, timeout_s = 0, max_body = 6291456, integ_ms = 29000;
-    char *extra_env[MAX_EXTRA_ENV];
-    size_t n_extra = 0;
-    int create_tables = 0, show_config = 0;
-    gw_yopts yopts = {NULL, NULL};
-
+/* Reads the options into *a. -1 to go on, else the exit status (0 after --help, 2 on a usage error). */
+static int parse_args(int argc, char **argv, gw_args *a)
+{
     enum { O_CONFIG = 256, O_HOST, O_PORT, O_STAGE, O_REGION, O_BOOT, O_DDB, O_KEY, O_KEYFILE, O_CONC, O_IDLE,
            O_QUEUE, O_TIMEOUT, O_MAXBODY, O_ENV, O_CREATE, O_PRINT, O_HELP, O_INTEG };
     static const struct option longopts[] = {
@@ -148,33 +166,33 @@ int main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         int bad = 0;
         switch (ch) {
-        case O_CONFIG: config = optarg; break;
-        case O_HOST: host = optarg; break;
-        case O_PORT: bad = parse_num(optarg, 0, 65535, &port); break;
-        case O_STAGE: yopts.stage = optarg; break;
-        case O_REGION: yopts.region = optarg; break;
-        case O_BOOT: bootstrap = optarg; break;
-        case O_DDB: ddb = optarg; break;
-        case O_KEY: api_key = optarg; break;
+        case O_CONFIG: a->config = optarg; break;
+        case O_HOST: a->host = optarg; break;
+        case O_PORT: bad = parse_num(optarg, 0, 65535, &a->port); break;
+        case O_STAGE: a->yopts.stage = optarg; break;
+        case O_REGION: a->yopts.region = optarg; break;
+        case O_BOOT: a->bootstrap = optarg; break;
+        case O_DDB: a->ddb = optarg; break;
+        case O_KEY: a->api_key = optarg; break;
         case O_KEYFILE:
-            if (read_key_file(optarg, key_buf, sizeof key_buf) != 0) {
+            if (read_key_file(optarg, a->key_buf, sizeof a->key_buf) != 0) {
                 fprintf(stderr, "local-gateway: cannot read a key from %s\n", optarg);
                 return 2;
             }
-            api_key = key_buf;
+            a->api_key = a->key_buf;
             break;
-        case O_CONC: bad = parse_num(optarg, 1, 1000, &concurrency); break;
-        case O_IDLE: bad = parse_num(optarg, 1, 86400000, &idle_ms); break;
-        case O_QUEUE: bad = parse_num(optarg, 0, 600000, &queue_ms); break;
-        case O_TIMEOUT: bad = parse_num(optarg, 1, 900, &timeout_s); break;
-        case O_MAXBODY: bad = parse_num(optarg, 0, 64L * 1024 * 1024, &max_body); break;
-        case O_INTEG: bad = parse_num(optarg, 1, 900000, &integ_ms); break;
+        case O_CONC: bad = parse_num(optarg, 1, 1000, &a->concurrency); break;
+        case O_IDLE: bad = parse_num(optarg, 1, 86400000, &a->idle_ms); break;
+        case O_QUEUE: bad = parse_num(optarg, 0, 600000, &a->queue_ms); break;
+        case O_TIMEOUT: bad = parse_num(optarg, 1, 900, &a->timeout_s); break;
+        case O_MAXBODY: bad = parse_num(optarg, 0, 64L * 1024 * 1024, &a->max_body); break;
+        case O_INTEG: bad = parse_num(optarg, 1, 900000, &a->integ_ms); break;
         case O_ENV:
-            if (!strchr(optarg, '=') || n_extra == MAX_EXTRA_ENV) bad = -1;
-            else extra_env[n_extra++] = optarg;
+            if (!strchr(optarg, '=') || a->n_extra == MAX_EXTRA_ENV) bad = -1;
+            else a->extra_env[a->n_extra++] = optarg;
             break;
-        case O_CREATE: create_tables = 1; break;
-        case O_PRINT: show_config = 1; break;
+        case O_CREATE: a->create_tables = 1; break;
+        case O_PRINT: a->show_config = 1; break;
         case O_HELP: usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -184,25 +202,17 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc) { usage(stderr); return 2; }
+    return -1;
+}
 
+/* Runs the gateway on cfg until SIGINT, SIGTERM or SIGHUP: the exit status. */
+static int serve(const gw_args *a, const gw_config *cfg)
+{
     char err[1024] = "";
-    gw_config cfg;
-    if (gw_config_load(config, &yopts, &cfg, err, sizeof err) != 0) {
-        fprintf(stderr, "local-gateway: %s\n", err);
-        return 1;
-    }
-    if (show_config) { int rc = print_config(&cfg); gw_config_free(&cfg); return rc; }
-    if (create_tables) {
-        int rc = gw_tables_ensure(&cfg, ddb, 30000, err, sizeof err);
-        if (rc != 0) fprintf(stderr, "local-gateway: %s\n", err);
-        gw_config_free(&cfg);
-        return rc == 0 ? 0 : 1;
-    }
-
     char boot_abs[PATH_MAX], root_buf[PATH_MAX];
-    if (!realpath(bootstrap, boot_abs) || access(boot_abs, X_OK) != 0) {
-        fprintf(stderr, "local-gateway: bootstrap %s is missing or not executable (make -C backend package)\n", bootstrap);
-        gw_config_free(&cfg);
+    if (!realpath(a->bootstrap, boot_abs) || access(boot_abs, X_OK) != 0) {
+        fprintf(stderr, "local-gateway: bootstrap %s is missing or not executable (make -C backend package)\n",
+                a->bootstrap);
         return 1;
     }
     snprintf(root_buf, sizeof root_buf, "%s", boot_abs);
@@ -225,31 +235,29 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     gw_pool_options po = {
-        .bootstrap = boot_abs, .task_root = task_root, .ddb_endpoint = ddb, .concurrency = (int)concurrency,
-        .idle_timeout_ms = (int)idle_ms, .queue_timeout_ms = (int)queue_ms, .timeout_s = (int)timeout_s,
-        .extra_env = extra_env, .n_extra_env = n_extra,
+        .bootstrap = boot_abs, .task_root = task_root, .ddb_endpoint = a->ddb, .concurrency = (int)a->concurrency,
+        .idle_timeout_ms = (int)a->idle_ms, .queue_timeout_ms = (int)a->queue_ms, .timeout_s = (int)a->timeout_s,
+        .extra_env = a->extra_env, .n_extra_env = a->n_extra,
     };
-    gw_pool *pool = gw_pool_start(&cfg, &po, err, sizeof err);
+    gw_pool *pool = gw_pool_start(cfg, &po, err, sizeof err);
     if (!pool) {
         fprintf(stderr, "local-gateway: %s\n", err);
-        gw_config_free(&cfg);
         return 1;
     }
-    gw_http_options ho = {.host = host, .port = (uint16_t)port, .max_body = (size_t)max_body, .api_key = api_key,
-                          .integration_timeout_ms = (int)integ_ms};
-    gw_http *http = gw_http_start(&cfg, pool, &ho, err, sizeof err);
+    gw_http_options ho = {.host = a->host, .port = (uint16_t)a->port, .max_body = (size_t)a->max_body,
+                          .api_key = a->api_key, .integration_timeout_ms = (int)a->integ_ms};
+    gw_http *http = gw_http_start(cfg, pool, &ho, err, sizeof err);
     if (!http) {
         fprintf(stderr, "local-gateway: %s\n", err);
         gw_pool_free(pool);
-        gw_config_free(&cfg);
         return 1;
     }
     char now[32];
     gw_log_now(now);
     gw_log(NULL, "{\"time\":\"%s\",\"event\":\"listening\",\"url\":\"http://%s:%u/%s\",\"pid\":%d,\"bootstrap\":\"%s\","
                  "\"functions\":%zu,\"routes\":%zu,\"concurrency\":%ld,\"operatorKey\":%s}",
-           now, host, (unsigned)gw_http_port(http), cfg.stage, (int)getpid(), boot_abs, cfg.n_functions, cfg.n_routes,
-           concurrency, api_key && *api_key ? "true" : "false");
+           now, a->host, (unsigned)gw_http_port(http), cfg->stage, (int)getpid(), boot_abs, cfg->n_functions,
+           cfg->n_routes, a->concurrency, a->api_key && *a->api_key ? "true" : "false");
 
     int sig = 0;
     sigwait(&stop, &sig);
@@ -258,6 +266,30 @@ int main(int argc, char **argv)
     gw_pool_stop(pool);
     gw_http_stop(http);
     gw_pool_free(pool);
-    gw_config_free(&cfg);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gw_args a;
+    args_defaults(&a);
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    char err[1024] = "";
+    gw_config cfg;
+    if (gw_config_load(a.config, &a.yopts, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "local-gateway: %s\n", err);
+        return 1;
+    }
+    if (a.show_config) {
+        rc = print_config(&cfg);
+    } else if (a.create_tables) {
+        rc = gw_tables_ensure(&cfg, a.ddb, 30000, err, sizeof err) == 0 ? 0 : 1;
+        if (rc != 0) fprintf(stderr, "local-gateway: %s\n", err);
+    } else {
+        rc = serve(&a, &cfg);
+    }
+    gw_config_free(&cfg);
+    return rc;
 }

@@ -1,11 +1,14 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
-/* The twelve concert-service handlers, with the reference's names (dispatched on _HANDLER through
- * handler_find's table); the concerts and the single ticket first, orders, after the sale and lookups below:
+/* The twelve concert-service handlers, dispatched on _HANDLER through one table (handler_common.c) that also
+ * declares the store tables each one touches (handler_def.tables; start-up checks those and HANDLER_TABLES_ALWAYS).
+ * The reference's
+ * four, with its names:
  *   concert-service.createConcert   POST /concerts        201 concert | 400 | 413 | 503
  *   concert-service.getConcert      GET  /concerts/{id}   200 concert | 400 | 404 | 422 | 503
  *   concert-service.listConcerts    GET  /concerts        200 [concert...] | 503
  *   concert-service.purchaseTicket  POST /tickets         201 ticket | 400 | 404 | 409 | 413 | 422 | 503
+ * and the orders, after-sale and lookup handlers below.
  * 422: the concert item is stored malformed (written by another program, see store.h): permanent,
  * the body is the concert as stored with "problems" plus the "error" text; the list carries such a
  * concert with its "problems" too. 409: an Idempotency-Key reused for a different request.
@@ -30,7 +33,12 @@ typedef struct handler_def {
     const char *name;         /* "concert-service.createConcert" */
     const char *short_name;   /* "createConcert" */
     handler_fn fn;
+    unsigned tables;          /* the store tables fn touches: STORE_NEED_* bits (store.h) */
 } handler_def;
+
+/* The tables start-up requires of every handler on top of its own: the reference's environment
+ * (CONCERTS_TABLE and TICKETS_TABLE), so a deployment without them fails at once whatever the handler. */
+#define HANDLER_TABLES_ALWAYS (STORE_NEED_CONCERTS | STORE_NEED_TICKETS)
 
 /* The handler named by _HANDLER, or NULL. */
 const handler_def *handler_find(const char *name);

@@ -3,9 +3,10 @@
 /* The concert-service function: glue between the runtime loop (rt_loop.h), the API Gateway event
  * (apigw.h) and the handlers (handlers.h). bootstrap.c's main() is app_main(NULL).
  *
- * Start-up reads only the environment and creates the curl handles: _HANDLER, CONCERTS_TABLE,
- * TICKETS_TABLE (and the store's AWS_* variables). A failure there is posted to
- * /runtime/init/error and app_main returns 1. */
+ * Start-up reads only the environment and creates the curl handles: _HANDLER, the table variables the
+ * handler declares (handler_def.tables: ORDERS_TABLE, CODES_TABLE, ...) with CONCERTS_TABLE and TICKETS_TABLE
+ * always (HANDLER_TABLES_ALWAYS), and the
+ * store's AWS_* variables. A failure there is posted to /runtime/init/error and app_main returns 1. */
 #include "handlers.h"
 #include "rt_loop.h"
 

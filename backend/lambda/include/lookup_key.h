@@ -1,7 +1,8 @@
 #ifndef LOOKUP_KEY_H
 #define LOOKUP_KEY_H
 /* The keys of the orders' lookup indexes (GET /orders?email=|name=) and the opaque cursor of their pages.
- * Pure: no store, no I/O (fuzzed: fuzz/fuzz_cursor.c).
+ * Pure: no store, no I/O (fuzzed: fuzz/fuzz_lookup.c); the order's transaction (store_order.c) writes the keys
+ * built here.
  *
  * Index byEmail: emailKey = "e#" + the first 2 characters of the folded e-mail (bo_fold_email),
  *                emailSort = folded e-mail + "\x1f" + inverted createdAt;
@@ -17,6 +18,7 @@
  * from the query's own bucket, and refuses (as a bad cursor) anything malformed, a key outside the query's
  * prefix, or a check that does not match this query (a cursor of another query, or edited). The check is
  * not a secret MAC: a cursor can at most move the start inside the caller's own query. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
@@ -54,6 +56,14 @@ int lookup_index_keys(lookup_by by, const char *text, const char *created_at, ch
  * of the order (one entry per person). attendees[0..n) may hold NULLs. 1 yes, 0 no, -1 out of memory.
  * The order's transaction (store_order.c) and lookup-backfill decide with it alike. */
 int lookup_holder_keyed(const char *customer_name, const char *const *attendees, int n, int i);
+
+/* Adds an order's index keys to its DynamoDB item (attribute values): emailKey/emailSort when email is given
+ * and folds to something, nameKey/nameSort the same for name. false when out of memory. */
+bool lookup_add_keys(cJSON *item, const char *name, const char *email, const char *created_at);
+/* Adds ticket i's holder keys (nameKey/nameSort of attendees[i], index byHolder on the tickets table) to its
+ * DynamoDB item when lookup_holder_keyed picks it. false when out of memory. */
+bool lookup_add_holder_keys(cJSON *ticket_item, const char *customer_name, const char *const *attendees, int n,
+                            int i, const char *created_at);
 
 /* The cursor for DynamoDB's LastEvaluatedKey of q (new string, caller frees); NULL when out of memory or
  * last_key is not a key of q's index. */

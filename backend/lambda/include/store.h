@@ -1,7 +1,10 @@
 #ifndef STORE_H
 #define STORE_H
-/* The concert store: the one module that knows the DynamoDB item layout (shared with the Node.js
- * reference) and the purchase transaction. Handlers call this; they never build DynamoDB requests.
+/* The concert store: the one component that knows the DynamoDB item layout (shared with the Node.js
+ * reference) and builds its requests. Handlers call this; they never build DynamoDB requests. Declared here:
+ * the handle and its tables (store.c), concerts (store_concert.c), the single-ticket purchase
+ * (store_purchase.c); orders, after-sale and lookups have their own headers (store_order.h,
+ * store_aftersale.h, store_lookup.h).
  *
  * Items, exactly as the reference writes them:
  *   concerts: id S, name S, date S, venue S, availableTickets N, ticketPrice N
@@ -83,8 +86,24 @@ typedef enum store_status {
 
 typedef struct store store;
 
-/* Opens the store from the environment: CONCERTS_TABLE, TICKETS_TABLE, plus the DynamoDB client's
- * AWS_* variables. On failure returns NULL and writes a reason into err (never a secret). */
+/* The store's tables, each named by an environment variable (store_table_env). A handler declares the ones it
+ * touches as STORE_NEED_* bits (handlers.h); start-up checks exactly those. */
+typedef enum store_table_id { STORE_T_CONCERTS, STORE_T_TICKETS, STORE_T_ORDERS, STORE_T_CODES, STORE_T_COUNT } store_table_id;
+#define STORE_NEED(t) (1u << (t))
+#define STORE_NEED_CONCERTS STORE_NEED(STORE_T_CONCERTS)
+#define STORE_NEED_TICKETS STORE_NEED(STORE_T_TICKETS)
+#define STORE_NEED_ORDERS STORE_NEED(STORE_T_ORDERS)
+#define STORE_NEED_CODES STORE_NEED(STORE_T_CODES)
+#define STORE_NEED_ALL (STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS | STORE_NEED_CODES)
+
+/* The environment variable naming table t: "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE", "CODES_TABLE". */
+const char *store_table_env(store_table_id t);
+
+/* Opens the store from the environment: the tables in needed (STORE_NEED_* bits) must each be set to a valid
+ * DynamoDB table name, the others are used when they are; plus the DynamoDB client's AWS_* variables. On
+ * failure returns NULL and writes a reason naming the variable into err (never a secret). */
+store *store_open_tables(unsigned needed, char *err, size_t errlen);
+/* store_open_tables(STORE_NEED_CONCERTS | STORE_NEED_TICKETS, ...). */
 store *store_open_from_env(char *err, size_t errlen);
 void store_close(store *s);
 

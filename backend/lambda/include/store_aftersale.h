@@ -8,7 +8,7 @@
  *               revenueCard N, revenueCash N, revenueComp N          face value sold by payment method,
  *                                                                    less refunds (comp: given away)
  *             an order adds sold += q and revenue<Method> += unitPrice * q (store_order.c);
- *             POST /tickets (the reference's sale, no payment) adds sold += 1 and no revenue (store.c)
+ *             POST /tickets (the reference's sale, no payment) adds sold += 1 and no revenue (store_purchase.c)
  *   tickets   check-in: status "valid" -> "checkedIn", checkedInAt S, door S, checkinNonce S, checkedInBy S
  *             undo:     "checkedIn" -> "valid" (the check-in attributes removed)
  *             refund:   "valid" -> "refunded", refundedAt S

@@ -1,7 +1,7 @@
 #ifndef TIMEFMT_H
 #define TIMEFMT_H
-/* Other names of the shared clock (common/include/bo_clock.h), used by store.c and handler_ticket.c;
- * other code calls bo_clock_* directly. */
+/* The backend's former names of the shared clock (common/include/bo_clock.h), still used by store_purchase.c
+ * and handler_ticket.c; new code calls bo_clock_* directly. */
 #include "bo_clock.h"
 
 #define TIMEFMT_BUF BO_CLOCK_ISO_BUF

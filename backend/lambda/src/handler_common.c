@@ -11,20 +11,30 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#define CONCERTS STORE_NEED_CONCERTS
+#define TICKETS STORE_NEED_TICKETS
+#define ORDERS STORE_NEED_ORDERS
+#define CODES STORE_NEED_CODES
+
 static const handler_def handler_table[] = {
-    { "concert-service.createConcert", "createConcert", handler_create_concert },
-    { "concert-service.getConcert", "getConcert", handler_get_concert },
-    { "concert-service.listConcerts", "listConcerts", handler_list_concerts },
-    { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket },
-    { "concert-service.createOrder", "createOrder", handler_create_order },
-    { "concert-service.getOrder", "getOrder", handler_get_order },
-    { "concert-service.checkIn", "checkIn", handler_checkin },
-    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin },
-    { "concert-service.refundOrder", "refundOrder", handler_refund_order },
-    { "concert-service.concertStats", "concertStats", handler_concert_stats },
-    { "concert-service.findOrders", "findOrders", handler_find_orders },
-    { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code },
+    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS },
+    { "concert-service.getConcert", "getConcert", handler_get_concert, CONCERTS },
+    { "concert-service.listConcerts", "listConcerts", handler_list_concerts, CONCERTS },
+    { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket, CONCERTS | TICKETS },
+    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.getOrder", "getOrder", handler_get_order, TICKETS | ORDERS },
+    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS },
+    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS },
+    { "concert-service.concertStats", "concertStats", handler_concert_stats, CONCERTS },
+    { "concert-service.findOrders", "findOrders", handler_find_orders, TICKETS | ORDERS },
+    { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code, CONCERTS | TICKETS | ORDERS | CODES },
 };
+
+#undef CONCERTS
+#undef TICKETS
+#undef ORDERS
+#undef CODES
 
 const handler_def *handler_find(const char *name)
 {

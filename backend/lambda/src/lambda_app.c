@@ -18,22 +18,21 @@ int app_init(app *a, const char **error_type, char *err, size_t errlen)
     a->handler = handler_find(name);
     if (!a->handler) {
         *error_type = "Runtime.HandlerNotFound";
-        snprintf(err, errlen, "_HANDLER \"%.100s\" is not one of concert-service.createConcert, .getConcert, "
-                 ".listConcerts, .purchaseTicket, .createOrder, .getOrder", name ? name : "");
+        snprintf(err, errlen, "_HANDLER \"%.100s\" is not one of the concert-service handlers (handlers.h)",
+                 name ? name : "");
         return -1;
     }
-    const char *tables[] = { "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE", "CODES_TABLE" };
-    bool orders = a->handler->fn == handler_create_order || a->handler->fn == handler_get_order;
-    for (size_t i = 0; i < (orders ? 4u : 2u); i++) {
-        const char *v = getenv(tables[i]);
-        if (!v || !*v) {
+    unsigned tables = a->handler->tables | HANDLER_TABLES_ALWAYS;
+    for (int t = 0; t < STORE_T_COUNT; t++) {
+        const char *var = store_table_env((store_table_id)t), *v = getenv(var);
+        if ((tables & STORE_NEED(t)) && (!v || !*v)) {
             *error_type = "Runtime.ConfigError";
-            snprintf(err, errlen, "%s is not set", tables[i]);
+            snprintf(err, errlen, "%s is not set (%s needs it)", var, a->handler->short_name);
             return -1;
         }
     }
     char serr[256] = "";
-    a->st = store_open_from_env(serr, sizeof serr);
+    a->st = store_open_tables(tables, serr, sizeof serr);
     if (!a->st) {
         *error_type = "Runtime.StoreError";
         snprintf(err, errlen, "cannot open the store: %s", serr[0] ? serr : "unknown reason");

@@ -1,4 +1,4 @@
-/* The lookup indexes' keys and cursors (see lookup_key.h). */
+/* The lookup indexes' keys, written into an order's items, and their cursors (see lookup_key.h). */
 #include "lookup_key.h"
 
 #include "bo_base64.h"
@@ -234,4 +234,42 @@ int lookup_cursor_decode(const char *cursor, const lookup_query *q, cJSON **star
 done:
     cJSON_Delete(a);
     return rc;
+}
+
+bool lookup_add_keys(cJSON *item, const char *name, const char *email, const char *created_at)
+{
+    static const lookup_by by[2] = { LOOKUP_BY_EMAIL, LOOKUP_BY_NAME };
+    const char *text[2] = { email, name };
+    for (int i = 0; i < 2; i++) {
+        if (!text[i])
+            continue;
+        char *key, *sort;
+        int r = lookup_index_keys(by[i], text[i], created_at, &key, &sort);
+        if (r < 0)
+            return false;
+        bool ok = r == 1 || (ddb_attr_add(item, key_attrs[by[i]], "S", key) &&
+                             ddb_attr_add(item, sort_attrs[by[i]], "S", sort));
+        free(key);
+        free(sort);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool lookup_add_holder_keys(cJSON *ticket_item, const char *customer_name, const char *const *attendees, int n,
+                            int i, const char *created_at)
+{
+    int r = lookup_holder_keyed(customer_name, attendees, n, i);
+    if (r <= 0)
+        return r == 0;
+    char *key, *sort;
+    r = lookup_index_keys(LOOKUP_BY_HOLDER, attendees[i], created_at, &key, &sort);
+    if (r < 0)
+        return false;
+    bool ok = r == 1 || (ddb_attr_add(ticket_item, key_attrs[LOOKUP_BY_HOLDER], "S", key) &&
+                         ddb_attr_add(ticket_item, sort_attrs[LOOKUP_BY_HOLDER], "S", sort));
+    free(key);
+    free(sort);
+    return ok;
 }

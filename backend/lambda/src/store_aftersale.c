@@ -32,23 +32,6 @@ static bool copy_opt(char *dst, size_t size, const char *src)
     return !src ? (dst[0] = '\0', true) : copy_to(dst, size, src);
 }
 
-static bool add_money(cJSON *obj, const char *name, int64_t cents)
-{
-    char m[BO_MONEY_BUF + 1];
-    if (cents < 0) {
-        m[0] = '-';
-        bo_money_format(-cents, m + 1);
-    } else {
-        bo_money_format(cents, m);
-    }
-    return ddb_attr_add(obj, name, "N", m);
-}
-
-static bool reason_failed(const ddb_error *e, size_t i)
-{
-    return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
-}
-
 /* {"Update": {TableName, Key: {key: S id}, UpdateExpression, ConditionExpression?, names, values}} appended
  * to items; *names and *values receive the maps to fill. NULL on OOM. */
 static cJSON *update_of(cJSON *items, const char *table, const char *key, const char *id, const char *expr,
@@ -86,32 +69,6 @@ static bool add_admitted(store *s, cJSON *items, const checkin_ticket *t, const 
     return update_of(items, store_table(s, STORE_T_ORDERS), "id", t->order_id, "ADD #c :d", "attribute_exists(#id)",
                      &n, &v) &&
            name2(n, "#c", "admitted", "#id", "id") && ddb_attr_add(v, ":d", "N", delta);
-}
-
-/* Sends req (owned: always freed); built false means it could not be completed (out of memory) and is not
- * sent. *cancelled: DynamoDB cancelled the transaction (the reasons are in *e). */
-static store_status transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled)
-{
-    *cancelled = false;
-    if (!built) { /* out of memory while building req: nothing is sent */
-        cJSON_Delete(req);
-        req = NULL;
-    }
-    if (!req) {
-        store_set_error(s, "TransactWriteItems: out of memory");
-        return STORE_ERROR;
-    }
-    cJSON *resp = NULL;
-    ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, e);
-    cJSON_Delete(req);
-    cJSON_Delete(resp);
-    if (ds == DDB_OK)
-        return STORE_OK;
-    if (ds != DDB_ERR_TRANSACTION_CANCELED)
-        return store_from_ddb(s, "TransactWriteItems", e);
-    store_set_ddb_error(s, "TransactWriteItems", e);
-    *cancelled = true;
-    return STORE_ERROR;
 }
 
 /* ---- check-in -------------------------------------------------------------------------------- */
@@ -172,15 +129,6 @@ static store_status read_ticket(store *s, const char *id, bool read_order, check
     return STORE_OK;
 }
 
-
-static bool tables_set(store *s)
-{
-    if (store_table(s, STORE_T_ORDERS)[0] && store_table(s, STORE_T_CODES)[0])
-        return true;
-    store_set_error(s, "after-sale: ORDERS_TABLE or CODES_TABLE is not set");
-    return false;
-}
-
 /* Clears out and reads the code's item into it: its ticketId, with need_all also its orderId and concertId (each
  * required). 0 read, 1 no such code, -1 failed (*st set; what names the operation in a malformed item's error). */
 static int read_code(store *s, const char *what, const char *code, bool need_all, checkin_ticket *out,
@@ -188,7 +136,7 @@ static int read_code(store *s, const char *what, const char *code, bool need_all
 {
     memset(out, 0, sizeof *out);
     *st = STORE_ERROR;
-    if (!tables_set(s))
+    if (!store_tables_set(s, need_all ? STORE_NEED_ALL : STORE_NEED_CODES | STORE_NEED_TICKETS, what))
         return -1;
     cJSON *item;
     int r = store_get_item_by(s, store_table(s, STORE_T_CODES), "code", code, &item, st);
@@ -257,14 +205,14 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
                  add_admitted(s, items, out, "1");
     ddb_error e;
     bool cancelled;
-    st = transact(s, req, built, &e, &cancelled);
+    st = store_transact(s, req, built, &e, &cancelled);
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, true, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
     }
     if (!cancelled)
         return st;
-    if (!reason_failed(&e, 0))
+    if (!store_txn_failed(&e, 0))
         return store_from_ddb(s, "TransactWriteItems", &e);
     return decide_checkin(s, nonce, door, out, res);
 }
@@ -289,7 +237,7 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
 {
     memset(out, 0, sizeof *out);
     *res = CHECKIN_NOT_ADMITTED;
-    if (!tables_set(s))
+    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS, "undo check-in"))
         return STORE_ERROR;
     store_status st = read_ticket(s, ticket_id, false, out);
     if (st != STORE_OK)
@@ -307,14 +255,14 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
                  ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1");
     ddb_error e;
     bool cancelled;
-    st = transact(s, req, built, &e, &cancelled);
+    st = store_transact(s, req, built, &e, &cancelled);
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, false, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
     }
     if (!cancelled)
         return st;
-    if (!reason_failed(&e, 0))
+    if (!store_txn_failed(&e, 0))
         return store_from_ddb(s, "TransactWriteItems", &e);
     return read_ticket(s, ticket_id, false, out); /* undone meanwhile: *res stays NOT_ADMITTED */
 }
@@ -362,7 +310,7 @@ static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const
         return false;
     }
     return m && empty && cJSON_AddArrayToObject(empty, "L") && ddb_attr_add(m, "id", "S", refund_id) &&
-           add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", ask->method) &&
+           store_txn_add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", ask->method) &&
            ddb_attr_add(m, "reason", "S", ask->reason) && ddb_attr_add(m, "by", "S", ask->by) &&
            ddb_attr_add(m, "at", "S", ask->at) && ddb_attr_add(m, "scope", "S", ask->every_valid ? "all" : "listed") &&
            add_s_list(m, "ticketIds", o, idx, n) && ddb_attr_add(v, ":rid", "S", refund_id);
@@ -389,7 +337,7 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
                    "SET #avail = #avail + :n ADD #ref :n, #rev :minus", "attribute_exists(#id)", &nm, &v) ||
         !name2(nm, "#avail", "availableTickets", "#ref", "refunded") ||
         !name2(nm, "#rev", order_revenue_attr(o->method), "#id", "id") || !ddb_attr_add(v, ":n", "N", count) ||
-        !add_money(v, ":minus", -value))
+        !store_txn_add_money(v, ":minus", -value))
         goto fail;
     if (!update_of(items, store_table(s, STORE_T_ORDERS), "id", o->id,
                    "SET #refunds = list_append(if_not_exists(#refunds, :empty), :r) ADD #rids :rids",
@@ -406,7 +354,7 @@ fail:
 store_status store_refund(store *s, const order *o, const int *idx, int n, const refund_ask *ask, order *out)
 {
     memset(out, 0, sizeof *out);
-    if (!tables_set(s))
+    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS, "refund"))
         return STORE_ERROR;
     if (n < 1 || n > o->quantity) {
         store_set_error(s, "refund: %d tickets of an order of %d", n, o->quantity);
@@ -414,12 +362,12 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
     }
     ddb_error e;
     bool cancelled;
-    store_status st = transact(s, refund_request(s, o, idx, n, ask), true, &e, &cancelled);
+    store_status st = store_transact(s, refund_request(s, o, idx, n, ask), true, &e, &cancelled);
     if (st != STORE_OK && !cancelled)
         return st;
     bool refused = false; /* a ticket no longer valid, or the refund id recorded already */
     for (int i = 0; cancelled && i < n + 2; i++)
-        refused = refused || (i != n && reason_failed(&e, (size_t)i));
+        refused = refused || (i != n && store_txn_failed(&e, (size_t)i));
     if (cancelled && !refused)
         return store_from_ddb(s, "TransactWriteItems", &e);
     store_status rd = store_order_get(s, o->id, out);
@@ -431,7 +379,7 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
      * condition DynamoDB names */
     if (order_refund_find(out, ask->id))
         return STORE_REPLAY;
-    if (reason_failed(&e, (size_t)n + 1)) {
+    if (store_txn_failed(&e, (size_t)n + 1)) {
         store_set_error(s, "refund %s: refused but not recorded", ask->id);
         order_clear(out);
         return STORE_UNAVAILABLE;

@@ -26,46 +26,6 @@ void lookup_page_clear(lookup_page *p)
     memset(p, 0, sizeof *p);
 }
 
-bool store_lookup_add_keys(cJSON *item, const char *name, const char *email, const char *created_at)
-{
-    static const lookup_by by[2] = { LOOKUP_BY_EMAIL, LOOKUP_BY_NAME };
-    const char *text[2] = { email, name };
-    const char *attrs[2][2] = { { "emailKey", "emailSort" }, { "nameKey", "nameSort" } };
-    for (int i = 0; i < 2; i++) {
-        if (!text[i])
-            continue;
-        char *key, *sort;
-        int r = lookup_index_keys(by[i], text[i], created_at, &key, &sort);
-        if (r < 0)
-            return false;
-        bool ok = r == 1 || (ddb_attr_add(item, attrs[i][0], "S", key) && ddb_attr_add(item, attrs[i][1], "S", sort));
-        free(key);
-        free(sort);
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-bool store_lookup_add_holder_keys(cJSON *ticket_item, const order *o, int i)
-{
-    const char *attendees[BO_ORDER_MAX_TICKETS];
-    int n = o->quantity < BO_ORDER_MAX_TICKETS ? o->quantity : BO_ORDER_MAX_TICKETS;
-    for (int k = 0; k < n; k++)
-        attendees[k] = o->tickets[k].attendee;
-    int r = lookup_holder_keyed(o->customer_name, attendees, n, i);
-    if (r <= 0)
-        return r == 0;
-    char *key, *sort;
-    r = lookup_index_keys(LOOKUP_BY_HOLDER, attendees[i], o->created_at, &key, &sort);
-    if (r < 0)
-        return false;
-    bool ok = r == 1 || (ddb_attr_add(ticket_item, "nameKey", "S", key) && ddb_attr_add(ticket_item, "nameSort", "S", sort));
-    free(key);
-    free(sort);
-    return ok;
-}
-
 /* names/values of q's key condition and filter. */
 static bool expression(const lookup_query *q, cJSON *names, cJSON *values)
 {
@@ -197,11 +157,9 @@ store_status store_lookup_orders(store *s, const lookup_query *q, const lookup_q
                                  int limit, const cJSON *start_key, lookup_page *out)
 {
     memset(out, 0, sizeof *out);
-    const char *orders = store_table(s, STORE_T_ORDERS), *tickets = store_table(s, STORE_T_TICKETS);
-    if (!orders[0] || (holders && !tickets[0])) {
-        store_set_error(s, "lookup: ORDERS_TABLE or TICKETS_TABLE is not set");
+    if (!store_tables_set(s, STORE_NEED_ORDERS | (holders ? STORE_NEED_TICKETS : 0u), "lookup"))
         return STORE_ERROR;
-    }
+    const char *orders = store_table(s, STORE_T_ORDERS), *tickets = store_table(s, STORE_T_TICKETS);
     if (limit < 1 || limit > LOOKUP_LIMIT_MAX || (in_holders && !holders)) {
         store_set_error(s, "lookup: limit %d outside 1..%d, or no holders' query", limit, LOOKUP_LIMIT_MAX);
         return STORE_ERROR;

@@ -5,6 +5,7 @@
 #include "bo_money.h"
 #include "ddb.h"
 #include "ddb_attr.h"
+#include "lookup_key.h"
 #include "store_priv.h"
 
 #include <stdio.h>
@@ -55,14 +56,6 @@ void order_clear(order *o)
     memset(o, 0, sizeof *o);
 }
 
-static bool tables_set(store *s)
-{
-    if (store_table(s, STORE_T_ORDERS)[0] && store_table(s, STORE_T_CODES)[0])
-        return true;
-    store_set_error(s, "order: ORDERS_TABLE or CODES_TABLE is not set");
-    return false;
-}
-
 /* ---- writing --------------------------------------------------------------------------------- */
 
 static bool add_n(cJSON *obj, const char *name, long long v)
@@ -70,13 +63,6 @@ static bool add_n(cJSON *obj, const char *name, long long v)
     char n[24];
     snprintf(n, sizeof n, "%lld", v);
     return ddb_attr_add(obj, name, "N", n);
-}
-
-static bool add_money(cJSON *obj, const char *name, int64_t cents)
-{
-    char m[BO_MONEY_BUF];
-    bo_money_format(cents, m);
-    return ddb_attr_add(obj, name, "N", m);
 }
 
 /* name: {"L": [{"S": ...}, ...]} of the tickets' attendees or ids. */
@@ -142,13 +128,17 @@ static cJSON *order_request(store *s, const order *o)
         !cJSON_AddStringToObject(names, "#id", "id") || !cJSON_AddStringToObject(names, "#avail", "availableTickets") ||
         !cJSON_AddStringToObject(names, "#sold", "sold") ||
         !cJSON_AddStringToObject(names, "#rev", order_revenue_attr(o->method)) ||
-        !add_n(values, ":q", o->quantity) || !add_money(values, ":value", o->unit_cents * o->quantity))
+        !add_n(values, ":q", o->quantity) || !store_txn_add_money(values, ":value", o->unit_cents * o->quantity))
         goto fail;
     /* [1] the order */
     cJSON *it = put_of(items, store_table(s, STORE_T_ORDERS), "id");
     if (!it || !store_order_item_fill(it, o))
         goto fail;
     /* [2 + 2i] the tickets, [3 + 2i] their codes */
+    const char *attendees[BO_ORDER_MAX_TICKETS];
+    int n = o->quantity < BO_ORDER_MAX_TICKETS ? o->quantity : BO_ORDER_MAX_TICKETS;
+    for (int k = 0; k < n; k++)
+        attendees[k] = o->tickets[k].attendee;
     for (int i = 0; i < o->quantity; i++) {
         const order_ticket *t = &o->tickets[i];
         it = put_of(items, store_table(s, STORE_T_TICKETS), "id");
@@ -157,7 +147,8 @@ static cJSON *order_request(store *s, const order *o)
             !ddb_attr_add(it, "customerEmail", "S", o->customer_email) ||
             !ddb_attr_add(it, "purchaseDate", "S", o->created_at) || !ddb_attr_add(it, "orderId", "S", o->id) ||
             !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "status", "S", "valid") ||
-            (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)) || !store_lookup_add_holder_keys(it, o, i))
+            (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)) ||
+            !lookup_add_holder_keys(it, o->customer_name, attendees, n, i, o->created_at))
             goto fail;
         it = put_of(items, store_table(s, STORE_T_CODES), "code");
         if (!it || !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "ticketId", "S", t->id) ||
@@ -174,15 +165,15 @@ bool store_order_item_fill(cJSON *it, const order *o)
 {
     bool have_attendees = o->quantity > 0 && o->tickets[0].attendee;
     if (!ddb_attr_add(it, "id", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
-        !add_n(it, "quantity", o->quantity) || !add_money(it, "unitPrice", o->unit_cents) ||
-        !add_money(it, "total", o->total_cents) || !ddb_attr_add(it, "currency", "S", o->currency) ||
+        !add_n(it, "quantity", o->quantity) || !store_txn_add_money(it, "unitPrice", o->unit_cents) ||
+        !store_txn_add_money(it, "total", o->total_cents) || !ddb_attr_add(it, "currency", "S", o->currency) ||
         !ddb_attr_add(it, "paymentMethod", "S", order_payment_name(o->method)) ||
-        (o->has_tendered && (!add_money(it, "tendered", o->tendered_cents) || !add_money(it, "change", o->change_cents))) ||
+        (o->has_tendered && (!store_txn_add_money(it, "tendered", o->tendered_cents) || !store_txn_add_money(it, "change", o->change_cents))) ||
         !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
         (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
         (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
         (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false) ||
-        !store_lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at))
+        !lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at))
         return false;
     return true;
 }
@@ -338,7 +329,7 @@ static store_status read_tickets(store *s, order *o)
 store_status store_order_get(store *s, const char *id, order *out)
 {
     memset(out, 0, sizeof *out);
-    if (!tables_set(s))
+    if (!store_tables_set(s, STORE_NEED_ORDERS | STORE_NEED_TICKETS, "order"))
         return STORE_ERROR;
     if (!id || !*id || strlen(id) > STORE_ID_MAX)
         return STORE_NOT_FOUND;
@@ -445,16 +436,11 @@ static store_status decide_seats(store *s, const order *o, int64_t *seats_left)
     return st;
 }
 
-static bool reason_failed(const ddb_error *e, size_t i)
-{
-    return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
-}
-
 store_status store_order_place(store *s, order *o, order *out, int64_t *seats_left)
 {
     memset(out, 0, sizeof *out);
     *seats_left = 0;
-    if (!tables_set(s))
+    if (!store_tables_set(s, STORE_NEED_ALL, "order"))
         return STORE_ERROR;
     if (!o->id[0] || !o->concert_id[0] || o->quantity < 1 || o->quantity > BO_ORDER_MAX_TICKETS) {
         store_set_error(s, "order: without id, concert or a quantity of 1..%d", BO_ORDER_MAX_TICKETS);
@@ -469,24 +455,14 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
             store_set_error(s, "order: no randomness for the ticket codes (getrandom)");
             return STORE_UNAVAILABLE;
         }
-        cJSON *req = order_request(s, o);
-        if (!req) {
-            store_set_error(s, "TransactWriteItems: out of memory");
-            return STORE_ERROR;
-        }
-        cJSON *resp = NULL;
         ddb_error e;
-        ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, &e);
-        cJSON_Delete(req);
-        cJSON_Delete(resp);
-        if (ds == DDB_OK)
-            return STORE_OK;
-        if (ds != DDB_ERR_TRANSACTION_CANCELED)
-            return store_from_ddb(s, "TransactWriteItems", &e);
-        store_set_ddb_error(s, "TransactWriteItems", &e);
-        if (reason_failed(&e, 1)) /* the order exists: this request again, or the key reused */
+        bool cancelled;
+        store_status sent = store_transact(s, order_request(s, o), true, &e, &cancelled);
+        if (!cancelled)
+            return sent;
+        if (store_txn_failed(&e, 1)) /* the order exists: this request again, or the key reused */
             return store_order_replay(s, o, out);
-        if (reason_failed(&e, 0)) {
+        if (store_txn_failed(&e, 0)) {
             /* DynamoDB names every failed condition, but should the order's not be named next to the
              * seats', a retry of a sold order must still get its order: look before refusing */
             store_status st = decide_seats(s, o, seats_left);
@@ -504,7 +480,7 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
         }
         bool code_taken = false;
         for (int i = 0; i < o->quantity; i++)
-            code_taken = code_taken || reason_failed(&e, (size_t)(3 + 2 * i));
+            code_taken = code_taken || store_txn_failed(&e, (size_t)(3 + 2 * i));
         if (!code_taken)
             return store_from_ddb(s, "TransactWriteItems", &e);
         /* a code is taken: sell with fresh ones */

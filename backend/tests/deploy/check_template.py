@@ -41,7 +41,8 @@ ROUTES = {
 INDEXES = {"byEmail": ("emailKey", "emailSort"), "byName": ("nameKey", "nameSort")}
 # The tickets' index of their holders' names (the same keys as byName), always there.
 TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
-# What each handler does on which table (backend/lambda/src/store.c, store_order.c); env variable -> table role.
+# What each handler does on which table (backend/lambda/src/store*.c; its tables are handler_def.tables in
+# handler_common.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes"}
 NEEDS = {

@@ -1,7 +1,8 @@
 /* Orders against DynamoDB Local, through the handlers and the store: orders of 1, 2, 10 and
  * maxPerOrder + 1 tickets; not enough seats (nothing written in any table); replays and a reused key;
  * walk-up orders for operators only; concerts written by the reference (no capacity, currency, ...);
- * payment (change for cash, comp, exact totals); GET /orders/{id}; the items as the door will read them. */
+ * payment (change for cash, comp, exact totals); GET /orders/{id}; the items as the door will read them;
+ * the order and after-sale handlers on a store with only the tables each one declares (handler_def.tables). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -481,6 +482,73 @@ static void malformed_concert_is_422_and_storage_failure_503(void **state)
     st = live;
 }
 
+/* A store opened as start-up opens it for d: only the table variables d declares are set. */
+static store *store_for(const handler_def *d)
+{
+    const char *const names[STORE_T_COUNT] = { concerts_table, tickets_table, orders_table, codes_table };
+    for (int t = 0; t < STORE_T_COUNT; t++) {
+        if (d->tables & STORE_NEED(t))
+            setenv(store_table_env((store_table_id)t), names[t], 1);
+        else
+            unsetenv(store_table_env((store_table_id)t));
+    }
+    char why[256];
+    store *s = store_open_tables(d->tables, why, sizeof why);
+    for (int t = 0; t < STORE_T_COUNT; t++)
+        setenv(store_table_env((store_table_id)t), names[t], 1);
+    if (!s)
+        fail_msg("%s: %s", d->short_name, why);
+    return s;
+}
+
+/* Runs the handler named name on a store with only its declared tables: its answer's status. */
+static int status_on_declared(const char *name, const handler_req *q)
+{
+    const handler_def *d = handler_find(name);
+    assert_non_null(d);
+    store *s = store_for(d);
+    answer a = handler_call_on(s, d->fn, q);
+    if (a.status != 200)
+        fprintf(stderr, "%s: %d %s\n", name, a.status, a.text ? a.text : "");
+    int status = a.status;
+    handler_answer_clear(&a);
+    store_close(s);
+    return status;
+}
+
+static void after_sale_handlers_run_on_their_declared_tables(void **state)
+{
+    (void)state;
+    char cid[STORE_ID_MAX + 1];
+    create_concert("", 5, "20", cid);
+    answer a = order(cid, 2, NULL, NULL, NULL);
+    assert_int_equal(a.status, 201);
+    char oid[STORE_ID_MAX + 1], tid[STORE_ID_MAX + 1], code[BO_CODE_BUF], body[256];
+    const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(a.body, "tickets"), 0);
+    snprintf(oid, sizeof oid, "%s", jstr(a.body, "id"));
+    snprintf(tid, sizeof tid, "%s", jstr(t0, "id"));
+    snprintf(code, sizeof code, "%s", jstr(t0, "code"));
+    handler_answer_clear(&a);
+
+    handler_req q = { .param = "id", .value = oid, .key_id = OP };
+    assert_int_equal(status_on_declared("concert-service.getOrder", &q), 200);
+    q = (handler_req){ .param = "code", .value = code, .key_id = OP };
+    assert_int_equal(status_on_declared("concert-service.getTicketByCode", &q), 200);
+    snprintf(body, sizeof body, "{\"code\":\"%s\",\"concertId\":\"%s\",\"nonce\":\"tables-1\"}", code, cid);
+    q = (handler_req){ .body = body, .key_id = OP };
+    assert_int_equal(status_on_declared("concert-service.checkIn", &q), 200);
+    q = (handler_req){ .param = "ticketId", .value = tid, .key_id = OP };
+    assert_int_equal(status_on_declared("concert-service.undoCheckIn", &q), 200);
+    q = (handler_req){ .body = "{\"reason\":\"tables\"}", .param = "id", .value = oid, .idem = "tables-refund-1",
+                       .key_id = OP };
+    assert_int_equal(status_on_declared("concert-service.refundOrder", &q), 200);
+    q = (handler_req){ .param = "id", .value = cid, .key_id = OP };
+    assert_int_equal(status_on_declared("concert-service.concertStats", &q), 200);
+    q = (handler_req){ .param = "id", .value = cid };
+    assert_int_equal(status_on_declared("concert-service.getConcert", &q), 200);
+    assert_int_equal(seats_left(cid), 5); /* sold 2, refunded 2 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +559,7 @@ int main(void)
         cmocka_unit_test(reference_items_are_listed_and_sold),
         cmocka_unit_test(payment_totals_change_and_comp),
         cmocka_unit_test(malformed_concert_is_422_and_storage_failure_503),
+        cmocka_unit_test(after_sale_handlers_run_on_their_declared_tables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,50 @@
+/* The helpers every store transaction shares (store_purchase.c, store_order.c, store_aftersale.c; declared in
+ * store_priv.h): sending a transaction, money as a DynamoDB number and reading a cancellation's reasons. */
+#include "bo_money.h"
+#include "ddb.h"
+#include "ddb_attr.h"
+#include "store_priv.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents)
+{
+    char m[BO_MONEY_BUF + 1];
+    if (cents < 0) {
+        m[0] = '-';
+        bo_money_format(-cents, m + 1);
+    } else {
+        bo_money_format(cents, m);
+    }
+    return ddb_attr_add(obj, name, "N", m);
+}
+
+bool store_txn_failed(const ddb_error *e, size_t i)
+{
+    return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
+}
+
+store_status store_transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled)
+{
+    *cancelled = false;
+    if (!built) { /* out of memory while building req: nothing is sent */
+        cJSON_Delete(req);
+        req = NULL;
+    }
+    if (!req) {
+        store_set_error(s, "TransactWriteItems: out of memory");
+        return STORE_ERROR;
+    }
+    cJSON *resp = NULL;
+    ddb_status ds = ddb_call(store_ddb(s), "TransactWriteItems", req, &resp, e);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (ds == DDB_OK)
+        return STORE_OK;
+    if (ds != DDB_ERR_TRANSACTION_CANCELED)
+        return store_from_ddb(s, "TransactWriteItems", e);
+    store_set_ddb_error(s, "TransactWriteItems", e);
+    *cancelled = true;
+    return STORE_ERROR;
+}
