@@ -38,17 +38,17 @@ ok "list --json is a JSON array of concerts" j 'type == "array" and all(.[]; has
 total=$(jq length "$out")
 
 # --- create (0), with client-side validation (1), without or with a wrong key (5)
-expect 0 "create with the operator key" -- "$bin" --json create --name "Matinée $tag" --date 2027-03-01T15:00:00Z \
+expect 0 "create with the operator key" -- "$bin" --json create --name "Matinée $tag" --date 2094-03-01T15:00:00Z \
   --venue "Salle Pleyel" --tickets 2 --price 12.50
 ok "create --json returns the new id" j '.id | type == "string" and length > 0' "$out"
 id=$(jq -r .id "$out")
-expect 0 "create (table form)" -- "$bin" create --name "Solo $tag" --date 2027-03-02 --venue "Hall 1" --tickets 1 --price 5
+expect 0 "create (table form)" -- "$bin" create --name "Solo $tag" --date 2094-03-02 --venue "Hall 1" --tickets 1 --price 5
 ok "create prints the new id" grep -q "^Created concert " "$out"
 expect 1 "create with an impossible date is refused before sending" -- "$bin" create --name "Bad $tag" \
   --date 2027-02-30 --venue V --tickets 1 --price 1
 expect 1 "create with a 3-decimal price is refused before sending" -- "$bin" create --name "Bad $tag" \
   --date 2027-02-01 --venue V --tickets 1 --price 1.999
-expect 5 "create without a key" -- env -u BOXOFFICE_API_KEY "$bin" create --name "Nokey $tag" --date 2027-01-01 \
+expect 5 "create without a key" -- env -u BOXOFFICE_API_KEY "$bin" create --name "Nokey $tag" --date 2094-01-01 \
   --venue V --tickets 1 --price 1
 ok "create without a key says why" grep -q "Not allowed" "$err"
 says_where_the_key_is() {
@@ -58,14 +58,14 @@ ok "create without a key says where the key is set" says_where_the_key_is
 expect 1 "order with cash but without a key is refused before sending" -- env -u BOXOFFICE_API_KEY "$bin" order x --quantity 1 --pay cash
 ok "and says where the key is set" says_where_the_key_is
 expect 5 "create with a wrong key" -- env BOXOFFICE_API_KEY=wrong-key "$bin" create --name "Badkey $tag" \
-  --date 2027-01-01 --venue V --tickets 1 --price 1
+  --date 2094-01-01 --venue V --tickets 1 --price 1
 expect 0 "list after create" -- "$bin" --json list
 ok "the invalid and unauthorised concerts were not created" \
   j --arg t "$tag" '[.[] | select(.name | endswith($t))] | length == 2' "$out"
 ok "the catalogue grew by (at least, other tests share the stack) the two created concerts" j --argjson n "$total" 'length >= $n + 2' "$out"
 
 # --- times in the venue's zone with its abbreviation (the operator's zone without one); --json keeps UTC
-at=2027-01-01T02:00:00Z   # New Year's Eve in New York, New Year's Day in Berlin and Tokyo
+at=2094-01-01T02:00:00Z   # New Year's Eve in New York, New Year's Day in Berlin and Tokyo
 for z in America/New_York Europe/Berlin ""; do
   zn=${z##*/}
   expect 0 "create a concert in zone '${z:-none}'" -- "$bin" --json create --name "Zone ${zn:-none} $tag" --date "$at" \

@@ -31,15 +31,15 @@ put() {
 }
 esc_id=$'esc\e[31mid' bidi_id=$'bidi\u202eid'
 long=$(printf 'Long%.0s' $(seq 1 2500))   # 10,000 characters
-put good-1 "Good One" 2027-01-01 5 10
-put good-2 "Good Two" 2027-01-02 5 12.5
-put neg-seats "Negative Seats" 2027-01-03 -5 10
-put huge-seats "Huge Seats" 2027-01-04 9007199254740993 10
-put neg-price "Negative Price" 2027-01-05 5 -10
-put huge-price "Huge Price" 2027-01-06 5 90000000000000.01
-put "$esc_id" "Escape Id" 2027-01-07 5 10
-put "$bidi_id" "Bidi Id" 2027-01-08 5 10
-put long-name "$long" 2027-01-09 5 10
+put good-1 "Good One" 2094-01-01 5 10
+put good-2 "Good Two" 2094-01-02 5 12.5
+put neg-seats "Negative Seats" 2094-01-03 -5 10
+put huge-seats "Huge Seats" 2094-01-04 9007199254740993 10
+put neg-price "Negative Price" 2094-01-05 5 -10
+put huge-price "Huge Price" 2094-01-06 5 90000000000000.01
+put "$esc_id" "Escape Id" 2094-01-07 5 10
+put "$bidi_id" "Bidi Id" 2094-01-08 5 10
+put long-name "$long" 2094-01-09 5 10
 total=9
 
 # no ESC, no C1, no bidi control in what reached the terminal
@@ -50,7 +50,7 @@ seats_in_db() { curl -sS "$STACK_URL/concerts" | jq -r --arg id "$1" '.[] | sele
 expect 0 "list with bad records" -- "$bin" list
 ok "every concert is listed" grep -q "^$total concerts; 6 damaged" "$out"
 ok "good ones are listed with their seats (a day without a time stays that day)" \
-  grep -Eq "^$(venue_time_short 2027-01-01 UTC) +Good One .* 5 +good-1$" "$out"
+  grep -Eq "^$(venue_time_short 2094-01-01 UTC) +Good One .* 5 +good-1$" "$out"
 # the client's own words ("negative (-5)") or the server's when it names the problem ("negative")
 ok "negative seats are marked" grep -q "^! neg-seats: availableTickets: negative" "$out"
 ok "2^53+1 seats are marked" grep -Eq "^! huge-seats: availableTickets: (over 1,000,000|more than 1000000)" "$out"
@@ -106,7 +106,7 @@ ok "--json list prints no escape or bidi character" terminal_safe
 
 # the longest texts the API accepts: 200-character names, a 64-character door (2 bytes a character)
 name200=$(printf 'é%.0s' $(seq 1 200)) door64=$(printf 'ü%.0s' $(seq 1 64))
-put orders-1 "Orders One" 2027-02-01 10 10
+put orders-1 "Orders One" 2094-02-01 10 10
 expect 0 "an order with 200-character names" -- "$bin" --json order orders-1 --quantity 2 --name "$name200" \
   --attendee "$name200" --attendee "Ada" --pay comp
 oid=$(jq -r .id "$out"); code1=$(jq -r '.tickets[0].code' "$out"); cp "$out" "$work/order-1.json"

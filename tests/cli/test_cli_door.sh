@@ -17,10 +17,10 @@ cli_record "$BOXOFFICE_API_URL"
 api_stats() { curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/concerts/$1/stats"; }
 
 tag="door-$$-$(date +%s)"
-expect 0 "a concert in Berlin" -- "$bin" --json create --name "Door $tag" --date 2027-05-01T19:00:00Z --venue "Hall D" \
+expect 0 "a concert in Berlin" -- "$bin" --json create --name "Door $tag" --date 2094-05-01T19:00:00Z --venue "Hall D" \
   --tickets 10 --price 20 --timezone Europe/Berlin || finish
 cid=$(jq -r .id "$out")
-expect 0 "another concert" -- "$bin" --json create --name "Elsewhere $tag" --date 2027-05-02T19:00:00Z --venue "Hall E" \
+expect 0 "another concert" -- "$bin" --json create --name "Elsewhere $tag" --date 2094-05-02T19:00:00Z --venue "Hall E" \
   --tickets 5 --price 20
 other=$(jq -r .id "$out")
 expect 0 "an order of 3" -- "$bin" --json order "$cid" --quantity 3 --attendee Ada --attendee Bob --attendee Cy --pay card

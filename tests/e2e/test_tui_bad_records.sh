@@ -19,13 +19,13 @@ put() {
     '{id:{S:$id}, name:{S:$n}, date:{S:$d}, venue:{S:"Hall"}, availableTickets:{N:$s}, ticketPrice:{N:$p}}')" \
     || tui_fail "could not put $1"
 }
-put good-1 "Good One" 2027-01-01 5 10
-put neg-seats "Negative Seats" 2027-01-02 -5 10
-put huge-seats "Huge Seats" 2027-01-03 9007199254740993 10
-put neg-price "Negative Price" 2027-01-04 5 -10
-put huge-price "Huge Price" 2027-01-05 5 90000000000000.01
-put $'esc\e[31mid' "Escape Id" 2027-01-06 5 10
-put $'bidi\u202eid' "Bidi Id" 2027-01-07 5 10
+put good-1 "Good One" 2094-01-01 5 10
+put neg-seats "Negative Seats" 2094-01-02 -5 10
+put huge-seats "Huge Seats" 2094-01-03 9007199254740993 10
+put neg-price "Negative Price" 2094-01-04 5 -10
+put huge-price "Huge Price" 2094-01-05 5 90000000000000.01
+put $'esc\e[31mid' "Escape Id" 2094-01-06 5 10
+put $'bidi\u202eid' "Bidi Id" 2094-01-07 5 10
 
 no_bidi() { ! tui_screen | grep -qF $'\u202e'; }
 row_of() { tui_screen | grep -F -- "$1" | head -n 1; }

@@ -21,7 +21,7 @@ K=(-H "x-api-key: $STACK_KEY" -H 'content-type: application/json')
 
 concert() { # NAME TZ -> id
   curl -fsS -m 10 "${K[@]}" "$url/concerts" --data-binary \
-    "$(jq -nc --arg n "$1" --arg tz "$2" '{name: $n, date: "2027-06-01T19:00:00Z", venue: "Hall", availableTickets: 20, ticketPrice: 20, timezone: $tz}')" \
+    "$(jq -nc --arg n "$1" --arg tz "$2" '{name: $n, date: "2094-06-01T19:00:00Z", venue: "Hall", availableTickets: 20, ticketPrice: 20, timezone: $tz}')" \
     | jq -r .id
 }
 order() { # CONCERT NAMES... -> the order JSON

@@ -20,7 +20,7 @@ name="Eve $tag"                                    # short: the whole name fits 
 email="g$tag@example.org"
 door="Gate 2"
 export XDG_CONFIG_HOME="$TUI_TMP/config"
-cid=$("$TUI_BIN" --json create --name "$name" --date 2027-06-01T19:00:00Z --venue "Hall E" --tickets 10 \
+cid=$("$TUI_BIN" --json create --name "$name" --date 2094-06-01T19:00:00Z --venue "Hall E" --tickets 10 \
   --price 15 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the concert"
 [ -n "$cid" ] || tui_fail "no concert id"
 K=(-H "x-api-key: $BOXOFFICE_API_KEY")

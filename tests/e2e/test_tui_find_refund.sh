@@ -16,7 +16,7 @@ api_require_orders
 tag="t$$x$(date +%s)"
 email="ada.$tag@example.org"
 export XDG_CONFIG_HOME="$TUI_TMP/config"
-cid=$("$TUI_BIN" --json create --name "Refund $tag" --date 2027-06-01T19:00:00Z --venue "Hall R" --tickets 7 \
+cid=$("$TUI_BIN" --json create --name "Refund $tag" --date 2094-06-01T19:00:00Z --venue "Hall R" --tickets 7 \
   --price 12.50 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the concert"
 o=$("$TUI_BIN" --json order "$cid" --quantity 3 --name "Ada Refund $tag" --email "$email" --pay card) \
   || tui_fail "cannot sell the order"
@@ -35,7 +35,7 @@ tui_keys f
 tui_wait "Find an order"
 tui_type "$email"
 tui_wait_re "^> Ada Refund .* $email +3 tickets"  # searched as typed, no Enter needed
-tui_wait "Refund $tag · Tue 01 Jun 2027 21:00 CEST" # the concert and its date in the venue's zone beneath
+tui_wait "Refund $tag · Tue 01 Jun 2094 21:00 CEST" # the concert and its date in the venue's zone beneath
 tui_keys Enter
 tui_wait "$oid"
 tui_wait "Ada Refund $tag <$email>"
@@ -113,7 +113,7 @@ bar | grep -q "U undo" && tui_fail "the bar offers U on a refunded ticket: $(bar
 
 # 3 cash tickets on screen; the door admits one meanwhile; R with nothing selected: the server refunds 2
 email2="bea.$tag@example.org"
-cid2=$("$TUI_BIN" --json create --name "Refund cash $tag" --date 2027-06-01T19:00:00Z --venue "Hall R" --tickets 3 \
+cid2=$("$TUI_BIN" --json create --name "Refund cash $tag" --date 2094-06-01T19:00:00Z --venue "Hall R" --tickets 3 \
   --price 12.50 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the cash concert"
 o2=$("$TUI_BIN" --json order "$cid2" --quantity 3 --name "Bea Cash $tag" --email "$email2" --pay cash) \
   || tui_fail "cannot sell the cash order"

@@ -10,7 +10,7 @@ tui_require
 # Three concerts at one instant, New Year's Eve in New York and New Year's Day in Berlin: the list shows
 # each in its venue's zone with the zone's abbreviation, the one without a zone in the operator's (TZ).
 [ -n "${BOXOFFICE_API_KEY:-}" ] || tui_fail "BOXOFFICE_API_KEY is not set"
-at=2027-01-01T02:00:00Z tag="Zq$$"
+at=2094-01-01T02:00:00Z tag="Zq$$"
 zname() { if [ -n "$1" ]; then echo "${1##*/} $tag"; else echo "Local $tag"; fi; }
 for z in America/New_York Europe/Berlin ""; do
   jq -nc --arg n "$(zname "$z")" --arg d "$at" --arg z "$z" \

@@ -17,7 +17,7 @@ tui_faultproxy
 
 tag="u$$x$(date +%s)"
 export XDG_CONFIG_HOME="$TUI_TMP/config"
-cid=$("$TUI_BIN" --json create --name "Unconfirmed refund $tag" --date 2027-06-01T19:00:00Z --venue "Hall U" \
+cid=$("$TUI_BIN" --json create --name "Unconfirmed refund $tag" --date 2094-06-01T19:00:00Z --venue "Hall U" \
   --tickets 6 --price 20 --currency EUR | jq -r .id) || tui_fail "cannot create the concert"
 sell() { "$TUI_BIN" --json order "$cid" --quantity 2 --name "Una $tag" --email "$1" --pay cash | jq -r .id; }
 oid=$(sell "una.$tag@example.org") || tui_fail "cannot sell the order"

@@ -23,7 +23,7 @@ tickets_table="concert-ticket-system-tickets-$stage"
 
 # a concert of its own with 5 seats
 cname="Unconfirmed $$ $RANDOM"
-c=$(jq -nc --arg n "$cname" '{name: $n, date: "2027-06-01T20:00:00Z", venue: "Proxy Hall", availableTickets: 5, ticketPrice: 20}' |
+c=$(jq -nc --arg n "$cname" '{name: $n, date: "2094-06-01T20:00:00Z", venue: "Proxy Hall", availableTickets: 5, ticketPrice: 20}' |
     curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" --data-binary @- "$BOXOFFICE_API_URL/concerts") ||
   tui_fail "cannot create the concert"
 id=$(jq -r .id <<<"$c")

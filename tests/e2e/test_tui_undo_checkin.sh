@@ -12,7 +12,7 @@ api_require_orders
 tag="u$$x$(date +%s)"
 email="una.$tag@example.org"
 export XDG_CONFIG_HOME="$TUI_TMP/config"
-cid=$("$TUI_BIN" --json create --name "Undo $tag" --date 2027-06-01T19:00:00Z --venue "Hall U" --tickets 5 \
+cid=$("$TUI_BIN" --json create --name "Undo $tag" --date 2094-06-01T19:00:00Z --venue "Hall U" --tickets 5 \
   --price 10 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the concert"
 o=$("$TUI_BIN" --json order "$cid" --quantity 2 --name "Una Undo $tag" --email "$email" --attendee Una --attendee Ugo \
   --pay card) || tui_fail "cannot sell the order"
