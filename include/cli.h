@@ -81,10 +81,11 @@ int cli_exit_code(api_status s);           /* API outcome -> process exit code *
 
 /* The command line that re-sends a sale with its Idempotency-Key (every value shell-quoted), e.g.
  *   boxoffice --api-url 'http://…/dev' buy ID --name 'Alan Turing' --email alan@example.org --idempotency-key K
- * api_url may be NULL (then left out). false when it does not fit in cap (out is then ""). */
+ * and --past when past (a past concert's sale needs the flag again). api_url may be NULL (then left out).
+ * false when it does not fit in cap (out is then ""). */
 #define CLI_BUY_COMMAND_MAX 8192
 bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
-                     const char *email, const char *idem_key);
+                     const char *email, const char *idem_key, bool past);
 
 /* The command line that re-sends an order with its Idempotency-Key (every value shell-quoted), from the
  * parsed arguments a; false when it does not fit in cap (out is then ""). */

@@ -33,6 +33,7 @@ typedef struct ui_sale {
     net_order_req order;               /* what the job sends; order.idem_key "" = none */
     char concert_name[UI_FIELD_MAX];   /* for the warnings */
     bool unconfirmed;                  /* sent, no definite answer: the tickets may have been sold */
+    bool past;                         /* its concert was past (client_time_past): re-sending needs --past */
 } ui_sale;
 
 /* The sale whose outcome is not known (the tickets may have been sold), or NULL. */

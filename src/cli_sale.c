@@ -20,12 +20,13 @@
 #define COL_VENUE_MAX 30
 
 bool cli_buy_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *name,
-                     const char *email, const char *idem_key)
+                     const char *email, const char *idem_key, bool past)
 {
     size_t n;
     bool ok = cmdline_start(out, cap, &n, api_url, "buy") && cmdline_arg(out, cap, &n, concert_id, true)
               && cmdline_option(out, cap, &n, "--name", name) && cmdline_option(out, cap, &n, "--email", email)
-              && cmdline_option(out, cap, &n, "--idempotency-key", idem_key);
+              && cmdline_option(out, cap, &n, "--idempotency-key", idem_key)
+              && (!past || cmdline_arg(out, cap, &n, "--past", false));
     if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
@@ -35,7 +36,7 @@ bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_arg
 {
     cmdline_order o = { .concert_id = a->id, .quantity = a->quantity, .name = a->name, .email = a->email,
                         .attendees = a->attendees, .n_attendees = a->n_attendees,
-                        .pay = a->pay, .tendered = a->tendered };
+                        .pay = a->pay, .tendered = a->tendered, .past = a->past };
     return cmdline_order_command(out, cap, api_url, &o, idem_key);
 }
 
@@ -217,13 +218,8 @@ static int print_unconfirmed(const cli_args *a, const char *key, FILE *out, FILE
     else
         snprintf(why, sizeof why, "%s", msg);
     bool have_cmd = a->cmd == CLI_CMD_ORDER ? cli_order_command(cmd, sizeof cmd, api_client_base_url(c), a, key)
-                    : cli_buy_command(cmd, sizeof cmd, api_client_base_url(c), a->id, a->name, a->email, key);
-    if (have_cmd && a->past) { /* the same request: a past concert's sale needs the flag again */
-        size_t used = strlen(cmd);
-        have_cmd = used + sizeof " --past" <= sizeof cmd;
-        if (have_cmd)
-            memcpy(cmd + used, " --past", sizeof " --past");
-    }
+                    : cli_buy_command(cmd, sizeof cmd, api_client_base_url(c), a->id, a->name, a->email, key,
+                                      a->past);
     fprintf(err, "boxoffice: sale NOT CONFIRMED: %s; the ticket may have been sold.\n", why);
     if (have_cmd)
         fprintf(err, "boxoffice: to learn the outcome, re-send the same request (it never sells twice):\n"

@@ -61,6 +61,8 @@ bool cmdline_order_command(char *out, size_t cap, const char *api_url, const cmd
     ok = ok && cmdline_option(out, cap, &n, "--pay", o->pay)
          && cmdline_option(out, cap, &n, "--tendered", o->tendered)
          && cmdline_option(out, cap, &n, "--idempotency-key", idem_key);
+    if (ok && o->past)
+        ok = cmdline_arg(out, cap, &n, "--past", false);
     if (!ok && cap > 0)
         out[0] = '\0';
     return ok;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bo_money.h"
 #include "bo_text.h"
@@ -491,6 +492,7 @@ static void submit(ui_app *app)
         sale_clear(s);
         s->order = job.req.order;
         snprintf(s->concert_name, sizeof s->concert_name, "%s", app->current.name ? app->current.name : "");
+        s->past = client_time_past(app->current.date, time(NULL)) == 1;
         api_idempotency_key_new(s->order.idem_key);
     }
     job.kind = NET_JOB_ORDER;
@@ -729,7 +731,8 @@ static void at_exit(const ui_app *app, FILE *err)
     char cmd[CMDLINE_MAX], qty[24], tendered[32], names[NET_TEXT_MAX];
     cmdline_order o = { .concert_id = s->concert_id, .quantity = qty, .name = s->name[0] != '\0' ? s->name : NULL,
                         .email = s->email[0] != '\0' ? s->email : NULL,
-                        .pay = s->pay != BO_PAY_NONE ? bo_pay_method_name(s->pay) : NULL };
+                        .pay = s->pay != BO_PAY_NONE ? bo_pay_method_name(s->pay) : NULL,
+                        .past = bs->sale.past };
     const char *list[BO_ORDER_TICKETS_MAX];
     snprintf(qty, sizeof qty, "%lld", (long long)s->quantity);
     memcpy(names, s->attendees, sizeof names);

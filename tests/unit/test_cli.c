@@ -568,12 +568,15 @@ static void buy_command_quotes_for_the_shell(void **state)
 {
     (void)state;
     char out[CLI_BUY_COMMAND_MAX];
-    assert_true(cli_buy_command(out, sizeof out, NULL, "c-1", "Zoë $(rm -rf /) `x`", "a@b.org", "k;1"));
+    assert_true(cli_buy_command(out, sizeof out, NULL, "c-1", "Zoë $(rm -rf /) `x`", "a@b.org", "k;1", false));
     assert_string_equal(out, "boxoffice buy c-1 --name 'Zoë $(rm -rf /) `x`' --email a@b.org --idempotency-key 'k;1'");
-    assert_true(cli_buy_command(out, sizeof out, "http://h:1/dev", "c 2", "it's", "e@x.org", "k"));
+    assert_true(cli_buy_command(out, sizeof out, "http://h:1/dev", "c 2", "it's", "e@x.org", "k", false));
     assert_string_equal(out, "boxoffice --api-url http://h:1/dev buy 'c 2' --name 'it'\\''s' --email e@x.org --idempotency-key k");
-    assert_false(cli_buy_command(out, 20, NULL, "c-1", "Ada", "a@b.org", "k"));
+    assert_false(cli_buy_command(out, 20, NULL, "c-1", "Ada", "a@b.org", "k", false));
     assert_string_equal(out, "");
+    /* a past concert's sale is re-sent with --past, which the CLI needs to send it at all */
+    assert_true(cli_buy_command(out, sizeof out, NULL, "c-1", "Ada", "a@b.org", "k", true));
+    assert_string_equal(out, "boxoffice buy c-1 --name Ada --email a@b.org --idempotency-key k --past");
 }
 
 static void idempotency_key_and_timeout_options(void **state)
