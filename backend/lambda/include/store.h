@@ -88,15 +88,25 @@ typedef struct store store;
 
 /* The store's tables, each named by an environment variable (store_table_env). A handler declares the ones it
  * touches as STORE_NEED_* bits (handlers.h); start-up checks exactly those. */
-typedef enum store_table_id { STORE_T_CONCERTS, STORE_T_TICKETS, STORE_T_ORDERS, STORE_T_CODES, STORE_T_COUNT } store_table_id;
+typedef enum store_table_id {
+    STORE_T_CONCERTS, STORE_T_TICKETS, STORE_T_ORDERS, STORE_T_CODES,
+    STORE_T_OPERATORS,  /* key sub: an operator's role and whether they are disabled (issue 18) */
+    STORE_T_SHIFTS,     /* key id: a cashier's shift, its running per-currency totals and its Z report */
+    STORE_T_JOURNAL,    /* key day + sk: one entry per change, written in the change's own transaction */
+    STORE_T_COUNT
+} store_table_id;
 #define STORE_NEED(t) (1u << (t))
 #define STORE_NEED_CONCERTS STORE_NEED(STORE_T_CONCERTS)
 #define STORE_NEED_TICKETS STORE_NEED(STORE_T_TICKETS)
 #define STORE_NEED_ORDERS STORE_NEED(STORE_T_ORDERS)
 #define STORE_NEED_CODES STORE_NEED(STORE_T_CODES)
+#define STORE_NEED_OPERATORS STORE_NEED(STORE_T_OPERATORS)
+#define STORE_NEED_SHIFTS STORE_NEED(STORE_T_SHIFTS)
+#define STORE_NEED_JOURNAL STORE_NEED(STORE_T_JOURNAL)
 #define STORE_NEED_ALL (STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS | STORE_NEED_CODES)
 
-/* The environment variable naming table t: "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE", "CODES_TABLE". */
+/* The environment variable naming table t: "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE", "CODES_TABLE",
+ * "OPERATORS_TABLE", "SHIFTS_TABLE", "JOURNAL_TABLE". */
 const char *store_table_env(store_table_id t);
 
 /* Opens the store from the environment: the tables in needed (STORE_NEED_* bits) must each be set to a valid

@@ -20,10 +20,7 @@
 
 struct store {
     ddb_client *ddb;
-    char concerts_table[TABLE_NAME_MAX + 1]; /* each "" when the store was opened without it */
-    char tickets_table[TABLE_NAME_MAX + 1];
-    char orders_table[TABLE_NAME_MAX + 1];
-    char codes_table[TABLE_NAME_MAX + 1];
+    char tables[STORE_T_COUNT][TABLE_NAME_MAX + 1]; /* by store_table_id; each "" when opened without it */
     char last_error[STORE_ERROR_MAX];
 };
 
@@ -66,7 +63,8 @@ static bool table_name_ok(const char *t)
 }
 
 static const char *const table_env[STORE_T_COUNT] = { "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE",
-                                                      "CODES_TABLE" };
+                                                      "CODES_TABLE", "OPERATORS_TABLE", "SHIFTS_TABLE",
+                                                      "JOURNAL_TABLE" };
 
 const char *store_table_env(store_table_id t)
 {
@@ -98,10 +96,8 @@ store *store_open_tables(unsigned needed, char *err, size_t errlen)
         free(s);
         return NULL;
     }
-    snprintf(s->concerts_table, sizeof s->concerts_table, "%s", vals[STORE_T_CONCERTS]);
-    snprintf(s->tickets_table, sizeof s->tickets_table, "%s", vals[STORE_T_TICKETS]);
-    snprintf(s->orders_table, sizeof s->orders_table, "%s", vals[STORE_T_ORDERS]);
-    snprintf(s->codes_table, sizeof s->codes_table, "%s", vals[STORE_T_CODES]);
+    for (int t = 0; t < STORE_T_COUNT; t++)
+        snprintf(s->tables[t], sizeof s->tables[t], "%s", vals[t]);
     snprintf(s->last_error, sizeof s->last_error, "no error");
     return s;
 }
@@ -185,16 +181,7 @@ ddb_client *store_ddb(store *s)
 
 const char *store_table(const store *s, store_table_id t)
 {
-    switch (t) {
-    case STORE_T_CONCERTS:
-        return s->concerts_table;
-    case STORE_T_TICKETS:
-        return s->tickets_table;
-    case STORE_T_ORDERS:
-        return s->orders_table;
-    default:
-        return s->codes_table;
-    }
+    return t < STORE_T_COUNT ? s->tables[t] : "";
 }
 
 int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)

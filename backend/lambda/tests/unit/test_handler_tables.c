@@ -45,7 +45,8 @@ static const struct {
 /* Sets exactly the table variables in tables, unsets the others. */
 static void set_tables(unsigned tables)
 {
-    static const char *const names[STORE_T_COUNT] = { "concerts-test", "tickets-test", "orders-test", "codes-test" };
+    static const char *const names[STORE_T_COUNT] = { "concerts-test", "tickets-test", "orders-test", "codes-test",
+                                                        "operators-test", "shifts-test", "journal-test" };
     for (int t = 0; t < STORE_T_COUNT; t++) {
         const char *var = store_table_env((store_table_id)t);
         if (tables & STORE_NEED(t))
