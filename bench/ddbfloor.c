@@ -3,14 +3,19 @@
  * connection), one call at a time.
  *
  *   ddbfloor -o GetItem|TransactWriteItems|Order|Query -c CONCERTS_TABLE [-T TICKETS_TABLE] (-k CONCERT_ID | -f IDS_FILE)
- *            [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]
+ *            [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY [-S SHIFTS_TABLE -J JOURNAL_TABLE -P OPERATORS_TABLE]]
+ *            [-n N] [-W WARMUP]
  *
  * With -f, call i uses line (i mod lines) of the file, as the API benchmark spreads over its concerts.
  * GetItem reads the concert (ConsistentRead, as store_purchase.c does). TransactWriteItems is a purchase: the
  * conditional seat decrement on the concert plus the conditional put of a new ticket, the same request
  * store_purchase builds; the concert needs N + WARMUP seats. Order is an order of QUANTITY tickets (default 4):
  * the one TransactWriteItems store_order_place builds (seat update by QUANTITY, the order put, per ticket a
- * ticket put and a code put, each conditional), with fresh codes from bo_code_new. Query is the lookup by e-mail
+ * ticket put and a code put, each conditional), with fresh codes from bo_code_new. With -S/-J/-P, an operator's
+ * order on a shift as issue 18 writes it: also the shift's Update (its per-currency counters, the journal count
+ * and chain, conditional on the shift being open, the operator's and the count read), the journal entry's Put
+ * and the ConditionCheck on the operator's item (not disabled): 13 items for 4 tickets. ddbfloor puts its own
+ * open shift first. Query is the lookup by e-mail
  * (store_lookup.c): one page of 20 on the orders table's index byEmail, "e#" + the first 2 characters as the
  * key and begins_with on the sort key; -f then holds folded e-mails (ASCII, lower case). Environment: the AWS_* variables the
  * bootstrap reads (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials).
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "bo_code.h"
@@ -93,9 +99,106 @@ static void av(cJSON *o, const char *name, const char *type, const char *v)
     cJSON_AddStringToObject(cJSON_AddObjectToObject(o, name), type, v);
 }
 
-/* An order of q tickets, as store_order_place builds it. */
+/* The issue 18 tables of an operator's order on a shift (all NULL: a public order). */
+typedef struct floor_shift {
+    const char *shifts, *journal, *operators;
+    char id[48];
+    long entries; /* the journal entries the shift holds: each order conditions on it and adds one */
+} floor_shift;
+#define FLOOR_OPERATOR "floor-operator-sub"
+
 static cJSON *build_order(const char *concerts, const char *tickets, const char *orders, const char *codes,
-                          const char *id, int q)
+                          const char *id, int q, floor_shift *sh);
+
+/* The open shift the orders update (PutItem): 0, or -1 with the reason on stderr. */
+static int put_shift(ddb_client *c, floor_shift *sh)
+{
+    snprintf(sh->id, sizeof sh->id, "floor-shift-%ld", (long)getpid());
+    cJSON *req = cJSON_CreateObject();
+    cJSON_AddStringToObject(req, "TableName", sh->shifts);
+    cJSON *it = cJSON_AddObjectToObject(req, "Item");
+    av(it, "id", "S", sh->id);
+    av(it, "status", "S", "open");
+    av(it, "operatorSub", "S", FLOOR_OPERATOR);
+    av(it, "terminal", "S", "floor");
+    av(it, "entries", "N", "0");
+    av(it, "chain", "S", "0000000000000000000000000000000000000000000000000000000000000000");
+    cJSON *resp = NULL;
+    ddb_error err;
+    ddb_status st = ddb_call(c, "PutItem", req, &resp, &err);
+    cJSON_Delete(req);
+    cJSON_Delete(resp);
+    if (st != DDB_OK) {
+        fprintf(stderr, "ddbfloor: the floor's shift: %s\n", err.message);
+        return -1;
+    }
+    sh->entries = 0;
+    return 0;
+}
+
+/* The shift's Update, the journal entry's Put and the operator's ConditionCheck of an order of q tickets. */
+static void add_shift_items(cJSON *items, floor_shift *sh, const char *concert, const char *oid, const char *date,
+                            int q)
+{
+    char n0[24], n1[24], qs[8], sk[96];
+    snprintf(n0, sizeof n0, "%ld", sh->entries);
+    snprintf(n1, sizeof n1, "%ld", sh->entries + 1);
+    snprintf(qs, sizeof qs, "%d", q);
+    cJSON *w = cJSON_CreateObject();
+    cJSON_AddItemToArray(items, w);
+    cJSON *upd = cJSON_AddObjectToObject(w, "Update");
+    cJSON_AddStringToObject(upd, "TableName", sh->shifts);
+    av(cJSON_AddObjectToObject(upd, "Key"), "id", "S", sh->id);
+    cJSON_AddStringToObject(upd, "UpdateExpression", "SET #n = :n1, #chain = :chain ADD #cash :total, #orders :one");
+    cJSON_AddStringToObject(upd, "ConditionExpression", "#st = :open AND #op = :sub AND #n = :n");
+    cJSON *nm = cJSON_AddObjectToObject(upd, "ExpressionAttributeNames");
+    cJSON_AddStringToObject(nm, "#n", "entries");
+    cJSON_AddStringToObject(nm, "#chain", "chain");
+    cJSON_AddStringToObject(nm, "#cash", "EUR#cashSales");
+    cJSON_AddStringToObject(nm, "#orders", "EUR#orders");
+    cJSON_AddStringToObject(nm, "#st", "status");
+    cJSON_AddStringToObject(nm, "#op", "operatorSub");
+    cJSON *v = cJSON_AddObjectToObject(upd, "ExpressionAttributeValues");
+    av(v, ":n", "N", n0);
+    av(v, ":n1", "N", n1);
+    av(v, ":chain", "S", "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+    av(v, ":total", "N", "199.96");
+    av(v, ":one", "N", "1");
+    av(v, ":open", "S", "open");
+    av(v, ":sub", "S", FLOOR_OPERATOR);
+    cJSON *j = put(items, sh->journal, "id");
+    snprintf(sk, sizeof sk, "%s#%s", date, oid);
+    cJSON_DeleteItemFromObjectCaseSensitive(j, "id");
+    av(j, "day", "S", "2026-12-07");
+    av(j, "sk", "S", sk);
+    av(j, "id", "S", oid);
+    av(j, "at", "S", date);
+    av(j, "type", "S", "order.created");
+    av(j, "operatorSub", "S", FLOOR_OPERATOR);
+    av(j, "operatorName", "S", "Floor");
+    av(j, "terminal", "S", "floor");
+    av(j, "shiftId", "S", sh->id);
+    av(j, "seq", "N", n1);
+    av(j, "concertId", "S", concert);
+    av(j, "orderId", "S", oid);
+    av(j, "currency", "S", "EUR");
+    av(j, "amount", "S", "199.96");
+    av(j, "count", "N", qs);
+    av(j, "detail", "S", "cash");
+    cJSON *cw = cJSON_CreateObject();
+    cJSON_AddItemToArray(items, cw);
+    cJSON *cc = cJSON_AddObjectToObject(cw, "ConditionCheck");
+    cJSON_AddStringToObject(cc, "TableName", sh->operators);
+    av(cJSON_AddObjectToObject(cc, "Key"), "sub", "S", FLOOR_OPERATOR);
+    cJSON_AddStringToObject(cc, "ConditionExpression", "attribute_not_exists(#dis) OR #dis = :f");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(cc, "ExpressionAttributeNames"), "#dis", "disabled");
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(cc, "ExpressionAttributeValues"), ":f"),
+                          "BOOL", 0);
+}
+
+/* An order of q tickets, as store_order_place builds it (and, with sh, as an operator's order on a shift). */
+static cJSON *build_order(const char *concerts, const char *tickets, const char *orders, const char *codes,
+                          const char *id, int q, floor_shift *sh)
 {
     char oid[40], date[32], qs[8], tids[49][40];
     uuid_t u;
@@ -160,6 +263,8 @@ static cJSON *build_order(const char *concerts, const char *tickets, const char 
         av(ci, "orderId", "S", oid);
         av(ci, "concertId", "S", id);
     }
+    if (sh && sh->shifts)
+        add_shift_items(items, sh, id, oid, date, q);
     return req;
 }
 
@@ -167,12 +272,13 @@ int main(int argc, char **argv)
 {
     const char *op = "GetItem", *concerts = NULL, *tickets = NULL, *id = NULL, *ids_path = NULL;
     const char *orders = NULL, *codes = NULL;
+    floor_shift sh = {0};
     long n = 1000, warm = 50;
     int q = 4;
     int opt;
     static char ids[1024][130];
     size_t nids = 0;
-    while ((opt = getopt(argc, argv, "o:c:T:k:f:n:W:O:D:q:")) != -1) {
+    while ((opt = getopt(argc, argv, "o:c:T:k:f:n:W:O:D:q:S:J:P:")) != -1) {
         switch (opt) {
         case 'o': op = optarg; break;
         case 'c': concerts = optarg; break;
@@ -184,6 +290,9 @@ int main(int argc, char **argv)
         case 'O': orders = optarg; break;
         case 'D': codes = optarg; break;
         case 'q': q = atoi(optarg); break;
+        case 'S': sh.shifts = optarg; break;
+        case 'J': sh.journal = optarg; break;
+        case 'P': sh.operators = optarg; break;
         default: return 2;
         }
     }
@@ -207,9 +316,11 @@ int main(int argc, char **argv)
         concerts = concerts ? concerts : orders;
     }
     if ((!tx && !query && strcmp(op, "GetItem") != 0) || !concerts || !id || ((tx || query) && !tickets) || n < 1 || warm < 0 ||
-        (order && (!orders || !codes || q < 1 || q > 49))) {
+        (order && (!orders || !codes || q < 1 || q > 47)) ||
+        (!sh.shifts != !sh.journal || !sh.shifts != !sh.operators || (sh.shifts && !order))) {
         fprintf(stderr, "usage: ddbfloor -o GetItem|TransactWriteItems|Order|Query -c CONCERTS_TABLE [-T TICKETS_TABLE]"
-                        " (-k CONCERT_ID | -f IDS_FILE) [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY] [-n N] [-W WARMUP]\n");
+                        " (-k CONCERT_ID | -f IDS_FILE) [-O ORDERS_TABLE -D CODES_TABLE -q QUANTITY"
+                        " [-S SHIFTS_TABLE -J JOURNAL_TABLE -P OPERATORS_TABLE]] [-n N] [-W WARMUP]\n");
         return 2;
     }
     int rc = 1;
@@ -220,10 +331,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "ddbfloor: %s\n", c ? "out of memory" : err.message);
         goto cleanup;
     }
+    if (sh.shifts && put_shift(c, &sh) != 0)
+        goto cleanup;
     double t_start = 0;
     for (long i = 0; i < warm + n; i++) {
         const char *cid = nids ? ids[(size_t)i % nids] : id;
-        cJSON *req = order ? build_order(concerts, tickets, orders, codes, cid, q)
+        cJSON *req = order ? build_order(concerts, tickets, orders, codes, cid, q, &sh)
                            : build_request(op, concerts, tickets, cid, i);
         cJSON *resp = NULL;
         if (!req) {
@@ -237,6 +350,8 @@ int main(int argc, char **argv)
         double t1 = now_s();
         cJSON_Delete(req);
         cJSON_Delete(resp);
+        if (st == DDB_OK)
+            sh.entries++;
         if (st != DDB_OK) {
             fprintf(stderr, "ddbfloor: call %ld: %s %s: %s\n", i, ddb_status_name(st), err.type, err.message);
             goto cleanup;
