@@ -2,6 +2,7 @@
 #include "handlers.h"
 
 #include "bo_valid_order.h"
+#include "caller.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,9 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         goto done;
     }
     handler_ticket_id(NULL, c.id); /* a random v4 UUID, like the reference */
-    store_status s = store_put_concert(st, &c);
+    caller who;
+    caller_from_event(ev, &who);
+    store_status s = store_create_concert(st, &c, &who);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CREATE_FAILED);
         goto done;
