@@ -16,6 +16,7 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
 {
     concert c;
     memset(&c, 0, sizeof c);
+    caller who;
     cJSON *body = handler_body_object(ev, out);
     if (!body)
         return;
@@ -35,13 +36,13 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         handler_fail_input(out, msg);
         goto done;
     }
+    if (!handler_operator(ev, &who, out))
+        goto done;
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, CREATE_FAILED);
         goto done;
     }
     handler_ticket_id(NULL, c.id); /* a random v4 UUID, like the reference */
-    caller who;
-    caller_from_event(ev, &who);
     store_status s = store_create_concert(st, &c, &who);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CREATE_FAILED);
