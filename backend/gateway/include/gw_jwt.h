@@ -21,6 +21,7 @@
 
 typedef enum gw_jwt_status {
     GW_JWT_OK = 0,
+    GW_JWT_MISSING,            /* no Authorization header, or more than one (gw_http; the parser never says it) */
     GW_JWT_MALFORMED,          /* not 3 base64url parts, not JSON objects, too long, claims of the wrong type */
     GW_JWT_ALG,                /* header alg is not RS256 (none, HS256, ...), or crit present */
     GW_JWT_UNKNOWN_KID,        /* kid missing or not in the key set */

@@ -212,7 +212,7 @@ static gw_jwt_status authorize(const gw_http *h, struct MHD_Connection *c, const
     if (route->authorizer != GW_AUTHZ_COGNITO) return GW_JWT_ALG;     /* one the gateway cannot run */
     auth_query q = {0, NULL};
     MHD_get_connection_values(c, MHD_HEADER_KIND, find_authorization, &q);
-    if (q.n != 1 || !q.value) return GW_JWT_MALFORMED;
+    if (q.n != 1 || !q.value) return GW_JWT_MISSING;
     const char *v = q.value;
     size_t n = strlen(v);
     while (n > 0 && (*v == ' ' || *v == '\t')) { v++; n--; }

@@ -31,6 +31,7 @@ const char *gw_jwt_status_name(gw_jwt_status st)
 {
     switch (st) {
     case GW_JWT_OK: return "ok";
+    case GW_JWT_MISSING: return "missing";
     case GW_JWT_MALFORMED: return "malformed";
     case GW_JWT_ALG: return "alg";
     case GW_JWT_UNKNOWN_KID: return "unknown_kid";
