@@ -1,6 +1,6 @@
 /* The route table (authz.c) is the one source of who may call what: docs/openapi.yaml's x-boxoffice-groups
  * equal it operation by operation, both ways; every route of backend/serverless.yml is in it and every route
- * of it is served there. authz_check answers per group: public routes to anyone, 401 without claims, 403
+ * of it is served there, with the Cognito authorizer exactly on the non-public ones. authz_check answers per group: public routes to anyone, 401 without claims, 403
  * naming the groups; app_invoke (the real function) applies it before any handler. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,8 +119,11 @@ static void serverless_serves_exactly_the_route_table(void **state)
         if (!r)
             fail_msg("serverless.yml serves %s %s, which the route table (authz.c) does not know",
                      cfg.routes[i].method, cfg.routes[i].resource);
-        if (r->groups == AUTHZ_PUBLIC && cfg.routes[i].private_route)
-            fail_msg("%s %s is public in the route table but private in serverless.yml", r->method, r->resource);
+        /* public in the table: no authorizer; else API Gateway's Cognito authorizer hands the claims over */
+        bool cognito = cfg.routes[i].authorizer == GW_AUTHZ_COGNITO;
+        if ((r->groups == AUTHZ_PUBLIC) == cognito || cfg.routes[i].private_route)
+            fail_msg("%s %s: the route table says %s, serverless.yml's authorizer differs", r->method, r->resource,
+                     r->groups == AUTHZ_PUBLIC ? "public" : "Cognito groups");
     }
     for (size_t i = 0; i < n_routes; i++) {
         bool served = false;
