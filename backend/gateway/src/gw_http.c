@@ -34,8 +34,9 @@ typedef struct outcome {
     int pid;
     const char *error_type;    /* static string or NULL */
     size_t bytes;
-    bool secret_path;          /* the route has a {code} parameter (a ticket code, a bearer secret): the
-                                  access log gives the route's template, not the path */
+    bool secret_path;          /* the route has a {code} parameter (a ticket code, a bearer secret) or a
+                                  {username} (an operator's e-mail): the access log gives the route's
+                                  template, not the path */
     const char *resource;      /* the matched route's template (points into the config), or NULL */
     const char *auth_error;    /* why a Cognito route answered 401 (gw_jwt_status_name), or NULL */
 } outcome;
@@ -266,7 +267,7 @@ static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *
     if (rs == GW_ROUTE_NOMEM) return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
     if (rs != GW_ROUTE_OK) goto missing;
     o->resource = route->resource;
-    o->secret_path = strstr(route->resource, "{code}") != NULL;
+    o->secret_path = strstr(route->resource, "{code}") != NULL || strstr(route->resource, "{username}") != NULL;
     cJSON *claims = NULL;      /* the authorizer's, for the event */
     if (route->authorizer != GW_AUTHZ_NONE) {
         gw_jwt_status st = authorize(h, c, route, &claims);
