@@ -17,7 +17,8 @@
  *   codes     per ticket, code S (key, canonical form of bo_code.h), ticketId S, orderId S, concertId S
  *                                                                          (condition: attribute_not_exists(code))
  *   operators a sale by an operator: ConditionCheck on their item, not disabled (store_priv.h), the last item
- * 2 + 2 * quantity (+ 1) items <= 100, so an order holds at most BO_ORDER_MAX_TICKETS tickets.
+ * 2 + 2 * quantity items (+ STORE_ORDER_OPERATOR_ITEMS for an operator's sale) <= STORE_TXN_MAX_ITEMS, so a public
+ * order holds at most BO_ORDER_MAX_TICKETS (49) tickets and an operator's STORE_ORDER_OPERATOR_MAX_TICKETS.
  * Ticket ids are name-based UUIDs (v5) of the order id and the ticket's index; codes come from
  * getrandom (bo_code_new) and are never derivable from any id. Money is integer cents. */
 #include <stdbool.h>
@@ -28,6 +29,10 @@
 #include "bo_code.h"
 #include "bo_valid_order.h"
 #include "store.h"
+
+#define STORE_TXN_MAX_ITEMS 100        /* DynamoDB's limit of items in one TransactWriteItems */
+#define STORE_ORDER_OPERATOR_ITEMS 1    /* what an operator's sale adds to the transaction: their ConditionCheck */
+#define STORE_ORDER_OPERATOR_MAX_TICKETS ((STORE_TXN_MAX_ITEMS - 2 - STORE_ORDER_OPERATOR_ITEMS) / 2) /* 48 */
 
 typedef enum order_payment { ORDER_PAY_CARD = 0, ORDER_PAY_CASH, ORDER_PAY_COMP } order_payment;
 

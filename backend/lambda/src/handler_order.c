@@ -25,6 +25,7 @@ static const char NOT_FOUND[] = "Concert not found";
 static const char ORDER_NOT_FOUND[] = "Order not found";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char OVER_MAX[] = "quantity above the concert's maxPerOrder";
+static const char OVER_TXN[] = "quantity above what one operator's sale can hold";
 static const char NEEDS_KEY_CASH[] = "Payment method cash needs a signed-in operator (POST /box-office/orders)";
 static const char NEEDS_KEY_COMP[] = "Payment method comp needs a signed-in operator (POST /box-office/orders)";
 static const char KIOSK_CARD_ONLY[] = "payment.method: a kiosk sells by card only (cash and comp need the manager or "
@@ -397,6 +398,14 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, ORDER_FAILED);
+        goto done;
+    }
+    if (seller && o.quantity > STORE_ORDER_OPERATOR_MAX_TICKETS) {
+        /* one transaction holds 100 items: the operator's check takes the place of one ticket */
+        char text[112];
+        snprintf(text, sizeof text, "quantity must be at most %d on POST /box-office/orders (one transaction)",
+                 STORE_ORDER_OPERATOR_MAX_TICKETS);
+        fail_text(out, 400, text, OVER_TXN);
         goto done;
     }
     int64_t max = c.has_max_per_order ? c.max_per_order : BO_ORDER_DEFAULT_MAX;

@@ -263,6 +263,17 @@ static void orders_of_1_2_10_and_one_more_than_allowed(void **state)
     assert_int_equal(check_stored(a.body), 49);
     handler_answer_clear(&a);
     assert_int_equal(seats_left(big), 11);
+    /* an operator's sale holds their ConditionCheck too: 48 tickets at most (3 + 2 * 48 = 99 items) */
+    int before = all_items();
+    a = order(big, 49, NULL, NULL, OP);
+    expect_error(&a, 400, "quantity must be at most 48 on POST /box-office/orders (one transaction)");
+    handler_answer_clear(&a);
+    assert_int_equal(all_items(), before);
+    create_concert(",\"maxPerOrder\":49", 60, "1", big);
+    a = order(big, 48, NULL, NULL, OP);
+    assert_int_equal(a.status, 201);
+    assert_int_equal(check_stored(a.body), 48);
+    handler_answer_clear(&a);
     answer g = call(handler_get_order, NULL, "no-such-order", NULL, OP);
     expect_error(&g, 404, "Order not found");
     handler_answer_clear(&g);
