@@ -27,7 +27,8 @@ typedef struct apigw_event {
     bool is_base64;                /* isBase64Encoded === true */
     const char *request_id;        /* requestContext.requestId, or NULL */
     const char *api_key_id;        /* requestContext.identity.apiKeyId when a non-empty string, else NULL:
-                                      API Gateway fills it on private routes only, after checking the key */
+                                      API Gateway fills it on private routes only, after checking the key.
+                                      Authorizes nothing: callers are the Cognito claims (caller.h, authz.h) */
     bool has_nul_escape;           /* some string of the event holds \u0000 (cJSON strings stop there): it
                                       is read as U+001A, so that no value is cut short */
 } apigw_event;
