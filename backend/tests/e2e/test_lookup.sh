@@ -3,7 +3,7 @@
 # (a prefix, case- and accent-insensitive, customers alphabetically and each one's orders newest first,
 # concertId filter, cursor pages that neither repeat nor skip), GET /tickets/by-code/{code} (any case, with or
 # without hyphens), and the ticket states in GET /orders/{id} (checkedInAt, door, refundedAt). Bad input
-# answers 400, a missing key 403. Most of the 10,000 orders are written straight into DynamoDB Local by
+# answers 400, a missing token 401. Most of the 10,000 orders are written straight into DynamoDB Local by
 # lookup-seed (the items createOrder writes, built by the same code: store_order_item_fill), the rest through
 # the API; the customers the checks look for never share a prefix with the seeded ones beyond the bucket.
 set -euo pipefail
@@ -190,7 +190,7 @@ find "email=$(printf 'a%.0s' $(seq 1025))"
 expect_status 400
 expect_json .error "email= and name= must be at most 1024 characters"
 http GET "$api/orders?name=zoe"
-expect_status 403
+expect_status 401
 
 echo "walk-up orders (no name, no e-mail) are in neither index"
 in_index() { ddb_scan $T-orders-dev "{\"IndexName\": \"$1\", \"ConsistentRead\": false}" | jq -r '.id.S' | sort; }
@@ -216,7 +216,7 @@ expect_json .error "Unknown code"
 http GET "$api/tickets/by-code/not-a-code" "${K[@]}"
 expect_status 400
 http GET "$api/tickets/by-code/$code"
-expect_status 403
+expect_status 401
 
 echo "GET /orders/{id}: a ticket's check-in (at, door) and refund (at)"
 http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary \

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authz.h"
 #include "caller.h"
@@ -281,6 +282,45 @@ static void app_invoke_checks_before_the_handler(void **state)
     }
 }
 
+/* The function's log line of an operators route names the route's template: the path holds the e-mail. */
+static void the_log_line_never_holds_a_username(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_authz_log_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    int saved = dup(1); /* the invocation's log line goes to stdout (lambda_log.c) */
+    assert_true(saved >= 0);
+    fflush(stdout);
+    assert_int_equal(dup2(fd, 1), 1);
+    app a;
+    memset(&a, 0, sizeof a);
+    a.handler = handler_find("concert-service.disableOperator");
+    assert_non_null(a.handler);
+    const char *event =
+        "{\"httpMethod\":\"POST\",\"resource\":\"/operators/{username}/disable\","
+        "\"path\":\"/operators/ana.secret@example.com/disable\",\"pathParameters\":{\"username\":\"ana.secret@example.com\"},"
+        "\"requestContext\":{\"authorizer\":{\"claims\":{\"sub\":\"s-1\",\"cognito:groups\":\"manager\"}}}}";
+    rt_request req;
+    memset(&req, 0, sizeof req);
+    req.payload = event;
+    req.payload_len = strlen(event);
+    strcpy(req.request_id, "log-1");
+    rt_response r = app_invoke(&req, &a);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    rt_response_clear(&r);
+    char buf[4096] = "";
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    close(fd);
+    unlink(path);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    if (strstr(buf, "ana.secret") || !strstr(buf, "/operators/{username}/disable"))
+        fail_msg("log line: %s", buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +328,7 @@ int main(void)
         cmocka_unit_test(serverless_serves_exactly_the_route_table),
         cmocka_unit_test(every_route_for_every_group),
         cmocka_unit_test(app_invoke_checks_before_the_handler),
+        cmocka_unit_test(the_log_line_never_holds_a_username),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
