@@ -209,7 +209,7 @@ int auth_jwt_identity(const char *jwt, auth_identity *out, char *err, size_t err
         char *mat = strchr(masked, '@');
         if (at != NULL && mat != NULL)
             *mat = '\0';
-        snprintf(out->name, sizeof out->name, "%s", masked);
+        bo_text_sanitize(out->name, sizeof out->name, masked);
     }
     if (use != NULL)
         bo_text_sanitize(out->token_use, sizeof out->token_use, use->valuestring);

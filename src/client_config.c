@@ -75,9 +75,9 @@ void config_hint(config_hint_kind kind, char *out, size_t cap)
     else
         snprintf(out, cap,
                  "Sign in as an operator: `boxoffice login`\n"
-                 "(scripts: BOXOFFICE_USER and BOXOFFICE_PASSWORD);\n"
-                 "the user pool: BOXOFFICE_COGNITO_URL and BOXOFFICE_CLIENT_ID,\n"
-                 "or cognito_url and client_id in %s%s;\n"
+                 "(scripts: BOXOFFICE_USER and BOXOFFICE_PASSWORD); the user pool:\n"
+                 "BOXOFFICE_COGNITO_URL and BOXOFFICE_CLIENT_ID, or cognito_url and\n"
+                 "client_id in %s%s;\n"
                  "`make local-up` prints the local stack's manager sign-in",
                  tilde ? "~" : "", tilde ? file + hl : file);
 cleanup:

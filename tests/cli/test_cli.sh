@@ -38,7 +38,7 @@ ok "list --json is a JSON array of concerts" j 'type == "array" and all(.[]; has
 total=$(jq length "$out")
 
 # --- create (0), with client-side validation (1), without or with a wrong key (5)
-expect 0 "create with the operator key" -- "$bin" --json create --name "Matinée $tag" --date 2094-03-01T15:00:00Z \
+expect 0 "create with the operator's sign-in" -- "$bin" --json create --name "Matinée $tag" --date 2094-03-01T15:00:00Z \
   --venue "Salle Pleyel" --tickets 2 --price 12.50
 ok "create --json returns the new id" j '.id | type == "string" and length > 0' "$out"
 id=$(jq -r .id "$out")

@@ -3,10 +3,10 @@
 # admitted (0) with the name and "ticket n of m", the same scan again with its --nonce (0, admitted once), another
 # scan of it (8, already admitted at the venue's time and door), refunded (8), wrong concert naming it (8),
 # unknown code (8), cannot verify when the API cannot be reached (6, with the command that retries the same
-# nonce), no operator key (5), a door name the API refuses (1, before anything is sent); stats as text and
+# nonce), no sign-in (5, the 401), a door name the API refuses (1, before anything is sent); stats as text and
 # --json equal to the API's own answer, unknown concert (4).
 # checkin undo: an admitted ticket goes back to valid (0; the API agrees, the same code admits again), a valid
-# one is not checked in (8, naming its state), an unknown ticket (4), no operator key (5).
+# one is not checked in (8, naming its state), an unknown ticket (4), no sign-in (5, the 401).
 # Env: BOXOFFICE_API_URL, BOXOFFICE_USER/BOXOFFICE_PASSWORD, TEST_TOKEN (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_shared_stack
@@ -59,7 +59,7 @@ ok "the message says it is valid" grep -q "not checked in: it is valid" "$err"
 expect 0 "Ada's code admits again" -- "$bin" checkin "$cid" "$(code 0)" --door North
 ok "ADMIT Ada, ticket 2 of 3" grep -q "^ADMIT  Ada — ticket 2 of 3" "$out"
 expect 4 "undo of an unknown ticket" -- "$bin" checkin undo "no-such-ticket-$tag"
-expect 5 "undo without the operator key" -- "${nokey[@]}" "$bin" checkin undo "$tid0"
+expect 5 "undo without a sign-in" -- "${nokey[@]}" "$bin" checkin undo "$tid0"
 ok "without the key nothing changed" test "$(api_ticket_status "$tid0")" = checkedIn
 
 # --- refunded, wrong concert, unknown code (8)
@@ -78,7 +78,7 @@ closed=http://127.0.0.1:9/dev
 expect 6 "the API cannot be reached" -- "$bin" --api-url "$closed" checkin "$cid" "$(code 1)" --nonce "n9-$tag"
 ok "it says CANNOT VERIFY, never ADMIT" sh -c "grep -q 'CANNOT VERIFY' '$err' && ! grep -q ADMIT '$out'"
 ok "it prints the retry with the same nonce" grep -q -- "--nonce n9-$tag" "$err"
-expect 5 "without the operator key" -- "${nokey[@]}" "$bin" checkin "$cid" "$(code 1)"
+expect 5 "without a sign-in" -- "${nokey[@]}" "$bin" checkin "$cid" "$(code 1)"
 
 # --- door names the API refuses (spaces only, a bidi override): the CLI refuses them first (1), by the same
 # rule, and sends nothing (the unreachable API would make it 6); the API itself answers 400 for them

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run` with no API configured: it starts the local stack (private ports and state dir here), seeds the
-# demo catalogue, and opens the box office on it, with the operator key found in the state dir; `q` quits
+# demo catalogue, and opens the box office on it, signed in as the manager of the state dir's cognito.env; `q` quits
 # cleanly and `make local-down` leaves no process of that stack behind, saying what it stopped (and, run
 # again, that nothing was running). The demo data has its venues' time zones and is dated from today.
 . "$(dirname "$0")/tui_lib.sh"

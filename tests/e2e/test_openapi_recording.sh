@@ -2,7 +2,7 @@
 # The contract check sees what the real client receives: the CLI and the box office (in tmux) talk to a
 # stub API through the recording pass-through (tests/support/record_proxy.py via tests/lib/openapi_log.sh),
 # and scripts/openapi-check.py passes the record of a conforming answer and FAILS the record of an answer
-# that breaks docs/openapi.yaml (a concert whose availableTickets is a string). The operator key the client
+# that breaks docs/openapi.yaml (a concert whose availableTickets is a string). The operator's ID token the client
 # sends is in no record. Runs on its own record and stub: the run's shared record is not touched.
 . "$(dirname "$0")/tui_lib.sh"
 for t in tmux jq curl python3; do command -v "$t" >/dev/null || tui_skip "$t is not installed"; done

@@ -14,7 +14,7 @@ tui_require
 export STACK_PORT_MIN=${TUI_PRIVATE_PORT_MIN:-3580} STACK_PORT_MAX=${TUI_PRIVATE_PORT_MAX:-3599}
 
 # (0) nothing listens at the URL (a first start without a stack): the list names the URL and what to do,
-# and keys that need the operator key say where it is set
+# and keys that need the operator's sign-in say where it is set
 closed=$(free_port) || tui_fail "no free port"
 BOXOFFICE_API_URL="http://127.0.0.1:$closed/dev" BOXOFFICE_USER="" BOXOFFICE_PASSWORD="" TUI_RECORD=0 tui_start 100 30 -- --refresh 1
 tui_wait "Nothing answers at http://127.0.0.1:$closed/dev"

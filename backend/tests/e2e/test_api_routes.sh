@@ -8,7 +8,7 @@ source "$root/tests/lib/stack.sh"
 api=$BOXOFFICE_API_URL key=$TEST_TOKEN
 json=(-H 'Content-Type: application/json')
 
-echo "POST /concerts with the operator key -> 201 and an id"
+echo "POST /concerts with the operator's sign-in -> 201 and an id"
 name="E2E Sigur Rós — Ágætis byrjun $$"
 body=$(jq -nc --arg n "$name" '{name: $n, date: "2027-03-01T20:00:00Z", venue: "Harpa, Reykjavík", availableTickets: 3, ticketPrice: 49.99}')
 http POST "$api/concerts" "${json[@]}" -H "Authorization: $key" --data-binary "$body"
