@@ -14,15 +14,27 @@
 
 #define MAX_JWKS_BYTES (256 * 1024)
 
+/* One fetched key set and the checks reading it: a set replaced by a newer fetch is freed by the last of
+ * them (under the cache's mutex). */
+typedef struct held_set {
+    gw_jwk_set *keys;
+    unsigned readers;
+} held_set;
+
 struct gw_jwks {
     char *issuer;
     char *url;
     pthread_mutex_t mu;
-    gw_jwk_set *set;           /* current keys, or NULL before the first successful fetch */
+    held_set *cur;             /* current keys, or NULL before the first successful fetch */
     int64_t last_fetch_ms;     /* monotonic time of the last attempt, 0: never */
-    unsigned refs_busy;        /* verifications running on set (a replaced set is freed when they end) */
-    gw_jwk_set *retired;       /* a replaced set still in use */
 };
+
+static void held_free(held_set *h)
+{
+    if (!h) return;
+    gw_jwk_set_free(h->keys);
+    free(h);
+}
 
 static int64_t mono_ms(void)
 {
@@ -55,8 +67,7 @@ gw_jwks *gw_jwks_new(const char *issuer, const char *url)
 void gw_jwks_free(gw_jwks *j)
 {
     if (!j) return;
-    gw_jwk_set_free(j->set);
-    gw_jwk_set_free(j->retired);
+    held_free(j->cur);         /* no check runs any more: the server has stopped */
     pthread_mutex_destroy(&j->mu);
     free(j->issuer);
     free(j->url);
@@ -122,36 +133,32 @@ static void refresh(gw_jwks *j)
     gw_jwk_set *set = fetch(j->url, err, sizeof err);
     log_fetch(j, set, err);
     if (!set) return;
+    held_set *h = calloc(1, sizeof *h);
+    if (!h) { gw_jwk_set_free(set); return; }
+    h->keys = set;
     pthread_mutex_lock(&j->mu);
-    if (j->refs_busy == 0) {
-        gw_jwk_set_free(j->set);
-    } else {                   /* still read by a running check: freed when the last one ends */
-        gw_jwk_set_free(j->retired);
-        j->retired = j->set;
-    }
-    j->set = set;
+    held_set *old = j->cur;
+    j->cur = h;
+    if (old && old->readers == 0) held_free(old);   /* else the last reader frees it (release_set) */
     pthread_mutex_unlock(&j->mu);
 }
 
 /* The current set, held for reading (release with release_set), or NULL. */
-static gw_jwk_set *hold_set(gw_jwks *j, const char *kid, bool *known)
+static held_set *hold_set(gw_jwks *j, const char *kid, bool *known)
 {
     pthread_mutex_lock(&j->mu);
-    gw_jwk_set *s = j->set;
-    *known = s && gw_jwk_set_has(s, kid);
-    if (s) j->refs_busy++;
+    held_set *h = j->cur;
+    *known = h && gw_jwk_set_has(h->keys, kid);
+    if (h) h->readers++;
     pthread_mutex_unlock(&j->mu);
-    return s;
+    return h;
 }
 
-static void release_set(gw_jwks *j, gw_jwk_set *s)
+static void release_set(gw_jwks *j, held_set *h)
 {
-    if (!s) return;
+    if (!h) return;
     pthread_mutex_lock(&j->mu);
-    if (--j->refs_busy == 0 && j->retired) {
-        gw_jwk_set_free(j->retired);
-        j->retired = NULL;
-    }
+    if (--h->readers == 0 && h != j->cur) held_free(h);
     pthread_mutex_unlock(&j->mu);
 }
 
@@ -164,14 +171,14 @@ gw_jwt_status gw_jwks_check(gw_jwks *j, const char *token, size_t len, cJSON **c
     if (!j) { gw_jwt_clear(&jwt); return GW_JWT_ISSUER; }
     if (!jwt.kid) { gw_jwt_clear(&jwt); return GW_JWT_UNKNOWN_KID; }
     bool known;
-    gw_jwk_set *s = hold_set(j, jwt.kid, &known);
+    held_set *h = hold_set(j, jwt.kid, &known);
     if (!known) {              /* first use, or a kid the cache does not hold: fetch (rate-limited) */
-        release_set(j, s);
+        release_set(j, h);
         refresh(j);
-        s = hold_set(j, jwt.kid, &known);
+        h = hold_set(j, jwt.kid, &known);
     }
-    st = known ? gw_jwt_verify(&jwt, s, j->issuer, (int64_t)time(NULL)) : GW_JWT_UNKNOWN_KID;
-    release_set(j, s);
+    st = known ? gw_jwt_verify(&jwt, h->keys, j->issuer, (int64_t)time(NULL)) : GW_JWT_UNKNOWN_KID;
+    release_set(j, h);
     if (st == GW_JWT_OK && !(*claims = gw_jwt_claims(&jwt))) st = GW_JWT_NOMEM;
     gw_jwt_clear(&jwt);
     return st;

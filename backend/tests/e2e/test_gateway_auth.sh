@@ -171,6 +171,19 @@ for path in lambda-authorizer iam; do   # authorizers the gateway cannot run: cl
   http GET "$GW_URL/$path" -H "Authorization: $id_token"
   expect_status 401
 done
+echo "concurrent checks while unknown kids make the gateway fetch the keys again"
+par=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-auth-par.XXXXXX"); _stack_tmp+=("$par")
+pids=()
+for i in $(seq 1 16); do
+  if [ $((i % 4)) = 0 ]; then t=$rotated_kid_token; else t=$id_token; fi
+  curl -s -o /dev/null -w '%{http_code}' -m 20 -H "Authorization: $t" "$GW_URL/by-id" >"$par/$i.$((i % 4 == 0))" &
+  pids+=($!)
+done
+wait "${pids[@]}" || true
+for f in "$par"/*; do
+  want=200; [[ "$f" == *.1 ]] && want=401
+  expect_eq "concurrent request $(basename "$f")" "$want" "$(cat "$f")"
+done
 http GET "$GW_URL/public"
 expect_status 200
 expect_eq "no authorizer, no claims" null "$(jq -r .event.requestContext.authorizer <<<"$HTTP_BODY")"
