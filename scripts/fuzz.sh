@@ -12,7 +12,7 @@ cd "$root"
 secs=${1:-${FUZZ_SECONDS:-300}}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup fuzz_jwt)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup fuzz_gw_jwt)
 CC_FUZZ=${CC_FUZZ:-clang}
 out=build/fuzz
 mkdir -p "$out"
@@ -24,7 +24,7 @@ sources() {
     fuzz_lookup)      echo common/src/bo_fold.c common/src/bo_text.c common/src/bo_base64.c \
                            backend/lambda/src/lookup_key.c backend/ddb/src/ddb_attr.c ;;
     fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
-    fuzz_jwt)         echo backend/gateway/src/gw_jwt.c common/src/bo_base64.c common/src/bo_err.c ;;
+    fuzz_gw_jwt)         echo backend/gateway/src/gw_jwt.c common/src/bo_base64.c common/src/bo_err.c ;;
     fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_fold.c common/src/bo_text.c \
                            common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \

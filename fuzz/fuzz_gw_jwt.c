@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define CHECK(cond)                                                                                        \
     do {                                                                                                   \
         if (!(cond)) {                                                                                     \
-            fprintf(stderr, "fuzz_jwt: property failed: %s (line %d)\n", #cond, __LINE__);                \
+            fprintf(stderr, "fuzz_gw_jwt: property failed: %s (line %d)\n", #cond, __LINE__);                \
             abort();                                                                                       \
         }                                                                                                  \
     } while (0)
