@@ -27,6 +27,8 @@ struct gw_jwks {
     pthread_mutex_t mu;
     held_set *cur;             /* current keys, or NULL before the first successful fetch */
     int64_t last_fetch_ms;     /* monotonic time of the last attempt, 0: never */
+    bool fetching;             /* a fetch is under way: others wait for it (fetched) instead of refusing */
+    pthread_cond_t fetched;
 };
 
 static void held_free(held_set *h)
@@ -61,6 +63,13 @@ gw_jwks *gw_jwks_new(const char *issuer, const char *url)
         free(j);
         return NULL;
     }
+    if (pthread_cond_init(&j->fetched, NULL) != 0) {
+        pthread_mutex_destroy(&j->mu);
+        free(j->issuer);
+        free(j->url);
+        free(j);
+        return NULL;
+    }
     return j;
 }
 
@@ -68,6 +77,7 @@ void gw_jwks_free(gw_jwks *j)
 {
     if (!j) return;
     held_free(j->cur);         /* no check runs any more: the server has stopped */
+    pthread_cond_destroy(&j->fetched);
     pthread_mutex_destroy(&j->mu);
     free(j->issuer);
     free(j->url);
@@ -120,26 +130,38 @@ static void log_fetch(const gw_jwks *j, const gw_jwk_set *set, const char *err)
 }
 
 /* Fetches the keys again unless the last attempt was less than GW_JWKS_REFETCH_MS ago (then the cache
- * stays as it is). Called without the mutex held. */
+ * stays as it is). While one thread fetches, the others that need the keys wait for its result (the first
+ * requests after start must not be refused because another one is fetching). Called without the mutex. */
 static void refresh(gw_jwks *j)
 {
     pthread_mutex_lock(&j->mu);
+    if (j->fetching) {
+        while (j->fetching) pthread_cond_wait(&j->fetched, &j->mu);
+        pthread_mutex_unlock(&j->mu);
+        return;
+    }
     int64_t now = mono_ms();
     bool due = j->last_fetch_ms == 0 || now - j->last_fetch_ms >= GW_JWKS_REFETCH_MS;
-    if (due) j->last_fetch_ms = now;
+    if (due) {
+        j->last_fetch_ms = now;
+        j->fetching = true;
+    }
     pthread_mutex_unlock(&j->mu);
     if (!due) return;
     char err[256] = "";
     gw_jwk_set *set = fetch(j->url, err, sizeof err);
     log_fetch(j, set, err);
-    if (!set) return;
-    held_set *h = calloc(1, sizeof *h);
-    if (!h) { gw_jwk_set_free(set); return; }
-    h->keys = set;
+    held_set *h = set ? calloc(1, sizeof *h) : NULL;
+    if (h) h->keys = set;
+    else gw_jwk_set_free(set);
     pthread_mutex_lock(&j->mu);
-    held_set *old = j->cur;
-    j->cur = h;
-    if (old && old->readers == 0) held_free(old);   /* else the last reader frees it (release_set) */
+    if (h) {
+        held_set *old = j->cur;
+        j->cur = h;
+        if (old && old->readers == 0) held_free(old);   /* else the last reader frees it (release_set) */
+    }
+    j->fetching = false;
+    pthread_cond_broadcast(&j->fetched);
     pthread_mutex_unlock(&j->mu);
 }
 

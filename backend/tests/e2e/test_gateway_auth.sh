@@ -148,8 +148,23 @@ grep '"event":"jwks_fetch"' "$GW_LOG" | grep -q "\"url\":\"$issuer/.well-known/j
   || fail "the keys were not fetched from ISS/.well-known/jwks.json: $(grep jwks_fetch "$GW_LOG" | head -n 2)"
 gw_stop
 
-echo "what the function gets: the claims as strings, the pool id; every authorizer spelling"
 GW_COGNITO_ISSUER=$issuer gw_start --config "$here/fake-auth-serverless.yml" --bootstrap "$here/fake-bootstrap.sh"
+echo "concurrent first requests: one fetches the keys, the others wait for it (none refused meanwhile)"
+par=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-auth-par.XXXXXX"); _stack_tmp+=("$par")
+pids=()
+for i in $(seq 1 16); do
+  if [ $((i % 4)) = 0 ]; then t=$rotated_kid_token; else t=$id_token; fi
+  curl -s -o /dev/null -w '%{http_code}' -m 20 -H "Authorization: $t" "$GW_URL/by-id" >"$par/$i.$((i % 4 == 0))" &
+  pids+=($!)
+done
+wait "${pids[@]}" || true
+for f in "$par"/*; do
+  want=200; [[ "$f" == *.1 ]] && want=401
+  expect_eq "concurrent request $(basename "$f")" "$want" "$(cat "$f")"
+done
+n_fetch=$(grep -c '"event":"jwks_fetch"' "$GW_LOG")
+[ "$n_fetch" -le 2 ] || fail "16 concurrent first requests fetched the keys $n_fetch times"
+echo "what the function gets: the claims as strings; every authorizer spelling"
 http GET "$GW_URL/by-id" -H "Authorization: $id_token"
 expect_status 200
 c() { jq -r ".event.requestContext.authorizer.claims[\"$1\"]" <<<"$HTTP_BODY"; }
@@ -176,19 +191,6 @@ done
 for path in lambda-authorizer iam; do   # authorizers the gateway cannot run: closed, whatever the token
   http GET "$GW_URL/$path" -H "Authorization: $id_token"
   expect_status 401
-done
-echo "concurrent checks while unknown kids make the gateway fetch the keys again"
-par=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-auth-par.XXXXXX"); _stack_tmp+=("$par")
-pids=()
-for i in $(seq 1 16); do
-  if [ $((i % 4)) = 0 ]; then t=$rotated_kid_token; else t=$id_token; fi
-  curl -s -o /dev/null -w '%{http_code}' -m 20 -H "Authorization: $t" "$GW_URL/by-id" >"$par/$i.$((i % 4 == 0))" &
-  pids+=($!)
-done
-wait "${pids[@]}" || true
-for f in "$par"/*; do
-  want=200; [[ "$f" == *.1 ]] && want=401
-  expect_eq "concurrent request $(basename "$f")" "$want" "$(cat "$f")"
 done
 http GET "$GW_URL/public"
 expect_status 200
