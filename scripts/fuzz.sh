@@ -13,7 +13,7 @@ cd "$root"
 secs=${1:-${FUZZ_SECONDS:-300}}
 shift || true
 targets=("$@")
-ALL_TARGETS=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup fuzz_jwt)
+ALL_TARGETS=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup fuzz_jwt fuzz_gw_jwt)
 if [ "$secs" = "--list" ]; then printf '%s\n' "${ALL_TARGETS[@]}"; exit 0; fi
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
 CC_FUZZ=${CC_FUZZ:-clang}
@@ -29,6 +29,7 @@ sources() {
     fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
     fuzz_jwt)         echo src/auth.c common/src/bo_base64.c common/src/bo_buf.c common/src/bo_err.c \
                            common/src/bo_text.c ;;
+    fuzz_gw_jwt)      echo backend/gateway/src/gw_jwt.c common/src/bo_base64.c common/src/bo_err.c ;;
     fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_fold.c common/src/bo_text.c \
                            common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \
@@ -60,8 +61,9 @@ build() { # target
   $CC_FUZZ -std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -Wall -Wextra -Werror -Wno-unused-parameter \
-    -Iinclude -Icommon/include -Ibackend/lambda/include -Ibackend/ddb/include $(pkg-config --cflags libcjson libcurl 2>/dev/null) \
-    -o "$out/$t" "fuzz/$t.c" $srcs -lcjson -lcurl -luuid -lm
+    -Iinclude -Icommon/include -Ibackend/lambda/include -Ibackend/ddb/include -Ibackend/gateway/include \
+    $(pkg-config --cflags libcjson libcurl 2>/dev/null) \
+    -o "$out/$t" "fuzz/$t.c" $srcs -lcjson -lcurl -lmbedcrypto -luuid -lm
 }
 
 status=0

@@ -14,15 +14,29 @@
 
 #define MAX_JWKS_BYTES (256 * 1024)
 
+/* One fetched key set and the checks reading it: a set replaced by a newer fetch is freed by the last of
+ * them (under the cache's mutex). */
+typedef struct held_set {
+    gw_jwk_set *keys;
+    unsigned readers;
+} held_set;
+
 struct gw_jwks {
     char *issuer;
     char *url;
     pthread_mutex_t mu;
-    gw_jwk_set *set;           /* current keys, or NULL before the first successful fetch */
+    held_set *cur;             /* current keys, or NULL before the first successful fetch */
     int64_t last_fetch_ms;     /* monotonic time of the last attempt, 0: never */
-    unsigned refs_busy;        /* verifications running on set (a replaced set is freed when they end) */
-    gw_jwk_set *retired;       /* a replaced set still in use */
+    bool fetching;             /* a fetch is under way: others wait for it (fetched) instead of refusing */
+    pthread_cond_t fetched;
 };
+
+static void held_free(held_set *h)
+{
+    if (!h) return;
+    gw_jwk_set_free(h->keys);
+    free(h);
+}
 
 static int64_t mono_ms(void)
 {
@@ -49,14 +63,21 @@ gw_jwks *gw_jwks_new(const char *issuer, const char *url)
         free(j);
         return NULL;
     }
+    if (pthread_cond_init(&j->fetched, NULL) != 0) {
+        pthread_mutex_destroy(&j->mu);
+        free(j->issuer);
+        free(j->url);
+        free(j);
+        return NULL;
+    }
     return j;
 }
 
 void gw_jwks_free(gw_jwks *j)
 {
     if (!j) return;
-    gw_jwk_set_free(j->set);
-    gw_jwk_set_free(j->retired);
+    held_free(j->cur);         /* no check runs any more: the server has stopped */
+    pthread_cond_destroy(&j->fetched);
     pthread_mutex_destroy(&j->mu);
     free(j->issuer);
     free(j->url);
@@ -109,49 +130,57 @@ static void log_fetch(const gw_jwks *j, const gw_jwk_set *set, const char *err)
 }
 
 /* Fetches the keys again unless the last attempt was less than GW_JWKS_REFETCH_MS ago (then the cache
- * stays as it is). Called without the mutex held. */
+ * stays as it is). While one thread fetches, the others that need the keys wait for its result (the first
+ * requests after start must not be refused because another one is fetching). Called without the mutex. */
 static void refresh(gw_jwks *j)
 {
     pthread_mutex_lock(&j->mu);
+    if (j->fetching) {
+        while (j->fetching) pthread_cond_wait(&j->fetched, &j->mu);
+        pthread_mutex_unlock(&j->mu);
+        return;
+    }
     int64_t now = mono_ms();
     bool due = j->last_fetch_ms == 0 || now - j->last_fetch_ms >= GW_JWKS_REFETCH_MS;
-    if (due) j->last_fetch_ms = now;
+    if (due) {
+        j->last_fetch_ms = now;
+        j->fetching = true;
+    }
     pthread_mutex_unlock(&j->mu);
     if (!due) return;
     char err[256] = "";
     gw_jwk_set *set = fetch(j->url, err, sizeof err);
     log_fetch(j, set, err);
-    if (!set) return;
+    held_set *h = set ? calloc(1, sizeof *h) : NULL;
+    if (h) h->keys = set;
+    else gw_jwk_set_free(set);
     pthread_mutex_lock(&j->mu);
-    if (j->refs_busy == 0) {
-        gw_jwk_set_free(j->set);
-    } else {                   /* still read by a running check: freed when the last one ends */
-        gw_jwk_set_free(j->retired);
-        j->retired = j->set;
+    if (h) {
+        held_set *old = j->cur;
+        j->cur = h;
+        if (old && old->readers == 0) held_free(old);   /* else the last reader frees it (release_set) */
     }
-    j->set = set;
+    j->fetching = false;
+    pthread_cond_broadcast(&j->fetched);
     pthread_mutex_unlock(&j->mu);
 }
 
 /* The current set, held for reading (release with release_set), or NULL. */
-static gw_jwk_set *hold_set(gw_jwks *j, const char *kid, bool *known)
+static held_set *hold_set(gw_jwks *j, const char *kid, bool *known)
 {
     pthread_mutex_lock(&j->mu);
-    gw_jwk_set *s = j->set;
-    *known = s && gw_jwk_set_has(s, kid);
-    if (s) j->refs_busy++;
+    held_set *h = j->cur;
+    *known = h && gw_jwk_set_has(h->keys, kid);
+    if (h) h->readers++;
     pthread_mutex_unlock(&j->mu);
-    return s;
+    return h;
 }
 
-static void release_set(gw_jwks *j, gw_jwk_set *s)
+static void release_set(gw_jwks *j, held_set *h)
 {
-    if (!s) return;
+    if (!h) return;
     pthread_mutex_lock(&j->mu);
-    if (--j->refs_busy == 0 && j->retired) {
-        gw_jwk_set_free(j->retired);
-        j->retired = NULL;
-    }
+    if (--h->readers == 0 && h != j->cur) held_free(h);
     pthread_mutex_unlock(&j->mu);
 }
 
@@ -164,14 +193,14 @@ gw_jwt_status gw_jwks_check(gw_jwks *j, const char *token, size_t len, cJSON **c
     if (!j) { gw_jwt_clear(&jwt); return GW_JWT_ISSUER; }
     if (!jwt.kid) { gw_jwt_clear(&jwt); return GW_JWT_UNKNOWN_KID; }
     bool known;
-    gw_jwk_set *s = hold_set(j, jwt.kid, &known);
+    held_set *h = hold_set(j, jwt.kid, &known);
     if (!known) {              /* first use, or a kid the cache does not hold: fetch (rate-limited) */
-        release_set(j, s);
+        release_set(j, h);
         refresh(j);
-        s = hold_set(j, jwt.kid, &known);
+        h = hold_set(j, jwt.kid, &known);
     }
-    st = known ? gw_jwt_verify(&jwt, s, j->issuer, (int64_t)time(NULL)) : GW_JWT_UNKNOWN_KID;
-    release_set(j, s);
+    st = known ? gw_jwt_verify(&jwt, h->keys, j->issuer, (int64_t)time(NULL)) : GW_JWT_UNKNOWN_KID;
+    release_set(j, h);
     if (st == GW_JWT_OK && !(*claims = gw_jwt_claims(&jwt))) st = GW_JWT_NOMEM;
     gw_jwt_clear(&jwt);
     return st;

@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +229,9 @@ static int parse_args(int argc, char **argv, gw_args *a)
         size_t n = strlen(iss);
         while (n > 0 && iss[n - 1] == '/') n--;
         const char *slash = memrchr(iss, '/', n);
-        if (strncmp(iss, "http://", 7) != 0 && strncmp(iss, "https://", 8) != 0) {
+        bool plain = true;     /* no quote, backslash, space or control byte: it goes into JSON log lines */
+        for (const char *c = iss; *c; c++) plain = plain && (unsigned char)*c > ' ' && *c != '"' && *c != '\\' && *c != 0x7f;
+        if ((strncmp(iss, "http://", 7) != 0 && strncmp(iss, "https://", 8) != 0) || !plain) {
             fprintf(stderr, "local-gateway: --cognito-issuer must be an http(s) URL: %s\n", iss);
             return 2;
         }

@@ -286,6 +286,18 @@ def check_cognito(tpl, res):
     d4 = responses.get("DEFAULT_4XX", {}).get("ResponseTemplates", {}).get("application/json")
     if d4 != '{"message":$context.error.messageString}':
         fail(f"GatewayResponse DEFAULT_4XX template {d4!r}: API Gateway's other 4XX keep {{\"message\": ...}}")
+    # every deployment of the API is made after the gateway responses (else a new stage starts without them)
+    def after(lid, seen):
+        for d in as_list(res.get(lid, {}).get("DependsOn", [])):
+            if d not in seen:
+                seen.add(d)
+                after(d, seen)
+        return seen
+    wanted = {lid for lid, r in of_type(res, "AWS::ApiGateway::GatewayResponse").items()}
+    for lid in of_type(res, "AWS::ApiGateway::Deployment"):
+        missing = wanted - after(lid, set())
+        if missing:
+            fail(f"{lid} does not wait for {sorted(missing)}: the stage's first deployment would lack them")
     outputs = tpl.get("Outputs", {})
     for name, lid in (("UserPoolId", POOL), ("UserPoolClientId", next(iter(clients), None))):
         if ref(outputs.get(name, {}).get("Value")) != lid:

@@ -107,6 +107,8 @@ CASES = [
     ("ListUsers not granted", lambda res: cognito_statement(res)["Action"].remove("cognito-idp:ListUsers"),
      "ListUsers"),
     ("USER_POOL_ID missing", no_user_pool_id, "USER_POOL_ID"),
+    ("the deployment made before the 401 body",
+     lambda res: res["ApiGatewayMethodConcertsPost"].pop("DependsOn"), "does not wait for"),
     ("the local gateway reads POST /concerts as public", None, "the local gateway reads routes"),
 ]
 

@@ -67,25 +67,31 @@ other_pool_token=$(sign_in "$client_b" bob@example.org | jq -r .IdToken)
 [ "${id_token:0:3}" = eyJ ] && [ "${other_pool_token:0:3}" = eyJ ] || fail "no tokens: $auth"
 issuer="$cl_url/$pool"
 
-# resign KEY PATCH [KID]: the valid ID token's claims with PATCH (JSON) merged, signed RS256 with KEY
-# (cognito-local's private key file, or "random": a key of nobody's) under KID (default CognitoLocal).
-resign() {
-  node -e '
-    const crypto = require("crypto"), fs = require("fs");
-    const [keyArg, tok, patch, kid] = process.argv.slice(1);
-    const claims = Object.assign(JSON.parse(Buffer.from(tok.split(".")[1], "base64url")), JSON.parse(patch));
-    const key = keyArg === "random" ? crypto.generateKeyPairSync("rsa", {modulusLength: 2048}).privateKey
-                                    : crypto.createPrivateKey({key: JSON.parse(fs.readFileSync(keyArg)).jwk, format: "jwk"});
-    const b = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-    const input = b({alg: "RS256", kid: kid || "CognitoLocal"}) + "." + b(claims);
-    console.log(input + "." + crypto.sign("sha256", Buffer.from(input), key).toString("base64url"));
-  ' "$1" "$id_token" "$2" "${3:-}"
-}
+# The valid ID token's claims, changed and signed again RS256 (one node process for all: each start costs):
+#   expired      exp an hour ago, with cognito-local's own key (lib/keys/cognitoLocal.private.json)
+#   resigned     unchanged, with that key (proves the signing here is right: accepted)
+#   forged       signed with a key of nobody's under the pool's kid
+#   rotated      a key of nobody's under a kid the pool does not have
 now=$(date +%s)
-expired_token=$(resign "$cl_key" "{\"iat\":$((now - 7200)),\"auth_time\":$((now - 7200)),\"exp\":$((now - 60))}")
-resigned_valid=$(resign "$cl_key" '{}')           # proves the signing above is right: accepted
-forged_token=$(resign random '{"cognito:groups":["manager"]}')
-rotated_kid_token=$(resign random '{}' rotated-key)
+mapfile -t crafted < <(node -e '
+  const crypto = require("crypto"), fs = require("fs");
+  const [keyFile, tok, now] = process.argv.slice(1);
+  const claims = JSON.parse(Buffer.from(tok.split(".")[1], "base64url"));
+  const pool = crypto.createPrivateKey({key: JSON.parse(fs.readFileSync(keyFile)).jwk, format: "jwk"});
+  const nobody = crypto.generateKeyPairSync("rsa", {modulusLength: 2048}).privateKey;
+  const b = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const sign = (key, patch, kid) => {
+    const input = b({alg: "RS256", kid: kid || "CognitoLocal"}) + "." + b(Object.assign({}, claims, patch));
+    return input + "." + crypto.sign("sha256", Buffer.from(input), key).toString("base64url");
+  };
+  const t = Number(now);
+  console.log(sign(pool, {iat: t - 7200, auth_time: t - 7200, exp: t - 60}));
+  console.log(sign(pool, {}));
+  console.log(sign(nobody, {"cognito:groups": ["manager"]}));
+  console.log(sign(nobody, {}, "rotated-key"));
+' "$cl_key" "$id_token" "$now")
+[ ${#crafted[@]} = 4 ] || fail "could not sign test tokens with node"
+expired_token=${crafted[0]} resigned_valid=${crafted[1]} forged_token=${crafted[2]} rotated_kid_token=${crafted[3]}
 
 unauthorized=$(python3 -c 'import sys, yaml
 r = yaml.safe_load(open(sys.argv[1]))["resources"]["Resources"]
@@ -142,8 +148,23 @@ grep '"event":"jwks_fetch"' "$GW_LOG" | grep -q "\"url\":\"$issuer/.well-known/j
   || fail "the keys were not fetched from ISS/.well-known/jwks.json: $(grep jwks_fetch "$GW_LOG" | head -n 2)"
 gw_stop
 
-echo "what the function gets: the claims as strings, the pool id; every authorizer spelling"
 GW_COGNITO_ISSUER=$issuer gw_start --config "$here/fake-auth-serverless.yml" --bootstrap "$here/fake-bootstrap.sh"
+echo "concurrent first requests: one fetches the keys, the others wait for it (none refused meanwhile)"
+par=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-auth-par.XXXXXX"); _stack_tmp+=("$par")
+pids=()
+for i in $(seq 1 16); do
+  if [ $((i % 4)) = 0 ]; then t=$rotated_kid_token; else t=$id_token; fi
+  curl -s -o /dev/null -w '%{http_code}' -m 20 -H "Authorization: $t" "$GW_URL/by-id" >"$par/$i.$((i % 4 == 0))" &
+  pids+=($!)
+done
+wait "${pids[@]}" || true
+for f in "$par"/*; do
+  want=200; [[ "$f" == *.1 ]] && want=401
+  expect_eq "concurrent request $(basename "$f")" "$want" "$(cat "$f")"
+done
+n_fetch=$(grep -c '"event":"jwks_fetch"' "$GW_LOG")
+[ "$n_fetch" -le 2 ] || fail "16 concurrent first requests fetched the keys $n_fetch times"
+echo "what the function gets: the claims as strings; every authorizer spelling"
 http GET "$GW_URL/by-id" -H "Authorization: $id_token"
 expect_status 200
 c() { jq -r ".event.requestContext.authorizer.claims[\"$1\"]" <<<"$HTTP_BODY"; }

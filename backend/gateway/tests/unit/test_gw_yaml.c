@@ -259,6 +259,62 @@ static void config_overrides_and_errors(void **state)
     assert_non_null(strstr(err, "method"));
 }
 
+/* The authorizer spellings Serverless v3 accepts for a REST API, the UNAUTHORIZED GatewayResponse body, and
+ * environment values written as CloudFormation intrinsics. */
+static void config_authorizers_and_intrinsics(void **state)
+{
+    (void)state;
+    const char *yml =
+        "service: s\n"
+        "provider:\n  environment:\n    POOL: {Ref: Pool}\n    TABLE: {Ref: T}\n    ARN: {'Fn::GetAtt': [Pool, Arn]}\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n"
+        "      - http: {path: a, method: get, authorizer: {type: COGNITO_USER_POOLS, authorizerId: {Ref: Az}}}\n"
+        "      - http: {path: b, method: get, authorizer: {name: c, type: cognito_user_pools, arn: {'Fn::GetAtt': [Pool, Arn]}}}\n"
+        "      - http: {path: c, method: get, authorizer: {arn: {'Fn::GetAtt': [Pool, Arn]}}}\n"
+        "      - http: {path: d, method: get, authorizer: {arn: 'arn:aws:cognito-idp:eu-west-1:1:userpool/eu-west-1_x'}}\n"
+        "      - http: {path: e, method: get, authorizer: 'arn:aws:cognito-idp:eu-west-1:1:userpool/eu-west-1_x'}\n"
+        "      - http: {path: f, method: get, authorizer: authFunction}\n"
+        "      - http: {path: g, method: get, authorizer: aws_iam}\n"
+        "      - http: {path: h, method: get, authorizer: {arn: {'Fn::GetAtt': [T, Arn]}}}\n"
+        "      - http: {path: i, method: get, authorizer: {name: authFunction, type: TOKEN}}\n"
+        "      - http: {path: j, method: get, private: true}\n"
+        "resources:\n  Resources:\n    Pool: {Type: 'AWS::Cognito::UserPool'}\n    T: {Type: 'AWS::DynamoDB::Table', Properties: {TableName: t}}\n"
+        "    R:\n      Type: AWS::ApiGateway::GatewayResponse\n"
+        "      Properties: {ResponseType: UNAUTHORIZED, ResponseTemplates: {application/json: '{\"message\":\"sign in\"}'}}\n";
+    gw_config cfg;
+    char err[256] = "";
+    gw_yopts with_pool = {NULL, NULL, "local_abc"};
+    assert_int_equal(gw_config_from_text(yml, strlen(yml), &with_pool, &cfg, err, sizeof err), 0);
+    static const gw_authorizer want[] = {GW_AUTHZ_COGNITO, GW_AUTHZ_COGNITO, GW_AUTHZ_COGNITO, GW_AUTHZ_COGNITO,
+                                         GW_AUTHZ_COGNITO, GW_AUTHZ_UNSUPPORTED, GW_AUTHZ_UNSUPPORTED,
+                                         GW_AUTHZ_UNSUPPORTED, GW_AUTHZ_UNSUPPORTED, GW_AUTHZ_NONE};
+    assert_int_equal(cfg.n_routes, 10);
+    for (size_t i = 0; i < 10; i++) {
+        if (cfg.routes[i].authorizer != want[i]) fail_msg("route %s: authorizer %d", cfg.routes[i].resource, cfg.routes[i].authorizer);
+    }
+    assert_true(cfg.routes[9].private_route);
+    assert_string_equal(cfg.unauthorized_body, "{\"message\":\"sign in\"}");
+    /* {Ref: <the user pool>} is the pool id; other intrinsics are left unset */
+    assert_int_equal(cfg.functions[0].n_env, 1);
+    assert_string_equal(cfg.functions[0].env[0], "POOL=local_abc");
+    gw_config_free(&cfg);
+    assert_int_equal(gw_config_from_text(yml, strlen(yml), NULL, &cfg, err, sizeof err), 0);
+    assert_int_equal(cfg.functions[0].n_env, 0);        /* no pool id known: unset too */
+    gw_config_free(&cfg);
+
+    /* no GatewayResponse, or a template that is no JSON ($context variables): API Gateway's default body */
+    const char *plain = "service: s\nfunctions:\n  f: {handler: h}\nresources:\n  Resources:\n    R:\n"
+                        "      Type: AWS::ApiGateway::GatewayResponse\n"
+                        "      Properties: {ResponseType: UNAUTHORIZED, ResponseTemplates: {application/json: '{\"m\":$context.error.messageString}'}}\n";
+    assert_int_equal(gw_config_from_text(plain, strlen(plain), NULL, &cfg, err, sizeof err), 0);
+    assert_string_equal(cfg.unauthorized_body, GW_UNAUTHORIZED_DEFAULT);
+    gw_config_free(&cfg);
+    /* an environment value that is a map but no intrinsic is still an error */
+    const char *badenv = "service: s\nprovider: {environment: {A: {b: c}}}\nfunctions:\n  f: {handler: h}\n";
+    assert_int_equal(gw_config_from_text(badenv, strlen(badenv), NULL, &cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "environment A"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +325,7 @@ int main(void)
         cmocka_unit_test(resolve_leaves_unknown_sources_and_counts_them),
         cmocka_unit_test(reads_the_real_serverless_yml),
         cmocka_unit_test(config_overrides_and_errors),
+        cmocka_unit_test(config_authorizers_and_intrinsics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
