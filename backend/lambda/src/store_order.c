@@ -528,6 +528,8 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
                 }
                 return ls;
             }
+            if (!o->terminal[0]) /* the shift's terminal, as it was not named */
+                snprintf(o->terminal, sizeof o->terminal, "%s", l.terminal);
         }
         ddb_error err;
         bool cancelled;
