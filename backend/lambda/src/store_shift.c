@@ -370,6 +370,7 @@ store_status store_shift_move(store *s, const char *id, const journal_who *who, 
 {
     memset(out, 0, sizeof *out);
     for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
+        store_shift_link_backoff((unsigned)round);
         shift_link l = { .shift_id = id, .sub = who->sub, .currency = currency };
         shift_link_add(&l, drop ? SHIFT_C_DROPS : SHIFT_C_PAIDOUTS, cents, true);
         journal_entry e;
@@ -498,6 +499,7 @@ store_status store_shift_close(store *s, const shift *sh, const journal_who *who
     }
     store_status st = STORE_UNAVAILABLE;
     for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
+        store_shift_link_backoff((unsigned)round);
         long long prev;
         if (last_z(s, &prev, &st) != 0)
             break;

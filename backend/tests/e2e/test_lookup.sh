@@ -21,8 +21,8 @@ concert() { # NAME -> id
 }
 order() { # CONCERT Q NAME EMAIL -> the order JSON (NAME/EMAIL "" = without)
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary \
-    "$(jq -nc --arg c "$1" --argjson q "$2" --arg n "$3" --arg e "$4" \
-      '{concertId: $c, quantity: $q, payment: {method: "cash"}} + (if $n == "" then {} else {customerName: $n} end)
+    "$(jq -nc --arg c "$1" --argjson q "$2" --arg n "$3" --arg e "$4" --arg s "$(op_shift)" \
+      '{concertId: $c, quantity: $q, payment: {method: "cash"}, shiftId: $s} + (if $n == "" then {} else {customerName: $n} end)
        + (if $e == "" then {} else {customerEmail: $e} end)')"
   expect_status 201
   echo "$HTTP_BODY"
@@ -262,7 +262,7 @@ expect_eq "a second run changes nothing" "0 $(jq -r .scanned <<<"$out")" "$(jq -
 echo "a ticket holder's name finds the order (once per person), saying which holder matched; customers come first"
 holder_order() { # CUSTOMER ATTENDEES-JSON -> the order id
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary "$(jq -nc --arg c "$c1" --arg n "$1" \
-    --argjson a "$2" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}}')"
+    --argjson a "$2" --arg s "$(op_shift)" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}, shiftId: $s}')"
   expect_status 201
   jq -r .id <<<"$HTTP_BODY"
 }
