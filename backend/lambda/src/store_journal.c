@@ -222,7 +222,7 @@ bool store_shift_link_update(store *s, cJSON *items, const shift_link *l)
         if (!cJSON_AddStringToObject(names, "#curs", "currencies"))
             return false;
         for (int i = 0; i < l->n_add; i++) {
-            char nm[8], vn[8], attr[32];
+            char nm[16], vn[16], attr[32];
             snprintf(nm, sizeof nm, "#a%d", i);
             snprintf(vn, sizeof vn, ":a%d", i);
             shift_counter_attr(l->add[i].counter, l->currency, attr);

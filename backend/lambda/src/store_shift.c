@@ -444,7 +444,7 @@ static cJSON *close_request(store *s, const shift *sh, const shift *closed, long
         (closed->close_key[0] && (!nm(n, "#key", "closeKey") || !ddb_attr_add(v, ":key", "S", closed->close_key))))
         goto fail;
     for (int i = 0; i < closed->n_cur; i++) {
-        char nn[8], vn[8], attr[32];
+        char nn[16], vn[16], attr[32];
         snprintf(nn, sizeof nn, "#c%d", i);
         snprintf(vn, sizeof vn, ":c%d", i);
         shift_counter_attr(SHIFT_C_COUNTED, closed->cur[i].currency, attr);
