@@ -224,7 +224,7 @@ http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary \
 expect_status 200
 t0=$(jq -r '.tickets[0].id' <<<"$z3json")
 http POST "$api/orders/$z3/refund" "${J[@]}" "${K[@]}" --data-binary \
-  "$(jq -nc --arg t "$t0" '{ticketIds: [$t], reason: "ill"}')"
+  "$(jq -nc --arg t "$t0" --arg s "$(op_shift)" '{ticketIds: [$t], reason: "ill", shiftId: $s}')"
 expect_status 200
 http GET "$api/orders/$z3" "${K[@]}"
 expect_status 200
