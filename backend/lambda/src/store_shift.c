@@ -231,6 +231,13 @@ static bool key_s(cJSON *o, const char *name, const char *v)
     return k && ddb_attr_add(k, name, "S", v);
 }
 
+/* values[name] = {"BOOL": false}. false when out of memory. */
+static bool add_false(cJSON *values, const char *name)
+{
+    cJSON *av = cJSON_AddObjectToObject(values, name);
+    return av && cJSON_AddFalseToObject(av, "BOOL");
+}
+
 static bool nm(cJSON *names, const char *a, const char *b)
 {
     return cJSON_AddStringToObject(names, a, b) != NULL;
@@ -257,7 +264,7 @@ static cJSON *open_request(store *s, const shift *sh, const journal_entry *e)
         !cJSON_AddStringToObject(o, "ConditionExpression",
                                  "attribute_not_exists(#open) AND (attribute_not_exists(#dis) OR #dis = :f)") ||
         !nm(n, "#open", "openShiftId") || !nm(n, "#dis", "disabled") || !ddb_attr_add(v, ":id", "S", sh->id) ||
-        !cJSON_AddItemToObject(cJSON_AddObjectToObject(v, ":f"), "BOOL", cJSON_CreateFalse()))
+        !add_false(v, ":f"))
         goto fail;
     /* [1] the shift */
     if (!(o = op_of(items, "Put", store_table(s, STORE_T_SHIFTS), &n, &v)))
@@ -466,7 +473,7 @@ static cJSON *close_request(store *s, const shift *sh, const shift *closed, long
         !cJSON_AddStringToObject(o, "UpdateExpression", "REMOVE #open") ||
         !cJSON_AddStringToObject(o, "ConditionExpression", "attribute_not_exists(#dis) OR #dis = :f") ||
         !nm(n, "#open", "openShiftId") || !nm(n, "#dis", "disabled") ||
-        !cJSON_AddItemToObject(cJSON_AddObjectToObject(v, ":f"), "BOOL", cJSON_CreateFalse()))
+        !add_false(v, ":f"))
         goto fail;
     /* [3] the journal entry */
     if (!store_journal_put(s, items, e))
