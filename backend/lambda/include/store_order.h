@@ -58,6 +58,9 @@ typedef struct order_refund {
     int n_tickets;
     char ticket_ids[BO_ORDER_MAX_TICKETS][37];
     char scope[8];             /* what was asked: "all" (every valid ticket), "listed" (ticketIds); "" not kept */
+    /* issue 18 (operatorSub, operatorName, shiftId, terminal in the refund's map; "" when absent) */
+    bool has_operator;         /* recorded with these fields (refunds before them have none) */
+    char operator_sub[STORE_ID_MAX + 1], operator_name[128], shift_id[STORE_ID_MAX + 1], terminal[256];
 } order_refund;
 
 typedef struct order {

@@ -156,6 +156,14 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
              cJSON_AddStringToObject(rj, "method", r->method) && cJSON_AddStringToObject(rj, "reason", r->reason) &&
              cJSON_AddStringToObject(rj, "by", r->by) && cJSON_AddStringToObject(rj, "at", r->at) &&
              (ids = cJSON_AddArrayToObject(rj, "ticketIds"));
+        if (ok && r->has_operator) { /* issue 18: who, and the shift the money went out of */
+            cJSON *op = NULL;
+            ok = (r->operator_sub[0] ? (op = cJSON_AddObjectToObject(rj, "operator")) && cJSON_AddStringToObject(op, "sub", r->operator_sub) &&
+                                           cJSON_AddStringToObject(op, "name", r->operator_name)
+                                     : cJSON_AddNullToObject(rj, "operator") != NULL) &&
+                 (r->shift_id[0] ? cJSON_AddStringToObject(rj, "shiftId", r->shift_id) : cJSON_AddNullToObject(rj, "shiftId")) &&
+                 (r->terminal[0] ? cJSON_AddStringToObject(rj, "terminal", r->terminal) : cJSON_AddNullToObject(rj, "terminal"));
+        }
         for (int k = 0; ok && k < r->n_tickets; k++) {
             cJSON *id = cJSON_CreateString(r->ticket_ids[k]);
             ok = id && cJSON_AddItemToArray(ids, id);

@@ -323,7 +323,8 @@ static bool add_s_list(cJSON *obj, const char *name, const order *o, const int *
 }
 
 /* :r = {"L": [{"M": the refund}]}, :empty = {"L": []}, :rid = S id, :rids = SS [id] */
-static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const refund_ask *ask, int64_t amount)
+static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const refund_ask *ask, int64_t amount,
+                          const char *terminal)
 {
     const char *refund_id = ask->id;
     cJSON *r = cJSON_AddObjectToObject(v, ":r");
@@ -346,6 +347,10 @@ static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const
            store_txn_add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", ask->method) &&
            ddb_attr_add(m, "reason", "S", ask->reason) && ddb_attr_add(m, "by", "S", ask->by) &&
            ddb_attr_add(m, "at", "S", ask->at) && ddb_attr_add(m, "scope", "S", ask->every_valid ? "all" : "listed") &&
+           (!ask->operator_sub || (ddb_attr_add(m, "operatorSub", "S", ask->operator_sub) &&
+                                   ddb_attr_add(m, "operatorName", "S", ask->operator_name))) &&
+           (!ask->shift_id || ddb_attr_add(m, "shiftId", "S", ask->shift_id)) &&
+           (!terminal || ddb_attr_add(m, "terminal", "S", terminal)) &&
            add_s_list(m, "ticketIds", o, idx, n) && ddb_attr_add(v, ":rid", "S", refund_id);
 }
 
@@ -377,7 +382,7 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
                    "SET #refunds = list_append(if_not_exists(#refunds, :empty), :r) ADD #rids :rids",
                    "attribute_exists(#id) AND NOT contains(#rids, :rid)", &nm, &v) ||
         !name2(nm, "#refunds", "refunds", "#rids", "refundIds") || !name2(nm, "#id", "id", NULL, NULL) ||
-        !refund_values(v, o, idx, n, ask, amount))
+        !refund_values(v, o, idx, n, ask, amount, l ? l->terminal : ask->terminal))
         goto fail;
     /* [n + 2] the shift (when the refund carries one), then the journal entry */
     if ((l && !store_shift_link_update(s, items, l)) || !store_journal_put(s, items, e))

@@ -229,6 +229,14 @@ static int refunds_from_item(const cJSON *item, order *o)
         const char *scope = ddb_attr_s(m, "scope");
         if (scope && !copy_to(r->scope, sizeof r->scope, scope))
             return -1;
+        const char *osub = ddb_attr_s(m, "operatorSub"), *oname = ddb_attr_s(m, "operatorName");
+        const char *oshift = ddb_attr_s(m, "shiftId"), *oterm = ddb_attr_s(m, "terminal");
+        r->has_operator = osub != NULL;
+        if ((osub && !copy_to(r->operator_sub, sizeof r->operator_sub, osub)) ||
+            (oname && !copy_to(r->operator_name, sizeof r->operator_name, oname)) ||
+            (oshift && !copy_to(r->shift_id, sizeof r->shift_id, oshift)) ||
+            (oterm && !copy_to(r->terminal, sizeof r->terminal, oterm)))
+            return -1;
         if (!(r->reason = strdup(reason)))
             return -2;
         r->n_tickets = cJSON_GetArraySize(ids);

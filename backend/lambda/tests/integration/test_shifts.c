@@ -334,6 +334,11 @@ static void a_cashiers_day(void **state)
     handler_answer_clear(&a);
     a = call(handler_refund_order, ANA, body, cash_order, "refund-1");
     expect(&a, 200, NULL);
+    const cJSON *rf = cJSON_GetObjectItem(a.body, "refund");
+    assert_string_equal(jstr(rf, "by"), "Ana");
+    assert_string_equal(sub2(rf, "operator", "sub"), "sub-ana");
+    assert_string_equal(jstr(rf, "shiftId"), sid);
+    assert_string_equal(jstr(rf, "terminal"), "window-2"); /* the shift's, as none was named */
     handler_answer_clear(&a);
     a = call(handler_shift_drop, ANA, "{\"amount\":\"50.00\",\"currency\":\"EUR\",\"note\":\"to safe\"}", sid, NULL);
     expect(&a, 201, NULL);
