@@ -547,6 +547,16 @@ static void a_cashiers_day(void **state)
     for (int i = 1; i < cJSON_GetArraySize(es); i++)
         assert_true(strcmp(jstr(cJSON_GetArrayItem(es, i - 1), "at"), jstr(cJSON_GetArrayItem(es, i), "at")) <= 0);
     handler_answer_clear(&a);
+    /* by operator and day: Ana's eight, nobody else's */
+    snprintf(query, sizeof query, "{\"operator\":\"sub-ana\",\"day\":\"%s\"}", day);
+    a = call_on(st, handler_get_journal, MIA, NULL, NULL, NULL, NULL, query);
+    expect(&a, 200, NULL);
+    es = cJSON_GetObjectItem(a.body, "entries");
+    assert_int_equal(cJSON_GetArraySize(es), 8);
+    const cJSON *one;
+    cJSON_ArrayForEach(one, es)
+        assert_string_equal(sub2(one, "operator", "sub"), "sub-ana");
+    handler_answer_clear(&a);
     a = call_on(st, handler_get_journal, MIA, NULL, NULL, NULL, NULL, "{\"day\":\"2026-13-01\"}");
     expect(&a, 400, "day must be a date YYYY-MM-DD");
     handler_answer_clear(&a);
