@@ -355,10 +355,11 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     memset(&stored, 0, sizeof stored);
     memset(&c, 0, sizeof c);
     /* "operator" only from API Gateway's own verdict: it fills apiKeyId on private routes after
-     * checking x-api-key; on a public route the header reaches us unchecked and means nothing */
-    const char *key_id = ev ? ev->api_key_id : NULL;
+     * checking x-api-key, and the authorizer's claims after checking the operator's token; on a public
+     * route a header reaches us unchecked and means nothing */
     handler_who w;
     handler_who_of(ev, &w);
+    bool is_operator = w.who.sub != NULL;
     const char *key = apigw_header(ev, "Idempotency-Key");
     const char *msg = handler_check_idempotency_key(key);
     if (msg) {
@@ -367,7 +368,7 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     int status;
     bool answered;
-    msg = read_request(ev, key_id != NULL, &o, &status, out, &answered);
+    msg = read_request(ev, is_operator, &o, &status, out, &answered);
     if (answered)
         goto done;
     if (msg) {
@@ -382,8 +383,8 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         goto done;
     }
     order_id(key, o.id);
-    snprintf(o.sold_by, sizeof o.sold_by, "%s", key_id && w.label ? w.label : "public");
-    if (key_id && w.who.sub) {
+    snprintf(o.sold_by, sizeof o.sold_by, "%s", is_operator ? w.label : "public");
+    if (is_operator) {
         snprintf(o.operator_sub, sizeof o.operator_sub, "%s", w.who.sub);
         snprintf(o.operator_name, sizeof o.operator_name, "%s", w.who.name);
     }
