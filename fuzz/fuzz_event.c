@@ -55,7 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const handler_fn fns[] = {handler_create_concert, handler_get_concert, handler_list_concerts,
                                      handler_purchase_ticket, handler_create_order, handler_get_order,
                                      handler_checkin, handler_undo_checkin, handler_refund_order,
-                                     handler_concert_stats, handler_find_orders, handler_ticket_by_code};
+                                     handler_concert_stats, handler_find_orders, handler_ticket_by_code,
+                                     handler_open_shift, handler_current_shift, handler_get_shift,
+                                     handler_shift_drop, handler_shift_paidout, handler_close_shift,
+                                     handler_day_sheet, handler_get_journal};
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         handler_result r;
         memset(&r, 0, sizeof r);

@@ -40,13 +40,15 @@ sources() {
                            backend/lambda/src/lookup_key.c \
                            backend/lambda/src/store.c backend/lambda/src/store_concert.c \
                            backend/lambda/src/store_purchase.c backend/lambda/src/store_txn.c \
-                           backend/lambda/src/store_order.c \
+                           backend/lambda/src/store_order.c backend/lambda/src/caller.c \
+                           backend/lambda/src/store_journal.c backend/lambda/src/store_shift.c \
+                           backend/lambda/src/handler_shift.c backend/lambda/src/handler_journal.c \
                            backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
                            backend/ddb/src/ddb_query.c backend/ddb/src/tls_ca.c \
                            common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c common/src/bo_fold.c \
                            common/src/bo_text.c common/src/bo_money.c \
                            common/src/bo_base64.c common/src/bo_buf.c common/src/bo_clock.c common/src/bo_err.c \
-                           common/src/bo_rand.c common/src/bo_backoff.c ;;
+                           common/src/bo_rand.c common/src/bo_backoff.c common/src/bo_journal_hash.c ;;
     *) return 1 ;;
   esac
 }

@@ -85,7 +85,11 @@ typedef enum store_status {
     STORE_MALFORMED,         /* the concert item cannot be read faithfully (see below): permanent, answer 422 */
     STORE_UNAVAILABLE,       /* throttled, 5xx, timeout or transport failure after retries: answer 503 */
     STORE_ERROR,             /* anything else (bad config, malformed answer, out of memory) */
-    STORE_DISABLED           /* the operator is disabled (their operators item): nothing written, answer 403 */
+    STORE_DISABLED,          /* the operator is disabled (their operators item): nothing written, answer 403 */
+    /* A change that carries a shift (store_journal.h): */
+    STORE_SHIFT_NOT_OPEN,    /* the shift is closed, or there is no such shift */
+    STORE_SHIFT_NOT_YOURS,   /* the shift belongs to another operator */
+    STORE_SHIFT_TERMINAL     /* the shift is open at another terminal */
 } store_status;
 
 typedef struct store store;
@@ -148,9 +152,11 @@ const char *store_last_error(const store *s);
 
 /* PutItem (unconditional, as the reference): c->id must be set. NULL name/date/venue are stored as "". */
 store_status store_put_concert(store *s, const concert *c);
-/* createConcert's write: one TransactWriteItems = the concert's Put (on attribute_not_exists(id)) + the
- * operator's ConditionCheck (by's sub; store_priv.h). STORE_OK, STORE_DISABLED (nothing written), or a failure. */
-store_status store_create_concert(store *s, const concert *c, const caller *by);
+/* createConcert: one TransactWriteItems = the concert's Put (on attribute_not_exists(id)) + its journal entry
+ * "concert.created" (store_journal.h; who: the caller) + the operator's ConditionCheck (who's sub; store_priv.h).
+ * STORE_OK, STORE_DISABLED (nothing written), STORE_UNAVAILABLE, STORE_ERROR. */
+struct journal_who;
+store_status store_create_concert(store *s, const concert *c, const struct journal_who *who);
 /* On STORE_OK *out is filled (caller clears it); on STORE_MALFORMED too, with its problems;
  * otherwise *out is zeroed. An empty id, or one longer than STORE_ID_MAX, is STORE_NOT_FOUND. */
 store_status store_get_concert(store *s, const char *id, concert *out);

@@ -30,6 +30,15 @@ static const authz_route ROUTES[] = {
     { "POST", "/operators/{username}/disable", M },
     { "POST", "/operators/{username}/enable", M },
     { "PUT", "/operators/{username}/role", M },
+    /* shifts: one's own (the handlers refuse another's shift unless manager: handler_shift.c) */
+    { "POST", "/shifts", M | C },
+    { "GET", "/shifts/current", M | C },
+    { "GET", "/shifts/{id}", M | C },
+    { "POST", "/shifts/{id}/drops", M | C },
+    { "POST", "/shifts/{id}/paidouts", M | C },
+    { "POST", "/shifts/{id}/close", M | C },
+    { "GET", "/shifts", M },                      /* the day sheet */
+    { "GET", "/journal", M | C },                 /* a cashier: ?shift= of their own shift only (handler_journal.c) */
 };
 
 #undef M

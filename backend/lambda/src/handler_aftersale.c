@@ -167,7 +167,9 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
     checkin_ticket t;
     checkin_result res;
-    store_status s = store_checkin(st, code, concert_id, nonce, door, &who, at, &t, &res);
+    handler_who w;
+    handler_who_of(ev, &w);
+    store_status s = store_checkin(st, code, concert_id, nonce, door, w.label, at, &w.who, &t, &res);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CHECKIN_FAILED);
     } else {
@@ -228,7 +230,9 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
     }
     checkin_ticket t;
     checkin_result res;
-    store_status s = store_checkin_undo(st, id, &who, &t, &res);
+    handler_who w;
+    handler_who_of(ev, &w);
+    store_status s = store_checkin_undo(st, id, &w.who, &t, &res);
     if (s == STORE_NOT_FOUND) {
         handler_fail(out, 404, "Ticket not found");
     } else if (s != STORE_OK) {
@@ -276,6 +280,7 @@ typedef struct refund_req {
     const char *method;                    /* static; NULL: the order's payment method */
     int n_ids;                             /* 0: every valid ticket */
     char ids[BO_ORDER_MAX_TICKETS][STORE_ID_MAX + 1];
+    char shift_id[STORE_ID_MAX + 1], terminal[256]; /* "" when not given */
 } refund_req;
 
 static const char *refund_request(const apigw_event *ev, handler_result *out, bool *answered, refund_req *r)
@@ -307,6 +312,8 @@ static const char *refund_request(const apigw_event *ev, handler_result *out, bo
         else
             snprintf(r->ids[r->n_ids++], STORE_ID_MAX + 1, "%s", id->valuestring);
     }
+    if (!msg)
+        msg = handler_shift_fields(body, r->shift_id, r->terminal);
     if (!msg && !(r->reason = bo_text_trim_dup(reason->valuestring)))
         msg = NO_MEMORY;
     cJSON_Delete(body);
@@ -425,6 +432,8 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     }
     if (!handler_operator(ev, &who, out))
         goto done;
+    handler_who w;
+    handler_who_of(ev, &w);
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, REFUND_FAILED);
         goto done;
@@ -492,9 +501,17 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     char at[32];
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
     refund_ask ask = { .id = refund_id, .method = r->method ? r->method : order_payment_name(o.method),
-                       .reason = r->reason, .by = &who, .at = at, .every_valid = r->n_ids == 0 };
+                       .reason = r->reason, .by = w.label, .at = at, .every_valid = r->n_ids == 0,
+                       .operator_sub = w.who.sub, .operator_name = w.who.name,
+                       .shift_id = r->shift_id[0] ? r->shift_id : NULL, .terminal = r->terminal[0] ? r->terminal : NULL };
+    if (strcmp(ask.method, "cash") == 0 && !ask.shift_id) {
+        handler_fail(out, 409, HANDLER_CASH_NEEDS_SHIFT);
+        goto done;
+    }
     s = store_refund(st, &o, idx, n, &ask, &after);
-    if (s == STORE_OK)
+    if (handler_fail_shift(out, s))
+        ;
+    else if (s == STORE_OK)
         answer_refunded(out, &after, refund_id, false);
     else if (s == STORE_REPLAY)
         answer_recorded(out, &after, order_refund_find(&after, refund_id), r, &who);

@@ -25,7 +25,9 @@ static const char NOT_FOUND[] = "Concert not found";
 static const char ORDER_NOT_FOUND[] = "Order not found";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char OVER_MAX[] = "quantity above the concert's maxPerOrder";
-static const char OVER_TXN[] = "quantity above what one operator's sale can hold";
+/* quantity's own limit (bo_valid_order.h) keeps the biggest sale, an operator's cash sale with a shift, in one
+ * transaction: 2 + 2 * q + the shift, the journal entry and the operator's ConditionCheck <= 100 items */
+_Static_assert(BO_ORDER_MAX_TICKETS <= STORE_ORDER_OPERATOR_MAX_TICKETS, "an order must fit one transaction");
 static const char NEEDS_KEY_CASH[] = "Payment method cash needs a signed-in operator (POST /box-office/orders)";
 static const char NEEDS_KEY_COMP[] = "Payment method comp needs a signed-in operator (POST /box-office/orders)";
 static const char KIOSK_CARD_ONLY[] = "payment.method: a kiosk sells by card only (cash and comp need the manager or "
@@ -97,7 +99,7 @@ const char *handler_concert_order_fields(const cJSON *obj, concert *c)
     c->max_per_order = BO_ORDER_DEFAULT_MAX;
     if (it && !cJSON_IsNull(it)) {
         if (!cJSON_IsNumber(it))
-            return "maxPerOrder must be a whole number from 1 to 49";
+            return "maxPerOrder must be a whole number from 1 to 47";
         if ((msg = bo_valid_max_per_order_double(it->valuedouble, &c->max_per_order)) != NULL)
             return msg;
     }
@@ -119,15 +121,6 @@ static bool add_money(cJSON *o, const char *name, int64_t cents)
     return cJSON_AddStringToObject(o, name, m) != NULL;
 }
 
-/* "operator": {"sub", "name"}, or null when the record has none (a public sale, or one made before issue 18). */
-static bool add_operator(cJSON *j, const char *sub, const char *name)
-{
-    if (!sub[0])
-        return cJSON_AddNullToObject(j, "operator") != NULL;
-    cJSON *op = cJSON_AddObjectToObject(j, "operator");
-    return op && cJSON_AddStringToObject(op, "sub", sub) && cJSON_AddStringToObject(op, "name", name);
-}
-
 cJSON *handler_order_json(const order *o, bool with_tickets)
 {
     cJSON *j = cJSON_CreateObject();
@@ -141,10 +134,18 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
               cJSON_AddStringToObject(pay, "method", order_payment_name(o->method)) &&
               (!o->has_tendered || (add_money(pay, "tendered", o->tendered_cents) && add_money(pay, "change", o->change_cents))) &&
               cJSON_AddStringToObject(j, "createdAt", o->created_at) && cJSON_AddStringToObject(j, "soldBy", o->sold_by) &&
-              add_operator(j, o->operator_sub, o->operator_name) &&
               (!o->customer_name || cJSON_AddStringToObject(j, "customerName", o->customer_name)) &&
               (!o->customer_email || cJSON_AddStringToObject(j, "customerEmail", o->customer_email)) &&
               (!with_tickets || (tickets = cJSON_AddArrayToObject(j, "tickets")));
+    if (ok && o->operator_sub[0]) {
+        cJSON *op = cJSON_AddObjectToObject(j, "operator");
+        ok = op && cJSON_AddStringToObject(op, "sub", o->operator_sub) &&
+             cJSON_AddStringToObject(op, "name", o->operator_name);
+    } else if (ok) {
+        ok = cJSON_AddNullToObject(j, "operator") != NULL;
+    }
+    ok = ok && (o->shift_id[0] ? cJSON_AddStringToObject(j, "shiftId", o->shift_id) : cJSON_AddNullToObject(j, "shiftId"));
+    ok = ok && (o->terminal[0] ? cJSON_AddStringToObject(j, "terminal", o->terminal) : cJSON_AddNullToObject(j, "terminal"));
     if (ok && (o->admitted || o->n_refunds))
         ok = cJSON_AddNumberToObject(j, "admitted", o->admitted) != NULL;
     cJSON *refunds = NULL;
@@ -160,9 +161,16 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
         }
         ok = cJSON_AddStringToObject(rj, "id", r->id) && add_money(rj, "amount", r->amount_cents) &&
              cJSON_AddStringToObject(rj, "method", r->method) && cJSON_AddStringToObject(rj, "reason", r->reason) &&
-             cJSON_AddStringToObject(rj, "by", r->by) && add_operator(rj, r->operator_sub, r->by) &&
-             cJSON_AddStringToObject(rj, "at", r->at) &&
+             cJSON_AddStringToObject(rj, "by", r->by) && cJSON_AddStringToObject(rj, "at", r->at) &&
              (ids = cJSON_AddArrayToObject(rj, "ticketIds"));
+        if (ok && r->has_operator) { /* issue 18: who, and the shift the money went out of */
+            cJSON *op = NULL;
+            ok = (r->operator_sub[0] ? (op = cJSON_AddObjectToObject(rj, "operator")) && cJSON_AddStringToObject(op, "sub", r->operator_sub) &&
+                                           cJSON_AddStringToObject(op, "name", r->operator_name)
+                                     : cJSON_AddNullToObject(rj, "operator") != NULL) &&
+                 (r->shift_id[0] ? cJSON_AddStringToObject(rj, "shiftId", r->shift_id) : cJSON_AddNullToObject(rj, "shiftId")) &&
+                 (r->terminal[0] ? cJSON_AddStringToObject(rj, "terminal", r->terminal) : cJSON_AddNullToObject(rj, "terminal"));
+        }
         for (int k = 0; ok && k < r->n_tickets; k++) {
             cJSON *id = cJSON_CreateString(r->ticket_ids[k]);
             ok = id && cJSON_AddItemToArray(ids, id);
@@ -285,7 +293,7 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
         if (!q || cJSON_IsNull(q))
             msg = QUANTITY_REQUIRED;
         else if (!cJSON_IsNumber(q))
-            msg = "quantity must be a whole number from 1 to 49";
+            msg = "quantity must be a whole number from 1 to 47";
         else
             msg = bo_valid_quantity_double(q->valuedouble, &n);
         o->quantity = (int)n;
@@ -300,6 +308,8 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
                            : handler_email_field(body, &o->customer_email);
     if (!msg)
         msg = read_attendees(body, o);
+    if (!msg && operator_key)
+        msg = handler_shift_fields(body, o->shift_id, o->terminal);
     cJSON_Delete(body);
     return msg;
 }
@@ -353,10 +363,10 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     memset(&c, 0, sizeof c);
     /* An operator only by API Gateway's own verdict: the claims of the Cognito authorizer, handed over on
      * POST /box-office/orders only (the public POST /orders has no authorizer and no claims). */
-    caller who;
-    caller_from_event(ev, &who);
-    bool seller = caller_in(&who, CALLER_MANAGER | CALLER_CASHIER | CALLER_KIOSK);
-    bool kiosk_only = seller && !caller_in(&who, CALLER_MANAGER | CALLER_CASHIER);
+    handler_who w;
+    handler_who_of(ev, &w);
+    bool seller = caller_in(&w.c, CALLER_MANAGER | CALLER_CASHIER | CALLER_KIOSK);
+    bool kiosk_only = seller && !caller_in(&w.c, CALLER_MANAGER | CALLER_CASHIER);
     const char *key = apigw_header(ev, "Idempotency-Key");
     const char *msg = handler_check_idempotency_key(key);
     if (msg) {
@@ -384,10 +394,14 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         goto done;
     }
     order_id(key, o.id);
-    snprintf(o.sold_by, sizeof o.sold_by, "%s", seller ? caller_name(&who) : "public");
+    snprintf(o.sold_by, sizeof o.sold_by, "%s", seller ? w.label : "public");
     if (seller) {
-        snprintf(o.operator_sub, sizeof o.operator_sub, "%s", who.sub);
-        snprintf(o.operator_name, sizeof o.operator_name, "%s", caller_name(&who));
+        snprintf(o.operator_sub, sizeof o.operator_sub, "%s", w.who.sub);
+        snprintf(o.operator_name, sizeof o.operator_name, "%s", w.who.name);
+    }
+    if (o.method == ORDER_PAY_CASH && !o.shift_id[0]) {
+        handler_fail(out, 409, HANDLER_CASH_NEEDS_SHIFT);
+        goto done;
     }
     bo_clock_iso_ms(bo_clock_wall_ms(), o.created_at);
 
@@ -398,14 +412,6 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, ORDER_FAILED);
-        goto done;
-    }
-    if (seller && o.quantity > STORE_ORDER_OPERATOR_MAX_TICKETS) {
-        /* one transaction holds 100 items: the operator's check takes the place of one ticket */
-        char text[112];
-        snprintf(text, sizeof text, "quantity must be at most %d on POST /box-office/orders (one transaction)",
-                 STORE_ORDER_OPERATOR_MAX_TICKETS);
-        fail_text(out, 400, text, OVER_TXN);
         goto done;
     }
     int64_t max = c.has_max_per_order ? c.max_per_order : BO_ORDER_DEFAULT_MAX;
@@ -435,6 +441,8 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     int64_t left = 0;
     s = store_order_place(st, &o, &stored, &left);
+    if (handler_fail_shift(out, s))
+        goto done;
     switch (s) {
     case STORE_OK:
         handler_answer_order(out, 201, &o, false);

@@ -41,6 +41,14 @@ ROUTES = {
     ("POST", "/operators/{username}/disable"): ("disableOperator", True),
     ("POST", "/operators/{username}/enable"): ("enableOperator", True),
     ("PUT", "/operators/{username}/role"): ("setOperatorRole", True),
+    ("POST", "/shifts"): ("openShift", True),
+    ("GET", "/shifts/current"): ("currentShift", True),
+    ("GET", "/shifts/{id}"): ("getShift", True),
+    ("POST", "/shifts/{id}/drops"): ("shiftDrop", True),
+    ("POST", "/shifts/{id}/paidouts"): ("shiftPaidOut", True),
+    ("POST", "/shifts/{id}/close"): ("closeShift", True),
+    ("GET", "/shifts"): ("daySheet", True),
+    ("GET", "/journal"): ("getJournal", True),
 }
 # The orders' lookup indexes (backend/lambda/include/store_lookup.h): name -> (hash key, range key), all
 # strings, projection ALL, on-demand like the table. GET /orders queries them, never the table.
@@ -52,17 +60,21 @@ TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes", "OPERATORS_TABLE": "operators", "SHIFTS_TABLE": "shifts",
              "JOURNAL_TABLE": "journal"}
-# Keys of the tables other than the string hash key "id" (KeyType order: HASH, RANGE), and their other
-# indexes (the orders' and tickets' are INDEXES and TICKET_INDEXES); attributes are strings unless named here.
-TABLE_KEYS = {"codes": ("code",), "operators": ("sub",), "journal": ("day", "sk")}
-OTHER_INDEXES = {"shifts": {"byDay": ("day", "openedAt")},
-                 "journal": {"byShift": ("shiftId", "seq"), "byOperator": ("operatorSub", "sk"),
-                             "byConcert": ("concertId", "sk")}}
-NUMBER_ATTRS = {"seq"}
+# Issue 18's tables: role -> (key schema [(attribute, type, HASH|RANGE)], {index: [(attribute, type, HASH|RANGE)]}).
+# The four sales tables are keyed by one string (id, or code for codes) and checked below as before.
+KEYED_TABLES = {
+    "operators": ([("sub", "S", "HASH")], {}),
+    "shifts": ([("id", "S", "HASH")], {"byDay": [("day", "S", "HASH"), ("openedAt", "S", "RANGE")]}),
+    "journal": ([("day", "S", "HASH"), ("sk", "S", "RANGE")],
+                {"byShift": [("shiftId", "S", "HASH"), ("seq", "N", "RANGE")],
+                 "byOperator": [("operatorSub", "S", "HASH"), ("sk", "S", "RANGE")],
+                 "byConcert": [("concertId", "S", "HASH"), ("sk", "S", "RANGE")]}),
+}
+J = {"journal": {"PutItem"}}  # every change writes its journal entry in its transaction (store_journal.h)
 # Every write made for an operator holds a ConditionCheck on their operators item (not disabled).
 OPERATOR_CHECK = {"operators": {"ConditionCheckItem"}}
 NEEDS = {
-    "createConcert": {"concerts": {"PutItem"}, **OPERATOR_CHECK},      # store_create_concert (a transaction)
+    "createConcert": {"concerts": {"PutItem"}, **J, **OPERATOR_CHECK},  # store_create_concert (a transaction)
     "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
     "listConcerts": {"concerts": {"Scan"}},                            # store_list_concerts
     "purchaseTicket": {"concerts": {"UpdateItem", "GetItem"},          # store_purchase: transaction,
@@ -70,17 +82,19 @@ NEEDS = {
     "createOrder": {"concerts": {"UpdateItem", "GetItem"},             # store_order_place: transaction,
                     "orders": {"PutItem", "GetItem"},                  # read before, replay (order and
                     "tickets": {"PutItem", "GetItem"},                 # its tickets read back)
-                    "codes": {"PutItem"}, **OPERATOR_CHECK},
+                    "codes": {"PutItem"}, **J, **OPERATOR_CHECK,
+                    "shifts": {"GetItem", "UpdateItem"}},              # the sale's shift
     "getOrder": {"orders": {"GetItem"}, "tickets": {"GetItem"}},       # store_order_get
     "checkIn": {"codes": {"GetItem"},                                  # store_checkin: code lookup,
                 "tickets": {"UpdateItem", "GetItem"},                  # transaction, the answer read back
                 "concerts": {"UpdateItem"},
-                "orders": {"UpdateItem", "GetItem"}, **OPERATOR_CHECK},
+                "orders": {"UpdateItem", "GetItem"}, **J, **OPERATOR_CHECK},
     "undoCheckIn": {"tickets": {"UpdateItem", "GetItem"},              # store_checkin_undo
-                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}, **OPERATOR_CHECK},
+                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}, **J, **OPERATOR_CHECK},
     "refundOrder": {"orders": {"UpdateItem", "GetItem"},               # store_refund: the order before
                     "tickets": {"UpdateItem", "GetItem"},              # and after, the transaction
-                    "concerts": {"UpdateItem"}, **OPERATOR_CHECK},
+                    "concerts": {"UpdateItem"}, **J, **OPERATOR_CHECK,
+                    "shifts": {"GetItem", "UpdateItem"}},              # the refund's shift
     "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
     "findOrders": {"orders/index/byEmail": {"Query"},                  # store_lookup_orders
                    "orders/index/byName": {"Query"},
@@ -94,6 +108,18 @@ NEEDS = {
     "disableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
     "enableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
     "setOperatorRole": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
+    "openShift": {"operators": {"UpdateItem", "GetItem"},              # store_shift_open
+                  "shifts": {"PutItem", "GetItem"}, **J},
+    "currentShift": {"operators": {"GetItem"}, "shifts": {"GetItem"}},  # store_shift_current
+    "getShift": {"shifts": {"GetItem"}},                               # store_shift_get
+    "shiftDrop": {"shifts": {"GetItem", "UpdateItem"}, **J, **OPERATOR_CHECK},  # store_shift_move
+    "shiftPaidOut": {"shifts": {"GetItem", "UpdateItem"}, **J, **OPERATOR_CHECK},
+    "closeShift": {"shifts": {"GetItem", "UpdateItem"},                # store_shift_close (+ the Z counter)
+                   "operators": {"UpdateItem"}, **J},
+    "daySheet": {"shifts/index/byDay": {"Query"}},                     # store_shift_day
+    "getJournal": {"journal": {"Query"}, "journal/index/byShift": {"Query"},  # store_journal_page
+                   "journal/index/byOperator": {"Query"}, "journal/index/byConcert": {"Query"},
+                   "shifts": {"GetItem"}},
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
@@ -364,40 +390,76 @@ def check_tables(res, gw, stage, expected):
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
         role = next((r for r, n in want.items() if n == p.get("TableName")), None)
-        key = TABLE_KEYS.get(role, ("id",))  # the door reads codes by code, operators are their sub
-        indexes = {n: INDEXES[n] for n in expected} if role == "orders" else \
-            dict(TICKET_INDEXES) if role == "tickets" else dict(OTHER_INDEXES.get(role, {}))
-        attrs = sorted(set(key) | {a for k in indexes.values() for a in k})
-        want_keys = [{"AttributeName": k, "KeyType": t} for k, t in zip(key, ("HASH", "RANGE"))]
-        if p.get("KeySchema") != want_keys or \
-           sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
-           sorted(json.dumps({"AttributeName": a, "AttributeType": "N" if a in NUMBER_ATTRS else "S"}, sort_keys=True)
-                  for a in attrs):
-            fail(f"{lid}: keys are not {key} (attributes {attrs}): "
-                 f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
-        gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
-        if set(gsis) != set(indexes):
-            fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
-        for name, (h, r) in indexes.items():
-            g = gsis.get(name)
-            if not g:
-                continue
-            if g.get("KeySchema") != [{"AttributeName": h, "KeyType": "HASH"}, {"AttributeName": r, "KeyType": "RANGE"}]:
-                fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {h} HASH, {r} RANGE")
-            if g.get("Projection") != {"ProjectionType": "ALL"}:
-                fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL (the answers are whole orders)")
-            if "ProvisionedThroughput" in g:
-                fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+        if role in KEYED_TABLES:
+            check_keyed_table(lid, p, *KEYED_TABLES[role])
+        else:
+            check_sales_table(lid, p, want, expected)
         if p.get("LocalSecondaryIndexes"):
             fail(f"{lid}: local secondary indexes {p['LocalSecondaryIndexes']}: none expected")
         if p.get("BillingMode") != "PAY_PER_REQUEST":
             fail(f"{lid}: BillingMode {p.get('BillingMode')!r}, expected PAY_PER_REQUEST")
     if sorted(by_lid.values()) != sorted(want.values()):
         fail(f"tables {sorted(by_lid.values())}, expected {sorted(want.values())}")
+    return finish_tables(res, gw, tables, want, by_lid)
+
+
+def check_keyed_table(lid, p, keys, indexes):
+    """An issue-18 table: exactly its keys (and attribute types) and its indexes, projection ALL, on-demand."""
+    attrs = {(a, t) for a, t, _ in keys} | {(a, t) for k in indexes.values() for a, t, _ in k}
+    if p.get("KeySchema") != [{"AttributeName": a, "KeyType": k} for a, _, k in keys]:
+        fail(f"{lid}: key schema {p.get('KeySchema')}, expected {keys}")
+    got = {(a.get("AttributeName"), a.get("AttributeType")) for a in p.get("AttributeDefinitions", [])}
+    if got != attrs or len(p.get("AttributeDefinitions", [])) != len(attrs):
+        fail(f"{lid}: attribute definitions {sorted(got)}, expected {sorted(attrs)}")
+    gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
+    if set(gsis) != set(indexes):
+        fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
+    for name, k in indexes.items():
+        g = gsis.get(name)
+        if not g:
+            continue
+        if g.get("KeySchema") != [{"AttributeName": a, "KeyType": t} for a, _, t in k]:
+            fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {k}")
+        if g.get("Projection") != {"ProjectionType": "ALL"}:
+            fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL")
+        if "ProvisionedThroughput" in g:
+            fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+
+
+def check_sales_table(lid, p, want, expected):
+    """One of the four sales tables: keyed by one string (id; code for codes), the orders' and tickets' GSIs."""
+    key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
+    indexes = {n: INDEXES[n] for n in expected} if p.get("TableName") == want.get("orders") else \
+        dict(TICKET_INDEXES) if p.get("TableName") == want.get("tickets") else {}
+    attrs = [key] + [a for k in indexes.values() for a in k]
+    if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
+       sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
+       sorted(json.dumps({"AttributeName": a, "AttributeType": "S"}, sort_keys=True) for a in attrs):
+        fail(f"{lid}: key is not the string hash key {key} (attributes {attrs}): "
+             f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
+    gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
+    if set(gsis) != set(indexes):
+        fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
+    for name, (h, r) in indexes.items():
+        g = gsis.get(name)
+        if not g:
+            continue
+        if g.get("KeySchema") != [{"AttributeName": h, "KeyType": "HASH"}, {"AttributeName": r, "KeyType": "RANGE"}]:
+            fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {h} HASH, {r} RANGE")
+        if g.get("Projection") != {"ProjectionType": "ALL"}:
+            fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL (the answers are whole orders)")
+        if "ProvisionedThroughput" in g:
+            fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+
+
+def finish_tables(res, gw, tables, want, by_lid):
     for name in INDEXES:
         want[f"orders/index/{name}"] = f"{want['orders']}/index/{name}"
     for name in TICKET_INDEXES:
         want[f"tickets/index/{name}"] = f"{want['tickets']}/index/{name}"
+    for role, (_, indexes) in KEYED_TABLES.items():
+        for name in indexes:
+            want[f"{role}/index/{name}"] = f"{want[role]}/index/{name}"
     # The local stack creates the same tables with the same keys and billing.
     keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes")
     local = sorted(json.dumps({k: t.get(k) for k in keep}, sort_keys=True) for t in gw["tables"])

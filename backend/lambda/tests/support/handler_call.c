@@ -38,6 +38,8 @@ handler_answer handler_call_on(store *s, handler_fn fn, const handler_req *q)
             cJSON_AddStringToObject(claims, "cognito:groups", q->groups);
         if (q->name)
             cJSON_AddStringToObject(claims, "name", q->name);
+        if (q->email)
+            cJSON_AddStringToObject(claims, "email", q->email);
     }
     if (q->method)
         cJSON_AddStringToObject(e, "httpMethod", q->method);

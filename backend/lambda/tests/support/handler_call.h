@@ -21,6 +21,7 @@ typedef struct handler_req {
     const char *sub;             /* claim sub, NULL: no claims at all (not signed in) */
     const char *groups;          /* claim cognito:groups ("manager,cashier"), NULL: none */
     const char *name;            /* claim name, NULL: none */
+    const char *email;           /* claim email, NULL: none (never journaled nor logged: tests check it) */
     const char *method, *resource; /* httpMethod and resource, NULL: none */
 } handler_req;
 
