@@ -9,7 +9,8 @@
 # What it makes (each only when missing; the pool lives in cognito-local's db, so it survives restarts):
 # the pool "boxoffice" (user names are e-mail addresses), the app client "boxoffice-client" (flows
 # USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, no secret), the groups manager, cashier, door, kiosk, and the
-# first manager: manager@boxoffice.local, name "Manager", in group manager, with a random password set
+# first manager: manager@boxoffice.local, name and custom:display_name "Manager" (cognito-local's ID tokens carry
+# custom attributes, not name), in group manager, with a random password set
 # permanent (AdminSetUserPassword), so the first sign-in needs no new password. The password is kept in
 # cognito.env; when that file is lost, the manager gets a new random password.
 # cognito-local checks no signature: plain curl + jq against its JSON API.
@@ -58,7 +59,8 @@ if [ -z "$pool_id" ] || ! cog DescribeUserPool "$(jq -nc --arg p "$pool_id" '{Us
     || die "ListUserPools: $COG_ERR"
   if [ -z "$pool_id" ]; then
     pool_id=$(cog CreateUserPool "$(jq -nc --arg n "$POOL_NAME" '{PoolName: $n, UsernameAttributes: ["email"],
-        Policies: {PasswordPolicy: {MinimumLength: 8}}}')" | jq -r '.UserPool.Id') || die "CreateUserPool: $COG_ERR"
+        Policies: {PasswordPolicy: {MinimumLength: 8}},
+        Schema: [{Name: "display_name", AttributeDataType: "String", Mutable: true}]}')" | jq -r '.UserPool.Id') || die "CreateUserPool: $COG_ERR"
   fi
   client_id=
 fi
@@ -90,7 +92,7 @@ if ! cog AdminGetUser "$(user_json)" >/dev/null; then
   [ "$COG_ERR" = UserNotFoundException ] || die "AdminGetUser: $COG_ERR"
   cog AdminCreateUser "$(jq -nc --arg p "$pool_id" --arg u "$MANAGER_USER" '{UserPoolId: $p, Username: $u,
       MessageAction: "SUPPRESS", UserAttributes: [{Name: "email", Value: $u}, {Name: "email_verified", Value: "true"},
-      {Name: "name", Value: "Manager"}]}')" >/dev/null || die "AdminCreateUser: $COG_ERR"
+      {Name: "name", Value: "Manager"}, {Name: "custom:display_name", Value: "Manager"}]}')" >/dev/null || die "AdminCreateUser: $COG_ERR"
   password=
 fi
 if [ -z "$password" ]; then

@@ -192,6 +192,8 @@ static bool user_from(const cJSON *u, const char *attrs_key, cognito_user *out)
             copy_str(out->username, sizeof out->username, v);
         else if (strcmp(n->valuestring, "name") == 0)
             copy_str(out->name, sizeof out->name, v);
+        else if (strcmp(n->valuestring, "custom:display_name") == 0 && !out->name[0])
+            copy_str(out->name, sizeof out->name, v);
     }
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(u, "Enabled");
     out->enabled = !cJSON_IsBool(en) || cJSON_IsTrue(en);
@@ -215,7 +217,8 @@ cognito_status cognito_create_user(cognito_admin *c, const char *username, const
     cJSON *attrs = req ? cJSON_AddArrayToObject(req, "UserAttributes") : NULL;
     if (!attrs || !cJSON_AddStringToObject(req, "TemporaryPassword", temp_password) ||
         !cJSON_AddStringToObject(req, "MessageAction", "SUPPRESS") || !add_attr(attrs, "email", username) ||
-        !add_attr(attrs, "email_verified", "true") || !add_attr(attrs, "name", name)) {
+        !add_attr(attrs, "email_verified", "true") || !add_attr(attrs, "name", name) ||
+        !add_attr(attrs, "custom:display_name", name)) { /* cognito-local's ID tokens carry custom:*, not name */
         cJSON_Delete(req);
         req = NULL;
     }
