@@ -20,9 +20,9 @@ mk() {
   jq -r .id <<<"$HTTP_BODY"
 }
 c1=$(mk one); c2=$(mk two)
-# the operator key's open shift (the same for every suite on the shared stack): cash needs one (issue 18)
+# the signed-in manager's open shift (the same for every suite on the shared stack): cash needs one (issue 18)
 op_shift() {
-  curl -sS -m 30 -X POST "$api/shifts" -H 'Content-Type: application/json' -H "x-api-key: $key" \
+  curl -sS -m 30 -X POST "$api/shifts" -H 'Content-Type: application/json' -H "Authorization: $key" \
     --data-binary '{"terminal":"e2e","float":{"EUR":"0.00"}}' | jq -er '.id // .shift.id'
 }
 buy() { jq -nc --arg c "$1" '{concertId: $c, customerName: "Ada Lovelace", customerEmail: "ada@example.org"}'; }

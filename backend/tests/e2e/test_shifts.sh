@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Shifts over HTTP through the gateway and the real bootstrap (the shared stack; the operator key stands for the
-# operator until sign-in lands): open (or the open one: 409 names it), current, a cash sale with change on the
-# shift, a drop, a paid-out, the X report, the blind close (a count that differs needs a note, and the refusal
-# does not tell the expected amount), the Z with its hash, replayed with its key, and what a closed shift refuses.
-# Every answer is checked against docs/openapi.yaml (openapi-check).
+# Shifts over HTTP through the gateway and the real bootstrap (the shared stack, signed in: a cashier made by
+# the first manager through POST /operators): open (or the open one: 409 names it), current, a cash sale with
+# change on the shift, a drop, a paid-out, the X report, the blind close (a count that differs needs a note, and
+# the refusal does not tell the expected amount), the Z with its hash, replayed with its key, and what a closed
+# shift refuses; the manager reads the cashier's shift, the journal of the day and the day sheet, the cashier
+# only their own shift's entries. Every answer is checked against docs/openapi.yaml (openapi-check).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
-[ -n "${BOXOFFICE_API_URL:-}" ] || { echo "no shared stack (BOXOFFICE_API_URL unset)"; exit 77; }
-api=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+[ -n "${BOXOFFICE_API_URL:-}" ] && [ -n "${TEST_TOKEN:-}" ] && [ -s "${COGNITO_SHARED_ENV:-}" ] ||
+  { echo "no shared stack with a user pool (BOXOFFICE_API_URL, TEST_TOKEN, COGNITO_SHARED_ENV)"; exit 77; }
+api=$BOXOFFICE_API_URL
 J=(-H 'Content-Type: application/json')
-K=(-H "x-api-key: $key")
+M=(-H "Authorization: $TEST_TOKEN")
+cas_token=$(stack_operator_token "shift-cas-$$-$RANDOM@boxoffice.local" "Shift Cas" cashier) || fail "no cashier"
+K=(-H "Authorization: $cas_token")
 
-echo "POST /shifts: bad input -> 400; a float of 100.00 -> 201 (or 409 naming the key's open shift)"
+echo "POST /shifts: bad input -> 400; a float of 100.00 -> 201 (or 409 naming the cashier's open shift)"
 http POST "$api/shifts" "${J[@]}" "${K[@]}" --data-binary '{"terminal":"w-1","float":{"eur":"1"}}'
 expect_status 400
 http POST "$api/shifts" "${J[@]}" "${K[@]}" --data-binary '{"float":{"EUR":"1.00"}}'
@@ -31,10 +35,10 @@ expect_status 200
 expect_json .id "$sid"
 expect_json .report.kind X
 http GET "$api/shifts/current"
-expect_status 403   # the gateway: no key
+expect_status 401   # the gateway: no token
 
 echo "a cash sale on the shift, a drop, a paid-out; without the shift cash is refused"
-http POST "$api/concerts" "${J[@]}" "${K[@]}" --data-binary \
+http POST "$api/concerts" "${J[@]}" "${M[@]}" --data-binary \
   "$(jq -nc --arg n "Shift e2e $$" '{name: $n, date: "2094-03-01T20:00:00Z", venue: "Hall", availableTickets: 5, ticketPrice: 12.5, currency: "EUR"}')"
 expect_status 201
 cid=$(jq -r .id <<<"$HTTP_BODY")
@@ -105,4 +109,17 @@ http GET "$api/journal?day=$(date -u +%F)" "${K[@]}"
 expect_status 403
 http GET "$api/shifts?day=$(date -u +%F)" "${K[@]}"
 expect_status 403
+expect_json .error "GET /shifts needs the manager group"
+echo "the manager reads the cashier's shift, the day's journal and the day sheet"
+http GET "$api/shifts/$sid" "${M[@]}"
+expect_status 200
+expect_json .operator.name "Shift Cas"
+http GET "$api/journal?shift=$sid&limit=100" "${M[@]}"
+expect_status 200
+expect_json '.entries | length' "$n"
+http GET "$api/journal?day=$(date -u +%F)" "${M[@]}"
+expect_status 200
+http GET "$api/shifts?day=$(date -u +%F)" "${M[@]}"
+expect_status 200
+expect_json "[.shifts[] | select(.id == \"$sid\")] | length" 1
 echo "ok"
