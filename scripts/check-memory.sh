@@ -126,13 +126,13 @@ for t in build/tests/unit/test_* backend/build/tests/unit/test_* backend/build/t
   [ -x "$t" ] && [[ "$t" != *.d ]] && tests+=("$t")
 done
 run_one() { # test binary -> 0/1, log in $state/vg/<name>.log
-  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log" try rc
+  local t=$1 log="$state/vg/$(echo "$1" | tr '/' '_').log" try rc t0=$SECONDS
   for try in 1 2; do
     timeout 900 "${VG[@]}" --log-file="$log" "$t" >"$log.out" 2>&1; rc=$?
     if [ $rc -ne 97 ] && grep -q 'ERROR SUMMARY: 0 errors' "$log" 2>/dev/null; then
       # Memory is clean. A test that fails only under valgrind (about 20x slower: client-side timeouts)
       # is reported, not counted: the plain and ASan runs of the suite judge the behaviour.
-      if [ $rc -eq 0 ]; then echo "ok    $t"; else echo "ok    $t (memory clean; the test itself failed under valgrind, rc=$rc: $(grep -m1 -E 'FAILED|ERROR' "$log.out"))"; fi
+      if [ $rc -eq 0 ]; then echo "ok    $t ($((SECONDS - t0))s)"; else echo "ok    $t ($((SECONDS - t0))s, memory clean; the test itself failed under valgrind, rc=$rc: $(grep -m1 -E 'FAILED|ERROR' "$log.out"))"; fi
       return 0
     fi
     # Only a binary that could not be started (e.g. being relinked by a parallel build) is tried again.
