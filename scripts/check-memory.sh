@@ -142,15 +142,16 @@ run_one() { # test binary -> 0/1, log in $state/vg/<name>.log
   echo "FAIL  $t (see $log)"; grep -hE 'ERROR SUMMARY|definitely lost|indirectly lost|Invalid|uninitialised|valgrind:' "$log" "$log.out" 2>/dev/null | head -n 5 | sed 's/^/      /'
   return 1
 }
-pids=(); names=()
-for t in "${tests[@]}"; do
-  run_one "$t" & pids+=($!); names+=("$t")
-  if [ ${#pids[@]} -ge 2 ]; then
-    wait "${pids[0]}" || { fail=1; failed+=("${names[0]}"); }
-    pids=("${pids[@]:1}"); names=("${names[@]:1}")
-  fi
-done
-for i in "${!pids[@]}"; do wait "${pids[$i]}" || { fail=1; failed+=("${names[$i]}"); }; done
+# a new one starts as soon as either of the two running ends (a slow one does not hold up the other slot);
+# in a subshell, whose wait sees only these (not the preparation running beside them)
+: >"$state/failed-units"
+( running=0
+  for t in "${tests[@]}"; do
+    if [ $running -ge 2 ]; then wait -n; running=$((running - 1)); fi
+    { run_one "$t" || echo "$t" >>"$state/failed-units"; } & running=$((running + 1))
+  done
+  wait )
+while read -r t; do fail=1; failed+=("$t"); done <"$state/failed-units"
 
 echo "check-memory: bootstrap, 1,600 invocations under valgrind (DynamoDB Local on :$ddb_port)"
 if ! wait "$prepare_pid"; then cat "$state/prepare.log"; echo "check-memory: FAILED: DynamoDB Local / events"; exit 1; fi
