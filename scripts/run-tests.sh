@@ -61,6 +61,19 @@ run_suite() { # name, command...
   selected "$1" || return 0
   suite_exec "$@"; suite_print "$1" "$S_RC" "$S_DT"; tally "$S_RC" "$1"
 }
+run_pool() { # executable...: the selected ones, JOBS at a time, each reported as it ends, counted after all
+  local res="$logdir/pool.results" t rc running=0 started=0 ended=0
+  : >"$res"
+  for t in "$@"; do
+    selected "$t" || continue
+    if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+    ( suite_exec "$t" "$t"; suite_print "$t" "$S_RC" "$S_DT"; printf '%s %s\n' "$S_RC" "$t" >>"$res" ) &
+    running=$((running + 1)); started=$((started + 1))
+  done
+  wait
+  while read -r rc t; do tally "$rc" "$t"; ended=$((ended + 1)); done <"$res"
+  [ $ended -eq $started ] || { fail=$((fail+1)); failed+=("unit pool: $started started, $ended reported"); }
+}
 # Wall time of each phase, for the breakdown at the end.
 phases=(); phase_t0=$SECONDS; phase_name=""
 phase() { # name of the phase that starts now ("" at the end)
@@ -137,14 +150,16 @@ if ! build >"$logdir/build.log" 2>&1; then
   tail -n 40 "$logdir/build.log"; say "tests: 0 passed, 1 failed"; exit 1
 fi
 
-say "== unit (plain, then ASan+UBSan)"
+say "== unit (plain, then ASan+UBSan; $JOBS at a time)"
 phase unit
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+units=()
 for t in build/tests/unit/test_* backend/build/tests/unit/test_* backend/build/tests/common/test_* \
          build/asan/tests/unit/test_* backend/build/asan/tests/unit/test_* backend/build/asan/tests/common/test_*; do
   [ $asan = 0 ] && [[ "$t" == */asan/* ]] && continue
-  [ -x "$t" ] && [[ "$t" != *.d ]] && run_suite "$t" "$t"
+  [ -x "$t" ] && [[ "$t" != *.d ]] && units+=("$t")
 done
+[ ${#units[@]} -gt 0 ] && run_pool "${units[@]}"
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
 if [ -n "$ONLY" ] && [ $need_ddb = 0 ]; then
