@@ -21,6 +21,9 @@
 # The ASan+UBSan twin (build/asan, backend/build/asan) is built and run in the full run, or under ONLY when
 # SANITIZE=1 is set or the pattern names it (contains "asan"). The openapi-check runs when answers were
 # recorded, or when ONLY names it.
+# Both cores are used: JOBS (2) make jobs and unit suites at a time; the end-to-end suites in E2E_LANES (2)
+# lanes (own_stack below says which suites may run beside the shared-stack ones). At the end: the 15 slowest
+# suites and each phase's wall time; every suite's seconds in $TEST_STATE/logs/times.tsv.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
