@@ -60,16 +60,22 @@ expect_status 403; expect_json .error "POST /concerts needs the manager group"
 http POST "$api/concerts" "${J[@]}" "${M[@]}" --data-binary "$concert"; expect_status 201
 cid=$(jq -r .id <<<"$HTTP_BODY")
 http GET "$api/operators" "${C[@]}"; expect_status 403; expect_json .error "GET /operators needs the manager group"
-sale() { # PAYMENT AUTH... -> status in HTTP_STATUS
+# cash goes into the cashier's shift (issue 18): they open one
+http POST "$api/shifts" "${J[@]}" "${C[@]}" --data-binary "$(jq -nc --arg t "op-$run" '{terminal: $t, float: {EUR: "0.00"}}')"
+expect_status 201
+shift_id=$(jq -r .id <<<"$HTTP_BODY")
+sale() { # PAYMENT AUTH... -> status in HTTP_STATUS (cash carries the cashier's shift)
   local pay=$1; shift
   http POST "$api/box-office/orders" "${J[@]}" "$@" --data-binary \
-    "$(jq -nc --arg c "$cid" --arg m "$pay" '{concertId: $c, quantity: 1, payment: {method: $m}}')"
+    "$(jq -nc --arg c "$cid" --arg m "$pay" --arg s "$shift_id" \
+       '{concertId: $c, quantity: 1, payment: {method: $m}} + (if $m == "cash" then {shiftId: $s} else {} end)')"
 }
 sale cash "${C[@]}"; expect_status 201
-# the display name: the token's `name` (real Cognito), else the e-mail cut to 2 characters (cognito-local puts
-# only custom: attributes in ID tokens); never the e-mail
+# the display name: the token's `name` (real Cognito), else custom:display_name (cognito-local puts only
+# custom: attributes in ID tokens; POST /operators sets both); never the e-mail
 sold=$(jq -r .soldBy <<<"$HTTP_BODY")
-[ "$sold" = "Cas $run" ] || [ "$sold" = "ca…" ] || fail "soldBy '$sold' is neither the name nor the masked e-mail"
+[ "$sold" = "Cas $run" ] || fail "soldBy '$sold' is not the operator's display name"
+expect_json .shiftId "$shift_id"
 expect_json .operator.sub "$cas_sub"; expect_json .operator.name "$sold"
 oid=$(jq -r .id <<<"$HTTP_BODY"); code=$(jq -r '.tickets[0].code' <<<"$HTTP_BODY")
 grep -q "$cas" <<<"$HTTP_BODY" && fail "the order names the cashier by e-mail"
