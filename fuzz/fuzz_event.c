@@ -2,7 +2,8 @@
  * (backend apigw_event_parse), then each of the handlers on the parsed event with no store
  * (handlers validate the whole input before touching the store: st == NULL answers 503 once the
  * input is valid), then the proxy response JSON. Whatever the event holds: no crash, no leak,
- * never a 500 or a 2xx without a store, and every answer is a JSON object with an "error" message. */
+ * never a 500 or a 2xx without a store, and every answer is a JSON object with an "error" message (a 401:
+ * API Gateway's "message"). */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,8 @@ static void check_answer(const handler_result *r)
     CHECK(r->resp.body != NULL);
     cJSON *b = cJSON_Parse(r->resp.body);
     CHECK(b != NULL && cJSON_IsObject(b));
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, "error");
+    /* a 401 (no signed-in operator on an operator route) has API Gateway's own shape, {"message": ...} */
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, st == 401 ? "message" : "error");
     CHECK(cJSON_IsString(e) && e->valuestring[0] != '\0');
     cJSON_Delete(b);
     char *proxy = apigw_response_json(&r->resp);

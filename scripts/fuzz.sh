@@ -47,6 +47,8 @@ sources() {
                            backend/lambda/src/store_order.c backend/lambda/src/caller.c \
                            backend/lambda/src/store_journal.c backend/lambda/src/store_shift.c \
                            backend/lambda/src/handler_shift.c backend/lambda/src/handler_journal.c \
+                           backend/lambda/src/authz.c backend/lambda/src/handler_operator.c \
+                           backend/lambda/src/store_operator.c backend/lambda/src/cognito_admin.c \
                            backend/ddb/src/ddb_client.c backend/ddb/src/ddb_error.c backend/ddb/src/ddb_attr.c \
                            backend/ddb/src/ddb_query.c backend/ddb/src/tls_ca.c \
                            common/src/bo_valid.c common/src/bo_valid_order.c common/src/bo_code.c common/src/bo_fold.c \
