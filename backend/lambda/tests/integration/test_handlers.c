@@ -30,7 +30,7 @@ static int setup(void **state)
 {
     (void)state;
     if (ddb_test_tables_create(&raw, "it-h2", concerts_table, tickets_table, sizeof concerts_table) ||
-        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-h2-operators"))
+        snprintf(operators_table, sizeof operators_table, "%s", ddb_test_table_of(STORE_T_OPERATORS)) < 1)
         return -1;
     st = ddb_test_store_open(concerts_table, tickets_table);
     return st ? 0 : -1;
@@ -40,7 +40,6 @@ static int teardown(void **state)
 {
     (void)state;
     store_close(st);
-    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 

@@ -71,7 +71,7 @@ static int setup(void **state)
         return -1;
     }
     if (ddb_test_tables_create(&raw, "it-h2b", concerts_table, tickets_table, sizeof concerts_table) ||
-        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-h2b-operators"))
+        snprintf(operators_table, sizeof operators_table, "%s", ddb_test_table_of(STORE_T_OPERATORS)) < 1)
         return -1;
     return 0;
 }
@@ -79,7 +79,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 

@@ -175,7 +175,7 @@ static int setup(void **state)
 {
     (void)state;
     if (ddb_test_tables_create(&raw, "it-opr", concerts_table, tickets_table, sizeof concerts_table) ||
-        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-opr-operators"))
+        snprintf(operators_table, sizeof operators_table, "%s", ddb_test_table_of(STORE_T_OPERATORS)) < 1)
         return -1;
     if (start_cognito() != 0)
         return -1;
@@ -199,7 +199,6 @@ static int teardown(void **state)
         if (system(cmd) != 0)
             fprintf(stderr, "could not remove %s\n", cognito_dir);
     }
-    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 

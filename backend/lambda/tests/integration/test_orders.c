@@ -53,7 +53,7 @@ static int setup(void **state)
     ddb_test_table_name(orders_table, sizeof orders_table, "it-ord-orders");
     ddb_test_table_name(codes_table, sizeof codes_table, "it-ord-codes");
     if (ddb_test_create_table(raw, orders_table) || create_codes_table(codes_table) ||
-        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-ord-operators"))
+        snprintf(operators_table, sizeof operators_table, "%s", ddb_test_table_of(STORE_T_OPERATORS)) < 1)
         return -1;
     setenv("ORDERS_TABLE", orders_table, 1);
     setenv("CODES_TABLE", codes_table, 1);
@@ -68,7 +68,6 @@ static int teardown(void **state)
     store_close(st);
     ddb_test_delete_table(raw, orders_table);
     ddb_test_delete_table(raw, codes_table);
-    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 

@@ -22,15 +22,6 @@ int ddb_test_create_table(ddb_client *c, const char *name)
     return ddb_test_create_table_key(c, name, "id");
 }
 
-int ddb_test_create_operators_table(ddb_client *c, char *name, size_t size, const char *prefix)
-{
-    ddb_test_table_name(name, size, prefix);
-    if (ddb_test_create_table_key(c, name, "sub") != 0)
-        return -1;
-    setenv("OPERATORS_TABLE", name, 1);
-    return 0;
-}
-
 int ddb_test_create_table_key(ddb_client *c, const char *name, const char *key)
 {
     char body[512];
