@@ -84,12 +84,12 @@ void handler_operators_close(void);
 
 void handler_result_clear(handler_result *r);
 
-/* Who calls (handler_common.c): the signed-in operator of the claims (caller.h); before Cognito (an API key
- * only) the key id stands in for both sub and name; neither: the public (who.sub NULL). */
+/* Who calls (handler_common.c): the signed-in operator of the claims (caller.h); an API key alone vouches for
+ * no one (AUTH.md): without claims, the public (who.sub NULL). */
 typedef struct handler_who {
     caller c;
     journal_who who;          /* borrowed from the event and c */
-    const char *label;        /* the display name (or key id) for soldBy / by; NULL for the public */
+    const char *label;        /* the display name for soldBy / by; NULL for the public */
 } handler_who;
 void handler_who_of(const apigw_event *ev, handler_who *w);
 /* A body's optional "shiftId" and "terminal" (orders and refunds): "" when absent. NULL or the 400 message. */

@@ -35,8 +35,6 @@
 /* what a sale adds to the order's 2 + 2q items: the journal entry, the shift and the operator's ConditionCheck */
 #define STORE_ORDER_OPERATOR_ITEMS 3
 #define STORE_ORDER_OPERATOR_MAX_TICKETS ((STORE_TXN_MAX_ITEMS - 2 - STORE_ORDER_OPERATOR_ITEMS) / 2) /* 47 */
-/* The most tickets one order's transaction can hold now (shifts' name for the same limit). */
-#define ORDER_TXN_MAX_TICKETS STORE_ORDER_OPERATOR_MAX_TICKETS
 
 typedef enum order_payment { ORDER_PAY_CARD = 0, ORDER_PAY_CASH, ORDER_PAY_COMP } order_payment;
 
