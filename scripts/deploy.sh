@@ -13,6 +13,10 @@
 # tables have.
 # AWS credentials as serverless takes them (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); the
 # identity also needs dynamodb:DescribeTable on the stage's tables. Nothing is deployed without them.
+# Adding the operators' user pool, its groups and the Cognito authorizer to a stage deployed before them is
+# one more stack update like any other (no step of its own). At the end the script prints the stack's
+# outputs UserPoolId and UserPoolClientId (`serverless info --verbose`): the client's BOXOFFICE_CLIENT_ID,
+# and the pool to create the first manager in.
 # Tests: SERVERLESS replaces the serverless command, DEPLOY_STEPS_DIR the step configs' folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,3 +56,14 @@ done
 say "step $n of $n: backend/serverless.yml"
 (cd "$backend" && "${sls[@]}" deploy --stage "$stage" --region "$region") || die "serverless deploy failed"
 say "stage $stage deployed from backend/serverless.yml"
+info=$(cd "$backend" && "${sls[@]}" info --verbose --stage "$stage" --region "$region" 2>&1) || info=""
+pool_id=$(sed -n 's/^ *UserPoolId: *\([^ ]*\) *$/\1/p' <<<"$info" | head -n 1)
+client_id=$(sed -n 's/^ *UserPoolClientId: *\([^ ]*\) *$/\1/p' <<<"$info" | head -n 1)
+if [ -n "$pool_id" ] && [ -n "$client_id" ]; then
+  say "operators' user pool: UserPoolId $pool_id; the box office's app client: UserPoolClientId $client_id"
+  say "  (BOXOFFICE_CLIENT_ID=$client_id, BOXOFFICE_COGNITO_URL=https://cognito-idp.$region.amazonaws.com/;"
+  say "   the first manager: aws cognito-idp admin-create-user --user-pool-id $pool_id --username EMAIL, then"
+  say "   admin-add-user-to-group --group-name manager)"
+else
+  say "UserPoolId/UserPoolClientId not found in serverless info --verbose --stage $stage --region $region: run it to see them"
+fi

@@ -2,7 +2,7 @@
 #define CLI_CMDS_H
 /* The CLI's commands, each a handler that the command table (cli_table.h) names: cli_sale.c (list, show,
  * buy, create, order, order show), cli_aftersale.c (find, refund), cli_door.c (checkin, checkin undo,
- * stats). They print through cli_out.h. */
+ * stats), cli_auth.c (login, logout, whoami). They print through cli_out.h. */
 #include <stdio.h>
 
 #include "api.h"
@@ -18,5 +18,7 @@ cli_handler cli_sale_list, cli_sale_show, cli_sale_buy, cli_sale_create, cli_sal
 cli_handler cli_aftersale_find, cli_aftersale_refund;
 /* cli_door.c */
 cli_handler cli_door_checkin, cli_door_undo, cli_door_stats;
+/* cli_auth.c */
+cli_handler cli_auth_login, cli_auth_logout, cli_auth_whoami;
 
 #endif

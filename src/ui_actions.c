@@ -29,7 +29,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_REFUND, "refund", "R", { 'R' }, "order", "refund the selected tickets (none selected: every valid one), after a confirmation", UI_MODE_DESK, NULL },
     { UI_ACT_UNDO_CHECKIN, "undo", "U", { 'U' }, "order", "undo the selected admitted ticket's check-in (an operator's correction), after a confirmation", UI_MODE_DESK, NULL },
     { UI_ACT_DOOR, "door", "d", { 'd' }, "detail", "door mode: scan tickets of this concert in (operators)", UI_MODE_DESK, NULL },
-    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK, NULL },
+    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (signed-in managers)", UI_MODE_DESK, NULL },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },
     { UI_ACT_INSPECTOR, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },
     { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help", UI_MODES_ALL, &ui_screen_help },

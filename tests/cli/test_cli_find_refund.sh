@@ -7,7 +7,7 @@
 # A refund with no --tickets after one of 3 cash tickets was admitted says what the server refunded (2
 # tickets, 25.00, by cash; --json: "refund"), never 3 / 37.50; a refund's key reused for another ticket
 # is refused (exit 2, nothing refunded).
-# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+# Env: BOXOFFICE_API_URL, BOXOFFICE_USER/BOXOFFICE_PASSWORD, TEST_TOKEN (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_shared_stack
 # the shared stack's gateway log (the access log and the functions' lines): no code or e-mail in full
@@ -47,7 +47,7 @@ expect 4 "an unknown code" -- "$bin" find --code 00000-00000-00000-00000
 expect 1 "text that is not a code is refused before sending" -- "$bin" find --code "not a code"
 expect 2 "a one-letter name is refused by the server" -- "$bin" find --name z
 ok "with the server's reason" grep -q "at least 2 characters" "$err"
-expect 5 "find without the operator key" -- "${nokey[@]}" "$bin" find --email "$email"
+expect 5 "find without a sign-in" -- "${nokey[@]}" "$bin" find --email "$email"
 expect 1 "find needs one of --email, --name, --code" -- "$bin" find --email "$email" --name zoe
 
 # --- refund
@@ -73,7 +73,7 @@ expect 2 "nothing left to refund" -- "$bin" refund "$oid" --reason "again"
 expect 0 "order show: two refunds, 37.50 EUR" -- "$bin" order show "$oid"
 ok "the refunds add up" grep -q "^Refunded: *37.50 EUR (2 refunds)" "$out"
 expect 4 "an unknown order" -- "$bin" refund "00000000-0000-4000-8000-000000000000" --reason x
-expect 5 "refund without the operator key" -- "${nokey[@]}" "$bin" refund "$oid" --reason x
+expect 5 "refund without a sign-in" -- "${nokey[@]}" "$bin" refund "$oid" --reason x
 expect 1 "a reason is required" -- "$bin" refund "$oid"
 # --- a refund says what the server refunded: 3 cash tickets, one admitted meanwhile
 expect 0 "Zoë buys 3 tickets in cash" -- "$bin" --json order "$cid" --quantity 3 --pay cash || finish

@@ -2,14 +2,14 @@
 # The QR codes on the receipt are readable: for each ticket of a 3-ticket order, the receipt captured
 # from the terminal (tmux capture-pane: the half-block characters) is turned into an image
 # (tests/e2e/qr_screen.py) and decoded with zbarimg, as a phone camera would; the decoded text must be
-# the ticket's code from the API (GET /orders/{id} with the operator key). At 120x40 and at 80x24 (the
+# the ticket's code from the API (GET /orders/{id} with the operator's sign-in). At 120x40 and at 80x24 (the
 # same receipt after a resize), with and without colours, and at 60x20 (a small kiosk screen: the QR code
 # first). Each key the receipt's bar shows acts: -> and <- page, Enter closes.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 command -v zbarimg >/dev/null || tui_skip "zbarimg is not installed (zbar-tools)"
 command -v python3 >/dev/null || tui_skip "python3 is not installed"
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "needs the operator's sign-in (BOXOFFICE_USER)"
 api_require_orders
 
 c=$(api_demo_pick '.availableTickets >= 6' 'max_by(.availableTickets)')

@@ -32,7 +32,7 @@ typedef struct caller {
                                  in a pool whose user names are e-mails it can be one */
     const char *email;        /* claim email, or NULL: never log or journal it in clear */
     unsigned groups;          /* caller_group bits of cognito:groups; unknown groups are ignored */
-    char name_buf[CALLER_NAME_MAX + 1]; /* the display name: claim name, else the e-mail's local part cut to
+    char name_buf[CALLER_NAME_MAX + 1]; /* the display name: claim name, else custom:display_name, else the e-mail's local part cut to
                                  two characters and "…" ("an…"), else "operator"; no control characters */
 } caller;
 

@@ -1,6 +1,7 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
-/* The twelve concert-service handlers, dispatched on _HANDLER through one table (handler_common.c) that also
+/* The concert-service handlers (twenty: the twelve of sales and after-sale, issue 18's shifts and journal),
+ * dispatched on _HANDLER through one table (handler_common.c) that also
  * declares the store tables each one touches (handler_def.tables; start-up checks those and HANDLER_TABLES_ALWAYS).
  * The reference's
  * four, with its names:
@@ -16,7 +17,9 @@
  * st == NULL), answers {"error": "<message naming the field>"} on bad input, and never answers 500.
  * Handlers only talk to the store (store.h), never HTTP. */
 #include "apigw.h"
+#include "caller.h"
 #include "store.h"
+#include "store_journal.h"
 
 #define HANDLER_RETRY_AFTER_S 1
 #define HANDLER_IDEMPOTENCY_KEY_MAX 255
@@ -69,7 +72,51 @@ void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out
 void handler_find_orders(store *st, const apigw_event *ev, handler_result *out);
 void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *out);
 
+/* Operators (handler_operator.c), manager only: the user pool through Cognito's admin API and the operators'
+ * items (the routes and answers are listed there). handler_operators_close frees the Cognito client they keep
+ * between invocations (app_close). */
+void handler_list_operators(store *st, const apigw_event *ev, handler_result *out);
+void handler_create_operator(store *st, const apigw_event *ev, handler_result *out);
+void handler_disable_operator(store *st, const apigw_event *ev, handler_result *out);
+void handler_enable_operator(store *st, const apigw_event *ev, handler_result *out);
+void handler_set_operator_role(store *st, const apigw_event *ev, handler_result *out);
+void handler_operators_close(void);
+
 void handler_result_clear(handler_result *r);
+
+/* Who calls (handler_common.c): the signed-in operator of the claims (caller.h); an API key alone vouches for
+ * no one (AUTH.md): without claims, the public (who.sub NULL). */
+typedef struct handler_who {
+    caller c;
+    journal_who who;          /* borrowed from the event and c */
+    const char *label;        /* the display name for soldBy / by; NULL for the public */
+} handler_who;
+void handler_who_of(const apigw_event *ev, handler_who *w);
+/* A body's optional "shiftId" and "terminal" (orders and refunds): "" when absent. NULL or the 400 message. */
+const char *handler_shift_fields(const cJSON *body, char shift_id[STORE_ID_MAX + 1], char terminal[256]);
+/* The 409 of a change refused by its shift (STORE_SHIFT_NOT_OPEN / _NOT_YOURS / _TERMINAL), the 403 of a disabled
+ * operator (STORE_DISABLED): true when s was one of them and out is answered. */
+bool handler_fail_shift(handler_result *out, store_status s);
+#define HANDLER_CASH_NEEDS_SHIFT "a cash sale needs an open shift: open one first"
+
+/* Shifts (handler_shift.c) and the journal (handler_journal.c), operator routes (docs/openapi.yaml):
+ *   concert-service.openShift      POST /shifts                     201 | 400 | 403 | 409 | 503
+ *   concert-service.currentShift   GET  /shifts/current             200 | 403 | 404 | 503
+ *   concert-service.getShift       GET  /shifts/{id}                200 | 400 | 403 | 404 | 503
+ *   concert-service.shiftDrop      POST /shifts/{id}/drops          201 | 400 | 403 | 404 | 409 | 503
+ *   concert-service.shiftPaidOut   POST /shifts/{id}/paidouts       201 | 400 | 403 | 404 | 409 | 503
+ *   concert-service.closeShift     POST /shifts/{id}/close          200 | 400 | 403 | 404 | 409 | 503
+ *   concert-service.daySheet       GET  /shifts?day=[&format=csv]   200 | 400 | 403 | 503
+ *   concert-service.getJournal     GET  /journal?day=|operator=&day=|concert=|shift= [&limit][&cursor]
+ *                                                                    200 | 400 | 403 | 503 */
+void handler_open_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_current_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_get_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_shift_drop(store *st, const apigw_event *ev, handler_result *out);
+void handler_shift_paidout(store *st, const apigw_event *ev, handler_result *out);
+void handler_close_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_day_sheet(store *st, const apigw_event *ev, handler_result *out);
+void handler_get_journal(store *st, const apigw_event *ev, handler_result *out);
 
 /* An order as JSON (handler_order.c): the answer of createOrder, getOrder and refundOrder. */
 struct order;
@@ -94,13 +141,16 @@ void handler_fail_input(handler_result *out, const char *message);
 /* 422 {"error": "Concert is stored malformed: <problem>; ...", the concert as stored, "problems": [...]}
  * for a concert read with problems (c may be NULL or without problems: the error alone). */
 void handler_fail_malformed(handler_result *out, const concert *c);
-/* An operator route's key: true when API Gateway checked it (requestContext.identity.apiKeyId), else false with
- * out set to 403 (API Gateway lets no request without the key through: a misconfigured route). */
-bool handler_require_key(const apigw_event *ev, handler_result *out);
+/* The signed-in operator of an operator route into *who (caller.h): true, or false with out set to 401
+ * {"message":"Unauthorized"}. app_invoke's route table (authz.h) lets no caller without claims reach an
+ * operator route's handler; a handler reached otherwise fails closed all the same. */
+struct caller;
+bool handler_operator(const apigw_event *ev, struct caller *who, handler_result *out);
 /* Answers status with json's text (json is consumed; NULL counts as out of memory): true when answered, false
  * when memory ran out (out is then the 503 + Retry-After). */
 bool handler_answer_json(handler_result *out, int status, cJSON *json);
-/* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
+/* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error; STORE_DISABLED
+ * (the operator's item refused the write) to 403 {"error":"operator is disabled"}. */
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
 
 /* The request body as a JSON object: decodes base64, refuses > BO_BODY_MAX (413), NUL bytes,

@@ -6,8 +6,8 @@
  *   concerts  availableTickets -= quantity, ADD sold quantity, revenue<Method> unitPrice * quantity
  *             (condition: exists and availableTickets >= quantity; the counters: store_aftersale.h)
  *   orders    id S, concertId S, quantity N, unitPrice N, total N, currency S, paymentMethod S ("card",
- *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the API key id,
- *             or "public"), customerName S + customerEmail S (absent for a walk-up order),
+ *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the operator's
+ *             display name, or "public"), operator M {sub S, name S} (an operator's sale only), customerName S + customerEmail S (absent for a walk-up order),
  *             attendees L of S (only when given), ticketIds L of S,
  *             emailKey S + emailSort S, nameKey S + nameSort S (the lookup indexes' keys, store_lookup.h;
  *             each pair only when the e-mail / name is given)          (condition: attribute_not_exists(id))
@@ -16,7 +16,10 @@
  *             orderId S, code S, status S ("valid"), attendee S (when given)  (condition: attribute_not_exists(id))
  *   codes     per ticket, code S (key, canonical form of bo_code.h), ticketId S, orderId S, concertId S
  *                                                                          (condition: attribute_not_exists(code))
- * 2 + 2 * quantity items <= 100, so an order holds at most BO_ORDER_MAX_TICKETS (49) tickets.
+ *   operators a sale by an operator: ConditionCheck on their item, not disabled (store_priv.h), the last item
+ * 2 + 2 * quantity items, plus the shift, the journal entry and the operator's ConditionCheck (store_order_place;
+ * STORE_ORDER_OPERATOR_ITEMS): <= STORE_TXN_MAX_ITEMS (100), so an order holds at most STORE_ORDER_OPERATOR_MAX_TICKETS
+ * (47) tickets; BO_ORDER_MAX_TICKETS is that same 47 (bo_valid_order.h).
  * Ticket ids are name-based UUIDs (v5) of the order id and the ticket's index; codes come from
  * getrandom (bo_code_new) and are never derivable from any id. Money is integer cents. */
 #include <stdbool.h>
@@ -27,6 +30,11 @@
 #include "bo_code.h"
 #include "bo_valid_order.h"
 #include "store.h"
+
+#define STORE_TXN_MAX_ITEMS 100        /* DynamoDB's limit of items in one TransactWriteItems */
+/* what a sale adds to the order's 2 + 2q items: the journal entry, the shift and the operator's ConditionCheck */
+#define STORE_ORDER_OPERATOR_ITEMS 3
+#define STORE_ORDER_OPERATOR_MAX_TICKETS ((STORE_TXN_MAX_ITEMS - 2 - STORE_ORDER_OPERATOR_ITEMS) / 2) /* 47 */
 
 typedef enum order_payment { ORDER_PAY_CARD = 0, ORDER_PAY_CASH, ORDER_PAY_COMP } order_payment;
 
@@ -47,11 +55,14 @@ typedef struct order_refund {
     int64_t amount_cents;      /* money back: unitPrice * tickets, 0 for comp */
     char method[8];            /* "card", "cash", "comp" */
     char *reason;              /* owned */
-    char by[STORE_ID_MAX + 1]; /* the operator's API key id */
+    char by[STORE_ID_MAX + 1]; /* the operator's display name (an API key id in refunds made before issue 18) */
     char at[32];
     int n_tickets;
     char ticket_ids[BO_ORDER_MAX_TICKETS][37];
     char scope[8];             /* what was asked: "all" (every valid ticket), "listed" (ticketIds); "" not kept */
+    /* issue 18 (operatorSub, operatorName, shiftId, terminal in the refund's map; "" when absent) */
+    bool has_operator;         /* recorded with these fields (refunds before them have none) */
+    char operator_sub[STORE_ID_MAX + 1], operator_name[128], shift_id[STORE_ID_MAX + 1], terminal[256];
 } order_refund;
 
 typedef struct order {
@@ -65,7 +76,14 @@ typedef struct order {
     bool has_tendered;         /* cash only */
     int64_t tendered_cents, change_cents;
     char created_at[32];       /* ISO-8601 UTC with ms */
-    char sold_by[STORE_ID_MAX + 1]; /* API key id, or "public" */
+    char sold_by[STORE_ID_MAX + 1]; /* the operator's display name (was the API key id), or "public" */
+    /* Who sold it and where (issue 18): operatorSub S, operatorName S, shiftId S, terminal S on the item, each
+     * only when set ("" here when not). A sale with a shift also updates the shift in its transaction and
+     * every sale writes its journal entry "order.created" there (store_journal.h). */
+    char operator_sub[STORE_ID_MAX + 1];
+    char operator_name[128];
+    char shift_id[STORE_ID_MAX + 1];
+    char terminal[256];
     char *customer_name;       /* owned; NULL for a walk-up order */
     char *customer_email;      /* owned; NULL for a walk-up order */
     order_ticket tickets[BO_ORDER_MAX_TICKETS]; /* [0..quantity) */
@@ -92,6 +110,9 @@ const char *order_revenue_attr(order_payment m);
  *   STORE_SOLD_OUT    fewer seats than o->quantity: *seats_left says how many (0: none left)
  *   STORE_NOT_FOUND / STORE_MALFORMED   the concert is gone / stored malformed (re-read after the
  *                     transaction failed); STORE_UNAVAILABLE / STORE_ERROR: storage failure
+ *   STORE_SHIFT_NOT_OPEN / STORE_SHIFT_NOT_YOURS / STORE_SHIFT_TERMINAL   o->shift_id cannot take the sale
+ * The transaction: the items above, then (with a shift) the shift's Update, then the journal entry: 2 + 2 *
+ * quantity + 1 (+ 1 with a shift) items.
  * Nothing is written unless STORE_OK. *out is zeroed unless STORE_REPLAY (then the caller's: order_clear). */
 store_status store_order_place(store *s, order *o, order *out, int64_t *seats_left);
 

@@ -94,7 +94,9 @@ void caller_from_event(const apigw_event *ev, caller *out)
     out->email = claim(claims, "email");
     out->groups = caller_groups_parse(claim(claims, "cognito:groups"));
     const char *name = claim(claims, "name");
-    if (name) {
+    if (!name || !name[0]) /* cognito-local's ID tokens carry custom attributes but not `name` */
+        name = claim(claims, "custom:display_name");
+    if (name && name[0]) {
         set_name(out, name, strlen(name));
     } else if (out->email) {
         const char *at = strchr(out->email, '@');

@@ -1,6 +1,9 @@
 /* Shared handler pieces: error answers, body decoding, field readers, JSON forms, ticket ids, dispatch. */
 #include "handlers.h"
 
+#include "authz.h"
+#include "caller.h"
+
 #include "bo_base64.h"
 #include "bo_money.h"
 #include "bo_text.h"
@@ -15,26 +18,46 @@
 #define TICKETS STORE_NEED_TICKETS
 #define ORDERS STORE_NEED_ORDERS
 #define CODES STORE_NEED_CODES
+#define OPERATORS STORE_NEED_OPERATORS
+#define SHIFTS STORE_NEED_SHIFTS
+#define JOURNAL STORE_NEED_JOURNAL
 
+/* Every write for an operator holds their ConditionCheck (OPERATORS) and its journal entry (JOURNAL). */
 static const handler_def handler_table[] = {
-    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS },
+    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS | OPERATORS | JOURNAL },
     { "concert-service.getConcert", "getConcert", handler_get_concert, CONCERTS },
     { "concert-service.listConcerts", "listConcerts", handler_list_concerts, CONCERTS },
     { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket, CONCERTS | TICKETS },
-    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS | SHIFTS | JOURNAL },
     { "concert-service.getOrder", "getOrder", handler_get_order, TICKETS | ORDERS },
-    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES },
-    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS },
-    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS },
+    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS | JOURNAL },
+    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS | OPERATORS | JOURNAL },
+    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS | OPERATORS | SHIFTS | JOURNAL },
     { "concert-service.concertStats", "concertStats", handler_concert_stats, CONCERTS },
     { "concert-service.findOrders", "findOrders", handler_find_orders, TICKETS | ORDERS },
     { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.listOperators", "listOperators", handler_list_operators, 0 }, /* Cognito only */
+    { "concert-service.createOperator", "createOperator", handler_create_operator, OPERATORS },
+    { "concert-service.disableOperator", "disableOperator", handler_disable_operator, OPERATORS },
+    { "concert-service.enableOperator", "enableOperator", handler_enable_operator, OPERATORS },
+    { "concert-service.setOperatorRole", "setOperatorRole", handler_set_operator_role, OPERATORS },
+    { "concert-service.openShift", "openShift", handler_open_shift, OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.currentShift", "currentShift", handler_current_shift, OPERATORS | SHIFTS },
+    { "concert-service.getShift", "getShift", handler_get_shift, SHIFTS },
+    { "concert-service.shiftDrop", "shiftDrop", handler_shift_drop, OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.shiftPaidOut", "shiftPaidOut", handler_shift_paidout, OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.closeShift", "closeShift", handler_close_shift, OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.daySheet", "daySheet", handler_day_sheet, SHIFTS },
+    { "concert-service.getJournal", "getJournal", handler_get_journal, SHIFTS | JOURNAL },
 };
 
 #undef CONCERTS
 #undef TICKETS
 #undef ORDERS
 #undef CODES
+#undef OPERATORS
+#undef SHIFTS
+#undef JOURNAL
 
 const handler_def *handler_find(const char *name)
 {
@@ -44,6 +67,55 @@ const handler_def *handler_find(const char *name)
         if (strcmp(name, handler_table[i].name) == 0)
             return &handler_table[i];
     return NULL;
+}
+
+void handler_who_of(const apigw_event *ev, handler_who *w)
+{
+    memset(w, 0, sizeof *w);
+    caller_from_event(ev, &w->c);
+    if (w->c.signed_in) { /* an API key alone (apiKeyId) vouches for no one (AUTH.md) */
+        w->who.sub = w->c.sub;
+        w->who.name = caller_name(&w->c);
+    }
+    w->label = w->who.name;
+}
+
+const char *handler_shift_fields(const cJSON *body, char shift_id[STORE_ID_MAX + 1], char terminal[256])
+{
+    shift_id[0] = terminal[0] = '\0';
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(body, "shiftId");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "terminal");
+    if (sh && !cJSON_IsNull(sh)) {
+        if (!cJSON_IsString(sh) || handler_valid_id("id", sh->valuestring))
+            return "shiftId must be a shift's id";
+        snprintf(shift_id, STORE_ID_MAX + 1, "%s", sh->valuestring);
+    }
+    if (t && !cJSON_IsNull(t)) {
+        if (!cJSON_IsString(t) || bo_valid_door(t->valuestring))
+            return "terminal must be a name of 1 to 64 characters without control characters";
+        snprintf(terminal, 256, "%s", t->valuestring);
+    }
+    return NULL;
+}
+
+bool handler_fail_shift(handler_result *out, store_status s)
+{
+    switch (s) {
+    case STORE_SHIFT_NOT_OPEN:
+        handler_fail(out, 409, "shift is not open");
+        return true;
+    case STORE_SHIFT_NOT_YOURS:
+        handler_fail(out, 409, "shift belongs to another operator");
+        return true;
+    case STORE_SHIFT_TERMINAL:
+        handler_fail(out, 409, "shift is open at another terminal");
+        return true;
+    case STORE_DISABLED:
+        handler_fail(out, 403, "operator is disabled");
+        return true;
+    default:
+        return false;
+    }
 }
 
 void handler_result_clear(handler_result *r)
@@ -67,9 +139,15 @@ void handler_fail(handler_result *out, int status, const char *message)
     }
 }
 
+static const char OPERATOR_DISABLED[] = "operator is disabled";
+
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message)
 {
-    (void)s;
+    if (s == STORE_DISABLED) { /* the write's ConditionCheck on the operator's item refused it */
+        out->store_error = st ? store_last_error(st) : NULL;
+        handler_fail(out, 403, OPERATOR_DISABLED);
+        return;
+    }
     out->store_error = st ? store_last_error(st) : "no store";
     handler_fail(out, 503, message);
     out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
@@ -202,11 +280,12 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
-bool handler_require_key(const apigw_event *ev, handler_result *out)
+bool handler_operator(const apigw_event *ev, caller *who, handler_result *out)
 {
-    if (ev && ev->api_key_id)
+    caller_from_event(ev, who);
+    if (who->signed_in)
         return true;
-    handler_fail(out, 403, "This route needs the operator key");
+    authz_unauthorized(out);
     return false;
 }
 

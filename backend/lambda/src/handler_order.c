@@ -2,6 +2,8 @@
  * fields orders use, read at createConcert. The contract is in the README ("Orders"). */
 #include "handlers.h"
 
+#include "caller.h"
+
 #include "bo_clock.h"
 
 #include "bo_money.h"
@@ -23,8 +25,13 @@ static const char NOT_FOUND[] = "Concert not found";
 static const char ORDER_NOT_FOUND[] = "Order not found";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char OVER_MAX[] = "quantity above the concert's maxPerOrder";
-static const char NEEDS_KEY_CASH[] = "Payment method cash needs the operator key (POST /box-office/orders)";
-static const char NEEDS_KEY_COMP[] = "Payment method comp needs the operator key (POST /box-office/orders)";
+/* quantity's own limit (bo_valid_order.h) keeps the biggest sale, an operator's cash sale with a shift, in one
+ * transaction: 2 + 2 * q + the shift, the journal entry and the operator's ConditionCheck <= 100 items */
+_Static_assert(BO_ORDER_MAX_TICKETS <= STORE_ORDER_OPERATOR_MAX_TICKETS, "an order must fit one transaction");
+static const char NEEDS_KEY_CASH[] = "Payment method cash needs a signed-in operator (POST /box-office/orders)";
+static const char NEEDS_KEY_COMP[] = "Payment method comp needs a signed-in operator (POST /box-office/orders)";
+static const char KIOSK_CARD_ONLY[] = "payment.method: a kiosk sells by card only (cash and comp need the manager or "
+                                      "cashier group)";
 static const char METHOD_BAD[] = "payment.method must be card, cash or comp";
 static const char PAYMENT_BAD[] = "payment must be an object";
 static const char TENDERED_BAD[] = "payment.tendered must be an amount with at most 2 decimals";
@@ -92,7 +99,7 @@ const char *handler_concert_order_fields(const cJSON *obj, concert *c)
     c->max_per_order = BO_ORDER_DEFAULT_MAX;
     if (it && !cJSON_IsNull(it)) {
         if (!cJSON_IsNumber(it))
-            return "maxPerOrder must be a whole number from 1 to 49";
+            return "maxPerOrder must be a whole number from 1 to 47";
         if ((msg = bo_valid_max_per_order_double(it->valuedouble, &c->max_per_order)) != NULL)
             return msg;
     }
@@ -130,6 +137,15 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
               (!o->customer_name || cJSON_AddStringToObject(j, "customerName", o->customer_name)) &&
               (!o->customer_email || cJSON_AddStringToObject(j, "customerEmail", o->customer_email)) &&
               (!with_tickets || (tickets = cJSON_AddArrayToObject(j, "tickets")));
+    if (ok && o->operator_sub[0]) {
+        cJSON *op = cJSON_AddObjectToObject(j, "operator");
+        ok = op && cJSON_AddStringToObject(op, "sub", o->operator_sub) &&
+             cJSON_AddStringToObject(op, "name", o->operator_name);
+    } else if (ok) {
+        ok = cJSON_AddNullToObject(j, "operator") != NULL;
+    }
+    ok = ok && (o->shift_id[0] ? cJSON_AddStringToObject(j, "shiftId", o->shift_id) : cJSON_AddNullToObject(j, "shiftId"));
+    ok = ok && (o->terminal[0] ? cJSON_AddStringToObject(j, "terminal", o->terminal) : cJSON_AddNullToObject(j, "terminal"));
     if (ok && (o->admitted || o->n_refunds))
         ok = cJSON_AddNumberToObject(j, "admitted", o->admitted) != NULL;
     cJSON *refunds = NULL;
@@ -147,6 +163,14 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
              cJSON_AddStringToObject(rj, "method", r->method) && cJSON_AddStringToObject(rj, "reason", r->reason) &&
              cJSON_AddStringToObject(rj, "by", r->by) && cJSON_AddStringToObject(rj, "at", r->at) &&
              (ids = cJSON_AddArrayToObject(rj, "ticketIds"));
+        if (ok && r->has_operator) { /* issue 18: who, and the shift the money went out of */
+            cJSON *op = NULL;
+            ok = (r->operator_sub[0] ? (op = cJSON_AddObjectToObject(rj, "operator")) && cJSON_AddStringToObject(op, "sub", r->operator_sub) &&
+                                           cJSON_AddStringToObject(op, "name", r->operator_name)
+                                     : cJSON_AddNullToObject(rj, "operator") != NULL) &&
+                 (r->shift_id[0] ? cJSON_AddStringToObject(rj, "shiftId", r->shift_id) : cJSON_AddNullToObject(rj, "shiftId")) &&
+                 (r->terminal[0] ? cJSON_AddStringToObject(rj, "terminal", r->terminal) : cJSON_AddNullToObject(rj, "terminal"));
+        }
         for (int k = 0; ok && k < r->n_tickets; k++) {
             cJSON *id = cJSON_CreateString(r->ticket_ids[k]);
             ok = id && cJSON_AddItemToArray(ids, id);
@@ -216,7 +240,7 @@ static const char *read_attendees(const cJSON *body, order *o)
     return NULL;
 }
 
-/* payment: {method, tendered?}. *status 403 for a method that needs the operator key. */
+/* payment: {method, tendered?}. *status 403 for a method that needs an operator (operator_key: the caller is one). */
 static const char *read_payment(const cJSON *body, bool operator_key, order *o, int *status)
 {
     *status = 400;
@@ -269,7 +293,7 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
         if (!q || cJSON_IsNull(q))
             msg = QUANTITY_REQUIRED;
         else if (!cJSON_IsNumber(q))
-            msg = "quantity must be a whole number from 1 to 49";
+            msg = "quantity must be a whole number from 1 to 47";
         else
             msg = bo_valid_quantity_double(q->valuedouble, &n);
         o->quantity = (int)n;
@@ -284,6 +308,8 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
                            : handler_email_field(body, &o->customer_email);
     if (!msg)
         msg = read_attendees(body, o);
+    if (!msg && operator_key)
+        msg = handler_shift_fields(body, o->shift_id, o->terminal);
     cJSON_Delete(body);
     return msg;
 }
@@ -335,9 +361,12 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     memset(&o, 0, sizeof o);
     memset(&stored, 0, sizeof stored);
     memset(&c, 0, sizeof c);
-    /* "operator" only from API Gateway's own verdict: it fills apiKeyId on private routes after
-     * checking x-api-key; on a public route the header reaches us unchecked and means nothing */
-    const char *key_id = ev ? ev->api_key_id : NULL;
+    /* An operator only by API Gateway's own verdict: the claims of the Cognito authorizer, handed over on
+     * POST /box-office/orders only (the public POST /orders has no authorizer and no claims). */
+    handler_who w;
+    handler_who_of(ev, &w);
+    bool seller = caller_in(&w.c, CALLER_MANAGER | CALLER_CASHIER | CALLER_KIOSK);
+    bool kiosk_only = seller && !caller_in(&w.c, CALLER_MANAGER | CALLER_CASHIER);
     const char *key = apigw_header(ev, "Idempotency-Key");
     const char *msg = handler_check_idempotency_key(key);
     if (msg) {
@@ -346,9 +375,13 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     int status;
     bool answered;
-    msg = read_request(ev, key_id != NULL, &o, &status, out, &answered);
+    msg = read_request(ev, seller, &o, &status, out, &answered);
     if (answered)
         goto done;
+    if (!msg && kiosk_only && o.method != ORDER_PAY_CARD) { /* AUTH.md: the kiosk takes cards, nothing else */
+        status = 403;
+        msg = KIOSK_CARD_ONLY;
+    }
     if (msg) {
         if (status == 403)
             handler_fail(out, 403, msg);
@@ -361,7 +394,15 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         goto done;
     }
     order_id(key, o.id);
-    snprintf(o.sold_by, sizeof o.sold_by, "%s", key_id ? key_id : "public");
+    snprintf(o.sold_by, sizeof o.sold_by, "%s", seller ? w.label : "public");
+    if (seller) {
+        snprintf(o.operator_sub, sizeof o.operator_sub, "%s", w.who.sub);
+        snprintf(o.operator_name, sizeof o.operator_name, "%s", w.who.name);
+    }
+    if (o.method == ORDER_PAY_CASH && !o.shift_id[0]) {
+        handler_fail(out, 409, HANDLER_CASH_NEEDS_SHIFT);
+        goto done;
+    }
     bo_clock_iso_ms(bo_clock_wall_ms(), o.created_at);
 
     store_status s = store_order_concert(st, o.concert_id, &c);
@@ -400,6 +441,8 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     int64_t left = 0;
     s = store_order_place(st, &o, &stored, &left);
+    if (handler_fail_shift(out, s))
+        goto done;
     switch (s) {
     case STORE_OK:
         handler_answer_order(out, 201, &o, false);

@@ -24,6 +24,8 @@ CONFIG = os.path.join(ROOT, "backend", "serverless.yml")
 STAGE = "prod"
 ORDERS = f"concert-ticket-system-orders-{STAGE}"
 TICKETS = f"concert-ticket-system-tickets-{STAGE}"
+# issue 18's tables with indexes, described after the orders table (serverless.yml's order)
+NEW_TABLES = [f"concert-ticket-system-shifts-{STAGE}", f"concert-ticket-system-journal-{STAGE}"]
 BY_EMAIL = {"IndexName": "byEmail", "KeySchema": [{"AttributeName": "emailKey", "KeyType": "HASH"},
                                                   {"AttributeName": "emailSort", "KeyType": "RANGE"}],
             "Projection": {"ProjectionType": "ALL"}, "IndexStatus": "ACTIVE"}
@@ -47,6 +49,14 @@ class Plan(unittest.TestCase):
                              "GlobalSecondaryIndexes": [dict(BY_NAME, IndexName="byHolder")]}}
         self.stub.add_response("describe_table", tickets, expected_params={"TableName": TICKETS})
 
+    def new_tables_active(self):
+        """DescribeTable of the shifts and journal tables: there, every declared index ACTIVE."""
+        for lid, name in (("ShiftsTable", NEW_TABLES[0]), ("JournalTable", NEW_TABLES[1])):
+            p = self.config["resources"]["Resources"][lid]["Properties"]
+            t = {"TableName": name, "TableStatus": "ACTIVE", "KeySchema": p["KeySchema"],
+                 "GlobalSecondaryIndexes": [dict(g, IndexStatus="ACTIVE") for g in p["GlobalSecondaryIndexes"]]}
+            self.stub.add_response("describe_table", {"Table": t}, expected_params={"TableName": name})
+
     def setUp(self):
         with open(CONFIG) as f:
             self.config = yaml.safe_load(f)
@@ -57,13 +67,16 @@ class Plan(unittest.TestCase):
 
     def plan(self, *answers):
         """plan() with DescribeTable of the stage's orders table answered by ANSWERS, in order (the tickets
-        table, asked first, has its byHolder)."""
+        table, asked first, has its byHolder; the shifts and journal tables, asked last, are not there yet)."""
         self.tickets_have_their_index()
         for a in answers:
             if isinstance(a, str):
                 self.stub.add_client_error("describe_table", a, expected_params={"TableName": ORDERS})
             else:
                 self.stub.add_response("describe_table", a, expected_params={"TableName": ORDERS})
+        # the shifts and journal tables (issue 18) are not there yet: created with their indexes, no step
+        for t in NEW_TABLES:
+            self.stub.add_client_error("describe_table", "ResourceNotFoundException", expected_params={"TableName": t})
         with self.stub:
             steps = deploy_steps.plan(self.config, STAGE, self.client, say=self.said.append)
         self.stub.assert_no_pending_responses()
@@ -71,7 +84,8 @@ class Plan(unittest.TestCase):
 
     def test_new_table_one_plain_deploy(self):
         self.assertEqual(self.plan("ResourceNotFoundException"), [])
-        self.assertIn("not there yet", self.said[-1])
+        self.assertIn(f"{ORDERS}: not there yet, created with byEmail, byName", self.said)
+        self.assertIn(f"{NEW_TABLES[1]}: not there yet", self.said[-1])
 
     def test_table_without_indexes_first_adds_byEmail_only(self):
         self.assertEqual(self.plan(table()), [{"OrdersTable": ["byEmail"]}])
@@ -121,12 +135,14 @@ class Plan(unittest.TestCase):
         self.tickets_have_their_index()
         for a in (table(BY_EMAIL, status="CREATING"), table(BY_EMAIL, status="CREATING"), table(BY_EMAIL)):
             self.stub.add_response("describe_table", a, expected_params={"TableName": ORDERS})
+        self.new_tables_active()
         step = deploy_steps.derive(self.config, {"OrdersTable": ["byEmail"]}, "/", "/")
         with self.stub:
             deploy_steps.wait(step, STAGE, self.client, sleep=slept.append, say=self.said.append)
         self.stub.assert_no_pending_responses()
         self.assertEqual(slept, [2, 4])
-        self.assertIn("byEmail ACTIVE", self.said[-1])
+        self.assertIn(f"{ORDERS}: byEmail ACTIVE", self.said)
+        self.assertIn(f"{NEW_TABLES[1]}: byShift, byOperator, byConcert ACTIVE", self.said)
 
     def test_wait_gives_up(self):
         self.tickets_have_their_index()

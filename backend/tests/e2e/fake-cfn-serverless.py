@@ -5,7 +5,10 @@ would do to the tables with GSIs that ./serverless.yml declares: creates a missi
 indexes, creates one missing index in an update (and returns when it is ACTIVE), and refuses with CloudFormation's message an update that
 would create or delete more than one (exit 1, nothing changed). Every other resource is ignored.
 
-usage: fake-cfn-serverless.py deploy --stage STAGE --region REGION
+`info --verbose --stage STAGE --region REGION` prints the stack outputs as serverless v3 does (the user pool
+ids are made up from the stage) and is not logged: the log holds the deploys only.
+
+usage: fake-cfn-serverless.py deploy|info [--verbose] --stage STAGE --region REGION
 """
 import os
 import sys
@@ -16,7 +19,17 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "sc
 import deploy_steps  # noqa: E402
 
 
+def info(argv):
+    stage = argv[argv.index("--stage") + 1]
+    print(f"service: concert-ticket-system\nstage: {stage}\n\nStack Outputs:\n"
+          f"  UserPoolId: us-east-1_fake{stage}\n  UserPoolClientId: fakeclient{stage}\n"
+          f"  ServiceEndpoint: https://fake.execute-api.us-east-1.amazonaws.com/{stage}")
+    return 0
+
+
 def main(argv):
+    if argv[1:2] == ["info"] and "--stage" in argv[:-1]:
+        return info(argv)
     if len(argv) != 6 or argv[1] != "deploy" or argv[2] != "--stage" or argv[4] != "--region":
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 64

@@ -19,7 +19,8 @@ concert() { # NAME SEATS -> id
 }
 order() { # CONCERT Q METHOD -> the order JSON
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary \
-    "$(order_body "$1" "$2" "$(jq -nc --arg m "$3" '{payment: {method: $m}, attendees: null}')")"
+    "$(order_body "$1" "$2" "$(jq -nc --arg m "$3" --arg s "$(op_shift)" \
+      '{payment: {method: $m}, attendees: null} + (if $m == "cash" then {shiftId: $s} else {} end)')")"
   expect_status 201
   echo "$HTTP_BODY"
 }
@@ -88,7 +89,7 @@ expect_json .result unknown_code
 http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary "$(jq -nc --arg c "$code3" --arg k "$c1" '{code: $c, concertId: $k}')"
 expect_status 400
 http POST "$api/checkins" "${J[@]}" --data-binary "$(jq -nc --arg c "$code3" --arg k "$c1" '{code: $c, concertId: $k, nonce: "x"}')"
-expect_status 403
+expect_status 401
 expect_eq "a check-in refused changes nothing" valid "$(ticket_status "$(jq -r '.tickets[2].id' <<<"$o1")")"
 stats "$c1"
 expect_json .admitted 2
@@ -151,7 +152,7 @@ ddb_scan $T-tickets-dev "$filter" | jq -r .status.S | sort | uniq -c | awk '{pri
 expect_eq "ticket states in the table" "checkedIn=1 refunded=3 valid=2" "$(cat /tmp/aftersale.$$)"
 rm -f /tmp/aftersale.$$
 http GET "$api/concerts/$c1/stats"
-expect_status 403
+expect_status 401
 http GET "$api/concerts/nope/stats" "${K[@]}"
 expect_status 404
 echo PASS

@@ -19,7 +19,9 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 ddb_put_concert "$DYNAMODB_PORT" "$ART_CONCERTS" art-get 10 "Artifact Get"
-api_event POST /concerts /concerts '{"name":"Artifact Concert","date":"2027-05-01T20:00:00Z","venue":"Chroot Hall","availableTickets":5,"ticketPrice":12.5}' >"$ART/create.json"
+# POST /concerts needs a signed-in manager: the claims API Gateway's Cognito authorizer hands over
+api_event POST /concerts /concerts '{"name":"Artifact Concert","date":"2027-05-01T20:00:00Z","venue":"Chroot Hall","availableTickets":5,"ticketPrice":12.5}' |
+  jq -c '.requestContext.authorizer.claims = {sub: "art-manager", "cognito:groups": "manager", name: "Art"}' >"$ART/create.json"
 api_event GET '/concerts/{id}' /concerts/art-get '' art-get >"$ART/get.json"
 api_event GET /concerts /concerts >"$ART/list.json"
 api_event POST /tickets /tickets '{"concertId":"art-get","customerName":"Chroot Buyer","customerEmail":"chroot@example.com"}' >"$ART/buy.json"

@@ -4,7 +4,7 @@
 # (fake-cfn-serverless.py) that changes the tables as CloudFormation would, refusing more than one GSI
 # creation per update. A stage whose orders table has no index needs two deploys (the stand-in alone
 # fails on it), a rerun and a stage with byEmail only or with no table need one, and without credentials
-# nothing is deployed.
+# nothing is deployed. After deploying, the stack's UserPoolId and UserPoolClientId are printed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 [ -n "${DYNAMODB_PORT:-}" ] || { echo "DYNAMODB_PORT not set (run through scripts/run-tests.sh)"; exit 77; }
@@ -67,6 +67,8 @@ if deploy "$s"; then
   [ "$(ddb indexes "$t")" = "byEmail:ACTIVE byName:ACTIVE" ] || fail "no indexes: afterwards $(ddb indexes "$t")"
   if ! grep -q "step 1 of 2" "$tmp/out" || ! grep -q "byEmail ACTIVE" "$tmp/out"; then
     fail "no step/wait messages: $(cat "$tmp/out")"; fi
+  grep -q "UserPoolId us-east-1_fake$s; the box office's app client: UserPoolClientId fakeclient$s" "$tmp/out" \
+    || fail "the user pool's ids not printed: $(cat "$tmp/out")"
 else fail "deploy.sh onto a table without indexes: $(cat "$tmp/out")"; fi
 # A rerun (idempotent): one plain deploy, nothing left to add.
 deploy "$s" || fail "rerun: $(cat "$tmp/out")"

@@ -3,7 +3,7 @@
 # (a prefix, case- and accent-insensitive, customers alphabetically and each one's orders newest first,
 # concertId filter, cursor pages that neither repeat nor skip), GET /tickets/by-code/{code} (any case, with or
 # without hyphens), and the ticket states in GET /orders/{id} (checkedInAt, door, refundedAt). Bad input
-# answers 400, a missing key 403. Most of the 10,000 orders are written straight into DynamoDB Local by
+# answers 400, a missing token 401. Most of the 10,000 orders are written straight into DynamoDB Local by
 # lookup-seed (the items createOrder writes, built by the same code: store_order_item_fill), the rest through
 # the API; the customers the checks look for never share a prefix with the seeded ones beyond the bucket.
 set -euo pipefail
@@ -21,8 +21,8 @@ concert() { # NAME -> id
 }
 order() { # CONCERT Q NAME EMAIL -> the order JSON (NAME/EMAIL "" = without)
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary \
-    "$(jq -nc --arg c "$1" --argjson q "$2" --arg n "$3" --arg e "$4" \
-      '{concertId: $c, quantity: $q, payment: {method: "cash"}} + (if $n == "" then {} else {customerName: $n} end)
+    "$(jq -nc --arg c "$1" --argjson q "$2" --arg n "$3" --arg e "$4" --arg s "$(op_shift)" \
+      '{concertId: $c, quantity: $q, payment: {method: "cash"}, shiftId: $s} + (if $n == "" then {} else {customerName: $n} end)
        + (if $e == "" then {} else {customerEmail: $e} end)')"
   expect_status 201
   echo "$HTTP_BODY"
@@ -190,7 +190,7 @@ find "email=$(printf 'a%.0s' $(seq 1025))"
 expect_status 400
 expect_json .error "email= and name= must be at most 1024 characters"
 http GET "$api/orders?name=zoe"
-expect_status 403
+expect_status 401
 
 echo "walk-up orders (no name, no e-mail) are in neither index"
 in_index() { ddb_scan $T-orders-dev "{\"IndexName\": \"$1\", \"ConsistentRead\": false}" | jq -r '.id.S' | sort; }
@@ -216,7 +216,7 @@ expect_json .error "Unknown code"
 http GET "$api/tickets/by-code/not-a-code" "${K[@]}"
 expect_status 400
 http GET "$api/tickets/by-code/$code"
-expect_status 403
+expect_status 401
 
 echo "GET /orders/{id}: a ticket's check-in (at, door) and refund (at)"
 http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary \
@@ -224,7 +224,7 @@ http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary \
 expect_status 200
 t0=$(jq -r '.tickets[0].id' <<<"$z3json")
 http POST "$api/orders/$z3/refund" "${J[@]}" "${K[@]}" --data-binary \
-  "$(jq -nc --arg t "$t0" '{ticketIds: [$t], reason: "ill"}')"
+  "$(jq -nc --arg t "$t0" --arg s "$(op_shift)" '{ticketIds: [$t], reason: "ill", shiftId: $s}')"
 expect_status 200
 http GET "$api/orders/$z3" "${K[@]}"
 expect_status 200
@@ -262,7 +262,7 @@ expect_eq "a second run changes nothing" "0 $(jq -r .scanned <<<"$out")" "$(jq -
 echo "a ticket holder's name finds the order (once per person), saying which holder matched; customers come first"
 holder_order() { # CUSTOMER ATTENDEES-JSON -> the order id
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary "$(jq -nc --arg c "$c1" --arg n "$1" \
-    --argjson a "$2" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}}')"
+    --argjson a "$2" --arg s "$(op_shift)" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}, shiftId: $s}')"
   expect_status 201
   jq -r .id <<<"$HTTP_BODY"
 }

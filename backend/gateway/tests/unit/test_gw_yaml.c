@@ -67,7 +67,7 @@ static void resolves_self_opt_sls_and_fallbacks(void **state)
     gw_ynode *r = parse("service: svc\nprovider:\n  stage: ${opt:stage, 'dev'}\n  region: ${opt:region, \"us-east-1\"}\n"
                         "  environment:\n    T: ${self:service}-t-${opt:stage, self:provider.stage}\n");
     assert_non_null(r);
-    gw_yopts none = {NULL, NULL}, prod = {"prod", "eu-west-1"};
+    gw_yopts none = {NULL, NULL, NULL}, prod = {"prod", "eu-west-1", NULL};
     char *s;
     s = expand(r, &none, "${self:provider.environment.T}");
     assert_string_equal(s, "svc-t-dev");
@@ -138,18 +138,20 @@ static void reads_the_real_serverless_yml(void **state)
     (void)state;
     gw_config cfg;
     char err[512] = "";
-    gw_yopts none = {NULL, NULL};
+    gw_yopts none = {NULL, NULL, NULL};
     int rc = gw_config_load(backend_yml(), &none, &cfg, err, sizeof err);
     if (rc != 0) fprintf(stderr, "%s\n", err);
     assert_int_equal(rc, 0);
     assert_string_equal(cfg.service, "concert-ticket-system");
     assert_string_equal(cfg.stage, "dev");
     assert_string_equal(cfg.region, "us-east-1");
-    assert_int_equal(cfg.n_functions, 12);
+    assert_int_equal(cfg.n_functions, 25); /* 12 + the operators' 5 + the 8 of shifts and the journal */
     static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket",
                                         "createOrder", "getOrder", "checkIn", "undoCheckIn",
-                                        "refundOrder", "concertStats", "findOrders", "getTicketByCode"};
-    for (size_t i = 0; i < 12; i++) {
+                                        "refundOrder", "concertStats", "findOrders", "getTicketByCode",
+                                        "listOperators", "createOperator", "disableOperator", "enableOperator",
+                                        "setOperatorRole"};
+    for (size_t i = 0; i < 17; i++) {
         int f = gw_config_function(&cfg, names[i]);
         assert_true(f >= 0);
         char handler[64];
@@ -166,11 +168,12 @@ static void reads_the_real_serverless_yml(void **state)
         }
         assert_true(have_c && have_t && have_o && have_k);
     }
-    assert_int_equal(cfg.n_routes, 13);
-    int private_routes = 0;
+    assert_int_equal(cfg.n_routes, 26); /* 13 + the operators' 5 + the 8 of shifts and the journal (issue 18) */
+    int cognito_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
-        if (cfg.routes[i].private_route) {
-            private_routes++;
+        assert_false(cfg.routes[i].private_route);   /* no API key authorizes anything */
+        if (cfg.routes[i].authorizer == GW_AUTHZ_COGNITO) {
+            cognito_routes++;
             bool known = (strcmp(cfg.routes[i].method, "POST") == 0 && strcmp(cfg.routes[i].resource, "/concerts") == 0) ||
                          (strcmp(cfg.routes[i].method, "POST") == 0 &&
                           strcmp(cfg.routes[i].resource, "/box-office/orders") == 0) ||
@@ -184,13 +187,19 @@ static void reads_the_real_serverless_yml(void **state)
                           strcmp(cfg.routes[i].resource, "/concerts/{id}/stats") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 &&
-                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0);
+                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0) ||
+                         strncmp(cfg.routes[i].resource, "/operators", 10) == 0 ||
+                         strncmp(cfg.routes[i].resource, "/shifts", 7) == 0 ||
+                         strcmp(cfg.routes[i].resource, "/journal") == 0;
             assert_true(known);
         }
     }
-    assert_int_equal(private_routes, 9);
-    assert_true(cfg.n_api_key_names >= 1);
-    assert_int_equal(cfg.n_tables, 4);
+    assert_int_equal(cognito_routes, 22);   /* the operator routes (the operators' five, shifts' and the journal's
+                                               eight too); the others are public */
+    assert_int_equal(cfg.n_api_key_names, 0);
+    assert_string_equal(cfg.unauthorized_body, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); "
+                                               "an API key alone no longer authorizes\"}");
+    assert_int_equal(cfg.n_tables, 7); /* + operators, shifts, journal (issue 18) */
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
     assert_string_equal(t0, "{\"TableName\":\"concert-ticket-system-concerts-dev\","
                             "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
@@ -205,7 +214,7 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(gsis, 1), "IndexName")->valuestring, "byName");
     gw_config_free(&cfg);
 
-    gw_yopts prod = {"prod", "eu-central-1"};
+    gw_yopts prod = {"prod", "eu-central-1", NULL};
     assert_int_equal(gw_config_load(backend_yml(), &prod, &cfg, err, sizeof err), 0);
     assert_string_equal(cfg.stage, "prod");
     assert_string_equal(cfg.region, "eu-central-1");
@@ -253,6 +262,62 @@ static void config_overrides_and_errors(void **state)
     assert_non_null(strstr(err, "method"));
 }
 
+/* The authorizer spellings Serverless v3 accepts for a REST API, the UNAUTHORIZED GatewayResponse body, and
+ * environment values written as CloudFormation intrinsics. */
+static void config_authorizers_and_intrinsics(void **state)
+{
+    (void)state;
+    const char *yml =
+        "service: s\n"
+        "provider:\n  environment:\n    POOL: {Ref: Pool}\n    TABLE: {Ref: T}\n    ARN: {'Fn::GetAtt': [Pool, Arn]}\n"
+        "functions:\n  f:\n    handler: h.f\n    events:\n"
+        "      - http: {path: a, method: get, authorizer: {type: COGNITO_USER_POOLS, authorizerId: {Ref: Az}}}\n"
+        "      - http: {path: b, method: get, authorizer: {name: c, type: cognito_user_pools, arn: {'Fn::GetAtt': [Pool, Arn]}}}\n"
+        "      - http: {path: c, method: get, authorizer: {arn: {'Fn::GetAtt': [Pool, Arn]}}}\n"
+        "      - http: {path: d, method: get, authorizer: {arn: 'arn:aws:cognito-idp:eu-west-1:1:userpool/eu-west-1_x'}}\n"
+        "      - http: {path: e, method: get, authorizer: 'arn:aws:cognito-idp:eu-west-1:1:userpool/eu-west-1_x'}\n"
+        "      - http: {path: f, method: get, authorizer: authFunction}\n"
+        "      - http: {path: g, method: get, authorizer: aws_iam}\n"
+        "      - http: {path: h, method: get, authorizer: {arn: {'Fn::GetAtt': [T, Arn]}}}\n"
+        "      - http: {path: i, method: get, authorizer: {name: authFunction, type: TOKEN}}\n"
+        "      - http: {path: j, method: get, private: true}\n"
+        "resources:\n  Resources:\n    Pool: {Type: 'AWS::Cognito::UserPool'}\n    T: {Type: 'AWS::DynamoDB::Table', Properties: {TableName: t}}\n"
+        "    R:\n      Type: AWS::ApiGateway::GatewayResponse\n"
+        "      Properties: {ResponseType: UNAUTHORIZED, ResponseTemplates: {application/json: '{\"message\":\"sign in\"}'}}\n";
+    gw_config cfg;
+    char err[256] = "";
+    gw_yopts with_pool = {NULL, NULL, "local_abc"};
+    assert_int_equal(gw_config_from_text(yml, strlen(yml), &with_pool, &cfg, err, sizeof err), 0);
+    static const gw_authorizer want[] = {GW_AUTHZ_COGNITO, GW_AUTHZ_COGNITO, GW_AUTHZ_COGNITO, GW_AUTHZ_COGNITO,
+                                         GW_AUTHZ_COGNITO, GW_AUTHZ_UNSUPPORTED, GW_AUTHZ_UNSUPPORTED,
+                                         GW_AUTHZ_UNSUPPORTED, GW_AUTHZ_UNSUPPORTED, GW_AUTHZ_NONE};
+    assert_int_equal(cfg.n_routes, 10);
+    for (size_t i = 0; i < 10; i++) {
+        if (cfg.routes[i].authorizer != want[i]) fail_msg("route %s: authorizer %d", cfg.routes[i].resource, cfg.routes[i].authorizer);
+    }
+    assert_true(cfg.routes[9].private_route);
+    assert_string_equal(cfg.unauthorized_body, "{\"message\":\"sign in\"}");
+    /* {Ref: <the user pool>} is the pool id; other intrinsics are left unset */
+    assert_int_equal(cfg.functions[0].n_env, 1);
+    assert_string_equal(cfg.functions[0].env[0], "POOL=local_abc");
+    gw_config_free(&cfg);
+    assert_int_equal(gw_config_from_text(yml, strlen(yml), NULL, &cfg, err, sizeof err), 0);
+    assert_int_equal(cfg.functions[0].n_env, 0);        /* no pool id known: unset too */
+    gw_config_free(&cfg);
+
+    /* no GatewayResponse, or a template that is no JSON ($context variables): API Gateway's default body */
+    const char *plain = "service: s\nfunctions:\n  f: {handler: h}\nresources:\n  Resources:\n    R:\n"
+                        "      Type: AWS::ApiGateway::GatewayResponse\n"
+                        "      Properties: {ResponseType: UNAUTHORIZED, ResponseTemplates: {application/json: '{\"m\":$context.error.messageString}'}}\n";
+    assert_int_equal(gw_config_from_text(plain, strlen(plain), NULL, &cfg, err, sizeof err), 0);
+    assert_string_equal(cfg.unauthorized_body, GW_UNAUTHORIZED_DEFAULT);
+    gw_config_free(&cfg);
+    /* an environment value that is a map but no intrinsic is still an error */
+    const char *badenv = "service: s\nprovider: {environment: {A: {b: c}}}\nfunctions:\n  f: {handler: h}\n";
+    assert_int_equal(gw_config_from_text(badenv, strlen(badenv), NULL, &cfg, err, sizeof err), -1);
+    assert_non_null(strstr(err, "environment A"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +328,7 @@ int main(void)
         cmocka_unit_test(resolve_leaves_unknown_sources_and_counts_them),
         cmocka_unit_test(reads_the_real_serverless_yml),
         cmocka_unit_test(config_overrides_and_errors),
+        cmocka_unit_test(config_authorizers_and_intrinsics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,16 @@ static void display_name_is_clean_and_never_the_email(void **state)
     from_claims("{\"sub\":\"s\"}", &who, &ev);
     assert_string_equal(caller_name(&who), "operator");
     apigw_event_clear(&ev);
+    /* cognito-local's ID token has no `name`: custom:display_name, else the masked e-mail; `name` first */
+    from_claims("{\"sub\":\"s\",\"email\":\"ana@example.com\",\"custom:display_name\":\"Ana\"}", &who, &ev);
+    assert_string_equal(caller_name(&who), "Ana");
+    apigw_event_clear(&ev);
+    from_claims("{\"sub\":\"s\",\"name\":\"Anna\",\"custom:display_name\":\"Ana\"}", &who, &ev);
+    assert_string_equal(caller_name(&who), "Anna");
+    apigw_event_clear(&ev);
+    from_claims("{\"sub\":\"s\",\"email\":\"ana@example.com\",\"custom:display_name\":\"\"}", &who, &ev);
+    assert_string_equal(caller_name(&who), "an\xe2\x80\xa6");
+    apigw_event_clear(&ev);
     char longname[600] = "{\"sub\":\"s\",\"name\":\"";
     for (int i = 0; i < 100; i++)
         strcat(longname, "\xc3\xa9");             /* 2 bytes each: cut at 64 bytes, whole characters */
