@@ -4,7 +4,7 @@
 include common/flags.mk
 
 CPPFLAGS := -Iinclude -Icommon/include $(CURL_CFLAGS) $(CJSON_CFLAGS)
-LIBS     := -lncursesw -lcurl -lcjson -lqrencode -luuid -lpthread -lm
+LIBS     := -lncursesw -lcurl -lcjson -lqrencode -luuid -lmbedcrypto -lpthread -lm
 
 COMMON_SRC := $(wildcard common/src/*.c)
 CLIENT_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
