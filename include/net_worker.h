@@ -11,6 +11,7 @@
 #include "api_door.h"
 #include "api_lookup.h"
 #include "api_refund.h"
+#include "api_shift.h"
 #include "client_model.h"
 
 typedef enum net_job_kind {
@@ -41,6 +42,8 @@ typedef struct net_order_req {
     bo_pay_method pay;                 /* NONE: not sent */
     int64_t tendered_cents;            /* cash: < 0 = not sent */
     bool operator_route;               /* POST /box-office/orders */
+    char shift_id[BO_ID_MAX + 1];      /* the open shift the sale is made in ("" = none sent) */
+    char terminal[API_TERMINAL_MAX * 4 + 1]; /* its terminal (sent with shift_id) */
     char idem_key[API_IDEM_KEY_MAX + 1]; /* the sale's Idempotency-Key ("" = a new one) */
 } net_order_req;
 
@@ -69,6 +72,8 @@ typedef struct net_refund_req {
     char ticket_ids[NET_TEXT_MAX];     /* ',' between them ("" = every valid one) */
     char reason[NET_TEXT_MAX];
     bo_pay_method method;              /* NONE: the order's */
+    char shift_id[BO_ID_MAX + 1];      /* the open shift the refund is made in ("" = none sent) */
+    char terminal[API_TERMINAL_MAX * 4 + 1]; /* its terminal (sent with shift_id) */
     char idem_key[API_IDEM_KEY_MAX + 1]; /* "" = a new one */
 } net_refund_req;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_door.h"
+#include "api_shift.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -65,6 +66,16 @@ static bool timezone_valid(const char *v)
     return bo_valid_timezone(v) == NULL && model_tz_name_plausible(v);
 }
 
+static bool terminal_valid(const char *v)
+{
+    return api_shift_terminal_check(v) == NULL;
+}
+
+static bool note_valid(const char *v)
+{
+    return api_shift_note_check(v) == NULL;
+}
+
 static bool max_per_order_valid(const char *v)
 {
     return bo_valid_max_per_order_text(v, NULL) == NULL;
@@ -115,6 +126,12 @@ static const cli_option options[] = {
     CHECKED("idempotency-key", idem_key, CLI_OPT_IDEM_KEY, api_idempotency_key_valid,
             "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'"),
     FLAG("past", past, CLI_OPT_PAST),
+    CHECKED("shift", shift, CLI_OPT_SHIFT, id_valid, "--shift: '%s' is not a shift ID"),
+    CHECKED("terminal", terminal, CLI_OPT_TERMINAL, terminal_valid, "--terminal takes 1 to 64 characters, a visible one, no control or bidi character, not '%s'"),
+    TEXT("float", float_amount, CLI_OPT_FLOAT),
+    TEXT("counted", counted, CLI_OPT_COUNTED),
+    CHECKED("note", note, CLI_OPT_NOTE, note_valid, "--note takes at most 500 characters, no control or bidi character, not '%s'"),
+    FLAG("csv", csv, CLI_OPT_CSV),
     { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
     TEXT("door", door, -1),
     TEXT("door-name", door_name, -1),
@@ -253,9 +270,10 @@ static int check_command(const cli_command *cmd, unsigned seen, int npos, char *
         }
     if (npos > cmd->npos)
         return cli_usage_error(err, "unexpected argument '%s'", pos[cmd->npos]);
-    if (npos < cmd->npos)
+    if (npos < cmd->npos && !(cmd->last_optional && npos == cmd->npos - 1))
         return cli_usage_error(err, "%s", cmd->missing[npos - 1]);
-    if (cmd->npos >= 2) /* the command's ID follows its word(s); checkin: CONCERT_ID CODE */
+    if (cmd->npos >= 2 && npos > (cmd->word != NULL ? 2 : 1)) /* the command's ID follows its word(s); checkin:
+                                                                    * CONCERT_ID CODE */
         out->id = pos[cmd->word != NULL ? 2 : 1];
     if (cmd->cmd == CLI_CMD_CHECKIN)
         out->code = pos[2];
@@ -328,7 +346,8 @@ static int check_values(const cli_command *cmd, const cli_args *out, unsigned se
 void cli_usage(FILE *out)
 {
     for (size_t i = 0; i < cli_commands_count; i++)
-        fprintf(out, "%s boxoffice [OPTIONS] %s\n", i == 0 ? "Usage:" : "      ", cli_commands[i].help);
+        if (cli_commands[i].help != NULL) /* an alias (shift x) shares its usage line */
+            fprintf(out, "%s boxoffice [OPTIONS] %s\n", i == 0 ? "Usage:" : "      ", cli_commands[i].help);
     fputs(
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"

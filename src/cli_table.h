@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "api.h"
+#include "api_shift.h"
 #include "cli.h"
 #include "cli_cmds.h"
 
@@ -17,9 +18,11 @@ enum cli_opt_bit {
     CLI_OPT_FILTER, CLI_OPT_IDEM_KEY, CLI_OPT_QUANTITY, CLI_OPT_ATTENDEE, CLI_OPT_PAY, CLI_OPT_TENDERED,
     CLI_OPT_CURRENCY, CLI_OPT_TIMEZONE, CLI_OPT_MAX_PER_ORDER, CLI_OPT_CODE, CLI_OPT_CONCERT, CLI_OPT_LIMIT,
     CLI_OPT_CURSOR, CLI_OPT_REASON, CLI_OPT_METHOD, CLI_OPT_PAST,
+    CLI_OPT_SHIFT, CLI_OPT_TERMINAL, CLI_OPT_FLOAT, CLI_OPT_COUNTED, CLI_OPT_NOTE, CLI_OPT_CSV,
     CLI_OPT_COUNT
 };
 #define CLI_OPT(o) (1u << CLI_OPT_##o)
+_Static_assert(CLI_OPT_COUNT <= 32, "the option bits of a command fit an unsigned");
 
 /* A command-specific rule on the options seen (bits) or on the parsed values; NULL when none. Returns
  * CLI_EXIT_OK, or CLI_EXIT_USAGE after writing the reason (cli_usage_error). */
@@ -31,6 +34,7 @@ typedef struct cli_command {
     cli_cmd cmd;
     unsigned allowed, required; /* CLI_OPT bits */
     int npos;                  /* positional arguments, the command's words included */
+    bool last_optional;        /* the last positional argument may be left out (shift day [DATE]) */
     const char *missing[2];    /* the error when positional 1 (2) is missing */
     const char *bad_id;        /* the error for an ID that cannot be one (one %s), or NULL */
     cli_check *check_opts;     /* after the generic option checks */
@@ -47,6 +51,11 @@ const cli_command *cli_command_for(cli_cmd cmd);
 
 /* Writes "boxoffice: " fmt (one %s: arg, sanitised) and the --help hint to err; returns CLI_EXIT_USAGE. */
 int cli_usage_error(FILE *err, const char *fmt, const char *arg);
+
+/* Amounts per currency as typed: "100.00" (in currency cur; NULL: currency "", the caller's default) or "EUR=100.00,USD=20" (then cur must be
+ * NULL). NULL when they are amounts (into v[0..*n)), else the reason. */
+const char *cli_shift_amounts_parse(const char *text, const char *cur, api_shift_amount v[API_SHIFT_CURRENCIES_MAX],
+                                    size_t *n);
 
 /* True when v is a whole number min..max in decimal digits (no sign, no space); *value gets it (may be NULL). */
 bool cli_number_in(const char *v, long min, long max, long *value);

@@ -70,6 +70,7 @@ static void run_order(api_client *c, const net_order_req *o, net_result *r)
         .concert_id = o->concert_id, .quantity = o->quantity, .customer_name = o->name,
         .customer_email = o->email, .attendees = list, .n_attendees = n, .method = o->pay,
         .tendered_cents = o->tendered_cents, .operator_route = o->operator_route,
+        .shift_id = o->shift_id, .terminal = o->terminal,
     };
     memcpy(r->id, o->concert_id, sizeof r->id);
     r->status = api_create_order(c, &in, o->idem_key[0] != '\0' ? o->idem_key : NULL, &r->out.order, &r->res);
@@ -85,7 +86,7 @@ static void run_refund(api_client *c, const net_refund_req *q, net_result *r)
     ids[sizeof ids - 1] = '\0';
     size_t n = model_names_split(ids, list, BO_ORDER_TICKETS_MAX);
     api_refund_input in = { .order_id = q->order_id, .ticket_ids = list, .n_ticket_ids = n, .reason = q->reason,
-                            .method = q->method };
+                            .method = q->method, .shift_id = q->shift_id, .terminal = q->terminal };
     memcpy(r->id, q->order_id, sizeof r->id);
     net_refund_out *out = &r->out.refund;
     r->status = api_refund_order(c, &in, q->idem_key[0] != '\0' ? q->idem_key : NULL, &out->order, &out->made,
