@@ -68,6 +68,15 @@ static int check_order_values(const cli_args *a, unsigned seen, FILE *err)
 #define ORDER_ID_BAD "'%s' is not an order ID"
 #define SHIFT_ID_BAD "'%s' is not a shift ID"
 
+/* order, refund: --terminal names the terminal of --shift. */
+static int check_sale_shift(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)a;
+    if ((seen & CLI_OPT(TERMINAL)) && !(seen & CLI_OPT(SHIFT)))
+        return cli_usage_error(err, "--terminal goes with --shift (the terminal of that shift)%s", "");
+    return CLI_EXIT_OK;
+}
+
 /* shift open: --float AMOUNT, or CUR=AMOUNT,CUR=AMOUNT (then no --currency). */
 static int check_shift_float(const cli_args *a, unsigned seen, FILE *err)
 {
@@ -138,7 +147,7 @@ const cli_command cli_commands[] = {
                  | CLI_OPT(TENDERED) | CLI_OPT(IDEM_KEY) | CLI_OPT(PAST) | CLI_OPT(SHIFT) | CLI_OPT(TERMINAL),
       .required = CLI_OPT(QUANTITY),
       .missing = { "order: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
-      .check_values = check_order_values,
+      .check_opts = check_sale_shift, .check_values = check_order_values,
       .help = "order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
               "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY] [--past]\n"
               "                 [--shift ID --terminal NAME]" },
@@ -156,7 +165,7 @@ const cli_command cli_commands[] = {
       .allowed = CLI_OPT(REASON) | CLI_OPT(TICKETS) | CLI_OPT(METHOD) | CLI_OPT(IDEM_KEY) | CLI_OPT(SHIFT)
                  | CLI_OPT(TERMINAL),
       .required = CLI_OPT(REASON),
-      .missing = { "refund: an order ID is required" }, .bad_id = ORDER_ID_BAD,
+      .missing = { "refund: an order ID is required" }, .bad_id = ORDER_ID_BAD, .check_opts = check_sale_shift,
       .help = "refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
               "                 [--idempotency-key KEY] [--shift ID --terminal NAME]" },
     { .name = "checkin", .cmd = CLI_CMD_CHECKIN, .npos = 3, .run = cli_door_checkin,
