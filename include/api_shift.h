@@ -86,6 +86,11 @@ int api_shift_money_parse(const char *s, int64_t *cents);
 /* What an operator types as an amount of cash ("174.50", "50"): NULL when it is one (sets *cents), else
  * the reason ("1e9", "-5", "12.345", "abc" are refused). */
 const char *api_shift_amount_check(const char *text, int64_t *cents);
+/* Amounts per currency as typed (a float, a count): "100.00" (in currency cur; NULL: currency "", the caller's
+ * default) or "EUR=100.00,USD=20" (then cur must be NULL). NULL when they are amounts (into v[0..*n)), else the
+ * reason. */
+const char *api_shift_amounts_parse(const char *text, const char *cur, api_shift_amount v[API_SHIFT_CURRENCIES_MAX],
+                                    size_t *n);
 /* A terminal's name: NULL when it is one (1..API_TERMINAL_MAX characters, a visible one, no control or bidi
  * character), else the reason. */
 const char *api_shift_terminal_check(const char *name);

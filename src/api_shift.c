@@ -72,6 +72,50 @@ const char *api_shift_note_check(const char *note)
     return NULL;
 }
 
+static bool currency_code(const char *s, size_t n)
+{
+    return n == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z';
+}
+
+const char *api_shift_amounts_parse(const char *text, const char *cur, api_shift_amount v[API_SHIFT_CURRENCIES_MAX],
+                                    size_t *n)
+{
+    char buf[512], *save = NULL;
+    *n = 0;
+    if (text == NULL || text[0] == '\0')
+        return "an amount is required, such as 100.00";
+    if (strlen(text) >= sizeof buf)
+        return "too long";
+    snprintf(buf, sizeof buf, "%s", text);
+    if (strchr(buf, '=') == NULL) {
+        const char *why = api_shift_amount_check(buf, &v[0].cents);
+        if (why != NULL)
+            return why;
+        snprintf(v[0].currency, sizeof v[0].currency, "%s", cur != NULL ? cur : "");
+        *n = 1;
+        return NULL;
+    }
+    if (cur != NULL)
+        return "--currency goes with a plain amount, not with CUR=AMOUNT";
+    for (char *part = strtok_r(buf, ",", &save); part != NULL; part = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(part, '=');
+        if (eq == NULL || !currency_code(part, (size_t)(eq - part)))
+            return "CUR=AMOUNT pairs, such as EUR=174.50,USD=20.00";
+        if (*n >= API_SHIFT_CURRENCIES_MAX)
+            return "at most 8 currencies";
+        *eq = '\0';
+        const char *why = api_shift_amount_check(eq + 1, &v[*n].cents);
+        if (why != NULL)
+            return why;
+        for (size_t k = 0; k < *n; k++)
+            if (strcmp(v[k].currency, part) == 0)
+                return "a currency given twice";
+        memcpy(v[*n].currency, part, 4);
+        (*n)++;
+    }
+    return *n > 0 ? NULL : "an amount is required, such as 100.00";
+}
+
 /* ---- the model ---- */
 
 void api_shift_clear(api_shift *s)

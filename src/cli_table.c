@@ -83,7 +83,7 @@ static int check_shift_float(const cli_args *a, unsigned seen, FILE *err)
     (void)seen;
     api_shift_amount v[API_SHIFT_CURRENCIES_MAX];
     size_t n;
-    const char *why = cli_shift_amounts_parse(a->float_amount, a->currency, v, &n);
+    const char *why = api_shift_amounts_parse(a->float_amount, a->currency, v, &n);
     return why != NULL ? cli_usage_error(err, "--float: %s", why) : CLI_EXIT_OK;
 }
 
@@ -92,7 +92,7 @@ static int check_shift_counted(const cli_args *a, unsigned seen, FILE *err)
     (void)seen;
     api_shift_amount v[API_SHIFT_CURRENCIES_MAX];
     size_t n;
-    const char *why = a->counted != NULL ? cli_shift_amounts_parse(a->counted, a->currency, v, &n) : NULL;
+    const char *why = a->counted != NULL ? api_shift_amounts_parse(a->counted, a->currency, v, &n) : NULL;
     return why != NULL ? cli_usage_error(err, "--counted: %s", why) : CLI_EXIT_OK;
 }
 

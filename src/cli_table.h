@@ -52,11 +52,6 @@ const cli_command *cli_command_for(cli_cmd cmd);
 /* Writes "boxoffice: " fmt (one %s: arg, sanitised) and the --help hint to err; returns CLI_EXIT_USAGE. */
 int cli_usage_error(FILE *err, const char *fmt, const char *arg);
 
-/* Amounts per currency as typed: "100.00" (in currency cur; NULL: currency "", the caller's default) or "EUR=100.00,USD=20" (then cur must be
- * NULL). NULL when they are amounts (into v[0..*n)), else the reason. */
-const char *cli_shift_amounts_parse(const char *text, const char *cur, api_shift_amount v[API_SHIFT_CURRENCIES_MAX],
-                                    size_t *n);
-
 /* True when v is a whole number min..max in decimal digits (no sign, no space); *value gets it (may be NULL). */
 bool cli_number_in(const char *v, long min, long max, long *value);
 

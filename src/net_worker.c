@@ -49,6 +49,10 @@ void net_result_clear(net_result *r)
     case NET_JOB_REFUND:
         bo_order_clear(&r->out.refund.order);
         break;
+    case NET_JOB_SHIFT:
+        api_shift_clear(&r->out.shift.shift);
+        api_shift_day_clear(&r->out.shift.day);
+        break;
     case NET_JOB_CREATE:
     case NET_JOB_CHECKIN:
     case NET_JOB_STATS:
@@ -130,6 +134,44 @@ static void run_checkin(api_client *c, const net_checkin_req *q, net_result *r)
                             &r->res);
 }
 
+static void run_shift(api_client *c, const net_shift_req *q, net_result *r)
+{
+    net_shift_out *out = &r->out.shift;
+    const char *key = q->idem_key[0] != '\0' ? q->idem_key : NULL;
+    const char *note = q->note[0] != '\0' ? q->note : NULL;
+    out->op = q->op;
+    memcpy(r->id, q->id, sizeof r->id);
+    switch (q->op) {
+    case NET_SHIFT_CURRENT:
+        r->status = api_shift_current(c, &out->shift, &r->res);
+        if (r->status == API_OK && !out->shift.report.known) {
+            char id[BO_ID_MAX + 1];
+            memcpy(id, out->shift.id, sizeof id);
+            api_shift_clear(&out->shift);
+            r->status = api_shift_get(c, id, &out->shift, &r->res);
+        }
+        break;
+    case NET_SHIFT_GET:
+        r->status = api_shift_get(c, q->id, &out->shift, &r->res);
+        break;
+    case NET_SHIFT_OPEN:
+        r->status = api_shift_open(c, q->terminal, q->amounts, q->n, key, &out->shift, &out->already, &r->res);
+        break;
+    case NET_SHIFT_DROP:
+    case NET_SHIFT_PAIDOUT:
+        r->status = api_shift_move_cash(c, q->id, q->op == NET_SHIFT_DROP ? API_SHIFT_DROP : API_SHIFT_PAIDOUT,
+                                        q->n > 0 ? q->amounts[0].cents : 0, q->n > 0 ? q->amounts[0].currency : "", note,
+                                        &out->shift, &r->res);
+        break;
+    case NET_SHIFT_CLOSE:
+        r->status = api_shift_close(c, q->id, q->amounts, q->n, note, key, &out->shift, &r->res);
+        break;
+    case NET_SHIFT_DAY:
+        r->status = api_shift_day_sheet(c, q->id[0] != '\0' ? q->id : NULL, &out->day, &r->res);
+        break;
+    }
+}
+
 static void run_job(api_client *c, const net_job *j, net_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -172,6 +214,9 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
     case NET_JOB_UNDO_CHECKIN:
         memcpy(r->id, j->req.ticket_id, sizeof r->id);
         r->status = api_undo_checkin(c, j->req.ticket_id, &r->out.undo, &r->res);
+        break;
+    case NET_JOB_SHIFT:
+        run_shift(c, &j->req.shift, r);
         break;
     }
 }
