@@ -2,7 +2,7 @@
 #define CLI_CMDS_H
 /* The CLI's commands, each a handler that the command table (cli_table.h) names: cli_sale.c (list, show,
  * buy, create, order, order show), cli_aftersale.c (find, refund), cli_door.c (checkin, checkin undo,
- * stats). They print through cli_out.h. */
+ * stats), cli_auth.c (login, logout, whoami). They print through cli_out.h. */
 #include <stdio.h>
 
 #include "api.h"
@@ -25,5 +25,7 @@ cli_handler cli_shift_x, cli_shift_open, cli_shift_drop, cli_shift_paidout, cli_
 struct api_client;
 int cli_shift_for_sale(const cli_args *a, api_client *c, bool cash, char shift_id[], size_t id_cap, char terminal[],
                        size_t term_cap, FILE *err);
+/* cli_auth.c */
+cli_handler cli_auth_login, cli_auth_logout, cli_auth_whoami;
 
 #endif

@@ -349,16 +349,16 @@ int cli_sale_buy(const cli_args *a, api_client *c, const api_config *api, FILE *
 /* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
 int cli_sale_order(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
-    bool operator_key = api->api_key != NULL && api->api_key[0] != '\0';
+    bool operator_key = api_config_operator(api);
     const char *msg;
     bo_pay_method pay = bo_pay_method_parse(a->pay);
     if (!operator_key) {
         const char *why = NULL;
         char hint[512];
         if (a->name == NULL || a->email == NULL)
-            why = "order: --name and --email are required without an operator key";
+            why = "order: --name and --email are required without an operator's sign-in";
         else if (pay == BO_PAY_CASH || pay == BO_PAY_COMP)
-            why = "order: cash and comp need an operator key (the public route takes card only)";
+            why = "order: cash and comp need an operator's sign-in (the public route takes card only)";
         if (why != NULL) {
             invalid(err, why);
             cli_print_hint(err, CONFIG_HINT_KEY, hint, sizeof hint);

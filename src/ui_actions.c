@@ -34,7 +34,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_PAIDOUT, "paid-out", "P", { 'P' }, "shift", "pay cash out of the drawer (amount, a note saying what for)", UI_MODE_DESK, NULL },
     { UI_ACT_CLOSE_SHIFT, "close", "C", { 'C' }, "shift", "close the shift: count the cash blind; the Z report follows the server's answer", UI_MODE_DESK, NULL },
     { UI_ACT_DAY_SHEET, "day sheet", "T", { 'T' }, "shift", "every shift of a day, per currency (managers); \xe2\x86\x90/\xe2\x86\x92 another day", UI_MODE_DESK, NULL },
-    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (operators with an API key)", UI_MODE_DESK, NULL },
+    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (signed-in managers)", UI_MODE_DESK, NULL },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },
     { UI_ACT_INSPECTOR, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },
     { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help", UI_MODES_ALL, &ui_screen_help },

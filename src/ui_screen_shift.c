@@ -101,8 +101,8 @@ static bool submit(ui_app *app, shift_state *ss, net_job *job)
 
 void ui_shift_refresh(ui_app *app)
 {
-    if (app->opts->kiosk || app->opts->door_concert_id != NULL)
-        return; /* customers and doors have no drawer */
+    if (app->opts->kiosk || app->opts->door_concert_id != NULL || !api_config_operator(&app->opts->api))
+        return; /* customers, doors and the signed-out have no drawer */
     shift_state *ss = ui_screen_state_open(app, &ui_screen_shift);
     if (ss == NULL || ss->seq != 0)
         return;
