@@ -4,9 +4,8 @@
  * SHA-256 of (h_{i-1} + "\n" + line_i), line_i the entry's canonical line
  *   seq|id|at|type|operator.sub|terminal|shiftId|concertId|orderId|currency|amount|count
  * (absent or null: empty; numbers in decimal), entries in seq order from shift.opened (seq 1) to shift.closed.
- * Pure: no I/O. The SHA-256 is mbedTLS's.
- * TODO(merge): the backend's common/bo_journal_hash (helper `shifts`) holds the same chain; once it lands this
- * module calls it instead of its own line and chain. */
+ * Pure: no I/O. The line and the chain are common/bo_journal_hash's, the very code the backend hashes with; this
+ * module reads the entries from the journal's JSON and checks their order. */
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -15,7 +14,7 @@ struct cJSON;
 #define SHIFT_HASH_HEX 64
 
 /* The canonical line of one journal entry (malloc'd, caller frees); NULL when entry is not an object with a
- * whole seq, or on OOM. */
+ * whole seq, when the line is longer than BO_JLINE_MAX, or on OOM. */
 char *shift_verify_line(const struct cJSON *entry);
 /* h = the next link: hex SHA-256 of (prev + "\n" + line). -1 on OOM. */
 int shift_verify_link(const char prev[SHIFT_HASH_HEX + 1], const char *line, char h[SHIFT_HASH_HEX + 1]);

@@ -2,28 +2,14 @@
 #include "shift_verify.h"
 
 #include <cjson/cJSON.h>
-#include <mbedtls/sha256.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bo_buf.h"
+#include "bo_journal_hash.h"
 #include "bo_text.h"
 
-#define LINE_MAX_BYTES (64 * 1024)
-
-/* One field of the line: a text as it is, a whole number in decimal, null/absent/other: empty. */
-static int add_field(bo_buf *b, const cJSON *v, bool first)
-{
-    if (!first && bo_buf_add(b, "|") != 0)
-        return -1;
-    if (cJSON_IsString(v))
-        return bo_buf_add(b, v->valuestring);
-    if (cJSON_IsNumber(v))
-        return bo_buf_addf(b, "%lld", (long long)v->valuedouble);
-    return 0;
-}
 
 static long seq_of(const cJSON *e)
 {
@@ -33,41 +19,58 @@ static long seq_of(const cJSON *e)
     return (long)s->valuedouble;
 }
 
+/* A text member as it is; NULL (empty in the line) when absent, null or not a text. */
+static const char *text_of(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The entry's fields, borrowed from e, for common/bo_journal_hash; -1 when e has no seq. */
+static int fields_of(const cJSON *e, bo_jfields *f)
+{
+    const cJSON *count = cJSON_GetObjectItemCaseSensitive(e, "count");
+    memset(f, 0, sizeof *f);
+    if (!cJSON_IsObject(e) || (f->seq = seq_of(e)) < 1)
+        return -1;
+    f->id = text_of(e, "id");
+    f->at = text_of(e, "at");
+    f->type = text_of(e, "type");
+    f->operator_sub = text_of(cJSON_GetObjectItemCaseSensitive(e, "operator"), "sub");
+    f->terminal = text_of(e, "terminal");
+    f->shift_id = text_of(e, "shiftId");
+    f->concert_id = text_of(e, "concertId");
+    f->order_id = text_of(e, "orderId");
+    f->currency = text_of(e, "currency");
+    f->amount = text_of(e, "amount");
+    if (cJSON_IsNumber(count)) {
+        f->has_count = true;
+        f->count = (long long)count->valuedouble;
+    }
+    return 0;
+}
+
 char *shift_verify_line(const cJSON *e)
 {
-    static const char *const keys[] = { "seq", "id", "at", "type", NULL /* operator.sub */, "terminal", "shiftId",
-                                        "concertId", "orderId", "currency", "amount", "count" };
-    if (!cJSON_IsObject(e) || seq_of(e) < 0)
+    bo_jfields f;
+    char line[BO_JLINE_MAX];
+    if (fields_of(e, &f) != 0 || bo_jline(&f, line, sizeof line) != 0)
         return NULL;
-    bo_buf b;
-    bo_buf_init(&b, LINE_MAX_BYTES);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const cJSON *v = keys[i] != NULL ? cJSON_GetObjectItemCaseSensitive(e, keys[i])
-                                         : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(e, "operator"), "sub");
-        if (add_field(&b, v, i == 0) != 0) {
-            bo_buf_free(&b);
-            return NULL;
-        }
-    }
-    return bo_buf_take(&b, NULL);
+    return strdup(line);
 }
 
 int shift_verify_link(const char prev[SHIFT_HASH_HEX + 1], const char *line, char h[SHIFT_HASH_HEX + 1])
 {
     size_t lp = strlen(prev), ll = strlen(line);
-    unsigned char *in = malloc(lp + 1 + ll), md[32];
+    char *in = malloc(lp + 1 + ll);
     if (in == NULL)
         return -1;
     memcpy(in, prev, lp);
     in[lp] = '\n';
     memcpy(in + lp + 1, line, ll);
-    int rc = mbedtls_sha256_ret(in, lp + 1 + ll, md, 0);
+    int rc = bo_sha256_hex(in, lp + 1 + ll, h);
     free(in);
-    if (rc != 0)
-        return -1;
-    for (int i = 0; i < 32; i++)
-        snprintf(h + 2 * i, 3, "%02x", md[i]);
-    return 0;
+    return rc;
 }
 
 static int by_seq(const void *a, const void *b)
@@ -135,17 +138,14 @@ int shift_verify_chain(const cJSON *entries, const char *shift_id, const char *e
         name_entry(out, v[k - 1], (long)k, "the last entry is not shift.closed%s", "");
         goto done;
     }
-    char h[SHIFT_HASH_HEX + 1];
-    memset(h, '0', SHIFT_HASH_HEX);
-    h[SHIFT_HASH_HEX] = '\0';
+    char h[BO_JHASH_HEX];
+    bo_jhash_init(h);
     for (size_t i = 0; i < k; i++) {
-        char *line = shift_verify_line(v[i]);
-        if (line == NULL || shift_verify_link(h, line, h) != 0) {
-            free(line);
-            free(v);
-            return -1;
+        bo_jfields f;
+        if (fields_of(v[i], &f) != 0 || bo_jhash_step(h, &f, h) != 0) {
+            name_entry(out, v[i], (long)i + 1, "entry cannot be hashed (a field too long)%s", "");
+            goto done;
         }
-        free(line);
     }
     memcpy(out->hash, h, sizeof h);
     if (expected_entries >= 0 && (long)k != expected_entries) {

@@ -9,7 +9,8 @@
 
 #include "bo_money.h"
 
-#define BO_ORDER_MAX_TICKETS 49      /* 2 + 2 * 49 = 100 items: DynamoDB's limit for one transaction */
+#define BO_ORDER_MAX_TICKETS 47      /* 2 + 2 * 47 + 3 = 99 items (seats, order, tickets + codes, the journal entry, the
+                                      * shift, the operator check) <= 100: DynamoDB's limit for one transaction */
 #define BO_ORDER_DEFAULT_MAX 10      /* maxPerOrder of a concert that names none */
 #define BO_CURRENCY_DEFAULT "EUR"    /* when DEFAULT_CURRENCY is unset */
 #define BO_TIMEZONE_MAX 64
@@ -26,7 +27,7 @@ const char *bo_valid_timezone(const char *value);
 /* maxPerOrder: a whole number 1..BO_ORDER_MAX_TICKETS (the caller converts a JSON number). */
 const char *bo_valid_max_per_order_double(double value, int64_t *out);
 
-/* The typed-in form of maxPerOrder for the client's forms and the CLI: digits only ("4", " 12 "), 1..49,
+/* The typed-in form of maxPerOrder for the client's forms and the CLI: digits only ("4", " 12 "), 1..47,
  * with the message above; "" or NULL: "maxPerOrder is required" (a form treats empty as the default).
  * out may be NULL; it is written only when the text is valid. */
 const char *bo_valid_max_per_order_text(const char *text, int64_t *out);

@@ -75,12 +75,12 @@ static const char *whole_in(double v, int64_t max, int64_t *out, const char *msg
 
 const char *bo_valid_max_per_order_double(double value, int64_t *out)
 {
-    return whole_in(value, BO_ORDER_MAX_TICKETS, out, "maxPerOrder must be a whole number from 1 to 49");
+    return whole_in(value, BO_ORDER_MAX_TICKETS, out, "maxPerOrder must be a whole number from 1 to 47");
 }
 
 const char *bo_valid_max_per_order_text(const char *text, int64_t *out)
 {
-    static const char RANGE[] = "maxPerOrder must be a whole number from 1 to 49";
+    static const char RANGE[] = "maxPerOrder must be a whole number from 1 to 47";
     if (!text)
         return "maxPerOrder is required";
     while (*text == ' ' || *text == '\t')
@@ -107,7 +107,7 @@ const char *bo_valid_max_per_order_text(const char *text, int64_t *out)
 
 const char *bo_valid_quantity_double(double value, int64_t *out)
 {
-    return whole_in(value, BO_ORDER_MAX_TICKETS, out, "quantity must be a whole number from 1 to 49");
+    return whole_in(value, BO_ORDER_MAX_TICKETS, out, "quantity must be a whole number from 1 to 47");
 }
 
 static const char *tendered_answer(int rc, int64_t cents, int64_t *out)

@@ -141,20 +141,20 @@ static void order_fields(void **state)
     int64_t v = 0;
     assert_null(bo_valid_max_per_order_double(1, &v));
     assert_int_equal(v, 1);
-    assert_null(bo_valid_max_per_order_double(49, &v));
-    assert_int_equal(v, 49);
-    assert_non_null(bo_valid_max_per_order_double(50, &v));
+    assert_null(bo_valid_max_per_order_double(47, &v));
+    assert_int_equal(v, 47);
+    assert_non_null(bo_valid_max_per_order_double(48, &v));
     assert_non_null(bo_valid_max_per_order_double(0, &v));
     assert_non_null(bo_valid_max_per_order_double(2.5, &v));
     /* typed in a form or on the command line */
     assert_null(bo_valid_max_per_order_text("4", &v));
     assert_int_equal(v, 4);
-    assert_null(bo_valid_max_per_order_text(" 49 ", &v));
-    assert_int_equal(v, 49);
-    const char *bad_max[] = { "0", "50", "-1", "+4", "4.0", "4x", "1e1", "00000000000000000000050", "", " ", NULL };
+    assert_null(bo_valid_max_per_order_text(" 47 ", &v));
+    assert_int_equal(v, 47);
+    const char *bad_max[] = { "0", "48", "-1", "+4", "4.0", "4x", "1e1", "00000000000000000000050", "", " ", NULL };
     for (size_t i = 0; i < sizeof bad_max / sizeof bad_max[0]; i++)
         assert_non_null(bo_valid_max_per_order_text(bad_max[i], &v));
-    assert_string_equal(bo_valid_max_per_order_text("50", &v), bo_valid_max_per_order_double(50, &v));
+    assert_string_equal(bo_valid_max_per_order_text("48", &v), bo_valid_max_per_order_double(48, &v));
     assert_null(bo_valid_quantity_double(4, &v));
     assert_int_equal(v, 4);
     assert_non_null(bo_valid_quantity_double(-1, &v));

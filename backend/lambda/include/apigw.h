@@ -56,7 +56,8 @@ bool apigw_json_has_nul_escape(const char *s, size_t len);
 /* The proxy response. body is owned (free with apigw_response_clear). */
 typedef struct apigw_response {
     int status;
-    char *body;                    /* JSON text, or NULL for an empty body */
+    char *body;                    /* JSON text (or content_type's), or NULL for an empty body */
+    const char *content_type;      /* static; NULL: application/json (the day sheet's CSV: text/csv) */
     unsigned retry_after_s;        /* > 0: adds Retry-After */
     bool replayed;                 /* adds Idempotent-Replayed: true */
 } apigw_response;
@@ -67,7 +68,7 @@ int apigw_response_error(apigw_response *r, int status, const char *message);
 void apigw_response_take(apigw_response *r, int status, char *body);
 void apigw_response_clear(apigw_response *r);
 
-/* {"statusCode":201,"headers":{"Content-Type":"application/json",...},"isBase64Encoded":false,"body":"..."}
+/* {"statusCode":201,"headers":{"Content-Type":"application/json" (or content_type),...},"isBase64Encoded":false,"body":"..."}
  * as a new string (caller frees); NULL on OOM. */
 char *apigw_response_json(const apigw_response *r);
 

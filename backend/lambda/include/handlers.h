@@ -16,7 +16,9 @@
  * st == NULL), answers {"error": "<message naming the field>"} on bad input, and never answers 500.
  * Handlers only talk to the store (store.h), never HTTP. */
 #include "apigw.h"
+#include "caller.h"
 #include "store.h"
+#include "store_journal.h"
 
 #define HANDLER_RETRY_AFTER_S 1
 #define HANDLER_IDEMPOTENCY_KEY_MAX 255
@@ -70,6 +72,40 @@ void handler_find_orders(store *st, const apigw_event *ev, handler_result *out);
 void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *out);
 
 void handler_result_clear(handler_result *r);
+
+/* Who calls (handler_common.c): the signed-in operator of the claims (caller.h); before Cognito (an API key
+ * only) the key id stands in for both sub and name; neither: the public (who.sub NULL). */
+typedef struct handler_who {
+    caller c;
+    journal_who who;          /* borrowed from the event and c */
+    const char *label;        /* the display name (or key id) for soldBy / by; NULL for the public */
+} handler_who;
+void handler_who_of(const apigw_event *ev, handler_who *w);
+/* A body's optional "shiftId" and "terminal" (orders and refunds): "" when absent. NULL or the 400 message. */
+const char *handler_shift_fields(const cJSON *body, char shift_id[STORE_ID_MAX + 1], char terminal[256]);
+/* The 409 of a change refused by its shift (STORE_SHIFT_NOT_OPEN / _NOT_YOURS / _TERMINAL), the 403 of a disabled
+ * operator (STORE_OPERATOR_DISABLED): true when s was one of them and out is answered. */
+bool handler_fail_shift(handler_result *out, store_status s);
+#define HANDLER_CASH_NEEDS_SHIFT "a cash sale needs an open shift: open one first"
+
+/* Shifts (handler_shift.c) and the journal (handler_journal.c), operator routes (docs/openapi.yaml):
+ *   concert-service.openShift      POST /shifts                     201 | 400 | 403 | 409 | 503
+ *   concert-service.currentShift   GET  /shifts/current             200 | 403 | 404 | 503
+ *   concert-service.getShift       GET  /shifts/{id}                200 | 400 | 403 | 404 | 503
+ *   concert-service.shiftDrop      POST /shifts/{id}/drops          201 | 400 | 403 | 404 | 409 | 503
+ *   concert-service.shiftPaidOut   POST /shifts/{id}/paidouts       201 | 400 | 403 | 404 | 409 | 503
+ *   concert-service.closeShift     POST /shifts/{id}/close          200 | 400 | 403 | 404 | 409 | 503
+ *   concert-service.daySheet       GET  /shifts?day=[&format=csv]   200 | 400 | 403 | 503
+ *   concert-service.getJournal     GET  /journal?day=|operator=&day=|concert=|shift= [&limit][&cursor]
+ *                                                                    200 | 400 | 403 | 503 */
+void handler_open_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_current_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_get_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_shift_drop(store *st, const apigw_event *ev, handler_result *out);
+void handler_shift_paidout(store *st, const apigw_event *ev, handler_result *out);
+void handler_close_shift(store *st, const apigw_event *ev, handler_result *out);
+void handler_day_sheet(store *st, const apigw_event *ev, handler_result *out);
+void handler_get_journal(store *st, const apigw_event *ev, handler_result *out);
 
 /* An order as JSON (handler_order.c): the answer of createOrder, getOrder and refundOrder. */
 struct order;

@@ -81,7 +81,12 @@ typedef enum store_status {
                                 e-mail (an idempotency key reused); nothing of the stored ticket is returned */
     STORE_MALFORMED,         /* the concert item cannot be read faithfully (see below): permanent, answer 422 */
     STORE_UNAVAILABLE,       /* throttled, 5xx, timeout or transport failure after retries: answer 503 */
-    STORE_ERROR              /* anything else (bad config, malformed answer, out of memory) */
+    STORE_ERROR,             /* anything else (bad config, malformed answer, out of memory) */
+    /* A change that carries a shift (store_journal.h): */
+    STORE_SHIFT_NOT_OPEN,    /* the shift is closed, or there is no such shift */
+    STORE_SHIFT_NOT_YOURS,   /* the shift belongs to another operator */
+    STORE_SHIFT_TERMINAL,    /* the shift is open at another terminal */
+    STORE_OPERATOR_DISABLED  /* the caller's operator item says disabled: the write is refused */
 } store_status;
 
 typedef struct store store;
@@ -142,6 +147,10 @@ const char *store_last_error(const store *s);
 
 /* PutItem (unconditional, as the reference): c->id must be set. NULL name/date/venue are stored as "". */
 store_status store_put_concert(store *s, const concert *c);
+/* createConcert: the same item (condition attribute_not_exists(id)) and its journal entry "concert.created" in
+ * one transaction (store_journal.h; who: the caller). STORE_OK, STORE_UNAVAILABLE, STORE_ERROR. */
+struct journal_who;
+store_status store_create_concert(store *s, const concert *c, const struct journal_who *who);
 /* On STORE_OK *out is filled (caller clears it); on STORE_MALFORMED too, with its problems;
  * otherwise *out is zeroed. An empty id, or one longer than STORE_ID_MAX, is STORE_NOT_FOUND. */
 store_status store_get_concert(store *s, const char *id, concert *out);

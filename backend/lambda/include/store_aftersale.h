@@ -61,11 +61,14 @@ typedef struct checkin_ticket {
 
 void checkin_ticket_clear(checkin_ticket *t);
 
-/* Admits the ticket with code (canonical form) at concert_id. door may be "" . at: ISO time, by: API key id.
+struct journal_who;
+/* Admits the ticket with code (canonical form) at concert_id. door may be "" . at: ISO time, by: API key id;
+ * who: the caller, for the journal entry "checkin" written in the check-in's transaction.
  * STORE_OK with *res (ADMITTED/REPLAYED/ALREADY/REFUNDED: *out is the ticket as stored; WRONG_CONCERT:
  * out->concert_id is the ticket's concert; UNKNOWN), or STORE_UNAVAILABLE / STORE_ERROR. *out the caller's. */
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
-                           const char *by, const char *at, checkin_ticket *out, checkin_result *res);
+                           const char *by, const char *at, const struct journal_who *who, checkin_ticket *out,
+                           checkin_result *res);
 
 /* The ticket with code (canonical form), as stored (without its order's counts): GetItem on codes (strongly
  * consistent), then on tickets. STORE_OK (*out the caller's), STORE_NOT_FOUND (no ticket has this code),
@@ -74,7 +77,8 @@ store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *ou
 
 /* Puts a checked-in ticket back to valid. STORE_OK with *res ADMITTED (undone; *out the ticket now) or
  * NOT_ADMITTED (*out as stored), STORE_NOT_FOUND (no such ticket, or one without a code), or a failure. */
-store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res);
+store_status store_checkin_undo(store *s, const char *ticket_id, const struct journal_who *who, checkin_ticket *out,
+                                checkin_result *res);
 
 /* A refund as asked and recorded (strings borrowed). */
 typedef struct refund_ask {
@@ -84,6 +88,10 @@ typedef struct refund_ask {
     const char *by;            /* the operator's API key id */
     const char *at;
     bool every_valid;          /* no ticketIds were asked: every valid ticket (recorded as scope "all") */
+    /* issue 18: who refunds (the journal entry "order.refunded", written in the refund's transaction) and the
+     * shift the money goes out of (NULL: none; then the shift's Update joins the transaction) */
+    const char *operator_sub, *operator_name;
+    const char *shift_id, *terminal;
 } refund_ask;
 
 /* Refunds tickets idx[0..n) of order o (as read by store_order_get; each "valid" there) in one transaction.
@@ -91,6 +99,7 @@ typedef struct refund_ask {
  *   STORE_REPLAY    a refund with ask->id is recorded on the order (applied before, or by a request racing
  *                   this one; the order is read after the transaction was refused): *out is the order now
  *   STORE_CONFLICT  a ticket was no longer valid: *out is the order now (its tickets' states)
+ *   STORE_SHIFT_NOT_OPEN / STORE_SHIFT_NOT_YOURS / STORE_SHIFT_TERMINAL   ask->shift_id cannot take it
  *   STORE_UNAVAILABLE / STORE_ERROR
  * *out is zeroed on failures, else the caller's (order_clear). */
 store_status store_refund(store *s, const order *o, const int *idx, int n, const refund_ask *ask, order *out);

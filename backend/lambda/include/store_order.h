@@ -16,7 +16,9 @@
  *             orderId S, code S, status S ("valid"), attendee S (when given)  (condition: attribute_not_exists(id))
  *   codes     per ticket, code S (key, canonical form of bo_code.h), ticketId S, orderId S, concertId S
  *                                                                          (condition: attribute_not_exists(code))
- * 2 + 2 * quantity items <= 100, so an order holds at most BO_ORDER_MAX_TICKETS (49) tickets.
+ * 2 + 2 * quantity items, plus the journal entry and the shift (store_order_place): <= 100, so an order holds
+ * at most BO_ORDER_MAX_TICKETS (49) tickets in the ticket items' count; with the journal and the shift the
+ * limit is 2 + 2 * 49 + 2 = 102 > 100 (see ORDER_TXN_MAX_TICKETS).
  * Ticket ids are name-based UUIDs (v5) of the order id and the ticket's index; codes come from
  * getrandom (bo_code_new) and are never derivable from any id. Money is integer cents. */
 #include <stdbool.h>
@@ -27,6 +29,10 @@
 #include "bo_code.h"
 #include "bo_valid_order.h"
 #include "store.h"
+
+/* The most tickets one order's transaction can hold now: (100 - 2 - journal - shift - the caller's operator
+ * check) / 2. */
+#define ORDER_TXN_MAX_TICKETS 47
 
 typedef enum order_payment { ORDER_PAY_CARD = 0, ORDER_PAY_CASH, ORDER_PAY_COMP } order_payment;
 
@@ -65,7 +71,14 @@ typedef struct order {
     bool has_tendered;         /* cash only */
     int64_t tendered_cents, change_cents;
     char created_at[32];       /* ISO-8601 UTC with ms */
-    char sold_by[STORE_ID_MAX + 1]; /* API key id, or "public" */
+    char sold_by[STORE_ID_MAX + 1]; /* the operator's display name (was the API key id), or "public" */
+    /* Who sold it and where (issue 18): operatorSub S, operatorName S, shiftId S, terminal S on the item, each
+     * only when set ("" here when not). A sale with a shift also updates the shift in its transaction and
+     * every sale writes its journal entry "order.created" there (store_journal.h). */
+    char operator_sub[STORE_ID_MAX + 1];
+    char operator_name[128];
+    char shift_id[STORE_ID_MAX + 1];
+    char terminal[256];
     char *customer_name;       /* owned; NULL for a walk-up order */
     char *customer_email;      /* owned; NULL for a walk-up order */
     order_ticket tickets[BO_ORDER_MAX_TICKETS]; /* [0..quantity) */
@@ -92,6 +105,9 @@ const char *order_revenue_attr(order_payment m);
  *   STORE_SOLD_OUT    fewer seats than o->quantity: *seats_left says how many (0: none left)
  *   STORE_NOT_FOUND / STORE_MALFORMED   the concert is gone / stored malformed (re-read after the
  *                     transaction failed); STORE_UNAVAILABLE / STORE_ERROR: storage failure
+ *   STORE_SHIFT_NOT_OPEN / STORE_SHIFT_NOT_YOURS / STORE_SHIFT_TERMINAL   o->shift_id cannot take the sale
+ * The transaction: the items above, then (with a shift) the shift's Update, then the journal entry: 2 + 2 *
+ * quantity + 1 (+ 1 with a shift) items.
  * Nothing is written unless STORE_OK. *out is zeroed unless STORE_REPLAY (then the caller's: order_clear). */
 store_status store_order_place(store *s, order *o, order *out, int64_t *seats_left);
 

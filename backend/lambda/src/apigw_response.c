@@ -8,6 +8,7 @@
 int apigw_response_error(apigw_response *r, int status, const char *message)
 {
     r->status = status;
+    r->content_type = NULL;
     free(r->body);
     r->body = NULL;
     cJSON *o = cJSON_CreateObject();
@@ -22,6 +23,7 @@ int apigw_response_error(apigw_response *r, int status, const char *message)
 
 void apigw_response_take(apigw_response *r, int status, char *body)
 {
+    r->content_type = NULL;
     free(r->body);
     r->status = status;
     r->body = body;
@@ -81,8 +83,11 @@ static char *escape_into(char *w, const char *s)
 char *apigw_response_json(const apigw_response *r)
 {
     const char *body = r->body ? r->body : "";
-    char head[192];
-    int hn = snprintf(head, sizeof head, "{\"statusCode\":%d,\"headers\":{\"Content-Type\":\"application/json\"", r->status);
+    char head[256];
+    const char *type = r->content_type ? r->content_type : "application/json";
+    if (strlen(type) > 64 || strpbrk(type, "\"\\"))
+        return NULL;
+    int hn = snprintf(head, sizeof head, "{\"statusCode\":%d,\"headers\":{\"Content-Type\":\"%s\"", r->status, type);
     if (r->retry_after_s > 0)
         hn += snprintf(head + hn, sizeof head - (size_t)hn, ",\"Retry-After\":\"%u\"", r->retry_after_s);
     if (r->replayed)

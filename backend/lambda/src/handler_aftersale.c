@@ -165,7 +165,9 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
     checkin_ticket t;
     checkin_result res;
-    store_status s = store_checkin(st, code, concert_id, nonce, door, by, at, &t, &res);
+    handler_who w;
+    handler_who_of(ev, &w);
+    store_status s = store_checkin(st, code, concert_id, nonce, door, by, at, &w.who, &t, &res);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CHECKIN_FAILED);
     } else {
@@ -225,7 +227,9 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
     }
     checkin_ticket t;
     checkin_result res;
-    store_status s = store_checkin_undo(st, id, &t, &res);
+    handler_who w;
+    handler_who_of(ev, &w);
+    store_status s = store_checkin_undo(st, id, &w.who, &t, &res);
     if (s == STORE_NOT_FOUND) {
         handler_fail(out, 404, "Ticket not found");
     } else if (s != STORE_OK) {
@@ -273,6 +277,7 @@ typedef struct refund_req {
     const char *method;                    /* static; NULL: the order's payment method */
     int n_ids;                             /* 0: every valid ticket */
     char ids[BO_ORDER_MAX_TICKETS][STORE_ID_MAX + 1];
+    char shift_id[STORE_ID_MAX + 1], terminal[256]; /* "" when not given */
 } refund_req;
 
 static const char *refund_request(const apigw_event *ev, handler_result *out, bool *answered, refund_req *r)
@@ -304,6 +309,8 @@ static const char *refund_request(const apigw_event *ev, handler_result *out, bo
         else
             snprintf(r->ids[r->n_ids++], STORE_ID_MAX + 1, "%s", id->valuestring);
     }
+    if (!msg)
+        msg = handler_shift_fields(body, r->shift_id, r->terminal);
     if (!msg && !(r->reason = bo_text_trim_dup(reason->valuestring)))
         msg = NO_MEMORY;
     cJSON_Delete(body);
@@ -421,6 +428,8 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     }
     if (!handler_require_key(ev, out))
         goto done;
+    handler_who w;
+    handler_who_of(ev, &w);
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, REFUND_FAILED);
         goto done;
@@ -447,7 +456,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     }
     const order_refund *f = order_refund_find(&o, refund_id);
     if (f) { /* this key's refund is recorded: this request again, or the key reused */
-        answer_recorded(out, &o, f, r, ev->api_key_id);
+        answer_recorded(out, &o, f, r, w.label);
         goto done;
     }
     int idx[BO_ORDER_MAX_TICKETS], n;
@@ -472,7 +481,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
             order_clear(&o);
             o = again;
             if ((f = order_refund_find(&o, refund_id)) != NULL) {
-                answer_recorded(out, &o, f, r, ev->api_key_id);
+                answer_recorded(out, &o, f, r, w.label);
                 goto done;
             }
         }
@@ -488,12 +497,20 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     char at[32];
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
     refund_ask ask = { .id = refund_id, .method = r->method ? r->method : order_payment_name(o.method),
-                       .reason = r->reason, .by = ev->api_key_id, .at = at, .every_valid = r->n_ids == 0 };
+                       .reason = r->reason, .by = w.label, .at = at, .every_valid = r->n_ids == 0,
+                       .operator_sub = w.who.sub, .operator_name = w.who.name,
+                       .shift_id = r->shift_id[0] ? r->shift_id : NULL, .terminal = r->terminal[0] ? r->terminal : NULL };
+    if (strcmp(ask.method, "cash") == 0 && !ask.shift_id) {
+        handler_fail(out, 409, HANDLER_CASH_NEEDS_SHIFT);
+        goto done;
+    }
     s = store_refund(st, &o, idx, n, &ask, &after);
-    if (s == STORE_OK)
+    if (handler_fail_shift(out, s))
+        ;
+    else if (s == STORE_OK)
         answer_refunded(out, &after, refund_id, false);
     else if (s == STORE_REPLAY)
-        answer_recorded(out, &after, order_refund_find(&after, refund_id), r, ev->api_key_id);
+        answer_recorded(out, &after, order_refund_find(&after, refund_id), r, w.label);
     else if (s == STORE_CONFLICT)
         answer_not_refundable(out, &after, asked, NOT_REFUNDABLE);
     else

@@ -15,26 +15,40 @@
 #define TICKETS STORE_NEED_TICKETS
 #define ORDERS STORE_NEED_ORDERS
 #define CODES STORE_NEED_CODES
+#define OPERATORS STORE_NEED_OPERATORS
+#define SHIFTS STORE_NEED_SHIFTS
+#define JOURNAL STORE_NEED_JOURNAL
 
 static const handler_def handler_table[] = {
-    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS },
+    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS | JOURNAL },
     { "concert-service.getConcert", "getConcert", handler_get_concert, CONCERTS },
     { "concert-service.listConcerts", "listConcerts", handler_list_concerts, CONCERTS },
     { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket, CONCERTS | TICKETS },
-    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES | SHIFTS | JOURNAL },
     { "concert-service.getOrder", "getOrder", handler_get_order, TICKETS | ORDERS },
-    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES },
-    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS },
-    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS },
+    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES | JOURNAL },
+    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS | JOURNAL },
+    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS | SHIFTS | JOURNAL },
     { "concert-service.concertStats", "concertStats", handler_concert_stats, CONCERTS },
     { "concert-service.findOrders", "findOrders", handler_find_orders, TICKETS | ORDERS },
     { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.openShift", "openShift", handler_open_shift, OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.currentShift", "currentShift", handler_current_shift, OPERATORS | SHIFTS },
+    { "concert-service.getShift", "getShift", handler_get_shift, SHIFTS },
+    { "concert-service.shiftDrop", "shiftDrop", handler_shift_drop, SHIFTS | JOURNAL },
+    { "concert-service.shiftPaidOut", "shiftPaidOut", handler_shift_paidout, SHIFTS | JOURNAL },
+    { "concert-service.closeShift", "closeShift", handler_close_shift, OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.daySheet", "daySheet", handler_day_sheet, SHIFTS },
+    { "concert-service.getJournal", "getJournal", handler_get_journal, SHIFTS | JOURNAL },
 };
 
 #undef CONCERTS
 #undef TICKETS
 #undef ORDERS
 #undef CODES
+#undef OPERATORS
+#undef SHIFTS
+#undef JOURNAL
 
 const handler_def *handler_find(const char *name)
 {
@@ -44,6 +58,58 @@ const handler_def *handler_find(const char *name)
         if (strcmp(name, handler_table[i].name) == 0)
             return &handler_table[i];
     return NULL;
+}
+
+void handler_who_of(const apigw_event *ev, handler_who *w)
+{
+    memset(w, 0, sizeof *w);
+    caller_from_event(ev, &w->c);
+    if (w->c.signed_in) {
+        w->who.sub = w->c.sub;
+        w->who.name = caller_name(&w->c);
+    } else if (ev && ev->api_key_id) {
+        w->who.sub = ev->api_key_id;
+        w->who.name = ev->api_key_id;
+    }
+    w->label = w->who.name;
+}
+
+const char *handler_shift_fields(const cJSON *body, char shift_id[STORE_ID_MAX + 1], char terminal[256])
+{
+    shift_id[0] = terminal[0] = '\0';
+    const cJSON *sh = cJSON_GetObjectItemCaseSensitive(body, "shiftId");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "terminal");
+    if (sh && !cJSON_IsNull(sh)) {
+        if (!cJSON_IsString(sh) || handler_valid_id("id", sh->valuestring))
+            return "shiftId must be a shift's id";
+        snprintf(shift_id, STORE_ID_MAX + 1, "%s", sh->valuestring);
+    }
+    if (t && !cJSON_IsNull(t)) {
+        if (!cJSON_IsString(t) || bo_valid_door(t->valuestring))
+            return "terminal must be a name of 1 to 64 characters without control characters";
+        snprintf(terminal, 256, "%s", t->valuestring);
+    }
+    return NULL;
+}
+
+bool handler_fail_shift(handler_result *out, store_status s)
+{
+    switch (s) {
+    case STORE_SHIFT_NOT_OPEN:
+        handler_fail(out, 409, "shift is not open");
+        return true;
+    case STORE_SHIFT_NOT_YOURS:
+        handler_fail(out, 409, "shift belongs to another operator");
+        return true;
+    case STORE_SHIFT_TERMINAL:
+        handler_fail(out, 409, "shift is open at another terminal");
+        return true;
+    case STORE_OPERATOR_DISABLED:
+        handler_fail(out, 403, "operator is disabled");
+        return true;
+    default:
+        return false;
+    }
 }
 
 void handler_result_clear(handler_result *r)

@@ -39,7 +39,9 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         goto done;
     }
     handler_ticket_id(NULL, c.id); /* a random v4 UUID, like the reference */
-    store_status s = store_put_concert(st, &c);
+    handler_who w;
+    handler_who_of(ev, &w);
+    store_status s = store_create_concert(st, &c, &w.who);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CREATE_FAILED);
         goto done;

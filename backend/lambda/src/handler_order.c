@@ -92,7 +92,7 @@ const char *handler_concert_order_fields(const cJSON *obj, concert *c)
     c->max_per_order = BO_ORDER_DEFAULT_MAX;
     if (it && !cJSON_IsNull(it)) {
         if (!cJSON_IsNumber(it))
-            return "maxPerOrder must be a whole number from 1 to 49";
+            return "maxPerOrder must be a whole number from 1 to 47";
         if ((msg = bo_valid_max_per_order_double(it->valuedouble, &c->max_per_order)) != NULL)
             return msg;
     }
@@ -130,6 +130,15 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
               (!o->customer_name || cJSON_AddStringToObject(j, "customerName", o->customer_name)) &&
               (!o->customer_email || cJSON_AddStringToObject(j, "customerEmail", o->customer_email)) &&
               (!with_tickets || (tickets = cJSON_AddArrayToObject(j, "tickets")));
+    if (ok && o->operator_sub[0]) {
+        cJSON *op = cJSON_AddObjectToObject(j, "operator");
+        ok = op && cJSON_AddStringToObject(op, "sub", o->operator_sub) &&
+             cJSON_AddStringToObject(op, "name", o->operator_name);
+    } else if (ok) {
+        ok = cJSON_AddNullToObject(j, "operator") != NULL;
+    }
+    ok = ok && (o->shift_id[0] ? cJSON_AddStringToObject(j, "shiftId", o->shift_id) : cJSON_AddNullToObject(j, "shiftId"));
+    ok = ok && (o->terminal[0] ? cJSON_AddStringToObject(j, "terminal", o->terminal) : cJSON_AddNullToObject(j, "terminal"));
     if (ok && (o->admitted || o->n_refunds))
         ok = cJSON_AddNumberToObject(j, "admitted", o->admitted) != NULL;
     cJSON *refunds = NULL;
@@ -269,7 +278,7 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
         if (!q || cJSON_IsNull(q))
             msg = QUANTITY_REQUIRED;
         else if (!cJSON_IsNumber(q))
-            msg = "quantity must be a whole number from 1 to 49";
+            msg = "quantity must be a whole number from 1 to 47";
         else
             msg = bo_valid_quantity_double(q->valuedouble, &n);
         o->quantity = (int)n;
@@ -284,6 +293,8 @@ static const char *read_request(const apigw_event *ev, bool operator_key, order 
                            : handler_email_field(body, &o->customer_email);
     if (!msg)
         msg = read_attendees(body, o);
+    if (!msg && operator_key)
+        msg = handler_shift_fields(body, o->shift_id, o->terminal);
     cJSON_Delete(body);
     return msg;
 }
@@ -338,6 +349,8 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     /* "operator" only from API Gateway's own verdict: it fills apiKeyId on private routes after
      * checking x-api-key; on a public route the header reaches us unchecked and means nothing */
     const char *key_id = ev ? ev->api_key_id : NULL;
+    handler_who w;
+    handler_who_of(ev, &w);
     const char *key = apigw_header(ev, "Idempotency-Key");
     const char *msg = handler_check_idempotency_key(key);
     if (msg) {
@@ -361,7 +374,15 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         goto done;
     }
     order_id(key, o.id);
-    snprintf(o.sold_by, sizeof o.sold_by, "%s", key_id ? key_id : "public");
+    snprintf(o.sold_by, sizeof o.sold_by, "%s", key_id && w.label ? w.label : "public");
+    if (key_id && w.who.sub) {
+        snprintf(o.operator_sub, sizeof o.operator_sub, "%s", w.who.sub);
+        snprintf(o.operator_name, sizeof o.operator_name, "%s", w.who.name);
+    }
+    if (o.method == ORDER_PAY_CASH && !o.shift_id[0]) {
+        handler_fail(out, 409, HANDLER_CASH_NEEDS_SHIFT);
+        goto done;
+    }
     bo_clock_iso_ms(bo_clock_wall_ms(), o.created_at);
 
     store_status s = store_order_concert(st, o.concert_id, &c);
@@ -400,6 +421,8 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     int64_t left = 0;
     s = store_order_place(st, &o, &stored, &left);
+    if (handler_fail_shift(out, s))
+        goto done;
     switch (s) {
     case STORE_OK:
         handler_answer_order(out, 201, &o, false);

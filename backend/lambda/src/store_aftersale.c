@@ -5,6 +5,8 @@
 #include "ddb.h"
 #include "ddb_attr.h"
 #include "store_priv.h"
+#include "store_journal.h"
+#include "store_shift.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,8 +180,24 @@ static store_status decide_checkin(store *s, const char *nonce, const char *door
     return strcmp(out->status, "valid") == 0 ? STORE_UNAVAILABLE : STORE_ERROR;
 }
 
+/* The journal entry of a check-in or its undo of ticket t. */
+static void door_entry(journal_entry *e, const char *type, const struct journal_who *who, const char *at,
+                       const checkin_ticket *t, const char *const *id, char *detail, size_t size)
+{
+    journal_entry_init(e, type, who, at);
+    e->concert_id = t->concert_id;
+    e->order_id = t->order_id;
+    e->ticket_ids = id;
+    e->n_tickets = 1;
+    e->has_count = true;
+    e->count = 1;
+    snprintf(detail, size, "%s%s", t->door[0] ? "door " : "", t->door);
+    e->detail = detail;
+}
+
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
-                           const char *by, const char *at, checkin_ticket *out, checkin_result *res)
+                           const char *by, const char *at, const struct journal_who *who, checkin_ticket *out,
+                           checkin_result *res)
 {
     *res = CHECKIN_UNKNOWN;
     store_status st;
@@ -190,6 +208,14 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
         *res = CHECKIN_WRONG_CONCERT;
         return STORE_OK;
     }
+    if (!store_tables_set(s, STORE_NEED_JOURNAL, "check-in"))
+        return STORE_ERROR;
+    journal_entry je;
+    char detail[CHECKIN_DOOR_MAX * 4 + 8];
+    const char *tid[1] = { out->id };
+    snprintf(out->door, sizeof out->door, "%s", door);
+    door_entry(&je, "checkin", who, at, out, tid, detail, sizeof detail);
+    out->door[0] = '\0';
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
     cJSON *n, *v;
@@ -202,7 +228,7 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
                  ddb_attr_add(v, ":valid", "S", "valid") && ddb_attr_add(v, ":at", "S", at) &&
                  ddb_attr_add(v, ":door", "S", door) && ddb_attr_add(v, ":nonce", "S", nonce) &&
                  ddb_attr_add(v, ":by", "S", by) && ddb_attr_add(v, ":c", "S", concert_id) &&
-                 add_admitted(s, items, out, "1");
+                 add_admitted(s, items, out, "1") && store_journal_put(s, items, &je);
     ddb_error e;
     bool cancelled;
     st = store_transact(s, req, built, &e, &cancelled);
@@ -233,17 +259,23 @@ store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *ou
     return st;
 }
 
-store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res)
+store_status store_checkin_undo(store *s, const char *ticket_id, const struct journal_who *who, checkin_ticket *out,
+                                checkin_result *res)
 {
     memset(out, 0, sizeof *out);
     *res = CHECKIN_NOT_ADMITTED;
-    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS, "undo check-in"))
+    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS | STORE_NEED_JOURNAL,
+                          "undo check-in"))
         return STORE_ERROR;
     store_status st = read_ticket(s, ticket_id, false, out);
     if (st != STORE_OK)
         return st;
     if (strcmp(out->status, "checkedIn") != 0)
         return STORE_OK;
+    journal_entry je;
+    char detail[CHECKIN_DOOR_MAX * 4 + 8];
+    const char *tid[1] = { out->id };
+    door_entry(&je, "checkin.undone", who, NULL, out, tid, detail, sizeof detail);
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
     cJSON *n, *v;
@@ -252,7 +284,8 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
                            "SET #st = :valid REMOVE #at, #door, #nonce, #by", "#st = :in", &n, &v) &&
                  name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
                  name2(n, "#by", "checkedInBy", NULL, NULL) && ddb_attr_add(v, ":in", "S", "checkedIn") &&
-                 ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1");
+                 ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1") &&
+                 store_journal_put(s, items, &je);
     ddb_error e;
     bool cancelled;
     st = store_transact(s, req, built, &e, &cancelled);
@@ -316,7 +349,8 @@ static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const
            add_s_list(m, "ticketIds", o, idx, n) && ddb_attr_add(v, ":rid", "S", refund_id);
 }
 
-static cJSON *refund_request(store *s, const order *o, const int *idx, int n, const refund_ask *ask)
+static cJSON *refund_request(store *s, const order *o, const int *idx, int n, const refund_ask *ask,
+                             const shift_link *l, const journal_entry *e)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
@@ -345,6 +379,9 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
         !name2(nm, "#refunds", "refunds", "#rids", "refundIds") || !name2(nm, "#id", "id", NULL, NULL) ||
         !refund_values(v, o, idx, n, ask, amount))
         goto fail;
+    /* [n + 2] the shift (when the refund carries one), then the journal entry */
+    if ((l && !store_shift_link_update(s, items, l)) || !store_journal_put(s, items, e))
+        goto fail;
     return req;
 fail:
     cJSON_Delete(req);
@@ -360,9 +397,54 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
         store_set_error(s, "refund: %d tickets of an order of %d", n, o->quantity);
         return STORE_ERROR;
     }
+    if (!store_tables_set(s, STORE_NEED_JOURNAL, "refund"))
+        return STORE_ERROR;
+    const char *ticket_ids[BO_ORDER_MAX_TICKETS];
+    char detail[64];
+    for (int i = 0; i < n; i++)
+        ticket_ids[i] = o->tickets[idx[i]].id;
+    snprintf(detail, sizeof detail, "refund by %s", ask->method);
+    int64_t amount = o->method == ORDER_PAY_COMP ? 0 : o->unit_cents * n;
+    const char *counter = strcmp(ask->method, "cash") == 0   ? SHIFT_C_REFUND_CASH
+                          : strcmp(ask->method, "card") == 0 ? SHIFT_C_REFUND_CARD
+                                                             : SHIFT_C_REFUND_OTHER;
     ddb_error e;
-    bool cancelled;
-    store_status st = store_transact(s, refund_request(s, o, idx, n, ask), true, &e, &cancelled);
+    bool cancelled = false;
+    store_status st = STORE_UNAVAILABLE;
+    for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
+        journal_who who = { ask->operator_sub, ask->operator_name };
+        journal_entry je;
+        journal_entry_init(&je, "order.refunded", &who, ask->at);
+        je.concert_id = o->concert_id;
+        je.order_id = o->id;
+        je.ticket_ids = ticket_ids;
+        je.n_tickets = n;
+        je.currency = o->currency;
+        je.has_amount = true;
+        je.amount_cents = amount;
+        je.has_count = true;
+        je.count = n;
+        je.detail = detail;
+        je.terminal = ask->terminal;
+        shift_link l = { .shift_id = ask->shift_id, .sub = ask->operator_sub, .terminal = ask->terminal,
+                         .currency = o->currency };
+        if (ask->shift_id) {
+            shift_link_add(&l, counter, amount, true);
+            shift_link_add(&l, SHIFT_C_REFUND_COUNT, 1, false);
+            store_status ls = store_shift_link_read(s, &l, &je);
+            if (ls != STORE_OK)
+                return ls;
+        }
+        st = store_transact(s, refund_request(s, o, idx, n, ask, ask->shift_id ? &l : NULL, &je), true, &e,
+                            &cancelled);
+        if (!(cancelled && ask->shift_id && store_txn_failed(&e, (size_t)n + 2)))
+            break;
+        st = STORE_UNAVAILABLE; /* the shift moved on: read it again */
+    }
+    if (st == STORE_UNAVAILABLE && cancelled && ask->shift_id && store_txn_failed(&e, (size_t)n + 2)) {
+        store_set_error(s, "refund: shift %s too busy", ask->shift_id);
+        return STORE_UNAVAILABLE;
+    }
     if (st != STORE_OK && !cancelled)
         return st;
     bool refused = false; /* a ticket no longer valid, or the refund id recorded already */

@@ -11,6 +11,7 @@
 #include "ddb.h"
 #include "ddb_attr.h"
 #include "store_priv.h"
+#include "store_journal.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -182,8 +183,8 @@ static const char *const capacity_problem[NUM_COUNT] = {
 };
 static const char *const max_problem[NUM_COUNT] = {
     [NUM_NOT_NUMBER] = "maxPerOrder: not a number",
-    [NUM_NEGATIVE] = "maxPerOrder: not from 1 to 49",
-    [NUM_TOO_BIG] = "maxPerOrder: not from 1 to 49",
+    [NUM_NEGATIVE] = "maxPerOrder: not from 1 to 47",
+    [NUM_TOO_BIG] = "maxPerOrder: not from 1 to 47",
     [NUM_INEXACT] = "maxPerOrder: not a whole number",
 };
 
@@ -298,34 +299,35 @@ void store_set_problems_error(store *s, const char *what, const concert *c)
 
 /* ---- concerts -------------------------------------------------------------------------------- */
 
+/* The concert item's attributes into item (an empty object). false when out of memory. */
+static bool concert_item_fill(cJSON *item, const concert *c)
+{
+    char tickets[24], price[BO_MONEY_BUF], capacity[24], max[24];
+    snprintf(tickets, sizeof tickets, "%lld", (long long)c->available_tickets);
+    bo_money_format(c->price_cents, price);
+    snprintf(capacity, sizeof capacity, "%lld", (long long)c->capacity);
+    snprintf(max, sizeof max, "%lld", (long long)c->max_per_order);
+    return ddb_attr_add(item, "id", "S", c->id) && ddb_attr_add(item, "name", "S", c->name) &&
+           ddb_attr_add(item, "date", "S", c->date) && ddb_attr_add(item, "venue", "S", c->venue) &&
+           ddb_attr_add(item, "availableTickets", "N", tickets) && ddb_attr_add(item, "ticketPrice", "N", price) &&
+           (!c->has_capacity || ddb_attr_add(item, "capacity", "N", capacity)) &&
+           (!c->currency[0] || ddb_attr_add(item, "currency", "S", c->currency)) &&
+           (!c->timezone || ddb_attr_add(item, "timezone", "S", c->timezone)) &&
+           (!c->has_max_per_order || ddb_attr_add(item, "maxPerOrder", "N", max));
+}
+
 store_status store_put_concert(store *s, const concert *c)
 {
     if (!c || !c->id[0] || strlen(c->id) > STORE_ID_MAX) {
         store_set_error(s, "PutItem: concert without id");
         return STORE_ERROR;
     }
-    char tickets[24], price[BO_MONEY_BUF];
-    snprintf(tickets, sizeof tickets, "%lld", (long long)c->available_tickets);
-    bo_money_format(c->price_cents, price);
-
     store_status st = STORE_ERROR;
     cJSON *resp = NULL;
     cJSON *req = cJSON_CreateObject();
     cJSON *item = cJSON_AddObjectToObject(req, "Item");
     if (!req || !cJSON_AddStringToObject(req, "TableName", store_table(s, STORE_T_CONCERTS)) || !item ||
-        !ddb_attr_add(item, "id", "S", c->id) || !ddb_attr_add(item, "name", "S", c->name) ||
-        !ddb_attr_add(item, "date", "S", c->date) || !ddb_attr_add(item, "venue", "S", c->venue) ||
-        !ddb_attr_add(item, "availableTickets", "N", tickets) || !ddb_attr_add(item, "ticketPrice", "N", price)) {
-        store_set_error(s, "PutItem: out of memory");
-        goto done;
-    }
-    char capacity[24], max[24];
-    snprintf(capacity, sizeof capacity, "%lld", (long long)c->capacity);
-    snprintf(max, sizeof max, "%lld", (long long)c->max_per_order);
-    if ((c->has_capacity && !ddb_attr_add(item, "capacity", "N", capacity)) ||
-        (c->currency[0] && !ddb_attr_add(item, "currency", "S", c->currency)) ||
-        (c->timezone && !ddb_attr_add(item, "timezone", "S", c->timezone)) ||
-        (c->has_max_per_order && !ddb_attr_add(item, "maxPerOrder", "N", max))) {
+        !concert_item_fill(item, c)) {
         store_set_error(s, "PutItem: out of memory");
         goto done;
     }
@@ -339,6 +341,56 @@ done:
     cJSON_Delete(req);
     cJSON_Delete(resp);
     return st;
+}
+
+/* createConcert's one transaction: [0] the concert (attribute_not_exists(id)), [1] its journal entry. */
+static cJSON *concert_create_request(store *s, const concert *c, const journal_entry *e)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+    cJSON *wrap = items ? cJSON_CreateObject() : NULL;
+    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
+        cJSON_Delete(wrap);
+        cJSON_Delete(req);
+        return NULL;
+    }
+    cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
+    cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
+    cJSON *item = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
+    if (!names || !item || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_CONCERTS)) ||
+        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
+        !cJSON_AddStringToObject(names, "#id", "id") || !concert_item_fill(item, c) || !store_journal_put(s, items, e)) {
+        cJSON_Delete(req);
+        return NULL;
+    }
+    return req;
+}
+
+store_status store_create_concert(store *s, const concert *c, const journal_who *who)
+{
+    if (!c || !c->id[0] || strlen(c->id) > STORE_ID_MAX) {
+        store_set_error(s, "create concert: without id");
+        return STORE_ERROR;
+    }
+    if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_JOURNAL, "create concert"))
+        return STORE_ERROR;
+    journal_entry e;
+    journal_entry_init(&e, "concert.created", who, NULL);
+    char detail[96];
+    const char *name = c->name ? c->name : "";
+    size_t len = strlen(name);
+    snprintf(detail, sizeof detail, "%.*s", (int)(len > 80 ? bo_utf8_cut(name, 80) : len), name);
+    e.concert_id = c->id;
+    e.currency = c->currency[0] ? c->currency : NULL;
+    e.has_amount = true;
+    e.amount_cents = c->price_cents;
+    e.has_count = true;
+    e.count = c->available_tickets;
+    e.detail = detail;
+    ddb_error err;
+    bool cancelled;
+    store_status st = store_transact(s, concert_create_request(s, c, &e), true, &err, &cancelled);
+    return cancelled ? store_from_ddb(s, "TransactWriteItems", &err) : st;
 }
 
 store_status store_get_concert(store *s, const char *id, concert *out)

@@ -7,6 +7,8 @@
 #include "ddb_attr.h"
 #include "lookup_key.h"
 #include "store_priv.h"
+#include "store_journal.h"
+#include "store_shift.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +107,7 @@ static cJSON *put_of(cJSON *items, const char *table, const char *key)
     return cJSON_AddObjectToObject(put, "Item");
 }
 
-static cJSON *order_request(store *s, const order *o)
+static cJSON *order_request(store *s, const order *o, const shift_link *l, const journal_entry *e)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
@@ -155,6 +157,9 @@ static cJSON *order_request(store *s, const order *o)
             !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id))
             goto fail;
     }
+    /* [2 + 2q] the shift (when the sale carries one), then the journal entry */
+    if ((l && !store_shift_link_update(s, items, l)) || !store_journal_put(s, items, e))
+        goto fail;
     return req;
 fail:
     cJSON_Delete(req);
@@ -173,7 +178,11 @@ bool store_order_item_fill(cJSON *it, const order *o)
         (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
         (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
         (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false) ||
-        !lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at))
+        !lookup_add_keys(it, o->customer_name, o->customer_email, o->created_at) ||
+        (o->operator_sub[0] && (!ddb_attr_add(it, "operatorSub", "S", o->operator_sub) ||
+                                !ddb_attr_add(it, "operatorName", "S", o->operator_name))) ||
+        (o->shift_id[0] && !ddb_attr_add(it, "shiftId", "S", o->shift_id)) ||
+        (o->terminal[0] && !ddb_attr_add(it, "terminal", "S", o->terminal)))
         return false;
     return true;
 }
@@ -263,6 +272,13 @@ int store_order_from_item(const cJSON *item, order *o)
             bo_money_parse_upto(ddb_attr_n(item, "change"), BO_AMOUNT_MAX_CENTS, &o->change_cents) != BO_MONEY_OK)
             goto malformed;
     }
+    const char *osub = ddb_attr_s(item, "operatorSub"), *oname = ddb_attr_s(item, "operatorName");
+    const char *oshift = ddb_attr_s(item, "shiftId"), *oterm = ddb_attr_s(item, "terminal");
+    if ((osub && !copy_to(o->operator_sub, sizeof o->operator_sub, osub)) ||
+        (oname && !copy_to(o->operator_name, sizeof o->operator_name, oname)) ||
+        (oshift && !copy_to(o->shift_id, sizeof o->shift_id, oshift)) ||
+        (oterm && !copy_to(o->terminal, sizeof o->terminal, oterm)))
+        goto malformed;
     const char *name = ddb_attr_s(item, "customerName"), *email = ddb_attr_s(item, "customerEmail");
     if ((name && !(o->customer_name = strdup(name))) || (email && !(o->customer_email = strdup(email))))
         goto oom;
@@ -403,6 +419,12 @@ static void ticket_id(const char *order_id, int index, char out[37])
     uuid_unparse_lower(u, out);
 }
 
+static void store_money2(int64_t cents, char *out)
+{
+    int64_t a = cents < 0 ? -cents : cents;
+    snprintf(out, BO_MONEY_BUF + 1, "%s%lld.%02lld", cents < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+}
+
 static bool fresh_codes(order *o)
 {
     for (int i = 0; i < o->quantity; i++)
@@ -440,7 +462,7 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
 {
     memset(out, 0, sizeof *out);
     *seats_left = 0;
-    if (!store_tables_set(s, STORE_NEED_ALL, "order"))
+    if (!store_tables_set(s, STORE_NEED_ALL | STORE_NEED_JOURNAL, "order"))
         return STORE_ERROR;
     if (!o->id[0] || !o->concert_id[0] || o->quantity < 1 || o->quantity > BO_ORDER_MAX_TICKETS) {
         store_set_error(s, "order: without id, concert or a quantity of 1..%d", BO_ORDER_MAX_TICKETS);
@@ -450,19 +472,74 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
         ticket_id(o->id, i, o->tickets[i].id);
         snprintf(o->tickets[i].status, sizeof o->tickets[i].status, "valid");
     }
-    for (int round = 0; round < CODE_ROUNDS; round++) {
+    const char *ids[BO_ORDER_MAX_TICKETS];
+    for (int i = 0; i < o->quantity; i++)
+        ids[i] = o->tickets[i].id;
+    char detail[96];
+    if (o->method == ORDER_PAY_CASH && o->has_tendered) {
+        char t[BO_MONEY_BUF + 1], c[BO_MONEY_BUF + 1];
+        store_money2(o->tendered_cents, t);
+        store_money2(o->change_cents, c);
+        snprintf(detail, sizeof detail, "cash, tendered %s, change %s", t, c);
+    } else {
+        snprintf(detail, sizeof detail, "%s%s", order_payment_name(o->method), o->operator_sub[0] ? "" : ", online");
+    }
+    int code_rounds = 0;
+    for (int round = 0; round < SHIFT_LINK_ROUNDS + CODE_ROUNDS; round++) {
         if (!fresh_codes(o)) {
             store_set_error(s, "order: no randomness for the ticket codes (getrandom)");
             return STORE_UNAVAILABLE;
         }
-        ddb_error e;
+        journal_who who = { o->operator_sub[0] ? o->operator_sub : NULL, o->operator_name };
+        journal_entry e;
+        journal_entry_init(&e, "order.created", &who, o->created_at);
+        e.concert_id = o->concert_id;
+        e.order_id = o->id;
+        e.ticket_ids = ids;
+        e.n_tickets = o->quantity;
+        e.currency = o->currency;
+        e.has_amount = true;
+        e.amount_cents = o->total_cents;
+        e.has_count = true;
+        e.count = o->quantity;
+        e.detail = detail;
+        e.terminal = o->terminal[0] ? o->terminal : NULL;
+        shift_link l = { .shift_id = o->shift_id, .sub = o->operator_sub, .terminal = e.terminal,
+                         .currency = o->currency };
+        if (o->shift_id[0]) {
+            if (o->method == ORDER_PAY_COMP) {
+                shift_link_add(&l, SHIFT_C_COMPS, 1, false);
+                shift_link_add(&l, SHIFT_C_COMP_TICKETS, o->quantity, false);
+            } else {
+                shift_link_add(&l, o->method == ORDER_PAY_CASH ? SHIFT_C_CASH : SHIFT_C_CARD, o->total_cents, true);
+            }
+            shift_link_add(&l, SHIFT_C_ORDERS, 1, false);
+            store_status ls = store_shift_link_read(s, &l, &e);
+            if (ls != STORE_OK) {
+                if (ls == STORE_SHIFT_NOT_OPEN || ls == STORE_SHIFT_NOT_YOURS || ls == STORE_SHIFT_TERMINAL) {
+                    order tmp; /* a retry of a sale that went through closes nothing: its order first */
+                    store_status r = store_order_replay(s, o, &tmp);
+                    if (r == STORE_REPLAY) {
+                        *out = tmp;
+                        return r;
+                    }
+                    if (r != STORE_NOT_FOUND)
+                        return r;
+                }
+                return ls;
+            }
+            if (!o->terminal[0]) /* the shift's terminal, as it was not named */
+                snprintf(o->terminal, sizeof o->terminal, "%s", l.terminal);
+        }
+        ddb_error err;
         bool cancelled;
-        store_status sent = store_transact(s, order_request(s, o), true, &e, &cancelled);
+        store_status sent = store_transact(s, order_request(s, o, o->shift_id[0] ? &l : NULL, &e), true, &err,
+                                           &cancelled);
         if (!cancelled)
             return sent;
-        if (store_txn_failed(&e, 1)) /* the order exists: this request again, or the key reused */
+        if (store_txn_failed(&err, 1)) /* the order exists: this request again, or the key reused */
             return store_order_replay(s, o, out);
-        if (store_txn_failed(&e, 0)) {
+        if (store_txn_failed(&err, 0)) {
             /* DynamoDB names every failed condition, but should the order's not be named next to the
              * seats', a retry of a sold order must still get its order: look before refusing */
             store_status st = decide_seats(s, o, seats_left);
@@ -480,10 +557,17 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
         }
         bool code_taken = false;
         for (int i = 0; i < o->quantity; i++)
-            code_taken = code_taken || store_txn_failed(&e, (size_t)(3 + 2 * i));
-        if (!code_taken)
-            return store_from_ddb(s, "TransactWriteItems", &e);
-        /* a code is taken: sell with fresh ones */
+            code_taken = code_taken || store_txn_failed(&err, (size_t)(3 + 2 * i));
+        bool shift_moved = o->shift_id[0] && store_txn_failed(&err, (size_t)(2 + 2 * o->quantity));
+        if (!code_taken && !shift_moved)
+            return store_from_ddb(s, "TransactWriteItems", &err);
+        if (code_taken && ++code_rounds >= CODE_ROUNDS)
+            break;
+        /* a code is taken: sell with fresh ones; the shift moved on: read it again */
+    }
+    if (code_rounds < CODE_ROUNDS) { /* the shift kept moving: let the client retry */
+        store_set_error(s, "order: shift %s too busy", o->shift_id);
+        return STORE_UNAVAILABLE;
     }
     store_set_error(s, "order: ticket codes kept colliding");
     return STORE_ERROR;

@@ -214,6 +214,22 @@ static answer order(const char *cid, int q, const char *extra, const char *key, 
     return call(handler_create_order, body, NULL, key, key_id);
 }
 
+/* The operator OP's open shift (opened once, at the terminal "t-1"): cash needs one. */
+static const char *op_shift(void)
+{
+    static char id[64];
+    if (id[0])
+        return id;
+    handler_req q = { .body = "{\"terminal\":\"t-1\",\"float\":{\"EUR\":\"50.00\",\"USD\":\"0.00\"}}",
+                      .key_id = OP };
+    answer a = handler_call_on(st, handler_open_shift, &q);
+    if (a.status != 201)
+        fail_msg("open shift: %d %s", a.status, a.text ? a.text : "");
+    snprintf(id, sizeof id, "%s", jstr(a.body, "id"));
+    handler_answer_clear(&a);
+    return id;
+}
+
 static void orders_of_1_2_10_and_one_more_than_allowed(void **state)
 {
     (void)state;
@@ -249,14 +265,14 @@ static void orders_of_1_2_10_and_one_more_than_allowed(void **state)
     assert_int_equal(count(tickets_table, "concertId", cid), 13);
     assert_int_equal(count(codes_table, "concertId", cid), 13);
     assert_int_equal(count(orders_table, "concertId", cid), 3);
-    /* a concert allowing 49 sells 49 in one order (2 + 2 * 49 = 100 items in the transaction) */
+    /* a concert allowing 47 sells 47 in one order (2 + 2 * 47 + journal = 97 items in the transaction) */
     char big[STORE_ID_MAX + 1];
-    create_concert(",\"maxPerOrder\":49", 60, "1", big);
-    a = order(big, 49, NULL, NULL, NULL);
+    create_concert(",\"maxPerOrder\":47", 60, "1", big);
+    a = order(big, 47, NULL, NULL, NULL);
     assert_int_equal(a.status, 201);
-    assert_int_equal(check_stored(a.body), 49);
+    assert_int_equal(check_stored(a.body), 47);
     handler_answer_clear(&a);
-    assert_int_equal(seats_left(big), 11);
+    assert_int_equal(seats_left(big), 13);
     answer g = call(handler_get_order, NULL, "no-such-order", NULL, OP);
     expect_error(&g, 404, "Order not found");
     handler_answer_clear(&g);
@@ -336,8 +352,9 @@ static void walk_up_orders_are_for_operators(void **state)
     (void)state;
     char cid[STORE_ID_MAX + 1];
     create_concert("", 5, "12.5", cid);
-    char body[256];
-    snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"quantity\":2,\"payment\":{\"method\":\"cash\",\"tendered\":30}}", cid);
+    char body[512];
+    snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"quantity\":2,\"payment\":{\"method\":\"cash\",\"tendered\":30},"
+             "\"shiftId\":\"%s\"}", cid, op_shift());
     answer a = call(handler_create_order, body, NULL, NULL, NULL);
     expect_error(&a, 403, "Payment method cash needs the operator key (POST /box-office/orders)");
     handler_answer_clear(&a);
@@ -418,13 +435,19 @@ static void payment_totals_change_and_comp(void **state)
              "\"timezone\":\"America/New_York\",\"maxPerOrder\":10}", cid);
     assert_string_equal(c.text, want);
     handler_answer_clear(&c);
+    char cash[256];
+    snprintf(cash, sizeof cash, ",\"payment\":{\"method\":\"cash\",\"tendered\":\"150\"},\"shiftId\":\"%s\"", op_shift());
     answer a = order(cid, 7, ",\"payment\":{\"method\":\"cash\",\"tendered\":\"150\"}", NULL, OP);
+    expect_error(&a, 409, "a cash sale needs an open shift: open one first");
+    handler_answer_clear(&a);
+    a = order(cid, 7, cash, NULL, OP);
     assert_int_equal(a.status, 201);
     assert_string_equal(jstr(a.body, "total"), "139.93");
     assert_string_equal(jstr(a.body, "currency"), "USD");
     assert_string_equal(jstr(cJSON_GetObjectItem(a.body, "payment"), "change"), "10.07");
     handler_answer_clear(&a);
-    a = order(cid, 7, ",\"payment\":{\"method\":\"cash\",\"tendered\":\"139.92\"}", NULL, OP);
+    snprintf(cash, sizeof cash, ",\"payment\":{\"method\":\"cash\",\"tendered\":\"139.92\"},\"shiftId\":\"%s\"", op_shift());
+    a = order(cid, 7, cash, NULL, OP);
     expect_error(&a, 400, "payment.tendered must be at least the total");
     handler_answer_clear(&a);
     a = order(cid, 2, ",\"payment\":{\"method\":\"comp\"}", NULL, OP);
@@ -486,7 +509,8 @@ static void malformed_concert_is_422_and_storage_failure_503(void **state)
 static store *store_for(const handler_def *d)
 {
     const char *const names[STORE_T_COUNT] = { concerts_table, tickets_table, orders_table, codes_table,
-                                                "operators-unused", "shifts-unused", "journal-unused" };
+                                                ddb_test_table_of(STORE_T_OPERATORS), ddb_test_table_of(STORE_T_SHIFTS),
+                                                ddb_test_table_of(STORE_T_JOURNAL) };
     for (int t = 0; t < STORE_T_COUNT; t++) {
         if (d->tables & STORE_NEED(t))
             setenv(store_table_env((store_table_id)t), names[t], 1);

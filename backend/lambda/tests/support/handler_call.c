@@ -25,7 +25,13 @@ handler_answer handler_call_on(store *s, handler_fn fn, const handler_req *q)
         cJSON_AddStringToObject(h, "Idempotency-Key", q->idem);
     if (q->param)
         cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "pathParameters"), q->param, q->value);
-    cJSON *id = cJSON_AddObjectToObject(cJSON_AddObjectToObject(e, "requestContext"), "identity");
+    cJSON *rc = cJSON_AddObjectToObject(e, "requestContext");
+    cJSON *id = cJSON_AddObjectToObject(rc, "identity");
+    if (q->claims) {
+        cJSON *claims = cJSON_Parse(q->claims);
+        assert_non_null(claims);
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(rc, "authorizer"), "claims", claims);
+    }
     if (q->key_id)
         cJSON_AddStringToObject(id, "apiKeyId", q->key_id);
     char *ev_text = cJSON_PrintUnformatted(e);

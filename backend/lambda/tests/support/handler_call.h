@@ -17,6 +17,8 @@ typedef struct handler_req {
     const char *idem;            /* the Idempotency-Key header, NULL: none */
     const char *api_key_header;  /* the x-api-key header, NULL: none */
     const char *key_id;          /* requestContext.identity.apiKeyId (API Gateway's key check), NULL: none */
+    const char *claims;          /* requestContext.authorizer.claims as JSON object text (every value a string,
+                                    as API Gateway hands them over), NULL: none */
 } handler_req;
 
 /* Returns the answer's status; its body (truncated) into text (size bytes, "" without one). */

@@ -21,24 +21,35 @@
 #define T STORE_NEED_TICKETS
 #define O STORE_NEED_ORDERS
 #define K STORE_NEED_CODES
+#define P STORE_NEED_OPERATORS
+#define S STORE_NEED_SHIFTS
+#define J STORE_NEED_JOURNAL
 
 /* What each handler reads or writes, from its store calls (store_*.c). */
 static const struct {
     const char *name;
     unsigned tables;
 } touches[] = {
-    { "concert-service.createConcert", C },          /* PutItem concerts */
+    { "concert-service.createConcert", C | J },      /* the concert and its journal entry */
     { "concert-service.getConcert", C },             /* GetItem concerts */
     { "concert-service.listConcerts", C },           /* Scan concerts */
     { "concert-service.purchaseTicket", C | T },     /* seat update + ticket put */
-    { "concert-service.createOrder", C | T | O | K }, /* seats, order, tickets, codes in one transaction */
+    { "concert-service.createOrder", C | T | O | K | S | J }, /* seats, order, tickets, codes, shift, journal */
     { "concert-service.getOrder", T | O },           /* the order, then its tickets */
-    { "concert-service.checkIn", C | T | O | K },     /* code -> ticket -> order; admitted on concert and order */
-    { "concert-service.undoCheckIn", C | T | O },    /* the ticket; admitted back on concert and order */
-    { "concert-service.refundOrder", C | T | O },    /* the order and its tickets; seats back on the concert */
+    { "concert-service.checkIn", C | T | O | K | J }, /* code -> ticket -> order; admitted on concert and order */
+    { "concert-service.undoCheckIn", C | T | O | J }, /* the ticket; admitted back on concert and order */
+    { "concert-service.refundOrder", C | T | O | S | J }, /* the order and its tickets; seats back; shift */
     { "concert-service.concertStats", C },           /* the concert's counters */
     { "concert-service.findOrders", T | O },         /* byEmail/byName on orders, byHolder on tickets */
     { "concert-service.getTicketByCode", C | T | O | K }, /* code -> ticket -> order -> concert */
+    { "concert-service.openShift", P | S | J },      /* operator's openShiftId, the shift, its journal entry */
+    { "concert-service.currentShift", P | S },       /* operator's openShiftId -> the shift */
+    { "concert-service.getShift", S },
+    { "concert-service.shiftDrop", S | J },
+    { "concert-service.shiftPaidOut", S | J },
+    { "concert-service.closeShift", P | S | J },     /* shift, Z counter, operator, journal */
+    { "concert-service.daySheet", S },               /* byDay */
+    { "concert-service.getJournal", S | J },         /* the journal's indexes; the shift for its owner */
 };
 #define N_HANDLERS (sizeof touches / sizeof touches[0])
 

@@ -107,13 +107,13 @@ static void payment_is_checked(void **state)
 static void quantity_attendees_and_key(void **state)
 {
     (void)state;
-    const char *m = "quantity must be a whole number from 1 to 49";
+    const char *m = "quantity must be a whole number from 1 to 47";
     expect("{" C "," WHO "}", NULL, 400, "quantity is required");
     expect("{" C ",\"quantity\":0," WHO "}", NULL, 400, m);
-    expect("{" C ",\"quantity\":50," WHO "}", NULL, 400, m);
+    expect("{" C ",\"quantity\":48," WHO "}", NULL, 400, m);
     expect("{" C ",\"quantity\":1.5," WHO "}", NULL, 400, m);
     expect("{" C ",\"quantity\":\"2\"," WHO "}", NULL, 400, m);
-    expect("{" C ",\"quantity\":49," WHO "}", NULL, 503, NULL);
+    expect("{" C ",\"quantity\":47," WHO "}", NULL, 503, NULL);
     expect("{\"quantity\":1," WHO "}", NULL, 400, "concertId is required");
     const char *a = "attendees must be an array with one name per ticket (quantity)";
     expect("{" C ",\"quantity\":2," WHO ",\"attendees\":[\"A\"]}", NULL, 400, a);
@@ -163,12 +163,12 @@ static void concerts_new_fields(void **state)
 #define BASE "\"name\":\"N\",\"date\":\"2027-01-01\",\"venue\":\"V\",\"availableTickets\":10,\"ticketPrice\":5"
     struct { const char *extra; int status; const char *error; } cases[] = {
         { "", 503, NULL },
-        { ",\"currency\":\"USD\",\"timezone\":\"Europe/Vienna\",\"maxPerOrder\":49", 503, NULL },
+        { ",\"currency\":\"USD\",\"timezone\":\"Europe/Vienna\",\"maxPerOrder\":47", 503, NULL },
         { ",\"currency\":\"usd\"", 400, "currency must be three upper-case letters (ISO 4217)" },
         { ",\"currency\":7", 400, "currency must be a string" },
         { ",\"timezone\":\"Vienna\"", 400, "timezone must be an IANA time zone name such as Europe/Vienna" },
-        { ",\"maxPerOrder\":50", 400, "maxPerOrder must be a whole number from 1 to 49" },
-        { ",\"maxPerOrder\":0", 400, "maxPerOrder must be a whole number from 1 to 49" },
+        { ",\"maxPerOrder\":48", 400, "maxPerOrder must be a whole number from 1 to 47" },
+        { ",\"maxPerOrder\":0", 400, "maxPerOrder must be a whole number from 1 to 47" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char body[256];
