@@ -17,7 +17,7 @@
 
 #define API_SHIFT_CURRENCIES_MAX 8  /* currencies one report (or one form) holds; more: API_ERR_PROTOCOL */
 #define API_TERMINAL_MAX 64         /* characters of a terminal's name */
-#define API_SHIFT_NOTE_MAX 500      /* characters of a note (drop, paid-out, close) */
+#define API_SHIFT_NOTE_MAX 200      /* characters of a note (drop, paid-out, close): the API's SHIFT_NOTE_MAX */
 #define API_SHIFT_HASH_HEX 64
 
 /* One currency of a report. Amounts are cents; *_known false where the server said null. */
@@ -91,8 +91,8 @@ const char *api_shift_amount_check(const char *text, int64_t *cents);
  * reason. */
 const char *api_shift_amounts_parse(const char *text, const char *cur, api_shift_amount v[API_SHIFT_CURRENCIES_MAX],
                                     size_t *n);
-/* A terminal's name: NULL when it is one (1..API_TERMINAL_MAX characters, a visible one, no control or bidi
- * character), else the reason. */
+/* A terminal's name: NULL when it is one (the API's rule, common/bo_valid's bo_valid_door: 1..64 characters, a
+ * visible one, no control or bidi character), else the reason. */
 const char *api_shift_terminal_check(const char *name);
 /* A note: NULL when acceptable ("" is, when optional), else the reason (control characters, too long). */
 const char *api_shift_note_check(const char *note);

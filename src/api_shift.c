@@ -56,8 +56,8 @@ const char *api_shift_terminal_check(const char *name)
         return "terminal: a name is required (BOXOFFICE_TERMINAL, --terminal)";
     if (!bo_utf8_valid(name, strlen(name)) || bo_text_has_control(name) || bo_text_has_bidi_control(name))
         return "terminal: no control or bidi characters";
-    if (bo_utf8_chars(name) > API_TERMINAL_MAX)
-        return "terminal: at most 64 characters";
+    if (bo_utf8_chars(name) > API_TERMINAL_MAX || bo_valid_door(name) != NULL)
+        return "terminal: 1 to 64 characters, a visible one";
     return NULL;
 }
 
@@ -68,7 +68,7 @@ const char *api_shift_note_check(const char *note)
     if (!bo_utf8_valid(note, strlen(note)) || bo_text_has_control(note) || bo_text_has_bidi_control(note))
         return "note: no control or bidi characters";
     if (bo_utf8_chars(note) > API_SHIFT_NOTE_MAX)
-        return "note: at most 500 characters";
+        return "note: at most 200 characters";
     return NULL;
 }
 

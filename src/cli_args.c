@@ -129,7 +129,7 @@ static const cli_option options[] = {
     CHECKED("terminal", terminal, CLI_OPT_TERMINAL, terminal_valid, "--terminal takes 1 to 64 characters, a visible one, no control or bidi character, not '%s'"),
     TEXT("float", float_amount, CLI_OPT_FLOAT),
     TEXT("counted", counted, CLI_OPT_COUNTED),
-    CHECKED("note", note, CLI_OPT_NOTE, note_valid, "--note takes at most 500 characters, no control or bidi character, not '%s'"),
+    CHECKED("note", note, CLI_OPT_NOTE, note_valid, "--note takes at most 200 characters, no control or bidi character, not '%s'"),
     FLAG("csv", csv, CLI_OPT_CSV),
     FLAG("remember", remember, CLI_OPT_REMEMBER),
     { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
