@@ -44,7 +44,7 @@ const char *api_shift_amount_check(const char *text, int64_t *cents)
     if (rc == BO_MONEY_TOO_LARGE)
         return "the amount is too large (at most 1000000000.00)";
     if (rc != BO_MONEY_OK)
-        return "an amount such as 174.50: digits, at most 2 decimals, no sign";
+        return "an amount such as 174.50 (no sign, at most 2 decimals)";
     if (cents != NULL)
         *cents = v;
     return NULL;

@@ -452,18 +452,19 @@ static void draw_form(ui_app *app, shift_state *ss, const ui_rect *a, int x, int
                         : ss->mode == M_PAIDOUT ? "Paid-out from the drawer" : "Close the shift: count the cash";
     ui_draw_text(y++, x, w, title, A_BOLD, false);
     if (ss->mode == M_CLOSE)
-        ui_draw_text(y++, x, w, "Blind count: the expected amount shows after the server's answer.",
+        ui_draw_text(y++, x, w, "Blind count: the expected cash shows after the answer.",
                      ui_attr(app, UI_A_DIM), false);
-    int rows = bottom - y - 1;
+    int rows = bottom - y - 2;
     ss->form.compact = ss->form.n * 3 > rows;
     rows = ui_form_rows_fit(&ss->form, rows);
     ui_form_draw_rows(app, &ss->form, y, x, w, rows);
     y += rows;
-    if (y >= bottom)
-        y = bottom - 1;
-    if (ss->mode == M_CLOSE && ss->close_unconfirmed)
-        ui_draw_text(y, x, w, "Close NOT CONFIRMED: the shift may be closed. Enter re-sends it (closes once).",
-                     ui_attr(app, UI_A_ERROR), false);
+    if (y >= bottom - 1)
+        y = bottom - 2;
+    if (ss->mode == M_CLOSE && ss->close_unconfirmed) {
+        ui_draw_text(y, x, w, "Close NOT CONFIRMED: the shift may be closed.", ui_attr(app, UI_A_ERROR), false);
+        ui_draw_text(y + 1, x, w, "Enter re-sends the same close: it closes once.", ui_attr(app, UI_A_ERROR), false);
+    }
     else if (ss->seq != 0)
         ui_draw_text(y, x, w, "Sending\xe2\x80\xa6 please wait.", ui_attr(app, UI_A_TITLE), false);
     else if (ss->said[0] != '\0')
