@@ -9,8 +9,8 @@ For each answer: the path (query dropped, after the stage, percent-decoded) is m
 (a {param} is one non-empty segment), the method picks the operation; an undeclared method or path takes
 the responses under the spec's `x-undeclared-route-responses` (API Gateway's 403 and what it refuses before
 routing). The status must be declared (or `default`); the response's required headers must be present and
-match their schemas; its media type must be the answer's Content-Type and the body must parse as JSON and
-validate against the schema (JSON Schema 2020-12, $refs resolved in the spec; multipleOf is checked in
+match their schemas; its media type must be the answer's Content-Type and the body must parse as JSON (a
+non-JSON media type such as text/csv: the body as a string) and validate against the schema (JSON Schema 2020-12, $refs resolved in the spec; multipleOf is checked in
 decimal, so 49.99 is a multiple of 0.01). A response without content must have an empty body.
 Status 0 (no answer: connection closed or timed out) is counted, not checked.
 
@@ -167,11 +167,14 @@ def main(argv):
             if media is None:
                 bad(f"Content-Type {ctype or '(none)'} is not one of {sorted(content)}")
                 continue
-            try:
-                doc = json.loads(body)
-            except ValueError as e:
-                bad(f"the body is not JSON: {e}")
-                continue
+            if ctype == "application/json" or ctype.endswith("+json"):
+                try:
+                    doc = json.loads(body)
+                except ValueError as e:
+                    bad(f"the body is not JSON: {e}")
+                    continue
+            else:  # a text media type (the day sheet's text/csv): the body is the string its schema describes
+                doc = body
             schema = media.get("schema")
             if schema is None:
                 continue

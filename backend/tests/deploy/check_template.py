@@ -36,6 +36,14 @@ ROUTES = {
     ("GET", "/concerts/{id}/stats"): ("concertStats", True),
     ("GET", "/orders"): ("findOrders", True),
     ("GET", "/tickets/by-code/{code}"): ("getTicketByCode", True),
+    ("POST", "/shifts"): ("openShift", True),
+    ("GET", "/shifts/current"): ("currentShift", True),
+    ("GET", "/shifts/{id}"): ("getShift", True),
+    ("POST", "/shifts/{id}/drops"): ("shiftDrop", True),
+    ("POST", "/shifts/{id}/paidouts"): ("shiftPaidOut", True),
+    ("POST", "/shifts/{id}/close"): ("closeShift", True),
+    ("GET", "/shifts"): ("daySheet", True),
+    ("GET", "/journal"): ("getJournal", True),
 }
 # The orders' lookup indexes (backend/lambda/include/store_lookup.h): name -> (hash key, range key), all
 # strings, projection ALL, on-demand like the table. GET /orders queries them, never the table.
@@ -45,9 +53,18 @@ TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
 # What each handler does on which table (backend/lambda/src/store*.c; its tables are handler_def.tables in
 # handler_common.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
-             "CODES_TABLE": "codes"}
+             "CODES_TABLE": "codes", "OPERATORS_TABLE": "operators", "SHIFTS_TABLE": "shifts",
+             "JOURNAL_TABLE": "journal"}
+# Keys other than the string hash key "id" (issue 18's tables: backend/lambda/include/store_journal.h,
+# store_shift.h), their indexes (name -> (hash, range)) and attributes that are numbers.
+KEYS = {"codes": ["code"], "operators": ["sub"], "journal": ["day", "sk"]}
+ISSUE18_INDEXES = {"shifts": {"byDay": ("day", "openedAt")},
+                   "journal": {"byShift": ("shiftId", "seq"), "byOperator": ("operatorSub", "sk"),
+                               "byConcert": ("concertId", "sk")}}
+NUMBER_ATTRS = {"seq"}
+J = {"journal": {"PutItem"}}
 NEEDS = {
-    "createConcert": {"concerts": {"PutItem"}},                        # store_put_concert
+    "createConcert": {"concerts": {"PutItem"}, **J},                   # store_create_concert
     "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
     "listConcerts": {"concerts": {"Scan"}},                            # store_list_concerts
     "purchaseTicket": {"concerts": {"UpdateItem", "GetItem"},          # store_purchase: transaction,
@@ -55,17 +72,19 @@ NEEDS = {
     "createOrder": {"concerts": {"UpdateItem", "GetItem"},             # store_order_place: transaction,
                     "orders": {"PutItem", "GetItem"},                  # read before, replay (order and
                     "tickets": {"PutItem", "GetItem"},                 # its tickets read back)
-                    "codes": {"PutItem"}},
+                    "codes": {"PutItem"}, **J,
+                    "shifts": {"GetItem", "UpdateItem"}},              # the sale's shift
     "getOrder": {"orders": {"GetItem"}, "tickets": {"GetItem"}},       # store_order_get
     "checkIn": {"codes": {"GetItem"},                                  # store_checkin: code lookup,
                 "tickets": {"UpdateItem", "GetItem"},                  # transaction, the answer read back
                 "concerts": {"UpdateItem"},
-                "orders": {"UpdateItem", "GetItem"}},
+                "orders": {"UpdateItem", "GetItem"}, **J},
     "undoCheckIn": {"tickets": {"UpdateItem", "GetItem"},              # store_checkin_undo
-                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}},
+                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}, **J},
     "refundOrder": {"orders": {"UpdateItem", "GetItem"},               # store_refund: the order before
                     "tickets": {"UpdateItem", "GetItem"},              # and after, the transaction
-                    "concerts": {"UpdateItem"}},
+                    "concerts": {"UpdateItem"}, **J,
+                    "shifts": {"GetItem", "UpdateItem"}},              # the refund's shift
     "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
     "findOrders": {"orders/index/byEmail": {"Query"},                  # store_lookup_orders
                    "orders/index/byName": {"Query"},
@@ -73,6 +92,18 @@ NEEDS = {
                    "orders": {"GetItem"}},
     "getTicketByCode": {"codes": {"GetItem"}, "tickets": {"GetItem"},  # store_ticket_by_code
                         "orders": {"GetItem"}, "concerts": {"GetItem"}},
+    "openShift": {"operators": {"UpdateItem", "GetItem"},              # store_shift_open
+                  "shifts": {"PutItem", "GetItem"}, **J},
+    "currentShift": {"operators": {"GetItem"}, "shifts": {"GetItem"}},  # store_shift_current
+    "getShift": {"shifts": {"GetItem"}},                               # store_shift_get
+    "shiftDrop": {"shifts": {"GetItem", "UpdateItem"}, **J},           # store_shift_move
+    "shiftPaidOut": {"shifts": {"GetItem", "UpdateItem"}, **J},
+    "closeShift": {"shifts": {"GetItem", "UpdateItem"},                # store_shift_close (+ the Z counter)
+                   "operators": {"UpdateItem"}, **J},
+    "daySheet": {"shifts/index/byDay": {"Query"}},                     # store_shift_day
+    "getJournal": {"journal": {"Query"}, "journal/index/byShift": {"Query"},  # store_journal_page
+                   "journal/index/byOperator": {"Query"}, "journal/index/byConcert": {"Query"},
+                   "shifts": {"GetItem"}},
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
@@ -330,13 +361,17 @@ def check_tables(res, gw, stage, expected):
         pitr = p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
-        key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
-        indexes = {n: INDEXES[n] for n in expected} if p.get("TableName") == want.get("orders") else \
-            dict(TICKET_INDEXES) if p.get("TableName") == want.get("tickets") else {}
-        attrs = [key] + [a for k in indexes.values() for a in k]
-        if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
+        role = next((r for r, n in want.items() if n == p.get("TableName")), None)
+        key = KEYS.get(role, ["id"])  # the door reads codes by code
+        indexes = {n: INDEXES[n] for n in expected} if role == "orders" else \
+            dict(TICKET_INDEXES) if role == "tickets" else dict(ISSUE18_INDEXES.get(role, {}))
+        attrs = list(dict.fromkeys(key + [a for k in indexes.values() for a in k]))
+        schema = [{"AttributeName": key[0], "KeyType": "HASH"}] + \
+            ([{"AttributeName": key[1], "KeyType": "RANGE"}] if len(key) > 1 else [])
+        if p.get("KeySchema") != schema or \
            sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
-           sorted(json.dumps({"AttributeName": a, "AttributeType": "S"}, sort_keys=True) for a in attrs):
+           sorted(json.dumps({"AttributeName": a, "AttributeType": "N" if a in NUMBER_ATTRS else "S"}, sort_keys=True)
+                  for a in attrs):
             fail(f"{lid}: key is not the string hash key {key} (attributes {attrs}): "
                  f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
         gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
@@ -362,6 +397,9 @@ def check_tables(res, gw, stage, expected):
         want[f"orders/index/{name}"] = f"{want['orders']}/index/{name}"
     for name in TICKET_INDEXES:
         want[f"tickets/index/{name}"] = f"{want['tickets']}/index/{name}"
+    for role, idx in ISSUE18_INDEXES.items():
+        for name in idx:
+            want[f"{role}/index/{name}"] = f"{want[role]}/index/{name}"
     # The local stack creates the same tables with the same keys and billing.
     keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes")
     local = sorted(json.dumps({k: t.get(k) for k in keep}, sort_keys=True) for t in gw["tables"])

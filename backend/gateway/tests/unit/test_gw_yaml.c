@@ -145,7 +145,7 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cfg.service, "concert-ticket-system");
     assert_string_equal(cfg.stage, "dev");
     assert_string_equal(cfg.region, "us-east-1");
-    assert_int_equal(cfg.n_functions, 12);
+    assert_int_equal(cfg.n_functions, 20); /* + 8 of shifts and the journal */
     static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket",
                                         "createOrder", "getOrder", "checkIn", "undoCheckIn",
                                         "refundOrder", "concertStats", "findOrders", "getTicketByCode"};
@@ -166,7 +166,7 @@ static void reads_the_real_serverless_yml(void **state)
         }
         assert_true(have_c && have_t && have_o && have_k);
     }
-    assert_int_equal(cfg.n_routes, 13);
+    assert_int_equal(cfg.n_routes, 21); /* 13 + the 8 of shifts and the journal (issue 18) */
     int cognito_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
         assert_false(cfg.routes[i].private_route);   /* no API key authorizes anything */
@@ -185,15 +185,17 @@ static void reads_the_real_serverless_yml(void **state)
                           strcmp(cfg.routes[i].resource, "/concerts/{id}/stats") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 &&
-                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0);
+                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0) ||
+                         strncmp(cfg.routes[i].resource, "/shifts", 7) == 0 ||
+                         strcmp(cfg.routes[i].resource, "/journal") == 0;
             assert_true(known);
         }
     }
-    assert_int_equal(cognito_routes, 9);   /* the operator routes; the others are public */
+    assert_int_equal(cognito_routes, 17);   /* the operator routes (shifts and the journal too); the others are public */
     assert_int_equal(cfg.n_api_key_names, 0);
     assert_string_equal(cfg.unauthorized_body, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); "
                                                "an API key alone no longer authorizes\"}");
-    assert_int_equal(cfg.n_tables, 4);
+    assert_int_equal(cfg.n_tables, 7); /* + operators, shifts, journal */
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
     assert_string_equal(t0, "{\"TableName\":\"concert-ticket-system-concerts-dev\","
                             "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
