@@ -149,7 +149,7 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_box(app, y, x, h, w, "No shift open");
         ui_draw_text(y + 1, x + 2, w - 4, "A cash sale needs your open shift (the server said so).", A_BOLD, false);
         ui_draw_text(y + 2, x + 2, w - 4, "Open a shift now? The sale form stays as it is.", A_NORMAL, false);
-        ui_draw_text(y + 3, x + 2, w - 4, "y or Enter = open a shift Â· n or Esc = not now", ui_attr(app, UI_A_KEY), false);
+        ui_draw_text(y + 3, x + 2, w - 4, "y or Enter = open a shift \xc2\xb7 n or Esc = not now", ui_attr(app, UI_A_KEY), false);
         break;
     case UI_PROMPT_PIN:
         ui_draw_box(app, y, x, h, w, "Exit kiosk");

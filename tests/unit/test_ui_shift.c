@@ -96,6 +96,14 @@ static void deliver_one(fixture *f)
         poll(&p, 1, 50);
     }
     assert_true(r.seq != 0);
+    if (r.seq == f->app->busy_seq) { /* a job with the spinner (a sale) */
+        const ui_screen_ops *owner = f->app->busy_owner;
+        f->app->busy_seq = 0;
+        f->app->busy_owner = NULL;
+        owner->result(f->app, &r);
+        net_result_clear(&r);
+        return;
+    }
     for (int i = 0; i < UI_PENDING_MAX; i++) {
         if (f->app->pending[i].seq != r.seq)
             continue;
@@ -293,6 +301,75 @@ static void no_shift_opens_one_with_the_terminal_and_float(void **state)
     assert_non_null(strstr(t, "X report"));
 }
 
+#define CONCERT "{\"id\":\"c-1\",\"name\":\"Shift Night\",\"date\":\"2094-06-01T19:00:00Z\",\"venue\":\"Hall\"," \
+    "\"availableTickets\":5,\"ticketPrice\":20,\"currency\":\"EUR\"}"
+
+/* The sell form for c-1, filled with 1 ticket paid cash, up to its review, then sent (y). */
+static void sell_cash(fixture *f)
+{
+    bo_concert c;
+    cJSON *j = cJSON_Parse(CONCERT);
+    assert_int_equal(bo_concert_from_json(j, &c), 0);
+    cJSON_Delete(j);
+    assert_true(ui_set_current(f->app, &c));
+    bo_concert_clear(&c);
+    ui_sell_open(f->app);
+    assert_ptr_equal(ui_top(f->app), &ui_screen_buy);
+    type(f, "1");
+    for (int i = 0; i < 8 && ui_top(f->app) == &ui_screen_buy; i++)
+        act(f, UI_ACT_OPEN); /* through the fields (cash is the default payment) to the review, then sent */
+}
+
+static void a_sale_carries_the_open_shift_and_a_refused_cash_sale_offers_to_open_one(void **state)
+{
+    fixture *f = *state;
+    /* a shift is open: the sale is sent with it and its terminal exactly as the server has it */
+    stub_push(f->stub, 200, OPEN);
+    ui_shift_refresh(f->app);
+    deliver_one(f);
+    size_t before = stub_request_count(f->stub);
+    stub_push(f->stub, 409, "{\"error\":\"shift is not open\"}");
+    sell_cash(f);
+    deliver_one(f);
+    const stub_request *r = stub_request_at(f->stub, before);
+    assert_non_null(r);
+    assert_string_equal(r->path, "/dev/box-office/orders");
+    cJSON *b = cJSON_Parse(r->body);
+    assert_non_null(b);
+    assert_string_equal(cJSON_GetObjectItem(b, "shiftId")->valuestring, "s-1");
+    assert_string_equal(cJSON_GetObjectItem(b, "terminal")->valuestring, "window 2");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(b, "payment"), "method")->valuestring, "cash");
+    cJSON_Delete(b);
+    /* refused for want of an open shift: the server's words, the offer; the shift is asked again */
+    assert_ptr_equal(ui_top(f->app), &ui_screen_prompt);
+    assert_non_null(strstr(f->app->msg, "shift is not open"));
+    stub_push(f->stub, 404, "{\"error\":\"no open shift\"}");
+    deliver_one(f);
+    assert_int_equal(ui_shift_state(f->app, NULL), UI_SHIFT_NONE);
+    const char *t = dump(f, 60, 20); /* the question, drawn over the form */
+    assert_non_null(strstr(t, "Open a shift now?"));
+    stub_push(f->stub, 404, "{\"error\":\"no open shift\"}");
+    act(f, UI_ACT_YES);
+    assert_ptr_equal(ui_top(f->app), &ui_screen_shift);
+    deliver_one(f);
+    t = dump(f, 80, 24);
+    assert_non_null(strstr(t, "Open a shift"));
+    /* no shift known: a sale is sent without one (the server decides) */
+    ui_pop(f->app);
+    ui_pop(f->app);
+    before = stub_request_count(f->stub);
+    stub_push(f->stub, 409, "{\"error\":\"a cash sale needs an open shift: open one first\"}");
+    stub_push(f->stub, 404, "{\"error\":\"no open shift\"}");
+    sell_cash(f);
+    deliver_one(f);
+    b = cJSON_Parse(stub_request_at(f->stub, before)->body);
+    assert_null(cJSON_GetObjectItem(b, "shiftId"));
+    assert_null(cJSON_GetObjectItem(b, "terminal"));
+    cJSON_Delete(b);
+    assert_ptr_equal(ui_top(f->app), &ui_screen_prompt);
+    deliver_one(f);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -301,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_x_report_fits_80x24_and_60x20, setup, teardown),
         cmocka_unit_test_setup_teardown(the_close_is_blind_asks_for_the_note_and_a_lost_answer_is_resent_with_its_key, setup, teardown),
         cmocka_unit_test_setup_teardown(no_shift_opens_one_with_the_terminal_and_float, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_sale_carries_the_open_shift_and_a_refused_cash_sale_offers_to_open_one, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
