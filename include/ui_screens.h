@@ -81,8 +81,5 @@ void ui_shift_refresh(ui_app *app);
 void ui_shift_open_screen(ui_app *app);
 /* The open shift's id and its terminal (exactly as the server has it) for a sale or a refund; "" when none. */
 void ui_shift_stamp(const ui_app *app, char shift_id[BO_ID_MAX + 1], char terminal[]);
-/* This terminal's name (client_config's config_terminal: BOXOFFICE_TERMINAL, else the host name), for the
- * header and the open form. Static storage. */
-const char *ui_terminal_name(void);
 
 #endif

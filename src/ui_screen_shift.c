@@ -56,7 +56,8 @@ static shift_state *st(const ui_app *app)
 
 /* ---- what the rest of the box office reads ---- */
 
-const char *ui_terminal_name(void)
+/* This terminal's name (client_config's config_terminal: BOXOFFICE_TERMINAL, else the host name), read once. */
+static const char *terminal_name(void)
 {
     static char name[CONFIG_TERMINAL_MAX];
     static bool done;
@@ -176,7 +177,7 @@ static void start_form(shift_state *ss, shift_mode mode)
         ui_form_add(&ss->form, "Terminal", "this window's name", check_terminal, false);
         ui_form_add(&ss->form, "Float", "e.g. 100.00, or EUR=100.00,USD=20", check_float, false);
         ui_form_add(&ss->form, "Currency", "of a plain float, e.g. EUR", check_currency, false);
-        snprintf(ss->form.f[OF_TERMINAL].value, UI_FIELD_MAX, "%s", ui_terminal_name());
+        snprintf(ss->form.f[OF_TERMINAL].value, UI_FIELD_MAX, "%s", terminal_name());
         snprintf(ss->form.f[OF_CURRENCY].value, UI_FIELD_MAX, "EUR");
         ss->form.focus = ss->form.f[OF_TERMINAL].value[0] != '\0' ? OF_FLOAT : OF_TERMINAL;
         break;
