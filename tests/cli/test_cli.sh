@@ -145,10 +145,11 @@ expect 0 "buy of a past concert with --past" -- "$bin" buy "$pid" --name "Ada" -
 expect 0 "order of a past concert with --past" -- "$bin" order "$pid" --quantity 1 --pay cash --past
 ok "--past sold them" test "$(seats "$pid")" = 1
 
-# --- config: where the URL and key come from, never the key itself
+# --- config: where the URL and the sign-in come from, never the password
 expect 0 "config --json" -- "$bin" --json config
-ok "config reports the URL from the environment" j --arg u "$url" '.apiUrl == $u and .apiUrlSource == "env" and .apiKeySet' "$out"
-ok "config never prints the key" bash -c "! grep -qF -- '$key' '$out'"
+ok "config reports the URL and the user pool from the environment" j --arg u "$url" --arg c "$BOXOFFICE_COGNITO_URL" \
+  '.apiUrl == $u and .apiUrlSource == "env" and .cognitoUrl == $c and .cognitoSource == "env" and .clientIdSet and .userSet and .passwordSet' "$out"
+ok "config never prints the password or a token" bash -c "! grep -qF -e '$BOXOFFICE_PASSWORD' -e '$key' '$out'"
 expect 0 "config without any URL points at the local stack" -- env -u BOXOFFICE_API_URL API_PORT=3499 "$bin" --json config
 ok "the default is the local stack on API_PORT" j '.apiUrl == "http://127.0.0.1:3499/dev" and .apiUrlSource == "default"' "$out"
 

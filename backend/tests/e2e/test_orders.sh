@@ -88,7 +88,11 @@ http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binar
 expect_status 201
 expect_json .customerName null
 expect_json .payment.change "10.00"
-expect_json .soldBy local-operator
+# sold by the signed-in operator (the token's sub), never by a key
+sub=$(cut -d. -f2 <<<"$key" | tr '_-' '/+' | base64 -d 2>/dev/null | jq -r .sub 2>/dev/null || true)
+[ -n "$sub" ] || fail "the test token has no sub"
+expect_json .operator.sub "$sub"
+[ "$(jq -r .soldBy <<<"$HTTP_BODY")" != local-operator ] || fail "soldBy is the old key's name: $HTTP_BODY"
 http POST "$api/orders" -H "$J" --data-binary "$walk"
 expect_status 403   # cash needs the key
 expect_json .error "Payment method cash needs the operator key (POST /box-office/orders)"
