@@ -150,7 +150,9 @@ stub() { # handler invocations events...
   for e in "$@"; do evs+=(-e "$e"); done
   local log="$state/vg/bootstrap-$h.log"
   if env CONCERTS_TABLE=$C TICKETS_TABLE=$T ORDERS_TABLE=concert-ticket-system-orders-dev \
-       CODES_TABLE=concert-ticket-system-codes-dev _HANDLER="concert-service.$h" AWS_LAMBDA_FUNCTION_NAME="memcheck-$h" \
+       CODES_TABLE=concert-ticket-system-codes-dev OPERATORS_TABLE=concert-ticket-system-operators-dev \
+       SHIFTS_TABLE=concert-ticket-system-shifts-dev JOURNAL_TABLE=concert-ticket-system-journal-dev \
+       _HANDLER="concert-service.$h" AWS_LAMBDA_FUNCTION_NAME="memcheck-$h" \
        timeout 600 build/bench/rtstub -p "$stub_port" -g -t 60 -n "$n" -o "$state/bootstrap-$h.out" "${evs[@]}" -- \
        "${VG[@]}" --log-file="$log" backend/build/bootstrap >"$state/rtstub-$h.txt" 2>&1 \
      && grep -q 'ERROR SUMMARY: 0 errors' "$log"; then

@@ -1,6 +1,7 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
-/* The twelve concert-service handlers, dispatched on _HANDLER through one table (handler_common.c) that also
+/* The concert-service handlers (twenty: the twelve of sales and after-sale, issue 18's shifts and journal),
+ * dispatched on _HANDLER through one table (handler_common.c) that also
  * declares the store tables each one touches (handler_def.tables; start-up checks those and HANDLER_TABLES_ALWAYS).
  * The reference's
  * four, with its names:

@@ -86,8 +86,10 @@ bool shift_link_add(shift_link *l, const char *counter, int64_t value, bool mone
 store_status store_shift_link_read(store *s, shift_link *l, journal_entry *e);
 /* Appends the shift's Update (see above) to items. false when out of memory. */
 bool store_shift_link_update(store *s, cJSON *items, const shift_link *l);
-/* Rounds a change tries when another change on its shift wins the race. */
-#define SHIFT_LINK_ROUNDS 8
+/* Rounds a change tries when another change on its shift wins the race; before round n (1..) it waits a
+ * jittered backoff (store_shift_link_backoff: up to 5 ms * 2^(n-1), at most 80 ms). */
+#define SHIFT_LINK_ROUNDS 12
+void store_shift_link_backoff(unsigned round);
 
 /* Reading the journal (GET /journal): one page of entries, oldest first. */
 typedef enum journal_by { JOURNAL_BY_DAY, JOURNAL_BY_OPERATOR, JOURNAL_BY_CONCERT, JOURNAL_BY_SHIFT } journal_by;

@@ -412,6 +412,7 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
     bool cancelled = false;
     store_status st = STORE_UNAVAILABLE;
     for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
+        store_shift_link_backoff((unsigned)round);
         journal_who who = { ask->operator_sub, ask->operator_name };
         journal_entry je;
         journal_entry_init(&je, "order.refunded", &who, ask->at);

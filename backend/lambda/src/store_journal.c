@@ -1,7 +1,9 @@
 /* The journal's entries and the shift step of a change's transaction (see store_journal.h). */
 #include "store_journal.h"
 
+#include "bo_backoff.h"
 #include "bo_clock.h"
+#include "bo_rand.h"
 #include "ddb.h"
 #include "ddb_attr.h"
 #include "store_priv.h"
@@ -103,6 +105,15 @@ bool store_journal_put(store *s, cJSON *items, const journal_entry *e)
 }
 
 /* ---- the shift step -------------------------------------------------------------------------- */
+
+void store_shift_link_backoff(unsigned round)
+{
+    if (round == 0)
+        return;
+    bo_rand r;
+    bo_rand_seed_os(&r);
+    bo_sleep_ms(bo_backoff_full_jitter(round, 5, 80, bo_rand_next(&r)));
+}
 
 void shift_counter_attr(const char *counter, const char *currency, char out[32])
 {
@@ -211,7 +222,7 @@ bool store_shift_link_update(store *s, cJSON *items, const shift_link *l)
         if (!cJSON_AddStringToObject(names, "#curs", "currencies"))
             return false;
         for (int i = 0; i < l->n_add; i++) {
-            char nm[8], vn[8], attr[32];
+            char nm[16], vn[16], attr[32];
             snprintf(nm, sizeof nm, "#a%d", i);
             snprintf(vn, sizeof vn, ":a%d", i);
             shift_counter_attr(l->add[i].counter, l->currency, attr);

@@ -486,6 +486,8 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
     }
     int code_rounds = 0;
     for (int round = 0; round < SHIFT_LINK_ROUNDS + CODE_ROUNDS; round++) {
+        if (o->shift_id[0])
+            store_shift_link_backoff((unsigned)round);
         if (!fresh_codes(o)) {
             store_set_error(s, "order: no randomness for the ticket codes (getrandom)");
             return STORE_UNAVAILABLE;

@@ -370,6 +370,7 @@ store_status store_shift_move(store *s, const char *id, const journal_who *who, 
 {
     memset(out, 0, sizeof *out);
     for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
+        store_shift_link_backoff((unsigned)round);
         shift_link l = { .shift_id = id, .sub = who->sub, .currency = currency };
         shift_link_add(&l, drop ? SHIFT_C_DROPS : SHIFT_C_PAIDOUTS, cents, true);
         journal_entry e;
@@ -443,7 +444,7 @@ static cJSON *close_request(store *s, const shift *sh, const shift *closed, long
         (closed->close_key[0] && (!nm(n, "#key", "closeKey") || !ddb_attr_add(v, ":key", "S", closed->close_key))))
         goto fail;
     for (int i = 0; i < closed->n_cur; i++) {
-        char nn[8], vn[8], attr[32];
+        char nn[16], vn[16], attr[32];
         snprintf(nn, sizeof nn, "#c%d", i);
         snprintf(vn, sizeof vn, ":c%d", i);
         shift_counter_attr(SHIFT_C_COUNTED, closed->cur[i].currency, attr);
@@ -498,6 +499,7 @@ store_status store_shift_close(store *s, const shift *sh, const journal_who *who
     }
     store_status st = STORE_UNAVAILABLE;
     for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
+        store_shift_link_backoff((unsigned)round);
         long long prev;
         if (last_z(s, &prev, &st) != 0)
             break;

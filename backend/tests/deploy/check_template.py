@@ -55,14 +55,17 @@ TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes", "OPERATORS_TABLE": "operators", "SHIFTS_TABLE": "shifts",
              "JOURNAL_TABLE": "journal"}
-# Keys other than the string hash key "id" (issue 18's tables: backend/lambda/include/store_journal.h,
-# store_shift.h), their indexes (name -> (hash, range)) and attributes that are numbers.
-KEYS = {"codes": ["code"], "operators": ["sub"], "journal": ["day", "sk"]}
-ISSUE18_INDEXES = {"shifts": {"byDay": ("day", "openedAt")},
-                   "journal": {"byShift": ("shiftId", "seq"), "byOperator": ("operatorSub", "sk"),
-                               "byConcert": ("concertId", "sk")}}
-NUMBER_ATTRS = {"seq"}
-J = {"journal": {"PutItem"}}
+# Issue 18's tables: role -> (key schema [(attribute, type, HASH|RANGE)], {index: [(attribute, type, HASH|RANGE)]}).
+# The four sales tables are keyed by one string (id, or code for codes) and checked below as before.
+KEYED_TABLES = {
+    "operators": ([("sub", "S", "HASH")], {}),
+    "shifts": ([("id", "S", "HASH")], {"byDay": [("day", "S", "HASH"), ("openedAt", "S", "RANGE")]}),
+    "journal": ([("day", "S", "HASH"), ("sk", "S", "RANGE")],
+                {"byShift": [("shiftId", "S", "HASH"), ("seq", "N", "RANGE")],
+                 "byOperator": [("operatorSub", "S", "HASH"), ("sk", "S", "RANGE")],
+                 "byConcert": [("concertId", "S", "HASH"), ("sk", "S", "RANGE")]}),
+}
+J = {"journal": {"PutItem"}}  # every change writes its journal entry in its transaction (store_journal.h)
 NEEDS = {
     "createConcert": {"concerts": {"PutItem"}, **J},                   # store_create_concert
     "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
@@ -362,43 +365,75 @@ def check_tables(res, gw, stage, expected):
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
         role = next((r for r, n in want.items() if n == p.get("TableName")), None)
-        key = KEYS.get(role, ["id"])  # the door reads codes by code
-        indexes = {n: INDEXES[n] for n in expected} if role == "orders" else \
-            dict(TICKET_INDEXES) if role == "tickets" else dict(ISSUE18_INDEXES.get(role, {}))
-        attrs = list(dict.fromkeys(key + [a for k in indexes.values() for a in k]))
-        schema = [{"AttributeName": key[0], "KeyType": "HASH"}] + \
-            ([{"AttributeName": key[1], "KeyType": "RANGE"}] if len(key) > 1 else [])
-        if p.get("KeySchema") != schema or \
-           sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
-           sorted(json.dumps({"AttributeName": a, "AttributeType": "N" if a in NUMBER_ATTRS else "S"}, sort_keys=True)
-                  for a in attrs):
-            fail(f"{lid}: key is not the string hash key {key} (attributes {attrs}): "
-                 f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
-        gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
-        if set(gsis) != set(indexes):
-            fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
-        for name, (h, r) in indexes.items():
-            g = gsis.get(name)
-            if not g:
-                continue
-            if g.get("KeySchema") != [{"AttributeName": h, "KeyType": "HASH"}, {"AttributeName": r, "KeyType": "RANGE"}]:
-                fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {h} HASH, {r} RANGE")
-            if g.get("Projection") != {"ProjectionType": "ALL"}:
-                fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL (the answers are whole orders)")
-            if "ProvisionedThroughput" in g:
-                fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+        if role in KEYED_TABLES:
+            check_keyed_table(lid, p, *KEYED_TABLES[role])
+        else:
+            check_sales_table(lid, p, want, expected)
         if p.get("LocalSecondaryIndexes"):
             fail(f"{lid}: local secondary indexes {p['LocalSecondaryIndexes']}: none expected")
         if p.get("BillingMode") != "PAY_PER_REQUEST":
             fail(f"{lid}: BillingMode {p.get('BillingMode')!r}, expected PAY_PER_REQUEST")
     if sorted(by_lid.values()) != sorted(want.values()):
         fail(f"tables {sorted(by_lid.values())}, expected {sorted(want.values())}")
+    return finish_tables(res, gw, tables, want, by_lid)
+
+
+def check_keyed_table(lid, p, keys, indexes):
+    """An issue-18 table: exactly its keys (and attribute types) and its indexes, projection ALL, on-demand."""
+    attrs = {(a, t) for a, t, _ in keys} | {(a, t) for k in indexes.values() for a, t, _ in k}
+    if p.get("KeySchema") != [{"AttributeName": a, "KeyType": k} for a, _, k in keys]:
+        fail(f"{lid}: key schema {p.get('KeySchema')}, expected {keys}")
+    got = {(a.get("AttributeName"), a.get("AttributeType")) for a in p.get("AttributeDefinitions", [])}
+    if got != attrs or len(p.get("AttributeDefinitions", [])) != len(attrs):
+        fail(f"{lid}: attribute definitions {sorted(got)}, expected {sorted(attrs)}")
+    gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
+    if set(gsis) != set(indexes):
+        fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
+    for name, k in indexes.items():
+        g = gsis.get(name)
+        if not g:
+            continue
+        if g.get("KeySchema") != [{"AttributeName": a, "KeyType": t} for a, _, t in k]:
+            fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {k}")
+        if g.get("Projection") != {"ProjectionType": "ALL"}:
+            fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL")
+        if "ProvisionedThroughput" in g:
+            fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+
+
+def check_sales_table(lid, p, want, expected):
+    """One of the four sales tables: keyed by one string (id; code for codes), the orders' and tickets' GSIs."""
+    key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
+    indexes = {n: INDEXES[n] for n in expected} if p.get("TableName") == want.get("orders") else \
+        dict(TICKET_INDEXES) if p.get("TableName") == want.get("tickets") else {}
+    attrs = [key] + [a for k in indexes.values() for a in k]
+    if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
+       sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
+       sorted(json.dumps({"AttributeName": a, "AttributeType": "S"}, sort_keys=True) for a in attrs):
+        fail(f"{lid}: key is not the string hash key {key} (attributes {attrs}): "
+             f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
+    gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
+    if set(gsis) != set(indexes):
+        fail(f"{lid}: global secondary indexes {sorted(gsis)}, expected {sorted(indexes)}")
+    for name, (h, r) in indexes.items():
+        g = gsis.get(name)
+        if not g:
+            continue
+        if g.get("KeySchema") != [{"AttributeName": h, "KeyType": "HASH"}, {"AttributeName": r, "KeyType": "RANGE"}]:
+            fail(f"{lid}: index {name} keys {g.get('KeySchema')}, expected {h} HASH, {r} RANGE")
+        if g.get("Projection") != {"ProjectionType": "ALL"}:
+            fail(f"{lid}: index {name} projection {g.get('Projection')}, expected ALL (the answers are whole orders)")
+        if "ProvisionedThroughput" in g:
+            fail(f"{lid}: index {name} has ProvisionedThroughput: on-demand like its table")
+
+
+def finish_tables(res, gw, tables, want, by_lid):
     for name in INDEXES:
         want[f"orders/index/{name}"] = f"{want['orders']}/index/{name}"
     for name in TICKET_INDEXES:
         want[f"tickets/index/{name}"] = f"{want['tickets']}/index/{name}"
-    for role, idx in ISSUE18_INDEXES.items():
-        for name in idx:
+    for role, (_, indexes) in KEYED_TABLES.items():
+        for name in indexes:
             want[f"{role}/index/{name}"] = f"{want[role]}/index/{name}"
     # The local stack creates the same tables with the same keys and billing.
     keep = ("TableName", "AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes")

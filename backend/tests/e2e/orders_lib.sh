@@ -28,6 +28,13 @@ ddb_scan() {
   done
 }
 
+# op_shift: the open shift of the operator key $key: opened when it has none (201), else the open one (409 names
+# it): its id. A cash sale or refund needs a shift (issue 18).
+op_shift() {
+  curl -sS -m 30 -X POST "$api/shifts" -H 'Content-Type: application/json' -H "Authorization: $key" \
+    --data-binary '{"terminal":"e2e","float":{"EUR":"0.00"}}' | jq -er '.id // .shift.id'
+}
+
 order_body() {
   local x=${3:-}
   [ -n "$x" ] || x='{}'

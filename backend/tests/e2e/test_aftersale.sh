@@ -19,7 +19,8 @@ concert() { # NAME SEATS -> id
 }
 order() { # CONCERT Q METHOD -> the order JSON
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary \
-    "$(order_body "$1" "$2" "$(jq -nc --arg m "$3" '{payment: {method: $m}, attendees: null}')")"
+    "$(order_body "$1" "$2" "$(jq -nc --arg m "$3" --arg s "$(op_shift)" \
+      '{payment: {method: $m}, attendees: null} + (if $m == "cash" then {shiftId: $s} else {} end)')")"
   expect_status 201
   echo "$HTTP_BODY"
 }

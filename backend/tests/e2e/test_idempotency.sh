@@ -20,6 +20,11 @@ mk() {
   jq -r .id <<<"$HTTP_BODY"
 }
 c1=$(mk one); c2=$(mk two)
+# the operator key's open shift (the same for every suite on the shared stack): cash needs one (issue 18)
+op_shift() {
+  curl -sS -m 30 -X POST "$api/shifts" -H 'Content-Type: application/json' -H "Authorization: $key" \
+    --data-binary '{"terminal":"e2e","float":{"EUR":"0.00"}}' | jq -er '.id // .shift.id'
+}
 buy() { jq -nc --arg c "$1" '{concertId: $c, customerName: "Ada Lovelace", customerEmail: "ada@example.org"}'; }
 ikey="e2e-$$-$RANDOM-$(date +%s%N)"
 
@@ -129,13 +134,14 @@ done
 
 echo "POST /orders/{id}/refund: the key reused for another ticket, reason, method or all tickets -> 409, nothing refunded"
 cr=$(mk refund 12)
+shift_id=$(op_shift)
 http POST "$api/box-office/orders" "${json[@]}" "${K[@]}" --data-binary \
-  "$(jq -nc --arg c "$cr" '{concertId: $c, quantity: 3, payment: {method: "cash"}}')"
+  "$(jq -nc --arg c "$cr" --arg s "$shift_id" '{concertId: $c, quantity: 3, payment: {method: "cash"}, shiftId: $s}')"
 expect_status 201
 oid=$(jq -r .id <<<"$HTTP_BODY")
 ta=$(jq -r '.tickets[0].id' <<<"$HTTP_BODY") tb=$(jq -r '.tickets[1].id' <<<"$HTTP_BODY")
 tc=$(jq -r '.tickets[2].id' <<<"$HTTP_BODY")
-rbody() { jq -nc --arg t "$1" --arg r "${2:-changed mind}" '{ticketIds: [$t], reason: $r}'; }
+rbody() { jq -nc --arg t "$1" --arg r "${2:-changed mind}" --arg s "$shift_id" '{ticketIds: [$t], reason: $r, shiftId: $s}'; }
 http POST "$api/orders/$oid/refund" "${json[@]}" "${K[@]}" -H "Idempotency-Key: r-$ikey" --data-binary "$(rbody "$ta")"
 expect_status 200
 expect_json '.refund.ticketIds | join(",")' "$ta"
@@ -160,7 +166,7 @@ expect_eq "replayed refund" "$(jq -cS .refund <<<"$first")" "$(jq -cS .refund <<
 echo "POST /orders/{id}/refund: 20 identical refunds of one ticket at once, 3 rounds -> 20 times the first answer, one refund"
 for round in 1 2 3; do
   http POST "$api/box-office/orders" "${json[@]}" "${K[@]}" --data-binary \
-    "$(jq -nc --arg c "$cr" '{concertId: $c, quantity: 3, payment: {method: "cash"}}')"
+    "$(jq -nc --arg c "$cr" --arg s "$shift_id" '{concertId: $c, quantity: 3, payment: {method: "cash"}, shiftId: $s}')"
   expect_status 201
   o2=$(jq -r .id <<<"$HTTP_BODY") t2=$(jq -r '.tickets[1].id' <<<"$HTTP_BODY")
   at_once 20 "$api/orders/$o2/refund" "r$round-$ikey" "$(rbody "$t2")" "${K[@]}"

@@ -21,8 +21,8 @@ concert() { # NAME -> id
 }
 order() { # CONCERT Q NAME EMAIL -> the order JSON (NAME/EMAIL "" = without)
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary \
-    "$(jq -nc --arg c "$1" --argjson q "$2" --arg n "$3" --arg e "$4" \
-      '{concertId: $c, quantity: $q, payment: {method: "cash"}} + (if $n == "" then {} else {customerName: $n} end)
+    "$(jq -nc --arg c "$1" --argjson q "$2" --arg n "$3" --arg e "$4" --arg s "$(op_shift)" \
+      '{concertId: $c, quantity: $q, payment: {method: "cash"}, shiftId: $s} + (if $n == "" then {} else {customerName: $n} end)
        + (if $e == "" then {} else {customerEmail: $e} end)')"
   expect_status 201
   echo "$HTTP_BODY"
@@ -224,7 +224,7 @@ http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary \
 expect_status 200
 t0=$(jq -r '.tickets[0].id' <<<"$z3json")
 http POST "$api/orders/$z3/refund" "${J[@]}" "${K[@]}" --data-binary \
-  "$(jq -nc --arg t "$t0" '{ticketIds: [$t], reason: "ill"}')"
+  "$(jq -nc --arg t "$t0" --arg s "$(op_shift)" '{ticketIds: [$t], reason: "ill", shiftId: $s}')"
 expect_status 200
 http GET "$api/orders/$z3" "${K[@]}"
 expect_status 200
@@ -262,7 +262,7 @@ expect_eq "a second run changes nothing" "0 $(jq -r .scanned <<<"$out")" "$(jq -
 echo "a ticket holder's name finds the order (once per person), saying which holder matched; customers come first"
 holder_order() { # CUSTOMER ATTENDEES-JSON -> the order id
   http POST "$api/box-office/orders" "${J[@]}" "${K[@]}" --data-binary "$(jq -nc --arg c "$c1" --arg n "$1" \
-    --argjson a "$2" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}}')"
+    --argjson a "$2" --arg s "$(op_shift)" '{concertId: $c, quantity: ($a | length), customerName: $n, attendees: $a, payment: {method: "cash"}, shiftId: $s}')"
   expect_status 201
   jq -r .id <<<"$HTTP_BODY"
 }

@@ -83,7 +83,7 @@ expect_eq "409 body" '{"error":"Idempotency-Key was already used for a different
 expect_eq "seats after the 409" 7 "$(seats "$cid")"
 
 echo "-- walk-up orders: operators only"
-walk=$(jq -nc --arg c "$cid" '{concertId: $c, quantity: 2, payment: {method: "cash", tendered: "50"}}')
+walk=$(jq -nc --arg c "$cid" --arg s "$(op_shift)" '{concertId: $c, quantity: 2, payment: {method: "cash", tendered: "50"}, shiftId: $s}')
 http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binary "$walk"
 expect_status 201
 expect_json .customerName null
@@ -121,7 +121,7 @@ expect_json .currency EUR
 
 echo "-- payment: exact totals, change, comp"
 new_concert 40 19.99 '{"currency":"USD","timezone":"America/New_York"}'; cid=$CID
-http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binary "$(order_body "$cid" 7 '{"payment":{"method":"cash","tendered":150}}')"
+http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binary "$(order_body "$cid" 7 "$(jq -nc --arg s "$(op_shift)" '{payment: {method: "cash", tendered: 150}, shiftId: $s}')")"
 expect_status 201
 expect_json .total "139.93"
 expect_json .payment.tendered "150.00"

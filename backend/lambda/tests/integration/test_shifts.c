@@ -352,6 +352,32 @@ static void a_cashiers_day(void **state)
     handler_answer_clear(&a);
     assert_int_equal(journal_count(), j + 8);
 
+    /* an online order: journaled too, without an operator */
+    snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"quantity\":1,\"customerName\":\"Pat Online\","
+             "\"customerEmail\":\"pat@example.com\"}", cid);
+    a = call(handler_create_order, NULL, body, NULL, NULL);
+    expect(&a, 201, NULL);
+    assert_string_equal(jstr(a.body, "soldBy"), "public");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(a.body, "operator")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(a.body, "shiftId")));
+    char online_order[64], cq[192];
+    snprintf(online_order, sizeof online_order, "%s", jstr(a.body, "id"));
+    handler_answer_clear(&a);
+    assert_int_equal(journal_count(), j + 9);
+    snprintf(cq, sizeof cq, "{\"concert\":\"%s\"}", cid);
+    a = call_on(st, handler_get_journal, MIA, NULL, NULL, NULL, NULL, cq);
+    expect(&a, 200, NULL);
+    const cJSON *last = NULL, *en;
+    cJSON_ArrayForEach(en, cJSON_GetObjectItem(a.body, "entries"))
+        last = en;
+    /* created, cash, card, comp, the refund, check-in, undo, online */
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a.body, "entries")), 8);
+    assert_string_equal(jstr(last, "orderId"), online_order);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(last, "operator")));
+    assert_non_null(strstr(jstr(last, "detail"), "online"));
+    assert_null(strstr(a.text, "pat@example.com"));
+    handler_answer_clear(&a);
+
     /* the X report */
     a = call(handler_get_shift, ANA, NULL, sid, NULL);
     expect(&a, 200, NULL);
