@@ -603,17 +603,16 @@ api_status api_shift_day_sheet_csv(api_client *c, const char *day, char **csv, a
 api_status api_shift_journal_page(api_client *c, const char *shift_id, const char *cursor, cJSON **page,
                                   char next[API_JOURNAL_CURSOR_MAX + 1], api_result *res)
 {
-    char url[API_URL_MAX], path[64];
+    char url[API_URL_MAX];
     *page = NULL;
     next[0] = '\0';
     if (!api_id_ok(shift_id))
         return api_set_result(res, API_ERR_NOT_FOUND, 0, "No such shift");
     char *id = curl_easy_escape(c->curl, shift_id, 0);
     char *cur = cursor != NULL && cursor[0] != '\0' ? curl_easy_escape(c->curl, cursor, 0) : NULL;
-    snprintf(path, sizeof path, "/journal?shift=");
     int n = id == NULL ? -1
-                       : snprintf(url, sizeof url, "%s%s%s%s%s", c->base_url, path, id, cur != NULL ? "&cursor=" : "",
-                                  cur != NULL ? cur : "");
+                       : snprintf(url, sizeof url, "%s/journal?shift=%s%s%s", c->base_url, id,
+                                  cur != NULL ? "&cursor=" : "", cur != NULL ? cur : "");
     curl_free(id);
     curl_free(cur);
     if (n < 0 || (size_t)n >= sizeof url || (cursor != NULL && cursor[0] != '\0' && cur == NULL))

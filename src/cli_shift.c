@@ -333,8 +333,8 @@ static int move_cash(const cli_args *a, api_client *c, api_shift_move kind, FILE
         char m[BO_MONEY_BUF], total[BO_MONEY_BUF];
         const api_shift_row *row = api_shift_row_for(&after, cur);
         api_shift_money(cents, m);
-        fprintf(out, "%s %s %s%s%s\n", kind == API_SHIFT_DROP ? "Dropped" : "Paid out", m, cur,
-                kind == API_SHIFT_DROP ? " to the safe" : "", a->note != NULL ? "" : "");
+        fprintf(out, "%s %s %s%s\n", kind == API_SHIFT_DROP ? "Dropped" : "Paid out", m, cur,
+                kind == API_SHIFT_DROP ? " to the safe" : "");
         if (row != NULL) {
             api_shift_money(kind == API_SHIFT_DROP ? row->drops : row->paid_outs, total);
             fprintf(out, "%s this shift: %s %s\n", kind == API_SHIFT_DROP ? "Drops" : "Paid-outs", total, cur);

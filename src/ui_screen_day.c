@@ -220,7 +220,7 @@ static int result(ui_app *app, net_result *r)
         snprintf(ds->said, sizeof ds->said, "No day sheet: %s (HTTP %ld)", m, r->res.http_status);
     else
         snprintf(ds->said, sizeof ds->said, "No day sheet: %s", m);
-    (void)app;
+    ui_message(app, true, "%s", ds->said);
     return UI_REDRAW;
 }
 

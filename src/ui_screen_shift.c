@@ -195,7 +195,7 @@ static void start_form(shift_state *ss, shift_mode mode)
             memcpy(ss->currencies[ss->n_currencies++], ss->open.report.rows[i].currency, 4);
         if (ss->n_currencies == 0)
             memcpy(ss->currencies[ss->n_currencies++], "EUR", 4);
-        static char labels[API_SHIFT_CURRENCIES_MAX][24];
+        static char labels[API_SHIFT_CURRENCIES_MAX][24]; /* the fields keep pointers to them: one Shift screen */
         for (size_t i = 0; i < ss->n_currencies; i++) {
             snprintf(labels[i], sizeof labels[i], "Counted %s", ss->currencies[i]);
             ui_form_add(&ss->form, labels[i], "the cash in the drawer", check_amount, false);
