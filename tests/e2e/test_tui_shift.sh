@@ -6,8 +6,9 @@
 # 0.50 short without a note gets the server's 400; with the note, the answer is held back (bench's faultproxy,
 # --timeout 2): the screen says NOT CONFIRMED while the server has closed it once; Enter re-sends the same close
 # (same key) and, answers flowing, shows the same Z report (number, -0.50, the hash's start). `shift verify`
-# recomputes the Z hash from the journal; the day sheet (CLI and T, also at 60x20) lists the shift. With no shift
-# open, a cash sale in the box office is refused with the server's message and offers to open one.
+# recomputes the Z hash from the journal; the day sheet (CLI and T, also at 60x20) lists the shift. The CLI's
+# `shift close` on a terminal asks the count first (again after "1e9"), then the note the server asks for. With no
+# shift open, a cash sale in the box office is refused with the server's message and offers to open one.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 . "$TUI_ROOT/tests/lib/stack.sh"
@@ -114,6 +115,30 @@ tui_resize 80 24
 tui_esc
 tui_esc
 tui_wait_list
+
+# ---- the CLI's blind close on a terminal: the count is asked first, a wrong amount asked again, the note
+# asked once the server says the count differs; the expected cash only in the Z report printed from its answer
+bo shift open --float 20.00 >/dev/null || tui_fail "the CLI cannot open a shift"
+sid2=$(bo --json shift | jq -r .id)
+A=$TUI_SOCK
+tui_start 80 24 BOXOFFICE_TERMINAL="till-$tag" -- shift close
+tui_wait "Counted cash EUR:"
+tui_has "20.00" && tui_fail "the CLI shows the expected cash before the count"
+tui_type "1e9"
+tui_keys Enter
+tui_wait "an amount such as 174.50"
+tui_type "19.00"
+tui_keys Enter
+tui_wait "note is required"
+tui_wait "Note (why the count differs):"
+tui_has "20.00" && tui_fail "the CLI shows the expected cash before the close"
+tui_type "one coin short"
+tui_keys Enter
+tui_wait "Z report #"
+tui_wait_re "Difference +-1\.00"
+tui_wait "EXITED rc=0"
+[ "$(bo --json shift show "$sid2" | jq -r .report.note)" = "one coin short" ] || tui_fail "the note was not stored"
+TUI_SOCK=$A
 
 # ---- no shift open: a cash sale is refused with the server's message and offers to open one
 # (a backend whose cash refusal is about something else, e.g. without the authz branch's operator check, cannot
