@@ -40,7 +40,8 @@ typedef struct shift_state {
     net_shift_op in_flight;
     net_shift_req close;               /* the close sent, with its key, until its answer (id "" = none) */
     bool close_unconfirmed;            /* sent, no definite answer: the shift may be closed */
-    char open_key[API_IDEM_KEY_MAX + 1]; /* the open's key, kept while its outcome is unknown */
+    net_shift_req opened;              /* the open last sent, with its key, kept while its outcome is unknown
+                                        * (idem_key "" = none): the same request re-sent keeps the key */
     char said[320];                    /* the last refusal, as the server said it */
 } shift_state;
 
@@ -510,9 +511,16 @@ static void send_open(ui_app *app, shift_state *ss)
         ui_message(app, true, "Check the float");
         return;
     }
-    if (ss->open_key[0] == '\0')
-        api_idempotency_key_new(ss->open_key);
-    memcpy(q->idem_key, ss->open_key, sizeof q->idem_key);
+    /* the same open re-sent (its outcome unknown) keeps its key: the server opens once; another one gets a new key */
+    bool same = ss->opened.idem_key[0] != '\0' && strcmp(ss->opened.terminal, q->terminal) == 0 && ss->opened.n == q->n;
+    for (size_t i = 0; same && i < q->n; i++)
+        same = strcmp(ss->opened.amounts[i].currency, q->amounts[i].currency) == 0
+               && ss->opened.amounts[i].cents == q->amounts[i].cents;
+    if (!same)
+        api_idempotency_key_new(q->idem_key);
+    else
+        memcpy(q->idem_key, ss->opened.idem_key, sizeof q->idem_key);
+    ss->opened = *q;
     submit(app, ss, &job);
 }
 
@@ -730,7 +738,7 @@ static int result(ui_app *app, net_result *r)
         return UI_REDRAW;
     case NET_SHIFT_OPEN:
         if (r->status == API_OK) {
-            ss->open_key[0] = '\0';
+            memset(&ss->opened, 0, sizeof ss->opened);
             take_open(ss, &o->shift);
             ui_form_clear(&ss->form);
             start_form(ss, M_VIEW);
@@ -739,7 +747,7 @@ static int result(ui_app *app, net_result *r)
         } else if (r->res.unconfirmed) {
             ui_message(app, true, "Open not confirmed: no definite answer \xe2\x80\x94 Enter re-sends it (opens once)");
         } else {
-            ss->open_key[0] = '\0';
+            memset(&ss->opened, 0, sizeof ss->opened);
             refused(app, ss, "Not opened", r);
             if (o->already) { /* the server says which shift is open: it is shown */
                 take_open(ss, &o->shift);
