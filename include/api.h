@@ -108,7 +108,7 @@ api_status api_purchase_key(api_client *c, const char *concert_id, const char *c
 api_status api_create_order(api_client *c, const bo_order_input *in, const char *idem_key, bo_order *out,
                             api_result *res);
 /* The request body of an order, exactly: {"concertId","quantity","customerName"?,"customerEmail"?,
- * "attendees"?,"payment"?:{"method","tendered"?}} (tendered a decimal string "100.00"; names and e-mail
+ * "attendees"?,"payment"?:{"method","tendered"?},"shiftId"?,"terminal"?} (tendered a decimal string "100.00"; names and e-mail
  * left out when NULL or ""). Caller frees (it holds customer data: wipe it first); NULL on OOM. */
 char *api_order_body(const bo_order_input *in);
 /* GET /orders/{id} (operator key): the order with its tickets' current status. 404 -> API_ERR_NOT_FOUND

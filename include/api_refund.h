@@ -14,6 +14,8 @@ typedef struct api_refund_input {
     size_t n_ticket_ids;
     const char *reason;            /* required (the server checks it like a name: 1..200 characters) */
     bo_pay_method method;          /* BO_PAY_NONE = the order's own payment method */
+    const char *shift_id, *terminal; /* the operator's open shift and its terminal (NULL or "": not sent; a cash
+                                      * refund needs them) */
 } api_refund_input;
 
 /* A 409's details: the tickets asked for that are not valid, with their status ("refunded", "checkedIn"). */
@@ -35,7 +37,7 @@ typedef struct api_refund_made {
  * did not say, that it did not ("... not said: see the order"), never an amount of the client's own. */
 void api_refund_made_text(const api_refund_made *m, const char *currency, char *out, size_t cap);
 
-/* The request body: {"ticketIds"?:[...],"reason","method"?}. Caller frees; NULL on OOM. */
+/* The request body: {"ticketIds"?:[...],"reason","method"?,"shiftId"?,"terminal"?}. Caller frees; NULL on OOM. */
 char *api_refund_body(const api_refund_input *in);
 
 /* Refunds with the Idempotency-Key idem_key (NULL: a new one), retried with backoff and the same key on a

@@ -44,6 +44,15 @@ typedef enum cli_cmd {
     CLI_CMD_CHECKIN,           /* checkin CONCERT_ID CODE [--door NAME] [--nonce N] (operator key) */
     CLI_CMD_STATS,             /* stats CONCERT_ID (operator key) */
     CLI_CMD_CHECKIN_UNDO,      /* checkin undo TICKET_ID (operator key): the ticket goes back to valid */
+    /* shifts and cash-up (src/cli_shift.c) */
+    CLI_CMD_SHIFT_X,           /* shift | shift x: the X report of the caller's open shift */
+    CLI_CMD_SHIFT_OPEN,        /* shift open --float AMOUNT [--currency C] [--terminal NAME] */
+    CLI_CMD_SHIFT_DROP,        /* shift drop AMOUNT [--note TEXT] */
+    CLI_CMD_SHIFT_PAIDOUT,     /* shift paidout AMOUNT --note TEXT */
+    CLI_CMD_SHIFT_CLOSE,       /* shift close [--counted AMOUNT] [--note TEXT]: the blind count */
+    CLI_CMD_SHIFT_SHOW,        /* shift show SHIFT_ID */
+    CLI_CMD_SHIFT_DAY,         /* shift day [YYYY-MM-DD] [--csv] (managers) */
+    CLI_CMD_SHIFT_VERIFY,      /* shift verify SHIFT_ID: the Z hash recomputed from the journal */
     CLI_CMD_LOGIN,             /* login [--remember]: sign in as an operator (src/cli_auth.c) */
     CLI_CMD_LOGOUT,            /* logout: forget the remembered session (the token file) */
     CLI_CMD_WHOAMI             /* whoami: who is signed in (name, groups, sub) */
@@ -71,6 +80,10 @@ typedef struct cli_args {
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     bool past;                                             /* buy, order: --past, sell for a past concert */
+    const char *shift, *terminal;                          /* order, refund: --shift, --terminal; shift open:
+                                                            * --terminal */
+    const char *float_amount, *counted, *note;             /* shift open --float, close --counted; --note */
+    bool csv;                                              /* shift day --csv */
     bool remember;                                         /* login --remember: keep the session in the token file */
     config_flags flags;                                    /* --api-url, --kiosk-pin, --refresh */
 } cli_args;

@@ -72,4 +72,9 @@ char *config_default_path(void);
 typedef enum config_hint_kind { CONFIG_HINT_URL, CONFIG_HINT_KEY } config_hint_kind;
 void config_hint(config_hint_kind kind, char *out, size_t cap);
 
+/* The terminal's name (a shift is opened at a named terminal; the header shows it): BOXOFFICE_TERMINAL when it is
+ * set, else the host name; sanitised for a terminal and cut to 64 characters. Written into out (cap bytes, at
+ * least 1); returns the source (CONFIG_SRC_ENV or CONFIG_SRC_DEFAULT). "" when neither gives a name. */
+#define CONFIG_TERMINAL_MAX 257       /* bytes of a terminal's name: 64 characters of UTF-8 */
+config_source config_terminal(char *out, size_t cap);
 #endif

@@ -135,6 +135,8 @@ typedef struct bo_order_input {
     bo_pay_method method;                       /* BO_PAY_NONE = no payment object */
     int64_t tendered_cents;                     /* cash: amount tendered, < 0 = not sent */
     bool operator_route;                        /* POST /box-office/orders (x-api-key) instead of /orders */
+    const char *shift_id, *terminal;            /* the operator's open shift and its terminal (box-office
+                                                 * route; NULL or "" = not sent; cash needs them) */
 } bo_order_input;
 
 /* Input of the create-concert form / CLI. Strings are borrowed. */

@@ -26,10 +26,11 @@ typedef struct cmdline_order {
     size_t n_attendees;
     const char *pay, *tendered;        /* --pay cash|card|comp, --tendered 200.00 */
     bool past;                         /* --past: the concert is past (the CLI refuses it without) */
+    const char *shift_id, *terminal;   /* --shift, --terminal: the open shift the sale was sent in */
 } cmdline_order;
 
 /* "boxoffice [--api-url URL] order ID --quantity N [--name ..] [--email ..] [--attendee ..]... [--pay ..]
- * [--tendered ..] --idempotency-key KEY [--past]"; api_url may be NULL. false when it does not fit in cap (out is
+ * [--tendered ..] [--shift ID --terminal NAME] --idempotency-key KEY [--past]"; api_url may be NULL. false when it does not fit in cap (out is
  * then ""). */
 bool cmdline_order_command(char *out, size_t cap, const char *api_url, const cmdline_order *o,
                            const char *idem_key);

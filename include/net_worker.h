@@ -11,6 +11,7 @@
 #include "api_door.h"
 #include "api_lookup.h"
 #include "api_refund.h"
+#include "api_shift.h"
 #include "client_model.h"
 
 typedef enum net_job_kind {
@@ -24,7 +25,8 @@ typedef enum net_job_kind {
     NET_JOB_REFUND,                    /* POST /orders/{id}/refund: req.refund */
     NET_JOB_CHECKIN,                   /* POST /concerts/{id}/checkins: req.checkin */
     NET_JOB_STATS,                     /* GET /concerts/{id}/stats: req.concert */
-    NET_JOB_UNDO_CHECKIN               /* POST /checkins/{id}/undo: req.ticket_id */
+    NET_JOB_UNDO_CHECKIN,              /* POST /checkins/{id}/undo: req.ticket_id */
+    NET_JOB_SHIFT                      /* the shift routes (api_shift.h): req.shift, its op says which */
 } net_job_kind;
 
 #define NET_CODE_MAX 128   /* bytes of a scanned code in a job */
@@ -41,6 +43,8 @@ typedef struct net_order_req {
     bo_pay_method pay;                 /* NONE: not sent */
     int64_t tendered_cents;            /* cash: < 0 = not sent */
     bool operator_route;               /* POST /box-office/orders */
+    char shift_id[BO_ID_MAX + 1];      /* the open shift the sale is made in ("" = none sent) */
+    char terminal[API_TERMINAL_MAX * 4 + 1]; /* its terminal (sent with shift_id) */
     char idem_key[API_IDEM_KEY_MAX + 1]; /* the sale's Idempotency-Key ("" = a new one) */
 } net_order_req;
 
@@ -69,6 +73,8 @@ typedef struct net_refund_req {
     char ticket_ids[NET_TEXT_MAX];     /* ',' between them ("" = every valid one) */
     char reason[NET_TEXT_MAX];
     bo_pay_method method;              /* NONE: the order's */
+    char shift_id[BO_ID_MAX + 1];      /* the open shift the refund is made in ("" = none sent) */
+    char terminal[API_TERMINAL_MAX * 4 + 1]; /* its terminal (sent with shift_id) */
     char idem_key[API_IDEM_KEY_MAX + 1]; /* "" = a new one */
 } net_refund_req;
 
@@ -80,6 +86,36 @@ typedef struct net_checkin_req {
     char door[API_DOOR_MAX * 4 + 1];   /* the door's name */
     int attempts;                      /* api_checkin's tries */
 } net_checkin_req;
+
+/* A shift request (api_shift.h). */
+typedef enum net_shift_op {
+    NET_SHIFT_CURRENT = 0,             /* GET /shifts/current (with its report: GET /shifts/{id} when it had none) */
+    NET_SHIFT_GET,                     /* GET /shifts/{id} */
+    NET_SHIFT_OPEN,                    /* POST /shifts: terminal, amounts = the float, idem_key */
+    NET_SHIFT_DROP,                    /* POST /shifts/{id}/drops: amounts[0], note */
+    NET_SHIFT_PAIDOUT,                 /* POST /shifts/{id}/paidouts: amounts[0], note */
+    NET_SHIFT_CLOSE,                   /* POST /shifts/{id}/close: amounts = counted, note, idem_key */
+    NET_SHIFT_DAY                      /* GET /shifts?day=: id = the day ("" = today, UTC) */
+} net_shift_op;
+
+typedef struct net_shift_req {
+    net_shift_op op;
+    char id[BO_ID_MAX + 1];            /* the shift (GET, DROP, PAIDOUT, CLOSE); DAY: YYYY-MM-DD or "" */
+    char terminal[API_TERMINAL_MAX * 4 + 1]; /* OPEN */
+    api_shift_amount amounts[API_SHIFT_CURRENCIES_MAX];
+    size_t n;
+    char note[NET_TEXT_MAX];           /* DROP, PAIDOUT, CLOSE ("" = none) */
+    char idem_key[API_IDEM_KEY_MAX + 1]; /* OPEN, CLOSE ("" = a new one) */
+} net_shift_req;
+
+/* What a shift request got back (owned: net_result_clear frees it). */
+typedef struct net_shift_out {
+    net_shift_op op;
+    api_shift shift;                   /* all but DAY: the shift as the server answered; OPEN refused with 409:
+                                        * the caller's open shift when the answer carried it (already) */
+    bool already;
+    api_shift_day day;                 /* DAY */
+} net_shift_out;
 
 /* What the worker is asked to do: the kind says which member of req holds the request. */
 typedef struct net_job {
@@ -95,6 +131,7 @@ typedef struct net_job {
         net_find_req find;
         net_refund_req refund;
         net_checkin_req checkin;
+        net_shift_req shift;
     } req;
 } net_job;
 
@@ -136,6 +173,7 @@ typedef struct net_result {
         net_checkin_out checkin;       /* CHECKIN */
         api_stats stats;               /* STATS */
         api_undo_result undo;          /* UNDO_CHECKIN */
+        net_shift_out shift;           /* SHIFT */
     } out;
 } net_result;
 

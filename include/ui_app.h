@@ -127,6 +127,9 @@ bool ui_idle_reset(ui_app *app);
 void ui_screens_free(ui_app *app);
 /* The private state of screen s (private_size bytes), or NULL while s has never been opened. */
 void *ui_screen_state(const ui_app *app, const ui_screen_ops *s);
+/* The same, allocated (and initialised) the first time even when s is not shown: a screen whose state others read
+ * before it opens (the operator's shift, asked at start-up). NULL on OOM or when the table of states is full. */
+void *ui_screen_state_open(ui_app *app, const ui_screen_ops *s);
 
 /* The keys every form screen (buy, create) handles alike: Enter moves to the next field and, on the last
  * one, checks the form (focus and message on the first invalid field) and sets *complete when it is

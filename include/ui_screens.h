@@ -10,13 +10,14 @@
 
 extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
     ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector, ui_screen_find, ui_screen_order,
-    ui_screen_door;
+    ui_screen_door, ui_screen_shift, ui_screen_day;
 
 typedef enum ui_prompt_kind {
     UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,
     UI_PROMPT_UNCONFIRMED,     /* leave the purchase form while its sale is unconfirmed? */
     UI_PROMPT_PAST,            /* sell tickets for a concert that is past (client_time_past)? */
-    UI_PROMPT_KEY              /* not a question: an operator key is needed, and where it is set */
+    UI_PROMPT_KEY,             /* not a question: an operator key is needed, and where it is set */
+    UI_PROMPT_SHIFT            /* a cash sale was refused for want of an open shift: open one now? */
 } ui_prompt_kind;
 
 /* Opens the question kind over the current screen (UI_PROMPT_KEY also says "Not allowed: operator key
@@ -65,5 +66,20 @@ void ui_door_ask_name(ui_app *app);
 size_t ui_door_waiting(const ui_app *app);
 /* At exit: for each scan without a verdict, the command that settles it with its own nonce (to err). */
 void ui_door_report_unsettled(const ui_app *app, FILE *err);
+
+/* The operator's shift (ui_screen_shift.c keeps what the server last said of it). */
+struct api_shift;
+typedef enum ui_shift_known {
+    UI_SHIFT_UNKNOWN = 0,              /* not asked yet, or no definite answer */
+    UI_SHIFT_NONE,                     /* the server said: no open shift */
+    UI_SHIFT_OPEN                      /* the server said: this one is open (*open, borrowed) */
+} ui_shift_known;
+ui_shift_known ui_shift_state(const ui_app *app, const struct api_shift **open);
+/* Asks the server for the caller's open shift in the background (not on a kiosk or at a door). */
+void ui_shift_refresh(ui_app *app);
+/* Opens the Shift screen (the open form when no shift is open). */
+void ui_shift_open_screen(ui_app *app);
+/* The open shift's id and its terminal (exactly as the server has it) for a sale or a refund; "" when none. */
+void ui_shift_stamp(const ui_app *app, char shift_id[BO_ID_MAX + 1], char terminal[]);
 
 #endif

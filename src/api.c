@@ -621,6 +621,10 @@ char *api_order_body(const bo_order_input *in)
                 goto done;
         }
     }
+    if (in->shift_id != NULL && in->shift_id[0] != '\0'
+        && (cJSON_AddStringToObject(b, "shiftId", in->shift_id) == NULL
+            || cJSON_AddStringToObject(b, "terminal", in->terminal != NULL ? in->terminal : "") == NULL))
+        goto done;
     text = cJSON_PrintUnformatted(b);
 done:
     cJSON_Delete(b);

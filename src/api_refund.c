@@ -44,6 +44,10 @@ char *api_refund_body(const api_refund_input *in)
     if (cJSON_AddStringToObject(b, "reason", in->reason != NULL ? in->reason : "") == NULL
         || (in->method != BO_PAY_NONE && cJSON_AddStringToObject(b, "method", bo_pay_method_name(in->method)) == NULL))
         goto done;
+    if (in->shift_id != NULL && in->shift_id[0] != '\0'
+        && (cJSON_AddStringToObject(b, "shiftId", in->shift_id) == NULL
+            || cJSON_AddStringToObject(b, "terminal", in->terminal != NULL ? in->terminal : "") == NULL))
+        goto done;
     text = cJSON_PrintUnformatted(b);
 done:
     cJSON_Delete(b);

@@ -192,7 +192,10 @@ static bool refund_command(char *out, size_t cap, const char *api_url, const cli
     size_t n;
     bool ok = cmdline_start(out, cap, &n, api_url, "refund") && cmdline_arg(out, cap, &n, a->id, true)
               && cmdline_option(out, cap, &n, "--reason", a->reason) && cmdline_option(out, cap, &n, "--tickets", a->tickets)
-              && cmdline_option(out, cap, &n, "--method", a->method) && cmdline_option(out, cap, &n, "--idempotency-key", key);
+              && cmdline_option(out, cap, &n, "--method", a->method)
+              && (a->shift == NULL || (cmdline_option(out, cap, &n, "--shift", a->shift)
+                                       && cmdline_option(out, cap, &n, "--terminal", a->terminal)))
+              && cmdline_option(out, cap, &n, "--idempotency-key", key);
     if (!ok && cap > 0)
         out[0] = '\0';
     return ok;
@@ -327,8 +330,18 @@ int cli_aftersale_refund(const cli_args *a, api_client *c, const api_config *api
         snprintf(key, sizeof key, "%s", a->idem_key); /* checked by cli_parse_args */
     else
         api_idempotency_key_new(key);
+    /* the open shift the refund is made in: --shift, or the caller's for a cash refund (the server needs it) */
+    char shift_id[BO_ID_MAX + 1] = "", terminal[CONFIG_TERMINAL_MAX] = "";
+    bo_pay_method method = bo_pay_method_parse(a->method);
+    int rc = cli_shift_for_sale(a, c, method == BO_PAY_CASH, shift_id, sizeof shift_id, terminal, sizeof terminal, err);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    cli_args sent = *a; /* what was sent, for the re-send command */
+    sent.shift = shift_id[0] != '\0' ? shift_id : NULL;
+    sent.terminal = shift_id[0] != '\0' ? terminal : NULL;
+    a = &sent;
     api_refund_input in = { .order_id = a->id, .ticket_ids = ids, .n_ticket_ids = n, .reason = a->reason,
-                            .method = bo_pay_method_parse(a->method) };
+                            .method = method, .shift_id = a->shift, .terminal = a->terminal };
     bo_order o;
     api_result res;
     api_refund_refusal *why = calloc(1, sizeof *why);
@@ -336,7 +349,6 @@ int cli_aftersale_refund(const cli_args *a, api_client *c, const api_config *api
         fputs("boxoffice: out of memory\n", err);
         return CLI_EXIT_API;
     }
-    int rc;
     api_refund_made made;
     if (api_refund_order(c, &in, key, &o, &made, why, &res) == API_OK) {
         rc = refund_made(a, c, &o, &made, out, err);

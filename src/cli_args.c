@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_door.h"
+#include "api_shift.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -65,6 +66,16 @@ static bool timezone_valid(const char *v)
     return bo_valid_timezone(v) == NULL && model_tz_name_plausible(v);
 }
 
+static bool terminal_valid(const char *v)
+{
+    return api_shift_terminal_check(v) == NULL;
+}
+
+static bool note_valid(const char *v)
+{
+    return api_shift_note_check(v) == NULL;
+}
+
 static bool max_per_order_valid(const char *v)
 {
     return bo_valid_max_per_order_text(v, NULL) == NULL;
@@ -114,6 +125,12 @@ static const cli_option options[] = {
     CHECKED("idempotency-key", idem_key, CLI_OPT_IDEM_KEY, api_idempotency_key_valid,
             "--idempotency-key takes 1 to 255 visible ASCII characters (no spaces), not '%s'"),
     FLAG("past", past, CLI_OPT_PAST),
+    CHECKED("shift", shift, CLI_OPT_SHIFT, id_valid, "--shift: '%s' is not a shift ID"),
+    CHECKED("terminal", terminal, CLI_OPT_TERMINAL, terminal_valid, "--terminal takes 1 to 64 characters, a visible one, no control or bidi character, not '%s'"),
+    TEXT("float", float_amount, CLI_OPT_FLOAT),
+    TEXT("counted", counted, CLI_OPT_COUNTED),
+    CHECKED("note", note, CLI_OPT_NOTE, note_valid, "--note takes at most 200 characters, no control or bidi character, not '%s'"),
+    FLAG("csv", csv, CLI_OPT_CSV),
     FLAG("remember", remember, CLI_OPT_REMEMBER),
     { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
     TEXT("door", door, -1),
@@ -253,9 +270,10 @@ static int check_command(const cli_command *cmd, unsigned seen, int npos, char *
         }
     if (npos > cmd->npos)
         return cli_usage_error(err, "unexpected argument '%s'", pos[cmd->npos]);
-    if (npos < cmd->npos)
+    if (npos < cmd->npos && !(cmd->last_optional && npos == cmd->npos - 1))
         return cli_usage_error(err, "%s", cmd->missing[npos - 1]);
-    if (cmd->npos >= 2) /* the command's ID follows its word(s); checkin: CONCERT_ID CODE */
+    if (cmd->npos >= 2 && npos > (cmd->word != NULL ? 2 : 1)) /* the command's ID follows its word(s); checkin:
+                                                                    * CONCERT_ID CODE */
         out->id = pos[cmd->word != NULL ? 2 : 1];
     if (cmd->cmd == CLI_CMD_CHECKIN)
         out->code = pos[2];
@@ -328,7 +346,8 @@ static int check_values(const cli_command *cmd, const cli_args *out, unsigned se
 void cli_usage(FILE *out)
 {
     for (size_t i = 0; i < cli_commands_count; i++)
-        fprintf(out, "%s boxoffice [OPTIONS] %s\n", i == 0 ? "Usage:" : "      ", cli_commands[i].help);
+        if (cli_commands[i].help != NULL) /* an alias (shift x) shares its usage line */
+            fprintf(out, "%s boxoffice [OPTIONS] %s\n", i == 0 ? "Usage:" : "      ", cli_commands[i].help);
     fputs(
         "\n"
         "Sells concert tickets through the concert service's HTTP API.\n"
@@ -370,6 +389,16 @@ void cli_usage(FILE *out)
         "  same scan: it admits once); 'checkin undo' puts an admitted ticket back to valid (an operator's\n"
         "  correction; the ticket id as 'find --code' or 'order show --json' gives it); 'stats' prints\n"
         "  capacity, sold, refunded, admitted and revenue.\n"
+        "Shifts (operators): 'shift open' opens your shift at this terminal (--terminal, else BOXOFFICE_TERMINAL,\n"
+        "  else the host name) with a float (--float 100.00 [--currency EUR], or EUR=100.00,USD=20.00); 'shift' /\n"
+        "  'shift x' prints its X report; 'shift drop' takes cash to the safe, 'shift paidout' pays cash out\n"
+        "  (--note says what for); 'shift close' is a blind count: the counted cash is typed (or --counted)\n"
+        "  before anything is shown, and the expected amount and the difference come from the server's answer;\n"
+        "  a difference needs --note (asked on the terminal; without one: exit 2 with the server's message).\n"
+        "  A close without an answer (exit 7) prints the command that re-sends it with the same key: it closes\n"
+        "  once and answers the same Z report. 'shift show ID', 'shift day [DATE] [--csv]' (managers) and\n"
+        "  'shift verify ID' (the Z report's hash recomputed from the journal: exit 0 verified, 1 not).\n"
+        "  A cash order or a cash refund is sent with your open shift (--shift ID --terminal NAME to name it).\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -380,6 +409,7 @@ void cli_usage(FILE *out)
         "  Scripts set BOXOFFICE_USER and BOXOFFICE_PASSWORD (every command then signs in by itself).\n"
         "Environment: BOXOFFICE_API_URL, BOXOFFICE_COGNITO_URL, BOXOFFICE_CLIENT_ID, BOXOFFICE_USER,\n"
         "  BOXOFFICE_PASSWORD, BOXOFFICE_NEW_PASSWORD (login: the answer to a new-password request), NO_COLOR,\n"
+        "  BOXOFFICE_TERMINAL (this terminal's name for shifts; default the host name),\n"
         "  XDG_CONFIG_HOME, API_PORT and LOCAL_STATE_DIR (the local stack used when no API URL is configured;\n"
         "  its user pool from LOCAL_STATE_DIR/cognito.env).\n"
         "Config file: $XDG_CONFIG_HOME/boxoffice/config (~/.config/boxoffice/config), lines \"key = value\"\n"
@@ -387,7 +417,8 @@ void cli_usage(FILE *out)
         "\n"
         "Exit codes:\n"
         "  0  success\n"
-        "  1  usage error, or input refused by the client-side validation (nothing was sent)\n"
+        "  1  usage error, or input refused by the client-side validation (nothing was sent);\n"
+        "     shift verify: the journal does not give the Z report's hash\n"
         "  2  API error: the server refused the request (4xx) or answered something malformed;\n"
         "     buy of a concert whose record is damaged (list marks it !); buy or order of a past\n"
         "     concert without --past (nothing was sent)\n"

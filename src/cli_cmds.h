@@ -18,6 +18,13 @@ cli_handler cli_sale_list, cli_sale_show, cli_sale_buy, cli_sale_create, cli_sal
 cli_handler cli_aftersale_find, cli_aftersale_refund;
 /* cli_door.c */
 cli_handler cli_door_checkin, cli_door_undo, cli_door_stats;
+/* cli_shift.c */
+cli_handler cli_shift_x, cli_shift_open, cli_shift_drop, cli_shift_paidout, cli_shift_close, cli_shift_show,
+    cli_shift_day, cli_shift_verify;
+/* order and refund: the caller's open shift (--shift, or asked of the server for a cash sale or refund) */
+struct api_client;
+int cli_shift_for_sale(const cli_args *a, api_client *c, bool cash, char shift_id[], size_t id_cap, char terminal[],
+                       size_t term_cap, FILE *err);
 /* cli_auth.c */
 cli_handler cli_auth_login, cli_auth_logout, cli_auth_whoami;
 

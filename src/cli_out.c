@@ -257,6 +257,12 @@ cJSON *cli_order_json(const bo_order *o, const bo_concert *con)
     const cJSON *refunds = o->json != NULL ? cJSON_GetObjectItemCaseSensitive(o->json, "refunds") : NULL;
     if (cJSON_IsArray(refunds) && !cJSON_AddItemToObject(j, "refunds", cJSON_Duplicate(refunds, true)))
         goto fail; /* as the API gave them: amounts, reasons, who and when */
+    static const char *const made_by[] = { "operator", "shiftId", "terminal" }; /* who sold it, in which shift, where */
+    for (size_t i = 0; i < sizeof made_by / sizeof made_by[0]; i++) {
+        const cJSON *v = o->json != NULL ? cJSON_GetObjectItemCaseSensitive(o->json, made_by[i]) : NULL;
+        if (v != NULL && !cJSON_AddItemToObject(j, made_by[i], cJSON_Duplicate(v, true)))
+            goto fail;
+    }
     if (con != NULL && !cJSON_AddItemToObject(j, "concert", cli_concert_json(con)))
         goto fail;
     return j;

@@ -36,7 +36,8 @@ bool cli_order_command(char *out, size_t cap, const char *api_url, const cli_arg
 {
     cmdline_order o = { .concert_id = a->id, .quantity = a->quantity, .name = a->name, .email = a->email,
                         .attendees = a->attendees, .n_attendees = a->n_attendees,
-                        .pay = a->pay, .tendered = a->tendered, .past = a->past };
+                        .pay = a->pay, .tendered = a->tendered, .past = a->past,
+                        .shift_id = a->shift, .terminal = a->terminal };
     return cmdline_order_command(out, cap, api_url, &o, idem_key);
 }
 
@@ -381,19 +382,29 @@ int cli_sale_order(const cli_args *a, api_client *c, const api_config *api, FILE
     int64_t tendered = -1;
     if (a->tendered != NULL)
         bo_valid_tendered_text(a->tendered, &tendered); /* checked by cli_parse_args */
+    /* the open shift the sale is made in: --shift, or the caller's for a cash sale (the server needs it) */
+    char shift_id[BO_ID_MAX + 1] = "", terminal[CONFIG_TERMINAL_MAX] = "";
+    int rc = operator_key ? cli_shift_for_sale(a, c, pay == BO_PAY_CASH, shift_id, sizeof shift_id, terminal,
+                                               sizeof terminal, err)
+                          : (a->shift != NULL ? invalid(err, "order: --shift needs an operator") : CLI_EXIT_OK);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    cli_args sent = *a; /* what was sent, for the re-send command */
+    sent.shift = shift_id[0] != '\0' ? shift_id : NULL;
+    sent.terminal = shift_id[0] != '\0' ? terminal : NULL;
     bo_order_input in = {
         .concert_id = a->id, .quantity = strtol(a->quantity, NULL, 10), .customer_name = a->name,
         .customer_email = a->email, .attendees = a->attendees, .n_attendees = a->n_attendees, .method = pay,
-        .tendered_cents = tendered, .operator_route = operator_key,
+        .tendered_cents = tendered, .operator_route = operator_key, .shift_id = sent.shift, .terminal = sent.terminal,
     };
     bo_order o;
     api_result res;
     if (api_create_order(c, &in, key, &o, &res) != API_OK) {
         if (res.unconfirmed)
-            return print_unconfirmed(a, key, out, err, c, &res);
+            return print_unconfirmed(&sent, key, out, err, c, &res);
         return cli_report(a, out, err, c, &res);
     }
-    int rc = cli_print_order_with(a, c, &o, NULL, NULL, out, err); /* the concert is read best effort: the sale stands */
+    rc = cli_print_order_with(a, c, &o, NULL, NULL, out, err); /* the concert is read best effort: the sale stands */
     bo_order_clear(&o);
     return rc;
 }

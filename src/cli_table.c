@@ -4,6 +4,7 @@
 
 #include "bo_money.h"
 #include "bo_text.h"
+#include "bo_valid.h"
 #include "bo_valid_order.h"
 #include "cli_table.h"
 
@@ -65,6 +66,59 @@ static int check_order_values(const cli_args *a, unsigned seen, FILE *err)
 
 #define CONCERT_ID_BAD "'%s' is not a concert ID"
 #define ORDER_ID_BAD "'%s' is not an order ID"
+#define SHIFT_ID_BAD "'%s' is not a shift ID"
+
+/* order, refund: --terminal names the terminal of --shift. */
+static int check_sale_shift(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)a;
+    if ((seen & CLI_OPT(TERMINAL)) && !(seen & CLI_OPT(SHIFT)))
+        return cli_usage_error(err, "--terminal goes with --shift (the terminal of that shift)%s", "");
+    return CLI_EXIT_OK;
+}
+
+/* shift open: --float AMOUNT, or CUR=AMOUNT,CUR=AMOUNT (then no --currency). */
+static int check_shift_float(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)seen;
+    api_shift_amount v[API_SHIFT_CURRENCIES_MAX];
+    size_t n;
+    const char *why = api_shift_amounts_parse(a->float_amount, a->currency, v, &n);
+    return why != NULL ? cli_usage_error(err, "--float: %s", why) : CLI_EXIT_OK;
+}
+
+static int check_shift_counted(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)seen;
+    api_shift_amount v[API_SHIFT_CURRENCIES_MAX];
+    size_t n;
+    const char *why = a->counted != NULL ? api_shift_amounts_parse(a->counted, a->currency, v, &n) : NULL;
+    return why != NULL ? cli_usage_error(err, "--counted: %s", why) : CLI_EXIT_OK;
+}
+
+/* shift drop / paidout AMOUNT: an amount of cash above 0. */
+static int check_shift_amount(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)seen;
+    int64_t cents = 0;
+    const char *why = api_shift_amount_check(a->id, &cents);
+    if (why == NULL && cents == 0)
+        why = "more than 0.00";
+    if (why != NULL) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s: '%%s': %s", a->cmd == CLI_CMD_SHIFT_DROP ? "shift drop" : "shift paidout", why);
+        return cli_usage_error(err, msg, a->id);
+    }
+    return CLI_EXIT_OK;
+}
+
+static int check_shift_day(const cli_args *a, unsigned seen, FILE *err)
+{
+    (void)seen;
+    if (a->id != NULL && (strlen(a->id) != 10 || bo_valid_date(a->id) != NULL))
+        return cli_usage_error(err, "shift day: '%s' is not a date (YYYY-MM-DD)", a->id);
+    return CLI_EXIT_OK;
+}
 
 /* In --help order. An entry with a word is chosen before the same name without one. */
 const cli_command cli_commands[] = {
@@ -90,12 +144,13 @@ const cli_command cli_commands[] = {
     /* name and e-mail: required on the public route only (cli_sale_order) */
     { .name = "order", .cmd = CLI_CMD_ORDER, .npos = 2, .run = cli_sale_order,
       .allowed = CLI_OPT(QUANTITY) | CLI_OPT(NAME) | CLI_OPT(EMAIL) | CLI_OPT(ATTENDEE) | CLI_OPT(PAY)
-                 | CLI_OPT(TENDERED) | CLI_OPT(IDEM_KEY) | CLI_OPT(PAST),
+                 | CLI_OPT(TENDERED) | CLI_OPT(IDEM_KEY) | CLI_OPT(PAST) | CLI_OPT(SHIFT) | CLI_OPT(TERMINAL),
       .required = CLI_OPT(QUANTITY),
       .missing = { "order: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
-      .check_values = check_order_values,
+      .check_opts = check_sale_shift, .check_values = check_order_values,
       .help = "order ID --quantity N [--name NAME] [--email EMAIL] [--attendee NAME]...\n"
-              "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY] [--past]" },
+              "                 [--pay cash|card|comp] [--tendered AMOUNT] [--idempotency-key KEY] [--past]\n"
+              "                 [--shift ID --terminal NAME]" },
     { .name = "order", .word = "show", .cmd = CLI_CMD_ORDER_SHOW, .npos = 3, .run = cli_sale_order_show,
       .missing = { "order show: an order ID is required", "order show: an order ID is required" },
       .bad_id = ORDER_ID_BAD,
@@ -107,11 +162,12 @@ const cli_command cli_commands[] = {
       .help = "find (--email E | --name N | --code C) [--concert ID] [--limit N] [--cursor C]" },
     /* without --tickets a refund takes every valid ticket */
     { .name = "refund", .cmd = CLI_CMD_REFUND, .npos = 2, .run = cli_aftersale_refund,
-      .allowed = CLI_OPT(REASON) | CLI_OPT(TICKETS) | CLI_OPT(METHOD) | CLI_OPT(IDEM_KEY),
+      .allowed = CLI_OPT(REASON) | CLI_OPT(TICKETS) | CLI_OPT(METHOD) | CLI_OPT(IDEM_KEY) | CLI_OPT(SHIFT)
+                 | CLI_OPT(TERMINAL),
       .required = CLI_OPT(REASON),
-      .missing = { "refund: an order ID is required" }, .bad_id = ORDER_ID_BAD,
+      .missing = { "refund: an order ID is required" }, .bad_id = ORDER_ID_BAD, .check_opts = check_sale_shift,
       .help = "refund ORDER_ID --reason TEXT [--tickets ID,ID] [--method cash|card|comp]\n"
-              "                 [--idempotency-key KEY]" },
+              "                 [--idempotency-key KEY] [--shift ID --terminal NAME]" },
     { .name = "checkin", .cmd = CLI_CMD_CHECKIN, .npos = 3, .run = cli_door_checkin,
       .missing = { "checkin: a concert ID is required",
                    "checkin: a ticket code is required (checkin CONCERT_ID CODE)" },
@@ -124,6 +180,41 @@ const cli_command cli_commands[] = {
     { .name = "stats", .cmd = CLI_CMD_STATS, .npos = 2, .run = cli_door_stats,
       .missing = { "stats: a concert ID is required" }, .bad_id = CONCERT_ID_BAD,
       .help = "stats CONCERT_ID" },
+    /* shifts and cash-up (src/cli_shift.c) */
+    { .name = "shift", .cmd = CLI_CMD_SHIFT_X, .npos = 1, .run = cli_shift_x,
+      .help = "shift | shift x          the X report of your open shift" },
+    { .name = "shift", .word = "x", .cmd = CLI_CMD_SHIFT_X, .npos = 2, .run = cli_shift_x, .help = NULL },
+    { .name = "shift", .word = "open", .cmd = CLI_CMD_SHIFT_OPEN, .npos = 2, .run = cli_shift_open,
+      .allowed = CLI_OPT(FLOAT) | CLI_OPT(CURRENCY) | CLI_OPT(TERMINAL) | CLI_OPT(IDEM_KEY), .required = CLI_OPT(FLOAT),
+      .check_values = check_shift_float,
+      .help = "shift open --float AMOUNT [--currency EUR] [--terminal NAME] [--idempotency-key KEY]" },
+    { .name = "shift", .word = "drop", .cmd = CLI_CMD_SHIFT_DROP, .npos = 3, .run = cli_shift_drop,
+      .allowed = CLI_OPT(NOTE) | CLI_OPT(CURRENCY),
+      .missing = { "shift drop: an amount is required", "shift drop: an amount is required (shift drop 50.00)" },
+      .bad_id = "shift drop: '%s' is not an amount", .check_values = check_shift_amount,
+      .help = "shift drop AMOUNT [--currency EUR] [--note TEXT]" },
+    { .name = "shift", .word = "paidout", .cmd = CLI_CMD_SHIFT_PAIDOUT, .npos = 3, .run = cli_shift_paidout,
+      .allowed = CLI_OPT(NOTE) | CLI_OPT(CURRENCY), .required = CLI_OPT(NOTE),
+      .missing = { "shift paidout: an amount is required", "shift paidout: an amount is required (shift paidout 12.00 --note taxi)" },
+      .bad_id = "shift paidout: '%s' is not an amount", .check_values = check_shift_amount,
+      .help = "shift paidout AMOUNT --note TEXT [--currency EUR]" },
+    { .name = "shift", .word = "close", .cmd = CLI_CMD_SHIFT_CLOSE, .npos = 2, .run = cli_shift_close,
+      .allowed = CLI_OPT(COUNTED) | CLI_OPT(CURRENCY) | CLI_OPT(NOTE) | CLI_OPT(IDEM_KEY),
+      .check_values = check_shift_counted,
+      .help = "shift close [--counted AMOUNT | --counted EUR=174.50,USD=20.00] [--note TEXT]\n"
+              "                 [--idempotency-key KEY]   the blind count (asked on the terminal without --counted)" },
+    { .name = "shift", .word = "show", .cmd = CLI_CMD_SHIFT_SHOW, .npos = 3, .run = cli_shift_show,
+      .missing = { "shift show: a shift ID is required", "shift show: a shift ID is required" },
+      .bad_id = SHIFT_ID_BAD,
+      .help = "shift show SHIFT_ID" },
+    { .name = "shift", .word = "day", .cmd = CLI_CMD_SHIFT_DAY, .npos = 3, .last_optional = true, .run = cli_shift_day,
+      .allowed = CLI_OPT(CSV), .missing = { "", "" }, .bad_id = "shift day: '%s' is not a date (YYYY-MM-DD)",
+      .check_values = check_shift_day,
+      .help = "shift day [YYYY-MM-DD] [--csv]   every shift of a day (managers)" },
+    { .name = "shift", .word = "verify", .cmd = CLI_CMD_SHIFT_VERIFY, .npos = 3, .run = cli_shift_verify,
+      .missing = { "shift verify: a shift ID is required", "shift verify: a shift ID is required" },
+      .bad_id = SHIFT_ID_BAD,
+      .help = "shift verify SHIFT_ID    recompute the Z report's hash from the journal" },
     { .name = NULL, .cmd = CLI_CMD_UI, /* the same mode, with --door: its usage line */
       .help = "--door CONCERT_ID [--door-name NAME]   door mode (scanner view)" },
     { .name = "login", .cmd = CLI_CMD_LOGIN, .npos = 1, .run = cli_auth_login, .allowed = CLI_OPT(REMEMBER),

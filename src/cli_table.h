@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "api.h"
+#include "api_shift.h"
 #include "cli.h"
 #include "cli_cmds.h"
 
@@ -17,9 +18,11 @@ enum cli_opt_bit {
     CLI_OPT_FILTER, CLI_OPT_IDEM_KEY, CLI_OPT_QUANTITY, CLI_OPT_ATTENDEE, CLI_OPT_PAY, CLI_OPT_TENDERED,
     CLI_OPT_CURRENCY, CLI_OPT_TIMEZONE, CLI_OPT_MAX_PER_ORDER, CLI_OPT_CODE, CLI_OPT_CONCERT, CLI_OPT_LIMIT,
     CLI_OPT_CURSOR, CLI_OPT_REASON, CLI_OPT_METHOD, CLI_OPT_PAST, CLI_OPT_REMEMBER,
+    CLI_OPT_SHIFT, CLI_OPT_TERMINAL, CLI_OPT_FLOAT, CLI_OPT_COUNTED, CLI_OPT_NOTE, CLI_OPT_CSV,
     CLI_OPT_COUNT
 };
 #define CLI_OPT(o) (1u << CLI_OPT_##o)
+_Static_assert(CLI_OPT_COUNT <= 32, "the option bits of a command fit an unsigned");
 
 /* A command-specific rule on the options seen (bits) or on the parsed values; NULL when none. Returns
  * CLI_EXIT_OK, or CLI_EXIT_USAGE after writing the reason (cli_usage_error). */
@@ -31,6 +34,7 @@ typedef struct cli_command {
     cli_cmd cmd;
     unsigned allowed, required; /* CLI_OPT bits */
     int npos;                  /* positional arguments, the command's words included */
+    bool last_optional;        /* the last positional argument may be left out (shift day [DATE]) */
     const char *missing[2];    /* the error when positional 1 (2) is missing */
     const char *bad_id;        /* the error for an ID that cannot be one (one %s), or NULL */
     cli_check *check_opts;     /* after the generic option checks */

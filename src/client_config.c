@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "bo_err.h"
+#include "bo_text.h"
 
 #define LINE_MAX_BYTES 2048
 
@@ -425,4 +427,42 @@ fail:
     file_values_free(&fv);
     config_free(out);
     return -1;
+}
+
+/* s sanitised into out, cut to 64 characters on a character boundary, surrounding spaces dropped. */
+static void terminal_name_from(const char *s, char *out, size_t cap)
+{
+    char clean[CONFIG_TERMINAL_MAX * 2];
+    bo_text_sanitize(clean, sizeof clean, s);
+    const char *b = clean;
+    while (*b == ' ')
+        b++;
+    size_t n = 0, chars = 0;
+    while (b[n] != '\0' && chars < 64) {
+        n++;
+        while ((b[n] & 0xC0) == 0x80)
+            n++;
+        chars++;
+    }
+    while (n > 0 && b[n - 1] == ' ')
+        n--;
+    if (n >= cap)
+        n = bo_utf8_cut(b, cap - 1);
+    memcpy(out, b, n);
+    out[n] = '\0';
+}
+
+config_source config_terminal(char *out, size_t cap)
+{
+    const char *env = getenv("BOXOFFICE_TERMINAL");
+    out[0] = '\0';
+    if (env != NULL && env[0] != '\0') {
+        terminal_name_from(env, out, cap);
+        if (out[0] != '\0')
+            return CONFIG_SRC_ENV;
+    }
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0)
+        terminal_name_from(host, out, cap);
+    return CONFIG_SRC_DEFAULT;
 }

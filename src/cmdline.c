@@ -60,6 +60,9 @@ bool cmdline_order_command(char *out, size_t cap, const char *api_url, const cmd
         ok = cmdline_option(out, cap, &n, "--attendee", o->attendees[i]);
     ok = ok && cmdline_option(out, cap, &n, "--pay", o->pay)
          && cmdline_option(out, cap, &n, "--tendered", o->tendered)
+         && (o->shift_id == NULL || o->shift_id[0] == '\0'
+             || (cmdline_option(out, cap, &n, "--shift", o->shift_id)
+                 && cmdline_option(out, cap, &n, "--terminal", o->terminal != NULL ? o->terminal : "")))
          && cmdline_option(out, cap, &n, "--idempotency-key", idem_key);
     if (ok && o->past)
         ok = cmdline_arg(out, cap, &n, "--past", false);

@@ -49,6 +49,10 @@ void net_result_clear(net_result *r)
     case NET_JOB_REFUND:
         bo_order_clear(&r->out.refund.order);
         break;
+    case NET_JOB_SHIFT:
+        api_shift_clear(&r->out.shift.shift);
+        api_shift_day_clear(&r->out.shift.day);
+        break;
     case NET_JOB_CREATE:
     case NET_JOB_CHECKIN:
     case NET_JOB_STATS:
@@ -70,6 +74,7 @@ static void run_order(api_client *c, const net_order_req *o, net_result *r)
         .concert_id = o->concert_id, .quantity = o->quantity, .customer_name = o->name,
         .customer_email = o->email, .attendees = list, .n_attendees = n, .method = o->pay,
         .tendered_cents = o->tendered_cents, .operator_route = o->operator_route,
+        .shift_id = o->shift_id, .terminal = o->terminal,
     };
     memcpy(r->id, o->concert_id, sizeof r->id);
     r->status = api_create_order(c, &in, o->idem_key[0] != '\0' ? o->idem_key : NULL, &r->out.order, &r->res);
@@ -85,7 +90,7 @@ static void run_refund(api_client *c, const net_refund_req *q, net_result *r)
     ids[sizeof ids - 1] = '\0';
     size_t n = model_names_split(ids, list, BO_ORDER_TICKETS_MAX);
     api_refund_input in = { .order_id = q->order_id, .ticket_ids = list, .n_ticket_ids = n, .reason = q->reason,
-                            .method = q->method };
+                            .method = q->method, .shift_id = q->shift_id, .terminal = q->terminal };
     memcpy(r->id, q->order_id, sizeof r->id);
     net_refund_out *out = &r->out.refund;
     r->status = api_refund_order(c, &in, q->idem_key[0] != '\0' ? q->idem_key : NULL, &out->order, &out->made,
@@ -127,6 +132,44 @@ static void run_checkin(api_client *c, const net_checkin_req *q, net_result *r)
     memcpy(r->out.checkin.nonce, q->nonce, sizeof r->out.checkin.nonce);
     r->status = api_checkin(c, q->concert_id, q->code, q->nonce, q->door, q->attempts, &r->out.checkin.verdict,
                             &r->res);
+}
+
+static void run_shift(api_client *c, const net_shift_req *q, net_result *r)
+{
+    net_shift_out *out = &r->out.shift;
+    const char *key = q->idem_key[0] != '\0' ? q->idem_key : NULL;
+    const char *note = q->note[0] != '\0' ? q->note : NULL;
+    out->op = q->op;
+    memcpy(r->id, q->id, sizeof r->id);
+    switch (q->op) {
+    case NET_SHIFT_CURRENT:
+        r->status = api_shift_current(c, &out->shift, &r->res);
+        if (r->status == API_OK && !out->shift.report.known) {
+            char id[BO_ID_MAX + 1];
+            memcpy(id, out->shift.id, sizeof id);
+            api_shift_clear(&out->shift);
+            r->status = api_shift_get(c, id, &out->shift, &r->res);
+        }
+        break;
+    case NET_SHIFT_GET:
+        r->status = api_shift_get(c, q->id, &out->shift, &r->res);
+        break;
+    case NET_SHIFT_OPEN:
+        r->status = api_shift_open(c, q->terminal, q->amounts, q->n, key, &out->shift, &out->already, &r->res);
+        break;
+    case NET_SHIFT_DROP:
+    case NET_SHIFT_PAIDOUT:
+        r->status = api_shift_move_cash(c, q->id, q->op == NET_SHIFT_DROP ? API_SHIFT_DROP : API_SHIFT_PAIDOUT,
+                                        q->n > 0 ? q->amounts[0].cents : 0, q->n > 0 ? q->amounts[0].currency : "", note,
+                                        &out->shift, &r->res);
+        break;
+    case NET_SHIFT_CLOSE:
+        r->status = api_shift_close(c, q->id, q->amounts, q->n, note, key, &out->shift, &r->res);
+        break;
+    case NET_SHIFT_DAY:
+        r->status = api_shift_day_sheet(c, q->id[0] != '\0' ? q->id : NULL, &out->day, &r->res);
+        break;
+    }
 }
 
 static void run_job(api_client *c, const net_job *j, net_result *r)
@@ -171,6 +214,9 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
     case NET_JOB_UNDO_CHECKIN:
         memcpy(r->id, j->req.ticket_id, sizeof r->id);
         r->status = api_undo_checkin(c, j->req.ticket_id, &r->out.undo, &r->res);
+        break;
+    case NET_JOB_SHIFT:
+        run_shift(c, &j->req.shift, r);
         break;
     }
 }

@@ -62,6 +62,11 @@ static bool screen_open_state(ui_app *app, const ui_screen_ops *s)
     return true;
 }
 
+void *ui_screen_state_open(ui_app *app, const ui_screen_ops *s)
+{
+    return screen_open_state(app, s) ? ui_screen_state(app, s) : NULL;
+}
+
 void ui_screens_free(ui_app *app)
 {
     for (int i = 0; i < app->n_screens; i++) {
@@ -482,6 +487,7 @@ int ui_run(const ui_options *opts)
         }
     } else {
         ui_catalogue_refresh(app);
+        ui_shift_refresh(app); /* the operator's open shift: sales and refunds carry it */
     }
     bool redraw = true;
     long last_sec = -1;

@@ -452,7 +452,8 @@ static bool same_order(const net_order_req *a, const net_order_req *b)
 {
     return strcmp(a->concert_id, b->concert_id) == 0 && a->quantity == b->quantity && strcmp(a->name, b->name) == 0
            && strcmp(a->email, b->email) == 0 && strcmp(a->attendees, b->attendees) == 0 && a->pay == b->pay
-           && a->tendered_cents == b->tendered_cents && a->operator_route == b->operator_route;
+           && a->tendered_cents == b->tendered_cents && a->operator_route == b->operator_route
+           && strcmp(a->shift_id, b->shift_id) == 0 && strcmp(a->terminal, b->terminal) == 0;
 }
 
 /* The form's order. One name for several tickets: that name on every ticket. */
@@ -463,6 +464,8 @@ static void order_of(const ui_app *app, const buy_state *bs, net_order_req *o)
     o->pay = pay_of(bs);
     o->tendered_cents = tendered_of(bs);
     o->operator_route = bs->operator_form;
+    if (o->operator_route) /* the sale is made in the operator's open shift, when the server said one is */
+        ui_shift_stamp(app, o->shift_id, o->terminal);
     snprintf(o->concert_id, sizeof o->concert_id, "%s", app->current.id);
     snprintf(o->name, sizeof o->name, "%s", bs->form.f[F_NAME].value);
     snprintf(o->email, sizeof o->email, "%s", bs->form.f[F_EMAIL].value);
@@ -690,6 +693,13 @@ static int result(ui_app *app, net_result *r)
         break;
     case API_ERR_INVALID:
         ui_message(app, true, "Not sold: %s (HTTP %ld)", m, r->res.http_status);
+        if (r->res.http_status == 409 && pay_of(bs) == BO_PAY_CASH && strstr(m, "shift") != NULL) {
+            /* a cash sale needs an open shift (or the one sent is no longer open): the server's word, and the
+             * offer to open one; what the sale screen knows of the shift is asked again */
+            ui_shift_refresh(app);
+            ui_prompt_open(app, UI_PROMPT_SHIFT);
+            break;
+        }
         ui_catalogue_refresh(app); /* "Only N tickets left": the seats left changed */
         break;
     case API_ERR_FORBIDDEN:
@@ -732,7 +742,8 @@ static void at_exit(const ui_app *app, FILE *err)
     cmdline_order o = { .concert_id = s->concert_id, .quantity = qty, .name = s->name[0] != '\0' ? s->name : NULL,
                         .email = s->email[0] != '\0' ? s->email : NULL,
                         .pay = s->pay != BO_PAY_NONE ? bo_pay_method_name(s->pay) : NULL,
-                        .past = bs->sale.past };
+                        .past = bs->sale.past, .shift_id = s->shift_id[0] != '\0' ? s->shift_id : NULL,
+                        .terminal = s->terminal };
     const char *list[BO_ORDER_TICKETS_MAX];
     snprintf(qty, sizeof qty, "%lld", (long long)s->quantity);
     memcpy(names, s->attendees, sizeof names);

@@ -17,7 +17,7 @@
 
 /* What fits 80 columns with quit at the end; r (refresh, automatic anyway) is in the help. */
 static const ui_action bar[] = { UI_ACT_OPEN, UI_ACT_BUY, UI_ACT_FIND, UI_ACT_FILTER, UI_ACT_SORT,
-                                 UI_ACT_NEW, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE };
+                                 UI_ACT_NEW, UI_ACT_HELP, UI_ACT_QUIT, UI_ACT_NONE }; /* S (shift): in the help, the bar is full */
 
 /* The list's own state: which concerts the filter shows (indices into the catalogue), the selection and
  * the scroll window. The filter is wiped on a kiosk's idle reset. */
@@ -370,6 +370,14 @@ static int key(ui_app *app, ui_action act, int k)
             ui_prompt_open(app, UI_PROMPT_KEY);
         else
             ui_push(app, &ui_screen_find);
+        break;
+    case UI_ACT_SHIFT:
+        if (app->opts->kiosk)
+            ui_message(app, true, "Not available in kiosk mode");
+        else if (!api_config_operator(&app->opts->api))
+            ui_prompt_open(app, UI_PROMPT_KEY);
+        else
+            ui_shift_open_screen(app);
         break;
     case UI_ACT_MOUSE:
         return mouse(app);

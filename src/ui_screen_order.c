@@ -401,6 +401,7 @@ static int confirm(ui_app *app, order_state *os)
     snprintf(p->req.ticket_ids, sizeof p->req.ticket_ids, "%s", ids);
     snprintf(p->req.reason, sizeof p->req.reason, "%s", reason);
     p->req.method = os->method;
+    ui_shift_stamp(app, p->req.shift_id, p->req.terminal); /* made in the operator's open shift, when one is */
     p->n = n;
     p->amount_cents = refund_amount(&os->order, n);
     os->confirming = false;

@@ -145,6 +145,12 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_text(y + h - 2, x + 2, w - 4, "Any key closes this", ui_attr(app, UI_A_KEY), false);
         break;
     }
+    case UI_PROMPT_SHIFT:
+        ui_draw_box(app, y, x, h, w, "No shift open");
+        ui_draw_text(y + 1, x + 2, w - 4, "A cash sale needs your open shift (the server said so).", A_BOLD, false);
+        ui_draw_text(y + 2, x + 2, w - 4, "Open a shift now? The sale form stays as it is.", A_NORMAL, false);
+        ui_draw_text(y + 3, x + 2, w - 4, "y or Enter = open a shift \xc2\xb7 n or Esc = not now", ui_attr(app, UI_A_KEY), false);
+        break;
     case UI_PROMPT_PIN:
         ui_draw_box(app, y, x, h, w, "Exit kiosk");
         ui_form_draw(app, &ps->pin, y + 2, x + 2, w - 4);
@@ -203,6 +209,14 @@ static int key(ui_app *app, ui_action act, int k)
         } else if (act == UI_ACT_BACK || act == UI_ACT_NEW || act == UI_ACT_OPEN) {
             ui_pop(app);
             ui_message(app, false, "Nothing sold: the concert is past");
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case UI_PROMPT_SHIFT:
+        if (act == UI_ACT_YES || act == UI_ACT_OPEN) {
+            ui_pop(app);
+            ui_shift_open_screen(app);
+        } else if (act == UI_ACT_BACK || act == UI_ACT_NEW) {
+            ui_pop(app);
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_PROMPT_PIN:

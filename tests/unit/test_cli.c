@@ -124,7 +124,7 @@ static void help_and_version(void **state)
     assert_int_equal(a.cmd, CLI_CMD_HELP);
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "-V", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_VERSION);
-    char text[8192];
+    char text[16384];
     FILE *f = fmemopen(text, sizeof text, "w");
     cli_usage(f);
     fclose(f);

@@ -32,14 +32,18 @@ static void operator_cash_order_prints_change_and_grouped_codes(void **state)
     stub_cli_out o = {0};
     setenv("TZ", "UTC", 1);
     stub_push(s, 200, CONCERT);
+    /* a cash sale is made in the caller's open shift, asked of the server */
+    stub_push(s, 200, "{\"id\":\"s-1\",\"status\":\"open\",\"terminal\":\"window 2\",\"operator\":{\"sub\":\"u\",\"name\":\"Ana\"}}");
     stub_push(s, 201, ORDER);
     stub_push(s, 200, CONCERT);
     assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "2", "--attendee", "Ada", "--attendee", "Bob",
                                   "--pay", "cash", "--tendered", "100", NULL), 0);
-    const stub_request *r = stub_request_at(s, 1);
+    assert_string_equal(stub_request_at(s, 1)->path, "/dev/shifts/current");
+    const stub_request *r = stub_request_at(s, 2);
     assert_string_equal(r->path, "/dev/box-office/orders");
     assert_string_equal(r->body, "{\"concertId\":\"c-1\",\"quantity\":2,\"attendees\":[\"Ada\",\"Bob\"],"
-                                 "\"payment\":{\"method\":\"cash\",\"tendered\":\"100.00\"}}");
+                                 "\"payment\":{\"method\":\"cash\",\"tendered\":\"100.00\"},\"shiftId\":\"s-1\","
+                                 "\"terminal\":\"window 2\"}");
     assert_non_null(strstr(o.out, "Total:       99.98 EUR"));
     assert_non_null(strstr(o.out, "Change due:  0.02 EUR"));
     assert_non_null(strstr(o.out, "ABCDE-FGHJK-MNPQR-STVWX"));
@@ -124,10 +128,11 @@ static void unconfirmed_order_prints_the_resolving_command(void **state)
     for (int i = 0; i < 2; i++)
         stub_push(s, 503, "{\"error\":\"try again\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "order", "c-1", "--quantity", "1", "--attendee", "Zoë O'Hara", "--pay",
-                                  "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", NULL), CLI_EXIT_UNCONFIRMED);
+                                  "cash", "--tendered", "200.00", "--idempotency-key", "sale-9", "--shift", "s-1",
+                                  "--terminal", "window 2", NULL), CLI_EXIT_UNCONFIRMED);
     char want[512];
     snprintf(want, sizeof want, "boxoffice --api-url %s order c-1 --quantity 1 --attendee 'Zoë O'\\''Hara' "
-             "--pay cash --tendered 200.00 --idempotency-key sale-9", stub_base_url(s));
+             "--pay cash --tendered 200.00 --shift s-1 --terminal 'window 2' --idempotency-key sale-9", stub_base_url(s));
     assert_non_null(strstr(o.err, "NOT CONFIRMED"));
     assert_non_null(strstr(o.err, want));
     stub_cli_free(&o);
