@@ -43,7 +43,10 @@ typedef enum cli_cmd {
     CLI_CMD_REFUND,            /* refund ORDER_ID --reason TEXT (operator key): src/cli_aftersale.c */
     CLI_CMD_CHECKIN,           /* checkin CONCERT_ID CODE [--door NAME] [--nonce N] (operator key) */
     CLI_CMD_STATS,             /* stats CONCERT_ID (operator key) */
-    CLI_CMD_CHECKIN_UNDO       /* checkin undo TICKET_ID (operator key): the ticket goes back to valid */
+    CLI_CMD_CHECKIN_UNDO,      /* checkin undo TICKET_ID (operator key): the ticket goes back to valid */
+    /* operators and the journal (managers): src/cli_ops.c */
+    CLI_CMD_OPERATORS_LIST, CLI_CMD_OPERATORS_ADD, CLI_CMD_OPERATORS_DISABLE, CLI_CMD_OPERATORS_ENABLE,
+    CLI_CMD_OPERATORS_ROLE, CLI_CMD_JOURNAL
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
@@ -65,6 +68,9 @@ typedef struct cli_args {
     const char *door;                                      /* --door: UI: door mode's concert; checkin: the door */
     const char *door_name;                                 /* --door-name: the door (UI and checkin) */
     const char *nonce;                                     /* checkin --nonce: the scan's id (retry: the same) */
+    const char *group, *temp_password;                     /* operators add --group, --temporary-password;
+                                                            * operators role: group = the GROUP argument */
+    const char *day, *operator_sub, *shift;                /* journal --day, --operator, --shift */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     bool past;                                             /* buy, order: --past, sell for a past concert */

@@ -18,5 +18,7 @@ cli_handler cli_sale_list, cli_sale_show, cli_sale_buy, cli_sale_create, cli_sal
 cli_handler cli_aftersale_find, cli_aftersale_refund;
 /* cli_door.c */
 cli_handler cli_door_checkin, cli_door_undo, cli_door_stats;
+/* cli_ops.c: operators (list, add, disable, enable, role) and the journal */
+cli_handler cli_ops_list, cli_ops_add, cli_ops_disable, cli_ops_enable, cli_ops_role, cli_ops_journal;
 
 #endif

@@ -27,6 +27,8 @@ static void help_has_every_usage_line(void **state)
     assert_true(strncmp(text, "Usage: boxoffice [OPTIONS] ", 27) == 0);
     for (size_t i = 0; i < cli_commands_count; i++) {
         char line[512];
+        if (cli_commands[i].help == NULL) /* another spelling of the line before ("operators list") */
+            continue;
         snprintf(line, sizeof line, "boxoffice [OPTIONS] %s\n", cli_commands[i].help);
         assert_non_null(strstr(text, line));
     }
@@ -40,7 +42,7 @@ static void unknown_command_names_every_command(void **state)
     char e[1024] = "";
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "sell", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "unknown command 'sell' (commands: list, show, buy, create, order, find, refund, "
-                              "checkin, stats, config)"));
+                              "checkin, stats, operators, journal, config)"));
     for (size_t i = 0; i < cli_commands_count; i++)
         if (cli_commands[i].name != NULL)
             assert_non_null(strstr(e, cli_commands[i].name));
