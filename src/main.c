@@ -3,6 +3,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api.h"
 #include "cli.h"
@@ -13,6 +14,20 @@ static bool env_set(const char *name)
 {
     const char *v = getenv(name);
     return v != NULL && v[0] != '\0';
+}
+
+/* BOXOFFICE_LOCK_AFTER: idle seconds before the box office locks (1..86400); "0" or "off": never; unset or
+ * unreadable: the default (0 in ui_options: 5 minutes). */
+static int lock_after_s(void)
+{
+    const char *v = getenv("BOXOFFICE_LOCK_AFTER");
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    if (strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+        return -1;
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    return v[0] >= '0' && v[0] <= '9' && *end == '\0' && n >= 1 && n <= 86400 ? (int)n : 0;
 }
 
 int main(int argc, char **argv)
@@ -67,6 +82,8 @@ int main(int argc, char **argv)
             .no_color = args.no_color || env_set("NO_COLOR"),
             .door_concert_id = args.door,
             .door_name = args.door_name,
+            .auth = NULL, /* the Cognito sign-in's port comes with auth.h (the stack branch) */
+            .lock_after_s = lock_after_s(),
         };
         rc = ui_run(&opts);
     } else {
