@@ -279,7 +279,8 @@ static void draw(ui_app *app, const ui_rect *a)
     else if (ss->err[0] != '\0')
         ui_draw_text(y, x, iw, ss->err, ui_attr(app, UI_A_ERROR), false);
     ui_terminal_name(term, sizeof term);
-    snprintf(line, sizeof line, "Terminal %s", term[0] != '\0' ? term : "?");
+    snprintf(line, sizeof line, "Terminal %s%s", term[0] != '\0' ? term : "?",
+             ss->why == UI_SIGNIN_START ? " \xc2\xb7 F10 quits" : "");
     ui_draw_text(y0 + h - 2, x, iw, line, ui_attr(app, UI_A_DIM), false);
 }
 
