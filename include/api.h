@@ -9,12 +9,15 @@
 #include <stdint.h>
 #include "client_model.h"
 
+struct auth_session;
+
 typedef enum api_status {
     API_OK = 0,
     API_ERR_SOLD_OUT,        /* 400 "No tickets available" */
     API_ERR_NOT_FOUND,       /* 404: "Concert no longer exists" */
     API_ERR_INVALID,         /* other 4xx from validation: message is the server's */
-    API_ERR_FORBIDDEN,       /* 403: "Not allowed: operator key required" */
+    API_ERR_FORBIDDEN,       /* 401 "not signed in / session expired: boxoffice login" (or why the sign-in
+                              * failed); 403: the server's reason (the group needed) */
     API_ERR_THROTTLED,       /* 429 */
     API_ERR_UNAVAILABLE,     /* 5xx after retries: "Service unavailable — try again" */
     API_ERR_UNREACHABLE,     /* connect failure: "Server unreachable" */
@@ -36,7 +39,9 @@ typedef struct api_result {
 
 typedef struct api_config {
     const char *base_url;    /* e.g. "http://127.0.0.1:3000/dev" (no trailing slash needed) */
-    const char *api_key;     /* x-api-key, may be NULL */
+    struct auth_session *auth; /* the operator's sign-in (auth.h), borrowed, may be NULL: every request then
+                              * carries `Authorization: <IdToken>`; a 401 refreshes the token and tries once
+                              * more. NULL: no Authorization header (public routes only) */
     long connect_timeout_ms; /* default 3000 */
     long timeout_ms;         /* total per attempt, default 10000 */
     int purchase_attempts;   /* default 3: retries on transport error / 5xx with the same Idempotency-Key */
@@ -62,11 +67,15 @@ typedef struct api_client api_client;
  * 0 / NULL fields take the defaults. api_client_free() releases everything. */
 api_client *api_client_new(const api_config *cfg);
 void api_client_free(api_client *c);
-/* fn is called on the calling thread after every HTTP attempt (retries included), never with the API key. */
+/* fn is called on the calling thread after every HTTP attempt (retries included), never with the token. */
 void api_client_set_inspector(api_client *c, api_inspector_fn fn, void *userdata);
 const char *api_client_base_url(const api_client *c);
 
 const char *api_status_message(api_status s);         /* the default person-readable text */
+/* true when cfg can act as an operator: it has a sign-in (auth set, with a token or the means to get one). */
+bool api_config_operator(const api_config *cfg);
+/* The text a 401 reads as, in the CLI and the UI's status line. */
+#define API_UNAUTHORIZED_TEXT "not signed in / session expired: boxoffice login"
 
 /* All calls: res may be NULL; on failure *out is left empty (nothing to free) and res->message says why.
  * On API_OK the caller owns *out (bo_concert_list_clear / bo_concert_clear / bo_ticket_clear). */

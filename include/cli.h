@@ -19,7 +19,7 @@ enum cli_exit {
     CLI_EXIT_API = 2,          /* any other API error: server-side validation (4xx), malformed answer */
     CLI_EXIT_SOLD_OUT = 3,
     CLI_EXIT_NOT_FOUND = 4,
-    CLI_EXIT_FORBIDDEN = 5,    /* 403: operator key missing or wrong */
+    CLI_EXIT_FORBIDDEN = 5,    /* 401: not signed in, session expired, sign-in refused; 403: the group lacks it */
     CLI_EXIT_UNAVAILABLE = 6,  /* 5xx, 429, unreachable, timeout: try again later */
     CLI_EXIT_UNCONFIRMED = 7,  /* buy, order: no definite answer, the ticket(s) may have been sold: re-run the
                                 * printed command (same Idempotency-Key), never a plain retry */
@@ -44,6 +44,9 @@ typedef enum cli_cmd {
     CLI_CMD_CHECKIN,           /* checkin CONCERT_ID CODE [--door NAME] [--nonce N] (operator key) */
     CLI_CMD_STATS,             /* stats CONCERT_ID (operator key) */
     CLI_CMD_CHECKIN_UNDO,      /* checkin undo TICKET_ID (operator key): the ticket goes back to valid */
+    CLI_CMD_LOGIN,             /* login [--remember]: sign in as an operator (src/cli_auth.c) */
+    CLI_CMD_LOGOUT,            /* logout: forget the remembered session (the token file) */
+    CLI_CMD_WHOAMI,            /* whoami: who is signed in (name, groups, sub) */
     /* operators and the journal (managers): src/cli_ops.c */
     CLI_CMD_OPERATORS_LIST, CLI_CMD_OPERATORS_ADD, CLI_CMD_OPERATORS_DISABLE, CLI_CMD_OPERATORS_ENABLE,
     CLI_CMD_OPERATORS_ROLE, CLI_CMD_JOURNAL
@@ -74,7 +77,8 @@ typedef struct cli_args {
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     bool past;                                             /* buy, order: --past, sell for a past concert */
-    config_flags flags;                                    /* --api-url, --api-key, --kiosk-pin, --refresh */
+    bool remember;                                         /* login --remember: keep the session in the token file */
+    config_flags flags;                                    /* --api-url, --kiosk-pin, --refresh */
 } cli_args;
 
 /* Parses argv by the command table (src/cli_table.c; GNU getopt_long: options may follow the command).
@@ -108,9 +112,9 @@ int cli_run(const cli_args *a, const api_config *api, FILE *out, FILE *err);
 bool cli_checkin_command(char *out, size_t cap, const char *api_url, const char *concert_id, const char *code,
                          const char *door, const char *nonce);
 
-/* "boxoffice config": where the API URL and key come from (flag, environment, config file, local stack),
- * as text or JSON (--json). A script can use it to decide whether to start the local stack.
- * The key and the PIN are never printed, only whether they are set. Returns CLI_EXIT_OK. */
+/* "boxoffice config": where the API URL and the sign-in's settings come from (flag, environment, config file,
+ * local stack), as text or JSON (--json). A script can use it to decide whether to start the local stack.
+ * The password and the PIN are never printed, only whether they are set. Returns CLI_EXIT_OK. */
 int cli_print_config(const cli_args *a, const config *cfg, FILE *out);
 
 #endif

@@ -3,8 +3,15 @@
 /* Where the box office finds its API and settings. Precedence, highest first:
  *   api_url:  --api-url, BOXOFFICE_API_URL, config file "api_url", the local stack
  *             http://127.0.0.1:${API_PORT:-3000}/dev
- *   api_key:  --api-key, BOXOFFICE_API_KEY, config file "api_key", and only when the URL is the
- *             local-stack default: the key file ${LOCAL_STATE_DIR:-.local}/api-key
+ *   operator sign-in (Cognito, see auth.h):
+ *     cognito_url: BOXOFFICE_COGNITO_URL, config file "cognito_url", https://cognito-idp.<AWS_REGION>.amazonaws.com/
+ *                  when AWS_REGION (or AWS_DEFAULT_REGION) is set, and only when the URL is the local-stack
+ *                  default: COGNITO_URL of ${LOCAL_STATE_DIR:-.local}/cognito.env
+ *     client_id:   BOXOFFICE_CLIENT_ID, config file "client_id", the local stack's cognito.env (as above)
+ *     user:        BOXOFFICE_USER, config file "user" (an e-mail)
+ *     password:    BOXOFFICE_PASSWORD only (never in the config file); else `boxoffice login` asks
+ *   The token file (a remembered session, auth.h) is "session" beside the config file.
+ *   A config file's api_key line is refused: an API key no longer authorizes anything.
  *   kiosk_pin, refresh_seconds: flag, then config file, then default; idle_timeout_seconds: config file.
  * The config file is $XDG_CONFIG_HOME/boxoffice/config (default ~/.config/boxoffice/config) with
  * "key = value" lines; '#' starts a comment line; a missing file is not an error.
@@ -22,28 +29,31 @@ typedef enum config_source {
     CONFIG_SRC_FLAG,          /* command-line option */
     CONFIG_SRC_ENV,           /* environment variable */
     CONFIG_SRC_FILE,          /* config file */
-    CONFIG_SRC_KEY_FILE       /* local stack key file (api_key only) */
+    CONFIG_SRC_KEY_FILE       /* the local stack's cognito.env (cognito_url, client_id only) */
 } config_source;
-const char *config_source_name(config_source s); /* "default", "flag", "environment", "config file", "local stack key file" */
+const char *config_source_name(config_source s); /* "default", "flag", "environment", "config file", "local stack file" */
 
 /* What the command line gave; NULL / -1 = not given. Strings borrowed. */
 typedef struct config_flags {
     const char *api_url;
-    const char *api_key;
     const char *kiosk_pin;
     int refresh_s;
 } config_flags;
-#define CONFIG_FLAGS_INIT { NULL, NULL, NULL, -1 }
+#define CONFIG_FLAGS_INIT { NULL, NULL, -1 }
 
 /* The resolved configuration. Every string is owned; config_free() frees them. */
 typedef struct config {
     char *api_url;            /* never NULL after a successful config_resolve */
-    char *api_key;            /* NULL when no key was found */
+    char *cognito_url;        /* NULL when unknown */
+    char *client_id;          /* NULL when unknown */
+    char *user;               /* NULL when not given */
+    char *password;           /* NULL when not given (from the environment only); wiped by config_free */
     char *kiosk_pin;          /* NULL when none */
     int refresh_s;            /* >= 0; 0 = no auto-refresh */
     int idle_timeout_s;       /* > 0 */
-    config_source url_source, key_source;
+    config_source url_source, cognito_source, user_source;
     char *file_path;          /* the config file consulted (may not exist); NULL when no HOME */
+    char *token_file;         /* the remembered session's file (auth.h); NULL when no HOME */
 } config;
 
 /* Resolves the configuration from flags, the environment (getenv) and the config file.
@@ -56,8 +66,8 @@ void config_free(config *c);
  * Newly allocated (caller frees), NULL when neither variable is set or on OOM. */
 char *config_default_path(void);
 
-/* What to do when nothing answers at the API's URL (CONFIG_HINT_URL) or an operator command has no key
- * (CONFIG_HINT_KEY): where the setting goes (variable, flag, the config file's path with ~ for $HOME) and
+/* What to do when nothing answers at the API's URL (CONFIG_HINT_URL) or an operator command is not signed
+ * in (CONFIG_HINT_KEY): where the setting goes (variable, flag, the config file's path with ~ for $HOME) and
  * how the local stack gives it. Lines separated by '\n' (none at the end), cut to cap. */
 typedef enum config_hint_kind { CONFIG_HINT_URL, CONFIG_HINT_KEY } config_hint_kind;
 void config_hint(config_hint_kind kind, char *out, size_t cap);

@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets fuzz/fuzz_*.c with clang (-fsanitize=fuzzer,address,undefined), straight from
 # the sources they test, and runs each for a while on its seed corpus.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]    SECONDS per target (default $FUZZ_SECONDS or 300)
+#   scripts/fuzz.sh --list                   the targets, one a line
 # Seeds: fuzz/corpus/<target>/ (in git; regression inputs included). New inputs found while running go
 # to fuzz/corpus-run/<target>/ (git-ignored). A crash, leak or timeout leaves its input in
 # build/fuzz/artifacts/<target>/ and makes the script fail; reproduce with build/fuzz/<target> FILE.
@@ -12,7 +13,9 @@ cd "$root"
 secs=${1:-${FUZZ_SECONDS:-300}}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup)
+ALL_TARGETS=(fuzz_event fuzz_valid fuzz_ddb_error fuzz_client_json fuzz_lookup fuzz_jwt)
+if [ "$secs" = "--list" ]; then printf '%s\n' "${ALL_TARGETS[@]}"; exit 0; fi
+[ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
 CC_FUZZ=${CC_FUZZ:-clang}
 out=build/fuzz
 mkdir -p "$out"
@@ -24,6 +27,8 @@ sources() {
     fuzz_lookup)      echo common/src/bo_fold.c common/src/bo_text.c common/src/bo_base64.c \
                            backend/lambda/src/lookup_key.c backend/ddb/src/ddb_attr.c ;;
     fuzz_ddb_error)   echo backend/ddb/src/ddb_error.c common/src/bo_backoff.c ;;
+    fuzz_jwt)         echo src/auth.c common/src/bo_base64.c common/src/bo_buf.c common/src/bo_err.c \
+                           common/src/bo_text.c ;;
     fuzz_client_json) echo src/client_model.c common/src/bo_code.c common/src/bo_fold.c common/src/bo_text.c \
                            common/src/bo_money.c ;;
     fuzz_event)       echo backend/lambda/src/apigw_event.c backend/lambda/src/apigw_response.c \

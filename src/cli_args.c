@@ -92,7 +92,6 @@ static bool max_per_order_valid(const char *v)
 
 static const cli_option options[] = {
     TEXT("api-url", flags.api_url, -1),
-    TEXT("api-key", flags.api_key, -1),
     FLAG("json", json, -1),
     FLAG("kiosk", kiosk, -1),
     TEXT("kiosk-pin", flags.kiosk_pin, -1),
@@ -131,6 +130,7 @@ static const cli_option options[] = {
     CHECKED("day", day, CLI_OPT_DAY, day_valid, "--day takes a date such as 2026-12-07, not '%s'"),
     CHECKED("operator", operator_sub, CLI_OPT_OPERATOR, id_valid, "--operator: '%s' is not an operator's sub"),
     CHECKED("shift", shift, CLI_OPT_SHIFT, id_valid, "--shift: '%s' is not a shift ID"),
+    FLAG("remember", remember, CLI_OPT_REMEMBER),
     { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
     TEXT("door", door, -1),
     TEXT("door-name", door_name, -1),
@@ -354,7 +354,6 @@ void cli_usage(FILE *out)
         "\n"
         "Options:\n"
         "  --api-url URL       API base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/dev\n"
-        "  --api-key KEY       operator API key for create (prefer BOXOFFICE_API_KEY: flags show in ps)\n"
         "  --json              subcommands print JSON instead of a table (texts whole and exactly as the API\n"
         "                      gave them, controls and bidi characters as \\u escapes)\n"
         "  --kiosk             purchase-only terminal: no create, no quit without the PIN, idle reset;\n"
@@ -367,22 +366,22 @@ void cli_usage(FILE *out)
         "  --past              buy, order: sell for a concert that is past (it started more than 3 hours ago;\n"
         "                      a date without a time: the day is over); without it such a sale is refused\n"
         "\n"
-        "Orders: with an operator key the box-office route (name and e-mail optional for a walk-up; --pay cash,\n"
+        "Orders: signed in as an operator the box-office route (name and e-mail optional for a walk-up; --pay cash,\n"
         "  card or comp; --tendered for cash, e.g. 100.00, at most 1000000000.00, prints the change);\n"
-        "  without a key the public route (--name and --email required, card only). --attendee names the\n"
+        "  not signed in the public route (--name and --email required, card only). --attendee names the\n"
         "  tickets in order, once per ticket or not at all.\n"
-        "  'order show' (operator key) prints an order with its ticket codes and their status.\n"
-        "Find (operator key): orders by a prefix of the customer's e-mail or name, or of a ticket holder's name\n"
+        "  'order show' (signed in) prints an order with its ticket codes and their status.\n"
+        "Find (signed in): orders by a prefix of the customer's e-mail or name, or of a ticket holder's name\n"
         "  (its state says 'ticket holder NAME'; case and accents do not matter; at least 2 characters), newest\n"
         "  first per customer, --limit 1..50 (default 20); --cursor continues with the next page (printed last\n"
         "  when there is one); --code shows a ticket by its code\n"
         "  (letters only, such as a 20-letter name, that no ticket has: the orders of that name instead).\n"
-        "Refund (operator key): the tickets (ids from 'order show'; default every valid one) go back on sale;\n"
+        "Refund (signed in): the tickets (ids from 'order show'; default every valid one) go back on sale;\n"
         "  --method how the money goes back (default the order's payment); a ticket refunded or admitted\n"
         "  already refunds nothing (exit 2, naming each ticket's state). Same --idempotency-key: refunds once;\n"
         "  with other tickets, reason or method: refused (exit 2). Prints what the server refunded: how many\n"
         "  tickets, which, the amount and the method (--json: \"refund\").\n"
-        "Door (operator key): --door CONCERT_ID opens the full-screen scanner view (a scanner types the code and\n"
+        "Door (signed in): --door CONCERT_ID opens the full-screen scanner view (a scanner types the code and\n"
         "  Enter; with --kiosk-pin only F10 and the PIN leave it); --door-name NAME says where (sent with each\n"
         "  check-in; alone, the name d on a concert offers; 1 to 64 characters, a visible one, no control or\n"
         "  bidi character). Quitting with scans unverified prints each one's checkin command with its nonce.\n"
@@ -400,10 +399,16 @@ void cli_usage(FILE *out)
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
         "\n"
-        "Environment: BOXOFFICE_API_URL, BOXOFFICE_API_KEY, NO_COLOR, XDG_CONFIG_HOME,\n"
-        "  API_PORT and LOCAL_STATE_DIR (the local stack used when no API URL is configured).\n"
+        "Operators sign in with the user pool (Amazon Cognito): `boxoffice login` asks for e-mail and password\n"
+        "  (a first sign-in: a new password too); --remember keeps the session in the token file\n"
+        "  ($XDG_CONFIG_HOME/boxoffice/session, mode 0600) for later commands, `boxoffice logout` removes it.\n"
+        "  Scripts set BOXOFFICE_USER and BOXOFFICE_PASSWORD (every command then signs in by itself).\n"
+        "Environment: BOXOFFICE_API_URL, BOXOFFICE_COGNITO_URL, BOXOFFICE_CLIENT_ID, BOXOFFICE_USER,\n"
+        "  BOXOFFICE_PASSWORD, BOXOFFICE_NEW_PASSWORD (login: the answer to a new-password request), NO_COLOR,\n"
+        "  XDG_CONFIG_HOME, API_PORT and LOCAL_STATE_DIR (the local stack used when no API URL is configured;\n"
+        "  its user pool from LOCAL_STATE_DIR/cognito.env).\n"
         "Config file: $XDG_CONFIG_HOME/boxoffice/config (~/.config/boxoffice/config), lines \"key = value\"\n"
-        "  with keys api_url, api_key, refresh_seconds, kiosk_pin, idle_timeout_seconds.\n"
+        "  with keys api_url, cognito_url, client_id, user, refresh_seconds, kiosk_pin, idle_timeout_seconds.\n"
         "\n"
         "Exit codes:\n"
         "  0  success\n"

@@ -2,7 +2,7 @@
 #define CLI_CMDS_H
 /* The CLI's commands, each a handler that the command table (cli_table.h) names: cli_sale.c (list, show,
  * buy, create, order, order show), cli_aftersale.c (find, refund), cli_door.c (checkin, checkin undo,
- * stats). They print through cli_out.h. */
+ * stats), cli_auth.c (login, logout, whoami). They print through cli_out.h. */
 #include <stdio.h>
 
 #include "api.h"
@@ -20,5 +20,7 @@ cli_handler cli_aftersale_find, cli_aftersale_refund;
 cli_handler cli_door_checkin, cli_door_undo, cli_door_stats;
 /* cli_ops.c: operators (list, add, disable, enable, role) and the journal */
 cli_handler cli_ops_list, cli_ops_add, cli_ops_disable, cli_ops_enable, cli_ops_role, cli_ops_journal;
+/* cli_auth.c */
+cli_handler cli_auth_login, cli_auth_logout, cli_auth_whoami;
 
 #endif

@@ -91,7 +91,7 @@ void cli_print_error(const cli_args *a, FILE *out, FILE *err, const api_client *
     else
         fprintf(err, "boxoffice: %s\n", buf);
     char hint[512] = ""; /* what to do about it: where the URL or the key is set */
-    if (res->status == API_ERR_UNREACHABLE || res->status == API_ERR_FORBIDDEN)
+    if (res->status == API_ERR_UNREACHABLE || (res->status == API_ERR_FORBIDDEN && res->http_status != 403))
         cli_print_hint(err, res->status == API_ERR_UNREACHABLE ? CONFIG_HINT_URL : CONFIG_HINT_KEY, hint, sizeof hint);
     if (a->json) {
         cJSON *j = cJSON_CreateObject();

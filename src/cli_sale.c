@@ -348,7 +348,7 @@ int cli_sale_buy(const cli_args *a, api_client *c, const api_config *api, FILE *
 /* An order: the public route (name and e-mail required, card only) unless an operator key is configured. */
 int cli_sale_order(const cli_args *a, api_client *c, const api_config *api, FILE *out, FILE *err)
 {
-    bool operator_key = api->api_key != NULL && api->api_key[0] != '\0';
+    bool operator_key = api_config_operator(api);
     const char *msg;
     bo_pay_method pay = bo_pay_method_parse(a->pay);
     if (!operator_key) {

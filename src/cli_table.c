@@ -180,8 +180,14 @@ const cli_command cli_commands[] = {
       .help = "journal [--day YYYY-MM-DD [--operator SUB] | --concert ID | --shift ID] [--limit N] [--cursor C]" },
     { .name = NULL, .cmd = CLI_CMD_UI, /* the same mode, with --door: its usage line */
       .help = "--door CONCERT_ID [--door-name NAME]   door mode (scanner view)" },
+    { .name = "login", .cmd = CLI_CMD_LOGIN, .npos = 1, .run = cli_auth_login, .allowed = CLI_OPT(REMEMBER),
+      .help = "login [--remember]   sign in as an operator (BOXOFFICE_USER / BOXOFFICE_PASSWORD, else asks)" },
+    { .name = "logout", .cmd = CLI_CMD_LOGOUT, .npos = 1, .run = cli_auth_logout,
+      .help = "logout     forget the remembered sign-in" },
+    { .name = "whoami", .cmd = CLI_CMD_WHOAMI, .npos = 1, .run = cli_auth_whoami,
+      .help = "whoami     who is signed in: name, groups" },
     { .name = "config", .cmd = CLI_CMD_CONFIG, .npos = 1,
-      .help = "config     where the API URL and key come from (the key is not shown)" },
+      .help = "config     where the API URL and the sign-in come from (no password shown)" },
 };
 const size_t cli_commands_count = sizeof cli_commands / sizeof cli_commands[0];
 

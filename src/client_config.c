@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "bo_err.h"
 
 #define LINE_MAX_BYTES 2048
 
 /* Values read from the config file; NULL / -1 when absent. Strings owned. */
 typedef struct file_values {
-    char *api_url, *api_key, *kiosk_pin;
+    char *api_url, *cognito_url, *client_id, *user, *kiosk_pin;
     int refresh_s, idle_timeout_s;
 } file_values;
 
@@ -25,7 +26,7 @@ const char *config_source_name(config_source s)
     case CONFIG_SRC_FLAG: return "flag";
     case CONFIG_SRC_ENV: return "environment";
     case CONFIG_SRC_FILE: return "config file";
-    case CONFIG_SRC_KEY_FILE: return "local stack key file";
+    case CONFIG_SRC_KEY_FILE: return "local stack file";
     }
     return "?";
 }
@@ -73,9 +74,11 @@ void config_hint(config_hint_kind kind, char *out, size_t cap)
                  tilde ? "~" : "", tilde ? file + hl : file);
     else
         snprintf(out, cap,
-                 "Set the operator key in BOXOFFICE_API_KEY (or --api-key),\n"
-                 "or as api_key in %s%s;\n"
-                 "`make local-up` prints the file that holds the local stack's key",
+                 "Sign in as an operator: `boxoffice login`\n"
+                 "(scripts: BOXOFFICE_USER and BOXOFFICE_PASSWORD);\n"
+                 "the user pool: BOXOFFICE_COGNITO_URL and BOXOFFICE_CLIENT_ID,\n"
+                 "or cognito_url and client_id in %s%s;\n"
+                 "`make local-up` prints the local stack's manager sign-in",
                  tilde ? "~" : "", tilde ? file + hl : file);
 cleanup:
     free(path);
@@ -117,9 +120,11 @@ static bool has_control(const char *s)
 static void file_values_free(file_values *v)
 {
     free(v->api_url);
-    free(v->api_key);
+    free(v->cognito_url);
+    free(v->client_id);
+    free(v->user);
     free(v->kiosk_pin);
-    v->api_url = v->api_key = v->kiosk_pin = NULL;
+    v->api_url = v->cognito_url = v->client_id = v->user = v->kiosk_pin = NULL;
 }
 
 /* Sets *slot to a copy of value, replacing an earlier one (the last line wins). */
@@ -136,7 +141,7 @@ static int set_str(char **slot, const char *value)
 /* Reads the config file. A missing file leaves everything unset and returns 0. */
 static int load_file(const char *path, file_values *v, char *err, size_t errcap)
 {
-    v->api_url = v->api_key = v->kiosk_pin = NULL;
+    v->api_url = v->cognito_url = v->client_id = v->user = v->kiosk_pin = NULL;
     v->refresh_s = v->idle_timeout_s = -1;
     if (path == NULL)
         return 0;
@@ -184,7 +189,16 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
         if (strcmp(key, "api_url") == 0) {
             r = set_str(&v->api_url, value);
         } else if (strcmp(key, "api_key") == 0) {
-            r = set_str(&v->api_key, value);
+            bo_err_set(err, errcap, "%s:%d: api_key no longer authorizes anything: remove the line and sign in "
+                   "(boxoffice login)", path, lineno);
+            rc = -1;
+            break;
+        } else if (strcmp(key, "cognito_url") == 0) {
+            r = set_str(&v->cognito_url, value);
+        } else if (strcmp(key, "client_id") == 0) {
+            r = set_str(&v->client_id, value);
+        } else if (strcmp(key, "user") == 0) {
+            r = set_str(&v->user, value);
         } else if (strcmp(key, "kiosk_pin") == 0) {
             r = set_str(&v->kiosk_pin, value);
         } else if (strcmp(key, "refresh_seconds") == 0) {
@@ -200,8 +214,8 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
                 break;
             }
         } else {
-            bo_err_set(err, errcap, "%s:%d: unknown key \"%.40s\" (known: api_url, api_key, refresh_seconds, "
-                   "kiosk_pin, idle_timeout_seconds)", path, lineno, key);
+            bo_err_set(err, errcap, "%s:%d: unknown key \"%.40s\" (known: api_url, cognito_url, client_id, user, "
+                   "refresh_seconds, kiosk_pin, idle_timeout_seconds)", path, lineno, key);
             rc = -1;
             break;
         }
@@ -221,16 +235,19 @@ static int load_file(const char *path, file_values *v, char *err, size_t errcap)
     return rc;
 }
 
-/* Reads the local stack's generated key: first line, trimmed. NULL when absent or empty. */
-static char *read_key_file(const char *path)
+/* The value of "KEY=" in the local stack's cognito.env (its lines KEY=value), trimmed; NULL when absent. */
+static char *read_env_file(const char *path, const char *key)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return NULL;
-    char buf[CONFIG_VALUE_MAX + 2];
+    char buf[CONFIG_VALUE_MAX + 64];
     char *res = NULL;
-    if (fgets(buf, sizeof buf, f) != NULL) {
-        char *s = trim(buf);
+    size_t kl = strlen(key);
+    while (res == NULL && fgets(buf, sizeof buf, f) != NULL) {
+        if (strncmp(buf, key, kl) != 0 || buf[kl] != '=')
+            continue;
+        char *s = trim(buf + kl + 1);
         if (s[0] != '\0' && !has_control(s))
             res = strdup(s);
     }
@@ -248,9 +265,18 @@ void config_free(config *c)
     if (c == NULL)
         return;
     free(c->api_url);
-    free(c->api_key);
+    free(c->cognito_url);
+    free(c->client_id);
+    free(c->user);
+    if (c->password != NULL) {
+        volatile char *v = c->password;
+        for (size_t i = 0; v[i] != '\0'; i++)
+            v[i] = '\0';
+        free(c->password);
+    }
     free(c->kiosk_pin);
     free(c->file_path);
+    free(c->token_file);
     memset(c, 0, sizeof *c);
 }
 
@@ -304,36 +330,73 @@ int config_resolve(const config_flags *flags, config *out, char *err, size_t err
     for (size_t n = strlen(out->api_url); n > 8 && out->api_url[n - 1] == '/'; n--)
         out->api_url[n - 1] = '\0';
 
-    /* api_key */
-    const char *key = NULL;
-    if (flags->api_key != NULL) {
-        key = flags->api_key;
-        out->key_source = CONFIG_SRC_FLAG;
-    } else if (env_nonempty("BOXOFFICE_API_KEY") != NULL) {
-        key = env_nonempty("BOXOFFICE_API_KEY");
-        out->key_source = CONFIG_SRC_ENV;
-    } else if (fv.api_key != NULL && fv.api_key[0] != '\0') {
-        key = fv.api_key;
-        out->key_source = CONFIG_SRC_FILE;
+    /* the operator sign-in */
+    out->token_file = auth_default_token_file();
+    char local_env[4096] = "";
+    if (out->url_source == CONFIG_SRC_DEFAULT) {
+        const char *dir = env_nonempty("LOCAL_STATE_DIR");
+        if ((size_t)snprintf(local_env, sizeof local_env, "%s/cognito.env", dir != NULL ? dir : ".local") >= sizeof local_env)
+            local_env[0] = '\0';
     }
-    if (key != NULL) {
-        if (has_control(key) || strlen(key) > CONFIG_VALUE_MAX) {
-            bo_err_set(err, errcap, "the API key (from %s) holds control characters or is too long",
-                   config_source_name(out->key_source));
+    const char *cu = env_nonempty("BOXOFFICE_COGNITO_URL"), *ci = env_nonempty("BOXOFFICE_CLIENT_ID");
+    out->cognito_source = CONFIG_SRC_ENV;
+    if (cu == NULL && ci == NULL && (fv.cognito_url != NULL || fv.client_id != NULL)) {
+        cu = fv.cognito_url;
+        ci = fv.client_id;
+        out->cognito_source = CONFIG_SRC_FILE;
+    }
+    if ((cu != NULL && (out->cognito_url = strdup(cu)) == NULL) || (ci != NULL && (out->client_id = strdup(ci)) == NULL))
+        goto oom;
+    if (cu == NULL && ci == NULL && local_env[0] != '\0') {
+        out->cognito_url = read_env_file(local_env, "COGNITO_URL");
+        out->client_id = read_env_file(local_env, "CLIENT_ID");
+        out->cognito_source = CONFIG_SRC_KEY_FILE;
+    }
+    if (out->cognito_url == NULL) {
+        const char *region = env_nonempty("AWS_REGION");
+        if (region == NULL)
+            region = env_nonempty("AWS_DEFAULT_REGION");
+        if (region != NULL && strlen(region) < 64 && !has_control(region)) {
+            char u[128];
+            snprintf(u, sizeof u, "https://cognito-idp.%s.amazonaws.com/", region);
+            if ((out->cognito_url = strdup(u)) == NULL)
+                goto oom;
+            if (out->client_id == NULL)
+                out->cognito_source = CONFIG_SRC_DEFAULT;
+        }
+    }
+    if (out->cognito_url != NULL && (!url_ok(out->cognito_url) || strlen(out->cognito_url) > CONFIG_VALUE_MAX
+                                     || has_control(out->cognito_url))) {
+        bo_err_set(err, errcap, "the Cognito URL (from %s) must start with http:// or https://",
+               config_source_name(out->cognito_source));
+        goto fail;
+    }
+    if (out->client_id != NULL && (has_control(out->client_id) || strlen(out->client_id) > 128)) {
+        bo_err_set(err, errcap, "the Cognito app client id (from %s) is not an id", config_source_name(out->cognito_source));
+        goto fail;
+    }
+    const char *user = env_nonempty("BOXOFFICE_USER");
+    out->user_source = CONFIG_SRC_ENV;
+    if (user == NULL && fv.user != NULL && fv.user[0] != '\0') {
+        user = fv.user;
+        out->user_source = CONFIG_SRC_FILE;
+    }
+    if (user != NULL) {
+        if (has_control(user) || strlen(user) > 256) {
+            bo_err_set(err, errcap, "the user (from %s) holds control characters or is too long",
+                   config_source_name(out->user_source));
             goto fail;
         }
-        out->api_key = strdup(key);
-        if (out->api_key == NULL)
+        if ((out->user = strdup(user)) == NULL)
             goto oom;
-    } else if (out->url_source == CONFIG_SRC_DEFAULT) {
-        const char *dir = env_nonempty("LOCAL_STATE_DIR");
-        char path[4096];
-        if (dir == NULL)
-            dir = ".local";
-        if ((size_t)snprintf(path, sizeof path, "%s/api-key", dir) < sizeof path) {
-            out->api_key = read_key_file(path);
-            if (out->api_key != NULL)
-                out->key_source = CONFIG_SRC_KEY_FILE;
+        const char *pw = env_nonempty("BOXOFFICE_PASSWORD");
+        if (pw != NULL) {
+            if (has_control(pw) || strlen(pw) > 256) {
+                bo_err_set(err, errcap, "BOXOFFICE_PASSWORD holds control characters or is too long");
+                goto fail;
+            }
+            if ((out->password = strdup(pw)) == NULL)
+                goto oom;
         }
     }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "auth.h"
 #include "cli.h"
 #include "client_config.h"
 #include "ui.h"
@@ -61,15 +62,31 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return CLI_EXIT_UNAVAILABLE;
     }
+    /* the operator's sign-in: configured, or a remembered session (login --remember) */
+    auth_config ac = {
+        .cognito_url = cfg.cognito_url, .client_id = cfg.client_id, .user = cfg.user, .password = cfg.password,
+        .token_file = cfg.token_file, .timeout_ms = args.timeout_s > 0 ? args.timeout_s * 1000L : 10000,
+    };
+    err[0] = '\0';
+    auth_session *auth = auth_session_new(&ac, err, sizeof err);
+    if (auth == NULL) {
+        fprintf(stderr, "boxoffice: %s\n", err);
+        curl_global_cleanup();
+        config_free(&cfg);
+        return CLI_EXIT_UNAVAILABLE;
+    }
+    if (err[0] != '\0' && args.cmd != CLI_CMD_LOGOUT && args.cmd != CLI_CMD_LOGIN)
+        fprintf(stderr, "boxoffice: warning: %s\n", err);
     api_config api = {
         .base_url = cfg.api_url,
-        .api_key = cfg.api_key,
+        .auth = auth,
         .connect_timeout_ms = 3000,
         .timeout_ms = args.timeout_s > 0 ? args.timeout_s * 1000L : 10000,
         .purchase_attempts = 3,
     };
-    if (args.cmd == CLI_CMD_UI && args.door != NULL && (cfg.api_key == NULL || cfg.api_key[0] == '\0')) {
-        fprintf(stderr, "boxoffice: door mode needs the operator key (BOXOFFICE_API_KEY or --api-key)\n");
+    if (args.cmd == CLI_CMD_UI && args.door != NULL && !api_config_operator(&api)) {
+        fprintf(stderr, "boxoffice: door mode needs an operator's sign-in (boxoffice login --remember, or "
+                        "BOXOFFICE_USER and BOXOFFICE_PASSWORD)\n");
         rc = CLI_EXIT_USAGE;
     } else if (args.cmd == CLI_CMD_UI) {
         ui_options opts = {
@@ -89,6 +106,7 @@ int main(int argc, char **argv)
     } else {
         rc = cli_run(&args, &api, stdout, stderr);
     }
+    auth_session_free(auth);
     curl_global_cleanup();
     config_free(&cfg);
     return rc;

@@ -24,7 +24,7 @@ static void draw_header(ui_app *app)
     ui_catalogue_describe(app, state, sizeof state, &failed);
     char mode[64];
     snprintf(mode, sizeof mode, "%s%s", app->opts->kiosk ? "[kiosk] " : "",
-             (!app->opts->kiosk && app->opts->api.api_key && app->opts->api.api_key[0]) ? "[operator] " : "");
+             (!app->opts->kiosk && api_config_operator(&app->opts->api)) ? "[operator] " : "");
     int sw = ui_text_width(state);
     if (sw > COLS - 30)
         sw = COLS - 30;

@@ -45,7 +45,7 @@ static buy_state *st(const ui_app *app)
 /* The box-office route: an operator key is configured and this is not a kiosk. */
 static bool operator_route(const ui_app *app)
 {
-    return !app->opts->kiosk && app->opts->api.api_key != NULL && app->opts->api.api_key[0] != '\0';
+    return !app->opts->kiosk && api_config_operator(&app->opts->api);
 }
 
 static int64_t qty_limit(const bo_concert *c);

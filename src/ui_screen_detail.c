@@ -95,7 +95,7 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_ACT_DOOR: /* check-in needs the operator key; a kiosk's customers never get there */
         if (!app->have_current || app->opts->kiosk)
             return UI_HANDLED;
-        if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0') {
+        if (!api_config_operator(&app->opts->api)) {
             ui_prompt_open(app, UI_PROMPT_KEY); /* says where the key is set */
             return UI_HANDLED | UI_REDRAW;
         }

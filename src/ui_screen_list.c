@@ -358,7 +358,7 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_ACT_NEW:
         if (app->opts->kiosk)
             ui_message(app, true, "Not available in kiosk mode");
-        else if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0')
+        else if (!api_config_operator(&app->opts->api))
             ui_prompt_open(app, UI_PROMPT_KEY); /* says where the key is set */
         else
             ui_push(app, &ui_screen_create);
@@ -366,7 +366,7 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_ACT_FIND:
         if (app->opts->kiosk)
             ui_message(app, true, "Not available in kiosk mode");
-        else if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0')
+        else if (!api_config_operator(&app->opts->api))
             ui_prompt_open(app, UI_PROMPT_KEY);
         else
             ui_push(app, &ui_screen_find);

@@ -322,7 +322,7 @@ static void draw(ui_app *app, const ui_rect *a)
 
 static bool operator_desk(const ui_app *app)
 {
-    return !app->opts->kiosk && app->opts->api.api_key != NULL && app->opts->api.api_key[0] != '\0';
+    return !app->opts->kiosk && api_config_operator(&app->opts->api);
 }
 
 /* The bar offers the keys that act now: Space on a valid (or selected) ticket, R while a ticket is valid or a
@@ -474,7 +474,7 @@ static int undo_key(ui_app *app, order_state *os)
         ui_message(app, true, "Not available in kiosk mode");
         return UI_HANDLED | UI_REDRAW;
     }
-    if (app->opts->api.api_key == NULL || app->opts->api.api_key[0] == '\0') {
+    if (!api_config_operator(&app->opts->api)) {
         ui_message(app, true, "Not allowed: operator key required");
         return UI_HANDLED | UI_REDRAW;
     }

@@ -10,8 +10,16 @@
 #                                          STACK_DIR       its LOCAL_STATE_DIR (gateway.log, api-key, ...)
 #                                          STACK_API_PORT  STACK_DDB_PORT
 #                                          STACK_URL       http://127.0.0.1:<port>/dev
-#                                          STACK_KEY       the operator key (x-api-key)
+#                                          STACK_TOKEN     the first manager's ID token (send it as
+#                                                          -H "Authorization: $STACK_TOKEN")
+#                                          STACK_COGNITO_ENV its cognito.env (COGNITO_URL, USER_POOL_ID,
+#                                                          CLIENT_ID, MANAGER_USER, MANAGER_PASSWORD)
+#                                        Its user pool: the test run's shared cognito-local when
+#                                        COGNITO_SHARED_ENV is set (run-tests.sh sets it: one pool per run,
+#                                        no node start per stack), else a cognito-local of its own.
 #                                        Extra gateway options: set GATEWAY_OPTS before the call.
+#   stack_token USER PASSWORD            prints USER's ID token from that pool (STACK_COGNITO_ENV, else
+#                                        COGNITO_SHARED_ENV); exit 1 when the sign-in gives none
 #   stack_stop                           `local-stack.sh down` for it (the state dir is kept)
 #
 #   gw_start [local-gateway options...]  one more gateway alone (no DynamoDB Local unless you pass
@@ -72,11 +80,25 @@ stack_start() {
   _stack_tmp+=("$STACK_DIR")
   STACK_API_PORT=$(free_port) && STACK_DDB_PORT=$(free_port) || return 1
   while [ "$STACK_DDB_PORT" = "$STACK_API_PORT" ]; do STACK_DDB_PORT=$(free_port); done
+  local cog_port=0
+  if [ -z "${COGNITO_SHARED_ENV:-}" ]; then
+    cog_port=$(free_port) || return 1
+    while [ "$cog_port" = "$STACK_API_PORT" ] || [ "$cog_port" = "$STACK_DDB_PORT" ]; do cog_port=$(free_port); done
+  fi
   STACK_URL=$(LOCAL_STATE_DIR="$STACK_DIR" API_PORT=$STACK_API_PORT DYNAMODB_PORT=$STACK_DDB_PORT \
     BOXOFFICE_SEED=$seed BOXOFFICE_API_KEY= SKIP_DEPS=1 SKIP_BUILD=1 \
+    COGNITO_PORT=$cog_port \
     "$_stack_root/scripts/local-stack.sh" up | tail -n 1) || return 1
-  STACK_KEY=$(cat "$STACK_DIR/api-key")
-  export STACK_DIR STACK_API_PORT STACK_DDB_PORT STACK_URL STACK_KEY
+  STACK_COGNITO_ENV="$STACK_DIR/cognito.env"
+  STACK_TOKEN=$("$_stack_root/scripts/cognito-token.sh" --env "$STACK_COGNITO_ENV") || return 1
+  export STACK_DIR STACK_API_PORT STACK_DDB_PORT STACK_URL STACK_TOKEN STACK_COGNITO_ENV
+}
+
+stack_token() {
+  local envf=${STACK_COGNITO_ENV:-${COGNITO_SHARED_ENV:-}}
+  [ -n "$envf" ] && [ -s "$envf" ] || { echo "stack_token: no user pool (stack_start, or COGNITO_SHARED_ENV)" >&2; return 1; }
+  "$_stack_root/scripts/cognito-token.sh" "$(sed -n 's/^COGNITO_URL=//p' "$envf")" \
+    "$(sed -n 's/^CLIENT_ID=//p' "$envf")" "${1:?stack_token USER PASSWORD}" "${2:?stack_token USER PASSWORD}"
 }
 
 stack_stop() {

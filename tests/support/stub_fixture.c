@@ -9,6 +9,32 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+static struct { char token[64]; auth_session *s; } token_sessions[16];
+
+auth_session *stub_token_auth(const char *token)
+{
+    size_t i = 0;
+    for (; i < sizeof token_sessions / sizeof token_sessions[0] && token_sessions[i].s != NULL; i++)
+        if (strcmp(token_sessions[i].token, token) == 0)
+            return token_sessions[i].s;
+    assert_true(i < sizeof token_sessions / sizeof token_sessions[0] && strlen(token) < 64);
+    token_sessions[i].s = auth_session_with_token(token);
+    assert_non_null(token_sessions[i].s);
+    snprintf(token_sessions[i].token, sizeof token_sessions[i].token, "%s", token);
+    return token_sessions[i].s;
+}
+
+int stub_auth_teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof token_sessions / sizeof token_sessions[0]; i++) {
+        auth_session_free(token_sessions[i].s);
+        token_sessions[i].s = NULL;
+    }
+    return 0;
+}
 
 
 int stub_client_setup(void **state)
@@ -17,7 +43,9 @@ int stub_client_setup(void **state)
     assert_non_null(f);
     f->stub = stub_start();
     assert_non_null(f->stub);
-    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "op-key", .connect_timeout_ms = 5000,
+    f->auth = auth_session_with_token("op-key");
+    assert_non_null(f->auth);
+    api_config cfg = { .base_url = stub_base_url(f->stub), .auth = f->auth, .connect_timeout_ms = 5000,
                        .timeout_ms = 30000, .purchase_attempts = 3 };
     f->client = api_client_new(&cfg);
     assert_non_null(f->client);
@@ -29,6 +57,7 @@ int stub_client_teardown(void **state)
 {
     stub_client *f = *state;
     api_client_free(f->client);
+    auth_session_free(f->auth);
     stub_stop(f->stub);
     free(f);
     return 0;
@@ -86,9 +115,12 @@ int stub_cli_runv(http_stub *stub, const char *key, stub_cli_out *o, const char 
     assert_non_null(err);
     int rc = cli_parse_args(argc, argv, &a, err);
     if (rc == 0) {
-        api_config cfg = { .base_url = stub_base_url(stub), .api_key = key, .timeout_ms = 30000,
+        auth_session *auth = key != NULL ? auth_session_with_token(key) : NULL;
+        assert_true(key == NULL || auth != NULL);
+        api_config cfg = { .base_url = stub_base_url(stub), .auth = auth, .timeout_ms = 30000,
                            .connect_timeout_ms = 5000, .purchase_attempts = 2 };
         rc = cli_run(&a, &cfg, out, err);
+        auth_session_free(auth);
     }
     fclose(out);
     fclose(err);

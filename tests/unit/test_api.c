@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 
 #define CONCERT_A "{\"id\":\"c-1\",\"name\":\"Björk\",\"date\":\"2026-12-01T20:00:00Z\",\"venue\":\"Harpa\",\"availableTickets\":12,\"ticketPrice\":49.99}"
 #define CONCERT_B "{\"id\":\"c-2\",\"name\":\"Nils\",\"date\":\"2026-11-30\",\"venue\":\"Hall\",\"availableTickets\":0,\"ticketPrice\":0.1}"
@@ -50,7 +51,7 @@ static void on_exchange(void *ud, const api_exchange *t)
 static api_client *client_with(const char *url, const char *key, size_t cap, long timeout_ms)
 {
     api_config cfg = {
-        .base_url = url, .api_key = key, .connect_timeout_ms = 5000, .timeout_ms = timeout_ms,
+        .base_url = url, .auth = key != NULL ? stub_token_auth(key) : NULL, .connect_timeout_ms = 5000, .timeout_ms = timeout_ms,
         .purchase_attempts = 3, .max_response_bytes = cap,
     };
     return api_client_new(&cfg);
@@ -173,7 +174,7 @@ static void create_sends_key_and_exact_price(void **state)
     const stub_request *r = stub_request_at(f->stub, 0);
     assert_string_equal(r->method, "POST");
     assert_string_equal(r->path, "/dev/concerts");
-    assert_true(stub_header(r, "x-api-key", hdr, sizeof hdr));
+    assert_true(stub_header(r, "Authorization", hdr, sizeof hdr));
     assert_string_equal(hdr, "op-key");
     assert_true(stub_header(r, "Content-Type", hdr, sizeof hdr));
     assert_string_equal(hdr, "application/json");
@@ -191,8 +192,31 @@ static void create_403_is_forbidden(void **state)
     stub_push(f->stub, 403, "{\"message\":\"Forbidden\"}");
     assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_FORBIDDEN);
     assert_int_equal(res.http_status, 403);
-    assert_string_equal(res.message, "Not allowed: operator key required");
+    assert_string_equal(res.message, "Not allowed: sign in as an operator");
     assert_string_equal(id, "");
+}
+
+/* a 401 (no, an expired or a forged token): the sign-in's text; a 403 with the function's reason: that reason */
+static void unauthorized_401_and_group_403(void **state)
+{
+    fixture *f = *state;
+    char id[BO_ID_MAX + 1];
+    api_result res;
+    bo_concert_input in = { .name = "n", .date = "2026-12-24", .venue = "v", .available_tickets = 1, .price_cents = 100 };
+    stub_push(f->stub, 401, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login)\"}");
+    assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_FORBIDDEN);
+    assert_int_equal(res.http_status, 401);
+    assert_string_equal(res.message, API_UNAUTHORIZED_TEXT);
+    stub_push(f->stub, 403, "{\"error\":\"creating a concert needs the manager group\"}");
+    assert_int_equal(api_create_concert(f->client, &in, id, &res), API_ERR_FORBIDDEN);
+    assert_int_equal(res.http_status, 403);
+    assert_string_equal(res.message, "Not allowed: creating a concert needs the manager group");
+    /* every request carried the token, raw, and no x-api-key */
+    char hdr[64];
+    const stub_request *r = stub_request_at(f->stub, stub_request_count(f->stub) - 1);
+    assert_true(stub_header(r, "Authorization", hdr, sizeof hdr));
+    assert_string_equal(hdr, "op-key");
+    assert_false(stub_header(r, "x-api-key", hdr, sizeof hdr));
 }
 
 static void unknown_route_403_is_not_a_key_problem(void **state)
@@ -727,6 +751,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(get_422_with_a_record_is_a_marked_concert, setup, teardown),
         cmocka_unit_test_setup_teardown(create_sends_key_and_exact_price, setup, teardown),
         cmocka_unit_test_setup_teardown(create_403_is_forbidden, setup, teardown),
+        cmocka_unit_test_setup_teardown(unauthorized_401_and_group_403, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_route_403_is_not_a_key_problem, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validation_message_comes_from_server_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(purchase_sends_idempotency_key_and_returns_ticket, setup, teardown),
@@ -760,7 +785,7 @@ int main(void)
         cmocka_unit_test(bad_base_url_is_refused),
         cmocka_unit_test(every_status_has_a_message),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

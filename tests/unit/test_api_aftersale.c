@@ -45,7 +45,7 @@ static void find_by_email_sends_the_query_and_reads_the_page_and_its_cursor(void
     const stub_request *r = stub_request_at(f->stub, 0);
     assert_string_equal(r->method, "GET");
     assert_string_equal(r->path, "/dev/orders?email=zoe%2B1%40example.org&concertId=c%201&limit=2");
-    assert_true(stub_header(r, "x-api-key", apikey, sizeof apikey));
+    assert_true(stub_header(r, "Authorization", apikey, sizeof apikey));
     assert_int_equal(p.n, 2);
     assert_string_equal(p.orders[0].id, "o-2");
     assert_string_equal(p.orders[1].id, "o-1");
@@ -315,7 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(refund_reads_what_the_server_says_this_request_refunded, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(refund_bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

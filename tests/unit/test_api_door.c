@@ -66,7 +66,7 @@ static void admitted_sends_the_canonical_code_nonce_and_door_and_reads_the_verdi
     const stub_request *r = stub_request_at(f->stub, 0);
     assert_string_equal(r->method, "POST");
     assert_string_equal(r->path, "/dev/checkins");
-    assert_true(stub_header(r, "x-api-key", key, sizeof key));
+    assert_true(stub_header(r, "Authorization", key, sizeof key));
     assert_string_equal(key, "op-key");
     cJSON *b = body_of(f, 0);
     assert_string_equal(str(b, "code"), CODE); /* typed in lower case without dashes: sent canonical */
@@ -195,7 +195,7 @@ static void unreachable_cannot_verify(void **state)
     (void)state;
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
-    api_config cfg = { .base_url = url, .api_key = "k", .purchase_attempts = 2 };
+    api_config cfg = { .base_url = url, .auth = stub_token_auth("k"), .purchase_attempts = 2 };
     api_client *c = api_client_new(&cfg);
     assert_non_null(c);
     api_checkin_verdict v;
@@ -354,7 +354,7 @@ static void undo_posts_to_the_tickets_route_and_reads_the_ticket(void **state)
     const stub_request *r = stub_request_at(f->stub, 0);
     assert_string_equal(r->method, "POST");
     assert_string_equal(r->path, "/dev/checkins/t-1/undo");
-    assert_true(stub_header(r, "x-api-key", key, sizeof key));
+    assert_true(stub_header(r, "Authorization", key, sizeof key));
     assert_string_equal(key, "op-key");
 }
 
@@ -421,7 +421,7 @@ static void undo_unreachable_is_no_change(void **state)
     (void)state;
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/dev", stub_closed_port());
-    api_config cfg = { .base_url = url, .api_key = "k", .purchase_attempts = 2 };
+    api_config cfg = { .base_url = url, .auth = stub_token_auth("k"), .purchase_attempts = 2 };
     api_client *c = api_client_new(&cfg);
     assert_non_null(c);
     api_undo_result u;
@@ -461,7 +461,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(undo_refused_at_the_door_of_the_api_is_sent_again, stub_client_setup, stub_client_teardown),
         cmocka_unit_test(undo_unreachable_is_no_change),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

@@ -57,7 +57,7 @@ static void operator_order_goes_to_the_box_office_route_with_the_exact_body(void
                                  "\"payment\":{\"method\":\"cash\",\"tendered\":\"200.00\"}}");
     assert_true(stub_header(r, "Idempotency-Key", key, sizeof key));
     assert_int_equal(strlen(key), 36);
-    assert_true(stub_header(r, "x-api-key", apikey, sizeof apikey));
+    assert_true(stub_header(r, "Authorization", apikey, sizeof apikey));
     assert_string_equal(apikey, "op-key");
     assert_string_equal(o.id, "o-1");
     assert_int_equal(o.quantity, 4);
@@ -174,7 +174,7 @@ static void refusals_map_to_statuses(void **state)
         { 400, "{\"error\":\"Only 3 tickets left\"}", API_ERR_INVALID, "Only 3 tickets left" },
         { 400, "{\"error\":\"No tickets available\"}", API_ERR_SOLD_OUT, "Sold out" },
         { 400, "{\"error\":\"customerEmail is required\"}", API_ERR_INVALID, "customerEmail is required" },
-        { 403, "{\"message\":\"Forbidden\"}", API_ERR_FORBIDDEN, "Not allowed: operator key required" },
+        { 403, "{\"message\":\"Forbidden\"}", API_ERR_FORBIDDEN, "Not allowed: sign in as an operator" },
         { 404, "{\"error\":\"Concert not found\"}", API_ERR_NOT_FOUND, "Concert no longer exists" },
         { 409, "{\"error\":\"Idempotency-Key reused for a different request\"}", API_ERR_INVALID,
           "Idempotency-Key reused for a different request" },
@@ -233,7 +233,7 @@ static void get_order_escapes_the_id_and_reads_ticket_status(void **state)
     char apikey[64];
     assert_string_equal(r->method, "GET");
     assert_string_equal(r->path, "/dev/orders/o%2F1");
-    assert_true(stub_header(r, "x-api-key", apikey, sizeof apikey));
+    assert_true(stub_header(r, "Authorization", apikey, sizeof apikey));
     assert_string_equal(o.tickets[0].status, "used");
     bo_order_clear(&o);
     stub_push(f->stub, 404, "{\"error\":\"Order not found\"}");
@@ -257,7 +257,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_input_is_refused_before_sending, stub_client_setup, stub_client_teardown),
         cmocka_unit_test_setup_teardown(get_order_escapes_the_id_and_reads_ticket_status, stub_client_setup, stub_client_teardown),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

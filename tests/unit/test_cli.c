@@ -82,9 +82,11 @@ static void config_command_never_prints_the_key(void **state)
     char e[512] = "";
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "--json", "config", NULL), 0);
     assert_int_equal(a.cmd, CLI_CMD_CONFIG);
-    config cfg = { .api_url = (char *)"https://api.example.com/dev", .api_key = (char *)"s3cret-key",
+    config cfg = { .api_url = (char *)"https://api.example.com/dev", .cognito_url = (char *)"http://127.0.0.1:9229",
+                   .client_id = (char *)"client-1", .user = (char *)"ana@example.org", .password = (char *)"s3cret-pw",
                    .kiosk_pin = (char *)"4711", .refresh_s = 7, .idle_timeout_s = 30,
-                   .url_source = CONFIG_SRC_ENV, .key_source = CONFIG_SRC_FILE, .file_path = NULL };
+                   .url_source = CONFIG_SRC_ENV, .cognito_source = CONFIG_SRC_FILE, .user_source = CONFIG_SRC_ENV,
+                   .file_path = NULL };
     char *text = NULL;
     size_t n = 0;
     FILE *out = open_memstream(&text, &n);
@@ -93,8 +95,10 @@ static void config_command_never_prints_the_key(void **state)
     cJSON *j = cJSON_Parse(text);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "apiUrlSource")->valuestring, "env");
-    assert_string_equal(cJSON_GetObjectItem(j, "apiKeySource")->valuestring, "file");
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "apiKeySet")));
+    assert_string_equal(cJSON_GetObjectItem(j, "cognitoSource")->valuestring, "file");
+    assert_string_equal(cJSON_GetObjectItem(j, "cognitoUrl")->valuestring, "http://127.0.0.1:9229");
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "passwordSet")));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "userSet")));
     assert_int_equal(cJSON_GetObjectItem(j, "refreshSeconds")->valueint, 7);
     assert_null(strstr(text, "s3cret"));
     assert_null(strstr(text, "4711"));
@@ -427,12 +431,17 @@ static void create_outcomes(void **state)
     assert_non_null(strstr(stub_request_at(s, 0)->body, "\"name\":\"Night\""));
     assert_non_null(strstr(stub_request_at(s, 0)->body, "\"ticketPrice\":25.5"));
     stub_cli_free(&o);
-    stub_push(s, 403, "{\"message\":\"Forbidden\"}");
+    stub_push(s, 401, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); an API key alone no longer authorizes\"}");
     assert_int_equal(CREATE(), CLI_EXIT_FORBIDDEN);
-    /* a refused key says where the key is set */
-    assert_non_null(strstr(o.err, "BOXOFFICE_API_KEY"));
-    assert_non_null(strstr(o.err, "api_key in "));
+    /* a refused token says how to sign in */
+    assert_non_null(strstr(o.err, "not signed in / session expired: boxoffice login"));
+    assert_non_null(strstr(o.err, "BOXOFFICE_USER"));
+    assert_non_null(strstr(o.err, "client_id in "));
     assert_non_null(strstr(o.err, "make local-up"));
+    stub_cli_free(&o);
+    stub_push(s, 403, "{\"error\":\"creating a concert needs the manager group\"}");
+    assert_int_equal(CREATE(), CLI_EXIT_FORBIDDEN);
+    assert_non_null(strstr(o.err, "needs the manager group"));
     stub_cli_free(&o);
     stub_push(s, 400, "{\"error\":\"venue is too long\"}");
     assert_int_equal(CREATE(), CLI_EXIT_API);

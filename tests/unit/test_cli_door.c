@@ -60,7 +60,7 @@ static void door_names_the_api_refuses_are_refused_first(void **state)
     }
     /* and the client library sends nothing with such a name */
     http_stub *s = stub_start();
-    api_config cfg = { .base_url = stub_base_url(s), .api_key = "k", .purchase_attempts = 1 };
+    api_config cfg = { .base_url = stub_base_url(s), .auth = stub_token_auth("k"), .purchase_attempts = 1 };
     api_client *c = api_client_new(&cfg);
     assert_non_null(c);
     api_checkin_verdict v;
@@ -271,7 +271,7 @@ int main(void)
         cmocka_unit_test(checkin_undo_parses_like_order_show),
         cmocka_unit_test(checkin_undo_exit_codes),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

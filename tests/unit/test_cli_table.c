@@ -42,7 +42,7 @@ static void unknown_command_names_every_command(void **state)
     char e[1024] = "";
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "sell", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "unknown command 'sell' (commands: list, show, buy, create, order, find, refund, "
-                              "checkin, stats, operators, journal, config)"));
+                              "checkin, stats, operators, journal, login, logout, whoami, config)"));
     for (size_t i = 0; i < cli_commands_count; i++)
         if (cli_commands[i].name != NULL)
             assert_non_null(strstr(e, cli_commands[i].name));

@@ -48,7 +48,12 @@ static int setup(void **state)
     snprintf(path, sizeof path, "%s/state", tmpdir);
     setenv("LOCAL_STATE_DIR", path, 1);
     unsetenv("BOXOFFICE_API_URL");
-    unsetenv("BOXOFFICE_API_KEY");
+    unsetenv("BOXOFFICE_COGNITO_URL");
+    unsetenv("BOXOFFICE_CLIENT_ID");
+    unsetenv("BOXOFFICE_USER");
+    unsetenv("BOXOFFICE_PASSWORD");
+    unsetenv("AWS_REGION");
+    unsetenv("AWS_DEFAULT_REGION");
     unsetenv("API_PORT");
     return 0;
 }
@@ -69,7 +74,10 @@ static void defaults_point_at_the_local_stack(void **state)
     assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
     assert_string_equal(c.api_url, "http://127.0.0.1:3000/dev");
     assert_int_equal(c.url_source, CONFIG_SRC_DEFAULT);
-    assert_null(c.api_key);
+    assert_null(c.cognito_url);
+    assert_null(c.client_id);
+    assert_null(c.user);
+    assert_null(c.password);
     assert_null(c.kiosk_pin);
     assert_int_equal(c.refresh_s, CONFIG_REFRESH_DEFAULT_S);
     assert_int_equal(c.idle_timeout_s, CONFIG_IDLE_DEFAULT_S);
@@ -83,11 +91,15 @@ static void local_stack_port_and_key_file(void **state)
     config c;
     char err[256];
     setenv("API_PORT", "3456", 1);
-    write_file("state/api-key", "  generated-key-123 \n");
+    write_file("state/cognito.env", "COGNITO_URL=http://127.0.0.1:9229\nUSER_POOL_ID=local_x\nCLIENT_ID= c1ient \n"
+               "MANAGER_USER=manager@boxoffice.local\nMANAGER_PASSWORD=pw\n");
     assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
     assert_string_equal(c.api_url, "http://127.0.0.1:3456/dev");
-    assert_string_equal(c.api_key, "generated-key-123");
-    assert_int_equal(c.key_source, CONFIG_SRC_KEY_FILE);
+    assert_string_equal(c.cognito_url, "http://127.0.0.1:9229");
+    assert_string_equal(c.client_id, "c1ient");
+    assert_int_equal(c.cognito_source, CONFIG_SRC_KEY_FILE);
+    assert_null(c.user);       /* the manager's sign-in is make run's to pass, not the client's to take */
+    assert_null(c.password);
     config_free(&c);
 
     setenv("API_PORT", "http", 1);
@@ -100,11 +112,16 @@ static void key_file_is_ignored_for_another_api(void **state)
     (void)state;
     config c;
     char err[256];
-    write_file("state/api-key", "local-only\n");
+    write_file("state/cognito.env", "COGNITO_URL=http://127.0.0.1:9229\nCLIENT_ID=local\n");
     setenv("BOXOFFICE_API_URL", "https://api.example.com/prod", 1);
     assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
     assert_int_equal(c.url_source, CONFIG_SRC_ENV);
-    assert_null(c.api_key);   /* never send the local key to a remote API */
+    assert_null(c.cognito_url);   /* never sign in to the local pool for a remote API */
+    assert_null(c.client_id);
+    config_free(&c);
+    setenv("AWS_REGION", "eu-west-1", 1);
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
+    assert_string_equal(c.cognito_url, "https://cognito-idp.eu-west-1.amazonaws.com/");
     config_free(&c);
 }
 
@@ -113,14 +130,19 @@ static void file_beats_default(void **state)
     (void)state;
     config c;
     char err[256];
-    write_config("# box office\n\napi_url = https://file.example.com/dev/\napi_key = \"file-key\"\n"
+    write_config("# box office\n\napi_url = https://file.example.com/dev/\ncognito_url = \"https://idp.example.com/\"\n"
+                 "client_id = file-client\nuser = ana@example.org\n"
                  "refresh_seconds = 12\nkiosk_pin = 4711\nidle_timeout_seconds = 30\n");
-    write_file("state/api-key", "local-only\n");
+    write_file("state/cognito.env", "COGNITO_URL=http://127.0.0.1:9229\nCLIENT_ID=local\n");
     assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
     assert_string_equal(c.api_url, "https://file.example.com/dev");
     assert_int_equal(c.url_source, CONFIG_SRC_FILE);
-    assert_string_equal(c.api_key, "file-key");
-    assert_int_equal(c.key_source, CONFIG_SRC_FILE);
+    assert_string_equal(c.cognito_url, "https://idp.example.com/");
+    assert_string_equal(c.client_id, "file-client");
+    assert_int_equal(c.cognito_source, CONFIG_SRC_FILE);
+    assert_string_equal(c.user, "ana@example.org");
+    assert_int_equal(c.user_source, CONFIG_SRC_FILE);
+    assert_null(c.password);
     assert_int_equal(c.refresh_s, 12);
     assert_string_equal(c.kiosk_pin, "4711");
     assert_int_equal(c.idle_timeout_s, 30);
@@ -132,15 +154,27 @@ static void env_beats_file(void **state)
     (void)state;
     config c;
     char err[256];
-    write_config("api_url = https://file.example.com/dev\napi_key = file-key\n");
+    write_config("api_url = https://file.example.com/dev\ncognito_url = https://idp.example.com/\nclient_id = f\n"
+                 "user = file@example.org\n");
     setenv("BOXOFFICE_API_URL", "http://env.example.com:8080/stage", 1);
-    setenv("BOXOFFICE_API_KEY", "env-key", 1);
+    setenv("BOXOFFICE_COGNITO_URL", "http://env-idp.example.com", 1);
+    setenv("BOXOFFICE_CLIENT_ID", "env-client", 1);
+    setenv("BOXOFFICE_USER", "env@example.org", 1);
+    setenv("BOXOFFICE_PASSWORD", "env-pw", 1);
     assert_int_equal(config_resolve(NULL, &c, err, sizeof err), 0);
     assert_string_equal(c.api_url, "http://env.example.com:8080/stage");
     assert_int_equal(c.url_source, CONFIG_SRC_ENV);
-    assert_string_equal(c.api_key, "env-key");
-    assert_int_equal(c.key_source, CONFIG_SRC_ENV);
+    assert_string_equal(c.cognito_url, "http://env-idp.example.com");
+    assert_string_equal(c.client_id, "env-client");
+    assert_int_equal(c.cognito_source, CONFIG_SRC_ENV);
+    assert_string_equal(c.user, "env@example.org");
+    assert_string_equal(c.password, "env-pw");
     config_free(&c);
+    /* an api_key line is refused, naming the way to sign in */
+    write_config("api_key = old-key\n");
+    assert_int_equal(config_resolve(NULL, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":1: api_key no longer authorizes"));
+    assert_non_null(strstr(err, "boxoffice login"));
 }
 
 static void flag_beats_env_and_file(void **state)
@@ -148,15 +182,12 @@ static void flag_beats_env_and_file(void **state)
     (void)state;
     config c;
     char err[256];
-    write_config("api_url = https://file.example.com/dev\napi_key = file-key\nrefresh_seconds = 12\nkiosk_pin = 1\n");
+    write_config("api_url = https://file.example.com/dev\nrefresh_seconds = 12\nkiosk_pin = 1\n");
     setenv("BOXOFFICE_API_URL", "http://env.example.com/stage", 1);
-    setenv("BOXOFFICE_API_KEY", "env-key", 1);
-    config_flags f = { "http://flag.example.com/x", "flag-key", "9999", 0 };
+    config_flags f = { "http://flag.example.com/x", "9999", 0 };
     assert_int_equal(config_resolve(&f, &c, err, sizeof err), 0);
     assert_string_equal(c.api_url, "http://flag.example.com/x");
     assert_int_equal(c.url_source, CONFIG_SRC_FLAG);
-    assert_string_equal(c.api_key, "flag-key");
-    assert_int_equal(c.key_source, CONFIG_SRC_FLAG);
     assert_string_equal(c.kiosk_pin, "9999");
     assert_int_equal(c.refresh_s, 0);
     config_free(&c);
@@ -233,8 +264,9 @@ static void home_is_the_fallback_for_the_config_path(void **state)
     assert_non_null(strstr(hint, "BOXOFFICE_API_URL"));
     assert_non_null(strstr(hint, "api_url in ~/.config/boxoffice/config"));
     config_hint(CONFIG_HINT_KEY, hint, sizeof hint);
-    assert_non_null(strstr(hint, "BOXOFFICE_API_KEY"));
-    assert_non_null(strstr(hint, "api_key in ~/.config/boxoffice/config"));
+    assert_non_null(strstr(hint, "boxoffice login"));
+    assert_non_null(strstr(hint, "BOXOFFICE_USER"));
+    assert_non_null(strstr(hint, "client_id in ~/.config/boxoffice/config"));
     assert_non_null(strstr(hint, "make local-up"));
     assert_null(strstr(hint, home));
     for (char *l = hint, *nl; l != NULL; l = nl != NULL ? nl + 1 : NULL) { /* lines fit 70 columns */

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "http_stub.h"
+#include "stub_fixture.h"
 #include "net_inspector.h"
 #include "net_worker.h"
 
@@ -42,7 +43,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     if (f == NULL || (f->stub = stub_start()) == NULL || net_inspector_init(&f->ring) != 0)
         return -1;
-    api_config cfg = { .base_url = stub_base_url(f->stub), .api_key = "operator-key", .connect_timeout_ms = 2000,
+    api_config cfg = { .base_url = stub_base_url(f->stub), .auth = stub_token_auth("operator-key"), .connect_timeout_ms = 2000,
                        .timeout_ms = 3000, .purchase_attempts = 2 };
     f->w = net_worker_start(&cfg, net_inspector_record, &f->ring);
     if (f->w == NULL)
@@ -514,7 +515,7 @@ int main(void)
         cmocka_unit_test(the_ring_keeps_only_the_newest_exchanges),
         cmocka_unit_test(a_large_body_is_kept_capped_and_still_pretty_printed),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

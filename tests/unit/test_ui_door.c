@@ -16,6 +16,7 @@
 
 #include "bo_clock.h"
 #include "http_stub.h"
+#include "stub_fixture.h"
 #include "ui_app.h"
 #include "ui_screens.h"
 
@@ -42,7 +43,7 @@ static int setup(void **state)
     assert_non_null(f);
     f->stub = stub_start();
     assert_non_null(f->stub);
-    f->opts.api = (api_config){ .base_url = stub_base_url(f->stub), .api_key = "op", .purchase_attempts = 3 };
+    f->opts.api = (api_config){ .base_url = stub_base_url(f->stub), .auth = stub_token_auth("op"), .purchase_attempts = 3 };
     f->opts.door_concert_id = "c-1";
     f->opts.door_name = "Gate 2";
     f->app = calloc(1, sizeof *f->app);
@@ -232,7 +233,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(quitting_with_a_scan_unsettled_prints_its_command_with_its_nonce, setup, teardown),
         cmocka_unit_test_setup_teardown(the_door_asks_for_its_name_and_takes_only_one_the_api_takes, setup, teardown),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, stub_auth_teardown);
     curl_global_cleanup();
     return rc;
 }

@@ -2,7 +2,8 @@
 #define GW_CONFIG_H
 /* What the local gateway takes from serverless.yml (after variable resolution, see gw_yaml.h):
  * service, stage, region, the functions (handler, memory, timeout, environment), their http events
- * (routes, private flag) and the DynamoDB tables of `resources` as CreateTable requests.
+ * (routes, private flag, authorizer), the DynamoDB tables of `resources` as CreateTable requests and the
+ * stage's UNAUTHORIZED GatewayResponse body.
  *
  * Ownership: gw_config_load/gw_config_from_text fill a gw_config the caller releases with
  * gw_config_free; every string and cJSON inside belongs to it. */
@@ -27,12 +28,25 @@ typedef struct gw_function {
     size_t n_env;
 } gw_function;
 
+/* An http event's `authorizer`, in the spellings Serverless v3 accepts for a REST API. */
+typedef enum gw_authorizer {
+    GW_AUTHZ_NONE = 0,
+    GW_AUTHZ_COGNITO,          /* type COGNITO_USER_POOLS, or an arn of cognito-idp / of a resource
+                                  AWS::Cognito::UserPool (Fn::GetAtt [Pool, Arn]) */
+    GW_AUTHZ_UNSUPPORTED       /* aws_iam, a Lambda (function) authorizer: the local gateway cannot run
+                                  them and refuses every request (401), failing closed */
+} gw_authorizer;
+
 typedef struct gw_route {
     char *resource;            /* "/concerts/{id}" (leading slash added) */
     char *method;              /* upper case, "ANY" for any/'*' */
     bool private_route;        /* private: true (needs x-api-key) */
     size_t fn;                 /* index into gw_config.functions */
+    gw_authorizer authorizer;
 } gw_route;
+
+/* API Gateway's default body of a 401 (GatewayResponse UNAUTHORIZED without a template). */
+#define GW_UNAUTHORIZED_DEFAULT "{\"message\":\"Unauthorized\"}"
 
 typedef struct gw_config {
     char *service;
@@ -47,6 +61,8 @@ typedef struct gw_config {
     char **api_keys;           /* key values written in the file (provider.apiGateway.apiKeys[].value) */
     size_t n_api_keys;
     size_t n_api_key_names;    /* number of keys declared (with or without a value) */
+    char *unauthorized_body;   /* resources' AWS::ApiGateway::GatewayResponse of ResponseType UNAUTHORIZED:
+                                  its application/json template, else GW_UNAUTHORIZED_DEFAULT */
 } gw_config;
 
 /* Loads the file, resolves its variables with opts, extracts the config. 0, or -1 with err filled. */

@@ -5,6 +5,13 @@
  * the worker pool and mapping their proxy responses back. Edge behaviour as API Gateway:
  *   malformed request (gw_strict.h)     400 {"message":"Bad Request"} and close, or just close
  *   unknown path/method                 403 {"message":"Missing Authentication Token"}
+ *   Cognito route (authorizer COGNITO_USER_POOLS) without a valid ID token in Authorization
+ *                                       401 with the UNAUTHORIZED GatewayResponse body of serverless.yml
+ *                                       (gw_jwks_check: checked before any worker is used; the token is
+ *                                       never logged, the access log names the reason as "authError");
+ *                                       a valid one hands its claims to the function as
+ *                                       requestContext.authorizer.claims
+ *   route with an authorizer the gateway cannot run (aws_iam, a Lambda authorizer) 401 likewise
  *   private route without the right key 403 {"message":"Forbidden"} (x-api-key: exactly one header,
  *                                       compared without leading/trailing spaces and tabs)
  *   body over max_body bytes            413 {"message":"Request Too Long"} once the body is read
@@ -20,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gw_config.h"
+#include "gw_jwks.h"
 #include "gw_pool.h"
 
 typedef struct gw_http_options {
@@ -28,6 +36,7 @@ typedef struct gw_http_options {
     size_t max_body;           /* request bodies above this get 413 */
     const char *api_key;       /* the operator key for private routes, or NULL (then none passes) */
     int integration_timeout_ms; /* 0: API Gateway's GW_INTEGRATION_TIMEOUT_MS */
+    gw_jwks *jwks;             /* the user pool's keys for Cognito routes, or NULL (then they answer 401) */
 } gw_http_options;
 
 #define GW_INTEGRATION_TIMEOUT_MS 29000

@@ -29,6 +29,8 @@ typedef struct gw_request {
     const char *request_id;    /* API Gateway request id (also the Lambda request id here) */
     int64_t time_epoch_ms;
     const char *api_key;       /* the x-api-key that unlocked a private route, or NULL */
+    const cJSON *claims;       /* a Cognito authorizer's claims (an object of strings), or NULL: the event's
+                                  requestContext.authorizer.claims */
     const char *api_id;        /* stands in for the API id in requestContext */
 } gw_request;
 

@@ -38,6 +38,8 @@ const char *gw_yaml_str(const gw_ynode *root, const char *path);
 typedef struct gw_yopts {
     const char *stage;         /* --stage, or NULL */
     const char *region;        /* --region, or NULL */
+    const char *user_pool_id;  /* the local user pool's id (from --cognito-issuer), or NULL: what an
+                                  environment value {Ref: <an AWS::Cognito::UserPool resource>} becomes */
 } gw_yopts;
 
 /* Replaces every variable in every scalar of the tree, in place. A variable that cannot be

@@ -30,6 +30,7 @@ void gw_config_free(gw_config *cfg)
     free(cfg->tables);
     for (size_t i = 0; i < cfg->n_api_keys; i++) free(cfg->api_keys[i]);
     free(cfg->api_keys);
+    free(cfg->unauthorized_body);
     free(cfg->service);
     free(cfg->stage);
     free(cfg->region);
@@ -87,23 +88,86 @@ static int env_set(gw_function *f, const char *key, const char *value)
     return 0;
 }
 
-static int env_merge(gw_function *f, const gw_ynode *env, char *err, size_t errlen)
+/* The Type of resources.Resources.<name>, or NULL. */
+static const char *resource_type(const gw_ynode *root, const char *name)
+{
+    const gw_ynode *res = gw_yaml_get(root, "resources.Resources");
+    return name ? gw_yaml_str(gw_yaml_child(res, name), "Type") : NULL;
+}
+
+/* An environment value written as a CloudFormation intrinsic ({Ref: X}, {Fn::GetAtt: ...}): only known
+ * once deployed. {Ref: <an AWS::Cognito::UserPool>} is the pool id, which the local gateway knows from
+ * --cognito-issuer (opts->user_pool_id); any other intrinsic is left unset (--env KEY=VALUE sets it).
+ * The value, or NULL to leave the variable unset; -1 in *bad when v is no intrinsic at all. */
+static const char *intrinsic_value(const gw_ynode *root, const gw_yopts *opts, const gw_ynode *v, bool *bad)
+{
+    if (v->type != GW_Y_MAP || v->n != 1 || (strcmp(v->keys[0], "Ref") != 0 && strncmp(v->keys[0], "Fn::", 4) != 0)) {
+        *bad = true;
+        return NULL;
+    }
+    if (strcmp(v->keys[0], "Ref") != 0 || v->items[0]->type != GW_Y_SCALAR) return NULL;
+    const char *type = resource_type(root, v->items[0]->scalar);
+    if (type && strcmp(type, "AWS::Cognito::UserPool") == 0 && opts && opts->user_pool_id && *opts->user_pool_id)
+        return opts->user_pool_id;
+    return NULL;
+}
+
+static int env_merge(gw_function *f, const gw_ynode *env, const gw_ynode *root, const gw_yopts *opts,
+                     char *err, size_t errlen)
 {
     if (!env) return 0;
     if (env->type != GW_Y_MAP) { bo_err_set(err, errlen, "line %zu: environment must be a map", env->line); return -1; }
     for (size_t i = 0; i < env->n; i++) {
         const gw_ynode *v = env->items[i];
-        if (v->type != GW_Y_SCALAR || strstr(v->scalar, "${")) {
+        const char *value = v->scalar;
+        if (v->type != GW_Y_SCALAR) {
+            bool bad = false;
+            value = intrinsic_value(root, opts, v, &bad);
+            if (!bad && !value) continue;
+        }
+        if (!value || strstr(value, "${")) {
             bo_err_set(err, errlen, "line %zu: environment %s has no value the gateway can resolve", v->line, env->keys[i]);
             return -1;
         }
-        if (env_set(f, env->keys[i], v->scalar) != 0) { bo_err_set(err, errlen, "out of memory"); return -1; }
+        if (env_set(f, env->keys[i], value) != 0) { bo_err_set(err, errlen, "out of memory"); return -1; }
     }
     return 0;
 }
 
+/* A cognito-idp ARN, as the framework's cognitoIdpArnExpr tests it. */
+static bool cognito_arn(const char *s)
+{
+    return s && strncmp(s, "arn:aws", 7) == 0 && strstr(s, ":cognito-idp:") != NULL;
+}
+
+/* An http event's authorizer (node may be NULL) as Serverless v3 reads it for a REST API
+ * (lib/plugins/aws/package/compile/events/api-gateway/lib/validate.js, getAuthorizer): a string is
+ * "aws_iam", an ARN or a function name; a map has type (+ authorizerId), arn (+ name) or name (a function).
+ * COGNITO_USER_POOLS when the type says so or the arn is a user pool's (a cognito-idp ARN, or Fn::GetAtt
+ * of an AWS::Cognito::UserPool resource); any other authorizer the gateway cannot run: unsupported. */
+static gw_authorizer parse_authorizer(const gw_ynode *root, const gw_ynode *a)
+{
+    if (!a) return GW_AUTHZ_NONE;
+    if (a->type == GW_Y_SCALAR) return cognito_arn(a->scalar) ? GW_AUTHZ_COGNITO : GW_AUTHZ_UNSUPPORTED;
+    if (a->type != GW_Y_MAP) return GW_AUTHZ_UNSUPPORTED;
+    const char *type = gw_yaml_str(a, "type");
+    if (type && strcasecmp(type, "COGNITO_USER_POOLS") == 0) return GW_AUTHZ_COGNITO;
+    if (type) return GW_AUTHZ_UNSUPPORTED;           /* TOKEN, REQUEST, AWS_IAM */
+    const gw_ynode *arn = gw_yaml_child(a, "arn");
+    if (!arn) return GW_AUTHZ_UNSUPPORTED;           /* name only: a Lambda authorizer function */
+    if (arn->type == GW_Y_SCALAR) return cognito_arn(arn->scalar) ? GW_AUTHZ_COGNITO : GW_AUTHZ_UNSUPPORTED;
+    const gw_ynode *ga = gw_yaml_child(arn, "Fn::GetAtt");
+    const char *res = NULL;
+    if (ga && ga->type == GW_Y_SEQ && ga->n == 2 && ga->items[0]->type == GW_Y_SCALAR) res = ga->items[0]->scalar;
+    else if (ga && ga->type == GW_Y_SCALAR) res = ga->scalar;              /* "Pool.Arn" */
+    char name[256] = "";
+    if (res) snprintf(name, sizeof name, "%.*s", (int)strcspn(res, "."), res);
+    const char *rtype = res ? resource_type(root, name) : NULL;
+    return rtype && strcmp(rtype, "AWS::Cognito::UserPool") == 0 ? GW_AUTHZ_COGNITO : GW_AUTHZ_UNSUPPORTED;
+}
+
 static int add_route(gw_config *cfg, size_t fn, const char *path, const char *method, bool priv,
-                     size_t line, char *err, size_t errlen)
+                     gw_authorizer authz, size_t line, char *err, size_t errlen)
 {
     gw_route *r = realloc(cfg->routes, (cfg->n_routes + 1) * sizeof *r);
     if (!r) goto oom;
@@ -131,6 +195,7 @@ static int add_route(gw_config *cfg, size_t fn, const char *path, const char *me
         return -1;
     }
     r->private_route = priv;
+    r->authorizer = authz;
     r->fn = fn;
     cfg->n_routes++;
     return 0;
@@ -139,8 +204,8 @@ oom:
     return -1;
 }
 
-static int load_function(gw_config *cfg, const gw_ynode *root, const char *name, const gw_ynode *fnode,
-                         char *err, size_t errlen)
+static int load_function(gw_config *cfg, const gw_ynode *root, const gw_yopts *opts, const char *name,
+                         const gw_ynode *fnode, char *err, size_t errlen)
 {
     size_t idx = cfg->n_functions;
     gw_function *f = realloc(cfg->functions, (idx + 1) * sizeof *f);
@@ -175,8 +240,8 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
     f->full_name = malloc(fl);
     if (!f->name || !f->handler || !f->full_name) { bo_err_set(err, errlen, "out of memory"); return -1; }
     snprintf(f->full_name, fl, "%s-%s-%s", cfg->service, cfg->stage, name);
-    if (env_merge(f, gw_yaml_child(provider, "environment"), err, errlen) != 0) return -1;
-    if (env_merge(f, gw_yaml_child(fnode, "environment"), err, errlen) != 0) return -1;
+    if (env_merge(f, gw_yaml_child(provider, "environment"), root, opts, err, errlen) != 0) return -1;
+    if (env_merge(f, gw_yaml_child(fnode, "environment"), root, opts, err, errlen) != 0) return -1;
 
     const gw_ynode *events = gw_yaml_child(fnode, "events");
     if (!events) return 0;
@@ -193,7 +258,7 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
             }
             memcpy(method, http->scalar, (size_t)(sp - http->scalar));
             while (*sp == ' ') sp++;
-            if (add_route(cfg, idx, sp, method, false, http->line, err, errlen) != 0) return -1;
+            if (add_route(cfg, idx, sp, method, false, GW_AUTHZ_NONE, http->line, err, errlen) != 0) return -1;
             continue;
         }
         const char *path = scalar_at(http, "path", &bad);
@@ -203,7 +268,8 @@ static int load_function(gw_config *cfg, const gw_ynode *root, const char *name,
             bo_err_set(err, errlen, "line %zu: http event of %s needs path and method", http->line, name);
             return -1;
         }
-        if (add_route(cfg, idx, path, method, truthy(priv), http->line, err, errlen) != 0) return -1;
+        gw_authorizer authz = parse_authorizer(root, gw_yaml_child(http, "authorizer"));
+        if (add_route(cfg, idx, path, method, truthy(priv), authz, http->line, err, errlen) != 0) return -1;
     }
     return 0;
 }
@@ -296,6 +362,27 @@ oom:
     return -1;
 }
 
+/* The UNAUTHORIZED GatewayResponse's JSON template (resources), else API Gateway's default body. */
+static int load_unauthorized(gw_config *cfg, const gw_ynode *root, char *err, size_t errlen)
+{
+    const gw_ynode *res = gw_yaml_get(root, "resources.Resources");
+    const char *body = NULL;
+    for (size_t i = 0; res && res->type == GW_Y_MAP && i < res->n && !body; i++) {
+        const char *type = gw_yaml_str(res->items[i], "Type");
+        const gw_ynode *props = gw_yaml_child(res->items[i], "Properties");
+        const char *rt = gw_yaml_str(props, "ResponseType");
+        if (!type || strcmp(type, "AWS::ApiGateway::GatewayResponse") != 0 || !rt || strcmp(rt, "UNAUTHORIZED") != 0)
+            continue;
+        body = gw_yaml_str(gw_yaml_child(props, "ResponseTemplates"), "application/json");
+    }
+    cJSON *check = body ? cJSON_Parse(body) : NULL;
+    bool ok = cJSON_IsObject(check);        /* a template with $context variables is not JSON: the default */
+    cJSON_Delete(check);
+    cfg->unauthorized_body = strdup(ok ? body : GW_UNAUTHORIZED_DEFAULT);
+    if (!cfg->unauthorized_body) { bo_err_set(err, errlen, "out of memory"); return -1; }
+    return 0;
+}
+
 static int from_tree(gw_ynode *root, const gw_yopts *opts, gw_config *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -319,7 +406,7 @@ static int from_tree(gw_ynode *root, const gw_yopts *opts, gw_config *out, char 
     const gw_ynode *fns = gw_yaml_child(root, "functions");
     if (!fns || fns->type != GW_Y_MAP || fns->n == 0) { bo_err_set(err, errlen, "no functions"); goto fail; }
     for (size_t i = 0; i < fns->n; i++)
-        if (load_function(out, root, fns->keys[i], fns->items[i], err, errlen) != 0) goto fail;
+        if (load_function(out, root, opts, fns->keys[i], fns->items[i], err, errlen) != 0) goto fail;
     for (size_t i = 0; i < out->n_routes; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(out->routes[i].resource, out->routes[j].resource) == 0 &&
@@ -329,6 +416,7 @@ static int from_tree(gw_ynode *root, const gw_yopts *opts, gw_config *out, char 
             }
     if (load_tables(out, root, err, errlen) != 0) goto fail;
     if (load_api_keys(out, root, err, errlen) != 0) goto fail;
+    if (load_unauthorized(out, root, err, errlen) != 0) goto fail;
     return 0;
 fail:
     gw_config_free(out);

@@ -37,6 +37,7 @@ typedef struct outcome {
     bool secret_path;          /* the route has a {code} parameter (a ticket code, a bearer secret): the
                                   access log gives the route's template, not the path */
     const char *resource;      /* the matched route's template (points into the config), or NULL */
+    const char *auth_error;    /* why a Cognito route answered 401 (gw_jwt_status_name), or NULL */
 } outcome;
 
 typedef struct api_req {
@@ -142,7 +143,8 @@ static void access_log(const char *rid, const char *ip, const char *method, cons
         (o->function ? cJSON_AddStringToObject(j, "function", o->function) != NULL : true) &&
         (o->function && lambda_rid[0] ? cJSON_AddStringToObject(j, "lambdaRequestId", lambda_rid) != NULL : true) &&
         (o->pid ? cJSON_AddNumberToObject(j, "workerPid", o->pid) != NULL : true) &&
-        (o->error_type ? cJSON_AddStringToObject(j, "errorType", o->error_type) != NULL : true))
+        (o->error_type ? cJSON_AddStringToObject(j, "errorType", o->error_type) != NULL : true) &&
+        (o->auth_error ? cJSON_AddStringToObject(j, "authError", o->auth_error) != NULL : true))
         s = cJSON_PrintUnformatted(j);
     if (s) gw_log(NULL, "%s", s);
     free(s);
@@ -186,6 +188,36 @@ static const char *request_api_key(struct MHD_Connection *c, size_t *len)
     while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
     *len = n;
     return v;
+}
+
+typedef struct auth_query {
+    unsigned n;
+    const char *value;
+} auth_query;
+
+static enum MHD_Result find_authorization(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    auth_query *q = cls;
+    if (strcasecmp(key, "Authorization") == 0 && q->n++ == 0) q->value = value;
+    return MHD_YES;
+}
+
+/* The route's authorizer on this request: GW_JWT_OK with *claims (caller deletes), else why not. The
+ * token is the one Authorization header's value without surrounding spaces/tabs (none, or more than one
+ * header: refused); it never leaves this function except as claims. */
+static gw_jwt_status authorize(const gw_http *h, struct MHD_Connection *c, const gw_route *route, cJSON **claims)
+{
+    *claims = NULL;
+    if (route->authorizer != GW_AUTHZ_COGNITO) return GW_JWT_ALG;     /* one the gateway cannot run */
+    auth_query q = {0, NULL};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, find_authorization, &q);
+    if (q.n != 1 || !q.value) return GW_JWT_MISSING;
+    const char *v = q.value;
+    size_t n = strlen(v);
+    while (n > 0 && (*v == ' ' || *v == '\t')) { v++; n--; }
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
+    return gw_jwks_check(h->opts.jwks, v, n, claims);
 }
 
 static enum MHD_Result admin(gw_http *h, struct MHD_Connection *c, const char *url, const char *rid, outcome *o)
@@ -235,19 +267,36 @@ static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *
     if (rs != GW_ROUTE_OK) goto missing;
     o->resource = route->resource;
     o->secret_path = strstr(route->resource, "{code}") != NULL;
+    cJSON *claims = NULL;      /* the authorizer's, for the event */
+    if (route->authorizer != GW_AUTHZ_NONE) {
+        gw_jwt_status st = authorize(h, c, route, &claims);
+        if (st == GW_JWT_NOMEM) {
+            cJSON_Delete(params);
+            return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
+        }
+        if (st != GW_JWT_OK) {
+            cJSON_Delete(params);
+            o->auth_error = route->authorizer == GW_AUTHZ_COGNITO ? gw_jwt_status_name(st) : "unsupported_authorizer";
+            return send_json(c, 401, h->cfg->unauthorized_body ? h->cfg->unauthorized_body : GW_UNAUTHORIZED_DEFAULT,
+                             rid, "UnauthorizedException", o);
+        }
+    }
     size_t key_len = 0;
     const char *key = request_api_key(c, &key_len);
     if (route->private_route && !key_ok(h, key, key_len)) {
         cJSON_Delete(params);
+        cJSON_Delete(claims);
         return send_json(c, 403, "{\"message\":\"Forbidden\"}", rid, "ForbiddenException", o);
     }
     char *key_copy = NULL;      /* for the event's identity.apiKey */
     if (route->private_route && !(key_copy = strndup(key, key_len))) {
         cJSON_Delete(params);
+        cJSON_Delete(claims);
         return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
     }
     if (req->too_big) {
         cJSON_Delete(params);
+        cJSON_Delete(claims);
         free(key_copy);
         return send_json(c, 413, "{\"message\":\"Request Too Long\"}", rid, NULL, o);
     }
@@ -271,10 +320,11 @@ static enum MHD_Result handle(gw_http *h, struct MHD_Connection *c, const char *
         .headers = hbuf, .n_headers = hl.n, .query = qbuf, .n_query = ql.n,
         .body = req->len > 0 ? req->body : NULL, .body_len = req->len,
         .source_ip = ip, .request_id = rid, .time_epoch_ms = req->t0_ms,
-        .api_key = key_copy, .api_id = "local",
+        .api_key = key_copy, .api_id = "local", .claims = claims,
     };
     char *event = gw_event_build(&greq, route, params);
     cJSON_Delete(params);
+    cJSON_Delete(claims);
     free(key_copy);
     if (!event) return send_json(c, 500, "{\"message\": \"Internal server error\"}", rid, NULL, o);
     const gw_function *fn = &h->cfg->functions[route->fn];

@@ -1,6 +1,7 @@
 /* local-gateway: API Gateway + the Lambda service on one machine, for the local stack.
  * Reads backend/serverless.yml, serves its routes at http://HOST:PORT/<stage>/..., runs the real
  * `bootstrap` as Lambda workers over the Runtime API. See --help. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -14,6 +15,7 @@
 
 #include "gw_config.h"
 #include "gw_http.h"
+#include "gw_jwks.h"
 #include "gw_log.h"
 #include "gw_pool.h"
 #include "gw_tables.h"
@@ -34,6 +36,15 @@ static void usage(FILE *f)
           "                           (default http://127.0.0.1:8000)\n"
           "  --api-key KEY            operator key for private routes (default: $BOXOFFICE_API_KEY)\n"
           "  --api-key-file PATH      read the operator key from a file\n"
+          "  --cognito-issuer ISS     the user pool's issuer, exactly as in its tokens' iss (e.g.\n"
+          "                           http://127.0.0.1:9229/local_abc); routes with a COGNITO_USER_POOLS\n"
+          "                           authorizer demand an ID token of that pool in Authorization, and\n"
+          "                           answer 401 for every request while none is set (default:\n"
+          "                           $GW_COGNITO_ISSUER). Its last path segment is the pool id that an\n"
+          "                           environment value {Ref: <the AWS::Cognito::UserPool>} becomes\n"
+          "  --cognito-jwks URL       the pool's signing keys (default: $GW_COGNITO_JWKS, else\n"
+          "                           ISS/.well-known/jwks.json); fetched on first use, again on an unknown\n"
+          "                           kid (at most every 5 s)\n"
           "  --concurrency N          max workers per function (default 10)\n"
           "  --idle-timeout-ms N      stop a worker idle this long (default 300000)\n"
           "  --queue-timeout-ms N     max wait for a free worker before 429 (default 10000)\n"
@@ -84,6 +95,8 @@ static int print_config(const gw_config *cfg)
         cJSON_AddStringToObject(r, "resource", cfg->routes[i].resource);
         cJSON_AddStringToObject(r, "function", cfg->functions[cfg->routes[i].fn].name);
         cJSON_AddBoolToObject(r, "private", cfg->routes[i].private_route);
+        static const char *const authz[] = {"none", "cognito", "unsupported"};
+        cJSON_AddStringToObject(r, "authorizer", authz[cfg->routes[i].authorizer]);
         cJSON_AddItemToArray(routes, r);
     }
     for (size_t i = 0; i < cfg->n_functions; i++) {
@@ -104,6 +117,7 @@ static int print_config(const gw_config *cfg)
         cJSON_AddItemToArray(fns, o);
     }
     for (size_t i = 0; i < cfg->n_tables; i++) cJSON_AddItemToArray(tables, cJSON_Duplicate(cfg->tables[i], 1));
+    cJSON_AddStringToObject(j, "unauthorizedBody", cfg->unauthorized_body);
     char *s = cJSON_Print(j);
     if (s) puts(s);
     free(s);
@@ -114,8 +128,9 @@ static int print_config(const gw_config *cfg)
 /* The command line, resolved. */
 typedef struct gw_args {
     char def_config[PATH_MAX + 32], def_bootstrap[PATH_MAX + 24];
-    const char *config, *host, *bootstrap, *ddb, *api_key;
+    const char *config, *host, *bootstrap, *ddb, *api_key, *cognito_issuer, *cognito_jwks;
     char key_buf[512];
+    char pool_id[128];         /* the last path segment of cognito_issuer */
     long port, concurrency, idle_ms, queue_ms, timeout_s, max_body, integ_ms;
     char *extra_env[MAX_EXTRA_ENV];
     size_t n_extra;
@@ -138,6 +153,8 @@ static void args_defaults(gw_args *a)
     a->bootstrap = a->def_bootstrap;
     a->ddb = "http://127.0.0.1:8000";
     a->api_key = getenv("BOXOFFICE_API_KEY");
+    a->cognito_issuer = getenv("GW_COGNITO_ISSUER");
+    a->cognito_jwks = getenv("GW_COGNITO_JWKS");
     a->port = 3000;
     a->concurrency = 10;
     a->idle_ms = 300000;
@@ -150,7 +167,7 @@ static void args_defaults(gw_args *a)
 static int parse_args(int argc, char **argv, gw_args *a)
 {
     enum { O_CONFIG = 256, O_HOST, O_PORT, O_STAGE, O_REGION, O_BOOT, O_DDB, O_KEY, O_KEYFILE, O_CONC, O_IDLE,
-           O_QUEUE, O_TIMEOUT, O_MAXBODY, O_ENV, O_CREATE, O_PRINT, O_HELP, O_INTEG };
+           O_QUEUE, O_TIMEOUT, O_MAXBODY, O_ENV, O_CREATE, O_PRINT, O_HELP, O_INTEG, O_ISSUER, O_JWKS };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, O_CONFIG}, {"host", required_argument, NULL, O_HOST},
         {"port", required_argument, NULL, O_PORT}, {"stage", required_argument, NULL, O_STAGE},
@@ -161,7 +178,9 @@ static int parse_args(int argc, char **argv, gw_args *a)
         {"timeout", required_argument, NULL, O_TIMEOUT}, {"max-body", required_argument, NULL, O_MAXBODY},
         {"env", required_argument, NULL, O_ENV}, {"create-tables", no_argument, NULL, O_CREATE},
         {"print-config", no_argument, NULL, O_PRINT}, {"help", no_argument, NULL, O_HELP},
-        {"integration-timeout-ms", required_argument, NULL, O_INTEG}, {NULL, 0, NULL, 0}};
+        {"integration-timeout-ms", required_argument, NULL, O_INTEG},
+        {"cognito-issuer", required_argument, NULL, O_ISSUER}, {"cognito-jwks", required_argument, NULL, O_JWKS},
+        {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         int bad = 0;
@@ -187,6 +206,8 @@ static int parse_args(int argc, char **argv, gw_args *a)
         case O_TIMEOUT: bad = parse_num(optarg, 1, 900, &a->timeout_s); break;
         case O_MAXBODY: bad = parse_num(optarg, 0, 64L * 1024 * 1024, &a->max_body); break;
         case O_INTEG: bad = parse_num(optarg, 1, 900000, &a->integ_ms); break;
+        case O_ISSUER: a->cognito_issuer = optarg; break;
+        case O_JWKS: a->cognito_jwks = optarg; break;
         case O_ENV:
             if (!strchr(optarg, '=') || a->n_extra == MAX_EXTRA_ENV) bad = -1;
             else a->extra_env[a->n_extra++] = optarg;
@@ -202,6 +223,19 @@ static int parse_args(int argc, char **argv, gw_args *a)
         }
     }
     if (optind < argc) { usage(stderr); return 2; }
+    if (a->cognito_issuer && *a->cognito_issuer) {
+        const char *iss = a->cognito_issuer;
+        size_t n = strlen(iss);
+        while (n > 0 && iss[n - 1] == '/') n--;
+        const char *slash = memrchr(iss, '/', n);
+        if (strncmp(iss, "http://", 7) != 0 && strncmp(iss, "https://", 8) != 0) {
+            fprintf(stderr, "local-gateway: --cognito-issuer must be an http(s) URL: %s\n", iss);
+            return 2;
+        }
+        if (slash && (size_t)(slash - iss) > 8 && (size_t)(iss + n - slash - 1) < sizeof a->pool_id)
+            snprintf(a->pool_id, sizeof a->pool_id, "%.*s", (int)(iss + n - slash - 1), slash + 1);
+        a->yopts.user_pool_id = a->pool_id[0] ? a->pool_id : NULL;
+    }
     return -1;
 }
 
@@ -244,20 +278,33 @@ static int serve(const gw_args *a, const gw_config *cfg)
         fprintf(stderr, "local-gateway: %s\n", err);
         return 1;
     }
+    gw_jwks *jwks = NULL;       /* its fetches use libcurl from connection threads: initialise it first */
+    if (a->cognito_issuer && *a->cognito_issuer && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "local-gateway: curl_global_init failed\n");
+        gw_pool_free(pool);
+        return 1;
+    }
+    if (a->cognito_issuer && *a->cognito_issuer && !(jwks = gw_jwks_new(a->cognito_issuer, a->cognito_jwks))) {
+        fprintf(stderr, "local-gateway: out of memory\n");
+        gw_pool_free(pool);
+        return 1;
+    }
     gw_http_options ho = {.host = a->host, .port = (uint16_t)a->port, .max_body = (size_t)a->max_body,
-                          .api_key = a->api_key, .integration_timeout_ms = (int)a->integ_ms};
+                          .api_key = a->api_key, .integration_timeout_ms = (int)a->integ_ms, .jwks = jwks};
     gw_http *http = gw_http_start(cfg, pool, &ho, err, sizeof err);
     if (!http) {
         fprintf(stderr, "local-gateway: %s\n", err);
         gw_pool_free(pool);
+        gw_jwks_free(jwks);
         return 1;
     }
     char now[32];
     gw_log_now(now);
     gw_log(NULL, "{\"time\":\"%s\",\"event\":\"listening\",\"url\":\"http://%s:%u/%s\",\"pid\":%d,\"bootstrap\":\"%s\","
-                 "\"functions\":%zu,\"routes\":%zu,\"concurrency\":%ld,\"operatorKey\":%s}",
+                 "\"functions\":%zu,\"routes\":%zu,\"concurrency\":%ld,\"operatorKey\":%s,\"cognitoIssuer\":%s%s%s}",
            now, a->host, (unsigned)gw_http_port(http), cfg->stage, (int)getpid(), boot_abs, cfg->n_functions,
-           cfg->n_routes, a->concurrency, a->api_key && *a->api_key ? "true" : "false");
+           cfg->n_routes, a->concurrency, a->api_key && *a->api_key ? "true" : "false",
+           jwks ? "\"" : "", jwks ? gw_jwks_issuer(jwks) : "null", jwks ? "\"" : "");
 
     int sig = 0;
     sigwait(&stop, &sig);
@@ -266,6 +313,7 @@ static int serve(const gw_args *a, const gw_config *cfg)
     gw_pool_stop(pool);
     gw_http_stop(http);
     gw_pool_free(pool);
+    gw_jwks_free(jwks);
     return 0;
 }
 

@@ -125,6 +125,12 @@ char *gw_event_build(const gw_request *req, const gw_route *route, const cJSON *
         if (!cJSON_AddStringToObject(id, "apiKey", req->api_key) || !cJSON_AddStringToObject(id, "apiKeyId", "local-operator"))
             goto done;
     }
+    if (req->claims) {
+        cJSON *az = cJSON_AddObjectToObject(rc, "authorizer");
+        cJSON *cl = cJSON_Duplicate(req->claims, true);
+        if (!az || !cl) { cJSON_Delete(cl); goto done; }
+        cJSON_AddItemToObject(az, "claims", cl);
+    }
 
     bool is_b64 = false;
     if (!req->body) {

@@ -20,7 +20,8 @@ import sys
 SERVICE = "concert-ticket-system"
 HANDLER_MODULE = "concert-service"
 RUNTIME = "provided.al2023"
-# The API the client and the README rely on: (method, path) -> (function, private).
+# The API the client and the README rely on: (method, path) -> (function, operators only: the Cognito
+# authorizer). No route needs an API key any more (keys are not for authorization).
 ROUTES = {
     ("POST", "/concerts"): ("createConcert", True),
     ("GET", "/concerts/{id}"): ("getConcert", False),
@@ -75,6 +76,16 @@ NEEDS = {
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
+# The operators: the user pool, its app client and groups (docs: the issue 18 auth design).
+POOL = "CognitoUserPool"
+GROUPS = {"manager", "cashier", "door", "kiosk"}
+CLIENT_FLOWS = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+UNAUTHORIZED_BODY = ('{"message":"Unauthorized: sign in as an operator (boxoffice login); '
+                     'an API key alone no longer authorizes"}')
+# Cognito's admin API, for the operators routes, on the pool only.
+COGNITO_ACTIONS = {"cognito-idp:" + a for a in (
+    "AdminCreateUser", "AdminDisableUser", "AdminEnableUser", "AdminAddUserToGroup", "AdminRemoveUserFromGroup",
+    "AdminGetUser", "ListUsers", "ListUsersInGroup", "AdminListGroupsForUser")}
 
 failures = []
 
@@ -139,6 +150,10 @@ def check_api(res, gw, stage):
     for lid, f in functions.items():
         fname = f["Properties"].get("FunctionName", "")
         fn_by_name[fname.removeprefix(f"{SERVICE}-{stage}-")] = lid
+    authorizers = {lid: a for lid, a in of_type(res, "AWS::ApiGateway::Authorizer").items()
+                   if a["Properties"].get("Type") == "COGNITO_USER_POOLS"
+                   and [getatt(x) for x in a["Properties"].get("ProviderARNs", [])] == [(POOL, "Arn")]
+                   and a["Properties"].get("IdentitySource") == "method.request.header.Authorization"}
     deployed = {}
     for lid, m in methods.items():
         p = m["Properties"]
@@ -149,21 +164,34 @@ def check_api(res, gw, stage):
         integ = p.get("Integration", {})
         if integ.get("Type") != "AWS_PROXY":
             fail(f"{lid}: integration {integ.get('Type')!r}, the handlers expect AWS_PROXY events")
-        deployed[(p.get("HttpMethod"), path)] = (targets, p.get("ApiKeyRequired") is True)
-    gw_routes = {(r["method"], r["resource"]): (r["function"], r["private"]) for r in gw["routes"]}
+        if p.get("ApiKeyRequired") is True:
+            fail(f"{lid}: ApiKeyRequired: an API key authorizes nothing (the operators' ID token does)")
+        authz = p.get("AuthorizationType", "NONE")
+        cognito = authz == "COGNITO_USER_POOLS" and ref(p.get("AuthorizerId")) in authorizers \
+            and not p.get("AuthorizationScopes")
+        if authz not in ("NONE", "COGNITO_USER_POOLS") or (authz == "COGNITO_USER_POOLS" and not cognito):
+            fail(f"{lid}: authorization {authz} {json.dumps(p.get('AuthorizerId'))}, not the user pool's "
+                 f"COGNITO_USER_POOLS authorizer (ID tokens in Authorization, no scopes) {sorted(authorizers)}")
+        deployed[(p.get("HttpMethod"), path)] = (targets, cognito)
+    gw_routes = {(r["method"], r["resource"]): (r["function"], r.get("authorizer") == "cognito") for r in gw["routes"]}
     if gw_routes != ROUTES:
-        fail(f"the local gateway reads routes {sorted(gw_routes)} from serverless.yml, expected {sorted(ROUTES)}")
+        fail(f"the local gateway reads routes {sorted(gw_routes.items())} from serverless.yml, "
+             f"expected {sorted(ROUTES.items())}")
+    for r in gw["routes"]:
+        if r.get("private"):
+            fail(f"{r['method']} {r['resource']}: private (an API key), which authorizes nothing any more")
     for key in sorted(set(ROUTES) | set(gw_routes)):
-        want_fn, want_private = ROUTES.get(key) or gw_routes[key]
+        want_fn, want_cognito = ROUTES.get(key) or gw_routes[key]
         got = deployed.get(key)
         if not got:
             fail(f"{key[0]} {key[1]}: no AWS::ApiGateway::Method deployed")
             continue
-        targets, private = got
+        targets, cognito = got
         if targets != [fn_by_name.get(want_fn)]:
             fail(f"{key[0]} {key[1]}: integrates {targets}, expected the function {want_fn}")
-        if private != want_private:
-            fail(f"{key[0]} {key[1]}: ApiKeyRequired is {private}, expected {want_private}")
+        if cognito != want_cognito:
+            fail(f"{key[0]} {key[1]}: " + ("no Cognito authorizer on an operator route" if want_cognito
+                                           else "an authorizer on a public route"))
     for key in sorted(set(deployed) - set(ROUTES), key=str):
         fail(f"{key[0]} {key[1]}: deployed but not a route of the API")
     # Every function behind the API may be invoked by API Gateway.
@@ -177,32 +205,70 @@ def check_api(res, gw, stage):
     return len(deployed)
 
 
-def check_api_key(res, stage):
-    plans = of_type(res, "AWS::ApiGateway::UsagePlan")
-    keys = of_type(res, "AWS::ApiGateway::ApiKey")
-    links = of_type(res, "AWS::ApiGateway::UsagePlanKey")
+def check_no_api_keys(res):
+    """No API key, usage plan or link: keys are for metering, not authorization, and no route asks for one."""
+    for t in ("AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey"):
+        if of_type(res, t):
+            fail(f"{t} {sorted(of_type(res, t))}: API keys authorize nothing and no route requires one")
+
+
+def check_cognito(tpl, res):
+    """The operators' user pool, its app client and groups, the 401 body, the outputs deploy prints."""
     apis = of_type(res, "AWS::ApiGateway::RestApi")
-    if len(apis) != 1:
-        fail(f"expected one AWS::ApiGateway::RestApi, found {sorted(apis)}")
+    api = next(iter(apis), None)
+    pools = of_type(res, "AWS::Cognito::UserPool")
+    if list(pools) != [POOL]:
+        fail(f"user pools {sorted(pools)}, expected {POOL}")
         return
-    api = next(iter(apis))
-    if not plans or not keys or not links:
-        fail(f"private routes need a usage plan, an API key and their link: UsagePlan {sorted(plans)}, "
-             f"ApiKey {sorted(keys)}, UsagePlanKey {sorted(links)}")
-        return
-    staged = [p for p, r in plans.items()
-              if any(ref(s.get("ApiId")) == api and s.get("Stage") == stage
-                     for s in r["Properties"].get("ApiStages", []))]
-    if not staged:
-        fail(f"no usage plan covers the API's stage {stage}")
-    for k, r in keys.items():
-        if r["Properties"].get("Enabled") is not True:
-            fail(f"{k}: API key not enabled")
-    linked = {ref(r["Properties"].get("KeyId")) for r in links.values()
-              if ref(r["Properties"].get("UsagePlanId")) in staged and r["Properties"].get("KeyType") == "API_KEY"}
-    for k in sorted(keys):
-        if k not in linked:
-            fail(f"{k}: API key not in a usage plan of stage {stage}: API Gateway would refuse it")
+    pool = pools[POOL]
+    p = pool["Properties"]
+    if p.get("UsernameAttributes") != ["email"]:
+        fail(f"{POOL}: UsernameAttributes {p.get('UsernameAttributes')}, expected [email] (operators sign in by e-mail)")
+    if p.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly") is not True:
+        fail(f"{POOL}: self sign-up allowed (AdminCreateUserConfig.AllowAdminCreateUserOnly must be true)")
+    pw = p.get("Policies", {}).get("PasswordPolicy", {})
+    if not isinstance(pw.get("MinimumLength"), int) or pw["MinimumLength"] < 12:
+        fail(f"{POOL}: password policy {pw}: at least 12 characters expected")
+    for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+        if pool.get(policy) != "Retain":
+            fail(f"{POOL}: {policy} {pool.get(policy) or 'missing'}: every operator account would be lost; want Retain")
+    clients = of_type(res, "AWS::Cognito::UserPoolClient")
+    if len(clients) != 1:
+        fail(f"app clients {sorted(clients)}, expected one")
+    for cid, c in clients.items():
+        cp = c["Properties"]
+        if ref(cp.get("UserPoolId")) != POOL:
+            fail(f"{cid}: not a client of {POOL}")
+        if cp.get("GenerateSecret") is not False:
+            fail(f"{cid}: GenerateSecret {cp.get('GenerateSecret')!r}: the box office is a public client (no secret)")
+        if set(cp.get("ExplicitAuthFlows", [])) != CLIENT_FLOWS:
+            fail(f"{cid}: ExplicitAuthFlows {cp.get('ExplicitAuthFlows')}, expected {sorted(CLIENT_FLOWS)}")
+        units = cp.get("TokenValidityUnits", {})
+        want = {"IdToken": (1, "hours"), "AccessToken": (1, "hours"), "RefreshToken": (30, "days")}
+        for tok, (n, unit) in want.items():
+            got = (cp.get(f"{tok}Validity"), units.get(tok))
+            if got != (n, unit):
+                fail(f"{cid}: {tok} valid {got[0]} {got[1]}, expected {n} {unit}")
+    groups = of_type(res, "AWS::Cognito::UserPoolGroup")
+    names = sorted(g["Properties"].get("GroupName") for g in groups.values())
+    if names != sorted(GROUPS):
+        fail(f"user pool groups {names}, expected {sorted(GROUPS)}")
+    for gid, g in groups.items():
+        if ref(g["Properties"].get("UserPoolId")) != POOL:
+            fail(f"{gid}: not a group of {POOL}")
+    responses = {r["Properties"].get("ResponseType"): r["Properties"]
+                 for r in of_type(res, "AWS::ApiGateway::GatewayResponse").values()
+                 if ref(r["Properties"].get("RestApiId")) == api}
+    un = responses.get("UNAUTHORIZED", {})
+    if un.get("StatusCode") != "401" or un.get("ResponseTemplates", {}).get("application/json") != UNAUTHORIZED_BODY:
+        fail(f"GatewayResponse UNAUTHORIZED {json.dumps(un)}: expected 401 with {UNAUTHORIZED_BODY}")
+    d4 = responses.get("DEFAULT_4XX", {}).get("ResponseTemplates", {}).get("application/json")
+    if d4 != '{"message":$context.error.messageString}':
+        fail(f"GatewayResponse DEFAULT_4XX template {d4!r}: API Gateway's other 4XX keep {{\"message\": ...}}")
+    outputs = tpl.get("Outputs", {})
+    for name, lid in (("UserPoolId", POOL), ("UserPoolClientId", next(iter(clients), None))):
+        if ref(outputs.get(name, {}).get("Value")) != lid:
+            fail(f"output {name}: {json.dumps(outputs.get(name))}, expected Ref {lid} (scripts/deploy.sh prints it)")
 
 
 def check_functions(res, gw, tables, stage, zip_sha):
@@ -221,6 +287,8 @@ def check_functions(res, gw, tables, stage, zip_sha):
         if p.get("Handler") != f"{HANDLER_MODULE}.{name}":
             fail(f"{lid}: Handler {p.get('Handler')!r}, expected {HANDLER_MODULE}.{name}")
         env = p.get("Environment", {}).get("Variables", {})
+        if ref(env.get("USER_POOL_ID")) != POOL:
+            fail(f"{lid}: USER_POOL_ID={json.dumps(env.get('USER_POOL_ID'))}, expected Ref {POOL}")
         for var, role in TABLE_ENV.items():
             if env.get(var) != tables.get(role):
                 fail(f"{lid}: {var}={env.get(var)!r}, the {role} table is {tables.get(role)!r}")
@@ -229,7 +297,9 @@ def check_functions(res, gw, tables, stage, zip_sha):
             if g["handler"] != p.get("Handler") or g["functionName"] != p.get("FunctionName"):
                 fail(f"{name}: the local gateway runs {g['functionName']} {g['handler']}, "
                      f"AWS {p.get('FunctionName')} {p.get('Handler')}")
-            if g["environment"] != env or g["memorySize"] != p.get("MemorySize") or g["timeout"] != p.get("Timeout"):
+            # an intrinsic ({Ref: ...}) is known once deployed: the gateway (without --cognito-issuer) leaves it out
+            known = {k: v for k, v in env.items() if not isinstance(v, dict)}
+            if g["environment"] != known or g["memorySize"] != p.get("MemorySize") or g["timeout"] != p.get("Timeout"):
                 fail(f"{name}: environment/memory/timeout differ between the local gateway and AWS")
         if not getatt(p.get("Role")) or getatt(p.get("Role"))[0] != "IamRoleLambdaExecution":
             fail(f"{lid}: Role is not the service role IamRoleLambdaExecution")
@@ -346,6 +416,13 @@ def check_iam(res, tables, by_lid, stage):
                     if log_prefix not in json.dumps(r):
                         fail(f"logs actions on {json.dumps(r)}, beyond the service's log groups")
                 continue
+            if any(a.startswith("cognito-idp:") for a in actions):
+                if not set(actions) <= COGNITO_ACTIONS:
+                    fail(f"actions {sorted(set(actions) - COGNITO_ACTIONS)}: beyond the operators routes' Cognito calls")
+                if [getatt(r) for r in as_list(st.get("Resource", []))] != [(POOL, "Arn")]:
+                    fail(f"Cognito actions on {json.dumps(st.get('Resource'))}: the operators' pool only")
+                granted.setdefault(POOL, set()).update(actions)
+                continue
             for a in actions:
                 svc, _, op = a.partition(":")
                 if svc != "dynamodb":
@@ -371,6 +448,9 @@ def check_iam(res, tables, by_lid, stage):
         for role_name, ops in per_table.items():
             for op in ops:
                 needed.setdefault(tables[role_name], {}).setdefault(op, []).append(fn)
+    missing = COGNITO_ACTIONS - granted.pop(POOL, set())
+    if missing:
+        fail(f"{sorted(missing)} on {POOL} not granted: the operators routes call them")
     for t in sorted(set(granted) | set(needed)):
         for op in sorted(set(needed.get(t, {})) - granted.get(t, set())):
             fail(f"dynamodb:{op} on {t} not granted, {', '.join(needed[t][op])} needs it")
@@ -399,7 +479,8 @@ def main(argv):
     res = tpl["Resources"]
     tables, by_lid = check_tables(res, gw, stage, expected)
     n_methods = check_api(res, gw, stage)
-    check_api_key(res, stage)
+    check_no_api_keys(res)
+    check_cognito(tpl, res)
     fns = check_functions(res, gw, tables, stage, zip_sha)
     granted = check_iam(res, tables, by_lid, stage)
     if failures:
@@ -407,7 +488,9 @@ def main(argv):
             print(f"FAIL: {m}")
         print(f"check_template: {len(failures)} failed assertion(s) in {template_path}")
         return 1
-    print(f"check_template: {n_methods} methods, {len(fns)} functions on {RUNTIME}, "
+    print(f"check_template: {n_methods} methods ({sum(1 for _, c in ROUTES.values() if c)} with the Cognito "
+          f"authorizer, no API key), user pool with groups {','.join(sorted(GROUPS))}, "
+          f"{len(fns)} functions on {RUNTIME}, "
           f"tables {', '.join(sorted(by_lid.values()))} retained with PITR, orders GSIs {','.join(expected) or 'none'}, grants "
           + "; ".join(f"{t}: {' '.join(sorted(a))}" for t, a in sorted(granted.items())))
     return 0

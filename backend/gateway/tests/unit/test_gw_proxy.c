@@ -13,7 +13,7 @@
 #include "apigw.h"
 #include "gw_proxy.h"
 
-static const gw_route ROUTE = {"/concerts/{id}", "GET", false, 0};
+static const gw_route ROUTE = {"/concerts/{id}", "GET", false, 0, GW_AUTHZ_NONE};
 
 static gw_request base_request(void)
 {

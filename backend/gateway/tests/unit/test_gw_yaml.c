@@ -67,7 +67,7 @@ static void resolves_self_opt_sls_and_fallbacks(void **state)
     gw_ynode *r = parse("service: svc\nprovider:\n  stage: ${opt:stage, 'dev'}\n  region: ${opt:region, \"us-east-1\"}\n"
                         "  environment:\n    T: ${self:service}-t-${opt:stage, self:provider.stage}\n");
     assert_non_null(r);
-    gw_yopts none = {NULL, NULL}, prod = {"prod", "eu-west-1"};
+    gw_yopts none = {NULL, NULL, NULL}, prod = {"prod", "eu-west-1", NULL};
     char *s;
     s = expand(r, &none, "${self:provider.environment.T}");
     assert_string_equal(s, "svc-t-dev");
@@ -138,7 +138,7 @@ static void reads_the_real_serverless_yml(void **state)
     (void)state;
     gw_config cfg;
     char err[512] = "";
-    gw_yopts none = {NULL, NULL};
+    gw_yopts none = {NULL, NULL, NULL};
     int rc = gw_config_load(backend_yml(), &none, &cfg, err, sizeof err);
     if (rc != 0) fprintf(stderr, "%s\n", err);
     assert_int_equal(rc, 0);
@@ -167,10 +167,11 @@ static void reads_the_real_serverless_yml(void **state)
         assert_true(have_c && have_t && have_o && have_k);
     }
     assert_int_equal(cfg.n_routes, 13);
-    int private_routes = 0;
+    int cognito_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
-        if (cfg.routes[i].private_route) {
-            private_routes++;
+        assert_false(cfg.routes[i].private_route);   /* no API key authorizes anything */
+        if (cfg.routes[i].authorizer == GW_AUTHZ_COGNITO) {
+            cognito_routes++;
             bool known = (strcmp(cfg.routes[i].method, "POST") == 0 && strcmp(cfg.routes[i].resource, "/concerts") == 0) ||
                          (strcmp(cfg.routes[i].method, "POST") == 0 &&
                           strcmp(cfg.routes[i].resource, "/box-office/orders") == 0) ||
@@ -188,8 +189,10 @@ static void reads_the_real_serverless_yml(void **state)
             assert_true(known);
         }
     }
-    assert_int_equal(private_routes, 9);
-    assert_true(cfg.n_api_key_names >= 1);
+    assert_int_equal(cognito_routes, 9);   /* the operator routes; the others are public */
+    assert_int_equal(cfg.n_api_key_names, 0);
+    assert_string_equal(cfg.unauthorized_body, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); "
+                                               "an API key alone no longer authorizes\"}");
     assert_int_equal(cfg.n_tables, 4);
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
     assert_string_equal(t0, "{\"TableName\":\"concert-ticket-system-concerts-dev\","
@@ -205,7 +208,7 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(gsis, 1), "IndexName")->valuestring, "byName");
     gw_config_free(&cfg);
 
-    gw_yopts prod = {"prod", "eu-central-1"};
+    gw_yopts prod = {"prod", "eu-central-1", NULL};
     assert_int_equal(gw_config_load(backend_yml(), &prod, &cfg, err, sizeof err), 0);
     assert_string_equal(cfg.stage, "prod");
     assert_string_equal(cfg.region, "eu-central-1");
