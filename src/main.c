@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "client_config.h"
+#include "net_auth_cognito.h"
 #include "ui.h"
 
 static bool env_set(const char *name)
@@ -89,6 +90,10 @@ int main(int argc, char **argv)
                         "BOXOFFICE_USER and BOXOFFICE_PASSWORD)\n");
         rc = CLI_EXIT_USAGE;
     } else if (args.cmd == CLI_CMD_UI) {
+        net_auth_cognito adapter;
+        net_auth_port port;
+        net_auth_cognito_init(&adapter, &port, auth, cfg.user);
+        bool signin = cfg.cognito_url != NULL && cfg.client_id != NULL; /* else: no sign-in screen, no lock */
         ui_options opts = {
             .api = api,
             .kiosk = args.kiosk,
@@ -99,10 +104,11 @@ int main(int argc, char **argv)
             .no_color = args.no_color || env_set("NO_COLOR"),
             .door_concert_id = args.door,
             .door_name = args.door_name,
-            .auth = NULL, /* the Cognito sign-in's port comes with auth.h (the stack branch) */
+            .auth = signin ? &port : NULL,
             .lock_after_s = lock_after_s(),
         };
         rc = ui_run(&opts);
+        net_auth_cognito_clear(&adapter);
     } else {
         rc = cli_run(&args, &api, stdout, stderr);
     }
