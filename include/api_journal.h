@@ -10,12 +10,12 @@
 #include <stdint.h>
 
 #include "api.h"
-#include "api_lookup.h"           /* API_CURSOR_MAX */
 #include "client_model.h"
 
 #define API_JOURNAL_LIMIT_MAX 100
 #define API_JOURNAL_PAGE_MAX 1000 /* entries in one answer (more: API_ERR_PROTOCOL) */
 #define API_JOURNAL_TEXT_MAX 256
+#define API_JOURNAL_CURSOR_MAX 4096 /* bytes of the opaque cursor (docs/openapi.yaml: at most 4096) */
 
 /* One entry (CONTRACT18's Entry). Absent / null members are "" (texts) or has_* false. */
 typedef struct bo_journal_entry {
@@ -23,7 +23,7 @@ typedef struct bo_journal_entry {
     char at[40];                     /* UTC ISO-8601 */
     char day[16];                    /* YYYY-MM-DD */
     char type[40];                   /* order.created, shift.closed, operator.role, ... */
-    char operator_sub[BO_ID_MAX + 1];
+    char operator_sub[BO_ID_MAX + 1];  /* "" for a public order (operator null: sold online) */
     char operator_name[API_JOURNAL_TEXT_MAX];
     char terminal[API_JOURNAL_TEXT_MAX];
     char shift_id[BO_ID_MAX + 1], concert_id[BO_ID_MAX + 1], order_id[BO_ID_MAX + 1];
@@ -39,7 +39,7 @@ typedef struct bo_journal_entry {
     struct cJSON *json;              /* owned: the API's object as received */
 } bo_journal_entry;
 void bo_journal_entry_clear(bo_journal_entry *e);
-/* Reads one API object: id, at, type and operator.sub required; the rest when present and well formed
+/* Reads one API object: id, at and type required, operator null or with its sub; the rest when present and well formed
  * (an amount that is not a 2-decimal amount, a non-integer count or seq: -1). 0 or -1. */
 int bo_journal_entry_from_json(const struct cJSON *obj, bo_journal_entry *out);
 
@@ -60,7 +60,7 @@ const char *api_journal_query_check(const api_journal_query *q);
 typedef struct api_journal_page {
     bo_journal_entry *entries;
     size_t n;
-    char cursor[API_CURSOR_MAX + 1]; /* "" = no more pages */
+    char cursor[API_JOURNAL_CURSOR_MAX + 1]; /* "" = no more pages */
 } api_journal_page;
 void api_journal_page_clear(api_journal_page *p);
 

@@ -105,7 +105,7 @@ typedef struct net_journal_req {
     char concert_id[BO_ID_MAX + 1];
     char shift_id[BO_ID_MAX + 1];
     int limit;
-    char cursor[API_CURSOR_MAX + 1];
+    char cursor[API_JOURNAL_CURSOR_MAX + 1];
 } net_journal_req;
 
 /* A sign-in through the port (its ctx outlives the job): user and password, or the new password. */

@@ -84,11 +84,13 @@ int bo_journal_entry_from_json(const cJSON *obj, bo_journal_entry *out)
     memset(out, 0, sizeof *out);
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(obj, "operator");
     const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(obj, "ticketIds");
-    if (!cJSON_IsObject(obj) || !cJSON_IsObject(op) || !text_of(obj, "id", out->id, sizeof out->id, true)
+    bool has_op = cJSON_IsObject(op);
+    if (!cJSON_IsObject(obj) || (!has_op && op != NULL && !cJSON_IsNull(op))
+        || !text_of(obj, "id", out->id, sizeof out->id, true)
         || !text_of(obj, "at", out->at, sizeof out->at, true) || !text_of(obj, "day", out->day, sizeof out->day, false)
         || !text_of(obj, "type", out->type, sizeof out->type, true)
-        || !text_of(op, "sub", out->operator_sub, sizeof out->operator_sub, true)
-        || !text_of(op, "name", out->operator_name, sizeof out->operator_name, false)
+        || (has_op && !text_of(op, "sub", out->operator_sub, sizeof out->operator_sub, true))
+        || (has_op && !text_of(op, "name", out->operator_name, sizeof out->operator_name, false))
         || !text_of(obj, "terminal", out->terminal, sizeof out->terminal, false)
         || !text_of(obj, "shiftId", out->shift_id, sizeof out->shift_id, false)
         || !text_of(obj, "concertId", out->concert_id, sizeof out->concert_id, false)
@@ -116,7 +118,7 @@ static bool given(const char *s)
 static bool cursor_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > API_CURSOR_MAX)
+    if (n == 0 || n > API_JOURNAL_CURSOR_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)

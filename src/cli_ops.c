@@ -178,7 +178,8 @@ static void print_entries_table(const api_journal_page *p, FILE *out)
             snprintf(count, sizeof count, "%lld", (long long)e->count);
         cli_put_cell(out, e->at, 24, false); fputs("  ", out);
         cli_put_cell(out, e->type, 18, false); fputs("  ", out);
-        cli_put_cell(out, e->operator_name[0] != '\0' ? e->operator_name : "-", wname, false); fputs("  ", out);
+        cli_put_cell(out, e->operator_name[0] != '\0' ? e->operator_name : e->operator_sub[0] != '\0' ? "-" : "online",
+                     wname, false); fputs("  ", out);
         cli_put_cell(out, e->terminal[0] != '\0' ? e->terminal : "-", wterm, false); fputs("  ", out);
         cli_put_cell(out, seq, 4, true); fputs("  ", out);
         cli_put_cell(out, amount, 16, true); fputs("  ", out);
@@ -195,7 +196,7 @@ static void print_entries_table(const api_journal_page *p, FILE *out)
 static int journal_all_pages(const cli_args *a, api_client *c, api_journal_query q, FILE *out, FILE *err)
 {
     cJSON *j = cJSON_CreateObject(), *arr = j != NULL ? cJSON_AddArrayToObject(j, "entries") : NULL;
-    char cursor[API_CURSOR_MAX + 1] = "";
+    char cursor[API_JOURNAL_CURSOR_MAX + 1] = "";
     api_journal_page p;
     api_result res;
     if (arr == NULL) {

@@ -29,7 +29,7 @@ enum { F_DAY, F_OPERATOR, F_CONCERT };
 typedef struct journal_state {
     net_journal_req q;                 /* the query shown (its cursor: the page shown) */
     char op_name[API_JOURNAL_TEXT_MAX]; /* the operator filtered by, as the entries name them ("" = by sub) */
-    char back[PAGES_BACK][API_CURSOR_MAX + 1]; /* cursors of the pages before the one shown */
+    char back[PAGES_BACK][API_JOURNAL_CURSOR_MAX + 1]; /* cursors of the pages before the one shown */
     int n_back;
     int page;                          /* 1 = the first page */
     api_journal_page shown;            /* the server's answer to q */
@@ -40,7 +40,7 @@ typedef struct journal_state {
     ui_form form;
     unsigned long want;                /* the job whose answer is shown next (older ones are dropped) */
     int want_dir;                      /* +1 next page, -1 previous, 0 a new query */
-    char want_cursor[API_CURSOR_MAX + 1];
+    char want_cursor[API_JOURNAL_CURSOR_MAX + 1];
 } journal_state;
 
 static journal_state *st(const ui_app *app)
@@ -177,7 +177,8 @@ static void draw_entries(ui_app *app, journal_state *js, const ui_rect *a, int w
         ui_draw_text(y, x, w - 2, "", attr, false);
         ui_draw_text(y, x, 8, tm, attr, false);
         ui_draw_text(y, x + 9, 18, e->type, attr, false);
-        ui_draw_text(y, x + 28, 12, e->operator_name[0] != '\0' ? e->operator_name : "-", attr, false);
+        ui_draw_text(y, x + 28, 12, e->operator_name[0] != '\0' ? e->operator_name : e->operator_sub[0] != '\0' ? "-" : "online",
+                     attr, false);
         ui_draw_text(y, x + 41, 14, amount, attr, true);
         if (wd > 0)
             ui_draw_text(y, x + 56, wd, detail, attr, false);
@@ -296,7 +297,8 @@ static int key(ui_app *app, ui_action act, int k)
         open_filter(js);
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_OPEN:
-        if (js->loaded && js->sel < js->shown.n && js->q.concert_id[0] == '\0') {
+        if (js->loaded && js->sel < js->shown.n && js->q.concert_id[0] == '\0'
+            && js->shown.entries[js->sel].operator_sub[0] != '\0') { /* an online order has no operator */
             const bo_journal_entry *e = &js->shown.entries[js->sel];
             put_text(js->q.operator_sub, sizeof js->q.operator_sub, e->operator_sub);
             put_text(js->op_name, sizeof js->op_name, e->operator_name);

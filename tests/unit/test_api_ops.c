@@ -212,10 +212,27 @@ static void journal_by_day_and_operator_reads_a_page(void **state)
     assert_string_equal(p.entries[0].terminal, "");
     assert_string_equal(p.cursor, "");
     api_journal_page_clear(&p);
+    /* a public order: no operator (sold online); a cursor of 4096 bytes is kept */
+    char big[4200];
+    memset(big, 'c', 4096);
+    big[4096] = '\0';
+    char body[8192];
+    snprintf(body, sizeof body, "{\"entries\":[{\"id\":\"j-9\",\"at\":\"2026-12-07T11:00:00.000Z\",\"day\":\"2026-12-07\","
+             "\"type\":\"order.created\",\"operator\":null,\"terminal\":null,\"shiftId\":null,\"concertId\":\"c-1\","
+             "\"orderId\":\"o-9\",\"currency\":\"EUR\",\"amount\":\"-0.50\",\"count\":1,\"detail\":\"card online\","
+             "\"seq\":null}],\"cursor\":\"%s\"}", big);
+    stub_push(f->stub, 200, body);
+    api_journal_query qd = { .day = "2026-12-07" };
+    assert_int_equal(api_journal_get(f->client, &qd, &p, &res), API_OK);
+    assert_string_equal(p.entries[0].operator_sub, "");
+    assert_int_equal(p.entries[0].amount_cents, -50);
+    assert_false(p.entries[0].has_seq);
+    assert_int_equal(strlen(p.cursor), 4096);
+    api_journal_page_clear(&p);
     api_journal_query q3 = { .shift_id = "sh-1" };
     stub_push(f->stub, 200, "{\"entries\":[]}");
     assert_int_equal(api_journal_get(f->client, &q3, &p, &res), API_OK);
-    assert_string_equal(stub_request_at(f->stub, 2)->path, "/dev/journal?shift=sh-1");
+    assert_string_equal(stub_request_at(f->stub, 3)->path, "/dev/journal?shift=sh-1");
     assert_int_equal(p.n, 0);
 }
 
@@ -227,7 +244,8 @@ static void journal_bad_answers_are_malformed(void **state)
     api_journal_query q = { .day = "2026-12-07" };
     const char *bad[] = {
         "{}", "{\"entries\":{}}",
-        "{\"entries\":[{\"id\":\"j\",\"at\":\"x\",\"type\":\"checkin\"}]}",                /* no operator */
+        "{\"entries\":[{\"id\":\"j\",\"at\":\"x\",\"type\":\"checkin\",\"operator\":\"Ana\"}]}", /* not an object */
+        "{\"entries\":[{\"id\":\"j\",\"at\":\"x\",\"type\":\"checkin\",\"operator\":{\"name\":\"A\"}}]}", /* no sub */
         "{\"entries\":[" ENTRY("j", "checkin", ",\"amount\":12.5") "]}",                     /* a number */
         "{\"entries\":[" ENTRY("j", "checkin", ",\"amount\":\"12.345\"") "]}",
         "{\"entries\":[" ENTRY("j", "checkin", ",\"amount\":\"1e9\"") "]}",
