@@ -25,13 +25,14 @@ typedef struct bo_operator {
     char sub[API_OP_SUB_MAX + 1];
     char username[API_OP_TEXT_MAX];  /* the e-mail: never drawn or logged in clear (bo_operator_mask) */
     char name[API_OP_TEXT_MAX];      /* the display name */
-    char group[API_OP_GROUP_MAX + 1];
+    char group[API_OP_GROUP_MAX + 1]; /* "" when in no group */
     bool enabled;
     char status[API_OP_TEXT_MAX];    /* CONFIRMED, FORCE_CHANGE_PASSWORD, ... ("" when absent) */
     struct cJSON *json;              /* owned: the API's object as received */
 } bo_operator;
 void bo_operator_clear(bo_operator *o);
-/* Reads one API object (sub, username, group required; name, enabled, status when present). 0 or -1. */
+/* Reads one API object (sub, username required; name, group (null: none), enabled, status when present).
+ * 0 or -1. */
 int bo_operator_from_json(const struct cJSON *obj, bo_operator *out);
 /* The e-mail for a screen: the local part's first 2 characters, an ellipsis, the domain
  * ("ma…@boxoffice.local"); a text without '@' is cut the same way. */
@@ -49,9 +50,10 @@ api_status api_operators_list(api_client *c, api_operator_list *out, api_result 
 /* A new operator. Strings borrowed. */
 typedef struct api_operator_input {
     const char *username;            /* an e-mail (bo_valid_email) */
-    const char *name;                /* the display name: 1..64 characters, no control characters */
+    const char *name;                /* the display name: 1..64 bytes, no control characters */
     const char *group;               /* api_operator_group_valid */
-    const char *temporary_password;  /* NULL or "": the server's choice; else 6..256 visible characters */
+    const char *temporary_password;  /* required: 8..256 characters, no control characters (the pool's
+                                      * policy may ask more: its 400 says so) */
 } api_operator_input;
 /* The rule the client checks before sending (NULL when the input is valid, else a message naming the field). */
 const char *api_operator_input_check(const api_operator_input *in);

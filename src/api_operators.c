@@ -78,7 +78,7 @@ int bo_operator_from_json(const cJSON *obj, bo_operator *out)
     if (!cJSON_IsObject(obj) || !text_member(obj, "sub", out->sub, sizeof out->sub, true)
         || !text_member(obj, "username", out->username, sizeof out->username, true)
         || !text_member(obj, "name", out->name, sizeof out->name, false)
-        || !text_member(obj, "group", out->group, sizeof out->group, true)
+        || !text_member(obj, "group", out->group, sizeof out->group, false) /* null: in no group */
         || !text_member(obj, "status", out->status, sizeof out->status, false)
         || (en != NULL && !cJSON_IsBool(en)) || !model_id_plausible(out->sub))
         goto fail;
@@ -155,20 +155,20 @@ const char *api_operator_input_check(const api_operator_input *in)
         return "username: not an e-mail address";
     if (in->name == NULL || !bo_text_has_visible(in->name))
         return "name: a display name is required";
-    if (bo_utf8_chars(in->name) > 64 || bo_text_has_control(in->name) || bo_text_has_bidi_control(in->name)
+    if (strlen(in->name) > 64 || bo_text_has_control(in->name) || bo_text_has_bidi_control(in->name)
         || !bo_utf8_valid(in->name, strlen(in->name)))
-        return "name: 1 to 64 characters, no control characters";
+        return "name: 1 to 64 bytes, no control characters";
     if (!api_operator_group_valid(in->group))
         return "group: one of " API_OPERATOR_GROUPS_TEXT;
     const char *p = in->temporary_password;
-    if (p != NULL && p[0] != '\0') {
-        size_t n = strlen(p);
-        if (n < 6 || n > 256)
-            return "temporaryPassword: 6 to 256 characters";
-        for (size_t i = 0; i < n; i++)
-            if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] == 0x7f)
-                return "temporaryPassword: no control characters";
-    }
+    if (p == NULL || p[0] == '\0')
+        return "temporaryPassword: a temporary password is required (changed at the first sign-in)";
+    size_t n = strlen(p);
+    if (n < 8 || n > 256)
+        return "temporaryPassword: 8 to 256 characters";
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] == 0x7f)
+            return "temporaryPassword: no control characters";
     return NULL;
 }
 
@@ -184,8 +184,7 @@ api_status api_operator_add(api_client *c, const api_operator_input *in, bo_oper
     cJSON *b = cJSON_CreateObject();
     if (b == NULL || cJSON_AddStringToObject(b, "username", in->username) == NULL
         || cJSON_AddStringToObject(b, "name", in->name) == NULL || cJSON_AddStringToObject(b, "group", in->group) == NULL
-        || (in->temporary_password != NULL && in->temporary_password[0] != '\0'
-            && cJSON_AddStringToObject(b, "temporaryPassword", in->temporary_password) == NULL)) {
+        || cJSON_AddStringToObject(b, "temporaryPassword", in->temporary_password) == NULL) {
         model_json_wipe_delete(b);
         return api_set_result(res, API_ERR_NOMEM, 0, NULL);
     }

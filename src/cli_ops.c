@@ -72,7 +72,7 @@ int cli_ops_list(const cli_args *a, api_client *c, const api_config *api, FILE *
             state_text(o, state, sizeof state);
             cli_put_cell(out, o->name[0] != '\0' ? o->name : "-", wname, false); fputs("  ", out);
             cli_put_cell(out, mask, wmail, false); fputs("  ", out);
-            cli_put_cell(out, o->group, 8, false); fputs("  ", out);
+            cli_put_cell(out, o->group[0] != '\0' ? o->group : "-", 8, false); fputs("  ", out);
             cli_put_cell(out, state, 32, false); fputs("  ", out);
             fprintf(out, "%s\n", o->sub);
         }
@@ -104,9 +104,21 @@ int cli_ops_add(const cli_args *a, api_client *c, const api_config *api, FILE *o
     (void)api;
     bo_operator o;
     api_result res;
+    char typed[CLI_TTY_FIELD_MAX] = "";
+    if (a->temp_password == NULL && !cli_ask_tty("Temporary password (changed at the first sign-in): ", true, typed)) {
+        fputs("boxoffice: operators add: --temporary-password is required (or a terminal to type it on)\n", err);
+        return CLI_EXIT_USAGE;
+    }
     api_operator_input in = { .username = a->id, .name = a->name, .group = a->group,
-                              .temporary_password = a->temp_password };
-    if (api_operator_add(c, &in, &o, &res) != API_OK)
+                              .temporary_password = a->temp_password != NULL ? a->temp_password : typed };
+    const char *bad = api_operator_input_check(&in);
+    api_status st = bad != NULL ? API_ERR_INVALID : api_operator_add(c, &in, &o, &res);
+    memset(typed, 0, sizeof typed);
+    if (bad != NULL) {
+        fprintf(err, "boxoffice: operators add: %s\n", bad);
+        return CLI_EXIT_USAGE;
+    }
+    if (st != API_OK)
         return cli_report(a, out, err, c, &res);
     return print_one(a, "Added", &o, out, err);
 }

@@ -69,8 +69,8 @@ static int check_operator_add(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)seen;
     api_operator_input in = { .username = a->id, .name = a->name, .group = a->group,
-                              .temporary_password = a->temp_password };
-    const char *bad = api_operator_input_check(&in);
+                              .temporary_password = a->temp_password != NULL ? a->temp_password : "asked-on-the-tty" };
+    const char *bad = api_operator_input_check(&in); /* the password asked for is checked once typed */
     return bad != NULL ? cli_usage_error(err, "operators add: %s", bad) : CLI_EXIT_OK;
 }
 

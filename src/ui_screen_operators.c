@@ -59,7 +59,7 @@ static const char *check_email(const char *v)
 
 static const char *check_name(const char *v)
 {
-    api_operator_input in = { .username = "x@example.org", .name = v, .group = "door" };
+    api_operator_input in = { .username = "x@example.org", .name = v, .group = "door", .temporary_password = "12345678" };
     return api_operator_input_check(&in);
 }
 
@@ -167,7 +167,7 @@ static void draw_list(ui_app *app, ops_state *os, const ui_rect *a, int w)
         cx += wn + 1;
         ui_draw_text(y, cx, 26, mask, attr, false);
         cx += 27;
-        ui_draw_text(y, cx, 10, o->group, attr, false);
+        ui_draw_text(y, cx, 10, o->group[0] != '\0' ? o->group : "-", attr, false);
         cx += 11;
         char state[64];
         snprintf(state, sizeof state, "%s%s", o->enabled ? "enabled" : "DISABLED",
@@ -298,7 +298,7 @@ static int key(ui_app *app, ui_action act, int k)
         ui_form_add(&os->form, "E-mail", "name@example.org", check_email, false);
         ui_form_add(&os->form, "Name", "shown on screens and in the journal", check_name, false);
         ui_form_add(&os->form, "Group", "manager, cashier, door or kiosk", check_group, false);
-        ui_form_add(&os->form, "Temp. password", "empty: the server chooses", check_password, true);
+        ui_form_add(&os->form, "Temp. password", "8+ characters, changed at the first sign-in", check_password, true);
         os->mode = OPS_ADD;
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_OP_ENABLE:

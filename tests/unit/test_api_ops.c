@@ -32,11 +32,13 @@ static void operators_list_reads_each_operator(void **state)
     api_operator_list l;
     api_result res;
     stub_push(f->stub, 200, "{\"operators\":[" OP("s-1", "ana@example.org", "Ana", "manager", "true") ","
-                            OP("s-2", "bo@example.org", "Bo\\u001b[2J", "cashier", "false") "]}");
+                            OP("s-2", "bo@example.org", "Bo\\u001b[2J", "cashier", "false") ","
+                            "{\"sub\":\"s-3\",\"username\":\"cy@example.org\",\"name\":\"Cy\",\"group\":null,"
+                            "\"enabled\":true,\"status\":\"CONFIRMED\"}]}");
     assert_int_equal(api_operators_list(f->client, &l, &res), API_OK);
     assert_string_equal(stub_request_at(f->stub, 0)->method, "GET");
     assert_string_equal(stub_request_at(f->stub, 0)->path, "/dev/operators");
-    assert_int_equal(l.n, 2);
+    assert_int_equal(l.n, 3);
     assert_string_equal(l.ops[0].sub, "s-1");
     assert_string_equal(l.ops[0].name, "Ana");
     assert_string_equal(l.ops[0].group, "manager");
@@ -44,6 +46,7 @@ static void operators_list_reads_each_operator(void **state)
     assert_false(l.ops[1].enabled);
     assert_null(strchr(l.ops[1].name, 0x1b)); /* sanitised */
     assert_string_equal(l.ops[0].status, "CONFIRMED");
+    assert_string_equal(l.ops[2].group, ""); /* null: in no group */
     assert_non_null(l.ops[1].json);
     api_operator_list_clear(&l);
     assert_null(l.ops);
@@ -59,6 +62,10 @@ static void operators_bad_answers_are_malformed(void **state)
         "{\"operators\":[{\"username\":\"a@b.c\",\"group\":\"door\"}]}",             /* no sub */
         "{\"operators\":[{\"sub\":\"s\",\"group\":\"door\"}]}",                       /* no username */
         "{\"operators\":[{\"sub\":\"s\",\"username\":\"a@b.c\",\"group\":7}]}",     /* group not a text */
+        "{\"operators\":[{\"sub\":\"s\",\"username\":\"a@b.c\",\"name\":\"" "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" /* 300 bytes */
+        "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+        "\"}]}", /* a name longer than kept */
         "{\"operators\":[{\"sub\":\"s\",\"username\":\"a@b.c\",\"group\":\"door\",\"enabled\":\"yes\"}]}",
         "{\"operators\":[" OP("s-1", "a@b.c", "A", "door", "true") ",42]}",
         "not json",
@@ -118,7 +125,8 @@ static void operator_bad_input_is_refused_before_sending(void **state)
         { .username = "a@example.org", .name = "  ", .group = "door" },
         { .username = "a@example.org", .name = "A\x1b[2J", .group = "door" },
         { .username = "a@example.org", .name = "A", .group = "admin" },
-        { .username = "a@example.org", .name = "A", .group = "door", .temporary_password = "123" },
+        { .username = "a@example.org", .name = "A", .group = "door", .temporary_password = "1234567" },
+        { .username = "a@example.org", .name = "A", .group = "door" },               /* no temporary password */
         { .username = "a@example.org", .name = "A", .group = "door", .temporary_password = "abc\ndefgh" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

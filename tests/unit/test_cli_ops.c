@@ -92,7 +92,8 @@ static void operators_refusals_carry_the_servers_words_and_exit_codes(void **sta
     assert_int_equal(stub_cli_run(s, NULL, &o, "operators", NULL), 5);
     assert_non_null(strstr(o.err, "operators need the manager group (HTTP 403)"));
     stub_push(s, 409, "{\"error\":\"operator exists\"}");
-    assert_int_equal(stub_cli_run(s, NULL, &o, "operators", "add", "a@example.org", "--name", "A", "--group", "kiosk", NULL), 2);
+    assert_int_equal(stub_cli_run(s, NULL, &o, "operators", "add", "a@example.org", "--name", "A", "--group", "kiosk",
+                                  "--temporary-password", "Temp-12345", NULL), 2);
     assert_non_null(strstr(o.err, "operator exists (HTTP 409)"));
     stub_push(s, 200, "{\"operators\":[{\"sub\":\"s\"}]}");
     assert_int_equal(stub_cli_run(s, NULL, &o, "operators", NULL), 2);
@@ -110,7 +111,7 @@ static void usage_errors_send_nothing(void **state)
         { "operators", "add", "not-an-email", "--name", "A", "--group", "door", NULL },
         { "operators", "add", "a@example.org", "--group", "door", NULL },
         { "operators", "add", "a@example.org", "--name", "A", "--group", "root", NULL },
-        { "operators", "add", "a@example.org", "--name", "A", "--group", "door", "--temporary-password", "1", NULL },
+        { "operators", "add", "a@example.org", "--name", "A", "--group", "door", "--temporary-password", "1234567", NULL },
         { "operators", "role", "a@example.org", NULL },
         { "operators", "role", "a@example.org", "admin", NULL },
         { "operators", "disable", NULL },
