@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """doortime: scan -> verdict drawn, for the door mode of the real box office in a pseudo-terminal.
 
-    doortime.py --api URL --key KEY [--scans 1000] [--warmup 30] [--rows 24 --cols 80] -- BOXOFFICE [ARGS...]
+    doortime.py --api URL --key ID_TOKEN [--scans 1000] [--warmup 30] [--rows 24 --cols 80] -- BOXOFFICE [ARGS...]
 
 Sets up one concert with enough tickets (orders of 40 through POST /box-office/orders, every ticket with
 its own attendee name), starts `BOXOFFICE --door CONCERT ARGS...` on a pty of ROWSxCOLS and, one scan at a
@@ -37,7 +37,7 @@ def name_for(i):
 
 def api(method, url, key, body=None):
     req = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"x-api-key": key, "content-type": "application/json"})
+                                 headers={"Authorization": key, "content-type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
 
@@ -83,7 +83,7 @@ def main():
         body = json.dumps({"code": code, "concertId": concert, "nonce": "floor-%d-%d" % (os.getpid(), i)})
         t0 = time.monotonic()
         conn.request("POST", u.path + "/checkins", body=body,
-                     headers={"x-api-key": a.key, "content-type": "application/json"})
+                     headers={"Authorization": a.key, "content-type": "application/json"})
         r = conn.getresponse()
         r.read()
         if r.status != 200:
@@ -92,7 +92,7 @@ def main():
 
     pid, fd = pty.fork()
     if pid == 0:
-        os.environ.update({"TERM": "xterm-256color", "BOXOFFICE_API_URL": a.api, "BOXOFFICE_API_KEY": a.key,
+        os.environ.update({"TERM": "xterm-256color", "BOXOFFICE_API_URL": a.api,
                            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
         os.execvp(cmd[0], cmd + ["--door", concert])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", a.rows, a.cols, 0, 0))

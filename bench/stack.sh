@@ -5,7 +5,10 @@
 #   pstack_up STATE API_PORT DDB_PORT [WORKER_DDB_URL [gateway options...]]  -> prints the API base URL
 #   pstack_down STATE
 #   pstack_gateway_restart STATE   (same options as the last pstack_up)
-# After pstack_up: $STATE/api-key, $STATE/gateway.pid, $STATE/gateway.log, $STATE/dynamodb.pid;
+# Operators: the user pool of COGNITO_SHARED_ENV when set (the test run's), else a cognito-local of its own
+# (port PSTACK_COGNITO_PORT, else API_PORT + 2), made by scripts/cognito-setup.sh; the gateway checks its tokens.
+# After pstack_up: $STATE/token (the first manager's ID token: -H "Authorization: $(cat $STATE/token)"),
+# $STATE/cognito.env, $STATE/gateway.pid, $STATE/gateway.log, $STATE/dynamodb.pid;
 # table names in PSTACK_CONCERTS / PSTACK_TICKETS.
 
 PSTACK_CONCERTS=concert-ticket-system-concerts-dev
@@ -40,9 +43,18 @@ pstack_up() {
   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local backend/build/local-gateway \
     --dynamodb-endpoint "http://127.0.0.1:$ddb" --create-tables >"$state/tables.log" 2>&1 || {
     echo "pstack: table creation failed; see $state/tables.log" >&2; return 1; }
-  [ -s "$state/api-key" ] || od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$state/api-key"
+  if [ -n "${COGNITO_SHARED_ENV:-}" ]; then
+    (umask 077; cp "$COGNITO_SHARED_ENV" "$state/cognito.env") || return 1
+  else
+    local cport=${PSTACK_COGNITO_PORT:-$((api + 2))}
+    scripts/cognito-local.sh start "$cport" "$state" && scripts/cognito-setup.sh "$cport" "$state" || return 1
+  fi
+  (umask 077; scripts/cognito-token.sh --env "$state/cognito.env" >"$state/token") || return 1
+  local cog_url pool
+  cog_url=$(sed -n 's/^COGNITO_URL=//p' "$state/cognito.env"); pool=$(sed -n 's/^USER_POOL_ID=//p' "$state/cognito.env")
   echo "$api" >"$state/api-port"
-  printf '%s\n' --port "$api" --dynamodb-endpoint "$endpoint" --api-key-file "$state/api-key" "$@" >"$state/gateway.args"
+  printf '%s\n' --port "$api" --dynamodb-endpoint "$endpoint" --cognito-issuer "$cog_url/$pool" \
+    --env "COGNITO_ENDPOINT=$cog_url" --env "USER_POOL_ID=$pool" "$@" >"$state/gateway.args"
   _pstack_start_gateway "$state" || return 1
   echo "http://127.0.0.1:$api/dev"
 }
@@ -69,6 +81,7 @@ pstack_down() {
   [ -d "$state" ] || return 0
   _pstack_stop_pidfile "$state/gateway.pid"
   scripts/ddb-local.sh stop "$state" >/dev/null 2>&1 || true
+  scripts/cognito-local.sh stop "$state" >/dev/null 2>&1 || true
   return 0
 }
 

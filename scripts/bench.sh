@@ -3,8 +3,11 @@
 # as JSON to bench/results/<UTC time>.json and bench/results/latest.json. Never part of `make test`.
 #
 #   scripts/bench.sh                      private local stack (DynamoDB Local + local-gateway + bootstrap)
-#   BENCH_API_URL=URL BENCH_API_KEY=K scripts/bench.sh
-#                                         the API rows against any deployment (its own keys and data); the
+#   BENCH_API_URL=URL BENCH_TOKEN=T scripts/bench.sh
+#                                         the API rows against any deployment (T: a manager's ID token,
+#                                         e.g. scripts/cognito-token.sh URL CLIENT USER PASSWORD; the door row
+#                                         also needs BOXOFFICE_COGNITO_URL, BOXOFFICE_CLIENT_ID, BOXOFFICE_USER and
+#                                         BOXOFFICE_PASSWORD for the box office's own sign-in; its own data); the
 #                                         bootstrap, floor and client rows still use a private DynamoDB Local
 # Knobs: BENCH_QUICK=1 (fewer requests), BENCH_STATE (default build/bench/state),
 #        BENCH_ONLY=bootstrap (only the rows of the packaged bootstrap and the zip; written to
@@ -69,7 +72,7 @@ if [ "$only" = bootstrap ]; then
   backend/build/local-gateway --dynamodb-endpoint "$AWS_ENDPOINT_URL_DYNAMODB" --create-tables >"$state/tables.log" 2>&1
   say "bootstrap rows only, on a private DynamoDB Local"
 elif [ -n "${BENCH_API_URL:-}" ]; then
-  api=${BENCH_API_URL%/}; key=${BENCH_API_KEY:-}; local_api=0
+  api=${BENCH_API_URL%/}; key=${BENCH_TOKEN:-}; local_api=0
   scripts/ddb-local.sh start "$ddb_port" "$state" >/dev/null
   backend/build/local-gateway --dynamodb-endpoint "$AWS_ENDPOINT_URL_DYNAMODB" --create-tables >"$state/tables.log" 2>&1
   say "API under test: $api (external); bootstrap and floor rows on a private DynamoDB Local"
@@ -78,7 +81,13 @@ else
   # Every concurrent request gets its own worker, as every concurrent Lambda invocation gets its own
   # execution environment: the gateway's pool is not the bottleneck being measured.
   api=$(pstack_up "$state" "$api_port" "$ddb_port" "" --concurrency 64)
-  key=$(cat "$state/api-key"); local_api=1
+  key=$(cat "$state/token"); local_api=1
+  # the box office of the door row signs in as the stack's manager
+  BOXOFFICE_COGNITO_URL=$(sed -n 's/^COGNITO_URL=//p' "$state/cognito.env")
+  BOXOFFICE_CLIENT_ID=$(sed -n 's/^CLIENT_ID=//p' "$state/cognito.env")
+  BOXOFFICE_USER=$(sed -n 's/^MANAGER_USER=//p' "$state/cognito.env")
+  BOXOFFICE_PASSWORD=$(sed -n 's/^MANAGER_PASSWORD=//p' "$state/cognito.env")
+  export BOXOFFICE_COGNITO_URL BOXOFFICE_CLIENT_ID BOXOFFICE_USER BOXOFFICE_PASSWORD
 fi
 C=$PSTACK_CONCERTS; T=$PSTACK_TICKETS
 
@@ -105,7 +114,7 @@ lookup_rows() {
   j=$("$B/ddbfloor" -o Query -O "$o_table" -f "$tmp/lookup-emails-plain.txt" -W 100 -n 1000); fq=$(jq -r .p50_ms <<<"$j")
   row floor "Query p50 (byEmail, a whole customer's 4 orders)" "$(fmt "$fq" 3)" ms "-" "-" "p99 $(jq -r .p99_ms <<<"$j") ms"
   say "warm: GET /orders?email= (a whole customer: 4 orders), 1 client"
-  j=$("$B/loadgen" -c 1 -n "$n_q" -W 100 -j -H "x-api-key: $key" -f "$tmp/lookup-emails.txt" -l "$tmp/lookup.log" \
+  j=$("$B/loadgen" -c 1 -n "$n_q" -W 100 -j -H "Authorization: $key" -f "$tmp/lookup-emails.txt" -l "$tmp/lookup.log" \
         "$api/orders?email={line}&limit=20")
   ok_status=$(awk '$2 == 200' "$tmp/lookup.log" | cut -d' ' -f6- | jq -s 'map(select((.orders | length) == 4)) | length')
   r=$(echo "$(jq -r .p50_ms <<<"$j") / $fl" | bc -l)
@@ -200,8 +209,8 @@ if [ -z "$only" ]; then
 # ---- 3. warm latency through the API ----------------------------------------------------------------
 say "seeding 100 concerts through the API"
 hdr_json='Content-Type: application/json'
-if [ -z "$key" ]; then say "no API key: cannot create concerts (set BENCH_API_KEY)"; exit 1; fi
-"$B/loadgen" -c 4 -n 100 -X POST -H "$hdr_json" -H "x-api-key: $key" -l "$tmp/seed.log" \
+if [ -z "$key" ]; then say "no token: cannot create concerts (set BENCH_TOKEN)"; exit 1; fi
+"$B/loadgen" -c 4 -n 100 -X POST -H "$hdr_json" -H "Authorization: $key" -l "$tmp/seed.log" \
   -b '{"name":"Bench Concert {seq}","date":"2027-03-01T20:00:00Z","venue":"Bench Hall","availableTickets":1000000,"ticketPrice":49.99}' \
   "$api/concerts" >/dev/null
 awk '$2 == 201' "$tmp/seed.log" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 >"$tmp/ids.txt"
@@ -304,7 +313,7 @@ fi
 
 # ---- 4. hot sale: 1,000 buyers, 200 seats, 64 connections -----------------------------------------------
 say "hot sale: 1000 buyers for 200 seats at 64 connections"
-hot_id=$(curl -sf -X POST -H "$hdr_json" -H "x-api-key: $key" "$api/concerts" \
+hot_id=$(curl -sf -X POST -H "$hdr_json" -H "Authorization: $key" "$api/concerts" \
   -d '{"name":"Hot Sale","date":"2027-05-01T20:00:00Z","venue":"Arena","availableTickets":200,"ticketPrice":89}' | jq -r .id)
 hot=$("$B/loadgen" -c 64 -n 1000 -j -X POST -K -H "$hdr_json" -t 30000 -l "$tmp/hot.log" \
   -b "{\"concertId\":\"$hot_id\",\"customerName\":\"Hot Buyer {seq}\",\"customerEmail\":\"hot{seq}@example.com\"}" \
@@ -335,7 +344,7 @@ row "hot sale" "invariant: 200 tickets, 0 seats, no duplicates" "$([ $inv_ok = y
 
 # ---- 4b. hot sale of orders: 1,000 buyers of 1-4 tickets, 200 seats, 64 connections --------------------
 say "hot sale of orders: 1000 buyers of 1-4 tickets for 200 seats at 64 connections"
-hoto_id=$(curl -sf -X POST -H "$hdr_json" -H "x-api-key: $key" "$api/concerts" \
+hoto_id=$(curl -sf -X POST -H "$hdr_json" -H "Authorization: $key" "$api/concerts" \
   -d '{"name":"Hot Order Sale","date":"2027-05-01T20:00:00Z","venue":"Arena","availableTickets":200,"ticketPrice":89}' | jq -r .id)
 printf '1\n2\n3\n4\n' >"$tmp/quantities.txt"
 hoto=$("$B/loadgen" -c 64 -n 1000 -j -X POST -K -H "$hdr_json" -t 30000 -l "$tmp/hot-orders.log" -f "$tmp/quantities.txt" \
@@ -375,7 +384,7 @@ jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venu
 _pstack_wait_http "http://127.0.0.1:$canned_port/dev/concerts" 10
 runs=(); rss=()
 for i in $(seq 1 7); do
-  j=$(env -u BOXOFFICE_API_KEY TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
+  j=$(env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
         -p "Bench Night #1." -p "Bench Night #18." -- build/boxoffice --api-url "http://127.0.0.1:$canned_port/dev")
   [ "$(jq -r .found <<<"$j")" = true ] || { say "client did not show the list: $j"; exit 1; }
   runs+=("$(jq -r .first_screen_ms <<<"$j")"); rss+=("$(jq -r .peak_rss_kb <<<"$j")")
@@ -411,7 +420,9 @@ fi # the full run
 
 # ---- 7. the door: scan -> verdict drawn (the real box office in a pty, against the API under test) -----------
 if [ -z "$only" ] || [ "$only" = door ]; then
-  if [ -z "$key" ]; then say "no API key: the door needs the operator key (set BENCH_API_KEY)"; exit 1; fi
+  if [ -z "$key" ] || [ -z "${BOXOFFICE_USER:-}" ]; then
+    say "no sign-in: the door needs an operator (set BENCH_TOKEN and BOXOFFICE_USER/BOXOFFICE_PASSWORD)"; exit 1
+  fi
   n_door=${BENCH_DOOR_SCANS:-1000}; [ "$quick" = 1 ] && n_door=200
   say "door: $n_door scans, code + Enter -> verdict drawn (pty 80x24)"
   dj=$(env HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" python3 bench/doortime.py --api "$api" --key "$key" --scans "$n_door" \

@@ -17,8 +17,6 @@
 #   API_PORT (3000)  DYNAMODB_PORT (8000)  COGNITO_PORT (9229)  LOCAL_STATE_DIR (.local at the repository root)
 #   COGNITO_SHARED_ENV  the cognito.env of a cognito-local that runs already (the test runner's, one pool per
 #                       run): use that pool, start and stop no cognito-local of this stack's own
-#   BOXOFFICE_API_KEY   the API Gateway key of the usage plan (no longer authorizes anything: operators sign in
-#                       with Cognito); unset: generated once into $LOCAL_STATE_DIR/api-key
 #   BOXOFFICE_SEED      0 = do not seed (default 1)
 #   STAGE               like serverless --stage (default: the file's, dev)
 #   GATEWAY_OPTS        extra local-gateway options, e.g. "--concurrency 4 --idle-timeout-ms 60000"
@@ -26,7 +24,7 @@
 # State dir: dynamodb/ (data, kept across restarts, so sold tickets stay sold), dynamodb.log,
 # cognito/ (cognito-local's config and users, kept across restarts), cognito.log, cognito.env (mode 0600: the
 # pool, the app client, the first manager's e-mail and password), gateway.log (Lambda START/END/REPORT lines,
-# function output, JSON access log), *.pid, api-key, api-url.
+# function output, JSON access log), *.pid, api-url.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 API_PORT=${API_PORT:-3000}
@@ -45,19 +43,6 @@ pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 stage_name() {
   if [ -n "${STAGE:-}" ]; then printf '%s' "$STAGE"; return; fi
   "$gw_bin" --print-config | jq -r .stage
-}
-
-key_changed=0
-ensure_key() {
-  local keyf="$state/api-key"
-  if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
-    if [ ! -f "$keyf" ] || [ "$(cat "$keyf")" != "$BOXOFFICE_API_KEY" ]; then
-      (umask 077; printf '%s\n' "$BOXOFFICE_API_KEY" >"$keyf")
-      key_changed=1      # a running gateway still knows the old key
-    fi
-  elif [ ! -s "$keyf" ]; then
-    (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$keyf"; echo >>"$keyf")
-  fi
 }
 
 # The gateway's options for the user pool of $state/cognito.env: the issuer its tokens carry (when this
@@ -97,7 +82,7 @@ start_gateway() {
   [ -n "${STAGE:-}" ] && stage_opt=(--stage "$STAGE")
   # shellcheck disable=SC2086
   setsid "$gw_bin" --port "$API_PORT" --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" \
-    --api-key-file "$state/api-key" "${cognito_opts[@]}" "${stage_opt[@]}" ${GATEWAY_OPTS:-} \
+ "${cognito_opts[@]}" "${stage_opt[@]}" ${GATEWAY_OPTS:-} \
     </dev/null >>"$state/gateway.log" 2>&1 9>&- &
   echo $! >"$pidf"
   printf '%s\n' "$opts_now" >"$state/gateway.cognito"
@@ -162,8 +147,7 @@ up() {
   "$gw_bin" --create-tables --dynamodb-endpoint "http://127.0.0.1:$DYNAMODB_PORT" ${STAGE:+--stage "$STAGE"} >>"$state/gateway.log" 2>&1 \
     || { tail -n 3 "$state/gateway.log" >&2; die "could not create the tables"; }
   start_cognito
-  ensure_key
-  [ "$key_changed" = 1 ] && stop_gateway
+  rm -f "$state/api-key"   # left by an older stack: an API key no longer authorizes anything
   start_gateway
   local url="http://127.0.0.1:$API_PORT/$(stage_name)"
   printf '%s\n' "$url" >"$state/api-url"

@@ -419,7 +419,7 @@ void cli_usage(FILE *out)
         "     concert without --past (nothing was sent)\n"
         "  3  sold out\n"
         "  4  concert not found (refund: order; find --code: unknown code; checkin undo: ticket)\n"
-        "  5  not allowed: operator API key missing or wrong (403)\n"
+        "  5  not allowed: not signed in, sign-in refused or expired (401), or not the operator's group (403)\n"
         "  6  service unavailable, unreachable, too busy (429) or timed out: try again later\n"
         "  7  buy, order: sale NOT CONFIRMED (no answer, the tickets may have been sold): run the printed\n"
         "     command, which re-sends it with the same --idempotency-key, never a plain retry;\n"

@@ -355,9 +355,9 @@ int cli_sale_order(const cli_args *a, api_client *c, const api_config *api, FILE
         const char *why = NULL;
         char hint[512];
         if (a->name == NULL || a->email == NULL)
-            why = "order: --name and --email are required without an operator key";
+            why = "order: --name and --email are required without an operator's sign-in";
         else if (pay == BO_PAY_CASH || pay == BO_PAY_COMP)
-            why = "order: cash and comp need an operator key (the public route takes card only)";
+            why = "order: cash and comp need an operator's sign-in (the public route takes card only)";
         if (why != NULL) {
             invalid(err, why);
             cli_print_hint(err, CONFIG_HINT_KEY, hint, sizeof hint);

@@ -29,7 +29,7 @@ static const ui_action_def actions[] = {
     { UI_ACT_REFUND, "refund", "R", { 'R' }, "order", "refund the selected tickets (none selected: every valid one), after a confirmation", UI_MODE_DESK, NULL },
     { UI_ACT_UNDO_CHECKIN, "undo", "U", { 'U' }, "order", "undo the selected admitted ticket's check-in (an operator's correction), after a confirmation", UI_MODE_DESK, NULL },
     { UI_ACT_DOOR, "door", "d", { 'd' }, "detail", "door mode: scan tickets of this concert in (operators)", UI_MODE_DESK, NULL },
-    { UI_ACT_NEW, "new", "n", { 'n' }, "list, operators", "create a concert (operators with an API key); add an operator", UI_MODE_DESK, NULL },
+    { UI_ACT_NEW, "new", "n", { 'n' }, "list, operators", "create a concert (signed-in managers); add an operator", UI_MODE_DESK, NULL },
     { UI_ACT_OPERATORS, "operators", "O", { 'O' }, "everywhere", "operators: who may sign in, their group, disable/enable (managers)", UI_MODE_DESK, &ui_screen_operators },
     { UI_ACT_OP_ENABLE, "disable/enable", "e", { 'e' }, "operators", "disable or enable the selected operator, after a question", UI_MODE_DESK, NULL },
     { UI_ACT_OP_ROLE, "group", "g", { 'g' }, "operators", "change the selected operator's group (manager, cashier, door, kiosk)", UI_MODE_DESK, NULL },

@@ -475,7 +475,7 @@ static int undo_key(ui_app *app, order_state *os)
         return UI_HANDLED | UI_REDRAW;
     }
     if (!api_config_operator(&app->opts->api)) {
-        ui_message(app, true, "Not allowed: operator key required");
+        ui_message(app, true, "Not allowed: sign in as an operator");
         return UI_HANDLED | UI_REDRAW;
     }
     const bo_order_ticket *t = &os->order.tickets[os->sel];

@@ -55,7 +55,7 @@ void ui_prompt_open(ui_app *app, ui_prompt_kind kind)
     if (ui_push(app, &ui_screen_prompt))
         st(app)->kind = kind;
     if (kind == UI_PROMPT_KEY)
-        ui_message(app, true, "Not allowed: operator key required");
+        ui_message(app, true, "Not allowed: sign in as an operator");
 }
 
 void ui_sell_open(ui_app *app)
@@ -93,7 +93,7 @@ static void draw(ui_app *app, const ui_rect *a)
 {
     prompt_state *ps = st(app);
     int w = a->w - 8 > 70 ? 70 : a->w - 8;
-    int h = ps->kind == UI_PROMPT_PIN ? 8 : ps->kind == UI_PROMPT_KEY ? 7 : 6;
+    int h = ps->kind == UI_PROMPT_PIN ? 8 : ps->kind == UI_PROMPT_KEY ? 9 : 6;
     int y = a->y + (a->h - h) / 2, x = (a->w - w) / 2;
     if (y < a->y)
         y = a->y;
@@ -138,8 +138,8 @@ static void draw(ui_app *app, const ui_rect *a)
         char hint[512], *save = NULL;
         int row = y + 2;
         config_hint(CONFIG_HINT_KEY, hint, sizeof hint);
-        ui_draw_box(app, y, x, h, w, "Operator key required");
-        ui_draw_text(y + 1, x + 2, w - 4, "Not allowed without the operator key.", A_BOLD, false);
+        ui_draw_box(app, y, x, h, w, "Operator sign-in required");
+        ui_draw_text(y + 1, x + 2, w - 4, "Not allowed without an operator's sign-in.", A_BOLD, false);
         for (char *l = strtok_r(hint, "\n", &save); l != NULL && row < y + h - 2; l = strtok_r(NULL, "\n", &save))
             ui_draw_text(row++, x + 2, w - 4, l, A_NORMAL, false);
         ui_draw_text(y + h - 2, x + 2, w - 4, "Any key closes this", ui_attr(app, UI_A_KEY), false);

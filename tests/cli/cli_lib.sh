@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Helpers for the CLI suites (sourced by tests/cli/test_cli*.sh; tests/e2e/tui_lib.sh is the terminal side).
 # Sets root (the checkout) and bin (the boxoffice binary, $BOXOFFICE_BIN or build/boxoffice).
-#   cli_need_shared_stack   skip (77) without BOXOFFICE_API_URL/BOXOFFICE_API_KEY; fail without the binary or jq
+#   cli_need_shared_stack   skip (77) without BOXOFFICE_API_URL/BOXOFFICE_USER; fail without the binary or jq
 #   cli_need_bin            fail without the binary
 #   cli_work NAME [CLEANUP] a private, empty configuration in $work (removed at exit, after CLEANUP and after the
 #                           recording pass-throughs stop): XDG_CONFIG_HOME, HOME, LOCAL_STATE_DIR, NO_COLOR=1
@@ -18,13 +18,13 @@ bin=${BOXOFFICE_BIN:-$root/build/boxoffice}
 . "$root/tests/lib/openapi_log.sh"
 CLI_TIMEOUT=${CLI_TIMEOUT:-120}
 fails=0; checks=0
-nokey=(env -u BOXOFFICE_API_KEY)   # the same binary without the operator key
+nokey=(env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD)   # the same binary without the operator's sign-in
 
 cli_need_bin() { [ -x "$bin" ] || { echo "FAIL: $bin is missing (make client)"; exit 1; }; }
 
 cli_need_shared_stack() {
-  if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_API_KEY:-}" ]; then
-    echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_API_KEY)"; exit 77
+  if [ -z "${BOXOFFICE_API_URL:-}" ] || [ -z "${BOXOFFICE_USER:-}" ]; then
+    echo "skip: needs the shared test stack (BOXOFFICE_API_URL, BOXOFFICE_USER)"; exit 77
   fi
   cli_need_bin
   command -v jq >/dev/null || { echo "FAIL: jq is missing (scripts/install-deps.sh)"; exit 1; }

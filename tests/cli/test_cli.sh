@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scriptable CLI against the shared running stack (real gateway, real bootstrap, DynamoDB Local):
 # every subcommand and every exit code that can be provoked for real.
-# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+# Env: BOXOFFICE_API_URL, BOXOFFICE_USER/BOXOFFICE_PASSWORD, TEST_TOKEN (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_shared_stack
 
@@ -10,7 +10,7 @@ cli_need_shared_stack
 cli_work cli
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
 cli_record "$BOXOFFICE_API_URL"
-url=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+url=$BOXOFFICE_API_URL key=$TEST_TOKEN
 
 no_escapes() { ! grep -q $'\x1b' "$out" "$err"; }
 
@@ -48,17 +48,22 @@ expect 1 "create with an impossible date is refused before sending" -- "$bin" cr
   --date 2027-02-30 --venue V --tickets 1 --price 1
 expect 1 "create with a 3-decimal price is refused before sending" -- "$bin" create --name "Bad $tag" \
   --date 2027-02-01 --venue V --tickets 1 --price 1.999
-expect 5 "create without a key" -- env -u BOXOFFICE_API_KEY "$bin" create --name "Nokey $tag" --date 2094-01-01 \
+expect 5 "create without a sign-in" -- env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD "$bin" create --name "Nokey $tag" --date 2094-01-01 \
   --venue V --tickets 1 --price 1
-ok "create without a key says why" grep -q "Not allowed" "$err"
-says_where_the_key_is() {
-  grep -q 'BOXOFFICE_API_KEY' "$err" && grep -qF "api_key in $XDG_CONFIG_HOME/boxoffice/config" "$err" && grep -q 'make local-up' "$err"
+ok "create without a sign-in says why (401)" grep -q "not signed in / session expired: boxoffice login (HTTP 401)" "$err"
+says_how_to_sign_in() {
+  grep -q 'boxoffice login' "$err" && grep -q 'BOXOFFICE_USER' "$err" \
+    && grep -qF "client_id in $XDG_CONFIG_HOME/boxoffice/config" "$err" && grep -q 'make local-up' "$err"
 }
-ok "create without a key says where the key is set" says_where_the_key_is
-expect 1 "order with cash but without a key is refused before sending" -- env -u BOXOFFICE_API_KEY "$bin" order x --quantity 1 --pay cash
-ok "and says where the key is set" says_where_the_key_is
-expect 5 "create with a wrong key" -- env BOXOFFICE_API_KEY=wrong-key "$bin" create --name "Badkey $tag" \
+ok "create without a sign-in says how to sign in" says_how_to_sign_in
+expect 1 "order with cash but without a sign-in is refused before sending" -- env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD "$bin" order x --quantity 1 --pay cash
+ok "and says how to sign in" says_how_to_sign_in
+expect 5 "create with a wrong password" -- env BOXOFFICE_PASSWORD=wrong-password "$bin" create --name "Badkey $tag" \
   --date 2094-01-01 --venue V --tickets 1 --price 1
+ok "a wrong password says the sign-in was refused" grep -q "sign-in refused: wrong e-mail or password" "$err"
+ok "and never prints the password" bash -c "! grep -q wrong-password '$out' '$err'"
+expect 5 "create with an old API key and no sign-in" -- env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD BOXOFFICE_API_KEY=some-old-key \
+  "$bin" create --name "Badkey $tag" --date 2094-01-01 --venue V --tickets 1 --price 1
 expect 0 "list after create" -- "$bin" --json list
 ok "the invalid and unauthorised concerts were not created" \
   j --arg t "$tag" '[.[] | select(.name | endswith($t))] | length == 2' "$out"
@@ -140,10 +145,11 @@ expect 0 "buy of a past concert with --past" -- "$bin" buy "$pid" --name "Ada" -
 expect 0 "order of a past concert with --past" -- "$bin" order "$pid" --quantity 1 --pay cash --past
 ok "--past sold them" test "$(seats "$pid")" = 1
 
-# --- config: where the URL and key come from, never the key itself
+# --- config: where the URL and the sign-in come from, never the password
 expect 0 "config --json" -- "$bin" --json config
-ok "config reports the URL from the environment" j --arg u "$url" '.apiUrl == $u and .apiUrlSource == "env" and .apiKeySet' "$out"
-ok "config never prints the key" bash -c "! grep -qF -- '$key' '$out'"
+ok "config reports the URL and the user pool from the environment" j --arg u "$url" --arg c "$BOXOFFICE_COGNITO_URL" \
+  '.apiUrl == $u and .apiUrlSource == "env" and .cognitoUrl == $c and .cognitoSource == "env" and .clientIdSet and .userSet and .passwordSet' "$out"
+ok "config never prints the password or a token" bash -c "! grep -qF -e '$BOXOFFICE_PASSWORD' -e '$key' '$out'"
 expect 0 "config without any URL points at the local stack" -- env -u BOXOFFICE_API_URL API_PORT=3499 "$bin" --json config
 ok "the default is the local stack on API_PORT" j '.apiUrl == "http://127.0.0.1:3499/dev" and .apiUrlSource == "default"' "$out"
 

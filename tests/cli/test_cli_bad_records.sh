@@ -15,7 +15,7 @@ cli_work cli-bad stack_cleanup
 CLI_TIMEOUT=60
 
 stack_start --no-seed || fail "the private stack did not start"
-export BOXOFFICE_API_URL=$STACK_URL BOXOFFICE_API_KEY=$STACK_KEY DYNAMODB_PORT=$STACK_DDB_PORT LOCAL_STATE_DIR=$STACK_DIR
+export BOXOFFICE_API_URL=$STACK_URL DYNAMODB_PORT=$STACK_DDB_PORT LOCAL_STATE_DIR=$STACK_DIR
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
 cli_record "$STACK_URL"
 table=$(curl -sS -X POST "http://127.0.0.1:$DYNAMODB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
@@ -129,7 +129,7 @@ jq -nc --arg t "$orders_table" --arg id "$oid" --arg a "$mallory" \
   curl -sS -m 30 -X POST "http://127.0.0.1:$DYNAMODB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
     -H 'X-Amz-Target: DynamoDB_20120810.UpdateItem' -H 'Content-Type: application/x-amz-json-1.0' --data-binary @- |
   jq -e 'has("__type") | not' >/dev/null || fail "could not update the order's attendees"
-curl -sS -H "x-api-key: $STACK_KEY" "$STACK_URL/orders/$oid" >"$work/api-order.json"
+curl -sS -H "Authorization: $STACK_TOKEN" "$STACK_URL/orders/$oid" >"$work/api-order.json"
 ok "the API returns the stored attendee" j --arg m "$mallory" '.tickets[1].attendee == $m' "$work/api-order.json"
 expect 0 "--json order show" -- "$bin" --json order show "$oid"
 ok "--json order show gives every text exactly as the API" j --slurpfile api "$work/api-order.json" \

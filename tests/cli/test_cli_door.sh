@@ -7,14 +7,14 @@
 # --json equal to the API's own answer, unknown concert (4).
 # checkin undo: an admitted ticket goes back to valid (0; the API agrees, the same code admits again), a valid
 # one is not checked in (8, naming its state), an unknown ticket (4), no operator key (5).
-# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+# Env: BOXOFFICE_API_URL, BOXOFFICE_USER/BOXOFFICE_PASSWORD, TEST_TOKEN (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_shared_stack
 
 cli_work cli-door
 # the CLI talks to the API through the recording pass-through: its answers are checked against the contract
 cli_record "$BOXOFFICE_API_URL"
-api_stats() { curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/concerts/$1/stats"; }
+api_stats() { curl -fsS -m 10 -H "Authorization: $TEST_TOKEN" "$BOXOFFICE_API_URL/concerts/$1/stats"; }
 
 tag="door-$$-$(date +%s)"
 expect 0 "a concert in Berlin" -- "$bin" --json create --name "Door $tag" --date 2094-05-01T19:00:00Z --venue "Hall D" \
@@ -45,12 +45,12 @@ ok "ticket 2 of 3" grep -q "^ADMIT  Bob — ticket 2 of 3" "$out"
 
 # --- checkin undo: Ada's admitted ticket back to valid (0), again (8: it is valid), then her code admits again
 tid0=$(jq -r '.tickets[0].id' <<<"$o1")
-api_ticket_status() { curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/orders/$oid" \
+api_ticket_status() { curl -fsS -m 10 -H "Authorization: $TEST_TOKEN" "$BOXOFFICE_API_URL/orders/$oid" \
   | jq -r --arg t "$1" '.tickets[] | select(.id == $t) | .status'; }
 expect 0 "undo of Ada's check-in" -- "$bin" checkin undo "$tid0"
 ok "it says UNDONE, valid again" grep -q "^UNDONE  ticket $tid0 (Ada) is valid again (order $oid)" "$out"
 ok "the API holds Ada's ticket valid" test "$(api_ticket_status "$tid0")" = valid
-ok "the order counts 1 admitted (Bob)" test "$(curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" \
+ok "the order counts 1 admitted (Bob)" test "$(curl -fsS -m 10 -H "Authorization: $TEST_TOKEN" \
   "$BOXOFFICE_API_URL/orders/$oid" | jq .admitted)" = 1
 ok "the concert counts 1 admitted" test "$(api_stats "$cid" | jq .admitted)" = 1
 expect 8 "undo of the same ticket again: it is valid" -- "$bin" --json checkin undo "$tid0"
@@ -63,7 +63,7 @@ expect 5 "undo without the operator key" -- "${nokey[@]}" "$bin" checkin undo "$
 ok "without the key nothing changed" test "$(api_ticket_status "$tid0")" = checkedIn
 
 # --- refunded, wrong concert, unknown code (8)
-curl -fsS -m 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' "$BOXOFFICE_API_URL/orders/$oid/refund" \
+curl -fsS -m 10 -H "Authorization: $TEST_TOKEN" -H 'content-type: application/json' "$BOXOFFICE_API_URL/orders/$oid/refund" \
   --data-binary "$(jq -nc --arg t "$(jq -r '.tickets[2].id' <<<"$o1")" '{ticketIds: [$t], reason: "test"}')" >/dev/null
 expect 8 "Cy's refunded ticket" -- "$bin" checkin "$cid" "$(code 2)"
 ok "refused: refunded" grep -q "^REFUSED  refunded: Cy" "$out"
@@ -87,7 +87,7 @@ for bad in "   " "$(printf '\xe2\x80\xaeetag')"; do
   ok "it says what a door's name must be" grep -q "door must be a name of 1 to 64 characters" "$err"
   expect 1 "door mode with such a --door-name" -- "$bin" --api-url "$closed" --door "$cid" --door-name "$bad"
   ok "door mode says it before it starts" grep -q "door must be a name of 1 to 64 characters" "$err"
-  ok "the API refuses the same name" test "$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H "x-api-key: $BOXOFFICE_API_KEY" \
+  ok "the API refuses the same name" test "$(curl -sS -m 10 -o /dev/null -w '%{http_code}' -H "Authorization: $TEST_TOKEN" \
     -H 'content-type: application/json' "$BOXOFFICE_API_URL/checkins" --data-binary \
     "$(jq -nc --arg c "$(code 1)" --arg k "$cid" --arg d "$bad" '{code: $c, concertId: $k, nonce: "n-door", door: $d}')")" = 400
 done

@@ -7,7 +7,7 @@
 # A refund with no --tickets after one of 3 cash tickets was admitted says what the server refunded (2
 # tickets, 25.00, by cash; --json: "refund"), never 3 / 37.50; a refund's key reused for another ticket
 # is refused (exit 2, nothing refunded).
-# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+# Env: BOXOFFICE_API_URL, BOXOFFICE_USER/BOXOFFICE_PASSWORD, TEST_TOKEN (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 cli_need_shared_stack
 # the shared stack's gateway log (the access log and the functions' lines): no code or e-mail in full

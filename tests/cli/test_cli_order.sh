@@ -3,7 +3,7 @@
 # Local): an operator's cash order with change, the public route without a key, the same order again with
 # its Idempotency-Key, order show with and without the key, and the exit codes of every refusal that can be
 # provoked for real (1 usage, 2 only N left, 3 sold out, 4 unknown concert, 5 no key).
-# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
+# Env: BOXOFFICE_API_URL, BOXOFFICE_USER/BOXOFFICE_PASSWORD, TEST_TOKEN (set by scripts/run-tests.sh). Exit 0 pass, 77 skip, 1 fail.
 . "$(dirname "$0")/cli_lib.sh"
 . "$root/tests/lib/stack.sh"   # ddb_count: the orders straight from DynamoDB Local
 cli_need_shared_stack
@@ -85,7 +85,7 @@ ok "the total is 3000000.00, tendered and change exact" \
 big=$(jq -r .id "$out")
 expect 0 "order show of the large order" -- "$bin" --json order show "$big"
 ok "order show gives the same amounts" j '.total == "3000000.00" and .payment.change == "0.50"' "$out"
-api_total=$(curl -s -H "x-api-key: $BOXOFFICE_API_KEY" "${BOXOFFICE_API_URL%/}/orders/$big" | jq -r .total)
+api_total=$(curl -s -H "Authorization: $TEST_TOKEN" "${BOXOFFICE_API_URL%/}/orders/$big" | jq -r .total)
 ok "the API stored the total exactly" test "$api_total" = "3000000.00"
 expect 1 "tendered above 1000000000.00 is refused before sending" -- "$bin" order "$gala" --quantity 1 --pay cash \
   --tendered 1000000000.01

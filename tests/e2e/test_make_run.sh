@@ -16,7 +16,9 @@ down() {
 trap 'down; tui_cleanup' EXIT
 
 mkdir -p "$TUI_TMP/config"
-printf -v cmd '%q ' env -u BOXOFFICE_API_URL -u BOXOFFICE_API_KEY LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+# make run finds its sign-in itself: the manager of the stack's cognito.env (the run's shared user pool)
+printf -v cmd '%q ' env -u BOXOFFICE_API_URL -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD -u BOXOFFICE_COGNITO_URL \
+  -u BOXOFFICE_CLIENT_ID LANG=C.UTF-8 LC_ALL=C.UTF-8 \
   XDG_CONFIG_HOME="$TUI_TMP/config" LOCAL_STATE_DIR="$state" API_PORT="$api_port" DYNAMODB_PORT="$ddb_port" \
   make -s -C "$TUI_ROOT" run
 TUI_SOCK="bo-run-$$-$RANDOM"; TUI_SOCKS+=("$TUI_SOCK")
@@ -34,8 +36,10 @@ tui_wait "[operator]" 5
 tui_wait "online" 20
 tui_wait "$(short_name "$first" 20)" 5
 tui_screen | grep '^>' | grep -qF -- "$(short_name "$first" 20)" || tui_fail "the first row is not \"$first\""
-[ -s "$state/api-key" ] || tui_fail "make run did not leave the generated operator key in $state/api-key"
-tui_log "make run opened the box office on the local stack: $n demo concerts, operator key found"
+[ -s "$state/cognito.env" ] || tui_fail "make run did not leave the user pool's settings in $state/cognito.env"
+[ "$(stat -c %a "$state/cognito.env")" = 600 ] || tui_fail "cognito.env (the manager's password) is readable by others"
+[ ! -e "$state/api-key" ] || tui_fail "make run left an API key, which no longer authorizes anything"
+tui_log "make run opened the box office on the local stack: $n demo concerts, signed in as the manager"
 
 # every seeded concert has its venue's time zone, upcoming ones from tomorrow on and past ones before
 # today, and the list shows a Vienna concert in Vienna's time

@@ -34,9 +34,16 @@ stub_pid=$!
 for _ in $(seq 1 100); do [ -s "$TUI_TMP/stub.port" ] && break; sleep 0.05; done
 [ -s "$TUI_TMP/stub.port" ] || tui_fail "the stub API did not start: $(cat "$TUI_TMP/stub.log")"
 
-secret="operator-key-$$-$RANDOM"
+# a remembered sign-in (the token file of `boxoffice login --remember`): its ID token goes to the API in
+# Authorization on every request, and must never reach a record
+secret="operator-token-$$-$RANDOM"
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+token="$(printf '{"alg":"RS256"}' | b64url).$(printf '{"sub":"s-1","exp":4102444800}' | b64url).$secret"
+export XDG_CONFIG_HOME="$TUI_TMP/config"
+mkdir -p "$XDG_CONFIG_HOME/boxoffice"
+(umask 077; printf '{"idToken":"%s"}' "$token" >"$XDG_CONFIG_HOME/boxoffice/session")
 stub_port=$(cat "$TUI_TMP/stub.port")
-export BOXOFFICE_API_URL="http://127.0.0.1:$stub_port/dev" BOXOFFICE_API_KEY=$secret
+export BOXOFFICE_API_URL="http://127.0.0.1:$stub_port/dev" BOXOFFICE_USER= BOXOFFICE_PASSWORD=
 export OPENAPI_BASES=$BOXOFFICE_API_URL OPENAPI_TEST=$0
 declare -A body
 body[good]='[{"id":"c-1","name":"Stub Night","date":"2027-01-01T20:00:00Z","venue":"Stub Hall","availableTickets":5,"ticketPrice":10}]'
@@ -80,6 +87,6 @@ done
 expect_check "$TUI_TMP/tui-good.jsonl" 0 "box office, conforming answer"
 expect_check "$TUI_TMP/tui-bad.jsonl" 1 "box office, answer against the contract"
 
-# the key went to the API, never into a record
-! grep -qF -- "$secret" "$TUI_TMP"/*.jsonl || tui_fail "the operator key is in a record"
+# the token went to the API, never into a record
+! grep -qF -- "$secret" "$TUI_TMP"/*.jsonl || tui_fail "the operator's token is in a record"
 tui_log "PASS"

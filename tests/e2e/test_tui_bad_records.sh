@@ -9,7 +9,7 @@ source "$TUI_ROOT/tests/lib/stack.sh"
 trap 'tui_cleanup; stack_cleanup' EXIT
 
 stack_start --no-seed || tui_fail "the private stack did not start"
-export BOXOFFICE_API_URL=$STACK_URL BOXOFFICE_API_KEY=$STACK_KEY DYNAMODB_PORT=$STACK_DDB_PORT
+export BOXOFFICE_API_URL=$STACK_URL DYNAMODB_PORT=$STACK_DDB_PORT
 table=$(curl -sS -X POST "http://127.0.0.1:$DYNAMODB_PORT/" --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user local:local \
   -H 'X-Amz-Target: DynamoDB_20120810.ListTables' -H 'Content-Type: application/x-amz-json-1.0' -d '{}' |
   jq -r '.TableNames[] | select(contains("-concerts-"))' | head -n 1)

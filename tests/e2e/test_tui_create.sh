@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Create a concert through the form with the operator key (checked as typed, visible via the API);
-# without a key the form is refused with "Not allowed: operator key required". The date and time are typed
+# Create a concert through the form signed in as the manager (checked as typed, visible via the API);
+# without a sign-in the form is refused with "Not allowed: sign in as an operator"; with a wrong password the
+# server's 401 is shown as the refused sign-in. The date and time are typed
 # in the venue's time zone and stored as the UTC instant; currency and max per order are stored as typed.
 . "$(dirname "$0")/tui_lib.sh"
 . "$TUI_ROOT/tests/lib/venue_time.sh"
 tui_require
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "BOXOFFICE_USER is not set"
 
-# --- without a key
-key=$BOXOFFICE_API_KEY
-BOXOFFICE_API_KEY= tui_start 100 30 -- --refresh 0
+# --- without a sign-in
+password=$BOXOFFICE_PASSWORD
+BOXOFFICE_USER= BOXOFFICE_PASSWORD= tui_start 100 30 -- --refresh 0
 tui_wait_list
-tui_has "[operator]" && tui_fail "operator badge without a key"
+tui_has "[operator]" && tui_fail "operator badge without a sign-in"
 tui_keys n
-tui_wait "Not allowed: operator key required"
+tui_wait "Not allowed: sign in as an operator"
 tui_has "New concert" && tui_fail "the create form opened without a key"
 tui_keys q
 tui_wait "EXITED rc=0"
@@ -34,11 +35,12 @@ fill_form() { # NAME: name, venue, no time zone, a date, tickets, price, no curr
   tui_keys Enter
 }
 wrong="Wrong Key Concert $$-$RANDOM"
-BOXOFFICE_API_KEY="not-the-key-$$" tui_start 100 30 -- --refresh 0
+BOXOFFICE_PASSWORD="not-the-password-$$" tui_start 100 30 -- --refresh 0
 tui_wait_list
 fill_form "$wrong"
 tui_wait "Not created:" 30
-tui_wait "HTTP 403"
+tui_wait "sign-in refused"
+tui_wait "HTTP 401"
 tui_has "New concert" || tui_fail "the form should stay open with its input after a refusal"
 tui_has "$wrong" || tui_fail "the form lost its input after a refusal"
 [ -z "$(api_by_name "$wrong")" ] || tui_fail "a concert was created with a wrong key"
@@ -52,7 +54,7 @@ tui_wait "EXITED rc=0"
 tui_stop
 
 # --- with the key
-BOXOFFICE_API_KEY=$key
+BOXOFFICE_PASSWORD=$password
 name="Tür Test Ünïcode 東京 $$-$RANDOM"
 venue="Salle Pleyel, Paris"
 tui_start 100 30 -- --refresh 0

@@ -17,7 +17,7 @@ tui_require
 . "$TUI_ROOT/tests/lib/stack.sh"
 export STACK_PORT_MIN=${STACK_PORT_MIN:-3600} STACK_PORT_MAX=${STACK_PORT_MAX:-3619}
 tui_private_stack
-K=(-H "x-api-key: $STACK_KEY" -H 'content-type: application/json')
+K=(-H "Authorization: $STACK_TOKEN" -H 'content-type: application/json')
 
 concert() { # NAME TZ -> id
   curl -fsS -m 10 "${K[@]}" "$url/concerts" --data-binary \
@@ -198,7 +198,7 @@ cmd=$(grep -m1 -E '^ +boxoffice .*checkin ' <<<"$joined" | sed -E 's/^ +//')
 [ -n "$cmd" ] || tui_fail "no command that settles the scan on the way out: $joined"
 grep -qE -- "checkin $A $(code_of "$o6" 0) --door East --nonce [!-~]+\$" <<<"$cmd" \
   || tui_fail "the command does not name the concert, the code, the door and a nonce: $cmd"
-wait_until 20 sh -c "curl -fsS -m 5 -H 'x-api-key: $STACK_KEY' '$url/concerts/$A/stats' >/dev/null" \
+wait_until 20 sh -c "curl -fsS -m 5 -H 'Authorization: $STACK_TOKEN' '$url/concerts/$A/stats' >/dev/null" \
   || tui_fail "the API did not come back"
 settle=$(eval "\"\$TUI_BIN\" ${cmd#boxoffice }" 2>&1); rc=$?
 [ "$rc" = 0 ] && grep -q "^ADMIT  Ivy — ticket 1 of 1" <<<"$settle" \

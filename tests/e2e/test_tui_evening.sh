@@ -12,7 +12,7 @@
 # GET /orders/{id} (which ticket is in which state, the refund and its reason).
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "needs the operator's sign-in (BOXOFFICE_USER)"
 api_require_orders
 
 tag="$RANDOM$$"
@@ -23,7 +23,7 @@ export XDG_CONFIG_HOME="$TUI_TMP/config"
 cid=$("$TUI_BIN" --json create --name "$name" --date 2094-06-01T19:00:00Z --venue "Hall E" --tickets 10 \
   --price 15 --currency EUR --timezone Europe/Berlin | jq -r .id) || tui_fail "cannot create the concert"
 [ -n "$cid" ] || tui_fail "no concert id"
-K=(-H "x-api-key: $BOXOFFICE_API_KEY")
+K=(-H "Authorization: $TEST_TOKEN")
 stats() { openapi_curl --max-time 10 "${K[@]}" "$BOXOFFICE_API_URL/concerts/$cid/stats"; }
 # The ADMIT band is the only thing drawn on a green background (SGR 42) in door mode.
 admit_shown() { tui_screen_attrs | grep -qE $'\e\\[([0-9]+;)*42m'; }

@@ -10,7 +10,7 @@
 # holder's name finds the order, saying which holder matched.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "needs the operator's sign-in (BOXOFFICE_USER)"
 api_require_orders
 
 tag="t$$x$(date +%s)"
@@ -90,7 +90,7 @@ tui_wait "◂"                                        # the scanned ticket is ma
 
 # an admitted ticket's state names the time and the door in full, at 100 columns and at 80 (short form)
 c1=$(jq -r '.tickets[0].code' <<<"$o")
-ci=$(openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' \
+ci=$(openapi_curl --max-time 10 -H "Authorization: $TEST_TOKEN" -H 'content-type: application/json' \
   "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$c1" --arg k "$cid" \
   '{code: $c, concertId: $k, nonce: "find-refund-1", door: "North gate"}')") || tui_fail "cannot check in ticket 1"
 at=$(TZ=Europe/Berlin date -d "$(jq -r .ticket.checkedInAt <<<"$ci")" +%H:%M:%S)
@@ -127,7 +127,7 @@ tui_wait_re "^> Bea Cash .* 3 tickets"
 tui_keys Enter
 tui_wait "$oid2"
 tui_wait "Admitted      0 of 3"
-openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' \
+openapi_curl --max-time 10 -H "Authorization: $TEST_TOKEN" -H 'content-type: application/json' \
   "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$(jq -r '.tickets[0].code' <<<"$o2")" --arg k "$cid2" \
   '{code: $c, concertId: $k, nonce: "find-refund-2", door: "East"}')" >/dev/null || tui_fail "cannot admit ticket 1"
 tui_keys R

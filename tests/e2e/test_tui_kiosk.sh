@@ -71,7 +71,7 @@ tui_sell_review
 tui_keys y
 tui_wait "Ticket 1 of 1" 30
 tui_has "Terminal too small" && tui_fail "the receipt is too small at 60x20"
-if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
+if [ -n "${BOXOFFICE_USER:-}" ]; then
   found=$(env XDG_CONFIG_HOME="$TUI_TMP/config" "$TUI_BIN" --json find --email "$email") || tui_fail "find --email $email failed"
   oid=$(jq -r '.orders[0].id // empty' <<<"$found")
   [ -n "$oid" ] || tui_fail "the API has no order for $email: $found"

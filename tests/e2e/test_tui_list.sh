@@ -9,13 +9,13 @@ tui_require
 
 # Three concerts at one instant, New Year's Eve in New York and New Year's Day in Berlin: the list shows
 # each in its venue's zone with the zone's abbreviation, the one without a zone in the operator's (TZ).
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_fail "BOXOFFICE_API_KEY is not set"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_fail "BOXOFFICE_USER is not set"
 at=2094-01-01T02:00:00Z tag="Zq$$"
 zname() { if [ -n "$1" ]; then echo "${1##*/} $tag"; else echo "Local $tag"; fi; }
 for z in America/New_York Europe/Berlin ""; do
   jq -nc --arg n "$(zname "$z")" --arg d "$at" --arg z "$z" \
     '{name: $n, date: $d, venue: "Zone Hall", availableTickets: 3, ticketPrice: 10} + (if $z == "" then {} else {timezone: $z} end)' |
-    openapi_curl -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" --data-binary @- \
+    openapi_curl -H 'content-type: application/json' -H "Authorization: $TEST_TOKEN" --data-binary @- \
       "$BOXOFFICE_API_URL/concerts" >/dev/null || tui_fail "cannot create the concert in zone '$z'"
 done
 for size in "100 30" "80 24"; do

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 command -v zbarimg >/dev/null || tui_skip "zbarimg is not installed (zbar-tools)"
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "needs the operator's sign-in (BOXOFFICE_USER)"
 api_require_orders
 
 c=$(api_demo_pick '.availableTickets >= 4 and .ticketPrice > 0 and (.maxPerOrder // 10) >= 4' 'max_by(.availableTickets)')

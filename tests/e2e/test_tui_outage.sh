@@ -16,7 +16,7 @@ export STACK_PORT_MIN=${TUI_PRIVATE_PORT_MIN:-3580} STACK_PORT_MAX=${TUI_PRIVATE
 # (0) nothing listens at the URL (a first start without a stack): the list names the URL and what to do,
 # and keys that need the operator key say where it is set
 closed=$(free_port) || tui_fail "no free port"
-BOXOFFICE_API_URL="http://127.0.0.1:$closed/dev" BOXOFFICE_API_KEY="" TUI_RECORD=0 tui_start 100 30 -- --refresh 1
+BOXOFFICE_API_URL="http://127.0.0.1:$closed/dev" BOXOFFICE_USER="" BOXOFFICE_PASSWORD="" TUI_RECORD=0 tui_start 100 30 -- --refresh 1
 tui_wait "Nothing answers at http://127.0.0.1:$closed/dev"
 tui_wait "make local-up"
 tui_wait "BOXOFFICE_API_URL"
@@ -24,13 +24,13 @@ tui_wait "api_url in $TUI_TMP/config/boxoffice/config"
 tui_wait "No API at http://127.0.0.1:$closed/dev: make local-up, or set BOXOFFICE_API_URL"
 for k in n f; do
   tui_keys "$k"
-  tui_wait "Operator key required"
-  tui_wait "Not allowed: operator key required"
-  tui_wait "Set the operator key in BOXOFFICE_API_KEY"
-  tui_wait "api_key in $TUI_TMP/config/boxoffice/config"
-  tui_wait "prints the file that holds the local stack's key"
+  tui_wait "Operator sign-in required"
+  tui_wait "Not allowed: sign in as an operator"
+  tui_wait "Sign in as an operator: \`boxoffice login\`"
+  tui_wait "client_id in $TUI_TMP/config/boxoffice/config"
+  tui_wait "prints the local stack's manager sign-in"
   tui_esc
-  tui_wait_gone "Operator key required"
+  tui_wait_gone "Operator sign-in required"
 done
 tui_keys q
 tui_wait "EXITED rc=0"
@@ -41,7 +41,7 @@ tui_private_stack
 # three upcoming concerts from the demo catalogue (dated from today by seed.sh)
 "$TUI_ROOT/scripts/seed.sh" --print "$TUI_ASSETS" | jq -c --arg now "$(date -u +%FT%TZ)" '[.[] | select(.date > $now)] | sort_by(.date) | .[0:3]' >"$TUI_TMP/three.json"
 for i in 0 1 2; do
-  jq -c ".[$i]" "$TUI_TMP/three.json" | curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" \
+  jq -c ".[$i]" "$TUI_TMP/three.json" | curl -fsS -m 10 -H 'content-type: application/json' -H "Authorization: $TEST_TOKEN" \
     --data-binary @- "$url/concerts" >/dev/null || tui_fail "cannot create a concert"
 done
 name=$(jq -r '.[0].name' "$TUI_TMP/three.json")

@@ -9,7 +9,7 @@
 tui_require
 command -v zbarimg >/dev/null || tui_skip "zbarimg is not installed (zbar-tools)"
 command -v python3 >/dev/null || tui_skip "python3 is not installed"
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "needs the operator's sign-in (BOXOFFICE_USER)"
 api_require_orders
 
 c=$(api_demo_pick '.availableTickets >= 6' 'max_by(.availableTickets)')

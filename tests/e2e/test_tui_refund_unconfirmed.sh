@@ -9,7 +9,7 @@
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
 . "$TUI_ROOT/tests/lib/stack.sh"
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "BOXOFFICE_USER is not set"
 api_require_orders
 
 # the shared gateway with bench's faultproxy in front of it: tui_proxy_hold holds every answer back

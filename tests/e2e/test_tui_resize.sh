@@ -53,7 +53,7 @@ tui_wait "Sell tickets"
 tui_wait "Customer name"
 tui_esc
 tui_wait "Date (raw)"
-if [ -n "${BOXOFFICE_API_KEY:-}" ]; then
+if [ -n "${BOXOFFICE_USER:-}" ]; then
   tui_keys d
   tui_wait "DOOR"
   sleep 0.3

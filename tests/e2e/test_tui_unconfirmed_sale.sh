@@ -12,7 +12,7 @@
 tui_require
 . "$TUI_ROOT/tests/lib/stack.sh"
 [ -n "${DYNAMODB_PORT:-}" ] || tui_skip "DYNAMODB_PORT is not set (run through scripts/run-tests.sh)"
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "BOXOFFICE_API_KEY is not set"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "BOXOFFICE_USER is not set"
 api_require_orders
 
 
@@ -24,7 +24,7 @@ tickets_table="concert-ticket-system-tickets-$stage"
 # a concert of its own with 5 seats
 cname="Unconfirmed $$ $RANDOM"
 c=$(jq -nc --arg n "$cname" '{name: $n, date: "2094-06-01T20:00:00Z", venue: "Proxy Hall", availableTickets: 5, ticketPrice: 20}' |
-    curl -fsS -m 10 -H 'content-type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" --data-binary @- "$BOXOFFICE_API_URL/concerts") ||
+    curl -fsS -m 10 -H 'content-type: application/json' -H "Authorization: $TEST_TOKEN" --data-binary @- "$BOXOFFICE_API_URL/concerts") ||
   tui_fail "cannot create the concert"
 id=$(jq -r .id <<<"$c")
 seats() { api_get "$id" | jq -r .availableTickets; }

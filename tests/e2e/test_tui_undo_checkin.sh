@@ -6,7 +6,7 @@
 # ticket shows valid, the order "Admitted 0 of 2", and GET /orders/{id} and the concert's stats agree.
 . "$(dirname "$0")/tui_lib.sh"
 tui_require
-[ -n "${BOXOFFICE_API_KEY:-}" ] || tui_skip "needs the operator key (BOXOFFICE_API_KEY)"
+[ -n "${BOXOFFICE_USER:-}" ] || tui_skip "needs the operator's sign-in (BOXOFFICE_USER)"
 api_require_orders
 
 tag="u$$x$(date +%s)"
@@ -17,7 +17,7 @@ cid=$("$TUI_BIN" --json create --name "Undo $tag" --date 2094-06-01T19:00:00Z --
 o=$("$TUI_BIN" --json order "$cid" --quantity 2 --name "Una Undo $tag" --email "$email" --attendee Una --attendee Ugo \
   --pay card) || tui_fail "cannot sell the order"
 oid=$(jq -r .id <<<"$o"); t1=$(jq -r '.tickets[0].id' <<<"$o"); c1=$(jq -r '.tickets[0].code' <<<"$o")
-ci=$(openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" -H 'content-type: application/json' \
+ci=$(openapi_curl --max-time 10 -H "Authorization: $TEST_TOKEN" -H 'content-type: application/json' \
   "$BOXOFFICE_API_URL/checkins" --data-binary "$(jq -nc --arg c "$c1" --arg k "$cid" \
   '{code: $c, concertId: $k, nonce: "undo-1", door: "East gate"}')") || tui_fail "cannot check in ticket 1"
 [ "$(jq -r .result <<<"$ci")" = admitted ] || tui_fail "ticket 1 was not admitted: $ci"
@@ -66,7 +66,7 @@ tui_has "admitted at" && tui_fail "no ticket should show admitted any more"
 order=$(api_order_get "$oid") || tui_fail "GET /orders/$oid failed"
 [ "$(ticket_status)" = valid ] || tui_fail "the API does not hold ticket 1 valid: $order"
 [ "$(jq '.admitted // 0' <<<"$order")" = 0 ] || tui_fail "the order should count 0 admitted: $order"
-stats=$(openapi_curl --max-time 10 -H "x-api-key: $BOXOFFICE_API_KEY" "$BOXOFFICE_API_URL/concerts/$cid/stats")
+stats=$(openapi_curl --max-time 10 -H "Authorization: $TEST_TOKEN" "$BOXOFFICE_API_URL/concerts/$cid/stats")
 [ "$(jq .admitted <<<"$stats")" = 0 ] || tui_fail "the concert should count 0 admitted: $stats"
 tui_log "undone: ticket 1 valid, the order and the concert count 0 admitted"
 

@@ -1,7 +1,8 @@
 # Helpers for the box office's terminal end-to-end tests (sourced by tests/e2e/test_tui_*.sh).
 # The program runs in a tmux pane of a fixed size on a PRIVATE tmux server (its own socket), keys are
 # sent with send-keys, the screen is read with capture-pane and polled for text with a timeout.
-# Needs: tmux, jq, curl; env BOXOFFICE_API_URL (+ BOXOFFICE_API_KEY for operator actions).
+# Needs: tmux, jq, curl; env BOXOFFICE_API_URL (+ BOXOFFICE_USER/BOXOFFICE_PASSWORD, BOXOFFICE_COGNITO_URL,
+# BOXOFFICE_CLIENT_ID for operator actions; TEST_TOKEN for the tests' own API calls).
 set -uo pipefail
 
 TUI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -63,7 +64,8 @@ tui_start() {
     api=$OPENAPI_PROXY_URL
   fi
   printf -v cmd '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$TUI_TMP/config" \
-    "BOXOFFICE_API_URL=$api" "BOXOFFICE_API_KEY=${BOXOFFICE_API_KEY:-}" "${envs[@]}" \
+    "BOXOFFICE_API_URL=$api" "BOXOFFICE_USER=${BOXOFFICE_USER:-}" "BOXOFFICE_PASSWORD=${BOXOFFICE_PASSWORD:-}" \
+    "BOXOFFICE_COGNITO_URL=${BOXOFFICE_COGNITO_URL:-}" "BOXOFFICE_CLIENT_ID=${BOXOFFICE_CLIENT_ID:-}" "${envs[@]}" \
     "$TUI_BIN" "${args[@]}"
   mkdir -p "$TUI_TMP/config"
   # a fresh tmux server per start: reusing a socket whose server is shutting down races
@@ -202,7 +204,7 @@ api_require_orders() {
 }
 # The order (JSON) as the operator route gives it: GET /orders/{id} with the key.
 api_order_get() {
-  openapi_curl --max-time 10 -H "x-api-key: ${BOXOFFICE_API_KEY:-}" "$BOXOFFICE_API_URL/orders/$1"
+  openapi_curl --max-time 10 -H "Authorization: ${TEST_TOKEN:-}" "$BOXOFFICE_API_URL/orders/$1"
 }
 # The order id on the receipt (its "Order" line).
 # the receipt's order id: beside its label, or (beside the QR code) whole on the line below it
@@ -246,7 +248,7 @@ tui_sell_review() {
 
 # ---- suites that stop, hang or slow the API (each needs tests/lib/stack.sh sourced first) ----
 # tui_private_stack: a PRIVATE stack (stack_start --no-seed on STACK_PORT_MIN..MAX, which the suite sets) so the
-# shared one is untouched; sets url and BOXOFFICE_API_URL/BOXOFFICE_API_KEY to it. At exit a stopped gateway is
+# shared one is untouched (the run's user pool: the same sign-in works); sets url and BOXOFFICE_API_URL to it. At exit a stopped gateway is
 # resumed, the stack removed and tui_cleanup run. tui_gw_pid: its gateway's pid; tui_stack_up_again: starts it again on
 # the same ports and state (after stack_stop).
 tui_gw_pid() { cat "$STACK_DIR/gateway.pid" 2>/dev/null; }
@@ -263,7 +265,7 @@ tui_private_stack() {
   trap 'tui_private_down; tui_cleanup' EXIT
   stack_start --no-seed >"$TUI_TMP/stack-up.log" 2>&1 || { cat "$TUI_TMP/stack-up.log"; tui_fail "private stack did not start"; }
   url=$STACK_URL
-  export BOXOFFICE_API_URL=$url BOXOFFICE_API_KEY=$STACK_KEY
+  export BOXOFFICE_API_URL=$url
   tui_log "private stack at $url"
 }
 

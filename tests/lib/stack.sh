@@ -12,6 +12,7 @@
 #                                          STACK_URL       http://127.0.0.1:<port>/dev
 #                                          STACK_TOKEN     the first manager's ID token (send it as
 #                                                          -H "Authorization: $STACK_TOKEN")
+#                                          STACK_COGNITO_PORT its own cognito-local's port (0: shared)
 #                                          STACK_COGNITO_ENV its cognito.env (COGNITO_URL, USER_POOL_ID,
 #                                                          CLIENT_ID, MANAGER_USER, MANAGER_PASSWORD)
 #                                        Its user pool: the test run's shared cognito-local when
@@ -27,6 +28,9 @@
 #                                        --config PATH for a test function. Sets GW_PORT, GW_URL
 #                                        (http://127.0.0.1:<port>/<stage>), GW_PID, GW_LOG; waits until
 #                                        /__gateway/health answers. Only one gw_start gateway at a time.
+#   gw_cognito_opts                      the options that make a gw_start gateway on the real serverless.yml
+#                                        check the run's user pool (COGNITO_SHARED_ENV, else STACK_COGNITO_ENV):
+#                                        gw_start ... $(gw_cognito_opts)
 #   gw_stop                              SIGTERM to it, waits (its workers die with it)
 #   gw_workers FUNCTION [URLBASE]        pids of FUNCTION's live workers, one a line, from
 #                                        GET /__gateway/workers (URLBASE default: GW_URL's host:port)
@@ -89,9 +93,9 @@ stack_start() {
     BOXOFFICE_SEED=$seed BOXOFFICE_API_KEY= SKIP_DEPS=1 SKIP_BUILD=1 \
     COGNITO_PORT=$cog_port \
     "$_stack_root/scripts/local-stack.sh" up | tail -n 1) || return 1
-  STACK_COGNITO_ENV="$STACK_DIR/cognito.env"
+  STACK_COGNITO_ENV="$STACK_DIR/cognito.env" STACK_COGNITO_PORT=$cog_port
   STACK_TOKEN=$("$_stack_root/scripts/cognito-token.sh" --env "$STACK_COGNITO_ENV") || return 1
-  export STACK_DIR STACK_API_PORT STACK_DDB_PORT STACK_URL STACK_TOKEN STACK_COGNITO_ENV
+  export STACK_DIR STACK_API_PORT STACK_DDB_PORT STACK_URL STACK_TOKEN STACK_COGNITO_ENV STACK_COGNITO_PORT
 }
 
 stack_token() {
@@ -129,6 +133,13 @@ gw_start() {
   _OPENAPI_GW_BASE=$GW_URL
   [[ " $* " == *" --config "* || " $* " == *" --bootstrap "* ]] && _OPENAPI_GW_BASE=
   export GW_PORT GW_URL GW_PID GW_LOG
+}
+
+gw_cognito_opts() {
+  local envf=${COGNITO_SHARED_ENV:-${STACK_COGNITO_ENV:-}} url pool
+  [ -n "$envf" ] && [ -s "$envf" ] || { echo "gw_cognito_opts: no user pool" >&2; return 1; }
+  url=$(sed -n 's/^COGNITO_URL=//p' "$envf"); pool=$(sed -n 's/^USER_POOL_ID=//p' "$envf")
+  printf '%s\n' --cognito-issuer "$url/$pool" --env "COGNITO_ENDPOINT=$url" --env "USER_POOL_ID=$pool"
 }
 
 gw_stop() {

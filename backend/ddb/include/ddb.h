@@ -92,6 +92,20 @@ void ddb_config_clear(ddb_config *cfg);
 
 /* A client from a config (copied; cfg stays the caller's). NULL on failure with err filled. */
 ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err);
+
+/* Another AWS service of the same protocol family (JSON over POST /, X-Amz-Target, SigV4), for the few calls
+ * the function makes elsewhere (Cognito's admin API, backend/lambda/src/cognito_admin.c): the same transport,
+ * signing, deadlines, retries and error classification (ddb_error.type is the service's __type, e.g.
+ * "UsernameExistsException"; an unknown 4xx is DDB_ERR_OTHER). ddb_call's op is the service's operation. */
+typedef struct ddb_service {
+    const char *sigv4_name;        /* SigV4 service name: "dynamodb", "cognito-idp" */
+    const char *target_prefix;     /* X-Amz-Target is this + op: "DynamoDB_20120810." */
+    const char *content_type;      /* "application/x-amz-json-1.0" */
+} ddb_service;
+extern const ddb_service DDB_SERVICE_DYNAMODB;     /* what ddb_client_new uses */
+extern const ddb_service DDB_SERVICE_COGNITO_IDP;  /* AWSCognitoIdentityProviderService., JSON 1.1 */
+/* ddb_client_new for svc (cfg->endpoint must be that service's). NULL on failure with err filled. */
+ddb_client *ddb_client_new_service(const ddb_config *cfg, const ddb_service *svc, ddb_error *err);
 /* ddb_config_from_env + ddb_client_new. NULL on failure with err filled (never contains secrets). */
 ddb_client *ddb_client_new_from_env(ddb_error *err);
 void ddb_client_free(ddb_client *c);            /* NULL is fine */

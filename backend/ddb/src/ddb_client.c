@@ -31,14 +31,17 @@
 #include "bo_err.h"
 #include "bo_rand.h"
 
-#define TARGET_PREFIX "X-Amz-Target: DynamoDB_20120810."
+#define TARGET_HEADER "X-Amz-Target: "
 #define OP_MAX 64
+#define SERVICE_FIELD_MAX 64
 #define ENDPOINT_MAX 512
 
 struct ddb_client {
     CURL *curl;
     ddb_config cfg;
-    char sigv4[96];               /* "aws:amz:<region>:dynamodb" */
+    char sigv4[96];               /* "aws:amz:<region>:dynamodb" (or the service's SigV4 name) */
+    char target_prefix[SERVICE_FIELD_MAX];  /* "DynamoDB_20120810." (X-Amz-Target is this + the operation) */
+    char content_type[SERVICE_FIELD_MAX + 16]; /* "Content-Type: application/x-amz-json-1.0" */
     char *token_header;           /* "X-Amz-Security-Token: ..." or NULL; owned, wiped on free */
     uint64_t deadline_ms;
     bo_rand rng;                  /* for the jitter */
@@ -296,8 +299,33 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
+const ddb_service DDB_SERVICE_DYNAMODB = { "dynamodb", "DynamoDB_20120810.", "application/x-amz-json-1.0" };
+const ddb_service DDB_SERVICE_COGNITO_IDP = { "cognito-idp", "AWSCognitoIdentityProviderService.",
+                                              "application/x-amz-json-1.1" };
+
 ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
 {
+    return ddb_client_new_service(cfg, &DDB_SERVICE_DYNAMODB, err);
+}
+
+static bool service_field_ok(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (n == 0 || n >= SERVICE_FIELD_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)v[i]) || v[i] == '-' || v[i] == '_' || v[i] == '.' || v[i] == '/'))
+            return false;
+    return true;
+}
+
+ddb_client *ddb_client_new_service(const ddb_config *cfg, const ddb_service *svc, ddb_error *err)
+{
+    if (!svc || !service_field_ok(svc->sigv4_name) || !service_field_ok(svc->target_prefix) ||
+        !service_field_ok(svc->content_type)) {
+        set_err(err, DDB_ERR_CONFIG, "invalid service description");
+        return NULL;
+    }
     ddb_client *c = calloc(1, sizeof *c);
     if (!c) {
         set_err(err, DDB_ERR_NOMEM, "out of memory");
@@ -330,7 +358,9 @@ ddb_client *ddb_client_new(const ddb_config *cfg, ddb_error *err)
         set_err(err, DDB_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    snprintf(c->sigv4, sizeof c->sigv4, "aws:amz:%s:dynamodb", c->cfg.region);
+    snprintf(c->sigv4, sizeof c->sigv4, "aws:amz:%s:%s", c->cfg.region, svc->sigv4_name);
+    snprintf(c->target_prefix, sizeof c->target_prefix, "%s", svc->target_prefix);
+    snprintf(c->content_type, sizeof c->content_type, "Content-Type: %s", svc->content_type);
 
     bo_rand_seed_os(&c->rng);
 
@@ -570,14 +600,14 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
 
     ddb_status st = DDB_ERR_NOMEM;
     struct curl_slist *headers = NULL, *tmp;
-    char target[sizeof TARGET_PREFIX + OP_MAX];
-    snprintf(target, sizeof target, TARGET_PREFIX "%s", op);
+    char target[sizeof TARGET_HEADER + SERVICE_FIELD_MAX + OP_MAX];
+    snprintf(target, sizeof target, TARGET_HEADER "%s%s", c->target_prefix, op);
     bool own_token = wants_token(op, request);
     char *body = build_body(op, request);
     if (!body)
         goto nomem;
     /* Every header here is signed by libcurl; none may be empty-valued (see ddb.h). */
-    if (!(tmp = curl_slist_append(headers, "Content-Type: application/x-amz-json-1.0")))
+    if (!(tmp = curl_slist_append(headers, c->content_type)))
         goto nomem;
     headers = tmp;
     if (!(tmp = curl_slist_append(headers, target)))

@@ -1,6 +1,6 @@
 #ifndef HANDLERS_H
 #define HANDLERS_H
-/* The twelve concert-service handlers, dispatched on _HANDLER through one table (handler_common.c) that also
+/* The concert-service handlers, dispatched on _HANDLER through one table (handler_common.c) that also
  * declares the store tables each one touches (handler_def.tables; start-up checks those and HANDLER_TABLES_ALWAYS).
  * The reference's
  * four, with its names:
@@ -69,6 +69,16 @@ void handler_concert_stats(store *st, const apigw_event *ev, handler_result *out
 void handler_find_orders(store *st, const apigw_event *ev, handler_result *out);
 void handler_ticket_by_code(store *st, const apigw_event *ev, handler_result *out);
 
+/* Operators (handler_operator.c), manager only: the user pool through Cognito's admin API and the operators'
+ * items (the routes and answers are listed there). handler_operators_close frees the Cognito client they keep
+ * between invocations (app_close). */
+void handler_list_operators(store *st, const apigw_event *ev, handler_result *out);
+void handler_create_operator(store *st, const apigw_event *ev, handler_result *out);
+void handler_disable_operator(store *st, const apigw_event *ev, handler_result *out);
+void handler_enable_operator(store *st, const apigw_event *ev, handler_result *out);
+void handler_set_operator_role(store *st, const apigw_event *ev, handler_result *out);
+void handler_operators_close(void);
+
 void handler_result_clear(handler_result *r);
 
 /* An order as JSON (handler_order.c): the answer of createOrder, getOrder and refundOrder. */
@@ -94,13 +104,16 @@ void handler_fail_input(handler_result *out, const char *message);
 /* 422 {"error": "Concert is stored malformed: <problem>; ...", the concert as stored, "problems": [...]}
  * for a concert read with problems (c may be NULL or without problems: the error alone). */
 void handler_fail_malformed(handler_result *out, const concert *c);
-/* An operator route's key: true when API Gateway checked it (requestContext.identity.apiKeyId), else false with
- * out set to 403 (API Gateway lets no request without the key through: a misconfigured route). */
-bool handler_require_key(const apigw_event *ev, handler_result *out);
+/* The signed-in operator of an operator route into *who (caller.h): true, or false with out set to 401
+ * {"message":"Unauthorized"}. app_invoke's route table (authz.h) lets no caller without claims reach an
+ * operator route's handler; a handler reached otherwise fails closed all the same. */
+struct caller;
+bool handler_operator(const apigw_event *ev, struct caller *who, handler_result *out);
 /* Answers status with json's text (json is consumed; NULL counts as out of memory): true when answered, false
  * when memory ran out (out is then the 503 + Retry-After). */
 bool handler_answer_json(handler_result *out, int status, cJSON *json);
-/* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error. */
+/* Maps a store failure (NOT_FOUND excluded) to 503 + Retry-After, recording store_last_error; STORE_DISABLED
+ * (the operator's item refused the write) to 403 {"error":"operator is disabled"}. */
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message);
 
 /* The request body as a JSON object: decodes base64, refuses > BO_BODY_MAX (413), NUL bytes,

@@ -21,8 +21,9 @@ typedef struct app {
 int app_init(app *a, const char **error_type, char *err, size_t errlen);
 void app_close(app *a);
 
-/* The rt_handler_fn: parses the event (a malformed one gets a proxy 400 answer), sets the store
- * deadline, runs the handler, writes the log line, returns the proxy response JSON. user is app *. */
+/* The rt_handler_fn: parses the event (a malformed one, or one without httpMethod and resource, gets a proxy
+ * 400 answer), checks the caller against the route table (authz.h: 401/403 before any handler), sets the
+ * store deadline, runs the handler, writes the log line, returns the proxy response JSON. user is app *. */
 rt_response app_invoke(const rt_request *req, void *user);
 
 /* The whole bootstrap: Runtime API client, app_init (or /init/error), rt_run. opts may be NULL. */

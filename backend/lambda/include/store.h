@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The signed-in operator a write is made for (caller.h; the store reads its sub and display name). */
+typedef struct caller caller;
+
 #define STORE_ID_MAX 128   /* ids are strings up to this many bytes (uuid from us, anything from others) */
 
 /* Fields of a concert item, as bits of concert.bad. */
@@ -81,7 +84,8 @@ typedef enum store_status {
                                 e-mail (an idempotency key reused); nothing of the stored ticket is returned */
     STORE_MALFORMED,         /* the concert item cannot be read faithfully (see below): permanent, answer 422 */
     STORE_UNAVAILABLE,       /* throttled, 5xx, timeout or transport failure after retries: answer 503 */
-    STORE_ERROR              /* anything else (bad config, malformed answer, out of memory) */
+    STORE_ERROR,             /* anything else (bad config, malformed answer, out of memory) */
+    STORE_DISABLED           /* the operator is disabled (their operators item): nothing written, answer 403 */
 } store_status;
 
 typedef struct store store;
@@ -120,6 +124,8 @@ void store_close(store *s);
 /* Absolute deadline (ms since the epoch, from Lambda-Runtime-Deadline-Ms) for the next calls;
  * 0 = none. DynamoDB timeouts and retries are cut so that a call ends before it. */
 void store_set_deadline(store *s, uint64_t deadline_ms);
+/* That deadline (0: none; also for s NULL), for the other services a handler calls within it (Cognito). */
+uint64_t store_deadline(const store *s);
 
 /* A short description of the last failure (DynamoDB error type and message), for logs. Never NULL. */
 const char *store_last_error(const store *s);
@@ -142,6 +148,9 @@ const char *store_last_error(const store *s);
 
 /* PutItem (unconditional, as the reference): c->id must be set. NULL name/date/venue are stored as "". */
 store_status store_put_concert(store *s, const concert *c);
+/* createConcert's write: one TransactWriteItems = the concert's Put (on attribute_not_exists(id)) + the
+ * operator's ConditionCheck (by's sub; store_priv.h). STORE_OK, STORE_DISABLED (nothing written), or a failure. */
+store_status store_create_concert(store *s, const concert *c, const caller *by);
 /* On STORE_OK *out is filled (caller clears it); on STORE_MALFORMED too, with its problems;
  * otherwise *out is zeroed. An empty id, or one longer than STORE_ID_MAX, is STORE_NOT_FOUND. */
 store_status store_get_concert(store *s, const char *id, concert *out);

@@ -13,12 +13,13 @@
  *             undo:     "checkedIn" -> "valid" (the check-in attributes removed)
  *             refund:   "valid" -> "refunded", refundedAt S
  *   orders    admitted N (check-ins of its tickets), refunds L of M {id, amount N, method, reason, by, at,
- *             ticketIds L, scope S ("all": no ticketIds asked, "listed")}, refundIds SS (the refunds' ids: a refund is applied once)
+ *             ticketIds L, scope S ("all": no ticketIds asked, "listed"), operator M {sub, name}}, refundIds SS (the refunds' ids: a refund is applied once)
  *
  *   check-in  tickets  SET status checkedIn ...          condition status = valid
  *             concerts ADD admitted 1                    condition exists
  *             orders   ADD admitted 1                    condition exists
  *   undo      the same with status checkedIn -> valid and -1
+ *   each of the three also holds the operator's ConditionCheck (store_priv.h) as its last item
  *   refund    tickets  SET status refunded (each)        condition status = valid
  *             concerts SET availableTickets += n, ADD refunded n, revenue<Method> -= unitPrice * n
  *             orders   refunds += {...}, ADD refundIds   condition the refund id is not in refundIds
@@ -61,27 +62,31 @@ typedef struct checkin_ticket {
 
 void checkin_ticket_clear(checkin_ticket *t);
 
-/* Admits the ticket with code (canonical form) at concert_id. door may be "" . at: ISO time, by: API key id.
+/* Admits the ticket with code (canonical form) at concert_id. door may be "" . at: ISO time, by: the operator
+ * (checkedInBy is their display name; the transaction holds their ConditionCheck: STORE_DISABLED when refused).
  * STORE_OK with *res (ADMITTED/REPLAYED/ALREADY/REFUNDED: *out is the ticket as stored; WRONG_CONCERT:
  * out->concert_id is the ticket's concert; UNKNOWN), or STORE_UNAVAILABLE / STORE_ERROR. *out the caller's. */
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
-                           const char *by, const char *at, checkin_ticket *out, checkin_result *res);
+                           const caller *by, const char *at, checkin_ticket *out, checkin_result *res);
 
 /* The ticket with code (canonical form), as stored (without its order's counts): GetItem on codes (strongly
  * consistent), then on tickets. STORE_OK (*out the caller's), STORE_NOT_FOUND (no ticket has this code),
  * STORE_UNAVAILABLE / STORE_ERROR (*out zeroed). */
 store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *out);
 
-/* Puts a checked-in ticket back to valid. STORE_OK with *res ADMITTED (undone; *out the ticket now) or
- * NOT_ADMITTED (*out as stored), STORE_NOT_FOUND (no such ticket, or one without a code), or a failure. */
-store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res);
+/* Puts a checked-in ticket back to valid, for operator by (their ConditionCheck in the transaction). STORE_OK
+ * with *res ADMITTED (undone; *out the ticket now) or NOT_ADMITTED (*out as stored), STORE_NOT_FOUND (no such
+ * ticket, or one without a code), STORE_DISABLED, or a failure. */
+store_status store_checkin_undo(store *s, const char *ticket_id, const caller *by, checkin_ticket *out,
+                                checkin_result *res);
 
 /* A refund as asked and recorded (strings borrowed). */
 typedef struct refund_ask {
     const char *id;            /* the refund's id (from the order id and the Idempotency-Key, or random) */
     const char *method;        /* how the money goes back: "card", "cash", "comp" */
     const char *reason;
-    const char *by;            /* the operator's API key id */
+    const caller *by;          /* the operator: "by" is their display name, "operator" {sub, name}; their
+                                  ConditionCheck is in the transaction (STORE_DISABLED when refused) */
     const char *at;
     bool every_valid;          /* no ticketIds were asked: every valid ticket (recorded as scope "all") */
 } refund_ask;

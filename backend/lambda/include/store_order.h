@@ -6,8 +6,8 @@
  *   concerts  availableTickets -= quantity, ADD sold quantity, revenue<Method> unitPrice * quantity
  *             (condition: exists and availableTickets >= quantity; the counters: store_aftersale.h)
  *   orders    id S, concertId S, quantity N, unitPrice N, total N, currency S, paymentMethod S ("card",
- *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the API key id,
- *             or "public"), customerName S + customerEmail S (absent for a walk-up order),
+ *             "cash", "comp"), tendered N + change N (cash only), createdAt S, soldBy S (the operator's
+ *             display name, or "public"), operator M {sub S, name S} (an operator's sale only), customerName S + customerEmail S (absent for a walk-up order),
  *             attendees L of S (only when given), ticketIds L of S,
  *             emailKey S + emailSort S, nameKey S + nameSort S (the lookup indexes' keys, store_lookup.h;
  *             each pair only when the e-mail / name is given)          (condition: attribute_not_exists(id))
@@ -16,7 +16,8 @@
  *             orderId S, code S, status S ("valid"), attendee S (when given)  (condition: attribute_not_exists(id))
  *   codes     per ticket, code S (key, canonical form of bo_code.h), ticketId S, orderId S, concertId S
  *                                                                          (condition: attribute_not_exists(code))
- * 2 + 2 * quantity items <= 100, so an order holds at most BO_ORDER_MAX_TICKETS (49) tickets.
+ *   operators a sale by an operator: ConditionCheck on their item, not disabled (store_priv.h), the last item
+ * 2 + 2 * quantity (+ 1) items <= 100, so an order holds at most BO_ORDER_MAX_TICKETS tickets.
  * Ticket ids are name-based UUIDs (v5) of the order id and the ticket's index; codes come from
  * getrandom (bo_code_new) and are never derivable from any id. Money is integer cents. */
 #include <stdbool.h>
@@ -47,7 +48,8 @@ typedef struct order_refund {
     int64_t amount_cents;      /* money back: unitPrice * tickets, 0 for comp */
     char method[8];            /* "card", "cash", "comp" */
     char *reason;              /* owned */
-    char by[STORE_ID_MAX + 1]; /* the operator's API key id */
+    char by[STORE_ID_MAX + 1]; /* the operator's display name (an API key id in refunds made before issue 18) */
+    char operator_sub[STORE_ID_MAX + 1]; /* the operator's sub, "" in refunds made before issue 18 */
     char at[32];
     int n_tickets;
     char ticket_ids[BO_ORDER_MAX_TICKETS][37];
@@ -65,7 +67,9 @@ typedef struct order {
     bool has_tendered;         /* cash only */
     int64_t tendered_cents, change_cents;
     char created_at[32];       /* ISO-8601 UTC with ms */
-    char sold_by[STORE_ID_MAX + 1]; /* API key id, or "public" */
+    char sold_by[STORE_ID_MAX + 1]; /* the operator's display name, or "public" (an API key id before issue 18) */
+    char operator_sub[STORE_ID_MAX + 1]; /* the selling operator's sub; "" for a public sale: no operator check */
+    char operator_name[65];    /* their display name (caller.h, CALLER_NAME_MAX bytes); "" for a public sale */
     char *customer_name;       /* owned; NULL for a walk-up order */
     char *customer_email;      /* owned; NULL for a walk-up order */
     order_ticket tickets[BO_ORDER_MAX_TICKETS]; /* [0..quantity) */

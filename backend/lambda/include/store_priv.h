@@ -34,6 +34,11 @@ bool store_tables_set(store *s, unsigned needed, const char *what);
 /* Copies an id of 1..STORE_ID_MAX bytes into dst; false (dst untouched) when src is NULL, empty or longer. */
 bool store_copy_id(char dst[STORE_ID_MAX + 1], const char *src);
 
+/* The operator's ConditionCheck of the transaction being built (store_txn.c): 1 + its index in TransactItems,
+ * 0 for none. store_take_operator_check returns it and resets it to 0. */
+void store_set_operator_check(store *s, int index_plus_1);
+int store_take_operator_check(store *s);
+
 /* A concert item into *out (store_concert.c; see "Reading items" in store.h). 0 read (out->n_problems > 0 when
  * it has problems), -1 no string id (not a concert item; *out cleared), -2 out of memory (*out cleared).
  * seats_s (may be NULL) is set to the stored text when a valid availableTickets is an S (borrowed from item),
@@ -53,10 +58,18 @@ int store_order_from_item(const cJSON *item, order *o);
 
 /* Sends the TransactWriteItems req (owned: always freed); built false means it could not be completed (out of
  * memory) and is not sent, nor is a NULL req. STORE_OK; the failure mapped (store_from_ddb) when not cancelled;
- * STORE_ERROR with *cancelled when DynamoDB cancelled it (the reasons in *e, recorded as the last error). */
+ * STORE_DISABLED (not *cancelled) when DynamoDB cancelled it because the operator's ConditionCheck failed
+ * (store_txn_add_operator_check; whatever else failed with it); STORE_ERROR with *cancelled when DynamoDB
+ * cancelled it otherwise (the reasons in *e, recorded as the last error). */
 store_status store_transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled);
 /* name: {"N": "<cents as an exact decimal>"} ("-0.50" for -50). false when out of memory. */
 bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents);
+/* Appends to items (a TransactItems array) a ConditionCheck on the operators table's item {sub}:
+ * attribute_not_exists(disabled) OR disabled = false (a missing item counts as enabled), and remembers its
+ * index for store_transact (refused -> STORE_DISABLED). Every write transaction made for a signed-in
+ * operator takes it; sub NULL or "" (a public sale) adds nothing. false when out of memory or the store has no
+ * OPERATORS_TABLE (last error set): the transaction must not be sent. */
+bool store_txn_add_operator_check(cJSON *items, store *s, const char *sub);
 /* true when the cancelled transaction's item i failed its condition (CancellationReasons[i] is
  * ConditionalCheckFailed). */
 bool store_txn_failed(const ddb_error *e, size_t i);

@@ -3,6 +3,8 @@
  * README ("After the sale"); the item layout in store_aftersale.h. */
 #include "handlers.h"
 
+#include "caller.h"
+
 #include "bo_clock.h"
 #include "bo_code.h"
 #include "bo_money.h"
@@ -142,7 +144,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
 {
     char code[BO_CODE_BUF], concert_id[STORE_ID_MAX + 1], nonce[CHECKIN_NONCE_MAX + 1], door[CHECKIN_DOOR_MAX * 4 + 1];
     bool answered, code_ok = false;
-    const char *by = ev ? ev->api_key_id : NULL;
+    caller who;
     const char *msg = checkin_request(ev, out, &answered, code, &code_ok, concert_id, nonce, door);
     if (answered)
         return;
@@ -150,7 +152,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         return;
     }
-    if (!handler_require_key(ev, out))
+    if (!handler_operator(ev, &who, out))
         return;
     if (!code_ok) { /* not a code at all: no ticket has it */
         answer_result(out, 404, "unknown_code", "Unknown ticket code");
@@ -165,7 +167,7 @@ void handler_checkin(store *st, const apigw_event *ev, handler_result *out)
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
     checkin_ticket t;
     checkin_result res;
-    store_status s = store_checkin(st, code, concert_id, nonce, door, by, at, &t, &res);
+    store_status s = store_checkin(st, code, concert_id, nonce, door, &who, at, &t, &res);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CHECKIN_FAILED);
     } else {
@@ -217,7 +219,8 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
         handler_fail(out, 400, msg);
         return;
     }
-    if (!handler_require_key(ev, out))
+    caller who;
+    if (!handler_operator(ev, &who, out))
         return;
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, CHECKIN_FAILED);
@@ -225,7 +228,7 @@ void handler_undo_checkin(store *st, const apigw_event *ev, handler_result *out)
     }
     checkin_ticket t;
     checkin_result res;
-    store_status s = store_checkin_undo(st, id, &t, &res);
+    store_status s = store_checkin_undo(st, id, &who, &t, &res);
     if (s == STORE_NOT_FOUND) {
         handler_fail(out, 404, "Ticket not found");
     } else if (s != STORE_OK) {
@@ -338,14 +341,14 @@ static const char *pick_tickets(const order *o, const refund_req *r, int idx[BO_
 
 /* What differs between the refund recorded with this request's id and the request (its reason, method, operator,
  * tickets: those asked, or none asked = every valid one), or NULL when it is the same request. */
-static const char *refund_difference(const order_refund *f, const refund_req *r, const char *method, const char *by)
+static const char *refund_difference(const order_refund *f, const refund_req *r, const char *method, const caller *by)
 {
     if (strcmp(f->reason, r->reason) != 0)
         return "reason";
     if (strcmp(f->method, method) != 0)
         return "method";
-    if (strcmp(f->by, by ? by : "") != 0)
-        return "operator";
+    if (strcmp(f->operator_sub, by->sub ? by->sub : "") != 0)
+        return "operator"; /* by their sub: a display name may change between retries */
     if (f->scope[0] && (strcmp(f->scope, "all") == 0) != (r->n_ids == 0))
         return "tickets";
     if (r->n_ids > 0 && f->n_tickets != r->n_ids)
@@ -383,7 +386,7 @@ static void answer_refunded(handler_result *out, const order *o, const char *ref
 /* A refund with this request's id is recorded on o: the same request again is answered as it was (200, the
  * order as it is now); another request with the same key is a 409. */
 static void answer_recorded(handler_result *out, const order *o, const order_refund *f, const refund_req *r,
-                            const char *by)
+                            const caller *by)
 {
     if (refund_difference(f, r, r->method ? r->method : order_payment_name(o->method), by))
         handler_fail_key_conflict(out);
@@ -403,6 +406,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
         return;
     }
     refund_req *r = calloc(1, sizeof *r);
+    caller who;
     order o, after;
     memset(&o, 0, sizeof o);
     memset(&after, 0, sizeof after);
@@ -419,7 +423,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
         handler_fail_input(out, msg);
         goto done;
     }
-    if (!handler_require_key(ev, out))
+    if (!handler_operator(ev, &who, out))
         goto done;
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, REFUND_FAILED);
@@ -447,7 +451,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     }
     const order_refund *f = order_refund_find(&o, refund_id);
     if (f) { /* this key's refund is recorded: this request again, or the key reused */
-        answer_recorded(out, &o, f, r, ev->api_key_id);
+        answer_recorded(out, &o, f, r, &who);
         goto done;
     }
     int idx[BO_ORDER_MAX_TICKETS], n;
@@ -472,7 +476,7 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
             order_clear(&o);
             o = again;
             if ((f = order_refund_find(&o, refund_id)) != NULL) {
-                answer_recorded(out, &o, f, r, ev->api_key_id);
+                answer_recorded(out, &o, f, r, &who);
                 goto done;
             }
         }
@@ -488,12 +492,12 @@ void handler_refund_order(store *st, const apigw_event *ev, handler_result *out)
     char at[32];
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
     refund_ask ask = { .id = refund_id, .method = r->method ? r->method : order_payment_name(o.method),
-                       .reason = r->reason, .by = ev->api_key_id, .at = at, .every_valid = r->n_ids == 0 };
+                       .reason = r->reason, .by = &who, .at = at, .every_valid = r->n_ids == 0 };
     s = store_refund(st, &o, idx, n, &ask, &after);
     if (s == STORE_OK)
         answer_refunded(out, &after, refund_id, false);
     else if (s == STORE_REPLAY)
-        answer_recorded(out, &after, order_refund_find(&after, refund_id), r, ev->api_key_id);
+        answer_recorded(out, &after, order_refund_find(&after, refund_id), r, &who);
     else if (s == STORE_CONFLICT)
         answer_not_refundable(out, &after, asked, NOT_REFUNDABLE);
     else

@@ -1,6 +1,9 @@
 /* Shared handler pieces: error answers, body decoding, field readers, JSON forms, ticket ids, dispatch. */
 #include "handlers.h"
 
+#include "authz.h"
+#include "caller.h"
+
 #include "bo_base64.h"
 #include "bo_money.h"
 #include "bo_text.h"
@@ -15,26 +18,33 @@
 #define TICKETS STORE_NEED_TICKETS
 #define ORDERS STORE_NEED_ORDERS
 #define CODES STORE_NEED_CODES
+#define OPERATORS STORE_NEED_OPERATORS
 
 static const handler_def handler_table[] = {
-    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS },
+    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS | OPERATORS },
     { "concert-service.getConcert", "getConcert", handler_get_concert, CONCERTS },
     { "concert-service.listConcerts", "listConcerts", handler_list_concerts, CONCERTS },
     { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket, CONCERTS | TICKETS },
-    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS },
     { "concert-service.getOrder", "getOrder", handler_get_order, TICKETS | ORDERS },
-    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES },
-    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS },
-    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS },
+    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS },
+    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS | OPERATORS },
+    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS | OPERATORS },
     { "concert-service.concertStats", "concertStats", handler_concert_stats, CONCERTS },
     { "concert-service.findOrders", "findOrders", handler_find_orders, TICKETS | ORDERS },
     { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.listOperators", "listOperators", handler_list_operators, 0 }, /* Cognito only */
+    { "concert-service.createOperator", "createOperator", handler_create_operator, OPERATORS },
+    { "concert-service.disableOperator", "disableOperator", handler_disable_operator, OPERATORS },
+    { "concert-service.enableOperator", "enableOperator", handler_enable_operator, OPERATORS },
+    { "concert-service.setOperatorRole", "setOperatorRole", handler_set_operator_role, OPERATORS },
 };
 
 #undef CONCERTS
 #undef TICKETS
 #undef ORDERS
 #undef CODES
+#undef OPERATORS
 
 const handler_def *handler_find(const char *name)
 {
@@ -67,9 +77,15 @@ void handler_fail(handler_result *out, int status, const char *message)
     }
 }
 
+static const char OPERATOR_DISABLED[] = "operator is disabled";
+
 void handler_store_fail(handler_result *out, store *st, store_status s, const char *message)
 {
-    (void)s;
+    if (s == STORE_DISABLED) { /* the write's ConditionCheck on the operator's item refused it */
+        out->store_error = st ? store_last_error(st) : NULL;
+        handler_fail(out, 403, OPERATOR_DISABLED);
+        return;
+    }
     out->store_error = st ? store_last_error(st) : "no store";
     handler_fail(out, 503, message);
     out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
@@ -202,11 +218,12 @@ void handler_fail_input(handler_result *out, const char *message)
     }
 }
 
-bool handler_require_key(const apigw_event *ev, handler_result *out)
+bool handler_operator(const apigw_event *ev, caller *who, handler_result *out)
 {
-    if (ev && ev->api_key_id)
+    caller_from_event(ev, who);
+    if (who->signed_in)
         return true;
-    handler_fail(out, 403, "This route needs the operator key");
+    authz_unauthorized(out);
     return false;
 }
 

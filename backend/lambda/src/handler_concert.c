@@ -2,6 +2,7 @@
 #include "handlers.h"
 
 #include "bo_valid_order.h"
+#include "caller.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
 {
     concert c;
     memset(&c, 0, sizeof c);
+    caller who;
     cJSON *body = handler_body_object(ev, out);
     if (!body)
         return;
@@ -34,12 +36,14 @@ void handler_create_concert(store *st, const apigw_event *ev, handler_result *ou
         handler_fail_input(out, msg);
         goto done;
     }
+    if (!handler_operator(ev, &who, out))
+        goto done;
     if (!st) {
         handler_store_fail(out, st, STORE_UNAVAILABLE, CREATE_FAILED);
         goto done;
     }
     handler_ticket_id(NULL, c.id); /* a random v4 UUID, like the reference */
-    store_status s = store_put_concert(st, &c);
+    store_status s = store_create_concert(st, &c, &who);
     if (s != STORE_OK) {
         handler_store_fail(out, st, s, CREATE_FAILED);
         goto done;

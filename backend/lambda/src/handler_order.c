@@ -2,6 +2,8 @@
  * fields orders use, read at createConcert. The contract is in the README ("Orders"). */
 #include "handlers.h"
 
+#include "caller.h"
+
 #include "bo_clock.h"
 
 #include "bo_money.h"
@@ -23,8 +25,10 @@ static const char NOT_FOUND[] = "Concert not found";
 static const char ORDER_NOT_FOUND[] = "Order not found";
 static const char NO_MEMORY[] = "Out of memory, please try again";
 static const char OVER_MAX[] = "quantity above the concert's maxPerOrder";
-static const char NEEDS_KEY_CASH[] = "Payment method cash needs the operator key (POST /box-office/orders)";
-static const char NEEDS_KEY_COMP[] = "Payment method comp needs the operator key (POST /box-office/orders)";
+static const char NEEDS_KEY_CASH[] = "Payment method cash needs a signed-in operator (POST /box-office/orders)";
+static const char NEEDS_KEY_COMP[] = "Payment method comp needs a signed-in operator (POST /box-office/orders)";
+static const char KIOSK_CARD_ONLY[] = "payment.method: a kiosk sells by card only (cash and comp need the manager or "
+                                      "cashier group)";
 static const char METHOD_BAD[] = "payment.method must be card, cash or comp";
 static const char PAYMENT_BAD[] = "payment must be an object";
 static const char TENDERED_BAD[] = "payment.tendered must be an amount with at most 2 decimals";
@@ -114,6 +118,15 @@ static bool add_money(cJSON *o, const char *name, int64_t cents)
     return cJSON_AddStringToObject(o, name, m) != NULL;
 }
 
+/* "operator": {"sub", "name"}, or null when the record has none (a public sale, or one made before issue 18). */
+static bool add_operator(cJSON *j, const char *sub, const char *name)
+{
+    if (!sub[0])
+        return cJSON_AddNullToObject(j, "operator") != NULL;
+    cJSON *op = cJSON_AddObjectToObject(j, "operator");
+    return op && cJSON_AddStringToObject(op, "sub", sub) && cJSON_AddStringToObject(op, "name", name);
+}
+
 cJSON *handler_order_json(const order *o, bool with_tickets)
 {
     cJSON *j = cJSON_CreateObject();
@@ -127,6 +140,7 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
               cJSON_AddStringToObject(pay, "method", order_payment_name(o->method)) &&
               (!o->has_tendered || (add_money(pay, "tendered", o->tendered_cents) && add_money(pay, "change", o->change_cents))) &&
               cJSON_AddStringToObject(j, "createdAt", o->created_at) && cJSON_AddStringToObject(j, "soldBy", o->sold_by) &&
+              add_operator(j, o->operator_sub, o->operator_name) &&
               (!o->customer_name || cJSON_AddStringToObject(j, "customerName", o->customer_name)) &&
               (!o->customer_email || cJSON_AddStringToObject(j, "customerEmail", o->customer_email)) &&
               (!with_tickets || (tickets = cJSON_AddArrayToObject(j, "tickets")));
@@ -145,7 +159,8 @@ cJSON *handler_order_json(const order *o, bool with_tickets)
         }
         ok = cJSON_AddStringToObject(rj, "id", r->id) && add_money(rj, "amount", r->amount_cents) &&
              cJSON_AddStringToObject(rj, "method", r->method) && cJSON_AddStringToObject(rj, "reason", r->reason) &&
-             cJSON_AddStringToObject(rj, "by", r->by) && cJSON_AddStringToObject(rj, "at", r->at) &&
+             cJSON_AddStringToObject(rj, "by", r->by) && add_operator(rj, r->operator_sub, r->by) &&
+             cJSON_AddStringToObject(rj, "at", r->at) &&
              (ids = cJSON_AddArrayToObject(rj, "ticketIds"));
         for (int k = 0; ok && k < r->n_tickets; k++) {
             cJSON *id = cJSON_CreateString(r->ticket_ids[k]);
@@ -216,7 +231,7 @@ static const char *read_attendees(const cJSON *body, order *o)
     return NULL;
 }
 
-/* payment: {method, tendered?}. *status 403 for a method that needs the operator key. */
+/* payment: {method, tendered?}. *status 403 for a method that needs an operator (operator_key: the caller is one). */
 static const char *read_payment(const cJSON *body, bool operator_key, order *o, int *status)
 {
     *status = 400;
@@ -335,9 +350,12 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     memset(&o, 0, sizeof o);
     memset(&stored, 0, sizeof stored);
     memset(&c, 0, sizeof c);
-    /* "operator" only from API Gateway's own verdict: it fills apiKeyId on private routes after
-     * checking x-api-key; on a public route the header reaches us unchecked and means nothing */
-    const char *key_id = ev ? ev->api_key_id : NULL;
+    /* An operator only by API Gateway's own verdict: the claims of the Cognito authorizer, handed over on
+     * POST /box-office/orders only (the public POST /orders has no authorizer and no claims). */
+    caller who;
+    caller_from_event(ev, &who);
+    bool seller = caller_in(&who, CALLER_MANAGER | CALLER_CASHIER | CALLER_KIOSK);
+    bool kiosk_only = seller && !caller_in(&who, CALLER_MANAGER | CALLER_CASHIER);
     const char *key = apigw_header(ev, "Idempotency-Key");
     const char *msg = handler_check_idempotency_key(key);
     if (msg) {
@@ -346,9 +364,13 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
     }
     int status;
     bool answered;
-    msg = read_request(ev, key_id != NULL, &o, &status, out, &answered);
+    msg = read_request(ev, seller, &o, &status, out, &answered);
     if (answered)
         goto done;
+    if (!msg && kiosk_only && o.method != ORDER_PAY_CARD) { /* AUTH.md: the kiosk takes cards, nothing else */
+        status = 403;
+        msg = KIOSK_CARD_ONLY;
+    }
     if (msg) {
         if (status == 403)
             handler_fail(out, 403, msg);
@@ -361,7 +383,11 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         goto done;
     }
     order_id(key, o.id);
-    snprintf(o.sold_by, sizeof o.sold_by, "%s", key_id ? key_id : "public");
+    snprintf(o.sold_by, sizeof o.sold_by, "%s", seller ? caller_name(&who) : "public");
+    if (seller) {
+        snprintf(o.operator_sub, sizeof o.operator_sub, "%s", who.sub);
+        snprintf(o.operator_name, sizeof o.operator_name, "%s", caller_name(&who));
+    }
     bo_clock_iso_ms(bo_clock_wall_ms(), o.created_at);
 
     store_status s = store_order_concert(st, o.concert_id, &c);

@@ -1,7 +1,9 @@
 /* The concert-service Lambda function: start-up and one invocation. */
 #include "lambda_app.h"
 
+#include "authz.h"
 #include "bo_clock.h"
+#include "caller.h"
 #include "lambda_log.h"
 
 #include <curl/curl.h>
@@ -47,6 +49,7 @@ void app_close(app *a)
         return;
     store_close(a->st);
     a->st = NULL;
+    handler_operators_close();
 }
 
 rt_response app_invoke(const rt_request *req, void *user)
@@ -57,14 +60,20 @@ rt_response app_invoke(const rt_request *req, void *user)
     handler_result res;
     memset(&res, 0, sizeof res);
     const char *bad_param = NULL;
-    if (apigw_event_parse(req->payload, req->payload_len, &ev) != 0) {
-        handler_fail(&res, 400, MALFORMED_EVENT);
-    } else if ((bad_param = apigw_path_params_problem(&ev)) != NULL) {
-        handler_fail(&res, 400, bad_param); /* before any handler: the id it would read is not the one sent */
+    if (apigw_event_parse(req->payload, req->payload_len, &ev) != 0 || !ev.http_method || !ev.resource) {
+        handler_fail(&res, 400, MALFORMED_EVENT); /* no route to judge it by: not a proxy event */
     } else {
-        if (a->st)
-            store_set_deadline(a->st, req->deadline_ms);
-        a->handler->fn(a->st, &ev, &res);
+        caller who;
+        caller_from_event(&ev, &who);
+        if (!authz_check(&ev, &who, &res)) {
+            /* res holds the 401/403: the route table (authz.c) decides before any handler runs */
+        } else if ((bad_param = apigw_path_params_problem(&ev)) != NULL) {
+            handler_fail(&res, 400, bad_param); /* before any handler: the id it would read is not the one sent */
+        } else {
+            if (a->st)
+                store_set_deadline(a->st, req->deadline_ms);
+            a->handler->fn(a->st, &ev, &res);
+        }
     }
     char *json = apigw_response_json(&res.resp);
     log_invocation li = {
@@ -72,8 +81,8 @@ rt_response app_invoke(const rt_request *req, void *user)
         .api_request_id = ev.request_id,
         .handler = a->handler->short_name,
         .method = ev.http_method,
-        /* a ticket code in the path is a bearer secret: such a route logs its template instead */
-        .path = apigw_path_param(&ev, "code") ? ev.resource : ev.path,
+        /* a ticket code in the path is a bearer secret, a username an e-mail: such routes log their template */
+        .path = apigw_path_param(&ev, "code") || apigw_path_param(&ev, "username") ? ev.resource : ev.path,
         .status = res.resp.status,
         .duration_ms = (double)(bo_clock_mono_ns() - t0) / 1e6,
         .cold_start = !a->warm,

@@ -22,6 +22,9 @@ struct store {
     ddb_client *ddb;
     char tables[STORE_T_COUNT][TABLE_NAME_MAX + 1]; /* by store_table_id; each "" when opened without it */
     char last_error[STORE_ERROR_MAX];
+    uint64_t deadline_ms;     /* store_set_deadline's, 0: none */
+    int operator_check;       /* 1 + the index of the operator's ConditionCheck in the transaction being built
+                                 (store_txn_add_operator_check), 0: none; store_transact reads and resets it */
 };
 
 /* ---- errors ---------------------------------------------------------------------------------- */
@@ -117,7 +120,13 @@ void store_close(store *s)
 
 void store_set_deadline(store *s, uint64_t deadline_ms)
 {
+    s->deadline_ms = deadline_ms;
     ddb_client_set_deadline(s->ddb, deadline_ms);
+}
+
+uint64_t store_deadline(const store *s)
+{
+    return s ? s->deadline_ms : 0;
 }
 
 const char *store_last_error(const store *s)
@@ -182,6 +191,18 @@ ddb_client *store_ddb(store *s)
 const char *store_table(const store *s, store_table_id t)
 {
     return t < STORE_T_COUNT ? s->tables[t] : "";
+}
+
+void store_set_operator_check(store *s, int index_plus_1)
+{
+    s->operator_check = index_plus_1;
+}
+
+int store_take_operator_check(store *s)
+{
+    int v = s->operator_check;
+    s->operator_check = 0;
+    return v;
 }
 
 int store_get_item(store *s, const char *table, const char *id, cJSON **item, store_status *st)

@@ -1,6 +1,8 @@
 /* After the sale on DynamoDB: check-in, undo, refund, a concert's counts (see store_aftersale.h). */
 #include "store_aftersale.h"
 
+#include "caller.h"
+
 #include "bo_money.h"
 #include "ddb.h"
 #include "ddb_attr.h"
@@ -179,7 +181,7 @@ static store_status decide_checkin(store *s, const char *nonce, const char *door
 }
 
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
-                           const char *by, const char *at, checkin_ticket *out, checkin_result *res)
+                           const caller *by, const char *at, checkin_ticket *out, checkin_result *res)
 {
     *res = CHECKIN_UNKNOWN;
     store_status st;
@@ -201,8 +203,8 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
                  name2(n, "#by", "checkedInBy", "#c", "concertId") && ddb_attr_add(v, ":in", "S", "checkedIn") &&
                  ddb_attr_add(v, ":valid", "S", "valid") && ddb_attr_add(v, ":at", "S", at) &&
                  ddb_attr_add(v, ":door", "S", door) && ddb_attr_add(v, ":nonce", "S", nonce) &&
-                 ddb_attr_add(v, ":by", "S", by) && ddb_attr_add(v, ":c", "S", concert_id) &&
-                 add_admitted(s, items, out, "1");
+                 ddb_attr_add(v, ":by", "S", caller_name(by)) && ddb_attr_add(v, ":c", "S", concert_id) &&
+                 add_admitted(s, items, out, "1") && store_txn_add_operator_check(items, s, by->sub);
     ddb_error e;
     bool cancelled;
     st = store_transact(s, req, built, &e, &cancelled);
@@ -233,7 +235,8 @@ store_status store_ticket_of_code(store *s, const char *code, checkin_ticket *ou
     return st;
 }
 
-store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket *out, checkin_result *res)
+store_status store_checkin_undo(store *s, const char *ticket_id, const caller *by, checkin_ticket *out,
+                                checkin_result *res)
 {
     memset(out, 0, sizeof *out);
     *res = CHECKIN_NOT_ADMITTED;
@@ -252,7 +255,8 @@ store_status store_checkin_undo(store *s, const char *ticket_id, checkin_ticket 
                            "SET #st = :valid REMOVE #at, #door, #nonce, #by", "#st = :in", &n, &v) &&
                  name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
                  name2(n, "#by", "checkedInBy", NULL, NULL) && ddb_attr_add(v, ":in", "S", "checkedIn") &&
-                 ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1");
+                 ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1") &&
+                 store_txn_add_operator_check(items, s, by->sub);
     ddb_error e;
     bool cancelled;
     st = store_transact(s, req, built, &e, &cancelled);
@@ -289,6 +293,18 @@ static bool add_s_list(cJSON *obj, const char *name, const order *o, const int *
     return true;
 }
 
+/* operator: {"M": {"sub": {"S": ...}, "name": {"S": ...}}} of by */
+static bool add_operator(cJSON *m, const caller *by)
+{
+    cJSON *av = cJSON_CreateObject();
+    cJSON *om = av ? cJSON_AddObjectToObject(av, "M") : NULL;
+    if (!om || !cJSON_AddItemToObject(m, "operator", av)) {
+        cJSON_Delete(av);
+        return false;
+    }
+    return ddb_attr_add(om, "sub", "S", by->sub ? by->sub : "") && ddb_attr_add(om, "name", "S", caller_name(by));
+}
+
 /* :r = {"L": [{"M": the refund}]}, :empty = {"L": []}, :rid = S id, :rids = SS [id] */
 static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const refund_ask *ask, int64_t amount)
 {
@@ -311,7 +327,8 @@ static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const
     }
     return m && empty && cJSON_AddArrayToObject(empty, "L") && ddb_attr_add(m, "id", "S", refund_id) &&
            store_txn_add_money(m, "amount", amount) && ddb_attr_add(m, "method", "S", ask->method) &&
-           ddb_attr_add(m, "reason", "S", ask->reason) && ddb_attr_add(m, "by", "S", ask->by) &&
+           ddb_attr_add(m, "reason", "S", ask->reason) && ddb_attr_add(m, "by", "S", caller_name(ask->by)) &&
+           add_operator(m, ask->by) &&
            ddb_attr_add(m, "at", "S", ask->at) && ddb_attr_add(m, "scope", "S", ask->every_valid ? "all" : "listed") &&
            add_s_list(m, "ticketIds", o, idx, n) && ddb_attr_add(v, ":rid", "S", refund_id);
 }
@@ -344,6 +361,8 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
                    "attribute_exists(#id) AND NOT contains(#rids, :rid)", &nm, &v) ||
         !name2(nm, "#refunds", "refunds", "#rids", "refundIds") || !name2(nm, "#id", "id", NULL, NULL) ||
         !refund_values(v, o, idx, n, ask, amount))
+        goto fail;
+    if (!store_txn_add_operator_check(items, s, ask->by->sub))
         goto fail;
     return req;
 fail:

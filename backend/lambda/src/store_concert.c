@@ -4,6 +4,8 @@
  * store_concert_from_item (store_priv.h). */
 #include "store.h"
 
+#include "caller.h"
+
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -298,34 +300,41 @@ void store_set_problems_error(store *s, const char *what, const concert *c)
 
 /* ---- concerts -------------------------------------------------------------------------------- */
 
+/* The concert item of c (its Item object), or NULL when out of memory. */
+static cJSON *concert_item(const concert *c)
+{
+    char tickets[24], price[BO_MONEY_BUF], capacity[24], max[24];
+    snprintf(tickets, sizeof tickets, "%lld", (long long)c->available_tickets);
+    bo_money_format(c->price_cents, price);
+    snprintf(capacity, sizeof capacity, "%lld", (long long)c->capacity);
+    snprintf(max, sizeof max, "%lld", (long long)c->max_per_order);
+    cJSON *item = cJSON_CreateObject();
+    if (!item || !ddb_attr_add(item, "id", "S", c->id) || !ddb_attr_add(item, "name", "S", c->name) ||
+        !ddb_attr_add(item, "date", "S", c->date) || !ddb_attr_add(item, "venue", "S", c->venue) ||
+        !ddb_attr_add(item, "availableTickets", "N", tickets) || !ddb_attr_add(item, "ticketPrice", "N", price) ||
+        (c->has_capacity && !ddb_attr_add(item, "capacity", "N", capacity)) ||
+        (c->currency[0] && !ddb_attr_add(item, "currency", "S", c->currency)) ||
+        (c->timezone && !ddb_attr_add(item, "timezone", "S", c->timezone)) ||
+        (c->has_max_per_order && !ddb_attr_add(item, "maxPerOrder", "N", max))) {
+        cJSON_Delete(item);
+        return NULL;
+    }
+    return item;
+}
+
 store_status store_put_concert(store *s, const concert *c)
 {
     if (!c || !c->id[0] || strlen(c->id) > STORE_ID_MAX) {
         store_set_error(s, "PutItem: concert without id");
         return STORE_ERROR;
     }
-    char tickets[24], price[BO_MONEY_BUF];
-    snprintf(tickets, sizeof tickets, "%lld", (long long)c->available_tickets);
-    bo_money_format(c->price_cents, price);
-
     store_status st = STORE_ERROR;
     cJSON *resp = NULL;
     cJSON *req = cJSON_CreateObject();
-    cJSON *item = cJSON_AddObjectToObject(req, "Item");
-    if (!req || !cJSON_AddStringToObject(req, "TableName", store_table(s, STORE_T_CONCERTS)) || !item ||
-        !ddb_attr_add(item, "id", "S", c->id) || !ddb_attr_add(item, "name", "S", c->name) ||
-        !ddb_attr_add(item, "date", "S", c->date) || !ddb_attr_add(item, "venue", "S", c->venue) ||
-        !ddb_attr_add(item, "availableTickets", "N", tickets) || !ddb_attr_add(item, "ticketPrice", "N", price)) {
-        store_set_error(s, "PutItem: out of memory");
-        goto done;
-    }
-    char capacity[24], max[24];
-    snprintf(capacity, sizeof capacity, "%lld", (long long)c->capacity);
-    snprintf(max, sizeof max, "%lld", (long long)c->max_per_order);
-    if ((c->has_capacity && !ddb_attr_add(item, "capacity", "N", capacity)) ||
-        (c->currency[0] && !ddb_attr_add(item, "currency", "S", c->currency)) ||
-        (c->timezone && !ddb_attr_add(item, "timezone", "S", c->timezone)) ||
-        (c->has_max_per_order && !ddb_attr_add(item, "maxPerOrder", "N", max))) {
+    cJSON *item = concert_item(c);
+    if (!req || !item || !cJSON_AddStringToObject(req, "TableName", store_table(s, STORE_T_CONCERTS)) ||
+        !cJSON_AddItemToObject(req, "Item", item)) {
+        cJSON_Delete(item);
         store_set_error(s, "PutItem: out of memory");
         goto done;
     }
@@ -338,6 +347,36 @@ store_status store_put_concert(store *s, const concert *c)
 done:
     cJSON_Delete(req);
     cJSON_Delete(resp);
+    return st;
+}
+
+store_status store_create_concert(store *s, const concert *c, const caller *by)
+{
+    if (!c || !c->id[0] || strlen(c->id) > STORE_ID_MAX) {
+        store_set_error(s, "create concert: concert without id");
+        return STORE_ERROR;
+    }
+    cJSON *req = cJSON_CreateObject();
+    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+    cJSON *wrap = items ? cJSON_CreateObject() : NULL;
+    if (wrap && !cJSON_AddItemToArray(items, wrap)) {
+        cJSON_Delete(wrap);
+        wrap = NULL;
+    }
+    cJSON *put = wrap ? cJSON_AddObjectToObject(wrap, "Put") : NULL;
+    cJSON *item = put ? concert_item(c) : NULL;
+    if (item && !cJSON_AddItemToObject(put, "Item", item)) {
+        cJSON_Delete(item);
+        item = NULL;
+    }
+    bool built = item && cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_CONCERTS)) &&
+                 cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(id)") &&
+                 store_txn_add_operator_check(items, s, by ? by->sub : NULL);
+    ddb_error e;
+    bool cancelled;
+    store_status st = store_transact(s, req, built, &e, &cancelled);
+    if (cancelled) /* the concert's own condition: a random v4 id taken, which does not happen */
+        return store_from_ddb(s, "TransactWriteItems", &e);
     return st;
 }
 

@@ -155,10 +155,24 @@ static cJSON *order_request(store *s, const order *o)
             !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id))
             goto fail;
     }
+    if (!store_txn_add_operator_check(items, s, o->operator_sub))
+        goto fail;
     return req;
 fail:
     cJSON_Delete(req);
     return NULL;
+}
+
+/* operator: {"M": {"sub": {"S": sub}, "name": {"S": name}}} */
+static bool add_operator(cJSON *it, const char *sub, const char *name)
+{
+    cJSON *av = cJSON_CreateObject();
+    cJSON *m = av ? cJSON_AddObjectToObject(av, "M") : NULL;
+    if (!m || !cJSON_AddItemToObject(it, "operator", av)) {
+        cJSON_Delete(av);
+        return false;
+    }
+    return ddb_attr_add(m, "sub", "S", sub) && ddb_attr_add(m, "name", "S", name);
 }
 
 bool store_order_item_fill(cJSON *it, const order *o)
@@ -170,6 +184,7 @@ bool store_order_item_fill(cJSON *it, const order *o)
         !ddb_attr_add(it, "paymentMethod", "S", order_payment_name(o->method)) ||
         (o->has_tendered && (!store_txn_add_money(it, "tendered", o->tendered_cents) || !store_txn_add_money(it, "change", o->change_cents))) ||
         !ddb_attr_add(it, "createdAt", "S", o->created_at) || !ddb_attr_add(it, "soldBy", "S", o->sold_by) ||
+        (o->operator_sub[0] && !add_operator(it, o->operator_sub, o->operator_name)) ||
         (o->customer_name && !ddb_attr_add(it, "customerName", "S", o->customer_name)) ||
         (o->customer_email && !ddb_attr_add(it, "customerEmail", "S", o->customer_email)) ||
         (have_attendees && !add_list(it, "attendees", o, true)) || !add_list(it, "ticketIds", o, false) ||
@@ -186,6 +201,19 @@ static bool copy_to(char *dst, size_t size, const char *src)
         return false;
     memcpy(dst, src, strlen(src) + 1);
     return true;
+}
+
+/* The operator M of item (an order, or a refund on it) into sub/name; absent: "". false when malformed. */
+static bool operator_from_item(const cJSON *item, char *sub, size_t sub_size, char *name, size_t name_size)
+{
+    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, "operator");
+    sub[0] = '\0';
+    if (name)
+        name[0] = '\0';
+    if (!av)
+        return true;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(av, "M");
+    return m && copy_to(sub, sub_size, ddb_attr_s(m, "sub")) && (!name || copy_to(name, name_size, ddb_attr_s(m, "name")));
 }
 
 /* The refunds list of an order item (L of M, see store_aftersale.h) into o. 0, -1 malformed, -2 out of memory. */
@@ -214,6 +242,7 @@ static int refunds_from_item(const cJSON *item, order *o)
         if (!m || !ids || !reason || !copy_to(r->id, sizeof r->id, ddb_attr_s(m, "id")) ||
             !copy_to(r->method, sizeof r->method, ddb_attr_s(m, "method")) ||
             !copy_to(r->by, sizeof r->by, ddb_attr_s(m, "by")) || !copy_to(r->at, sizeof r->at, ddb_attr_s(m, "at")) ||
+            !operator_from_item(m, r->operator_sub, sizeof r->operator_sub, NULL, 0) ||
             bo_money_parse_upto(ddb_attr_n(m, "amount"), BO_AMOUNT_MAX_CENTS, &r->amount_cents) != BO_MONEY_OK ||
             cJSON_GetArraySize(ids) > BO_ORDER_MAX_TICKETS)
             return -1;
@@ -242,6 +271,7 @@ int store_order_from_item(const cJSON *item, order *o)
         !copy_to(o->currency, sizeof o->currency, ddb_attr_s(item, "currency")) ||
         !copy_to(o->created_at, sizeof o->created_at, ddb_attr_s(item, "createdAt")) ||
         !copy_to(o->sold_by, sizeof o->sold_by, ddb_attr_s(item, "soldBy")) ||
+        !operator_from_item(item, o->operator_sub, sizeof o->operator_sub, o->operator_name, sizeof o->operator_name) ||
         bo_money_parse(ddb_attr_n(item, "unitPrice"), &o->unit_cents) != 0 ||
         bo_money_parse_upto(ddb_attr_n(item, "total"), BO_AMOUNT_MAX_CENTS, &o->total_cents) != BO_MONEY_OK)
         goto malformed;
@@ -369,8 +399,8 @@ static const char *difference(const order *stored, const order *o)
         return "payment";
     if (!same_opt(stored->customer_name, o->customer_name) || !same_opt(stored->customer_email, o->customer_email))
         return "customer";
-    if (strcmp(stored->sold_by, o->sold_by) != 0)
-        return "seller";
+    if (strcmp(stored->operator_sub, o->operator_sub) != 0 || (!o->operator_sub[0] && strcmp(stored->sold_by, o->sold_by) != 0))
+        return "seller"; /* the operator by their sub (a display name may change between retries) */
     for (int i = 0; i < o->quantity; i++)
         if (!same_opt(stored->tickets[i].attendee, o->tickets[i].attendee))
             return "attendees";

@@ -25,9 +25,36 @@ bool store_txn_failed(const ddb_error *e, size_t i)
     return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
 }
 
+bool store_txn_add_operator_check(cJSON *items, store *s, const char *sub)
+{
+    if (!sub || !*sub)
+        return true;
+    if (!store_tables_set(s, STORE_NEED_OPERATORS, "operator check"))
+        return false;
+    int index = cJSON_GetArraySize(items);
+    cJSON *item = cJSON_CreateObject();
+    if (!item || !cJSON_AddItemToArray(items, item)) {
+        cJSON_Delete(item);
+        return false;
+    }
+    cJSON *cc = cJSON_AddObjectToObject(item, "ConditionCheck");
+    cJSON *key = cc ? cJSON_AddObjectToObject(cc, "Key") : NULL;
+    cJSON *names = cc ? cJSON_AddObjectToObject(cc, "ExpressionAttributeNames") : NULL;
+    cJSON *values = cc ? cJSON_AddObjectToObject(cc, "ExpressionAttributeValues") : NULL;
+    cJSON *f = values ? cJSON_AddObjectToObject(values, ":f") : NULL;
+    if (!key || !names || !f || !cJSON_AddStringToObject(cc, "TableName", store_table(s, STORE_T_OPERATORS)) ||
+        !ddb_attr_add(key, "sub", "S", sub) || !cJSON_AddStringToObject(names, "#d", "disabled") ||
+        !cJSON_AddFalseToObject(f, "BOOL") ||
+        !cJSON_AddStringToObject(cc, "ConditionExpression", "attribute_not_exists(#d) OR #d = :f"))
+        return false;
+    store_set_operator_check(s, index + 1);
+    return true;
+}
+
 store_status store_transact(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled)
 {
     *cancelled = false;
+    int check = store_take_operator_check(s);
     if (!built) { /* out of memory while building req: nothing is sent */
         cJSON_Delete(req);
         req = NULL;
@@ -45,6 +72,8 @@ store_status store_transact(store *s, cJSON *req, bool built, ddb_error *e, bool
     if (ds != DDB_ERR_TRANSACTION_CANCELED)
         return store_from_ddb(s, "TransactWriteItems", e);
     store_set_ddb_error(s, "TransactWriteItems", e);
+    if (check > 0 && store_txn_failed(e, (size_t)(check - 1)))
+        return STORE_DISABLED; /* the last error names the cancellation */
     *cancelled = true;
     return STORE_ERROR;
 }

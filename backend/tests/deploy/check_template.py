@@ -36,6 +36,11 @@ ROUTES = {
     ("GET", "/concerts/{id}/stats"): ("concertStats", True),
     ("GET", "/orders"): ("findOrders", True),
     ("GET", "/tickets/by-code/{code}"): ("getTicketByCode", True),
+    ("GET", "/operators"): ("listOperators", True),
+    ("POST", "/operators"): ("createOperator", True),
+    ("POST", "/operators/{username}/disable"): ("disableOperator", True),
+    ("POST", "/operators/{username}/enable"): ("enableOperator", True),
+    ("PUT", "/operators/{username}/role"): ("setOperatorRole", True),
 }
 # The orders' lookup indexes (backend/lambda/include/store_lookup.h): name -> (hash key, range key), all
 # strings, projection ALL, on-demand like the table. GET /orders queries them, never the table.
@@ -45,9 +50,19 @@ TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
 # What each handler does on which table (backend/lambda/src/store*.c; its tables are handler_def.tables in
 # handler_common.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
-             "CODES_TABLE": "codes"}
+             "CODES_TABLE": "codes", "OPERATORS_TABLE": "operators", "SHIFTS_TABLE": "shifts",
+             "JOURNAL_TABLE": "journal"}
+# Keys of the tables other than the string hash key "id" (KeyType order: HASH, RANGE), and their other
+# indexes (the orders' and tickets' are INDEXES and TICKET_INDEXES); attributes are strings unless named here.
+TABLE_KEYS = {"codes": ("code",), "operators": ("sub",), "journal": ("day", "sk")}
+OTHER_INDEXES = {"shifts": {"byDay": ("day", "openedAt")},
+                 "journal": {"byShift": ("shiftId", "seq"), "byOperator": ("operatorSub", "sk"),
+                             "byConcert": ("concertId", "sk")}}
+NUMBER_ATTRS = {"seq"}
+# Every write made for an operator holds a ConditionCheck on their operators item (not disabled).
+OPERATOR_CHECK = {"operators": {"ConditionCheckItem"}}
 NEEDS = {
-    "createConcert": {"concerts": {"PutItem"}},                        # store_put_concert
+    "createConcert": {"concerts": {"PutItem"}, **OPERATOR_CHECK},      # store_create_concert (a transaction)
     "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
     "listConcerts": {"concerts": {"Scan"}},                            # store_list_concerts
     "purchaseTicket": {"concerts": {"UpdateItem", "GetItem"},          # store_purchase: transaction,
@@ -55,17 +70,17 @@ NEEDS = {
     "createOrder": {"concerts": {"UpdateItem", "GetItem"},             # store_order_place: transaction,
                     "orders": {"PutItem", "GetItem"},                  # read before, replay (order and
                     "tickets": {"PutItem", "GetItem"},                 # its tickets read back)
-                    "codes": {"PutItem"}},
+                    "codes": {"PutItem"}, **OPERATOR_CHECK},
     "getOrder": {"orders": {"GetItem"}, "tickets": {"GetItem"}},       # store_order_get
     "checkIn": {"codes": {"GetItem"},                                  # store_checkin: code lookup,
                 "tickets": {"UpdateItem", "GetItem"},                  # transaction, the answer read back
                 "concerts": {"UpdateItem"},
-                "orders": {"UpdateItem", "GetItem"}},
+                "orders": {"UpdateItem", "GetItem"}, **OPERATOR_CHECK},
     "undoCheckIn": {"tickets": {"UpdateItem", "GetItem"},              # store_checkin_undo
-                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}},
+                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}, **OPERATOR_CHECK},
     "refundOrder": {"orders": {"UpdateItem", "GetItem"},               # store_refund: the order before
                     "tickets": {"UpdateItem", "GetItem"},              # and after, the transaction
-                    "concerts": {"UpdateItem"}},
+                    "concerts": {"UpdateItem"}, **OPERATOR_CHECK},
     "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
     "findOrders": {"orders/index/byEmail": {"Query"},                  # store_lookup_orders
                    "orders/index/byName": {"Query"},
@@ -73,6 +88,12 @@ NEEDS = {
                    "orders": {"GetItem"}},
     "getTicketByCode": {"codes": {"GetItem"}, "tickets": {"GetItem"},  # store_ticket_by_code
                         "orders": {"GetItem"}, "concerts": {"GetItem"}},
+    "listOperators": {},                                               # Cognito only
+    # the caller's item read first, then the operator's item updated with the caller's check (store_operator.c)
+    "createOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
+    "disableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
+    "enableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
+    "setOperatorRole": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
 }
 # Names that look like DynamoDB actions but are not IAM actions: a transaction is authorised per item.
 NOT_IAM_ACTIONS = {"TransactWriteItems", "TransactGetItems"}
@@ -330,14 +351,17 @@ def check_tables(res, gw, stage, expected):
         pitr = p.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
         if pitr is not True:
             fail(f"{lid}: point-in-time recovery off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled)")
-        key = "code" if p.get("TableName") == want.get("codes") else "id"  # the door reads codes by code
-        indexes = {n: INDEXES[n] for n in expected} if p.get("TableName") == want.get("orders") else \
-            dict(TICKET_INDEXES) if p.get("TableName") == want.get("tickets") else {}
-        attrs = [key] + [a for k in indexes.values() for a in k]
-        if p.get("KeySchema") != [{"AttributeName": key, "KeyType": "HASH"}] or \
+        role = next((r for r, n in want.items() if n == p.get("TableName")), None)
+        key = TABLE_KEYS.get(role, ("id",))  # the door reads codes by code, operators are their sub
+        indexes = {n: INDEXES[n] for n in expected} if role == "orders" else \
+            dict(TICKET_INDEXES) if role == "tickets" else dict(OTHER_INDEXES.get(role, {}))
+        attrs = sorted(set(key) | {a for k in indexes.values() for a in k})
+        want_keys = [{"AttributeName": k, "KeyType": t} for k, t in zip(key, ("HASH", "RANGE"))]
+        if p.get("KeySchema") != want_keys or \
            sorted(json.dumps(a, sort_keys=True) for a in p.get("AttributeDefinitions", [])) != \
-           sorted(json.dumps({"AttributeName": a, "AttributeType": "S"}, sort_keys=True) for a in attrs):
-            fail(f"{lid}: key is not the string hash key {key} (attributes {attrs}): "
+           sorted(json.dumps({"AttributeName": a, "AttributeType": "N" if a in NUMBER_ATTRS else "S"}, sort_keys=True)
+                  for a in attrs):
+            fail(f"{lid}: keys are not {key} (attributes {attrs}): "
                  f"{p.get('KeySchema')} {p.get('AttributeDefinitions')}")
         gsis = {g.get("IndexName"): g for g in p.get("GlobalSecondaryIndexes", [])}
         if set(gsis) != set(indexes):

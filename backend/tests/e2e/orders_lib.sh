@@ -9,9 +9,9 @@
 orders_stack_start() {
   stack_start --no-seed
   export DYNAMODB_PORT=$STACK_DDB_PORT
-  api=$STACK_URL key=$STACK_KEY T=concert-ticket-system
+  api=$STACK_URL key=$STACK_TOKEN T=concert-ticket-system
   J=(-H 'Content-Type: application/json')
-  K=(-H "x-api-key: $key")
+  K=(-H "Authorization: $key")
 }
 ddb_scan() {
   local table=$1 filter=${2:-'{}'} start='null' page

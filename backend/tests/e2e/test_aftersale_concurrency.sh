@@ -16,10 +16,10 @@ work=$(mktemp -d)
 trap 'stack_cleanup; rm -rf "$work"' EXIT
 GATEWAY_OPTS="--concurrency 16" stack_start --no-seed
 export DYNAMODB_PORT=$STACK_DDB_PORT
-api=$STACK_URL key=$STACK_KEY T=concert-ticket-system
+api=$STACK_URL key=$STACK_TOKEN T=concert-ticket-system
 SEATS=100 SEED=35 ADMITTED=20
 J=(-H 'Content-Type: application/json')
-K=(-H "x-api-key: $key")
+K=(-H "Authorization: $key")
 methods=(card cash comp)
 
 http POST "$api/concerts" "${J[@]}" "${K[@]}" --data-binary \
@@ -61,7 +61,7 @@ case $kind in
   checkin|rescan) url=$API/checkins body="{\"code\":\"$arg\",\"concertId\":\"$CID\",\"nonce\":\"$kind-$n\",\"door\":\"D$((n % 4))\"}" hdr="X-Job: $n" ;;
 esac
 for attempt in 1 2 3 4 5 6 7 8; do
-  code=$(curl -s -m 60 -D "$WORK/h.$n" -o "$WORK/b.$n" -w '%{http_code}' -X POST "$url" -H "x-api-key: $KEY" \
+  code=$(curl -s -m 60 -D "$WORK/h.$n" -o "$WORK/b.$n" -w '%{http_code}' -X POST "$url" -H "Authorization: $KEY" \
          -H 'Content-Type: application/json' -H "$hdr" --data-binary "$body") || true
   case $code in 429|502|503|000) sleep 0.$((RANDOM % 5 + 1)) ;; *) break ;; esac
 done

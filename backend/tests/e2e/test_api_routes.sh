@@ -5,13 +5,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
 [ -n "${BOXOFFICE_API_URL:-}" ] || { echo "no shared stack (BOXOFFICE_API_URL unset)"; exit 77; }
-api=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+api=$BOXOFFICE_API_URL key=$TEST_TOKEN
 json=(-H 'Content-Type: application/json')
 
 echo "POST /concerts with the operator key -> 201 and an id"
 name="E2E Sigur Rós — Ágætis byrjun $$"
 body=$(jq -nc --arg n "$name" '{name: $n, date: "2027-03-01T20:00:00Z", venue: "Harpa, Reykjavík", availableTickets: 3, ticketPrice: 49.99}')
-http POST "$api/concerts" "${json[@]}" -H "x-api-key: $key" --data-binary "$body"
+http POST "$api/concerts" "${json[@]}" -H "Authorization: $key" --data-binary "$body"
 expect_status 201
 id=$(jq -r .id <<<"$HTTP_BODY")
 [[ "$id" =~ ^[0-9a-f-]{36}$ ]] || fail "id '$id' is no uuid"
@@ -33,23 +33,28 @@ expect_status 200
 expect_json 'type' array
 [ "$(jq --arg id "$id" '[.[] | select(.id == $id)] | length' <<<"$HTTP_BODY")" = 1 ] || fail "new concert not listed"
 
-echo "POST /concerts without a key / with a wrong key -> 403 Forbidden (API Gateway)"
+echo "POST /concerts without a token / with a forged one / with an API key only -> 401 (the stage's GatewayResponse)"
+unauthorized='Unauthorized: sign in as an operator (boxoffice login); an API key alone no longer authorizes'
 http POST "$api/concerts" "${json[@]}" --data-binary "$body"
-expect_status 403
-expect_json .message Forbidden
-http POST "$api/concerts" "${json[@]}" -H "x-api-key: wrong-$key" --data-binary "$body"
-expect_status 403
-expect_json .message Forbidden
+expect_status 401
+expect_json .message "$unauthorized"
+forged="${key%.*}.$(printf 'forged' | base64 | tr '+/' '-_' | tr -d '=')"
+http POST "$api/concerts" "${json[@]}" -H "Authorization: $forged" --data-binary "$body"
+expect_status 401
+expect_json .message "$unauthorized"
+http POST "$api/concerts" "${json[@]}" -H "x-api-key: $key" --data-binary "$body"
+expect_status 401
+expect_json .message "$unauthorized"
 
 echo "POST /concerts with bad input -> 400 naming the field"
-http POST "$api/concerts" "${json[@]}" -H "x-api-key: $key" --data-binary 'not json'
+http POST "$api/concerts" "${json[@]}" -H "Authorization: $key" --data-binary 'not json'
 expect_status 400
 jq -e '.error | type == "string" and length > 0' <<<"$HTTP_BODY" >/dev/null || fail "no error message: $HTTP_BODY"
-http POST "$api/concerts" "${json[@]}" -H "x-api-key: $key" \
+http POST "$api/concerts" "${json[@]}" -H "Authorization: $key" \
   --data-binary '{"date":"2027-03-01","venue":"X","availableTickets":1,"ticketPrice":1}'
 expect_status 400
 grep -q name <<<"$HTTP_BODY" || fail "error does not name the field: $HTTP_BODY"
-http POST "$api/concerts" "${json[@]}" -H "x-api-key: $key" \
+http POST "$api/concerts" "${json[@]}" -H "Authorization: $key" \
   --data-binary '{"name":"X","date":"2027-03-01","venue":"X","availableTickets":1,"ticketPrice":1.999}'
 expect_status 400
 grep -q ticketPrice <<<"$HTTP_BODY" || fail "error does not name ticketPrice: $HTTP_BODY"

@@ -5,13 +5,13 @@
 # that the stack keeps serving throughout, and that nothing is written but what the valid cases wrote:
 # concert and ticket items are counted straight in DynamoDB Local before and after, and the seats of the
 # concert under attack add up.
-# Env: BOXOFFICE_API_URL, BOXOFFICE_API_KEY, DYNAMODB_PORT (the stack's DynamoDB Local).
+# Env: BOXOFFICE_API_URL, TEST_TOKEN (the manager's ID token), DYNAMODB_PORT (the stack's DynamoDB Local).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 . "$root/bench/lib.sh"
 . "$root/tests/lib/openapi_log.sh"   # every answer of the catalogue is also checked against docs/openapi.yaml
-: "${BOXOFFICE_API_URL:?}" "${BOXOFFICE_API_KEY:?}"
+: "${BOXOFFICE_API_URL:?}" "${TEST_TOKEN:?}"
 [ -n "${DYNAMODB_PORT:-}" ] || { echo "skip: DYNAMODB_PORT not set"; exit 77; }
 api=${BOXOFFICE_API_URL%/}
 stage=${api##*/}
@@ -68,7 +68,7 @@ make_headers() { # spec out -> header file for curl -H @file
   IFS='|' read -r -a hs <<<"$spec"
   for h in "${hs[@]}"; do
     case $h in
-      KEY) printf 'x-api-key: %s\n' "$BOXOFFICE_API_KEY" >>"$out" ;;
+      KEY) printf 'Authorization: %s\n' "$TEST_TOKEN" >>"$out" ;;
       NOCT) ct=0 ;;
       @many_headers:*) for ((i = 0; i < ${h#*:}; i++)); do printf 'X-Junk-%d: %d\n' "$i" "$i" >>"$out"; done ;;
       @big_header:*) { printf 'X-Big: '; repeat b "${h#*:}"; printf '\n'; } >>"$out" ;;
@@ -97,13 +97,13 @@ json_error() { # the last answer is a JSON object with a non-empty error/message
 serving() { [ "$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$api/concerts/$open_id")" = 200 ]; }
 
 # ---- set-up: the concerts under attack, and the counts before ---------------------------------------
-mk() { curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" "$api/concerts" \
+mk() { curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "Authorization: $TEST_TOKEN" "$api/concerts" \
          -d "{\"name\":\"$1\",\"date\":\"2027-04-01T20:00:00Z\",\"venue\":\"Bad Input Hall\",\"availableTickets\":$2,\"ticketPrice\":10}" | jq -r .id; }
 open_id=$(mk "Bad Input Target" 1000); soldout_id=$(mk "Bad Input Sold Out" 0); sold_id=$(mk "Bad Input Sold One" 1)
 printf '%s\n' "$open_id" "$soldout_id" "$sold_id" >>"$tmp/created-concerts"
 [ -n "$open_id" ] && [ "$open_id" != null ] && [ -n "$soldout_id" ] && [ "$soldout_id" != null ] || { echo "FAIL set-up: cannot create concerts"; exit 1; }
 # an order of one ticket, for the ids in paths: {order} its id, {code} its ticket's code
-curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "x-api-key: $BOXOFFICE_API_KEY" "$api/box-office/orders" \
+curl -sf -m 30 -X POST -H 'Content-Type: application/json' -H "Authorization: $TEST_TOKEN" "$api/box-office/orders" \
   -d "{\"concertId\":\"$sold_id\",\"quantity\":1,\"payment\":{\"method\":\"comp\"}}" >"$tmp/order.json"
 order_id=$(jq -r '.id // empty' "$tmp/order.json"); tcode=$(jq -r '.tickets[0].code // empty' "$tmp/order.json")
 [ -n "$order_id" ] && [ -n "$tcode" ] || { echo "FAIL set-up: cannot place an order: $(head -c 300 "$tmp/order.json")"; exit 1; }
@@ -128,7 +128,7 @@ while IFS= read -r line; do
   if make_body "$bspec" "$tmp/body"; then request "$method" "$path" "$tmp/hdr" "$tmp/body"; else request "$method" "$path" "$tmp/hdr"; fi
   got="$code $(head -c 160 "$tmp/resp" | tr -d '\000-\037')"
   case $expect in
-    4xx|400|403|404|413)
+    4xx|400|401|403|404|413)
       if [[ "$code" != 4?? ]] || { [ "$expect" != 4xx ] && [ "$code" != "$expect" ]; }; then fail "$id: expected $expect, got $got"
       elif ! json_error; then fail "$id: $code without a JSON error body: $got"; fi ;;
     4xx-raw)

@@ -16,14 +16,14 @@ cd "$(dirname "$0")/../../.."
 fault_setup fault-ddb-kill
 api_port=3611; ddb_port=8611; seats=300
 api=$(pstack_up "$FAULT_STATE/stack" $api_port $ddb_port "" --timeout 4 --concurrency 16) || exit 1
-key=$(cat "$FAULT_STATE/stack/api-key")
+key=$(cat "$FAULT_STATE/stack/token")
 fails=0
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 round() { # SIGNAL
   local sig=$1 concert log=$FAULT_STATE/burst-$1.log lg ddb_pid bad n503 nojson books missing left r
   concert=$(post_json "$api/concerts" "{\"name\":\"Fault: DB $sig\",\"date\":\"2027-06-01\",\"venue\":\"V\",\"availableTickets\":$seats,\"ticketPrice\":20}" \
-              -H "x-api-key: $key" | cut -d' ' -f2- | jq -r .id)
+              -H "Authorization: $key" | cut -d' ' -f2- | jq -r .id)
   [ -n "$concert" ] && [ "$concert" != null ] || { fail "$sig: cannot create the concert"; return; }
   echo "== $sig: 700 purchases over 16 connections; DynamoDB Local gets SIG$sig after 1.5 s, restarted 3 s later"
   build/bench/loadgen -c 16 -n 700 -X POST -K -t 30000 -H 'Content-Type: application/json' -l "$log" -j \

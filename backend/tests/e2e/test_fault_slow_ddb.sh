@@ -20,7 +20,7 @@ mkdir -p "$FAULT_STATE/stack"
 scripts/ddb-local.sh start $ddb_port "$FAULT_STATE/stack" || exit 1
 fault_proxy_start $proxy_port $ddb_port || exit 1
 api=$(pstack_up "$FAULT_STATE/stack" $api_port $ddb_port "http://127.0.0.1:$proxy_port" --timeout 3) || exit 1
-key=$(cat "$FAULT_STATE/stack/api-key")
+key=$(cat "$FAULT_STATE/stack/token")
 fails=0
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 get() {
@@ -34,7 +34,7 @@ buy() { post_json "$api/tickets" "{\"concertId\":\"$concert\",\"customerName\":\
 ticket_exists() { ddb_req $ddb_port GetItem "{\"TableName\":\"$PSTACK_TICKETS\",\"Key\":{\"id\":{\"S\":\"$1\"}},\"ConsistentRead\":true}" | jq -e .Item >/dev/null; }
 
 concert=$(post_json "$api/concerts" "{\"name\":\"Fault: slow DB\",\"date\":\"2027-06-01\",\"venue\":\"V\",\"availableTickets\":$seats,\"ticketPrice\":20}" \
-            -H "x-api-key: $key" | cut -d' ' -f2- | jq -r .id)
+            -H "Authorization: $key" | cut -d' ' -f2- | jq -r .id)
 [ -n "$concert" ] && [ "$concert" != null ] || { echo "FAIL cannot create the concert"; exit 1; }
 sold=0
 

@@ -15,12 +15,12 @@ mkdir -p "$FAULT_STATE/stack"
 scripts/ddb-local.sh start $ddb_port "$FAULT_STATE/stack" || exit 1
 fault_proxy_start $proxy_port $ddb_port || exit 1
 api=$(pstack_up "$FAULT_STATE/stack" $api_port $ddb_port "http://127.0.0.1:$proxy_port") || exit 1
-key=$(cat "$FAULT_STATE/stack/api-key")
+key=$(cat "$FAULT_STATE/stack/token")
 fails=0
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 concert=$(post_json "$api/concerts" "{\"name\":\"Fault: worker killed\",\"date\":\"2027-06-01\",\"venue\":\"V\",\"availableTickets\":$seats,\"ticketPrice\":20}" \
-            -H "x-api-key: $key" | cut -d' ' -f2- | jq -r .id)
+            -H "Authorization: $key" | cut -d' ' -f2- | jq -r .id)
 [ -n "$concert" ] && [ "$concert" != null ] || { echo "FAIL cannot create the concert"; exit 1; }
 r=$(curl -s -m 30 -o /dev/null -w '%{http_code}' "$api/concerts/$concert")
 [ "$r" = 200 ] || fail "warm-up GET: $r"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # API Gateway's edge answers from local-gateway on the shared stack: unknown routes and methods,
-# paths outside the stage, private route without the key, oversized payloads; the stack keeps serving.
+# paths outside the stage, operator route without a token (or with only an API key), oversized payloads; the
+# stack keeps serving.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
@@ -24,12 +25,16 @@ missing GET "$base/"
 missing GET "$base/prod/concerts"
 missing GET "$api//concerts"
 
-echo "private route without / with a wrong x-api-key -> 403 Forbidden"
+echo "operator route without a token, with an empty one, with only an API key -> 401 (the stage's GatewayResponse)"
+unauthorized='Unauthorized: sign in as an operator (boxoffice login); an API key alone no longer authorizes'
 http POST "$api/concerts" -H 'Content-Type: application/json' --data-binary '{}'
-expect_status 403
-expect_json .message Forbidden
-http POST "$api/concerts" -H 'x-api-key: ' --data-binary '{}'
-expect_status 403
+expect_status 401
+expect_json .message "$unauthorized"
+http POST "$api/concerts" -H 'Authorization: ' --data-binary '{}'
+expect_status 401
+http POST "$api/concerts" -H 'Content-Type: application/json' -H 'x-api-key: some-operator-key' --data-binary '{}'
+expect_status 401
+expect_json .message "$unauthorized"
 
 echo "payload over the limit (6 MiB) -> 413, declared or streamed"
 big=$(mktemp); trap 'rm -f "$big"' EXIT

@@ -10,11 +10,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
 [ -n "${BOXOFFICE_API_URL:-}" ] || { echo "no shared stack (BOXOFFICE_API_URL unset)"; exit 77; }
-api=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+api=$BOXOFFICE_API_URL key=$TEST_TOKEN
 json=(-H 'Content-Type: application/json')
 
 mk() {
-  http POST "$api/concerts" "${json[@]}" -H "x-api-key: $key" --data-binary \
+  http POST "$api/concerts" "${json[@]}" -H "Authorization: $key" --data-binary \
     "$(jq -nc --arg n "Idempotency $1 $$" --argjson s "${2:-5}" '{name: $n, date: "2027-05-01", venue: "Test Hall", availableTickets: $s, ticketPrice: 10}')"
   expect_status 201
   jq -r .id <<<"$HTTP_BODY"
@@ -37,7 +37,7 @@ expect_json .availableTickets 4
 
 echo "replay after the purchase worker is gone (fresh worker on a restarted private gateway)"
 trap stack_cleanup EXIT
-gw_start --dynamodb-endpoint "http://127.0.0.1:${DYNAMODB_PORT:?}" --api-key "$key"
+gw_start --dynamodb-endpoint "http://127.0.0.1:${DYNAMODB_PORT:?}" $(gw_cognito_opts)
 http POST "$GW_URL/tickets" "${json[@]}" -H "Idempotency-Key: $ikey" --data-binary "$(buy "$c1")"
 [ "$HTTP_STATUS" = 201 ] || [ "$HTTP_STATUS" = 200 ] || fail "late replay answered $HTTP_STATUS: $HTTP_BODY"
 expect_json .id "$t1"
@@ -93,9 +93,9 @@ same_answers() {
   [ "$bodies" = 1 ] || { cat "$work"/r.* | sort | uniq -c >&2; fail "$bodies distinct answers to $1 identical requests"; }
   ANSWER=$(cut -d' ' -f2- "$work/r.1")
 }
-K=(-H "x-api-key: $key")
+K=(-H "Authorization: $key")
 # requests at once need workers at once: a gateway of our own on the same tables, 16 workers
-gw_start --dynamodb-endpoint "http://127.0.0.1:${DYNAMODB_PORT:?}" --api-key "$key" --concurrency 16
+gw_start --dynamodb-endpoint "http://127.0.0.1:${DYNAMODB_PORT:?}" $(gw_cognito_opts) --concurrency 16
 api=$GW_URL
 
 echo "POST /tickets: 10 identical purchases at once -> one answer, one seat"

@@ -7,10 +7,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
 [ -n "${BOXOFFICE_API_URL:-}" ] || { echo "no shared stack (BOXOFFICE_API_URL unset)"; exit 77; }
-api=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+api=$BOXOFFICE_API_URL key=$TEST_TOKEN
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-http POST "$api/concerts" -H 'Content-Type: application/json' -H "x-api-key: $key" --data-binary \
+http POST "$api/concerts" -H 'Content-Type: application/json' -H "Authorization: $key" --data-binary \
   "$(jq -nc --arg n "No oversell $$" '{name: $n, date: "2027-06-01T19:00:00Z", venue: "Stress Arena", availableTickets: 100, ticketPrice: 12.5}')"
 expect_status 201
 cid=$(jq -r .id <<<"$HTTP_BODY")

@@ -9,14 +9,14 @@ root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
 source "$root/backend/tests/e2e/orders_lib.sh"
 [ -n "${BOXOFFICE_API_URL:-}" ] || { echo "no shared stack (BOXOFFICE_API_URL unset)"; exit 77; }
-api=$BOXOFFICE_API_URL key=$BOXOFFICE_API_KEY
+api=$BOXOFFICE_API_URL key=$TEST_TOKEN
 T=concert-ticket-system
 J='Content-Type: application/json'
 
 new_concert() { # SEATS PRICE [EXTRA_JSON] -> CID
   local x=${3:-}
   [ -n "$x" ] || x='{}'
-  http POST "$api/concerts" -H "$J" -H "x-api-key: $key" --data-binary \
+  http POST "$api/concerts" -H "$J" -H "Authorization: $key" --data-binary \
     "$(jq -nc --argjson s "$1" --argjson p "$2" --argjson x "$x" \
        '{name: "Orders e2e", date: "2027-06-01T19:00:00Z", venue: "Hall", availableTickets: $s, ticketPrice: $p} + $x')"
   expect_status 201
@@ -84,7 +84,7 @@ expect_eq "seats after the 409" 7 "$(seats "$cid")"
 
 echo "-- walk-up orders: operators only"
 walk=$(jq -nc --arg c "$cid" '{concertId: $c, quantity: 2, payment: {method: "cash", tendered: "50"}}')
-http POST "$api/box-office/orders" -H "$J" -H "x-api-key: $key" --data-binary "$walk"
+http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binary "$walk"
 expect_status 201
 expect_json .customerName null
 expect_json .payment.change "10.00"
@@ -92,7 +92,7 @@ expect_json .soldBy local-operator
 http POST "$api/orders" -H "$J" --data-binary "$walk"
 expect_status 403   # cash needs the key
 expect_json .error "Payment method cash needs the operator key (POST /box-office/orders)"
-http POST "$api/orders" -H "$J" -H "x-api-key: $key" --data-binary "$(jq -c 'del(.payment)' <<<"$walk")"
+http POST "$api/orders" -H "$J" -H "Authorization: $key" --data-binary "$(jq -c 'del(.payment)' <<<"$walk")"
 expect_status 400   # the key on a public route makes nobody an operator
 expect_json .error "customerName is required"
 http POST "$api/box-office/orders" -H "$J" --data-binary "$walk"
@@ -117,7 +117,7 @@ expect_json .currency EUR
 
 echo "-- payment: exact totals, change, comp"
 new_concert 40 19.99 '{"currency":"USD","timezone":"America/New_York"}'; cid=$CID
-http POST "$api/box-office/orders" -H "$J" -H "x-api-key: $key" --data-binary "$(order_body "$cid" 7 '{"payment":{"method":"cash","tendered":150}}')"
+http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binary "$(order_body "$cid" 7 '{"payment":{"method":"cash","tendered":150}}')"
 expect_status 201
 expect_json .total "139.93"
 expect_json .payment.tendered "150.00"
@@ -125,7 +125,7 @@ expect_json .payment.change "10.07"
 expect_json .currency USD
 oid=$(jq -r .id <<<"$HTTP_BODY")
 sold=$HTTP_BODY
-http POST "$api/box-office/orders" -H "$J" -H "x-api-key: $key" --data-binary "$(order_body "$cid" 2 '{"payment":{"method":"comp"}}')"
+http POST "$api/box-office/orders" -H "$J" -H "Authorization: $key" --data-binary "$(order_body "$cid" 2 '{"payment":{"method":"comp"}}')"
 expect_status 201
 expect_json .total "0.00"
 expect_json .unitPrice "19.99"
@@ -134,12 +134,12 @@ expect_status 403
 expect_json .error "Payment method comp needs the operator key (POST /box-office/orders)"
 
 echo "-- GET /orders/{id}: operators only"
-http GET "$api/orders/$oid" -H "x-api-key: $key"
+http GET "$api/orders/$oid" -H "Authorization: $key"
 expect_status 200
 expect_eq "GET /orders/{id}" "$sold" "$HTTP_BODY"
 http GET "$api/orders/$oid"
 expect_status 403
-http GET "$api/orders/no-such-order" -H "x-api-key: $key"
+http GET "$api/orders/no-such-order" -H "Authorization: $key"
 expect_status 404
 expect_json .error "Order not found"
 echo PASS

@@ -12,10 +12,10 @@ work=$(mktemp -d)
 trap 'stack_cleanup; rm -rf "$work"' EXIT
 GATEWAY_OPTS="--concurrency 16" stack_start --no-seed
 export DYNAMODB_PORT=$STACK_DDB_PORT
-api=$STACK_URL key=$STACK_KEY T=concert-ticket-system
+api=$STACK_URL key=$STACK_TOKEN T=concert-ticket-system
 SEATS=200 BUYERS=300
 
-http POST "$api/concerts" -H 'Content-Type: application/json' -H "x-api-key: $key" --data-binary \
+http POST "$api/concerts" -H 'Content-Type: application/json' -H "Authorization: $key" --data-binary \
   "$(jq -nc --argjson s $SEATS '{name: "Rush", date: "2027-06-01T19:00:00Z", venue: "Arena", availableTickets: $s, ticketPrice: 12.5}')"
 expect_status 201
 cid=$(jq -r .id <<<"$HTTP_BODY")
@@ -76,7 +76,7 @@ echo "GET /orders/{id} for each of the $n_orders orders"
 mismatch=0
 while read -r o; do
   id=$(jq -r .id <<<"$o")
-  http GET "$api/orders/$id" -H "x-api-key: $key"
+  http GET "$api/orders/$id" -H "Authorization: $key"
   [ "$HTTP_STATUS" = 200 ] && [ "$(jq -cS . <<<"$HTTP_BODY")" = "$(jq -cS . <<<"$o")" ] || { mismatch=$((mismatch + 1)); echo "differs: $id"; }
 done <"$work/orders"
 expect_eq "orders that GET /orders/{id} tells differently" 0 "$mismatch"

@@ -82,7 +82,7 @@ http POST "$api/tickets" "${json[@]}" --data-binary "$(buy "$esc_id")"
 expect_status 400
 
 echo "a valid concert, created through the API"
-http POST "$api/concerts" "${json[@]}" -H "x-api-key: $STACK_KEY" --data-binary \
+http POST "$api/concerts" "${json[@]}" -H "Authorization: $STACK_TOKEN" --data-binary \
   '{"name":"Fine","date":"2027-03-02","venue":"Hall","availableTickets":7,"ticketPrice":49.99}'
 expect_status 201
 good=$(jq -r .id <<<"$HTTP_BODY")

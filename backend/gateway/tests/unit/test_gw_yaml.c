@@ -145,11 +145,13 @@ static void reads_the_real_serverless_yml(void **state)
     assert_string_equal(cfg.service, "concert-ticket-system");
     assert_string_equal(cfg.stage, "dev");
     assert_string_equal(cfg.region, "us-east-1");
-    assert_int_equal(cfg.n_functions, 12);
+    assert_int_equal(cfg.n_functions, 17);
     static const char *const names[] = {"createConcert", "getConcert", "listConcerts", "purchaseTicket",
                                         "createOrder", "getOrder", "checkIn", "undoCheckIn",
-                                        "refundOrder", "concertStats", "findOrders", "getTicketByCode"};
-    for (size_t i = 0; i < 12; i++) {
+                                        "refundOrder", "concertStats", "findOrders", "getTicketByCode",
+                                        "listOperators", "createOperator", "disableOperator", "enableOperator",
+                                        "setOperatorRole"};
+    for (size_t i = 0; i < 17; i++) {
         int f = gw_config_function(&cfg, names[i]);
         assert_true(f >= 0);
         char handler[64];
@@ -166,7 +168,7 @@ static void reads_the_real_serverless_yml(void **state)
         }
         assert_true(have_c && have_t && have_o && have_k);
     }
-    assert_int_equal(cfg.n_routes, 13);
+    assert_int_equal(cfg.n_routes, 18);
     int cognito_routes = 0;
     for (size_t i = 0; i < cfg.n_routes; i++) {
         assert_false(cfg.routes[i].private_route);   /* no API key authorizes anything */
@@ -185,15 +187,16 @@ static void reads_the_real_serverless_yml(void **state)
                           strcmp(cfg.routes[i].resource, "/concerts/{id}/stats") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 && strcmp(cfg.routes[i].resource, "/orders") == 0) ||
                          (strcmp(cfg.routes[i].method, "GET") == 0 &&
-                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0);
+                          strcmp(cfg.routes[i].resource, "/tickets/by-code/{code}") == 0) ||
+                         strncmp(cfg.routes[i].resource, "/operators", 10) == 0;
             assert_true(known);
         }
     }
-    assert_int_equal(cognito_routes, 9);   /* the operator routes; the others are public */
+    assert_int_equal(cognito_routes, 14);   /* the operator routes (the operators' five too); the others are public */
     assert_int_equal(cfg.n_api_key_names, 0);
     assert_string_equal(cfg.unauthorized_body, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); "
                                                "an API key alone no longer authorizes\"}");
-    assert_int_equal(cfg.n_tables, 4);
+    assert_int_equal(cfg.n_tables, 7); /* + operators, shifts, journal (issue 18) */
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
     assert_string_equal(t0, "{\"TableName\":\"concert-ticket-system-concerts-dev\","
                             "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"

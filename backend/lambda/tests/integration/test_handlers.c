@@ -22,14 +22,15 @@
 #define PARALLEL 200
 #define SEATS 50
 
-static char concerts_table[128], tickets_table[128];
+static char concerts_table[128], tickets_table[128], operators_table[128];
 static ddb_client *raw;
 static store *st;
 
 static int setup(void **state)
 {
     (void)state;
-    if (ddb_test_tables_create(&raw, "it-h2", concerts_table, tickets_table, sizeof concerts_table))
+    if (ddb_test_tables_create(&raw, "it-h2", concerts_table, tickets_table, sizeof concerts_table) ||
+        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-h2-operators"))
         return -1;
     st = ddb_test_store_open(concerts_table, tickets_table);
     return st ? 0 : -1;
@@ -39,6 +40,7 @@ static int teardown(void **state)
 {
     (void)state;
     store_close(st);
+    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
@@ -47,7 +49,9 @@ typedef handler_answer answer;
 /* Runs fn on an event made of body (JSON text or NULL), path id and Idempotency-Key (or NULL). */
 static answer call_on(store *s, handler_fn fn, const char *body, const char *id, const char *key)
 {
-    handler_req q = { .body = body, .param = id ? "id" : NULL, .value = id, .idem = key };
+    /* a signed-in manager (createConcert needs one; the public handlers ignore the claims) */
+    handler_req q = { .body = body, .param = id ? "id" : NULL, .value = id, .idem = key, .sub = "sub-manager",
+                      .groups = "manager" };
     return handler_call_on(s, fn, &q);
 }
 
@@ -519,7 +523,8 @@ static void invocation_path_end_to_end(void **state)
     app a = { .handler = handler_find("concert-service.createConcert"), .st = st };
     const char *event =
         "{\"resource\":\"/concerts\",\"path\":\"/concerts\",\"httpMethod\":\"POST\","
-        "\"headers\":{\"content-type\":\"application/json\"},\"requestContext\":{\"requestId\":\"r-1\"},"
+        "\"headers\":{\"content-type\":\"application/json\"},\"requestContext\":{\"requestId\":\"r-1\","
+        "\"authorizer\":{\"claims\":{\"sub\":\"sub-m\",\"cognito:groups\":\"manager\",\"name\":\"Mia\"}}},"
         "\"body\":\"eyJuYW1lIjoiQjY0IiwiZGF0ZSI6IjIwMjYtMTItMjQiLCJ2ZW51ZSI6IlYiLCJhdmFpbGFibGVUaWNrZXRzIjoyLCJ0aWNrZXRQcmljZSI6MTAuNX0=\","
         "\"isBase64Encoded\":true}";
     rt_request req;

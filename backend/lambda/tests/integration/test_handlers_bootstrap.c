@@ -24,7 +24,7 @@
 
 #define WAIT_MS 30000
 
-static char concerts_table[128], tickets_table[128];
+static char concerts_table[128], tickets_table[128], operators_table[128];
 static ddb_client *raw;
 static char bootstrap_path[PATH_MAX];
 
@@ -70,7 +70,8 @@ static int setup(void **state)
         fprintf(stderr, "bootstrap binary not found (make -C backend package)\n");
         return -1;
     }
-    if (ddb_test_tables_create(&raw, "it-h2b", concerts_table, tickets_table, sizeof concerts_table))
+    if (ddb_test_tables_create(&raw, "it-h2b", concerts_table, tickets_table, sizeof concerts_table) ||
+        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-h2b-operators"))
         return -1;
     return 0;
 }
@@ -78,6 +79,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
@@ -91,6 +93,7 @@ static pid_t start_bootstrap(const char *api, const char *handler, bool with_tab
         if (with_tables) {
             setenv("CONCERTS_TABLE", concerts_table, 1);
             setenv("TICKETS_TABLE", tickets_table, 1);
+            setenv("OPERATORS_TABLE", operators_table, 1);
         } else {
             setenv("CONCERTS_TABLE", concerts_table, 1);
             unsetenv("TICKETS_TABLE");
@@ -147,13 +150,20 @@ static char *event(const char *method, const char *path, const char *id, const c
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "httpMethod", method);
     cJSON_AddStringToObject(e, "path", path);
+    cJSON_AddStringToObject(e, "resource", id ? "/concerts/{id}" : path); /* the routes of this test */
     if (id)
         cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "pathParameters"), "id", id);
     if (key)
         cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "headers"), "Idempotency-Key", key);
     if (body)
         cJSON_AddStringToObject(e, "body", body);
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "requestContext"), "requestId", "api-req");
+    cJSON *rc = cJSON_AddObjectToObject(e, "requestContext");
+    cJSON_AddStringToObject(rc, "requestId", "api-req");
+    if (strcmp(method, "POST") == 0 && strcmp(path, "/concerts") == 0) { /* a manager's route */
+        cJSON *claims = cJSON_AddObjectToObject(cJSON_AddObjectToObject(rc, "authorizer"), "claims");
+        cJSON_AddStringToObject(claims, "sub", "sub-manager");
+        cJSON_AddStringToObject(claims, "cognito:groups", "manager");
+    }
     char *s = cJSON_PrintUnformatted(e);
     cJSON_Delete(e);
     return s;

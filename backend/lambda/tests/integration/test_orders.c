@@ -19,12 +19,14 @@
 #include "handler_call.h"
 #include "handlers.h"
 #include "store.h"
+#include "store_operator.h"
+#include "caller.h"
 
-static char concerts_table[128], tickets_table[128], orders_table[128], codes_table[128];
+static char concerts_table[128], tickets_table[128], orders_table[128], codes_table[128], operators_table[128];
 static ddb_client *raw;
 static store *st;
 
-static const char OP[] = "op-key-id-1"; /* requestContext.identity.apiKeyId of an operator */
+static const char OP[] = "op-sub-1"; /* the sub of a signed-in manager (requestContext.authorizer.claims) */
 
 static int create_codes_table(const char *name)
 {
@@ -50,7 +52,8 @@ static int setup(void **state)
         return -1;
     ddb_test_table_name(orders_table, sizeof orders_table, "it-ord-orders");
     ddb_test_table_name(codes_table, sizeof codes_table, "it-ord-codes");
-    if (ddb_test_create_table(raw, orders_table) || create_codes_table(codes_table))
+    if (ddb_test_create_table(raw, orders_table) || create_codes_table(codes_table) ||
+        ddb_test_create_operators_table(raw, operators_table, sizeof operators_table, "it-ord-operators"))
         return -1;
     setenv("ORDERS_TABLE", orders_table, 1);
     setenv("CODES_TABLE", codes_table, 1);
@@ -65,14 +68,17 @@ static int teardown(void **state)
     store_close(st);
     ddb_test_delete_table(raw, orders_table);
     ddb_test_delete_table(raw, codes_table);
+    ddb_test_delete_table(raw, operators_table);
     return ddb_test_tables_drop(raw, concerts_table, tickets_table);
 }
 
 typedef handler_answer answer;
 
-static answer call(handler_fn fn, const char *body, const char *id, const char *key, const char *key_id)
+/* sub: a signed-in manager's (NULL: no claims, the public routes' callers) */
+static answer call(handler_fn fn, const char *body, const char *id, const char *key, const char *sub)
 {
-    handler_req q = { .body = body, .param = id ? "id" : NULL, .value = id, .idem = key, .key_id = key_id };
+    handler_req q = { .body = body, .param = id ? "id" : NULL, .value = id, .idem = key, .sub = sub,
+                      .groups = sub ? "manager" : NULL, .name = sub ? "Mia" : NULL };
     return handler_call_on(st, fn, &q);
 }
 
@@ -205,13 +211,13 @@ static int check_stored(const cJSON *order)
     return n;
 }
 
-static answer order(const char *cid, int q, const char *extra, const char *key, const char *key_id)
+static answer order(const char *cid, int q, const char *extra, const char *key, const char *sub)
 {
     char body[1024];
     snprintf(body, sizeof body,
              "{\"concertId\":\"%s\",\"quantity\":%d,\"customerName\":\"Ann Buyer\",\"customerEmail\":\"ann@example.com\"%s}",
              cid, q, extra ? extra : "");
-    return call(handler_create_order, body, NULL, key, key_id);
+    return call(handler_create_order, body, NULL, key, sub);
 }
 
 static void orders_of_1_2_10_and_one_more_than_allowed(void **state)
@@ -339,7 +345,7 @@ static void walk_up_orders_are_for_operators(void **state)
     char body[256];
     snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"quantity\":2,\"payment\":{\"method\":\"cash\",\"tendered\":30}}", cid);
     answer a = call(handler_create_order, body, NULL, NULL, NULL);
-    expect_error(&a, 403, "Payment method cash needs the operator key (POST /box-office/orders)");
+    expect_error(&a, 403, "Payment method cash needs a signed-in operator (POST /box-office/orders)");
     handler_answer_clear(&a);
     char card[256];
     snprintf(card, sizeof card, "{\"concertId\":\"%s\",\"quantity\":2}", cid);
@@ -353,7 +359,8 @@ static void walk_up_orders_are_for_operators(void **state)
     handler_answer_clear(&a);
     a = call(handler_create_order, body, NULL, NULL, OP);
     assert_int_equal(a.status, 201);
-    assert_string_equal(jstr(a.body, "soldBy"), OP);
+    assert_string_equal(jstr(a.body, "soldBy"), "Mia"); /* the display name, never an e-mail */
+    assert_string_equal(jstr(cJSON_GetObjectItem(a.body, "operator"), "sub"), OP);
     assert_null(cJSON_GetObjectItem(a.body, "customerName"));
     assert_null(cJSON_GetObjectItem(a.body, "customerEmail"));
     const cJSON *p = cJSON_GetObjectItem(a.body, "payment");
@@ -433,7 +440,7 @@ static void payment_totals_change_and_comp(void **state)
     assert_string_equal(jstr(a.body, "total"), "0.00");
     handler_answer_clear(&a);
     a = order(cid, 2, ",\"payment\":{\"method\":\"comp\"}", NULL, NULL);
-    expect_error(&a, 403, "Payment method comp needs the operator key (POST /box-office/orders)");
+    expect_error(&a, 403, "Payment method comp needs a signed-in operator (POST /box-office/orders)");
     handler_answer_clear(&a);
     assert_int_equal(seats_left(cid), 31);
 }
@@ -486,7 +493,7 @@ static void malformed_concert_is_422_and_storage_failure_503(void **state)
 static store *store_for(const handler_def *d)
 {
     const char *const names[STORE_T_COUNT] = { concerts_table, tickets_table, orders_table, codes_table,
-                                                "operators-unused", "shifts-unused", "journal-unused" };
+                                                operators_table, "shifts-unused", "journal-unused" };
     for (int t = 0; t < STORE_T_COUNT; t++) {
         if (d->tables & STORE_NEED(t))
             setenv(store_table_env((store_table_id)t), names[t], 1);
@@ -531,23 +538,148 @@ static void after_sale_handlers_run_on_their_declared_tables(void **state)
     snprintf(code, sizeof code, "%s", jstr(t0, "code"));
     handler_answer_clear(&a);
 
-    handler_req q = { .param = "id", .value = oid, .key_id = OP };
+    handler_req q = { .param = "id", .value = oid, .sub = OP, .groups = "manager" };
     assert_int_equal(status_on_declared("concert-service.getOrder", &q), 200);
-    q = (handler_req){ .param = "code", .value = code, .key_id = OP };
+    q = (handler_req){ .param = "code", .value = code, .sub = OP, .groups = "manager" };
     assert_int_equal(status_on_declared("concert-service.getTicketByCode", &q), 200);
     snprintf(body, sizeof body, "{\"code\":\"%s\",\"concertId\":\"%s\",\"nonce\":\"tables-1\"}", code, cid);
-    q = (handler_req){ .body = body, .key_id = OP };
+    q = (handler_req){ .body = body, .sub = OP, .groups = "manager" };
     assert_int_equal(status_on_declared("concert-service.checkIn", &q), 200);
-    q = (handler_req){ .param = "ticketId", .value = tid, .key_id = OP };
+    q = (handler_req){ .param = "ticketId", .value = tid, .sub = OP, .groups = "manager" };
     assert_int_equal(status_on_declared("concert-service.undoCheckIn", &q), 200);
     q = (handler_req){ .body = "{\"reason\":\"tables\"}", .param = "id", .value = oid, .idem = "tables-refund-1",
-                       .key_id = OP };
+                       .sub = OP, .groups = "manager" };
     assert_int_equal(status_on_declared("concert-service.refundOrder", &q), 200);
-    q = (handler_req){ .param = "id", .value = cid, .key_id = OP };
+    q = (handler_req){ .param = "id", .value = cid, .sub = OP, .groups = "manager" };
     assert_int_equal(status_on_declared("concert-service.concertStats", &q), 200);
     q = (handler_req){ .param = "id", .value = cid };
     assert_int_equal(status_on_declared("concert-service.getConcert", &q), 200);
     assert_int_equal(seats_left(cid), 5); /* sold 2, refunded 2 */
+}
+
+static int operators_items(void)
+{
+    return count(operators_table, NULL, NULL);
+}
+
+/* Runs fn as the signed-in operator sub in groups, with a path parameter (name=value, or NULL). */
+static answer as_operator(handler_fn fn, const char *sub, const char *groups, const char *body, const char *param,
+                          const char *value, const char *key)
+{
+    handler_req q = { .body = body, .param = param, .value = value, .idem = key, .sub = sub, .groups = groups,
+                      .name = "Cas" };
+    return handler_call_on(st, fn, &q);
+}
+
+/* A disabled operator writes nothing: an order, a check-in, its undo, a refund and a concert are refused with
+ * 403 "operator is disabled" and every table stays as it was, although the caller's claims (a token issued
+ * before the disable) still say cashier/manager. Enabled again, the same requests work. An operator without
+ * an item (the first manager of a deployment) counts as enabled. Records name the operator by display name
+ * and by {sub, name}, never by e-mail. */
+static void a_disabled_operator_writes_nothing(void **state)
+{
+    (void)state;
+    const char *cas = "sub-cashier-race";
+    char cid[STORE_ID_MAX + 1], oid[STORE_ID_MAX + 1], tid[STORE_ID_MAX + 1], code[BO_CODE_BUF], code2[BO_CODE_BUF];
+    char body[512];
+    create_concert("", 10, "25", cid);
+    /* no item yet: enabled */
+    answer a;
+    snprintf(body, sizeof body, "{\"concertId\":\"%s\",\"quantity\":2,\"payment\":{\"method\":\"cash\"}}", cid);
+    a = as_operator(handler_create_order, cas, "cashier", body, NULL, NULL, "race-order-1");
+    assert_int_equal(a.status, 201);
+    assert_string_equal(jstr(a.body, "soldBy"), "Cas");
+    assert_string_equal(jstr(cJSON_GetObjectItem(a.body, "operator"), "sub"), cas);
+    assert_string_equal(jstr(cJSON_GetObjectItem(a.body, "operator"), "name"), "Cas");
+    snprintf(oid, sizeof oid, "%s", jstr(a.body, "id"));
+    const cJSON *t0 = cJSON_GetArrayItem(cJSON_GetObjectItem(a.body, "tickets"), 0);
+    snprintf(tid, sizeof tid, "%s", jstr(t0, "id"));
+    snprintf(code, sizeof code, "%s", jstr(t0, "code"));
+    snprintf(code2, sizeof code2, "%s", jstr(cJSON_GetArrayItem(cJSON_GetObjectItem(a.body, "tickets"), 1), "code"));
+    handler_answer_clear(&a);
+    cJSON *stored = raw_get(orders_table, "id", oid);
+    assert_string_equal(s_of(cJSON_GetObjectItem(cJSON_GetObjectItem(stored, "operator"), "M"), "sub"), cas);
+    cJSON_Delete(stored);
+    /* check in one ticket now, to have something to undo later */
+    char checkin[256];
+    snprintf(checkin, sizeof checkin, "{\"code\":\"%s\",\"concertId\":\"%s\",\"nonce\":\"race-n1\"}", code, cid);
+    a = as_operator(handler_checkin, cas, "cashier", checkin, NULL, NULL, NULL);
+    assert_int_equal(a.status, 200);
+    handler_answer_clear(&a);
+
+    /* the manager disables the cashier (as POST /operators/{username}/disable writes the item) */
+    caller mgr = { .signed_in = true, .sub = OP, .groups = CALLER_MANAGER };
+    assert_int_equal(store_operator_update(st, cas, "Cas", "cashier", 1, &mgr), STORE_OK);
+    int items = all_items(), ops = operators_items();
+    cJSON *before = raw_get(tickets_table, "id", tid);
+    char *before_text = cJSON_PrintUnformatted(before);
+    cJSON_Delete(before);
+
+    const char *disabled = "operator is disabled";
+    a = as_operator(handler_create_order, cas, "cashier", body, NULL, NULL, "race-order-2");
+    expect_error(&a, 403, disabled);
+    handler_answer_clear(&a);
+    a = as_operator(handler_create_order, cas, "cashier", body, NULL, NULL, NULL);
+    expect_error(&a, 403, disabled);
+    handler_answer_clear(&a);
+    snprintf(checkin, sizeof checkin, "{\"code\":\"%s\",\"concertId\":\"%s\",\"nonce\":\"race-n2\"}", code2, cid);
+    a = as_operator(handler_checkin, cas, "door", checkin, NULL, NULL, NULL);
+    expect_error(&a, 403, disabled);
+    handler_answer_clear(&a);
+    a = as_operator(handler_undo_checkin, cas, "manager", NULL, "ticketId", tid, NULL);
+    expect_error(&a, 403, disabled);
+    handler_answer_clear(&a);
+    a = as_operator(handler_refund_order, cas, "cashier", "{\"reason\":\"race\"}", "id", oid, "race-refund-1");
+    expect_error(&a, 403, disabled);
+    handler_answer_clear(&a);
+    a = as_operator(handler_create_concert, cas, "manager",
+                    "{\"name\":\"No\",\"date\":\"2094-12-24\",\"venue\":\"V\",\"availableTickets\":1,\"ticketPrice\":1}",
+                    NULL, NULL, NULL);
+    expect_error(&a, 403, disabled);
+    handler_answer_clear(&a);
+    /* nothing written anywhere */
+    assert_int_equal(all_items(), items);
+    assert_int_equal(operators_items(), ops);
+    assert_int_equal(seats_left(cid), 8);
+    cJSON *after = raw_get(tickets_table, "id", tid);
+    char *after_text = cJSON_PrintUnformatted(after);
+    cJSON_Delete(after);
+    assert_string_equal(after_text, before_text);
+    free(after_text);
+    free(before_text);
+    /* a public sale does not depend on any operator */
+    a = order(cid, 1, NULL, NULL, NULL);
+    assert_int_equal(a.status, 201);
+    assert_string_equal(jstr(a.body, "soldBy"), "public");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(a.body, "operator")));
+    handler_answer_clear(&a);
+
+    /* enabled again (disabled = false stored): the same requests work */
+    assert_int_equal(store_operator_update(st, cas, "Cas", "cashier", 0, &mgr), STORE_OK);
+    a = as_operator(handler_create_order, cas, "cashier", body, NULL, NULL, "race-order-2");
+    assert_int_equal(a.status, 201);
+    handler_answer_clear(&a);
+    a = as_operator(handler_checkin, cas, "door", checkin, NULL, NULL, NULL);
+    assert_int_equal(a.status, 200);
+    handler_answer_clear(&a);
+    a = as_operator(handler_undo_checkin, cas, "manager", NULL, "ticketId", tid, NULL);
+    assert_int_equal(a.status, 200);
+    handler_answer_clear(&a);
+    a = as_operator(handler_refund_order, cas, "cashier", "{\"reason\":\"race\"}", "id", oid, "race-refund-1");
+    assert_int_equal(a.status, 200);
+    const cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(a.body, "refunds"), 0);
+    assert_string_equal(jstr(r0, "by"), "Cas");
+    assert_string_equal(jstr(cJSON_GetObjectItem(r0, "operator"), "sub"), cas);
+    handler_answer_clear(&a);
+    /* the refund's replay by another operator is another request */
+    a = as_operator(handler_refund_order, "sub-other", "cashier", "{\"reason\":\"race\"}", "id", oid, "race-refund-1");
+    expect_error(&a, 409, "Idempotency-Key was already used for a different request");
+    handler_answer_clear(&a);
+    a = as_operator(handler_create_concert, cas, "manager",
+                    "{\"name\":\"Yes\",\"date\":\"2094-12-24\",\"venue\":\"V\",\"availableTickets\":1,\"ticketPrice\":1}",
+                    NULL, NULL, NULL);
+    assert_int_equal(a.status, 201);
+    handler_answer_clear(&a);
 }
 
 int main(void)
@@ -561,6 +693,7 @@ int main(void)
         cmocka_unit_test(payment_totals_change_and_comp),
         cmocka_unit_test(malformed_concert_is_422_and_storage_failure_503),
         cmocka_unit_test(after_sale_handlers_run_on_their_declared_tables),
+        cmocka_unit_test(a_disabled_operator_writes_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -19,11 +19,25 @@ void ddb_test_table_name(char *out, size_t size, const char *prefix)
 
 int ddb_test_create_table(ddb_client *c, const char *name)
 {
+    return ddb_test_create_table_key(c, name, "id");
+}
+
+int ddb_test_create_operators_table(ddb_client *c, char *name, size_t size, const char *prefix)
+{
+    ddb_test_table_name(name, size, prefix);
+    if (ddb_test_create_table_key(c, name, "sub") != 0)
+        return -1;
+    setenv("OPERATORS_TABLE", name, 1);
+    return 0;
+}
+
+int ddb_test_create_table_key(ddb_client *c, const char *name, const char *key)
+{
     char body[512];
     snprintf(body, sizeof body,
-             "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
-             "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
-             name);
+             "{\"TableName\":\"%s\",\"AttributeDefinitions\":[{\"AttributeName\":\"%s\",\"AttributeType\":\"S\"}],"
+             "\"KeySchema\":[{\"AttributeName\":\"%s\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}",
+             name, key, key);
     cJSON *req = cJSON_Parse(body), *resp = NULL;
     ddb_error err;
     ddb_status st = ddb_call(c, "CreateTable", req, &resp, &err);

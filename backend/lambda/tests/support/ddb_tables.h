@@ -11,6 +11,11 @@
 void ddb_test_table_name(char *out, size_t size, const char *prefix);
 /* CreateTable + wait until ACTIVE. 0 or -1 (reason on stderr). */
 int ddb_test_create_table(ddb_client *c, const char *name);
+/* The same with the string hash key key (the operators table: "sub"). */
+int ddb_test_create_table_key(ddb_client *c, const char *name, const char *key);
+/* An operators table (key sub) named "<prefix>-<pid>-<hex>" into name, and OPERATORS_TABLE set to it (before
+ * the store is opened). 0 or -1. */
+int ddb_test_create_operators_table(ddb_client *c, char *name, size_t size, const char *prefix);
 /* DeleteTable; a missing table is fine. 0 or -1. */
 int ddb_test_delete_table(ddb_client *c, const char *name);
 

@@ -25,9 +25,24 @@ handler_answer handler_call_on(store *s, handler_fn fn, const handler_req *q)
         cJSON_AddStringToObject(h, "Idempotency-Key", q->idem);
     if (q->param)
         cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "pathParameters"), q->param, q->value);
-    cJSON *id = cJSON_AddObjectToObject(cJSON_AddObjectToObject(e, "requestContext"), "identity");
+    cJSON *rc = cJSON_AddObjectToObject(e, "requestContext");
+    cJSON *id = cJSON_AddObjectToObject(rc, "identity");
     if (q->key_id)
         cJSON_AddStringToObject(id, "apiKeyId", q->key_id);
+    if (q->sub) {
+        cJSON *claims = cJSON_AddObjectToObject(cJSON_AddObjectToObject(rc, "authorizer"), "claims");
+        cJSON_AddStringToObject(claims, "sub", q->sub);
+        cJSON_AddStringToObject(claims, "cognito:username", q->sub);
+        cJSON_AddStringToObject(claims, "token_use", "id");
+        if (q->groups)
+            cJSON_AddStringToObject(claims, "cognito:groups", q->groups);
+        if (q->name)
+            cJSON_AddStringToObject(claims, "name", q->name);
+    }
+    if (q->method)
+        cJSON_AddStringToObject(e, "httpMethod", q->method);
+    if (q->resource)
+        cJSON_AddStringToObject(e, "resource", q->resource);
     char *ev_text = cJSON_PrintUnformatted(e);
     cJSON_Delete(e);
     assert_non_null(ev_text);

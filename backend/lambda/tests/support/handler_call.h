@@ -17,6 +17,11 @@ typedef struct handler_req {
     const char *idem;            /* the Idempotency-Key header, NULL: none */
     const char *api_key_header;  /* the x-api-key header, NULL: none */
     const char *key_id;          /* requestContext.identity.apiKeyId (API Gateway's key check), NULL: none */
+    /* requestContext.authorizer.claims, as API Gateway's Cognito authorizer hands them over (strings): */
+    const char *sub;             /* claim sub, NULL: no claims at all (not signed in) */
+    const char *groups;          /* claim cognito:groups ("manager,cashier"), NULL: none */
+    const char *name;            /* claim name, NULL: none */
+    const char *method, *resource; /* httpMethod and resource, NULL: none */
 } handler_req;
 
 /* Returns the answer's status; its body (truncated) into text (size bytes, "" without one). */

@@ -1,7 +1,7 @@
 /* The after-sale handlers' request validation without a store (st == NULL: valid input answers 503):
  * checkIn (code, concertId, nonce, door; text that is no code is unknown_code without any read),
  * undoCheckIn's ticketId, refundOrder (reason, method, ticketIds, Idempotency-Key), concertStats' id, and
- * that each needs API Gateway's apiKeyId. */
+ * that each needs a signed-in caller (API Gateway's Cognito claims; else 401). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,11 +15,11 @@
 #include "handler_call.h"
 #include "handlers.h"
 
-/* Runs fn on an event: body, one path parameter (name=value or NULL), Idempotency-Key, apiKeyId. */
+/* Runs fn on an event: body, one path parameter (name=value or NULL), Idempotency-Key, the caller's sub (a manager). */
 static int run(handler_fn fn, const char *body, const char *param, const char *value, const char *idem,
                const char *key_id, char *text, size_t size)
 {
-    return handler_call(fn, &(handler_req){ .body = body, .param = param, .value = value, .idem = idem, .key_id = key_id },
+    return handler_call(fn, &(handler_req){ .body = body, .param = param, .value = value, .idem = idem, .sub = key_id, .groups = key_id ? "manager" : NULL },
                         text, size);
 }
 
@@ -39,7 +39,7 @@ static void checkin_input(void **state)
     (void)state;
     expect_checkin("{" CODE "," CID ",\"nonce\":\"n1\"}", "op", 503, NULL); /* valid: reaches the store */
     expect_checkin("{\"code\":\"abcde fghjk mnpqr stvwx\"," CID ",\"nonce\":\"n1\",\"door\":\" North \"}", "op", 503, NULL);
-    expect_checkin("{" CODE "," CID ",\"nonce\":\"n1\"}", NULL, 403, NULL);
+    expect_checkin("{" CODE "," CID ",\"nonce\":\"n1\"}", NULL, 401, NULL);
     expect_checkin("{" CID ",\"nonce\":\"n1\"}", "op", 400, "code is required");
     expect_checkin("{\"code\":7," CID ",\"nonce\":\"n1\"}", "op", 400, "code is required");
     expect_checkin("{" CODE ",\"nonce\":\"n1\"}", "op", 400, "concertId is required");
@@ -62,7 +62,7 @@ static void undo_and_stats_ids(void **state)
     (void)state;
     char text[256];
     assert_int_equal(run(handler_undo_checkin, NULL, "ticketId", "t1", NULL, "op", text, sizeof text), 503);
-    assert_int_equal(run(handler_undo_checkin, NULL, "ticketId", "t1", NULL, NULL, text, sizeof text), 403);
+    assert_int_equal(run(handler_undo_checkin, NULL, "ticketId", "t1", NULL, NULL, text, sizeof text), 401);
     assert_int_equal(run(handler_undo_checkin, NULL, NULL, NULL, NULL, "op", text, sizeof text), 400);
     assert_int_equal(run(handler_concert_stats, NULL, "id", "c1", NULL, "op", text, sizeof text), 503);
     assert_int_equal(run(handler_concert_stats, NULL, "id", "", NULL, "op", text, sizeof text), 400);
@@ -89,7 +89,7 @@ static void refund_input(void **state)
     expect_refund("{\"reason\":\"ill\",\"ticketIds\":[7]}", NULL, 400, "ticketIds must be");
     expect_refund("{\"reason\":\"ill\"}", "bad key", 400, "Idempotency-Key");
     char text[256];
-    assert_int_equal(run(handler_refund_order, "{\"reason\":\"ill\"}", "id", "o1", NULL, NULL, text, sizeof text), 403);
+    assert_int_equal(run(handler_refund_order, "{\"reason\":\"ill\"}", "id", "o1", NULL, NULL, text, sizeof text), 401);
 }
 
 int main(void)

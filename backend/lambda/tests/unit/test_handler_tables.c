@@ -21,24 +21,30 @@
 #define T STORE_NEED_TICKETS
 #define O STORE_NEED_ORDERS
 #define K STORE_NEED_CODES
+#define P STORE_NEED_OPERATORS
 
 /* What each handler reads or writes, from its store calls (store_*.c). */
 static const struct {
     const char *name;
     unsigned tables;
 } touches[] = {
-    { "concert-service.createConcert", C },          /* PutItem concerts */
+    { "concert-service.createConcert", C | P },      /* Put concert + the operator's ConditionCheck */
     { "concert-service.getConcert", C },             /* GetItem concerts */
     { "concert-service.listConcerts", C },           /* Scan concerts */
     { "concert-service.purchaseTicket", C | T },     /* seat update + ticket put */
-    { "concert-service.createOrder", C | T | O | K }, /* seats, order, tickets, codes in one transaction */
+    { "concert-service.createOrder", C | T | O | K | P }, /* seats, order, tickets, codes, operator check: one transaction */
     { "concert-service.getOrder", T | O },           /* the order, then its tickets */
-    { "concert-service.checkIn", C | T | O | K },     /* code -> ticket -> order; admitted on concert and order */
-    { "concert-service.undoCheckIn", C | T | O },    /* the ticket; admitted back on concert and order */
-    { "concert-service.refundOrder", C | T | O },    /* the order and its tickets; seats back on the concert */
+    { "concert-service.checkIn", C | T | O | K | P }, /* code -> ticket -> order; admitted on concert and order; operator */
+    { "concert-service.undoCheckIn", C | T | O | P }, /* the ticket; admitted back on concert and order; operator */
+    { "concert-service.refundOrder", C | T | O | P }, /* the order and its tickets; seats back on the concert; operator */
     { "concert-service.concertStats", C },           /* the concert's counters */
     { "concert-service.findOrders", T | O },         /* byEmail/byName on orders, byHolder on tickets */
     { "concert-service.getTicketByCode", C | T | O | K }, /* code -> ticket -> order -> concert */
+    { "concert-service.listOperators", 0 },           /* Cognito only */
+    { "concert-service.createOperator", P },          /* the caller's item, then the new one with their check */
+    { "concert-service.disableOperator", P },         /* the same */
+    { "concert-service.enableOperator", P },
+    { "concert-service.setOperatorRole", P },
 };
 #define N_HANDLERS (sizeof touches / sizeof touches[0])
 

@@ -27,6 +27,11 @@ static char *event_json(const char *body, bool b64, const char *extra)
     else
         cJSON_AddNullToObject(o, "body");
     cJSON_AddBoolToObject(o, "isBase64Encoded", b64);
+    /* a signed-in manager, as API Gateway's Cognito authorizer hands the claims over (createConcert needs one) */
+    cJSON *claims = cJSON_AddObjectToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "requestContext"),
+                                                                    "authorizer"), "claims");
+    cJSON_AddStringToObject(claims, "sub", "sub-manager");
+    cJSON_AddStringToObject(claims, "cognito:groups", "manager");
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (extra) { /* splice extra members before the closing brace */

@@ -16,10 +16,10 @@
 #include "handlers.h"
 #include "lookup_key.h"
 
-/* Runs fn on an event with query parameters (a JSON object text, or NULL), a path code, an apiKeyId. */
+/* Runs fn on an event with query parameters (a JSON object text, or NULL), a path code, the caller's sub (a manager). */
 static int run(handler_fn fn, const char *query, const char *code, const char *key_id, char *text, size_t size)
 {
-    return handler_call(fn, &(handler_req){ .query = query, .param = code ? "code" : NULL, .value = code, .key_id = key_id },
+    return handler_call(fn, &(handler_req){ .query = query, .param = code ? "code" : NULL, .value = code, .sub = key_id, .groups = key_id ? "manager" : NULL },
                         text, size);
 }
 
@@ -37,7 +37,7 @@ static void find_input(void **state)
     expect_find("{\"email\":\"zo\"}", "op", 503, NULL); /* valid: reaches the store */
     expect_find("{\"name\":\"Zoë M\",\"concertId\":\"c1\",\"limit\":\"50\"}", "op", 503, NULL);
     expect_find("{\"name\":\"ß\"}", "op", 503, NULL);    /* ss: two characters once folded */
-    expect_find("{\"email\":\"zo\"}", NULL, 403, NULL);
+    expect_find("{\"email\":\"zo\"}", NULL, 401, NULL);
     expect_find(NULL, "op", 400, "exactly one of email= or name=");
     expect_find("{\"email\":\"zo\",\"name\":\"zo\"}", "op", 400, "exactly one");
     expect_find("{\"concertId\":\"c1\"}", "op", 400, "exactly one");
@@ -93,7 +93,7 @@ static void code_input(void **state)
     (void)state;
     expect_code("ABCDE-FGHJK-MNPQR-STVWX", "op", 503, NULL);
     expect_code("abcdefghjkmnpqrstvwx", "op", 503, NULL);
-    expect_code("ABCDE-FGHJK-MNPQR-STVWX", NULL, 403, NULL);
+    expect_code("ABCDE-FGHJK-MNPQR-STVWX", NULL, 401, NULL);
     expect_code("UUUUU-FGHJK-MNPQR-STVWX", "op", 400, "not a ticket code");
     expect_code("ABCDE", "op", 400, "not a ticket code");
     expect_code("", "op", 400, "not a ticket code");

@@ -1,5 +1,5 @@
 /* createOrder's request validation without a store (st == NULL: valid input answers 503): who is an
- * operator (only requestContext.identity.apiKeyId, never the x-api-key header), required fields for
+ * operator (only the Cognito claims in requestContext.authorizer, never an API key), the kiosk's card-only rule, required fields for
  * public orders, payment methods, tendered, quantity, attendees, Idempotency-Key; getOrder's id;
  * createConcert's new fields. */
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 /* Runs fn on an event with body; key_id fills requestContext.identity.apiKeyId; header adds x-api-key. */
 static int run(handler_fn fn, const char *body, const char *key_id, const char *api_key_header, char *text, size_t size)
 {
-    return handler_call(fn, &(handler_req){ .body = body, .key_id = key_id, .api_key_header = api_key_header }, text, size);
+    return handler_call(fn, &(handler_req){ .body = body, .sub = key_id, .groups = key_id ? "manager" : NULL, .api_key_header = api_key_header }, text, size);
 }
 
 static void expect(const char *body, const char *key_id, int status, const char *error)
@@ -46,9 +46,9 @@ static void public_orders_need_a_customer_and_card(void **state)
     expect("{" C ",\"quantity\":2}", NULL, 400, "customerName is required");
     expect("{" C ",\"quantity\":2,\"customerName\":\"Ann\"}", NULL, 400, "customerEmail is required");
     expect("{" C ",\"quantity\":1," WHO ",\"payment\":{\"method\":\"comp\"}}", NULL, 403,
-           "Payment method comp needs the operator key (POST /box-office/orders)");
+           "Payment method comp needs a signed-in operator (POST /box-office/orders)");
     expect("{" C ",\"quantity\":1," WHO ",\"payment\":{\"method\":\"cash\",\"tendered\":\"50\"}}", NULL, 403,
-           "Payment method cash needs the operator key (POST /box-office/orders)");
+           "Payment method cash needs a signed-in operator (POST /box-office/orders)");
 }
 
 static void the_api_key_header_alone_makes_no_operator(void **state)
@@ -59,8 +59,37 @@ static void the_api_key_header_alone_makes_no_operator(void **state)
     assert_int_equal(run(handler_create_order, "{" C ",\"quantity\":1," WHO ",\"payment\":{\"method\":\"comp\"}}",
                          NULL, "any-key", text, sizeof text), 403);
     assert_int_equal(run(handler_create_order, "{" C ",\"quantity\":1}", NULL, "any-key", text, sizeof text), 400);
-    /* an empty apiKeyId is no key either */
+    /* an empty sub is no operator either */
     assert_int_equal(run(handler_create_order, "{" C ",\"quantity\":1}", "", NULL, text, sizeof text), 400);
+    /* nor is an apiKeyId: API keys authorize nothing any more */
+    assert_int_equal(handler_call(handler_create_order,
+                                  &(handler_req){ .body = "{" C ",\"quantity\":1,\"payment\":{\"method\":\"cash\"}," WHO "}",
+                                                  .key_id = "k-1" }, text, sizeof text), 403);
+}
+
+/* A kiosk (only the kiosk group among the selling ones) sells by card only; with another selling group the
+ * union applies; a door-only caller is no seller: the public rules. */
+static void a_kiosk_sells_by_card_only(void **state)
+{
+    (void)state;
+    char text[512];
+    struct { const char *groups, *pay; int status; const char *error; } cases[] = {
+        { "kiosk", "card", 503, NULL },
+        { "kiosk", "cash", 403, "a kiosk sells by card only" },
+        { "kiosk", "comp", 403, "a kiosk sells by card only" },
+        { "[kiosk]", "cash", 403, "a kiosk sells by card only" },
+        { "kiosk,cashier", "cash", 503, NULL },
+        { "door", "cash", 403, "needs a signed-in operator" },
+        { "", "comp", 403, "needs a signed-in operator" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body, "{" C ",\"quantity\":1," WHO ",\"payment\":{\"method\":\"%s\"}}", cases[i].pay);
+        int got = handler_call(handler_create_order,
+                               &(handler_req){ .body = body, .sub = "sub-k", .groups = cases[i].groups }, text, sizeof text);
+        if (got != cases[i].status || (cases[i].error && !strstr(text, cases[i].error)))
+            fail_msg("%s/%s: %d %s, expected %d", cases[i].groups, cases[i].pay, got, text, cases[i].status);
+    }
 }
 
 static void operators_sell_walk_up_cash_and_comp(void **state)
@@ -124,7 +153,7 @@ static void quantity_attendees_and_key(void **state)
     expect("{" C ",\"quantity\":2," WHO ",\"attendees\":[\"Ann\",\"Bob\"]}", NULL, 503, NULL);
     /* Idempotency-Key: the same rule as POST /tickets */
     cJSON *e = cJSON_Parse("{\"body\":\"{\\\"concertId\\\":\\\"c1\\\",\\\"quantity\\\":1}\",\"headers\":{\"Idempotency-Key\":\"a b\"},"
-                           "\"requestContext\":{\"identity\":{\"apiKeyId\":\"k\"}}}");
+                           "\"requestContext\":{\"authorizer\":{\"claims\":{\"sub\":\"s\",\"cognito:groups\":\"cashier\"}}}}");
     char *t = cJSON_PrintUnformatted(e);
     cJSON_Delete(e);
     apigw_event ev;
@@ -189,6 +218,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(public_orders_need_a_customer_and_card),
         cmocka_unit_test(the_api_key_header_alone_makes_no_operator),
+        cmocka_unit_test(a_kiosk_sells_by_card_only),
         cmocka_unit_test(operators_sell_walk_up_cash_and_comp),
         cmocka_unit_test(payment_is_checked),
         cmocka_unit_test(quantity_attendees_and_key),

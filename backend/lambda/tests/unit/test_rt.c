@@ -195,7 +195,8 @@ static void malformed_events_do_not_stop_the_loop(void **state)
     rt_fake_push(f, NULL, "{\"no\":\"request id header\"}", 0, NULL);
     rt_fake_push(f, "bad-3", "", 0, NULL);
     rt_fake_push(f, "bad-4", "{\"pathParameters\":{\"id\":7},\"headers\":null,\"body\":[]}", 0, NULL);
-    rt_fake_push(f, "good", "{\"httpMethod\":\"GET\",\"path\":\"/concerts/\",\"pathParameters\":{\"id\":\"\"}}", 0, NULL);
+    rt_fake_push(f, "good", "{\"httpMethod\":\"GET\",\"resource\":\"/concerts/{id}\",\"path\":\"/concerts/\","
+                            "\"pathParameters\":{\"id\":\"\"}}", 0, NULL);
     rt_client *c = client_for(f);
     rt_options o = { .max_invocations = 5 };
     assert_int_equal(rt_run(c, app_invoke, &a, &o), 0);
@@ -224,16 +225,22 @@ static void malformed_events_do_not_stop_the_loop(void **state)
 static void control_in_a_path_parameter_is_a_400_before_the_handler(void **state)
 {
     (void)state;
+#define MGR ",\"requestContext\":{\"authorizer\":{\"claims\":{\"sub\":\"s-1\",\"cognito:groups\":\"manager\"}}}}"
     static const struct { const char *handler, *event, *error; int status; } cases[] = {
-        { "concert-service.getOrder", "{\"httpMethod\":\"GET\",\"pathParameters\":{\"id\":\"o-1\\u0000junk\"}}",
+        { "concert-service.getOrder",
+          "{\"httpMethod\":\"GET\",\"resource\":\"/orders/{id}\",\"pathParameters\":{\"id\":\"o-1\\u0000junk\"}" MGR,
           "id must not contain control characters", 400 },
         { "concert-service.getTicketByCode",
-          "{\"httpMethod\":\"GET\",\"pathParameters\":{\"code\":\"ABCDE-FGHJK-MNPQR-STVWX\\u0000junk\"}}",
+          "{\"httpMethod\":\"GET\",\"resource\":\"/tickets/by-code/{code}\","
+          "\"pathParameters\":{\"code\":\"ABCDE-FGHJK-MNPQR-STVWX\\u0000junk\"}" MGR,
           "code must not contain control characters", 400 },
-        { "concert-service.concertStats", "{\"httpMethod\":\"GET\",\"pathParameters\":{\"id\":\"c-1\\u001b[2J\"}}",
+        { "concert-service.concertStats",
+          "{\"httpMethod\":\"GET\",\"resource\":\"/concerts/{id}/stats\",\"pathParameters\":{\"id\":\"c-1\\u001b[2J\"}" MGR,
           "id must not contain control characters", 400 },
-        { "concert-service.getOrder", "{\"httpMethod\":\"GET\",\"pathParameters\":{\"id\":\"o-1\"}}", NULL, 503 },
+        { "concert-service.getOrder", "{\"httpMethod\":\"GET\",\"resource\":\"/orders/{id}\",\"pathParameters\":{\"id\":\"o-1\"}" MGR,
+          NULL, 503 },
     };
+#undef MGR
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         app a;
         memset(&a, 0, sizeof a);
