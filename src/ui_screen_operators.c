@@ -141,7 +141,9 @@ static void draw_list(ui_app *app, ops_state *os, const ui_rect *a, int w)
         ui_draw_text(y + 1, x, w - 2, t, ui_attr(app, os->note[0] != '\0' ? UI_A_ERROR : UI_A_DIM), false);
         return;
     }
-    int wn = w - 2 - 26 - 10 - 20 - 3;
+    int wn = w - 2 - 27 - 11 - 25; /* the name's column: what the e-mail, group and state leave, 10..30 */
+    if (wn > 30)
+        wn = 30;
     if (wn < 10)
         wn = 10;
     char head[256];
