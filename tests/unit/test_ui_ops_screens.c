@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <locale.h>
 #include <poll.h>
@@ -146,6 +147,11 @@ static void deliver_one(fixture *f)
     assert_true(got);
     ui_app *app = f->app;
     ui_signin_after_401(app, &r);
+    int flags = 0;
+    if (ui_catalogue_result(app, &r, &flags)) { /* the catalogue's own job */
+        net_result_clear(&r);
+        return;
+    }
     if (r.seq == app->busy_seq) {
         const ui_screen_ops *owner = app->busy_owner;
         app->busy_seq = 0;
@@ -467,6 +473,88 @@ static void a_401_opens_the_sign_in_and_the_same_operator_goes_on(void **state)
     assert_null(f->app->gate);
 }
 
+static void base_draw(ui_app *app, const ui_rect *a)
+{
+    (void)app;
+    (void)a;
+}
+static int base_key(ui_app *app, ui_action act, int k)
+{
+    (void)app;
+    (void)act;
+    (void)k;
+    return UI_UNHANDLED;
+}
+static const ui_screen_ops base = { .title = "base", .draw = base_draw, .key = base_key };
+
+/* A sale with no definite answer, then a 401 when it is checked: the sign-in opens over the form, and the
+ * sale stays unconfirmed with the same Idempotency-Key (its re-send command kept); once signed in, Enter
+ * re-sends the very same request. */
+static void a_401_keeps_an_unconfirmed_sale_and_its_key(void **state)
+{
+    fixture *f = *state;
+    f->opts.auth = &f->port;
+    f->app->who = f->fa.who;
+    f->app->who_known = true;
+    bo_concert c;
+    cJSON *j = cJSON_Parse("{\"id\":\"c-1\",\"name\":\"Gala\",\"date\":\"2094-06-01T19:00:00Z\",\"venue\":\"Hall\","
+                           "\"availableTickets\":50,\"ticketPrice\":20,\"currency\":\"EUR\"}");
+    assert_non_null(j);
+    assert_int_equal(bo_concert_from_json(j, &c), 0);
+    cJSON_Delete(j);
+    assert_true(ui_set_current(f->app, &c));
+    bo_concert_clear(&c);
+    assert_true(ui_push(f->app, &base));
+    ui_sell_open(f->app);
+    assert_ptr_equal(ui_top(f->app), &ui_screen_buy);
+    type(f, "1");
+    press(f, UI_ACT_OPEN, '\n');
+    type(f, "Ada Lovelace");
+    press(f, UI_ACT_OPEN, '\n');
+    type(f, "ada@example.org");
+    press(f, UI_ACT_OPEN, '\n');
+    press(f, UI_ACT_OPEN, '\n'); /* no names on the tickets: the review */
+    stub_push(f->stub, 503, "{\"error\":\"busy\"}");
+    press(f, UI_ACT_YES, 'y');
+    deliver_one(f);
+    const ui_sale *sale = ui_sale_unconfirmed(f->app);
+    assert_non_null(sale);
+    char key1[API_IDEM_KEY_MAX + 1], key2[API_IDEM_KEY_MAX + 1];
+    assert_true(stub_header(stub_request_at(f->stub, 0), "Idempotency-Key", key1, sizeof key1));
+    /* the catalogue's refresh after it; then the check meets a 401: signed out, the sale as it was */
+    stub_push(f->stub, 200, "[]");
+    stub_push(f->stub, 401, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); an API key alone no longer authorizes\"}");
+    press(f, UI_ACT_OPEN, '\n');
+    deliver_one(f);
+    assert_null(f->app->gate);
+    deliver_one(f);
+    assert_string_equal(stub_request_at(f->stub, 2)->path, "/dev/orders");
+    assert_ptr_equal(f->app->gate, &ui_screen_signin);
+    sale = ui_sale_unconfirmed(f->app);
+    assert_non_null(sale);
+    assert_string_equal(sale->order.idem_key, key1);
+    assert_true(stub_header(stub_request_at(f->stub, 2), "Idempotency-Key", key2, sizeof key2));
+    assert_string_equal(key1, key2);
+    /* signed in again: Enter on the form checks the same sale with the same key */
+    press(f, UI_ACT_NEXT_FIELD, '\t');
+    type(f, "right");
+    press(f, UI_ACT_OPEN, '\n');
+    deliver_one(f);
+    assert_null(f->app->gate);
+    assert_ptr_equal(ui_top(f->app), &ui_screen_buy);
+    stub_push(f->stub, 201, "{\"id\":\"o-1\",\"concertId\":\"c-1\",\"quantity\":1,\"unitPrice\":\"20.00\",\"total\":\"20.00\","
+                            "\"currency\":\"EUR\",\"payment\":{\"method\":\"card\"},\"createdAt\":\"2026-12-07T10:00:00.000Z\","
+                            "\"customerName\":\"Ada Lovelace\",\"customerEmail\":\"ada@example.org\","
+                            "\"tickets\":[{\"id\":\"t-1\",\"code\":\"ABCDEFGHJKMNPQRSTVWX\",\"status\":\"valid\"}]}");
+    stub_push(f->stub, 200, "[]"); /* the catalogue's refresh after a sale */
+    press(f, UI_ACT_OPEN, '\n');
+    deliver_one(f);
+    assert_true(stub_header(stub_request_at(f->stub, 3), "Idempotency-Key", key2, sizeof key2));
+    assert_string_equal(key1, key2);
+    assert_null(ui_sale_unconfirmed(f->app));
+    assert_ptr_equal(ui_top(f->app), &ui_screen_receipt);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -479,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(signin_with_the_new_password_challenge_then_the_header_names_the_operator, setup, teardown),
         cmocka_unit_test_setup_teardown(the_lock_hides_everything_and_another_operator_may_open_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_401_opens_the_sign_in_and_the_same_operator_goes_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_401_keeps_an_unconfirmed_sale_and_its_key, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
