@@ -221,7 +221,9 @@ void ui_terminal_name(char *out, size_t cap)
     }
     char clean[256];
     bo_text_sanitize(clean, sizeof clean, t);
-    size_t n = bo_utf8_cut(clean, 32 < cap ? 32 : cap - 1);
+    size_t limit = 32 < cap ? 32 : cap - 1, n = strlen(clean);
+    if (n > limit)
+        n = bo_utf8_cut(clean, limit);
     snprintf(out, cap, "%.*s", (int)n, clean);
 }
 
