@@ -16,6 +16,12 @@
 #include "ui_text.h"
 
 #define LOCK_AFTER_DEFAULT_S 300
+#define SHIFT_SHORT 8                  /* characters of the open shift's id in the header */
+
+/* The open shift's id (and terminal), from the Shift screen (the cshift branch's ui_screen_shift.c, declared in
+ * its ui_screens.h) when that screen is in the program: weak here, so that the header links without it and
+ * names the shift once the two meet. Its terminal buffer holds API_TERMINAL_MAX * 4 + 1 bytes (257). */
+void ui_shift_stamp(const ui_app *app, char shift_id[BO_ID_MAX + 1], char terminal[]) __attribute__((weak));
 
 static const ui_action bar_signin[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_REMEMBER, UI_ACT_NONE };
 static const ui_action bar_newpw[] = { UI_ACT_OPEN, UI_ACT_NEXT_FIELD, UI_ACT_BACK, UI_ACT_NONE };
@@ -234,11 +240,16 @@ void ui_signin_header(const ui_app *app, char *out, size_t cap)
         return;
     char term[64];
     ui_terminal_name(term, sizeof term);
+    char shift[BO_ID_MAX + 1] = "", shift_terminal[512] = "", shift_text[32] = "";
+    if (app->who_known && ui_shift_stamp != NULL)
+        ui_shift_stamp(app, shift, shift_terminal);
+    if (shift[0] != '\0') /* the open shift, as the server last said: a short id */
+        snprintf(shift_text, sizeof shift_text, " \xc2\xb7 shift %.*s", (int)bo_utf8_cut(shift, strlen(shift) > SHIFT_SHORT ? SHIFT_SHORT : strlen(shift)), shift);
     if (!app->who_known)
         snprintf(out, cap, "not signed in \xc2\xb7 %s", term[0] != '\0' ? term : "?");
     else
-        snprintf(out, cap, "%s (%s) \xc2\xb7 %s", app->who.name[0] != '\0' ? app->who.name : app->who.email_masked,
-                 app->who.groups[0] != '\0' ? app->who.groups : "no group", term[0] != '\0' ? term : "?");
+        snprintf(out, cap, "%s (%s) \xc2\xb7 %s%s", app->who.name[0] != '\0' ? app->who.name : app->who.email_masked,
+                 app->who.groups[0] != '\0' ? app->who.groups : "no group", term[0] != '\0' ? term : "?", shift_text);
 }
 
 static void draw(ui_app *app, const ui_rect *a)
