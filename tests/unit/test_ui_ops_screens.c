@@ -366,6 +366,14 @@ static void signin_with_the_new_password_challenge_then_the_header_names_the_ope
     assert_non_null(strstr(d, "Remember me"));
     assert_null(strstr(d, "Operators")); /* nothing of the screen beneath */
     free(d);
+    resize_term(20, 60); /* the smallest screen the kiosk's screens work in */
+    d = dump(f);
+    assert_non_null(strstr(d, "Password"));
+    assert_non_null(strstr(d, "Remember me"));
+    assert_non_null(strstr(d, "Terminal window-2"));
+    assert_null(strstr(d, "Terminal too small"));
+    free(d);
+    resize_term(24, 80);
     type(f, "ana@example.org");
     press(f, UI_ACT_OPEN, '\n');
     type(f, "wrong");
