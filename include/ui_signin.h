@@ -20,9 +20,10 @@ typedef enum ui_signin_reason {
 } ui_signin_reason;
 
 /* At start, with a port: holds the terminal ("checking…") and asks the worker who is signed in (the
- * remembered session, or BOXOFFICE_USER/PASSWORD); the box office shows when someone is. */
+ * remembered session, or BOXOFFICE_USER/PASSWORD); the box office shows when someone is. Nobody: the
+ * sign-in form; Esc there goes on without an operator (public sales, as without a user pool). */
 void ui_signin_start(ui_app *app);
-/* Opens the sign-in for why (nothing without a port; a lock needs someone signed in). */
+/* Opens the sign-in for why (nothing without a port; the lock with nobody signed in asks for a sign-in). */
 void ui_signin_open(ui_app *app, ui_signin_reason why);
 /* When r is a 401 (with a port): the sign-in opens (UI_SIGNIN_EXPIRED) and true is returned. */
 bool ui_signin_after_401(ui_app *app, const net_result *r);

@@ -32,9 +32,9 @@ static void draw_header(ui_app *app)
     ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
     char left[700], who[400];
     ui_signin_header(app, who, sizeof who); /* who is signed in, the terminal ("" without a sign-in) */
-    snprintf(left, sizeof left, " BOX OFFICE  %s%s%s", mode, who[0] != '\0' ? who : "",
-             /* the API's address is for operators, not customers */
-             who[0] == '\0' && !app->opts->kiosk && app->opts->api.base_url ? app->opts->api.base_url : "");
+    /* the API's address is for operators, not customers */
+    const char *url = !app->opts->kiosk && app->opts->api.base_url ? app->opts->api.base_url : "";
+    snprintf(left, sizeof left, " BOX OFFICE  %s%s%s%s", mode, who, who[0] != '\0' && url[0] != '\0' ? "  " : "", url);
     char safe[700];
     bo_text_sanitize(safe, sizeof safe, left);
     ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);

@@ -177,10 +177,8 @@ void ui_signin_open(ui_app *app, ui_signin_reason why)
         if (why != UI_SIGNIN_LOCK && cur->why == UI_SIGNIN_START)
             return; /* already asking */
     }
-    if (why == UI_SIGNIN_LOCK && !app->who_known) {
-        ui_message(app, true, "Nobody is signed in: there is nothing to lock");
-        return;
-    }
+    if (why == UI_SIGNIN_LOCK && !app->who_known)
+        why = UI_SIGNIN_START; /* nobody to lock for: the lock key signs someone in */
     if (!ui_gate_open(app, &ui_screen_signin))
         return;
     signin_state *ss = st(app);
@@ -293,7 +291,7 @@ static void draw(ui_app *app, const ui_rect *a)
         ui_draw_text(y, x, iw, ss->err, ui_attr(app, UI_A_ERROR), false);
     ui_terminal_name(term, sizeof term);
     snprintf(line, sizeof line, "Terminal %s%s", term[0] != '\0' ? term : "?",
-             ss->why == UI_SIGNIN_START ? " \xc2\xb7 F10 quits" : "");
+             ss->why == UI_SIGNIN_START && !app->who_known ? " \xc2\xb7 Esc: no sign-in \xc2\xb7 F10 quits" : "");
     ui_draw_text(y0 + h - 2, x, iw, line, ui_attr(app, UI_A_DIM), false);
 }
 
@@ -316,6 +314,12 @@ static int key(ui_app *app, ui_action act, int k)
         if (ss->mode == SI_NEWPW) {
             form_signin(ss);
             ss->err[0] = '\0';
+        } else if (ss->why == UI_SIGNIN_START && !app->who_known) {
+            /* nobody signed in: the box office goes on without an operator (public sales, by card), as it
+             * does without a user pool; L signs in later */
+            ui_form_clear(&ss->form);
+            ui_gate_close(app);
+            ui_message(app, false, "Not signed in: public sales only (L signs in)");
         }
         return UI_HANDLED | UI_REDRAW;
     case UI_ACT_OPEN:

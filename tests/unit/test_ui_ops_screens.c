@@ -413,6 +413,33 @@ static void signin_with_the_new_password_challenge_then_the_header_names_the_ope
     free(d);
 }
 
+static void esc_at_start_goes_on_without_an_operator_and_l_signs_in_later(void **state)
+{
+    fixture *f = *state;
+    f->opts.auth = &f->port;
+    assert_true(ui_push(f->app, &ui_screen_operators));
+    stub_push(f->stub, 200, "{\"operators\":[]}");
+    deliver_one(f);
+    ui_signin_start(f->app);
+    deliver_one(f); /* nobody */
+    char *d = dump(f);
+    assert_non_null(strstr(d, "Esc: no sign-in"));
+    free(d);
+    press(f, UI_ACT_BACK, UI_KEY_ESC);
+    assert_null(f->app->gate);
+    d = dump(f);
+    assert_non_null(strstr(d, "not signed in \xc2\xb7 window-2"));
+    assert_non_null(strstr(d, "Not signed in: public sales only (L signs in)"));
+    free(d);
+    /* the lock key with nobody to lock for: the sign-in */
+    ui_signin_open(f->app, UI_SIGNIN_LOCK);
+    assert_ptr_equal(f->app->gate, &ui_screen_signin);
+    d = dump(f);
+    assert_non_null(strstr(d, "operators sign in"));
+    assert_null(strstr(d, "Locked by"));
+    free(d);
+}
+
 static void the_lock_hides_everything_and_another_operator_may_open_it(void **state)
 {
     fixture *f = *state;
@@ -573,6 +600,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(operators_403_shows_the_servers_message_instead_of_a_list, setup, teardown),
         cmocka_unit_test_setup_teardown(journal_shows_a_page_and_turns_pages_with_the_cursor, setup, teardown),
         cmocka_unit_test_setup_teardown(signin_with_the_new_password_challenge_then_the_header_names_the_operator, setup, teardown),
+        cmocka_unit_test_setup_teardown(esc_at_start_goes_on_without_an_operator_and_l_signs_in_later, setup, teardown),
         cmocka_unit_test_setup_teardown(the_lock_hides_everything_and_another_operator_may_open_it, setup, teardown),
         cmocka_unit_test_setup_teardown(a_401_opens_the_sign_in_and_the_same_operator_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(a_401_keeps_an_unconfirmed_sale_and_its_key, setup, teardown),
