@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "api_journal.h" /* API_JOURNAL_CURSOR_MAX */
 #include "bo_money.h"
 #include "client_model.h"
 
@@ -131,7 +132,6 @@ api_status api_shift_day_sheet_csv(api_client *c, const char *day, char **csv, a
 /* GET /journal?shift=ID[&cursor=C]: one page of the shift's journal as received ({"entries":[...],"cursor"}),
  * *page owned by the caller (cJSON_Delete); next gets the next page's cursor ("" = the last page). The entries are
  * kept exact (the Z hash is over their texts). A page without an "entries" array is API_ERR_PROTOCOL. */
-#define API_JOURNAL_CURSOR_MAX 1024
 api_status api_shift_journal_page(api_client *c, const char *shift_id, const char *cursor, struct cJSON **page,
                                   char next[API_JOURNAL_CURSOR_MAX + 1], api_result *res);
 

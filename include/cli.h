@@ -55,7 +55,10 @@ typedef enum cli_cmd {
     CLI_CMD_SHIFT_VERIFY,      /* shift verify SHIFT_ID: the Z hash recomputed from the journal */
     CLI_CMD_LOGIN,             /* login [--remember]: sign in as an operator (src/cli_auth.c) */
     CLI_CMD_LOGOUT,            /* logout: forget the remembered session (the token file) */
-    CLI_CMD_WHOAMI             /* whoami: who is signed in (name, groups, sub) */
+    CLI_CMD_WHOAMI,            /* whoami: who is signed in (name, groups, sub) */
+    /* operators and the journal (managers): src/cli_ops.c */
+    CLI_CMD_OPERATORS_LIST, CLI_CMD_OPERATORS_ADD, CLI_CMD_OPERATORS_DISABLE, CLI_CMD_OPERATORS_ENABLE,
+    CLI_CMD_OPERATORS_ROLE, CLI_CMD_JOURNAL
 } cli_cmd;
 
 /* Parsed command line. Strings are borrowed from argv. */
@@ -77,10 +80,13 @@ typedef struct cli_args {
     const char *door;                                      /* --door: UI: door mode's concert; checkin: the door */
     const char *door_name;                                 /* --door-name: the door (UI and checkin) */
     const char *nonce;                                     /* checkin --nonce: the scan's id (retry: the same) */
+    const char *group, *temp_password;                     /* operators add --group, --temporary-password;
+                                                            * operators role: group = the GROUP argument */
+    const char *day, *operator_sub;                        /* journal --day, --operator (and --shift below) */
     int timeout_s;                                         /* --timeout: seconds per answer, 0 = default */
     bool json, kiosk, inspect, no_color;
     bool past;                                             /* buy, order: --past, sell for a past concert */
-    const char *shift, *terminal;                          /* order, refund: --shift, --terminal; shift open:
+    const char *shift, *terminal;                          /* order, refund, journal: --shift; order, refund: --terminal; shift open:
                                                             * --terminal */
     const char *float_amount, *counted, *note;             /* shift open --float, close --counted; --note */
     bool csv;                                              /* shift day --csv */

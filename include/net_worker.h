@@ -9,9 +9,12 @@
 
 #include "api.h"
 #include "api_door.h"
+#include "api_journal.h"
 #include "api_lookup.h"
+#include "api_operators.h"
 #include "api_refund.h"
 #include "api_shift.h"
+#include "net_auth.h"
 #include "client_model.h"
 
 typedef enum net_job_kind {
@@ -26,7 +29,11 @@ typedef enum net_job_kind {
     NET_JOB_CHECKIN,                   /* POST /concerts/{id}/checkins: req.checkin */
     NET_JOB_STATS,                     /* GET /concerts/{id}/stats: req.concert */
     NET_JOB_UNDO_CHECKIN,              /* POST /checkins/{id}/undo: req.ticket_id */
-    NET_JOB_SHIFT                      /* the shift routes (api_shift.h): req.shift, its op says which */
+    NET_JOB_SHIFT,                     /* the shift routes (api_shift.h): req.shift, its op says which */
+    NET_JOB_OPERATORS,                 /* GET /operators (no request) */
+    NET_JOB_OPERATOR,                  /* add, disable, enable or change the role of one: req.op */
+    NET_JOB_JOURNAL,                   /* GET /journal: req.journal */
+    NET_JOB_SIGNIN                     /* a sign-in or a new password (net_auth.h): req.signin */
 } net_job_kind;
 
 #define NET_CODE_MAX 128   /* bytes of a scanned code in a job */
@@ -116,6 +123,35 @@ typedef struct net_shift_out {
     bool already;
     api_shift_day day;                 /* DAY */
 } net_shift_out;
+/* A change to the operators (managers): what, and of whom. */
+typedef enum net_op_action { NET_OP_ADD = 0, NET_OP_DISABLE, NET_OP_ENABLE, NET_OP_ROLE } net_op_action;
+typedef struct net_op_req {
+    net_op_action action;
+    char username[API_OP_TEXT_MAX];    /* the e-mail */
+    char name[API_OP_TEXT_MAX];        /* ADD: the display name */
+    char group[API_OP_GROUP_MAX + 1];  /* ADD, ROLE */
+    char temp_password[NET_TEXT_MAX];  /* ADD: "" = the server's choice (wiped with the job) */
+} net_op_req;
+
+/* One page of the journal (api_journal_get): "" = not given. */
+typedef struct net_journal_req {
+    char day[16];
+    char operator_sub[BO_ID_MAX + 1];
+    char concert_id[BO_ID_MAX + 1];
+    char shift_id[BO_ID_MAX + 1];
+    int limit;
+    char cursor[API_JOURNAL_CURSOR_MAX + 1];
+} net_journal_req;
+
+/* A sign-in through the port (its ctx outlives the job): user and password, or the new password. */
+typedef struct net_signin_req {
+    const net_auth_port *port;
+    bool whoami;                       /* only who is signed in (identity), nothing typed */
+    bool new_password;                 /* answers the challenge: password is the new one */
+    bool remember;
+    char user[NET_TEXT_MAX];           /* "" = the one configured or last signed in */
+    char password[NET_TEXT_MAX];       /* wiped with the job */
+} net_signin_req;
 
 /* What the worker is asked to do: the kind says which member of req holds the request. */
 typedef struct net_job {
@@ -132,6 +168,9 @@ typedef struct net_job {
         net_refund_req refund;
         net_checkin_req checkin;
         net_shift_req shift;
+        net_op_req op;
+        net_journal_req journal;
+        net_signin_req signin;
     } req;
 } net_job;
 
@@ -174,6 +213,14 @@ typedef struct net_result {
         api_stats stats;               /* STATS */
         api_undo_result undo;          /* UNDO_CHECKIN */
         net_shift_out shift;           /* SHIFT */
+        api_operator_list operators;   /* OPERATORS */
+        bo_operator op;                /* OPERATOR: the operator as the server answered */
+        api_journal_page journal;      /* JOURNAL */
+        struct {
+            net_auth_status status;
+            char err[256];
+            net_identity who;          /* OK: who is signed in now */
+        } signin;                      /* SIGNIN */
     } out;
 } net_result;
 

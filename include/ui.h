@@ -3,6 +3,7 @@
 /* The interactive box office (ncursesw). main() resolves the configuration and hands it over here. */
 #include <stdbool.h>
 #include "api.h"
+#include "net_auth.h"
 
 typedef struct ui_options {
     api_config api;          /* base URL, key, timeouts */
@@ -14,6 +15,9 @@ typedef struct ui_options {
     bool no_color;           /* NO_COLOR set or --no-color */
     const char *door_concert_id; /* --door: start in door mode for this concert (NULL: the list) */
     const char *door_name;   /* --door-name: where the scans are made (sent with each check-in; may be NULL) */
+    /* the operator's sign-in (NULL: none configured: no sign-in screen, no lock); its ctx outlives ui_run */
+    const net_auth_port *auth;
+    int lock_after_s;        /* idle seconds before the screen locks (BOXOFFICE_LOCK_AFTER; 0: 300; < 0: never) */
 } ui_options;
 
 /* Runs until the user quits. Returns a process exit code (0 ok, 1 when the terminal cannot be used,

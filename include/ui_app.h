@@ -110,7 +110,18 @@ struct ui_app {
 
     /* jobs submitted with ui_submit_for, each answered to its screen (no spinner) */
     struct { unsigned long seq; const ui_screen_ops *owner; } pending[UI_PENDING_MAX];
+
+    /* the sign-in (ui_signin.h): while gate is set, that screen holds the terminal — drawn alone, given
+     * every key — whatever the stack beneath does (a result arriving pops and pushes there, unseen) */
+    const ui_screen_ops *gate;
+    net_identity who;                  /* who is signed in, as the last sign-in answered (who_known) */
+    bool who_known;
 };
+
+/* The gate (see struct ui_app): opens s over everything (its state made as ui_push makes it, then enter);
+ * false when the state cannot be made. ui_gate_close calls its leave and gives the terminal back. */
+bool ui_gate_open(ui_app *app, const ui_screen_ops *s);
+void ui_gate_close(ui_app *app);
 
 /* Screen stack. push allocates the screen's state the first time (false, with a message, when it cannot)
  * and calls enter; pop calls leave. */

@@ -10,7 +10,7 @@
 
 extern const ui_screen_ops ui_screen_list, ui_screen_detail, ui_screen_buy, ui_screen_receipt,
     ui_screen_create, ui_screen_help, ui_screen_prompt, ui_screen_inspector, ui_screen_find, ui_screen_order,
-    ui_screen_door, ui_screen_shift, ui_screen_day;
+    ui_screen_door, ui_screen_shift, ui_screen_day, ui_screen_operators, ui_screen_journal, ui_screen_signin;
 
 typedef enum ui_prompt_kind {
     UI_PROMPT_QUIT = 0, UI_PROMPT_DISCARD, UI_PROMPT_PIN,

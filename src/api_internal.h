@@ -88,5 +88,8 @@ void api_backoff(api_client *c, int attempt);
 bool api_maybe_applied(const http_resp *r, api_status st);
 bool api_definite_refusal(api_status st);     /* a 4xx other than 429: the server said no */
 char *api_sanitized_copy(const char *s);       /* malloc'd terminal-safe copy, NULL on OOM */
+/* After a refusal st (not API_OK): res->message becomes the server's own "error" (else "message") text of
+ * err_json (sanitised), as a 403 "... needs the manager group" is shown to the operator (api_operators.c). */
+void api_refusal_message(api_status st, const cJSON *err_json, api_result *res);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "api_door.h"
 #include "api_shift.h"
+#include "api_operators.h"
 #include "bo_money.h"
 #include "bo_text.h"
 #include "bo_valid.h"
@@ -49,6 +50,16 @@ static bool id_valid(const char *v)
 static bool limit_valid(const char *v)
 {
     return cli_number_in(v, 1, 50, NULL);
+}
+
+static bool group_valid(const char *v)
+{
+    return api_operator_group_valid(v);
+}
+
+static bool day_valid(const char *v)
+{
+    return strlen(v) == 10 && bo_valid_date(v) == NULL;
 }
 
 static bool pay_valid(const char *v)
@@ -131,6 +142,10 @@ static const cli_option options[] = {
     TEXT("counted", counted, CLI_OPT_COUNTED),
     CHECKED("note", note, CLI_OPT_NOTE, note_valid, "--note takes at most 200 characters, no control or bidi character, not '%s'"),
     FLAG("csv", csv, CLI_OPT_CSV),
+    CHECKED("group", group, CLI_OPT_GROUP, group_valid, "--group takes manager, cashier, door or kiosk, not '%s'"),
+    TEXT("temporary-password", temp_password, CLI_OPT_TEMP_PASSWORD),
+    CHECKED("day", day, CLI_OPT_DAY, day_valid, "--day takes a date such as 2026-12-07, not '%s'"),
+    CHECKED("operator", operator_sub, CLI_OPT_OPERATOR, id_valid, "--operator: '%s' is not an operator's sub"),
     FLAG("remember", remember, CLI_OPT_REMEMBER),
     { "timeout", true, -1, STORE_SECONDS, offsetof(cli_args, timeout_s), 1, 600, NULL, NULL },
     TEXT("door", door, -1),
@@ -150,7 +165,7 @@ static const char *bit_name(int bit)
 }
 
 /* Stores one option's value; *seen gets its bit. CLI_EXIT_USAGE (reason written) for a bad value. */
-static int store_option(const cli_option *o, const char *arg, cli_args *out, unsigned *seen, FILE *err)
+static int store_option(const cli_option *o, const char *arg, cli_args *out, cli_opt_set *seen, FILE *err)
 {
     char *field = (char *)out + o->off;
     switch (o->store) {
@@ -175,13 +190,13 @@ static int store_option(const cli_option *o, const char *arg, cli_args *out, uns
     case STORE_VERSION: break;
     }
     if (o->bit >= 0)
-        *seen |= 1u << o->bit;
+        *seen |= (cli_opt_set)1 << o->bit;
     return CLI_EXIT_OK;
 }
 
 /* Reads every option (GNU getopt_long: they may follow the command). out->cmd is CLI_CMD_HELP or
  * CLI_CMD_VERSION when asked for. */
-static int read_options(int argc, char **argv, cli_args *out, unsigned *seen, FILE *err)
+static int read_options(int argc, char **argv, cli_args *out, cli_opt_set *seen, FILE *err)
 {
     struct option long_opts[N_OPTIONS + 1];
     for (size_t i = 0; i < N_OPTIONS; i++)
@@ -248,10 +263,10 @@ static int unknown_command(const char *sub, FILE *err)
 
 /* The command's options: only those it allows, every one it requires, its own rule; then its positional
  * arguments (the ID and, for checkin, the code). */
-static int check_command(const cli_command *cmd, unsigned seen, int npos, char **pos, cli_args *out, FILE *err)
+static int check_command(const cli_command *cmd, cli_opt_set seen, int npos, char **pos, cli_args *out, FILE *err)
 {
     for (int o = 0; o < CLI_OPT_COUNT; o++) {
-        if ((seen & (1u << o)) && !(cmd->allowed & (1u << o))) {
+        if ((seen & ((cli_opt_set)1 << o)) && !(cmd->allowed & ((cli_opt_set)1 << o))) {
             if (cmd->name == NULL)
                 return cli_usage_error(err, "--%s belongs to a command (list, show, buy, create, order)", bit_name(o));
             char msg[128];
@@ -263,7 +278,7 @@ static int check_command(const cli_command *cmd, unsigned seen, int npos, char *
     if (rc != CLI_EXIT_OK)
         return rc;
     for (int o = 0; o < CLI_OPT_COUNT; o++)
-        if ((cmd->required & (1u << o)) && !(seen & (1u << o))) {
+        if ((cmd->required & ((cli_opt_set)1 << o)) && !(seen & ((cli_opt_set)1 << o))) {
             char msg[128];
             snprintf(msg, sizeof msg, "%s: --%s is required", cmd->name, bit_name(o));
             return cli_usage_error(err, "%s", msg);
@@ -277,6 +292,8 @@ static int check_command(const cli_command *cmd, unsigned seen, int npos, char *
         out->id = pos[cmd->word != NULL ? 2 : 1];
     if (cmd->cmd == CLI_CMD_CHECKIN)
         out->code = pos[2];
+    if (cmd->cmd == CLI_CMD_OPERATORS_ROLE) /* operators role EMAIL GROUP */
+        out->group = pos[3];
     return CLI_EXIT_OK;
 }
 
@@ -328,7 +345,7 @@ static int check_mode(const cli_args *out, FILE *err)
 
 /* The command's ID, its own rule (order: quantity, payment, attendees), then each checked option's value in
  * the option table's order. */
-static int check_values(const cli_command *cmd, const cli_args *out, unsigned seen, FILE *err)
+static int check_values(const cli_command *cmd, const cli_args *out, cli_opt_set seen, FILE *err)
 {
     if (out->id != NULL && !id_valid(out->id))
         return cli_usage_error(err, cmd->bad_id, out->id);
@@ -399,6 +416,13 @@ void cli_usage(FILE *out)
         "  once and answers the same Z report. 'shift show ID', 'shift day [DATE] [--csv]' (managers) and\n"
         "  'shift verify ID' (the Z report's hash recomputed from the journal: exit 0 verified, 1 not).\n"
         "  A cash order or a cash refund is sent with your open shift (--shift ID --terminal NAME to name it).\n"
+        "Operators (managers): 'operators' lists them (the e-mail shown as its first 2 characters and the\n"
+        "  domain); 'operators add' makes one in a group (manager, cashier, door, kiosk) with a temporary\n"
+        "  password (8+ characters) to change at the first sign-in, asked on the terminal without\n"
+        "  --temporary-password (better: flags show in ps); disable,\n"
+        "  enable and role act on the e-mail. Each prints what the server answered.\n"
+        "Journal (managers): every change, oldest first, by --day (with --operator SUB: one operator's),\n"
+        "  --concert ID or --shift ID; a page at a time (--limit 1..50, --cursor C), --json: every page.\n"
         "  --no-color          no colours (also when NO_COLOR is set)\n"
         "  -h, --help          this text\n"
         "  -V, --version       the version\n"
@@ -443,7 +467,7 @@ int cli_parse_args(int argc, char **argv, cli_args *out, FILE *err)
     static const config_flags no_flags = CONFIG_FLAGS_INIT;
     memset(out, 0, sizeof *out);
     out->flags = no_flags;
-    unsigned seen = 0; /* 1u << enum cli_opt_bit for each command option given */
+    cli_opt_set seen = 0; /* a bit (CLI_OPT) for each command option given */
     int rc = read_options(argc, argv, out, &seen, err);
     if (rc != CLI_EXIT_OK || out->cmd == CLI_CMD_HELP || out->cmd == CLI_CMD_VERSION)
         return rc;

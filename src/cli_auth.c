@@ -13,10 +13,9 @@
 #include "cli_cmds.h"
 #include "cli_out.h"
 
-#define FIELD_MAX 257
+#define FIELD_MAX CLI_TTY_FIELD_MAX
 
-/* Asks on /dev/tty (echo off for a secret). false when there is no terminal or nothing was typed. */
-static bool ask_tty(const char *prompt, bool secret, char out[FIELD_MAX])
+bool cli_ask_tty(const char *prompt, bool secret, char out[CLI_TTY_FIELD_MAX])
 {
     out[0] = '\0';
     FILE *tty = fopen("/dev/tty", "r+");
@@ -117,13 +116,13 @@ int cli_auth_login(const cli_args *a, api_client *c, const api_config *api, FILE
     int rc;
     if (eu != NULL)
         snprintf(user, sizeof user, "%s", eu);
-    else if (!ask_tty("E-mail: ", false, user)) {
+    else if (!cli_ask_tty("E-mail: ", false, user)) {
         fputs("boxoffice: login needs a terminal to ask on, or BOXOFFICE_USER and BOXOFFICE_PASSWORD\n", err);
         return CLI_EXIT_USAGE;
     }
     if (ep != NULL && eu != NULL)
         snprintf(pw, sizeof pw, "%s", ep);
-    else if (!ask_tty("Password: ", true, pw)) {
+    else if (!cli_ask_tty("Password: ", true, pw)) {
         fputs("boxoffice: login needs a terminal to ask on, or BOXOFFICE_USER and BOXOFFICE_PASSWORD\n", err);
         rc = CLI_EXIT_USAGE;
         goto done;
@@ -136,7 +135,7 @@ int cli_auth_login(const cli_args *a, api_client *c, const api_config *api, FILE
             snprintf(np, sizeof np, "%s", env_np);
         } else {
             fputs("boxoffice: this is a first sign-in: choose a new password\n", err);
-            if (!ask_tty("New password: ", true, np) || !ask_tty("New password again: ", true, again)) {
+            if (!cli_ask_tty("New password: ", true, np) || !cli_ask_tty("New password again: ", true, again)) {
                 fputs("boxoffice: a new password is required (a terminal to ask on, or BOXOFFICE_NEW_PASSWORD)\n", err);
                 wipe(np, sizeof np);
                 rc = CLI_EXIT_FORBIDDEN;

@@ -25,6 +25,8 @@ cli_handler cli_shift_x, cli_shift_open, cli_shift_drop, cli_shift_paidout, cli_
 struct api_client;
 int cli_shift_for_sale(const cli_args *a, api_client *c, bool cash, char shift_id[], size_t id_cap, char terminal[],
                        size_t term_cap, FILE *err);
+/* cli_ops.c: operators (list, add, disable, enable, role) and the journal */
+cli_handler cli_ops_list, cli_ops_add, cli_ops_disable, cli_ops_enable, cli_ops_role, cli_ops_journal;
 /* cli_auth.c */
 cli_handler cli_auth_login, cli_auth_logout, cli_auth_whoami;
 

@@ -31,6 +31,10 @@ int cli_print_order_with(const cli_args *a, api_client *c, const bo_order *o, co
                          FILE *out, FILE *err);
 /* Prints s padded or cut to width columns (right-aligned when right). */
 void cli_put_cell(FILE *out, const char *s, int width, bool right);
+/* Asks on /dev/tty (echo off for a secret: a password), the line without its end into out. false when there
+ * is no terminal or nothing was typed (src/cli_auth.c). */
+#define CLI_TTY_FIELD_MAX 257
+bool cli_ask_tty(const char *prompt, bool secret, char out[CLI_TTY_FIELD_MAX]);
 /* Display width of s in terminal columns, at most cap. */
 int cli_text_width(const char *s, int cap);
 

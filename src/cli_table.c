@@ -6,6 +6,7 @@
 #include "bo_text.h"
 #include "bo_valid.h"
 #include "bo_valid_order.h"
+#include "api_operators.h"
 #include "cli_table.h"
 
 int cli_usage_error(FILE *err, const char *fmt, const char *arg)
@@ -30,7 +31,7 @@ bool cli_number_in(const char *v, long min, long max, long *value)
 }
 
 /* find: exactly one of --email, --name, --code; --code is a lookup, not a page of orders. */
-static int check_find_opts(const cli_args *a, unsigned seen, FILE *err)
+static int check_find_opts(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)a;
     if (((seen & CLI_OPT(EMAIL)) != 0) + ((seen & CLI_OPT(NAME)) != 0) + ((seen & CLI_OPT(CODE)) != 0) != 1)
@@ -41,7 +42,7 @@ static int check_find_opts(const cli_args *a, unsigned seen, FILE *err)
 }
 
 /* order: the quantity, the payment and the attendees, by the backend's rules (common/bo_valid_order.c). */
-static int check_order_values(const cli_args *a, unsigned seen, FILE *err)
+static int check_order_values(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)seen;
     long q = 0;
@@ -64,12 +65,41 @@ static int check_order_values(const cli_args *a, unsigned seen, FILE *err)
     return CLI_EXIT_OK;
 }
 
+/* operators add: the e-mail and the name by the rules the API client checks before sending */
+static int check_operator_add(const cli_args *a, cli_opt_set seen, FILE *err)
+{
+    (void)seen;
+    api_operator_input in = { .username = a->id, .name = a->name, .group = a->group,
+                              .temporary_password = a->temp_password != NULL ? a->temp_password : "asked-on-the-tty" };
+    const char *bad = api_operator_input_check(&in); /* the password asked for is checked once typed */
+    return bad != NULL ? cli_usage_error(err, "operators add: %s", bad) : CLI_EXIT_OK;
+}
+
+static int check_operator_role(const cli_args *a, cli_opt_set seen, FILE *err)
+{
+    (void)seen;
+    if (!api_operator_group_valid(a->group))
+        return cli_usage_error(err, "operators role: the group is manager, cashier, door or kiosk, not '%s'", a->group);
+    return CLI_EXIT_OK;
+}
+
+/* journal: by one of day, concert, shift (today's day when none is given); --operator only with the day */
+static int check_journal_opts(const cli_args *a, cli_opt_set seen, FILE *err)
+{
+    (void)a;
+    if (((seen & CLI_OPT(DAY)) != 0) + ((seen & CLI_OPT(CONCERT)) != 0) + ((seen & CLI_OPT(SHIFT)) != 0) > 1)
+        return cli_usage_error(err, "journal: give one of --day, --concert or --shift%s", "");
+    if ((seen & CLI_OPT(OPERATOR)) && (seen & (CLI_OPT(CONCERT) | CLI_OPT(SHIFT))))
+        return cli_usage_error(err, "journal: --operator goes with --day (an operator's entries of a day)%s", "");
+    return CLI_EXIT_OK;
+}
+
 #define CONCERT_ID_BAD "'%s' is not a concert ID"
 #define ORDER_ID_BAD "'%s' is not an order ID"
 #define SHIFT_ID_BAD "'%s' is not a shift ID"
 
 /* order, refund: --terminal names the terminal of --shift. */
-static int check_sale_shift(const cli_args *a, unsigned seen, FILE *err)
+static int check_sale_shift(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)a;
     if ((seen & CLI_OPT(TERMINAL)) && !(seen & CLI_OPT(SHIFT)))
@@ -78,7 +108,7 @@ static int check_sale_shift(const cli_args *a, unsigned seen, FILE *err)
 }
 
 /* shift open: --float AMOUNT, or CUR=AMOUNT,CUR=AMOUNT (then no --currency). */
-static int check_shift_float(const cli_args *a, unsigned seen, FILE *err)
+static int check_shift_float(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)seen;
     api_shift_amount v[API_SHIFT_CURRENCIES_MAX];
@@ -87,7 +117,7 @@ static int check_shift_float(const cli_args *a, unsigned seen, FILE *err)
     return why != NULL ? cli_usage_error(err, "--float: %s", why) : CLI_EXIT_OK;
 }
 
-static int check_shift_counted(const cli_args *a, unsigned seen, FILE *err)
+static int check_shift_counted(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)seen;
     api_shift_amount v[API_SHIFT_CURRENCIES_MAX];
@@ -97,7 +127,7 @@ static int check_shift_counted(const cli_args *a, unsigned seen, FILE *err)
 }
 
 /* shift drop / paidout AMOUNT: an amount of cash above 0. */
-static int check_shift_amount(const cli_args *a, unsigned seen, FILE *err)
+static int check_shift_amount(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)seen;
     int64_t cents = 0;
@@ -112,7 +142,7 @@ static int check_shift_amount(const cli_args *a, unsigned seen, FILE *err)
     return CLI_EXIT_OK;
 }
 
-static int check_shift_day(const cli_args *a, unsigned seen, FILE *err)
+static int check_shift_day(const cli_args *a, cli_opt_set seen, FILE *err)
 {
     (void)seen;
     if (a->id != NULL && (strlen(a->id) != 10 || bo_valid_date(a->id) != NULL))
@@ -215,6 +245,30 @@ const cli_command cli_commands[] = {
       .missing = { "shift verify: a shift ID is required", "shift verify: a shift ID is required" },
       .bad_id = SHIFT_ID_BAD,
       .help = "shift verify SHIFT_ID    recompute the Z report's hash from the journal" },
+    /* operators and the journal (managers; the server refuses others with 403) */
+    { .name = "operators", .cmd = CLI_CMD_OPERATORS_LIST, .npos = 1, .run = cli_ops_list,
+      .help = "operators [list]" },
+    { .name = "operators", .word = "list", .cmd = CLI_CMD_OPERATORS_LIST, .npos = 2, .run = cli_ops_list },
+    { .name = "operators", .word = "add", .cmd = CLI_CMD_OPERATORS_ADD, .npos = 3, .run = cli_ops_add,
+      .allowed = CLI_OPT(NAME) | CLI_OPT(GROUP) | CLI_OPT(TEMP_PASSWORD), .required = CLI_OPT(NAME) | CLI_OPT(GROUP),
+      .missing = { "operators add: an e-mail is required", "operators add: an e-mail is required" },
+      .bad_id = "'%s' is not an e-mail", .check_values = check_operator_add,
+      .help = "operators add EMAIL --name NAME --group manager|cashier|door|kiosk\n"
+              "                 [--temporary-password P]" },
+    { .name = "operators", .word = "disable", .cmd = CLI_CMD_OPERATORS_DISABLE, .npos = 3, .run = cli_ops_disable,
+      .missing = { "operators disable: an e-mail is required", "operators disable: an e-mail is required" },
+      .bad_id = "'%s' is not an e-mail", .help = "operators disable EMAIL | operators enable EMAIL" },
+    { .name = "operators", .word = "enable", .cmd = CLI_CMD_OPERATORS_ENABLE, .npos = 3, .run = cli_ops_enable,
+      .missing = { "operators enable: an e-mail is required", "operators enable: an e-mail is required" },
+      .bad_id = "'%s' is not an e-mail" },
+    { .name = "operators", .word = "role", .cmd = CLI_CMD_OPERATORS_ROLE, .npos = 4, .run = cli_ops_role,
+      .missing = { "operators role: an e-mail is required", "operators role: an e-mail is required" },
+      .bad_id = "'%s' is not an e-mail", .check_values = check_operator_role,
+      .help = "operators role EMAIL manager|cashier|door|kiosk" },
+    { .name = "journal", .cmd = CLI_CMD_JOURNAL, .npos = 1, .run = cli_ops_journal,
+      .allowed = CLI_OPT(DAY) | CLI_OPT(OPERATOR) | CLI_OPT(CONCERT) | CLI_OPT(SHIFT) | CLI_OPT(LIMIT) | CLI_OPT(CURSOR),
+      .check_opts = check_journal_opts,
+      .help = "journal [--day YYYY-MM-DD [--operator SUB] | --concert ID | --shift ID] [--limit N] [--cursor C]" },
     { .name = NULL, .cmd = CLI_CMD_UI, /* the same mode, with --door: its usage line */
       .help = "--door CONCERT_ID [--door-name NAME]   door mode (scanner view)" },
     { .name = "login", .cmd = CLI_CMD_LOGIN, .npos = 1, .run = cli_auth_login, .allowed = CLI_OPT(REMEMBER),

@@ -4,6 +4,7 @@
  * positional arguments, its handler and its usage line). It drives parsing (cli_args.c), dispatch (cli.c)
  * and the --help text. The handlers are the commands' (cli_cmds.h). */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "api.h"
@@ -19,20 +20,23 @@ enum cli_opt_bit {
     CLI_OPT_CURRENCY, CLI_OPT_TIMEZONE, CLI_OPT_MAX_PER_ORDER, CLI_OPT_CODE, CLI_OPT_CONCERT, CLI_OPT_LIMIT,
     CLI_OPT_CURSOR, CLI_OPT_REASON, CLI_OPT_METHOD, CLI_OPT_PAST, CLI_OPT_REMEMBER,
     CLI_OPT_SHIFT, CLI_OPT_TERMINAL, CLI_OPT_FLOAT, CLI_OPT_COUNTED, CLI_OPT_NOTE, CLI_OPT_CSV,
+    CLI_OPT_GROUP, CLI_OPT_TEMP_PASSWORD, CLI_OPT_DAY, CLI_OPT_OPERATOR, /* operators, journal */
     CLI_OPT_COUNT
 };
-#define CLI_OPT(o) (1u << CLI_OPT_##o)
-_Static_assert(CLI_OPT_COUNT <= 32, "the option bits of a command fit an unsigned");
+/* A set of options: one bit each (64 of them at most). */
+typedef uint64_t cli_opt_set;
+#define CLI_OPT(o) ((cli_opt_set)1 << CLI_OPT_##o)
+_Static_assert(CLI_OPT_COUNT <= 64, "cli_opt_set has a bit per option");
 
 /* A command-specific rule on the options seen (bits) or on the parsed values; NULL when none. Returns
  * CLI_EXIT_OK, or CLI_EXIT_USAGE after writing the reason (cli_usage_error). */
-typedef int cli_check(const cli_args *a, unsigned seen, FILE *err);
+typedef int cli_check(const cli_args *a, cli_opt_set seen, FILE *err);
 
 typedef struct cli_command {
     const char *name;          /* the first word; NULL: no command word (the interactive mode) */
     const char *word;          /* the second word that selects this entry ("show" in "order show"), or NULL */
     cli_cmd cmd;
-    unsigned allowed, required; /* CLI_OPT bits */
+    cli_opt_set allowed, required; /* CLI_OPT bits */
     int npos;                  /* positional arguments, the command's words included */
     bool last_optional;        /* the last positional argument may be left out (shift day [DATE]) */
     const char *missing[2];    /* the error when positional 1 (2) is missing */

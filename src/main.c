@@ -3,17 +3,33 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api.h"
 #include "auth.h"
 #include "cli.h"
 #include "client_config.h"
+#include "net_auth_cognito.h"
 #include "ui.h"
 
 static bool env_set(const char *name)
 {
     const char *v = getenv(name);
     return v != NULL && v[0] != '\0';
+}
+
+/* BOXOFFICE_LOCK_AFTER: idle seconds before the box office locks (1..86400); "0" or "off": never; unset or
+ * unreadable: the default (0 in ui_options: 5 minutes). */
+static int lock_after_s(void)
+{
+    const char *v = getenv("BOXOFFICE_LOCK_AFTER");
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    if (strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+        return -1;
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    return v[0] >= '0' && v[0] <= '9' && *end == '\0' && n >= 1 && n <= 86400 ? (int)n : 0;
 }
 
 int main(int argc, char **argv)
@@ -74,6 +90,10 @@ int main(int argc, char **argv)
                         "BOXOFFICE_USER and BOXOFFICE_PASSWORD)\n");
         rc = CLI_EXIT_USAGE;
     } else if (args.cmd == CLI_CMD_UI) {
+        net_auth_cognito adapter;
+        net_auth_port port;
+        net_auth_cognito_init(&adapter, &port, auth, cfg.user);
+        bool signin = cfg.cognito_url != NULL && cfg.client_id != NULL; /* else: no sign-in screen, no lock */
         ui_options opts = {
             .api = api,
             .kiosk = args.kiosk,
@@ -84,8 +104,11 @@ int main(int argc, char **argv)
             .no_color = args.no_color || env_set("NO_COLOR"),
             .door_concert_id = args.door,
             .door_name = args.door_name,
+            .auth = signin ? &port : NULL,
+            .lock_after_s = lock_after_s(),
         };
         rc = ui_run(&opts);
+        net_auth_cognito_clear(&adapter);
     } else {
         rc = cli_run(&args, &api, stdout, stderr);
     }

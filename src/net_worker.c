@@ -2,6 +2,7 @@
 #include "net_worker.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,17 @@ void net_result_clear(net_result *r)
         api_shift_clear(&r->out.shift.shift);
         api_shift_day_clear(&r->out.shift.day);
         break;
+    case NET_JOB_OPERATORS:
+        api_operator_list_clear(&r->out.operators);
+        break;
+    case NET_JOB_OPERATOR:
+        bo_operator_clear(&r->out.op);
+        break;
+    case NET_JOB_JOURNAL:
+        api_journal_page_clear(&r->out.journal);
+        break;
     case NET_JOB_CREATE:
+    case NET_JOB_SIGNIN:
     case NET_JOB_CHECKIN:
     case NET_JOB_STATS:
     case NET_JOB_UNDO_CHECKIN:
@@ -172,6 +183,56 @@ static void run_shift(api_client *c, const net_shift_req *q, net_result *r)
     }
 }
 
+static void run_operator(api_client *c, const net_op_req *q, net_result *r)
+{
+    switch (q->action) {
+    case NET_OP_ADD: {
+        api_operator_input in = { .username = q->username, .name = q->name, .group = q->group,
+                                  .temporary_password = q->temp_password };
+        r->status = api_operator_add(c, &in, &r->out.op, &r->res);
+        break;
+    }
+    case NET_OP_DISABLE:
+    case NET_OP_ENABLE:
+        r->status = api_operator_set_enabled(c, q->username, q->action == NET_OP_ENABLE, &r->out.op, &r->res);
+        break;
+    case NET_OP_ROLE:
+        r->status = api_operator_set_role(c, q->username, q->group, &r->out.op, &r->res);
+        break;
+    }
+}
+
+static void run_journal(api_client *c, const net_journal_req *q, net_result *r)
+{
+    api_journal_query query = { .day = q->day, .operator_sub = q->operator_sub, .concert_id = q->concert_id,
+                                .shift_id = q->shift_id, .limit = q->limit, .cursor = q->cursor };
+    r->status = api_journal_get(c, &query, &r->out.journal, &r->res);
+}
+
+static void run_signin(const net_signin_req *q, net_result *r)
+{
+    const net_auth_port *p = q->port;
+    r->status = API_OK;
+    if (p == NULL || p->signin == NULL) {
+        r->out.signin.status = NET_AUTH_UNAVAILABLE;
+        snprintf(r->out.signin.err, sizeof r->out.signin.err, "Sign-in is not configured");
+        return;
+    }
+    if (q->whoami) {
+        bool known = p->identity != NULL && p->identity(p->ctx, &r->out.signin.who);
+        r->out.signin.status = known ? NET_AUTH_OK : NET_AUTH_REFUSED;
+        if (!known)
+            snprintf(r->out.signin.err, sizeof r->out.signin.err, "Not signed in");
+        return;
+    }
+    r->out.signin.status = q->new_password
+                               ? p->new_password(p->ctx, q->password, q->remember, r->out.signin.err, sizeof r->out.signin.err)
+                               : p->signin(p->ctx, q->user, q->password, q->remember, r->out.signin.err,
+                                           sizeof r->out.signin.err);
+    if (r->out.signin.status == NET_AUTH_OK && (p->identity == NULL || !p->identity(p->ctx, &r->out.signin.who)))
+        memset(&r->out.signin.who, 0, sizeof r->out.signin.who);
+}
+
 static void run_job(api_client *c, const net_job *j, net_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -217,6 +278,18 @@ static void run_job(api_client *c, const net_job *j, net_result *r)
         break;
     case NET_JOB_SHIFT:
         run_shift(c, &j->req.shift, r);
+        break;
+    case NET_JOB_OPERATORS:
+        r->status = api_operators_list(c, &r->out.operators, &r->res);
+        break;
+    case NET_JOB_OPERATOR:
+        run_operator(c, &j->req.op, r);
+        break;
+    case NET_JOB_JOURNAL:
+        run_journal(c, &j->req.journal, r);
+        break;
+    case NET_JOB_SIGNIN:
+        run_signin(&j->req.signin, r);
         break;
     }
 }

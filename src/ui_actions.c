@@ -4,7 +4,7 @@
 #include "ui_curses.h"
 
 /* Screens a key opens from anywhere: adding one is its file and a row below. */
-extern const struct ui_screen_ops ui_screen_help;
+extern const struct ui_screen_ops ui_screen_help, ui_screen_operators, ui_screen_journal;
 
 static const ui_action_def actions[] = {
     { UI_ACT_UP, "up", "\xe2\x86\x91/k", { UI_KEY_FN(KEY_UP), 'k' }, "list, forms", "move up one row (previous field in forms)", UI_MODES_ALL, NULL },
@@ -34,7 +34,13 @@ static const ui_action_def actions[] = {
     { UI_ACT_PAIDOUT, "paid-out", "P", { 'P' }, "shift", "pay cash out of the drawer (amount, a note saying what for)", UI_MODE_DESK, NULL },
     { UI_ACT_CLOSE_SHIFT, "close", "C", { 'C' }, "shift", "close the shift: count the cash blind; the Z report follows the server's answer", UI_MODE_DESK, NULL },
     { UI_ACT_DAY_SHEET, "day sheet", "T", { 'T' }, "shift", "every shift of a day, per currency (managers); \xe2\x86\x90/\xe2\x86\x92 another day", UI_MODE_DESK, NULL },
-    { UI_ACT_NEW, "new", "n", { 'n' }, "list", "create a concert (signed-in managers)", UI_MODE_DESK, NULL },
+    { UI_ACT_NEW, "new", "n", { 'n' }, "list, operators", "create a concert (signed-in managers); add an operator", UI_MODE_DESK, NULL },
+    { UI_ACT_OPERATORS, "operators", "O", { 'O' }, "everywhere", "operators: who may sign in, their group, disable/enable (managers)", UI_MODE_DESK, &ui_screen_operators },
+    { UI_ACT_OP_ENABLE, "disable/enable", "e", { 'e' }, "operators", "disable or enable the selected operator, after a question", UI_MODE_DESK, NULL },
+    { UI_ACT_OP_ROLE, "group", "g", { 'g' }, "operators", "change the selected operator's group (manager, cashier, door, kiosk)", UI_MODE_DESK, NULL },
+    { UI_ACT_JOURNAL, "journal", "J", { 'J' }, "everywhere", "the journal: every change by day, operator or concert, paged (managers)", UI_MODE_DESK, &ui_screen_journal },
+    { UI_ACT_LOCK, "lock", "L/F12", { 'L', UI_KEY_FN(KEY_F(12)) }, "everywhere", "lock the screen: the same operator's password, or another operator, opens it", UI_MODE_DESK, NULL },
+    { UI_ACT_REMEMBER, "remember me", "F2", { UI_KEY_FN(KEY_F(2)) }, "sign-in", "keep the session on this computer (a file only you can read) or in memory only", UI_MODE_DESK, NULL },
     { UI_ACT_YES, "yes", "y", { 'y' }, "confirmations", "answer yes (Enter too; Esc or n answers no)", UI_MODES_ALL, NULL },
     { UI_ACT_INSPECTOR, "inspector", "i", { 'i' }, "everywhere", "show or hide the HTTP inspector panel", UI_MODE_DESK, NULL },
     { UI_ACT_HELP, "help", "?/F1", { '?', UI_KEY_FN(KEY_F(1)) }, "everywhere", "show this help", UI_MODES_ALL, &ui_screen_help },

@@ -20,6 +20,7 @@
 #include "ui_curses.h"
 #include "ui_frame.h"
 #include "ui_screens.h"
+#include "ui_signin.h"
 #include "ui_term.h"
 #include "ui_text.h"
 
@@ -93,6 +94,30 @@ bool ui_push(ui_app *app, const ui_screen_ops *s)
     if (s->enter != NULL)
         s->enter(app);
     return true;
+}
+
+bool ui_gate_open(ui_app *app, const ui_screen_ops *s)
+{
+    if (app->gate == s)
+        return true;
+    if (!screen_open_state(app, s)) {
+        ui_message(app, true, "Out of memory: cannot open %s", s->title);
+        return false;
+    }
+    if (app->gate != NULL && app->gate->leave != NULL)
+        app->gate->leave(app);
+    app->gate = s;
+    if (s->enter != NULL)
+        s->enter(app);
+    return true;
+}
+
+void ui_gate_close(ui_app *app)
+{
+    const ui_screen_ops *s = app->gate;
+    app->gate = NULL;
+    if (s != NULL && s->leave != NULL)
+        s->leave(app);
 }
 
 void ui_pop(ui_app *app)
@@ -199,6 +224,8 @@ unsigned long ui_submit_for(ui_app *app, const ui_screen_ops *s, const net_job *
 /* The lowest screen drawn (the base of the overlays on top). */
 static const ui_screen_ops *base_screen(const ui_app *app)
 {
+    if (app->gate != NULL)
+        return app->gate;
     int base = app->depth - 1;
     while (base > 0 && app->stack[base]->overlay)
         base--;
@@ -230,6 +257,7 @@ bool ui_set_current(ui_app *app, const bo_concert *c)
 static int handle_result(ui_app *app, net_result *r)
 {
     int flags = 0;
+    ui_signin_after_401(app, r); /* a 401 anywhere: the sign-in holds the terminal; the owner still hears */
     if (ui_catalogue_result(app, r, &flags))
         return flags;
     if (r->seq != 0 && r->seq == app->busy_seq) {
@@ -294,7 +322,9 @@ static int request_quit(ui_app *app)
 static int global_key(ui_app *app, ui_action act, int key)
 {
     const ui_action_def *d = ui_action_get(act);
-    if (d != NULL && d->screen != NULL) { /* a screen the action table opens from anywhere (help) */
+    bool offered = ui_action_offered(act, app->opts->kiosk ? UI_MODE_KIOSK : UI_MODE_DESK)
+                   && !(app->locked && !ui_action_offered(act, UI_MODE_KIOSK)); /* a door with a PIN: no more */
+    if (d != NULL && d->screen != NULL && offered) { /* a screen the action table opens from anywhere (help) */
         if (ui_top(app) != d->screen)
             ui_push(app, d->screen);
         return UI_HANDLED | UI_REDRAW;
@@ -302,6 +332,10 @@ static int global_key(ui_app *app, ui_action act, int key)
     switch (act) {
     case UI_ACT_QUIT:
         return request_quit(app);
+    case UI_ACT_LOCK:
+        if (offered)
+            ui_signin_open(app, UI_SIGNIN_LOCK);
+        return UI_HANDLED | UI_REDRAW;
     case UI_ACT_INSPECTOR:
         if (app->opts->kiosk) {
             ui_message(app, true, "The inspector is not available in kiosk mode");
@@ -328,9 +362,16 @@ static int global_key(ui_app *app, ui_action act, int key)
 
 static int dispatch_key(ui_app *app, int key)
 {
-    const ui_screen_ops *s = ui_top(app);
+    const ui_screen_ops *s = app->gate != NULL ? app->gate : ui_top(app);
     bool typing = s->typing != NULL && s->typing(app);
     ui_action act = ui_action_for_key(key, typing);
+    if (app->gate != NULL) { /* the sign-in takes every key; only a redraw goes on */
+        app->msg[0] = '\0';
+        int f = s->key(app, act, key);
+        if (!(f & UI_HANDLED) && act == UI_ACT_REDRAW)
+            ui_term_repaint();
+        return f | UI_REDRAW;
+    }
     if (ui_too_small(app, NULL, NULL)) {
         /* nothing is visible: only a plain quit works */
         if (act == UI_ACT_QUIT && !app->locked && !any_unsaved(app) && !any_unsettled(app))
@@ -374,7 +415,8 @@ static int app_tick(ui_app *app)
     if (app->opts->kiosk && app->opts->door_concert_id == NULL && app->opts->idle_timeout_s > 0 && app->busy_seq == 0
         && app->now - app->last_input >= app->opts->idle_timeout_s && ui_idle_reset(app))
         flags |= UI_REDRAW;
-    const ui_screen_ops *s = ui_top(app);
+    flags |= ui_signin_tick(app); /* the idle lock */
+    const ui_screen_ops *s = app->gate != NULL ? app->gate : ui_top(app);
     if (s->tick != NULL)
         flags |= s->tick(app);
     return flags;
@@ -489,6 +531,7 @@ int ui_run(const ui_options *opts)
         ui_catalogue_refresh(app);
         ui_shift_refresh(app); /* the operator's open shift: sales and refunds carry it */
     }
+    ui_signin_start(app); /* with a sign-in configured: held until someone is signed in */
     bool redraw = true;
     long last_sec = -1;
     while (!app->quit && ui_term_signal() == 0) {

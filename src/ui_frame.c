@@ -9,6 +9,7 @@
 #include "ui_app.h"
 #include "ui_curses.h"
 #include "ui_screens.h"
+#include "ui_signin.h"
 #include "ui_term.h"
 #include "ui_text.h"
 
@@ -29,9 +30,11 @@ static void draw_header(ui_app *app)
         sw = COLS - 30;
     int state_attr = failed ? ui_attr(app, UI_A_ERROR) : attr;
     ui_draw_text(0, COLS - sw - 1, sw, state, state_attr, false);
-    char left[700];
-    snprintf(left, sizeof left, " BOX OFFICE  %s%s", mode, /* the API's address is for operators, not customers */
-             !app->opts->kiosk && app->opts->api.base_url ? app->opts->api.base_url : "");
+    char left[700], who[400];
+    ui_signin_header(app, who, sizeof who); /* who is signed in, the terminal ("" without a sign-in) */
+    /* the API's address is for operators, not customers */
+    const char *url = !app->opts->kiosk && app->opts->api.base_url ? app->opts->api.base_url : "";
+    snprintf(left, sizeof left, " BOX OFFICE  %s%s%s%s", mode, who, who[0] != '\0' && url[0] != '\0' ? "  " : "", url);
     char safe[700];
     bo_text_sanitize(safe, sizeof safe, left);
     ui_draw_text(0, 0, COLS - sw - 2, safe, attr, false);
@@ -112,6 +115,12 @@ void ui_frame_draw(ui_app *app)
         return;
     }
     erase();
+    if (app->gate != NULL) { /* the sign-in holds the terminal: nothing of the screens beneath shows */
+        ui_rect all = { 0, 0, LINES, COLS };
+        app->gate->draw(app, &all);
+        refresh();
+        return;
+    }
     int base = app->depth - 1;
     while (base > 0 && app->stack[base]->overlay)
         base--;

@@ -669,6 +669,13 @@ static int result(ui_app *app, net_result *r)
         return UI_REDRAW;
     }
     bs->confirm = false;
+    if (r->res.http_status == 401) {
+        /* refused at the gateway, before the function: not an answer about the sale. It stays as it was (an
+         * unconfirmed one keeps its key and its re-send command) while the operator signs in again */
+        ui_message(app, true, "Not signed in â sign in, then Enter %s",
+                    s->unconfirmed ? "checks the unconfirmed sale (same key)" : "sends the sale");
+        return UI_REDRAW;
+    }
     bo_text_sanitize(m, sizeof m, r->res.message[0] ? r->res.message : api_status_message(r->status));
     bool refused = r->status == API_ERR_SOLD_OUT || r->status == API_ERR_NOT_FOUND || r->status == API_ERR_INVALID
                    || r->status == API_ERR_FORBIDDEN;

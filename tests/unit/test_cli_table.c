@@ -27,10 +27,8 @@ static void help_has_every_usage_line(void **state)
     assert_true(strncmp(text, "Usage: boxoffice [OPTIONS] ", 27) == 0);
     for (size_t i = 0; i < cli_commands_count; i++) {
         char line[512];
-        if (cli_commands[i].help == NULL) { /* an alias of the entry before it (shift x) */
-            assert_true(i > 0 && cli_commands[i - 1].cmd == cli_commands[i].cmd);
+        if (cli_commands[i].help == NULL) /* another spelling or part of the line before (shift x, operators list) */
             continue;
-        }
         snprintf(line, sizeof line, "boxoffice [OPTIONS] %s\n", cli_commands[i].help);
         assert_non_null(strstr(text, line));
     }
@@ -44,7 +42,7 @@ static void unknown_command_names_every_command(void **state)
     char e[1024] = "";
     assert_int_equal(stub_cli_parse(&a, e, sizeof e, "sell", NULL), CLI_EXIT_USAGE);
     assert_non_null(strstr(e, "unknown command 'sell' (commands: list, show, buy, create, order, find, refund, "
-                              "checkin, stats, shift, login, logout, whoami, config)"));
+                              "checkin, stats, shift, operators, journal, login, logout, whoami, config)"));
     for (size_t i = 0; i < cli_commands_count; i++)
         if (cli_commands[i].name != NULL)
             assert_non_null(strstr(e, cli_commands[i].name));

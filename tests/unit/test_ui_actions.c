@@ -121,7 +121,10 @@ static void the_kiosk_bar_offers_only_what_a_kiosk_can_do(void **state)
                                /* the drawer and its shift: operators only */
                                || t[i].action == UI_ACT_SHIFT || t[i].action == UI_ACT_DROP
                                || t[i].action == UI_ACT_PAIDOUT || t[i].action == UI_ACT_CLOSE_SHIFT
-                               || t[i].action == UI_ACT_DAY_SHEET;
+                               || t[i].action == UI_ACT_DAY_SHEET
+                               || t[i].action == UI_ACT_OPERATORS || t[i].action == UI_ACT_OP_ENABLE
+                               || t[i].action == UI_ACT_OP_ROLE || t[i].action == UI_ACT_JOURNAL
+                               || t[i].action == UI_ACT_LOCK || t[i].action == UI_ACT_REMEMBER;
         if (kiosk == customer_cannot)
             fail_msg("action '%s' %s on the kiosk's key bar", t[i].name, kiosk ? "wrongly offered" : "missing");
     }
