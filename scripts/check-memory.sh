@@ -47,11 +47,14 @@ prepare() {
   # as the reference lets anyone write them: a concert that cannot be read faithfully, seats as a string
   ddb_req "$ddb_port" PutItem "{\"TableName\":\"$C\",\"Item\":{\"id\":{\"S\":\"mem-malformed\"},\"name\":{\"S\":\"\\u001b[31mBad\"},\"date\":{\"N\":\"5\"},\"venue\":{\"BOOL\":true},\"availableTickets\":{\"S\":\"lots\"},\"ticketPrice\":{\"N\":\"1E+38\"}}}" >/dev/null
   ddb_req "$ddb_port" PutItem "{\"TableName\":\"$C\",\"Item\":{\"id\":{\"S\":\"mem-strings\"},\"name\":{\"S\":\"Strings\"},\"date\":{\"S\":\"2027-01-01\"},\"venue\":{\"S\":\"Hall\"},\"availableTickets\":{\"S\":\"1000000\"},\"ticketPrice\":{\"S\":\"10\"}}}" >/dev/null
+  # an operator's call: the claims API Gateway's Cognito authorizer hands over (every value a string)
+  op() { jq -c '.requestContext.authorizer.claims={"sub":"mem-operator","cognito:username":"mem-operator","email":"mem@example.com","name":"Mem","cognito:groups":"manager,cashier,door","token_use":"id"}'; }
   good_concert='{"name":"Mem Night","date":"2027-02-01T20:00:00Z","venue":"Hall","availableTickets":10,"ticketPrice":12.5}'
-  api_event POST /concerts /concerts "$good_concert" >"$ev/create-ok.json"
-  api_event POST /concerts /concerts '{"name":"","date":"2027-02-30","venue":7,"availableTickets":-1,"ticketPrice":1e309}' >"$ev/create-bad.json"
-  api_event POST /concerts /concerts "$(printf '%s' "$good_concert" | base64 -w0)" | jq -c '.isBase64Encoded=true' >"$ev/create-b64.json"
-  api_event POST /concerts /concerts 'not json' >"$ev/create-notjson.json"
+  api_event POST /concerts /concerts "$good_concert" | op >"$ev/create-ok.json"
+  api_event POST /concerts /concerts "$good_concert" >"$ev/create-nobody.json"     # no claims: 401
+  api_event POST /concerts /concerts '{"name":"","date":"2027-02-30","venue":7,"availableTickets":-1,"ticketPrice":1e309}' | op >"$ev/create-bad.json"
+  api_event POST /concerts /concerts "$(printf '%s' "$good_concert" | base64 -w0)" | jq -c '.isBase64Encoded=true' | op >"$ev/create-b64.json"
+  api_event POST /concerts /concerts 'not json' | op >"$ev/create-notjson.json"
   api_event GET '/concerts/{id}' /concerts/mem-open '' mem-open >"$ev/get-ok.json"
   api_event GET '/concerts/{id}' /concerts/nope '' nope >"$ev/get-404.json"
   api_event GET '/concerts/{id}' /concerts/mem-malformed '' mem-malformed >"$ev/get-malformed.json"
@@ -76,11 +79,14 @@ prepare() {
   order mem-missing 1 null >"$ev/order-404.json"
   order mem-malformed 1 null >"$ev/order-malformed.json"
   order mem-strings 11 null >"$ev/order-too-many.json"
-  api_event POST /box-office/orders /box-office/orders '{"concertId":"mem-open","quantity":2,"payment":{"method":"cash","tendered":"100"}}' |
-    jq -c '.requestContext.identity.apiKeyId="mem-operator"' >"$ev/order-walkup.json"
+  api_event POST /box-office/orders /box-office/orders '{"concertId":"mem-open","quantity":2,"payment":{"method":"card"}}' |
+    op >"$ev/order-walkup.json"
+  # cash without an open shift: the 409 that asks for one
+  api_event POST /box-office/orders /box-office/orders '{"concertId":"mem-open","quantity":1,"payment":{"method":"cash","tendered":"100"}}' |
+    op >"$ev/order-walkup-noshift.json"
   api_event POST /orders /orders '{"concertId":"mem-open","quantity":"x","attendees":[1],"payment":{"method":"comp"}}' >"$ev/order-bad.json"
-  api_event GET '/orders/{id}' /orders/nope '' nope >"$ev/getorder-404.json"
-  api_event GET '/orders/{id}' /orders/mem-order '' mem-order >"$ev/getorder-refunded.json"
+  api_event GET '/orders/{id}' /orders/nope '' nope | op >"$ev/getorder-404.json"
+  api_event GET '/orders/{id}' /orders/mem-order '' mem-order | op >"$ev/getorder-refunded.json"
   # after the sale: an order of two tickets with known codes, written straight into the tables
   O=concert-ticket-system-orders-dev K=concert-ticket-system-codes-dev
   ddb_req "$ddb_port" PutItem "{\"TableName\":\"$O\",\"Item\":{\"id\":{\"S\":\"mem-order\"},\"concertId\":{\"S\":\"mem-open\"},\"quantity\":{\"N\":\"2\"},\"unitPrice\":{\"N\":\"10\"},\"total\":{\"N\":\"20\"},\"currency\":{\"S\":\"EUR\"},\"paymentMethod\":{\"S\":\"card\"},\"createdAt\":{\"S\":\"2026-11-29T10:00:00.000Z\"},\"soldBy\":{\"S\":\"mem-operator\"},\"ticketIds\":{\"L\":[{\"S\":\"mem-t1\"},{\"S\":\"mem-t2\"}]}}}" >/dev/null
@@ -88,7 +94,6 @@ prepare() {
     ddb_req "$ddb_port" PutItem "{\"TableName\":\"$T\",\"Item\":{\"id\":{\"S\":\"mem-t$i\"},\"concertId\":{\"S\":\"mem-open\"},\"orderId\":{\"S\":\"mem-order\"},\"code\":{\"S\":\"ABCDE-FGHJK-MNPQR-STVW$i\"},\"status\":{\"S\":\"valid\"},\"customerName\":{\"S\":\"\"},\"customerEmail\":{\"S\":\"\"},\"purchaseDate\":{\"S\":\"2026-11-29T10:00:00.000Z\"}}}" >/dev/null
     ddb_req "$ddb_port" PutItem "{\"TableName\":\"$K\",\"Item\":{\"code\":{\"S\":\"ABCDE-FGHJK-MNPQR-STVW$i\"},\"ticketId\":{\"S\":\"mem-t$i\"},\"orderId\":{\"S\":\"mem-order\"},\"concertId\":{\"S\":\"mem-open\"}}}" >/dev/null
   done
-  op() { jq -c '.requestContext.identity.apiKeyId="mem-operator"'; }
   checkin() { api_event POST /checkins /checkins "{\"code\":\"$1\",\"concertId\":\"$2\",\"nonce\":\"$3\",\"door\":\"North\"}" | op; }
   checkin abcde-fghjk-mnpqr-stvw1 mem-open n1 >"$ev/checkin-ok.json"
   checkin ABCDE-FGHJK-MNPQR-STVW1 mem-open n2 >"$ev/checkin-again.json"
@@ -100,7 +105,7 @@ prepare() {
   api_event POST '/checkins/{ticketId}/undo' /checkins/nope/undo | jq -c '.pathParameters={ticketId:"nope"}' | op >"$ev/undo-404.json"
   api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"ticketIds":["mem-t2"],"reason":"memcheck"}' mem-order | op |
     jq -c '.headers["Idempotency-Key"]="memcheck-refund"' >"$ev/refund-key.json"
-  api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"reason":"all","method":"cash"}' mem-order | op >"$ev/refund-all.json"
+  api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"reason":"all","method":"card"}' mem-order | op >"$ev/refund-all.json"
   api_event POST '/orders/{id}/refund' /orders/nope/refund '{"reason":"x"}' nope | op >"$ev/refund-404.json"
   api_event POST '/orders/{id}/refund' /orders/mem-order/refund '{"ticketIds":[],"reason":7}' mem-order | op >"$ev/refund-bad.json"
   for c in mem-open nope mem-malformed; do api_event GET '/concerts/{id}/stats' "/concerts/$c/stats" '' "$c" | op >"$ev/stats-$c.json"; done
@@ -178,7 +183,7 @@ stub() { # handler invocations events...   (on the Runtime API stub's port $port
 lane_a() {
   local port=$stub_port
   stub createConcert 250 "$ev/create-ok.json" "$ev/create-bad.json" "$ev/create-b64.json" "$ev/create-notjson.json" \
-    "$ev/garbage.json" || echo bootstrap-createConcert >>"$state/failed"
+    "$ev/create-nobody.json" "$ev/garbage.json" || echo bootstrap-createConcert >>"$state/failed"
   stub getConcert 250 "$ev/get-ok.json" "$ev/get-404.json" "$ev/get-long.json" "$ev/get-malformed.json" "$ev/garbage.json" \
     || echo bootstrap-getConcert >>"$state/failed"
   stub listConcerts 250 "$ev/list.json" "$ev/garbage.json" || echo bootstrap-listConcerts >>"$state/failed"
@@ -190,6 +195,7 @@ lane_b() {
     || echo bootstrap-purchaseTicket >>"$state/failed"
   stub createOrder 250 "$ev/order-ok.json" "$ev/order-replay.json" "$ev/order-key-reused.json" "$ev/order-soldout.json" \
     "$ev/order-soldout-key.json" "$ev/order-404.json" "$ev/order-malformed.json" "$ev/order-too-many.json" "$ev/order-walkup.json" \
+    "$ev/order-walkup-noshift.json" \
     "$ev/order-bad.json" "$ev/garbage.json" || echo bootstrap-createOrder >>"$state/failed"
   stub checkIn 60 "$ev/checkin-ok.json" "$ev/checkin-again.json" "$ev/checkin-wrong.json" "$ev/checkin-unknown.json" \
     "$ev/checkin-nocode.json" "$ev/checkin-bad.json" "$ev/garbage.json" || echo bootstrap-checkIn >>"$state/failed"
