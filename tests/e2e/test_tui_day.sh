@@ -257,7 +257,7 @@ expect_eq "counted (journal)" 7450 "$(jsum '.type == "shift.closed"')"
 expect_eq "every entry Ana's" Ana "$(jq -r '[.entries[].operator.name] | unique | join(",")' <<<"$jr")"
 out=$(bo shift verify "$sid") || tui_fail "shift verify: $out"
 grep -q "^verified: $(jq '.entries | length' <<<"$jr") entries" <<<"$out" || tui_fail "shift verify: $out"
-bo --json shift day "$(date -u +%Y-%m-%d)" | jq -e --arg s "$sid" '.shifts[] | select(.id == $s and .status == "closed")' \
+bo --json shift day "$(jq -r '.openedAt[:10]' <<<"$z")" | jq -e --arg s "$sid" '.shifts[] | select(.id == $s and .status == "closed")' \
   >/dev/null || tui_fail "the manager's day sheet does not list the shift"
 tui_log "Z = DynamoDB = journal; verified; on the day sheet"
 
