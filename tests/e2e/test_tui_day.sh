@@ -205,7 +205,7 @@ tui_log "Z #$(jq -r .report.z <<<"$z"): $zc"
 f_shift=$(jq -nc --arg s "$sid" '{FilterExpression: "shiftId = :s", ExpressionAttributeValues: {":s": {S: $s}}}')
 orders=$(ddb_scan "$T_ORDERS" "$(jq -nc --arg c "$cid" '{FilterExpression: "concertId = :c", ExpressionAttributeValues: {":c": {S: $c}}}')") \
   || tui_fail "scan of the orders"
-[ "$(jq length <<<"$orders")" = 3 ] || tui_fail "3 orders expected in DynamoDB for the concert: $orders"
+[ "$(jq length <<<"$orders")" = 3 ] || tui_fail "3 orders expected in DynamoDB for the concert: $(jq -c "[.[].id.S]" <<<"$orders")"
 [ "$(jq --arg s "$sid" '[.[] | select(.shiftId.S == $s)] | length' <<<"$orders")" = 3 ] || tui_fail "orders outside the shift"
 sum_pay() { jq --arg s "$sid" --arg m "$1" '[.[] | select(.shiftId.S == $s and .paymentMethod.S == $m) | (.total.N | tonumber * 100 | round)] | add // 0' <<<"$orders"; }
 db_cash=$(sum_pay cash) db_card=$(sum_pay card)
