@@ -2,10 +2,10 @@
 #include "store_operator.h"
 
 #include "bo_clock.h"
+#include "bo_text.h"
 #include "caller.h"
 #include "ddb.h"
 #include "ddb_attr.h"
-#include "bo_text.h"
 #include "store_journal.h"
 #include "store_priv.h"
 
