@@ -47,22 +47,23 @@ claim() { # JWT CLAIM -> the claim of the token's payload
 }
 mgr_sub=$(claim "$TEST_TOKEN" sub)
 [ -n "$mgr_sub" ] && [ "$mgr_sub" != null ] || fail "no sub in the manager's token"
-# journal_about SUB: the operator.* entries of the day(s) this test ran whose detail names SUB, oldest first,
-# one JSON object per line (every page of GET /journal?day= as the manager)
-journal_about() {
+# operator_entries: every operator.* entry of the day(s) this test ran, oldest first, one JSON object per line
+# (every page of GET /journal?day= as the manager)
+operator_entries() {
   local d cursor q
   for d in $(printf '%s\n' "$day0" "$(date -u +%F)" | sort -u); do
     cursor=""
     while :; do
       q="day=$d&limit=100"; [ -n "$cursor" ] && q="$q&cursor=$(jq -rn --arg c "$cursor" '$c|@uri')"
       http GET "$api/journal?$q" "${M[@]}"; expect_status 200
-      jq -c --arg s "(sub $1)" '.entries[] | select((.type | startswith("operator.")) and (.detail | contains($s)))' \
-        <<<"$HTTP_BODY"
+      jq -c '.entries[] | select(.type | startswith("operator."))' <<<"$HTTP_BODY"
       cursor=$(jq -r '.cursor // empty' <<<"$HTTP_BODY")
       [ -n "$cursor" ] || break
     done
   done
 }
+about() { jq -c --arg s "(sub $1)" 'select(.detail | contains($s))' <<<"$ops_j"; } # SUB: its entries in ops_j
+types() { about "$1" | jq -r .type | tr '\n' ' ' | sed 's/ $//'; }
 
 cas="cas-$run@boxoffice.local"; door="door-$run@boxoffice.local"; kiosk="kiosk-$run@boxoffice.local"
 echo "the manager adds a cashier, a door and a kiosk"
@@ -143,22 +144,9 @@ sale card "${C2[@]}"; expect_status 403
 http PUT "$api/operators/nobody-$run%40boxoffice.local/role" "${J[@]}" "${M[@]}" --data-binary '{"group":"door"}'
 expect_status 404
 
-echo "the journal: each change names the manager, the operator's name and sub, never an e-mail"
+echo "refused changes: another group's, the manager's own, a disabled manager's"
 door_sub=$(jq -r --arg u "$door" '.operators[] | select(.username == $u) | .sub' <<<"$ops")
 kiosk_sub=$(jq -r --arg u "$kiosk" '.operators[] | select(.username == $u) | .sub' <<<"$ops")
-cas_j=$(journal_about "$cas_sub")
-expect_eq "the cashier's entries" "operator.added operator.disabled operator.enabled operator.role" \
-  "$(jq -r .type <<<"$cas_j" | tr '\n' ' ' | sed 's/ $//')"
-expect_eq "the cashier's details" "$(printf '%s\n' "Cas $run (sub $cas_sub) added as cashier" "Cas $run (sub $cas_sub) disabled" \
-    "Cas $run (sub $cas_sub) enabled" "Cas $run (sub $cas_sub) role door (was cashier)")" "$(jq -r .detail <<<"$cas_j")"
-expect_eq "entries by the manager, without terminal, shift or seq" "4" \
-  "$(jq -s --arg m "$mgr_sub" 'map(select(.operator.sub == $m and .operator.name != "" and .terminal == null and
-      .shiftId == null and .seq == null and .orderId == null and .concertId == null)) | length' <<<"$cas_j")"
-grep -q '@' <<<"$cas_j" && fail "an operator entry holds an e-mail: $cas_j"
-expect_eq "the door account's entries" "operator.added" "$(journal_about "$door_sub" | jq -r .type)"
-expect_eq "the kiosk's entries" "operator.added" "$(journal_about "$kiosk_sub" | jq -r .type)"
-
-echo "refused changes write no entry: another group's, the manager's own, a disabled manager's"
 http POST "$api/operators/$(jq -rn --arg u "$door" '$u|@uri')/disable" "${C2[@]}"; expect_status 403
 mgr_user=$(jq -r --arg s "$mgr_sub" '.operators[] | select(.sub == $s) | .username' <<<"$ops")
 [ -n "$mgr_user" ] || fail "the manager is not in GET /operators"
@@ -171,11 +159,21 @@ http PUT "$api/operators/$(jq -rn --arg u "$door" '$u|@uri')/role" "${J[@]}" "${
 expect_status 403; expect_json .error "operator is disabled"
 http POST "$api/operators/$(jq -rn --arg u "$kiosk" '$u|@uri')/disable" "${M2[@]}"; expect_status 403
 expect_json .error "operator is disabled"
-expect_eq "the door account's entries after the refusals" "operator.added" "$(journal_about "$door_sub" | jq -r .type)"
-expect_eq "the kiosk's entries after the refusals" "operator.added" "$(journal_about "$kiosk_sub" | jq -r .type)"
-expect_eq "entries about the manager (who cannot change themselves)" "" "$(journal_about "$mgr_sub")"
-expect_eq "the second manager's entries" "operator.added operator.disabled" \
-  "$(journal_about "$mgr2_sub" | jq -r .type | tr '\n' ' ' | sed 's/ $//')"
+
+echo "the journal: each change names the manager, the operator's name and sub, never an e-mail; refusals wrote none"
+ops_j=$(operator_entries)
+cas_j=$(about "$cas_sub")
+expect_eq "the cashier's entries" "operator.added operator.disabled operator.enabled operator.role" "$(types "$cas_sub")"
+expect_eq "the cashier's details" "$(printf '%s\n' "Cas $run (sub $cas_sub) added as cashier" "Cas $run (sub $cas_sub) disabled" \
+    "Cas $run (sub $cas_sub) enabled" "Cas $run (sub $cas_sub) role door (was cashier)")" "$(jq -r .detail <<<"$cas_j")"
+expect_eq "entries by the manager, without terminal, shift or seq" "4" \
+  "$(jq -s --arg m "$mgr_sub" 'map(select(.operator.sub == $m and .operator.name != "" and .terminal == null and
+      .shiftId == null and .seq == null and .orderId == null and .concertId == null)) | length' <<<"$cas_j")"
+grep -F "$run" <<<"$ops_j" | grep -q '@' && fail "an operator entry holds an e-mail: $(grep -F "$run" <<<"$ops_j" | grep '@' | head -1)"
+expect_eq "the door account's entries (its refused disable and role change: none)" "operator.added" "$(types "$door_sub")"
+expect_eq "the kiosk's entries (its refused disable: none)" "operator.added" "$(types "$kiosk_sub")"
+expect_eq "entries about the manager (who cannot change themselves)" "" "$(types "$mgr_sub")"
+expect_eq "the second manager's entries" "operator.added operator.disabled" "$(types "$mgr2_sub")"
 
 echo "no operator's e-mail in the stack's logs"
 if grep -rqs -e "cas-$run@" -e "door-$run@" -e "kiosk-$run@" -e "mgr2-$run@" "${LOCAL_STATE_DIR:-/nonexistent}"/*.log; then
