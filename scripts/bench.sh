@@ -420,6 +420,8 @@ row "hot sale" "orders of 1-4: invariant (sold + left = 200, items = sold, codes
 if [ "$local_api" = 1 ]; then lookup_rows; fi
 
 # ---- 5. the client: first full screen with 10,000 concerts ------------------------------------------------
+# (without a user pool: the door row's BOXOFFICE_COGNITO_URL/CLIENT_ID, exported above, would put the sign-in
+# screen first)
 say "client: first screen with 10,000 concerts (canned API, pty 80x24)"
 jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venue: "Bench Hall",
         date: ((1798833600 + . * 3600) | todate), availableTickets: 100, ticketPrice: 25.5}]' >"$tmp/10k.json"
@@ -427,7 +429,7 @@ jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venu
 _pstack_wait_http "http://127.0.0.1:$canned_port/dev/concerts" 10
 runs=(); rss=()
 for i in $(seq 1 7); do
-  j=$(env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
+  j=$(env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD -u BOXOFFICE_COGNITO_URL -u BOXOFFICE_CLIENT_ID TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
         -p "Bench Night #1." -p "Bench Night #18." -- build/boxoffice --api-url "http://127.0.0.1:$canned_port/dev")
   [ "$(jq -r .found <<<"$j")" = true ] || { say "client did not show the list: $j"; exit 1; }
   runs+=("$(jq -r .first_screen_ms <<<"$j")"); rss+=("$(jq -r .peak_rss_kb <<<"$j")")
