@@ -45,7 +45,7 @@ def api(method, url, key, body=None):
 def setup(base, key, total):
     c = api("POST", base + "/concerts", key, {"name": "Door Bench", "date": "2027-09-01T19:00:00Z", "venue": "Bench Hall",
                                              "availableTickets": total + 10, "ticketPrice": 10,
-                                             "timezone": "Europe/Berlin", "maxPerOrder": 49})
+                                             "timezone": "Europe/Berlin", "maxPerOrder": 47})
     tickets = []
     while len(tickets) < total:
         q = min(PER_ORDER, total - len(tickets))

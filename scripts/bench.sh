@@ -299,6 +299,49 @@ if [ "$local_api" = 1 ]; then
 fi
 row "warm c=1" "POST /orders (4 tickets) p50 at 1 concurrent" "$(fmt "$(jq -r .p50_ms <<<"$j")" 3)" ms "$target" "$ok" "$note"
 
+# ---- 3c. the box office's order: POST /box-office/orders of 4 tickets paid cash, by the signed-in manager on
+# an open shift (shiftId + terminal in the body, the ID token in Authorization), c=1, against the floor of its
+# one transaction: the order's 10 items + the shift's conditional Update + the journal entry's Put + the
+# operator's ConditionCheck = 13 items (ddbfloor -S/-J/-P, on a shift of its own) -------------------------------
+S=${T/-tickets-/-shifts-}; JT=${T/-tickets-/-journal-}; P=${T/-tickets-/-operators-}
+if [ "$local_api" = 1 ]; then
+  say "floor: an operator's order of 4 on a shift (one TransactWriteItems of 13 items) with the backend's DynamoDB client"
+  floor_box=$("$B/ddbfloor" -o Order -q 4 -c "$C" -T "$T" -O "$O" -D "$D" -S "$S" -J "$JT" -P "$P" -f "$tmp/ids.txt" \
+    -W 100 -n "$n_ord")
+  fb=$(jq -r .p50_ms <<<"$floor_box")
+  row floor "TransactWriteItems p50 (box-office order of 4 on a shift: + shift, journal, operator check)" "$(fmt "$fb" 3)" ms "-" "-" \
+    "$(fmt "$(echo "$fb / $fo" | bc -l)") x the order-of-4 floor; p99 $(jq -r .p99_ms <<<"$floor_box") ms, $(jq -r .throughput_rps <<<"$floor_box") calls/s"
+fi
+say "warm: POST /box-office/orders, 4 tickets cash on the manager's open shift, 1 client"
+terminal="bench-$$"
+shift_ans=$(curl -sS -m 30 -X POST -H "$hdr_json" -H "Authorization: $key" "$api/shifts" \
+  -d "{\"terminal\":\"$terminal\",\"float\":{\"EUR\":\"0.00\"}}")
+# an operator holds one open shift at a time: a deployment's manager may already have one (409 names it)
+shift_id=$(jq -r '.id // .shift.id // empty' <<<"$shift_ans")
+terminal=$(jq -r '.terminal // .shift.terminal // empty' <<<"$shift_ans")
+[ -n "$shift_id" ] && [ -n "$terminal" ] || { say "could not open a shift for the box-office row: $shift_ans"; exit 1; }
+j=$("$B/loadgen" -c 1 -n "$n_ord" -W 4 -j -X POST -K -H "$hdr_json" -H "Authorization: $key" -f "$tmp/ids.txt" \
+  -l "$tmp/box-orders.log" \
+  -b "{\"concertId\":\"{line}\",\"quantity\":4,\"payment\":{\"method\":\"cash\"},\"shiftId\":\"$shift_id\",\"terminal\":\"$terminal\"}" \
+  "$api/box-office/orders")
+echo "$j" >"$tmp/warm-boxorder-1.json"
+ok_status=$(jq -r '[.status | to_entries[] | select(.key|test("^2"))] | map(.value) | add // 0' <<<"$j")
+note="p90 $(jq -r .p90_ms <<<"$j") / p99 $(jq -r .p99_ms <<<"$j") ms, $(jq -r .throughput_rps <<<"$j") req/s, $ok_status/$(jq -r .requests <<<"$j") 2xx"
+target="-"; ok="-"
+if [ "$local_api" = 1 ]; then
+  bp=$(jq -r .p50_ms <<<"$j")
+  r=$(echo "$bp / $fb" | bc -l); target="<= 1.3 x floor"; ok=$(le "$r" 1.3)
+  note="$(fmt "$r") x its floor (13 items), $(fmt "$(echo "$bp / $fo" | bc -l)") x the 10-item order floor; $note"
+fi
+row "warm c=1" "POST /box-office/orders (4 tickets, cash, on a shift) p50 at 1 concurrent" "$(fmt "$(jq -r .p50_ms <<<"$j")" 3)" ms \
+  "$target" "$ok" "$note"
+# the shift opened here is closed again (the rows after it, the door's sign-in, see no open shift)
+if [ "$(jq -r '.id // empty' <<<"$shift_ans")" = "$shift_id" ]; then
+  curl -sS -m 30 -o "$tmp/box-close.json" -X POST -H "$hdr_json" -H "Authorization: $key" -H "Idempotency-Key: close-$shift_id" \
+    "$api/shifts/$shift_id/close" -d "$(jq -c '{counted: (.report.currencies | map({(.currency): "0.00"}) | add // {}),
+        note: "bench: counted nothing"}' <<<"$shift_ans")" || true
+fi
+
 if [ "$local_api" = 1 ]; then
   # The same CPU figure seen from the gateway: every worker's user+sys over a run of warm GET /concerts/{id}.
   n_gw=3000; [ "$quick" = 1 ] && n_gw=800
@@ -377,6 +420,8 @@ row "hot sale" "orders of 1-4: invariant (sold + left = 200, items = sold, codes
 if [ "$local_api" = 1 ]; then lookup_rows; fi
 
 # ---- 5. the client: first full screen with 10,000 concerts ------------------------------------------------
+# (without a user pool: the door row's BOXOFFICE_COGNITO_URL/CLIENT_ID, exported above, would put the sign-in
+# screen first)
 say "client: first screen with 10,000 concerts (canned API, pty 80x24)"
 jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venue: "Bench Hall",
         date: ((1798833600 + . * 3600) | todate), availableTickets: 100, ticketPrice: 25.5}]' >"$tmp/10k.json"
@@ -384,7 +429,7 @@ jq -n '[range(0;10000) | {id: "bench-\(.)", name: "Bench Night #\(. + 1).", venu
 _pstack_wait_http "http://127.0.0.1:$canned_port/dev/concerts" 10
 runs=(); rss=()
 for i in $(seq 1 7); do
-  j=$(env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
+  j=$(env -u BOXOFFICE_USER -u BOXOFFICE_PASSWORD -u BOXOFFICE_COGNITO_URL -u BOXOFFICE_CLIENT_ID TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp/cfg" "$B/ptytime" -r 24 -c 80 -s 300 \
         -p "Bench Night #1." -p "Bench Night #18." -- build/boxoffice --api-url "http://127.0.0.1:$canned_port/dev")
   [ "$(jq -r .found <<<"$j")" = true ] || { say "client did not show the list: $j"; exit 1; }
   runs+=("$(jq -r .first_screen_ms <<<"$j")"); rss+=("$(jq -r .peak_rss_kb <<<"$j")")

@@ -250,9 +250,10 @@ int auth_jwt_identity(const char *jwt, auth_identity *out, char *err, size_t err
 done:
     cJSON_Delete(j);
     free(payload);
-    if (rc != 0)
+    if (rc != 0) {
         memset(out, 0, sizeof *out);
-    err_clean(err, errcap);
+        err_clean(err, errcap); /* only a failure wrote err: on success it is the caller's, maybe never set */
+    }
     return rc;
 }
 
@@ -369,9 +370,10 @@ auth_status auth_parse_answer(long http_status, const char *body, size_t len, au
     }
 done:
     cJSON_Delete(j);
-    if (st != AUTH_OK && st != AUTH_NEW_PASSWORD)
+    if (st != AUTH_OK && st != AUTH_NEW_PASSWORD) {
         auth_answer_clear(out);
-    err_clean(err, errcap);
+        err_clean(err, errcap); /* only a failure wrote err: on success it is the caller's, maybe never set */
+    }
     return st;
 }
 

@@ -232,8 +232,10 @@ tui_qr_expect() {
 # A code grouped for reading as the receipt shows it: ABCDE-FGHJK-MNPQR-STVWX.
 code_grouped() { tr -cd 'A-Za-z0-9' <<<"$1" | tr a-z A-Z | sed -E 's/(.{5})/\1-/g; s/-$//'; }
 # Cents of a decimal amount ("49.99" -> 4999, "50" -> 5000) and back ("0.04").
-to_cents() { awk -v v="$1" 'BEGIN { split(v, p, "."); d = substr(p[2] "00", 1, 2); printf "%d\n", p[1] * 100 + d }'; }
-from_cents() { printf '%d.%02d\n' $(($1 / 100)) $(($1 % 100)); }
+# money text <-> cents, the sign kept ("-0.50" -> -50 -> "-0.50")
+to_cents() { awk -v v="$1" 'BEGIN { s = 1; if (substr(v, 1, 1) == "-") { s = -1; v = substr(v, 2) }
+  split(v, p, "."); d = substr(p[2] "00", 1, 2); printf "%d\n", s * (p[1] * 100 + d) }'; }
+from_cents() { local c=$1 s=""; [ "$c" -lt 0 ] && { s=-; c=$((-c)); }; printf '%s%d.%02d\n' "$s" $((c / 100)) $((c % 100)); }
 # On the sell form with the customer's fields filled in: Enter through the remaining fields (names on the
 # tickets, and on an operator's form the payment and the cash tendered) to the review.
 tui_sell_review() {

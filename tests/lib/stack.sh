@@ -49,6 +49,8 @@
 #   ddb_count TABLE [FILTER_JSON]        items in a DynamoDB Local table (paginated Scan, Select COUNT);
 #                                        FILTER_JSON adds {"FilterExpression":...,"ExpressionAttributeValues":...}
 #                                        uses DYNAMODB_PORT
+#   ddb_scan TABLE [FILTER_JSON]         the items themselves (paginated Scan), as one JSON array of DynamoDB
+#                                        JSON items; FILTER_JSON as for ddb_count; uses DYNAMODB_PORT
 #   ddb_put TABLE ITEM_JSON              writes one raw item (DynamoDB JSON, e.g. {"id":{"S":"x"}}) straight
 #                                        into DynamoDB Local, past the API's validation (SigV4-signed by
 #                                        curl --aws-sigv4); uses DYNAMODB_PORT
@@ -230,6 +232,22 @@ ddb_count() {
     [ "$start" = "null" ] && break
   done
   echo "$total"
+}
+
+ddb_scan() {
+  local table=$1 filter=${2:-'{}'} all='[]' start='null' page
+  while :; do
+    page=$(jq -nc --arg t "$table" --argjson f "$filter" --argjson s "$start" \
+      '{TableName: $t} + $f + (if $s == null then {} else {ExclusiveStartKey: $s} end)' |
+      curl -sS -m 30 -X POST "http://127.0.0.1:${DYNAMODB_PORT:?}/" \
+        -H 'X-Amz-Target: DynamoDB_20120810.Scan' -H 'Content-Type: application/x-amz-json-1.0' \
+        -H 'Authorization: AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+        --data-binary @-) || return 1
+    all=$(jq -c --argjson a "$all" '$a + (.Items // error("no Items"))' <<<"$page") || return 1
+    start=$(jq -c '.LastEvaluatedKey // null' <<<"$page")
+    [ "$start" = "null" ] && break
+  done
+  echo "$all"
 }
 
 ddb_put() {

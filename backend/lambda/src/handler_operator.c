@@ -6,7 +6,9 @@
  *   concert-service.enableOperator   POST /operators/{username}/enable      200 | 400 | 403 | 404 | 503
  *   concert-service.setOperatorRole  PUT  /operators/{username}/role        200 | 400 | 403 | 404 | 503
  * A manager cannot disable, enable or re-role themselves (400): a deployment never loses its last manager that
- * way. The e-mail (the user name) is answered to managers but never logged (app_invoke logs the route template). */
+ * way. The e-mail (the user name) is answered to managers but never logged (app_invoke logs the route template).
+ * Every change of an operator's item writes its journal entry (operator.added, .disabled, .enabled, .role) in the
+ * item's own transaction (store_operator_update): a refused request writes neither. */
 #include "handlers.h"
 
 #include "bo_text.h"
@@ -259,7 +261,7 @@ void handler_create_operator(store *st, const apigw_event *ev, handler_result *o
         pool_fail(out, s);
         goto done;
     }
-    store_status ss = store_operator_update(st, u.sub, trimmed, group, 0, &who);
+    store_status ss = store_operator_update(st, u.sub, trimmed, group, 0, &who, OPERATOR_ADDED);
     if (ss != STORE_OK) {
         handler_store_fail(out, st, ss, STORE_FAILED);
         goto done;
@@ -303,8 +305,10 @@ static void set_enabled(store *st, const apigw_event *ev, handler_result *out, b
     cognito_user u;
     if (!handler_operator(ev, &who, out) || !target(st, ev, &who, &u, out))
         return;
-    /* the item first: it is what the writes check (a retry after a failure below does both again) */
-    store_status ss = store_operator_update(st, u.sub, u.name, NULL, enabled ? 0 : 1, &who);
+    /* the item first: it is what the writes check (a retry after a failure below does both again, and
+     * journals the change again) */
+    store_status ss = store_operator_update(st, u.sub, u.name, NULL, enabled ? 0 : 1, &who,
+                                             enabled ? OPERATOR_ENABLED : OPERATOR_DISABLED);
     if (ss != STORE_OK) {
         handler_store_fail(out, st, ss, STORE_FAILED);
         return;
@@ -352,7 +356,7 @@ void handler_set_operator_role(store *st, const apigw_event *ev, handler_result 
     cognito_user u;
     if (!target(st, ev, &who, &u, out))
         return;
-    store_status ss = store_operator_update(st, u.sub, u.name, group, -1, &who);
+    store_status ss = store_operator_update(st, u.sub, u.name, group, -1, &who, OPERATOR_ROLE);
     if (ss != STORE_OK) {
         handler_store_fail(out, st, ss, STORE_FAILED);
         return;

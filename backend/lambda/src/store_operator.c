@@ -2,9 +2,11 @@
 #include "store_operator.h"
 
 #include "bo_clock.h"
+#include "bo_text.h"
 #include "caller.h"
 #include "ddb.h"
 #include "ddb_attr.h"
+#include "store_journal.h"
 #include "store_priv.h"
 
 #include <stdio.h>
@@ -48,17 +50,71 @@ store_status store_operator_get(store *s, const char *sub, operator_item *out)
     return STORE_OK;
 }
 
-store_status store_operator_update(store *s, const char *sub, const char *name, const char *group, int disabled,
-                                   const caller *by)
+const char *operator_change_type(operator_change change)
 {
-    if (!store_tables_set(s, STORE_NEED_OPERATORS, "operator"))
+    switch (change) {
+    case OPERATOR_ADDED:
+        return "operator.added";
+    case OPERATOR_DISABLED:
+        return "operator.disabled";
+    case OPERATOR_ENABLED:
+        return "operator.enabled";
+    case OPERATOR_ROLE:
+        return "operator.role";
+    }
+    return "operator.role";
+}
+
+/* The entry's detail: who the change is about (display name and sub, never the e-mail) and what changed. */
+static void change_detail(char *out, size_t size, operator_change change, const char *sub, const char *name,
+                          const char *group, const char *was)
+{
+    size_t len = name ? strlen(name) : 0;
+    int n = (int)(len > 64 ? bo_utf8_cut(name, 64) : len);
+    const char *who = n > 0 ? name : "operator";
+    if (n == 0)
+        n = (int)strlen(who);
+    switch (change) {
+    case OPERATOR_ADDED:
+        snprintf(out, size, "%.*s (sub %s) added as %s", n, who, sub, group && *group ? group : "no group");
+        break;
+    case OPERATOR_DISABLED:
+        snprintf(out, size, "%.*s (sub %s) disabled", n, who, sub);
+        break;
+    case OPERATOR_ENABLED:
+        snprintf(out, size, "%.*s (sub %s) enabled", n, who, sub);
+        break;
+    case OPERATOR_ROLE:
+        snprintf(out, size, "%.*s (sub %s) role %s%s%s%s", n, who, sub, group && *group ? group : "none",
+                 was && *was ? " (was " : "", was && *was ? was : "", was && *was ? ")" : "");
+        break;
+    }
+}
+
+store_status store_operator_update(store *s, const char *sub, const char *name, const char *group, int disabled,
+                                   const caller *by, operator_change change)
+{
+    if (!store_tables_set(s, STORE_NEED_OPERATORS | STORE_NEED_JOURNAL, "operator"))
         return STORE_ERROR;
     if (!sub || !*sub || strlen(sub) > STORE_ID_MAX || !by || !by->sub || strcmp(sub, by->sub) == 0) {
         store_set_error(s, "operator: no sub, or the operator's own item");
         return STORE_ERROR;
     }
-    char at[32], expr[160];
+    /* a role change names the group it replaces (the item's; none when the item has none) */
+    operator_item old;
+    memset(&old, 0, sizeof old);
+    if (change == OPERATOR_ROLE) {
+        store_status g = store_operator_get(s, sub, &old);
+        if (g != STORE_OK && g != STORE_NOT_FOUND)
+            return g;
+    }
+    char at[32], expr[160], detail[64 + STORE_ID_MAX + 2 * OPERATOR_GROUP_MAX + 48];
     bo_clock_iso_ms(bo_clock_wall_ms(), at);
+    change_detail(detail, sizeof detail, change, sub, name, group, old.group);
+    journal_who jw = { .sub = by->sub, .name = caller_name(by) };
+    journal_entry je;
+    journal_entry_init(&je, operator_change_type(change), &jw, at);
+    je.detail = detail;
     snprintf(expr, sizeof expr, "SET #name = :name, #at = :at%s%s", group ? ", #group = :group" : "",
              disabled >= 0 ? ", #disabled = :disabled" : "");
     cJSON *req = cJSON_CreateObject();
@@ -80,11 +136,11 @@ store_status store_operator_update(store *s, const char *sub, const char *name, 
                  (!group || (cJSON_AddStringToObject(names, "#group", "group") && ddb_attr_add(values, ":group", "S", group))) &&
                  (disabled < 0 || (dv && cJSON_AddStringToObject(names, "#disabled", "disabled") &&
                                    cJSON_AddBoolToObject(dv, "BOOL", disabled > 0))) &&
-                 store_txn_add_operator_check(items, s, by->sub);
+                 store_journal_put(s, items, &je) && store_txn_add_operator_check(items, s, by->sub);
     ddb_error e;
     bool cancelled;
     store_status st = store_transact(s, req, built, &e, &cancelled);
-    if (cancelled) /* the update has no condition of its own */
+    if (cancelled) /* the update has no condition of its own; the entry's id is new */
         return store_from_ddb(s, "TransactWriteItems", &e);
     return st;
 }

@@ -103,11 +103,12 @@ NEEDS = {
     "getTicketByCode": {"codes": {"GetItem"}, "tickets": {"GetItem"},  # store_ticket_by_code
                         "orders": {"GetItem"}, "concerts": {"GetItem"}},
     "listOperators": {},                                               # Cognito only
-    # the caller's item read first, then the operator's item updated with the caller's check (store_operator.c)
-    "createOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
-    "disableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
-    "enableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
-    "setOperatorRole": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}},
+    # the caller's item read first, then the operator's item updated with its journal entry and the caller's
+    # check in one transaction (store_operator.c)
+    "createOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}, **J},
+    "disableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}, **J},
+    "enableOperator": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}, **J},
+    "setOperatorRole": {"operators": {"GetItem", "UpdateItem", "ConditionCheckItem"}, **J},
     "openShift": {"operators": {"UpdateItem", "GetItem"},              # store_shift_open
                   "shifts": {"PutItem", "GetItem"}, **J},
     "currentShift": {"operators": {"GetItem"}, "shifts": {"GetItem"}},  # store_shift_current

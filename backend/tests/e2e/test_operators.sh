@@ -4,7 +4,9 @@
 # signs in (the first sign-in's new password) and the function decides by their group: 403 naming the groups
 # for a route they lack, the kiosk's card-only sale and no customer data; a disabled cashier's still-valid
 # token writes nothing (403 "operator is disabled"), enabled again it sells; a role change counts from the
-# next token; no e-mail of an operator in the stack's logs.
+# next token; every change (added, disabled, enabled, role) is in the manager's journal of the day, naming the
+# manager and the operator's display name and sub, never an e-mail; a refused change (a disabled manager's, a
+# manager's own, another group's, an unknown user's) writes no entry; no e-mail of an operator in the stack's logs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 source "$root/tests/lib/stack.sh"
@@ -37,6 +39,32 @@ add() { # USER NAME GROUP
     "$(jq -nc --arg u "$1" --arg n "$2" --arg g "$3" --arg p "$temp" '{username: $u, name: $n, group: $g, temporaryPassword: $p}')"
 }
 
+day0=$(date -u +%F)
+claim() { # JWT CLAIM -> the claim of the token's payload
+  local p; p=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
+  while [ $(( ${#p} % 4 )) -ne 0 ]; do p="$p="; done
+  base64 -d <<<"$p" | jq -r --arg c "$2" '.[$c]'
+}
+mgr_sub=$(claim "$TEST_TOKEN" sub)
+[ -n "$mgr_sub" ] && [ "$mgr_sub" != null ] || fail "no sub in the manager's token"
+# operator_entries: every operator.* entry of the day(s) this test ran, oldest first, one JSON object per line
+# (every page of GET /journal?day= as the manager)
+operator_entries() {
+  local d cursor q
+  for d in $(printf '%s\n' "$day0" "$(date -u +%F)" | sort -u); do
+    cursor=""
+    while :; do
+      q="day=$d&limit=100"; [ -n "$cursor" ] && q="$q&cursor=$(jq -rn --arg c "$cursor" '$c|@uri')"
+      http GET "$api/journal?$q" "${M[@]}"; expect_status 200
+      jq -c '.entries[] | select(.type | startswith("operator."))' <<<"$HTTP_BODY"
+      cursor=$(jq -r '.cursor // empty' <<<"$HTTP_BODY")
+      [ -n "$cursor" ] || break
+    done
+  done
+}
+about() { jq -c --arg s "(sub $1)" 'select(.detail | contains($s))' <<<"$ops_j"; } # SUB: its entries in ops_j
+types() { about "$1" | jq -r .type | tr '\n' ' ' | sed 's/ $//'; }
+
 cas="cas-$run@boxoffice.local"; door="door-$run@boxoffice.local"; kiosk="kiosk-$run@boxoffice.local"
 echo "the manager adds a cashier, a door and a kiosk"
 add "$cas" "Cas $run" cashier; expect_status 201
@@ -49,6 +77,7 @@ add "$cas" "Bad" admin; expect_status 400
 expect_json .error "group must be one of manager, cashier, door, kiosk"
 http GET "$api/operators" "${M[@]}"; expect_status 200
 expect_json "[.operators[] | select(.sub == \"$cas_sub\") | .group] | .[0]" cashier
+ops=$HTTP_BODY
 
 echo "each signs in; the function decides by the token's group"
 C=(-H "Authorization: $(first_token "$cas")")
@@ -115,8 +144,39 @@ sale card "${C2[@]}"; expect_status 403
 http PUT "$api/operators/nobody-$run%40boxoffice.local/role" "${J[@]}" "${M[@]}" --data-binary '{"group":"door"}'
 expect_status 404
 
+echo "refused changes: another group's, the manager's own, a disabled manager's"
+door_sub=$(jq -r --arg u "$door" '.operators[] | select(.username == $u) | .sub' <<<"$ops")
+kiosk_sub=$(jq -r --arg u "$kiosk" '.operators[] | select(.username == $u) | .sub' <<<"$ops")
+http POST "$api/operators/$(jq -rn --arg u "$door" '$u|@uri')/disable" "${C2[@]}"; expect_status 403
+mgr_user=$(jq -r --arg s "$mgr_sub" '.operators[] | select(.sub == $s) | .username' <<<"$ops")
+[ -n "$mgr_user" ] || fail "the manager is not in GET /operators"
+http POST "$api/operators/$(jq -rn --arg u "$mgr_user" '$u|@uri')/disable" "${M[@]}"; expect_status 400
+mgr2="mgr2-$run@boxoffice.local"
+M2=(-H "Authorization: $(stack_operator_token "$mgr2" "Mgr $run" manager)")
+http POST "$api/operators/$(jq -rn --arg u "$mgr2" '$u|@uri')/disable" "${M[@]}"; expect_status 200
+mgr2_sub=$(jq -r .sub <<<"$HTTP_BODY")
+http PUT "$api/operators/$(jq -rn --arg u "$door" '$u|@uri')/role" "${J[@]}" "${M2[@]}" --data-binary '{"group":"kiosk"}'
+expect_status 403; expect_json .error "operator is disabled"
+http POST "$api/operators/$(jq -rn --arg u "$kiosk" '$u|@uri')/disable" "${M2[@]}"; expect_status 403
+expect_json .error "operator is disabled"
+
+echo "the journal: each change names the manager, the operator's name and sub, never an e-mail; refusals wrote none"
+ops_j=$(operator_entries)
+cas_j=$(about "$cas_sub")
+expect_eq "the cashier's entries" "operator.added operator.disabled operator.enabled operator.role" "$(types "$cas_sub")"
+expect_eq "the cashier's details" "$(printf '%s\n' "Cas $run (sub $cas_sub) added as cashier" "Cas $run (sub $cas_sub) disabled" \
+    "Cas $run (sub $cas_sub) enabled" "Cas $run (sub $cas_sub) role door (was cashier)")" "$(jq -r .detail <<<"$cas_j")"
+expect_eq "entries by the manager, without terminal, shift or seq" "4" \
+  "$(jq -s --arg m "$mgr_sub" 'map(select(.operator.sub == $m and .operator.name != "" and .terminal == null and
+      .shiftId == null and .seq == null and .orderId == null and .concertId == null)) | length' <<<"$cas_j")"
+grep -F "$run" <<<"$ops_j" | grep -q '@' && fail "an operator entry holds an e-mail: $(grep -F "$run" <<<"$ops_j" | grep '@' | head -1)"
+expect_eq "the door account's entries (its refused disable and role change: none)" "operator.added" "$(types "$door_sub")"
+expect_eq "the kiosk's entries (its refused disable: none)" "operator.added" "$(types "$kiosk_sub")"
+expect_eq "entries about the manager (who cannot change themselves)" "" "$(types "$mgr_sub")"
+expect_eq "the second manager's entries" "operator.added operator.disabled" "$(types "$mgr2_sub")"
+
 echo "no operator's e-mail in the stack's logs"
-if grep -rqs -e "cas-$run@" -e "door-$run@" -e "kiosk-$run@" "${LOCAL_STATE_DIR:-/nonexistent}"/*.log; then
+if grep -rqs -e "cas-$run@" -e "door-$run@" -e "kiosk-$run@" -e "mgr2-$run@" "${LOCAL_STATE_DIR:-/nonexistent}"/*.log; then
   grep -rs -e "cas-$run@" "${LOCAL_STATE_DIR}"/*.log | head -3
   fail "an operator's e-mail is in the logs"
 fi

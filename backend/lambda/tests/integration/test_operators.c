@@ -4,7 +4,8 @@
  * disable and enable operators; the operators table holds sub/name/group/disabled and never the e-mail; a
  * disabled operator's concert is refused although their claims still say manager; a manager cannot disable or
  * demote themselves, nor act once disabled; hostile input (control characters, 1000 bytes, unknown group, the
- * same create twice at once) is a 4xx. Skipped when cognito-local is not installed. */
+ * same create twice at once) is a 4xx. Every change writes its journal entry (operator.added, .role, .disabled,
+ * .enabled: the manager, the operator's name and sub, no e-mail); a refused one writes none. Skipped when cognito-local is not installed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,7 @@
 #include "handler_call.h"
 #include "handlers.h"
 #include "store.h"
+#include "store_journal.h"
 #include "store_operator.h"
 
 static char concerts_table[128], tickets_table[128], operators_table[128];
@@ -370,6 +372,36 @@ static void operators_are_created_listed_rerolled_disabled_and_enabled(void **st
     a = as(MGR, "manager", handler_disable_operator, NULL, "nobody@example.com");
     expect(&a, 404, "Operator not found");
     handler_answer_clear(&a);
+
+    /* the journal: the manager's four changes, in order, each naming the manager, Ana's name and sub; the
+     * refused ones (the second create, the disabled Ana's create and concert, Ana on herself) wrote nothing */
+    char day[11];
+    time_t now = time(NULL);
+    strftime(day, sizeof day, "%Y-%m-%d", gmtime(&now));
+    journal_page pg;
+    assert_int_equal(store_journal_page(st, JOURNAL_BY_OPERATOR, MGR, day, JOURNAL_LIMIT_MAX, NULL, &pg), STORE_OK);
+    char want[4][200];
+    snprintf(want[0], sizeof want[0], "operator.added|Ana (sub %s) added as cashier", sub);
+    snprintf(want[1], sizeof want[1], "operator.role|Ana (sub %s) role door (was cashier)", sub);
+    snprintf(want[2], sizeof want[2], "operator.disabled|Ana (sub %s) disabled", sub);
+    snprintf(want[3], sizeof want[3], "operator.enabled|Ana (sub %s) enabled", sub);
+    assert_int_equal(pg.n, 4);
+    for (int i = 0; i < pg.n; i++) {
+        char got[400];
+        snprintf(got, sizeof got, "%s|%s", pg.rows[i].type, pg.rows[i].detail);
+        assert_string_equal(got, want[i]);
+        assert_string_equal(pg.rows[i].sub, MGR);
+        assert_string_equal(pg.rows[i].name, "Root");
+        assert_string_equal(pg.rows[i].terminal, "");
+        assert_string_equal(pg.rows[i].shift_id, "");
+        assert_int_equal(pg.rows[i].seq, 0);
+        assert_null(strstr(pg.rows[i].detail, "example.com"));
+    }
+    journal_page_clear(&pg);
+    assert_int_equal(store_journal_page(st, JOURNAL_BY_OPERATOR, sub, day, JOURNAL_LIMIT_MAX, NULL, &pg), STORE_OK);
+    assert_int_equal(pg.n, 1);
+    assert_string_equal(pg.rows[0].type, "concert.created");
+    journal_page_clear(&pg);
 }
 
 static void hostile_input_is_refused(void **state)

@@ -647,7 +647,7 @@ static void a_disabled_operator_writes_nothing(void **state)
 
     /* the manager disables the cashier (as POST /operators/{username}/disable writes the item) */
     caller mgr = { .signed_in = true, .sub = OP, .groups = CALLER_MANAGER };
-    assert_int_equal(store_operator_update(st, cas, "Cas", "cashier", 1, &mgr), STORE_OK);
+    assert_int_equal(store_operator_update(st, cas, "Cas", "cashier", 1, &mgr, OPERATOR_DISABLED), STORE_OK);
     int items = all_items(), ops = operators_items();
     cJSON *before = raw_get(tickets_table, "id", tid);
     char *before_text = cJSON_PrintUnformatted(before);
@@ -693,7 +693,7 @@ static void a_disabled_operator_writes_nothing(void **state)
     handler_answer_clear(&a);
 
     /* enabled again (disabled = false stored): the same requests work */
-    assert_int_equal(store_operator_update(st, cas, "Cas", "cashier", 0, &mgr), STORE_OK);
+    assert_int_equal(store_operator_update(st, cas, "Cas", "cashier", 0, &mgr, OPERATOR_ENABLED), STORE_OK);
     a = as_operator(handler_create_order, cas, "cashier", body, NULL, NULL, "race-order-2");
     assert_int_equal(a.status, 201);
     handler_answer_clear(&a);

@@ -43,10 +43,10 @@ static const struct {
     { "concert-service.findOrders", T | O },         /* byEmail/byName on orders, byHolder on tickets */
     { "concert-service.getTicketByCode", C | T | O | K }, /* code -> ticket -> order -> concert */
     { "concert-service.listOperators", 0 },           /* Cognito only */
-    { "concert-service.createOperator", P },          /* the caller's item, then the new one with their check */
-    { "concert-service.disableOperator", P },         /* the same */
-    { "concert-service.enableOperator", P },
-    { "concert-service.setOperatorRole", P },
+    { "concert-service.createOperator", P | J },      /* the caller's item, then the new one, its journal entry, their check */
+    { "concert-service.disableOperator", P | J },     /* the same */
+    { "concert-service.enableOperator", P | J },
+    { "concert-service.setOperatorRole", P | J },
     { "concert-service.openShift", P | S | J },      /* operator's openShiftId, the shift, its journal entry */
     { "concert-service.currentShift", P | S },       /* operator's openShiftId -> the shift */
     { "concert-service.getShift", S },
