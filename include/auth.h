@@ -76,7 +76,8 @@ int auth_signout(auth_session *s, char *err, size_t errcap);
 /* Who is signed in, from the ID token's claims (not verified here). Text sanitised for a terminal. */
 typedef struct auth_identity {
     char sub[80];
-    char name[128];            /* attribute name, else the e-mail's local part cut to 2 characters + "…" */
+    char name[128];            /* attribute name, else custom:display_name, else the e-mail's local part cut to 2
+                                * characters + "…" */
     char email_masked[160];    /* "ma…@boxoffice.local" */
     char groups[256];          /* "manager,cashier" ("" when none) */
     long long exp;             /* seconds since the epoch, 0 when absent */

@@ -179,6 +179,7 @@ int auth_jwt_identity(const char *jwt, auth_identity *out, char *err, size_t err
     }
     const cJSON *sub = cJSON_GetObjectItemCaseSensitive(j, "sub");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+    const cJSON *display = cJSON_GetObjectItemCaseSensitive(j, "custom:display_name");
     const cJSON *email = cJSON_GetObjectItemCaseSensitive(j, "email");
     const cJSON *groups = cJSON_GetObjectItemCaseSensitive(j, "cognito:groups");
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(j, "exp");
@@ -187,11 +188,15 @@ int auth_jwt_identity(const char *jwt, auth_identity *out, char *err, size_t err
         bo_err_set(err, errcap, "the token names no subject (sub)");
         goto done;
     }
-    if ((name != NULL && !cJSON_IsString(name)) || (email != NULL && !cJSON_IsString(email))
-        || (use != NULL && !cJSON_IsString(use))) {
-        bo_err_set(err, errcap, "the token's name, email or token_use is not a string");
+    if ((name != NULL && !cJSON_IsString(name)) || (display != NULL && !cJSON_IsString(display))
+        || (email != NULL && !cJSON_IsString(email)) || (use != NULL && !cJSON_IsString(use))) {
+        bo_err_set(err, errcap, "the token's name, custom:display_name, email or token_use is not a string");
         goto done;
     }
+    /* the display name: `name` (real Cognito), else custom:display_name (cognito-local's ID tokens carry custom
+     * attributes but not `name`; the backend's caller.c reads the same two) */
+    if (name == NULL || name->valuestring[0] == '\0')
+        name = display;
     if (exp != NULL && (!cJSON_IsNumber(exp) || exp->valuedouble < 0 || exp->valuedouble > 1e13)) {
         bo_err_set(err, errcap, "the token's exp is not a time");
         goto done;

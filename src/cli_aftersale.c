@@ -330,10 +330,12 @@ int cli_aftersale_refund(const cli_args *a, api_client *c, const api_config *api
         snprintf(key, sizeof key, "%s", a->idem_key); /* checked by cli_parse_args */
     else
         api_idempotency_key_new(key);
-    /* the open shift the refund is made in: --shift, or the caller's for a cash refund (the server needs it) */
+    /* the open shift the refund is made in: --shift, or the caller's for a cash refund (the server needs it);
+     * without --method the money goes back the order's own way, which may be cash: the shift goes too */
     char shift_id[BO_ID_MAX + 1] = "", terminal[CONFIG_TERMINAL_MAX] = "";
     bo_pay_method method = bo_pay_method_parse(a->method);
-    int rc = cli_shift_for_sale(a, c, method == BO_PAY_CASH, shift_id, sizeof shift_id, terminal, sizeof terminal, err);
+    int rc = cli_shift_for_sale(a, c, method == BO_PAY_CASH || method == BO_PAY_NONE, shift_id, sizeof shift_id,
+                                terminal, sizeof terminal, err);
     if (rc != CLI_EXIT_OK)
         return rc;
     cli_args sent = *a; /* what was sent, for the re-send command */

@@ -39,7 +39,7 @@ typedef struct cli_command {
     cli_opt_set allowed, required; /* CLI_OPT bits */
     int npos;                  /* positional arguments, the command's words included */
     bool last_optional;        /* the last positional argument may be left out (shift day [DATE]) */
-    const char *missing[2];    /* the error when positional 1 (2) is missing */
+    const char *missing[3];    /* the error when positional 1 (2, 3) is missing */
     const char *bad_id;        /* the error for an ID that cannot be one (one %s), or NULL */
     cli_check *check_opts;     /* after the generic option checks */
     cli_check *check_values;   /* after the generic value checks */

@@ -189,7 +189,7 @@ static void draw(ui_app *app, const ui_rect *a)
 {
     journal_state *js = st(app);
     int w = a->w - 4 > 120 ? 120 : a->w - 4;
-    char title[256];
+    char title[API_JOURNAL_TEXT_MAX + 64]; /* the day, who (up to API_JOURNAL_TEXT_MAX + 16), the page */
     if (js->filtering) {
         ui_draw_box(app, a->y, 1, a->h, w + 2, "Journal \xe2\x80\x94 which entries");
         int rows = ui_form_rows_fit(&js->form, a->h - 3);

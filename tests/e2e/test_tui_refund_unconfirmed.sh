@@ -60,9 +60,14 @@ tui_keys q
 tui_wait "EXITED rc=0"
 
 # ---- the CLI ----
+# a cash refund goes into the operator's open shift; unnamed, the CLI would look it up through the proxy that
+# holds every answer back (and send the refund without it): it is named, as the re-send command names it
+shift_json=$("$TUI_BIN" --json shift) || tui_fail "the operator has no open shift (scripts/run-tests.sh opens one)"
+sid=$(jq -r .id <<<"$shift_json") term=$(jq -r .terminal <<<"$shift_json")
 out=$TUI_TMP/cli.out err=$TUI_TMP/cli.err
 tui_proxy_hold
-"$TUI_BIN" --api-url "$proxied" --timeout 2 --json refund "$oid2" --reason "Customer's call" >"$out" 2>"$err"
+"$TUI_BIN" --api-url "$proxied" --timeout 2 --json refund "$oid2" --reason "Customer's call" \
+  --shift "$sid" --terminal "$term" >"$out" 2>"$err"
 rc=$?
 [ "$rc" = 7 ] || { cat "$out" "$err"; tui_fail "CLI refund without an answer: exit $rc, expected 7"; }
 grep -q "refund NOT CONFIRMED" "$err" || tui_fail "stderr does not say the refund is not confirmed: $(cat "$err")"
@@ -70,7 +75,7 @@ jq -e '.unconfirmed == true and .exitCode == 7 and (.idempotencyKey | length) > 
   tui_fail "--json output lacks the unconfirmed fields: $(cat "$out")"
 cmd=$(jq -r .retryCommand "$out")
 grep -qF -- "$cmd" "$err" || tui_fail "stderr does not print the command: $(cat "$err")"
-[[ "$cmd" == "boxoffice "*" refund $oid2 --reason 'Customer'\\''s call' --idempotency-key $(jq -r .idempotencyKey "$out")" ]] ||
+[[ "$cmd" == "boxoffice "*" refund $oid2 --reason 'Customer'\\''s call' --shift $sid --terminal $term --idempotency-key $(jq -r .idempotencyKey "$out")" ]] ||
   tui_fail "unexpected command: $cmd"
 tui_log "CLI prints: $cmd"
 [ "$(refunds "$oid2")" = 1 ] || tui_fail "the server should hold the refund"

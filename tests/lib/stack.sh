@@ -107,23 +107,30 @@ stack_token() {
     "$(sed -n 's/^CLIENT_ID=//p' "$envf")" "${1:?stack_token USER PASSWORD}" "${2:?stack_token USER PASSWORD}"
 }
 
-# stack_operator_token USER NAME GROUP: a new operator made by the first manager ($TEST_TOKEN) through
+# stack_operator USER NAME GROUP PASSWORD: a new operator made by the first manager ($TEST_TOKEN) through
 # POST /operators on $BOXOFFICE_API_URL, their password set permanent in the shared user pool (cognito-local's
-# admin API, as scripts/cognito-setup.sh does), signed in: prints their ID token. 1 on any failure.
-stack_operator_token() {
-  local user=${1:?stack_operator_token USER NAME GROUP} name=${2:?NAME} group=${3:?GROUP}
-  local envf=${COGNITO_SHARED_ENV:-} pass="Op-pass-$RANDOM-$$-Aa1" url pool code
+# admin API, as scripts/cognito-setup.sh does): they sign in with USER and PASSWORD. 1 on any failure.
+stack_operator() {
+  local user=${1:?stack_operator USER NAME GROUP PASSWORD} name=${2:?NAME} group=${3:?GROUP} pass=${4:?PASSWORD}
+  local envf=${COGNITO_SHARED_ENV:-} url pool code
   [ -n "$envf" ] && [ -s "$envf" ] && [ -n "${TEST_TOKEN:-}" ] ||
-    { echo "stack_operator_token: no shared user pool (COGNITO_SHARED_ENV, TEST_TOKEN)" >&2; return 1; }
+    { echo "stack_operator: no shared user pool (COGNITO_SHARED_ENV, TEST_TOKEN)" >&2; return 1; }
   url=$(sed -n 's/^COGNITO_URL=//p' "$envf"); pool=$(sed -n 's/^USER_POOL_ID=//p' "$envf")
   code=$(jq -nc --arg u "$user" --arg n "$name" --arg g "$group" --arg p "$pass" \
       '{username: $u, name: $n, group: $g, temporaryPassword: $p}' |
     curl -sS -m 30 -o /dev/null -w '%{http_code}' -X POST "${BOXOFFICE_API_URL:?}/operators" \
       -H 'Content-Type: application/json' -H "Authorization: $TEST_TOKEN" --data-binary @-) || return 1
-  [ "$code" = 201 ] || { echo "stack_operator_token: POST /operators answered $code" >&2; return 1; }
+  [ "$code" = 201 ] || { echo "stack_operator: POST /operators answered $code" >&2; return 1; }
   jq -nc --arg p "$pool" --arg u "$user" --arg w "$pass" '{UserPoolId: $p, Username: $u, Password: $w, Permanent: true}' |
     curl -sS -m 20 -o /dev/null -X POST "${url%/}/" -H 'Content-Type: application/x-amz-json-1.1' \
       -H 'X-Amz-Target: AWSCognitoIdentityProviderService.AdminSetUserPassword' --data-binary @- || return 1
+}
+
+# stack_operator_token USER NAME GROUP: a new operator (stack_operator, a random password), signed in: prints
+# their ID token. 1 on any failure.
+stack_operator_token() {
+  local user=${1:?stack_operator_token USER NAME GROUP} pass="Op-pass-$RANDOM-$$-Aa1"
+  stack_operator "$user" "${2:?NAME}" "${3:?GROUP}" "$pass" || return 1
   stack_token "$user" "$pass"
 }
 

@@ -65,6 +65,19 @@ static void decodes_an_id_token(void **state)
     assert_string_equal(id.groups, "door,kiosk");
     assert_int_equal(id.exp, 0);
     free(t);
+    /* no name but custom:display_name (cognito-local's ID tokens): that one, sanitised; `name` wins when both are */
+    t = jwt("{\"sub\":\"s\",\"email\":\"nina@example.org\",\"custom:display_name\":\"Nina\\u0007\"}");
+    assert_int_equal(auth_jwt_identity(t, &id, err, sizeof err), 0);
+    assert_string_equal(id.name, "Nina");
+    free(t);
+    t = jwt("{\"sub\":\"s\",\"name\":\"\",\"custom:display_name\":\"Nina\"}");
+    assert_int_equal(auth_jwt_identity(t, &id, err, sizeof err), 0);
+    assert_string_equal(id.name, "Nina");
+    free(t);
+    t = jwt("{\"sub\":\"s\",\"name\":\"Ana\",\"custom:display_name\":\"Nina\"}");
+    assert_int_equal(auth_jwt_identity(t, &id, err, sizeof err), 0);
+    assert_string_equal(id.name, "Ana");
+    free(t);
 }
 
 static void refuses_bad_tokens(void **state)
@@ -81,6 +94,7 @@ static void refuses_bad_tokens(void **state)
         "{\"sub\":\"s\",\"exp\":\"tomorrow\"}",
         "{\"sub\":\"s\",\"exp\":-5}",
         "{\"sub\":\"s\",\"name\":[]}",
+        "{\"sub\":\"s\",\"custom:display_name\":7}",
         "{\"sub\":\"s\"",                                        /* truncated */
     };
     auth_identity id;

@@ -126,11 +126,14 @@ static void an_unconfirmed_refund_exits_7_with_the_command_that_checks_it(void *
     http_stub *s = stub_start();
     stub_cli_out o = {0};
     char k1[64], k2[64];
+    /* no --method: the order's own way back, maybe cash: the caller's open shift is asked for first (none here) */
+    stub_push(s, 404, "{\"error\":\"no open shift\"}");
     stub_push(s, 503, "{\"error\":\"Service unavailable\"}");
     stub_push(s, 503, "{\"error\":\"Service unavailable\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-1", "--reason", "it's cancelled", NULL), 7);
-    assert_true(stub_header(stub_request_at(s, 0), "Idempotency-Key", k1, sizeof k1));
-    assert_true(stub_header(stub_request_at(s, 1), "Idempotency-Key", k2, sizeof k2));
+    assert_non_null(strstr(stub_request_at(s, 0)->path, "/shifts/current"));
+    assert_true(stub_header(stub_request_at(s, 1), "Idempotency-Key", k1, sizeof k1));
+    assert_true(stub_header(stub_request_at(s, 2), "Idempotency-Key", k2, sizeof k2));
     assert_string_equal(k1, k2);
     assert_non_null(strstr(o.err, "refund NOT CONFIRMED"));
     char want[256];
@@ -145,12 +148,14 @@ static void a_refused_refund_exits_2_naming_each_tickets_state(void **state)
     (void)state;
     http_stub *s = stub_start();
     stub_cli_out o = {0};
+    stub_push(s, 404, "{\"error\":\"no open shift\"}"); /* the shift lookup (no --method: maybe cash) */
     stub_push(s, 409, "{\"error\":\"Only valid tickets can be refunded\",\"tickets\":[{\"id\":\"t-1\",\"status\":\"checkedIn\"}]}");
     assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-1", "--tickets", "t-1,t-2", "--reason", "x", NULL), 2);
-    assert_int_equal(stub_request_count(s), 1);
+    assert_int_equal(stub_request_count(s), 2);
     assert_non_null(strstr(o.err, "Only valid tickets can be refunded (HTTP 409)"));
     assert_non_null(strstr(o.err, "ticket t-1: checkedIn"));
     stub_cli_free(&o);
+    stub_push(s, 404, "{\"error\":\"no open shift\"}");
     stub_push(s, 409, "{\"error\":\"Only valid tickets can be refunded\",\"tickets\":[{\"id\":\"t-1\",\"status\":\"refunded\"}]}");
     assert_int_equal(stub_cli_run(s, "k", &o, "--json", "refund", "o-1", "--reason", "x", NULL), 2);
     cJSON *j = cJSON_Parse(o.out);
@@ -160,6 +165,7 @@ static void a_refused_refund_exits_2_naming_each_tickets_state(void **state)
                         "refunded");
     cJSON_Delete(j);
     stub_cli_free(&o);
+    stub_push(s, 404, "{\"error\":\"no open shift\"}");
     stub_push(s, 404, "{\"error\":\"Order not found\"}");
     assert_int_equal(stub_cli_run(s, "k", &o, "refund", "o-9", "--reason", "x", NULL), 4);
     stub_cli_free(&o);
