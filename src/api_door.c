@@ -58,11 +58,7 @@ static void get_exact(const cJSON *j, const char *name, char *out, size_t cap)
     out[0] = '\0';
     if (!cJSON_IsString(v) || v->valuestring == NULL)
         return;
-    size_t n = strlen(v->valuestring);
-    if (n >= cap)
-        n = bo_utf8_cut(v->valuestring, cap - 1);
-    memcpy(out, v->valuestring, n);
-    out[n] = '\0';
+    bo_utf8_copy(out, cap, v->valuestring);
 }
 
 /* A text shown (sanitised, maybe cut) and kept exactly. */

@@ -48,16 +48,6 @@ static journal_state *st(const ui_app *app)
     return ui_screen_state(app, &ui_screen_journal);
 }
 
-/* src into dst (cap bytes), cut at a character boundary when it does not fit. */
-static void put_text(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        n = bo_utf8_cut(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static void today(char out[16])
 {
     time_t now = time(NULL);
@@ -83,14 +73,14 @@ static void fetch(ui_app *app, journal_state *js, const char *cursor, int dir)
     job.kind = NET_JOB_JOURNAL;
     job.req.journal = js->q;
     job.req.journal.limit = PAGE_LIMIT;
-    put_text(job.req.journal.cursor, sizeof job.req.journal.cursor, cursor != NULL ? cursor : "");
+    bo_utf8_copy(job.req.journal.cursor, sizeof job.req.journal.cursor, cursor != NULL ? cursor : "");
     if (!ui_submit_busy(app, &ui_screen_journal, &job, "Reading the journal\xe2\x80\xa6")) {
         ui_message(app, true, "Busy \xe2\x80\x94 try again in a moment");
         return;
     }
     js->want = app->busy_seq;
     js->want_dir = dir;
-    put_text(js->want_cursor, sizeof js->want_cursor, job.req.journal.cursor);
+    bo_utf8_copy(js->want_cursor, sizeof js->want_cursor, job.req.journal.cursor);
 }
 
 static void new_query(ui_app *app, journal_state *js)
@@ -225,9 +215,9 @@ static void open_filter(journal_state *js)
     ui_form_add(&js->form, "Day (UTC)", "YYYY-MM-DD, empty: today", check_day, false);
     ui_form_add(&js->form, "Operator", "an operator's sub (Enter on an entry picks its one)", check_id, false);
     ui_form_add(&js->form, "Concert", "a concert's ID: its entries of every day", check_id, false);
-    put_text(js->form.f[F_DAY].value, sizeof js->form.f[F_DAY].value, js->q.day);
-    put_text(js->form.f[F_OPERATOR].value, sizeof js->form.f[F_OPERATOR].value, js->q.operator_sub);
-    put_text(js->form.f[F_CONCERT].value, sizeof js->form.f[F_CONCERT].value, js->q.concert_id);
+    bo_utf8_copy(js->form.f[F_DAY].value, sizeof js->form.f[F_DAY].value, js->q.day);
+    bo_utf8_copy(js->form.f[F_OPERATOR].value, sizeof js->form.f[F_OPERATOR].value, js->q.operator_sub);
+    bo_utf8_copy(js->form.f[F_CONCERT].value, sizeof js->form.f[F_CONCERT].value, js->q.concert_id);
     js->filtering = true;
 }
 
@@ -237,13 +227,13 @@ static void apply_filter(ui_app *app, journal_state *js)
     memset(&q, 0, sizeof q);
     const ui_form *f = &js->form;
     if (f->f[F_CONCERT].value[0] != '\0') {
-        put_text(q.concert_id, sizeof q.concert_id, f->f[F_CONCERT].value);
+        bo_utf8_copy(q.concert_id, sizeof q.concert_id, f->f[F_CONCERT].value);
     } else {
         if (f->f[F_DAY].value[0] != '\0')
-            put_text(q.day, sizeof q.day, f->f[F_DAY].value);
+            bo_utf8_copy(q.day, sizeof q.day, f->f[F_DAY].value);
         else
             today(q.day);
-        put_text(q.operator_sub, sizeof q.operator_sub, f->f[F_OPERATOR].value);
+        bo_utf8_copy(q.operator_sub, sizeof q.operator_sub, f->f[F_OPERATOR].value);
     }
     if (strcmp(q.operator_sub, js->q.operator_sub) != 0)
         js->op_name[0] = '\0';
@@ -300,8 +290,8 @@ static int key(ui_app *app, ui_action act, int k)
         if (js->loaded && js->sel < js->shown.n && js->q.concert_id[0] == '\0'
             && js->shown.entries[js->sel].operator_sub[0] != '\0') { /* an online order has no operator */
             const bo_journal_entry *e = &js->shown.entries[js->sel];
-            put_text(js->q.operator_sub, sizeof js->q.operator_sub, e->operator_sub);
-            put_text(js->op_name, sizeof js->op_name, e->operator_name);
+            bo_utf8_copy(js->q.operator_sub, sizeof js->q.operator_sub, e->operator_sub);
+            bo_utf8_copy(js->op_name, sizeof js->op_name, e->operator_name);
             new_query(app, js);
         }
         return UI_HANDLED | UI_REDRAW;
@@ -331,18 +321,18 @@ static int result(ui_app *app, net_result *r)
         if (!js->loaded || js->want_dir == 0) {
             api_journal_page_clear(&js->shown);
             js->loaded = false;
-            put_text(js->note, sizeof js->note, msg);
+            bo_utf8_copy(js->note, sizeof js->note, msg);
         }
         ui_message(app, true, "%s", msg);
         return UI_REDRAW;
     }
     if (js->want_dir == 1 && js->n_back < PAGES_BACK) { /* the page shown goes onto the way back */
-        put_text(js->back[js->n_back++], sizeof js->back[0], js->q.cursor);
+        bo_utf8_copy(js->back[js->n_back++], sizeof js->back[0], js->q.cursor);
     } else if (js->want_dir == -1 && js->n_back > 0) {
         js->n_back--;
     }
     js->page = js->want_dir == 1 ? js->page + 1 : js->want_dir == -1 ? js->page - 1 : js->want_dir == 0 ? 1 : js->page;
-    put_text(js->q.cursor, sizeof js->q.cursor, js->want_cursor);
+    bo_utf8_copy(js->q.cursor, sizeof js->q.cursor, js->want_cursor);
     api_journal_page_clear(&js->shown);
     js->shown = r->out.journal; /* moved */
     memset(&r->out.journal, 0, sizeof r->out.journal);

@@ -42,16 +42,6 @@ static ops_state *st(const ui_app *app)
     return ui_screen_state(app, &ui_screen_operators);
 }
 
-/* src into dst (cap bytes), cut at a character boundary when it does not fit. */
-static void put_text(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        n = bo_utf8_cut(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static const char *check_email(const char *v)
 {
     return v[0] == '\0' ? "An e-mail address is required" : bo_valid_email(v);
@@ -223,17 +213,17 @@ static void submit_op(ui_app *app, ops_state *os, net_op_action action)
     q->action = action;
     const char *label = "Changing\xe2\x80\xa6";
     if (action == NET_OP_ADD) {
-        put_text(q->username, sizeof q->username, os->form.f[F_EMAIL].value);
+        bo_utf8_copy(q->username, sizeof q->username, os->form.f[F_EMAIL].value);
         char *name = bo_text_trim_dup(os->form.f[F_NAME].value);
-        put_text(q->name, sizeof q->name, name != NULL ? name : os->form.f[F_NAME].value);
+        bo_utf8_copy(q->name, sizeof q->name, name != NULL ? name : os->form.f[F_NAME].value);
         free(name);
-        put_text(q->group, sizeof q->group, os->form.f[F_GROUP].value);
-        put_text(q->temp_password, sizeof q->temp_password, os->form.f[F_PASSWORD].value);
+        bo_utf8_copy(q->group, sizeof q->group, os->form.f[F_GROUP].value);
+        bo_utf8_copy(q->temp_password, sizeof q->temp_password, os->form.f[F_PASSWORD].value);
         label = "Adding the operator\xe2\x80\xa6";
     } else {
-        put_text(q->username, sizeof q->username, os->target);
+        bo_utf8_copy(q->username, sizeof q->username, os->target);
         if (action == NET_OP_ROLE)
-            put_text(q->group, sizeof q->group, os->form.f[0].value);
+            bo_utf8_copy(q->group, sizeof q->group, os->form.f[0].value);
     }
     bool ok = ui_submit_busy(app, &ui_screen_operators, &job, label);
     memset(&job, 0, sizeof job); /* the password */
@@ -307,15 +297,15 @@ static int key(ui_app *app, ui_action act, int k)
     case UI_ACT_OP_ROLE:
         if (o == NULL)
             return UI_HANDLED;
-        put_text(os->target, sizeof os->target, o->username);
-        put_text(os->target_name, sizeof os->target_name, o->name[0] != '\0' ? o->name : "-");
+        bo_utf8_copy(os->target, sizeof os->target, o->username);
+        bo_utf8_copy(os->target_name, sizeof os->target_name, o->name[0] != '\0' ? o->name : "-");
         if (act == UI_ACT_OP_ENABLE) {
             os->target_enable = !o->enabled;
             os->mode = OPS_ASK;
         } else {
             memset(&os->form, 0, sizeof os->form);
             ui_form_add(&os->form, "Group", "manager, cashier, door or kiosk", check_group, false);
-            put_text(os->form.f[0].value, sizeof os->form.f[0].value, o->group);
+            bo_utf8_copy(os->form.f[0].value, sizeof os->form.f[0].value, o->group);
             os->mode = OPS_ROLE;
         }
         return UI_HANDLED | UI_REDRAW;
@@ -357,7 +347,7 @@ static int result(ui_app *app, net_result *r)
         if (r->status != API_OK) {
             api_operator_list_clear(&os->list);
             os->loaded = false;
-            put_text(os->note, sizeof os->note, msg);
+            bo_utf8_copy(os->note, sizeof os->note, msg);
             ui_message(app, true, "%s", msg);
             return UI_REDRAW;
         }

@@ -489,12 +489,7 @@ static void draw(ui_app *app, const ui_rect *a)
 static void copy_trimmed(char *dst, size_t cap, const char *src)
 {
     char *t = bo_text_trim_dup(src);
-    const char *s = t != NULL ? t : src;
-    size_t n = strlen(s);
-    if (n >= cap)
-        n = bo_utf8_cut(s, cap - 1);
-    memcpy(dst, s, n);
-    dst[n] = '\0';
+    bo_utf8_copy(dst, cap, t != NULL ? t : src);
     free(t);
 }
 

@@ -27,6 +27,9 @@ static inline bool bo_utf8_bad(uint32_t cp, size_t n)
 /* The largest k <= n such that s[k] is not a UTF-8 continuation byte: cutting s to k bytes never splits a
  * character. s[0..n] must be readable (s[n] may be the terminating NUL). */
 size_t bo_utf8_cut(const char *s, size_t n);
+/* src copied into dst (cap > 0 bytes), cut at a character boundary (bo_utf8_cut) when it does not fit; always
+ * NUL-terminated. Returns the bytes copied. */
+size_t bo_utf8_copy(char *dst, size_t cap, const char *src);
 
 /* Terminal columns of one code point: 0 for combining and zero-width ones, 2 for wide ones, 1 for
  * anything the locale does not know or cannot print (controls, U+FFFD stand-ins). Uses the C library's

@@ -66,6 +66,16 @@ int bo_cp_width(uint32_t cp)
     return w < 0 ? 1 : w;
 }
 
+size_t bo_utf8_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = bo_utf8_cut(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return n;
+}
+
 size_t bo_text_width(const char *s)
 {
     size_t cols = 0, len = s != NULL ? strlen(s) : 0;

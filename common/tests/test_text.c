@@ -213,6 +213,13 @@ static void utf8_cut_never_splits_a_character(void **state)
 {
     (void)state;
     const char *s = "a\xc3\xab\xf0\x9f\x8e\xb5z"; /* a ë U+1F3B5 z */
+    char small[4];
+    assert_int_equal(bo_utf8_copy(small, sizeof small, "a\xc3\xa9\xc3\xa9"), 3);   /* "aé": the second é would split */
+    assert_string_equal(small, "a\xc3\xa9");
+    assert_int_equal(bo_utf8_copy(small, sizeof small, "ab"), 2);
+    assert_string_equal(small, "ab");
+    assert_int_equal(bo_utf8_copy(small, 1, "ab"), 0);
+    assert_string_equal(small, "");
     assert_int_equal(bo_utf8_cut(s, 0), 0);
     assert_int_equal(bo_utf8_cut(s, 1), 1);
     assert_int_equal(bo_utf8_cut(s, 2), 1);
