@@ -56,13 +56,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint64_t sleep_ms = 0, now = 1000000;
         bool again = ddb_retry_decide(&e, n, now, now + 2000, rnd, &sleep_ms);
         if (again) {
-            CHECK(n < DDB_MAX_ATTEMPTS);
+            CHECK(n < DDB_MAX_ATTEMPTS || ddb_error_contention(&e)); /* contention: while time is left */
             CHECK(ddb_error_retryable(&e));
+            if (ddb_error_contention(&e))
+                CHECK(sleep_ms <= DDB_CONTENTION_CAP_MS);
             CHECK(now + sleep_ms + DDB_MIN_ATTEMPT_MS + DDB_DEADLINE_MARGIN_MS <= now + 2000);
         }
         again = ddb_retry_decide(&e, n, now, 0, rnd, &sleep_ms);
         if (again)
-            CHECK(sleep_ms <= DDB_BACKOFF_CAP_MS);
+            CHECK(sleep_ms <= DDB_BACKOFF_CAP_MS && n < DDB_MAX_ATTEMPTS); /* no deadline: the cap holds */
+        if (ddb_error_conflict_only(&e))
+            CHECK(ddb_error_contention(&e) && e.status == DDB_ERR_TRANSACTION_CANCELED);
     }
     free(body);
     return 0;

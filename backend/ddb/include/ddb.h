@@ -12,13 +12,16 @@
  * One client = one curl easy handle, kept alive across calls (connection reuse between warm
  * Lambda invocations). A client is not thread-safe: use one per thread.
  *
- * Retries (AWS SDK "standard" mode): at most DDB_MAX_ATTEMPTS attempts, exponential backoff with
- * full jitter, only on throttling (ProvisionedThroughputExceededException, ThrottlingException,
+ * Retries (as the AWS SDKs' "standard" mode, exponential backoff with full jitter), only on throttling (ProvisionedThroughputExceededException, ThrottlingException,
  * RequestLimitExceeded), TransactionConflictException, HTTP 5xx, timeouts and transport errors, and
  * on a TransactionCanceledException whose only failure reasons are TransactionConflict /
  * ThrottlingError / ProvisionedThroughputExceeded (no condition failed: the same request may well
  * succeed). Never on ConditionalCheckFailed, ValidationException or a cancellation caused by a
- * condition. TransactWriteItems requests without a ClientRequestToken get one (as the SDKs do), kept
+ * condition. Contention (ddb_error_contention: throttling, TransactionConflictException, a cancellation
+ * whose only failures are transient) is retried for as long as the deadline leaves time for another attempt
+ * (DDB_CONTENTION_BASE_MS/CAP_MS backoff), never given up while a retry can still succeed; without a deadline
+ * it stops after DDB_MAX_ATTEMPTS as everything else does. The rest (5xx, timeouts, transport errors) gets at
+ * most DDB_MAX_ATTEMPTS attempts. TransactWriteItems requests without a ClientRequestToken get one (as the SDKs do), kept
  * for retries after an unknown outcome (5xx, timeout, transport), so that a lost answer cannot
  * apply the transaction twice, and renewed after a definite rejection (throttled, cancelled: nothing
  * written), so that the retry is really executed. An answer whose body does
@@ -32,6 +35,8 @@
 #define DDB_MAX_ATTEMPTS 3
 #define DDB_BACKOFF_BASE_MS 50           /* attempt n (1-based) waits rand in [0, min(cap, base * 2^(n-1))] */
 #define DDB_BACKOFF_CAP_MS 1000
+#define DDB_CONTENTION_BASE_MS 25        /* contention: rand in [0, min(cap, base * 2^(n-1))] (the SDKs' 25 ms) */
+#define DDB_CONTENTION_CAP_MS 500
 #define DDB_DEADLINE_MARGIN_MS 150       /* calls end at least this long before the deadline */
 #define DDB_MIN_ATTEMPT_MS 50            /* no attempt is started with less time than this left */
 #define DDB_CONNECT_TIMEOUT_MS 3000      /* per attempt, further cut by the deadline */
@@ -112,6 +117,10 @@ void ddb_client_free(ddb_client *c);            /* NULL is fine */
 /* Absolute deadline in ms since the epoch for the following calls; 0 = none. Attempts, their
  * timeouts and backoff sleeps are cut so that ddb_call returns DDB_DEADLINE_MARGIN_MS before it. */
 void ddb_client_set_deadline(ddb_client *c, uint64_t deadline_ms_epoch);
+/* While on, a TransactionCanceledException whose reasons hold a TransactionConflict (and no failed condition)
+ * is answered to the caller at once (DDB_ERR_TRANSACTION_CANCELED, reasons filled) instead of being retried:
+ * the store then moves to another counter shard or seat pool (store_txn.c). Off by default. */
+void ddb_client_return_conflicts(ddb_client *c, bool on);
 /* Seeds the backoff jitter (tests); clients seed themselves from getrandom otherwise. */
 void ddb_client_seed(ddb_client *c, uint64_t seed);
 /* Number of HTTP attempts made by the last ddb_call (1..DDB_MAX_ATTEMPTS; 0 if none was sent). */
@@ -142,15 +151,24 @@ ddb_status ddb_status_from_type(const char *type);
 
 /* True when the failed attempt described by e may be retried (see the list at the top). */
 bool ddb_error_retryable(const ddb_error *e);
+/* True when e is contention: throttling, TransactionConflictException, or a cancellation whose only failures
+ * are TransactionConflict / ThrottlingError / ProvisionedThroughputExceeded. */
+bool ddb_error_contention(const ddb_error *e);
+/* True when e is a cancellation with a TransactionConflict reason and no failed condition
+ * (what ddb_client_return_conflicts hands back). */
+bool ddb_error_conflict_only(const ddb_error *e);
 
 /* Full-jitter backoff before attempt n+1 after n failed attempts (n >= 1):
  * rnd mod (min(DDB_BACKOFF_CAP_MS, DDB_BACKOFF_BASE_MS << (n-1)) + 1). */
 uint64_t ddb_backoff_ms(unsigned failed_attempts, uint32_t rnd);
 
 /* Whole retry decision after `failed_attempts` attempts ended in e, at now_ms with deadline_ms
- * (0 = none): true, with *sleep_ms set, when e is retryable, failed_attempts < DDB_MAX_ATTEMPTS and
- * an attempt of DDB_MIN_ATTEMPT_MS still ends DDB_DEADLINE_MARGIN_MS before the deadline (the
- * jittered sleep is shortened to fit when needed). */
+ * (0 = none): true, with *sleep_ms set, when e is retryable, failed_attempts < DDB_MAX_ATTEMPTS (no such
+ * cap for contention when there is a deadline) and an attempt of DDB_MIN_ATTEMPT_MS still ends
+ * DDB_DEADLINE_MARGIN_MS before the deadline (the jittered sleep is shortened to fit when needed).
+ * Contention waits ddb_contention_backoff_ms, the rest ddb_backoff_ms. Pure: the model of DynamoDB's limits
+ * (bench/ddbsim) calls this very function. */
+uint64_t ddb_contention_backoff_ms(unsigned failed_attempts, uint32_t rnd);
 bool ddb_retry_decide(const ddb_error *e, unsigned failed_attempts, uint64_t now_ms, uint64_t deadline_ms,
                       uint32_t rnd, uint64_t *sleep_ms);
 

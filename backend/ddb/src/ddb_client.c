@@ -46,6 +46,7 @@ struct ddb_client {
     uint64_t deadline_ms;
     bo_rand rng;                  /* for the jitter */
     unsigned last_attempts;
+    bool return_conflicts;        /* ddb_client_return_conflicts */
     char curl_err[CURL_ERROR_SIZE]; /* libcurl's detail of the last transport failure */
     char request_id[80];          /* x-amzn-RequestId of the last answer */
     bool has_crc;                 /* the answer carried x-amz-crc32 ... */
@@ -441,6 +442,12 @@ void ddb_client_set_deadline(ddb_client *c, uint64_t deadline_ms_epoch)
     c->deadline_ms = deadline_ms_epoch;
 }
 
+void ddb_client_return_conflicts(ddb_client *c, bool on)
+{
+    if (c)
+        c->return_conflicts = on;
+}
+
 unsigned ddb_client_last_attempts(const ddb_client *c)
 {
     return c->last_attempts;
@@ -635,6 +642,8 @@ ddb_status ddb_call(ddb_client *c, const char *op, const cJSON *request, cJSON *
             err->http_status = 200;
             break;
         }
+        if (c->return_conflicts && ddb_error_conflict_only(err))
+            break; /* the caller moves to another item (ddb_client_return_conflicts) */
         uint64_t wait;
         if (!ddb_retry_decide(err, attempt, bo_clock_wall_ms(), c->deadline_ms, bo_rand_next(&c->rng), &wait))
             break;

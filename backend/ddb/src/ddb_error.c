@@ -197,6 +197,29 @@ bool ddb_error_retryable(const ddb_error *e)
     }
 }
 
+bool ddb_error_contention(const ddb_error *e)
+{
+    if (e->status == DDB_ERR_THROTTLED || e->status == DDB_ERR_TRANSACTION_CONFLICT)
+        return true;
+    return e->status == DDB_ERR_TRANSACTION_CANCELED && ddb_error_retryable(e);
+}
+
+bool ddb_error_conflict_only(const ddb_error *e)
+{
+    if (e->status != DDB_ERR_TRANSACTION_CANCELED || !ddb_error_retryable(e))
+        return false;
+    for (size_t i = 0; i < e->n_reasons; i++)
+        if (strcmp(e->reasons[i], "TransactionConflict") == 0)
+            return true;
+    return false;
+}
+
+uint64_t ddb_contention_backoff_ms(unsigned failed_attempts, uint32_t rnd)
+{
+    return bo_backoff_full_jitter(failed_attempts ? failed_attempts : 1, DDB_CONTENTION_BASE_MS,
+                                  DDB_CONTENTION_CAP_MS, rnd);
+}
+
 uint64_t ddb_backoff_ms(unsigned failed_attempts, uint32_t rnd)
 {
     return bo_backoff_full_jitter(failed_attempts ? failed_attempts : 1, DDB_BACKOFF_BASE_MS, DDB_BACKOFF_CAP_MS, rnd);
@@ -206,9 +229,14 @@ bool ddb_retry_decide(const ddb_error *e, unsigned failed_attempts, uint64_t now
                       uint32_t rnd, uint64_t *sleep_ms)
 {
     *sleep_ms = 0;
-    if (failed_attempts >= DDB_MAX_ATTEMPTS || !ddb_error_retryable(e))
+    if (!ddb_error_retryable(e))
         return false;
-    uint64_t wait = ddb_backoff_ms(failed_attempts ? failed_attempts : 1, rnd);
+    bool contention = ddb_error_contention(e);
+    /* Contention is retried for as long as the deadline allows: the same request may well succeed. */
+    if (failed_attempts >= DDB_MAX_ATTEMPTS && !(contention && deadline_ms))
+        return false;
+    uint64_t wait = contention ? ddb_contention_backoff_ms(failed_attempts, rnd)
+                               : ddb_backoff_ms(failed_attempts ? failed_attempts : 1, rnd);
     if (deadline_ms) {
         uint64_t need = now_ms + wait + DDB_MIN_ATTEMPT_MS + DDB_DEADLINE_MARGIN_MS;
         if (need > deadline_ms) {

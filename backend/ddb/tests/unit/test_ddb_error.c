@@ -322,6 +322,29 @@ static void test_backoff_is_full_jitter_within_bounds(void **state)
     assert_int_equal(ddb_backoff_ms(40, UINT32_MAX), UINT32_MAX % (DDB_BACKOFF_CAP_MS + 1));
 }
 
+static void test_contention_and_conflicts(void **state)
+{
+    (void)state;
+    ddb_error e = with_status(DDB_ERR_TRANSACTION_CANCELED);
+    e.n_reasons = 3;
+    strcpy(e.reasons[0], "None");
+    strcpy(e.reasons[1], "TransactionConflict");
+    strcpy(e.reasons[2], "None");
+    assert_true(ddb_error_contention(&e));
+    assert_true(ddb_error_conflict_only(&e));
+    strcpy(e.reasons[2], "ConditionalCheckFailed"); /* a failed condition: not contention, not retried */
+    assert_false(ddb_error_contention(&e));
+    assert_false(ddb_error_conflict_only(&e));
+    strcpy(e.reasons[1], "ThrottlingError");
+    strcpy(e.reasons[2], "None");
+    assert_true(ddb_error_contention(&e));
+    assert_false(ddb_error_conflict_only(&e)); /* throttled, not a conflict: the client retries it itself */
+    ddb_error thr = with_status(DDB_ERR_THROTTLED), svc = with_status(DDB_ERR_SERVICE);
+    assert_true(ddb_error_contention(&thr));
+    assert_false(ddb_error_conflict_only(&thr));
+    assert_false(ddb_error_contention(&svc));
+}
+
 static void test_retry_decision_respects_attempts_and_deadline(void **state)
 {
     (void)state;
@@ -329,17 +352,29 @@ static void test_retry_decision_respects_attempts_and_deadline(void **state)
     ddb_error ccf = with_status(DDB_ERR_CONDITIONAL_CHECK);
     uint64_t sleep = 12345, now = 1700000000000u;
 
+    /* contention waits rand mod (min(cap, 25 * 2^(n-1)) + 1) */
     assert_true(ddb_retry_decide(&thr, 1, now, 0, 40, &sleep));
-    assert_int_equal(sleep, 40);
+    assert_int_equal(sleep, 40 % (DDB_CONTENTION_BASE_MS + 1));
     assert_true(ddb_retry_decide(&thr, 2, now, 0, 99, &sleep));
-    assert_int_equal(sleep, 99);
+    assert_int_equal(sleep, 99 % (2 * DDB_CONTENTION_BASE_MS + 1));
+    assert_int_equal(ddb_contention_backoff_ms(30, UINT32_MAX), UINT32_MAX % (DDB_CONTENTION_CAP_MS + 1));
+    /* without a deadline, contention stops after DDB_MAX_ATTEMPTS like the rest */
     assert_false(ddb_retry_decide(&thr, DDB_MAX_ATTEMPTS, now, 0, 1, &sleep));
     assert_int_equal(sleep, 0);
     assert_false(ddb_retry_decide(&ccf, 1, now, 0, 1, &sleep));
 
     /* plenty of time: the jittered sleep unchanged */
-    assert_true(ddb_retry_decide(&thr, 1, now, now + 10000, 30, &sleep));
-    assert_int_equal(sleep, 30);
+    assert_true(ddb_retry_decide(&thr, 1, now, now + 10000, 20, &sleep));
+    assert_int_equal(sleep, 20);
+    /* with a deadline, contention is retried while time is left, however many attempts failed ... */
+    ddb_error conflict = with_status(DDB_ERR_TRANSACTION_CONFLICT);
+    assert_true(ddb_retry_decide(&thr, 40, now, now + 10000, 7, &sleep));
+    assert_true(ddb_retry_decide(&conflict, 12, now, now + 10000, 7, &sleep));
+    assert_int_equal(sleep, 7);
+    /* ... but a 5xx still gets DDB_MAX_ATTEMPTS */
+    ddb_error svc = with_status(DDB_ERR_SERVICE);
+    assert_true(ddb_retry_decide(&svc, 1, now, now + 10000, 7, &sleep));
+    assert_false(ddb_retry_decide(&svc, DDB_MAX_ATTEMPTS, now, now + 10000, 7, &sleep));
     /* tight: the sleep is shortened so that one minimal attempt still ends before the margin */
     uint64_t deadline = now + DDB_DEADLINE_MARGIN_MS + DDB_MIN_ATTEMPT_MS + 10;
     assert_true(ddb_retry_decide(&thr, 1, now, deadline, 50, &sleep));
@@ -365,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_retry_only_transient_failures),
         cmocka_unit_test(test_backoff_is_full_jitter_within_bounds),
         cmocka_unit_test(test_retry_decision_respects_attempts_and_deadline),
+        cmocka_unit_test(test_contention_and_conflicts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
