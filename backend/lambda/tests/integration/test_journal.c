@@ -114,7 +114,7 @@ static void write_entries(void)
     bool seen[LAYOUT_JOURNAL_BUCKETS] = { false };
     for (int i = 0; i < NEW; i++) {
         char at[32];
-        snprintf(at, sizeof at, DAY "T09:%02d:00.000Z", i / 3); /* three at each instant */
+        snprintf(at, sizeof at, DAY "T09:%02u:00.000Z", (unsigned)(i / 3) % 60); /* three at each instant */
         journal_entry e;
         journal_entry_init(&e, "checkin", &who, at);
         if (i < 48) /* every bucket, in a scattered order; the rest as drawn */
@@ -145,8 +145,8 @@ static void write_entries(void)
     /* as before buckets: bucket 0's partition, the same instants as new ones */
     for (int i = 0; i < OLD; i++) {
         char at[32], id[37];
-        snprintf(at, sizeof at, DAY "T09:%02d:00.000Z", i * 4);
-        snprintf(id, sizeof id, "00000000-0000-4000-8000-00000000000%d", i);
+        snprintf(at, sizeof at, DAY "T09:%02u:00.000Z", (unsigned)(i * 4) % 60);
+        snprintf(id, sizeof id, "00000000-0000-4000-8000-00000000000%u", (unsigned)i % 10);
         put_old(at, id, CONCERT);
         remember(day_want, &n_day, at, id, CONCERT);
         remember(concert_want, &n_concert, at, id, CONCERT);
