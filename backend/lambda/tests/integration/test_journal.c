@@ -215,14 +215,18 @@ static void a_day_over_buckets(void **state)
     (void)state;
     write_entries();
     assert_int_equal(n_day, NEW + OLD);
-    read_all("day", DAY, 7, NULL, day_want, 0, n_day);
+    read_all("day", DAY, 10, NULL, day_want, 0, n_day);
     read_all("day", DAY, 100, NULL, day_want, 0, n_day); /* one page */
-    read_all("day", DAY, 1, NULL, day_want, 0, n_day);
     /* the cursor of before buckets (the table's LastEvaluatedKey {day, sk}) goes on after its sk */
     char json[256];
     snprintf(json, sizeof json, "{\"day\":{\"S\":\"" DAY "\"},\"sk\":{\"S\":\"%s\"}}", day_want[9].sk);
     char *c = old_cursor(json);
     read_all("day", DAY, 11, c, day_want, 10, n_day);
+    free(c);
+    /* pages of one to the end (a page is J queries: from near the end, to keep the suite quick) */
+    snprintf(json, sizeof json, "{\"day\":{\"S\":\"" DAY "\"},\"sk\":{\"S\":\"%s\"}}", day_want[n_day - 6].sk);
+    c = old_cursor(json);
+    read_all("day", DAY, 1, c, day_want, n_day - 5, n_day);
     free(c);
     /* another day's cursor, or none of ours: 400 */
     snprintf(json, sizeof json, "{\"day\":{\"S\":\"" NEXT_DAY "\"},\"sk\":{\"S\":\"%s\"}}", day_want[9].sk);
@@ -250,7 +254,7 @@ static void a_concert_over_buckets(void **state)
     (void)state;
     write_entries();
     assert_int_equal(n_concert, NEW / 2 + 1 + OLD);
-    read_all("concert", CONCERT, 5, NULL, concert_want, 0, n_concert);
+    read_all("concert", CONCERT, 8, NULL, concert_want, 0, n_concert);
     read_all("concert", CONCERT, 100, NULL, concert_want, 0, n_concert);
     /* byConcert's LastEvaluatedKey of before buckets: {concertId, day, sk} */
     char json[512];
@@ -273,7 +277,7 @@ static void a_concert_over_buckets(void **state)
         if (strcmp(day_want[i].concert, OTHER) == 0)
             other[no++] = day_want[i];
     assert_int_equal(no, NEW / 4);
-    read_all("concert", OTHER, 3, NULL, other, 0, no);
+    read_all("concert", OTHER, 4, NULL, other, 0, no);
 }
 
 int main(void)
