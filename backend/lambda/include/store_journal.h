@@ -5,11 +5,19 @@
  * that changes something (a concert created, an order, a refund, a check-in and its undo, a shift's events)
  * appends its entry with store_journal_put. The item (JOURNAL_TABLE, key day + sk):
  *
- *   day S ("YYYY-MM-DD" of at, UTC), sk S (at "#" id), id S, at S, type S, detail S,
+ *   day S ("YYYY-MM-DD" of at, UTC; bucketed, below), sk S (at "#" id), id S, at S, type S, detail S,
  *   operatorSub S + operatorName S (the caller's sub and display name; absent for an online order),
- *   terminal S, shiftId S + seq N, concertId S, orderId S, ticketIds L of S, currency S, amount N, count N
- *   (each only when set). Never an e-mail or a ticket code.
+ *   terminal S, shiftId S + seq N, concertId S (bucketed, below), orderId S, ticketIds L of S, currency S,
+ *   amount N, count N (each only when set), bucket N (only when > 0). Never an e-mail or a ticket code.
  *   Indexes: byShift (shiftId, seq), byOperator (operatorSub, sk), byConcert (concertId, sk).
+ *
+ * Buckets (issue 19, docs/architecture.md "The journal's buckets"): an entry goes to bucket b =
+ * layout_journal_bucket(random) of LAYOUT_JOURNAL_BUCKETS (J), so that a day's entries (and a concert's, in
+ * byConcert) are spread over J partitions instead of one. For b = 0 day and concertId are stored as they are
+ * (every entry written before buckets is bucket 0); for b > 0 they are stored as "<value>#<b>" and the item has
+ * bucket = b. Reading strips the suffix exactly when bucket says so (never by looking for '#': ids written by
+ * others may contain one). The readers by day and by concert query the J partitions and merge them by sk
+ * (at#id, globally ordered); byShift and byOperator are not bucketed.
  *
  * A change that carries a shift also updates the shift item in the same transaction (store_shift_link_*):
  * condition status = open AND operatorSub = the caller AND terminal = the one named AND entries = the count
@@ -50,11 +58,14 @@ typedef struct journal_entry {
     long long count;
     const char *detail;        /* short text, NULL: "" */
     long long seq;             /* 0 without a shift; set by store_shift_link_read */
+    int bucket;                /* 0..LAYOUT_JOURNAL_BUCKETS-1: journal_entry_init's, at random */
 } journal_entry;
 
-/* Zeroes *e and sets id (random), at (copied; NULL: now), type and who. */
+/* Zeroes *e and sets id (random), at (copied; NULL: now), type, who and bucket (layout_journal_bucket of a
+ * random value from the thread's own bo_rand, seeded from the OS on first use). */
 void journal_entry_init(journal_entry *e, const char *type, const journal_who *who, const char *at);
-/* Appends {"Put": the entry's item, condition attribute_not_exists(sk)} to items. false when out of memory. */
+/* Appends {"Put": the entry's item, condition attribute_not_exists(sk)} to items; day and concertId bucketed by
+ * e->bucket. false when out of memory or e->bucket is outside 0..LAYOUT_JOURNAL_BUCKETS-1. */
 bool store_journal_put(store *s, cJSON *items, const journal_entry *e);
 /* The entry's fields for its canonical line (amount written into amount, BO_MONEY_BUF + 1 bytes). */
 void journal_entry_fields(const journal_entry *e, bo_jfields *f, char *amount);
@@ -117,6 +128,11 @@ void journal_page_clear(journal_page *p);
 #define JOURNAL_LIMIT_MAX 100
 /* Up to limit (1..JOURNAL_LIMIT_MAX) entries by key (a day "YYYY-MM-DD", an operator's sub, a concert id or a
  * shift id; day also for JOURNAL_BY_OPERATOR, NULL otherwise) from cursor on (NULL: the beginning).
+ * By day and by concert: one Query per bucket (J, more only when a bucket's answer is cut at 1 MB), each of at
+ * most limit entries after the cursor's sk, merged by sk; the page is the first limit, the cursor the last sk
+ * returned (base64 of {"day"|"concertId": key, "sk": sk}: the shape of the LastEvaluatedKey these queries had
+ * before buckets, so that a cursor from before goes on where it was). By operator and by shift: one Query
+ * (more when DynamoDB cuts a page), the cursor its LastEvaluatedKey.
  * STORE_OK (*out the caller's), STORE_NOT_FOUND (the cursor is not one of ours), STORE_UNAVAILABLE / STORE_ERROR. */
 store_status store_journal_page(store *s, journal_by by, const char *key, const char *day, int limit,
                                 const char *cursor, journal_page *out);

@@ -6,6 +6,7 @@
 #include "bo_rand.h"
 #include "ddb.h"
 #include "ddb_attr.h"
+#include "layout.h"
 #include "store_priv.h"
 
 #include <stdio.h>
@@ -13,9 +14,22 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+/* The journal bucket of a new entry, from the thread's own random source (seeded from the OS on first use). */
+static int random_bucket(void)
+{
+    static _Thread_local bo_rand r;
+    static _Thread_local bool seeded;
+    if (!seeded) {
+        bo_rand_seed_os(&r);
+        seeded = true;
+    }
+    return layout_journal_bucket(bo_rand_next(&r));
+}
+
 void journal_entry_init(journal_entry *e, const char *type, const journal_who *who, const char *at)
 {
     memset(e, 0, sizeof *e);
+    e->bucket = random_bucket();
     uuid_t u;
     uuid_generate_random(u);
     uuid_unparse_lower(u, e->id);
@@ -59,8 +73,22 @@ static bool add_opt(cJSON *obj, const char *name, const char *v)
     return !v || !*v || ddb_attr_add(obj, name, "S", v);
 }
 
+/* name: value as it is for bucket 0, "value#b" for b > 0. */
+static bool add_bucketed(cJSON *obj, const char *name, const char *value, int b)
+{
+    if (b == 0)
+        return ddb_attr_add(obj, name, "S", value);
+    size_t size = strlen(value) + 8;
+    char *text = malloc(size);
+    bool ok = text && snprintf(text, size, "%s#%d", value, b) > 0 && ddb_attr_add(obj, name, "S", text);
+    free(text);
+    return ok;
+}
+
 bool store_journal_put(store *s, cJSON *items, const journal_entry *e)
 {
+    if (e->bucket < 0 || e->bucket >= LAYOUT_JOURNAL_BUCKETS)
+        return false;
     cJSON *wrap = cJSON_CreateObject();
     if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
         cJSON_Delete(wrap);
@@ -77,12 +105,14 @@ bool store_journal_put(store *s, cJSON *items, const journal_entry *e)
     snprintf(day, sizeof day, "%.10s", e->at);
     snprintf(sk, sizeof sk, "%s#%s", e->at, e->id);
     amount_text(e, amount);
-    if (!ddb_attr_add(it, "day", "S", day) || !ddb_attr_add(it, "sk", "S", sk) || !ddb_attr_add(it, "id", "S", e->id) ||
+    if (!add_bucketed(it, "day", day, e->bucket) || (e->bucket > 0 && !add_n(it, "bucket", e->bucket)) ||
+        !ddb_attr_add(it, "sk", "S", sk) || !ddb_attr_add(it, "id", "S", e->id) ||
         !ddb_attr_add(it, "at", "S", e->at) || !ddb_attr_add(it, "type", "S", e->type) ||
         !ddb_attr_add(it, "detail", "S", e->detail ? e->detail : "") || !add_opt(it, "operatorSub", e->who.sub) ||
         (e->who.sub && !add_opt(it, "operatorName", e->who.name)) || !add_opt(it, "terminal", e->terminal) ||
         !add_opt(it, "shiftId", e->shift_id) || (e->seq > 0 && !add_n(it, "seq", e->seq)) ||
-        !add_opt(it, "concertId", e->concert_id) || !add_opt(it, "orderId", e->order_id) ||
+        (e->concert_id && *e->concert_id && !add_bucketed(it, "concertId", e->concert_id, e->bucket)) ||
+        !add_opt(it, "orderId", e->order_id) ||
         !add_opt(it, "currency", e->currency) || (e->has_amount && !ddb_attr_add(it, "amount", "N", amount)) ||
         (e->has_count && !add_n(it, "count", e->count)))
         return false;
@@ -281,20 +311,49 @@ static bool copy_opt(char *dst, size_t size, const char *src)
     return true;
 }
 
+/* The entry's bucket (its bucket attribute; absent: 0, as every entry written before buckets). -1 when it is
+ * not a whole number in 0..LAYOUT_JOURNAL_BUCKETS-1. */
+static int bucket_of(const cJSON *it)
+{
+    const char *b = ddb_attr_n(it, "bucket");
+    if (!b)
+        return ddb_attr_s(it, "bucket") ? -1 : 0;
+    char *end;
+    long v = strtol(b, &end, 10);
+    return *b && !*end && v >= 0 && v < LAYOUT_JOURNAL_BUCKETS ? (int)v : -1;
+}
+
+/* The concert id stored as concertId, its "#<bucket>" suffix dropped when the bucket is > 0 (and only then: an id
+ * written by others may hold a '#'), into dst (size bytes). false when bucketed without that suffix or too long. */
+static bool copy_concert(char *dst, size_t size, const char *stored, int bucket)
+{
+    if (!stored || bucket == 0)
+        return copy_opt(dst, size, stored);
+    char suffix[8];
+    int sn = snprintf(suffix, sizeof suffix, "#%d", bucket);
+    size_t n = strlen(stored);
+    if (sn < 2 || n <= (size_t)sn || strcmp(stored + n - (size_t)sn, suffix) != 0 || n - (size_t)sn >= size)
+        return false;
+    memcpy(dst, stored, n - (size_t)sn);
+    dst[n - (size_t)sn] = '\0';
+    return true;
+}
+
 /* An item into *r: 0, -1 malformed, -2 out of memory (*r zeroed unless 0). */
 static int row_from_item(const cJSON *it, journal_row *r)
 {
     memset(r, 0, sizeof *r);
     const char *amount = ddb_attr_n(it, "amount"), *count = ddb_attr_n(it, "count"), *seq = ddb_attr_n(it, "seq");
     const char *detail = ddb_attr_s(it, "detail");
-    if (!ddb_attr_s(it, "id") || !ddb_attr_s(it, "at") || !ddb_attr_s(it, "type") ||
+    int bucket = bucket_of(it);
+    if (bucket < 0 || !ddb_attr_s(it, "id") || !ddb_attr_s(it, "at") || !ddb_attr_s(it, "type") ||
         !copy_opt(r->id, sizeof r->id, ddb_attr_s(it, "id")) || !copy_opt(r->at, sizeof r->at, ddb_attr_s(it, "at")) ||
         !copy_opt(r->type, sizeof r->type, ddb_attr_s(it, "type")) ||
         !copy_opt(r->sub, sizeof r->sub, ddb_attr_s(it, "operatorSub")) ||
         !copy_opt(r->name, sizeof r->name, ddb_attr_s(it, "operatorName")) ||
         !copy_opt(r->terminal, sizeof r->terminal, ddb_attr_s(it, "terminal")) ||
         !copy_opt(r->shift_id, sizeof r->shift_id, ddb_attr_s(it, "shiftId")) ||
-        !copy_opt(r->concert_id, sizeof r->concert_id, ddb_attr_s(it, "concertId")) ||
+        !copy_concert(r->concert_id, sizeof r->concert_id, ddb_attr_s(it, "concertId"), bucket) ||
         !copy_opt(r->order_id, sizeof r->order_id, ddb_attr_s(it, "orderId")) ||
         !copy_opt(r->currency, sizeof r->currency, ddb_attr_s(it, "currency")))
         return -1;
@@ -365,14 +424,174 @@ bad:
     return NULL;
 }
 
-store_status store_journal_page(store *s, journal_by by, const char *key, const char *day, int limit,
+/* ---- by day and by concert: the J buckets merged by sk ------------------------------------------------ */
+
+#define JOURNAL_BUCKET_PAGES 10 /* Query pages per bucket and page of the journal (more only past 1 MB answers) */
+
+/* The sk a merged read goes on after, from a cursor: {attr: key, "sk": sk}, and for byConcert also
+ * {"concertId", "day", "sk"} (its LastEvaluatedKey before buckets). A new string, NULL when refused. */
+static char *cursor_after(const char *cursor, const char *attr, const char *key, bool by_concert)
+{
+    cJSON *k = cursor_key(cursor);
+    if (!k)
+        return NULL;
+    const char *v = ddb_attr_s(k, attr), *sk = ddb_attr_s(k, "sk");
+    int want = 2 + (by_concert && ddb_attr_s(k, "day") ? 1 : 0);
+    char *after = v && sk && *sk && strcmp(v, key) == 0 && cJSON_GetArraySize(k) == want ? strdup(sk) : NULL;
+    cJSON_Delete(k);
+    return after;
+}
+
+/* The cursor of a merged read: base64 of {attr: key, "sk": sk}. NULL when out of memory. */
+static char *cursor_at(const char *attr, const char *key, const char *sk)
+{
+    cJSON *k = cJSON_CreateObject();
+    char *c = k && ddb_attr_add(k, attr, "S", key) && ddb_attr_add(k, "sk", "S", sk) ? cursor_of(k) : NULL;
+    cJSON_Delete(k);
+    return c;
+}
+
+typedef struct merge_item {
+    const cJSON *item; /* borrowed from the answers held */
+    const char *sk;
+} merge_item;
+
+static int merge_cmp(const void *a, const void *b)
+{
+    return strcmp(((const merge_item *)a)->sk, ((const merge_item *)b)->sk);
+}
+
+/* Up to limit entries of key's J partitions (a day's in the table, a concert's in byConcert) after `after`
+ * (NULL: from the start), each bucket read up to limit entries or its end, merged by sk. A bucket cut short
+ * before limit (DynamoDB's 1 MB, JOURNAL_BUCKET_PAGES reached) bounds the page at its last key read, so that
+ * nothing of it is skipped. */
+static store_status page_merged(store *s, journal_by by, const char *key, int limit, const char *cursor,
+                                journal_page *out)
+{
+    bool by_concert = by == JOURNAL_BY_CONCERT;
+    const char *attr = by_concert ? "concertId" : "day";
+    char *after = NULL, *frontier = NULL, *bkey = NULL;
+    if (cursor && !(after = cursor_after(cursor, attr, key, by_concert))) {
+        store_set_error(s, "journal: not a cursor of this query");
+        return STORE_NOT_FOUND;
+    }
+    store_status st = STORE_OK;
+    merge_item *all = NULL;
+    size_t n_all = 0, cap = 0, take = 0, bkey_size = strlen(key) + 8;
+    const char *last_sk;
+    bool more = false;
+    cJSON *names = cJSON_CreateObject(), *values = cJSON_CreateObject(), *held = cJSON_CreateArray();
+    if (!names || !values || !held || !(bkey = malloc(bkey_size)) || !cJSON_AddStringToObject(names, "#k", attr) ||
+        (after && (!cJSON_AddStringToObject(names, "#s", "sk") || !ddb_attr_add(values, ":a", "S", after))))
+        goto oom;
+    for (int b = 0; b < LAYOUT_JOURNAL_BUCKETS; b++) {
+        if (b == 0)
+            snprintf(bkey, bkey_size, "%s", key);
+        else
+            snprintf(bkey, bkey_size, "%s#%d", key, b);
+        cJSON_DeleteItemFromObjectCaseSensitive(values, ":k");
+        if (!ddb_attr_add(values, ":k", "S", bkey))
+            goto oom;
+        cJSON *start = NULL;
+        int got = 0;
+        for (int pages = 0; pages < JOURNAL_BUCKET_PAGES && got < limit; pages++) {
+            ddb_query q = { .table = store_table(s, STORE_T_JOURNAL), .index = by_concert ? "byConcert" : NULL,
+                            .key_condition = after ? "#k = :k AND #s > :a" : "#k = :k", .names = names,
+                            .values = values, .limit = limit - got, .start_key = start, .forward = true,
+                            .consistent = !by_concert };
+            cJSON *items = NULL, *last = NULL;
+            ddb_error e;
+            ddb_status ds = ddb_query_page(store_ddb(s), &q, &items, &last, &e);
+            cJSON_Delete(start);
+            start = NULL;
+            if (ds != DDB_OK) {
+                st = store_from_ddb(s, "Query", &e);
+                goto done;
+            }
+            if (!cJSON_AddItemToArray(held, items)) {
+                cJSON_Delete(items);
+                cJSON_Delete(last);
+                goto oom;
+            }
+            const cJSON *it;
+            cJSON_ArrayForEach(it, items) {
+                const char *sk = ddb_attr_s(it, "sk");
+                if (!sk)
+                    continue; /* not an entry: no place in the order */
+                if (n_all == cap) {
+                    size_t nc = cap ? cap * 2 : 64;
+                    merge_item *grown = realloc(all, nc * sizeof *grown);
+                    if (!grown) {
+                        cJSON_Delete(last);
+                        goto oom;
+                    }
+                    all = grown;
+                    cap = nc;
+                }
+                all[n_all++] = (merge_item){ .item = it, .sk = sk };
+                got++;
+            }
+            start = last;
+            if (!last)
+                break;
+        }
+        if (start) { /* more in this bucket */
+            more = true;
+            const char *sk = ddb_attr_s(start, "sk");
+            if (!sk) {
+                cJSON_Delete(start);
+                store_set_error(s, "journal: a LastEvaluatedKey without sk");
+                st = STORE_ERROR;
+                goto done;
+            }
+            if (got < limit && (!frontier || strcmp(sk, frontier) < 0)) {
+                free(frontier);
+                if (!(frontier = strdup(sk))) {
+                    cJSON_Delete(start);
+                    goto oom;
+                }
+            }
+            cJSON_Delete(start);
+        }
+    }
+    if (n_all > 1)
+        qsort(all, n_all, sizeof *all, merge_cmp);
+    while (take < n_all && take < (size_t)limit && (!frontier || strcmp(all[take].sk, frontier) <= 0))
+        take++;
+    if (!(out->rows = calloc(take ? take : 1, sizeof *out->rows)))
+        goto oom;
+    for (size_t i = 0; i < take; i++) {
+        int r = row_from_item(all[i].item, &out->rows[out->n]);
+        if (r == -2)
+            goto oom;
+        if (r == 0)
+            out->n++;
+    }
+    last_sk = take ? all[take - 1].sk : frontier;
+    if ((more || take < n_all) && last_sk && !(out->cursor = cursor_at(attr, key, last_sk)))
+        goto oom;
+    goto done;
+oom:
+    store_set_error(s, "journal: out of memory");
+    st = STORE_ERROR;
+done:
+    free(all);
+    free(after);
+    free(frontier);
+    free(bkey);
+    cJSON_Delete(held);
+    cJSON_Delete(names);
+    cJSON_Delete(values);
+    if (st != STORE_OK)
+        journal_page_clear(out);
+    return st;
+}
+
+/* ---- by operator and by shift: one index, paged by its LastEvaluatedKey ------------------------------- */
+
+static store_status page_single(store *s, journal_by by, const char *key, const char *day, int limit,
                                 const char *cursor, journal_page *out)
 {
-    memset(out, 0, sizeof *out);
-    if (!store_tables_set(s, STORE_NEED_JOURNAL, "journal"))
-        return STORE_ERROR;
-    if (limit < 1 || limit > JOURNAL_LIMIT_MAX)
-        limit = JOURNAL_LIMIT_MAX;
     cJSON *start = NULL;
     if (cursor && !(start = cursor_key(cursor))) {
         store_set_error(s, "journal: not a cursor");
@@ -397,8 +616,7 @@ store_status store_journal_page(store *s, journal_by by, const char *key, const 
     for (int pages = 0; pages < 10 && out->n < limit; pages++) {
         ddb_query q = { .table = store_table(s, STORE_T_JOURNAL), .index = index[by],
                         .key_condition = with_day ? "#k = :k AND begins_with(#s, :d)" : "#k = :k", .names = names,
-                        .values = values, .limit = limit - out->n, .start_key = start, .forward = true,
-                        .consistent = by == JOURNAL_BY_DAY };
+                        .values = values, .limit = limit - out->n, .start_key = start, .forward = true };
         cJSON *items = NULL, *last = NULL;
         ddb_error e;
         ddb_status ds = ddb_query_page(store_ddb(s), &q, &items, &last, &e);
@@ -442,4 +660,17 @@ done:
     if (st != STORE_OK)
         journal_page_clear(out);
     return st;
+}
+
+store_status store_journal_page(store *s, journal_by by, const char *key, const char *day, int limit,
+                                const char *cursor, journal_page *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!store_tables_set(s, STORE_NEED_JOURNAL, "journal"))
+        return STORE_ERROR;
+    if (limit < 1 || limit > JOURNAL_LIMIT_MAX)
+        limit = JOURNAL_LIMIT_MAX;
+    if (by == JOURNAL_BY_DAY || by == JOURNAL_BY_CONCERT)
+        return page_merged(s, by, key, limit, cursor, out);
+    return page_single(s, by, key, day, limit, cursor, out);
 }
