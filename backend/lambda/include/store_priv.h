@@ -105,15 +105,15 @@ bool store_pool_add_item(pool_counts *pc, const cJSON *item);
 
 /* BatchGetItem of request_items (owned: always freed), following UnprocessedKeys (backing off) within the
  * request's deadline (a bounded number of rounds without one); the items found are appended to out's arrays, by
- * table name ({"<table>": [items]}). STORE_OK, STORE_BUSY (keys left unprocessed when time ran out), or the
- * failure mapped. */
+ * table name ({"<table>": [items]}). STORE_OK, STORE_UNAVAILABLE (keys left unprocessed when time ran out: throttled),
+ * or the failure mapped. */
 store_status store_batch_get(store *s, cJSON *request_items, cJSON *out);
 /* Adds the K keys <id>#0..k_total-1 (ConsistentRead) to a BatchGetItem's RequestItems. false when out of memory. */
 bool store_pool_add_keys(store *s, cJSON *request_items, const char *concert_id, int k_total);
 /* ONE BatchGetItem (ConsistentRead) of the shards <id>#0..k_total-1 (k_total outside 1..LAYOUT_SHARDS: all K),
  * with the concert item too when concert_item is not NULL (then *concert_item is it, the caller's, or NULL when
  * there is no such concert). *pc holds the shards' sums. STORE_OK, STORE_MALFORMED (a shard unreadable),
- * STORE_BUSY, STORE_UNAVAILABLE, STORE_ERROR. */
+ * STORE_UNAVAILABLE, STORE_ERROR. */
 store_status store_pool_read(store *s, const char *concert_id, int k_total, cJSON **concert_item, pool_counts *pc);
 
 /* Appends the K counter Puts of a new pooled concert (available = layout_pool_seats(capacity, k, K), the other

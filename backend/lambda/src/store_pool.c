@@ -158,13 +158,13 @@ store_status store_batch_get(store *s, cJSON *request_items, cJSON *out)
         if ((!store_deadline(s) && round + 1 >= BATCH_ROUNDS_NO_DEADLINE) || !time_left(s)) {
             cJSON_Delete(left);
             store_set_error(s, "BatchGetItem: keys still unprocessed when time ran out");
-            return STORE_BUSY;
+            return STORE_UNAVAILABLE; /* throttled: a client may retry */
         }
         bo_sleep_ms(ddb_contention_backoff_ms(round + 1, bo_rand_next(&r)));
         if (!time_left(s)) {
             cJSON_Delete(left);
             store_set_error(s, "BatchGetItem: keys still unprocessed when time ran out");
-            return STORE_BUSY;
+            return STORE_UNAVAILABLE;
         }
         request_items = left;
     }
