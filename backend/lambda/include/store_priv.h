@@ -81,7 +81,7 @@ bool store_txn_failed(const ddb_error *e, size_t i);
  * exact decimals). Orders take seats from pools (never from the item); check-ins, undos and refunds move ONE
  * shard's counters; reads sum the item's own values and the shards'. */
 
-#define STORE_POOL_KEY_MAX (STORE_ID_MAX + 8) /* "<id>#63" and the NUL */
+#define STORE_POOL_KEY_MAX (STORE_ID_MAX + 16) /* "<id>#<k>" and the NUL (room for any int k) */
 
 /* "<concertId>#<k>" into out. */
 void store_pool_key(char out[STORE_POOL_KEY_MAX], const char *concert_id, int k);

@@ -142,7 +142,7 @@ static pools read_pools(const char *cid)
     pools p;
     memset(&p, 0, sizeof p);
     for (int k = 0; k < LAYOUT_SHARDS; k++) {
-        char key[STORE_ID_MAX + 8];
+        char key[STORE_ID_MAX + 16];
         snprintf(key, sizeof key, "%s#%d", cid, k);
         cJSON *it = raw_get(ddb_test_table_of(STORE_T_COUNTERS), "id", key);
         if (!it)
@@ -229,7 +229,7 @@ static void a_large_concert_is_created_with_its_pools(void **state)
     item = raw_get(concerts_table, "id", jstr(a.body, "id"));
     assert_int_equal(n_of(item, "availableTickets"), 1999);
     assert_null(cJSON_GetObjectItem(item, "shards"));
-    char key[STORE_ID_MAX + 8];
+    char key[STORE_ID_MAX + 16];
     snprintf(key, sizeof key, "%s#0", jstr(a.body, "id"));
     cJSON *none = raw_get(ddb_test_table_of(STORE_T_COUNTERS), "id", key);
     assert_null(none);

@@ -765,7 +765,7 @@ static void test_parallel_purchases_of_a_pooled_concert_never_oversell(void **st
     assert_int_equal(sold_out, BUYERS * TRIES - SEATS);
     assert_int_equal(seats_left(c.id), 0);
     for (int k = 0; k < LAYOUT_SHARDS; k++) {
-        char key[STORE_ID_MAX + 8];
+        char key[STORE_ID_MAX + 16];
         snprintf(key, sizeof key, "%s#%d", c.id, k);
         cJSON *item = raw_item(ddb_test_table_of(STORE_T_COUNTERS), key);
         assert_non_null(item);
