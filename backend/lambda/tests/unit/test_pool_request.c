@@ -4,7 +4,8 @@
  * and its read are ONE BatchGetItem (strongly consistent) of the concert and the K shard keys, and so are a small
  * concert's; an order takes its seats from one pool (the concert item is not in the transaction), moves to
  * another pool at once when its pool meets a transaction conflict, and reads the K pools in one BatchGetItem
- * when its pool runs short, then sends the plan; sold out is answered from that read; a check-in moves one
+ * when its pool runs short, then sends the plan; sold out is answered from that read; a small concert's order is
+ * today's transaction; a check-in moves one
  * shard and another one at once on a conflict; time running out on conflicts is STORE_BUSY. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -318,6 +319,34 @@ static void an_order_takes_its_seats_from_one_pool_and_moves_on_a_conflict(void 
     stop(&fx);
 }
 
+/* A concert of today's layout sends exactly today's transaction: the seats on the concert item, no pool. */
+static void a_small_concerts_order_is_todays_transaction(void **state)
+{
+    (void)state;
+    const ddb_fake_reply replies[] = { OK_REPLY };
+    fixture fx = start(replies, 1);
+    order o, out;
+    int64_t left;
+    make_order(&o, 2);
+    o.shards = 0;
+    assert_int_equal(store_order_place(fx.s, &o, &out, &left), STORE_OK);
+    assert_int_equal(ddb_fake_count(fx.fake), 1);
+    cJSON *b = body_of(&fx, 0);
+    assert_int_equal(cJSON_GetArraySize(at(b, "TransactItems")), 7);
+    assert_string_equal(str_at(b, "TransactItems.0.Update.TableName"), "concerts-test");
+    assert_string_equal(str_at(b, "TransactItems.0.Update.Key.id.S"), "c-1");
+    assert_string_equal(str_at(b, "TransactItems.0.Update.UpdateExpression"),
+                        "SET #avail = #avail - :q ADD #sold :q, #rev :value");
+    assert_string_equal(str_at(b, "TransactItems.0.Update.ConditionExpression"), "attribute_exists(#id) AND #avail >= :q");
+    assert_null(at(b, "TransactItems.0.Update.ReturnValuesOnConditionCheckFailure"));
+    assert_null(at(b, "TransactItems.1.Put.Item.shards"));
+    assert_null(at(b, "TransactItems.2.Put.Item.shards"));
+    assert_null(at(b, "TransactItems.3.Put.Item.shards"));
+    cJSON_Delete(b);
+    order_clear(&o);
+    stop(&fx);
+}
+
 static void a_short_pool_reads_the_pools_once_then_sends_the_plan(void **state)
 {
     (void)state;
@@ -422,6 +451,7 @@ int main(void)
         cmocka_unit_test(a_pooled_concert_is_one_transaction_of_67_items),
         cmocka_unit_test(stats_and_reads_are_one_batch_get),
         cmocka_unit_test(an_order_takes_its_seats_from_one_pool_and_moves_on_a_conflict),
+        cmocka_unit_test(a_small_concerts_order_is_todays_transaction),
         cmocka_unit_test(a_short_pool_reads_the_pools_once_then_sends_the_plan),
         cmocka_unit_test(conflicts_until_time_runs_out_are_busy),
         cmocka_unit_test(a_checkin_moves_one_shard_and_another_on_a_conflict),
