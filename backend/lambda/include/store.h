@@ -9,6 +9,9 @@
  * Items, exactly as the reference writes them:
  *   concerts: id S, name S, date S, venue S, availableTickets N, ticketPrice N
  *   tickets:  id S, concertId S, customerName S, customerEmail S, purchaseDate S (ISO-8601 UTC, ms, 'Z')
+ * Ours add optional attributes (capacity, currency, timezone, maxPerOrder; counters: store_aftersale.h); a pooled
+ * concert (issue 19, created with capacity >= LAYOUT_POOL_MIN_CAPACITY) adds shards N and keeps availableTickets 0:
+ * its seats and counters are in the counters table (store_priv.h, store_pool.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -160,6 +163,7 @@ const char *store_last_error(const store *s);
  *   currency           (optional) not a string of three upper-case letters
  *   timezone           (optional) not a string of the IANA form (bo_valid_timezone)
  *   maxPerOrder        (optional) not a number, not whole, outside 1..BO_ORDER_MAX_TICKETS
+ *   shards             (optional, issue 19) not a number, not whole, outside 1..LAYOUT_SHARDS (64)
  * A number stored as a string ({"S": "7"}, as a DocumentClient writes a JSON string) is read like the
  * same number stored as N, everywhere: store_purchase rewrites such a seat counter as N (same value,
  * conditional on the stored string) before it sells. Reads are strongly consistent. */
