@@ -20,6 +20,8 @@
 #include "bo_clock.h"
 #include "ddb.h"
 #include "ddb_fake.h"
+#include "handler_call.h"
+#include "handlers.h"
 #include "layout.h"
 #include "store.h"
 #include "store_aftersale.h"
@@ -412,6 +414,27 @@ static void conflicts_until_time_runs_out_are_busy(void **state)
     stop(&fx);
 }
 
+/* ...and the handler answers 503 "busy, nothing was sold" with Retry-After: 1 (docs/openapi.yaml's Busy) */
+static void busy_is_a_503_saying_nothing_was_sold(void **state)
+{
+    (void)state;
+    const ddb_fake_reply replies[] = {
+        REPLY("{\"Item\":" POOLED_ITEM "}"),
+        CANCELLED(R_CONFLICT "," R_NONE "," R_NONE "," R_NONE "," R_NONE) };
+    fixture fx = start(replies, 2);
+    store_set_deadline(fx.s, bo_clock_wall_ms() + 500);
+    handler_req q = { .body = "{\"concertId\":\"c-1\",\"quantity\":1,\"customerName\":\"Ann\","
+                              "\"customerEmail\":\"ann@example.com\"}" };
+    handler_answer a = handler_call_on(fx.s, handler_create_order, &q);
+    assert_int_equal(a.status, 503);
+    assert_int_equal(a.retry_after, 1);
+    assert_string_equal(cJSON_GetObjectItem(a.body, "error")->valuestring, HANDLER_BUSY);
+    assert_non_null(strstr(HANDLER_BUSY, "busy"));
+    assert_non_null(strstr(HANDLER_BUSY, "nothing was sold"));
+    handler_answer_clear(&a);
+    stop(&fx);
+}
+
 /* ---- check-in on one shard ------------------------------------------------------------------------------- */
 
 static void a_checkin_moves_one_shard_and_another_on_a_conflict(void **state)
@@ -454,6 +477,7 @@ int main(void)
         cmocka_unit_test(a_small_concerts_order_is_todays_transaction),
         cmocka_unit_test(a_short_pool_reads_the_pools_once_then_sends_the_plan),
         cmocka_unit_test(conflicts_until_time_runs_out_are_busy),
+        cmocka_unit_test(busy_is_a_503_saying_nothing_was_sold),
         cmocka_unit_test(a_checkin_moves_one_shard_and_another_on_a_conflict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
