@@ -168,6 +168,7 @@ stub() { # handler invocations events...   (on the Runtime API stub's port $port
   if env CONCERTS_TABLE=$C TICKETS_TABLE=$T ORDERS_TABLE=concert-ticket-system-orders-dev \
        CODES_TABLE=concert-ticket-system-codes-dev OPERATORS_TABLE=concert-ticket-system-operators-dev \
        SHIFTS_TABLE=concert-ticket-system-shifts-dev JOURNAL_TABLE=concert-ticket-system-journal-dev \
+       COUNTERS_TABLE=concert-ticket-system-counters-dev \
        _HANDLER="concert-service.$h" AWS_LAMBDA_FUNCTION_NAME="memcheck-$h" \
        timeout 600 build/bench/rtstub -p "$port" -g -t 60 -n "$n" -o "$state/bootstrap-$h.out" "${evs[@]}" -- \
        "${VG[@]}" --log-file="$log" backend/build/bootstrap >"$state/rtstub-$h.txt" 2>&1 \

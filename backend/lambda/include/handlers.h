@@ -22,6 +22,8 @@
 #include "store_journal.h"
 
 #define HANDLER_RETRY_AFTER_S 1
+/* The 503's message when a write's time ran out on contention (STORE_BUSY; docs/openapi.yaml): nothing was written. */
+#define HANDLER_BUSY "The concert is busy: nothing was sold or changed, please try again"
 #define HANDLER_IDEMPOTENCY_KEY_MAX 255
 
 typedef struct handler_result {

@@ -9,6 +9,9 @@
  * Items, exactly as the reference writes them:
  *   concerts: id S, name S, date S, venue S, availableTickets N, ticketPrice N
  *   tickets:  id S, concertId S, customerName S, customerEmail S, purchaseDate S (ISO-8601 UTC, ms, 'Z')
+ * Ours add optional attributes (capacity, currency, timezone, maxPerOrder; counters: store_aftersale.h); a pooled
+ * concert (issue 19, created with capacity >= LAYOUT_POOL_MIN_CAPACITY) adds shards N and keeps availableTickets 0:
+ * its seats and counters are in the counters table (store_priv.h, store_pool.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,8 +34,9 @@ enum {
     STORE_F_CURRENCY = 1u << 7,
     STORE_F_TIMEZONE = 1u << 8,
     STORE_F_MAX_PER_ORDER = 1u << 9,
+    STORE_F_SHARDS = 1u << 10,    /* issue 19: the pooled layout's counter shards (absent: today's layout) */
 };
-#define STORE_PROBLEMS_MAX 10 /* at most one problem per field */
+#define STORE_PROBLEMS_MAX 11 /* at most one problem per field */
 
 typedef struct concert {
     char id[STORE_ID_MAX + 1];
@@ -50,6 +54,14 @@ typedef struct concert {
     char *timezone;          /* owned */
     bool has_max_per_order;
     int64_t max_per_order;
+    /* The pooled layout (issue 19, layout.h; docs/architecture.md "Stadium scale"): shards N (1..LAYOUT_SHARDS) on
+     * a concert created with capacity >= LAYOUT_POOL_MIN_CAPACITY. Its seats are in the counters table's pools
+     * <id>#0..shards-1; the item's own availableTickets (0 at creation) is never sold from. has_shards false: today's
+     * layout (every small concert and every item the reference writes). Reads for the API (store_get_concert,
+     * store_list_concerts) report available_tickets = the item's availableTickets + the sum of the pools;
+     * store_concert_for_sale reports the item's own value. */
+    bool has_shards;
+    int64_t shards;
 
     /* An item that cannot be read faithfully (written by another program, see "Reading items" below)
      * has n_problems > 0; a concert read without problems has these fields zero/NULL. */
@@ -59,7 +71,7 @@ typedef struct concert {
     char *raw_id;            /* owned: the stored id when longer than STORE_ID_MAX (id[] is then "") */
     char *raw_tickets;       /* owned: the stored text of availableTickets when it has a problem, NULL if absent */
     char *raw_price;         /* owned: the same for ticketPrice */
-    char *raw_capacity, *raw_currency, *raw_timezone, *raw_max_per_order; /* owned: the same, optional fields */
+    char *raw_capacity, *raw_currency, *raw_timezone, *raw_max_per_order, *raw_shards; /* owned: the same, optional fields */
 } concert;
 
 typedef struct concert_list {
@@ -89,7 +101,10 @@ typedef enum store_status {
     /* A change that carries a shift (store_journal.h): */
     STORE_SHIFT_NOT_OPEN,    /* the shift is closed, or there is no such shift */
     STORE_SHIFT_NOT_YOURS,   /* the shift belongs to another operator */
-    STORE_SHIFT_TERMINAL     /* the shift is open at another terminal */
+    STORE_SHIFT_TERMINAL,    /* the shift is open at another terminal */
+    /* The pooled layout (issue 19): */
+    STORE_BUSY               /* the request's time ran out on contention (every pool or shard tried was taken
+                                by other transactions): nothing was written; answer 503 + Retry-After: 1 */
 } store_status;
 
 typedef struct store store;
@@ -101,6 +116,7 @@ typedef enum store_table_id {
     STORE_T_OPERATORS,  /* key sub: an operator's role and whether they are disabled (issue 18) */
     STORE_T_SHIFTS,     /* key id: a cashier's shift, its running per-currency totals and its Z report */
     STORE_T_JOURNAL,    /* key day + sk: one entry per change, written in the change's own transaction */
+    STORE_T_COUNTERS,   /* key id "<concertId>#<k>": a pooled concert's seat pool and counter shard k (issue 19) */
     STORE_T_COUNT
 } store_table_id;
 #define STORE_NEED(t) (1u << (t))
@@ -111,10 +127,11 @@ typedef enum store_table_id {
 #define STORE_NEED_OPERATORS STORE_NEED(STORE_T_OPERATORS)
 #define STORE_NEED_SHIFTS STORE_NEED(STORE_T_SHIFTS)
 #define STORE_NEED_JOURNAL STORE_NEED(STORE_T_JOURNAL)
+#define STORE_NEED_COUNTERS STORE_NEED(STORE_T_COUNTERS)
 #define STORE_NEED_ALL (STORE_NEED_CONCERTS | STORE_NEED_TICKETS | STORE_NEED_ORDERS | STORE_NEED_CODES)
 
 /* The environment variable naming table t: "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE", "CODES_TABLE",
- * "OPERATORS_TABLE", "SHIFTS_TABLE", "JOURNAL_TABLE". */
+ * "OPERATORS_TABLE", "SHIFTS_TABLE", "JOURNAL_TABLE", "COUNTERS_TABLE". */
 const char *store_table_env(store_table_id t);
 
 /* Opens the store from the environment: the tables in needed (STORE_NEED_* bits) must each be set to a valid
@@ -146,6 +163,7 @@ const char *store_last_error(const store *s);
  *   currency           (optional) not a string of three upper-case letters
  *   timezone           (optional) not a string of the IANA form (bo_valid_timezone)
  *   maxPerOrder        (optional) not a number, not whole, outside 1..BO_ORDER_MAX_TICKETS
+ *   shards             (optional, issue 19) not a number, not whole, outside 1..LAYOUT_SHARDS (64)
  * A number stored as a string ({"S": "7"}, as a DocumentClient writes a JSON string) is read like the
  * same number stored as N, everywhere: store_purchase rewrites such a seat counter as N (same value,
  * conditional on the stored string) before it sells. Reads are strongly consistent. */

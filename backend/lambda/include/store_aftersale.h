@@ -20,6 +20,10 @@
  *             orders   ADD admitted 1                    condition exists
  *   undo      the same with status checkedIn -> valid and -1
  *   each of the three also holds the operator's ConditionCheck (store_priv.h) as its last item
+ *   A pooled concert (issue 19, store_priv.h): the concerts line of each is ONE counter shard "<id>#k" instead
+ *   (check-in ADD admitted :d; refund ADD available :n, refunded :n, revenue<Method> -amount; condition exists),
+ *   k picked by layout_pick, another one at once when it meets a transaction conflict. The ticket, code and order
+ *   items of a pooled sale say shards N, so that no read of the concert is needed to know.
  *   refund    tickets  SET status refunded (each)        condition status = valid
  *             concerts SET availableTickets += n, ADD refunded n, revenue<Method> -= unitPrice * n
  *             orders   refunds += {...}, ADD refundIds   condition the refund id is not in refundIds
@@ -58,6 +62,8 @@ typedef struct checkin_ticket {
     char refunded_at[32];                 /* "" unless refunded */
     int order_quantity, order_admitted;   /* the order's, read after the change */
     char *order_customer;                 /* owned; the order's customerName, NULL when none or not read */
+    int shards;                           /* a pooled concert's ticket (shards N on its ticket and code items): its
+                                             check-in moves ONE counter shard; 0: today's layout (the concert item) */
 } checkin_ticket;
 
 void checkin_ticket_clear(checkin_ticket *t);
@@ -116,7 +122,8 @@ typedef struct concert_stats {
     char currency[4];          /* "" when the concert has none */
 } concert_stats;
 
-/* One strongly consistent GetItem of the concert: STORE_OK, STORE_NOT_FOUND, STORE_MALFORMED (a counter
+/* ONE strongly consistent BatchGetItem of the concert and its K counter shards (a pooled concert's counts are the
+ * item's plus the shards'; issue 19): STORE_OK, STORE_NOT_FOUND, STORE_MALFORMED (a counter
  * or availableTickets unreadable), STORE_UNAVAILABLE, STORE_ERROR. */
 store_status store_concert_stats(store *s, const char *concert_id, concert_stats *out);
 

@@ -86,6 +86,11 @@ typedef struct order {
     char terminal[256];
     char *customer_name;       /* owned; NULL for a walk-up order */
     char *customer_email;      /* owned; NULL for a walk-up order */
+    /* A pooled concert's order (issue 19; store_priv.h): the concert's shards, set by the caller from the concert
+     * before store_order_place (0: today's layout). The seats come from its pools, not from the concert item, and
+     * the order, its tickets and its codes carry shards N (so that a refund or check-in knows without reading the
+     * concert). Read back from the order item. */
+    int shards;
     order_ticket tickets[BO_ORDER_MAX_TICKETS]; /* [0..quantity) */
     /* After the sale (read back only, never written by store_order_place): */
     int admitted;              /* tickets checked in (the order's counter) */
@@ -111,6 +116,10 @@ const char *order_revenue_attr(order_payment m);
  *   STORE_NOT_FOUND / STORE_MALFORMED   the concert is gone / stored malformed (re-read after the
  *                     transaction failed); STORE_UNAVAILABLE / STORE_ERROR: storage failure
  *   STORE_SHIFT_NOT_OPEN / STORE_SHIFT_NOT_YOURS / STORE_SHIFT_TERMINAL   o->shift_id cannot take the sale
+ *   STORE_BUSY        a pooled concert: the request's time ran out while pools were taken by other transactions
+ * A pooled concert (o->shards > 0): the seat Update is on one pool of the counters table (layout_pick; a pool
+ * that meets a conflict: another at once; one that runs short: the pools read in one BatchGetItem and
+ * layout_pool_plan, possibly several pools, each its own conditional Update at the head of the transaction).
  * The transaction: the items above, then (with a shift) the shift's Update, then the journal entry: 2 + 2 *
  * quantity + 1 (+ 1 with a shift) items.
  * Nothing is written unless STORE_OK. *out is zeroed unless STORE_REPLAY (then the caller's: order_clear). */

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "ddb.h"
+#include "layout.h"
 #include "store.h"
 #include "store_order.h"
 
@@ -73,5 +74,107 @@ bool store_txn_add_operator_check(cJSON *items, store *s, const char *sub);
 /* true when the cancelled transaction's item i failed its condition (CancellationReasons[i] is
  * ConditionalCheckFailed). */
 bool store_txn_failed(const ddb_error *e, size_t i);
+
+/* The pooled layout (store_pool.c; issue 19, layout.h) ------------------------------------------------------------
+ * A pooled concert's item holds shards N = K; the counters table holds K items "<concertId>#<k>": concertId S,
+ * shard N (k), available N (pool k's seats), sold N, refunded N, admitted N, revenueCard/Cash/Comp N (cents as
+ * exact decimals). Orders take seats from pools (never from the item); check-ins, undos and refunds move ONE
+ * shard's counters; reads sum the item's own values and the shards'. */
+
+#define STORE_POOL_KEY_MAX (STORE_ID_MAX + 16) /* "<id>#<k>" and the NUL (room for any int k) */
+
+/* "<concertId>#<k>" into out. */
+void store_pool_key(char out[STORE_POOL_KEY_MAX], const char *concert_id, int k);
+/* The shards of a concert as read: 1..LAYOUT_SHARDS for a pooled one, 0 for today's layout. */
+int store_pool_shards(const concert *c);
+/* A counter attribute of item: absent = 0; N (or a number stored as S) in whole units or cents (scale 0 or 2).
+ * false when it is there but unreadable. */
+bool store_counter(const cJSON *item, const char *name, int scale, int64_t *out);
+/* A uniform 32-bit random value (bo_rand, seeded from the kernel once) for layout_pick / layout_pool_plan. */
+uint32_t store_pool_rnd(void);
+
+typedef struct pool_counts {
+    int k_total;                        /* the shard keys read */
+    int found;                          /* shard items found */
+    int64_t available[LAYOUT_SHARDS];   /* by shard (absent: 0) */
+    int64_t available_sum, sold, refunded, admitted;
+    int64_t revenue_cents[3];           /* by order_payment */
+} pool_counts;
+/* Adds one counters item to pc (by its shard). false when a counter of it is unreadable. */
+bool store_pool_add_item(pool_counts *pc, const cJSON *item);
+
+/* BatchGetItem of request_items (owned: always freed), following UnprocessedKeys (backing off) within the
+ * request's deadline (a bounded number of rounds without one); the items found are appended to out's arrays, by
+ * table name ({"<table>": [items]}). STORE_OK, STORE_UNAVAILABLE (keys left unprocessed when time ran out: throttled),
+ * or the failure mapped. */
+store_status store_batch_get(store *s, cJSON *request_items, cJSON *out);
+/* Adds the K keys <id>#0..k_total-1 (ConsistentRead) to a BatchGetItem's RequestItems. false when out of memory. */
+bool store_pool_add_keys(store *s, cJSON *request_items, const char *concert_id, int k_total);
+/* ONE BatchGetItem (ConsistentRead) of the shards <id>#0..k_total-1 (k_total outside 1..LAYOUT_SHARDS: all K),
+ * with the concert item too when concert_item is not NULL (then *concert_item is it, the caller's, or NULL when
+ * there is no such concert). *pc holds the shards' sums. STORE_OK, STORE_MALFORMED (a shard unreadable),
+ * STORE_UNAVAILABLE, STORE_ERROR. */
+store_status store_pool_read(store *s, const char *concert_id, int k_total, cJSON **concert_item, pool_counts *pc);
+
+/* Appends the K counter Puts of a new pooled concert (available = layout_pool_seats(capacity, k, K), the other
+ * counters 0; condition attribute_not_exists(id)). false when out of memory. */
+bool store_pool_add_puts(cJSON *items, store *s, const char *concert_id, int64_t capacity, int k_total);
+
+/* Where an order (or POST /tickets' one seat) takes its seats from, and what was tried. */
+typedef struct pool_plan {
+    int k_total, q, max_pools;
+    int n;                              /* pools in the plan; 0: pick one (store_pool_plan_pick) */
+    int pools[LAYOUT_PLAN_MAX];
+    int64_t takes[LAYOUT_PLAN_MAX];
+    uint64_t tried;                     /* pools that met a conflict (layout_pick avoids them) */
+    unsigned moves, waits;
+} pool_plan;
+void store_pool_plan_start(pool_plan *p, int k_total, int q, int max_pools);
+/* With no plan yet: one pool (layout_pick, avoiding the tried ones) for all q seats. */
+void store_pool_plan_pick(pool_plan *p);
+/* Appends p's Updates on the counters table, one per pool: SET available = available - :q ADD sold :q (and
+ * ADD rev_attr unit_cents * :q when rev_attr is not NULL), condition available >= :q,
+ * ReturnValuesOnConditionCheckFailure ALL_OLD. false when out of memory. */
+bool store_pool_add_takes(cJSON *items, store *s, const char *concert_id, const pool_plan *p, const char *rev_attr,
+                          int64_t unit_cents);
+
+/* Appends a counter shard's Update (condition attribute_exists(id)): a check-in's ADD admitted delta, a refund's
+ * ADD available n, refunded n, rev_attr -minus_cents. false when out of memory. */
+bool store_pool_add_admitted(cJSON *items, store *s, const char *concert_id, int shard, int delta);
+bool store_pool_add_refund(cJSON *items, store *s, const char *concert_id, int shard, int n, const char *rev_attr,
+                           int64_t minus_cents);
+
+/* store_transact with ddb_client_return_conflicts on: a cancellation with a TransactionConflict (and no failed
+ * condition) comes back at once (cancelled, STORE_ERROR) so that the caller can move to another pool or shard. */
+store_status store_transact_pooled(store *s, cJSON *req, bool built, ddb_error *e, bool *cancelled);
+/* true when the cancelled transaction's item i met a TransactionConflict. */
+bool store_txn_conflict_at(const ddb_error *e, size_t i);
+
+enum { POOL_AGAIN = 0, POOL_SOLD_OUT, POOL_OTHER, POOL_FAIL };
+/* After a pooled transaction was cancelled (its pool Updates at items [first, first + p->n)):
+ *   POOL_AGAIN     send again with p's plan: a pool ran short (re-planned from the pools read with one
+ *                  BatchGetItem), a pool met a conflict (another pool at once: p->n = 0), or another item met a
+ *                  conflict (after a backoff by ddb_retry_decide, the same plan)
+ *   POOL_SOLD_OUT  fewer seats than p->q in all the pools (or not within p->max_pools of them): *seats_left
+ *   POOL_OTHER     not a matter of the pools: the caller reads the other reasons
+ *   POOL_FAIL      *st: STORE_BUSY (time ran out) or the read's failure */
+int store_pool_after(store *s, pool_plan *p, const char *concert_id, const ddb_error *e, size_t first,
+                     int64_t *seats_left, store_status *st);
+
+/* Check-in, undo, refund: the counter shard tried. */
+typedef struct shard_try {
+    int k_total, k;
+    uint64_t tried;
+    unsigned moves, waits;
+} shard_try;
+/* Picks t->k (layout_pick, avoiding the tried ones) and returns it. */
+int store_shard_pick(shard_try *t);
+/* After a cancellation with the shard at item index: POOL_AGAIN (the shard met a conflict: pick another at
+ * once; or another item did: after a backoff), POOL_OTHER, POOL_FAIL (*st = STORE_BUSY: time ran out). */
+int store_shard_after(store *s, shard_try *t, const ddb_error *e, size_t index, store_status *st);
+/* Whether another move fits: within the deadline (bounded without one). */
+bool store_pool_may_move(store *s, unsigned moves);
+/* A backoff by ddb_retry_decide after *waits conflicts: STORE_OK (slept), STORE_BUSY (no time left). */
+store_status store_pool_wait(store *s, const ddb_error *e, unsigned *waits);
 
 #endif

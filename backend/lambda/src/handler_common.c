@@ -21,21 +21,24 @@
 #define OPERATORS STORE_NEED_OPERATORS
 #define SHIFTS STORE_NEED_SHIFTS
 #define JOURNAL STORE_NEED_JOURNAL
+#define COUNTERS STORE_NEED_COUNTERS
 
-/* Every write for an operator holds their ConditionCheck (OPERATORS) and its journal entry (JOURNAL). */
+/* Every write for an operator holds their ConditionCheck (OPERATORS) and its journal entry (JOURNAL). Every
+ * handler that reads or writes a concert's seats or counts takes COUNTERS (a pooled concert's pools and counter
+ * shards, issue 19). */
 static const handler_def handler_table[] = {
-    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS | OPERATORS | JOURNAL },
-    { "concert-service.getConcert", "getConcert", handler_get_concert, CONCERTS },
-    { "concert-service.listConcerts", "listConcerts", handler_list_concerts, CONCERTS },
-    { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket, CONCERTS | TICKETS },
-    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS | SHIFTS | JOURNAL },
+    { "concert-service.createConcert", "createConcert", handler_create_concert, CONCERTS | OPERATORS | JOURNAL | COUNTERS },
+    { "concert-service.getConcert", "getConcert", handler_get_concert, CONCERTS | COUNTERS },
+    { "concert-service.listConcerts", "listConcerts", handler_list_concerts, CONCERTS | COUNTERS },
+    { "concert-service.purchaseTicket", "purchaseTicket", handler_purchase_ticket, CONCERTS | TICKETS | COUNTERS },
+    { "concert-service.createOrder", "createOrder", handler_create_order, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS | SHIFTS | JOURNAL | COUNTERS },
     { "concert-service.getOrder", "getOrder", handler_get_order, TICKETS | ORDERS },
-    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS | JOURNAL },
-    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS | OPERATORS | JOURNAL },
-    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS | OPERATORS | SHIFTS | JOURNAL },
-    { "concert-service.concertStats", "concertStats", handler_concert_stats, CONCERTS },
+    { "concert-service.checkIn", "checkIn", handler_checkin, CONCERTS | TICKETS | ORDERS | CODES | OPERATORS | JOURNAL | COUNTERS },
+    { "concert-service.undoCheckIn", "undoCheckIn", handler_undo_checkin, CONCERTS | TICKETS | ORDERS | OPERATORS | JOURNAL | COUNTERS },
+    { "concert-service.refundOrder", "refundOrder", handler_refund_order, CONCERTS | TICKETS | ORDERS | OPERATORS | SHIFTS | JOURNAL | COUNTERS },
+    { "concert-service.concertStats", "concertStats", handler_concert_stats, CONCERTS | COUNTERS },
     { "concert-service.findOrders", "findOrders", handler_find_orders, TICKETS | ORDERS },
-    { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code, CONCERTS | TICKETS | ORDERS | CODES },
+    { "concert-service.getTicketByCode", "getTicketByCode", handler_ticket_by_code, CONCERTS | TICKETS | ORDERS | CODES | COUNTERS },
     { "concert-service.listOperators", "listOperators", handler_list_operators, 0 }, /* Cognito only */
     { "concert-service.createOperator", "createOperator", handler_create_operator, OPERATORS | JOURNAL },
     { "concert-service.disableOperator", "disableOperator", handler_disable_operator, OPERATORS | JOURNAL },
@@ -58,6 +61,7 @@ static const handler_def handler_table[] = {
 #undef OPERATORS
 #undef SHIFTS
 #undef JOURNAL
+#undef COUNTERS
 
 const handler_def *handler_find(const char *name)
 {
@@ -149,6 +153,11 @@ void handler_store_fail(handler_result *out, store *st, store_status s, const ch
         return;
     }
     out->store_error = st ? store_last_error(st) : "no store";
+    if (s == STORE_BUSY) { /* time ran out on contention (issue 19): nothing was written */
+        handler_fail(out, 503, HANDLER_BUSY);
+        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
+        return;
+    }
     handler_fail(out, 503, message);
     out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
 }

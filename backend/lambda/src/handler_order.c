@@ -421,7 +421,8 @@ void handler_create_order(store *st, const apigw_event *ev, handler_result *out)
         fail_text(out, 400, text, OVER_MAX);
         goto done;
     }
-    if (!key && c.available_tickets < o.quantity) { /* no replay possible: refuse without a transaction */
+    o.shards = c.has_shards ? (int)c.shards : 0; /* a pooled concert: its seats are in its pools (issue 19) */
+    if (!key && !o.shards && c.available_tickets < o.quantity) { /* no replay possible: refuse without a transaction */
         answer_seats(out, c.available_tickets);
         goto done;
     }

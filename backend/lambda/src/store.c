@@ -67,7 +67,7 @@ static bool table_name_ok(const char *t)
 
 static const char *const table_env[STORE_T_COUNT] = { "CONCERTS_TABLE", "TICKETS_TABLE", "ORDERS_TABLE",
                                                       "CODES_TABLE", "OPERATORS_TABLE", "SHIFTS_TABLE",
-                                                      "JOURNAL_TABLE" };
+                                                      "JOURNAL_TABLE", "COUNTERS_TABLE" };
 
 const char *store_table_env(store_table_id t)
 {

@@ -62,17 +62,30 @@ static bool name2(cJSON *names, const char *a, const char *av, const char *b, co
     return cJSON_AddStringToObject(names, a, av) && (!b || cJSON_AddStringToObject(names, b, bv));
 }
 
-/* ADD #c :d on concert and order (the check-in counters), conditional on both existing. */
-static bool add_admitted(store *s, cJSON *items, const checkin_ticket *t, const char *delta)
+/* ADD #c :d on the concert (today's layout) or on counter shard `shard` (a pooled concert: t->shards > 0) and on
+ * the order, conditional on each existing. */
+static bool add_admitted(store *s, cJSON *items, const checkin_ticket *t, const char *delta, int shard)
 {
     cJSON *n, *v;
-    if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", t->concert_id, "ADD #c :d", "attribute_exists(#id)",
-                   &n, &v) ||
-        !name2(n, "#c", "admitted", "#id", "id") || !ddb_attr_add(v, ":d", "N", delta))
+    if (t->shards > 0) {
+        if (!store_pool_add_admitted(items, s, t->concert_id, shard, atoi(delta)))
+            return false;
+    } else if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", t->concert_id, "ADD #c :d",
+                          "attribute_exists(#id)", &n, &v) ||
+               !name2(n, "#c", "admitted", "#id", "id") || !ddb_attr_add(v, ":d", "N", delta)) {
         return false;
+    }
     return update_of(items, store_table(s, STORE_T_ORDERS), "id", t->order_id, "ADD #c :d", "attribute_exists(#id)",
                      &n, &v) &&
            name2(n, "#c", "admitted", "#id", "id") && ddb_attr_add(v, ":d", "N", delta);
+}
+
+/* The shards N of a pooled sale's ticket or code item (1..LAYOUT_SHARDS), 0 when absent (today's layout). */
+static int item_shards(const cJSON *item)
+{
+    const char *v = ddb_attr_n(item, "shards");
+    int k = v ? atoi(v) : 0;
+    return k >= 1 && k <= LAYOUT_SHARDS ? k : 0;
 }
 
 /* ---- check-in -------------------------------------------------------------------------------- */
@@ -99,6 +112,7 @@ static store_status read_ticket(store *s, const char *id, bool read_order, check
               copy_opt(t->door, sizeof t->door, ddb_attr_s(item, "door")) &&
               copy_opt(t->nonce, sizeof t->nonce, ddb_attr_s(item, "checkinNonce")) &&
               copy_opt(t->refunded_at, sizeof t->refunded_at, ddb_attr_s(item, "refundedAt"));
+    t->shards = item_shards(item);
     bool oom = ok && att && !(t->attendee = strdup(att));
     cJSON_Delete(item);
     if (oom) {
@@ -149,6 +163,7 @@ static int read_code(store *s, const char *what, const char *code, bool need_all
     bool ok = copy_to(out->id, sizeof out->id, ddb_attr_s(item, "ticketId")) &&
               (!need_all || (copy_to(out->order_id, sizeof out->order_id, ddb_attr_s(item, "orderId")) &&
                              copy_to(out->concert_id, sizeof out->concert_id, ddb_attr_s(item, "concertId"))));
+    out->shards = item_shards(item);
     cJSON_Delete(item);
     if (!ok) {
         store_set_error(s, "%s: code item stored malformed", what);
@@ -218,23 +233,37 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
     snprintf(out->door, sizeof out->door, "%s", door);
     door_entry(&je, "checkin", who, at, out, tid, detail, sizeof detail);
     out->door[0] = '\0';
-    cJSON *req = cJSON_CreateObject();
-    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
-    cJSON *n, *v;
-    bool built = items &&
-                 update_of(items, store_table(s, STORE_T_TICKETS), "id", out->id,
-                           "SET #st = :in, #at = :at, #door = :door, #nonce = :nonce, #by = :by",
-                           "#st = :valid AND #c = :c", &n, &v) &&
-                 name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
-                 name2(n, "#by", "checkedInBy", "#c", "concertId") && ddb_attr_add(v, ":in", "S", "checkedIn") &&
-                 ddb_attr_add(v, ":valid", "S", "valid") && ddb_attr_add(v, ":at", "S", at) &&
-                 ddb_attr_add(v, ":door", "S", door) && ddb_attr_add(v, ":nonce", "S", nonce) &&
-                 ddb_attr_add(v, ":by", "S", by) && ddb_attr_add(v, ":c", "S", concert_id) &&
-                 add_admitted(s, items, out, "1") && store_journal_put(s, items, &je) &&
-                 store_txn_add_operator_check(items, s, who->sub);
+    /* [0] the ticket, [1] the concert (today's layout) or ONE counter shard (a pooled concert: another one at once
+     * when it meets a conflict; the verdict never waits for a counter), [2] the order, the journal, the operator */
+    shard_try sh = { .k_total = out->shards };
     ddb_error e;
     bool cancelled;
-    st = store_transact(s, req, built, &e, &cancelled);
+    for (;;) {
+        int k = out->shards > 0 ? store_shard_pick(&sh) : 0;
+        cJSON *req = cJSON_CreateObject();
+        cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+        cJSON *n, *v;
+        bool built = items &&
+                     update_of(items, store_table(s, STORE_T_TICKETS), "id", out->id,
+                               "SET #st = :in, #at = :at, #door = :door, #nonce = :nonce, #by = :by",
+                               "#st = :valid AND #c = :c", &n, &v) &&
+                     name2(n, "#st", "status", "#at", "checkedInAt") &&
+                     name2(n, "#door", "door", "#nonce", "checkinNonce") && name2(n, "#by", "checkedInBy", "#c", "concertId") &&
+                     ddb_attr_add(v, ":in", "S", "checkedIn") && ddb_attr_add(v, ":valid", "S", "valid") &&
+                     ddb_attr_add(v, ":at", "S", at) && ddb_attr_add(v, ":door", "S", door) &&
+                     ddb_attr_add(v, ":nonce", "S", nonce) && ddb_attr_add(v, ":by", "S", by) &&
+                     ddb_attr_add(v, ":c", "S", concert_id) && add_admitted(s, items, out, "1", k) &&
+                     store_journal_put(s, items, &je) && store_txn_add_operator_check(items, s, who->sub);
+        st = out->shards > 0 ? store_transact_pooled(s, req, built, &e, &cancelled)
+                             : store_transact(s, req, built, &e, &cancelled);
+        if (!(out->shards > 0 && cancelled && !store_txn_failed(&e, 0)))
+            break;
+        int next = store_shard_after(s, &sh, &e, 1, &st);
+        if (next == POOL_FAIL)
+            return st;
+        if (next != POOL_AGAIN)
+            break;
+    }
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, true, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
@@ -279,19 +308,32 @@ store_status store_checkin_undo(store *s, const char *ticket_id, const struct jo
     char detail[CHECKIN_DOOR_MAX * 4 + 8];
     const char *tid[1] = { out->id };
     door_entry(&je, "checkin.undone", who, NULL, out, tid, detail, sizeof detail);
-    cJSON *req = cJSON_CreateObject();
-    cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
-    cJSON *n, *v;
-    bool built = items &&
-                 update_of(items, store_table(s, STORE_T_TICKETS), "id", out->id,
-                           "SET #st = :valid REMOVE #at, #door, #nonce, #by", "#st = :in", &n, &v) &&
-                 name2(n, "#st", "status", "#at", "checkedInAt") && name2(n, "#door", "door", "#nonce", "checkinNonce") &&
-                 name2(n, "#by", "checkedInBy", NULL, NULL) && ddb_attr_add(v, ":in", "S", "checkedIn") &&
-                 ddb_attr_add(v, ":valid", "S", "valid") && add_admitted(s, items, out, "-1") &&
-                 store_journal_put(s, items, &je) && store_txn_add_operator_check(items, s, who->sub);
+    shard_try sh = { .k_total = out->shards };
     ddb_error e;
     bool cancelled;
-    st = store_transact(s, req, built, &e, &cancelled);
+    for (;;) {
+        int k = out->shards > 0 ? store_shard_pick(&sh) : 0;
+        cJSON *req = cJSON_CreateObject();
+        cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+        cJSON *n, *v;
+        bool built = items &&
+                     update_of(items, store_table(s, STORE_T_TICKETS), "id", out->id,
+                               "SET #st = :valid REMOVE #at, #door, #nonce, #by", "#st = :in", &n, &v) &&
+                     name2(n, "#st", "status", "#at", "checkedInAt") &&
+                     name2(n, "#door", "door", "#nonce", "checkinNonce") && name2(n, "#by", "checkedInBy", NULL, NULL) &&
+                     ddb_attr_add(v, ":in", "S", "checkedIn") && ddb_attr_add(v, ":valid", "S", "valid") &&
+                     add_admitted(s, items, out, "-1", k) && store_journal_put(s, items, &je) &&
+                     store_txn_add_operator_check(items, s, who->sub);
+        st = out->shards > 0 ? store_transact_pooled(s, req, built, &e, &cancelled)
+                             : store_transact(s, req, built, &e, &cancelled);
+        if (!(out->shards > 0 && cancelled && !store_txn_failed(&e, 0)))
+            break;
+        int next = store_shard_after(s, &sh, &e, 1, &st);
+        if (next == POOL_FAIL)
+            return st;
+        if (next != POOL_AGAIN)
+            break;
+    }
     if (st == STORE_OK) {
         *res = CHECKIN_ADMITTED;
         return read_ticket(s, out->id, false, out) == STORE_OK ? STORE_OK : STORE_UNAVAILABLE;
@@ -358,7 +400,7 @@ static bool refund_values(cJSON *v, const order *o, const int *idx, int n, const
 }
 
 static cJSON *refund_request(store *s, const order *o, const int *idx, int n, const refund_ask *ask,
-                             const shift_link *l, const journal_entry *e)
+                             const shift_link *l, const journal_entry *e, int shard)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
@@ -375,12 +417,17 @@ static cJSON *refund_request(store *s, const order *o, const int *idx, int n, co
             !name2(nm, "#st", "status", "#at", "refundedAt") || !ddb_attr_add(v, ":refunded", "S", "refunded") ||
             !ddb_attr_add(v, ":valid", "S", "valid") || !ddb_attr_add(v, ":at", "S", ask->at))
             goto fail;
-    if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", o->concert_id,
-                   "SET #avail = #avail + :n ADD #ref :n, #rev :minus", "attribute_exists(#id)", &nm, &v) ||
-        !name2(nm, "#avail", "availableTickets", "#ref", "refunded") ||
-        !name2(nm, "#rev", order_revenue_attr(o->method), "#id", "id") || !ddb_attr_add(v, ":n", "N", count) ||
-        !store_txn_add_money(v, ":minus", -value))
+    /* [n] the seats back and the counters: on the concert (today's layout) or on ONE counter shard (pooled) */
+    if (o->shards > 0) {
+        if (!store_pool_add_refund(items, s, o->concert_id, shard, n, order_revenue_attr(o->method), value))
+            goto fail;
+    } else if (!update_of(items, store_table(s, STORE_T_CONCERTS), "id", o->concert_id,
+                          "SET #avail = #avail + :n ADD #ref :n, #rev :minus", "attribute_exists(#id)", &nm, &v) ||
+               !name2(nm, "#avail", "availableTickets", "#ref", "refunded") ||
+               !name2(nm, "#rev", order_revenue_attr(o->method), "#id", "id") || !ddb_attr_add(v, ":n", "N", count) ||
+               !store_txn_add_money(v, ":minus", -value)) {
         goto fail;
+    }
     if (!update_of(items, store_table(s, STORE_T_ORDERS), "id", o->id,
                    "SET #refunds = list_append(if_not_exists(#refunds, :empty), :r) ADD #rids :rids",
                    "attribute_exists(#id) AND NOT contains(#rids, :rid)", &nm, &v) ||
@@ -422,6 +469,7 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
     ddb_error e;
     bool cancelled = false;
     store_status st = STORE_UNAVAILABLE;
+    shard_try sh = { .k_total = o->shards };
     for (int round = 0; round < SHIFT_LINK_ROUNDS; round++) {
         store_shift_link_backoff((unsigned)round);
         journal_who who = { ask->operator_sub, ask->operator_name };
@@ -447,8 +495,21 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
             if (ls != STORE_OK)
                 return ls;
         }
-        st = store_transact(s, refund_request(s, o, idx, n, ask, ask->shift_id ? &l : NULL, &je), true, &e,
-                            &cancelled);
+        if (o->shards > 0) {
+            /* a conflict on the shard: another one at once (store_shard_after), not another round */
+            int next;
+            do {
+                int k = store_shard_pick(&sh);
+                st = store_transact_pooled(s, refund_request(s, o, idx, n, ask, ask->shift_id ? &l : NULL, &je, k),
+                                           true, &e, &cancelled);
+                next = st == STORE_OK || !cancelled ? POOL_OTHER : store_shard_after(s, &sh, &e, (size_t)n, &st);
+            } while (next == POOL_AGAIN);
+            if (next == POOL_FAIL)
+                return st;
+        } else {
+            st = store_transact(s, refund_request(s, o, idx, n, ask, ask->shift_id ? &l : NULL, &je, 0), true, &e,
+                                &cancelled);
+        }
         if (!(cancelled && ask->shift_id && store_txn_failed(&e, (size_t)n + 2)))
             break;
         st = STORE_UNAVAILABLE; /* the shift moved on: read it again */
@@ -483,48 +544,45 @@ store_status store_refund(store *s, const order *o, const int *idx, int n, const
 
 /* ---- counts ---------------------------------------------------------------------------------- */
 
-/* A counter: absent = 0; N (or a number stored as S) in whole units or cents (scale 0 or 2). */
-static bool counter(const cJSON *item, const char *name, int scale, int64_t *out)
-{
-    const cJSON *av = cJSON_GetObjectItemCaseSensitive(item, name);
-    *out = 0;
-    if (!av)
-        return true;
-    bool is_s, neg;
-    const char *t = ddb_attr_number_text(av, &is_s);
-    if (!t || ddb_number_scaled(t, scale, out, &neg) != 0)
-        return false;
-    if (neg && *out > 0)
-        *out = -*out;
-    return true;
-}
-
+/* ONE BatchGetItem (strongly consistent) of the concert item and its K counter shards (store_pool_read): the
+ * counts are the item's own (absent: 0) plus the shards' (a concert of today's layout has none). */
 store_status store_concert_stats(store *s, const char *concert_id, concert_stats *out)
 {
     memset(out, 0, sizeof *out);
     if (!concert_id || !*concert_id || strlen(concert_id) > STORE_ID_MAX)
         return STORE_NOT_FOUND;
-    cJSON *item;
-    store_status st;
-    int r = store_get_item(s, store_table(s, STORE_T_CONCERTS), concert_id, &item, &st);
-    if (r < 0)
+    cJSON *item = NULL;
+    pool_counts pc;
+    store_status st = store_pool_read(s, concert_id, LAYOUT_SHARDS, &item, &pc);
+    if (st != STORE_OK) {
+        cJSON_Delete(item);
         return st;
-    if (r == 1)
+    }
+    if (!item)
         return STORE_NOT_FOUND;
     bool has_cap = cJSON_GetObjectItemCaseSensitive(item, "capacity") != NULL;
     bool ok = cJSON_GetObjectItemCaseSensitive(item, "availableTickets") &&
-              counter(item, "availableTickets", 0, &out->available) && counter(item, "capacity", 0, &out->capacity) &&
-              counter(item, "sold", 0, &out->sold) && counter(item, "refunded", 0, &out->refunded) &&
-              counter(item, "admitted", 0, &out->admitted);
+              store_counter(item, "availableTickets", 0, &out->available) &&
+              store_counter(item, "capacity", 0, &out->capacity) && store_counter(item, "sold", 0, &out->sold) &&
+              store_counter(item, "refunded", 0, &out->refunded) && store_counter(item, "admitted", 0, &out->admitted);
     for (int m = 0; ok && m < 3; m++)
-        ok = counter(item, order_revenue_attr((order_payment)m), 2, &out->revenue_cents[m]);
+        ok = store_counter(item, order_revenue_attr((order_payment)m), 2, &out->revenue_cents[m]);
     const char *cur = ddb_attr_s(item, "currency");
     if (cur && strlen(cur) == 3)
         memcpy(out->currency, cur, 4);
+    bool pooled = ddb_attr_n(item, "shards") != NULL;
     cJSON_Delete(item);
     if (!ok) {
         store_set_error(s, "concert %s: a counter is stored malformed", concert_id);
         return STORE_MALFORMED;
+    }
+    if (pooled) {
+        out->available += pc.available_sum;
+        out->sold += pc.sold;
+        out->refunded += pc.refunded;
+        out->admitted += pc.admitted;
+        for (int m = 0; m < 3; m++)
+            out->revenue_cents[m] += pc.revenue_cents[m];
     }
     if (!has_cap)
         out->capacity = out->available + out->sold - out->refunded;

@@ -14,6 +14,7 @@
 #include "ddb_attr.h"
 #include "store_priv.h"
 #include "store_journal.h"
+#include "layout.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@ void concert_clear(concert *c)
     free(c->raw_currency);
     free(c->raw_timezone);
     free(c->raw_max_per_order);
+    free(c->raw_shards);
     memset(c, 0, sizeof *c);
 }
 
@@ -190,6 +192,13 @@ static const char *const max_problem[NUM_COUNT] = {
     [NUM_INEXACT] = "maxPerOrder: not a whole number",
 };
 
+static const char *const shards_problem[NUM_COUNT] = {
+    [NUM_NOT_NUMBER] = "shards: not a number",
+    [NUM_NEGATIVE] = "shards: not from 1 to 64",
+    [NUM_TOO_BIG] = "shards: not from 1 to 64",
+    [NUM_INEXACT] = "shards: not a whole number",
+};
+
 /* An optional number field: absent is fine. -2 OOM, else 0. */
 static int read_optional_number(const cJSON *item, const char *name, int64_t max, unsigned bit,
                                 const char *const problem[NUM_COUNT], concert *c, bool *has, int64_t *value,
@@ -229,8 +238,17 @@ static int read_optional_fields(const cJSON *item, concert *c)
         read_optional_text(item, "timezone", bo_valid_timezone, STORE_F_TIMEZONE, "timezone: not an IANA name", c,
                            &c->timezone, &c->raw_timezone) != 0 ||
         read_optional_number(item, "maxPerOrder", BO_ORDER_MAX_TICKETS, STORE_F_MAX_PER_ORDER, max_problem, c,
-                             &c->has_max_per_order, &c->max_per_order, &c->raw_max_per_order) != 0)
+                             &c->has_max_per_order, &c->max_per_order, &c->raw_max_per_order) != 0 ||
+        read_optional_number(item, "shards", LAYOUT_SHARDS, STORE_F_SHARDS, shards_problem, c, &c->has_shards,
+                             &c->shards, &c->raw_shards) != 0)
         return -2;
+    if (c->has_shards && c->shards < 1) {
+        c->has_shards = false;
+        add_problem(c, STORE_F_SHARDS, shards_problem[NUM_NEGATIVE]);
+        c->raw_shards = strdup("0");
+        if (!c->raw_shards)
+            return -2;
+    }
     if (currency)
         memcpy(c->currency, currency, 4); /* three letters and the NUL: checked */
     free(currency);
@@ -304,18 +322,20 @@ void store_set_problems_error(store *s, const char *what, const concert *c)
 /* The concert item's attributes into item (an empty object). false when out of memory. */
 static bool concert_item_fill(cJSON *item, const concert *c)
 {
-    char tickets[24], price[BO_MONEY_BUF], capacity[24], max[24];
+    char tickets[24], price[BO_MONEY_BUF], capacity[24], max[24], shards[24];
     snprintf(tickets, sizeof tickets, "%lld", (long long)c->available_tickets);
     bo_money_format(c->price_cents, price);
     snprintf(capacity, sizeof capacity, "%lld", (long long)c->capacity);
     snprintf(max, sizeof max, "%lld", (long long)c->max_per_order);
+    snprintf(shards, sizeof shards, "%lld", (long long)c->shards);
     return ddb_attr_add(item, "id", "S", c->id) && ddb_attr_add(item, "name", "S", c->name) &&
            ddb_attr_add(item, "date", "S", c->date) && ddb_attr_add(item, "venue", "S", c->venue) &&
            ddb_attr_add(item, "availableTickets", "N", tickets) && ddb_attr_add(item, "ticketPrice", "N", price) &&
            (!c->has_capacity || ddb_attr_add(item, "capacity", "N", capacity)) &&
            (!c->currency[0] || ddb_attr_add(item, "currency", "S", c->currency)) &&
            (!c->timezone || ddb_attr_add(item, "timezone", "S", c->timezone)) &&
-           (!c->has_max_per_order || ddb_attr_add(item, "maxPerOrder", "N", max));
+           (!c->has_max_per_order || ddb_attr_add(item, "maxPerOrder", "N", max)) &&
+           (!c->has_shards || ddb_attr_add(item, "shards", "N", shards));
 }
 
 store_status store_put_concert(store *s, const concert *c)
@@ -345,10 +365,18 @@ done:
     return st;
 }
 
-/* createConcert's one transaction: [0] the concert (attribute_not_exists(id)), [1] its journal entry, [2] the
- * operator's ConditionCheck (store_priv.h; none without a sub). */
+/* createConcert's one transaction: [0] the concert (attribute_not_exists(id)), then for a pooled concert its K
+ * counter Puts (store_pool_add_puts), then its journal entry, then the operator's ConditionCheck (store_priv.h;
+ * none without a sub): 3 items for today's layout, 3 + K = 67 for a pooled concert. */
 static cJSON *concert_create_request(store *s, const concert *c, const journal_entry *e)
 {
+    bool pooled = layout_pooled(c->available_tickets);
+    concert item_of = *c; /* shallow: only what the item holds differs */
+    if (pooled) {
+        item_of.available_tickets = 0; /* the seats are in the pools; the item's counter is never sold from */
+        item_of.has_shards = true;
+        item_of.shards = LAYOUT_SHARDS;
+    }
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
     cJSON *wrap = items ? cJSON_CreateObject() : NULL;
@@ -362,8 +390,9 @@ static cJSON *concert_create_request(store *s, const concert *c, const journal_e
     cJSON *item = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
     if (!names || !item || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_CONCERTS)) ||
         !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
-        !cJSON_AddStringToObject(names, "#id", "id") || !concert_item_fill(item, c) || !store_journal_put(s, items, e) ||
-        !store_txn_add_operator_check(items, s, e->who.sub)) {
+        !cJSON_AddStringToObject(names, "#id", "id") || !concert_item_fill(item, &item_of) ||
+        (pooled && !store_pool_add_puts(items, s, c->id, c->available_tickets, LAYOUT_SHARDS)) ||
+        !store_journal_put(s, items, e) || !store_txn_add_operator_check(items, s, e->who.sub)) {
         cJSON_Delete(req);
         return NULL;
     }
@@ -377,6 +406,8 @@ store_status store_create_concert(store *s, const concert *c, const journal_who 
         return STORE_ERROR;
     }
     if (!store_tables_set(s, STORE_NEED_CONCERTS | STORE_NEED_JOURNAL, "create concert"))
+        return STORE_ERROR;
+    if (layout_pooled(c->available_tickets) && !store_tables_set(s, STORE_NEED_COUNTERS, "create concert"))
         return STORE_ERROR;
     journal_entry e;
     journal_entry_init(&e, "concert.created", who, NULL);
@@ -397,6 +428,15 @@ store_status store_create_concert(store *s, const concert *c, const journal_who 
     return cancelled ? store_from_ddb(s, "TransactWriteItems", &err) : st;
 }
 
+/* A pooled concert's availableTickets for the API: the item's own value (0 at creation, never sold from) and
+ * the sum of its pools. */
+static void add_pools(concert *c, const pool_counts *pc)
+{
+    c->available_tickets += pc->available_sum;
+}
+
+/* ONE BatchGetItem (strongly consistent) of the concert item and its K shard keys (store_pool_read): a concert of
+ * today's layout has no shard items and reads as before; a pooled one reports the sum of its pools. */
 store_status store_get_concert(store *s, const char *id, concert *out)
 {
     memset(out, 0, sizeof *out);
@@ -404,14 +444,16 @@ store_status store_get_concert(store *s, const char *id, concert *out)
         store_set_error(s, "GetItem: id empty or longer than %d bytes", STORE_ID_MAX);
         return STORE_NOT_FOUND;
     }
-    cJSON *item;
-    store_status st;
-    int r = store_get_item_by(s, store_table(s, STORE_T_CONCERTS), "id", id, &item, &st);
-    if (r < 0)
-        return st;
-    if (r == 1)
+    cJSON *item = NULL;
+    pool_counts pc;
+    store_status st = store_pool_read(s, id, LAYOUT_SHARDS, &item, &pc);
+    if (st != STORE_OK) {
+        cJSON_Delete(item);
+        return st == STORE_MALFORMED ? STORE_ERROR : st;
+    }
+    if (!item)
         return STORE_NOT_FOUND;
-    r = store_concert_from_item(item, out, NULL);
+    int r = store_concert_from_item(item, out, NULL);
     cJSON_Delete(item);
     if (r == -2) {
         store_set_error(s, "GetItem: out of memory");
@@ -425,7 +467,67 @@ store_status store_get_concert(store *s, const char *id, concert *out)
         store_set_problems_error(s, "GetItem", out);
         return STORE_MALFORMED;
     }
+    if (store_pool_shards(out))
+        add_pools(out, &pc);
     return STORE_OK;
+}
+
+/* The pools of the pooled concerts in l, in BatchGetItems of at most 100 keys (a page of the list: K keys per
+ * pooled concert), summed into their availableTickets. */
+static store_status list_add_pools(store *s, concert_list *l)
+{
+    size_t per = 100 / LAYOUT_SHARDS; /* concerts whose K keys fit one batch */
+    if (per < 1)
+        per = 1;
+    size_t i = 0;
+    while (i < l->n) {
+        cJSON *request_items = NULL;
+        size_t first = i, in_batch = 0;
+        for (; i < l->n && in_batch < per; i++) {
+            if (!store_pool_shards(&l->items[i]) || l->items[i].n_problems > 0)
+                continue;
+            if (!request_items && !(request_items = cJSON_CreateObject()))
+                goto oom;
+            if (!store_pool_add_keys(s, request_items, l->items[i].id, (int)l->items[i].shards)) {
+                cJSON_Delete(request_items);
+                goto oom;
+            }
+            in_batch++;
+        }
+        if (!request_items)
+            continue;
+        cJSON *got = cJSON_CreateObject();
+        if (!got) {
+            cJSON_Delete(request_items);
+            goto oom;
+        }
+        store_status st = store_batch_get(s, request_items, got);
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(got, store_table(s, STORE_T_COUNTERS));
+        for (size_t j = first; st == STORE_OK && j < i; j++) {
+            concert *c = &l->items[j];
+            if (!store_pool_shards(c) || c->n_problems > 0)
+                continue;
+            pool_counts pc;
+            memset(&pc, 0, sizeof pc);
+            const cJSON *it;
+            cJSON_ArrayForEach(it, items) {
+                const char *cid = ddb_attr_s(it, "concertId");
+                if (cid && strcmp(cid, c->id) == 0 && !store_pool_add_item(&pc, it)) {
+                    store_set_error(s, "Scan: concert %s: a counter shard is stored malformed", c->id);
+                    st = STORE_ERROR;
+                    break;
+                }
+            }
+            add_pools(c, &pc);
+        }
+        cJSON_Delete(got);
+        if (st != STORE_OK)
+            return st;
+    }
+    return STORE_OK;
+oom:
+    store_set_error(s, "BatchGetItem: out of memory");
+    return STORE_ERROR;
 }
 
 /* Appends the concerts of one Scan page, with their problems; only items without a string id are
@@ -514,6 +616,9 @@ store_status store_list_concerts(store *s, concert_list *out)
         if (!start_key)
             break;
     }
+    st = list_add_pools(s, out);
+    if (st != STORE_OK)
+        goto fail;
     if (skipped)
         store_set_error(s, "Scan: skipped %zu items without a string id", skipped);
     return STORE_OK;

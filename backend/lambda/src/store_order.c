@@ -5,6 +5,7 @@
 #include "bo_money.h"
 #include "ddb.h"
 #include "ddb_attr.h"
+#include "layout.h"
 #include "lookup_key.h"
 #include "store_priv.h"
 #include "store_journal.h"
@@ -107,12 +108,18 @@ static cJSON *put_of(cJSON *items, const char *table, const char *key)
     return cJSON_AddObjectToObject(put, "Item");
 }
 
-static cJSON *order_request(store *s, const order *o, const shift_link *l, const journal_entry *e)
+static cJSON *order_request(store *s, const order *o, const shift_link *l, const journal_entry *e,
+                            const pool_plan *plan)
 {
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
     if (!items)
         goto fail;
+    if (o->shards > 0) { /* [0 .. plan->n) the seats, from the concert's pools (the concert item is not in it) */
+        if (!store_pool_add_takes(items, s, o->concert_id, plan, order_revenue_attr(o->method), o->unit_cents))
+            goto fail;
+        goto order_item;
+    }
     /* [0] the seats */
     cJSON *wrap = cJSON_CreateObject();
     if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
@@ -132,7 +139,8 @@ static cJSON *order_request(store *s, const order *o, const shift_link *l, const
         !cJSON_AddStringToObject(names, "#rev", order_revenue_attr(o->method)) ||
         !add_n(values, ":q", o->quantity) || !store_txn_add_money(values, ":value", o->unit_cents * o->quantity))
         goto fail;
-    /* [1] the order */
+order_item:;
+    /* [1] the order (pooled: [plan->n]; every index below shifts alike) */
     cJSON *it = put_of(items, store_table(s, STORE_T_ORDERS), "id");
     if (!it || !store_order_item_fill(it, o))
         goto fail;
@@ -150,11 +158,13 @@ static cJSON *order_request(store *s, const order *o, const shift_link *l, const
             !ddb_attr_add(it, "purchaseDate", "S", o->created_at) || !ddb_attr_add(it, "orderId", "S", o->id) ||
             !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "status", "S", "valid") ||
             (t->attendee && !ddb_attr_add(it, "attendee", "S", t->attendee)) ||
+            (o->shards > 0 && !add_n(it, "shards", o->shards)) ||
             !lookup_add_holder_keys(it, o->customer_name, attendees, n, i, o->created_at))
             goto fail;
         it = put_of(items, store_table(s, STORE_T_CODES), "code");
         if (!it || !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "ticketId", "S", t->id) ||
-            !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id))
+            !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
+            (o->shards > 0 && !add_n(it, "shards", o->shards)))
             goto fail;
     }
     /* [2 + 2q] the shift (when the sale carries one), then the journal entry, then the operator's ConditionCheck
@@ -184,7 +194,8 @@ bool store_order_item_fill(cJSON *it, const order *o)
         (o->operator_sub[0] && (!ddb_attr_add(it, "operatorSub", "S", o->operator_sub) ||
                                 !ddb_attr_add(it, "operatorName", "S", o->operator_name))) ||
         (o->shift_id[0] && !ddb_attr_add(it, "shiftId", "S", o->shift_id)) ||
-        (o->terminal[0] && !ddb_attr_add(it, "terminal", "S", o->terminal)))
+        (o->terminal[0] && !ddb_attr_add(it, "terminal", "S", o->terminal)) ||
+        (o->shards > 0 && !add_n(it, "shards", o->shards)))
         return false;
     return true;
 }
@@ -303,6 +314,13 @@ int store_order_from_item(const cJSON *item, order *o)
             if (!(o->tickets[i].attendee = strdup(a->valuestring)))
                 goto oom;
         }
+    }
+    const char *shards = ddb_attr_n(item, "shards");
+    if (shards) {
+        long k = strtol(shards, &end, 10);
+        if (*end || k < 1 || k > LAYOUT_SHARDS)
+            goto malformed;
+        o->shards = (int)k;
     }
     int r = refunds_from_item(item, o);
     if (r == -1)
@@ -494,6 +512,19 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
     } else {
         snprintf(detail, sizeof detail, "%s%s", order_payment_name(o->method), o->operator_sub[0] ? "" : ", online");
     }
+    /* A pooled concert: which pools the seats come from (store_priv.h), at most as many as the transaction has
+     * room for beside the order's other items */
+    pool_plan plan;
+    bool pooled = o->shards > 0 && o->shards <= LAYOUT_SHARDS;
+    if (o->shards && !pooled) {
+        store_set_error(s, "order: concert %s says %d shards", o->concert_id, o->shards);
+        return STORE_ERROR;
+    }
+    if (pooled && !store_tables_set(s, STORE_NEED_COUNTERS, "order"))
+        return STORE_ERROR;
+    int others = 1 + 2 * o->quantity + (o->shift_id[0] ? 1 : 0) + 1 + (o->operator_sub[0] ? 1 : 0);
+    store_pool_plan_start(&plan, o->shards, o->quantity,
+                          STORE_TXN_MAX_ITEMS - others < o->quantity ? STORE_TXN_MAX_ITEMS - others : o->quantity);
     int code_rounds = 0;
     for (int round = 0; round < SHIFT_LINK_ROUNDS + CODE_ROUNDS; round++) {
         if (o->shift_id[0])
@@ -545,13 +576,43 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
         }
         ddb_error err;
         bool cancelled;
-        store_status sent = store_transact(s, order_request(s, o, o->shift_id[0] ? &l : NULL, &e), true, &err,
-                                           &cancelled);
+        store_status sent;
+        size_t base; /* the order item's index: after the seat Update(s) */
+        for (;;) {
+            if (!pooled) {
+                sent = store_transact(s, order_request(s, o, o->shift_id[0] ? &l : NULL, &e, NULL), true, &err,
+                                      &cancelled);
+                base = 1;
+                break;
+            }
+            store_pool_plan_pick(&plan);
+            base = (size_t)plan.n;
+            sent = store_transact_pooled(s, order_request(s, o, o->shift_id[0] ? &l : NULL, &e, &plan), true, &err,
+                                         &cancelled);
+            if (!cancelled || store_txn_failed(&err, base))
+                break;
+            store_status pst = STORE_ERROR;
+            int next = store_pool_after(s, &plan, o->concert_id, &err, 0, seats_left, &pst);
+            if (next == POOL_AGAIN)
+                continue;
+            if (next == POOL_SOLD_OUT) { /* a retry of a sold order still gets its order */
+                order tmp;
+                store_status r = store_order_replay(s, o, &tmp);
+                if (r == STORE_REPLAY) {
+                    *out = tmp;
+                    return r;
+                }
+                return r != STORE_NOT_FOUND ? r : STORE_SOLD_OUT;
+            }
+            if (next == POOL_FAIL)
+                return pst;
+            break; /* POOL_OTHER: the reasons below */
+        }
         if (!cancelled)
             return sent;
-        if (store_txn_failed(&err, 1)) /* the order exists: this request again, or the key reused */
+        if (store_txn_failed(&err, base)) /* the order exists: this request again, or the key reused */
             return store_order_replay(s, o, out);
-        if (store_txn_failed(&err, 0)) {
+        if (!pooled && store_txn_failed(&err, 0)) {
             /* DynamoDB names every failed condition, but should the order's not be named next to the
              * seats', a retry of a sold order must still get its order: look before refusing */
             store_status st = decide_seats(s, o, seats_left);
@@ -569,8 +630,8 @@ store_status store_order_place(store *s, order *o, order *out, int64_t *seats_le
         }
         bool code_taken = false;
         for (int i = 0; i < o->quantity; i++)
-            code_taken = code_taken || store_txn_failed(&err, (size_t)(3 + 2 * i));
-        bool shift_moved = o->shift_id[0] && store_txn_failed(&err, (size_t)(2 + 2 * o->quantity));
+            code_taken = code_taken || store_txn_failed(&err, base + (size_t)(2 + 2 * i));
+        bool shift_moved = o->shift_id[0] && store_txn_failed(&err, base + (size_t)(1 + 2 * o->quantity));
         if (!code_taken && !shift_moved)
             return store_from_ddb(s, "TransactWriteItems", &err);
         if (code_taken && ++code_rounds >= CODE_ROUNDS)

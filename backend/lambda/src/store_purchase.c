@@ -52,9 +52,36 @@ malformed:
 
 /* ---- purchase -------------------------------------------------------------------------------- */
 
-/* The TransactWriteItems request: [0] seat update on the concert, [1] conditional ticket put. */
-static cJSON *purchase_request(const store *s, const ticket *t, const char *purchase_date)
+/* The TransactWriteItems request: [0] seat update on the concert, [1] conditional ticket put. A pooled concert
+ * (plan not NULL): [0] the seat from one pool of the counters table (store_pool_add_takes: available - 1, sold +
+ * 1, no revenue, as on the concert item), [1] the ticket. */
+static cJSON *purchase_request(store *s, const ticket *t, const char *purchase_date, const pool_plan *plan)
 {
+    if (plan) {
+        cJSON *req = cJSON_CreateObject();
+        cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
+        cJSON *wrap = items ? cJSON_CreateObject() : NULL;
+        if (!wrap || !store_pool_add_takes(items, s, t->concert_id, plan, NULL, 0) ||
+            !cJSON_AddItemToArray(items, wrap)) {
+            cJSON_Delete(wrap);
+            cJSON_Delete(req);
+            return NULL;
+        }
+        cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
+        cJSON *item = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
+        cJSON *pnames = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
+        if (!item || !pnames || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_TICKETS)) ||
+            !ddb_attr_add(item, "id", "S", t->id) || !ddb_attr_add(item, "concertId", "S", t->concert_id) ||
+            !ddb_attr_add(item, "customerName", "S", t->customer_name) ||
+            !ddb_attr_add(item, "customerEmail", "S", t->customer_email) ||
+            !ddb_attr_add(item, "purchaseDate", "S", purchase_date) ||
+            !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
+            !cJSON_AddStringToObject(pnames, "#id", "id")) {
+            cJSON_Delete(req);
+            return NULL;
+        }
+        return req;
+    }
     cJSON *req = cJSON_CreateObject();
     cJSON *items = cJSON_AddArrayToObject(req, "TransactItems");
     cJSON *upd_wrap = cJSON_CreateObject();
@@ -196,8 +223,10 @@ static store_status seats_as_number(store *s, const char *concert_id, const char
 
 /* Reads the concert before a sale: STORE_OK to sell (seat counter N, item readable), STORE_AGAIN
  * after rewriting a string counter as N, or the refusal: NOT_FOUND, MALFORMED, UNAVAILABLE, ERROR. */
-static store_status check_concert(store *s, const char *concert_id, concert *keep)
+static store_status check_concert(store *s, const char *concert_id, concert *keep, int *shards)
 {
+    if (shards)
+        *shards = 0;
     cJSON *item;
     store_status st;
     int r = store_get_item_by(s, store_table(s, STORE_T_CONCERTS), "id", concert_id, &item, &st);
@@ -222,6 +251,8 @@ static store_status check_concert(store *s, const char *concert_id, concert *kee
         st = seats_as_number(s, concert_id, seats_s, c.available_tickets);
     } else {
         st = STORE_OK;
+        if (shards)
+            *shards = store_pool_shards(&c);
     }
     if (keep && (st == STORE_OK || st == STORE_MALFORMED))
         *keep = c; /* the strings move to *keep */
@@ -235,19 +266,44 @@ static store_status check_concert(store *s, const char *concert_id, concert *kee
  * something the condition cannot judge (a string counter, a malformed item). */
 static store_status decide_failed_seat(store *s, const ticket *t)
 {
-    store_status st = check_concert(s, t->concert_id, NULL);
+    store_status st = check_concert(s, t->concert_id, NULL, NULL);
     if (st != STORE_OK)
         return st;
     store_set_error(s, "concert %s sold out", t->concert_id);
     return STORE_SOLD_OUT;
 }
 
-/* One try of the transaction. STORE_AGAIN when the concert must be read again. */
-static store_status sell(store *s, const ticket *t, const char *date, ticket *out)
+/* One try of the transaction (a pooled concert: moving between its pools until one has the seat or all are
+ * empty). STORE_AGAIN when the concert must be read again. */
+static store_status sell(store *s, const ticket *t, const char *date, ticket *out, int shards)
 {
     ddb_error e;
     bool cancelled;
-    store_status sent = store_transact(s, purchase_request(s, t, date), true, &e, &cancelled);
+    store_status sent;
+    if (shards > 0) {
+        if (!store_tables_set(s, STORE_NEED_COUNTERS, "purchase"))
+            return STORE_ERROR;
+        pool_plan plan;
+        store_pool_plan_start(&plan, shards, 1, 1);
+        for (;;) {
+            store_pool_plan_pick(&plan);
+            sent = store_transact_pooled(s, purchase_request(s, t, date, &plan), true, &e, &cancelled);
+            if (!cancelled || store_txn_failed(&e, 1))
+                break;
+            store_status pst = STORE_ERROR;
+            int64_t left = 0;
+            int next = store_pool_after(s, &plan, t->concert_id, &e, 0, &left, &pst);
+            if (next == POOL_AGAIN)
+                continue;
+            if (next == POOL_SOLD_OUT)
+                return refuse_unless_replay(s, t, out, STORE_SOLD_OUT);
+            if (next == POOL_FAIL)
+                return pst;
+            break;
+        }
+    } else {
+        sent = store_transact(s, purchase_request(s, t, date, NULL), true, &e, &cancelled);
+    }
     if (sent == STORE_OK) {
         if (out) {
             *out = *t;
@@ -266,7 +322,7 @@ static store_status sell(store *s, const ticket *t, const char *date, ticket *ou
         return sent;
     if (store_txn_failed(&e, 1))
         return decide_existing_ticket(s, t, out);
-    if (store_txn_failed(&e, 0)) {
+    if (shards == 0 && store_txn_failed(&e, 0)) {
         store_status st = decide_failed_seat(s, t);
         if (st == STORE_NOT_FOUND || st == STORE_MALFORMED)
             return refuse_unless_replay(s, t, out, st);
@@ -295,11 +351,12 @@ store_status store_purchase(store *s, const ticket *t, ticket *out)
 
     /* read the concert (refuse what cannot be sold faithfully), then sell in one transaction */
     for (int round = 0; round < PURCHASE_ROUNDS; round++) {
-        store_status st = check_concert(s, t->concert_id, NULL);
+        int shards = 0;
+        store_status st = check_concert(s, t->concert_id, NULL, &shards);
         if (st == STORE_NOT_FOUND || st == STORE_MALFORMED)
             return refuse_unless_replay(s, t, out, st);
         if (st == STORE_OK)
-            st = sell(s, t, date, out);
+            st = sell(s, t, date, out, shards);
         if (st != STORE_AGAIN)
             return st;
     }
@@ -315,7 +372,7 @@ store_status store_concert_for_sale(store *s, const char *id, concert *out)
         return STORE_NOT_FOUND;
     }
     for (int round = 0; round < PURCHASE_ROUNDS; round++) {
-        store_status st = check_concert(s, id, out);
+        store_status st = check_concert(s, id, out, NULL);
         if (st != STORE_AGAIN)
             return st;
     }

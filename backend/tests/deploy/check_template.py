@@ -59,11 +59,13 @@ TICKET_INDEXES = {"byHolder": ("nameKey", "nameSort")}
 # handler_common.c); env variable -> table role.
 TABLE_ENV = {"CONCERTS_TABLE": "concerts", "TICKETS_TABLE": "tickets", "ORDERS_TABLE": "orders",
              "CODES_TABLE": "codes", "OPERATORS_TABLE": "operators", "SHIFTS_TABLE": "shifts",
-             "JOURNAL_TABLE": "journal"}
+             "JOURNAL_TABLE": "journal", "COUNTERS_TABLE": "counters"}
 # Issue 18's tables: role -> (key schema [(attribute, type, HASH|RANGE)], {index: [(attribute, type, HASH|RANGE)]}).
 # The four sales tables are keyed by one string (id, or code for codes) and checked below as before.
 KEYED_TABLES = {
     "operators": ([("sub", "S", "HASH")], {}),
+    # issue 19: a pooled concert's seat pools and counter shards, "<concertId>#<k>" (store_priv.h), no index
+    "counters": ([("id", "S", "HASH")], {}),
     "shifts": ([("id", "S", "HASH")], {"byDay": [("day", "S", "HASH"), ("openedAt", "S", "RANGE")]}),
     "journal": ([("day", "S", "HASH"), ("sk", "S", "RANGE")],
                 {"byShift": [("shiftId", "S", "HASH"), ("seq", "N", "RANGE")],
@@ -73,13 +75,19 @@ KEYED_TABLES = {
 J = {"journal": {"PutItem"}}  # every change writes its journal entry in its transaction (store_journal.h)
 # Every write made for an operator holds a ConditionCheck on their operators item (not disabled).
 OPERATOR_CHECK = {"operators": {"ConditionCheckItem"}}
+# Issue 19: a concert read (GET /concerts/{id}, stats) is ONE BatchGetItem of the concert and its K counter shards;
+# the list reads the shards of its pooled concerts in batches.
+READ = {"concerts": {"BatchGetItem"}, "counters": {"BatchGetItem"}}
 NEEDS = {
-    "createConcert": {"concerts": {"PutItem"}, **J, **OPERATOR_CHECK},  # store_create_concert (a transaction)
-    "getConcert": {"concerts": {"GetItem"}},                           # store_get_concert
-    "listConcerts": {"concerts": {"Scan"}},                            # store_list_concerts
+    "createConcert": {"concerts": {"PutItem"}, **J, **OPERATOR_CHECK,  # store_create_concert (a transaction;
+                      "counters": {"PutItem"}},                        # a pooled concert's K counter Puts)
+    "getConcert": {**READ},                                            # store_get_concert
+    "listConcerts": {"concerts": {"Scan"}, "counters": {"BatchGetItem"}},  # store_list_concerts
     "purchaseTicket": {"concerts": {"UpdateItem", "GetItem"},          # store_purchase: transaction,
-                       "tickets": {"PutItem", "GetItem"}},             # replay, refused seat
+                       "tickets": {"PutItem", "GetItem"},              # replay, refused seat
+                       "counters": {"UpdateItem", "BatchGetItem"}},    # a pooled concert's pools
     "createOrder": {"concerts": {"UpdateItem", "GetItem"},             # store_order_place: transaction,
+                    "counters": {"UpdateItem", "BatchGetItem"},        # a pooled concert's pools
                     "orders": {"PutItem", "GetItem"},                  # read before, replay (order and
                     "tickets": {"PutItem", "GetItem"},                 # its tickets read back)
                     "codes": {"PutItem"}, **J, **OPERATOR_CHECK,
@@ -87,21 +95,22 @@ NEEDS = {
     "getOrder": {"orders": {"GetItem"}, "tickets": {"GetItem"}},       # store_order_get
     "checkIn": {"codes": {"GetItem"},                                  # store_checkin: code lookup,
                 "tickets": {"UpdateItem", "GetItem"},                  # transaction, the answer read back
-                "concerts": {"UpdateItem"},
+                "concerts": {"UpdateItem"}, "counters": {"UpdateItem"},
                 "orders": {"UpdateItem", "GetItem"}, **J, **OPERATOR_CHECK},
     "undoCheckIn": {"tickets": {"UpdateItem", "GetItem"},              # store_checkin_undo
-                    "concerts": {"UpdateItem"}, "orders": {"UpdateItem"}, **J, **OPERATOR_CHECK},
+                    "concerts": {"UpdateItem"}, "counters": {"UpdateItem"}, "orders": {"UpdateItem"}, **J,
+                    **OPERATOR_CHECK},
     "refundOrder": {"orders": {"UpdateItem", "GetItem"},               # store_refund: the order before
                     "tickets": {"UpdateItem", "GetItem"},              # and after, the transaction
-                    "concerts": {"UpdateItem"}, **J, **OPERATOR_CHECK,
+                    "concerts": {"UpdateItem"}, "counters": {"UpdateItem"}, **J, **OPERATOR_CHECK,
                     "shifts": {"GetItem", "UpdateItem"}},              # the refund's shift
-    "concertStats": {"concerts": {"GetItem"}},                         # store_concert_stats
+    "concertStats": {**READ},                                          # store_concert_stats: one BatchGetItem
     "findOrders": {"orders/index/byEmail": {"Query"},                  # store_lookup_orders
                    "orders/index/byName": {"Query"},
                    "tickets/index/byHolder": {"Query"},                # and a holder's order
                    "orders": {"GetItem"}},
     "getTicketByCode": {"codes": {"GetItem"}, "tickets": {"GetItem"},  # store_ticket_by_code
-                        "orders": {"GetItem"}, "concerts": {"GetItem"}},
+                        "orders": {"GetItem"}, **READ},
     "listOperators": {},                                               # Cognito only
     # the caller's item read first, then the operator's item updated with its journal entry and the caller's
     # check in one transaction (store_operator.c)

@@ -8,10 +8,10 @@
 #   artifact_root DIR              DIR/usr/lib64 with glibc's own libraries copied from this machine
 #                                  (ld-linux, libc, libm, libpthread, libdl, librt; /lib64 -> usr/lib64 as
 #                                  on AL2023), the zip unpacked into DIR/var/task, and nothing else
-#   artifact_tables                four private tables in the DynamoDB Local on DYNAMODB_PORT, named in
+#   artifact_tables                five private tables in the DynamoDB Local on DYNAMODB_PORT, named in
 #                                  ART_CONCERTS / ART_TICKETS / ART_JOURNAL (the journal every change writes
 #                                  to: key day + sk) / ART_OPERATORS (key sub: every operator's write checks
-#                                  their item); deleted at exit
+#                                  their item) / ART_COUNTERS (key id: a pooled concert's pools); deleted at exit
 #   artifact_invoke DIR HANDLER EVENT_FILE [VAR=VALUE...]
 #                                  one cold start + one invocation of concert-service.HANDLER in chroot DIR;
 #                                  rtstub's JSON summary in ART_OUT, its stderr in ART_ERR, the function's
@@ -34,7 +34,7 @@ artifact_teardown() {
   local p
   for p in "${ART_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   if [ -n "${ART_CONCERTS:-}" ]; then
-    for t in "$ART_CONCERTS" "$ART_TICKETS" "$ART_JOURNAL" "$ART_OPERATORS"; do
+    for t in "$ART_CONCERTS" "$ART_TICKETS" "$ART_JOURNAL" "$ART_OPERATORS" "$ART_COUNTERS"; do
       ddb_req "$DYNAMODB_PORT" DeleteTable "{\"TableName\":\"$t\"}" >/dev/null 2>&1
     done
   fi
@@ -56,8 +56,9 @@ artifact_root() {
 artifact_tables() {
   [ -n "${DYNAMODB_PORT:-}" ] && _art_ddb_up || { echo "skip: no DynamoDB Local on DYNAMODB_PORT (run through scripts/run-tests.sh)"; exit 77; }
   ART_CONCERTS="artifact-$$-concerts"; ART_TICKETS="artifact-$$-tickets"; ART_JOURNAL="artifact-$$-journal"
-  ART_OPERATORS="artifact-$$-operators"
+  ART_OPERATORS="artifact-$$-operators"; ART_COUNTERS="artifact-$$-counters"
   ddb_create_table "$DYNAMODB_PORT" "$ART_CONCERTS" && ddb_create_table "$DYNAMODB_PORT" "$ART_TICKETS" &&
+    ddb_create_table "$DYNAMODB_PORT" "$ART_COUNTERS" &&
     ddb_req "$DYNAMODB_PORT" CreateTable "{\"TableName\":\"$ART_JOURNAL\",\"AttributeDefinitions\":[{\"AttributeName\":\"day\",\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"day\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}" >/dev/null &&
     ddb_req "$DYNAMODB_PORT" CreateTable "{\"TableName\":\"$ART_OPERATORS\",\"AttributeDefinitions\":[{\"AttributeName\":\"sub\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"sub\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}" >/dev/null
 }
@@ -79,7 +80,7 @@ artifact_invoke() {
     AWS_ACCESS_KEY_ID=ASIALOCALTEST AWS_SECRET_ACCESS_KEY=local AWS_SESSION_TOKEN=local-session \
     AWS_XRAY_CONTEXT_MISSING=LOG_ERROR AWS_XRAY_DAEMON_ADDRESS=169.254.79.129:2000 \
     CONCERTS_TABLE="$ART_CONCERTS" TICKETS_TABLE="$ART_TICKETS" JOURNAL_TABLE="$ART_JOURNAL" \
-    OPERATORS_TABLE="$ART_OPERATORS" \
+    OPERATORS_TABLE="$ART_OPERATORS" COUNTERS_TABLE="$ART_COUNTERS" \
     AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT" "$@" \
     "$PWD/build/bench/rtstub" -p "$ART_STUB_PORT" -t 20 -j -o "$ART_LOG" -r 1 -n 1 -e "$event" -- \
     "$(command -v chroot)" "$dir" /var/task/bootstrap >"$ART_OUT" 2>"$ART_ERR"

@@ -199,7 +199,7 @@ static void reads_the_real_serverless_yml(void **state)
     assert_int_equal(cfg.n_api_key_names, 0);
     assert_string_equal(cfg.unauthorized_body, "{\"message\":\"Unauthorized: sign in as an operator (boxoffice login); "
                                                "an API key alone no longer authorizes\"}");
-    assert_int_equal(cfg.n_tables, 7); /* + operators, shifts, journal (issue 18) */
+    assert_int_equal(cfg.n_tables, 8); /* + operators, shifts, journal (issue 18), counters (issue 19) */
     char *t0 = cJSON_PrintUnformatted(cfg.tables[0]);
     assert_string_equal(t0, "{\"TableName\":\"concert-ticket-system-concerts-dev\","
                             "\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"

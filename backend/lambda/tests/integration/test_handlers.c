@@ -17,6 +17,7 @@
 #include "ddb_tables.h"
 #include "handler_call.h"
 #include "handlers.h"
+#include "layout.h"
 #include "store.h"
 
 #define PARALLEL 200
@@ -571,11 +572,9 @@ static void *buy(void *arg)
     return NULL;
 }
 
-static void parallel_purchases_sell_exactly_the_seats(void **state)
+/* PARALLEL buyers at once for concert cid with SEATS seats left: exactly SEATS sold, the others told sold out. */
+static void parallel_buyers_get_exactly_the_seats(const char *cid)
 {
-    (void)state;
-    char cid[STORE_ID_MAX + 1];
-    create_concert(SEATS, cid);
     static buyer buyers[PARALLEL];
     pthread_t threads[PARALLEL];
     pthread_barrier_t go;
@@ -614,6 +613,38 @@ static void parallel_purchases_sell_exactly_the_seats(void **state)
     assert_int_equal(count_tickets(cid), SEATS);
 }
 
+static void parallel_purchases_sell_exactly_the_seats(void **state)
+{
+    (void)state;
+    char cid[STORE_ID_MAX + 1];
+    create_concert(SEATS, cid);
+    parallel_buyers_get_exactly_the_seats(cid);
+}
+
+/* The same on a pooled concert (issue 19: capacity 2,000, its seats in 64 pools) late in its on-sale: one seat
+ * left in each of the first SEATS pools (set as another writer would), the others empty. */
+static void parallel_purchases_of_a_pooled_concert_sell_exactly_the_seats(void **state)
+{
+    (void)state;
+    char cid[STORE_ID_MAX + 1];
+    create_concert(LAYOUT_POOL_MIN_CAPACITY, cid);
+    for (int k = 0; k < LAYOUT_SHARDS; k++) {
+        int64_t left = k < SEATS ? 1 : 0, share = layout_pool_seats(LAYOUT_POOL_MIN_CAPACITY, k, LAYOUT_SHARDS);
+        char body[1024];
+        snprintf(body, sizeof body,
+                 "{\"TableName\":\"%s\",\"Key\":{\"id\":{\"S\":\"%s#%d\"}},\"UpdateExpression\":\"SET available = :a, "
+                 "sold = :s\",\"ExpressionAttributeValues\":{\":a\":{\"N\":\"%lld\"},\":s\":{\"N\":\"%lld\"}}}",
+                 ddb_test_table_of(STORE_T_COUNTERS), cid, k, (long long)left, (long long)(share - left));
+        cJSON *req = cJSON_Parse(body), *resp = NULL;
+        ddb_error err;
+        assert_int_equal(ddb_call(raw, "UpdateItem", req, &resp, &err), DDB_OK);
+        cJSON_Delete(req);
+        cJSON_Delete(resp);
+    }
+    assert_int_equal(seats_left(cid), SEATS);
+    parallel_buyers_get_exactly_the_seats(cid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +661,7 @@ int main(void)
         cmocka_unit_test(storage_failure_is_503_with_retry_after),
         cmocka_unit_test(invocation_path_end_to_end),
         cmocka_unit_test(parallel_purchases_sell_exactly_the_seats),
+        cmocka_unit_test(parallel_purchases_of_a_pooled_concert_sell_exactly_the_seats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

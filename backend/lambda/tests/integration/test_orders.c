@@ -530,7 +530,8 @@ static store *store_for(const handler_def *d)
 {
     const char *const names[STORE_T_COUNT] = { concerts_table, tickets_table, orders_table, codes_table,
                                                 operators_table, ddb_test_table_of(STORE_T_SHIFTS),
-                                                ddb_test_table_of(STORE_T_JOURNAL) };
+                                                ddb_test_table_of(STORE_T_JOURNAL),
+                                                ddb_test_table_of(STORE_T_COUNTERS) };
     for (int t = 0; t < STORE_T_COUNT; t++) {
         if (d->tables & STORE_NEED(t))
             setenv(store_table_env((store_table_id)t), names[t], 1);

@@ -15,7 +15,9 @@
 
 #include "ddb.h"
 #include "ddb_tables.h"
+#include "layout.h"
 #include "store.h"
+#include "store_journal.h"
 
 static char concerts_table[128], tickets_table[128];
 static ddb_client *raw; /* for set-up and for reading items back as stored */
@@ -718,6 +720,64 @@ static void test_parallel_purchases_never_oversell(void **state)
     concert_clear(&c);
 }
 
+/* The same buyers on a pooled concert (issue 19: created with capacity 2,000, its seats in 64 pools), late in its
+ * on-sale: SEATS seats left, one in each of the first SEATS pools (set as another writer would), so that the
+ * buyers keep meeting empty pools and move on: exactly the seats are sold, every pool ends at 0, none below. */
+static void test_parallel_purchases_of_a_pooled_concert_never_oversell(void **state)
+{
+    (void)state;
+    concert c;
+    make_concert(&c, "Stadium", LAYOUT_POOL_MIN_CAPACITY, 1000);
+    c.has_capacity = true;
+    c.capacity = LAYOUT_POOL_MIN_CAPACITY;
+    journal_who who = { NULL, NULL };
+    assert_int_equal(store_create_concert(st, &c, &who), STORE_OK);
+    for (int k = 0; k < LAYOUT_SHARDS; k++) {
+        int64_t left = k < SEATS ? 1 : 0, share = layout_pool_seats(LAYOUT_POOL_MIN_CAPACITY, k, LAYOUT_SHARDS);
+        char body[1024];
+        snprintf(body, sizeof body,
+                 "{\"TableName\":\"%s\",\"Key\":{\"id\":{\"S\":\"%s#%d\"}},\"UpdateExpression\":\"SET available = :a, "
+                 "sold = :s\",\"ExpressionAttributeValues\":{\":a\":{\"N\":\"%lld\"},\":s\":{\"N\":\"%lld\"}}}",
+                 ddb_test_table_of(STORE_T_COUNTERS), c.id, k, (long long)left, (long long)(share - left));
+        cJSON *req = cJSON_Parse(body), *resp = NULL;
+        ddb_error err;
+        assert_int_equal(ddb_call(raw, "UpdateItem", req, &resp, &err), DDB_OK);
+        cJSON_Delete(req);
+        cJSON_Delete(resp);
+    }
+    assert_int_equal(seats_left(c.id), SEATS);
+    static struct buyer buyers[BUYERS];
+    pthread_t th[BUYERS];
+    memset(buyers, 0, sizeof buyers);
+    for (int i = 0; i < BUYERS; i++) {
+        buyers[i].concert_id = c.id;
+        assert_int_equal(pthread_create(&th[i], NULL, buy, &buyers[i]), 0);
+    }
+    int ok = 0, sold_out = 0, other = 0;
+    for (int i = 0; i < BUYERS; i++) {
+        pthread_join(th[i], NULL);
+        ok += buyers[i].ok;
+        sold_out += buyers[i].sold_out;
+        other += buyers[i].other;
+    }
+    assert_int_equal(other, 0);
+    assert_int_equal(ok, SEATS);
+    assert_int_equal(sold_out, BUYERS * TRIES - SEATS);
+    assert_int_equal(seats_left(c.id), 0);
+    for (int k = 0; k < LAYOUT_SHARDS; k++) {
+        char key[STORE_ID_MAX + 16];
+        snprintf(key, sizeof key, "%s#%d", c.id, k);
+        cJSON *item = raw_item(ddb_test_table_of(STORE_T_COUNTERS), key);
+        assert_non_null(item);
+        assert_attr(item, "available", "N", "0");
+        cJSON_Delete(item);
+    }
+    cJSON *item = raw_item(concerts_table, c.id); /* the item itself: never sold from */
+    assert_attr(item, "availableTickets", "N", "0");
+    cJSON_Delete(item);
+    concert_clear(&c);
+}
+
 /* Parallel buyers of a concert whose seats are stored as a string: the rewrite as N is conditional,
  * so exactly the seats are sold. */
 static void test_parallel_purchases_of_a_string_counter_never_oversell(void **state)
@@ -822,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_ticket_id_reused_for_another_customer_is_a_conflict),
         cmocka_unit_test(test_parallel_purchases_never_oversell),
         cmocka_unit_test(test_parallel_purchases_of_a_string_counter_never_oversell),
+        cmocka_unit_test(test_parallel_purchases_of_a_pooled_concert_never_oversell),
         cmocka_unit_test(test_open_reports_missing_tables_variables),
         cmocka_unit_test(test_missing_table_is_an_error),
         cmocka_unit_test(test_unreachable_dynamodb_is_unavailable),

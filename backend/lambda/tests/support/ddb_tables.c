@@ -75,7 +75,7 @@ int ddb_test_delete_table(ddb_client *c, const char *name)
 }
 
 /* The issue 18 tables every integration test gets with its concerts and tickets (the writes journal). */
-static char operators_t[128], shifts_t[128], journal_t[128];
+static char operators_t[128], shifts_t[128], journal_t[128], counters_t[128];
 
 static int create_from(ddb_client *c, const char *name, const char *json_fmt)
 {
@@ -106,6 +106,8 @@ int ddb_test_issue18_tables(ddb_client *c, const char *prefix)
     ddb_test_table_name(shifts_t, sizeof shifts_t, p);
     snprintf(p, sizeof p, "%s-journal", prefix);
     ddb_test_table_name(journal_t, sizeof journal_t, p);
+    snprintf(p, sizeof p, "%s-counters", prefix);
+    ddb_test_table_name(counters_t, sizeof counters_t, p);
     if (create_from(c, operators_t,
                     "{\"TableName\":\"%s\",\"AttributeDefinitions\":[" ATTR("sub", "S") "],"
                     "\"KeySchema\":[{\"AttributeName\":\"sub\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}") ||
@@ -119,8 +121,12 @@ int ddb_test_issue18_tables(ddb_client *c, const char *prefix)
                     "],\"KeySchema\":[{\"AttributeName\":\"day\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\","
                     "\"KeyType\":\"RANGE\"}],\"GlobalSecondaryIndexes\":[" GSI("byShift", "shiftId", "seq") ","
                     GSI("byOperator", "operatorSub", "sk") "," GSI("byConcert", "concertId", "sk") "],"
-                    "\"BillingMode\":\"PAY_PER_REQUEST\"}"))
+                    "\"BillingMode\":\"PAY_PER_REQUEST\"}") ||
+        create_from(c, counters_t, /* issue 19: a pooled concert's pools and counter shards */
+                    "{\"TableName\":\"%s\",\"AttributeDefinitions\":[" ATTR("id", "S") "],"
+                    "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}"))
         return -1;
+    setenv("COUNTERS_TABLE", counters_t, 1);
     setenv("OPERATORS_TABLE", operators_t, 1);
     setenv("SHIFTS_TABLE", shifts_t, 1);
     setenv("JOURNAL_TABLE", journal_t, 1);
@@ -129,7 +135,11 @@ int ddb_test_issue18_tables(ddb_client *c, const char *prefix)
 
 const char *ddb_test_table_of(store_table_id t)
 {
-    return t == STORE_T_OPERATORS ? operators_t : t == STORE_T_SHIFTS ? shifts_t : t == STORE_T_JOURNAL ? journal_t : "";
+    return t == STORE_T_OPERATORS  ? operators_t
+           : t == STORE_T_SHIFTS   ? shifts_t
+           : t == STORE_T_JOURNAL  ? journal_t
+           : t == STORE_T_COUNTERS ? counters_t
+                                   : "";
 }
 
 int ddb_test_tables_create(ddb_client **raw, const char *prefix, char *concerts, char *tickets, size_t size)
@@ -160,7 +170,7 @@ int ddb_test_tables_drop(ddb_client *raw, const char *concerts, const char *tick
     if (!raw)
         return -1;
     int rc = ddb_test_delete_table(raw, concerts) | ddb_test_delete_table(raw, tickets);
-    for (int t = STORE_T_OPERATORS; t <= STORE_T_JOURNAL; t++)
+    for (int t = STORE_T_OPERATORS; t <= STORE_T_COUNTERS; t++)
         if (ddb_test_table_of((store_table_id)t)[0])
             rc |= ddb_test_delete_table(raw, ddb_test_table_of((store_table_id)t));
     ddb_client_free(raw);

@@ -23,9 +23,9 @@ int ddb_test_delete_table(ddb_client *c, const char *name);
 int ddb_test_tables_create(ddb_client **raw, const char *prefix, char *concerts, char *tickets, size_t size);
 /* The operators, shifts and journal tables with serverless.yml's keys and indexes (issue 18), fresh, named
  * "<prefix>-operators-…" ...; sets OPERATORS_TABLE, SHIFTS_TABLE, JOURNAL_TABLE. ddb_test_tables_create calls it;
- * ddb_test_tables_drop deletes them. 0 or -1. */
+ * ddb_test_tables_drop deletes them. Also the counters table (issue 19: key id S), COUNTERS_TABLE. 0 or -1. */
 int ddb_test_issue18_tables(ddb_client *c, const char *prefix);
-/* The name of that table (STORE_T_OPERATORS, _SHIFTS, _JOURNAL), "" before ddb_test_issue18_tables. */
+/* The name of that table (STORE_T_OPERATORS, _SHIFTS, _JOURNAL, _COUNTERS), "" before ddb_test_issue18_tables. */
 const char *ddb_test_table_of(store_table_id t);
 
 /* Sets CONCERTS_TABLE / TICKETS_TABLE to the two tables and opens a store on them; NULL (reason on stderr). */

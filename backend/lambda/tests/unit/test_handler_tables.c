@@ -24,24 +24,25 @@
 #define P STORE_NEED_OPERATORS
 #define S STORE_NEED_SHIFTS
 #define J STORE_NEED_JOURNAL
+#define N STORE_NEED_COUNTERS
 
 /* What each handler reads or writes, from its store calls (store_*.c). */
 static const struct {
     const char *name;
     unsigned tables;
 } touches[] = {
-    { "concert-service.createConcert", C | P | J },  /* Put concert + its journal entry + the operator's ConditionCheck */
-    { "concert-service.getConcert", C },             /* GetItem concerts */
-    { "concert-service.listConcerts", C },           /* Scan concerts */
-    { "concert-service.purchaseTicket", C | T },     /* seat update + ticket put */
-    { "concert-service.createOrder", C | T | O | K | P | S | J }, /* seats, order, tickets, codes, shift, journal, operator check */
+    { "concert-service.createConcert", C | P | J | N },  /* Put concert + its journal entry + the operator's ConditionCheck */
+    { "concert-service.getConcert", C | N },          /* GetItem concerts */
+    { "concert-service.listConcerts", C | N },         /* Scan concerts */
+    { "concert-service.purchaseTicket", C | T | N },     /* seat update + ticket put */
+    { "concert-service.createOrder", C | T | O | K | P | S | J | N }, /* seats, order, tickets, codes, shift, journal, operator check */
     { "concert-service.getOrder", T | O },           /* the order, then its tickets */
-    { "concert-service.checkIn", C | T | O | K | P | J }, /* code -> ticket -> order; admitted on concert and order; operator */
-    { "concert-service.undoCheckIn", C | T | O | P | J }, /* the ticket; admitted back on concert and order; operator */
-    { "concert-service.refundOrder", C | T | O | P | S | J }, /* the order and its tickets; seats back; shift; operator */
-    { "concert-service.concertStats", C },           /* the concert's counters */
+    { "concert-service.checkIn", C | T | O | K | P | J | N }, /* code -> ticket -> order; admitted on concert and order; operator */
+    { "concert-service.undoCheckIn", C | T | O | P | J | N }, /* the ticket; admitted back on concert and order; operator */
+    { "concert-service.refundOrder", C | T | O | P | S | J | N }, /* the order and its tickets; seats back; shift; operator */
+    { "concert-service.concertStats", C | N },         /* the concert's counters */
     { "concert-service.findOrders", T | O },         /* byEmail/byName on orders, byHolder on tickets */
-    { "concert-service.getTicketByCode", C | T | O | K }, /* code -> ticket -> order -> concert */
+    { "concert-service.getTicketByCode", C | T | O | K | N }, /* code -> ticket -> order -> concert */
     { "concert-service.listOperators", 0 },           /* Cognito only */
     { "concert-service.createOperator", P | J },      /* the caller's item, then the new one, its journal entry, their check */
     { "concert-service.disableOperator", P | J },     /* the same */
@@ -62,7 +63,7 @@ static const struct {
 static void set_tables(unsigned tables)
 {
     static const char *const names[STORE_T_COUNT] = { "concerts-test", "tickets-test", "orders-test", "codes-test",
-                                                        "operators-test", "shifts-test", "journal-test" };
+                                                        "operators-test", "shifts-test", "journal-test", "counters-test" };
     for (int t = 0; t < STORE_T_COUNT; t++) {
         const char *var = store_table_env((store_table_id)t);
         if (tables & STORE_NEED(t))
