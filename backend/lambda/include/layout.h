@@ -48,8 +48,8 @@ enum {
 };
 /* Where an order of q seats takes them, from avail[0..k_total) (each pool's seats as just read, strongly
  * consistent): one pool with at least q seats, picked uniformly among those (so that buyers spread); when no
- * pool has q, the fullest pools first, at most max_pools of them. pools/takes have room for max_pools (<=
- * LAYOUT_PLAN_MAX). Returns LAYOUT_PLAN_*; -1 on a bad argument (q < 1, k_total outside 1..64, max_pools < 1). */
+ * pool has q, the fullest pools first (ties from a random offset), at most max_pools of them. pools/takes have
+ * room for max_pools (<= LAYOUT_PLAN_MAX). Returns LAYOUT_PLAN_*; -1 on a bad argument (q < 1, k_total outside 1..64, max_pools < 1). */
 int layout_pool_plan(const int64_t *avail, int k_total, int q, int max_pools, uint32_t rnd, int *pools,
                      int64_t *takes, int *n, int64_t *seats_left);
 

@@ -69,15 +69,20 @@ int layout_pool_plan(const int64_t *avail, int k_total, int q, int max_pools, ui
             }
         }
     }
-    /* The fullest first: a selection of at most max_pools by repeated maximum (k_total <= 64). */
+    /* The fullest first: a selection of at most max_pools by repeated maximum (k_total <= 64). Ties go to the
+     * first from a random offset, so that the buyers who all find no pool with room late in an on-sale do not
+     * all pick the same ones. */
     uint64_t used = 0;
     int64_t need = q, reach = 0;
     int m = 0;
+    int offset = (int)((rnd >> 8) % (uint32_t)k_total);
     while (m < max_pools) {
         int best = -1;
-        for (int i = 0; i < k_total; i++)
+        for (int j = 0; j < k_total; j++) {
+            int i = (offset + j) % k_total;
             if (!(used & ((uint64_t)1 << i)) && avail[i] > 0 && (best < 0 || avail[i] > avail[best]))
                 best = i;
+        }
         if (best < 0)
             break;
         used |= (uint64_t)1 << best;

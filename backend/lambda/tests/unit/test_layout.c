@@ -99,6 +99,17 @@ static void plan_one_pool_or_the_fullest(void **state)
     /* 16 exist, 15 asked, one pool allowed: too wide, at most 9 now */
     assert_int_equal(layout_pool_plan(avail, 4, 15, 1, 0, pools, takes, &n, &left), LAYOUT_PLAN_TOO_WIDE);
     assert_int_equal(left, 9);
+    /* equal pools, none with room: two of them, and not always the same two */
+    int64_t even[8] = {3, 3, 3, 3, 3, 3, 3, 3};
+    unsigned firsts = 0;
+    for (uint32_t r = 0; r < 64; r++) {
+        assert_int_equal(layout_pool_plan(even, 8, 5, 8, r << 8, pools, takes, &n, &left), LAYOUT_PLAN_OK);
+        assert_int_equal(n, 2);
+        assert_true(pools[0] != pools[1]);
+        assert_int_equal(takes[0] + takes[1], 5);
+        firsts |= 1u << pools[0];
+    }
+    assert_int_equal(firsts, 0xffu);
     /* a negative counter (never written by us) counts as none */
     int64_t neg[2] = {-3, 2};
     assert_int_equal(layout_pool_plan(neg, 2, 2, 2, 0, pools, takes, &n, &left), LAYOUT_PLAN_OK);
