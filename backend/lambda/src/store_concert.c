@@ -435,8 +435,10 @@ static void add_pools(concert *c, const pool_counts *pc)
     c->available_tickets += pc->available_sum;
 }
 
-/* ONE BatchGetItem (strongly consistent) of the concert item and its K shard keys (store_pool_read): a concert of
- * today's layout has no shard items and reads as before; a pooled one reports the sum of its pools. */
+/* The concert item by one strongly consistent GetItem, as before pools: a concert of today's layout costs one read
+ * unit, not the 65 keys of a batch. A pooled one (the item has shards) is then read again with its K shard keys
+ * in ONE BatchGetItem (store_pool_read), so that the item and the pools it reports are of one moment, and reports
+ * the sum of its pools. */
 store_status store_get_concert(store *s, const char *id, concert *out)
 {
     memset(out, 0, sizeof *out);
@@ -446,13 +448,24 @@ store_status store_get_concert(store *s, const char *id, concert *out)
     }
     cJSON *item = NULL;
     pool_counts pc;
-    store_status st = store_pool_read(s, id, LAYOUT_SHARDS, &item, &pc);
-    if (st != STORE_OK) {
-        cJSON_Delete(item);
-        return st == STORE_MALFORMED ? STORE_ERROR : st;
-    }
-    if (!item)
+    memset(&pc, 0, sizeof pc);
+    store_status st;
+    int got = store_get_item(s, store_table(s, STORE_T_CONCERTS), id, &item, &st);
+    if (got < 0)
+        return st;
+    if (got == 1)
         return STORE_NOT_FOUND;
+    if (cJSON_GetObjectItemCaseSensitive(item, "shards")) {
+        cJSON_Delete(item);
+        item = NULL;
+        st = store_pool_read(s, id, LAYOUT_SHARDS, &item, &pc);
+        if (st != STORE_OK) {
+            cJSON_Delete(item);
+            return st == STORE_MALFORMED ? STORE_ERROR : st;
+        }
+        if (!item)
+            return STORE_NOT_FOUND;
+    }
     int r = store_concert_from_item(item, out, NULL);
     cJSON_Delete(item);
     if (r == -2) {

@@ -218,40 +218,50 @@ static void stats_and_reads_are_one_batch_get(void **state)
     stop(&fx);
 
     /* a concert of today's layout: ONE request too, its own counters only */
-    const ddb_fake_reply small[] = { REPLY(
-        "{\"Responses\":{\"counters-test\":[],\"concerts-test\":[{\"id\":{\"S\":\"c-1\"},\"name\":{\"S\":\"N\"},"
-        "\"date\":{\"S\":\"d\"},\"venue\":{\"S\":\"V\"},\"availableTickets\":{\"N\":\"7\"},\"ticketPrice\":{\"N\":\"10\"},"
-        "\"sold\":{\"N\":\"3\"},\"admitted\":{\"N\":\"1\"},\"revenueCard\":{\"N\":\"30\"}}]}}") };
-    fx = start(small, 1);
+#define SMALL_ITEM "{\"id\":{\"S\":\"c-1\"},\"name\":{\"S\":\"N\"},\"date\":{\"S\":\"d\"},\"venue\":{\"S\":\"V\"}," \
+        "\"availableTickets\":{\"N\":\"7\"},\"ticketPrice\":{\"N\":\"10\"},\"sold\":{\"N\":\"3\"},"       \
+        "\"admitted\":{\"N\":\"1\"},\"revenueCard\":{\"N\":\"30\"}}"
+    const ddb_fake_reply small[] = {
+        REPLY("{\"Responses\":{\"counters-test\":[],\"concerts-test\":[" SMALL_ITEM "]}}"),
+        REPLY("{\"Item\":" SMALL_ITEM "}"),
+    };
+    fx = start(small, 2);
     assert_int_equal(store_concert_stats(fx.s, "c-1", &cs), STORE_OK);
     assert_int_equal(cs.capacity, 10);
     assert_int_equal(cs.available, 7);
     assert_int_equal(cs.sold, 3);
     assert_int_equal(cs.admitted, 1);
     assert_int_equal(ddb_fake_count(fx.fake), 1);
-    /* GET /concerts/{id}: the same one request; a pooled one reports the sum of its pools */
+    /* GET /concerts/{id} of a small concert: one GetItem (one read unit, not a batch of 65 keys) */
     concert c;
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_OK);
     assert_int_equal(c.available_tickets, 7);
     assert_false(c.has_shards);
     concert_clear(&c);
     assert_int_equal(ddb_fake_count(fx.fake), 2);
+    assert_string_equal(target_of(&fx, 1), "DynamoDB_20120810.GetItem");
     stop(&fx);
 
-    const ddb_fake_reply pooled[] = { REPLY("{\"Responses\":{\"concerts-test\":[" POOLED_ITEM "],\"counters-test\":["
-                                            SHARD(0, 31, 0, 0, "0") "," SHARD(1, 1, 30, 0, "300") "]}}") };
-    fx = start(pooled, 1);
+    /* a pooled one: the GetItem says it has shards, then ONE batch of the item and its pools, whose sum it reports */
+    const ddb_fake_reply pooled[] = {
+        REPLY("{\"Item\":" POOLED_ITEM "}"),
+        REPLY("{\"Responses\":{\"concerts-test\":[" POOLED_ITEM "],\"counters-test\":[" SHARD(0, 31, 0, 0, "0") ","
+              SHARD(1, 1, 30, 0, "300") "]}}"),
+    };
+    fx = start(pooled, 2);
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_OK);
     assert_int_equal(c.available_tickets, 32);
     assert_true(c.has_shards);
     assert_int_equal(c.shards, 64);
     concert_clear(&c);
-    assert_int_equal(ddb_fake_count(fx.fake), 1);
+    assert_int_equal(ddb_fake_count(fx.fake), 2);
+    assert_string_equal(target_of(&fx, 1), "DynamoDB_20120810.BatchGetItem");
     stop(&fx);
 
     /* no such concert */
-    const ddb_fake_reply none[] = { REPLY("{\"Responses\":{\"concerts-test\":[],\"counters-test\":[]}}") };
-    fx = start(none, 1);
+    const ddb_fake_reply none[] = { REPLY("{\"Responses\":{\"concerts-test\":[],\"counters-test\":[]}}"),
+                                    REPLY("{}") };
+    fx = start(none, 2);
     assert_int_equal(store_concert_stats(fx.s, "c-1", &cs), STORE_NOT_FOUND);
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_NOT_FOUND);
     stop(&fx);
