@@ -5,7 +5,7 @@
 #   bench/model/record.sh OUT.jsonl
 #
 # Starts a stack of its own: DynamoDB Local, a user pool (the test run's shared cognito-local when
-# COGNITO_SHARED_ENV is set, else a cognito-local of its own), the tables of backend/serverless.yml, and the
+# COGNITO_SHARED_ENV is set and it answers, else a cognito-local of its own), the tables of backend/serverless.yml, and the
 # local gateway running the packaged function (backend/build/task/bootstrap: `make -C backend package`), whose
 # DynamoDB endpoint (the gateway's --dynamodb-endpoint, AWS_ENDPOINT_URL_DYNAMODB in the function's
 # environment) is the recorder bench/model/ddb_record.py in front of DynamoDB Local. Then
@@ -55,7 +55,8 @@ t0=$SECONDS
 "$root/scripts/ddb-local.sh" start "$ddb_port" "$state"
 "$gw_bin" --create-tables --dynamodb-endpoint "http://127.0.0.1:$ddb_port" >"$state/tables.log" 2>&1 ||
   { tail -n 5 "$state/tables.log" >&2; echo "record: could not create the tables" >&2; exit 1; }
-if [ -n "${COGNITO_SHARED_ENV:-}" ]; then
+shared_cog_port=$(sed -n 's/^COGNITO_URL=http:\/\/127.0.0.1://p' "${COGNITO_SHARED_ENV:-/dev/null}" 2>/dev/null || true)
+if [ -n "$shared_cog_port" ] && "$root/scripts/cognito-local.sh" ping "$shared_cog_port"; then
   (umask 077; cp "$COGNITO_SHARED_ENV" "$state/cognito.env")
 else
   cog_port=${REC_COGNITO_PORT:-$(pick "$ddb_port" "$api_port")}

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Runs the model of DynamoDB (bench/ddbsim/run.py) on a recorded trace for issue 19's two workloads on both
+layouts, and writes the side-by-side table: today's layout ("small": every sale, refund and check-in on the
+concert's own item) against the pooled one, each row's figures beside issue 19's targets.
+
+    report.py --trace T [--doors 40] [--tickets 20000] [--seats 50000] [--rate 2000] [--max-q 4]
+              [--seconds S] [--seed N] [--json-out F] [--md-out F] [--run PATH]
+
+Targets (issue 19, "Done when"): door >= 1,000 check-ins/s sustained, p99 <= 100 ms of modelled time, no
+conflict surfaced to a door; on-sale sold out at >= 1,000 tickets/s, p99 <= 200 ms for accepted orders, no
+oversell, counts exact. Each is marked met or missed on every row; the small layout's rows are today's
+layout's ceiling on the same model. Prints the Markdown table; --json-out keeps every run's own JSON (what
+run.py answered) and the marks. Exit 0 when every run answered, whatever the marks (the marks are figures for
+the bench, not a test: tests/scripts/test_model_replay.sh asserts the behaviour). Standard library only.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LAYOUTS = ("small", "pooled")
+WORKLOADS = ("door", "onsale")
+
+
+def at_least(x, b):
+    return x is not None and x >= b
+
+
+def at_most(x, b):
+    return x is not None and x <= b
+
+
+def targets(workload, r, seats):
+    """[(name, met)] for one run's JSON (a figure the run could not give, e.g. no p99 without an accepted
+    operation, is a target missed)."""
+    if workload == "door":
+        return [("door >= 1,000 check-ins/s", at_least(r.get("throughput_per_s"), 1000)),
+                ("p99 <= 100 ms", at_most(r.get("p99_ms"), 100)),
+                ("0 conflicts surfaced", r.get("conflicts_surfaced") == 0)]
+    return [("sold out", at_least(r.get("seats_sold"), seats)),
+            ("at >= 1,000 tickets/s", at_least(r.get("throughput_per_s"), 1000)),
+            ("p99 <= 200 ms", at_most(r.get("p99_ms"), 200)),
+            ("no oversell", not r["oversold"]),
+            ("counts exact", bool(r["counts_exact"]))]
+
+
+def run_one(a, layout, workload):
+    cmd = [sys.executable, a.run, "--trace", a.trace, "--workload", workload, "--layout", layout,
+           "--doors", str(a.doors), "--tickets", str(a.tickets), "--seats", str(a.seats), "--rate", str(a.rate),
+           "--max-q", str(a.max_q), "--json"]
+    if a.seconds:
+        cmd += ["--seconds", str(a.seconds)]
+    if a.seed is not None:
+        cmd += ["--seed", str(a.seed)]
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr[-3000:])
+        raise SystemExit("report: run.py --workload %s --layout %s exited %d" % (workload, layout, p.returncode))
+    try:
+        r = json.loads(p.stdout)
+    except ValueError:  # a last line of JSON after other output
+        r = json.loads(p.stdout.strip().splitlines()[-1])
+    r.setdefault("wall_seconds", round(time.monotonic() - t0, 2))
+    return r
+
+
+def num(x, p=0):
+    return "-" if x is None else ("{:,.%df}" % p).format(x)
+
+
+def markdown(a, meta, rows):
+    scale = ("door: %s doors, %s tickets; on-sale: %s seats, 1-%d tickets an order, %s orders/s"
+             % (num(a.doors), num(a.tickets), num(a.seats), a.max_q, num(a.rate)))
+    out = ["Issue 19 on the model of DynamoDB (bench/ddbsim), replaying the function's requests recorded by "
+           "bench/model/record.sh (trace of commit %s, %s). %s." % (meta.get("commit", "?")[:12],
+                                                                    meta.get("recorded_at", "?"), scale), "",
+           "| layout | workload | throughput | p50 | p99 | conflicts surfaced | 503s | oversold | counts exact "
+           "| throttles | hottest partition WCU/s | targets |",
+           "|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|"]
+    for x in rows:
+        r = x["result"]
+        unit = "check-ins/s" if x["workload"] == "door" else "tickets/s"
+        marks = "; ".join("%s: %s" % (n, "met" if ok else "**missed**") for n, ok in x["targets"])
+        layout = "small (today's layout's ceiling)" if x["layout"] == "small" else "pooled (new)"
+        yes_no = lambda v: "-" if v is None else ("yes" if v else "no")
+        out.append("| %s | %s | %s %s | %s ms | %s ms | %s | %s | %s | %s | %s | %s | %s |" % (
+            layout, "door" if x["workload"] == "door" else "on-sale", num(r.get("throughput_per_s")), unit,
+            num(r.get("p50_ms"), 1), num(r.get("p99_ms"), 1), num(r.get("conflicts_surfaced")),
+            num(r.get("unavailable")), yes_no(r.get("oversold")), yes_no(r.get("counts_exact")),
+            num(r.get("throttles")), num(r.get("hottest_partition_wcu_per_s")), marks))
+    out.append("")
+    out.append("Modelled seconds per run: %s; wall seconds: %s." % (
+        ", ".join("%s %s %s" % (x["layout"], x["workload"], num(x["result"].get("modelled_seconds"), 1)) for x in rows),
+        ", ".join(num(x["result"].get("wall_seconds"), 1) for x in rows)))
+    return "\n".join(out) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--trace", required=True)
+    p.add_argument("--doors", type=int, default=40)
+    p.add_argument("--tickets", type=int, default=20000)
+    p.add_argument("--seats", type=int, default=50000)
+    p.add_argument("--rate", type=int, default=2000)
+    p.add_argument("--max-q", type=int, default=4)
+    p.add_argument("--seconds", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--run", default=os.path.join(ROOT, "bench/ddbsim/run.py"))
+    p.add_argument("--json-out")
+    p.add_argument("--md-out")
+    a = p.parse_args()
+    if not os.path.exists(a.run):
+        raise SystemExit("report: %s is missing (the model, bench/ddbsim)" % a.run)
+    with open(a.trace) as f:
+        meta = json.loads(f.readline())
+    rows = []
+    for layout in LAYOUTS:
+        for workload in WORKLOADS:
+            r = run_one(a, layout, workload)
+            rows.append({"layout": layout, "workload": workload, "result": r,
+                         "targets": targets(workload, r, a.seats)})
+    md = markdown(a, meta, rows)
+    if a.md_out:
+        with open(a.md_out + ".tmp", "w") as f:
+            f.write(md)
+        os.replace(a.md_out + ".tmp", a.md_out)
+    if a.json_out:
+        doc = {"trace": {"commit": meta.get("commit"), "recorded_at": meta.get("recorded_at")},
+               "scale": {"doors": a.doors, "tickets": a.tickets, "seats": a.seats, "rate": a.rate, "max_q": a.max_q},
+               "runs": [dict(x, targets=[{"target": n, "met": ok} for n, ok in x["targets"]]) for x in rows]}
+        with open(a.json_out + ".tmp", "w") as f:
+            json.dump(doc, f, indent=1)
+        os.replace(a.json_out + ".tmp", a.json_out)
+    sys.stdout.write(md)
+
+
+if __name__ == "__main__":
+    main()
