@@ -6,6 +6,24 @@ lines, an item line per key the recorded calls touched (DESIGN19 §D).
 
     record_ops.py --api URL --recorder URL --ddb URL --cognito-env FILE --calls FILE --out FILE --root DIR
 
+The trace, JSON lines, in this order:
+  {"kind":"meta","tables":{TableName: role},"layout":{"shards":K,"journal_buckets":J,"pool_min_capacity":N},
+   "concerts":{"small":id,"pooled":id},"recorded_at":ISO,"commit":rev,"short_found":n}
+      roles from the function's environment (CONCERTS_TABLE -> concerts, COUNTERS_TABLE -> counters, ...), the
+      layout constants from backend/lambda/include/layout.h; short_found: how many order.pooled.short
+      instances really read the pools (a layout without pools has none: the instances are plain orders)
+  {"kind":"table","name":TableName,"desc":DescribeTable's "Table"}                     one per table
+  {"kind":"call","op":label,"n":1..3,"i":1..,"target":"GetItem","request":the body the function sent,
+   "http":200,"error":"" or the __type without its prefix,"reasons":[CancellationReasons' codes],"ms":latency}
+      in the order they were made (ddb_record.py)
+  {"kind":"item","table":TableName,"item":the item at the end of the run}
+      one per distinct key a recorded call named or was answered (read or written) that still exists
+Op labels, one API request each, n = 1..3, one at a time: concert.create.small|pooled (500 and 20,000 seats),
+order.small|pooled.q1..q4 (public POST /orders, card), checkin.small|pooled (the door operator),
+refund.small|pooled (the manager, card: no shift), stats.small|pooled, order.pooled.short (an order of 4 whose
+first pool was short, on a 2,000-seat pooled concert sold to 90 %), order.pooled.soldout and order.small.soldout
+(an order of 1 once sold out).
+
 Prints a line per phase on stderr; never a token, password, ticket code or e-mail. Python's standard library.
 """
 import argparse
