@@ -59,9 +59,13 @@ trap cleanup EXIT
 
 say "building"
 make -s -C backend all package >/dev/null
-make -s client >/dev/null
-make -s -C bench all floor >/dev/null
-make -s -C backend build/tests/tools/lookup-seed >/dev/null
+if [ "$only" != model ]; then
+  make -s client >/dev/null
+  make -s -C bench all floor >/dev/null
+  make -s -C backend build/tests/tools/lookup-seed >/dev/null
+fi
+# the model's share of the function (layout and retry policy, through ctypes), when the model is in the tree
+if [ -z "$only" ] || [ "$only" = model ]; then [ ! -f bench/ddbsim/run.py ] || make -s -C backend policy >/dev/null; fi
 B=build/bench
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
@@ -503,20 +507,22 @@ if [ -z "$only" ] || [ "$only" = model ]; then
   say "model: $(tail -n 2 "$tmp/model-record.log" | head -n 1 | sed 's/^record: //'); running the model (bench/ddbsim)"
   python3 bench/model/report.py --trace "$results/model-trace.jsonl" --doors 40 --tickets 20000 --seats 50000 \
     --rate 2000 --max-q 4 --json-out "$results/model.json" --md-out "$results/model.md" >/dev/null
-  # a row per run: throughput and p99 against the targets (pooled), today's layout's ceiling beside them
-  while IFS=$'\t' read -r layout workload thr p99 conf unav overs exact thrott hot; do
-    if [ "$workload" = door ]; then what="door, 40 doors x 20,000 tickets: check-ins/s"; t_thr=">= 1000/s"; t_p99=100
-    else what="on-sale, 50,000 seats at 2,000 orders/s: tickets/s to sold out"; t_thr=">= 1000/s"; t_p99=200; fi
+  # a row per run: its throughput; on the pooled layout marked ok when it meets every target of issue 19
+  # (the missed ones named), today's layout's rows are its ceiling on the same model
+  today="today's layout"
+  while IFS=$'\t' read -r layout workload thr p99 conf unav overs exact thrott hot missed; do
+    if [ "$workload" = door ]; then what="door 40 x 20,000 tickets, LAYOUT: check-ins/s"
+    else what="on-sale 50,000 seats, LAYOUT: tickets/s"; fi
     note="p99 $p99 ms, conflicts surfaced $conf, 503s $unav, oversold $overs, counts exact $exact, throttles $thrott, hottest partition $hot WCU/s"
     if [ "$layout" = pooled ]; then
-      ok=$(jq -r --arg w "$workload" '.runs[] | select(.layout == "pooled" and .workload == $w)
-        | if all(.targets[]; .met) then "yes" else "no" end' "$results/model.json")
-      row model "$what, pooled layout (every target of issue 19)" "$(fmt "$thr" 0)" "/s" "$t_thr, p99 <= $t_p99 ms" "$ok" "$note"
+      ok=yes; [ -z "$missed" ] || { ok=no; note="missed: $missed; $note"; }
+      row model "${what/LAYOUT/pooled layout}" "$(fmt "$thr" 0)" "/s" "issue 19 (model.md)" "$ok" "$note"
     else
-      row model "$what, today's layout (its ceiling)" "$(fmt "$thr" 0)" "/s" "-" "" "$note"
+      row model "${what/LAYOUT/$today}" "$(fmt "$thr" 0)" "/s" "- (ceiling)" "" "$note"
     fi
   done < <(jq -r '.runs[] | .result as $r | [.layout, .workload, $r.throughput_per_s, $r.p99_ms, $r.conflicts_surfaced,
-             $r.unavailable, $r.oversold, $r.counts_exact, $r.throttles, $r.hottest_partition_wcu_per_s] | @tsv' "$results/model.json")
+             $r.unavailable, $r.oversold, $r.counts_exact, $r.throttles, $r.hottest_partition_wcu_per_s,
+             ([.targets[] | select(.met | not) | .target] | join(", "))] | @tsv' "$results/model.json")
   say "model: written $results/model.md and $results/model.json"
 fi
 
