@@ -4,7 +4,7 @@ layouts, and writes the side-by-side table: today's layout ("small": every sale,
 concert's own item) against the pooled one, each row's figures beside issue 19's targets.
 
     report.py --trace T [--doors 40] [--tickets 20000] [--seats 50000] [--rate 2000] [--max-q 4]
-              [--seconds S] [--seed N] [--json-out F] [--md-out F] [--run PATH]
+              [--seconds S] [--seed N] [--jobs 2] [--timeout S] [--json-out F] [--md-out F] [--run PATH]
 
 Targets (issue 19, "Done when"): door >= 1,000 check-ins/s sustained, p99 <= 100 ms of modelled time, no
 conflict surfaced to a door; on-sale sold out at >= 1,000 tickets/s, p99 <= 200 ms for accepted orders, no
@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -47,7 +48,7 @@ def targets(workload, r, seats):
             ("counts exact", bool(r["counts_exact"]))]
 
 
-def run_one(a, layout, workload):
+def command(a, layout, workload):
     cmd = [sys.executable, a.run, "--trace", a.trace, "--workload", workload, "--layout", layout,
            "--doors", str(a.doors), "--tickets", str(a.tickets), "--seats", str(a.seats), "--rate", str(a.rate),
            "--max-q", str(a.max_q), "--json"]
@@ -55,17 +56,44 @@ def run_one(a, layout, workload):
         cmd += ["--seconds", str(a.seconds)]
     if a.seed is not None:
         cmd += ["--seed", str(a.seed)]
-    t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout)
-    if p.returncode != 0:
-        sys.stderr.write(p.stderr[-3000:])
-        raise SystemExit("report: run.py --workload %s --layout %s exited %d" % (workload, layout, p.returncode))
-    try:
-        r = json.loads(p.stdout)
-    except ValueError:  # a last line of JSON after other output
-        r = json.loads(p.stdout.strip().splitlines()[-1])
-    r.setdefault("wall_seconds", round(time.monotonic() - t0, 2))
-    return r
+    return cmd
+
+
+def run_all(a, runs):
+    """Each (layout, workload) through run.py, --jobs at a time: {(layout, workload): its JSON}."""
+    results, pending, running = {}, list(runs), []
+
+    def finish(key, proc, t0, out, err):
+        out.seek(0)
+        err.seek(0)
+        text = out.read()
+        if proc.returncode != 0:
+            sys.stderr.write(err.read()[-3000:])
+            raise SystemExit("report: run.py --layout %s --workload %s exited %d" % (key + (proc.returncode,)))
+        try:
+            r = json.loads(text)
+        except ValueError:  # a last line of JSON after other output
+            r = json.loads(text.strip().splitlines()[-1])
+        r.setdefault("wall_seconds", round(time.monotonic() - t0, 2))
+        results[key] = r
+
+    deadline = time.monotonic() + a.timeout
+    while pending or running:
+        while pending and len(running) < a.jobs:
+            key = pending.pop(0)
+            out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+            running.append((key, subprocess.Popen(command(a, *key), stdout=out, stderr=err, text=True),
+                            time.monotonic(), out, err))
+        for x in list(running):
+            if x[1].poll() is not None:
+                running.remove(x)
+                finish(*x)
+        if time.monotonic() > deadline:
+            for x in running:
+                x[1].kill()
+            raise SystemExit("report: the model ran longer than %d s" % a.timeout)
+        time.sleep(0.05)
+    return results
 
 
 def num(x, p=0):
@@ -109,7 +137,8 @@ def main():
     p.add_argument("--max-q", type=int, default=4)
     p.add_argument("--seconds", type=float)
     p.add_argument("--seed", type=int)
-    p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--timeout", type=float, default=1800, help="for all the runs together")
+    p.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2: the two cores)")
     p.add_argument("--run", default=os.path.join(ROOT, "bench/ddbsim/run.py"))
     p.add_argument("--json-out")
     p.add_argument("--md-out")
@@ -118,12 +147,10 @@ def main():
         raise SystemExit("report: %s is missing (the model, bench/ddbsim)" % a.run)
     with open(a.trace) as f:
         meta = json.loads(f.readline())
-    rows = []
-    for layout in LAYOUTS:
-        for workload in WORKLOADS:
-            r = run_one(a, layout, workload)
-            rows.append({"layout": layout, "workload": workload, "result": r,
-                         "targets": targets(workload, r, a.seats)})
+    runs = [(layout, workload) for layout in LAYOUTS for workload in WORKLOADS]
+    results = run_all(a, runs)
+    rows = [{"layout": l, "workload": w, "result": results[(l, w)], "targets": targets(w, results[(l, w)], a.seats)}
+            for l, w in runs]
     md = markdown(a, meta, rows)
     if a.md_out:
         with open(a.md_out + ".tmp", "w") as f:
