@@ -115,11 +115,14 @@ class Driver:
         """fn() as instance n of op: the label is set before and taken off after (nothing else runs)."""
         self.label(op, n)
         try:
-            return fn()
-        finally:
-            closed = self.label(None)
-            if not closed or not closed.get("written"):
-                raise SystemExit("record: %s #%d made no DynamoDB call" % (op, n))
+            result = fn()
+        except BaseException:
+            self.label(None, drop=True)
+            raise
+        closed = self.label(None)
+        if not closed or not closed.get("written"):
+            raise SystemExit("record: %s #%d made no DynamoDB call" % (op, n))
+        return result
 
     # ---- the API
     def call(self, method, path, body=None, token=None, expect=None):
