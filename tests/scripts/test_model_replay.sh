@@ -6,7 +6,9 @@
 # orders/s). It asserts behaviour, not speed (speed targets live in make bench, bench/results/model.md):
 #   - the trace holds every op label of DESIGN19 §D, instances 1..3, after its meta line and a table line for
 #     each table of the meta line, with an item line for the recorded keys; no call of a recorded instance was
-#     refused by DynamoDB with anything but a failed condition;
+#     refused by DynamoDB with anything but a failed condition; with the pooled layout in the function, no
+#     transaction of a pooled concert's order, check-in or refund names the concert's own item, and the short
+#     orders read the pools;
 #   - on the pooled layout no conflict reaches a door or a buyer, every door scan is answered and every ticket
 #     admitted, every seat is sold and never one too many, the counts are exact;
 #   - on today's layout too: never an oversell, counts exact.
@@ -50,9 +52,20 @@ jq -rs '[.[] | select(.kind == "call")] | group_by([.op, .n]) | map(select([.[].
   | .[] | "\(.[0].op) #\(.[0].n)"' "$trace" >"$tmp/badidx"
 [ ! -s "$tmp/badidx" ] || fail "call indexes not 1..n in: $(head -n 3 "$tmp/badidx")"
 bad=$(jq -c 'select(.kind == "call" and .http != 200 and .error != "ConditionalCheckFailedException"
-  and .error != "TransactionCanceledException") | [.op, .n, .target, .http, .error]' "$trace" | head -n 3)
-[ -z "$bad" ] || fail "calls refused by DynamoDB Local: $bad"
+  and .error != "TransactionCanceledException") | [.op, .n, .target, .http, .error]' "$trace")
+[ -z "$bad" ] || fail "calls refused by DynamoDB Local: $(head -n 3 <<<"$bad" | paste -sd' ')"
 [ "$(jq -c 'select(.kind == "item")' "$trace" | wc -l)" -gt 0 ] || fail "no item line"
+# with the pooled layout in the function (a counters table): the short orders really read the pools, and no
+# write of a pooled concert's order, check-in or refund touches the concert's own item (the hot item of issue 19)
+if head -n 1 "$trace" | jq -e '[.tables[]] | index("counters") != null' >/dev/null; then
+  [ "$(head -n 1 "$trace" | jq -r .short_found)" = 3 ] || fail "order.pooled.short: not 3 orders that read the pools"
+  hot=$(jq -rs '(.[0].tables | to_entries | map(select(.value == "concerts")) | .[0].key) as $c
+    | .[] | select(.kind == "call" and (.op | test("^(order|checkin|refund)\\.pooled")) and .target == "TransactWriteItems")
+    | select([.request.TransactItems[] | .[] | .TableName] | index($c) != null) | "\(.op) #\(.n)"' "$trace")
+  [ -z "$hot" ] || fail "a pooled concert's write touches the concert item: $(head -n 3 <<<"$hot" | paste -sd' ')"
+  jq -e 'select(.kind == "call" and .op == "order.pooled.q1" and .target == "TransactWriteItems")' "$trace" >/dev/null ||
+    fail "no transaction of a pooled order"
+fi
 # e-mails (and ticket codes, alike) only as stand-ins: the driver's buyers are all buyer-N@example.com
 if grep -q '"buyer-[0-9]*@example.com' "$trace"; then fail "an e-mail in full in the trace"; fi
 
