@@ -27,6 +27,7 @@ first pool was short, on a 2,000-seat pooled concert sold to 90 %), order.pooled
 Prints a line per phase on stderr; never a token, password, ticket code or e-mail. Python's standard library.
 """
 import argparse
+import concurrent.futures
 import datetime
 import hashlib
 import hmac
@@ -36,6 +37,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -44,10 +46,14 @@ POOLED_SEATS = 20000
 SOLDOUT_SEATS = 2000
 INSTANCES = 3
 SHORT_ATTEMPTS = 40
+SELL_JOBS = 4          # unlabelled orders side by side (selling out)
+
+
+T0 = time.monotonic()
 
 
 def say(msg):
-    print("record: " + msg, file=sys.stderr, flush=True)
+    print("record: %s (%.1f s)" % (msg, time.monotonic() - T0), file=sys.stderr, flush=True)
 
 
 def post_json(url, body, headers=None, method="POST", timeout=60):
@@ -98,7 +104,8 @@ class Cognito:
 
 
 class Driver:
-    def __init__(self, a):
+    def __init__(self, a, roles):
+        self.pools = "counters" in roles.values()
         self.api, self.rec, self.ddb_url = a.api.rstrip("/"), a.recorder.rstrip("/"), a.ddb.rstrip("/")
         self.cog = Cognito(a.cognito_env)
         self.rnd = random.Random()
@@ -155,8 +162,20 @@ class Driver:
             return 0
         return None
 
+    def available(self, concert):
+        _, d = self.call("GET", "/concerts/%s" % concert, None, None, 200)
+        return int(d["availableTickets"])
+
+    def sell(self, concert, q, orders):
+        """`orders` unlabelled orders of q, SELL_JOBS at a time (the recorder records none of them)."""
+        with concurrent.futures.ThreadPoolExecutor(SELL_JOBS) as pool:
+            for f in [pool.submit(self.order, concert, q) for _ in range(orders)]:
+                f.result()
+
     def sell_out(self, concert, big):
-        """Unlabelled orders of `big` (then of what is left) until none is left."""
+        """Unlabelled orders of `big` (side by side while there is room for all of them, then one by one, then
+        of what is left) until none is left."""
+        self.sell(concert, big, max(0, self.available(concert) // big - SELL_JOBS))
         q = big
         for _ in range(10000):
             st, d = self.order(concert, q, expect=(201, 400, 409))
@@ -225,17 +244,16 @@ class Driver:
     def short(self, concert):
         """order.pooled.short: on the 2,000-seat pooled concert nearly sold out (unlabelled orders of 47 to 90 %),
         orders of 4 until INSTANCES of them made a BatchGetItem (the fallback read of the pools after a short
-        pool); the others are dropped. When the attempts run out (a layout without pools: today's main), the
-        last ones are kept as they are, and the meta line says how many were short (`short_found`)."""
-        sold = 0
-        while sold + 47 <= SOLDOUT_SEATS * 9 // 10:
-            self.order(concert, 47)
-            sold += 47
+        pool); the others are dropped. When the attempts run out, the last ones are kept as they are, and the
+        meta line says how many were short (`short_found`); a function without pools (no counters table:
+        today's main) has no short order, and its first three orders of 4 are kept as they are."""
+        self.sell(concert, 47, SOLDOUT_SEATS * 9 // 10 // 47)
         kept = 0
-        for attempt in range(SHORT_ATTEMPTS):
+        attempts = SHORT_ATTEMPTS if self.pools else INSTANCES
+        for attempt in range(attempts):
             if kept == INSTANCES:
                 break
-            must_keep = SHORT_ATTEMPTS - attempt <= INSTANCES - kept
+            must_keep = attempts - attempt <= INSTANCES - kept
             self.label("order.pooled.short", kept + 1)
             self.order(concert, 4, expect=(201, 400, 409))
             closed = self.label(None, keep_if=None if must_keep else "BatchGetItem")
@@ -340,7 +358,7 @@ def main():
         p.add_argument("--" + k, required=True)
     a = p.parse_args()
     roles = table_roles(a.root)
-    d = Driver(a)
+    d = Driver(a, roles)
     d.run()
     d.write(a.root, a.calls, a.out, roles)
 
