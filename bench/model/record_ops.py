@@ -47,6 +47,9 @@ SOLDOUT_SEATS = 2000
 INSTANCES = 3
 SHORT_ATTEMPTS = 40
 SELL_JOBS = 4          # unlabelled orders side by side (selling out)
+PRESELL_Q = 15         # their size before the short orders: under half a pool (2,000 / 64 = 31 or 32 seats),
+                       # so that each takes one pool, two of them leave a pool 1 or 2 seats, and an order of 4
+                       # then finds its first pool short
 
 
 T0 = time.monotonic()
@@ -233,6 +236,7 @@ class Driver:
                     "GET", "/concerts/%s/stats" % ids[kind], None, self.manager, 200))
         say("check-ins, refunds, stats recorded")
         self.short(soldout)
+        say("short orders: %d read the pools" % self.short_found)
         self.sell_out(soldout, 47)
         for n in range(1, INSTANCES + 1):
             self.labelled("order.pooled.soldout", n, lambda: self.order(soldout, 1, expect=(400, 409)))
@@ -247,7 +251,8 @@ class Driver:
         pool); the others are dropped. When the attempts run out, the last ones are kept as they are, and the
         meta line says how many were short (`short_found`); a function without pools (no counters table:
         today's main) has no short order, and its first three orders of 4 are kept as they are."""
-        self.sell(concert, 47, SOLDOUT_SEATS * 9 // 10 // 47)
+        self.sell(concert, PRESELL_Q, SOLDOUT_SEATS * 9 // 10 // PRESELL_Q)
+        say("the 2,000-seat concert sold to 90 %")
         kept = 0
         attempts = SHORT_ATTEMPTS if self.pools else INSTANCES
         for attempt in range(attempts):
