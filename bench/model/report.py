@@ -4,7 +4,7 @@ layouts, and writes the side-by-side table: today's layout ("small": every sale,
 concert's own item) against the pooled one, each row's figures beside issue 19's targets.
 
     report.py --trace T [--doors 40] [--tickets 20000] [--seats 50000] [--rate 2000] [--max-q 4]
-              [--seconds S] [--small-seconds S] [--seed N] [--jobs 2] [--timeout S] [--json-out F] [--md-out F] [--run PATH]
+              [--seconds S] [--small-seconds S] [--seed N] [--model-args "OPTIONS"] [--jobs 2] [--timeout S] [--json-out F] [--md-out F] [--run PATH]
 
 Targets (issue 19, "Done when"): door >= 1,000 check-ins/s sustained, p99 <= 100 ms of modelled time, no
 conflict surfaced to a door; on-sale sold out at >= 1,000 tickets/s, p99 <= 200 ms for accepted orders, no
@@ -16,6 +16,7 @@ the bench, not a test: tests/scripts/test_model_replay.sh asserts the behaviour)
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -57,7 +58,7 @@ def command(a, layout, workload):
         cmd += ["--seconds", str(seconds)]
     if a.seed is not None:
         cmd += ["--seed", str(a.seed)]
-    return cmd
+    return cmd + shlex.split(a.model_args)
 
 
 def run_all(a, runs):
@@ -104,9 +105,10 @@ def num(x, p=0):
 def markdown(a, meta, rows):
     scale = ("door: %s doors, %s tickets; on-sale: %s seats, 1-%d tickets an order, %s orders/s"
              % (num(a.doors), num(a.tickets), num(a.seats), a.max_q, num(a.rate)))
+    opts = " ".join(shlex.split(a.model_args)) or "none (run.py's defaults: new on-demand tables)"
     out = ["Issue 19 on the model of DynamoDB (bench/ddbsim), replaying the function's requests recorded by "
-           "bench/model/record.sh (trace of commit %s, %s). %s." % (meta.get("commit", "?")[:12],
-                                                                    meta.get("recorded_at", "?"), scale), "",
+           "bench/model/record.sh (trace of commit %s, %s). %s. Model options: %s." % (
+               meta.get("commit", "?")[:12], meta.get("recorded_at", "?"), scale, opts), "",
            "| layout | workload | throughput | p50 | p99 | conflicts surfaced | 503s | oversold | counts exact "
            "| throttles | hottest partition WCU/s | targets |",
            "|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|"]
@@ -141,6 +143,8 @@ def main():
                    help="modelled seconds for today's layout's runs (default --seconds): a short case that checks "
                         "its behaviour, not its ceiling, need not wait for its retries to drain a whole sale")
     p.add_argument("--seed", type=int)
+    p.add_argument("--model-args", default="",
+                   help="more options for every run.py, e.g. \"--warm-wcu 20000\" (tables pre-warmed)")
     p.add_argument("--timeout", type=float, default=1800, help="for all the runs together")
     p.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2: the two cores)")
     p.add_argument("--run", default=os.path.join(ROOT, "bench/ddbsim/run.py"))
@@ -162,6 +166,7 @@ def main():
         os.replace(a.md_out + ".tmp", a.md_out)
     if a.json_out:
         doc = {"trace": {"commit": meta.get("commit"), "recorded_at": meta.get("recorded_at")},
+               "model_args": shlex.split(a.model_args),
                "scale": {"doors": a.doors, "tickets": a.tickets, "seats": a.seats, "rate": a.rate, "max_q": a.max_q},
                "runs": [dict(x, targets=[{"target": n, "met": ok} for n, ok in x["targets"]]) for x in rows]}
         with open(a.json_out + ".tmp", "w") as f:
