@@ -289,6 +289,9 @@ class Driver:
         try:
             commit = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True,
                                     check=True).stdout.strip()
+            # the function recorded may not be HEAD's: changes not committed (a merge under way) say so
+            if subprocess.run(["git", "-C", root, "diff-index", "--quiet", "HEAD", "--"]).returncode != 0:
+                commit += "-dirty"
         except (OSError, subprocess.CalledProcessError):
             commit = ""
         meta = {"kind": "meta", "tables": roles, "layout": layout, "concerts": self.concerts,
