@@ -16,6 +16,12 @@
 #        pty, bench/doortime.py; written to <time>-door.json and latest-door.*; BENCH_DOOR_SCANS=1000),
 #        BENCH_ONLY=lookup (only the lookup row on a private stack, 100,000 orders; written to
 #        bench/results/<time>-lookup.json and latest-lookup.*, latest.* untouched),
+#        BENCH_ONLY=model (only the model rows, issue 19: the function's DynamoDB requests recorded on a stack
+#        of its own by bench/model/record.sh, replayed by the model of DynamoDB, bench/ddbsim, at stadium
+#        scale on today's layout and the pooled one; the side-by-side table in bench/results/model.md and
+#        model.json, the trace in model-trace.jsonl; rows in <time>-model.json and latest-model.*;
+#        BENCH_MODEL_ARGS: the model's options, default "--warm-wcu 20000": tables pre-warmed to 20,000
+#        writes a second; empty: new on-demand tables),
 #        ports BENCH_API_PORT (3602), BENCH_DDB_PORT (8603), BENCH_STUB_PORT (9603), BENCH_CANNED_PORT (9604),
 #        BENCH_TLS_PORT (9606: a TLS endpoint, socat, in front of DynamoDB Local for the https cold start),
 #        BENCH_COGNITO_PORT (9607: a private cognito-local for the sign-in to the first screen).
@@ -35,7 +41,7 @@ api_port=${BENCH_API_PORT:-3602}; ddb_port=${BENCH_DDB_PORT:-8603}
 stub_port=${BENCH_STUB_PORT:-9603}; canned_port=${BENCH_CANNED_PORT:-9604}; tls_port=${BENCH_TLS_PORT:-9606}
 cog_port=${BENCH_COGNITO_PORT:-9607}
 quick=${BENCH_QUICK:-0}; only=${BENCH_ONLY:-}
-case $only in ""|bootstrap|door|lookup) ;; *) echo "bench: BENCH_ONLY takes bootstrap, door or lookup, not '$only'" >&2; exit 1 ;; esac
+case $only in ""|bootstrap|door|lookup|model) ;; *) echo "bench: BENCH_ONLY takes bootstrap, door, lookup or model, not '$only'" >&2; exit 1 ;; esac
 results=bench/results
 tmp=$state/tmp
 rm -rf "$state"; mkdir -p "$tmp" "$results"
@@ -55,9 +61,13 @@ trap cleanup EXIT
 
 say "building"
 make -s -C backend all package >/dev/null
-make -s client >/dev/null
-make -s -C bench all floor >/dev/null
-make -s -C backend build/tests/tools/lookup-seed >/dev/null
+if [ "$only" != model ]; then
+  make -s client >/dev/null
+  make -s -C bench all floor >/dev/null
+  make -s -C backend build/tests/tools/lookup-seed >/dev/null
+fi
+# the model's share of the function (layout and retry policy, through ctypes), when the model is in the tree
+if [ -z "$only" ] || [ "$only" = model ]; then [ ! -f bench/ddbsim/run.py ] || make -s -C backend policy >/dev/null; fi
 B=build/bench
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
@@ -66,7 +76,10 @@ export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$ddb_port"
 if [ "$only" = lookup ] && [ -n "${BENCH_API_URL:-}" ]; then
   say "BENCH_ONLY=lookup runs on a private stack only (it writes 100,000 orders straight into its DynamoDB)"; exit 2
 fi
-if [ "$only" = bootstrap ]; then
+if [ "$only" = model ]; then
+  api=""; key=""; local_api=0
+  say "model rows only (the recording starts a stack of its own)"
+elif [ "$only" = bootstrap ]; then
   api=""; key=""; local_api=0
   scripts/ddb-local.sh start "$ddb_port" "$state" >/dev/null
   backend/build/local-gateway --dynamodb-endpoint "$AWS_ENDPOINT_URL_DYNAMODB" --create-tables >"$state/tables.log" 2>&1
@@ -138,7 +151,7 @@ if [ "$only" = lookup ]; then
   lookup_rows
 fi
 
-if [ "$only" != lookup ] && [ "$only" != door ]; then
+if [ "$only" != lookup ] && [ "$only" != door ] && [ "$only" != model ]; then
 # ---- 1. bootstrap in isolation: cold start, RSS, CPU per invocation (Runtime API stub) -------------------
 ddb_put_concert "$ddb_port" "$C" bench-get 1000000 "Bench Get"
 ddb_put_concert "$ddb_port" "$C" bench-buy 1000000 "Bench Buy"
@@ -203,7 +216,7 @@ done
 for id in bench-get bench-buy; do
   ddb_req "$ddb_port" DeleteItem "{\"TableName\":\"$C\",\"Key\":{\"id\":{\"S\":\"$id\"}}}" >/dev/null
 done
-fi # only != lookup, door
+fi # only != lookup, door, model
 
 if [ -z "$only" ]; then
 # ---- 3. warm latency through the API ----------------------------------------------------------------
@@ -513,8 +526,46 @@ if [ -z "$only" ] || [ "$only" = door ]; then
     "p90 $(jq -r .p90_ms <<<"$dj") ms, max $(jq -r .max_ms <<<"$dj") ms; POST /checkins alone p99 $(jq -r .floor_p99_ms <<<"$dj") ms"
 fi
 
+# ---- 7b. the model of DynamoDB (issue 19): the function's recorded requests replayed at stadium scale ---------
+# DynamoDB Local has no partitions, no throughput limits and one lock, so the rows above cannot show a hot item;
+# the model (bench/ddbsim) has DynamoDB's rules. bench/model/record.sh records the function's requests for every
+# operation on a stack of its own (the user pool of this run's stack when there is one), bench/model/report.py
+# runs the model: the door (40 doors, 20,000 tickets) and the on-sale (50,000 seats, 1-4 tickets, 2,000
+# orders/s) on today's layout (its ceiling) and on the pooled one, each against issue 19's targets.
+if [ -z "$only" ] || [ "$only" = model ]; then
+  say "model: recording the function's DynamoDB requests (bench/model/record.sh)"
+  [ "$local_api" = 1 ] && [ -s "$state/cognito.env" ] && export COGNITO_SHARED_ENV="$state/cognito.env"
+  bench/model/record.sh "$tmp/model-trace.jsonl" 2>"$tmp/model-record.log" ||
+    { cat "$tmp/model-record.log" >&2; say "model: the recording failed"; exit 1; }
+  unset COGNITO_SHARED_ENV
+  cp "$tmp/model-trace.jsonl" "$results/model-trace.jsonl"
+  say "model: $(tail -n 2 "$tmp/model-record.log" | head -n 1 | sed 's/^record: //'); running the model (bench/ddbsim)"
+  # today's layout: its ceiling over 30 modelled seconds (its retries make it the slow one to model); the
+  # tables pre-warmed as for a planned on-sale (BENCH_MODEL_ARGS= : new on-demand tables, the model's default)
+  python3 bench/model/report.py --trace "$results/model-trace.jsonl" --doors 40 --tickets 20000 --seats 50000 \
+    --rate 2000 --max-q 4 --small-seconds 30 --model-args="${BENCH_MODEL_ARGS---warm-wcu 20000}" \
+    --json-out "$results/model.json" --md-out "$results/model.md" >/dev/null
+  # a row per run: its throughput; on the pooled layout marked ok when it meets every target of issue 19
+  # (the missed ones named), today's layout's rows are its ceiling on the same model
+  today="today's layout"
+  while IFS=$'\t' read -r layout workload thr p99 conf unav overs exact thrott hot missed; do
+    if [ "$workload" = door ]; then what="door 40 x 20,000 tickets, LAYOUT: check-ins/s"
+    else what="on-sale 50,000 seats, LAYOUT: tickets/s"; fi
+    note="p99 $p99 ms, conflicts surfaced $conf, 503s $unav, oversold $overs, counts exact $exact, throttles $thrott, hottest partition $hot WCU/s"
+    if [ "$layout" = pooled ]; then
+      ok=yes; [ -z "$missed" ] || { ok=no; note="missed: $missed; $note"; }
+      row model "${what/LAYOUT/pooled layout}" "$(fmt "$thr" 0)" "/s" "issue 19 (model.md)" "$ok" "$note"
+    else
+      row model "${what/LAYOUT/$today}" "$(fmt "$thr" 0)" "/s" "- (ceiling)" "" "$note"
+    fi
+  done < <(jq -r '.runs[] | .result as $r | [.layout, .workload, $r.throughput_per_s, $r.p99_ms, $r.conflicts_surfaced,
+             $r.unavailable, $r.oversold, $r.counts_exact, $r.throttles, $r.hottest_partition_wcu_per_s,
+             ([.targets[] | select(.met | not) | .target] | join(", "))] | @tsv' "$results/model.json")
+  say "model: written $results/model.md and $results/model.json"
+fi
+
 # ---- 6. package ----------------------------------------------------------------------------------
-if [ "$only" != door ]; then
+if [ "$only" != door ] && [ "$only" != model ]; then
 zip_bytes=$(stat -c %s backend/build/bootstrap.zip)
 row package "backend/build/bootstrap.zip" "$(fmt "$(echo "$zip_bytes / 1048576" | bc -l)" 2)" MiB "<= 2 MiB" "$(le "$zip_bytes" 2097152)" \
   "$zip_bytes bytes; only entry: bootstrap ($(stat -c %s backend/build/task/bootstrap) bytes)"
