@@ -167,11 +167,16 @@ class Partition:
         self.hot_since = None
         self.peak_w = 0.0
         self.refused = None
+        self.last = None  # the last whole second: (units_w, units_r, keys, sk_last)
 
     def note(self, now, pk, sk, units, write):
         s = int(now // 1000)
         if s != self.sec:
+            if self.sec >= 0:
+                quiet = s != self.sec + 1  # a second without traffic in between
+                self.last = None if quiet else (self.units_w, self.units_r, self.keys, self.sk_last)
             self.sec, self.units_w, self.units_r, self.keys, self.sk_last = s, 0.0, 0.0, {}, {}
+            self.rolled = True
         if write:
             self.units_w += units
             self.peak_w = max(self.peak_w, self.units_w)
@@ -210,8 +215,13 @@ class KeySpace:
     def heat(self, part, now):
         """Split for heat: a partition above split_threshold of its write or read limit for split_delay_s seconds
         in a row is split in two at the median of its traffic's key hashes, unless one key takes the traffic."""
+        if not getattr(part, "rolled", False):
+            return
+        part.rolled = False
         p = self.p
-        hot = part.units_w >= p.split_threshold * p.partition_wcu or part.units_r >= p.split_threshold * p.partition_rcu
+        last = part.last
+        hot = last is not None and (last[0] >= p.split_threshold * p.partition_wcu or
+                                    last[1] >= p.split_threshold * p.partition_rcu)
         if not hot:
             part.hot_since = None
             return
@@ -221,12 +231,13 @@ class KeySpace:
         if now - part.hot_since < p.split_delay_s * 1000.0:
             return
         part.hot_since = None
-        if len(part.keys) < 2:
-            (pk,) = part.keys.keys() if part.keys else ("",)
-            part.refused = ("one partition key whose sort key only grows" if part.sk_last.get(pk) is not None
+        keys, sk_last = last[2], last[3]
+        if len(keys) < 2:
+            (pk,) = keys.keys() if keys else ("",)
+            part.refused = ("one partition key whose sort key only grows" if sk_last.get(pk) is not None
                             else "one item")
             return
-        hs = sorted((self._hash[k], u) for k, u in part.keys.items())
+        hs = sorted((self._hash[k], u) for k, u in keys.items())
         total, acc, cut = sum(u for _, u in hs), 0.0, None
         for i, (h, u) in enumerate(hs):
             acc += u
@@ -487,7 +498,7 @@ class Service:
             return b["Item"]
         if op.action == "Update":
             return apply_update(b["UpdateExpression"], before, b.get("ExpressionAttributeNames", {}),
-                                b.get("ExpressionAttributeValues", {}), dict(op.key))
+                                b.get("ExpressionAttributeValues", {}), {a: {"S": v} for a, v in op.key})
         if op.action == "Delete":
             return None
         return before
@@ -621,7 +632,7 @@ class Service:
             self._set(k, after)
         res = Result(True)
         self._tally(res, ch)
-        return res
+        return res, svc
 
     def _read(self, call, now, svc):
         res = Result(True, items={}, unprocessed=[])
