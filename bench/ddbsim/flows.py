@@ -51,7 +51,22 @@ class Ctx:
                     for b in it.values():
                         if trace.role.get(b.get("TableName")) == "operators":
                             self.operator_subs.add(_sval(next(iter(b["Key"].values()))))
-        self.concert_ids = set(trace.concerts.values())
+        self.concert_ids = set(trace.concerts.values())  # every concert the recording touched
+        for (t, k) in trace.items:
+            if trace.role.get(t) == "concerts":
+                self.concert_ids.add(k[0][1])
+        for calls in trace.calls.values():
+            for c in calls:
+                r = c["request"]
+                bodies = [b for it in r.get("TransactItems", []) for b in it.values()] + [r]
+                for b in bodies:
+                    if trace.role.get(b.get("TableName")) == "concerts":
+                        src = b.get("Key") or b.get("Item") or {}
+                        if "id" in src:
+                            self.concert_ids.add(_sval(src["id"]))
+                for t, spec in r.get("RequestItems", {}).items():
+                    if trace.role.get(t) == "concerts":
+                        self.concert_ids.update(_sval(k["id"]) for k in spec.get("Keys", []) if "id" in k)
 
     def rnd(self):
         return self.rng.getrandbits(32)
@@ -72,7 +87,7 @@ class Mapper:
     def key_value(self, table, attr, value):
         role = self.ctx.trace.role.get(table)
         if role == "concerts":
-            return self.ctx.concert if value in self.ctx.concert_ids else value
+            return self.ctx.concert  # the workload's one concert
         if role == "counters":
             k = self.counter_k if self.counter_k is not None else value.rsplit("#", 1)[1]
             return f"{self.ctx.concert}#{k}"
@@ -255,6 +270,10 @@ def order_flow(ctx, op_label, mapper, start_ms, deadline_ms, now):
     once (tried mask); a conflict elsewhere: back off per ddb_retry_decide and resend."""
     tr = ctx.trace
     calls = tr.instance(op_label)
+    if not any(c["target"] == "TransactWriteItems" for c in calls):
+        # a recorded refusal without a transaction (today's sold out): the order's calls are those of a sale
+        main = next(f"order.{ctx.layout}.q{k}" for k in range(1, 9) if tr.has(f"order.{ctx.layout}.q{k}"))
+        calls = tr.instance(main)
     twi_i = next(i for i, c in enumerate(calls) if c["target"] == "TransactWriteItems")
     rec = calls[twi_i]
     q = template_q(ctx, rec)
@@ -265,6 +284,15 @@ def order_flow(ctx, op_label, mapper, start_ms, deadline_ms, now):
             return Outcome("unavailable", q, detail=res.error)
     soldout_label = f"order.{ctx.layout}.soldout"
     if not pooled:
+        tail = tr.instance(soldout_label) if tr.has(soldout_label) else []
+        if tail and not any(c["target"] == "TransactWriteItems" for c in tail):
+            # today's store refuses at once when the concert just read has fewer than q seats
+            st = ctx.service.get_state(ctx.T["concerts"], (("id", ctx.concert),))
+            left = int(st["availableTickets"]["N"]) if st else 0
+            if left < q:
+                for c in tail[twi_i:]:
+                    yield make_call(ctx, mapper, c, op_label)
+                return Outcome("sold_out", q, seats_left=left)
         res = yield make_call(ctx, mapper, rec, op_label)
         if res.ok:
             for c in calls[twi_i + 1:]:

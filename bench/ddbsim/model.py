@@ -84,11 +84,13 @@ def read_units(size, mode="strong"):
 
 
 def condition_check_units(size):
-    """A ConditionCheck in TransactWriteItems. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html: every item of the transaction is prepared and committed
-    ("two underlying reads or writes of every item in the transaction"); the model bills it as the transactional
-    write of the item it checks (2 units per KB). What DynamoDB Local reports for it is checked in
-    test_vs_local.py."""
-    return write_units(size, size, transactional=True)
+    """A ConditionCheck in TransactWriteItems reads the item it checks, within the transaction:
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html ("two underlying reads or
+    writes of every item in the transaction") and
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html ("A transactional
+    read request of an item up to 4 KB requires two read units"): 2 read units per 4 KB. DynamoDB Local reports
+    exactly that (test_vs_local.py: 2.0 for items up to 4 KB, 4.0 for 5,000 bytes)."""
+    return read_units(size, "transactional")
 
 
 def gsi_projection_size(item, base_keys, gsi):
@@ -293,7 +295,7 @@ class Params:
     txn_phase_ms: float = 5.0         # a transaction = prepare + commit, each a write round trip
     txn_item_ms: float = 0.1          # per item of a transaction or batch
     jitter_sigma: float = 0.25        # lognormal spread of each call's service time
-    condition_check: str = "write"    # how a ConditionCheck is billed (see condition_check_units)
+    condition_check: str = "read"     # a ConditionCheck: transactional read units (condition_check_units)
 
 
 def service_ms(p, target, n_items, rng):
@@ -344,28 +346,45 @@ def _cmp(a, op, b):
     return {"=": xa == xb, "<>": xa != xb, "<": xa < xb, "<=": xa <= xb, ">": xa > xb, ">=": xa >= xb}[op]
 
 
+_OR = re.compile(r"\s+OR\s+", re.I)
+_NOT = re.compile(r"^\s*NOT\s+(.*)$", re.I)
+_CONTAINS = re.compile(r"^\s*contains\s*\(\s*(\S+?)\s*,\s*(\S+?)\s*\)\s*$")
+
+
+def _clause_holds(clause, item, names, values):
+    m = _NOT.match(clause)
+    if m:
+        return not _clause_holds(m.group(1), item, names, values)
+    m = _FN.match(clause)
+    if m:
+        present = item is not None and _name(m.group(2), names) in item
+        return present == (m.group(1) == "attribute_exists")
+    m = _CONTAINS.match(clause)
+    if m:
+        have = _operand(m.group(1), item or {}, names, values)
+        want = _operand(m.group(2), item or {}, names, values)
+        if have is None or want is None:
+            return False
+        (t, x), = have.items()
+        w = next(iter(want.values()))
+        return w in x if t in ("SS", "NS", "S") else want in x if t == "L" else False
+    m = _CMP.match(clause)
+    if not m:
+        raise ValueError(f"condition not modelled: {clause!r}")
+    return _cmp(_operand(m.group(1), item or {}, names, values), m.group(2),
+                _operand(m.group(3), item or {}, names, values))
+
+
 def condition_holds(expr, item, names, values):
-    """A ConditionExpression of ANDed comparisons and attribute_exists/attribute_not_exists on the item (None: no
-    item). Other forms raise (the model must not guess)."""
+    """A ConditionExpression of comparisons, attribute_exists/attribute_not_exists, contains and NOT, joined by
+    AND and OR (AND binds tighter; no parentheses) on the item (None: no item). Other forms raise (the model must
+    not guess)."""
     if not expr:
         return True
-    for clause in _CLAUSE.split(expr.strip()):
-        clause = clause.strip().strip("()") if clause.strip().startswith("(") and clause.strip().endswith(")") and \
-            "(" not in clause.strip()[1:-1] else clause
-        m = _FN.match(clause)
-        if m:
-            present = item is not None and _name(m.group(2), names) in item
-            if present != (m.group(1) == "attribute_exists"):
-                return False
-            continue
-        m = _CMP.match(clause)
-        if not m:
-            raise ValueError(f"condition not modelled: {expr!r}")
-        a = _operand(m.group(1), item or {}, names, values)
-        b = _operand(m.group(3), item or {}, names, values)
-        if not _cmp(a, m.group(2), b):
-            return False
-    return True
+    if "(" in expr.replace("attribute_exists(", "").replace("attribute_not_exists(", "").replace("contains(", ""):
+        raise ValueError(f"condition not modelled: {expr!r}")
+    return any(all(_clause_holds(c, item, names, values) for c in _CLAUSE.split(alt.strip()))
+               for alt in _OR.split(expr.strip()))
 
 
 _SECTION = re.compile(r"\b(SET|ADD|REMOVE|DELETE)\b", re.I)
@@ -444,6 +463,7 @@ class Result:
     wcu: float = 0.0
     rcu: float = 0.0
     by_table: dict = None   # table or table/index -> units
+    detail: str = ""
 
 
 class Service:
@@ -512,8 +532,9 @@ class Service:
         else:
             sa = item_size(img) if img else 0
         if op.action == "ConditionCheck":
-            u = condition_check_units(sb or sa) if self.p.condition_check == "write" else read_units(sb or sa, "transactional")
-            return [(self.keys[op.table], op.pk, op.sk, u, self.p.condition_check == "write")]
+            if self.p.condition_check == "write":
+                return [(self.keys[op.table], op.pk, op.sk, write_units(sb or sa, sb or sa, True), True)]
+            return [(self.keys[op.table], op.pk, op.sk, condition_check_units(sb or sa), False)]
         out = [(self.keys[op.table], op.pk, op.sk, write_units(sb, sa, transactional), True)]
         if op.gsi is not None:  # the flow mapped the index keys of a fresh item: [(index, pk, sk, size)]
             for index, gpk, gsk, size in op.gsi:
@@ -555,6 +576,31 @@ class Service:
                 res.rcu += u
 
     # -- the calls
+    MAX_TXN_ITEMS = 100
+    MAX_TXN_BYTES = 4 * KB * KB
+    MAX_ITEM_BYTES = 400 * KB
+
+    def _validate(self, call):
+        """https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html: "TransactWriteItems
+        is a synchronous and idempotent write operation that groups up to 100 write actions"; "The aggregate size of
+        the items in the transaction cannot exceed 4 MB"; and an item is at most 400 KB
+        (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html). A ValidationException
+        before anything is prepared."""
+        if len(call.items) > self.MAX_TXN_ITEMS:
+            return f"{len(call.items)} items: at most {self.MAX_TXN_ITEMS}"
+        total = 0
+        for op in call.items:
+            if op.action == "Put":
+                size = op.size_after if op.size_after is not None else item_size(op.body["Item"])
+            else:
+                size = op.size_before
+            if size > self.MAX_ITEM_BYTES:
+                return f"an item of {size} bytes: at most {self.MAX_ITEM_BYTES}"
+            total += size
+        if total > self.MAX_TXN_BYTES:
+            return f"{total} bytes in all: at most {self.MAX_TXN_BYTES}"
+        return ""
+
     def execute(self, call, now):
         """(Result, service time in ms) of call sent at now."""
         self.calls += 1
@@ -568,6 +614,9 @@ class Service:
         return self._read(call, now, svc), svc
 
     def _transact(self, call, now, svc):
+        bad = self._validate(call)
+        if bad:
+            return Result(False, "ValidationException", detail=bad), svc / 2
         reasons, plan = [], []
         for op in call.items:
             k = (op.table, op.key)
@@ -614,6 +663,8 @@ class Service:
 
     def _single(self, call, now, svc):
         op = call.items[0]
+        if op.action == "Put" and item_size(op.body["Item"]) > self.MAX_ITEM_BYTES:
+            return Result(False, "ValidationException", detail="item over 400 KB"), svc
         k = (op.table, op.key)
         if self.locks.held(k, now):
             return Result(False, "TransactionConflictException"), svc

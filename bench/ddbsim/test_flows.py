@@ -55,7 +55,7 @@ class TestFlowsReplayTheRecording(unittest.TestCase):
                 for k in list(ctx.service.state):
                     ctx.service._set(k, None)
             return 1000, fresh
-        if label == "order.pooled.short":
+        if label == "order.pooled.short" and "counters" in self.trace.table_of:
             def short(ctx):
                 first = ctx.policy.pick(random.Random(5).getrandbits(32), ctx.K, 0)
                 for k in range(ctx.K):
@@ -70,7 +70,8 @@ class TestFlowsReplayTheRecording(unittest.TestCase):
         ops = self.trace.ops()
         self.assertTrue(ops)
         for label in ops:
-            layout = "pooled" if ".pooled" in label else "small"
+            # a trace recorded before the pooled layout (no counters table) has today's calls for both concerts
+            layout = "pooled" if ".pooled" in label and "counters" in self.trace.table_of else "small"
             with self.subTest(op=label):
                 seats, prep = self.prepare_for(label)
                 emitted, outcome, _ = run_one(self.trace, layout, label, seats, prep)
@@ -145,6 +146,8 @@ class TestWorkloadsSmall(unittest.TestCase):
     def test_short_runs(self):
         tr = Trace(TRACE)
         for layout in ("small", "pooled"):
+            if layout == "pooled" and "counters" not in tr.table_of:
+                continue  # a trace recorded before the pooled layout
             with self.subTest(layout=layout):
                 r = workload.onsale(tr, layout, seats=600, rate=400, seconds=5, params=Params(warm_wcu=8000))
                 self.assertFalse(r["oversold"])

@@ -115,6 +115,7 @@ class TestSizesAndUnits(unittest.TestCase):
         self.assertEqual(m.write_units(3000, 500), 3)  # the larger of before and after
         self.assertEqual(m.write_units(0, 1024, transactional=True), 2)
         self.assertEqual(m.condition_check_units(100), 2)
+        self.assertEqual(m.condition_check_units(5000), 4)
 
     def test_read_units(self):
         self.assertEqual(m.read_units(4096), 1)
@@ -130,6 +131,23 @@ class TestSizesAndUnits(unittest.TestCase):
         item2 = {"day": S("d"), "sk": S("2")}
         r, _ = s.execute(Call("PutItem", [put("J", "d", item2, "2")]), 100.0)
         self.assertEqual(r.by_table, {"J": 1})
+
+
+class TestLimits(unittest.TestCase):
+    def test_transaction_limits(self):
+        s = Service(TABLES, quiet())
+        many = [put("T", f"k{i}", {"id": S(f"k{i}")}) for i in range(101)]
+        r, _ = s.execute(Call("TransactWriteItems", many), 0.0)
+        self.assertEqual(r.error, "ValidationException")
+        r, _ = s.execute(Call("TransactWriteItems", many[:100]), 0.0)
+        self.assertTrue(r.ok)
+        big = [put("T", f"b{i}", {"id": S(f"b{i}"), "p": S("x" * 390000)}) for i in range(11)]
+        r, _ = s.execute(Call("TransactWriteItems", big), 100.0)
+        self.assertEqual(r.error, "ValidationException")
+        r, _ = s.execute(Call("TransactWriteItems", big[:10]), 5000.0)
+        self.assertTrue(r.ok)
+        r, _ = s.execute(Call("PutItem", [put("T", "h", {"id": S("h"), "p": S("x" * 409600)})]), 9000.0)
+        self.assertEqual(r.error, "ValidationException")
 
 
 class TestPartitions(unittest.TestCase):
@@ -225,7 +243,7 @@ class TestExpressions(unittest.TestCase):
         out = m.apply_update("SET #a = #a - :q ADD sold :q, rev :v", item, names, vals, {})
         self.assertEqual((out["avail"], out["sold"], out["rev"]), (N(0), N(3), N("12.50")))
         with self.assertRaises(ValueError):
-            m.condition_holds("a = :q OR b = :q", item, names, vals)
+            m.condition_holds("size(#a) > :q", item, names, vals)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ def n(v):
 def setup(trace, layout, seats, params=None, seed=1, admitted=0):
     """A service with the concert of `layout` holding `seats` seats (small: on the concert item; pooled: split over
     the K pools by layout_pool_seats, the item's availableTickets 0)."""
+    if layout == "pooled" and "counters" not in trace.table_of:
+        raise ValueError(f"{trace.path}: no counters table (recorded before the pooled layout): layout pooled "
+                         "cannot be replayed from it")
     policy = Policy()
     kept = [trace.table_of["concerts"]] + ([trace.table_of["counters"]] if "counters" in trace.table_of else [])
     svc = Service(trace.tables, params or Params(), kept_tables=kept, seed=seed)
