@@ -524,7 +524,8 @@ class Service:
         return before
 
     def _units(self, op, before, after, transactional, now):
-        """[(keyspace, pk, sk, units)] that op writes: its table's partition and each GSI's."""
+        """[(keyspace, pk, sk, units)] that op writes: its table's partition and each GSI's. A transaction's index
+        writes are billed as transactional too (2 per KB): what DynamoDB Local reports (test_vs_local.py)."""
         img = after if after is not None else (op.image or before or {})
         sb = self.sizes.get((op.table, op.key), 0) if before is not None else op.size_before
         if after is None and op.size_after is not None:
@@ -538,7 +539,7 @@ class Service:
         out = [(self.keys[op.table], op.pk, op.sk, write_units(sb, sa, transactional), True)]
         if op.gsi is not None:  # the flow mapped the index keys of a fresh item: [(index, pk, sk, size)]
             for index, gpk, gsk, size in op.gsi:
-                out.append((self.keys[f"{op.table}/{index}"], gpk, gsk, write_units(0, size), True))
+                out.append((self.keys[f"{op.table}/{index}"], gpk, gsk, write_units(0, size, transactional), True))
             return out
         desc = self.tables[op.table]
         for g in desc.get("GlobalSecondaryIndexes", []):
@@ -548,7 +549,8 @@ class Service:
             ks = [k["AttributeName"] for k in g["KeySchema"]]
             gpk = next(iter(img[ks[0]].values()))
             gsk = next(iter(img[ks[1]].values())) if len(ks) > 1 else None
-            out.append((self.keys[f"{op.table}/{g['IndexName']}"], str(gpk), gsk, write_units(0, size), True))
+            out.append((self.keys[f"{op.table}/{g['IndexName']}"], str(gpk), gsk, write_units(0, size, transactional),
+                        True))
         return out
 
     def _admit(self, charges, now):
