@@ -313,7 +313,9 @@ def order_flow(ctx, op_label, mapper, start_ms, deadline_ms, now):
     tried = 0
     plan = [(ctx.policy.pick(ctx.rnd(), K, tried), q, q)]
     failed = 0
-    batch_rec = _batch_template(ctx)
+    batch_call = getattr(ctx, "batch_call", None)
+    if batch_call is None:  # the read of the K pools: the same keys for every request, built once
+        batch_call = ctx.batch_call = make_call(ctx, mapper, _batch_template(ctx), "pools")
     while True:
         call = make_call(ctx, mapper, rec, op_label, return_conflicts=True, counter_plan=plan)
         res = yield call
@@ -330,7 +332,7 @@ def order_flow(ctx, op_label, mapper, start_ms, deadline_ms, now):
         if short:
             for i in pool_ix:
                 tried |= 1 << int(call.items[i].key[0][1].rsplit("#", 1)[1])
-            bres = yield make_call(ctx, mapper, batch_rec, op_label)
+            bres = yield batch_call
             if not bres.ok:
                 return _failure(bres, q)
             avail = []

@@ -451,6 +451,7 @@ class Call:
     consistent: str = "strong"  # strong / eventual
     label: str = ""
     return_conflicts: bool = False  # ddb_client_return_conflicts on around this call
+    invalid: str = None             # _validate's verdict, once known
 
 
 @dataclass
@@ -616,14 +617,17 @@ class Service:
         return self._read(call, now, svc), svc
 
     def _transact(self, call, now, svc):
-        bad = self._validate(call)
+        bad = call.invalid
+        if bad is None:
+            bad = call.invalid = self._validate(call)  # once per call, not per attempt
         if bad:
             return Result(False, "ValidationException", detail=bad), svc / 2
         reasons, plan = [], []
+        until = self.locks.until
         for op in call.items:
             k = (op.table, op.key)
             before = self.state.get(k) if op.table in self.kept else None
-            if self.locks.held(k, now):
+            if until.get(k, -1.0) > now:  # Locks.held, inlined: the hot path of a conflict storm
                 reasons.append("TransactionConflict")
                 plan.append(None)
                 continue

@@ -48,8 +48,20 @@ _STATUS_OF_TYPE = {
 }
 
 
+_ERRORS = {}
+
+
 def make_error(type_name, reasons=None, http=400):
-    """A ddb_error as the client's ddb_parse_error would fill it for this answer."""
+    """A ddb_error as the client's ddb_parse_error would fill it for this answer (one struct per distinct answer,
+    kept: the C functions only read it)."""
+    k = (type_name, tuple(reasons or ()), http)
+    e = _ERRORS.get(k)
+    if e is None:
+        e = _ERRORS[k] = _make_error(type_name, reasons, http)
+    return e
+
+
+def _make_error(type_name, reasons=None, http=400):
     e = DdbError()
     e.status = _STATUS_OF_TYPE.get(type_name, DDB_ERR_SERVICE if http >= 500 else 14)
     e.http_status = http
