@@ -442,6 +442,7 @@ class ItemOp:
     size_before: int = 0
     gsi: list = None  # [(index, pk, sk, projected size)] for a fresh item, as the flow mapped its index keys
     size_after: int = None  # item_size(image), when the flow knows it
+    charges: tuple = None   # (transactional, Service._units) of a fresh item, kept across attempts
 
 
 @dataclass
@@ -526,7 +527,16 @@ class Service:
 
     def _units(self, op, before, after, transactional, now):
         """[(keyspace, pk, sk, units)] that op writes: its table's partition and each GSI's. A transaction's index
-        writes are billed as transactional too (2 per KB): what DynamoDB Local reports (test_vs_local.py)."""
+        writes are billed as transactional too (2 per KB): what DynamoDB Local reports (test_vs_local.py). A fresh
+        item's charges do not change between attempts: kept on the op."""
+        if op.charges is not None and op.charges[0] == transactional:
+            return op.charges[1]
+        out = self._units_of(op, before, after, transactional)
+        if op.table not in self.kept:
+            op.charges = (transactional, out)
+        return out
+
+    def _units_of(self, op, before, after, transactional):
         img = after if after is not None else (op.image or before or {})
         sb = self.sizes.get((op.table, op.key), 0) if before is not None else op.size_before
         if after is None and op.size_after is not None:
