@@ -453,6 +453,7 @@ class Call:
     label: str = ""
     return_conflicts: bool = False  # ddb_client_return_conflicts on around this call
     invalid: str = None             # _validate's verdict, once known
+    prep: list = None               # [((table, key), kept, op)], once known
 
 
 @dataclass
@@ -632,23 +633,26 @@ class Service:
             bad = call.invalid = self._validate(call)  # once per call, not per attempt
         if bad:
             return Result(False, "ValidationException", detail=bad), svc / 2
-        reasons, plan = [], []
+        prep = call.prep
+        if prep is None:
+            prep = call.prep = [((op.table, op.key), op.table in self.kept, op) for op in call.items]
         until = self.locks.until
-        for op in call.items:
-            k = (op.table, op.key)
-            before = self.state.get(k) if op.table in self.kept else None
-            if until.get(k, -1.0) > now:  # Locks.held, inlined: the hot path of a conflict storm
-                reasons.append("TransactionConflict")
-                plan.append(None)
-                continue
+        held = [until.get(k, -1.0) > now for k, _, _ in prep]  # Locks.held, inlined: a conflict storm's hot path
+        if any(held):
+            return Result(False, "TransactionCanceledException", [
+                "TransactionConflict" if h else ("ConditionalCheckFailed" if kept and not self._holds(op) else "None")
+                for h, (k, kept, op) in zip(held, prep)]), svc / 2
+        reasons, plan = [], []
+        for k, kept, op in prep:
+            before = self.state.get(k) if kept else None
             b = op.body
-            if op.table in self.kept and not condition_holds(b.get("ConditionExpression"), before,
+            if kept and not condition_holds(b.get("ConditionExpression"), before,
                                                              b.get("ExpressionAttributeNames", {}),
                                                              b.get("ExpressionAttributeValues", {})):
                 reasons.append("ConditionalCheckFailed")
                 plan.append(None)
                 continue
-            after = self._after(op, before) if op.table in self.kept else None
+            after = self._after(op, before) if kept else None
             reasons.append("None")
             plan.append((op, before, after))
         if any(r != "None" for r in reasons):
@@ -676,6 +680,11 @@ class Service:
         res = Result(True)
         self._tally(res, charges_all)
         return res, svc
+
+    def _holds(self, op):
+        b = op.body
+        return condition_holds(b.get("ConditionExpression"), self.state.get((op.table, op.key)),
+                               b.get("ExpressionAttributeNames", {}), b.get("ExpressionAttributeValues", {}))
 
     def _single(self, call, now, svc):
         op = call.items[0]
