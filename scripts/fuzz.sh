@@ -46,6 +46,7 @@ sources() {
                            backend/lambda/src/store_purchase.c backend/lambda/src/store_txn.c \
                            backend/lambda/src/store_order.c backend/lambda/src/caller.c \
                            backend/lambda/src/store_journal.c backend/lambda/src/store_shift.c backend/lambda/src/layout.c \
+                           backend/lambda/src/store_pool.c \
                            backend/lambda/src/handler_shift.c backend/lambda/src/handler_journal.c \
                            backend/lambda/src/authz.c backend/lambda/src/handler_operator.c \
                            backend/lambda/src/store_operator.c backend/lambda/src/cognito_admin.c \

@@ -71,6 +71,10 @@ bool store_txn_add_money(cJSON *obj, const char *name, int64_t cents);
  * operator takes it; sub NULL or "" (a public sale) adds nothing. false when out of memory or the store has no
  * OPERATORS_TABLE (last error set): the transaction must not be sent. */
 bool store_txn_add_operator_check(cJSON *items, store *s, const char *sub);
+/* Appends to items (a TransactItems array) {"Put": {"TableName": table, "ConditionExpression":
+ * "attribute_not_exists(#k)", "ExpressionAttributeNames": {"#k": key_name}, "Item": {}}}: a Put of a new item
+ * only. Returns its empty Item for the caller to fill (owned by items), NULL when out of memory. */
+cJSON *store_txn_add_new_put(cJSON *items, const char *table, const char *key_name);
 /* true when the cancelled transaction's item i failed its condition (CancellationReasons[i] is
  * ConditionalCheckFailed). */
 bool store_txn_failed(const ddb_error *e, size_t i);

@@ -379,18 +379,8 @@ static cJSON *concert_create_request(store *s, const concert *c, const journal_e
     }
     cJSON *req = cJSON_CreateObject();
     cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
-    cJSON *wrap = items ? cJSON_CreateObject() : NULL;
-    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
-        cJSON_Delete(wrap);
-        cJSON_Delete(req);
-        return NULL;
-    }
-    cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
-    cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
-    cJSON *item = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
-    if (!names || !item || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_CONCERTS)) ||
-        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
-        !cJSON_AddStringToObject(names, "#id", "id") || !concert_item_fill(item, &item_of) ||
+    cJSON *item = items ? store_txn_add_new_put(items, store_table(s, STORE_T_CONCERTS), "id") : NULL;
+    if (!item || !concert_item_fill(item, &item_of) ||
         (pooled && !store_pool_add_puts(items, s, c->id, c->available_tickets, LAYOUT_SHARDS)) ||
         !store_journal_put(s, items, e) || !store_txn_add_operator_check(items, s, e->who.sub)) {
         cJSON_Delete(req);

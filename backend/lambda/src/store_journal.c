@@ -89,17 +89,8 @@ bool store_journal_put(store *s, cJSON *items, const journal_entry *e)
 {
     if (e->bucket < 0 || e->bucket >= LAYOUT_JOURNAL_BUCKETS)
         return false;
-    cJSON *wrap = cJSON_CreateObject();
-    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
-        cJSON_Delete(wrap);
-        return false;
-    }
-    cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
-    cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
-    cJSON *it = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
-    if (!names || !it || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_JOURNAL)) ||
-        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#sk)") ||
-        !cJSON_AddStringToObject(names, "#sk", "sk"))
+    cJSON *it = store_txn_add_new_put(items, store_table(s, STORE_T_JOURNAL), "sk");
+    if (!it)
         return false;
     char day[11], sk[80], amount[BO_MONEY_BUF + 1];
     snprintf(day, sizeof day, "%.10s", e->at);

@@ -90,24 +90,6 @@ static bool add_list(cJSON *obj, const char *name, const order *o, bool attendee
     return true;
 }
 
-/* Wraps a new item into {"Put": {"TableName", "Item", "ConditionExpression": attribute_not_exists(key)}}
- * appended to items: the (empty) item, NULL on OOM. */
-static cJSON *put_of(cJSON *items, const char *table, const char *key)
-{
-    cJSON *wrap = cJSON_CreateObject();
-    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
-        cJSON_Delete(wrap);
-        return NULL;
-    }
-    cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
-    cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
-    if (!names || !cJSON_AddStringToObject(put, "TableName", table) ||
-        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#k)") ||
-        !cJSON_AddStringToObject(names, "#k", key))
-        return NULL;
-    return cJSON_AddObjectToObject(put, "Item");
-}
-
 static cJSON *order_request(store *s, const order *o, const shift_link *l, const journal_entry *e,
                             const pool_plan *plan)
 {
@@ -141,7 +123,7 @@ static cJSON *order_request(store *s, const order *o, const shift_link *l, const
         goto fail;
 order_item:;
     /* [1] the order (pooled: [plan->n]; every index below shifts alike) */
-    cJSON *it = put_of(items, store_table(s, STORE_T_ORDERS), "id");
+    cJSON *it = store_txn_add_new_put(items, store_table(s, STORE_T_ORDERS), "id");
     if (!it || !store_order_item_fill(it, o))
         goto fail;
     /* [2 + 2i] the tickets, [3 + 2i] their codes */
@@ -151,7 +133,7 @@ order_item:;
         attendees[k] = o->tickets[k].attendee;
     for (int i = 0; i < o->quantity; i++) {
         const order_ticket *t = &o->tickets[i];
-        it = put_of(items, store_table(s, STORE_T_TICKETS), "id");
+        it = store_txn_add_new_put(items, store_table(s, STORE_T_TICKETS), "id");
         if (!it || !ddb_attr_add(it, "id", "S", t->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
             !ddb_attr_add(it, "customerName", "S", o->customer_name) ||
             !ddb_attr_add(it, "customerEmail", "S", o->customer_email) ||
@@ -161,7 +143,7 @@ order_item:;
             (o->shards > 0 && !add_n(it, "shards", o->shards)) ||
             !lookup_add_holder_keys(it, o->customer_name, attendees, n, i, o->created_at))
             goto fail;
-        it = put_of(items, store_table(s, STORE_T_CODES), "code");
+        it = store_txn_add_new_put(items, store_table(s, STORE_T_CODES), "code");
         if (!it || !ddb_attr_add(it, "code", "S", t->code) || !ddb_attr_add(it, "ticketId", "S", t->id) ||
             !ddb_attr_add(it, "orderId", "S", o->id) || !ddb_attr_add(it, "concertId", "S", o->concert_id) ||
             (o->shards > 0 && !add_n(it, "shards", o->shards)))

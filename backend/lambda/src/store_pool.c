@@ -298,17 +298,8 @@ bool store_pool_add_puts(cJSON *items, store *s, const char *concert_id, int64_t
     for (int k = 0; k < k_total; k++) {
         char key[STORE_POOL_KEY_MAX];
         store_pool_key(key, concert_id, k);
-        cJSON *wrap = cJSON_CreateObject();
-        if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
-            cJSON_Delete(wrap);
-            return false;
-        }
-        cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
-        cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
-        cJSON *it = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
-        if (!names || !it || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_COUNTERS)) ||
-            !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
-            !cJSON_AddStringToObject(names, "#id", "id") || !ddb_attr_add(it, "id", "S", key) ||
+        cJSON *it = store_txn_add_new_put(items, store_table(s, STORE_T_COUNTERS), "id");
+        if (!it || !ddb_attr_add(it, "id", "S", key) ||
             !ddb_attr_add(it, "concertId", "S", concert_id) || !add_int(it, "shard", k) ||
             !add_int(it, "available", (long long)layout_pool_seats(capacity, k, k_total)) ||
             !add_int(it, "sold", 0) || !add_int(it, "refunded", 0) || !add_int(it, "admitted", 0) ||

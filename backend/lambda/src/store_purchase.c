@@ -60,23 +60,13 @@ static cJSON *purchase_request(store *s, const ticket *t, const char *purchase_d
     if (plan) {
         cJSON *req = cJSON_CreateObject();
         cJSON *items = req ? cJSON_AddArrayToObject(req, "TransactItems") : NULL;
-        cJSON *wrap = items ? cJSON_CreateObject() : NULL;
-        if (!wrap || !store_pool_add_takes(items, s, t->concert_id, plan, NULL, 0) ||
-            !cJSON_AddItemToArray(items, wrap)) {
-            cJSON_Delete(wrap);
-            cJSON_Delete(req);
-            return NULL;
-        }
-        cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
-        cJSON *item = put ? cJSON_AddObjectToObject(put, "Item") : NULL;
-        cJSON *pnames = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
-        if (!item || !pnames || !cJSON_AddStringToObject(put, "TableName", store_table(s, STORE_T_TICKETS)) ||
-            !ddb_attr_add(item, "id", "S", t->id) || !ddb_attr_add(item, "concertId", "S", t->concert_id) ||
+        cJSON *item = items && store_pool_add_takes(items, s, t->concert_id, plan, NULL, 0)
+                          ? store_txn_add_new_put(items, store_table(s, STORE_T_TICKETS), "id")
+                          : NULL;
+        if (!item || !ddb_attr_add(item, "id", "S", t->id) || !ddb_attr_add(item, "concertId", "S", t->concert_id) ||
             !ddb_attr_add(item, "customerName", "S", t->customer_name) ||
             !ddb_attr_add(item, "customerEmail", "S", t->customer_email) ||
-            !ddb_attr_add(item, "purchaseDate", "S", purchase_date) ||
-            !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#id)") ||
-            !cJSON_AddStringToObject(pnames, "#id", "id")) {
+            !ddb_attr_add(item, "purchaseDate", "S", purchase_date)) {
             cJSON_Delete(req);
             return NULL;
         }

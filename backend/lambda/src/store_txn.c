@@ -25,6 +25,22 @@ bool store_txn_failed(const ddb_error *e, size_t i)
     return i < e->n_reasons && strcmp(e->reasons[i], "ConditionalCheckFailed") == 0;
 }
 
+cJSON *store_txn_add_new_put(cJSON *items, const char *table, const char *key_name)
+{
+    cJSON *wrap = cJSON_CreateObject();
+    if (!wrap || !cJSON_AddItemToArray(items, wrap)) {
+        cJSON_Delete(wrap);
+        return NULL;
+    }
+    cJSON *put = cJSON_AddObjectToObject(wrap, "Put");
+    cJSON *names = put ? cJSON_AddObjectToObject(put, "ExpressionAttributeNames") : NULL;
+    if (!names || !cJSON_AddStringToObject(put, "TableName", table) ||
+        !cJSON_AddStringToObject(put, "ConditionExpression", "attribute_not_exists(#k)") ||
+        !cJSON_AddStringToObject(names, "#k", key_name))
+        return NULL;
+    return cJSON_AddObjectToObject(put, "Item");
+}
+
 bool store_txn_add_operator_check(cJSON *items, store *s, const char *sub)
 {
     if (!sub || !*sub)

@@ -403,14 +403,13 @@ static void test_garbage_answers_are_errors(void **state)
     assert_non_null(strstr(store_last_error(fx.s), "DDB_ERR_PROTOCOL"));
     stop(&fx);
 
-    /* the concert is read with its counter shards in one BatchGetItem (issue 19) */
-    const ddb_fake_reply odd_item[] = {{200, "{\"Responses\":{\"concerts-test\":[{\"id\":{\"N\":\"5\"}}]}}", 0, 0, NULL}};
+    /* a concert of today's layout is one GetItem, as before pools (issue 19) */
+    const ddb_fake_reply odd_item[] = {{200, "{\"Item\":{\"id\":{\"N\":\"5\"}}}", 0, 0, NULL}};
     fx = start(odd_item, 1);
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_ERROR);
     stop(&fx);
 
-    const ddb_fake_reply huge_number[] = {
-        {200, "{\"Responses\":{\"concerts-test\":[{\"id\":{\"S\":\"c-1\"},\"ticketPrice\":{\"N\":\"1E+30\"}}]}}", 0, 0, NULL}};
+    const ddb_fake_reply huge_number[] = {{200, "{\"Item\":{\"id\":{\"S\":\"c-1\"},\"ticketPrice\":{\"N\":\"1E+30\"}}}", 0, 0, NULL}};
     fx = start(huge_number, 1);
     assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_MALFORMED);
     assert_string_equal(c.id, "c-1");
