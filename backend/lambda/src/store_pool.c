@@ -252,8 +252,9 @@ store_status store_pool_read(store *s, const char *concert_id, int k_total, cJSO
     store_status st = store_batch_get(s, request_items, got);
     if (st == STORE_OK && !sum_items(s, got, concert_id, pc))
         st = STORE_MALFORMED;
-    if (st == STORE_OK && concert_item) {
-        /* one key asked of the concerts table: its item, whatever its id says (store_concert_from_item judges) */
+    if ((st == STORE_OK || st == STORE_MALFORMED) && concert_item) {
+        /* one key asked of the concerts table: its item, whatever its id says (store_concert_from_item judges);
+         * also when a shard is malformed, so that the caller can name the concert with its problem */
         cJSON *items = cJSON_GetObjectItemCaseSensitive(got, store_table(s, STORE_T_CONCERTS));
         if (cJSON_IsArray(items) && items->child)
             *concert_item = cJSON_DetachItemViaPointer(items, items->child);
