@@ -468,7 +468,7 @@ store_status store_get_concert(store *s, const char *id, concert *out)
         return STORE_ERROR;
     }
     /* only a pooled concert's own shards count (stray items under a small concert's keys are not read) */
-    if (bad_pool && store_pool_shards(out))
+    if (bad_pool && store_pool_shards(out) && !(out->bad & STORE_F_TICKETS))
         add_problem(out, STORE_F_TICKETS, POOL_PROBLEM);
     if (out->n_problems > 0) {
         store_set_problems_error(s, "GetItem", out);
