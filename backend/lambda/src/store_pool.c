@@ -55,6 +55,11 @@ bool store_pool_add_item(pool_counts *pc, const cJSON *item)
         !store_counter(item, "sold", 0, &sold) || !store_counter(item, "refunded", 0, &refunded) ||
         !store_counter(item, "admitted", 0, &admitted))
         return false;
+    /* a pool's seats never go below zero by our writes (an order takes them on `available >= :q`); a negative
+     * value is another writer's: malformed, not a negative availableTickets in an answer. (A shard's admitted
+     * and revenue may go below zero: an undo or a refund lands on any shard; only the sums mean something.) */
+    if (avail < 0)
+        return false;
     for (int m = 0; m < 3; m++)
         if (!store_counter(item, order_revenue_attr((order_payment)m), 2, &rev[m]))
             return false;
