@@ -164,6 +164,11 @@ const char *store_last_error(const store *s);
  *   timezone           (optional) not a string of the IANA form (bo_valid_timezone)
  *   maxPerOrder        (optional) not a number, not whole, outside 1..BO_ORDER_MAX_TICKETS
  *   shards             (optional, issue 19) not a number, not whole, outside 1..LAYOUT_SHARDS (64)
+ *   (a pooled concert) one of its counter shards has a counter that is not a number, or seats (available)
+ *                      below zero: the problem
+ *                      "availableTickets: a seat pool ..." (store_get_concert, and in a list only that concert;
+ *                      store_concert_stats: STORE_MALFORMED, as for a bad shards value); a shard missing
+ *                      reads as no seats and no counts (the others are summed)
  * A number stored as a string ({"S": "7"}, as a DocumentClient writes a JSON string) is read like the
  * same number stored as N, everywhere: store_purchase rewrites such a seat counter as N (same value,
  * conditional on the stored string) before it sells. Reads are strongly consistent. */

@@ -570,7 +570,12 @@ store_status store_concert_stats(store *s, const char *concert_id, concert_stats
     const char *cur = ddb_attr_s(item, "currency");
     if (cur && strlen(cur) == 3)
         memcpy(out->currency, cur, 4);
-    bool pooled = ddb_attr_n(item, "shards") != NULL;
+    /* shards as the concert read judges it (store.h "Reading items": a number, also stored as a string, in
+     * 1..LAYOUT_SHARDS), so that the stats and GET /concerts/{id} never disagree on the layout */
+    int64_t shards = 0;
+    bool pooled = cJSON_GetObjectItemCaseSensitive(item, "shards") != NULL;
+    if (pooled && (!store_counter(item, "shards", 0, &shards) || shards < 1 || shards > LAYOUT_SHARDS))
+        ok = false;
     cJSON_Delete(item);
     if (!ok) {
         store_set_error(s, "concert %s: a counter is stored malformed", concert_id);

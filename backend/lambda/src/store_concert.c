@@ -96,6 +96,9 @@ static const char *const price_problem[NUM_COUNT] = {
     [NUM_INEXACT] = "ticketPrice: more than 2 decimals",
 };
 
+/* A pooled concert one of whose counter shards cannot be read (another writer broke it): its seats are unknown. */
+#define POOL_PROBLEM "availableTickets: a seat pool in the counters table is stored malformed"
+
 static void add_problem(concert *c, unsigned bit, const char *text)
 {
     c->bad |= bit;
@@ -440,6 +443,7 @@ store_status store_get_concert(store *s, const char *id, concert *out)
     pool_counts pc;
     memset(&pc, 0, sizeof pc);
     store_status st;
+    bool bad_pool = false; /* a counter shard another writer broke: a problem of this concert */
     int got = store_get_item(s, store_table(s, STORE_T_CONCERTS), id, &item, &st);
     if (got < 0)
         return st;
@@ -449,9 +453,10 @@ store_status store_get_concert(store *s, const char *id, concert *out)
         cJSON_Delete(item);
         item = NULL;
         st = store_pool_read(s, id, LAYOUT_SHARDS, &item, &pc);
-        if (st != STORE_OK) {
+        bad_pool = st == STORE_MALFORMED;
+        if (st != STORE_OK && !bad_pool) {
             cJSON_Delete(item);
-            return st == STORE_MALFORMED ? STORE_ERROR : st;
+            return st;
         }
         if (!item)
             return STORE_NOT_FOUND;
@@ -466,6 +471,9 @@ store_status store_get_concert(store *s, const char *id, concert *out)
         store_set_error(s, "GetItem: concert item without a string id");
         return STORE_ERROR;
     }
+    /* only a pooled concert's own shards count (stray items under a small concert's keys are not read) */
+    if (bad_pool && store_pool_shards(out) && !(out->bad & STORE_F_TICKETS))
+        add_problem(out, STORE_F_TICKETS, POOL_PROBLEM);
     if (out->n_problems > 0) {
         store_set_problems_error(s, "GetItem", out);
         return STORE_MALFORMED;
@@ -516,12 +524,13 @@ static store_status list_add_pools(store *s, concert_list *l)
             cJSON_ArrayForEach(it, items) {
                 const char *cid = ddb_attr_s(it, "concertId");
                 if (cid && strcmp(cid, c->id) == 0 && !store_pool_add_item(&pc, it)) {
-                    store_set_error(s, "Scan: concert %s: a counter shard is stored malformed", c->id);
-                    st = STORE_ERROR;
+                    /* this concert is listed with its problem (store.h "Reading items"), the others as they are */
+                    add_problem(c, STORE_F_TICKETS, POOL_PROBLEM);
                     break;
                 }
             }
-            add_pools(c, &pc);
+            if (c->n_problems == 0)
+                add_pools(c, &pc);
         }
         cJSON_Delete(got);
         if (st != STORE_OK)

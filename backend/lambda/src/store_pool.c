@@ -55,6 +55,11 @@ bool store_pool_add_item(pool_counts *pc, const cJSON *item)
         !store_counter(item, "sold", 0, &sold) || !store_counter(item, "refunded", 0, &refunded) ||
         !store_counter(item, "admitted", 0, &admitted))
         return false;
+    /* a pool's seats never go below zero by our writes (an order takes them on `available >= :q`); a negative
+     * value is another writer's: malformed, not a negative availableTickets in an answer. (A shard's admitted
+     * and revenue may go below zero: an undo or a refund lands on any shard; only the sums mean something.) */
+    if (avail < 0)
+        return false;
     for (int m = 0; m < 3; m++)
         if (!store_counter(item, order_revenue_attr((order_payment)m), 2, &rev[m]))
             return false;
@@ -252,8 +257,9 @@ store_status store_pool_read(store *s, const char *concert_id, int k_total, cJSO
     store_status st = store_batch_get(s, request_items, got);
     if (st == STORE_OK && !sum_items(s, got, concert_id, pc))
         st = STORE_MALFORMED;
-    if (st == STORE_OK && concert_item) {
-        /* one key asked of the concerts table: its item, whatever its id says (store_concert_from_item judges) */
+    if ((st == STORE_OK || st == STORE_MALFORMED) && concert_item) {
+        /* one key asked of the concerts table: its item, whatever its id says (store_concert_from_item judges);
+         * also when a shard is malformed, so that the caller can name the concert with its problem */
         cJSON *items = cJSON_GetObjectItemCaseSensitive(got, store_table(s, STORE_T_CONCERTS));
         if (cJSON_IsArray(items) && items->child)
             *concert_item = cJSON_DetachItemViaPointer(items, items->child);

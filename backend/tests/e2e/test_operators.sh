@@ -124,6 +124,46 @@ http POST "$api/checkins/$(jq -r '.ticket.id // .id' <<<"$HTTP_BODY")/undo" "${D
 expect_json .error "POST /checkins/{ticketId}/undo needs the manager group"
 http GET "$api/concerts/$cid/stats" "${D[@]}"; expect_status 200
 
+echo "the same on a pooled concert (issue 19: capacity 2,000, seats in 64 pools, counters in 64 shards): a role's"
+echo "refusal writes nothing in the counters table"
+http POST "$api/concerts" "${J[@]}" "${M[@]}" --data-binary \
+  '{"name":"Operators pooled '"$run"'","date":"2094-06-02T19:00:00Z","venue":"Arena","availableTickets":2000,"ticketPrice":10}'
+expect_status 201
+pcid=$(jq -r .id <<<"$HTTP_BODY")
+pooled_sale() { # PAYMENT AUTH...
+  local pay=$1; shift
+  http POST "$api/box-office/orders" "${J[@]}" "$@" --data-binary \
+    "$(jq -nc --arg c "$pcid" --arg m "$pay" --arg s "$shift_id" \
+       '{concertId: $c, quantity: 2, payment: {method: $m}} + (if $m == "cash" then {shiftId: $s} else {} end)')"
+}
+pooled_sale card "${K[@]}"; expect_status 201
+p_oid=$(jq -r .id <<<"$HTTP_BODY"); p_code=$(jq -r '.tickets[0].code' <<<"$HTTP_BODY"); p_code2=$(jq -r '.tickets[1].code' <<<"$HTTP_BODY")
+http POST "$api/checkins" "${J[@]}" "${D[@]}" --data-binary \
+  "$(jq -nc --arg c "$p_code" --arg k "$pcid" '{code: $c, concertId: $k, nonce: "op-pn1"}')"
+expect_status 200
+p_tid=$(jq -r .ticket.id <<<"$HTTP_BODY")
+counters() { ddb_scan concert-ticket-system-counters-dev "$(jq -nc --arg c "$pcid" \
+  '{FilterExpression: "concertId = :c", ExpressionAttributeValues: {":c": {S: $c}}}')" | jq -c 'sort_by(.id.S)'; }
+before=$(counters)
+expect_eq "the pooled concert's counter shards" 64 "$(jq length <<<"$before")"
+expect_eq "seats sold from its pools" 2 "$(jq 'map(.sold.N | tonumber) | add' <<<"$before")"
+pooled_sale card "${D[@]}"; expect_status 403
+expect_json .error "POST /box-office/orders needs the manager, cashier or kiosk group"
+pooled_sale cash "${K[@]}"; expect_status 403
+http POST "$api/orders/$p_oid/refund" "${J[@]}" "${K[@]}" -H "Idempotency-Key: op-p1-$run" --data-binary '{"reason":"x"}'
+expect_status 403; expect_json .error "POST /orders/{id}/refund needs the manager or cashier group"
+http POST "$api/orders/$p_oid/refund" "${J[@]}" "${D[@]}" -H "Idempotency-Key: op-p2-$run" --data-binary '{"reason":"x"}'
+expect_status 403
+http POST "$api/checkins/$p_tid/undo" "${D[@]}"; expect_status 403
+http POST "$api/checkins" "${J[@]}" "${K[@]}" --data-binary \
+  "$(jq -nc --arg c "$p_code2" --arg k "$pcid" '{code: $c, concertId: $k, nonce: "op-pn2"}')"
+expect_status 403
+expect_eq "the counters table after the refused sales, refunds, undo and check-in" "$before" "$(counters)"
+http GET "$api/orders/$p_oid" "${M[@]}"; expect_status 200
+expect_json '[.tickets[].status] | sort | join(",")' "checkedIn,valid"
+http GET "$api/concerts/$pcid/stats" "${M[@]}"; expect_status 200
+expect_json '[.sold, .refunded, .admitted, .available] | @csv' '2,0,1,1998'
+
 echo "disabled: the cashier's token still passes the gateway, the write is refused and writes nothing"
 http POST "$api/operators/$(jq -rn --arg u "$cas" '$u|@uri')/disable" "${M[@]}"; expect_status 200
 expect_json .enabled false

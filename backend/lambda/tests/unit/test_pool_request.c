@@ -186,6 +186,48 @@ static void a_pooled_concert_is_one_transaction_of_67_items(void **state)
     "\"admitted\":{\"N\":\"" #adm "\"},\"revenueCard\":{\"N\":\"" card "\"},\"revenueCash\":{\"N\":\"0\"},"       \
     "\"revenueComp\":{\"N\":\"0\"}}"
 
+/* A counter shard another writer broke (store.h "Reading items"): a problem of that concert, answered 422, never
+ * a 503 "try again" (it is permanent); the stats judge `shards` as the concert read does. */
+static void a_broken_shard_is_a_problem_of_its_concert(void **state)
+{
+    (void)state;
+    const ddb_fake_reply broken[] = {
+        REPLY("{\"Responses\":{\"concerts-test\":[" POOLED_ITEM "],\"counters-test\":[" SHARD(0, 31, 0, 0, "0")
+              ",{\"id\":{\"S\":\"c-1#5\"},\"concertId\":{\"S\":\"c-1\"},\"shard\":{\"N\":\"5\"},"
+              "\"available\":{\"S\":\"lots\"}}]}}"),
+    };
+    const ddb_fake_reply broken_get[] = { REPLY("{\"Item\":" POOLED_ITEM "}"), broken[0] };
+    fixture fx = start(broken_get, 2); /* GET: the item's GetItem says pooled, then the batch */
+    concert c;
+    assert_int_equal(store_get_concert(fx.s, "c-1", &c), STORE_MALFORMED);
+    assert_int_equal(c.n_problems, 1);
+    assert_true(c.bad & STORE_F_TICKETS);
+    assert_non_null(strstr(c.problems[0], "availableTickets: a seat pool"));
+    assert_string_equal(c.id, "c-1");
+    concert_clear(&c);
+    stop(&fx);
+    fx = start(broken, 1);
+    concert_stats cs;
+    assert_int_equal(store_concert_stats(fx.s, "c-1", &cs), STORE_MALFORMED);
+    stop(&fx);
+
+    /* shards stored as text: pooled, as for the concert read; out of range: malformed */
+    const ddb_fake_reply text[] = {
+        REPLY("{\"Responses\":{\"concerts-test\":[{\"id\":{\"S\":\"c-1\"},\"availableTickets\":{\"N\":\"0\"},"
+              "\"capacity\":{\"N\":\"2000\"},\"shards\":{\"S\":\"64\"}}],\"counters-test\":[" SHARD(0, 31, 2, 0, "20.00")
+              "]}}"),
+        REPLY("{\"Responses\":{\"concerts-test\":[{\"id\":{\"S\":\"c-1\"},\"availableTickets\":{\"N\":\"0\"},"
+              "\"capacity\":{\"N\":\"2000\"},\"shards\":{\"N\":\"65\"}}],\"counters-test\":[" SHARD(0, 31, 2, 0, "20.00")
+              "]}}"),
+    };
+    fx = start(text, 2);
+    assert_int_equal(store_concert_stats(fx.s, "c-1", &cs), STORE_OK);
+    assert_int_equal(cs.available, 31);
+    assert_int_equal(cs.sold, 2);
+    assert_int_equal(store_concert_stats(fx.s, "c-1", &cs), STORE_MALFORMED);
+    stop(&fx);
+}
+
 static void stats_and_reads_are_one_batch_get(void **state)
 {
     (void)state;
@@ -484,6 +526,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_pooled_concert_is_one_transaction_of_67_items),
         cmocka_unit_test(stats_and_reads_are_one_batch_get),
+        cmocka_unit_test(a_broken_shard_is_a_problem_of_its_concert),
         cmocka_unit_test(an_order_takes_its_seats_from_one_pool_and_moves_on_a_conflict),
         cmocka_unit_test(a_small_concerts_order_is_todays_transaction),
         cmocka_unit_test(a_short_pool_reads_the_pools_once_then_sends_the_plan),
