@@ -17,6 +17,9 @@
 #define STORE_ERROR_MAX 768 /* bytes of the last error, its NUL included */
 
 ddb_client *store_ddb(store *s);
+/* A uniform 32-bit random value from the calling thread's own bo_rand (seeded from the kernel on its first use):
+ * the store's one source for layout_pick, layout_pool_plan, layout_journal_bucket and backoff jitter. */
+uint32_t store_rnd(void);
 /* The table's name; "" when the store was opened without it (its variable unset or not a table name). */
 const char *store_table(const store *s, store_table_id t);
 void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -94,8 +97,6 @@ int store_pool_shards(const concert *c);
 /* A counter attribute of item: absent = 0; N (or a number stored as S) in whole units or cents (scale 0 or 2).
  * false when it is there but unreadable. */
 bool store_counter(const cJSON *item, const char *name, int scale, int64_t *out);
-/* A uniform 32-bit random value (bo_rand, seeded from the kernel once) for layout_pick / layout_pool_plan. */
-uint32_t store_pool_rnd(void);
 
 typedef struct pool_counts {
     int k_total;                        /* the shard keys read */

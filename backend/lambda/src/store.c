@@ -7,6 +7,7 @@
 #include "bo_err.h"
 #include "ddb.h"
 #include "ddb_attr.h"
+#include "bo_rand.h"
 #include "store_priv.h"
 
 #include <ctype.h>
@@ -122,6 +123,17 @@ void store_set_deadline(store *s, uint64_t deadline_ms)
 {
     s->deadline_ms = deadline_ms;
     ddb_client_set_deadline(s->ddb, deadline_ms);
+}
+
+uint32_t store_rnd(void)
+{
+    static _Thread_local bo_rand r;
+    static _Thread_local bool seeded;
+    if (!seeded) {
+        bo_rand_seed_os(&r);
+        seeded = true;
+    }
+    return bo_rand_next(&r);
 }
 
 uint64_t store_deadline(const store *s)

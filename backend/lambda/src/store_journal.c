@@ -3,7 +3,6 @@
 
 #include "bo_backoff.h"
 #include "bo_clock.h"
-#include "bo_rand.h"
 #include "ddb.h"
 #include "ddb_attr.h"
 #include "layout.h"
@@ -14,22 +13,11 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
-/* The journal bucket of a new entry, from the thread's own random source (seeded from the OS on first use). */
-static int random_bucket(void)
-{
-    static _Thread_local bo_rand r;
-    static _Thread_local bool seeded;
-    if (!seeded) {
-        bo_rand_seed_os(&r);
-        seeded = true;
-    }
-    return layout_journal_bucket(bo_rand_next(&r));
-}
 
 void journal_entry_init(journal_entry *e, const char *type, const journal_who *who, const char *at)
 {
     memset(e, 0, sizeof *e);
-    e->bucket = random_bucket();
+    e->bucket = layout_journal_bucket(store_rnd());
     uuid_t u;
     uuid_generate_random(u);
     uuid_unparse_lower(u, e->id);
@@ -131,9 +119,7 @@ void store_shift_link_backoff(unsigned round)
 {
     if (round == 0)
         return;
-    bo_rand r;
-    bo_rand_seed_os(&r);
-    bo_sleep_ms(bo_backoff_full_jitter(round, 5, 80, bo_rand_next(&r)));
+    bo_sleep_ms(bo_backoff_full_jitter(round, 5, 80, store_rnd()));
 }
 
 void shift_counter_attr(const char *counter, const char *currency, char out[32])

@@ -5,7 +5,6 @@
  * moves to another pool or shard when DynamoDB hands a transaction conflict back (ddb_client_return_conflicts).
  * No policy is decided here: which pool or shard to try and how an order's seats are split come from layout.c. */
 #include "bo_clock.h"
-#include "bo_rand.h"
 #include "ddb.h"
 #include "ddb_attr.h"
 #include "layout.h"
@@ -83,22 +82,6 @@ static bool time_left(store *s)
     return !d || bo_clock_wall_ms() + DDB_MIN_ATTEMPT_MS + DDB_DEADLINE_MARGIN_MS < d;
 }
 
-static uint32_t rnd32(void)
-{
-    static bo_rand r;
-    static bool seeded;
-    if (!seeded) {
-        bo_rand_seed_os(&r);
-        seeded = true;
-    }
-    return bo_rand_next(&r);
-}
-
-uint32_t store_pool_rnd(void)
-{
-    return rnd32();
-}
-
 /* ---- batched reads ---------------------------------------------------------------------------- */
 
 /* Appends the items of resp's Responses to out's arrays by table. false when out of memory or malformed. */
@@ -131,8 +114,6 @@ store_status store_batch_get(store *s, cJSON *request_items, cJSON *out)
 {
     store_status st = STORE_ERROR;
     cJSON *req = NULL, *resp = NULL;
-    bo_rand r;
-    bo_rand_seed_os(&r);
     for (unsigned round = 0;; round++) {
         req = cJSON_CreateObject();
         if (!req || !request_items || !cJSON_AddItemToObject(req, "RequestItems", request_items)) {
@@ -165,7 +146,7 @@ store_status store_batch_get(store *s, cJSON *request_items, cJSON *out)
             store_set_error(s, "BatchGetItem: keys still unprocessed when time ran out");
             return STORE_UNAVAILABLE; /* throttled: a client may retry */
         }
-        bo_sleep_ms(ddb_contention_backoff_ms(round + 1, bo_rand_next(&r)));
+        bo_sleep_ms(ddb_contention_backoff_ms(round + 1, store_rnd()));
         if (!time_left(s)) {
             cJSON_Delete(left);
             store_set_error(s, "BatchGetItem: keys still unprocessed when time ran out");
@@ -380,7 +361,7 @@ store_status store_pool_wait(store *s, const ddb_error *e, unsigned *waits)
 {
     uint64_t sleep_ms = 0;
     (*waits)++;
-    if (!ddb_retry_decide(e, *waits, bo_clock_wall_ms(), store_deadline(s), rnd32(), &sleep_ms)) {
+    if (!ddb_retry_decide(e, *waits, bo_clock_wall_ms(), store_deadline(s), store_rnd(), &sleep_ms)) {
         store_set_error(s, "the concert is busy: transaction conflicts until the request's time ran out");
         return STORE_BUSY;
     }
@@ -400,7 +381,7 @@ void store_pool_plan_pick(pool_plan *p)
 {
     if (p->n > 0)
         return;
-    p->pools[0] = layout_pick(rnd32(), p->k_total, p->tried);
+    p->pools[0] = layout_pick(store_rnd(), p->k_total, p->tried);
     p->takes[0] = p->q;
     p->n = 1;
 }
@@ -426,7 +407,7 @@ int store_pool_after(store *s, pool_plan *p, const char *concert_id, const ddb_e
         }
         int64_t left = 0;
         int n = 0;
-        int r = layout_pool_plan(pc.available, p->k_total, p->q, p->max_pools, rnd32(), p->pools, p->takes, &n, &left);
+        int r = layout_pool_plan(pc.available, p->k_total, p->q, p->max_pools, store_rnd(), p->pools, p->takes, &n, &left);
         p->moves++;
         if (r == LAYOUT_PLAN_SOLD_OUT || r == LAYOUT_PLAN_TOO_WIDE) {
             *seats_left = left;
@@ -474,7 +455,7 @@ int store_pool_after(store *s, pool_plan *p, const char *concert_id, const ddb_e
 
 int store_shard_pick(shard_try *t)
 {
-    t->k = layout_pick(rnd32(), t->k_total, t->tried);
+    t->k = layout_pick(store_rnd(), t->k_total, t->tried);
     return t->k;
 }
 
