@@ -212,6 +212,24 @@ static void door_entry(journal_entry *e, const char *type, const struct journal_
     e->detail = detail;
 }
 
+/* Sends req, a check-in's or its undo's transaction: the ticket at [0] and, for a pooled concert, counter shard
+ * sh->k at [1]. 1: done with (*st, *e and *cancelled say how); 0: build it again with sh's next shard (the shard
+ * met a conflict: another one at once; another item did: after a backoff, store_shard_after); -1: failed, *st
+ * (STORE_BUSY: time ran out). */
+static int send_on_shard(store *s, const checkin_ticket *t, shard_try *sh, cJSON *req, bool built, ddb_error *e,
+                         bool *cancelled, store_status *st)
+{
+    if (t->shards <= 0) {
+        *st = store_transact(s, req, built, e, cancelled);
+        return 1;
+    }
+    *st = store_transact_pooled(s, req, built, e, cancelled);
+    if (!*cancelled || store_txn_failed(e, 0))
+        return 1;
+    int next = store_shard_after(s, sh, e, 1, st);
+    return next == POOL_FAIL ? -1 : next == POOL_AGAIN ? 0 : 1;
+}
+
 store_status store_checkin(store *s, const char *code, const char *concert_id, const char *nonce, const char *door,
                            const char *by, const char *at, const struct journal_who *who, checkin_ticket *out,
                            checkin_result *res)
@@ -254,14 +272,10 @@ store_status store_checkin(store *s, const char *code, const char *concert_id, c
                      ddb_attr_add(v, ":nonce", "S", nonce) && ddb_attr_add(v, ":by", "S", by) &&
                      ddb_attr_add(v, ":c", "S", concert_id) && add_admitted(s, items, out, "1", k) &&
                      store_journal_put(s, items, &je) && store_txn_add_operator_check(items, s, who->sub);
-        st = out->shards > 0 ? store_transact_pooled(s, req, built, &e, &cancelled)
-                             : store_transact(s, req, built, &e, &cancelled);
-        if (!(out->shards > 0 && cancelled && !store_txn_failed(&e, 0)))
-            break;
-        int next = store_shard_after(s, &sh, &e, 1, &st);
-        if (next == POOL_FAIL)
+        int sent = send_on_shard(s, out, &sh, req, built, &e, &cancelled, &st);
+        if (sent < 0)
             return st;
-        if (next != POOL_AGAIN)
+        if (sent > 0)
             break;
     }
     if (st == STORE_OK) {
@@ -324,14 +338,10 @@ store_status store_checkin_undo(store *s, const char *ticket_id, const struct jo
                      ddb_attr_add(v, ":in", "S", "checkedIn") && ddb_attr_add(v, ":valid", "S", "valid") &&
                      add_admitted(s, items, out, "-1", k) && store_journal_put(s, items, &je) &&
                      store_txn_add_operator_check(items, s, who->sub);
-        st = out->shards > 0 ? store_transact_pooled(s, req, built, &e, &cancelled)
-                             : store_transact(s, req, built, &e, &cancelled);
-        if (!(out->shards > 0 && cancelled && !store_txn_failed(&e, 0)))
-            break;
-        int next = store_shard_after(s, &sh, &e, 1, &st);
-        if (next == POOL_FAIL)
+        int sent = send_on_shard(s, out, &sh, req, built, &e, &cancelled, &st);
+        if (sent < 0)
             return st;
-        if (next != POOL_AGAIN)
+        if (sent > 0)
             break;
     }
     if (st == STORE_OK) {
