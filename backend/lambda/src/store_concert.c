@@ -429,8 +429,8 @@ static void add_pools(concert *c, const pool_counts *pc)
 }
 
 /* The concert item by one strongly consistent GetItem, as before pools: a concert of today's layout costs one read
- * unit, not the 65 keys of a batch. A pooled one (the item has shards) is then read again with its K shard keys
- * in ONE BatchGetItem (store_pool_read), so that the item and the pools it reports are of one moment, and reports
+ * unit, not the 65 keys of a batch. A pooled one (the item has shards) then has its K shard keys read in ONE
+ * BatchGetItem (store_pool_read, the shards only: the item is the one just read, which no sale writes) and reports
  * the sum of its pools. */
 store_status store_get_concert(store *s, const char *id, concert *out)
 {
@@ -450,16 +450,12 @@ store_status store_get_concert(store *s, const char *id, concert *out)
     if (got == 1)
         return STORE_NOT_FOUND;
     if (cJSON_GetObjectItemCaseSensitive(item, "shards")) {
-        cJSON_Delete(item);
-        item = NULL;
-        st = store_pool_read(s, id, LAYOUT_SHARDS, &item, &pc);
+        st = store_pool_read(s, id, LAYOUT_SHARDS, NULL, &pc);
         bad_pool = st == STORE_MALFORMED;
         if (st != STORE_OK && !bad_pool) {
             cJSON_Delete(item);
             return st;
         }
-        if (!item)
-            return STORE_NOT_FOUND;
     }
     int r = store_concert_from_item(item, out, NULL);
     cJSON_Delete(item);
