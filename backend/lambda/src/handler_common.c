@@ -153,12 +153,8 @@ void handler_store_fail(handler_result *out, store *st, store_status s, const ch
         return;
     }
     out->store_error = st ? store_last_error(st) : "no store";
-    if (s == STORE_BUSY) { /* time ran out on contention (issue 19): nothing was written */
-        handler_fail(out, 503, HANDLER_BUSY);
-        out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
-        return;
-    }
-    handler_fail(out, 503, message);
+    /* STORE_BUSY: time ran out on contention (issue 19), nothing was written */
+    handler_fail(out, 503, s == STORE_BUSY ? HANDLER_BUSY : message);
     out->resp.retry_after_s = HANDLER_RETRY_AFTER_S;
 }
 
